@@ -1,0 +1,23 @@
+//! certreq-core: Microsoft certreq INF files in, PKCS#10 requests out.
+//!
+//! The pipeline (see ARCHITECTURE.md):
+//!
+//! ```text
+//! bytes ─text::decode─▶ text ─inf::parse─▶ Inf ─request::lower─▶ NewRequest
+//! NewRequest + SPKI ─encode::prepare─▶ Unsigned ─(sign outside)─▶ finish ─▶ DER ─▶ PEM
+//! ```
+//!
+//! Pure Rust, no I/O, no async, no platform calls: the same code runs natively and in
+//! WebAssembly. Parsers never fail on input; they return results plus [`diag::Diagnostic`]s.
+
+#![forbid(unsafe_code)]
+
+pub mod diag;
+pub mod encode;
+pub mod ext;
+pub mod inf;
+pub mod keydocs;
+pub mod model;
+pub mod name;
+pub mod request;
+pub mod text;

@@ -1,0 +1,182 @@
+//! The typed request: what an INF asks for, independent of any syntax.
+//!
+//! [`crate::request::lower`] builds a [`NewRequest`] from an [`crate::inf::Inf`];
+//! [`crate::encode`] turns it plus a public key into DER. Nothing here refers back to INF text.
+
+use der::asn1::ObjectIdentifier;
+use x509_cert::ext::Extension;
+use x509_cert::name::Name;
+
+/// `RequestType`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RequestType {
+    #[default]
+    Pkcs10,
+    Pkcs7,
+    Cmc,
+    /// A self-signed certificate instead of a request.
+    Cert,
+    Scep,
+}
+
+/// An elliptic curve Web Crypto and the CLI can both make keys on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Curve {
+    P256,
+    P384,
+    P521,
+}
+
+impl Curve {
+    /// Web Crypto's `namedCurve` string.
+    pub fn web_crypto_name(self) -> &'static str {
+        match self {
+            Curve::P256 => "P-256",
+            Curve::P384 => "P-384",
+            Curve::P521 => "P-521",
+        }
+    }
+    pub fn bits(self) -> u32 {
+        match self {
+            Curve::P256 => 256,
+            Curve::P384 => 384,
+            Curve::P521 => 521,
+        }
+    }
+}
+
+/// The key pair to make (or reuse).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyAlgorithm {
+    Rsa { bits: u32 },
+    Ecdsa(Curve),
+}
+
+/// A digest for the request signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hash {
+    Sha1,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl Hash {
+    /// Web Crypto's hash name.
+    pub fn web_crypto_name(self) -> &'static str {
+        match self {
+            Hash::Sha1 => "SHA-1",
+            Hash::Sha256 => "SHA-256",
+            Hash::Sha384 => "SHA-384",
+            Hash::Sha512 => "SHA-512",
+        }
+    }
+    /// Digest length in bytes (also the PSS salt length we use).
+    pub fn output_len(self) -> usize {
+        match self {
+            Hash::Sha1 => 20,
+            Hash::Sha256 => 32,
+            Hash::Sha384 => 48,
+            Hash::Sha512 => 64,
+        }
+    }
+}
+
+/// How the request is signed; tells the signer (Web Crypto or native) exactly what to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureScheme {
+    /// RSASSA-PKCS1-v1_5.
+    RsaPkcs1(Hash),
+    /// RSASSA-PSS, MGF1 with the same hash, salt length = hash length (`AlternateSignatureAlgorithm`).
+    RsaPss(Hash),
+    /// ECDSA; the signature handed to `finish` is DER `Ecdsa-Sig-Value` (convert Web Crypto's r‖s).
+    Ecdsa(Hash),
+}
+
+impl SignatureScheme {
+    pub fn hash(self) -> Hash {
+        match self {
+            SignatureScheme::RsaPkcs1(h)
+            | SignatureScheme::RsaPss(h)
+            | SignatureScheme::Ecdsa(h) => h,
+        }
+    }
+}
+
+/// `KeySpec`: the legacy CryptoAPI key slot, which also decides certreq's default key usage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeySpec {
+    None,
+    /// AT_KEYEXCHANGE (1): encryption and signing; default key usage 0xa0.
+    KeyExchange,
+    /// AT_SIGNATURE (2): signing only; default key usage 0x80. certreq's default.
+    #[default]
+    Signature,
+}
+
+impl KeySpec {
+    pub fn number(self) -> u32 {
+        match self {
+            KeySpec::None => 0,
+            KeySpec::KeyExchange => 1,
+            KeySpec::Signature => 2,
+        }
+    }
+}
+
+/// Everything about the key: what to generate and how to keep it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyPlan {
+    pub algorithm: KeyAlgorithm,
+    /// `Exportable = TRUE`: the private key may leave the key store (Web Crypto `extractable`).
+    pub exportable: bool,
+    pub key_spec: KeySpec,
+    /// `KeyContainer`: the name to store the key under (and find it by with `UseExistingKeySet`).
+    pub container: Option<String>,
+    /// `UseExistingKeySet = TRUE`: reuse the stored key named by `container`.
+    pub use_existing: bool,
+}
+
+/// Validity for `RequestType = Cert`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValidityPlan {
+    /// `NotBefore` as seconds since the Unix epoch (UTC), if given.
+    pub not_before: Option<i64>,
+    /// `NotAfter` as seconds since the Unix epoch (UTC), if given.
+    pub not_after: Option<i64>,
+    /// `ValidityPeriodUnits` × `ValidityPeriod`, in seconds, if given.
+    pub period_seconds: Option<i64>,
+}
+
+/// A request, fully decided, waiting only for a public key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRequest {
+    pub request_type: RequestType,
+    /// The subject as it will be encoded (already in certreq's reversed RDN order).
+    pub subject: Name,
+    pub key: KeyPlan,
+    pub signature: SignatureScheme,
+    /// Extensions in the order they will be encoded, without the subject key identifier
+    /// (which depends on the public key; see `subject_key_identifier`).
+    pub extensions: Vec<Extension>,
+    /// Add a subject key identifier (SHA-1 of the public key bits) — a certreq default.
+    pub subject_key_identifier: bool,
+    /// `[RequestAttributes]`: enrollment name-value pairs, in file order.
+    pub name_value_pairs: Vec<(String, String)>,
+    /// Add certreq's default attributes (OS version, client information, CSP). Off with
+    /// `SuppressDefaults = TRUE`.
+    pub default_attributes: bool,
+    /// `FriendlyName`: a label for the key store entry; not part of the request.
+    pub friendly_name: Option<String>,
+    /// `RequestType = Cert` only.
+    pub validity: ValidityPlan,
+    /// `RenewalCert`, as written (thumbprint or serial).
+    pub renewal_cert: Option<String>,
+}
+
+impl NewRequest {
+    /// The extension with this OID, if the request has it.
+    pub fn extension(&self, oid: &ObjectIdentifier) -> Option<&Extension> {
+        self.extensions.iter().find(|e| &e.extn_id == oid)
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs everything certreq-web needs to build, run and test, idempotently:
+# each tool is checked by version first and installed only when missing or wrong.
+#
+#   scripts/setup.sh            all tools (build + browser + interop checkers)
+#
+# Rust tools go to $CERTREQ_TOOLS (default ~/.cache/certreq-web/tools) so that
+# several clones on one machine share them; nothing is installed into the repo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLS=${CERTREQ_TOOLS:-$HOME/.cache/certreq-web/tools}
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in web/Cargo.toml
+TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than 1.95
+BINARYEN_VERSION=132           # Debian's wasm-opt 108 cannot parse wasm-bindgen 0.2.130 output
+export PATH="$TOOLS/bin:$TOOLS/npm/node_modules/.bin:$PATH"
+
+log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------
+need_apt=()
+command -v chromium >/dev/null     || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v openssl >/dev/null      || need_apt+=(openssl)
+command -v cfssl >/dev/null        || need_apt+=(golang-cfssl)
+command -v npm >/dev/null          || need_apt+=(nodejs npm)
+command -v gzip >/dev/null         || need_apt+=(gzip)
+if ((${#need_apt[@]})); then
+  log "apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+# --- Rust targets and tools ------------------------------------------------
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
+  # No --locked: the crate's lockfile pins a webpki-roots the registry no longer
+  # serves. No default features: the TLS stack is only for remote webdrivers.
+  log "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+  cargo install -q wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --no-default-features --root "$TOOLS"
+fi
+if [[ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]]; then
+  log "cargo install trunk $TRUNK_VERSION (about 6 minutes)"
+  cargo install -q trunk --version "$TRUNK_VERSION" --locked --root "$TOOLS"
+fi
+if [[ "$(wasm-opt --version 2>/dev/null)" != *"version_$BINARYEN_VERSION"* ]]; then
+  log "npm install binaryen@$BINARYEN_VERSION"
+  mkdir -p "$TOOLS/npm"
+  [[ -f "$TOOLS/npm/package.json" ]] || echo '{"private":true}' >"$TOOLS/npm/package.json"
+  npm install --prefix "$TOOLS/npm" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION.0.0"
+fi
+
+# --- Python checkers -------------------------------------------------------
+if ! python3 - <<'PY' 2>/dev/null
+import cryptography, pyasn1_modules, certsrv, requests
+PY
+then
+  log "pip install cryptography pyasn1-modules certsrv"
+  python3 -m pip install -q --disable-pip-version-check cryptography pyasn1 pyasn1-modules certsrv requests
+fi
+
+echo "$TOOLS/bin:$TOOLS/npm/node_modules/.bin"

@@ -1,0 +1,2 @@
+//! certreq-web: the browser app.
+pub fn start() {}

@@ -1,0 +1,3 @@
+fn main() {
+    certreq_web::start();
+}
