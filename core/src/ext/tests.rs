@@ -863,6 +863,74 @@ fn corpus_values() {
     }
 }
 
+#[test]
+fn hostile_values_never_panic() {
+    let oids = [
+        "2.5.29.17",
+        "2.5.29.18",
+        "2.5.29.37",
+        "2.5.29.19",
+        "2.5.29.32",
+        "2.5.29.33",
+        "2.5.29.30",
+        "2.5.29.15",
+        "1.3.6.1.4.1.311.21.10",
+        "2.5.29.14",
+    ];
+    let pieces = [
+        "",
+        "{critical}",
+        "{text}",
+        "{hex}",
+        "{asn}",
+        "{octet}",
+        "{utf8}",
+        "{",
+        "}",
+        "&",
+        "=",
+        ",",
+        "|",
+        " ",
+        "é",
+        "日本=",
+        "dns=",
+        "DNSé=",
+        "IP Address=",
+        "ip address=",
+        "0x",
+        "ca=",
+        "pathlength=",
+        "subtree=include",
+        "OID=",
+        "Notice=",
+        "1.2.3=",
+        "{hex}0",
+        "==",
+        "%x%",
+        "guid={",
+        "::1",
+        "1.2.3.4,255.0.0.0",
+        "\u{0}",
+        "\t",
+    ];
+    let mut seed: u32 = 1;
+    for _ in 0..4000 {
+        let mut value = String::new();
+        for _ in 0..6 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            value.push_str(pieces[(seed >> 16) as usize % pieces.len()]);
+        }
+        for o in oids {
+            let (_, diags) = parse_value(&oid(o), &value);
+            for d in diags {
+                assert!(value.get(d.range.clone()).is_some(), "{o}={value:?}: {d:?}");
+            }
+        }
+        let _ = key_usage_bits(&value);
+    }
+}
+
 // ---- an independent decoder ----------------------------------------------------------------
 
 #[test]

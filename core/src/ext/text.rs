@@ -197,7 +197,12 @@ fn glue_points(value: &str, range: Range<usize>) -> Vec<(Range<usize>, String)> 
         if c != '=' {
             continue;
         }
-        let before = text.get(..i).unwrap_or("").to_ascii_lowercase();
+        // only the few bytes before `=` can hold a token name (keeps this linear)
+        let mut from = i.saturating_sub(16);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = text.get(from..i).unwrap_or("").to_ascii_lowercase();
         if let Some(name) = GLUE_NAMES
             .iter()
             .filter(|n| before.ends_with(**n))
