@@ -32,7 +32,8 @@
 //!   beyond the BMP, which BMPString cannot hold). That reproduces the AD CS setup request
 //!   req/006 (`CN` as PrintableString).
 //! * **Empty values** (`CN=`) are allowed and give an empty string of the attribute's type
-//!   (empty UTF8String for CN), as certreq does for TameMyCerts' `Subject="CN="`.
+//!   (empty UTF8String for CN). TameMyCerts' INFs (corpus 044/045) rely on `Subject="CN="`
+//!   being accepted; the exact bytes certreq writes for it are inferred, not checked.
 //! * **`#hex`** gives an OCTET STRING holding the octets, whatever the attribute.
 //! * **A trailing separator** (`CN=a,`) is ignored with a warning; an empty RDN between
 //!   separators (`CN=a,,O=b`) is an error.
