@@ -416,7 +416,6 @@ fn other_name_with_bad_asn() {
 }
 
 #[test]
-#[ignore = "needs crate::name::parse_subject, written by another helper"]
 fn san_directory_name() {
     let d = der("2.5.29.17", "{text}DirectoryName=CN=a");
     // [4] EXPLICIT Name: SEQUENCE { SET { SEQUENCE { 2.5.4.3, UTF8String "a" } } }

@@ -80,7 +80,7 @@ fn ad_cs_setup_subject_matches_with_disable_utf8_dir_str() {
 fn corpus_request_files_decode_to_our_subjects() {
     use der::Decode;
     use x509_cert::request::CertReq;
-    let dir = std::env::var("CERTREQ_CORPUS").unwrap_or_else(|_| "/work/shared/corpus".into());
+    let dir = crate::testing::corpus_dir();
     let cases = [
         ("req/002-axeronisd-minimal-inf-pkcs10.req", INF_008, 0),
         ("req/001-jaberfree-apple-csr-pkcs10.req", INF_009, 0),
@@ -92,9 +92,9 @@ fn corpus_request_files_decode_to_our_subjects() {
         ),
     ];
     for (file, subject, flags) in cases {
-        let path = format!("{dir}/{file}");
-        let pem = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{path}: {e} (set CERTREQ_CORPUS to the corpus folder)"));
+        let path = dir.join(file);
+        let pem =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let b64: String = pem
             .lines()
             .filter(|l| !l.starts_with("-----"))
