@@ -364,7 +364,7 @@ impl Unsigned {
 /// Converts a raw ECDSA signature `r ‖ s` (what Web Crypto returns; both halves the same
 /// length) to DER `Ecdsa-Sig-Value`.
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, EncodeError> {
-    if raw.is_empty() || raw.len() % 2 != 0 || raw.len() > 2 * 66 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) || raw.len() > 2 * 66 {
         return Err(err(format!(
             "a raw ECDSA signature has two halves of equal length up to 66 bytes; got {} bytes",
             raw.len()

@@ -426,30 +426,28 @@ impl Lowering {
             .get("RenewalCert")
             .map(|e| e.value.text.trim().to_string())
             .filter(|s| !s.is_empty());
-        if use_existing {
-            if let Some(e) = keys.get("UseExistingKeySet") {
-                if container.is_none() && renewal_cert.is_none() {
-                    self.value_diag(
-                        e,
-                        Severity::Error,
-                        "existing-key-unnamed",
-                        "`UseExistingKeySet = TRUE` needs KeyContainer (or RenewalCert) to say \
+        if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
+            if container.is_none() && renewal_cert.is_none() {
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    "existing-key-unnamed",
+                    "`UseExistingKeySet = TRUE` needs KeyContainer (or RenewalCert) to say \
                          which key to reuse"
-                            .into(),
-                        Some("add KeyContainer = \"<the key's name>\"".into()),
-                    );
-                }
-                if keys.get("Exportable").is_some() {
-                    self.value_diag(
-                        e,
-                        Severity::Warning,
-                        "existing-key-exportable",
-                        "`Exportable` has no effect on a reused key: its exportability was \
+                        .into(),
+                    Some("add KeyContainer = \"<the key's name>\"".into()),
+                );
+            }
+            if keys.get("Exportable").is_some() {
+                self.value_diag(
+                    e,
+                    Severity::Warning,
+                    "existing-key-exportable",
+                    "`Exportable` has no effect on a reused key: its exportability was \
                          fixed when it was made"
-                            .into(),
-                        Some("remove Exportable, as certreq's documentation asks".into()),
-                    );
-                }
+                        .into(),
+                    Some("remove Exportable, as certreq's documentation asks".into()),
+                );
             }
         }
         if let Some(e) = keys.get("RenewalCert") {
@@ -684,7 +682,7 @@ impl Lowering {
             Some("ECDSA_P384" | "ECDSA_NISTP384") => Some(Curve::P384),
             Some("ECDSA_P521" | "ECDSA_NISTP521") => Some(Curve::P521),
             Some(other) => {
-                let Some(e) = alg else { return None };
+                let e = alg?;
                 let (msg, help) = if other.starts_with("ECDH") || other == "DH" || other == "DSA" {
                     (
                         format!(
@@ -739,9 +737,10 @@ impl Lowering {
                 Some(KeyAlgorithm::Rsa { bits: bits as u32 })
             }
             Some(curve) => {
-                if let Some((bits, e)) = length {
-                    if bits != u64::from(curve.bits()) {
-                        self.value_diag(
+                if let Some((bits, e)) = length
+                    && bits != u64::from(curve.bits())
+                {
+                    self.value_diag(
                             e,
                             Severity::Error,
                             "key-length-mismatch",
@@ -755,8 +754,7 @@ impl Lowering {
                                 curve.bits()
                             )),
                         );
-                        return None;
-                    }
+                    return None;
                 }
                 Some(KeyAlgorithm::Ecdsa(curve))
             }
@@ -983,16 +981,16 @@ impl Lowering {
         }
         if let (Some(s), Some(n)) = (unit_seconds, count) {
             plan.period_seconds = i64::try_from(n).ok().and_then(|n| n.checked_mul(s));
-            if plan.period_seconds.is_none() {
-                if let Some(u) = units {
-                    self.value_diag(
-                        u,
-                        Severity::Error,
-                        "invalid-validity-period",
-                        "the validity period is too long".into(),
-                        None,
-                    );
-                }
+            if plan.period_seconds.is_none()
+                && let Some(u) = units
+            {
+                self.value_diag(
+                    u,
+                    Severity::Error,
+                    "invalid-validity-period",
+                    "the validity period is too long".into(),
+                    None,
+                );
             }
         }
         for (key, slot) in [("NotBefore", 0), ("NotAfter", 1)] {
@@ -1021,30 +1019,28 @@ impl Lowering {
                 ),
             }
         }
-        if let Some(e) = keys.get("NotAfter") {
-            if period.is_some() || units.is_some() {
-                self.value_diag(
-                    e,
-                    Severity::Error,
-                    "notafter-with-period",
-                    "`NotAfter` cannot be used with `ValidityPeriod` or `ValidityPeriodUnits`"
-                        .into(),
-                    Some("keep either NotAfter or the ValidityPeriod pair".into()),
-                );
-            }
+        if let Some(e) = keys.get("NotAfter")
+            && (period.is_some() || units.is_some())
+        {
+            self.value_diag(
+                e,
+                Severity::Error,
+                "notafter-with-period",
+                "`NotAfter` cannot be used with `ValidityPeriod` or `ValidityPeriodUnits`".into(),
+                Some("keep either NotAfter or the ValidityPeriod pair".into()),
+            );
         }
-        if let (Some(b), Some(a)) = (plan.not_before, plan.not_after) {
-            if a <= b {
-                if let Some(e) = keys.get("NotAfter") {
-                    self.value_diag(
-                        e,
-                        Severity::Error,
-                        "notafter-before-notbefore",
-                        "`NotAfter` is not later than `NotBefore`".into(),
-                        None,
-                    );
-                }
-            }
+        if let (Some(b), Some(a)) = (plan.not_before, plan.not_after)
+            && a <= b
+            && let Some(e) = keys.get("NotAfter")
+        {
+            self.value_diag(
+                e,
+                Severity::Error,
+                "notafter-before-notbefore",
+                "`NotAfter` is not later than `NotBefore`".into(),
+                None,
+            );
         }
         if request_type != Some(RequestType::Cert) && request_type.is_some() {
             for key in [
