@@ -1,6 +1,6 @@
 //! Usage text (`-?`, `-v -?`, `-new -?`) and the INF key reference (`-new -? Key`).
 
-use certreq_core::keydocs::{self, KeyDoc};
+use certreq_core::keydocs;
 
 use crate::args::Verb;
 
@@ -116,26 +116,17 @@ Without RequestFileOut the request goes next to PolicyFileIn with the extension 
     out
 }
 
-/// Every documented key, grouped by section in the reference's order.
+/// Every documented section and its keys, in the reference's order.
 fn key_list() -> String {
-    let mut sections: Vec<&str> = Vec::new();
-    for doc in keydocs::KEYS {
-        if !sections.contains(&doc.section) {
-            sections.push(doc.section);
-        }
-    }
-    if sections.is_empty() {
-        return "  (the key reference is not available in this build)\n".into();
-    }
     let mut out = String::new();
-    for section in sections {
-        out.push_str(&format!("  [{section}]\n"));
-        let keys: Vec<&str> = keydocs::KEYS
-            .iter()
-            .filter(|d| d.section == section)
-            .map(|d| d.key)
-            .collect();
+    for section in keydocs::SECTIONS {
+        let keys: Vec<&str> = keydocs::keys_in(section.name).map(|d| d.key).collect();
+        let required = if section.required { " (required)" } else { "" };
+        out.push_str(&format!("  [{}]{required}\n", section.name));
         out.push_str(&wrap(&keys, "    ", 78));
+    }
+    if out.is_empty() {
+        out.push_str("  (the key reference is not available in this build)\n");
     }
     out
 }
@@ -162,112 +153,39 @@ fn wrap(words: &[&str], indent: &str, width: usize) -> String {
     out
 }
 
-/// `certreq -new -? Name`: the reference for a key (or the keys of a section). `Err` carries
-/// the message for an unknown name, with a suggestion when one is close.
+/// `certreq -new -? Name`: the reference page for a key (`Exportable`, `[NewRequest]
+/// Exportable`, `2.5.29.17`) or a section (`NewRequest`, `[Extensions]`). `Err` carries the
+/// message for an unknown name, with a suggestion when one is close.
 pub fn key(name: &str) -> Result<String, String> {
-    let name = name.trim().trim_start_matches('[');
-    // `Section.Key`, `[Section]Key` or `Key`
-    let (section, key) = match name.split_once([']', '.']) {
-        Some((s, k)) if !k.trim().is_empty() => (Some(s.trim()), k.trim()),
-        Some((s, _)) => (None, s.trim()),
-        None => (None, name),
+    if let Some(page) = keydocs::help(name) {
+        return Ok(page);
+    }
+    let query = name.trim();
+    let suggestion = match query.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((section, key)) if !key.trim().is_empty() => keydocs::suggest(section, key)
+                .map(|k| format!("[{}] {k}", section.trim()))
+                .or_else(|| {
+                    keydocs::suggest_section(section).map(|s| format!("[{s}] {}", key.trim()))
+                }),
+            Some((section, _)) => keydocs::suggest_section(section).map(|s| format!("[{s}]")),
+            None => keydocs::suggest_section(rest).map(|s| format!("[{s}]")),
+        },
+        None => keydocs::suggest("", query)
+            .or_else(|| keydocs::suggest_section(query))
+            .map(str::to_string),
     };
-    let matches: Vec<&KeyDoc> = keydocs::KEYS
-        .iter()
-        .filter(|d| d.key.eq_ignore_ascii_case(key))
-        .filter(|d| section.is_none_or(|s| d.section.eq_ignore_ascii_case(s)))
-        .collect();
-    if !matches.is_empty() {
-        let texts: Vec<String> = matches.iter().map(|d| render_key(d)).collect();
-        return Ok(texts.join("\n"));
-    }
-    if section.is_none() {
-        let in_section: Vec<&str> = keydocs::KEYS
-            .iter()
-            .filter(|d| d.section.eq_ignore_ascii_case(key))
-            .map(|d| d.key)
-            .collect();
-        if let Some(first) = keydocs::KEYS
-            .iter()
-            .find(|d| d.section.eq_ignore_ascii_case(key))
-        {
-            return Ok(format!(
-                "[{}]\n{}\nRun `certreq -new -? KeyName` for one of them.\n",
-                first.section,
-                wrap(&in_section, "  ", 78).trim_end()
-            ));
+    Err(match suggestion {
+        Some(s) => format!("no INF key or section named `{query}`; did you mean `{s}`?"),
+        None => {
+            format!("no INF key or section named `{query}`; run `certreq -new -?` for the list")
         }
-    }
-    let mut message = format!("no INF key named `{name}`");
-    if let Some(best) = suggest(key) {
-        message.push_str(&format!("; did you mean `{best}`?"));
-    } else {
-        message.push_str("; run `certreq -new -?` for the list of keys");
-    }
-    Err(message)
-}
-
-/// One key's reference text.
-fn render_key(doc: &KeyDoc) -> String {
-    keydocs_render(doc)
-}
-
-/// Stand-in for `keydocs::render_text` until it lands in core.
-fn keydocs_render(doc: &KeyDoc) -> String {
-    let mut out = format!("[{}] {}\n", doc.section, doc.key);
-    let mut field = |label: &str, value: &str| {
-        if !value.is_empty() {
-            out.push_str(&format!("  {label:<9}{value}\n"));
-        }
-    };
-    field("Values:", doc.values);
-    field("Default:", doc.default);
-    field("", doc.summary);
-    field("Here:", doc.here);
-    field("Example:", doc.example);
-    out
-}
-
-/// The documented key closest to `name`, if any is close enough to be a likely typo.
-pub fn suggest(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    let limit = (lower.chars().count() / 3).max(2);
-    keydocs::KEYS
-        .iter()
-        .map(|d| (distance(&lower, &d.key.to_ascii_lowercase()), d.key))
-        .filter(|(dist, _)| *dist <= limit)
-        .min_by_key(|(dist, _)| *dist)
-        .map(|(_, key)| key)
-}
-
-/// Levenshtein distance between two strings, by characters.
-pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev_diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j] + 1).min(row[j + 1] + 1).min(prev_diag + cost);
-            prev_diag = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(distance("keylenght", "keylength"), 2);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("subject", "subject"), 0);
-        assert_eq!(distance("kitten", "sitting"), 3);
-    }
 
     #[test]
     fn wrap_keeps_lines_within_width() {
@@ -285,11 +203,32 @@ mod tests {
     }
 
     #[test]
+    fn documented_keys_and_sections_have_pages() {
+        let page = key("hashalgorithm").unwrap();
+        assert!(
+            page.starts_with("HashAlgorithm in [NewRequest]\n"),
+            "{page}"
+        );
+        assert!(key("[Extensions]").unwrap().starts_with("[Extensions]"));
+        let index = new_help(false);
+        assert!(index.contains("  [NewRequest] (required)\n"), "{index}");
+        assert!(index.contains(" KeyLength "), "{index}");
+    }
+
+    #[test]
     fn unknown_key_is_an_error_naming_it() {
         let err = key("NoSuchKeyAnywhere").unwrap_err();
-        assert!(
-            err.starts_with("no INF key named `NoSuchKeyAnywhere`"),
-            "{err}"
+        assert_eq!(
+            err,
+            "no INF key or section named `NoSuchKeyAnywhere`; run `certreq -new -?` for the list"
+        );
+        assert_eq!(
+            key("KeyLenght").unwrap_err(),
+            "no INF key or section named `KeyLenght`; did you mean `KeyLength`?"
+        );
+        assert_eq!(
+            key("[NewReqest]").unwrap_err(),
+            "no INF key or section named `[NewReqest]`; did you mean `[NewRequest]`?"
         );
     }
 }
