@@ -129,3 +129,40 @@ pub fn openssl_verify(path: &Path, der: bool) -> Option<(bool, String)> {
         }
     }
 }
+
+/// The `SubjectPublicKeyInfo` DER of a request (PKCS#10 DER).
+pub fn request_spki(request_der: &[u8]) -> Vec<u8> {
+    use der::{Decode, Encode};
+    let req = x509_cert::request::CertReq::from_der(request_der).expect("PKCS#10 DER");
+    req.info.public_key.to_der().expect("SPKI encodes")
+}
+
+/// The public half (`SubjectPublicKeyInfo` DER) of a PKCS#8 private key, and its algorithm.
+pub fn pkcs8_public(pkcs8: &[u8]) -> (&'static str, Vec<u8>) {
+    use pkcs8::{DecodePrivateKey, EncodePublicKey};
+    if let Ok(k) = rsa::PrivateKey::from_pkcs8_der(pkcs8) {
+        return (
+            "RSA",
+            k.to_public_key().to_public_key_der().unwrap().into_vec(),
+        );
+    }
+    if let Ok(k) = p256::ecdsa::SigningKey::from_pkcs8_der(pkcs8) {
+        return (
+            "P-256",
+            k.verifying_key().to_public_key_der().unwrap().into_vec(),
+        );
+    }
+    if let Ok(k) = p384::ecdsa::SigningKey::from_pkcs8_der(pkcs8) {
+        return (
+            "P-384",
+            k.verifying_key().to_public_key_der().unwrap().into_vec(),
+        );
+    }
+    if let Ok(k) = p521::ecdsa::SigningKey::from_pkcs8_der(pkcs8) {
+        return (
+            "P-521",
+            k.verifying_key().to_public_key_der().unwrap().into_vec(),
+        );
+    }
+    panic!("key.pk8 is not a PKCS#8 key this program makes");
+}
