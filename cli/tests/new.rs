@@ -204,7 +204,7 @@ fn a_bad_inf_fails_with_located_errors_and_leaves_nothing_behind() {
         "bad.inf",
         "[NewRequest]\nSubject = \"CN=x\"\nKeyLength = banana\n",
     );
-    let run = t.certreq(&["-new", "bad.inf", "bad.req"]);
+    let run = t.certreq(&["-new", "-q", "bad.inf", "bad.req"]);
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stdout, "");
     let first = run.stderr.lines().next().unwrap_or("");
@@ -237,7 +237,7 @@ fn reusing_a_missing_key_container_is_a_located_error() {
     let t = TempDir::new("missing-container");
     t.write(
         "reuse.inf",
-        "[NewRequest]\nSubject = \"CN=reuse\"\nUseExistingKeySet = TRUE\nKeyContainer = NoSuchKey\n",
+        "[NewRequest]\nSubject = \"CN=reuse\"\nUseExistingKeySet = TRUE\nKeyContainer = NoSuchKey\nHashAlgorithm = SHA256\n",
     );
     let run = t.certreq(&["-new", "reuse.inf", "reuse.req"]);
     assert_eq!(run.code, Some(1));
@@ -260,7 +260,7 @@ fn key_container_names_the_entry_and_use_existing_key_set_reuses_it() {
     let t = TempDir::new("container");
     t.write(
         "first.inf",
-        "[NewRequest]\nSubject = \"CN=first\"\nKeyAlgorithm = ECDSA_P256\nKeyContainer = MyKey\nFriendlyName = \"My key\"\n",
+        "[NewRequest]\nSubject = \"CN=first\"\nKeyAlgorithm = ECDSA_P256\nKeyContainer = MyKey\nFriendlyName = \"My key\"\nHashAlgorithm = SHA256\n",
     );
     t.certreq(&["-new", "-q", "first.inf", "first.req"]).ok();
     let entry = only_entry(&t);
@@ -310,7 +310,7 @@ fn when_the_output_cannot_be_written_the_new_key_is_removed_again() {
         "a.inf",
         "[NewRequest]\nSubject = \"CN=x\"\nKeyAlgorithm = ECDSA_P256\n",
     );
-    let run = t.certreq(&["-new", "a.inf", "no/such/dir/a.req"]);
+    let run = t.certreq(&["-new", "-q", "a.inf", "no/such/dir/a.req"]);
     assert_eq!(run.code, Some(1));
     assert!(
         run.stderr
