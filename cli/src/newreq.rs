@@ -34,6 +34,11 @@ const ACCEPTED: [Opt; 7] = [
 
 /// Runs `-new`; returns the exit status.
 pub fn run(inv: &Invocation) -> i32 {
+    if inv.has(Opt::Machine) {
+        return usage(
+            "-machine is not supported: keys are kept per user, in the store of whoever runs certreq",
+        );
+    }
     if let Some((opt, _)) = inv.options.iter().find(|(o, _)| !ACCEPTED.contains(o)) {
         return usage(&format!(
             "-{} does not apply to -new; run `certreq -new -?` for its options",
@@ -137,8 +142,7 @@ fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<()
     }
 
     // 2. read and compile
-    let bytes =
-        std::fs::read(inf_path).map_err(|e| format!("cannot read {}: {e}", inf_path.display()))?;
+    let bytes = read_limited(inf_path)?;
     let decoded = certreq_core::text::decode(&bytes);
     let text = decoded.text.as_str();
     let source = Source {
@@ -308,6 +312,27 @@ fn build(request: &NewRequest, key: &KeyPair, spki: &[u8]) -> Result<Vec<u8>, St
     unsigned
         .finish(&signature)
         .map_err(|e| format!("cannot build the request: {e}"))
+}
+
+/// The largest INF file read; real ones are a few kilobytes.
+const MAX_INF_BYTES: u64 = 4 << 20;
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_INF_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_INF_BYTES {
+        return Err(format!(
+            "{} is larger than {} MiB; that is not an INF file",
+            path.display(),
+            MAX_INF_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
 }
 
 fn write_output(path: &Path, bytes: &[u8], replace: bool) -> Result<(), String> {

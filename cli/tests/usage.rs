@@ -100,7 +100,11 @@ fn new_help_suggests_the_key_a_typo_was_meant_to_be() {
 #[test]
 fn command_line_mistakes_exit_2_with_a_message() {
     let t = TempDir::new("usage");
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["-new", "-machine", "a.inf"],
+            "certreq: error: -machine is not supported: keys are kept per user, in the store of whoever runs certreq\n",
+        ),
         (
             &["-new", "-bogus", "a.inf"],
             "certreq: error: unknown verb or option -bogus; run `certreq -v -?` for the list\n",
@@ -191,4 +195,28 @@ fn the_inf_is_never_overwritten_by_its_own_request() {
         std::fs::read_to_string(t.join("a.req")).unwrap(),
         "[NewRequest]\n"
     );
+}
+
+#[test]
+fn a_directory_or_huge_file_is_not_read_as_an_inf() {
+    let t = TempDir::new("notinf");
+    std::fs::create_dir(t.join("dir.inf")).unwrap();
+    let run = t.certreq(&["-new", "dir.inf", "out.req"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .starts_with("certreq: error: cannot read dir.inf: "),
+        "{}",
+        run.stderr
+    );
+    let big = std::fs::File::create(t.join("big.inf")).unwrap();
+    big.set_len(5 << 20).unwrap();
+    let run = t.certreq(&["-new", "big.inf", "out.req"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(
+        run.stderr,
+        "certreq: error: big.inf is larger than 4 MiB; that is not an INF file\n"
+    );
+    assert!(!t.join("out.req").exists());
+    assert!(t.store_entries().is_empty());
 }
