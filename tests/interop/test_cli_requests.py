@@ -84,7 +84,7 @@ def test_web_server_request_reads_back_in_every_parser(certreq, store, tmp_path)
     assert san.get_values_for_type(x509.UniformResourceIdentifier) == ["https://www.example.com/"]
     upn = [o for o in san.get_values_for_type(x509.OtherName)]
     assert [o.type_id.dotted_string for o in upn] == ["1.3.6.1.4.1.311.20.2.3"]
-    assert upn[0].value == b"\x0c\x15svc-web@example.com"  # UTF8String
+    assert upn[0].value == b"\x0c\x13svc-web@example.com"  # UTF8String
     assert checked.extension(ExtensionOID.SUBJECT_KEY_IDENTIFIER.dotted_string) is not None
     # AT_KEYEXCHANGE keys get S/MIME capabilities unless SMIME = FALSE
     assert checked.extension(SMIME_CAPS) is not None

@@ -777,13 +777,16 @@ fn basic_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> O
         return None;
     }
     if let (false, Some(r)) = (bc.ca, path_range) {
+        // RFC 5280 §4.2.1.9: no pathLenConstraint unless cA is true; strict parsers (Python
+        // `cryptography` among them) reject the extension otherwise, so it is left out.
+        bc.path_len_constraint = None;
         diags.push(
             LocalDiag::warning(
                 codes::SUSPICIOUS,
                 r,
                 "a path length only means something for a CA, and this one says `ca=false`",
             )
-            .with_help("it is encoded as written; drop it or set `ca=true`"),
+            .with_help("it is left out of the request (RFC 5280 allows it only with `ca=true`)"),
         );
     }
     super::encode_or_diag(&Ok(bc), start..value.len(), diags)
