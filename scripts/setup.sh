@@ -2,7 +2,7 @@
 # Installs everything certreq-web needs to build, run and test, idempotently:
 # each tool is checked by version first and installed only when missing or wrong.
 #
-#   scripts/setup.sh            all tools (build + browser + interop checkers)
+#   scripts/setup.sh     installs what is missing; prints the PATH entries to prepend
 #
 # Rust tools go to $CERTREQ_TOOLS (default ~/.cache/certreq-web/tools) so that
 # several clones on one machine share them; nothing is installed into the repo.
@@ -54,13 +54,14 @@ if [[ "$(wasm-opt --version 2>/dev/null)" != *"version_$BINARYEN_VERSION"* ]]; t
   npm install --prefix "$TOOLS/npm" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION.0.0"
 fi
 
-# --- Python checkers -------------------------------------------------------
-if ! python3 - <<'PY' 2>/dev/null
-import cryptography, pyasn1_modules, certsrv, requests
-PY
-then
-  log "pip install cryptography pyasn1-modules certsrv"
-  python3 -m pip install -q --disable-pip-version-check cryptography pyasn1 pyasn1-modules certsrv requests
+# --- Python checkers and browser driver (a venv, keyed by tests/requirements.txt) --------
+VENV=${CERTREQ_VENV:-$HOME/.cache/certreq-web/venv}
+want=$(sha256sum tests/requirements.txt | cut -c1-16)
+if [[ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$want" ]]; then
+  log "python venv $VENV (tests/requirements.txt)"
+  [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+  echo "$want" >"$VENV/.requirements"
 fi
 
-echo "$TOOLS/bin:$TOOLS/npm/node_modules/.bin"
+echo "$VENV/bin:$TOOLS/bin:$TOOLS/npm/node_modules/.bin"

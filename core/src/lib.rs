@@ -21,3 +21,6 @@ pub mod model;
 pub mod name;
 pub mod request;
 pub mod text;
+
+#[cfg(test)]
+mod testing;

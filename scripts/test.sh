@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what is missing (scripts/setup.sh), then
+#   1. formatting and lints (native and wasm32)
+#   2. native tests: core (unit, golden requests, corpus pairs), CLI (drives the binary)
+#   3. the release web build through Trunk (dist/ and the single-file dist/certreq-web.html)
+#   4. the web services under wasm-bindgen-test in headless Chromium
+#   5. interoperability, corpus and browser end-to-end tests (pytest): every request checked by
+#      OpenSSL, Python `cryptography` and Go's parser (cfssl)
+# Any failure stops the run with a non-zero exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$(scripts/setup.sh):$PATH"
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+step() {
+  local t0=$SECONDS
+  printf '\n=== %s\n' "$*"
+  "$@"
+  printf '=== done in %d s: %s\n' $((SECONDS - t0)) "$*"
+}
+
+step cargo fmt --all -- --check
+step cargo clippy --workspace --all-targets -- -D warnings
+step cargo clippy -p certreq-web -p certreq-core --target wasm32-unknown-unknown --all-targets -- -D warnings
+step cargo test --workspace
+step cargo build --release -p certreq-cli
+step trunk build --release
+step cargo test -p certreq-web --target wasm32-unknown-unknown
+step python -m pytest -q tests --timeout=600 -p no:cacheprovider

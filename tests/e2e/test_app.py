@@ -1,0 +1,96 @@
+"""The built app in headless Chromium: served over http and opened as one file over file://.
+
+Every request the browser makes is checked by OpenSSL, `cryptography` and Go's parser.
+"""
+import pytest
+from selenium.webdriver.common.by import By
+
+from browser import (DIST, all_testid, browser_errors, chromium, fill_editor, serve, testid,
+                     wait_for)
+from checkers import check_request
+
+RSA_INF = """[Version]
+Signature="$Windows NT$"
+
+[NewRequest]
+Subject = "CN=browser.example.com, O=Example, C=US"
+KeyLength = 2048
+KeySpec = 1
+HashAlgorithm = SHA256
+
+[Extensions]
+2.5.29.17 = "{text}dns=browser.example.com&dns=www.browser.example.com"
+"""
+
+P256_INF = """[NewRequest]
+Subject = "CN=device-p256"
+KeyAlgorithm = ECDSA_P256
+HashAlgorithm = SHA256
+Exportable = TRUE
+"""
+
+
+@pytest.fixture
+def app():
+    if not (DIST / "index.html").exists():
+        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+    with serve() as url:
+        driver = chromium()
+        try:
+            driver.get(url + "/")
+            testid(driver, "inf-editor")
+            yield driver
+        finally:
+            driver.quit()
+
+
+def generate(driver, inf_text, tmp_path, name="browser.req"):
+    fill_editor(driver, inf_text)
+    button = testid(driver, "generate")
+    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
+    button.click()
+    pem = wait_for(lambda: "END NEW CERTIFICATE REQUEST" in testid(driver, "request-pem").text
+                   and testid(driver, "request-pem").text, timeout=90, what="the request PEM")
+    out = tmp_path / name
+    out.write_text(pem)
+    return check_request(out, tmp_path)
+
+
+def test_a_diagnostic_appears_on_the_right_line(app):
+    fill_editor(app, '[NewRequest]\nSubject = "CN=x"\nExportabel = TRUE\n')
+    item = wait_for(lambda: [d for d in app.find_elements(By.CSS_SELECTOR, '[data-testid="diagnostics"] [data-line]')
+                             if d.get_attribute("data-line") == "3"], timeout=10, what="a diagnostic on line 3")[0]
+    assert item.get_attribute("data-severity") == "warning"
+    assert "Exportable" in item.text  # the suggestion
+
+
+def test_rsa_2048_request_is_accepted_by_three_parsers(app, tmp_path):
+    checked = generate(app, RSA_INF, tmp_path)
+    assert checked.key_description == "RSA-2048"
+    assert checked.subject == "CN=browser.example.com,O=Example,C=US"
+    assert sorted(checked.cfssl["DNSNames"]) == ["browser.example.com", "www.browser.example.com"]
+    assert not browser_errors(app)
+
+
+def test_p256_request_and_the_pending_entry_survives_a_reload(app, tmp_path):
+    checked = generate(app, P256_INF, tmp_path)
+    assert checked.key_description == "EC-secp256r1"
+    app.refresh()
+    items = wait_for(lambda: all_testid(app, "store-item"), timeout=20, what="the stored entry after reload")
+    assert any(i.get_attribute("data-state") == "pending" for i in items)
+
+
+def test_single_file_build_works_from_file_url(tmp_path):
+    single = DIST / "certreq-web.html"
+    assert single.exists(), f"{single} is missing: the release build must write it"
+    driver = chromium()
+    try:
+        driver.get(single.resolve().as_uri())
+        testid(driver, "inf-editor")
+        checked = generate(driver, RSA_INF, tmp_path)
+        assert checked.key_description == "RSA-2048"
+        # nothing but the file itself was loaded
+        urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        assert [u for u in urls if not u.startswith(("file:", "data:", "blob:"))] == []
+    finally:
+        driver.quit()

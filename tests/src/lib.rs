@@ -1,1 +1,0 @@
-//! Test support shared by the integration tests (see `tests/tests/`).
