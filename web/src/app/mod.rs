@@ -268,32 +268,39 @@ impl App {
     }
 
     fn view_key_doc(&self) -> Html {
-        let Some((section, key)) = self.state.key_at_caret() else {
-            return html! {
-                <aside class="keydoc" data-testid="key-doc" aria-live="polite">
-                    <p class="hint">{ "Put the cursor on a key to read what it does." }</p>
-                </aside>
-            };
-        };
-        let body = match keydocs::lookup(key) {
-            Some(doc) => html! {
+        let body = if let Some((section, key)) = self.state.key_at_caret() {
+            match keydocs::lookup_in(section, key) {
+                Some(doc) => html! {
+                    <>
+                        <h3>{ format!("[{}] {}", doc.section, doc.key) }</h3>
+                        <p>{ doc.summary }</p>
+                        <dl>
+                            if !doc.values.is_empty() { <dt>{ "Values" }</dt><dd><code>{ doc.values }</code></dd> }
+                            if !doc.default.is_empty() { <dt>{ "Default" }</dt><dd>{ doc.default }</dd> }
+                            <dt>{ "Acts on" }</dt><dd>{ doc.effect.label() }</dd>
+                            if !doc.here.is_empty() { <dt>{ "Here" }</dt><dd>{ doc.here }</dd> }
+                            if !doc.example.is_empty() { <dt>{ "Example" }</dt><dd><code>{ doc.example }</code></dd> }
+                        </dl>
+                    </>
+                },
+                None => html! {
+                    <>
+                        <h3>{ format!("[{section}] {key}") }</h3>
+                        <p class="hint">{ "certreq does not know this key here." }</p>
+                    </>
+                },
+            }
+        } else if let Some(doc) = self.state.section_at_caret().and_then(keydocs::section_doc) {
+            html! {
                 <>
-                    <h3>{ format!("[{}] {}", doc.section, doc.key) }</h3>
+                    <h3>{ format!("[{}]", doc.name) }</h3>
                     <p>{ doc.summary }</p>
-                    <dl>
-                        if !doc.values.is_empty() { <dt>{ "Values" }</dt><dd><code>{ doc.values }</code></dd> }
-                        if !doc.default.is_empty() { <dt>{ "Default" }</dt><dd>{ doc.default }</dd> }
-                        if !doc.here.is_empty() { <dt>{ "Here" }</dt><dd>{ doc.here }</dd> }
-                        if !doc.example.is_empty() { <dt>{ "Example" }</dt><dd><code>{ doc.example }</code></dd> }
-                    </dl>
+                    if !doc.here.is_empty() { <p>{ doc.here }</p> }
+                    if !doc.example.is_empty() { <pre class="example">{ doc.example }</pre> }
                 </>
-            },
-            None => html! {
-                <>
-                    <h3>{ format!("[{section}] {key}") }</h3>
-                    <p class="hint">{ "No reference text for this key yet." }</p>
-                </>
-            },
+            }
+        } else {
+            html! { <p class="hint">{ "Put the cursor on a key or a [section] to read what it does." }</p> }
         };
         html! { <aside class="keydoc" data-testid="key-doc" aria-live="polite">{ body }</aside> }
     }

@@ -278,6 +278,21 @@ impl State {
         })
     }
 
+    /// The section whose `[header]` is on the caret's line, if any.
+    pub fn section_at_caret(&self) -> Option<&str> {
+        let line = self.lines.line_of(self.caret);
+        self.compiled
+            .inf
+            .sections
+            .iter()
+            .find(|s| {
+                s.headers
+                    .iter()
+                    .any(|h| self.lines.line_of(h.start) == line)
+            })
+            .map(|s| s.name.as_str())
+    }
+
     /// Applies a message; returns the browser work it calls for.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
@@ -603,6 +618,20 @@ mod tests {
         assert_eq!(s.key_at_caret(), None, "blank line");
         s.update(Msg::Caret(20));
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Exportable")));
+    }
+
+    #[test]
+    fn the_caret_on_a_header_picks_the_section() {
+        fn with_header(text: &str) -> Compiled {
+            let mut c = fake(text);
+            c.inf.sections[0].headers.push(0..12);
+            c
+        }
+        let mut s = State::new("[NewRequest]\nSubject = x\n", with_header);
+        assert_eq!(s.section_at_caret(), Some("NewRequest"));
+        s.update(Msg::Caret(15));
+        assert_eq!(s.section_at_caret(), None);
+        assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
     }
 
     #[test]
