@@ -158,6 +158,7 @@ fn extension_name(oid: &ObjectIdentifier) -> String {
         "1.3.6.1.4.1.311.21.7" => "Certificate Template Information",
         "1.3.6.1.4.1.311.21.10" => "Application Policies",
         "1.3.6.1.4.1.311.21.1" => "CA Version",
+        "1.2.840.113549.1.9.15" => "S/MIME Capabilities",
         _ => "",
     };
     if !known.is_empty() {

@@ -11,7 +11,7 @@ use certreq_core::request::{Compiled, compile};
 use super::text::{byte_to_utf16, utf16_to_byte};
 
 /// The INF the page opens with: a TLS web server request with subject alternative names.
-pub const DEFAULT_INF: &str = r#"; A TLS web server certificate request. Edit it: the preview follows as you type.
+pub const DEFAULT_INF: &str = r#"; A TLS web server certificate request: edit it and watch the preview.
 [Version]
 Signature = "$Windows NT$"
 
