@@ -93,6 +93,7 @@ def build(src: str, out: str) -> None:
 <meta name="color-scheme" content="light dark">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>{html.escape(title)}</title>
+<link rel="icon" href="data:,">
 <style>
 {css}
 </style>

@@ -21,7 +21,7 @@ use yew::prelude::*;
 use crate::services::{dom, files, store};
 use preview::{Preview, preview};
 use state::{Command, Msg, Notice, State};
-use text::{Kind, format_utc, tokenize_line};
+use text::{Kind, format_utc, mark_line};
 
 /// The root component.
 pub struct App {
@@ -167,15 +167,33 @@ impl App {
             html! { <span class={class} data-gutter-line={(l + 1).to_string()}>{ l + 1 }</span> }
         });
         let overlay = (0..line_count).map(|l| {
-            let line = state
-                .text
-                .get(state.lines.line_range(&state.text, l))
-                .unwrap_or("");
-            let pieces = tokenize_line(line)
+            let range = state.lines.line_range(&state.text, l);
+            let line = state.text.get(range.clone()).unwrap_or("");
+            // underline each diagnostic on the line it starts on (an empty span: one character)
+            let marks: Vec<(core::ops::Range<usize>, Severity)> = state
+                .compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.span.start >= range.start && d.span.start <= range.end)
+                .map(|d| {
+                    let start = d.span.start - range.start;
+                    let end = d.span.end.clamp(d.span.start, range.end) - range.start;
+                    let end = if end > start { end } else { start + 1 };
+                    (start..end, d.severity)
+                })
+                .collect();
+            let pieces = mark_line(line, &marks)
                 .into_iter()
-                .map(|(kind, piece)| match kind {
-                    Kind::Plain => html! { { piece } },
-                    _ => html! { <span class={kind.class()}>{ piece }</span> },
+                .map(|(kind, piece, mark)| {
+                    let class = classes!(
+                        (kind != Kind::Plain).then_some(kind.class()),
+                        mark.map(|s| format!("squiggle sev-{}", s.as_str()))
+                    );
+                    if class.is_empty() {
+                        html! { { piece } }
+                    } else {
+                        html! { <span class={class}>{ piece }</span> }
+                    }
                 });
             html! { <>{ for pieces }{ "\n" }</> }
         });

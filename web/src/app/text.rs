@@ -159,6 +159,42 @@ fn scan<'a>(text: &'a str, out: &mut Vec<(Kind, &'a str)>, plain: Kind) {
     }
 }
 
+/// Splits [`tokenize_line`]'s pieces further at the edges of `marks` (byte ranges within the
+/// line, each with a tag, e.g. a diagnostic's severity), so that every piece is either wholly
+/// inside the first mark covering it or outside all marks. The pieces still rebuild the line.
+pub fn mark_line<'a, T: Copy>(
+    line: &'a str,
+    marks: &[(core::ops::Range<usize>, T)],
+) -> Vec<(Kind, &'a str, Option<T>)> {
+    let mut cuts: Vec<usize> = marks
+        .iter()
+        .flat_map(|(r, _)| [r.start, r.end])
+        .filter(|&c| c > 0 && c < line.len() && line.is_char_boundary(c))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (kind, piece) in tokenize_line(line) {
+        let end = at + piece.len();
+        let mut from = at;
+        for &cut in cuts.iter().filter(|&&c| c > at && c < end) {
+            out.push((kind, &line[from..cut], mark_at(marks, from)));
+            from = cut;
+        }
+        out.push((kind, &line[from..end], mark_at(marks, from)));
+        at = end;
+    }
+    out
+}
+
+fn mark_at<T: Copy>(marks: &[(core::ops::Range<usize>, T)], at: usize) -> Option<T> {
+    marks
+        .iter()
+        .find(|(r, _)| r.start <= at && at < r.end)
+        .map(|(_, t)| *t)
+}
+
 /// `YYYY-MM-DD HH:MM UTC` for milliseconds since the Unix epoch (proleptic Gregorian).
 pub fn format_utc(ms: f64) -> String {
     if !ms.is_finite() {
@@ -262,6 +298,25 @@ mod tests {
         assert_eq!(format_utc(951_782_400_000.0), "2000-02-29 00:00 UTC");
         assert_eq!(format_utc(1_795_000_000_000.0), "2026-11-18 11:06 UTC");
         assert_eq!(format_utc(f64::NAN), "unknown time");
+    }
+
+    #[test]
+    fn marks_split_tokens_at_their_edges() {
+        let pieces = mark_line("KeyLength = banana ; x", &[(12..18, 'E')]);
+        let rebuilt: String = pieces.iter().map(|(_, t, _)| *t).collect();
+        assert_eq!(rebuilt, "KeyLength = banana ; x");
+        assert!(pieces.contains(&(Kind::Value, "banana", Some('E'))));
+        assert!(pieces.contains(&(Kind::Key, "KeyLength", None)));
+        // a mark inside a token splits it; out-of-range and empty marks are harmless
+        let pieces = mark_line("abcdef", &[(2..4, 1), (4..4, 2), (50..60, 3)]);
+        assert_eq!(
+            pieces,
+            vec![
+                (Kind::Value, "ab", None),
+                (Kind::Value, "cd", Some(1)),
+                (Kind::Value, "ef", None)
+            ]
+        );
     }
 
     #[test]
