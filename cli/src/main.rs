@@ -1,3 +1,75 @@
+//! `certreq` for Linux and macOS: certreq's verbs over certreq-core, with native keys kept in a
+//! file store.
+//!
+//! Exit status: 0 success (and help), 1 the work failed (INF errors, files, keys), 2 the command
+//! line is wrong (unknown verb or option, missing or extra arguments, a verb not available yet).
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod client;
+mod fsio;
+mod help;
+mod keys;
+mod newreq;
+mod render;
+mod store;
+
+use args::{Invocation, Opt, Verb};
+use help::{EXIT_OK, EXIT_USAGE};
+
 fn main() {
-    std::process::exit(0);
+    std::process::exit(run(std::env::args().skip(1)));
+}
+
+fn run(argv: impl Iterator<Item = String>) -> i32 {
+    let inv = match args::parse(argv) {
+        Ok(inv) => inv,
+        Err(args::UsageError(message)) => {
+            eprintln!("certreq: error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    if inv.has(Opt::Help) {
+        return show_help(&inv);
+    }
+    match inv.verb {
+        Some(Verb::New) => newreq::run(&inv),
+        None if inv.args.is_empty() && inv.options.is_empty() => {
+            eprint!("{}", help::general(false));
+            EXIT_USAGE
+        }
+        other => {
+            let name = other.unwrap_or(Verb::Submit).name();
+            eprintln!("certreq: error: -{name} is not available yet in this version; only -New is");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn show_help(inv: &Invocation) -> i32 {
+    let verbose = inv.has(Opt::Verbose);
+    match inv.verb {
+        None => print!("{}", help::general(verbose)),
+        Some(Verb::New) if !inv.args.is_empty() => {
+            let mut status = EXIT_OK;
+            for (i, name) in inv.args.iter().enumerate() {
+                match help::key(name) {
+                    Ok(text) => {
+                        if i > 0 {
+                            println!();
+                        }
+                        print!("{text}");
+                    }
+                    Err(message) => {
+                        eprintln!("certreq: error: {message}");
+                        status = EXIT_USAGE;
+                    }
+                }
+            }
+            return status;
+        }
+        Some(verb) => print!("{}", help::verb(verb, verbose)),
+    }
+    EXIT_OK
 }

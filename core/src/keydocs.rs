@@ -467,8 +467,9 @@ pub static KEYS: &[KeyDoc] = &[
         "PKCS10",
         "What to produce: a plain PKCS #10 request, a PKCS #7 wrapper (renewal, on behalf of), a \
          CMC request, or, with Cert, a self-signed certificate instead of a request.",
-        "PKCS10, CMC, PKCS7 and Cert are built as certreq builds them; SCEP is a network \
-         protocol, not a file, and is refused.",
+        "PKCS10 is built as certreq builds it. For CMC and PKCS7 the PKCS #10 they would carry \
+         is made, with a warning that the wrapper is not built yet. Cert (self-signed) and SCEP \
+         are refused for now.",
         "RequestType = CMC",
     ),
     k(
@@ -515,7 +516,7 @@ pub static KEYS: &[KeyDoc] = &[
         "Adds the S/MIME capabilities extension (1.2.840.113549.1.9.15), which lists the \
          symmetric ciphers the mail client can decrypt. Mail programs read it to choose a cipher \
          when encrypting to you.",
-        "Adds the extension with a current cipher list.",
+        "Adds the extension with the same cipher list current certreq writes (RC2, RC4, DES, 3DES).",
         "SMIME = TRUE",
     ),
     k(

@@ -18,9 +18,11 @@ pub mod ext;
 pub mod inf;
 pub mod keydocs;
 pub mod model;
+pub mod msattr;
 pub mod name;
 pub mod request;
 pub mod text;
+pub mod values;
 
 #[cfg(test)]
 mod testing;

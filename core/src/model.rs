@@ -161,6 +161,10 @@ pub struct NewRequest {
     pub extensions: Vec<Extension>,
     /// Add a subject key identifier (SHA-1 of the public key bits) — a certreq default.
     pub subject_key_identifier: bool,
+    /// Where the subject key identifier goes: the index in `extensions` it is inserted before
+    /// (clamped to the length). certreq puts the extensions the INF asks for first, then its
+    /// default S/MIME capabilities, then the SKI, then its default key usage (corpus req/001–003).
+    pub ski_position: usize,
     /// `[RequestAttributes]`: enrollment name-value pairs, in file order.
     pub name_value_pairs: Vec<(String, String)>,
     /// Add certreq's default attributes (OS version, client information, CSP). Off with

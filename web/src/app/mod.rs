@@ -436,7 +436,7 @@ fn view_preview(p: &Preview) -> Html {
         });
         html! { <ol class="subject">{ for rdns }</ol> }
     };
-    let mut extensions: Vec<Html> = p
+    let extensions: Vec<Html> = p
         .extensions
         .iter()
         .map(|e| {
@@ -451,13 +451,6 @@ fn view_preview(p: &Preview) -> Html {
             }
         })
         .collect();
-    if p.subject_key_identifier {
-        extensions.push(html! {
-            <li><span class="ext-name">{ "Subject Key Identifier" }</span>
-                <span class="oid">{ " 2.5.29.14" }</span>
-                <ul class="ext-details"><li>{ "from the public key, once made" }</li></ul></li>
-        });
-    }
     let mut attributes: Vec<Html> = p
         .attributes
         .iter()

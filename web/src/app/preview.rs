@@ -79,11 +79,29 @@ pub fn preview(request: &NewRequest) -> Preview {
         },
         exportable: request.key.exportable,
         signature: signature_text(request.signature),
-        extensions: request.extensions.iter().map(describe_extension).collect(),
+        extensions: extension_lines(request),
         subject_key_identifier: request.subject_key_identifier,
         attributes: request.name_value_pairs.clone(),
         default_attributes: request.default_attributes,
     }
+}
+
+/// The extensions in encoded order, with the subject key identifier where it will go.
+fn extension_lines(request: &NewRequest) -> Vec<ExtensionLine> {
+    let mut lines: Vec<ExtensionLine> = request.extensions.iter().map(describe_extension).collect();
+    if request.subject_key_identifier {
+        let at = request.ski_position.min(lines.len());
+        lines.insert(
+            at,
+            ExtensionLine {
+                name: "Subject Key Identifier".into(),
+                oid: "2.5.29.14".into(),
+                critical: false,
+                details: vec!["SHA-1 of the public key, once it is made".into()],
+            },
+        );
+    }
+    lines
 }
 
 /// Undoes RFC 4514 escaping for display (`\,` → `,`, `\2c` → `,`).
@@ -287,6 +305,7 @@ mod tests {
                 extn_value: OctetString::new(san.to_der().unwrap()).unwrap(),
             }],
             subject_key_identifier: true,
+            ski_position: 0,
             name_value_pairs: vec![("CertificateTemplate".into(), "WebServer".into())],
             default_attributes: true,
             friendly_name: None,
@@ -320,10 +339,14 @@ mod tests {
         let p = preview(&request());
         assert_eq!(p.key, "ECDSA P-256");
         assert_eq!(p.signature, "ecdsa-with-SHA256");
-        assert_eq!(p.extensions.len(), 1);
-        assert_eq!(p.extensions[0].name, "Subject Alternative Name");
+        assert_eq!(p.extensions.len(), 2);
         assert_eq!(
-            p.extensions[0].details,
+            p.extensions[0].name, "Subject Key Identifier",
+            "ski_position 0"
+        );
+        assert_eq!(p.extensions[1].name, "Subject Alternative Name");
+        assert_eq!(
+            p.extensions[1].details,
             vec![
                 "DNS: www.example.com".to_owned(),
                 "IP: 192.0.2.1".to_owned()

@@ -477,6 +477,7 @@ mod tests {
             signature: SignatureScheme::RsaPkcs1(Hash::Sha256),
             extensions: Vec::new(),
             subject_key_identifier: true,
+            ski_position: 0,
             name_value_pairs: Vec::new(),
             default_attributes: true,
             friendly_name: friendly.map(str::to_owned),
@@ -668,6 +669,47 @@ mod tests {
         assert_eq!(s.store, vec![entry("b")]);
         s.update(Msg::Deleted(Err("cannot delete the request: x".into())));
         assert!(s.notice.as_ref().is_some_and(|n| n.error));
+    }
+
+    #[test]
+    fn the_default_template_is_a_clean_tls_server_request() {
+        let mut s = State::default();
+        let errors: Vec<_> = s
+            .compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(s.can_generate());
+        let request = s.compiled.request.clone().expect("a request");
+        assert_eq!(request.key.algorithm, KeyAlgorithm::Rsa { bits: 2048 });
+        assert!(!request.key.exportable);
+        assert_eq!(request.signature, SignatureScheme::RsaPkcs1(Hash::Sha256));
+        assert_eq!(request.friendly_name.as_deref(), Some("www.example.com"));
+        let p = super::super::preview::preview(&request);
+        let subject: Vec<&str> = p
+            .subject
+            .iter()
+            .flatten()
+            .map(|a| a.attribute.as_str())
+            .collect();
+        assert_eq!(
+            subject,
+            ["C", "ST", "L", "O", "CN"],
+            "certreq reverses the written order"
+        );
+        let san = p
+            .extensions
+            .iter()
+            .find(|e| e.oid == "2.5.29.17")
+            .expect("a SAN");
+        assert_eq!(san.details, ["DNS: www.example.com", "DNS: example.com"]);
+        assert!(matches!(
+            s.update(Msg::Generate).as_slice(),
+            [Command::Generate { .. }]
+        ));
+        assert_eq!(file_name_for(&request), "www.example.com.req");
     }
 
     #[test]

@@ -171,31 +171,10 @@ pub async fn private_key_exportable(private_key: &CryptoKey) -> bool {
 }
 
 /// Converts Web Crypto's ECDSA signature (r‖s, each the curve's byte length) to the DER
-/// `Ecdsa-Sig-Value` a request carries.
+/// `Ecdsa-Sig-Value` a request carries (core does the ASN.1).
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, ServiceError> {
-    use der::Encode;
-    use der::asn1::UintRef;
-
-    #[derive(der::Sequence)]
-    struct EcdsaSigValue<'a> {
-        r: UintRef<'a>,
-        s: UintRef<'a>,
-    }
-
-    if raw.is_empty() || !raw.len().is_multiple_of(2) {
-        return Err(ServiceError(format!(
-            "an ECDSA signature of {} bytes cannot be split into r and s",
-            raw.len()
-        )));
-    }
-    let (r, s) = raw.split_at(raw.len() / 2);
-    let bad = |e: der::Error| ServiceError(format!("cannot encode the ECDSA signature: {e}"));
-    EcdsaSigValue {
-        r: UintRef::new(r).map_err(bad)?,
-        s: UintRef::new(s).map_err(bad)?,
-    }
-    .to_der()
-    .map_err(bad)
+    certreq_core::encode::ecdsa_raw_to_der(raw)
+        .map_err(|e| ServiceError(format!("cannot encode the ECDSA signature: {e}")))
 }
 
 #[cfg(test)]

@@ -1,0 +1,234 @@
+//! Usage text (`-?`, `-v -?`, `-new -?`) and the INF key reference (`-new -? Key`).
+
+use certreq_core::keydocs;
+
+use crate::args::Verb;
+
+/// Exit status of a successful run (and of help).
+pub const EXIT_OK: i32 = 0;
+/// Exit status when the work failed: INF errors, files, keys.
+pub const EXIT_FAILED: i32 = 1;
+/// Exit status when the command line is wrong.
+pub const EXIT_USAGE: i32 = 2;
+
+const HEADER: &str =
+    "certreq for Linux and macOS (certreq-web): certreq's INF files in, PKCS #10 requests out.\n";
+
+const VERBS_SHORT: &str = "\
+Usage:
+  CertReq -?
+  CertReq [-v] -?
+  CertReq [-Command] -?
+  CertReq -new -? [KeyName | SectionName]
+
+  CertReq -New [Options] PolicyFileIn [RequestFileOut]
+    Create a new key and request as directed by PolicyFileIn (a certreq INF file)
+
+  CertReq [-Submit] [Options] [RequestFileIn [CertFileOut [CertChainFileOut [FullResponseFileOut]]]]
+  CertReq -Retrieve [Options] RequestId [CertFileOut [CertChainFileOut [FullResponseFileOut]]]
+  CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]
+  CertReq -Policy, -Sign, -Enroll
+    Not available yet in this version
+";
+
+const OPTIONS: &str = "\
+Options:
+  -binary           Write the request as binary DER instead of base64 (PEM)
+  -rfc7468          Armor with the RFC 7468 label CERTIFICATE REQUEST instead of certreq's
+                    NEW CERTIFICATE REQUEST (more tools accept it)
+  -f                Overwrite existing output files
+  -q                Quiet: no notes and no progress lines (errors and warnings still shown)
+  -v                Verbose help
+  -user             Use the current user's key store (the default; the only store here)
+  -config ConfigString, -attrib AttributeString, -cert CertId, -machine
+                    Accepted for the verbs that will use them; -new does not
+  -?                Show help; `-new -? KeyName` shows the reference for one INF key
+  --                End of options: later arguments are file names even if they start with -
+";
+
+const DETAILS: &str = "\
+Verbs and options start with - or / and are not case-sensitive (-new, /New). A /word argument
+that is not a verb or option is a file name, so Unix paths work as they are.
+
+-new without RequestFileOut writes next to PolicyFileIn, with the extension .req (certreq asks
+with a Save dialog instead). An existing output file is kept unless -f is given.
+
+Private keys stay in the pending-request store, one directory per key holding key.pk8 (PKCS #8,
+mode 0600), request.der, request.inf and meta. The store is $CERTREQ_STORE, else
+$XDG_DATA_HOME/certreq-web/store or ~/.local/share/certreq-web/store
+(macOS: ~/Library/Application Support/certreq-web/store).
+
+Exit status: 0 success or help, 1 the request could not be made (errors in the INF, files,
+keys), 2 the command line is wrong.
+";
+
+/// `certreq -?` and `certreq -v -?`.
+pub fn general(verbose: bool) -> String {
+    let mut out = String::from(HEADER);
+    out.push('\n');
+    out.push_str(VERBS_SHORT);
+    out.push('\n');
+    if verbose {
+        out.push_str(OPTIONS);
+        out.push('\n');
+        out.push_str(DETAILS);
+    } else {
+        out.push_str("Run `certreq -v -?` for the options, the key store and exit status.\n");
+    }
+    out
+}
+
+/// `certreq -Verb -?`.
+pub fn verb(verb: Verb, verbose: bool) -> String {
+    match verb {
+        Verb::New => new_help(verbose),
+        other => format!(
+            "Usage:\n  CertReq -{} ...\n\n-{} is not available yet in this version; only -New is.\n",
+            other.name(),
+            other.name()
+        ),
+    }
+}
+
+fn new_help(verbose: bool) -> String {
+    let mut out = String::from(
+        "\
+Usage:
+  CertReq -New [Options] PolicyFileIn [RequestFileOut]
+    Create a new key and request as directed by PolicyFileIn (a certreq INF file)
+
+Options:
+  -binary           Write DER instead of base64 (PEM)
+  -rfc7468          PEM label CERTIFICATE REQUEST instead of NEW CERTIFICATE REQUEST
+  -f                Overwrite RequestFileOut if it exists
+  -q                No notes and no progress lines
+  -user             The current user's key store (the default)
+
+Without RequestFileOut the request goes next to PolicyFileIn with the extension .req.
+",
+    );
+    if verbose {
+        out.push('\n');
+        out.push_str(DETAILS);
+    }
+    out.push_str("\nINF sections and keys (`certreq -new -? KeyName` shows one in full):\n");
+    out.push_str(&key_list());
+    out
+}
+
+/// Every documented section and its keys, in the reference's order.
+fn key_list() -> String {
+    let mut out = String::new();
+    for section in keydocs::SECTIONS {
+        let keys: Vec<&str> = keydocs::keys_in(section.name).map(|d| d.key).collect();
+        let required = if section.required { " (required)" } else { "" };
+        out.push_str(&format!("  [{}]{required}\n", section.name));
+        out.push_str(&wrap(&keys, "    ", 78));
+    }
+    if out.is_empty() {
+        out.push_str("  (the key reference is not available in this build)\n");
+    }
+    out
+}
+
+/// Words joined with spaces, wrapped at `width` columns.
+fn wrap(words: &[&str], indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    for w in words {
+        if line.len() > indent.len() && line.len() + 1 + w.len() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(w);
+    }
+    if line.len() > indent.len() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `certreq -new -? Name`: the reference page for a key (`Exportable`, `[NewRequest]
+/// Exportable`, `2.5.29.17`) or a section (`NewRequest`, `[Extensions]`). `Err` carries the
+/// message for an unknown name, with a suggestion when one is close.
+pub fn key(name: &str) -> Result<String, String> {
+    if let Some(page) = keydocs::help(name) {
+        return Ok(page);
+    }
+    let query = name.trim();
+    let suggestion = match query.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((section, key)) if !key.trim().is_empty() => keydocs::suggest(section, key)
+                .map(|k| format!("[{}] {k}", section.trim()))
+                .or_else(|| {
+                    keydocs::suggest_section(section).map(|s| format!("[{s}] {}", key.trim()))
+                }),
+            Some((section, _)) => keydocs::suggest_section(section).map(|s| format!("[{s}]")),
+            None => keydocs::suggest_section(rest).map(|s| format!("[{s}]")),
+        },
+        None => keydocs::suggest("", query)
+            .or_else(|| keydocs::suggest_section(query))
+            .map(str::to_string),
+    };
+    Err(match suggestion {
+        Some(s) => format!("no INF key or section named `{query}`; did you mean `{s}`?"),
+        None => {
+            format!("no INF key or section named `{query}`; run `certreq -new -?` for the list")
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_lines_within_width() {
+        let words = ["alpha", "beta", "gamma", "delta"];
+        assert_eq!(wrap(&words, "  ", 14), "  alpha beta\n  gamma delta\n");
+    }
+
+    #[test]
+    fn general_help_lists_the_verbs_and_verbose_help_the_options() {
+        let short = general(false);
+        assert!(short.contains("CertReq -New [Options] PolicyFileIn [RequestFileOut]"));
+        assert!(!short.contains("-binary"));
+        let long = general(true);
+        assert!(long.contains("  -binary ") && long.contains("Exit status: 0"));
+    }
+
+    #[test]
+    fn documented_keys_and_sections_have_pages() {
+        let page = key("hashalgorithm").unwrap();
+        assert!(
+            page.starts_with("HashAlgorithm in [NewRequest]\n"),
+            "{page}"
+        );
+        assert!(key("[Extensions]").unwrap().starts_with("[Extensions]"));
+        let index = new_help(false);
+        assert!(index.contains("  [NewRequest] (required)\n"), "{index}");
+        assert!(index.contains(" KeyLength "), "{index}");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let err = key("NoSuchKeyAnywhere").unwrap_err();
+        assert_eq!(
+            err,
+            "no INF key or section named `NoSuchKeyAnywhere`; run `certreq -new -?` for the list"
+        );
+        assert_eq!(
+            key("KeyLenght").unwrap_err(),
+            "no INF key or section named `KeyLenght`; did you mean `KeyLength`?"
+        );
+        assert_eq!(
+            key("[NewReqest]").unwrap_err(),
+            "no INF key or section named `[NewReqest]`; did you mean `[NewRequest]`?"
+        );
+    }
+}

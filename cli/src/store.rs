@@ -1,0 +1,415 @@
+//! The pending-request store: where `certreq -new` keeps each private key until `-accept`
+//! pairs it with the issued certificate.
+//!
+//! Layout (one directory per key, named by its id):
+//!
+//! ```text
+//! $CERTREQ_STORE/                      mode 0700
+//!   <id>/                              mode 0700; id = hex of the first 16 bytes of SHA-256(SPKI)
+//!     key.pk8                          PKCS#8 PrivateKeyInfo DER, unencrypted, mode 0600
+//!     request.der                      the last request made with the key (PKCS#10 DER)
+//!     request.inf                      the INF text it was made from (as decoded, UTF-8)
+//!     meta                             `name=value` lines (see [`Meta`])
+//! ```
+//!
+//! An entry is built in a temporary directory inside the store and renamed into place, so a
+//! reader sees either the whole entry or none of it. The default location is
+//! `$XDG_DATA_HOME/certreq-web/store`, else `~/.local/share/certreq-web/store` (macOS:
+//! `~/Library/Application Support/certreq-web/store`); `CERTREQ_STORE` overrides it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::fsio;
+
+pub const KEY_FILE: &str = "key.pk8";
+pub const REQUEST_FILE: &str = "request.der";
+pub const INF_FILE: &str = "request.inf";
+pub const META_FILE: &str = "meta";
+
+/// What the store records about an entry besides the key and request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// The entry id (directory name).
+    pub id: String,
+    /// The key container name (`KeyContainer`, or the id when the INF gives none).
+    pub container: String,
+    /// `FriendlyName`, if any.
+    pub friendly_name: Option<String>,
+    /// Creation time, seconds since the Unix epoch.
+    pub created: u64,
+    /// `pending` until a certificate is accepted.
+    pub state: String,
+    /// `RSA-2048`, `ECDSA-P256`, …
+    pub algorithm: String,
+    /// `Exportable = TRUE` in the INF.
+    pub exportable: bool,
+    /// Where the request was written (absolute when it could be made so).
+    pub request_file: Option<String>,
+}
+
+impl Meta {
+    /// The `meta` file text.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from("# certreq-web pending request\nformat=1\n");
+        let mut line = |k: &str, v: &str| {
+            out.push_str(k);
+            out.push('=');
+            out.push_str(&escape(v));
+            out.push('\n');
+        };
+        line("id", &self.id);
+        line("container", &self.container);
+        if let Some(f) = &self.friendly_name {
+            line("friendly_name", f);
+        }
+        line("created", &self.created.to_string());
+        line("created_utc", &rfc3339(self.created));
+        line("state", &self.state);
+        line("algorithm", &self.algorithm);
+        line("exportable", if self.exportable { "true" } else { "false" });
+        if let Some(r) = &self.request_file {
+            line("request_file", r);
+        }
+        out
+    }
+
+    /// Reads a `meta` file; unknown lines are ignored.
+    pub fn parse(text: &str) -> Meta {
+        let mut meta = Meta::default();
+        for line in text.lines() {
+            let Some((k, v)) = line.split_once('=') else {
+                continue;
+            };
+            let v = unescape(v);
+            match k {
+                "id" => meta.id = v,
+                "container" => meta.container = v,
+                "friendly_name" => meta.friendly_name = Some(v),
+                "created" => meta.created = v.parse().unwrap_or(0),
+                "state" => meta.state = v,
+                "algorithm" => meta.algorithm = v,
+                "exportable" => meta.exportable = v == "true",
+                "request_file" => meta.request_file = Some(v),
+                _ => {}
+            }
+        }
+        meta
+    }
+}
+
+fn escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// `1970-01-01T00:00:00Z` from seconds since the epoch.
+pub fn rfc3339(secs: u64) -> String {
+    let days = secs / 86_400;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm, unsigned form).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + u64::from(m <= 2);
+    (y, m, d)
+}
+
+/// The id of the entry for a public key: hex of the first 16 bytes of SHA-256(SPKI DER).
+pub fn entry_id(spki_der: &[u8]) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(spki_der);
+    hash.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// An entry found in the store.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub dir: PathBuf,
+    pub meta: Meta,
+}
+
+impl Entry {
+    pub fn key_path(&self) -> PathBuf {
+        self.dir.join(KEY_FILE)
+    }
+}
+
+/// What goes into a new entry.
+pub struct NewEntry<'a> {
+    pub meta: Meta,
+    pub key_pkcs8: &'a [u8],
+    pub request_der: &'a [u8],
+    pub inf_text: &'a str,
+}
+
+/// The pending-request store.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub root: PathBuf,
+}
+
+impl Store {
+    /// The store the environment points at (see the module documentation).
+    pub fn from_env() -> Result<Store, String> {
+        if let Some(dir) = std::env::var_os("CERTREQ_STORE").filter(|d| !d.is_empty()) {
+            return Ok(Store {
+                root: PathBuf::from(dir),
+            });
+        }
+        let home = std::env::var_os("HOME").filter(|h| !h.is_empty());
+        let data = if cfg!(target_os = "macos") {
+            home.map(|h| PathBuf::from(h).join("Library/Application Support"))
+        } else {
+            std::env::var_os("XDG_DATA_HOME")
+                .filter(|d| Path::new(d).is_absolute())
+                .map(PathBuf::from)
+                .or_else(|| home.map(|h| PathBuf::from(h).join(".local/share")))
+        };
+        match data {
+            Some(d) => Ok(Store {
+                root: d.join("certreq-web").join("store"),
+            }),
+            None => Err(
+                "cannot find the key store: neither CERTREQ_STORE nor HOME is set; set CERTREQ_STORE to a directory"
+                    .into(),
+            ),
+        }
+    }
+
+    /// Every readable entry, in directory order (entries without a readable `meta` are skipped).
+    pub fn entries(&self) -> Vec<Entry> {
+        let Ok(dir) = fs::read_dir(&self.root) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in dir.flatten() {
+            let name = item.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = item.path();
+            if let Ok(text) = fs::read_to_string(path.join(META_FILE)) {
+                out.push(Entry {
+                    dir: path,
+                    meta: Meta::parse(&text),
+                });
+            }
+        }
+        out
+    }
+
+    /// The entry whose container name is `name` (compared case-insensitively, as Windows
+    /// compares key container names).
+    pub fn find_container(&self, name: &str) -> Option<Entry> {
+        self.entries()
+            .into_iter()
+            .find(|e| e.meta.container.eq_ignore_ascii_case(name))
+    }
+
+    /// Writes a new entry atomically and returns its directory. Fails if an entry with the
+    /// same id exists.
+    pub fn create(&self, entry: &NewEntry<'_>) -> Result<PathBuf, String> {
+        let root = &self.root;
+        fsio::create_private_dir_all(root)
+            .map_err(|e| format!("cannot create the key store {}: {e}", root.display()))?;
+        let target = root.join(&entry.meta.id);
+        if target.exists() {
+            return Err(format!(
+                "the key store already has an entry {}",
+                target.display()
+            ));
+        }
+        let staging = fsio::temp_sibling(&target);
+        let built = (|| -> std::io::Result<()> {
+            fsio::create_private_dir(&staging)?;
+            fsio::write_new(&staging.join(KEY_FILE), entry.key_pkcs8, fsio::PRIVATE_FILE)?;
+            fsio::write_new(
+                &staging.join(REQUEST_FILE),
+                entry.request_der,
+                fsio::PRIVATE_FILE,
+            )?;
+            fsio::write_new(
+                &staging.join(INF_FILE),
+                entry.inf_text.as_bytes(),
+                fsio::PRIVATE_FILE,
+            )?;
+            fsio::write_new(
+                &staging.join(META_FILE),
+                entry.meta.to_text().as_bytes(),
+                fsio::PRIVATE_FILE,
+            )?;
+            fsio::sync_dir(&staging);
+            fs::rename(&staging, &target)?;
+            fsio::sync_dir(root);
+            Ok(())
+        })();
+        match built {
+            Ok(()) => Ok(target),
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                Err(format!(
+                    "cannot write the key store entry {}: {e}",
+                    target.display()
+                ))
+            }
+        }
+    }
+
+    /// Replaces the request, INF and meta of an existing entry (reusing its key), each file
+    /// atomically.
+    pub fn update(
+        &self,
+        entry: &Entry,
+        meta: &Meta,
+        request_der: &[u8],
+        inf_text: &str,
+    ) -> Result<(), String> {
+        let put = |name: &str, bytes: &[u8]| {
+            fsio::write_atomic(&entry.dir.join(name), bytes, fsio::PRIVATE_FILE, true)
+                .map_err(|e| format!("cannot update {}: {e}", entry.dir.join(name).display()))
+        };
+        put(REQUEST_FILE, request_der)?;
+        put(INF_FILE, inf_text.as_bytes())?;
+        put(META_FILE, meta.to_text().as_bytes())
+    }
+
+    /// Removes an entry (used to undo [`Store::create`] when the request cannot be written).
+    pub fn remove(&self, dir: &Path) -> Result<(), String> {
+        fs::remove_dir_all(dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
+        fsio::sync_dir(&self.root);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_round_trips_with_awkward_characters() {
+        let meta = Meta {
+            id: "00ff".into(),
+            container: "Web = {1}".into(),
+            friendly_name: Some("line\nbreak \\ back".into()),
+            created: 86_400 * 365,
+            state: "pending".into(),
+            algorithm: "RSA-2048".into(),
+            exportable: true,
+            request_file: Some("/tmp/a=b.req".into()),
+        };
+        let text = meta.to_text();
+        assert!(
+            text.contains("friendly_name=line\\nbreak \\\\ back\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("created_utc=1971-01-01T00:00:00Z\n"),
+            "{text}"
+        );
+        assert_eq!(Meta::parse(&text), meta);
+    }
+
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_764_079_859), "2025-11-25T14:10:59Z");
+    }
+
+    #[test]
+    fn entry_id_is_32_hex_digits_of_the_spki_hash() {
+        // SHA-256("") = e3b0c442 98fc1c14 9afbf4c8 996fb924 …
+        assert_eq!(entry_id(b""), "e3b0c44298fc1c149afbf4c8996fb924");
+    }
+
+    #[test]
+    fn create_find_and_remove_an_entry() {
+        let root = std::env::temp_dir().join(format!("certreq-store-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let store = Store {
+            root: root.join("nested/store"),
+        };
+        let meta = Meta {
+            id: "abc".into(),
+            container: "MyKey".into(),
+            state: "pending".into(),
+            ..Meta::default()
+        };
+        let dir = store
+            .create(&NewEntry {
+                meta: meta.clone(),
+                key_pkcs8: b"key",
+                request_der: b"req",
+                inf_text: "[NewRequest]\n",
+            })
+            .unwrap();
+        assert_eq!(fs::read(dir.join(KEY_FILE)).unwrap(), b"key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&dir.join(KEY_FILE)), 0o600);
+            assert_eq!(mode(&dir), 0o700);
+            assert_eq!(mode(&store.root), 0o700);
+        }
+        assert_eq!(store.find_container("mykey").unwrap().meta, meta);
+        assert!(store.find_container("other").is_none());
+        assert!(
+            store
+                .create(&NewEntry {
+                    meta: meta.clone(),
+                    key_pkcs8: b"k2",
+                    request_der: b"r2",
+                    inf_text: "",
+                })
+                .is_err()
+        );
+        store.remove(&dir).unwrap();
+        assert!(store.entries().is_empty());
+        // only the store directory itself is left: no staging directories
+        assert_eq!(fs::read_dir(&store.root).unwrap().count(), 0);
+        fs::remove_dir_all(&root).unwrap();
+    }
+}
