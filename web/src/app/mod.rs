@@ -1,0 +1,513 @@
+//! The app shell: one Yew component that renders [`State`] and runs the reducer's commands.
+//!
+//! Data flow: DOM event → [`Msg`] → [`State::update`] (pure) → [`Command`]s → `services`
+//! (async) → another [`Msg`]. The view functions below only read the state.
+//!
+//! Test hooks (`data-testid`), kept stable for the end-to-end tests: `inf-editor`, `diagnostics`
+//! (items carry `data-line`, 1-based, and `data-severity`), `preview`, `generate`, `progress`,
+//! `notice`, `request-pem`, `download-request`, `copy-request`, `store-list`, `store-item`
+//! (with `data-state` and `data-id`), `key-doc`.
+
+pub mod jobs;
+pub mod preview;
+pub mod state;
+pub mod text;
+
+use certreq_core::diag::Severity;
+use certreq_core::keydocs;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::services::{dom, files, store};
+use preview::{Preview, preview};
+use state::{Command, Msg, Notice, State};
+use text::{Kind, format_utc, mark_line};
+
+/// The root component.
+pub struct App {
+    state: State,
+    editor: NodeRef,
+    gutter: NodeRef,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let app = App {
+            state: State::default(),
+            editor: NodeRef::default(),
+            gutter: NodeRef::default(),
+        };
+        for command in State::init() {
+            app.run(ctx, command);
+        }
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
+        for command in self.state.update(msg) {
+            self.run(ctx, command);
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        html! {
+            <div class="app">
+                <header class="top">
+                    <h1>{ "certreq-web" }</h1>
+                    <p class="tagline">
+                        { "Certificate requests from certreq INF files, made in this browser. \
+                           Keys never leave it." }
+                    </p>
+                </header>
+                <main class="layout">
+                    <section class="panel editor-panel" aria-labelledby="h-inf">
+                        { self.view_editor(ctx) }
+                        { self.view_diagnostics(ctx) }
+                        { self.view_key_doc() }
+                    </section>
+                    <section class="panel request-panel" aria-labelledby="h-request">
+                        { self.view_request(ctx) }
+                    </section>
+                    <section class="panel store-panel" aria-labelledby="h-store">
+                        { self.view_store(ctx) }
+                    </section>
+                </main>
+            </div>
+        }
+    }
+}
+
+impl App {
+    /// Runs one command; results come back as messages.
+    fn run(&self, ctx: &Context<Self>, command: Command) {
+        let link = ctx.link();
+        match command {
+            Command::Generate { request, inf } => {
+                link.send_future(
+                    async move { Msg::Generated(jobs::generate(*request, inf).await) },
+                );
+            }
+            Command::LoadStore => link.send_future(async {
+                Msg::StoreLoaded(
+                    store::list()
+                        .await
+                        .map(|records| records.into_iter().map(|r| r.meta).collect())
+                        .map_err(|e| e.to_string()),
+                )
+            }),
+            Command::Select { start, end } => {
+                if let Some(editor) = self.editor.cast::<HtmlTextAreaElement>() {
+                    dom::select(&editor, start, end);
+                }
+                let line = self.state.lines.line_of(self.state.caret);
+                if let Some(gutter) = self.gutter.cast::<web_sys::Element>() {
+                    dom::reveal(&gutter, &format!("[data-gutter-line=\"{}\"]", line + 1));
+                }
+            }
+            Command::Copy(text) => link.send_future(async move {
+                Msg::Notify(match files::copy_text(&text).await {
+                    Ok(()) => Notice::info("request copied to the clipboard"),
+                    Err(e) => Notice::error(e.to_string()),
+                })
+            }),
+            Command::DownloadEntry(id) => link.send_future(async move {
+                Msg::Notify(match jobs::download_entry(id).await {
+                    Ok(()) => Notice::info("request file offered for download"),
+                    Err(e) => Notice::error(e),
+                })
+            }),
+            Command::Delete(id) => {
+                let question = "Delete this request and its private key? A certificate issued \
+                                for it later cannot be used without the key.";
+                if dom::confirm(question) {
+                    link.send_future(async move {
+                        Msg::Deleted(
+                            store::delete(&id)
+                                .await
+                                .map(|()| id)
+                                .map_err(|e| e.to_string()),
+                        )
+                    });
+                }
+            }
+            Command::RequestPersistence => link.send_future(async {
+                Msg::Persistence(match store::request_persistence().await {
+                    store::Persistence::Granted => Some(true),
+                    store::Persistence::Denied => Some(false),
+                    store::Persistence::Unsupported => None,
+                })
+            }),
+        }
+    }
+
+    fn view_editor(&self, ctx: &Context<Self>) -> Html {
+        let state = &self.state;
+        let line_count = state.lines.line_count();
+        let widest = (0..line_count)
+            .map(|l| {
+                state
+                    .text
+                    .get(state.lines.line_range(&state.text, l))
+                    .map_or(0, |s| s.chars().count())
+            })
+            .max()
+            .unwrap_or(0);
+        let size = format!("--lines:{line_count};--cols:{widest}");
+        let gutter = (0..line_count).map(|l| {
+            let class = match state.line_severity(l) {
+                Some(Severity::Error) => "ln sev-error",
+                Some(Severity::Warning) => "ln sev-warning",
+                Some(Severity::Note) => "ln sev-note",
+                None => "ln",
+            };
+            html! { <span class={class} data-gutter-line={(l + 1).to_string()}>{ l + 1 }</span> }
+        });
+        let overlay = (0..line_count).map(|l| {
+            let range = state.lines.line_range(&state.text, l);
+            let line = state.text.get(range.clone()).unwrap_or("");
+            // underline each diagnostic on the line it starts on (an empty span: one character)
+            let marks: Vec<(core::ops::Range<usize>, Severity)> = state
+                .compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.span.start >= range.start && d.span.start <= range.end)
+                .map(|d| {
+                    let start = d.span.start - range.start;
+                    let end = d.span.end.clamp(d.span.start, range.end) - range.start;
+                    let end = if end > start { end } else { start + 1 };
+                    (start..end, d.severity)
+                })
+                .collect();
+            let pieces = mark_line(line, &marks)
+                .into_iter()
+                .map(|(kind, piece, mark)| {
+                    let class = classes!(
+                        (kind != Kind::Plain).then_some(kind.class()),
+                        mark.map(|s| format!("squiggle sev-{}", s.as_str()))
+                    );
+                    if class.is_empty() {
+                        html! { { piece } }
+                    } else {
+                        html! { <span class={class}>{ piece }</span> }
+                    }
+                });
+            html! { <>{ for pieces }{ "\n" }</> }
+        });
+        let oninput = ctx.link().batch_callback(|e: InputEvent| {
+            dom::editor_of(&e)
+                .map(|t| vec![Msg::Edit(t.value()), Msg::Caret(dom::caret(&t))])
+                .unwrap_or_default()
+        });
+        let on_caret = ctx
+            .link()
+            .batch_callback(|e: Event| dom::editor_of(&e).map(|t| Msg::Caret(dom::caret(&t))));
+        let on_key = {
+            let on_caret = on_caret.clone();
+            Callback::from(move |e: KeyboardEvent| on_caret.emit(e.into()))
+        };
+        let on_click = {
+            let on_caret = on_caret.clone();
+            Callback::from(move |e: MouseEvent| on_caret.emit(e.into()))
+        };
+        html! {
+            <>
+                <h2 id="h-inf"><label for="inf-editor">{ "Request file (INF)" }</label></h2>
+                <p class="hint" id="inf-hint">
+                    { "Type or paste a certreq INF. Problems and the preview update as you type." }
+                </p>
+                <div class="editor" style={size}>
+                    <div class="gutter" aria-hidden="true" ref={self.gutter.clone()}>{ for gutter }</div>
+                    <div class="code">
+                        <pre class="overlay" aria-hidden="true">{ for overlay }</pre>
+                        <textarea
+                            id="inf-editor"
+                            data-testid="inf-editor"
+                            ref={self.editor.clone()}
+                            aria-describedby="inf-hint"
+                            spellcheck="false"
+                            autocomplete="off"
+                            autocapitalize="off"
+                            wrap="off"
+                            value={state.text.clone()}
+                            {oninput}
+                            onkeyup={on_key}
+                            onclick={on_click}
+                        />
+                    </div>
+                </div>
+            </>
+        }
+    }
+
+    fn view_diagnostics(&self, ctx: &Context<Self>) -> Html {
+        let state = &self.state;
+        let (errors, warnings, notes) = state.counts();
+        let summary = if errors + warnings + notes == 0 {
+            "no problems found".to_owned()
+        } else {
+            let mut parts = Vec::new();
+            for (n, word) in [(errors, "error"), (warnings, "warning"), (notes, "note")] {
+                if n > 0 {
+                    parts.push(format!("{n} {word}{}", if n == 1 { "" } else { "s" }));
+                }
+            }
+            parts.join(", ")
+        };
+        let items = state.compiled.diagnostics.iter().enumerate().map(|(i, d)| {
+            let (line, col) = state.position(d);
+            let severity = d.severity.as_str();
+            let onclick = ctx.link().callback(move |_| Msg::JumpTo(i));
+            html! {
+                <li class={classes!("diag", format!("sev-{severity}"))}
+                    data-line={line.to_string()} data-col={col.to_string()}
+                    data-severity={severity} data-code={d.code}>
+                    <button type="button" class="diag-jump" {onclick}
+                        title="Move the cursor to this place in the INF">
+                        <span class="diag-where">{ format!("{line}:{col}") }</span>
+                        <span class="diag-sev">{ severity }</span>
+                        <span class="diag-msg">{ &d.message }</span>
+                    </button>
+                    if let Some(help) = &d.help {
+                        <p class="diag-help">{ format!("help: {help}") }</p>
+                    }
+                </li>
+            }
+        });
+        html! {
+            <section class="diagnostics-box" aria-labelledby="h-diag">
+                <h2 id="h-diag">{ "Problems" }<span class="count">{ format!(" — {summary}") }</span></h2>
+                <ul class="diagnostics" data-testid="diagnostics">{ for items }</ul>
+            </section>
+        }
+    }
+
+    fn view_key_doc(&self) -> Html {
+        let body = if let Some((section, key)) = self.state.key_at_caret() {
+            match keydocs::lookup_in(section, key) {
+                Some(doc) => html! {
+                    <>
+                        <h3>{ format!("[{}] {}", doc.section, doc.key) }</h3>
+                        <p>{ doc.summary }</p>
+                        <dl>
+                            if !doc.values.is_empty() { <dt>{ "Values" }</dt><dd><code>{ doc.values }</code></dd> }
+                            if !doc.default.is_empty() { <dt>{ "Default" }</dt><dd>{ doc.default }</dd> }
+                            <dt>{ "Acts on" }</dt><dd>{ doc.effect.label() }</dd>
+                            if !doc.here.is_empty() { <dt>{ "Here" }</dt><dd>{ doc.here }</dd> }
+                            if !doc.example.is_empty() { <dt>{ "Example" }</dt><dd><code>{ doc.example }</code></dd> }
+                        </dl>
+                    </>
+                },
+                None => html! {
+                    <>
+                        <h3>{ format!("[{section}] {key}") }</h3>
+                        <p class="hint">{ "certreq does not know this key here." }</p>
+                    </>
+                },
+            }
+        } else if let Some(doc) = self.state.section_at_caret().and_then(keydocs::section_doc) {
+            html! {
+                <>
+                    <h3>{ format!("[{}]", doc.name) }</h3>
+                    <p>{ doc.summary }</p>
+                    if !doc.here.is_empty() { <p>{ doc.here }</p> }
+                    if !doc.example.is_empty() { <pre class="example">{ doc.example }</pre> }
+                </>
+            }
+        } else {
+            html! { <p class="hint">{ "Put the cursor on a key or a [section] to read what it does." }</p> }
+        };
+        html! { <aside class="keydoc" data-testid="key-doc" aria-live="polite">{ body }</aside> }
+    }
+
+    fn view_request(&self, ctx: &Context<Self>) -> Html {
+        let state = &self.state;
+        let preview_html = match &state.compiled.request {
+            Some(request) => view_preview(&preview(request)),
+            None => html! {
+                <p class="hint" data-testid="preview">
+                    { "Fix the errors on the left to see the request." }
+                </p>
+            },
+        };
+        let generate = ctx.link().callback(|_| Msg::Generate);
+        let busy = state.busy.is_some();
+        html! {
+            <>
+                <h2 id="h-request">{ "The request" }</h2>
+                { preview_html }
+                <div class="actions">
+                    <button type="button" class="primary" data-testid="generate"
+                        disabled={!state.can_generate()} aria-busy={busy.to_string()}
+                        onclick={generate}>
+                        { if busy { "Generating…" } else { "Generate key and request" } }
+                    </button>
+                </div>
+                if let Some(what) = &state.busy {
+                    <p class="progress" data-testid="progress" role="status">
+                        <progress aria-label="key generation"></progress>{ " " }{ what }
+                    </p>
+                }
+                if let Some(notice) = &state.notice {
+                    <p class={classes!("notice", notice.error.then_some("error"))}
+                        data-testid="notice" role={if notice.error { "alert" } else { "status" }}>
+                        { &notice.text }
+                    </p>
+                }
+                if let Some(result) = &state.result {
+                    { view_result(ctx, result) }
+                }
+            </>
+        }
+    }
+
+    fn view_store(&self, ctx: &Context<Self>) -> Html {
+        let state = &self.state;
+        let persistence = match state.persistent {
+            Some(true) => {
+                "Storage is persistent: the browser keeps these keys until you delete them."
+            }
+            Some(false) => {
+                "The browser may clear these keys when space runs low; \
+                 install the page or bookmark it to make storage persistent."
+            }
+            None => "Keys are kept in this browser's IndexedDB for this page's origin.",
+        };
+        let items = state.store.iter().rev().map(|entry| {
+            let id = entry.id.clone();
+            let download = ctx.link().callback(move |_| Msg::DownloadEntry(id.clone()));
+            let id = entry.id.clone();
+            let delete = ctx.link().callback(move |_| Msg::Delete(id.clone()));
+            html! {
+                <li class="store-item" data-testid="store-item"
+                    data-state={entry.state.as_str()} data-id={entry.id.clone()}>
+                    <div class="store-main">
+                        <span class="store-name">{ &entry.friendly_name }</span>
+                        <span class={classes!("badge", entry.state.as_str())}>{ entry.state.as_str() }</span>
+                    </div>
+                    <div class="store-meta">
+                        { format_utc(entry.created_ms) }
+                        if let Some(container) = &entry.container {
+                            { format!(" · container {container}") }
+                        }
+                    </div>
+                    <div class="actions small">
+                        <button type="button" onclick={download}
+                            aria-label={format!("Download the request for {}", entry.friendly_name)}>
+                            { "Download .req" }
+                        </button>
+                        <button type="button" class="danger" onclick={delete}
+                            aria-label={format!("Delete {} and its key", entry.friendly_name)}>
+                            { "Delete" }
+                        </button>
+                    </div>
+                </li>
+            }
+        });
+        html! {
+            <>
+                <h2 id="h-store">{ "Keys kept in this browser" }</h2>
+                <p class="hint">{ persistence }</p>
+                if state.store.is_empty() {
+                    <p class="hint">{ "None yet: generated requests appear here with their keys." }</p>
+                }
+                <ul class="store-list" data-testid="store-list">{ for items }</ul>
+            </>
+        }
+    }
+}
+
+fn view_preview(p: &Preview) -> Html {
+    let subject = if p.subject.is_empty() {
+        html! { <span class="hint">{ "(empty)" }</span> }
+    } else {
+        let rdns = p.subject.iter().map(|rdn| {
+            let parts = rdn.iter().map(|part| {
+                html! {
+                    <span class="rdn-part" title={part.string_type}>
+                        <span class="attr">{ &part.attribute }</span>{ "=" }{ &part.value }
+                    </span>
+                }
+            });
+            html! { <li>{ for parts }</li> }
+        });
+        html! { <ol class="subject">{ for rdns }</ol> }
+    };
+    let extensions: Vec<Html> = p
+        .extensions
+        .iter()
+        .map(|e| {
+            let details = e.details.iter().map(|d| html! { <li>{ d }</li> });
+            html! {
+                <li>
+                    <span class="ext-name">{ &e.name }</span>
+                    <span class="oid">{ format!(" {}", e.oid) }</span>
+                    if e.critical { <span class="badge critical">{ "critical" }</span> }
+                    <ul class="ext-details">{ for details }</ul>
+                </li>
+            }
+        })
+        .collect();
+    let mut attributes: Vec<Html> = p
+        .attributes
+        .iter()
+        .map(|(k, v)| html! { <li><span class="attr">{ k }</span>{ ": " }{ v }</li> })
+        .collect();
+    if p.default_attributes {
+        attributes.push(html! {
+            <li class="hint">{ "certreq's defaults: OS version, client information, key provider" }</li>
+        });
+    }
+    html! {
+        <dl class="preview" data-testid="preview">
+            <dt>{ "Type" }</dt><dd>{ p.request_type }</dd>
+            <dt>{ "Subject" }<span class="hint">{ " (encoded order)" }</span></dt><dd>{ subject }</dd>
+            <dt>{ "Key" }</dt>
+            <dd>{ &p.key }{ if p.exportable { ", exportable" } else { ", not exportable" } }</dd>
+            <dt>{ "Signature" }</dt><dd>{ &p.signature }</dd>
+            <dt>{ "Extensions" }</dt>
+            <dd>
+                if extensions.is_empty() { <span class="hint">{ "none" }</span> }
+                else { <ul class="extensions">{ for extensions }</ul> }
+            </dd>
+            <dt>{ "Attributes" }</dt>
+            <dd>
+                if attributes.is_empty() { <span class="hint">{ "none" }</span> }
+                else { <ul class="attributes">{ for attributes }</ul> }
+            </dd>
+        </dl>
+    }
+}
+
+fn view_result(ctx: &Context<App>, result: &state::Generated) -> Html {
+    use base64ct::Encoding;
+    let href = format!(
+        "data:application/pkcs10;base64,{}",
+        base64ct::Base64::encode_string(result.pem.as_bytes())
+    );
+    let copy = ctx.link().callback(|_| Msg::Copy);
+    html! {
+        <section class="result" aria-labelledby="h-result">
+            <h3 id="h-result">{ "Your request" }</h3>
+            <pre class="pem" data-testid="request-pem" tabindex="0"
+                aria-label="the request in PEM form">{ &result.pem }</pre>
+            <div class="actions">
+                <a class="button primary" data-testid="download-request"
+                    href={href} download={result.file_name.clone()}>
+                    { format!("Download {}", result.file_name) }
+                </a>
+                <button type="button" data-testid="copy-request" onclick={copy}>
+                    { "Copy to clipboard" }
+                </button>
+            </div>
+        </section>
+    }
+}
+
+/// Starts the app in the page's `<body>`.
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,743 @@
+//! The app's state and its reducer: a plain struct, a message enum, and commands out.
+//!
+//! [`State::update`] is pure: it changes the state and returns the [`Command`]s (browser work)
+//! the shell must run. The shell runs them through `services` and feeds the outcome back as
+//! another [`Msg`]. Nothing here touches the browser, so it is tested natively.
+
+use certreq_core::diag::{Diagnostic, LineIndex, Severity};
+use certreq_core::model::NewRequest;
+use certreq_core::request::{Compiled, compile};
+
+use super::text::{byte_to_utf16, utf16_to_byte};
+
+/// The INF the page opens with: a TLS web server request with subject alternative names.
+pub const DEFAULT_INF: &str = r#"; A TLS web server certificate request: edit it and watch the preview.
+[Version]
+Signature = "$Windows NT$"
+
+[NewRequest]
+Subject = "CN=www.example.com, O=Example Ltd, L=Springfield, S=Oregon, C=US"
+FriendlyName = "www.example.com"
+KeyAlgorithm = RSA
+KeyLength = 2048
+HashAlgorithm = SHA256
+KeySpec = 1                ; AT_KEYEXCHANGE
+KeyUsage = 0xa0            ; digital signature, key encipherment
+Exportable = FALSE
+RequestType = PKCS10
+
+[EnhancedKeyUsageExtension]
+OID = 1.3.6.1.5.5.7.3.1    ; server authentication
+
+[Extensions]
+2.5.29.17 = "{text}"       ; subject alternative name
+_continue_ = "dns=www.example.com&"
+_continue_ = "dns=example.com"
+"#;
+
+/// Where a stored request is in its life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EntryState {
+    /// Made and handed out; the key waits for its certificate.
+    #[default]
+    Pending,
+    /// The certificate has been accepted.
+    Issued,
+}
+
+impl EntryState {
+    /// The word stored in IndexedDB and shown as `data-state`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryState::Pending => "pending",
+            EntryState::Issued => "issued",
+        }
+    }
+    /// Reads a stored word; anything unknown is treated as pending (the safe reading: the key
+    /// is kept and shown).
+    pub fn parse(word: &str) -> Self {
+        if word.eq_ignore_ascii_case("issued") {
+            EntryState::Issued
+        } else {
+            EntryState::Pending
+        }
+    }
+}
+
+/// What the store list shows about one stored request (its key stays in the store).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryMeta {
+    pub id: String,
+    pub friendly_name: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_ms: f64,
+    /// The INF text the request was made from.
+    pub inf: String,
+    pub state: EntryState,
+    /// `KeyContainer`, if the INF named one.
+    pub container: Option<String>,
+}
+
+impl EntryMeta {
+    /// The same entry with another creation time (for comparisons).
+    pub fn with_created(mut self, created_ms: f64) -> Self {
+        self.created_ms = created_ms;
+        self
+    }
+}
+
+/// A request just made.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Generated {
+    pub meta: EntryMeta,
+    pub pem: String,
+    /// The suggested file name (`….req`).
+    pub file_name: String,
+    /// Whether the browser would hand out the private key (checked by asking it).
+    pub exportable: bool,
+}
+
+/// A line for the status area.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice {
+            error: false,
+            text: text.into(),
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Self {
+        Notice {
+            error: true,
+            text: text.into(),
+        }
+    }
+}
+
+/// Everything that can happen to the app.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// The INF text changed.
+    Edit(String),
+    /// The caret moved (UTF-16 offset, as the DOM reports it).
+    Caret(u32),
+    /// The user picked diagnostic number `n`: put the caret on it.
+    JumpTo(usize),
+    /// Make the key pair and the request.
+    Generate,
+    /// The outcome of [`Command::Generate`].
+    Generated(Result<Generated, String>),
+    /// The outcome of [`Command::LoadStore`].
+    StoreLoaded(Result<Vec<EntryMeta>, String>),
+    /// Copy the request PEM to the clipboard.
+    Copy,
+    /// Offer a stored request as a file again.
+    DownloadEntry(String),
+    /// Delete a stored request and its key (the shell has already asked the user).
+    Delete(String),
+    /// The outcome of [`Command::Delete`]: the id removed, or why not.
+    Deleted(Result<String, String>),
+    /// Something to tell the user (copy done, …).
+    Notify(Notice),
+    /// What the browser said about keeping storage: `Some(true)` persistent, `Some(false)` may
+    /// be evicted, `None` cannot tell.
+    Persistence(Option<bool>),
+}
+
+/// Browser work the reducer asks the shell to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Generate a key pair for `request`, sign, store, answer with [`Msg::Generated`].
+    Generate {
+        request: Box<NewRequest>,
+        inf: String,
+    },
+    /// Read the store list, answer with [`Msg::StoreLoaded`].
+    LoadStore,
+    /// Select `start..end` (UTF-16 offsets) in the editor and focus it.
+    Select { start: u32, end: u32 },
+    /// Put text on the clipboard, answer with [`Msg::Notify`].
+    Copy(String),
+    /// Offer the stored request `id` as a file.
+    DownloadEntry(String),
+    /// Ask the user, then delete the stored request `id`; answer with [`Msg::Deleted`].
+    Delete(String),
+    /// Ask for persistent storage, answer with [`Msg::Persistence`].
+    RequestPersistence,
+}
+
+/// The whole app state.
+#[derive(Clone, Debug)]
+pub struct State {
+    /// The INF text in the editor.
+    pub text: String,
+    /// `compile(text)`, redone on every edit.
+    pub compiled: Compiled,
+    pub lines: LineIndex,
+    /// The caret as a byte offset into `text`.
+    pub caret: usize,
+    /// `Some(what)` while a key pair is being made.
+    pub busy: Option<String>,
+    /// The request made last, if any.
+    pub result: Option<Generated>,
+    /// The stored requests, oldest first.
+    pub store: Vec<EntryMeta>,
+    pub notice: Option<Notice>,
+    /// Whether stored keys survive storage pressure (see [`Msg::Persistence`]).
+    pub persistent: Option<bool>,
+    /// The compiler: [`compile`] in the app, a stand-in in tests.
+    compiler: fn(&str) -> Compiled,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new(DEFAULT_INF, compile)
+    }
+}
+
+impl State {
+    /// A state for `text`, compiled with `compiler`.
+    pub fn new(text: &str, compiler: fn(&str) -> Compiled) -> Self {
+        State {
+            text: text.to_owned(),
+            compiled: compiler(text),
+            lines: LineIndex::new(text),
+            caret: 0,
+            busy: None,
+            result: None,
+            store: Vec::new(),
+            notice: None,
+            persistent: None,
+            compiler,
+        }
+    }
+
+    /// The commands to run when the app starts.
+    pub fn init() -> Vec<Command> {
+        vec![Command::LoadStore, Command::RequestPersistence]
+    }
+
+    /// Any error among the diagnostics (then there is no request to make).
+    pub fn has_errors(&self) -> bool {
+        certreq_core::diag::has_errors(&self.compiled.diagnostics)
+    }
+
+    /// Whether the Generate button does anything now.
+    pub fn can_generate(&self) -> bool {
+        self.busy.is_none() && self.compiled.request.is_some() && !self.has_errors()
+    }
+
+    /// Counts of (errors, warnings, notes).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let count = |s: Severity| {
+            self.compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == s)
+                .count()
+        };
+        (
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Note),
+        )
+    }
+
+    /// 1-based (line, column) of a diagnostic's start.
+    pub fn position(&self, diagnostic: &Diagnostic) -> (usize, usize) {
+        self.lines.line_col(&self.text, diagnostic.span.start)
+    }
+
+    /// The worst severity on each 0-based line (for the gutter).
+    pub fn line_severity(&self, line: usize) -> Option<Severity> {
+        self.compiled
+            .diagnostics
+            .iter()
+            .filter(|d| self.lines.line_of(d.span.start) == line)
+            .map(|d| d.severity)
+            .max()
+    }
+
+    /// The section and key of the INF entry under the caret, if any.
+    pub fn key_at_caret(&self) -> Option<(&str, &str)> {
+        self.compiled.inf.sections.iter().find_map(|section| {
+            section
+                .entries
+                .iter()
+                .find(|e| {
+                    !e.key.is_empty()
+                        && self.lines.line_of(e.span.start) <= self.lines.line_of(self.caret)
+                        && self.lines.line_of(self.caret) <= self.lines.line_of(e.span.end)
+                })
+                .map(|e| (section.name.as_str(), e.key.as_str()))
+        })
+    }
+
+    /// The section whose `[header]` is on the caret's line, if any.
+    pub fn section_at_caret(&self) -> Option<&str> {
+        let line = self.lines.line_of(self.caret);
+        self.compiled
+            .inf
+            .sections
+            .iter()
+            .find(|s| {
+                s.headers
+                    .iter()
+                    .any(|h| self.lines.line_of(h.start) == line)
+            })
+            .map(|s| s.name.as_str())
+    }
+
+    /// Applies a message; returns the browser work it calls for.
+    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        match msg {
+            Msg::Edit(text) => {
+                if text != self.text {
+                    self.compiled = (self.compiler)(&text);
+                    self.lines = LineIndex::new(&text);
+                    self.caret = self.caret.min(text.len());
+                    while !text.is_char_boundary(self.caret) {
+                        self.caret -= 1;
+                    }
+                    self.text = text;
+                }
+                Vec::new()
+            }
+            Msg::Caret(utf16) => {
+                self.caret = utf16_to_byte(&self.text, utf16);
+                Vec::new()
+            }
+            Msg::JumpTo(n) => {
+                let Some(d) = self.compiled.diagnostics.get(n) else {
+                    return Vec::new();
+                };
+                let start = d.span.start.min(self.text.len());
+                let end = d.span.end.clamp(start, self.text.len());
+                self.caret = utf16_to_byte(&self.text, byte_to_utf16(&self.text, start));
+                vec![Command::Select {
+                    start: byte_to_utf16(&self.text, start),
+                    end: byte_to_utf16(&self.text, end),
+                }]
+            }
+            Msg::Generate => {
+                if !self.can_generate() {
+                    return Vec::new();
+                }
+                let Some(request) = self.compiled.request.clone() else {
+                    return Vec::new();
+                };
+                self.busy = Some(progress_text(&request));
+                self.notice = None;
+                vec![Command::Generate {
+                    request: Box::new(request),
+                    inf: self.text.clone(),
+                }]
+            }
+            Msg::Generated(Ok(generated)) => {
+                self.busy = None;
+                self.store.retain(|e| e.id != generated.meta.id);
+                self.store.push(generated.meta.clone());
+                self.notice = Some(Notice::info(format!(
+                    "request made; its key is kept in this browser as “{}”{}",
+                    generated.meta.friendly_name,
+                    if generated.exportable {
+                        " (exportable)"
+                    } else {
+                        " and cannot be exported"
+                    }
+                )));
+                self.result = Some(generated);
+                Vec::new()
+            }
+            Msg::Generated(Err(why)) => {
+                self.busy = None;
+                self.notice = Some(Notice::error(why));
+                Vec::new()
+            }
+            Msg::StoreLoaded(Ok(entries)) => {
+                self.store = entries;
+                Vec::new()
+            }
+            Msg::Copy => match &self.result {
+                Some(r) => vec![Command::Copy(r.pem.clone())],
+                None => Vec::new(),
+            },
+            Msg::DownloadEntry(id) => vec![Command::DownloadEntry(id)],
+            Msg::Delete(id) => {
+                if self.busy.is_some() {
+                    return Vec::new();
+                }
+                vec![Command::Delete(id)]
+            }
+            Msg::Deleted(Ok(id)) => {
+                self.store.retain(|e| e.id != id);
+                if self.result.as_ref().is_some_and(|r| r.meta.id == id) {
+                    self.result = None;
+                }
+                self.notice = Some(Notice::info("request and key deleted"));
+                Vec::new()
+            }
+            Msg::Deleted(Err(why)) | Msg::StoreLoaded(Err(why)) => {
+                self.notice = Some(Notice::error(why));
+                Vec::new()
+            }
+            Msg::Notify(notice) => {
+                self.notice = Some(notice);
+                Vec::new()
+            }
+            Msg::Persistence(persistent) => {
+                self.persistent = persistent;
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// What the progress line says while the key is made (RSA takes a while).
+pub fn progress_text(request: &NewRequest) -> String {
+    use certreq_core::model::KeyAlgorithm;
+    match request.key.algorithm {
+        KeyAlgorithm::Rsa { bits } if bits >= 4096 => {
+            format!("generating an RSA {bits}-bit key; this can take a while…")
+        }
+        KeyAlgorithm::Rsa { bits } => format!("generating an RSA {bits}-bit key…"),
+        KeyAlgorithm::Ecdsa(curve) => {
+            format!("generating an ECDSA {} key…", curve.web_crypto_name())
+        }
+    }
+}
+
+/// The file name to offer a request under: its label ([`label_for`]) made safe.
+pub fn file_name_for(request: &NewRequest) -> String {
+    safe_file_name(&label_for(request))
+}
+
+/// `label.req` with characters unsafe in file names replaced by `_`.
+pub fn safe_file_name(label: &str) -> String {
+    let safe: String = label
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.trim_matches(|c| c == '.' || c == '_').is_empty() {
+        "request.req".into()
+    } else {
+        format!("{safe}.req")
+    }
+}
+
+/// The label to store a request under: the friendly name, else the subject's common name.
+pub fn label_for(request: &NewRequest) -> String {
+    request
+        .friendly_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| {
+            request
+                .subject
+                .common_name()
+                .ok()
+                .flatten()
+                .map(|cn| cn.value().into_owned())
+        })
+        .unwrap_or_else(|| "unnamed request".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use certreq_core::inf::{Entry, Inf, Section, Value};
+    use certreq_core::model::{Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, RequestType};
+    use certreq_core::model::{SignatureScheme, ValidityPlan};
+    use std::str::FromStr;
+    use x509_cert::name::Name;
+
+    fn request(friendly: Option<&str>) -> NewRequest {
+        NewRequest {
+            request_type: RequestType::Pkcs10,
+            subject: Name::from_str("CN=www.example.com,O=Example").unwrap(),
+            key: KeyPlan {
+                algorithm: KeyAlgorithm::Rsa { bits: 2048 },
+                exportable: false,
+                key_spec: KeySpec::KeyExchange,
+                container: None,
+                use_existing: false,
+            },
+            signature: SignatureScheme::RsaPkcs1(Hash::Sha256),
+            extensions: Vec::new(),
+            subject_key_identifier: true,
+            ski_position: 0,
+            name_value_pairs: Vec::new(),
+            default_attributes: true,
+            friendly_name: friendly.map(str::to_owned),
+            validity: ValidityPlan::default(),
+            renewal_cert: None,
+        }
+    }
+
+    /// A stand-in compiler: text containing "BAD" has an error on the word; anything else
+    /// yields a request. One `[NewRequest]` entry per `key = value` line.
+    fn fake(text: &str) -> Compiled {
+        let mut entries = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if let Some((key, _)) = line.split_once('=') {
+                let key = key.trim();
+                entries.push(Entry {
+                    key: key.to_owned(),
+                    key_span: offset..offset + key.len(),
+                    value: Value::default(),
+                    span: offset..offset + line.trim_end().len(),
+                });
+            }
+            offset += line.len();
+        }
+        let inf = Inf {
+            sections: vec![Section {
+                name: "NewRequest".into(),
+                headers: Vec::new(),
+                entries,
+            }],
+        };
+        match text.find("BAD") {
+            Some(at) => Compiled {
+                inf,
+                request: None,
+                diagnostics: vec![Diagnostic::error("bad", at..at + 3, "this is bad")],
+            },
+            None => Compiled {
+                inf,
+                request: Some(request(Some("web server"))),
+                diagnostics: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn errors_disable_generate_and_fixing_them_enables_it() {
+        let mut s = State::new("Subject = x\nKeyLength = BAD\n", fake);
+        assert!(s.has_errors());
+        assert!(!s.can_generate());
+        assert!(
+            s.update(Msg::Generate).is_empty(),
+            "generate does nothing with errors"
+        );
+        assert_eq!(s.line_severity(1), Some(Severity::Error));
+        assert_eq!(s.position(&s.compiled.diagnostics[0]), (2, 13));
+
+        s.update(Msg::Edit("Subject = x\nKeyLength = 2048\n".into()));
+        assert!(s.can_generate());
+        assert_eq!(s.counts(), (0, 0, 0));
+    }
+
+    #[test]
+    fn generate_runs_once_and_reports_progress_until_done() {
+        let mut s = State::new("Subject = x\n", fake);
+        let commands = s.update(Msg::Generate);
+        assert!(matches!(
+            commands.as_slice(),
+            [Command::Generate { inf, .. }] if inf == "Subject = x\n"
+        ));
+        assert_eq!(s.busy.as_deref(), Some("generating an RSA 2048-bit key…"));
+        assert!(!s.can_generate(), "a second click while busy does nothing");
+        assert!(s.update(Msg::Generate).is_empty());
+
+        let meta = EntryMeta {
+            id: "id-1".into(),
+            friendly_name: "web server".into(),
+            created_ms: 0.0,
+            inf: s.text.clone(),
+            state: EntryState::Pending,
+            container: None,
+        };
+        s.update(Msg::Generated(Ok(Generated {
+            meta: meta.clone(),
+            pem: "-----BEGIN NEW CERTIFICATE REQUEST-----".into(),
+            file_name: "web_server.req".into(),
+            exportable: false,
+        })));
+        assert_eq!(s.busy, None);
+        assert_eq!(s.store, vec![meta]);
+        assert!(s.can_generate());
+        assert_eq!(
+            s.update(Msg::Copy),
+            vec![Command::Copy(
+                "-----BEGIN NEW CERTIFICATE REQUEST-----".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_failed_generation_is_reported_and_allows_a_retry() {
+        let mut s = State::new("Subject = x\n", fake);
+        s.update(Msg::Generate);
+        s.update(Msg::Generated(Err(
+            "key generation failed: OperationError".into()
+        )));
+        assert_eq!(s.busy, None);
+        assert_eq!(
+            s.notice,
+            Some(Notice::error("key generation failed: OperationError"))
+        );
+        assert!(s.can_generate());
+    }
+
+    #[test]
+    fn jumping_to_a_diagnostic_selects_its_utf16_range() {
+        // "é" is two bytes but one UTF-16 unit: the selection must count units
+        let mut s = State::new("Subject = é\nKeyLength = BAD\n", fake);
+        let commands = s.update(Msg::JumpTo(0));
+        let start = "Subject = é\nKeyLength = ".encode_utf16().count() as u32;
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start,
+                end: start + 3
+            }]
+        );
+        assert_eq!(s.key_at_caret(), Some(("NewRequest", "KeyLength")));
+        assert!(s.update(Msg::JumpTo(7)).is_empty(), "no such diagnostic");
+    }
+
+    #[test]
+    fn the_caret_picks_the_key_for_the_docs_panel() {
+        let mut s = State::new("Subject = x\n\nExportable = TRUE\n", fake);
+        s.update(Msg::Caret(3));
+        assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
+        s.update(Msg::Caret(12));
+        assert_eq!(s.key_at_caret(), None, "blank line");
+        s.update(Msg::Caret(20));
+        assert_eq!(s.key_at_caret(), Some(("NewRequest", "Exportable")));
+    }
+
+    #[test]
+    fn the_caret_on_a_header_picks_the_section() {
+        fn with_header(text: &str) -> Compiled {
+            let mut c = fake(text);
+            c.inf.sections[0].headers.push(0..12);
+            c
+        }
+        let mut s = State::new("[NewRequest]\nSubject = x\n", with_header);
+        assert_eq!(s.section_at_caret(), Some("NewRequest"));
+        s.update(Msg::Caret(15));
+        assert_eq!(s.section_at_caret(), None);
+        assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
+    }
+
+    #[test]
+    fn shrinking_the_text_keeps_the_caret_inside_it() {
+        let mut s = State::new("Subject = x\nKeyLength = 2048\n", fake);
+        s.update(Msg::Caret(25));
+        s.update(Msg::Edit("Su".into()));
+        assert_eq!(s.caret, 2);
+        s.update(Msg::Edit("é".into()));
+        assert!(s.text.is_char_boundary(s.caret));
+    }
+
+    #[test]
+    fn the_store_list_loads_and_deletes() {
+        let mut s = State::new("", fake);
+        assert_eq!(
+            State::init(),
+            vec![Command::LoadStore, Command::RequestPersistence]
+        );
+        let entry = |id: &str| EntryMeta {
+            id: id.into(),
+            friendly_name: id.into(),
+            created_ms: 1.0,
+            inf: String::new(),
+            state: EntryState::Pending,
+            container: Some("c".into()),
+        };
+        s.update(Msg::StoreLoaded(Ok(vec![entry("a"), entry("b")])));
+        assert_eq!(
+            s.update(Msg::Delete("a".into())),
+            vec![Command::Delete("a".into())]
+        );
+        s.update(Msg::Deleted(Ok("a".into())));
+        assert_eq!(s.store, vec![entry("b")]);
+        s.update(Msg::Deleted(Err("cannot delete the request: x".into())));
+        assert!(s.notice.as_ref().is_some_and(|n| n.error));
+    }
+
+    #[test]
+    fn the_default_template_is_a_clean_tls_server_request() {
+        let mut s = State::default();
+        let errors: Vec<_> = s
+            .compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(s.can_generate());
+        let request = s.compiled.request.clone().expect("a request");
+        assert_eq!(request.key.algorithm, KeyAlgorithm::Rsa { bits: 2048 });
+        assert!(!request.key.exportable);
+        assert_eq!(request.signature, SignatureScheme::RsaPkcs1(Hash::Sha256));
+        assert_eq!(request.friendly_name.as_deref(), Some("www.example.com"));
+        let p = super::super::preview::preview(&request);
+        let subject: Vec<&str> = p
+            .subject
+            .iter()
+            .flatten()
+            .map(|a| a.attribute.as_str())
+            .collect();
+        assert_eq!(
+            subject,
+            ["C", "ST", "L", "O", "CN"],
+            "certreq reverses the written order"
+        );
+        let san = p
+            .extensions
+            .iter()
+            .find(|e| e.oid == "2.5.29.17")
+            .expect("a SAN");
+        assert_eq!(san.details, ["DNS: www.example.com", "DNS: example.com"]);
+        assert!(matches!(
+            s.update(Msg::Generate).as_slice(),
+            [Command::Generate { .. }]
+        ));
+        assert_eq!(file_name_for(&request), "www.example.com.req");
+    }
+
+    #[test]
+    fn entry_states_read_back_safely() {
+        assert_eq!(EntryState::parse("issued"), EntryState::Issued);
+        assert_eq!(EntryState::parse("pending"), EntryState::Pending);
+        assert_eq!(EntryState::parse("garbage"), EntryState::Pending);
+        assert_eq!(EntryState::Pending.as_str(), "pending");
+    }
+
+    #[test]
+    fn file_names_come_from_the_friendly_name_or_the_common_name() {
+        assert_eq!(
+            file_name_for(&request(Some("web server"))),
+            "web_server.req"
+        );
+        assert_eq!(file_name_for(&request(None)), "www.example.com.req");
+        assert_eq!(file_name_for(&request(Some("  "))), "www.example.com.req");
+        assert_eq!(safe_file_name("../.."), "request.req");
+        assert_eq!(safe_file_name("a/b\\c:d"), "a_b_c_d.req");
+    }
+
+    #[test]
+    fn progress_text_warns_about_slow_keys() {
+        let mut r = request(None);
+        r.key.algorithm = KeyAlgorithm::Rsa { bits: 4096 };
+        assert!(progress_text(&r).contains("can take a while"));
+        r.key.algorithm = KeyAlgorithm::Ecdsa(Curve::P384);
+        assert_eq!(progress_text(&r), "generating an ECDSA P-384 key…");
+    }
+}

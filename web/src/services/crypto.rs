@@ -1,0 +1,203 @@
+//! Web Crypto: key pairs for a [`KeyPlan`], their public keys, and request signatures.
+//!
+//! The private key is made `extractable` only when the INF says `Exportable = TRUE`; otherwise
+//! the browser itself refuses to hand it out ([`private_key_exportable`] checks that by asking).
+//! `crypto.subtle` is looked up on the global object, so this also works in a worker.
+
+use certreq_core::model::{KeyAlgorithm, SignatureScheme};
+use js_sys::{Array, Object, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, CryptoKeyPair, SubtleCrypto};
+
+use super::{ServiceError, get, set};
+
+/// The public exponent every key gets: 65537, big-endian.
+const F4: [u8; 3] = [0x01, 0x00, 0x01];
+
+fn subtle() -> Result<SubtleCrypto, ServiceError> {
+    let subtle = get(&get(&js_sys::global(), "crypto"), "subtle");
+    if subtle.is_undefined() || subtle.is_null() {
+        return Err(ServiceError(
+            "Web Crypto is not available here; open the page over https, from localhost or as a file"
+                .into(),
+        ));
+    }
+    Ok(subtle.unchecked_into())
+}
+
+async fn settle(promise: js_sys::Promise, doing: &str) -> Result<JsValue, ServiceError> {
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| ServiceError::js(doing, e))
+}
+
+/// Web Crypto's algorithm name for a signature scheme.
+pub fn algorithm_name(scheme: SignatureScheme) -> &'static str {
+    match scheme {
+        SignatureScheme::RsaPkcs1(_) => "RSASSA-PKCS1-v1_5",
+        SignatureScheme::RsaPss(_) => "RSA-PSS",
+        SignatureScheme::Ecdsa(_) => "ECDSA",
+    }
+}
+
+/// The `generateKey` parameters for a key of `algorithm` used with `scheme`.
+fn key_gen_params(
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+) -> Result<Object, ServiceError> {
+    let params = Object::new();
+    match (algorithm, scheme) {
+        (
+            KeyAlgorithm::Rsa { bits },
+            SignatureScheme::RsaPkcs1(hash) | SignatureScheme::RsaPss(hash),
+        ) => {
+            set(&params, "name", &algorithm_name(scheme).into());
+            set(&params, "modulusLength", &JsValue::from(bits));
+            set(&params, "publicExponent", &Uint8Array::from(&F4[..]));
+            set(&params, "hash", &hash.web_crypto_name().into());
+        }
+        (KeyAlgorithm::Ecdsa(curve), SignatureScheme::Ecdsa(_)) => {
+            set(&params, "name", &"ECDSA".into());
+            set(&params, "namedCurve", &curve.web_crypto_name().into());
+        }
+        _ => {
+            return Err(ServiceError(format!(
+                "a {algorithm:?} key cannot sign with {scheme:?}; the request is inconsistent"
+            )));
+        }
+    }
+    Ok(params)
+}
+
+/// Generates a key pair for signing requests. `exportable` becomes the private key's
+/// `extractable` flag; the public key is always extractable.
+pub async fn generate(
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+    exportable: bool,
+) -> Result<CryptoKeyPair, ServiceError> {
+    let params = key_gen_params(algorithm, scheme)?;
+    let usages = Array::of2(&"sign".into(), &"verify".into());
+    let promise = subtle()?
+        .generate_key_with_object(&params, exportable, &usages)
+        .map_err(|e| ServiceError::js("cannot start key generation", e))?;
+    let pair = settle(promise, "key generation failed").await?;
+    Ok(pair.unchecked_into())
+}
+
+/// The public key as `SubjectPublicKeyInfo` DER.
+pub async fn export_spki(public_key: &CryptoKey) -> Result<Vec<u8>, ServiceError> {
+    let promise = subtle()?
+        .export_key("spki", public_key)
+        .map_err(|e| ServiceError::js("cannot export the public key", e))?;
+    let buffer = settle(promise, "cannot export the public key").await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// The algorithm parameters for `sign`/`verify` under `scheme`.
+fn sign_params(scheme: SignatureScheme) -> Object {
+    let params = Object::new();
+    set(&params, "name", &algorithm_name(scheme).into());
+    match scheme {
+        SignatureScheme::RsaPkcs1(_) => {}
+        SignatureScheme::RsaPss(hash) => {
+            set(
+                &params,
+                "saltLength",
+                &JsValue::from(hash.output_len() as u32),
+            );
+        }
+        SignatureScheme::Ecdsa(hash) => {
+            set(&params, "hash", &hash.web_crypto_name().into());
+        }
+    }
+    params
+}
+
+/// Signs `data` as `scheme` says. The result is what a request carries: PKCS#1 / PSS bytes for
+/// RSA, DER `Ecdsa-Sig-Value` for ECDSA (Web Crypto's raw r‖s is converted).
+pub async fn sign(
+    private_key: &CryptoKey,
+    scheme: SignatureScheme,
+    data: &[u8],
+) -> Result<Vec<u8>, ServiceError> {
+    let raw = sign_raw(private_key, scheme, data).await?;
+    match scheme {
+        SignatureScheme::Ecdsa(_) => ecdsa_raw_to_der(&raw),
+        _ => Ok(raw),
+    }
+}
+
+/// Signs with Web Crypto and returns its output unchanged (ECDSA: raw r‖s).
+pub async fn sign_raw(
+    private_key: &CryptoKey,
+    scheme: SignatureScheme,
+    data: &[u8],
+) -> Result<Vec<u8>, ServiceError> {
+    let promise = subtle()?
+        .sign_with_object_and_u8_array(&sign_params(scheme), private_key, data)
+        .map_err(|e| ServiceError::js("cannot start signing", e))?;
+    let buffer = settle(promise, "signing failed").await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Checks a signature with Web Crypto (`raw_signature` as Web Crypto makes it: r‖s for ECDSA).
+pub async fn verify(
+    public_key: &CryptoKey,
+    scheme: SignatureScheme,
+    raw_signature: &[u8],
+    data: &[u8],
+) -> Result<bool, ServiceError> {
+    let promise = subtle()?
+        .verify_with_object_and_u8_array_and_u8_array(
+            &sign_params(scheme),
+            public_key,
+            raw_signature,
+            data,
+        )
+        .map_err(|e| ServiceError::js("cannot start verifying", e))?;
+    Ok(settle(promise, "verifying failed").await?.as_bool() == Some(true))
+}
+
+/// Whether the browser will hand out the private key (PKCS#8). Asks rather than trusting the
+/// `extractable` flag, so it also tells the truth about keys read back from IndexedDB.
+pub async fn private_key_exportable(private_key: &CryptoKey) -> bool {
+    let Ok(subtle) = subtle() else { return false };
+    match subtle.export_key("pkcs8", private_key) {
+        Ok(promise) => JsFuture::from(promise).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Converts Web Crypto's ECDSA signature (r‖s, each the curve's byte length) to the DER
+/// `Ecdsa-Sig-Value` a request carries (core does the ASN.1).
+pub fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, ServiceError> {
+    certreq_core::encode::ecdsa_raw_to_der(raw)
+        .map_err(|e| ServiceError(format!("cannot encode the ECDSA signature: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ecdsa_signatures_become_der_integers() {
+        // r has its high bit set (needs a 0x00 pad), s has leading zeros (stripped)
+        let mut raw = vec![0u8; 64];
+        raw[0] = 0x80;
+        raw[31] = 0x01;
+        raw[63] = 0x05;
+        let der = ecdsa_raw_to_der(&raw).unwrap();
+        let mut expected = vec![0x30, 0x26, 0x02, 0x21, 0x00, 0x80];
+        expected.extend([0u8; 30]);
+        expected.extend([0x01, 0x02, 0x01, 0x05]);
+        assert_eq!(der, expected);
+    }
+
+    #[test]
+    fn odd_or_empty_ecdsa_signatures_are_refused() {
+        assert!(ecdsa_raw_to_der(&[]).is_err());
+        assert!(ecdsa_raw_to_der(&[1, 2, 3]).is_err());
+    }
+}

@@ -1,0 +1,35 @@
+//! The few direct DOM operations the editor needs.
+
+use web_sys::HtmlTextAreaElement;
+
+/// Selects `start..end` (UTF-16 offsets, as the DOM counts) in a textarea and focuses it, which
+/// also scrolls the selection into view.
+pub fn select(textarea: &HtmlTextAreaElement, start: u32, end: u32) {
+    let _ = textarea.focus();
+    let _ = textarea.set_selection_range(start, end);
+}
+
+/// The caret (start of the selection) as a UTF-16 offset.
+pub fn caret(textarea: &HtmlTextAreaElement) -> u32 {
+    textarea.selection_start().ok().flatten().unwrap_or(0)
+}
+
+/// Asks the user to confirm something that cannot be undone.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+/// The editor textarea an event came from, if it came from a textarea.
+pub fn editor_of(event: &web_sys::Event) -> Option<HtmlTextAreaElement> {
+    use wasm_bindgen::JsCast;
+    event.target()?.dyn_into::<HtmlTextAreaElement>().ok()
+}
+
+/// Scrolls the first element under `container` matching `selector` into view.
+pub fn reveal(container: &web_sys::Element, selector: &str) {
+    if let Ok(Some(element)) = container.query_selector(selector) {
+        element.scroll_into_view_with_bool(false);
+    }
+}

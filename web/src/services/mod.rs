@@ -1,0 +1,63 @@
+//! Every call into the browser lives here: Web Crypto ([`crypto`]), IndexedDB ([`store`]),
+//! files and the clipboard ([`files`]), and the few DOM operations components need ([`dom`]).
+//!
+//! Components never touch `web_sys` themselves: they send messages, and the app shell turns the
+//! reducer's commands into calls of these functions. Everything here is async where the browser
+//! is, and returns [`ServiceError`] (a sentence for the user) instead of raw `JsValue`s.
+
+pub mod crypto;
+pub mod dom;
+pub mod files;
+pub mod store;
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A browser call failed. The text is meant for the status line, so it says what was being done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceError(pub String);
+
+impl ServiceError {
+    /// Wraps a thrown JavaScript value (usually a `DOMException`) with what we were doing.
+    pub fn js(doing: &str, value: JsValue) -> Self {
+        ServiceError(format!("{doing}: {}", describe_js(&value)))
+    }
+}
+
+impl core::fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// `name: message` of an exception, or its string form.
+pub(crate) fn describe_js(value: &JsValue) -> String {
+    if let Some(err) = value.dyn_ref::<js_sys::Error>() {
+        let name = String::from(err.name());
+        let message = String::from(err.message());
+        return if message.is_empty() {
+            name
+        } else {
+            format!("{name}: {message}")
+        };
+    }
+    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// A property of a JavaScript object (`undefined` when it is absent or the get throws).
+pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Sets a property on a freshly made object (cannot fail for plain objects).
+pub(crate) fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// The host name the page was loaded from (empty for file:// pages).
+pub fn page_host() -> String {
+    get(&get(&js_sys::global(), "location"), "hostname")
+        .as_string()
+        .unwrap_or_default()
+}

@@ -1,0 +1,203 @@
+//! The browser services, in headless Chromium:
+//! `cargo test -p certreq-web --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use certreq_core::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
+use certreq_web::app::state::{EntryMeta, EntryState};
+use certreq_web::services::{crypto, files, store};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DATA: &[u8] = b"CertificationRequestInfo stand-in";
+
+/// rsaEncryption, 1.2.840.113549.1.1.1, as it appears in an SPKI.
+const RSA_OID: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+];
+/// prime256v1, 1.2.840.10045.3.1.7.
+const P256_OID: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+
+async fn sign_and_verify(algorithm: KeyAlgorithm, scheme: SignatureScheme, sig_len: usize) {
+    let keys = crypto::generate(algorithm, scheme, false)
+        .await
+        .expect("generate");
+    let raw = crypto::sign_raw(&keys.get_private_key(), scheme, DATA)
+        .await
+        .expect("sign");
+    assert_eq!(raw.len(), sig_len);
+    let public = keys.get_public_key();
+    assert!(
+        crypto::verify(&public, scheme, &raw, DATA)
+            .await
+            .expect("verify")
+    );
+    assert!(
+        !crypto::verify(&public, scheme, &raw, b"other data")
+            .await
+            .expect("verify"),
+        "a signature over other data must not verify"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn rsa_2048_pkcs1_key_signs_and_verifies() {
+    let scheme = SignatureScheme::RsaPkcs1(Hash::Sha256);
+    sign_and_verify(KeyAlgorithm::Rsa { bits: 2048 }, scheme, 256).await;
+}
+
+#[wasm_bindgen_test]
+async fn rsa_pss_key_signs_and_verifies_with_hash_length_salt() {
+    let scheme = SignatureScheme::RsaPss(Hash::Sha384);
+    sign_and_verify(KeyAlgorithm::Rsa { bits: 2048 }, scheme, 256).await;
+}
+
+#[wasm_bindgen_test]
+async fn p256_key_signs_and_verifies() {
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    sign_and_verify(KeyAlgorithm::Ecdsa(Curve::P256), scheme, 64).await;
+}
+
+#[wasm_bindgen_test]
+async fn spki_exports_carry_the_right_algorithm() {
+    let rsa = crypto::generate(
+        KeyAlgorithm::Rsa { bits: 2048 },
+        SignatureScheme::RsaPkcs1(Hash::Sha256),
+        false,
+    )
+    .await
+    .unwrap();
+    let spki = crypto::export_spki(&rsa.get_public_key()).await.unwrap();
+    assert_eq!(spki[0], 0x30);
+    assert!(spki.windows(RSA_OID.len()).any(|w| w == RSA_OID));
+    assert!(spki.len() > 290, "a 2048-bit modulus: {} bytes", spki.len());
+
+    let ec = crypto::generate(
+        KeyAlgorithm::Ecdsa(Curve::P256),
+        SignatureScheme::Ecdsa(Hash::Sha256),
+        false,
+    )
+    .await
+    .unwrap();
+    let spki = crypto::export_spki(&ec.get_public_key()).await.unwrap();
+    assert_eq!(spki.len(), 91, "P-256 SPKI with an uncompressed point");
+    assert!(spki.windows(P256_OID.len()).any(|w| w == P256_OID));
+}
+
+#[wasm_bindgen_test]
+async fn ecdsa_sign_returns_der_that_matches_the_raw_signature() {
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
+        .await
+        .unwrap();
+    let der = crypto::sign(&keys.get_private_key(), scheme, DATA)
+        .await
+        .unwrap();
+    assert_eq!(der[0], 0x30, "a SEQUENCE");
+    assert_eq!(
+        usize::from(der[1]) + 2,
+        der.len(),
+        "short-form length covers the rest"
+    );
+    assert!((8..=72).contains(&der.len()));
+}
+
+#[wasm_bindgen_test]
+async fn a_key_cannot_be_made_for_a_mismatched_scheme() {
+    let err = crypto::generate(
+        KeyAlgorithm::Ecdsa(Curve::P256),
+        SignatureScheme::RsaPkcs1(Hash::Sha256),
+        false,
+    )
+    .await
+    .unwrap_err();
+    assert!(err.0.contains("inconsistent"), "{err}");
+}
+
+fn meta(id: &str) -> EntryMeta {
+    EntryMeta {
+        id: id.into(),
+        friendly_name: format!("test {id}"),
+        created_ms: store::now_ms(),
+        inf: "[NewRequest]\nSubject = \"CN=test\"\n".into(),
+        state: EntryState::Pending,
+        container: Some("container-1".into()),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_non_extractable_key_survives_indexeddb_and_still_signs() {
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
+        .await
+        .unwrap();
+    assert!(!crypto::private_key_exportable(&keys.get_private_key()).await);
+    let id = store::new_id();
+    store::put(&store::StoredRequest {
+        meta: meta(&id),
+        request_der: vec![0x30, 0x00],
+        keys: Some(keys),
+    })
+    .await
+    .expect("put");
+
+    let back = store::get_entry(&id)
+        .await
+        .expect("get")
+        .expect("the record is there");
+    assert_eq!(back.meta, meta(&id).with_created(back.meta.created_ms));
+    assert_eq!(back.request_der, vec![0x30, 0x00]);
+    let keys = back.keys.expect("the key pair came back");
+    let private = keys.get_private_key();
+    assert!(!private.extractable());
+    assert!(
+        !crypto::private_key_exportable(&private).await,
+        "exportKey(pkcs8) must be refused"
+    );
+    let raw = crypto::sign_raw(&private, scheme, DATA)
+        .await
+        .expect("sign after reload");
+    assert!(
+        crypto::verify(&keys.get_public_key(), scheme, &raw, DATA)
+            .await
+            .unwrap()
+    );
+
+    let listed = store::list().await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|r| r.meta.id == id && r.meta.state == EntryState::Pending)
+    );
+    store::delete(&id).await.unwrap();
+    assert!(store::get_entry(&id).await.unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn an_exportable_key_can_be_exported_after_a_round_trip() {
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, true)
+        .await
+        .unwrap();
+    let id = store::new_id();
+    store::put(&store::StoredRequest {
+        meta: meta(&id),
+        request_der: Vec::new(),
+        keys: Some(keys),
+    })
+    .await
+    .unwrap();
+    let keys = store::get_entry(&id).await.unwrap().unwrap().keys.unwrap();
+    assert!(crypto::private_key_exportable(&keys.get_private_key()).await);
+    store::delete(&id).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+fn a_download_can_be_offered() {
+    files::download(
+        "test.req",
+        "application/pkcs10",
+        b"-----BEGIN NEW CERTIFICATE REQUEST-----",
+    )
+    .expect("download");
+}
