@@ -51,7 +51,7 @@ def chromium(profile_dir=None):
     return webdriver.Chrome(options=opts, service=service)
 
 
-def testid(driver, name, timeout=30):
+def by_testid(driver, name, timeout=30):
     return WebDriverWait(driver, timeout).until(
         lambda d: d.find_element(By.CSS_SELECTOR, f'[data-testid="{name}"]'))
 
@@ -62,7 +62,7 @@ def all_testid(driver, name):
 
 def fill_editor(driver, text):
     """Replaces the editor's text the way a paste does (one input event)."""
-    editor = testid(driver, "inf-editor")
+    editor = by_testid(driver, "inf-editor")
     driver.execute_script(
         "const el = arguments[0]; el.focus(); el.value = arguments[1];"
         "el.dispatchEvent(new Event('input', {bubbles: true}));", editor, text)

@@ -5,7 +5,7 @@ Every request the browser makes is checked by OpenSSL, `cryptography` and Go's p
 import pytest
 from selenium.webdriver.common.by import By
 
-from browser import (DIST, all_testid, browser_errors, chromium, fill_editor, serve, testid,
+from browser import (DIST, all_testid, browser_errors, by_testid, chromium, fill_editor, serve,
                      wait_for)
 from checkers import check_request
 
@@ -38,7 +38,7 @@ def app():
         driver = chromium()
         try:
             driver.get(url + "/")
-            testid(driver, "inf-editor")
+            by_testid(driver, "inf-editor")
             yield driver
         finally:
             driver.quit()
@@ -46,11 +46,11 @@ def app():
 
 def generate(driver, inf_text, tmp_path, name="browser.req"):
     fill_editor(driver, inf_text)
-    button = testid(driver, "generate")
+    button = by_testid(driver, "generate")
     wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
     button.click()
-    pem = wait_for(lambda: "END NEW CERTIFICATE REQUEST" in testid(driver, "request-pem").text
-                   and testid(driver, "request-pem").text, timeout=90, what="the request PEM")
+    pem = wait_for(lambda: "END NEW CERTIFICATE REQUEST" in by_testid(driver, "request-pem").text
+                   and by_testid(driver, "request-pem").text, timeout=90, what="the request PEM")
     out = tmp_path / name
     out.write_text(pem)
     return check_request(out, tmp_path)
@@ -86,7 +86,7 @@ def test_single_file_build_works_from_file_url(tmp_path):
     driver = chromium()
     try:
         driver.get(single.resolve().as_uri())
-        testid(driver, "inf-editor")
+        by_testid(driver, "inf-editor")
         checked = generate(driver, RSA_INF, tmp_path)
         assert checked.key_description == "RSA-2048"
         # nothing but the file itself was loaded
