@@ -54,13 +54,17 @@ fn pipeline(c: &mut Criterion) {
     let spki = key.to_public_key().to_public_key_der().expect("spki");
     let signer = SigningKey::<sha2::Sha256>::new(key);
     let client = client();
-    let req = request::compile(WEB_SERVER).request.expect("the INF is valid");
+    let req = request::compile(WEB_SERVER)
+        .request
+        .expect("the INF is valid");
     let unsigned = prepare(&req, spki.as_bytes(), &client).expect("prepare");
     let signature = signer.sign(&unsigned.to_be_signed).to_vec();
     assert!(matches!(unsigned.scheme, SignatureScheme::RsaPkcs1(_)));
 
     let mut g = c.benchmark_group("inf-to-der");
-    g.bench_function("parse INF", |b| b.iter(|| inf::parse(black_box(WEB_SERVER))));
+    g.bench_function("parse INF", |b| {
+        b.iter(|| inf::parse(black_box(WEB_SERVER)))
+    });
     g.bench_function("compile INF (parse + lower)", |b| {
         b.iter(|| request::compile(black_box(WEB_SERVER)))
     });
@@ -68,7 +72,12 @@ fn pipeline(c: &mut Criterion) {
         b.iter(|| prepare(black_box(&req), spki.as_bytes(), &client))
     });
     g.bench_function("finish + PEM", |b| {
-        b.iter(|| to_pem(&unsigned.finish(black_box(&signature)).unwrap(), PemLabel::Certreq))
+        b.iter(|| {
+            to_pem(
+                &unsigned.finish(black_box(&signature)).unwrap(),
+                PemLabel::Certreq,
+            )
+        })
     });
     g.bench_function("whole request without signing", |b| {
         b.iter(|| {
