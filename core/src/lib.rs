@@ -13,13 +13,17 @@
 #![forbid(unsafe_code)]
 
 pub mod diag;
+pub mod dump;
 pub mod encode;
 pub mod ext;
 pub mod inf;
 pub mod keydocs;
 pub mod model;
 pub mod name;
+pub mod pem;
+pub mod pkcs12;
 pub mod request;
+pub mod response;
 pub mod text;
 
 #[cfg(test)]
