@@ -43,9 +43,9 @@ impl core::fmt::Display for ArmorError {
             ArmorError::BadBase64 { label: None } => f.write_str(
                 "not PEM or DER: the text is neither a -----BEGIN block nor valid base64",
             ),
-            ArmorError::NotPemOrDer => f.write_str(
-                "not PEM or DER: expected -----BEGIN ... text, base64, or binary ASN.1",
-            ),
+            ArmorError::NotPemOrDer => {
+                f.write_str("not PEM or DER: expected -----BEGIN ... text, base64, or binary ASN.1")
+            }
         }
     }
 }
@@ -217,8 +217,14 @@ mod tests {
 
     #[test]
     fn reads_der_and_bare_base64() {
-        assert_eq!(read(&[0x30, 3, 2, 1, 1]).unwrap()[0].der, [0x30, 3, 2, 1, 1]);
-        assert_eq!(read(b"MAMC\r\nAQE=\r\n").unwrap()[0].der, [0x30, 3, 2, 1, 1]);
+        assert_eq!(
+            read(&[0x30, 3, 2, 1, 1]).unwrap()[0].der,
+            [0x30, 3, 2, 1, 1]
+        );
+        assert_eq!(
+            read(b"MAMC\r\nAQE=\r\n").unwrap()[0].der,
+            [0x30, 3, 2, 1, 1]
+        );
     }
 
     #[test]

@@ -449,10 +449,9 @@ fn parse_der(der: &[u8]) -> Result<Parsed, ResponseError> {
                 "a PKCS #7 message that is not SignedData",
             ));
         }
-        let sd: SignedData = ci
-            .content
-            .decode_as()
-            .map_err(|e| ResponseError::Malformed(format!("the SignedData does not decode: {e}")))?;
+        let sd: SignedData = ci.content.decode_as().map_err(|e| {
+            ResponseError::Malformed(format!("the SignedData does not decode: {e}"))
+        })?;
         return parse_signed_data(&sd);
     }
     if x509_cert::request::CertReq::from_der(der).is_ok() {
@@ -463,10 +462,12 @@ fn parse_der(der: &[u8]) -> Result<Parsed, ResponseError> {
     }
     match crate::dump::classify(der) {
         Some(kind) => Err(ResponseError::WrongKind(kind)),
-        None => Err(ResponseError::Malformed(match x509_cert::Certificate::from_der(der) {
-            Err(e) => format!("it does not decode as a certificate ({e})"),
-            Ok(_) => "unrecognised content".into(),
-        })),
+        None => Err(ResponseError::Malformed(
+            match x509_cert::Certificate::from_der(der) {
+                Err(e) => format!("it does not decode as a certificate ({e})"),
+                Ok(_) => "unrecognised content".into(),
+            },
+        )),
     }
 }
 

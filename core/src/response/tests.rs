@@ -12,17 +12,30 @@ fn subjects(r: &Response) -> Vec<String> {
 
 #[test]
 fn mislabelled_pkcs7_chain_is_read_by_content() {
-    let r = parse(&resp_file("001-hvasudeva-certnew-p7b-mislabeled-header.p7b")).unwrap();
+    let r = parse(&resp_file(
+        "001-hvasudeva-certnew-p7b-mislabeled-header.p7b",
+    ))
+    .unwrap();
     assert_eq!(r.kind, ResponseKind::Pkcs7);
     assert_eq!(r.certificates().len(), 3);
     let leaf = r.leaf().unwrap();
-    assert!(leaf.subject().contains("CN=www.sdhonaz.capgemini.com"), "{}", leaf.subject());
-    assert_eq!(leaf.thumbprint_sha1(), "EA09F8149A77B449AB118D1641E42949A05B50A3");
+    assert!(
+        leaf.subject().contains("CN=www.sdhonaz.capgemini.com"),
+        "{}",
+        leaf.subject()
+    );
+    assert_eq!(
+        leaf.thumbprint_sha1(),
+        "EA09F8149A77B449AB118D1641E42949A05B50A3"
+    );
     assert!(!leaf.is_ca());
     assert_eq!(leaf.key_algorithm(), "RSA 2048");
     let chain: Vec<String> = r.chain_for(leaf).iter().map(|c| c.subject()).collect();
     assert_eq!(chain.len(), 3);
-    assert_eq!(chain[1], "CN=CapgeminiPKIIssuingCA1, DC=corp, DC=capgemini, DC=com");
+    assert_eq!(
+        chain[1],
+        "CN=CapgeminiPKIIssuingCA1, DC=corp, DC=capgemini, DC=com"
+    );
     assert_eq!(chain[2], "CN=CapgeminiPKIRootCA");
     // The leaf's own key finds it.
     assert_eq!(r.leaf_for(&leaf.spki_der()), Some(leaf));
@@ -35,8 +48,14 @@ fn single_pem_certificate_with_crlf() {
     assert_eq!(r.kind, ResponseKind::Certificate);
     assert_eq!(r.certificates().len(), 1);
     let c = &r.certificates()[0];
-    assert_eq!(c.thumbprint_sha1(), "EA09F8149A77B449AB118D1641E42949A05B50A3");
-    assert_eq!(c.issuer(), "CN=CapgeminiPKIIssuingCA1, DC=corp, DC=capgemini, DC=com");
+    assert_eq!(
+        c.thumbprint_sha1(),
+        "EA09F8149A77B449AB118D1641E42949A05B50A3"
+    );
+    assert_eq!(
+        c.issuer(),
+        "CN=CapgeminiPKIIssuingCA1, DC=corp, DC=capgemini, DC=com"
+    );
     assert_eq!(c.serial_hex(), "18006F0892DEC38888121B6F8C0000006F0892");
     // 2024-04-17 03:54:08 UTC and 2025-04-17 03:54:08 UTC.
     assert_eq!(c.not_before(), 1_713_326_048);
@@ -48,9 +67,15 @@ fn single_pem_certificate_with_crlf() {
 fn subordinate_ca_certificate() {
     let r = parse(&resp_file("003-saecyber-certnew-subca-cert.cer")).unwrap();
     let c = &r.certificates()[0];
-    assert_eq!(c.subject(), "CN=houston-hou-CA, DC=houston, DC=mswad, DC=us");
+    assert_eq!(
+        c.subject(),
+        "CN=houston-hou-CA, DC=houston, DC=mswad, DC=us"
+    );
     assert_eq!(c.issuer(), "CN=SAE4Cyber01-GLOBAL-ROOT-CA");
-    assert_eq!(c.thumbprint_sha1(), "7FA6C7AD74B986C04F153BA1BB6F5E230AACBA31");
+    assert_eq!(
+        c.thumbprint_sha1(),
+        "7FA6C7AD74B986C04F153BA1BB6F5E230AACBA31"
+    );
     assert!(c.is_ca());
 }
 
@@ -101,14 +126,23 @@ fn requests_are_named_as_requests() {
         "this is a certificate request, not a response: submit it to the CA and open the certificate the CA returns"
     );
     let cmc = std::fs::read(dir.join("007-csrinspector-mmc-cmc-base64.req")).unwrap();
-    assert_eq!(parse(&cmc).unwrap_err(), ResponseError::IsRequest { cmc: true });
+    assert_eq!(
+        parse(&cmc).unwrap_err(),
+        ResponseError::IsRequest { cmc: true }
+    );
 }
 
 #[test]
 fn garbage_is_refused_without_panicking() {
-    assert!(matches!(parse(b""), Err(ResponseError::Armor(pem::ArmorError::Empty))));
+    assert!(matches!(
+        parse(b""),
+        Err(ResponseError::Armor(pem::ArmorError::Empty))
+    ));
     assert!(parse(b"not a certificate at all").is_err());
-    assert!(matches!(parse(&[0x30, 3, 2, 1, 1]), Err(ResponseError::Malformed(_))));
+    assert!(matches!(
+        parse(&[0x30, 3, 2, 1, 1]),
+        Err(ResponseError::Malformed(_))
+    ));
     // Truncations of a real response never panic.
     let bytes = resp_file("004-nwlterry-certnew-p7b-der.p7b");
     for cut in (0..bytes.len()).step_by(37) {
@@ -118,7 +152,10 @@ fn garbage_is_refused_without_panicking() {
 
 #[test]
 fn certs_only_pkcs7_round_trips() {
-    let r = parse(&resp_file("001-hvasudeva-certnew-p7b-mislabeled-header.p7b")).unwrap();
+    let r = parse(&resp_file(
+        "001-hvasudeva-certnew-p7b-mislabeled-header.p7b",
+    ))
+    .unwrap();
     let p7 = build_certs_only_pkcs7(r.certificates());
     let back = parse(&p7).unwrap();
     assert_eq!(back.kind, ResponseKind::Pkcs7);
