@@ -615,4 +615,4 @@ pub fn build_certs_only_pkcs7(certs: &[Certificate]) -> Vec<u8> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -180,3 +180,92 @@ fn pem_bundle_of_certificates() {
     assert_eq!(r.kind, ResponseKind::CertificateBundle);
     assert_eq!(r.certificates().len(), 2);
 }
+
+/// A CMC full response (the shape AD CS's `.rsp` has, unsigned here): a statusInfo control
+/// for body part 1 and the given certificates.
+pub(crate) fn cmc_response_fixture(certs: &[Certificate], status: u32, text: &str) -> Vec<u8> {
+    let si = StatusInfo {
+        status,
+        body_list: vec![Any::encode_from(&1u32).unwrap()],
+        status_string: Some(text.to_string()),
+        other_info: (status == 2).then(|| Any::encode_from(&2u32).unwrap()),
+    };
+    let mut values = SetOfVec::new();
+    values.insert(Any::encode_from(&si).unwrap()).unwrap();
+    let resp = PkiResponse {
+        control_sequence: vec![TaggedAttribute {
+            body_part_id: 1,
+            attr_type: ID_CMC_STATUS_INFO,
+            attr_values: values,
+        }],
+        cms_sequence: vec![],
+        other_msg_sequence: vec![],
+    };
+    let mut set = SetOfVec::new();
+    for c in certs {
+        set.insert(cms::cert::CertificateChoices::Certificate(c.x509().clone()))
+            .unwrap();
+    }
+    let sd = SignedData {
+        version: cms::content_info::CmsVersion::V3,
+        digest_algorithms: SetOfVec::new(),
+        encap_content_info: cms::signed_data::EncapsulatedContentInfo {
+            econtent_type: ID_CCT_PKI_RESPONSE,
+            econtent: Some(
+                Any::encode_from(&OctetString::new(resp.to_der().unwrap()).unwrap()).unwrap(),
+            ),
+        },
+        certificates: Some(CertificateSet(set)),
+        crls: None,
+        signer_infos: SignerInfos(SetOfVec::new()),
+    };
+    ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&sd).unwrap(),
+    }
+    .to_der()
+    .unwrap()
+}
+
+#[test]
+fn cmc_full_response_gives_status_and_certificates() {
+    let chain = parse(&resp_file(
+        "001-hvasudeva-certnew-p7b-mislabeled-header.p7b",
+    ))
+    .unwrap();
+    let rsp = cmc_response_fixture(chain.certificates(), 0, "Issued");
+    let r = parse(&rsp).unwrap();
+    assert_eq!(r.kind, ResponseKind::CmcResponse);
+    assert_eq!(
+        r.cmc_status,
+        Some(CmcStatusInfo {
+            status: CmcStatus::Success,
+            text: Some("Issued".into()),
+            fail_info: None
+        })
+    );
+    assert_eq!(r.certificates().len(), 3);
+    assert_eq!(r.chain_for(r.leaf().unwrap()).len(), 3);
+
+    let failed = parse(&cmc_response_fixture(&[], 2, "Denied by Policy Module")).unwrap();
+    assert_eq!(failed.certificates().len(), 0);
+    let status = failed.cmc_status.unwrap();
+    assert_eq!(status.status, CmcStatus::Failed);
+    assert_eq!(status.fail_info, Some(2));
+    assert_eq!(status.status.name(), "failed");
+}
+
+#[test]
+fn keys_and_crls_are_named() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let key = std::fs::read(data.join("pfx-leaf.key")).unwrap();
+    assert_eq!(
+        parse(&key).unwrap_err().to_string(),
+        "this is a private key, not a certificate response: open the .cer, .p7b or .rsp file the CA returned"
+    );
+    let crl = std::fs::read(data.join("test.crl")).unwrap();
+    assert_eq!(
+        parse(&crl).unwrap_err(),
+        ResponseError::WrongKind("a certificate revocation list")
+    );
+}
