@@ -89,13 +89,13 @@ pub fn dump(bytes: &[u8]) -> Result<Dump, DumpError> {
         .into_iter()
         .map(|b| (b.label, dump_der(&b.der)))
         .collect();
-    if dumps.len() == 1 {
-        if let Some((label, mut d)) = dumps.pop() {
-            if let Some(label) = label {
-                d.nodes.insert(0, Node::new("PEM label", label));
-            }
-            return Ok(d);
+    if dumps.len() == 1
+        && let Some((label, mut d)) = dumps.pop()
+    {
+        if let Some(label) = label {
+            d.nodes.insert(0, Node::new("PEM label", label));
         }
+        return Ok(d);
     }
     let n = dumps.len();
     let nodes = dumps
@@ -445,10 +445,10 @@ fn undecodable(what: &str, err: impl core::fmt::Display, bytes: &[u8]) -> Vec<No
 
 fn algorithm_node(label: &str, alg: &AlgorithmIdentifierOwned) -> Node {
     let mut node = Node::new(label, oid_label(&alg.oid));
-    if let Some(p) = &alg.parameters {
-        if p.tag() != Tag::Null {
-            node.children.push(Node::new("Parameters", any_text(p)));
-        }
+    if let Some(p) = &alg.parameters
+        && p.tag() != Tag::Null
+    {
+        node.children.push(Node::new("Parameters", any_text(p)));
     }
     node
 }
@@ -885,12 +885,12 @@ fn decode_attribute(oid: &ObjectIdentifier, v: &Any) -> (String, Vec<Node>) {
                 let labels = ["ClientId", "Machine", "User", "Process"];
                 for (label, item) in labels.iter().zip(seq.iter()) {
                     let mut text = any_text(item);
-                    if *label == "ClientId" {
-                        if let Ok(n) = item.decode_as::<i64>() {
-                            let name = client_id_name(n);
-                            if !name.is_empty() {
-                                text = format!("{n} ({name})");
-                            }
+                    if *label == "ClientId"
+                        && let Ok(n) = item.decode_as::<i64>()
+                    {
+                        let name = client_id_name(n);
+                        if !name.is_empty() {
+                            text = format!("{n} ({name})");
                         }
                     }
                     nodes.push(Node::new(*label, text));

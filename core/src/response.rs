@@ -502,28 +502,25 @@ fn parse_signed_data(sd: &SignedData) -> Result<Parsed, ResponseError> {
                 ResponseError::Malformed(format!("the CMC PKIResponse does not decode: {e}"))
             })?;
             for control in &resp.control_sequence {
-                if control.attr_type == ID_CMC_STATUS_INFO
-                    || control.attr_type == ID_CMC_STATUS_INFO_V2
-                {
-                    if let Some(si) = control
+                if (control.attr_type == ID_CMC_STATUS_INFO
+                    || control.attr_type == ID_CMC_STATUS_INFO_V2)
+                    && let Some(si) = control
                         .attr_values
                         .iter()
                         .find_map(|v| v.decode_as::<StatusInfo>().ok())
-                    {
-                        status = Some(si.summary());
-                    }
+                {
+                    status = Some(si.summary());
                 }
             }
         }
         return Ok((ResponseKind::CmcResponse, certs, status));
     }
     // AD CS's chain download also repeats the issued certificate as the id-data content.
-    if econtent_type == ID_DATA {
-        if let Some(c) = econtent.and_then(|b| Certificate::from_der(&b).ok()) {
-            if !certs.iter().any(|e| e.der == c.der) {
-                certs.insert(0, c);
-            }
-        }
+    if econtent_type == ID_DATA
+        && let Some(c) = econtent.and_then(|b| Certificate::from_der(&b).ok())
+        && !certs.iter().any(|e| e.der == c.der)
+    {
+        certs.insert(0, c);
     }
     if certs.is_empty() {
         return Err(ResponseError::NoCertificates);
