@@ -215,12 +215,16 @@ pub fn write(
     random: &mut dyn FnMut(&mut [u8]),
 ) -> Result<Vec<u8>, Pkcs12Error> {
     let iterations = profile.iterations();
-    let leaf_cert = x509_cert::Certificate::from_der(input.leaf)
+    x509_cert::Certificate::from_der(input.leaf)
         .map_err(malformed("the certificate does not decode"))?;
-    let _ = leaf_cert;
-    if input.private_key_pkcs8.first() != Some(&0x30) {
+    // PrivateKeyInfo ::= SEQUENCE { version INTEGER, algorithm SEQUENCE, key OCTET STRING, … }
+    let is_pkcs8 = Vec::<Any>::from_der(input.private_key_pkcs8).is_ok_and(|items| {
+        let tags: Vec<der::Tag> = items.iter().take(3).map(der::Tagged::tag).collect();
+        tags == [der::Tag::Integer, der::Tag::Sequence, der::Tag::OctetString]
+    });
+    if !is_pkcs8 {
         return Err(Pkcs12Error::Malformed(
-            "the private key is not PKCS #8 DER".into(),
+            "the private key is not PKCS #8 PrivateKeyInfo DER".into(),
         ));
     }
     let local_key_id = Sha1::digest(input.leaf).to_vec();
@@ -502,6 +506,20 @@ where
 
 // ---- reading ----
 
+/// Iteration counts above this are refused when reading: a hostile file could otherwise keep
+/// the browser busy for hours. (Windows and OpenSSL write 2 000–600 000.)
+const MAX_READ_ITERATIONS: u32 = 10_000_000;
+
+fn check_iterations(n: u32) -> Result<u32, Pkcs12Error> {
+    match n {
+        0 => Err(Pkcs12Error::Malformed("an iteration count of 0".into())),
+        n if n > MAX_READ_ITERATIONS => Err(Pkcs12Error::Unsupported(format!(
+            "an iteration count of {n} (at most {MAX_READ_ITERATIONS} is read)"
+        ))),
+        n => Ok(n),
+    }
+}
+
 /// Reads a PFX: checks the MAC, decrypts the key and certificate safes. Supports what
 /// [`write`] produces plus PBES2 with HMAC-SHA1 and AES-128/192; RC2 is refused.
 pub fn read(pfx: &[u8], password: &str) -> Result<PfxContents, Pkcs12Error> {
@@ -526,6 +544,7 @@ pub fn read(pfx: &[u8], password: &str) -> Result<PfxContents, Pkcs12Error> {
         .into_vec();
     if let Some(mac) = &pfx.mac_data {
         let salt = mac.mac_salt.as_bytes();
+        check_iterations(mac.iterations)?;
         let expected = mac.mac.digest.as_bytes();
         let computed = match mac.mac.algorithm.oid {
             SHA1 => hmac_pkcs12::<Sha1>(password, salt, mac.iterations, &auth_safe)?,
@@ -617,6 +636,7 @@ fn decrypt(
     match alg.oid {
         PBE_SHA1_3DES => {
             let p: PbeParams = params.decode_as().map_err(malformed("PBE parameters"))?;
+            check_iterations(p.iterations)?;
             let key = pkcs12_kdf::<Sha1>(password, p.salt.as_bytes(), 1, p.iterations, 24);
             let iv = pkcs12_kdf::<Sha1>(password, p.salt.as_bytes(), 2, p.iterations, 8);
             cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
@@ -653,6 +673,7 @@ fn decrypt(
                 other => return Err(Pkcs12Error::Unsupported(format!("cipher {other}"))),
             };
             let mut key = vec![0u8; key_len];
+            check_iterations(kdf.iteration_count)?;
             let prf = kdf.prf.as_ref().map_or(HMAC_SHA1, |a| a.oid);
             let pw = password.as_bytes();
             let salt = kdf.salt.as_bytes();

@@ -262,3 +262,40 @@ fn reads_what_openssl_exports() {
     assert_eq!(back.certificates.len(), 2);
     assert!(back.certificates.contains(&f.leaf) && back.certificates.contains(&f.ca));
 }
+
+#[test]
+fn absurd_iteration_counts_are_refused_when_reading() {
+    let f = fixture();
+    let pfx = build(&f, Profile::Legacy, "x");
+    // Replace the MAC's iteration count (the last field of MacData) with 2^31 - 1.
+    let mut items = Vec::<Any>::from_der(&pfx).unwrap();
+    let mac = items.pop().unwrap();
+    let mut mac_items = Vec::<Any>::from_der(&mac.to_der().unwrap()).unwrap();
+    assert_eq!(mac_items.pop().unwrap().decode_as::<u32>().unwrap(), 2048);
+    mac_items.push(Any::encode_from(&0x7fff_ffffu32).unwrap());
+    items.push(Any::encode_from(&mac_items).unwrap());
+    let hostile = items.to_der().unwrap();
+    assert_eq!(
+        read(&hostile, "x"),
+        Err(Pkcs12Error::Unsupported(
+            "an iteration count of 2147483647 (at most 10000000 is read)".into()
+        ))
+    );
+}
+
+#[test]
+fn refuses_a_key_that_is_not_pkcs8() {
+    let f = fixture();
+    let input = PfxInput {
+        private_key_pkcs8: &f.leaf,
+        leaf: &f.leaf,
+        chain: &[],
+        friendly_name: None,
+    };
+    assert_eq!(
+        write(&input, "x", Profile::Modern, &mut counter()),
+        Err(Pkcs12Error::Malformed(
+            "the private key is not PKCS #8 PrivateKeyInfo DER".into()
+        ))
+    );
+}
