@@ -314,18 +314,21 @@ impl Ca {
     pub fn tls_identity(&self, dir: &Path) -> Result<(Vec<u8>, Vec<u8>), String> {
         let cert_path = dir.join(TLS_CERT_FILE);
         let key_path = dir.join(TLS_KEY_FILE);
-        if let (Ok(c), Ok(k)) = (std::fs::read(&cert_path), std::fs::read(&key_path)) {
-            if let (Ok((_, cert)), Ok((_, key))) =
+        if let (Ok(c), Ok(k)) = (std::fs::read(&cert_path), std::fs::read(&key_path))
+            && let (Ok((_, cert)), Ok((_, key))) =
                 (pem_rfc7468::decode_vec(&c), pem_rfc7468::decode_vec(&k))
-            {
-                if let Ok(parsed) = Certificate::from_der(&cert) {
-                    let tbs = parsed.tbs_certificate();
-                    let fresh = tbs.validity().not_after.to_system_time()
-                        > SystemTime::now() + Duration::from_secs(86400);
-                    if tbs.issuer() == self.name() && fresh {
-                        return Ok((cert, key));
-                    }
-                }
+            && let Ok(parsed) = Certificate::from_der(&cert)
+        {
+            let tbs = parsed.tbs_certificate();
+            let fresh = tbs.validity().not_after.to_system_time()
+                > SystemTime::now() + Duration::from_secs(86400);
+            // the key must still be the one the certificate was made for
+            let same_key = p256::SecretKey::from_pkcs8_der(&key)
+                .ok()
+                .and_then(|k| SubjectPublicKeyInfoOwned::from_key(&k.public_key()).ok())
+                .is_some_and(|spki| &spki == tbs.subject_public_key_info());
+            if tbs.issuer() == self.name() && fresh && same_key {
+                return Ok((cert, key));
             }
         }
         let mut rng = UnwrapErr(getrandom::SysRng);
@@ -405,7 +408,7 @@ pub mod tests {
         }
     }
 
-    fn extension<'a>(cert: &'a Certificate, oid: ObjectIdentifier) -> Option<&'a Extension> {
+    fn extension(cert: &Certificate, oid: ObjectIdentifier) -> Option<&Extension> {
         cert.tbs_certificate()
             .extensions()?
             .iter()

@@ -204,16 +204,14 @@ pub fn decide(
         })?,
     };
     let mut san = req.san.clone();
-    if san_attribute {
-        if let Some(v) = attr("san") {
-            let extra = parse_san_attribute(v).map_err(|e| Denial {
-                message: format!("Denied by Policy Module  0x80070057, {e}."),
-                status: STATUS_INVALID_PARAMETER.to_string(),
-            })?;
-            for name in extra {
-                if !san.contains(&name) {
-                    san.push(name);
-                }
+    if san_attribute && let Some(v) = attr("san") {
+        let extra = parse_san_attribute(v).map_err(|e| Denial {
+            message: format!("Denied by Policy Module  0x80070057, {e}."),
+            status: STATUS_INVALID_PARAMETER.to_string(),
+        })?;
+        for name in extra {
+            if !san.contains(&name) {
+                san.push(name);
             }
         }
     }

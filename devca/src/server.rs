@@ -137,21 +137,21 @@ fn io_error_page(e: std::io::Error) -> Response {
 /// Dispatches one request.
 pub fn handle(ctx: &Ctx, req: &Request) -> Response {
     let mut resp = route(ctx, req);
-    if let Some(cors) = &ctx.config.cors {
-        if let Some(origin) = req.header("origin") {
-            let allow = match cors {
-                Cors::Any => origin.to_string(),
-                Cors::Origin(o) => o.clone(),
-            };
-            resp = resp
-                .with("Access-Control-Allow-Origin", &allow)
-                .with("Access-Control-Allow-Credentials", "true")
-                .with(
-                    "Access-Control-Expose-Headers",
-                    "Retry-After, Content-Type, Content-Transfer-Encoding, WWW-Authenticate",
-                )
-                .with("Vary", "Origin");
-        }
+    if let Some(cors) = &ctx.config.cors
+        && let Some(origin) = req.header("origin")
+    {
+        let allow = match cors {
+            Cors::Any => origin.to_string(),
+            Cors::Origin(o) => o.clone(),
+        };
+        resp = resp
+            .with("Access-Control-Allow-Origin", &allow)
+            .with("Access-Control-Allow-Credentials", "true")
+            .with(
+                "Access-Control-Expose-Headers",
+                "Retry-After, Content-Type, Content-Transfer-Encoding, WWW-Authenticate",
+            )
+            .with("Vary", "Origin");
     }
     resp
 }
@@ -470,10 +470,10 @@ fn est_answer(rec: &Record) -> Response {
 fn est_enroll(ctx: &Ctx, label: &str, der: Vec<u8>) -> Response {
     // a client repeating a held request gets that request's current state (RFC 7030 4.2.3)
     let probe = Record::new("est", label, der.clone());
-    if let Some(prev) = ctx.store.find_held_est(&probe.request_sha256) {
-        if prev.attrib == label {
-            return est_answer(&prev);
-        }
+    if let Some(prev) = ctx.store.find_held_est(&probe.request_sha256)
+        && prev.attrib == label
+    {
+        return est_answer(&prev);
     }
     match ctx.submit("est", label, der) {
         Ok(Outcome::Issued(r)) | Ok(Outcome::Pending(r)) | Ok(Outcome::Denied(r)) => est_answer(&r),
@@ -550,7 +550,11 @@ const MAX_CONNECTIONS: usize = 128;
 pub fn run(ctx: Arc<Ctx>, listener: TcpListener, tls: Option<Arc<rustls::ServerConfig>>) {
     let active = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
+        let Ok(stream) = stream else {
+            // e.g. out of file descriptors: do not spin
+            std::thread::sleep(Duration::from_millis(50));
+            continue;
+        };
         if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
             drop(stream);
             continue;
@@ -561,7 +565,7 @@ pub fn run(ctx: Arc<Ctx>, listener: TcpListener, tls: Option<Arc<rustls::ServerC
         active.fetch_add(1, Ordering::SeqCst);
         let (ctx2, tls2, active2) = (ctx.clone(), tls.clone(), active.clone());
         let spawned = std::thread::Builder::new()
-            .stack_size(1024 * 1024)
+            .stack_size(2 * 1024 * 1024)
             .spawn(move || {
                 connection(&ctx2, stream, tls2);
                 active2.fetch_sub(1, Ordering::SeqCst);

@@ -40,7 +40,7 @@ pub fn decode_armoured_base64(text: &str) -> Option<Vec<u8>> {
         return None;
     }
     // tolerate missing padding
-    while b64.len() % 4 != 0 {
+    while !b64.len().is_multiple_of(4) {
         if b64.len() % 4 == 1 {
             return None;
         }
@@ -153,9 +153,12 @@ pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Splits one DER TLV off the front of `input`: (tag, content, whole TLV, rest).
+/// One TLV split off the front of a buffer: (tag, content, whole TLV, rest).
+pub type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// Splits one DER TLV off the front of `input`.
 /// Only one-byte tags and definite lengths of up to four bytes are accepted.
-pub fn read_tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+pub fn read_tlv(input: &[u8]) -> Option<Tlv<'_>> {
     let tag = *input.first()?;
     if tag & 0x1f == 0x1f {
         return None;
