@@ -164,7 +164,17 @@ impl<R: Read> Reader<R> {
     }
 
     /// Reads one request. `Ok(None)` when the peer closed cleanly between requests.
+    #[cfg(test)]
     pub fn read_request(&mut self) -> Result<Option<Request>, ReadError> {
+        self.read_request_with(|_| {})
+    }
+
+    /// Reads one request; `send_continue` is called on the stream when the client waits for
+    /// `100 Continue` before sending an acceptable body.
+    pub fn read_request_with(
+        &mut self,
+        mut send_continue: impl FnMut(&mut R),
+    ) -> Result<Option<Request>, ReadError> {
         // the head
         let end = loop {
             if let Some(pos) = find(&self.buf, b"\r\n\r\n") {
@@ -228,10 +238,16 @@ impl<R: Read> Reader<R> {
         } else {
             !connection.contains("close")
         };
+        let expects_continue = get("expect")
+            .map(|v| v.trim().eq_ignore_ascii_case("100-continue"))
+            .unwrap_or(false);
         let chunked = get("transfer-encoding")
             .map(|v| v.to_ascii_lowercase().contains("chunked"))
             .unwrap_or(false);
         let body = if chunked {
+            if expects_continue {
+                send_continue(&mut self.inner);
+            }
             self.read_chunked()?
         } else if let Some(len) = get("content-length") {
             let len: usize = len
@@ -239,10 +255,14 @@ impl<R: Read> Reader<R> {
                 .parse()
                 .map_err(|_| ReadError::Respond(400, "bad Content-Length"))?;
             if len > MAX_BODY {
-                if len <= MAX_DRAIN {
+                // a client waiting for 100 Continue has not sent the body: nothing to drain
+                if len <= MAX_DRAIN && !expects_continue {
                     self.discard(len)?;
                 }
                 return Err(ReadError::Respond(413, "request body larger than 1 MiB"));
+            }
+            if expects_continue && len > 0 && self.buf.len() < len {
+                send_continue(&mut self.inner);
             }
             self.need(len)?;
             self.buf.drain(..len).collect()
@@ -367,6 +387,39 @@ mod tests {
         assert_eq!(b.path, "/");
         assert!(!b.keep_alive);
         assert!(r.read_request().unwrap().is_none());
+    }
+
+    #[test]
+    fn expect_continue_is_answered_only_for_acceptable_bodies() {
+        let raw = b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab";
+        let mut r = Reader::new(&raw[..]);
+        let mut called = 0;
+        // the body is already buffered here, so no 100 is needed
+        let req = r.read_request_with(|_| called += 1).unwrap().unwrap();
+        assert_eq!((req.body.as_slice(), called), (&b"ab"[..], 0));
+        let raw = format!(
+            "POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+            MAX_BODY + 1
+        );
+        let mut r = Reader::new(raw.as_bytes());
+        let res = r.read_request_with(|_| called += 1);
+        assert!(matches!(res, Err(ReadError::Respond(413, _))));
+        assert_eq!(called, 0);
+        struct Slow<'a>(&'a [u8], usize);
+        impl Read for Slow<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                // hand out the head first, the body on a later read
+                let n = self.0.len().min(buf.len()).min(self.1);
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                self.1 = usize::MAX;
+                Ok(n)
+            }
+        }
+        let raw = b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab";
+        let mut r = Reader::new(Slow(raw, raw.len() - 2));
+        let req = r.read_request_with(|_| called += 1).unwrap().unwrap();
+        assert_eq!((req.body.as_slice(), called), (&b"ab"[..], 1));
     }
 
     #[test]

@@ -283,23 +283,16 @@ fn deny(args: &Args) -> Result<(), String> {
 fn list(args: &Args) -> Result<(), String> {
     let dir = data_dir(args);
     let store = Store::open(&dir).map_err(|e| e.to_string())?;
-    let mut id = 1u64;
-    let mut misses = 0;
-    while misses < 1000 {
-        match store.get(id).map_err(|e| e.to_string())? {
-            Some(r) => {
-                misses = 0;
-                println!(
-                    "{}\t{}\t{}\t{}",
-                    r.id,
-                    r.status.as_str(),
-                    r.origin,
-                    r.message
-                );
-            }
-            None => misses += 1,
+    for id in store.ids() {
+        if let Some(r) = store.get(id).map_err(|e| e.to_string())? {
+            println!(
+                "{}\t{}\t{}\t{}",
+                r.id,
+                r.status.as_str(),
+                r.origin,
+                r.message
+            );
         }
-        id += 1;
     }
     Ok(())
 }

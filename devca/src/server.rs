@@ -524,7 +524,11 @@ fn static_file(dist: &Path, url_path: &str) -> Response {
 pub fn serve_connection<S: Read + Write>(ctx: &Ctx, stream: S) {
     let mut reader = Reader::new(stream);
     for _ in 0..1000 {
-        match reader.read_request() {
+        let send_continue = |s: &mut S| {
+            let _ = s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+            let _ = s.flush();
+        };
+        match reader.read_request_with(send_continue) {
             Ok(Some(req)) => {
                 let resp = handle(ctx, &req);
                 let head = req.method == "HEAD";

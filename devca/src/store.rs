@@ -245,18 +245,24 @@ impl Store {
         out
     }
 
-    fn highest_on_disk(&self) -> u64 {
+    /// The IDs of all stored requests, ascending.
+    pub fn ids(&self) -> Vec<u64> {
         let Ok(entries) = fs::read_dir(self.dir.join("requests")) else {
-            return 0;
+            return Vec::new();
         };
-        entries
+        let mut ids: Vec<u64> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
                 name.strip_suffix(".req")?.parse::<u64>().ok()
             })
-            .max()
-            .unwrap_or(0)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    fn highest_on_disk(&self) -> u64 {
+        self.ids().last().copied().unwrap_or(0)
     }
 
     /// Gives `rec` the next request ID and saves it. IDs only grow, across restarts too.
@@ -308,16 +314,9 @@ impl Store {
 
     /// The newest held EST request with this request hash (for the 202 retry loop).
     pub fn find_held_est(&self, sha256: &str) -> Option<Record> {
-        let entries = fs::read_dir(self.dir.join("requests")).ok()?;
-        let mut ids: Vec<u64> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.strip_suffix(".req")?.parse::<u64>().ok()
-            })
-            .collect();
-        ids.sort_unstable_by(|a, b| b.cmp(a));
-        ids.into_iter()
+        self.ids()
+            .into_iter()
+            .rev()
             .filter_map(|id| self.get(id).ok().flatten())
             .find(|r| r.origin == "est" && r.held && r.request_sha256 == sha256)
     }

@@ -455,3 +455,48 @@ def test_cors_is_off_by_default(ca):
     r = ca.session().get(f"{ca.url}/certsrv/", headers={"Origin": "https://evil.example"})
     assert r.status_code == 200
     assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_hostile_connections_do_not_hurt_the_server(ca):
+    import socket
+    import ssl
+
+    # not TLS at all
+    with socket.create_connection(("127.0.0.1", ca.port), timeout=10) as s:
+        s.sendall(os.urandom(2048))
+        try:
+            s.recv(1024)
+        except OSError:
+            pass
+    ctx = ssl.create_default_context(cafile=str(ca.ca_pem))
+    hostile = [
+        os.urandom(1024) + b"\r\n\r\n",
+        b"GET /certsrv/ HTTP/1.1\r\n" + b"X: " + b"a" * 40000 + b"\r\n\r\n",
+        b"POST /certsrv/certfnsh.asp HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"POST /certsrv/certfnsh.asp HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+        b"GET /certsrv/certnew.cer?ReqID=%ff%00&Enc=\xff HTTP/1.1\r\n\r\n",
+    ]
+    for payload in hostile:
+        with socket.create_connection(("127.0.0.1", ca.port), timeout=10) as raw:
+            with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
+                s.sendall(payload)
+                try:
+                    answer = s.recv(4096)
+                except OSError:
+                    answer = b""
+                assert answer == b"" or answer.startswith(b"HTTP/1.1 ")
+    assert ca.alive()
+    assert ca.client().check_credentials()
+
+
+def test_curl_with_expect_continue(ca, tmp_path):
+    body = tmp_path / "body"
+    body.write_bytes(b"Mode=chkpnd&ReqID=1&" + b"x=" + b"y" * 200000)
+    proc = subprocess.run(
+        ["curl", "-sS", "--cacert", str(ca.ca_pem), "-u", f"{USER}:{PASSWORD}",
+         "-H", "Expect: 100-continue", "--data-binary", f"@{body}", "-o", "/dev/null",
+         "-w", "%{http_code} %{time_total}", f"{ca.url}/certsrv/certfnsh.asp"],
+        capture_output=True, text=True, timeout=60)
+    code, seconds = proc.stdout.split()
+    assert code == "200"
+    assert float(seconds) < 0.9  # answered the 100 instead of letting curl wait a second
