@@ -132,10 +132,10 @@ pub fn parse_san_attribute(value: &str) -> Result<Vec<GeneralName>, String> {
             continue;
         }
         let Some((kind, v)) = part.split_once('=') else {
-            return Err(format!("SAN entry {part:?} has no '='"));
+            return Err(format!("SAN entry {part} has no ="));
         };
         let v = v.trim();
-        let ia5 = |v: &str| Ia5String::new(v).map_err(|_| format!("SAN value {v:?} is not ASCII"));
+        let ia5 = |v: &str| Ia5String::new(v).map_err(|_| format!("SAN value {v} is not ASCII"));
         let name = match normalise_name(kind).as_str() {
             "dns" => GeneralName::DnsName(ia5(v)?),
             "email" | "rfc822" => GeneralName::Rfc822Name(ia5(v)?),
@@ -143,7 +143,7 @@ pub fn parse_san_attribute(value: &str) -> Result<Vec<GeneralName>, String> {
             "ipaddress" | "ip" => {
                 let ip: std::net::IpAddr = v
                     .parse()
-                    .map_err(|_| format!("SAN value {v:?} is not an IP address"))?;
+                    .map_err(|_| format!("SAN value {v} is not an IP address"))?;
                 let bytes = match ip {
                     std::net::IpAddr::V4(a) => a.octets().to_vec(),
                     std::net::IpAddr::V6(a) => a.octets().to_vec(),
@@ -160,7 +160,11 @@ pub fn parse_san_attribute(value: &str) -> Result<Vec<GeneralName>, String> {
                     value: any,
                 })
             }
-            other => return Err(format!("SAN kind {other:?} is not supported")),
+            other => {
+                return Err(format!(
+                    "SAN kind {other} is not supported (use dns, email, upn, ipaddress or url)"
+                ));
+            }
         };
         out.push(name);
     }
