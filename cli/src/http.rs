@@ -173,9 +173,10 @@ impl Client {
     /// A transport failure in words, with what to do.
     fn explain(&self, url: &str, e: &ureq::Error) -> String {
         let detail = e.to_string();
+        // rustls failures reach us as I/O errors carrying rustls' message
         let tls = matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
+            || detail.contains("invalid peer certificate")
             || detail.contains("certificate")
-            || detail.contains("peer")
             || detail.contains("handshake");
         if tls {
             return match &self.ca_file {

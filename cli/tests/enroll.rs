@@ -650,3 +650,38 @@ fn accept_pfx_needs_an_exportable_key_and_a_password() {
     certreq(&t, &["-accept", "leaf.cer"], &[]).ok();
     assert!(meta(&entry).contains("state=issued\n"));
 }
+
+#[test]
+fn verb_help_shows_syntax_and_options() {
+    let t = TempDir::new("verb-help");
+    for (verb, first, option) in [
+        (
+            "-submit",
+            "Usage:\n  CertReq [-Submit] [Options] RequestFileIn [CertFileOut [CertChainFileOut]]\n",
+            "  -attrib AttributeString\n",
+        ),
+        (
+            "-retrieve",
+            "Usage:\n  CertReq -Retrieve [Options] RequestId [CertFileOut [CertChainFileOut]]\n",
+            "  -config URL ",
+        ),
+        (
+            "-accept",
+            "Usage:\n  CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]\n",
+            "  -pfx PfxFileOut ",
+        ),
+    ] {
+        let run = certreq(&t, &[verb, "-?"], &[]);
+        run.ok();
+        assert!(run.stdout.starts_with(first), "{}", run.stdout);
+        assert!(run.stdout.contains(option), "{}", run.stdout);
+    }
+    let run = certreq(&t, &["-v", "-?"], &[]);
+    for needle in [
+        "  -cafile File ",
+        "  -username UserName, -p Password\n",
+        "  -legacy ",
+    ] {
+        assert!(run.stdout.contains(needle), "{needle:?} in {}", run.stdout);
+    }
+}
