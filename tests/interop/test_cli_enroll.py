@@ -41,10 +41,12 @@ def devca_bin() -> pathlib.Path:
 class Devca:
     def __init__(self, data: pathlib.Path, policy: str):
         self.data = data
+        # stderr to a file: a full pipe nobody reads would stall the server
+        self.log = open(data.parent / f"{data.name}.log", "w")
         self.proc = subprocess.Popen(
             [str(devca_bin()), "serve", "--listen", "127.0.0.1:0", "--data", str(data), "--tls",
              "--basic-auth", f"{USER}:{PASSWORD}", "--policy", policy],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.certsrv = self.est = None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (self.certsrv is None or self.est is None):
@@ -57,7 +59,9 @@ class Devca:
                 self.est = m.group(1).rstrip("/")
         if self.certsrv is None or self.est is None:
             self.proc.kill()
-            raise AssertionError(f"devca did not start: {self.proc.stderr.read()}")
+            self.log.close()
+            log = (data.parent / f"{data.name}.log").read_text()
+            raise AssertionError(f"devca did not start: {log}")
         self.ca_pem = data / "ca.pem"
 
     def admin(self, verb, request_id):
@@ -68,7 +72,7 @@ class Devca:
         self.proc.kill()
         self.proc.wait(timeout=10)
         self.proc.stdout.close()
-        self.proc.stderr.close()
+        self.log.close()
 
 
 @pytest.fixture(scope="module")
