@@ -115,7 +115,7 @@ fn two_tab_value(text: &str, label: &str) -> Option<String> {
 }
 
 /// The `<title>`, else the first 80 characters of the text without tags.
-fn page_title(html: &str) -> String {
+pub fn page_title(html: &str) -> String {
     let lower = html.to_ascii_lowercase();
     if let Some(open) = lower.find("<title>") {
         let start = open + "<title>".len();
@@ -288,6 +288,27 @@ CERTSRV_E_PROPERTY_EMPTY)"
             "certnew.cer?ReqID=99999999999999999999999&",
         ] {
             let _ = parse_page(s);
+        }
+    }
+
+    #[test]
+    fn every_truncation_and_splice_of_the_sample_pages_is_classified_without_panic() {
+        let pages = [
+            ISSUED,
+            ISSUED_SCRIPT,
+            PENDING,
+            DENIED,
+            ERROR_PENDING,
+            ERROR_UNKNOWN,
+        ];
+        for page in pages {
+            for (i, _) in page.char_indices() {
+                let _ = parse_page(&page[..i]);
+                let _ = parse_page(&page[i..]);
+                for other in pages {
+                    let _ = parse_page(&format!("{}{}", &page[..i], other));
+                }
+            }
         }
     }
 

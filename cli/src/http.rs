@@ -57,10 +57,7 @@ impl Reply {
     pub fn summary(&self) -> String {
         let text = self.text();
         let line = if self.is_html() {
-            match crate::certsrv::parse_page(&text) {
-                crate::certsrv::Disposition::Unknown { title } => title,
-                other => format!("{other:?}"),
-            }
+            crate::certsrv::page_title(&text)
         } else {
             text.lines()
                 .map(str::trim)
