@@ -26,7 +26,7 @@ step cargo clippy --workspace --all-targets -- -D warnings
 step cargo clippy -p certreq-core --lib --target wasm32-unknown-unknown -- -D warnings
 step cargo clippy -p certreq-web --all-targets --target wasm32-unknown-unknown -- -D warnings
 step cargo test --workspace
-step cargo build --release -p certreq-cli
+step cargo build --release -p certreq-cli -p devca
 step trunk build --release
 step cargo test -p certreq-web --target wasm32-unknown-unknown
 step python -m pytest -q tests --timeout=600 -p no:cacheprovider
