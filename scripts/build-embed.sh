@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 export PATH="$(scripts/setup.sh):$PATH"
 target_dir="${CARGO_TARGET_DIR:-target}"
 out="${1:-dist/embed}"
+# `--cfg certreq_embed` (for this crate only) turns embed.rs's functions into wasm exports
 cargo rustc -p certreq-web --lib --crate-type cdylib --target wasm32-unknown-unknown \
-  --profile wasm-release
+  --profile wasm-release -- --cfg certreq_embed
 mkdir -p "$out"
 wasm-bindgen --target web --no-typescript --out-dir "$out" \
   "$target_dir/wasm32-unknown-unknown/wasm-release/certreq_web.wasm"

@@ -1,7 +1,9 @@
 //! The embedding API: certreq-web's engine for other pages (intranet portals, the benchmark).
 //!
 //! Built as its own wasm-bindgen output for `--target web` by `scripts/build-embed.sh`
-//! (`dist/embed/certreq_web.js` + `certreq_web_bg.wasm`); the app (the bin) does not use it.
+//! (`dist/embed/certreq_web.js` + `certreq_web_bg.wasm`). The functions become wasm exports
+//! only in that build (`--cfg certreq_embed`): a `#[wasm_bindgen]` export in the library would
+//! otherwise also be exported by the app's bin, which does not use it (≈ 5 KiB gzipped more).
 //!
 //! ```js
 //! import init, { compile, createRequest } from "./embed/certreq_web.js";
@@ -19,7 +21,8 @@ use certreq_core::encode::{self, PemLabel};
 use certreq_core::model::{KeyAlgorithm, NewRequest, SignatureScheme};
 use certreq_core::request;
 use js_sys::{Array, Object, Uint8Array};
-use wasm_bindgen::prelude::*;
+#[cfg(certreq_embed)]
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CryptoKey, CryptoKeyPair};
 
@@ -134,7 +137,7 @@ fn diagnostics_js(text: &str, diagnostics: &[Diagnostic]) -> Array {
 /// start, end, help}], preview? }`: `ok` is false when any diagnostic is an error; lines and
 /// columns are 1-based (columns count characters), `start`/`end` are UTF-8 byte offsets;
 /// `preview` (only when `ok`) describes the request in words.
-#[wasm_bindgen]
+#[cfg_attr(certreq_embed, wasm_bindgen)]
 pub fn compile(inf_text: &str) -> JsValue {
     let compiled = request::compile(inf_text);
     let o = Object::new();
@@ -237,7 +240,7 @@ fn check_private_key(
 /// CERTIFICATE REQUEST` label and CRLF line ends; `timings` in milliseconds per stage).
 /// Rejects with an `Error`; for an INF with errors, the error has a `diagnostics` array as
 /// [`compile`] returns.
-#[wasm_bindgen(js_name = createRequest)]
+#[cfg_attr(certreq_embed, wasm_bindgen(js_name = createRequest))]
 pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsValue, JsValue> {
     let t0 = now_ms();
     let request = plan(&inf_text)?;
