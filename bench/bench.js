@@ -164,6 +164,11 @@ async function first() {
     loadMs: round(t1 - t0),
     requestMs: round(t2 - t1),
     keygenMs: round(keygenMs),
+    // what the library's files cost to fetch (resource timing; starts relative to the import)
+    fetches: performance.getEntriesByType("resource")
+      .filter((e) => e.startTime >= t0)
+      .map((e) => ({ file: e.name.split("/").pop(), startMs: round(e.startTime - t0),
+                     durationMs: round(e.duration), bytes: e.encodedBodySize })),
     verifies: await verifies(der, keys, alg),
   };
 }
