@@ -199,9 +199,18 @@ pub enum Persistence {
     Unsupported,
 }
 
-/// Asks for persistent storage (`navigator.storage.persist()`).
+/// Asks for persistent storage (`navigator.storage.persist()`) unless it already is
+/// (`navigator.storage.persisted()`).
 pub async fn request_persistence() -> Persistence {
     let storage = get(&get(&js_sys::global(), "navigator"), "storage");
+    // already persistent: nothing to ask
+    if let Some(persisted) = get(&storage, "persisted").dyn_ref::<js_sys::Function>()
+        && let Ok(promise) = persisted.call0(&storage)
+        && let Ok(v) = JsFuture::from(js_sys::Promise::resolve(&promise)).await
+        && v.as_bool() == Some(true)
+    {
+        return Persistence::Granted;
+    }
     let persist = get(&storage, "persist");
     let Some(persist) = persist.dyn_ref::<js_sys::Function>() else {
         return Persistence::Unsupported;
