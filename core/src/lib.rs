@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod diag;
+pub mod dump;
 pub mod encode;
 pub mod ext;
 pub mod inf;
@@ -20,7 +21,10 @@ pub mod keydocs;
 pub mod model;
 pub mod msattr;
 pub mod name;
+pub mod pem;
+pub mod pkcs12;
 pub mod request;
+pub mod response;
 pub mod text;
 pub mod values;
 
