@@ -533,7 +533,9 @@ fn view_node(node: &certreq_core::dump::Node) -> Html {
 /// The template gallery: one button per template.
 fn view_gallery(ctx: &Context<App>) -> Html {
     let buttons = templates::TEMPLATES.iter().map(|t| {
-        let onclick = ctx.link().callback(move |_| Msg::UseTemplate(t.id.to_owned()));
+        let onclick = ctx
+            .link()
+            .callback(move |_| Msg::UseTemplate(t.id.to_owned()));
         html! {
             <li>
                 <button type="button" class="template" data-template={t.id} {onclick}>

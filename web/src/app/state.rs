@@ -549,7 +549,13 @@ pub fn route_dropped(target: FileTarget, name: &str, bytes: &[u8]) -> FileTarget
 pub fn decoder_text(bytes: &[u8]) -> String {
     use base64ct::Encoding;
     match core::str::from_utf8(bytes) {
-        Ok(text) if !text.contains('\0') => text.to_owned(),
+        Ok(text)
+            if !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')) =>
+        {
+            text.to_owned()
+        }
         _ => {
             let b64 = base64ct::Base64::encode_string(bytes);
             let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 1);
@@ -885,6 +891,186 @@ mod tests {
             [Command::Generate { .. }]
         ));
         assert_eq!(file_name_for(&request), "www.example.com.req");
+    }
+
+    fn pending(id: &str, container: Option<&str>) -> EntryMeta {
+        EntryMeta {
+            id: id.into(),
+            friendly_name: id.into(),
+            created_ms: 1.0,
+            inf: String::new(),
+            state: EntryState::Pending,
+            container: container.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_template_replaces_the_text_and_the_old_text_can_be_restored() {
+        let mut s = State::new("Subject = mine\n", compile);
+        s.update(Msg::UseTemplate("subca".into()));
+        assert_eq!(s.text, super::super::templates::find("subca").unwrap().text);
+        assert_eq!(s.previous.as_deref(), Some("Subject = mine\n"));
+        assert_eq!(s.source.as_deref(), Some("template: Subordinate CA"));
+        assert!(s.can_generate());
+        s.update(Msg::RestorePrevious);
+        assert_eq!(s.text, "Subject = mine\n");
+        assert!(
+            s.compiled.request.is_none() || s.compiled.diagnostics.iter().any(|d| d.is_error()),
+            "the restored text is compiled again"
+        );
+        s.update(Msg::RestorePrevious);
+        assert!(s.text.contains("Issuing CA"), "restoring twice swaps back");
+        s.update(Msg::UseTemplate("no-such-template".into()));
+        assert!(
+            s.text.contains("Issuing CA"),
+            "an unknown id changes nothing"
+        );
+    }
+
+    #[test]
+    fn an_opened_utf16_file_fills_the_editor_and_names_its_encoding() {
+        let mut s = State::new("", compile);
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "[NewRequest]\r\nSubject = \"CN=é\"\r\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        s.update(Msg::FileOpened {
+            target: FileTarget::Editor,
+            name: "web.inf".into(),
+            bytes,
+        });
+        assert_eq!(s.text, "[NewRequest]\r\nSubject = \"CN=é\"\r\n");
+        assert_eq!(s.source.as_deref(), Some("web.inf (UTF-16LE)"));
+        assert!(s.can_generate());
+
+        // "ANSI" (Windows-1252) bytes: 0xE9 is é
+        s.update(Msg::FileOpened {
+            target: FileTarget::Page,
+            name: "old.inf".into(),
+            bytes: b"[NewRequest]\nSubject = \"CN=\xE9\"\n".to_vec(),
+        });
+        assert_eq!(s.text, "[NewRequest]\nSubject = \"CN=é\"\n");
+        assert_eq!(s.source.as_deref(), Some("old.inf (Windows-1252)"));
+    }
+
+    #[test]
+    fn dropped_files_go_to_the_editor_or_the_decoder_by_what_they_are() {
+        let route = |name: &str, bytes: &[u8]| route_dropped(FileTarget::Page, name, bytes);
+        assert_eq!(route("a.inf", b"anything"), FileTarget::Editor);
+        assert_eq!(
+            route("request", b"[NewRequest]\nSubject=x"),
+            FileTarget::Editor
+        );
+        assert_eq!(
+            route("x.req", b"-----BEGIN NEW CERTIFICATE REQUEST-----\n"),
+            FileTarget::Decoder
+        );
+        assert_eq!(
+            route("x.cer", &[0x30, 0x82, 0x01, 0x00]),
+            FileTarget::Decoder
+        );
+        assert_eq!(
+            route_dropped(FileTarget::Decoder, "a.inf", b"[x]"),
+            FileTarget::Decoder,
+            "an explicit target wins"
+        );
+    }
+
+    #[test]
+    fn the_decoder_reads_pem_base64_and_der_alike() {
+        // a tiny DER structure: SEQUENCE { INTEGER 5 }
+        let der = [0x30, 0x03, 0x02, 0x01, 0x05];
+        let mut s = State::new("", fake);
+        s.update(Msg::FileOpened {
+            target: FileTarget::Decoder,
+            name: "thing.der".into(),
+            bytes: der.to_vec(),
+        });
+        assert_eq!(s.decode_input, "MAMCAQU=\n", "DER shows as base64");
+        assert_eq!(s.decode_source.as_deref(), Some("thing.der, 5 bytes"));
+        let from_der = s.decoded.clone().expect("decoded").expect("ok");
+        s.update(Msg::DecodeInput(
+            "-----BEGIN WHATEVER-----\nMAMCAQU=\n-----END WHATEVER-----\n".into(),
+        ));
+        let from_pem = s.decoded.clone().expect("decoded").expect("ok");
+        assert_eq!(from_pem.kind, from_der.kind);
+        assert!(
+            certreq_core::dump::render_text(&from_pem).contains("WHATEVER"),
+            "the PEM label is shown"
+        );
+        s.update(Msg::DecodeInput("  \n".into()));
+        assert_eq!(s.decoded, None, "blank input shows nothing");
+        assert_eq!(s.decode_source, None);
+    }
+
+    #[test]
+    fn use_existing_key_set_reuses_the_pending_key_with_that_container() {
+        let mut s = State::new("Subject = x\n", fake);
+        s.store = vec![
+            pending("old", Some("web-key")),
+            pending("other", Some("Other")),
+        ];
+        let mut r = request(None);
+        r.key.use_existing = true;
+        r.key.container = Some("WEB-KEY".into());
+        assert_eq!(
+            s.key_to_use(&r),
+            Ok(Some("old".into())),
+            "names match case-insensitively"
+        );
+
+        r.key.container = Some("missing".into());
+        let err = s.key_to_use(&r).unwrap_err();
+        assert!(err.contains("“missing”"), "{err}");
+
+        r.key.container = None;
+        assert!(s.key_to_use(&r).unwrap_err().contains("KeyContainer"));
+
+        // an issued entry's key is not offered for reuse
+        s.store = vec![EntryMeta {
+            state: EntryState::Issued,
+            ..pending("done", Some("web-key"))
+        }];
+        r.key.container = Some("web-key".into());
+        assert!(s.key_to_use(&r).is_err());
+
+        // a new key may not take a pending key's name
+        s.store = vec![pending("old", Some("web-key"))];
+        r.key.use_existing = false;
+        assert!(s.key_to_use(&r).unwrap_err().contains("already kept"));
+        r.key.container = Some("fresh".into());
+        assert_eq!(s.key_to_use(&r), Ok(None));
+    }
+
+    #[test]
+    fn generate_with_a_missing_stored_key_says_so_and_makes_nothing() {
+        fn reusing(text: &str) -> Compiled {
+            let mut c = fake(text);
+            if let Some(r) = c.request.as_mut() {
+                r.key.use_existing = true;
+                r.key.container = Some("web-key".into());
+            }
+            c
+        }
+        let mut s = State::new("Subject = x\n", reusing);
+        assert!(
+            s.update(Msg::Generate).is_empty(),
+            "never a new key silently"
+        );
+        assert!(
+            s.notice
+                .as_ref()
+                .is_some_and(|n| n.error && n.text.contains("web-key"))
+        );
+        assert_eq!(s.busy, None);
+
+        s.store = vec![pending("old", Some("web-key"))];
+        let commands = s.update(Msg::Generate);
+        assert!(matches!(
+            commands.as_slice(),
+            [Command::Generate { reuse: Some(id), .. }] if id == "old"
+        ));
+        assert_eq!(s.busy.as_deref(), Some("signing with the stored key…"));
     }
 
     #[test]
