@@ -240,29 +240,33 @@ def test_use_existing_key_set_reuses_the_named_key(app, tmp_path):
     public = serialization.PublicFormat.SubjectPublicKeyInfo
     assert (a.csr.public_key().public_bytes(serialization.Encoding.DER, public)
             == b.csr.public_key().public_bytes(serialization.Encoding.DER, public)), "the same key"
-    items = [i for i in all_testid(app, "store-item") if "e2e-key" in i.text]
-    assert len(items) == 1, "the entry is updated in place, not duplicated"
+    texts = app.execute_script(
+        "return [...document.querySelectorAll('[data-testid=store-item]')].map(e => e.textContent)")
+    assert len([t for t in texts if "e2e-key" in t]) == 1, "the entry is updated in place"
 
     fill_editor(app, '[NewRequest]\nSubject = "CN=third"\nKeyAlgorithm = ECDSA_P256\n'
                      'KeyContainer = "nobody-has-this"\nUseExistingKeySet = TRUE\n')
-    count = len(all_testid(app, "store-item"))
+    count = app.execute_script("return document.querySelectorAll('[data-testid=store-item]').length")
     by_testid(app, "generate").click()
     notice = wait_for(lambda: (n := all_testid(app, "notice")) and "nobody-has-this" in n[0].text and n[0],
                       timeout=10, what="the missing-key notice")
     assert "error" in notice.get_attribute("class")
-    assert len(all_testid(app, "store-item")) == count, "no key was made"
+    assert app.execute_script(
+        "return document.querySelectorAll('[data-testid=store-item]').length") == count, "no key made"
 
 
-def test_persistence_is_reported_and_deleting_asks_first(app):
+def test_persistence_is_reported_and_deleting_asks_first(app, tmp_path):
     status = by_testid(app, "persistence")
     assert status.get_attribute("data-persistent") in ("yes", "no", "unknown")
     assert status.text.strip()
-    items = wait_for(lambda: all_testid(app, "store-item"), timeout=10, what="a stored entry")
-    doomed = items[0].get_attribute("data-id")
-    items[0].find_element(By.CSS_SELECTOR, "button.danger").click()
+    use_template(app, "ecdsa-device")
+    generate_current(app, tmp_path)
+    ids = "return [...document.querySelectorAll('[data-testid=store-item]')].map(e => e.dataset.id)"
+    doomed = wait_for(lambda: app.execute_script(ids), timeout=10, what="a stored entry")[0]
+    # the newest is listed first; look the button up afresh (the list re-renders)
+    app.find_element(By.CSS_SELECTOR, f'[data-id="{doomed}"] button.danger').click()
     alert = app.switch_to.alert
     assert "private key" in alert.text
     alert.accept()
-    wait_for(lambda: doomed not in [i.get_attribute("data-id") for i in all_testid(app, "store-item")],
-             timeout=10, what="the entry to go")
+    wait_for(lambda: doomed not in app.execute_script(ids), timeout=10, what="the entry to go")
     assert not browser_errors(app)
