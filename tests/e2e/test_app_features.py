@@ -270,3 +270,31 @@ def test_persistence_is_reported_and_deleting_asks_first(app, tmp_path):
     alert.accept()
     wait_for(lambda: doomed not in app.execute_script(ids), timeout=10, what="the entry to go")
     assert not browser_errors(app)
+
+
+DROP_FILE = """
+const [target, name, bytes] = arguments;
+const dt = new DataTransfer();
+dt.items.add(new File([new Uint8Array(bytes)], name));
+target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
+"""
+
+
+def test_files_dropped_on_the_page_go_to_the_editor_or_the_decoder(app):
+    page = app.find_element(By.CSS_SELECTOR, ".app")
+    text = '[NewRequest]\nSubject = "CN=dropped"\n'
+    # Windows-1252 ("ANSI") bytes are read as such
+    app.execute_script(DROP_FILE, page, "dropped.inf", list((text + "; caf\xe9\n").encode("cp1252")))
+    wait_for(lambda: editor_text(app) == text + "; café\n", timeout=10, what="the dropped INF")
+    assert "Windows-1252" in by_testid(app, "editor-status").text
+
+    cert = CORPUS / "resp" / "002-hvasudeva-certnew-cer.cer"
+    if not cert.exists():
+        pytest.skip(f"{cert} is not here (set CERTREQ_CORPUS)")
+    der = list(x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER))
+    app.execute_script(DROP_FILE, page, "cert.der", der)
+    wait_for(lambda: by_testid(app, "decode-output").get_attribute("data-kind") == "certificate"
+             and "CapgeminiPKIIssuingCA1" in by_testid(app, "decode-output").text,
+             timeout=10, what="the dropped DER certificate decoded")
+    assert editor_text(app) == text + "; café\n", "a certificate does not replace the INF"
