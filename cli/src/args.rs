@@ -63,10 +63,15 @@ pub enum Opt {
     Config,
     Attrib,
     Cert,
+    UserName,
+    Password,
+    CaFile,
+    Pfx,
+    Legacy,
 }
 
 impl Opt {
-    pub const ALL: [Opt; 11] = [
+    pub const ALL: [Opt; 16] = [
         Opt::Help,
         Opt::Verbose,
         Opt::Binary,
@@ -78,6 +83,11 @@ impl Opt {
         Opt::Config,
         Opt::Attrib,
         Opt::Cert,
+        Opt::UserName,
+        Opt::Password,
+        Opt::CaFile,
+        Opt::Pfx,
+        Opt::Legacy,
     ];
 
     /// The option as written in usage text (without the dash).
@@ -94,6 +104,11 @@ impl Opt {
             Opt::Config => "config",
             Opt::Attrib => "attrib",
             Opt::Cert => "cert",
+            Opt::UserName => "username",
+            Opt::Password => "p",
+            Opt::CaFile => "cafile",
+            Opt::Pfx => "pfx",
+            Opt::Legacy => "legacy",
         }
     }
 
@@ -103,6 +118,10 @@ impl Opt {
             Opt::Config => Some("ConfigString"),
             Opt::Attrib => Some("AttributeString"),
             Opt::Cert => Some("CertId"),
+            Opt::UserName => Some("UserName"),
+            Opt::Password => Some("Password"),
+            Opt::CaFile => Some("CaFile"),
+            Opt::Pfx => Some("PfxFileOut"),
             _ => None,
         }
     }
@@ -110,6 +129,9 @@ impl Opt {
     fn from_word(word: &str) -> Option<Opt> {
         if word == "h" || word.eq_ignore_ascii_case("help") {
             return Some(Opt::Help);
+        }
+        if word.eq_ignore_ascii_case("password") {
+            return Some(Opt::Password);
         }
         Opt::ALL
             .into_iter()
@@ -134,7 +156,6 @@ impl Invocation {
     }
 
     /// The value of the last occurrence of an option that takes one.
-    #[allow(dead_code)] // for -config / -attrib, when -submit and -retrieve arrive
     pub fn value(&self, opt: Opt) -> Option<&str> {
         self.options
             .iter()

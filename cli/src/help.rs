@@ -11,8 +11,8 @@ pub const EXIT_FAILED: i32 = 1;
 /// Exit status when the command line is wrong.
 pub const EXIT_USAGE: i32 = 2;
 
-const HEADER: &str =
-    "certreq for Linux and macOS (certreq-web): certreq's INF files in, PKCS #10 requests out.\n";
+const HEADER: &str = "certreq for Linux and macOS (certreq-web): certreq's INF files in, PKCS #10 requests out,\n\
+certificates from AD CS Web Enrollment or EST back in.\n";
 
 const VERBS_SHORT: &str = "\
 Usage:
@@ -24,24 +24,46 @@ Usage:
   CertReq -New [Options] PolicyFileIn [RequestFileOut]
     Create a new key and request as directed by PolicyFileIn (a certreq INF file)
 
-  CertReq [-Submit] [Options] [RequestFileIn [CertFileOut [CertChainFileOut [FullResponseFileOut]]]]
-  CertReq -Retrieve [Options] RequestId [CertFileOut [CertChainFileOut [FullResponseFileOut]]]
+  CertReq [-Submit] [Options] RequestFileIn [CertFileOut [CertChainFileOut]]
+    Submit a request to a CA (-config URL) and save the certificate and chain
+
+  CertReq -Retrieve [Options] RequestId [CertFileOut [CertChainFileOut]]
+    Fetch the certificate of a request the CA left pending
+
   CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]
+    Pair an issued certificate with its key in the key store (optionally export a PFX)
+
   CertReq -Policy, -Sign, -Enroll
     Not available yet in this version
 ";
 
 const OPTIONS: &str = "\
 Options:
-  -binary           Write the request as binary DER instead of base64 (PEM)
+  -binary           Write DER instead of base64 (PEM): the request (-new), the certificate
+                    and chain (-submit, -retrieve)
   -rfc7468          Armor with the RFC 7468 label CERTIFICATE REQUEST instead of certreq's
                     NEW CERTIFICATE REQUEST (more tools accept it)
   -f                Overwrite existing output files
   -q                Quiet: no notes and no progress lines (errors and warnings still shown)
   -v                Verbose help
   -user             Use the current user's key store (the default; the only store here)
-  -config ConfigString, -attrib AttributeString, -cert CertId, -machine
-                    Accepted for the verbs that will use them; -new does not
+  -config URL       The CA: https://host/certsrv (AD CS Web Enrollment) or
+                    https://host/.well-known/est[/label] (EST); else $CERTREQ_CONFIG
+  -attrib AttributeString
+                    Request attributes for Web Enrollment: Name:Value pairs separated by \\n,
+                    e.g. \"CertificateTemplate:WebServer\\nSAN:dns=a.example&dns=b.example\"
+  -username UserName, -p Password
+                    HTTP Basic credentials for the CA (else $CERTREQ_USER, $CERTREQ_PASSWORD);
+                    with -accept, -p (or -password) is the PFX password
+  -cafile File      Extension: also trust the CA certificates in File (PEM or DER) for HTTPS,
+                    besides the system roots (else $CERTREQ_CA_FILE)
+  -pfx PfxFileOut   Extension, -accept: also write key, certificate and chain as PKCS #12
+                    (only for keys made with Exportable = TRUE; password -p or
+                    $CERTREQ_PFX_PASSWORD)
+  -legacy           Extension, with -pfx: 3DES and SHA-1 MAC for old Windows instead of
+                    AES-256 and SHA-256
+  -cert CertId, -machine
+                    Not supported here
   -?                Show help; `-new -? KeyName` shows the reference for one INF key
   --                End of options: later arguments are file names even if they start with -
 ";
@@ -51,15 +73,20 @@ Verbs and options start with - or / and are not case-sensitive (-new, /New). A /
 that is not a verb or option is a file name, so Unix paths work as they are.
 
 -new without RequestFileOut writes next to PolicyFileIn, with the extension .req (certreq asks
-with a Save dialog instead). An existing output file is kept unless -f is given.
+with a Save dialog instead). An existing output file is kept unless -f is given; -submit and
+-retrieve likewise (their defaults: RequestFileIn with .cer, and certnew.cer).
 
 Private keys stay in the pending-request store, one directory per key holding key.pk8 (PKCS #8,
-mode 0600), request.der, request.inf and meta. The store is $CERTREQ_STORE, else
+mode 0600), request.der, request.inf and meta; -submit records the CA's request id there and
+-accept adds cert.pem and chain.p7b. The store is $CERTREQ_STORE, else
 $XDG_DATA_HOME/certreq-web/store or ~/.local/share/certreq-web/store
 (macOS: ~/Library/Application Support/certreq-web/store).
 
-Exit status: 0 success or help, 1 the request could not be made (errors in the INF, files,
-keys), 2 the command line is wrong.
+A request the CA keeps pending is not an error: -submit prints its RequestId; collect the
+certificate later with -retrieve (EST has no request id: run the same -submit again).
+
+Exit status: 0 success or help, 1 the request could not be made or the CA did not issue
+(errors in the INF, files, keys, denied, unreachable), 2 the command line is wrong.
 ";
 
 /// `certreq -?` and `certreq -v -?`.
@@ -82,12 +109,79 @@ pub fn general(verbose: bool) -> String {
 pub fn verb(verb: Verb, verbose: bool) -> String {
     match verb {
         Verb::New => new_help(verbose),
+        Verb::Submit => with_details(SUBMIT_HELP, verbose),
+        Verb::Retrieve => with_details(RETRIEVE_HELP, verbose),
+        Verb::Accept => with_details(ACCEPT_HELP, verbose),
         other => format!(
-            "Usage:\n  CertReq -{} ...\n\n-{} is not available yet in this version; only -New is.\n",
+            "Usage:\n  CertReq -{} ...\n\n-{} is not available yet in this version; -New, -Submit, -Retrieve and -Accept are.\n",
             other.name(),
             other.name()
         ),
     }
+}
+
+const SUBMIT_HELP: &str = "\
+Usage:
+  CertReq [-Submit] [Options] RequestFileIn [CertFileOut [CertChainFileOut]]
+    Submit a request to a CA and save the certificate (CertFileOut, default RequestFileIn
+    with .cer) and the chain (CertChainFileOut, PKCS #7)
+
+Options:
+  -config URL       https://host/certsrv (AD CS Web Enrollment) or
+                    https://host/.well-known/est[/label] (EST); else $CERTREQ_CONFIG
+  -attrib AttributeString
+                    Name:Value pairs separated by \\n (Web Enrollment only)
+  -username UserName, -p Password
+                    HTTP Basic credentials (else $CERTREQ_USER, $CERTREQ_PASSWORD)
+  -cafile File      Also trust these CA certificates for HTTPS (else $CERTREQ_CA_FILE)
+  -binary           Write DER instead of base64 (PEM)
+  -f                Overwrite existing output files
+  -q                No progress lines
+
+Issued: the certificate and chain are written. Pending: the RequestId is printed and recorded
+with the key; run certreq -retrieve later (EST: run the same -submit again). Denied: the CA's
+message is shown, the exit status is 1, and the key stays in the store.
+";
+
+const RETRIEVE_HELP: &str = "\
+Usage:
+  CertReq -Retrieve [Options] RequestId [CertFileOut [CertChainFileOut]]
+    Fetch the certificate of request RequestId (decimal, or hex with 0x) from AD CS Web
+    Enrollment; CertFileOut defaults to certnew.cer
+
+Options:
+  -config URL       https://host/certsrv; else $CERTREQ_CONFIG
+  -username UserName, -p Password, -cafile File, -binary, -f, -q
+                    As for -submit
+
+Still pending: says so and exits 0. Unknown or denied request: the CA's message, exit 1.
+";
+
+const ACCEPT_HELP: &str = "\
+Usage:
+  CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]
+    Find the key in the key store that the certificate was issued for and attach the
+    certificate and its chain to it (cert.pem, chain.p7b); a .cer, .p7b or CMC .rsp, PEM or DER
+
+Options:
+  -pfx PfxFileOut   Extension: also write key, certificate and chain as PKCS #12; only for
+                    keys made with Exportable = TRUE
+  -p Password       The PFX password (also -password; else $CERTREQ_PFX_PASSWORD)
+  -legacy           With -pfx: 3DES and a SHA-1 MAC (any Windows) instead of AES-256 and
+                    SHA-256 (Windows 10 1709+, OpenSSL 1.1+)
+  -f                Overwrite PfxFileOut
+  -q                No progress lines
+
+A certificate whose key is not in the store is refused and nothing changes.
+";
+
+fn with_details(text: &str, verbose: bool) -> String {
+    let mut out = String::from(text);
+    if verbose {
+        out.push('\n');
+        out.push_str(DETAILS);
+    }
+    out
 }
 
 fn new_help(verbose: bool) -> String {

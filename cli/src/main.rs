@@ -1,19 +1,26 @@
 //! `certreq` for Linux and macOS: certreq's verbs over certreq-core, with native keys kept in a
 //! file store.
 //!
-//! Exit status: 0 success (and help), 1 the work failed (INF errors, files, keys), 2 the command
+//! Exit status: 0 success (and help; a request left pending at the CA is a success), 1 the
+//! work failed (INF errors, files, keys, the CA denied or could not be reached), 2 the command
 //! line is wrong (unknown verb or option, missing or extra arguments, a verb not available yet).
 
 #![forbid(unsafe_code)]
 
+mod accept;
 mod args;
+mod certsrv;
 mod client;
+mod config;
 mod fsio;
 mod help;
+mod http;
 mod keys;
 mod newreq;
 mod render;
+mod retrieve;
 mod store;
+mod submit;
 
 use args::{Invocation, Opt, Verb};
 use help::{EXIT_OK, EXIT_USAGE};
@@ -39,9 +46,15 @@ fn run(argv: impl Iterator<Item = String>) -> i32 {
             eprint!("{}", help::general(false));
             EXIT_USAGE
         }
-        other => {
-            let name = other.unwrap_or(Verb::Submit).name();
-            eprintln!("certreq: error: -{name} is not available yet in this version; only -New is");
+        // -submit is certreq's default verb
+        Some(Verb::Submit) | None => submit::run(&inv),
+        Some(Verb::Retrieve) => retrieve::run(&inv),
+        Some(Verb::Accept) => accept::run(&inv),
+        Some(other) => {
+            let name = other.name();
+            eprintln!(
+                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve and -Accept are"
+            );
             EXIT_USAGE
         }
     }

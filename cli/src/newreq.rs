@@ -246,6 +246,7 @@ fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<()
         algorithm: key.describe(),
         exportable: plan.exportable,
         request_file: Some(absolute(out_path).display().to_string()),
+        ..Meta::default()
     };
 
     let key_dir = match &reused {

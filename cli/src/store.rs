@@ -10,7 +10,12 @@
 //!     request.der                      the last request made with the key (PKCS#10 DER)
 //!     request.inf                      the INF text it was made from (as decoded, UTF-8)
 //!     meta                             `name=value` lines (see [`Meta`])
+//!     cert.pem                         after `-accept`: the issued certificate
+//!     chain.p7b                        after `-accept`: certs-only PKCS#7 DER, leaf → root
 //! ```
+//!
+//! `meta` lines added after format 1 (`request_id`, `ca`, `disposition`, `thumbprint`) are
+//! optional; entries written before them read as before.
 //!
 //! An entry is built in a temporary directory inside the store and renamed into place, so a
 //! reader sees either the whole entry or none of it. The default location is
@@ -26,6 +31,8 @@ pub const KEY_FILE: &str = "key.pk8";
 pub const REQUEST_FILE: &str = "request.der";
 pub const INF_FILE: &str = "request.inf";
 pub const META_FILE: &str = "meta";
+pub const CERT_FILE: &str = "cert.pem";
+pub const CHAIN_FILE: &str = "chain.p7b";
 
 /// What the store records about an entry besides the key and request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -46,6 +53,14 @@ pub struct Meta {
     pub exportable: bool,
     /// Where the request was written (absolute when it could be made so).
     pub request_file: Option<String>,
+    /// The CA's request id, after `-submit` to AD CS Web Enrollment.
+    pub request_id: Option<String>,
+    /// The CA (`-config` URL) the request was submitted to.
+    pub ca: Option<String>,
+    /// The CA's last answer: `issued`, `pending`, `est-pending`, `denied: MESSAGE`.
+    pub disposition: Option<String>,
+    /// SHA-1 thumbprint of the accepted certificate.
+    pub thumbprint: Option<String>,
 }
 
 impl Meta {
@@ -68,8 +83,16 @@ impl Meta {
         line("state", &self.state);
         line("algorithm", &self.algorithm);
         line("exportable", if self.exportable { "true" } else { "false" });
-        if let Some(r) = &self.request_file {
-            line("request_file", r);
+        for (k, v) in [
+            ("request_file", &self.request_file),
+            ("request_id", &self.request_id),
+            ("ca", &self.ca),
+            ("disposition", &self.disposition),
+            ("thumbprint", &self.thumbprint),
+        ] {
+            if let Some(v) = v {
+                line(k, v);
+            }
         }
         out
     }
@@ -91,6 +114,10 @@ impl Meta {
                 "algorithm" => meta.algorithm = v,
                 "exportable" => meta.exportable = v == "true",
                 "request_file" => meta.request_file = Some(v),
+                "request_id" => meta.request_id = Some(v),
+                "ca" => meta.ca = Some(v),
+                "disposition" => meta.disposition = Some(v),
+                "thumbprint" => meta.thumbprint = Some(v),
                 _ => {}
             }
         }
@@ -248,6 +275,52 @@ impl Store {
             .find(|e| e.meta.container.eq_ignore_ascii_case(name))
     }
 
+    /// The entry holding the key whose public half is `spki_der` (its directory is named by
+    /// [`entry_id`]), if it exists and still has its key.
+    pub fn find_spki(&self, spki_der: &[u8]) -> Option<Entry> {
+        let dir = self.root.join(entry_id(spki_der));
+        let text = fs::read_to_string(dir.join(META_FILE)).ok()?;
+        if !dir.join(KEY_FILE).is_file() {
+            return None;
+        }
+        Some(Entry {
+            meta: Meta::parse(&text),
+            dir,
+        })
+    }
+
+    /// The entry whose last request is exactly `request_der` (for requests whose key cannot
+    /// be read from the request, e.g. CMC).
+    pub fn find_request(&self, request_der: &[u8]) -> Option<Entry> {
+        self.entries()
+            .into_iter()
+            .find(|e| fs::read(e.dir.join(REQUEST_FILE)).is_ok_and(|r| r == request_der))
+    }
+
+    /// Replaces an entry's `meta` atomically.
+    pub fn set_meta(&self, entry: &Entry, meta: &Meta) -> Result<(), String> {
+        let path = entry.dir.join(META_FILE);
+        fsio::write_atomic(&path, meta.to_text().as_bytes(), fsio::PRIVATE_FILE, true)
+            .map_err(|e| format!("cannot update {}: {e}", path.display()))
+    }
+
+    /// Attaches the issued certificate (PEM) and chain (PKCS#7 DER) to an entry, then writes
+    /// its `meta` (the last step, so a reader never sees `issued` without the files).
+    pub fn attach(
+        &self,
+        entry: &Entry,
+        cert_pem: &str,
+        chain_p7b: &[u8],
+        meta: &Meta,
+    ) -> Result<(), String> {
+        for (name, bytes) in [(CERT_FILE, cert_pem.as_bytes()), (CHAIN_FILE, chain_p7b)] {
+            let path = entry.dir.join(name);
+            fsio::write_atomic(&path, bytes, fsio::PRIVATE_FILE, true)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        self.set_meta(entry, meta)
+    }
+
     /// Writes a new entry atomically and returns its directory. Fails if an entry with the
     /// same id exists.
     pub fn create(&self, entry: &NewEntry<'_>) -> Result<PathBuf, String> {
@@ -338,6 +411,10 @@ mod tests {
             algorithm: "RSA-2048".into(),
             exportable: true,
             request_file: Some("/tmp/a=b.req".into()),
+            request_id: Some("12".into()),
+            ca: Some("https://ca/certsrv".into()),
+            disposition: Some("denied: Denied by Policy Module  0x80094800".into()),
+            thumbprint: None,
         };
         let text = meta.to_text();
         assert!(
@@ -349,6 +426,19 @@ mod tests {
             "{text}"
         );
         assert_eq!(Meta::parse(&text), meta);
+    }
+
+    #[test]
+    fn format_1_meta_without_the_newer_lines_still_reads() {
+        let text = "# certreq-web pending request\nformat=1\nid=ab\ncontainer=ab\ncreated=5\n\
+state=pending\nalgorithm=RSA-2048\nexportable=true\n";
+        let meta = Meta::parse(text);
+        assert_eq!(meta.id, "ab");
+        assert!(meta.exportable);
+        assert_eq!(meta.request_id, None);
+        assert_eq!(meta.disposition, None);
+        // a meta without `exportable` means not exportable
+        assert!(!Meta::parse("format=1\nid=ab\n").exportable);
     }
 
     #[test]

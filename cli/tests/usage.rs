@@ -123,11 +123,11 @@ fn command_line_mistakes_exit_2_with_a_message() {
         ),
         (
             &["-submit", "a.req"],
-            "certreq: error: -Submit is not available yet in this version; only -New is\n",
+            "certreq: error: -submit needs the CA: give -config https://host/certsrv (AD CS Web Enrollment) or -config https://host/.well-known/est (EST), or set CERTREQ_CONFIG\n",
         ),
         (
             &["a.req"],
-            "certreq: error: -Submit is not available yet in this version; only -New is\n",
+            "certreq: error: -submit needs the CA: give -config https://host/certsrv (AD CS Web Enrollment) or -config https://host/.well-known/est (EST), or set CERTREQ_CONFIG\n",
         ),
     ];
     for (args, expected) in cases {

@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod embed;
 pub mod services;
 
 /// Mounts the app on the page.

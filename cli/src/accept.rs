@@ -1,0 +1,220 @@
+//! `certreq -accept [-pfx PfxOut [-p Password] [-legacy]] [-f] [-q] CertIn`: pair an issued
+//! certificate (`.cer`, `.p7b` or CMC `.rsp`, PEM or DER) with the key `-new` left in the store.
+//!
+//! The entry is found by the certificate's public key (the store names entries by it). Nothing
+//! changes unless everything can be done: the PFX (when asked for) is built in memory and
+//! written first, then `cert.pem` and `chain.p7b` are attached and the entry's state becomes
+//! `issued`. Like certreq, an entry already accepted may be accepted again.
+//!
+//! `-pfx` is an extension (certreq installs into the Windows store; export is certutil's job):
+//! it writes a PKCS#12 with the key, the certificate and its chain, only when the INF said
+//! `Exportable = TRUE`. The password comes from `-p`, else `CERTREQ_PFX_PASSWORD`.
+
+use std::path::PathBuf;
+
+use certreq_core::pkcs12::{self, PfxInput, Profile};
+use certreq_core::response::{self, Certificate};
+
+use crate::args::{Invocation, Opt};
+use crate::fsio;
+use crate::store::Store;
+use crate::submit::{self, Failure};
+
+const ACCEPTED: [Opt; 8] = [
+    Opt::Pfx,
+    Opt::Password,
+    Opt::Legacy,
+    Opt::Force,
+    Opt::Quiet,
+    Opt::User,
+    Opt::Verbose,
+    Opt::Help,
+];
+
+/// Runs `-accept`; returns the exit status.
+pub fn run(inv: &Invocation) -> i32 {
+    submit::report(accept(inv))
+}
+
+fn accept(inv: &Invocation) -> Result<(), Failure> {
+    submit::check_options(inv, "accept", &ACCEPTED)?;
+    let path = match inv.args.as_slice() {
+        [one] => PathBuf::from(one),
+        [] => {
+            return Err(Failure::Usage(
+                "-accept needs the certificate file: certreq -accept CertIn (.cer, .p7b or .rsp)"
+                    .into(),
+            ));
+        }
+        [_, extra, ..] => {
+            return Err(Failure::Usage(format!(
+                "unexpected argument `{extra}`: certreq -accept takes one certificate file"
+            )));
+        }
+    };
+    if inv.has(Opt::Legacy) && !inv.has(Opt::Pfx) {
+        return Err(Failure::Usage(
+            "-legacy chooses the PFX encryption; it needs -pfx PfxFileOut".into(),
+        ));
+    }
+    let pfx_out = inv.value(Opt::Pfx).map(PathBuf::from);
+    let password = match &pfx_out {
+        None => {
+            if inv.has(Opt::Password) {
+                return Err(Failure::Usage(
+                    "-p is the PFX password here; it needs -pfx PfxFileOut".into(),
+                ));
+            }
+            None
+        }
+        Some(_) => match inv
+            .value(Opt::Password)
+            .map(str::to_string)
+            .or_else(|| std::env::var("CERTREQ_PFX_PASSWORD").ok())
+        {
+            Some(p) => Some(p),
+            None => {
+                return Err(Failure::Usage(
+                    "-pfx needs a password to protect the key: give -p Password or set CERTREQ_PFX_PASSWORD"
+                        .into(),
+                ));
+            }
+        },
+    };
+    let force = inv.has(Opt::Force);
+    if let Some(pfx) = &pfx_out
+        && !force
+        && pfx.exists()
+    {
+        return Err(Failure::Message(format!(
+            "{} already exists; use -f to overwrite it",
+            pfx.display()
+        )));
+    }
+
+    let bytes = submit::read_limited(&path)?;
+    let parsed = response::parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(status) = &parsed.cmc_status
+        && status.status != response::CmcStatus::Success
+    {
+        let text = status.text.as_deref().unwrap_or("no status text");
+        return Err(format!(
+            "{}: the CA's response says {} ({text}), not success: there is no certificate to accept",
+            path.display(),
+            status.status.name()
+        )
+        .into());
+    }
+    let store = Store::from_env()?;
+    let found = parsed
+        .certificates()
+        .iter()
+        .find_map(|c| store.find_spki(&c.spki_der()).map(|e| (c, e)));
+    let Some((leaf, entry)) = found else {
+        let leaf = parsed.leaf();
+        let what = leaf.map_or_else(String::new, |c| {
+            format!(
+                " ({}, thumbprint {})",
+                c.subject(),
+                c.thumbprint_sha1().to_ascii_lowercase()
+            )
+        });
+        return Err(format!(
+            "no key in the key store {} matches the certificate{what}: it was requested with \
+             another key, on another machine, or by another user; nothing was changed",
+            store.root.display()
+        )
+        .into());
+    };
+    let chain: Vec<Certificate> = parsed.chain_for(leaf).into_iter().cloned().collect();
+    let p7b = response::build_certs_only_pkcs7(&chain);
+
+    // the PFX first: it is the step that may be refused
+    if let (Some(pfx_path), Some(password)) = (&pfx_out, &password) {
+        if !entry.meta.exportable {
+            return Err(format!(
+                "the key of {} is not exportable: its INF did not say Exportable = TRUE; \
+                 make a new request with Exportable = TRUE to get a PFX; nothing was changed",
+                leaf.subject()
+            )
+            .into());
+        }
+        let key = std::fs::read(entry.key_path())
+            .map_err(|e| format!("cannot read {}: {e}", entry.key_path().display()))?;
+        let issuers: Vec<&[u8]> = chain.iter().skip(1).map(Certificate::der).collect();
+        let friendly = entry.meta.friendly_name.as_deref();
+        let input = PfxInput {
+            private_key_pkcs8: &key,
+            leaf: leaf.der(),
+            chain: &issuers,
+            friendly_name: friendly,
+        };
+        let profile = if inv.has(Opt::Legacy) {
+            Profile::Legacy
+        } else {
+            Profile::Modern
+        };
+        let mut rng_failed = false;
+        let mut random = |buf: &mut [u8]| {
+            if getrandom::fill(buf).is_err() {
+                rng_failed = true;
+            }
+        };
+        let pfx = pkcs12::write(&input, password, profile, &mut random)
+            .map_err(|e| format!("cannot build the PFX: {e}"))?;
+        if rng_failed {
+            return Err("cannot build the PFX: the system's random source failed"
+                .to_string()
+                .into());
+        }
+        fsio::write_atomic(pfx_path, &pfx, fsio::PRIVATE_FILE, force).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!(
+                    "{} already exists; use -f to overwrite it",
+                    pfx_path.display()
+                )
+            } else {
+                format!("cannot write {}: {e}", pfx_path.display())
+            }
+        })?;
+    }
+
+    let mut meta = entry.meta.clone();
+    meta.state = "issued".into();
+    meta.disposition = Some("issued".into());
+    meta.thumbprint = Some(leaf.thumbprint_sha1());
+    let cert_pem = certreq_core::pem::armor("CERTIFICATE", leaf.der());
+    store.attach(&entry, &cert_pem, &p7b, &meta)?;
+
+    if !inv.has(Opt::Quiet) {
+        println!("Installed Certificate:");
+        println!(
+            "  Serial Number: {}",
+            leaf.serial_hex().to_ascii_lowercase()
+        );
+        println!("  Subject: {}", leaf.subject());
+        println!("  NotBefore: {}", date(leaf.not_before()));
+        println!("  NotAfter: {}", date(leaf.not_after()));
+        println!(
+            "  Thumbprint: {}",
+            leaf.thumbprint_sha1().to_ascii_lowercase()
+        );
+        println!("Key: {} in {}", entry.meta.algorithm, entry.dir.display());
+        if let Some(pfx) = &pfx_out {
+            println!(
+                "PFX: {} ({})",
+                pfx.display(),
+                if inv.has(Opt::Legacy) {
+                    "legacy: 3DES, SHA-1 MAC"
+                } else {
+                    "AES-256, SHA-256 MAC"
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+fn date(secs: i64) -> String {
+    crate::store::rfc3339(u64::try_from(secs).unwrap_or(0))
+}

@@ -1,0 +1,663 @@
+//! `certreq [-submit] [-config URL] [-attrib A] [-binary] [-f] [-q] RequestIn [CertOut [ChainOut]]`
+//! and the pieces `-retrieve` shares with it: the connection options, reading certificates
+//! from AD CS Web Enrollment, and writing CertOut/ChainOut.
+//!
+//! Order of work: check the arguments and that the outputs may be written, read the request,
+//! then talk to the CA, then write the outputs (atomically) and record the CA's answer on the
+//! store entry of the request's key. Nothing in the store is removed whatever the CA says.
+
+use std::path::{Path, PathBuf};
+
+use base64ct::{Base64, Encoding};
+use certreq_core::response::{self, Certificate};
+use der::{Decode, Encode};
+
+use crate::args::{Invocation, Opt};
+use crate::certsrv::{self, Disposition};
+use crate::config::{self, Endpoint};
+use crate::fsio;
+use crate::help::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use crate::http::{Client, Reply};
+use crate::store::{Entry, Store};
+
+/// Options `-submit` understands.
+const ACCEPTED: [Opt; 10] = [
+    Opt::Config,
+    Opt::Attrib,
+    Opt::Binary,
+    Opt::Force,
+    Opt::Quiet,
+    Opt::UserName,
+    Opt::Password,
+    Opt::CaFile,
+    Opt::User,
+    Opt::Help,
+];
+
+/// The largest request or certificate file read.
+const MAX_FILE_BYTES: u64 = 4 << 20;
+
+/// Why a verb stopped.
+pub enum Failure {
+    /// The command line is wrong (exit 2).
+    Usage(String),
+    /// The work failed (exit 1).
+    Message(String),
+}
+
+impl From<String> for Failure {
+    fn from(m: String) -> Self {
+        Failure::Message(m)
+    }
+}
+
+/// Prints a failure and returns the exit status.
+pub fn report(result: Result<(), Failure>) -> i32 {
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(Failure::Usage(m)) => {
+            eprintln!("certreq: error: {m}");
+            EXIT_USAGE
+        }
+        Err(Failure::Message(m)) => {
+            eprintln!("certreq: error: {m}");
+            EXIT_FAILED
+        }
+    }
+}
+
+/// Refuses options a verb does not take.
+pub fn check_options(inv: &Invocation, verb: &str, accepted: &[Opt]) -> Result<(), Failure> {
+    if inv.has(Opt::Machine) {
+        return Err(Failure::Usage(
+            "-machine is not supported: keys are kept per user, in the store of whoever runs certreq"
+                .into(),
+        ));
+    }
+    match inv.options.iter().find(|(o, _)| !accepted.contains(o)) {
+        Some((opt, _)) => Err(Failure::Usage(format!(
+            "-{} does not apply to -{verb}; run `certreq -{verb} -?` for its options",
+            opt.name()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The CA to talk to and a client for it, from `-config` (or `CERTREQ_CONFIG`), `-username`,
+/// `-p`, `-cafile` and their environment variables.
+pub fn connect(inv: &Invocation, verb: &str) -> Result<(Endpoint, Client), Failure> {
+    let env = |k: &str| std::env::var(k).ok();
+    let config = match inv
+        .value(Opt::Config)
+        .map(str::to_string)
+        .or_else(|| env("CERTREQ_CONFIG").filter(|c| !c.is_empty()))
+    {
+        Some(c) => c,
+        None => {
+            return Err(Failure::Usage(format!(
+                "-{verb} needs the CA: give -config https://host/certsrv (AD CS Web Enrollment) \
+                 or -config https://host/.well-known/est (EST), or set CERTREQ_CONFIG"
+            )));
+        }
+    };
+    let endpoint = Endpoint::parse(&config).map_err(Failure::Usage)?;
+    let credentials = config::credentials(inv.value(Opt::UserName), inv.value(Opt::Password), &env)
+        .map_err(Failure::Usage)?;
+    if credentials.is_some() && endpoint.is_plain_http() {
+        eprintln!(
+            "certreq: warning: sending the password over plain http to {}; use https",
+            endpoint.base()
+        );
+    }
+    let ca_file = inv.value(Opt::CaFile).map(PathBuf::from).or_else(|| {
+        std::env::var_os("CERTREQ_CA_FILE")
+            .filter(|f| !f.is_empty())
+            .map(PathBuf::from)
+    });
+    let client = Client::new(ca_file.as_deref(), credentials.as_ref())?;
+    Ok((endpoint, client))
+}
+
+/// Where CertOut and ChainOut go and how.
+pub struct Outputs {
+    pub cert: PathBuf,
+    pub chain: Option<PathBuf>,
+    pub binary: bool,
+    pub force: bool,
+}
+
+impl Outputs {
+    /// Refuses existing outputs without `-f` (before anything is sent).
+    pub fn check(&self) -> Result<(), Failure> {
+        for path in std::iter::once(&self.cert).chain(self.chain.iter()) {
+            if !self.force && path.exists() {
+                return Err(Failure::Message(format!(
+                    "{} already exists; use -f to overwrite it",
+                    path.display()
+                )));
+            }
+        }
+        if self.chain.as_ref() == Some(&self.cert) {
+            return Err(Failure::Usage(
+                "CertOut and ChainOut are the same file; name two different files".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes the certificate (`CERTIFICATE` PEM or DER) and, when asked for, the chain
+    /// (`PKCS7` PEM or DER), each atomically.
+    pub fn write(&self, cert: &Certificate, chain_p7b: Option<&[u8]>) -> Result<(), String> {
+        let encode = |label: &str, der: &[u8]| {
+            if self.binary {
+                der.to_vec()
+            } else {
+                certreq_core::pem::armor(label, der).into_bytes()
+            }
+        };
+        write_file(&self.cert, &encode("CERTIFICATE", cert.der()), self.force)?;
+        if let (Some(path), Some(p7b)) = (&self.chain, chain_p7b) {
+            write_file(path, &encode("PKCS7", p7b), self.force)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), String> {
+    fsio::write_atomic(path, bytes, fsio::PUBLIC_FILE, replace).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!("{} already exists; use -f to overwrite it", path.display())
+        } else {
+            format!("cannot write {}: {e}", path.display())
+        }
+    })
+}
+
+/// Reads a file of at most 4 MiB.
+pub fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is larger than {} MiB; that is not a request or certificate",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
+/// What HTTP statuses other than 200 mean, for both protocols.
+pub fn http_failure(reply: &Reply, url: &str) -> String {
+    match reply.status {
+        401 => format!(
+            "the CA refused the credentials (HTTP 401 at {url}): give -username UserName and \
+             -p Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
+        ),
+        403 => format!(
+            "the CA refused the request (HTTP 403 at {url}): {}",
+            reply.summary()
+        ),
+        404 => format!(
+            "nothing at {url} (HTTP 404): check that -config names the Web Enrollment \
+             (https://host/certsrv) or EST (https://host/.well-known/est) base URL"
+        ),
+        413 => format!("the CA refused the request as too large (HTTP 413 at {url})"),
+        415 => format!(
+            "the CA does not take this kind of request (HTTP 415 at {url}): {}",
+            reply.summary()
+        ),
+        s if s >= 500 => format!(
+            "the CA failed (HTTP {s} at {url}): {}; try again later or ask its administrator",
+            reply.summary()
+        ),
+        s => format!("unexpected answer HTTP {s} from {url}: {}", reply.summary()),
+    }
+}
+
+/// What `certnew.cer` (or `certnew.p7b`) gave.
+pub enum Fetched {
+    /// The certificate or chain, decoded, with the DER of the object as sent.
+    Object(response::Response, Vec<u8>),
+    /// A result page instead.
+    Page(Disposition),
+}
+
+/// GETs an AD CS download URL and reads a certificate/PKCS#7 or a result page.
+pub fn fetch(client: &Client, url: &str) -> Result<Fetched, String> {
+    let reply = client.get(url)?;
+    if reply.status != 200 {
+        return Err(http_failure(&reply, url));
+    }
+    if reply.is_html() {
+        return Ok(Fetched::Page(certsrv::parse_page(&reply.text())));
+    }
+    let parsed = response::parse(&reply.body)
+        .map_err(|e| format!("the CA's answer from {url} is not usable: {e}"))?;
+    let der = certreq_core::pem::read(&reply.body)
+        .ok()
+        .and_then(|blocks| blocks.into_iter().next())
+        .map(|b| b.der)
+        .unwrap_or_default();
+    Ok(Fetched::Object(parsed, der))
+}
+
+/// The outcome of getting an issued certificate from AD CS (`-submit` issued, `-retrieve`).
+pub enum Retrieved {
+    Issued(Box<Certificate>),
+    Pending,
+    /// The CA's page said something else; the message to show.
+    NotIssued(String),
+}
+
+/// Downloads request `id`'s certificate and, when asked, its chain, and writes them.
+pub fn retrieve_issued(
+    client: &Client,
+    base: &str,
+    id: u64,
+    outputs: &Outputs,
+) -> Result<Retrieved, String> {
+    let url = certsrv::cert_url(base, id);
+    let cert = match fetch(client, &url)? {
+        Fetched::Object(r, _) => match r.leaf().cloned() {
+            Some(c) => c,
+            None => return Err(format!("the CA's answer from {url} holds no certificate")),
+        },
+        Fetched::Page(Disposition::Pending { .. }) => return Ok(Retrieved::Pending),
+        Fetched::Page(page) => return Ok(Retrieved::NotIssued(page_message(&page))),
+    };
+    let chain = match &outputs.chain {
+        None => None,
+        Some(_) => {
+            let url = certsrv::chain_url(base, id);
+            match fetch(client, &url)? {
+                Fetched::Object(r, der) if r.kind == response::ResponseKind::Pkcs7 => Some(der),
+                Fetched::Object(r, _) => {
+                    let chain: Vec<Certificate> = r.chain_for(&cert).into_iter().cloned().collect();
+                    Some(response::build_certs_only_pkcs7(&chain))
+                }
+                Fetched::Page(page) => {
+                    return Err(format!(
+                        "the certificate was issued but the chain could not be fetched from {url}: {}",
+                        page_message(&page)
+                    ));
+                }
+            }
+        }
+    };
+    outputs.write(&cert, chain.as_deref())?;
+    Ok(Retrieved::Issued(Box::new(cert)))
+}
+
+/// A result page in words.
+pub fn page_message(page: &Disposition) -> String {
+    match page {
+        Disposition::Issued { id } => format!("request {id} was issued"),
+        Disposition::Pending { .. } => "Taken Under Submission".into(),
+        Disposition::Denied { message, .. } => message.clone(),
+        Disposition::Error {
+            message,
+            status: Some(status),
+        } if status != message => format!("{message} ({status})"),
+        Disposition::Error { message, .. } => message.clone(),
+        Disposition::Unknown { title } => {
+            format!("the CA answered a page this certreq does not recognise: \"{title}\"")
+        }
+    }
+}
+
+/// The request's SubjectPublicKeyInfo DER, when it is PKCS#10.
+fn request_spki(der: &[u8]) -> Option<Vec<u8>> {
+    let req = x509_cert::request::CertReq::from_der(der).ok()?;
+    req.info.public_key.to_der().ok()
+}
+
+/// Records the CA's answer on the store entry; a failure is only a warning.
+fn record(
+    store: Option<&Store>,
+    entry: Option<&Entry>,
+    endpoint: &Endpoint,
+    id: Option<u64>,
+    disposition: &str,
+) {
+    let (Some(store), Some(entry)) = (store, entry) else {
+        return;
+    };
+    let mut meta = entry.meta.clone();
+    if let Some(id) = id {
+        meta.request_id = Some(id.to_string());
+    }
+    meta.ca = Some(endpoint.base().to_string());
+    meta.disposition = Some(disposition.to_string());
+    if let Err(e) = store.set_meta(entry, &meta) {
+        eprintln!("certreq: warning: the key store entry was not updated: {e}");
+    }
+}
+
+/// Runs `-submit`; returns the exit status.
+pub fn run(inv: &Invocation) -> i32 {
+    report(submit(inv))
+}
+
+fn submit(inv: &Invocation) -> Result<(), Failure> {
+    check_options(inv, "submit", &ACCEPTED)?;
+    let (request_path, outputs) = match inv.args.as_slice() {
+        [] => {
+            return Err(Failure::Usage(
+                "-submit needs the request file: certreq -submit -config URL RequestIn [CertOut [ChainOut]]"
+                    .into(),
+            ));
+        }
+        [_, _, _, extra, ..] => {
+            return Err(Failure::Usage(format!(
+                "unexpected argument `{extra}`: FullResponseFileOut is not available (Web \
+                 Enrollment and EST return no CMC full response); certreq -submit takes \
+                 RequestIn [CertOut [ChainOut]]"
+            )));
+        }
+        [req, rest @ ..] => {
+            let req = PathBuf::from(req);
+            let cert = rest
+                .first()
+                .map_or_else(|| req.with_extension("cer"), PathBuf::from);
+            (
+                req,
+                Outputs {
+                    cert,
+                    chain: rest.get(1).map(PathBuf::from),
+                    binary: inv.has(Opt::Binary),
+                    force: inv.has(Opt::Force),
+                },
+            )
+        }
+    };
+    let attrib = inv.value(Opt::Attrib).map(config::attrib_lines);
+    if let Some(a) = inv.value(Opt::Attrib) {
+        config::check_attrib(a).map_err(Failure::Usage)?;
+    }
+    let (endpoint, client) = connect(inv, "submit")?;
+    if outputs.cert == request_path || outputs.chain.as_ref() == Some(&request_path) {
+        return Err(Failure::Usage(format!(
+            "the certificate would overwrite the request {}; name a different CertOut",
+            request_path.display()
+        )));
+    }
+    outputs.check()?;
+
+    let bytes = read_limited(&request_path)?;
+    let der = match certreq_core::pem::read(&bytes) {
+        Ok(blocks) => match blocks.into_iter().next() {
+            Some(b) => b.der,
+            None => return Err(format!("{} holds no request", request_path.display()).into()),
+        },
+        Err(e) => return Err(format!("{}: {e}", request_path.display()).into()),
+    };
+    if let Ok(r) = response::parse(&der) {
+        return Err(format!(
+            "{} is a certificate response ({} certificate(s)), not a request: use certreq -accept for it",
+            request_path.display(),
+            r.certificates().len()
+        )
+        .into());
+    }
+    let store = Store::from_env().ok();
+    let entry = store.as_ref().and_then(|s| {
+        request_spki(&der)
+            .and_then(|spki| s.find_spki(&spki))
+            .or_else(|| s.find_request(&der))
+    });
+    let quiet = inv.has(Opt::Quiet);
+
+    match &endpoint {
+        Endpoint::Certsrv { base } => {
+            let url = certsrv::submit_url(base);
+            let pem = certreq_core::pem::armor("CERTIFICATE REQUEST", &der);
+            let form = config::form_encode(&[
+                ("Mode", "newreq"),
+                ("CertRequest", &pem),
+                ("CertAttrib", attrib.as_deref().unwrap_or("")),
+                ("TargetStoreFlags", "0"),
+                ("SaveCert", "yes"),
+            ]);
+            let reply = client.post(&url, "application/x-www-form-urlencoded", form.as_bytes())?;
+            if reply.status != 200 {
+                return Err(http_failure(&reply, &url).into());
+            }
+            if !reply.is_html() {
+                return Err(format!(
+                    "{url} answered {} instead of a Web Enrollment page: is -config the /certsrv URL?",
+                    if reply.content_type.is_empty() { "no content type" } else { &reply.content_type }
+                )
+                .into());
+            }
+            match certsrv::parse_page(&reply.text()) {
+                Disposition::Issued { id } => {
+                    print_request_id(id);
+                    match retrieve_issued(&client, base, id, &outputs)? {
+                        Retrieved::Issued(cert) => {
+                            record(store.as_ref(), entry.as_ref(), &endpoint, Some(id), "issued");
+                            println!("Certificate retrieved(Issued) Issued");
+                            if !quiet {
+                                print_written(&outputs, &cert);
+                            }
+                            Ok(())
+                        }
+                        Retrieved::Pending => {
+                            record(store.as_ref(), entry.as_ref(), &endpoint, Some(id), "pending");
+                            print_pending(Some(id), base, quiet);
+                            Ok(())
+                        }
+                        Retrieved::NotIssued(m) => Err(format!(
+                            "the CA reported request {id} issued but did not hand out the certificate: {m}"
+                        )
+                        .into()),
+                    }
+                }
+                Disposition::Pending { id } => {
+                    if let Some(id) = id {
+                        print_request_id(id);
+                    }
+                    record(store.as_ref(), entry.as_ref(), &endpoint, id, "pending");
+                    print_pending(id, base, quiet);
+                    Ok(())
+                }
+                Disposition::Denied { id, message } => {
+                    if let Some(id) = id {
+                        print_request_id(id);
+                    }
+                    record(
+                        store.as_ref(),
+                        entry.as_ref(),
+                        &endpoint,
+                        id,
+                        &format!("denied: {message}"),
+                    );
+                    Err(format!(
+                        "the CA denied the request: {message}{}",
+                        kept(entry.as_ref())
+                    )
+                    .into())
+                }
+                page => Err(format!(
+                    "the CA did not take the request: {}{}",
+                    page_message(&page),
+                    kept(entry.as_ref())
+                )
+                .into()),
+            }
+        }
+        Endpoint::Est { base } => {
+            if attrib.is_some() {
+                eprintln!(
+                    "certreq: warning: EST has no request attributes; -attrib is not sent (name \
+                     the CA's template with a label: https://host/.well-known/est/LABEL)"
+                );
+            }
+            let url = format!("{base}/simpleenroll");
+            let body = base64_lines(&der);
+            let reply = client.post(&url, "application/pkcs10", body.as_bytes())?;
+            match reply.status {
+                200 => {
+                    let parsed = response::parse(&reply.body).map_err(|e| {
+                        format!("the EST server's answer from {url} is not usable: {e}")
+                    })?;
+                    let spki = request_spki(&der);
+                    let cert = spki
+                        .as_deref()
+                        .and_then(|s| parsed.leaf_for(s))
+                        .or_else(|| parsed.leaf())
+                        .cloned()
+                        .ok_or_else(|| {
+                            format!("the EST server's answer from {url} holds no certificate")
+                        })?;
+                    let p7b = match certreq_core::pem::read(&reply.body)
+                        .ok()
+                        .and_then(|b| b.into_iter().next())
+                    {
+                        Some(b) if parsed.kind == response::ResponseKind::Pkcs7 => b.der,
+                        _ => {
+                            let chain: Vec<Certificate> =
+                                parsed.chain_for(&cert).into_iter().cloned().collect();
+                            response::build_certs_only_pkcs7(&chain)
+                        }
+                    };
+                    outputs.write(&cert, Some(&p7b))?;
+                    record(store.as_ref(), entry.as_ref(), &endpoint, None, "issued");
+                    println!("Certificate retrieved(Issued) Issued");
+                    if !quiet {
+                        print_written(&outputs, &cert);
+                    }
+                    Ok(())
+                }
+                202 => {
+                    record(
+                        store.as_ref(),
+                        entry.as_ref(),
+                        &endpoint,
+                        None,
+                        "est-pending",
+                    );
+                    let after = reply
+                        .retry_after
+                        .as_deref()
+                        .map(|r| format!(" (the server asks to wait {})", retry_words(r)))
+                        .unwrap_or_default();
+                    println!("Certificate request is pending: Taken Under Submission{after}");
+                    if !quiet {
+                        println!(
+                            "EST has no request id: run the same `certreq -submit` again later to \
+                             collect the certificate"
+                        );
+                    }
+                    Ok(())
+                }
+                _ => {
+                    let mut m = http_failure(&reply, &url);
+                    m.push_str(&kept(entry.as_ref()));
+                    Err(m.into())
+                }
+            }
+        }
+    }
+}
+
+fn retry_words(retry_after: &str) -> String {
+    match retry_after.trim().parse::<u64>() {
+        Ok(1) => "1 second".into(),
+        Ok(n) => format!("{n} seconds"),
+        Err(_) => format!("until {}", retry_after.trim()),
+    }
+}
+
+/// `; the key stays in the key store (DIR)` when there is an entry.
+fn kept(entry: Option<&Entry>) -> String {
+    entry
+        .map(|e| format!("; the key stays in the key store ({})", e.dir.display()))
+        .unwrap_or_default()
+}
+
+/// certreq prints the id twice, the second time quoted.
+pub fn print_request_id(id: u64) {
+    println!("RequestId: {id}");
+    println!("RequestId: \"{id}\"");
+}
+
+fn print_pending(id: Option<u64>, base: &str, quiet: bool) {
+    println!("Certificate request is pending: Taken Under Submission");
+    if !quiet && let Some(id) = id {
+        println!(
+            "When the CA has issued it: certreq -retrieve -config {base} {id} CertOut, then certreq -accept CertOut"
+        );
+    }
+}
+
+pub fn print_written(outputs: &Outputs, cert: &Certificate) {
+    println!("Certificate: {}", outputs.cert.display());
+    if let Some(chain) = &outputs.chain {
+        println!("Chain: {}", chain.display());
+    }
+    println!("  Subject: {}", cert.subject());
+    println!(
+        "  Thumbprint: {}",
+        cert.thumbprint_sha1().to_ascii_lowercase()
+    );
+}
+
+/// Base64 in 64-column CRLF lines (EST bodies).
+fn base64_lines(der: &[u8]) -> String {
+    let b64 = Base64::encode_string(der);
+    let mut out = String::with_capacity(b64.len() + b64.len() / 32);
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn est_body_is_wrapped_base64() {
+        let body = base64_lines(&[0u8; 60]);
+        let lines: Vec<&str> = body.split("\r\n").collect();
+        assert_eq!(lines[0].len(), 64);
+        assert_eq!(lines[1], "AAAAAAAAAAAAAAAA");
+        assert_eq!(lines[2], "");
+    }
+
+    #[test]
+    fn retry_after_in_words() {
+        assert_eq!(retry_words("10"), "10 seconds");
+        assert_eq!(retry_words("1"), "1 second");
+        assert_eq!(
+            retry_words("Wed, 21 Oct 2026 07:28:00 GMT"),
+            "until Wed, 21 Oct 2026 07:28:00 GMT"
+        );
+    }
+
+    #[test]
+    fn statuses_in_words() {
+        let reply = |status| Reply {
+            status,
+            content_type: "text/plain".into(),
+            retry_after: None,
+            body: b"The server was unable to authorize the request.\n".to_vec(),
+        };
+        assert!(http_failure(&reply(401), "u").contains("CERTREQ_USER"));
+        assert_eq!(
+            http_failure(&reply(413), "u"),
+            "the CA refused the request as too large (HTTP 413 at u)"
+        );
+        assert_eq!(
+            http_failure(&reply(403), "u"),
+            "the CA refused the request (HTTP 403 at u): The server was unable to authorize the request."
+        );
+    }
+}

@@ -1,0 +1,301 @@
+//! PKCS#10 requests: decoding, signature check, and the parts the policy needs (subject, public
+//! key, subject alternative names, and the Microsoft template name and name/value attributes).
+
+use const_oid::ObjectIdentifier;
+use der::{Decode, Encode};
+use x509_cert::ext::Extension;
+use x509_cert::ext::pkix::SubjectAltName;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::name::Name;
+use x509_cert::request::CertReq;
+use x509_cert::spki::SubjectPublicKeyInfoOwned;
+
+use crate::util::read_tlv;
+
+const OID_EXTENSION_REQUEST: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.14");
+/// Microsoft's older extension-request attribute (szOID_CERT_EXTENSIONS).
+const OID_MS_CERT_EXTENSIONS: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.2.1.14");
+/// szOID_ENROLLMENT_NAME_VALUE_PAIR: request attributes carried inside the PKCS#10.
+const OID_NAME_VALUE_PAIR: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.13.2.1");
+/// szOID_ENROLL_CERTTYPE_EXTENSION: the template name as a BMPString.
+const OID_CERTTYPE_EXTENSION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.20.2");
+const OID_SAN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.17");
+
+const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const OID_EC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const OID_P256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+const OID_P384: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+
+/// Message for a request that is not DER PKCS#10 (AD CS words it the same way).
+pub const MSG_PARSE_BADTAG: &str =
+    "Error Parsing Request  ASN1 bad tag value met. 0x8009310b (ASN: 267 CRYPT_E_ASN1_BADTAG)";
+pub const MSG_PARSE_EOD: &str =
+    "Error Parsing Request  ASN1 unexpected end of data. 0x80093102 (ASN: 258 CRYPT_E_ASN1_EOD)";
+pub const MSG_BAD_SIGNATURE: &str = "Error Verifying Request Signature or signing certificate  Invalid Signature. 0x80090006 (-2146893818 NTE_BAD_SIGNATURE)";
+pub const MSG_UNKNOWN_ALGO: &str = "Error Verifying Request Signature or signing certificate  Unknown cryptographic algorithm. 0x80091002 (-2146889726 CRYPT_E_UNKNOWN_ALGO)";
+
+/// What the policy needs from a verified request.
+#[derive(Debug, Clone)]
+pub struct ParsedRequest {
+    pub subject: Name,
+    pub public_key: SubjectPublicKeyInfoOwned,
+    pub san: Vec<GeneralName>,
+    /// Template name from the certificate-type extension, if any.
+    pub template_ext: Option<String>,
+    /// Name/value request attributes carried inside the PKCS#10.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// Why a request was refused before policy: the AD CS disposition message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestError(pub &'static str);
+
+/// Decodes `der` as PKCS#10, checks its self-signature and extracts what the policy needs.
+pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
+    // the outer SEQUENCE and the raw bytes of the signed part, exactly as sent
+    let Some((0x30, outer, _, rest)) = read_tlv(der) else {
+        return Err(RequestError(if der.first() == Some(&0x30) {
+            MSG_PARSE_EOD
+        } else {
+            MSG_PARSE_BADTAG
+        }));
+    };
+    if !rest.is_empty() {
+        return Err(RequestError(MSG_PARSE_BADTAG));
+    }
+    let Some((0x30, _, tbs_raw, _)) = read_tlv(outer) else {
+        return Err(RequestError(MSG_PARSE_BADTAG));
+    };
+    let req = CertReq::from_der(der).map_err(|e| {
+        RequestError(match e.kind() {
+            der::ErrorKind::Incomplete { .. } => MSG_PARSE_EOD,
+            _ => MSG_PARSE_BADTAG,
+        })
+    })?;
+    let sig = req
+        .signature
+        .as_bytes()
+        .ok_or(RequestError(MSG_BAD_SIGNATURE))?;
+    verify_signature(&req.info.public_key, &req.algorithm.oid, tbs_raw, sig)?;
+
+    let mut san = Vec::new();
+    let mut template_ext = None;
+    let mut attributes = Vec::new();
+    for attr in req.info.attributes.iter() {
+        if attr.oid == OID_EXTENSION_REQUEST || attr.oid == OID_MS_CERT_EXTENSIONS {
+            for value in attr.values.iter() {
+                let Ok(bytes) = value.to_der() else { continue };
+                let Ok(exts) = Vec::<Extension>::from_der(&bytes) else {
+                    return Err(RequestError(MSG_PARSE_BADTAG));
+                };
+                for ext in exts {
+                    if ext.extn_id == OID_SAN {
+                        let names = SubjectAltName::from_der(ext.extn_value.as_bytes())
+                            .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
+                        san.extend(names.0);
+                    } else if ext.extn_id == OID_CERTTYPE_EXTENSION {
+                        template_ext = decode_string(ext.extn_value.as_bytes());
+                    }
+                }
+            }
+        } else if attr.oid == OID_NAME_VALUE_PAIR {
+            for value in attr.values.iter() {
+                let Ok(bytes) = value.to_der() else { continue };
+                if let Some(pair) = decode_name_value_pair(&bytes) {
+                    attributes.push(pair);
+                }
+            }
+        }
+    }
+    Ok(ParsedRequest {
+        subject: req.info.subject.clone(),
+        public_key: req.info.public_key.clone(),
+        san,
+        template_ext,
+        attributes,
+    })
+}
+
+/// A BMPString, UTF8String, IA5String or PrintableString as text.
+fn decode_string(der: &[u8]) -> Option<String> {
+    let (tag, content, _, _) = read_tlv(der)?;
+    match tag {
+        0x1e => {
+            let units: Vec<u16> = content
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).ok()
+        }
+        0x0c | 0x16 | 0x13 => String::from_utf8(content.to_vec()).ok(),
+        _ => None,
+    }
+}
+
+/// EnrollmentNameValuePair ::= SEQUENCE { name BMPString, value BMPString }
+fn decode_name_value_pair(der: &[u8]) -> Option<(String, String)> {
+    let (0x30, content, _, _) = read_tlv(der)? else {
+        return None;
+    };
+    let (_, _, name, rest) = read_tlv(content)?;
+    let (_, _, value, _) = read_tlv(rest)?;
+    Some((decode_string(name)?, decode_string(value)?))
+}
+
+fn verify_signature(
+    spki: &SubjectPublicKeyInfoOwned,
+    alg: &ObjectIdentifier,
+    tbs: &[u8],
+    sig: &[u8],
+) -> Result<(), RequestError> {
+    use sha2::Digest;
+    let (hash, digest_name): (Vec<u8>, &str) = match alg.to_string().as_str() {
+        "1.2.840.113549.1.1.5" | "1.2.840.10045.4.1" => (sha1::Sha1::digest(tbs).to_vec(), "sha1"),
+        "1.2.840.113549.1.1.11" | "1.2.840.10045.4.3.2" => {
+            (sha2::Sha256::digest(tbs).to_vec(), "sha256")
+        }
+        "1.2.840.113549.1.1.12" | "1.2.840.10045.4.3.3" => {
+            (sha2::Sha384::digest(tbs).to_vec(), "sha384")
+        }
+        "1.2.840.113549.1.1.13" | "1.2.840.10045.4.3.4" => {
+            (sha2::Sha512::digest(tbs).to_vec(), "sha512")
+        }
+        _ => return Err(RequestError(MSG_UNKNOWN_ALGO)),
+    };
+    let rsa_sig = alg.to_string().starts_with("1.2.840.113549.1.1.");
+    let spki_der = spki.to_der().map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
+    if spki.algorithm.oid == OID_RSA {
+        if !rsa_sig {
+            return Err(RequestError(MSG_BAD_SIGNATURE));
+        }
+        use rsa::pkcs8::DecodePublicKey;
+        let key = rsa::PublicKey::from_public_key_der(&spki_der)
+            .map_err(|_| RequestError(MSG_BAD_SIGNATURE))?;
+        let scheme = match digest_name {
+            "sha1" => rsa::pkcs1v15::Pkcs1v15Sign::new::<sha1::Sha1>(),
+            "sha256" => rsa::pkcs1v15::Pkcs1v15Sign::new::<sha2::Sha256>(),
+            "sha384" => rsa::pkcs1v15::Pkcs1v15Sign::new::<sha2::Sha384>(),
+            _ => rsa::pkcs1v15::Pkcs1v15Sign::new::<sha2::Sha512>(),
+        };
+        key.verify(scheme, &hash, sig)
+            .map_err(|_| RequestError(MSG_BAD_SIGNATURE))
+    } else if spki.algorithm.oid == OID_EC {
+        if rsa_sig {
+            return Err(RequestError(MSG_BAD_SIGNATURE));
+        }
+        let curve = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        use p256::pkcs8::DecodePublicKey as _;
+        match curve {
+            Some(c) if c == OID_P256 => {
+                let key = p256::ecdsa::VerifyingKey::from_public_key_der(&spki_der)
+                    .map_err(|_| RequestError(MSG_BAD_SIGNATURE))?;
+                let s = p256::ecdsa::DerSignature::try_from(sig)
+                    .map_err(|_| RequestError(MSG_BAD_SIGNATURE))?;
+                key.verify_prehash(&hash, &s)
+                    .map_err(|_| RequestError(MSG_BAD_SIGNATURE))
+            }
+            Some(c) if c == OID_P384 => {
+                let key = p384::ecdsa::VerifyingKey::from_public_key_der(&spki_der)
+                    .map_err(|_| RequestError(MSG_BAD_SIGNATURE))?;
+                let s = p384::ecdsa::DerSignature::try_from(sig)
+                    .map_err(|_| RequestError(MSG_BAD_SIGNATURE))?;
+                key.verify_prehash(&hash, &s)
+                    .map_err(|_| RequestError(MSG_BAD_SIGNATURE))
+            }
+            _ => Err(RequestError(MSG_UNKNOWN_ALGO)),
+        }
+    } else {
+        Err(RequestError(MSG_UNKNOWN_ALGO))
+    }
+}
+
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+    use x509_cert::builder::{Builder, RequestBuilder};
+    use x509_cert::ext::pkix::name::GeneralName;
+
+    /// A P-256 CSR for `subject` with the given DNS names, signed with ECDSA-SHA256.
+    pub fn ec_csr(subject: &str, dns: &[&str]) -> Vec<u8> {
+        let mut rng = getrandom::rand_core::UnwrapErr(getrandom::SysRng);
+        let key = <p256::ecdsa::SigningKey as p256::elliptic_curve::Generate>::generate_from_rng(
+            &mut rng,
+        );
+        let subject: Name = if subject.is_empty() {
+            Name::default()
+        } else {
+            subject.parse().unwrap()
+        };
+        let mut b = RequestBuilder::new(subject).unwrap();
+        if !dns.is_empty() {
+            let names = dns
+                .iter()
+                .map(|d| GeneralName::DnsName(der::asn1::Ia5String::new(d).unwrap()))
+                .collect();
+            b.add_extension(&SubjectAltName(names)).unwrap();
+        }
+        let req = b.build::<_, p256::ecdsa::DerSignature>(&key).unwrap();
+        req.to_der().unwrap()
+    }
+
+    #[test]
+    fn good_request_verifies_and_yields_san() {
+        let der = ec_csr("CN=web.example", &["web.example", "www.example"]);
+        let p = parse_and_verify(&der).unwrap();
+        assert_eq!(p.subject.to_string(), "CN=web.example");
+        assert_eq!(p.san.len(), 2);
+        assert_eq!(p.template_ext, None);
+    }
+
+    #[test]
+    fn tampered_request_is_refused_with_bad_signature() {
+        let mut der = ec_csr("CN=web.example", &[]);
+        // flip a byte inside the subject's CN value
+        let pos = der.windows(3).position(|w| w == b"web").unwrap();
+        der[pos] = b'X';
+        assert_eq!(parse_and_verify(&der).unwrap_err().0, MSG_BAD_SIGNATURE);
+    }
+
+    #[test]
+    fn garbage_is_an_asn1_error() {
+        assert_eq!(
+            parse_and_verify(b"hello world").unwrap_err().0,
+            MSG_PARSE_BADTAG
+        );
+        assert_eq!(
+            parse_and_verify(&[0x30, 0x82, 0x01]).unwrap_err().0,
+            MSG_PARSE_EOD
+        );
+        assert_eq!(parse_and_verify(&[]).unwrap_err().0, MSG_PARSE_BADTAG);
+        let der = ec_csr("CN=x", &[]);
+        assert!(parse_and_verify(&der[..der.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn bmp_strings_decode() {
+        assert_eq!(
+            decode_string(&[0x1e, 0x04, 0x00, b'W', 0x00, b'S']),
+            Some("WS".into())
+        );
+        assert_eq!(
+            decode_string(&[0x1e, 0x03, 0x00, b'W', 0x00]),
+            Some("W".into())
+        );
+        let pair = [
+            0x30, 0x0a, 0x1e, 0x02, 0x00, b'a', 0x1e, 0x04, 0x00, b'b', 0x00, b'c',
+        ];
+        assert_eq!(
+            decode_name_value_pair(&pair),
+            Some(("a".to_string(), "bc".to_string()))
+        );
+    }
+}

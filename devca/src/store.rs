@@ -1,0 +1,402 @@
+//! The request database: one text file per request under `DIR/requests/`, the next request ID in
+//! `DIR/next-id`, and `DIR/lock` serialising writers across processes (`devca serve` and
+//! `devca approve` may run at once). Every write is atomic: temp file, fsync, rename, fsync dir.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use base64ct::{Base64, Encoding};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Issued,
+    Denied,
+    /// Refused before policy: not parseable, or a bad signature.
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Issued => "issued",
+            Status::Denied => "denied",
+            Status::Failed => "failed",
+        }
+    }
+    fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "pending" => Status::Pending,
+            "issued" => Status::Issued,
+            "denied" => Status::Denied,
+            "failed" => Status::Failed,
+            _ => return None,
+        })
+    }
+}
+
+/// One request and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub id: u64,
+    pub status: Status,
+    /// "web" (certfnsh.asp) or "est"
+    pub origin: String,
+    /// Unix seconds.
+    pub submitted: u64,
+    /// The CertAttrib string as sent (web) or the EST CA label.
+    pub attrib: String,
+    /// Disposition message ("Issued", "Taken Under Submission", or the denial).
+    pub message: String,
+    /// The LastStatus line for error pages.
+    pub last_status: String,
+    /// The request as received (DER when decodable, else the raw bytes).
+    pub request: Vec<u8>,
+    /// Hex SHA-256 of `request` (EST clients resend the same request while pending).
+    pub request_sha256: String,
+    /// Whether the request was ever held for approval.
+    pub held: bool,
+    /// The issued certificate (DER), empty otherwise.
+    pub cert: Vec<u8>,
+}
+
+pub const STATUS_OK: &str = "The operation completed successfully. 0x0 (WIN32: 0 ERROR_SUCCESS)";
+
+impl Record {
+    pub fn new(origin: &str, attrib: &str, request: Vec<u8>) -> Record {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(&request);
+        let request_sha256 = hash.iter().map(|b| format!("{b:02x}")).collect();
+        Record {
+            id: 0,
+            status: Status::Failed,
+            origin: origin.to_string(),
+            submitted: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            attrib: attrib.to_string(),
+            message: String::new(),
+            last_status: STATUS_OK.to_string(),
+            request,
+            request_sha256,
+            held: false,
+            cert: Vec::new(),
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut s = String::from("devca-request 1\n");
+        let mut put = |k: &str, v: &str| {
+            s.push_str(k);
+            s.push('=');
+            s.push_str(&escape(v));
+            s.push('\n');
+        };
+        put("id", &self.id.to_string());
+        put("status", self.status.as_str());
+        put("origin", &self.origin);
+        put("submitted", &self.submitted.to_string());
+        put("attrib", &self.attrib);
+        put("message", &self.message);
+        put("last_status", &self.last_status);
+        put("request", &Base64::encode_string(&self.request));
+        put("request_sha256", &self.request_sha256);
+        put("held", if self.held { "1" } else { "0" });
+        put("cert", &Base64::encode_string(&self.cert));
+        s
+    }
+
+    pub fn from_text(text: &str) -> Option<Record> {
+        let mut lines = text.lines();
+        if lines.next()? != "devca-request 1" {
+            return None;
+        }
+        let mut r = Record::new("", "", Vec::new());
+        let mut seen_id = false;
+        for line in lines {
+            let (k, v) = line.split_once('=')?;
+            let v = unescape(v);
+            match k {
+                "id" => {
+                    r.id = v.parse().ok()?;
+                    seen_id = true;
+                }
+                "status" => r.status = Status::parse(&v)?,
+                "origin" => r.origin = v,
+                "submitted" => r.submitted = v.parse().ok()?,
+                "attrib" => r.attrib = v,
+                "message" => r.message = v,
+                "last_status" => r.last_status = v,
+                "request" => r.request = Base64::decode_vec(&v).ok()?,
+                "request_sha256" => r.request_sha256 = v,
+                "held" => r.held = v == "1",
+                "cert" => r.cert = Base64::decode_vec(&v).ok()?,
+                _ => {} // unknown keys from a newer devca are ignored
+            }
+        }
+        seen_id.then_some(r)
+    }
+}
+
+fn escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut it = v.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.next() {
+                Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Writes `data` to `path` atomically: a temp file beside it, fsync, rename, fsync of the dir.
+pub fn write_atomic(path: &Path, data: &[u8], private: bool) -> io::Result<()> {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{name}.tmp.{}.{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(if private { 0o600 } else { 0o644 });
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let result = (|| {
+        let mut f = opts.open(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub struct Store {
+    dir: PathBuf,
+    local: Mutex<()>,
+}
+
+impl Store {
+    pub fn open(dir: &Path) -> io::Result<Store> {
+        fs::create_dir_all(dir.join("requests"))?;
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            local: Mutex::new(()),
+        })
+    }
+
+    fn record_path(&self, id: u64) -> PathBuf {
+        self.dir.join("requests").join(format!("{id:08}.req"))
+    }
+
+    /// Runs `f` holding both the in-process mutex and the cross-process file lock.
+    fn locked<T>(&self, f: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
+        let _guard = self.local.lock().unwrap_or_else(|p| p.into_inner());
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.dir.join("lock"))?;
+        lock.lock()?;
+        let out = f();
+        let _ = lock.unlock();
+        out
+    }
+
+    /// The IDs of all stored requests, ascending.
+    pub fn ids(&self) -> Vec<u64> {
+        let Ok(entries) = fs::read_dir(self.dir.join("requests")) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<u64> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".req")?.parse::<u64>().ok()
+            })
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    fn highest_on_disk(&self) -> u64 {
+        self.ids().last().copied().unwrap_or(0)
+    }
+
+    /// Gives `rec` the next request ID and saves it. IDs only grow, across restarts too.
+    pub fn insert(&self, mut rec: Record) -> io::Result<Record> {
+        self.locked(|| {
+            let counter_path = self.dir.join("next-id");
+            let from_counter = fs::read_to_string(&counter_path)
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .unwrap_or(1);
+            let id = from_counter
+                .max(self.highest_on_disk().saturating_add(1))
+                .max(1);
+            let next = id
+                .checked_add(1)
+                .ok_or_else(|| io::Error::other("request IDs exhausted"))?;
+            write_atomic(&counter_path, format!("{next}\n").as_bytes(), false)?;
+            rec.id = id;
+            write_atomic(&self.record_path(id), rec.to_text().as_bytes(), false)?;
+            Ok(rec)
+        })
+    }
+
+    pub fn get(&self, id: u64) -> io::Result<Option<Record>> {
+        match fs::read_to_string(self.record_path(id)) {
+            Ok(text) => Ok(Record::from_text(&text).filter(|r| r.id == id)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Changes a record under the lock. `f` returns Err to leave it unchanged.
+    pub fn update<E>(
+        &self,
+        id: u64,
+        f: impl FnOnce(&mut Record) -> Result<(), E>,
+    ) -> io::Result<Option<Result<Record, E>>> {
+        self.locked(|| {
+            let Some(mut rec) = self.get(id)? else {
+                return Ok(None);
+            };
+            if let Err(e) = f(&mut rec) {
+                return Ok(Some(Err(e)));
+            }
+            write_atomic(&self.record_path(id), rec.to_text().as_bytes(), false)?;
+            Ok(Some(Ok(rec)))
+        })
+    }
+
+    /// The newest held EST request with this request hash (for the 202 retry loop).
+    pub fn find_held_est(&self, sha256: &str) -> Option<Record> {
+        self.ids()
+            .into_iter()
+            .rev()
+            .filter_map(|id| self.get(id).ok().flatten())
+            .find(|r| r.origin == "est" && r.held && r.request_sha256 == sha256)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ca::tests::tempdir;
+
+    #[test]
+    fn record_text_round_trip() {
+        let mut r = Record::new(
+            "web",
+            "CertificateTemplate:WebServer\r\nSAN:dns=a\\b",
+            vec![0, 1, 2],
+        );
+        r.id = 7;
+        r.status = Status::Denied;
+        r.message = "Denied by Policy Module  \"x\"\nnext".into();
+        r.cert = vec![9; 40];
+        r.held = true;
+        let back = Record::from_text(&r.to_text()).unwrap();
+        assert_eq!(back, r);
+        assert!(Record::from_text("garbage").is_none());
+        assert!(Record::from_text("devca-request 1\nstatus=bogus\n").is_none());
+    }
+
+    #[test]
+    fn ids_grow_and_survive_reopen_and_counter_loss() {
+        let dir = tempdir::Dir::new("store");
+        let s = Store::open(dir.path()).unwrap();
+        let a = s.insert(Record::new("web", "", vec![1])).unwrap();
+        let b = s.insert(Record::new("web", "", vec![2])).unwrap();
+        assert_eq!((a.id, b.id), (1, 2));
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.insert(Record::new("web", "", vec![3])).unwrap().id, 3);
+        // a lost or corrupt counter never makes IDs go back
+        fs::write(dir.path().join("next-id"), "garbage").unwrap();
+        assert_eq!(s.insert(Record::new("web", "", vec![4])).unwrap().id, 4);
+        assert_eq!(s.get(2).unwrap().unwrap().request, vec![2]);
+        assert!(s.get(99).unwrap().is_none());
+        // no temp files are left behind
+        let leftovers = fs::read_dir(dir.path().join("requests"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".tmp.")
+            })
+            .count();
+        assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn update_and_find_held() {
+        let dir = tempdir::Dir::new("update");
+        let s = Store::open(dir.path()).unwrap();
+        let mut r = Record::new("est", "", vec![5, 5]);
+        r.status = Status::Pending;
+        r.held = true;
+        let r = s.insert(r).unwrap();
+        let hash = r.request_sha256.clone();
+        let found = s.find_held_est(&hash).unwrap();
+        assert_eq!(found.id, r.id);
+        let res = s
+            .update(r.id, |rec| {
+                rec.status = Status::Issued;
+                Ok::<(), ()>(())
+            })
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(res.status, Status::Issued);
+        assert_eq!(s.get(r.id).unwrap().unwrap().status, Status::Issued);
+        assert!(s.update(999, |_| Ok::<(), ()>(())).unwrap().is_none());
+        let refused = s.update(r.id, |_| Err("no")).unwrap().unwrap();
+        assert_eq!(refused.unwrap_err(), "no");
+    }
+}

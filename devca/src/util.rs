@@ -1,0 +1,285 @@
+//! Small encoding helpers: base64 and PEM with CRLF, percent-decoding, form and query parsing,
+//! HTML escaping, and a minimal DER TLV writer/reader for the few structures built by hand.
+
+use base64ct::{Base64, Encoding};
+
+/// Base64 of `data` in lines of `width` characters, each ended by CRLF.
+pub fn b64_lines(data: &[u8], width: usize) -> String {
+    let flat = Base64::encode_string(data);
+    let width = width.max(4);
+    let mut out = String::with_capacity(flat.len() + flat.len() / width * 2 + 2);
+    let bytes = flat.as_bytes();
+    for chunk in bytes.chunks(width) {
+        // base64 output is ASCII, so every chunk is valid UTF-8
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// PEM with CRLF line ends and 64-character lines, as AD CS writes it.
+pub fn pem_crlf(label: &str, der: &[u8]) -> String {
+    format!(
+        "-----BEGIN {label}-----\r\n{}-----END {label}-----\r\n",
+        b64_lines(der, 64)
+    )
+}
+
+/// Decodes base64 that may be wrapped in PEM armour with any label and may contain whitespace.
+/// Returns `None` when the text is not base64.
+pub fn decode_armoured_base64(text: &str) -> Option<Vec<u8>> {
+    let mut b64 = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("-----") {
+            continue;
+        }
+        b64.extend(line.chars().filter(|c| !c.is_whitespace()));
+    }
+    if b64.is_empty() {
+        return None;
+    }
+    // tolerate missing padding
+    while !b64.len().is_multiple_of(4) {
+        if b64.len() % 4 == 1 {
+            return None;
+        }
+        b64.push('=');
+    }
+    Base64::decode_vec(&b64).ok()
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-decodes `s`; `+` becomes a space when `plus_space` (form encoding). Invalid escapes
+/// are kept literally; invalid UTF-8 is replaced.
+pub fn percent_decode(s: &str, plus_space: bool) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'%' {
+            let hi = bytes.get(i + 1).copied().and_then(hex_val);
+            let lo = bytes.get(i + 2).copied().and_then(hex_val);
+            if let (Some(hi), Some(lo)) = (hi, lo) {
+                out.push(hi * 16 + lo);
+                i += 3;
+                continue;
+            }
+            out.push(b);
+        } else if b == b'+' && plus_space {
+            out.push(b' ');
+        } else {
+            out.push(b);
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Name/value pairs of a query string or an `application/x-www-form-urlencoded` body, looked up
+/// case-insensitively by name (AD CS accepts `ENC=b64` as well as `Enc=b64`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    pub fn parse(s: &str) -> Params {
+        let mut pairs = Vec::new();
+        for part in s.split('&') {
+            if part.is_empty() {
+                continue;
+            }
+            let (name, value) = match part.split_once('=') {
+                Some((n, v)) => (n, v),
+                None => (part, ""),
+            };
+            pairs.push((percent_decode(name, true), percent_decode(value, true)));
+        }
+        Params(pairs)
+    }
+
+    pub fn parse_bytes(body: &[u8]) -> Params {
+        Params::parse(&String::from_utf8_lossy(body))
+    }
+
+    /// The first value of `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One DER TLV with a one-byte tag.
+pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let be = len.to_be_bytes();
+        let skip = be.iter().take_while(|b| **b == 0).count();
+        let digits = &be[skip..];
+        out.push(0x80 | digits.len() as u8);
+        out.extend_from_slice(digits);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// One TLV split off the front of a buffer: (tag, content, whole TLV, rest).
+pub type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
+
+/// Splits one DER TLV off the front of `input`.
+/// Only one-byte tags and definite lengths of up to four bytes are accepted.
+pub fn read_tlv(input: &[u8]) -> Option<Tlv<'_>> {
+    let tag = *input.first()?;
+    if tag & 0x1f == 0x1f {
+        return None;
+    }
+    let first = *input.get(1)?;
+    let (len, header) = if first < 0x80 {
+        (first as usize, 2usize)
+    } else {
+        let n = (first & 0x7f) as usize;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | *input.get(2 + i)? as usize;
+        }
+        (len, 2 + n)
+    };
+    let end = header.checked_add(len)?;
+    if end > input.len() {
+        return None;
+    }
+    Some((tag, &input[header..end], &input[..end], &input[end..]))
+}
+
+/// A degenerate certs-only CMS SignedData (RFC 5652; MS-WCCE's certificate chain format).
+pub fn certs_only_pkcs7(certs: &[&[u8]]) -> Vec<u8> {
+    const OID_DATA: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+    ];
+    const OID_SIGNED_DATA: &[u8] = &[
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+    ];
+    let mut all = Vec::new();
+    for c in certs {
+        all.extend_from_slice(c);
+    }
+    let mut sd = vec![0x02, 0x01, 0x01, 0x31, 0x00];
+    sd.extend(tlv(0x30, OID_DATA));
+    sd.extend(tlv(0xa0, &all));
+    sd.extend_from_slice(&[0x31, 0x00]);
+    let mut ci = OID_SIGNED_DATA.to_vec();
+    ci.extend(tlv(0xa0, &tlv(0x30, &sd)));
+    tlv(0x30, &ci)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_are_case_insensitive_and_decoded() {
+        let p = Params::parse(
+            "ReqID=12&ENC=b64&CertAttrib=CertificateTemplate%3AWebServer%0D%0ASAN%3Adns%3Da.example+x",
+        );
+        assert_eq!(p.get("reqid"), Some("12"));
+        assert_eq!(p.get("Enc"), Some("b64"));
+        assert_eq!(
+            p.get("certattrib"),
+            Some("CertificateTemplate:WebServer\r\nSAN:dns=a.example x")
+        );
+        assert_eq!(p.get("missing"), None);
+    }
+
+    #[test]
+    fn percent_decode_keeps_bad_escapes() {
+        assert_eq!(percent_decode("%zz%4", true), "%zz%4");
+        assert_eq!(percent_decode("a%20b+c", false), "a b+c");
+        assert_eq!(percent_decode("%ff", true), "\u{fffd}");
+    }
+
+    #[test]
+    fn pem_uses_crlf_and_64_columns() {
+        let pem = pem_crlf("CERTIFICATE", &[0u8; 60]);
+        let lines: Vec<&str> = pem.split("\r\n").collect();
+        assert_eq!(lines[0], "-----BEGIN CERTIFICATE-----");
+        assert_eq!(lines[1].len(), 64);
+        assert_eq!(lines[2].len(), 16);
+        assert_eq!(lines[3], "-----END CERTIFICATE-----");
+        assert!(!pem.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn armoured_base64_accepts_any_label_and_whitespace() {
+        let text = "-----BEGIN NEW CERTIFICATE REQUEST-----\r\nAAEC\r\nAw==\r\n-----END NEW CERTIFICATE REQUEST-----\r\n";
+        assert_eq!(decode_armoured_base64(text), Some(vec![0, 1, 2, 3]));
+        assert_eq!(decode_armoured_base64("AAECAw"), Some(vec![0, 1, 2, 3]));
+        assert_eq!(decode_armoured_base64("not base64 !!"), None);
+        assert_eq!(decode_armoured_base64(""), None);
+    }
+
+    #[test]
+    fn tlv_round_trip_with_long_lengths() {
+        let content = vec![7u8; 300];
+        let enc = tlv(0x04, &content);
+        assert_eq!(&enc[..4], &[0x04, 0x82, 0x01, 0x2c]);
+        let (tag, c, whole, rest) = read_tlv(&enc).unwrap();
+        assert_eq!((tag, c.len(), whole.len(), rest.len()), (0x04, 300, 304, 0));
+        assert_eq!(read_tlv(&[0x30, 0x85, 1, 1, 1, 1, 1]), None);
+        assert_eq!(read_tlv(&[0x30, 0x05, 1]), None);
+        assert_eq!(read_tlv(&[]), None);
+    }
+
+    #[test]
+    fn certs_only_layout() {
+        let p7 = certs_only_pkcs7(&[&[0x30, 0x00]]);
+        assert_eq!(
+            p7,
+            vec![
+                0x30, 0x27, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+                0x1a, 0x30, 0x18, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+                0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x02, 0x30, 0x00, 0x31, 0x00
+            ]
+        );
+    }
+
+    #[test]
+    fn html_escape_neutralises_markup_and_newlines() {
+        assert_eq!(
+            html_escape("a<b>\"c\"&\r\n"),
+            "a&lt;b&gt;&quot;c&quot;&amp;  "
+        );
+    }
+}

@@ -1,0 +1,502 @@
+"""Conformance of devca (the development CA) with clients written against real AD CS and EST.
+
+The PyPI `certsrv` client (written against AD CS Web Enrollment) must work unchanged; issued
+certificates must verify with `openssl verify`; EST flows are driven with `requests`.
+Binary: $DEVCA_BIN, default target/release/devca.
+"""
+import base64
+import os
+import pathlib
+import re
+import subprocess
+import time
+
+import certsrv
+import pytest
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+USER, PASSWORD = "alice", "s3cret:with-colon"
+
+
+def devca_bin() -> pathlib.Path:
+    return pathlib.Path(os.environ.get("DEVCA_BIN", ROOT / "target" / "release" / "devca"))
+
+
+class Devca:
+    """One running `devca serve` over https with Basic auth, in its own data dir."""
+
+    def __init__(self, data: pathlib.Path, policy: str = "issue"):
+        self.data = data
+        self.policy = policy
+        self.proc = None
+        self.start()
+
+    def start(self):
+        binary = devca_bin()
+        if not binary.exists():
+            pytest.fail(f"{binary} is missing: build it with `cargo build --release -p devca`")
+        self.proc = subprocess.Popen(
+            [str(binary), "serve", "--listen", "127.0.0.1:0", "--data", str(self.data), "--tls",
+             "--basic-auth", f"{USER}:{PASSWORD}", "--policy", self.policy],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise AssertionError(f"devca exited early: {self.proc.stderr.read()}")
+            m = re.search(r"listening on https://127\.0\.0\.1:(\d+)/certsrv/", line)
+            if m:
+                self.port = int(m.group(1))
+                break
+        else:
+            raise AssertionError("devca did not print its URL")
+        self.host = f"127.0.0.1:{self.port}"
+        self.url = f"https://{self.host}"
+        self.ca_pem = self.data / "ca.pem"
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+        self.proc = None
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def client(self, password=PASSWORD) -> certsrv.Certsrv:
+        return certsrv.Certsrv(self.host, USER, password, cafile=str(self.ca_pem))
+
+    def session(self, auth=True) -> requests.Session:
+        s = requests.Session()
+        s.verify = str(self.ca_pem)
+        if auth:
+            s.auth = (USER, PASSWORD)
+        return s
+
+    def cli(self, *args):
+        return subprocess.run([str(devca_bin()), *args, "--data", str(self.data)],
+                              capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_ca_bundle_override():
+    """requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a Session's `verify` (the
+    certsrv client's `cafile`), so those are removed while these tests run."""
+    saved = {k: os.environ.pop(k) for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+             if k in os.environ}
+    yield
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory):
+    server = Devca(tmp_path_factory.mktemp("devca-issue"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pending_ca(tmp_path_factory):
+    server = Devca(tmp_path_factory.mktemp("devca-pending"), policy="pending")
+    yield server
+    server.stop()
+
+
+_KEY = ec.generate_private_key(ec.SECP256R1())
+_RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def make_csr(cn="web.example", dns=("web.example",), key=None) -> str:
+    builder = x509.CertificateSigningRequestBuilder().subject_name(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
+    if dns:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(d) for d in dns]), critical=False)
+    csr = builder.sign(key or _KEY, hashes.SHA256())
+    return csr.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def openssl_verify(ca_pem: pathlib.Path, cert_pem: bytes, tmp_path) -> str:
+    path = tmp_path / "leaf.pem"
+    path.write_bytes(cert_pem)
+    proc = subprocess.run(["openssl", "verify", "-CAfile", str(ca_pem), str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def ekus(cert: x509.Certificate):
+    return list(cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+
+
+# --- AD CS Web Enrollment through the certsrv client -------------------------------------------
+
+def test_issued_certificate_verifies_against_the_ca(ca, tmp_path):
+    pem = ca.client().get_cert(make_csr(), "WebServer")
+    assert pem.startswith(b"-----BEGIN CERTIFICATE-----\r\n")
+    assert b"\r\n-----END CERTIFICATE-----\r\n" in pem
+    cert = x509.load_pem_x509_certificate(pem)
+    assert cert.subject.rfc4514_string() == "CN=web.example"
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert san.get_values_for_type(x509.DNSName) == ["web.example"]
+    assert ekus(cert) == [ExtendedKeyUsageOID.SERVER_AUTH]
+    assert len(cert.serial_number.to_bytes(16, "big")) == 16
+    ca_cert = x509.load_pem_x509_certificate(ca.ca_pem.read_bytes())
+    aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value
+    ski = ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    assert aki.key_identifier == ski.digest
+    assert (cert.not_valid_after_utc - cert.not_valid_before_utc).days == 730
+    assert openssl_verify(ca.ca_pem, pem, tmp_path).strip().endswith(": OK")
+
+
+def test_binary_encoding_and_rsa_request(ca):
+    der = ca.client().get_cert(make_csr("rsa.example", ("rsa.example",), _RSA_KEY), "WebServer",
+                               encoding="bin")
+    cert = x509.load_der_x509_certificate(der)
+    assert cert.subject.rfc4514_string() == "CN=rsa.example"
+    ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert ku.digital_signature and ku.key_encipherment
+
+
+def test_user_template_and_san_attribute(ca):
+    pem = ca.client().get_cert(make_csr("someone", ("a.example",)), "User",
+                               attributes="SAN:dns=b.example&email=someone@example.org")
+    cert = x509.load_pem_x509_certificate(pem)
+    assert ekus(cert) == [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.EMAIL_PROTECTION]
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert san.get_values_for_type(x509.DNSName) == ["a.example", "b.example"]
+    assert san.get_values_for_type(x509.RFC822Name) == ["someone@example.org"]
+
+
+def test_sub_ca_template(ca):
+    cert = x509.load_pem_x509_certificate(ca.client().get_cert(make_csr("Sub CA", ()), "SubCA"))
+    bc = cert.extensions.get_extension_for_class(x509.BasicConstraints)
+    assert bc.critical and bc.value.ca
+    ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert ku.key_cert_sign and ku.crl_sign
+
+
+def test_unknown_template_is_denied_with_ad_cs_message(ca):
+    with pytest.raises(certsrv.RequestDeniedException) as e:
+        ca.client().get_cert(make_csr(), "NoSuchTemplate")
+    assert str(e.value) == (
+        "Denied by Policy Module  0x80094800, The request was for a certificate template that is "
+        "not supported by the Active Directory Certificate Services policy: NoSuchTemplate.")
+
+
+def test_unparsable_request_is_refused_like_ad_cs(ca):
+    with pytest.raises(certsrv.RequestDeniedException) as e:
+        ca.client().get_cert("this is not a request", "WebServer")
+    assert str(e.value).startswith("Error Parsing Request")
+    with pytest.raises(certsrv.RequestDeniedException) as e:
+        ca.client().get_cert(base64.b64encode(b"\x30\x03\x02\x01\x00").decode(), "WebServer")
+    assert "Error Parsing Request" in str(e.value) and "CRYPT_E_ASN1" in str(e.value)
+
+
+def test_bad_signature_is_refused(ca):
+    pem = make_csr("sig.example", ())
+    der = bytearray(x509.load_pem_x509_csr(pem.encode()).public_bytes(serialization.Encoding.DER))
+    pos = der.find(b"sig.example")
+    der[pos] = ord("X")
+    with pytest.raises(certsrv.RequestDeniedException) as e:
+        ca.client().get_cert(base64.b64encode(bytes(der)).decode(), "WebServer")
+    assert "NTE_BAD_SIGNATURE" in str(e.value)
+
+
+def test_unknown_request_id_gives_property_empty(ca):
+    with pytest.raises(certsrv.CouldNotRetrieveCertificateException) as e:
+        ca.client().get_existing_cert(999999)
+    assert str(e.value) == ("The requested property value is empty. "
+                            "0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)")
+
+
+def test_ca_certificate_and_chain(ca):
+    client = ca.client()
+    ca_pem = client.get_ca_cert()
+    on_disk = x509.load_pem_x509_certificate(ca.ca_pem.read_bytes())
+    assert x509.load_pem_x509_certificate(ca_pem) == on_disk
+    assert x509.load_der_x509_certificate(client.get_ca_cert("bin")) == on_disk
+    chain = pkcs7.load_der_pkcs7_certificates(client.get_chain("bin"))
+    assert chain == [on_disk]
+    b64 = client.get_chain("b64")
+    # AD CS labels the base64 PKCS#7 "CERTIFICATE"; the content is still PKCS#7
+    assert b64.startswith(b"-----BEGIN CERTIFICATE-----\r\n")
+    body = b"".join(b64.split(b"\r\n")[1:-2])
+    assert pkcs7.load_der_pkcs7_certificates(base64.b64decode(body)) == [on_disk]
+
+
+def test_issued_chain_p7b_holds_leaf_and_ca(ca):
+    s = ca.session()
+    r = s.post(f"{ca.url}/certsrv/certfnsh.asp", data={
+        "Mode": "newreq", "CertRequest": make_csr(), "CertAttrib": "CertificateTemplate:WebServer",
+        "TargetStoreFlags": "0", "SaveCert": "yes"})
+    assert r.headers["Content-Type"] == "text/html; charset=UTF-8"
+    req_id = re.search(r"certnew.cer\?ReqID=(\d+)&", r.text).group(1)
+    # the script form S3-style clients match, too
+    assert f'location="certnew.cer?ReqID={req_id}&"+getEncoding();' in r.text
+    r = s.get(f"{ca.url}/certsrv/certnew.p7b", params={"REQID": req_id, "ENC": "bin"})
+    assert r.headers["Content-Type"] == "application/x-pkcs7-certificates"
+    certs = pkcs7.load_der_pkcs7_certificates(r.content)
+    assert [c.subject.rfc4514_string() for c in certs][0] == "CN=web.example"
+    assert len(certs) == 2
+    # chkpnd on an issued request shows the issued page again
+    r = s.post(f"{ca.url}/certsrv/certfnsh.asp",
+               data={"Mode": "chkpnd", "ReqID": req_id, "TargetStoreFlags": "0", "SaveCert": "yes"})
+    assert f"certnew.cer?ReqID={req_id}&" in r.text
+
+
+def test_crl_is_signed_by_the_ca(ca):
+    r = ca.session().get(f"{ca.url}/certsrv/certcrl.crl",
+                         params={"Type": "base", "Renewal": "0", "Enc": "bin"})
+    assert r.headers["Content-Type"] == "application/pkix-crl"
+    crl = x509.load_der_x509_crl(r.content)
+    ca_cert = x509.load_pem_x509_certificate(ca.ca_pem.read_bytes())
+    assert crl.is_signature_valid(ca_cert.public_key())
+    assert crl.issuer == ca_cert.subject
+
+
+def test_check_credentials(ca):
+    assert ca.client().check_credentials() is True
+    assert ca.client(password="wrong").check_credentials() is False
+    r = requests.get(f"{ca.url}/certsrv/", verify=str(ca.ca_pem))
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"].startswith("Basic realm=")
+
+
+def test_pending_then_approve(pending_ca):
+    client = pending_ca.client()
+    with pytest.raises(certsrv.CertificatePendingException) as e:
+        client.get_cert(make_csr("pending.example", ("pending.example",)), "WebServer")
+    req_id = e.value.req_id
+    with pytest.raises(certsrv.CouldNotRetrieveCertificateException) as e2:
+        client.get_existing_cert(req_id)
+    assert str(e2.value) == "Taken Under Submission"
+    r = pending_ca.session().post(f"{pending_ca.url}/certsrv/certfnsh.asp",
+                                  data={"Mode": "chkpnd", "ReqID": req_id})
+    assert "still pending" in r.text and f"Your Request Id is {req_id}." in r.text
+    proc = pending_ca.cli("approve", req_id)
+    assert proc.returncode == 0, proc.stderr
+    cert = x509.load_pem_x509_certificate(client.get_existing_cert(req_id))
+    assert cert.subject.rfc4514_string() == "CN=pending.example"
+    # approving twice is refused
+    assert pending_ca.cli("approve", req_id).returncode == 1
+
+
+def test_pending_then_deny(pending_ca):
+    client = pending_ca.client()
+    with pytest.raises(certsrv.CertificatePendingException) as e:
+        client.get_cert(make_csr(), "WebServer")
+    proc = pending_ca.cli("deny", e.value.req_id, "--message", "Not on the allow list")
+    assert proc.returncode == 0, proc.stderr
+    with pytest.raises(certsrv.CouldNotRetrieveCertificateException) as e2:
+        client.get_existing_cert(e.value.req_id)
+    assert str(e2.value) == "Not on the allow list"
+    r = pending_ca.session().post(f"{pending_ca.url}/certsrv/certfnsh.asp",
+                                  data={"Mode": "chkpnd", "ReqID": e.value.req_id})
+    assert 'The disposition message is "Not on the allow list".' in r.text
+
+
+# --- EST (RFC 7030) ---------------------------------------------------------------------------
+
+def est_body(pem: str) -> bytes:
+    der = x509.load_pem_x509_csr(pem.encode()).public_bytes(serialization.Encoding.DER)
+    return base64.encodebytes(der)
+
+
+def test_est_cacerts(ca):
+    r = ca.session().get(f"{ca.url}/.well-known/est/cacerts")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "application/pkcs7-mime"
+    certs = pkcs7.load_der_pkcs7_certificates(base64.b64decode(r.content))
+    assert certs == [x509.load_pem_x509_certificate(ca.ca_pem.read_bytes())]
+
+
+def test_est_simpleenroll(ca, tmp_path):
+    s = ca.session()
+    for op in ("simpleenroll", "simplereenroll"):
+        r = s.post(f"{ca.url}/.well-known/est/{op}", data=est_body(make_csr("est.example")),
+                   headers={"Content-Type": "application/pkcs10"})
+        assert r.status_code == 200, r.text
+        assert r.headers["Content-Type"] == "application/pkcs7-mime; smime-type=certs-only"
+        (cert,) = pkcs7.load_der_pkcs7_certificates(base64.b64decode(r.content))
+        assert cert.subject.rfc4514_string() == "CN=est.example"
+        openssl_verify(ca.ca_pem, cert.public_bytes(serialization.Encoding.PEM), tmp_path)
+    # the CA label picks the template
+    r = s.post(f"{ca.url}/.well-known/est/User/simpleenroll", data=est_body(make_csr("u")),
+               headers={"Content-Type": "application/pkcs10"})
+    (cert,) = pkcs7.load_der_pkcs7_certificates(base64.b64decode(r.content))
+    assert ExtendedKeyUsageOID.EMAIL_PROTECTION in ekus(cert)
+
+
+def test_est_csrattrs(ca):
+    r = ca.session().get(f"{ca.url}/.well-known/est/csrattrs")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "application/csrattrs"
+    assert base64.b64decode(r.content).startswith(b"\x30")
+
+
+def test_est_wrong_content_type_is_415(ca):
+    r = ca.session().post(f"{ca.url}/.well-known/est/simpleenroll", data=est_body(make_csr()),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 415
+
+
+def test_est_needs_credentials(ca):
+    r = ca.session(auth=False).post(f"{ca.url}/.well-known/est/simpleenroll",
+                                    data=est_body(make_csr()),
+                                    headers={"Content-Type": "application/pkcs10"})
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"].startswith("Basic ")
+
+
+def test_est_pending_202_then_approved(pending_ca):
+    s = pending_ca.session()
+    body = est_body(make_csr("est-pending.example"))
+    headers = {"Content-Type": "application/pkcs10"}
+    r = s.post(f"{pending_ca.url}/.well-known/est/simpleenroll", data=body, headers=headers)
+    assert r.status_code == 202
+    assert int(r.headers["Retry-After"]) > 0
+    req_id = re.search(r"request (\d+) is pending", r.text).group(1)
+    # the same request again: still the same pending request
+    r = s.post(f"{pending_ca.url}/.well-known/est/simpleenroll", data=body, headers=headers)
+    assert r.status_code == 202 and f"request {req_id} " in r.text
+    assert pending_ca.cli("approve", req_id).returncode == 0
+    r = s.post(f"{pending_ca.url}/.well-known/est/simpleenroll", data=body, headers=headers)
+    assert r.status_code == 200
+    (cert,) = pkcs7.load_der_pkcs7_certificates(base64.b64decode(r.content))
+    assert cert.subject.rfc4514_string() == "CN=est-pending.example"
+
+
+# --- robustness and persistence ---------------------------------------------------------------
+
+def test_oversized_body_is_413(ca):
+    r = ca.session().post(f"{ca.url}/certsrv/certfnsh.asp", data=b"a" * (2 * 1024 * 1024),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413
+    assert ca.alive()
+
+
+def test_garbage_body_gives_the_error_page(ca):
+    s = ca.session()
+    r = s.post(f"{ca.url}/certsrv/certfnsh.asp", data=os.urandom(4096),
+               headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200
+    assert re.search("Disposition message:[^\t]+\t\t([^\r\n]+)", r.text)
+    r = s.post(f"{ca.url}/certsrv/certfnsh.asp", data={"Mode": "chkpnd", "ReqID": "x"})
+    assert re.search("LastStatus:[^\t]+\t\t([^\r\n]+)", r.text)
+    assert ca.alive() and ca.client().check_credentials()
+
+
+def test_restart_keeps_state_and_ids_grow(tmp_path):
+    server = Devca(tmp_path / "data")
+    try:
+        client = server.client()
+        first = client.get_cert(make_csr("one.example"), "WebServer")
+        page = server.session().post(f"{server.url}/certsrv/certfnsh.asp", data={
+            "Mode": "newreq", "CertRequest": make_csr("two.example"), "CertAttrib": ""}).text
+        id_before = int(re.search(r"certnew.cer\?ReqID=(\d+)&", page).group(1))
+        ca_before = server.ca_pem.read_bytes()
+        server.stop()
+        server.start()
+        client = server.client()
+        assert server.ca_pem.read_bytes() == ca_before
+        assert client.get_existing_cert(id_before - 1) == first
+        page = server.session().post(f"{server.url}/certsrv/certfnsh.asp", data={
+            "Mode": "newreq", "CertRequest": make_csr("three.example"), "CertAttrib": ""}).text
+        id_after = int(re.search(r"certnew.cer\?ReqID=(\d+)&", page).group(1))
+        assert id_after == id_before + 1
+        files = sorted(p.name for p in (tmp_path / "data" / "requests").iterdir())
+        assert files == [f"{i:08}.req" for i in range(1, id_after + 1)]
+    finally:
+        server.stop()
+
+
+def test_cors_and_dist_share_the_origin(tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<p>app</p>")
+    (dist / "app.wasm").write_bytes(b"\0asm\1\0\0\0")
+    proc = subprocess.Popen(
+        [str(devca_bin()), "serve", "--listen", "127.0.0.1:0", "--data", str(tmp_path / "data"),
+         "--cors", "any", "--dist", str(dist)], stdout=subprocess.PIPE, text=True)
+    try:
+        line = ""
+        while "listening on" not in line:
+            line = proc.stdout.readline()
+            assert line, "devca exited early"
+        base = re.search(r"(http://127\.0\.0\.1:\d+)/certsrv/", line).group(1)
+        r = requests.get(f"{base}/")
+        assert r.headers["Content-Type"] == "text/html; charset=utf-8" and r.text == "<p>app</p>"
+        assert requests.get(f"{base}/app.wasm").headers["Content-Type"] == "application/wasm"
+        assert requests.get(f"{base}/../../etc/passwd").status_code == 404
+        origin = "https://app.example"
+        r = requests.options(f"{base}/.well-known/est/simpleenroll", headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type"})
+        assert r.status_code == 204
+        assert r.headers["Access-Control-Allow-Origin"] == origin
+        assert r.headers["Access-Control-Allow-Credentials"] == "true"
+        assert "POST" in r.headers["Access-Control-Allow-Methods"]
+        r = requests.post(f"{base}/certsrv/certfnsh.asp", headers={"Origin": origin}, data={
+            "Mode": "newreq", "CertRequest": make_csr(), "CertAttrib": ""})
+        assert r.headers["Access-Control-Allow-Origin"] == origin
+        assert re.search(r"certnew.cer\?ReqID=(\d+)&", r.text)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_cors_is_off_by_default(ca):
+    r = ca.session().get(f"{ca.url}/certsrv/", headers={"Origin": "https://evil.example"})
+    assert r.status_code == 200
+    assert "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_hostile_connections_do_not_hurt_the_server(ca):
+    import socket
+    import ssl
+
+    # not TLS at all
+    with socket.create_connection(("127.0.0.1", ca.port), timeout=10) as s:
+        s.sendall(os.urandom(2048))
+        try:
+            s.recv(1024)
+        except OSError:
+            pass
+    ctx = ssl.create_default_context(cafile=str(ca.ca_pem))
+    hostile = [
+        os.urandom(1024) + b"\r\n\r\n",
+        b"GET /certsrv/ HTTP/1.1\r\n" + b"X: " + b"a" * 40000 + b"\r\n\r\n",
+        b"POST /certsrv/certfnsh.asp HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"POST /certsrv/certfnsh.asp HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+        b"GET /certsrv/certnew.cer?ReqID=%ff%00&Enc=\xff HTTP/1.1\r\n\r\n",
+    ]
+    for payload in hostile:
+        with socket.create_connection(("127.0.0.1", ca.port), timeout=10) as raw:
+            with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
+                s.sendall(payload)
+                try:
+                    answer = s.recv(4096)
+                except OSError:
+                    answer = b""
+                assert answer == b"" or answer.startswith(b"HTTP/1.1 ")
+    assert ca.alive()
+    assert ca.client().check_credentials()
+
+
+def test_curl_with_expect_continue(ca, tmp_path):
+    body = tmp_path / "body"
+    body.write_bytes(b"Mode=chkpnd&ReqID=1&" + b"x=" + b"y" * 200000)
+    proc = subprocess.run(
+        ["curl", "-sS", "--cacert", str(ca.ca_pem), "-u", f"{USER}:{PASSWORD}",
+         "-H", "Expect: 100-continue", "--data-binary", f"@{body}", "-o", "/dev/null",
+         "-w", "%{http_code} %{time_total}", f"{ca.url}/certsrv/certfnsh.asp"],
+        capture_output=True, text=True, timeout=60)
+    code, seconds = proc.stdout.split()
+    assert code == "200"
+    assert float(seconds) < 0.9  # answered the 100 instead of letting curl wait a second

@@ -1,0 +1,315 @@
+//! The embedding API: certreq-web's engine for other pages (intranet portals, the benchmark).
+//!
+//! Built as its own wasm-bindgen output for `--target web` by `scripts/build-embed.sh`
+//! (`dist/embed/certreq_web.js` + `certreq_web_bg.wasm`). The functions become wasm exports
+//! only in that build (`--cfg certreq_embed`): a `#[wasm_bindgen]` export in the library would
+//! otherwise also be exported by the app's bin, which does not use it (≈ 5 KiB gzipped more).
+//!
+//! ```js
+//! import init, { compile, createRequest } from "./embed/certreq_web.js";
+//! await init();
+//! const { ok, diagnostics, preview } = compile(infText);
+//! const { pem, der, keyPair } = await createRequest(infText);          // new Web Crypto key
+//! const again = await createRequest(infText, keyPair);                  // reuse a key pair
+//! ```
+//!
+//! Everything browser-side goes through [`crate::services::crypto`]; the request itself is
+//! core's two-phase `prepare` → sign → `finish`.
+
+use certreq_core::diag::{Diagnostic, LineIndex};
+use certreq_core::encode::{self, PemLabel};
+use certreq_core::model::{KeyAlgorithm, NewRequest, SignatureScheme};
+use certreq_core::request;
+use js_sys::{Array, Object, Uint8Array};
+#[cfg(certreq_embed)]
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CryptoKey, CryptoKeyPair};
+
+use crate::app::preview::{self, Preview};
+use crate::services::{self, crypto, get, set};
+
+/// A JavaScript `Error` with `message`, and extra properties when given.
+fn js_error(message: &str, extra: &[(&str, JsValue)]) -> JsValue {
+    let error = js_sys::Error::new(message);
+    for (key, value) in extra {
+        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), value);
+    }
+    error.into()
+}
+
+/// `performance.now()` in milliseconds, or 0 where there is no `performance`.
+fn now_ms() -> f64 {
+    let performance = get(&js_sys::global(), "performance");
+    get(&performance, "now")
+        .dyn_ref::<js_sys::Function>()
+        .and_then(|now| now.call0(&performance).ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
+}
+
+fn diagnostic_js(d: &Diagnostic, text: &str, lines: &LineIndex) -> JsValue {
+    let o = Object::new();
+    let (line, column) = lines.line_col(text, d.span.start);
+    let (end_line, end_column) = lines.line_col(text, d.span.end);
+    set(&o, "severity", &d.severity.as_str().into());
+    set(&o, "code", &d.code.into());
+    set(&o, "message", &d.message.as_str().into());
+    set(&o, "line", &JsValue::from(line as u32));
+    set(&o, "column", &JsValue::from(column as u32));
+    set(&o, "endLine", &JsValue::from(end_line as u32));
+    set(&o, "endColumn", &JsValue::from(end_column as u32));
+    set(&o, "start", &JsValue::from(d.span.start as u32));
+    set(&o, "end", &JsValue::from(d.span.end as u32));
+    set(
+        &o,
+        "help",
+        &d.help.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+    );
+    o.into()
+}
+
+fn strings(items: impl IntoIterator<Item = impl AsRef<str>>) -> Array {
+    items
+        .into_iter()
+        .map(|s| JsValue::from_str(s.as_ref()))
+        .collect()
+}
+
+fn preview_js(p: &Preview) -> JsValue {
+    let o = Object::new();
+    set(&o, "requestType", &p.request_type.into());
+    // RDNs in encoded order; each RDN is an array of {attribute, value, stringType}
+    let subject: Array = p
+        .subject
+        .iter()
+        .map(|rdn| {
+            rdn.iter()
+                .map(|part| {
+                    let a = Object::new();
+                    set(&a, "attribute", &part.attribute.as_str().into());
+                    set(&a, "value", &part.value.as_str().into());
+                    set(&a, "stringType", &part.string_type.into());
+                    JsValue::from(a)
+                })
+                .collect::<Array>()
+        })
+        .collect();
+    set(&o, "subject", &subject);
+    set(&o, "key", &p.key.as_str().into());
+    set(&o, "exportable", &p.exportable.into());
+    set(&o, "signature", &p.signature.as_str().into());
+    let extensions: Array = p
+        .extensions
+        .iter()
+        .map(|e| {
+            let x = Object::new();
+            set(&x, "name", &e.name.as_str().into());
+            set(&x, "oid", &e.oid.as_str().into());
+            set(&x, "critical", &e.critical.into());
+            set(&x, "details", &strings(&e.details));
+            JsValue::from(x)
+        })
+        .collect();
+    set(&o, "extensions", &extensions);
+    set(&o, "subjectKeyIdentifier", &p.subject_key_identifier.into());
+    let attributes: Array = p
+        .attributes
+        .iter()
+        .map(|(n, v)| JsValue::from(Array::of2(&n.as_str().into(), &v.as_str().into())))
+        .collect();
+    set(&o, "attributes", &attributes);
+    set(&o, "defaultAttributes", &p.default_attributes.into());
+    o.into()
+}
+
+fn diagnostics_js(text: &str, diagnostics: &[Diagnostic]) -> Array {
+    let lines = LineIndex::new(text);
+    diagnostics
+        .iter()
+        .map(|d| diagnostic_js(d, text, &lines))
+        .collect()
+}
+
+/// Reads and checks an INF without making anything.
+///
+/// Returns `{ ok, diagnostics: [{severity, code, message, line, column, endLine, endColumn,
+/// start, end, help}], preview? }`: `ok` is false when any diagnostic is an error; lines and
+/// columns are 1-based (columns count characters), `start`/`end` are UTF-8 byte offsets;
+/// `preview` (only when `ok`) describes the request in words.
+#[cfg_attr(certreq_embed, wasm_bindgen)]
+pub fn compile(inf_text: &str) -> JsValue {
+    let compiled = request::compile(inf_text);
+    let o = Object::new();
+    set(&o, "ok", &compiled.request.is_some().into());
+    set(
+        &o,
+        "diagnostics",
+        &diagnostics_js(inf_text, &compiled.diagnostics),
+    );
+    if let Some(request) = &compiled.request {
+        set(&o, "preview", &preview_js(&preview::preview(request)));
+    }
+    o.into()
+}
+
+/// The plan or a rejection carrying the diagnostics.
+fn plan(inf_text: &str) -> Result<NewRequest, JsValue> {
+    let compiled = request::compile(inf_text);
+    match compiled.request {
+        Some(request) => Ok(request),
+        None => {
+            let lines = LineIndex::new(inf_text);
+            let first = compiled.diagnostics.iter().find(|d| d.is_error());
+            let message = match first {
+                Some(d) => {
+                    let (line, column) = lines.line_col(inf_text, d.span.start);
+                    format!("the INF has errors: {line}:{column}: {}", d.message)
+                }
+                None => "the INF has errors".to_owned(),
+            };
+            Err(js_error(
+                &message,
+                &[(
+                    "diagnostics",
+                    diagnostics_js(inf_text, &compiled.diagnostics).into(),
+                )],
+            ))
+        }
+    }
+}
+
+/// Checks that a caller's private key can sign as the request says: Web Crypto binds the
+/// algorithm (and, for RSA, the hash) to the key, so a mismatch would sign something else than
+/// the request announces. The public key is checked against the plan by core's `prepare`.
+fn check_private_key(
+    key: &CryptoKey,
+    plan: KeyAlgorithm,
+    scheme: SignatureScheme,
+) -> Result<(), String> {
+    let algorithm = get(key, "algorithm");
+    let name = get(&algorithm, "name").as_string().unwrap_or_default();
+    let wanted = crypto::algorithm_name(scheme);
+    if name != wanted {
+        return Err(format!(
+            "the private key is for {name}, but the INF asks for a {wanted} signature; pass a key made for {wanted}"
+        ));
+    }
+    match plan {
+        KeyAlgorithm::Rsa { .. } => {
+            let hash = get(&get(&algorithm, "hash"), "name")
+                .as_string()
+                .unwrap_or_default();
+            let wanted = scheme.hash().web_crypto_name();
+            if hash != wanted {
+                return Err(format!(
+                    "the private key is bound to {hash}, but the INF asks for {wanted} (HashAlgorithm); make the key with hash {wanted}"
+                ));
+            }
+        }
+        KeyAlgorithm::Ecdsa(curve) => {
+            let named = get(&algorithm, "namedCurve")
+                .as_string()
+                .unwrap_or_default();
+            if named != curve.web_crypto_name() {
+                return Err(format!(
+                    "the private key is on {named}, but the INF asks for {}",
+                    curve.web_crypto_name()
+                ));
+            }
+        }
+    }
+    let usages = get(key, "usages");
+    let signs = usages
+        .dyn_ref::<Array>()
+        .is_some_and(|u| u.includes(&"sign".into(), 0));
+    if !signs {
+        return Err("the private key may not sign (its usages lack \"sign\")".into());
+    }
+    Ok(())
+}
+
+/// Makes a signed PKCS#10 request from an INF.
+///
+/// Without `keyPair`, a key pair is generated with Web Crypto as the INF says (algorithm, size
+/// or curve, hash; the private key extractable only with `Exportable = TRUE`). With a
+/// `CryptoKeyPair`, that pair is used once it is checked against the INF (key type and size or
+/// curve, the signature algorithm and hash the private key is bound to, the `sign` usage).
+///
+/// Resolves to `{ pem, der: Uint8Array, keyPair, timings }` (`pem` with certreq's `NEW
+/// CERTIFICATE REQUEST` label and CRLF line ends; `timings` in milliseconds per stage).
+/// Rejects with an `Error`; for an INF with errors, the error has a `diagnostics` array as
+/// [`compile`] returns.
+#[cfg_attr(certreq_embed, wasm_bindgen(js_name = createRequest))]
+pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsValue, JsValue> {
+    let t0 = now_ms();
+    let request = plan(&inf_text)?;
+    let t_compile = now_ms();
+    let scheme = request.signature;
+    let fail = |e: services::ServiceError| js_error(&e.0, &[]);
+
+    let keys: CryptoKeyPair = if key_pair.is_undefined() || key_pair.is_null() {
+        if request.key.use_existing {
+            return Err(js_error(
+                "the INF says UseExistingKeySet = TRUE; pass the existing CryptoKeyPair as the second argument",
+                &[],
+            ));
+        }
+        crypto::generate(request.key.algorithm, scheme, request.key.exportable)
+            .await
+            .map_err(fail)?
+    } else {
+        let private = get(&key_pair, "privateKey");
+        let public = get(&key_pair, "publicKey");
+        if !private.is_instance_of::<CryptoKey>() || !public.is_instance_of::<CryptoKey>() {
+            return Err(js_error(
+                "the second argument must be a CryptoKeyPair ({publicKey, privateKey})",
+                &[],
+            ));
+        }
+        check_private_key(private.unchecked_ref(), request.key.algorithm, scheme)
+            .map_err(|m| js_error(&m, &[]))?;
+        key_pair.unchecked_into()
+    };
+    let t_key = now_ms();
+
+    let spki = crypto::export_spki(&keys.get_public_key())
+        .await
+        .map_err(fail)?;
+    let t_export = now_ms();
+    let unsigned = encode::prepare(&request, &spki, &crate::app::jobs::client_info())
+        .map_err(|e| js_error(&format!("cannot build the request: {e}"), &[]))?;
+    let t_prepare = now_ms();
+    let signature = crypto::sign(
+        &keys.get_private_key(),
+        unsigned.scheme,
+        &unsigned.to_be_signed,
+    )
+    .await
+    .map_err(fail)?;
+    let t_sign = now_ms();
+    let der = unsigned
+        .finish(&signature)
+        .map_err(|e| js_error(&format!("cannot finish the request: {e}"), &[]))?;
+    let pem = encode::to_pem(&der, PemLabel::Certreq);
+    let t_finish = now_ms();
+
+    let timings = Object::new();
+    for (name, value) in [
+        ("compile", t_compile - t0),
+        ("key", t_key - t_compile),
+        ("exportKey", t_export - t_key),
+        ("prepare", t_prepare - t_export),
+        ("sign", t_sign - t_prepare),
+        ("finish", t_finish - t_sign),
+        ("total", t_finish - t0),
+    ] {
+        set(&timings, name, &JsValue::from(value));
+    }
+    let o = Object::new();
+    set(&o, "pem", &pem.into());
+    set(&o, "der", &Uint8Array::from(der.as_slice()));
+    set(&o, "keyPair", &keys);
+    set(&o, "timings", &timings);
+    Ok(o.into())
+}

@@ -1,0 +1,185 @@
+//! The embedding API (`web/src/embed.rs`) in headless Chromium:
+//! `cargo test -p certreq-web --target wasm32-unknown-unknown --test embed`.
+#![cfg(target_arch = "wasm32")]
+
+use certreq_core::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
+use certreq_web::embed::{compile, create_request};
+use certreq_web::services::crypto;
+use der::asn1::UintRef;
+use der::{Decode, Encode, Sequence};
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::CryptoKeyPair;
+use x509_cert::request::CertReq;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+fn string(v: &JsValue, key: &str) -> String {
+    get(v, key)
+        .as_string()
+        .unwrap_or_else(|| panic!("{key} is not a string"))
+}
+fn number(v: &JsValue, key: &str) -> f64 {
+    get(v, key)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key} is not a number"))
+}
+
+const RSA_INF: &str = "[NewRequest]\r\nSubject = \"CN=bench.example.com, O=Example, C=US\"\r\n\
+KeyLength = 2048\r\nHashAlgorithm = SHA256\r\nSuppressDefaults = TRUE\r\n[Extensions]\r\n\
+2.5.29.17 = \"{text}dns=bench.example.com&dns=www.bench.example.com\"\r\n";
+
+#[wasm_bindgen_test]
+fn compile_locates_errors_at_their_line_and_column() {
+    let r = compile("[NewRequest]\nSubject = \"CN=é\"\nKeyLength = 2k\n");
+    assert_eq!(get(&r, "ok").as_bool(), Some(false));
+    assert!(get(&r, "preview").is_undefined());
+    let diags: Array = get(&r, "diagnostics").unchecked_into();
+    let d = diags
+        .iter()
+        .find(|d| string(d, "code") == "invalid-number")
+        .expect("an invalid-number diagnostic");
+    assert_eq!(string(&d, "severity"), "error");
+    assert_eq!(string(&d, "message"), "`2k` is not a number");
+    assert_eq!(
+        (number(&d, "line"), number(&d, "column")),
+        (3.0, 13.0),
+        "the diagnostic starts at `2k`"
+    );
+    assert_eq!(
+        (number(&d, "endLine"), number(&d, "endColumn")),
+        (3.0, 15.0)
+    );
+    assert!(string(&d, "help").starts_with("write a decimal number"));
+}
+
+#[wasm_bindgen_test]
+fn compile_passes_warnings_and_describes_the_request() {
+    let r = compile("[NewRequest]\nKeyLenght = 2048\nSubject = \"CN=a\"\n");
+    assert_eq!(get(&r, "ok").as_bool(), Some(true));
+    let diags: Array = get(&r, "diagnostics").unchecked_into();
+    let d = diags
+        .iter()
+        .find(|d| string(d, "code") == "unknown-key")
+        .expect("an unknown-key warning");
+    assert_eq!(string(&d, "severity"), "warning");
+    assert_eq!((number(&d, "line"), number(&d, "column")), (2.0, 1.0));
+    assert_eq!(
+        (number(&d, "endLine"), number(&d, "endColumn")),
+        (2.0, 10.0)
+    );
+    assert_eq!(string(&d, "help"), "did you mean `KeyLength`?");
+    let preview = get(&r, "preview");
+    let subject: Array = get(&preview, "subject").unchecked_into();
+    let cn = Array::from(&subject.get(0)).get(0);
+    assert_eq!(
+        (string(&cn, "attribute"), string(&cn, "value")),
+        ("CN".into(), "a".into())
+    );
+}
+
+/// The DER request, its to-be-signed bytes and its signature bits.
+fn parse(result: &JsValue) -> (CertReq, Vec<u8>, Vec<u8>) {
+    let der = Uint8Array::new(&get(result, "der")).to_vec();
+    let req = CertReq::from_der(&der).expect("the DER is a PKCS#10 request");
+    let tbs = req.info.to_der().unwrap();
+    let sig = req.signature.as_bytes().unwrap().to_vec();
+    (req, tbs, sig)
+}
+
+#[wasm_bindgen_test]
+async fn create_request_makes_a_key_and_a_request_that_verifies() {
+    let r = create_request(RSA_INF.into(), JsValue::UNDEFINED)
+        .await
+        .expect("a request");
+    let pem = string(&r, "pem");
+    assert!(pem.starts_with("-----BEGIN NEW CERTIFICATE REQUEST-----\r\n"));
+    let (req, tbs, sig) = parse(&r);
+    assert_eq!(
+        req.info.subject.to_string(),
+        "CN=bench.example.com,O=Example,C=US"
+    );
+    assert_eq!(sig.len(), 256);
+    let keys: CryptoKeyPair = get(&r, "keyPair").unchecked_into();
+    let scheme = SignatureScheme::RsaPkcs1(Hash::Sha256);
+    assert!(
+        crypto::verify(&keys.get_public_key(), scheme, &sig, &tbs)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !crypto::verify(&keys.get_public_key(), scheme, &sig, b"other")
+            .await
+            .unwrap()
+    );
+    // the INF did not say Exportable: the browser refuses to hand out the private key
+    assert!(!crypto::private_key_exportable(&keys.get_private_key()).await);
+}
+
+#[derive(Sequence)]
+struct EcdsaSig<'a> {
+    r: UintRef<'a>,
+    s: UintRef<'a>,
+}
+
+#[wasm_bindgen_test]
+async fn create_request_signs_with_a_given_p256_key_pair() {
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
+        .await
+        .unwrap();
+    let inf = "[NewRequest]\nSubject = \"CN=ec.example\"\nKeyAlgorithm = ECDSA_P256\n\
+               HashAlgorithm = SHA256\n";
+    let r = create_request(inf.into(), keys.clone().into())
+        .await
+        .expect("a request");
+    let returned = get(&get(&r, "keyPair"), "privateKey");
+    assert!(
+        returned == JsValue::from(keys.get_private_key()),
+        "the given key pair is used"
+    );
+    let (_, tbs, sig) = parse(&r);
+    let ecdsa = EcdsaSig::from_der(&sig).expect("DER Ecdsa-Sig-Value");
+    let mut raw = vec![0u8; 64];
+    for (half, at) in [(ecdsa.r.as_bytes(), 32), (ecdsa.s.as_bytes(), 64)] {
+        raw[at - half.len()..at].copy_from_slice(half);
+    }
+    assert!(
+        crypto::verify(&keys.get_public_key(), scheme, &raw, &tbs)
+            .await
+            .unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn create_request_refuses_a_key_bound_to_another_hash() {
+    let keys = crypto::generate(
+        KeyAlgorithm::Rsa { bits: 2048 },
+        SignatureScheme::RsaPkcs1(Hash::Sha384),
+        false,
+    )
+    .await
+    .unwrap();
+    let e = create_request(RSA_INF.into(), keys.into())
+        .await
+        .unwrap_err();
+    let message = string(&e, "message");
+    assert!(message.contains("bound to SHA-384"), "{message}");
+}
+
+#[wasm_bindgen_test]
+async fn create_request_refuses_an_inf_with_errors_and_says_where() {
+    let e = create_request("[NewRequest]\nKeyLength = 2k\n".into(), JsValue::UNDEFINED)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        string(&e, "message"),
+        "the INF has errors: 2:13: `2k` is not a number"
+    );
+    let diags: Array = get(&e, "diagnostics").unchecked_into();
+    assert!(diags.iter().any(|d| string(&d, "code") == "invalid-number"));
+}
