@@ -15,9 +15,10 @@ from selenium.webdriver.common.by import By
 
 from browser import DIST, all_testid, browser_errors, by_testid, chromium, fill_editor, serve, wait_for
 from checkers import check_request
+from conftest import corpus_dir
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-CORPUS = pathlib.Path(os.environ.get("CERTREQ_CORPUS", ROOT.parent / "shared" / "corpus"))
+CORPUS = corpus_dir()
 TEMPLATES = ROOT / "www" / "templates"
 
 # The JS that reads the newest stored record from IndexedDB and tries to export its private key.
@@ -199,8 +200,7 @@ def test_opening_a_utf16_inf_file_fills_the_editor(app, tmp_path):
 
 def test_the_decoder_reads_a_real_certificate_file(app):
     cert = CORPUS / "resp" / "002-hvasudeva-certnew-cer.cer"
-    if not cert.exists():
-        pytest.skip(f"{cert} is not here (set CERTREQ_CORPUS)")
+    assert cert.exists(), f"{cert} is missing (set CERTREQ_CORPUS to the shared corpus)"
     by_testid(app, "decode-file").send_keys(str(cert))
     output = wait_for(lambda: (o := by_testid(app, "decode-output")).get_attribute("data-kind") and o,
                       timeout=10, what="the decoded certificate")
@@ -290,8 +290,7 @@ def test_files_dropped_on_the_page_go_to_the_editor_or_the_decoder(app):
     assert "Windows-1252" in by_testid(app, "editor-status").text
 
     cert = CORPUS / "resp" / "002-hvasudeva-certnew-cer.cer"
-    if not cert.exists():
-        pytest.skip(f"{cert} is not here (set CERTREQ_CORPUS)")
+    assert cert.exists(), f"{cert} is missing (set CERTREQ_CORPUS to the shared corpus)"
     der = list(x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER))
     app.execute_script(DROP_FILE, page, "cert.der", der)
     wait_for(lambda: by_testid(app, "decode-output").get_attribute("data-kind") == "certificate"
