@@ -201,3 +201,69 @@ fn a_download_can_be_offered() {
     )
     .expect("download");
 }
+
+#[wasm_bindgen_test]
+async fn a_stored_rsa_key_fits_only_its_own_scheme_and_hash() {
+    let keys = crypto::generate(
+        KeyAlgorithm::Rsa { bits: 2048 },
+        SignatureScheme::RsaPkcs1(Hash::Sha256),
+        false,
+    )
+    .await
+    .unwrap();
+    let private = keys.get_private_key();
+    assert_eq!(
+        crypto::key_fits(&private, SignatureScheme::RsaPkcs1(Hash::Sha256)),
+        Ok(())
+    );
+    let err = crypto::key_fits(&private, SignatureScheme::RsaPkcs1(Hash::Sha384)).unwrap_err();
+    assert!(
+        err.0.contains("SHA-256") && err.0.contains("SHA-384"),
+        "{err}"
+    );
+    let err = crypto::key_fits(&private, SignatureScheme::Ecdsa(Hash::Sha256)).unwrap_err();
+    assert!(
+        err.0.contains("RSASSA-PKCS1-v1_5") && err.0.contains("ECDSA"),
+        "{err}"
+    );
+
+    let ec = crypto::generate(
+        KeyAlgorithm::Ecdsa(Curve::P256),
+        SignatureScheme::Ecdsa(Hash::Sha256),
+        false,
+    )
+    .await
+    .unwrap();
+    // an ECDSA key is not bound to a hash
+    assert_eq!(
+        crypto::key_fits(&ec.get_private_key(), SignatureScheme::Ecdsa(Hash::Sha384)),
+        Ok(())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_file_is_read_back_byte_for_byte() {
+    let bytes: Vec<u8> = vec![0xFF, 0xFE, b'[', 0, b']', 0, 0x80, 0x00];
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let file = web_sys::File::new_with_u8_array_sequence(&parts, "x.inf").unwrap();
+    assert_eq!(
+        files::read_file(&file).await.unwrap(),
+        ("x.inf".to_owned(), bytes)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn persistence_is_answered() {
+    // headless Chromium answers either way; the call must settle and not be "unsupported"
+    assert_ne!(
+        store::request_persistence().await,
+        store::Persistence::Unsupported
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_entry_reads_as_none() {
+    assert!(store::get_entry("no-such-id").await.unwrap().is_none());
+    // deleting what is not there is not an error (IndexedDB semantics)
+    store::delete("no-such-id").await.unwrap();
+}

@@ -7,13 +7,39 @@ use certreq_core::model::NewRequest;
 use super::state::{EntryMeta, EntryState, Generated, file_name_for, label_for, safe_file_name};
 use crate::services::{self, crypto, files, store};
 
-/// Makes the key pair, the signed request, and the store record, in that order. The record is
-/// written before the request is shown, so a request is never handed out without its key.
-pub async fn generate(request: NewRequest, inf: String) -> Result<Generated, String> {
+/// Makes the key pair (or takes the stored one of entry `reuse`), the signed request, and the
+/// store record, in that order. The record is written before the request is shown, so a
+/// request is never handed out without its key.
+pub async fn generate(
+    request: NewRequest,
+    inf: String,
+    reuse: Option<String>,
+) -> Result<Generated, String> {
     let scheme = request.signature;
-    let keys = crypto::generate(request.key.algorithm, scheme, request.key.exportable)
-        .await
-        .map_err(|e| e.to_string())?;
+    let (keys, id) = match reuse {
+        Some(id) => {
+            let entry = store::get_entry(&id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| "the stored key to reuse is no longer in the store".to_owned())?;
+            let keys = entry.keys.ok_or_else(|| {
+                "the stored entry to reuse has no key pair (it may have been issued)".to_owned()
+            })?;
+            crypto::key_fits(&keys.get_private_key(), scheme).map_err(|e| {
+                format!(
+                    "the key kept as “{}” cannot make this request: {e}",
+                    request.key.container.as_deref().unwrap_or_default()
+                )
+            })?;
+            (keys, id)
+        }
+        None => (
+            crypto::generate(request.key.algorithm, scheme, request.key.exportable)
+                .await
+                .map_err(|e| e.to_string())?,
+            store::new_id(),
+        ),
+    };
     let spki = crypto::export_spki(&keys.get_public_key())
         .await
         .map_err(|e| e.to_string())?;
@@ -33,7 +59,7 @@ pub async fn generate(request: NewRequest, inf: String) -> Result<Generated, Str
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
 
     let meta = EntryMeta {
-        id: store::new_id(),
+        id,
         friendly_name: label_for(&request),
         created_ms: store::now_ms(),
         inf,

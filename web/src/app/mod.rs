@@ -6,11 +6,14 @@
 //! Test hooks (`data-testid`), kept stable for the end-to-end tests: `inf-editor`, `diagnostics`
 //! (items carry `data-line`, 1-based, and `data-severity`), `preview`, `generate`, `progress`,
 //! `notice`, `request-pem`, `download-request`, `copy-request`, `store-list`, `store-item`
-//! (with `data-state` and `data-id`), `key-doc`.
+//! (with `data-state` and `data-id`), `key-doc`, `template-gallery` (buttons with
+//! `data-template`), `open-inf`, `editor-status`, `restore-text`, `decode-input`, `decode-file`,
+//! `decode-output`, `persistence`.
 
 pub mod jobs;
 pub mod preview;
 pub mod state;
+pub mod templates;
 pub mod text;
 
 use certreq_core::diag::Severity;
@@ -20,7 +23,7 @@ use yew::prelude::*;
 
 use crate::services::{dom, files, store};
 use preview::{Preview, preview};
-use state::{Command, Msg, Notice, State};
+use state::{Command, FileTarget, Msg, Notice, State};
 use text::{Kind, format_utc, mark_line};
 
 /// The root component.
@@ -54,8 +57,10 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        let ondragover = Callback::from(|e: DragEvent| dom::allow_drop(&e));
+        let ondrop = file_drop(ctx, FileTarget::Page);
         html! {
-            <div class="app">
+            <div class="app" {ondragover} {ondrop}>
                 <header class="top">
                     <h1>{ "certreq-web" }</h1>
                     <p class="tagline">
@@ -65,6 +70,7 @@ impl Component for App {
                 </header>
                 <main class="layout">
                     <section class="panel editor-panel" aria-labelledby="h-inf">
+                        { view_gallery(ctx) }
                         { self.view_editor(ctx) }
                         { self.view_diagnostics(ctx) }
                         { self.view_key_doc() }
@@ -74,6 +80,9 @@ impl Component for App {
                     </section>
                     <section class="panel store-panel" aria-labelledby="h-store">
                         { self.view_store(ctx) }
+                    </section>
+                    <section class="panel decoder-panel" aria-labelledby="h-decode">
+                        { self.view_decoder(ctx) }
                     </section>
                 </main>
             </div>
@@ -86,10 +95,14 @@ impl App {
     fn run(&self, ctx: &Context<Self>, command: Command) {
         let link = ctx.link();
         match command {
-            Command::Generate { request, inf } => {
-                link.send_future(
-                    async move { Msg::Generated(jobs::generate(*request, inf).await) },
-                );
+            Command::Generate {
+                request,
+                inf,
+                reuse,
+            } => {
+                link.send_future(async move {
+                    Msg::Generated(jobs::generate(*request, inf, reuse).await)
+                });
             }
             Command::LoadStore => link.send_future(async {
                 Msg::StoreLoaded(
@@ -217,8 +230,25 @@ impl App {
             <>
                 <h2 id="h-inf"><label for="inf-editor">{ "Request file (INF)" }</label></h2>
                 <p class="hint" id="inf-hint">
-                    { "Type or paste a certreq INF. Problems and the preview update as you type." }
+                    { "Type or paste a certreq INF, open one, or drop it on the page. Problems \
+                       and the preview update as you type." }
                 </p>
+                <p class="open-file">
+                    <label for="open-inf">{ "Open an .inf file: " }</label>
+                    <input type="file" id="open-inf" data-testid="open-inf"
+                        accept=".inf,.txt,text/plain" onchange={file_pick(ctx, FileTarget::Editor)} />
+                </p>
+                if state.source.is_some() || state.previous.is_some() {
+                    <p class="editor-status" data-testid="editor-status" role="status">
+                        if let Some(source) = &state.source { { format!("Editor text: {source}. ") } }
+                        if state.previous.is_some() {
+                            <button type="button" data-testid="restore-text"
+                                onclick={ctx.link().callback(|_| Msg::RestorePrevious)}>
+                                { "Restore previous text" }
+                            </button>
+                        }
+                    </p>
+                }
                 <div class="editor" style={size}>
                     <div class="gutter" aria-hidden="true" ref={self.gutter.clone()}>{ for gutter }</div>
                     <div class="code">
@@ -374,7 +404,10 @@ impl App {
                 "The browser may clear these keys when space runs low; \
                  install the page or bookmark it to make storage persistent."
             }
-            None => "Keys are kept in this browser's IndexedDB for this page's origin.",
+            None => {
+                "This browser cannot say whether storage is persistent; keys are kept in its \
+                 IndexedDB for this page's origin."
+            }
         };
         let items = state.store.iter().rev().map(|entry| {
             let id = entry.id.clone();
@@ -410,7 +443,10 @@ impl App {
         html! {
             <>
                 <h2 id="h-store">{ "Keys kept in this browser" }</h2>
-                <p class="hint">{ persistence }</p>
+                <p class="persistence" data-testid="persistence" role="status"
+                    data-persistent={state.persistent.map_or("unknown", |p| if p { "yes" } else { "no" })}>
+                    { persistence }
+                </p>
                 if state.store.is_empty() {
                     <p class="hint">{ "None yet: generated requests appear here with their keys." }</p>
                 }
@@ -418,6 +454,137 @@ impl App {
             </>
         }
     }
+}
+
+impl App {
+    fn view_decoder(&self, ctx: &Context<Self>) -> Html {
+        let state = &self.state;
+        let oninput = ctx
+            .link()
+            .batch_callback(|e: InputEvent| dom::textarea_value(&e).map(Msg::DecodeInput));
+        let ondragover = Callback::from(|e: DragEvent| dom::allow_drop(&e));
+        let output = match &state.decoded {
+            None => html! {
+                <p class="hint" data-testid="decode-output">{ "Nothing to decode yet." }</p>
+            },
+            Some(Err(why)) => html! {
+                <p class="notice error" data-testid="decode-output" role="alert">
+                    { format!("cannot decode this: {why}") }
+                </p>
+            },
+            Some(Ok(dump)) => html! {
+                <div class="dump" data-testid="decode-output" data-kind={dump.kind}>
+                    <h3 class="dump-title">{ &dump.title }</h3>
+                    <ul class="dump-tree">{ for dump.nodes.iter().map(view_node) }</ul>
+                </div>
+            },
+        };
+        html! {
+            <>
+                <h2 id="h-decode">{ "Decode a certificate, request or response" }</h2>
+                <p class="hint" id="decode-hint">
+                    { "Paste PEM (any label) or base64, open a file, or drop one on the box: \
+                       certificates, requests, PKCS #7 and CMC responses, CRLs, keys. DER files \
+                       show as base64." }
+                </p>
+                <label for="decode-input">{ "Encoded data" }</label>
+                <textarea id="decode-input" data-testid="decode-input" class="decode-input"
+                    aria-describedby="decode-hint" spellcheck="false" autocomplete="off"
+                    value={state.decode_input.clone()} {oninput} {ondragover}
+                    ondrop={file_drop(ctx, FileTarget::Decoder)} />
+                <p class="open-file">
+                    <label for="decode-file">{ "Or open a file: " }</label>
+                    <input type="file" id="decode-file" data-testid="decode-file"
+                        onchange={file_pick(ctx, FileTarget::Decoder)} />
+                </p>
+                if let Some(source) = &state.decode_source {
+                    <p class="hint" role="status">{ format!("Decoded from {source}.") }</p>
+                }
+                { output }
+            </>
+        }
+    }
+}
+
+/// One line of a decoded tree: a leaf, or an open `<details>` with its children.
+fn view_node(node: &certreq_core::dump::Node) -> Html {
+    let line = html! {
+        <>
+            <span class="dump-label">{ &node.label }</span>
+            if !node.value.is_empty() {
+                { ": " }<span class="dump-value">{ &node.value }</span>
+            }
+        </>
+    };
+    if node.children.is_empty() {
+        html! { <li>{ line }</li> }
+    } else {
+        html! {
+            <li>
+                <details open=true>
+                    <summary>{ line }</summary>
+                    <ul>{ for node.children.iter().map(view_node) }</ul>
+                </details>
+            </li>
+        }
+    }
+}
+
+/// The template gallery: one button per template.
+fn view_gallery(ctx: &Context<App>) -> Html {
+    let buttons = templates::TEMPLATES.iter().map(|t| {
+        let onclick = ctx
+            .link()
+            .callback(move |_| Msg::UseTemplate(t.id.to_owned()));
+        html! {
+            <li>
+                <button type="button" class="template" data-template={t.id} {onclick}>
+                    <span class="template-title">{ t.title }</span>
+                    <span class="template-summary">{ t.summary }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <nav class="gallery" aria-labelledby="h-templates" data-testid="template-gallery">
+            <h2 id="h-templates">{ "Start from a template" }</h2>
+            <p class="hint">{ "Choosing one replaces the editor text; the text it replaces can be restored." }</p>
+            <ul class="templates">{ for buttons }</ul>
+        </nav>
+    }
+}
+
+/// Reads a picked file and sends it to `target`.
+fn file_pick(ctx: &Context<App>, target: FileTarget) -> Callback<Event> {
+    let link = ctx.link().clone();
+    Callback::from(move |e: Event| {
+        if let Some(file) = dom::picked_file(&e) {
+            read_into(&link, target, file);
+        }
+    })
+}
+
+/// Reads a dropped file and sends it to `target`.
+fn file_drop(ctx: &Context<App>, target: FileTarget) -> Callback<DragEvent> {
+    let link = ctx.link().clone();
+    Callback::from(move |e: DragEvent| {
+        if let Some(file) = dom::dropped_file(&e) {
+            read_into(&link, target, file);
+        }
+    })
+}
+
+fn read_into(link: &yew::html::Scope<App>, target: FileTarget, file: web_sys::File) {
+    link.send_future(async move {
+        match files::read_file(&file).await {
+            Ok((name, bytes)) => Msg::FileOpened {
+                target,
+                name,
+                bytes,
+            },
+            Err(e) => Msg::Notify(Notice::error(e.to_string())),
+        }
+    });
 }
 
 fn view_preview(p: &Preview) -> Html {

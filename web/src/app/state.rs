@@ -8,32 +8,12 @@ use certreq_core::diag::{Diagnostic, LineIndex, Severity};
 use certreq_core::model::NewRequest;
 use certreq_core::request::{Compiled, compile};
 
+use certreq_core::dump::Dump;
+
 use super::text::{byte_to_utf16, utf16_to_byte};
 
-/// The INF the page opens with: a TLS web server request with subject alternative names.
-pub const DEFAULT_INF: &str = r#"; A TLS web server certificate request: edit it and watch the preview.
-[Version]
-Signature = "$Windows NT$"
-
-[NewRequest]
-Subject = "CN=www.example.com, O=Example Ltd, L=Springfield, S=Oregon, C=US"
-FriendlyName = "www.example.com"
-KeyAlgorithm = RSA
-KeyLength = 2048
-HashAlgorithm = SHA256
-KeySpec = 1                ; AT_KEYEXCHANGE
-KeyUsage = 0xa0            ; digital signature, key encipherment
-Exportable = FALSE
-RequestType = PKCS10
-
-[EnhancedKeyUsageExtension]
-OID = 1.3.6.1.5.5.7.3.1    ; server authentication
-
-[Extensions]
-2.5.29.17 = "{text}"       ; subject alternative name
-_continue_ = "dns=www.example.com&"
-_continue_ = "dns=example.com"
-"#;
+/// The INF the page opens with: the TLS web server template.
+pub const DEFAULT_INF: &str = super::templates::TEMPLATES[0].text;
 
 /// Where a stored request is in its life.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -147,15 +127,43 @@ pub enum Msg {
     /// What the browser said about keeping storage: `Some(true)` persistent, `Some(false)` may
     /// be evicted, `None` cannot tell.
     Persistence(Option<bool>),
+    /// Replace the editor text with the template of this id.
+    UseTemplate(String),
+    /// Put back the text a template or an opened file replaced (and keep the replacement, so
+    /// pressing it again swaps back).
+    RestorePrevious,
+    /// A file's bytes arrived: opened with a file input or dropped on the page.
+    FileOpened {
+        target: FileTarget,
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The decoder's input text changed.
+    DecodeInput(String),
+}
+
+/// Where an opened file goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileTarget {
+    /// The INF editor.
+    Editor,
+    /// The decoder.
+    Decoder,
+    /// Dropped on the page: the editor for INF text, the decoder for anything else
+    /// ([`route_dropped`]).
+    Page,
 }
 
 /// Browser work the reducer asks the shell to do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Generate a key pair for `request`, sign, store, answer with [`Msg::Generated`].
+    /// With `reuse`, the key pair of that stored entry signs instead of a new one, and the
+    /// entry is updated in place (same key, new request).
     Generate {
         request: Box<NewRequest>,
         inf: String,
+        reuse: Option<String>,
     },
     /// Read the store list, answer with [`Msg::StoreLoaded`].
     LoadStore,
@@ -190,6 +198,16 @@ pub struct State {
     pub notice: Option<Notice>,
     /// Whether stored keys survive storage pressure (see [`Msg::Persistence`]).
     pub persistent: Option<bool>,
+    /// The text a template or an opened file replaced, while it can be restored.
+    pub previous: Option<String>,
+    /// Where the editor text came from and how it was read ("opened x.inf (UTF-16LE)").
+    pub source: Option<String>,
+    /// The decoder's input (PEM, base64; a DER file shows as base64).
+    pub decode_input: String,
+    /// Where the decoder input came from, if a file.
+    pub decode_source: Option<String>,
+    /// The decoded tree, or why nothing could be decoded; `None` for an empty input.
+    pub decoded: Option<Result<Dump, String>>,
     /// The compiler: [`compile`] in the app, a stand-in in tests.
     compiler: fn(&str) -> Compiled,
 }
@@ -213,6 +231,11 @@ impl State {
             store: Vec::new(),
             notice: None,
             persistent: None,
+            previous: None,
+            source: None,
+            decode_input: String::new(),
+            decode_source: None,
+            decoded: None,
             compiler,
         }
     }
@@ -298,13 +321,7 @@ impl State {
         match msg {
             Msg::Edit(text) => {
                 if text != self.text {
-                    self.compiled = (self.compiler)(&text);
-                    self.lines = LineIndex::new(&text);
-                    self.caret = self.caret.min(text.len());
-                    while !text.is_char_boundary(self.caret) {
-                        self.caret -= 1;
-                    }
-                    self.text = text;
+                    self.set_text(text);
                 }
                 Vec::new()
             }
@@ -331,11 +348,22 @@ impl State {
                 let Some(request) = self.compiled.request.clone() else {
                     return Vec::new();
                 };
-                self.busy = Some(progress_text(&request));
+                let reuse = match self.key_to_use(&request) {
+                    Ok(reuse) => reuse,
+                    Err(why) => {
+                        self.notice = Some(Notice::error(why));
+                        return Vec::new();
+                    }
+                };
+                self.busy = Some(match &reuse {
+                    Some(_) => "signing with the stored key…".to_owned(),
+                    None => progress_text(&request),
+                });
                 self.notice = None;
                 vec![Command::Generate {
                     request: Box::new(request),
                     inf: self.text.clone(),
+                    reuse,
                 }]
             }
             Msg::Generated(Ok(generated)) => {
@@ -394,8 +422,161 @@ impl State {
                 self.persistent = persistent;
                 Vec::new()
             }
+            Msg::UseTemplate(id) => {
+                if let Some(t) = super::templates::find(&id) {
+                    self.replace_text(t.text.to_owned());
+                    self.source = Some(format!("template: {}", t.title));
+                }
+                Vec::new()
+            }
+            Msg::RestorePrevious => {
+                if let Some(previous) = self.previous.take() {
+                    let replaced = core::mem::take(&mut self.text);
+                    self.set_text(previous);
+                    self.previous = Some(replaced);
+                    self.source = Some("previous text restored".into());
+                }
+                Vec::new()
+            }
+            Msg::FileOpened {
+                target,
+                name,
+                bytes,
+            } => {
+                match route_dropped(target, &name, &bytes) {
+                    FileTarget::Decoder => {
+                        self.decode_input = decoder_text(&bytes);
+                        self.decoded = decode(&bytes);
+                        self.decode_source = Some(format!("{name}, {} bytes", bytes.len()));
+                    }
+                    _ => {
+                        let decoded = certreq_core::text::decode(&bytes);
+                        self.replace_text(decoded.text);
+                        self.source = Some(format!("{name} ({})", decoded.encoding.name()));
+                    }
+                }
+                Vec::new()
+            }
+            Msg::DecodeInput(text) => {
+                self.decoded = decode(text.as_bytes());
+                self.decode_input = text;
+                self.decode_source = None;
+                Vec::new()
+            }
         }
     }
+
+    /// Puts `text` in the editor, keeping what it replaces for [`Msg::RestorePrevious`].
+    fn replace_text(&mut self, text: String) {
+        if text == self.text {
+            return;
+        }
+        let replaced = core::mem::take(&mut self.text);
+        self.caret = 0;
+        self.set_text(text);
+        self.previous = Some(replaced);
+    }
+
+    /// Replaces the text and recompiles it, keeping the caret inside it.
+    fn set_text(&mut self, text: String) {
+        self.compiled = (self.compiler)(&text);
+        self.lines = LineIndex::new(&text);
+        self.caret = self.caret.min(text.len());
+        while !text.is_char_boundary(self.caret) {
+            self.caret -= 1;
+        }
+        self.text = text;
+    }
+
+    /// Which stored key signs `request`: `Ok(Some(id))` the pending entry whose container
+    /// `UseExistingKeySet` names, `Ok(None)` a new key; an error when the named key is not
+    /// here, or a new key would take a container name a pending key already has.
+    pub fn key_to_use(&self, request: &NewRequest) -> Result<Option<String>, String> {
+        let container = request.key.container.as_deref();
+        // Windows container names are case-insensitive
+        let pending = |name: &str| {
+            self.store.iter().rev().find(|e| {
+                e.state == EntryState::Pending
+                    && e.container
+                        .as_deref()
+                        .is_some_and(|c| c.to_lowercase() == name.to_lowercase())
+            })
+        };
+        match (request.key.use_existing, container) {
+            (true, None) => Err("UseExistingKeySet = TRUE needs KeyContainer to name the \
+                                 stored key to reuse"
+                .into()),
+            (true, Some(name)) => match pending(name) {
+                Some(entry) => Ok(Some(entry.id.clone())),
+                None => Err(format!(
+                    "no pending key named “{name}” is kept in this browser; make one first \
+                     with KeyContainer = \"{name}\" and UseExistingKeySet = FALSE"
+                )),
+            },
+            (false, Some(name)) if pending(name).is_some() => Err(format!(
+                "a pending key named “{name}” is already kept here; set UseExistingKeySet = \
+                 TRUE to reuse it, or choose another KeyContainer name"
+            )),
+            (false, _) => Ok(None),
+        }
+    }
+}
+
+/// Where a file goes: `Page` drops go to the decoder unless they read as INF text (a file
+/// named `.inf`/`.txt`, or text with a `[section]` header and no PEM armor).
+pub fn route_dropped(target: FileTarget, name: &str, bytes: &[u8]) -> FileTarget {
+    if target != FileTarget::Page {
+        return target;
+    }
+    let lower = name.to_lowercase();
+    if lower.ends_with(".inf") || lower.ends_with(".txt") {
+        return FileTarget::Editor;
+    }
+    let text = certreq_core::text::decode(bytes).text;
+    let looks_inf = !text.contains("-----BEGIN")
+        && text
+            .lines()
+            .any(|l| l.trim_start().starts_with('[') && l.contains(']'));
+    if looks_inf {
+        FileTarget::Editor
+    } else {
+        FileTarget::Decoder
+    }
+}
+
+/// What the decoder's text box shows for a file: its text when it is text (PEM, base64),
+/// otherwise the bytes as base64 in 64-character lines (which decode to the same bytes).
+pub fn decoder_text(bytes: &[u8]) -> String {
+    use base64ct::Encoding;
+    match core::str::from_utf8(bytes) {
+        Ok(text)
+            if !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')) =>
+        {
+            text.to_owned()
+        }
+        _ => {
+            let b64 = base64ct::Base64::encode_string(bytes);
+            let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 1);
+            for (i, c) in b64.chars().enumerate() {
+                if i > 0 && i % 64 == 0 {
+                    out.push('\n');
+                }
+                out.push(c);
+            }
+            out.push('\n');
+            out
+        }
+    }
+}
+
+/// Decodes PEM (any label), base64 or DER; `None` for blank input.
+pub fn decode(bytes: &[u8]) -> Option<Result<Dump, String>> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    Some(certreq_core::dump::dump(bytes).map_err(|e| e.to_string()))
 }
 
 /// What the progress line says while the key is made (RSA takes a while).
@@ -710,6 +891,186 @@ mod tests {
             [Command::Generate { .. }]
         ));
         assert_eq!(file_name_for(&request), "www.example.com.req");
+    }
+
+    fn pending(id: &str, container: Option<&str>) -> EntryMeta {
+        EntryMeta {
+            id: id.into(),
+            friendly_name: id.into(),
+            created_ms: 1.0,
+            inf: String::new(),
+            state: EntryState::Pending,
+            container: container.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_template_replaces_the_text_and_the_old_text_can_be_restored() {
+        let mut s = State::new("Subject = mine\n", compile);
+        s.update(Msg::UseTemplate("subca".into()));
+        assert_eq!(s.text, super::super::templates::find("subca").unwrap().text);
+        assert_eq!(s.previous.as_deref(), Some("Subject = mine\n"));
+        assert_eq!(s.source.as_deref(), Some("template: Subordinate CA"));
+        assert!(s.can_generate());
+        s.update(Msg::RestorePrevious);
+        assert_eq!(s.text, "Subject = mine\n");
+        assert!(
+            s.compiled.request.is_none() || s.compiled.diagnostics.iter().any(|d| d.is_error()),
+            "the restored text is compiled again"
+        );
+        s.update(Msg::RestorePrevious);
+        assert!(s.text.contains("Issuing CA"), "restoring twice swaps back");
+        s.update(Msg::UseTemplate("no-such-template".into()));
+        assert!(
+            s.text.contains("Issuing CA"),
+            "an unknown id changes nothing"
+        );
+    }
+
+    #[test]
+    fn an_opened_utf16_file_fills_the_editor_and_names_its_encoding() {
+        let mut s = State::new("", compile);
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "[NewRequest]\r\nSubject = \"CN=é\"\r\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        s.update(Msg::FileOpened {
+            target: FileTarget::Editor,
+            name: "web.inf".into(),
+            bytes,
+        });
+        assert_eq!(s.text, "[NewRequest]\r\nSubject = \"CN=é\"\r\n");
+        assert_eq!(s.source.as_deref(), Some("web.inf (UTF-16LE)"));
+        assert!(s.can_generate());
+
+        // "ANSI" (Windows-1252) bytes: 0xE9 is é
+        s.update(Msg::FileOpened {
+            target: FileTarget::Page,
+            name: "old.inf".into(),
+            bytes: b"[NewRequest]\nSubject = \"CN=\xE9\"\n".to_vec(),
+        });
+        assert_eq!(s.text, "[NewRequest]\nSubject = \"CN=é\"\n");
+        assert_eq!(s.source.as_deref(), Some("old.inf (Windows-1252)"));
+    }
+
+    #[test]
+    fn dropped_files_go_to_the_editor_or_the_decoder_by_what_they_are() {
+        let route = |name: &str, bytes: &[u8]| route_dropped(FileTarget::Page, name, bytes);
+        assert_eq!(route("a.inf", b"anything"), FileTarget::Editor);
+        assert_eq!(
+            route("request", b"[NewRequest]\nSubject=x"),
+            FileTarget::Editor
+        );
+        assert_eq!(
+            route("x.req", b"-----BEGIN NEW CERTIFICATE REQUEST-----\n"),
+            FileTarget::Decoder
+        );
+        assert_eq!(
+            route("x.cer", &[0x30, 0x82, 0x01, 0x00]),
+            FileTarget::Decoder
+        );
+        assert_eq!(
+            route_dropped(FileTarget::Decoder, "a.inf", b"[x]"),
+            FileTarget::Decoder,
+            "an explicit target wins"
+        );
+    }
+
+    #[test]
+    fn the_decoder_reads_pem_base64_and_der_alike() {
+        // a tiny DER structure: SEQUENCE { INTEGER 5 }
+        let der = [0x30, 0x03, 0x02, 0x01, 0x05];
+        let mut s = State::new("", fake);
+        s.update(Msg::FileOpened {
+            target: FileTarget::Decoder,
+            name: "thing.der".into(),
+            bytes: der.to_vec(),
+        });
+        assert_eq!(s.decode_input, "MAMCAQU=\n", "DER shows as base64");
+        assert_eq!(s.decode_source.as_deref(), Some("thing.der, 5 bytes"));
+        let from_der = s.decoded.clone().expect("decoded").expect("ok");
+        s.update(Msg::DecodeInput(
+            "-----BEGIN WHATEVER-----\nMAMCAQU=\n-----END WHATEVER-----\n".into(),
+        ));
+        let from_pem = s.decoded.clone().expect("decoded").expect("ok");
+        assert_eq!(from_pem.kind, from_der.kind);
+        assert!(
+            certreq_core::dump::render_text(&from_pem).contains("WHATEVER"),
+            "the PEM label is shown"
+        );
+        s.update(Msg::DecodeInput("  \n".into()));
+        assert_eq!(s.decoded, None, "blank input shows nothing");
+        assert_eq!(s.decode_source, None);
+    }
+
+    #[test]
+    fn use_existing_key_set_reuses_the_pending_key_with_that_container() {
+        let mut s = State::new("Subject = x\n", fake);
+        s.store = vec![
+            pending("old", Some("web-key")),
+            pending("other", Some("Other")),
+        ];
+        let mut r = request(None);
+        r.key.use_existing = true;
+        r.key.container = Some("WEB-KEY".into());
+        assert_eq!(
+            s.key_to_use(&r),
+            Ok(Some("old".into())),
+            "names match case-insensitively"
+        );
+
+        r.key.container = Some("missing".into());
+        let err = s.key_to_use(&r).unwrap_err();
+        assert!(err.contains("“missing”"), "{err}");
+
+        r.key.container = None;
+        assert!(s.key_to_use(&r).unwrap_err().contains("KeyContainer"));
+
+        // an issued entry's key is not offered for reuse
+        s.store = vec![EntryMeta {
+            state: EntryState::Issued,
+            ..pending("done", Some("web-key"))
+        }];
+        r.key.container = Some("web-key".into());
+        assert!(s.key_to_use(&r).is_err());
+
+        // a new key may not take a pending key's name
+        s.store = vec![pending("old", Some("web-key"))];
+        r.key.use_existing = false;
+        assert!(s.key_to_use(&r).unwrap_err().contains("already kept"));
+        r.key.container = Some("fresh".into());
+        assert_eq!(s.key_to_use(&r), Ok(None));
+    }
+
+    #[test]
+    fn generate_with_a_missing_stored_key_says_so_and_makes_nothing() {
+        fn reusing(text: &str) -> Compiled {
+            let mut c = fake(text);
+            if let Some(r) = c.request.as_mut() {
+                r.key.use_existing = true;
+                r.key.container = Some("web-key".into());
+            }
+            c
+        }
+        let mut s = State::new("Subject = x\n", reusing);
+        assert!(
+            s.update(Msg::Generate).is_empty(),
+            "never a new key silently"
+        );
+        assert!(
+            s.notice
+                .as_ref()
+                .is_some_and(|n| n.error && n.text.contains("web-key"))
+        );
+        assert_eq!(s.busy, None);
+
+        s.store = vec![pending("old", Some("web-key"))];
+        let commands = s.update(Msg::Generate);
+        assert!(matches!(
+            commands.as_slice(),
+            [Command::Generate { reuse: Some(id), .. }] if id == "old"
+        ));
+        assert_eq!(s.busy.as_deref(), Some("signing with the stored key…"));
     }
 
     #[test]

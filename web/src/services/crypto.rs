@@ -160,6 +160,32 @@ pub async fn verify(
     Ok(settle(promise, "verifying failed").await?.as_bool() == Some(true))
 }
 
+/// Checks that a stored key can sign as `scheme`: the same algorithm and, for RSA, the same
+/// hash (Web Crypto binds an RSA key to the hash it was made with).
+pub fn key_fits(key: &CryptoKey, scheme: SignatureScheme) -> Result<(), ServiceError> {
+    let algorithm: JsValue = key.algorithm().map_or(JsValue::UNDEFINED, Into::into);
+    let name = get(&algorithm, "name").as_string().unwrap_or_default();
+    let wanted = algorithm_name(scheme);
+    if name != wanted {
+        return Err(ServiceError(format!(
+            "it is a {name} key and the INF asks for {wanted}; change KeyAlgorithm or \
+             HashAlgorithm to match it"
+        )));
+    }
+    if let SignatureScheme::RsaPkcs1(hash) | SignatureScheme::RsaPss(hash) = scheme {
+        let bound = get(&get(&algorithm, "hash"), "name")
+            .as_string()
+            .unwrap_or_default();
+        if bound != hash.web_crypto_name() {
+            return Err(ServiceError(format!(
+                "it was made for {bound} and the INF asks for {}; set HashAlgorithm to match",
+                hash.web_crypto_name()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Whether the browser will hand out the private key (PKCS#8). Asks rather than trusting the
 /// `extractable` flag, so it also tells the truth about keys read back from IndexedDB.
 pub async fn private_key_exportable(private_key: &CryptoKey) -> bool {

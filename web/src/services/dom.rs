@@ -33,3 +33,35 @@ pub fn reveal(container: &web_sys::Element, selector: &str) {
         element.scroll_into_view_with_bool(false);
     }
 }
+
+/// The first file chosen in the `<input type="file">` an event came from (and clears the input,
+/// so choosing the same file again fires another change).
+pub fn picked_file(event: &web_sys::Event) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let input = event
+        .target()?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?;
+    let file = input.files()?.get(0);
+    input.set_value("");
+    file
+}
+
+/// The first file in a drop, if any; then stops the browser from opening it itself (a drop
+/// of text is left to the browser).
+pub fn dropped_file(event: &web_sys::DragEvent) -> Option<web_sys::File> {
+    let file = event.data_transfer()?.files()?.get(0)?;
+    event.prevent_default();
+    event.stop_propagation();
+    Some(file)
+}
+
+/// Lets a drop happen on this element (a `dragover` must be cancelled for `drop` to fire).
+pub fn allow_drop(event: &web_sys::DragEvent) {
+    event.prevent_default();
+}
+
+/// The value of the textarea an event came from (for plain text boxes).
+pub fn textarea_value(event: &web_sys::Event) -> Option<String> {
+    editor_of(event).map(|t| t.value())
+}

@@ -49,3 +49,16 @@ pub async fn copy_text(text: &str) -> Result<(), ServiceError> {
         .map_err(|e| ServiceError::js("the browser refused to copy", e))?;
     Ok(())
 }
+
+/// The name and bytes of a file the user picked or dropped.
+pub async fn read_file(file: &web_sys::File) -> Result<(String, Vec<u8>), ServiceError> {
+    Ok((file.name(), read_bytes(file).await?))
+}
+
+/// The bytes of a file the user picked or dropped.
+pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, ServiceError> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| ServiceError::js("cannot read the file", e))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}

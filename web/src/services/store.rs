@@ -7,13 +7,16 @@
 //! and still signs after a reload. Losing a pending record loses its key: nothing here deletes
 //! anything unless asked to by id.
 
-use js_sys::{Object, Uint8Array};
-use rexie::{ObjectStore, Rexie, TransactionMode};
+use js_sys::{Object, Promise, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::CryptoKeyPair;
+use web_sys::{
+    CryptoKeyPair, IdbDatabase, IdbFactory, IdbObjectStore, IdbObjectStoreParameters,
+    IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
 
-use super::{ServiceError, get, set};
+use super::{ServiceError, describe_js, get, set};
 use crate::app::state::{EntryMeta, EntryState};
 
 /// The database name. One database per origin; a file:// page has its own.
@@ -31,22 +34,122 @@ pub struct StoredRequest {
     pub keys: Option<CryptoKeyPair>,
 }
 
-fn idb_error(doing: &str) -> impl Fn(rexie::Error) -> ServiceError + '_ {
-    move |e| ServiceError(format!("{doing}: {e:?}"))
+/// Waits for an IndexedDB request and returns its result. The promise's own resolve and
+/// reject functions are the event handlers, so no Rust closure outlives the call.
+async fn finished(request: &IdbRequest, doing: &str) -> Result<JsValue, ServiceError> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    let outcome = JsFuture::from(promise).await;
+    request.set_onsuccess(None);
+    request.set_onerror(None);
+    match outcome {
+        Ok(_) => request.result().map_err(|e| ServiceError::js(doing, e)),
+        Err(_) => Err(request_error(request, doing)),
+    }
 }
 
-async fn open() -> Result<Rexie, ServiceError> {
-    if get(&js_sys::global(), "indexedDB").is_undefined() {
+fn request_error(request: &IdbRequest, doing: &str) -> ServiceError {
+    match request.error() {
+        Ok(Some(e)) => ServiceError(format!("{doing}: {}", describe_js(&e.into()))),
+        _ => ServiceError(format!("{doing}: the browser gave no reason")),
+    }
+}
+
+/// A promise for a transaction's end: resolved when it commits, rejected when it fails.
+fn committed(tx: &IdbTransaction) -> Promise {
+    Promise::new(&mut |resolve, reject| {
+        tx.set_oncomplete(Some(&resolve));
+        tx.set_onerror(Some(&reject));
+        tx.set_onabort(Some(&reject));
+    })
+}
+
+async fn open() -> Result<IdbDatabase, ServiceError> {
+    const DOING: &str = "cannot open the key store";
+    let factory = get(&js_sys::global(), "indexedDB");
+    if factory.is_undefined() || factory.is_null() {
         return Err(ServiceError(
             "this browser offers no IndexedDB here, so keys cannot be kept".into(),
         ));
     }
-    Rexie::builder(DB_NAME)
-        .version(DB_VERSION)
-        .add_object_store(ObjectStore::new(REQUESTS).key_path("id"))
-        .build()
-        .await
-        .map_err(idb_error("cannot open the key store"))
+    let factory: IdbFactory = factory.unchecked_into();
+    let request: IdbOpenDbRequest = factory
+        .open_with_u32(DB_NAME, DB_VERSION)
+        .map_err(|e| ServiceError::js(DOING, e))?;
+    // the first open (or a version change) creates the object store
+    let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
+        let Some(target) = event.target() else { return };
+        let Ok(db) = target.unchecked_into::<IdbRequest>().result() else {
+            return;
+        };
+        let db: IdbDatabase = db.unchecked_into();
+        if !db.object_store_names().contains(REQUESTS) {
+            let params = IdbObjectStoreParameters::new();
+            params.set_key_path(&JsValue::from_str("id"));
+            let _ = db.create_object_store_with_optional_parameters(REQUESTS, &params);
+        }
+    });
+    request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
+    let db = finished(&request, DOING).await;
+    request.set_onupgradeneeded(None);
+    drop(upgrade);
+    Ok(db?.unchecked_into())
+}
+
+/// The `requests` store in a new transaction.
+fn requests(
+    db: &IdbDatabase,
+    mode: IdbTransactionMode,
+    doing: &str,
+) -> Result<(IdbTransaction, IdbObjectStore), ServiceError> {
+    let tx = db
+        .transaction_with_str_and_mode(REQUESTS, mode)
+        .map_err(|e| ServiceError::js(doing, e))?;
+    let store = tx
+        .object_store(REQUESTS)
+        .map_err(|e| ServiceError::js(doing, e))?;
+    Ok((tx, store))
+}
+
+/// Runs one write (`put` or `delete`) and waits until its transaction has committed.
+async fn write(
+    doing: &str,
+    op: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<(), ServiceError> {
+    let db = open().await?;
+    let result = async {
+        let (tx, store) = requests(&db, IdbTransactionMode::Readwrite, doing)?;
+        let done = committed(&tx);
+        let request = op(&store).map_err(|e| ServiceError::js(doing, e))?;
+        match JsFuture::from(done).await {
+            Ok(_) => Ok(()),
+            Err(_) => Err(match tx.error() {
+                Some(e) => ServiceError(format!("{doing}: {}", describe_js(&e.into()))),
+                None => request_error(&request, doing),
+            }),
+        }
+    }
+    .await;
+    db.close();
+    result
+}
+
+/// Runs one read and returns its result.
+async fn read(
+    doing: &str,
+    op: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<JsValue, ServiceError> {
+    let db = open().await?;
+    let result = async {
+        let (_tx, store) = requests(&db, IdbTransactionMode::Readonly, doing)?;
+        let request = op(&store).map_err(|e| ServiceError::js(doing, e))?;
+        finished(&request, doing).await
+    }
+    .await;
+    db.close();
+    result
 }
 
 fn to_js(record: &StoredRequest) -> JsValue {
@@ -98,94 +201,34 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
 
 /// Adds or replaces a record (by `meta.id`).
 pub async fn put(record: &StoredRequest) -> Result<(), ServiceError> {
-    let db = open().await?;
-    let result = async {
-        let tx = db
-            .transaction(&[REQUESTS], TransactionMode::ReadWrite)
-            .map_err(idb_error("cannot save the request"))?;
-        let store = tx
-            .store(REQUESTS)
-            .map_err(idb_error("cannot save the request"))?;
-        store
-            .put(&to_js(record), None)
-            .await
-            .map_err(idb_error("cannot save the request"))?;
-        tx.done()
-            .await
-            .map_err(idb_error("cannot save the request"))?;
-        Ok(())
-    }
-    .await;
-    db.close();
-    result
+    let value = to_js(record);
+    write("cannot save the request", |store| store.put(&value)).await
 }
 
 /// One record by id.
 pub async fn get_entry(id: &str) -> Result<Option<StoredRequest>, ServiceError> {
-    let db = open().await?;
-    let result = async {
-        let tx = db
-            .transaction(&[REQUESTS], TransactionMode::ReadOnly)
-            .map_err(idb_error("cannot read the key store"))?;
-        let store = tx
-            .store(REQUESTS)
-            .map_err(idb_error("cannot read the key store"))?;
-        let value = store
-            .get(JsValue::from_str(id))
-            .await
-            .map_err(idb_error("cannot read the key store"))?;
-        Ok(value.as_ref().and_then(from_js))
-    }
-    .await;
-    db.close();
-    result
+    let value = read("cannot read the key store", |store| {
+        store.get(&JsValue::from_str(id))
+    })
+    .await?;
+    Ok(from_js(&value))
 }
 
 /// Every record, oldest first.
 pub async fn list() -> Result<Vec<StoredRequest>, ServiceError> {
-    let db = open().await?;
-    let result = async {
-        let tx = db
-            .transaction(&[REQUESTS], TransactionMode::ReadOnly)
-            .map_err(idb_error("cannot read the key store"))?;
-        let store = tx
-            .store(REQUESTS)
-            .map_err(idb_error("cannot read the key store"))?;
-        let values = store
-            .get_all(None, None)
-            .await
-            .map_err(idb_error("cannot read the key store"))?;
-        let mut records: Vec<StoredRequest> = values.iter().filter_map(from_js).collect();
-        records.sort_by(|a, b| a.meta.created_ms.total_cmp(&b.meta.created_ms));
-        Ok(records)
-    }
-    .await;
-    db.close();
-    result
+    let values = read("cannot read the key store", |store| store.get_all()).await?;
+    let values: js_sys::Array = values.dyn_into().unwrap_or_default();
+    let mut records: Vec<StoredRequest> = values.iter().filter_map(|v| from_js(&v)).collect();
+    records.sort_by(|a, b| a.meta.created_ms.total_cmp(&b.meta.created_ms));
+    Ok(records)
 }
 
 /// Removes a record and with it the only copy of a non-exportable key.
 pub async fn delete(id: &str) -> Result<(), ServiceError> {
-    let db = open().await?;
-    let result = async {
-        let tx = db
-            .transaction(&[REQUESTS], TransactionMode::ReadWrite)
-            .map_err(idb_error("cannot delete the request"))?;
-        let store = tx
-            .store(REQUESTS)
-            .map_err(idb_error("cannot delete the request"))?;
-        store
-            .delete(JsValue::from_str(id))
-            .await
-            .map_err(idb_error("cannot delete the request"))?;
-        tx.done()
-            .await
-            .map_err(idb_error("cannot delete the request"))?;
-        Ok(())
-    }
-    .await;
-    db.close();
-    result
+    write("cannot delete the request", |store| {
+        store.delete(&JsValue::from_str(id))
+    })
+    .await
 }
 
 /// What the browser said when asked to keep this site's storage through storage pressure.
@@ -199,9 +242,18 @@ pub enum Persistence {
     Unsupported,
 }
 
-/// Asks for persistent storage (`navigator.storage.persist()`).
+/// Asks for persistent storage (`navigator.storage.persist()`) unless it already is
+/// (`navigator.storage.persisted()`).
 pub async fn request_persistence() -> Persistence {
     let storage = get(&get(&js_sys::global(), "navigator"), "storage");
+    // already persistent: nothing to ask
+    if let Some(persisted) = get(&storage, "persisted").dyn_ref::<js_sys::Function>()
+        && let Ok(promise) = persisted.call0(&storage)
+        && let Ok(v) = JsFuture::from(js_sys::Promise::resolve(&promise)).await
+        && v.as_bool() == Some(true)
+    {
+        return Persistence::Granted;
+    }
     let persist = get(&storage, "persist");
     let Some(persist) = persist.dyn_ref::<js_sys::Function>() else {
         return Persistence::Unsupported;

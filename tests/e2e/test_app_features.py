@@ -1,0 +1,299 @@
+"""The app's features in headless Chromium, against the release build in dist/:
+the template gallery, opening INF files, the decoder, key reuse (UseExistingKeySet),
+non-exportable keys, and deleting stored keys.
+
+Every request the browser makes is checked by OpenSSL, `cryptography` and Go (cfssl).
+"""
+import os
+import pathlib
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
+from selenium.webdriver.common.by import By
+
+from browser import DIST, all_testid, browser_errors, by_testid, chromium, fill_editor, serve, wait_for
+from checkers import check_request
+from conftest import corpus_dir
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CORPUS = corpus_dir()
+TEMPLATES = ROOT / "www" / "templates"
+
+# The JS that reads the newest stored record from IndexedDB and tries to export its private key.
+EXPORT_NEWEST_KEY = """
+const done = arguments[arguments.length - 1];
+const open = indexedDB.open('certreq-web');
+open.onerror = () => done({error: 'open failed'});
+open.onsuccess = () => {
+  const db = open.result;
+  const all = db.transaction('requests').objectStore('requests').getAll();
+  all.onsuccess = async () => {
+    const records = all.result.sort((a, b) => a.created - b.created);
+    const rec = records[records.length - 1];
+    db.close();
+    try {
+      const pkcs8 = await crypto.subtle.exportKey('pkcs8', rec.keys.privateKey);
+      done({exported: true, name: rec.friendly_name, der: Array.from(new Uint8Array(pkcs8))});
+    } catch (e) {
+      done({exported: false, name: rec.friendly_name, error: e.name});
+    }
+  };
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def app():
+    if not (DIST / "index.html").exists():
+        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+    with serve() as url:
+        driver = chromium()
+        driver.set_script_timeout(30)
+        try:
+            driver.get(url + "/")
+            by_testid(driver, "inf-editor")
+            yield driver
+        finally:
+            driver.quit()
+
+
+def editor_text(driver):
+    return by_testid(driver, "inf-editor").get_property("value")
+
+
+def current_pem(driver):
+    found = all_testid(driver, "request-pem")
+    return found[0].text if found else ""
+
+
+def generate_current(driver, tmp_path, name="request.req"):
+    """Clicks Generate, waits for a new PEM, and has three parsers check it."""
+    before = current_pem(driver)
+    button = by_testid(driver, "generate")
+    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
+    button.click()
+    pem = wait_for(lambda: (p := current_pem(driver)) != before and "END NEW CERTIFICATE REQUEST" in p and p,
+                   timeout=120, what="a new request PEM")
+    out = tmp_path / name
+    out.write_text(pem)
+    return check_request(out, tmp_path), pem
+
+
+def use_template(driver, template_id):
+    gallery = by_testid(driver, "template-gallery")
+    gallery.find_element(By.CSS_SELECTOR, f'button[data-template="{template_id}"]').click()
+    expected = (TEMPLATES / f"{template_id}.inf").read_text()
+    wait_for(lambda: editor_text(driver) == expected, timeout=10, what=f"the {template_id} template")
+
+
+def eku(checked):
+    return set(checked.csr.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+
+
+def san(checked):
+    return checked.csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+
+
+def test_the_gallery_offers_every_template_file():
+    ids = sorted(p.stem for p in TEMPLATES.glob("*.inf"))
+    assert ids == ["client-auth", "code-signing", "domain-controller", "ecdsa-device", "smime",
+                   "subca", "tls-server"]
+
+
+def test_tls_server_template(app, tmp_path):
+    use_template(app, "tls-server")
+    checked, _ = generate_current(app, tmp_path)
+    assert checked.key_description == "RSA-2048"
+    assert san(checked).get_values_for_type(x509.DNSName) == ["www.example.com", "example.com"]
+    assert eku(checked) == {ExtendedKeyUsageOID.SERVER_AUTH}
+
+
+def test_client_auth_template(app, tmp_path):
+    use_template(app, "client-auth")
+    checked, _ = generate_current(app, tmp_path)
+    assert eku(checked) == {ExtendedKeyUsageOID.CLIENT_AUTH}
+    assert san(checked).get_values_for_type(x509.RFC822Name) == ["jane.doe@example.com"]
+
+
+def test_smime_template_and_its_key_is_exportable(app, tmp_path):
+    use_template(app, "smime")
+    checked, _ = generate_current(app, tmp_path)
+    assert eku(checked) == {ExtendedKeyUsageOID.EMAIL_PROTECTION}
+    assert san(checked).get_values_for_type(x509.RFC822Name) == ["jane.doe@example.com"]
+    ku = checked.csr.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert ku.digital_signature and ku.key_encipherment
+    assert checked.extension("1.2.840.113549.1.9.15") is not None, "S/MIME capabilities"
+
+    # Exportable = TRUE: the stored private key comes out as PKCS#8 for the request's public key
+    result = app.execute_async_script(EXPORT_NEWEST_KEY)
+    assert result["exported"], result
+    assert result["name"] == "Jane Doe S/MIME"
+    key = serialization.load_der_private_key(bytes(result["der"]), password=None)
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    assert (key.public_key().public_bytes(serialization.Encoding.DER, public)
+            == checked.csr.public_key().public_bytes(serialization.Encoding.DER, public))
+
+
+def test_code_signing_template_and_its_key_refuses_export(app, tmp_path):
+    use_template(app, "code-signing")
+    checked, _ = generate_current(app, tmp_path)
+    assert checked.key_description == "RSA-3072"
+    assert eku(checked) == {ExtendedKeyUsageOID.CODE_SIGNING}
+
+    # no Exportable = TRUE: Web Crypto itself refuses to hand the key out
+    result = app.execute_async_script(EXPORT_NEWEST_KEY)
+    assert result["name"] == "Example Ltd code signing"
+    assert result == {"exported": False, "name": "Example Ltd code signing",
+                      "error": "InvalidAccessError"}
+
+
+def test_domain_controller_template(app, tmp_path):
+    use_template(app, "domain-controller")
+    checked, _ = generate_current(app, tmp_path)
+    assert eku(checked) == {ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH}
+    assert san(checked).get_values_for_type(x509.DNSName) == ["dc01.corp.example.com",
+                                                             "corp.example.com"]
+    assert "1.3.6.1.4.1.311.13.2.1" in checked.attribute_oids, "enrollment name-value pair"
+    assert "DomainController".encode("utf-16-be") in checked.der
+
+
+def test_ecdsa_device_template(app, tmp_path):
+    use_template(app, "ecdsa-device")
+    checked, _ = generate_current(app, tmp_path)
+    assert checked.key_description == "EC-secp256r1"
+    assert checked.csr.signature_algorithm_oid.dotted_string == "1.2.840.10045.4.3.2"
+
+
+def test_subca_template(app, tmp_path):
+    use_template(app, "subca")
+    checked, _ = generate_current(app, tmp_path)
+    assert checked.key_description == "RSA-4096"
+    bc = checked.csr.extensions.get_extension_for_class(x509.BasicConstraints)
+    assert bc.critical and bc.value.ca and bc.value.path_length == 0
+    ku = checked.csr.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert ku.key_cert_sign and ku.crl_sign and not ku.digital_signature
+    assert "SubCA".encode("utf-16-be") in checked.der
+
+
+def test_a_template_replaces_the_text_and_it_can_be_restored(app):
+    fill_editor(app, '[NewRequest]\nSubject = "CN=mine"\n')
+    use_template(app, "ecdsa-device")
+    by_testid(app, "restore-text").click()
+    wait_for(lambda: editor_text(app) == '[NewRequest]\nSubject = "CN=mine"\n', timeout=10,
+             what="the previous text back")
+
+
+def test_opening_a_utf16_inf_file_fills_the_editor(app, tmp_path):
+    text = '[NewRequest]\r\nSubject = "CN=Zoë Müller, O=Example"\r\nKeyAlgorithm = ECDSA_P256\r\n'
+    path = tmp_path / "unicode.inf"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    by_testid(app, "open-inf").send_keys(str(path))
+    wait_for(lambda: editor_text(app) == text.replace("\r\n", "\n") or editor_text(app) == text,
+             timeout=10, what="the file's text in the editor")
+    status = by_testid(app, "editor-status").text
+    assert "unicode.inf" in status and "UTF-16LE" in status
+    checked, _ = generate_current(app, tmp_path)
+    assert checked.subject == "CN=Zoë Müller,O=Example"
+
+
+def test_the_decoder_reads_a_real_certificate_file(app):
+    cert = CORPUS / "resp" / "002-hvasudeva-certnew-cer.cer"
+    assert cert.exists(), f"{cert} is missing (set CERTREQ_CORPUS to the shared corpus)"
+    by_testid(app, "decode-file").send_keys(str(cert))
+    output = wait_for(lambda: (o := by_testid(app, "decode-output")).get_attribute("data-kind") and o,
+                      timeout=10, what="the decoded certificate")
+    assert output.get_attribute("data-kind") == "certificate"
+    text = output.text
+    for fact in ["www.sdhonaz.capgemini.com", "CapgeminiPKIIssuingCA1", "Hyderabad",
+                 "dl_sdh_leads.in@capgemini.com"]:
+        assert fact in text, f"{fact} missing from:\n{text}"
+    assert "BEGIN CERTIFICATE" in by_testid(app, "decode-input").get_property("value")
+
+
+def test_the_decoder_reads_a_request_just_made(app, tmp_path):
+    use_template(app, "tls-server")
+    _, pem = generate_current(app, tmp_path)
+    box = by_testid(app, "decode-input")
+    app.execute_script(
+        "const el = arguments[0]; el.value = arguments[1];"
+        "el.dispatchEvent(new Event('input', {bubbles: true}));", box, pem)
+    output = wait_for(lambda: (o := by_testid(app, "decode-output")).get_attribute("data-kind") and o,
+                      timeout=10, what="the decoded request")
+    assert output.get_attribute("data-kind") == "certificate request"
+    text = output.text
+    for fact in ["www.example.com", "NEW CERTIFICATE REQUEST", "example.com"]:
+        assert fact in text, f"{fact} missing from:\n{text}"
+    # the tree is keyboard usable: its branches are <details> with focusable summaries
+    assert output.find_elements(By.CSS_SELECTOR, "details > summary")
+
+
+def test_use_existing_key_set_reuses_the_named_key(app, tmp_path):
+    first = '[NewRequest]\nSubject = "CN=first"\nKeyAlgorithm = ECDSA_P256\nKeyContainer = "e2e-key"\n'
+    fill_editor(app, first)
+    a, _ = generate_current(app, tmp_path, "a.req")
+    fill_editor(app, '[NewRequest]\nSubject = "CN=second"\nKeyAlgorithm = ECDSA_P256\n'
+                     'KeyContainer = "e2e-key"\nUseExistingKeySet = TRUE\n')
+    b, _ = generate_current(app, tmp_path, "b.req")
+    assert b.subject == "CN=second"
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    assert (a.csr.public_key().public_bytes(serialization.Encoding.DER, public)
+            == b.csr.public_key().public_bytes(serialization.Encoding.DER, public)), "the same key"
+    texts = app.execute_script(
+        "return [...document.querySelectorAll('[data-testid=store-item]')].map(e => e.textContent)")
+    assert len([t for t in texts if "e2e-key" in t]) == 1, "the entry is updated in place"
+
+    fill_editor(app, '[NewRequest]\nSubject = "CN=third"\nKeyAlgorithm = ECDSA_P256\n'
+                     'KeyContainer = "nobody-has-this"\nUseExistingKeySet = TRUE\n')
+    count = app.execute_script("return document.querySelectorAll('[data-testid=store-item]').length")
+    by_testid(app, "generate").click()
+    notice = wait_for(lambda: (n := all_testid(app, "notice")) and "nobody-has-this" in n[0].text and n[0],
+                      timeout=10, what="the missing-key notice")
+    assert "error" in notice.get_attribute("class")
+    assert app.execute_script(
+        "return document.querySelectorAll('[data-testid=store-item]').length") == count, "no key made"
+
+
+def test_persistence_is_reported_and_deleting_asks_first(app, tmp_path):
+    status = by_testid(app, "persistence")
+    assert status.get_attribute("data-persistent") in ("yes", "no", "unknown")
+    assert status.text.strip()
+    use_template(app, "ecdsa-device")
+    generate_current(app, tmp_path)
+    ids = "return [...document.querySelectorAll('[data-testid=store-item]')].map(e => e.dataset.id)"
+    doomed = wait_for(lambda: app.execute_script(ids), timeout=10, what="a stored entry")[0]
+    # the newest is listed first; look the button up afresh (the list re-renders)
+    app.find_element(By.CSS_SELECTOR, f'[data-id="{doomed}"] button.danger').click()
+    alert = app.switch_to.alert
+    assert "private key" in alert.text
+    alert.accept()
+    wait_for(lambda: doomed not in app.execute_script(ids), timeout=10, what="the entry to go")
+    assert not browser_errors(app)
+
+
+DROP_FILE = """
+const [target, name, bytes] = arguments;
+const dt = new DataTransfer();
+dt.items.add(new File([new Uint8Array(bytes)], name));
+target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
+"""
+
+
+def test_files_dropped_on_the_page_go_to_the_editor_or_the_decoder(app):
+    page = app.find_element(By.CSS_SELECTOR, ".app")
+    text = '[NewRequest]\nSubject = "CN=dropped"\n'
+    # Windows-1252 ("ANSI") bytes are read as such
+    app.execute_script(DROP_FILE, page, "dropped.inf", list((text + "; caf\xe9\n").encode("cp1252")))
+    wait_for(lambda: editor_text(app) == text + "; café\n", timeout=10, what="the dropped INF")
+    assert "Windows-1252" in by_testid(app, "editor-status").text
+
+    cert = CORPUS / "resp" / "002-hvasudeva-certnew-cer.cer"
+    assert cert.exists(), f"{cert} is missing (set CERTREQ_CORPUS to the shared corpus)"
+    der = list(x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER))
+    app.execute_script(DROP_FILE, page, "cert.der", der)
+    wait_for(lambda: by_testid(app, "decode-output").get_attribute("data-kind") == "certificate"
+             and "CapgeminiPKIIssuingCA1" in by_testid(app, "decode-output").text,
+             timeout=10, what="the dropped DER certificate decoded")
+    assert editor_text(app) == text + "; café\n", "a certificate does not replace the INF"
