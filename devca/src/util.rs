@@ -2,6 +2,7 @@
 //! HTML escaping, and a minimal DER TLV writer/reader for the few structures built by hand.
 
 use base64ct::{Base64, Encoding};
+use certreq_core::response::{Certificate, build_certs_only_pkcs7};
 
 /// Base64 of `data` in lines of `width` characters, each ended by CRLF.
 pub fn b64_lines(data: &[u8], width: usize) -> String {
@@ -136,23 +137,6 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
-/// One DER TLV with a one-byte tag.
-pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let be = len.to_be_bytes();
-        let skip = be.iter().take_while(|b| **b == 0).count();
-        let digits = &be[skip..];
-        out.push(0x80 | digits.len() as u8);
-        out.extend_from_slice(digits);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
 /// One TLV split off the front of a buffer: (tag, content, whole TLV, rest).
 pub type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
 
@@ -184,25 +168,15 @@ pub fn read_tlv(input: &[u8]) -> Option<Tlv<'_>> {
     Some((tag, &input[header..end], &input[..end], &input[end..]))
 }
 
-/// A degenerate certs-only CMS SignedData (RFC 5652; MS-WCCE's certificate chain format).
+/// A degenerate certs-only CMS SignedData (RFC 5652; MS-WCCE's certificate chain format), with
+/// the certificate set in DER order (strict parsers refuse it otherwise). Input that is not a
+/// certificate is left out.
 pub fn certs_only_pkcs7(certs: &[&[u8]]) -> Vec<u8> {
-    const OID_DATA: &[u8] = &[
-        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
-    ];
-    const OID_SIGNED_DATA: &[u8] = &[
-        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
-    ];
-    let mut all = Vec::new();
-    for c in certs {
-        all.extend_from_slice(c);
-    }
-    let mut sd = vec![0x02, 0x01, 0x01, 0x31, 0x00];
-    sd.extend(tlv(0x30, OID_DATA));
-    sd.extend(tlv(0xa0, &all));
-    sd.extend_from_slice(&[0x31, 0x00]);
-    let mut ci = OID_SIGNED_DATA.to_vec();
-    ci.extend(tlv(0xa0, &tlv(0x30, &sd)));
-    tlv(0x30, &ci)
+    let parsed: Vec<Certificate> = certs
+        .iter()
+        .filter_map(|c| Certificate::from_der(c).ok())
+        .collect();
+    build_certs_only_pkcs7(&parsed)
 }
 
 #[cfg(test)]
@@ -251,10 +225,9 @@ mod tests {
     }
 
     #[test]
-    fn tlv_round_trip_with_long_lengths() {
-        let content = vec![7u8; 300];
-        let enc = tlv(0x04, &content);
-        assert_eq!(&enc[..4], &[0x04, 0x82, 0x01, 0x2c]);
+    fn read_tlv_with_long_lengths() {
+        let mut enc = vec![0x04, 0x82, 0x01, 0x2c];
+        enc.extend_from_slice(&[7u8; 300]);
         let (tag, c, whole, rest) = read_tlv(&enc).unwrap();
         assert_eq!((tag, c.len(), whole.len(), rest.len()), (0x04, 300, 304, 0));
         assert_eq!(read_tlv(&[0x30, 0x85, 1, 1, 1, 1, 1]), None);
@@ -263,15 +236,25 @@ mod tests {
     }
 
     #[test]
-    fn certs_only_layout() {
-        let p7 = certs_only_pkcs7(&[&[0x30, 0x00]]);
+    fn certs_only_pkcs7_holds_every_certificate_in_der_order() {
+        let pem = |text: &str| {
+            pem_rfc7468::decode_vec(text.as_bytes())
+                .expect("test certificate")
+                .1
+        };
+        let leaf = pem(include_str!("../../core/tests/data/pfx-leaf.crt"));
+        let ca = pem(include_str!("../../core/tests/data/pfx-ca.crt"));
+        for order in [[&leaf, &ca], [&ca, &leaf]] {
+            let p7 = certs_only_pkcs7(&[order[0], order[1]]);
+            let parsed = certreq_core::response::parse(&p7).expect("a PKCS#7 the core reads");
+            assert_eq!(parsed.certificates().len(), 2);
+            // DER: decoding and re-encoding gives the same bytes, whatever the input order
+            let ci = <cms::content_info::ContentInfo as der::Decode>::from_der(&p7).expect("DER");
+            assert_eq!(der::Encode::to_der(&ci).unwrap(), p7);
+        }
         assert_eq!(
-            p7,
-            vec![
-                0x30, 0x27, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
-                0x1a, 0x30, 0x18, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
-                0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x02, 0x30, 0x00, 0x31, 0x00
-            ]
+            certs_only_pkcs7(&[&leaf, &ca]),
+            certs_only_pkcs7(&[&ca, &leaf])
         );
     }
 
