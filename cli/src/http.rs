@@ -55,17 +55,7 @@ impl Reply {
 
     /// A one-line summary of an error body (plain text or a page's title) for messages.
     pub fn summary(&self) -> String {
-        let text = self.text();
-        let line = if self.is_html() {
-            crate::certsrv::page_title(&text)
-        } else {
-            text.lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty())
-                .unwrap_or("")
-                .to_string()
-        };
-        line.chars().take(200).collect()
+        certreq_core::enroll::body_summary(&self.content_type, &self.body)
     }
 }
 

@@ -9,7 +9,6 @@
 
 mod accept;
 mod args;
-mod certsrv;
 mod client;
 mod config;
 mod fsio;

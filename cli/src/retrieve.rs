@@ -1,11 +1,12 @@
 //! `certreq -retrieve [-config URL] [-binary] [-f] [-q] RequestId [CertOut [ChainOut]]`:
-//! fetch a certificate the CA has issued (AD CS Web Enrollment `certnew.cer?ReqID=N`).
+//! fetch a certificate the CA has issued (AD CS Web Enrollment `certnew.cer?ReqID=N`; the URLs
+//! and the reading of the answers are `certreq_core::enroll`'s).
 
 use std::path::PathBuf;
 
+use certreq_core::enroll::{self, Endpoint};
+
 use crate::args::{Invocation, Opt};
-use crate::certsrv;
-use crate::config::Endpoint;
 use crate::store::Store;
 use crate::submit::{self, Failure, Outputs, Retrieved};
 
@@ -42,7 +43,7 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
         }
         [id, rest @ ..] => (id, rest),
     };
-    let Some(id) = certsrv::parse_request_id(id_text) else {
+    let Some(id) = enroll::parse_request_id(id_text) else {
         return Err(Failure::Usage(format!(
             "`{id_text}` is not a request id: give the number the CA printed (decimal, or hex with 0x)"
         )));
@@ -57,7 +58,7 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
     };
     let (endpoint, client) = submit::connect(inv, "retrieve")?;
     let base = match &endpoint {
-        Endpoint::Certsrv { base } => base.clone(),
+        Endpoint::AdCs { base } => base.clone(),
         Endpoint::Est { .. } => {
             return Err(Failure::Usage(
                 "EST has no retrieval by request id: run the same `certreq -submit` again to \

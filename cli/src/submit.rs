@@ -8,13 +8,11 @@
 
 use std::path::{Path, PathBuf};
 
-use base64ct::{Base64, Encoding};
+use certreq_core::enroll::{self, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
 use certreq_core::response::{self, Certificate};
-use der::{Decode, Encode};
 
 use crate::args::{Invocation, Opt};
-use crate::certsrv::{self, Disposition};
-use crate::config::{self, Endpoint};
+use crate::config;
 use crate::fsio;
 use crate::help::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::http::{Client, Reply};
@@ -100,13 +98,13 @@ pub fn connect(inv: &Invocation, verb: &str) -> Result<(Endpoint, Client), Failu
             )));
         }
     };
-    let endpoint = Endpoint::parse(&config).map_err(Failure::Usage)?;
+    let endpoint = config::endpoint(&config).map_err(Failure::Usage)?;
     let credentials = config::credentials(inv.value(Opt::UserName), inv.value(Opt::Password), &env)
         .map_err(Failure::Usage)?;
     if credentials.is_some() && endpoint.is_plain_http() {
         eprintln!(
             "certreq: warning: sending the password over plain http to {}; use https",
-            endpoint.base()
+            endpoint.url()
         );
     }
     let ca_file = inv.value(Opt::CaFile).map(PathBuf::from).or_else(|| {
@@ -220,31 +218,14 @@ pub fn http_failure(reply: &Reply, url: &str) -> String {
     }
 }
 
-/// What `certnew.cer` (or `certnew.p7b`) gave.
-pub enum Fetched {
-    /// The certificate or chain, decoded, with the DER of the object as sent.
-    Object(response::Response, Vec<u8>),
-    /// A result page instead.
-    Page(Disposition),
-}
-
 /// GETs an AD CS download URL and reads a certificate/PKCS#7 or a result page.
-pub fn fetch(client: &Client, url: &str) -> Result<Fetched, String> {
+pub fn fetch(client: &Client, url: &str) -> Result<Retrieval, String> {
     let reply = client.get(url)?;
     if reply.status != 200 {
         return Err(http_failure(&reply, url));
     }
-    if reply.is_html() {
-        return Ok(Fetched::Page(certsrv::parse_page(&reply.text())));
-    }
-    let parsed = response::parse(&reply.body)
-        .map_err(|e| format!("the CA's answer from {url} is not usable: {e}"))?;
-    let der = certreq_core::pem::read(&reply.body)
-        .ok()
-        .and_then(|blocks| blocks.into_iter().next())
-        .map(|b| b.der)
-        .unwrap_or_default();
-    Ok(Fetched::Object(parsed, der))
+    enroll::classify_retrieval(&reply.content_type, &reply.body)
+        .map_err(|e| format!("the CA's answer from {url} is not usable: {e}"))
 }
 
 /// The outcome of getting an issued certificate from AD CS (`-submit` issued, `-retrieve`).
@@ -262,26 +243,24 @@ pub fn retrieve_issued(
     id: u64,
     outputs: &Outputs,
 ) -> Result<Retrieved, String> {
-    let url = certsrv::cert_url(base, id);
+    let url = enroll::cert_url(base, id, Enc::B64, false);
     let cert = match fetch(client, &url)? {
-        Fetched::Object(r, _) => match r.leaf().cloned() {
+        Retrieval::Object { response, .. } => match response.leaf().cloned() {
             Some(c) => c,
             None => return Err(format!("the CA's answer from {url} holds no certificate")),
         },
-        Fetched::Page(Disposition::Pending { .. }) => return Ok(Retrieved::Pending),
-        Fetched::Page(page) => return Ok(Retrieved::NotIssued(page_message(&page))),
+        Retrieval::Page(Disposition::Pending { .. }) => return Ok(Retrieved::Pending),
+        Retrieval::Page(page) => return Ok(Retrieved::NotIssued(page_message(&page))),
     };
     let chain = match &outputs.chain {
         None => None,
         Some(_) => {
-            let url = certsrv::chain_url(base, id);
+            let url = enroll::cert_url(base, id, Enc::B64, true);
             match fetch(client, &url)? {
-                Fetched::Object(r, der) if r.kind == response::ResponseKind::Pkcs7 => Some(der),
-                Fetched::Object(r, _) => {
-                    let chain: Vec<Certificate> = r.chain_for(&cert).into_iter().cloned().collect();
-                    Some(response::build_certs_only_pkcs7(&chain))
+                Retrieval::Object { response, der } => {
+                    enroll::issued(&response, &der, Some(&cert.spki_der())).map(|i| i.chain_p7b)
                 }
-                Fetched::Page(page) => {
+                Retrieval::Page(page) => {
                     return Err(format!(
                         "the certificate was issued but the chain could not be fetched from {url}: {}",
                         page_message(&page)
@@ -297,24 +276,11 @@ pub fn retrieve_issued(
 /// A result page in words.
 pub fn page_message(page: &Disposition) -> String {
     match page {
-        Disposition::Issued { id } => format!("request {id} was issued"),
-        Disposition::Pending { .. } => "Taken Under Submission".into(),
-        Disposition::Denied { message, .. } => message.clone(),
-        Disposition::Error {
-            message,
-            status: Some(status),
-        } if status != message => format!("{message} ({status})"),
-        Disposition::Error { message, .. } => message.clone(),
         Disposition::Unknown { title } => {
             format!("the CA answered a page this certreq does not recognise: \"{title}\"")
         }
+        page => page.message(),
     }
-}
-
-/// The request's SubjectPublicKeyInfo DER, when it is PKCS#10.
-fn request_spki(der: &[u8]) -> Option<Vec<u8>> {
-    let req = x509_cert::request::CertReq::from_der(der).ok()?;
-    req.info.public_key.to_der().ok()
 }
 
 /// Records the CA's answer on the store entry; a failure is only a warning.
@@ -332,7 +298,7 @@ fn record(
     if let Some(id) = id {
         meta.request_id = Some(id.to_string());
     }
-    meta.ca = Some(endpoint.base().to_string());
+    meta.ca = Some(endpoint.url());
     meta.disposition = Some(disposition.to_string());
     if let Err(e) = store.set_meta(entry, &meta) {
         eprintln!("certreq: warning: the key store entry was not updated: {e}");
@@ -376,8 +342,8 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             )
         }
     };
-    let attrib = inv.value(Opt::Attrib).map(config::attrib_lines);
-    if let Some(a) = inv.value(Opt::Attrib) {
+    let attrib = inv.value(Opt::Attrib);
+    if let Some(a) = attrib {
         config::check_attrib(a).map_err(Failure::Usage)?;
     }
     let (endpoint, client) = connect(inv, "submit")?;
@@ -390,12 +356,12 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
     outputs.check()?;
 
     let bytes = read_limited(&request_path)?;
-    let der = match certreq_core::pem::read(&bytes) {
-        Ok(blocks) => match blocks.into_iter().next() {
-            Some(b) => b.der,
-            None => return Err(format!("{} holds no request", request_path.display()).into()),
-        },
-        Err(e) => return Err(format!("{}: {e}", request_path.display()).into()),
+    let der = match enroll::request_der(&bytes) {
+        Ok(der) => der,
+        Err(enroll::EnrollError::Request(e)) => {
+            return Err(format!("{}: {e}", request_path.display()).into());
+        }
+        Err(_) => return Err(format!("{} holds no request", request_path.display()).into()),
     };
     if let Ok(r) = response::parse(&der) {
         return Err(format!(
@@ -407,24 +373,18 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
     }
     let store = Store::from_env().ok();
     let entry = store.as_ref().and_then(|s| {
-        request_spki(&der)
+        enroll::request_spki(&der)
             .and_then(|spki| s.find_spki(&spki))
             .or_else(|| s.find_request(&der))
     });
     let quiet = inv.has(Opt::Quiet);
 
     match &endpoint {
-        Endpoint::Certsrv { base } => {
-            let url = certsrv::submit_url(base);
-            let pem = certreq_core::pem::armor("CERTIFICATE REQUEST", &der);
-            let form = config::form_encode(&[
-                ("Mode", "newreq"),
-                ("CertRequest", &pem),
-                ("CertAttrib", attrib.as_deref().unwrap_or("")),
-                ("TargetStoreFlags", "0"),
-                ("SaveCert", "yes"),
-            ]);
-            let reply = client.post(&url, "application/x-www-form-urlencoded", form.as_bytes())?;
+        Endpoint::AdCs { base } => {
+            let post =
+                enroll::newreq_form(base, &der, attrib.unwrap_or("")).map_err(|e| e.to_string())?;
+            let url = post.url;
+            let reply = client.post(&url, post.content_type, post.body.as_bytes())?;
             if reply.status != 200 {
                 return Err(http_failure(&reply, &url).into());
             }
@@ -435,8 +395,8 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 )
                 .into());
             }
-            match certsrv::parse_page(&reply.text()) {
-                Disposition::Issued { id } => {
+            match enroll::classify_page(&reply.text()) {
+                Disposition::Issued { request_id: id } => {
                     print_request_id(id);
                     match retrieve_issued(&client, base, id, &outputs)? {
                         Retrieved::Issued(cert) => {
@@ -458,7 +418,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                         .into()),
                     }
                 }
-                Disposition::Pending { id } => {
+                Disposition::Pending { request_id: id } => {
                     if let Some(id) = id {
                         print_request_id(id);
                     }
@@ -466,7 +426,11 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                     print_pending(id, base, quiet);
                     Ok(())
                 }
-                Disposition::Denied { id, message } => {
+                Disposition::Denied {
+                    request_id: id,
+                    message,
+                    ..
+                } => {
                     if let Some(id) = id {
                         print_request_id(id);
                     }
@@ -491,50 +455,39 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 .into()),
             }
         }
-        Endpoint::Est { base } => {
+        Endpoint::Est { base, label } => {
             if attrib.is_some() {
                 eprintln!(
                     "certreq: warning: EST has no request attributes; -attrib is not sent (name \
                      the CA's template with a label: https://host/.well-known/est/LABEL)"
                 );
             }
-            let url = format!("{base}/simpleenroll");
-            let body = base64_lines(&der);
-            let reply = client.post(&url, "application/pkcs10", body.as_bytes())?;
-            match reply.status {
-                200 => {
-                    let parsed = response::parse(&reply.body).map_err(|e| {
-                        format!("the EST server's answer from {url} is not usable: {e}")
-                    })?;
-                    let spki = request_spki(&der);
-                    let cert = spki
-                        .as_deref()
-                        .and_then(|s| parsed.leaf_for(s))
-                        .or_else(|| parsed.leaf())
-                        .cloned()
-                        .ok_or_else(|| {
+            let post = enroll::simpleenroll(base, label.as_deref(), &der);
+            let url = post.url;
+            let reply = client.post(&url, post.content_type, post.body.as_bytes())?;
+            let outcome = enroll::classify_est(
+                reply.status,
+                reply.retry_after.as_deref(),
+                &reply.content_type,
+                &reply.body,
+            )
+            .map_err(|e| format!("the EST server's answer from {url} is not usable: {e}"))?;
+            match outcome {
+                EstOutcome::Issued { response, der: p7b } => {
+                    let spki = enroll::request_spki(&der);
+                    let issued =
+                        enroll::issued(&response, &p7b, spki.as_deref()).ok_or_else(|| {
                             format!("the EST server's answer from {url} holds no certificate")
                         })?;
-                    let p7b = match certreq_core::pem::read(&reply.body)
-                        .ok()
-                        .and_then(|b| b.into_iter().next())
-                    {
-                        Some(b) if parsed.kind == response::ResponseKind::Pkcs7 => b.der,
-                        _ => {
-                            let chain: Vec<Certificate> =
-                                parsed.chain_for(&cert).into_iter().cloned().collect();
-                            response::build_certs_only_pkcs7(&chain)
-                        }
-                    };
-                    outputs.write(&cert, Some(&p7b))?;
+                    outputs.write(&issued.leaf, Some(&issued.chain_p7b))?;
                     record(store.as_ref(), entry.as_ref(), &endpoint, None, "issued");
                     println!("Certificate retrieved(Issued) Issued");
                     if !quiet {
-                        print_written(&outputs, &cert);
+                        print_written(&outputs, &issued.leaf);
                     }
                     Ok(())
                 }
-                202 => {
+                EstOutcome::Pending { retry_after } => {
                     record(
                         store.as_ref(),
                         entry.as_ref(),
@@ -542,10 +495,8 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                         None,
                         "est-pending",
                     );
-                    let after = reply
-                        .retry_after
-                        .as_deref()
-                        .map(|r| format!(" (the server asks to wait {})", retry_words(r)))
+                    let after = retry_after
+                        .map(|r| format!(" (the server asks to wait {})", r.words()))
                         .unwrap_or_default();
                     println!("Certificate request is pending: Taken Under Submission{after}");
                     if !quiet {
@@ -556,21 +507,13 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                     }
                     Ok(())
                 }
-                _ => {
+                EstOutcome::Failed { .. } => {
                     let mut m = http_failure(&reply, &url);
                     m.push_str(&kept(entry.as_ref()));
                     Err(m.into())
                 }
             }
         }
-    }
-}
-
-fn retry_words(retry_after: &str) -> String {
-    match retry_after.trim().parse::<u64>() {
-        Ok(1) => "1 second".into(),
-        Ok(n) => format!("{n} seconds"),
-        Err(_) => format!("until {}", retry_after.trim()),
     }
 }
 
@@ -608,39 +551,9 @@ pub fn print_written(outputs: &Outputs, cert: &Certificate) {
     );
 }
 
-/// Base64 in 64-column CRLF lines (EST bodies).
-fn base64_lines(der: &[u8]) -> String {
-    let b64 = Base64::encode_string(der);
-    let mut out = String::with_capacity(b64.len() + b64.len() / 32);
-    for chunk in b64.as_bytes().chunks(64) {
-        out.push_str(&String::from_utf8_lossy(chunk));
-        out.push_str("\r\n");
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn est_body_is_wrapped_base64() {
-        let body = base64_lines(&[0u8; 60]);
-        let lines: Vec<&str> = body.split("\r\n").collect();
-        assert_eq!(lines[0].len(), 64);
-        assert_eq!(lines[1], "AAAAAAAAAAAAAAAA");
-        assert_eq!(lines[2], "");
-    }
-
-    #[test]
-    fn retry_after_in_words() {
-        assert_eq!(retry_words("10"), "10 seconds");
-        assert_eq!(retry_words("1"), "1 second");
-        assert_eq!(
-            retry_words("Wed, 21 Oct 2026 07:28:00 GMT"),
-            "until Wed, 21 Oct 2026 07:28:00 GMT"
-        );
-    }
 
     #[test]
     fn statuses_in_words() {

@@ -15,6 +15,7 @@
 pub mod diag;
 pub mod dump;
 pub mod encode;
+pub mod enroll;
 pub mod ext;
 pub mod inf;
 pub mod keydocs;
