@@ -99,18 +99,35 @@ def downloads(tmp_path_factory):
     return tmp_path_factory.mktemp("downloads")
 
 
-@pytest.fixture(scope="module")
-def app(ca, downloads):
+def open_app(origin, downloads):
     driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-enroll-"))
     driver.set_script_timeout(30)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                            {"behavior": "allow", "downloadPath": str(downloads)})
-    try:
-        driver.get(ca.origin + "/")
-        by_testid(driver, "inf-editor")
-        yield driver
-    finally:
-        driver.quit()
+    driver.get(origin + "/")
+    by_testid(driver, "inf-editor")
+    return driver
+
+
+@pytest.fixture(scope="module")
+def app(ca, downloads):
+    driver = open_app(ca.origin, downloads)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def pending_ca(tmp_path_factory):
+    server = Devca(tmp_path_factory.mktemp("devca-pending"), policy="pending")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pending_app(pending_ca, downloads):
+    driver = open_app(pending_ca.origin, downloads)
+    yield driver
+    driver.quit()
 
 
 def newest_item(driver):
@@ -262,3 +279,103 @@ def test_a_non_certificate_file_is_refused(app, tmp_path):
     accept_file(app, junk)
     wait_for(lambda: "junk.cer is not a certificate" in notice(app), timeout=10,
              what="the refusal")
+
+
+READ_DISPOSITION = """
+const d = document.querySelector('[data-testid="disposition"]');
+return d ? [Number(d.getAttribute('data-answer')), d.getAttribute('data-status'), d.innerText]
+         : [0, null, null];
+"""
+SEEN = {}
+
+
+def click(driver, element):
+    """Clicks a button that asks the CA; the answer shown before it no longer counts."""
+    SEEN[id(driver)] = driver.execute_script(READ_DISPOSITION)[0]
+    element.click()
+
+
+def disposition(driver, timeout=60):
+    """Waits for a new answer of the CA (read in one step: the element is re-rendered);
+    returns (data-status, text)."""
+    seen = SEEN.get(id(driver), 0)
+    return tuple(wait_for(lambda: (d := driver.execute_script(READ_DISPOSITION))[0] > seen
+                          and d[1:],
+                          timeout=timeout, what="the CA's answer"))
+
+
+def test_submit_to_web_enrollment_issues_and_accepts(app, ca, tmp_path):
+    assert by_testid(app, "endpoint-url").get_property("value") == ca.origin + "/certsrv"
+    entry_id, _ = generate(app, "tls-server")
+    by_testid(app, "template").send_keys("WebServer")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    assert "accepted automatically" in text
+    request_id = int(by_testid(app, "request-id").text)
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+    cert_path = tmp_path / "leaf.pem"
+    cert_path.write_bytes(ca.certificate(request_id))
+    openssl_verify(ca.ca_pem, cert_path)
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    thumbprint = item(app, entry_id).find_element(
+        By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
+    assert thumbprint == cert.fingerprint(hashes.SHA1()).hex().upper()
+
+
+def test_pending_then_approved_survives_a_reload(pending_app, pending_ca, tmp_path):
+    app = pending_app
+    entry_id, _ = generate(app, "client-auth")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "pending", text
+    request_id = int(by_testid(app, "request-id").text)
+
+    app.refresh()  # nothing is lost: the key and the request id are stored
+    wait_for(lambda: all_testid(app, "store-item"), timeout=30, what="the store list")
+    entry = item(app, entry_id)
+    assert entry.get_attribute("data-state") == "pending"
+    assert entry.find_element(By.CSS_SELECTOR, '[data-testid="request-id"]').text == str(request_id)
+
+    # still pending: retrieve says so and changes nothing
+    click(app, entry.find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    status, text = disposition(app)
+    assert status == "pending", text
+
+    proc = pending_ca.cli("approve", str(request_id))
+    assert proc.returncode == 0, proc.stderr
+    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    assert disposition(app)[0] == "issued"
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+    leaf = tmp_path / "leaf.pem"
+    leaf.write_bytes(pending_ca.certificate(request_id))
+    openssl_verify(pending_ca.ca_pem, leaf)
+
+
+def test_a_denied_request_shows_the_cas_message_and_keeps_the_key(pending_app, pending_ca):
+    app = pending_app
+    entry_id, _ = generate(app, "client-auth")
+    click(app, by_testid(app, "submit"))
+    status, _ = disposition(app)
+    assert status == "pending"
+    request_id = int(by_testid(app, "request-id").text)
+    proc = pending_ca.cli("deny", str(request_id), "--message", "not on my watch")
+    assert proc.returncode == 0, proc.stderr
+    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    status, text = disposition(app)
+    assert status == "denied", text
+    assert "not on my watch" in text
+    assert item(app, entry_id).get_attribute("data-state") == "pending", "the key is kept"
+
+
+def test_an_unreachable_ca_is_explained(app):
+    url = by_testid(app, "endpoint-url")
+    url.clear()
+    url.send_keys("http://127.0.0.1:9/certsrv")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "error"
+    assert "could not reach the CA" in text and "CORS" in text
+    assert "exchange files" in text

@@ -7,10 +7,13 @@ use certreq_core::model::NewRequest;
 use certreq_core::pkcs12::{self, PfxInput, Profile};
 use certreq_core::response::{self, Certificate};
 
+use certreq_core::enroll::{self, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
+
 use super::state::{
-    EntryMeta, EntryState, ExportFormat, Generated, export_file_name, file_name_for, label_for,
-    match_response, pem, safe_file_name,
+    Enrollment, EntryMeta, EntryState, ExportFormat, Generated, Outcome, Status, export_file_name,
+    file_name_for, label_for, match_response, pem, safe_file_name,
 };
+use crate::services::enroll::{self as http, Answer};
 use crate::services::{self, crypto, files, store};
 
 /// Makes the key pair (or takes the stored one of entry `reuse`), the signed request, and the
@@ -249,6 +252,257 @@ pub async fn export_pfx(id: String, password: String, profile: Profile) -> Resul
             Profile::Legacy => "Triple DES, for older Windows and OpenSSL 1.x",
         }
     ))
+}
+
+/// The CA's HTTP status in words, for anything but success.
+fn check_status(answer: &Answer, url: &str) -> Result<(), String> {
+    match answer.status {
+        200..=299 => Ok(()),
+        401 => Err(format!(
+            "the CA at {url} asks for a sign-in (HTTP 401); open {url} in this browser, sign \
+             in, and submit again (Windows sign-in works when the page is served from the \
+             CA's own origin)"
+        )),
+        403 => Err(format!(
+            "the CA at {url} refused this request (HTTP 403): you may not enroll there, or it \
+             does not allow this page's origin"
+        )),
+        404 => Err(format!(
+            "nothing at {url} (HTTP 404); check the URL (AD CS Web Enrollment is usually \
+             https://host/certsrv)"
+        )),
+        n => Err(format!(
+            "the CA at {url} answered HTTP {n}: {}",
+            enroll::body_summary(&answer.content_type, &answer.body)
+        )),
+    }
+}
+
+/// An issued answer: accepted for its key at once.
+async fn accept_answer(body: Vec<u8>, request_id: Option<u64>) -> Result<Outcome, String> {
+    let entry = accept(body)
+        .await
+        .map_err(|e| format!("the CA issued a certificate but it was not accepted: {e}"))?;
+    Ok(Outcome {
+        status: Status::Issued,
+        message: match request_id {
+            Some(n) => {
+                format!("request {n} was issued; the certificate was accepted automatically")
+            }
+            None => "the certificate was issued and accepted automatically".to_owned(),
+        },
+        request_id,
+        entry: Some(entry),
+    })
+}
+
+/// Keeps the CA's request id on a pending entry.
+async fn remember_pending(id: &str, request_id: Option<u64>) -> Result<Option<EntryMeta>, String> {
+    let Some(n) = request_id else { return Ok(None) };
+    let Some(mut record) = store::get_entry(id).await.map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    record.meta.request_id = Some(n);
+    store::put(&record).await.map_err(|e| {
+        format!("the CA took the request as {n}, but the number could not be kept: {e}")
+    })?;
+    let mut meta = record.meta;
+    if let Some(pair) = &record.keys {
+        meta.exportable = Some(crypto::private_key_exportable(&pair.get_private_key()).await);
+        if let Ok(spki) = crypto::export_spki(&pair.get_public_key()).await {
+            meta.key_algorithm = key_algorithm(&spki);
+        }
+    }
+    Ok(Some(meta))
+}
+
+/// `CERTSRV_E_ADMIN_DENIED_REQUEST`: an administrator denied the request.
+const ADMIN_DENIED: u32 = 0x8009_4014;
+
+/// What a Web Enrollment result page means for entry `id`.
+async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outcome, String> {
+    match page {
+        Disposition::Issued { request_id } => fetch_issued(base, request_id).await,
+        Disposition::Pending { request_id } => {
+            let entry = match id {
+                Some(id) => remember_pending(id, request_id).await?,
+                None => None,
+            };
+            Ok(Outcome {
+                status: Status::Pending,
+                message: format!(
+                    "Taken Under Submission: the CA waits for an administrator{}; the key stays \
+                     here, press Retrieve once it is approved",
+                    request_id
+                        .map(|n| format!(" (request {n})"))
+                        .unwrap_or_default()
+                ),
+                request_id,
+                entry,
+            })
+        }
+        Disposition::Denied {
+            request_id,
+            message,
+            ..
+        } => Ok(Outcome {
+            status: Status::Denied,
+            message: format!("{message} (the key is kept; delete it when it is no longer needed)"),
+            request_id,
+            entry: None,
+        }),
+        // an administrator's denial, as certnew.cer reports it later
+        Disposition::Error {
+            ref message, code, ..
+        } if code == Some(ADMIN_DENIED) || message.starts_with("Denied") => Ok(Outcome {
+            status: Status::Denied,
+            message: format!(
+                "{} (the key is kept; delete it when it is no longer needed)",
+                page.message()
+            ),
+            request_id: None,
+            entry: None,
+        }),
+        other => Ok(Outcome {
+            status: Status::Error,
+            message: other.message(),
+            request_id: None,
+            entry: None,
+        }),
+    }
+}
+
+/// `certnew.p7b` (certificate and chain) for request `n`, accepted for its key.
+async fn fetch_issued(base: &str, n: u64) -> Result<Outcome, String> {
+    let url = enroll::cert_url(base, n, Enc::Bin, true);
+    let answer = http::get_url(&url).await.map_err(|e| e.to_string())?;
+    check_status(&answer, &url)?;
+    match enroll::classify_retrieval(&answer.content_type, &answer.body) {
+        Ok(Retrieval::Object { .. }) => accept_answer(answer.body, Some(n)).await,
+        Ok(Retrieval::Page(page)) => match page {
+            // a page again: pending, denied or an error; never loops back to fetching
+            Disposition::Issued { .. } => Err(format!(
+                "the CA says request {n} was issued but {url} gave no certificate"
+            )),
+            other => Box::pin(on_page(base, None, other)).await,
+        },
+        Err(e) => Err(format!(
+            "{url} answered something that is not a certificate: {e}"
+        )),
+    }
+}
+
+/// Sends entry `id`'s request to the CA and acts on the answer.
+pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String> {
+    let endpoint = Endpoint::parse(settings.url.trim()).map_err(|e| e.to_string())?;
+    let entry = store::get_entry(&id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("that request is no longer in the store")?;
+    match (&endpoint, settings.kind) {
+        (Endpoint::AdCs { base }, super::state::EndpointKind::AdCs) => {
+            let pem = encode::to_pem(&entry.request_der, PemLabel::Rfc7468);
+            let post = enroll::newreq_form(base, pem.as_bytes(), &settings.attrib())
+                .map_err(|e| e.to_string())?;
+            let answer = http::post(&post.url, post.content_type, &post.body)
+                .await
+                .map_err(|e| e.to_string())?;
+            check_status(&answer, &post.url)?;
+            let page = String::from_utf8_lossy(&answer.body);
+            on_page(base, Some(&id), enroll::classify_page(&page)).await
+        }
+        (Endpoint::Est { base, label }, super::state::EndpointKind::Est) => {
+            est_enroll(&id, base, label.as_deref(), &entry.request_der).await
+        }
+        (Endpoint::Est { .. }, _) => {
+            Err("this URL is an EST endpoint (/.well-known/est); choose EST as the kind".into())
+        }
+        (Endpoint::AdCs { .. }, _) => Err(
+            "an EST URL ends in /.well-known/est (with an optional CA label); choose AD CS for \
+             a /certsrv URL"
+                .into(),
+        ),
+    }
+}
+
+async fn est_enroll(
+    id: &str,
+    base: &str,
+    label: Option<&str>,
+    request_der: &[u8],
+) -> Result<Outcome, String> {
+    let post = enroll::simpleenroll(base, label, request_der);
+    let answer = http::post(&post.url, post.content_type, &post.body)
+        .await
+        .map_err(|e| e.to_string())?;
+    let retry = (!answer.retry_after.is_empty()).then_some(answer.retry_after.as_str());
+    match enroll::classify_est(answer.status, retry, &answer.content_type, &answer.body) {
+        Ok(EstOutcome::Issued { .. }) => accept_answer(answer.body, None).await,
+        Ok(EstOutcome::Pending { retry_after }) => Ok(Outcome {
+            status: Status::Pending,
+            message: format!(
+                "the EST server accepted the request and waits for an administrator{}; press \
+                 Retrieve to send it again",
+                retry_after
+                    .map(|r| format!(" (try again {})", r.words()))
+                    .unwrap_or_default()
+            ),
+            request_id: None,
+            entry: store::get_entry(id).await.ok().flatten().map(|r| r.meta),
+        }),
+        Ok(EstOutcome::Failed { status, message }) => {
+            if matches!(status, 401 | 403 | 404) {
+                check_status(&answer, &post.url)?;
+            }
+            Ok(Outcome {
+                status: if status == 400 || status == 403 {
+                    Status::Denied
+                } else {
+                    Status::Error
+                },
+                message: format!("{message} (HTTP {status})"),
+                request_id: None,
+                entry: None,
+            })
+        }
+        Err(e) => Err(format!("the EST server's answer holds no certificate: {e}")),
+    }
+}
+
+/// Asks the CA for a certificate: pending entry `id`'s (by its request id; EST sends the
+/// request again), or request `number`'s (accepted for whichever stored key it is for).
+pub async fn retrieve(
+    id: Option<String>,
+    number: Option<u64>,
+    settings: Enrollment,
+) -> Result<Outcome, String> {
+    let endpoint = Endpoint::parse(settings.url.trim()).map_err(|e| e.to_string())?;
+    let entry = match &id {
+        Some(id) => Some(
+            store::get_entry(id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("that request is no longer in the store")?,
+        ),
+        None => None,
+    };
+    match endpoint {
+        Endpoint::AdCs { base } => {
+            let n = number
+                .or_else(|| entry.as_ref().and_then(|e| e.meta.request_id))
+                .ok_or(
+                    "the CA gave this request no id here; submit it again, or type the \
+                     request id in “Retrieve request”",
+                )?;
+            fetch_issued(&base, n).await
+        }
+        Endpoint::Est { base, label } => match (&id, entry) {
+            (Some(id), Some(entry)) => {
+                est_enroll(id, &base, label.as_deref(), &entry.request_der).await
+            }
+            _ => Err("EST has no request ids; press Retrieve on the pending entry".into()),
+        },
+    }
 }
 
 /// Who is asking, for certreq's default attributes. Honest values for a browser: the page's

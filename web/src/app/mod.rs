@@ -39,8 +39,10 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
+        let mut state = State::default();
+        state.enrollment = state::Enrollment::for_origin(&crate::services::enroll::page_origin());
         let app = App {
-            state: State::default(),
+            state,
             editor: NodeRef::default(),
             gutter: NodeRef::default(),
         };
@@ -114,6 +116,16 @@ impl App {
             Command::Export { id, format } => {
                 link.send_future(async move { Msg::Exported(jobs::export(id, format).await) })
             }
+            Command::Submit { id, enrollment } => {
+                link.send_future(async move { Msg::Enrolled(jobs::submit(id, enrollment).await) })
+            }
+            Command::Retrieve {
+                id,
+                number,
+                enrollment,
+            } => link.send_future(async move {
+                Msg::Enrolled(jobs::retrieve(id, number, enrollment).await)
+            }),
             Command::ExportPfx {
                 id,
                 password,
@@ -399,7 +411,88 @@ impl App {
                 if let Some(result) = &state.result {
                     { view_result(ctx, result) }
                 }
+                { self.view_enroll(ctx) }
             </>
+        }
+    }
+
+    fn view_enroll(&self, ctx: &Context<Self>) -> Html {
+        use state::EndpointKind;
+        let state = &self.state;
+        let e = &state.enrollment;
+        let link = ctx.link();
+        let kind = link.batch_callback(|ev: Event| {
+            dom::select_value(&ev).map(|v| {
+                Msg::EndpointKind(if v == "est" {
+                    EndpointKind::Est
+                } else {
+                    EndpointKind::AdCs
+                })
+            })
+        });
+        let url = link.batch_callback(|ev: InputEvent| dom::input_value(&ev).map(Msg::EndpointUrl));
+        let template =
+            link.batch_callback(|ev: InputEvent| dom::input_value(&ev).map(Msg::Template));
+        let attributes = link
+            .batch_callback(|ev: InputEvent| dom::textarea_value(&ev).map(Msg::ExtraAttributes));
+        let number =
+            link.batch_callback(|ev: InputEvent| dom::input_value(&ev).map(Msg::RetrieveNumber));
+        let submit = link.callback(|_| Msg::Submit);
+        let retrieve = link.callback(|_| Msg::RetrieveNumbered);
+        let busy = state.busy.is_some();
+        let disposition = state.disposition.as_ref().map(|d| {
+            html! {
+                <div class={classes!("disposition", d.status.as_str())} data-testid="disposition"
+                    data-status={d.status.as_str()} data-answer={state.answers.to_string()}
+                    role={if matches!(d.status, state::Status::Error | state::Status::Denied) { "alert" } else { "status" }}>
+                    <strong>{ d.status.as_str() }</strong>{ ": " }
+                    <span data-testid="disposition-message">{ &d.message }</span>
+                    if let Some(n) = d.request_id {
+                        <p>{ "Request id: " }<span data-testid="request-id">{ n }</span></p>
+                    }
+                </div>
+            }
+        });
+        html! {
+            <section class="enroll" aria-labelledby="h-enroll">
+                <h3 id="h-enroll">{ "Send it to a CA" }</h3>
+                <p class="hint">
+                    { "AD CS Web Enrollment or EST. The CA must be this page's own origin or allow                        it (CORS with credentials); otherwise download the request, submit it on                        the CA's page and accept the certificate below." }
+                </p>
+                <div class="enroll-grid">
+                    <label for="endpoint-kind">{ "Kind" }</label>
+                    <select id="endpoint-kind" data-testid="endpoint-kind" onchange={kind}>
+                        <option value="adcs" selected={e.kind == EndpointKind::AdCs}>{ "AD CS Web Enrollment" }</option>
+                        <option value="est" selected={e.kind == EndpointKind::Est}>{ "EST (RFC 7030)" }</option>
+                    </select>
+                    <label for="endpoint-url">{ "URL" }</label>
+                    <input type="url" id="endpoint-url" data-testid="endpoint-url"
+                        value={e.url.clone()} oninput={url} spellcheck="false" />
+                    if e.kind == EndpointKind::AdCs {
+                        <label for="template">{ "Template" }</label>
+                        <input type="text" id="template" data-testid="template" placeholder="WebServer"
+                            value={e.template.clone()} oninput={template} spellcheck="false" />
+                        <label for="extra-attributes">{ "Attributes" }</label>
+                        <textarea id="extra-attributes" data-testid="extra-attributes" rows="2"
+                            placeholder="SAN:dns=www.example.com" value={e.attributes.clone()}
+                            oninput={attributes} spellcheck="false" />
+                    }
+                </div>
+                <div class="actions">
+                    <button type="button" class="primary" data-testid="submit"
+                        disabled={busy || state.result.is_none()} onclick={submit}>
+                        { "Submit the request" }
+                    </button>
+                    if e.kind == EndpointKind::AdCs {
+                        <label for="retrieve-number">{ "Retrieve request " }</label>
+                        <input type="text" id="retrieve-number" data-testid="retrieve-number" size="8"
+                            inputmode="numeric" value={state.retrieve_number.clone()} oninput={number} />
+                        <button type="button" data-testid="retrieve-number-go" disabled={busy}
+                            onclick={retrieve}>{ "Retrieve" }</button>
+                    }
+                </div>
+                { for disposition }
+            </section>
         }
     }
 
@@ -444,6 +537,16 @@ impl App {
                         </button>
                         if entry.certificate.is_some() {
                             { view_exports(ctx, entry) }
+                        } else {
+                            <button type="button" data-testid="retrieve"
+                                disabled={state.busy.is_some()}
+                                onclick={{
+                                    let id = entry.id.clone();
+                                    ctx.link().callback(move |_| Msg::Retrieve(id.clone()))
+                                }}
+                                aria-label={format!("Ask the CA for the certificate of {}", entry.friendly_name)}>
+                                { "Retrieve" }
+                            </button>
                         }
                         <button type="button" class="danger" onclick={delete}
                             aria-label={format!("Delete {} and its key", entry.friendly_name)}>

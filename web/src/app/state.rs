@@ -61,7 +61,7 @@ pub struct EntryMeta {
     /// Its issuers' DER, issuer first (stored).
     pub chain: Vec<Vec<u8>>,
     /// The CA's request id, once a CA has answered "pending" (stored).
-    pub request_id: Option<u32>,
+    pub request_id: Option<u64>,
     /// Whether the browser hands out the private key; `None` when not asked yet or no key
     /// (asked when the store is read, not stored).
     pub exportable: Option<bool>,
@@ -175,6 +175,119 @@ pub enum Msg {
     PfxSubmit,
     /// The outcome of an export: what was offered, or why not.
     Exported(Result<String, String>),
+    /// The enrollment settings.
+    EndpointKind(EndpointKind),
+    EndpointUrl(String),
+    Template(String),
+    ExtraAttributes(String),
+    /// The "retrieve request N" box.
+    RetrieveNumber(String),
+    /// Send the request just made to the CA.
+    Submit,
+    /// Ask the CA again for pending entry `id`'s certificate.
+    Retrieve(String),
+    /// Ask the CA for request N (the number box) and accept it for its key.
+    RetrieveNumbered,
+    /// What the CA answered to [`Command::Submit`] or [`Command::Retrieve`].
+    Enrolled(Result<Outcome, String>),
+}
+
+/// The kind of CA endpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// AD CS Web Enrollment (`…/certsrv`).
+    #[default]
+    AdCs,
+    /// EST (RFC 7030, `…/.well-known/est`).
+    Est,
+}
+
+impl EndpointKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointKind::AdCs => "adcs",
+            EndpointKind::Est => "est",
+        }
+    }
+    /// The URL path a CA of this kind usually has on an origin.
+    pub fn default_path(self) -> &'static str {
+        match self {
+            EndpointKind::AdCs => "/certsrv",
+            EndpointKind::Est => "/.well-known/est",
+        }
+    }
+}
+
+/// Where and how to enroll.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Enrollment {
+    pub kind: EndpointKind,
+    /// The base URL (AD CS `https://host/certsrv`, EST `https://host/.well-known/est[/label]`).
+    pub url: String,
+    /// The certificate template (AD CS `CertificateTemplate:` attribute); may be empty.
+    pub template: String,
+    /// More `Name:Value` attribute lines.
+    pub attributes: String,
+    /// The page's origin, for the default URLs.
+    pub origin: String,
+}
+
+impl Enrollment {
+    /// Settings for a page at `origin`: AD CS at `origin/certsrv`.
+    pub fn for_origin(origin: &str) -> Self {
+        Enrollment {
+            url: format!("{origin}/certsrv"),
+            origin: origin.to_owned(),
+            ..Enrollment::default()
+        }
+    }
+    /// The `CertAttrib` text: the template line first, then the extra lines.
+    pub fn attrib(&self) -> String {
+        let mut lines = Vec::new();
+        if !self.template.trim().is_empty() {
+            lines.push(format!("CertificateTemplate:{}", self.template.trim()));
+        }
+        lines.extend(
+            self.attributes
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+        lines.join("\n")
+    }
+}
+
+/// What a CA said, in the app's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Issued,
+    Pending,
+    Denied,
+    Error,
+}
+
+impl Status {
+    /// `data-status` of the disposition element.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Issued => "issued",
+            Status::Pending => "pending",
+            Status::Denied => "denied",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// The outcome of a submission or retrieval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    /// The CA's own message, or ours.
+    pub message: String,
+    pub request_id: Option<u64>,
+    /// The entry as it is now (issued: with its certificate; pending: with its request id).
+    pub entry: Option<EntryMeta>,
 }
 
 /// The certificate file formats offered for an issued entry.
@@ -241,6 +354,15 @@ pub enum Command {
     Accept(Vec<u8>),
     /// Offer entry `id`'s certificate as a file; answer with [`Msg::Exported`].
     Export { id: String, format: ExportFormat },
+    /// Send entry `id`'s request to the CA; answer with [`Msg::Enrolled`].
+    Submit { id: String, enrollment: Enrollment },
+    /// Ask the CA for a certificate: of pending entry `id` (by its stored request id), or of
+    /// request `number`; answer with [`Msg::Enrolled`].
+    Retrieve {
+        id: Option<String>,
+        number: Option<u64>,
+        enrollment: Enrollment,
+    },
     /// Export entry `id`'s key and certificate as a PFX; answer with [`Msg::Exported`].
     ExportPfx {
         id: String,
@@ -280,6 +402,14 @@ pub struct State {
     pub decoded: Option<Result<Dump, String>>,
     /// The PFX export dialog, while open.
     pub pfx: Option<PfxDialog>,
+    /// The CA to enroll with.
+    pub enrollment: Enrollment,
+    /// The "retrieve request N" box.
+    pub retrieve_number: String,
+    /// What the CA said last (or why it could not be asked).
+    pub disposition: Option<Outcome>,
+    /// How many answers have been shown (`data-answer`, so a test can tell a new one).
+    pub answers: u32,
     /// The compiler: [`compile`] in the app, a stand-in in tests.
     compiler: fn(&str) -> Compiled,
 }
@@ -309,6 +439,10 @@ impl State {
             decode_source: None,
             decoded: None,
             pfx: None,
+            enrollment: Enrollment::default(),
+            retrieve_number: String::new(),
+            disposition: None,
+            answers: 0,
             compiler,
         }
     }
@@ -569,6 +703,99 @@ impl State {
                 Vec::new()
             }
             Msg::Export { id, format } => vec![Command::Export { id, format }],
+            Msg::EndpointKind(kind) => {
+                let e = &mut self.enrollment;
+                // a URL still at the old kind's default follows the kind
+                let old_default = format!("{}{}", e.origin, e.kind.default_path());
+                if e.url.trim().is_empty() || e.url == old_default {
+                    e.url = format!("{}{}", e.origin, kind.default_path());
+                }
+                e.kind = kind;
+                Vec::new()
+            }
+            Msg::EndpointUrl(url) => {
+                self.enrollment.url = url;
+                Vec::new()
+            }
+            Msg::Template(t) => {
+                self.enrollment.template = t;
+                Vec::new()
+            }
+            Msg::ExtraAttributes(a) => {
+                self.enrollment.attributes = a;
+                Vec::new()
+            }
+            Msg::RetrieveNumber(n) => {
+                self.retrieve_number = n;
+                Vec::new()
+            }
+            Msg::Submit => {
+                if self.busy.is_some() {
+                    return Vec::new();
+                }
+                let Some(result) = &self.result else {
+                    self.disposition = Some(error_outcome(
+                        "make a request first; Submit sends the request just made",
+                    ));
+                    return Vec::new();
+                };
+                let id = result.meta.id.clone();
+                self.busy = Some("sending the request to the CA…".into());
+                self.disposition = None;
+                vec![Command::Submit {
+                    id,
+                    enrollment: self.enrollment.clone(),
+                }]
+            }
+            Msg::Retrieve(id) => {
+                if self.busy.is_some() {
+                    return Vec::new();
+                }
+                self.busy = Some("asking the CA for the certificate…".into());
+                self.disposition = None;
+                vec![Command::Retrieve {
+                    id: Some(id),
+                    number: None,
+                    enrollment: self.enrollment.clone(),
+                }]
+            }
+            Msg::RetrieveNumbered => {
+                if self.busy.is_some() {
+                    return Vec::new();
+                }
+                match certreq_core::enroll::parse_request_id(&self.retrieve_number) {
+                    Some(n) => {
+                        self.busy = Some(format!("asking the CA for request {n}…"));
+                        self.disposition = None;
+                        vec![Command::Retrieve {
+                            id: None,
+                            number: Some(n),
+                            enrollment: self.enrollment.clone(),
+                        }]
+                    }
+                    None => {
+                        self.disposition = Some(error_outcome(format!(
+                            "“{}” is not a request id; type the number the CA gave \
+                             (decimal, or hex with 0x)",
+                            self.retrieve_number.trim()
+                        )));
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::Enrolled(outcome) => {
+                self.busy = None;
+                let outcome = outcome.unwrap_or_else(error_outcome);
+                if let Some(entry) = &outcome.entry {
+                    match self.store.iter_mut().find(|e| e.id == entry.id) {
+                        Some(e) => *e = entry.clone(),
+                        None => self.store.push(entry.clone()),
+                    }
+                }
+                self.disposition = Some(outcome);
+                self.answers = self.answers.wrapping_add(1);
+                Vec::new()
+            }
             Msg::PfxOpen(id) => {
                 let exportable = self
                     .store
@@ -688,6 +915,16 @@ impl State {
             )),
             (false, _) => Ok(None),
         }
+    }
+}
+
+/// An error outcome: the CA could not be asked, or answered with an error.
+pub fn error_outcome(message: impl Into<String>) -> Outcome {
+    Outcome {
+        status: Status::Error,
+        message: message.into(),
+        request_id: None,
+        entry: None,
     }
 }
 
@@ -1534,5 +1771,99 @@ mod tests {
         assert!(text.starts_with("-----BEGIN CERTIFICATE-----\nAAAA"));
         assert_eq!(text.lines().nth(1).unwrap().len(), 64);
         assert!(text.ends_with("-----END CERTIFICATE-----\n"));
+    }
+
+    #[test]
+    fn the_endpoint_defaults_to_this_origin_and_follows_the_kind() {
+        let mut s = State::new("", fake);
+        s.enrollment = Enrollment::for_origin("https://ca.example");
+        assert_eq!(s.enrollment.url, "https://ca.example/certsrv");
+        s.update(Msg::EndpointKind(EndpointKind::Est));
+        assert_eq!(s.enrollment.url, "https://ca.example/.well-known/est");
+        s.update(Msg::EndpointUrl(
+            "https://other/.well-known/est/User".into(),
+        ));
+        s.update(Msg::EndpointKind(EndpointKind::AdCs));
+        assert_eq!(
+            s.enrollment.url, "https://other/.well-known/est/User",
+            "a URL the user typed is kept"
+        );
+        s.update(Msg::Template(" WebServer ".into()));
+        s.update(Msg::ExtraAttributes("SAN:dns=a.example\n\n  x:y ".into()));
+        assert_eq!(
+            s.enrollment.attrib(),
+            "CertificateTemplate:WebServer\nSAN:dns=a.example\nx:y"
+        );
+    }
+
+    #[test]
+    fn submit_sends_the_request_just_made_and_shows_what_the_ca_said() {
+        let mut s = State::new("Subject = x\n", fake);
+        assert!(s.update(Msg::Submit).is_empty());
+        assert_eq!(s.disposition.as_ref().unwrap().status, Status::Error);
+
+        s.enrollment = Enrollment::for_origin("http://127.0.0.1:1");
+        s.result = Some(Generated {
+            meta: pending("a", None),
+            pem: String::new(),
+            file_name: "a.req".into(),
+            exportable: false,
+        });
+        s.store = vec![pending("a", None)];
+        assert_eq!(
+            s.update(Msg::Submit),
+            vec![Command::Submit {
+                id: "a".into(),
+                enrollment: s.enrollment.clone()
+            }]
+        );
+        assert!(s.update(Msg::Submit).is_empty(), "one submission at a time");
+
+        let waiting = EntryMeta {
+            request_id: Some(7),
+            ..pending("a", None)
+        };
+        s.update(Msg::Enrolled(Ok(Outcome {
+            status: Status::Pending,
+            message: "Taken Under Submission".into(),
+            request_id: Some(7),
+            entry: Some(waiting.clone()),
+        })));
+        assert_eq!(s.busy, None);
+        assert_eq!(
+            s.store,
+            vec![waiting],
+            "the request id is kept on the entry"
+        );
+        assert_eq!(s.disposition.as_ref().unwrap().status, Status::Pending);
+
+        assert!(matches!(
+            s.update(Msg::Retrieve("a".into())).as_slice(),
+            [Command::Retrieve { id: Some(id), number: None, .. }] if id == "a"
+        ));
+        s.update(Msg::Enrolled(Err("could not reach the CA".into())));
+        let d = s.disposition.clone().unwrap();
+        assert_eq!(
+            (d.status, d.message.as_str()),
+            (Status::Error, "could not reach the CA")
+        );
+    }
+
+    #[test]
+    fn retrieving_by_number_reads_decimal_or_hex() {
+        let mut s = State::new("", fake);
+        s.update(Msg::RetrieveNumber(" 0x1F ".into()));
+        assert!(matches!(
+            s.update(Msg::RetrieveNumbered).as_slice(),
+            [Command::Retrieve {
+                id: None,
+                number: Some(31),
+                ..
+            }]
+        ));
+        s.update(Msg::Enrolled(Err("x".into())));
+        s.update(Msg::RetrieveNumber("seven".into()));
+        assert!(s.update(Msg::RetrieveNumbered).is_empty());
+        assert!(s.disposition.as_ref().unwrap().message.contains("“seven”"));
     }
 }

@@ -77,3 +77,9 @@ pub fn input_value(event: &web_sys::Event) -> Option<String> {
             .value(),
     )
 }
+
+/// The value of the `<select>` an event came from.
+pub fn select_value(event: &web_sys::Event) -> Option<String> {
+    let target: wasm_bindgen::JsValue = event.target()?.into();
+    super::get(&target, "value").as_string()
+}

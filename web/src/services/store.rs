@@ -183,7 +183,8 @@ fn to_js(record: &StoredRequest) -> JsValue {
         set(&obj, "chain", &chain);
     }
     if let Some(n) = meta.request_id {
-        set(&obj, "request_id", &JsValue::from(n));
+        // a JS number holds request ids exactly up to 2^53
+        set(&obj, "request_id", &JsValue::from_f64(n as f64));
     }
     obj.into()
 }
@@ -218,8 +219,8 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
                 .unwrap_or_default(),
             request_id: get(value, "request_id")
                 .as_f64()
-                .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= f64::from(u32::MAX))
-                .map(|n| n as u32),
+                .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_992.0)
+                .map(|n| n as u64),
             exportable: None,
             key_algorithm: None,
         },
