@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 from cryptography.x509.oid import NameOID
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from browser import DIST, all_testid, by_testid, chromium, wait_for
 
@@ -379,3 +380,36 @@ def test_an_unreachable_ca_is_explained(app):
     assert status == "error"
     assert "could not reach the CA" in text and "CORS" in text
     assert "exchange files" in text
+
+
+def test_retrieve_request_by_number_accepts_it_for_its_key(pending_app, pending_ca):
+    app = pending_app
+    entry_id, request_pem = generate(app, "client-auth")
+    # submitted elsewhere (the CA's own page, here straight to devca): the app never saw the id
+    body = urllib.parse.urlencode({"Mode": "newreq", "CertRequest": request_pem, "CertAttrib": "",
+                                   "TargetStoreFlags": "0", "SaveCert": "yes"}).encode()
+    with urllib.request.urlopen(f"{pending_ca.origin}/certsrv/certfnsh.asp", body) as r:
+        request_id = int(re.search(r"Your Request Id is (\d+)", r.read().decode()).group(1))
+    assert pending_ca.cli("approve", str(request_id)).returncode == 0
+    by_testid(app, "retrieve-number").send_keys(str(request_id))
+    click(app, by_testid(app, "retrieve-number-go"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+
+
+def test_est_enroll_issues_and_accepts(app, ca, tmp_path):
+    entry_id, _ = generate(app, "ecdsa-device")
+    Select(by_testid(app, "endpoint-kind")).select_by_value("est")
+    url = by_testid(app, "endpoint-url")
+    url.clear()
+    url.send_keys(ca.origin + "/.well-known/est")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+    thumbprint = item(app, entry_id).find_element(
+        By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
+    assert len(thumbprint) == 40

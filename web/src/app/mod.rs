@@ -8,7 +8,13 @@
 //! `notice`, `request-pem`, `download-request`, `copy-request`, `store-list`, `store-item`
 //! (with `data-state` and `data-id`), `key-doc`, `template-gallery` (buttons with
 //! `data-template`), `open-inf`, `editor-status`, `restore-text`, `decode-input`, `decode-file`,
-//! `decode-output`, `persistence`.
+//! `decode-output`, `persistence`; enrollment: `accept-file`, `entry-details` (`entry-subject`,
+//! `entry-issuer`, `entry-validity`, `entry-thumbprint`, `entry-key`, `expiry-reminder`),
+//! `export-cer-pem`, `export-cer-der`, `export-p7b`, `export-pfx`, `pfx-dialog` (`pfx-password`,
+//! `pfx-confirm`, `pfx-modern`, `pfx-legacy`, `pfx-problem`, `pfx-save`, `pfx-cancel`),
+//! `endpoint-kind`, `endpoint-url`, `template`, `extra-attributes`, `submit`, `retrieve` (on a
+//! pending entry), `retrieve-number` + `retrieve-number-go`, `disposition` (`data-status`
+//! issued|pending|denied|error, `data-answer` counts answers), `request-id`.
 
 pub mod jobs;
 pub mod preview;
