@@ -122,6 +122,7 @@ fn meta(id: &str) -> EntryMeta {
         inf: "[NewRequest]\nSubject = \"CN=test\"\n".into(),
         state: EntryState::Pending,
         container: Some("container-1".into()),
+        ..EntryMeta::default()
     }
 }
 

@@ -4,7 +4,16 @@
 use certreq_core::encode::{self, ClientInfo, PemLabel};
 use certreq_core::model::NewRequest;
 
-use super::state::{EntryMeta, EntryState, Generated, file_name_for, label_for, safe_file_name};
+use certreq_core::pkcs12::{self, PfxInput, Profile};
+use certreq_core::response::{self, Certificate};
+
+use certreq_core::enroll::{self, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
+
+use super::state::{
+    Enrollment, EntryMeta, EntryState, ExportFormat, Generated, Outcome, Status, export_file_name,
+    file_name_for, label_for, match_response, pem, safe_file_name,
+};
+use crate::services::enroll::{self as http, Answer};
 use crate::services::{self, crypto, files, store};
 
 /// Makes the key pair (or takes the stored one of entry `reuse`), the signed request, and the
@@ -65,6 +74,9 @@ pub async fn generate(
         inf,
         state: EntryState::Pending,
         container: request.key.container.clone(),
+        exportable: Some(exportable),
+        key_algorithm: key_algorithm(&spki),
+        ..EntryMeta::default()
     };
     store::put(&store::StoredRequest {
         meta: meta.clone(),
@@ -92,6 +104,405 @@ pub async fn download_entry(id: String) -> Result<(), String> {
     let pem = encode::to_pem(&entry.request_der, PemLabel::Certreq);
     let name = safe_file_name(&entry.meta.friendly_name);
     files::download(&name, "application/pkcs10", pem.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// `RSA 2048`, `ECC P-256`… of a public key given as SPKI DER.
+fn key_algorithm(spki: &[u8]) -> Option<String> {
+    use der::Decode;
+    x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(spki)
+        .ok()
+        .map(|k| response::key_description(&k))
+}
+
+/// Every stored entry, with what its key allows (asked of the browser, not stored).
+pub async fn load_store() -> Result<Vec<EntryMeta>, String> {
+    let records = store::list().await.map_err(|e| e.to_string())?;
+    let mut entries = Vec::with_capacity(records.len());
+    for record in records {
+        let mut meta = record.meta;
+        if let Some(keys) = &record.keys {
+            meta.exportable = Some(crypto::private_key_exportable(&keys.get_private_key()).await);
+            if let Ok(spki) = crypto::export_spki(&keys.get_public_key()).await {
+                meta.key_algorithm = key_algorithm(&spki);
+            }
+        }
+        entries.push(meta);
+    }
+    Ok(entries)
+}
+
+/// Attaches the certificate in `bytes` (any response) to the stored key it is for.
+pub async fn accept(bytes: Vec<u8>) -> Result<EntryMeta, String> {
+    let response =
+        response::parse(&bytes).map_err(|e| format!("this is not a certificate to accept: {e}"))?;
+    let mut records = store::list().await.map_err(|e| e.to_string())?;
+    let mut keys = Vec::new();
+    let mut indexes = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        if let Some(pair) = &record.keys
+            && let Ok(spki) = crypto::export_spki(&pair.get_public_key()).await
+        {
+            keys.push((record.meta.id.clone(), record.meta.state, spki));
+            indexes.push(i);
+        }
+    }
+    let (k, leaf, chain) = match_response(&response, &keys)?;
+    let index = *indexes.get(k).ok_or("the store changed while accepting")?;
+    if index >= records.len() {
+        return Err("the store changed while accepting".into());
+    }
+    let mut record = records.swap_remove(index);
+    record.meta.certificate = Some(leaf);
+    record.meta.chain = chain;
+    record.meta.state = EntryState::Issued;
+    store::put(&record)
+        .await
+        .map_err(|e| format!("the certificate matches but could not be kept: {e}"))?;
+    let mut meta = record.meta;
+    if let Some(pair) = &record.keys {
+        meta.exportable = Some(crypto::private_key_exportable(&pair.get_private_key()).await);
+        meta.key_algorithm = keys.get(k).and_then(|key| key_algorithm(&key.2));
+    }
+    Ok(meta)
+}
+
+async fn issued_entry(id: &str) -> Result<store::StoredRequest, String> {
+    let entry = store::get_entry(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "that entry is no longer in the store".to_owned())?;
+    if entry.meta.certificate.is_none() {
+        return Err("that entry has no certificate yet; accept one first".into());
+    }
+    Ok(entry)
+}
+
+/// Offers entry `id`'s certificate in `format`; says what was offered.
+pub async fn export(id: String, format: ExportFormat) -> Result<String, String> {
+    let entry = issued_entry(&id).await?;
+    let leaf = entry.meta.certificate.clone().unwrap_or_default();
+    let label = &entry.meta.friendly_name;
+    let (name, mime, bytes) = match format {
+        ExportFormat::CerPem => (
+            export_file_name(label, "cer"),
+            "application/pkix-cert",
+            pem("CERTIFICATE", &leaf).into_bytes(),
+        ),
+        ExportFormat::CerDer => (
+            export_file_name(label, "cer"),
+            "application/pkix-cert",
+            leaf,
+        ),
+        ExportFormat::P7b => {
+            let certs = std::iter::once(&leaf)
+                .chain(&entry.meta.chain)
+                .map(|der| Certificate::from_der(der))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("the stored certificate does not decode: {e}"))?;
+            (
+                export_file_name(label, "p7b"),
+                "application/x-pkcs7-certificates",
+                response::build_certs_only_pkcs7(&certs),
+            )
+        }
+    };
+    files::download(&name, mime, &bytes).map_err(|e| e.to_string())?;
+    Ok(format!("{name} offered for download"))
+}
+
+/// Offers entry `id`'s private key, certificate and chain as a password-protected PFX.
+pub async fn export_pfx(id: String, password: String, profile: Profile) -> Result<String, String> {
+    let entry = issued_entry(&id).await?;
+    let keys = entry
+        .keys
+        .as_ref()
+        .ok_or("this entry has no private key to export")?;
+    let pkcs8 = crypto::export_pkcs8(&keys.get_private_key())
+        .await
+        .map_err(|e| e.to_string())?;
+    let leaf = entry.meta.certificate.clone().unwrap_or_default();
+    let chain: Vec<&[u8]> = entry.meta.chain.iter().map(Vec::as_slice).collect();
+    let mut random_failed = None;
+    let mut random = |buf: &mut [u8]| {
+        if let Err(e) = crypto::random_fill(buf) {
+            random_failed = Some(e);
+        }
+    };
+    let pfx = pkcs12::write(
+        &PfxInput {
+            private_key_pkcs8: &pkcs8,
+            leaf: &leaf,
+            chain: &chain,
+            friendly_name: Some(&entry.meta.friendly_name),
+        },
+        &password,
+        profile,
+        &mut random,
+    )
+    .map_err(|e| format!("cannot write the PFX: {e}"))?;
+    if let Some(e) = random_failed {
+        return Err(format!("cannot write the PFX safely: {e}"));
+    }
+    let name = export_file_name(&entry.meta.friendly_name, "pfx");
+    files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{name} offered for download ({})",
+        match profile {
+            Profile::Modern => "AES-256, for current systems",
+            Profile::Legacy => "Triple DES, for older Windows and OpenSSL 1.x",
+        }
+    ))
+}
+
+/// The CA's HTTP status in words, for anything but success.
+fn check_status(answer: &Answer, url: &str) -> Result<(), String> {
+    match answer.status {
+        200..=299 => Ok(()),
+        401 => Err(format!(
+            "the CA at {url} asks for a sign-in (HTTP 401); open {url} in this browser, sign \
+             in, and submit again (Windows sign-in works when the page is served from the \
+             CA's own origin)"
+        )),
+        403 => Err(format!(
+            "the CA at {url} refused this request (HTTP 403): you may not enroll there, or it \
+             does not allow this page's origin"
+        )),
+        404 => Err(format!(
+            "nothing at {url} (HTTP 404); check the URL (AD CS Web Enrollment is usually \
+             https://host/certsrv)"
+        )),
+        n => Err(format!(
+            "the CA at {url} answered HTTP {n}: {}",
+            enroll::body_summary(&answer.content_type, &answer.body)
+        )),
+    }
+}
+
+/// An issued answer: accepted for its key at once.
+async fn accept_answer(body: Vec<u8>, request_id: Option<u64>) -> Result<Outcome, String> {
+    let entry = accept(body)
+        .await
+        .map_err(|e| format!("the CA issued a certificate but it was not accepted: {e}"))?;
+    Ok(Outcome {
+        status: Status::Issued,
+        message: match request_id {
+            Some(n) => {
+                format!("request {n} was issued; the certificate was accepted automatically")
+            }
+            None => "the certificate was issued and accepted automatically".to_owned(),
+        },
+        request_id,
+        entry: Some(entry),
+    })
+}
+
+/// Keeps the CA's request id on a pending entry.
+async fn remember_pending(id: &str, request_id: Option<u64>) -> Result<Option<EntryMeta>, String> {
+    let Some(n) = request_id else { return Ok(None) };
+    let Some(mut record) = store::get_entry(id).await.map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    record.meta.request_id = Some(n);
+    store::put(&record).await.map_err(|e| {
+        format!("the CA took the request as {n}, but the number could not be kept: {e}")
+    })?;
+    let mut meta = record.meta;
+    if let Some(pair) = &record.keys {
+        meta.exportable = Some(crypto::private_key_exportable(&pair.get_private_key()).await);
+        if let Ok(spki) = crypto::export_spki(&pair.get_public_key()).await {
+            meta.key_algorithm = key_algorithm(&spki);
+        }
+    }
+    Ok(Some(meta))
+}
+
+/// `CERTSRV_E_ADMIN_DENIED_REQUEST`: an administrator denied the request.
+const ADMIN_DENIED: u32 = 0x8009_4014;
+
+/// What a Web Enrollment result page means for entry `id`.
+async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outcome, String> {
+    match page {
+        Disposition::Issued { request_id } => fetch_issued(base, request_id).await,
+        Disposition::Pending { request_id } => {
+            let entry = match id {
+                Some(id) => remember_pending(id, request_id).await?,
+                None => None,
+            };
+            Ok(Outcome {
+                status: Status::Pending,
+                message: format!(
+                    "Taken Under Submission: the CA waits for an administrator{}; the key stays \
+                     here, press Retrieve once it is approved",
+                    request_id
+                        .map(|n| format!(" (request {n})"))
+                        .unwrap_or_default()
+                ),
+                request_id,
+                entry,
+            })
+        }
+        Disposition::Denied {
+            request_id,
+            message,
+            ..
+        } => Ok(Outcome {
+            status: Status::Denied,
+            message: format!("{message} (the key is kept; delete it when it is no longer needed)"),
+            request_id,
+            entry: None,
+        }),
+        // an administrator's denial, as certnew.cer reports it later
+        Disposition::Error {
+            ref message, code, ..
+        } if code == Some(ADMIN_DENIED) || message.starts_with("Denied") => Ok(Outcome {
+            status: Status::Denied,
+            message: format!(
+                "{} (the key is kept; delete it when it is no longer needed)",
+                page.message()
+            ),
+            request_id: None,
+            entry: None,
+        }),
+        other => Ok(Outcome {
+            status: Status::Error,
+            message: other.message(),
+            request_id: None,
+            entry: None,
+        }),
+    }
+}
+
+/// `certnew.p7b` (certificate and chain) for request `n`, accepted for its key.
+async fn fetch_issued(base: &str, n: u64) -> Result<Outcome, String> {
+    let url = enroll::cert_url(base, n, Enc::Bin, true);
+    let answer = http::get_url(&url).await.map_err(|e| e.to_string())?;
+    check_status(&answer, &url)?;
+    match enroll::classify_retrieval(&answer.content_type, &answer.body) {
+        Ok(Retrieval::Object { .. }) => accept_answer(answer.body, Some(n)).await,
+        Ok(Retrieval::Page(page)) => match page {
+            // a page again: pending, denied or an error; never loops back to fetching
+            Disposition::Issued { .. } => Err(format!(
+                "the CA says request {n} was issued but {url} gave no certificate"
+            )),
+            other => Box::pin(on_page(base, None, other)).await,
+        },
+        Err(e) => Err(format!(
+            "{url} answered something that is not a certificate: {e}"
+        )),
+    }
+}
+
+/// Sends entry `id`'s request to the CA and acts on the answer.
+pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String> {
+    let endpoint = Endpoint::parse(settings.url.trim()).map_err(|e| e.to_string())?;
+    let entry = store::get_entry(&id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("that request is no longer in the store")?;
+    match (&endpoint, settings.kind) {
+        (Endpoint::AdCs { base }, super::state::EndpointKind::AdCs) => {
+            let pem = encode::to_pem(&entry.request_der, PemLabel::Rfc7468);
+            let post = enroll::newreq_form(base, pem.as_bytes(), &settings.attrib())
+                .map_err(|e| e.to_string())?;
+            let answer = http::post(&post.url, post.content_type, &post.body)
+                .await
+                .map_err(|e| e.to_string())?;
+            check_status(&answer, &post.url)?;
+            let page = String::from_utf8_lossy(&answer.body);
+            on_page(base, Some(&id), enroll::classify_page(&page)).await
+        }
+        (Endpoint::Est { base, label }, super::state::EndpointKind::Est) => {
+            est_enroll(&id, base, label.as_deref(), &entry.request_der).await
+        }
+        (Endpoint::Est { .. }, _) => {
+            Err("this URL is an EST endpoint (/.well-known/est); choose EST as the kind".into())
+        }
+        (Endpoint::AdCs { .. }, _) => Err(
+            "an EST URL ends in /.well-known/est (with an optional CA label); choose AD CS for \
+             a /certsrv URL"
+                .into(),
+        ),
+    }
+}
+
+async fn est_enroll(
+    id: &str,
+    base: &str,
+    label: Option<&str>,
+    request_der: &[u8],
+) -> Result<Outcome, String> {
+    let post = enroll::simpleenroll(base, label, request_der);
+    let answer = http::post(&post.url, post.content_type, &post.body)
+        .await
+        .map_err(|e| e.to_string())?;
+    let retry = (!answer.retry_after.is_empty()).then_some(answer.retry_after.as_str());
+    match enroll::classify_est(answer.status, retry, &answer.content_type, &answer.body) {
+        Ok(EstOutcome::Issued { .. }) => accept_answer(answer.body, None).await,
+        Ok(EstOutcome::Pending { retry_after }) => Ok(Outcome {
+            status: Status::Pending,
+            message: format!(
+                "the EST server accepted the request and waits for an administrator{}; press \
+                 Retrieve to send it again",
+                retry_after
+                    .map(|r| format!(" (try again {})", r.words()))
+                    .unwrap_or_default()
+            ),
+            request_id: None,
+            entry: store::get_entry(id).await.ok().flatten().map(|r| r.meta),
+        }),
+        Ok(EstOutcome::Failed { status, message }) => {
+            if matches!(status, 401 | 403 | 404) {
+                check_status(&answer, &post.url)?;
+            }
+            Ok(Outcome {
+                status: if status == 400 || status == 403 {
+                    Status::Denied
+                } else {
+                    Status::Error
+                },
+                message: format!("{message} (HTTP {status})"),
+                request_id: None,
+                entry: None,
+            })
+        }
+        Err(e) => Err(format!("the EST server's answer holds no certificate: {e}")),
+    }
+}
+
+/// Asks the CA for a certificate: pending entry `id`'s (by its request id; EST sends the
+/// request again), or request `number`'s (accepted for whichever stored key it is for).
+pub async fn retrieve(
+    id: Option<String>,
+    number: Option<u64>,
+    settings: Enrollment,
+) -> Result<Outcome, String> {
+    let endpoint = Endpoint::parse(settings.url.trim()).map_err(|e| e.to_string())?;
+    let entry = match &id {
+        Some(id) => Some(
+            store::get_entry(id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("that request is no longer in the store")?,
+        ),
+        None => None,
+    };
+    match endpoint {
+        Endpoint::AdCs { base } => {
+            let n = number
+                .or_else(|| entry.as_ref().and_then(|e| e.meta.request_id))
+                .ok_or(
+                    "the CA gave this request no id here; submit it again, or type the \
+                     request id in “Retrieve request”",
+                )?;
+            fetch_issued(&base, n).await
+        }
+        Endpoint::Est { base, label } => match (&id, entry) {
+            (Some(id), Some(entry)) => {
+                est_enroll(id, &base, label.as_deref(), &entry.request_der).await
+            }
+            _ => Err("EST has no request ids; press Retrieve on the pending entry".into()),
+        },
+    }
 }
 
 /// Who is asking, for certreq's default attributes. Honest values for a browser: the page's

@@ -8,7 +8,13 @@
 //! `notice`, `request-pem`, `download-request`, `copy-request`, `store-list`, `store-item`
 //! (with `data-state` and `data-id`), `key-doc`, `template-gallery` (buttons with
 //! `data-template`), `open-inf`, `editor-status`, `restore-text`, `decode-input`, `decode-file`,
-//! `decode-output`, `persistence`.
+//! `decode-output`, `persistence`; enrollment: `accept-file`, `entry-details` (`entry-subject`,
+//! `entry-issuer`, `entry-validity`, `entry-thumbprint`, `entry-key`, `expiry-reminder`),
+//! `export-cer-pem`, `export-cer-der`, `export-p7b`, `export-pfx`, `pfx-dialog` (`pfx-password`,
+//! `pfx-confirm`, `pfx-modern`, `pfx-legacy`, `pfx-problem`, `pfx-save`, `pfx-cancel`),
+//! `endpoint-kind`, `endpoint-url`, `template`, `extra-attributes`, `submit`, `retrieve` (on a
+//! pending entry), `retrieve-number` + `retrieve-number-go`, `disposition` (`data-status`
+//! issued|pending|denied|error, `data-answer` counts answers), `request-id`.
 
 pub mod jobs;
 pub mod preview;
@@ -24,6 +30,7 @@ use yew::prelude::*;
 use crate::services::{dom, files, store};
 use preview::{Preview, preview};
 use state::{Command, FileTarget, Msg, Notice, State};
+use state::{ExportFormat, PfxDialog, Profile};
 use text::{Kind, format_utc, mark_line};
 
 /// The root component.
@@ -38,8 +45,10 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
+        let mut state = State::default();
+        state.enrollment = state::Enrollment::for_origin(&crate::services::enroll::page_origin());
         let app = App {
-            state: State::default(),
+            state,
             editor: NodeRef::default(),
             gutter: NodeRef::default(),
         };
@@ -104,13 +113,31 @@ impl App {
                     Msg::Generated(jobs::generate(*request, inf, reuse).await)
                 });
             }
-            Command::LoadStore => link.send_future(async {
-                Msg::StoreLoaded(
-                    store::list()
-                        .await
-                        .map(|records| records.into_iter().map(|r| r.meta).collect())
-                        .map_err(|e| e.to_string()),
-                )
+            Command::LoadStore => {
+                link.send_future(async { Msg::StoreLoaded(jobs::load_store().await) })
+            }
+            Command::Accept(bytes) => {
+                link.send_future(async move { Msg::Accepted(jobs::accept(bytes).await) })
+            }
+            Command::Export { id, format } => {
+                link.send_future(async move { Msg::Exported(jobs::export(id, format).await) })
+            }
+            Command::Submit { id, enrollment } => {
+                link.send_future(async move { Msg::Enrolled(jobs::submit(id, enrollment).await) })
+            }
+            Command::Retrieve {
+                id,
+                number,
+                enrollment,
+            } => link.send_future(async move {
+                Msg::Enrolled(jobs::retrieve(id, number, enrollment).await)
+            }),
+            Command::ExportPfx {
+                id,
+                password,
+                profile,
+            } => link.send_future(async move {
+                Msg::Exported(jobs::export_pfx(id, password, profile).await)
             }),
             Command::Select { start, end } => {
                 if let Some(editor) = self.editor.cast::<HtmlTextAreaElement>() {
@@ -390,7 +417,88 @@ impl App {
                 if let Some(result) = &state.result {
                     { view_result(ctx, result) }
                 }
+                { self.view_enroll(ctx) }
             </>
+        }
+    }
+
+    fn view_enroll(&self, ctx: &Context<Self>) -> Html {
+        use state::EndpointKind;
+        let state = &self.state;
+        let e = &state.enrollment;
+        let link = ctx.link();
+        let kind = link.batch_callback(|ev: Event| {
+            dom::select_value(&ev).map(|v| {
+                Msg::EndpointKind(if v == "est" {
+                    EndpointKind::Est
+                } else {
+                    EndpointKind::AdCs
+                })
+            })
+        });
+        let url = link.batch_callback(|ev: InputEvent| dom::input_value(&ev).map(Msg::EndpointUrl));
+        let template =
+            link.batch_callback(|ev: InputEvent| dom::input_value(&ev).map(Msg::Template));
+        let attributes = link
+            .batch_callback(|ev: InputEvent| dom::textarea_value(&ev).map(Msg::ExtraAttributes));
+        let number =
+            link.batch_callback(|ev: InputEvent| dom::input_value(&ev).map(Msg::RetrieveNumber));
+        let submit = link.callback(|_| Msg::Submit);
+        let retrieve = link.callback(|_| Msg::RetrieveNumbered);
+        let busy = state.busy.is_some();
+        let disposition = state.disposition.as_ref().map(|d| {
+            html! {
+                <div class={classes!("disposition", d.status.as_str())} data-testid="disposition"
+                    data-status={d.status.as_str()} data-answer={state.answers.to_string()}
+                    role={if matches!(d.status, state::Status::Error | state::Status::Denied) { "alert" } else { "status" }}>
+                    <strong>{ d.status.as_str() }</strong>{ ": " }
+                    <span data-testid="disposition-message">{ &d.message }</span>
+                    if let Some(n) = d.request_id {
+                        <p>{ "Request id: " }<span data-testid="request-id">{ n }</span></p>
+                    }
+                </div>
+            }
+        });
+        html! {
+            <section class="enroll" aria-labelledby="h-enroll">
+                <h3 id="h-enroll">{ "Send it to a CA" }</h3>
+                <p class="hint">
+                    { "AD CS Web Enrollment or EST. The CA must be this page's own origin or allow                        it (CORS with credentials); otherwise download the request, submit it on                        the CA's page and accept the certificate below." }
+                </p>
+                <div class="enroll-grid">
+                    <label for="endpoint-kind">{ "Kind" }</label>
+                    <select id="endpoint-kind" data-testid="endpoint-kind" onchange={kind}>
+                        <option value="adcs" selected={e.kind == EndpointKind::AdCs}>{ "AD CS Web Enrollment" }</option>
+                        <option value="est" selected={e.kind == EndpointKind::Est}>{ "EST (RFC 7030)" }</option>
+                    </select>
+                    <label for="endpoint-url">{ "URL" }</label>
+                    <input type="url" id="endpoint-url" data-testid="endpoint-url"
+                        value={e.url.clone()} oninput={url} spellcheck="false" />
+                    if e.kind == EndpointKind::AdCs {
+                        <label for="template">{ "Template" }</label>
+                        <input type="text" id="template" data-testid="template" placeholder="WebServer"
+                            value={e.template.clone()} oninput={template} spellcheck="false" />
+                        <label for="extra-attributes">{ "Attributes" }</label>
+                        <textarea id="extra-attributes" data-testid="extra-attributes" rows="2"
+                            placeholder="SAN:dns=www.example.com" value={e.attributes.clone()}
+                            oninput={attributes} spellcheck="false" />
+                    }
+                </div>
+                <div class="actions">
+                    <button type="button" class="primary" data-testid="submit"
+                        disabled={busy || state.result.is_none()} onclick={submit}>
+                        { "Submit the request" }
+                    </button>
+                    if e.kind == EndpointKind::AdCs {
+                        <label for="retrieve-number">{ "Retrieve request " }</label>
+                        <input type="text" id="retrieve-number" data-testid="retrieve-number" size="8"
+                            inputmode="numeric" value={state.retrieve_number.clone()} oninput={number} />
+                        <button type="button" data-testid="retrieve-number-go" disabled={busy}
+                            onclick={retrieve}>{ "Retrieve" }</button>
+                    }
+                </div>
+                { for disposition }
+            </section>
         }
     }
 
@@ -427,11 +535,25 @@ impl App {
                             { format!(" · container {container}") }
                         }
                     </div>
+                    { view_entry_details(entry) }
                     <div class="actions small">
                         <button type="button" onclick={download}
                             aria-label={format!("Download the request for {}", entry.friendly_name)}>
                             { "Download .req" }
                         </button>
+                        if entry.certificate.is_some() {
+                            { view_exports(ctx, entry) }
+                        } else {
+                            <button type="button" data-testid="retrieve"
+                                disabled={state.busy.is_some()}
+                                onclick={{
+                                    let id = entry.id.clone();
+                                    ctx.link().callback(move |_| Msg::Retrieve(id.clone()))
+                                }}
+                                aria-label={format!("Ask the CA for the certificate of {}", entry.friendly_name)}>
+                                { "Retrieve" }
+                            </button>
+                        }
                         <button type="button" class="danger" onclick={delete}
                             aria-label={format!("Delete {} and its key", entry.friendly_name)}>
                             { "Delete" }
@@ -449,6 +571,19 @@ impl App {
                 </p>
                 if state.store.is_empty() {
                     <p class="hint">{ "None yet: generated requests appear here with their keys." }</p>
+                }
+                <div class="accept-box" ondragover={Callback::from(|e: DragEvent| dom::allow_drop(&e))}
+                    ondrop={accept_drop(ctx)}>
+                    <label for="accept-file">
+                        { "Accept a certificate (.cer, .crt, .p7b; PEM or DER) for a key kept here: " }
+                    </label>
+                    <input type="file" id="accept-file" data-testid="accept-file"
+                        accept=".cer,.crt,.pem,.der,.p7b,.p7c,.p7s,.rsp"
+                        onchange={accept_pick(ctx)} />
+                    <p class="hint">{ "Or drop the file on this box. The certificate is matched to its key by the public key." }</p>
+                </div>
+                if let Some(dialog) = &state.pfx {
+                    { view_pfx_dialog(ctx, dialog) }
                 }
                 <ul class="store-list" data-testid="store-list">{ for items }</ul>
             </>
@@ -528,6 +663,161 @@ fn view_node(node: &certreq_core::dump::Node) -> Html {
             </li>
         }
     }
+}
+
+/// Subject, issuer, validity, thumbprint and key of an entry (the certificate's, once issued).
+fn view_entry_details(entry: &state::EntryMeta) -> Html {
+    let key = entry.key_algorithm.clone();
+    let exportable = match entry.exportable {
+        Some(true) => "exportable",
+        Some(false) => "not exportable",
+        None => "no key kept",
+    };
+    let key_line = match key {
+        Some(k) => format!("{k}, {exportable}"),
+        None => exportable.to_owned(),
+    };
+    let Some(d) = state::certificate_details(entry) else {
+        return html! {
+            <dl class="entry-details" data-testid="entry-details">
+                <dt>{ "Key" }</dt><dd data-testid="entry-key">{ key_line }</dd>
+                if let Some(n) = entry.request_id {
+                    <dt>{ "CA request id" }</dt><dd data-testid="request-id">{ n }</dd>
+                }
+            </dl>
+        };
+    };
+    let reminder = state::expiry_reminder(d.not_after, store::now_ms());
+    html! {
+        <>
+            <dl class="entry-details" data-testid="entry-details">
+                <dt>{ "Subject" }</dt><dd data-testid="entry-subject">{ &d.subject }</dd>
+                <dt>{ "Issuer" }</dt><dd data-testid="entry-issuer">{ &d.issuer }</dd>
+                <dt>{ "Valid" }</dt>
+                <dd data-testid="entry-validity">
+                    { format!("{} to {}", format_utc(d.not_before as f64 * 1000.0),
+                        format_utc(d.not_after as f64 * 1000.0)) }
+                </dd>
+                <dt>{ "SHA-1 thumbprint" }</dt>
+                <dd data-testid="entry-thumbprint"><code>{ &d.thumbprint_sha1 }</code></dd>
+                <dt>{ "Serial" }</dt><dd><code>{ &d.serial }</code></dd>
+                <dt>{ "Key" }</dt><dd data-testid="entry-key">{ key_line }</dd>
+                if !entry.chain.is_empty() {
+                    <dt>{ "Chain" }</dt>
+                    <dd>{ format!("{} issuing certificate{}", entry.chain.len(),
+                        if entry.chain.len() == 1 { "" } else { "s" }) }</dd>
+                }
+            </dl>
+            if let Some(text) = reminder {
+                <p class="notice error" data-testid="expiry-reminder" role="alert">{ text }</p>
+            }
+        </>
+    }
+}
+
+/// The export buttons of an issued entry.
+fn view_exports(ctx: &Context<App>, entry: &state::EntryMeta) -> Html {
+    let export = |format: ExportFormat| {
+        let id = entry.id.clone();
+        ctx.link().callback(move |_| Msg::Export {
+            id: id.clone(),
+            format,
+        })
+    };
+    let id = entry.id.clone();
+    let pfx = ctx.link().callback(move |_| Msg::PfxOpen(id.clone()));
+    html! {
+        <>
+            <button type="button" data-testid="export-cer-pem" onclick={export(ExportFormat::CerPem)}>
+                { ".cer (PEM)" }
+            </button>
+            <button type="button" data-testid="export-cer-der" onclick={export(ExportFormat::CerDer)}>
+                { ".cer (DER)" }
+            </button>
+            <button type="button" data-testid="export-p7b" onclick={export(ExportFormat::P7b)}>
+                { ".p7b with chain" }
+            </button>
+            if entry.exportable == Some(true) {
+                <button type="button" data-testid="export-pfx" onclick={pfx}>{ ".pfx with key" }</button>
+            }
+        </>
+    }
+}
+
+/// The PFX dialog: password twice and the protection profile.
+fn view_pfx_dialog(ctx: &Context<App>, dialog: &PfxDialog) -> Html {
+    let link = ctx.link();
+    let password = link.batch_callback(|e: InputEvent| dom::input_value(&e).map(Msg::PfxPassword));
+    let confirm = link.batch_callback(|e: InputEvent| dom::input_value(&e).map(Msg::PfxConfirm));
+    let modern = link.callback(|_| Msg::PfxProfile(Profile::Modern));
+    let legacy = link.callback(|_| Msg::PfxProfile(Profile::Legacy));
+    let submit = link.callback(|e: SubmitEvent| {
+        e.prevent_default();
+        Msg::PfxSubmit
+    });
+    let cancel = link.callback(|_| Msg::PfxCancel);
+    html! {
+        <form class="pfx-dialog" data-testid="pfx-dialog" role="dialog" aria-labelledby="h-pfx"
+            onsubmit={submit}>
+            <h3 id="h-pfx">{ "Export the key and certificate (.pfx)" }</h3>
+            <p class="hint">{ "The password protects the private key in the file; you need it to import the file." }</p>
+            <label for="pfx-password">{ "Password" }</label>
+            <input type="password" id="pfx-password" data-testid="pfx-password" autocomplete="new-password"
+                value={dialog.password.clone()} oninput={password} />
+            <label for="pfx-confirm">{ "Password again" }</label>
+            <input type="password" id="pfx-confirm" data-testid="pfx-confirm" autocomplete="new-password"
+                value={dialog.confirm.clone()} oninput={confirm} />
+            <fieldset>
+                <legend>{ "Protection" }</legend>
+                <label>
+                    <input type="radio" name="pfx-profile" data-testid="pfx-modern"
+                        checked={dialog.profile == Profile::Modern} onchange={modern} />
+                    { " AES-256 (Windows 10 1709 and later, OpenSSL 3)" }
+                </label>
+                <label>
+                    <input type="radio" name="pfx-profile" data-testid="pfx-legacy"
+                        checked={dialog.profile == Profile::Legacy} onchange={legacy} />
+                    { " Triple DES (older Windows, OpenSSL 1.x, Java 8)" }
+                </label>
+            </fieldset>
+            if let Some(problem) = &dialog.problem {
+                <p class="notice error" data-testid="pfx-problem" role="alert">{ problem }</p>
+            }
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="pfx-save">{ "Export .pfx" }</button>
+                <button type="button" data-testid="pfx-cancel" onclick={cancel}>{ "Cancel" }</button>
+            </div>
+        </form>
+    }
+}
+
+/// Reads a picked certificate file and accepts it.
+fn accept_pick(ctx: &Context<App>) -> Callback<Event> {
+    let link = ctx.link().clone();
+    Callback::from(move |e: Event| {
+        if let Some(file) = dom::picked_file(&e) {
+            read_accept(&link, file);
+        }
+    })
+}
+
+/// Reads a certificate file dropped on the accept box and accepts it.
+fn accept_drop(ctx: &Context<App>) -> Callback<DragEvent> {
+    let link = ctx.link().clone();
+    Callback::from(move |e: DragEvent| {
+        if let Some(file) = dom::dropped_file(&e) {
+            read_accept(&link, file);
+        }
+    })
+}
+
+fn read_accept(link: &yew::html::Scope<App>, file: web_sys::File) {
+    link.send_future(async move {
+        match files::read_file(&file).await {
+            Ok((name, bytes)) => Msg::AcceptFile { name, bytes },
+            Err(e) => Msg::Notify(Notice::error(e.to_string())),
+        }
+    });
 }
 
 /// The template gallery: one button per template.

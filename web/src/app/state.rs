@@ -45,7 +45,7 @@ impl EntryState {
 }
 
 /// What the store list shows about one stored request (its key stays in the store).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntryMeta {
     pub id: String,
     pub friendly_name: String,
@@ -56,6 +56,17 @@ pub struct EntryMeta {
     pub state: EntryState,
     /// `KeyContainer`, if the INF named one.
     pub container: Option<String>,
+    /// The accepted certificate's DER (stored).
+    pub certificate: Option<Vec<u8>>,
+    /// Its issuers' DER, issuer first (stored).
+    pub chain: Vec<Vec<u8>>,
+    /// The CA's request id, once a CA has answered "pending" (stored).
+    pub request_id: Option<u64>,
+    /// Whether the browser hands out the private key; `None` when not asked yet or no key
+    /// (asked when the store is read, not stored).
+    pub exportable: Option<bool>,
+    /// `RSA 2048`, `ECC P-256`… of the stored key (read from it, not stored).
+    pub key_algorithm: Option<String>,
 }
 
 impl EntryMeta {
@@ -140,6 +151,167 @@ pub enum Msg {
     },
     /// The decoder's input text changed.
     DecodeInput(String),
+    /// A certificate response (`.cer`, `.p7b`, PEM or DER) to attach to its stored key.
+    AcceptFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The outcome of [`Command::Accept`]: the updated entry, or why nothing changed.
+    Accepted(Result<EntryMeta, String>),
+    /// Offer the certificate of entry `id` as a file.
+    Export {
+        id: String,
+        format: ExportFormat,
+    },
+    /// Open the PFX dialog for entry `id`.
+    PfxOpen(String),
+    /// The PFX dialog's fields.
+    PfxPassword(String),
+    PfxConfirm(String),
+    PfxProfile(Profile),
+    /// Close the PFX dialog without exporting.
+    PfxCancel,
+    /// Export the PFX with the dialog's password.
+    PfxSubmit,
+    /// The outcome of an export: what was offered, or why not.
+    Exported(Result<String, String>),
+    /// The enrollment settings.
+    EndpointKind(EndpointKind),
+    EndpointUrl(String),
+    Template(String),
+    ExtraAttributes(String),
+    /// The "retrieve request N" box.
+    RetrieveNumber(String),
+    /// Send the request just made to the CA.
+    Submit,
+    /// Ask the CA again for pending entry `id`'s certificate.
+    Retrieve(String),
+    /// Ask the CA for request N (the number box) and accept it for its key.
+    RetrieveNumbered,
+    /// What the CA answered to [`Command::Submit`] or [`Command::Retrieve`].
+    Enrolled(Result<Outcome, String>),
+}
+
+/// The kind of CA endpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// AD CS Web Enrollment (`…/certsrv`).
+    #[default]
+    AdCs,
+    /// EST (RFC 7030, `…/.well-known/est`).
+    Est,
+}
+
+impl EndpointKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointKind::AdCs => "adcs",
+            EndpointKind::Est => "est",
+        }
+    }
+    /// The URL path a CA of this kind usually has on an origin.
+    pub fn default_path(self) -> &'static str {
+        match self {
+            EndpointKind::AdCs => "/certsrv",
+            EndpointKind::Est => "/.well-known/est",
+        }
+    }
+}
+
+/// Where and how to enroll.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Enrollment {
+    pub kind: EndpointKind,
+    /// The base URL (AD CS `https://host/certsrv`, EST `https://host/.well-known/est[/label]`).
+    pub url: String,
+    /// The certificate template (AD CS `CertificateTemplate:` attribute); may be empty.
+    pub template: String,
+    /// More `Name:Value` attribute lines.
+    pub attributes: String,
+    /// The page's origin, for the default URLs.
+    pub origin: String,
+}
+
+impl Enrollment {
+    /// Settings for a page at `origin`: AD CS at `origin/certsrv`.
+    pub fn for_origin(origin: &str) -> Self {
+        Enrollment {
+            url: format!("{origin}/certsrv"),
+            origin: origin.to_owned(),
+            ..Enrollment::default()
+        }
+    }
+    /// The `CertAttrib` text: the template line first, then the extra lines.
+    pub fn attrib(&self) -> String {
+        let mut lines = Vec::new();
+        if !self.template.trim().is_empty() {
+            lines.push(format!("CertificateTemplate:{}", self.template.trim()));
+        }
+        lines.extend(
+            self.attributes
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+        lines.join("\n")
+    }
+}
+
+/// What a CA said, in the app's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Issued,
+    Pending,
+    Denied,
+    Error,
+}
+
+impl Status {
+    /// `data-status` of the disposition element.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Issued => "issued",
+            Status::Pending => "pending",
+            Status::Denied => "denied",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// The outcome of a submission or retrieval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    /// The CA's own message, or ours.
+    pub message: String,
+    pub request_id: Option<u64>,
+    /// The entry as it is now (issued: with its certificate; pending: with its request id).
+    pub entry: Option<EntryMeta>,
+}
+
+/// The certificate file formats offered for an issued entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The certificate, PEM (`-----BEGIN CERTIFICATE-----`).
+    CerPem,
+    /// The certificate, DER.
+    CerDer,
+    /// A certs-only PKCS #7 with the certificate and its chain (DER).
+    P7b,
+}
+
+pub use certreq_core::pkcs12::Profile;
+
+/// The PFX export dialog.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PfxDialog {
+    pub id: String,
+    pub password: String,
+    pub confirm: String,
+    pub profile: Profile,
+    /// Why the password was not taken.
+    pub problem: Option<String>,
 }
 
 /// Where an opened file goes.
@@ -177,6 +349,26 @@ pub enum Command {
     Delete(String),
     /// Ask for persistent storage, answer with [`Msg::Persistence`].
     RequestPersistence,
+    /// Match a certificate response to a stored key and attach it; answer with
+    /// [`Msg::Accepted`].
+    Accept(Vec<u8>),
+    /// Offer entry `id`'s certificate as a file; answer with [`Msg::Exported`].
+    Export { id: String, format: ExportFormat },
+    /// Send entry `id`'s request to the CA; answer with [`Msg::Enrolled`].
+    Submit { id: String, enrollment: Enrollment },
+    /// Ask the CA for a certificate: of pending entry `id` (by its stored request id), or of
+    /// request `number`; answer with [`Msg::Enrolled`].
+    Retrieve {
+        id: Option<String>,
+        number: Option<u64>,
+        enrollment: Enrollment,
+    },
+    /// Export entry `id`'s key and certificate as a PFX; answer with [`Msg::Exported`].
+    ExportPfx {
+        id: String,
+        password: String,
+        profile: Profile,
+    },
 }
 
 /// The whole app state.
@@ -208,6 +400,16 @@ pub struct State {
     pub decode_source: Option<String>,
     /// The decoded tree, or why nothing could be decoded; `None` for an empty input.
     pub decoded: Option<Result<Dump, String>>,
+    /// The PFX export dialog, while open.
+    pub pfx: Option<PfxDialog>,
+    /// The CA to enroll with.
+    pub enrollment: Enrollment,
+    /// The "retrieve request N" box.
+    pub retrieve_number: String,
+    /// What the CA said last (or why it could not be asked).
+    pub disposition: Option<Outcome>,
+    /// How many answers have been shown (`data-answer`, so a test can tell a new one).
+    pub answers: u32,
     /// The compiler: [`compile`] in the app, a stand-in in tests.
     compiler: fn(&str) -> Compiled,
 }
@@ -236,6 +438,11 @@ impl State {
             decode_input: String::new(),
             decode_source: None,
             decoded: None,
+            pfx: None,
+            enrollment: Enrollment::default(),
+            retrieve_number: String::new(),
+            disposition: None,
+            answers: 0,
             compiler,
         }
     }
@@ -463,6 +670,195 @@ impl State {
                 self.decode_source = None;
                 Vec::new()
             }
+            Msg::AcceptFile { name, bytes } => match certreq_core::response::parse(&bytes) {
+                Ok(_) => vec![Command::Accept(bytes)],
+                Err(e) => {
+                    self.notice = Some(Notice::error(format!(
+                        "{name} is not a certificate to accept: {e}; nothing was changed"
+                    )));
+                    Vec::new()
+                }
+            },
+            Msg::Accepted(Ok(meta)) => {
+                let what = match certificate_details(&meta) {
+                    Some(d) => format!("certificate for {} accepted", d.subject),
+                    None => "certificate accepted".to_owned(),
+                };
+                self.notice = Some(Notice::info(format!(
+                    "{what}; it is kept with its key as “{}”",
+                    meta.friendly_name
+                )));
+                match self.store.iter_mut().find(|e| e.id == meta.id) {
+                    Some(entry) => *entry = meta,
+                    None => self.store.push(meta),
+                }
+                Vec::new()
+            }
+            Msg::Accepted(Err(why)) | Msg::Exported(Err(why)) => {
+                self.notice = Some(Notice::error(why));
+                Vec::new()
+            }
+            Msg::Exported(Ok(what)) => {
+                self.notice = Some(Notice::info(what));
+                Vec::new()
+            }
+            Msg::Export { id, format } => vec![Command::Export { id, format }],
+            Msg::EndpointKind(kind) => {
+                let e = &mut self.enrollment;
+                // a URL still at the old kind's default follows the kind
+                let old_default = format!("{}{}", e.origin, e.kind.default_path());
+                if e.url.trim().is_empty() || e.url == old_default {
+                    e.url = format!("{}{}", e.origin, kind.default_path());
+                }
+                e.kind = kind;
+                Vec::new()
+            }
+            Msg::EndpointUrl(url) => {
+                self.enrollment.url = url;
+                Vec::new()
+            }
+            Msg::Template(t) => {
+                self.enrollment.template = t;
+                Vec::new()
+            }
+            Msg::ExtraAttributes(a) => {
+                self.enrollment.attributes = a;
+                Vec::new()
+            }
+            Msg::RetrieveNumber(n) => {
+                self.retrieve_number = n;
+                Vec::new()
+            }
+            Msg::Submit => {
+                if self.busy.is_some() {
+                    return Vec::new();
+                }
+                let Some(result) = &self.result else {
+                    self.disposition = Some(error_outcome(
+                        "make a request first; Submit sends the request just made",
+                    ));
+                    return Vec::new();
+                };
+                let id = result.meta.id.clone();
+                self.busy = Some("sending the request to the CA…".into());
+                self.disposition = None;
+                vec![Command::Submit {
+                    id,
+                    enrollment: self.enrollment.clone(),
+                }]
+            }
+            Msg::Retrieve(id) => {
+                if self.busy.is_some() {
+                    return Vec::new();
+                }
+                self.busy = Some("asking the CA for the certificate…".into());
+                self.disposition = None;
+                vec![Command::Retrieve {
+                    id: Some(id),
+                    number: None,
+                    enrollment: self.enrollment.clone(),
+                }]
+            }
+            Msg::RetrieveNumbered => {
+                if self.busy.is_some() {
+                    return Vec::new();
+                }
+                match certreq_core::enroll::parse_request_id(&self.retrieve_number) {
+                    Some(n) => {
+                        self.busy = Some(format!("asking the CA for request {n}…"));
+                        self.disposition = None;
+                        vec![Command::Retrieve {
+                            id: None,
+                            number: Some(n),
+                            enrollment: self.enrollment.clone(),
+                        }]
+                    }
+                    None => {
+                        self.disposition = Some(error_outcome(format!(
+                            "“{}” is not a request id; type the number the CA gave \
+                             (decimal, or hex with 0x)",
+                            self.retrieve_number.trim()
+                        )));
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::Enrolled(outcome) => {
+                self.busy = None;
+                let outcome = outcome.unwrap_or_else(error_outcome);
+                if let Some(entry) = &outcome.entry {
+                    match self.store.iter_mut().find(|e| e.id == entry.id) {
+                        Some(e) => *e = entry.clone(),
+                        None => self.store.push(entry.clone()),
+                    }
+                }
+                self.disposition = Some(outcome);
+                self.answers = self.answers.wrapping_add(1);
+                Vec::new()
+            }
+            Msg::PfxOpen(id) => {
+                let exportable = self
+                    .store
+                    .iter()
+                    .any(|e| e.id == id && e.certificate.is_some() && e.exportable == Some(true));
+                if exportable {
+                    self.pfx = Some(PfxDialog {
+                        id,
+                        ..PfxDialog::default()
+                    });
+                } else {
+                    self.notice = Some(Notice::error(
+                        "this key cannot be exported (it was made with Exportable = FALSE) or \
+                         has no certificate yet; export the certificate alone instead",
+                    ));
+                }
+                Vec::new()
+            }
+            Msg::PfxPassword(p) => {
+                if let Some(d) = self.pfx.as_mut() {
+                    d.password = p;
+                    d.problem = None;
+                }
+                Vec::new()
+            }
+            Msg::PfxConfirm(p) => {
+                if let Some(d) = self.pfx.as_mut() {
+                    d.confirm = p;
+                    d.problem = None;
+                }
+                Vec::new()
+            }
+            Msg::PfxProfile(profile) => {
+                if let Some(d) = self.pfx.as_mut() {
+                    d.profile = profile;
+                }
+                Vec::new()
+            }
+            Msg::PfxCancel => {
+                self.pfx = None;
+                Vec::new()
+            }
+            Msg::PfxSubmit => {
+                let Some(d) = self.pfx.as_mut() else {
+                    return Vec::new();
+                };
+                if d.password.is_empty() {
+                    d.problem = Some("type a password to protect the private key".into());
+                    return Vec::new();
+                }
+                if d.password != d.confirm {
+                    d.problem = Some("the two passwords differ; type them again".into());
+                    return Vec::new();
+                }
+                let Some(d) = self.pfx.take() else {
+                    return Vec::new();
+                };
+                vec![Command::ExportPfx {
+                    id: d.id,
+                    password: d.password,
+                    profile: d.profile,
+                }]
+            }
         }
     }
 
@@ -520,6 +916,129 @@ impl State {
             (false, _) => Ok(None),
         }
     }
+}
+
+/// An error outcome: the CA could not be asked, or answered with an error.
+pub fn error_outcome(message: impl Into<String>) -> Outcome {
+    Outcome {
+        status: Status::Error,
+        message: message.into(),
+        request_id: None,
+        entry: None,
+    }
+}
+
+/// What the store shows about an accepted certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertDetails {
+    pub subject: String,
+    pub issuer: String,
+    /// Seconds since 1970.
+    pub not_before: i64,
+    pub not_after: i64,
+    pub thumbprint_sha1: String,
+    pub key_algorithm: String,
+    pub serial: String,
+}
+
+/// The details of an entry's certificate, if it has one that decodes.
+pub fn certificate_details(meta: &EntryMeta) -> Option<CertDetails> {
+    let cert = certreq_core::response::Certificate::from_der(meta.certificate.as_deref()?).ok()?;
+    Some(CertDetails {
+        subject: cert.subject(),
+        issuer: cert.issuer(),
+        not_before: cert.not_before(),
+        not_after: cert.not_after(),
+        thumbprint_sha1: cert.thumbprint_sha1(),
+        key_algorithm: cert.key_algorithm(),
+        serial: cert.serial_hex(),
+    })
+}
+
+/// A reminder when a certificate expires within 30 days (or has expired), `now_ms` being the
+/// clock in milliseconds since 1970.
+pub fn expiry_reminder(not_after: i64, now_ms: f64) -> Option<String> {
+    let now = (now_ms / 1000.0) as i64;
+    let left = not_after.saturating_sub(now);
+    if left < 0 {
+        Some("this certificate has expired; request a new one".into())
+    } else if left <= 30 * 86_400 {
+        let days = left / 86_400;
+        Some(match days {
+            0 => "this certificate expires within a day; renew it now".into(),
+            1 => "this certificate expires in 1 day; renew it soon".into(),
+            n => format!("this certificate expires in {n} days; renew it soon"),
+        })
+    } else {
+        None
+    }
+}
+
+/// A response matched to a stored key: the key's index, the leaf DER, its issuers' DER.
+pub type Matched = (usize, Vec<u8>, Vec<Vec<u8>>);
+
+/// Which stored key a response is for: among `keys` (entry id, state, SPKI DER), a pending
+/// entry first, then an issued one (accepting again replaces its certificate). Returns the
+/// entry's index, the leaf DER and its issuers' DER (issuer first), or why none matches.
+pub fn match_response(
+    response: &certreq_core::response::Response,
+    keys: &[(String, EntryState, Vec<u8>)],
+) -> Result<Matched, String> {
+    let order = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.1 == EntryState::Pending)
+        .chain(
+            keys.iter()
+                .enumerate()
+                .filter(|(_, k)| k.1 != EntryState::Pending),
+        );
+    for (i, (_, _, spki)) in order {
+        if let Some(leaf) = response.leaf_for(spki) {
+            let chain = response
+                .chain_for(leaf)
+                .into_iter()
+                .skip(1)
+                .map(|c| c.der().to_vec())
+                .collect();
+            return Ok((i, leaf.der().to_vec(), chain));
+        }
+    }
+    let about = response
+        .leaf()
+        .map(|c| format!(" (it is for {}, a {} key)", c.subject(), c.key_algorithm()))
+        .unwrap_or_default();
+    Err(format!(
+        "this certificate{about} belongs to none of the keys kept in this browser, so nothing \
+         was changed; accept it in the browser (and on the origin) where its request was made"
+    ))
+}
+
+/// PEM text with `label` (`CERTIFICATE`…), 64 characters a line.
+pub fn pem(label: &str, der: &[u8]) -> String {
+    use base64ct::Encoding;
+    let b64 = base64ct::Base64::encode_string(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for (i, c) in b64.chars().enumerate() {
+        if i > 0 && i % 64 == 0 {
+            out.push('\n');
+        }
+        out.push(c);
+    }
+    out.push_str(&format!("\n-----END {label}-----\n"));
+    out
+}
+
+/// A file name for an entry's certificate: its label made safe, with `extension`.
+pub fn export_file_name(label: &str, extension: &str) -> String {
+    let req = safe_file_name(label);
+    let stem = req.strip_suffix(".req").unwrap_or(&req);
+    let stem = if stem == "request" {
+        "certificate"
+    } else {
+        stem
+    };
+    format!("{stem}.{extension}")
 }
 
 /// Where a file goes: `Page` drops go to the decoder unless they read as INF text (a file
@@ -741,6 +1260,7 @@ mod tests {
             inf: s.text.clone(),
             state: EntryState::Pending,
             container: None,
+            ..Default::default()
         };
         s.update(Msg::Generated(Ok(Generated {
             meta: meta.clone(),
@@ -840,6 +1360,7 @@ mod tests {
             inf: String::new(),
             state: EntryState::Pending,
             container: Some("c".into()),
+            ..Default::default()
         };
         s.update(Msg::StoreLoaded(Ok(vec![entry("a"), entry("b")])));
         assert_eq!(
@@ -901,6 +1422,7 @@ mod tests {
             inf: String::new(),
             state: EntryState::Pending,
             container: container.map(str::to_owned),
+            ..Default::default()
         }
     }
 
@@ -1100,5 +1622,248 @@ mod tests {
         assert!(progress_text(&r).contains("can take a while"));
         r.key.algorithm = KeyAlgorithm::Ecdsa(Curve::P384);
         assert_eq!(progress_text(&r), "generating an ECDSA P-384 key…");
+    }
+
+    const LEAF_PEM: &[u8] = include_bytes!("../../../core/tests/data/pfx-leaf.crt");
+    const CA_PEM: &[u8] = include_bytes!("../../../core/tests/data/pfx-ca.crt");
+
+    fn cert(pem: &[u8]) -> certreq_core::response::Certificate {
+        let r = certreq_core::response::parse(pem).expect("a certificate");
+        r.certificates()[0].clone()
+    }
+
+    #[test]
+    fn a_p7b_is_matched_to_the_pending_key_with_its_chain() {
+        let (leaf, ca) = (cert(LEAF_PEM), cert(CA_PEM));
+        let p7b = certreq_core::response::build_certs_only_pkcs7(&[ca.clone(), leaf.clone()]);
+        let response = certreq_core::response::parse(&p7b).unwrap();
+        let keys = vec![
+            ("other".to_owned(), EntryState::Pending, vec![0x30, 0x00]),
+            ("issued".to_owned(), EntryState::Issued, leaf.spki_der()),
+            ("mine".to_owned(), EntryState::Pending, leaf.spki_der()),
+        ];
+        let (i, leaf_der, chain) = match_response(&response, &keys).unwrap();
+        assert_eq!(
+            i, 2,
+            "the pending entry wins over an issued one with the same key"
+        );
+        assert_eq!(leaf_der, leaf.der());
+        assert_eq!(chain, vec![ca.der().to_vec()]);
+
+        let err = match_response(&response, &keys[..1])
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.contains("CN=pfx-test.example"), "{err}");
+        assert!(err.contains("nothing was changed"), "{err}");
+    }
+
+    #[test]
+    fn accepting_replaces_the_entry_and_a_bad_file_changes_nothing() {
+        let mut s = State::new("", fake);
+        s.store = vec![pending("a", None)];
+        assert!(
+            s.update(Msg::AcceptFile {
+                name: "x.cer".into(),
+                bytes: b"hello".to_vec()
+            })
+            .is_empty()
+        );
+        let n = s.notice.clone().unwrap();
+        assert!(
+            n.error && n.text.starts_with("x.cer is not a certificate"),
+            "{n:?}"
+        );
+        assert_eq!(s.store, vec![pending("a", None)]);
+
+        assert_eq!(
+            s.update(Msg::AcceptFile {
+                name: "x.cer".into(),
+                bytes: LEAF_PEM.to_vec()
+            }),
+            vec![Command::Accept(LEAF_PEM.to_vec())]
+        );
+        let issued = EntryMeta {
+            state: EntryState::Issued,
+            certificate: Some(cert(LEAF_PEM).der().to_vec()),
+            exportable: Some(true),
+            ..pending("a", None)
+        };
+        s.update(Msg::Accepted(Ok(issued.clone())));
+        assert_eq!(s.store, vec![issued.clone()]);
+        assert!(
+            s.notice
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("CN=pfx-test.example")
+        );
+
+        let d = certificate_details(&issued).unwrap();
+        assert_eq!(d.subject, "CN=pfx-test.example");
+        assert_eq!(d.issuer, "CN=certreq-web Test CA");
+        assert_eq!(d.thumbprint_sha1.len(), 40);
+        assert_eq!(d.key_algorithm, "RSA 2048");
+    }
+
+    #[test]
+    fn expiry_reminders_start_thirty_days_before() {
+        let day = 86_400_i64;
+        let now_ms = 1_000_000.0 * 1000.0;
+        let now = 1_000_000_i64;
+        assert_eq!(expiry_reminder(now + 31 * day, now_ms), None);
+        assert_eq!(
+            expiry_reminder(now + 30 * day, now_ms).as_deref(),
+            Some("this certificate expires in 30 days; renew it soon")
+        );
+        assert!(
+            expiry_reminder(now - 1, now_ms)
+                .unwrap()
+                .contains("expired")
+        );
+    }
+
+    #[test]
+    fn the_pfx_dialog_needs_an_exportable_key_and_matching_passwords() {
+        let mut s = State::new("", fake);
+        s.store = vec![
+            EntryMeta {
+                certificate: Some(vec![1]),
+                exportable: Some(false),
+                ..pending("locked", None)
+            },
+            EntryMeta {
+                certificate: Some(vec![1]),
+                exportable: Some(true),
+                ..pending("open", None)
+            },
+        ];
+        s.update(Msg::PfxOpen("locked".into()));
+        assert_eq!(s.pfx, None);
+        assert!(s.notice.as_ref().unwrap().error);
+
+        s.update(Msg::PfxOpen("open".into()));
+        assert!(
+            s.update(Msg::PfxSubmit).is_empty(),
+            "an empty password is refused"
+        );
+        assert!(s.pfx.as_ref().unwrap().problem.is_some());
+        s.update(Msg::PfxPassword("pw".into()));
+        s.update(Msg::PfxConfirm("pW".into()));
+        assert!(s.update(Msg::PfxSubmit).is_empty());
+        s.update(Msg::PfxConfirm("pw".into()));
+        s.update(Msg::PfxProfile(Profile::Legacy));
+        assert_eq!(
+            s.update(Msg::PfxSubmit),
+            vec![Command::ExportPfx {
+                id: "open".into(),
+                password: "pw".into(),
+                profile: Profile::Legacy
+            }]
+        );
+        assert_eq!(s.pfx, None, "the dialog closes and forgets the password");
+    }
+
+    #[test]
+    fn certificates_are_offered_under_the_entry_name() {
+        assert_eq!(export_file_name("web server", "cer"), "web_server.cer");
+        assert_eq!(export_file_name("..", "pfx"), "certificate.pfx");
+        let text = pem("CERTIFICATE", &[0u8; 60]);
+        assert!(text.starts_with("-----BEGIN CERTIFICATE-----\nAAAA"));
+        assert_eq!(text.lines().nth(1).unwrap().len(), 64);
+        assert!(text.ends_with("-----END CERTIFICATE-----\n"));
+    }
+
+    #[test]
+    fn the_endpoint_defaults_to_this_origin_and_follows_the_kind() {
+        let mut s = State::new("", fake);
+        s.enrollment = Enrollment::for_origin("https://ca.example");
+        assert_eq!(s.enrollment.url, "https://ca.example/certsrv");
+        s.update(Msg::EndpointKind(EndpointKind::Est));
+        assert_eq!(s.enrollment.url, "https://ca.example/.well-known/est");
+        s.update(Msg::EndpointUrl(
+            "https://other/.well-known/est/User".into(),
+        ));
+        s.update(Msg::EndpointKind(EndpointKind::AdCs));
+        assert_eq!(
+            s.enrollment.url, "https://other/.well-known/est/User",
+            "a URL the user typed is kept"
+        );
+        s.update(Msg::Template(" WebServer ".into()));
+        s.update(Msg::ExtraAttributes("SAN:dns=a.example\n\n  x:y ".into()));
+        assert_eq!(
+            s.enrollment.attrib(),
+            "CertificateTemplate:WebServer\nSAN:dns=a.example\nx:y"
+        );
+    }
+
+    #[test]
+    fn submit_sends_the_request_just_made_and_shows_what_the_ca_said() {
+        let mut s = State::new("Subject = x\n", fake);
+        assert!(s.update(Msg::Submit).is_empty());
+        assert_eq!(s.disposition.as_ref().unwrap().status, Status::Error);
+
+        s.enrollment = Enrollment::for_origin("http://127.0.0.1:1");
+        s.result = Some(Generated {
+            meta: pending("a", None),
+            pem: String::new(),
+            file_name: "a.req".into(),
+            exportable: false,
+        });
+        s.store = vec![pending("a", None)];
+        assert_eq!(
+            s.update(Msg::Submit),
+            vec![Command::Submit {
+                id: "a".into(),
+                enrollment: s.enrollment.clone()
+            }]
+        );
+        assert!(s.update(Msg::Submit).is_empty(), "one submission at a time");
+
+        let waiting = EntryMeta {
+            request_id: Some(7),
+            ..pending("a", None)
+        };
+        s.update(Msg::Enrolled(Ok(Outcome {
+            status: Status::Pending,
+            message: "Taken Under Submission".into(),
+            request_id: Some(7),
+            entry: Some(waiting.clone()),
+        })));
+        assert_eq!(s.busy, None);
+        assert_eq!(
+            s.store,
+            vec![waiting],
+            "the request id is kept on the entry"
+        );
+        assert_eq!(s.disposition.as_ref().unwrap().status, Status::Pending);
+
+        assert!(matches!(
+            s.update(Msg::Retrieve("a".into())).as_slice(),
+            [Command::Retrieve { id: Some(id), number: None, .. }] if id == "a"
+        ));
+        s.update(Msg::Enrolled(Err("could not reach the CA".into())));
+        let d = s.disposition.clone().unwrap();
+        assert_eq!(
+            (d.status, d.message.as_str()),
+            (Status::Error, "could not reach the CA")
+        );
+    }
+
+    #[test]
+    fn retrieving_by_number_reads_decimal_or_hex() {
+        let mut s = State::new("", fake);
+        s.update(Msg::RetrieveNumber(" 0x1F ".into()));
+        assert!(matches!(
+            s.update(Msg::RetrieveNumbered).as_slice(),
+            [Command::Retrieve {
+                id: None,
+                number: Some(31),
+                ..
+            }]
+        ));
+        s.update(Msg::Enrolled(Err("x".into())));
+        s.update(Msg::RetrieveNumber("seven".into()));
+        assert!(s.update(Msg::RetrieveNumbered).is_empty());
+        assert!(s.disposition.as_ref().unwrap().message.contains("“seven”"));
     }
 }

@@ -196,6 +196,35 @@ pub async fn private_key_exportable(private_key: &CryptoKey) -> bool {
     }
 }
 
+/// The private key as PKCS #8 `PrivateKeyInfo` DER; refused by the browser for a key made
+/// non-exportable.
+pub async fn export_pkcs8(private_key: &CryptoKey) -> Result<Vec<u8>, ServiceError> {
+    const DOING: &str = "the browser will not hand out this private key (it was made \
+                         non-exportable)";
+    let promise = subtle()?
+        .export_key("pkcs8", private_key)
+        .map_err(|e| ServiceError::js(DOING, e))?;
+    let buffer = settle(promise, DOING).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// Fills `buf` from `crypto.getRandomValues` (65 536 bytes per call, as the API allows).
+pub fn random_fill(buf: &mut [u8]) -> Result<(), ServiceError> {
+    let crypto = get(&js_sys::global(), "crypto");
+    if crypto.is_undefined() || crypto.is_null() {
+        return Err(ServiceError(
+            "this browser has no secure random numbers here (crypto.getRandomValues)".into(),
+        ));
+    }
+    let crypto: web_sys::Crypto = crypto.unchecked_into();
+    for chunk in buf.chunks_mut(65_536) {
+        crypto
+            .get_random_values_with_u8_array(chunk)
+            .map_err(|e| ServiceError::js("cannot get random numbers", e))?;
+    }
+    Ok(())
+}
+
 /// Converts Web Crypto's ECDSA signature (r‖s, each the curve's byte length) to the DER
 /// `Ecdsa-Sig-Value` a request carries (core does the ASN.1).
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, ServiceError> {

@@ -65,3 +65,21 @@ pub fn allow_drop(event: &web_sys::DragEvent) {
 pub fn textarea_value(event: &web_sys::Event) -> Option<String> {
     editor_of(event).map(|t| t.value())
 }
+
+/// The value of the `<input>` an event came from.
+pub fn input_value(event: &web_sys::Event) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    Some(
+        event
+            .target()?
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .ok()?
+            .value(),
+    )
+}
+
+/// The value of the `<select>` an event came from.
+pub fn select_value(event: &web_sys::Event) -> Option<String> {
+    let target: wasm_bindgen::JsValue = event.target()?.into();
+    super::get(&target, "value").as_string()
+}

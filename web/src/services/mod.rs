@@ -7,6 +7,7 @@
 
 pub mod crypto;
 pub mod dom;
+pub mod enroll;
 pub mod files;
 pub mod store;
 

@@ -1,7 +1,8 @@
 //! The browser key store: IndexedDB records that keep a request together with its key pair.
 //!
 //! A record is one object in the `requests` store (key path `id`):
-//! `{id, friendly_name, created, inf, request, state, container, keys}` where `request` is the
+//! `{id, friendly_name, created, inf, request, state, container, keys}` (and, once a CA has
+//! answered, `certificate` DER, `chain` DER array, `request_id`) where `request` is the
 //! request DER (`Uint8Array`) and `keys` the `CryptoKeyPair` itself. IndexedDB keeps the pair by
 //! structured clone, so a non-extractable private key is stored without ever leaving Web Crypto
 //! and still signs after a reload. Losing a pending record loses its key: nothing here deletes
@@ -173,6 +174,18 @@ fn to_js(record: &StoredRequest) -> JsValue {
     if let Some(keys) = &record.keys {
         set(&obj, "keys", keys.as_ref());
     }
+    if let Some(cert) = &meta.certificate {
+        set(&obj, "certificate", &Uint8Array::from(cert.as_slice()));
+        let chain = js_sys::Array::new();
+        for c in &meta.chain {
+            chain.push(&Uint8Array::from(c.as_slice()));
+        }
+        set(&obj, "chain", &chain);
+    }
+    if let Some(n) = meta.request_id {
+        // a JS number holds request ids exactly up to 2^53
+        set(&obj, "request_id", &JsValue::from_f64(n as f64));
+    }
     obj.into()
 }
 
@@ -193,6 +206,23 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
             inf: text("inf").unwrap_or_default(),
             state: EntryState::parse(&text("state").unwrap_or_default()),
             container: text("container"),
+            certificate: get(value, "certificate")
+                .dyn_ref::<Uint8Array>()
+                .map(Uint8Array::to_vec),
+            chain: get(value, "chain")
+                .dyn_ref::<js_sys::Array>()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|c| c.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            request_id: get(value, "request_id")
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_992.0)
+                .map(|n| n as u64),
+            exportable: None,
+            key_algorithm: None,
         },
         request_der,
         keys: (!keys.is_undefined() && !keys.is_null()).then(|| keys.unchecked_into()),

@@ -1,0 +1,415 @@
+"""Enrollment in headless Chromium, against the release build in dist/ served by devca on the
+same origin as its AD CS Web Enrollment pages: accepting a certificate for a key kept in the
+browser, refusing one for another key, the entry's details after a reload, and exporting the
+certificate (.cer, .p7b) and the key (.pfx, read back by OpenSSL and `cryptography`).
+
+Binary: $DEVCA_BIN, default target/release/devca (`cargo build --release -p devca`).
+"""
+import os
+import pathlib
+import re
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+from cryptography.x509.oid import NameOID
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from browser import DIST, all_testid, by_testid, chromium, wait_for
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+PASSWORD = "pfx pässword 1"
+
+
+def devca_bin() -> pathlib.Path:
+    default = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "devca"
+    return pathlib.Path(os.environ.get("DEVCA_BIN", default))
+
+
+class Devca:
+    """`devca serve --dist dist` over plain http on loopback (a secure context for Web Crypto)."""
+
+    def __init__(self, data: pathlib.Path, policy: str = "issue"):
+        binary = devca_bin()
+        if not binary.exists():
+            pytest.fail(f"{binary} is missing: build it with `cargo build --release -p devca`")
+        if not (DIST / "index.html").exists():
+            pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+        self.data = data
+        self.proc = subprocess.Popen(
+            [str(binary), "serve", "--listen", "127.0.0.1:0", "--data", str(data),
+             "--dist", str(DIST), "--policy", policy],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise AssertionError(f"devca exited early: {self.proc.stderr.read()}")
+            m = re.search(r"listening on (http://127\.0\.0\.1:\d+)/certsrv/", line)
+            if m:
+                self.origin = m.group(1)
+                break
+        else:
+            raise AssertionError("devca did not print its URL")
+        self.ca_pem = data / "ca.pem"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+
+    def cli(self, *args):
+        return subprocess.run([str(devca_bin()), *args, "--data", str(self.data)],
+                              capture_output=True, text=True, timeout=60)
+
+    def submit(self, request_pem: str) -> int:
+        """Submits a request the way the Web Enrollment form does; returns the request id."""
+        body = urllib.parse.urlencode({
+            "Mode": "newreq", "CertRequest": request_pem, "CertAttrib": "",
+            "TargetStoreFlags": "0", "SaveCert": "yes"}).encode()
+        with urllib.request.urlopen(f"{self.origin}/certsrv/certfnsh.asp", body, timeout=30) as r:
+            page = r.read().decode("utf-8", "replace")
+        m = re.search(r"certnew\.cer\?ReqID=(\d+)&", page)
+        assert m, f"not issued: {page[:500]}"
+        return int(m.group(1))
+
+    def certificate(self, request_id: int, enc="b64", chain=False) -> bytes:
+        file = "certnew.p7b" if chain else "certnew.cer"
+        url = f"{self.origin}/certsrv/{file}?ReqID={request_id}&Enc={enc}"
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.read()
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory):
+    server = Devca(tmp_path_factory.mktemp("devca-enroll"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory):
+    return tmp_path_factory.mktemp("downloads")
+
+
+def open_app(origin, downloads):
+    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-enroll-"))
+    driver.set_script_timeout(30)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.get(origin + "/")
+    by_testid(driver, "inf-editor")
+    return driver
+
+
+@pytest.fixture(scope="module")
+def app(ca, downloads):
+    driver = open_app(ca.origin, downloads)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def pending_ca(tmp_path_factory):
+    server = Devca(tmp_path_factory.mktemp("devca-pending"), policy="pending")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pending_app(pending_ca, downloads):
+    driver = open_app(pending_ca.origin, downloads)
+    yield driver
+    driver.quit()
+
+
+def newest_item(driver):
+    return by_testid(driver, "store-item")  # the list shows the newest first
+
+
+def item(driver, entry_id):
+    return driver.find_element(By.CSS_SELECTOR, f'[data-testid="store-item"][data-id="{entry_id}"]')
+
+
+def generate(driver, template="smime"):
+    """Makes a request from a gallery template; returns (entry id, request PEM)."""
+    before = {e.get_attribute("data-id") for e in all_testid(driver, "store-item")}
+    by_testid(driver, "template-gallery").find_element(
+        By.CSS_SELECTOR, f'button[data-template="{template}"]').click()
+    button = by_testid(driver, "generate")
+    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
+    button.click()
+    new = wait_for(lambda: [e for e in all_testid(driver, "store-item")
+                            if e.get_attribute("data-id") not in before],
+                   timeout=120, what="a new store entry")
+    pem = by_testid(driver, "request-pem").text
+    return new[0].get_attribute("data-id"), pem
+
+
+def accept_file(driver, path: pathlib.Path):
+    by_testid(driver, "accept-file").send_keys(str(path))
+
+
+def notice(driver):
+    found = all_testid(driver, "notice")
+    return found[0].text if found else ""
+
+
+def wait_download(folder: pathlib.Path, name: str, timeout=30) -> bytes:
+    path = folder / name
+    wait_for(lambda: path.exists() and path.stat().st_size > 0
+             and not (folder / (name + ".crdownload")).exists(),
+             timeout=timeout, what=f"the download {name}")
+    time.sleep(0.2)
+    return path.read_bytes()
+
+
+def fresh(folder: pathlib.Path, name: str):
+    (folder / name).unlink(missing_ok=True)
+
+
+def openssl_verify(ca_pem: pathlib.Path, cert: pathlib.Path):
+    proc = subprocess.run(["openssl", "verify", "-CAfile", str(ca_pem), str(cert)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_an_accepted_certificate_is_kept_with_its_key_and_exports(app, ca, downloads, tmp_path):
+    entry_id, request_pem = generate(app, "smime")
+    assert item(app, entry_id).get_attribute("data-state") == "pending"
+    request_id = ca.submit(request_pem)
+    issued = x509.load_der_x509_certificate(ca.certificate(request_id, enc="bin"))
+    p7b = tmp_path / "issued.p7b"
+    p7b.write_bytes(ca.certificate(request_id, enc="bin", chain=True))  # DER, with the CA
+
+    accept_file(app, p7b)
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued",
+             timeout=30, what="the entry to become issued")
+    assert "accepted" in notice(app)
+
+    # a reload loses nothing: the certificate is stored with the key
+    app.refresh()
+    wait_for(lambda: all_testid(app, "store-item"), timeout=30, what="the store list")
+    entry = item(app, entry_id)
+    assert entry.get_attribute("data-state") == "issued"
+    thumbprint = issued.fingerprint(hashes.SHA1()).hex().upper()
+    assert entry.find_element(By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text == thumbprint
+    assert "CN=Jane Doe" in entry.find_element(By.CSS_SELECTOR, '[data-testid="entry-subject"]').text
+    ca_cert = x509.load_pem_x509_certificate(ca.ca_pem.read_bytes())
+    ca_cn = ca_cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+    assert f"CN={ca_cn}" in entry.find_element(By.CSS_SELECTOR, '[data-testid="entry-issuer"]').text
+    assert "exportable" in entry.find_element(By.CSS_SELECTOR, '[data-testid="entry-key"]').text
+    assert not all_testid(app, "expiry-reminder"), "a fresh certificate needs no reminder"
+
+    # .cer (PEM): the same certificate, and it verifies against the CA
+    name = "Jane_Doe_S_MIME.cer"  # the friendly name made safe
+    fresh(downloads, name)
+    entry.find_element(By.CSS_SELECTOR, '[data-testid="export-cer-pem"]').click()
+    pem = wait_download(downloads, name)
+    assert pem.startswith(b"-----BEGIN CERTIFICATE-----")
+    assert x509.load_pem_x509_certificate(pem) == issued
+    openssl_verify(ca.ca_pem, downloads / name)
+
+    # .p7b: the certificate and the CA's
+    p7b_name = name[:-4] + ".p7b"
+    fresh(downloads, p7b_name)
+    item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="export-p7b"]').click()
+    certs = pkcs7.load_der_pkcs7_certificates(wait_download(downloads, p7b_name))
+    assert set(certs) == {issued, ca_cert}
+
+    # .pfx in both profiles: OpenSSL and cryptography read key and certificate back
+    for profile in ("pfx-modern", "pfx-legacy"):
+        pfx_name = name[:-4] + ".pfx"
+        fresh(downloads, pfx_name)
+        item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
+        by_testid(app, "pfx-password").send_keys(PASSWORD)
+        by_testid(app, "pfx-confirm").send_keys(PASSWORD + "x")
+        by_testid(app, "pfx-save").click()
+        assert "differ" in by_testid(app, "pfx-problem").text
+        by_testid(app, "pfx-confirm").send_keys("\b")
+        by_testid(app, profile).click()
+        by_testid(app, "pfx-save").click()
+        pfx = wait_download(downloads, pfx_name)
+        key, cert, extra = pkcs12.load_key_and_certificates(pfx, PASSWORD.encode())
+        assert cert == issued
+        assert extra == [ca_cert]
+        assert key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) == \
+            issued.public_key().public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        args = ["openssl", "pkcs12", "-info", "-nodes", "-in", str(downloads / pfx_name),
+                "-passin", f"pass:{PASSWORD}"]
+        if profile == "pfx-legacy":
+            args.append("-legacy")
+        proc = subprocess.run(args, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        assert "BEGIN PRIVATE KEY" in proc.stdout and "BEGIN CERTIFICATE" in proc.stdout
+        assert ("PBES2" in proc.stderr + proc.stdout) == (profile == "pfx-modern")
+
+
+def test_a_certificate_for_another_key_is_refused(app, ca, tmp_path):
+    entry_id, _ = generate(app, "smime")
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = x509.CertificateSigningRequestBuilder().subject_name(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "someone.else")])).sign(key, hashes.SHA256())
+    request_id = ca.submit(csr.public_bytes(serialization.Encoding.PEM).decode())
+    cer = tmp_path / "other.cer"
+    cer.write_bytes(ca.certificate(request_id))  # base64 PEM
+    states = {e.get_attribute("data-id"): e.get_attribute("data-state")
+              for e in all_testid(app, "store-item")}
+    accept_file(app, cer)
+    text = wait_for(lambda: "none of the keys" in (t := notice(app)) and t, timeout=30,
+                    what="the refusal")
+    assert "someone.else" in text
+    assert {e.get_attribute("data-id"): e.get_attribute("data-state")
+            for e in all_testid(app, "store-item")} == states, "nothing changed"
+    assert item(app, entry_id).get_attribute("data-state") == "pending"
+
+
+def test_a_non_certificate_file_is_refused(app, tmp_path):
+    junk = tmp_path / "junk.cer"
+    junk.write_text("this is not a certificate\n")
+    accept_file(app, junk)
+    wait_for(lambda: "junk.cer is not a certificate" in notice(app), timeout=10,
+             what="the refusal")
+
+
+READ_DISPOSITION = """
+const d = document.querySelector('[data-testid="disposition"]');
+return d ? [Number(d.getAttribute('data-answer')), d.getAttribute('data-status'), d.innerText]
+         : [0, null, null];
+"""
+SEEN = {}
+
+
+def click(driver, element):
+    """Clicks a button that asks the CA; the answer shown before it no longer counts."""
+    SEEN[id(driver)] = driver.execute_script(READ_DISPOSITION)[0]
+    element.click()
+
+
+def disposition(driver, timeout=60):
+    """Waits for a new answer of the CA (read in one step: the element is re-rendered);
+    returns (data-status, text)."""
+    seen = SEEN.get(id(driver), 0)
+    return tuple(wait_for(lambda: (d := driver.execute_script(READ_DISPOSITION))[0] > seen
+                          and d[1:],
+                          timeout=timeout, what="the CA's answer"))
+
+
+def test_submit_to_web_enrollment_issues_and_accepts(app, ca, tmp_path):
+    assert by_testid(app, "endpoint-url").get_property("value") == ca.origin + "/certsrv"
+    entry_id, _ = generate(app, "tls-server")
+    by_testid(app, "template").send_keys("WebServer")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    assert "accepted automatically" in text
+    request_id = int(by_testid(app, "request-id").text)
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+    cert_path = tmp_path / "leaf.pem"
+    cert_path.write_bytes(ca.certificate(request_id))
+    openssl_verify(ca.ca_pem, cert_path)
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    thumbprint = item(app, entry_id).find_element(
+        By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
+    assert thumbprint == cert.fingerprint(hashes.SHA1()).hex().upper()
+
+
+def test_pending_then_approved_survives_a_reload(pending_app, pending_ca, tmp_path):
+    app = pending_app
+    entry_id, _ = generate(app, "client-auth")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "pending", text
+    request_id = int(by_testid(app, "request-id").text)
+
+    app.refresh()  # nothing is lost: the key and the request id are stored
+    wait_for(lambda: all_testid(app, "store-item"), timeout=30, what="the store list")
+    entry = item(app, entry_id)
+    assert entry.get_attribute("data-state") == "pending"
+    assert entry.find_element(By.CSS_SELECTOR, '[data-testid="request-id"]').text == str(request_id)
+
+    # still pending: retrieve says so and changes nothing
+    click(app, entry.find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    status, text = disposition(app)
+    assert status == "pending", text
+
+    proc = pending_ca.cli("approve", str(request_id))
+    assert proc.returncode == 0, proc.stderr
+    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    assert disposition(app)[0] == "issued"
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+    leaf = tmp_path / "leaf.pem"
+    leaf.write_bytes(pending_ca.certificate(request_id))
+    openssl_verify(pending_ca.ca_pem, leaf)
+
+
+def test_a_denied_request_shows_the_cas_message_and_keeps_the_key(pending_app, pending_ca):
+    app = pending_app
+    entry_id, _ = generate(app, "client-auth")
+    click(app, by_testid(app, "submit"))
+    status, _ = disposition(app)
+    assert status == "pending"
+    request_id = int(by_testid(app, "request-id").text)
+    proc = pending_ca.cli("deny", str(request_id), "--message", "not on my watch")
+    assert proc.returncode == 0, proc.stderr
+    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    status, text = disposition(app)
+    assert status == "denied", text
+    assert "not on my watch" in text
+    assert item(app, entry_id).get_attribute("data-state") == "pending", "the key is kept"
+
+
+def test_an_unreachable_ca_is_explained(app):
+    url = by_testid(app, "endpoint-url")
+    url.clear()
+    url.send_keys("http://127.0.0.1:9/certsrv")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "error"
+    assert "could not reach the CA" in text and "CORS" in text
+    assert "exchange files" in text
+
+
+def test_retrieve_request_by_number_accepts_it_for_its_key(pending_app, pending_ca):
+    app = pending_app
+    entry_id, request_pem = generate(app, "client-auth")
+    # submitted elsewhere (the CA's own page, here straight to devca): the app never saw the id
+    body = urllib.parse.urlencode({"Mode": "newreq", "CertRequest": request_pem, "CertAttrib": "",
+                                   "TargetStoreFlags": "0", "SaveCert": "yes"}).encode()
+    with urllib.request.urlopen(f"{pending_ca.origin}/certsrv/certfnsh.asp", body) as r:
+        request_id = int(re.search(r"Your Request Id is (\d+)", r.read().decode()).group(1))
+    assert pending_ca.cli("approve", str(request_id)).returncode == 0
+    by_testid(app, "retrieve-number").send_keys(str(request_id))
+    click(app, by_testid(app, "retrieve-number-go"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+
+
+def test_est_enroll_issues_and_accepts(app, ca, tmp_path):
+    entry_id, _ = generate(app, "ecdsa-device")
+    Select(by_testid(app, "endpoint-kind")).select_by_value("est")
+    url = by_testid(app, "endpoint-url")
+    url.clear()
+    url.send_keys(ca.origin + "/.well-known/est")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+    thumbprint = item(app, entry_id).find_element(
+        By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
+    assert len(thumbprint) == 40

@@ -1,0 +1,106 @@
+//! HTTP to a certification authority with `fetch`: the Web Enrollment form posts and the
+//! certificate downloads (the protocol itself is `certreq_core::enroll`).
+//!
+//! Requests carry the browser's credentials (`credentials: 'include'`), so a Web Enrollment
+//! site behind Windows authentication or Basic auth works when the page is served from its
+//! own origin (or the CA allows this origin with credentials). A request the browser blocks
+//! (network down, TLS refused, no CORS permission) gives one error that names those causes.
+
+use js_sys::{Function, Object, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::{ServiceError, get, set};
+
+/// What a server answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    /// The `Content-Type` header, or empty.
+    pub content_type: String,
+    pub body: Vec<u8>,
+    /// The `Retry-After` header (EST), or empty.
+    pub retry_after: String,
+}
+
+/// Why `fetch` itself failed, in words a user can act on.
+fn unreachable(url: &str) -> ServiceError {
+    ServiceError(format!(
+        "could not reach the CA at {url}: the network failed, its TLS certificate is not trusted, \
+         or it does not let this page's origin ask (CORS). Serve this page from the CA's own \
+         origin (same-origin deployment), allow this origin with credentials in the IIS CORS \
+         module, or exchange files: download the .req, submit it on the CA's own page and \
+         accept the .cer here"
+    ))
+}
+
+async fn fetch(url: &str, init: &Object) -> Result<Answer, ServiceError> {
+    let global = js_sys::global();
+    let fetch = get(&global, "fetch");
+    let fetch = fetch
+        .dyn_ref::<Function>()
+        .ok_or_else(|| ServiceError("this browser has no fetch here".into()))?;
+    let promise = fetch
+        .call2(&global, &JsValue::from_str(url), init)
+        .map_err(|_| unreachable(url))?;
+    let response = JsFuture::from(js_sys::Promise::resolve(&promise))
+        .await
+        .map_err(|_| unreachable(url))?;
+    let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
+    let headers = get(&response, "headers");
+    let header = |name: &str| -> String {
+        get(&headers, "get")
+            .dyn_ref::<Function>()
+            .and_then(|f| f.call1(&headers, &JsValue::from_str(name)).ok())
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    let content_type = header("content-type");
+    let retry_after = header("retry-after");
+    let body_fn = get(&response, "arrayBuffer");
+    let body_fn = body_fn
+        .dyn_ref::<Function>()
+        .ok_or_else(|| ServiceError("the CA's answer has no body".into()))?;
+    let body = body_fn
+        .call0(&response)
+        .map_err(|e| ServiceError::js("cannot read the CA's answer", e))?;
+    let body = JsFuture::from(js_sys::Promise::resolve(&body))
+        .await
+        .map_err(|e| ServiceError::js("the CA's answer broke off", e))?;
+    Ok(Answer {
+        status,
+        content_type,
+        body: Uint8Array::new(&body).to_vec(),
+        retry_after,
+    })
+}
+
+fn init(method: &str) -> Object {
+    let init = Object::new();
+    set(&init, "method", &method.into());
+    set(&init, "credentials", &"include".into());
+    set(&init, "cache", &"no-store".into());
+    init
+}
+
+/// `POST url` with `body` as `content_type`.
+pub async fn post(url: &str, content_type: &str, body: &str) -> Result<Answer, ServiceError> {
+    let init = init("POST");
+    let headers = Object::new();
+    set(&headers, "Content-Type", &content_type.into());
+    set(&init, "headers", &headers);
+    set(&init, "body", &body.into());
+    fetch(url, &init).await
+}
+
+/// `GET url`.
+pub async fn get_url(url: &str) -> Result<Answer, ServiceError> {
+    fetch(url, &init("GET")).await
+}
+
+/// The page's origin (`https://host:port`), or empty.
+pub fn page_origin() -> String {
+    get(&get(&js_sys::global(), "location"), "origin")
+        .as_string()
+        .unwrap_or_default()
+}
