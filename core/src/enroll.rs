@@ -440,6 +440,9 @@ impl Disposition {
     }
 }
 
+/// `CERTSRV_E_ADMIN_DENIED_REQUEST`: a CA manager denied the request after it was held.
+pub const ADMIN_DENIED: u32 = 0x8009_4014;
+
 /// Classifies a Web Enrollment result page (the rules are in the module documentation).
 pub fn classify_page(html: &str) -> Disposition {
     const LINK: &str = "certnew.cer?ReqID=";
@@ -476,6 +479,15 @@ pub fn classify_page(html: &str) -> Disposition {
         }
         let status = two_tab_value(html, "LastStatus:");
         let code = hresult_in(&message).or_else(|| status.as_deref().and_then(hresult_in));
+        // certnew.cer reports a denied request with the error layout ("Denied by Policy
+        // Module", or a manager's denial with CERTSRV_E_ADMIN_DENIED_REQUEST)
+        if code == Some(ADMIN_DENIED) || message.starts_with("Denied by") {
+            return Disposition::Denied {
+                request_id: None,
+                message,
+                code,
+            };
+        }
         return Disposition::Error {
             message,
             status,

@@ -446,7 +446,7 @@ fn error_pages_unknown_id_and_parse_errors() {
     );
     assert_eq!(d.message(), PROPERTY_EMPTY);
     assert_eq!(d.request_id(), None);
-    // the code may only be in LastStatus
+    // the code may only be in LastStatus; a policy module's refusal is a denial
     let d = classify_page(&devca_error_page(
         "Denied by Policy Module",
         "The request is not supported. 0x80070032 (WIN32: 50 ERROR_NOT_SUPPORTED)",
@@ -454,7 +454,7 @@ fn error_pages_unknown_id_and_parse_errors() {
     assert!(
         matches!(
             d,
-            Disposition::Error {
+            Disposition::Denied {
                 code: Some(0x8007_0032),
                 ..
             }
@@ -776,4 +776,32 @@ fn body_summaries_are_one_short_line() {
         "\u{fffd}a"
     );
     assert_eq!(media_type(" Text/HTML ; charset=UTF-8"), "text/html");
+}
+
+#[test]
+fn a_denial_reported_later_through_the_error_layout_is_a_denial() {
+    // what certnew.cer answers for a request a CA manager denied after holding it
+    let status = "The request was denied by a certificate manager or CA administrator. \
+                  0x80094014 (-2146877420 CERTSRV_E_ADMIN_DENIED_REQUEST)";
+    let page = ERROR_PENDING.replace("Taken Under Submission", "Denied by the CA administrator");
+    let page = page.replace(
+        "The operation completed successfully. 0x0 (WIN32: 0 ERROR_SUCCESS)",
+        status,
+    );
+    match classify_page(&page) {
+        Disposition::Denied {
+            request_id: None,
+            message,
+            code,
+        } => {
+            assert_eq!(message, "Denied by the CA administrator");
+            assert_eq!(code, Some(ADMIN_DENIED));
+        }
+        other => panic!("expected a denial, got {other:?}"),
+    }
+    // an error page that is not a denial stays an error
+    assert!(matches!(
+        classify_page(&devca_error_page(PROPERTY_EMPTY, PROPERTY_EMPTY)),
+        Disposition::Error { .. }
+    ));
 }

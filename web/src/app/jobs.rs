@@ -316,9 +316,6 @@ async fn remember_pending(id: &str, request_id: Option<u64>) -> Result<Option<En
     Ok(Some(meta))
 }
 
-/// `CERTSRV_E_ADMIN_DENIED_REQUEST`: an administrator denied the request.
-const ADMIN_DENIED: u32 = 0x8009_4014;
-
 /// What a Web Enrollment result page means for entry `id`.
 async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outcome, String> {
     match page {
@@ -349,18 +346,6 @@ async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outc
             status: Status::Denied,
             message: format!("{message} (the key is kept; delete it when it is no longer needed)"),
             request_id,
-            entry: None,
-        }),
-        // an administrator's denial, as certnew.cer reports it later
-        Disposition::Error {
-            ref message, code, ..
-        } if code == Some(ADMIN_DENIED) || message.starts_with("Denied") => Ok(Outcome {
-            status: Status::Denied,
-            message: format!(
-                "{} (the key is kept; delete it when it is no longer needed)",
-                page.message()
-            ),
-            request_id: None,
             entry: None,
         }),
         other => Ok(Outcome {
