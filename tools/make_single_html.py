@@ -3,8 +3,8 @@
 
 The result needs no server: opened from file:// (a USB stick, an e-mail attachment) it runs,
 because an inline <script type="module"> is not fetched and the wasm bytes are passed to
-wasm-bindgen's init directly. It makes no network requests; its Content-Security-Policy forbids
-them (connect-src 'none').
+wasm-bindgen's init directly. It loads nothing from the network; its Content-Security-Policy
+allows connections only to https endpoints, i.e. a CA the user configures (connect-src https:).
 
 Usage:
     make_single_html.py DIR OUT.html      DIR holds Trunk's output (index.html, *.js, *_bg.wasm, *.css)
@@ -84,7 +84,7 @@ def build(src: str, out: str) -> None:
     css = "\n".join(read_text(os.path.join(src, c)) for c in css_files).replace("</style", "<\\/style")
 
     csp = ("default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
-           "style-src 'unsafe-inline'; img-src data:; connect-src 'none'; form-action 'none'")
+           "style-src 'unsafe-inline'; img-src data:; connect-src https:; form-action 'none'")
     page = f"""<!doctype html>
 <html lang="en">
 <head>
