@@ -1,7 +1,8 @@
 """Enrollment in headless Chromium, against the release build in dist/ served by devca on the
 same origin as its AD CS Web Enrollment pages: accepting a certificate for a key kept in the
 browser, refusing one for another key, the entry's details after a reload, and exporting the
-certificate (.cer, .p7b) and the key (.pfx, read back by OpenSSL and `cryptography`).
+certificate (.cer, .p7b) and the key (.pfx, read back by OpenSSL and `cryptography`), and
+submitting a loaded `.req` (from this page or `certreq -new`) or a stored pending entry.
 
 Binary: $DEVCA_BIN, default target/release/devca (`cargo build --release -p devca`).
 """
@@ -413,3 +414,84 @@ def test_est_enroll_issues_and_accepts(app, ca, tmp_path):
     thumbprint = item(app, entry_id).find_element(
         By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
     assert len(thumbprint) == 40
+
+
+def certreq_bin() -> pathlib.Path:
+    return devca_bin().parent / "certreq"
+
+
+def submit_which(driver, match, timeout=30):
+    """Waits until the line that says what Submit sends knows about its key; returns it."""
+    line = by_testid(driver, "submit-which")
+    wait_for(lambda: line.get_attribute("data-key-match") == match, timeout=timeout,
+             what=f"data-key-match={match}")
+    return line.text
+
+
+def test_a_loaded_req_is_submitted_and_accepted_for_its_stored_key(app, ca, tmp_path):
+    entry_id, request_pem = generate(app, "tls-server")
+    req = tmp_path / "again.req"
+    req.write_text(request_pem)
+    app.get(ca.origin + "/")  # a reload: the page no longer holds the request just made
+    by_testid(app, "inf-editor")
+    assert not by_testid(app, "submit").is_enabled()
+    by_testid(app, "submit-file").send_keys(str(req))
+    text = submit_which(app, "yes")
+    assert "again.req" in text and "CN=" in text, text
+    by_testid(app, "template").send_keys("WebServer")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    assert "accepted automatically" in text
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+    cert_path = tmp_path / "leaf.pem"
+    cert_path.write_bytes(ca.certificate(int(by_testid(app, "request-id").text)))
+    openssl_verify(ca.ca_pem, cert_path)
+
+
+def test_a_cli_request_is_issued_and_offered_when_no_key_is_kept_here(app, ca, downloads,
+                                                                       tmp_path):
+    (tmp_path / "cli.inf").write_text(
+        '[NewRequest]\nSubject = "CN=cli.example.test"\nKeyLength = 2048\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTREQ_")}
+    env["CERTREQ_STORE"] = str(tmp_path / "store")
+    proc = subprocess.run([str(certreq_bin()), "-new", "-q", "cli.inf", "cli.req"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "NEW CERTIFICATE REQUEST" in (tmp_path / "cli.req").read_text()
+    stored = {e.get_attribute("data-id") for e in all_testid(app, "store-item")}
+    by_testid(app, "submit-file").send_keys(str(tmp_path / "cli.req"))
+    text = submit_which(app, "no")
+    assert "CN=cli.example.test" in text and "no key kept in this browser" in text, text
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    assert "was not added to the store" in text
+    assert {e.get_attribute("data-id") for e in all_testid(app, "store-item")} == stored
+    fresh(downloads, "cli.cer")
+    by_testid(app, "disposition-download").click()
+    cert_path = tmp_path / "cli.cer"
+    cert_path.write_bytes(wait_download(downloads, "cli.cer"))
+    openssl_verify(ca.ca_pem, cert_path)
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
+        "cli.example.test"
+
+
+def test_a_file_that_is_not_a_request_is_explained(app, tmp_path):
+    junk = tmp_path / "notes.req"
+    junk.write_text("this is not a request\n")
+    by_testid(app, "submit-file").send_keys(str(junk))
+    error = by_testid(app, "submit-file-error")
+    assert error.text.startswith("notes.req is not a certificate request"), error.text
+
+
+def test_a_stored_pending_entry_is_submitted_from_the_store(app, tmp_path):
+    entry_id, _ = generate(app, "client-auth")
+    button = item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-submit"]')
+    click(app, button)
+    status, text = disposition(app)
+    assert status == "issued", text
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")

@@ -131,8 +131,37 @@ pub async fn load_store() -> Result<Vec<EntryMeta>, String> {
     Ok(entries)
 }
 
+/// What became of a certificate response.
+enum Accepting {
+    /// Kept with its stored key: the entry as it is now.
+    Stored(EntryMeta),
+    /// No stored key matches: the leaf's DER (if the response has one) and why.
+    NoKey(Option<Vec<u8>>, String),
+}
+
 /// Attaches the certificate in `bytes` (any response) to the stored key it is for.
 pub async fn accept(bytes: Vec<u8>) -> Result<EntryMeta, String> {
+    match accept_or_not(bytes).await? {
+        Accepting::Stored(meta) => Ok(meta),
+        Accepting::NoKey(_, why) => Err(why),
+    }
+}
+
+/// The friendly name of the stored entry whose key pair has the public key `spki`.
+pub async fn match_key(spki: Vec<u8>) -> Option<String> {
+    let records = store::list().await.ok()?;
+    for record in records {
+        if let Some(pair) = &record.keys
+            && let Ok(stored) = crypto::export_spki(&pair.get_public_key()).await
+            && stored == spki
+        {
+            return Some(record.meta.friendly_name);
+        }
+    }
+    None
+}
+
+async fn accept_or_not(bytes: Vec<u8>) -> Result<Accepting, String> {
     let response =
         response::parse(&bytes).map_err(|e| format!("this is not a certificate to accept: {e}"))?;
     let mut records = store::list().await.map_err(|e| e.to_string())?;
@@ -146,7 +175,13 @@ pub async fn accept(bytes: Vec<u8>) -> Result<EntryMeta, String> {
             indexes.push(i);
         }
     }
-    let (k, leaf, chain) = match_response(&response, &keys)?;
+    let (k, leaf, chain) = match match_response(&response, &keys) {
+        Ok(matched) => matched,
+        Err(why) => {
+            let leaf = response.leaf().map(|c| c.der().to_vec());
+            return Ok(Accepting::NoKey(leaf, why));
+        }
+    };
     let index = *indexes.get(k).ok_or("the store changed while accepting")?;
     if index >= records.len() {
         return Err("the store changed while accepting".into());
@@ -163,7 +198,18 @@ pub async fn accept(bytes: Vec<u8>) -> Result<EntryMeta, String> {
         meta.exportable = Some(crypto::private_key_exportable(&pair.get_private_key()).await);
         meta.key_algorithm = keys.get(k).and_then(|key| key_algorithm(&key.2));
     }
-    Ok(meta)
+    Ok(Accepting::Stored(meta))
+}
+
+/// Offers a certificate as a PEM `.cer` file; says what was offered.
+pub fn download_certificate(name: String, der: Vec<u8>) -> Result<String, String> {
+    files::download(
+        &name,
+        "application/pkix-cert",
+        pem("CERTIFICATE", &der).as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(format!("{name} offered for download"))
 }
 
 async fn issued_entry(id: &str) -> Result<store::StoredRequest, String> {
@@ -278,11 +324,34 @@ fn check_status(answer: &Answer, url: &str) -> Result<(), String> {
     }
 }
 
-/// An issued answer: accepted for its key at once.
+/// An issued answer: accepted for its key at once, or shown for download when no stored key
+/// matches it.
 async fn accept_answer(body: Vec<u8>, request_id: Option<u64>) -> Result<Outcome, String> {
-    let entry = accept(body)
+    let accepting = accept_or_not(body)
         .await
         .map_err(|e| format!("the CA issued a certificate but it was not accepted: {e}"))?;
+    let entry = match accepting {
+        Accepting::Stored(entry) => entry,
+        Accepting::NoKey(Some(leaf), _) => {
+            return Ok(Outcome {
+                status: Status::Issued,
+                message: format!(
+                    "{} was issued; no key kept in this browser matches its public key, so it \
+                     was not added to the store: download the certificate (.cer) and install it \
+                     where the key is",
+                    request_id.map_or_else(|| "the request".to_owned(), |n| format!("request {n}"))
+                ),
+                request_id,
+                entry: None,
+                certificate: Some(leaf),
+            });
+        }
+        Accepting::NoKey(None, why) => {
+            return Err(format!(
+                "the CA issued a certificate but it was not accepted: {why}"
+            ));
+        }
+    };
     Ok(Outcome {
         status: Status::Issued,
         message: match request_id {
@@ -293,6 +362,7 @@ async fn accept_answer(body: Vec<u8>, request_id: Option<u64>) -> Result<Outcome
         },
         request_id,
         entry: Some(entry),
+        certificate: None,
     })
 }
 
@@ -336,6 +406,7 @@ async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outc
                 ),
                 request_id,
                 entry,
+                certificate: None,
             })
         }
         Disposition::Denied {
@@ -347,12 +418,14 @@ async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outc
             message: format!("{message} (the key is kept; delete it when it is no longer needed)"),
             request_id,
             entry: None,
+            certificate: None,
         }),
         other => Ok(Outcome {
             status: Status::Error,
             message: other.message(),
             request_id: None,
             entry: None,
+            certificate: None,
         }),
     }
 }
@@ -379,14 +452,29 @@ async fn fetch_issued(base: &str, n: u64) -> Result<Outcome, String> {
 
 /// Sends entry `id`'s request to the CA and acts on the answer.
 pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String> {
-    let endpoint = Endpoint::parse(settings.url.trim()).map_err(|e| e.to_string())?;
     let entry = store::get_entry(&id)
         .await
         .map_err(|e| e.to_string())?
         .ok_or("that request is no longer in the store")?;
+    submit_der(Some(&id), &entry.request_der, settings).await
+}
+
+/// Sends a loaded request (PKCS #10 DER) to the CA; an issued certificate is accepted for its
+/// stored key if there is one.
+pub async fn submit_request(der: Vec<u8>, settings: Enrollment) -> Result<Outcome, String> {
+    submit_der(None, &der, settings).await
+}
+
+/// Sends `request_der` (stored entry `id`'s, if it is one) and acts on the answer.
+async fn submit_der(
+    id: Option<&str>,
+    request_der: &[u8],
+    settings: Enrollment,
+) -> Result<Outcome, String> {
+    let endpoint = Endpoint::parse(settings.url.trim()).map_err(|e| e.to_string())?;
     match (&endpoint, settings.kind) {
         (Endpoint::AdCs { base }, super::state::EndpointKind::AdCs) => {
-            let pem = encode::to_pem(&entry.request_der, PemLabel::Rfc7468);
+            let pem = encode::to_pem(request_der, PemLabel::Rfc7468);
             let post = enroll::newreq_form(base, pem.as_bytes(), &settings.attrib())
                 .map_err(|e| e.to_string())?;
             let answer = http::post(&post.url, post.content_type, &post.body)
@@ -394,10 +482,10 @@ pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String>
                 .map_err(|e| e.to_string())?;
             check_status(&answer, &post.url)?;
             let page = String::from_utf8_lossy(&answer.body);
-            on_page(base, Some(&id), enroll::classify_page(&page)).await
+            on_page(base, id, enroll::classify_page(&page)).await
         }
         (Endpoint::Est { base, label }, super::state::EndpointKind::Est) => {
-            est_enroll(&id, base, label.as_deref(), &entry.request_der).await
+            est_enroll(id, base, label.as_deref(), request_der).await
         }
         (Endpoint::Est { .. }, _) => {
             Err("this URL is an EST endpoint (/.well-known/est); choose EST as the kind".into())
@@ -411,7 +499,7 @@ pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String>
 }
 
 async fn est_enroll(
-    id: &str,
+    id: Option<&str>,
     base: &str,
     label: Option<&str>,
     request_der: &[u8],
@@ -433,7 +521,11 @@ async fn est_enroll(
                     .unwrap_or_default()
             ),
             request_id: None,
-            entry: store::get_entry(id).await.ok().flatten().map(|r| r.meta),
+            entry: match id {
+                Some(id) => store::get_entry(id).await.ok().flatten().map(|r| r.meta),
+                None => None,
+            },
+            certificate: None,
         }),
         Ok(EstOutcome::Failed { status, message }) => {
             if matches!(status, 401 | 403 | 404) {
@@ -448,6 +540,7 @@ async fn est_enroll(
                 message: format!("{message} (HTTP {status})"),
                 request_id: None,
                 entry: None,
+                certificate: None,
             })
         }
         Err(e) => Err(format!("the EST server's answer holds no certificate: {e}")),
@@ -483,7 +576,7 @@ pub async fn retrieve(
         }
         Endpoint::Est { base, label } => match (&id, entry) {
             (Some(id), Some(entry)) => {
-                est_enroll(id, &base, label.as_deref(), &entry.request_der).await
+                est_enroll(Some(id), &base, label.as_deref(), &entry.request_der).await
             }
             _ => Err("EST has no request ids; press Retrieve on the pending entry".into()),
         },

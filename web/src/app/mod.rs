@@ -12,7 +12,8 @@
 //! `entry-issuer`, `entry-validity`, `entry-thumbprint`, `entry-key`, `expiry-reminder`),
 //! `export-cer-pem`, `export-cer-der`, `export-p7b`, `export-pfx`, `pfx-dialog` (`pfx-password`,
 //! `pfx-confirm`, `pfx-modern`, `pfx-legacy`, `pfx-problem`, `pfx-save`, `pfx-cancel`),
-//! `endpoint-kind`, `endpoint-url`, `template`, `extra-attributes`, `submit`, `retrieve` (on a
+//! `endpoint-kind`, `endpoint-url`, `template`, `extra-attributes`, `submit`, `submit-file`, `submit-which` (`data-key-match`), `submit-file-error`,
+//! `entry-submit` (on a pending entry without a request id), `disposition-download`, `retrieve` (on a
 //! pending entry), `retrieve-number` + `retrieve-number-go`, `disposition` (`data-status`
 //! issued|pending|denied|error, `data-answer` counts answers), `request-id`.
 
@@ -124,6 +125,15 @@ impl App {
             }
             Command::Submit { id, enrollment } => {
                 link.send_future(async move { Msg::Enrolled(jobs::submit(id, enrollment).await) })
+            }
+            Command::SubmitRequest { der, enrollment } => link.send_future(async move {
+                Msg::Enrolled(jobs::submit_request(der, enrollment).await)
+            }),
+            Command::MatchKey(spki) => {
+                link.send_future(async move { Msg::KeyMatched(jobs::match_key(spki).await) })
+            }
+            Command::DownloadCertificate { name, der } => {
+                link.send_message(Msg::Exported(jobs::download_certificate(name, der)))
             }
             Command::Retrieve {
                 id,
@@ -456,6 +466,12 @@ impl App {
                     if let Some(n) = d.request_id {
                         <p>{ "Request id: " }<span data-testid="request-id">{ n }</span></p>
                     }
+                    if d.certificate.is_some() {
+                        <p><button type="button" data-testid="disposition-download"
+                            onclick={link.callback(|_| Msg::DownloadIssued)}>
+                            { "Download the certificate (.cer)" }
+                        </button></p>
+                    }
                 </div>
             }
         });
@@ -484,9 +500,15 @@ impl App {
                             oninput={attributes} spellcheck="false" />
                     }
                 </div>
+                <div class="submit-file">
+                    <label for="submit-file">{ "Or submit a request file (.req; PEM or DER): " }</label>
+                    <input type="file" id="submit-file" data-testid="submit-file"
+                        accept=".req,.csr,.pem,.der,.p10,.txt" onchange={submit_pick(ctx)} />
+                </div>
+                { view_submit_which(state) }
                 <div class="actions">
                     <button type="button" class="primary" data-testid="submit"
-                        disabled={busy || state.result.is_none()} onclick={submit}>
+                        disabled={!state.can_submit()} onclick={submit}>
                         { "Submit the request" }
                     </button>
                     if e.kind == EndpointKind::AdCs {
@@ -544,6 +566,17 @@ impl App {
                         if entry.certificate.is_some() {
                             { view_exports(ctx, entry) }
                         } else {
+                            if entry.request_id.is_none() && entry.state == state::EntryState::Pending {
+                                <button type="button" data-testid="entry-submit"
+                                    disabled={state.busy.is_some()}
+                                    onclick={{
+                                        let id = entry.id.clone();
+                                        ctx.link().callback(move |_| Msg::SubmitEntry(id.clone()))
+                                    }}
+                                    aria-label={format!("Send the request of {} to the CA", entry.friendly_name)}>
+                                    { "Submit" }
+                                </button>
+                            }
                             <button type="button" data-testid="retrieve"
                                 disabled={state.busy.is_some()}
                                 onclick={{
@@ -789,6 +822,61 @@ fn view_pfx_dialog(ctx: &Context<App>, dialog: &PfxDialog) -> Html {
             </div>
         </form>
     }
+}
+
+/// Which request Submit sends, or why a loaded file was not taken.
+fn view_submit_which(state: &state::State) -> Html {
+    let text = match (&state.loaded, &state.result) {
+        (Some(Ok(l)), _) => {
+            let key = match &l.key {
+                None => "looking for its key among those kept here…".to_owned(),
+                Some(Some(name)) => format!(
+                    "the key kept here as “{name}” matches its public key, so the certificate \
+                     will be accepted for it"
+                ),
+                Some(None) => "no key kept in this browser matches its public key: the \
+                               certificate will be offered for download, not added to the store"
+                    .to_owned(),
+            };
+            format!("Submit sends {} (subject “{}”); {key}", l.name, l.subject)
+        }
+        (_, Some(r)) => format!(
+            "Submit sends the request just made (“{}”)",
+            r.meta.friendly_name
+        ),
+        _ => "Make a request above or load a .req file to submit".to_owned(),
+    };
+    let match_state = match &state.loaded {
+        Some(Ok(l)) => match &l.key {
+            None => "checking",
+            Some(Some(_)) => "yes",
+            Some(None) => "no",
+        },
+        _ => "",
+    };
+    html! {
+        <>
+            if let Some(Err(why)) = &state.loaded {
+                <p class="error" role="alert" data-testid="submit-file-error">{ why }</p>
+            }
+            <p class="hint" data-testid="submit-which" data-key-match={match_state}>{ text }</p>
+        </>
+    }
+}
+
+/// Reads a picked `.req` file to submit.
+fn submit_pick(ctx: &Context<App>) -> Callback<Event> {
+    let link = ctx.link().clone();
+    Callback::from(move |e: Event| {
+        if let Some(file) = dom::picked_file(&e) {
+            link.send_future(async move {
+                match files::read_file(&file).await {
+                    Ok((name, bytes)) => Msg::SubmitFile { name, bytes },
+                    Err(e) => Msg::Notify(Notice::error(e.to_string())),
+                }
+            });
+        }
+    })
 }
 
 /// Reads a picked certificate file and accepts it.

@@ -190,6 +190,60 @@ pub enum Msg {
     RetrieveNumbered,
     /// What the CA answered to [`Command::Submit`] or [`Command::Retrieve`].
     Enrolled(Result<Outcome, String>),
+    /// A `.req` file picked to be submitted instead of the request just made.
+    SubmitFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The outcome of [`Command::MatchKey`]: the friendly name of the stored entry whose key
+    /// is the loaded request's, if any.
+    KeyMatched(Option<String>),
+    /// Send stored entry `id`'s request to the CA.
+    SubmitEntry(String),
+    /// Offer the certificate the CA issued for a request with no stored key.
+    DownloadIssued,
+}
+
+/// A request loaded from a file to be submitted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadedRequest {
+    /// The file name.
+    pub name: String,
+    /// The PKCS #10 DER.
+    pub der: Vec<u8>,
+    /// Its subject, as text.
+    pub subject: String,
+    /// Its public key (SubjectPublicKeyInfo DER).
+    pub spki: Vec<u8>,
+    /// The stored entry holding its key: `None` not known yet, `Some(None)` no stored key
+    /// matches, `Some(Some(name))` the entry's friendly name.
+    pub key: Option<Option<String>>,
+}
+
+/// Reads a `.req` file: PEM of any label (`NEW CERTIFICATE REQUEST`, `CERTIFICATE REQUEST`…)
+/// or DER, holding a PKCS #10 request; the first block that is one is taken.
+pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
+    use der::{Decode, Encode};
+    let blocks = certreq_core::pem::read(bytes)
+        .map_err(|e| format!("{name} is not a certificate request: {e}"))?;
+    for block in blocks {
+        if let Ok(req) = x509_cert::request::CertReq::from_der(&block.der) {
+            let Ok(spki) = req.info.public_key.to_der() else {
+                continue;
+            };
+            return Ok(LoadedRequest {
+                name: name.to_owned(),
+                der: block.der,
+                subject: req.info.subject.to_string(),
+                spki,
+                key: None,
+            });
+        }
+    }
+    Err(format!(
+        "{name} holds no PKCS #10 certificate request; choose the .req file that certreq -new \
+         or Generate made (a CMC or PKCS #7 wrapped request cannot be sent here)"
+    ))
 }
 
 /// The kind of CA endpoint.
@@ -288,6 +342,8 @@ pub struct Outcome {
     pub request_id: Option<u64>,
     /// The entry as it is now (issued: with its certificate; pending: with its request id).
     pub entry: Option<EntryMeta>,
+    /// The issued certificate's DER when no stored key matches it (so it is not stored).
+    pub certificate: Option<Vec<u8>>,
 }
 
 /// The certificate file formats offered for an issued entry.
@@ -356,6 +412,16 @@ pub enum Command {
     Export { id: String, format: ExportFormat },
     /// Send entry `id`'s request to the CA; answer with [`Msg::Enrolled`].
     Submit { id: String, enrollment: Enrollment },
+    /// Send a loaded request (PKCS #10 DER) to the CA; answer with [`Msg::Enrolled`].
+    SubmitRequest {
+        der: Vec<u8>,
+        enrollment: Enrollment,
+    },
+    /// Find the stored entry whose public key is `spki`; answer with [`Msg::KeyMatched`].
+    MatchKey(Vec<u8>),
+    /// Offer a certificate (DER) as a PEM `.cer` file named `name`; answer with
+    /// [`Msg::Exported`].
+    DownloadCertificate { name: String, der: Vec<u8> },
     /// Ask the CA for a certificate: of pending entry `id` (by its stored request id), or of
     /// request `number`; answer with [`Msg::Enrolled`].
     Retrieve {
@@ -410,6 +476,8 @@ pub struct State {
     pub disposition: Option<Outcome>,
     /// How many answers have been shown (`data-answer`, so a test can tell a new one).
     pub answers: u32,
+    /// A `.req` loaded to submit (it is what Submit sends), or why the file was not taken.
+    pub loaded: Option<Result<LoadedRequest, String>>,
     /// The compiler: [`compile`] in the app, a stand-in in tests.
     compiler: fn(&str) -> Compiled,
 }
@@ -443,6 +511,7 @@ impl State {
             retrieve_number: String::new(),
             disposition: None,
             answers: 0,
+            loaded: None,
             compiler,
         }
     }
@@ -450,6 +519,11 @@ impl State {
     /// The commands to run when the app starts.
     pub fn init() -> Vec<Command> {
         vec![Command::LoadStore, Command::RequestPersistence]
+    }
+
+    /// Whether Submit has a request to send: a loaded `.req`, or the request just made.
+    pub fn can_submit(&self) -> bool {
+        self.busy.is_none() && (matches!(self.loaded, Some(Ok(_))) || self.result.is_some())
     }
 
     /// Any error among the diagnostics (then there is no request to make).
@@ -587,6 +661,8 @@ impl State {
                     }
                 )));
                 self.result = Some(generated);
+                // the request just made is what Submit sends now
+                self.loaded = None;
                 Vec::new()
             }
             Msg::Generated(Err(why)) => {
@@ -733,9 +809,18 @@ impl State {
                 if self.busy.is_some() {
                     return Vec::new();
                 }
+                if let Some(Ok(loaded)) = &self.loaded {
+                    let der = loaded.der.clone();
+                    self.busy = Some("sending the request to the CA…".into());
+                    self.disposition = None;
+                    return vec![Command::SubmitRequest {
+                        der,
+                        enrollment: self.enrollment.clone(),
+                    }];
+                }
                 let Some(result) = &self.result else {
                     self.disposition = Some(error_outcome(
-                        "make a request first; Submit sends the request just made",
+                        "make a request or load a .req file first; Submit sends one of them",
                     ));
                     return Vec::new();
                 };
@@ -795,6 +880,57 @@ impl State {
                 self.disposition = Some(outcome);
                 self.answers = self.answers.wrapping_add(1);
                 Vec::new()
+            }
+            Msg::SubmitFile { name, bytes } => match read_request(&name, &bytes) {
+                Ok(loaded) => {
+                    let spki = loaded.spki.clone();
+                    self.loaded = Some(Ok(loaded));
+                    vec![Command::MatchKey(spki)]
+                }
+                Err(why) => {
+                    self.loaded = Some(Err(why));
+                    Vec::new()
+                }
+            },
+            Msg::KeyMatched(name) => {
+                if let Some(Ok(loaded)) = self.loaded.as_mut() {
+                    loaded.key = Some(name);
+                }
+                Vec::new()
+            }
+            Msg::SubmitEntry(id) => {
+                if self.busy.is_some() {
+                    return Vec::new();
+                }
+                let waiting = self.store.iter().any(|e| {
+                    e.id == id && e.state == EntryState::Pending && e.request_id.is_none()
+                });
+                if !waiting {
+                    return Vec::new();
+                }
+                self.busy = Some("sending the request to the CA…".into());
+                self.disposition = None;
+                vec![Command::Submit {
+                    id,
+                    enrollment: self.enrollment.clone(),
+                }]
+            }
+            Msg::DownloadIssued => {
+                let Some(der) = self
+                    .disposition
+                    .as_ref()
+                    .and_then(|d| d.certificate.clone())
+                else {
+                    return Vec::new();
+                };
+                let label = match &self.loaded {
+                    Some(Ok(l)) => l.name.rsplit_once('.').map_or(l.name.as_str(), |(s, _)| s),
+                    _ => "certificate",
+                };
+                vec![Command::DownloadCertificate {
+                    name: export_file_name(label, "cer"),
+                    der,
+                }]
             }
             Msg::PfxOpen(id) => {
                 let exportable = self
@@ -925,6 +1061,7 @@ pub fn error_outcome(message: impl Into<String>) -> Outcome {
         message: message.into(),
         request_id: None,
         entry: None,
+        certificate: None,
     }
 }
 
@@ -1828,6 +1965,7 @@ mod tests {
             message: "Taken Under Submission".into(),
             request_id: Some(7),
             entry: Some(waiting.clone()),
+            certificate: None,
         })));
         assert_eq!(s.busy, None);
         assert_eq!(
@@ -1865,5 +2003,134 @@ mod tests {
         s.update(Msg::RetrieveNumber("seven".into()));
         assert!(s.update(Msg::RetrieveNumbered).is_empty());
         assert!(s.disposition.as_ref().unwrap().message.contains("“seven”"));
+    }
+
+    const REQ_DER: &[u8] = include_bytes!("../../../core/tests/data/golden-008-minimal.der");
+
+    #[test]
+    fn a_loaded_req_file_is_what_submit_sends() {
+        let mut s = State::new("Subject = x\n", fake);
+        s.enrollment = Enrollment::for_origin("http://127.0.0.1:1");
+        // certreq's own label; the PEM text is what `certreq -new` writes
+        let file = pem("NEW CERTIFICATE REQUEST", REQ_DER).replace('\n', "\r\n");
+        let commands = s.update(Msg::SubmitFile {
+            name: "server.req".into(),
+            bytes: file.into_bytes(),
+        });
+        let loaded = s.loaded.clone().unwrap().unwrap();
+        assert_eq!(loaded.der, REQ_DER);
+        assert_eq!(loaded.subject, "CN=Ilgis Uzbekov,C=KG");
+        assert_eq!(loaded.key, None, "not known until the store is asked");
+        assert_eq!(commands, vec![Command::MatchKey(loaded.spki.clone())]);
+        assert!(s.can_submit());
+
+        s.update(Msg::KeyMatched(None));
+        assert_eq!(s.loaded.clone().unwrap().unwrap().key, Some(None));
+        assert_eq!(
+            s.update(Msg::Submit),
+            vec![Command::SubmitRequest {
+                der: REQ_DER.to_vec(),
+                enrollment: s.enrollment.clone()
+            }]
+        );
+        assert!(!s.can_submit(), "one submission at a time");
+
+        // issued with no stored key: the certificate is offered under the file's name
+        s.update(Msg::Enrolled(Ok(Outcome {
+            status: Status::Issued,
+            message: "issued".into(),
+            request_id: Some(3),
+            entry: None,
+            certificate: Some(vec![0x30, 0]),
+        })));
+        assert_eq!(s.store, Vec::new(), "nothing is added to the store");
+        assert_eq!(
+            s.update(Msg::DownloadIssued),
+            vec![Command::DownloadCertificate {
+                name: "server.cer".into(),
+                der: vec![0x30, 0]
+            }]
+        );
+    }
+
+    #[test]
+    fn a_der_req_is_read_and_a_new_request_replaces_it() {
+        let mut s = State::new("Subject = x\n", fake);
+        s.update(Msg::SubmitFile {
+            name: "r.req".into(),
+            bytes: REQ_DER.to_vec(),
+        });
+        s.update(Msg::KeyMatched(Some("web server".into())));
+        let loaded = s.loaded.clone().unwrap().unwrap();
+        assert_eq!(
+            (loaded.der.as_slice(), loaded.key),
+            (REQ_DER, Some(Some("web server".into())))
+        );
+        s.update(Msg::Generated(Ok(Generated {
+            meta: pending("a", None),
+            pem: String::new(),
+            file_name: "a.req".into(),
+            exportable: false,
+        })));
+        assert_eq!(s.loaded, None, "the request just made is sent next");
+        assert!(matches!(
+            s.update(Msg::Submit).as_slice(),
+            [Command::Submit { id, .. }] if id == "a"
+        ));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_request_says_so_and_sends_nothing() {
+        let mut s = State::new("Subject = x\n", fake);
+        let cert = pem("CERTIFICATE", cert(LEAF_PEM).der());
+        for (name, bytes) in [
+            ("leaf.cer", cert.into_bytes()),
+            ("notes.txt", b"hello there".to_vec()),
+        ] {
+            assert!(
+                s.update(Msg::SubmitFile {
+                    name: name.into(),
+                    bytes
+                })
+                .is_empty()
+            );
+            let why = s.loaded.clone().unwrap().unwrap_err();
+            assert!(why.starts_with(name), "{why}");
+            assert!(!s.can_submit());
+            assert!(s.update(Msg::Submit).is_empty());
+            assert_eq!(s.disposition.as_ref().unwrap().status, Status::Error);
+        }
+        let why = s.loaded.clone().unwrap().unwrap_err();
+        assert_eq!(
+            why,
+            "notes.txt is not a certificate request: not PEM or DER: the text is neither a \
+             -----BEGIN block nor valid base64"
+        );
+    }
+
+    #[test]
+    fn a_stored_pending_entry_without_a_request_id_can_be_submitted() {
+        let mut s = State::new("", fake);
+        s.enrollment = Enrollment::for_origin("http://127.0.0.1:1");
+        let numbered = EntryMeta {
+            request_id: Some(9),
+            ..pending("b", None)
+        };
+        let issued = EntryMeta {
+            state: EntryState::Issued,
+            ..pending("c", None)
+        };
+        s.store = vec![pending("a", None), numbered, issued];
+        assert!(s.update(Msg::SubmitEntry("b".into())).is_empty());
+        assert!(s.update(Msg::SubmitEntry("c".into())).is_empty());
+        assert!(s.update(Msg::SubmitEntry("gone".into())).is_empty());
+        assert_eq!(
+            s.update(Msg::SubmitEntry("a".into())),
+            vec![Command::Submit {
+                id: "a".into(),
+                enrollment: s.enrollment.clone()
+            }]
+        );
+        assert!(s.update(Msg::SubmitEntry("a".into())).is_empty(), "busy");
     }
 }
