@@ -395,14 +395,22 @@ async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outc
                 Some(id) => remember_pending(id, request_id).await?,
                 None => None,
             };
+            let request = request_id
+                .map(|n| format!(" (request {n})"))
+                .unwrap_or_default();
+            let next = match (&entry, request_id) {
+                (Some(_), _) => "the key stays here, press Retrieve on its entry once it is \
+                                 approved"
+                    .to_string(),
+                (None, Some(n)) => {
+                    format!("once it is approved, fetch it with “Retrieve request” and the id {n}")
+                }
+                (None, None) => "once it is approved, submit the request again".to_string(),
+            };
             Ok(Outcome {
                 status: Status::Pending,
                 message: format!(
-                    "Taken Under Submission: the CA waits for an administrator{}; the key stays \
-                     here, press Retrieve once it is approved",
-                    request_id
-                        .map(|n| format!(" (request {n})"))
-                        .unwrap_or_default()
+                    "Taken Under Submission: the CA waits for an administrator{request}; {next}"
                 ),
                 request_id,
                 entry,
