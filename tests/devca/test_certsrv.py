@@ -9,65 +9,30 @@ import os
 import pathlib
 import re
 import subprocess
-import time
 
 import certsrv
 import pytest
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+from devca_server import DevcaServer
+
 USER, PASSWORD = "alice", "s3cret:with-colon"
 
 
-def devca_bin() -> pathlib.Path:
-    return pathlib.Path(os.environ.get("DEVCA_BIN", ROOT / "target" / "release" / "devca"))
-
-
-class Devca:
-    """One running `devca serve` over https with Basic auth, in its own data dir."""
+class Devca(DevcaServer):
+    """devca over https with Basic auth, as the certsrv client expects."""
 
     def __init__(self, data: pathlib.Path, policy: str = "issue"):
-        self.data = data
-        self.policy = policy
-        self.proc = None
-        self.start()
+        super().__init__(data, policy=policy, tls=True, basic_auth=(USER, PASSWORD))
 
-    def start(self):
-        binary = devca_bin()
-        if not binary.exists():
-            pytest.fail(f"{binary} is missing: build it with `cargo build --release -p devca`")
-        self.proc = subprocess.Popen(
-            [str(binary), "serve", "--listen", "127.0.0.1:0", "--data", str(self.data), "--tls",
-             "--basic-auth", f"{USER}:{PASSWORD}", "--policy", self.policy],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise AssertionError(f"devca exited early: {self.proc.stderr.read()}")
-            m = re.search(r"listening on https://127\.0\.0\.1:(\d+)/certsrv/", line)
-            if m:
-                self.port = int(m.group(1))
-                break
-        else:
-            raise AssertionError("devca did not print its URL")
-        self.host = f"127.0.0.1:{self.port}"
-        self.url = f"https://{self.host}"
-        self.ca_pem = self.data / "ca.pem"
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
-        self.proc = None
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+    @property
+    def url(self) -> str:
+        return self.origin
 
     def client(self, password=PASSWORD) -> certsrv.Certsrv:
         return certsrv.Certsrv(self.host, USER, password, cafile=str(self.ca_pem))
@@ -78,10 +43,6 @@ class Devca:
         if auth:
             s.auth = (USER, PASSWORD)
         return s
-
-    def cli(self, *args):
-        return subprocess.run([str(devca_bin()), *args, "--data", str(self.data)],
-                              capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -421,15 +382,9 @@ def test_cors_and_dist_share_the_origin(tmp_path):
     dist.mkdir()
     (dist / "index.html").write_text("<p>app</p>")
     (dist / "app.wasm").write_bytes(b"\0asm\1\0\0\0")
-    proc = subprocess.Popen(
-        [str(devca_bin()), "serve", "--listen", "127.0.0.1:0", "--data", str(tmp_path / "data"),
-         "--cors", "any", "--dist", str(dist)], stdout=subprocess.PIPE, text=True)
+    server = DevcaServer(tmp_path / "data", cors="any", dist=dist)
     try:
-        line = ""
-        while "listening on" not in line:
-            line = proc.stdout.readline()
-            assert line, "devca exited early"
-        base = re.search(r"(http://127\.0\.0\.1:\d+)/certsrv/", line).group(1)
+        base = server.origin
         r = requests.get(f"{base}/")
         assert r.headers["Content-Type"] == "text/html; charset=utf-8" and r.text == "<p>app</p>"
         assert requests.get(f"{base}/app.wasm").headers["Content-Type"] == "application/wasm"
@@ -447,8 +402,7 @@ def test_cors_and_dist_share_the_origin(tmp_path):
         assert r.headers["Access-Control-Allow-Origin"] == origin
         assert re.search(r"certnew.cer\?ReqID=(\d+)&", r.text)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        server.stop()
 
 
 def test_cors_is_off_by_default(ca):

@@ -4,7 +4,6 @@ non-exportable keys, and deleting stored keys.
 
 Every request the browser makes is checked by OpenSSL, `cryptography` and Go (cfssl).
 """
-import os
 import pathlib
 
 import pytest

@@ -25,51 +25,20 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from browser import DIST, all_testid, by_testid, chromium, wait_for
+from devca_server import DevcaServer, devca_bin
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PASSWORD = "pfx pässword 1"
 
 
-def devca_bin() -> pathlib.Path:
-    default = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release" / "devca"
-    return pathlib.Path(os.environ.get("DEVCA_BIN", default))
-
-
-class Devca:
-    """`devca serve --dist dist` over plain http on loopback (a secure context for Web Crypto)."""
+class Devca(DevcaServer):
+    """`devca serve --dist dist` over plain http on loopback (a secure context for Web Crypto),
+    so the app and /certsrv share one origin."""
 
     def __init__(self, data: pathlib.Path, policy: str = "issue"):
-        binary = devca_bin()
-        if not binary.exists():
-            pytest.fail(f"{binary} is missing: build it with `cargo build --release -p devca`")
         if not (DIST / "index.html").exists():
             pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
-        self.data = data
-        self.proc = subprocess.Popen(
-            [str(binary), "serve", "--listen", "127.0.0.1:0", "--data", str(data),
-             "--dist", str(DIST), "--policy", policy],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise AssertionError(f"devca exited early: {self.proc.stderr.read()}")
-            m = re.search(r"listening on (http://127\.0\.0\.1:\d+)/certsrv/", line)
-            if m:
-                self.origin = m.group(1)
-                break
-        else:
-            raise AssertionError("devca did not print its URL")
-        self.ca_pem = data / "ca.pem"
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=30)
-
-    def cli(self, *args):
-        return subprocess.run([str(devca_bin()), *args, "--data", str(self.data)],
-                              capture_output=True, text=True, timeout=60)
+        super().__init__(data, policy=policy, dist=DIST)
 
     def submit(self, request_pem: str) -> int:
         """Submits a request the way the Web Enrollment form does; returns the request id."""

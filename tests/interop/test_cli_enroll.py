@@ -4,13 +4,12 @@ development CA, over HTTPS with Basic authentication, through both AD CS Web Enr
 What comes back is checked by tools nobody on this project wrote: `openssl verify` against the
 CA's root, `openssl pkcs12` and Python `cryptography` for the exported PFX.
 
-devca is taken from $DEVCA_BIN (default target/release/devca); without it these tests skip.
+devca is taken from $DEVCA_BIN (default target/release/devca); without it these tests fail.
 """
 import os
 import pathlib
 import re
 import subprocess
-import time
 
 import pytest
 from cryptography import x509
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from conftest import ROOT
+from devca_server import DevcaServer
 
 USER, PASSWORD = "alice", "s3cret pass"
 
@@ -34,69 +34,31 @@ FriendlyName = "{cn} web"
 """
 
 
-def devca_bin() -> pathlib.Path:
-    return pathlib.Path(os.environ.get("DEVCA_BIN", ROOT / "target" / "release" / "devca"))
+class Devca(DevcaServer):
+    """devca over https with Basic auth, as `certreq -config` talks to a real CA."""
 
-
-class Devca:
     def __init__(self, data: pathlib.Path, policy: str):
-        self.data = data
-        # stderr to a file: a full pipe nobody reads would stall the server
-        self.log = open(data.parent / f"{data.name}.log", "w")
-        self.proc = subprocess.Popen(
-            [str(devca_bin()), "serve", "--listen", "127.0.0.1:0", "--data", str(data), "--tls",
-             "--basic-auth", f"{USER}:{PASSWORD}", "--policy", policy],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
-        self.certsrv = self.est = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (self.certsrv is None or self.est is None):
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            if m := re.search(r"listening on (\S+)", line):
-                self.certsrv = m.group(1).rstrip("/")
-            if m := re.search(r"EST at (\S+)", line):
-                self.est = m.group(1).rstrip("/")
-        if self.certsrv is None or self.est is None:
-            self.proc.kill()
-            self.log.close()
-            log = (data.parent / f"{data.name}.log").read_text()
-            raise AssertionError(f"devca did not start: {log}")
-        self.ca_pem = data / "ca.pem"
+        super().__init__(data, policy=policy, tls=True, basic_auth=(USER, PASSWORD))
 
     def admin(self, verb, request_id):
-        subprocess.run([str(devca_bin()), verb, "--data", str(self.data), str(request_id)],
-                       check=True, capture_output=True, text=True, timeout=60)
-
-    def stop(self):
-        self.proc.kill()
-        self.proc.wait(timeout=10)
-        self.proc.stdout.close()
-        self.log.close()
+        run = self.cli(verb, request_id, timeout=60)
+        assert run.returncode == 0, f"devca {verb} {request_id}: {run.stderr}"
 
 
-@pytest.fixture(scope="module")
-def devca_binary():
-    path = devca_bin()
-    if not path.exists():
-        pytest.skip(f"{path} is missing (set DEVCA_BIN or `cargo build --release -p devca`)")
-    return path
-
-
-def _ca(tmp_path_factory, devca_binary, policy):
+def _ca(tmp_path_factory, policy):
     ca = Devca(tmp_path_factory.mktemp(f"devca-{policy}"), policy)
     yield ca
     ca.stop()
 
 
 @pytest.fixture(scope="module")
-def issuing(tmp_path_factory, devca_binary):
-    yield from _ca(tmp_path_factory, devca_binary, "issue")
+def issuing(tmp_path_factory):
+    yield from _ca(tmp_path_factory, "issue")
 
 
 @pytest.fixture(scope="module")
-def holding(tmp_path_factory, devca_binary):
-    yield from _ca(tmp_path_factory, devca_binary, "pending")
+def holding(tmp_path_factory):
+    yield from _ca(tmp_path_factory, "pending")
 
 
 class Client:
