@@ -206,9 +206,21 @@ pub fn attribute_label(oid: &ObjectIdentifier) -> String {
     }
 }
 
-fn display_value(value: &Any) -> String {
+/// An attribute value as text: the characters of a string type, else `#` and the value's
+/// octets in hexadecimal (how certreq and RFC 4514 write a value with no text form).
+pub fn attribute_text(value: &Any) -> String {
+    string_value(value).unwrap_or_else(|| {
+        let mut out = String::from("#");
+        for b in value.value() {
+            out.push_str(&format!("{b:02X}"));
+        }
+        out
+    })
+}
+
+fn string_value(value: &Any) -> Option<String> {
     let bytes = value.value();
-    let text = match value.tag() {
+    match value.tag() {
         Tag::Utf8String
         | Tag::PrintableString
         | Tag::Ia5String
@@ -224,16 +236,13 @@ fn display_value(value: &Any) -> String {
                 .ok()
         }
         _ => None,
-    };
-    match text {
+    }
+}
+
+fn display_value(value: &Any) -> String {
+    match string_value(value) {
         Some(t) => quote_if_needed(&t),
-        None => {
-            let mut out = String::from("#");
-            for b in bytes {
-                out.push_str(&format!("{b:02X}"));
-            }
-            out
-        }
+        None => attribute_text(value),
     }
 }
 

@@ -50,11 +50,8 @@ pub fn preview(request: &NewRequest) -> Preview {
         .map(|rdn| {
             rdn.iter()
                 .map(|atv| {
-                    let text = atv.to_string();
-                    let (attribute, value) = match text.split_once('=') {
-                        Some((a, v)) if !v.starts_with('#') => (a.to_owned(), unescape(v)),
-                        _ => (atv.oid.to_string(), text.clone()),
-                    };
+                    let attribute = certreq_core::name::attribute_label(&atv.oid);
+                    let value = certreq_core::name::attribute_text(&atv.value);
                     SubjectPart {
                         attribute,
                         value,
@@ -104,32 +101,6 @@ fn extension_lines(request: &NewRequest) -> Vec<ExtensionLine> {
     lines
 }
 
-/// Undoes RFC 4514 escaping for display (`\,` → `,`, `\2c` → `,`).
-fn unescape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        let mut hex = String::new();
-        while hex.len() < 2 && chars.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
-            hex.extend(chars.next());
-        }
-        match (hex.len(), u8::from_str_radix(&hex, 16)) {
-            (2, Ok(b)) => out.push(char::from(b)),
-            _ => {
-                out.push_str(&hex);
-                if hex.is_empty() {
-                    out.extend(chars.next());
-                }
-            }
-        }
-    }
-    out
-}
-
 fn string_type(tag: Tag) -> &'static str {
     match tag {
         Tag::Utf8String => "UTF8String",
@@ -163,47 +134,20 @@ pub fn signature_text(scheme: SignatureScheme) -> String {
     }
 }
 
-/// A readable name for the extensions certreq requests most, else const-oid's name.
+/// The extension's name from core's table (the one the decoder and `certreq -dump` use),
+/// else a plain "extension" (its OID is shown beside it).
 fn extension_name(oid: &ObjectIdentifier) -> String {
-    let known = match oid.to_string().as_str() {
-        "2.5.29.14" => "Subject Key Identifier",
-        "2.5.29.15" => "Key Usage",
-        "2.5.29.17" => "Subject Alternative Name",
-        "2.5.29.19" => "Basic Constraints",
-        "2.5.29.32" => "Certificate Policies",
-        "2.5.29.37" => "Enhanced Key Usage",
-        "1.3.6.1.4.1.311.20.2" => "Certificate Template Name",
-        "1.3.6.1.4.1.311.21.7" => "Certificate Template Information",
-        "1.3.6.1.4.1.311.21.10" => "Application Policies",
-        "1.3.6.1.4.1.311.21.1" => "CA Version",
-        "1.2.840.113549.1.9.15" => "S/MIME Capabilities",
-        _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_owned();
-    }
-    const_oid::db::DB
-        .by_oid(oid)
-        .map_or_else(|| "extension".to_owned(), str::to_owned)
+    certreq_core::dump::oid_friendly(oid)
+        .unwrap_or("extension")
+        .to_owned()
 }
 
+/// An OID inside an extension value (an EKU, a policy): its name when core knows it, and the
+/// dotted form in any case.
 fn oid_words(oid: &ObjectIdentifier) -> String {
-    let name = match oid.to_string().as_str() {
-        "1.3.6.1.5.5.7.3.1" => Some("server authentication"),
-        "1.3.6.1.5.5.7.3.2" => Some("client authentication"),
-        "1.3.6.1.5.5.7.3.3" => Some("code signing"),
-        "1.3.6.1.5.5.7.3.4" => Some("secure email"),
-        "1.3.6.1.5.5.7.3.8" => Some("time stamping"),
-        "1.3.6.1.5.5.7.3.9" => Some("OCSP signing"),
-        "1.3.6.1.4.1.311.20.2.2" => Some("smart card logon"),
-        "1.3.6.1.4.1.311.10.3.4" => Some("encrypting file system"),
-        _ => None,
-    };
-    match name {
+    match certreq_core::dump::oid_friendly(oid) {
         Some(n) => format!("{n} ({oid})"),
-        None => const_oid::db::DB
-            .by_oid(oid)
-            .map_or_else(|| oid.to_string(), |n| format!("{n} ({oid})")),
+        None => oid.to_string(),
     }
 }
 
@@ -226,7 +170,9 @@ fn general_name(name: &GeneralName) -> String {
                 _ => format!("IP: {} bytes", b.len()),
             }
         }
-        GeneralName::DirectoryName(n) => format!("directory name: {n}"),
+        GeneralName::DirectoryName(n) => {
+            format!("directory name: {}", certreq_core::name::display(n))
+        }
         GeneralName::RegisteredId(oid) => format!("registered ID: {oid}"),
         GeneralName::OtherName(o) => match o.type_id.to_string().as_str() {
             "1.3.6.1.4.1.311.20.2.3" => "UPN (other name)".to_owned(),
@@ -368,11 +314,5 @@ mod tests {
             signature_text(SignatureScheme::RsaPss(Hash::Sha384)),
             "RSASSA-PSS (SHA-384, MGF1, salt 48 bytes)"
         );
-    }
-
-    #[test]
-    fn unescape_reverses_rfc4514_escapes() {
-        assert_eq!(unescape(r"a\,b\2cc\\d"), r"a,b,c\d");
-        assert_eq!(unescape(r"trailing\"), "trailing");
     }
 }

@@ -234,7 +234,7 @@ pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
             return Ok(LoadedRequest {
                 name: name.to_owned(),
                 der: block.der,
-                subject: req.info.subject.to_string(),
+                subject: certreq_core::name::display(&req.info.subject),
                 spki,
                 key: None,
             });
@@ -1535,7 +1535,7 @@ mod tests {
             .collect();
         assert_eq!(
             subject,
-            ["C", "ST", "L", "O", "CN"],
+            ["C", "S", "L", "O", "CN"],
             "certreq reverses the written order"
         );
         let san = p
@@ -2019,7 +2019,7 @@ mod tests {
         });
         let loaded = s.loaded.clone().unwrap().unwrap();
         assert_eq!(loaded.der, REQ_DER);
-        assert_eq!(loaded.subject, "CN=Ilgis Uzbekov,C=KG");
+        assert_eq!(loaded.subject, "CN=Ilgis Uzbekov, C=KG");
         assert_eq!(loaded.key, None, "not known until the store is asked");
         assert_eq!(commands, vec![Command::MatchKey(loaded.spki.clone())]);
         assert!(s.can_submit());
