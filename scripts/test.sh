@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh clone: installs what is missing (scripts/setup.sh), then
 #   1. formatting and lints (native and wasm32)
 #   2. native tests: core (unit, golden requests, corpus pairs), CLI (drives the binary)
-#   3. the release web build through Trunk (dist/ and the single-file dist/certreq-web.html)
+#   3. the release web build through Trunk (dist/ and the single-file dist/certreq-web.html),
+#      and the embedding module (dist/embed/, after Trunk, which replaces dist/)
 #   4. the web services under wasm-bindgen-test in headless Chromium
 #   5. interoperability, corpus and browser end-to-end tests (pytest): every request checked by
 #      OpenSSL, Python `cryptography` and Go's parser (cfssl)
@@ -28,5 +29,6 @@ step cargo clippy -p certreq-web --all-targets --target wasm32-unknown-unknown -
 step cargo test --workspace
 step cargo build --release -p certreq-cli -p devca
 step trunk build --release
+step scripts/build-embed.sh dist/embed
 step cargo test -p certreq-web --target wasm32-unknown-unknown
 step python -m pytest -q tests --timeout=600 -p no:cacheprovider

@@ -1,0 +1,112 @@
+"""The embedding module (scripts/build-embed.sh → dist/embed/) used by another page the way the
+README's "Embedding" section says: imported as an ES module, initialised both ways (plain
+`init()`, and with a module compiled while the glue loads), then `compile` and `createRequest`.
+The requests it makes are checked by OpenSSL, `cryptography` and Go's parser.
+"""
+import base64
+import os
+import pathlib
+import shutil
+
+import pytest
+
+from browser import DIST, browser_errors, chromium, serve, wait_for
+from checkers import check_request
+
+EMBED = pathlib.Path(os.environ.get("CERTREQ_EMBED", DIST / "embed"))
+
+INF = """[NewRequest]
+Subject = "CN=portal.example.com, O=Example, C=US"
+KeyAlgorithm = ECDSA_P256
+HashAlgorithm = SHA256
+
+[Extensions]
+2.5.29.17 = "{text}dns=portal.example.com"
+"""
+
+BAD_INF = '[NewRequest]\nSubject = "CN=x"\nKeyLength = many\n'
+
+# A portal page: plain init() or compile-while-the-glue-loads, as the README shows.
+PAGE = """<!doctype html><meta charset="utf-8"><title>portal</title>
+<script type="module">
+const way = new URLSearchParams(location.search).get("init");
+const run = async () => {
+  let mod;
+  if (way === "parallel") {
+    const wasm = WebAssembly.compileStreaming(fetch("./embed/certreq_web_bg.wasm"));
+    mod = await import("./embed/certreq_web.js");
+    await mod.default({ module_or_path: await wasm });
+  } else {
+    mod = await import("./embed/certreq_web.js");
+    await mod.default();
+  }
+  const inf = window.atob("%INF%");
+  const checked = mod.compile(inf);
+  const bad = mod.compile(window.atob("%BAD%"));
+  let refusal = null;
+  try { await mod.createRequest(window.atob("%BAD%")); } catch (e) {
+    refusal = { message: e.message, diagnostics: e.diagnostics.length };
+  }
+  const made = await mod.createRequest(inf);
+  const extractable = made.keyPair.privateKey.extractable;
+  const again = await mod.createRequest(inf, made.keyPair);
+  return { ok: checked.ok, subject: checked.preview.subject, bad: bad.diagnostics, badOk: bad.ok,
+           refusal, pem: made.pem, again: again.pem, extractable };
+};
+run().then((r) => { window.__result = r; }, (e) => { window.__result = { error: String(e) }; });
+</script>
+"""
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    for name in ("certreq_web.js", "certreq_web_bg.wasm"):
+        if not (EMBED / name).exists():
+            pytest.fail(f"{EMBED}/{name} is missing: run scripts/build-embed.sh first")
+    site = tmp_path_factory.mktemp("portal")
+    shutil.copytree(EMBED, site / "embed")
+    page = PAGE.replace("%INF%", base64.b64encode(INF.encode()).decode())
+    page = page.replace("%BAD%", base64.b64encode(BAD_INF.encode()).decode())
+    (site / "index.html").write_text(page)
+    with serve(site) as url:
+        driver = chromium()
+        try:
+            yield driver, url
+        finally:
+            driver.quit()
+
+
+def run_page(portal, way):
+    driver, url = portal
+    driver.get(f"{url}/index.html?init={way}")
+    result = wait_for(lambda: driver.execute_script("return window.__result || null"),
+                      timeout=60, what="the portal page's result")
+    assert "error" not in result, f"{result['error']}; console: {browser_errors(driver)}"
+    return result
+
+
+@pytest.mark.parametrize("way", ["plain", "parallel"])
+def test_a_portal_page_makes_requests_that_verify(portal, way, tmp_path):
+    r = run_page(portal, way)
+    assert r["ok"] is True
+    # the preview lists the subject in encoded order: certreq reverses the written order
+    assert [rdn[0]["attribute"] for rdn in r["subject"]] == ["C", "O", "CN"]
+    assert r["extractable"] is False, "Exportable was not set, so the key must not be extractable"
+    for name in ("pem", "again"):
+        assert r[name].startswith("-----BEGIN NEW CERTIFICATE REQUEST-----\r\n")
+        path = tmp_path / f"{name}.req"
+        path.write_text(r[name])
+        checked = check_request(path, tmp_path)
+        assert checked.subject == "CN=portal.example.com,O=Example,C=US"
+        assert checked.key_description == "EC-secp256r1"
+        san = checked.extension("2.5.29.17")
+        assert san is not None and [n.value for n in san.value] == ["portal.example.com"]
+
+
+def test_a_portal_page_gets_line_precise_errors(portal):
+    r = run_page(portal, "plain")
+    assert r["badOk"] is False
+    errors = [d for d in r["bad"] if d["severity"] == "error"]
+    assert errors and errors[0]["line"] == 3, r["bad"]
+    assert r["refusal"]["message"].startswith("the INF has errors: 3:"), r["refusal"]
+    assert r["refusal"]["diagnostics"] == len(r["bad"])
