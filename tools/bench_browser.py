@@ -166,6 +166,11 @@ def main():
             print(f"  {alg:5} {lib:8} {m['fromPageStartMs']:8.2f} {m['lib']:8.2f} "
                   f"{m['loadMs']:8.2f} {m['requestMs']:8.2f}"
                   f"   {m['lib'] / med['pkijs']['lib']:5.2f}×  {m['lib'] / med['x509']['lib']:5.2f}×")
+        marks = [r["marks"] for r in report["fresh"][alg]["core"] if r.get("marks")]
+        if marks:
+            print(f"  {alg:5} core load, ms after the import starts (median): "
+                  + ", ".join(f"{k} {statistics.median(m[k] for m in marks):.2f}"
+                              for k in ("imported", "compiled", "initialised")))
     print("\nsizes (gzip -9):")
     for k, v in sizes.items():
         print(f"  {k:24} {kib(v) if isinstance(v, int) else v}")
