@@ -26,6 +26,7 @@ step cargo clippy --workspace --all-targets -- -D warnings
 # everything in the web crate must be clean for wasm32 too
 step cargo clippy -p certreq-core --lib --target wasm32-unknown-unknown -- -D warnings
 step cargo clippy -p certreq-web --all-targets --target wasm32-unknown-unknown -- -D warnings
+step cargo clippy -p certreq-web-tools --target wasm32-unknown-unknown -- -D warnings
 step cargo test --workspace
 step cargo build --release -p certreq-cli -p devca
 step trunk build --release

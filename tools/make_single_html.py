@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Build ONE self-contained HTML file from a Trunk build: glue JS, wasm (base64) and CSS inline.
+"""Build ONE self-contained HTML file from a Trunk build: glue JS, wasm (base64) and CSS inline,
+and the lazily loaded decoder/PFX module (certreq-tools.wasm) as base64 the app reads on first use.
 
 The result needs no server: opened from file:// (a USB stick, an e-mail attachment) it runs,
 because an inline <script type="module"> is not fetched and the wasm bytes are passed to
@@ -7,7 +8,8 @@ wasm-bindgen's init directly. It loads nothing from the network; its Content-Sec
 allows connections only to https endpoints, i.e. a CA the user configures (connect-src https:).
 
 Usage:
-    make_single_html.py DIR OUT.html      DIR holds Trunk's output (index.html, *.js, *_bg.wasm, *.css)
+    make_single_html.py DIR OUT.html      DIR holds Trunk's output (index.html, *.js, *_bg.wasm, *.css,
+                                          certreq-tools.wasm)
     make_single_html.py                   as a Trunk post_build hook: $TRUNK_STAGING_DIR →
                                           $TRUNK_STAGING_DIR/certreq-web.html (release builds only)
 
@@ -20,8 +22,12 @@ import html
 import os
 import re
 import sys
+import textwrap
 
 OUT_NAME = "certreq-web.html"
+# the decoder/PFX module and the element the app looks for it in (web/src/services/tools.rs)
+TOOLS = "certreq-tools.wasm"
+TOOLS_ID = "certreq-tools-wasm"
 
 
 def fail(message: str) -> None:
@@ -67,6 +73,8 @@ def build(src: str, out: str) -> None:
     if js not in names:
         fail(f"no glue {js} next to {wasm} in {src}")
     css_files = sorted(n for n in names if n.endswith(".css"))
+    if TOOLS not in names:
+        fail(f"no {TOOLS} in {src} (tools/build_tools_module.sh makes it, as the hook before this)")
 
     title = "certreq-web"
     index = os.path.join(src, "index.html")
@@ -81,6 +89,11 @@ def build(src: str, out: str) -> None:
     if wasm_bytes[:4] != b"\0asm":
         fail(f"{wasm} is not a WebAssembly module")
     b64 = base64.b64encode(wasm_bytes).decode("ascii")
+    with open(os.path.join(src, TOOLS), "rb") as f:
+        tools_bytes = f.read()
+    if tools_bytes[:4] != b"\0asm":
+        fail(f"{TOOLS} is not a WebAssembly module")
+    tools_b64 = "\n".join(textwrap.wrap(base64.b64encode(tools_bytes).decode("ascii"), 76))
     css = "\n".join(read_text(os.path.join(src, c)) for c in css_files).replace("</style", "<\\/style")
 
     csp = ("default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
@@ -97,6 +110,10 @@ def build(src: str, out: str) -> None:
 <style>
 {css}
 </style>
+<!-- the decoder/PFX module, read on first use (in <head>: the app replaces <body>) -->
+<script type="application/octet-stream" id="{TOOLS_ID}">
+{tools_b64}
+</script>
 </head>
 <body>
 <noscript>certreq-web needs JavaScript and WebAssembly to run.</noscript>
@@ -118,7 +135,7 @@ await __wbg_init({{ module_or_path: __certreq_wasm }});
         f.write(page)
     os.replace(tmp, out)
     print(f"make_single_html: wrote {out} ({len(page.encode())} bytes; wasm {len(wasm_bytes)}, "
-          f"css files {len(css_files)})")
+          f"{TOOLS} {len(tools_bytes)}, css files {len(css_files)})")
 
 
 def main() -> None:

@@ -66,6 +66,22 @@ pub struct Dump {
     pub nodes: Vec<Node>,
 }
 
+/// Every [`Dump::kind`] there is.
+pub const KINDS: &[&str] = &[
+    "certificate",
+    "certificate request",
+    "CMC request",
+    "CMC response",
+    "PKCS #7",
+    "CRL",
+    "private key",
+    "encrypted private key",
+    "public key",
+    "PFX",
+    "ASN.1",
+    "PEM bundle",
+];
+
 /// Why nothing could be decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DumpError {

@@ -28,6 +28,7 @@ pub mod request;
 pub mod response;
 pub mod text;
 pub mod values;
+pub mod wire;
 
 #[cfg(test)]
 mod testing;

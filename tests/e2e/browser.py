@@ -10,6 +10,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -70,9 +71,14 @@ def fill_editor(driver, text):
 
 
 def wait_for(predicate, timeout=60, interval=0.1, what="condition"):
+    """Polls `predicate` until it returns something true. An element that the app re-rendered
+    between being found and being read (stale) counts as "not yet": answers arrive async."""
     deadline = time.monotonic() + timeout
     while True:
-        value = predicate()
+        try:
+            value = predicate()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:

@@ -2,12 +2,14 @@
 
 Every request the browser makes is checked by OpenSSL, `cryptography` and Go's parser.
 """
+import shutil
+
 import pytest
 from selenium.webdriver.common.by import By
 
 from browser import (DIST, all_testid, browser_errors, by_testid, chromium, fill_editor, serve,
                      wait_for)
-from checkers import check_request
+from checkers import check_request, to_pem
 
 RSA_INF = """[Version]
 Signature="$Windows NT$"
@@ -81,14 +83,28 @@ def test_p256_request_and_the_pending_entry_survives_a_reload(app, tmp_path):
 
 
 def test_single_file_build_works_from_file_url(tmp_path):
-    single = DIST / "certreq-web.html"
-    assert single.exists(), f"{single} is missing: the release build must write it"
+    built = DIST / "certreq-web.html"
+    assert built.exists(), f"{built} is missing: the release build must write it"
+    # the file alone, as on a USB stick: nothing of dist/ beside it
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    single = stick / "certreq-web.html"
+    shutil.copyfile(built, single)
     driver = chromium()
     try:
         driver.get(single.resolve().as_uri())
         by_testid(driver, "inf-editor")
         checked = generate(driver, RSA_INF, tmp_path)
         assert checked.key_description == "RSA-2048"
+        # the decoder (a second wasm module, inlined in the page) reads the request just made
+        box = by_testid(driver, "decode-input")
+        driver.execute_script(
+            "const el = arguments[0]; el.value = arguments[1];"
+            "el.dispatchEvent(new Event('input', {bubbles: true}));", box, to_pem(checked.der))
+        output = wait_for(lambda: (o := by_testid(driver, "decode-output")).get_attribute("data-kind") and o,
+                          timeout=20, what="the decoded request")
+        assert output.get_attribute("data-kind") == "certificate request"
+        assert "browser.example.com" in output.text
         # nothing but the file itself was loaded
         urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
         assert [u for u in urls if not u.startswith(("file:", "data:", "blob:"))] == []

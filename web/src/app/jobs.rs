@@ -4,8 +4,9 @@
 use certreq_core::encode::{self, ClientInfo, PemLabel};
 use certreq_core::model::NewRequest;
 
-use certreq_core::pkcs12::{self, PfxInput, Profile};
+use certreq_core::pkcs12::Profile;
 use certreq_core::response::{self, Certificate};
+use certreq_core::wire::{self, PfxJob};
 
 use certreq_core::enroll::{self, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
 
@@ -14,7 +15,7 @@ use super::state::{
     file_name_for, label_for, match_response, pem, safe_file_name,
 };
 use crate::services::enroll::{self as http, Answer};
-use crate::services::{self, crypto, files, store};
+use crate::services::{self, crypto, files, store, tools};
 
 /// Makes the key pair (or takes the stored one of entry `reuse`), the signed request, and the
 /// store record, in that order. The record is written before the request is shown, so a
@@ -266,29 +267,18 @@ pub async fn export_pfx(id: String, password: String, profile: Profile) -> Resul
     let pkcs8 = crypto::export_pkcs8(&keys.get_private_key())
         .await
         .map_err(|e| e.to_string())?;
-    let leaf = entry.meta.certificate.clone().unwrap_or_default();
-    let chain: Vec<&[u8]> = entry.meta.chain.iter().map(Vec::as_slice).collect();
-    let mut random_failed = None;
-    let mut random = |buf: &mut [u8]| {
-        if let Err(e) = crypto::random_fill(buf) {
-            random_failed = Some(e);
-        }
-    };
-    let pfx = pkcs12::write(
-        &PfxInput {
-            private_key_pkcs8: &pkcs8,
-            leaf: &leaf,
-            chain: &chain,
-            friendly_name: Some(&entry.meta.friendly_name),
-        },
-        &password,
+    let mut random = vec![0u8; wire::PFX_RANDOM_BYTES];
+    crypto::random_fill(&mut random).map_err(|e| format!("cannot write the PFX safely: {e}"))?;
+    let job = PfxJob {
+        private_key_pkcs8: pkcs8,
+        leaf: entry.meta.certificate.clone().unwrap_or_default(),
+        chain: entry.meta.chain.clone(),
+        friendly_name: Some(entry.meta.friendly_name.clone()),
+        password,
         profile,
-        &mut random,
-    )
-    .map_err(|e| format!("cannot write the PFX: {e}"))?;
-    if let Some(e) = random_failed {
-        return Err(format!("cannot write the PFX safely: {e}"));
-    }
+        random,
+    };
+    let pfx = tools::pfx(&job).await.map_err(|e| e.to_string())?;
     let name = export_file_name(&entry.meta.friendly_name, "pfx");
     files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
     Ok(format!(

@@ -28,7 +28,7 @@ use certreq_core::keydocs;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::services::{dom, files, store};
+use crate::services::{dom, files, store, tools};
 use preview::{Preview, preview};
 use state::{Command, FileTarget, Msg, Notice, State};
 use state::{ExportFormat, PfxDialog, Profile};
@@ -141,6 +141,12 @@ impl App {
                 enrollment,
             } => link.send_future(async move {
                 Msg::Enrolled(jobs::retrieve(id, number, enrollment).await)
+            }),
+            Command::Decode { seq, bytes } => link.send_future(async move {
+                Msg::Decoded {
+                    seq,
+                    result: tools::dump(&bytes).await.map_err(|e| e.to_string()),
+                }
             }),
             Command::ExportPfx {
                 id,
@@ -632,6 +638,9 @@ impl App {
             .batch_callback(|e: InputEvent| dom::textarea_value(&e).map(Msg::DecodeInput));
         let ondragover = Callback::from(|e: DragEvent| dom::allow_drop(&e));
         let output = match &state.decoded {
+            None if state.decoding => html! {
+                <p class="hint" data-testid="decode-output" aria-busy="true">{ "Decoding…" }</p>
+            },
             None => html! {
                 <p class="hint" data-testid="decode-output">{ "Nothing to decode yet." }</p>
             },

@@ -151,6 +151,11 @@ pub enum Msg {
     },
     /// The decoder's input text changed.
     DecodeInput(String),
+    /// The decoder module's answer for decode request `seq`.
+    Decoded {
+        seq: u32,
+        result: Result<Dump, String>,
+    },
     /// A certificate response (`.cer`, `.p7b`, PEM or DER) to attach to its stored key.
     AcceptFile {
         name: String,
@@ -429,6 +434,9 @@ pub enum Command {
         number: Option<u64>,
         enrollment: Enrollment,
     },
+    /// Decode `bytes` for display (in the lazily loaded module); answer with
+    /// [`Msg::Decoded`] carrying `seq`.
+    Decode { seq: u32, bytes: Vec<u8> },
     /// Export entry `id`'s key and certificate as a PFX; answer with [`Msg::Exported`].
     ExportPfx {
         id: String,
@@ -464,8 +472,13 @@ pub struct State {
     pub decode_input: String,
     /// Where the decoder input came from, if a file.
     pub decode_source: Option<String>,
-    /// The decoded tree, or why nothing could be decoded; `None` for an empty input.
+    /// The decoded tree, or why nothing could be decoded; `None` for an empty input and
+    /// while decoding.
     pub decoded: Option<Result<Dump, String>>,
+    /// Which decode request the output must answer: an answer for older input is dropped.
+    pub decode_seq: u32,
+    /// A decode request is out.
+    pub decoding: bool,
     /// The PFX export dialog, while open.
     pub pfx: Option<PfxDialog>,
     /// The CA to enroll with.
@@ -506,6 +519,8 @@ impl State {
             decode_input: String::new(),
             decode_source: None,
             decoded: None,
+            decode_seq: 0,
+            decoding: false,
             pfx: None,
             enrollment: Enrollment::default(),
             retrieve_number: String::new(),
@@ -729,8 +744,8 @@ impl State {
                 match route_dropped(target, &name, &bytes) {
                     FileTarget::Decoder => {
                         self.decode_input = decoder_text(&bytes);
-                        self.decoded = decode(&bytes);
                         self.decode_source = Some(format!("{name}, {} bytes", bytes.len()));
+                        return self.decode(bytes);
                     }
                     _ => {
                         let decoded = certreq_core::text::decode(&bytes);
@@ -741,9 +756,16 @@ impl State {
                 Vec::new()
             }
             Msg::DecodeInput(text) => {
-                self.decoded = decode(text.as_bytes());
+                let bytes = text.as_bytes().to_vec();
                 self.decode_input = text;
                 self.decode_source = None;
+                self.decode(bytes)
+            }
+            Msg::Decoded { seq, result } => {
+                if seq == self.decode_seq {
+                    self.decoded = Some(result);
+                    self.decoding = false;
+                }
                 Vec::new()
             }
             Msg::AcceptFile { name, bytes } => match certreq_core::response::parse(&bytes) {
@@ -999,6 +1021,22 @@ impl State {
     }
 
     /// Puts `text` in the editor, keeping what it replaces for [`Msg::RestorePrevious`].
+    /// Asks for `bytes` to be decoded (PEM with any label, base64 or DER); blank input
+    /// clears the output instead.
+    fn decode(&mut self, bytes: Vec<u8>) -> Vec<Command> {
+        self.decode_seq = self.decode_seq.wrapping_add(1);
+        self.decoded = None;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            self.decoding = false;
+            return Vec::new();
+        }
+        self.decoding = true;
+        vec![Command::Decode {
+            seq: self.decode_seq,
+            bytes,
+        }]
+    }
+
     fn replace_text(&mut self, text: String) {
         if text == self.text {
             return;
@@ -1225,14 +1263,6 @@ pub fn decoder_text(bytes: &[u8]) -> String {
             out
         }
     }
-}
-
-/// Decodes PEM (any label), base64 or DER; `None` for blank input.
-pub fn decode(bytes: &[u8]) -> Option<Result<Dump, String>> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return None;
-    }
-    Some(certreq_core::dump::dump(bytes).map_err(|e| e.to_string()))
 }
 
 /// What the progress line says while the key is made (RSA takes a while).
@@ -1635,31 +1665,71 @@ mod tests {
         );
     }
 
+    /// What the decoder module would answer (the module runs `certreq_core::wire::serve`).
+    fn answer(command: &Command) -> Msg {
+        let Command::Decode { seq, bytes } = command else {
+            panic!("not a decode request: {command:?}");
+        };
+        Msg::Decoded {
+            seq: *seq,
+            result: certreq_core::dump::dump(bytes).map_err(|e| e.to_string()),
+        }
+    }
+
     #[test]
     fn the_decoder_reads_pem_base64_and_der_alike() {
         // a tiny DER structure: SEQUENCE { INTEGER 5 }
         let der = [0x30, 0x03, 0x02, 0x01, 0x05];
         let mut s = State::new("", fake);
-        s.update(Msg::FileOpened {
+        let asked = s.update(Msg::FileOpened {
             target: FileTarget::Decoder,
             name: "thing.der".into(),
             bytes: der.to_vec(),
         });
         assert_eq!(s.decode_input, "MAMCAQU=\n", "DER shows as base64");
         assert_eq!(s.decode_source.as_deref(), Some("thing.der, 5 bytes"));
+        assert!(
+            s.decoding && s.decoded.is_none(),
+            "decoding, nothing shown yet"
+        );
+        assert!(
+            matches!(&asked[..], [Command::Decode { bytes, .. }] if bytes == &der),
+            "the file's own bytes are decoded: {asked:?}"
+        );
+        s.update(answer(&asked[0]));
+        assert!(!s.decoding);
         let from_der = s.decoded.clone().expect("decoded").expect("ok");
-        s.update(Msg::DecodeInput(
+        let asked = s.update(Msg::DecodeInput(
             "-----BEGIN WHATEVER-----\nMAMCAQU=\n-----END WHATEVER-----\n".into(),
         ));
+        s.update(answer(&asked[0]));
         let from_pem = s.decoded.clone().expect("decoded").expect("ok");
         assert_eq!(from_pem.kind, from_der.kind);
         assert!(
             certreq_core::dump::render_text(&from_pem).contains("WHATEVER"),
             "the PEM label is shown"
         );
-        s.update(Msg::DecodeInput("  \n".into()));
+        assert!(s.update(Msg::DecodeInput("  \n".into())).is_empty());
         assert_eq!(s.decoded, None, "blank input shows nothing");
+        assert!(!s.decoding);
         assert_eq!(s.decode_source, None);
+    }
+
+    #[test]
+    fn an_answer_for_older_input_is_dropped() {
+        let mut s = State::new("", fake);
+        let first = s.update(Msg::DecodeInput("MAMCAQU=".into()));
+        let second = s.update(Msg::DecodeInput("not base64 at all!".into()));
+        // the answers come back out of order: the newer one first
+        s.update(answer(&second[0]));
+        let shown = s.decoded.clone();
+        assert!(matches!(shown, Some(Err(_))), "{shown:?}");
+        s.update(answer(&first[0]));
+        assert_eq!(
+            s.decoded, shown,
+            "the late answer for the old input is ignored"
+        );
+        assert!(!s.decoding);
     }
 
     #[test]

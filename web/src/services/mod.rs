@@ -10,6 +10,7 @@ pub mod dom;
 pub mod enroll;
 pub mod files;
 pub mod store;
+pub mod tools;
 
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,0 +1,295 @@
+//! The web app's lazily loaded tools module, as plain functions: what it can be asked to do
+//! ([`serve`]) and the byte format questions and answers travel in.
+//!
+//! The app's first download carries the INF engine and the request builder; the decoder
+//! ([`crate::dump`]) and the PFX writer ([`crate::pkcs12`]) are only needed once a user decodes
+//! something or exports a key, so they live in a second wasm module (`web/tools`) that the app
+//! instantiates on first use. Two wasm instances share neither memory nor types, so a question
+//! is an operation code and bytes, and an answer a status and bytes; values inside are
+//! length-prefixed fields ([`Writer`], [`Reader`]). Both sides are this crate, so the format
+//! has no versioning: app and module are always built together.
+
+use crate::dump::{Dump, Node};
+use crate::pkcs12::{self, PfxInput, Profile};
+
+/// Decode PEM, base64 or DER for display: the input is the raw bytes, the answer a [`Dump`]
+/// ([`dump_to_wire`]).
+pub const OP_DUMP: u32 = 1;
+/// Write a PFX: the input is a [`PfxJob`] ([`PfxJob::to_wire`]), the answer the PFX bytes.
+pub const OP_PFX: u32 = 2;
+
+/// The answer is the result.
+pub const STATUS_OK: u32 = 0;
+/// The answer is a UTF-8 sentence saying why there is no result.
+pub const STATUS_FAILED: u32 = 1;
+
+/// Answers one question: `(status, bytes)`.
+pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
+    let result = match op {
+        OP_DUMP => crate::dump::dump(input)
+            .map(|d| dump_to_wire(&d))
+            .map_err(|e| e.to_string()),
+        OP_PFX => PfxJob::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|job| job.run()),
+        _ => Err(format!("the tools module has no operation {op}")),
+    };
+    match result {
+        Ok(bytes) => (STATUS_OK, bytes),
+        Err(why) => (STATUS_FAILED, why.into_bytes()),
+    }
+}
+
+/// Reads an answer from [`serve`].
+pub fn answer(status: u32, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+    match status {
+        STATUS_OK => Ok(bytes),
+        _ => Err(String::from_utf8_lossy(&bytes).into_owned()),
+    }
+}
+
+/// A field was missing, too long for what was left, or not UTF-8 where text was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireError;
+
+impl core::fmt::Display for WireError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("the tools module was handed malformed data")
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// Appends fields: numbers as 4 bytes little-endian, byte strings after their length.
+#[derive(Default)]
+pub struct Writer(Vec<u8>);
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer::default()
+    }
+
+    pub fn u32(&mut self, n: u32) -> &mut Self {
+        self.0.extend_from_slice(&n.to_le_bytes());
+        self
+    }
+
+    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        let len = u32::try_from(b.len()).expect("a field under 4 GiB");
+        self.u32(len);
+        self.0.extend_from_slice(b);
+        self
+    }
+
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.bytes(s.as_bytes())
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+/// Takes fields in the order a [`Writer`] put them.
+pub struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader { rest: bytes }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
+        if n > self.rest.len() {
+            return Err(WireError);
+        }
+        let (head, tail) = self.rest.split_at(n);
+        self.rest = tail;
+        Ok(head)
+    }
+
+    pub fn u32(&mut self) -> Result<u32, WireError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    pub fn bytes(&mut self) -> Result<&'a [u8], WireError> {
+        let len = self.u32()? as usize;
+        self.take(len)
+    }
+
+    pub fn str(&mut self) -> Result<&'a str, WireError> {
+        core::str::from_utf8(self.bytes()?).map_err(|_| WireError)
+    }
+
+    /// Fails unless every byte was read.
+    pub fn end(self) -> Result<(), WireError> {
+        if self.rest.is_empty() {
+            Ok(())
+        } else {
+            Err(WireError)
+        }
+    }
+}
+
+/// A [`Dump`] as bytes: kind, title, then the node tree depth-first.
+pub fn dump_to_wire(d: &Dump) -> Vec<u8> {
+    fn nodes(w: &mut Writer, list: &[Node]) {
+        w.u32(list.len() as u32);
+        for n in list {
+            w.str(&n.label).str(&n.value);
+            nodes(w, &n.children);
+        }
+    }
+    let mut w = Writer::new();
+    w.str(d.kind).str(&d.title);
+    nodes(&mut w, &d.nodes);
+    w.finish()
+}
+
+/// The [`Dump`] that [`dump_to_wire`] wrote.
+pub fn dump_from_wire(bytes: &[u8]) -> Result<Dump, WireError> {
+    /// Deeper than any DER the decoder accepts; stops a malformed answer from recursing away.
+    const MAX_DEPTH: usize = 128;
+    fn nodes(r: &mut Reader<'_>, depth: usize) -> Result<Vec<Node>, WireError> {
+        if depth > MAX_DEPTH {
+            return Err(WireError);
+        }
+        let count = r.u32()? as usize;
+        let mut out = Vec::with_capacity(count.min(1024));
+        for _ in 0..count {
+            let label = r.str()?.to_owned();
+            let value = r.str()?.to_owned();
+            let children = nodes(r, depth + 1)?;
+            out.push(Node {
+                label,
+                value,
+                children,
+            });
+        }
+        Ok(out)
+    }
+    let mut r = Reader::new(bytes);
+    let kind = r.str()?;
+    let kind = crate::dump::KINDS
+        .iter()
+        .copied()
+        .find(|k| *k == kind)
+        .ok_or(WireError)?;
+    let title = r.str()?.to_owned();
+    let nodes = nodes(&mut r, 0)?;
+    r.end()?;
+    Ok(Dump { kind, title, nodes })
+}
+
+/// Random bytes the app hands over with a [`PfxJob`]: salts and IVs come from the page's
+/// `crypto.getRandomValues`, as the tools module has no source of its own. More than a PFX
+/// ever takes (one MAC salt, and a salt and an IV for each of two bags).
+pub const PFX_RANDOM_BYTES: usize = 256;
+
+/// Everything [`pkcs12::write`] needs, owned, so it can cross to the tools module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PfxJob {
+    pub private_key_pkcs8: Vec<u8>,
+    pub leaf: Vec<u8>,
+    pub chain: Vec<Vec<u8>>,
+    pub friendly_name: Option<String>,
+    pub password: String,
+    pub profile: Profile,
+    /// [`PFX_RANDOM_BYTES`] random bytes.
+    pub random: Vec<u8>,
+}
+
+impl PfxJob {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.bytes(&self.private_key_pkcs8).bytes(&self.leaf);
+        w.u32(self.chain.len() as u32);
+        for c in &self.chain {
+            w.bytes(c);
+        }
+        match &self.friendly_name {
+            Some(name) => w.u32(1).str(name),
+            None => w.u32(0),
+        };
+        w.str(&self.password);
+        w.u32(match self.profile {
+            Profile::Modern => 0,
+            Profile::Legacy => 1,
+        });
+        w.bytes(&self.random);
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut r = Reader::new(bytes);
+        let private_key_pkcs8 = r.bytes()?.to_vec();
+        let leaf = r.bytes()?.to_vec();
+        let count = r.u32()? as usize;
+        let mut chain = Vec::with_capacity(count.min(64));
+        for _ in 0..count {
+            chain.push(r.bytes()?.to_vec());
+        }
+        let friendly_name = match r.u32()? {
+            0 => None,
+            1 => Some(r.str()?.to_owned()),
+            _ => return Err(WireError),
+        };
+        let password = r.str()?.to_owned();
+        let profile = match r.u32()? {
+            0 => Profile::Modern,
+            1 => Profile::Legacy,
+            _ => return Err(WireError),
+        };
+        let random = r.bytes()?.to_vec();
+        r.end()?;
+        Ok(PfxJob {
+            private_key_pkcs8,
+            leaf,
+            chain,
+            friendly_name,
+            password,
+            profile,
+            random,
+        })
+    }
+
+    /// Writes the PFX, drawing salts and IVs from [`PfxJob::random`]; refuses rather than
+    /// reuse or invent random bytes when they run out.
+    pub fn run(&self) -> Result<Vec<u8>, String> {
+        let chain: Vec<&[u8]> = self.chain.iter().map(Vec::as_slice).collect();
+        let mut pool = self.random.as_slice();
+        let mut short = false;
+        let mut random = |buf: &mut [u8]| {
+            if buf.len() > pool.len() {
+                short = true;
+                return;
+            }
+            let (head, tail) = pool.split_at(buf.len());
+            buf.copy_from_slice(head);
+            pool = tail;
+        };
+        let pfx = pkcs12::write(
+            &PfxInput {
+                private_key_pkcs8: &self.private_key_pkcs8,
+                leaf: &self.leaf,
+                chain: &chain,
+                friendly_name: self.friendly_name.as_deref(),
+            },
+            &self.password,
+            self.profile,
+            &mut random,
+        )
+        .map_err(|e| format!("cannot write the PFX: {e}"))?;
+        if short {
+            return Err(
+                "cannot write the PFX: it needs more random bytes than it was given".into(),
+            );
+        }
+        Ok(pfx)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,157 @@
+use super::*;
+use crate::testing::corpus_dir;
+use std::path::Path;
+
+fn data(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    crate::pem::read(&bytes).unwrap().remove(0).der
+}
+
+fn job(profile: Profile) -> PfxJob {
+    PfxJob {
+        private_key_pkcs8: data("pfx-leaf.key"),
+        leaf: data("pfx-leaf.crt"),
+        chain: vec![data("pfx-ca.crt")],
+        friendly_name: Some("web01 – Zertifikat".into()),
+        password: "pässword".into(),
+        profile,
+        random: (0..PFX_RANDOM_BYTES).map(|i| i as u8).collect(),
+    }
+}
+
+#[test]
+fn every_corpus_dump_crosses_unchanged() {
+    let mut n = 0;
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for dir in [corpus_dir().join("req"), corpus_dir().join("resp"), data] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let direct = crate::dump::dump(&bytes).unwrap();
+            let (status, answer) = serve(OP_DUMP, &bytes);
+            assert_eq!(status, STATUS_OK, "{}", path.display());
+            let crossed = dump_from_wire(&answer).unwrap();
+            assert_eq!(crossed, direct, "{}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 20, "only {n} files");
+}
+
+#[test]
+fn a_dump_failure_crosses_as_its_sentence() {
+    let (status, answer) = serve(OP_DUMP, b"   ");
+    assert_eq!(status, STATUS_FAILED);
+    let why = answer_text(status, answer);
+    assert_eq!(
+        why,
+        crate::dump::dump(b"   ").unwrap_err().to_string(),
+        "the user sees what dump itself says"
+    );
+}
+
+fn answer_text(status: u32, bytes: Vec<u8>) -> String {
+    answer(status, bytes).unwrap_err()
+}
+
+#[test]
+fn a_pfx_written_through_the_wire_is_the_one_pkcs12_writes() {
+    for profile in [Profile::Modern, Profile::Legacy] {
+        let job = job(profile);
+        let wire = job.to_wire();
+        assert_eq!(PfxJob::from_wire(&wire).unwrap(), job);
+        let (status, pfx) = serve(OP_PFX, &wire);
+        assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&pfx));
+        let back = pkcs12::read(&pfx, "pässword").unwrap();
+        assert_eq!(
+            back.private_key_pkcs8.as_deref(),
+            Some(job.private_key_pkcs8.as_slice())
+        );
+        assert_eq!(
+            back.certificates,
+            vec![job.leaf.clone(), job.chain[0].clone()]
+        );
+        assert_eq!(back.friendly_name.as_deref(), Some("web01 – Zertifikat"));
+        // the same bytes the direct call makes from the same random bytes
+        let mut pool = job.random.as_slice();
+        let chain = [job.chain[0].as_slice()];
+        let direct = pkcs12::write(
+            &PfxInput {
+                private_key_pkcs8: &job.private_key_pkcs8,
+                leaf: &job.leaf,
+                chain: &chain,
+                friendly_name: job.friendly_name.as_deref(),
+            },
+            &job.password,
+            profile,
+            &mut |buf: &mut [u8]| {
+                let (head, tail) = pool.split_at(buf.len());
+                buf.copy_from_slice(head);
+                pool = tail;
+            },
+        )
+        .unwrap();
+        assert_eq!(pfx, direct);
+    }
+}
+
+#[test]
+fn a_pfx_is_refused_rather_than_written_with_too_few_random_bytes() {
+    let mut short = job(Profile::Modern);
+    short.random.truncate(8);
+    let (status, answer) = serve(OP_PFX, &short.to_wire());
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, answer).contains("random bytes"));
+}
+
+#[test]
+fn a_bad_key_is_reported_as_pkcs12_words_it() {
+    let mut bad = job(Profile::Modern);
+    bad.private_key_pkcs8 = vec![0x30, 0x00];
+    let (status, answer) = serve(OP_PFX, &bad.to_wire());
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, answer).starts_with("cannot write the PFX: "));
+}
+
+#[test]
+fn malformed_questions_and_answers_are_refused_not_panicked_on() {
+    let wire = job(Profile::Legacy).to_wire();
+    for cut in 0..wire.len() {
+        assert_eq!(
+            PfxJob::from_wire(&wire[..cut]),
+            Err(WireError),
+            "cut at {cut}"
+        );
+        let (status, _) = serve(OP_PFX, &wire[..cut]);
+        assert_eq!(status, STATUS_FAILED);
+    }
+    let mut longer = wire.clone();
+    longer.push(0);
+    assert_eq!(PfxJob::from_wire(&longer), Err(WireError));
+
+    let dump = dump_to_wire(&crate::dump::dump(&data("pfx-leaf.crt")).unwrap());
+    for cut in 0..dump.len() {
+        assert!(dump_from_wire(&dump[..cut]).is_err(), "cut at {cut}");
+    }
+    let mut unknown_kind = Writer::new();
+    unknown_kind.str("spreadsheet").str("title").u32(0);
+    assert_eq!(dump_from_wire(&unknown_kind.finish()), Err(WireError));
+    // a tree nested past any real DER
+    let mut deep = Writer::new();
+    deep.str("ASN.1").str("deep");
+    for _ in 0..200 {
+        deep.u32(1).str("x").str("");
+    }
+    deep.u32(0);
+    assert_eq!(dump_from_wire(&deep.finish()), Err(WireError));
+
+    let (status, answer) = serve(99, b"");
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, answer).contains("no operation 99"));
+}

@@ -1,0 +1,147 @@
+//! The decoder and the PFX writer, in the app's second wasm module (`web/tools`), which is
+//! fetched and instantiated the first time either is used, so the first download is smaller.
+//!
+//! The module comes from `certreq-tools.wasm` beside the page, or, in the single-file page
+//! (`dist/certreq-web.html`, opened from `file://` where nothing can be fetched), from the
+//! base64 text of its `<script id="certreq-tools-wasm" type="application/octet-stream">` (in
+//! `<head>`, which the app leaves alone). It is instantiated once; every later call reuses
+//! it. What crosses is `certreq_core::wire`.
+
+use std::cell::RefCell;
+
+use certreq_core::dump::Dump;
+use certreq_core::wire::{self, PfxJob};
+use js_sys::{Function, Object, Promise, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::{ServiceError, get};
+
+/// The file the Trunk build puts beside `index.html`.
+pub const FILE: &str = "certreq-tools.wasm";
+/// The element the single-file page carries the module in.
+pub const INLINE_ID: &str = "certreq-tools-wasm";
+
+thread_local! {
+    /// The instantiation, started on first use and shared by every caller after (a promise
+    /// can be awaited any number of times); a failed one is forgotten so a later call retries.
+    static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+}
+
+/// Decodes PEM, base64 or DER for display.
+pub async fn dump(bytes: &[u8]) -> Result<Dump, ServiceError> {
+    let answer = call(wire::OP_DUMP, bytes).await?;
+    let answer = wire::answer(answer.0, answer.1).map_err(ServiceError)?;
+    wire::dump_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
+}
+
+/// Writes a PFX.
+pub async fn pfx(job: &PfxJob) -> Result<Vec<u8>, ServiceError> {
+    let (status, answer) = call(wire::OP_PFX, &job.to_wire()).await?;
+    wire::answer(status, answer).map_err(ServiceError)
+}
+
+async fn call(op: u32, input: &[u8]) -> Result<(u32, Vec<u8>), ServiceError> {
+    let exports = exports().await?;
+    let memory = get(&exports, "memory");
+    let func = |name: &str| -> Result<Function, ServiceError> {
+        get(&exports, name)
+            .dyn_into::<Function>()
+            .map_err(|_| ServiceError(format!("the tools module has no {name}")))
+    };
+    let number = |v: Result<JsValue, JsValue>, what: &str| -> Result<u32, ServiceError> {
+        v.map_err(|e| ServiceError::js(what, e))?
+            .as_f64()
+            .map(|n| n as u32)
+            .ok_or_else(|| ServiceError(format!("{what}: no number")))
+    };
+    let len = u32::try_from(input.len())
+        .map_err(|_| ServiceError("this is too large to decode here".into()))?;
+    let at = number(
+        func("tools_input")?.call1(&JsValue::NULL, &len.into()),
+        "the tools module cannot take the input",
+    )?;
+    // the buffer is read after each call: a call may grow memory and detach an older view
+    Uint8Array::new(&get(&memory, "buffer"))
+        .subarray(at, at + len)
+        .copy_from(input);
+    let status = number(
+        func("tools_run")?.call1(&JsValue::NULL, &op.into()),
+        "the tools module failed",
+    )?;
+    let at = number(
+        func("tools_output")?.call0(&JsValue::NULL),
+        "the tools module's answer",
+    )?;
+    let out_len = number(
+        func("tools_output_len")?.call0(&JsValue::NULL),
+        "the tools module's answer",
+    )?;
+    let answer = Uint8Array::new(&get(&memory, "buffer"))
+        .subarray(at, at + out_len)
+        .to_vec();
+    Ok((status, answer))
+}
+
+/// The module's exports, instantiating it on first use.
+async fn exports() -> Result<JsValue, ServiceError> {
+    let promise = LOADING.with_borrow_mut(|slot| slot.get_or_insert_with(instantiate).clone());
+    match JsFuture::from(promise).await {
+        Ok(result) => Ok(get(&get(&result, "instance"), "exports")),
+        Err(e) => {
+            LOADING.set(None);
+            Err(ServiceError::js(
+                "the decoder and PFX module could not be loaded",
+                e,
+            ))
+        }
+    }
+}
+
+/// Starts `WebAssembly.instantiate` on the inlined bytes, or on the fetched file.
+fn instantiate() -> Promise {
+    wasm_bindgen_futures::future_to_promise(async {
+        let bytes = match inline_bytes() {
+            Some(inlined) => inlined.map_err(|e| JsValue::from_str(&e))?,
+            None => fetch_bytes().await?,
+        };
+        let instantiating = js_sys::WebAssembly::instantiate_buffer(&bytes, &Object::new());
+        JsFuture::from(instantiating).await
+    })
+}
+
+/// The single-file page's inlined module, if this is that page.
+fn inline_bytes() -> Option<Result<Vec<u8>, String>> {
+    use base64ct::Encoding;
+    let document = get(&js_sys::global(), "document");
+    let element = get(&document, "getElementById")
+        .dyn_ref::<Function>()?
+        .call1(&document, &JsValue::from_str(INLINE_ID))
+        .ok()?;
+    let text = get(&element, "textContent").as_string()?;
+    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    Some(
+        base64ct::Base64::decode_vec(&clean)
+            .map_err(|_| "the page's inlined decoder module is damaged".to_owned()),
+    )
+}
+
+/// `fetch(FILE)`'s bytes (relative to the page, so it works under any path).
+async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
+    let global = js_sys::global();
+    let fetch = get(&global, "fetch")
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str("this browser has no fetch"))?;
+    let response = fetch.call1(&global, &JsValue::from_str(FILE))?;
+    let response = JsFuture::from(Promise::resolve(&response)).await?;
+    if !get(&response, "ok").is_truthy() {
+        let status = get(&response, "status").as_f64().unwrap_or(0.0);
+        return Err(JsValue::from_str(&format!("{FILE} answered HTTP {status}")));
+    }
+    let body = get(&response, "arrayBuffer")
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str("no body"))?
+        .call0(&response)?;
+    let body = JsFuture::from(Promise::resolve(&body)).await?;
+    Ok(Uint8Array::new(&body).to_vec())
+}

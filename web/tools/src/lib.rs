@@ -1,0 +1,51 @@
+//! The web app's second wasm module, instantiated on first use: the decoder and the PFX writer
+//! (`certreq_core::wire::serve`), which the first download does without.
+//!
+//! It has no imports and no JavaScript glue, so the app can instantiate it from fetched bytes
+//! or from bytes inlined in the single-file page alike. The app talks to it through linear
+//! memory: `tools_input(len)` gives a buffer of `len` bytes for the question, which the app
+//! writes; `tools_run(op)` answers into a buffer read through `tools_output()` and
+//! `tools_output_len()`, and returns the status. The buffers live in this module's statics, so
+//! the Rust here never touches memory through a raw pointer; it only hands out addresses.
+//!
+//! `#[unsafe(no_mangle)]` is the only `unsafe` word here: it is how an exported function keeps
+//! its name, and these four names are the module's interface with the app (nothing else in the
+//! module defines them).
+
+use std::cell::RefCell;
+
+thread_local! {
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A zeroed buffer of `len` bytes for the next question; its address in linear memory.
+#[unsafe(no_mangle)]
+pub extern "C" fn tools_input(len: usize) -> *mut u8 {
+    INPUT.with_borrow_mut(|b| {
+        b.clear();
+        b.resize(len, 0);
+        b.as_mut_ptr()
+    })
+}
+
+/// Answers the question in the input buffer; returns `certreq_core::wire::STATUS_*`.
+#[unsafe(no_mangle)]
+pub extern "C" fn tools_run(op: u32) -> u32 {
+    let input = INPUT.with_borrow_mut(core::mem::take);
+    let (status, answer) = certreq_core::wire::serve(op, &input);
+    OUTPUT.set(answer);
+    status
+}
+
+/// The address of the last answer.
+#[unsafe(no_mangle)]
+pub extern "C" fn tools_output() -> *const u8 {
+    OUTPUT.with_borrow(|b| b.as_ptr())
+}
+
+/// The length of the last answer.
+#[unsafe(no_mangle)]
+pub extern "C" fn tools_output_len() -> usize {
+    OUTPUT.with_borrow(Vec::len)
+}
