@@ -517,12 +517,29 @@ pub enum Retrieval {
 /// must be a certificate or chain, by content (AD CS labels PKCS #7 `CERTIFICATE`). A body
 /// that is not a certificate but starts with `<` is read as a page too.
 pub fn classify_retrieval(content_type: &str, body: &[u8]) -> Result<Retrieval, ResponseError> {
-    if media_type(content_type) == "text/html" {
+    if is_page(content_type) {
         return Ok(Retrieval::Page(classify_page(&String::from_utf8_lossy(
             body,
         ))));
     }
-    match response::parse(body) {
+    classify_parsed_retrieval(body, response::parse(body))
+}
+
+/// Whether a `certnew` answer is a result page by its `Content-Type` alone; its body then
+/// need not be read as a certificate.
+pub fn is_page(content_type: &str) -> bool {
+    media_type(content_type) == "text/html"
+}
+
+/// [`classify_retrieval`] for an answer that is not a page by its `Content-Type`
+/// ([`is_page`]), with the body read as a response by the caller: `parsed` is
+/// `response::parse(body)`, or the same done elsewhere (the web app does it in its lazily
+/// loaded module, with its own error type).
+pub fn classify_parsed_retrieval<E>(
+    body: &[u8],
+    parsed: Result<Response, E>,
+) -> Result<Retrieval, E> {
+    match parsed {
         Ok(response) => {
             let der = first_der(body);
             Ok(Retrieval::Object { response, der })
@@ -634,14 +651,35 @@ pub fn classify_est(
     content_type: &str,
     body: &[u8],
 ) -> Result<EstOutcome, ResponseError> {
+    let parsed = (status == EST_ISSUED).then(|| response::parse(body));
+    classify_parsed_est(status, retry_after, content_type, body, parsed)
+}
+
+/// The status of an EST answer that carries the certificate.
+pub const EST_ISSUED: u16 = 200;
+
+/// [`classify_est`] with the body read as a response by the caller when the status is
+/// [`EST_ISSUED`]: `parsed` is `Some(response::parse(body))` then (or the same done
+/// elsewhere, with its own error type), and is not looked at for any other status. A 200
+/// without it reads as a failed answer rather than an issued one.
+pub fn classify_parsed_est<E>(
+    status: u16,
+    retry_after: Option<&str>,
+    content_type: &str,
+    body: &[u8],
+    parsed: Option<Result<Response, E>>,
+) -> Result<EstOutcome, E> {
     match status {
-        200 => {
-            let response = response::parse(body)?;
-            Ok(EstOutcome::Issued {
+        EST_ISSUED => match parsed {
+            Some(response) => Ok(EstOutcome::Issued {
                 der: first_der(body),
-                response,
-            })
-        }
+                response: response?,
+            }),
+            None => Ok(EstOutcome::Failed {
+                status,
+                message: "the answer's certificate was not read".into(),
+            }),
+        },
         202 => Ok(EstOutcome::Pending {
             retry_after: retry_after.and_then(RetryAfter::parse),
         }),

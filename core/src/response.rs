@@ -252,7 +252,8 @@ pub enum CmcStatus {
 }
 
 impl CmcStatus {
-    fn from_number(n: u32) -> Self {
+    /// The status for its RFC 5272 number.
+    pub fn from_number(n: u32) -> Self {
         match n {
             0 => CmcStatus::Success,
             2 => CmcStatus::Failed,
@@ -262,6 +263,20 @@ impl CmcStatus {
             6 => CmcStatus::PopRequired,
             7 => CmcStatus::Partial,
             n => CmcStatus::Other(n),
+        }
+    }
+
+    /// The RFC 5272 number.
+    pub fn number(self) -> u32 {
+        match self {
+            CmcStatus::Success => 0,
+            CmcStatus::Failed => 2,
+            CmcStatus::Pending => 3,
+            CmcStatus::NoSupport => 4,
+            CmcStatus::ConfirmRequired => 5,
+            CmcStatus::PopRequired => 6,
+            CmcStatus::Partial => 7,
+            CmcStatus::Other(n) => n,
         }
     }
 
@@ -529,6 +544,20 @@ fn parse_signed_data(sd: &SignedData) -> Result<Parsed, ResponseError> {
 }
 
 impl Response {
+    /// A response read elsewhere (the web app parses in its lazily loaded module and rebuilds
+    /// the result here from the certificates [`parse`] found).
+    pub fn from_parts(
+        kind: ResponseKind,
+        certificates: Vec<Certificate>,
+        cmc_status: Option<CmcStatusInfo>,
+    ) -> Self {
+        Response {
+            kind,
+            certificates,
+            cmc_status,
+        }
+    }
+
     /// Every certificate, deduplicated, in the order found.
     pub fn certificates(&self) -> &[Certificate] {
         &self.certificates

@@ -2,21 +2,26 @@
 //! ([`serve`]) and the byte format questions and answers travel in.
 //!
 //! The app's first download carries the INF engine and the request builder; the decoder
-//! ([`crate::dump`]) and the PFX writer ([`crate::pkcs12`]) are only needed once a user decodes
-//! something or exports a key, so they live in a second wasm module (`web/tools`) that the app
-//! instantiates on first use. Two wasm instances share neither memory nor types, so a question
+//! ([`crate::dump`]), the response reader ([`crate::response::parse`]: PKCS #7 and CMC) and the
+//! PFX writer ([`crate::pkcs12`]) are only needed once a user decodes something, accepts a
+//! certificate or exports a key, so they live in a second wasm module (`web/tools`) that the
+//! app instantiates on first use. Two wasm instances share neither memory nor types, so a question
 //! is an operation code and bytes, and an answer a status and bytes; values inside are
 //! length-prefixed fields ([`Writer`], [`Reader`]). Both sides are this crate, so the format
 //! has no versioning: app and module are always built together.
 
 use crate::dump::{Dump, Node};
 use crate::pkcs12::{self, PfxInput, Profile};
+use crate::response::{self, Certificate, CmcStatus, CmcStatusInfo, Response, ResponseKind};
 
 /// Decode PEM, base64 or DER for display: the input is the raw bytes, the answer a [`Dump`]
 /// ([`dump_to_wire`]).
 pub const OP_DUMP: u32 = 1;
 /// Write a PFX: the input is a [`PfxJob`] ([`PfxJob::to_wire`]), the answer the PFX bytes.
 pub const OP_PFX: u32 = 2;
+/// Read what a CA sent back: the input is the raw bytes, the answer a [`Response`]
+/// ([`response_to_wire`]); a failure is [`response::ResponseError`]'s sentence.
+pub const OP_RESPONSE: u32 = 3;
 
 /// The answer is the result.
 pub const STATUS_OK: u32 = 0;
@@ -32,6 +37,9 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
         OP_PFX => PfxJob::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(|job| job.run()),
+        OP_RESPONSE => response::parse(input)
+            .map(|r| response_to_wire(&r))
+            .map_err(|e| e.to_string()),
         _ => Err(format!("the tools module has no operation {op}")),
     };
     match result {
@@ -181,6 +189,84 @@ pub fn dump_from_wire(bytes: &[u8]) -> Result<Dump, WireError> {
     let nodes = nodes(&mut r, 0)?;
     r.end()?;
     Ok(Dump { kind, title, nodes })
+}
+
+fn kind_number(kind: ResponseKind) -> u32 {
+    match kind {
+        ResponseKind::Certificate => 0,
+        ResponseKind::CertificateBundle => 1,
+        ResponseKind::Pkcs7 => 2,
+        ResponseKind::CmcResponse => 3,
+    }
+}
+
+/// A [`Response`] as bytes: its kind, its certificates' DER, and the CMC status if any.
+pub fn response_to_wire(r: &Response) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.u32(kind_number(r.kind));
+    w.u32(r.certificates().len() as u32);
+    for c in r.certificates() {
+        w.bytes(c.der());
+    }
+    match &r.cmc_status {
+        None => {
+            w.u32(0);
+        }
+        Some(s) => {
+            w.u32(1).u32(s.status.number());
+            match &s.text {
+                Some(t) => w.u32(1).str(t),
+                None => w.u32(0),
+            };
+            match s.fail_info {
+                Some(n) => w.u32(1).u32(n),
+                None => w.u32(0),
+            };
+        }
+    }
+    w.finish()
+}
+
+/// The [`Response`] that [`response_to_wire`] wrote, its certificates decoded again here.
+pub fn response_from_wire(bytes: &[u8]) -> Result<Response, WireError> {
+    let mut r = Reader::new(bytes);
+    let kind = match r.u32()? {
+        0 => ResponseKind::Certificate,
+        1 => ResponseKind::CertificateBundle,
+        2 => ResponseKind::Pkcs7,
+        3 => ResponseKind::CmcResponse,
+        _ => return Err(WireError),
+    };
+    let count = r.u32()? as usize;
+    let mut certificates = Vec::with_capacity(count.min(64));
+    for _ in 0..count {
+        certificates.push(Certificate::from_der(r.bytes()?).map_err(|_| WireError)?);
+    }
+    let flag = |r: &mut Reader<'_>| -> Result<bool, WireError> {
+        match r.u32()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(WireError),
+        }
+    };
+    let cmc_status = if flag(&mut r)? {
+        let status = CmcStatus::from_number(r.u32()?);
+        let text = if flag(&mut r)? {
+            Some(r.str()?.to_owned())
+        } else {
+            None
+        };
+        let fail_info = if flag(&mut r)? { Some(r.u32()?) } else { None };
+        Some(CmcStatusInfo {
+            status,
+            text,
+            fail_info,
+        })
+    } else {
+        None
+    };
+    r.end()?;
+    Ok(Response::from_parts(kind, certificates, cmc_status))
 }
 
 /// Random bytes the app hands over with a [`PfxJob`]: salts and IVs come from the page's

@@ -805,3 +805,50 @@ fn a_denial_reported_later_through_the_error_layout_is_a_denial() {
         Disposition::Error { .. }
     ));
 }
+
+#[test]
+fn a_response_parsed_elsewhere_classifies_as_one_parsed_here() {
+    // the web app reads answers in its lazily loaded module, with String errors
+    let cert = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pfx-leaf.crt"),
+    )
+    .unwrap();
+    let elsewhere = |body: &[u8]| crate::response::parse(body).map_err(|e| e.to_string());
+    let Ok(EstOutcome::Issued { response, .. }) = classify_parsed_est(
+        EST_ISSUED,
+        None,
+        "application/pkix-cert",
+        &cert,
+        Some(elsewhere(&cert)),
+    ) else {
+        panic!("an issued EST answer");
+    };
+    assert_eq!(response, crate::response::parse(&cert).unwrap());
+    let refused = classify_parsed_est(200, None, "", b"junk", Some(elsewhere(b"junk")));
+    assert_eq!(
+        refused.unwrap_err(),
+        crate::response::parse(b"junk").unwrap_err().to_string()
+    );
+    assert!(
+        matches!(
+            classify_parsed_est::<String>(200, None, "", &cert, None),
+            Ok(EstOutcome::Failed { status: 200, .. })
+        ),
+        "a 200 whose body was not read is not taken as issued"
+    );
+    assert!(matches!(
+        classify_parsed_est::<String>(202, Some("5"), "", b"", None),
+        Ok(EstOutcome::Pending { .. })
+    ));
+
+    assert!(is_page("text/html; charset=utf-8") && !is_page("application/pkix-cert"));
+    let page = b"<html><body>Your certificate request is still pending</body></html>";
+    assert!(matches!(
+        classify_parsed_retrieval(page, elsewhere(page)),
+        Ok(Retrieval::Page(_))
+    ));
+    assert!(matches!(
+        classify_parsed_retrieval(&cert, elsewhere(&cert)),
+        Ok(Retrieval::Object { .. })
+    ));
+}

@@ -155,3 +155,59 @@ fn malformed_questions_and_answers_are_refused_not_panicked_on() {
     assert_eq!(status, STATUS_FAILED);
     assert!(answer_text(status, answer).contains("no operation 99"));
 }
+
+#[test]
+fn every_corpus_response_crosses_unchanged_and_a_refusal_keeps_its_words() {
+    let mut responses = 0;
+    for dir in ["req", "resp"] {
+        for entry in std::fs::read_dir(corpus_dir().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let (status, answer_bytes) = serve(OP_RESPONSE, &bytes);
+            match crate::response::parse(&bytes) {
+                Ok(direct) => {
+                    assert_eq!(status, STATUS_OK, "{}", path.display());
+                    let crossed = response_from_wire(&answer_bytes).unwrap();
+                    assert_eq!(crossed, direct, "{}", path.display());
+                    responses += 1;
+                }
+                Err(e) => assert_eq!(answer_text(status, answer_bytes), e.to_string()),
+            }
+        }
+    }
+    assert!(responses >= 4, "only {responses} responses in the corpus");
+    // and a .p7b with a chain, as the app exports it
+    let leaf = Certificate::from_der(&data("pfx-leaf.crt")).unwrap();
+    let ca = Certificate::from_der(&data("pfx-ca.crt")).unwrap();
+    let p7b = crate::response::build_certs_only_pkcs7(&[ca, leaf]);
+    let (status, answer_bytes) = serve(OP_RESPONSE, &p7b);
+    assert_eq!(status, STATUS_OK);
+    let crossed = response_from_wire(&answer_bytes).unwrap();
+    assert_eq!(crossed, crate::response::parse(&p7b).unwrap());
+    assert_eq!(crossed.certificates().len(), 2);
+}
+
+#[test]
+fn a_cmc_status_crosses_whole() {
+    let leaf = Certificate::from_der(&data("pfx-leaf.crt")).unwrap();
+    for status in [
+        None,
+        Some(CmcStatusInfo {
+            status: CmcStatus::Failed,
+            text: Some("Denied by Policy Module".into()),
+            fail_info: Some(2),
+        }),
+        Some(CmcStatusInfo {
+            status: CmcStatus::Other(42),
+            text: None,
+            fail_info: None,
+        }),
+    ] {
+        let r = Response::from_parts(ResponseKind::CmcResponse, vec![leaf.clone()], status);
+        assert_eq!(response_from_wire(&response_to_wire(&r)).unwrap(), r);
+    }
+    let wire = response_to_wire(&Response::from_parts(ResponseKind::Pkcs7, vec![leaf], None));
+    for cut in 0..wire.len() {
+        assert!(response_from_wire(&wire[..cut]).is_err(), "cut at {cut}");
+    }
+}

@@ -163,8 +163,9 @@ pub async fn match_key(spki: Vec<u8>) -> Option<String> {
 }
 
 async fn accept_or_not(bytes: Vec<u8>) -> Result<Accepting, String> {
-    let response =
-        response::parse(&bytes).map_err(|e| format!("this is not a certificate to accept: {e}"))?;
+    let response = tools::response(&bytes)
+        .await
+        .map_err(|e| format!("this is not a certificate to accept: {e}"))?;
     let mut records = store::list().await.map_err(|e| e.to_string())?;
     let mut keys = Vec::new();
     let mut indexes = Vec::new();
@@ -433,7 +434,15 @@ async fn fetch_issued(base: &str, n: u64) -> Result<Outcome, String> {
     let url = enroll::cert_url(base, n, Enc::Bin, true);
     let answer = http::get_url(&url).await.map_err(|e| e.to_string())?;
     check_status(&answer, &url)?;
-    match enroll::classify_retrieval(&answer.content_type, &answer.body) {
+    let retrieval = if enroll::is_page(&answer.content_type) {
+        Ok(Retrieval::Page(enroll::classify_page(
+            &String::from_utf8_lossy(&answer.body),
+        )))
+    } else {
+        let parsed = tools::response(&answer.body).await;
+        enroll::classify_parsed_retrieval(&answer.body, parsed.map_err(|e| e.to_string()))
+    };
+    match retrieval {
         Ok(Retrieval::Object { .. }) => accept_answer(answer.body, Some(n)).await,
         Ok(Retrieval::Page(page)) => match page {
             // a page again: pending, denied or an error; never loops back to fetching
@@ -507,7 +516,22 @@ async fn est_enroll(
         .await
         .map_err(|e| e.to_string())?;
     let retry = (!answer.retry_after.is_empty()).then_some(answer.retry_after.as_str());
-    match enroll::classify_est(answer.status, retry, &answer.content_type, &answer.body) {
+    let parsed = if answer.status == enroll::EST_ISSUED {
+        Some(
+            tools::response(&answer.body)
+                .await
+                .map_err(|e| e.to_string()),
+        )
+    } else {
+        None
+    };
+    match enroll::classify_parsed_est(
+        answer.status,
+        retry,
+        &answer.content_type,
+        &answer.body,
+        parsed,
+    ) {
         Ok(EstOutcome::Issued { .. }) => accept_answer(answer.body, None).await,
         Ok(EstOutcome::Pending { retry_after }) => Ok(Outcome {
             status: Status::Pending,

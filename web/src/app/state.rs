@@ -768,7 +768,9 @@ impl State {
                 }
                 Vec::new()
             }
-            Msg::AcceptFile { name, bytes } => match certreq_core::response::parse(&bytes) {
+            // the certificates are read in the accept job (in the lazily loaded module); here
+            // only what is not even PEM, base64 or DER is turned away
+            Msg::AcceptFile { name, bytes } => match certreq_core::pem::read(&bytes) {
                 Ok(_) => vec![Command::Accept(bytes)],
                 Err(e) => {
                     self.notice = Some(Notice::error(format!(

@@ -1,5 +1,6 @@
-//! The decoder and the PFX writer, in the app's second wasm module (`web/tools`), which is
-//! fetched and instantiated the first time either is used, so the first download is smaller.
+//! The decoder, the response reader and the PFX writer, in the app's second wasm module
+//! (`web/tools`), which is fetched and instantiated the first time one is used, so the first
+//! download is smaller.
 //!
 //! The module comes from `certreq-tools.wasm` beside the page, or, in the single-file page
 //! (`dist/certreq-web.html`, opened from `file://` where nothing can be fetched), from the
@@ -10,6 +11,7 @@
 use std::cell::RefCell;
 
 use certreq_core::dump::Dump;
+use certreq_core::response::Response;
 use certreq_core::wire::{self, PfxJob};
 use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -33,6 +35,13 @@ pub async fn dump(bytes: &[u8]) -> Result<Dump, ServiceError> {
     let answer = call(wire::OP_DUMP, bytes).await?;
     let answer = wire::answer(answer.0, answer.1).map_err(ServiceError)?;
     wire::dump_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
+}
+
+/// Reads what a CA sent back (certificate, PKCS #7, CMC response; PEM, base64 or DER).
+pub async fn response(bytes: &[u8]) -> Result<Response, ServiceError> {
+    let (status, answer) = call(wire::OP_RESPONSE, bytes).await?;
+    let answer = wire::answer(status, answer).map_err(ServiceError)?;
+    wire::response_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
 }
 
 /// Writes a PFX.
@@ -91,7 +100,7 @@ async fn exports() -> Result<JsValue, ServiceError> {
         Err(e) => {
             LOADING.set(None);
             Err(ServiceError::js(
-                "the decoder and PFX module could not be loaded",
+                "the app's decoding module (certreq-tools.wasm) could not be loaded",
                 e,
             ))
         }
