@@ -59,10 +59,14 @@ async fn call(op: u32, input: &[u8]) -> Result<(u32, Vec<u8>), ServiceError> {
             .map_err(|_| ServiceError(format!("the tools module has no {name}")))
     };
     let number = |v: Result<JsValue, JsValue>, what: &str| -> Result<u32, ServiceError> {
-        v.map_err(|e| ServiceError::js(what, e))?
-            .as_f64()
-            .map(|n| n as u32)
-            .ok_or_else(|| ServiceError(format!("{what}: no number")))
+        v.map_err(|e| {
+            // a trap (out of memory, a bug) may leave the instance half-way: start afresh
+            LOADING.set(None);
+            ServiceError::js(what, e)
+        })?
+        .as_f64()
+        .map(|n| n as u32)
+        .ok_or_else(|| ServiceError(format!("{what}: no number")))
     };
     let len = u32::try_from(input.len())
         .map_err(|_| ServiceError("this is too large to decode here".into()))?;
