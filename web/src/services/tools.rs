@@ -148,7 +148,8 @@ async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
     let response = fetch.call1(&global, &JsValue::from_str(FILE))?;
     let response = JsFuture::from(Promise::resolve(&response)).await?;
     if !get(&response, "ok").is_truthy() {
-        let status = get(&response, "status").as_f64().unwrap_or(0.0);
+        // as an integer: formatting an f64 would link float printing (9 KB) for one message
+        let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
         return Err(JsValue::from_str(&format!("{FILE} answered HTTP {status}")));
     }
     let body = get(&response, "arrayBuffer")
