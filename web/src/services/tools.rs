@@ -145,7 +145,11 @@ async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
     let fetch = get(&global, "fetch")
         .dyn_into::<Function>()
         .map_err(|_| JsValue::from_str("this browser has no fetch"))?;
-    let response = fetch.call1(&global, &JsValue::from_str(FILE))?;
+    // the file's name carries no content hash (Trunk's own files do), so a cached copy from
+    // an older release could meet this app; revalidating every time keeps the two together
+    let init = Object::new();
+    super::set(&init, "cache", &"no-cache".into());
+    let response = fetch.call2(&global, &JsValue::from_str(FILE), &init)?;
     let response = JsFuture::from(Promise::resolve(&response)).await?;
     if !get(&response, "ok").is_truthy() {
         // as an integer: formatting an f64 would link float printing (9 KB) for one message
