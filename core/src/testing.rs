@@ -16,3 +16,19 @@ pub fn corpus_dir() -> PathBuf {
     );
     dir
 }
+
+/// A file of this crate's own test data (`core/tests/data/NAME`), as stored.
+pub fn data_file(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The DER of the first PEM block (or the DER) in test data file `name`.
+pub fn data_der(name: &str) -> Vec<u8> {
+    crate::pem::read(&data_file(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .remove(0)
+        .der
+}

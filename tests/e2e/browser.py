@@ -52,6 +52,24 @@ def chromium(profile_dir=None):
     return webdriver.Chrome(options=opts, service=service)
 
 
+@contextlib.contextmanager
+def open_app(script_timeout=None):
+    """The release build in dist/, served over http and open in a fresh headless Chromium with
+    the editor on screen."""
+    if not (DIST / "index.html").exists():
+        raise AssertionError(f"{DIST}/index.html is missing: run `trunk build --release` first")
+    with serve() as url:
+        driver = chromium()
+        if script_timeout:
+            driver.set_script_timeout(script_timeout)
+        try:
+            driver.get(url + "/")
+            by_testid(driver, "inf-editor")
+            yield driver
+        finally:
+            driver.quit()
+
+
 def by_testid(driver, name, timeout=30):
     return WebDriverWait(driver, timeout).until(
         lambda d: d.find_element(By.CSS_SELECTOR, f'[data-testid="{name}"]'))

@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from browser import DIST, by_testid, chromium, fill_editor, serve, wait_for
+from browser import by_testid, fill_editor, open_app, wait_for
 from checkers import check_request
 
 # Every visible control and the name assistive technology would read for it: aria-label,
@@ -42,16 +42,8 @@ HashAlgorithm = SHA256
 
 @pytest.fixture
 def app():
-    if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
-    with serve() as url:
-        driver = chromium()
-        try:
-            driver.get(url + "/")
-            by_testid(driver, "inf-editor")
-            yield driver
-        finally:
-            driver.quit()
+    with open_app() as driver:
+        yield driver
 
 
 def test_every_control_has_a_name(app):

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from selenium.webdriver.common.by import By
 
-from browser import (DIST, all_testid, browser_errors, by_testid, chromium, fill_editor, serve,
+from browser import (DIST, all_testid, browser_errors, by_testid, chromium, fill_editor, open_app,
                      wait_for)
 from checkers import check_request, to_pem
 
@@ -34,16 +34,8 @@ Exportable = TRUE
 
 @pytest.fixture
 def app():
-    if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
-    with serve() as url:
-        driver = chromium()
-        try:
-            driver.get(url + "/")
-            by_testid(driver, "inf-editor")
-            yield driver
-        finally:
-            driver.quit()
+    with open_app() as driver:
+        yield driver
 
 
 def generate(driver, inf_text, tmp_path, name="browser.req"):

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from selenium.webdriver.common.by import By
 
-from browser import DIST, all_testid, browser_errors, by_testid, chromium, fill_editor, serve, wait_for
+from browser import all_testid, browser_errors, by_testid, fill_editor, open_app, wait_for
 from checkers import check_request
 from conftest import corpus_dir
 
@@ -45,17 +45,8 @@ open.onsuccess = () => {
 
 @pytest.fixture(scope="module")
 def app():
-    if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
-    with serve() as url:
-        driver = chromium()
-        driver.set_script_timeout(30)
-        try:
-            driver.get(url + "/")
-            by_testid(driver, "inf-editor")
-            yield driver
-        finally:
-            driver.quit()
+    with open_app(script_timeout=30) as driver:
+        yield driver
 
 
 def editor_text(driver):

@@ -1,20 +1,12 @@
 use super::*;
 use crate::testing::corpus_dir;
-use std::path::Path;
 
 fn corpus_text(dir: &str, name: &str) -> String {
     let bytes = std::fs::read(corpus_dir().join(dir).join(name)).unwrap();
     render_text(&dump(&bytes).unwrap())
 }
 
-fn data(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data")
-            .join(name),
-    )
-    .unwrap()
-}
+use crate::testing::data_file as data;
 
 fn assert_has(text: &str, lines: &[&str]) {
     for line in lines {

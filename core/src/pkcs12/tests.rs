@@ -2,13 +2,7 @@ use super::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn data(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    crate::pem::read(&bytes).unwrap().remove(0).der
-}
+use crate::testing::data_der as data;
 
 struct Fixture {
     key: Vec<u8>,

@@ -2,13 +2,7 @@ use super::*;
 use crate::testing::corpus_dir;
 use std::path::Path;
 
-fn data(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    crate::pem::read(&bytes).unwrap().remove(0).der
-}
+use crate::testing::data_der as data;
 
 fn job(profile: Profile) -> PfxJob {
     PfxJob {
