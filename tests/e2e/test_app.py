@@ -7,8 +7,8 @@ import shutil
 import pytest
 from selenium.webdriver.common.by import By
 
-from browser import (DIST, all_testid, browser_errors, by_testid, chromium, fill_editor, open_app,
-                     wait_for)
+from browser import (DIST, ROOT, all_testid, browser_errors, by_testid, chromium, fill_editor,
+                     open_app, serve, wait_for)
 from checkers import check_request, to_pem
 
 RSA_INF = """[Version]
@@ -102,3 +102,33 @@ def test_single_file_build_works_from_file_url(tmp_path):
         assert [u for u in urls if not u.startswith(("file:", "data:", "blob:"))] == []
     finally:
         driver.quit()
+
+
+def test_a_deployment_without_the_tools_module_says_so_and_still_makes_requests(tmp_path):
+    # dist/ copied without certreq-tools.wasm: a partial deployment
+    site = tmp_path / "site"
+    shutil.copytree(DIST, site, ignore=shutil.ignore_patterns("certreq-tools.wasm", "embed"))
+    with serve(site) as url:
+        driver = chromium()
+        try:
+            driver.get(url + "/")
+            box = by_testid(driver, "decode-input")
+            driver.execute_script(
+                "const el = arguments[0]; el.value = arguments[1];"
+                "el.dispatchEvent(new Event('input', {bubbles: true}));", box,
+                (ROOT / "core" / "tests" / "data" / "pfx-leaf.crt").read_text())
+            message = wait_for(lambda: "could not be loaded" in (t := by_testid(driver, "decode-output").text)
+                               and t, timeout=20, what="the decoder's message")
+            assert "certreq-tools.wasm" in message and "404" in message, message
+            # making requests does not need the module
+            checked = generate(driver, P256_INF, tmp_path)
+            assert checked.key_description == "EC-secp256r1"
+            # and once the file is back, the next try loads it (a failure is not remembered)
+            shutil.copyfile(DIST / "certreq-tools.wasm", site / "certreq-tools.wasm")
+            driver.execute_script(
+                "const el = arguments[0]; el.value = el.value + ' ';"
+                "el.dispatchEvent(new Event('input', {bubbles: true}));", by_testid(driver, "decode-input"))
+            wait_for(lambda: by_testid(driver, "decode-output").get_attribute("data-kind") == "certificate",
+                     timeout=20, what="the decoded certificate once the module is there")
+        finally:
+            driver.quit()
