@@ -32,8 +32,8 @@ thread_local! {
 
 /// Decodes PEM, base64 or DER for display.
 pub async fn dump(bytes: &[u8]) -> Result<Dump, ServiceError> {
-    let answer = call(wire::OP_DUMP, bytes).await?;
-    let answer = wire::answer(answer.0, answer.1).map_err(ServiceError)?;
+    let (status, answer) = call(wire::OP_DUMP, bytes).await?;
+    let answer = wire::answer(status, answer).map_err(ServiceError)?;
     wire::dump_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
 }
 
