@@ -21,7 +21,7 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from browser import chromium  # noqa: E402  (the project's headless Chromium flags)
+from browser import chromium, open_app  # noqa: E402  (the project's headless Chromium)
 
 LIBS = ["core", "pkijs", "x509"]
 ALGS = ["rsa", "p256"]
@@ -84,6 +84,38 @@ def kib(n):
     return f"{n / 1024:.1f} KiB"
 
 
+# Paste a certificate into the app's decoder and wait for the decoded tree: the first time in a
+# page it includes fetching and instantiating certreq-tools.wasm.
+DECODE = """
+const done = arguments[arguments.length - 1];
+const box = document.querySelector('[data-testid="decode-input"]');
+const t0 = performance.now();
+box.value = arguments[0];
+box.dispatchEvent(new Event("input", { bubbles: true }));
+const poll = () => {
+  const out = document.querySelector('[data-testid="decode-output"]');
+  if (out && out.dataset.kind === "certificate") done(performance.now() - t0);
+  else setTimeout(poll, 1);
+};
+poll();
+"""
+
+
+def decode_latency(app_dist, loads):
+    """The app's decoder: first use in a fresh page (loads the tools module) and a later use,
+    each from pasting the text to the decoded tree on screen (ms)."""
+    cert = (ROOT / "core" / "tests" / "data" / "pfx-leaf.crt").read_text()
+    first, later = [], []
+    for _ in range(loads):
+        with open_app(script_timeout=60, dist=app_dist) as driver:
+            first.append(driver.execute_async_script(DECODE, cert))
+            driver.execute_script(
+                "const b = document.querySelector('[data-testid=\"decode-input\"]');"
+                "b.value = ''; b.dispatchEvent(new Event('input', { bubbles: true }));")
+            later.append(driver.execute_async_script(DECODE, cert + "\n"))
+    return {"firstMs": first, "laterMs": later}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--embed", default=ROOT / "dist" / "embed", type=pathlib.Path)
@@ -110,10 +142,12 @@ def main():
                     if not r["verifies"]:
                         raise SystemExit(f"{lib}/{alg}: the first request does not verify")
                     fresh.setdefault(alg, {}).setdefault(lib, []).append(r)
-        report["fresh"] = fresh
+            report["fresh"] = fresh
     finally:
         driver.quit()
         server.shutdown()
+    if (args.app_dist / "index.html").exists():
+        report["decode"] = decode_latency(args.app_dist, args.fresh)
 
     # sizes
     sizes = {}
@@ -175,6 +209,13 @@ def main():
             print(f"  {alg:5} core load, ms after the import starts (median): "
                   + ", ".join(f"{k} {statistics.median(m[k] for m in marks):.2f}"
                               for k in ("imported", "compiled", "initialised")))
+    if "decode" in report:
+        d = report["decode"]
+        print(f"\nthe app's decoder, median of {len(d['firstMs'])} page loads (ms, paste → tree):\n"
+              f"  first use (fetches and starts certreq-tools.wasm) "
+              f"{statistics.median(d['firstMs']):7.1f}\n"
+              f"  a later use                                        "
+              f"{statistics.median(d['laterMs']):7.1f}")
     print("\nsizes (gzip -9):")
     for k, v in sizes.items():
         print(f"  {k:24} {kib(v) if isinstance(v, int) else v}")

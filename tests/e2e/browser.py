@@ -53,12 +53,12 @@ def chromium(profile_dir=None):
 
 
 @contextlib.contextmanager
-def open_app(script_timeout=None):
-    """The release build in dist/, served over http and open in a fresh headless Chromium with
-    the editor on screen."""
-    if not (DIST / "index.html").exists():
-        raise AssertionError(f"{DIST}/index.html is missing: run `trunk build --release` first")
-    with serve() as url:
+def open_app(script_timeout=None, dist=DIST):
+    """The release build in `dist` (dist/), served over http and open in a fresh headless
+    Chromium with the editor on screen."""
+    if not (dist / "index.html").exists():
+        raise AssertionError(f"{dist}/index.html is missing: run `trunk build --release` first")
+    with serve(dist) as url:
         driver = chromium()
         if script_timeout:
             driver.set_script_timeout(script_timeout)
