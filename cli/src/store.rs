@@ -70,7 +70,7 @@ impl Meta {
         let mut line = |k: &str, v: &str| {
             out.push_str(k);
             out.push('=');
-            out.push_str(&escape(v));
+            out.push_str(&certreq_core::text::escape_line(v));
             out.push('\n');
         };
         line("id", &self.id);
@@ -104,7 +104,7 @@ impl Meta {
             let Some((k, v)) = line.split_once('=') else {
                 continue;
             };
-            let v = unescape(v);
+            let v = certreq_core::text::unescape_line(v);
             match k {
                 "id" => meta.id = v,
                 "container" => meta.container = v,
@@ -123,37 +123,6 @@ impl Meta {
         }
         meta
     }
-}
-
-fn escape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn unescape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let mut chars = v.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// `1970-01-01T00:00:00Z` from seconds since the epoch.

@@ -105,6 +105,41 @@ pub fn windows_1252(b: u8) -> char {
     }
 }
 
+/// A value made safe for one line of a `key=value` file (the CLI's key store and devca's
+/// request records): `\`, line feed and carriage return become `\\`, `\n`, `\r`.
+pub fn escape_line(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The value [`escape_line`] was given. Never fails: an unknown escape stands for the
+/// character after the backslash, a trailing backslash for itself.
+pub fn unescape_line(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +252,23 @@ mod tests {
             d.text
                 .contains("KeySpec = 1 ; Key Exchange \u{2013} Required for encryption\r\n")
         );
+    }
+
+    #[test]
+    fn line_escaping_round_trips_and_keeps_one_line() {
+        for v in [
+            "",
+            "plain",
+            "a\\b",
+            "two\nlines\r\n",
+            "\\n is not a newline",
+            "é ✓",
+        ] {
+            let e = escape_line(v);
+            assert!(!e.contains('\n') && !e.contains('\r'), "{e:?}");
+            assert_eq!(unescape_line(&e), v);
+        }
+        assert_eq!(unescape_line("trailing\\"), "trailing\\");
+        assert_eq!(unescape_line("\\q"), "q");
     }
 }

@@ -94,7 +94,7 @@ impl Record {
         let mut put = |k: &str, v: &str| {
             s.push_str(k);
             s.push('=');
-            s.push_str(&escape(v));
+            s.push_str(&certreq_core::text::escape_line(v));
             s.push('\n');
         };
         put("id", &self.id.to_string());
@@ -120,7 +120,7 @@ impl Record {
         let mut seen_id = false;
         for line in lines {
             let (k, v) = line.split_once('=')?;
-            let v = unescape(v);
+            let v = certreq_core::text::unescape_line(v);
             match k {
                 "id" => {
                     r.id = v.parse().ok()?;
@@ -141,37 +141,6 @@ impl Record {
         }
         seen_id.then_some(r)
     }
-}
-
-fn escape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn unescape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let mut it = v.chars();
-    while let Some(c) = it.next() {
-        if c == '\\' {
-            match it.next() {
-                Some('n') => out.push('\n'),
-                Some('r') => out.push('\r'),
-                Some(other) => out.push(other),
-                None => out.push('\\'),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Writes `data` to `path` atomically: a temp file beside it, fsync, rename, fsync of the dir.
