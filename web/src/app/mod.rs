@@ -638,7 +638,7 @@ impl App {
             .batch_callback(|e: InputEvent| dom::textarea_value(&e).map(Msg::DecodeInput));
         let ondragover = Callback::from(|e: DragEvent| dom::allow_drop(&e));
         let output = match &state.decoded {
-            None if state.decoding => html! {
+            None if state.decoding() => html! {
                 <p class="hint" data-testid="decode-output" aria-busy="true">{ "Decoding…" }</p>
             },
             None => html! {

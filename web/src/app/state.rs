@@ -477,8 +477,6 @@ pub struct State {
     pub decoded: Option<Result<Dump, String>>,
     /// Which decode request the output must answer: an answer for older input is dropped.
     pub decode_seq: u32,
-    /// A decode request is out.
-    pub decoding: bool,
     /// The PFX export dialog, while open.
     pub pfx: Option<PfxDialog>,
     /// The CA to enroll with.
@@ -520,7 +518,6 @@ impl State {
             decode_source: None,
             decoded: None,
             decode_seq: 0,
-            decoding: false,
             pfx: None,
             enrollment: Enrollment::default(),
             retrieve_number: String::new(),
@@ -764,7 +761,6 @@ impl State {
             Msg::Decoded { seq, result } => {
                 if seq == self.decode_seq {
                     self.decoded = Some(result);
-                    self.decoding = false;
                 }
                 Vec::new()
             }
@@ -1022,23 +1018,27 @@ impl State {
         }
     }
 
-    /// Puts `text` in the editor, keeping what it replaces for [`Msg::RestorePrevious`].
+    /// Whether the decoder's answer for its current input is still to come (the input is not
+    /// blank, and no output is shown for it yet).
+    pub fn decoding(&self) -> bool {
+        self.decoded.is_none() && !self.decode_input.bytes().all(|b| b.is_ascii_whitespace())
+    }
+
     /// Asks for `bytes` to be decoded (PEM with any label, base64 or DER); blank input
     /// clears the output instead.
     fn decode(&mut self, bytes: Vec<u8>) -> Vec<Command> {
         self.decode_seq = self.decode_seq.wrapping_add(1);
         self.decoded = None;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            self.decoding = false;
             return Vec::new();
         }
-        self.decoding = true;
         vec![Command::Decode {
             seq: self.decode_seq,
             bytes,
         }]
     }
 
+    /// Puts `text` in the editor, keeping what it replaces for [`Msg::RestorePrevious`].
     fn replace_text(&mut self, text: String) {
         if text == self.text {
             return;
@@ -1691,7 +1691,7 @@ mod tests {
         assert_eq!(s.decode_input, "MAMCAQU=\n", "DER shows as base64");
         assert_eq!(s.decode_source.as_deref(), Some("thing.der, 5 bytes"));
         assert!(
-            s.decoding && s.decoded.is_none(),
+            s.decoding() && s.decoded.is_none(),
             "decoding, nothing shown yet"
         );
         assert!(
@@ -1699,7 +1699,7 @@ mod tests {
             "the file's own bytes are decoded: {asked:?}"
         );
         s.update(answer(&asked[0]));
-        assert!(!s.decoding);
+        assert!(!s.decoding());
         let from_der = s.decoded.clone().expect("decoded").expect("ok");
         let asked = s.update(Msg::DecodeInput(
             "-----BEGIN WHATEVER-----\nMAMCAQU=\n-----END WHATEVER-----\n".into(),
@@ -1713,7 +1713,7 @@ mod tests {
         );
         assert!(s.update(Msg::DecodeInput("  \n".into())).is_empty());
         assert_eq!(s.decoded, None, "blank input shows nothing");
-        assert!(!s.decoding);
+        assert!(!s.decoding());
         assert_eq!(s.decode_source, None);
     }
 
@@ -1731,7 +1731,7 @@ mod tests {
             s.decoded, shown,
             "the late answer for the old input is ignored"
         );
-        assert!(!s.decoding);
+        assert!(!s.decoding());
     }
 
     #[test]
