@@ -23,7 +23,7 @@ use der::{Decode, Encode, Sequence};
 use spki::{AlgorithmIdentifier, AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::attr::Attribute;
 use x509_cert::ext::Extension;
-use x509_cert::request::{CertReq, CertReqInfo, Version};
+use x509_cert::request::{CertReqInfo, Version};
 
 use crate::model::{Curve, Hash, KeyAlgorithm, NewRequest, SignatureScheme};
 use crate::msattr;
@@ -349,16 +349,44 @@ impl Unsigned {
         if let SignatureScheme::Ecdsa(_) = self.scheme {
             check_ecdsa_der(signature)?;
         }
-        let info = CertReqInfo::from_der(&self.to_be_signed).map_err(der_err(
-            "the to-be-signed bytes are not a CertificationRequestInfo",
-        ))?;
-        let req = CertReq {
-            info,
-            algorithm: signature_algorithm(self.scheme)?,
-            signature: BitString::from_bytes(signature).map_err(der_err("signature"))?,
-        };
-        req.to_der().map_err(der_err("CertificationRequest"))
+        // The to-be-signed bytes go in as they are: checking that they are one SEQUENCE is
+        // enough, and decoding the whole CertificationRequestInfo only to encode it again
+        // would link a full decoder into every build that makes requests.
+        let is_sequence = der::asn1::AnyRef::from_der(&self.to_be_signed)
+            .is_ok_and(|any| der::Tagged::tag(&any) == der::Tag::Sequence);
+        if !is_sequence {
+            return Err(err(
+                "the to-be-signed bytes are not a CertificationRequestInfo",
+            ));
+        }
+        let algorithm = signature_algorithm(self.scheme)?
+            .to_der()
+            .map_err(der_err("signatureAlgorithm"))?;
+        let mut bits = Vec::with_capacity(signature.len() + 1);
+        bits.push(0); // no unused bits
+        bits.extend_from_slice(signature);
+        let mut body = self.to_be_signed.clone();
+        body.extend_from_slice(&algorithm);
+        push_tlv(&mut body, 0x03, &bits); // BIT STRING
+        let mut out = Vec::with_capacity(body.len() + 6);
+        push_tlv(&mut out, 0x30, &body); // SEQUENCE
+        Ok(out)
     }
+}
+
+/// Appends one DER TLV: `tag`, the definite length of `content`, `content`.
+fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
+    out.push(tag);
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
 }
 
 /// Converts a raw ECDSA signature `r ‖ s` (what Web Crypto returns; both halves the same
@@ -441,6 +469,7 @@ mod tests {
     use rsa::pkcs1v15::SigningKey;
     use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
     use rsa::signature::{SignatureEncoding, Signer};
+    use x509_cert::request::CertReq;
 
     const TEST_KEY: &str = include_str!("../tests/data/test-rsa-2048.pk8.pem");
 
@@ -726,6 +755,48 @@ mod tests {
         req.key.algorithm = KeyAlgorithm::Ecdsa(Curve::P256);
         assert!(prepare(&req, spki.as_bytes(), &client()).is_err());
         assert!(prepare(&req, b"\x30\x00", &client()).is_err());
+    }
+
+    #[test]
+    fn finish_wraps_the_signed_bytes_unchanged_and_refuses_what_is_not_one_sequence() {
+        let scheme = SignatureScheme::RsaPkcs1(Hash::Sha256);
+        // a short body, a 1-byte long-form length (≥ 128) and a 2-byte one (≥ 256)
+        for n in [3usize, 200, 300] {
+            let mut wrapped = Vec::new();
+            push_tlv(&mut wrapped, 0x04, &vec![0xab; n]);
+            let mut tbs = Vec::new();
+            push_tlv(&mut tbs, 0x30, &wrapped);
+            let unsigned = Unsigned {
+                to_be_signed: tbs.clone(),
+                scheme,
+            };
+            let der = unsigned.finish(&[1, 2, 3]).unwrap();
+            let any = der::asn1::AnyRef::from_der(&der).unwrap();
+            let mut reader = der::SliceReader::new(any.value()).unwrap();
+            let info: der::asn1::AnyRef<'_> = der::Decode::decode(&mut reader).unwrap();
+            assert_eq!(info.to_der().unwrap(), tbs);
+            let alg: AlgorithmIdentifierOwned = der::Decode::decode(&mut reader).unwrap();
+            assert_eq!(alg, signature_algorithm(scheme).unwrap());
+            let sig: BitString = der::Decode::decode(&mut reader).unwrap();
+            assert_eq!(sig.raw_bytes(), [1, 2, 3]);
+            assert!(der::Reader::is_finished(&reader));
+        }
+        for bad in [
+            &b""[..],
+            &[0x31, 0x00],
+            &[0x30, 0x02, 0x05],
+            &[0x30, 0x00, 0x00],
+        ] {
+            let unsigned = Unsigned {
+                to_be_signed: bad.to_vec(),
+                scheme,
+            };
+            let e = unsigned.finish(&[1]).unwrap_err();
+            assert!(
+                e.0.contains("not a CertificationRequestInfo"),
+                "{bad:?}: {e}"
+            );
+        }
     }
 
     #[test]
