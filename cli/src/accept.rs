@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 
 use certreq_core::pkcs12::{self, PfxInput, Profile};
-use certreq_core::response::{self, Certificate};
+use certreq_core::response;
 
 use crate::args::{Invocation, Opt};
 use crate::fsio;
@@ -109,7 +109,7 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
     let found = parsed
         .certificates()
         .iter()
-        .find_map(|c| store.find_spki(&c.spki_der()).map(|e| (c, e)));
+        .find_map(|c| store.find_spki(c.spki_der()).map(|e| (c, e)));
     let Some((leaf, entry)) = found else {
         let leaf = parsed.leaf();
         let what = leaf.map_or_else(String::new, |c| {
@@ -126,8 +126,8 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
         )
         .into());
     };
-    let chain: Vec<Certificate> = parsed.chain_for(leaf).into_iter().cloned().collect();
-    let p7b = response::build_certs_only_pkcs7(&chain);
+    let chain = parsed.chain_for(leaf);
+    let p7b = response::build_certs_only_pkcs7(chain.iter().map(|c| c.der()));
 
     // the PFX first: it is the step that may be refused
     if let (Some(pfx_path), Some(password)) = (&pfx_out, &password) {
@@ -141,7 +141,7 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
         }
         let key = std::fs::read(entry.key_path())
             .map_err(|e| format!("cannot read {}: {e}", entry.key_path().display()))?;
-        let issuers: Vec<&[u8]> = chain.iter().skip(1).map(Certificate::der).collect();
+        let issuers: Vec<&[u8]> = chain.iter().skip(1).map(|c| c.der()).collect();
         let friendly = entry.meta.friendly_name.as_deref();
         let input = PfxInput {
             private_key_pkcs8: &key,

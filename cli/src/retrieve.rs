@@ -72,7 +72,7 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
     match submit::retrieve_issued(&client, &base, id, &outputs)? {
         Retrieved::Issued(cert) => {
             if let Ok(store) = Store::from_env()
-                && let Some(entry) = store.find_spki(&cert.spki_der())
+                && let Some(entry) = store.find_spki(cert.spki_der())
             {
                 let mut meta = entry.meta.clone();
                 meta.request_id = Some(id.to_string());

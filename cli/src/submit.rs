@@ -258,7 +258,7 @@ pub fn retrieve_issued(
             let url = enroll::cert_url(base, id, Enc::B64, true);
             match fetch(client, &url)? {
                 Retrieval::Object { response, der } => {
-                    enroll::issued(&response, &der, Some(&cert.spki_der())).map(|i| i.chain_p7b)
+                    enroll::issued(&response, &der, Some(cert.spki_der())).map(|i| i.chain_p7b)
                 }
                 Retrieval::Page(page) => {
                     return Err(format!(

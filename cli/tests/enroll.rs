@@ -29,7 +29,7 @@ fn leaf() -> Certificate {
 }
 
 fn chain_p7b() -> Vec<u8> {
-    response::build_certs_only_pkcs7(&[leaf(), Certificate::from_der(&der_of(CA_PEM)).unwrap()])
+    response::build_certs_only_pkcs7([leaf().der(), &der_of(CA_PEM)])
 }
 
 /// Runs certreq in `t` with its store and only the environment given (no stray CERTREQ_*).
@@ -48,7 +48,7 @@ fn certreq(t: &TempDir, args: &[&str], env: &[(&str, &str)]) -> Run {
 
 /// A store entry for `pfx-leaf.key`, as `-new` would have left it.
 fn put_leaf_key(t: &TempDir, exportable: bool) -> PathBuf {
-    let spki = leaf().spki_der();
+    let spki = leaf().spki_der().to_vec();
     let id = entry_id(&spki);
     let dir = t.store().join(&id);
     std::fs::create_dir_all(&dir).unwrap();

@@ -375,7 +375,7 @@ impl Unsigned {
 }
 
 /// Appends one DER TLV: `tag`, the definite length of `content`, `content`.
-fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
+pub(crate) fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
     out.push(tag);
     let len = content.len();
     if len < 0x80 {

@@ -714,8 +714,7 @@ pub fn issued(response: &Response, der: &[u8], request_spki: Option<&[u8]>) -> O
     let chain_p7b = if response.kind == ResponseKind::Pkcs7 && !der.is_empty() {
         der.to_vec()
     } else {
-        let chain: Vec<Certificate> = response.chain_for(&leaf).into_iter().cloned().collect();
-        response::build_certs_only_pkcs7(&chain)
+        response::build_certs_only_pkcs7(response.chain_for(&leaf).into_iter().map(|c| c.der()))
     };
     Some(Issued { leaf, chain_p7b })
 }

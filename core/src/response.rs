@@ -10,7 +10,7 @@
 //! ```
 
 use cms::content_info::ContentInfo;
-use cms::signed_data::{CertificateSet, SignedData, SignerInfos};
+use cms::signed_data::SignedData;
 use const_oid::ObjectIdentifier;
 use der::asn1::{Any, OctetString, SetOfVec};
 use der::{Decode, Encode, Sequence, Tagged};
@@ -35,21 +35,86 @@ pub const ID_CMC_STATUS_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1
 pub const ID_CMC_STATUS_INFO_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.7.25");
 
-/// A certificate together with the exact bytes it came in (thumbprints hash those).
+/// A certificate: the exact bytes it came in (thumbprints hash those) and what is read from
+/// them once, when it is parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Certificate {
     der: Vec<u8>,
-    cert: x509_cert::Certificate,
+    facts: CertificateFacts,
+}
+
+/// Everything asked of a certificate here, read once by [`Certificate::from_der`].
+///
+/// Kept as plain data so that a certificate can cross [`crate::wire`] without its reader: the
+/// web app parses in its lazily loaded module and works with these facts alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CertificateFacts {
+    /// The subject in written order (`CN=…, O=…, C=…`).
+    pub subject: String,
+    /// The issuer in written order.
+    pub issuer: String,
+    /// The subject `Name`'s DER, for exact comparison with an issuer.
+    pub subject_der: Vec<u8>,
+    /// The issuer `Name`'s DER.
+    pub issuer_der: Vec<u8>,
+    /// The serial number's content octets.
+    pub serial: Vec<u8>,
+    /// Not before, in seconds since 1970.
+    pub not_before: i64,
+    /// Not after, in seconds since 1970.
+    pub not_after: i64,
+    /// The SubjectPublicKeyInfo DER (what [`Response::leaf_for`] compares).
+    pub spki_der: Vec<u8>,
+    /// `RSA 2048`, `ECC P-256`…
+    pub key_algorithm: String,
+    /// Basic constraints say CA.
+    pub is_ca: bool,
+    /// The subject key identifier extension's value.
+    pub subject_key_id: Option<Vec<u8>>,
+    /// The authority key identifier extension's keyIdentifier.
+    pub authority_key_id: Option<Vec<u8>>,
 }
 
 impl Certificate {
     /// Parses one DER certificate.
     pub fn from_der(der: &[u8]) -> Result<Self, der::Error> {
-        let cert = x509_cert::Certificate::from_der(der)?;
-        Ok(Certificate {
-            der: der.to_vec(),
-            cert,
-        })
+        Self::read(der.to_vec(), &x509_cert::Certificate::from_der(der)?)
+    }
+
+    /// The facts of a decoded certificate whose DER is `der`.
+    fn read(der: Vec<u8>, cert: &x509_cert::Certificate) -> Result<Self, der::Error> {
+        let tbs = cert.tbs_certificate();
+        let validity = tbs.validity();
+        let facts = CertificateFacts {
+            subject: crate::name::display(tbs.subject()),
+            issuer: crate::name::display(tbs.issuer()),
+            subject_der: tbs.subject().to_der()?,
+            issuer_der: tbs.issuer().to_der()?,
+            serial: tbs.serial_number().as_bytes().to_vec(),
+            not_before: unix(validity.not_before.to_unix_duration()),
+            not_after: unix(validity.not_after.to_unix_duration()),
+            spki_der: tbs.subject_public_key_info().to_der()?,
+            key_algorithm: key_description(tbs.subject_public_key_info()),
+            is_ca: matches!(
+                tbs.get_extension::<BasicConstraints>(),
+                Ok(Some((_, bc))) if bc.ca
+            ),
+            subject_key_id: match tbs.get_extension::<SubjectKeyIdentifier>() {
+                Ok(Some((_, ski))) => Some(ski.0.as_bytes().to_vec()),
+                _ => None,
+            },
+            authority_key_id: match tbs.get_extension::<AuthorityKeyIdentifier>() {
+                Ok(Some((_, aki))) => aki.key_identifier.map(|k| k.as_bytes().to_vec()),
+                _ => None,
+            },
+        };
+        Ok(Certificate { der, facts })
+    }
+
+    /// A certificate read elsewhere, from its DER and the facts [`Certificate::from_der`] read
+    /// there (the web app's tools module). Nothing is checked.
+    pub fn from_parts(der: Vec<u8>, facts: CertificateFacts) -> Self {
+        Certificate { der, facts }
     }
 
     /// The certificate's DER.
@@ -57,18 +122,14 @@ impl Certificate {
         &self.der
     }
 
-    /// The decoded certificate.
-    pub fn x509(&self) -> &x509_cert::Certificate {
-        &self.cert
+    /// What was read from it.
+    pub fn facts(&self) -> &CertificateFacts {
+        &self.facts
     }
 
     /// The SubjectPublicKeyInfo DER (what [`Response::leaf_for`] compares).
-    pub fn spki_der(&self) -> Vec<u8> {
-        self.cert
-            .tbs_certificate()
-            .subject_public_key_info()
-            .to_der()
-            .unwrap_or_default()
+    pub fn spki_der(&self) -> &[u8] {
+        &self.facts.spki_der
     }
 
     /// SHA-1 of the DER in upper-case hex without separators, as Windows shows the thumbprint.
@@ -83,87 +144,58 @@ impl Certificate {
 
     /// The subject in written order (`CN=…, O=…, C=…`).
     pub fn subject(&self) -> String {
-        crate::name::display(self.cert.tbs_certificate().subject())
+        self.facts.subject.clone()
     }
 
     /// The issuer in written order.
     pub fn issuer(&self) -> String {
-        crate::name::display(self.cert.tbs_certificate().issuer())
+        self.facts.issuer.clone()
     }
 
     /// The serial number in upper-case hex, as certutil prints it.
     pub fn serial_hex(&self) -> String {
-        hex_upper(self.cert.tbs_certificate().serial_number().as_bytes())
+        hex_upper(&self.facts.serial)
     }
 
     /// Not before, in seconds since 1970.
     pub fn not_before(&self) -> i64 {
-        unix(
-            self.cert
-                .tbs_certificate()
-                .validity()
-                .not_before
-                .to_unix_duration(),
-        )
+        self.facts.not_before
     }
 
     /// Not after, in seconds since 1970.
     pub fn not_after(&self) -> i64 {
-        unix(
-            self.cert
-                .tbs_certificate()
-                .validity()
-                .not_after
-                .to_unix_duration(),
-        )
+        self.facts.not_after
     }
 
     /// `RSA 2048`, `ECC P-256`…
     pub fn key_algorithm(&self) -> String {
-        key_description(self.cert.tbs_certificate().subject_public_key_info())
+        self.facts.key_algorithm.clone()
     }
 
     /// Basic constraints say CA.
     pub fn is_ca(&self) -> bool {
-        matches!(
-            self.cert.tbs_certificate().get_extension::<BasicConstraints>(),
-            Ok(Some((_, bc))) if bc.ca
-        )
+        self.facts.is_ca
     }
 
     /// Subject and issuer are the same name.
     pub fn is_self_issued(&self) -> bool {
-        self.cert.tbs_certificate().subject() == self.cert.tbs_certificate().issuer()
+        self.facts.subject_der == self.facts.issuer_der
     }
 
     /// The subject key identifier extension's value.
-    pub fn subject_key_id(&self) -> Option<Vec<u8>> {
-        match self
-            .cert
-            .tbs_certificate()
-            .get_extension::<SubjectKeyIdentifier>()
-        {
-            Ok(Some((_, ski))) => Some(ski.0.as_bytes().to_vec()),
-            _ => None,
-        }
+    pub fn subject_key_id(&self) -> Option<&[u8]> {
+        self.facts.subject_key_id.as_deref()
     }
 
     /// The authority key identifier extension's keyIdentifier.
-    pub fn authority_key_id(&self) -> Option<Vec<u8>> {
-        match self
-            .cert
-            .tbs_certificate()
-            .get_extension::<AuthorityKeyIdentifier>()
-        {
-            Ok(Some((_, aki))) => aki.key_identifier.map(|k| k.as_bytes().to_vec()),
-            _ => None,
-        }
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.facts.authority_key_id.as_deref()
     }
 
     /// Whether `issuer` plausibly issued this certificate: names match and, where both key
     /// identifiers are present, they match too.
     pub fn issued_by(&self, issuer: &Certificate) -> bool {
-        if self.cert.tbs_certificate().issuer() != issuer.cert.tbs_certificate().subject() {
+        if self.facts.issuer_der != issuer.facts.subject_der {
             return false;
         }
         match (self.authority_key_id(), issuer.subject_key_id()) {
@@ -491,13 +523,9 @@ fn parse_signed_data(sd: &SignedData) -> Result<Parsed, ResponseError> {
     if let Some(set) = &sd.certificates {
         for choice in set.0.iter() {
             if let cms::cert::CertificateChoices::Certificate(c) = choice {
-                let der = c
-                    .to_der()
-                    .map_err(|e| ResponseError::Malformed(e.to_string()))?;
-                certs.push(Certificate {
-                    der,
-                    cert: c.clone(),
-                });
+                let malformed = |e: der::Error| ResponseError::Malformed(e.to_string());
+                let der = c.to_der().map_err(malformed)?;
+                certs.push(Certificate::read(der, c).map_err(malformed)?);
             }
         }
     }
@@ -565,9 +593,7 @@ impl Response {
 
     /// The certificate whose SubjectPublicKeyInfo equals `spki_der` (the stored key's).
     pub fn leaf_for(&self, spki_der: &[u8]) -> Option<&Certificate> {
-        self.certificates
-            .iter()
-            .find(|c| c.spki_der().as_slice() == spki_der)
+        self.certificates.iter().find(|c| c.spki_der() == spki_der)
     }
 
     /// The end-entity certificate when the key is not known: the one that issued no other
@@ -609,35 +635,34 @@ impl Response {
     }
 }
 
-/// A degenerate certs-only PKCS #7 (`.p7b`): SignedData v1, no digest algorithms, id-data
-/// without content, the certificates, no signers. DER sorts the certificate SET.
-pub fn build_certs_only_pkcs7(certs: &[Certificate]) -> Vec<u8> {
-    let mut set = SetOfVec::new();
-    for c in certs {
-        // Duplicates are skipped: DER SET OF cannot hold two equal elements.
-        let _ = set.insert(cms::cert::CertificateChoices::Certificate(c.cert.clone()));
-    }
-    let sd = SignedData {
-        version: cms::content_info::CmsVersion::V1,
-        digest_algorithms: SetOfVec::new(),
-        encap_content_info: cms::signed_data::EncapsulatedContentInfo {
-            econtent_type: ID_DATA,
-            econtent: None,
-        },
-        certificates: Some(CertificateSet(set)),
-        crls: None,
-        signer_infos: SignerInfos(SetOfVec::new()),
-    };
-    // Encoding fails only past der's 256 MiB length limit, which no chain reaches.
-    Any::encode_from(&sd)
-        .and_then(|content| {
-            ContentInfo {
-                content_type: ID_SIGNED_DATA,
-                content,
-            }
-            .to_der()
-        })
-        .unwrap_or_default()
+/// A degenerate certs-only PKCS #7 (`.p7b`) of certificates given as DER: SignedData v1, no
+/// digest algorithms, id-data without content, the certificates, no signers. DER sorts the
+/// certificate SET (two complete encodings are never prefixes of one another, so byte order
+/// is DER's order) and cannot hold one twice, so duplicates are skipped.
+///
+/// Written directly rather than through the `cms` types, which would need every certificate
+/// decoded first.
+pub fn build_certs_only_pkcs7<'a>(certs: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    use crate::encode::push_tlv;
+    let mut sorted: Vec<&[u8]> = certs.into_iter().collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut signed_data = Vec::new();
+    push_tlv(&mut signed_data, 0x02, &[1]); // version INTEGER 1
+    push_tlv(&mut signed_data, 0x31, &[]); // digestAlgorithms: empty SET
+    let mut id_data = Vec::new();
+    push_tlv(&mut id_data, 0x06, ID_DATA.as_bytes());
+    push_tlv(&mut signed_data, 0x30, &id_data); // encapContentInfo
+    push_tlv(&mut signed_data, 0xa0, &sorted.concat()); // certificates [0] IMPLICIT SET OF
+    push_tlv(&mut signed_data, 0x31, &[]); // signerInfos: empty SET
+    let mut sequence = Vec::new();
+    push_tlv(&mut sequence, 0x30, &signed_data);
+    let mut content_info = Vec::new();
+    push_tlv(&mut content_info, 0x06, ID_SIGNED_DATA.as_bytes());
+    push_tlv(&mut content_info, 0xa0, &sequence); // content [0] EXPLICIT
+    let mut out = Vec::new();
+    push_tlv(&mut out, 0x30, &content_info);
+    out
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@
 
 use crate::dump::{Dump, Node};
 use crate::pkcs12::{self, PfxInput, Profile};
-use crate::response::{self, Certificate, CmcStatus, CmcStatusInfo, Response, ResponseKind};
+use crate::response::{
+    self, Certificate, CertificateFacts, CmcStatus, CmcStatusInfo, Response, ResponseKind,
+};
 
 /// Decode PEM, base64 or DER for display: the input is the raw bytes, the answer a [`Dump`]
 /// ([`dump_to_wire`]).
@@ -22,6 +24,9 @@ pub const OP_PFX: u32 = 2;
 /// Read what a CA sent back: the input is the raw bytes, the answer a [`Response`]
 /// ([`response_to_wire`]); a failure is [`response::ResponseError`]'s sentence.
 pub const OP_RESPONSE: u32 = 3;
+/// Read one DER certificate: the input is its DER, the answer a [`Certificate`] with its facts
+/// ([`certificate_to_wire`]).
+pub const OP_CERTIFICATE: u32 = 4;
 
 /// The answer is the result.
 pub const STATUS_OK: u32 = 0;
@@ -40,6 +45,13 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
         OP_RESPONSE => response::parse(input)
             .map(|r| response_to_wire(&r))
             .map_err(|e| e.to_string()),
+        OP_CERTIFICATE => Certificate::from_der(input)
+            .map(|c| {
+                let mut w = Writer::new();
+                certificate_to_wire(&mut w, &c);
+                w.finish()
+            })
+            .map_err(|e| format!("this is not a certificate ({e})")),
         _ => Err(format!("the tools module has no operation {op}")),
     };
     match result {
@@ -93,6 +105,24 @@ impl Writer {
         self.bytes(s.as_bytes())
     }
 
+    pub fn i64(&mut self, n: i64) -> &mut Self {
+        self.0.extend_from_slice(&n.to_le_bytes());
+        self
+    }
+
+    pub fn flag(&mut self, b: bool) -> &mut Self {
+        self.u32(u32::from(b))
+    }
+
+    /// A flag, then the bytes when there are some.
+    pub fn opt_bytes(&mut self, b: Option<&[u8]>) -> &mut Self {
+        self.flag(b.is_some());
+        if let Some(b) = b {
+            self.bytes(b);
+        }
+        self
+    }
+
     pub fn finish(self) -> Vec<u8> {
         self.0
     }
@@ -129,6 +159,30 @@ impl<'a> Reader<'a> {
 
     pub fn str(&mut self) -> Result<&'a str, WireError> {
         core::str::from_utf8(self.bytes()?).map_err(|_| WireError)
+    }
+
+    pub fn i64(&mut self) -> Result<i64, WireError> {
+        let b = self.take(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(i64::from_le_bytes(a))
+    }
+
+    /// `0` or `1`; anything else is malformed.
+    pub fn flag(&mut self) -> Result<bool, WireError> {
+        match self.u32()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(WireError),
+        }
+    }
+
+    pub fn opt_bytes(&mut self) -> Result<Option<&'a [u8]>, WireError> {
+        if self.flag()? {
+            Ok(Some(self.bytes()?))
+        } else {
+            Ok(None)
+        }
     }
 
     /// Fails unless every byte was read.
@@ -206,28 +260,67 @@ pub fn response_to_wire(r: &Response) -> Vec<u8> {
     w.u32(kind_number(r.kind));
     w.u32(r.certificates().len() as u32);
     for c in r.certificates() {
-        w.bytes(c.der());
+        certificate_to_wire(&mut w, c);
     }
     match &r.cmc_status {
         None => {
-            w.u32(0);
+            w.flag(false);
         }
         Some(s) => {
-            w.u32(1).u32(s.status.number());
-            match &s.text {
-                Some(t) => w.u32(1).str(t),
-                None => w.u32(0),
-            };
+            w.flag(true).u32(s.status.number());
+            w.opt_bytes(s.text.as_deref().map(str::as_bytes));
             match s.fail_info {
-                Some(n) => w.u32(1).u32(n),
-                None => w.u32(0),
+                Some(n) => w.flag(true).u32(n),
+                None => w.flag(false),
             };
         }
     }
     w.finish()
 }
 
-/// The [`Response`] that [`response_to_wire`] wrote, its certificates decoded again here.
+/// A certificate as bytes: its DER, then its [`CertificateFacts`] field by field.
+pub fn certificate_to_wire(w: &mut Writer, c: &Certificate) {
+    let f = c.facts();
+    w.bytes(c.der());
+    w.str(&f.subject).str(&f.issuer);
+    w.bytes(&f.subject_der)
+        .bytes(&f.issuer_der)
+        .bytes(&f.serial);
+    w.i64(f.not_before).i64(f.not_after);
+    w.bytes(&f.spki_der).str(&f.key_algorithm).flag(f.is_ca);
+    w.opt_bytes(f.subject_key_id.as_deref());
+    w.opt_bytes(f.authority_key_id.as_deref());
+}
+
+/// The certificate [`certificate_to_wire`] wrote, taken as it is (not decoded again).
+pub fn certificate_from_wire(r: &mut Reader<'_>) -> Result<Certificate, WireError> {
+    let der = r.bytes()?.to_vec();
+    let facts = CertificateFacts {
+        subject: r.str()?.to_owned(),
+        issuer: r.str()?.to_owned(),
+        subject_der: r.bytes()?.to_vec(),
+        issuer_der: r.bytes()?.to_vec(),
+        serial: r.bytes()?.to_vec(),
+        not_before: r.i64()?,
+        not_after: r.i64()?,
+        spki_der: r.bytes()?.to_vec(),
+        key_algorithm: r.str()?.to_owned(),
+        is_ca: r.flag()?,
+        subject_key_id: r.opt_bytes()?.map(<[u8]>::to_vec),
+        authority_key_id: r.opt_bytes()?.map(<[u8]>::to_vec),
+    };
+    Ok(Certificate::from_parts(der, facts))
+}
+
+/// The certificate an [`OP_CERTIFICATE`] answer holds.
+pub fn one_certificate_from_wire(bytes: &[u8]) -> Result<Certificate, WireError> {
+    let mut r = Reader::new(bytes);
+    let c = certificate_from_wire(&mut r)?;
+    r.end()?;
+    Ok(c)
+}
+
+/// The [`Response`] that [`response_to_wire`] wrote; its certificates are not decoded again.
 pub fn response_from_wire(bytes: &[u8]) -> Result<Response, WireError> {
     let mut r = Reader::new(bytes);
     let kind = match r.u32()? {
@@ -240,23 +333,15 @@ pub fn response_from_wire(bytes: &[u8]) -> Result<Response, WireError> {
     let count = r.u32()? as usize;
     let mut certificates = Vec::with_capacity(count.min(64));
     for _ in 0..count {
-        certificates.push(Certificate::from_der(r.bytes()?).map_err(|_| WireError)?);
+        certificates.push(certificate_from_wire(&mut r)?);
     }
-    let flag = |r: &mut Reader<'_>| -> Result<bool, WireError> {
-        match r.u32()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(WireError),
-        }
-    };
-    let cmc_status = if flag(&mut r)? {
+    let cmc_status = if r.flag()? {
         let status = CmcStatus::from_number(r.u32()?);
-        let text = if flag(&mut r)? {
-            Some(r.str()?.to_owned())
-        } else {
-            None
+        let text = match r.opt_bytes()? {
+            Some(t) => Some(core::str::from_utf8(t).map_err(|_| WireError)?.to_owned()),
+            None => None,
         };
-        let fail_info = if flag(&mut r)? { Some(r.u32()?) } else { None };
+        let fail_info = if r.flag()? { Some(r.u32()?) } else { None };
         Some(CmcStatusInfo {
             status,
             text,

@@ -172,11 +172,12 @@ pub fn read_tlv(input: &[u8]) -> Option<Tlv<'_>> {
 /// the certificate set in DER order (strict parsers refuse it otherwise). Input that is not a
 /// certificate is left out.
 pub fn certs_only_pkcs7(certs: &[&[u8]]) -> Vec<u8> {
-    let parsed: Vec<Certificate> = certs
-        .iter()
-        .filter_map(|c| Certificate::from_der(c).ok())
-        .collect();
-    build_certs_only_pkcs7(&parsed)
+    build_certs_only_pkcs7(
+        certs
+            .iter()
+            .copied()
+            .filter(|c| Certificate::from_der(c).is_ok()),
+    )
 }
 
 #[cfg(test)]

@@ -214,7 +214,7 @@ fn private_key_is_named_but_never_shown() {
 fn public_key_pfx_and_unknown_asn1() {
     let leaf = crate::response::parse(&data("pfx-leaf.crt")).unwrap();
     let spki = leaf.certificates()[0].spki_der();
-    let d = dump(&spki).unwrap();
+    let d = dump(spki).unwrap();
     assert_eq!(
         (d.kind, d.title.as_str()),
         ("public key", "Public key: RSA 2048")

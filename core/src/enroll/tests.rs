@@ -562,7 +562,7 @@ fn ca() -> Certificate {
 
 /// A certs-only PKCS #7 with the CA first, as a CA may send it.
 fn p7b() -> Vec<u8> {
-    response::build_certs_only_pkcs7(&[ca(), leaf()])
+    response::build_certs_only_pkcs7([ca().der(), leaf().der()])
 }
 
 #[test]
@@ -611,7 +611,7 @@ fn issued_picks_the_requested_leaf_and_keeps_the_chain_as_sent() {
     let p7b = p7b();
     let response = response::parse(&p7b).unwrap();
     let leaf = leaf();
-    let got = issued(&response, &p7b, Some(&leaf.spki_der())).unwrap();
+    let got = issued(&response, &p7b, Some(leaf.spki_der())).unwrap();
     assert_eq!(got.leaf, leaf);
     assert_eq!(got.chain_p7b, p7b);
     // without the request's key: the end-entity certificate
@@ -622,7 +622,7 @@ fn issued_picks_the_requested_leaf_and_keeps_the_chain_as_sent() {
     assert_eq!(got.leaf, leaf);
     assert_eq!(
         got.chain_p7b,
-        response::build_certs_only_pkcs7(std::slice::from_ref(&leaf))
+        response::build_certs_only_pkcs7([leaf.der()])
     );
 }
 
@@ -682,7 +682,7 @@ fn est_issued_answer_is_the_certs_only_pkcs7() {
     };
     assert_eq!(response.kind, ResponseKind::Pkcs7);
     assert_eq!(der, p7b());
-    let got = issued(&response, &der, Some(&leaf().spki_der())).unwrap();
+    let got = issued(&response, &der, Some(leaf().spki_der())).unwrap();
     assert_eq!(got.leaf.subject(), leaf().subject());
     // a 200 without certificates is unusable
     assert!(classify_est(200, None, "application/pkcs7-mime", b"").is_err());

@@ -38,7 +38,7 @@ fn mislabelled_pkcs7_chain_is_read_by_content() {
     );
     assert_eq!(chain[2], "CN=CapgeminiPKIRootCA");
     // The leaf's own key finds it.
-    assert_eq!(r.leaf_for(&leaf.spki_der()), Some(leaf));
+    assert_eq!(r.leaf_for(leaf.spki_der()), Some(leaf));
     assert_eq!(r.leaf_for(&[0x30, 0]), None);
 }
 
@@ -156,7 +156,7 @@ fn certs_only_pkcs7_round_trips() {
         "001-hvasudeva-certnew-p7b-mislabeled-header.p7b",
     ))
     .unwrap();
-    let p7 = build_certs_only_pkcs7(r.certificates());
+    let p7 = build_certs_only_pkcs7(r.certificates().iter().map(Certificate::der));
     let back = parse(&p7).unwrap();
     assert_eq!(back.kind, ResponseKind::Pkcs7);
     let mut a = subjects(&r);
@@ -164,6 +164,37 @@ fn certs_only_pkcs7_round_trips() {
     a.sort();
     b.sort();
     assert_eq!(a, b);
+    // byte for byte what the `cms` crate's encoder writes for the same SignedData, with each
+    // certificate once even when given twice
+    let mut set = SetOfVec::new();
+    for c in r.certificates() {
+        let decoded = x509_cert::Certificate::from_der(c.der()).unwrap();
+        set.insert(cms::cert::CertificateChoices::Certificate(decoded))
+            .unwrap();
+    }
+    let sd = SignedData {
+        version: cms::content_info::CmsVersion::V1,
+        digest_algorithms: SetOfVec::new(),
+        encap_content_info: cms::signed_data::EncapsulatedContentInfo {
+            econtent_type: ID_DATA,
+            econtent: None,
+        },
+        certificates: Some(cms::signed_data::CertificateSet(set)),
+        crls: None,
+        signer_infos: cms::signed_data::SignerInfos(SetOfVec::new()),
+    };
+    let by_cms = ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&sd).unwrap(),
+    }
+    .to_der()
+    .unwrap();
+    assert_eq!(p7, by_cms);
+    let twice = r.certificates().iter().chain(r.certificates());
+    assert_eq!(
+        build_certs_only_pkcs7(twice.rev().map(Certificate::der)),
+        by_cms
+    );
     // PEM of the same bytes under the PKCS7 label reads the same.
     let pem = crate::pem::armor("PKCS7", &p7);
     assert_eq!(parse(pem.as_bytes()).unwrap().certificates().len(), 3);
@@ -203,8 +234,10 @@ pub(crate) fn cmc_response_fixture(certs: &[Certificate], status: u32, text: &st
     };
     let mut set = SetOfVec::new();
     for c in certs {
-        set.insert(cms::cert::CertificateChoices::Certificate(c.x509().clone()))
-            .unwrap();
+        set.insert(cms::cert::CertificateChoices::Certificate(
+            x509_cert::Certificate::from_der(c.der()).unwrap(),
+        ))
+        .unwrap();
     }
     let sd = SignedData {
         version: cms::content_info::CmsVersion::V3,
@@ -215,9 +248,9 @@ pub(crate) fn cmc_response_fixture(certs: &[Certificate], status: u32, text: &st
                 Any::encode_from(&OctetString::new(resp.to_der().unwrap()).unwrap()).unwrap(),
             ),
         },
-        certificates: Some(CertificateSet(set)),
+        certificates: Some(cms::signed_data::CertificateSet(set)),
         crls: None,
-        signer_infos: SignerInfos(SetOfVec::new()),
+        signer_infos: cms::signed_data::SignerInfos(SetOfVec::new()),
     };
     ContentInfo {
         content_type: ID_SIGNED_DATA,

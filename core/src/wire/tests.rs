@@ -173,7 +173,7 @@ fn every_corpus_response_crosses_unchanged_and_a_refusal_keeps_its_words() {
     // and a .p7b with a chain, as the app exports it
     let leaf = Certificate::from_der(&data("pfx-leaf.crt")).unwrap();
     let ca = Certificate::from_der(&data("pfx-ca.crt")).unwrap();
-    let p7b = crate::response::build_certs_only_pkcs7(&[ca, leaf]);
+    let p7b = crate::response::build_certs_only_pkcs7([ca.der(), leaf.der()]);
     let (status, answer_bytes) = serve(OP_RESPONSE, &p7b);
     assert_eq!(status, STATUS_OK);
     let crossed = response_from_wire(&answer_bytes).unwrap();
@@ -204,4 +204,22 @@ fn a_cmc_status_crosses_whole() {
     for cut in 0..wire.len() {
         assert!(response_from_wire(&wire[..cut]).is_err(), "cut at {cut}");
     }
+}
+
+#[test]
+fn a_certificate_crosses_with_every_fact_and_a_non_certificate_is_named() {
+    for name in ["pfx-leaf.crt", "pfx-ca.crt"] {
+        let der = data(name);
+        let (status, answer) = serve(OP_CERTIFICATE, &der);
+        assert_eq!(status, STATUS_OK, "{name}");
+        let crossed = one_certificate_from_wire(&answer).unwrap();
+        assert_eq!(crossed, Certificate::from_der(&der).unwrap(), "{name}");
+        assert!(one_certificate_from_wire(&answer[..answer.len() - 1]).is_err());
+    }
+    let leaf = Certificate::from_der(&data("pfx-leaf.crt")).unwrap();
+    let ca = Certificate::from_der(&data("pfx-ca.crt")).unwrap();
+    assert!(leaf.issued_by(&ca) && !ca.issued_by(&leaf) && ca.is_self_issued());
+    let (status, answer) = serve(OP_CERTIFICATE, b"\x30\x03\x02\x01\x01");
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, answer).starts_with("this is not a certificate ("));
 }

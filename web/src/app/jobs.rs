@@ -5,14 +5,14 @@ use certreq_core::encode::{self, ClientInfo, PemLabel};
 use certreq_core::model::NewRequest;
 
 use certreq_core::pkcs12::Profile;
-use certreq_core::response::{self, Certificate};
+use certreq_core::response;
 use certreq_core::wire::{self, PfxJob};
 
 use certreq_core::enroll::{self, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
 
 use super::state::{
-    Enrollment, EntryMeta, EntryState, ExportFormat, Generated, Outcome, Status, export_file_name,
-    file_name_for, label_for, match_response, pem, safe_file_name,
+    CertDetails, Enrollment, EntryMeta, EntryState, ExportFormat, Generated, Outcome, Status,
+    export_file_name, file_name_for, label_for, match_response, pem, safe_file_name,
 };
 use crate::services::enroll::{self as http, Answer};
 use crate::services::{self, crypto, files, store, tools};
@@ -127,6 +127,14 @@ pub async fn load_store() -> Result<Vec<EntryMeta>, String> {
                 meta.key_algorithm = key_algorithm(&spki);
             }
         }
+        // read by the tools module, which only a store holding certificates loads at start;
+        // if it cannot be had, the entry is listed without its certificate's details
+        if let Some(der) = &meta.certificate {
+            meta.details = tools::certificate(der)
+                .await
+                .ok()
+                .map(|c| CertDetails::of(&c));
+        }
         entries.push(meta);
     }
     Ok(entries)
@@ -189,6 +197,11 @@ async fn accept_or_not(bytes: Vec<u8>) -> Result<Accepting, String> {
         return Err("the store changed while accepting".into());
     }
     let mut record = records.swap_remove(index);
+    let details = response
+        .certificates()
+        .iter()
+        .find(|c| c.der() == leaf.as_slice());
+    record.meta.details = details.map(CertDetails::of);
     record.meta.certificate = Some(leaf);
     record.meta.chain = chain;
     record.meta.state = EntryState::Issued;
@@ -242,15 +255,11 @@ pub async fn export(id: String, format: ExportFormat) -> Result<String, String> 
             leaf,
         ),
         ExportFormat::P7b => {
-            let certs = std::iter::once(&leaf)
-                .chain(&entry.meta.chain)
-                .map(|der| Certificate::from_der(der))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| format!("the stored certificate does not decode: {e}"))?;
+            let certs = std::iter::once(&leaf).chain(&entry.meta.chain);
             (
                 export_file_name(label, "p7b"),
                 "application/x-pkcs7-certificates",
-                response::build_certs_only_pkcs7(&certs),
+                response::build_certs_only_pkcs7(certs.map(Vec::as_slice)),
             )
         }
     };

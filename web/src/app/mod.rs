@@ -719,7 +719,7 @@ fn view_entry_details(entry: &state::EntryMeta) -> Html {
         Some(k) => format!("{k}, {exportable}"),
         None => exportable.to_owned(),
     };
-    let Some(d) = state::certificate_details(entry) else {
+    let Some(d) = &entry.details else {
         return html! {
             <dl class="entry-details" data-testid="entry-details">
                 <dt>{ "Key" }</dt><dd data-testid="entry-key">{ key_line }</dd>

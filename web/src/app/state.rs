@@ -67,6 +67,10 @@ pub struct EntryMeta {
     pub exportable: Option<bool>,
     /// `RSA 2048`, `ECC P-256`… of the stored key (read from it, not stored).
     pub key_algorithm: Option<String>,
+    /// What the accepted certificate says (read from it by the tools module when the store
+    /// is read or the certificate accepted, not stored); `None` until then, or when there is
+    /// no certificate.
+    pub details: Option<CertDetails>,
 }
 
 impl EntryMeta {
@@ -776,7 +780,7 @@ impl State {
                 }
             },
             Msg::Accepted(Ok(meta)) => {
-                let what = match certificate_details(&meta) {
+                let what = match &meta.details {
                     Some(d) => format!("certificate for {} accepted", d.subject),
                     None => "certificate accepted".to_owned(),
                 };
@@ -1118,18 +1122,19 @@ pub struct CertDetails {
     pub serial: String,
 }
 
-/// The details of an entry's certificate, if it has one that decodes.
-pub fn certificate_details(meta: &EntryMeta) -> Option<CertDetails> {
-    let cert = certreq_core::response::Certificate::from_der(meta.certificate.as_deref()?).ok()?;
-    Some(CertDetails {
-        subject: cert.subject(),
-        issuer: cert.issuer(),
-        not_before: cert.not_before(),
-        not_after: cert.not_after(),
-        thumbprint_sha1: cert.thumbprint_sha1(),
-        key_algorithm: cert.key_algorithm(),
-        serial: cert.serial_hex(),
-    })
+impl CertDetails {
+    /// What the store shows about `cert`.
+    pub fn of(cert: &certreq_core::response::Certificate) -> Self {
+        CertDetails {
+            subject: cert.subject(),
+            issuer: cert.issuer(),
+            not_before: cert.not_before(),
+            not_after: cert.not_after(),
+            thumbprint_sha1: cert.thumbprint_sha1(),
+            key_algorithm: cert.key_algorithm(),
+            serial: cert.serial_hex(),
+        }
+    }
 }
 
 /// A reminder when a certificate expires within 30 days (or has expired), `now_ms` being the
@@ -1844,12 +1849,20 @@ mod tests {
     #[test]
     fn a_p7b_is_matched_to_the_pending_key_with_its_chain() {
         let (leaf, ca) = (cert(LEAF_PEM), cert(CA_PEM));
-        let p7b = certreq_core::response::build_certs_only_pkcs7(&[ca.clone(), leaf.clone()]);
+        let p7b = certreq_core::response::build_certs_only_pkcs7([ca.der(), leaf.der()]);
         let response = certreq_core::response::parse(&p7b).unwrap();
         let keys = vec![
             ("other".to_owned(), EntryState::Pending, vec![0x30, 0x00]),
-            ("issued".to_owned(), EntryState::Issued, leaf.spki_der()),
-            ("mine".to_owned(), EntryState::Pending, leaf.spki_der()),
+            (
+                "issued".to_owned(),
+                EntryState::Issued,
+                leaf.spki_der().to_vec(),
+            ),
+            (
+                "mine".to_owned(),
+                EntryState::Pending,
+                leaf.spki_der().to_vec(),
+            ),
         ];
         let (i, leaf_der, chain) = match_response(&response, &keys).unwrap();
         assert_eq!(
@@ -1891,9 +1904,11 @@ mod tests {
             }),
             vec![Command::Accept(LEAF_PEM.to_vec())]
         );
+        let leaf = cert(LEAF_PEM);
         let issued = EntryMeta {
             state: EntryState::Issued,
-            certificate: Some(cert(LEAF_PEM).der().to_vec()),
+            certificate: Some(leaf.der().to_vec()),
+            details: Some(CertDetails::of(&leaf)),
             exportable: Some(true),
             ..pending("a", None)
         };
@@ -1907,7 +1922,7 @@ mod tests {
                 .contains("CN=pfx-test.example")
         );
 
-        let d = certificate_details(&issued).unwrap();
+        let d = issued.details.unwrap();
         assert_eq!(d.subject, "CN=pfx-test.example");
         assert_eq!(d.issuer, "CN=certreq-web Test CA");
         assert_eq!(d.thumbprint_sha1.len(), 40);

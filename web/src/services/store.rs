@@ -223,6 +223,7 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
                 .map(|n| n as u64),
             exportable: None,
             key_algorithm: None,
+            details: None,
         },
         request_der,
         keys: (!keys.is_undefined() && !keys.is_null()).then(|| keys.unchecked_into()),

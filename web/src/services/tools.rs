@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 
 use certreq_core::dump::Dump;
-use certreq_core::response::Response;
+use certreq_core::response::{Certificate, Response};
 use certreq_core::wire::{self, PfxJob};
 use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -42,6 +42,13 @@ pub async fn response(bytes: &[u8]) -> Result<Response, ServiceError> {
     let (status, answer) = call(wire::OP_RESPONSE, bytes).await?;
     let answer = wire::answer(status, answer).map_err(ServiceError)?;
     wire::response_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
+}
+
+/// Reads one DER certificate.
+pub async fn certificate(der: &[u8]) -> Result<Certificate, ServiceError> {
+    let (status, answer) = call(wire::OP_CERTIFICATE, der).await?;
+    let answer = wire::answer(status, answer).map_err(ServiceError)?;
+    wire::one_certificate_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
 }
 
 /// Writes a PFX.
