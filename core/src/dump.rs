@@ -1483,15 +1483,12 @@ fn asn1_tree(bytes: &[u8], depth: usize) -> Vec<Node> {
     let mut nodes = Vec::new();
     let mut rest = bytes;
     while !rest.is_empty() {
-        let Some((tag, header, len)) = tlv_header(rest) else {
-            nodes.push(Node::new("Undecodable bytes", hex_block(rest)));
-            break;
-        };
-        let Some(total) = header.checked_add(len).filter(|t| *t <= rest.len()) else {
-            nodes.push(Node::new("Truncated value", hex_block(rest)));
-            break;
-        };
-        let (Some(content), Some(tail)) = (rest.get(header..total), rest.get(total..)) else {
+        let Some((tag, content, _, tail)) = crate::tlv::read(rest) else {
+            let label = match crate::tlv::header(rest) {
+                Some(_) => "Truncated value",
+                None => "Undecodable bytes",
+            };
+            nodes.push(Node::new(label, hex_block(rest)));
             break;
         };
         nodes.push(tlv_node(tag, content, depth));
@@ -1568,27 +1565,6 @@ fn tlv_node(tag: u8, content: &[u8], depth: usize) -> Node {
         }
     };
     Node::new(label, value)
-}
-
-/// (tag byte, header length, content length) of a definite-length TLV.
-fn tlv_header(bytes: &[u8]) -> Option<(u8, usize, usize)> {
-    let tag = *bytes.first()?;
-    if tag & 0x1F == 0x1F {
-        return None; // multi-byte tags do not occur in the structures we meet
-    }
-    let len_byte = *bytes.get(1)?;
-    if len_byte < 0x80 {
-        return Some((tag, 2, usize::from(len_byte)));
-    }
-    let n = usize::from(len_byte & 0x7F);
-    if n == 0 || n > 4 {
-        return None;
-    }
-    let mut len = 0usize;
-    for i in 0..n {
-        len = (len << 8) | usize::from(*bytes.get(2 + i)?);
-    }
-    Some((tag, 2 + n, len))
 }
 
 #[cfg(test)]

@@ -367,26 +367,11 @@ impl Unsigned {
         bits.extend_from_slice(signature);
         let mut body = self.to_be_signed.clone();
         body.extend_from_slice(&algorithm);
-        push_tlv(&mut body, 0x03, &bits); // BIT STRING
+        crate::tlv::push(&mut body, 0x03, &bits); // BIT STRING
         let mut out = Vec::with_capacity(body.len() + 6);
-        push_tlv(&mut out, 0x30, &body); // SEQUENCE
+        crate::tlv::push(&mut out, 0x30, &body); // SEQUENCE
         Ok(out)
     }
-}
-
-/// Appends one DER TLV: `tag`, the definite length of `content`, `content`.
-pub(crate) fn push_tlv(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
-    out.push(tag);
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
-    }
-    out.extend_from_slice(content);
 }
 
 /// Converts a raw ECDSA signature `r ‖ s` (what Web Crypto returns; both halves the same
@@ -763,9 +748,9 @@ mod tests {
         // a short body, a 1-byte long-form length (≥ 128) and a 2-byte one (≥ 256)
         for n in [3usize, 200, 300] {
             let mut wrapped = Vec::new();
-            push_tlv(&mut wrapped, 0x04, &vec![0xab; n]);
+            crate::tlv::push(&mut wrapped, 0x04, &vec![0xab; n]);
             let mut tbs = Vec::new();
-            push_tlv(&mut tbs, 0x30, &wrapped);
+            crate::tlv::push(&mut tbs, 0x30, &wrapped);
             let unsigned = Unsigned {
                 to_be_signed: tbs.clone(),
                 scheme,

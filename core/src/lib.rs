@@ -27,6 +27,7 @@ pub mod pkcs12;
 pub mod request;
 pub mod response;
 pub mod text;
+pub mod tlv;
 pub mod values;
 pub mod wire;
 

@@ -643,7 +643,7 @@ impl Response {
 /// Written directly rather than through the `cms` types, which would need every certificate
 /// decoded first.
 pub fn build_certs_only_pkcs7<'a>(certs: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
-    use crate::encode::push_tlv;
+    use crate::tlv::push as push_tlv;
     let mut sorted: Vec<&[u8]> = certs.into_iter().collect();
     sorted.sort_unstable();
     sorted.dedup();

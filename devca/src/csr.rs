@@ -10,7 +10,7 @@ use x509_cert::name::Name;
 use x509_cert::request::CertReq;
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 
-use crate::util::read_tlv;
+use certreq_core::tlv::read as read_tlv;
 
 const OID_EXTENSION_REQUEST: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.14");

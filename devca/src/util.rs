@@ -137,37 +137,6 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
-/// One TLV split off the front of a buffer: (tag, content, whole TLV, rest).
-pub type Tlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
-
-/// Splits one DER TLV off the front of `input`.
-/// Only one-byte tags and definite lengths of up to four bytes are accepted.
-pub fn read_tlv(input: &[u8]) -> Option<Tlv<'_>> {
-    let tag = *input.first()?;
-    if tag & 0x1f == 0x1f {
-        return None;
-    }
-    let first = *input.get(1)?;
-    let (len, header) = if first < 0x80 {
-        (first as usize, 2usize)
-    } else {
-        let n = (first & 0x7f) as usize;
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let mut len = 0usize;
-        for i in 0..n {
-            len = (len << 8) | *input.get(2 + i)? as usize;
-        }
-        (len, 2 + n)
-    };
-    let end = header.checked_add(len)?;
-    if end > input.len() {
-        return None;
-    }
-    Some((tag, &input[header..end], &input[..end], &input[end..]))
-}
-
 /// A degenerate certs-only CMS SignedData (RFC 5652; MS-WCCE's certificate chain format), with
 /// the certificate set in DER order (strict parsers refuse it otherwise). Input that is not a
 /// certificate is left out.
@@ -223,17 +192,6 @@ mod tests {
         assert_eq!(decode_armoured_base64("AAECAw"), Some(vec![0, 1, 2, 3]));
         assert_eq!(decode_armoured_base64("not base64 !!"), None);
         assert_eq!(decode_armoured_base64(""), None);
-    }
-
-    #[test]
-    fn read_tlv_with_long_lengths() {
-        let mut enc = vec![0x04, 0x82, 0x01, 0x2c];
-        enc.extend_from_slice(&[7u8; 300]);
-        let (tag, c, whole, rest) = read_tlv(&enc).unwrap();
-        assert_eq!((tag, c.len(), whole.len(), rest.len()), (0x04, 300, 304, 0));
-        assert_eq!(read_tlv(&[0x30, 0x85, 1, 1, 1, 1, 1]), None);
-        assert_eq!(read_tlv(&[0x30, 0x05, 1]), None);
-        assert_eq!(read_tlv(&[]), None);
     }
 
     #[test]
