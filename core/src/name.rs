@@ -177,17 +177,46 @@ pub fn parse_subject(value: &str, flags: u32) -> (Option<Name>, Vec<LocalDiag>) 
 /// other flags.
 pub fn display(name: &Name) -> String {
     let rdns: Vec<&RelativeDistinguishedName> = name.iter_rdn().collect();
-    rdns.iter()
-        .rev()
-        .map(|rdn| {
-            rdn.iter()
-                .map(|atv| {
-                    format!(
-                        "{}={}",
-                        attribute_label(&atv.oid),
-                        display_value(&atv.value)
-                    )
-                })
+    written_order(rdns.iter().map(|rdn| {
+        rdn.iter()
+            .map(|atv| (attribute_label(&atv.oid), display_value(&atv.value)))
+            .collect()
+    }))
+}
+
+/// [`display`] of a `Name` given as DER, read with [`crate::tlv`] alone (for builds that link
+/// no name decoder); `None` when it is not one.
+pub fn display_der(name: &[u8]) -> Option<String> {
+    use crate::tlv;
+    let mut rdns: Vec<Vec<(String, String)>> = Vec::new();
+    for (tag, set) in tlv::items(tlv::only(name, 0x30)?)? {
+        if tag != 0x31 {
+            return None;
+        }
+        let mut parts = Vec::new();
+        for (tag, atv) in tlv::items(set)? {
+            let (0x30, (0x06, oid, _, rest)) = (tag, tlv::read(atv)?) else {
+                return None;
+            };
+            let (_, _, value, []) = tlv::read(rest)? else {
+                return None;
+            };
+            let oid = ObjectIdentifier::from_bytes(oid).ok()?;
+            let value = Any::from_der(value).ok()?;
+            parts.push((attribute_label(&oid), display_value(&value)));
+        }
+        rdns.push(parts);
+    }
+    Some(written_order(rdns.into_iter()))
+}
+
+/// RDNs given in encoded order as `(label, value)` pairs, written last first.
+fn written_order(rdns: impl DoubleEndedIterator<Item = Vec<(String, String)>>) -> String {
+    rdns.rev()
+        .map(|parts| {
+            parts
+                .iter()
+                .map(|(label, value)| format!("{label}={value}"))
                 .collect::<Vec<_>>()
                 .join(" + ")
         })

@@ -666,6 +666,43 @@ fn display_round_trips() {
     }
 }
 
+#[test]
+fn display_der_reads_the_encoding_as_display_reads_the_name() {
+    for s in [
+        INF_008,
+        INF_009,
+        "CN=a + O=b, DC=com, 1.2.3=#ABCD, 1.2.4=x",
+        "CN=\"x, y\" + SERIALNUMBER=12, O=\"q;r+s=t\", STREET=\"  sp  \"",
+        "E=a@b, DC=x, 1.2.3=#00FF, CN=",
+        "CN=ë",
+        "",
+    ] {
+        let (name, _) = parse_subject(s, 0);
+        let name = name.expect("name");
+        assert_eq!(
+            display_der(&name.to_der().unwrap()).as_deref(),
+            Some(display(&name).as_str()),
+            "{s}"
+        );
+    }
+    let (name, _) = parse_subject("CN=ë", CERT_NAME_STR_DISABLE_UTF8_DIR_STR_FLAG);
+    let der = name.expect("name").to_der().unwrap();
+    assert_eq!(display_der(&der).as_deref(), Some("CN=ë"), "BMPString");
+    // not a Name: another outer tag, an RDN that is not a SET, an attribute without an OID,
+    // bytes after the value, a cut
+    for bad in [
+        &[0x31, 0x00][..],
+        &[0x30, 0x02, 0x30, 0x00],
+        &[0x30, 0x06, 0x31, 0x04, 0x30, 0x02, 0x05, 0x00],
+        &[
+            0x30, 0x0c, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x01, 0x2a, 0x0c, 0x01, 0x61, 0x05, 0x00,
+        ],
+        &der[..der.len() - 1],
+    ] {
+        assert_eq!(display_der(bad), None, "{bad:02x?}");
+    }
+}
+
 // ---- Robustness -------------------------------------------------------------------------
 
 #[test]

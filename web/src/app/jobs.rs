@@ -143,7 +143,7 @@ pub async fn load_store() -> Result<Vec<EntryMeta>, String> {
 /// What became of a certificate response.
 enum Accepting {
     /// Kept with its stored key: the entry as it is now.
-    Stored(EntryMeta),
+    Stored(Box<EntryMeta>),
     /// No stored key matches: the leaf's DER (if the response has one) and why.
     NoKey(Option<Vec<u8>>, String),
 }
@@ -151,7 +151,7 @@ enum Accepting {
 /// Attaches the certificate in `bytes` (any response) to the stored key it is for.
 pub async fn accept(bytes: Vec<u8>) -> Result<EntryMeta, String> {
     match accept_or_not(bytes).await? {
-        Accepting::Stored(meta) => Ok(meta),
+        Accepting::Stored(meta) => Ok(*meta),
         Accepting::NoKey(_, why) => Err(why),
     }
 }
@@ -213,7 +213,7 @@ async fn accept_or_not(bytes: Vec<u8>) -> Result<Accepting, String> {
         meta.exportable = Some(crypto::private_key_exportable(&pair.get_private_key()).await);
         meta.key_algorithm = keys.get(k).and_then(|key| key_algorithm(&key.2));
     }
-    Ok(Accepting::Stored(meta))
+    Ok(Accepting::Stored(Box::new(meta)))
 }
 
 /// Offers a certificate as a PEM `.cer` file; says what was offered.
@@ -331,7 +331,7 @@ async fn accept_answer(body: Vec<u8>, request_id: Option<u64>) -> Result<Outcome
         .await
         .map_err(|e| format!("the CA issued a certificate but it was not accepted: {e}"))?;
     let entry = match accepting {
-        Accepting::Stored(entry) => entry,
+        Accepting::Stored(entry) => *entry,
         Accepting::NoKey(Some(leaf), _) => {
             return Ok(Outcome {
                 status: Status::Issued,

@@ -1,11 +1,10 @@
 //! What the request will contain, in words: built from a [`NewRequest`] alone (no key yet).
 
 use certreq_core::model::{Hash, KeyAlgorithm, NewRequest, RequestType, SignatureScheme};
+use certreq_core::tlv;
 use const_oid::ObjectIdentifier;
-use der::{Decode, Tag, Tagged};
+use der::{Tag, Tagged};
 use x509_cert::ext::Extension;
-use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
 
 /// One attribute of the subject, in encoded order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,66 +150,138 @@ fn oid_words(oid: &ObjectIdentifier) -> String {
     }
 }
 
-fn general_name(name: &GeneralName) -> String {
-    match name {
-        GeneralName::DnsName(s) => format!("DNS: {s}"),
-        GeneralName::Rfc822Name(s) => format!("email: {s}"),
-        GeneralName::UniformResourceIdentifier(s) => format!("URL: {s}"),
-        GeneralName::IpAddress(bytes) => {
-            let b = bytes.as_bytes();
-            match b.len() {
-                4 => format!("IP: {}.{}.{}.{}", b[0], b[1], b[2], b[3]),
-                16 => {
-                    let mut words = [0u16; 8];
-                    for (w, pair) in words.iter_mut().zip(b.chunks_exact(2)) {
-                        *w = u16::from_be_bytes([pair[0], pair[1]]);
-                    }
-                    format!("IP: {}", core::net::Ipv6Addr::from(words))
+/// A GeneralName (RFC 5280) given as its context tag and content, in words.
+fn general_name(tag: u8, content: &[u8]) -> Option<String> {
+    // IA5String: ASCII only
+    let text = || {
+        content
+            .is_ascii()
+            .then(|| core::str::from_utf8(content).ok())?
+    };
+    Some(match tag {
+        0x81 => format!("email: {}", text()?),
+        0x82 => format!("DNS: {}", text()?),
+        0x86 => format!("URL: {}", text()?),
+        0x87 => match content.len() {
+            4 => {
+                let b = content;
+                format!("IP: {}.{}.{}.{}", b[0], b[1], b[2], b[3])
+            }
+            16 => {
+                let mut words = [0u16; 8];
+                for (w, pair) in words.iter_mut().zip(content.chunks_exact(2)) {
+                    *w = u16::from_be_bytes([pair[0], pair[1]]);
                 }
-                _ => format!("IP: {} bytes", b.len()),
+                format!("IP: {}", core::net::Ipv6Addr::from(words))
+            }
+            n => format!("IP: {n} bytes"),
+        },
+        0xa4 => format!(
+            "directory name: {}",
+            certreq_core::name::display_der(content)?
+        ),
+        0x88 => format!(
+            "registered ID: {}",
+            ObjectIdentifier::from_bytes(content).ok()?
+        ),
+        0xa0 => {
+            let (0x06, type_id, _, _) = tlv::read(content)? else {
+                return None;
+            };
+            match ObjectIdentifier::from_bytes(type_id)
+                .ok()?
+                .to_string()
+                .as_str()
+            {
+                "1.3.6.1.4.1.311.20.2.3" => "UPN (other name)".to_owned(),
+                "1.3.6.1.4.1.311.25.1" => "GUID (other name)".to_owned(),
+                other => format!("other name {other}"),
             }
         }
-        GeneralName::DirectoryName(n) => {
-            format!("directory name: {}", certreq_core::name::display(n))
+        0xa5 => "EDI party name".to_owned(),
+        _ => return None,
+    })
+}
+
+/// `KeyUsage` bits in order (RFC 5280 §4.2.1.3).
+const KEY_USAGE_BITS: [&str; 9] = [
+    "DigitalSignature",
+    "NonRepudiation",
+    "KeyEncipherment",
+    "DataEncipherment",
+    "KeyAgreement",
+    "KeyCertSign",
+    "CRLSign",
+    "EncipherOnly",
+    "DecipherOnly",
+];
+
+/// The content of the extensions the preview reads, in words. Read with `core::tlv` rather
+/// than x509-cert's decoders, which would more than double what decoding costs the app's
+/// first download; `None` (shown as a byte count) for anything else or anything malformed.
+fn extension_details(oid: &str, der: &[u8]) -> Option<Vec<String>> {
+    match oid {
+        "2.5.29.17" => tlv::items(tlv::only(der, 0x30)?)?
+            .into_iter()
+            .map(|(tag, content)| general_name(tag, content))
+            .collect(),
+        "2.5.29.37" => tlv::items(tlv::only(der, 0x30)?)?
+            .into_iter()
+            .map(|(tag, content)| match tag {
+                0x06 => ObjectIdentifier::from_bytes(content)
+                    .ok()
+                    .map(|o| oid_words(&o)),
+                _ => None,
+            })
+            .collect(),
+        "2.5.29.15" => {
+            let (&unused, bits) = tlv::only(der, 0x03)?.split_first()?;
+            if unused > 7 || (bits.is_empty() && unused != 0) {
+                return None;
+            }
+            let used = bits.len() * 8 - usize::from(unused);
+            // bits in the unused tail are not part of the value
+            let set =
+                |i: usize| i < used && bits.get(i / 8).is_some_and(|b| b & (0x80 >> (i % 8)) != 0);
+            Some(
+                (0..KEY_USAGE_BITS.len())
+                    .filter(|&i| set(i))
+                    .map(|i| KEY_USAGE_BITS[i].to_owned())
+                    .collect(),
+            )
         }
-        GeneralName::RegisteredId(oid) => format!("registered ID: {oid}"),
-        GeneralName::OtherName(o) => match o.type_id.to_string().as_str() {
-            "1.3.6.1.4.1.311.20.2.3" => "UPN (other name)".to_owned(),
-            "1.3.6.1.4.1.311.25.1" => "GUID (other name)".to_owned(),
-            other => format!("other name {other}"),
-        },
-        GeneralName::EdiPartyName(_) => "EDI party name".to_owned(),
+        "2.5.29.19" => {
+            let (ca, path_len) = match tlv::items(tlv::only(der, 0x30)?)?[..] {
+                [] => (false, None),
+                [(0x01, [0xff])] => (true, None),
+                [(0x01, [0x00])] => (false, None), // the default, written out
+                [(0x02, n)] | [(0x01, [0x00]), (0x02, n)] => (false, Some(small_uint(n)?)),
+                [(0x01, [0xff]), (0x02, n)] => (true, Some(small_uint(n)?)),
+                _ => return None,
+            };
+            Some(vec![match (ca, path_len) {
+                (true, Some(n)) => format!("CA, path length {n}"),
+                (true, None) => "CA".to_owned(),
+                (false, _) => "end entity".to_owned(),
+            }])
+        }
+        _ => None,
+    }
+}
+
+/// A DER INTEGER from 0 to 255 (the range of a path length constraint).
+fn small_uint(content: &[u8]) -> Option<u8> {
+    match *content {
+        [n] if n < 0x80 => Some(n),
+        [0, n] if n >= 0x80 => Some(n),
+        _ => None,
     }
 }
 
 fn describe_extension(ext: &Extension) -> ExtensionLine {
     let der = ext.extn_value.as_bytes();
     let oid = ext.extn_id.to_string();
-    let details = match oid.as_str() {
-        "2.5.29.17" => SubjectAltName::from_der(der)
-            .map(|san| san.0.iter().map(general_name).collect())
-            .ok(),
-        "2.5.29.37" => ExtendedKeyUsage::from_der(der)
-            .map(|eku| eku.0.iter().map(oid_words).collect())
-            .ok(),
-        "2.5.29.15" => KeyUsage::from_der(der)
-            .map(|ku| {
-                ku.0.into_iter()
-                    .map(|bit| format!("{bit:?}"))
-                    .collect::<Vec<_>>()
-            })
-            .ok(),
-        "2.5.29.19" => BasicConstraints::from_der(der)
-            .map(|bc| {
-                vec![match (bc.ca, bc.path_len_constraint) {
-                    (true, Some(n)) => format!("CA, path length {n}"),
-                    (true, None) => "CA".to_owned(),
-                    (false, _) => "end entity".to_owned(),
-                }]
-            })
-            .ok(),
-        _ => None,
-    };
+    let details = extension_details(&oid, der);
     ExtensionLine {
         name: extension_name(&ext.extn_id),
         oid,
@@ -314,5 +385,212 @@ mod tests {
             signature_text(SignatureScheme::RsaPss(Hash::Sha384)),
             "RSASSA-PSS (SHA-384, MGF1, salt 48 bytes)"
         );
+    }
+
+    // ---- the TLV reading against x509-cert's decoders ------------------------------------
+
+    use der::{Decode, asn1::BitString};
+    use x509_cert::ext::pkix::name::GeneralName as Gn;
+    use x509_cert::ext::pkix::name::{GeneralName, OtherName};
+    use x509_cert::ext::pkix::{BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName};
+
+    /// What the preview showed when it decoded with x509-cert: the oracle.
+    fn x509_general_name(name: &GeneralName) -> String {
+        match name {
+            GeneralName::DnsName(s) => format!("DNS: {s}"),
+            GeneralName::Rfc822Name(s) => format!("email: {s}"),
+            GeneralName::UniformResourceIdentifier(s) => format!("URL: {s}"),
+            GeneralName::IpAddress(bytes) => {
+                let b = bytes.as_bytes();
+                match b.len() {
+                    4 => format!("IP: {}.{}.{}.{}", b[0], b[1], b[2], b[3]),
+                    16 => {
+                        let mut words = [0u16; 8];
+                        for (w, pair) in words.iter_mut().zip(b.chunks_exact(2)) {
+                            *w = u16::from_be_bytes([pair[0], pair[1]]);
+                        }
+                        format!("IP: {}", core::net::Ipv6Addr::from(words))
+                    }
+                    _ => format!("IP: {} bytes", b.len()),
+                }
+            }
+            GeneralName::DirectoryName(n) => {
+                format!("directory name: {}", certreq_core::name::display(n))
+            }
+            GeneralName::RegisteredId(oid) => format!("registered ID: {oid}"),
+            GeneralName::OtherName(o) => match o.type_id.to_string().as_str() {
+                "1.3.6.1.4.1.311.20.2.3" => "UPN (other name)".to_owned(),
+                "1.3.6.1.4.1.311.25.1" => "GUID (other name)".to_owned(),
+                other => format!("other name {other}"),
+            },
+            GeneralName::EdiPartyName(_) => "EDI party name".to_owned(),
+        }
+    }
+
+    fn x509_details(ext: &Extension) -> Option<Vec<String>> {
+        let der = ext.extn_value.as_bytes();
+        let oid = ext.extn_id.to_string();
+        match oid.as_str() {
+            "2.5.29.17" => SubjectAltName::from_der(der)
+                .map(|san| san.0.iter().map(x509_general_name).collect())
+                .ok(),
+            "2.5.29.37" => ExtendedKeyUsage::from_der(der)
+                .map(|eku| eku.0.iter().map(oid_words).collect())
+                .ok(),
+            "2.5.29.15" => KeyUsage::from_der(der)
+                .map(|ku| {
+                    ku.0.into_iter()
+                        .map(|bit| format!("{bit:?}"))
+                        .collect::<Vec<_>>()
+                })
+                .ok(),
+            "2.5.29.19" => BasicConstraints::from_der(der)
+                .map(|bc| {
+                    vec![match (bc.ca, bc.path_len_constraint) {
+                        (true, Some(n)) => format!("CA, path length {n}"),
+                        (true, None) => "CA".to_owned(),
+                        (false, _) => "end entity".to_owned(),
+                    }]
+                })
+                .ok(),
+            _ => None,
+        }
+    }
+
+    fn ext(oid: &str, value: Vec<u8>) -> Extension {
+        Extension {
+            extn_id: ObjectIdentifier::new_unwrap(oid),
+            critical: false,
+            extn_value: OctetString::new(value).unwrap(),
+        }
+    }
+
+    /// Every extension the corpus INF files and the templates make, and hand-made ones that
+    /// reach every branch (each name form, bit patterns, defaults, malformed values).
+    fn samples() -> Vec<Extension> {
+        let mut out = Vec::new();
+        let corpus = std::env::var_os("CERTREQ_CORPUS").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+            std::path::PathBuf::from,
+        );
+        let mut texts: Vec<String> = crate::app::templates::TEMPLATES
+            .iter()
+            .map(|t| t.text.to_owned())
+            .collect();
+        for entry in std::fs::read_dir(corpus.join("inf")).expect("the corpus beside the repo") {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            texts.push(certreq_core::text::decode(&bytes).text);
+        }
+        for text in &texts {
+            if let Some(r) = certreq_core::request::compile(text).request {
+                out.extend(r.extensions);
+            }
+        }
+        assert!(out.len() >= 40, "only {} extensions", out.len());
+        let dir = certreq_core::name::parse_subject("CN=a + O=\"b, c\", DC=x", 0)
+            .0
+            .unwrap();
+        let upn = OtherName {
+            type_id: ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.20.2.3"),
+            value: der::Any::encode_from(&der::asn1::Utf8StringRef::new("u@x").unwrap()).unwrap(),
+        };
+        let other = OtherName {
+            type_id: ObjectIdentifier::new_unwrap("1.2.3.4"),
+            value: der::Any::encode_from(&5u8).unwrap(),
+        };
+        let guid = OtherName {
+            type_id: ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.25.1"),
+            value: der::Any::encode_from(&OctetString::new(vec![1; 16]).unwrap()).unwrap(),
+        };
+        let names = vec![
+            Gn::DnsName(Ia5String::new("a.example").unwrap()),
+            Gn::Rfc822Name(Ia5String::new("m@example.org").unwrap()),
+            Gn::UniformResourceIdentifier(Ia5String::new("https://x/y").unwrap()),
+            Gn::IpAddress(OctetString::new(vec![10, 0, 0, 1]).unwrap()),
+            Gn::IpAddress(
+                OctetString::new(
+                    [0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1].to_vec(),
+                )
+                .unwrap(),
+            ),
+            Gn::IpAddress(OctetString::new(vec![1, 2, 3]).unwrap()),
+            Gn::DirectoryName(dir),
+            Gn::RegisteredId(ObjectIdentifier::new_unwrap("1.2.3.4.5")),
+            Gn::OtherName(upn),
+            Gn::OtherName(guid),
+            Gn::OtherName(other),
+        ];
+        for n in &names {
+            out.push(ext(
+                "2.5.29.17",
+                SubjectAltName(vec![n.clone()]).to_der().unwrap(),
+            ));
+        }
+        out.push(ext("2.5.29.17", SubjectAltName(names).to_der().unwrap()));
+        out.push(ext("2.5.29.17", SubjectAltName(vec![]).to_der().unwrap()));
+        let eku = ExtendedKeyUsage(vec![
+            ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1"),
+            ObjectIdentifier::new_unwrap("1.2.3.4"),
+        ]);
+        out.push(ext("2.5.29.37", eku.to_der().unwrap()));
+        for bits in [
+            vec![0x80],
+            vec![0xa0],
+            vec![0xff, 0x80],
+            vec![0x00, 0x80],
+            vec![0x06],
+            vec![0x01],
+            vec![0xff, 0xc0],
+            vec![],
+        ] {
+            for unused in [0u8, 1, 7] {
+                if let Ok(b) = BitString::new(unused, bits.clone()) {
+                    out.push(ext("2.5.29.15", b.to_der().unwrap()));
+                }
+            }
+        }
+        for (ca, len) in [
+            (true, None),
+            (true, Some(0)),
+            (true, Some(200)),
+            (false, None),
+            (false, Some(3)),
+        ] {
+            let bc = BasicConstraints {
+                ca,
+                path_len_constraint: len,
+            };
+            out.push(ext("2.5.29.19", bc.to_der().unwrap()));
+        }
+        for raw in [
+            vec![0x30, 0x03, 0x01, 0x01, 0x00],       // ca FALSE written out
+            vec![0x30, 0x04, 0x02, 0x02, 0x01, 0x00], // path length 256
+            vec![0x30, 0x03, 0x02, 0x01, 0xff],       // negative
+            vec![0x30, 0x03, 0x82, 0x01, 0x80],       // DNS name not ASCII
+            vec![0x30, 0x02, 0x04, 0x00],             // not a GeneralName
+            vec![0x30, 0x05, 0x06, 0x03, 0x2b, 0x06], // cut short
+            vec![0x03, 0x02, 0x08, 0x00],             // 8 unused bits
+            vec![0x03, 0x03, 0x00, 0x00, 0x40],       // a bit past decipherOnly (not shown)
+            vec![0x04, 0x00],
+        ] {
+            for oid in ["2.5.29.17", "2.5.29.37", "2.5.29.15", "2.5.29.19"] {
+                out.push(ext(oid, raw.clone()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn extensions_read_as_x509_cert_decodes_them() {
+        for e in samples() {
+            let ours = extension_details(&e.extn_id.to_string(), e.extn_value.as_bytes());
+            assert_eq!(
+                ours,
+                x509_details(&e),
+                "{} {:02x?}",
+                e.extn_id,
+                e.extn_value.as_bytes()
+            );
+        }
     }
 }
