@@ -232,19 +232,15 @@ pub struct LoadedRequest {
 /// Reads a `.req` file: PEM of any label (`NEW CERTIFICATE REQUEST`, `CERTIFICATE REQUEST`…)
 /// or DER, holding a PKCS #10 request; the first block that is one is taken.
 pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
-    use der::{Decode, Encode};
     let blocks = certreq_core::pem::read(bytes)
         .map_err(|e| format!("{name} is not a certificate request: {e}"))?;
     for block in blocks {
-        if let Ok(req) = x509_cert::request::CertReq::from_der(&block.der) {
-            let Ok(spki) = req.info.public_key.to_der() else {
-                continue;
-            };
+        if let Some((subject, spki)) = pkcs10_subject_and_key(&block.der) {
             return Ok(LoadedRequest {
                 name: name.to_owned(),
-                der: block.der,
-                subject: certreq_core::name::display(&req.info.subject),
+                subject,
                 spki,
+                der: block.der,
                 key: None,
             });
         }
@@ -253,6 +249,38 @@ pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
         "{name} holds no PKCS #10 certificate request; choose the .req file that certreq -new \
          or Generate made (a CMC or PKCS #7 wrapped request cannot be sent here)"
     ))
+}
+
+/// The subject (as text) and SubjectPublicKeyInfo DER of a PKCS #10 request (RFC 2986):
+/// `SEQUENCE { CertificationRequestInfo { version 0, subject, subjectPKInfo, [0] attributes },
+/// signatureAlgorithm, signature BIT STRING }`, walked with `core::tlv` (the CA that receives
+/// it does the full parse; the app links no request decoder for this). `None` for anything
+/// else, a certificate included.
+fn pkcs10_subject_and_key(der: &[u8]) -> Option<(String, Vec<u8>)> {
+    use certreq_core::tlv;
+    let outer = tlv::only(der, 0x30)?;
+    let (0x30, info, _, rest) = tlv::read(outer)? else {
+        return None;
+    };
+    let (0x30, _, _, rest) = tlv::read(rest)? else {
+        return None;
+    };
+    let (0x03, _, _, []) = tlv::read(rest)? else {
+        return None;
+    };
+    let (0x02, [0], _, rest) = tlv::read(info)? else {
+        return None;
+    };
+    let (0x30, _, subject, rest) = tlv::read(rest)? else {
+        return None;
+    };
+    let (0x30, _, spki, rest) = tlv::read(rest)? else {
+        return None;
+    };
+    let (0xa0, _, _, []) = tlv::read(rest)? else {
+        return None;
+    };
+    Some((certreq_core::name::display_der(subject)?, spki.to_vec()))
 }
 
 /// The kind of CA endpoint.
@@ -2093,6 +2121,44 @@ mod tests {
     }
 
     const REQ_DER: &[u8] = include_bytes!("../../../core/tests/data/golden-008-minimal.der");
+
+    #[test]
+    fn a_request_file_is_read_as_x509_cert_reads_it_and_nothing_else_is_taken() {
+        use der::{Decode, Encode};
+        let corpus = std::env::var_os("CERTREQ_CORPUS").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+            std::path::PathBuf::from,
+        );
+        let (mut requests, mut others) = (0, 0);
+        for dir in ["req", "resp"] {
+            for entry in std::fs::read_dir(corpus.join(dir)).expect("the corpus beside the repo") {
+                let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+                for block in certreq_core::pem::read(&bytes).unwrap_or_default() {
+                    let ours = pkcs10_subject_and_key(&block.der);
+                    match x509_cert::request::CertReq::from_der(&block.der) {
+                        Ok(req) => {
+                            let subject = certreq_core::name::display(&req.info.subject);
+                            let spki = req.info.public_key.to_der().unwrap();
+                            assert_eq!(ours, Some((subject, spki)));
+                            requests += 1;
+                            // any cut is refused
+                            for cut in [1, 2, block.der.len() / 2, block.der.len() - 1] {
+                                assert_eq!(pkcs10_subject_and_key(&block.der[..cut]), None);
+                            }
+                        }
+                        Err(_) => {
+                            assert_eq!(ours, None, "{:02x?}", &block.der[..8]);
+                            others += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            requests >= 6 && others >= 4,
+            "{requests} requests, {others} others"
+        );
+    }
 
     #[test]
     fn a_loaded_req_file_is_what_submit_sends() {
