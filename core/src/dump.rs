@@ -23,7 +23,7 @@ use x509_cert::time::Time;
 use crate::pem;
 use crate::response::{
     ID_CCT_PKI_DATA, ID_CCT_PKI_RESPONSE, ID_DATA, ID_SIGNED_DATA, PkiData, PkiResponse,
-    StatusInfo, TaggedAttribute, hex_upper, key_description, rsa_modulus_bits,
+    StatusInfo, TaggedAttribute, hex_upper, key_description,
 };
 
 /// One line of the tree.
@@ -500,7 +500,7 @@ fn public_key_node(spki: &SubjectPublicKeyInfoOwned) -> Node {
     let key = spki.subject_public_key.raw_bytes();
     match spki.algorithm.oid.to_string().as_str() {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
-            if let Some(bits) = rsa_modulus_bits(key) {
+            if let Some(bits) = crate::encode::rsa_modulus_bits(key) {
                 children.push(Node::new("Key Length", format!("{bits} bits")));
             }
             if let Some(e) = rsa_exponent(key) {

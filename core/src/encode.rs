@@ -20,10 +20,9 @@
 use der::asn1::{Any, BitString, BmpString, Ia5String, ObjectIdentifier, SetOfVec};
 use der::asn1::{UintRef, Utf8StringRef};
 use der::{Decode, Encode, Sequence};
-use spki::{AlgorithmIdentifier, AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use spki::{AlgorithmIdentifier, AlgorithmIdentifierOwned};
 use x509_cert::attr::Attribute;
 use x509_cert::ext::Extension;
-use x509_cert::request::{CertReqInfo, Version};
 
 use crate::model::{Curve, Hash, KeyAlgorithm, NewRequest, SignatureScheme};
 use crate::msattr;
@@ -117,13 +116,6 @@ impl Hash {
     }
 }
 
-/// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017).
-#[derive(Sequence)]
-struct RsaPublicKey<'a> {
-    modulus: UintRef<'a>,
-    public_exponent: UintRef<'a>,
-}
-
 /// `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` (RFC 5480 / X9.62).
 #[derive(Sequence)]
 struct EcdsaSigValue<'a> {
@@ -143,27 +135,104 @@ struct RsaPssParams {
     salt_length: Option<u32>,
 }
 
+/// A SubjectPublicKeyInfo (RFC 5280) read with [`crate::tlv`], so that making a request links
+/// no decoder for it: `SEQUENCE { SEQUENCE { algorithm OID, parameters ANY OPTIONAL },
+/// subjectPublicKey BIT STRING }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpkiParts<'a> {
+    /// The algorithm OID's content octets.
+    pub algorithm: &'a [u8],
+    /// The parameters as `(tag, content)`, when present.
+    pub parameters: Option<(u8, &'a [u8])>,
+    /// The BIT STRING's content: the unused-bits octet, then the key.
+    pub bit_string: &'a [u8],
+}
+
+impl<'a> SpkiParts<'a> {
+    /// Reads `der`; `None` unless it is exactly one SubjectPublicKeyInfo.
+    pub fn read(der: &'a [u8]) -> Option<Self> {
+        use crate::tlv;
+        let (0x30, algorithm, _, rest) = tlv::read(tlv::only(der, 0x30)?)? else {
+            return None;
+        };
+        let (0x03, bit_string @ [_, ..], _, []) = tlv::read(rest)? else {
+            return None;
+        };
+        let (0x06, oid, _, rest) = tlv::read(algorithm)? else {
+            return None;
+        };
+        let parameters = match tlv::read(rest) {
+            _ if rest.is_empty() => None,
+            Some((tag, content, _, [])) => Some((tag, content)),
+            _ => return None,
+        };
+        Some(SpkiParts {
+            algorithm: oid,
+            parameters,
+            bit_string,
+        })
+    }
+
+    /// The algorithm OID, if well formed.
+    pub fn algorithm_oid(&self) -> Option<ObjectIdentifier> {
+        ObjectIdentifier::from_bytes(self.algorithm).ok()
+    }
+
+    /// The parameters read as an OID (an EC key's named curve).
+    pub fn parameters_oid(&self) -> Option<ObjectIdentifier> {
+        match self.parameters {
+            Some((0x06, oid)) => ObjectIdentifier::from_bytes(oid).ok(),
+            _ => None,
+        }
+    }
+
+    /// The key's octets, when the BIT STRING has no unused bits.
+    pub fn key_bytes(&self) -> Option<&'a [u8]> {
+        match self.bit_string {
+            [0, key @ ..] => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The key's bits as they are, whatever the unused-bits octet says (what a key identifier
+    /// hashes).
+    pub fn raw_key(&self) -> &'a [u8] {
+        self.bit_string.get(1..).unwrap_or_default()
+    }
+}
+
+/// The bit length of an `RSAPublicKey`'s modulus (`SEQUENCE { modulus INTEGER,
+/// publicExponent INTEGER }`, RFC 8017).
+pub fn rsa_modulus_bits(rsa_public_key: &[u8]) -> Option<usize> {
+    use crate::tlv;
+    let (0x02, modulus, _, rest) = tlv::read(tlv::only(rsa_public_key, 0x30)?)? else {
+        return None;
+    };
+    let (0x02, _, _, []) = tlv::read(rest)? else {
+        return None;
+    };
+    let start = modulus.iter().position(|&b| b != 0)?;
+    let first = modulus[start];
+    Some((modulus.len() - start - 1) * 8 + (8 - first.leading_zeros() as usize))
+}
+
 /// Checks an SPKI against the key plan: the algorithm, and the RSA modulus size or the curve.
-fn check_spki(spki: &SubjectPublicKeyInfoOwned, plan: KeyAlgorithm) -> Result<(), EncodeError> {
+fn check_spki(spki: &SpkiParts<'_>, plan: KeyAlgorithm) -> Result<(), EncodeError> {
     let key_bytes = spki
-        .subject_public_key
-        .as_bytes()
+        .key_bytes()
         .ok_or_else(|| err("the public key BIT STRING has unused bits"))?;
+    let algorithm = spki
+        .algorithm_oid()
+        .ok_or_else(|| err("the public key's algorithm is not a valid OID"))?;
     match plan {
         KeyAlgorithm::Rsa { bits } => {
-            if spki.algorithm.oid != RSA_ENCRYPTION {
+            if algorithm != RSA_ENCRYPTION {
                 return Err(err(format!(
-                    "the public key is {}, but the request plans an RSA key",
-                    spki.algorithm.oid
+                    "the public key is {algorithm}, but the request plans an RSA key"
                 )));
             }
-            let key = RsaPublicKey::from_der(key_bytes)
-                .map_err(der_err("the RSA public key does not decode"))?;
-            let m = key.modulus.as_bytes();
-            let actual = match m.first() {
-                Some(&b) => (m.len() - 1) * 8 + (8 - b.leading_zeros() as usize),
-                None => 0,
-            };
+            let actual = rsa_modulus_bits(key_bytes)
+                .ok_or_else(|| err("the RSA public key does not decode"))?;
             if actual != bits as usize {
                 return Err(err(format!(
                     "the RSA key has {actual} bits, but the request plans {bits}"
@@ -172,18 +241,12 @@ fn check_spki(spki: &SubjectPublicKeyInfoOwned, plan: KeyAlgorithm) -> Result<()
             Ok(())
         }
         KeyAlgorithm::Ecdsa(curve) => {
-            if spki.algorithm.oid != EC_PUBLIC_KEY {
+            if algorithm != EC_PUBLIC_KEY {
                 return Err(err(format!(
-                    "the public key is {}, but the request plans an EC key",
-                    spki.algorithm.oid
+                    "the public key is {algorithm}, but the request plans an EC key"
                 )));
             }
-            let named = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
-            if named != Some(curve.oid()) {
+            if spki.parameters_oid() != Some(curve.oid()) {
                 return Err(err(format!(
                     "the EC key is not on {}, which the request plans",
                     curve.web_crypto_name()
@@ -216,8 +279,8 @@ pub fn prepare(
     spki_der: &[u8],
     client: &ClientInfo,
 ) -> Result<Unsigned, EncodeError> {
-    let spki = SubjectPublicKeyInfoOwned::from_der(spki_der)
-        .map_err(der_err("the public key is not a SubjectPublicKeyInfo"))?;
+    let spki = SpkiParts::read(spki_der)
+        .ok_or_else(|| err("the public key is not a SubjectPublicKeyInfo"))?;
     check_spki(&spki, request.key.algorithm)?;
 
     let mut attrs: Vec<Attribute> = Vec::new();
@@ -268,13 +331,20 @@ pub fn prepare(
         attrs.push(attribute(msattr::EXTENSION_REQUEST, &extensions)?);
     }
 
-    let info = CertReqInfo {
-        version: Version::V1,
-        subject: request.subject.clone(),
-        public_key: spki,
-        attributes: SetOfVec::try_from(attrs).map_err(der_err("attributes"))?,
-    };
-    let to_be_signed = info.to_der().map_err(der_err("CertificationRequestInfo"))?;
+    // CertificationRequestInfo, written around the key's DER as it came (no decode):
+    // SEQUENCE { version INTEGER 0, subject, subjectPKInfo, attributes [0] IMPLICIT SET OF }
+    let mut body = Vec::new();
+    crate::tlv::push(&mut body, 0x02, &[0]);
+    body.extend(request.subject.to_der().map_err(der_err("subject"))?);
+    body.extend_from_slice(spki_der);
+    let attributes = SetOfVec::try_from(attrs)
+        .and_then(|set| set.to_der())
+        .map_err(der_err("attributes"))?;
+    // the SET's encoding with its tag made [0]: same length, same content
+    body.push(0xa0);
+    body.extend_from_slice(attributes.get(1..).unwrap_or_default());
+    let mut to_be_signed = Vec::with_capacity(body.len() + 4);
+    crate::tlv::push(&mut to_be_signed, 0x30, &body);
     Ok(Unsigned {
         to_be_signed,
         scheme: request.signature,
@@ -671,12 +741,8 @@ mod tests {
     #[test]
     fn subject_key_identifier_is_sha1_of_the_key_bits() {
         // corpus req/002: SKI a22d18… is SHA-1 of that request's subjectPublicKey contents.
-        let pem =
-            std::fs::read_to_string("/work/shared/corpus/req/002-axeronisd-minimal-inf-pkcs10.req");
-        let Ok(pem) = pem else {
-            eprintln!("note: corpus not present; using the test key only");
-            return;
-        };
+        let path = crate::testing::corpus_dir().join("req/002-axeronisd-minimal-inf-pkcs10.req");
+        let pem = std::fs::read_to_string(path).unwrap();
         let (_, der) = pem_rfc7468::decode_vec(pem.as_bytes()).unwrap();
         let req = CertReq::from_der(&der).unwrap();
         let spki = req.info.public_key.to_der().unwrap();
@@ -740,6 +806,60 @@ mod tests {
         req.key.algorithm = KeyAlgorithm::Ecdsa(Curve::P256);
         assert!(prepare(&req, spki.as_bytes(), &client()).is_err());
         assert!(prepare(&req, b"\x30\x00", &client()).is_err());
+    }
+
+    #[test]
+    fn spki_parts_read_what_the_spki_crate_decodes_and_refuse_the_rest() {
+        use p256::pkcs8::EncodePublicKey as _;
+        use spki::SubjectPublicKeyInfoOwned;
+        let ec = p256::ecdsa::SigningKey::from_slice(&[0x11; 32]).unwrap();
+        let mut keys: Vec<Vec<u8>> = vec![
+            rsa_key()
+                .to_public_key()
+                .to_public_key_der()
+                .unwrap()
+                .to_vec(),
+            ec.verifying_key().to_public_key_der().unwrap().to_vec(),
+        ];
+        for entry in std::fs::read_dir(crate::testing::corpus_dir().join("req")).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            for block in crate::pem::read(&bytes).unwrap_or_default() {
+                if let Ok(req) = CertReq::from_der(&block.der) {
+                    keys.push(req.info.public_key.to_der().unwrap());
+                }
+            }
+        }
+        assert!(keys.len() >= 6, "{} keys", keys.len());
+        let (mut rsa, mut ec) = (0, 0);
+        for der in &keys {
+            let parts = SpkiParts::read(der).unwrap();
+            let by_crate = SubjectPublicKeyInfoOwned::from_der(der).unwrap();
+            assert_eq!(parts.algorithm_oid(), Some(by_crate.algorithm.oid));
+            assert_eq!(parts.raw_key(), by_crate.subject_public_key.raw_bytes());
+            let curve = by_crate
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
+            assert_eq!(parts.parameters_oid(), curve);
+            if by_crate.algorithm.oid == RSA_ENCRYPTION {
+                let bits = rsa_modulus_bits(parts.key_bytes().unwrap()).unwrap();
+                assert!([1024, 2048, 3072, 4096].contains(&bits), "{bits}");
+                rsa += 1;
+            } else {
+                ec += 1;
+            }
+            for cut in [1, der.len() / 2, der.len() - 1] {
+                assert_eq!(SpkiParts::read(&der[..cut]), None);
+            }
+            let mut longer = der.clone();
+            longer.push(0);
+            assert_eq!(SpkiParts::read(&longer), None, "bytes after it");
+        }
+        assert!(rsa >= 4 && ec >= 1, "{rsa} RSA, {ec} EC");
+        assert_eq!(rsa_modulus_bits(&hex("3007020200ff020103")), Some(8));
+        assert_eq!(rsa_modulus_bits(&hex("300702020100020103")), Some(9));
+        assert_eq!(rsa_modulus_bits(&hex("3003020100")), None, "no exponent");
     }
 
     #[test]

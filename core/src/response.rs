@@ -94,7 +94,7 @@ impl Certificate {
             not_before: unix(validity.not_before.to_unix_duration()),
             not_after: unix(validity.not_after.to_unix_duration()),
             spki_der: tbs.subject_public_key_info().to_der()?,
-            key_algorithm: key_description(tbs.subject_public_key_info()),
+            key_algorithm: key_description_der(&tbs.subject_public_key_info().to_der()?),
             is_ca: matches!(
                 tbs.get_extension::<BasicConstraints>(),
                 Ok(Some((_, bc))) if bc.ca
@@ -215,46 +215,38 @@ pub(crate) fn hex_upper(bytes: &[u8]) -> String {
 
 /// `RSA 2048`, `ECC P-256`, `Ed25519`, or the algorithm OID.
 pub fn key_description(spki: &spki::SubjectPublicKeyInfoOwned) -> String {
-    let oid = spki.algorithm.oid.to_string();
+    key_description_der(&spki.to_der().unwrap_or_default())
+}
+
+/// [`key_description`] of a SubjectPublicKeyInfo given as DER (read without a decoder);
+/// `key` when it is not one.
+pub fn key_description_der(spki_der: &[u8]) -> String {
+    let Some(spki) = crate::encode::SpkiParts::read(spki_der) else {
+        return "key".to_string();
+    };
+    let Some(oid) = spki.algorithm_oid() else {
+        return "key".to_string();
+    };
+    let oid = oid.to_string();
     match oid.as_str() {
         "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
-            match rsa_modulus_bits(spki.subject_public_key.raw_bytes()) {
+            match crate::encode::rsa_modulus_bits(spki.raw_key()) {
                 Some(bits) => format!("RSA {bits}"),
                 None => "RSA".to_string(),
             }
         }
-        "1.2.840.10045.2.1" => {
-            let curve = spki
-                .algorithm
-                .parameters
-                .as_ref()
-                .and_then(|p| p.decode_as::<ObjectIdentifier>().ok());
-            match curve.map(|c| c.to_string()).as_deref() {
-                Some("1.2.840.10045.3.1.7") => "ECC P-256".to_string(),
-                Some("1.3.132.0.34") => "ECC P-384".to_string(),
-                Some("1.3.132.0.35") => "ECC P-521".to_string(),
-                Some(other) => format!("ECC {other}"),
-                None => "ECC".to_string(),
-            }
-        }
+        "1.2.840.10045.2.1" => match spki.parameters_oid().map(|c| c.to_string()).as_deref() {
+            Some("1.2.840.10045.3.1.7") => "ECC P-256".to_string(),
+            Some("1.3.132.0.34") => "ECC P-384".to_string(),
+            Some("1.3.132.0.35") => "ECC P-521".to_string(),
+            Some(other) => format!("ECC {other}"),
+            None => "ECC".to_string(),
+        },
         "1.3.101.112" => "Ed25519".to_string(),
         "1.3.101.113" => "Ed448".to_string(),
         "1.2.840.10040.4.1" => "DSA".to_string(),
         _ => oid,
     }
-}
-
-/// The bit length of an RSAPublicKey's modulus.
-pub(crate) fn rsa_modulus_bits(rsa_public_key: &[u8]) -> Option<usize> {
-    #[derive(Sequence)]
-    struct RsaPublicKey<'a> {
-        modulus: der::asn1::UintRef<'a>,
-        _exponent: der::asn1::UintRef<'a>,
-    }
-    let key = RsaPublicKey::from_der(rsa_public_key).ok()?;
-    let bytes = key.modulus.as_bytes();
-    let first = *bytes.first()?;
-    Some((bytes.len() - 1) * 8 + (8 - first.leading_zeros() as usize))
 }
 
 /// The form the response came in.

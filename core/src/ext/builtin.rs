@@ -3,7 +3,7 @@
 
 use crate::diag::LocalDiag;
 use der::asn1::{Any, BitString, ObjectIdentifier, OctetString};
-use der::{Decode, Encode, Sequence};
+use der::{Encode, Sequence};
 use sha1::{Digest, Sha1};
 use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::ExtendedKeyUsage;
@@ -204,9 +204,9 @@ pub fn subject_key_identifier(spki_der: &[u8]) -> Extension {
 
 /// The 20-byte key identifier of a SubjectPublicKeyInfo (method 1).
 pub fn key_identifier(spki_der: &[u8]) -> [u8; 20] {
-    let digest = match spki::SubjectPublicKeyInfoRef::from_der(spki_der) {
-        Ok(spki) => Sha1::digest(spki.subject_public_key.raw_bytes()),
-        Err(_) => Sha1::digest(spki_der),
+    let digest = match crate::encode::SpkiParts::read(spki_der) {
+        Some(spki) => Sha1::digest(spki.raw_key()),
+        None => Sha1::digest(spki_der),
     };
     digest.into()
 }

@@ -75,7 +75,7 @@ fn ad_cs_setup_subject_matches_with_disable_utf8_dir_str() {
 }
 
 /// Loads the real requests and compares their subjects with ours. The corpus lives outside the
-/// repository: `CERTREQ_CORPUS` or /work/shared/corpus.
+/// repository: `CERTREQ_CORPUS` or `shared/corpus` beside it.
 #[test]
 fn corpus_request_files_decode_to_our_subjects() {
     use der::Decode;

@@ -109,10 +109,7 @@ pub async fn download_entry(id: String) -> Result<(), String> {
 
 /// `RSA 2048`, `ECC P-256`… of a public key given as SPKI DER.
 fn key_algorithm(spki: &[u8]) -> Option<String> {
-    use der::Decode;
-    x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(spki)
-        .ok()
-        .map(|k| response::key_description(&k))
+    certreq_core::encode::SpkiParts::read(spki).map(|_| response::key_description_der(spki))
 }
 
 /// Every stored entry, with what its key allows (asked of the browser, not stored).
