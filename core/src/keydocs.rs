@@ -162,7 +162,11 @@ const APS: &str = "ApplicationPolicyStatementExtension";
 use Effect::*;
 
 /// Every documented key.
-pub static KEYS: &[KeyDoc] = &[
+pub static KEYS: &[KeyDoc] = KEY_TABLE;
+
+/// The table behind [`KEYS`], as a constant so [`KEY_NAMES`] can be worked out from it when
+/// compiling.
+const KEY_TABLE: &[KeyDoc] = &[
     // ---------------------------------------------------------------- [Version]
     k(
         "Version",
@@ -1117,7 +1121,9 @@ const POLICY_INF_ONLY: &str = "Not read for a new request: this section belongs 
      (certreq -policy) and CAPolicy.inf. Write the extension as a line in [Extensions] instead.";
 
 /// Every documented section, in the order a typical INF has them.
-pub static SECTIONS: &[SectionDoc] = &[
+pub static SECTIONS: &[SectionDoc] = SECTION_TABLE;
+
+const SECTION_TABLE: &[SectionDoc] = &[
     s(
         "Version",
         false,
@@ -1570,6 +1576,48 @@ pub static TOKENS: &[TokenDoc] = &[
     ),
 ];
 
+/// What the lowering and [`suggest`] need of a key: where it belongs, its name, and what
+/// certreq-web does with it ([`KeyDoc::here`], quoted in notes about keys with no effect here).
+/// Kept apart from the prose so that a build which shows no documentation (the web app's first
+/// download, the embedding module) does not carry it: only [`KEYS`] refers to the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct KeyName {
+    section: &'static str,
+    key: &'static str,
+    here: &'static str,
+}
+
+/// [`KEYS`] without their documentation, in the same order.
+static KEY_NAMES: [KeyName; KEY_TABLE.len()] = {
+    let mut out = [KeyName {
+        section: "",
+        key: "",
+        here: "",
+    }; KEY_TABLE.len()];
+    let mut i = 0;
+    while i < KEY_TABLE.len() {
+        let d = &KEY_TABLE[i];
+        out[i] = KeyName {
+            section: d.section,
+            key: d.key,
+            here: d.here,
+        };
+        i += 1;
+    }
+    out
+};
+
+/// The names of [`SECTIONS`], in the same order.
+static SECTION_NAMES: [&str; SECTION_TABLE.len()] = {
+    let mut out = [""; SECTION_TABLE.len()];
+    let mut i = 0;
+    while i < SECTION_TABLE.len() {
+        out[i] = SECTION_TABLE[i].name;
+        i += 1;
+    }
+    out
+};
+
 const fn t(
     context: &'static str,
     token: &'static str,
@@ -1589,6 +1637,14 @@ const fn t(
 /// The documentation of a key, looked up case-insensitively (by key alone; the first match).
 pub fn lookup(key: &str) -> Option<&'static KeyDoc> {
     KEYS.iter().find(|d| d.key.eq_ignore_ascii_case(key))
+}
+
+/// What certreq-web does with `key` of `section` ([`KeyDoc::here`]), when the reference says;
+/// read from the names alone, so the lowering's notes do not pull in the documentation.
+pub fn here_note(section: &str, key: &str) -> Option<&'static str> {
+    find_key(section, key)
+        .map(|i| KEY_NAMES[i].here)
+        .filter(|here| !here.is_empty())
 }
 
 /// A section name as written in a header or message, without brackets and outer blanks.
@@ -1611,9 +1667,10 @@ pub fn is_dotted_oid(s: &str) -> bool {
     arcs >= 2
 }
 
-fn placeholder(section: &str, key: &str) -> Option<&'static KeyDoc> {
-    KEYS.iter()
-        .find(|d| d.section.eq_ignore_ascii_case(section) && d.key == key)
+fn placeholder(section: &str, key: &str) -> Option<usize> {
+    KEY_NAMES
+        .iter()
+        .position(|d| d.section.eq_ignore_ascii_case(section) && d.key == key)
 }
 
 /// The documentation of `key` in `section` (brackets optional), case-insensitively. Blanks
@@ -1621,16 +1678,21 @@ fn placeholder(section: &str, key: &str) -> Option<&'static KeyDoc> {
 /// `Exportable`. In `[Extensions]` any dotted OID without its own page gets the general
 /// `{OID}` page; in `[Strings]` every key gets the `{name}` page.
 pub fn lookup_in(section: &str, key: &str) -> Option<&'static KeyDoc> {
+    find_key(section, key).map(|i| &KEYS[i])
+}
+
+/// [`lookup_in`]'s answer as an index into [`KEYS`] and [`KEY_NAMES`].
+fn find_key(section: &str, key: &str) -> Option<usize> {
     let section = bare_section(section);
     let key = key.trim();
     if key.is_empty() {
         return None;
     }
-    if let Some(doc) = KEYS
+    if let Some(i) = KEY_NAMES
         .iter()
-        .find(|d| d.section.eq_ignore_ascii_case(section) && d.key.eq_ignore_ascii_case(key))
+        .position(|d| d.section.eq_ignore_ascii_case(section) && d.key.eq_ignore_ascii_case(key))
     {
-        return Some(doc);
+        return Some(i);
     }
     if section.eq_ignore_ascii_case("Extensions") && is_dotted_oid(key) {
         return placeholder("Extensions", "{OID}");
@@ -1647,19 +1709,31 @@ fn is_placeholder(key: &str) -> bool {
 
 /// The documentation of a section (brackets optional, any letter case).
 pub fn section_doc(name: &str) -> Option<&'static SectionDoc> {
+    find_section(name).map(|i| &SECTIONS[i])
+}
+
+/// Whether `name` (brackets optional, any letter case) is a documented section.
+pub fn is_section(name: &str) -> bool {
+    find_section(name).is_some()
+}
+
+fn find_section(name: &str) -> Option<usize> {
     let name = bare_section(name);
-    SECTIONS.iter().find(|d| d.name.eq_ignore_ascii_case(name))
+    SECTION_NAMES
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// The known section names, in the order of [`SECTIONS`].
 pub fn sections() -> impl Iterator<Item = &'static str> {
-    SECTIONS.iter().map(|d| d.name)
+    SECTION_NAMES.iter().copied()
 }
 
 /// The sections a key is documented in (for "`Subject` belongs in [NewRequest]").
 pub fn sections_of(key: &str) -> impl Iterator<Item = &'static str> + '_ {
     let key = key.trim();
-    KEYS.iter()
+    KEY_NAMES
+        .iter()
         .filter(move |d| !is_placeholder(d.key) && d.key.eq_ignore_ascii_case(key))
         .map(|d| d.section)
 }
@@ -1802,13 +1876,15 @@ fn nearest(written: &str, names: &[&'static str]) -> Option<&'static str> {
 /// candidate.
 pub fn suggest(section: &str, key: &str) -> Option<&'static str> {
     let key = key.trim();
-    if key.is_empty() || is_dotted_oid(key) || lookup_in(section, key).is_some() {
+    if key.is_empty() || is_dotted_oid(key) || find_key(section, key).is_some() {
         return None;
     }
     let section = bare_section(section);
-    let known = section_doc(section).is_some()
-        || KEYS.iter().any(|d| d.section.eq_ignore_ascii_case(section));
-    let mut names: Vec<&'static str> = KEYS
+    let known = is_section(section)
+        || KEY_NAMES
+            .iter()
+            .any(|d| d.section.eq_ignore_ascii_case(section));
+    let mut names: Vec<&'static str> = KEY_NAMES
         .iter()
         .filter(|d| !known || d.section.eq_ignore_ascii_case(section))
         .map(|d| d.key)
@@ -1821,7 +1897,7 @@ pub fn suggest(section: &str, key: &str) -> Option<&'static str> {
 /// The known section nearest to a misspelt section name (`NewReqest` → `NewRequest`).
 pub fn suggest_section(name: &str) -> Option<&'static str> {
     let name = bare_section(name);
-    if name.is_empty() || section_doc(name).is_some() {
+    if name.is_empty() || is_section(name) {
         return None;
     }
     let names: Vec<&'static str> = sections().collect();

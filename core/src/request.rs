@@ -1074,9 +1074,7 @@ impl Lowering {
     fn inert_keys(&mut self, keys: &Keys<'_>) {
         for (key, kind) in INERT_KEYS {
             let Some(e) = keys.get(key) else { continue };
-            let reason = crate::keydocs::lookup(key)
-                .filter(|d| d.section.eq_ignore_ascii_case("NewRequest") && !d.here.is_empty())
-                .map(|d| d.here);
+            let reason = crate::keydocs::here_note("NewRequest", key);
             let (severity, why) = match *kind {
                 Inert::Bool(why) => match self.bool_of(e) {
                     Some(false) => (Severity::Note, why),

@@ -27,6 +27,10 @@ pub const OP_RESPONSE: u32 = 3;
 /// Read one DER certificate: the input is its DER, the answer a [`Certificate`] with its facts
 /// ([`certificate_to_wire`]).
 pub const OP_CERTIFICATE: u32 = 4;
+/// Look up the INF reference: the input is a [`DocQuery`] ([`DocQuery::to_wire`]), the answer
+/// a [`DocPage`] or nothing ([`doc_to_wire`]). The editor's reference panel uses it, so the
+/// reference's prose stays out of the app's first download.
+pub const OP_DOC: u32 = 5;
 
 /// The answer is the result.
 pub const STATUS_OK: u32 = 0;
@@ -52,6 +56,9 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
                 w.finish()
             })
             .map_err(|e| format!("this is not a certificate ({e})")),
+        OP_DOC => DocQuery::from_wire(input)
+            .map(|q| doc_to_wire(q.page().as_ref()))
+            .map_err(|e| e.to_string()),
         _ => Err(format!("the tools module has no operation {op}")),
     };
     match result {
@@ -464,3 +471,146 @@ impl PfxJob {
 
 #[cfg(test)]
 mod tests;
+
+/// What the editor's reference panel asks about: a key of a section, or a section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocQuery {
+    /// The section, without brackets.
+    pub section: String,
+    /// The key, or `None` for the section itself.
+    pub key: Option<String>,
+}
+
+/// A page of the INF reference, as the editor shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocPage {
+    /// A key ([`crate::keydocs::KeyDoc`]); `acts_on` is its [`crate::keydocs::Effect`]'s label.
+    Key {
+        section: String,
+        key: String,
+        values: String,
+        default: String,
+        acts_on: String,
+        summary: String,
+        here: String,
+        example: String,
+    },
+    /// A section ([`crate::keydocs::SectionDoc`]).
+    Section {
+        name: String,
+        summary: String,
+        here: String,
+        example: String,
+    },
+}
+
+impl DocQuery {
+    /// The page the reference has for this place, if any.
+    pub fn page(&self) -> Option<DocPage> {
+        use crate::keydocs;
+        match &self.key {
+            Some(key) => keydocs::lookup_in(&self.section, key).map(|d| DocPage::Key {
+                section: d.section.into(),
+                key: d.key.into(),
+                values: d.values.into(),
+                default: d.default.into(),
+                acts_on: d.effect.label().into(),
+                summary: d.summary.into(),
+                here: d.here.into(),
+                example: d.example.into(),
+            }),
+            None => keydocs::section_doc(&self.section).map(|d| DocPage::Section {
+                name: d.name.into(),
+                summary: d.summary.into(),
+                here: d.here.into(),
+                example: d.example.into(),
+            }),
+        }
+    }
+
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.str(&self.section);
+        w.opt_bytes(self.key.as_deref().map(str::as_bytes));
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut r = Reader::new(bytes);
+        let section = r.str()?.to_owned();
+        let key = match r.opt_bytes()? {
+            Some(k) => Some(core::str::from_utf8(k).map_err(|_| WireError)?.to_owned()),
+            None => None,
+        };
+        r.end()?;
+        Ok(DocQuery { section, key })
+    }
+}
+
+/// A [`DocPage`] (or its absence) as bytes: `0`, or `1` and a key's eight fields, or `2` and a
+/// section's four.
+pub fn doc_to_wire(page: Option<&DocPage>) -> Vec<u8> {
+    let mut w = Writer::new();
+    match page {
+        None => {
+            w.u32(0);
+        }
+        Some(DocPage::Key {
+            section,
+            key,
+            values,
+            default,
+            acts_on,
+            summary,
+            here,
+            example,
+        }) => {
+            w.u32(1);
+            for f in [
+                section, key, values, default, acts_on, summary, here, example,
+            ] {
+                w.str(f);
+            }
+        }
+        Some(DocPage::Section {
+            name,
+            summary,
+            here,
+            example,
+        }) => {
+            w.u32(2);
+            for f in [name, summary, here, example] {
+                w.str(f);
+            }
+        }
+    }
+    w.finish()
+}
+
+/// The page [`doc_to_wire`] wrote.
+pub fn doc_from_wire(bytes: &[u8]) -> Result<Option<DocPage>, WireError> {
+    let mut r = Reader::new(bytes);
+    let text = |r: &mut Reader<'_>| r.str().map(str::to_owned);
+    let page = match r.u32()? {
+        0 => None,
+        1 => Some(DocPage::Key {
+            section: text(&mut r)?,
+            key: text(&mut r)?,
+            values: text(&mut r)?,
+            default: text(&mut r)?,
+            acts_on: text(&mut r)?,
+            summary: text(&mut r)?,
+            here: text(&mut r)?,
+            example: text(&mut r)?,
+        }),
+        2 => Some(DocPage::Section {
+            name: text(&mut r)?,
+            summary: text(&mut r)?,
+            here: text(&mut r)?,
+            example: text(&mut r)?,
+        }),
+        _ => return Err(WireError),
+    };
+    r.end()?;
+    Ok(page)
+}

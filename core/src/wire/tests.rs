@@ -223,3 +223,67 @@ fn a_certificate_crosses_with_every_fact_and_a_non_certificate_is_named() {
     assert_eq!(status, STATUS_FAILED);
     assert!(answer_text(status, answer).starts_with("this is not a certificate ("));
 }
+
+#[test]
+fn every_reference_page_crosses_whole_and_an_unknown_place_has_none() {
+    use crate::keydocs;
+    let mut queries: Vec<DocQuery> = keydocs::KEYS
+        .iter()
+        .map(|d| DocQuery {
+            section: d.section.into(),
+            key: Some(d.key.into()),
+        })
+        .collect();
+    queries.extend(keydocs::SECTIONS.iter().map(|d| DocQuery {
+        section: d.name.into(),
+        key: None,
+    }));
+    for q in &queries {
+        let (status, answer) = serve(OP_DOC, &q.to_wire());
+        assert_eq!(status, STATUS_OK);
+        let page = doc_from_wire(&answer).unwrap();
+        assert_eq!(page, q.page(), "{q:?}");
+        assert!(page.is_some(), "{q:?} has a page");
+    }
+    let key = DocQuery {
+        section: "[newrequest]".into(),
+        key: Some(" exportable ".into()),
+    };
+    let Some(DocPage::Key {
+        section,
+        key,
+        acts_on,
+        summary,
+        ..
+    }) = doc_from_wire(&serve(OP_DOC, &key.to_wire()).1).unwrap()
+    else {
+        panic!("a key page")
+    };
+    let doc = keydocs::lookup_in("NewRequest", "Exportable").unwrap();
+    assert_eq!(
+        (section.as_str(), key.as_str()),
+        ("NewRequest", "Exportable")
+    );
+    assert_eq!(
+        (acts_on.as_str(), summary.as_str()),
+        (doc.effect.label(), doc.summary)
+    );
+    for unknown in [
+        DocQuery {
+            section: "NewRequest".into(),
+            key: Some("Exportabel".into()),
+        },
+        DocQuery {
+            section: "NoSuchSection".into(),
+            key: None,
+        },
+    ] {
+        let (status, answer) = serve(OP_DOC, &unknown.to_wire());
+        assert_eq!((status, doc_from_wire(&answer).unwrap()), (STATUS_OK, None));
+    }
+    let wire = doc_to_wire(queries[0].page().as_ref());
+    for cut in 0..wire.len() {
+        assert!(doc_from_wire(&wire[..cut]).is_err(), "cut at {cut}");
+    }
+    assert!(DocQuery::from_wire(&[1, 0, 0]).is_err());
+}

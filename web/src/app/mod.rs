@@ -24,13 +24,13 @@ pub mod templates;
 pub mod text;
 
 use certreq_core::diag::Severity;
-use certreq_core::keydocs;
+use certreq_core::wire::DocPage;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::services::{dom, files, store, tools};
 use preview::{Preview, preview};
-use state::{Command, FileTarget, Msg, Notice, State};
+use state::{Command, DocPanel, FileTarget, Msg, Notice, State};
 use state::{ExportFormat, PfxDialog, Profile};
 use text::{Kind, format_utc, mark_line};
 
@@ -141,6 +141,10 @@ impl App {
                 enrollment,
             } => link.send_future(async move {
                 Msg::Enrolled(jobs::retrieve(id, number, enrollment).await)
+            }),
+            Command::Doc(query) => link.send_future(async move {
+                let page = tools::doc(&query).await.map_err(|e| e.to_string());
+                Msg::DocLooked { query, page }
             }),
             Command::Decode { seq, bytes } => link.send_future(async move {
                 Msg::Decoded {
@@ -359,41 +363,47 @@ impl App {
     }
 
     fn view_key_doc(&self) -> Html {
-        let body = if let Some((section, key)) = self.state.key_at_caret() {
-            match keydocs::lookup_in(section, key) {
-                Some(doc) => html! {
-                    <>
-                        <h3>{ format!("[{}] {}", doc.section, doc.key) }</h3>
-                        <p>{ doc.summary }</p>
-                        <dl>
-                            if !doc.values.is_empty() { <dt>{ "Values" }</dt><dd><code>{ doc.values }</code></dd> }
-                            if !doc.default.is_empty() { <dt>{ "Default" }</dt><dd>{ doc.default }</dd> }
-                            <dt>{ "Acts on" }</dt><dd>{ doc.effect.label() }</dd>
-                            if !doc.here.is_empty() { <dt>{ "Here" }</dt><dd>{ doc.here }</dd> }
-                            if !doc.example.is_empty() { <dt>{ "Example" }</dt><dd><code>{ doc.example }</code></dd> }
-                        </dl>
-                    </>
-                },
-                None => html! {
-                    <>
-                        <h3>{ format!("[{section}] {key}") }</h3>
-                        <p class="hint">{ "certreq does not know this key here." }</p>
-                    </>
-                },
+        let body = match &self.state.doc {
+            None => html! {
+                <p class="hint">{ "Put the cursor on a key or a [section] to read what it does." }</p>
+            },
+            Some(DocPanel { query, page }) => {
+                let title = match &query.key {
+                    Some(key) => format!("[{}] {key}", query.section),
+                    None => format!("[{}]", query.section),
+                };
+                match page {
+                    None => html! {
+                        <>
+                            <h3>{ title }</h3>
+                            <p class="hint">{ "Looking it up in the reference…" }</p>
+                        </>
+                    },
+                    Some(Ok(Some(page))) => view_doc_page(page),
+                    Some(Ok(None)) => html! {
+                        <>
+                            <h3>{ title }</h3>
+                            <p class="hint">{ if query.key.is_some() {
+                                "certreq does not know this key here."
+                            } else {
+                                "certreq does not know this section."
+                            } }</p>
+                        </>
+                    },
+                    Some(Err(why)) => html! {
+                        <>
+                            <h3>{ title }</h3>
+                            <p class="hint">{ format!("The reference could not be loaded: {why}") }</p>
+                        </>
+                    },
+                }
             }
-        } else if let Some(doc) = self.state.section_at_caret().and_then(keydocs::section_doc) {
-            html! {
-                <>
-                    <h3>{ format!("[{}]", doc.name) }</h3>
-                    <p>{ doc.summary }</p>
-                    if !doc.here.is_empty() { <p>{ doc.here }</p> }
-                    if !doc.example.is_empty() { <pre class="example">{ doc.example }</pre> }
-                </>
-            }
-        } else {
-            html! { <p class="hint">{ "Put the cursor on a key or a [section] to read what it does." }</p> }
         };
-        html! { <aside class="keydoc" data-testid="key-doc" aria-live="polite">{ body }</aside> }
+        let busy = matches!(&self.state.doc, Some(DocPanel { page: None, .. }));
+        html! {
+            <aside class="keydoc" data-testid="key-doc" aria-live="polite"
+                aria-busy={busy.to_string()}>{ body }</aside>
+        }
     }
 
     fn view_request(&self, ctx: &Context<Self>) -> Html {
@@ -1064,4 +1074,45 @@ fn view_result(ctx: &Context<App>, result: &state::Generated) -> Html {
 /// Starts the app in the page's `<body>`.
 pub fn start() {
     yew::Renderer::<App>::new().render();
+}
+
+/// One page of the INF reference.
+fn view_doc_page(page: &DocPage) -> Html {
+    match page {
+        DocPage::Key {
+            section,
+            key,
+            values,
+            default,
+            acts_on,
+            summary,
+            here,
+            example,
+        } => html! {
+            <>
+                <h3>{ format!("[{section}] {key}") }</h3>
+                <p>{ summary }</p>
+                <dl>
+                    if !values.is_empty() { <dt>{ "Values" }</dt><dd><code>{ values }</code></dd> }
+                    if !default.is_empty() { <dt>{ "Default" }</dt><dd>{ default }</dd> }
+                    <dt>{ "Acts on" }</dt><dd>{ acts_on }</dd>
+                    if !here.is_empty() { <dt>{ "Here" }</dt><dd>{ here }</dd> }
+                    if !example.is_empty() { <dt>{ "Example" }</dt><dd><code>{ example }</code></dd> }
+                </dl>
+            </>
+        },
+        DocPage::Section {
+            name,
+            summary,
+            here,
+            example,
+        } => html! {
+            <>
+                <h3>{ format!("[{name}]") }</h3>
+                <p>{ summary }</p>
+                if !here.is_empty() { <p>{ here }</p> }
+                if !example.is_empty() { <pre class="example">{ example }</pre> }
+            </>
+        },
+    }
 }

@@ -9,6 +9,7 @@ use certreq_core::model::NewRequest;
 use certreq_core::request::{Compiled, compile};
 
 use certreq_core::dump::Dump;
+use certreq_core::wire::{DocPage, DocQuery};
 
 use super::text::{byte_to_utf16, utf16_to_byte};
 
@@ -153,6 +154,11 @@ pub enum Msg {
         name: String,
         bytes: Vec<u8>,
     },
+    /// The reference's answer for [`Command::Doc`].
+    DocLooked {
+        query: DocQuery,
+        page: Result<Option<DocPage>, String>,
+    },
     /// The decoder's input text changed.
     DecodeInput(String),
     /// The decoder module's answer for decode request `seq`.
@@ -211,6 +217,15 @@ pub enum Msg {
     SubmitEntry(String),
     /// Offer the certificate the CA issued for a request with no stored key.
     DownloadIssued,
+}
+
+/// The reference panel beside the editor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DocPanel {
+    /// The place the caret is on.
+    pub query: DocQuery,
+    /// `None` while it is being looked up; `Some(Ok(None))` when the reference has no page.
+    pub page: Option<Result<Option<DocPage>, String>>,
 }
 
 /// A request loaded from a file to be submitted.
@@ -469,6 +484,9 @@ pub enum Command {
     /// Decode `bytes` for display (in the lazily loaded module); answer with
     /// [`Msg::Decoded`] carrying `seq`.
     Decode { seq: u32, bytes: Vec<u8> },
+    /// Look up the reference page for the caret's place (in the lazily loaded module); answer
+    /// with [`Msg::DocLooked`].
+    Doc(DocQuery),
     /// Export entry `id`'s key and certificate as a PFX; answer with [`Msg::Exported`].
     ExportPfx {
         id: String,
@@ -487,6 +505,11 @@ pub struct State {
     pub lines: LineIndex,
     /// The caret as a byte offset into `text`.
     pub caret: usize,
+    /// The reference panel: what the caret is on and its page. Empty until the caret first
+    /// moves, so opening the app does not fetch the reference.
+    pub doc: Option<DocPanel>,
+    /// Whether the caret has moved yet (the panel follows it from then on).
+    doc_follows: bool,
     /// `Some(what)` while a key pair is being made.
     pub busy: Option<String>,
     /// The request made last, if any.
@@ -539,6 +562,8 @@ impl State {
             compiled: compiler(text),
             lines: LineIndex::new(text),
             caret: 0,
+            doc: None,
+            doc_follows: false,
             busy: None,
             result: None,
             store: Vec::new(),
@@ -643,6 +668,50 @@ impl State {
 
     /// Applies a message; returns the browser work it calls for.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        if matches!(msg, Msg::Caret(_) | Msg::JumpTo(_)) {
+            self.doc_follows = true;
+        }
+        let mut commands = self.apply(msg);
+        commands.extend(self.follow_caret_doc());
+        commands
+    }
+
+    /// What the reference panel should show for the caret's place: the key there, else the
+    /// section whose header is there.
+    pub fn doc_query(&self) -> Option<DocQuery> {
+        if let Some((section, key)) = self.key_at_caret() {
+            return Some(DocQuery {
+                section: section.to_owned(),
+                key: Some(key.to_owned()),
+            });
+        }
+        self.section_at_caret().map(|section| DocQuery {
+            section: section.to_owned(),
+            key: None,
+        })
+    }
+
+    /// Points the reference panel at the caret's place; asks for the page when that changed.
+    fn follow_caret_doc(&mut self) -> Option<Command> {
+        if !self.doc_follows {
+            return None;
+        }
+        let want = self.doc_query();
+        if self.doc.as_ref().map(|d| &d.query) == want.as_ref() {
+            return None;
+        }
+        let Some(query) = want else {
+            self.doc = None;
+            return None;
+        };
+        self.doc = Some(DocPanel {
+            query: query.clone(),
+            page: None,
+        });
+        Some(Command::Doc(query))
+    }
+
+    fn apply(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
             Msg::Edit(text) => {
                 if text != self.text {
@@ -781,6 +850,12 @@ impl State {
                         self.replace_text(decoded.text);
                         self.source = Some(format!("{name} ({})", decoded.encoding.name()));
                     }
+                }
+                Vec::new()
+            }
+            Msg::DocLooked { query, page } => {
+                if let Some(panel) = self.doc.as_mut().filter(|d| d.query == query) {
+                    panel.page = Some(page);
                 }
                 Vec::new()
             }
@@ -1504,10 +1579,17 @@ mod tests {
         let start = "Subject = é\nKeyLength = ".encode_utf16().count() as u32;
         assert_eq!(
             commands,
-            vec![Command::Select {
-                start,
-                end: start + 3
-            }]
+            vec![
+                Command::Select {
+                    start,
+                    end: start + 3
+                },
+                // and the reference panel turns to the key the caret is now on
+                Command::Doc(DocQuery {
+                    section: "NewRequest".into(),
+                    key: Some("KeyLength".into()),
+                }),
+            ]
         );
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "KeyLength")));
         assert!(s.update(Msg::JumpTo(7)).is_empty(), "no such diagnostic");
@@ -1522,6 +1604,61 @@ mod tests {
         assert_eq!(s.key_at_caret(), None, "blank line");
         s.update(Msg::Caret(20));
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Exportable")));
+    }
+
+    #[test]
+    fn the_reference_panel_follows_the_caret_once_it_moves_and_keeps_only_current_answers() {
+        fn with_header(text: &str) -> Compiled {
+            let mut c = fake(text);
+            c.inf.sections[0].headers.push(0..12);
+            c
+        }
+        let mut s = State::new(
+            "[NewRequest]\nSubject = x\n\nExportable = TRUE\n",
+            with_header,
+        );
+        assert_eq!(s.doc, None, "nothing is looked up before the caret moves");
+        let subject = DocQuery {
+            section: "NewRequest".into(),
+            key: Some("Subject".into()),
+        };
+        let section = DocQuery {
+            section: "NewRequest".into(),
+            key: None,
+        };
+        assert_eq!(
+            s.update(Msg::Caret(15)),
+            vec![Command::Doc(subject.clone())]
+        );
+        assert_eq!(s.doc.as_ref().unwrap().page, None, "looking it up");
+        assert!(s.update(Msg::Caret(16)).is_empty(), "same key: asked once");
+        // the caret moves on before the answer comes: the late answer is not shown
+        assert_eq!(s.update(Msg::Caret(2)), vec![Command::Doc(section.clone())]);
+        let page = DocPage::Section {
+            name: "NewRequest".into(),
+            summary: "s".into(),
+            here: String::new(),
+            example: String::new(),
+        };
+        s.update(Msg::DocLooked {
+            query: subject,
+            page: Ok(None),
+        });
+        assert_eq!(s.doc.as_ref().unwrap().page, None);
+        s.update(Msg::DocLooked {
+            query: section.clone(),
+            page: Ok(Some(page.clone())),
+        });
+        assert_eq!(s.doc.as_ref().unwrap().page, Some(Ok(Some(page))));
+        // a blank line has no page; a failed lookup is kept to be said
+        assert!(s.update(Msg::Caret(25)).is_empty());
+        assert_eq!(s.doc, None);
+        assert_eq!(s.update(Msg::Caret(2)), vec![Command::Doc(section.clone())]);
+        s.update(Msg::DocLooked {
+            query: section,
+            page: Err("no module".into()),
+        });
+        assert_eq!(s.doc.as_ref().unwrap().page, Some(Err("no module".into())));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 
 use certreq_core::dump::Dump;
 use certreq_core::response::{Certificate, Response};
-use certreq_core::wire::{self, PfxJob};
+use certreq_core::wire::{self, DocPage, DocQuery, PfxJob};
 use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -42,6 +42,13 @@ pub async fn response(bytes: &[u8]) -> Result<Response, ServiceError> {
     let (status, answer) = call(wire::OP_RESPONSE, bytes).await?;
     let answer = wire::answer(status, answer).map_err(ServiceError)?;
     wire::response_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
+}
+
+/// The INF reference's page for a place in the editor.
+pub async fn doc(query: &DocQuery) -> Result<Option<DocPage>, ServiceError> {
+    let (status, answer) = call(wire::OP_DOC, &query.to_wire()).await?;
+    let answer = wire::answer(status, answer).map_err(ServiceError)?;
+    wire::doc_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
 }
 
 /// Reads one DER certificate.
