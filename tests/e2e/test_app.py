@@ -50,6 +50,15 @@ def generate(driver, inf_text, tmp_path, name="browser.req"):
     return check_request(out, tmp_path)
 
 
+def test_opening_the_app_fetches_its_own_files_and_nothing_more(app):
+    # the tools module (decoder, answers, PFX, the reference's prose) waits for its first use
+    wait_for(lambda: "Put the cursor on a key" in by_testid(app, "key-doc").text, timeout=10,
+             what="the reference panel's hint")
+    names = app.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert sorted(n.rsplit(".", 1)[-1] for n in names) == ["css", "js", "wasm"], names
+    assert not [n for n in names if "certreq-tools" in n], names
+
+
 def test_a_diagnostic_appears_on_the_right_line(app):
     fill_editor(app, '[NewRequest]\nSubject = "CN=x"\nExportabel = TRUE\n')
     item = wait_for(lambda: [d for d in app.find_elements(By.CSS_SELECTOR, '[data-testid="diagnostics"] [data-line]')

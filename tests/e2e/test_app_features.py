@@ -287,3 +287,39 @@ def test_files_dropped_on_the_page_go_to_the_editor_or_the_decoder(app):
              and "CapgeminiPKIIssuingCA1" in by_testid(app, "decode-output").text,
              timeout=10, what="the dropped DER certificate decoded")
     assert editor_text(app) == text + "; café\n", "a certificate does not replace the INF"
+
+
+def test_the_reference_panel_follows_the_caret_and_is_fetched_only_then(app):
+    def tools_fetches():
+        names = app.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        return [n for n in names if n.endswith("/certreq-tools.wasm")]
+
+    # (this module shares one page, so the decoder tests above may have fetched the tools module
+    # already; test_app.py checks that a fresh page does not)
+    before = len(tools_fetches())
+    text = ('[NewRequest]\nSubject = "CN=doc.example"\nKeyLength = 3072\nExportabel = TRUE\n\n'
+            '[Extensions]\n2.5.29.17 = "{text}dns=doc.example"\n')
+    editor = fill_editor(app, text)
+
+    def caret_on(word):
+        app.execute_script(
+            "const el = arguments[0], at = el.value.indexOf(arguments[1]) + 1;"
+            "el.focus(); el.setSelectionRange(at, at);"
+            "el.dispatchEvent(new MouseEvent('click', {bubbles: true}));", editor, word)
+
+    def panel_says(*parts):
+        return wait_for(lambda: all(p in (t := by_testid(app, "key-doc").text) for p in parts) and t,
+                        timeout=20, what=f"the reference panel to say {parts}")
+
+    caret_on("KeyLength")
+    page = panel_says("[NewRequest] KeyLength", "The size of the key", "Acts on", "KeyLength = 2048")
+    assert "Looking it up" not in page
+    assert len(tools_fetches()) == max(before, 1)
+    caret_on("[Extensions]")
+    panel_says("[Extensions]", "one line per extension keyed by its OID")
+    caret_on("2.5.29.17")
+    panel_says("[Extensions] 2.5.29.17")
+    caret_on("Exportabel")
+    panel_says("[NewRequest] Exportabel", "certreq does not know this key here.")
+    assert len(tools_fetches()) == max(before, 1), "the module is fetched once"
+    assert browser_errors(app) == []
