@@ -166,29 +166,12 @@ fn certs_only_pkcs7_round_trips() {
     assert_eq!(a, b);
     // byte for byte what the `cms` crate's encoder writes for the same SignedData, with each
     // certificate once even when given twice
-    let mut set = SetOfVec::new();
-    for c in r.certificates() {
-        let decoded = x509_cert::Certificate::from_der(c.der()).unwrap();
-        set.insert(cms::cert::CertificateChoices::Certificate(decoded))
-            .unwrap();
-    }
-    let sd = SignedData {
-        version: cms::content_info::CmsVersion::V1,
-        digest_algorithms: SetOfVec::new(),
-        encap_content_info: cms::signed_data::EncapsulatedContentInfo {
-            econtent_type: ID_DATA,
-            econtent: None,
-        },
-        certificates: Some(cms::signed_data::CertificateSet(set)),
-        crls: None,
-        signer_infos: cms::signed_data::SignerInfos(SetOfVec::new()),
-    };
-    let by_cms = ContentInfo {
-        content_type: ID_SIGNED_DATA,
-        content: Any::encode_from(&sd).unwrap(),
-    }
-    .to_der()
-    .unwrap();
+    let by_cms = signed_data_by_cms(
+        cms::content_info::CmsVersion::V1,
+        ID_DATA,
+        None,
+        r.certificates(),
+    );
     assert_eq!(p7, by_cms);
     let twice = r.certificates().iter().chain(r.certificates());
     assert_eq!(
@@ -232,32 +215,13 @@ pub(crate) fn cmc_response_fixture(certs: &[Certificate], status: u32, text: &st
         cms_sequence: vec![],
         other_msg_sequence: vec![],
     };
-    let mut set = SetOfVec::new();
-    for c in certs {
-        set.insert(cms::cert::CertificateChoices::Certificate(
-            x509_cert::Certificate::from_der(c.der()).unwrap(),
-        ))
-        .unwrap();
-    }
-    let sd = SignedData {
-        version: cms::content_info::CmsVersion::V3,
-        digest_algorithms: SetOfVec::new(),
-        encap_content_info: cms::signed_data::EncapsulatedContentInfo {
-            econtent_type: ID_CCT_PKI_RESPONSE,
-            econtent: Some(
-                Any::encode_from(&OctetString::new(resp.to_der().unwrap()).unwrap()).unwrap(),
-            ),
-        },
-        certificates: Some(cms::signed_data::CertificateSet(set)),
-        crls: None,
-        signer_infos: cms::signed_data::SignerInfos(SetOfVec::new()),
-    };
-    ContentInfo {
-        content_type: ID_SIGNED_DATA,
-        content: Any::encode_from(&sd).unwrap(),
-    }
-    .to_der()
-    .unwrap()
+    let econtent = Any::encode_from(&OctetString::new(resp.to_der().unwrap()).unwrap()).unwrap();
+    signed_data_by_cms(
+        cms::content_info::CmsVersion::V3,
+        ID_CCT_PKI_RESPONSE,
+        Some(econtent),
+        certs,
+    )
 }
 
 #[test]
@@ -301,4 +265,36 @@ fn keys_and_crls_are_named() {
         parse(&crl).unwrap_err(),
         ResponseError::WrongKind("a certificate revocation list")
     );
+}
+
+/// A ContentInfo holding a SignedData with `certs` and no signers, encoded by the `cms` crate.
+fn signed_data_by_cms(
+    version: cms::content_info::CmsVersion,
+    econtent_type: ObjectIdentifier,
+    econtent: Option<Any>,
+    certs: &[Certificate],
+) -> Vec<u8> {
+    let mut set = SetOfVec::new();
+    for c in certs {
+        let decoded = x509_cert::Certificate::from_der(c.der()).unwrap();
+        set.insert(cms::cert::CertificateChoices::Certificate(decoded))
+            .unwrap();
+    }
+    let sd = SignedData {
+        version,
+        digest_algorithms: SetOfVec::new(),
+        encap_content_info: cms::signed_data::EncapsulatedContentInfo {
+            econtent_type,
+            econtent,
+        },
+        certificates: Some(cms::signed_data::CertificateSet(set)),
+        crls: None,
+        signer_infos: cms::signed_data::SignerInfos(SetOfVec::new()),
+    };
+    ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&sd).unwrap(),
+    }
+    .to_der()
+    .unwrap()
 }
