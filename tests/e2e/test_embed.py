@@ -33,8 +33,9 @@ const way = new URLSearchParams(location.search).get("init");
 const run = async () => {
   let mod;
   if (way === "parallel") {
+    const glue = import("./embed/certreq_web.js");
     const wasm = WebAssembly.compileStreaming(fetch("./embed/certreq_web_bg.wasm"));
-    mod = await import("./embed/certreq_web.js");
+    mod = await glue;
     await mod.default({ module_or_path: await wasm });
   } else {
     mod = await import("./embed/certreq_web.js");
