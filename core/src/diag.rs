@@ -46,6 +46,13 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+/// Puts diagnostics in the order of the text: by where they start, then where they end; equal
+/// places keep the order they were found in. (One function for every list, so builds carry
+/// one sort for them.)
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| (d.span.start, d.span.end));
+}
+
 impl Diagnostic {
     pub fn new(
         severity: Severity,

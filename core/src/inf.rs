@@ -186,7 +186,7 @@ pub fn parse(text: &str) -> (Inf, Vec<Diagnostic>) {
             sections.push(build_section(rs, &lines, text, Some(&table), &mut diags));
         }
     }
-    diags.sort_by_key(|d| d.span.start);
+    crate::diag::sort(&mut diags);
     (Inf { sections }, diags)
 }
 

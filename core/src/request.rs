@@ -59,13 +59,10 @@ pub struct Compiled {
 
 /// Reads and lowers INF text (already decoded; see [`crate::text::decode`]).
 pub fn compile(text: &str) -> Compiled {
-    #[cfg(not(test))]
-    let (inf, mut diagnostics) = crate::inf::parse(text);
-    #[cfg(test)]
     let (inf, mut diagnostics) = crate::inf::parse(text);
     let (request, more) = lower(&inf);
     diagnostics.extend(more);
-    diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
+    crate::diag::sort(&mut diagnostics);
     let request = if crate::diag::has_errors(&diagnostics) {
         None
     } else {
