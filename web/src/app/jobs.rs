@@ -171,6 +171,11 @@ async fn accept_or_not(bytes: Vec<u8>) -> Result<Accepting, String> {
     let response = tools::response(&bytes)
         .await
         .map_err(|e| format!("this is not a certificate to accept: {e}"))?;
+    accept_parsed(&response).await
+}
+
+/// [`accept_or_not`] for an answer already read.
+async fn accept_parsed(response: &response::Response) -> Result<Accepting, String> {
     let mut records = store::list().await.map_err(|e| e.to_string())?;
     let mut keys = Vec::new();
     let mut indexes = Vec::new();
@@ -182,7 +187,7 @@ async fn accept_or_not(bytes: Vec<u8>) -> Result<Accepting, String> {
             indexes.push(i);
         }
     }
-    let (k, leaf, chain) = match match_response(&response, &keys) {
+    let (k, leaf, chain) = match match_response(response, &keys) {
         Ok(matched) => matched,
         Err(why) => {
             let leaf = response.leaf().map(|c| c.der().to_vec());
@@ -323,8 +328,11 @@ fn check_status(answer: &Answer, url: &str) -> Result<(), String> {
 
 /// An issued answer: accepted for its key at once, or shown for download when no stored key
 /// matches it.
-async fn accept_answer(body: Vec<u8>, request_id: Option<u64>) -> Result<Outcome, String> {
-    let accepting = accept_or_not(body)
+async fn accept_answer(
+    response: &response::Response,
+    request_id: Option<u64>,
+) -> Result<Outcome, String> {
+    let accepting = accept_parsed(response)
         .await
         .map_err(|e| format!("the CA issued a certificate but it was not accepted: {e}"))?;
     let entry = match accepting {
@@ -449,7 +457,7 @@ async fn fetch_issued(base: &str, n: u64) -> Result<Outcome, String> {
         enroll::classify_parsed_retrieval(&answer.body, parsed.map_err(|e| e.to_string()))
     };
     match retrieval {
-        Ok(Retrieval::Object { .. }) => accept_answer(answer.body, Some(n)).await,
+        Ok(Retrieval::Object { response, .. }) => accept_answer(&response, Some(n)).await,
         Ok(Retrieval::Page(page)) => match page {
             // a page again: pending, denied or an error; never loops back to fetching
             Disposition::Issued { .. } => Err(format!(
@@ -538,7 +546,7 @@ async fn est_enroll(
         &answer.body,
         parsed,
     ) {
-        Ok(EstOutcome::Issued { .. }) => accept_answer(answer.body, None).await,
+        Ok(EstOutcome::Issued { response, .. }) => accept_answer(&response, None).await,
         Ok(EstOutcome::Pending { retry_after }) => Ok(Outcome {
             status: Status::Pending,
             message: format!(
