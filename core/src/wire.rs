@@ -2,10 +2,11 @@
 //! ([`serve`]) and the byte format questions and answers travel in.
 //!
 //! The app's first download carries the INF engine and the request builder; the decoder
-//! ([`crate::dump`]), the response reader ([`crate::response::parse`]: PKCS #7 and CMC) and the
-//! PFX writer ([`crate::pkcs12`]) are only needed once a user decodes something, accepts a
-//! certificate or exports a key, so they live in a second wasm module (`web/tools`) that the
-//! app instantiates on first use. Two wasm instances share neither memory nor types, so a question
+//! ([`crate::dump`]), the response and certificate readers ([`crate::response`]: PKCS #7, CMC,
+//! X.509), the PFX writer ([`crate::pkcs12`]) and the INF reference's prose
+//! ([`crate::keydocs`]) are only needed once a user decodes something, accepts or lists a
+//! certificate, exports a key or reads the reference, so they live in a second wasm module
+//! (`web/tools`) that the app instantiates on first use. Two wasm instances share neither memory nor types, so a question
 //! is an operation code and bytes, and an answer a status and bytes; values inside are
 //! length-prefixed fields ([`Writer`], [`Reader`]). Both sides are this crate, so the format
 //! has no versioning: app and module are always built together.
@@ -50,11 +51,7 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
             .map(|r| response_to_wire(&r))
             .map_err(|e| e.to_string()),
         OP_CERTIFICATE => Certificate::from_der(input)
-            .map(|c| {
-                let mut w = Writer::new();
-                certificate_to_wire(&mut w, &c);
-                w.finish()
-            })
+            .map(|c| one_certificate_to_wire(&c))
             .map_err(|e| format!("this is not a certificate ({e})")),
         OP_DOC => DocQuery::from_wire(input)
             .map(|q| doc_to_wire(q.page().as_ref()))
@@ -119,6 +116,11 @@ impl Writer {
 
     pub fn flag(&mut self, b: bool) -> &mut Self {
         self.u32(u32::from(b))
+    }
+
+    /// A flag, then the text when there is some.
+    pub fn opt_str(&mut self, s: Option<&str>) -> &mut Self {
+        self.opt_bytes(s.map(str::as_bytes))
     }
 
     /// A flag, then the bytes when there are some.
@@ -187,6 +189,14 @@ impl<'a> Reader<'a> {
     pub fn opt_bytes(&mut self) -> Result<Option<&'a [u8]>, WireError> {
         if self.flag()? {
             Ok(Some(self.bytes()?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    pub fn opt_str(&mut self) -> Result<Option<&'a str>, WireError> {
+        if self.flag()? {
+            Ok(Some(self.str()?))
         } else {
             Ok(None)
         }
@@ -261,7 +271,8 @@ fn kind_number(kind: ResponseKind) -> u32 {
     }
 }
 
-/// A [`Response`] as bytes: its kind, its certificates' DER, and the CMC status if any.
+/// A [`Response`] as bytes: its kind, its certificates ([`certificate_to_wire`]), and the CMC
+/// status if any.
 pub fn response_to_wire(r: &Response) -> Vec<u8> {
     let mut w = Writer::new();
     w.u32(kind_number(r.kind));
@@ -275,7 +286,7 @@ pub fn response_to_wire(r: &Response) -> Vec<u8> {
         }
         Some(s) => {
             w.flag(true).u32(s.status.number());
-            w.opt_bytes(s.text.as_deref().map(str::as_bytes));
+            w.opt_str(s.text.as_deref());
             match s.fail_info {
                 Some(n) => w.flag(true).u32(n),
                 None => w.flag(false),
@@ -319,6 +330,13 @@ pub fn certificate_from_wire(r: &mut Reader<'_>) -> Result<Certificate, WireErro
     Ok(Certificate::from_parts(der, facts))
 }
 
+/// An [`OP_CERTIFICATE`] answer: one certificate.
+pub fn one_certificate_to_wire(c: &Certificate) -> Vec<u8> {
+    let mut w = Writer::new();
+    certificate_to_wire(&mut w, c);
+    w.finish()
+}
+
 /// The certificate an [`OP_CERTIFICATE`] answer holds.
 pub fn one_certificate_from_wire(bytes: &[u8]) -> Result<Certificate, WireError> {
     let mut r = Reader::new(bytes);
@@ -344,10 +362,7 @@ pub fn response_from_wire(bytes: &[u8]) -> Result<Response, WireError> {
     }
     let cmc_status = if r.flag()? {
         let status = CmcStatus::from_number(r.u32()?);
-        let text = match r.opt_bytes()? {
-            Some(t) => Some(core::str::from_utf8(t).map_err(|_| WireError)?.to_owned()),
-            None => None,
-        };
+        let text = r.opt_str()?.map(str::to_owned);
         let fail_info = if r.flag()? { Some(r.u32()?) } else { None };
         Some(CmcStatusInfo {
             status,
@@ -387,10 +402,7 @@ impl PfxJob {
         for c in &self.chain {
             w.bytes(c);
         }
-        match &self.friendly_name {
-            Some(name) => w.u32(1).str(name),
-            None => w.u32(0),
-        };
+        w.opt_str(self.friendly_name.as_deref());
         w.str(&self.password);
         w.u32(match self.profile {
             Profile::Modern => 0,
@@ -409,11 +421,7 @@ impl PfxJob {
         for _ in 0..count {
             chain.push(r.bytes()?.to_vec());
         }
-        let friendly_name = match r.u32()? {
-            0 => None,
-            1 => Some(r.str()?.to_owned()),
-            _ => return Err(WireError),
-        };
+        let friendly_name = r.opt_str()?.map(str::to_owned);
         let password = r.str()?.to_owned();
         let profile = match r.u32()? {
             0 => Profile::Modern,
@@ -531,17 +539,14 @@ impl DocQuery {
     pub fn to_wire(&self) -> Vec<u8> {
         let mut w = Writer::new();
         w.str(&self.section);
-        w.opt_bytes(self.key.as_deref().map(str::as_bytes));
+        w.opt_str(self.key.as_deref());
         w.finish()
     }
 
     pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
         let mut r = Reader::new(bytes);
         let section = r.str()?.to_owned();
-        let key = match r.opt_bytes()? {
-            Some(k) => Some(core::str::from_utf8(k).map_err(|_| WireError)?.to_owned()),
-            None => None,
-        };
+        let key = r.opt_str()?.map(str::to_owned);
         r.end()?;
         Ok(DocQuery { section, key })
     }

@@ -32,36 +32,50 @@ thread_local! {
 
 /// Decodes PEM, base64 or DER for display.
 pub async fn dump(bytes: &[u8]) -> Result<Dump, ServiceError> {
-    let (status, answer) = call(wire::OP_DUMP, bytes).await?;
-    let answer = wire::answer(status, answer).map_err(ServiceError)?;
-    wire::dump_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
+    read(&ask(wire::OP_DUMP, bytes).await?, wire::dump_from_wire)
 }
 
 /// Reads what a CA sent back (certificate, PKCS #7, CMC response; PEM, base64 or DER).
 pub async fn response(bytes: &[u8]) -> Result<Response, ServiceError> {
-    let (status, answer) = call(wire::OP_RESPONSE, bytes).await?;
-    let answer = wire::answer(status, answer).map_err(ServiceError)?;
-    wire::response_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
+    read(
+        &ask(wire::OP_RESPONSE, bytes).await?,
+        wire::response_from_wire,
+    )
 }
 
 /// The INF reference's page for a place in the editor.
 pub async fn doc(query: &DocQuery) -> Result<Option<DocPage>, ServiceError> {
-    let (status, answer) = call(wire::OP_DOC, &query.to_wire()).await?;
-    let answer = wire::answer(status, answer).map_err(ServiceError)?;
-    wire::doc_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
+    read(
+        &ask(wire::OP_DOC, &query.to_wire()).await?,
+        wire::doc_from_wire,
+    )
 }
 
 /// Reads one DER certificate.
 pub async fn certificate(der: &[u8]) -> Result<Certificate, ServiceError> {
-    let (status, answer) = call(wire::OP_CERTIFICATE, der).await?;
-    let answer = wire::answer(status, answer).map_err(ServiceError)?;
-    wire::one_certificate_from_wire(&answer).map_err(|e| ServiceError(e.to_string()))
+    read(
+        &ask(wire::OP_CERTIFICATE, der).await?,
+        wire::one_certificate_from_wire,
+    )
 }
 
 /// Writes a PFX.
 pub async fn pfx(job: &PfxJob) -> Result<Vec<u8>, ServiceError> {
-    let (status, answer) = call(wire::OP_PFX, &job.to_wire()).await?;
+    ask(wire::OP_PFX, &job.to_wire()).await
+}
+
+/// Asks the module one question; its answer's bytes, or its sentence for why there are none.
+async fn ask(op: u32, input: &[u8]) -> Result<Vec<u8>, ServiceError> {
+    let (status, answer) = call(op, input).await?;
     wire::answer(status, answer).map_err(ServiceError)
+}
+
+/// Takes an answer's bytes apart with `from_wire`.
+fn read<T>(
+    answer: &[u8],
+    from_wire: fn(&[u8]) -> Result<T, wire::WireError>,
+) -> Result<T, ServiceError> {
+    from_wire(answer).map_err(|e| ServiceError(e.to_string()))
 }
 
 async fn call(op: u32, input: &[u8]) -> Result<(u32, Vec<u8>), ServiceError> {
