@@ -44,3 +44,13 @@ def run_certreq(certreq, *args, cwd=None, check=False):
         raise AssertionError(f"certreq {' '.join(map(str, args))} failed ({proc.returncode}):\n"
                              f"{proc.stdout}\n{proc.stderr}")
     return proc
+
+
+@pytest.fixture
+def app():
+    """The release build, open in a fresh headless Chromium, for the browser tests in e2e/
+    (a test file may override it: a longer script timeout, one page per module, a CA)."""
+    from browser import open_app  # tests/e2e/browser.py, importable when e2e tests run
+
+    with open_app() as driver:
+        yield driver

@@ -5,7 +5,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from browser import by_testid, fill_editor, open_app, wait_for
+from browser import by_testid, fill_editor, wait_for
 from checkers import check_request
 
 # Every visible control and the name assistive technology would read for it: aria-label,
@@ -38,12 +38,6 @@ Subject = "CN=keyboard.example.com"
 KeyAlgorithm = ECDSA_P256
 HashAlgorithm = SHA256
 """
-
-
-@pytest.fixture
-def app():
-    with open_app() as driver:
-        yield driver
 
 
 def test_every_control_has_a_name(app):

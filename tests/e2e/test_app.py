@@ -4,11 +4,10 @@ Every request the browser makes is checked by OpenSSL, `cryptography` and Go's p
 """
 import shutil
 
-import pytest
 from selenium.webdriver.common.by import By
 
 from browser import (DIST, ROOT, all_testid, browser_errors, by_testid, chromium, fill_editor,
-                     open_app, serve, wait_for)
+                     serve, wait_for)
 from checkers import check_request, to_pem
 
 RSA_INF = """[Version]
@@ -30,12 +29,6 @@ KeyAlgorithm = ECDSA_P256
 HashAlgorithm = SHA256
 Exportable = TRUE
 """
-
-
-@pytest.fixture
-def app():
-    with open_app() as driver:
-        yield driver
 
 
 def generate(driver, inf_text, tmp_path, name="browser.req"):
