@@ -1634,11 +1634,6 @@ const fn t(
     }
 }
 
-/// The documentation of a key, looked up case-insensitively (by key alone; the first match).
-pub fn lookup(key: &str) -> Option<&'static KeyDoc> {
-    KEYS.iter().find(|d| d.key.eq_ignore_ascii_case(key))
-}
-
 /// What certreq-web does with `key` of `section` ([`KeyDoc::here`]), when the reference says;
 /// read from the names alone, so the lowering's notes do not pull in the documentation.
 pub fn here_note(section: &str, key: &str) -> Option<&'static str> {
@@ -2177,7 +2172,7 @@ mod tests {
             section_doc("[extensions]").map(|d| d.name),
             Some("Extensions")
         );
-        assert_eq!(lookup("smime").map(|d| d.key), Some("SMIME"));
+        assert_eq!(lookup_in("NewRequest", "smime").map(|d| d.key), Some("SMIME"));
     }
 
     #[test]
