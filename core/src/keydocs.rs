@@ -2172,7 +2172,10 @@ mod tests {
             section_doc("[extensions]").map(|d| d.name),
             Some("Extensions")
         );
-        assert_eq!(lookup_in("NewRequest", "smime").map(|d| d.key), Some("SMIME"));
+        assert_eq!(
+            lookup_in("NewRequest", "smime").map(|d| d.key),
+            Some("SMIME")
+        );
     }
 
     #[test]

@@ -373,29 +373,23 @@ impl App {
                     None => format!("[{}]", query.section),
                 };
                 match page {
-                    None => html! {
-                        <>
-                            <h3>{ title }</h3>
-                            <p class="hint">{ "Looking it up in the reference…" }</p>
-                        </>
-                    },
                     Some(Ok(Some(page))) => view_doc_page(page),
-                    Some(Ok(None)) => html! {
-                        <>
-                            <h3>{ title }</h3>
-                            <p class="hint">{ if query.key.is_some() {
-                                "certreq does not know this key here."
-                            } else {
-                                "certreq does not know this section."
-                            } }</p>
-                        </>
-                    },
-                    Some(Err(why)) => html! {
-                        <>
-                            <h3>{ title }</h3>
-                            <p class="hint">{ format!("The reference could not be loaded: {why}") }</p>
-                        </>
-                    },
+                    other => {
+                        let hint = match other {
+                            None => "Looking it up in the reference…".to_owned(),
+                            Some(Err(why)) => format!("The reference could not be loaded: {why}"),
+                            Some(_) if query.key.is_some() => {
+                                "certreq does not know this key here.".to_owned()
+                            }
+                            Some(_) => "certreq does not know this section.".to_owned(),
+                        };
+                        html! {
+                            <>
+                                <h3>{ title }</h3>
+                                <p class="hint">{ hint }</p>
+                            </>
+                        }
+                    }
                 }
             }
         };
