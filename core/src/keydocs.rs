@@ -1785,7 +1785,7 @@ pub fn tokens(context: &str) -> impl Iterator<Item = &'static TokenDoc> + '_ {
 fn squash(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 

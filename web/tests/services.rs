@@ -268,3 +268,13 @@ async fn a_missing_entry_reads_as_none() {
     // deleting what is not there is not an error (IndexedDB semantics)
     store::delete("no-such-id").await.unwrap();
 }
+
+#[wasm_bindgen_test]
+fn container_names_compare_in_any_case_in_any_script() {
+    use certreq_web::services::same_name_any_case;
+    assert!(same_name_any_case("Web-Key", "wEB-kEY"));
+    assert!(same_name_any_case("Schlüssel", "SCHLÜSSEL"));
+    assert!(same_name_any_case("ΚΛΕΙΔΙ", "κλειδι"));
+    assert!(!same_name_any_case("Schlüssel", "Schlussel"));
+    assert!(!same_name_any_case("web-key", "web-key2"));
+}

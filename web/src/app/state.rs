@@ -1172,13 +1172,14 @@ impl State {
     /// here, or a new key would take a container name a pending key already has.
     pub fn key_to_use(&self, request: &NewRequest) -> Result<Option<String>, String> {
         let container = request.key.container.as_deref();
-        // Windows container names are case-insensitive
+        // Windows container names are case-insensitive (the fold is a pure function, done
+        // by the browser in the app and by Rust in native tests)
         let pending = |name: &str| {
             self.store.iter().rev().find(|e| {
                 e.state == EntryState::Pending
                     && e.container
                         .as_deref()
-                        .is_some_and(|c| c.to_lowercase() == name.to_lowercase())
+                        .is_some_and(|c| crate::services::same_name_any_case(c, name))
             })
         };
         match (request.key.use_existing, container) {
@@ -1332,7 +1333,7 @@ pub fn route_dropped(target: FileTarget, name: &str, bytes: &[u8]) -> FileTarget
     if target != FileTarget::Page {
         return target;
     }
-    let lower = name.to_lowercase();
+    let lower = name.to_ascii_lowercase();
     if lower.ends_with(".inf") || lower.ends_with(".txt") {
         return FileTarget::Editor;
     }
@@ -1918,6 +1919,14 @@ mod tests {
             s.key_to_use(&r),
             Ok(Some("old".into())),
             "names match case-insensitively"
+        );
+
+        s.store.push(pending("umlaut", Some("Schlüssel")));
+        r.key.container = Some("SCHLÜSSEL".into());
+        assert_eq!(
+            s.key_to_use(&r),
+            Ok(Some("umlaut".into())),
+            "beyond ASCII too"
         );
 
         r.key.container = Some("missing".into());

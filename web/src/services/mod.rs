@@ -63,3 +63,17 @@ pub fn page_host() -> String {
         .as_string()
         .unwrap_or_default()
 }
+
+/// Whether `a` and `b` are one name in any case, in any script (Windows compares key container
+/// names so). In the browser, JavaScript's `toLowerCase` folds them: Rust's own would put
+/// Unicode's case tables, about 8 KiB gzipped, into the app's first download.
+pub fn same_name_any_case(a: &str, b: &str) -> bool {
+    if a.eq_ignore_ascii_case(b) {
+        return true;
+    }
+    #[cfg(target_arch = "wasm32")]
+    let fold = |s: &str| String::from(js_sys::JsString::from(s).to_lower_case());
+    #[cfg(not(target_arch = "wasm32"))]
+    let fold = str::to_lowercase;
+    !(a.is_ascii() && b.is_ascii()) && fold(a) == fold(b)
+}
