@@ -47,10 +47,11 @@ pub struct Diagnostic {
 }
 
 /// Puts diagnostics in the order of the text: by where they start, then where they end; equal
-/// places keep the order they were found in. (One function for every list, so builds carry
-/// one sort for them.)
+/// places keep the order they were found in.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by_key(|d| (d.span.start, d.span.end));
+    // offsets into one text, far below 2^32
+    let at = |offset: usize| u32::try_from(offset).unwrap_or(u32::MAX) as u64;
+    crate::order::sort_by_u64_key(diags, |d| (at(d.span.start) << 32) | at(d.span.end));
 }
 
 impl Diagnostic {

@@ -22,6 +22,7 @@ pub mod keydocs;
 pub mod model;
 pub mod msattr;
 pub mod name;
+pub mod order;
 pub mod pem;
 pub mod pkcs12;
 pub mod request;

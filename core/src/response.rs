@@ -636,9 +636,14 @@ impl Response {
 /// decoded first.
 pub fn build_certs_only_pkcs7<'a>(certs: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
     use crate::tlv::push as push_tlv;
-    let mut sorted: Vec<&[u8]> = certs.into_iter().collect();
-    sorted.sort_unstable();
-    sorted.dedup();
+    // a handful of certificates: each goes in at its place (not through a sort, which would be
+    // one more sort routine in the app; see crate::order)
+    let mut sorted: Vec<&[u8]> = Vec::new();
+    for cert in certs {
+        if let Err(at) = sorted.binary_search(&cert) {
+            sorted.insert(at, cert);
+        }
+    }
     let mut signed_data = Vec::new();
     push_tlv(&mut signed_data, 0x02, &[1]); // version INTEGER 1
     push_tlv(&mut signed_data, 0x31, &[]); // digestAlgorithms: empty SET

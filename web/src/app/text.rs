@@ -171,7 +171,7 @@ pub fn mark_line<'a, T: Copy>(
         .flat_map(|(r, _)| [r.start, r.end])
         .filter(|&c| c > 0 && c < line.len() && line.is_char_boundary(c))
         .collect();
-    cuts.sort_unstable();
+    certreq_core::order::sort_by_u64_key(&mut cuts, |&c| c as u64);
     cuts.dedup();
     let mut out = Vec::new();
     let mut at = 0;
