@@ -849,5 +849,7 @@ fn unescape_html(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+pub mod steps;
+
 #[cfg(test)]
 mod tests;

@@ -3,15 +3,17 @@
 //!
 //! The app's first download carries the INF engine and the request builder; the decoder
 //! ([`crate::dump`]), the response and certificate readers ([`crate::response`]: PKCS #7, CMC,
-//! X.509), the PFX writer ([`crate::pkcs12`]) and the INF reference's prose
-//! ([`crate::keydocs`]) are only needed once a user decodes something, accepts or lists a
-//! certificate, exports a key or reads the reference, so they live in a second wasm module
-//! (`web/tools`) that the app instantiates on first use. Two wasm instances share neither memory nor types, so a question
+//! X.509), the enrollment protocols ([`crate::enroll::steps`]), the PFX writer
+//! ([`crate::pkcs12`]) and the INF reference's prose ([`crate::keydocs`]) are only needed once
+//! a user decodes something, enrolls, accepts or lists a certificate, exports a key or reads
+//! the reference, so they live in a second wasm module (`web/tools`) that the app
+//! instantiates on first use. Two wasm instances share neither memory nor types, so a question
 //! is an operation code and bytes, and an answer a status and bytes; values inside are
 //! length-prefixed fields ([`Writer`], [`Reader`]). Both sides are this crate, so the format
 //! has no versioning: app and module are always built together.
 
 use crate::dump::{Dump, Node};
+use crate::enroll::steps;
 use crate::pkcs12::{self, PfxInput, Profile};
 use crate::response::{
     self, Certificate, CertificateFacts, CmcStatus, CmcStatusInfo, Response, ResponseKind,
@@ -32,6 +34,12 @@ pub const OP_CERTIFICATE: u32 = 4;
 /// a [`DocPage`] or nothing ([`doc_to_wire`]). The editor's reference panel uses it, so the
 /// reference's prose stays out of the app's first download.
 pub const OP_DOC: u32 = 5;
+/// Begin an enrollment: the input is a [`steps::Start`] (its `to_wire`), the answer
+/// the first [`steps::Next`] (its `to_wire`).
+pub const OP_ENROLL_START: u32 = 6;
+/// Read a CA's answer: the input is [`steps::read_to_wire`]'s, the answer the
+/// [`steps::Next`] step.
+pub const OP_ENROLL_READ: u32 = 7;
 
 /// The answer is the result.
 pub const STATUS_OK: u32 = 0;
@@ -55,6 +63,12 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
             .map_err(|e| format!("this is not a certificate ({e})")),
         OP_DOC => DocQuery::from_wire(input)
             .map(|q| doc_to_wire(q.page().as_ref()))
+            .map_err(|e| e.to_string()),
+        OP_ENROLL_START => steps::Start::from_wire(input)
+            .map(|s| steps::start(&s).to_wire())
+            .map_err(|e| e.to_string()),
+        OP_ENROLL_READ => steps::read_from_wire(input)
+            .map(|next| next.to_wire())
             .map_err(|e| e.to_string()),
         _ => Err(format!("the tools module has no operation {op}")),
     };

@@ -8,13 +8,13 @@ use certreq_core::pkcs12::Profile;
 use certreq_core::response;
 use certreq_core::wire::{self, PfxJob};
 
-use certreq_core::enroll::{self, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
+use certreq_core::enroll::steps::{self, Action, Next, Protocol};
 
 use super::state::{
     CertDetails, Enrollment, EntryMeta, EntryState, ExportFormat, Generated, Outcome, Status,
     export_file_name, file_name_for, label_for, match_response, pem, safe_file_name,
 };
-use crate::services::enroll::{self as http, Answer};
+use crate::services::enroll as http;
 use crate::services::{self, crypto, files, store, tools};
 
 /// Makes the key pair (or takes the stored one of entry `reuse`), the signed request, and the
@@ -302,30 +302,6 @@ pub async fn export_pfx(id: String, password: String, profile: Profile) -> Resul
     ))
 }
 
-/// The CA's HTTP status in words, for anything but success.
-fn check_status(answer: &Answer, url: &str) -> Result<(), String> {
-    match answer.status {
-        200..=299 => Ok(()),
-        401 => Err(format!(
-            "the CA at {url} asks for a sign-in (HTTP 401); open {url} in this browser, sign \
-             in, and submit again (Windows sign-in works when the page is served from the \
-             CA's own origin)"
-        )),
-        403 => Err(format!(
-            "the CA at {url} refused this request (HTTP 403): you may not enroll there, or it \
-             does not allow this page's origin"
-        )),
-        404 => Err(format!(
-            "nothing at {url} (HTTP 404); check the URL (AD CS Web Enrollment is usually \
-             https://host/certsrv)"
-        )),
-        n => Err(format!(
-            "the CA at {url} answered HTTP {n}: {}",
-            enroll::body_summary(&answer.content_type, &answer.body)
-        )),
-    }
-}
-
 /// An issued answer: accepted for its key at once, or shown for download when no stored key
 /// matches it.
 async fn accept_answer(
@@ -391,11 +367,57 @@ async fn remember_pending(id: &str, request_id: Option<u64>) -> Result<Option<En
     Ok(Some(meta))
 }
 
-/// What a Web Enrollment result page means for entry `id`.
-async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outcome, String> {
-    match page {
-        Disposition::Issued { request_id } => fetch_issued(base, request_id).await,
-        Disposition::Pending { request_id } => {
+/// Runs an enrollment through the tools module's steps (`certreq_core::enroll::steps`): makes
+/// each HTTP request they ask for, then acts on where they end: accepts an issued
+/// certificate, keeps a pending request's id, or says why nothing came of it. `id`: the
+/// stored entry the request is, when it is one.
+async fn enroll(id: Option<&str>, start: steps::Start) -> Result<Outcome, String> {
+    let mut next = tools::enroll_start(&start)
+        .await
+        .map_err(|e| e.to_string())?;
+    // a submission leads to at most one certificate download (the steps end there); the
+    // bound only keeps a broken module from looping
+    for _ in 0..4 {
+        let send = match next {
+            Next::Send(send) => send,
+            done => return ended(id, done).await,
+        };
+        let answer = http::send(&send).await.map_err(|e| e.to_string())?;
+        next = tools::enroll_read(&send, &answer)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Err("the CA's answers kept asking for more requests; stopped".into())
+}
+
+/// The outcome of an enrollment that ended as `next`.
+async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
+    match next {
+        Next::Issued {
+            response,
+            request_id,
+        } => accept_answer(&response, request_id).await,
+        Next::Pending {
+            retry_after,
+            resend: true,
+            ..
+        } => Ok(Outcome {
+            status: Status::Pending,
+            message: format!(
+                "the EST server accepted the request and waits for an administrator{}; press \
+                 Retrieve to send it again",
+                retry_after
+                    .map(|r| format!(" (try again {r})"))
+                    .unwrap_or_default()
+            ),
+            request_id: None,
+            entry: match id {
+                Some(id) => store::get_entry(id).await.ok().flatten().map(|r| r.meta),
+                None => None,
+            },
+            certificate: None,
+        }),
+        Next::Pending { request_id, .. } => {
             let entry = match id {
                 Some(id) => remember_pending(id, request_id).await?,
                 None => None,
@@ -422,10 +444,9 @@ async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outc
                 certificate: None,
             })
         }
-        Disposition::Denied {
+        Next::Denied {
             request_id,
             message,
-            ..
         } => Ok(Outcome {
             status: Status::Denied,
             message: format!("{message} (the key is kept; delete it when it is no longer needed)"),
@@ -433,41 +454,21 @@ async fn on_page(base: &str, id: Option<&str>, page: Disposition) -> Result<Outc
             entry: None,
             certificate: None,
         }),
-        other => Ok(Outcome {
-            status: Status::Error,
-            message: other.message(),
-            request_id: None,
-            entry: None,
-            certificate: None,
-        }),
+        Next::Failed { message } => Err(message),
+        Next::Send(_) => Err("the enrollment stopped halfway".into()),
     }
 }
 
-/// `certnew.p7b` (certificate and chain) for request `n`, accepted for its key.
-async fn fetch_issued(base: &str, n: u64) -> Result<Outcome, String> {
-    let url = enroll::cert_url(base, n, Enc::Bin, true);
-    let answer = http::get_url(&url).await.map_err(|e| e.to_string())?;
-    check_status(&answer, &url)?;
-    let retrieval = if enroll::is_page(&answer.content_type) {
-        Ok(Retrieval::Page(enroll::classify_page(
-            &String::from_utf8_lossy(&answer.body),
-        )))
-    } else {
-        let parsed = tools::response(&answer.body).await;
-        enroll::classify_parsed_retrieval(&answer.body, parsed.map_err(|e| e.to_string()))
-    };
-    match retrieval {
-        Ok(Retrieval::Object { response, .. }) => accept_answer(&response, Some(n)).await,
-        Ok(Retrieval::Page(page)) => match page {
-            // a page again: pending, denied or an error; never loops back to fetching
-            Disposition::Issued { .. } => Err(format!(
-                "the CA says request {n} was issued but {url} gave no certificate"
-            )),
-            other => Box::pin(on_page(base, None, other)).await,
+/// What the user chose: the protocol, the URL and the attributes, for `action`.
+fn start(settings: &Enrollment, action: Action) -> steps::Start {
+    steps::Start {
+        protocol: match settings.kind {
+            super::state::EndpointKind::AdCs => Protocol::AdCs,
+            super::state::EndpointKind::Est => Protocol::Est,
         },
-        Err(e) => Err(format!(
-            "{url} answered something that is not a certificate: {e}"
-        )),
+        url: settings.url.clone(),
+        attrib: settings.attrib(),
+        action,
     }
 }
 
@@ -477,110 +478,16 @@ pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String>
         .await
         .map_err(|e| e.to_string())?
         .ok_or("that request is no longer in the store")?;
-    submit_der(Some(&id), &entry.request_der, settings).await
+    let action = Action::Submit {
+        request: entry.request_der,
+    };
+    enroll(Some(&id), start(&settings, action)).await
 }
 
 /// Sends a loaded request (PKCS #10 DER) to the CA; an issued certificate is accepted for its
 /// stored key if there is one.
 pub async fn submit_request(der: Vec<u8>, settings: Enrollment) -> Result<Outcome, String> {
-    submit_der(None, &der, settings).await
-}
-
-/// Sends `request_der` (stored entry `id`'s, if it is one) and acts on the answer.
-async fn submit_der(
-    id: Option<&str>,
-    request_der: &[u8],
-    settings: Enrollment,
-) -> Result<Outcome, String> {
-    let endpoint = Endpoint::parse(settings.url.trim()).map_err(|e| e.to_string())?;
-    match (&endpoint, settings.kind) {
-        (Endpoint::AdCs { base }, super::state::EndpointKind::AdCs) => {
-            let pem = encode::to_pem(request_der, PemLabel::Rfc7468);
-            let post = enroll::newreq_form(base, pem.as_bytes(), &settings.attrib())
-                .map_err(|e| e.to_string())?;
-            let answer = http::post(&post.url, post.content_type, &post.body)
-                .await
-                .map_err(|e| e.to_string())?;
-            check_status(&answer, &post.url)?;
-            let page = String::from_utf8_lossy(&answer.body);
-            on_page(base, id, enroll::classify_page(&page)).await
-        }
-        (Endpoint::Est { base, label }, super::state::EndpointKind::Est) => {
-            est_enroll(id, base, label.as_deref(), request_der).await
-        }
-        (Endpoint::Est { .. }, _) => {
-            Err("this URL is an EST endpoint (/.well-known/est); choose EST as the kind".into())
-        }
-        (Endpoint::AdCs { .. }, _) => Err(
-            "an EST URL ends in /.well-known/est (with an optional CA label); choose AD CS for \
-             a /certsrv URL"
-                .into(),
-        ),
-    }
-}
-
-async fn est_enroll(
-    id: Option<&str>,
-    base: &str,
-    label: Option<&str>,
-    request_der: &[u8],
-) -> Result<Outcome, String> {
-    let post = enroll::simpleenroll(base, label, request_der);
-    let answer = http::post(&post.url, post.content_type, &post.body)
-        .await
-        .map_err(|e| e.to_string())?;
-    let retry = (!answer.retry_after.is_empty()).then_some(answer.retry_after.as_str());
-    let parsed = if answer.status == enroll::EST_ISSUED {
-        Some(
-            tools::response(&answer.body)
-                .await
-                .map_err(|e| e.to_string()),
-        )
-    } else {
-        None
-    };
-    match enroll::classify_parsed_est(
-        answer.status,
-        retry,
-        &answer.content_type,
-        &answer.body,
-        parsed,
-    ) {
-        Ok(EstOutcome::Issued { response, .. }) => accept_answer(&response, None).await,
-        Ok(EstOutcome::Pending { retry_after }) => Ok(Outcome {
-            status: Status::Pending,
-            message: format!(
-                "the EST server accepted the request and waits for an administrator{}; press \
-                 Retrieve to send it again",
-                retry_after
-                    .map(|r| format!(" (try again {})", r.words()))
-                    .unwrap_or_default()
-            ),
-            request_id: None,
-            entry: match id {
-                Some(id) => store::get_entry(id).await.ok().flatten().map(|r| r.meta),
-                None => None,
-            },
-            certificate: None,
-        }),
-        Ok(EstOutcome::Failed { status, message }) => {
-            if matches!(status, 401 | 403 | 404) {
-                check_status(&answer, &post.url)?;
-            }
-            Ok(Outcome {
-                status: if status == 400 || status == 403 {
-                    Status::Denied
-                } else {
-                    Status::Error
-                },
-                message: format!("{message} (HTTP {status})"),
-                request_id: None,
-                entry: None,
-                certificate: None,
-            })
-        }
-        Err(e) => Err(format!("the EST server's answer holds no certificate: {e}")),
-    }
+    enroll(None, start(&settings, Action::Submit { request: der })).await
 }
 
 /// Asks the CA for a certificate: pending entry `id`'s (by its request id; EST sends the
@@ -590,7 +497,6 @@ pub async fn retrieve(
     number: Option<u64>,
     settings: Enrollment,
 ) -> Result<Outcome, String> {
-    let endpoint = Endpoint::parse(settings.url.trim()).map_err(|e| e.to_string())?;
     let entry = match &id {
         Some(id) => Some(
             store::get_entry(id)
@@ -600,23 +506,11 @@ pub async fn retrieve(
         ),
         None => None,
     };
-    match endpoint {
-        Endpoint::AdCs { base } => {
-            let n = number
-                .or_else(|| entry.as_ref().and_then(|e| e.meta.request_id))
-                .ok_or(
-                    "the CA gave this request no id here; submit it again, or type the \
-                     request id in “Retrieve request”",
-                )?;
-            fetch_issued(&base, n).await
-        }
-        Endpoint::Est { base, label } => match (&id, entry) {
-            (Some(id), Some(entry)) => {
-                est_enroll(Some(id), &base, label.as_deref(), &entry.request_der).await
-            }
-            _ => Err("EST has no request ids; press Retrieve on the pending entry".into()),
-        },
-    }
+    let action = Action::Retrieve {
+        request_id: number.or_else(|| entry.as_ref().and_then(|e| e.meta.request_id)),
+        request: entry.map(|e| e.request_der),
+    };
+    enroll(id.as_deref(), start(&settings, action)).await
 }
 
 /// Who is asking, for certreq's default attributes. Honest values for a browser: the page's

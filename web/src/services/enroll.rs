@@ -1,5 +1,6 @@
-//! HTTP to a certification authority with `fetch`: the Web Enrollment form posts and the
-//! certificate downloads (the protocol itself is `certreq_core::enroll`).
+//! HTTP to a certification authority with `fetch`: the Web Enrollment form posts, the
+//! certificate downloads and EST's posts (what to send and what the answers mean is
+//! `certreq_core::enroll::steps`, asked of the tools module).
 //!
 //! Requests carry the browser's credentials (`credentials: 'include'`), so a Web Enrollment
 //! site behind Windows authentication or Basic auth works when the page is served from its
@@ -12,16 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::{ServiceError, get, set};
 
-/// What a server answered.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Answer {
-    pub status: u16,
-    /// The `Content-Type` header, or empty.
-    pub content_type: String,
-    pub body: Vec<u8>,
-    /// The `Retry-After` header (EST), or empty.
-    pub retry_after: String,
-}
+use certreq_core::enroll::steps::{Answer, Send};
 
 /// Why `fetch` itself failed, in words a user can act on.
 fn unreachable(url: &str) -> ServiceError {
@@ -83,19 +75,20 @@ fn init(method: &str) -> Object {
     init
 }
 
-/// `POST url` with `body` as `content_type`.
-pub async fn post(url: &str, content_type: &str, body: &str) -> Result<Answer, ServiceError> {
-    let init = init("POST");
-    let headers = Object::new();
-    set(&headers, "Content-Type", &content_type.into());
-    set(&init, "headers", &headers);
-    set(&init, "body", &body.into());
-    fetch(url, &init).await
-}
-
-/// `GET url`.
-pub async fn get_url(url: &str) -> Result<Answer, ServiceError> {
-    fetch(url, &init("GET")).await
+/// Makes the request: `POST` with its body, or `GET`.
+pub async fn send(send: &Send) -> Result<Answer, ServiceError> {
+    let init = match &send.post {
+        Some((content_type, body)) => {
+            let init = init("POST");
+            let headers = Object::new();
+            set(&headers, "Content-Type", &content_type.into());
+            set(&init, "headers", &headers);
+            set(&init, "body", &body.into());
+            init
+        }
+        None => init("GET"),
+    };
+    fetch(&send.url, &init).await
 }
 
 /// The page's origin (`https://host:port`), or empty.

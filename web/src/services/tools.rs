@@ -1,4 +1,5 @@
-//! The decoder, the response reader and the PFX writer, in the app's second wasm module
+//! The decoder, the response reader, the PFX writer, the INF reference's prose and the
+//! enrollment protocols' decisions, in the app's second wasm module
 //! (`web/tools`), which is fetched and instantiated the first time one is used, so the first
 //! download is smaller.
 //!
@@ -11,6 +12,7 @@
 use std::cell::RefCell;
 
 use certreq_core::dump::Dump;
+use certreq_core::enroll::steps;
 use certreq_core::response::{Certificate, Response};
 use certreq_core::wire::{self, DocPage, DocQuery, PfxJob};
 use js_sys::{Function, Object, Promise, Uint8Array};
@@ -56,6 +58,26 @@ pub async fn certificate(der: &[u8]) -> Result<Certificate, ServiceError> {
     read(
         &ask(wire::OP_CERTIFICATE, der).await?,
         wire::one_certificate_from_wire,
+    )
+}
+
+/// The first step of an enrollment (`certreq_core::enroll::steps::start`).
+pub async fn enroll_start(start: &steps::Start) -> Result<steps::Next, ServiceError> {
+    read(
+        &ask(wire::OP_ENROLL_START, &start.to_wire()).await?,
+        steps::Next::from_wire,
+    )
+}
+
+/// What a CA's answer to `send` means (`certreq_core::enroll::steps::read`).
+pub async fn enroll_read(
+    send: &steps::Send,
+    answer: &steps::Answer,
+) -> Result<steps::Next, ServiceError> {
+    let question = steps::read_to_wire(&send.state, &send.url, answer);
+    read(
+        &ask(wire::OP_ENROLL_READ, &question).await?,
+        steps::Next::from_wire,
     )
 }
 

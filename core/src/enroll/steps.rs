@@ -1,0 +1,534 @@
+//! Enrollment as steps without I/O, for the web app: [`start`] says what to send first, and
+//! [`read`] what an answer means and what, if anything, to send next. The caller does the HTTP
+//! and keeps the keys; everything between (the URL and its kind, the forms, the HTTP statuses,
+//! the result pages, the EST statuses, the certificates in the answer) is decided here.
+//!
+//! The app runs these in its lazily loaded tools module (`wire::OP_ENROLL_START`,
+//! `wire::OP_ENROLL_READ`), so none of it is in its first download. A [`Send`] carries its
+//! `state` (what was asked, as bytes) to give back with the answer; the app never looks inside.
+//!
+//! Every path ends: an AD CS submission may lead to one certificate download ([`Asked::Fetch`]),
+//! whose answer never asks for another.
+
+use super::{
+    Disposition, Enc, Endpoint, EstOutcome, Retrieval, RetryAfter, body_summary, cert_url,
+    classify_page, classify_parsed_est, classify_parsed_retrieval, is_page, newreq_form,
+    simpleenroll,
+};
+use crate::response::{self, Response};
+use crate::wire::{Reader, WireError, Writer, response_from_wire, response_to_wire};
+
+/// Which protocol the user chose for the URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// AD CS Web Enrollment (`https://host/certsrv`).
+    AdCs,
+    /// EST (`https://host/.well-known/est`).
+    Est,
+}
+
+/// What the user asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Send this request (PKCS #10 DER) to the CA.
+    Submit { request: Vec<u8> },
+    /// Ask for the certificate of an earlier request: by the CA's request id (AD CS), or by
+    /// sending the same request again (EST, which has no ids).
+    Retrieve {
+        request_id: Option<u64>,
+        request: Option<Vec<u8>>,
+    },
+}
+
+/// Everything [`start`] needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Start {
+    pub protocol: Protocol,
+    /// The CA URL as the user typed it.
+    pub url: String,
+    /// `Name:Value` pairs for AD CS's `CertAttrib` (ignored by EST).
+    pub attrib: String,
+    pub action: Action,
+}
+
+/// What an answer was to (the `state` of a [`Send`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// The AD CS form post; its answer is a result page.
+    Submit { base: String },
+    /// `certnew.p7b` of request `request_id`.
+    Fetch { base: String, request_id: u64 },
+    /// EST `simpleenroll`.
+    Est,
+}
+
+/// An HTTP request to make, and what it asks (to hand back to [`read`] with the answer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Send {
+    pub url: String,
+    /// `POST` with this `Content-Type` and body; `GET` when `None`.
+    pub post: Option<(String, String)>,
+    /// [`Asked`] as bytes.
+    pub state: Vec<u8>,
+}
+
+/// What the server answered, as the caller received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    /// The `Content-Type` header, or empty.
+    pub content_type: String,
+    /// The `Retry-After` header, or empty.
+    pub retry_after: String,
+    pub body: Vec<u8>,
+}
+
+/// Where enrollment stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Next {
+    /// Make this request and [`read`] its answer.
+    Send(Send),
+    /// Issued: the certificates the CA sent (to accept for their key).
+    Issued {
+        response: Response,
+        request_id: Option<u64>,
+    },
+    /// Waiting for an administrator. `resend`: ask again by sending the same request (EST);
+    /// otherwise by the request id, when there is one. `retry_after` in words (`10 seconds`).
+    Pending {
+        request_id: Option<u64>,
+        retry_after: Option<String>,
+        resend: bool,
+    },
+    /// Refused; the CA's reason.
+    Denied {
+        request_id: Option<u64>,
+        message: String,
+    },
+    /// Nothing came of it, and why (an unusable URL, an HTTP error, an unknown page…).
+    Failed { message: String },
+}
+
+fn failed(message: impl Into<String>) -> Next {
+    Next::Failed {
+        message: message.into(),
+    }
+}
+
+/// The first request to make for `start`, or why there is none.
+pub fn start(start: &Start) -> Next {
+    let endpoint = match Endpoint::parse(start.url.trim()) {
+        Ok(endpoint) => endpoint,
+        Err(e) => return failed(e.to_string()),
+    };
+    match (endpoint, start.protocol) {
+        (Endpoint::AdCs { base }, Protocol::AdCs) => match &start.action {
+            Action::Submit { request } => match newreq_form(&base, request, &start.attrib) {
+                Ok(post) => Next::Send(Send {
+                    url: post.url,
+                    post: Some((post.content_type.into(), post.body)),
+                    state: Asked::Submit { base }.to_wire(),
+                }),
+                Err(e) => failed(e.to_string()),
+            },
+            Action::Retrieve {
+                request_id: Some(n),
+                ..
+            } => fetch(base, *n),
+            Action::Retrieve {
+                request_id: None, ..
+            } => failed(
+                "the CA gave this request no id here; submit it again, or type the request id \
+                 in “Retrieve request”",
+            ),
+        },
+        (Endpoint::Est { base, label }, Protocol::Est) => {
+            let request = match &start.action {
+                Action::Submit { request } => request,
+                Action::Retrieve {
+                    request: Some(request),
+                    ..
+                } => request,
+                Action::Retrieve { request: None, .. } => {
+                    return failed("EST has no request ids; press Retrieve on the pending entry");
+                }
+            };
+            let post = simpleenroll(&base, label.as_deref(), request);
+            Next::Send(Send {
+                url: post.url,
+                post: Some((post.content_type.into(), post.body)),
+                state: Asked::Est.to_wire(),
+            })
+        }
+        (Endpoint::Est { .. }, Protocol::AdCs) => {
+            failed("this URL is an EST endpoint (/.well-known/est); choose EST as the kind")
+        }
+        (Endpoint::AdCs { .. }, Protocol::Est) => failed(
+            "an EST URL ends in /.well-known/est (with an optional CA label); choose AD CS for \
+             a /certsrv URL",
+        ),
+    }
+}
+
+fn fetch(base: String, request_id: u64) -> Next {
+    Next::Send(Send {
+        url: cert_url(&base, request_id, Enc::Bin, true),
+        post: None,
+        state: Asked::Fetch { base, request_id }.to_wire(),
+    })
+}
+
+/// What `answer` to the request at `url` (asked as `state`, from its [`Send`]) means.
+pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
+    let Ok(asked) = Asked::from_wire(state) else {
+        return failed("the enrollment step was lost; submit again");
+    };
+    match asked {
+        Asked::Submit { base } => match http_error(answer, url) {
+            Some(message) => failed(message),
+            None => on_page(
+                classify_page(&String::from_utf8_lossy(&answer.body)),
+                Some(base),
+            ),
+        },
+        Asked::Fetch { request_id, .. } => {
+            if let Some(message) = http_error(answer, url) {
+                return failed(message);
+            }
+            let retrieval = if is_page(&answer.content_type) {
+                Ok(Retrieval::Page(classify_page(&String::from_utf8_lossy(
+                    &answer.body,
+                ))))
+            } else {
+                classify_parsed_retrieval(&answer.body, response::parse(&answer.body))
+            };
+            match retrieval {
+                Ok(Retrieval::Object { response, .. }) => Next::Issued {
+                    response,
+                    request_id: Some(request_id),
+                },
+                // a page again: pending, denied or an error; never back to fetching
+                Ok(Retrieval::Page(Disposition::Issued { .. })) => failed(format!(
+                    "the CA says request {request_id} was issued but {url} gave no certificate"
+                )),
+                // certnew's pages name no id; the one asked about is it
+                Ok(Retrieval::Page(page)) => match on_page(page, None) {
+                    Next::Pending {
+                        request_id: None,
+                        retry_after,
+                        resend,
+                    } => Next::Pending {
+                        request_id: Some(request_id),
+                        retry_after,
+                        resend,
+                    },
+                    Next::Denied {
+                        request_id: None,
+                        message,
+                    } => Next::Denied {
+                        request_id: Some(request_id),
+                        message,
+                    },
+                    other => other,
+                },
+                Err(e) => failed(format!(
+                    "{url} answered something that is not a certificate: {e}"
+                )),
+            }
+        }
+        Asked::Est => {
+            let retry = (!answer.retry_after.is_empty()).then_some(answer.retry_after.as_str());
+            let parsed =
+                (answer.status == super::EST_ISSUED).then(|| response::parse(&answer.body));
+            match classify_parsed_est(
+                answer.status,
+                retry,
+                &answer.content_type,
+                &answer.body,
+                parsed,
+            ) {
+                Ok(EstOutcome::Issued { response, .. }) => Next::Issued {
+                    response,
+                    request_id: None,
+                },
+                Ok(EstOutcome::Pending { retry_after }) => Next::Pending {
+                    request_id: None,
+                    retry_after: retry_after.as_ref().map(RetryAfter::words),
+                    resend: true,
+                },
+                Ok(EstOutcome::Failed { status, message }) => match http_error(answer, url) {
+                    Some(message) if matches!(status, 401 | 403 | 404) => failed(message),
+                    _ if status == 400 => Next::Denied {
+                        request_id: None,
+                        message: format!("{message} (HTTP {status})"),
+                    },
+                    _ => failed(format!("{message} (HTTP {status})")),
+                },
+                Err(e) => failed(format!("the EST server's answer holds no certificate: {e}")),
+            }
+        }
+    }
+}
+
+/// A Web Enrollment result page: issued leads to its certificate download (when `base` allows
+/// one), pending, denied, or the CA's error.
+fn on_page(page: Disposition, base: Option<String>) -> Next {
+    match page {
+        Disposition::Issued { request_id } => match base {
+            Some(base) => fetch(base, request_id),
+            None => failed(format!(
+                "the CA says request {request_id} was issued but gave no certificate"
+            )),
+        },
+        Disposition::Pending { request_id } => Next::Pending {
+            request_id,
+            retry_after: None,
+            resend: false,
+        },
+        Disposition::Denied {
+            request_id,
+            message,
+            ..
+        } => Next::Denied {
+            request_id,
+            message,
+        },
+        other => failed(other.message()),
+    }
+}
+
+/// The CA's HTTP status in words, for anything but success.
+fn http_error(answer: &Answer, url: &str) -> Option<String> {
+    Some(match answer.status {
+        200..=299 => return None,
+        401 => format!(
+            "the CA at {url} asks for a sign-in (HTTP 401); open {url} in this browser, sign \
+             in, and submit again (Windows sign-in works when the page is served from the \
+             CA's own origin)"
+        ),
+        403 => format!(
+            "the CA at {url} refused this request (HTTP 403): you may not enroll there, or it \
+             does not allow this page's origin"
+        ),
+        404 => format!(
+            "nothing at {url} (HTTP 404); check the URL (AD CS Web Enrollment is usually \
+             https://host/certsrv)"
+        ),
+        n => format!(
+            "the CA at {url} answered HTTP {n}: {}",
+            body_summary(&answer.content_type, &answer.body)
+        ),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// As bytes, between the app and its tools module
+// ---------------------------------------------------------------------------------------------
+
+fn opt_u64(w: &mut Writer, n: Option<u64>) {
+    match n {
+        Some(n) => w.flag(true).i64(n as i64),
+        None => w.flag(false),
+    };
+}
+
+fn read_opt_u64(r: &mut Reader<'_>) -> Result<Option<u64>, WireError> {
+    Ok(if r.flag()? {
+        Some(r.i64()? as u64)
+    } else {
+        None
+    })
+}
+
+impl Start {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.flag(self.protocol == Protocol::Est)
+            .str(&self.url)
+            .str(&self.attrib);
+        match &self.action {
+            Action::Submit { request } => {
+                w.flag(true).bytes(request);
+            }
+            Action::Retrieve {
+                request_id,
+                request,
+            } => {
+                w.flag(false);
+                opt_u64(&mut w, *request_id);
+                w.opt_bytes(request.as_deref());
+            }
+        }
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Start, WireError> {
+        let mut r = Reader::new(bytes);
+        let protocol = if r.flag()? {
+            Protocol::Est
+        } else {
+            Protocol::AdCs
+        };
+        let url = r.str()?.to_owned();
+        let attrib = r.str()?.to_owned();
+        let action = if r.flag()? {
+            Action::Submit {
+                request: r.bytes()?.to_vec(),
+            }
+        } else {
+            Action::Retrieve {
+                request_id: read_opt_u64(&mut r)?,
+                request: r.opt_bytes()?.map(<[u8]>::to_vec),
+            }
+        };
+        r.end()?;
+        Ok(Start {
+            protocol,
+            url,
+            attrib,
+            action,
+        })
+    }
+}
+
+impl Asked {
+    fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        match self {
+            Asked::Submit { base } => w.u32(0).str(base),
+            Asked::Fetch { base, request_id } => w.u32(1).str(base).i64(*request_id as i64),
+            Asked::Est => w.u32(2),
+        };
+        w.finish()
+    }
+
+    fn from_wire(bytes: &[u8]) -> Result<Asked, WireError> {
+        let mut r = Reader::new(bytes);
+        let asked = match r.u32()? {
+            0 => Asked::Submit {
+                base: r.str()?.to_owned(),
+            },
+            1 => Asked::Fetch {
+                base: r.str()?.to_owned(),
+                request_id: r.i64()? as u64,
+            },
+            2 => Asked::Est,
+            _ => return Err(WireError),
+        };
+        r.end()?;
+        Ok(asked)
+    }
+}
+
+/// The question of `wire::OP_ENROLL_READ`: the state, the URL and the answer.
+pub fn read_to_wire(state: &[u8], url: &str, answer: &Answer) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.bytes(state)
+        .str(url)
+        .u32(u32::from(answer.status))
+        .str(&answer.content_type)
+        .str(&answer.retry_after)
+        .bytes(&answer.body);
+    w.finish()
+}
+
+/// [`read`] of the question [`read_to_wire`] wrote.
+pub fn read_from_wire(bytes: &[u8]) -> Result<Next, WireError> {
+    let mut r = Reader::new(bytes);
+    let state = r.bytes()?;
+    let url = r.str()?;
+    let answer = Answer {
+        status: u16::try_from(r.u32()?).map_err(|_| WireError)?,
+        content_type: r.str()?.to_owned(),
+        retry_after: r.str()?.to_owned(),
+        body: r.bytes()?.to_vec(),
+    };
+    r.end()?;
+    Ok(read(state, url, &answer))
+}
+
+impl Next {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        match self {
+            Next::Send(send) => {
+                w.u32(0).str(&send.url);
+                match &send.post {
+                    Some((content_type, body)) => w.flag(true).str(content_type).str(body),
+                    None => w.flag(false),
+                };
+                w.bytes(&send.state);
+            }
+            Next::Issued {
+                response,
+                request_id,
+            } => {
+                w.u32(1);
+                opt_u64(&mut w, *request_id);
+                w.bytes(&response_to_wire(response));
+            }
+            Next::Pending {
+                request_id,
+                retry_after,
+                resend,
+            } => {
+                w.u32(2);
+                opt_u64(&mut w, *request_id);
+                w.opt_str(retry_after.as_deref()).flag(*resend);
+            }
+            Next::Denied {
+                request_id,
+                message,
+            } => {
+                w.u32(3);
+                opt_u64(&mut w, *request_id);
+                w.str(message);
+            }
+            Next::Failed { message } => {
+                w.u32(4).str(message);
+            }
+        }
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Next, WireError> {
+        let mut r = Reader::new(bytes);
+        let next = match r.u32()? {
+            0 => {
+                let url = r.str()?.to_owned();
+                let post = if r.flag()? {
+                    Some((r.str()?.to_owned(), r.str()?.to_owned()))
+                } else {
+                    None
+                };
+                Next::Send(Send {
+                    url,
+                    post,
+                    state: r.bytes()?.to_vec(),
+                })
+            }
+            1 => Next::Issued {
+                request_id: read_opt_u64(&mut r)?,
+                response: response_from_wire(r.bytes()?)?,
+            },
+            2 => Next::Pending {
+                request_id: read_opt_u64(&mut r)?,
+                retry_after: r.opt_str()?.map(str::to_owned),
+                resend: r.flag()?,
+            },
+            3 => Next::Denied {
+                request_id: read_opt_u64(&mut r)?,
+                message: r.str()?.to_owned(),
+            },
+            4 => Next::Failed {
+                message: r.str()?.to_owned(),
+            },
+            _ => return Err(WireError),
+        };
+        r.end()?;
+        Ok(next)
+    }
+}
+
+#[cfg(test)]
+mod tests;
