@@ -1,7 +1,8 @@
 """Independent checks of a certificate request: OpenSSL, Python `cryptography`, Go (cfssl).
 
 `check_request(path)` runs all three and returns what `cryptography` read, so tests can assert
-on fields after every tool has accepted the request.
+on fields after every tool has accepted the request; `check_self_signed(path)` does the same
+for a self-signed certificate (`RequestType = Cert`).
 """
 import base64
 import json
@@ -98,3 +99,33 @@ def check_request(path, tmp_path) -> Checked:
 def pathlib_read(path) -> bytes:
     with open(path, "rb") as f:
         return f.read()
+
+
+def check_self_signed(path, tmp_path) -> x509.Certificate:
+    """A self-signed certificate (PEM or DER) that OpenSSL verifies against itself with its own
+    signature checked, whose signature `cryptography` verifies with its own key, and that Go's
+    parser (cfssl) reads. Returns what `cryptography` read."""
+    der = pem_or_der_to_der(pathlib_read(path))
+    pem = tmp_path / "self-signed.pem"
+    pem.write_text("-----BEGIN CERTIFICATE-----\n" + base64.encodebytes(der).decode()
+                   + "-----END CERTIFICATE-----\n")
+    proc = subprocess.run(["openssl", "verify", "-check_ss_sig", "-CAfile", str(pem), str(pem)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, f"openssl rejected the certificate:\n{proc.stdout}{proc.stderr}"
+    cert = x509.load_der_x509_certificate(der)
+    assert cert.issuer == cert.subject
+    # the signature, checked with the certificate's own key (not verify_directly_issued_by,
+    # which refuses SHA-1 signatures outright; some real INF files ask for SHA-1)
+    key, params = cert.public_key(), cert.signature_algorithm_parameters
+    if isinstance(key, rsa.RSAPublicKey):
+        key.verify(cert.signature, cert.tbs_certificate_bytes, params, cert.signature_hash_algorithm)
+    else:
+        key.verify(cert.signature, cert.tbs_certificate_bytes, params)
+    for ext in cert.extensions:
+        _ = ext.value
+    proc = subprocess.run(["cfssl", "certinfo", "-cert", str(pem)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, f"Go's x509 (cfssl) rejected the certificate:\n{proc.stderr}"
+    info = json.loads(proc.stdout)
+    assert info.get("serial_number") == str(cert.serial_number), proc.stdout[:500]
+    return cert

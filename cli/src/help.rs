@@ -199,6 +199,8 @@ Options:
   -user             The current user's key store (the default)
 
 Without RequestFileOut the request goes next to PolicyFileIn with the extension .req.
+With RequestType = Cert the output is a self-signed certificate (.cer by default), kept in
+the key store with its key.
 ",
     );
     if verbose {

@@ -1,5 +1,9 @@
 //! `certreq -new [-binary] [-rfc7468] [-f] [-q] PolicyFileIn [RequestFileOut]`.
 //!
+//! With `RequestType = Cert` the output is a self-signed certificate instead of a request
+//! (PEM `CERTIFICATE`, or DER with `-binary`), kept in the store with its key as an issued
+//! entry, as certreq installs it.
+//!
 //! The order of work makes sure nothing is lost and nothing is half-written:
 //!
 //! 1. refuse an existing output (without `-f`) before any key is made;
@@ -12,8 +16,9 @@ use std::path::{Path, PathBuf};
 
 use certreq_core::diag::{Diagnostic, LineIndex, Severity, Span};
 use certreq_core::encode::{self, PemLabel};
-use certreq_core::model::NewRequest;
+use certreq_core::model::{NewRequest, RequestType};
 use certreq_core::request::Compiled;
+use certreq_core::response::{self, Certificate};
 
 use crate::args::{Invocation, Opt};
 use crate::help::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
@@ -46,12 +51,9 @@ pub fn run(inv: &Invocation) -> i32 {
         ));
     }
     let (inf_path, out_path) = match inv.args.as_slice() {
-        [inf] => {
-            let inf = PathBuf::from(inf);
-            let out = inf.with_extension("req");
-            (inf, out)
-        }
-        [inf, out] => (PathBuf::from(inf), PathBuf::from(out)),
+        // no RequestFileOut: beside the INF, `.req` (`.cer` for a self-signed certificate)
+        [inf] => (PathBuf::from(inf), None),
+        [inf, out] => (PathBuf::from(inf), Some(PathBuf::from(out))),
         [] => {
             return usage(
                 "-new needs the INF file to read: certreq -new PolicyFileIn [RequestFileOut]",
@@ -73,7 +75,7 @@ pub fn run(inv: &Invocation) -> i32 {
             PemLabel::Certreq
         },
     };
-    match new_request(&inf_path, &out_path, &opts) {
+    match new_request(&inf_path, out_path.as_deref(), &opts) {
         Ok(()) => EXIT_OK,
         Err(Failure::Reported) => EXIT_FAILED,
         Err(Failure::Message(m)) => {
@@ -124,15 +126,15 @@ impl Source<'_> {
     }
 }
 
-fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<(), Failure> {
+/// Refuses an output that would overwrite the INF, or an existing file without `-f`.
+fn check_output(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<(), Failure> {
     if same_file(inf_path, out_path) {
         return Err(format!(
-            "the request would overwrite the INF file {}; name a different RequestFileOut",
+            "the output would overwrite the INF file {}; name a different RequestFileOut",
             inf_path.display()
         )
         .into());
     }
-    // 1. never generate a key for an output we may not write
     if !opts.force && out_path.exists() {
         return Err(format!(
             "{} already exists; use -f to overwrite it",
@@ -140,6 +142,13 @@ fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<()
         )
         .into());
     }
+    Ok(())
+}
+
+fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> Result<(), Failure> {
+    // 1. never generate a key for an output we may not write
+    let request_out = out_path.map_or_else(|| inf_path.with_extension("req"), Path::to_path_buf);
+    check_output(inf_path, &request_out, opts)?;
 
     // 2. read and compile
     let bytes = read_limited(inf_path)?;
@@ -172,6 +181,17 @@ fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<()
             return Err(Failure::Reported);
         }
     };
+
+    // a self-signed certificate goes beside the INF as .cer when no output was named
+    let out_path = match out_path {
+        None if request.request_type == RequestType::Cert => {
+            let cer = inf_path.with_extension("cer");
+            check_output(inf_path, &cer, opts)?;
+            cer
+        }
+        _ => request_out,
+    };
+    let out_path = out_path.as_path();
 
     // 3. the key and the signed request
     let store = Store::from_env()?;
@@ -226,26 +246,41 @@ fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<()
         (KeyPair::generate(plan.algorithm)?, None)
     };
     let spki = key.spki_der()?;
-    let der = build(request, &key, &spki)?;
-    let output = if opts.binary {
-        der.clone()
-    } else {
-        encode::to_pem(&der, opts.label).into_bytes()
-    };
-
     let created = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    let self_signed = request.request_type == RequestType::Cert;
+    let der = if self_signed {
+        build_certificate(request, &key, &spki, created)?
+    } else {
+        build(request, &key, &spki)?
+    };
+    // a self-signed certificate is kept with its key as an issued entry
+    let certificate = if self_signed {
+        let cert = Certificate::from_der(&der)
+            .map_err(|e| format!("the certificate made does not read back: {e}"))?;
+        let chain = response::build_certs_only_pkcs7([der.as_slice()]);
+        Some((cert, certreq_core::pem::armor("CERTIFICATE", &der), chain))
+    } else {
+        None
+    };
+    let output = match (&certificate, opts.binary) {
+        (_, true) => der.clone(),
+        (Some((_, pem, _)), false) => pem.clone().into_bytes(),
+        (None, false) => encode::to_pem(&der, opts.label).into_bytes(),
+    };
+
     let id = store::entry_id(&spki);
     let meta = Meta {
         container: plan.container.clone().unwrap_or_else(|| id.clone()),
         id,
         friendly_name: request.friendly_name.clone(),
         created,
-        state: "pending".into(),
+        state: if self_signed { "issued" } else { "pending" }.into(),
         algorithm: key.describe(),
         exportable: plan.exportable,
         request_file: Some(absolute(out_path).display().to_string()),
+        thumbprint: certificate.as_ref().map(|(c, _, _)| c.thumbprint_sha1()),
         ..Meta::default()
     };
 
@@ -259,9 +294,18 @@ fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<()
                 created: entry.meta.created,
                 ..meta
             };
-            if let Err(e) = store.update(entry, &meta, &der, text) {
+            let kept = match &certificate {
+                Some((_, pem, chain)) => store.attach(entry, pem, chain, &meta),
+                None => store.update(entry, &meta, &der, text),
+            };
+            if let Err(e) = kept {
                 eprintln!(
-                    "certreq: warning: the request was written but the key store was not updated: {e}"
+                    "certreq: warning: the {} was written but the key store was not updated: {e}",
+                    if self_signed {
+                        "certificate"
+                    } else {
+                        "request"
+                    }
                 );
             }
             entry.dir.clone()
@@ -272,8 +316,11 @@ fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<()
             let dir = store.create(&NewEntry {
                 meta,
                 key_pkcs8: &pkcs8,
-                request_der: &der,
+                request_der: (!self_signed).then_some(der.as_slice()),
                 inf_text: text,
+                issued: certificate
+                    .as_ref()
+                    .map(|(_, pem, chain)| (pem.as_str(), chain.as_slice())),
             })?;
             if let Err(e) = write_output(out_path, &output, opts.force) {
                 if let Err(undo) = store.remove(&dir) {
@@ -286,8 +333,26 @@ fn new_request(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<()
     };
 
     if !opts.quiet {
-        println!("CertReq: Request Created");
-        println!("Request: {}", out_path.display());
+        match &certificate {
+            Some((cert, _, _)) => {
+                println!("CertReq: Certificate Created");
+                println!("Certificate: {}", out_path.display());
+                println!("  Subject: {}", cert.subject());
+                println!(
+                    "  Valid: {} to {}",
+                    store::rfc3339(u64::try_from(cert.not_before()).unwrap_or(0)),
+                    store::rfc3339(u64::try_from(cert.not_after()).unwrap_or(0))
+                );
+                println!(
+                    "  Thumbprint: {}",
+                    cert.thumbprint_sha1().to_ascii_lowercase()
+                );
+            }
+            None => {
+                println!("CertReq: Request Created");
+                println!("Request: {}", out_path.display());
+            }
+        }
         println!(
             "Key: {} {} in {}",
             key.describe(),
@@ -313,6 +378,34 @@ fn build(request: &NewRequest, key: &KeyPair, spki: &[u8]) -> Result<Vec<u8>, St
     unsigned
         .finish(&signature)
         .map_err(|e| format!("cannot build the request: {e}"))
+}
+
+/// Prepares, signs and finishes the self-signed certificate (`RequestType = Cert`), valid from
+/// `now` (seconds since 1970) unless the INF says otherwise.
+fn build_certificate(
+    request: &NewRequest,
+    key: &KeyPair,
+    spki: &[u8],
+    now: u64,
+) -> Result<Vec<u8>, String> {
+    let (not_before, not_after) = request
+        .validity
+        .resolve(i64::try_from(now).unwrap_or(i64::MAX));
+    let mut serial = [0u8; 16];
+    getrandom::fill(&mut serial).map_err(|e| format!("cannot draw a random serial number: {e}"))?;
+    let unsigned = encode::prepare_certificate(request, spki, not_before, not_after, &serial)
+        .map_err(|e| format!("cannot build the certificate: {e}"))?;
+    let signature = key
+        .sign(unsigned.scheme, &unsigned.to_be_signed)
+        .map_err(|e| {
+            format!(
+                "cannot sign the certificate ({}): {e}",
+                keys::scheme_name(unsigned.scheme)
+            )
+        })?;
+    unsigned
+        .finish(&signature)
+        .map_err(|e| format!("cannot build the certificate: {e}"))
 }
 
 /// The largest INF file read; real ones are a few kilobytes.

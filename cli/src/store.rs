@@ -7,11 +7,13 @@
 //! $CERTREQ_STORE/                      mode 0700
 //!   <id>/                              mode 0700; id = hex of the first 16 bytes of SHA-256(SPKI)
 //!     key.pk8                          PKCS#8 PrivateKeyInfo DER, unencrypted, mode 0600
-//!     request.der                      the last request made with the key (PKCS#10 DER)
+//!     request.der                      the last request made with the key (PKCS#10 DER);
+//!                                      none for a self-signed certificate
 //!     request.inf                      the INF text it was made from (as decoded, UTF-8)
 //!     meta                             `name=value` lines (see [`Meta`])
-//!     cert.pem                         after `-accept`: the issued certificate
-//!     chain.p7b                        after `-accept`: certs-only PKCS#7 DER, leaf → root
+//!     cert.pem                         after `-accept`: the issued certificate; from the
+//!                                      start for a self-signed one (`RequestType = Cert`)
+//!     chain.p7b                        with cert.pem: certs-only PKCS#7 DER, leaf → root
 //! ```
 //!
 //! `meta` lines added after format 1 (`request_id`, `ca`, `disposition`, `thumbprint`) are
@@ -51,7 +53,8 @@ pub struct Meta {
     pub algorithm: String,
     /// `Exportable = TRUE` in the INF.
     pub exportable: bool,
-    /// Where the request was written (absolute when it could be made so).
+    /// Where the request (or self-signed certificate) was written (absolute when it could be
+    /// made so).
     pub request_file: Option<String>,
     /// The CA's request id, after `-submit` to AD CS Web Enrollment.
     pub request_id: Option<String>,
@@ -176,8 +179,12 @@ impl Entry {
 pub struct NewEntry<'a> {
     pub meta: Meta,
     pub key_pkcs8: &'a [u8],
-    pub request_der: &'a [u8],
+    /// The request made with the key; none for a self-signed certificate.
+    pub request_der: Option<&'a [u8]>,
     pub inf_text: &'a str,
+    /// A certificate that came with the key (`RequestType = Cert`): its PEM and a certs-only
+    /// PKCS #7 chain, as `-accept` would attach them.
+    pub issued: Option<(&'a str, &'a [u8])>,
 }
 
 /// The pending-request store.
@@ -307,11 +314,17 @@ impl Store {
         let built = (|| -> std::io::Result<()> {
             fsio::create_private_dir(&staging)?;
             fsio::write_new(&staging.join(KEY_FILE), entry.key_pkcs8, fsio::PRIVATE_FILE)?;
-            fsio::write_new(
-                &staging.join(REQUEST_FILE),
-                entry.request_der,
-                fsio::PRIVATE_FILE,
-            )?;
+            if let Some(request) = entry.request_der {
+                fsio::write_new(&staging.join(REQUEST_FILE), request, fsio::PRIVATE_FILE)?;
+            }
+            if let Some((cert_pem, chain_p7b)) = entry.issued {
+                fsio::write_new(
+                    &staging.join(CERT_FILE),
+                    cert_pem.as_bytes(),
+                    fsio::PRIVATE_FILE,
+                )?;
+                fsio::write_new(&staging.join(CHAIN_FILE), chain_p7b, fsio::PRIVATE_FILE)?;
+            }
             fsio::write_new(
                 &staging.join(INF_FILE),
                 entry.inf_text.as_bytes(),
@@ -440,8 +453,9 @@ state=pending\nalgorithm=RSA-2048\nexportable=true\n";
             .create(&NewEntry {
                 meta: meta.clone(),
                 key_pkcs8: b"key",
-                request_der: b"req",
+                request_der: Some(b"req"),
                 inf_text: "[NewRequest]\n",
+                issued: None,
             })
             .unwrap();
         assert_eq!(fs::read(dir.join(KEY_FILE)).unwrap(), b"key");
@@ -460,8 +474,9 @@ state=pending\nalgorithm=RSA-2048\nexportable=true\n";
                 .create(&NewEntry {
                     meta: meta.clone(),
                     key_pkcs8: b"k2",
-                    request_der: b"r2",
+                    request_der: Some(b"r2"),
                     inf_text: "",
+                    issued: None,
                 })
                 .is_err()
         );

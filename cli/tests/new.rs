@@ -198,6 +198,33 @@ fn without_an_output_name_the_request_goes_next_to_the_inf_as_req() {
 }
 
 #[test]
+fn a_self_signed_certificate_goes_next_to_the_inf_as_cer_and_is_never_overwritten() {
+    let t = TempDir::new("default-cer");
+    let inf = "[NewRequest]\nSubject = \"CN=lab\"\nKeyAlgorithm = ECDSA_P256\nRequestType = Cert\n";
+    t.write("lab.inf", inf);
+    let run = t.certreq(&["-new", "lab.inf"]);
+    run.ok();
+    assert!(
+        run.stdout
+            .starts_with("CertReq: Certificate Created\nCertificate: lab.cer\n")
+    );
+    let pem = std::fs::read_to_string(t.join("lab.cer")).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\r\n"));
+    assert!(!t.join("lab.req").exists());
+    // a second run would replace lab.cer: refused before a key is made
+    let run = t.certreq(&["-new", "lab.inf"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .ends_with("certreq: error: lab.cer already exists; use -f to overwrite it\n"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(t.join("lab.cer")).unwrap(), pem);
+    assert_eq!(t.store_entries().len(), 1, "no second key was made");
+}
+
+#[test]
 fn a_bad_inf_fails_with_located_errors_and_leaves_nothing_behind() {
     let t = TempDir::new("bad");
     t.write(

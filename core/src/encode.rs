@@ -46,7 +46,8 @@ pub struct ClientInfo {
 /// A request ready to be signed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unsigned {
-    /// The DER of `CertificationRequestInfo`: the bytes to sign.
+    /// The DER of `CertificationRequestInfo` (or, from [`prepare_certificate`],
+    /// `TBSCertificate`): the bytes to sign.
     pub to_be_signed: Vec<u8>,
     /// How to sign them.
     pub scheme: SignatureScheme,
@@ -321,12 +322,7 @@ pub fn prepare(
         attrs.push(attribute(msattr::NAME_VALUE_PAIR, &pair)?);
     }
 
-    let mut extensions: Vec<Extension> = request.extensions.clone();
-    if request.subject_key_identifier {
-        let ski = crate::ext::subject_key_identifier(spki_der);
-        let at = request.ski_position.min(extensions.len());
-        extensions.insert(at, ski);
-    }
+    let extensions = extensions_for(request, spki_der);
     if !extensions.is_empty() {
         attrs.push(attribute(msattr::EXTENSION_REQUEST, &extensions)?);
     }
@@ -343,6 +339,93 @@ pub fn prepare(
     // the SET's encoding with its tag made [0]: same length, same content
     body.push(0xa0);
     body.extend_from_slice(attributes.get(1..).unwrap_or_default());
+    let mut to_be_signed = Vec::with_capacity(body.len() + 4);
+    crate::tlv::push(&mut to_be_signed, 0x30, &body);
+    Ok(Unsigned {
+        to_be_signed,
+        scheme: request.signature,
+    })
+}
+
+/// The request's extensions for this public key: the subject key identifier goes in at its
+/// place.
+fn extensions_for(request: &NewRequest, spki_der: &[u8]) -> Vec<Extension> {
+    let mut extensions: Vec<Extension> = request.extensions.clone();
+    if request.subject_key_identifier {
+        let ski = crate::ext::subject_key_identifier(spki_der);
+        let at = request.ski_position.min(extensions.len());
+        extensions.insert(at, ski);
+    }
+    extensions
+}
+
+/// A certificate's serial number from caller-supplied random bytes (up to 20, RFC 5280
+/// §4.1.2.2): the first byte is made 0x40–0x7f, so the INTEGER is positive, needs no leading
+/// zero and keeps its length.
+fn serial_from(random: &[u8]) -> Result<Vec<u8>, EncodeError> {
+    if random.len() < 8 || random.len() > 20 {
+        return Err(err(format!(
+            "a serial number takes 8 to 20 random bytes; got {}",
+            random.len()
+        )));
+    }
+    let mut serial = random.to_vec();
+    serial[0] = (serial[0] & 0x3f) | 0x40;
+    Ok(serial)
+}
+
+/// `Time` for seconds since 1970 (UTC): UTCTime through 2049, GeneralizedTime after
+/// (RFC 5280 §4.1.2.5).
+fn time_der(seconds: i64, what: &str) -> Result<Vec<u8>, EncodeError> {
+    let since_epoch = u64::try_from(seconds)
+        .map_err(|_| err(format!("the certificate's {what} is before 1970")))?;
+    let at = der::DateTime::from_unix_duration(core::time::Duration::from_secs(since_epoch))
+        .map_err(|_| err(format!("the certificate's {what} is after 9999")))?;
+    x509_cert::time::Time::from(at)
+        .to_der()
+        .map_err(der_err("validity"))
+}
+
+/// Builds the to-be-signed self-signed certificate (`RequestType = Cert`) for a public key:
+/// X.509 v3, the serial number from `serial_random` (8–20 random bytes), the request's
+/// signature algorithm, the subject as issuer and subject, `not_before`..`not_after` (seconds
+/// since 1970, UTC; see [`crate::model::ValidityPlan::resolve`]), the key, and the request's
+/// extensions with its subject key identifier. A request's attributes (certreq's client
+/// information, `[RequestAttributes]`) have no place in a certificate and are left out.
+pub fn prepare_certificate(
+    request: &NewRequest,
+    spki_der: &[u8],
+    not_before: i64,
+    not_after: i64,
+    serial_random: &[u8],
+) -> Result<Unsigned, EncodeError> {
+    let spki = SpkiParts::read(spki_der)
+        .ok_or_else(|| err("the public key is not a SubjectPublicKeyInfo"))?;
+    check_spki(&spki, request.key.algorithm)?;
+    if not_after <= not_before {
+        return Err(err("the certificate would end before it begins"));
+    }
+    let name = request.subject.to_der().map_err(der_err("subject"))?;
+    let algorithm = signature_algorithm(request.signature)?
+        .to_der()
+        .map_err(der_err("signature"))?;
+    let mut validity = time_der(not_before, "start")?;
+    validity.extend(time_der(not_after, "end")?);
+
+    // TBSCertificate ::= SEQUENCE { version [0] EXPLICIT v3, serialNumber, signature, issuer,
+    //   validity, subject, subjectPublicKeyInfo, extensions [3] EXPLICIT (when there are any) }
+    let mut body = vec![0xa0, 0x03, 0x02, 0x01, 0x02];
+    crate::tlv::push(&mut body, 0x02, &serial_from(serial_random)?);
+    body.extend_from_slice(&algorithm);
+    body.extend_from_slice(&name);
+    crate::tlv::push(&mut body, 0x30, &validity);
+    body.extend_from_slice(&name);
+    body.extend_from_slice(spki_der);
+    let extensions = extensions_for(request, spki_der);
+    if !extensions.is_empty() {
+        let list = extensions.to_der().map_err(der_err("extensions"))?;
+        crate::tlv::push(&mut body, 0xa3, &list);
+    }
     let mut to_be_signed = Vec::with_capacity(body.len() + 4);
     crate::tlv::push(&mut to_be_signed, 0x30, &body);
     Ok(Unsigned {
@@ -411,7 +494,8 @@ fn check_ecdsa_der(sig: &[u8]) -> Result<(), EncodeError> {
 }
 
 impl Unsigned {
-    /// Attaches the signature (ECDSA: DER `Ecdsa-Sig-Value`) and returns the request DER.
+    /// Attaches the signature (ECDSA: DER `Ecdsa-Sig-Value`) and returns the request (or
+    /// certificate) DER: both are `SEQUENCE { to-be-signed, signatureAlgorithm, BIT STRING }`.
     pub fn finish(&self, signature: &[u8]) -> Result<Vec<u8>, EncodeError> {
         if signature.is_empty() {
             return Err(err("the signature is empty"));
@@ -426,7 +510,7 @@ impl Unsigned {
             .is_ok_and(|any| der::Tagged::tag(&any) == der::Tag::Sequence);
         if !is_sequence {
             return Err(err(
-                "the to-be-signed bytes are not a CertificationRequestInfo",
+                "the to-be-signed bytes are not a CertificationRequestInfo or TBSCertificate",
             ));
         }
         let algorithm = signature_algorithm(self.scheme)?
@@ -963,5 +1047,206 @@ mod tests {
         assert!(pem.starts_with("-----BEGIN CERTIFICATE REQUEST-----\r\n"));
         let (label, back) = pem_rfc7468::decode_vec(pem.as_bytes()).unwrap();
         assert_eq!((label, back), ("CERTIFICATE REQUEST", der));
+    }
+
+    // ---- self-signed certificates (RequestType = Cert) ----
+
+    /// `openssl verify` of a self-signed certificate against itself, its own signature
+    /// checked too (the test dates are fixed, so not against the clock); skipped with a note
+    /// when openssl is not installed.
+    fn openssl_verify_self_signed(der: &[u8]) {
+        let dir = std::env::temp_dir().join(format!("certreq-core-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("{:x}.pem", sha2_digest(der)));
+        std::fs::write(&path, crate::pem::armor("CERTIFICATE", der)).unwrap();
+        let out = std::process::Command::new("openssl")
+            .args(["verify", "-check_ss_sig", "-no_check_time", "-CAfile"])
+            .arg(&path)
+            .arg(&path)
+            .output();
+        match out {
+            Err(_) => eprintln!("note: openssl not found; certificate not verified by OpenSSL"),
+            Ok(o) => assert!(
+                o.status.success(),
+                "openssl verify failed: {}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+
+    const SERIAL: [u8; 16] = [0xff; 16];
+    /// 2026-07-24 10:31:00 UTC.
+    const JULY_2026: i64 = 1_784_889_060;
+
+    fn rsa_certificate(inf: &str, not_before: i64, not_after: i64) -> Vec<u8> {
+        let req = compile(inf).request.unwrap();
+        assert_eq!(req.request_type, crate::model::RequestType::Cert);
+        let key = rsa_key();
+        let spki = key.to_public_key().to_public_key_der().unwrap();
+        let unsigned =
+            prepare_certificate(&req, spki.as_bytes(), not_before, not_after, &SERIAL).unwrap();
+        let SignatureScheme::RsaPkcs1(h) = unsigned.scheme else {
+            panic!("expected PKCS#1 v1.5")
+        };
+        unsigned
+            .finish(&rsa_sign(&key, h, &unsigned.to_be_signed))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_self_signed_certificate_carries_the_requests_name_key_and_extensions() {
+        use x509_cert::Certificate;
+        let inf = "[NewRequest]\nSubject = \"CN=www.example.com, O=Example\"\nRequestType = Cert\n\
+                   HashAlgorithm = SHA256\n[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n\
+                   [Extensions]\n2.5.29.17 = \"{text}dns=www.example.com\"\n";
+        let der = rsa_certificate(inf, JULY_2026, JULY_2026 + 86_400);
+        openssl_verify_self_signed(&der);
+        let cert = Certificate::from_der(&der).unwrap();
+        let tbs = cert.tbs_certificate();
+        assert_eq!(tbs.version(), x509_cert::certificate::Version::V3);
+        assert_eq!(
+            tbs.issuer(),
+            tbs.subject(),
+            "self-signed: the subject is the issuer"
+        );
+        assert_eq!(
+            crate::name::display(tbs.subject()),
+            "CN=www.example.com, O=Example"
+        );
+        let serial = tbs.serial_number().as_bytes();
+        assert_eq!(serial.len(), 16);
+        assert_eq!(serial[0], 0x7f, "positive, no leading zero: {serial:02x?}");
+        let validity = tbs.validity();
+        assert_eq!(
+            validity.not_before.to_unix_duration().as_secs() as i64,
+            JULY_2026
+        );
+        assert_eq!(
+            validity.not_after.to_unix_duration().as_secs() as i64,
+            JULY_2026 + 86_400
+        );
+        let oids: Vec<String> = tbs
+            .extensions()
+            .unwrap()
+            .iter()
+            .map(|e| e.extn_id.to_string())
+            .collect();
+        assert!(oids.contains(&"2.5.29.37".to_string()), "EKU: {oids:?}");
+        assert!(oids.contains(&"2.5.29.17".to_string()), "SAN: {oids:?}");
+        assert!(
+            oids.contains(&"2.5.29.14".to_string()),
+            "key identifier: {oids:?}"
+        );
+        assert_eq!(
+            cert.signature_algorithm().oid.to_string(),
+            "1.2.840.113549.1.1.11"
+        );
+        assert_eq!(tbs.signature(), cert.signature_algorithm());
+    }
+
+    #[test]
+    fn validity_is_utctime_through_2049_and_generalizedtime_after() {
+        // 2049-12-31 23:59:59 and 2050-01-01 00:00:00 UTC
+        let (end_2049, start_2050) = (2_524_607_999, 2_524_608_000);
+        let der = rsa_certificate(
+            "[NewRequest]\nSubject = \"CN=t\"\nRequestType = Cert\n",
+            end_2049,
+            start_2050,
+        );
+        let utc = b"\x17\x0d491231235959Z";
+        let generalized = b"\x18\x0f20500101000000Z";
+        let find = |needle: &[u8]| der.windows(needle.len()).any(|w| w == needle);
+        assert!(find(utc) && find(generalized));
+        openssl_verify_self_signed(&der);
+    }
+
+    #[test]
+    fn a_p256_self_signed_certificate_verifies() {
+        use p256::ecdsa::{Signature, SigningKey as EcKey};
+        use p256::pkcs8::EncodePublicKey as _;
+        let inf = "[NewRequest]\nSubject = \"CN=Device CA\"\nKeyAlgorithm = ECDSA_P256\n\
+                   RequestType = cert\nKeyUsage = \"CERT_KEY_CERT_SIGN_KEY_USAGE | CERT_DIGITAL_SIGNATURE_KEY_USAGE\"\n\
+                   [BasicConstraintsExtension]\nCA = TRUE\nCritical = TRUE\n";
+        let req = compile(inf).request.unwrap();
+        let key = EcKey::from_slice(&[0x11; 32]).unwrap();
+        let spki = key.verifying_key().to_public_key_der().unwrap();
+        let (start, end) = req.validity.resolve(JULY_2026);
+        assert_eq!(end - start, crate::model::DEFAULT_CERT_LIFETIME_SECONDS);
+        let unsigned = prepare_certificate(&req, spki.as_bytes(), start, end, &SERIAL).unwrap();
+        let sig: Signature = key.sign(&unsigned.to_be_signed);
+        let der = unsigned.finish(sig.to_der().as_bytes()).unwrap();
+        openssl_verify_self_signed(&der);
+        let cert = x509_cert::Certificate::from_der(&der).unwrap();
+        let bc = cert
+            .tbs_certificate()
+            .get_extension::<x509_cert::ext::pkix::BasicConstraints>()
+            .unwrap()
+            .unwrap();
+        assert!(bc.0, "critical");
+        assert!(bc.1.ca);
+    }
+
+    #[test]
+    fn validity_comes_from_the_inf_or_a_year_from_now() {
+        let plan = |inf: &str| {
+            compile(&format!(
+                "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n{inf}"
+            ))
+            .request
+            .unwrap()
+            .validity
+        };
+        let now = JULY_2026;
+        assert_eq!(plan("").resolve(now), (now, now + 365 * 86_400));
+        assert_eq!(
+            plan("ValidityPeriod = Years\nValidityPeriodUnits = 30\n").resolve(now),
+            (now, now + 30 * 365 * 86_400)
+        );
+        let (start, end) =
+            plan("NotBefore = 7/24/2026 10:31 AM\nNotAfter = 7/25/2026 10:31 AM\n").resolve(0);
+        assert_eq!((start, end), (JULY_2026, JULY_2026 + 86_400));
+        let (start, end) = plan(
+            "NotBefore = 7/24/2026 10:31 AM\nValidityPeriod = Days\nValidityPeriodUnits = 2\n",
+        )
+        .resolve(0);
+        assert_eq!((start, end), (JULY_2026, JULY_2026 + 2 * 86_400));
+    }
+
+    #[test]
+    fn impossible_certificates_are_refused_not_made() {
+        let req = compile("[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n")
+            .request
+            .unwrap();
+        let spki = rsa_key().to_public_key().to_public_key_der().unwrap();
+        let make = |start, end, serial: &[u8]| {
+            prepare_certificate(&req, spki.as_bytes(), start, end, serial).map(|_| ())
+        };
+        assert!(
+            make(JULY_2026, JULY_2026, &SERIAL).is_err(),
+            "ends as it begins"
+        );
+        assert!(
+            make(-1, JULY_2026, &SERIAL)
+                .unwrap_err()
+                .0
+                .contains("before 1970")
+        );
+        assert!(
+            make(JULY_2026, i64::MAX, &SERIAL)
+                .unwrap_err()
+                .0
+                .contains("after 9999")
+        );
+        assert!(
+            make(JULY_2026, JULY_2026 + 1, &[1; 7]).is_err(),
+            "too few random bytes"
+        );
+        assert!(
+            make(JULY_2026, JULY_2026 + 1, &[1; 21]).is_err(),
+            "too many"
+        );
+        assert!(make(JULY_2026, JULY_2026 + 1, &[0; 8]).is_ok());
     }
 }

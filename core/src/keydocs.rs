@@ -346,7 +346,8 @@ const KEY_TABLE: &[KeyDoc] = &[
         CertOnly,
         "a date, optionally with a time: 7/24/2026 10:31 AM; a month name avoids day/month \
          confusion",
-        "not documented for certreq",
+        "NotBefore plus ValidityPeriodUnits × ValidityPeriod, else one year (365 days; \
+         certreq's own default is not documented)",
         "End of validity of a self-signed certificate. Only read with RequestType = Cert, and \
          not together with ValidityPeriod or ValidityPeriodUnits.",
         "Used for RequestType = Cert; ignored with a note for requests.",
@@ -472,8 +473,10 @@ const KEY_TABLE: &[KeyDoc] = &[
         "What to produce: a plain PKCS #10 request, a PKCS #7 wrapper (renewal, on behalf of), a \
          CMC request, or, with Cert, a self-signed certificate instead of a request.",
         "PKCS10 is built as certreq builds it. For CMC and PKCS7 the PKCS #10 they would carry \
-         is made, with a warning that the wrapper is not built yet. Cert (self-signed) and SCEP \
-         are refused for now.",
+         is made, with a warning that the wrapper is not built yet. Cert makes a self-signed \
+         certificate (X.509 v3, a random 16-byte serial, the subject as issuer, the request's \
+         extensions, no attributes), kept with its key as an issued entry; signing it with \
+         another certificate (certreq's -cert) is not supported. SCEP is refused.",
         "RequestType = CMC",
     ),
     k(

@@ -148,6 +148,24 @@ pub struct ValidityPlan {
     pub period_seconds: Option<i64>,
 }
 
+/// The lifetime of a self-signed certificate when neither `NotAfter` nor `ValidityPeriod` is
+/// given: one year of 365 days. certreq's own default is not documented; one year is what
+/// Windows' other self-signed certificate tools make.
+pub const DEFAULT_CERT_LIFETIME_SECONDS: i64 = 365 * 86_400;
+
+impl ValidityPlan {
+    /// A self-signed certificate's `(notBefore, notAfter)`, in seconds since 1970 (UTC), when
+    /// made at `now`: `NotBefore`, or now; then `NotAfter`, or `NotBefore` plus
+    /// `ValidityPeriodUnits` × `ValidityPeriod`, or plus [`DEFAULT_CERT_LIFETIME_SECONDS`].
+    pub fn resolve(&self, now: i64) -> (i64, i64) {
+        let start = self.not_before.unwrap_or(now);
+        let end = self.not_after.unwrap_or_else(|| {
+            start.saturating_add(self.period_seconds.unwrap_or(DEFAULT_CERT_LIFETIME_SECONDS))
+        });
+        (start, end)
+    }
+}
+
 /// A request, fully decided, waiting only for a public key.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRequest {

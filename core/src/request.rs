@@ -12,9 +12,11 @@
 //!   warning — certreq reads INF files with the Setup API, whose line lookup finds the first line.
 //! * Without `HashAlgorithm` we sign with SHA-256 (certreq uses SHA-1) and say so in a note.
 //! * *Choice:* `RequestType = CMC` and `PKCS7` produce the inner PKCS#10 with a warning (the
-//!   wrapper is not built yet). `RequestType = Cert` and `SCEP` are **errors**: the user asked for
-//!   a certificate (or a SCEP exchange), and handing them a request file instead would look like
-//!   success while giving them something else.
+//!   wrapper is not built yet). `RequestType = SCEP` is an **error**: the user asked for a SCEP
+//!   exchange, and handing them a request file instead would look like success while giving
+//!   them something else. `RequestType = Cert` makes a self-signed certificate
+//!   (`encode::prepare_certificate`); `[RequestAttributes]` and an empty subject draw warnings
+//!   there (attributes have no place in a certificate; RFC 5280 wants an issuer name).
 //! * Extensions, in certreq's order (corpus req/001–003): `KeyUsage`,
 //!   `[EnhancedKeyUsageExtension]`, `[BasicConstraintsExtension]`, `[Extensions]` lines in file
 //!   order; then the defaults: S/MIME capabilities, the subject key identifier, the default key
@@ -505,6 +507,9 @@ impl Lowering {
             .section("RequestAttributes")
             .map(|s| self.request_attributes(s))
             .unwrap_or_default();
+        if request_type == Some(RequestType::Cert) {
+            self.cert_checks(&keys, subject.as_ref(), !name_value_pairs.is_empty());
+        }
 
         let has = |oid: &ObjectIdentifier| seen.iter().any(|s| &s.oid == oid);
         let smime_on = match smime {
@@ -632,21 +637,7 @@ impl Lowering {
                     ),
                 );
             }
-            RequestType::Cert => {
-                self.value_diag(
-                    e,
-                    Severity::Error,
-                    "cert-not-built",
-                    "`RequestType = Cert` makes a self-signed certificate, which this version \
-                     cannot make yet"
-                        .into(),
-                    Some(
-                        "to get a request to send to a CA instead, write RequestType = PKCS10"
-                            .into(),
-                    ),
-                );
-                return None;
-            }
+            RequestType::Cert => {}
             RequestType::Scep => {
                 self.value_diag(
                     e,
@@ -926,6 +917,39 @@ impl Lowering {
                 self.local(e, l);
                 Some((None, e))
             }
+        }
+    }
+
+    /// What a self-signed certificate cannot carry or should not lack, said at `RequestType`.
+    fn cert_checks(&mut self, keys: &Keys<'_>, subject: Option<&Name>, has_attributes: bool) {
+        let Some(e) = keys.get("RequestType") else {
+            return;
+        };
+        if has_attributes {
+            self.value_diag(
+                e,
+                Severity::Warning,
+                "attributes-in-cert",
+                "a self-signed certificate has no request attributes: [RequestAttributes] is \
+                 left out"
+                    .into(),
+                Some(
+                    "put what the certificate should carry in [Extensions] (a SAN as \
+                     2.5.29.17 = \"{text}dns=…\")"
+                        .into(),
+                ),
+            );
+        }
+        if subject.is_some_and(Name::is_empty) {
+            self.value_diag(
+                e,
+                Severity::Warning,
+                "cert-empty-subject",
+                "a self-signed certificate with no Subject has an empty issuer too, which \
+                 RFC 5280 forbids and many programs refuse"
+                    .into(),
+                Some("add Subject = \"CN=…\"".into()),
+            );
         }
     }
 
@@ -1816,10 +1840,26 @@ mod tests {
             "wrapper-not-built",
             "CMC"
         ));
+        assert_eq!(
+            req("[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n").request_type,
+            RequestType::Cert
+        );
+        assert!(has(
+            "[NewRequest]\nRequestType = Cert\n[RequestAttributes]\nA = b\n",
+            Severity::Warning,
+            "attributes-in-cert",
+            "Cert"
+        ));
         assert!(has(
             "[NewRequest]\nRequestType = Cert\n",
-            Severity::Error,
-            "cert-not-built",
+            Severity::Warning,
+            "cert-empty-subject",
+            "Cert"
+        ));
+        assert!(!has(
+            "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n",
+            Severity::Warning,
+            "cert-empty-subject",
             "Cert"
         ));
         assert!(has(

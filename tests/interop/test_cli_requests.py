@@ -193,3 +193,56 @@ def test_openssl_and_certreq_agree_on_the_subject_encoding(certreq, store, tmp_p
                    check=True, capture_output=True)
     theirs = x509.load_der_x509_csr(ossl.read_bytes())
     assert checked.csr.subject.public_bytes() == theirs.subject.public_bytes()
+
+
+SELF_SIGNED = """\
+[NewRequest]
+Subject = "CN=intranet.example.com, O=Example Corp"
+KeyAlgorithm = ECDSA_P256
+HashAlgorithm = sha256
+RequestType = Cert
+ValidityPeriod = Days
+ValidityPeriodUnits = 10
+FriendlyName = "Intranet test"
+
+[EnhancedKeyUsageExtension]
+OID = 1.3.6.1.5.5.7.3.1
+
+[Extensions]
+2.5.29.17 = "{text}dns=intranet.example.com&ipaddress=192.0.2.7"
+"""
+
+
+@pytest.mark.parametrize("flags", [(), ("-binary",)], ids=["pem", "binary"])
+def test_request_type_cert_makes_a_self_signed_certificate_kept_with_its_key(
+        certreq, store, tmp_path, flags):
+    from checkers import check_self_signed
+    inf = tmp_path / "self-signed.inf"
+    inf.write_text(SELF_SIGNED)
+    out = tmp_path / "self-signed.cer"
+    proc = run_certreq(certreq, "-new", *flags, inf, out, check=True)
+    assert "Certificate Created" in proc.stdout, proc.stdout
+    data = out.read_bytes()
+    if flags:
+        assert data[0] == 0x30, "-binary writes DER"
+    else:
+        assert data.startswith(b"-----BEGIN CERTIFICATE-----\r\n")
+    cert = check_self_signed(out, tmp_path)
+    assert cert.subject.rfc4514_string() == "CN=intranet.example.com,O=Example Corp"
+    lifetime = cert.not_valid_after_utc - cert.not_valid_before_utc
+    assert lifetime.total_seconds() == 10 * 86400
+    assert cert.version == x509.Version.v3
+    assert 0 < cert.serial_number < 2 ** 127, "a positive serial of 16 random bytes"
+    san = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+    assert san.get_values_for_type(x509.DNSName) == ["intranet.example.com"]
+    assert san.get_values_for_type(x509.IPAddress) == [ipaddress.ip_address("192.0.2.7")]
+    eku = cert.extensions.get_extension_for_oid(ExtensionOID.EXTENDED_KEY_USAGE).value
+    assert list(eku) == [ExtendedKeyUsageOID.SERVER_AUTH]
+    assert cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_KEY_IDENTIFIER)
+    # kept in the store as an issued entry: the key, the certificate, no request
+    (entry,) = [d for d in store.iterdir() if not d.name.startswith(".")]
+    meta = dict(line.split("=", 1) for line in (entry / "meta").read_text().splitlines() if "=" in line)
+    assert meta["state"] == "issued"
+    assert meta["thumbprint"].lower() == cert.fingerprint(hashes.SHA1()).hex()
+    assert x509.load_pem_x509_certificate((entry / "cert.pem").read_bytes()) == cert
+    assert not (entry / "request.der").exists()
