@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 
 from browser import (DIST, ROOT, all_testid, browser_errors, by_testid, chromium, fill_editor,
                      serve, wait_for)
-from checkers import check_request, to_pem
+from checkers import check_request, check_self_signed, to_pem
 
 RSA_INF = """[Version]
 Signature="$Windows NT$"
@@ -74,6 +74,48 @@ def test_p256_request_and_the_pending_entry_survives_a_reload(app, tmp_path):
     app.refresh()
     items = wait_for(lambda: all_testid(app, "store-item"), timeout=20, what="the stored entry after reload")
     assert any(i.get_attribute("data-state") == "pending" for i in items)
+
+
+SELF_SIGNED_INF = """[NewRequest]
+Subject = "CN=lab.example.com"
+KeyAlgorithm = ECDSA_P256
+HashAlgorithm = SHA256
+RequestType = Cert
+ValidityPeriod = Days
+ValidityPeriodUnits = 30
+
+[Extensions]
+2.5.29.17 = "{text}dns=lab.example.com"
+"""
+
+
+def test_request_type_cert_makes_a_self_signed_certificate_kept_as_issued(app, tmp_path):
+    fill_editor(app, SELF_SIGNED_INF)
+    wait_for(lambda: "for 30 days" in by_testid(app, "preview-validity").text, timeout=10,
+             what="the certificate's validity in the preview")
+    button = by_testid(app, "generate")
+    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
+    assert "self-signed certificate" in button.text
+    button.click()
+    pem = wait_for(lambda: "END CERTIFICATE-----" in by_testid(app, "request-pem").text
+                   and by_testid(app, "request-pem").text, timeout=60, what="the certificate PEM")
+    out = tmp_path / "self-signed.cer"
+    out.write_text(pem)
+    cert = check_self_signed(out, tmp_path)
+    assert cert.subject.rfc4514_string() == "CN=lab.example.com"
+    assert (cert.not_valid_after_utc - cert.not_valid_before_utc).days == 30
+    assert by_testid(app, "download-request").get_attribute("download") == "lab.example.com.cer"
+    assert not by_testid(app, "submit").is_enabled(), "a certificate is not sent to a CA"
+    # kept with its key as an issued entry, read back after a reload
+    app.refresh()
+    item = wait_for(lambda: [i for i in all_testid(app, "store-item")
+                             if i.get_attribute("data-state") == "issued"], timeout=20,
+                    what="the issued entry after reload")[0]
+    subject = wait_for(lambda: item.find_element(By.CSS_SELECTOR, '[data-testid="entry-subject"]').text,
+                       timeout=20, what="the entry's certificate details")
+    assert "CN=lab.example.com" in subject
+    assert "Download .req" not in item.text, "there is no request to download"
+    assert not browser_errors(app)
 
 
 def test_single_file_build_works_from_file_url(tmp_path):

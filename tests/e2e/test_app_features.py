@@ -88,8 +88,8 @@ def san(checked):
 
 def test_the_gallery_offers_every_template_file():
     ids = sorted(p.stem for p in TEMPLATES.glob("*.inf"))
-    assert ids == ["client-auth", "code-signing", "domain-controller", "ecdsa-device", "smime",
-                   "subca", "tls-server"]
+    assert ids == ["client-auth", "code-signing", "domain-controller", "ecdsa-device",
+                   "self-signed", "smime", "subca", "tls-server"]
 
 
 def test_tls_server_template(app, tmp_path):

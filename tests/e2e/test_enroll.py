@@ -464,3 +464,29 @@ def test_a_stored_pending_entry_is_submitted_from_the_store(app, tmp_path):
     assert status == "issued", text
     wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
              what="the entry to become issued")
+
+
+def test_the_self_signed_template_needs_no_ca_and_exports_as_pfx(app, downloads, tmp_path):
+    from checkers import check_self_signed
+    entry_id, pem = generate(app, "self-signed")
+    assert pem.startswith("-----BEGIN CERTIFICATE-----")
+    (tmp_path / "self.cer").write_text(pem)
+    cert = check_self_signed(tmp_path / "self.cer", tmp_path)
+    assert (cert.not_valid_after_utc - cert.not_valid_before_utc).days == 90
+    entry = item(app, entry_id)
+    assert entry.get_attribute("data-state") == "issued"
+    assert "self-signed certificate made" in notice(app)
+    # the template's key is exportable: key and certificate leave together as a PFX
+    name = "lab.example.com__self-signed_.pfx"  # the friendly name made safe
+    fresh(downloads, name)
+    entry.find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
+    by_testid(app, "pfx-password").send_keys(PASSWORD)
+    by_testid(app, "pfx-confirm").send_keys(PASSWORD)
+    by_testid(app, "pfx-modern").click()
+    by_testid(app, "pfx-save").click()
+    key, got, extra = pkcs12.load_key_and_certificates(wait_download(downloads, name),
+                                                       PASSWORD.encode())
+    assert got == cert and extra == []
+    spki = serialization.PublicFormat.SubjectPublicKeyInfo
+    assert key.public_key().public_bytes(serialization.Encoding.DER, spki) == \
+        cert.public_key().public_bytes(serialization.Encoding.DER, spki)

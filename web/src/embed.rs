@@ -229,15 +229,17 @@ fn check_private_key(
     Ok(())
 }
 
-/// Makes a signed PKCS#10 request from an INF.
+/// Makes a signed PKCS#10 request from an INF (or, for `RequestType = Cert`, a self-signed
+/// certificate, valid from now unless the INF says otherwise).
 ///
 /// Without `keyPair`, a key pair is generated with Web Crypto as the INF says (algorithm, size
 /// or curve, hash; the private key extractable only with `Exportable = TRUE`). With a
 /// `CryptoKeyPair`, that pair is used once it is checked against the INF (key type and size or
 /// curve, the signature algorithm and hash the private key is bound to, the `sign` usage).
 ///
-/// Resolves to `{ pem, der: Uint8Array, keyPair, timings }` (`pem` with certreq's `NEW
-/// CERTIFICATE REQUEST` label and CRLF line ends; `timings` in milliseconds per stage).
+/// Resolves to `{ pem, der: Uint8Array, keyPair, kind, timings }` (`pem` with certreq's `NEW
+/// CERTIFICATE REQUEST` label, or `CERTIFICATE`, and CRLF line ends; `kind` is `"request"` or
+/// `"certificate"`; `timings` in milliseconds per stage).
 /// Rejects with an `Error`; for an INF with errors, the error has a `diagnostics` array as
 /// [`compile`] returns.
 #[cfg_attr(certreq_embed, wasm_bindgen(js_name = createRequest))]
@@ -277,8 +279,19 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
         .await
         .map_err(fail)?;
     let t_export = now_ms();
-    let unsigned = encode::prepare(&request, &spki, &crate::app::jobs::client_info())
-        .map_err(|e| js_error(&format!("cannot build the request: {e}"), &[]))?;
+    let self_signed = request.request_type == certreq_core::model::RequestType::Cert;
+    let unsigned = if self_signed {
+        let (not_before, not_after) = request
+            .validity
+            .resolve((services::store::now_ms() / 1000.0) as i64);
+        let mut serial = [0u8; 16];
+        crypto::random_fill(&mut serial).map_err(fail)?;
+        encode::prepare_certificate(&request, &spki, not_before, not_after, &serial)
+            .map_err(|e| js_error(&format!("cannot build the certificate: {e}"), &[]))?
+    } else {
+        encode::prepare(&request, &spki, &crate::app::jobs::client_info())
+            .map_err(|e| js_error(&format!("cannot build the request: {e}"), &[]))?
+    };
     let t_prepare = now_ms();
     let signature = crypto::sign(
         &keys.get_private_key(),
@@ -291,7 +304,11 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     let der = unsigned
         .finish(&signature)
         .map_err(|e| js_error(&format!("cannot finish the request: {e}"), &[]))?;
-    let pem = encode::to_pem(&der, PemLabel::Certreq);
+    let pem = if self_signed {
+        certreq_core::pem::armor("CERTIFICATE", &der)
+    } else {
+        encode::to_pem(&der, PemLabel::Certreq)
+    };
     let t_finish = now_ms();
 
     let timings = Object::new();
@@ -310,6 +327,12 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     set(&o, "pem", &pem.into());
     set(&o, "der", &Uint8Array::from(der.as_slice()));
     set(&o, "keyPair", &keys);
+    let kind = if self_signed {
+        "certificate"
+    } else {
+        "request"
+    };
+    set(&o, "kind", &kind.into());
     set(&o, "timings", &timings);
     Ok(o.into())
 }

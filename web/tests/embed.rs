@@ -183,3 +183,42 @@ async fn create_request_refuses_an_inf_with_errors_and_says_where() {
     let diags: Array = get(&e, "diagnostics").unchecked_into();
     assert!(diags.iter().any(|d| string(&d, "code") == "invalid-number"));
 }
+
+#[wasm_bindgen_test]
+async fn create_request_makes_a_self_signed_certificate_for_request_type_cert() {
+    let inf = "[NewRequest]\nSubject = \"CN=lab.example\"\nKeyAlgorithm = ECDSA_P256\n\
+               HashAlgorithm = SHA256\nRequestType = Cert\nValidityPeriod = Days\n\
+               ValidityPeriodUnits = 7\n";
+    let r = create_request(inf.into(), JsValue::UNDEFINED)
+        .await
+        .expect("a certificate");
+    assert_eq!(string(&r, "kind"), "certificate");
+    assert!(string(&r, "pem").starts_with("-----BEGIN CERTIFICATE-----\r\n"));
+    let der = Uint8Array::new(&get(&r, "der")).to_vec();
+    let cert = x509_cert::Certificate::from_der(&der).expect("the DER is a certificate");
+    let tbs = cert.tbs_certificate();
+    assert_eq!(tbs.issuer(), tbs.subject());
+    let validity = tbs.validity();
+    let lifetime = validity.not_after.to_unix_duration() - validity.not_before.to_unix_duration();
+    assert_eq!(lifetime.as_secs(), 7 * 86_400);
+    let now = js_sys::Date::now() / 1000.0;
+    let start = validity.not_before.to_unix_duration().as_secs_f64();
+    assert!(
+        (start - now).abs() < 600.0,
+        "valid from now: {start} vs {now}"
+    );
+    // the signature verifies with the key pair handed back, over the TBSCertificate
+    let sig = EcdsaSig::from_der(cert.signature().as_bytes().unwrap()).unwrap();
+    let mut raw = vec![0u8; 64];
+    for (half, at) in [(sig.r.as_bytes(), 32), (sig.s.as_bytes(), 64)] {
+        raw[at - half.len()..at].copy_from_slice(half);
+    }
+    let keys: CryptoKeyPair = get(&r, "keyPair").unchecked_into();
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let signed = tbs.to_der().unwrap();
+    assert!(
+        crypto::verify(&keys.get_public_key(), scheme, &raw, &signed)
+            .await
+            .unwrap()
+    );
+}

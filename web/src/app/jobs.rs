@@ -2,7 +2,7 @@
 //! making a request (key pair → public key → sign → store) and offering a stored one again.
 
 use certreq_core::encode::{self, ClientInfo, PemLabel};
-use certreq_core::model::NewRequest;
+use certreq_core::model::{NewRequest, RequestType};
 
 use certreq_core::pkcs12::Profile;
 use certreq_core::response;
@@ -17,9 +17,10 @@ use super::state::{
 use crate::services::enroll as http;
 use crate::services::{self, crypto, files, store, tools};
 
-/// Makes the key pair (or takes the stored one of entry `reuse`), the signed request, and the
-/// store record, in that order. The record is written before the request is shown, so a
-/// request is never handed out without its key.
+/// Makes the key pair (or takes the stored one of entry `reuse`), the signed request (or, for
+/// `RequestType = Cert`, the self-signed certificate), and the store record, in that order.
+/// The record is written before the result is shown, so nothing is handed out without its
+/// key.
 pub async fn generate(
     request: NewRequest,
     inf: String,
@@ -53,8 +54,19 @@ pub async fn generate(
     let spki = crypto::export_spki(&keys.get_public_key())
         .await
         .map_err(|e| e.to_string())?;
-    let unsigned = encode::prepare(&request, &spki, &client_info())
-        .map_err(|e| format!("cannot build the request: {e}"))?;
+    let self_signed = request.request_type == RequestType::Cert;
+    let unsigned = if self_signed {
+        let now = (store::now_ms() / 1000.0) as i64;
+        let (not_before, not_after) = request.validity.resolve(now);
+        let mut serial = [0u8; 16];
+        crypto::random_fill(&mut serial)
+            .map_err(|e| format!("cannot draw a serial number: {e}"))?;
+        encode::prepare_certificate(&request, &spki, not_before, not_after, &serial)
+            .map_err(|e| format!("cannot build the certificate: {e}"))?
+    } else {
+        encode::prepare(&request, &spki, &client_info())
+            .map_err(|e| format!("cannot build the request: {e}"))?
+    };
     let signature = crypto::sign(
         &keys.get_private_key(),
         unsigned.scheme,
@@ -65,10 +77,9 @@ pub async fn generate(
     let der = unsigned
         .finish(&signature)
         .map_err(|e| format!("cannot finish the request: {e}"))?;
-    let pem = encode::to_pem(&der, PemLabel::Certreq);
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
 
-    let meta = EntryMeta {
+    let mut meta = EntryMeta {
         id,
         friendly_name: label_for(&request),
         created_ms: store::now_ms(),
@@ -77,22 +88,43 @@ pub async fn generate(
         container: request.key.container.clone(),
         exportable: Some(exportable),
         key_algorithm: key_algorithm(&spki),
+        has_request: !self_signed,
         ..EntryMeta::default()
+    };
+    // a self-signed certificate is kept as an issued entry: its key with its certificate
+    let (pem, file_name, request_der) = if self_signed {
+        meta.state = EntryState::Issued;
+        meta.certificate = Some(der.clone());
+        meta.details = tools::certificate(&der)
+            .await
+            .ok()
+            .map(|c| CertDetails::of(&c));
+        let name = export_file_name(&meta.friendly_name, "cer");
+        (pem("CERTIFICATE", &der), name, Vec::new())
+    } else {
+        let text = encode::to_pem(&der, PemLabel::Certreq);
+        (text, file_name_for(&request), der)
+    };
+    let what = if self_signed {
+        "certificate"
+    } else {
+        "request"
     };
     store::put(&store::StoredRequest {
         meta: meta.clone(),
-        request_der: der,
+        request_der,
         keys: Some(keys),
     })
     .await
     .map_err(|e| {
-        format!("the request was made but its key could not be kept, so it is not shown: {e}")
+        format!("the {what} was made but its key could not be kept, so it is not shown: {e}")
     })?;
     Ok(Generated {
         meta,
         pem,
-        file_name: file_name_for(&request),
+        file_name,
         exportable,
+        certificate: self_signed,
     })
 }
 

@@ -420,7 +420,11 @@ impl App {
                     <button type="button" class="primary" data-testid="generate"
                         disabled={!state.can_generate()} aria-busy={busy.to_string()}
                         onclick={generate}>
-                        { if busy { "Generating…" } else { "Generate key and request" } }
+                        { match (busy, state.makes_certificate()) {
+                            (true, _) => "Generating…",
+                            (false, true) => "Generate key and self-signed certificate",
+                            (false, false) => "Generate key and request",
+                        } }
                     </button>
                 </div>
                 if let Some(what) = &state.busy {
@@ -569,10 +573,12 @@ impl App {
                     </div>
                     { view_entry_details(entry) }
                     <div class="actions small">
-                        <button type="button" onclick={download}
-                            aria-label={format!("Download the request for {}", entry.friendly_name)}>
-                            { "Download .req" }
-                        </button>
+                        if entry.has_request {
+                            <button type="button" onclick={download}
+                                aria-label={format!("Download the request for {}", entry.friendly_name)}>
+                                { "Download .req" }
+                            </button>
+                        }
                         if entry.certificate.is_some() {
                             { view_exports(ctx, entry) }
                         } else {
@@ -853,7 +859,7 @@ fn view_submit_which(state: &state::State) -> Html {
             };
             format!("Submit sends {} (subject “{}”); {key}", l.name, l.subject)
         }
-        (_, Some(r)) => format!(
+        (_, Some(r)) if !r.certificate => format!(
             "Submit sends the request just made (“{}”)",
             r.meta.friendly_name
         ),
@@ -1026,6 +1032,9 @@ fn view_preview(p: &Preview) -> Html {
             <dt>{ "Key" }</dt>
             <dd>{ &p.key }{ if p.exportable { ", exportable" } else { ", not exportable" } }</dd>
             <dt>{ "Signature" }</dt><dd>{ &p.signature }</dd>
+            if let Some(validity) = &p.validity {
+                <dt>{ "Validity" }</dt><dd data-testid="preview-validity">{ validity }</dd>
+            }
             <dt>{ "Extensions" }</dt>
             <dd>
                 if extensions.is_empty() { <span class="hint">{ "none" }</span> }
@@ -1042,16 +1051,21 @@ fn view_preview(p: &Preview) -> Html {
 
 fn view_result(ctx: &Context<App>, result: &state::Generated) -> Html {
     use base64ct::Encoding;
+    let (mime, what) = if result.certificate {
+        ("application/pkix-cert", "self-signed certificate")
+    } else {
+        ("application/pkcs10", "request")
+    };
     let href = format!(
-        "data:application/pkcs10;base64,{}",
+        "data:{mime};base64,{}",
         base64ct::Base64::encode_string(result.pem.as_bytes())
     );
     let copy = ctx.link().callback(|_| Msg::Copy);
     html! {
         <section class="result" aria-labelledby="h-result">
-            <h3 id="h-result">{ "Your request" }</h3>
+            <h3 id="h-result">{ format!("Your {what}") }</h3>
             <pre class="pem" data-testid="request-pem" tabindex="0"
-                aria-label="the request in PEM form">{ &result.pem }</pre>
+                aria-label={format!("the {what} in PEM form")}>{ &result.pem }</pre>
             <div class="actions">
                 <a class="button primary" data-testid="download-request"
                     href={href} download={result.file_name.clone()}>

@@ -1,6 +1,9 @@
 //! What the request will contain, in words: built from a [`NewRequest`] alone (no key yet).
 
-use certreq_core::model::{Hash, KeyAlgorithm, NewRequest, RequestType, SignatureScheme};
+use certreq_core::model::{
+    DEFAULT_CERT_LIFETIME_SECONDS, Hash, KeyAlgorithm, NewRequest, RequestType, SignatureScheme,
+    ValidityPlan,
+};
 use certreq_core::tlv;
 use const_oid::ObjectIdentifier;
 use der::{Tag, Tagged};
@@ -39,6 +42,8 @@ pub struct Preview {
     pub subject_key_identifier: bool,
     pub attributes: Vec<(String, String)>,
     pub default_attributes: bool,
+    /// A self-signed certificate's lifetime in words; `None` for requests (the CA decides).
+    pub validity: Option<String>,
 }
 
 /// Describes `request`.
@@ -60,6 +65,7 @@ pub fn preview(request: &NewRequest) -> Preview {
                 .collect()
         })
         .collect();
+    let self_signed = request.request_type == RequestType::Cert;
     Preview {
         request_type: match request.request_type {
             RequestType::Pkcs10 => "PKCS #10",
@@ -77,9 +83,42 @@ pub fn preview(request: &NewRequest) -> Preview {
         signature: signature_text(request.signature),
         extensions: extension_lines(request),
         subject_key_identifier: request.subject_key_identifier,
-        attributes: request.name_value_pairs.clone(),
-        default_attributes: request.default_attributes,
+        // a certificate carries no request attributes
+        attributes: if self_signed {
+            Vec::new()
+        } else {
+            request.name_value_pairs.clone()
+        },
+        default_attributes: !self_signed && request.default_attributes,
+        validity: self_signed.then(|| validity_words(&request.validity)),
     }
+}
+
+/// `from when it is made, for 365 days (the default)`, `from … UTC until … UTC`.
+fn validity_words(v: &ValidityPlan) -> String {
+    let at = |seconds: i64| super::text::format_utc(seconds as f64 * 1000.0);
+    let from = v.not_before.map_or_else(
+        || "from when it is made".to_owned(),
+        |t| format!("from {}", at(t)),
+    );
+    let to = match (v.not_after, v.period_seconds) {
+        (Some(t), _) => format!("until {}", at(t)),
+        (None, Some(s)) => format!("for {}", duration_words(s)),
+        (None, None) => format!(
+            "for {} (the default)",
+            duration_words(DEFAULT_CERT_LIFETIME_SECONDS)
+        ),
+    };
+    format!("{from}, {to}")
+}
+
+/// `365 days`, `1 hour`, `90 seconds`: the largest unit that divides it.
+fn duration_words(seconds: i64) -> String {
+    let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
+        .into_iter()
+        .find(|(size, _)| seconds % size == 0)
+        .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit));
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The extensions in encoded order, with the subject key identifier where it will go.
@@ -592,5 +631,38 @@ mod tests {
                 e.extn_value.as_bytes()
             );
         }
+    }
+
+    #[test]
+    fn a_self_signed_certificate_shows_its_validity_and_no_attributes() {
+        let of = |extra: &str| {
+            let inf = format!(
+                "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n{extra}\
+                 [RequestAttributes]\nCertificateTemplate = WebServer\n"
+            );
+            preview(&certreq_core::request::compile(&inf).request.unwrap())
+        };
+        let p = of("");
+        assert_eq!(p.request_type, "self-signed certificate");
+        assert_eq!(
+            p.validity.as_deref(),
+            Some("from when it is made, for 365 days (the default)")
+        );
+        assert!(p.attributes.is_empty() && !p.default_attributes, "{p:?}");
+        assert_eq!(
+            of("ValidityPeriod = Hours\nValidityPeriodUnits = 36\n")
+                .validity
+                .as_deref(),
+            Some("from when it is made, for 36 hours")
+        );
+        assert_eq!(
+            of("NotBefore = 2026-07-24 10:31\nNotAfter = 2026-07-25 00:00\n")
+                .validity
+                .as_deref(),
+            Some("from 2026-07-24 10:31 UTC, until 2026-07-25 00:00 UTC")
+        );
+        // a request has no validity of its own: the CA decides it
+        let request = certreq_core::request::compile("[NewRequest]\nSubject = \"CN=x\"\n");
+        assert_eq!(preview(&request.request.unwrap()).validity, None);
     }
 }

@@ -72,6 +72,9 @@ pub struct EntryMeta {
     /// is read or the certificate accepted, not stored); `None` until then, or when there is
     /// no certificate.
     pub details: Option<CertDetails>,
+    /// Whether a request is stored with the key (not for a self-signed certificate, which
+    /// came without one).
+    pub has_request: bool,
 }
 
 impl EntryMeta {
@@ -82,13 +85,15 @@ impl EntryMeta {
     }
 }
 
-/// A request just made.
+/// A request (or, with `RequestType = Cert`, a self-signed certificate) just made.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Generated {
     pub meta: EntryMeta,
     pub pem: String,
-    /// The suggested file name (`….req`).
+    /// The suggested file name (`….req`, or `….cer` for a certificate).
     pub file_name: String,
+    /// A self-signed certificate, not a request: nothing to submit.
+    pub certificate: bool,
     /// Whether the browser would hand out the private key (checked by asking it).
     pub exportable: bool,
 }
@@ -592,7 +597,20 @@ impl State {
 
     /// Whether Submit has a request to send: a loaded `.req`, or the request just made.
     pub fn can_submit(&self) -> bool {
-        self.busy.is_none() && (matches!(self.loaded, Some(Ok(_))) || self.result.is_some())
+        self.busy.is_none() && (matches!(self.loaded, Some(Ok(_))) || self.submittable().is_some())
+    }
+
+    /// Whether the INF asks for a self-signed certificate (`RequestType = Cert`), not a request.
+    pub fn makes_certificate(&self) -> bool {
+        self.compiled
+            .request
+            .as_ref()
+            .is_some_and(|r| r.request_type == certreq_core::model::RequestType::Cert)
+    }
+
+    /// The request just made, when there is one to submit (a self-signed certificate is not).
+    pub fn submittable(&self) -> Option<&Generated> {
+        self.result.as_ref().filter(|r| !r.certificate)
     }
 
     /// Any error among the diagnostics (then there is no request to make).
@@ -765,7 +783,12 @@ impl State {
                 self.store.retain(|e| e.id != generated.meta.id);
                 self.store.push(generated.meta.clone());
                 self.notice = Some(Notice::info(format!(
-                    "request made; its key is kept in this browser as “{}”{}",
+                    "{}; its key is kept in this browser as “{}”{}",
+                    if generated.certificate {
+                        "self-signed certificate made"
+                    } else {
+                        "request made"
+                    },
                     generated.meta.friendly_name,
                     if generated.exportable {
                         " (exportable)"
@@ -773,9 +796,11 @@ impl State {
                         " and cannot be exported"
                     }
                 )));
+                // the request just made is what Submit sends now (a certificate is not sent)
+                if !generated.certificate {
+                    self.loaded = None;
+                }
                 self.result = Some(generated);
-                // the request just made is what Submit sends now
-                self.loaded = None;
                 Vec::new()
             }
             Msg::Generated(Err(why)) => {
@@ -945,7 +970,7 @@ impl State {
                         enrollment: self.enrollment.clone(),
                     }];
                 }
-                let Some(result) = &self.result else {
+                let Some(result) = self.submittable() else {
                     self.disposition = Some(error_outcome(
                         "make a request or load a .req file first; Submit sends one of them",
                     ));
@@ -1541,6 +1566,7 @@ mod tests {
             ..Default::default()
         };
         s.update(Msg::Generated(Ok(Generated {
+            certificate: false,
             meta: meta.clone(),
             pem: "-----BEGIN NEW CERTIFICATE REQUEST-----".into(),
             file_name: "web_server.req".into(),
@@ -1555,6 +1581,35 @@ mod tests {
                 "-----BEGIN NEW CERTIFICATE REQUEST-----".into()
             )]
         );
+    }
+
+    #[test]
+    fn a_self_signed_certificate_is_kept_as_issued_and_never_submitted() {
+        let mut s = State::new("[NewRequest]\nSubject = x\nRequestType = Cert\n", fake);
+        s.update(Msg::Generate);
+        let meta = EntryMeta {
+            id: "id-1".into(),
+            friendly_name: "x".into(),
+            state: EntryState::Issued,
+            certificate: Some(vec![0x30, 0]),
+            ..Default::default()
+        };
+        s.update(Msg::Generated(Ok(Generated {
+            certificate: true,
+            meta: meta.clone(),
+            pem: "-----BEGIN CERTIFICATE-----".into(),
+            file_name: "x.cer".into(),
+            exportable: false,
+        })));
+        assert_eq!(s.store, vec![meta]);
+        let notice = s.notice.as_ref().unwrap();
+        assert!(
+            notice.text.starts_with("self-signed certificate made"),
+            "{notice:?}"
+        );
+        assert!(!s.can_submit(), "there is no request to send");
+        assert!(s.update(Msg::Submit).is_empty());
+        assert!(s.disposition.is_some(), "Submit says why it sends nothing");
     }
 
     #[test]
@@ -2202,6 +2257,7 @@ mod tests {
 
         s.enrollment = Enrollment::for_origin("http://127.0.0.1:1");
         s.result = Some(Generated {
+            certificate: false,
             meta: pending("a", None),
             pem: String::new(),
             file_name: "a.req".into(),
@@ -2366,6 +2422,7 @@ mod tests {
             (REQ_DER, Some(Some("web server".into())))
         );
         s.update(Msg::Generated(Ok(Generated {
+            certificate: false,
             meta: pending("a", None),
             pem: String::new(),
             file_name: "a.req".into(),

@@ -61,6 +61,12 @@ pub static TEMPLATES: &[Template] = &[
         summary: "RSA 4096, CA basic constraints, certificate and CRL signing, SubCA template",
         text: include_str!("../../../www/templates/subca.inf"),
     },
+    Template {
+        id: "self-signed",
+        title: "Self-signed (lab or test)",
+        summary: "ECDSA P-256 certificate made here, no CA: 90 days, server authentication",
+        text: include_str!("../../../www/templates/self-signed.inf"),
+    },
 ];
 
 /// The template with this id.
@@ -83,7 +89,7 @@ mod tests {
 
     #[test]
     fn every_template_compiles_without_errors_or_warnings() {
-        assert_eq!(TEMPLATES.len(), 7);
+        assert_eq!(TEMPLATES.len(), 8);
         for t in TEMPLATES {
             let compiled = compile(t.text);
             let loud: Vec<_> = compiled
@@ -117,6 +123,17 @@ mod tests {
 
     fn has_bytes(haystack: &[u8], needle: &[u8]) -> bool {
         haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn the_self_signed_template_makes_a_certificate() {
+        let r = request("self-signed");
+        assert_eq!(r.request_type, certreq_core::model::RequestType::Cert);
+        assert_eq!(r.validity.period_seconds, Some(90 * 86_400));
+        assert!(
+            r.key.exportable,
+            "exportable, so the store can write a .pfx"
+        );
     }
 
     #[test]

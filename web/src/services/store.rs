@@ -224,6 +224,7 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
             exportable: None,
             key_algorithm: None,
             details: None,
+            has_request: !request_der.is_empty(),
         },
         request_der,
         keys: (!keys.is_undefined() && !keys.is_null()).then(|| keys.unchecked_into()),
