@@ -17,11 +17,10 @@
 //! * the extension request holds [`NewRequest::extensions`] in order, with the subject key
 //!   identifier inserted at [`NewRequest::ski_position`]; it is left out when empty.
 
-use der::asn1::{Any, BitString, BmpString, Ia5String, ObjectIdentifier, SetOfVec};
+use der::asn1::{Any, BitString, BmpString, Ia5String, ObjectIdentifier};
 use der::asn1::{UintRef, Utf8StringRef};
 use der::{Decode, Encode, Sequence};
 use spki::{AlgorithmIdentifier, AlgorithmIdentifierOwned};
-use x509_cert::attr::Attribute;
 use x509_cert::ext::Extension;
 
 use crate::model::{Curve, Hash, KeyAlgorithm, NewRequest, SignatureScheme};
@@ -264,14 +263,14 @@ fn check_spki(spki: &SpkiParts<'_>, plan: KeyAlgorithm) -> Result<(), EncodeErro
     }
 }
 
-fn attribute(
-    oid: ObjectIdentifier,
-    value: &(impl der::EncodeValue + der::Tagged),
-) -> Result<Attribute, EncodeError> {
-    let any = Any::encode_from(value).map_err(der_err("attribute value"))?;
-    let mut values = SetOfVec::new();
-    values.insert(any).map_err(der_err("attribute value"))?;
-    Ok(Attribute { oid, values })
+/// The DER of `Attribute ::= SEQUENCE { type OBJECT IDENTIFIER, values SET OF { value } }`.
+fn attribute(oid: ObjectIdentifier, value: &impl Encode) -> Result<Vec<u8>, EncodeError> {
+    let mut body = oid.to_der().map_err(der_err("attribute type"))?;
+    let value = value.to_der().map_err(der_err("attribute value"))?;
+    crate::tlv::push(&mut body, 0x31, &value);
+    let mut out = Vec::with_capacity(body.len() + 4);
+    crate::tlv::push(&mut out, 0x30, &body);
+    Ok(out)
 }
 
 /// Builds the to-be-signed request for a public key (`SubjectPublicKeyInfo` DER).
@@ -284,7 +283,7 @@ pub fn prepare(
         .ok_or_else(|| err("the public key is not a SubjectPublicKeyInfo"))?;
     check_spki(&spki, request.key.algorithm)?;
 
-    let mut attrs: Vec<Attribute> = Vec::new();
+    let mut attrs: Vec<Vec<u8>> = Vec::new();
     if request.default_attributes {
         let os = Ia5String::new(&client.os_version)
             .map_err(|_| err("the OS version must be ASCII (an IA5String)"))?;
@@ -333,12 +332,18 @@ pub fn prepare(
     crate::tlv::push(&mut body, 0x02, &[0]);
     body.extend(request.subject.to_der().map_err(der_err("subject"))?);
     body.extend_from_slice(spki_der);
-    let attributes = SetOfVec::try_from(attrs)
-        .and_then(|set| set.to_der())
-        .map_err(der_err("attributes"))?;
-    // the SET's encoding with its tag made [0]: same length, same content
-    body.push(0xa0);
-    body.extend_from_slice(attributes.get(1..).unwrap_or_default());
+    // attributes [0] IMPLICIT SET OF Attribute: DER sorts a SET by the members' encodings (as
+    // octet strings; complete encodings are never prefixes of one another, so byte order is
+    // DER's order). Sorted here by insertion, not with der's SetOfVec: a handful of members,
+    // and no sort routine linked for them (see crate::order).
+    let mut sorted: Vec<&[u8]> = Vec::with_capacity(attrs.len());
+    for attr in &attrs {
+        let at = sorted
+            .binary_search(&attr.as_slice())
+            .unwrap_or_else(|at| at);
+        sorted.insert(at, attr);
+    }
+    crate::tlv::push(&mut body, 0xa0, &sorted.concat());
     let mut to_be_signed = Vec::with_capacity(body.len() + 4);
     crate::tlv::push(&mut to_be_signed, 0x30, &body);
     Ok(Unsigned {
@@ -377,13 +382,13 @@ fn serial_from(random: &[u8]) -> Result<Vec<u8>, EncodeError> {
 /// `Time` for seconds since 1970 (UTC): UTCTime through 2049, GeneralizedTime after
 /// (RFC 5280 §4.1.2.5).
 fn time_der(seconds: i64, what: &str) -> Result<Vec<u8>, EncodeError> {
-    let since_epoch = u64::try_from(seconds)
-        .map_err(|_| err(format!("the certificate's {what} is before 1970")))?;
-    let at = der::DateTime::from_unix_duration(core::time::Duration::from_secs(since_epoch))
-        .map_err(|_| err(format!("the certificate's {what} is after 9999")))?;
-    x509_cert::time::Time::from(at)
-        .to_der()
-        .map_err(der_err("validity"))
+    crate::time::x509_time_der(seconds).ok_or_else(|| {
+        err(if seconds < 0 {
+            format!("the certificate's {what} is before 1970")
+        } else {
+            format!("the certificate's {what} is after 9999")
+        })
+    })
 }
 
 /// Builds the to-be-signed self-signed certificate (`RequestType = Cert`) for a public key:

@@ -28,6 +28,7 @@ pub mod pkcs12;
 pub mod request;
 pub mod response;
 pub mod text;
+pub mod time;
 pub mod tlv;
 pub mod values;
 pub mod wire;

@@ -1,0 +1,101 @@
+//! Calendar arithmetic for UTC timestamps (seconds since 1970), proleptic Gregorian, without
+//! a date library: the app shows times with it and certificates carry their validity in its
+//! `Time` encoding.
+
+/// A moment broken into its calendar fields (UTC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+}
+
+/// The calendar fields of `seconds` since 1970-01-01 00:00:00 UTC (any sign).
+pub fn civil(seconds: i64) -> Civil {
+    let days = seconds.div_euclid(86_400);
+    let of_day = seconds.rem_euclid(86_400);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    // every field below is in range by construction
+    Civil {
+        year: yoe + era * 400 + i64::from(month <= 2),
+        month: month as u8,
+        day: day as u8,
+        hour: (of_day / 3600) as u8,
+        minute: (of_day % 3600 / 60) as u8,
+        second: (of_day % 60) as u8,
+    }
+}
+
+/// X.509 `Time` (RFC 5280 §4.1.2.5) as DER: UTCTime `YYMMDDHHMMSSZ` for 1950–2049,
+/// GeneralizedTime `YYYYMMDDHHMMSSZ` after. `None` before 1970 or after 9999.
+pub fn x509_time_der(seconds: i64) -> Option<Vec<u8>> {
+    if seconds < 0 {
+        return None;
+    }
+    let c = civil(seconds);
+    if c.year > 9999 {
+        return None;
+    }
+    let mut digits = String::with_capacity(15);
+    let (tag, year) = if c.year < 2050 {
+        (0x17, format!("{:02}", c.year % 100))
+    } else {
+        (0x18, format!("{:04}", c.year))
+    };
+    digits.push_str(&year);
+    for field in [c.month, c.day, c.hour, c.minute, c.second] {
+        digits.push(char::from(b'0' + field / 10));
+        digits.push(char::from(b'0' + field % 10));
+    }
+    digits.push('Z');
+    let mut out = Vec::with_capacity(digits.len() + 2);
+    crate::tlv::push(&mut out, tag, digits.as_bytes());
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::Encode;
+
+    #[test]
+    fn civil_fields_of_known_moments() {
+        let at = |s| {
+            let c = civil(s);
+            (c.year, c.month, c.day, c.hour, c.minute, c.second)
+        };
+        assert_eq!(at(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(at(951_782_400), (2000, 2, 29, 0, 0, 0));
+        assert_eq!(at(1_784_889_060), (2026, 7, 24, 10, 31, 0));
+        assert_eq!(at(-1), (1969, 12, 31, 23, 59, 59));
+        assert_eq!(at(253_402_300_799), (9999, 12, 31, 23, 59, 59));
+    }
+
+    #[test]
+    fn x509_time_is_what_the_der_crate_encodes() {
+        // every day boundary of several years on each side of 2050, and odd seconds
+        let mut samples: Vec<i64> = (0..200).map(|i| i * 37 * 86_400 + i * 4_099).collect();
+        samples.extend([2_524_607_999, 2_524_608_000, 253_402_300_799, 1_784_889_060]);
+        samples.extend((0..400).map(|i| 2_400_000_000 + i * 1_000_003));
+        for s in samples {
+            let ours = x509_time_der(s).unwrap();
+            let date = der::DateTime::from_unix_duration(core::time::Duration::from_secs(s as u64))
+                .unwrap();
+            let theirs = x509_cert::time::Time::from(date).to_der().unwrap();
+            assert_eq!(ours, theirs, "at {s}");
+        }
+        assert_eq!(x509_time_der(-1), None);
+        assert_eq!(x509_time_der(253_402_300_800), None, "the year 10000");
+    }
+}
