@@ -367,17 +367,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
 fn build(request: &NewRequest, key: &KeyPair, spki: &[u8]) -> Result<Vec<u8>, String> {
     let unsigned = encode::prepare(request, spki, &client::client_info())
         .map_err(|e| format!("cannot build the request: {e}"))?;
-    let signature = key
-        .sign(unsigned.scheme, &unsigned.to_be_signed)
-        .map_err(|e| {
-            format!(
-                "cannot sign the request ({}): {e}",
-                keys::scheme_name(unsigned.scheme)
-            )
-        })?;
-    unsigned
-        .finish(&signature)
-        .map_err(|e| format!("cannot build the request: {e}"))
+    sign(unsigned, key, "request")
 }
 
 /// Prepares, signs and finishes the self-signed certificate (`RequestType = Cert`), valid from
@@ -395,17 +385,22 @@ fn build_certificate(
     getrandom::fill(&mut serial).map_err(|e| format!("cannot draw a random serial number: {e}"))?;
     let unsigned = encode::prepare_certificate(request, spki, not_before, not_after, &serial)
         .map_err(|e| format!("cannot build the certificate: {e}"))?;
+    sign(unsigned, key, "certificate")
+}
+
+/// Signs the prepared `what` (request or certificate) with `key` and returns its DER.
+fn sign(unsigned: encode::Unsigned, key: &KeyPair, what: &str) -> Result<Vec<u8>, String> {
     let signature = key
         .sign(unsigned.scheme, &unsigned.to_be_signed)
         .map_err(|e| {
             format!(
-                "cannot sign the certificate ({}): {e}",
+                "cannot sign the {what} ({}): {e}",
                 keys::scheme_name(unsigned.scheme)
             )
         })?;
     unsigned
         .finish(&signature)
-        .map_err(|e| format!("cannot build the certificate: {e}"))
+        .map_err(|e| format!("cannot build the {what}: {e}"))
 }
 
 /// The largest INF file read; real ones are a few kilobytes.
