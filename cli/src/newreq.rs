@@ -146,9 +146,11 @@ fn check_output(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<(
 }
 
 fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> Result<(), Failure> {
-    // 1. never generate a key for an output we may not write
-    let request_out = out_path.map_or_else(|| inf_path.with_extension("req"), Path::to_path_buf);
-    check_output(inf_path, &request_out, opts)?;
+    // 1. never generate a key for an output we may not write (a named one is checked at
+    //    once; the default one, .req or .cer, once the INF says which)
+    if let Some(out) = out_path {
+        check_output(inf_path, out, opts)?;
+    }
 
     // 2. read and compile
     let bytes = read_limited(inf_path)?;
@@ -182,14 +184,18 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         }
     };
 
-    // a self-signed certificate goes beside the INF as .cer when no output was named
+    // no output named: beside the INF, .req (.cer for a self-signed certificate)
     let out_path = match out_path {
-        None if request.request_type == RequestType::Cert => {
-            let cer = inf_path.with_extension("cer");
-            check_output(inf_path, &cer, opts)?;
-            cer
+        Some(out) => out.to_path_buf(),
+        None => {
+            let extension = match request.request_type {
+                RequestType::Cert => "cer",
+                _ => "req",
+            };
+            let out = inf_path.with_extension(extension);
+            check_output(inf_path, &out, opts)?;
+            out
         }
-        _ => request_out,
     };
     let out_path = out_path.as_path();
 

@@ -202,6 +202,8 @@ fn a_self_signed_certificate_goes_next_to_the_inf_as_cer_and_is_never_overwritte
     let t = TempDir::new("default-cer");
     let inf = "[NewRequest]\nSubject = \"CN=lab\"\nKeyAlgorithm = ECDSA_P256\nRequestType = Cert\n";
     t.write("lab.inf", inf);
+    // a request made from the INF earlier is not in the way
+    t.write("lab.req", "an earlier request");
     let run = t.certreq(&["-new", "lab.inf"]);
     run.ok();
     assert!(
@@ -210,7 +212,10 @@ fn a_self_signed_certificate_goes_next_to_the_inf_as_cer_and_is_never_overwritte
     );
     let pem = std::fs::read_to_string(t.join("lab.cer")).unwrap();
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----\r\n"));
-    assert!(!t.join("lab.req").exists());
+    assert_eq!(
+        std::fs::read_to_string(t.join("lab.req")).unwrap(),
+        "an earlier request"
+    );
     // a second run would replace lab.cer: refused before a key is made
     let run = t.certreq(&["-new", "lab.inf"]);
     assert_eq!(run.code, Some(1));

@@ -183,18 +183,17 @@ fn an_existing_output_is_refused_before_anything_else() {
 #[test]
 fn the_inf_is_never_overwritten_by_its_own_request() {
     let t = TempDir::new("self");
-    t.write("a.req", "[NewRequest]\n");
-    let run = t.certreq(&["-new", "-f", "a.req"]);
+    let inf = "[NewRequest]\nSubject = \"CN=x\"\nKeyAlgorithm = ECDSA_P256\n";
+    t.write("a.req", inf);
+    let run = t.certreq(&["-new", "-q", "-f", "a.req"]);
     assert_eq!(run.code, Some(1));
     assert!(
         run.stderr.contains("would overwrite the INF file"),
         "{}",
         run.stderr
     );
-    assert_eq!(
-        std::fs::read_to_string(t.join("a.req")).unwrap(),
-        "[NewRequest]\n"
-    );
+    assert_eq!(std::fs::read_to_string(t.join("a.req")).unwrap(), inf);
+    assert!(t.store_entries().is_empty(), "no key was made");
 }
 
 #[test]

@@ -15,8 +15,10 @@
 //!   wrapper is not built yet). `RequestType = SCEP` is an **error**: the user asked for a SCEP
 //!   exchange, and handing them a request file instead would look like success while giving
 //!   them something else. `RequestType = Cert` makes a self-signed certificate
-//!   (`encode::prepare_certificate`); `[RequestAttributes]` and an empty subject draw warnings
-//!   there (attributes have no place in a certificate; RFC 5280 wants an issuer name).
+//!   (`encode::prepare_certificate`) with a new key: `[RequestAttributes]` draws a warning
+//!   there (attributes have no place in a certificate), an empty subject (RFC 5280 wants an
+//!   issuer name) and `UseExistingKeySet` (it would replace the key's pending request) are
+//!   errors.
 //! * Extensions, in certreq's order (corpus req/001–003): `KeyUsage`,
 //!   `[EnhancedKeyUsageExtension]`, `[BasicConstraintsExtension]`, `[Extensions]` lines in file
 //!   order; then the defaults: S/MIME capabilities, the subject key identifier, the default key
@@ -508,7 +510,12 @@ impl Lowering {
             .map(|s| self.request_attributes(s))
             .unwrap_or_default();
         if request_type == Some(RequestType::Cert) {
-            self.cert_checks(&keys, subject.as_ref(), !name_value_pairs.is_empty());
+            self.cert_checks(
+                &keys,
+                subject.as_ref(),
+                !name_value_pairs.is_empty(),
+                use_existing,
+            );
         }
 
         let has = |oid: &ObjectIdentifier| seen.iter().any(|s| &s.oid == oid);
@@ -920,8 +927,25 @@ impl Lowering {
         }
     }
 
-    /// What a self-signed certificate cannot carry or should not lack, said at `RequestType`.
-    fn cert_checks(&mut self, keys: &Keys<'_>, subject: Option<&Name>, has_attributes: bool) {
+    /// What a self-signed certificate cannot carry or must not lack, said at `RequestType`.
+    fn cert_checks(
+        &mut self,
+        keys: &Keys<'_>,
+        subject: Option<&Name>,
+        has_attributes: bool,
+        use_existing: bool,
+    ) {
+        if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
+            self.value_diag(
+                e,
+                Severity::Error,
+                "cert-existing-key",
+                "a self-signed certificate is made with a new key here: reusing a stored key \
+                 would replace the request it is waiting on"
+                    .into(),
+                Some("remove UseExistingKeySet (and KeyContainer, or name a new one)".into()),
+            );
+        }
         let Some(e) = keys.get("RequestType") else {
             return;
         };
@@ -943,10 +967,10 @@ impl Lowering {
         if subject.is_some_and(Name::is_empty) {
             self.value_diag(
                 e,
-                Severity::Warning,
+                Severity::Error,
                 "cert-empty-subject",
-                "a self-signed certificate with no Subject has an empty issuer too, which \
-                 RFC 5280 forbids and many programs refuse"
+                "a self-signed certificate needs a Subject: it is also the issuer, and RFC 5280 \
+                 forbids an empty issuer"
                     .into(),
                 Some("add Subject = \"CN=…\"".into()),
             );
@@ -1852,15 +1876,22 @@ mod tests {
         ));
         assert!(has(
             "[NewRequest]\nRequestType = Cert\n",
-            Severity::Warning,
+            Severity::Error,
             "cert-empty-subject",
             "Cert"
         ));
         assert!(!has(
             "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n",
-            Severity::Warning,
+            Severity::Error,
             "cert-empty-subject",
             "Cert"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\nUseExistingKeySet = TRUE\n\
+             KeyContainer = k\n",
+            Severity::Error,
+            "cert-existing-key",
+            "TRUE"
         ));
         assert!(has(
             "[NewRequest]\nRequestType = X\n",

@@ -55,6 +55,11 @@ pub async fn generate(
         .await
         .map_err(|e| e.to_string())?;
     let self_signed = request.request_type == RequestType::Cert;
+    let what = if self_signed {
+        "certificate"
+    } else {
+        "request"
+    };
     let unsigned = if self_signed {
         let now = (store::now_ms() / 1000.0) as i64;
         let (not_before, not_after) = request.validity.resolve(now);
@@ -76,7 +81,7 @@ pub async fn generate(
     .map_err(|e| e.to_string())?;
     let der = unsigned
         .finish(&signature)
-        .map_err(|e| format!("cannot finish the request: {e}"))?;
+        .map_err(|e| format!("cannot finish the {what}: {e}"))?;
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
 
     let mut meta = EntryMeta {
@@ -104,11 +109,6 @@ pub async fn generate(
     } else {
         let text = encode::to_pem(&der, PemLabel::Certreq);
         (text, file_name_for(&request), der)
-    };
-    let what = if self_signed {
-        "certificate"
-    } else {
-        "request"
     };
     store::put(&store::StoredRequest {
         meta: meta.clone(),

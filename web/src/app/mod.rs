@@ -170,7 +170,7 @@ impl App {
             }
             Command::Copy(text) => link.send_future(async move {
                 Msg::Notify(match files::copy_text(&text).await {
-                    Ok(()) => Notice::info("request copied to the clipboard"),
+                    Ok(()) => Notice::info("copied to the clipboard"),
                     Err(e) => Notice::error(e.to_string()),
                 })
             }),
