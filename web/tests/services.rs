@@ -122,6 +122,8 @@ fn meta(id: &str) -> EntryMeta {
         inf: "[NewRequest]\nSubject = \"CN=test\"\n".into(),
         state: EntryState::Pending,
         container: Some("container-1".into()),
+        // the records these tests store carry a request
+        has_request: true,
         ..EntryMeta::default()
     }
 }
@@ -188,7 +190,10 @@ async fn an_exportable_key_can_be_exported_after_a_round_trip() {
     })
     .await
     .unwrap();
-    let keys = store::get_entry(&id).await.unwrap().unwrap().keys.unwrap();
+    let entry = store::get_entry(&id).await.unwrap().unwrap();
+    // stored without a request (as a self-signed certificate is): no .req is offered for it
+    assert!(!entry.meta.has_request);
+    let keys = entry.keys.unwrap();
     assert!(crypto::private_key_exportable(&keys.get_private_key()).await);
     store::delete(&id).await.unwrap();
 }
