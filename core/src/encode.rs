@@ -1178,7 +1178,7 @@ mod tests {
         let key = EcKey::from_slice(&[0x11; 32]).unwrap();
         let spki = key.verifying_key().to_public_key_der().unwrap();
         let (start, end) = req.validity.resolve(JULY_2026);
-        assert_eq!(end - start, crate::model::DEFAULT_CERT_LIFETIME_SECONDS);
+        assert_eq!(end - start, 365 * 86_400, "a calendar year from July 2026");
         let unsigned = prepare_certificate(&req, spki.as_bytes(), start, end, &SERIAL).unwrap();
         let sig: Signature = key.sign(&unsigned.to_be_signed);
         let der = unsigned.finish(sig.to_der().as_bytes()).unwrap();
@@ -1204,10 +1204,18 @@ mod tests {
             .validity
         };
         let now = JULY_2026;
-        assert_eq!(plan("").resolve(now), (now, now + 365 * 86_400));
+        let year = |y: i64| (crate::time::days_from_civil(y, 7, 24) - 20_658) * 86_400;
+        assert_eq!(plan("").resolve(now), (now, now + year(2027)));
+        // years on the calendar: 30 of them hold 8 leap days
         assert_eq!(
             plan("ValidityPeriod = Years\nValidityPeriodUnits = 30\n").resolve(now),
-            (now, now + 30 * 365 * 86_400)
+            (now, now + (30 * 365 + 8) * 86_400)
+        );
+        assert_eq!(year(2056), (30 * 365 + 8) * 86_400);
+        assert_eq!(
+            plan("ValidityPeriod = Months\nValidityPeriodUnits = 1\n").resolve(now),
+            (now, now + 31 * 86_400),
+            "July has 31 days"
         );
         let (start, end) =
             plan("NotBefore = 7/24/2026 10:31 AM\nNotAfter = 7/25/2026 10:31 AM\n").resolve(0);

@@ -346,8 +346,8 @@ const KEY_TABLE: &[KeyDoc] = &[
         CertOnly,
         "a date, optionally with a time: 7/24/2026 10:31 AM; a month name avoids day/month \
          confusion",
-        "NotBefore plus ValidityPeriodUnits × ValidityPeriod, else one year (365 days; \
-         certreq's own default is not documented)",
+        "NotBefore plus ValidityPeriodUnits × ValidityPeriod (years and months on the \
+         calendar), else one year (certreq's own default is not documented)",
         "End of validity of a self-signed certificate. Only read with RequestType = Cert, and \
          not together with ValidityPeriod or ValidityPeriodUnits.",
         "Used for RequestType = Cert; ignored with a note for requests.",

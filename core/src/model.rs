@@ -144,23 +144,37 @@ pub struct ValidityPlan {
     pub not_before: Option<i64>,
     /// `NotAfter` as seconds since the Unix epoch (UTC), if given.
     pub not_after: Option<i64>,
-    /// `ValidityPeriodUnits` × `ValidityPeriod`, in seconds, if given.
-    pub period_seconds: Option<i64>,
+    /// `ValidityPeriodUnits` × `ValidityPeriod`, if given.
+    pub period: Option<Period>,
+}
+
+/// A lifetime: calendar months (`Years` are 12) or a fixed number of seconds (`Weeks` and
+/// shorter).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    Months(i64),
+    Seconds(i64),
 }
 
 /// The lifetime of a self-signed certificate when neither `NotAfter` nor `ValidityPeriod` is
-/// given: one year of 365 days. certreq's own default is not documented; one year is what
-/// Windows' other self-signed certificate tools make.
-pub const DEFAULT_CERT_LIFETIME_SECONDS: i64 = 365 * 86_400;
+/// given: one year. certreq's own default is not documented; one year is what Windows' other
+/// self-signed certificate tools make.
+pub const DEFAULT_CERT_LIFETIME: Period = Period::Months(12);
 
 impl ValidityPlan {
     /// A self-signed certificate's `(notBefore, notAfter)`, in seconds since 1970 (UTC), when
     /// made at `now`: `NotBefore`, or now; then `NotAfter`, or `NotBefore` plus
-    /// `ValidityPeriodUnits` × `ValidityPeriod`, or plus [`DEFAULT_CERT_LIFETIME_SECONDS`].
+    /// `ValidityPeriodUnits` × `ValidityPeriod` (years and months on the calendar), or plus
+    /// [`DEFAULT_CERT_LIFETIME`]. An end too far to count is `i64::MAX` (which no certificate
+    /// can carry, so making it fails with a message).
     pub fn resolve(&self, now: i64) -> (i64, i64) {
         let start = self.not_before.unwrap_or(now);
         let end = self.not_after.unwrap_or_else(|| {
-            start.saturating_add(self.period_seconds.unwrap_or(DEFAULT_CERT_LIFETIME_SECONDS))
+            match self.period.unwrap_or(DEFAULT_CERT_LIFETIME) {
+                Period::Months(n) => crate::time::add_months(start, n),
+                Period::Seconds(n) => start.checked_add(n),
+            }
+            .unwrap_or(i64::MAX)
         });
         (start, end)
     }

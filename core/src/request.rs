@@ -33,7 +33,7 @@ use x509_cert::name::Name;
 use crate::diag::{Diagnostic, LocalDiag, Severity, Span};
 use crate::inf::{Entry, Inf, Section};
 use crate::model::{
-    Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, RequestType, SignatureScheme,
+    Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, Period, RequestType, SignatureScheme,
     ValidityPlan,
 };
 use crate::values::{self, parse_flags};
@@ -981,16 +981,17 @@ impl Lowering {
         let mut plan = ValidityPlan::default();
         let period = keys.get("ValidityPeriod");
         let units = keys.get("ValidityPeriodUnits");
-        let unit_seconds = period.and_then(|e| {
+        // one unit: in calendar months, or in seconds
+        let unit = period.and_then(|e| {
             let t = e.value.text.trim();
-            let secs: i64 = match t.to_ascii_lowercase().as_str() {
-                "years" => 365 * 86_400,
-                "months" => 30 * 86_400,
-                "weeks" => 7 * 86_400,
-                "days" => 86_400,
-                "hours" => 3600,
-                "minutes" => 60,
-                "seconds" => 1,
+            let unit = match t.to_ascii_lowercase().as_str() {
+                "years" => Period::Months(12),
+                "months" => Period::Months(1),
+                "weeks" => Period::Seconds(7 * 86_400),
+                "days" => Period::Seconds(86_400),
+                "hours" => Period::Seconds(3600),
+                "minutes" => Period::Seconds(60),
+                "seconds" => Period::Seconds(1),
                 _ => {
                     self.value_diag(
                         e,
@@ -1005,7 +1006,7 @@ impl Lowering {
                     return None;
                 }
             };
-            Some(secs)
+            Some(unit)
         });
         let count = units.and_then(|e| self.number_of(e));
         match (period, units) {
@@ -1025,9 +1026,13 @@ impl Lowering {
             ),
             _ => {}
         }
-        if let (Some(s), Some(n)) = (unit_seconds, count) {
-            plan.period_seconds = i64::try_from(n).ok().and_then(|n| n.checked_mul(s));
-            if plan.period_seconds.is_none()
+        if let (Some(unit), Some(n)) = (unit, count) {
+            let n = i64::try_from(n).ok();
+            plan.period = match unit {
+                Period::Months(m) => n.and_then(|n| n.checked_mul(m)).map(Period::Months),
+                Period::Seconds(s) => n.and_then(|n| n.checked_mul(s)).map(Period::Seconds),
+            };
+            if plan.period.is_none()
                 && let Some(u) = units
             {
                 self.value_diag(
@@ -1638,14 +1643,7 @@ pub fn parse_date(text: &str) -> Option<i64> {
     if parts.next().is_some() {
         return None;
     }
-    // days from civil (Howard Hinnant's algorithm)
-    let y2 = if m <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = crate::time::days_from_civil(y, m, d);
     Some(days * 86_400 + h * 3600 + min * 60 + sec)
 }
 
@@ -1904,7 +1902,13 @@ mod tests {
     #[test]
     fn validity_keys_are_checked_and_only_apply_to_cert() {
         let t = "[NewRequest]\nValidityPeriod = Years\nValidityPeriodUnits = 2\n";
-        assert_eq!(req(t).validity.period_seconds, Some(2 * 365 * 86_400));
+        assert_eq!(req(t).validity.period, Some(Period::Months(24)));
+        assert_eq!(
+            req("[NewRequest]\nValidityPeriod = weeks\nValidityPeriodUnits = 2\n")
+                .validity
+                .period,
+            Some(Period::Seconds(14 * 86_400))
+        );
         assert!(has(
             t,
             Severity::Warning,

@@ -37,6 +37,38 @@ pub fn civil(seconds: i64) -> Civil {
     }
 }
 
+/// Days since 1970-01-01 of a calendar date (`month` 1–12; any `day`, counted on from the
+/// month's first).
+pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    // days-from-civil (Howard Hinnant's algorithm)
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `seconds` plus `months` calendar months, at the same time of day; a day the target month
+/// lacks becomes its last (January 31 plus one month is February 28 or 29). `None` when the
+/// result does not fit.
+pub fn add_months(seconds: i64, months: i64) -> Option<i64> {
+    let c = civil(seconds);
+    let target = c
+        .year
+        .checked_mul(12)?
+        .checked_add(i64::from(c.month) - 1)?
+        .checked_add(months)?;
+    let first_of = |index: i64| days_from_civil(index.div_euclid(12), index.rem_euclid(12) + 1, 1);
+    let first = first_of(target);
+    let month_length = first_of(target.checked_add(1)?) - first;
+    let day = i64::from(c.day).min(month_length);
+    (first + day - 1)
+        .checked_mul(86_400)?
+        .checked_add(seconds.rem_euclid(86_400))
+}
+
 /// X.509 `Time` (RFC 5280 §4.1.2.5) as DER: UTCTime `YYMMDDHHMMSSZ` for 1950–2049,
 /// GeneralizedTime `YYYYMMDDHHMMSSZ` after. `None` before 1970 or after 9999.
 pub fn x509_time_der(seconds: i64) -> Option<Vec<u8>> {
@@ -80,6 +112,45 @@ mod tests {
         assert_eq!(at(1_784_889_060), (2026, 7, 24, 10, 31, 0));
         assert_eq!(at(-1), (1969, 12, 31, 23, 59, 59));
         assert_eq!(at(253_402_300_799), (9999, 12, 31, 23, 59, 59));
+    }
+
+    #[test]
+    fn days_from_civil_undoes_civil() {
+        for s in [
+            0,
+            951_782_400,
+            1_784_889_060,
+            -86_400 * 400,
+            253_402_214_400,
+        ] {
+            let c = civil(s);
+            let days = days_from_civil(c.year, i64::from(c.month), i64::from(c.day));
+            assert_eq!(days * 86_400, s - s.rem_euclid(86_400), "at {s}");
+        }
+    }
+
+    #[test]
+    fn months_are_added_on_the_calendar() {
+        let at = |y, m, d, secs: i64| days_from_civil(y, m, d) * 86_400 + secs;
+        let ten_past = 10 * 3600 + 31 * 60;
+        // a year from 24 July 2026 is 24 July 2027, whatever February holds
+        assert_eq!(
+            add_months(at(2026, 7, 24, ten_past), 12),
+            Some(at(2027, 7, 24, ten_past))
+        );
+        assert_eq!(add_months(at(2027, 7, 24, 0), 12), Some(at(2028, 7, 24, 0)));
+        // the 31st into shorter months, leap and not
+        assert_eq!(add_months(at(2026, 1, 31, 5), 1), Some(at(2026, 2, 28, 5)));
+        assert_eq!(add_months(at(2028, 1, 31, 5), 1), Some(at(2028, 2, 29, 5)));
+        assert_eq!(add_months(at(2028, 2, 29, 0), 12), Some(at(2029, 2, 28, 0)));
+        assert_eq!(add_months(at(2026, 3, 31, 0), 1), Some(at(2026, 4, 30, 0)));
+        // across the year end, and many years
+        assert_eq!(add_months(at(2026, 11, 30, 0), 3), Some(at(2027, 2, 28, 0)));
+        assert_eq!(
+            add_months(at(2026, 1, 1, 0), 12 * 30),
+            Some(at(2056, 1, 1, 0))
+        );
+        assert_eq!(add_months(0, i64::MAX), None);
     }
 
     #[test]

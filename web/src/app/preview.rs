@@ -1,7 +1,7 @@
 //! What the request will contain, in words: built from a [`NewRequest`] alone (no key yet).
 
 use certreq_core::model::{
-    DEFAULT_CERT_LIFETIME_SECONDS, Hash, KeyAlgorithm, NewRequest, RequestType, SignatureScheme,
+    DEFAULT_CERT_LIFETIME, Hash, KeyAlgorithm, NewRequest, Period, RequestType, SignatureScheme,
     ValidityPlan,
 };
 use certreq_core::tlv;
@@ -101,23 +101,24 @@ fn validity_words(v: &ValidityPlan) -> String {
         || "from when it is made".to_owned(),
         |t| format!("from {}", at(t)),
     );
-    let to = match (v.not_after, v.period_seconds) {
+    let to = match (v.not_after, v.period) {
         (Some(t), _) => format!("until {}", at(t)),
-        (None, Some(s)) => format!("for {}", duration_words(s)),
-        (None, None) => format!(
-            "for {} (the default)",
-            duration_words(DEFAULT_CERT_LIFETIME_SECONDS)
-        ),
+        (None, Some(p)) => format!("for {}", period_words(p)),
+        (None, None) => format!("for {} (the default)", period_words(DEFAULT_CERT_LIFETIME)),
     };
     format!("{from}, {to}")
 }
 
-/// `365 days`, `1 hour`, `90 seconds`: the largest unit that divides it.
-fn duration_words(seconds: i64) -> String {
-    let (n, unit) = [(86_400, "day"), (3600, "hour"), (60, "minute")]
-        .into_iter()
-        .find(|(size, _)| seconds % size == 0)
-        .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit));
+/// `1 year`, `18 months`, `90 days`, `1 hour`: the largest unit that divides it.
+fn period_words(period: Period) -> String {
+    let (n, unit) = match period {
+        Period::Months(m) if m % 12 == 0 => (m / 12, "year"),
+        Period::Months(m) => (m, "month"),
+        Period::Seconds(s) => [(86_400, "day"), (3600, "hour"), (60, "minute")]
+            .into_iter()
+            .find(|(size, _)| s % size == 0)
+            .map_or((s, "second"), |(size, unit)| (s / size, unit)),
+    };
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
@@ -646,7 +647,7 @@ mod tests {
         assert_eq!(p.request_type, "self-signed certificate");
         assert_eq!(
             p.validity.as_deref(),
-            Some("from when it is made, for 365 days (the default)")
+            Some("from when it is made, for 1 year (the default)")
         );
         assert!(p.attributes.is_empty() && !p.default_attributes, "{p:?}");
         assert_eq!(
@@ -654,6 +655,12 @@ mod tests {
                 .validity
                 .as_deref(),
             Some("from when it is made, for 36 hours")
+        );
+        assert_eq!(
+            of("ValidityPeriod = Months\nValidityPeriodUnits = 24\n")
+                .validity
+                .as_deref(),
+            Some("from when it is made, for 2 years")
         );
         assert_eq!(
             of("NotBefore = 2026-07-24 10:31\nNotAfter = 2026-07-25 00:00\n")

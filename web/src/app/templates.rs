@@ -129,7 +129,10 @@ mod tests {
     fn the_self_signed_template_makes_a_certificate() {
         let r = request("self-signed");
         assert_eq!(r.request_type, certreq_core::model::RequestType::Cert);
-        assert_eq!(r.validity.period_seconds, Some(90 * 86_400));
+        assert_eq!(
+            r.validity.period,
+            Some(certreq_core::model::Period::Seconds(90 * 86_400))
+        );
         assert!(
             r.key.exportable,
             "exportable, so the store can write a .pfx"
