@@ -11,7 +11,6 @@ mod accept;
 mod args;
 mod client;
 mod config;
-mod fsio;
 mod help;
 mod http;
 mod keys;
@@ -22,6 +21,7 @@ mod store;
 mod submit;
 
 use args::{Invocation, Opt, Verb};
+use certreq_fsio as fsio;
 use help::{EXIT_OK, EXIT_USAGE};
 
 fn main() {

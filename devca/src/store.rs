@@ -2,11 +2,10 @@
 //! `DIR/next-id`, and `DIR/lock` serialising writers across processes (`devca serve` and
 //! `devca approve` may run at once). Every write is atomic: temp file, fsync, rename, fsync dir.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, OpenOptions};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64ct::{Base64, Encoding};
 
@@ -143,43 +142,15 @@ impl Record {
     }
 }
 
-/// Writes `data` to `path` atomically: a temp file beside it, fsync, rename, fsync of the dir.
+/// Writes `data` to `path` atomically (a temp file beside it, fsync, rename, fsync of the
+/// dir), replacing what was there; `private` files are the owner's alone.
 pub fn write_atomic(path: &Path, data: &[u8], private: bool) -> io::Result<()> {
-    static N: AtomicU64 = AtomicU64::new(0);
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.tmp.{}.{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(if private { 0o600 } else { 0o644 });
-    }
-    #[cfg(not(unix))]
-    let _ = private;
-    let result = (|| {
-        let mut f = opts.open(&tmp)?;
-        f.write_all(data)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    let mode = if private {
+        certreq_fsio::PRIVATE_FILE
+    } else {
+        certreq_fsio::PUBLIC_FILE
+    };
+    certreq_fsio::write_atomic(path, data, mode, true)
 }
 
 pub struct Store {

@@ -1,5 +1,6 @@
 //! Files written whole or not at all: write a temporary file in the same directory, flush it
 //! to disk, then rename (or hard-link, to refuse replacing an existing file) it into place.
+//! Shared by the CLI (its key store and outputs) and devca (its keys and request records).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
