@@ -535,7 +535,8 @@ const KEY_TABLE: &[KeyDoc] = &[
         "Builds the request for a key that already exists instead of making a new one. Name the \
          key with KeyContainer or RenewalCert; Exportable then has no effect.",
         "Reuses the key stored under KeyContainer in this browser's key store (or the CLI's file \
-         store).",
+         store). Not with RequestType = Cert: a self-signed certificate gets a new key, so the \
+         stored key keeps the request it is waiting on.",
         "UseExistingKeySet = TRUE",
     ),
     k(
