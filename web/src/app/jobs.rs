@@ -124,7 +124,6 @@ pub async fn generate(
         pem,
         file_name,
         exportable,
-        certificate: self_signed,
     })
 }
 

@@ -859,7 +859,7 @@ fn view_submit_which(state: &state::State) -> Html {
             };
             format!("Submit sends {} (subject “{}”); {key}", l.name, l.subject)
         }
-        (_, Some(r)) if !r.certificate => format!(
+        (_, Some(r)) if !r.is_certificate() => format!(
             "Submit sends the request just made (“{}”)",
             r.meta.friendly_name
         ),
@@ -1051,7 +1051,7 @@ fn view_preview(p: &Preview) -> Html {
 
 fn view_result(ctx: &Context<App>, result: &state::Generated) -> Html {
     use base64ct::Encoding;
-    let (mime, what) = if result.certificate {
+    let (mime, what) = if result.is_certificate() {
         ("application/pkix-cert", "self-signed certificate")
     } else {
         ("application/pkcs10", "request")

@@ -92,10 +92,16 @@ pub struct Generated {
     pub pem: String,
     /// The suggested file name (`….req`, or `….cer` for a certificate).
     pub file_name: String,
-    /// A self-signed certificate, not a request: nothing to submit.
-    pub certificate: bool,
     /// Whether the browser would hand out the private key (checked by asking it).
     pub exportable: bool,
+}
+
+impl Generated {
+    /// A self-signed certificate (its entry holds the certificate from the start), not a
+    /// request: nothing to submit.
+    pub fn is_certificate(&self) -> bool {
+        self.meta.certificate.is_some()
+    }
 }
 
 /// A line for the status area.
@@ -610,7 +616,7 @@ impl State {
 
     /// The request just made, when there is one to submit (a self-signed certificate is not).
     pub fn submittable(&self) -> Option<&Generated> {
-        self.result.as_ref().filter(|r| !r.certificate)
+        self.result.as_ref().filter(|r| !r.is_certificate())
     }
 
     /// Any error among the diagnostics (then there is no request to make).
@@ -784,7 +790,7 @@ impl State {
                 self.store.push(generated.meta.clone());
                 self.notice = Some(Notice::info(format!(
                     "{}; its key is kept in this browser as “{}”{}",
-                    if generated.certificate {
+                    if generated.is_certificate() {
                         "self-signed certificate made"
                     } else {
                         "request made"
@@ -797,7 +803,7 @@ impl State {
                     }
                 )));
                 // the request just made is what Submit sends now (a certificate is not sent)
-                if !generated.certificate {
+                if !generated.is_certificate() {
                     self.loaded = None;
                 }
                 self.result = Some(generated);
@@ -1566,7 +1572,6 @@ mod tests {
             ..Default::default()
         };
         s.update(Msg::Generated(Ok(Generated {
-            certificate: false,
             meta: meta.clone(),
             pem: "-----BEGIN NEW CERTIFICATE REQUEST-----".into(),
             file_name: "web_server.req".into(),
@@ -1595,7 +1600,6 @@ mod tests {
             ..Default::default()
         };
         s.update(Msg::Generated(Ok(Generated {
-            certificate: true,
             meta: meta.clone(),
             pem: "-----BEGIN CERTIFICATE-----".into(),
             file_name: "x.cer".into(),
@@ -2257,7 +2261,6 @@ mod tests {
 
         s.enrollment = Enrollment::for_origin("http://127.0.0.1:1");
         s.result = Some(Generated {
-            certificate: false,
             meta: pending("a", None),
             pem: String::new(),
             file_name: "a.req".into(),
@@ -2422,7 +2425,6 @@ mod tests {
             (REQ_DER, Some(Some("web server".into())))
         );
         s.update(Msg::Generated(Ok(Generated {
-            certificate: false,
             meta: pending("a", None),
             pem: String::new(),
             file_name: "a.req".into(),
