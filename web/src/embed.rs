@@ -17,7 +17,6 @@
 //! core's two-phase `prepare` → sign → `finish`.
 
 use certreq_core::diag::{Diagnostic, LineIndex};
-use certreq_core::encode::{self, PemLabel};
 use certreq_core::model::{KeyAlgorithm, NewRequest, SignatureScheme};
 use certreq_core::request;
 use js_sys::{Array, Object, Uint8Array};
@@ -26,6 +25,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CryptoKey, CryptoKeyPair};
 
+use crate::app::jobs;
 use crate::app::preview::{self, Preview};
 use crate::services::{self, crypto, get, set};
 
@@ -279,19 +279,8 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
         .await
         .map_err(fail)?;
     let t_export = now_ms();
-    let self_signed = request.request_type == certreq_core::model::RequestType::Cert;
-    let unsigned = if self_signed {
-        let (not_before, not_after) = request
-            .validity
-            .resolve((services::store::now_ms() / 1000.0) as i64);
-        let mut serial = [0u8; 16];
-        crypto::random_fill(&mut serial).map_err(fail)?;
-        encode::prepare_certificate(&request, &spki, not_before, not_after, &serial)
-            .map_err(|e| js_error(&format!("cannot build the certificate: {e}"), &[]))?
-    } else {
-        encode::prepare(&request, &spki, &crate::app::jobs::client_info())
-            .map_err(|e| js_error(&format!("cannot build the request: {e}"), &[]))?
-    };
+    let what = jobs::made(&request);
+    let unsigned = jobs::prepare(&request, &spki).map_err(|m| js_error(&m, &[]))?;
     let t_prepare = now_ms();
     let signature = crypto::sign(
         &keys.get_private_key(),
@@ -303,12 +292,8 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     let t_sign = now_ms();
     let der = unsigned
         .finish(&signature)
-        .map_err(|e| js_error(&format!("cannot finish the request: {e}"), &[]))?;
-    let pem = if self_signed {
-        certreq_core::pem::armor("CERTIFICATE", &der)
-    } else {
-        encode::to_pem(&der, PemLabel::Certreq)
-    };
+        .map_err(|e| js_error(&format!("cannot finish the {what}: {e}"), &[]))?;
+    let pem = jobs::armor(&request, &der);
     let t_finish = now_ms();
 
     let timings = Object::new();
@@ -327,12 +312,7 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     set(&o, "pem", &pem.into());
     set(&o, "der", &Uint8Array::from(der.as_slice()));
     set(&o, "keyPair", &keys);
-    let kind = if self_signed {
-        "certificate"
-    } else {
-        "request"
-    };
-    set(&o, "kind", &kind.into());
+    set(&o, "kind", &what.into());
     set(&o, "timings", &timings);
     Ok(o.into())
 }

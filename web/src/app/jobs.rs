@@ -55,23 +55,8 @@ pub async fn generate(
         .await
         .map_err(|e| e.to_string())?;
     let self_signed = request.request_type == RequestType::Cert;
-    let what = if self_signed {
-        "certificate"
-    } else {
-        "request"
-    };
-    let unsigned = if self_signed {
-        let now = (store::now_ms() / 1000.0) as i64;
-        let (not_before, not_after) = request.validity.resolve(now);
-        let mut serial = [0u8; 16];
-        crypto::random_fill(&mut serial)
-            .map_err(|e| format!("cannot draw a serial number: {e}"))?;
-        encode::prepare_certificate(&request, &spki, not_before, not_after, &serial)
-            .map_err(|e| format!("cannot build the certificate: {e}"))?
-    } else {
-        encode::prepare(&request, &spki, &client_info())
-            .map_err(|e| format!("cannot build the request: {e}"))?
-    };
+    let what = made(&request);
+    let unsigned = prepare(&request, &spki)?;
     let signature = crypto::sign(
         &keys.get_private_key(),
         unsigned.scheme,
@@ -97,18 +82,17 @@ pub async fn generate(
         ..EntryMeta::default()
     };
     // a self-signed certificate is kept as an issued entry: its key with its certificate
-    let (pem, file_name, request_der) = if self_signed {
+    let pem = armor(&request, &der);
+    let (file_name, request_der) = if self_signed {
         meta.state = EntryState::Issued;
         meta.certificate = Some(der.clone());
         meta.details = tools::certificate(&der)
             .await
             .ok()
             .map(|c| CertDetails::of(&c));
-        let name = export_file_name(&meta.friendly_name, "cer");
-        (pem("CERTIFICATE", &der), name, Vec::new())
+        (export_file_name(&meta.friendly_name, "cer"), Vec::new())
     } else {
-        let text = encode::to_pem(&der, PemLabel::Certreq);
-        (text, file_name_for(&request), der)
+        (file_name_for(&request), der)
     };
     store::put(&store::StoredRequest {
         meta: meta.clone(),
@@ -125,6 +109,39 @@ pub async fn generate(
         file_name,
         exportable,
     })
+}
+
+/// `"certificate"` for `RequestType = Cert` (a self-signed certificate), else `"request"`.
+pub fn made(request: &NewRequest) -> &'static str {
+    match request.request_type {
+        RequestType::Cert => "certificate",
+        _ => "request",
+    }
+}
+
+/// The bytes to sign for `request` and the public key `spki` (DER): a PKCS #10 request's, or
+/// for `RequestType = Cert` a self-signed certificate's, valid from now by the page's clock
+/// and with a serial number from the browser's random source. Generate and the embedding API
+/// both build through here.
+pub fn prepare(request: &NewRequest, spki: &[u8]) -> Result<encode::Unsigned, String> {
+    if request.request_type != RequestType::Cert {
+        return encode::prepare(request, spki, &client_info())
+            .map_err(|e| format!("cannot build the request: {e}"));
+    }
+    let (not_before, not_after) = request.validity.resolve((store::now_ms() / 1000.0) as i64);
+    let mut serial = [0u8; 16];
+    crypto::random_fill(&mut serial).map_err(|e| format!("cannot draw a serial number: {e}"))?;
+    encode::prepare_certificate(request, spki, not_before, not_after, &serial)
+        .map_err(|e| format!("cannot build the certificate: {e}"))
+}
+
+/// What [`prepare`] made, signed, as PEM with CRLF line ends as certreq writes: `NEW
+/// CERTIFICATE REQUEST`, or `CERTIFICATE`.
+pub fn armor(request: &NewRequest, der: &[u8]) -> String {
+    match request.request_type {
+        RequestType::Cert => certreq_core::pem::armor("CERTIFICATE", der),
+        _ => encode::to_pem(der, PemLabel::Certreq),
+    }
 }
 
 /// Offers the stored request `id` as a `.req` file.
