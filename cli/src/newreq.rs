@@ -300,18 +300,10 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
                 created: entry.meta.created,
                 ..meta
             };
-            let kept = match &certificate {
-                Some((_, pem, chain)) => store.attach(entry, pem, chain, &meta),
-                None => store.update(entry, &meta, &der, text),
-            };
-            if let Err(e) = kept {
+            // (never a self-signed certificate: the INF is refused for UseExistingKeySet)
+            if let Err(e) = store.update(entry, &meta, &der, text) {
                 eprintln!(
-                    "certreq: warning: the {} was written but the key store was not updated: {e}",
-                    if self_signed {
-                        "certificate"
-                    } else {
-                        "request"
-                    }
+                    "certreq: warning: the request was written but the key store was not updated: {e}"
                 );
             }
             entry.dir.clone()
