@@ -4,7 +4,7 @@
 //! the result pages, the EST statuses, the certificates in the answer) is decided here.
 //!
 //! The app runs these in its lazily loaded tools module (`wire::OP_ENROLL_START`,
-//! `wire::OP_ENROLL_READ`), so none of it is in its first download. A [`Send`] carries its
+//! `wire::OP_ENROLL_READ`), so none of it is in its first download. A [`HttpRequest`] carries its
 //! `state` (what was asked, as bytes) to give back with the answer; the app never looks inside.
 //!
 //! Every path ends: an AD CS submission may lead to one certificate download ([`Asked::Fetch`]),
@@ -51,7 +51,7 @@ pub struct Start {
     pub action: Action,
 }
 
-/// What an answer was to (the `state` of a [`Send`]).
+/// What an answer was to (the `state` of a [`HttpRequest`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Asked {
     /// The AD CS form post; its answer is a result page.
@@ -64,7 +64,7 @@ pub enum Asked {
 
 /// An HTTP request to make, and what it asks (to hand back to [`read`] with the answer).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Send {
+pub struct HttpRequest {
     pub url: String,
     /// `POST` with this `Content-Type` and body; `GET` when `None`.
     pub post: Option<(String, String)>,
@@ -87,7 +87,7 @@ pub struct Answer {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Next {
     /// Make this request and [`read`] its answer.
-    Send(Send),
+    Send(HttpRequest),
     /// Issued: the certificates the CA sent (to accept for their key).
     Issued {
         response: Response,
@@ -124,7 +124,7 @@ pub fn start(start: &Start) -> Next {
     match (endpoint, start.protocol) {
         (Endpoint::AdCs { base }, Protocol::AdCs) => match &start.action {
             Action::Submit { request } => match newreq_form(&base, request, &start.attrib) {
-                Ok(post) => Next::Send(Send {
+                Ok(post) => Next::Send(HttpRequest {
                     url: post.url,
                     post: Some((post.content_type.into(), post.body)),
                     state: Asked::Submit { base }.to_wire(),
@@ -154,7 +154,7 @@ pub fn start(start: &Start) -> Next {
                 }
             };
             let post = simpleenroll(&base, label.as_deref(), request);
-            Next::Send(Send {
+            Next::Send(HttpRequest {
                 url: post.url,
                 post: Some((post.content_type.into(), post.body)),
                 state: Asked::Est.to_wire(),
@@ -171,14 +171,14 @@ pub fn start(start: &Start) -> Next {
 }
 
 fn fetch(base: String, request_id: u64) -> Next {
-    Next::Send(Send {
+    Next::Send(HttpRequest {
         url: cert_url(&base, request_id, Enc::Bin, true),
         post: None,
         state: Asked::Fetch { base, request_id }.to_wire(),
     })
 }
 
-/// What `answer` to the request at `url` (asked as `state`, from its [`Send`]) means.
+/// What `answer` to the request at `url` (asked as `state`, from its [`HttpRequest`]) means.
 pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
     let Ok(asked) = Asked::from_wire(state) else {
         return failed("the enrollment step was lost; submit again");
@@ -501,7 +501,7 @@ impl Next {
                 } else {
                     None
                 };
-                Next::Send(Send {
+                Next::Send(HttpRequest {
                     url,
                     post,
                     state: r.bytes()?.to_vec(),

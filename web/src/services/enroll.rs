@@ -13,7 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::{ServiceError, get, set};
 
-use certreq_core::enroll::steps::{Answer, Send};
+use certreq_core::enroll::steps::{Answer, HttpRequest};
 
 /// Why `fetch` itself failed, in words a user can act on.
 fn unreachable(url: &str) -> ServiceError {
@@ -76,7 +76,7 @@ fn init(method: &str) -> Object {
 }
 
 /// Makes the request: `POST` with its body, or `GET`.
-pub async fn send(send: &Send) -> Result<Answer, ServiceError> {
+pub async fn send(send: &HttpRequest) -> Result<Answer, ServiceError> {
     let init = match &send.post {
         Some((content_type, body)) => {
             let init = init("POST");

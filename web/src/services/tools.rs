@@ -71,7 +71,7 @@ pub async fn enroll_start(start: &steps::Start) -> Result<steps::Next, ServiceEr
 
 /// What a CA's answer to `send` means (`certreq_core::enroll::steps::read`).
 pub async fn enroll_read(
-    send: &steps::Send,
+    send: &steps::HttpRequest,
     answer: &steps::Answer,
 ) -> Result<steps::Next, ServiceError> {
     let question = steps::read_to_wire(&send.state, &send.url, answer);

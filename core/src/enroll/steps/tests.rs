@@ -42,7 +42,7 @@ fn submit(protocol: Protocol, url: &str) -> Next {
     )
 }
 
-fn send(next: Next) -> Send {
+fn send(next: Next) -> HttpRequest {
     match next {
         Next::Send(send) => send,
         other => panic!("expected a request to send, got {other:?}"),
@@ -66,7 +66,7 @@ fn answer(status: u16, content_type: &str, retry_after: &str, body: &[u8]) -> An
 }
 
 /// [`read`] through bytes, as the app asks it, checked against the direct call.
-fn reply(send: &Send, answer: &Answer) -> Next {
+fn reply(send: &HttpRequest, answer: &Answer) -> Next {
     let question = read_to_wire(&send.state, &send.url, answer);
     let (status, bytes) = crate::wire::serve(crate::wire::OP_ENROLL_READ, &question);
     let next = read(&send.state, &send.url, answer);
