@@ -657,26 +657,40 @@ mod tests {
         unsigned.finish(&sig).unwrap()
     }
 
-    /// `openssl req -verify`; skipped with a note when openssl is not installed.
-    fn openssl_verify(der: &[u8]) {
+    /// Runs `openssl ARGS FILE…` on `contents` written to a temporary file (named once per
+    /// occurrence in `args` as `{}`) and asserts success; skipped with a note when openssl is
+    /// not installed.
+    fn run_openssl(args: &[&str], contents: &[u8], what: &str) {
         let dir = std::env::temp_dir().join(format!("certreq-core-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{:x}.der", sha2_digest(der)));
-        std::fs::write(&path, der).unwrap();
+        let path = dir.join(format!("{:x}", sha2_digest(contents)));
+        std::fs::write(&path, contents).unwrap();
         let out = std::process::Command::new("openssl")
-            .args(["req", "-inform", "DER", "-verify", "-noout", "-in"])
-            .arg(&path)
+            .args(args.iter().map(|a| {
+                if *a == "{}" {
+                    path.as_os_str()
+                } else {
+                    std::ffi::OsStr::new(a)
+                }
+            }))
             .output();
         match out {
-            Err(_) => eprintln!("note: openssl not found; request not verified by OpenSSL"),
+            Err(_) => eprintln!("note: openssl not found; {what} not verified by OpenSSL"),
             Ok(o) => assert!(
                 o.status.success(),
-                "openssl req -verify failed: {}{}",
+                "openssl {} failed: {}{}",
+                args[0],
                 String::from_utf8_lossy(&o.stdout),
                 String::from_utf8_lossy(&o.stderr)
             ),
         }
         let _ = std::fs::remove_file(&path);
+    }
+
+    /// `openssl req -verify`.
+    fn openssl_verify(der: &[u8]) {
+        let args = ["req", "-inform", "DER", "-verify", "-noout", "-in", "{}"];
+        run_openssl(&args, der, "request");
     }
 
     fn sha2_digest(b: &[u8]) -> u64 {
@@ -1057,28 +1071,21 @@ mod tests {
     // ---- self-signed certificates (RequestType = Cert) ----
 
     /// `openssl verify` of a self-signed certificate against itself, its own signature
-    /// checked too (the test dates are fixed, so not against the clock); skipped with a note
-    /// when openssl is not installed.
+    /// checked too (the test dates are fixed, so not against the clock).
     fn openssl_verify_self_signed(der: &[u8]) {
-        let dir = std::env::temp_dir().join(format!("certreq-core-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{:x}.pem", sha2_digest(der)));
-        std::fs::write(&path, crate::pem::armor("CERTIFICATE", der)).unwrap();
-        let out = std::process::Command::new("openssl")
-            .args(["verify", "-check_ss_sig", "-no_check_time", "-CAfile"])
-            .arg(&path)
-            .arg(&path)
-            .output();
-        match out {
-            Err(_) => eprintln!("note: openssl not found; certificate not verified by OpenSSL"),
-            Ok(o) => assert!(
-                o.status.success(),
-                "openssl verify failed: {}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-        }
-        let _ = std::fs::remove_file(&path);
+        let args = [
+            "verify",
+            "-check_ss_sig",
+            "-no_check_time",
+            "-CAfile",
+            "{}",
+            "{}",
+        ];
+        run_openssl(
+            &args,
+            crate::pem::armor("CERTIFICATE", der).as_bytes(),
+            "certificate",
+        );
     }
 
     const SERIAL: [u8; 16] = [0xff; 16];
