@@ -532,13 +532,9 @@ pub fn is_page(content_type: &str) -> bool {
 }
 
 /// [`classify_retrieval`] for an answer that is not a page by its `Content-Type`
-/// ([`is_page`]), with the body read as a response by the caller: `parsed` is
-/// `response::parse(body)`, or the same done elsewhere (the web app does it in its lazily
-/// loaded module, with its own error type).
-pub fn classify_parsed_retrieval<E>(
-    body: &[u8],
-    parsed: Result<Response, E>,
-) -> Result<Retrieval, E> {
+/// ([`is_page`]), with the body already read as a response: `parsed` is
+/// `response::parse(body)` (any error type).
+fn classify_parsed_retrieval<E>(body: &[u8], parsed: Result<Response, E>) -> Result<Retrieval, E> {
     match parsed {
         Ok(response) => {
             let der = first_der(body);
@@ -658,11 +654,11 @@ pub fn classify_est(
 /// The status of an EST answer that carries the certificate.
 pub const EST_ISSUED: u16 = 200;
 
-/// [`classify_est`] with the body read as a response by the caller when the status is
-/// [`EST_ISSUED`]: `parsed` is `Some(response::parse(body))` then (or the same done
-/// elsewhere, with its own error type), and is not looked at for any other status. A 200
-/// without it reads as a failed answer rather than an issued one.
-pub fn classify_parsed_est<E>(
+/// [`classify_est`] with the body already read as a response when the status is
+/// [`EST_ISSUED`]: `parsed` is `Some(response::parse(body))` then (any error type), and is
+/// not looked at for any other status. A 200 without it reads as a failed answer rather than
+/// an issued one.
+fn classify_parsed_est<E>(
     status: u16,
     retry_after: Option<&str>,
     content_type: &str,

@@ -12,10 +12,9 @@
 
 use super::{
     Disposition, Enc, Endpoint, EstOutcome, Retrieval, RetryAfter, body_summary, cert_url,
-    classify_page, classify_parsed_est, classify_parsed_retrieval, is_page, newreq_form,
-    simpleenroll,
+    classify_est, classify_page, classify_retrieval, newreq_form, simpleenroll,
 };
-use crate::response::{self, Response};
+use crate::response::Response;
 use crate::wire::{Reader, WireError, Writer, response_from_wire, response_to_wire};
 
 /// Which protocol the user chose for the URL.
@@ -189,20 +188,14 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
             None => on_page(
                 classify_page(&String::from_utf8_lossy(&answer.body)),
                 Some(base),
+                None,
             ),
         },
         Asked::Fetch { request_id, .. } => {
             if let Some(message) = http_error(answer, url) {
                 return failed(message);
             }
-            let retrieval = if is_page(&answer.content_type) {
-                Ok(Retrieval::Page(classify_page(&String::from_utf8_lossy(
-                    &answer.body,
-                ))))
-            } else {
-                classify_parsed_retrieval(&answer.body, response::parse(&answer.body))
-            };
-            match retrieval {
+            match classify_retrieval(&answer.content_type, &answer.body) {
                 Ok(Retrieval::Object { response, .. }) => Next::Issued {
                     response,
                     request_id: Some(request_id),
@@ -212,25 +205,7 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
                     "the CA says request {request_id} was issued but {url} gave no certificate"
                 )),
                 // certnew's pages name no id; the one asked about is it
-                Ok(Retrieval::Page(page)) => match on_page(page, None) {
-                    Next::Pending {
-                        request_id: None,
-                        retry_after,
-                        resend,
-                    } => Next::Pending {
-                        request_id: Some(request_id),
-                        retry_after,
-                        resend,
-                    },
-                    Next::Denied {
-                        request_id: None,
-                        message,
-                    } => Next::Denied {
-                        request_id: Some(request_id),
-                        message,
-                    },
-                    other => other,
-                },
+                Ok(Retrieval::Page(page)) => on_page(page, None, Some(request_id)),
                 Err(e) => failed(format!(
                     "{url} answered something that is not a certificate: {e}"
                 )),
@@ -238,15 +213,7 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
         }
         Asked::Est => {
             let retry = (!answer.retry_after.is_empty()).then_some(answer.retry_after.as_str());
-            let parsed =
-                (answer.status == super::EST_ISSUED).then(|| response::parse(&answer.body));
-            match classify_parsed_est(
-                answer.status,
-                retry,
-                &answer.content_type,
-                &answer.body,
-                parsed,
-            ) {
+            match classify_est(answer.status, retry, &answer.content_type, &answer.body) {
                 Ok(EstOutcome::Issued { response, .. }) => Next::Issued {
                     response,
                     request_id: None,
@@ -271,8 +238,9 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
 }
 
 /// A Web Enrollment result page: issued leads to its certificate download (when `base` allows
-/// one), pending, denied, or the CA's error.
-fn on_page(page: Disposition, base: Option<String>) -> Next {
+/// one), pending, denied, or the CA's error. `asked`: the request id the page answers for,
+/// when the page itself may not name it.
+fn on_page(page: Disposition, base: Option<String>, asked: Option<u64>) -> Next {
     match page {
         Disposition::Issued { request_id } => match base {
             Some(base) => fetch(base, request_id),
@@ -281,7 +249,7 @@ fn on_page(page: Disposition, base: Option<String>) -> Next {
             )),
         },
         Disposition::Pending { request_id } => Next::Pending {
-            request_id,
+            request_id: request_id.or(asked),
             retry_after: None,
             resend: false,
         },
@@ -290,7 +258,7 @@ fn on_page(page: Disposition, base: Option<String>) -> Next {
             message,
             ..
         } => Next::Denied {
-            request_id,
+            request_id: request_id.or(asked),
             message,
         },
         other => failed(other.message()),

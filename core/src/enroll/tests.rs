@@ -808,7 +808,7 @@ fn a_denial_reported_later_through_the_error_layout_is_a_denial() {
 
 #[test]
 fn a_response_parsed_elsewhere_classifies_as_one_parsed_here() {
-    // the web app reads answers in its lazily loaded module, with String errors
+    // the classification does not depend on who parsed the body or on its error type
     let cert = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pfx-leaf.crt"),
     )
