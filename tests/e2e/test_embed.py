@@ -36,7 +36,7 @@ const run = async () => {
     const glue = import("./embed/certreq_web.js");
     const wasm = WebAssembly.compileStreaming(fetch("./embed/certreq_web_bg.wasm"));
     mod = await glue;
-    await mod.default({ module_or_path: await wasm });
+    mod.initSync({ module: await wasm });
   } else {
     mod = await import("./embed/certreq_web.js");
     await mod.default();
