@@ -2,16 +2,23 @@
 
 `check_request(path)` runs all three and returns what `cryptography` read, so tests can assert
 on fields after every tool has accepted the request; `check_self_signed(path)` does the same
-for a self-signed certificate (`RequestType = Cert`).
+for a self-signed certificate (`RequestType = Cert`); `check_cmc(path)` checks a CMC request
+(RFC 5272/6402 Full PKI Request, as Microsoft certreq writes it) and then its inner PKCS#10.
 """
 import base64
+import hashlib
 import json
 import re
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from pyasn1.codec.der.decoder import decode as der_decode
+from pyasn1.type import namedtype, univ
+from pyasn1_modules import rfc4055, rfc5280, rfc5652, rfc6402
 
 
 def pem_or_der_to_der(data: bytes) -> bytes:
@@ -71,7 +78,20 @@ def openssl_verify(der: bytes) -> str:
 
 def cryptography_verify(der: bytes) -> x509.CertificateSigningRequest:
     csr = x509.load_der_x509_csr(der)
-    assert csr.is_signature_valid, "cryptography: signature does not verify"
+    if isinstance(csr.signature_hash_algorithm, hashes.SHA1):
+        # cryptography >= 48 reports every SHA-1 signature as invalid (is_signature_valid is
+        # False); real Windows requests (e.g. MMC-made CMC) still use SHA-1, so check those with
+        # the request's own key directly, as check_self_signed does
+        key = csr.public_key()
+        try:
+            if isinstance(key, rsa.RSAPublicKey):
+                key.verify(csr.signature, csr.tbs_certrequest_bytes, padding.PKCS1v15(), hashes.SHA1())
+            else:
+                key.verify(csr.signature, csr.tbs_certrequest_bytes, ec.ECDSA(hashes.SHA1()))
+        except InvalidSignature as e:
+            raise AssertionError("cryptography: SHA-1 signature does not verify") from e
+    else:
+        assert csr.is_signature_valid, "cryptography: signature does not verify"
     # touching every extension makes cryptography parse each one
     for ext in csr.extensions:
         _ = ext.value
@@ -129,3 +149,330 @@ def check_self_signed(path, tmp_path) -> x509.Certificate:
     info = json.loads(proc.stdout)
     assert info.get("serial_number") == str(cert.serial_number), proc.stdout[:500]
     return cert
+
+
+# --- CMC (RFC 5272 / RFC 6402 Full PKI Request) --------------------------------------------------
+
+OID_SIGNED_DATA = "1.2.840.113549.1.7.2"
+OID_PKI_DATA = "1.3.6.1.5.5.7.12.2"
+OID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
+OID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+OID_MS_CMC_ATTRIBUTES = "1.3.6.1.4.1.311.10.10.1"
+OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1"
+OID_RSASSA_PSS = "1.2.840.113549.1.1.10"
+OID_MGF1 = "1.2.840.113549.1.1.8"
+OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
+
+# digestAlgorithm OID -> (hashlib name, cryptography hash class)
+CMS_DIGESTS = {
+    "1.3.14.3.2.26": ("sha1", hashes.SHA1),
+    "2.16.840.1.101.3.4.2.1": ("sha256", hashes.SHA256),
+    "2.16.840.1.101.3.4.2.2": ("sha384", hashes.SHA384),
+    "2.16.840.1.101.3.4.2.3": ("sha512", hashes.SHA512),
+}
+RSA_PKCS1_SIGNATURES = {
+    "1.2.840.113549.1.1.5": hashes.SHA1,
+    "1.2.840.113549.1.1.11": hashes.SHA256,
+    "1.2.840.113549.1.1.12": hashes.SHA384,
+    "1.2.840.113549.1.1.13": hashes.SHA512,
+}
+ECDSA_SIGNATURES = {
+    "1.2.840.10045.4.1": hashes.SHA1,
+    "1.2.840.10045.4.3.2": hashes.SHA256,
+    "1.2.840.10045.4.3.3": hashes.SHA384,
+    "1.2.840.10045.4.3.4": hashes.SHA512,
+}
+
+
+@dataclass(frozen=True)
+class Tlv:
+    """Where one DER element sits in a byte string: tag byte at `start`, contents from `content`
+    to `end` (exclusive)."""
+    tag: int
+    start: int
+    content: int
+    end: int
+
+    def raw(self, data: bytes) -> bytes:
+        return data[self.start:self.end]
+
+    def value(self, data: bytes) -> bytes:
+        return data[self.content:self.end]
+
+
+def der_tlv(data: bytes, offset: int = 0) -> Tlv:
+    """The DER element starting at `offset` (single-byte tags, definite minimal lengths)."""
+    assert offset + 2 <= len(data), f"DER element at offset {offset} is truncated"
+    tag = data[offset]
+    assert tag & 0x1F != 0x1F, f"multi-byte tag at offset {offset} (not used by CMS/CMC)"
+    first = data[offset + 1]
+    if first < 0x80:
+        length, content = first, offset + 2
+    else:
+        n = first & 0x7F
+        assert n != 0, f"indefinite length at offset {offset}: BER, not DER"
+        assert n <= 4 and offset + 2 + n <= len(data), f"bad length octets at offset {offset}"
+        length = int.from_bytes(data[offset + 2:offset + 2 + n], "big")
+        assert length >= 0x80 and data[offset + 2] != 0, \
+            f"non-minimal length encoding at offset {offset}: not DER"
+        content = offset + 2 + n
+    assert content + length <= len(data), \
+        f"DER element at offset {offset} claims {length} bytes, only {len(data) - content} remain"
+    return Tlv(tag, offset, content, content + length)
+
+
+def der_children(data: bytes, parent: Tlv) -> list:
+    """The elements inside a constructed DER element."""
+    assert parent.tag & 0x20, f"element at offset {parent.start} (tag {parent.tag:#04x}) is not constructed"
+    out, pos = [], parent.content
+    while pos < parent.end:
+        child = der_tlv(data, pos)
+        assert child.end <= parent.end, f"element at offset {pos} overruns its parent"
+        out.append(child)
+        pos = child.end
+    return out
+
+
+@dataclass(frozen=True)
+class CmcLayout:
+    """Byte positions of the parts of a CMC request that a checker (or a test tampering with one)
+    needs: offsets into the ContentInfo `der`, except `pkcs10`, which is an offset into `econtent`."""
+    econtent: Tlv        # the eContent OCTET STRING
+    signer_info: Tlv
+    digest_algorithm: Tlv
+    signed_attrs: Tlv    # the [0] IMPLICIT SET OF Attribute
+    signature: Tlv       # the SignerInfo's signature OCTET STRING
+    pkcs10: Tlv          # the CertificationRequest inside the PKIData (offsets into eContent)
+
+
+def cmc_layout(der: bytes) -> CmcLayout:
+    top = der_tlv(der, 0)
+    assert top.end == len(der), f"{len(der) - top.end} trailing bytes after the ContentInfo"
+    ci = der_children(der, top)
+    assert len(ci) == 2 and ci[1].tag == 0xA0, "ContentInfo is not SEQUENCE { OID, [0] content }"
+    sd_tlv = der_children(der, ci[1])
+    assert len(sd_tlv) == 1 and sd_tlv[0].tag == 0x30, "ContentInfo content is not one SEQUENCE"
+    sd = der_children(der, sd_tlv[0])
+    assert len(sd) >= 4, "SignedData has too few fields"
+    encap = der_children(der, sd[2])
+    assert len(encap) == 2 and encap[1].tag == 0xA0, "EncapsulatedContentInfo has no eContent"
+    octets = der_children(der, encap[1])
+    assert len(octets) == 1 and octets[0].tag == 0x04, \
+        "eContent is not one primitive OCTET STRING (constructed strings are BER, not DER)"
+    econtent = octets[0]
+    infos = sd[-1]
+    assert infos.tag == 0x31, "the last SignedData field is not the signerInfos SET"
+    signers = der_children(der, infos)
+    assert len(signers) == 1, f"expected exactly one SignerInfo, found {len(signers)}"
+    si = der_children(der, signers[0])
+    assert len(si) >= 6 and si[3].tag == 0xA0, \
+        "SignerInfo has no signedAttrs [0] after version, sid and digestAlgorithm"
+    assert si[5].tag == 0x04, "SignerInfo signature is not an OCTET STRING"
+    body = econtent.value(der)
+    pki = der_tlv(body, 0)
+    assert pki.end == len(body), "trailing bytes after the PKIData inside eContent"
+    pki_fields = der_children(body, pki)
+    assert len(pki_fields) == 4, f"PKIData has {len(pki_fields)} fields, expected 4"
+    reqs = der_children(body, pki_fields[1])
+    assert reqs and reqs[0].tag == 0xA0, "reqSequence does not start with a tcr [0] TaggedCertificationRequest"
+    tcr = der_children(body, reqs[0])
+    assert len(tcr) == 2 and tcr[1].tag == 0x30, "tcr is not { bodyPartID, CertificationRequest }"
+    return CmcLayout(econtent=econtent, signer_info=signers[0], digest_algorithm=si[2],
+                     signed_attrs=si[3], signature=si[5], pkcs10=tcr[1])
+
+
+class MsCmcAttributes(univ.Sequence):
+    """Microsoft's "CMC Attributes" control (1.3.6.1.4.1.311.10.10.1) value."""
+    componentType = namedtype.NamedTypes(
+        namedtype.NamedType("pkiDataReference", univ.Integer()),
+        namedtype.NamedType("certReferences", univ.SequenceOf(componentType=univ.Integer())),
+        namedtype.NamedType("requestAttributes", univ.SetOf(componentType=rfc5652.Attribute())),
+    )
+
+
+@dataclass
+class CheckedCmc(Checked):
+    """What `check_cmc` read: the inner PKCS#10 as `check_request` checked it (all of `Checked`),
+    plus facts about the CMC wrapper."""
+    cmc_der: bytes = b""
+    digest: str = ""                                      # "sha1", "sha256", ...
+    signature_algorithm: str = ""                         # dotted OID of the SignerInfo's
+    control_types: list = field(default_factory=list)     # attrType of each controlSequence entry
+    cmc_attribute_types: list = field(default_factory=list)  # inside Microsoft's CMC Attributes
+    cert_references: list = field(default_factory=list)   # Microsoft's CMC Attributes certReferences
+    openssl_cms_text: str = ""
+
+
+def _decode_all(data: bytes, spec, what: str):
+    try:
+        value, rest = der_decode(bytes(data), asn1Spec=spec)
+    except Exception as e:  # pyasn1 raises its own error classes
+        raise AssertionError(f"{what} does not decode: {e}") from e
+    assert not rest, f"{len(rest)} trailing bytes after {what}"
+    return value
+
+
+def _hash_of_algorithm(alg_id, what: str):
+    oid = str(alg_id["algorithm"])
+    assert oid in CMS_DIGESTS, f"{what}: unsupported digest algorithm {oid}"
+    return CMS_DIGESTS[oid][1]
+
+
+def _verify_cmc_signature(key, sig_alg, digest_cls, signature: bytes, signed: bytes) -> None:
+    oid = str(sig_alg["algorithm"])
+    if oid == OID_RSA_ENCRYPTION or oid in RSA_PKCS1_SIGNATURES:
+        assert isinstance(key, rsa.RSAPublicKey), f"signatureAlgorithm {oid} but the request key is not RSA"
+        h = digest_cls if oid == OID_RSA_ENCRYPTION else RSA_PKCS1_SIGNATURES[oid]
+        key.verify(signature, signed, padding.PKCS1v15(), h())
+    elif oid == OID_RSASSA_PSS:
+        assert isinstance(key, rsa.RSAPublicKey), "signatureAlgorithm RSASSA-PSS but the request key is not RSA"
+        assert sig_alg["parameters"].isValue, "RSASSA-PSS signatureAlgorithm without parameters"
+        params = _decode_all(sig_alg["parameters"], rfc4055.RSASSA_PSS_params(), "RSASSA-PSS parameters")
+        h = hashes.SHA1
+        if params["hashAlgorithm"].isValue:
+            h = _hash_of_algorithm(params["hashAlgorithm"], "RSASSA-PSS hashAlgorithm")
+        mgf_h = hashes.SHA1
+        if params["maskGenAlgorithm"].isValue:
+            mgf = params["maskGenAlgorithm"]
+            assert str(mgf["algorithm"]) == OID_MGF1, f"RSASSA-PSS mask generation {mgf['algorithm']} is not MGF1"
+            mgf_alg = _decode_all(mgf["parameters"], rfc5280.AlgorithmIdentifier(), "MGF1 parameters")
+            mgf_h = _hash_of_algorithm(mgf_alg, "RSASSA-PSS MGF1 hash")
+        assert int(params["trailerField"]) == 1, f"RSASSA-PSS trailerField {params['trailerField']} is not 1"
+        key.verify(signature, signed, padding.PSS(mgf=padding.MGF1(mgf_h()),
+                                                  salt_length=int(params["saltLength"])), h())
+    elif oid in ECDSA_SIGNATURES or oid == OID_EC_PUBLIC_KEY:
+        assert isinstance(key, ec.EllipticCurvePublicKey), f"signatureAlgorithm {oid} but the request key is not EC"
+        h = ECDSA_SIGNATURES.get(oid, digest_cls)
+        key.verify(signature, signed, ec.ECDSA(h()))
+    else:
+        raise AssertionError(f"SignerInfo signatureAlgorithm {oid} is not one this checker knows")
+
+
+def check_cmc(path, tmp_path) -> CheckedCmc:
+    """A CMC Full PKI Request (PEM of any label, or DER) as Microsoft certreq writes it:
+    ContentInfo(SignedData v3 { eContentType id-cct-PKIData, eContent PKIData }) holding one
+    PKCS#10 as `tcr` body part 1, signed by the request's own key (sid = its subjectKeyIdentifier,
+    no certificates or CRLs). Checks the structure, the signed attributes, the digest and the
+    signature; has OpenSSL parse the CMS; then runs `check_request` on the inner PKCS#10.
+    Returns `CheckedCmc`: the inner request's `Checked` plus what the wrapper held."""
+    der = pem_or_der_to_der(pathlib_read(path))
+    layout = cmc_layout(der)
+
+    # ContentInfo / SignedData
+    ci = _decode_all(der, rfc5652.ContentInfo(), "CMC ContentInfo")
+    assert str(ci["contentType"]) == OID_SIGNED_DATA, \
+        f"ContentInfo contentType is {ci['contentType']}, not signedData {OID_SIGNED_DATA}"
+    sd = _decode_all(ci["content"], rfc5652.SignedData(), "SignedData")
+    assert int(sd["version"]) == 3, f"SignedData version is {sd['version']}, expected 3 (SKI signer)"
+    encap = sd["encapContentInfo"]
+    assert str(encap["eContentType"]) == OID_PKI_DATA, \
+        f"eContentType is {encap['eContentType']}, not id-cct-PKIData {OID_PKI_DATA}"
+    assert encap["eContent"].isValue, "SignedData has no eContent (detached), expected the PKIData"
+    econtent = bytes(encap["eContent"])
+    assert econtent == layout.econtent.value(der), "eContent bytes differ between decoders"
+    assert not sd["certificates"].isValue, "SignedData carries certificates; a CMC request signs with its own key and has none"
+    assert not sd["crls"].isValue, "SignedData carries CRLs; a CMC request has none"
+    digest_set = [str(a["algorithm"]) for a in sd["digestAlgorithms"]]
+
+    # PKIData
+    pki = _decode_all(econtent, rfc6402.PKIData(), "PKIData (eContent)")
+    assert len(pki["reqSequence"]) == 1, f"reqSequence holds {len(pki['reqSequence'])} requests, expected 1"
+    req = pki["reqSequence"][0]
+    assert req.getName() == "tcr", f"the request is a {req.getName()}, expected tcr (PKCS#10)"
+    assert int(req["tcr"]["bodyPartID"]) == 1, f"the tcr bodyPartID is {req['tcr']['bodyPartID']}, expected 1"
+    assert len(pki["cmsSequence"]) == 0, "PKIData cmsSequence is not empty"
+    assert len(pki["otherMsgSequence"]) == 0, "PKIData otherMsgSequence is not empty"
+    pkcs10 = layout.pkcs10.raw(econtent)
+
+    body_parts = [1]
+    control_types, cmc_attribute_types, cert_references = [], [], []
+    for ctrl in pki["controlSequence"]:
+        part, oid = int(ctrl["bodyPartID"]), str(ctrl["attrType"])
+        control_types.append(oid)
+        assert part not in body_parts, f"control {oid} reuses bodyPartID {part} (must be unique in PKIData)"
+        body_parts.append(part)
+        if oid != OID_MS_CMC_ATTRIBUTES:
+            continue
+        assert len(ctrl["attrValues"]) == 1, \
+            f"CMC Attributes control has {len(ctrl['attrValues'])} values, expected 1"
+        val = _decode_all(ctrl["attrValues"][0], MsCmcAttributes(), "CMC Attributes control value")
+        assert int(val["pkiDataReference"]) == 0, \
+            f"CMC Attributes pkiDataReference is {val['pkiDataReference']}, expected 0"
+        refs = [int(r) for r in val["certReferences"]]
+        assert 1 in refs, f"CMC Attributes certReferences {refs} do not name the request (body part 1)"
+        assert set(refs) <= {1}, f"CMC Attributes certReferences {refs} name body parts that are no request"
+        cert_references.extend(refs)
+        cmc_attribute_types.extend(str(a["attrType"]) for a in val["requestAttributes"])
+
+    # the inner request's key, and its RFC 5280 method-1 key identifier
+    p10 = _decode_all(pkcs10, rfc6402.CertificationRequest(), "the PKCS#10 inside the tcr")
+    spki = p10["certificationRequestInfo"]["subjectPublicKeyInfo"]
+    key_id = hashlib.sha1(spki["subjectPublicKey"].asOctets()).digest()
+    spki_tlv = der_children(pkcs10, der_children(pkcs10, der_tlv(pkcs10, 0))[0])[2]
+    key = serialization.load_der_public_key(spki_tlv.raw(pkcs10))
+
+    # SignerInfo
+    assert len(sd["signerInfos"]) == 1, f"{len(sd['signerInfos'])} SignerInfos, expected 1"
+    si = sd["signerInfos"][0]
+    assert int(si["version"]) == 3, f"SignerInfo version is {si['version']}, expected 3 (SKI signer)"
+    assert si["sid"].getName() == "subjectKeyIdentifier", \
+        f"SignerInfo sid is {si['sid'].getName()}, expected subjectKeyIdentifier [0]"
+    sid = bytes(si["sid"]["subjectKeyIdentifier"])
+    assert sid == key_id, (f"SignerInfo sid {sid.hex()} is not the request key's identifier "
+                           f"{key_id.hex()} (SHA-1 of the subjectPublicKey bits)")
+    digest_oid = str(si["digestAlgorithm"]["algorithm"])
+    assert digest_oid in CMS_DIGESTS, f"SignerInfo digestAlgorithm {digest_oid} is not sha1/sha256/sha384/sha512"
+    digest_name, digest_cls = CMS_DIGESTS[digest_oid]
+    assert digest_oid in digest_set, \
+        f"SignedData digestAlgorithms {digest_set} lacks the SignerInfo's {digest_oid}"
+
+    assert si["signedAttrs"].isValue, "SignerInfo has no signedAttrs"
+    attrs = {}
+    for attr in si["signedAttrs"]:
+        oid = str(attr["attrType"])
+        assert oid not in attrs, f"signed attribute {oid} appears twice"
+        attrs[oid] = list(attr["attrValues"])
+    assert OID_CONTENT_TYPE in attrs, "signedAttrs lack contentType"
+    assert OID_MESSAGE_DIGEST in attrs, "signedAttrs lack messageDigest"
+    assert len(attrs[OID_CONTENT_TYPE]) == 1, "signed contentType must have exactly one value"
+    assert len(attrs[OID_MESSAGE_DIGEST]) == 1, "signed messageDigest must have exactly one value"
+    ctype = _decode_all(attrs[OID_CONTENT_TYPE][0], univ.ObjectIdentifier(), "signed contentType")
+    assert str(ctype) == OID_PKI_DATA, f"signed contentType is {ctype}, not id-cct-PKIData"
+    md = bytes(_decode_all(attrs[OID_MESSAGE_DIGEST][0], univ.OctetString(), "signed messageDigest"))
+    expected_md = hashlib.new(digest_name, econtent).digest()
+    assert md == expected_md, (f"messageDigest {md.hex()} does not match the {digest_name} of the "
+                               f"eContent ({expected_md.hex()}): the PKIData or the digest was altered")
+
+    # the signature, over the signedAttrs bytes as they are, re-tagged [0] IMPLICIT -> SET
+    signed = b"\x31" + der[layout.signed_attrs.start + 1:layout.signed_attrs.end]
+    signature = bytes(si["signature"])
+    assert signature == layout.signature.value(der), "signature bytes differ between decoders"
+    sig_oid = str(si["signatureAlgorithm"]["algorithm"])
+    try:
+        _verify_cmc_signature(key, si["signatureAlgorithm"], digest_cls, signature, signed)
+    except InvalidSignature as e:
+        raise AssertionError(f"the CMC signature ({sig_oid}, {digest_name}) does not verify with "
+                             "the inner request's public key") from e
+
+    # OpenSSL parses the same bytes
+    cms_file = tmp_path / "cmc-request.der"
+    cms_file.write_bytes(der)
+    proc = subprocess.run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", str(cms_file)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, f"openssl cms rejected the CMC request:\n{proc.stdout}{proc.stderr}"
+    assert "id-cct-PKIData" in proc.stdout, f"openssl cms did not see id-cct-PKIData:\n{proc.stdout[:2000]}"
+    cms_text = proc.stdout
+    for extra in ([], ["-strparse", str(layout.econtent.start)]):
+        proc = subprocess.run(["openssl", "asn1parse", "-inform", "DER", "-in", str(cms_file), *extra],
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, (f"openssl asn1parse {' '.join(extra)} rejected the CMC request "
+                                      f"(-strparse: the PKIData in eContent):\n{proc.stderr[-2000:]}")
+
+    # the inner PKCS#10, checked like any other request
+    inner = tmp_path / "cmc-inner.req"
+    inner.write_bytes(pkcs10)
+    checked = check_request(inner, tmp_path)
+    return CheckedCmc(**{f.name: getattr(checked, f.name) for f in fields(Checked)},
+                      cmc_der=der, digest=digest_name, signature_algorithm=sig_oid,
+                      control_types=control_types, cmc_attribute_types=cmc_attribute_types,
+                      cert_references=cert_references, openssl_cms_text=cms_text)
