@@ -114,6 +114,18 @@ impl Hash {
             Hash::Sha512 => ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3"),
         }
     }
+
+    /// The digest of `data` (natively: the web app leaves digests to Web Crypto or to its
+    /// tools module, and links no SHA-2).
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        use sha2::Digest;
+        match self {
+            Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
+            Hash::Sha256 => sha2::Sha256::digest(data).to_vec(),
+            Hash::Sha384 => sha2::Sha384::digest(data).to_vec(),
+            Hash::Sha512 => sha2::Sha512::digest(data).to_vec(),
+        }
+    }
 }
 
 /// `Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }` (RFC 5480 / X9.62).
@@ -610,36 +622,10 @@ mod tests {
     //! and comparison with the requests certreq.exe made from the corpus INF files.
     use super::*;
     use crate::request::compile;
-    use rsa::pkcs1v15::SigningKey;
-    use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
-    use rsa::signature::{SignatureEncoding, Signer};
+    use crate::testing::{client, rsa_key, rsa_sign};
+    use rsa::pkcs8::EncodePublicKey;
+    use rsa::signature::Signer;
     use x509_cert::request::CertReq;
-
-    const TEST_KEY: &str = include_str!("../tests/data/test-rsa-2048.pk8.pem");
-
-    fn client() -> ClientInfo {
-        ClientInfo {
-            os_version: "6.1.0".into(),
-            machine: "TESTHOST".into(),
-            user: "TESTHOST\\tester".into(),
-            process: "certreq".into(),
-            provider: "certreq-web test provider".into(),
-        }
-    }
-
-    fn rsa_key() -> rsa::PrivateKey {
-        rsa::PrivateKey::from_pkcs8_pem(TEST_KEY).expect("test key")
-    }
-
-    fn rsa_sign(key: &rsa::PrivateKey, hash: Hash, msg: &[u8]) -> Vec<u8> {
-        let k = key.clone();
-        match hash {
-            Hash::Sha1 => SigningKey::<sha1::Sha1>::new(k).sign(msg).to_vec(),
-            Hash::Sha256 => SigningKey::<sha2::Sha256>::new(k).sign(msg).to_vec(),
-            Hash::Sha384 => SigningKey::<sha2::Sha384>::new(k).sign(msg).to_vec(),
-            Hash::Sha512 => SigningKey::<sha2::Sha512>::new(k).sign(msg).to_vec(),
-        }
-    }
 
     /// INF text → signed request DER with the fixed RSA test key.
     fn rsa_request(inf: &str) -> Vec<u8> {

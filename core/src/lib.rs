@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cmc;
 pub mod diag;
 pub mod dump;
 pub mod encode;

@@ -32,3 +32,35 @@ pub fn data_der(name: &str) -> Vec<u8> {
         .remove(0)
         .der
 }
+
+/// The fixed RSA-2048 test key (`core/tests/data/test-rsa-2048.pk8.pem`).
+pub fn rsa_key() -> rsa::PrivateKey {
+    use rsa::pkcs8::DecodePrivateKey;
+    rsa::PrivateKey::from_pkcs8_pem(include_str!("../tests/data/test-rsa-2048.pk8.pem"))
+        .expect("test key")
+}
+
+/// An RSA PKCS #1 v1.5 signature of `msg` with `hash`.
+pub fn rsa_sign(key: &rsa::PrivateKey, hash: crate::model::Hash, msg: &[u8]) -> Vec<u8> {
+    use crate::model::Hash;
+    use rsa::pkcs1v15::SigningKey;
+    use rsa::signature::{SignatureEncoding, Signer};
+    let k = key.clone();
+    match hash {
+        Hash::Sha1 => SigningKey::<sha1::Sha1>::new(k).sign(msg).to_vec(),
+        Hash::Sha256 => SigningKey::<sha2::Sha256>::new(k).sign(msg).to_vec(),
+        Hash::Sha384 => SigningKey::<sha2::Sha384>::new(k).sign(msg).to_vec(),
+        Hash::Sha512 => SigningKey::<sha2::Sha512>::new(k).sign(msg).to_vec(),
+    }
+}
+
+/// Fixed client facts for certreq's default attributes.
+pub fn client() -> crate::encode::ClientInfo {
+    crate::encode::ClientInfo {
+        os_version: "6.1.0".into(),
+        machine: "TESTHOST".into(),
+        user: "TESTHOST\\tester".into(),
+        process: "certreq".into(),
+        provider: "certreq-web test provider".into(),
+    }
+}
