@@ -55,7 +55,45 @@ pub struct ParsedRequest {
 pub struct RequestError(pub &'static str);
 
 /// Decodes `der` as PKCS#10, checks its self-signature and extracts what the policy needs.
+/// A CMC request (as certreq's `RequestType = CMC` makes) gives the PKCS#10 it carries, once
+/// its own signature by that request's key and its message digest check out too.
 pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
+    if let Some(cmc) = certreq_core::cmc::read(der) {
+        let inner = parse_pkcs10(cmc.request)?;
+        verify_cmc_signer(&cmc, &inner.public_key)?;
+        return Ok(inner);
+    }
+    parse_pkcs10(der)
+}
+
+/// The CMC signature: over the signed attributes, by the key of the request inside, with a
+/// message digest that matches the content.
+fn verify_cmc_signer(
+    cmc: &certreq_core::cmc::Read<'_>,
+    spki: &SubjectPublicKeyInfoOwned,
+) -> Result<(), RequestError> {
+    use certreq_core::model::Hash;
+    if !cmc.verify_digest() {
+        return Err(RequestError(MSG_BAD_SIGNATURE));
+    }
+    let alg = spki::AlgorithmIdentifierOwned::from_der(cmc.signature_algorithm)
+        .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
+    // certreq names a PKCS #1 v1.5 signer rsaEncryption; the digest algorithm says the hash
+    let oid = if alg.oid == OID_RSA {
+        ObjectIdentifier::new_unwrap(match cmc.hash() {
+            Some(Hash::Sha1) => "1.2.840.113549.1.1.5",
+            Some(Hash::Sha256) => "1.2.840.113549.1.1.11",
+            Some(Hash::Sha384) => "1.2.840.113549.1.1.12",
+            Some(Hash::Sha512) => "1.2.840.113549.1.1.13",
+            None => return Err(RequestError(MSG_UNKNOWN_ALGO)),
+        })
+    } else {
+        alg.oid
+    };
+    verify_signature(spki, &oid, &cmc.signed_attributes, cmc.signature)
+}
+
+fn parse_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError> {
     // the outer SEQUENCE and the raw bytes of the signed part, exactly as sent
     let Some((0x30, outer, _, rest)) = read_tlv(der) else {
         return Err(RequestError(if der.first() == Some(&0x30) {
@@ -278,6 +316,67 @@ pub mod tests {
         assert_eq!(parse_and_verify(&[]).unwrap_err().0, MSG_PARSE_BADTAG);
         let der = ec_csr("CN=x", &[]);
         assert!(parse_and_verify(&der[..der.len() - 1]).is_err());
+    }
+
+    /// A request certreq's `RequestType = CMC` would make: a P-256 PKCS#10 wrapped in CMC
+    /// and signed again with the same key.
+    fn ec_cmc(subject: &str) -> Vec<u8> {
+        use certreq_core::cmc;
+        use certreq_core::model::{Hash, SignatureScheme};
+        use p256::ecdsa::signature::Signer;
+        let mut rng = getrandom::rand_core::UnwrapErr(getrandom::SysRng);
+        let key = <p256::ecdsa::SigningKey as p256::elliptic_curve::Generate>::generate_from_rng(
+            &mut rng,
+        );
+        let b = RequestBuilder::new(subject.parse().unwrap()).unwrap();
+        let p10 = b
+            .build::<_, p256::ecdsa::DerSignature>(&key)
+            .unwrap()
+            .to_der()
+            .unwrap();
+        let spki = CertReq::from_der(&p10)
+            .unwrap()
+            .info
+            .public_key
+            .to_der()
+            .unwrap();
+        let content = cmc::wrap(&p10, &spki, SignatureScheme::Ecdsa(Hash::Sha256)).unwrap();
+        let digest = Hash::Sha256.digest(&content.pki_data);
+        let unsigned = content.prepare(&digest).unwrap();
+        let sig: p256::ecdsa::DerSignature = key.sign(&unsigned.to_be_signed);
+        unsigned.finish(sig.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_cmc_request_gives_the_request_it_carries() {
+        let der = ec_cmc("CN=cmc.example");
+        let p = parse_and_verify(&der).unwrap();
+        assert_eq!(p.subject.to_string(), "CN=cmc.example");
+        // the outer signature is checked: flip its last byte
+        let mut bad = der.clone();
+        *bad.last_mut().unwrap() ^= 1;
+        assert!(parse_and_verify(&bad).is_err());
+        // and the digest: change the subject inside
+        let mut bad = der;
+        let at = bad.windows(11).position(|w| w == b"cmc.example").unwrap();
+        bad[at] = b'x';
+        assert_eq!(parse_and_verify(&bad).unwrap_err().0, MSG_BAD_SIGNATURE);
+    }
+
+    #[test]
+    fn the_windows_made_cmc_sample_is_taken() {
+        // made by the Windows certificates snap-in (CertEnroll): SHA-1, RSA, rsaEncryption
+        let dir = std::env::var_os("CERTREQ_CORPUS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+            });
+        let pem = std::fs::read(dir.join("req/007-csrinspector-mmc-cmc-base64.req"))
+            .expect("the shared corpus (set CERTREQ_CORPUS)");
+        let der = certreq_core::pem::read(&pem).unwrap().remove(0).der;
+        let p = parse_and_verify(&der).unwrap();
+        assert_eq!(p.template_ext.as_deref(), None);
+        assert!(!p.san.is_empty());
     }
 
     #[test]
