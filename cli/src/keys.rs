@@ -122,7 +122,7 @@ impl KeyPair {
     /// Signs `message` as `scheme` says. ECDSA signatures come back as DER `Ecdsa-Sig-Value`.
     pub fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>, String> {
         let hash = scheme.hash();
-        let digest = digest(hash, message);
+        let digest = hash.digest(message);
         match (self, scheme) {
             (KeyPair::Rsa(k), SignatureScheme::RsaPkcs1(_)) => {
                 let padding = match hash {
@@ -216,17 +216,6 @@ pub fn scheme_name(scheme: SignatureScheme) -> String {
     format!("{name} with {}", hash.web_crypto_name())
 }
 
-/// The digest of `data`.
-pub fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    match hash {
-        Hash::Sha1 => sha1::Sha1::digest(data).to_vec(),
-        Hash::Sha256 => sha2::Sha256::digest(data).to_vec(),
-        Hash::Sha384 => sha2::Sha384::digest(data).to_vec(),
-        Hash::Sha512 => sha2::Sha512::digest(data).to_vec(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,7 +259,7 @@ mod tests {
         public
             .verify(
                 Pkcs1v15Sign::new::<sha2::Sha256>(),
-                &digest(Hash::Sha256, msg),
+                &Hash::Sha256.digest(msg),
                 &sig,
             )
             .unwrap();
@@ -280,7 +269,7 @@ mod tests {
         public
             .verify(
                 Pss::<sha2::Sha384>::new_with_salt(48),
-                &digest(Hash::Sha384, msg),
+                &Hash::Sha384.digest(msg),
                 &sig,
             )
             .unwrap();

@@ -14,9 +14,10 @@
 
 use std::path::{Path, PathBuf};
 
+use certreq_core::cmc;
 use certreq_core::diag::{Diagnostic, LineIndex, Severity, Span};
 use certreq_core::encode::{self, PemLabel};
-use certreq_core::model::{NewRequest, RequestType};
+use certreq_core::model::{NewRequest, RequestType, SignatureScheme};
 use certreq_core::request::Compiled;
 use certreq_core::response::{self, Certificate};
 
@@ -361,11 +362,21 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
     Ok(())
 }
 
-/// Prepares, signs and finishes the request.
+/// Prepares, signs and finishes the request; for `RequestType = CMC`, wraps it and signs the
+/// wrapper too.
 fn build(request: &NewRequest, key: &KeyPair, spki: &[u8]) -> Result<Vec<u8>, String> {
     let unsigned = encode::prepare(request, spki, &client::client_info())
         .map_err(|e| format!("cannot build the request: {e}"))?;
-    sign(unsigned, key, "request")
+    let pkcs10 = sign(unsigned, key, "request")?;
+    if request.request_type != RequestType::Cmc {
+        return Ok(pkcs10);
+    }
+    let cannot = |e: encode::EncodeError| format!("cannot build the CMC request: {e}");
+    let content = cmc::wrap(&pkcs10, spki, request.signature).map_err(cannot)?;
+    let digest = content.hash().digest(&content.pki_data);
+    let unsigned = content.prepare(&digest).map_err(cannot)?;
+    let signature = signature(key, unsigned.scheme, &unsigned.to_be_signed, "CMC request")?;
+    unsigned.finish(&signature).map_err(cannot)
 }
 
 /// Prepares, signs and finishes the self-signed certificate (`RequestType = Cert`), valid from
@@ -388,17 +399,25 @@ fn build_certificate(
 
 /// Signs the prepared `what` (request or certificate) with `key` and returns its DER.
 fn sign(unsigned: encode::Unsigned, key: &KeyPair, what: &str) -> Result<Vec<u8>, String> {
-    let signature = key
-        .sign(unsigned.scheme, &unsigned.to_be_signed)
-        .map_err(|e| {
-            format!(
-                "cannot sign the {what} ({}): {e}",
-                keys::scheme_name(unsigned.scheme)
-            )
-        })?;
+    let signature = signature(key, unsigned.scheme, &unsigned.to_be_signed, what)?;
     unsigned
         .finish(&signature)
         .map_err(|e| format!("cannot build the {what}: {e}"))
+}
+
+/// `key`'s signature of the bytes of `what`.
+fn signature(
+    key: &KeyPair,
+    scheme: SignatureScheme,
+    bytes: &[u8],
+    what: &str,
+) -> Result<Vec<u8>, String> {
+    key.sign(scheme, bytes).map_err(|e| {
+        format!(
+            "cannot sign the {what} ({}): {e}",
+            keys::scheme_name(scheme)
+        )
+    })
 }
 
 /// The largest INF file read; real ones are a few kilobytes.

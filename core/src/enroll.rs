@@ -577,7 +577,8 @@ pub fn simpleenroll(base: &str, label: Option<&str>, request_der: &[u8]) -> Post
     Post {
         url: est_url(base, label, "simpleenroll"),
         content_type: PKCS10_CONTENT_TYPE,
-        body: base64_lines(request_der),
+        // EST takes PKCS #10 only (RFC 7030 §4.2.1): a CMC request sends the one it carries
+        body: base64_lines(crate::cmc::pkcs10_of(request_der)),
     }
 }
 
@@ -715,9 +716,10 @@ pub fn issued(response: &Response, der: &[u8], request_spki: Option<&[u8]>) -> O
     Some(Issued { leaf, chain_p7b })
 }
 
-/// A PKCS #10 request's SubjectPublicKeyInfo DER (to find its key or its certificate).
+/// A PKCS #10 (or CMC) request's SubjectPublicKeyInfo DER (to find its key or its
+/// certificate).
 pub fn request_spki(request_der: &[u8]) -> Option<Vec<u8>> {
-    let req = x509_cert::request::CertReq::from_der(request_der).ok()?;
+    let req = x509_cert::request::CertReq::from_der(crate::cmc::pkcs10_of(request_der)).ok()?;
     req.info.public_key.to_der().ok()
 }
 

@@ -472,8 +472,10 @@ const KEY_TABLE: &[KeyDoc] = &[
         "PKCS10",
         "What to produce: a plain PKCS #10 request, a PKCS #7 wrapper (renewal, on behalf of), a \
          CMC request, or, with Cert, a self-signed certificate instead of a request.",
-        "PKCS10 is built as certreq builds it. For CMC and PKCS7 the PKCS #10 they would carry \
-         is made, with a warning that the wrapper is not built yet. Cert makes a self-signed \
+        "PKCS10 is built as certreq builds it. CMC wraps that request as certreq does (a CMS \
+         SignedData of PKIData, signed again by the request's key; EST is sent the PKCS #10 \
+         inside). For PKCS7 the PKCS #10 it would carry is made, with a warning that the \
+         wrapper is not built yet. Cert makes a self-signed \
          certificate (X.509 v3, a random 16-byte serial, the subject as issuer, the request's \
          extensions, no attributes), kept with its key as an issued entry; signing it with \
          another certificate (certreq's -cert) is not supported. SCEP is refused.",

@@ -622,21 +622,15 @@ impl Lowering {
             }
         };
         match rt {
-            RequestType::Pkcs10 => {}
-            RequestType::Cmc | RequestType::Pkcs7 => {
-                let name = if rt == RequestType::Cmc {
-                    "CMC"
-                } else {
-                    "PKCS#7"
-                };
+            RequestType::Pkcs10 | RequestType::Cmc | RequestType::Cert => {}
+            RequestType::Pkcs7 => {
                 self.value_diag(
                     e,
                     Severity::Warning,
                     "wrapper-not-built",
-                    format!(
-                        "the {name} wrapper is not built yet: the output is the plain PKCS#10 \
-                         request it would carry"
-                    ),
+                    "the PKCS#7 wrapper is not built yet: the output is the plain PKCS#10 \
+                     request it would carry"
+                        .into(),
                     Some(
                         "most CAs (AD CS included) accept the PKCS#10 request as it is; write \
                          RequestType = PKCS10 to silence this"
@@ -644,7 +638,6 @@ impl Lowering {
                     ),
                 );
             }
-            RequestType::Cert => {}
             RequestType::Scep => {
                 self.value_diag(
                     e,
@@ -1857,11 +1850,13 @@ mod tests {
             RequestType::Cmc
         );
         assert!(has(
-            "[NewRequest]\nRequestType = CMC\n",
+            "[NewRequest]\nRequestType = PKCS7\n",
             Severity::Warning,
             "wrapper-not-built",
-            "CMC"
+            "PKCS7"
         ));
+        let cmc = compile("[NewRequest]\nRequestType = CMC\nHashAlgorithm = SHA256\n");
+        assert!(cmc.diagnostics.is_empty(), "{:?}", cmc.diagnostics);
         assert_eq!(
             req("[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n").request_type,
             RequestType::Cert

@@ -14,6 +14,7 @@
 
 use crate::dump::{Dump, Node};
 use crate::enroll::steps;
+use crate::model::{Hash, SignatureScheme};
 use crate::pkcs12::{self, PfxInput, Profile};
 use crate::response::{
     self, Certificate, CertificateFacts, CmcStatus, CmcStatusInfo, Response, ResponseKind,
@@ -40,6 +41,9 @@ pub const OP_ENROLL_START: u32 = 6;
 /// Read a CA's answer: the input is [`steps::read_to_wire`]'s, the answer the
 /// [`steps::Next`] step.
 pub const OP_ENROLL_READ: u32 = 7;
+/// Wrap a PKCS #10 request as a CMC request: the input is a [`CmcJob`]; without a signature
+/// the answer is the bytes to sign, with one the CMC request's DER.
+pub const OP_CMC: u32 = 8;
 
 /// The answer is the result.
 pub const STATUS_OK: u32 = 0;
@@ -70,6 +74,9 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
         OP_ENROLL_READ => steps::read_from_wire(input)
             .map(|next| next.to_wire())
             .map_err(|e| e.to_string()),
+        OP_CMC => CmcJob::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|job| job.run()),
         _ => Err(format!("the tools module has no operation {op}")),
     };
     match result {
@@ -394,6 +401,71 @@ pub fn response_from_wire(bytes: &[u8]) -> Result<Response, WireError> {
 /// `crypto.getRandomValues`, as the tools module has no source of its own. More than a PFX
 /// ever takes (one MAC salt, and a salt and an IV for each of two bags).
 pub const PFX_RANDOM_BYTES: usize = 256;
+
+/// A CMC wrapping ([`crate::cmc`]), asked twice: for the bytes to sign, then with their
+/// signature for the request. Both answers are worked out afresh from the same inputs (the
+/// wrapping has no randomness), so nothing is kept between the two.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CmcJob {
+    /// The signed PKCS #10 request.
+    pub pkcs10: Vec<u8>,
+    /// Its key's SubjectPublicKeyInfo.
+    pub spki: Vec<u8>,
+    pub scheme: SignatureScheme,
+    /// The signature of the bytes the first answer gave (ECDSA: DER).
+    pub signature: Option<Vec<u8>>,
+}
+
+impl CmcJob {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let (kind, hash) = match self.scheme {
+            SignatureScheme::RsaPkcs1(h) => (0, h),
+            SignatureScheme::RsaPss(h) => (1, h),
+            SignatureScheme::Ecdsa(h) => (2, h),
+        };
+        let hash = HASHES.iter().position(|&h| h == hash).unwrap_or(0) as u32;
+        let mut w = Writer::new();
+        w.bytes(&self.pkcs10).bytes(&self.spki).u32(kind).u32(hash);
+        w.opt_bytes(self.signature.as_deref());
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut r = Reader::new(bytes);
+        let pkcs10 = r.bytes()?.to_vec();
+        let spki = r.bytes()?.to_vec();
+        let kind = r.u32()?;
+        let hash = *HASHES.get(r.u32()? as usize).ok_or(WireError)?;
+        let scheme = match kind {
+            0 => SignatureScheme::RsaPkcs1(hash),
+            1 => SignatureScheme::RsaPss(hash),
+            2 => SignatureScheme::Ecdsa(hash),
+            _ => return Err(WireError),
+        };
+        let signature = r.opt_bytes()?.map(<[u8]>::to_vec);
+        r.end()?;
+        Ok(CmcJob {
+            pkcs10,
+            spki,
+            scheme,
+            signature,
+        })
+    }
+
+    /// The bytes to sign, or with the signature the CMC request.
+    pub fn run(&self) -> Result<Vec<u8>, String> {
+        let cannot = |e: crate::encode::EncodeError| format!("cannot build the CMC request: {e}");
+        let content = crate::cmc::wrap(&self.pkcs10, &self.spki, self.scheme).map_err(cannot)?;
+        let digest = content.hash().digest(&content.pki_data);
+        let unsigned = content.prepare(&digest).map_err(cannot)?;
+        match &self.signature {
+            None => Ok(unsigned.to_be_signed),
+            Some(signature) => unsigned.finish(signature).map_err(cannot),
+        }
+    }
+}
+
+const HASHES: [Hash; 4] = [Hash::Sha1, Hash::Sha256, Hash::Sha384, Hash::Sha512];
 
 /// Everything [`pkcs12::write`] needs, owned, so it can cross to the tools module.
 #[derive(Clone, Debug, PartialEq, Eq)]

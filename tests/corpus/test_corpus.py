@@ -1,5 +1,5 @@
-"""The corpus of real INF files: each one gives a request (or, with `RequestType = Cert`, a
-self-signed certificate) that OpenSSL, `cryptography` and Go accept, or is refused with a
+"""The corpus of real INF files: each one gives a request (with `RequestType = Cert`, a
+self-signed certificate; with `RequestType = CMC`, a CMC request) that OpenSSL, `cryptography` and Go accept, or is refused with a
 located message — as `expectations.txt` records, with why.
 
 A change in behaviour on any real-world file shows up here as a failure, and the expectation
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from checkers import check_request, check_self_signed
+from checkers import check_cmc, check_request, check_self_signed
 from conftest import corpus_dir, run_certreq
 
 HERE = pathlib.Path(__file__).parent
@@ -22,7 +22,7 @@ def load_expectations():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        m = re.match(r"(\S+)\s+(request|certificate|refused)(?:\s+(\d+):(\d+))?\s+--\s+(.+)$", line)
+        m = re.match(r"(\S+)\s+(request|certificate|cmc|refused)(?:\s+(\d+):(\d+))?\s+--\s+(.+)$", line)
         assert m, f"expectations.txt:{n}: cannot read {line!r}"
         name, verdict, ln, col, why = m.groups()
         rows[name] = (verdict, (int(ln), int(col)) if ln else None, why)
@@ -48,6 +48,9 @@ def test_corpus_file(certreq, store, tmp_path, inf):
     if verdict == "request":
         assert proc.returncode == 0, f"{inf.name} should give a request ({why}):\n{proc.stderr}"
         check_request(out, tmp_path)
+    elif verdict == "cmc":
+        assert proc.returncode == 0, f"{inf.name} should give a CMC request ({why}):\n{proc.stderr}"
+        check_cmc(out, tmp_path)
     elif verdict == "certificate":
         assert proc.returncode == 0, f"{inf.name} should give a certificate ({why}):\n{proc.stderr}"
         check_self_signed(out, tmp_path)

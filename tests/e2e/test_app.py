@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 
 from browser import (DIST, ROOT, all_testid, browser_errors, by_testid, chromium, fill_editor,
                      serve, wait_for)
-from checkers import check_request, check_self_signed, to_pem
+from checkers import check_cmc, check_request, check_self_signed, to_pem
 
 RSA_INF = """[Version]
 Signature="$Windows NT$"
@@ -31,15 +31,19 @@ Exportable = TRUE
 """
 
 
-def generate(driver, inf_text, tmp_path, name="browser.req"):
-    fill_editor(driver, inf_text)
+def press_generate(driver, end="END NEW CERTIFICATE REQUEST"):
+    """Presses Generate for the INF in the editor; the PEM it shows, once it ends with `end`."""
     button = by_testid(driver, "generate")
     wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
     button.click()
-    pem = wait_for(lambda: "END NEW CERTIFICATE REQUEST" in by_testid(driver, "request-pem").text
-                   and by_testid(driver, "request-pem").text, timeout=90, what="the request PEM")
+    return wait_for(lambda: end in by_testid(driver, "request-pem").text
+                    and by_testid(driver, "request-pem").text, timeout=90, what="the PEM")
+
+
+def generate(driver, inf_text, tmp_path, name="browser.req"):
+    fill_editor(driver, inf_text)
     out = tmp_path / name
-    out.write_text(pem)
+    out.write_text(press_generate(driver))
     return check_request(out, tmp_path)
 
 
@@ -76,6 +80,27 @@ def test_p256_request_and_the_pending_entry_survives_a_reload(app, tmp_path):
     assert any(i.get_attribute("data-state") == "pending" for i in items)
 
 
+CMC_INF = """[NewRequest]
+Subject = "CN=cmc.browser.example"
+KeyLength = 2048
+HashAlgorithm = SHA256
+RequestType = CMC
+"""
+
+
+def test_request_type_cmc_makes_a_cmc_request_signed_twice(app, tmp_path):
+    fill_editor(app, CMC_INF)
+    wait_for(lambda: "CMC" in by_testid(app, "preview").text, timeout=10,
+             what="the request type in the preview")
+    out = tmp_path / "cmc.req"
+    out.write_text(press_generate(app))
+    checked = check_cmc(out, tmp_path)  # Web Crypto's digest and second signature included
+    assert checked.digest == "sha256"
+    assert checked.subject == "CN=cmc.browser.example"
+    assert checked.key_description == "RSA-2048"
+    assert not browser_errors(app)
+
+
 SELF_SIGNED_INF = """[NewRequest]
 Subject = "CN=lab.example.com"
 KeyAlgorithm = ECDSA_P256
@@ -93,14 +118,9 @@ def test_request_type_cert_makes_a_self_signed_certificate_kept_as_issued(app, t
     fill_editor(app, SELF_SIGNED_INF)
     wait_for(lambda: "for 30 days" in by_testid(app, "preview-validity").text, timeout=10,
              what="the certificate's validity in the preview")
-    button = by_testid(app, "generate")
-    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
-    assert "self-signed certificate" in button.text
-    button.click()
-    pem = wait_for(lambda: "END CERTIFICATE-----" in by_testid(app, "request-pem").text
-                   and by_testid(app, "request-pem").text, timeout=60, what="the certificate PEM")
+    assert "self-signed certificate" in by_testid(app, "generate").text
     out = tmp_path / "self-signed.cer"
-    out.write_text(pem)
+    out.write_text(press_generate(app, end="END CERTIFICATE-----"))
     cert = check_self_signed(out, tmp_path)
     assert cert.subject.rfc4514_string() == "CN=lab.example.com"
     assert (cert.not_valid_after_utc - cert.not_valid_before_utc).days == 30

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from browser import DIST, browser_errors, chromium, serve, wait_for
-from checkers import check_request
+from checkers import check_cmc, check_request
 
 EMBED = pathlib.Path(os.environ.get("CERTREQ_EMBED", DIST / "embed"))
 
@@ -51,8 +51,11 @@ const run = async () => {
   const made = await mod.createRequest(inf);
   const extractable = made.keyPair.privateKey.extractable;
   const again = await mod.createRequest(inf, made.keyPair);
+  // RequestType = CMC: the same key, the request wrapped and signed again
+  const cmc = await mod.createRequest(inf.replace("[Extensions]", "RequestType = CMC\\n[Extensions]"),
+                                      made.keyPair);
   return { ok: checked.ok, subject: checked.preview.subject, bad: bad.diagnostics, badOk: bad.ok,
-           refusal, pem: made.pem, again: again.pem, extractable };
+           refusal, pem: made.pem, again: again.pem, extractable, cmc: cmc.pem, cmcKind: cmc.kind };
 };
 run().then((r) => { window.__result = r; }, (e) => { window.__result = { error: String(e) }; });
 </script>
@@ -102,6 +105,17 @@ def test_a_portal_page_makes_requests_that_verify(portal, way, tmp_path):
         assert checked.key_description == "EC-secp256r1"
         san = checked.extension("2.5.29.17")
         assert san is not None and [n.value for n in san.value] == ["portal.example.com"]
+
+
+def test_a_portal_page_makes_cmc_requests(portal, tmp_path):
+    r = run_page(portal, "parallel")
+    assert r["cmcKind"] == "request"
+    path = tmp_path / "cmc.req"
+    path.write_text(r["cmc"])
+    checked = check_cmc(path, tmp_path)
+    assert checked.subject == "CN=portal.example.com,O=Example,C=US"
+    assert checked.digest == "sha256"
+    assert checked.signature_algorithm == "1.2.840.10045.4.3.2"  # ecdsa-with-SHA256
 
 
 def test_a_portal_page_gets_line_precise_errors(portal):

@@ -24,7 +24,7 @@ from cryptography.x509.oid import NameOID
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from browser import DIST, all_testid, by_testid, chromium, wait_for
+from browser import DIST, all_testid, by_testid, chromium, fill_editor, wait_for
 from devca_server import DevcaServer, devca_bin
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -109,11 +109,15 @@ def item(driver, entry_id):
     return driver.find_element(By.CSS_SELECTOR, f'[data-testid="store-item"][data-id="{entry_id}"]')
 
 
-def generate(driver, template="smime"):
-    """Makes a request from a gallery template; returns (entry id, request PEM)."""
+def generate(driver, template="smime", inf=None):
+    """Makes a request from a gallery template (or the INF text given); returns (entry id,
+    request PEM)."""
     before = {e.get_attribute("data-id") for e in all_testid(driver, "store-item")}
-    by_testid(driver, "template-gallery").find_element(
-        By.CSS_SELECTOR, f'button[data-template="{template}"]').click()
+    if inf is None:
+        by_testid(driver, "template-gallery").find_element(
+            By.CSS_SELECTOR, f'button[data-template="{template}"]').click()
+    else:
+        fill_editor(driver, inf)
     button = by_testid(driver, "generate")
     wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
     button.click()
@@ -369,12 +373,17 @@ def test_retrieve_request_by_number_accepts_it_for_its_key(pending_app, pending_
              what="the entry to become issued")
 
 
+def use_endpoint(driver, kind, url):
+    """Sets the CA endpoint's kind (`adcs` or `est`) and URL."""
+    Select(by_testid(driver, "endpoint-kind")).select_by_value(kind)
+    field = by_testid(driver, "endpoint-url")
+    field.clear()
+    field.send_keys(url)
+
+
 def test_est_enroll_issues_and_accepts(app, ca, tmp_path):
     entry_id, _ = generate(app, "ecdsa-device")
-    Select(by_testid(app, "endpoint-kind")).select_by_value("est")
-    url = by_testid(app, "endpoint-url")
-    url.clear()
-    url.send_keys(ca.origin + "/.well-known/est")
+    use_endpoint(app, "est", ca.origin + "/.well-known/est")
     click(app, by_testid(app, "submit"))
     status, text = disposition(app)
     assert status == "issued", text
@@ -383,6 +392,29 @@ def test_est_enroll_issues_and_accepts(app, ca, tmp_path):
     thumbprint = item(app, entry_id).find_element(
         By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
     assert len(thumbprint) == 40
+
+
+CMC_INF = """[NewRequest]
+Subject = "CN=cmc-{kind}.example"
+KeyAlgorithm = ECDSA_P256
+HashAlgorithm = SHA256
+RequestType = CMC
+"""
+
+
+@pytest.mark.parametrize("kind", ["adcs", "est"])
+def test_a_cmc_request_is_issued_and_accepted(app, ca, kind):
+    entry_id, pem = generate(app, inf=CMC_INF.format(kind=kind))
+    assert "BEGIN NEW CERTIFICATE REQUEST" in pem
+    use_endpoint(app, kind, ca.origin + ("/.well-known/est" if kind == "est" else "/certsrv"))
+    # AD CS is sent the CMC request (devca checks both signatures); EST the PKCS#10 inside
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry to become issued")
+    subject = item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-subject"]')
+    assert f"CN=cmc-{kind}.example" in subject.text
 
 
 def certreq_bin() -> pathlib.Path:

@@ -82,9 +82,9 @@ class Client:
                                  f"{proc.stdout}\n{proc.stderr}")
         return proc
 
-    def new(self, cn, exportable=True, name="web"):
+    def new(self, cn, exportable=True, name="web", extra=""):
         (self.work / f"{name}.inf").write_text(
-            INF.format(cn=cn, exportable="TRUE" if exportable else "FALSE"))
+            INF.format(cn=cn, exportable="TRUE" if exportable else "FALSE") + extra)
         self.run("-new", "-q", f"{name}.inf", f"{name}.req")
         return self.work / f"{name}.req"
 
@@ -266,6 +266,23 @@ def test_est_enrollment(certreq, issuing, tmp_path):
     proc = c.run("-submit", "-config", issuing.est, "web.req", "web.cer", "web.p7b")
     assert proc.stdout.startswith("Certificate retrieved(Issued) Issued\n"), proc.stdout
     openssl_verify(issuing.ca_pem, tmp_path / "web.cer")
+    c.run("-accept", "-q", "web.p7b")
+    (entry,) = c.entries()
+    assert c.meta(entry)["state"] == "issued"
+
+
+@pytest.mark.parametrize("via", ["certsrv", "est"])
+def test_a_cmc_request_is_issued_and_accepted(certreq, issuing, tmp_path, via):
+    from checkers import check_cmc
+    c = Client(certreq, issuing, tmp_path)
+    req = c.new(f"cmc-{via}.example", extra="RequestType = CMC\n")
+    check_cmc(req, tmp_path)
+    # AD CS takes the CMC request whole (devca checks its signature too); EST is sent the
+    # PKCS#10 inside
+    proc = c.run("-submit", "-config", getattr(issuing, via), "web.req", "web.cer", "web.p7b")
+    assert "Certificate retrieved(Issued) Issued" in proc.stdout, proc.stdout
+    openssl_verify(issuing.ca_pem, tmp_path / "web.cer")
+    assert load_cert(tmp_path / "web.cer").subject.rfc4514_string() == f"CN=cmc-{via}.example,O=Example"
     c.run("-accept", "-q", "web.p7b")
     (entry,) = c.entries()
     assert c.meta(entry)["state"] == "issued"

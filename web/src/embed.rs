@@ -238,7 +238,8 @@ fn check_private_key(
 /// curve, the signature algorithm and hash the private key is bound to, the `sign` usage).
 ///
 /// Resolves to `{ pem, der: Uint8Array, keyPair, kind, timings }` (`pem` with certreq's `NEW
-/// CERTIFICATE REQUEST` label, or `CERTIFICATE`, and CRLF line ends; `kind` is `"request"` or
+/// CERTIFICATE REQUEST` label, or `CERTIFICATE`, and CRLF line ends; `der` a PKCS #10 request,
+/// for `RequestType = CMC` a CMC request, or a certificate; `kind` is `"request"` or
 /// `"certificate"`; `timings` in milliseconds per stage).
 /// Rejects with an `Error`; for an INF with errors, the error has a `diagnostics` array as
 /// [`compile`] returns.
@@ -293,6 +294,9 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     let der = unsigned
         .finish(&signature)
         .map_err(|e| js_error(&format!("cannot finish the {what}: {e}"), &[]))?;
+    let der = jobs::wrap(&request, &spki, &keys.get_private_key(), der)
+        .await
+        .map_err(|m| js_error(&m, &[]))?;
     let pem = jobs::armor(&request, &der);
     let t_finish = now_ms();
 

@@ -287,3 +287,60 @@ fn every_reference_page_crosses_whole_and_an_unknown_place_has_none() {
     }
     assert!(DocQuery::from_wire(&[1, 0, 0]).is_err());
 }
+
+#[test]
+fn a_cmc_request_made_in_two_questions_is_the_one_made_directly() {
+    use crate::testing::{client, rsa_key, rsa_sign};
+    use rsa::pkcs8::EncodePublicKey;
+    let inf =
+        "[NewRequest]\nSubject = \"CN=wire.example\"\nRequestType = CMC\nHashAlgorithm = SHA384\n";
+    let req = crate::request::compile(inf).request.unwrap();
+    let key = rsa_key();
+    let spki = key.to_public_key().to_public_key_der().unwrap().to_vec();
+    let unsigned = crate::encode::prepare(&req, &spki, &client()).unwrap();
+    let pkcs10 = unsigned
+        .finish(&rsa_sign(&key, Hash::Sha384, &unsigned.to_be_signed))
+        .unwrap();
+    // the app's way: ask for the bytes to sign, sign, ask again with the signature
+    let mut job = CmcJob {
+        pkcs10: pkcs10.clone(),
+        spki: spki.clone(),
+        scheme: req.signature,
+        signature: None,
+    };
+    assert_eq!(CmcJob::from_wire(&job.to_wire()), Ok(job.clone()));
+    let (status, to_be_signed) = serve(OP_CMC, &job.to_wire());
+    assert_eq!(status, STATUS_OK);
+    job.signature = Some(rsa_sign(&key, Hash::Sha384, &to_be_signed));
+    assert_eq!(CmcJob::from_wire(&job.to_wire()), Ok(job.clone()));
+    let (status, cmc) = serve(OP_CMC, &job.to_wire());
+    assert_eq!(status, STATUS_OK);
+    // the direct way
+    let content = crate::cmc::wrap(&pkcs10, &spki, req.signature).unwrap();
+    let digest = Hash::Sha384.digest(&content.pki_data);
+    let direct = content.prepare(&digest).unwrap();
+    assert_eq!(direct.to_be_signed, to_be_signed);
+    assert_eq!(direct.finish(job.signature.as_ref().unwrap()).unwrap(), cmc);
+    let read = crate::cmc::read(&cmc).unwrap();
+    assert_eq!(read.request, pkcs10.as_slice());
+    assert!(read.verify_digest());
+    // every scheme crosses; a malformed job is refused, not guessed at
+    for scheme in [
+        SignatureScheme::RsaPss(Hash::Sha512),
+        SignatureScheme::Ecdsa(Hash::Sha256),
+        SignatureScheme::RsaPkcs1(Hash::Sha1),
+    ] {
+        let j = CmcJob {
+            scheme,
+            ..job.clone()
+        };
+        assert_eq!(CmcJob::from_wire(&j.to_wire()).unwrap().scheme, scheme);
+    }
+    let wire = job.to_wire();
+    assert!(CmcJob::from_wire(&wire[..wire.len() - 1]).is_err());
+    let (status, why) = serve(OP_CMC, b"nonsense");
+    assert_eq!(
+        (status, answer_text(status, why).is_empty()),
+        (STATUS_FAILED, false)
+    );
+}

@@ -6,7 +6,7 @@ use certreq_core::model::{NewRequest, RequestType};
 
 use certreq_core::pkcs12::Profile;
 use certreq_core::response;
-use certreq_core::wire::{self, PfxJob};
+use certreq_core::wire::{self, CmcJob, PfxJob};
 
 use certreq_core::enroll::steps::{self, Action, Next, Protocol};
 
@@ -57,16 +57,7 @@ pub async fn generate(
     let self_signed = request.request_type == RequestType::Cert;
     let what = made(&request);
     let unsigned = prepare(&request, &spki)?;
-    let signature = crypto::sign(
-        &keys.get_private_key(),
-        unsigned.scheme,
-        &unsigned.to_be_signed,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let der = unsigned
-        .finish(&signature)
-        .map_err(|e| format!("cannot finish the {what}: {e}"))?;
+    let der = sign(&request, &spki, &keys.get_private_key(), &unsigned).await?;
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
 
     let mut meta = EntryMeta {
@@ -133,6 +124,61 @@ pub fn prepare(request: &NewRequest, spki: &[u8]) -> Result<encode::Unsigned, St
     crypto::random_fill(&mut serial).map_err(|e| format!("cannot draw a serial number: {e}"))?;
     encode::prepare_certificate(request, spki, not_before, not_after, &serial)
         .map_err(|e| format!("cannot build the certificate: {e}"))
+}
+
+/// Signs and finishes what [`prepare`] made, and wraps it with [`wrap`]: one step for
+/// Generate, so its own future waits once here.
+async fn sign(
+    request: &NewRequest,
+    spki: &[u8],
+    private_key: &web_sys::CryptoKey,
+    unsigned: &encode::Unsigned,
+) -> Result<Vec<u8>, String> {
+    let signature = crypto::sign(private_key, unsigned.scheme, &unsigned.to_be_signed)
+        .await
+        .map_err(|e| e.to_string())?;
+    let der = unsigned
+        .finish(&signature)
+        .map_err(|e| format!("cannot finish the {}: {e}", made(request)))?;
+    wrap(request, spki, private_key, der).await
+}
+
+/// For `RequestType = CMC`, the signed PKCS #10 `pkcs10` wrapped as a CMC request and signed
+/// again with the same key; otherwise `pkcs10` as it is. The wrapping (and its digest) is the
+/// tools module's, so a first download that makes PKCS #10 requests does without it; the
+/// embedding build, which has no tools module, does it itself. Generate and the embedding API
+/// both finish through here.
+pub async fn wrap(
+    request: &NewRequest,
+    spki: &[u8],
+    private_key: &web_sys::CryptoKey,
+    pkcs10: Vec<u8>,
+) -> Result<Vec<u8>, String> {
+    if request.request_type != RequestType::Cmc {
+        return Ok(pkcs10);
+    }
+    let mut job = CmcJob {
+        pkcs10,
+        spki: spki.to_vec(),
+        scheme: request.signature,
+        signature: None,
+    };
+    let to_be_signed = cmc(&job).await?;
+    let signature = crypto::sign(private_key, job.scheme, &to_be_signed)
+        .await
+        .map_err(|e| format!("cannot sign the CMC request: {e}"))?;
+    job.signature = Some(signature);
+    cmc(&job).await
+}
+
+#[cfg(not(certreq_embed))]
+async fn cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
+    tools::cmc(job).await.map_err(|e| e.to_string())
+}
+
+#[cfg(certreq_embed)]
+async fn cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
+    job.run()
 }
 
 /// What [`prepare`] made, signed, as PEM with CRLF line ends as certreq writes: `NEW

@@ -70,7 +70,7 @@ pub fn preview(request: &NewRequest) -> Preview {
         request_type: match request.request_type {
             RequestType::Pkcs10 => "PKCS #10",
             RequestType::Pkcs7 => "PKCS #7 (renewal)",
-            RequestType::Cmc => "CMC",
+            RequestType::Cmc => "CMC (the PKCS #10 request, signed again in a CMS wrapper)",
             RequestType::Cert => "self-signed certificate",
             RequestType::Scep => "SCEP",
         },

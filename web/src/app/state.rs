@@ -256,12 +256,14 @@ pub struct LoadedRequest {
 }
 
 /// Reads a `.req` file: PEM of any label (`NEW CERTIFICATE REQUEST`, `CERTIFICATE REQUEST`…)
-/// or DER, holding a PKCS #10 request; the first block that is one is taken.
+/// or DER, holding a PKCS #10 or CMC request; the first block that is one is taken.
 pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
     let blocks = certreq_core::pem::read(bytes)
         .map_err(|e| format!("{name} is not a certificate request: {e}"))?;
     for block in blocks {
-        if let Some((subject, spki)) = pkcs10_subject_and_key(&block.der) {
+        // a CMC request goes to the CA as it is; its subject and key are the PKCS #10's inside
+        let pkcs10 = certreq_core::cmc::pkcs10_of(&block.der);
+        if let Some((subject, spki)) = pkcs10_subject_and_key(pkcs10) {
             return Ok(LoadedRequest {
                 name: name.to_owned(),
                 subject,
@@ -272,8 +274,8 @@ pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
         }
     }
     Err(format!(
-        "{name} holds no PKCS #10 certificate request; choose the .req file that certreq -new \
-         or Generate made (a CMC or PKCS #7 wrapped request cannot be sent here)"
+        "{name} holds no PKCS #10 or CMC certificate request; choose the .req file that \
+         certreq -new or Generate made (a PKCS #7 wrapped request cannot be sent here)"
     ))
 }
 
@@ -2362,6 +2364,27 @@ mod tests {
         assert!(
             requests >= 6 && others >= 4,
             "{requests} requests, {others} others"
+        );
+    }
+
+    #[test]
+    fn a_cmc_req_file_is_read_by_the_request_inside_and_sent_whole() {
+        let corpus = std::env::var_os("CERTREQ_CORPUS").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+            std::path::PathBuf::from,
+        );
+        // made on Windows by the certificates snap-in (CertEnroll, as certreq's RequestType = CMC)
+        let bytes = std::fs::read(corpus.join("req/007-csrinspector-mmc-cmc-base64.req")).unwrap();
+        let whole = certreq_core::pem::read(&bytes).unwrap().remove(0).der;
+        let loaded = read_request("cmc.req", &bytes).unwrap();
+        assert_eq!(
+            loaded.der, whole,
+            "the CA gets the CMC request, not its content"
+        );
+        let inner = certreq_core::cmc::read(&whole).unwrap().request;
+        assert_eq!(
+            Some((loaded.subject, loaded.spki)),
+            pkcs10_subject_and_key(inner)
         );
     }
 

@@ -41,6 +41,14 @@ pub fn algorithm_name(scheme: SignatureScheme) -> &'static str {
     }
 }
 
+/// `RSA` or `EC`, for messages.
+fn algorithm_family(algorithm: KeyAlgorithm) -> &'static str {
+    match algorithm {
+        KeyAlgorithm::Rsa { .. } => "RSA",
+        KeyAlgorithm::Ecdsa(_) => "EC",
+    }
+}
+
 /// The `generateKey` parameters for a key of `algorithm` used with `scheme`.
 fn key_gen_params(
     algorithm: KeyAlgorithm,
@@ -63,7 +71,9 @@ fn key_gen_params(
         }
         _ => {
             return Err(ServiceError(format!(
-                "a {algorithm:?} key cannot sign with {scheme:?}; the request is inconsistent"
+                "an {} key cannot sign with {}; the request is inconsistent",
+                algorithm_family(algorithm),
+                algorithm_name(scheme)
             )));
         }
     }

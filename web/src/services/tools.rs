@@ -1,5 +1,5 @@
-//! The decoder, the response reader, the PFX writer, the INF reference's prose and the
-//! enrollment protocols' decisions, in the app's second wasm module
+//! The decoder, the response reader, the PFX writer, the INF reference's prose, the
+//! enrollment protocols' decisions and the CMC wrapping, in the app's second wasm module
 //! (`web/tools`), which is fetched and instantiated the first time one is used, so the first
 //! download is smaller.
 //!
@@ -84,6 +84,11 @@ pub async fn enroll_read(
 /// Writes a PFX.
 pub async fn pfx(job: &PfxJob) -> Result<Vec<u8>, ServiceError> {
     ask(wire::OP_PFX, &job.to_wire()).await
+}
+
+/// One half of a CMC wrapping (see [`wire::CmcJob`]): the bytes to sign, or the request.
+pub async fn cmc(job: &wire::CmcJob) -> Result<Vec<u8>, ServiceError> {
+    ask(wire::OP_CMC, &job.to_wire()).await
 }
 
 /// Asks the module one question; its answer's bytes, or its sentence for why there are none.
