@@ -41,8 +41,9 @@ const OPTIONS: &str = "\
 Options:
   -binary           Write DER instead of base64 (PEM): the request (-new), the certificate
                     and chain (-submit, -retrieve)
-  -rfc7468          Armor with the RFC 7468 label CERTIFICATE REQUEST instead of certreq's
-                    NEW CERTIFICATE REQUEST (more tools accept it)
+  -rfc7468          Armor with the RFC 7468 label CERTIFICATE REQUEST (CMS for a CMC
+                    request) instead of certreq's NEW CERTIFICATE REQUEST (more tools
+                    accept it)
   -f                Overwrite existing output files
   -q                Quiet: no notes and no progress lines (errors and warnings still shown)
   -v                Verbose help

@@ -274,6 +274,10 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
     let output = match (&certificate, opts.binary) {
         (_, true) => der.clone(),
         (Some((_, pem, _)), false) => pem.clone().into_bytes(),
+        // RFC 7468 keeps CERTIFICATE REQUEST for PKCS#10; a CMC request is CMS
+        (None, false) if opts.label == PemLabel::Rfc7468 && cmc::read(&der).is_some() => {
+            certreq_core::pem::armor("CMS", &der).into_bytes()
+        }
         (None, false) => encode::to_pem(&der, opts.label).into_bytes(),
     };
 

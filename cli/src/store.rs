@@ -265,8 +265,8 @@ impl Store {
         })
     }
 
-    /// The entry whose last request is exactly `request_der` (for requests whose key cannot
-    /// be read from the request, e.g. CMC).
+    /// The entry whose last request is exactly `request_der` (for a request whose key
+    /// cannot be read from it).
     pub fn find_request(&self, request_der: &[u8]) -> Option<Entry> {
         self.entries()
             .into_iter()

@@ -108,6 +108,20 @@ fn rfc7468_uses_the_standard_label() {
         .ok();
     let (label, _) = pem_decode(&std::fs::read(t.join("a.req")).unwrap());
     assert_eq!(label, "CERTIFICATE REQUEST");
+    // a CMC request is CMS, not a PKCS#10 request, so it takes RFC 7468's CMS label; without
+    // -rfc7468 it has certreq's, as Windows writes it
+    t.write(
+        "c.inf",
+        "[NewRequest]\nSubject = \"CN=label\"\nKeyAlgorithm = ECDSA_P256\nRequestType = CMC\n",
+    );
+    t.certreq(&["-new", "-q", "-rfc7468", "c.inf", "c.req"])
+        .ok();
+    let (label, der) = pem_decode(&std::fs::read(t.join("c.req")).unwrap());
+    assert_eq!(label, "CMS");
+    assert!(certreq_core::cmc::read(&der).is_some());
+    t.certreq(&["-new", "-q", "c.inf", "d.req"]).ok();
+    let (label, _) = pem_decode(&std::fs::read(t.join("d.req")).unwrap());
+    assert_eq!(label, "NEW CERTIFICATE REQUEST");
 }
 
 #[test]

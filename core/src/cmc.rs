@@ -219,12 +219,15 @@ pub struct Read<'a> {
     pub request: &'a [u8],
     /// The eContent: the DER `PKIData`.
     pub pki_data: &'a [u8],
+    /// The signer's key identifier (`sid` `[0]`); `None` when the signer is named by issuer
+    /// and serial number, that is by a certificate.
+    pub key_id: Option<&'a [u8]>,
     /// The signer's `digestAlgorithm` OID, content bytes.
     pub digest_oid: &'a [u8],
     /// The signed attributes re-tagged as the `SET OF` that was signed.
     pub signed_attributes: Vec<u8>,
     /// The message-digest attribute's value.
-    pub message_digest: Option<&'a [u8]>,
+    pub message_digest: &'a [u8],
     /// The signer's whole `signatureAlgorithm` TLV.
     pub signature_algorithm: &'a [u8],
     /// The signature.
@@ -240,15 +243,19 @@ impl Read<'_> {
     }
 }
 
-/// Reads `der` as a CMC request (ContentInfo → SignedData of PKIData with one signer that has
-/// signed attributes); `None` when it is not one.
+/// Reads `der` as a CMC request (ContentInfo → SignedData of PKIData with one signer whose
+/// signed attributes hold one content type, PKIData, and one message digest); `None` when it
+/// is not one.
 pub fn read(der: &[u8]) -> Option<Read<'_>> {
     let (pki_data, request, signer_infos) = locate(der)?;
     let signer_info = tlv::only(signer_infos, 0x30)?;
     let signer = tlv::items(signer_info)?;
     let mut fields = signer.iter();
     let _version = fields.next()?;
-    let _sid = fields.next()?;
+    let key_id = match *fields.next()? {
+        (0x80, id) => Some(id),
+        _ => None,
+    };
     let (0x30, digest_alg) = *fields.next()? else {
         return None;
     };
@@ -265,19 +272,30 @@ pub fn read(der: &[u8]) -> Option<Read<'_>> {
     let (0x06, digest_oid, _, _) = tlv::read(digest_alg)? else {
         return None;
     };
-    let mut message_digest = None;
+    // RFC 5652 §11: one content-type attribute naming the content, one message digest
+    let (mut message_digest, mut content_type) = (None, None);
     for (tag, attr) in tlv::items(attrs)? {
-        if tag != 0x30 {
+        let parts = tlv::items(attr)?;
+        let (0x30, [(0x06, oid), (0x31, values)]) = (tag, parts.as_slice()) else {
+            return None;
+        };
+        let slot = match *oid {
+            MESSAGE_DIGEST => &mut message_digest,
+            CONTENT_TYPE => &mut content_type,
+            _ => continue,
+        };
+        if slot.replace(*values).is_some() {
             return None;
         }
-        let parts = tlv::items(attr)?;
-        if let [(0x06, MESSAGE_DIGEST), (0x31, values)] = parts.as_slice() {
-            message_digest = Some(tlv::only(values, 0x04)?);
-        }
     }
+    if tlv::only(content_type?, 0x06)? != PKI_DATA {
+        return None;
+    }
+    let message_digest = tlv::only(message_digest?, 0x04)?;
     Some(Read {
         request,
         pki_data,
+        key_id,
         digest_oid,
         signed_attributes: tlv(0x31, attrs),
         message_digest,
@@ -311,7 +329,8 @@ fn locate(der: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     };
     // optional [0] certificates and [1] CRLs, then the SignerInfos
     let mut signer_infos = None;
-    while let Some((tag, content, _, tail)) = tlv::read(rest) {
+    while !rest.is_empty() {
+        let (tag, content, _, tail) = tlv::read(rest)?;
         signer_infos = (tag == 0x31).then_some(content);
         rest = tail;
     }
@@ -353,10 +372,8 @@ fn whole_tlv_before<'a>(signer_info: &'a [u8], signature: &[u8]) -> Option<&'a [
 impl Read<'_> {
     /// Whether the message digest is the digest of the PKIData.
     pub fn verify_digest(&self) -> bool {
-        match (self.hash(), self.message_digest) {
-            (Some(h), Some(d)) => h.digest(self.pki_data) == d,
-            _ => false,
-        }
+        self.hash()
+            .is_some_and(|h| h.digest(self.pki_data) == self.message_digest)
     }
 }
 

@@ -11,8 +11,8 @@
 //! * *Choice:* a key given twice in `[NewRequest]`: the **first** wins and the others draw a
 //!   warning — certreq reads INF files with the Setup API, whose line lookup finds the first line.
 //! * Without `HashAlgorithm` we sign with SHA-256 (certreq uses SHA-1) and say so in a note.
-//! * *Choice:* `RequestType = CMC` and `PKCS7` produce the inner PKCS#10 with a warning (the
-//!   wrapper is not built yet). `RequestType = SCEP` is an **error**: the user asked for a SCEP
+//! * `RequestType = CMC` is built (see `crate::cmc`). *Choice:* `PKCS7` produces the inner
+//!   PKCS#10 with a warning (the wrapper is not built yet). `RequestType = SCEP` is an **error**: the user asked for a SCEP
 //!   exchange, and handing them a request file instead would look like success while giving
 //!   them something else. `RequestType = Cert` makes a self-signed certificate
 //!   (`encode::prepare_certificate`) with a new key: `[RequestAttributes]` draws a warning

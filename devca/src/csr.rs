@@ -66,31 +66,47 @@ pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
     parse_pkcs10(der)
 }
 
-/// The CMC signature: over the signed attributes, by the key of the request inside, with a
-/// message digest that matches the content.
+/// The CMC signature: by the key of the request inside (named by its key identifier, as
+/// certreq names it; devca takes no certificate-signed CMC), over the signed attributes, with
+/// a message digest of the content made with the hash the signature uses.
 fn verify_cmc_signer(
     cmc: &certreq_core::cmc::Read<'_>,
     spki: &SubjectPublicKeyInfoOwned,
 ) -> Result<(), RequestError> {
     use certreq_core::model::Hash;
-    if !cmc.verify_digest() {
+    let spki_der = spki.to_der().map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
+    let key_id = certreq_core::ext::builtin::key_identifier(&spki_der);
+    if cmc.key_id != Some(key_id.as_slice()) || !cmc.verify_digest() {
         return Err(RequestError(MSG_BAD_SIGNATURE));
     }
     let alg = spki::AlgorithmIdentifierOwned::from_der(cmc.signature_algorithm)
         .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
-    // certreq names a PKCS #1 v1.5 signer rsaEncryption; the digest algorithm says the hash
+    let (rsa, hash) = match cmc.hash() {
+        Some(Hash::Sha1) => ("1.2.840.113549.1.1.5", "1.2.840.10045.4.1"),
+        Some(Hash::Sha256) => ("1.2.840.113549.1.1.11", "1.2.840.10045.4.3.2"),
+        Some(Hash::Sha384) => ("1.2.840.113549.1.1.12", "1.2.840.10045.4.3.3"),
+        Some(Hash::Sha512) => ("1.2.840.113549.1.1.13", "1.2.840.10045.4.3.4"),
+        None => return Err(RequestError(MSG_UNKNOWN_ALGO)),
+    };
+    // certreq names a PKCS #1 v1.5 signer rsaEncryption, and the digest algorithm says the
+    // hash; a named signature algorithm must use that same hash
     let oid = if alg.oid == OID_RSA {
-        ObjectIdentifier::new_unwrap(match cmc.hash() {
-            Some(Hash::Sha1) => "1.2.840.113549.1.1.5",
-            Some(Hash::Sha256) => "1.2.840.113549.1.1.11",
-            Some(Hash::Sha384) => "1.2.840.113549.1.1.12",
-            Some(Hash::Sha512) => "1.2.840.113549.1.1.13",
-            None => return Err(RequestError(MSG_UNKNOWN_ALGO)),
-        })
-    } else {
+        ObjectIdentifier::new_unwrap(rsa)
+    } else if alg.oid.to_string() == rsa || alg.oid.to_string() == hash {
         alg.oid
+    } else {
+        return Err(RequestError(MSG_UNKNOWN_ALGO));
     };
     verify_signature(spki, &oid, &cmc.signed_attributes, cmc.signature)
+}
+
+/// Decodes `der` as PKCS#10 only (EST's `simpleenroll` takes nothing else, RFC 7030
+/// §4.2.1), checks its self-signature and extracts what the policy needs.
+pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError> {
+    if certreq_core::cmc::read(der).is_some() {
+        return Err(RequestError(MSG_PARSE_BADTAG));
+    }
+    parse_pkcs10(der)
 }
 
 fn parse_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError> {
@@ -321,6 +337,11 @@ pub mod tests {
     /// A request certreq's `RequestType = CMC` would make: a P-256 PKCS#10 wrapped in CMC
     /// and signed again with the same key.
     fn ec_cmc(subject: &str) -> Vec<u8> {
+        ec_cmc_naming(subject, None)
+    }
+
+    /// The same, its signer named by the key identifier of `signer_spki` instead.
+    fn ec_cmc_naming(subject: &str, signer_spki: Option<&[u8]>) -> Vec<u8> {
         use certreq_core::cmc;
         use certreq_core::model::{Hash, SignatureScheme};
         use p256::ecdsa::signature::Signer;
@@ -340,7 +361,8 @@ pub mod tests {
             .public_key
             .to_der()
             .unwrap();
-        let content = cmc::wrap(&p10, &spki, SignatureScheme::Ecdsa(Hash::Sha256)).unwrap();
+        let named = signer_spki.unwrap_or(&spki);
+        let content = cmc::wrap(&p10, named, SignatureScheme::Ecdsa(Hash::Sha256)).unwrap();
         let digest = Hash::Sha256.digest(&content.pki_data);
         let unsigned = content.prepare(&digest).unwrap();
         let sig: p256::ecdsa::DerSignature = key.sign(&unsigned.to_be_signed);
@@ -357,10 +379,21 @@ pub mod tests {
         *bad.last_mut().unwrap() ^= 1;
         assert!(parse_and_verify(&bad).is_err());
         // and the digest: change the subject inside
-        let mut bad = der;
+        let mut bad = der.clone();
         let at = bad.windows(11).position(|w| w == b"cmc.example").unwrap();
         bad[at] = b'x';
         assert_eq!(parse_and_verify(&bad).unwrap_err().0, MSG_BAD_SIGNATURE);
+        // a signer named as some other key, though the signature is good
+        let other = CertReq::from_der(&ec_csr("CN=other", &[])).unwrap();
+        let other = other.info.public_key.to_der().unwrap();
+        let misnamed = ec_cmc_naming("CN=cmc.example", Some(&other));
+        assert_eq!(
+            parse_and_verify(&misnamed).unwrap_err().0,
+            MSG_BAD_SIGNATURE
+        );
+        // EST takes PKCS#10 only
+        assert!(parse_and_verify_pkcs10(&der).is_err());
+        assert!(parse_and_verify_pkcs10(certreq_core::cmc::read(&der).unwrap().request).is_ok());
     }
 
     #[test]

@@ -434,7 +434,7 @@ fn est(ctx: &Ctx, req: &Request, rest: &str) -> Response {
                 None if req.body.first() == Some(&0x30) => req.body.clone(),
                 None => return Response::text(400, "400 the body is not a base64 PKCS#10 request"),
             };
-            if let Err(e) = csr::parse_and_verify(&der) {
+            if let Err(e) = csr::parse_and_verify_pkcs10(&der) {
                 return Response::text(
                     400,
                     &format!("400 invalid or corrupted pkcs10 request: {}", e.0),

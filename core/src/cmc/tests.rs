@@ -262,3 +262,35 @@ fn refusals() {
     assert!(e.0.contains("SHA-256 takes 32"), "{e}");
     assert!(wrap(b"not DER", &spki, SignatureScheme::RsaPkcs1(Hash::Sha256)).is_err());
 }
+
+#[test]
+fn the_reader_refuses_what_cms_forbids() {
+    let (_, _, cmc) = rsa_cmc(INF);
+    assert!(read(&cmc).is_some());
+    // a content-type attribute that names other content than the eContent's
+    let oid = tlv(0x06, PKI_DATA);
+    let last = cmc.windows(oid.len()).rposition(|w| w == oid).unwrap();
+    assert!(last > cmc.windows(oid.len()).position(|w| w == oid).unwrap());
+    let mut other = cmc.clone();
+    other[last + oid.len() - 1] = 0x03; // id-cct-PKIResponse
+    assert!(read(&other).is_none());
+    // anything after the SignerInfos
+    let rewrap = |extra: &[u8]| {
+        let info = tlv::items(tlv::only(&cmc, 0x30).unwrap()).unwrap();
+        let mut signed = tlv::only(info[1].1, 0x30).unwrap().to_vec();
+        signed.extend_from_slice(extra);
+        let mut body = tlv(0x06, SIGNED_DATA);
+        body.extend(tlv(0xa0, &tlv(0x30, &signed)));
+        tlv(0x30, &body)
+    };
+    assert!(
+        read(&rewrap(&[])).is_some(),
+        "rebuilt unchanged, it still reads"
+    );
+    assert!(read(&rewrap(&[0x05, 0x00])).is_none());
+    assert!(read(&rewrap(&[0xff])).is_none());
+    // every cut is refused, none panics
+    for cut in 0..cmc.len() {
+        assert!(read(&cmc[..cut]).is_none(), "cut at {cut}");
+    }
+}

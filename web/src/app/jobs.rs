@@ -173,7 +173,9 @@ pub async fn wrap(
 
 #[cfg(not(certreq_embed))]
 async fn cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
-    tools::cmc(job).await.map_err(|e| e.to_string())
+    tools::cmc(job)
+        .await
+        .map_err(|e| format!("cannot build the CMC request: {e}"))
 }
 
 #[cfg(certreq_embed)]
