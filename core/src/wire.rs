@@ -454,15 +454,29 @@ impl CmcJob {
 
     /// The bytes to sign, or with the signature the CMC request.
     pub fn run(&self) -> Result<Vec<u8>, String> {
-        let cannot = |e: crate::encode::EncodeError| format!("cannot build the CMC request: {e}");
-        let content = crate::cmc::wrap(&self.pkcs10, &self.spki, self.scheme).map_err(cannot)?;
+        let content = self.content()?;
         let digest = content.hash().digest(&content.pki_data);
-        let unsigned = content.prepare(&digest).map_err(cannot)?;
+        self.answer(content, &digest)
+    }
+
+    /// The wrapping, waiting for the digest of its `pki_data` (for a caller that digests
+    /// elsewhere, such as Web Crypto).
+    pub fn content(&self) -> Result<crate::cmc::Content, String> {
+        crate::cmc::wrap(&self.pkcs10, &self.spki, self.scheme).map_err(cannot_wrap)
+    }
+
+    /// [`CmcJob::run`]'s answer from the content and its digest.
+    pub fn answer(&self, content: crate::cmc::Content, digest: &[u8]) -> Result<Vec<u8>, String> {
+        let unsigned = content.prepare(digest).map_err(cannot_wrap)?;
         match &self.signature {
             None => Ok(unsigned.to_be_signed),
-            Some(signature) => unsigned.finish(signature).map_err(cannot),
+            Some(signature) => unsigned.finish(signature).map_err(cannot_wrap),
         }
     }
+}
+
+fn cannot_wrap(e: crate::encode::EncodeError) -> String {
+    format!("cannot build the CMC request: {e}")
 }
 
 const HASHES: [Hash; 4] = [Hash::Sha1, Hash::Sha256, Hash::Sha384, Hash::Sha512];

@@ -178,9 +178,15 @@ async fn cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot build the CMC request: {e}"))
 }
 
+/// The embedding build has no tools module: it wraps here, with Web Crypto's digest (so it
+/// links no SHA-2 either).
 #[cfg(certreq_embed)]
 async fn cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
-    job.run()
+    let content = job.content()?;
+    let digest = crypto::digest(content.hash(), &content.pki_data)
+        .await
+        .map_err(|e| format!("cannot build the CMC request: {e}"))?;
+    job.answer(content, &digest)
 }
 
 /// What [`prepare`] made, signed, as PEM with CRLF line ends as certreq writes: `NEW

@@ -105,6 +105,16 @@ pub async fn export_spki(public_key: &CryptoKey) -> Result<Vec<u8>, ServiceError
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
+/// The digest of `data` with `hash` (the embedding build's CMC message digest).
+#[cfg(certreq_embed)]
+pub async fn digest(hash: certreq_core::model::Hash, data: &[u8]) -> Result<Vec<u8>, ServiceError> {
+    let promise = subtle()?
+        .digest_with_str_and_u8_array(hash.web_crypto_name(), data)
+        .map_err(|e| ServiceError::js("cannot start the digest", e))?;
+    let buffer = settle(promise, "the digest failed").await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
 /// The algorithm parameters for `sign`/`verify` under `scheme`.
 fn sign_params(scheme: SignatureScheme) -> Object {
     let params = Object::new();
