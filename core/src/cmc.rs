@@ -247,14 +247,20 @@ impl Read<'_> {
 /// signed attributes hold one content type, PKIData, and one message digest); `None` when it
 /// is not one.
 pub fn read(der: &[u8]) -> Option<Read<'_>> {
-    let (pki_data, request, signer_infos) = locate(der)?;
+    let Located {
+        pki_data,
+        request,
+        digest_algorithms,
+        signer_infos,
+    } = locate(der)?;
     let signer_info = tlv::only(signer_infos, 0x30)?;
     let signer = tlv::items(signer_info)?;
     let mut fields = signer.iter();
-    let _version = fields.next()?;
-    let key_id = match *fields.next()? {
-        (0x80, id) => Some(id),
-        _ => None,
+    // version 3 with a key identifier, 1 with issuer and serial number (RFC 5652 §5.3)
+    let key_id = match (*fields.next()?, *fields.next()?) {
+        ((0x02, [3]), (0x80, id)) => Some(id),
+        ((0x02, [1]), (0x30, _)) => None,
+        _ => return None,
     };
     let (0x30, digest_alg) = *fields.next()? else {
         return None;
@@ -268,10 +274,23 @@ pub fn read(der: &[u8]) -> Option<Read<'_>> {
     let (0x04, signature) = *fields.next()? else {
         return None;
     };
+    // then at most the unsigned attributes
+    match (fields.next(), fields.next()) {
+        (None, _) | (Some((0xa1, _)), None) => {}
+        _ => return None,
+    }
     let signature_algorithm = whole_tlv_before(signer_info, signature)?;
     let (0x06, digest_oid, _, _) = tlv::read(digest_alg)? else {
         return None;
     };
+    // the SignedData names every digest algorithm its signers use
+    let listed = tlv::items(digest_algorithms)?;
+    if !listed
+        .iter()
+        .any(|&(tag, alg)| tag == 0x30 && alg == digest_alg)
+    {
+        return None;
+    }
     // RFC 5652 §11: one content-type attribute naming the content, one message digest
     let (mut message_digest, mut content_type) = (None, None);
     for (tag, attr) in tlv::items(attrs)? {
@@ -307,21 +326,32 @@ pub fn read(der: &[u8]) -> Option<Read<'_>> {
 /// The PKCS #10 request in `request_der`: the one a CMC request carries, else `request_der`
 /// itself.
 pub fn pkcs10_of(request_der: &[u8]) -> &[u8] {
-    locate(request_der).map_or(request_der, |(_, request, _)| request)
+    locate(request_der).map_or(request_der, |found| found.request)
 }
 
-/// In a CMC request: the PKIData, the first TaggedRequest's PKCS #10 (as one SEQUENCE) and the
-/// content of the SignerInfos SET. Walked without allocating, as the web app reads every
-/// `.req` file it is given this way.
-fn locate(der: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+/// Where the parts of a CMC request are.
+struct Located<'a> {
+    pki_data: &'a [u8],
+    /// The first TaggedRequest's PKCS #10, as one SEQUENCE.
+    request: &'a [u8],
+    /// The content of the `digestAlgorithms` SET.
+    digest_algorithms: &'a [u8],
+    /// The content of the `SignerInfos` SET.
+    signer_infos: &'a [u8],
+}
+
+/// Finds the parts of a CMC request (a `SignedData` version 3, as RFC 5652 requires for
+/// content other than id-data). Walked without allocating, as the web app reads every `.req`
+/// file it is given this way.
+fn locate(der: &[u8]) -> Option<Located<'_>> {
     let (0x06, SIGNED_DATA, _, rest) = tlv::read(tlv::only(der, 0x30)?)? else {
         return None;
     };
     let signed = tlv::only(tlv::only(rest, 0xa0)?, 0x30)?;
-    let (0x02, _, _, rest) = tlv::read(signed)? else {
+    let (0x02, [3], _, rest) = tlv::read(signed)? else {
         return None;
     };
-    let (0x31, _, _, rest) = tlv::read(rest)? else {
+    let (0x31, digest_algorithms, _, rest) = tlv::read(rest)? else {
         return None;
     };
     let (0x30, encap, _, mut rest) = tlv::read(rest)? else {
@@ -351,7 +381,12 @@ fn locate(der: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
         return None;
     };
     tlv::only(request, 0x30)?;
-    Some((pki_data, request, signer_infos?))
+    Some(Located {
+        pki_data,
+        request,
+        digest_algorithms,
+        signer_infos: signer_infos?,
+    })
 }
 
 /// Among the fields of a `SignerInfo`, the whole TLV before the OCTET STRING holding

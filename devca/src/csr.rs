@@ -397,6 +397,26 @@ pub mod tests {
     }
 
     #[test]
+    fn no_changed_byte_gets_a_cmc_request_through() {
+        // devca reads requests from the network: every byte of a CMC request is either
+        // checked by a signature or by the reader, so any change is refused (and none panics)
+        let der = ec_cmc("CN=flip.example");
+        let mut taken = Vec::new();
+        for at in 0..der.len() {
+            let mut bad = der.clone();
+            bad[at] ^= 0x01;
+            if parse_and_verify(&bad).is_ok() {
+                taken.push(at);
+            }
+        }
+        assert!(
+            taken.is_empty(),
+            "changes taken at {taken:?} of {}",
+            der.len()
+        );
+    }
+
+    #[test]
     fn the_windows_made_cmc_sample_is_taken() {
         // made by the Windows certificates snap-in (CertEnroll): SHA-1, RSA, rsaEncryption
         let dir = std::env::var_os("CERTREQ_CORPUS")
