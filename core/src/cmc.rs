@@ -27,7 +27,7 @@
 
 use der::Encode;
 
-use crate::encode::{EncodeError, signature_algorithm};
+use crate::encode::{EncodeError, check_ecdsa_der, signature_algorithm};
 use crate::model::{Hash, SignatureScheme};
 use crate::tlv;
 
@@ -176,6 +176,9 @@ impl Unsigned {
     pub fn finish(&self, signature: &[u8]) -> Result<Vec<u8>, EncodeError> {
         if signature.is_empty() {
             return Err(err("the signature is empty"));
+        }
+        if let SignatureScheme::Ecdsa(_) = self.scheme {
+            check_ecdsa_der(signature)?;
         }
         let hash = self.scheme.hash();
         let mut digest_alg = tlv(0x06, hash.oid().as_bytes());

@@ -499,7 +499,7 @@ pub fn signature_algorithm(
 }
 
 /// Checks that `sig` is exactly one DER `Ecdsa-Sig-Value` with positive r and s.
-fn check_ecdsa_der(sig: &[u8]) -> Result<(), EncodeError> {
+pub(crate) fn check_ecdsa_der(sig: &[u8]) -> Result<(), EncodeError> {
     let value = EcdsaSigValue::from_der(sig).map_err(der_err(
         "the ECDSA signature is not DER (SEQUENCE of two INTEGERs); convert raw r‖s with ecdsa_raw_to_der",
     ))?;

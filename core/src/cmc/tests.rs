@@ -154,6 +154,12 @@ fn ecdsa_cmc_request_verifies_with_openssl() {
     if let Some(verified) = openssl_cms_verify(&cmc, &cert) {
         assert_eq!(verified.expect("openssl cms -verify"), read.pki_data);
     }
+    // Web Crypto's raw r‖s is refused, as for the request: it must be converted to DER first
+    let content = wrap(&p10, &spki, SignatureScheme::Ecdsa(Hash::Sha256)).unwrap();
+    let digest = content.hash().digest(&content.pki_data);
+    let unsigned = content.prepare(&digest).unwrap();
+    let raw: Signature = key.sign(&unsigned.to_be_signed);
+    assert!(unsigned.finish(&raw.to_bytes()).is_err());
 }
 
 /// The facts of a CMC request's layout that certreq's and ours must share (values such as
