@@ -57,7 +57,17 @@ pub async fn generate(
     let self_signed = request.request_type == RequestType::Cert;
     let what = made(&request);
     let unsigned = prepare(&request, &spki)?;
-    let der = sign(&request, &spki, &keys.get_private_key(), &unsigned).await?;
+    let signature = crypto::sign(
+        &keys.get_private_key(),
+        unsigned.scheme,
+        &unsigned.to_be_signed,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let der = unsigned
+        .finish(&signature)
+        .map_err(|e| format!("cannot finish the {what}: {e}"))?;
+    let der = wrap(&request, &spki, &keys.get_private_key(), der).await?;
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
 
     let mut meta = EntryMeta {
@@ -124,23 +134,6 @@ pub fn prepare(request: &NewRequest, spki: &[u8]) -> Result<encode::Unsigned, St
     crypto::random_fill(&mut serial).map_err(|e| format!("cannot draw a serial number: {e}"))?;
     encode::prepare_certificate(request, spki, not_before, not_after, &serial)
         .map_err(|e| format!("cannot build the certificate: {e}"))
-}
-
-/// Signs and finishes what [`prepare`] made, and wraps it with [`wrap`]: one step for
-/// Generate, so its own future waits once here.
-async fn sign(
-    request: &NewRequest,
-    spki: &[u8],
-    private_key: &web_sys::CryptoKey,
-    unsigned: &encode::Unsigned,
-) -> Result<Vec<u8>, String> {
-    let signature = crypto::sign(private_key, unsigned.scheme, &unsigned.to_be_signed)
-        .await
-        .map_err(|e| e.to_string())?;
-    let der = unsigned
-        .finish(&signature)
-        .map_err(|e| format!("cannot finish the {}: {e}", made(request)))?;
-    wrap(request, spki, private_key, der).await
 }
 
 /// For `RequestType = CMC`, the signed PKCS #10 `pkcs10` wrapped as a CMC request and signed
