@@ -59,11 +59,11 @@ pub struct RequestError(pub &'static str);
 /// its own signature by that request's key and its message digest check out too.
 pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
     if let Some(cmc) = certreq_core::cmc::read(der) {
-        let inner = parse_pkcs10(cmc.request)?;
+        let inner = parse_and_verify_pkcs10(cmc.request)?;
         verify_cmc_signer(&cmc, &inner.public_key)?;
         return Ok(inner);
     }
-    parse_pkcs10(der)
+    parse_and_verify_pkcs10(der)
 }
 
 /// The CMC signature: by the key of the request inside (named by its key identifier, as
@@ -73,7 +73,8 @@ fn verify_cmc_signer(
     cmc: &certreq_core::cmc::Read<'_>,
     spki: &SubjectPublicKeyInfoOwned,
 ) -> Result<(), RequestError> {
-    use certreq_core::model::Hash;
+    use certreq_core::encode::signature_algorithm;
+    use certreq_core::model::SignatureScheme;
     let spki_der = spki.to_der().map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
     let key_id = certreq_core::ext::builtin::key_identifier(&spki_der);
     if cmc.key_id != Some(key_id.as_slice()) || !cmc.verify_digest() {
@@ -81,18 +82,14 @@ fn verify_cmc_signer(
     }
     let alg = spki::AlgorithmIdentifierOwned::from_der(cmc.signature_algorithm)
         .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
-    let (rsa, hash) = match cmc.hash() {
-        Some(Hash::Sha1) => ("1.2.840.113549.1.1.5", "1.2.840.10045.4.1"),
-        Some(Hash::Sha256) => ("1.2.840.113549.1.1.11", "1.2.840.10045.4.3.2"),
-        Some(Hash::Sha384) => ("1.2.840.113549.1.1.12", "1.2.840.10045.4.3.3"),
-        Some(Hash::Sha512) => ("1.2.840.113549.1.1.13", "1.2.840.10045.4.3.4"),
-        None => return Err(RequestError(MSG_UNKNOWN_ALGO)),
-    };
+    let hash = cmc.hash().ok_or(RequestError(MSG_UNKNOWN_ALGO))?;
+    let named = |scheme| signature_algorithm(scheme).map(|a| a.oid).ok();
+    let rsa = named(SignatureScheme::RsaPkcs1(hash));
     // certreq names a PKCS #1 v1.5 signer rsaEncryption, and the digest algorithm says the
     // hash; a named signature algorithm must use that same hash
     let oid = if alg.oid == OID_RSA {
-        ObjectIdentifier::new_unwrap(rsa)
-    } else if alg.oid.to_string() == rsa || alg.oid.to_string() == hash {
+        rsa.ok_or(RequestError(MSG_UNKNOWN_ALGO))?
+    } else if Some(alg.oid) == rsa || Some(alg.oid) == named(SignatureScheme::Ecdsa(hash)) {
         alg.oid
     } else {
         return Err(RequestError(MSG_UNKNOWN_ALGO));
@@ -101,15 +98,9 @@ fn verify_cmc_signer(
 }
 
 /// Decodes `der` as PKCS#10 only (EST's `simpleenroll` takes nothing else, RFC 7030
-/// §4.2.1), checks its self-signature and extracts what the policy needs.
+/// §4.2.1; a CMC request is not one), checks its self-signature and extracts what the policy
+/// needs.
 pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError> {
-    if certreq_core::cmc::read(der).is_some() {
-        return Err(RequestError(MSG_PARSE_BADTAG));
-    }
-    parse_pkcs10(der)
-}
-
-fn parse_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError> {
     // the outer SEQUENCE and the raw bytes of the signed part, exactly as sent
     let Some((0x30, outer, _, rest)) = read_tlv(der) else {
         return Err(RequestError(if der.first() == Some(&0x30) {
