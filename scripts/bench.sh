@@ -5,17 +5,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(scripts/setup.sh):$PATH"
-cargo bench -p certreq-core --bench pipeline -- --noplot "${@}"
+cargo bench -p certreq-request --bench pipeline -- --noplot "${@}"
 cargo build --release -p certreq-cli
-python3 tools/bench_cli.py target/release/certreq
+python3 scripts/bench_cli.py target/release/certreq
 
-# The browser benchmark (bench/): the embedding API against pkijs and @peculiar/x509 in headless
+# The browser benchmark (web/bench/): the embedding API against pkijs and @peculiar/x509 in headless
 # Chromium, the first request in a fresh page, and the sizes of the app and of the core.
 target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
 trunk build --release                       # dist/*.wasm + dist/*.js: the app's size
 scripts/build-embed.sh dist/embed           # after trunk, which replaces dist/
 # the core alone: one export running compile + prepare + finish + to_pem, built like the app
-cargo build --manifest-path bench/core-size/Cargo.toml --target-dir "$target_dir" \
+cargo build --manifest-path web/bench/core-size/Cargo.toml --target-dir "$target_dir" \
   --target wasm32-unknown-unknown --profile wasm-release
 mkdir -p "$target_dir/core-size"
 wasm-bindgen --target web --no-typescript --out-dir "$target_dir/core-size" \
@@ -23,6 +23,6 @@ wasm-bindgen --target web --no-typescript --out-dir "$target_dir/core-size" \
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$target_dir/core-size/certreq_core_size_bg.wasm" "$target_dir/core-size/certreq_core_size_bg.wasm"
-(cd bench && npm ci --no-audit --no-fund && npm run build)
-python tools/bench_browser.py --embed dist/embed --app-dist dist \
+(cd web/bench && npm ci --no-audit --no-fund && npm run build)
+python scripts/bench_browser.py --embed dist/embed --app-dist dist \
   --core-wasm "$target_dir/core-size/certreq_core_size_bg.wasm"

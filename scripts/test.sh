@@ -22,11 +22,15 @@ step() {
 
 step cargo fmt --all -- --check
 step cargo clippy --workspace --all-targets -- -D warnings
-# core's own tests and benches are native (they run OpenSSL, use native keys); its library and
-# everything in the web crate must be clean for wasm32 too
-step cargo clippy -p certreq-core --lib --target wasm32-unknown-unknown -- -D warnings
+# the engine's tests and benches are native (they run OpenSSL, use native keys); its libraries
+# and everything the browser runs (the app, its protocol, its tools module, the embedding
+# build) must be clean for wasm32 too
+step cargo clippy -p certreq-inf -p certreq-pkix -p certreq-schema -p certreq-keydocs \
+  -p certreq-request -p certreq-read -p certreq-enroll -p certreq-wire -p certreq-web-tools \
+  --lib --target wasm32-unknown-unknown -- -D warnings
 step cargo clippy -p certreq-web --all-targets --target wasm32-unknown-unknown -- -D warnings
-step cargo clippy -p certreq-web-tools --target wasm32-unknown-unknown -- -D warnings
+step cargo clippy -p certreq-web --lib --target wasm32-unknown-unknown -- --cfg certreq_embed \
+  -D warnings
 step cargo test --workspace
 step cargo build --release -p certreq-cli -p devca
 step trunk build --release

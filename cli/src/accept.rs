@@ -12,8 +12,8 @@
 
 use std::path::PathBuf;
 
-use certreq_core::pkcs12::{self, PfxInput, Profile};
-use certreq_core::response;
+use certreq_read::pkcs12::{self, PfxInput, Profile};
+use certreq_read::response;
 
 use crate::args::{Invocation, Opt};
 use crate::fsio;
@@ -95,7 +95,7 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
     let bytes = submit::read_limited(&path)?;
     let parsed = response::parse(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(status) = &parsed.cmc_status
-        && status.status != response::CmcStatus::Success
+        && status.status != certreq_pkix::cert::CmcStatus::Success
     {
         let text = status.text.as_deref().unwrap_or("no status text");
         return Err(format!(
@@ -127,7 +127,7 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
         .into());
     };
     let chain = parsed.chain_for(leaf);
-    let p7b = response::build_certs_only_pkcs7(chain.iter().map(|c| c.der()));
+    let p7b = certreq_pkix::cert::build_certs_only_pkcs7(chain.iter().map(|c| c.der()));
 
     // the PFX first: it is the step that may be refused
     if let (Some(pfx_path), Some(password)) = (&pfx_out, &password) {
@@ -183,7 +183,7 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
     meta.state = "issued".into();
     meta.disposition = Some("issued".into());
     meta.thumbprint = Some(leaf.thumbprint_sha1());
-    let cert_pem = certreq_core::pem::armor("CERTIFICATE", leaf.der());
+    let cert_pem = certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, leaf.der());
     store.attach(&entry, &cert_pem, &p7b, &meta)?;
 
     if !inv.has(Opt::Quiet) {

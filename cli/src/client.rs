@@ -1,6 +1,6 @@
 //! Honest values for certreq's default attributes: this OS, this machine, this user.
 
-use certreq_core::encode::ClientInfo;
+use certreq_request::encode::ClientInfo;
 
 /// The program name in the client-information attribute.
 pub const PROCESS: &str = "certreq";

@@ -2,7 +2,7 @@
 //!
 //! certreq's `-config` names a CA as `Host\CAName` (DCOM/RPC, Windows only) or an enrollment
 //! URL. This certreq speaks HTTP(S) only, so `-config` is a URL of one of two kinds, read by
-//! `certreq_core::enroll::Endpoint::parse` (the web app reads URLs the same way):
+//! `certreq_enroll::Endpoint::parse` (the web app reads URLs the same way):
 //!
 //! - an AD CS Web Enrollment base, `https://host/certsrv` (requests are posted to
 //!   `…/certfnsh.asp`, certificates fetched from `…/certnew.cer`);
@@ -12,7 +12,7 @@
 //!
 //! This module only puts core's errors in certreq's words (naming the options).
 
-use certreq_core::enroll::{self, Endpoint, EnrollError};
+use certreq_enroll::{self as enroll, Endpoint, EnrollError};
 
 /// Reads a `-config` value.
 pub fn endpoint(config: &str) -> Result<Endpoint, String> {

@@ -1,6 +1,6 @@
 //! Usage text (`-?`, `-v -?`, `-new -?`) and the INF key reference (`-new -? Key`).
 
-use certreq_core::keydocs;
+use certreq_keydocs as keydocs;
 
 use crate::args::Verb;
 
@@ -216,7 +216,7 @@ the key store with its key.
 /// Every documented section and its keys, in the reference's order.
 fn key_list() -> String {
     let mut out = String::new();
-    for section in keydocs::SECTIONS {
+    for section in keydocs::sections() {
         let keys: Vec<&str> = keydocs::keys_in(section.name).map(|d| d.key).collect();
         let required = if section.required { " (required)" } else { "" };
         out.push_str(&format!("  [{}]{required}\n", section.name));

@@ -55,7 +55,7 @@ impl Reply {
 
     /// A one-line summary of an error body (plain text or a page's title) for messages.
     pub fn summary(&self) -> String {
-        certreq_core::enroll::body_summary(&self.content_type, &self.body)
+        certreq_enroll::body_summary(&self.content_type, &self.body)
     }
 }
 
@@ -219,12 +219,12 @@ fn system_roots() -> Vec<Certificate<'static>> {
 
 /// Every certificate in PEM (any number of blocks) or DER bytes.
 fn certificates_in(bytes: &[u8]) -> Vec<Certificate<'static>> {
-    let Ok(blocks) = certreq_core::pem::read(bytes) else {
+    let Ok(blocks) = certreq_pkix::pem::read(bytes) else {
         return Vec::new();
     };
     blocks
         .iter()
-        .filter(|b| certreq_core::response::Certificate::from_der(&b.der).is_ok())
+        .filter(|b| certreq_read::response::certificate(&b.der).is_ok())
         .map(|b| Certificate::from_der(&b.der).to_owned())
         .collect()
 }

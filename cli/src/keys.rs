@@ -1,6 +1,6 @@
 //! Native key pairs: generation, PKCS#8 storage form, SubjectPublicKeyInfo and signing.
 
-use certreq_core::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
+use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
 use getrandom::SysRng;
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use rsa::{Pkcs1v15Sign, PrivateKey, pss::Pss};

@@ -14,12 +14,15 @@
 
 use std::path::{Path, PathBuf};
 
-use certreq_core::cmc;
-use certreq_core::diag::{Diagnostic, LineIndex, Severity, Span};
-use certreq_core::encode::{self, PemLabel};
-use certreq_core::model::{NewRequest, RequestType, SignatureScheme};
-use certreq_core::request::Compiled;
-use certreq_core::response::{self, Certificate};
+use certreq_inf::diag::{Diagnostic, LineIndex, Severity, Span};
+use certreq_pkix::cert::build_certs_only_pkcs7;
+use certreq_pkix::cmc::read as read_cmc;
+use certreq_pkix::pem::{self, Label};
+use certreq_read::response;
+use certreq_request::Compiled;
+use certreq_request::cmc;
+use certreq_request::encode;
+use certreq_request::model::{NewRequest, RequestType, SignatureScheme};
 
 use crate::args::{Invocation, Opt};
 use crate::help::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
@@ -71,9 +74,9 @@ pub fn run(inv: &Invocation) -> i32 {
         force: inv.has(Opt::Force),
         quiet: inv.has(Opt::Quiet),
         label: if inv.has(Opt::Rfc7468) {
-            PemLabel::Rfc7468
+            Label::CertificateRequest
         } else {
-            PemLabel::Certreq
+            Label::NewCertificateRequest
         },
     };
     match new_request(&inf_path, out_path.as_deref(), &opts) {
@@ -95,7 +98,7 @@ struct NewOptions {
     binary: bool,
     force: bool,
     quiet: bool,
-    label: PemLabel,
+    label: Label,
 }
 
 enum Failure {
@@ -155,14 +158,14 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
 
     // 2. read and compile
     let bytes = read_limited(inf_path)?;
-    let decoded = certreq_core::text::decode(&bytes);
+    let decoded = certreq_inf::text::decode(&bytes);
     let text = decoded.text.as_str();
     let source = Source {
         label: inf_path.display().to_string(),
         text,
         index: LineIndex::new(text),
     };
-    let compiled = certreq_core::request::compile(text);
+    let compiled = certreq_request::compile(text);
     let mut errors = 0;
     for d in &compiled.diagnostics {
         if d.severity == Severity::Error {
@@ -264,10 +267,10 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
     };
     // a self-signed certificate is kept with its key as an issued entry
     let certificate = if self_signed {
-        let cert = Certificate::from_der(&der)
+        let cert = response::certificate(&der)
             .map_err(|e| format!("the certificate made does not read back: {e}"))?;
-        let chain = response::build_certs_only_pkcs7([der.as_slice()]);
-        Some((cert, certreq_core::pem::armor("CERTIFICATE", &der), chain))
+        let chain = build_certs_only_pkcs7([der.as_slice()]);
+        Some((cert, pem::write(Label::Certificate, &der), chain))
     } else {
         None
     };
@@ -275,10 +278,10 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         (_, true) => der.clone(),
         (Some((_, pem, _)), false) => pem.clone().into_bytes(),
         // RFC 7468 keeps CERTIFICATE REQUEST for PKCS#10; a CMC request is CMS
-        (None, false) if opts.label == PemLabel::Rfc7468 && cmc::read(&der).is_some() => {
-            certreq_core::pem::armor("CMS", &der).into_bytes()
+        (None, false) if opts.label == Label::CertificateRequest && read_cmc(&der).is_some() => {
+            pem::write(Label::Cms, &der).into_bytes()
         }
-        (None, false) => encode::to_pem(&der, opts.label).into_bytes(),
+        (None, false) => pem::write(opts.label, &der).into_bytes(),
     };
 
     let id = store::entry_id(&spki);

@@ -11,7 +11,7 @@
 //! spaces up to the next multiple of [`TAB_WIDTH`] and other control characters become `?`, so
 //! the caret line stays under the right characters.
 
-use certreq_core::diag::{Diagnostic, LineIndex};
+use certreq_inf::diag::{Diagnostic, LineIndex};
 
 /// Tab stops in the echoed source line.
 pub const TAB_WIDTH: usize = 4;
@@ -104,7 +104,7 @@ fn clamp_to_char(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use certreq_core::diag::Diagnostic;
+    use certreq_inf::diag::Diagnostic;
 
     fn r(text: &str, diag: Diagnostic) -> String {
         render("a.inf", text, &LineIndex::new(text), &diag)

@@ -1,10 +1,10 @@
 //! `certreq -retrieve [-config URL] [-binary] [-f] [-q] RequestId [CertOut [ChainOut]]`:
 //! fetch a certificate the CA has issued (AD CS Web Enrollment `certnew.cer?ReqID=N`; the URLs
-//! and the reading of the answers are `certreq_core::enroll`'s).
+//! and the reading of the answers are `certreq_enroll`'s).
 
 use std::path::PathBuf;
 
-use certreq_core::enroll::{self, Endpoint};
+use certreq_enroll::Endpoint;
 
 use crate::args::{Invocation, Opt};
 use crate::store::Store;
@@ -43,7 +43,7 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
         }
         [id, rest @ ..] => (id, rest),
     };
-    let Some(id) = enroll::parse_request_id(id_text) else {
+    let Some(id) = certreq_inf::values::parse_number(id_text) else {
         return Err(Failure::Usage(format!(
             "`{id_text}` is not a request id: give the number the CA printed (decimal, or hex with 0x)"
         )));

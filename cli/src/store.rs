@@ -73,7 +73,7 @@ impl Meta {
         let mut line = |k: &str, v: &str| {
             out.push_str(k);
             out.push('=');
-            out.push_str(&certreq_core::text::escape_line(v));
+            out.push_str(&certreq_fsio::escape_line(v));
             out.push('\n');
         };
         line("id", &self.id);
@@ -107,7 +107,7 @@ impl Meta {
             let Some((k, v)) = line.split_once('=') else {
                 continue;
             };
-            let v = certreq_core::text::unescape_line(v);
+            let v = certreq_fsio::unescape_line(v);
             match k {
                 "id" => meta.id = v,
                 "container" => meta.container = v,

@@ -8,8 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
-use certreq_core::enroll::{self, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
-use certreq_core::response::{self, Certificate};
+use certreq_enroll::{self as enroll, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
+use certreq_pkix::cert::Certificate;
+use certreq_pkix::pem::{self, Label};
+use certreq_read::response;
 
 use crate::args::{Invocation, Opt};
 use crate::config;
@@ -146,16 +148,20 @@ impl Outputs {
     /// Writes the certificate (`CERTIFICATE` PEM or DER) and, when asked for, the chain
     /// (`PKCS7` PEM or DER), each atomically.
     pub fn write(&self, cert: &Certificate, chain_p7b: Option<&[u8]>) -> Result<(), String> {
-        let encode = |label: &str, der: &[u8]| {
+        let encode = |label: Label, der: &[u8]| {
             if self.binary {
                 der.to_vec()
             } else {
-                certreq_core::pem::armor(label, der).into_bytes()
+                pem::write(label, der).into_bytes()
             }
         };
-        write_file(&self.cert, &encode("CERTIFICATE", cert.der()), self.force)?;
+        write_file(
+            &self.cert,
+            &encode(Label::Certificate, cert.der()),
+            self.force,
+        )?;
         if let (Some(path), Some(p7b)) = (&self.chain, chain_p7b) {
-            write_file(path, &encode("PKCS7", p7b), self.force)?;
+            write_file(path, &encode(Label::Pkcs7, p7b), self.force)?;
         }
         Ok(())
     }

@@ -9,27 +9,28 @@ mod fake_ca;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use certreq_core::response::{self, Certificate};
+use certreq_pkix::cert::Certificate;
+use certreq_read::response;
 use common::{Run, TempDir};
 use fake_ca::{Answer, FakeCa};
 
-const LEAF_PEM: &str = include_str!("../../core/tests/data/pfx-leaf.crt");
-const CA_PEM: &str = include_str!("../../core/tests/data/pfx-ca.crt");
-const LEAF_KEY_PEM: &str = include_str!("../../core/tests/data/pfx-leaf.key");
-const REQUEST_DER: &[u8] = include_bytes!("../../core/tests/data/golden-full.der");
+const LEAF_PEM: &str = include_str!("../../tests/data/pfx-leaf.crt");
+const CA_PEM: &str = include_str!("../../tests/data/pfx-ca.crt");
+const LEAF_KEY_PEM: &str = include_str!("../../tests/data/pfx-leaf.key");
+const REQUEST_DER: &[u8] = include_bytes!("../../tests/data/golden-full.der");
 
 fn der_of(pem: &str) -> Vec<u8> {
-    certreq_core::pem::read(pem.as_bytes()).unwrap()[0]
+    certreq_pkix::pem::read(pem.as_bytes()).unwrap()[0]
         .der
         .clone()
 }
 
 fn leaf() -> Certificate {
-    Certificate::from_der(&der_of(LEAF_PEM)).unwrap()
+    certreq_read::response::certificate(&der_of(LEAF_PEM)).unwrap()
 }
 
 fn chain_p7b() -> Vec<u8> {
-    response::build_certs_only_pkcs7([leaf().der(), &der_of(CA_PEM)])
+    certreq_pkix::cert::build_certs_only_pkcs7([leaf().der(), &der_of(CA_PEM)])
 }
 
 /// Runs certreq in `t` with its store and only the environment given (no stray CERTREQ_*).
@@ -128,7 +129,8 @@ fn issuing_ca() -> FakeCa {
         ("GET", "/certsrv/certnew.p7b?ReqID=42&Enc=b64") => Answer::with(
             200,
             "application/x-pkcs7-certificates",
-            certreq_core::pem::armor("CERTIFICATE", &chain_p7b()).as_bytes(),
+            certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, &chain_p7b())
+                .as_bytes(),
         ),
         _ => Answer::with(404, "text/plain", b"not found"),
     })
@@ -193,11 +195,11 @@ fn submit_issued_posts_the_form_and_writes_certificate_and_chain() {
     // the files: the certificate as PEM CERTIFICATE, the chain as PEM PKCS7
     assert_eq!(
         std::fs::read_to_string(t.join("web.cer")).unwrap(),
-        certreq_core::pem::armor("CERTIFICATE", leaf().der())
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, leaf().der())
     );
     assert_eq!(
         std::fs::read_to_string(t.join("web.p7b")).unwrap(),
-        certreq_core::pem::armor("PKCS7", &chain_p7b())
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Pkcs7, &chain_p7b())
     );
     // the store entry remembers the request id and the CA
     let m = meta(&entry);
@@ -440,7 +442,7 @@ fn retrieve_pending_unknown_and_issued() {
     .ok();
     assert_eq!(
         std::fs::read_to_string(t.join("x.cer")).unwrap(),
-        certreq_core::pem::armor("CERTIFICATE", leaf().der())
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, leaf().der())
     );
     let m = meta(&entry);
     assert!(
@@ -489,11 +491,11 @@ fn est_enroll_issued_and_pending() {
     }
     assert_eq!(
         std::fs::read_to_string(t.join("a.cer")).unwrap(),
-        certreq_core::pem::armor("CERTIFICATE", leaf().der())
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, leaf().der())
     );
     assert_eq!(
         std::fs::read_to_string(t.join("a.p7b")).unwrap(),
-        certreq_core::pem::armor("PKCS7", &chain_p7b())
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Pkcs7, &chain_p7b())
     );
 
     // a labelled EST base and a 202: pending, no request id
@@ -524,7 +526,7 @@ fn accept_attaches_the_certificate_and_exports_a_pfx() {
     // a .p7b with leaf and CA, as AD CS's certnew.p7b
     std::fs::write(
         t.join("chain.p7b"),
-        certreq_core::pem::armor("CERTIFICATE", &chain_p7b()),
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, &chain_p7b()),
     )
     .unwrap();
     let run = certreq(
@@ -553,7 +555,7 @@ fn accept_attaches_the_certificate_and_exports_a_pfx() {
     // the entry: certificate, chain leaf → CA, state issued
     assert_eq!(
         std::fs::read_to_string(entry.join("cert.pem")).unwrap(),
-        certreq_core::pem::armor("CERTIFICATE", leaf.der())
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, leaf.der())
     );
     let chain = response::parse(&std::fs::read(entry.join("chain.p7b")).unwrap()).unwrap();
     assert_eq!(chain.certificates().len(), 2);
@@ -565,10 +567,10 @@ fn accept_attaches_the_certificate_and_exports_a_pfx() {
     );
     // the PFX: the stored key, the leaf and the CA, under the password
     let pfx = std::fs::read(t.join("out.pfx")).unwrap();
-    let contents = certreq_core::pkcs12::read(&pfx, "pw 1").unwrap();
+    let contents = certreq_read::pkcs12::read(&pfx, "pw 1").unwrap();
     assert_eq!(contents.private_key_pkcs8, Some(der_of(LEAF_KEY_PEM)));
     assert_eq!(contents.certificates.len(), 2);
-    assert!(certreq_core::pkcs12::read(&pfx, "wrong").is_err());
+    assert!(certreq_read::pkcs12::read(&pfx, "wrong").is_err());
 
     // again, legacy, password from the environment, -f to replace
     let run = certreq(
@@ -587,7 +589,7 @@ fn accept_attaches_the_certificate_and_exports_a_pfx() {
     run.ok();
     assert!(run.stdout.is_empty());
     let pfx = std::fs::read(t.join("out.pfx")).unwrap();
-    assert!(certreq_core::pkcs12::read(&pfx, "envpw").is_ok());
+    assert!(certreq_read::pkcs12::read(&pfx, "envpw").is_ok());
 }
 
 #[test]
@@ -598,7 +600,7 @@ fn accept_refuses_a_certificate_without_a_stored_key_and_changes_nothing() {
     t.write("ca.cer", CA_PEM);
     let run = certreq(&t, &["-accept", "ca.cer"], &[]);
     assert_eq!(run.code, Some(1));
-    let ca = Certificate::from_der(&der_of(CA_PEM)).unwrap();
+    let ca = certreq_read::response::certificate(&der_of(CA_PEM)).unwrap();
     assert_eq!(
         run.stderr,
         format!(

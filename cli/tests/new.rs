@@ -118,7 +118,7 @@ fn rfc7468_uses_the_standard_label() {
         .ok();
     let (label, der) = pem_decode(&std::fs::read(t.join("c.req")).unwrap());
     assert_eq!(label, "CMS");
-    assert!(certreq_core::cmc::read(&der).is_some());
+    assert!(certreq_pkix::cmc::read(&der).is_some());
     t.certreq(&["-new", "-q", "c.inf", "d.req"]).ok();
     let (label, _) = pem_decode(&std::fs::read(t.join("d.req")).unwrap());
     assert_eq!(label, "NEW CERTIFICATE REQUEST");

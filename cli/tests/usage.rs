@@ -73,10 +73,10 @@ fn new_help_for_an_unknown_key_is_an_error() {
 #[test]
 fn new_help_for_a_documented_key_prints_its_reference_page() {
     let t = TempDir::new("goodkey");
-    let doc = certreq_core::keydocs::lookup_in("NewRequest", "KeyLength").expect("documented");
+    let doc = certreq_keydocs::lookup_in("NewRequest", "KeyLength").expect("documented");
     let run = t.certreq(&["-new", "-?", "KEYLENGTH"]);
     run.ok();
-    assert_eq!(run.stdout, certreq_core::keydocs::render_text(doc));
+    assert_eq!(run.stdout, certreq_keydocs::render_text(&doc));
     let run = t.certreq(&["-new", "-?", "[RequestAttributes]"]);
     run.ok();
     assert!(

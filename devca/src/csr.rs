@@ -10,7 +10,7 @@ use x509_cert::name::Name;
 use x509_cert::request::CertReq;
 use x509_cert::spki::SubjectPublicKeyInfoOwned;
 
-use certreq_core::tlv::read as read_tlv;
+use certreq_pkix::tlv::{Tlv, read as read_tlv};
 
 const OID_EXTENSION_REQUEST: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.14");
@@ -58,7 +58,7 @@ pub struct RequestError(pub &'static str);
 /// A CMC request (as certreq's `RequestType = CMC` makes) gives the PKCS#10 it carries, once
 /// its own signature by that request's key and its message digest check out too.
 pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
-    if let Some(cmc) = certreq_core::cmc::read(der) {
+    if let Some(cmc) = certreq_pkix::cmc::read(der) {
         let inner = parse_and_verify_pkcs10(cmc.request)?;
         verify_cmc_signer(&cmc, &inner.public_key)?;
         return Ok(inner);
@@ -70,20 +70,19 @@ pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
 /// certreq names it; devca takes no certificate-signed CMC), over the signed attributes, with
 /// a message digest of the content made with the hash the signature uses.
 fn verify_cmc_signer(
-    cmc: &certreq_core::cmc::Read<'_>,
+    cmc: &certreq_pkix::cmc::Read<'_>,
     spki: &SubjectPublicKeyInfoOwned,
 ) -> Result<(), RequestError> {
-    use certreq_core::encode::signature_algorithm;
-    use certreq_core::model::SignatureScheme;
+    use certreq_pkix::alg::SignatureScheme;
     let spki_der = spki.to_der().map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
-    let key_id = certreq_core::ext::builtin::key_identifier(&spki_der);
+    let key_id = certreq_pkix::spki::key_identifier(&spki_der);
     if cmc.key_id != Some(key_id.as_slice()) || !cmc.verify_digest() {
         return Err(RequestError(MSG_BAD_SIGNATURE));
     }
     let alg = spki::AlgorithmIdentifierOwned::from_der(cmc.signature_algorithm)
         .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
     let hash = cmc.hash().ok_or(RequestError(MSG_UNKNOWN_ALGO))?;
-    let named = |scheme| signature_algorithm(scheme).map(|a| a.oid).ok();
+    let named = |scheme: SignatureScheme| scheme.algorithm_identifier().map(|a| a.oid).ok();
     let rsa = named(SignatureScheme::RsaPkcs1(hash));
     // certreq names a PKCS #1 v1.5 signer rsaEncryption, and the digest algorithm says the
     // hash; a named signature algorithm must use that same hash
@@ -102,7 +101,13 @@ fn verify_cmc_signer(
 /// needs.
 pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError> {
     // the outer SEQUENCE and the raw bytes of the signed part, exactly as sent
-    let Some((0x30, outer, _, rest)) = read_tlv(der) else {
+    let Some(Tlv {
+        tag: 0x30,
+        content: outer,
+        rest,
+        ..
+    }) = read_tlv(der)
+    else {
         return Err(RequestError(if der.first() == Some(&0x30) {
             MSG_PARSE_EOD
         } else {
@@ -112,7 +117,12 @@ pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError
     if !rest.is_empty() {
         return Err(RequestError(MSG_PARSE_BADTAG));
     }
-    let Some((0x30, _, tbs_raw, _)) = read_tlv(outer) else {
+    let Some(Tlv {
+        tag: 0x30,
+        whole: tbs_raw,
+        ..
+    }) = read_tlv(outer)
+    else {
         return Err(RequestError(MSG_PARSE_BADTAG));
     };
     let req = CertReq::from_der(der).map_err(|e| {
@@ -167,7 +177,7 @@ pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError
 
 /// A BMPString, UTF8String, IA5String or PrintableString as text.
 fn decode_string(der: &[u8]) -> Option<String> {
-    let (tag, content, _, _) = read_tlv(der)?;
+    let Tlv { tag, content, .. } = read_tlv(der)?;
     match tag {
         0x1e => {
             let units: Vec<u16> = content
@@ -183,11 +193,16 @@ fn decode_string(der: &[u8]) -> Option<String> {
 
 /// EnrollmentNameValuePair ::= SEQUENCE { name BMPString, value BMPString }
 fn decode_name_value_pair(der: &[u8]) -> Option<(String, String)> {
-    let (0x30, content, _, _) = read_tlv(der)? else {
+    let Tlv {
+        tag: 0x30, content, ..
+    } = read_tlv(der)?
+    else {
         return None;
     };
-    let (_, _, name, rest) = read_tlv(content)?;
-    let (_, _, value, _) = read_tlv(rest)?;
+    let Tlv {
+        whole: name, rest, ..
+    } = read_tlv(content)?;
+    let Tlv { whole: value, .. } = read_tlv(rest)?;
     Some((decode_string(name)?, decode_string(value)?))
 }
 
@@ -333,8 +348,8 @@ pub mod tests {
 
     /// The same, its signer named by the key identifier of `signer_spki` instead.
     fn ec_cmc_naming(subject: &str, signer_spki: Option<&[u8]>) -> Vec<u8> {
-        use certreq_core::cmc;
-        use certreq_core::model::{Hash, SignatureScheme};
+        use certreq_pkix::alg::{Hash, SignatureScheme};
+        use certreq_request::cmc;
         use p256::ecdsa::signature::Signer;
         let mut rng = getrandom::rand_core::UnwrapErr(getrandom::SysRng);
         let key = <p256::ecdsa::SigningKey as p256::elliptic_curve::Generate>::generate_from_rng(
@@ -384,7 +399,7 @@ pub mod tests {
         );
         // EST takes PKCS#10 only
         assert!(parse_and_verify_pkcs10(&der).is_err());
-        assert!(parse_and_verify_pkcs10(certreq_core::cmc::read(&der).unwrap().request).is_ok());
+        assert!(parse_and_verify_pkcs10(certreq_pkix::cmc::read(&der).unwrap().request).is_ok());
     }
 
     #[test]
@@ -417,7 +432,7 @@ pub mod tests {
             });
         let pem = std::fs::read(dir.join("req/007-csrinspector-mmc-cmc-base64.req"))
             .expect("the shared corpus (set CERTREQ_CORPUS)");
-        let der = certreq_core::pem::read(&pem).unwrap().remove(0).der;
+        let der = certreq_pkix::pem::read(&pem).unwrap().remove(0).der;
         let p = parse_and_verify(&der).unwrap();
         assert_eq!(p.template_ext.as_deref(), None);
         assert!(!p.san.is_empty());

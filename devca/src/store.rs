@@ -93,7 +93,7 @@ impl Record {
         let mut put = |k: &str, v: &str| {
             s.push_str(k);
             s.push('=');
-            s.push_str(&certreq_core::text::escape_line(v));
+            s.push_str(&certreq_fsio::escape_line(v));
             s.push('\n');
         };
         put("id", &self.id.to_string());
@@ -119,7 +119,7 @@ impl Record {
         let mut seen_id = false;
         for line in lines {
             let (k, v) = line.split_once('=')?;
-            let v = certreq_core::text::unescape_line(v);
+            let v = certreq_fsio::unescape_line(v);
             match k {
                 "id" => {
                     r.id = v.parse().ok()?;

@@ -2,7 +2,8 @@
 //! HTML escaping, and a minimal DER TLV writer/reader for the few structures built by hand.
 
 use base64ct::{Base64, Encoding};
-use certreq_core::response::{Certificate, build_certs_only_pkcs7};
+use certreq_pkix::cert::build_certs_only_pkcs7;
+use der::Decode;
 
 /// Base64 of `data` in lines of `width` characters, each ended by CRLF.
 pub fn b64_lines(data: &[u8], width: usize) -> String {
@@ -145,7 +146,7 @@ pub fn certs_only_pkcs7(certs: &[&[u8]]) -> Vec<u8> {
         certs
             .iter()
             .copied()
-            .filter(|c| Certificate::from_der(c).is_ok()),
+            .filter(|c| x509_cert::Certificate::from_der(c).is_ok()),
     )
 }
 
@@ -201,11 +202,11 @@ mod tests {
                 .expect("test certificate")
                 .1
         };
-        let leaf = pem(include_str!("../../core/tests/data/pfx-leaf.crt"));
-        let ca = pem(include_str!("../../core/tests/data/pfx-ca.crt"));
+        let leaf = pem(include_str!("../../tests/data/pfx-leaf.crt"));
+        let ca = pem(include_str!("../../tests/data/pfx-ca.crt"));
         for order in [[&leaf, &ca], [&ca, &leaf]] {
             let p7 = certs_only_pkcs7(&[order[0], order[1]]);
-            let parsed = certreq_core::response::parse(&p7).expect("a PKCS#7 the core reads");
+            let parsed = certreq_read::response::parse(&p7).expect("a PKCS#7 the core reads");
             assert_eq!(parsed.certificates().len(), 2);
             // DER: decoding and re-encoding gives the same bytes, whatever the input order
             let ci = <cms::content_info::ContentInfo as der::Decode>::from_der(&p7).expect("DER");

@@ -312,7 +312,7 @@ def test_wrong_password_and_untrusted_ca_are_explained(certreq, issuing, tmp_pat
     assert "TLS failure talking to" in proc.stderr, proc.stderr
     assert "-cafile FILE or CERTREQ_CA_FILE" in proc.stderr
     other_ca = tmp_path / "other-ca.pem"
-    other_ca.write_bytes((ROOT / "core/tests/data/pfx-ca.crt").read_bytes())
+    other_ca.write_bytes((ROOT / "tests/data/pfx-ca.crt").read_bytes())
     proc = untrusted.run("-submit", "-config", issuing.certsrv, "-cafile", other_ca, "web.req",
                          check=False)
     assert proc.returncode == 1

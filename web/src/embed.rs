@@ -16,9 +16,9 @@
 //! Everything browser-side goes through [`crate::services::crypto`]; the request itself is
 //! core's two-phase `prepare` → sign → `finish`.
 
-use certreq_core::diag::{Diagnostic, LineIndex};
-use certreq_core::model::{KeyAlgorithm, NewRequest, SignatureScheme};
-use certreq_core::request;
+use certreq_inf::diag::{Diagnostic, LineIndex};
+use certreq_request as request;
+use certreq_request::model::{KeyAlgorithm, NewRequest, SignatureScheme};
 use js_sys::{Array, Object, Uint8Array};
 #[cfg(certreq_embed)]
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -2,7 +2,7 @@
 //! `cargo test -p certreq-web --target wasm32-unknown-unknown --test embed`.
 #![cfg(target_arch = "wasm32")]
 
-use certreq_core::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
+use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
 use certreq_web::embed::{compile, create_request};
 use certreq_web::services::crypto;
 use der::asn1::UintRef;

@@ -2,7 +2,7 @@
 //! `cargo test -p certreq-web --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use certreq_core::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
+use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
 use certreq_web::app::state::{EntryMeta, EntryState};
 use certreq_web::services::{crypto, files, store};
 use wasm_bindgen_test::*;

@@ -1,14 +1,15 @@
 //! The browser work behind [`Command`](super::state::Command)s that takes more than one call:
 //! making a request (key pair → public key → sign → store) and offering a stored one again.
 
-use certreq_core::encode::{self, ClientInfo, PemLabel};
-use certreq_core::model::{NewRequest, RequestType};
+use certreq_request::encode::{self, ClientInfo};
+use certreq_request::model::{NewRequest, RequestType};
 
-use certreq_core::pkcs12::Profile;
-use certreq_core::response;
-use certreq_core::wire::{self, CmcJob, PfxJob};
+use certreq_pkix::cert as response;
+use certreq_pkix::pem::{self, Label};
+use certreq_wire::PfxProfile as Profile;
+use certreq_wire::{self as wire, CmcJob, PfxJob};
 
-use certreq_core::enroll::steps::{self, Action, Next, Protocol};
+use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
 use super::state::{
     CertDetails, Enrollment, EntryMeta, EntryState, ExportFormat, Generated, Outcome, Status,
@@ -175,19 +176,25 @@ async fn cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
 /// links no SHA-2 either).
 #[cfg(certreq_embed)]
 async fn cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
-    let content = job.content()?;
+    let cannot = |e: &dyn std::fmt::Display| format!("cannot build the CMC request: {e}");
+    let content =
+        certreq_request::cmc::wrap(&job.pkcs10, &job.spki, job.scheme).map_err(|e| cannot(&e))?;
     let digest = crypto::digest(content.hash(), &content.pki_data)
         .await
-        .map_err(|e| format!("cannot build the CMC request: {e}"))?;
-    job.answer(content, &digest)
+        .map_err(|e| cannot(&e))?;
+    let unsigned = content.prepare(&digest).map_err(|e| cannot(&e))?;
+    match &job.signature {
+        None => Ok(unsigned.to_be_signed),
+        Some(signature) => unsigned.finish(signature).map_err(|e| cannot(&e)),
+    }
 }
 
 /// What [`prepare`] made, signed, as PEM with CRLF line ends as certreq writes: `NEW
 /// CERTIFICATE REQUEST`, or `CERTIFICATE`.
 pub fn armor(request: &NewRequest, der: &[u8]) -> String {
     match request.request_type {
-        RequestType::Cert => certreq_core::pem::armor("CERTIFICATE", der),
-        _ => encode::to_pem(der, PemLabel::Certreq),
+        RequestType::Cert => pem::write(Label::Certificate, der),
+        _ => pem::write(Label::NewCertificateRequest, der),
     }
 }
 
@@ -197,14 +204,14 @@ pub async fn download_entry(id: String) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| "that request is no longer in the store".to_owned())?;
-    let pem = encode::to_pem(&entry.request_der, PemLabel::Certreq);
+    let pem = pem::write(Label::NewCertificateRequest, &entry.request_der);
     let name = safe_file_name(&entry.meta.friendly_name);
     files::download(&name, "application/pkcs10", pem.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// `RSA 2048`, `ECC P-256`… of a public key given as SPKI DER.
 fn key_algorithm(spki: &[u8]) -> Option<String> {
-    certreq_core::encode::SpkiParts::read(spki).map(|_| response::key_description_der(spki))
+    certreq_pkix::spki::SpkiParts::read(spki).map(|_| certreq_pkix::spki::key_description(spki))
 }
 
 /// Every stored entry, with what its key allows (asked of the browser, not stored).
@@ -462,7 +469,7 @@ async fn remember_pending(id: &str, request_id: Option<u64>) -> Result<Option<En
     Ok(Some(meta))
 }
 
-/// Runs an enrollment through the tools module's steps (`certreq_core::enroll::steps`): makes
+/// Runs an enrollment through the tools module's steps (`certreq_wire::enroll`): makes
 /// each HTTP request they ask for, then acts on where they end: accepts an issued
 /// certificate, keeps a pending request's id, or says why nothing came of it. `id`: the
 /// stored entry the request is, when it is one.

@@ -23,8 +23,8 @@ pub mod state;
 pub mod templates;
 pub mod text;
 
-use certreq_core::diag::Severity;
-use certreq_core::wire::DocPage;
+use certreq_inf::diag::Severity;
+use certreq_wire::DocPage;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -660,7 +660,7 @@ impl App {
                 </p>
             },
             Some(Ok(dump)) => html! {
-                <div class="dump" data-testid="decode-output" data-kind={dump.kind}>
+                <div class="dump" data-testid="decode-output" data-kind={dump.kind.clone()}>
                     <h3 class="dump-title">{ &dump.title }</h3>
                     <ul class="dump-tree">{ for dump.nodes.iter().map(view_node) }</ul>
                 </div>
@@ -694,7 +694,7 @@ impl App {
 }
 
 /// One line of a decoded tree: a leaf, or an open `<details>` with its children.
-fn view_node(node: &certreq_core::dump::Node) -> Html {
+fn view_node(node: &certreq_wire::Node) -> Html {
     let line = html! {
         <>
             <span class="dump-label">{ &node.label }</span>

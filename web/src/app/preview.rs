@@ -1,11 +1,11 @@
 //! What the request will contain, in words: built from a [`NewRequest`] alone (no key yet).
 
-use certreq_core::model::{
+use certreq_pkix::oid::ObjectIdentifier;
+use certreq_pkix::tlv::{self, Tlv};
+use certreq_request::model::{
     DEFAULT_CERT_LIFETIME, Hash, KeyAlgorithm, NewRequest, Period, RequestType, SignatureScheme,
     ValidityPlan,
 };
-use certreq_core::tlv;
-use const_oid::ObjectIdentifier;
 use der::{Tag, Tagged};
 use x509_cert::ext::Extension;
 
@@ -54,8 +54,8 @@ pub fn preview(request: &NewRequest) -> Preview {
         .map(|rdn| {
             rdn.iter()
                 .map(|atv| {
-                    let attribute = certreq_core::name::attribute_label(&atv.oid);
-                    let value = certreq_core::name::attribute_text(&atv.value);
+                    let attribute = certreq_pkix::name::attribute_label(&atv.oid);
+                    let value = certreq_pkix::name::attribute_text(&atv.value);
                     SubjectPart {
                         attribute,
                         value,
@@ -176,7 +176,7 @@ pub fn signature_text(scheme: SignatureScheme) -> String {
 /// The extension's name from core's table (the one the decoder and `certreq -dump` use),
 /// else a plain "extension" (its OID is shown beside it).
 fn extension_name(oid: &ObjectIdentifier) -> String {
-    certreq_core::dump::oid_friendly(oid)
+    certreq_pkix::oid::friendly(oid)
         .unwrap_or("extension")
         .to_owned()
 }
@@ -184,7 +184,7 @@ fn extension_name(oid: &ObjectIdentifier) -> String {
 /// An OID inside an extension value (an EKU, a policy): its name when core knows it, and the
 /// dotted form in any case.
 fn oid_words(oid: &ObjectIdentifier) -> String {
-    match certreq_core::dump::oid_friendly(oid) {
+    match certreq_pkix::oid::friendly(oid) {
         Some(n) => format!("{n} ({oid})"),
         None => oid.to_string(),
     }
@@ -218,14 +218,19 @@ fn general_name(tag: u8, content: &[u8]) -> Option<String> {
         },
         0xa4 => format!(
             "directory name: {}",
-            certreq_core::name::display_der(content)?
+            certreq_pkix::name::display_der(content)?
         ),
         0x88 => format!(
             "registered ID: {}",
             ObjectIdentifier::from_bytes(content).ok()?
         ),
         0xa0 => {
-            let (0x06, type_id, _, _) = tlv::read(content)? else {
+            let Tlv {
+                tag: 0x06,
+                content: type_id,
+                ..
+            } = tlv::read(content)?
+            else {
                 return None;
             };
             match ObjectIdentifier::from_bytes(type_id)
@@ -333,7 +338,7 @@ fn describe_extension(ext: &Extension) -> ExtensionLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use certreq_core::model::{Curve, KeyPlan, KeySpec, ValidityPlan};
+    use certreq_request::model::{Curve, KeyPlan, KeySpec, ValidityPlan};
     use der::Encode;
     use der::asn1::{Ia5String, OctetString};
     use std::str::FromStr;
@@ -455,7 +460,7 @@ mod tests {
                 }
             }
             GeneralName::DirectoryName(n) => {
-                format!("directory name: {}", certreq_core::name::display(n))
+                format!("directory name: {}", certreq_pkix::name::display(n))
             }
             GeneralName::RegisteredId(oid) => format!("registered ID: {oid}"),
             GeneralName::OtherName(o) => match o.type_id.to_string().as_str() {
@@ -519,15 +524,15 @@ mod tests {
             .collect();
         for entry in std::fs::read_dir(corpus.join("inf")).expect("the corpus beside the repo") {
             let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            texts.push(certreq_core::text::decode(&bytes).text);
+            texts.push(certreq_inf::text::decode(&bytes).text);
         }
         for text in &texts {
-            if let Some(r) = certreq_core::request::compile(text).request {
+            if let Some(r) = certreq_request::compile(text).request {
                 out.extend(r.extensions);
             }
         }
         assert!(out.len() >= 40, "only {} extensions", out.len());
-        let dir = certreq_core::name::parse_subject("CN=a + O=\"b, c\", DC=x", 0)
+        let dir = certreq_request::subject::parse_subject("CN=a + O=\"b, c\", DC=x", 0)
             .0
             .unwrap();
         let upn = OtherName {
@@ -641,7 +646,7 @@ mod tests {
                 "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n{extra}\
                  [RequestAttributes]\nCertificateTemplate = WebServer\n"
             );
-            preview(&certreq_core::request::compile(&inf).request.unwrap())
+            preview(&certreq_request::compile(&inf).request.unwrap())
         };
         let p = of("");
         assert_eq!(p.request_type, "self-signed certificate");
@@ -669,7 +674,7 @@ mod tests {
             Some("from 2026-07-24 10:31 UTC, until 2026-07-25 00:00 UTC")
         );
         // a request has no validity of its own: the CA decides it
-        let request = certreq_core::request::compile("[NewRequest]\nSubject = \"CN=x\"\n");
+        let request = certreq_request::compile("[NewRequest]\nSubject = \"CN=x\"\n");
         assert_eq!(preview(&request.request.unwrap()).validity, None);
     }
 }

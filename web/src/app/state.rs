@@ -4,12 +4,12 @@
 //! the shell must run. The shell runs them through `services` and feeds the outcome back as
 //! another [`Msg`]. Nothing here touches the browser, so it is tested natively.
 
-use certreq_core::diag::{Diagnostic, LineIndex, Severity};
-use certreq_core::model::NewRequest;
-use certreq_core::request::{Compiled, compile};
+use certreq_inf::diag::{Diagnostic, LineIndex, Severity};
+use certreq_request::model::NewRequest;
+use certreq_request::{Compiled, compile};
 
-use certreq_core::dump::Dump;
-use certreq_core::wire::{DocPage, DocQuery};
+use certreq_wire::Dump;
+use certreq_wire::{DocPage, DocQuery};
 
 use super::text::{byte_to_utf16, utf16_to_byte};
 
@@ -258,11 +258,11 @@ pub struct LoadedRequest {
 /// Reads a `.req` file: PEM of any label (`NEW CERTIFICATE REQUEST`, `CERTIFICATE REQUEST`…)
 /// or DER, holding a PKCS #10 or CMC request; the first block that is one is taken.
 pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
-    let blocks = certreq_core::pem::read(bytes)
+    let blocks = certreq_pkix::pem::read(bytes)
         .map_err(|e| format!("{name} is not a certificate request: {e}"))?;
     for block in blocks {
         // a CMC request goes to the CA as it is; its subject and key are the PKCS #10's inside
-        let pkcs10 = certreq_core::cmc::pkcs10_of(&block.der);
+        let pkcs10 = certreq_pkix::cmc::pkcs10_of(&block.der);
         if let Some((subject, spki)) = pkcs10_subject_and_key(pkcs10) {
             return Ok(LoadedRequest {
                 name: name.to_owned(),
@@ -285,30 +285,67 @@ pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
 /// it does the full parse; the app links no request decoder for this). `None` for anything
 /// else, a certificate included.
 fn pkcs10_subject_and_key(der: &[u8]) -> Option<(String, Vec<u8>)> {
-    use certreq_core::tlv;
+    use certreq_pkix::tlv::{self, Tlv};
     let outer = tlv::only(der, 0x30)?;
-    let (0x30, info, _, rest) = tlv::read(outer)? else {
+    let Tlv {
+        tag: 0x30,
+        content: info,
+        rest,
+        ..
+    } = tlv::read(outer)?
+    else {
         return None;
     };
-    let (0x30, _, _, rest) = tlv::read(rest)? else {
+    let Tlv {
+        tag: 0x30, rest, ..
+    } = tlv::read(rest)?
+    else {
         return None;
     };
-    let (0x03, _, _, []) = tlv::read(rest)? else {
+    let Tlv {
+        tag: 0x03,
+        rest: [],
+        ..
+    } = tlv::read(rest)?
+    else {
         return None;
     };
-    let (0x02, [0], _, rest) = tlv::read(info)? else {
+    let Tlv {
+        tag: 0x02,
+        content: [0],
+        rest,
+        ..
+    } = tlv::read(info)?
+    else {
         return None;
     };
-    let (0x30, _, subject, rest) = tlv::read(rest)? else {
+    let Tlv {
+        tag: 0x30,
+        whole: subject,
+        rest,
+        ..
+    } = tlv::read(rest)?
+    else {
         return None;
     };
-    let (0x30, _, spki, rest) = tlv::read(rest)? else {
+    let Tlv {
+        tag: 0x30,
+        whole: spki,
+        rest,
+        ..
+    } = tlv::read(rest)?
+    else {
         return None;
     };
-    let (0xa0, _, _, []) = tlv::read(rest)? else {
+    let Tlv {
+        tag: 0xa0,
+        rest: [],
+        ..
+    } = tlv::read(rest)?
+    else {
         return None;
     };
-    Some((certreq_core::name::display_der(subject)?, spki.to_vec()))
+    Some((certreq_pkix::name::display_der(subject)?, spki.to_vec()))
 }
 
 /// The kind of CA endpoint.
@@ -422,7 +459,7 @@ pub enum ExportFormat {
     P7b,
 }
 
-pub use certreq_core::pkcs12::Profile;
+pub use certreq_wire::PfxProfile as Profile;
 
 /// The PFX export dialog.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -613,7 +650,7 @@ impl State {
         self.compiled
             .request
             .as_ref()
-            .is_some_and(|r| r.request_type == certreq_core::model::RequestType::Cert)
+            .is_some_and(|r| r.request_type == certreq_request::model::RequestType::Cert)
     }
 
     /// The request just made, when there is one to submit (a self-signed certificate is not).
@@ -623,7 +660,7 @@ impl State {
 
     /// Any error among the diagnostics (then there is no request to make).
     pub fn has_errors(&self) -> bool {
-        certreq_core::diag::has_errors(&self.compiled.diagnostics)
+        certreq_inf::diag::has_errors(&self.compiled.diagnostics)
     }
 
     /// Whether the Generate button does anything now.
@@ -879,7 +916,7 @@ impl State {
                         return self.decode(bytes);
                     }
                     _ => {
-                        let decoded = certreq_core::text::decode(&bytes);
+                        let decoded = certreq_inf::text::decode(&bytes);
                         self.replace_text(decoded.text);
                         self.source = Some(format!("{name} ({})", decoded.encoding.name()));
                     }
@@ -906,7 +943,7 @@ impl State {
             }
             // the certificates are read in the accept job (in the lazily loaded module); here
             // only what is not even PEM, base64 or DER is turned away
-            Msg::AcceptFile { name, bytes } => match certreq_core::pem::read(&bytes) {
+            Msg::AcceptFile { name, bytes } => match certreq_pkix::pem::read(&bytes) {
                 Ok(_) => vec![Command::Accept(bytes)],
                 Err(e) => {
                     self.notice = Some(Notice::error(format!(
@@ -1008,7 +1045,7 @@ impl State {
                 if self.busy.is_some() {
                     return Vec::new();
                 }
-                match certreq_core::enroll::parse_request_id(&self.retrieve_number) {
+                match certreq_inf::values::parse_number(&self.retrieve_number) {
                     Some(n) => {
                         self.busy = Some(format!("asking the CA for request {n}…"));
                         self.disposition = None;
@@ -1261,7 +1298,7 @@ pub struct CertDetails {
 
 impl CertDetails {
     /// What the store shows about `cert`.
-    pub fn of(cert: &certreq_core::response::Certificate) -> Self {
+    pub fn of(cert: &certreq_pkix::cert::Certificate) -> Self {
         CertDetails {
             subject: cert.subject(),
             issuer: cert.issuer(),
@@ -1300,7 +1337,7 @@ pub type Matched = (usize, Vec<u8>, Vec<Vec<u8>>);
 /// entry first, then an issued one (accepting again replaces its certificate). Returns the
 /// entry's index, the leaf DER and its issuers' DER (issuer first), or why none matches.
 pub fn match_response(
-    response: &certreq_core::response::Response,
+    response: &certreq_pkix::cert::Response,
     keys: &[(String, EntryState, Vec<u8>)],
 ) -> Result<Matched, String> {
     let order = keys
@@ -1370,7 +1407,7 @@ pub fn route_dropped(target: FileTarget, name: &str, bytes: &[u8]) -> FileTarget
     if lower.ends_with(".inf") || lower.ends_with(".txt") {
         return FileTarget::Editor;
     }
-    let text = certreq_core::text::decode(bytes).text;
+    let text = certreq_inf::text::decode(bytes).text;
     let looks_inf = !text.contains("-----BEGIN")
         && text
             .lines()
@@ -1411,7 +1448,7 @@ pub fn decoder_text(bytes: &[u8]) -> String {
 
 /// What the progress line says while the key is made (RSA takes a while).
 pub fn progress_text(request: &NewRequest) -> String {
-    use certreq_core::model::KeyAlgorithm;
+    use certreq_request::model::KeyAlgorithm;
     match request.key.algorithm {
         KeyAlgorithm::Rsa { bits } if bits >= 4096 => {
             format!("generating an RSA {bits}-bit key; this can take a while…")
@@ -1465,12 +1502,12 @@ pub fn label_for(request: &NewRequest) -> String {
         .unwrap_or_else(|| "unnamed request".into())
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use certreq_core::inf::{Entry, Inf, Section, Value};
-    use certreq_core::model::{Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, RequestType};
-    use certreq_core::model::{SignatureScheme, ValidityPlan};
+    use certreq_inf::{Entry, Inf, Section, Value};
+    use certreq_request::model::{Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, RequestType};
+    use certreq_request::model::{SignatureScheme, ValidityPlan};
     use std::str::FromStr;
     use x509_cert::name::Name;
 
@@ -1899,15 +1936,27 @@ mod tests {
         );
     }
 
-    /// What the decoder module would answer (the module runs `certreq_core::wire::serve`).
+    /// What the decoder module answers, asked as the app asks it.
     fn answer(command: &Command) -> Msg {
         let Command::Decode { seq, bytes } = command else {
             panic!("not a decode request: {command:?}");
         };
+        let (status, answer) = certreq_web_tools::serve(certreq_wire::OP_DUMP, bytes);
         Msg::Decoded {
             seq: *seq,
-            result: certreq_core::dump::dump(bytes).map_err(|e| e.to_string()),
+            result: certreq_wire::answer(status, answer)
+                .map(|bytes| certreq_wire::dump_from_wire(&bytes).expect("a dump")),
         }
+    }
+
+    /// Whether `text` is anywhere in the decoded tree.
+    fn dump_shows(dump: &certreq_wire::Dump, text: &str) -> bool {
+        fn in_nodes(nodes: &[certreq_wire::Node], text: &str) -> bool {
+            nodes.iter().any(|n| {
+                n.label.contains(text) || n.value.contains(text) || in_nodes(&n.children, text)
+            })
+        }
+        dump.title.contains(text) || in_nodes(&dump.nodes, text)
     }
 
     #[test]
@@ -1939,10 +1988,7 @@ mod tests {
         s.update(answer(&asked[0]));
         let from_pem = s.decoded.clone().expect("decoded").expect("ok");
         assert_eq!(from_pem.kind, from_der.kind);
-        assert!(
-            certreq_core::dump::render_text(&from_pem).contains("WHATEVER"),
-            "the PEM label is shown"
-        );
+        assert!(dump_shows(&from_pem, "WHATEVER"), "the PEM label is shown");
         assert!(s.update(Msg::DecodeInput("  \n".into())).is_empty());
         assert_eq!(s.decoded, None, "blank input shows nothing");
         assert!(!s.decoding());
@@ -2073,19 +2119,19 @@ mod tests {
         assert_eq!(progress_text(&r), "generating an ECDSA P-384 key…");
     }
 
-    const LEAF_PEM: &[u8] = include_bytes!("../../../core/tests/data/pfx-leaf.crt");
-    const CA_PEM: &[u8] = include_bytes!("../../../core/tests/data/pfx-ca.crt");
+    const LEAF_PEM: &[u8] = include_bytes!("../../../tests/data/pfx-leaf.crt");
+    const CA_PEM: &[u8] = include_bytes!("../../../tests/data/pfx-ca.crt");
 
-    fn cert(pem: &[u8]) -> certreq_core::response::Certificate {
-        let r = certreq_core::response::parse(pem).expect("a certificate");
+    fn cert(pem: &[u8]) -> certreq_pkix::cert::Certificate {
+        let r = certreq_read::response::parse(pem).expect("a certificate");
         r.certificates()[0].clone()
     }
 
     #[test]
     fn a_p7b_is_matched_to_the_pending_key_with_its_chain() {
         let (leaf, ca) = (cert(LEAF_PEM), cert(CA_PEM));
-        let p7b = certreq_core::response::build_certs_only_pkcs7([ca.der(), leaf.der()]);
-        let response = certreq_core::response::parse(&p7b).unwrap();
+        let p7b = certreq_pkix::cert::build_certs_only_pkcs7([ca.der(), leaf.der()]);
+        let response = certreq_read::response::parse(&p7b).unwrap();
         let keys = vec![
             ("other".to_owned(), EntryState::Pending, vec![0x30, 0x00]),
             (
@@ -2327,7 +2373,7 @@ mod tests {
         assert!(s.disposition.as_ref().unwrap().message.contains("“seven”"));
     }
 
-    const REQ_DER: &[u8] = include_bytes!("../../../core/tests/data/golden-008-minimal.der");
+    const REQ_DER: &[u8] = include_bytes!("../../../tests/data/golden-008-minimal.der");
 
     #[test]
     fn a_request_file_is_read_as_x509_cert_reads_it_and_nothing_else_is_taken() {
@@ -2340,11 +2386,11 @@ mod tests {
         for dir in ["req", "resp"] {
             for entry in std::fs::read_dir(corpus.join(dir)).expect("the corpus beside the repo") {
                 let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-                for block in certreq_core::pem::read(&bytes).unwrap_or_default() {
+                for block in certreq_pkix::pem::read(&bytes).unwrap_or_default() {
                     let ours = pkcs10_subject_and_key(&block.der);
                     match x509_cert::request::CertReq::from_der(&block.der) {
                         Ok(req) => {
-                            let subject = certreq_core::name::display(&req.info.subject);
+                            let subject = certreq_pkix::name::display(&req.info.subject);
                             let spki = req.info.public_key.to_der().unwrap();
                             assert_eq!(ours, Some((subject, spki)));
                             requests += 1;
@@ -2375,13 +2421,13 @@ mod tests {
         );
         // made on Windows by the certificates snap-in (CertEnroll, as certreq's RequestType = CMC)
         let bytes = std::fs::read(corpus.join("req/007-csrinspector-mmc-cmc-base64.req")).unwrap();
-        let whole = certreq_core::pem::read(&bytes).unwrap().remove(0).der;
+        let whole = certreq_pkix::pem::read(&bytes).unwrap().remove(0).der;
         let loaded = read_request("cmc.req", &bytes).unwrap();
         assert_eq!(
             loaded.der, whole,
             "the CA gets the CMC request, not its content"
         );
-        let inner = certreq_core::cmc::read(&whole).unwrap().request;
+        let inner = certreq_pkix::cmc::read(&whole).unwrap().request;
         assert_eq!(
             Some((loaded.subject, loaded.spki)),
             pkcs10_subject_and_key(inner)

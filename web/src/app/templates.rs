@@ -77,11 +77,11 @@ pub fn find(id: &str) -> Option<&'static Template> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use certreq_core::diag::Severity;
-    use certreq_core::model::{Curve, KeyAlgorithm, KeySpec};
-    use certreq_core::request::compile;
+    use certreq_inf::diag::Severity;
+    use certreq_request::compile;
+    use certreq_request::model::{Curve, KeyAlgorithm, KeySpec};
 
-    fn request(id: &str) -> certreq_core::model::NewRequest {
+    fn request(id: &str) -> certreq_request::model::NewRequest {
         compile(find(id).expect("template").text)
             .request
             .expect("a request")
@@ -111,7 +111,7 @@ mod tests {
         assert_eq!(find("nope"), None);
     }
 
-    fn extension(r: &certreq_core::model::NewRequest, oid: &str) -> Vec<u8> {
+    fn extension(r: &certreq_request::model::NewRequest, oid: &str) -> Vec<u8> {
         r.extensions
             .iter()
             .find(|e| e.extn_id.to_string() == oid)
@@ -128,10 +128,10 @@ mod tests {
     #[test]
     fn the_self_signed_template_makes_a_certificate() {
         let r = request("self-signed");
-        assert_eq!(r.request_type, certreq_core::model::RequestType::Cert);
+        assert_eq!(r.request_type, certreq_request::model::RequestType::Cert);
         assert_eq!(
             r.validity.period,
-            Some(certreq_core::model::Period::Seconds(90 * 86_400))
+            Some(certreq_request::model::Period::Seconds(90 * 86_400))
         );
         assert!(
             r.key.exportable,

@@ -64,7 +64,7 @@ impl Kind {
 }
 
 /// Splits one line (without its terminator) into coloured pieces that concatenate back to the
-/// line exactly. Only colours: the real reader is `certreq_core::inf`.
+/// line exactly. Only colours: the real reader is `certreq_inf`.
 pub fn tokenize_line(line: &str) -> Vec<(Kind, &str)> {
     let mut out: Vec<(Kind, &str)> = Vec::new();
     let trimmed = line.trim_start();
@@ -171,7 +171,7 @@ pub fn mark_line<'a, T: Copy>(
         .flat_map(|(r, _)| [r.start, r.end])
         .filter(|&c| c > 0 && c < line.len() && line.is_char_boundary(c))
         .collect();
-    certreq_core::order::sort_by_u64_key(&mut cuts, |&c| c as u64);
+    certreq_inf::order::sort_by_u64_key(&mut cuts, |&c| c as u64);
     cuts.dedup();
     let mut out = Vec::new();
     let mut at = 0;
@@ -202,7 +202,7 @@ pub fn format_utc(ms: f64) -> String {
     }
     // f64 → i64 saturates; the range below keeps every step in i64
     let secs = ((ms / 1000.0).floor() as i64).clamp(-1 << 40, 1 << 40);
-    let c = certreq_core::time::civil(secs);
+    let c = certreq_pkix::time::civil(secs);
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02} UTC",
         c.year, c.month, c.day, c.hour, c.minute

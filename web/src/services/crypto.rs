@@ -4,7 +4,7 @@
 //! the browser itself refuses to hand it out ([`private_key_exportable`] checks that by asking).
 //! `crypto.subtle` is looked up on the global object, so this also works in a worker.
 
-use certreq_core::model::{KeyAlgorithm, SignatureScheme};
+use certreq_request::model::{KeyAlgorithm, SignatureScheme};
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -107,7 +107,10 @@ pub async fn export_spki(public_key: &CryptoKey) -> Result<Vec<u8>, ServiceError
 
 /// The digest of `data` with `hash` (the embedding build's CMC message digest).
 #[cfg(certreq_embed)]
-pub async fn digest(hash: certreq_core::model::Hash, data: &[u8]) -> Result<Vec<u8>, ServiceError> {
+pub async fn digest(
+    hash: certreq_request::model::Hash,
+    data: &[u8],
+) -> Result<Vec<u8>, ServiceError> {
     let promise = subtle()?
         .digest_with_str_and_u8_array(hash.web_crypto_name(), data)
         .map_err(|e| ServiceError::js("cannot start the digest", e))?;
@@ -248,7 +251,7 @@ pub fn random_fill(buf: &mut [u8]) -> Result<(), ServiceError> {
 /// Converts Web Crypto's ECDSA signature (r‖s, each the curve's byte length) to the DER
 /// `Ecdsa-Sig-Value` a request carries (core does the ASN.1).
 pub fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, ServiceError> {
-    certreq_core::encode::ecdsa_raw_to_der(raw)
+    certreq_pkix::alg::ecdsa_raw_to_der(raw)
         .map_err(|e| ServiceError(format!("cannot encode the ECDSA signature: {e}")))
 }
 

@@ -1,6 +1,6 @@
 //! HTTP to a certification authority with `fetch`: the Web Enrollment form posts, the
 //! certificate downloads and EST's posts (what to send and what the answers mean is
-//! `certreq_core::enroll::steps`, asked of the tools module).
+//! `certreq_wire::enroll`, asked of the tools module).
 //!
 //! Requests carry the browser's credentials (`credentials: 'include'`), so a Web Enrollment
 //! site behind Windows authentication or Basic auth works when the page is served from its
@@ -13,7 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::{ServiceError, get, set};
 
-use certreq_core::enroll::steps::{Answer, HttpRequest};
+use certreq_wire::enroll::{Answer, HttpRequest};
 
 /// Why `fetch` itself failed, in words a user can act on.
 fn unreachable(url: &str) -> ServiceError {

@@ -252,7 +252,7 @@ pub async fn list() -> Result<Vec<StoredRequest>, ServiceError> {
     let values: js_sys::Array = values.dyn_into().unwrap_or_default();
     let mut records: Vec<StoredRequest> = values.iter().filter_map(|v| from_js(&v)).collect();
     // whole milliseconds since 1970, never negative (`as` saturates; NaN reads as 0)
-    certreq_core::order::sort_by_u64_key(&mut records, |r| r.meta.created_ms as u64);
+    certreq_inf::order::sort_by_u64_key(&mut records, |r| r.meta.created_ms as u64);
     Ok(records)
 }
 

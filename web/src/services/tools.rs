@@ -7,14 +7,14 @@
 //! (`dist/certreq-web.html`, opened from `file://` where nothing can be fetched), from the
 //! base64 text of its `<script id="certreq-tools-wasm" type="application/octet-stream">` (in
 //! `<head>`, which the app leaves alone). It is instantiated once; every later call reuses
-//! it. What crosses is `certreq_core::wire`.
+//! it. What crosses is `certreq_wire`.
 
 use std::cell::RefCell;
 
-use certreq_core::dump::Dump;
-use certreq_core::enroll::steps;
-use certreq_core::response::{Certificate, Response};
-use certreq_core::wire::{self, DocPage, DocQuery, PfxJob};
+use certreq_pkix::cert::{Certificate, Response};
+use certreq_wire::Dump;
+use certreq_wire::enroll as steps;
+use certreq_wire::{self as wire, DocPage, DocQuery, PfxJob};
 use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -61,7 +61,7 @@ pub async fn certificate(der: &[u8]) -> Result<Certificate, ServiceError> {
     )
 }
 
-/// The first step of an enrollment (`certreq_core::enroll::steps::start`).
+/// The first step of an enrollment (`certreq_wire::enroll::start`).
 pub async fn enroll_start(start: &steps::Start) -> Result<steps::Next, ServiceError> {
     read(
         &ask(wire::OP_ENROLL_START, &start.to_wire()).await?,
@@ -69,7 +69,7 @@ pub async fn enroll_start(start: &steps::Start) -> Result<steps::Next, ServiceEr
     )
 }
 
-/// What a CA's answer to `send` means (`certreq_core::enroll::steps::read`).
+/// What a CA's answer to `send` means (`certreq_wire::enroll::read`).
 pub async fn enroll_read(
     send: &steps::HttpRequest,
     answer: &steps::Answer,

@@ -1,0 +1,341 @@
+//! Certificates and CA answers as values: a certificate is its exact DER plus the facts read
+//! from it once ([`CertificateFacts`]); an answer ([`Response`]) is the certificates a CA sent
+//! back, in what form, with the CMC status if any.
+//!
+//! Reading them from bytes is `certreq-read`'s job; these types are plain data so that they
+//! cross the web app's tools module without their reader, and so that everything that only
+//! looks at certificates (the app's store, the command line's, devca) links no decoder.
+
+use sha1::{Digest, Sha1};
+use sha2::Sha256;
+
+use crate::oid;
+use crate::tlv;
+
+/// A certificate: the exact bytes it came in (thumbprints hash those) and what is read from
+/// them once, when it is parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Certificate {
+    der: Vec<u8>,
+    facts: CertificateFacts,
+}
+
+/// Everything asked of a certificate here, read once (by `certreq-read`).
+///
+/// Kept as plain data so that a certificate can cross the web app's tools module without its
+/// reader: the app parses there and works with these facts alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CertificateFacts {
+    /// The subject in written order (`CN=…, O=…, C=…`).
+    pub subject: String,
+    /// The issuer in written order.
+    pub issuer: String,
+    /// The subject `Name`'s DER, for exact comparison with an issuer.
+    pub subject_der: Vec<u8>,
+    /// The issuer `Name`'s DER.
+    pub issuer_der: Vec<u8>,
+    /// The serial number's content octets.
+    pub serial: Vec<u8>,
+    /// Not before, in seconds since 1970.
+    pub not_before: i64,
+    /// Not after, in seconds since 1970.
+    pub not_after: i64,
+    /// The SubjectPublicKeyInfo DER (what [`Response::leaf_for`] compares).
+    pub spki_der: Vec<u8>,
+    /// `RSA 2048`, `ECC P-256`…
+    pub key_algorithm: String,
+    /// Basic constraints say CA.
+    pub is_ca: bool,
+    /// The subject key identifier extension's value.
+    pub subject_key_id: Option<Vec<u8>>,
+    /// The authority key identifier extension's keyIdentifier.
+    pub authority_key_id: Option<Vec<u8>>,
+}
+
+impl Certificate {
+    /// A certificate from its DER and the facts read from it (by `certreq-read`, natively or
+    /// in the web app's tools module). Nothing is checked here.
+    pub fn from_parts(der: Vec<u8>, facts: CertificateFacts) -> Self {
+        Certificate { der, facts }
+    }
+
+    /// The certificate's DER.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// What was read from it.
+    pub fn facts(&self) -> &CertificateFacts {
+        &self.facts
+    }
+
+    /// The SubjectPublicKeyInfo DER (what [`Response::leaf_for`] compares).
+    pub fn spki_der(&self) -> &[u8] {
+        &self.facts.spki_der
+    }
+
+    /// SHA-1 of the DER in upper-case hex without separators, as Windows shows the thumbprint.
+    pub fn thumbprint_sha1(&self) -> String {
+        hex_upper(&Sha1::digest(&self.der))
+    }
+
+    /// SHA-256 of the DER in upper-case hex.
+    pub fn thumbprint_sha256(&self) -> String {
+        hex_upper(&Sha256::digest(&self.der))
+    }
+
+    /// The subject in written order (`CN=…, O=…, C=…`).
+    pub fn subject(&self) -> String {
+        self.facts.subject.clone()
+    }
+
+    /// The issuer in written order.
+    pub fn issuer(&self) -> String {
+        self.facts.issuer.clone()
+    }
+
+    /// The serial number in upper-case hex, as certutil prints it.
+    pub fn serial_hex(&self) -> String {
+        hex_upper(&self.facts.serial)
+    }
+
+    /// Not before, in seconds since 1970.
+    pub fn not_before(&self) -> i64 {
+        self.facts.not_before
+    }
+
+    /// Not after, in seconds since 1970.
+    pub fn not_after(&self) -> i64 {
+        self.facts.not_after
+    }
+
+    /// `RSA 2048`, `ECC P-256`…
+    pub fn key_algorithm(&self) -> String {
+        self.facts.key_algorithm.clone()
+    }
+
+    /// Basic constraints say CA.
+    pub fn is_ca(&self) -> bool {
+        self.facts.is_ca
+    }
+
+    /// Subject and issuer are the same name.
+    pub fn is_self_issued(&self) -> bool {
+        self.facts.subject_der == self.facts.issuer_der
+    }
+
+    /// The subject key identifier extension's value.
+    pub fn subject_key_id(&self) -> Option<&[u8]> {
+        self.facts.subject_key_id.as_deref()
+    }
+
+    /// The authority key identifier extension's keyIdentifier.
+    pub fn authority_key_id(&self) -> Option<&[u8]> {
+        self.facts.authority_key_id.as_deref()
+    }
+
+    /// Whether `issuer` plausibly issued this certificate: names match and, where both key
+    /// identifiers are present, they match too.
+    pub fn issued_by(&self, issuer: &Certificate) -> bool {
+        if self.facts.issuer_der != issuer.facts.subject_der {
+            return false;
+        }
+        match (self.authority_key_id(), issuer.subject_key_id()) {
+            (Some(aki), Some(ski)) => aki == ski,
+            _ => true,
+        }
+    }
+}
+
+/// Bytes in upper-case hex without separators (thumbprints, serial numbers).
+pub fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// The form the response came in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseKind {
+    /// One certificate (`.cer`).
+    Certificate,
+    /// Several PEM certificate blocks in one file.
+    CertificateBundle,
+    /// A certs-only PKCS #7 / CMS SignedData (`.p7b`).
+    Pkcs7,
+    /// A CMC full PKI response (`.rsp`).
+    CmcResponse,
+}
+
+/// `CMCStatus` values (RFC 5272 §6.1.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmcStatus {
+    Success,
+    Failed,
+    Pending,
+    NoSupport,
+    ConfirmRequired,
+    PopRequired,
+    Partial,
+    Other(u32),
+}
+
+impl CmcStatus {
+    /// The status for its RFC 5272 number.
+    pub fn from_number(n: u32) -> Self {
+        match n {
+            0 => CmcStatus::Success,
+            2 => CmcStatus::Failed,
+            3 => CmcStatus::Pending,
+            4 => CmcStatus::NoSupport,
+            5 => CmcStatus::ConfirmRequired,
+            6 => CmcStatus::PopRequired,
+            7 => CmcStatus::Partial,
+            n => CmcStatus::Other(n),
+        }
+    }
+
+    /// The RFC 5272 number.
+    pub fn number(self) -> u32 {
+        match self {
+            CmcStatus::Success => 0,
+            CmcStatus::Failed => 2,
+            CmcStatus::Pending => 3,
+            CmcStatus::NoSupport => 4,
+            CmcStatus::ConfirmRequired => 5,
+            CmcStatus::PopRequired => 6,
+            CmcStatus::Partial => 7,
+            CmcStatus::Other(n) => n,
+        }
+    }
+
+    /// The RFC name (`success`, `failed`, `pending`…).
+    pub fn name(self) -> String {
+        match self {
+            CmcStatus::Success => "success".into(),
+            CmcStatus::Failed => "failed".into(),
+            CmcStatus::Pending => "pending".into(),
+            CmcStatus::NoSupport => "noSupport".into(),
+            CmcStatus::ConfirmRequired => "confirmRequired".into(),
+            CmcStatus::PopRequired => "popRequired".into(),
+            CmcStatus::Partial => "partial".into(),
+            CmcStatus::Other(n) => format!("status {n}"),
+        }
+    }
+}
+
+/// The `CMCStatusInfo` (or V2) control of a CMC response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CmcStatusInfo {
+    pub status: CmcStatus,
+    /// `statusString`, when the CA sent one.
+    pub text: Option<String>,
+    /// `failInfo` (RFC 5272 `CMCFailInfo`: 0 badAlg … 13 authDataFail), when failed.
+    pub fail_info: Option<u32>,
+}
+
+/// A parsed response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Response {
+    pub kind: ResponseKind,
+    certificates: Vec<Certificate>,
+    /// The CMC status, for [`ResponseKind::CmcResponse`].
+    pub cmc_status: Option<CmcStatusInfo>,
+}
+
+impl Response {
+    /// A response from its parts (`certreq-read` finds them, natively or in the web app's
+    /// tools module).
+    pub fn from_parts(
+        kind: ResponseKind,
+        certificates: Vec<Certificate>,
+        cmc_status: Option<CmcStatusInfo>,
+    ) -> Self {
+        Response {
+            kind,
+            certificates,
+            cmc_status,
+        }
+    }
+
+    /// Every certificate, deduplicated, in the order found.
+    pub fn certificates(&self) -> &[Certificate] {
+        &self.certificates
+    }
+
+    /// The certificate whose SubjectPublicKeyInfo equals `spki_der` (the stored key's).
+    pub fn leaf_for(&self, spki_der: &[u8]) -> Option<&Certificate> {
+        self.certificates.iter().find(|c| c.spki_der() == spki_der)
+    }
+
+    /// The end-entity certificate when the key is not known: the one that issued no other
+    /// certificate in the bundle, preferring non-CA certificates.
+    pub fn leaf(&self) -> Option<&Certificate> {
+        let issues_none = |c: &&Certificate| {
+            !self
+                .certificates
+                .iter()
+                .any(|other| other.der != c.der && other.issued_by(c))
+        };
+        self.certificates
+            .iter()
+            .filter(issues_none)
+            .find(|c| !c.is_ca())
+            .or_else(|| self.certificates.iter().find(issues_none))
+            .or_else(|| self.certificates.first())
+    }
+
+    /// `leaf` and its issuers found in the bundle, ordered leaf → root. Stops at a
+    /// self-issued certificate, a missing issuer, or a loop.
+    pub fn chain_for<'a>(&'a self, leaf: &'a Certificate) -> Vec<&'a Certificate> {
+        let mut chain = vec![leaf];
+        let mut current = leaf;
+        while !current.is_self_issued() && chain.len() <= self.certificates.len() {
+            let next = self
+                .certificates
+                .iter()
+                .find(|c| current.issued_by(c) && !chain.iter().any(|e| e.der == c.der));
+            match next {
+                Some(n) => {
+                    chain.push(n);
+                    current = n;
+                }
+                None => break,
+            }
+        }
+        chain
+    }
+}
+
+/// A degenerate certs-only PKCS #7 (`.p7b`) of certificates given as DER: SignedData v1, no
+/// digest algorithms, id-data without content, the certificates, no signers. DER sorts the
+/// certificate SET (two complete encodings are never prefixes of one another, so byte order
+/// is DER's order) and cannot hold one twice, so duplicates are skipped.
+///
+/// Written directly rather than through the `cms` types, which would need every certificate
+/// decoded first.
+pub fn build_certs_only_pkcs7<'a>(certs: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
+    use tlv::push as push_tlv;
+    // a handful of certificates: each goes in at its place (not through a sort, which would be
+    // one more sort routine in the app; see certreq-inf's `order`)
+    let mut sorted: Vec<&[u8]> = Vec::new();
+    for cert in certs {
+        if let Err(at) = sorted.binary_search(&cert) {
+            sorted.insert(at, cert);
+        }
+    }
+    let mut signed_data = Vec::new();
+    push_tlv(&mut signed_data, 0x02, &[1]); // version INTEGER 1
+    push_tlv(&mut signed_data, 0x31, &[]); // digestAlgorithms: empty SET
+    let mut id_data = Vec::new();
+    push_tlv(&mut id_data, 0x06, oid::ID_DATA.as_bytes());
+    push_tlv(&mut signed_data, 0x30, &id_data); // encapContentInfo
+    push_tlv(&mut signed_data, 0xa0, &sorted.concat()); // certificates [0] IMPLICIT SET OF
+    push_tlv(&mut signed_data, 0x31, &[]); // signerInfos: empty SET
+    let mut sequence = Vec::new();
+    push_tlv(&mut sequence, 0x30, &signed_data);
+    let mut content_info = Vec::new();
+    push_tlv(&mut content_info, 0x06, oid::ID_SIGNED_DATA.as_bytes());
+    push_tlv(&mut content_info, 0xa0, &sequence); // content [0] EXPLICIT
+    let mut out = Vec::new();
+    push_tlv(&mut out, 0x30, &content_info);
+    out
+}

@@ -1,0 +1,304 @@
+use super::*;
+use certreq_pkix::cert::{CmcStatus, build_certs_only_pkcs7};
+use certreq_pkix::cmc::TaggedAttribute;
+use certreq_pkix::oid::{ID_CMC_STATUS_INFO, ObjectIdentifier};
+use certreq_testsupport::corpus_dir;
+use der::asn1::{Any, SetOfVec};
+
+fn resp_file(name: &str) -> Vec<u8> {
+    std::fs::read(corpus_dir().join("resp").join(name)).expect("corpus response file")
+}
+
+/// Subjects as Windows shows them: written order, the reverse of the encoding.
+fn subjects(r: &Response) -> Vec<String> {
+    r.certificates().iter().map(Certificate::subject).collect()
+}
+
+#[test]
+fn mislabelled_pkcs7_chain_is_read_by_content() {
+    let r = parse(&resp_file(
+        "001-hvasudeva-certnew-p7b-mislabeled-header.p7b",
+    ))
+    .unwrap();
+    assert_eq!(r.kind, ResponseKind::Pkcs7);
+    assert_eq!(r.certificates().len(), 3);
+    let leaf = r.leaf().unwrap();
+    assert!(
+        leaf.subject().contains("CN=www.sdhonaz.capgemini.com"),
+        "{}",
+        leaf.subject()
+    );
+    assert_eq!(
+        leaf.thumbprint_sha1(),
+        "EA09F8149A77B449AB118D1641E42949A05B50A3"
+    );
+    assert!(!leaf.is_ca());
+    assert_eq!(leaf.key_algorithm(), "RSA 2048");
+    let chain: Vec<String> = r.chain_for(leaf).iter().map(|c| c.subject()).collect();
+    assert_eq!(chain.len(), 3);
+    assert_eq!(
+        chain[1],
+        "CN=CapgeminiPKIIssuingCA1, DC=corp, DC=capgemini, DC=com"
+    );
+    assert_eq!(chain[2], "CN=CapgeminiPKIRootCA");
+    // The leaf's own key finds it.
+    assert_eq!(r.leaf_for(leaf.spki_der()), Some(leaf));
+    assert_eq!(r.leaf_for(&[0x30, 0]), None);
+}
+
+#[test]
+fn single_pem_certificate_with_crlf() {
+    let r = parse(&resp_file("002-hvasudeva-certnew-cer.cer")).unwrap();
+    assert_eq!(r.kind, ResponseKind::Certificate);
+    assert_eq!(r.certificates().len(), 1);
+    let c = &r.certificates()[0];
+    assert_eq!(
+        c.thumbprint_sha1(),
+        "EA09F8149A77B449AB118D1641E42949A05B50A3"
+    );
+    assert_eq!(
+        c.issuer(),
+        "CN=CapgeminiPKIIssuingCA1, DC=corp, DC=capgemini, DC=com"
+    );
+    assert_eq!(c.serial_hex(), "18006F0892DEC38888121B6F8C0000006F0892");
+    // 2024-04-17 03:54:08 UTC and 2025-04-17 03:54:08 UTC.
+    assert_eq!(c.not_before(), 1_713_326_048);
+    assert_eq!(c.not_after(), 1_744_862_048);
+    assert_eq!(r.chain_for(c).len(), 1);
+}
+
+#[test]
+fn subordinate_ca_certificate() {
+    let r = parse(&resp_file("003-saecyber-certnew-subca-cert.cer")).unwrap();
+    let c = &r.certificates()[0];
+    assert_eq!(
+        c.subject(),
+        "CN=houston-hou-CA, DC=houston, DC=mswad, DC=us"
+    );
+    assert_eq!(c.issuer(), "CN=SAE4Cyber01-GLOBAL-ROOT-CA");
+    assert_eq!(
+        c.thumbprint_sha1(),
+        "7FA6C7AD74B986C04F153BA1BB6F5E230AACBA31"
+    );
+    assert!(c.is_ca());
+}
+
+#[test]
+fn der_pkcs7_chain() {
+    let r = parse(&resp_file("004-nwlterry-certnew-p7b-der.p7b")).unwrap();
+    assert_eq!(r.kind, ResponseKind::Pkcs7);
+    let mut s = subjects(&r);
+    s.sort();
+    assert_eq!(
+        s,
+        [
+            "CN=LABROOTCA-CA, O=DEVOPS, OU=DEVOPS, C=MO",
+            "CN=devops-LABDC01-CA, DC=devops, DC=local",
+        ]
+    );
+    let leaf = r.leaf().unwrap();
+    assert_eq!(leaf.subject(), "CN=devops-LABDC01-CA, DC=devops, DC=local");
+    let chain = r.chain_for(leaf);
+    assert_eq!(chain.len(), 2);
+    assert!(chain[1].is_self_issued());
+}
+
+#[test]
+fn every_corpus_response_parses() {
+    let dir = corpus_dir().join("resp");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            continue;
+        }
+        let r = parse(&std::fs::read(&path).unwrap());
+        assert!(r.is_ok(), "{}: {:?}", path.display(), r.err());
+        n += 1;
+    }
+    assert!(n >= 4);
+}
+
+#[test]
+fn requests_are_named_as_requests() {
+    let dir = corpus_dir().join("req");
+    let pkcs10 = std::fs::read(dir.join("002-axeronisd-minimal-inf-pkcs10.req")).unwrap();
+    let err = parse(&pkcs10).unwrap_err();
+    assert_eq!(err, ResponseError::IsRequest { cmc: false });
+    assert_eq!(
+        err.to_string(),
+        "this is a certificate request, not a response: submit it to the CA and open the certificate the CA returns"
+    );
+    let cmc = std::fs::read(dir.join("007-csrinspector-mmc-cmc-base64.req")).unwrap();
+    assert_eq!(
+        parse(&cmc).unwrap_err(),
+        ResponseError::IsRequest { cmc: true }
+    );
+}
+
+#[test]
+fn garbage_is_refused_without_panicking() {
+    assert!(matches!(
+        parse(b""),
+        Err(ResponseError::Armor(pem::ArmorError::Empty))
+    ));
+    assert!(parse(b"not a certificate at all").is_err());
+    assert!(matches!(
+        parse(&[0x30, 3, 2, 1, 1]),
+        Err(ResponseError::Malformed(_))
+    ));
+    // Truncations of a real response never panic.
+    let bytes = resp_file("004-nwlterry-certnew-p7b-der.p7b");
+    for cut in (0..bytes.len()).step_by(37) {
+        let _ = parse(bytes.get(..cut).unwrap_or_default());
+    }
+}
+
+#[test]
+fn certs_only_pkcs7_round_trips() {
+    let r = parse(&resp_file(
+        "001-hvasudeva-certnew-p7b-mislabeled-header.p7b",
+    ))
+    .unwrap();
+    let p7 = build_certs_only_pkcs7(r.certificates().iter().map(Certificate::der));
+    let back = parse(&p7).unwrap();
+    assert_eq!(back.kind, ResponseKind::Pkcs7);
+    let mut a = subjects(&r);
+    let mut b = subjects(&back);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // byte for byte what the `cms` crate's encoder writes for the same SignedData, with each
+    // certificate once even when given twice
+    let by_cms = signed_data_by_cms(
+        cms::content_info::CmsVersion::V1,
+        ID_DATA,
+        None,
+        r.certificates(),
+    );
+    assert_eq!(p7, by_cms);
+    let twice = r.certificates().iter().chain(r.certificates());
+    assert_eq!(
+        build_certs_only_pkcs7(twice.rev().map(Certificate::der)),
+        by_cms
+    );
+    // PEM of the same bytes under the PKCS7 label reads the same.
+    let pem = certreq_pkix::pem::write(certreq_pkix::pem::Label::Pkcs7, &p7);
+    assert_eq!(parse(pem.as_bytes()).unwrap().certificates().len(), 3);
+}
+
+#[test]
+fn pem_bundle_of_certificates() {
+    let one = resp_file("003-saecyber-certnew-subca-cert.cer");
+    let two = resp_file("002-hvasudeva-certnew-cer.cer");
+    let mut both = one.clone();
+    both.extend_from_slice(b"\r\n");
+    both.extend_from_slice(&two);
+    let r = parse(&both).unwrap();
+    assert_eq!(r.kind, ResponseKind::CertificateBundle);
+    assert_eq!(r.certificates().len(), 2);
+}
+
+/// A CMC full response (the shape AD CS's `.rsp` has, unsigned here): a statusInfo control
+/// for body part 1 and the given certificates.
+pub(crate) fn cmc_response_fixture(certs: &[Certificate], status: u32, text: &str) -> Vec<u8> {
+    let si = StatusInfo {
+        status,
+        body_list: vec![Any::encode_from(&1u32).unwrap()],
+        status_string: Some(text.to_string()),
+        other_info: (status == 2).then(|| Any::encode_from(&2u32).unwrap()),
+    };
+    let mut values = SetOfVec::new();
+    values.insert(Any::encode_from(&si).unwrap()).unwrap();
+    let resp = PkiResponse {
+        control_sequence: vec![TaggedAttribute {
+            body_part_id: 1,
+            attr_type: ID_CMC_STATUS_INFO,
+            attr_values: values,
+        }],
+        cms_sequence: vec![],
+        other_msg_sequence: vec![],
+    };
+    let econtent = Any::encode_from(&OctetString::new(resp.to_der().unwrap()).unwrap()).unwrap();
+    signed_data_by_cms(
+        cms::content_info::CmsVersion::V3,
+        ID_CCT_PKI_RESPONSE,
+        Some(econtent),
+        certs,
+    )
+}
+
+#[test]
+fn cmc_full_response_gives_status_and_certificates() {
+    let chain = parse(&resp_file(
+        "001-hvasudeva-certnew-p7b-mislabeled-header.p7b",
+    ))
+    .unwrap();
+    let rsp = cmc_response_fixture(chain.certificates(), 0, "Issued");
+    let r = parse(&rsp).unwrap();
+    assert_eq!(r.kind, ResponseKind::CmcResponse);
+    assert_eq!(
+        r.cmc_status,
+        Some(CmcStatusInfo {
+            status: CmcStatus::Success,
+            text: Some("Issued".into()),
+            fail_info: None
+        })
+    );
+    assert_eq!(r.certificates().len(), 3);
+    assert_eq!(r.chain_for(r.leaf().unwrap()).len(), 3);
+
+    let failed = parse(&cmc_response_fixture(&[], 2, "Denied by Policy Module")).unwrap();
+    assert_eq!(failed.certificates().len(), 0);
+    let status = failed.cmc_status.unwrap();
+    assert_eq!(status.status, CmcStatus::Failed);
+    assert_eq!(status.fail_info, Some(2));
+    assert_eq!(status.status.name(), "failed");
+}
+
+#[test]
+fn keys_and_crls_are_named() {
+    let data = certreq_testsupport::data_dir();
+    let key = std::fs::read(data.join("pfx-leaf.key")).unwrap();
+    assert_eq!(
+        parse(&key).unwrap_err().to_string(),
+        "this is a private key, not a certificate response: open the .cer, .p7b or .rsp file the CA returned"
+    );
+    let crl = std::fs::read(data.join("test.crl")).unwrap();
+    assert_eq!(
+        parse(&crl).unwrap_err(),
+        ResponseError::WrongKind("a certificate revocation list")
+    );
+}
+
+/// A ContentInfo holding a SignedData with `certs` and no signers, encoded by the `cms` crate.
+fn signed_data_by_cms(
+    version: cms::content_info::CmsVersion,
+    econtent_type: ObjectIdentifier,
+    econtent: Option<Any>,
+    certs: &[Certificate],
+) -> Vec<u8> {
+    let mut set = SetOfVec::new();
+    for c in certs {
+        let decoded = x509_cert::Certificate::from_der(c.der()).unwrap();
+        set.insert(cms::cert::CertificateChoices::Certificate(decoded))
+            .unwrap();
+    }
+    let sd = SignedData {
+        version,
+        digest_algorithms: SetOfVec::new(),
+        encap_content_info: cms::signed_data::EncapsulatedContentInfo {
+            econtent_type,
+            econtent,
+        },
+        certificates: Some(cms::signed_data::CertificateSet(set)),
+        crls: None,
+        signer_infos: cms::signed_data::SignerInfos(SetOfVec::new()),
+    };
+    ContentInfo {
+        content_type: ID_SIGNED_DATA,
+        content: Any::encode_from(&sd).unwrap(),
+    }
+    .to_der()
+    .unwrap()
+}

@@ -1,0 +1,22 @@
+//! certreq-request: what a certreq INF asks for, and the request that makes it.
+//!
+//! ```text
+//! Inf ─lower─▶ NewRequest (+ diagnostics)          compile(text) = parse + lower
+//! NewRequest + SPKI ─encode::prepare─▶ Unsigned ─(sign outside)─▶ finish ─▶ DER
+//! PKCS #10 + SPKI ─cmc::wrap─▶ Content ─(digest outside)─▶ prepare ─(sign)─▶ finish ─▶ DER
+//! ```
+//!
+//! The lowering is driven by `certreq-schema`: every key of `[NewRequest]` is the schema's,
+//! and each is acted on or explained. Signing is always the caller's (two phases): this
+//! crate never holds a private key, a clock or a source of randomness.
+
+#![forbid(unsafe_code)]
+
+pub mod cmc;
+pub mod encode;
+pub mod ext;
+mod lower;
+pub mod model;
+pub mod subject;
+
+pub use lower::{Compiled, compile, lower, parse_date};

@@ -1,0 +1,2043 @@
+//! From a parsed INF to a typed [`NewRequest`]: every key validated, certreq's defaults applied.
+//!
+//! # Rules (decisions where certreq's behaviour is unknown are marked *choice*)
+//!
+//! * No `[NewRequest]` section, or an empty one, is refused with certreq's own words
+//!   (`INF file line not found 0xe0000102`, `Incorrect function. 0x1`).
+//! * Every `[NewRequest]` key is validated; a bad value is an error located at the value. Each
+//!   key then shapes the request, shapes the key, or draws a diagnostic saying it has no effect
+//!   here and why (a warning when the value asks for something we do not do, a note when it
+//!   restates certreq's default). Unknown keys are warnings with the nearest known key.
+//! * *Choice:* a key given twice in `[NewRequest]`: the **first** wins and the others draw a
+//!   warning — certreq reads INF files with the Setup API, whose line lookup finds the first line.
+//! * Without `HashAlgorithm` we sign with SHA-256 (certreq uses SHA-1) and say so in a note.
+//! * `RequestType = CMC` is built (see `crate::cmc`). *Choice:* `PKCS7` produces the inner
+//!   PKCS#10 with a warning (the wrapper is not built yet). `RequestType = SCEP` is an **error**: the user asked for a SCEP
+//!   exchange, and handing them a request file instead would look like success while giving
+//!   them something else. `RequestType = Cert` makes a self-signed certificate
+//!   (`encode::prepare_certificate`) with a new key: `[RequestAttributes]` draws a warning
+//!   there (attributes have no place in a certificate), an empty subject (RFC 5280 wants an
+//!   issuer name) and `UseExistingKeySet` (it would replace the key's pending request) are
+//!   errors.
+//! * Extensions, in certreq's order (corpus req/001–003): `KeyUsage`,
+//!   `[EnhancedKeyUsageExtension]`, `[BasicConstraintsExtension]`, `[Extensions]` lines in file
+//!   order; then the defaults: S/MIME capabilities, the subject key identifier, the default key
+//!   usage. The same extension given twice is an error at the later one.
+//! * *Choice:* `KeyUsage = 0` (corpus 002 writes `"0x0000"`) means "no key usage extension":
+//!   neither an explicit one nor certreq's default.
+
+use certreq_pkix::oid::ObjectIdentifier;
+use x509_cert::ext::Extension;
+use x509_cert::name::Name;
+
+use crate::model::{
+    Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, Period, RequestType, SignatureScheme,
+    ValidityPlan,
+};
+use certreq_inf::diag::{Diagnostic, LocalDiag, Severity, Span};
+use certreq_inf::values::{self, parse_flags};
+use certreq_inf::{Entry, Inf, Section};
+
+/// Decides the request an INF describes. `None` when there are errors (the diagnostics say
+/// why); warnings and notes travel with a successful result too.
+pub fn lower(inf: &Inf) -> (Option<NewRequest>, Vec<Diagnostic>) {
+    let mut cx = Lowering { diags: Vec::new() };
+    let request = cx.lower(inf);
+    let request = if certreq_inf::diag::has_errors(&cx.diags) {
+        None
+    } else {
+        request
+    };
+    (request, cx.diags)
+}
+
+/// The whole front half of the pipeline for one INF text.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    pub inf: Inf,
+    /// `None` when any diagnostic is an error.
+    pub request: Option<NewRequest>,
+    /// Reader and lowering diagnostics, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and lowers INF text (already decoded; see [`certreq_inf::text::decode`]).
+pub fn compile(text: &str) -> Compiled {
+    let (inf, mut diagnostics) = certreq_inf::parse(text);
+    let (request, more) = lower(&inf);
+    diagnostics.extend(more);
+    certreq_inf::diag::sort(&mut diagnostics);
+    let request = if certreq_inf::diag::has_errors(&diagnostics) {
+        None
+    } else {
+        request
+    };
+    Compiled {
+        inf,
+        request,
+        diagnostics,
+    }
+}
+
+/// The `[NewRequest]` keys this module knows, as Microsoft spells them.
+pub const NEW_REQUEST_KEYS: &[&str] = &[
+    "Subject",
+    "X500NameFlags",
+    "KeyAlgorithm",
+    "KeyLength",
+    "HashAlgorithm",
+    "AlternateSignatureAlgorithm",
+    "KeySpec",
+    "KeyUsage",
+    "Exportable",
+    "ExportableEncrypted",
+    "KeyContainer",
+    "UseExistingKeySet",
+    "RequestType",
+    "SMIME",
+    "SuppressDefaults",
+    "FriendlyName",
+    "RenewalCert",
+    "ValidityPeriod",
+    "ValidityPeriodUnits",
+    "NotBefore",
+    "NotAfter",
+    "MachineKeySet",
+    "Silent",
+    "UserProtected",
+    "ProviderName",
+    "ProviderType",
+    "KeyUsageProperty",
+    "KeyProtection",
+    "SecurityDescriptor",
+    "EncryptionAlgorithm",
+    "EncryptionLength",
+    "PrivateKeyArchive",
+    "RequesterName",
+    "SubjectNameFlags",
+    "EncipherOnly",
+];
+
+use certreq_pkix::oid::{
+    BASIC_CONSTRAINTS as OID_BASIC_CONSTRAINTS, KEY_USAGE as OID_KEY_USAGE,
+    SMIME_CAPABILITIES as OID_SMIME, SUBJECT_KEY_IDENTIFIER as OID_SKI,
+};
+
+const X500_NAME_FLAGS: &[(&str, u64)] = &[
+    ("CERT_NAME_STR_NONE", 0),
+    ("CERT_SIMPLE_NAME_STR", 1),
+    ("CERT_OID_NAME_STR", 2),
+    ("CERT_X500_NAME_STR", 3),
+    ("CERT_NAME_STR_SEMICOLON_FLAG", 0x4000_0000),
+    ("CERT_NAME_STR_NO_PLUS_FLAG", 0x2000_0000),
+    ("CERT_NAME_STR_NO_QUOTING_FLAG", 0x1000_0000),
+    ("CERT_NAME_STR_CRLF_FLAG", 0x0800_0000),
+    ("CERT_NAME_STR_COMMA_FLAG", 0x0400_0000),
+    ("CERT_NAME_STR_REVERSE_FLAG", 0x0200_0000),
+    ("CERT_NAME_STR_FORWARD_FLAG", 0x0100_0000),
+    ("CERT_NAME_STR_DISABLE_IE4_UTF8_FLAG", 0x10000),
+    ("CERT_NAME_STR_ENABLE_T61_UNICODE_FLAG", 0x20000),
+    ("CERT_NAME_STR_ENABLE_UTF8_UNICODE_FLAG", 0x40000),
+    ("CERT_NAME_STR_FORCE_UTF8_DIR_STR_FLAG", 0x80000),
+    ("CERT_NAME_STR_DISABLE_UTF8_DIR_STR_FLAG", 0x100000),
+    ("CERT_NAME_STR_ENABLE_PUNYCODE_FLAG", 0x200000),
+];
+
+const KEY_SPECS: &[(&str, u64)] = &[("AT_NONE", 0), ("AT_KEYEXCHANGE", 1), ("AT_SIGNATURE", 2)];
+
+const KEY_USAGE_PROPERTY: &[(&str, u64)] = &[
+    ("NCRYPT_ALLOW_DECRYPT_FLAG", 1),
+    ("NCRYPT_ALLOW_SIGNING_FLAG", 2),
+    ("NCRYPT_ALLOW_KEY_AGREEMENT_FLAG", 4),
+    ("NCRYPT_ALLOW_KEY_IMPORT_FLAG", 8),
+    ("NCRYPT_ALLOW_ALL_USAGES", 0xff_ffff),
+];
+
+const KEY_PROTECTION: &[(&str, u64)] = &[
+    ("NCRYPT_UI_NO_PROTECTION_FLAG", 0),
+    ("NCRYPT_UI_NO_PROTCTION_FLAG", 0),
+    ("NCRYPT_UI_PROTECT_KEY_FLAG", 1),
+    ("NCRYPT_UI_FORCE_HIGH_PROTECTION_FLAG", 2),
+];
+
+const SUBJECT_NAME_FLAGS: &[(&str, u64)] = &[
+    ("CT_FLAG_OLD_CERT_SUPPLIES_SUBJECT_AND_ALT_NAME", 0x8),
+    ("CT_FLAG_SUBJECT_ALT_REQUIRE_DOMAIN_DNS", 0x40_0000),
+    ("CT_FLAG_SUBJECT_ALT_REQUIRE_SPN", 0x80_0000),
+    ("CT_FLAG_SUBJECT_ALT_REQUIRE_DIRECTORY_GUID", 0x100_0000),
+    ("CT_FLAG_SUBJECT_ALT_REQUIRE_UPN", 0x200_0000),
+    ("CT_FLAG_SUBJECT_ALT_REQUIRE_EMAIL", 0x400_0000),
+    ("CT_FLAG_SUBJECT_ALT_REQUIRE_DNS", 0x800_0000),
+    ("CT_FLAG_SUBJECT_REQUIRE_DNS_AS_CN", 0x1000_0000),
+    ("CT_FLAG_SUBJECT_REQUIRE_EMAIL", 0x2000_0000),
+    ("CT_FLAG_SUBJECT_REQUIRE_COMMON_NAME", 0x4000_0000),
+    ("CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH", 0x8000_0000),
+];
+
+/// Keys that are read and validated but cannot change anything here, with the reason.
+#[derive(Clone, Copy)]
+enum Inert {
+    /// A boolean; `FALSE` is certreq's default (a note), `TRUE` asks for something (a warning).
+    Bool(&'static str),
+    /// Free text: any value draws a warning.
+    Text(&'static str),
+    /// A number: any value draws a warning.
+    Number(&'static str),
+    /// `|`-joined symbols: any value draws a warning.
+    Flags(
+        &'static str,
+        &'static [(&'static str, u64)],
+        &'static [&'static str],
+    ),
+}
+
+const INERT_KEYS: &[(&str, Inert)] = &[
+    (
+        "MachineKeySet",
+        Inert::Bool(
+            "keys are kept in this program's own key store (the browser's, or the command line's \
+             key files), not in a Windows machine or user store",
+        ),
+    ),
+    (
+        "Silent",
+        Inert::Bool("no cryptographic provider here shows a user interface to silence"),
+    ),
+    (
+        "UserProtected",
+        Inert::Bool("Windows strong key protection (a prompt on each use) does not exist here"),
+    ),
+    (
+        "ProviderName",
+        Inert::Text(
+            "keys are made by Web Crypto or the command line's own code, not by a Windows \
+             cryptographic provider; the request names the provider actually used",
+        ),
+    ),
+    (
+        "ProviderType",
+        Inert::Number("keys are not made by a Windows cryptographic provider here"),
+    ),
+    (
+        "KeyUsageProperty",
+        Inert::Flags(
+            "the private key's permitted operations follow from its algorithm here; certreq does \
+             not put this property in the request either",
+            KEY_USAGE_PROPERTY,
+            &[],
+        ),
+    ),
+    (
+        "KeyProtection",
+        Inert::Flags(
+            "Windows key protection prompts do not exist here",
+            KEY_PROTECTION,
+            &["XCN_"],
+        ),
+    ),
+    (
+        "SecurityDescriptor",
+        Inert::Text("keys here have no Windows access control list"),
+    ),
+    (
+        "EncryptionAlgorithm",
+        Inert::Text("it configures CMC key archival, which is not built"),
+    ),
+    (
+        "EncryptionLength",
+        Inert::Number("it configures CMC key archival, which is not built"),
+    ),
+    (
+        "PrivateKeyArchive",
+        Inert::Bool(
+            "CMC key archival is not built: the private key is never sent to the CA from here",
+        ),
+    ),
+    (
+        "RequesterName",
+        Inert::Text(
+            "enrolling on behalf of another user needs a PKCS#7 or CMC request signed by an \
+             enrollment agent, which is not built (certreq ignores it for PKCS#10 too)",
+        ),
+    ),
+    (
+        "SubjectNameFlags",
+        Inert::Flags(
+            "the subject cannot be filled in from Active Directory here; write Subject explicitly",
+            SUBJECT_NAME_FLAGS,
+            &[],
+        ),
+    ),
+    (
+        "EncipherOnly",
+        Inert::Bool(
+            "legacy key; to request the encipherOnly key usage write KeyUsage with \
+             CERT_ENCIPHER_ONLY_KEY_USAGE",
+        ),
+    ),
+];
+
+struct Lowering {
+    diags: Vec<Diagnostic>,
+}
+
+/// The `[NewRequest]` entries that count: the first one of each known key.
+struct Keys<'a> {
+    entries: Vec<(&'static str, &'a Entry)>,
+}
+
+impl<'a> Keys<'a> {
+    fn get(&self, key: &str) -> Option<&'a Entry> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, e)| *e)
+    }
+}
+
+fn header_span(section: &Section) -> Span {
+    section.headers.first().cloned().unwrap_or(0..0)
+}
+
+/// Where an extension came from, for duplicate reports.
+struct Seen {
+    oid: ObjectIdentifier,
+    span: Span,
+    what: String,
+}
+
+impl Lowering {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn local(&mut self, entry: &Entry, local: LocalDiag) {
+        let d = entry.value.diag(local);
+        self.diags.push(d);
+    }
+
+    fn value_diag(
+        &mut self,
+        entry: &Entry,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(severity, code, entry.value.span.clone(), message);
+        d.help = help;
+        self.diags.push(d);
+    }
+
+    fn bool_of(&mut self, entry: &Entry) -> Option<bool> {
+        match values::expect_bool(&entry.value.text) {
+            Ok(b) => Some(b),
+            Err(l) => {
+                self.local(entry, l);
+                None
+            }
+        }
+    }
+
+    fn number_of(&mut self, entry: &Entry) -> Option<u64> {
+        match values::expect_number(&entry.value.text) {
+            Ok(n) => Some(n),
+            Err(l) => {
+                self.local(entry, l);
+                None
+            }
+        }
+    }
+
+    fn flags_of(&mut self, entry: &Entry, table: &[(&str, u64)], prefixes: &[&str]) -> Option<u64> {
+        match parse_flags(&entry.value.text, table, prefixes) {
+            Ok(n) => Some(n),
+            Err(ls) => {
+                for l in ls {
+                    self.local(entry, l);
+                }
+                None
+            }
+        }
+    }
+
+    fn lower(&mut self, inf: &Inf) -> Option<NewRequest> {
+        let Some(section) = inf.section("NewRequest") else {
+            let span = inf
+                .sections
+                .first()
+                .and_then(|s| s.headers.first().cloned())
+                .unwrap_or(0..0);
+            self.push(
+                Diagnostic::error(
+                    "no-newrequest",
+                    span,
+                    "no [NewRequest] section; certreq stops with \
+                     \"INF file line not found 0xe0000102 (INF: -536870654)\"",
+                )
+                .with_help(
+                    "every request INF needs a [NewRequest] section, e.g.\n[NewRequest]\nSubject = \"CN=host.example.com\"",
+                ),
+            );
+            return None;
+        };
+        if section.entries.is_empty() {
+            self.push(
+                Diagnostic::error(
+                    "empty-newrequest",
+                    header_span(section),
+                    "the [NewRequest] section has no entries; certreq stops with \
+                     \"Incorrect function. 0x1 (WIN32: 1)\"",
+                )
+                .with_help("add at least one key, e.g. Subject = \"CN=host.example.com\""),
+            );
+            return None;
+        }
+        let keys = self.index_keys(section);
+
+        let request_type = self.request_type(&keys);
+        let algorithm = self.key_algorithm(&keys);
+        let hash = self.hash(&keys, section);
+        let signature = self.signature(&keys, algorithm, hash);
+        let key_spec = self.key_spec(&keys, algorithm);
+        let subject = self.subject(&keys);
+
+        let bool_key = |cx: &mut Self, key: &str| keys.get(key).and_then(|e| cx.bool_of(e));
+        let mut exportable = bool_key(self, "Exportable").unwrap_or(false);
+        if bool_key(self, "ExportableEncrypted") == Some(true) {
+            if let Some(e) = keys.get("ExportableEncrypted") {
+                self.value_diag(
+                    e,
+                    Severity::Note,
+                    "exportable-encrypted",
+                    "`ExportableEncrypted = TRUE` makes the private key exportable; here it is \
+                     only ever exported password-protected (PKCS#12)"
+                        .into(),
+                    None,
+                );
+            }
+            exportable = true;
+        }
+        let container = keys
+            .get("KeyContainer")
+            .map(|e| e.value.text.trim().to_string())
+            .filter(|s| !s.is_empty());
+        let use_existing = bool_key(self, "UseExistingKeySet").unwrap_or(false);
+        let renewal_cert = keys
+            .get("RenewalCert")
+            .map(|e| e.value.text.trim().to_string())
+            .filter(|s| !s.is_empty());
+        if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
+            if container.is_none() && renewal_cert.is_none() {
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    "existing-key-unnamed",
+                    "`UseExistingKeySet = TRUE` needs KeyContainer (or RenewalCert) to say \
+                         which key to reuse"
+                        .into(),
+                    Some("add KeyContainer = \"<the key's name>\"".into()),
+                );
+            }
+            if keys.get("Exportable").is_some() {
+                self.value_diag(
+                    e,
+                    Severity::Warning,
+                    "existing-key-exportable",
+                    "`Exportable` has no effect on a reused key: its exportability was \
+                         fixed when it was made"
+                        .into(),
+                    Some("remove Exportable, as certreq's documentation asks".into()),
+                );
+            }
+        }
+        if let Some(e) = keys.get("RenewalCert") {
+            self.value_diag(
+                e,
+                Severity::Warning,
+                "renewal-not-built",
+                "renewal requests are not built yet: this makes a new request that does not \
+                 refer to the certificate in `RenewalCert`"
+                    .into(),
+                Some("remove RenewalCert to silence this, or renew on Windows with certreq".into()),
+            );
+        }
+        let friendly_name = keys
+            .get("FriendlyName")
+            .map(|e| e.value.text.clone())
+            .filter(|s| !s.is_empty());
+        let smime = bool_key(self, "SMIME");
+        let suppress = bool_key(self, "SuppressDefaults").unwrap_or(false);
+        let validity = self.validity(&keys, request_type);
+        self.inert_keys(&keys);
+
+        // Extensions, in certreq's order.
+        let mut exts: Vec<Extension> = Vec::new();
+        let mut seen: Vec<Seen> = Vec::new();
+        let explicit_ku = self.key_usage(&keys);
+        if let Some((Some(bits), e)) = &explicit_ku {
+            if *bits != 0 {
+                exts.push(crate::ext::key_usage(*bits));
+                seen.push(Seen {
+                    oid: OID_KEY_USAGE,
+                    span: e.value.span.clone(),
+                    what: "`KeyUsage` in [NewRequest]".into(),
+                });
+            } else {
+                self.value_diag(
+                    e,
+                    Severity::Note,
+                    "key-usage-zero",
+                    "`KeyUsage = 0`: the request has no key usage extension (not even certreq's \
+                     default)"
+                        .into(),
+                    None,
+                );
+            }
+        }
+        if let Some(s) = inf.section("EnhancedKeyUsageExtension") {
+            self.eku_section(s, &mut exts, &mut seen);
+        }
+        if let Some(s) = inf.section("BasicConstraintsExtension") {
+            self.basic_constraints_section(s, &mut exts, &mut seen);
+        }
+        if let Some(s) = inf.section("Extensions") {
+            self.extensions_section(s, &mut exts, &mut seen);
+        }
+        self.other_sections(inf);
+        let name_value_pairs = inf
+            .section("RequestAttributes")
+            .map(|s| self.request_attributes(s))
+            .unwrap_or_default();
+        if request_type == Some(RequestType::Cert) {
+            self.cert_checks(
+                &keys,
+                subject.as_ref(),
+                !name_value_pairs.is_empty(),
+                use_existing,
+            );
+        }
+
+        let has = |oid: &ObjectIdentifier| seen.iter().any(|s| &s.oid == oid);
+        let smime_on = match smime {
+            Some(true) => true,
+            Some(false) => false,
+            None => key_spec == KeySpec::KeyExchange && !suppress,
+        };
+        if smime_on && !has(&OID_SMIME) {
+            exts.push(crate::ext::smime_capabilities());
+        }
+        let ski_position = exts.len();
+        let subject_key_identifier = !suppress && !has(&OID_SKI);
+        if !suppress && explicit_ku.is_none() && !has(&OID_KEY_USAGE) {
+            let bits = match (key_spec, algorithm) {
+                (KeySpec::KeyExchange, Some(KeyAlgorithm::Rsa { .. })) => 0xa0,
+                _ => 0x80,
+            };
+            exts.push(crate::ext::key_usage(bits));
+        }
+
+        let algorithm = algorithm?;
+        let signature = signature?;
+        let subject = subject?;
+        Some(NewRequest {
+            request_type: request_type?,
+            subject,
+            key: KeyPlan {
+                algorithm,
+                exportable,
+                key_spec,
+                container,
+                use_existing,
+            },
+            signature,
+            extensions: exts,
+            subject_key_identifier,
+            ski_position,
+            name_value_pairs,
+            default_attributes: !suppress,
+            friendly_name,
+            validity,
+            renewal_cert,
+        })
+    }
+
+    /// Finds each entry's canonical key; warns about unknown and repeated keys.
+    fn index_keys<'a>(&mut self, section: &'a Section) -> Keys<'a> {
+        let mut entries: Vec<(&'static str, &'a Entry)> = Vec::new();
+        for e in &section.entries {
+            let Some(canon) = NEW_REQUEST_KEYS
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(e.key.trim()))
+            else {
+                let mut d = Diagnostic::warning(
+                    "unknown-key",
+                    e.key_span.clone(),
+                    format!("unknown key `{}` in [NewRequest] has no effect", e.key),
+                );
+                if let Some(s) = certreq_schema::suggest("NewRequest", &e.key) {
+                    d = d.with_help(format!("did you mean `{s}`?"));
+                }
+                self.push(d);
+                continue;
+            };
+            if entries.iter().any(|(k, _)| k == canon) {
+                self.push(
+                    Diagnostic::warning(
+                        "duplicate-key",
+                        e.key_span.clone(),
+                        format!(
+                            "`{canon}` is given again; the first value is used, this one is ignored"
+                        ),
+                    )
+                    .with_help("certreq reads the first line of a key; remove one of them"),
+                );
+                continue;
+            }
+            entries.push((canon, e));
+        }
+        Keys { entries }
+    }
+
+    fn request_type(&mut self, keys: &Keys<'_>) -> Option<RequestType> {
+        let Some(e) = keys.get("RequestType") else {
+            return Some(RequestType::Pkcs10);
+        };
+        let t = e.value.text.trim();
+        let rt = match t.to_ascii_uppercase().as_str() {
+            "PKCS10" | "1" => RequestType::Pkcs10,
+            "PKCS7" | "2" => RequestType::Pkcs7,
+            "CMC" | "3" => RequestType::Cmc,
+            "CERT" | "4" => RequestType::Cert,
+            "SCEP" | "0XFD00" | "64768" => RequestType::Scep,
+            _ => {
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    "invalid-request-type",
+                    format!("`{t}` is not a request type"),
+                    Some("use PKCS10, CMC, PKCS7, Cert or SCEP".into()),
+                );
+                return None;
+            }
+        };
+        match rt {
+            RequestType::Pkcs10 | RequestType::Cmc | RequestType::Cert => {}
+            RequestType::Pkcs7 => {
+                self.value_diag(
+                    e,
+                    Severity::Warning,
+                    "wrapper-not-built",
+                    "the PKCS#7 wrapper is not built yet: the output is the plain PKCS#10 \
+                     request it would carry"
+                        .into(),
+                    Some(
+                        "most CAs (AD CS included) accept the PKCS#10 request as it is; write \
+                         RequestType = PKCS10 to silence this"
+                            .into(),
+                    ),
+                );
+            }
+            RequestType::Scep => {
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    "scep-not-built",
+                    "`RequestType = SCEP` needs a SCEP exchange with the CA, which this version \
+                     cannot do"
+                        .into(),
+                    Some("write RequestType = PKCS10 and submit the request to the CA".into()),
+                );
+                return None;
+            }
+        }
+        Some(rt)
+    }
+
+    fn key_algorithm(&mut self, keys: &Keys<'_>) -> Option<KeyAlgorithm> {
+        let length = match keys.get("KeyLength") {
+            Some(e) => match self.number_of(e) {
+                Some(n) => Some((n, e)),
+                None => return None,
+            },
+            None => None,
+        };
+        let alg = keys.get("KeyAlgorithm");
+        let name = alg.map(|e| e.value.text.trim().to_ascii_uppercase());
+        let curve = match name.as_deref() {
+            None | Some("RSA") => None,
+            Some("ECDSA_P256" | "ECDSA_NISTP256") => Some(Curve::P256),
+            Some("ECDSA_P384" | "ECDSA_NISTP384") => Some(Curve::P384),
+            Some("ECDSA_P521" | "ECDSA_NISTP521") => Some(Curve::P521),
+            Some(other) => {
+                let e = alg?;
+                let (msg, help) = if other.starts_with("ECDH") || other == "DH" || other == "DSA" {
+                    (
+                        format!(
+                            "`{}` keys cannot be made here: only RSA and ECDSA keys can sign a \
+                             request in a browser and on the command line",
+                            e.value.text.trim()
+                        ),
+                        "use KeyAlgorithm = RSA or ECDSA_P256 / ECDSA_P384 / ECDSA_P521",
+                    )
+                } else {
+                    (
+                        format!("`{}` is not a key algorithm", e.value.text.trim()),
+                        "use RSA, ECDSA_P256, ECDSA_P384 or ECDSA_P521",
+                    )
+                };
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    "invalid-key-algorithm",
+                    msg,
+                    Some(help.into()),
+                );
+                return None;
+            }
+        };
+        match curve {
+            None => {
+                let Some((bits, e)) = length else {
+                    return Some(KeyAlgorithm::Rsa { bits: 2048 });
+                };
+                if !(512..=16384).contains(&bits) || bits % 8 != 0 {
+                    self.value_diag(
+                        e,
+                        Severity::Error,
+                        "invalid-key-length",
+                        format!("an RSA key of {bits} bits cannot be made"),
+                        Some(
+                            "use a multiple of 8 from 2048 to 16384, e.g. KeyLength = 2048".into(),
+                        ),
+                    );
+                    return None;
+                }
+                if bits < 2048 {
+                    self.value_diag(
+                        e,
+                        Severity::Warning,
+                        "weak-key-length",
+                        format!("an RSA key of {bits} bits is weak; most CAs refuse keys under 2048 bits"),
+                        Some("use KeyLength = 2048 or more".into()),
+                    );
+                }
+                Some(KeyAlgorithm::Rsa { bits: bits as u32 })
+            }
+            Some(curve) => {
+                if let Some((bits, e)) = length
+                    && bits != u64::from(curve.bits())
+                {
+                    self.value_diag(
+                            e,
+                            Severity::Error,
+                            "key-length-mismatch",
+                            format!(
+                                "`KeyLength = {bits}` does not match the {} curve, whose keys are {} bits",
+                                curve.web_crypto_name(),
+                                curve.bits()
+                            ),
+                            Some(format!(
+                                "write KeyLength = {} or remove KeyLength",
+                                curve.bits()
+                            )),
+                        );
+                    return None;
+                }
+                Some(KeyAlgorithm::Ecdsa(curve))
+            }
+        }
+    }
+
+    fn hash(&mut self, keys: &Keys<'_>, section: &Section) -> Option<Hash> {
+        let Some(e) = keys.get("HashAlgorithm") else {
+            self.push(
+                Diagnostic::note(
+                    "default-hash",
+                    header_span(section),
+                    "no HashAlgorithm: the request is signed with SHA-256, where certreq would \
+                     use SHA-1",
+                )
+                .with_help(
+                    "write HashAlgorithm = sha256 to make this explicit (or sha1 to match certreq)",
+                ),
+            );
+            return Some(Hash::Sha256);
+        };
+        let t = e.value.text.trim();
+        let norm: String = t
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match norm.as_str() {
+            "sha1" => {
+                self.value_diag(
+                    e,
+                    Severity::Warning,
+                    "weak-hash",
+                    "SHA-1 signatures are weak; many CAs refuse them".into(),
+                    Some("use HashAlgorithm = sha256".into()),
+                );
+                Some(Hash::Sha1)
+            }
+            "sha256" => Some(Hash::Sha256),
+            "sha384" => Some(Hash::Sha384),
+            "sha512" => Some(Hash::Sha512),
+            "md5" | "md4" | "md2" => {
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    "broken-hash",
+                    format!("`{t}` is broken and cannot sign requests here"),
+                    Some("use HashAlgorithm = sha256".into()),
+                );
+                None
+            }
+            _ => {
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    "invalid-hash",
+                    format!("`{t}` is not a hash algorithm"),
+                    Some("use sha256, sha384, sha512 or sha1".into()),
+                );
+                None
+            }
+        }
+    }
+
+    fn signature(
+        &mut self,
+        keys: &Keys<'_>,
+        algorithm: Option<KeyAlgorithm>,
+        hash: Option<Hash>,
+    ) -> Option<SignatureScheme> {
+        let alt = match keys.get("AlternateSignatureAlgorithm") {
+            Some(e) => Some((self.bool_of(e)?, e)),
+            None => None,
+        };
+        let hash = hash?;
+        match algorithm? {
+            KeyAlgorithm::Rsa { .. } => match alt {
+                Some((true, _)) => Some(SignatureScheme::RsaPss(hash)),
+                _ => Some(SignatureScheme::RsaPkcs1(hash)),
+            },
+            KeyAlgorithm::Ecdsa(_) => {
+                if let Some((true, e)) = alt {
+                    self.value_diag(
+                        e,
+                        Severity::Warning,
+                        "alternate-signature-ecdsa",
+                        "`AlternateSignatureAlgorithm` only changes RSA signatures (to RSA-PSS); \
+                         this ECDSA request is signed with plain ECDSA"
+                            .into(),
+                        Some("remove AlternateSignatureAlgorithm".into()),
+                    );
+                }
+                Some(SignatureScheme::Ecdsa(hash))
+            }
+        }
+    }
+
+    fn key_spec(&mut self, keys: &Keys<'_>, algorithm: Option<KeyAlgorithm>) -> KeySpec {
+        let Some(e) = keys.get("KeySpec") else {
+            return KeySpec::Signature;
+        };
+        let spec = match self.flags_of(e, KEY_SPECS, &["XCN_"]) {
+            Some(0) => KeySpec::None,
+            Some(1) => KeySpec::KeyExchange,
+            Some(2) => KeySpec::Signature,
+            Some(n) => {
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    "invalid-key-spec",
+                    format!("`{n}` is not a key spec"),
+                    Some("use AT_KEYEXCHANGE (1) or AT_SIGNATURE (2)".into()),
+                );
+                KeySpec::Signature
+            }
+            None => KeySpec::Signature,
+        };
+        if spec == KeySpec::KeyExchange && matches!(algorithm, Some(KeyAlgorithm::Ecdsa(_))) {
+            self.value_diag(
+                e,
+                Severity::Warning,
+                "key-exchange-ecdsa",
+                "an ECDSA key cannot encrypt, so AT_KEYEXCHANGE only changes the S/MIME and CSP \
+                 attributes; the default key usage is digitalSignature"
+                    .into(),
+                Some("write KeySpec = AT_SIGNATURE for an ECDSA key".into()),
+            );
+        }
+        spec
+    }
+
+    fn subject(&mut self, keys: &Keys<'_>) -> Option<Name> {
+        let flags = match keys.get("X500NameFlags") {
+            Some(e) => match self.flags_of(e, X500_NAME_FLAGS, &[]) {
+                Some(n) => match u32::try_from(n) {
+                    Ok(n) => n,
+                    Err(_) => {
+                        self.value_diag(
+                            e,
+                            Severity::Error,
+                            "invalid-flags",
+                            "X500NameFlags does not fit in 32 bits".into(),
+                            None,
+                        );
+                        return None;
+                    }
+                },
+                None => return None,
+            },
+            None => 0,
+        };
+        let Some(e) = keys.get("Subject") else {
+            return Some(Name::default());
+        };
+        if e.value.text.trim().is_empty() {
+            return Some(Name::default());
+        }
+        let (name, diags) = crate::subject::parse_subject(&e.value.text, flags);
+        for d in diags {
+            self.local(e, d);
+        }
+        name
+    }
+
+    /// `KeyUsage`: `Some((None, e))` when it is given but invalid (already reported), so that no
+    /// default key usage is added on top of the error.
+    fn key_usage<'a>(&mut self, keys: &Keys<'a>) -> Option<(Option<u16>, &'a Entry)> {
+        let e = keys.get("KeyUsage")?;
+        match crate::ext::key_usage_bits(&e.value.text) {
+            Ok(bits) => Some((Some(bits), e)),
+            Err(l) => {
+                self.local(e, l);
+                Some((None, e))
+            }
+        }
+    }
+
+    /// What a self-signed certificate cannot carry or must not lack, said at `RequestType`.
+    fn cert_checks(
+        &mut self,
+        keys: &Keys<'_>,
+        subject: Option<&Name>,
+        has_attributes: bool,
+        use_existing: bool,
+    ) {
+        if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
+            self.value_diag(
+                e,
+                Severity::Error,
+                "cert-existing-key",
+                "a self-signed certificate is made with a new key here: reusing a stored key \
+                 would replace the request it is waiting on"
+                    .into(),
+                Some("remove UseExistingKeySet (and KeyContainer, or name a new one)".into()),
+            );
+        }
+        let Some(e) = keys.get("RequestType") else {
+            return;
+        };
+        if has_attributes {
+            self.value_diag(
+                e,
+                Severity::Warning,
+                "attributes-in-cert",
+                "a self-signed certificate has no request attributes: [RequestAttributes] is \
+                 left out"
+                    .into(),
+                Some(
+                    "put what the certificate should carry in [Extensions] (a SAN as \
+                     2.5.29.17 = \"{text}dns=…\")"
+                        .into(),
+                ),
+            );
+        }
+        if subject.is_some_and(Name::is_empty) {
+            self.value_diag(
+                e,
+                Severity::Error,
+                "cert-empty-subject",
+                "a self-signed certificate needs a Subject: it is also the issuer, and RFC 5280 \
+                 forbids an empty issuer"
+                    .into(),
+                Some("add Subject = \"CN=…\"".into()),
+            );
+        }
+    }
+
+    fn validity(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>) -> ValidityPlan {
+        let mut plan = ValidityPlan::default();
+        let period = keys.get("ValidityPeriod");
+        let units = keys.get("ValidityPeriodUnits");
+        // one unit: in calendar months, or in seconds
+        let unit = period.and_then(|e| {
+            let t = e.value.text.trim();
+            let unit = match t.to_ascii_lowercase().as_str() {
+                "years" => Period::Months(12),
+                "months" => Period::Months(1),
+                "weeks" => Period::Seconds(7 * 86_400),
+                "days" => Period::Seconds(86_400),
+                "hours" => Period::Seconds(3600),
+                "minutes" => Period::Seconds(60),
+                "seconds" => Period::Seconds(1),
+                _ => {
+                    self.value_diag(
+                        e,
+                        Severity::Error,
+                        "invalid-validity-period",
+                        format!("`{t}` is not a validity period"),
+                        Some(
+                            "use Years, Months, Weeks, Days, Hours, Minutes or Seconds (plural)"
+                                .into(),
+                        ),
+                    );
+                    return None;
+                }
+            };
+            Some(unit)
+        });
+        let count = units.and_then(|e| self.number_of(e));
+        match (period, units) {
+            (Some(p), None) => self.value_diag(
+                p,
+                Severity::Warning,
+                "validity-incomplete",
+                "`ValidityPeriod` without `ValidityPeriodUnits` has no effect".into(),
+                Some("add ValidityPeriodUnits = <number>".into()),
+            ),
+            (None, Some(u)) => self.value_diag(
+                u,
+                Severity::Warning,
+                "validity-incomplete",
+                "`ValidityPeriodUnits` without `ValidityPeriod` has no effect".into(),
+                Some("add ValidityPeriod = Years (or Months, Weeks, Days…)".into()),
+            ),
+            _ => {}
+        }
+        if let (Some(unit), Some(n)) = (unit, count) {
+            let n = i64::try_from(n).ok();
+            plan.period = match unit {
+                Period::Months(m) => n.and_then(|n| n.checked_mul(m)).map(Period::Months),
+                Period::Seconds(s) => n.and_then(|n| n.checked_mul(s)).map(Period::Seconds),
+            };
+            if plan.period.is_none()
+                && let Some(u) = units
+            {
+                self.value_diag(
+                    u,
+                    Severity::Error,
+                    "invalid-validity-period",
+                    "the validity period is too long".into(),
+                    None,
+                );
+            }
+        }
+        for (key, slot) in [("NotBefore", 0), ("NotAfter", 1)] {
+            let Some(e) = keys.get(key) else { continue };
+            match parse_date(&e.value.text) {
+                Some(t) => {
+                    if slot == 0 {
+                        plan.not_before = Some(t);
+                    } else {
+                        plan.not_after = Some(t);
+                    }
+                }
+                None => self.value_diag(
+                    e,
+                    Severity::Error,
+                    "invalid-date",
+                    format!(
+                        "`{}` is not a date this program can read",
+                        e.value.text.trim()
+                    ),
+                    Some(
+                        "write month/day/year with an optional time, e.g. 7/24/2026 10:31 AM, or \
+                         2026-07-24 10:31:00"
+                            .into(),
+                    ),
+                ),
+            }
+        }
+        if let Some(e) = keys.get("NotAfter")
+            && (period.is_some() || units.is_some())
+        {
+            self.value_diag(
+                e,
+                Severity::Error,
+                "notafter-with-period",
+                "`NotAfter` cannot be used with `ValidityPeriod` or `ValidityPeriodUnits`".into(),
+                Some("keep either NotAfter or the ValidityPeriod pair".into()),
+            );
+        }
+        if let (Some(b), Some(a)) = (plan.not_before, plan.not_after)
+            && a <= b
+            && let Some(e) = keys.get("NotAfter")
+        {
+            self.value_diag(
+                e,
+                Severity::Error,
+                "notafter-before-notbefore",
+                "`NotAfter` is not later than `NotBefore`".into(),
+                None,
+            );
+        }
+        if request_type != Some(RequestType::Cert) && request_type.is_some() {
+            for key in [
+                "ValidityPeriod",
+                "ValidityPeriodUnits",
+                "NotBefore",
+                "NotAfter",
+            ] {
+                if let Some(e) = keys.get(key) {
+                    self.push(
+                        Diagnostic::warning(
+                            "validity-not-cert",
+                            e.key_span.clone(),
+                            format!(
+                                "`{key}` only applies to RequestType = Cert; in a request the CA \
+                                 decides the validity"
+                            ),
+                        )
+                        .with_help(
+                            "to ask an AD CS CA for a validity, use ValidityPeriod and \
+                             ValidityPeriodUnits in [RequestAttributes]",
+                        ),
+                    );
+                }
+            }
+        }
+        plan
+    }
+
+    fn inert_keys(&mut self, keys: &Keys<'_>) {
+        for (key, kind) in INERT_KEYS {
+            let Some(e) = keys.get(key) else { continue };
+            let reason = certreq_schema::here_note("NewRequest", key);
+            let (severity, why) = match *kind {
+                Inert::Bool(why) => match self.bool_of(e) {
+                    Some(false) => (Severity::Note, why),
+                    Some(true) => (Severity::Warning, why),
+                    None => continue,
+                },
+                Inert::Text(why) => {
+                    if e.value.text.trim().is_empty() {
+                        (Severity::Note, why)
+                    } else {
+                        (Severity::Warning, why)
+                    }
+                }
+                Inert::Number(why) => match self.number_of(e) {
+                    Some(_) => (Severity::Warning, why),
+                    None => continue,
+                },
+                Inert::Flags(why, table, prefixes) => {
+                    let is_template = *key == "SubjectNameFlags"
+                        && e.value.text.trim().eq_ignore_ascii_case("template");
+                    if !is_template && self.flags_of(e, table, prefixes).is_none() {
+                        continue;
+                    }
+                    (Severity::Warning, why)
+                }
+            };
+            let why = reason.unwrap_or(why);
+            let switched_off = matches!(kind, Inert::Bool(_)) && severity == Severity::Note;
+            let mut d = if switched_off {
+                Diagnostic::new(
+                    severity,
+                    "no-effect",
+                    e.span.clone(),
+                    format!("`{key} = FALSE` changes nothing here"),
+                )
+                .with_help(why.trim().to_string())
+            } else {
+                Diagnostic::new(
+                    severity,
+                    "no-effect",
+                    e.span.clone(),
+                    no_effect_message(key, why),
+                )
+            };
+            if severity == Severity::Warning {
+                d = d.with_help(format!(
+                    "remove the {key} line if you do not need it on Windows"
+                ));
+            }
+            self.push(d);
+        }
+    }
+
+    fn add_extension(
+        &mut self,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+        ext: Extension,
+        span: Span,
+        what: String,
+    ) {
+        if let Some(prev) = seen.iter().find(|s| s.oid == ext.extn_id) {
+            let (later, earlier_what) = if span.start >= prev.span.start {
+                (span.clone(), prev.what.clone())
+            } else {
+                (prev.span.clone(), what.clone())
+            };
+            self.push(
+                Diagnostic::error(
+                    "duplicate-extension",
+                    later,
+                    format!(
+                        "extension {} is already given by {earlier_what}; certreq refuses the \
+                         same extension twice",
+                        ext.extn_id
+                    ),
+                )
+                .with_help("keep only one of them"),
+            );
+            return;
+        }
+        seen.push(Seen {
+            oid: ext.extn_id,
+            span,
+            what,
+        });
+        exts.push(ext);
+    }
+
+    fn eku_section(&mut self, s: &Section, exts: &mut Vec<Extension>, seen: &mut Vec<Seen>) {
+        let mut oids: Vec<ObjectIdentifier> = Vec::new();
+        let mut critical = false;
+        let mut first_span: Option<Span> = None;
+        for e in &s.entries {
+            if e.key.eq_ignore_ascii_case("OID") {
+                let t = e.value.text.trim();
+                match ObjectIdentifier::new(t) {
+                    Ok(oid) => {
+                        if oids.contains(&oid) {
+                            self.value_diag(
+                                e,
+                                Severity::Warning,
+                                "duplicate-eku",
+                                format!("{oid} is listed already; it is included once"),
+                                Some("remove this line".into()),
+                            );
+                        } else {
+                            oids.push(oid);
+                        }
+                        first_span.get_or_insert(e.span.clone());
+                    }
+                    Err(_) => self.value_diag(
+                        e,
+                        Severity::Error,
+                        "invalid-oid",
+                        format!("`{t}` is not an object identifier"),
+                        Some(
+                            "write a dotted OID such as 1.3.6.1.5.5.7.3.1 (server authentication)"
+                                .into(),
+                        ),
+                    ),
+                }
+            } else if e.key.eq_ignore_ascii_case("Critical") {
+                if let Some(b) = self.bool_of(e) {
+                    critical = b;
+                }
+            } else {
+                self.push(
+                    Diagnostic::warning(
+                        "unknown-key",
+                        e.key_span.clone(),
+                        format!(
+                            "unknown key `{}` in [EnhancedKeyUsageExtension] has no effect",
+                            e.key
+                        ),
+                    )
+                    .with_help("this section takes OID = <oid> lines and Critical = TRUE|FALSE"),
+                );
+            }
+        }
+        match first_span {
+            Some(span) => {
+                let ext = crate::ext::extended_key_usage(&oids, critical);
+                self.add_extension(exts, seen, ext, span, "[EnhancedKeyUsageExtension]".into());
+            }
+            None => self.push(
+                Diagnostic::warning(
+                    "empty-eku",
+                    header_span(s),
+                    "[EnhancedKeyUsageExtension] has no OID lines, so it adds nothing",
+                )
+                .with_help(
+                    "add OID = 1.3.6.1.5.5.7.3.1 (or another purpose), or remove the section",
+                ),
+            ),
+        }
+    }
+
+    fn basic_constraints_section(
+        &mut self,
+        s: &Section,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+    ) {
+        let mut ca: Option<bool> = None;
+        let mut path: Option<(u64, &Entry)> = None;
+        let mut critical = true;
+        let mut bad = false;
+        for e in &s.entries {
+            let k = e.key.trim();
+            if k.eq_ignore_ascii_case("CA") {
+                ca = self.bool_of(e).or_else(|| {
+                    bad = true;
+                    None
+                });
+            } else if k.eq_ignore_ascii_case("PathLength") {
+                match self.number_of(e) {
+                    Some(n) => path = Some((n, e)),
+                    None => bad = true,
+                }
+            } else if k.eq_ignore_ascii_case("Critical") {
+                match self.bool_of(e) {
+                    Some(b) => critical = b,
+                    None => bad = true,
+                }
+            } else {
+                self.push(
+                    Diagnostic::warning(
+                        "unknown-key",
+                        e.key_span.clone(),
+                        format!(
+                            "unknown key `{}` in [BasicConstraintsExtension] has no effect",
+                            e.key
+                        ),
+                    )
+                    .with_help("this section takes CA, PathLength and Critical"),
+                );
+            }
+        }
+        if bad {
+            return;
+        }
+        let is_ca = ca.unwrap_or(true);
+        if ca.is_none() {
+            self.push(Diagnostic::note(
+                "basic-constraints-ca",
+                header_span(s),
+                "[BasicConstraintsExtension] without CA = …: the request asks for a CA \
+                 certificate (cA = TRUE), as this section is meant for CAs",
+            ));
+        }
+        let path_len = match path {
+            Some((n, e)) => {
+                if !is_ca {
+                    self.value_diag(
+                        e,
+                        Severity::Error,
+                        "path-length-not-ca",
+                        "`PathLength` only applies to CA certificates (CA = TRUE)".into(),
+                        Some("remove PathLength or write CA = TRUE".into()),
+                    );
+                    return;
+                }
+                match u8::try_from(n) {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        self.value_diag(
+                            e,
+                            Severity::Error,
+                            "invalid-path-length",
+                            format!("a path length of {n} is out of range"),
+                            Some("use a number from 0 to 255".into()),
+                        );
+                        return;
+                    }
+                }
+            }
+            None => None,
+        };
+        let bc = x509_cert::ext::pkix::BasicConstraints {
+            ca: is_ca,
+            path_len_constraint: path_len,
+        };
+        match der::Encode::to_der(&bc).and_then(der::asn1::OctetString::new) {
+            Ok(value) => self.add_extension(
+                exts,
+                seen,
+                Extension {
+                    extn_id: OID_BASIC_CONSTRAINTS,
+                    critical,
+                    extn_value: value,
+                },
+                header_span(s),
+                "[BasicConstraintsExtension]".into(),
+            ),
+            Err(e) => self.push(Diagnostic::error(
+                "encode",
+                header_span(s),
+                format!("basic constraints could not be encoded: {e}"),
+            )),
+        }
+    }
+
+    fn extensions_section(&mut self, s: &Section, exts: &mut Vec<Extension>, seen: &mut Vec<Seen>) {
+        let mut criticals: Vec<(ObjectIdentifier, &Entry)> = Vec::new();
+        let first_here = exts.len();
+        for e in &s.entries {
+            let k = e.key.trim();
+            if k.eq_ignore_ascii_case("Critical") {
+                let mut offset = 0usize;
+                for part in e.value.text.split(',') {
+                    let range = offset..offset + part.len();
+                    offset = range.end + 1;
+                    let t = part.trim();
+                    if t.is_empty() {
+                        continue;
+                    }
+                    match ObjectIdentifier::new(t) {
+                        Ok(oid) => criticals.push((oid, e)),
+                        Err(_) => self.local(
+                            e,
+                            LocalDiag::error(
+                                "invalid-oid",
+                                range,
+                                format!("`{t}` is not an object identifier"),
+                            )
+                            .with_help("Critical = takes the OIDs of extensions in this section, separated by commas"),
+                        ),
+                    }
+                }
+                continue;
+            }
+            if k.eq_ignore_ascii_case("OID") {
+                self.push(
+                    Diagnostic::error(
+                        "oid-in-extensions",
+                        e.span.clone(),
+                        "`OID =` lines do not belong in [Extensions]; certreq stops with \"The \
+                         parameter is incorrect. 0x80070057 (WIN32: 87 ERROR_INVALID_PARAMETER)\"",
+                    )
+                    .with_help(
+                        "move the OID = lines to an [EnhancedKeyUsageExtension] section (one \
+                         purpose per line), or write 2.5.29.37 = \"{text}oid,oid\" here",
+                    ),
+                );
+                continue;
+            }
+            if k.eq_ignore_ascii_case("_continue_") {
+                self.push(Diagnostic::warning(
+                    "stray-continue",
+                    e.key_span.clone(),
+                    "`_continue_` follows no extension line, so it has no effect",
+                ));
+                continue;
+            }
+            let oid = match ObjectIdentifier::new(k) {
+                Ok(oid) => oid,
+                Err(_) => {
+                    self.push(
+                        Diagnostic::error(
+                            "invalid-oid",
+                            e.key_span.clone(),
+                            format!("`{k}` is not an extension OID"),
+                        )
+                        .with_help(
+                            "[Extensions] lines are <dotted oid> = <value>, e.g. 2.5.29.17 = \"{text}dns=host.example.com\"",
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let (value, diags) = crate::ext::parse_value(&oid, &e.value.text);
+            for d in diags {
+                self.local(e, d);
+            }
+            let Some(value) = value else { continue };
+            match der::asn1::OctetString::new(value.der) {
+                Ok(v) => self.add_extension(
+                    exts,
+                    seen,
+                    Extension {
+                        extn_id: oid,
+                        critical: value.critical,
+                        extn_value: v,
+                    },
+                    e.key_span.clone(),
+                    format!("the [Extensions] line for {oid}"),
+                ),
+                Err(err) => self.push(Diagnostic::error(
+                    "encode",
+                    e.value.span.clone(),
+                    format!("the extension value could not be encoded: {err}"),
+                )),
+            }
+        }
+        for (oid, e) in criticals {
+            match exts
+                .get_mut(first_here..)
+                .and_then(|xs| xs.iter_mut().find(|x| x.extn_id == oid))
+            {
+                Some(x) => x.critical = true,
+                None => self.value_diag(
+                    e,
+                    Severity::Warning,
+                    "critical-unknown-extension",
+                    format!("`Critical` names {oid}, which no line in [Extensions] adds"),
+                    Some("list only OIDs of extensions written in this section".into()),
+                ),
+            }
+        }
+    }
+
+    fn request_attributes(&mut self, s: &Section) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        for e in &s.entries {
+            let name = e.key.trim();
+            if name.is_empty() {
+                self.push(
+                    Diagnostic::warning(
+                        "attribute-without-name",
+                        e.span.clone(),
+                        "this line has no `name =`, so it is not a request attribute",
+                    )
+                    .with_help("write Name = Value, e.g. CertificateTemplate = WebServer"),
+                );
+                continue;
+            }
+            pairs.push((name.to_string(), e.value.text.trim().to_string()));
+        }
+        pairs
+    }
+
+    fn other_sections(&mut self, inf: &Inf) {
+        const USED: &[&str] = &[
+            "NewRequest",
+            "Version",
+            "Strings",
+            "Extensions",
+            "EnhancedKeyUsageExtension",
+            "BasicConstraintsExtension",
+            "RequestAttributes",
+        ];
+        for s in &inf.sections {
+            if USED.iter().any(|u| u.eq_ignore_ascii_case(&s.name)) {
+                continue;
+            }
+            self.push(
+                Diagnostic::warning(
+                    "unused-section",
+                    header_span(s),
+                    format!("section [{}] is not used when making a request", s.name),
+                )
+                .with_help(
+                    "requests read [NewRequest], [Extensions], [EnhancedKeyUsageExtension], \
+                     [BasicConstraintsExtension] and [RequestAttributes]; write other extensions \
+                     as [Extensions] lines",
+                ),
+            );
+        }
+    }
+}
+
+/// The message for a key that has no effect here, from its key reference text
+/// (`"No effect: there are no …."` → "`ProviderName` has no effect here: there are no …").
+fn no_effect_message(key: &str, why: &str) -> String {
+    let why = why.trim().trim_end_matches('.');
+    if let Some(rest) = why.strip_prefix("Not supported: ") {
+        return format!("`{key}` is not supported here: {rest}");
+    }
+    let rest = match why.split_once(": ") {
+        Some((head, rest)) if head.starts_with("No effect") => rest,
+        _ => why,
+    };
+    format!("`{key}` has no effect here: {rest}")
+}
+
+/// Reads `M/D/YYYY [H:MM[:SS] [AM|PM]]` (certreq's documented US form) or
+/// `YYYY-MM-DD[ HH:MM[:SS]]`, as UTC, to seconds since the Unix epoch.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let mut parts = t.split_whitespace();
+    let date = parts.next()?;
+    let (y, m, d) = if date.contains('-') {
+        let mut it = date.split('-');
+        let y = it.next()?.parse::<i64>().ok()?;
+        let m = it.next()?.parse::<i64>().ok()?;
+        let d = it.next()?.parse::<i64>().ok()?;
+        if it.next().is_some() {
+            return None;
+        }
+        (y, m, d)
+    } else {
+        let mut it = date.split('/');
+        let m = it.next()?.parse::<i64>().ok()?;
+        let d = it.next()?.parse::<i64>().ok()?;
+        let y = it.next()?.parse::<i64>().ok()?;
+        if it.next().is_some() {
+            return None;
+        }
+        (y, m, d)
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1601..=9999).contains(&y) {
+        return None;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let mdays = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if d > *mdays.get((m - 1) as usize)? {
+        return None;
+    }
+    let (mut h, mut min, mut sec) = (0i64, 0i64, 0i64);
+    if let Some(time) = parts.next() {
+        let mut it = time.split(':');
+        h = it.next()?.parse().ok()?;
+        min = it.next()?.parse().ok()?;
+        sec = match it.next() {
+            Some(s) => s.parse().ok()?,
+            None => 0,
+        };
+        if it.next().is_some() || !(0..60).contains(&min) || !(0..60).contains(&sec) {
+            return None;
+        }
+        match parts.next() {
+            Some(ampm) => {
+                if !(1..=12).contains(&h) {
+                    return None;
+                }
+                let pm = if ampm.eq_ignore_ascii_case("PM") {
+                    true
+                } else if ampm.eq_ignore_ascii_case("AM") {
+                    false
+                } else {
+                    return None;
+                };
+                h = (h % 12) + if pm { 12 } else { 0 };
+            }
+            None => {
+                if !(0..24).contains(&h) {
+                    return None;
+                }
+            }
+        }
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    let days = certreq_pkix::time::days_from_civil(y, m, d);
+    Some(days * 86_400 + h * 3600 + min * 60 + sec)
+}
+
+#[cfg(test)]
+mod tests {
+    //! One test per rule, each from INF text.
+    use super::*;
+
+    /// (severity, code, the source text the diagnostic points at)
+    fn diags(text: &str) -> Vec<(Severity, &'static str, String)> {
+        compile(text)
+            .diagnostics
+            .into_iter()
+            .map(|d| {
+                (
+                    d.severity,
+                    d.code,
+                    text.get(d.span.clone()).unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn has(text: &str, sev: Severity, code: &str, at: &str) -> bool {
+        diags(text)
+            .iter()
+            .any(|(s, c, a)| *s == sev && *c == code && a == at)
+    }
+
+    fn req(text: &str) -> NewRequest {
+        let c = compile(text);
+        c.request
+            .unwrap_or_else(|| panic!("no request: {:#?}", c.diagnostics))
+    }
+
+    #[test]
+    fn missing_or_empty_newrequest_is_refused_in_certreq_terms() {
+        let c = compile("[Version]\nSignature=\"$Windows NT$\"\n");
+        assert!(c.request.is_none());
+        let d = &c.diagnostics[0];
+        assert_eq!(d.code, "no-newrequest");
+        assert!(
+            d.message
+                .contains("INF file line not found 0xe0000102 (INF: -536870654)")
+        );
+        assert_eq!(d.span, 0..9);
+        let c = compile("[NewRequest]\n[RequestAttributes]\nA=B\n");
+        assert_eq!(c.diagnostics[0].code, "empty-newrequest");
+        assert!(
+            c.diagnostics[0]
+                .message
+                .contains("Incorrect function. 0x1 (WIN32: 1)")
+        );
+        assert_eq!(c.diagnostics[0].span, 0..12);
+    }
+
+    #[test]
+    fn defaults_are_certreqs_except_the_hash() {
+        let r = req("[NewRequest]\nSubject = \"CN=a\"\n");
+        assert_eq!(r.request_type, RequestType::Pkcs10);
+        assert_eq!(r.key.algorithm, KeyAlgorithm::Rsa { bits: 2048 });
+        assert_eq!(r.key.key_spec, KeySpec::Signature);
+        assert!(!r.key.exportable);
+        assert_eq!(r.signature, SignatureScheme::RsaPkcs1(Hash::Sha256));
+        assert!(r.subject_key_identifier && r.default_attributes);
+        assert_eq!(r.ski_position, 0);
+        assert_eq!(r.extensions.len(), 1);
+        assert_eq!(r.extensions[0].extn_value.as_bytes(), &[3, 2, 7, 0x80]);
+        assert!(has(
+            "[NewRequest]\nSubject = \"CN=a\"\n",
+            Severity::Note,
+            "default-hash",
+            "[NewRequest]"
+        ));
+    }
+
+    #[test]
+    fn key_exchange_gets_a0_and_smime_unless_smime_false() {
+        let r = req("[NewRequest]\nKeySpec = AT_KEYEXCHANGE\n");
+        let ids: Vec<String> = r.extensions.iter().map(|e| e.extn_id.to_string()).collect();
+        assert_eq!(ids, ["1.2.840.113549.1.9.15", "2.5.29.15"]);
+        assert_eq!(r.ski_position, 1);
+        assert_eq!(r.extensions[1].extn_value.as_bytes(), &[3, 2, 5, 0xa0]);
+        let r = req("[NewRequest]\nKeySpec = 1\nSMIME = false\n");
+        assert_eq!(r.extensions.len(), 1);
+        let r = req("[NewRequest]\nSMIME = TRUE\nSuppressDefaults = TRUE\n");
+        assert_eq!(r.extensions.len(), 1);
+        assert!(!r.subject_key_identifier && !r.default_attributes);
+    }
+
+    #[test]
+    fn key_usage_zero_means_no_key_usage_extension() {
+        let r = req("[NewRequest]\nKeyUsage = \"0x0000\"\n");
+        assert!(r.extensions.is_empty());
+    }
+
+    #[test]
+    fn booleans_numbers_and_symbols_are_validated_at_the_value() {
+        assert!(has(
+            "[NewRequest]\nExportable = maybe\n",
+            Severity::Error,
+            "invalid-boolean",
+            "maybe"
+        ));
+        assert!(has(
+            "[NewRequest]\nKeyLength = 2k\n",
+            Severity::Error,
+            "invalid-number",
+            "2k"
+        ));
+        assert!(has(
+            "[NewRequest]\nKeySpec = AT_BOGUS\n",
+            Severity::Error,
+            "invalid-flags",
+            "AT_BOGUS"
+        ));
+        assert!(has(
+            "[NewRequest]\nKeyProtection = XCN_NCRYPT_UI_PROTECT_KEY_FLAG\n",
+            Severity::Warning,
+            "no-effect",
+            "KeyProtection = XCN_NCRYPT_UI_PROTECT_KEY_FLAG"
+        ));
+        assert!(req("[NewRequest]\nExportable = yes\n").key.exportable);
+    }
+
+    #[test]
+    fn key_algorithms_and_lengths() {
+        assert_eq!(
+            req("[NewRequest]\nKeyAlgorithm = ECDSA_nistP384\n")
+                .key
+                .algorithm,
+            KeyAlgorithm::Ecdsa(Curve::P384)
+        );
+        assert_eq!(
+            req("[NewRequest]\nKeyAlgorithm = ecdsa_p521\nKeyLength = 521\n").signature,
+            SignatureScheme::Ecdsa(Hash::Sha256)
+        );
+        assert!(has(
+            "[NewRequest]\nKeyAlgorithm = ECDSA_P256\nKeyLength = 384\n",
+            Severity::Error,
+            "key-length-mismatch",
+            "384"
+        ));
+        assert!(has(
+            "[NewRequest]\nKeyAlgorithm = DSA\n",
+            Severity::Error,
+            "invalid-key-algorithm",
+            "DSA"
+        ));
+        assert!(has(
+            "[NewRequest]\nKeyAlgorithm = ECDH_P256\n",
+            Severity::Error,
+            "invalid-key-algorithm",
+            "ECDH_P256"
+        ));
+        assert!(has(
+            "[NewRequest]\nKeyLength = 1024\n",
+            Severity::Warning,
+            "weak-key-length",
+            "1024"
+        ));
+        assert!(has(
+            "[NewRequest]\nKeyLength = 256\n",
+            Severity::Error,
+            "invalid-key-length",
+            "256"
+        ));
+        assert!(has(
+            "[NewRequest]\nKeyLength = 2049\n",
+            Severity::Error,
+            "invalid-key-length",
+            "2049"
+        ));
+    }
+
+    #[test]
+    fn hash_and_alternate_signature() {
+        assert_eq!(
+            req("[NewRequest]\nHashAlgorithm = SHA384\n").signature,
+            SignatureScheme::RsaPkcs1(Hash::Sha384)
+        );
+        assert!(has(
+            "[NewRequest]\nHashAlgorithm = sha1\n",
+            Severity::Warning,
+            "weak-hash",
+            "sha1"
+        ));
+        assert!(has(
+            "[NewRequest]\nHashAlgorithm = md5\n",
+            Severity::Error,
+            "broken-hash",
+            "md5"
+        ));
+        assert_eq!(
+            req("[NewRequest]\nHashAlgorithm = sha512\nAlternateSignatureAlgorithm = TRUE\n")
+                .signature,
+            SignatureScheme::RsaPss(Hash::Sha512)
+        );
+        assert!(has(
+            "[NewRequest]\nKeyAlgorithm = ECDSA_P256\nAlternateSignatureAlgorithm = 1\n",
+            Severity::Warning,
+            "alternate-signature-ecdsa",
+            "1"
+        ));
+    }
+
+    #[test]
+    fn request_types() {
+        assert_eq!(
+            req("[NewRequest]\nRequestType = cmc\n").request_type,
+            RequestType::Cmc
+        );
+        assert!(has(
+            "[NewRequest]\nRequestType = PKCS7\n",
+            Severity::Warning,
+            "wrapper-not-built",
+            "PKCS7"
+        ));
+        let cmc = compile("[NewRequest]\nRequestType = CMC\nHashAlgorithm = SHA256\n");
+        assert!(cmc.diagnostics.is_empty(), "{:?}", cmc.diagnostics);
+        assert_eq!(
+            req("[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n").request_type,
+            RequestType::Cert
+        );
+        assert!(has(
+            "[NewRequest]\nRequestType = Cert\n[RequestAttributes]\nA = b\n",
+            Severity::Warning,
+            "attributes-in-cert",
+            "Cert"
+        ));
+        assert!(has(
+            "[NewRequest]\nRequestType = Cert\n",
+            Severity::Error,
+            "cert-empty-subject",
+            "Cert"
+        ));
+        assert!(!has(
+            "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n",
+            Severity::Error,
+            "cert-empty-subject",
+            "Cert"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\nUseExistingKeySet = TRUE\n\
+             KeyContainer = k\n",
+            Severity::Error,
+            "cert-existing-key",
+            "TRUE"
+        ));
+        assert!(has(
+            "[NewRequest]\nRequestType = X\n",
+            Severity::Error,
+            "invalid-request-type",
+            "X"
+        ));
+    }
+
+    #[test]
+    fn validity_keys_are_checked_and_only_apply_to_cert() {
+        let t = "[NewRequest]\nValidityPeriod = Years\nValidityPeriodUnits = 2\n";
+        assert_eq!(req(t).validity.period, Some(Period::Months(24)));
+        assert_eq!(
+            req("[NewRequest]\nValidityPeriod = weeks\nValidityPeriodUnits = 2\n")
+                .validity
+                .period,
+            Some(Period::Seconds(14 * 86_400))
+        );
+        assert!(has(
+            t,
+            Severity::Warning,
+            "validity-not-cert",
+            "ValidityPeriod"
+        ));
+        assert!(has(
+            "[NewRequest]\nValidityPeriod = Fortnights\nValidityPeriodUnits = 2\n",
+            Severity::Error,
+            "invalid-validity-period",
+            "Fortnights"
+        ));
+        assert!(has(
+            "[NewRequest]\nValidityPeriod = Days\nValidityPeriodUnits = 2\nNotAfter = 7/24/2030 10:31 AM\n",
+            Severity::Error,
+            "notafter-with-period",
+            "7/24/2030 10:31 AM"
+        ));
+        assert_eq!(parse_date("7/24/2012 10:31 PM"), Some(1_343_169_060));
+        assert_eq!(parse_date("1970-01-02"), Some(86_400));
+        assert_eq!(parse_date("2/30/2020"), None);
+    }
+
+    #[test]
+    fn unknown_and_duplicate_keys_warn() {
+        let t = "[NewRequest]\nKeyLenght = 2048\nSubject = \"CN=a\"\nSubject = \"CN=b\"\n";
+        assert!(has(t, Severity::Warning, "unknown-key", "KeyLenght"));
+        let c = compile(t);
+        let d = c
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "unknown-key")
+            .unwrap();
+        assert_eq!(d.help.as_deref(), Some("did you mean `KeyLength`?"));
+        assert!(
+            diags(t)
+                .iter()
+                .any(|(s, c, _)| *s == Severity::Warning && *c == "duplicate-key")
+        );
+    }
+
+    #[test]
+    fn eku_section_and_extensions_section() {
+        let r = req(
+            "[NewRequest]\nSubject = CN=a\n[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\nOID = 1.3.6.1.5.5.7.3.2\nCritical = yes\n",
+        );
+        let eku = r
+            .extension(&ObjectIdentifier::new_unwrap("2.5.29.37"))
+            .unwrap();
+        assert!(eku.critical);
+        assert_eq!(eku.extn_value.as_bytes()[..2], [0x30, 0x14]);
+        let r = req(
+            "[NewRequest]\nSubject = CN=a\n[Extensions]\n2.5.29.17 = MCaCEnd3dzAxLmZhYnJpa2FtLmNvbYIQd3d3LmZhYnJpa2FtLmNvbQ\nCritical = 2.5.29.17\n",
+        );
+        let san = r
+            .extension(&ObjectIdentifier::new_unwrap("2.5.29.17"))
+            .unwrap();
+        assert!(san.critical);
+        assert_eq!(san.extn_value.as_bytes()[..4], [0x30, 0x26, 0x82, 0x12]);
+    }
+
+    #[test]
+    fn oid_lines_in_extensions_are_refused_like_certreq() {
+        let t = "[NewRequest]\nSubject = \"CN=a\"\n[Extensions]\nOID = 1.3.6.1.5.5.7.3.1\n";
+        let c = compile(t);
+        assert!(c.request.is_none());
+        let d = c
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "oid-in-extensions")
+            .unwrap();
+        assert!(
+            d.message
+                .contains("0x80070057 (WIN32: 87 ERROR_INVALID_PARAMETER)")
+        );
+        assert_eq!(&t[d.span.clone()], "OID = 1.3.6.1.5.5.7.3.1");
+    }
+
+    #[test]
+    fn the_same_extension_twice_is_an_error_at_the_second() {
+        let t = "[NewRequest]\nKeyUsage = 0xa0\n[Extensions]\n2.5.29.15 = AwIFoA==\n";
+        assert!(has(t, Severity::Error, "duplicate-extension", "2.5.29.15"));
+        let t = "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n";
+        assert!(has(t, Severity::Error, "duplicate-extension", "2.5.29.37"));
+    }
+
+    #[test]
+    fn basic_constraints_section() {
+        let r = req(
+            "[NewRequest]\nSubject = CN=a\n[BasicConstraintsExtension]\nPathLength = 0\nCritical = TRUE\n",
+        );
+        let bc = r.extension(&OID_BASIC_CONSTRAINTS).unwrap();
+        assert!(bc.critical);
+        assert_eq!(
+            bc.extn_value.as_bytes(),
+            &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x00]
+        );
+        assert!(has(
+            "[NewRequest]\nSubject = CN=a\n[BasicConstraintsExtension]\nCA = FALSE\nPathLength = 1\n",
+            Severity::Error,
+            "path-length-not-ca",
+            "1"
+        ));
+    }
+
+    #[test]
+    fn request_attributes_keep_file_order_and_trim() {
+        let r = req(
+            "[NewRequest]\nSubject = CN=a\n[RequestAttributes]\nCertificateTemplate= WebServer\nSAN = \"dns=a&dns=b\"\n",
+        );
+        assert_eq!(
+            r.name_value_pairs,
+            vec![
+                ("CertificateTemplate".to_string(), "WebServer".to_string()),
+                ("SAN".to_string(), "dns=a&dns=b".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn windows_only_keys_are_explained() {
+        let t = "[NewRequest]\nMachineKeySet = TRUE\nProviderName = \"Microsoft RSA SChannel Cryptographic Provider\"\nSilent = FALSE\n";
+        let d = diags(t);
+        assert!(d.iter().any(|(s, c, a)| *s == Severity::Warning
+            && *c == "no-effect"
+            && a.starts_with("MachineKeySet")));
+        assert!(d.iter().any(|(s, c, a)| *s == Severity::Warning
+            && *c == "no-effect"
+            && a.starts_with("ProviderName")));
+        assert!(
+            d.iter().any(|(s, c, a)| *s == Severity::Note
+                && *c == "no-effect"
+                && a.starts_with("Silent"))
+        );
+        assert!(compile(t).request.is_some());
+    }
+}

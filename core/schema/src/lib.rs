@@ -1,0 +1,999 @@
+//! certreq-schema: the INF key reference as a schema — every section and key certreq reads
+//! for a new request, and every token inside a `{text}` value, with what each acts on here.
+//!
+//! The lowering (`certreq-request`) is driven by it: a `[NewRequest]` key is known exactly when
+//! it is in [`KEYS`], and what the lowering does with it follows its [`Effect`]; a key it
+//! accepts but does not act on draws a note that quotes [`KeySchema::here`]. The prose of the
+//! reference (what each key means, its values and default, an example, the help pages) is
+//! `certreq-keydocs`, kept apart so that a build which shows no documentation (the web app's
+//! first download, the embedding module) cannot link it. A test there holds the two tables
+//! to the same keys in the same order.
+//!
+//! Facts (names, values, defaults) come from the public certreq documentation and the research
+//! notes; the text is written for this project.
+
+#![forbid(unsafe_code)]
+
+/// What a key acts on in certreq-web.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Changes the request's bytes: subject, extensions, attributes, signature, format.
+    Request,
+    /// Shapes the key pair that is made or reused: algorithm, size, extractable, container.
+    Key,
+    /// Labels the stored key entry (browser key store or CLI file store); not in the request.
+    Entry,
+    /// A Windows key-store setting (which provider, machine or user store, access control,
+    /// protection prompts). There is no such store here: accepted, explained, no effect.
+    KeyStore,
+    /// Only used with `RequestType = Cert` (the self-signed certificate's validity); ignored
+    /// when a request is made.
+    CertOnly,
+    /// Accepted and has no effect anywhere here (prompt suppression, legacy switches, the
+    /// `[Version]` signature).
+    NoEffect,
+    /// A Windows or Active Directory feature certreq-web cannot provide (key archival, subject
+    /// from the logged-on account, policy.inf-only sections): accepted with a warning.
+    Unsupported,
+}
+
+impl Effect {
+    /// Whether certreq-web acts on the key at all (`CertOnly` keys only with `RequestType = Cert`).
+    pub fn is_acted_on(self) -> bool {
+        matches!(
+            self,
+            Effect::Request | Effect::Key | Effect::Entry | Effect::CertOnly
+        )
+    }
+
+    /// A short lower-case label (`request`, `key`, `key store`, …) for listings.
+    pub fn label(self) -> &'static str {
+        match self {
+            Effect::Request => "request",
+            Effect::Key => "key",
+            Effect::Entry => "stored entry",
+            Effect::KeyStore => "Windows key store",
+            Effect::CertOnly => "RequestType = Cert only",
+            Effect::NoEffect => "no effect",
+            Effect::Unsupported => "not supported",
+        }
+    }
+}
+
+/// One INF key: where it belongs, its name, what it acts on, and what certreq-web does with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeySchema {
+    /// The section it belongs in, without brackets (`NewRequest`).
+    pub section: &'static str,
+    /// The key as Microsoft spells it.
+    pub key: &'static str,
+    /// What it acts on in certreq-web.
+    pub effect: Effect,
+    /// What it does in this product, if that differs from Windows (no effect in a browser, …).
+    pub here: &'static str,
+}
+
+/// One section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SectionSchema {
+    /// The name without brackets (`NewRequest`).
+    pub name: &'static str,
+    /// Whether certreq needs it in a request INF.
+    pub required: bool,
+    /// What it acts on in certreq-web.
+    pub effect: Effect,
+    /// What certreq-web does with it.
+    pub here: &'static str,
+}
+
+/// One token inside a value: a `{text}` token of an extension (`dns=` in
+/// `2.5.29.17 = "{text}dns=a&dns=b"`), a tag of the `SAN` attribute, or a value prefix
+/// (`{text}`, `{hex}`, `{critical}`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenName {
+    /// Where the token is used: an extension OID (`2.5.29.17`), [`SAN_ATTRIBUTE`] or
+    /// [`VALUE_PREFIX`].
+    pub context: &'static str,
+    /// The token as usually written.
+    pub token: &'static str,
+    /// Other accepted spellings (letter case never matters).
+    pub also: &'static [&'static str],
+}
+
+/// [`TokenName::context`] of the tags in `[RequestAttributes] SAN = "dns=…&upn=…"`.
+pub const SAN_ATTRIBUTE: &str = "SAN";
+/// [`TokenName::context`] of the `{…}` prefixes that start an `[Extensions]` value.
+pub const VALUE_PREFIX: &str = "{}";
+/// The pseudo-section of the keys of a policy section named by `Policies =`
+/// (`[PolicyStatementExtension]`, `[ApplicationPolicyStatementExtension]`).
+pub const POLICY_SECTION: &str = "<policy>";
+
+const fn k(
+    section: &'static str,
+    key: &'static str,
+    effect: Effect,
+    here: &'static str,
+) -> KeySchema {
+    KeySchema {
+        section,
+        key,
+        effect,
+        here,
+    }
+}
+
+const fn s(
+    name: &'static str,
+    required: bool,
+    effect: Effect,
+    here: &'static str,
+) -> SectionSchema {
+    SectionSchema {
+        name,
+        required,
+        effect,
+        here,
+    }
+}
+
+const fn t(context: &'static str, token: &'static str, also: &'static [&'static str]) -> TokenName {
+    TokenName {
+        context,
+        token,
+        also,
+    }
+}
+
+const NR: &str = "NewRequest";
+const EXT: &str = "Extensions";
+const EKU: &str = "EnhancedKeyUsageExtension";
+const RA: &str = "RequestAttributes";
+const BC: &str = "BasicConstraintsExtension";
+const PS: &str = "PolicyStatementExtension";
+const APS: &str = "ApplicationPolicyStatementExtension";
+
+const POLICY_INF_ONLY: &str = "Not read for a new request: this section belongs to policy.inf \
+     (certreq -policy) and CAPolicy.inf. Write the extension as a line in [Extensions] instead.";
+
+use Effect::*;
+
+/// Every key, in the order of the reference.
+pub static KEYS: &[KeySchema] = &[
+    k(
+        "Version",
+        "Signature",
+        NoEffect,
+        "Checked and otherwise ignored, as certreq does.",
+    ),
+    k(
+        NR,
+        "Subject",
+        Request,
+        "Encoded into the request exactly as certreq does it.",
+    ),
+    k(
+        NR,
+        "Exportable",
+        Key,
+        "Decides whether the Web Crypto key is extractable. Without it the key can sign but can \
+         never leave the browser, and no .pfx can be made.",
+    ),
+    k(
+        NR,
+        "ExportableEncrypted",
+        Key,
+        "Makes the key extractable, like Exportable = TRUE; every export here is a \
+         password-protected .pfx anyway.",
+    ),
+    k(
+        NR,
+        "HashAlgorithm",
+        Request,
+        "One deliberate departure: without this key certreq signs with SHA-1, certreq-web with \
+         SHA-256. MD5, MD4 and MD2 are refused because Web Crypto cannot sign with them.",
+    ),
+    k(
+        NR,
+        "KeyAlgorithm",
+        Key,
+        "RSA and the three ECDSA curves are made with Web Crypto (or natively by the CLI). ECDH, \
+         DH and DSA keys cannot sign a request here and are refused.",
+    ),
+    k(
+        NR,
+        "KeyContainer",
+        Key,
+        "Names the entry in this browser's key store (or the CLI's file store); with \
+         UseExistingKeySet the stored key of that name is reused.",
+    ),
+    k(
+        NR,
+        "KeyLength",
+        Key,
+        "Sets the RSA modulus size of the generated key. For ECDSA it must match the curve if \
+         given.",
+    ),
+    k(
+        NR,
+        "KeySpec",
+        Request,
+        "Written into the request's provider attribute and used for the default key usage, as \
+         certreq does. The key itself is made the same way either way.",
+    ),
+    k(
+        NR,
+        "KeyUsage",
+        Request,
+        "Encoded as a critical key usage extension, as certreq does.",
+    ),
+    k(
+        NR,
+        "KeyUsageProperty",
+        KeyStore,
+        "No effect: a Web Crypto key's uses are fixed when it is made, and the key made here is \
+         always allowed to sign. Use KeyUsage to say what the certificate is for.",
+    ),
+    k(
+        NR,
+        "MachineKeySet",
+        KeyStore,
+        "No effect in a browser: keys live in this browser profile's key store (or the CLI's \
+         file store), which has no machine and user split.",
+    ),
+    k(
+        NR,
+        "NotBefore",
+        CertOnly,
+        "Used for RequestType = Cert; ignored with a note for requests.",
+    ),
+    k(
+        NR,
+        "NotAfter",
+        CertOnly,
+        "Used for RequestType = Cert; ignored with a note for requests.",
+    ),
+    k(
+        NR,
+        "ValidityPeriod",
+        CertOnly,
+        "Used for RequestType = Cert; ignored with a note for requests (to ask a CA for a \
+         lifetime, use the ValidityPeriod request attribute).",
+    ),
+    k(
+        NR,
+        "ValidityPeriodUnits",
+        CertOnly,
+        "Used for RequestType = Cert; ignored with a note for requests.",
+    ),
+    k(
+        NR,
+        "PrivateKeyArchive",
+        Unsupported,
+        "Not supported: it needs the CA's exchange certificate and would send the private key \
+         away. The request is made without archival.",
+    ),
+    k(
+        NR,
+        "EncryptionAlgorithm",
+        Unsupported,
+        "Not supported, like PrivateKeyArchive.",
+    ),
+    k(
+        NR,
+        "EncryptionLength",
+        Unsupported,
+        "Not supported, like PrivateKeyArchive.",
+    ),
+    k(
+        NR,
+        "ProviderName",
+        KeyStore,
+        "No effect: there are no Windows providers in a browser or on Linux; the key is made by \
+         Web Crypto (or by the CLI).",
+    ),
+    k(
+        NR,
+        "ProviderType",
+        KeyStore,
+        "No effect: there are no Windows providers in a browser or on Linux.",
+    ),
+    k(
+        NR,
+        "RenewalCert",
+        Request,
+        "The certificate and its key must be in this browser's key store (or the CLI's file \
+         store).",
+    ),
+    k(
+        NR,
+        "RequesterName",
+        Request,
+        "Becomes a signed attribute of the PKCS7 or CMC wrapper; it needs an Enrollment Agent \
+         certificate and key in the store to sign with.",
+    ),
+    k(
+        NR,
+        "RequestType",
+        Request,
+        "PKCS10 is built as certreq builds it. CMC wraps that request as certreq does (a CMS \
+         SignedData of PKIData, signed again by the request's key; EST is sent the PKCS #10 \
+         inside). For PKCS7 the PKCS #10 it would carry is made, with a warning that the \
+         wrapper is not built yet. Cert makes a self-signed \
+         certificate (X.509 v3, a random 16-byte serial, the subject as issuer, the request's \
+         extensions, no attributes), kept with its key as an issued entry; signing it with \
+         another certificate (certreq's -cert) is not supported. SCEP is refused.",
+    ),
+    k(
+        NR,
+        "SecurityDescriptor",
+        KeyStore,
+        "No effect: Web Crypto keys belong to this browser profile and origin (CLI keys: the \
+         file's permissions); there are no Windows access lists.",
+    ),
+    k(
+        NR,
+        "AlternateSignatureAlgorithm",
+        Request,
+        "Honoured for RSA keys (PSS with MGF1 and a salt as long as the hash); no effect on ECDSA \
+         keys.",
+    ),
+    k(
+        NR,
+        "Silent",
+        NoEffect,
+        "No effect: certreq-web never shows provider prompts.",
+    ),
+    k(
+        NR,
+        "SMIME",
+        Request,
+        "Adds the extension with the same cipher list current certreq writes (RC2, RC4, DES, 3DES).",
+    ),
+    k(
+        NR,
+        "UseExistingKeySet",
+        Key,
+        "Reuses the key stored under KeyContainer in this browser's key store (or the CLI's file \
+         store). Not with RequestType = Cert: a self-signed certificate gets a new key, so the \
+         stored key keeps the request it is waiting on.",
+    ),
+    k(
+        NR,
+        "KeyProtection",
+        KeyStore,
+        "No effect: a browser has no per-key prompts; keys are protected by the browser profile \
+         (CLI: by the file store).",
+    ),
+    k(
+        NR,
+        "SuppressDefaults",
+        Request,
+        "Honoured: the default attributes and extensions are left out.",
+    ),
+    k(
+        NR,
+        "FriendlyName",
+        Entry,
+        "Labels the entry in this browser's key store (or the CLI's file store).",
+    ),
+    k(
+        NR,
+        "SubjectNameFlags",
+        Unsupported,
+        "Not supported: a browser does not know the Windows account. Write Subject and the \
+         alternative names explicitly.",
+    ),
+    k(
+        NR,
+        "X500NameFlags",
+        Request,
+        "Applied when the Subject is parsed and encoded.",
+    ),
+    k(
+        NR,
+        "UserProtected",
+        KeyStore,
+        "No effect: a browser has no per-key prompts; keys are protected by the browser profile.",
+    ),
+    k(
+        NR,
+        "EncipherOnly",
+        NoEffect,
+        "No effect: set the usages you want with KeyUsage instead.",
+    ),
+    k(
+        EXT,
+        "{OID}",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "_continue_",
+        Request,
+        "Joined exactly as certreq joins it; a missing & is pointed out.",
+    ),
+    k(EXT, "Critical", Request, "Honoured."),
+    k(
+        EXT,
+        "2.5.29.17",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.37",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.19",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.32",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.15",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.14",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.35",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.30",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.33",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.36",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "2.5.29.31",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "1.3.6.1.5.5.7.1.1",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "1.3.6.1.4.1.311.21.10",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "1.3.6.1.4.1.311.21.11",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "1.3.6.1.4.1.311.21.12",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EXT,
+        "1.3.6.1.4.1.311.20.2",
+        Request,
+        "Encoded into the request as certreq does; certreq-web never adds it on its own, because \
+         it cannot look templates up in Active Directory.",
+    ),
+    k(
+        EXT,
+        "1.3.6.1.4.1.311.21.7",
+        Request,
+        "Encoded into the request as certreq does; never added on its own here.",
+    ),
+    k(
+        EXT,
+        "1.2.840.113549.1.9.15",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(
+        EKU,
+        "OID",
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    k(EKU, "Critical", Request, "Honoured."),
+    k(
+        RA,
+        "CertificateTemplate",
+        Request,
+        "Sent as a name-value attribute. certreq also adds the template's extensions by looking \
+         it up in Active Directory; certreq-web cannot, and the CA applies the template anyway.",
+    ),
+    k(
+        RA,
+        "SAN",
+        Request,
+        "Sent as a name-value attribute, as certreq does; it is not an extension of the request.",
+    ),
+    k(
+        RA,
+        "CertificateUsage",
+        Request,
+        "Sent as a name-value attribute.",
+    ),
+    k(
+        RA,
+        "ValidityPeriod",
+        Request,
+        "Sent as a name-value attribute.",
+    ),
+    k(
+        RA,
+        "ValidityPeriodUnits",
+        Request,
+        "Sent as a name-value attribute.",
+    ),
+    k(
+        RA,
+        "ExpirationDate",
+        Request,
+        "Sent as a name-value attribute.",
+    ),
+    k(RA, "CertType", Request, "Sent as a name-value attribute."),
+    k(RA, "cdc", Request, "Sent as a name-value attribute."),
+    k(RA, "rmd", Request, "Sent as a name-value attribute."),
+    k(
+        BC,
+        "PathLength",
+        Request,
+        "Encoded into the basic constraints extension.",
+    ),
+    k(BC, "Critical", Request, "Honoured."),
+    k(
+        PS,
+        "Policies",
+        Request,
+        "Encoded into the certificate policies extension.",
+    ),
+    k(PS, "Critical", Request, "Honoured."),
+    k(
+        APS,
+        "Policies",
+        Request,
+        "Encoded into the application policies extension.",
+    ),
+    k(APS, "Critical", Request, "Honoured."),
+    k(
+        POLICY_SECTION,
+        "OID",
+        Request,
+        "Encoded into the policy extension.",
+    ),
+    k(
+        POLICY_SECTION,
+        "Notice",
+        Request,
+        "Encoded into the policy extension.",
+    ),
+    k(
+        POLICY_SECTION,
+        "URL",
+        Request,
+        "Encoded into the policy extension.",
+    ),
+    k("Strings", "{name}", Request, "Substituted as certreq does."),
+];
+
+/// Every section, in the order a typical INF has them.
+pub static SECTIONS: &[SectionSchema] = &[
+    s("Version", false, NoEffect, "Checked and otherwise ignored."),
+    s(
+        "NewRequest",
+        true,
+        Request,
+        "Every key is read: those that shape the request or the key are honoured, Windows \
+         key-store keys are accepted and explained.",
+    ),
+    s("Strings", false, Request, "Substituted as certreq does."),
+    s(
+        "Extensions",
+        false,
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    s(
+        "EnhancedKeyUsageExtension",
+        false,
+        Request,
+        "Encoded into the request as certreq does.",
+    ),
+    s(
+        "RequestAttributes",
+        false,
+        Request,
+        "Sent as name-value attributes, as certreq does.",
+    ),
+    s(
+        "BasicConstraintsExtension",
+        false,
+        Request,
+        "Encoded into the request.",
+    ),
+    s(
+        "PolicyStatementExtension",
+        false,
+        Request,
+        "Encoded into the request.",
+    ),
+    s(
+        "ApplicationPolicyStatementExtension",
+        false,
+        Request,
+        "Encoded into the request.",
+    ),
+    s(
+        "NameConstraintsExtension",
+        false,
+        Unsupported,
+        POLICY_INF_ONLY,
+    ),
+    s(
+        "PolicyMappingsExtension",
+        false,
+        Unsupported,
+        POLICY_INF_ONLY,
+    ),
+    s(
+        "PolicyConstraintsExtension",
+        false,
+        Unsupported,
+        POLICY_INF_ONLY,
+    ),
+    s(
+        "ApplicationPolicyMappingsExtension",
+        false,
+        Unsupported,
+        POLICY_INF_ONLY,
+    ),
+    s(
+        "ApplicationPolicyConstraintsExtension",
+        false,
+        Unsupported,
+        POLICY_INF_ONLY,
+    ),
+];
+
+/// Every token inside a value.
+pub static TOKENS: &[TokenName] = &[
+    t(VALUE_PREFIX, "{text}", &[]),
+    t(VALUE_PREFIX, "{hex}", &[]),
+    t(VALUE_PREFIX, "{critical}", &[]),
+    t(VALUE_PREFIX, "{utf8}", &[]),
+    t(VALUE_PREFIX, "{octet}", &[]),
+    t(VALUE_PREFIX, "{asn}", &[]),
+    t("2.5.29.17", "DNS", &[]),
+    t("2.5.29.17", "Email", &[]),
+    t("2.5.29.17", "UPN", &[]),
+    t("2.5.29.17", "URL", &[]),
+    t("2.5.29.17", "IPAddress", &["IP Address"]),
+    t("2.5.29.17", "DirectoryName", &[]),
+    t("2.5.29.17", "RegisteredID", &["RegisteredId"]),
+    t("2.5.29.17", "GUID", &[]),
+    t("2.5.29.17", "{OID}", &[]),
+    t("2.5.29.19", "ca", &[]),
+    t("2.5.29.19", "pathlength", &[]),
+    t("2.5.29.32", "OID", &[]),
+    t("2.5.29.32", "Notice", &[]),
+    t("2.5.29.32", "URL", &[]),
+    t("2.5.29.32", "Flags", &[]),
+    t("2.5.29.32", "GUID", &[]),
+    t("1.3.6.1.4.1.311.21.10", "OID", &[]),
+    t("1.3.6.1.4.1.311.21.10", "Notice", &[]),
+    t("1.3.6.1.4.1.311.21.10", "URL", &[]),
+    t("1.3.6.1.4.1.311.21.10", "Flags", &[]),
+    t("1.3.6.1.4.1.311.21.10", "GUID", &[]),
+    t("2.5.29.30", "subtree", &[]),
+    t("2.5.29.30", "DNS", &[]),
+    t("2.5.29.30", "Email", &[]),
+    t("2.5.29.30", "UPN", &[]),
+    t("2.5.29.30", "URL", &[]),
+    t("2.5.29.30", "IPAddress", &["IP Address"]),
+    t("2.5.29.30", "DirectoryName", &[]),
+    t("2.5.29.30", "RegisteredID", &["RegisteredId"]),
+    t(SAN_ATTRIBUTE, "dns", &[]),
+    t(SAN_ATTRIBUTE, "email", &[]),
+    t(SAN_ATTRIBUTE, "upn", &[]),
+    t(SAN_ATTRIBUTE, "ipaddress", &[]),
+    t(SAN_ATTRIBUTE, "url", &[]),
+    t(SAN_ATTRIBUTE, "guid", &[]),
+    t(SAN_ATTRIBUTE, "oid", &[]),
+    t(SAN_ATTRIBUTE, "dn", &[]),
+];
+
+/// What certreq-web does with `key` of `section` ([`KeySchema::here`]), when the reference
+/// says.
+pub fn here_note(section: &str, key: &str) -> Option<&'static str> {
+    find_key(section, key)
+        .map(|i| KEYS[i].here)
+        .filter(|here| !here.is_empty())
+}
+
+/// A section name as written in a header or message, without brackets and outer blanks.
+fn bare_section(section: &str) -> &str {
+    let s = section.trim();
+    let s = s.strip_prefix('[').unwrap_or(s);
+    let s = s.strip_suffix(']').unwrap_or(s);
+    s.trim()
+}
+
+/// Whether `s` is a dotted OID such as `2.5.29.17` (at least two arcs, digits only).
+pub fn is_dotted_oid(s: &str) -> bool {
+    let mut arcs = 0usize;
+    for arc in s.split('.') {
+        if arc.is_empty() || !arc.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        arcs += 1;
+    }
+    arcs >= 2
+}
+
+fn placeholder(section: &str, key: &str) -> Option<usize> {
+    KEYS.iter()
+        .position(|d| d.section.eq_ignore_ascii_case(section) && d.key == key)
+}
+
+/// The documentation of `key` in `section` (brackets optional), case-insensitively. Blanks
+/// around the key are ignored, blanks inside it are not: `Key Exportable` is not
+/// `Exportable`. In `[Extensions]` any dotted OID without its own page gets the general
+/// `{OID}` page; in `[Strings]` every key gets the `{name}` page.
+pub fn lookup_in(section: &str, key: &str) -> Option<&'static KeySchema> {
+    find_key(section, key).and_then(|i| KEYS.get(i))
+}
+
+/// [`lookup_in`]'s answer as an index into [`KEYS`] (and `certreq-keydocs`' prose).
+pub fn find_key(section: &str, key: &str) -> Option<usize> {
+    let section = bare_section(section);
+    let key = key.trim();
+    if key.is_empty() {
+        return None;
+    }
+    if let Some(i) = KEYS
+        .iter()
+        .position(|d| d.section.eq_ignore_ascii_case(section) && d.key.eq_ignore_ascii_case(key))
+    {
+        return Some(i);
+    }
+    if section.eq_ignore_ascii_case("Extensions") && is_dotted_oid(key) {
+        return placeholder("Extensions", "{OID}");
+    }
+    if section.eq_ignore_ascii_case("Strings") {
+        return placeholder("Strings", "{name}");
+    }
+    None
+}
+
+fn is_placeholder(key: &str) -> bool {
+    key.starts_with('{')
+}
+
+/// A section by name (brackets optional, any letter case).
+pub fn section(name: &str) -> Option<&'static SectionSchema> {
+    find_section(name).and_then(|i| SECTIONS.get(i))
+}
+
+/// Whether `name` (brackets optional, any letter case) is a documented section.
+pub fn is_section(name: &str) -> bool {
+    find_section(name).is_some()
+}
+
+pub fn find_section(name: &str) -> Option<usize> {
+    let name = bare_section(name);
+    SECTIONS
+        .iter()
+        .position(|s| s.name.eq_ignore_ascii_case(name))
+}
+
+/// The known section names, in the order of [`SECTIONS`].
+pub fn sections() -> impl Iterator<Item = &'static str> {
+    SECTIONS.iter().map(|s| s.name)
+}
+
+/// The sections a key is documented in (for "`Subject` belongs in [NewRequest]").
+pub fn sections_of(key: &str) -> impl Iterator<Item = &'static str> + '_ {
+    let key = key.trim();
+    KEYS.iter()
+        .filter(move |d| !is_placeholder(d.key) && d.key.eq_ignore_ascii_case(key))
+        .map(|d| d.section)
+}
+
+/// Whether a section takes keys of any name: `[Strings]` defines names, and every line of
+/// `[RequestAttributes]` is passed to the CA as it is.
+pub fn any_key_allowed(section: &str) -> bool {
+    let section = bare_section(section);
+    section.eq_ignore_ascii_case("Strings") || section.eq_ignore_ascii_case("RequestAttributes")
+}
+
+/// The keys documented for a section (brackets optional), in table order.
+pub fn keys_in(section: &str) -> impl Iterator<Item = &'static KeySchema> + '_ {
+    let section = bare_section(section);
+    KEYS.iter()
+        .filter(move |d| d.section.eq_ignore_ascii_case(section))
+}
+
+/// The documentation of a token in a value: `context` is an extension OID (`2.5.29.17`),
+/// [`SAN_ATTRIBUTE`] or [`VALUE_PREFIX`]. Letter case and blanks do not matter
+/// (`IP Address` is `IPAddress`); a dotted OID in a SAN is the otherName token `{OID}`.
+/// Application policies (1.3.6.1.4.1.311.21.10) share the tokens of 2.5.29.32.
+pub fn token(context: &str, token: &str) -> Option<&'static TokenName> {
+    let context = context.trim();
+    let wanted = squash(token);
+    if wanted.is_empty() {
+        return None;
+    }
+    let found = TOKENS.iter().find(|d| {
+        d.context.eq_ignore_ascii_case(context)
+            && !(d.token.starts_with('{') && context != VALUE_PREFIX)
+            && (squash(d.token) == wanted || d.also.iter().any(|a| squash(a) == wanted))
+    });
+    if found.is_some() {
+        return found;
+    }
+    if context == "2.5.29.17" && is_dotted_oid(token.trim()) {
+        return TOKENS
+            .iter()
+            .find(|d| d.context == "2.5.29.17" && d.token == "{OID}");
+    }
+    None
+}
+
+/// The tokens documented for a context (see [`token`]).
+pub fn tokens(context: &str) -> impl Iterator<Item = &'static TokenName> + '_ {
+    let context = context.trim();
+    TOKENS
+        .iter()
+        .filter(move |d| d.context.eq_ignore_ascii_case(context))
+}
+
+/// Lower case without blanks.
+fn squash(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Longest input [`suggest`] measures; longer text is not a misspelt key.
+const SUGGEST_MAX: usize = 64;
+
+/// Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions).
+fn osa_distance(a: &[char], b: &[char]) -> usize {
+    let width = b.len() + 1;
+    // Three rows: two back, one back, current.
+    let mut prev2: Vec<usize> = vec![0; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut cur: Vec<usize> = vec![0; width];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            let mut best = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a.get(i - 1) == Some(&cb) && b.get(j - 1) == Some(&ca) {
+                best = best.min(prev2[j - 1] + 1);
+            }
+            cur[j + 1] = best;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// How many edits a misspelling of a name this long may have.
+fn tolerance(len: usize) -> usize {
+    (len / 4).clamp(1, 3)
+}
+
+/// The nearest of `names` to `written`: an exact match after dropping blanks
+/// (`Key Length` → `KeyLength`), then a word that is a name on its own (`Key Exportable` →
+/// `Exportable`), then the closest spelling within a tolerance that grows with the length.
+fn nearest(written: &str, names: &[&'static str]) -> Option<&'static str> {
+    let joined = squash(written);
+    if joined.is_empty() || joined.chars().count() > SUGGEST_MAX {
+        return None;
+    }
+    if let Some(n) = names.iter().find(|n| squash(n) == joined) {
+        return Some(n);
+    }
+    let words: Vec<String> = written.split_whitespace().map(squash).collect();
+    if words.len() > 1 {
+        let mut best: Option<&'static str> = None;
+        for w in &words {
+            if let Some(n) = names.iter().find(|n| squash(n) == *w)
+                && best.is_none_or(|b| n.len() > b.len())
+            {
+                best = Some(n);
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+    }
+    let mut tries: Vec<Vec<char>> = vec![joined.chars().collect()];
+    if words.len() > 1 {
+        tries.extend(words.iter().map(|w| w.chars().collect()));
+    }
+    let mut best: Option<(usize, &'static str)> = None;
+    for n in names {
+        let name: Vec<char> = squash(n).chars().collect();
+        let limit = tolerance(name.len());
+        for t in &tries {
+            let d = osa_distance(t, &name);
+            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, n));
+            }
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+/// The known key nearest to a misspelt or unknown `key` in `section` (for "unknown key
+/// 'Exportabel'; did you mean 'Exportable'?"). Case-insensitive; tolerates a stray word
+/// (`Key Exportable` → `Exportable`) and blanks inside a name (`Key Length` → `KeyLength`).
+/// `None` when the key is already known there, when nothing is close enough, or for dotted
+/// OIDs (any OID is a valid `[Extensions]` key). With an unknown section every key is a
+/// candidate.
+pub fn suggest(section: &str, key: &str) -> Option<&'static str> {
+    let key = key.trim();
+    if key.is_empty() || is_dotted_oid(key) || find_key(section, key).is_some() {
+        return None;
+    }
+    let section = bare_section(section);
+    let known = is_section(section) || KEYS.iter().any(|d| d.section.eq_ignore_ascii_case(section));
+    let mut names: Vec<&'static str> = KEYS
+        .iter()
+        .filter(|d| !known || d.section.eq_ignore_ascii_case(section))
+        .map(|d| d.key)
+        .filter(|k| !is_placeholder(k) && !is_dotted_oid(k))
+        .collect();
+    names.dedup();
+    nearest(key, &names)
+}
+
+/// The known section nearest to a misspelt section name (`NewReqest` → `NewRequest`).
+pub fn suggest_section(name: &str) -> Option<&'static str> {
+    let name = bare_section(name);
+    if name.is_empty() || is_section(name) {
+        return None;
+    }
+    let names: Vec<&'static str> = sections().collect();
+    nearest(name, &names)
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run by scripts/trunk_post_build.sh (before make_single_html.py): builds the app's lazily loaded decoder/PFX
+# module (web/tools, no JS glue) and puts it beside the app's own wasm as certreq-tools.wasm.
+# Always the size-optimised wasm-release profile: the module is fetched on first use.
+set -euo pipefail
+staging="${TRUNK_STAGING_DIR:?run as a Trunk hook (TRUNK_STAGING_DIR is not set)}"
+target_dir="${CARGO_TARGET_DIR:-target}"
+cargo build --quiet -p certreq-web-tools --target wasm32-unknown-unknown --profile wasm-release
+wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  -o "$staging/certreq-tools.wasm" \
+  "$target_dir/wasm32-unknown-unknown/wasm-release/certreq_web_tools.wasm"
+echo "build_tools_module: $(wc -c < "$staging/certreq-tools.wasm") bytes → $staging/certreq-tools.wasm"

@@ -1,0 +1,228 @@
+//! What the tools module answers: each operation of `certreq-wire` run on the engine's
+//! crates, and their values turned into the ones that cross.
+
+use certreq_enroll::steps;
+use certreq_keydocs as keydocs;
+use certreq_read::{dump, pkcs12, response};
+use certreq_request::cmc;
+use certreq_wire::enroll as wire_enroll;
+use certreq_wire::{
+    CmcJob, DocPage, DocQuery, Dump, Node, OP_CERTIFICATE, OP_CMC, OP_DOC, OP_DUMP, OP_ENROLL_READ,
+    OP_ENROLL_START, OP_PFX, OP_PFX_READ, OP_RESPONSE, PfxImport, PfxJob, PfxOpened, PfxProfile,
+    STATUS_FAILED, STATUS_OK, doc_to_wire, dump_to_wire, one_certificate_to_wire, response_to_wire,
+};
+
+/// Answers one question: `(status, bytes)`.
+pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
+    let result = match op {
+        OP_DUMP => dump::dump(input)
+            .map(|d| dump_to_wire(&crossing_dump(d)))
+            .map_err(|e| e.to_string()),
+        OP_PFX => PfxJob::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|job| write_pfx(&job)),
+        OP_RESPONSE => response::parse(input)
+            .map(|r| response_to_wire(&r))
+            .map_err(|e| e.to_string()),
+        OP_CERTIFICATE => response::certificate(input)
+            .map(|c| one_certificate_to_wire(&c))
+            .map_err(|e| format!("this is not a certificate ({e})")),
+        OP_DOC => DocQuery::from_wire(input)
+            .map(|q| doc_to_wire(page(&q).as_ref()))
+            .map_err(|e| e.to_string()),
+        OP_ENROLL_START => wire_enroll::Start::from_wire(input)
+            .map(|s| crossing_next(steps::start(&engine_start(s))).to_wire())
+            .map_err(|e| e.to_string()),
+        OP_ENROLL_READ => wire_enroll::read_from_wire(input)
+            .map(|(state, url, answer)| {
+                crossing_next(steps::read(&state, &url, &engine_answer(answer))).to_wire()
+            })
+            .map_err(|e| e.to_string()),
+        OP_PFX_READ => PfxImport::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|job| open_pfx(&job)),
+        OP_CMC => CmcJob::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|job| run_cmc(&job)),
+        _ => Err(format!("the tools module has no operation {op}")),
+    };
+    match result {
+        Ok(bytes) => (STATUS_OK, bytes),
+        Err(why) => (STATUS_FAILED, why.into_bytes()),
+    }
+}
+
+/// The decoder's tree as it crosses.
+fn crossing_dump(d: dump::Dump) -> Dump {
+    fn nodes(list: Vec<dump::Node>) -> Vec<Node> {
+        list.into_iter()
+            .map(|n| Node {
+                label: n.label,
+                value: n.value,
+                children: nodes(n.children),
+            })
+            .collect()
+    }
+    Dump {
+        kind: d.kind.to_owned(),
+        title: d.title,
+        nodes: nodes(d.nodes),
+    }
+}
+
+fn engine_start(s: wire_enroll::Start) -> steps::Start {
+    steps::Start {
+        protocol: match s.protocol {
+            wire_enroll::Protocol::AdCs => steps::Protocol::AdCs,
+            wire_enroll::Protocol::Est => steps::Protocol::Est,
+        },
+        url: s.url,
+        attrib: s.attrib,
+        action: match s.action {
+            wire_enroll::Action::Submit { request } => steps::Action::Submit { request },
+            wire_enroll::Action::Retrieve {
+                request_id,
+                request,
+            } => steps::Action::Retrieve {
+                request_id,
+                request,
+            },
+        },
+    }
+}
+
+fn engine_answer(a: wire_enroll::Answer) -> steps::Answer {
+    steps::Answer {
+        status: a.status,
+        content_type: a.content_type,
+        retry_after: a.retry_after,
+        body: a.body,
+    }
+}
+
+/// An enrollment step as it crosses.
+pub fn crossing_next(next: steps::Next) -> wire_enroll::Next {
+    match next {
+        steps::Next::Send(r) => wire_enroll::Next::Send(wire_enroll::HttpRequest {
+            url: r.url,
+            post: r.post,
+            state: r.state,
+        }),
+        steps::Next::Issued {
+            response,
+            request_id,
+        } => wire_enroll::Next::Issued {
+            response,
+            request_id,
+        },
+        steps::Next::Pending {
+            request_id,
+            retry_after,
+            resend,
+        } => wire_enroll::Next::Pending {
+            request_id,
+            retry_after,
+            resend,
+        },
+        steps::Next::Denied {
+            request_id,
+            message,
+        } => wire_enroll::Next::Denied {
+            request_id,
+            message,
+        },
+        steps::Next::Failed { message } => wire_enroll::Next::Failed { message },
+    }
+}
+
+/// The bytes to sign, or with the signature the CMC request.
+fn run_cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
+    let cannot =
+        |e: certreq_request::encode::EncodeError| format!("cannot build the CMC request: {e}");
+    let content = cmc::wrap(&job.pkcs10, &job.spki, job.scheme).map_err(cannot)?;
+    let digest = content.hash().digest(&content.pki_data);
+    let unsigned = content.prepare(&digest).map_err(cannot)?;
+    match &job.signature {
+        None => Ok(unsigned.to_be_signed),
+        Some(signature) => unsigned.finish(signature).map_err(cannot),
+    }
+}
+
+/// Writes the PFX, drawing salts and IVs from [`PfxJob::random`]; refuses rather than reuse
+/// or invent random bytes when they run out.
+fn write_pfx(job: &PfxJob) -> Result<Vec<u8>, String> {
+    let chain: Vec<&[u8]> = job.chain.iter().map(Vec::as_slice).collect();
+    let mut pool = job.random.as_slice();
+    let mut short = false;
+    let mut random = |buf: &mut [u8]| {
+        if buf.len() > pool.len() {
+            short = true;
+            return;
+        }
+        let (head, tail) = pool.split_at(buf.len());
+        buf.copy_from_slice(head);
+        pool = tail;
+    };
+    let profile = match job.profile {
+        PfxProfile::Modern => pkcs12::Profile::Modern,
+        PfxProfile::Legacy => pkcs12::Profile::Legacy,
+    };
+    let pfx = pkcs12::write(
+        &pkcs12::PfxInput {
+            private_key_pkcs8: &job.private_key_pkcs8,
+            leaf: &job.leaf,
+            chain: &chain,
+            friendly_name: job.friendly_name.as_deref(),
+        },
+        &job.password,
+        profile,
+        &mut random,
+    )
+    .map_err(|e| format!("cannot write the PFX: {e}"))?;
+    if short {
+        return Err("cannot write the PFX: it needs more random bytes than it was given".into());
+    }
+    Ok(pfx)
+}
+
+/// Opens a PFX for import: its key and its certificates with their facts.
+fn open_pfx(job: &PfxImport) -> Result<Vec<u8>, String> {
+    let contents = pkcs12::read(&job.pfx, &job.password).map_err(|e| e.to_string())?;
+    let certificates = contents
+        .certificates
+        .iter()
+        .map(|der| response::certificate(der))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the PFX holds a certificate that does not decode: {e}"))?;
+    Ok(PfxOpened {
+        private_key_pkcs8: contents.private_key_pkcs8,
+        certificates,
+        friendly_name: contents.friendly_name,
+    }
+    .to_wire())
+}
+
+/// The page the reference has for this place, if any.
+fn page(q: &DocQuery) -> Option<DocPage> {
+    match &q.key {
+        Some(key) => keydocs::lookup_in(&q.section, key).map(|d| DocPage::Key {
+            section: d.section.into(),
+            key: d.key.into(),
+            values: d.values.into(),
+            default: d.default.into(),
+            acts_on: d.effect.label().into(),
+            summary: d.summary.into(),
+            here: d.here.into(),
+            example: d.example.into(),
+        }),
+        None => keydocs::section_doc(&q.section).map(|d| DocPage::Section {
+            name: d.name.into(),
+            summary: d.summary.into(),
+            here: d.here.into(),
+            example: d.example.into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,480 @@
+use super::*;
+use certreq_pkix::alg::{Hash, SignatureScheme};
+use certreq_pkix::cert::{
+    CmcStatus, CmcStatusInfo, Response, ResponseKind, build_certs_only_pkcs7,
+};
+use certreq_request::encode::ClientInfo;
+use certreq_testsupport::corpus_dir;
+use certreq_testsupport::data_der as data;
+use certreq_wire::{
+    PFX_RANDOM_BYTES, WireError, Writer, answer, doc_from_wire, dump_from_wire,
+    one_certificate_from_wire, response_from_wire,
+};
+
+type Profile = PfxProfile;
+
+fn job(profile: Profile) -> PfxJob {
+    PfxJob {
+        private_key_pkcs8: data("pfx-leaf.key"),
+        leaf: data("pfx-leaf.crt"),
+        chain: vec![data("pfx-ca.crt")],
+        friendly_name: Some("web01 – Zertifikat".into()),
+        password: "pässword".into(),
+        profile,
+        random: (0..PFX_RANDOM_BYTES).map(|i| i as u8).collect(),
+    }
+}
+
+#[test]
+fn every_corpus_dump_crosses_unchanged() {
+    let mut n = 0;
+    let data = certreq_testsupport::data_dir();
+    for dir in [corpus_dir().join("req"), corpus_dir().join("resp"), data] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            let direct = crossing_dump(dump::dump(&bytes).unwrap());
+            let (status, answer) = serve(OP_DUMP, &bytes);
+            assert_eq!(status, STATUS_OK, "{}", path.display());
+            let crossed = dump_from_wire(&answer).unwrap();
+            assert_eq!(crossed, direct, "{}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 20, "only {n} files");
+}
+
+#[test]
+fn a_dump_failure_crosses_as_its_sentence() {
+    let (status, answer) = serve(OP_DUMP, b"   ");
+    assert_eq!(status, STATUS_FAILED);
+    let why = answer_text(status, answer);
+    assert_eq!(
+        why,
+        dump::dump(b"   ").unwrap_err().to_string(),
+        "the user sees what dump itself says"
+    );
+}
+
+fn answer_text(status: u32, bytes: Vec<u8>) -> String {
+    answer(status, bytes).unwrap_err()
+}
+
+#[test]
+fn a_pfx_written_through_the_wire_is_the_one_pkcs12_writes() {
+    for profile in [Profile::Modern, Profile::Legacy] {
+        let job = job(profile);
+        let wire = job.to_wire();
+        assert_eq!(PfxJob::from_wire(&wire).unwrap(), job);
+        let (status, pfx) = serve(OP_PFX, &wire);
+        assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&pfx));
+        let back = pkcs12::read(&pfx, "pässword").unwrap();
+        assert_eq!(
+            back.private_key_pkcs8.as_deref(),
+            Some(job.private_key_pkcs8.as_slice())
+        );
+        assert_eq!(
+            back.certificates,
+            vec![job.leaf.clone(), job.chain[0].clone()]
+        );
+        assert_eq!(back.friendly_name.as_deref(), Some("web01 – Zertifikat"));
+        // the same bytes the direct call makes from the same random bytes
+        let mut pool = job.random.as_slice();
+        let chain = [job.chain[0].as_slice()];
+        let direct = pkcs12::write(
+            &pkcs12::PfxInput {
+                private_key_pkcs8: &job.private_key_pkcs8,
+                leaf: &job.leaf,
+                chain: &chain,
+                friendly_name: job.friendly_name.as_deref(),
+            },
+            &job.password,
+            match profile {
+                PfxProfile::Modern => pkcs12::Profile::Modern,
+                PfxProfile::Legacy => pkcs12::Profile::Legacy,
+            },
+            &mut |buf: &mut [u8]| {
+                let (head, tail) = pool.split_at(buf.len());
+                buf.copy_from_slice(head);
+                pool = tail;
+            },
+        )
+        .unwrap();
+        assert_eq!(pfx, direct);
+    }
+}
+
+#[test]
+fn a_pfx_is_refused_rather_than_written_with_too_few_random_bytes() {
+    let mut short = job(Profile::Modern);
+    short.random.truncate(8);
+    let (status, answer) = serve(OP_PFX, &short.to_wire());
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, answer).contains("random bytes"));
+}
+
+#[test]
+fn a_bad_key_is_reported_as_pkcs12_words_it() {
+    let mut bad = job(Profile::Modern);
+    bad.private_key_pkcs8 = vec![0x30, 0x00];
+    let (status, answer) = serve(OP_PFX, &bad.to_wire());
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, answer).starts_with("cannot write the PFX: "));
+}
+
+#[test]
+fn malformed_questions_and_answers_are_refused_not_panicked_on() {
+    let wire = job(Profile::Legacy).to_wire();
+    for cut in 0..wire.len() {
+        assert_eq!(
+            PfxJob::from_wire(&wire[..cut]),
+            Err(WireError),
+            "cut at {cut}"
+        );
+        let (status, _) = serve(OP_PFX, &wire[..cut]);
+        assert_eq!(status, STATUS_FAILED);
+    }
+    let mut longer = wire.clone();
+    longer.push(0);
+    assert_eq!(PfxJob::from_wire(&longer), Err(WireError));
+
+    let dump = dump_to_wire(&crossing_dump(dump::dump(&data("pfx-leaf.crt")).unwrap()));
+    for cut in 0..dump.len() {
+        assert!(dump_from_wire(&dump[..cut]).is_err(), "cut at {cut}");
+    }
+    // a tree nested past any real DER
+    let mut deep = Writer::new();
+    deep.str("ASN.1").str("deep");
+    for _ in 0..200 {
+        deep.u32(1).str("x").str("");
+    }
+    deep.u32(0);
+    assert_eq!(dump_from_wire(&deep.finish()), Err(WireError));
+
+    let (status, answer) = serve(99, b"");
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, answer).contains("no operation 99"));
+}
+
+#[test]
+fn every_corpus_response_crosses_unchanged_and_a_refusal_keeps_its_words() {
+    let mut responses = 0;
+    for dir in ["req", "resp"] {
+        for entry in std::fs::read_dir(corpus_dir().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let (status, answer_bytes) = serve(OP_RESPONSE, &bytes);
+            match response::parse(&bytes) {
+                Ok(direct) => {
+                    assert_eq!(status, STATUS_OK, "{}", path.display());
+                    let crossed = response_from_wire(&answer_bytes).unwrap();
+                    assert_eq!(crossed, direct, "{}", path.display());
+                    responses += 1;
+                }
+                Err(e) => assert_eq!(answer_text(status, answer_bytes), e.to_string()),
+            }
+        }
+    }
+    assert!(responses >= 4, "only {responses} responses in the corpus");
+    // and a .p7b with a chain, as the app exports it
+    let leaf = response::certificate(&data("pfx-leaf.crt")).unwrap();
+    let ca = response::certificate(&data("pfx-ca.crt")).unwrap();
+    let p7b = build_certs_only_pkcs7([ca.der(), leaf.der()]);
+    let (status, answer_bytes) = serve(OP_RESPONSE, &p7b);
+    assert_eq!(status, STATUS_OK);
+    let crossed = response_from_wire(&answer_bytes).unwrap();
+    assert_eq!(crossed, response::parse(&p7b).unwrap());
+    assert_eq!(crossed.certificates().len(), 2);
+}
+
+#[test]
+fn a_cmc_status_crosses_whole() {
+    let leaf = response::certificate(&data("pfx-leaf.crt")).unwrap();
+    for status in [
+        None,
+        Some(CmcStatusInfo {
+            status: CmcStatus::Failed,
+            text: Some("Denied by Policy Module".into()),
+            fail_info: Some(2),
+        }),
+        Some(CmcStatusInfo {
+            status: CmcStatus::Other(42),
+            text: None,
+            fail_info: None,
+        }),
+    ] {
+        let r = Response::from_parts(ResponseKind::CmcResponse, vec![leaf.clone()], status);
+        assert_eq!(response_from_wire(&response_to_wire(&r)).unwrap(), r);
+    }
+    let wire = response_to_wire(&Response::from_parts(ResponseKind::Pkcs7, vec![leaf], None));
+    for cut in 0..wire.len() {
+        assert!(response_from_wire(&wire[..cut]).is_err(), "cut at {cut}");
+    }
+}
+
+#[test]
+fn a_certificate_crosses_with_every_fact_and_a_non_certificate_is_named() {
+    for name in ["pfx-leaf.crt", "pfx-ca.crt"] {
+        let der = data(name);
+        let (status, answer) = serve(OP_CERTIFICATE, &der);
+        assert_eq!(status, STATUS_OK, "{name}");
+        let crossed = one_certificate_from_wire(&answer).unwrap();
+        assert_eq!(crossed, response::certificate(&der).unwrap(), "{name}");
+        assert!(one_certificate_from_wire(&answer[..answer.len() - 1]).is_err());
+    }
+    let leaf = response::certificate(&data("pfx-leaf.crt")).unwrap();
+    let ca = response::certificate(&data("pfx-ca.crt")).unwrap();
+    assert!(leaf.issued_by(&ca) && !ca.issued_by(&leaf) && ca.is_self_issued());
+    let (status, answer) = serve(OP_CERTIFICATE, b"\x30\x03\x02\x01\x01");
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, answer).starts_with("this is not a certificate ("));
+}
+
+#[test]
+fn every_reference_page_crosses_whole_and_an_unknown_place_has_none() {
+    let mut queries: Vec<DocQuery> = keydocs::keys()
+        .map(|d| DocQuery {
+            section: d.section.into(),
+            key: Some(d.key.into()),
+        })
+        .collect();
+    queries.extend(keydocs::sections().map(|d| DocQuery {
+        section: d.name.into(),
+        key: None,
+    }));
+    for q in &queries {
+        let (status, answer) = serve(OP_DOC, &q.to_wire());
+        assert_eq!(status, STATUS_OK);
+        let page = doc_from_wire(&answer).unwrap();
+        assert_eq!(page, super::page(q), "{q:?}");
+        assert!(page.is_some(), "{q:?} has a page");
+    }
+    let key = DocQuery {
+        section: "[newrequest]".into(),
+        key: Some(" exportable ".into()),
+    };
+    let Some(DocPage::Key {
+        section,
+        key,
+        acts_on,
+        summary,
+        ..
+    }) = doc_from_wire(&serve(OP_DOC, &key.to_wire()).1).unwrap()
+    else {
+        panic!("a key page")
+    };
+    let doc = keydocs::lookup_in("NewRequest", "Exportable").unwrap();
+    assert_eq!(
+        (section.as_str(), key.as_str()),
+        ("NewRequest", "Exportable")
+    );
+    assert_eq!(
+        (acts_on.as_str(), summary.as_str()),
+        (doc.effect.label(), doc.summary)
+    );
+    for unknown in [
+        DocQuery {
+            section: "NewRequest".into(),
+            key: Some("Exportabel".into()),
+        },
+        DocQuery {
+            section: "NoSuchSection".into(),
+            key: None,
+        },
+    ] {
+        let (status, answer) = serve(OP_DOC, &unknown.to_wire());
+        assert_eq!((status, doc_from_wire(&answer).unwrap()), (STATUS_OK, None));
+    }
+    let wire = doc_to_wire(super::page(&queries[0]).as_ref());
+    for cut in 0..wire.len() {
+        assert!(doc_from_wire(&wire[..cut]).is_err(), "cut at {cut}");
+    }
+    assert!(DocQuery::from_wire(&[1, 0, 0]).is_err());
+}
+
+#[test]
+fn a_cmc_request_made_in_two_questions_is_the_one_made_directly() {
+    use certreq_testsupport::{rsa_key, rsa_sign};
+    use rsa::pkcs8::EncodePublicKey;
+    let inf =
+        "[NewRequest]\nSubject = \"CN=wire.example\"\nRequestType = CMC\nHashAlgorithm = SHA384\n";
+    let req = certreq_request::compile(inf).request.unwrap();
+    let key = rsa_key();
+    let spki = key.to_public_key().to_public_key_der().unwrap().to_vec();
+    let unsigned = certreq_request::encode::prepare(&req, &spki, &ClientInfo::example()).unwrap();
+    let pkcs10 = unsigned
+        .finish(&rsa_sign(
+            &key,
+            Hash::Sha384.web_crypto_name(),
+            &unsigned.to_be_signed,
+        ))
+        .unwrap();
+    // the app's way: ask for the bytes to sign, sign, ask again with the signature
+    let mut job = CmcJob {
+        pkcs10: pkcs10.clone(),
+        spki: spki.clone(),
+        scheme: req.signature,
+        signature: None,
+    };
+    assert_eq!(CmcJob::from_wire(&job.to_wire()), Ok(job.clone()));
+    let (status, to_be_signed) = serve(OP_CMC, &job.to_wire());
+    assert_eq!(status, STATUS_OK);
+    job.signature = Some(rsa_sign(
+        &key,
+        Hash::Sha384.web_crypto_name(),
+        &to_be_signed,
+    ));
+    assert_eq!(CmcJob::from_wire(&job.to_wire()), Ok(job.clone()));
+    let (status, cmc) = serve(OP_CMC, &job.to_wire());
+    assert_eq!(status, STATUS_OK);
+    // the direct way
+    let content = cmc::wrap(&pkcs10, &spki, req.signature).unwrap();
+    let digest = Hash::Sha384.digest(&content.pki_data);
+    let direct = content.prepare(&digest).unwrap();
+    assert_eq!(direct.to_be_signed, to_be_signed);
+    assert_eq!(direct.finish(job.signature.as_ref().unwrap()).unwrap(), cmc);
+    let read = certreq_pkix::cmc::read(&cmc).unwrap();
+    assert_eq!(read.request, pkcs10.as_slice());
+    assert!(read.verify_digest());
+    // every scheme crosses; a malformed job is refused, not guessed at
+    for scheme in [
+        SignatureScheme::RsaPss(Hash::Sha512),
+        SignatureScheme::Ecdsa(Hash::Sha256),
+        SignatureScheme::RsaPkcs1(Hash::Sha1),
+    ] {
+        let j = CmcJob {
+            scheme,
+            ..job.clone()
+        };
+        assert_eq!(CmcJob::from_wire(&j.to_wire()).unwrap().scheme, scheme);
+    }
+    let wire = job.to_wire();
+    assert!(CmcJob::from_wire(&wire[..wire.len() - 1]).is_err());
+    let (status, why) = serve(OP_CMC, b"nonsense");
+    assert_eq!(
+        (status, answer_text(status, why).is_empty()),
+        (STATUS_FAILED, false)
+    );
+}
+
+/// What the app asks about enrolling, asked through bytes as the app asks it and checked
+/// against the steps asked directly.
+#[test]
+fn enrollment_steps_cross_as_the_steps_answer_them() {
+    use certreq_wire::enroll::{Action, Answer, Next, Protocol, Start, read_to_wire};
+    let leaf = data("pfx-leaf.crt");
+    let starts = [
+        Start {
+            protocol: Protocol::AdCs,
+            url: "https://ca.example/certsrv".into(),
+            attrib: "CertificateTemplate:WebServer".into(),
+            action: Action::Submit {
+                request: b"\x30\x03\x02\x01\x00".to_vec(),
+            },
+        },
+        Start {
+            protocol: Protocol::AdCs,
+            url: "https://ca.example/certsrv".into(),
+            attrib: String::new(),
+            action: Action::Retrieve {
+                request_id: Some(17),
+                request: None,
+            },
+        },
+        Start {
+            protocol: Protocol::Est,
+            url: "https://ca.example/.well-known/est".into(),
+            attrib: String::new(),
+            action: Action::Submit {
+                request: b"\x30\x03\x02\x01\x00".to_vec(),
+            },
+        },
+        Start {
+            protocol: Protocol::Est,
+            url: "not a url".into(),
+            attrib: String::new(),
+            action: Action::Retrieve {
+                request_id: None,
+                request: None,
+            },
+        },
+    ];
+    for start in starts {
+        assert_eq!(Start::from_wire(&start.to_wire()), Ok(start.clone()));
+        let (status, bytes) = serve(OP_ENROLL_START, &start.to_wire());
+        assert_eq!(status, STATUS_OK);
+        let crossed = Next::from_wire(&bytes).unwrap();
+        let direct = crossing_next(steps::start(&engine_start(start)));
+        assert_eq!(crossed, direct);
+        let Next::Send(request) = crossed else {
+            continue;
+        };
+        for answer in [
+            Answer {
+                status: 200,
+                content_type: "application/pkix-cert".into(),
+                retry_after: String::new(),
+                body: leaf.clone(),
+            },
+            Answer {
+                status: 202,
+                content_type: String::new(),
+                retry_after: "60".into(),
+                body: Vec::new(),
+            },
+            Answer {
+                status: 200,
+                content_type: "text/html".into(),
+                retry_after: String::new(),
+                body: b"<html>Your Request Id is 42.</html>".to_vec(),
+            },
+        ] {
+            let question = read_to_wire(&request.state, &request.url, &answer);
+            let (status, bytes) = serve(OP_ENROLL_READ, &question);
+            assert_eq!(status, STATUS_OK);
+            let direct = crossing_next(steps::read(
+                &request.state,
+                &request.url,
+                &engine_answer(answer),
+            ));
+            assert_eq!(Next::from_wire(&bytes).unwrap(), direct);
+        }
+    }
+    let (status, _) = serve(OP_ENROLL_START, b"\x01");
+    assert_eq!(status, STATUS_FAILED);
+    let (status, _) = serve(OP_ENROLL_READ, b"\x00\x00");
+    assert_eq!(status, STATUS_FAILED);
+}
+
+#[test]
+fn a_pfx_opens_through_the_wire_with_its_key_and_certificates() {
+    use certreq_wire::{PfxImport, PfxOpened};
+    let job = job(Profile::Modern);
+    let (status, pfx) = serve(OP_PFX, &job.to_wire());
+    assert_eq!(status, STATUS_OK);
+    let import = PfxImport {
+        pfx,
+        password: job.password.clone(),
+    };
+    assert_eq!(PfxImport::from_wire(&import.to_wire()), Ok(import.clone()));
+    let (status, answer) = serve(OP_PFX_READ, &import.to_wire());
+    assert_eq!(status, STATUS_OK);
+    let opened = PfxOpened::from_wire(&answer).unwrap();
+    assert_eq!(
+        opened.private_key_pkcs8.as_deref(),
+        Some(job.private_key_pkcs8.as_slice())
+    );
+    let ders: Vec<&[u8]> = opened.certificates.iter().map(|c| c.der()).collect();
+    assert_eq!(ders, [job.leaf.as_slice(), job.chain[0].as_slice()]);
+    assert_eq!(opened.friendly_name, job.friendly_name);
+    let wrong = PfxImport {
+        password: "not it".into(),
+        ..import
+    };
+    let (status, why) = serve(OP_PFX_READ, &wrong.to_wire());
+    assert_eq!(status, STATUS_FAILED);
+    assert!(!answer_text(status, why).is_empty());
+}
