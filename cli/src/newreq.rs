@@ -14,6 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
+use certreq_inf::codes;
 use certreq_inf::diag::{Diagnostic, LineIndex, Severity, Span};
 use certreq_pkix::cert::build_certs_only_pkcs7;
 use certreq_pkix::cmc::read as read_cmc;
@@ -210,7 +211,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         let Some(name) = plan.container.as_deref() else {
             source.print(
                 &Diagnostic::error(
-                    "no-key-container",
+                    codes::EXISTING_KEY_UNNAMED,
                     entry_span(&compiled, "UseExistingKeySet"),
                     "UseExistingKeySet = TRUE needs a KeyContainer naming the key to reuse",
                 )
@@ -221,7 +222,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         let Some(entry) = store.find_container(name) else {
             source.print(
                 &Diagnostic::error(
-                    "key-container-missing",
+                    codes::KEY_CONTAINER_MISSING,
                     entry_span(&compiled, "KeyContainer"),
                     format!(
                         "no key named `{name}` in the key store {}",
@@ -243,7 +244,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         {
             source.print(
                 &Diagnostic::error(
-                    "key-container-exists",
+                    codes::KEY_CONTAINER_EXISTS,
                     entry_span(&compiled, "KeyContainer"),
                     format!("the key store already has a key named `{name}`"),
                 )

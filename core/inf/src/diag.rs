@@ -7,6 +7,8 @@
 
 use core::ops::Range;
 
+use crate::codes::Code;
+
 /// A byte range into the decoded source text.
 pub type Span = Range<usize>;
 
@@ -36,7 +38,7 @@ impl Severity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A short stable identifier (`unknown-key`, `no-newrequest`, …) for tests and filtering.
+    /// The code's stable name (`unknown-key`, `no-newrequest`, …; see `crate::codes`).
     pub code: &'static str,
     /// One sentence, starting lower-case, no trailing full stop (rendered after `error: `).
     pub message: String,
@@ -55,27 +57,29 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 impl Diagnostic {
-    pub fn new(
-        severity: Severity,
-        code: &'static str,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A diagnostic of a registered [`Code`] (`crate::codes`) with one of its severities.
+    pub fn new(severity: Severity, code: Code, span: Span, message: impl Into<String>) -> Self {
+        debug_assert!(
+            code.allows(severity),
+            "{} is not registered as {}",
+            code.name,
+            severity.as_str()
+        );
         Diagnostic {
             severity,
-            code,
+            code: code.name,
             message: message.into(),
             span,
             help: None,
         }
     }
-    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, span, message)
     }
-    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, span, message)
     }
-    pub fn note(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn note(code: Code, span: Span, message: impl Into<String>) -> Self {
         Self::new(Severity::Note, code, span, message)
     }
     /// Adds a `help:` line.
@@ -187,7 +191,7 @@ mod tests {
 }
 
 /// A diagnostic about part of one INF value, located by a byte range *within the value text*
-/// (after unquoting, substitution and `_continue_` joining). [`crate::inf::Value::diag`] turns it
+/// (after unquoting, substitution and `_continue_` joining). [`crate::Value::diag`] turns it
 /// into a [`Diagnostic`] located in the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LocalDiag {
@@ -199,19 +203,29 @@ pub struct LocalDiag {
 }
 
 impl LocalDiag {
-    pub fn error(code: &'static str, range: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+        debug_assert!(
+            code.allows(Severity::Error),
+            "{} is not an error",
+            code.name
+        );
         LocalDiag {
             severity: Severity::Error,
-            code,
+            code: code.name,
             range,
             message: message.into(),
             help: None,
         }
     }
-    pub fn warning(code: &'static str, range: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+        debug_assert!(
+            code.allows(Severity::Warning),
+            "{} is not a warning",
+            code.name
+        );
         LocalDiag {
             severity: Severity::Warning,
-            code,
+            code: code.name,
             range,
             message: message.into(),
             help: None,

@@ -385,7 +385,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
         let Some(section) = current else {
             diags.push(
                 Diagnostic::warning(
-                    "outside-section",
+                    crate::codes::OUTSIDE_SECTION,
                     line.span(p, content_end),
                     "this line comes before any [section] header and is ignored",
                 )
@@ -401,7 +401,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
                 if key.atoms.is_empty() && key.span.is_empty() {
                     diags.push(
                         Diagnostic::warning(
-                            "empty-key",
+                            crate::codes::EMPTY_KEY,
                             line.span(eq, eq + 1),
                             "there is no key before `=`",
                         )
@@ -421,7 +421,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
                 let key = lex_field(line, n, p, content_end, &mut unterminated);
                 diags.push(
                     Diagnostic::warning(
-                        "no-equals",
+                        crate::codes::NO_EQUALS,
                         key.span.clone(),
                         "this line has no `=`, so it is read as a key with an empty value",
                     )
@@ -449,7 +449,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
             };
             diags.push(
                 Diagnostic::warning(
-                    "unterminated-quote",
+                    crate::codes::UNTERMINATED_QUOTE,
                     line.span(open, open + 1),
                     "this double quote is never closed, so the value runs to the end of the line",
                 )
@@ -488,7 +488,7 @@ fn read_header(
                 let junk_end = trim_end(t, q, t[q..].find(';').map_or(t.len(), |o| q + o));
                 diags.push(
                     Diagnostic::warning(
-                        "section-header-junk",
+                        crate::codes::SECTION_HEADER_JUNK,
                         line.span(q, junk_end),
                         "unexpected text after the section header is ignored",
                     )
@@ -504,7 +504,7 @@ fn read_header(
             let end = trim_end(t, p, t[p..].find(';').map_or(t.len(), |o| p + o));
             diags.push(
                 Diagnostic::warning(
-                    "unclosed-section-header",
+                    crate::codes::UNCLOSED_SECTION_HEADER,
                     line.span(p, end),
                     "this section header has no closing `]`",
                 )
@@ -515,13 +515,13 @@ fn read_header(
     };
     if name.is_empty() {
         diags.push(Diagnostic::warning(
-            "empty-section-name",
+            crate::codes::EMPTY_SECTION_NAME,
             header.clone(),
             "this section header has no name",
         ));
     } else if name.chars().count() > 255 {
         diags.push(Diagnostic::warning(
-            "section-name-too-long",
+            crate::codes::SECTION_NAME_TOO_LONG,
             header.clone(),
             "section names are limited to 255 characters",
         ));
@@ -660,7 +660,7 @@ fn string_table(section: &Section, diags: &mut Vec<Diagnostic>) -> Strings {
             }
             Slot::Occupied(_) => diags.push(
                 Diagnostic::warning(
-                    "duplicate-string",
+                    crate::codes::DUPLICATE_STRING,
                     e.key_span.clone(),
                     format!(
                         "`{}` is already defined in [Strings]; the first definition is used",
@@ -716,7 +716,7 @@ fn build_section(
                 }
                 None => diags.push(
                     Diagnostic::warning(
-                        "orphan-continue",
+                        crate::codes::ORPHAN_CONTINUE,
                         re.span.clone(),
                         format!("`_continue_` has no earlier entry in [{}] to continue, so it is ignored", raw.name),
                     )
@@ -781,7 +781,7 @@ fn render(
                         if table.is_some() {
                             diags.push(
                                 Diagnostic::warning(
-                                    "unknown-string",
+                                    crate::codes::UNKNOWN_STRING,
                                     line.span(a.start, a.end),
                                     format!("`%{name}%` is not defined in [Strings], so it is left as written"),
                                 )
@@ -814,7 +814,7 @@ fn check_length(f: &RawField, text: &str, src: &str, what: &str, diags: &mut Vec
     if len >= FIELD_LIMIT {
         diags.push(
             Diagnostic::warning(
-                "field-too-long",
+                crate::codes::FIELD_TOO_LONG,
                 f.span.clone(),
                 format!(
                     "this {what} is {len} characters long, over the INF field limit of {} characters",
@@ -844,7 +844,7 @@ fn check_typographic(f: &RawField, lines: &[Line], diags: &mut Vec<Diagnostic>) 
         {
             diags.push(
                 Diagnostic::warning(
-                    "typographic-quote",
+                    crate::codes::TYPOGRAPHIC_QUOTE,
                     line.span(a.start, a.end),
                     format!(
                         "`{s}` is a typographic quote, which certreq keeps as part of the value"

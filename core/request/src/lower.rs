@@ -34,6 +34,7 @@ use crate::model::{
     Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, Period, RequestType, SignatureScheme,
     ValidityPlan,
 };
+use certreq_inf::codes;
 use certreq_inf::diag::{Diagnostic, LocalDiag, Severity, Span};
 use certreq_inf::values::{self, parse_flags};
 use certreq_inf::{Entry, Inf, Section};
@@ -320,7 +321,7 @@ impl Lowering {
         &mut self,
         entry: &Entry,
         severity: Severity,
-        code: &'static str,
+        code: codes::Code,
         message: String,
         help: Option<String>,
     ) {
@@ -370,7 +371,7 @@ impl Lowering {
                 .unwrap_or(0..0);
             self.push(
                 Diagnostic::error(
-                    "no-newrequest",
+                    codes::NO_NEWREQUEST,
                     span,
                     "no [NewRequest] section; certreq stops with \
                      \"INF file line not found 0xe0000102 (INF: -536870654)\"",
@@ -384,7 +385,7 @@ impl Lowering {
         if section.entries.is_empty() {
             self.push(
                 Diagnostic::error(
-                    "empty-newrequest",
+                    codes::EMPTY_NEWREQUEST,
                     header_span(section),
                     "the [NewRequest] section has no entries; certreq stops with \
                      \"Incorrect function. 0x1 (WIN32: 1)\"",
@@ -409,7 +410,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Note,
-                    "exportable-encrypted",
+                    codes::EXPORTABLE_ENCRYPTED,
                     "`ExportableEncrypted = TRUE` makes the private key exportable; here it is \
                      only ever exported password-protected (PKCS#12)"
                         .into(),
@@ -432,7 +433,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "existing-key-unnamed",
+                    codes::EXISTING_KEY_UNNAMED,
                     "`UseExistingKeySet = TRUE` needs KeyContainer (or RenewalCert) to say \
                          which key to reuse"
                         .into(),
@@ -443,7 +444,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Warning,
-                    "existing-key-exportable",
+                    codes::EXISTING_KEY_EXPORTABLE,
                     "`Exportable` has no effect on a reused key: its exportability was \
                          fixed when it was made"
                         .into(),
@@ -455,7 +456,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Warning,
-                "renewal-not-built",
+                codes::RENEWAL_NOT_BUILT,
                 "renewal requests are not built yet: this makes a new request that does not \
                  refer to the certificate in `RenewalCert`"
                     .into(),
@@ -487,7 +488,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Note,
-                    "key-usage-zero",
+                    codes::KEY_USAGE_ZERO,
                     "`KeyUsage = 0`: the request has no key usage extension (not even certreq's \
                      default)"
                         .into(),
@@ -571,7 +572,7 @@ impl Lowering {
                 .find(|k| k.eq_ignore_ascii_case(e.key.trim()))
             else {
                 let mut d = Diagnostic::warning(
-                    "unknown-key",
+                    codes::UNKNOWN_KEY,
                     e.key_span.clone(),
                     format!("unknown key `{}` in [NewRequest] has no effect", e.key),
                 );
@@ -584,7 +585,7 @@ impl Lowering {
             if entries.iter().any(|(k, _)| k == canon) {
                 self.push(
                     Diagnostic::warning(
-                        "duplicate-key",
+                        codes::DUPLICATE_KEY,
                         e.key_span.clone(),
                         format!(
                             "`{canon}` is given again; the first value is used, this one is ignored"
@@ -614,7 +615,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-request-type",
+                    codes::INVALID_REQUEST_TYPE,
                     format!("`{t}` is not a request type"),
                     Some("use PKCS10, CMC, PKCS7, Cert or SCEP".into()),
                 );
@@ -627,7 +628,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Warning,
-                    "wrapper-not-built",
+                    codes::WRAPPER_NOT_BUILT,
                     "the PKCS#7 wrapper is not built yet: the output is the plain PKCS#10 \
                      request it would carry"
                         .into(),
@@ -642,7 +643,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "scep-not-built",
+                    codes::SCEP_NOT_BUILT,
                     "`RequestType = SCEP` needs a SCEP exchange with the CA, which this version \
                      cannot do"
                         .into(),
@@ -689,7 +690,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-key-algorithm",
+                    codes::INVALID_KEY_ALGORITHM,
                     msg,
                     Some(help.into()),
                 );
@@ -705,7 +706,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Error,
-                        "invalid-key-length",
+                        codes::INVALID_KEY_LENGTH,
                         format!("an RSA key of {bits} bits cannot be made"),
                         Some(
                             "use a multiple of 8 from 2048 to 16384, e.g. KeyLength = 2048".into(),
@@ -717,7 +718,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Warning,
-                        "weak-key-length",
+                        codes::WEAK_KEY_LENGTH,
                         format!("an RSA key of {bits} bits is weak; most CAs refuse keys under 2048 bits"),
                         Some("use KeyLength = 2048 or more".into()),
                     );
@@ -731,7 +732,7 @@ impl Lowering {
                     self.value_diag(
                             e,
                             Severity::Error,
-                            "key-length-mismatch",
+                            codes::KEY_LENGTH_MISMATCH,
                             format!(
                                 "`KeyLength = {bits}` does not match the {} curve, whose keys are {} bits",
                                 curve.web_crypto_name(),
@@ -753,7 +754,7 @@ impl Lowering {
         let Some(e) = keys.get("HashAlgorithm") else {
             self.push(
                 Diagnostic::note(
-                    "default-hash",
+                    codes::DEFAULT_HASH,
                     header_span(section),
                     "no HashAlgorithm: the request is signed with SHA-256, where certreq would \
                      use SHA-1",
@@ -775,7 +776,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Warning,
-                    "weak-hash",
+                    codes::WEAK_HASH,
                     "SHA-1 signatures are weak; many CAs refuse them".into(),
                     Some("use HashAlgorithm = sha256".into()),
                 );
@@ -788,7 +789,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "broken-hash",
+                    codes::BROKEN_HASH,
                     format!("`{t}` is broken and cannot sign requests here"),
                     Some("use HashAlgorithm = sha256".into()),
                 );
@@ -798,7 +799,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-hash",
+                    codes::INVALID_HASH,
                     format!("`{t}` is not a hash algorithm"),
                     Some("use sha256, sha384, sha512 or sha1".into()),
                 );
@@ -828,7 +829,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Warning,
-                        "alternate-signature-ecdsa",
+                        codes::ALTERNATE_SIGNATURE_ECDSA,
                         "`AlternateSignatureAlgorithm` only changes RSA signatures (to RSA-PSS); \
                          this ECDSA request is signed with plain ECDSA"
                             .into(),
@@ -852,7 +853,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-key-spec",
+                    codes::INVALID_KEY_SPEC,
                     format!("`{n}` is not a key spec"),
                     Some("use AT_KEYEXCHANGE (1) or AT_SIGNATURE (2)".into()),
                 );
@@ -864,7 +865,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Warning,
-                "key-exchange-ecdsa",
+                codes::KEY_EXCHANGE_ECDSA,
                 "an ECDSA key cannot encrypt, so AT_KEYEXCHANGE only changes the S/MIME and CSP \
                  attributes; the default key usage is digitalSignature"
                     .into(),
@@ -883,7 +884,7 @@ impl Lowering {
                         self.value_diag(
                             e,
                             Severity::Error,
-                            "invalid-flags",
+                            codes::INVALID_FLAGS,
                             "X500NameFlags does not fit in 32 bits".into(),
                             None,
                         );
@@ -932,7 +933,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Error,
-                "cert-existing-key",
+                codes::CERT_EXISTING_KEY,
                 "a self-signed certificate is made with a new key here: reusing a stored key \
                  would replace the request it is waiting on"
                     .into(),
@@ -946,7 +947,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Warning,
-                "attributes-in-cert",
+                codes::ATTRIBUTES_IN_CERT,
                 "a self-signed certificate has no request attributes: [RequestAttributes] is \
                  left out"
                     .into(),
@@ -961,7 +962,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Error,
-                "cert-empty-subject",
+                codes::CERT_EMPTY_SUBJECT,
                 "a self-signed certificate needs a Subject: it is also the issuer, and RFC 5280 \
                  forbids an empty issuer"
                     .into(),
@@ -989,7 +990,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Error,
-                        "invalid-validity-period",
+                        codes::INVALID_VALIDITY_PERIOD,
                         format!("`{t}` is not a validity period"),
                         Some(
                             "use Years, Months, Weeks, Days, Hours, Minutes or Seconds (plural)"
@@ -1006,14 +1007,14 @@ impl Lowering {
             (Some(p), None) => self.value_diag(
                 p,
                 Severity::Warning,
-                "validity-incomplete",
+                codes::VALIDITY_INCOMPLETE,
                 "`ValidityPeriod` without `ValidityPeriodUnits` has no effect".into(),
                 Some("add ValidityPeriodUnits = <number>".into()),
             ),
             (None, Some(u)) => self.value_diag(
                 u,
                 Severity::Warning,
-                "validity-incomplete",
+                codes::VALIDITY_INCOMPLETE,
                 "`ValidityPeriodUnits` without `ValidityPeriod` has no effect".into(),
                 Some("add ValidityPeriod = Years (or Months, Weeks, Days…)".into()),
             ),
@@ -1031,7 +1032,7 @@ impl Lowering {
                 self.value_diag(
                     u,
                     Severity::Error,
-                    "invalid-validity-period",
+                    codes::INVALID_VALIDITY_PERIOD,
                     "the validity period is too long".into(),
                     None,
                 );
@@ -1050,7 +1051,7 @@ impl Lowering {
                 None => self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-date",
+                    codes::INVALID_DATE,
                     format!(
                         "`{}` is not a date this program can read",
                         e.value.text.trim()
@@ -1069,7 +1070,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Error,
-                "notafter-with-period",
+                codes::NOTAFTER_WITH_PERIOD,
                 "`NotAfter` cannot be used with `ValidityPeriod` or `ValidityPeriodUnits`".into(),
                 Some("keep either NotAfter or the ValidityPeriod pair".into()),
             );
@@ -1081,7 +1082,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Error,
-                "notafter-before-notbefore",
+                codes::NOTAFTER_BEFORE_NOTBEFORE,
                 "`NotAfter` is not later than `NotBefore`".into(),
                 None,
             );
@@ -1096,7 +1097,7 @@ impl Lowering {
                 if let Some(e) = keys.get(key) {
                     self.push(
                         Diagnostic::warning(
-                            "validity-not-cert",
+                            codes::VALIDITY_NOT_CERT,
                             e.key_span.clone(),
                             format!(
                                 "`{key}` only applies to RequestType = Cert; in a request the CA \
@@ -1149,7 +1150,7 @@ impl Lowering {
             let mut d = if switched_off {
                 Diagnostic::new(
                     severity,
-                    "no-effect",
+                    codes::NO_EFFECT,
                     e.span.clone(),
                     format!("`{key} = FALSE` changes nothing here"),
                 )
@@ -1157,7 +1158,7 @@ impl Lowering {
             } else {
                 Diagnostic::new(
                     severity,
-                    "no-effect",
+                    codes::NO_EFFECT,
                     e.span.clone(),
                     no_effect_message(key, why),
                 )
@@ -1187,7 +1188,7 @@ impl Lowering {
             };
             self.push(
                 Diagnostic::error(
-                    "duplicate-extension",
+                    codes::DUPLICATE_EXTENSION,
                     later,
                     format!(
                         "extension {} is already given by {earlier_what}; certreq refuses the \
@@ -1220,7 +1221,7 @@ impl Lowering {
                             self.value_diag(
                                 e,
                                 Severity::Warning,
-                                "duplicate-eku",
+                                codes::DUPLICATE_EKU,
                                 format!("{oid} is listed already; it is included once"),
                                 Some("remove this line".into()),
                             );
@@ -1232,7 +1233,7 @@ impl Lowering {
                     Err(_) => self.value_diag(
                         e,
                         Severity::Error,
-                        "invalid-oid",
+                        codes::INVALID_OID,
                         format!("`{t}` is not an object identifier"),
                         Some(
                             "write a dotted OID such as 1.3.6.1.5.5.7.3.1 (server authentication)"
@@ -1247,7 +1248,7 @@ impl Lowering {
             } else {
                 self.push(
                     Diagnostic::warning(
-                        "unknown-key",
+                        codes::UNKNOWN_KEY,
                         e.key_span.clone(),
                         format!(
                             "unknown key `{}` in [EnhancedKeyUsageExtension] has no effect",
@@ -1265,7 +1266,7 @@ impl Lowering {
             }
             None => self.push(
                 Diagnostic::warning(
-                    "empty-eku",
+                    codes::EMPTY_EKU,
                     header_span(s),
                     "[EnhancedKeyUsageExtension] has no OID lines, so it adds nothing",
                 )
@@ -1306,7 +1307,7 @@ impl Lowering {
             } else {
                 self.push(
                     Diagnostic::warning(
-                        "unknown-key",
+                        codes::UNKNOWN_KEY,
                         e.key_span.clone(),
                         format!(
                             "unknown key `{}` in [BasicConstraintsExtension] has no effect",
@@ -1323,7 +1324,7 @@ impl Lowering {
         let is_ca = ca.unwrap_or(true);
         if ca.is_none() {
             self.push(Diagnostic::note(
-                "basic-constraints-ca",
+                codes::BASIC_CONSTRAINTS_CA,
                 header_span(s),
                 "[BasicConstraintsExtension] without CA = …: the request asks for a CA \
                  certificate (cA = TRUE), as this section is meant for CAs",
@@ -1335,7 +1336,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Error,
-                        "path-length-not-ca",
+                        codes::PATH_LENGTH_NOT_CA,
                         "`PathLength` only applies to CA certificates (CA = TRUE)".into(),
                         Some("remove PathLength or write CA = TRUE".into()),
                     );
@@ -1347,7 +1348,7 @@ impl Lowering {
                         self.value_diag(
                             e,
                             Severity::Error,
-                            "invalid-path-length",
+                            codes::INVALID_PATH_LENGTH,
                             format!("a path length of {n} is out of range"),
                             Some("use a number from 0 to 255".into()),
                         );
@@ -1374,7 +1375,7 @@ impl Lowering {
                 "[BasicConstraintsExtension]".into(),
             ),
             Err(e) => self.push(Diagnostic::error(
-                "encode",
+                codes::ENCODE,
                 header_span(s),
                 format!("basic constraints could not be encoded: {e}"),
             )),
@@ -1400,7 +1401,7 @@ impl Lowering {
                         Err(_) => self.local(
                             e,
                             LocalDiag::error(
-                                "invalid-oid",
+                                codes::INVALID_OID,
                                 range,
                                 format!("`{t}` is not an object identifier"),
                             )
@@ -1413,7 +1414,7 @@ impl Lowering {
             if k.eq_ignore_ascii_case("OID") {
                 self.push(
                     Diagnostic::error(
-                        "oid-in-extensions",
+                        codes::OID_IN_EXTENSIONS,
                         e.span.clone(),
                         "`OID =` lines do not belong in [Extensions]; certreq stops with \"The \
                          parameter is incorrect. 0x80070057 (WIN32: 87 ERROR_INVALID_PARAMETER)\"",
@@ -1427,7 +1428,7 @@ impl Lowering {
             }
             if k.eq_ignore_ascii_case("_continue_") {
                 self.push(Diagnostic::warning(
-                    "stray-continue",
+                    codes::STRAY_CONTINUE,
                     e.key_span.clone(),
                     "`_continue_` follows no extension line, so it has no effect",
                 ));
@@ -1438,7 +1439,7 @@ impl Lowering {
                 Err(_) => {
                     self.push(
                         Diagnostic::error(
-                            "invalid-oid",
+                            codes::INVALID_OID,
                             e.key_span.clone(),
                             format!("`{k}` is not an extension OID"),
                         )
@@ -1467,7 +1468,7 @@ impl Lowering {
                     format!("the [Extensions] line for {oid}"),
                 ),
                 Err(err) => self.push(Diagnostic::error(
-                    "encode",
+                    codes::ENCODE,
                     e.value.span.clone(),
                     format!("the extension value could not be encoded: {err}"),
                 )),
@@ -1482,7 +1483,7 @@ impl Lowering {
                 None => self.value_diag(
                     e,
                     Severity::Warning,
-                    "critical-unknown-extension",
+                    codes::CRITICAL_UNKNOWN_EXTENSION,
                     format!("`Critical` names {oid}, which no line in [Extensions] adds"),
                     Some("list only OIDs of extensions written in this section".into()),
                 ),
@@ -1497,7 +1498,7 @@ impl Lowering {
             if name.is_empty() {
                 self.push(
                     Diagnostic::warning(
-                        "attribute-without-name",
+                        codes::ATTRIBUTE_WITHOUT_NAME,
                         e.span.clone(),
                         "this line has no `name =`, so it is not a request attribute",
                     )
@@ -1526,7 +1527,7 @@ impl Lowering {
             }
             self.push(
                 Diagnostic::warning(
-                    "unused-section",
+                    codes::UNUSED_SECTION,
                     header_span(s),
                     format!("section [{}] is not used when making a request", s.name),
                 )
@@ -1660,7 +1661,7 @@ mod tests {
             .collect()
     }
 
-    fn has(text: &str, sev: Severity, code: &str, at: &str) -> bool {
+    fn has(text: &str, sev: Severity, code: codes::Code, at: &str) -> bool {
         diags(text)
             .iter()
             .any(|(s, c, a)| *s == sev && *c == code && a == at)
@@ -1708,7 +1709,7 @@ mod tests {
         assert!(has(
             "[NewRequest]\nSubject = \"CN=a\"\n",
             Severity::Note,
-            "default-hash",
+            codes::DEFAULT_HASH,
             "[NewRequest]"
         ));
     }
@@ -1738,25 +1739,25 @@ mod tests {
         assert!(has(
             "[NewRequest]\nExportable = maybe\n",
             Severity::Error,
-            "invalid-boolean",
+            codes::INVALID_BOOLEAN,
             "maybe"
         ));
         assert!(has(
             "[NewRequest]\nKeyLength = 2k\n",
             Severity::Error,
-            "invalid-number",
+            codes::INVALID_NUMBER,
             "2k"
         ));
         assert!(has(
             "[NewRequest]\nKeySpec = AT_BOGUS\n",
             Severity::Error,
-            "invalid-flags",
+            codes::INVALID_FLAGS,
             "AT_BOGUS"
         ));
         assert!(has(
             "[NewRequest]\nKeyProtection = XCN_NCRYPT_UI_PROTECT_KEY_FLAG\n",
             Severity::Warning,
-            "no-effect",
+            codes::NO_EFFECT,
             "KeyProtection = XCN_NCRYPT_UI_PROTECT_KEY_FLAG"
         ));
         assert!(req("[NewRequest]\nExportable = yes\n").key.exportable);
@@ -1777,37 +1778,37 @@ mod tests {
         assert!(has(
             "[NewRequest]\nKeyAlgorithm = ECDSA_P256\nKeyLength = 384\n",
             Severity::Error,
-            "key-length-mismatch",
+            codes::KEY_LENGTH_MISMATCH,
             "384"
         ));
         assert!(has(
             "[NewRequest]\nKeyAlgorithm = DSA\n",
             Severity::Error,
-            "invalid-key-algorithm",
+            codes::INVALID_KEY_ALGORITHM,
             "DSA"
         ));
         assert!(has(
             "[NewRequest]\nKeyAlgorithm = ECDH_P256\n",
             Severity::Error,
-            "invalid-key-algorithm",
+            codes::INVALID_KEY_ALGORITHM,
             "ECDH_P256"
         ));
         assert!(has(
             "[NewRequest]\nKeyLength = 1024\n",
             Severity::Warning,
-            "weak-key-length",
+            codes::WEAK_KEY_LENGTH,
             "1024"
         ));
         assert!(has(
             "[NewRequest]\nKeyLength = 256\n",
             Severity::Error,
-            "invalid-key-length",
+            codes::INVALID_KEY_LENGTH,
             "256"
         ));
         assert!(has(
             "[NewRequest]\nKeyLength = 2049\n",
             Severity::Error,
-            "invalid-key-length",
+            codes::INVALID_KEY_LENGTH,
             "2049"
         ));
     }
@@ -1821,13 +1822,13 @@ mod tests {
         assert!(has(
             "[NewRequest]\nHashAlgorithm = sha1\n",
             Severity::Warning,
-            "weak-hash",
+            codes::WEAK_HASH,
             "sha1"
         ));
         assert!(has(
             "[NewRequest]\nHashAlgorithm = md5\n",
             Severity::Error,
-            "broken-hash",
+            codes::BROKEN_HASH,
             "md5"
         ));
         assert_eq!(
@@ -1838,7 +1839,7 @@ mod tests {
         assert!(has(
             "[NewRequest]\nKeyAlgorithm = ECDSA_P256\nAlternateSignatureAlgorithm = 1\n",
             Severity::Warning,
-            "alternate-signature-ecdsa",
+            codes::ALTERNATE_SIGNATURE_ECDSA,
             "1"
         ));
     }
@@ -1852,7 +1853,7 @@ mod tests {
         assert!(has(
             "[NewRequest]\nRequestType = PKCS7\n",
             Severity::Warning,
-            "wrapper-not-built",
+            codes::WRAPPER_NOT_BUILT,
             "PKCS7"
         ));
         let cmc = compile("[NewRequest]\nRequestType = CMC\nHashAlgorithm = SHA256\n");
@@ -1864,32 +1865,32 @@ mod tests {
         assert!(has(
             "[NewRequest]\nRequestType = Cert\n[RequestAttributes]\nA = b\n",
             Severity::Warning,
-            "attributes-in-cert",
+            codes::ATTRIBUTES_IN_CERT,
             "Cert"
         ));
         assert!(has(
             "[NewRequest]\nRequestType = Cert\n",
             Severity::Error,
-            "cert-empty-subject",
+            codes::CERT_EMPTY_SUBJECT,
             "Cert"
         ));
         assert!(!has(
             "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n",
             Severity::Error,
-            "cert-empty-subject",
+            codes::CERT_EMPTY_SUBJECT,
             "Cert"
         ));
         assert!(has(
             "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\nUseExistingKeySet = TRUE\n\
              KeyContainer = k\n",
             Severity::Error,
-            "cert-existing-key",
+            codes::CERT_EXISTING_KEY,
             "TRUE"
         ));
         assert!(has(
             "[NewRequest]\nRequestType = X\n",
             Severity::Error,
-            "invalid-request-type",
+            codes::INVALID_REQUEST_TYPE,
             "X"
         ));
     }
@@ -1907,19 +1908,19 @@ mod tests {
         assert!(has(
             t,
             Severity::Warning,
-            "validity-not-cert",
+            codes::VALIDITY_NOT_CERT,
             "ValidityPeriod"
         ));
         assert!(has(
             "[NewRequest]\nValidityPeriod = Fortnights\nValidityPeriodUnits = 2\n",
             Severity::Error,
-            "invalid-validity-period",
+            codes::INVALID_VALIDITY_PERIOD,
             "Fortnights"
         ));
         assert!(has(
             "[NewRequest]\nValidityPeriod = Days\nValidityPeriodUnits = 2\nNotAfter = 7/24/2030 10:31 AM\n",
             Severity::Error,
-            "notafter-with-period",
+            codes::NOTAFTER_WITH_PERIOD,
             "7/24/2030 10:31 AM"
         ));
         assert_eq!(parse_date("7/24/2012 10:31 PM"), Some(1_343_169_060));
@@ -1930,7 +1931,7 @@ mod tests {
     #[test]
     fn unknown_and_duplicate_keys_warn() {
         let t = "[NewRequest]\nKeyLenght = 2048\nSubject = \"CN=a\"\nSubject = \"CN=b\"\n";
-        assert!(has(t, Severity::Warning, "unknown-key", "KeyLenght"));
+        assert!(has(t, Severity::Warning, codes::UNKNOWN_KEY, "KeyLenght"));
         let c = compile(t);
         let d = c
             .diagnostics
@@ -1985,9 +1986,19 @@ mod tests {
     #[test]
     fn the_same_extension_twice_is_an_error_at_the_second() {
         let t = "[NewRequest]\nKeyUsage = 0xa0\n[Extensions]\n2.5.29.15 = AwIFoA==\n";
-        assert!(has(t, Severity::Error, "duplicate-extension", "2.5.29.15"));
+        assert!(has(
+            t,
+            Severity::Error,
+            codes::DUPLICATE_EXTENSION,
+            "2.5.29.15"
+        ));
         let t = "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n";
-        assert!(has(t, Severity::Error, "duplicate-extension", "2.5.29.37"));
+        assert!(has(
+            t,
+            Severity::Error,
+            codes::DUPLICATE_EXTENSION,
+            "2.5.29.37"
+        ));
     }
 
     #[test]
@@ -2004,7 +2015,7 @@ mod tests {
         assert!(has(
             "[NewRequest]\nSubject = CN=a\n[BasicConstraintsExtension]\nCA = FALSE\nPathLength = 1\n",
             Severity::Error,
-            "path-length-not-ca",
+            codes::PATH_LENGTH_NOT_CA,
             "1"
         ));
     }

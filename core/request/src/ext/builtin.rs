@@ -1,6 +1,7 @@
 //! The extensions certreq builds from `[NewRequest]` keys and its defaults: key usage, extended
 //! key usage, S/MIME capabilities and the subject key identifier.
 
+use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use certreq_pkix::spki::key_identifier;
@@ -33,10 +34,12 @@ pub fn key_usage_bits(value: &str) -> Result<u16, LocalDiag> {
     let (start, end) = unquote_range(value);
     let inner = value.get(start..end).unwrap_or("");
     if inner.trim().is_empty() {
-        return Err(
-            LocalDiag::error(BAD_KEY_USAGE, 0..value.len(), "the key usage is empty")
-                .with_help(key_usage_help()),
-        );
+        return Err(LocalDiag::error(
+            codes::KEY_USAGE_INVALID,
+            0..value.len(),
+            "the key usage is empty",
+        )
+        .with_help(key_usage_help()));
     }
     let mut bits: u16 = 0;
     let mut offset = start;
@@ -48,7 +51,7 @@ pub fn key_usage_bits(value: &str) -> Result<u16, LocalDiag> {
         let range = part_start + lead..part_start + lead + word.len();
         if word.is_empty() {
             return Err(LocalDiag::error(
-                BAD_KEY_USAGE,
+                codes::KEY_USAGE_INVALID,
                 part_start..part_start + part.len(),
                 "empty part in the key usage: `|` must stand between two values",
             )
@@ -57,7 +60,7 @@ pub fn key_usage_bits(value: &str) -> Result<u16, LocalDiag> {
         if let Some(n) = parse_number(word) {
             let Ok(n) = u16::try_from(n) else {
                 return Err(LocalDiag::error(
-                    BAD_KEY_USAGE,
+                    codes::KEY_USAGE_INVALID,
                     range,
                     format!("key usage `{word}` is too large: the largest is 0xffff"),
                 )
@@ -78,9 +81,8 @@ pub fn key_usage_bits(value: &str) -> Result<u16, LocalDiag> {
                 } else {
                     format!("unknown key usage `{word}`")
                 };
-                return Err(
-                    LocalDiag::error(BAD_KEY_USAGE, range, message).with_help(key_usage_help())
-                );
+                return Err(LocalDiag::error(codes::KEY_USAGE_INVALID, range, message)
+                    .with_help(key_usage_help()));
             }
         }
     }

@@ -15,7 +15,8 @@
 //! | 2.5.29.30 | `subtree=include\|exclude` then general-name tokens (`IPAddress=addr,mask`) |
 //! | 2.5.29.15 | `KeyUsage` syntax: `0xa0`, `CERT_…_KEY_USAGE \| …` |
 
-use super::{codes, is_blank};
+use super::is_blank;
+use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use core::net::IpAddr;
@@ -70,7 +71,7 @@ pub(crate) fn parse(
         _ => {
             diags.push(
                 LocalDiag::error(
-                    codes::NO_TEXT_GRAMMAR,
+                    codes::EXTENSION_NO_TEXT_GRAMMAR,
                     prefix,
                     format!("extension {oid} has no `{{text}}` form"),
                 )
@@ -150,7 +151,7 @@ fn tokens(value: &str, start: usize) -> Vec<Token<'_>> {
 }
 
 fn bad(range: Range<usize>, message: impl Into<String>) -> LocalDiag {
-    LocalDiag::error(codes::BAD_TOKEN, range, message)
+    LocalDiag::error(codes::EXTENSION_BAD_TOKEN, range, message)
 }
 
 fn parse_oid(text: &str) -> Option<ObjectIdentifier> {
@@ -487,7 +488,7 @@ fn check_dns(value: &str, range: Range<usize>, usage: NameUse, diags: &mut Vec<L
     if name.parse::<IpAddr>().is_ok() {
         diags.push(
             LocalDiag::warning(
-                codes::DNS_NAME,
+                codes::DNS_NAME_CHARACTERS,
                 range,
                 format!("`{name}` is an IP address, not a DNS name"),
             )
@@ -523,7 +524,7 @@ fn check_dns(value: &str, range: Range<usize>, usage: NameUse, diags: &mut Vec<L
     };
     diags.push(
         LocalDiag::warning(
-            codes::DNS_NAME,
+            codes::DNS_NAME_CHARACTERS,
             range,
             format!("`{name}` is not a valid DNS name: it contains {shown}"),
         )
@@ -566,7 +567,7 @@ pub fn parse_guid(text: &str) -> Option<[u8; 16]> {
 fn unknown_token(tok: &Token<'_>, what: &str, valid: &str) -> LocalDiag {
     if tok.has_eq {
         LocalDiag::error(
-            codes::UNKNOWN_TOKEN,
+            codes::EXTENSION_UNKNOWN_TOKEN,
             tok.name_range.clone(),
             format!("unknown {what} token `{}`", tok.name),
         )
@@ -582,7 +583,7 @@ fn unknown_token(tok: &Token<'_>, what: &str, valid: &str) -> LocalDiag {
             format!("the tokens are {valid}; join them with `&`")
         };
         LocalDiag::error(
-            codes::UNKNOWN_TOKEN,
+            codes::EXTENSION_UNKNOWN_TOKEN,
             tok.range.clone(),
             format!("expected `name=value` in the {what}, found `{text}`"),
         )
@@ -619,7 +620,7 @@ fn alt_name(
     if names.is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 start.min(value.len())..value.len(),
                 format!("no names in the `{{text}}` value of extension {oid}"),
             )
@@ -669,7 +670,7 @@ fn eku(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec<u8>>
     if oids.is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 start.min(value.len())..value.len(),
                 "no OIDs in the extended key usage",
             )
@@ -783,7 +784,7 @@ fn basic_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> O
         bc.path_len_constraint = None;
         diags.push(
             LocalDiag::warning(
-                codes::SUSPICIOUS,
+                codes::EXTENSION_SUSPICIOUS_VALUE,
                 r,
                 "a path length only means something for a CA, and this one says `ca=false`",
             )
@@ -852,7 +853,7 @@ fn policies(
             "notice" => {
                 if tok.value.chars().count() > 200 {
                     diags.push(LocalDiag::warning(
-                        codes::SUSPICIOUS,
+                        codes::EXTENSION_SUSPICIOUS_VALUE,
                         tok.value_range.clone(),
                         "a policy notice may be at most 200 characters (RFC 5280); this one is longer",
                     ));
@@ -874,7 +875,7 @@ fn policies(
             _ => {
                 diags.push(
                     LocalDiag::warning(
-                        codes::NO_EFFECT,
+                        codes::EXTENSION_TOKEN_NO_EFFECT,
                         tok.range.clone(),
                         format!("`{}=` has no effect on the request", tok.name),
                     )
@@ -908,7 +909,7 @@ fn policies(
     }
     if list.is_empty() {
         diags.push(
-            LocalDiag::error(codes::EMPTY, start.min(value.len())..value.len(), "no policies given")
+            LocalDiag::error(codes::EXTENSION_EMPTY, start.min(value.len())..value.len(), "no policies given")
                 .with_help("e.g. `{text}OID=1.3.6.1.4.1.311.21.8.1&Notice=Legal text&URL=http://pki.example.com/cps`"),
         );
         return None;
@@ -965,7 +966,7 @@ fn mappings(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec
     if list.is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 start.min(value.len())..value.len(),
                 "no policy mappings given",
             )
@@ -1045,7 +1046,7 @@ fn name_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Op
     if permitted.is_empty() && excluded.is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 start.min(value.len())..value.len(),
                 "no name constraints given",
             )
