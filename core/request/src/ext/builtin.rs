@@ -25,8 +25,6 @@ pub const KEY_USAGE_SYMBOLS: &[(&str, u16)] = &[
     ("CERT_DECIPHER_ONLY_KEY_USAGE", 0x8000),
 ];
 
-const BAD_KEY_USAGE: &str = "key-usage-invalid";
-
 /// Parses the `KeyUsage` key's syntax: a number (`0xa0`, `0XA0`, `160`), one or more
 /// `CERT_*_KEY_USAGE` symbols, or both, joined with `|` (blanks around parts ignored; a value
 /// still wrapped in double quotes, like `"0x0000"`, is accepted). Errors are located in `value`.
