@@ -174,8 +174,6 @@ codes! {
             "UseExistingKeySet without KeyContainer: nothing says which stored key to reuse.";
         EXISTING_KEY_EXPORTABLE = "existing-key-exportable", [Warning],
             "Exportable with UseExistingKeySet: a reused key keeps the exportability it was made with.";
-        RENEWAL_NOT_BUILT = "renewal-not-built", [Warning],
-            "RenewalCert: renewal requests are not built; the request is made as a new one.";
         INVALID_REQUEST_TYPE = "invalid-request-type", [Error],
             "A RequestType certreq does not have (PKCS10, PKCS7, CMC, Cert, SCEP).";
         WRAPPER_NOT_BUILT = "wrapper-not-built", [Warning],
@@ -229,13 +227,17 @@ codes! {
         INVALID_OID = "invalid-oid", [Error],
             "A value that should be an object identifier and is not.";
         EMPTY_EKU = "empty-eku", [Warning],
-            "[EnhancedKeyUsageExtension] with no OID lines, which adds nothing.";
+            "[EnhancedKeyUsageExtension] with no OID lines, or a policy statement section naming no policies, which adds nothing.";
         BASIC_CONSTRAINTS_CA = "basic-constraints-ca", [Note],
             "[BasicConstraintsExtension] CA = TRUE: the request asks for a CA certificate.";
         PATH_LENGTH_NOT_CA = "path-length-not-ca", [Error],
             "PathLength without CA = TRUE: a path length only applies to CA certificates.";
         INVALID_PATH_LENGTH = "invalid-path-length", [Error],
             "A PathLength out of range.";
+        POLICY_SECTION_MISSING = "policy-section-missing", [Error],
+            "`Policies =` names a section the INF does not have.";
+        POLICY_WITHOUT_OID = "policy-without-oid", [Error],
+            "A policy section with no `OID =` line.";
         STRAY_CONTINUE = "stray-continue", [Warning],
             "An [Extensions] `_continue_` that follows no extension line.";
         OID_IN_EXTENSIONS = "oid-in-extensions", [Error],

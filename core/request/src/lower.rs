@@ -80,47 +80,9 @@ pub fn compile(text: &str) -> Compiled {
     }
 }
 
-/// The `[NewRequest]` keys this module knows, as Microsoft spells them.
-pub const NEW_REQUEST_KEYS: &[&str] = &[
-    "Subject",
-    "X500NameFlags",
-    "KeyAlgorithm",
-    "KeyLength",
-    "HashAlgorithm",
-    "AlternateSignatureAlgorithm",
-    "KeySpec",
-    "KeyUsage",
-    "Exportable",
-    "ExportableEncrypted",
-    "KeyContainer",
-    "UseExistingKeySet",
-    "RequestType",
-    "SMIME",
-    "SuppressDefaults",
-    "FriendlyName",
-    "RenewalCert",
-    "ValidityPeriod",
-    "ValidityPeriodUnits",
-    "NotBefore",
-    "NotAfter",
-    "MachineKeySet",
-    "Silent",
-    "UserProtected",
-    "ProviderName",
-    "ProviderType",
-    "KeyUsageProperty",
-    "KeyProtection",
-    "SecurityDescriptor",
-    "EncryptionAlgorithm",
-    "EncryptionLength",
-    "PrivateKeyArchive",
-    "RequesterName",
-    "SubjectNameFlags",
-    "EncipherOnly",
-];
-
 use certreq_pkix::oid::{
-    BASIC_CONSTRAINTS as OID_BASIC_CONSTRAINTS, KEY_USAGE as OID_KEY_USAGE,
+    APPLICATION_POLICIES as OID_APPLICATION_POLICIES, BASIC_CONSTRAINTS as OID_BASIC_CONSTRAINTS,
+    CERTIFICATE_POLICIES as OID_CERTIFICATE_POLICIES, KEY_USAGE as OID_KEY_USAGE,
     SMIME_CAPABILITIES as OID_SMIME, SUBJECT_KEY_IDENTIFIER as OID_SKI,
 };
 
@@ -175,108 +137,41 @@ const SUBJECT_NAME_FLAGS: &[(&str, u64)] = &[
     ("CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH", 0x8000_0000),
 ];
 
-/// Keys that are read and validated but cannot change anything here, with the reason.
+/// How a key the schema marks as having no effect here is still read, so that a malformed
+/// value is reported even though the key changes nothing. Why it has no effect is the schema's
+/// `here` text (one home for it), quoted in the diagnostic.
 #[derive(Clone, Copy)]
 enum Inert {
     /// A boolean; `FALSE` is certreq's default (a note), `TRUE` asks for something (a warning).
-    Bool(&'static str),
-    /// Free text: any value draws a warning.
-    Text(&'static str),
+    Bool,
+    /// Free text: any value draws a warning, an empty one a note.
+    Text,
     /// A number: any value draws a warning.
-    Number(&'static str),
-    /// `|`-joined symbols: any value draws a warning.
-    Flags(
-        &'static str,
-        &'static [(&'static str, u64)],
-        &'static [&'static str],
-    ),
+    Number,
+    /// `|`-joined symbols (and the prefixes they may carry): any value draws a warning.
+    Flags(&'static [(&'static str, u64)], &'static [&'static str]),
 }
 
-const INERT_KEYS: &[(&str, Inert)] = &[
-    (
-        "MachineKeySet",
-        Inert::Bool(
-            "keys are kept in this program's own key store (the browser's, or the command line's \
-             key files), not in a Windows machine or user store",
-        ),
-    ),
-    (
-        "Silent",
-        Inert::Bool("no cryptographic provider here shows a user interface to silence"),
-    ),
-    (
-        "UserProtected",
-        Inert::Bool("Windows strong key protection (a prompt on each use) does not exist here"),
-    ),
-    (
-        "ProviderName",
-        Inert::Text(
-            "keys are made by Web Crypto or the command line's own code, not by a Windows \
-             cryptographic provider; the request names the provider actually used",
-        ),
-    ),
-    (
-        "ProviderType",
-        Inert::Number("keys are not made by a Windows cryptographic provider here"),
-    ),
-    (
-        "KeyUsageProperty",
-        Inert::Flags(
-            "the private key's permitted operations follow from its algorithm here; certreq does \
-             not put this property in the request either",
-            KEY_USAGE_PROPERTY,
-            &[],
-        ),
-    ),
-    (
-        "KeyProtection",
-        Inert::Flags(
-            "Windows key protection prompts do not exist here",
-            KEY_PROTECTION,
-            &["XCN_"],
-        ),
-    ),
-    (
-        "SecurityDescriptor",
-        Inert::Text("keys here have no Windows access control list"),
-    ),
-    (
-        "EncryptionAlgorithm",
-        Inert::Text("it configures CMC key archival, which is not built"),
-    ),
-    (
-        "EncryptionLength",
-        Inert::Number("it configures CMC key archival, which is not built"),
-    ),
-    (
-        "PrivateKeyArchive",
-        Inert::Bool(
-            "CMC key archival is not built: the private key is never sent to the CA from here",
-        ),
-    ),
-    (
-        "RequesterName",
-        Inert::Text(
-            "enrolling on behalf of another user needs a PKCS#7 or CMC request signed by an \
-             enrollment agent, which is not built (certreq ignores it for PKCS#10 too)",
-        ),
-    ),
-    (
-        "SubjectNameFlags",
-        Inert::Flags(
-            "the subject cannot be filled in from Active Directory here; write Subject explicitly",
-            SUBJECT_NAME_FLAGS,
-            &[],
-        ),
-    ),
-    (
-        "EncipherOnly",
-        Inert::Bool(
-            "legacy key; to request the encipherOnly key usage write KeyUsage with \
-             CERT_ENCIPHER_ONLY_KEY_USAGE",
-        ),
-    ),
-];
+/// The value syntax of a `[NewRequest]` key the schema marks as not acted on; `None` for a
+/// key this module does not know how to read (a test holds every such key of the schema to
+/// having one).
+fn inert_kind(key: &str) -> Option<Inert> {
+    Some(match key {
+        "MachineKeySet" | "Silent" | "UserProtected" | "PrivateKeyArchive" | "EncipherOnly" => {
+            Inert::Bool
+        }
+        "ProviderName"
+        | "SecurityDescriptor"
+        | "EncryptionAlgorithm"
+        | "RequesterName"
+        | "RenewalCert" => Inert::Text,
+        "ProviderType" | "EncryptionLength" => Inert::Number,
+        "KeyUsageProperty" => Inert::Flags(KEY_USAGE_PROPERTY, &[]),
+        "KeyProtection" => Inert::Flags(KEY_PROTECTION, &["XCN_"]),
+        "SubjectNameFlags" => Inert::Flags(SUBJECT_NAME_FLAGS, &[]),
+        _ => return None,
+    })
+}
 
 struct Lowering {
     diags: Vec<Diagnostic>,
@@ -424,18 +319,13 @@ impl Lowering {
             .map(|e| e.value.text.trim().to_string())
             .filter(|s| !s.is_empty());
         let use_existing = bool_key(self, "UseExistingKeySet").unwrap_or(false);
-        let renewal_cert = keys
-            .get("RenewalCert")
-            .map(|e| e.value.text.trim().to_string())
-            .filter(|s| !s.is_empty());
         if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
-            if container.is_none() && renewal_cert.is_none() {
+            if container.is_none() {
                 self.value_diag(
                     e,
                     Severity::Error,
                     codes::EXISTING_KEY_UNNAMED,
-                    "`UseExistingKeySet = TRUE` needs KeyContainer (or RenewalCert) to say \
-                         which key to reuse"
+                    "`UseExistingKeySet = TRUE` needs KeyContainer to say which key to reuse"
                         .into(),
                     Some("add KeyContainer = \"<the key's name>\"".into()),
                 );
@@ -451,17 +341,6 @@ impl Lowering {
                     Some("remove Exportable, as certreq's documentation asks".into()),
                 );
             }
-        }
-        if let Some(e) = keys.get("RenewalCert") {
-            self.value_diag(
-                e,
-                Severity::Warning,
-                codes::RENEWAL_NOT_BUILT,
-                "renewal requests are not built yet: this makes a new request that does not \
-                 refer to the certificate in `RenewalCert`"
-                    .into(),
-                Some("remove RenewalCert to silence this, or renew on Windows with certreq".into()),
-            );
         }
         let friendly_name = keys
             .get("FriendlyName")
@@ -502,10 +381,23 @@ impl Lowering {
         if let Some(s) = inf.section("BasicConstraintsExtension") {
             self.basic_constraints_section(s, &mut exts, &mut seen);
         }
+        let mut policy_sections: Vec<&str> = Vec::new();
+        for (name, oid) in [
+            ("PolicyStatementExtension", OID_CERTIFICATE_POLICIES),
+            (
+                "ApplicationPolicyStatementExtension",
+                OID_APPLICATION_POLICIES,
+            ),
+        ] {
+            if let Some(s) = inf.section(name) {
+                let used = self.policy_statement(inf, s, oid, &mut exts, &mut seen);
+                policy_sections.extend(used);
+            }
+        }
         if let Some(s) = inf.section("Extensions") {
             self.extensions_section(s, &mut exts, &mut seen);
         }
-        self.other_sections(inf);
+        self.other_sections(inf, &policy_sections);
         let name_value_pairs = inf
             .section("RequestAttributes")
             .map(|s| self.request_attributes(s))
@@ -559,7 +451,7 @@ impl Lowering {
             default_attributes: !suppress,
             friendly_name,
             validity,
-            renewal_cert,
+            renewal_cert: None,
         })
     }
 
@@ -567,9 +459,9 @@ impl Lowering {
     fn index_keys<'a>(&mut self, section: &'a Section) -> Keys<'a> {
         let mut entries: Vec<(&'static str, &'a Entry)> = Vec::new();
         for e in &section.entries {
-            let Some(canon) = NEW_REQUEST_KEYS
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(e.key.trim()))
+            let Some(canon) = certreq_schema::keys_in("NewRequest")
+                .map(|k| k.key)
+                .find(|k| !k.starts_with('{') && k.eq_ignore_ascii_case(e.key.trim()))
             else {
                 let mut d = Diagnostic::warning(
                     codes::UNKNOWN_KEY,
@@ -582,7 +474,7 @@ impl Lowering {
                 self.push(d);
                 continue;
             };
-            if entries.iter().any(|(k, _)| k == canon) {
+            if entries.iter().any(|(k, _)| *k == canon) {
                 self.push(
                     Diagnostic::warning(
                         codes::DUPLICATE_KEY,
@@ -1115,38 +1007,41 @@ impl Lowering {
         plan
     }
 
+    /// The keys the schema says change nothing here: each value is still read (a bad one is
+    /// an error like anywhere else), then explained with the schema's reason.
     fn inert_keys(&mut self, keys: &Keys<'_>) {
-        for (key, kind) in INERT_KEYS {
+        for schema in certreq_schema::keys_in("NewRequest") {
+            if schema.effect.is_acted_on() {
+                continue;
+            }
+            let key = schema.key;
             let Some(e) = keys.get(key) else { continue };
-            let reason = certreq_schema::here_note("NewRequest", key);
-            let (severity, why) = match *kind {
-                Inert::Bool(why) => match self.bool_of(e) {
-                    Some(false) => (Severity::Note, why),
-                    Some(true) => (Severity::Warning, why),
+            let Some(kind) = inert_kind(key) else {
+                continue;
+            };
+            let severity = match kind {
+                Inert::Bool => match self.bool_of(e) {
+                    Some(false) => Severity::Note,
+                    Some(true) => Severity::Warning,
                     None => continue,
                 },
-                Inert::Text(why) => {
-                    if e.value.text.trim().is_empty() {
-                        (Severity::Note, why)
-                    } else {
-                        (Severity::Warning, why)
-                    }
-                }
-                Inert::Number(why) => match self.number_of(e) {
-                    Some(_) => (Severity::Warning, why),
+                Inert::Text if e.value.text.trim().is_empty() => Severity::Note,
+                Inert::Text => Severity::Warning,
+                Inert::Number => match self.number_of(e) {
+                    Some(_) => Severity::Warning,
                     None => continue,
                 },
-                Inert::Flags(why, table, prefixes) => {
-                    let is_template = *key == "SubjectNameFlags"
+                Inert::Flags(table, prefixes) => {
+                    let is_template = key == "SubjectNameFlags"
                         && e.value.text.trim().eq_ignore_ascii_case("template");
                     if !is_template && self.flags_of(e, table, prefixes).is_none() {
                         continue;
                     }
-                    (Severity::Warning, why)
+                    Severity::Warning
                 }
             };
-            let why = reason.unwrap_or(why);
-            let switched_off = matches!(kind, Inert::Bool(_)) && severity == Severity::Note;
+            let why = schema.here;
+            let switched_off = matches!(kind, Inert::Bool) && severity == Severity::Note;
             let mut d = if switched_off {
                 Diagnostic::new(
                     severity,
@@ -1511,18 +1406,224 @@ impl Lowering {
         pairs
     }
 
-    fn other_sections(&mut self, inf: &Inf) {
-        const USED: &[&str] = &[
-            "NewRequest",
-            "Version",
-            "Strings",
-            "Extensions",
-            "EnhancedKeyUsageExtension",
-            "BasicConstraintsExtension",
-            "RequestAttributes",
-        ];
+    /// `[PolicyStatementExtension]` or `[ApplicationPolicyStatementExtension]`: `Policies =`
+    /// names sections (comma-separated), each with one `OID =` and any number of `Notice =`
+    /// and `URL =` lines (the user notice and CPS qualifiers, in file order); `Critical =`
+    /// makes the extension critical. Both extensions are a `CertificatePolicies` (the
+    /// application policies one is Microsoft's, 1.3.6.1.4.1.311.21.10). The names of the
+    /// policy sections read are returned, so they are not reported as unused.
+    fn policy_statement<'a>(
+        &mut self,
+        inf: &'a Inf,
+        s: &Section,
+        ext_oid: ObjectIdentifier,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+    ) -> Vec<&'a str> {
+        use x509_cert::ext::pkix::certpolicy::{CertificatePolicies, PolicyInformation};
+        let mut critical = false;
+        let mut names: Vec<(String, &Entry)> = Vec::new();
+        let mut bad = false;
+        for e in &s.entries {
+            let k = e.key.trim();
+            if k.eq_ignore_ascii_case("Policies") {
+                names.extend(
+                    e.value
+                        .text
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(|n| (n.to_string(), e)),
+                );
+            } else if k.eq_ignore_ascii_case("Critical") {
+                match self.bool_of(e) {
+                    Some(b) => critical = b,
+                    None => bad = true,
+                }
+            } else {
+                self.push(
+                    Diagnostic::warning(
+                        codes::UNKNOWN_KEY,
+                        e.key_span.clone(),
+                        format!("unknown key `{}` in [{}] has no effect", e.key, s.name),
+                    )
+                    .with_help("this section takes Policies and Critical"),
+                );
+            }
+        }
+        let mut used = Vec::new();
+        let mut list: Vec<PolicyInformation> = Vec::new();
+        for (name, at) in &names {
+            let Some(p) = inf.section(name) else {
+                self.value_diag(
+                    at,
+                    Severity::Error,
+                    codes::POLICY_SECTION_MISSING,
+                    format!("`Policies` names [{name}], which this INF does not have"),
+                    Some(format!(
+                        "add a [{name}] section with OID = <policy OID>, and any Notice = and URL = lines"
+                    )),
+                );
+                bad = true;
+                continue;
+            };
+            used.push(p.name.as_str());
+            let mut oid: Option<ObjectIdentifier> = None;
+            let mut qualifiers = Vec::new();
+            for e in &p.entries {
+                let k = e.key.trim();
+                let text = e.value.text.trim();
+                if k.eq_ignore_ascii_case("OID") {
+                    match ObjectIdentifier::new(text) {
+                        Ok(o) if oid.is_none() => oid = Some(o),
+                        Ok(_) => self.push(
+                            Diagnostic::warning(
+                                codes::DUPLICATE_KEY,
+                                e.key_span.clone(),
+                                format!("[{}] has an OID already; this one is ignored", p.name),
+                            )
+                            .with_help(
+                                "a policy section names one policy; give each its own section",
+                            ),
+                        ),
+                        Err(_) => {
+                            self.value_diag(
+                                e,
+                                Severity::Error,
+                                codes::INVALID_OID,
+                                format!("`{text}` is not an object identifier"),
+                                None,
+                            );
+                            bad = true;
+                        }
+                    }
+                } else if k.eq_ignore_ascii_case("Notice") {
+                    if text.chars().count() > crate::ext::NOTICE_LIMIT {
+                        self.value_diag(
+                            e,
+                            Severity::Warning,
+                            codes::EXTENSION_SUSPICIOUS_VALUE,
+                            "a policy notice may be at most 200 characters (RFC 5280); this one \
+                             is longer"
+                                .into(),
+                            None,
+                        );
+                    }
+                    match crate::ext::user_notice(text) {
+                        Ok(q) => qualifiers.push(q),
+                        Err(err) => {
+                            self.value_diag(
+                                e,
+                                Severity::Error,
+                                codes::ENCODE,
+                                format!("the notice cannot be encoded: {err}"),
+                                None,
+                            );
+                            bad = true;
+                        }
+                    }
+                } else if k.eq_ignore_ascii_case("URL") {
+                    match crate::ext::cps_uri(text) {
+                        Some(Ok(q)) => qualifiers.push(q),
+                        Some(Err(err)) => {
+                            self.value_diag(
+                                e,
+                                Severity::Error,
+                                codes::ENCODE,
+                                format!("the URL cannot be encoded: {err}"),
+                                None,
+                            );
+                            bad = true;
+                        }
+                        None => {
+                            self.value_diag(
+                                e,
+                                Severity::Error,
+                                codes::EXTENSION_BAD_TOKEN,
+                                "a policy URL must be ASCII".into(),
+                                Some("percent-encode other characters (RFC 3986)".into()),
+                            );
+                            bad = true;
+                        }
+                    }
+                } else {
+                    self.push(
+                        Diagnostic::warning(
+                            codes::UNKNOWN_KEY,
+                            e.key_span.clone(),
+                            format!(
+                                "unknown key `{}` in policy section [{}] has no effect",
+                                e.key, p.name
+                            ),
+                        )
+                        .with_help("a policy section takes OID, Notice and URL"),
+                    );
+                }
+            }
+            match oid {
+                Some(policy_identifier) => list.push(PolicyInformation {
+                    policy_identifier,
+                    policy_qualifiers: (!qualifiers.is_empty()).then_some(qualifiers),
+                }),
+                None => {
+                    self.push(
+                        Diagnostic::error(
+                            codes::POLICY_WITHOUT_OID,
+                            header_span(p),
+                            format!("policy section [{}] has no OID line", p.name),
+                        )
+                        .with_help("add OID = <the policy's object identifier>"),
+                    );
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            return used;
+        }
+        if list.is_empty() {
+            self.push(
+                Diagnostic::warning(
+                    codes::EMPTY_EKU,
+                    header_span(s),
+                    format!("[{}] names no policies, so it adds nothing", s.name),
+                )
+                .with_help("add Policies = <section name>, and that section with OID = …"),
+            );
+            return used;
+        }
+        match der::Encode::to_der(&CertificatePolicies(list)).and_then(der::asn1::OctetString::new)
+        {
+            Ok(extn_value) => self.add_extension(
+                exts,
+                seen,
+                Extension {
+                    extn_id: ext_oid,
+                    critical,
+                    extn_value,
+                },
+                header_span(s),
+                format!("[{}]", s.name),
+            ),
+            Err(e) => self.push(Diagnostic::error(
+                codes::ENCODE,
+                header_span(s),
+                format!("the policies could not be encoded: {e}"),
+            )),
+        }
+        used
+    }
+
+    /// Sections making a request does not read: the schema says which ones it does (and the
+    /// policy sections named by `Policies =` are read too).
+    fn other_sections(&mut self, inf: &Inf, policy_sections: &[&str]) {
         for s in &inf.sections {
-            if USED.iter().any(|u| u.eq_ignore_ascii_case(&s.name)) {
+            let read = certreq_schema::section(&s.name).is_some_and(|d| d.effect.is_acted_on())
+                || s.name.eq_ignore_ascii_case("Version")
+                || policy_sections
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&s.name));
+            if read {
                 continue;
             }
             self.push(
@@ -1533,8 +1634,9 @@ impl Lowering {
                 )
                 .with_help(
                     "requests read [NewRequest], [Extensions], [EnhancedKeyUsageExtension], \
-                     [BasicConstraintsExtension] and [RequestAttributes]; write other extensions \
-                     as [Extensions] lines",
+                     [BasicConstraintsExtension], [PolicyStatementExtension], \
+                     [ApplicationPolicyStatementExtension] (with the sections their Policies \
+                     name) and [RequestAttributes]; write other extensions as [Extensions] lines",
                 ),
             );
         }
@@ -2050,5 +2152,261 @@ mod tests {
                 && a.starts_with("Silent"))
         );
         assert!(compile(t).request.is_some());
+    }
+
+    /// A value for each `[NewRequest]` key of the schema that changes something when the key
+    /// acts, and the lines it needs around it (`None` for the key alone).
+    fn sample(key: &str) -> Option<(&'static str, &'static str)> {
+        Some(match key {
+            "Subject" => ("\"CN=other, O=Org\"", ""),
+            "X500NameFlags" => ("CERT_NAME_STR_FORWARD_FLAG", ""),
+            "Exportable"
+            | "ExportableEncrypted"
+            | "AlternateSignatureAlgorithm"
+            | "SMIME"
+            | "SuppressDefaults" => ("TRUE", ""),
+            "HashAlgorithm" => ("sha384", ""),
+            "KeyAlgorithm" => ("ECDSA_P384", ""),
+            "KeyContainer" => ("my-key", ""),
+            "KeyLength" => ("4096", ""),
+            "KeySpec" => ("AT_KEYEXCHANGE", ""),
+            "KeyUsage" => ("0xa0", ""),
+            "UseExistingKeySet" => ("TRUE", "KeyContainer = my-key\n"),
+            "RequestType" => ("CMC", ""),
+            "FriendlyName" => ("web01", ""),
+            "NotBefore" => ("2030-01-01", "RequestType = Cert\n"),
+            "NotAfter" => ("2040-01-01", "RequestType = Cert\n"),
+            "ValidityPeriod" => ("Years", "RequestType = Cert\nValidityPeriodUnits = 3\n"),
+            "ValidityPeriodUnits" => ("3", "RequestType = Cert\nValidityPeriod = Years\n"),
+            // keys that change nothing here, with a valid value
+            "MachineKeySet" | "Silent" | "UserProtected" | "PrivateKeyArchive" | "EncipherOnly" => {
+                ("TRUE", "")
+            }
+            "ProviderName"
+            | "SecurityDescriptor"
+            | "EncryptionAlgorithm"
+            | "RequesterName"
+            | "RenewalCert" => ("something", ""),
+            "ProviderType" | "EncryptionLength" => ("12", ""),
+            "KeyUsageProperty" => ("NCRYPT_ALLOW_SIGNING_FLAG", ""),
+            "KeyProtection" => ("NCRYPT_UI_PROTECT_KEY_FLAG", ""),
+            "SubjectNameFlags" => ("template", ""),
+            _ => return None,
+        })
+    }
+
+    /// The schema is the one list of `[NewRequest]` keys: a key it says acts on the request,
+    /// the key or the stored entry changes what the lowering decides; a key it says has no
+    /// effect changes nothing and is explained at its line (never silently dropped); and a
+    /// key it does not list is unknown.
+    #[test]
+    fn every_new_request_key_does_what_the_schema_says() {
+        // the subject is one of the keys: the base has it unless it is the key under test
+        let base = |key: &str, extra: &str| {
+            let subject = if key == "Subject" {
+                ""
+            } else {
+                "Subject = \"CN=base, O=Org\"\n"
+            };
+            format!("[NewRequest]\n{subject}{extra}")
+        };
+        let mut checked = 0;
+        for key in certreq_schema::keys_in("NewRequest") {
+            let name = key.key;
+            let (value, context) = sample(name).unwrap_or_else(|| {
+                panic!("[NewRequest] {name} is in the schema: give it a sample here")
+            });
+            let without = compile(&base(
+                name,
+                &format!("{context}Subject = \"CN=base, O=Org\"\n"),
+            ));
+            let with = compile(&base(name, &format!("{context}{name} = {value}\n")));
+            let line = format!("{name} = {value}");
+            let at_line = |c: &Compiled| {
+                let entry = c
+                    .inf
+                    .section("NewRequest")
+                    .and_then(|s| s.get(name))
+                    .map(|e| e.span.clone())
+                    .unwrap_or(0..0);
+                c.diagnostics
+                    .iter()
+                    .filter(|d| d.span.start >= entry.start && d.span.start <= entry.end)
+                    .map(|d| d.code)
+                    .collect::<Vec<_>>()
+            };
+            assert!(with.request.is_some(), "{line}: {:#?}", with.diagnostics);
+            if key.effect.is_acted_on() {
+                assert_ne!(
+                    with.request,
+                    without.request,
+                    "{name} is documented as acting on the {} but changes nothing",
+                    key.effect.label()
+                );
+            } else {
+                assert_eq!(
+                    with.request,
+                    without.request,
+                    "{name} is documented as {} but changes the request",
+                    key.effect.label()
+                );
+                assert!(
+                    at_line(&with).contains(&codes::NO_EFFECT.name),
+                    "{name}: no note or warning says it has no effect: {:?}",
+                    with.diagnostics
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 30, "{checked}");
+        let unknown = compile(&base("", "KeyColour = blue\n"));
+        assert_eq!(unknown.request, compile(&base("", "")).request);
+        assert!(
+            unknown
+                .diagnostics
+                .iter()
+                .any(|d| d.code == codes::UNKNOWN_KEY)
+        );
+    }
+
+    /// The same for sections: a section the schema says a request reads changes the request;
+    /// any other is reported as unused.
+    #[test]
+    fn every_section_is_read_or_reported_as_the_schema_says() {
+        let base = "[NewRequest]\nSubject = \"CN=base\"\n";
+        let sample = |name: &str| -> &'static str {
+            match name {
+                "NewRequest" => "[NewRequest]\nKeyLength = 4096\n",
+                "Strings" => {
+                    "[Strings]\nCN = other\n[Extensions]\n2.5.29.17 = \"{text}dns=%CN%.example\"\n"
+                }
+                "Extensions" => "[Extensions]\n2.5.29.17 = \"{text}dns=a.example\"\n",
+                "EnhancedKeyUsageExtension" => {
+                    "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n"
+                }
+                "RequestAttributes" => "[RequestAttributes]\nCertificateTemplate = WebServer\n",
+                "BasicConstraintsExtension" => "[BasicConstraintsExtension]\nCA = TRUE\n",
+                "PolicyStatementExtension" => {
+                    "[PolicyStatementExtension]\nPolicies = P\n[P]\nOID = 1.2.3.4\n"
+                }
+                "ApplicationPolicyStatementExtension" => {
+                    "[ApplicationPolicyStatementExtension]\nPolicies = P\n[P]\nOID = 1.3.6.1.5.5.7.3.1\n"
+                }
+                "Version" => "[Version]\nSignature = \"$Windows NT$\"\n",
+                _ => "",
+            }
+        };
+        let without = compile(base);
+        for section in certreq_schema::SECTIONS {
+            let mut text = sample(section.name).to_string();
+            if text.is_empty() {
+                text = format!("[{}]\nSomething = 1\n", section.name);
+            }
+            let with = compile(&format!("{base}{text}"));
+            // [Strings] acts through the values it fills in: compare with the same lines
+            // without the section
+            let without = match section.name {
+                "Strings" => compile(&format!(
+                    "{base}[Extensions]\n2.5.29.17 = \"{{text}}dns=%CN%.example\"\n"
+                )),
+                _ => without.clone(),
+            };
+            let unused = with
+                .diagnostics
+                .iter()
+                .any(|d| d.code == codes::UNUSED_SECTION);
+            if section.effect.is_acted_on() {
+                assert!(
+                    !unused,
+                    "[{}] is read: {:#?}",
+                    section.name, with.diagnostics
+                );
+                assert_ne!(
+                    with.request, without.request,
+                    "[{}] changes nothing",
+                    section.name
+                );
+            } else if section.name != "Version" {
+                assert!(unused, "[{}] is not read but not reported", section.name);
+                assert_eq!(with.request, without.request, "[{}]", section.name);
+            }
+        }
+    }
+
+    #[test]
+    fn policy_statement_sections_become_certificate_and_application_policies() {
+        use der::Decode;
+        use x509_cert::ext::pkix::certpolicy::CertificatePolicies;
+        let inf = "[NewRequest]\nSubject = \"CN=a\"\n\
+                   [PolicyStatementExtension]\nPolicies = Legal, Other\nCritical = TRUE\n\
+                   [Legal]\nOID = 1.2.3.4.1455.67.89.5\nNotice = \"Legal Policy Statement\"\n\
+                   URL = http://pki.example.com/cps.txt\nURL = \"http://pki.example.com/cps 2.txt\"\n\
+                   [Other]\nOID = 2.5.29.32.0\n\
+                   [ApplicationPolicyStatementExtension]\nPolicies = Apps\n\
+                   [Apps]\nOID = 1.3.6.1.5.5.7.3.2\n";
+        let c = compile(inf);
+        assert!(
+            !c.diagnostics
+                .iter()
+                .any(|d| d.code == codes::UNUSED_SECTION),
+            "{:#?}",
+            c.diagnostics
+        );
+        let r = c.request.expect("a request");
+        let cp = r
+            .extension(&OID_CERTIFICATE_POLICIES)
+            .expect("certificate policies");
+        assert!(cp.critical);
+        let policies = CertificatePolicies::from_der(cp.extn_value.as_bytes()).unwrap();
+        assert_eq!(policies.0.len(), 2);
+        assert_eq!(
+            policies.0[0].policy_identifier.to_string(),
+            "1.2.3.4.1455.67.89.5"
+        );
+        let qualifiers = policies.0[0].policy_qualifiers.as_ref().unwrap();
+        let ids: Vec<String> = qualifiers
+            .iter()
+            .map(|q| q.policy_qualifier_id.to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "1.3.6.1.5.5.7.2.2",
+                "1.3.6.1.5.5.7.2.1",
+                "1.3.6.1.5.5.7.2.1"
+            ]
+        );
+        assert!(policies.0[1].policy_qualifiers.is_none());
+        let ap = r
+            .extension(&OID_APPLICATION_POLICIES)
+            .expect("application policies");
+        assert!(!ap.critical);
+        let apps = CertificatePolicies::from_der(ap.extn_value.as_bytes()).unwrap();
+        assert_eq!(apps.0[0].policy_identifier.to_string(), "1.3.6.1.5.5.7.3.2");
+        // the same extension from [Extensions] too is the usual duplicate error
+        assert!(has(
+            &format!("{inf}[Extensions]\n2.5.29.32 = \"{{text}}OID=1.2.3\"\n"),
+            Severity::Error,
+            codes::DUPLICATE_EXTENSION,
+            "2.5.29.32"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = CN=a\n[PolicyStatementExtension]\nPolicies = Nowhere\n",
+            Severity::Error,
+            codes::POLICY_SECTION_MISSING,
+            "Nowhere"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = CN=a\n[PolicyStatementExtension]\nPolicies = P\n[P]\nURL = http://x/\n",
+            Severity::Error,
+            codes::POLICY_WITHOUT_OID,
+            "[P]"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = CN=a\n[PolicyStatementExtension]\nPolicies = P\n[P]\nOID = 1.2.3\nURL = http://é/\n",
+            Severity::Error,
+            codes::EXTENSION_BAD_TOKEN,
+            "http://é/"
+        ));
     }
 }

@@ -276,13 +276,13 @@ pub static KEYS: &[KeySchema] = &[
         NR,
         "EncryptionAlgorithm",
         Unsupported,
-        "Not supported, like PrivateKeyArchive.",
+        "Not supported: it configures key archival (PrivateKeyArchive), which is not built.",
     ),
     k(
         NR,
         "EncryptionLength",
         Unsupported,
-        "Not supported, like PrivateKeyArchive.",
+        "Not supported: it configures key archival (PrivateKeyArchive), which is not built.",
     ),
     k(
         NR,
@@ -300,16 +300,16 @@ pub static KEYS: &[KeySchema] = &[
     k(
         NR,
         "RenewalCert",
-        Request,
-        "The certificate and its key must be in this browser's key store (or the CLI's file \
-         store).",
+        Unsupported,
+        "Not supported: renewal requests are not built yet, so the request is made as a new \
+         one that does not refer to the certificate.",
     ),
     k(
         NR,
         "RequesterName",
-        Request,
-        "Becomes a signed attribute of the PKCS7 or CMC wrapper; it needs an Enrollment Agent \
-         certificate and key in the store to sign with.",
+        Unsupported,
+        "Not supported: requests on behalf of another user (signed by an enrollment agent) \
+         are not built yet, so the request is made for the signer itself.",
     ),
     k(
         NR,

@@ -797,6 +797,30 @@ fn basic_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> O
 // ---------------------------------------------------------------------------------------------
 // Certificate policies and application policies
 
+/// A user-notice policy qualifier carrying `text` as its explicit text (UTF8String).
+pub(crate) fn user_notice(text: &str) -> der::Result<PolicyQualifierInfo> {
+    let notice = UserNotice {
+        notice_ref: None,
+        explicit_text: Some(DisplayText::Utf8String(text.to_string())),
+    };
+    Ok(PolicyQualifierInfo {
+        policy_qualifier_id: ID_QT_UNOTICE,
+        qualifier: Some(Any::encode_from(&notice)?),
+    })
+}
+
+/// A CPS-pointer policy qualifier for `url`; `None` when the URL is not ASCII (an IA5String).
+pub(crate) fn cps_uri(url: &str) -> Option<der::Result<PolicyQualifierInfo>> {
+    let ia5 = Ia5String::new(url).ok()?;
+    Some(Any::encode_from(&ia5).map(|any| PolicyQualifierInfo {
+        policy_qualifier_id: ID_QT_CPS,
+        qualifier: Some(any),
+    }))
+}
+
+/// The most characters RFC 5280 lets a notice's explicit text have.
+pub(crate) const NOTICE_LIMIT: usize = 200;
+
 const POLICY_TOKENS: &str = "`OID=` followed by its `Notice=`, `URL=`, `Flags=` and `GUID=`";
 
 fn policies(
@@ -851,22 +875,18 @@ fn policies(
         };
         let qualifier = match key {
             "notice" => {
-                if tok.value.chars().count() > 200 {
+                if tok.value.chars().count() > NOTICE_LIMIT {
                     diags.push(LocalDiag::warning(
                         codes::EXTENSION_SUSPICIOUS_VALUE,
                         tok.value_range.clone(),
                         "a policy notice may be at most 200 characters (RFC 5280); this one is longer",
                     ));
                 }
-                let notice = UserNotice {
-                    notice_ref: None,
-                    explicit_text: Some(DisplayText::Utf8String(tok.value.to_string())),
-                };
-                Some((ID_QT_UNOTICE, Any::encode_from(&notice)))
+                Some(user_notice(tok.value))
             }
-            "url" => match Ia5String::new(tok.value) {
-                Ok(s) => Some((ID_QT_CPS, Any::encode_from(&s))),
-                Err(_) => {
+            "url" => match cps_uri(tok.value) {
+                Some(q) => Some(q),
+                None => {
                     ok = false;
                     diags.push(bad(tok.value_range.clone(), "a policy URL must be ASCII"));
                     None
@@ -886,14 +906,12 @@ fn policies(
                 None
             }
         };
-        if let Some((id, q)) = qualifier {
+        if let Some(q) = qualifier {
             match q {
-                Ok(any) => current.policy_qualifiers.get_or_insert_with(Vec::new).push(
-                    PolicyQualifierInfo {
-                        policy_qualifier_id: id,
-                        qualifier: Some(any),
-                    },
-                ),
+                Ok(info) => current
+                    .policy_qualifiers
+                    .get_or_insert_with(Vec::new)
+                    .push(info),
                 Err(e) => {
                     ok = false;
                     diags.push(bad(
