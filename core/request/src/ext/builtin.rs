@@ -207,49 +207,41 @@ fn extension(oid: ObjectIdentifier, critical: bool, der: Vec<u8>) -> Extension {
 
 /// Looks up an EKU written by name (`serverAuth`, `Server Authentication`,
 /// `szOID_PKIX_KP_SERVER_AUTH`…), for hints: the `{text}` form itself takes only OIDs.
-pub fn eku_by_name(name: &str) -> Option<(&'static str, &'static str)> {
-    const NAMES: &[(&str, &str, &str)] = &[
-        (
-            "serverauth",
-            "szoid_pkix_kp_server_auth",
-            "1.3.6.1.5.5.7.3.1",
-        ),
-        (
-            "clientauth",
-            "szoid_pkix_kp_client_auth",
-            "1.3.6.1.5.5.7.3.2",
-        ),
+pub fn eku_by_name(name: &str) -> Option<(ObjectIdentifier, &'static str)> {
+    const NAMES: &[(&str, &str, ObjectIdentifier)] = &[
+        ("serverauth", "szoid_pkix_kp_server_auth", oid::SERVER_AUTH),
+        ("clientauth", "szoid_pkix_kp_client_auth", oid::CLIENT_AUTH),
         (
             "codesigning",
             "szoid_pkix_kp_code_signing",
-            "1.3.6.1.5.5.7.3.3",
+            oid::CODE_SIGNING,
         ),
         (
             "emailprotection",
             "szoid_pkix_kp_email_protection",
-            "1.3.6.1.5.5.7.3.4",
+            oid::EMAIL_PROTECTION,
         ),
         (
             "timestamping",
             "szoid_pkix_kp_timestamp_signing",
-            "1.3.6.1.5.5.7.3.8",
+            oid::TIME_STAMPING,
         ),
         (
             "ocspsigning",
             "szoid_pkix_kp_ocsp_signing",
-            "1.3.6.1.5.5.7.3.9",
+            oid::OCSP_SIGNING,
         ),
         (
             "smartcardlogon",
             "szoid_kp_smartcard_logon",
-            "1.3.6.1.4.1.311.20.2.2",
+            oid::SMART_CARD_LOGON,
         ),
         (
             "documentencryption",
             "szoid_document_encryption",
-            "1.3.6.1.4.1.311.80.1",
+            oid::DOCUMENT_ENCRYPTION,
         ),
-        ("kdcauthentication", "szoid_kp_kdc", "1.3.6.1.5.2.3.5"),
+        ("kdcauthentication", "szoid_kp_kdc", oid::KDC_AUTH),
     ];
     let key: String = name
         .trim_matches('%')
@@ -258,11 +250,9 @@ pub fn eku_by_name(name: &str) -> Option<(&'static str, &'static str)> {
         .collect::<String>()
         .to_ascii_lowercase();
     NAMES.iter().find_map(|(short, sz, oid)| {
-        let friendly = ObjectIdentifier::new(oid)
-            .ok()
-            .and_then(|o| oid::friendly(&o));
+        let friendly = oid::friendly(oid);
         let long = friendly.map(|f| f.replace(' ', "").to_ascii_lowercase());
         (key == *short || key == *sz || long.as_deref() == Some(key.as_str()))
-            .then(|| (*oid, friendly.unwrap_or(oid)))
+            .then(|| (*oid, friendly.unwrap_or("")))
     })
 }

@@ -50,14 +50,14 @@ pub(crate) fn parse(
     start: usize,
     diags: &mut Vec<LocalDiag>,
 ) -> Option<Vec<u8>> {
-    match oid.to_string().as_str() {
-        "2.5.29.17" | "2.5.29.18" => alt_name(oid, value, start, diags),
-        "2.5.29.37" => eku(value, start, diags),
-        "2.5.29.19" => basic_constraints(value, start, diags),
-        "2.5.29.32" | "1.3.6.1.4.1.311.21.10" => policies(oid, value, start, diags),
-        "2.5.29.33" | "1.3.6.1.4.1.311.21.11" => mappings(value, start, diags),
-        "2.5.29.30" => name_constraints(value, start, diags),
-        "2.5.29.15" => {
+    match *oid {
+        oid::SUBJECT_ALT_NAME | oid::ISSUER_ALT_NAME => alt_name(oid, value, start, diags),
+        oid::EXT_KEY_USAGE => eku(value, start, diags),
+        oid::BASIC_CONSTRAINTS => basic_constraints(value, start, diags),
+        oid::CERTIFICATE_POLICIES | oid::APPLICATION_POLICIES => policies(oid, value, start, diags),
+        oid::POLICY_MAPPINGS | oid::APPLICATION_POLICY_MAPPINGS => mappings(value, start, diags),
+        oid::NAME_CONSTRAINTS => name_constraints(value, start, diags),
+        oid::KEY_USAGE => {
             let body = value.get(start..).unwrap_or("");
             match super::key_usage_bits(body) {
                 Ok(bits) => Some(super::builtin::key_usage_der(bits)),
