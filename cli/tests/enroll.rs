@@ -2,6 +2,8 @@
 //! pages and objects of enrollment-protocols.md §1 and §2. The certificate it "issues" is
 //! core's test certificate `pfx-leaf.crt`, whose key the tests put in the store.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
+
 mod common;
 #[path = "common/fake_ca.rs"]
 mod fake_ca;

@@ -1,5 +1,7 @@
 //! Help and command-line errors: none of these need a working INF engine.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
+
 mod common;
 use common::TempDir;
 

@@ -9,6 +9,9 @@
 //!   skips the check with a note on a developer's machine, and fails the test under
 //!   `CI=true`, so that no check passes because its tool was absent.
 
+// test support: a failure here is a test failure, stated where it happens
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
