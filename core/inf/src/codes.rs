@@ -5,43 +5,8 @@
 //!
 //! Changing a code's name breaks whoever matches on it: add a new code instead.
 
-use crate::diag::Severity::{self, Error, Note, Warning};
-
-/// A diagnostic code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Code {
-    /// The stable name (`unknown-key`).
-    pub name: &'static str,
-    /// The severities a diagnostic with this code may have.
-    pub severities: &'static [Severity],
-    /// What it means, in one sentence.
-    pub meaning: &'static str,
-}
-
-impl Code {
-    /// Whether a diagnostic of this code may have `severity`.
-    pub fn allows(self, severity: Severity) -> bool {
-        self.severities.contains(&severity)
-    }
-
-    /// The one severity of a code that has one.
-    pub fn severity(self) -> Severity {
-        self.severities.first().copied().unwrap_or(Error)
-    }
-}
-
-/// A diagnostic's code (its name) compared with a registered code.
-impl PartialEq<Code> for &str {
-    fn eq(&self, code: &Code) -> bool {
-        *self == code.name
-    }
-}
-
-impl PartialEq<Code> for str {
-    fn eq(&self, code: &Code) -> bool {
-        self == code.name
-    }
-}
+pub use crate::diag::Code;
+use crate::diag::Severity::{Error, Note, Warning};
 
 macro_rules! codes {
     ($( $group:literal { $( $id:ident = $name:literal, [$($sev:ident),+], $meaning:literal; )* } )*) => {

@@ -7,8 +7,6 @@
 
 use core::ops::Range;
 
-use crate::codes::Code;
-
 /// A byte range into the decoded source text.
 pub type Span = Range<usize>;
 
@@ -31,6 +29,42 @@ impl Severity {
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
+    }
+}
+
+/// A diagnostic code (every one is declared in `crate::codes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    /// The stable name (`unknown-key`).
+    pub name: &'static str,
+    /// The severities a diagnostic with this code may have.
+    pub severities: &'static [Severity],
+    /// What it means, in one sentence.
+    pub meaning: &'static str,
+}
+
+impl Code {
+    /// Whether a diagnostic of this code may have `severity`.
+    pub fn allows(self, severity: Severity) -> bool {
+        self.severities.contains(&severity)
+    }
+
+    /// The one severity of a code that has one.
+    pub fn severity(self) -> Severity {
+        self.severities.first().copied().unwrap_or(Severity::Error)
+    }
+}
+
+/// A diagnostic's code (its name) compared with a registered code.
+impl PartialEq<Code> for &str {
+    fn eq(&self, code: &Code) -> bool {
+        *self == code.name
+    }
+}
+
+impl PartialEq<Code> for str {
+    fn eq(&self, code: &Code) -> bool {
+        self == code.name
     }
 }
 
