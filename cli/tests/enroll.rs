@@ -120,20 +120,14 @@ fn error_page(message: &str) -> String {
     )
 }
 
-/// A Web Enrollment CA that issues request 42 (AD CS's PEM forms: `.p7b` armored as
-/// CERTIFICATE).
+/// A Web Enrollment CA that issues request 42: the issued page, then the certificate with its
+/// chain from `certnew.p7b` (what certreq-enroll's steps download, as the web app does).
 fn issuing_ca() -> FakeCa {
     FakeCa::start(|seen| match (seen.method.as_str(), seen.target.as_str()) {
         ("POST", "/certsrv/certfnsh.asp") => Answer::html(&issued_page(42)),
-        ("GET", "/certsrv/certnew.cer?ReqID=42&Enc=b64") => {
-            Answer::with(200, "application/pkix-cert", LEAF_PEM.as_bytes())
+        ("GET", "/certsrv/certnew.p7b?ReqID=42&Enc=bin") => {
+            Answer::with(200, "application/x-pkcs7-certificates", &chain_p7b())
         }
-        ("GET", "/certsrv/certnew.p7b?ReqID=42&Enc=b64") => Answer::with(
-            200,
-            "application/x-pkcs7-certificates",
-            certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, &chain_p7b())
-                .as_bytes(),
-        ),
         _ => Answer::with(404, "text/plain", b"not found"),
     })
 }
@@ -408,11 +402,11 @@ fn http_errors_and_unreachable_cas_are_explained() {
 fn retrieve_pending_unknown_and_issued() {
     let t = TempDir::new("retrieve");
     let ca = FakeCa::start(|seen| match seen.target.as_str() {
-        "/certsrv/certnew.cer?ReqID=13&Enc=b64" => {
+        "/certsrv/certnew.p7b?ReqID=13&Enc=bin" => {
             Answer::html(&error_page("Taken Under Submission"))
         }
-        "/certsrv/certnew.cer?ReqID=42&Enc=b64" => {
-            Answer::with(200, "application/pkix-cert", LEAF_PEM.as_bytes())
+        "/certsrv/certnew.p7b?ReqID=42&Enc=bin" => {
+            Answer::with(200, "application/x-pkcs7-certificates", &chain_p7b())
         }
         _ => Answer::html(&error_page(
             "The requested property value is empty. 0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)",

@@ -131,7 +131,49 @@ pub fn crossing_next(next: steps::Next) -> wire_enroll::Next {
             request_id,
             message,
         },
-        steps::Next::Failed { message } => wire_enroll::Next::Failed { message },
+        steps::Next::Failed(failure) => wire_enroll::Next::Failed {
+            message: browser_words(&failure),
+        },
+    }
+}
+
+/// Why an enrollment failed, in the words a user of the web app needs: what to do in the
+/// browser (sign in on the CA's page, choose the other kind, use the Retrieve button).
+fn browser_words(failure: &steps::Failure) -> String {
+    use steps::Failure;
+    match failure {
+        Failure::Http {
+            url, status: 401, ..
+        } => format!(
+            "the CA at {url} asks for a sign-in (HTTP 401); open {url} in this browser, sign \
+             in, and submit again (Windows sign-in works when the page is served from the \
+             CA's own origin)"
+        ),
+        Failure::Http {
+            url, status: 403, ..
+        } => format!(
+            "the CA at {url} refused this request (HTTP 403): you may not enroll there, or it \
+             does not allow this page's origin"
+        ),
+        Failure::Http {
+            url, status: 404, ..
+        } => format!(
+            "nothing at {url} (HTTP 404); check the URL (AD CS Web Enrollment is usually \
+             https://host/certsrv)"
+        ),
+        Failure::WrongProtocol { est: true } => {
+            "this URL is an EST endpoint (/.well-known/est); choose EST as the kind".into()
+        }
+        Failure::WrongProtocol { est: false } => "an EST URL ends in /.well-known/est (with an \
+             optional CA label); choose AD CS for a /certsrv URL"
+            .into(),
+        Failure::NoRequestId => "the CA gave this request no id here; submit it again, or type \
+             the request id in “Retrieve request”"
+            .into(),
+        Failure::NoRequestToResend => {
+            "EST has no request ids; press Retrieve on the pending entry".into()
+        }
+        other => other.to_string(),
     }
 }
 

@@ -478,3 +478,45 @@ fn a_pfx_opens_through_the_wire_with_its_key_and_certificates() {
     assert_eq!(status, STATUS_FAILED);
     assert!(!answer_text(status, why).is_empty());
 }
+
+/// The app shows the steps' failures in words that say what to do in a browser.
+#[test]
+fn enrollment_failures_are_worded_for_the_browser() {
+    use certreq_enroll::steps::Failure;
+    let url = "https://ca.example/certsrv/certfnsh.asp".to_string();
+    let http = |status| Failure::Http {
+        url: url.clone(),
+        status,
+        summary: "Server Error".into(),
+    };
+    for (failure, start) in [
+        (
+            http(401),
+            format!("the CA at {url} asks for a sign-in (HTTP 401)"),
+        ),
+        (
+            http(403),
+            format!("the CA at {url} refused this request (HTTP 403)"),
+        ),
+        (http(404), format!("nothing at {url} (HTTP 404)")),
+        (
+            http(500),
+            format!("the CA at {url} answered HTTP 500: Server Error"),
+        ),
+        (
+            Failure::WrongProtocol { est: true },
+            "this URL is an EST endpoint (/.well-known/est); choose EST as the kind".into(),
+        ),
+        (
+            Failure::NoRequestToResend,
+            "EST has no request ids; press Retrieve on the pending entry".into(),
+        ),
+    ] {
+        let certreq_wire::enroll::Next::Failed { message } =
+            crossing_next(steps::Next::Failed(failure))
+        else {
+            panic!("a failure crosses as a failure")
+        };
+        assert!(message.starts_with(&start), "{message}");
+    }
+}
