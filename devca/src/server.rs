@@ -821,16 +821,45 @@ pub(crate) mod tests {
 
     #[test]
     fn static_files_stay_inside_dist() {
-        let dir = tempdir::Dir::new("dist");
-        std::fs::write(dir.path().join("index.html"), "<p>hi</p>").unwrap();
-        std::fs::write(dir.path().join("app.wasm"), [0, 0x61, 0x73, 0x6d]).unwrap();
-        let r = static_file(dir.path(), "/");
+        // root/dist is served; root/secret.txt, beside it, must never be
+        let root = tempdir::Dir::new("dist");
+        let dist = root.path().join("dist");
+        std::fs::create_dir_all(dist.join("sub")).unwrap();
+        std::fs::write(dist.join("index.html"), "<p>hi</p>").unwrap();
+        std::fs::write(dist.join("sub").join("a.js"), "let a;").unwrap();
+        std::fs::write(dist.join("app.wasm"), [0, 0x61, 0x73, 0x6d]).unwrap();
+        let secret = root.path().join("secret.txt");
+        std::fs::write(&secret, "the secret").unwrap();
+        let mut c = ctx(&root.path().join("data"), Policy::Issue, false);
+        c.config.dist = Some(dist);
+        let get = |path: &str| handle(&c, &req("GET", path, &[], b""));
+        let r = get("/");
         assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+        assert_eq!(body(&r), "<p>hi</p>");
         assert_eq!(
-            static_file(dir.path(), "/app.wasm").header("content-type"),
+            get("/app.wasm").header("content-type"),
             Some("application/wasm")
         );
-        assert_eq!(static_file(dir.path(), "/../etc/passwd").status, 404);
-        assert_eq!(static_file(dir.path(), "/nope.js").status, 404);
+        assert_eq!(body(&get("/sub/%61.js")), "let a;");
+        assert_eq!(get("/nope.js").status, 404);
+        let absolute = secret.display().to_string();
+        for path in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E/secret.txt",
+            "/.%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/%2e%2e%2fsecret.txt",
+            "/sub/../../secret.txt",
+            "/sub/%2e%2e/%2e%2e/secret.txt",
+            "/sub%2f..%2f..%2fsecret.txt",
+            "/..%5csecret.txt",
+            &format!("/{absolute}"),
+            &format!("/%2f{}", absolute.trim_start_matches('/')),
+        ] {
+            let r = get(path);
+            assert_eq!(r.status, 404, "{path}");
+            assert!(!body(&r).contains("the secret"), "{path} served the secret");
+        }
     }
 }
