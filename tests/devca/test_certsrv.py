@@ -295,10 +295,33 @@ def test_est_simpleenroll(ca, tmp_path):
     assert ExtendedKeyUsageOID.EMAIL_PROTECTION in ekus(cert)
 
 
-def test_est_csrattrs(ca):
+def test_est_csrattrs_asks_for_sha256_with_rsa(ca):
+    from pyasn1.codec.der import decoder
+    from pyasn1.type import namedtype, univ
+
+    # RFC 7030 §4.5.2, decoded by pyasn1 (not by anything devca uses)
+    class Attribute(univ.Sequence):
+        componentType = namedtype.NamedTypes(
+            namedtype.NamedType("type", univ.ObjectIdentifier()),
+            namedtype.NamedType("values", univ.SetOf(componentType=univ.Any())))
+
+    class AttrOrOID(univ.Choice):
+        componentType = namedtype.NamedTypes(
+            namedtype.NamedType("oid", univ.ObjectIdentifier()),
+            namedtype.NamedType("attribute", Attribute()))
+
+    class CsrAttrs(univ.SequenceOf):
+        componentType = AttrOrOID()
+
     r = ca.session().get(f"{ca.url}/.well-known/est/csrattrs")
     assert r.status_code == 200 and r.headers["Content-Type"] == "application/csrattrs"
-    assert base64.b64decode(r.content).startswith(b"\x30")
+    assert r.headers["Content-Transfer-Encoding"] == "base64"
+    der = base64.b64decode(r.content, validate=False)
+    attrs, rest = decoder.decode(der, asn1Spec=CsrAttrs())
+    assert rest == b""
+    # one item: an OID, sha256WithRSAEncryption (what devca signs with, and asks for)
+    assert [item.getName() for item in attrs] == ["oid"]
+    assert [str(item["oid"]) for item in attrs] == ["1.2.840.113549.1.1.11"]
 
 
 def test_est_wrong_content_type_is_415(ca):
