@@ -154,19 +154,10 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
         } else {
             Profile::Modern
         };
-        let mut rng_failed = false;
-        let mut random = |buf: &mut [u8]| {
-            if getrandom::fill(buf).is_err() {
-                rng_failed = true;
-            }
-        };
+        let mut random =
+            |buf: &mut [u8]| getrandom::fill(buf).map_err(|_| pkcs12::RandomUnavailable);
         let pfx = pkcs12::write(&input, password, profile, &mut random)
             .map_err(|e| format!("cannot build the PFX: {e}"))?;
-        if rng_failed {
-            return Err("cannot build the PFX: the system's random source failed"
-                .to_string()
-                .into());
-        }
         fsio::write_atomic(pfx_path, &pfx, fsio::PRIVATE_FILE, force).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 format!(
