@@ -232,8 +232,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
             );
             return Err(Failure::Reported);
         };
-        let der = std::fs::read(entry.key_path())
-            .map_err(|e| format!("cannot read {}: {e}", entry.key_path().display()))?;
+        let der = entry.read_key()?;
         let key = KeyPair::from_pkcs8_der(&der)
             .map_err(|e| format!("{}: {e}", entry.key_path().display()))?;
         (key, Some(entry))

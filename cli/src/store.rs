@@ -27,6 +27,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use zeroize::Zeroizing;
+
 use crate::fsio;
 
 pub const KEY_FILE: &str = "key.pk8";
@@ -173,7 +175,31 @@ impl Entry {
     pub fn key_path(&self) -> PathBuf {
         self.dir.join(KEY_FILE)
     }
+
+    /// The entry's PKCS#8 key, read into a buffer that is wiped when dropped (and sized up
+    /// front, so no copy is left behind by a reallocation).
+    pub fn read_key(&self) -> Result<Zeroizing<Vec<u8>>, String> {
+        use std::io::Read;
+        let path = self.key_path();
+        let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+        let file = fs::File::open(&path).map_err(cannot)?;
+        let len = file.metadata().map_err(cannot)?.len();
+        if len > MAX_KEY_BYTES {
+            return Err(format!(
+                "{} is larger than {MAX_KEY_BYTES} bytes; that is not a key",
+                path.display()
+            ));
+        }
+        let mut key = Zeroizing::new(Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1));
+        file.take(MAX_KEY_BYTES)
+            .read_to_end(&mut key)
+            .map_err(cannot)?;
+        Ok(key)
+    }
 }
+
+/// The largest key file read: an RSA-16384 PKCS#8 key is about 9.3 KiB.
+const MAX_KEY_BYTES: u64 = 64 << 10;
 
 /// What goes into a new entry.
 pub struct NewEntry<'a> {
@@ -468,6 +494,15 @@ state=pending\nalgorithm=RSA-2048\nexportable=true\n";
             assert_eq!(mode(&store.root), 0o700);
         }
         assert_eq!(store.find_container("mykey").unwrap().meta, meta);
+        assert_eq!(
+            store
+                .find_container("mykey")
+                .unwrap()
+                .read_key()
+                .unwrap()
+                .as_slice(),
+            b"key"
+        );
         assert!(store.find_container("other").is_none());
         assert!(
             store
