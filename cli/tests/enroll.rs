@@ -676,6 +676,11 @@ fn verb_help_shows_syntax_and_options() {
             "Usage:\n  CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]\n",
             "  -pfx PfxFileOut ",
         ),
+        (
+            "-importpfx",
+            "Usage:\n  CertReq -ImportPFX [Options] PfxFileIn\n",
+            "  -allownomac ",
+        ),
     ] {
         let run = certreq(&t, &[verb, "-?"], &[]);
         run.ok();
@@ -687,6 +692,7 @@ fn verb_help_shows_syntax_and_options() {
         "  -cafile File ",
         "  -username UserName, -p Password\n",
         "  -legacy ",
+        "  -allownomac ",
     ] {
         assert!(run.stdout.contains(needle), "{needle:?} in {}", run.stdout);
     }
