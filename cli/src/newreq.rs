@@ -233,8 +233,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
             );
             return Err(Failure::Reported);
         };
-        let der = std::fs::read(entry.key_path())
-            .map_err(|e| format!("cannot read {}: {e}", entry.key_path().display()))?;
+        let der = entry.read_key()?;
         let key = KeyPair::from_pkcs8_der(&der)
             .map_err(|e| format!("{}: {e}", entry.key_path().display()))?;
         (key, Some(entry))
@@ -303,10 +302,15 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         // 5. a reused key: write the output, then record the new request with the key
         Some(entry) => {
             write_output(out_path, &output, opts.force)?;
+            // what belongs to the key, not to this request, stays: its exportability was set
+            // when it was made (as on Windows, where UseExistingKeySet ignores Exportable),
+            // and where it was imported from
             let meta = Meta {
                 id: entry.meta.id.clone(),
                 container: entry.meta.container.clone(),
                 created: entry.meta.created,
+                exportable: entry.meta.exportable,
+                imported_from: entry.meta.imported_from.clone(),
                 ..meta
             };
             // (never a self-signed certificate: the INF is refused for UseExistingKeySet)
@@ -324,7 +328,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
                 meta,
                 key_pkcs8: &pkcs8,
                 request_der: (!self_signed).then_some(der.as_slice()),
-                inf_text: text,
+                inf_text: Some(text),
                 issued: certificate
                     .as_ref()
                     .map(|(_, pem, chain)| (pem.as_str(), chain.as_slice())),

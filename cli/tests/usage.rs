@@ -17,6 +17,10 @@ fn question_mark_lists_the_verbs_and_exits_zero() {
                 .contains("  CertReq -New [Options] PolicyFileIn [RequestFileOut]\n")
         );
         assert!(run.stdout.contains("  CertReq -Accept [Options]"));
+        assert!(
+            run.stdout
+                .contains("  CertReq -ImportPFX [Options] PfxFileIn\n")
+        );
         assert!(run.stdout.contains("Run `certreq -v -?`"), "{}", run.stdout);
         assert!(!run.stdout.contains("-rfc7468"));
     }
