@@ -6,7 +6,8 @@
 //! Changing a code's name breaks whoever matches on it: add a new code instead.
 
 pub use crate::diag::Code;
-use crate::diag::Severity::{Error, Note, Warning};
+use crate::diag::Severity::{self, Error, Note, Warning};
+use crate::diag::{Diagnostic, Span};
 
 macro_rules! codes {
     ($( $group:literal { $( $id:ident = $name:literal, [$($sev:ident),+], $meaning:literal; )* } )*) => {
@@ -47,6 +48,10 @@ codes! {
             "A `_continue_` line with no earlier entry in its section to continue.";
         FIELD_TOO_LONG = "field-too-long", [Warning],
             "A key or value over the INF field limit of 4096 characters.";
+    }
+    "any stage" {
+        MORE_OF_THE_SAME = "more-of-the-same", [Note],
+            "The same code was reported more than 100 times; the rest are counted here instead of listed.";
     }
     "reading a value" {
         INVALID_BOOLEAN = "invalid-boolean", [Error],
@@ -224,6 +229,49 @@ codes! {
         KEY_CONTAINER_EXISTS = "key-container-exists", [Error],
             "A new key would take a KeyContainer name the key store already holds.";
     }
+}
+
+/// How many diagnostics of one code a stage reports before it only counts the rest: no INF
+/// needs more to be understood, and a hostile one (hundreds of thousands of unknown keys or
+/// unused sections) would otherwise cost time and memory for each.
+pub const MAX_PER_CODE: usize = 100;
+
+/// Keeps the first [`MAX_PER_CODE`] diagnostics of each code and replaces the rest of a code by
+/// one note at the first one dropped, saying how many there were. An input with errors keeps
+/// at least one of them, so it still makes no request.
+pub fn cap(diags: &mut Vec<Diagnostic>) {
+    let mut counts: Vec<(&'static str, usize, Option<Span>)> = Vec::new();
+    let mut kept = Vec::with_capacity(diags.len().min(4 * MAX_PER_CODE));
+    for d in diags.drain(..) {
+        let slot = match counts.iter_mut().find(|(c, _, _)| *c == d.code) {
+            Some(slot) => slot,
+            None => {
+                counts.push((d.code, 0, None));
+                let last = counts.len() - 1;
+                &mut counts[last]
+            }
+        };
+        slot.1 += 1;
+        if slot.1 <= MAX_PER_CODE {
+            kept.push(d);
+        } else if slot.2.is_none() {
+            slot.2 = Some(d.span.clone());
+        }
+    }
+    for (code, n, at) in counts {
+        if let Some(at) = at {
+            kept.push(Diagnostic::new(
+                Severity::Note,
+                MORE_OF_THE_SAME,
+                at,
+                format!(
+                    "{} more `{code}` diagnostics from here on are not listed",
+                    n - MAX_PER_CODE
+                ),
+            ));
+        }
+    }
+    *diags = kept;
 }
 
 #[cfg(test)]

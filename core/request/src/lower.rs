@@ -42,8 +42,12 @@ use certreq_inf::{Entry, Inf, Section};
 /// Decides the request an INF describes. `None` when there are errors (the diagnostics say
 /// why); warnings and notes travel with a successful result too.
 pub fn lower(inf: &Inf) -> (Option<NewRequest>, Vec<Diagnostic>) {
-    let mut cx = Lowering { diags: Vec::new() };
+    let mut cx = Lowering {
+        diags: Vec::new(),
+        counts: Vec::new(),
+    };
     let request = cx.lower(inf);
+    codes::cap(&mut cx.diags);
     let request = if certreq_inf::diag::has_errors(&cx.diags) {
         None
     } else {
@@ -175,6 +179,8 @@ fn inert_kind(key: &str) -> Option<Inert> {
 
 struct Lowering {
     diags: Vec<Diagnostic>,
+    /// How many diagnostics of each code were reported, for [`codes::cap`]'s limit.
+    counts: Vec<(&'static str, usize)>,
 }
 
 /// The `[NewRequest]` entries that count: the first one of each known key.
@@ -204,7 +210,26 @@ struct Seen {
 
 impl Lowering {
     fn push(&mut self, d: Diagnostic) {
+        self.count(d.code);
         self.diags.push(d);
+    }
+
+    /// Counts one more diagnostic of `code`.
+    fn count(&mut self, code: &'static str) {
+        match self.counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => self.counts.push((code, 1)),
+        }
+    }
+
+    /// Whether another diagnostic of `code` will be listed: past [`codes::MAX_PER_CODE`] they
+    /// are only counted (by [`codes::cap`]), so a hostile INF with hundreds of thousands of them
+    /// costs neither a suggestion search nor a message for each.
+    fn room(&self, code: codes::Code) -> bool {
+        self.counts
+            .iter()
+            .find(|(c, _)| *c == code.name)
+            .is_none_or(|(_, n)| *n < codes::MAX_PER_CODE)
     }
 
     fn local(&mut self, entry: &Entry, local: LocalDiag) {
@@ -463,6 +488,16 @@ impl Lowering {
                 .map(|k| k.key)
                 .find(|k| !k.starts_with('{') && k.eq_ignore_ascii_case(e.key.trim()))
             else {
+                if !self.room(codes::UNKNOWN_KEY) {
+                    // past the limit it is only counted (codes::cap drops it for a note), so
+                    // it gets no message and no suggestion search
+                    self.push(Diagnostic::warning(
+                        codes::UNKNOWN_KEY,
+                        e.key_span.clone(),
+                        "",
+                    ));
+                    continue;
+                }
                 let mut d = Diagnostic::warning(
                     codes::UNKNOWN_KEY,
                     e.key_span.clone(),
@@ -1626,6 +1661,15 @@ impl Lowering {
             if read {
                 continue;
             }
+            if !self.room(codes::UNUSED_SECTION) {
+                // counted only, as for unknown keys
+                self.push(Diagnostic::warning(
+                    codes::UNUSED_SECTION,
+                    header_span(s),
+                    "",
+                ));
+                continue;
+            }
             self.push(
                 Diagnostic::warning(
                     codes::UNUSED_SECTION,
@@ -2408,5 +2452,44 @@ mod tests {
             codes::EXTENSION_BAD_TOKEN,
             "http://é/"
         ));
+    }
+
+    /// Past 100 diagnostics of one code the rest are counted in one note: a hostile INF costs
+    /// neither a message nor a suggestion for each, and a person still sees the first ones.
+    #[test]
+    fn the_same_diagnostic_past_a_hundred_is_counted_not_listed() {
+        let mut inf = String::from("[NewRequest]\nSubject = \"CN=a\"\n");
+        for i in 0..150 {
+            inf.push_str(&format!("Unknown{i} = 1\n"));
+        }
+        for i in 0..150 {
+            inf.push_str(&format!("[Unused{i}]\n"));
+        }
+        let c = compile(&inf);
+        assert!(c.request.is_some());
+        let of = |code: codes::Code| c.diagnostics.iter().filter(|d| d.code == code).count();
+        assert_eq!(of(codes::UNKNOWN_KEY), 100);
+        assert_eq!(of(codes::UNUSED_SECTION), 100);
+        let notes: Vec<&str> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::MORE_OF_THE_SAME)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "50 more `unknown-key` diagnostics from here on are not listed",
+                "50 more `unused-section` diagnostics from here on are not listed"
+            ]
+        );
+        assert!(c.diagnostics.iter().all(|d| !d.message.is_empty()));
+        // an input with more than a hundred errors still makes no request
+        let mut bad =
+            String::from("[NewRequest]\nSubject = \"CN=a\"\n[EnhancedKeyUsageExtension]\n");
+        for _ in 0..150 {
+            bad.push_str("OID = not-an-oid\n");
+        }
+        assert!(compile(&bad).request.is_none());
     }
 }
