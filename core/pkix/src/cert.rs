@@ -147,6 +147,175 @@ impl Certificate {
     }
 }
 
+/// A certificate's parts, read with [`tlv`] and kept as the bytes they came in: what signing
+/// with a certificate, naming it in a CMS signer or checking what it is for needs, without
+/// linking a certificate decoder (`certreq-read` reads [`CertificateFacts`] for display).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CertParts<'a> {
+    /// The whole `TBSCertificate` TLV (what the issuer signed).
+    pub tbs: &'a [u8],
+    /// The serial number's content octets.
+    pub serial: &'a [u8],
+    /// The issuer `Name`, as a whole TLV.
+    pub issuer: &'a [u8],
+    /// The subject `Name`, as a whole TLV.
+    pub subject: &'a [u8],
+    /// Not before and not after, in seconds since 1970.
+    pub not_before: i64,
+    pub not_after: i64,
+    /// The whole `SubjectPublicKeyInfo` TLV.
+    pub spki: &'a [u8],
+    /// The content of the `Extensions` SEQUENCE, when there is one.
+    pub extensions: Option<&'a [u8]>,
+    /// The whole outer `signatureAlgorithm` TLV.
+    pub signature_algorithm: &'a [u8],
+    /// The signature BIT STRING's content (the unused-bits octet first).
+    pub signature: &'a [u8],
+}
+
+impl<'a> CertParts<'a> {
+    /// Reads `der` as exactly one X.509 certificate; `None` when it is not one.
+    pub fn read(der: &'a [u8]) -> Option<CertParts<'a>> {
+        let outer = tlv::only(der, 0x30)?;
+        let tbs = tlv::read(outer)?;
+        let alg = tlv::read(tbs.rest)?;
+        let sig = tlv::read(alg.rest)?;
+        if tbs.tag != 0x30 || alg.tag != 0x30 || sig.tag != 0x03 || !sig.rest.is_empty() {
+            return None;
+        }
+        let mut rest = tbs.content;
+        let mut take = || -> Option<tlv::Tlv<'a>> {
+            let t = tlv::read(rest)?;
+            rest = t.rest;
+            Some(t)
+        };
+        let mut t = take()?;
+        if t.tag == 0xa0 {
+            t = take()?;
+        }
+        if t.tag != 0x02 {
+            return None;
+        }
+        let serial = t.content;
+        if take()?.tag != 0x30 {
+            return None;
+        }
+        let issuer = take()?;
+        let validity = take()?;
+        let subject = take()?;
+        let spki = take()?;
+        if issuer.tag != 0x30 || validity.tag != 0x30 || subject.tag != 0x30 || spki.tag != 0x30 {
+            return None;
+        }
+        let from = tlv::read(validity.content)?;
+        let until = tlv::read(from.rest)?;
+        if !until.rest.is_empty() {
+            return None;
+        }
+        let not_before = crate::time::read_x509_time(from.tag, from.content)?;
+        let not_after = crate::time::read_x509_time(until.tag, until.content)?;
+        let mut extensions = None;
+        while let Some(t) = take() {
+            match t.tag {
+                0x81 | 0x82 if extensions.is_none() => {}
+                0xa3 if extensions.is_none() => extensions = Some(tlv::only(t.content, 0x30)?),
+                _ => return None,
+            }
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+        Some(CertParts {
+            tbs: tbs.whole,
+            serial,
+            issuer: issuer.whole,
+            subject: subject.whole,
+            not_before,
+            not_after,
+            spki: spki.whole,
+            extensions,
+            signature_algorithm: alg.whole,
+            signature: sig.content,
+        })
+    }
+
+    /// The extension of type `oid`: whether it is critical, and its value (the content of
+    /// `extnValue`).
+    pub fn extension(&self, oid: &oid::ObjectIdentifier) -> Option<(bool, &'a [u8])> {
+        let mut rest = self.extensions?;
+        while !rest.is_empty() {
+            let ext = tlv::read(rest)?;
+            rest = ext.rest;
+            let id = tlv::read(ext.content)?;
+            if id.tag != 0x06 || id.content != oid.as_bytes() {
+                continue;
+            }
+            let mut next = tlv::read(id.rest)?;
+            let mut critical = false;
+            if next.tag == 0x01 {
+                critical = next.content == [0xff];
+                next = tlv::read(next.rest)?;
+            }
+            return (next.tag == 0x04).then_some((critical, next.content));
+        }
+        None
+    }
+
+    /// The subject key identifier extension's value.
+    pub fn subject_key_id(&self) -> Option<&'a [u8]> {
+        tlv::only(self.extension(&oid::SUBJECT_KEY_IDENTIFIER)?.1, 0x04)
+    }
+
+    /// The key identifier others name this certificate's key by: its subject key identifier
+    /// extension, else the RFC 5280 method-1 value computed from its key.
+    pub fn key_id(&self) -> Vec<u8> {
+        match self.subject_key_id() {
+            Some(id) => id.to_vec(),
+            None => crate::spki::key_identifier(self.spki).to_vec(),
+        }
+    }
+
+    /// Whether the extended key usage extension lists `purpose` (or anyExtendedKeyUsage).
+    /// `None` when the certificate has no extended key usage extension (it is then good for
+    /// any purpose, RFC 5280 §4.2.1.12).
+    pub fn has_eku(&self, purpose: &oid::ObjectIdentifier) -> Option<bool> {
+        let (_, value) = self.extension(&oid::EXT_KEY_USAGE)?;
+        let list = tlv::only(value, 0x30)?;
+        let found = tlv::items(list)?.into_iter().any(|(tag, o)| {
+            tag == 0x06 && (o == purpose.as_bytes() || o == oid::ANY_EKU.as_bytes())
+        });
+        Some(found)
+    }
+
+    /// Whether the basic constraints extension says this is a CA.
+    pub fn is_ca(&self) -> bool {
+        self.extension(&oid::BASIC_CONSTRAINTS)
+            .and_then(|(_, v)| tlv::only(v, 0x30))
+            .and_then(tlv::read)
+            .is_some_and(|t| t.tag == 0x01 && t.content == [0xff])
+    }
+
+    /// Whether a CMS signer named `sid` is this certificate.
+    pub fn is_named_by(&self, sid: &crate::signed::SignerId<'_>) -> bool {
+        match sid {
+            crate::signed::SignerId::IssuerSerial { issuer, serial } => {
+                *issuer == self.issuer && *serial == self.serial
+            }
+            crate::signed::SignerId::KeyId(id) => {
+                *id == self.key_id().as_slice()
+                    || *id == crate::spki::key_identifier(self.spki).as_slice()
+            }
+        }
+    }
+
+    /// The `IssuerAndSerialNumber` naming this certificate (RFC 5652 §10.2.4), DER.
+    pub fn issuer_and_serial(&self) -> Vec<u8> {
+        let mut body = self.issuer.to_vec();
+        tlv::push(&mut body, 0x02, self.serial);
+        tlv::tlv(0x30, &body)
+    }
+}
+
 /// Bytes in upper-case hex without separators (thumbprints, serial numbers).
 pub fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()

@@ -186,10 +186,20 @@ pub fn read(der: &[u8]) -> Option<Read<'_>> {
     })
 }
 
-/// The PKCS #10 request in `request_der`: the one a CMC request carries, else `request_der`
-/// itself.
+/// The PKCS #10 request in `request_der`: the one a CMC request carries, or a PKCS #7 request
+/// (a `SignedData` of `id-data`, as certreq's renewal and on-behalf-of requests are), else
+/// `request_der` itself.
 pub fn pkcs10_of(request_der: &[u8]) -> &[u8] {
-    locate(request_der).map_or(request_der, |found| found.request)
+    if let Some(found) = locate(request_der) {
+        return found.request;
+    }
+    match crate::signed::read(request_der) {
+        Some(sd) if sd.is_data() => sd
+            .content
+            .filter(|c| tlv::only(c, 0x30).is_some())
+            .unwrap_or(request_der),
+        _ => request_der,
+    }
 }
 
 /// Where the parts of a CMC request are.

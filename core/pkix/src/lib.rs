@@ -9,7 +9,8 @@
 //! - [`name`]: distinguished names shown as certreq shows them;
 //! - [`cert`]: certificates and CA answers as plain values;
 //! - [`msattr`], [`cmc`]: the Microsoft request attributes and CMC as `der` types, and a
-//!   CMC request read.
+//!   CMC request read;
+//! - [`signed`]: any CMS `SignedData` read in its parts (PKCS #7 requests, several signers).
 //!
 //! Pure Rust, no I/O; builds for wasm32 and native.
 
@@ -22,6 +23,7 @@ pub mod msattr;
 pub mod name;
 pub mod oid;
 pub mod pem;
+pub mod signed;
 pub mod spki;
 pub mod time;
 pub mod tlv;

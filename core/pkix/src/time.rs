@@ -96,10 +96,67 @@ pub fn x509_time_der(seconds: i64) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Reads an X.509 `Time` from its tag (`0x17` UTCTime, `0x18` GeneralizedTime) and content,
+/// in the DER forms RFC 5280 allows (`YYMMDDHHMMSSZ`, `YYYYMMDDHHMMSSZ`), to seconds since
+/// 1970; `None` for anything else.
+pub fn read_x509_time(tag: u8, content: &[u8]) -> Option<i64> {
+    let (year, rest) = match (tag, content.len()) {
+        (0x17, 13) => {
+            let yy = two_digits(content.get(..2)?)?;
+            (
+                if yy < 50 { 2000 + yy } else { 1900 + yy },
+                content.get(2..)?,
+            )
+        }
+        (0x18, 15) => {
+            let hi = two_digits(content.get(..2)?)?;
+            let lo = two_digits(content.get(2..4)?)?;
+            (hi * 100 + lo, content.get(4..)?)
+        }
+        _ => return None,
+    };
+    if rest.last() != Some(&b'Z') {
+        return None;
+    }
+    let field = |i: usize| two_digits(rest.get(2 * i..2 * i + 2)?);
+    let (month, day) = (field(0)?, field(1)?);
+    let (hour, minute, second) = (field(2)?, field(3)?, field(4)?);
+    if !(1..=12).contains(&month) || day < 1 || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // a day the month does not have (February 30) reads as another date: refuse it
+    if civil(days * 86_400).day != day as u8 {
+        return None;
+    }
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+fn two_digits(b: &[u8]) -> Option<i64> {
+    match b {
+        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some(i64::from(a - b'0') * 10 + i64::from(c - b'0')),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use der::Encode;
+
+    #[test]
+    fn x509_times_read_back() {
+        for t in [0, 951_782_400, 1_784_889_060, 2_524_607_999, 2_524_608_000] {
+            let der = x509_time_der(t).unwrap();
+            let tlv = crate::tlv::read(&der).unwrap();
+            assert_eq!(read_x509_time(tlv.tag, tlv.content), Some(t), "{t}");
+        }
+        assert_eq!(read_x509_time(0x17, b"500101000000Z"), Some(-631_152_000));
+        assert_eq!(read_x509_time(0x17, b"200230000000Z"), None);
+        assert_eq!(read_x509_time(0x17, b"2002010000000"), None);
+        assert_eq!(read_x509_time(0x18, b"20200101000000"), None);
+        assert_eq!(read_x509_time(0x04, b"200101000000Z"), None);
+    }
 
     #[test]
     fn civil_fields_of_known_moments() {
