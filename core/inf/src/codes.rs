@@ -147,7 +147,7 @@ codes! {
         INVALID_REQUEST_TYPE = "invalid-request-type", [Error],
             "A RequestType certreq does not have (PKCS10, PKCS7, CMC, Cert, SCEP).";
         WRAPPER_NOT_BUILT = "wrapper-not-built", [Warning],
-            "RequestType = PKCS7: the PKCS #7 wrapper is not built; the PKCS #10 request it would carry is made.";
+            "RequestType = PKCS7 in a front end that does not build the PKCS #7 wrapper: the PKCS #10 request it would carry is made.";
         SCEP_NOT_BUILT = "scep-not-built", [Error],
             "RequestType = SCEP: a SCEP exchange with a CA, which this program does not do.";
         INVALID_KEY_ALGORITHM = "invalid-key-algorithm", [Error],
@@ -222,6 +222,44 @@ codes! {
             "A section that making a request does not read (a policy.inf section, a misspelt name…).";
         ENCODE = "encode", [Error],
             "A value that was read but cannot be encoded into the request.";
+        EMPTY_EXTENSION_SECTION = "empty-extension-section", [Warning],
+            "An extension section (name constraints, policy mappings or constraints) or a policy file with nothing to encode, which adds nothing.";
+        NAME_CONSTRAINT_DEPTH = "name-constraint-depth", [Error],
+            "A name constraint with a minimum or maximum depth, which RFC 5280 forbids and Windows refuses in chains.";
+        INVALID_CERT_ID = "invalid-cert-id", [Error],
+            "A RenewalCert that is not a certificate's SHA-1 thumbprint or serial number in hexadecimal.";
+        RENEWAL_NEEDS_WRAPPER = "renewal-needs-wrapper", [Error],
+            "RenewalCert with a RequestType other than PKCS7 or CMC, which cannot carry the renewed certificate's signature.";
+        RENEWAL_AND_REQUESTER = "renewal-and-requester", [Error],
+            "RenewalCert and RequesterName together: a request is a renewal or made on behalf of another user, not both here.";
+        ARCHIVE_NEEDS_CMC = "archive-needs-cmc", [Error],
+            "PrivateKeyArchive = TRUE with a RequestType other than CMC, the only request that carries an archived key.";
+        ARCHIVE_KEY_ALGORITHM = "archive-key-algorithm", [Error],
+            "PrivateKeyArchive = TRUE with an ECDSA key: only RSA keys are archived here (as a CAPI PRIVATEKEYBLOB).";
+        ARCHIVE_NOT_EXPORTABLE = "archive-not-exportable", [Error],
+            "PrivateKeyArchive = TRUE with Exportable = FALSE: an archived key must be readable to be sent to the CA.";
+        INVALID_ENCRYPTION_ALGORITHM = "invalid-encryption-algorithm", [Error],
+            "An EncryptionAlgorithm for key archival that is not 3DES or AES.";
+        INVALID_ENCRYPTION_LENGTH = "invalid-encryption-length", [Error],
+            "An EncryptionLength the archival cipher does not have (3DES: 168; AES: 128, 192, 256).";
+    }
+    "signing certificates and the CA" {
+        PKCS7_NEEDS_SIGNER = "pkcs7-needs-signer", [Error],
+            "RequestType = PKCS7 with neither RenewalCert nor a signing certificate (-cert): nobody would sign the wrapper.";
+        RENEWAL_CERT_NOT_FOUND = "renewal-cert-not-found", [Error],
+            "RenewalCert names a certificate the key store does not hold.";
+        RENEWAL_CERT_AMBIGUOUS = "renewal-cert-ambiguous", [Error],
+            "RenewalCert matches more than one certificate in the key store.";
+        RENEWAL_CERT_NO_KEY = "renewal-cert-no-key", [Error],
+            "RenewalCert names a certificate whose private key the key store does not hold (a CA's, say).";
+        REQUESTER_NEEDS_AGENT = "requester-needs-agent", [Error],
+            "RequesterName without an enrollment agent's certificate to sign with (-cert).";
+        AGENT_WITHOUT_EKU = "agent-without-eku", [Error],
+            "The certificate signing on behalf of another user lacks the Certificate Request Agent purpose (1.3.6.1.4.1.311.20.2.1).";
+        EXCHANGE_CERT_MISSING = "exchange-cert-missing", [Error],
+            "PrivateKeyArchive = TRUE with neither -xchg ExchangeCertFile nor a CA (-config) to get the exchange certificate from.";
+        EXCHANGE_CERT_INVALID = "exchange-cert-invalid", [Error],
+            "The CA exchange certificate is not one: not a certificate, no Private Key Archival purpose (1.3.6.1.4.1.311.21.5), or not an RSA key.";
     }
     "the key store" {
         KEY_CONTAINER_MISSING = "key-container-missing", [Error],

@@ -141,6 +141,12 @@ const RA: &str = "RequestAttributes";
 const BC: &str = "BasicConstraintsExtension";
 const PS: &str = "PolicyStatementExtension";
 const APS: &str = "ApplicationPolicyStatementExtension";
+const NC: &str = "NameConstraintsExtension";
+const PM: &str = "PolicyMappingsExtension";
+const PC: &str = "PolicyConstraintsExtension";
+const APM: &str = "ApplicationPolicyMappingsExtension";
+const APC: &str = "ApplicationPolicyConstraintsExtension";
+use certreq_schema::SUBTREE_SECTION;
 
 const BOOL: &str = "TRUE | FALSE (any letter case; 1 | 0 and YES | NO are read too)";
 
@@ -317,15 +323,15 @@ static KEY_PROSE: &[KeyProse] = &[
         BOOL,
         "FALSE",
         "Sends an encrypted copy of the private key to the CA so that it can be recovered later. \
-         It needs RequestType = CMC and an enterprise CA whose key exchange certificate certreq \
-         fetches while building the request.",
+         It needs RequestType = CMC and the CA's exchange certificate, which certreq takes from \
+         -xchg ExchangeCertFile or fetches from the CA.",
         "PrivateKeyArchive = TRUE",
     ),
     d(
         NR,
         "EncryptionAlgorithm",
         "a symmetric cipher name such as 3des or AES",
-        "chosen by Windows",
+        "3DES",
         "The cipher that protects the private key when it is archived at the CA. Only read with \
          PrivateKeyArchive = TRUE.",
         "EncryptionAlgorithm = AES",
@@ -334,7 +340,7 @@ static KEY_PROSE: &[KeyProse] = &[
         NR,
         "EncryptionLength",
         "a number of bits, such as 128 or 256",
-        "chosen by Windows",
+        "the cipher's (3DES: 168)",
         "The key size of EncryptionAlgorithm for key archival. Only read with PrivateKeyArchive \
          = TRUE.",
         "EncryptionLength = 256",
@@ -882,6 +888,172 @@ static KEY_PROSE: &[KeyProse] = &[
         "URL = \"http://pki.contoso.com/cps.html\"",
     ),
     d(
+        NC,
+        "Include",
+        "names of sections, separated by commas, each listing names",
+        "none",
+        "The names the CA may issue for: each line of the named sections (DNS = example.com, \
+         Email = example.com, IPAddress = 10.0.0.0, 255.0.0.0, …) becomes a permitted subtree.",
+        "Include = PermittedNames",
+    ),
+    d(
+        NC,
+        "Exclude",
+        "names of sections, separated by commas, each listing names",
+        "none",
+        "The names the CA may not issue for: each line of the named sections becomes an excluded \
+         subtree.",
+        "Exclude = ExcludedNames",
+    ),
+    d(
+        NC,
+        "Critical",
+        BOOL,
+        "TRUE here (RFC 5280 has CAs mark name constraints critical)",
+        "Marks the name constraints extension critical.",
+        "Critical = TRUE",
+    ),
+    d(
+        SUBTREE_SECTION,
+        "DNS",
+        "a DNS domain; every name in it and below it matches",
+        "none",
+        "A DNS name subtree: example.com covers example.com and host.example.com.",
+        "DNS = example.com",
+    ),
+    d(
+        SUBTREE_SECTION,
+        "Email",
+        "a mailbox, a host, or a domain starting with a dot",
+        "none",
+        "An email address subtree (rfc822Name).",
+        "Email = example.com",
+    ),
+    d(
+        SUBTREE_SECTION,
+        "UPN",
+        "a user principal name or its domain",
+        "none",
+        "A user principal name subtree (the UPN other name).",
+        "UPN = example.com",
+    ),
+    d(
+        SUBTREE_SECTION,
+        "URL",
+        "a host or a domain starting with a dot",
+        "none",
+        "A URI subtree: the host part of URLs must fall in it.",
+        "URL = .example.com",
+    ),
+    d(
+        SUBTREE_SECTION,
+        "IPAddress",
+        "an address and a mask separated by a comma, IPv4 or IPv6",
+        "none",
+        "An IP address range subtree.",
+        "IPAddress = 10.0.0.0, 255.0.0.0",
+    ),
+    d(
+        SUBTREE_SECTION,
+        "DirectoryName",
+        "a distinguished name in Subject syntax, quoted",
+        "none",
+        "A directory name subtree: every name under this one.",
+        "DirectoryName = \"O=Contoso, C=US\"",
+    ),
+    d(
+        SUBTREE_SECTION,
+        "RegisteredId",
+        "a dotted OID",
+        "none",
+        "A registered identifier subtree.",
+        "RegisteredId = 1.2.3.4",
+    ),
+    d(
+        PM,
+        "{OID}",
+        "the subject CA's policy OID, with the issuer's policy OID as the key",
+        "none",
+        "Says that the issuing CA's policy (the key) is the same as the subject CA's (the \
+         value), for a cross-certificate or subordinate CA.",
+        "1.3.6.1.4.1.311.21.8.1 = 1.3.6.1.4.1.311.21.8.2",
+    ),
+    d(
+        PM,
+        "Critical",
+        BOOL,
+        "FALSE",
+        "Marks the policy mappings extension critical.",
+        "Critical = FALSE",
+    ),
+    d(
+        PC,
+        "RequireExplicitPolicy",
+        "a whole number of certificates",
+        "none",
+        "How many certificates below this CA may follow before every certificate must name an \
+         acceptable policy.",
+        "RequireExplicitPolicy = 0",
+    ),
+    d(
+        PC,
+        "InhibitPolicyMapping",
+        "a whole number of certificates",
+        "none",
+        "How many certificates below this CA may follow before policy mapping stops being \
+         allowed.",
+        "InhibitPolicyMapping = 0",
+    ),
+    d(
+        PC,
+        "Critical",
+        BOOL,
+        "TRUE here (RFC 5280 has CAs mark policy constraints critical)",
+        "Marks the policy constraints extension critical.",
+        "Critical = TRUE",
+    ),
+    d(
+        APM,
+        "{OID}",
+        "the subject CA's application policy OID, with the issuer's as the key",
+        "none",
+        "Maps one application policy of the issuing CA to one of the subject CA, in Microsoft's \
+         application policy mappings extension.",
+        "1.3.6.1.5.5.7.3.1 = 1.3.6.1.5.5.7.3.1",
+    ),
+    d(
+        APM,
+        "Critical",
+        BOOL,
+        "FALSE",
+        "Marks the application policy mappings extension critical.",
+        "Critical = FALSE",
+    ),
+    d(
+        APC,
+        "RequireExplicitPolicy",
+        "a whole number of certificates",
+        "none",
+        "The application-policy version of RequireExplicitPolicy.",
+        "RequireExplicitPolicy = 0",
+    ),
+    d(
+        APC,
+        "InhibitPolicyMapping",
+        "a whole number of certificates",
+        "none",
+        "The application-policy version of InhibitPolicyMapping.",
+        "InhibitPolicyMapping = 0",
+    ),
+    d(
+        APC,
+        "Critical",
+        BOOL,
+        "TRUE here",
+        "Marks the application policy constraints extension critical.",
+        "Critical = TRUE",
+    ),
+    d(
         "Strings",
         "{name}",
         "any text; quote it to keep blanks at either end",
@@ -1382,6 +1554,8 @@ fn wrap_into(out: &mut String, first: &str, text: &str) {
 fn section_label(section: &str) -> String {
     if section == POLICY_SECTION {
         "a section named by Policies =".to_string()
+    } else if section == SUBTREE_SECTION {
+        "a section named by Include = or Exclude =".to_string()
     } else {
         format!("[{section}]")
     }
@@ -1732,7 +1906,9 @@ mod tests {
     fn every_key_belongs_to_a_documented_section() {
         for d in keys() {
             assert!(
-                d.section == POLICY_SECTION || section_doc(d.section).is_some(),
+                d.section == POLICY_SECTION
+                    || d.section == SUBTREE_SECTION
+                    || section_doc(d.section).is_some(),
                 "[{}] {} has no section page",
                 d.section,
                 d.key
@@ -1759,7 +1935,7 @@ mod tests {
                 _ => assert!(key.eq_ignore_ascii_case(d.key), "{}", d.example),
             }
             // The example's key finds this very page again.
-            if d.section != POLICY_SECTION {
+            if d.section != POLICY_SECTION && d.section != SUBTREE_SECTION {
                 assert_eq!(lookup_in(d.section, key), Some(d), "{}", d.example);
             }
             // Quotes, when used, enclose the whole value.
@@ -1838,7 +2014,9 @@ mod tests {
             ("KeyAlgorithm", Effect::Key),
             ("FriendlyName", Effect::Entry),
             ("Silent", Effect::NoEffect),
-            ("PrivateKeyArchive", Effect::Unsupported),
+            ("PrivateKeyArchive", Effect::Request),
+            ("RenewalCert", Effect::Request),
+            ("RequesterName", Effect::Request),
         ] {
             assert_eq!(
                 lookup_in("NewRequest", key).map(|d| d.effect),

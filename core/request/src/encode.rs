@@ -108,6 +108,18 @@ pub enum EncodeError {
     },
     /// The signed attributes handed back are not a SET.
     NotSignedAttributes,
+    /// A `SignedData` with no signer to add.
+    NoSigner,
+    /// Not one signature per signer.
+    SignatureCount { got: usize, signers: usize },
+    /// A certificate (the renewed one, a signer's, the CA's) that is not DER X.509.
+    NotCertificate { what: &'static str },
+    /// A signer's key that is neither RSA nor ECDSA.
+    SignerKey { what: &'static str },
+    /// A requester name that does not fit a BMPString.
+    RequesterNameNotBmp,
+    /// What was to be signed again is not a request this program can sign again.
+    NotSignedData,
 }
 
 impl core::fmt::Display for EncodeError {
@@ -153,6 +165,23 @@ impl core::fmt::Display for EncodeError {
                 hash.output_len()
             ),
             EncodeError::NotSignedAttributes => f.write_str("the signed attributes are not a SET"),
+            EncodeError::NoSigner => f.write_str("nobody is to sign the request"),
+            EncodeError::SignatureCount { got, signers } => {
+                write!(f, "{got} signature(s) for {signers} signer(s)")
+            }
+            EncodeError::NotCertificate { what } => {
+                write!(f, "the {what} is not a DER X.509 certificate")
+            }
+            EncodeError::SignerKey { what } => write!(
+                f,
+                "the {what}'s key is neither RSA nor ECDSA, so it cannot sign here"
+            ),
+            EncodeError::RequesterNameNotBmp => f.write_str(
+                "the requester name has characters outside the Basic Multilingual Plane",
+            ),
+            EncodeError::NotSignedData => {
+                f.write_str("the request is not a PKCS #10, PKCS #7 or CMC request")
+            }
         }
     }
 }
@@ -185,11 +214,29 @@ fn attribute(oid: ObjectIdentifier, value: &impl Encode) -> Result<Vec<u8>, Enco
     Ok(out)
 }
 
+/// What a request carries that the INF alone does not say.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Additions<'a> {
+    /// The certificate a renewal renews (DER; [`NewRequest::renewal_cert`] names it): it goes
+    /// whole into the renewal-certificate attribute (1.3.6.1.4.1.311.13.1, MS-WCCE 2.2.2.7.3).
+    pub renewal_certificate: Option<&'a [u8]>,
+}
+
 /// Builds the to-be-signed request for a public key (`SubjectPublicKeyInfo` DER).
 pub fn prepare(
     request: &NewRequest,
     spki_der: &[u8],
     client: &ClientInfo,
+) -> Result<Unsigned, EncodeError> {
+    prepare_with(request, spki_der, client, &Additions::default())
+}
+
+/// [`prepare`], with what the caller adds: the renewed certificate.
+pub fn prepare_with(
+    request: &NewRequest,
+    spki_der: &[u8],
+    client: &ClientInfo,
+    additions: &Additions<'_>,
 ) -> Result<Unsigned, EncodeError> {
     check_key(spki_der, request.key.algorithm)?;
 
@@ -226,9 +273,17 @@ pub fn prepare(
         attrs.push(attribute(oid::NAME_VALUE_PAIR, &pair)?);
     }
 
-    let extensions = extensions_for(request, spki_der);
+    let extensions = extensions_for(request, spki_der, None);
     if !extensions.is_empty() {
         attrs.push(attribute(oid::EXTENSION_REQUEST, &extensions)?);
+    }
+    if let Some(cert) = additions.renewal_certificate {
+        if certreq_pkix::cert::CertParts::read(cert).is_none() {
+            return Err(EncodeError::NotCertificate {
+                what: "renewed certificate",
+            });
+        }
+        attrs.push(crate::signed::attribute(oid::RENEWAL_CERTIFICATE, cert));
     }
 
     // CertificationRequestInfo, written around the key's DER as it came (no decode):
@@ -258,15 +313,78 @@ pub fn prepare(
 }
 
 /// The request's extensions for this public key: the subject key identifier goes in at its
-/// place.
-fn extensions_for(request: &NewRequest, spki_der: &[u8]) -> Vec<Extension> {
+/// place, and an issuer's authority key identifier (a certificate signed by a CA) just before
+/// it, unless the INF gives one itself.
+fn extensions_for(
+    request: &NewRequest,
+    spki_der: &[u8],
+    authority: Option<Extension>,
+) -> Vec<Extension> {
     let mut extensions: Vec<Extension> = request.extensions.clone();
+    let mut at = request.ski_position.min(extensions.len());
+    if let Some(aki) = authority
+        && request.extension(&oid::AUTHORITY_KEY_IDENTIFIER).is_none()
+    {
+        extensions.insert(at, aki);
+        at += 1;
+    }
     if request.subject_key_identifier {
         let ski = crate::ext::subject_key_identifier(spki_der);
-        let at = request.ski_position.min(extensions.len());
         extensions.insert(at, ski);
     }
     extensions
+}
+
+/// The CA that signs a certificate instead of its own key (certreq's `-new -cert CertId` with
+/// `RequestType = Cert`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issuer {
+    /// The CA's subject `Name`, DER: the certificate's issuer.
+    pub name: Vec<u8>,
+    /// The CA key's identifier (its subject key identifier, else computed from its key): the
+    /// certificate's authority key identifier.
+    pub key_id: Vec<u8>,
+    /// How the CA's key signs.
+    pub scheme: SignatureScheme,
+}
+
+impl Issuer {
+    /// The issuer a CA certificate (DER) makes, signing with `hash`.
+    pub fn from_certificate(
+        ca_der: &[u8],
+        hash: certreq_pkix::alg::Hash,
+    ) -> Result<Issuer, EncodeError> {
+        let ca =
+            certreq_pkix::cert::CertParts::read(ca_der).ok_or(EncodeError::NotCertificate {
+                what: "issuing CA's certificate",
+            })?;
+        let scheme = crate::signed::scheme_for(ca.spki, hash)
+            .ok_or(EncodeError::SignerKey { what: "issuing CA" })?;
+        Ok(Issuer {
+            name: ca.subject.to_vec(),
+            key_id: ca.key_id(),
+            scheme,
+        })
+    }
+
+    fn authority_key_identifier(&self) -> Result<Extension, EncodeError> {
+        use x509_cert::ext::pkix::AuthorityKeyIdentifier;
+        let aki = AuthorityKeyIdentifier {
+            key_identifier: Some(
+                der::asn1::OctetString::new(self.key_id.clone()).map_err(der_err("key id"))?,
+            ),
+            authority_cert_issuer: None,
+            authority_cert_serial_number: None,
+        };
+        Ok(Extension {
+            extn_id: oid::AUTHORITY_KEY_IDENTIFIER,
+            critical: false,
+            extn_value: der::asn1::OctetString::new(
+                aki.to_der().map_err(der_err("authority key identifier"))?,
+            )
+            .map_err(der_err("authority key identifier"))?,
+        })
+    }
 }
 
 /// A certificate's serial number from caller-supplied random bytes (up to 20, RFC 5280
@@ -303,12 +421,36 @@ pub fn prepare_certificate(
     not_after: i64,
     serial_random: &[u8],
 ) -> Result<Unsigned, EncodeError> {
+    prepare_certificate_by(
+        request,
+        spki_der,
+        not_before,
+        not_after,
+        serial_random,
+        None,
+    )
+}
+
+/// [`prepare_certificate`], signed by `issuer` when given (certreq's `-new -cert CertId`):
+/// the issuer is the CA's subject, the authority key identifier its key's (just before the
+/// subject key identifier, as certreq's issuer-signed certificates have them), the signature
+/// algorithm its key's with the request's hash; the signature is then the CA key's.
+pub fn prepare_certificate_by(
+    request: &NewRequest,
+    spki_der: &[u8],
+    not_before: i64,
+    not_after: i64,
+    serial_random: &[u8],
+    issuer: Option<&Issuer>,
+) -> Result<Unsigned, EncodeError> {
     check_key(spki_der, request.key.algorithm)?;
     if not_after <= not_before {
         return Err(EncodeError::EndsBeforeStart);
     }
     let name = request.subject.to_der().map_err(der_err("subject"))?;
-    let algorithm = request.signature.algorithm_identifier_der()?;
+    let scheme = issuer.map_or(request.signature, |i| i.scheme);
+    let issuer_name = issuer.map_or_else(|| name.clone(), |i| i.name.clone());
+    let algorithm = scheme.algorithm_identifier_der()?;
     let mut validity = time_der(not_before, "start")?;
     validity.extend(time_der(not_after, "end")?);
 
@@ -317,11 +459,12 @@ pub fn prepare_certificate(
     let mut body = vec![0xa0, 0x03, 0x02, 0x01, 0x02];
     tlv::push(&mut body, 0x02, &serial_from(serial_random)?);
     body.extend_from_slice(&algorithm);
-    body.extend_from_slice(&name);
+    body.extend_from_slice(&issuer_name);
     tlv::push(&mut body, 0x30, &validity);
     body.extend_from_slice(&name);
     body.extend_from_slice(spki_der);
-    let extensions = extensions_for(request, spki_der);
+    let authority = issuer.map(Issuer::authority_key_identifier).transpose()?;
+    let extensions = extensions_for(request, spki_der, authority);
     if !extensions.is_empty() {
         let list = extensions.to_der().map_err(der_err("extensions"))?;
         tlv::push(&mut body, 0xa3, &list);
@@ -330,11 +473,27 @@ pub fn prepare_certificate(
     tlv::push(&mut to_be_signed, 0x30, &body);
     Ok(Unsigned {
         to_be_signed,
-        scheme: request.signature,
+        scheme,
     })
 }
 
 impl Unsigned {
+    /// A request with MS-WCCE's null signature (2.2.2.6.5): the signature algorithm is the
+    /// hash's identifier and the signature the hash of the request info (`digest`, the
+    /// caller's: the engine links no hash). Only inside a CMC or PKCS #7 request signed by a
+    /// certificate, where the request's own key is not there to sign (`certreq -policy` from a
+    /// CA certificate).
+    pub fn finish_null(&self, digest: &[u8]) -> Result<Vec<u8>, EncodeError> {
+        let hash = self.scheme.hash();
+        if digest.len() != hash.output_len() {
+            return Err(EncodeError::DigestLength {
+                got: digest.len(),
+                hash,
+            });
+        }
+        self.assemble(&crate::signed::digest_algorithm(hash), digest)
+    }
+
     /// Attaches the signature (ECDSA: DER `Ecdsa-Sig-Value`) and returns the request (or
     /// certificate) DER: both are `SEQUENCE { to-be-signed, signatureAlgorithm, BIT STRING }`.
     pub fn finish(&self, signature: &[u8]) -> Result<Vec<u8>, EncodeError> {
@@ -344,6 +503,11 @@ impl Unsigned {
         if let SignatureScheme::Ecdsa(_) = self.scheme {
             check_ecdsa_der(signature)?;
         }
+        let algorithm = self.scheme.algorithm_identifier_der()?;
+        self.assemble(&algorithm, signature)
+    }
+
+    fn assemble(&self, algorithm: &[u8], signature: &[u8]) -> Result<Vec<u8>, EncodeError> {
         // The to-be-signed bytes go in as they are: checking that they are one SEQUENCE is
         // enough, and decoding the whole CertificationRequestInfo only to encode it again
         // would link a full decoder into every build that makes requests.
@@ -352,12 +516,11 @@ impl Unsigned {
         if !is_sequence {
             return Err(EncodeError::NotToBeSigned);
         }
-        let algorithm = self.scheme.algorithm_identifier_der()?;
         let mut bits = Vec::with_capacity(signature.len() + 1);
         bits.push(0); // no unused bits
         bits.extend_from_slice(signature);
         let mut body = self.to_be_signed.clone();
-        body.extend_from_slice(&algorithm);
+        body.extend_from_slice(algorithm);
         tlv::push(&mut body, 0x03, &bits); // BIT STRING
         let mut out = Vec::with_capacity(body.len() + 6);
         tlv::push(&mut out, 0x30, &body); // SEQUENCE
@@ -445,6 +608,41 @@ mod tests {
             openssl_verify(&der);
             golden(name, &der);
         }
+    }
+
+    /// `golden-full.der` changed once on purpose: certreq writes `[RequestAttributes]
+    /// CertificateTemplate` a second time, as the template-name extension, first. Taking exactly
+    /// that extension out of the request gives back the golden request of before, byte for
+    /// byte (`golden-full-no-template-ext.der`): nothing else changed.
+    #[test]
+    fn the_template_extension_is_the_one_change_to_the_full_golden() {
+        let mut req = compile(INF_FULL).request.unwrap();
+        let first = &req.extensions[0];
+        assert_eq!(first.extn_id, oid::CERTIFICATE_TEMPLATE_NAME);
+        assert!(!first.critical);
+        // BMPString "WebServer"
+        assert_eq!(
+            first.extn_value.as_bytes(),
+            &hex("1e12005700650062005300650072007600650072")[..]
+        );
+        req.extensions.remove(0);
+        req.ski_position -= 1;
+        let key = rsa_key();
+        let spki = key.to_public_key().to_public_key_der().unwrap();
+        let unsigned = prepare(&req, spki.as_bytes(), &client()).unwrap();
+        let sig = rsa_sign(&key, "SHA-384", &unsigned.to_be_signed);
+        let without = unsigned.finish(&sig).unwrap();
+        let before =
+            std::fs::read(certreq_testsupport::data_dir().join("golden-full-no-template-ext.der"))
+                .unwrap();
+        assert!(
+            without == before,
+            "the request without the template extension changed"
+        );
+        // and the name-value attribute stays, as certreq keeps it
+        let (_, exts, types) = summarize(&rsa_request(INF_FULL));
+        assert!(types.contains(&"1.3.6.1.4.1.311.13.2.1".to_string()));
+        assert_eq!(exts[0].0, "1.3.6.1.4.1.311.20.2");
     }
 
     /// What a request says, for comparing ours with certreq's: subject DER, extensions
@@ -781,7 +979,11 @@ mod tests {
         let key = EcKey::from_slice(&[0x11; 32]).unwrap();
         let spki = key.verifying_key().to_public_key_der().unwrap();
         let (start, end) = req.validity.resolve(JULY_2026);
-        assert_eq!(end - start, 365 * 86_400, "a calendar year from July 2026");
+        assert_eq!(
+            end - start,
+            365 * 86_400 + 20 * 60,
+            "a calendar year and 20 minutes from July 2026"
+        );
         let unsigned = prepare_certificate(&req, spki.as_bytes(), start, end, &SERIAL).unwrap();
         let sig: Signature = key.sign(&unsigned.to_be_signed);
         let der = unsigned.finish(sig.to_der().as_bytes()).unwrap();
@@ -797,7 +999,7 @@ mod tests {
     }
 
     #[test]
-    fn validity_comes_from_the_inf_or_a_year_from_now() {
+    fn validity_comes_from_the_inf_or_a_year_and_20_minutes_from_now() {
         let plan = |inf: &str| {
             compile(&format!(
                 "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n{inf}"
@@ -808,7 +1010,8 @@ mod tests {
         };
         let now = JULY_2026;
         let year = |y: i64| (certreq_pkix::time::days_from_civil(y, 7, 24) - 20_658) * 86_400;
-        assert_eq!(plan("").resolve(now), (now, now + year(2027)));
+        // certreq's default: one year and 20 minutes (research: certreq-facts §3)
+        assert_eq!(plan("").resolve(now), (now, now + year(2027) + 20 * 60));
         // years on the calendar: 30 of them hold 8 leap days
         assert_eq!(
             plan("ValidityPeriod = Years\nValidityPeriodUnits = 30\n").resolve(now),

@@ -12,11 +12,17 @@
 
 #![forbid(unsafe_code)]
 
+pub mod archive;
 pub mod cmc;
 pub mod encode;
 pub mod ext;
 mod lower;
 pub mod model;
+pub mod pkcs7;
+pub mod policy;
+pub mod signed;
 pub mod subject;
+#[cfg(test)]
+mod testkit;
 
-pub use lower::{Compiled, compile, lower, parse_date};
+pub use lower::{Compiled, CompiledPolicy, PolicyPlan, compile, compile_policy, lower, parse_date};

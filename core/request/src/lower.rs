@@ -31,8 +31,8 @@ use x509_cert::ext::Extension;
 use x509_cert::name::Name;
 
 use crate::model::{
-    Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, Period, RequestType, SignatureScheme,
-    ValidityPlan,
+    ArchivePlan, Cipher, Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, Period,
+    RequestType, SignatureScheme, ValidityPlan, Wrapping,
 };
 use certreq_inf::codes;
 use certreq_inf::diag::{Diagnostic, LocalDiag, Severity, Span};
@@ -41,10 +41,11 @@ use certreq_inf::{Entry, Inf, Section};
 
 /// Decides the request an INF describes. `None` when there are errors (the diagnostics say
 /// why); warnings and notes travel with a successful result too.
-pub fn lower(inf: &Inf) -> (Option<NewRequest>, Vec<Diagnostic>) {
+pub fn lower(inf: &Inf) -> (Option<NewRequest>, Wrapping, Vec<Diagnostic>) {
     let mut cx = Lowering {
         diags: Vec::new(),
         counts: Vec::new(),
+        wrapping: Wrapping::default(),
     };
     let request = cx.lower(inf);
     codes::cap(&mut cx.diags);
@@ -53,7 +54,50 @@ pub fn lower(inf: &Inf) -> (Option<NewRequest>, Vec<Diagnostic>) {
     } else {
         request
     };
-    (request, cx.diags)
+    (request, cx.wrapping, cx.diags)
+}
+
+/// What a policy INF (`certreq -policy`) adds to a request: its extensions, in certreq's
+/// order, and its `[RequestAttributes]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PolicyPlan {
+    pub extensions: Vec<Extension>,
+    pub name_value_pairs: Vec<(String, String)>,
+}
+
+/// A policy INF, read and lowered.
+#[derive(Clone, Debug)]
+pub struct CompiledPolicy {
+    pub inf: Inf,
+    /// `None` when any diagnostic is an error.
+    pub plan: Option<PolicyPlan>,
+    /// Reader and lowering diagnostics, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and lowers a policy INF (`certreq -policy RequestIn PolicyFileIn …`): the extension
+/// sections a request INF has, and `[RequestAttributes]`; `[NewRequest]` is not read.
+pub fn compile_policy(text: &str) -> CompiledPolicy {
+    let (inf, mut diagnostics) = certreq_inf::parse(text);
+    let mut cx = Lowering {
+        diags: Vec::new(),
+        counts: Vec::new(),
+        wrapping: Wrapping::default(),
+    };
+    let plan = cx.lower_policy(&inf);
+    codes::cap(&mut cx.diags);
+    diagnostics.extend(cx.diags);
+    certreq_inf::diag::sort(&mut diagnostics);
+    let plan = if certreq_inf::diag::has_errors(&diagnostics) {
+        None
+    } else {
+        plan
+    };
+    CompiledPolicy {
+        inf,
+        plan,
+        diagnostics,
+    }
 }
 
 /// The whole front half of the pipeline for one INF text.
@@ -62,6 +106,9 @@ pub struct Compiled {
     pub inf: Inf,
     /// `None` when any diagnostic is an error.
     pub request: Option<NewRequest>,
+    /// What goes around the request: on whose behalf, key archival (meaningful only with
+    /// [`Compiled::request`]).
+    pub wrapping: Wrapping,
     /// Reader and lowering diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -69,7 +116,7 @@ pub struct Compiled {
 /// Reads and lowers INF text (already decoded; see [`certreq_inf::text::decode`]).
 pub fn compile(text: &str) -> Compiled {
     let (inf, mut diagnostics) = certreq_inf::parse(text);
-    let (request, more) = lower(&inf);
+    let (request, wrapping, more) = lower(&inf);
     diagnostics.extend(more);
     certreq_inf::diag::sort(&mut diagnostics);
     let request = if certreq_inf::diag::has_errors(&diagnostics) {
@@ -80,6 +127,7 @@ pub fn compile(text: &str) -> Compiled {
     Compiled {
         inf,
         request,
+        wrapping,
         diagnostics,
     }
 }
@@ -161,15 +209,9 @@ enum Inert {
 /// having one).
 fn inert_kind(key: &str) -> Option<Inert> {
     Some(match key {
-        "MachineKeySet" | "Silent" | "UserProtected" | "PrivateKeyArchive" | "EncipherOnly" => {
-            Inert::Bool
-        }
-        "ProviderName"
-        | "SecurityDescriptor"
-        | "EncryptionAlgorithm"
-        | "RequesterName"
-        | "RenewalCert" => Inert::Text,
-        "ProviderType" | "EncryptionLength" => Inert::Number,
+        "MachineKeySet" | "Silent" | "UserProtected" | "EncipherOnly" => Inert::Bool,
+        "ProviderName" | "SecurityDescriptor" => Inert::Text,
+        "ProviderType" => Inert::Number,
         "KeyUsageProperty" => Inert::Flags(KEY_USAGE_PROPERTY, &[]),
         "KeyProtection" => Inert::Flags(KEY_PROTECTION, &["XCN_"]),
         "SubjectNameFlags" => Inert::Flags(SUBJECT_NAME_FLAGS, &[]),
@@ -179,6 +221,8 @@ fn inert_kind(key: &str) -> Option<Inert> {
 
 struct Lowering {
     diags: Vec<Diagnostic>,
+    /// What the lowering decided goes around the request.
+    wrapping: Wrapping,
     /// How many diagnostics of each code were reported, for [`codes::cap`]'s limit.
     counts: Vec<(&'static str, usize)>,
 }
@@ -344,8 +388,10 @@ impl Lowering {
             .map(|e| e.value.text.trim().to_string())
             .filter(|s| !s.is_empty());
         let use_existing = bool_key(self, "UseExistingKeySet").unwrap_or(false);
+        let renewal_cert = self.renewal_cert(&keys, request_type);
         if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
-            if container.is_none() {
+            // with RenewalCert, the key reused is the renewed certificate's
+            if container.is_none() && renewal_cert.is_none() {
                 self.value_diag(
                     e,
                     Severity::Error,
@@ -374,6 +420,10 @@ impl Lowering {
         let smime = bool_key(self, "SMIME");
         let suppress = bool_key(self, "SuppressDefaults").unwrap_or(false);
         let validity = self.validity(&keys, request_type);
+        self.wrapping = Wrapping {
+            requester_name: self.requester_name(&keys, request_type, renewal_cert.is_some()),
+            archive: self.archive(&keys, request_type, algorithm, use_existing),
+        };
         self.inert_keys(&keys);
 
         // Extensions, in certreq's order.
@@ -400,33 +450,17 @@ impl Lowering {
                 );
             }
         }
-        if let Some(s) = inf.section("EnhancedKeyUsageExtension") {
-            self.eku_section(s, &mut exts, &mut seen);
-        }
-        if let Some(s) = inf.section("BasicConstraintsExtension") {
-            self.basic_constraints_section(s, &mut exts, &mut seen);
-        }
-        let mut policy_sections: Vec<&str> = Vec::new();
-        for (name, oid) in [
-            ("PolicyStatementExtension", OID_CERTIFICATE_POLICIES),
-            (
-                "ApplicationPolicyStatementExtension",
-                OID_APPLICATION_POLICIES,
-            ),
-        ] {
-            if let Some(s) = inf.section(name) {
-                let used = self.policy_statement(inf, s, oid, &mut exts, &mut seen);
-                policy_sections.extend(used);
-            }
-        }
-        if let Some(s) = inf.section("Extensions") {
-            self.extensions_section(s, &mut exts, &mut seen);
-        }
-        self.other_sections(inf, &policy_sections);
+        let policy_sections = self.extension_sections(inf, &mut exts, &mut seen);
+        self.other_sections(inf, &policy_sections, false);
         let name_value_pairs = inf
             .section("RequestAttributes")
             .map(|s| self.request_attributes(s))
             .unwrap_or_default();
+        if let Some(ext) = self.template_extension(inf, &seen) {
+            // certreq writes it first, before every other extension (research:
+            // certreq-facts §1), in requests and in RequestType = Cert certificates alike
+            exts.insert(0, ext);
+        }
         if request_type == Some(RequestType::Cert) {
             self.cert_checks(
                 &keys,
@@ -476,8 +510,446 @@ impl Lowering {
             default_attributes: !suppress,
             friendly_name,
             validity,
-            renewal_cert: None,
+            renewal_cert,
         })
+    }
+
+    /// The sections that add extensions, in certreq's order: `[EnhancedKeyUsageExtension]`,
+    /// `[BasicConstraintsExtension]`, the policy statements, the policy mappings and
+    /// constraints (certificate, then application), `[NameConstraintsExtension]`, then
+    /// `[Extensions]`. Returns the names of the sections they name (policies, subtrees), which
+    /// are read too.
+    fn extension_sections<'a>(
+        &mut self,
+        inf: &'a Inf,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+    ) -> Vec<&'a str> {
+        use certreq_pkix::oid::{
+            APPLICATION_POLICY_CONSTRAINTS, APPLICATION_POLICY_MAPPINGS, POLICY_CONSTRAINTS,
+            POLICY_MAPPINGS,
+        };
+        if let Some(s) = inf.section("EnhancedKeyUsageExtension") {
+            self.eku_section(s, exts, seen);
+        }
+        if let Some(s) = inf.section("BasicConstraintsExtension") {
+            self.basic_constraints_section(s, exts, seen);
+        }
+        let mut used: Vec<&str> = Vec::new();
+        for (name, oid) in [
+            ("PolicyStatementExtension", OID_CERTIFICATE_POLICIES),
+            (
+                "ApplicationPolicyStatementExtension",
+                OID_APPLICATION_POLICIES,
+            ),
+        ] {
+            if let Some(s) = inf.section(name) {
+                let named = self.policy_statement(inf, s, oid, exts, seen);
+                used.extend(named);
+            }
+        }
+        for (name, oid) in [
+            ("PolicyMappingsExtension", POLICY_MAPPINGS),
+            (
+                "ApplicationPolicyMappingsExtension",
+                APPLICATION_POLICY_MAPPINGS,
+            ),
+        ] {
+            if let Some(s) = inf.section(name) {
+                self.policy_mappings_section(s, oid, exts, seen);
+            }
+        }
+        for (name, oid) in [
+            ("PolicyConstraintsExtension", POLICY_CONSTRAINTS),
+            (
+                "ApplicationPolicyConstraintsExtension",
+                APPLICATION_POLICY_CONSTRAINTS,
+            ),
+        ] {
+            if let Some(s) = inf.section(name) {
+                self.policy_constraints_section(s, oid, exts, seen);
+            }
+        }
+        if let Some(s) = inf.section("NameConstraintsExtension") {
+            let named = self.name_constraints_section(inf, s, exts, seen);
+            used.extend(named);
+        }
+        if let Some(s) = inf.section("Extensions") {
+            self.extensions_section(s, exts, seen);
+        }
+        used
+    }
+
+    /// A policy INF (`certreq -policy`): the extension sections and `[RequestAttributes]`,
+    /// nothing of `[NewRequest]`.
+    fn lower_policy(&mut self, inf: &Inf) -> Option<PolicyPlan> {
+        let mut exts: Vec<Extension> = Vec::new();
+        let mut seen: Vec<Seen> = Vec::new();
+        let used = self.extension_sections(inf, &mut exts, &mut seen);
+        self.other_sections(inf, &used, true);
+        let name_value_pairs = inf
+            .section("RequestAttributes")
+            .map(|s| self.request_attributes(s))
+            .unwrap_or_default();
+        if let Some(ext) = self.template_extension(inf, &seen) {
+            exts.insert(0, ext);
+        }
+        if exts.is_empty() && name_value_pairs.is_empty() {
+            let span = inf
+                .sections
+                .first()
+                .and_then(|s| s.headers.first().cloned())
+                .unwrap_or(0..0);
+            self.push(
+                Diagnostic::warning(
+                    codes::EMPTY_EXTENSION_SECTION,
+                    span,
+                    "this policy file adds no extension and no request attribute, so it changes \
+                     nothing",
+                )
+                .with_help(
+                    "a policy file holds extension sections such as [PolicyStatementExtension], \
+                     [BasicConstraintsExtension] or [NameConstraintsExtension]",
+                ),
+            );
+        }
+        Some(PolicyPlan {
+            extensions: exts,
+            name_value_pairs,
+        })
+    }
+
+    /// `[PolicyMappingsExtension]` or `[ApplicationPolicyMappingsExtension]`: lines
+    /// `issuerDomainPolicy = subjectDomainPolicy` (dotted OIDs, as the policy.inf samples
+    /// write them) and `Critical` (FALSE unless given).
+    fn policy_mappings_section(
+        &mut self,
+        s: &Section,
+        ext_oid: ObjectIdentifier,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+    ) {
+        use x509_cert::ext::pkix::{PolicyMapping, PolicyMappings};
+        let mut list = Vec::new();
+        let mut critical = false;
+        let mut bad = false;
+        for e in &s.entries {
+            let k = e.key.trim();
+            if k.eq_ignore_ascii_case("Critical") {
+                match self.bool_of(e) {
+                    Some(b) => critical = b,
+                    None => bad = true,
+                }
+                continue;
+            }
+            let Ok(issuer) = ObjectIdentifier::new(k) else {
+                self.push(
+                    Diagnostic::warning(
+                        codes::UNKNOWN_KEY,
+                        e.key_span.clone(),
+                        format!(
+                            "`{k}` in [{}] is not a policy OID, so it has no effect",
+                            s.name
+                        ),
+                    )
+                    .with_help("write issuerPolicyOid = subjectPolicyOid, one mapping a line"),
+                );
+                continue;
+            };
+            let t = e.value.text.trim();
+            match ObjectIdentifier::new(t) {
+                Ok(subject) => list.push(PolicyMapping {
+                    issuer_domain_policy: issuer,
+                    subject_domain_policy: subject,
+                }),
+                Err(_) => {
+                    bad = true;
+                    self.value_diag(
+                        e,
+                        Severity::Error,
+                        codes::INVALID_OID,
+                        format!("`{t}` is not an object identifier"),
+                        Some("write the subject CA's policy as a dotted OID".into()),
+                    );
+                }
+            }
+        }
+        if bad {
+            return;
+        }
+        if list.is_empty() {
+            self.empty_section(s, "issuerPolicyOid = subjectPolicyOid lines");
+            return;
+        }
+        self.add_encoded(exts, seen, s, ext_oid, critical, &PolicyMappings(list));
+    }
+
+    /// `[PolicyConstraintsExtension]` or `[ApplicationPolicyConstraintsExtension]`:
+    /// `RequireExplicitPolicy = n`, `InhibitPolicyMapping = n` (certificates below this one
+    /// before the constraint applies) and `Critical` (TRUE unless given: RFC 5280 §4.2.1.11
+    /// has CAs mark it critical).
+    fn policy_constraints_section(
+        &mut self,
+        s: &Section,
+        ext_oid: ObjectIdentifier,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+    ) {
+        use x509_cert::ext::pkix::PolicyConstraints;
+        let mut pc = PolicyConstraints {
+            require_explicit_policy: None,
+            inhibit_policy_mapping: None,
+        };
+        let mut critical = true;
+        let mut bad = false;
+        for e in &s.entries {
+            let k = e.key.trim();
+            let slot = if k.eq_ignore_ascii_case("RequireExplicitPolicy") {
+                &mut pc.require_explicit_policy
+            } else if k.eq_ignore_ascii_case("InhibitPolicyMapping") {
+                &mut pc.inhibit_policy_mapping
+            } else if k.eq_ignore_ascii_case("Critical") {
+                match self.bool_of(e) {
+                    Some(b) => critical = b,
+                    None => bad = true,
+                }
+                continue;
+            } else {
+                self.push(
+                    Diagnostic::warning(
+                        codes::UNKNOWN_KEY,
+                        e.key_span.clone(),
+                        format!("unknown key `{}` in [{}] has no effect", e.key, s.name),
+                    )
+                    .with_help("this section takes RequireExplicitPolicy, InhibitPolicyMapping and Critical"),
+                );
+                continue;
+            };
+            match values::expect_number(&e.value.text) {
+                Ok(n) => match u32::try_from(n) {
+                    Ok(n) => *slot = Some(n),
+                    Err(_) => {
+                        bad = true;
+                        self.value_diag(
+                            e,
+                            Severity::Error,
+                            codes::INVALID_NUMBER,
+                            format!("{n} is too large a certificate count"),
+                            None,
+                        );
+                    }
+                },
+                Err(l) => {
+                    bad = true;
+                    self.local(e, l);
+                }
+            }
+        }
+        if bad {
+            return;
+        }
+        if pc.require_explicit_policy.is_none() && pc.inhibit_policy_mapping.is_none() {
+            self.empty_section(s, "RequireExplicitPolicy = n or InhibitPolicyMapping = n");
+            return;
+        }
+        self.add_encoded(exts, seen, s, ext_oid, critical, &pc);
+    }
+
+    /// `[NameConstraintsExtension]`: `Include =` and `Exclude =` name sections of names
+    /// (`DNS =`, `Email =`, `UPN =`, `URL =`, `IPAddress = address, mask`, `DirectoryName =`,
+    /// `RegisteredId =`, or a dotted OID for an other name), as policy.inf writes them;
+    /// `Critical` (TRUE unless given: RFC 5280 §4.2.1.10 has CAs mark it critical). Returns the
+    /// names of the sections read.
+    fn name_constraints_section<'a>(
+        &mut self,
+        inf: &'a Inf,
+        s: &Section,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+    ) -> Vec<&'a str> {
+        use x509_cert::ext::pkix::NameConstraints;
+        use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
+        let mut critical = true;
+        let mut bad = false;
+        let mut named: Vec<(bool, &Entry)> = Vec::new();
+        for e in &s.entries {
+            let k = e.key.trim();
+            if k.eq_ignore_ascii_case("Include") {
+                named.push((true, e));
+            } else if k.eq_ignore_ascii_case("Exclude") {
+                named.push((false, e));
+            } else if k.eq_ignore_ascii_case("Critical") {
+                match self.bool_of(e) {
+                    Some(b) => critical = b,
+                    None => bad = true,
+                }
+            } else {
+                self.push(
+                    Diagnostic::warning(
+                        codes::UNKNOWN_KEY,
+                        e.key_span.clone(),
+                        format!(
+                            "unknown key `{}` in [NameConstraintsExtension] has no effect",
+                            e.key
+                        ),
+                    )
+                    .with_help("this section takes Include, Exclude (section names) and Critical"),
+                );
+            }
+        }
+        let mut used = Vec::new();
+        let (mut permitted, mut excluded) = (Vec::new(), Vec::new());
+        for (include, at) in named {
+            for name in at
+                .value
+                .text
+                .split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                let Some(sub) = inf.section(name) else {
+                    bad = true;
+                    self.value_diag(
+                        at,
+                        Severity::Error,
+                        codes::POLICY_SECTION_MISSING,
+                        format!(
+                            "`{}` names [{name}], which this INF does not have",
+                            at.key.trim()
+                        ),
+                        Some(format!(
+                            "add a [{name}] section with lines such as DNS = example.com"
+                        )),
+                    );
+                    continue;
+                };
+                used.push(sub.name.as_str());
+                for e in &sub.entries {
+                    let kind = e.key.trim();
+                    let text = e.value.text.as_str();
+                    // policy.inf allows a minimum and a maximum depth after a name; RFC 5280
+                    // §4.2.1.10 wants neither, and CryptoAPI refuses chains that use them
+                    let is_ip = kind
+                        .replace([' ', '\t'], "")
+                        .eq_ignore_ascii_case("ipaddress");
+                    if !is_ip && let Some(comma) = text.find(',') {
+                        bad = true;
+                        self.local(
+                            e,
+                            LocalDiag::error(
+                                codes::NAME_CONSTRAINT_DEPTH,
+                                comma..text.len(),
+                                "a minimum or maximum depth after a name constraint is not \
+                                 written here: RFC 5280 wants neither, and Windows refuses \
+                                 chains whose constraints use them",
+                            )
+                            .with_help("keep only the name"),
+                        );
+                        continue;
+                    }
+                    let mut local = Vec::new();
+                    match crate::ext::text::constraint_name(kind, text, &mut local) {
+                        Some(Some(base)) => {
+                            for d in local {
+                                self.local(e, d);
+                            }
+                            let subtree = GeneralSubtree {
+                                base,
+                                minimum: 0,
+                                maximum: None,
+                            };
+                            if include {
+                                permitted.push(subtree);
+                            } else {
+                                excluded.push(subtree);
+                            }
+                        }
+                        Some(None) => {
+                            bad = true;
+                            for d in local {
+                                self.local(e, d);
+                            }
+                        }
+                        None => self.push(
+                            Diagnostic::warning(
+                                codes::UNKNOWN_KEY,
+                                e.key_span.clone(),
+                                format!(
+                                    "`{kind}` in [{}] is not a kind of name, so it has no effect",
+                                    sub.name
+                                ),
+                            )
+                            .with_help(
+                                "the kinds are DNS, Email, UPN, URL, IPAddress (address, mask), \
+                                 DirectoryName, RegisteredId, or a dotted OID for an other name",
+                            ),
+                        ),
+                    }
+                }
+            }
+        }
+        if bad {
+            return used;
+        }
+        if permitted.is_empty() && excluded.is_empty() {
+            self.empty_section(s, "Include = <section> or Exclude = <section> naming names");
+            return used;
+        }
+        let nc = NameConstraints {
+            permitted_subtrees: (!permitted.is_empty()).then_some(permitted),
+            excluded_subtrees: (!excluded.is_empty()).then_some(excluded),
+        };
+        self.add_encoded(
+            exts,
+            seen,
+            s,
+            certreq_pkix::oid::NAME_CONSTRAINTS,
+            critical,
+            &nc,
+        );
+        used
+    }
+
+    /// A warning that an extension section adds nothing.
+    fn empty_section(&mut self, s: &Section, wants: &str) {
+        self.push(
+            Diagnostic::warning(
+                codes::EMPTY_EXTENSION_SECTION,
+                header_span(s),
+                format!("[{}] has nothing to encode, so it adds nothing", s.name),
+            )
+            .with_help(format!("add {wants}, or remove the section")),
+        );
+    }
+
+    /// Encodes a section's extension value and adds it.
+    fn add_encoded(
+        &mut self,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+        s: &Section,
+        extn_id: ObjectIdentifier,
+        critical: bool,
+        value: &impl der::Encode,
+    ) {
+        match der::Encode::to_der(value).and_then(der::asn1::OctetString::new) {
+            Ok(extn_value) => self.add_extension(
+                exts,
+                seen,
+                Extension {
+                    extn_id,
+                    critical,
+                    extn_value,
+                },
+                header_span(s),
+                format!("[{}]", s.name),
+            ),
+            Err(e) => self.push(Diagnostic::error(
+                codes::ENCODE,
+                header_span(s),
+                format!("[{}] could not be encoded: {e}", s.name),
+            )),
+        }
     }
 
     /// Finds each entry's canonical key; warns about unknown and repeated keys.
@@ -550,22 +1022,7 @@ impl Lowering {
             }
         };
         match rt {
-            RequestType::Pkcs10 | RequestType::Cmc | RequestType::Cert => {}
-            RequestType::Pkcs7 => {
-                self.value_diag(
-                    e,
-                    Severity::Warning,
-                    codes::WRAPPER_NOT_BUILT,
-                    "the PKCS#7 wrapper is not built yet: the output is the plain PKCS#10 \
-                     request it would carry"
-                        .into(),
-                    Some(
-                        "most CAs (AD CS included) accept the PKCS#10 request as it is; write \
-                         RequestType = PKCS10 to silence this"
-                            .into(),
-                    ),
-                );
-            }
+            RequestType::Pkcs10 | RequestType::Cmc | RequestType::Cert | RequestType::Pkcs7 => {}
             RequestType::Scep => {
                 self.value_diag(
                     e,
@@ -876,7 +1333,8 @@ impl Lowering {
                 Severity::Warning,
                 codes::ATTRIBUTES_IN_CERT,
                 "a self-signed certificate has no request attributes: [RequestAttributes] is \
-                 left out"
+                 left out (a CertificateTemplate stays, as certreq keeps it, as the \
+                 template-name extension)"
                     .into(),
                 Some(
                     "put what the certificate should carry in [Extensions] (a SAN as \
@@ -896,6 +1354,315 @@ impl Lowering {
                 Some("add Subject = \"CN=…\"".into()),
             );
         }
+    }
+
+    /// `RenewalCert`: the certificate a renewal renews, by SHA-1 thumbprint or serial number
+    /// (hexadecimal, blanks allowed, any case), found by the caller in its store. A renewal is
+    /// signed with the renewed certificate's key, which only a PKCS #7 or CMC wrapper carries.
+    fn renewal_cert(
+        &mut self,
+        keys: &Keys<'_>,
+        request_type: Option<RequestType>,
+    ) -> Option<String> {
+        let e = keys.get("RenewalCert")?;
+        let text = e.value.text.trim();
+        if text.is_empty() {
+            self.push(
+                Diagnostic::note(
+                    codes::NO_EFFECT,
+                    e.span.clone(),
+                    "`RenewalCert` is empty: the request is a new one, not a renewal",
+                )
+                .with_help("name the certificate to renew by its thumbprint or serial number"),
+            );
+            return None;
+        }
+        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            self.value_diag(
+                e,
+                Severity::Error,
+                codes::INVALID_CERT_ID,
+                format!("`{text}` is not a certificate thumbprint or serial number"),
+                Some(
+                    "write the certificate's SHA-1 thumbprint (40 hexadecimal digits) or its \
+                     serial number in hexadecimal; blanks between the digits are allowed"
+                        .into(),
+                ),
+            );
+            return None;
+        }
+        match request_type {
+            Some(RequestType::Pkcs7 | RequestType::Cmc) | None => Some(text.to_string()),
+            Some(other) => {
+                let found = match other {
+                    RequestType::Cert => "Cert",
+                    _ => "PKCS10",
+                };
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    codes::RENEWAL_NEEDS_WRAPPER,
+                    format!(
+                        "a renewal is signed with the renewed certificate's key, which \
+                         `RequestType = {found}` cannot carry"
+                    ),
+                    Some(
+                        "write RequestType = PKCS7 (as certreq's renewal example does) or CMC"
+                            .into(),
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `RequesterName = DOMAIN\\user`: a request on behalf of that user, signed by an
+    /// enrollment agent's certificate. certreq's documentation: only with PKCS7 or CMC; with
+    /// PKCS10 the key is ignored.
+    fn requester_name(
+        &mut self,
+        keys: &Keys<'_>,
+        request_type: Option<RequestType>,
+        renewal: bool,
+    ) -> Option<String> {
+        let e = keys.get("RequesterName")?;
+        let name = e.value.text.trim();
+        if name.is_empty() {
+            self.push(Diagnostic::note(
+                codes::NO_EFFECT,
+                e.span.clone(),
+                "`RequesterName` is empty: the request is made for the signer itself",
+            ));
+            return None;
+        }
+        match request_type {
+            Some(RequestType::Pkcs7 | RequestType::Cmc) => {}
+            Some(_) => {
+                self.push(
+                    Diagnostic::warning(
+                        codes::NO_EFFECT,
+                        e.span.clone(),
+                        "`RequesterName` has no effect here: certreq ignores it unless \
+                         RequestType is PKCS7 or CMC, where an enrollment agent signs the request",
+                    )
+                    .with_help(
+                        "write RequestType = CMC (or PKCS7) and sign with -cert AgentCertId",
+                    ),
+                );
+                return None;
+            }
+            None => return None,
+        }
+        if renewal {
+            self.value_diag(
+                e,
+                Severity::Error,
+                codes::RENEWAL_AND_REQUESTER,
+                "a request is either a renewal (signed with the renewed certificate's key) or \
+                 made on behalf of another user (signed by an enrollment agent), not both here"
+                    .into(),
+                Some("remove RequesterName, or RenewalCert".into()),
+            );
+            return None;
+        }
+        if name.chars().any(|c| u32::from(c) > 0xffff) {
+            self.value_diag(
+                e,
+                Severity::Error,
+                codes::ENCODE,
+                "the requester name has characters outside the Basic Multilingual Plane, which \
+                 its BMPString cannot hold"
+                    .into(),
+                None,
+            );
+            return None;
+        }
+        Some(name.to_string())
+    }
+
+    /// `PrivateKeyArchive = TRUE` with `EncryptionAlgorithm` and `EncryptionLength`: the key
+    /// goes to the CA, encrypted to its exchange certificate, in a CMC request (research:
+    /// certreq-facts §7). The key must be one the CAPI PRIVATEKEYBLOB holds (RSA) and that may
+    /// be read to be encrypted.
+    fn archive(
+        &mut self,
+        keys: &Keys<'_>,
+        request_type: Option<RequestType>,
+        algorithm: Option<KeyAlgorithm>,
+        use_existing: bool,
+    ) -> Option<ArchivePlan> {
+        let entry = keys.get("PrivateKeyArchive");
+        let on = match entry {
+            Some(e) => match self.bool_of(e) {
+                Some(true) => true,
+                Some(false) => {
+                    self.push(Diagnostic::note(
+                        codes::NO_EFFECT,
+                        e.span.clone(),
+                        "`PrivateKeyArchive = FALSE` changes nothing: keys are not archived \
+                             unless asked",
+                    ));
+                    false
+                }
+                None => return None,
+            },
+            None => false,
+        };
+        let cipher = self.archive_cipher(keys, on);
+        if !on {
+            return None;
+        }
+        let e = entry?;
+        let mut ok = true;
+        if request_type.is_some_and(|t| t != RequestType::Cmc) {
+            ok = false;
+            self.value_diag(
+                e,
+                Severity::Error,
+                codes::ARCHIVE_NEEDS_CMC,
+                "key archival is sent in a CMC request, as certreq sends it".into(),
+                Some("write RequestType = CMC".into()),
+            );
+        }
+        if let Some(KeyAlgorithm::Ecdsa(_)) = algorithm {
+            ok = false;
+            self.value_diag(
+                e,
+                Severity::Error,
+                codes::ARCHIVE_KEY_ALGORITHM,
+                "key archival here sends an RSA key (a CAPI PRIVATEKEYBLOB); this request's key \
+                 is ECDSA"
+                    .into(),
+                Some("use KeyAlgorithm = RSA, or remove PrivateKeyArchive".into()),
+            );
+        }
+        let said = |key: &str| {
+            keys.get(key)
+                .and_then(|x| values::expect_bool(&x.value.text).ok())
+        };
+        if !use_existing
+            && said("Exportable") == Some(false)
+            && said("ExportableEncrypted") != Some(true)
+            && let Some(x) = keys.get("Exportable")
+        {
+            ok = false;
+            self.value_diag(
+                x,
+                Severity::Error,
+                codes::ARCHIVE_NOT_EXPORTABLE,
+                "`PrivateKeyArchive = TRUE` sends the private key to the CA, so it must be \
+                 readable; this line says it may not be exported"
+                    .into(),
+                Some(
+                    "remove this line (or write Exportable = TRUE), or remove PrivateKeyArchive"
+                        .into(),
+                ),
+            );
+        }
+        (ok && cipher.is_some()).then(|| ArchivePlan {
+            cipher: cipher.unwrap_or_default(),
+        })
+    }
+
+    /// `EncryptionAlgorithm` and `EncryptionLength`: 3DES (certreq's default, 168 bits) or AES
+    /// (128, 192 or 256 bits; 256 unless told). `None` when one of them is wrong (reported);
+    /// explained as having no effect without archival.
+    fn archive_cipher(&mut self, keys: &Keys<'_>, archiving: bool) -> Option<Cipher> {
+        let alg = keys.get("EncryptionAlgorithm");
+        let len = keys.get("EncryptionLength");
+        if !archiving {
+            for e in [alg, len].into_iter().flatten() {
+                self.push(
+                    Diagnostic::warning(
+                        codes::NO_EFFECT,
+                        e.span.clone(),
+                        format!(
+                            "`{}` has no effect here: it chooses how an archived key is \
+                             encrypted, and this request archives none",
+                            e.key.trim()
+                        ),
+                    )
+                    .with_help("add PrivateKeyArchive = TRUE (with RequestType = CMC), or remove this line"),
+                );
+            }
+            return Some(Cipher::default());
+        }
+        let bits = match len {
+            Some(e) => Some((self.number_of(e)?, e)),
+            None => None,
+        };
+        let name = alg.map(|e| e.value.text.trim().to_ascii_lowercase());
+        let aes = match name.as_deref() {
+            None | Some("3des" | "des3" | "tripledes" | "des-ede3-cbc" | "1.2.840.113549.3.7") => {
+                false
+            }
+            Some("aes" | "aes128" | "aes192" | "aes256") => true,
+            Some(other) => {
+                let e = alg?;
+                let msg = if matches!(other, "des" | "rc2" | "rc4") {
+                    format!(
+                        "`{}` is too weak to protect an archived key here",
+                        e.value.text.trim()
+                    )
+                } else {
+                    format!("`{}` is not an encryption algorithm", e.value.text.trim())
+                };
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    codes::INVALID_ENCRYPTION_ALGORITHM,
+                    msg,
+                    Some("use 3DES (certreq's default) or AES".into()),
+                );
+                return None;
+            }
+        };
+        let named_bits = match name.as_deref() {
+            Some("aes128") => Some(128),
+            Some("aes192") => Some(192),
+            Some("aes256") => Some(256),
+            _ => None,
+        };
+        let bits_value = bits.map(|(b, _)| b).or(named_bits);
+        let cipher = match (aes, bits_value) {
+            (false, None | Some(168 | 192)) => Some(Cipher::TripleDes),
+            (true, None | Some(256)) => Some(Cipher::Aes256),
+            (true, Some(128)) => Some(Cipher::Aes128),
+            (true, Some(192)) => Some(Cipher::Aes192),
+            _ => None,
+        };
+        if cipher.is_none()
+            && let Some((b, e)) = bits
+        {
+            self.value_diag(
+                e,
+                Severity::Error,
+                codes::INVALID_ENCRYPTION_LENGTH,
+                format!(
+                    "{} cannot encrypt with a {b}-bit key",
+                    if aes { "AES" } else { "3DES" }
+                ),
+                Some(if aes {
+                    "AES takes 128, 192 or 256".into()
+                } else {
+                    "3DES takes 168 (its default)".into()
+                }),
+            );
+        }
+        if let (Some(n), Some((b, e))) = (named_bits, bits)
+            && n != b
+        {
+            self.value_diag(
+                e,
+                Severity::Error,
+                codes::INVALID_ENCRYPTION_LENGTH,
+                format!("`EncryptionLength = {b}` contradicts the algorithm's {n} bits"),
+                Some("remove EncryptionLength".into()),
+            );
+            return None;
+        }
+        cipher
     }
 
     fn validity(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>) -> ValidityPlan {
@@ -1441,6 +2208,46 @@ impl Lowering {
         pairs
     }
 
+    /// `[RequestAttributes] CertificateTemplate = X`: certreq writes the template's name a
+    /// second time, as the extension 1.3.6.1.4.1.311.20.2 (a BMPString, not critical), from
+    /// the INF text alone (research: certreq-facts §1: a workgroup machine wrote it too). Not
+    /// when `[Extensions]` gives that extension itself.
+    fn template_extension(&mut self, inf: &Inf, seen: &[Seen]) -> Option<Extension> {
+        use certreq_pkix::oid::CERTIFICATE_TEMPLATE_NAME;
+        let section = inf.section("RequestAttributes")?;
+        let e = section
+            .entries
+            .iter()
+            .find(|e| e.key.trim().eq_ignore_ascii_case("CertificateTemplate"))?;
+        let name = e.value.text.trim();
+        if name.is_empty() || seen.iter().any(|s| s.oid == CERTIFICATE_TEMPLATE_NAME) {
+            return None;
+        }
+        let value = der::asn1::BmpString::from_utf8(name)
+            .ok()
+            .and_then(|bmp| der::Encode::to_der(&bmp).ok())
+            .and_then(|der| der::asn1::OctetString::new(der).ok());
+        match value {
+            Some(extn_value) => Some(Extension {
+                extn_id: CERTIFICATE_TEMPLATE_NAME,
+                critical: false,
+                extn_value,
+            }),
+            None => {
+                self.value_diag(
+                    e,
+                    Severity::Error,
+                    codes::ENCODE,
+                    "the template name has characters outside the Basic Multilingual Plane, \
+                     which its BMPString cannot hold"
+                        .into(),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
     /// `[PolicyStatementExtension]` or `[ApplicationPolicyStatementExtension]`: `Policies =`
     /// names sections (comma-separated), each with one `OID =` and any number of `Notice =`
     /// and `URL =` lines (the user notice and CPS qualifiers, in file order); `Critical =`
@@ -1650,10 +2457,13 @@ impl Lowering {
     }
 
     /// Sections making a request does not read: the schema says which ones it does (and the
-    /// policy sections named by `Policies =` are read too).
-    fn other_sections(&mut self, inf: &Inf, policy_sections: &[&str]) {
+    /// policy and subtree sections named by `Policies =`, `Include =` and `Exclude =` are read
+    /// too). A policy INF (`policy`) does not read `[NewRequest]` either.
+    fn other_sections(&mut self, inf: &Inf, policy_sections: &[&str], policy: bool) {
         for s in &inf.sections {
-            let read = certreq_schema::section(&s.name).is_some_and(|d| d.effect.is_acted_on())
+            let new_request = s.name.eq_ignore_ascii_case("NewRequest");
+            let read = (certreq_schema::section(&s.name).is_some_and(|d| d.effect.is_acted_on())
+                && !(policy && new_request))
                 || s.name.eq_ignore_ascii_case("Version")
                 || policy_sections
                     .iter()
@@ -1674,13 +2484,20 @@ impl Lowering {
                 Diagnostic::warning(
                     codes::UNUSED_SECTION,
                     header_span(s),
-                    format!("section [{}] is not used when making a request", s.name),
+                    if policy {
+                        format!("section [{}] is not used by certreq -policy", s.name)
+                    } else {
+                        format!("section [{}] is not used when making a request", s.name)
+                    },
                 )
                 .with_help(
                     "requests read [NewRequest], [Extensions], [EnhancedKeyUsageExtension], \
                      [BasicConstraintsExtension], [PolicyStatementExtension], \
                      [ApplicationPolicyStatementExtension] (with the sections their Policies \
-                     name) and [RequestAttributes]; write other extensions as [Extensions] lines",
+                     name), the policy mappings and constraints sections, \
+                     [NameConstraintsExtension] (with its Include and Exclude sections) and \
+                     [RequestAttributes]; a policy file (-policy) all but [NewRequest]; write \
+                     other extensions as [Extensions] lines",
                 ),
             );
         }
@@ -1996,12 +2813,10 @@ mod tests {
             req("[NewRequest]\nRequestType = cmc\n").request_type,
             RequestType::Cmc
         );
-        assert!(has(
-            "[NewRequest]\nRequestType = PKCS7\n",
-            Severity::Warning,
-            codes::WRAPPER_NOT_BUILT,
-            "PKCS7"
-        ));
+        // PKCS7 is built: no warning; who signs is the caller's (RenewalCert or -cert)
+        let p7 = compile("[NewRequest]\nRequestType = PKCS7\nHashAlgorithm = SHA256\n");
+        assert!(p7.diagnostics.is_empty(), "{:?}", p7.diagnostics);
+        assert_eq!(p7.request.unwrap().request_type, RequestType::Pkcs7);
         let cmc = compile("[NewRequest]\nRequestType = CMC\nHashAlgorithm = SHA256\n");
         assert!(cmc.diagnostics.is_empty(), "{:?}", cmc.diagnostics);
         assert_eq!(
@@ -2217,21 +3032,23 @@ mod tests {
             "KeyUsage" => ("0xa0", ""),
             "UseExistingKeySet" => ("TRUE", "KeyContainer = my-key\n"),
             "RequestType" => ("CMC", ""),
+            "RenewalCert" => ("\"0a 1b 2c\"", "RequestType = PKCS7\n"),
+            "RequesterName" => ("\"CONTOSO\\alice\"", "RequestType = CMC\n"),
+            "PrivateKeyArchive" => ("TRUE", "RequestType = CMC\n"),
+            "EncryptionAlgorithm" => ("AES", "RequestType = CMC\nPrivateKeyArchive = TRUE\n"),
+            "EncryptionLength" => (
+                "128",
+                "RequestType = CMC\nPrivateKeyArchive = TRUE\nEncryptionAlgorithm = AES\n",
+            ),
             "FriendlyName" => ("web01", ""),
             "NotBefore" => ("2030-01-01", "RequestType = Cert\n"),
             "NotAfter" => ("2040-01-01", "RequestType = Cert\n"),
             "ValidityPeriod" => ("Years", "RequestType = Cert\nValidityPeriodUnits = 3\n"),
             "ValidityPeriodUnits" => ("3", "RequestType = Cert\nValidityPeriod = Years\n"),
             // keys that change nothing here, with a valid value
-            "MachineKeySet" | "Silent" | "UserProtected" | "PrivateKeyArchive" | "EncipherOnly" => {
-                ("TRUE", "")
-            }
-            "ProviderName"
-            | "SecurityDescriptor"
-            | "EncryptionAlgorithm"
-            | "RequesterName"
-            | "RenewalCert" => ("something", ""),
-            "ProviderType" | "EncryptionLength" => ("12", ""),
+            "MachineKeySet" | "Silent" | "UserProtected" | "EncipherOnly" => ("TRUE", ""),
+            "ProviderName" | "SecurityDescriptor" => ("something", ""),
+            "ProviderType" => ("12", ""),
             "KeyUsageProperty" => ("NCRYPT_ALLOW_SIGNING_FLAG", ""),
             "KeyProtection" => ("NCRYPT_UI_PROTECT_KEY_FLAG", ""),
             "SubjectNameFlags" => ("template", ""),
@@ -2280,17 +3097,19 @@ mod tests {
                     .collect::<Vec<_>>()
             };
             assert!(with.request.is_some(), "{line}: {:#?}", with.diagnostics);
+            // what goes around the request (on whose behalf, archival) is part of it
+            let decided = |c: &Compiled| (c.request.clone(), c.wrapping.clone());
             if key.effect.is_acted_on() {
                 assert_ne!(
-                    with.request,
-                    without.request,
+                    decided(&with),
+                    decided(&without),
                     "{name} is documented as acting on the {} but changes nothing",
                     key.effect.label()
                 );
             } else {
                 assert_eq!(
-                    with.request,
-                    without.request,
+                    decided(&with),
+                    decided(&without),
                     "{name} is documented as {} but changes the request",
                     key.effect.label()
                 );
@@ -2335,6 +3154,19 @@ mod tests {
                 }
                 "ApplicationPolicyStatementExtension" => {
                     "[ApplicationPolicyStatementExtension]\nPolicies = P\n[P]\nOID = 1.3.6.1.5.5.7.3.1\n"
+                }
+                "NameConstraintsExtension" => {
+                    "[NameConstraintsExtension]\nInclude = Ok\n[Ok]\nDNS = example.com\n"
+                }
+                "PolicyMappingsExtension" => "[PolicyMappingsExtension]\n1.2.3.4 = 1.2.3.5\n",
+                "PolicyConstraintsExtension" => {
+                    "[PolicyConstraintsExtension]\nRequireExplicitPolicy = 0\n"
+                }
+                "ApplicationPolicyMappingsExtension" => {
+                    "[ApplicationPolicyMappingsExtension]\n1.3.6.1.5.5.7.3.1 = 1.3.6.1.5.5.7.3.2\n"
+                }
+                "ApplicationPolicyConstraintsExtension" => {
+                    "[ApplicationPolicyConstraintsExtension]\nInhibitPolicyMapping = 1\n"
                 }
                 "Version" => "[Version]\nSignature = \"$Windows NT$\"\n",
                 _ => "",
@@ -2451,6 +3283,175 @@ mod tests {
             Severity::Error,
             codes::EXTENSION_BAD_TOKEN,
             "http://é/"
+        ));
+    }
+
+    #[test]
+    fn renewal_cert_is_a_thumbprint_or_serial_for_a_wrapped_request() {
+        let r = req("[NewRequest]\nRequestType = PKCS7\nRenewalCert = \"4E DF 27 4b\"\n");
+        assert_eq!(r.renewal_cert.as_deref(), Some("4E DF 27 4b"));
+        assert!(has(
+            "[NewRequest]\nRenewalCert = 0a1b\n",
+            Severity::Error,
+            codes::RENEWAL_NEEDS_WRAPPER,
+            "0a1b"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\nRenewalCert = 0a1b\n",
+            Severity::Error,
+            codes::RENEWAL_NEEDS_WRAPPER,
+            "0a1b"
+        ));
+        assert!(has(
+            "[NewRequest]\nRequestType = CMC\nRenewalCert = CN=old\n",
+            Severity::Error,
+            codes::INVALID_CERT_ID,
+            "CN=old"
+        ));
+        // UseExistingKeySet keeps the renewed certificate's key: no KeyContainer needed
+        let r =
+            req("[NewRequest]\nRequestType = CMC\nRenewalCert = 0a1b\nUseExistingKeySet = TRUE\n");
+        assert!(r.key.use_existing && r.key.container.is_none());
+        assert!(has(
+            "[NewRequest]\nRequestType = CMC\nRenewalCert = 0a1b\nRequesterName = D\\u\n",
+            Severity::Error,
+            codes::RENEWAL_AND_REQUESTER,
+            "D\\u"
+        ));
+    }
+
+    #[test]
+    fn requester_name_goes_with_pkcs7_or_cmc() {
+        let c = compile("[NewRequest]\nRequestType = CMC\nRequesterName = CONTOSO\\alice\n");
+        assert_eq!(c.wrapping.requester_name.as_deref(), Some("CONTOSO\\alice"));
+        // certreq ignores it with PKCS10: said at the line
+        let t = "[NewRequest]\nRequesterName = CONTOSO\\alice\n";
+        assert!(has(
+            t,
+            Severity::Warning,
+            codes::NO_EFFECT,
+            "RequesterName = CONTOSO\\alice"
+        ));
+        assert_eq!(compile(t).wrapping.requester_name, None);
+    }
+
+    #[test]
+    fn key_archival_needs_cmc_an_rsa_key_and_a_readable_one() {
+        let c = compile("[NewRequest]\nRequestType = CMC\nPrivateKeyArchive = TRUE\n");
+        assert_eq!(
+            c.wrapping.archive,
+            Some(ArchivePlan {
+                cipher: Cipher::TripleDes
+            })
+        );
+        let aes = |extra: &str| {
+            compile(&format!(
+                "[NewRequest]\nRequestType = CMC\nPrivateKeyArchive = TRUE\n{extra}"
+            ))
+            .wrapping
+            .archive
+            .map(|a| a.cipher)
+        };
+        assert_eq!(aes("EncryptionAlgorithm = AES\n"), Some(Cipher::Aes256));
+        assert_eq!(
+            aes("EncryptionAlgorithm = aes\nEncryptionLength = 128\n"),
+            Some(Cipher::Aes128)
+        );
+        assert_eq!(
+            aes("EncryptionAlgorithm = 3DES\nEncryptionLength = 168\n"),
+            Some(Cipher::TripleDes)
+        );
+        assert!(has(
+            "[NewRequest]\nRequestType = CMC\nPrivateKeyArchive = TRUE\nEncryptionAlgorithm = RC4\n",
+            Severity::Error,
+            codes::INVALID_ENCRYPTION_ALGORITHM,
+            "RC4"
+        ));
+        assert!(has(
+            "[NewRequest]\nRequestType = CMC\nPrivateKeyArchive = TRUE\nEncryptionLength = 128\n",
+            Severity::Error,
+            codes::INVALID_ENCRYPTION_LENGTH,
+            "128"
+        ));
+        assert!(has(
+            "[NewRequest]\nPrivateKeyArchive = TRUE\n",
+            Severity::Error,
+            codes::ARCHIVE_NEEDS_CMC,
+            "TRUE"
+        ));
+        assert!(has(
+            "[NewRequest]\nRequestType = CMC\nKeyAlgorithm = ECDSA_P256\nPrivateKeyArchive = TRUE\n",
+            Severity::Error,
+            codes::ARCHIVE_KEY_ALGORITHM,
+            "TRUE"
+        ));
+        // the key's line says it may not be read: the error is there
+        assert!(has(
+            "[NewRequest]\nRequestType = CMC\nExportable = FALSE\nPrivateKeyArchive = TRUE\n",
+            Severity::Error,
+            codes::ARCHIVE_NOT_EXPORTABLE,
+            "FALSE"
+        ));
+        assert!(has(
+            "[NewRequest]\nEncryptionAlgorithm = AES\n",
+            Severity::Warning,
+            codes::NO_EFFECT,
+            "EncryptionAlgorithm = AES"
+        ));
+    }
+
+    /// certreq writes `[RequestAttributes] CertificateTemplate` as the first extension too
+    /// (research: certreq-facts §1), in requests and `RequestType = Cert` certificates, and
+    /// keeps the name-value pair in requests.
+    #[test]
+    fn the_template_name_is_also_the_first_extension() {
+        use certreq_pkix::oid::CERTIFICATE_TEMPLATE_NAME;
+        let t = "[NewRequest]\nSubject = \"CN=a\"\nKeyUsage = 0xa0\n\
+                 [EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n\
+                 [RequestAttributes]\nCertificateTemplate = WebServer\n";
+        let r = req(t);
+        let ids: Vec<String> = r.extensions.iter().map(|e| e.extn_id.to_string()).collect();
+        assert_eq!(ids, ["1.3.6.1.4.1.311.20.2", "2.5.29.15", "2.5.29.37"]);
+        assert_eq!(r.ski_position, 3, "the SKI still comes after them");
+        assert_eq!(r.name_value_pairs.len(), 1);
+        let cert = req(&t.replace("KeyUsage", "RequestType = Cert\nKeyUsage"));
+        assert_eq!(cert.extensions[0].extn_id, CERTIFICATE_TEMPLATE_NAME);
+        // given in [Extensions] itself, it is not added a second time
+        let own = req(
+            "[NewRequest]\nSubject = CN=a\n[Extensions]\n1.3.6.1.4.1.311.20.2 = \"{hex}1e 02 00 58\"\n\
+                       [RequestAttributes]\nCertificateTemplate = WebServer\n",
+        );
+        assert_eq!(
+            own.extensions
+                .iter()
+                .filter(|e| e.extn_id == CERTIFICATE_TEMPLATE_NAME)
+                .count(),
+            1
+        );
+    }
+
+    /// The sections policy.inf writes are read in request INFs too.
+    #[test]
+    fn name_constraints_and_policy_mappings_sections_in_a_request() {
+        let r = req("[NewRequest]\nSubject = \"CN=Sub\"\n\
+                     [NameConstraintsExtension]\nInclude = P\nCritical = FALSE\n[P]\nEmail = example.com\nUPN = example.com\n\
+                     [ApplicationPolicyMappingsExtension]\n1.3.6.1.5.5.7.3.1 = 1.3.6.1.5.5.7.3.2\n\
+                     [ApplicationPolicyConstraintsExtension]\nInhibitPolicyMapping = 0\n");
+        let nc = r.extension(&certreq_pkix::oid::NAME_CONSTRAINTS).unwrap();
+        assert!(!nc.critical);
+        assert!(
+            r.extension(&certreq_pkix::oid::APPLICATION_POLICY_MAPPINGS)
+                .is_some()
+        );
+        assert!(
+            r.extension(&certreq_pkix::oid::APPLICATION_POLICY_CONSTRAINTS)
+                .is_some()
+        );
+        assert!(has(
+            "[NewRequest]\nSubject = CN=a\n[NameConstraintsExtension]\nInclude = P\n[P]\nFax = 1\n",
+            Severity::Warning,
+            codes::UNKNOWN_KEY,
+            "Fax"
         ));
     }
 

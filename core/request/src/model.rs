@@ -74,23 +74,34 @@ pub enum Period {
 }
 
 /// The lifetime of a self-signed certificate when neither `NotAfter` nor `ValidityPeriod` is
-/// given: one year. certreq's own default is not documented; one year is what Windows' other
-/// self-signed certificate tools make.
+/// given: one calendar year, plus [`DEFAULT_CERT_EXTRA_SECONDS`]. certreq's default is not
+/// documented; a certificate certreq made without validity keys (research: certreq-facts §3,
+/// sample AK) runs exactly one year and 20 minutes.
 pub const DEFAULT_CERT_LIFETIME: Period = Period::Months(12);
+
+/// What certreq adds to its default one-year lifetime: 20 minutes. *Choice:* they are added at
+/// the end (`notBefore` is the moment the certificate is made); how certreq splits them between
+/// the two ends cannot be told from the certificate.
+pub const DEFAULT_CERT_EXTRA_SECONDS: i64 = 20 * 60;
 
 impl ValidityPlan {
     /// A self-signed certificate's `(notBefore, notAfter)`, in seconds since 1970 (UTC), when
     /// made at `now`: `NotBefore`, or now; then `NotAfter`, or `NotBefore` plus
     /// `ValidityPeriodUnits` × `ValidityPeriod` (years and months on the calendar), or plus
-    /// [`DEFAULT_CERT_LIFETIME`]. An end too far to count is `i64::MAX` (which no certificate
-    /// can carry, so making it fails with a message).
+    /// [`DEFAULT_CERT_LIFETIME`] and [`DEFAULT_CERT_EXTRA_SECONDS`]. An end too far to count is
+    /// `i64::MAX` (which no certificate can carry, so making it fails with a message).
     pub fn resolve(&self, now: i64) -> (i64, i64) {
         let start = self.not_before.unwrap_or(now);
         let end = self.not_after.unwrap_or_else(|| {
-            match self.period.unwrap_or(DEFAULT_CERT_LIFETIME) {
+            let (period, extra) = match self.period {
+                Some(p) => (p, 0),
+                None => (DEFAULT_CERT_LIFETIME, DEFAULT_CERT_EXTRA_SECONDS),
+            };
+            match period {
                 Period::Months(n) => certreq_pkix::time::add_months(start, n),
                 Period::Seconds(n) => start.checked_add(n),
             }
+            .and_then(|end| end.checked_add(extra))
             .unwrap_or(i64::MAX)
         });
         (start, end)
@@ -123,8 +134,83 @@ pub struct NewRequest {
     pub friendly_name: Option<String>,
     /// `RequestType = Cert` only.
     pub validity: ValidityPlan,
-    /// `RenewalCert`, as written (thumbprint or serial).
+    /// `RenewalCert`, as written (thumbprint or serial): the certificate this request renews,
+    /// which the caller finds (the CLI in its store) and passes to
+    /// [`crate::encode::prepare_with`]; the request is then wrapped and signed with its key
+    /// ([`crate::pkcs7`], [`crate::cmc`]).
     pub renewal_cert: Option<String>,
+}
+
+/// What goes around the PKCS #10 besides its own signature and what certreq's renewal adds
+/// ([`NewRequest::renewal_cert`]): on whose behalf it is made and whether its key is archived.
+/// Decided by the lowering with the request ([`crate::Compiled::wrapping`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Wrapping {
+    /// `RequesterName = DOMAIN\user`: a request on behalf of that user, signed by an
+    /// enrollment agent's certificate (the CLI's `-cert`). Only with `RequestType = PKCS7` or
+    /// `CMC`.
+    pub requester_name: Option<String>,
+    /// `PrivateKeyArchive = TRUE`: the private key goes to the CA, encrypted to its exchange
+    /// certificate ([`crate::archive`]). Only with `RequestType = CMC`.
+    pub archive: Option<ArchivePlan>,
+}
+
+/// How the key is archived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArchivePlan {
+    /// `EncryptionAlgorithm` and `EncryptionLength`: the cipher the key is encrypted with.
+    pub cipher: Cipher,
+}
+
+/// A content-encryption algorithm for key archival (CBC mode, PKCS #7 padding).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Cipher {
+    /// Three-key triple DES (des-ede3-cbc, 1.2.840.113549.3.7): what certreq uses by default.
+    #[default]
+    TripleDes,
+    Aes128,
+    Aes192,
+    Aes256,
+}
+
+impl Cipher {
+    /// The content-encryption algorithm's OID.
+    pub fn oid(self) -> ObjectIdentifier {
+        use certreq_pkix::oid;
+        match self {
+            Cipher::TripleDes => oid::DES_EDE3_CBC,
+            Cipher::Aes128 => oid::AES128_CBC,
+            Cipher::Aes192 => oid::AES192_CBC,
+            Cipher::Aes256 => oid::AES256_CBC,
+        }
+    }
+
+    /// The key length in bytes.
+    pub fn key_len(self) -> usize {
+        match self {
+            Cipher::TripleDes | Cipher::Aes192 => 24,
+            Cipher::Aes128 => 16,
+            Cipher::Aes256 => 32,
+        }
+    }
+
+    /// The block (and initialisation vector) length in bytes.
+    pub fn iv_len(self) -> usize {
+        match self {
+            Cipher::TripleDes => 8,
+            _ => 16,
+        }
+    }
+
+    /// `3DES`, `AES-128`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            Cipher::TripleDes => "3DES",
+            Cipher::Aes128 => "AES-128",
+            Cipher::Aes192 => "AES-192",
+            Cipher::Aes256 => "AES-256",
+        }
+    }
 }
 
 impl NewRequest {

@@ -107,6 +107,9 @@ pub const VALUE_PREFIX: &str = "{}";
 /// The pseudo-section of the keys of a policy section named by `Policies =`
 /// (`[PolicyStatementExtension]`, `[ApplicationPolicyStatementExtension]`).
 pub const POLICY_SECTION: &str = "<policy>";
+/// The pseudo-section of the keys of a subtree section named by `[NameConstraintsExtension]`'s
+/// `Include =` and `Exclude =`.
+pub const SUBTREE_SECTION: &str = "<subtree>";
 
 const fn k(
     section: &'static str,
@@ -152,8 +155,11 @@ const BC: &str = "BasicConstraintsExtension";
 const PS: &str = "PolicyStatementExtension";
 const APS: &str = "ApplicationPolicyStatementExtension";
 
-const POLICY_INF_ONLY: &str = "Not read for a new request: this section belongs to policy.inf \
-     (certreq -policy) and CAPolicy.inf. Write the extension as a line in [Extensions] instead.";
+const NC: &str = "NameConstraintsExtension";
+const PM: &str = "PolicyMappingsExtension";
+const PC: &str = "PolicyConstraintsExtension";
+const APM: &str = "ApplicationPolicyMappingsExtension";
+const APC: &str = "ApplicationPolicyConstraintsExtension";
 
 use Effect::*;
 
@@ -268,21 +274,27 @@ pub static KEYS: &[KeySchema] = &[
     k(
         NR,
         "PrivateKeyArchive",
-        Unsupported,
-        "Not supported: it needs the CA's exchange certificate and would send the private key \
-         away. The request is made without archival.",
+        Request,
+        "TRUE sends the private key to the CA, as certreq does: a CAPI PRIVATEKEYBLOB encrypted \
+         to the CA's exchange certificate (EnvelopedData, RSA PKCS #1 v1.5 key transport, 3DES \
+         unless EncryptionAlgorithm says AES), carried as an unsigned attribute of the CMC \
+         request with its SHA-1 hash among the signed CMC attributes. Only with RequestType = \
+         CMC and an RSA key that may be read (not with Exportable = FALSE). The exchange \
+         certificate comes from -xchg ExchangeCertFile or from the CA named by -config (CLI).",
     ),
     k(
         NR,
         "EncryptionAlgorithm",
-        Unsupported,
-        "Not supported: it configures key archival (PrivateKeyArchive), which is not built.",
+        Request,
+        "Chooses how an archived key is encrypted: 3DES (des-ede3-cbc, the default, as certreq) \
+         or AES (CBC); other ciphers are refused. No effect without PrivateKeyArchive = TRUE.",
     ),
     k(
         NR,
         "EncryptionLength",
-        Unsupported,
-        "Not supported: it configures key archival (PrivateKeyArchive), which is not built.",
+        Request,
+        "The archival cipher's key length: 168 for 3DES; 128, 192 or 256 for AES (256 when not \
+         given). No effect without PrivateKeyArchive = TRUE.",
     ),
     k(
         NR,
@@ -300,28 +312,41 @@ pub static KEYS: &[KeySchema] = &[
     k(
         NR,
         "RenewalCert",
-        Unsupported,
-        "Not supported: renewal requests are not built yet, so the request is made as a new \
-         one that does not refer to the certificate.",
+        Request,
+        "Makes a renewal, as certreq does: the certificate (found in the key store by its SHA-1 \
+         thumbprint or serial number, blanks and any case allowed) goes whole into the PKCS #10 \
+         as the renewal-certificate attribute (1.3.6.1.4.1.311.13.1), and its key signs the \
+         wrapper. PKCS7: a SignedData of the request signed by the old key alone, no signed \
+         attributes, the old certificate included. CMC: the CMC request signed by the new key \
+         and, as a second signer, the old key (certreq's own CMC renewal shows only the first; \
+         the second proves the renewal). With UseExistingKeySet = TRUE the old certificate's \
+         key is kept. Needs RequestType = PKCS7 or CMC.",
     ),
     k(
         NR,
         "RequesterName",
-        Unsupported,
-        "Not supported: requests on behalf of another user (signed by an enrollment agent) \
-         are not built yet, so the request is made for the signer itself.",
+        Request,
+        "Makes a request on behalf of that user, signed by an enrollment agent's certificate \
+         (the CLI's -cert, which must carry the Certificate Request Agent purpose). PKCS7: the \
+         agent signs, with the name in a signed name-value attribute (\"RequesterName\", \
+         BMPStrings). CMC: the name goes in an id-cmc-regInfo control \
+         (RequesterName=DOMAIN%5Cuser&) and the agent signs beside the request's own key. \
+         Ignored with PKCS10, as certreq ignores it.",
     ),
     k(
         NR,
         "RequestType",
         Request,
         "PKCS10 is built as certreq builds it. CMC wraps that request as certreq does (a CMS \
-         SignedData of PKIData, signed again by the request's key; EST is sent the PKCS #10 \
-         inside). For PKCS7 the PKCS #10 it would carry is made, with a warning that the \
-         wrapper is not built yet. Cert makes a self-signed \
-         certificate (X.509 v3, a random 16-byte serial, the subject as issuer, the request's \
-         extensions, no attributes), kept with its key as an issued entry; signing it with \
-         another certificate (certreq's -cert) is not supported. SCEP is refused.",
+         SignedData of PKIData, signed again by the request's key, and by a certificate's key \
+         for a renewal or an enrollment agent; EST is sent the PKCS #10 inside). PKCS7 wraps it \
+         in a SignedData of id-data signed by the renewed certificate's key (RenewalCert) or by \
+         a signing certificate (the CLI's -cert; with RequesterName, an enrollment agent). Cert \
+         makes a certificate (X.509 v3, a random 16-byte serial, the request's extensions, no \
+         attributes; one year and 20 minutes unless the validity keys say otherwise), \
+         self-signed, or signed by a stored CA certificate with the CLI's -cert (issuer = the \
+         CA's subject, authority key identifier = its key's), kept with its key as an issued \
+         entry. SCEP is refused.",
     ),
     k(
         NR,
@@ -508,8 +533,8 @@ pub static KEYS: &[KeySchema] = &[
         EXT,
         "1.3.6.1.4.1.311.20.2",
         Request,
-        "Encoded into the request as certreq does; certreq-web never adds it on its own, because \
-         it cannot look templates up in Active Directory.",
+        "Encoded into the request as certreq does. Without this line, a [RequestAttributes] \
+         CertificateTemplate adds it, first, as certreq does.",
     ),
     k(
         EXT,
@@ -534,8 +559,11 @@ pub static KEYS: &[KeySchema] = &[
         RA,
         "CertificateTemplate",
         Request,
-        "Sent as a name-value attribute. certreq also adds the template's extensions by looking \
-         it up in Active Directory; certreq-web cannot, and the CA applies the template anyway.",
+        "Sent as a name-value attribute and, as certreq does, as the template-name extension \
+         (1.3.6.1.4.1.311.20.2, a BMPString, first among the extensions) — in RequestType = \
+         Cert certificates too, where the other attributes are left out. certreq also adds the \
+         template's own extensions by looking it up in Active Directory; certreq-web cannot, and \
+         the CA applies the template anyway.",
     ),
     k(
         RA,
@@ -609,6 +637,128 @@ pub static KEYS: &[KeySchema] = &[
         Request,
         "Encoded into the policy extension.",
     ),
+    k(
+        NC,
+        "Include",
+        Request,
+        "Encoded as the permitted subtrees of the name constraints extension.",
+    ),
+    k(
+        NC,
+        "Exclude",
+        Request,
+        "Encoded as the excluded subtrees of the name constraints extension.",
+    ),
+    k(
+        NC,
+        "Critical",
+        Request,
+        "Honoured; the extension is critical unless this says FALSE (RFC 5280 has CAs mark it \
+         critical).",
+    ),
+    k(
+        SUBTREE_SECTION,
+        "DNS",
+        Request,
+        "Encoded as a dNSName subtree.",
+    ),
+    k(
+        SUBTREE_SECTION,
+        "Email",
+        Request,
+        "Encoded as an rfc822Name subtree.",
+    ),
+    k(
+        SUBTREE_SECTION,
+        "UPN",
+        Request,
+        "Encoded as a user-principal-name otherName subtree.",
+    ),
+    k(
+        SUBTREE_SECTION,
+        "URL",
+        Request,
+        "Encoded as a uniformResourceIdentifier subtree.",
+    ),
+    k(
+        SUBTREE_SECTION,
+        "IPAddress",
+        Request,
+        "Encoded as an iPAddress subtree: the address and its mask.",
+    ),
+    k(
+        SUBTREE_SECTION,
+        "DirectoryName",
+        Request,
+        "Encoded as a directoryName subtree, the name read as certreq reads a Subject.",
+    ),
+    k(
+        SUBTREE_SECTION,
+        "RegisteredId",
+        Request,
+        "Encoded as a registeredID subtree.",
+    ),
+    k(
+        PM,
+        "{OID}",
+        Request,
+        "Encoded as one mapping of the policy mappings extension (2.5.29.33).",
+    ),
+    k(
+        PM,
+        "Critical",
+        Request,
+        "Honoured; not critical unless given.",
+    ),
+    k(
+        PC,
+        "RequireExplicitPolicy",
+        Request,
+        "Encoded into the policy constraints extension (2.5.29.36).",
+    ),
+    k(
+        PC,
+        "InhibitPolicyMapping",
+        Request,
+        "Encoded into the policy constraints extension (2.5.29.36).",
+    ),
+    k(
+        PC,
+        "Critical",
+        Request,
+        "Honoured; critical unless this says FALSE (RFC 5280 has CAs mark it critical).",
+    ),
+    k(
+        APM,
+        "{OID}",
+        Request,
+        "Encoded as one mapping of the application policy mappings extension \
+         (1.3.6.1.4.1.311.21.11).",
+    ),
+    k(
+        APM,
+        "Critical",
+        Request,
+        "Honoured; not critical unless given.",
+    ),
+    k(
+        APC,
+        "RequireExplicitPolicy",
+        Request,
+        "Encoded into the application policy constraints extension (1.3.6.1.4.1.311.21.12).",
+    ),
+    k(
+        APC,
+        "InhibitPolicyMapping",
+        Request,
+        "Encoded into the application policy constraints extension (1.3.6.1.4.1.311.21.12).",
+    ),
+    k(
+        APC,
+        "Critical",
+        Request,
+        "Honoured; critical unless this says FALSE.",
+    ),
     k("Strings", "{name}", Request, "Substituted as certreq does."),
 ];
 
@@ -662,32 +812,34 @@ pub static SECTIONS: &[SectionSchema] = &[
     s(
         "NameConstraintsExtension",
         false,
-        Unsupported,
-        POLICY_INF_ONLY,
+        Request,
+        "Encoded into the request (or, with certreq -policy, into the request the policy file \
+         is applied to): the subtrees its Include and Exclude sections name.",
     ),
     s(
         "PolicyMappingsExtension",
         false,
-        Unsupported,
-        POLICY_INF_ONLY,
+        Request,
+        "Encoded into the request (and by certreq -policy): one issuer = subject policy OID \
+         pair a line.",
     ),
     s(
         "PolicyConstraintsExtension",
         false,
-        Unsupported,
-        POLICY_INF_ONLY,
+        Request,
+        "Encoded into the request (and by certreq -policy).",
     ),
     s(
         "ApplicationPolicyMappingsExtension",
         false,
-        Unsupported,
-        POLICY_INF_ONLY,
+        Request,
+        "Encoded into the request (and by certreq -policy).",
     ),
     s(
         "ApplicationPolicyConstraintsExtension",
         false,
-        Unsupported,
-        POLICY_INF_ONLY,
+        Request,
+        "Encoded into the request (and by certreq -policy).",
     ),
 ];
 
@@ -792,8 +944,12 @@ pub fn find_key(section: &str, key: &str) -> Option<usize> {
     {
         return Some(i);
     }
-    if section.eq_ignore_ascii_case("Extensions") && is_dotted_oid(key) {
-        return placeholder("Extensions", "{OID}");
+    if is_dotted_oid(key) {
+        for with_oids in ["Extensions", PM, APM] {
+            if section.eq_ignore_ascii_case(with_oids) {
+                return placeholder(with_oids, "{OID}");
+            }
+        }
     }
     if section.eq_ignore_ascii_case("Strings") {
         return placeholder("Strings", "{name}");

@@ -308,3 +308,165 @@ fn the_reader_refuses_what_cms_forbids() {
         assert!(read(&cmc[..cut]).is_none(), "cut at {cut}");
     }
 }
+
+// ---- what wrap_with adds: a requester name, co-signers, an archived key ----
+
+use crate::testkit::openssl_cms_verify as cms_verify;
+use crate::testkit::{ec_key, ec_request, ec_spki, rsa_certificate, sign_with};
+use certreq_pkix::signed::read as read_signed;
+
+/// The controls of a CMC request: (bodyPartID, type, the value's DER).
+fn controls(pki_data: &[u8]) -> Vec<(Vec<u8>, Vec<u8>, Vec<u8>)> {
+    let fields = tlv::items(tlv::only(pki_data, 0x30).unwrap()).unwrap();
+    tlv::items(fields[0].1)
+        .unwrap()
+        .into_iter()
+        .map(|(_, c)| {
+            let parts = tlv::items(c).unwrap();
+            (
+                parts[0].1.to_vec(),
+                parts[1].1.to_vec(),
+                parts[2].1.to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// Builds and signs: the request key is the P-256 test key, co-signers the RSA test key.
+fn signed_cmc(pkcs10: &[u8], extras: &Extras<'_>) -> Vec<u8> {
+    let key = ec_key(0x55);
+    let content = wrap_with(
+        pkcs10,
+        &ec_spki(&key),
+        SignatureScheme::Ecdsa(Hash::Sha256),
+        extras,
+    )
+    .unwrap();
+    let unsigned = content.prepare(|h, d| h.digest(d)).unwrap();
+    let signatures: Vec<Vec<u8>> = unsigned
+        .to_be_signed
+        .iter()
+        .map(|(scheme, bytes)| match scheme {
+            SignatureScheme::Ecdsa(_) => sign_with(Some(&key), *scheme, bytes),
+            _ => sign_with(None, *scheme, bytes),
+        })
+        .collect();
+    unsigned.finish(&signatures).unwrap()
+}
+
+/// CMC on behalf of another user, as Microsoft's cmc-eobo dump lays it out: the CMC attributes
+/// at bodyPartID 3, then `RequesterName=Domain%5CTargetUser&` in an id-cmc-regInfo at 2; two
+/// signers, the request key's (v3, key id) then the agent's (v1, issuer and serial); the
+/// agent's certificate the one certificate.
+#[test]
+fn cmc_on_behalf_of_is_laid_out_as_microsofts_dump() {
+    let agent = rsa_certificate(
+        "CN=Enrollment Agent",
+        "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.4.1.311.20.2.1\n",
+    );
+    let pkcs10 = ec_request(
+        "[NewRequest]\nRequestType = CMC\nKeyAlgorithm = ECDSA_P256\nHashAlgorithm = SHA256\n",
+        &ec_key(0x55),
+        None,
+    );
+    let extras = Extras {
+        requester_name: Some("Domain\\TargetUser"),
+        cosigners: vec![CertSigner::new(&agent, Hash::Sha256, "agent").unwrap()],
+        ..Extras::default()
+    };
+    let der = signed_cmc(&pkcs10, &extras);
+    let sd = read_signed(&der).unwrap();
+    assert_eq!(sd.version, 3);
+    assert!(sd.is_pki_data());
+    assert_eq!(sd.certificates, [agent.as_slice()]);
+    let c = controls(sd.content.unwrap());
+    assert_eq!(c.len(), 2);
+    assert_eq!(
+        (c[0].0.as_slice(), c[0].1.as_slice()),
+        (&[3u8][..], CMC_ATTRIBUTES)
+    );
+    assert_eq!(c[1].0, [2]);
+    assert_eq!(c[1].1, certreq_pkix::oid::ID_CMC_REG_INFO.as_bytes());
+    // the bytes of the dump: 04 22 "RequesterName=Domain%5CTargetUser&"
+    let mut want = vec![0x04, 0x22];
+    want.extend_from_slice(b"RequesterName=Domain%5CTargetUser&");
+    assert_eq!(c[1].2, want);
+    assert_eq!(sd.signers.len(), 2);
+    let versions: Vec<u8> = sd.signers.iter().map(|s| s.version).collect();
+    assert!(versions.contains(&1) && versions.contains(&3));
+    for s in &sd.signers {
+        assert!(s.attributes_cover(sd.content_type, sd.content.unwrap()));
+        assert!(s.unsigned_attributes.is_none());
+    }
+    let request_signer = sd.signers.iter().find(|s| s.version == 3).unwrap();
+    assert_eq!(
+        request_signer.sid,
+        certreq_pkix::signed::SignerId::KeyId(&key_identifier(&ec_spki(&ec_key(0x55))))
+    );
+    if let Some(v) = cms_verify(&der, &[&request_key_certificate()]) {
+        assert_eq!(v.expect("both signers verify"), sd.content.unwrap());
+    }
+    // the PKCS #10 inside is found as before
+    assert_eq!(certreq_pkix::cmc::pkcs10_of(&der), pkcs10.as_slice());
+}
+
+/// A certificate for the P-256 request key (OpenSSL needs one to check its signature).
+fn request_key_certificate() -> Vec<u8> {
+    let key = ec_key(0x55);
+    certificate_for(&ec_spki(&key), "KeyAlgorithm = ECDSA_P256", |s, b| {
+        sign_with(Some(&key), s, b)
+    })
+}
+
+#[test]
+fn the_requester_name_is_url_encoded() {
+    assert_eq!(
+        reg_info("Domain\\TargetUser"),
+        "RequesterName=Domain%5CTargetUser&"
+    );
+    assert_eq!(reg_info("a b&c=é"), "RequesterName=a%20b%26c%3D%C3%A9&");
+}
+
+/// Key archival as Microsoft's cmc-key-archival dump lays it out: the archived key's SHA-1
+/// among the CMC attributes (signed), the EnvelopedData as the request signer's unsigned
+/// attribute 1.3.6.1.4.1.311.21.13, no certificates.
+#[test]
+fn an_archived_key_is_laid_out_as_microsofts_dump() {
+    let archived = crate::archive::Archived {
+        content_info: vec![0x30, 0x03, 0x02, 0x01, 0x00],
+        hash: [0x77; 20],
+    };
+    let pkcs10 = ec_request(
+        "[NewRequest]\nRequestType = CMC\nKeyAlgorithm = ECDSA_P256\nHashAlgorithm = SHA256\n",
+        &ec_key(0x55),
+        None,
+    );
+    let der = signed_cmc(
+        &pkcs10,
+        &Extras {
+            archived: Some(&archived),
+            ..Extras::default()
+        },
+    );
+    let sd = read_signed(&der).unwrap();
+    assert!(sd.certificates.is_empty());
+    let c = controls(sd.content.unwrap());
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].0, [2]);
+    let add = tlv::items(tlv::only(&c[0].2, 0x30).unwrap()).unwrap();
+    let attrs: Vec<Vec<u8>> = tlv::items(add[2].1)
+        .unwrap()
+        .into_iter()
+        .map(|(_, a)| tlv::items(a).unwrap()[0].1.to_vec())
+        .collect();
+    assert!(attrs.contains(&CLIENT_INFO.to_vec()));
+    assert!(attrs.contains(&certreq_pkix::oid::ENCRYPTED_KEY_HASH.as_bytes().to_vec()));
+    let s = &sd.signers[0];
+    assert_eq!(
+        s.unsigned_attribute(&certreq_pkix::oid::ENCRYPTED_PRIVATE_KEY),
+        Some(archived.content_info.as_slice())
+    );
+    if let Some(v) = cms_verify(&der, &[&request_key_certificate()]) {
+        v.expect("the request key's signature verifies");
+    }
+}

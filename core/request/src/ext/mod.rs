@@ -80,7 +80,7 @@ pub fn parse_value(
         critical = true;
         pos = skip_blanks(value, end);
     }
-    let der = parse_body(oid, value, pos, &mut diags);
+    let der = parse_body(oid, value, pos, &mut critical, &mut diags);
     let result = match der {
         Some(der)
             if !diags
@@ -99,6 +99,7 @@ fn parse_body(
     oid: &ObjectIdentifier,
     value: &str,
     pos: usize,
+    critical: &mut bool,
     diags: &mut Vec<LocalDiag>,
 ) -> Option<Vec<u8>> {
     let rest = value.get(pos..).unwrap_or("");
@@ -114,7 +115,7 @@ fn parse_body(
         return None;
     }
     if let Some(end) = prefix_at(value, pos, "{text}") {
-        return text::parse(oid, value, pos..end, end, diags);
+        return text::parse(oid, value, pos..end, end, critical, diags);
     }
     if let Some(end) = prefix_at(value, pos, "{hex}") {
         let bytes = decode_hex(value, end, value.len(), diags)?;

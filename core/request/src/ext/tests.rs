@@ -495,16 +495,35 @@ fn basic_constraints_corpus_015_path_length_with_a_space() {
     );
 }
 
+/// certreq takes OpenSSL's syntax and writes a critical, empty basic constraints extension
+/// (the certificate it made from corpus INF 001: `30 0c 06 03 55 1d 13 01 01 ff 04 02 30 00`);
+/// so does this, with a warning that says so.
 #[test]
 fn basic_constraints_openssl_syntax_corpus_001() {
-    let (e, covered) = err("2.5.29.19", "{text}critical, CA:TRUE");
-    assert_eq!(covered, "critical, CA:TRUE");
-    assert!(e.message.contains("OpenSSL"));
+    let value = "{text}critical, CA:TRUE";
+    let (critical, d, diags) = ok("2.5.29.19", value);
+    assert!(critical, "critical, as certreq wrote it");
+    assert_eq!(d, h("3000"), "cA false, no path length");
+    assert_eq!(
+        warnings(&diags, value, codes::EXTENSION_SUSPICIOUS_VALUE),
+        ["critical, CA:TRUE"]
+    );
+    let w = &diags[0];
     assert!(
-        e.help
+        w.message.contains("OpenSSL") && w.message.contains("not a CA"),
+        "{}",
+        w.message
+    );
+    assert!(
+        w.help
+            .as_deref()
             .unwrap()
             .contains("{critical}{text}ca=true&pathlength=0")
     );
+    // without the word, not critical
+    let (critical, d, _) = ok("2.5.29.19", "{text}CA:TRUE, pathlen:0");
+    assert!(!critical);
+    assert_eq!(d, h("3000"));
 }
 
 #[test]
@@ -711,7 +730,7 @@ fn to_extension_ors_criticality() {
 fn corpus_values() {
     // (file, oid, value as the INF reader hands it over, accepted?)
     let cases: &[(&str, &str, &str, bool)] = &[
-        ("001", "2.5.29.19", "{text}critical, CA:TRUE", false),
+        ("001", "2.5.29.19", "{text}critical, CA:TRUE", true),
         (
             "003",
             "2.5.29.17",

@@ -43,17 +43,20 @@ const SAN_TOKENS: &str = "`DNS=`, `Email=`, `UPN=`, `IPAddress=`, `URL=`, `Direc
     `RegisteredID=`, `GUID=`, or a dotted OID (`1.2.3.4={utf8}text`) for an otherName";
 
 /// Decodes `{text}` for `oid`. `prefix` is where `{text}` is; the grammar starts at `start`.
+/// A grammar may make the extension critical (`critical`), as certreq does with OpenSSL's
+/// basic constraints syntax.
 pub(crate) fn parse(
     oid: &ObjectIdentifier,
     value: &str,
     prefix: Range<usize>,
     start: usize,
+    critical: &mut bool,
     diags: &mut Vec<LocalDiag>,
 ) -> Option<Vec<u8>> {
     match *oid {
         oid::SUBJECT_ALT_NAME | oid::ISSUER_ALT_NAME => alt_name(oid, value, start, diags),
         oid::EXT_KEY_USAGE => eku(value, start, diags),
-        oid::BASIC_CONSTRAINTS => basic_constraints(value, start, diags),
+        oid::BASIC_CONSTRAINTS => basic_constraints(value, start, critical, diags),
         oid::CERTIFICATE_POLICIES | oid::APPLICATION_POLICIES => policies(oid, value, start, diags),
         oid::POLICY_MAPPINGS | oid::APPLICATION_POLICY_MAPPINGS => mappings(value, start, diags),
         oid::NAME_CONSTRAINTS => name_constraints(value, start, diags),
@@ -307,6 +310,32 @@ fn general_name(
         }
     };
     Some(name)
+}
+
+/// One line of a name-constraints subtree section (`DNS = example.com`, policy.inf's
+/// `[NameConstraintsPermitted]`): the key `kind` is the name's kind, as a `{text}` token's name
+/// would be; diagnostics are located in `value`. `None` when `kind` is not a kind of name (the
+/// caller reports the key); `Some(None)` when the value is wrong (reported).
+pub(crate) fn constraint_name(
+    kind: &str,
+    value: &str,
+    diags: &mut Vec<LocalDiag>,
+) -> Option<Option<GeneralName>> {
+    let range = trim_range(value, 0..value.len());
+    let tok = Token {
+        key: kind
+            .chars()
+            .filter(|c| !is_blank(*c))
+            .collect::<String>()
+            .to_ascii_lowercase(),
+        name: kind.trim(),
+        name_range: 0..0,
+        value: value.get(range.clone()).unwrap_or(""),
+        value_range: range.clone(),
+        range,
+        has_eq: true,
+    };
+    general_name(&tok, value, NameUse::Constraint, diags)
 }
 
 fn other_name(type_id: ObjectIdentifier, value: Any) -> GeneralName {
@@ -694,18 +723,46 @@ fn parse_bool(text: &str) -> Option<bool> {
 
 const BC_TOKENS: &str = "`ca=` (true, false, 1 or 0) and `pathlength=` (a number)";
 
-fn basic_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec<u8>> {
+fn basic_constraints(
+    value: &str,
+    start: usize,
+    critical: &mut bool,
+    diags: &mut Vec<LocalDiag>,
+) -> Option<Vec<u8>> {
     let body_range = trim_range(value, start.min(value.len())..value.len());
     let body = value.get(body_range.clone()).unwrap_or("");
     if body.contains(':') && !body.contains('=') {
+        // certreq takes OpenSSL's `critical, CA:TRUE` without complaint and writes a critical,
+        // empty basic constraints extension: cA false (research: certreq-facts §2, sample AK).
+        // *Inferred:* the "critical" comes from the word in the value.
+        let marked = body
+            .split(',')
+            .any(|w| w.trim().eq_ignore_ascii_case("critical"));
+        *critical |= marked;
         diags.push(
-            bad(body_range, format!("`{body}` is OpenSSL syntax, not certreq's"))
-                .with_help(
-                    "certreq writes basic constraints as `{text}ca=true&pathlength=0`; \
-                     for a critical extension: `2.5.29.19 = \"{critical}{text}ca=true&pathlength=0\"`",
+            LocalDiag::warning(
+                codes::EXTENSION_SUSPICIOUS_VALUE,
+                body_range,
+                format!(
+                    "`{body}` is OpenSSL syntax, which certreq does not read: like certreq, this \
+                     writes an empty basic constraints extension{} (cA false, no path length), \
+                     which says the certificate is not a CA, probably not what was meant",
+                    if marked { ", critical" } else { "" }
                 ),
+            )
+            .with_help(
+                "certreq writes basic constraints as `{text}ca=true&pathlength=0`; \
+                 for a critical extension: `2.5.29.19 = \"{critical}{text}ca=true&pathlength=0\"`",
+            ),
         );
-        return None;
+        return super::encode_or_diag(
+            &Ok(BasicConstraints {
+                ca: false,
+                path_len_constraint: None,
+            }),
+            start..value.len(),
+            diags,
+        );
     }
     let mut bc = BasicConstraints {
         ca: false,
