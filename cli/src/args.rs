@@ -73,10 +73,13 @@ pub enum Opt {
     Pfx,
     Legacy,
     AllowNoMac,
+    Xchg,
+    RenewOnBehalfOf,
+    HashAlgorithm,
 }
 
 impl Opt {
-    pub const ALL: [Opt; 17] = [
+    pub const ALL: [Opt; 20] = [
         Opt::Help,
         Opt::Verbose,
         Opt::Binary,
@@ -94,6 +97,9 @@ impl Opt {
         Opt::Pfx,
         Opt::Legacy,
         Opt::AllowNoMac,
+        Opt::Xchg,
+        Opt::RenewOnBehalfOf,
+        Opt::HashAlgorithm,
     ];
 
     /// The option as written in usage text (without the dash).
@@ -116,6 +122,9 @@ impl Opt {
             Opt::Pfx => "pfx",
             Opt::Legacy => "legacy",
             Opt::AllowNoMac => "allownomac",
+            Opt::Xchg => "xchg",
+            Opt::RenewOnBehalfOf => "RenewOnBehalfOf",
+            Opt::HashAlgorithm => "HashAlgorithm",
         }
     }
 
@@ -129,6 +138,8 @@ impl Opt {
             Opt::Password => Some("Password"),
             Opt::CaFile => Some("CaFile"),
             Opt::Pfx => Some("PfxFileOut"),
+            Opt::Xchg => Some("ExchangeCertFile"),
+            Opt::HashAlgorithm => Some("HashAlgorithm"),
             _ => None,
         }
     }

@@ -33,10 +33,18 @@ Usage:
   CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]
     Pair an issued certificate with its key in the key store (optionally export a PFX)
 
+  CertReq -Policy [Options] RequestFileIn PolicyFileIn RequestFileOut [PKCS10FileOut]
+    Construct a cross certification or qualified subordination request from an existing
+    CA certificate or from an existing request
+
+  CertReq -Sign [Options] RequestFileIn RequestFileOut
+    Sign a certificate request with an enrollment agent or qualified subordination
+    signing certificate (-cert CertId)
+
   CertReq -ImportPFX [Options] PfxFileIn
     Extension: put the key and certificates of a PFX (PKCS #12) into the key store
 
-  CertReq -Policy, -Sign, -Enroll
+  CertReq -Enroll
     Not available yet in this version
 ";
 
@@ -69,8 +77,18 @@ Options:
                     AES-256 and SHA-256
   -allownomac       Extension, -importpfx: import a PFX that has no integrity check (MAC);
                     without it such a file is refused, as nothing shows it was not altered
-  -cert CertId, -machine
-                    Not supported here
+  -cert CertId      The certificate that signs, from the key store, by SHA-1 thumbprint,
+                    serial number or subject text: an enrollment agent's (-new with
+                    RequesterName), a PKCS #7 or CMC co-signer (-new, -sign, -policy), or
+                    the CA that signs a RequestType = Cert certificate (-new)
+  -xchg ExchangeCertFile
+                    -new with PrivateKeyArchive = TRUE: the CA's exchange certificate (else
+                    fetched from the -config CA)
+  -RenewOnBehalfOf  -submit: check that the request is a renewal signed by the renewed
+                    certificate (certreq's CR_IN_ROBO; Web Enrollment carries no flags)
+  -HashAlgorithm Algorithm
+                    -sign, -policy: the hash to sign with (sha256 unless given)
+  -machine          Not supported here
   -?                Show help; `-new -? KeyName` shows the reference for one INF key
   --                End of options: later arguments are file names even if they start with -
 ";
@@ -122,13 +140,50 @@ pub fn verb(verb: Verb, verbose: bool) -> String {
         Verb::Retrieve => with_details(RETRIEVE_HELP, verbose),
         Verb::Accept => with_details(ACCEPT_HELP, verbose),
         Verb::ImportPfx => with_details(IMPORTPFX_HELP, verbose),
+        Verb::Sign => with_details(SIGN_HELP, verbose),
+        Verb::Policy => with_details(POLICY_HELP, verbose),
         other => format!(
-            "Usage:\n  CertReq -{} ...\n\n-{} is not available yet in this version; -New, -Submit, -Retrieve, -Accept and -ImportPFX are.\n",
+            "Usage:\n  CertReq -{} ...\n\n-{} is not available yet in this version; -New, -Submit, -Retrieve, -Accept, -Sign, -Policy and -ImportPFX are.\n",
             other.name(),
             other.name()
         ),
     }
 }
+
+const SIGN_HELP: &str = "\
+Usage:
+  CertReq -Sign -cert CertId [Options] RequestFileIn RequestFileOut
+    Sign a request with a stored certificate's key: a PKCS #7 or CMC request gets the
+    certificate's signature beside the others (a certificate that signed already signs
+    again); a PKCS #10 request is wrapped in a PKCS #7 the certificate signs
+
+Options:
+  -cert CertId      The signing certificate (thumbprint, serial number or subject text)
+  -HashAlgorithm H  sha256 (the default), sha384, sha512 or sha1
+  -binary           Write DER instead of base64 (PEM)
+  -rfc7468          PEM label CMS instead of NEW CERTIFICATE REQUEST
+  -f                Overwrite RequestFileOut (also when it is RequestFileIn)
+  -q                No progress lines
+";
+
+const POLICY_HELP: &str = "\
+Usage:
+  CertReq -Policy [Options] RequestFileIn PolicyFileIn RequestFileOut [PKCS10FileOut]
+    Apply a policy INF (name constraints, policy statements, mappings and constraints,
+    basic constraints, [Extensions], [RequestAttributes]) to a request or CA certificate:
+    a cross certification or qualified subordination request
+
+Options:
+  -cert CertId      A certificate that signs the new request too (a CMC request)
+  -HashAlgorithm H  sha256 (the default), sha384, sha512 or sha1
+  -binary, -rfc7468, -f, -q
+                    As for -sign
+
+The new request is signed with the request's key when the key store holds it. When it does
+not (another CA's certificate, a request made elsewhere) -cert is needed: the new request
+then carries MS-WCCE's null signature inside a CMC request the certificate signs. Without
+either, nothing is written. PKCS10FileOut gets the new PKCS #10 request alone.
+";
 
 const SUBMIT_HELP: &str = "\
 Usage:
@@ -147,6 +202,8 @@ Options:
   -binary           Write DER instead of base64 (PEM)
   -f                Overwrite existing output files
   -q                No progress lines
+  -RenewOnBehalfOf  Check that the request is a renewal its renewed certificate signed
+                    (Web Enrollment carries no request flags: the CA decides)
 
 Issued: the certificate and chain are written. Pending: the RequestId is printed and recorded
 with the key; run certreq -retrieve later (EST: run the same -submit again). Denied: the CA's
@@ -228,9 +285,18 @@ Options:
   -q                No notes and no progress lines
   -user             The current user's key store (the default)
 
+  -cert CertId      The certificate that signs: an enrollment agent's (RequesterName), a
+                    PKCS #7 signer or CMC co-signer, or the CA of a RequestType = Cert
+                    certificate (thumbprint, serial number or subject text)
+  -xchg ExchangeCertFile
+                    With PrivateKeyArchive = TRUE: the CA's exchange certificate
+  -config URL       With PrivateKeyArchive = TRUE and no -xchg: the Web Enrollment CA to
+                    fetch the exchange certificate from (-username, -p, -cafile as -submit)
+
 Without RequestFileOut the request goes next to PolicyFileIn with the extension .req.
-With RequestType = Cert the output is a self-signed certificate (.cer by default), kept in
-the key store with its key.
+With RequestType = Cert the output is a certificate (.cer by default), self-signed or signed
+by -cert's CA, kept in the key store with its key. RenewalCert finds the certificate to renew
+in the key store (thumbprint or serial number) and signs with its key.
 ",
     );
     if verbose {

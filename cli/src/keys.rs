@@ -194,6 +194,18 @@ impl KeyPair {
     }
 }
 
+/// Encrypts `data` (a content-encryption key) to the RSA public key `spki_der` with RSA
+/// PKCS #1 v1.5 (RFC 8017 §7.2), the key transport of certreq's key archival; the padding's
+/// random bytes come from the operating system.
+pub fn encrypt_pkcs1v15(spki_der: &[u8], data: &[u8]) -> Result<Vec<u8>, String> {
+    use pkcs8::DecodePublicKey;
+    let public = rsa::PublicKey::from_public_key_der(spki_der)
+        .map_err(|e| format!("the CA exchange certificate's key is not RSA: {e}"))?;
+    public
+        .encrypt(&mut SysRng, rsa::Pkcs1v15Encrypt, data)
+        .map_err(|e| format!("cannot encrypt to the CA exchange certificate: {e}"))
+}
+
 fn ecdsa_error(hash: Hash, curve: Curve, e: impl std::fmt::Display) -> String {
     format!(
         "ECDSA signing with {} on {} failed: {e}",

@@ -17,8 +17,11 @@ mod http;
 mod importpfx;
 mod keys;
 mod newreq;
+mod policyreq;
 mod render;
 mod retrieve;
+mod sign;
+mod signers;
 mod store;
 mod submit;
 
@@ -52,10 +55,12 @@ fn run(argv: impl Iterator<Item = String>) -> i32 {
         Some(Verb::Retrieve) => retrieve::run(&inv),
         Some(Verb::Accept) => accept::run(&inv),
         Some(Verb::ImportPfx) => importpfx::run(&inv),
+        Some(Verb::Sign) => sign::run(&inv),
+        Some(Verb::Policy) => policyreq::run(&inv),
         Some(other) => {
             let name = other.name();
             eprintln!(
-                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve, -Accept and -ImportPFX are"
+                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve, -Accept, -Sign, -Policy and -ImportPFX are"
             );
             EXIT_USAGE
         }

@@ -4,13 +4,31 @@
 //! (PEM `CERTIFICATE`, or DER with `-binary`), kept in the store with its key as an issued
 //! entry, as certreq installs it.
 //!
+//! The life cycle's requests (research: certreq-facts §4–§7):
+//!
+//! * `RenewalCert` (`RequestType = PKCS7` or `CMC`): the certificate is found in the store by
+//!   thumbprint or serial number, must have its key there, goes into the request, and its key
+//!   signs the wrapper (PKCS7: alone; CMC: after the request's key). With
+//!   `UseExistingKeySet = TRUE` the old key is kept for the new request.
+//! * `RequesterName` with `-cert AgentCertId` (an enrollment agent's certificate, which must
+//!   list the Certificate Request Agent purpose): the agent signs on behalf of that user.
+//! * `-cert CertId` with `RequestType = PKCS7` (no renewal) signs the wrapper; with `CMC` it
+//!   signs beside the request's key; with `RequestType = Cert` the certificate is signed by
+//!   that CA's key instead of its own.
+//! * `PrivateKeyArchive = TRUE`: the CA's exchange certificate from `-xchg ExchangeCertFile`
+//!   or, over Web Enrollment, from the CA named by `-config` (devca's
+//!   `certnew.cer?ReqID=CAXchgCert`); the key is encrypted to it (3DES or AES, a fresh
+//!   random key and IV, RSA PKCS #1 v1.5 key transport).
+//!
 //! The order of work makes sure nothing is lost and nothing is half-written:
 //!
 //! 1. refuse an existing output (without `-f`) before any key is made;
 //! 2. read, decode and compile the INF; on errors print them and stop;
-//! 3. make (or, with `UseExistingKeySet`, load) the key, build and sign the request;
-//! 4. write the store entry (atomically);
-//! 5. write the output file (atomically); if that fails, remove the store entry again.
+//! 3. find what signs and what the key is encrypted to (the renewed certificate, `-cert`, the
+//!    exchange certificate); a problem is an error at its INF line, still before any key;
+//! 4. make (or, with `UseExistingKeySet`, load) the key, build and sign the request;
+//! 5. write the store entry (atomically);
+//! 6. write the output file (atomically); if that fails, remove the store entry again.
 
 use std::path::{Path, PathBuf};
 
@@ -25,14 +43,18 @@ use certreq_request::cmc;
 use certreq_request::encode;
 use certreq_request::model::{NewRequest, RequestType, SignatureScheme};
 
+use certreq_request::model::Wrapping;
+use certreq_request::{archive, pkcs7};
+
 use crate::args::{Invocation, Opt};
 use crate::help::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use crate::keys::{self, KeyPair};
-use crate::store::{self, Meta, NewEntry, Store};
+use crate::signers::{self, Signing};
+use crate::store::{self, CertIdKind, Meta, NewEntry, Store};
 use crate::{client, fsio, render};
 
 /// Options `-new` understands.
-const ACCEPTED: [Opt; 7] = [
+const ACCEPTED: [Opt; 13] = [
     Opt::Binary,
     Opt::Force,
     Opt::Quiet,
@@ -40,6 +62,12 @@ const ACCEPTED: [Opt; 7] = [
     Opt::User,
     Opt::Verbose,
     Opt::Help,
+    Opt::Cert,
+    Opt::Xchg,
+    Opt::Config,
+    Opt::UserName,
+    Opt::Password,
+    Opt::CaFile,
 ];
 
 /// Runs `-new`; returns the exit status.
@@ -79,6 +107,9 @@ pub fn run(inv: &Invocation) -> i32 {
         } else {
             Label::NewCertificateRequest
         },
+        cert: inv.value(Opt::Cert).map(str::to_string),
+        xchg: inv.value(Opt::Xchg).map(PathBuf::from),
+        inv,
     };
     match new_request(&inf_path, out_path.as_deref(), &opts) {
         Ok(()) => EXIT_OK,
@@ -95,11 +126,17 @@ fn usage(message: &str) -> i32 {
     EXIT_USAGE
 }
 
-struct NewOptions {
+struct NewOptions<'a> {
     binary: bool,
     force: bool,
     quiet: bool,
     label: Label,
+    /// `-cert CertId`: the certificate that signs (agent, PKCS7 signer, issuing CA).
+    cert: Option<String>,
+    /// `-xchg ExchangeCertFile`: the CA exchange certificate for key archival.
+    xchg: Option<PathBuf>,
+    /// The command line, for `-config` and its credentials (key archival).
+    inv: &'a Invocation,
 }
 
 enum Failure {
@@ -132,7 +169,7 @@ impl Source<'_> {
 }
 
 /// Refuses an output that would overwrite the INF, or an existing file without `-f`.
-fn check_output(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<(), Failure> {
+fn check_output(inf_path: &Path, out_path: &Path, opts: &NewOptions<'_>) -> Result<(), Failure> {
     if same_file(inf_path, out_path) {
         return Err(format!(
             "the output would overwrite the INF file {}; name a different RequestFileOut",
@@ -150,7 +187,11 @@ fn check_output(inf_path: &Path, out_path: &Path, opts: &NewOptions) -> Result<(
     Ok(())
 }
 
-fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> Result<(), Failure> {
+fn new_request(
+    inf_path: &Path,
+    out_path: Option<&Path>,
+    opts: &NewOptions<'_>,
+) -> Result<(), Failure> {
     // 1. never generate a key for an output we may not write (a named one is checked at
     //    once; the default one, .req or .cer, once the INF says which)
     if let Some(out) = out_path {
@@ -204,10 +245,25 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
     };
     let out_path = out_path.as_path();
 
-    // 3. the key and the signed request
+    // 3. who signs and what the key is encrypted to, before any key is made
+    let wrapping = compiled.wrapping();
     let store = Store::from_env()?;
+    let life = resolve(&compiled, request, opts, &store, &source)?;
+
+    // 4. the key and the signed request
     let plan = &request.key;
-    let (key, reused) = if plan.use_existing {
+    let renewal_entry = life
+        .renewal
+        .as_ref()
+        .filter(|_| plan.use_existing)
+        .and_then(|r| r.entry.clone());
+    let (key, reused) = if let Some(entry) = renewal_entry {
+        // RenewalCert with UseExistingKeySet: the renewed certificate's key is kept
+        let der = entry.read_key()?;
+        let key = KeyPair::from_pkcs8_der(&der)
+            .map_err(|e| format!("{}: {e}", entry.key_path().display()))?;
+        (key, Some(entry))
+    } else if plan.use_existing {
         let Some(name) = plan.container.as_deref() else {
             source.print(
                 &Diagnostic::error(
@@ -233,6 +289,20 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
             );
             return Err(Failure::Reported);
         };
+        if life.archive.is_some() && !entry.meta.exportable {
+            source.print(
+                &Diagnostic::error(
+                    codes::ARCHIVE_NOT_EXPORTABLE,
+                    entry_span(&compiled, "UseExistingKeySet"),
+                    format!(
+                        "the stored key `{name}` was made without Exportable = TRUE, so it may \
+                         not be sent to the CA for archival"
+                    ),
+                )
+                .with_help("archive a new key: remove UseExistingKeySet"),
+            );
+            return Err(Failure::Reported);
+        }
         let der = entry.read_key()?;
         let key = KeyPair::from_pkcs8_der(&der)
             .map_err(|e| format!("{}: {e}", entry.key_path().display()))?;
@@ -261,24 +331,29 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         .map_or(0, |d| d.as_secs());
     let self_signed = request.request_type == RequestType::Cert;
     let der = if self_signed {
-        build_certificate(request, &key, &spki, created)?
+        build_certificate(request, &key, &spki, created, life.signer.as_ref())?
     } else {
-        build(request, &key, &spki)?
+        build(request, &wrapping, &key, &spki, &life)?
     };
-    // a self-signed certificate is kept with its key as an issued entry
+    // a certificate is kept with its key as an issued entry (its CA's certificate in the chain)
     let certificate = if self_signed {
         let cert = response::certificate(&der)
             .map_err(|e| format!("the certificate made does not read back: {e}"))?;
-        let chain = build_certs_only_pkcs7([der.as_slice()]);
+        let mut chain_certs = vec![der.as_slice()];
+        if let Some(ca) = &life.signer {
+            chain_certs.push(ca.der());
+        }
+        let chain = build_certs_only_pkcs7(chain_certs);
         Some((cert, pem::write(Label::Certificate, &der), chain))
     } else {
         None
     };
+    let is_cms = read_cmc(&der).is_some() || certreq_pkix::signed::read(&der).is_some();
     let output = match (&certificate, opts.binary) {
         (_, true) => der.clone(),
         (Some((_, pem, _)), false) => pem.clone().into_bytes(),
-        // RFC 7468 keeps CERTIFICATE REQUEST for PKCS#10; a CMC request is CMS
-        (None, false) if opts.label == Label::CertificateRequest && read_cmc(&der).is_some() => {
+        // RFC 7468 keeps CERTIFICATE REQUEST for PKCS#10; a CMC or PKCS #7 request is CMS
+        (None, false) if opts.label == Label::CertificateRequest && is_cms => {
             pem::write(Label::Cms, &der).into_bytes()
         }
         (None, false) => pem::write(opts.label, &der).into_bytes(),
@@ -364,6 +439,32 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
                 println!("Request: {}", out_path.display());
             }
         }
+        if let Some(ca) = &life.signer
+            && self_signed
+        {
+            println!("  Issuer: {} (-cert)", ca.cert.subject());
+        }
+        if let Some(r) = &life.renewal {
+            println!(
+                "  Renews: {} (thumbprint {}), signed with its key",
+                r.signing.cert.subject(),
+                r.signing.cert.thumbprint_sha1().to_ascii_lowercase()
+            );
+        }
+        if let (Some(name), Some(agent)) = (&wrapping.requester_name, &life.signer) {
+            println!(
+                "  On behalf of {name}, signed by the enrollment agent {}",
+                agent.cert.subject()
+            );
+        } else if let Some(signer) = life.signer.as_ref().filter(|_| !self_signed) {
+            println!("  Signed by {} (-cert)", signer.cert.subject());
+        }
+        if let Some((plan, from)) = &life.archive_note {
+            println!(
+                "  Key archived: {} to the CA exchange certificate {from}",
+                plan.cipher.name()
+            );
+        }
         println!(
             "Key: {} {} in {}",
             key.describe(),
@@ -374,39 +475,380 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
     Ok(())
 }
 
-/// Prepares, signs and finishes the request; for `RequestType = CMC`, wraps it and signs the
-/// wrapper too.
-fn build(request: &NewRequest, key: &KeyPair, spki: &[u8]) -> Result<Vec<u8>, String> {
-    let unsigned = encode::prepare(request, spki, &client::client_info())
-        .map_err(|e| format!("cannot build the request: {e}"))?;
-    let pkcs10 = sign(unsigned, key, "request")?;
-    if request.request_type != RequestType::Cmc {
-        return Ok(pkcs10);
-    }
-    let cannot = |e: encode::EncodeError| format!("cannot build the CMC request: {e}");
-    let content = cmc::wrap(&pkcs10, spki, request.signature).map_err(cannot)?;
-    let digest = content.hash().digest(&content.pki_data);
-    let unsigned = content.prepare(&digest).map_err(cannot)?;
-    let signature = signature(key, unsigned.scheme, &unsigned.to_be_signed, "CMC request")?;
-    unsigned.finish(&signature).map_err(cannot)
+/// What signs the request besides its own key, and what its key is encrypted to: found
+/// before any key is made.
+struct Lifecycle {
+    /// `RenewalCert`: the renewed certificate, its key, and its store entry.
+    renewal: Option<Renewal>,
+    /// `-cert`: the agent, the PKCS #7 signer, the CMC co-signer or the issuing CA.
+    signer: Option<Signing>,
+    /// `PrivateKeyArchive = TRUE`: the CA exchange certificate.
+    archive: Option<archive::Recipient>,
+    /// For the summary: the cipher and where the exchange certificate came from.
+    archive_note: Option<(certreq_request::model::ArchivePlan, String)>,
 }
 
-/// Prepares, signs and finishes the self-signed certificate (`RequestType = Cert`), valid from
-/// `now` (seconds since 1970) unless the INF says otherwise.
+struct Renewal {
+    signing: Signing,
+    entry: Option<store::Entry>,
+}
+
+/// Finds what [`Lifecycle`] needs; each problem is an error at its INF line, or a command-line
+/// error for `-cert`.
+fn resolve(
+    compiled: &Compiled,
+    request: &NewRequest,
+    opts: &NewOptions<'_>,
+    store: &Store,
+    source: &Source<'_>,
+) -> Result<Lifecycle, Failure> {
+    let wrapping = &compiled.wrapping();
+    let at = |code, key: &str, message: String, help: &str| {
+        source.print(
+            &Diagnostic::error(code, entry_span(compiled, key), message)
+                .with_help(help.to_string()),
+        );
+        Failure::Reported
+    };
+    let mut life = Lifecycle {
+        renewal: None,
+        signer: None,
+        archive: None,
+        archive_note: None,
+    };
+    if let Some(id) = &request.renewal_cert {
+        match signers::find(store, id, CertIdKind::ThumbprintOrSerial) {
+            Ok(signing) => {
+                let entry = store.find_spki(signing.cert.spki_der());
+                life.renewal = Some(Renewal { signing, entry });
+            }
+            Err(why) => {
+                let (code, help) = match why {
+                    signers::NotFound::None => (
+                        codes::RENEWAL_CERT_NOT_FOUND,
+                        "import it with its key (certreq -importpfx), or name a certificate of the \
+                         key store by its thumbprint or serial number",
+                    ),
+                    signers::NotFound::Many(_) => (
+                        codes::RENEWAL_CERT_AMBIGUOUS,
+                        "write the whole SHA-1 thumbprint",
+                    ),
+                    signers::NotFound::NoKey(_) => (
+                        codes::RENEWAL_CERT_NO_KEY,
+                        "a renewal is signed with the renewed certificate's key: import the key \
+                         with its certificate (certreq -importpfx)",
+                    ),
+                };
+                return Err(at(
+                    code,
+                    "RenewalCert",
+                    why.message("RenewalCert", id, store),
+                    help,
+                ));
+            }
+        }
+    }
+    let rt = request.request_type;
+    if let Some(id) = &opts.cert {
+        if rt == RequestType::Pkcs10 {
+            return Err(Failure::Message(
+                "-cert does not apply to RequestType = PKCS10: a PKCS #10 request is signed by \
+                 its own key only; write RequestType = CMC or PKCS7 (or Cert for a certificate \
+                 signed by that CA)"
+                    .into(),
+            ));
+        }
+        if rt == RequestType::Pkcs7 && life.renewal.is_some() {
+            return Err(Failure::Message(
+                "-cert with RenewalCert and RequestType = PKCS7: the renewal is signed by the \
+                 renewed certificate's key alone; remove -cert (or write RequestType = CMC)"
+                    .into(),
+            ));
+        }
+        match signers::find(store, id, CertIdKind::Any) {
+            Ok(signing) => life.signer = Some(signing),
+            Err(why) => return Err(Failure::Message(why.message("-cert", id, store))),
+        }
+    }
+    if let Some(name) = &wrapping.requester_name {
+        match &life.signer {
+            None => {
+                return Err(at(
+                    codes::REQUESTER_NEEDS_AGENT,
+                    "RequesterName",
+                    format!(
+                        "a request on behalf of `{name}` must be signed by an enrollment agent's \
+                         certificate, and no -cert names one"
+                    ),
+                    "add -cert AgentCertId (its thumbprint, serial number or subject)",
+                ));
+            }
+            Some(agent) if !signers::is_enrollment_agent(agent.der()) => {
+                return Err(at(
+                    codes::AGENT_WITHOUT_EKU,
+                    "RequesterName",
+                    format!(
+                        "{} (from -cert) is not an enrollment agent's certificate: it lacks the \
+                         Certificate Request Agent purpose (1.3.6.1.4.1.311.20.2.1), so the CA \
+                         would refuse the request",
+                        agent.cert.subject()
+                    ),
+                    "sign with an Enrollment Agent certificate",
+                ));
+            }
+            Some(agent) => {
+                if !signers::valid_at(&agent.cert, signers::now()) {
+                    eprintln!(
+                        "certreq: warning: the enrollment agent's certificate {} is not valid \
+                         now; the CA will refuse the request",
+                        agent.cert.subject()
+                    );
+                }
+            }
+        }
+    }
+    if rt == RequestType::Pkcs7 && life.renewal.is_none() && life.signer.is_none() {
+        return Err(at(
+            codes::PKCS7_NEEDS_SIGNER,
+            "RequestType",
+            "a PKCS #7 request is signed by a certificate's key, and nothing names one".into(),
+            "add RenewalCert = <thumbprint> to renew a certificate, or sign with -cert CertId \
+             (an enrollment agent's with RequesterName)",
+        ));
+    }
+    if let Some(plan) = wrapping.archive {
+        let (der, from) = exchange_certificate(opts, compiled, source)?;
+        match archive::Recipient::read(&der) {
+            Ok(r) => {
+                life.archive = Some(r);
+                life.archive_note = Some((plan, from));
+            }
+            Err(e) => {
+                return Err(at(
+                    codes::EXCHANGE_CERT_INVALID,
+                    "PrivateKeyArchive",
+                    format!("{from}: {e}"),
+                    "give the CA's exchange certificate (certutil -cainfo xchg on Windows), \
+                     not its CA certificate",
+                ));
+            }
+        }
+    }
+    Ok(life)
+}
+
+/// The CA exchange certificate for key archival: `-xchg ExchangeCertFile`, else fetched from
+/// the Web Enrollment CA `-config` names (devca serves it as
+/// `certnew.cer?ReqID=CAXchgCert`). Also says where it came from.
+fn exchange_certificate(
+    opts: &NewOptions<'_>,
+    compiled: &Compiled,
+    source: &Source<'_>,
+) -> Result<(Vec<u8>, String), Failure> {
+    let missing = |message: String| {
+        source.print(
+            &Diagnostic::error(
+                codes::EXCHANGE_CERT_MISSING,
+                entry_span(compiled, "PrivateKeyArchive"),
+                message,
+            )
+            .with_help(
+                "give -xchg ExchangeCertFile (on Windows: certutil -cainfo xchg > xchg.cer), or \
+                 -config https://host/certsrv to fetch it from the CA",
+            ),
+        );
+        Failure::Reported
+    };
+    if let Some(path) = &opts.xchg {
+        let der = signers::read_certificate_file(path)?;
+        return Ok((der, path.display().to_string()));
+    }
+    let has_config =
+        opts.inv.has(Opt::Config) || std::env::var("CERTREQ_CONFIG").is_ok_and(|c| !c.is_empty());
+    if !has_config {
+        return Err(missing(
+            "key archival encrypts the key to the CA's exchange certificate, and neither \
+             -xchg nor -config says where to find it"
+                .into(),
+        ));
+    }
+    let (endpoint, client) = crate::submit::connect(opts.inv, "new").map_err(|f| match f {
+        crate::submit::Failure::Usage(m) | crate::submit::Failure::Message(m) => {
+            Failure::Message(m)
+        }
+    })?;
+    let certreq_enroll::Endpoint::AdCs { base } = &endpoint else {
+        return Err(missing(format!(
+            "{} is an EST server, which hands out no exchange certificate",
+            endpoint.url()
+        )));
+    };
+    let url = format!("{base}/certnew.cer?ReqID=CAXchgCert&Enc=bin");
+    let reply = client.get(&url)?;
+    let is_cert = reply.status == 200
+        && reply.content_type != "text/html"
+        && response::certificate(&reply.body).is_ok();
+    if !is_cert {
+        return Err(missing(format!(
+            "the CA at {base} did not hand out an exchange certificate at {url} (HTTP {}, {}); \
+             AD CS Web Enrollment has no documented address for it",
+            reply.status, reply.content_type
+        )));
+    }
+    Ok((reply.body, url))
+}
+
+/// Prepares, signs and finishes the request: PKCS #10, or wrapped as `RequestType` says
+/// (PKCS7: signed by the renewed certificate's key or `-cert`'s; CMC: signed again by the
+/// request's key, then by the renewed certificate's or `-cert`'s, with the requester name and
+/// the archived key when asked for).
+fn build(
+    request: &NewRequest,
+    wrapping: &Wrapping,
+    key: &KeyPair,
+    spki: &[u8],
+    life: &Lifecycle,
+) -> Result<Vec<u8>, String> {
+    let renewed = life.renewal.as_ref().map(|r| r.signing.der());
+    let unsigned = encode::prepare_with(
+        request,
+        spki,
+        &client::client_info(),
+        &encode::Additions {
+            renewal_certificate: renewed,
+        },
+    )
+    .map_err(|e| format!("cannot build the request: {e}"))?;
+    let pkcs10 = sign(unsigned, key, "request")?;
+    let hash = request.signature.hash();
+    let cannot = |e: encode::EncodeError| format!("cannot build the wrapped request: {e}");
+    match request.request_type {
+        RequestType::Pkcs7 => {
+            let (content, signer) = match (&life.renewal, &life.signer) {
+                (Some(r), _) => (
+                    pkcs7::renewal(&pkcs10, r.signing.der(), hash).map_err(cannot)?,
+                    &r.signing.key,
+                ),
+                (None, Some(s)) => match &wrapping.requester_name {
+                    Some(name) => (
+                        pkcs7::on_behalf_of(&pkcs10, s.der(), name, hash).map_err(cannot)?,
+                        &s.key,
+                    ),
+                    None => (
+                        pkcs7::signed_by(&pkcs10, s.der(), hash).map_err(cannot)?,
+                        &s.key,
+                    ),
+                },
+                (None, None) => return Err("nobody signs the PKCS #7 request".into()),
+            };
+            let unsigned = content.prepare(signers::digest).map_err(cannot)?;
+            signers::sign_all(&unsigned, &[signer])
+        }
+        RequestType::Cmc => {
+            let archived = match (&life.archive, wrapping.archive) {
+                (Some(recipient), Some(plan)) => Some(archive_key(key, recipient, plan.cipher)?),
+                _ => None,
+            };
+            let mut cosigners = Vec::new();
+            let mut keys: Vec<&KeyPair> = vec![key];
+            for s in life
+                .renewal
+                .as_ref()
+                .map(|r| &r.signing)
+                .into_iter()
+                .chain(life.signer.as_ref())
+            {
+                cosigners.push(
+                    cmc::CertSigner::new(s.der(), hash, "signing certificate").map_err(cannot)?,
+                );
+                keys.push(&s.key);
+            }
+            let extras = cmc::Extras {
+                requester_name: wrapping.requester_name.as_deref(),
+                archived: archived.as_ref(),
+                cosigners,
+            };
+            let content =
+                cmc::wrap_with(&pkcs10, spki, request.signature, &extras).map_err(cannot)?;
+            let unsigned = content.prepare(signers::digest).map_err(cannot)?;
+            signers::sign_all(&unsigned, &keys)
+        }
+        _ => Ok(pkcs10),
+    }
+}
+
+/// The key, encrypted to the CA's exchange certificate: its PRIVATEKEYBLOB under a fresh
+/// content-encryption key and IV (the system's randomness), the key transported with RSA
+/// PKCS #1 v1.5.
+fn archive_key(
+    key: &KeyPair,
+    recipient: &archive::Recipient,
+    cipher: certreq_request::model::Cipher,
+) -> Result<archive::Archived, String> {
+    let pkcs8 = key.pkcs8_der()?;
+    let blob = archive::private_key_blob(&pkcs8).map_err(|e| e.to_string())?;
+    let mut cek = zeroize::Zeroizing::new(vec![0u8; cipher.key_len()]);
+    let mut iv = vec![0u8; cipher.iv_len()];
+    getrandom::fill(&mut cek).map_err(|e| format!("no random numbers: {e}"))?;
+    getrandom::fill(&mut iv).map_err(|e| format!("no random numbers: {e}"))?;
+    let transport =
+        archive::seal(recipient, &blob, cipher, &cek, &iv).map_err(|e| e.to_string())?;
+    let encrypted = keys::encrypt_pkcs1v15(&transport.recipient_spki, &transport.key)?;
+    transport.finish(&encrypted).map_err(|e| e.to_string())
+}
+
+/// Prepares, signs and finishes the certificate (`RequestType = Cert`), valid from `now`
+/// (seconds since 1970) unless the INF says otherwise: self-signed, or signed by `issuer`
+/// (`-cert`).
 fn build_certificate(
     request: &NewRequest,
     key: &KeyPair,
     spki: &[u8],
     now: u64,
+    issuer: Option<&Signing>,
 ) -> Result<Vec<u8>, String> {
     let (not_before, not_after) = request
         .validity
         .resolve(i64::try_from(now).unwrap_or(i64::MAX));
     let mut serial = [0u8; 16];
     getrandom::fill(&mut serial).map_err(|e| format!("cannot draw a random serial number: {e}"))?;
-    let unsigned = encode::prepare_certificate(request, spki, not_before, not_after, &serial)
-        .map_err(|e| format!("cannot build the certificate: {e}"))?;
-    sign(unsigned, key, "certificate")
+    let cannot = |e: encode::EncodeError| format!("cannot build the certificate: {e}");
+    match issuer {
+        None => {
+            let unsigned =
+                encode::prepare_certificate(request, spki, not_before, not_after, &serial)
+                    .map_err(cannot)?;
+            sign(unsigned, key, "certificate")
+        }
+        Some(ca) => {
+            if !ca.cert.is_ca() {
+                eprintln!(
+                    "certreq: warning: {} (from -cert) is not a CA certificate (no basic \
+                     constraints with cA true); verifiers will not accept what it signs",
+                    ca.cert.subject()
+                );
+            }
+            if not_after > ca.cert.not_after() {
+                eprintln!(
+                    "certreq: warning: the certificate outlives its issuer {} (which ends {})",
+                    ca.cert.subject(),
+                    store::rfc3339(u64::try_from(ca.cert.not_after()).unwrap_or(0))
+                );
+            }
+            let issuer = encode::Issuer::from_certificate(ca.der(), request.signature.hash())
+                .map_err(cannot)?;
+            let unsigned = encode::prepare_certificate_by(
+                request,
+                spki,
+                not_before,
+                not_after,
+                &serial,
+                Some(&issuer),
+            )
+            .map_err(cannot)?;
+            sign(unsigned, &ca.key, "certificate")
+        }
+    }
 }
 
 /// Signs the prepared `what` (request or certificate) with `key` and returns its DER.

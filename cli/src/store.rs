@@ -205,6 +205,49 @@ impl Entry {
     }
 }
 
+/// A certificate the store holds: an entry's own (with the entry, whose key it is) or one of
+/// the chain kept beside it (a CA's: without a key).
+#[derive(Clone, Debug)]
+pub struct StoredCert {
+    pub cert: certreq_pkix::cert::Certificate,
+    /// The entry holding the certificate's private key, when the store has it.
+    pub entry: Option<Entry>,
+}
+
+/// How a certificate may be named (certreq's CertId).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertIdKind {
+    /// SHA-1 thumbprint or serial number (`RenewalCert`).
+    ThumbprintOrSerial,
+    /// Those, or else text of the subject (`-cert`).
+    Any,
+}
+
+/// What a CertId matched.
+#[derive(Debug)]
+pub enum CertMatch {
+    One(Box<StoredCert>),
+    None,
+    Many(Vec<StoredCert>),
+}
+
+/// A CertId's hexadecimal digits, upper-case, with blanks and colons left out; `None` when it
+/// holds anything else.
+fn hex_id(id: &str) -> Option<String> {
+    let digits: String = id
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':')
+        .collect();
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| digits.to_ascii_uppercase())
+}
+
+/// A serial number in hex without the leading zeros an INTEGER may need.
+fn serial_key(hex: &str) -> &str {
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() { "0" } else { trimmed }
+}
+
 /// The largest key file read: an RSA-16384 PKCS#8 key is about 9.3 KiB.
 const MAX_KEY_BYTES: u64 = 64 << 10;
 
@@ -305,6 +348,71 @@ impl Store {
         self.entries()
             .into_iter()
             .find(|e| fs::read(e.dir.join(REQUEST_FILE)).is_ok_and(|r| r == request_der))
+    }
+
+    /// Every certificate the store holds, each once: the entries' own certificates (with
+    /// their entries), then the certificates of their chains that are no entry's own.
+    pub fn certificates(&self) -> Vec<StoredCert> {
+        let mut out: Vec<StoredCert> = Vec::new();
+        let mut chains: Vec<certreq_pkix::cert::Certificate> = Vec::new();
+        let has_key = |e: &Entry| e.dir.join(KEY_FILE).is_file();
+        for entry in self.entries() {
+            if let Ok(pem) = fs::read(entry.dir.join(CERT_FILE))
+                && let Ok(r) = certreq_read::response::parse(&pem)
+                && let Some(cert) = r.certificates().first()
+            {
+                let entry = has_key(&entry).then_some(entry.clone());
+                out.push(StoredCert {
+                    cert: cert.clone(),
+                    entry,
+                });
+            }
+            if let Ok(p7b) = fs::read(entry.dir.join(CHAIN_FILE))
+                && let Ok(r) = certreq_read::response::parse(&p7b)
+            {
+                chains.extend(r.certificates().iter().cloned());
+            }
+        }
+        for cert in chains {
+            if !out.iter().any(|c| c.cert.der() == cert.der()) {
+                out.push(StoredCert { cert, entry: None });
+            }
+        }
+        out
+    }
+
+    /// The certificates `id` names (certreq's CertId): by SHA-1 thumbprint or serial number
+    /// (hexadecimal, any case, blanks allowed), and for [`CertIdKind::Any`], when neither
+    /// matches, by text of the subject (any case).
+    pub fn find_cert(&self, id: &str, kind: CertIdKind) -> CertMatch {
+        let all = self.certificates();
+        let mut found: Vec<StoredCert> = match hex_id(id) {
+            Some(hex) => all
+                .iter()
+                .filter(|c| {
+                    c.cert.thumbprint_sha1() == hex
+                        || serial_key(&c.cert.serial_hex()) == serial_key(&hex)
+                })
+                .cloned()
+                .collect(),
+            None => Vec::new(),
+        };
+        if found.is_empty() && kind == CertIdKind::Any {
+            let needle = id.trim().to_lowercase();
+            if !needle.is_empty() {
+                found = all
+                    .into_iter()
+                    .filter(|c| c.cert.subject().to_lowercase().contains(&needle))
+                    .collect();
+            }
+        }
+        match found.len() {
+            0 => CertMatch::None,
+            1 => found
+                .pop()
+                .map_or(CertMatch::None, |c| CertMatch::One(Box::new(c))),
+            _ => CertMatch::Many(found),
+        }
     }
 
     /// Replaces an entry's `meta` atomically.

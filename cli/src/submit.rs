@@ -23,7 +23,8 @@ use crate::http::Client;
 use crate::store::{Entry, Store};
 
 /// Options `-submit` understands.
-const ACCEPTED: [Opt; 10] = [
+const ACCEPTED: [Opt; 11] = [
+    Opt::RenewOnBehalfOf,
     Opt::Config,
     Opt::Attrib,
     Opt::Binary,
@@ -286,6 +287,21 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
         )
         .into());
     }
+    if inv.has(Opt::RenewOnBehalfOf) {
+        let renewed = renewal_of(&der).map_err(|m| {
+            Failure::Message(format!(
+                "-RenewOnBehalfOf needs a renewal: {}: {m}",
+                request_path.display()
+            ))
+        })?;
+        if !inv.has(Opt::Quiet) {
+            println!(
+                "RenewOnBehalfOf: renewing {renewed}; the renewed certificate's signature is the \
+                 proof. Web Enrollment and EST carry no request flags (certreq's CR_IN_ROBO), so \
+                 the CA decides from the request and the account you sign in with."
+            );
+        }
+    }
     let store = Store::from_env().ok();
     let entry = store.as_ref().and_then(|s| {
         enroll::request_spki(&der)
@@ -399,6 +415,31 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             .into())
         }
     }
+}
+
+/// The subject of the certificate a renewal request renews: a PKCS #7 or CMC request whose
+/// PKCS #10 carries the renewal-certificate attribute and which that certificate signed.
+fn renewal_of(der: &[u8]) -> Result<String, String> {
+    use der::Decode;
+    let sd = certreq_pkix::signed::read(der)
+        .ok_or("it is a PKCS #10 request; a renewal is a PKCS #7 or CMC request (RenewalCert)")?;
+    let req = x509_cert::request::CertReq::from_der(certreq_pkix::cmc::pkcs10_of(der))
+        .map_err(|_| "it carries no PKCS #10 request")?;
+    let renewed = req
+        .info
+        .attributes
+        .iter()
+        .find(|a| a.oid == certreq_pkix::oid::RENEWAL_CERTIFICATE)
+        .and_then(|a| a.values.get(0))
+        .and_then(|v| der::Encode::to_der(v).ok())
+        .ok_or("its PKCS #10 has no renewal-certificate attribute (1.3.6.1.4.1.311.13.1)")?;
+    let parts = certreq_pkix::cert::CertParts::read(&renewed)
+        .ok_or("its renewal-certificate attribute holds no certificate")?;
+    if !sd.signers.iter().any(|s| parts.is_named_by(&s.sid)) {
+        return Err("the renewed certificate did not sign it".into());
+    }
+    let cert = response::certificate(&renewed).map_err(|e| e.to_string())?;
+    Ok(cert.subject())
 }
 
 /// `; the key stays in the key store (DIR)` when there is an entry.

@@ -106,7 +106,7 @@ fn new_help_suggests_the_key_a_typo_was_meant_to_be() {
 #[test]
 fn command_line_mistakes_exit_2_with_a_message() {
     let t = TempDir::new("usage");
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["-new", "-machine", "a.inf"],
             "certreq: error: -machine is not supported: keys are kept per user, in the store of whoever runs certreq\n",
@@ -124,8 +124,20 @@ fn command_line_mistakes_exit_2_with_a_message() {
             "certreq: error: unexpected argument `c`: certreq -new takes PolicyFileIn and RequestFileOut\n",
         ),
         (
-            &["-new", "-config", "x", "a.inf"],
-            "certreq: error: -config does not apply to -new; run `certreq -new -?` for its options\n",
+            &["-new", "-pfx", "x", "a.inf"],
+            "certreq: error: -pfx does not apply to -new; run `certreq -new -?` for its options\n",
+        ),
+        (
+            &["-sign", "-cert", "x", "a.req"],
+            "certreq: error: -sign needs the request and where to write it: certreq -sign -cert CertId RequestFileIn RequestFileOut (the same file again, with -f, replaces it)\n",
+        ),
+        (
+            &["-sign", "a.req", "b.req"],
+            "certreq: error: -sign needs the signing certificate: -cert CertId (its thumbprint, serial number or subject; certreq would ask in a dialog)\n",
+        ),
+        (
+            &["-policy", "a.req", "policy.inf"],
+            "certreq: error: -policy needs RequestFileIn PolicyFileIn RequestFileOut [PKCS10FileOut] (a request or CA certificate, a policy INF, and where to write the new request)\n",
         ),
         (
             &["-submit", "a.req"],

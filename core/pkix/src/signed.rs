@@ -43,8 +43,15 @@ pub struct SignerInfo<'a> {
 }
 
 impl<'a> SignerInfo<'a> {
-    /// The hash its digest algorithm names, if it is one of ours.
+    /// The hash its digest algorithm names, if it is one of ours, with no parameters or NULL
+    /// ones (RFC 5754 §2).
     pub fn hash(&self) -> Option<Hash> {
+        let params = tlv::only(self.digest_algorithm, 0x30)
+            .and_then(tlv::read)
+            .map(|oid| oid.rest)?;
+        if !(params.is_empty() || params == [0x05, 0x00]) {
+            return None;
+        }
         Hash::ALL
             .into_iter()
             .find(|h| h.oid().as_bytes() == self.digest_oid)
@@ -138,6 +145,19 @@ impl<'a> SignedData<'a> {
     /// Whether the content is a CMC `PKIData`.
     pub fn is_pki_data(&self) -> bool {
         self.content_type == oid::ID_CCT_PKI_DATA.as_bytes()
+    }
+
+    /// Whether `signer`'s digest algorithm is among the `digestAlgorithms` the `SignedData`
+    /// lists, as RFC 5652 §5.1 has it.
+    pub fn lists_digest_of(&self, signer: &SignerInfo<'_>) -> bool {
+        let mut rest = self.digest_algorithms;
+        while let Some(t) = tlv::read(rest) {
+            if t.whole == signer.digest_algorithm {
+                return true;
+            }
+            rest = t.rest;
+        }
+        false
     }
 
     /// The certificate among [`SignedData::certificates`] that `sid` names (by issuer and

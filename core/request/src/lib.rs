@@ -25,4 +25,6 @@ pub mod subject;
 #[cfg(test)]
 mod testkit;
 
-pub use lower::{Compiled, CompiledPolicy, PolicyPlan, compile, compile_policy, lower, parse_date};
+pub use lower::{
+    Compiled, CompiledPolicy, PolicyPlan, compile, compile_policy, lower, parse_date, wrapping,
+};

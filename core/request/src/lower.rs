@@ -41,12 +41,8 @@ use certreq_inf::{Entry, Inf, Section};
 
 /// Decides the request an INF describes. `None` when there are errors (the diagnostics say
 /// why); warnings and notes travel with a successful result too.
-pub fn lower(inf: &Inf) -> (Option<NewRequest>, Wrapping, Vec<Diagnostic>) {
-    let mut cx = Lowering {
-        diags: Vec::new(),
-        counts: Vec::new(),
-        wrapping: Wrapping::default(),
-    };
+pub fn lower(inf: &Inf) -> (Option<NewRequest>, Vec<Diagnostic>) {
+    let mut cx = Lowering::new();
     let request = cx.lower(inf);
     codes::cap(&mut cx.diags);
     let request = if certreq_inf::diag::has_errors(&cx.diags) {
@@ -54,7 +50,29 @@ pub fn lower(inf: &Inf) -> (Option<NewRequest>, Wrapping, Vec<Diagnostic>) {
     } else {
         request
     };
-    (request, cx.wrapping, cx.diags)
+    (request, cx.diags)
+}
+
+/// What goes around a compiled request ([`Wrapping`]: on whose behalf, key archival), decided
+/// from its INF by the same rules [`compile`] applied (and reported on). Default for an INF
+/// that makes no request.
+pub fn wrapping(compiled: &Compiled) -> Wrapping {
+    let (Some(request), Some(section)) = (&compiled.request, compiled.inf.section("NewRequest"))
+    else {
+        return Wrapping::default();
+    };
+    let mut cx = Lowering::new();
+    let keys = cx.index_keys(section);
+    let rt = Some(request.request_type);
+    Wrapping {
+        requester_name: cx.requester_name(&keys, rt, request.renewal_cert.is_some()),
+        archive: cx.archive(
+            &keys,
+            rt,
+            Some(request.key.algorithm),
+            request.key.use_existing,
+        ),
+    }
 }
 
 /// What a policy INF (`certreq -policy`) adds to a request: its extensions, in certreq's
@@ -79,11 +97,7 @@ pub struct CompiledPolicy {
 /// sections a request INF has, and `[RequestAttributes]`; `[NewRequest]` is not read.
 pub fn compile_policy(text: &str) -> CompiledPolicy {
     let (inf, mut diagnostics) = certreq_inf::parse(text);
-    let mut cx = Lowering {
-        diags: Vec::new(),
-        counts: Vec::new(),
-        wrapping: Wrapping::default(),
-    };
+    let mut cx = Lowering::new();
     let plan = cx.lower_policy(&inf);
     codes::cap(&mut cx.diags);
     diagnostics.extend(cx.diags);
@@ -106,17 +120,21 @@ pub struct Compiled {
     pub inf: Inf,
     /// `None` when any diagnostic is an error.
     pub request: Option<NewRequest>,
-    /// What goes around the request: on whose behalf, key archival (meaningful only with
-    /// [`Compiled::request`]).
-    pub wrapping: Wrapping,
     /// Reader and lowering diagnostics, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// What goes around the request ([`wrapping`]).
+    pub fn wrapping(&self) -> Wrapping {
+        wrapping(self)
+    }
 }
 
 /// Reads and lowers INF text (already decoded; see [`certreq_inf::text::decode`]).
 pub fn compile(text: &str) -> Compiled {
     let (inf, mut diagnostics) = certreq_inf::parse(text);
-    let (request, wrapping, more) = lower(&inf);
+    let (request, more) = lower(&inf);
     diagnostics.extend(more);
     certreq_inf::diag::sort(&mut diagnostics);
     let request = if certreq_inf::diag::has_errors(&diagnostics) {
@@ -127,7 +145,6 @@ pub fn compile(text: &str) -> Compiled {
     Compiled {
         inf,
         request,
-        wrapping,
         diagnostics,
     }
 }
@@ -221,8 +238,6 @@ fn inert_kind(key: &str) -> Option<Inert> {
 
 struct Lowering {
     diags: Vec<Diagnostic>,
-    /// What the lowering decided goes around the request.
-    wrapping: Wrapping,
     /// How many diagnostics of each code were reported, for [`codes::cap`]'s limit.
     counts: Vec<(&'static str, usize)>,
 }
@@ -253,6 +268,13 @@ struct Seen {
 }
 
 impl Lowering {
+    fn new() -> Lowering {
+        Lowering {
+            diags: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+
     fn push(&mut self, d: Diagnostic) {
         self.count(d.code);
         self.diags.push(d);
@@ -420,10 +442,10 @@ impl Lowering {
         let smime = bool_key(self, "SMIME");
         let suppress = bool_key(self, "SuppressDefaults").unwrap_or(false);
         let validity = self.validity(&keys, request_type);
-        self.wrapping = Wrapping {
-            requester_name: self.requester_name(&keys, request_type, renewal_cert.is_some()),
-            archive: self.archive(&keys, request_type, algorithm, use_existing),
-        };
+        // what goes around the request is decided (and reported) here; `wrapping` decides it
+        // again for a compiled request, by the same methods
+        let _ = self.requester_name(&keys, request_type, renewal_cert.is_some());
+        let _ = self.archive(&keys, request_type, algorithm, use_existing);
         self.inert_keys(&keys);
 
         // Extensions, in certreq's order.
@@ -3098,7 +3120,7 @@ mod tests {
             };
             assert!(with.request.is_some(), "{line}: {:#?}", with.diagnostics);
             // what goes around the request (on whose behalf, archival) is part of it
-            let decided = |c: &Compiled| (c.request.clone(), c.wrapping.clone());
+            let decided = |c: &Compiled| (c.request.clone(), c.wrapping());
             if key.effect.is_acted_on() {
                 assert_ne!(
                     decided(&with),
@@ -3323,7 +3345,10 @@ mod tests {
     #[test]
     fn requester_name_goes_with_pkcs7_or_cmc() {
         let c = compile("[NewRequest]\nRequestType = CMC\nRequesterName = CONTOSO\\alice\n");
-        assert_eq!(c.wrapping.requester_name.as_deref(), Some("CONTOSO\\alice"));
+        assert_eq!(
+            c.wrapping().requester_name.as_deref(),
+            Some("CONTOSO\\alice")
+        );
         // certreq ignores it with PKCS10: said at the line
         let t = "[NewRequest]\nRequesterName = CONTOSO\\alice\n";
         assert!(has(
@@ -3332,14 +3357,14 @@ mod tests {
             codes::NO_EFFECT,
             "RequesterName = CONTOSO\\alice"
         ));
-        assert_eq!(compile(t).wrapping.requester_name, None);
+        assert_eq!(compile(t).wrapping().requester_name, None);
     }
 
     #[test]
     fn key_archival_needs_cmc_an_rsa_key_and_a_readable_one() {
         let c = compile("[NewRequest]\nRequestType = CMC\nPrivateKeyArchive = TRUE\n");
         assert_eq!(
-            c.wrapping.archive,
+            c.wrapping().archive,
             Some(ArchivePlan {
                 cipher: Cipher::TripleDes
             })
@@ -3348,7 +3373,7 @@ mod tests {
             compile(&format!(
                 "[NewRequest]\nRequestType = CMC\nPrivateKeyArchive = TRUE\n{extra}"
             ))
-            .wrapping
+            .wrapping()
             .archive
             .map(|a| a.cipher)
         };
