@@ -34,6 +34,9 @@ pub const CA_KEY_FILE: &str = "ca-key.pem";
 pub const CA_CERT_FILE: &str = "ca.pem";
 pub const TLS_CERT_FILE: &str = "tls-cert.pem";
 pub const TLS_KEY_FILE: &str = "tls-key.pem";
+/// The CA exchange certificate (key archival) and its key.
+pub const XCHG_CERT_FILE: &str = "ca-xchg.pem";
+pub const XCHG_KEY_FILE: &str = "ca-xchg-key.pem";
 
 #[derive(Clone)]
 pub struct Ca {
@@ -41,6 +44,18 @@ pub struct Ca {
     pub cert: Certificate,
     pub cert_der: Vec<u8>,
     ski: Vec<u8>,
+    /// The exchange certificate clients encrypt keys to for archival, and its key.
+    pub exchange: Exchange,
+    /// The data directory (archived keys are kept under it).
+    pub dir: std::path::PathBuf,
+}
+
+/// The CA exchange certificate (`<CA name>-Xchg`, Private Key Archival purpose
+/// 1.3.6.1.4.1.311.21.5) and its RSA key.
+#[derive(Clone)]
+pub struct Exchange {
+    pub cert_der: Vec<u8>,
+    pub key: rsa::PrivateKey,
 }
 
 /// A profile that hands the builder a fixed subject, issuer and extension list.
@@ -94,6 +109,97 @@ fn time(t: SystemTime) -> Result<Time, String> {
     Time::try_from(t).map_err(|e| format!("time out of range: {e}"))
 }
 
+/// The exchange certificate kept in `dir`, made anew (RSA-2048, a year) when there is
+/// none, it is not this CA's, or it ends within a day. AD CS makes one per CA too
+/// (`<CA name>-Xchg`) and hands it out through `GetCACert(GETCERT_CAXCHGCERT)` and
+/// `certutil -cainfo xchg`; devca serves it as `certnew.cer?ReqID=CAXchgCert`.
+fn exchange_in(
+    signer: &Signer,
+    ca_name: &Name,
+    ca_ski: &[u8],
+    dir: &Path,
+) -> Result<Exchange, String> {
+    let cert_path = dir.join(XCHG_CERT_FILE);
+    let key_path = dir.join(XCHG_KEY_FILE);
+    if let (Ok(c), Ok(k)) = (
+        std::fs::read_to_string(&cert_path),
+        std::fs::read_to_string(&key_path),
+    ) && let Ok((_, cert_der)) = pem_rfc7468::decode_vec(c.as_bytes())
+        && let Ok(cert) = Certificate::from_der(&cert_der)
+        && let Ok(key) = rsa::PrivateKey::from_pkcs8_pem(&k)
+    {
+        let tbs = cert.tbs_certificate();
+        let fresh = tbs.validity().not_after.to_system_time()
+            > SystemTime::now() + Duration::from_secs(86400);
+        if tbs.issuer() == ca_name && fresh {
+            return Ok(Exchange { cert_der, key });
+        }
+    }
+    let mut rng = UnwrapErr(getrandom::SysRng);
+    let key = rsa::PrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
+    let spki =
+        SubjectPublicKeyInfoOwned::from_key(&key.to_public_key()).map_err(|e| e.to_string())?;
+    let cn = ca_name
+        .to_string()
+        .split(',')
+        .find_map(|rdn| rdn.trim().strip_prefix("CN=").map(str::to_string))
+        .unwrap_or_else(|| "devca".into());
+    let subject: Name = format!("CN={cn}-Xchg,O=devca (not for production)")
+        .parse()
+        .map_err(|e| format!("exchange certificate name: {e}"))?;
+    let now = SystemTime::now();
+    let validity = Validity::new(
+        time(now - Duration::from_secs(600))?,
+        time(now + Duration::from_secs(365 * 86400))?,
+    );
+    let extensions = vec![
+        ext(
+            oid::KEY_USAGE,
+            true,
+            &KeyUsage(KeyUsages::KeyEncipherment.into()),
+        )?,
+        ext(
+            oid::EXT_KEY_USAGE,
+            false,
+            &ExtendedKeyUsage(vec![oid::CA_EXCHANGE]),
+        )?,
+        ext(
+            oid::SUBJECT_KEY_IDENTIFIER,
+            false,
+            &SubjectKeyIdentifier(OctetString::new(key_id(&spki)).map_err(|e| e.to_string())?),
+        )?,
+        ext(
+            oid::AUTHORITY_KEY_IDENTIFIER,
+            false,
+            &AuthorityKeyIdentifier {
+                key_identifier: Some(OctetString::new(ca_ski.to_vec()).map_err(|e| e.to_string())?),
+                authority_cert_issuer: None,
+                authority_cert_serial_number: None,
+            },
+        )?,
+    ];
+    let profile = Fixed {
+        subject,
+        issuer: ca_name.clone(),
+        extensions,
+    };
+    let cert = CertificateBuilder::new(profile, random_serial()?, validity, spki)
+        .map_err(|e| e.to_string())?
+        .build::<_, rsa::pkcs1v15::Signature>(signer)
+        .map_err(|e| e.to_string())?;
+    let cert_der = cert.to_der().map_err(|e| e.to_string())?;
+    let key_pem = key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| e.to_string())?;
+    write_atomic(&key_path, key_pem.as_bytes(), true)
+        .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
+    let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, &cert_der)
+        .map_err(|e| e.to_string())?;
+    write_atomic(&cert_path, pem.as_bytes(), false)
+        .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))?;
+    Ok(Exchange { cert_der, key })
+}
+
 impl Ca {
     /// Loads the CA from `dir`, creating a new root key and certificate there on first use.
     pub fn load_or_create(dir: &Path) -> Result<Ca, String> {
@@ -108,7 +214,7 @@ impl Ca {
                 .map_err(|e| format!("cannot read {}: {e}", cert_path.display()))?;
             let (_, cert_der) = pem_rfc7468::decode_vec(cert_pem.as_bytes())
                 .map_err(|e| format!("{} is not PEM: {e}", cert_path.display()))?;
-            return Ca::from_parts(key, cert_der);
+            return Ca::from_parts(key, cert_der, dir);
         }
         let mut rng = UnwrapErr(getrandom::SysRng);
         let key = rsa::PrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
@@ -171,23 +277,65 @@ impl Ca {
             .map_err(|e| e.to_string())?;
         write_atomic(&cert_path, pem.as_bytes(), false)
             .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))?;
+        Ca::from_parts(key, cert_der, dir)
+    }
+
+    fn from_parts(key: rsa::PrivateKey, cert_der: Vec<u8>, dir: &Path) -> Result<Ca, String> {
+        let cert = Certificate::from_der(&cert_der).map_err(|e| format!("CA certificate: {e}"))?;
+        let ski = key_id(cert.tbs_certificate().subject_public_key_info());
+        let signer = Signer::new(key);
+        let exchange = exchange_in(&signer, cert.tbs_certificate().subject(), &ski, dir)?;
         Ok(Ca {
             signer,
             cert,
             cert_der,
             ski,
+            exchange,
+            dir: dir.to_path_buf(),
         })
     }
 
-    fn from_parts(key: rsa::PrivateKey, cert_der: Vec<u8>) -> Result<Ca, String> {
-        let cert = Certificate::from_der(&cert_der).map_err(|e| format!("CA certificate: {e}"))?;
-        let ski = key_id(cert.tbs_certificate().subject_public_key_info());
-        Ok(Ca {
-            signer: Signer::new(key),
-            cert,
-            cert_der,
-            ski,
+    /// Whether this CA issued `der` (its issuer is this CA and the CA's signature verifies).
+    pub fn issued(&self, der: &[u8]) -> bool {
+        use rsa::pkcs8::DecodePublicKey;
+        let Ok(cert) = Certificate::from_der(der) else {
+            return false;
+        };
+        if cert.tbs_certificate().issuer() != self.name() {
+            return false;
+        }
+        let Some(parts) = certreq_pkix::cert::CertParts::read(der) else {
+            return false;
+        };
+        let hash = match cert.signature_algorithm().oid {
+            o if o == oid::SHA256_WITH_RSA => sha2::Sha256::digest(parts.tbs).to_vec(),
+            _ => return false,
+        };
+        let Ok(spki) = self
+            .cert
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+        else {
+            return false;
+        };
+        rsa::PublicKey::from_public_key_der(&spki).is_ok_and(|k| {
+            k.verify(
+                rsa::pkcs1v15::Pkcs1v15Sign::new::<sha2::Sha256>(),
+                &hash,
+                cert.signature().raw_bytes(),
+            )
+            .is_ok()
         })
+    }
+
+    /// Signs `data` with the CA key (RSA PKCS #1 v1.5, SHA-256), for the CMC full response.
+    pub fn sign(&self, data: &[u8]) -> Result<Vec<u8>, String> {
+        use rsa::signature::{SignatureEncoding, Signer as _};
+        self.signer
+            .try_sign(data)
+            .map(|s| s.to_vec())
+            .map_err(|e| format!("signing failed: {e}"))
     }
 
     pub fn name(&self) -> &Name {
@@ -200,7 +348,6 @@ impl Ca {
         plan: &IssuePlan,
         public_key: &SubjectPublicKeyInfoOwned,
     ) -> Result<Vec<u8>, String> {
-        let t = plan.template;
         let now = SystemTime::now();
         let ca_end = self
             .cert
@@ -208,11 +355,23 @@ impl Ca {
             .validity()
             .not_after
             .to_system_time();
-        let mut end = now + Duration::from_secs(t.validity_days() * 86400);
+        let mut end = now + Duration::from_secs(plan.template.validity_days() * 86400);
         if end > ca_end {
             end = ca_end;
         }
-        let validity = Validity::new(time(now - Duration::from_secs(600))?, time(end)?);
+        self.issue_between(plan, public_key, now - Duration::from_secs(600), end)
+    }
+
+    /// [`Ca::issue`] for a validity of its own (tests make expired certificates with it).
+    pub fn issue_between(
+        &self,
+        plan: &IssuePlan,
+        public_key: &SubjectPublicKeyInfoOwned,
+        start: SystemTime,
+        end: SystemTime,
+    ) -> Result<Vec<u8>, String> {
+        let t = plan.template;
+        let validity = Validity::new(time(start)?, time(end)?);
         let rsa_key = public_key.algorithm.oid == oid::RSA_ENCRYPTION;
         let mut extensions = Vec::new();
         if t.is_ca() {
@@ -251,6 +410,14 @@ impl Ca {
                 plan.subject.is_empty(),
                 &SubjectAltName(plan.san.clone()),
             )?);
+        }
+        // what the request asked for and the template takes: in place of the template's own,
+        // or after them
+        for asked in &plan.extensions {
+            match extensions.iter_mut().find(|e| e.extn_id == asked.extn_id) {
+                Some(slot) => *slot = asked.clone(),
+                None => extensions.push(asked.clone()),
+            }
         }
         extensions.push(ext(
             oid::SUBJECT_KEY_IDENTIFIER,
@@ -343,6 +510,7 @@ impl Ca {
                 GeneralName::from(std::net::IpAddr::from([127, 0, 0, 1])),
                 GeneralName::from(std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)),
             ],
+            extensions: Vec::new(),
         };
         let cert = self.issue(&plan, &spki)?;
         let cert_pem =

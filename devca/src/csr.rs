@@ -48,6 +48,23 @@ pub struct ParsedRequest {
     pub template_ext: Option<String>,
     /// Name/value request attributes carried inside the PKCS#10.
     pub attributes: Vec<(String, String)>,
+    /// Every extension the request asks for.
+    pub extensions: Vec<Extension>,
+    /// The certificates (DER) whose keys signed a PKCS #7 or CMC request, each signature and
+    /// message digest checked: an enrollment agent's, a renewed certificate's, a co-signer's.
+    /// Whether devca trusts them is `lifecycle::check`'s.
+    pub cert_signers: Vec<Vec<u8>>,
+    /// The renewal-certificate attribute's certificate (DER), 1.3.6.1.4.1.311.13.1.
+    pub renewal_certificate: Option<Vec<u8>>,
+    /// `RequesterName`: the signed name-value pair of a PKCS #7 request, or the regInfo
+    /// control of a CMC request.
+    pub requester_name: Option<String>,
+    /// An archived key: the EnvelopedData's `ContentInfo` (1.3.6.1.4.1.311.21.13), its hash
+    /// checked against the signed one (1.3.6.1.4.1.311.21.21).
+    pub archived_key: Option<Vec<u8>>,
+    /// The PKCS #10 carries MS-WCCE's null signature (inside a CMC request whose
+    /// certificates vouch for it).
+    pub null_signed: bool,
 }
 
 /// Why a request was refused before policy: the AD CS disposition message.
@@ -58,48 +75,206 @@ pub struct RequestError(pub &'static str);
 /// A CMC request (as certreq's `RequestType = CMC` makes) gives the PKCS#10 it carries, once
 /// its own signature by that request's key and its message digest check out too.
 pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
-    if let Some(cmc) = certreq_pkix::cmc::read(der) {
-        let inner = parse_and_verify_pkcs10(cmc.request)?;
-        verify_cmc_signer(&cmc, &inner.public_key)?;
-        return Ok(inner);
+    use certreq_pkix::signed::SignerId;
+    let Some(sd) = certreq_pkix::signed::read(der) else {
+        return parse_and_verify_pkcs10(der);
+    };
+    let content = sd.content.ok_or(RequestError(MSG_PARSE_BADTAG))?;
+    let cmc = sd.is_pki_data();
+    if !cmc && !sd.is_data() {
+        return Err(RequestError(MSG_PARSE_BADTAG));
     }
-    parse_and_verify_pkcs10(der)
-}
-
-/// The CMC signature: by the key of the request inside (named by its key identifier, as
-/// certreq names it; devca takes no certificate-signed CMC), over the signed attributes, with
-/// a message digest of the content made with the hash the signature uses.
-fn verify_cmc_signer(
-    cmc: &certreq_pkix::cmc::Read<'_>,
-    spki: &SubjectPublicKeyInfoOwned,
-) -> Result<(), RequestError> {
-    use certreq_pkix::alg::SignatureScheme;
-    let spki_der = spki.to_der().map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
-    let key_id = certreq_pkix::spki::key_identifier(&spki_der);
-    if cmc.key_id != Some(key_id.as_slice()) || !cmc.verify_digest() {
+    let pkcs10 = if cmc {
+        certreq_pkix::cmc::pkcs10_of(der)
+    } else {
+        content
+    };
+    if cmc && std::ptr::eq(pkcs10, der) {
+        return Err(RequestError(MSG_PARSE_BADTAG));
+    }
+    // a null-signed request only inside CMC, vouched for by certificates below
+    let mut inner = parse_pkcs10(pkcs10, cmc)?;
+    if sd.signers.is_empty() {
         return Err(RequestError(MSG_BAD_SIGNATURE));
     }
-    let alg = x509_cert::spki::AlgorithmIdentifierOwned::from_der(cmc.signature_algorithm)
+    let spki_der = inner
+        .public_key
+        .to_der()
         .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
-    let hash = cmc.hash().ok_or(RequestError(MSG_UNKNOWN_ALGO))?;
+    let key_id = certreq_pkix::spki::key_identifier(&spki_der);
+    for signer in &sd.signers {
+        if !sd.lists_digest_of(signer) || !signer.attributes_cover(sd.content_type, content) {
+            return Err(RequestError(MSG_BAD_SIGNATURE));
+        }
+        let signed = signer.signed_bytes(content);
+        let hash = signer.hash().ok_or(RequestError(MSG_UNKNOWN_ALGO))?;
+        match signer.sid {
+            SignerId::KeyId(id) => {
+                // the request's own key: not for a null-signed request, whose key never signed
+                if id != key_id.as_slice() || inner.null_signed {
+                    return Err(RequestError(MSG_BAD_SIGNATURE));
+                }
+                let oid = signature_oid(signer.signature_algorithm, hash, &inner.public_key)?;
+                verify_signature(&inner.public_key, &oid, &signed, signer.signature)?;
+            }
+            SignerId::IssuerSerial { .. } => {
+                let cert = sd
+                    .certificate_for(&signer.sid)
+                    .ok_or(RequestError(MSG_BAD_SIGNATURE))?;
+                let parsed = x509_cert::Certificate::from_der(cert)
+                    .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
+                let key = parsed.tbs_certificate().subject_public_key_info();
+                let oid = signature_oid(signer.signature_algorithm, hash, key)?;
+                verify_signature(key, &oid, &signed, signer.signature)?;
+                if inner.requester_name.is_none()
+                    && let Some(values) = signer.signed_attribute(&OID_NAME_VALUE_PAIR)
+                    && let Some((name, value)) = decode_name_value_pair(values)
+                    && name.eq_ignore_ascii_case("RequesterName")
+                {
+                    inner.requester_name = Some(value);
+                }
+                inner.cert_signers.push(cert.to_vec());
+            }
+        }
+    }
+    if inner.null_signed && inner.cert_signers.is_empty() {
+        return Err(RequestError(MSG_BAD_SIGNATURE));
+    }
+    if cmc {
+        read_cmc_controls(content, &sd, &mut inner)?;
+    }
+    Ok(inner)
+}
+
+/// What a CMC request's controls and its request signer's unsigned attributes add: the
+/// requester name of an id-cmc-regInfo control (`RequesterName=DOMAIN%5Cuser&`), and an
+/// archived key, whose hash among the CMC attributes must be the hash of the unsigned one.
+fn read_cmc_controls(
+    pki_data: &[u8],
+    sd: &certreq_pkix::signed::SignedData<'_>,
+    inner: &mut ParsedRequest,
+) -> Result<(), RequestError> {
+    use certreq_pkix::oid;
+    use certreq_pkix::tlv::{items, only};
+    let bad = || RequestError(MSG_PARSE_BADTAG);
+    let fields = items(only(pki_data, 0x30).ok_or_else(bad)?).ok_or_else(bad)?;
+    let (_, controls) = fields.first().ok_or_else(bad)?;
+    let mut signed_hash: Option<Vec<u8>> = None;
+    for (_, control) in items(controls).ok_or_else(bad)? {
+        let parts = items(control).ok_or_else(bad)?;
+        let [(0x02, _), (0x06, ty), (0x31, values)] = parts.as_slice() else {
+            return Err(bad());
+        };
+        if *ty == oid::ID_CMC_REG_INFO.as_bytes() {
+            for (tag, v) in items(values).ok_or_else(bad)? {
+                if tag == 0x04
+                    && let Some(name) = reg_info_requester(v)
+                {
+                    inner.requester_name = Some(name);
+                }
+            }
+        } else if *ty == oid::CMC_ATTRIBUTES.as_bytes() {
+            for (_, add) in items(values).ok_or_else(bad)? {
+                let add = items(add).ok_or_else(bad)?;
+                let Some((0x31, attrs)) = add.get(2) else {
+                    return Err(bad());
+                };
+                for (_, attr) in items(attrs).ok_or_else(bad)? {
+                    let a = items(attr).ok_or_else(bad)?;
+                    if let [(0x06, t), (0x31, v)] = a.as_slice()
+                        && *t == oid::ENCRYPTED_KEY_HASH.as_bytes()
+                    {
+                        signed_hash = Some(only(v, 0x04).ok_or_else(bad)?.to_vec());
+                    }
+                }
+            }
+        }
+    }
+    let unsigned = sd
+        .signers
+        .iter()
+        .find_map(|s| s.unsigned_attribute(&oid::ENCRYPTED_PRIVATE_KEY));
+    match (signed_hash, unsigned) {
+        (None, None) => Ok(()),
+        (Some(hash), Some(key)) => {
+            use sha1::Digest;
+            if sha1::Sha1::digest(key).as_slice() != hash.as_slice() {
+                return Err(RequestError(MSG_BAD_SIGNATURE));
+            }
+            inner.archived_key = Some(key.to_vec());
+            Ok(())
+        }
+        // a key without its signed hash, or a hash without its key
+        _ => Err(RequestError(MSG_BAD_SIGNATURE)),
+    }
+}
+
+/// `RequesterName=<URL-encoded>&` → the name.
+fn reg_info_requester(v: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(v).ok()?;
+    for pair in text.split('&') {
+        let (name, value) = pair.split_once('=')?;
+        if name.eq_ignore_ascii_case("RequesterName") {
+            let bytes = value.as_bytes();
+            let mut out = Vec::with_capacity(bytes.len());
+            let mut i = 0;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'%' => {
+                        let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                        out.push(u8::from_str_radix(hex, 16).ok()?);
+                        i += 3;
+                    }
+                    b'+' => {
+                        out.push(b' ');
+                        i += 1;
+                    }
+                    b => {
+                        out.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            return String::from_utf8(out).ok();
+        }
+    }
+    None
+}
+
+/// The signature algorithm a CMS signer names, as the OID `verify_signature` takes: certreq
+/// names a PKCS #1 v1.5 signer `rsaEncryption` and lets the digest algorithm say the hash; a
+/// named signature algorithm must use that same hash.
+fn signature_oid(
+    signature_algorithm: &[u8],
+    hash: certreq_pkix::alg::Hash,
+    key: &SubjectPublicKeyInfoOwned,
+) -> Result<ObjectIdentifier, RequestError> {
+    use certreq_pkix::alg::SignatureScheme;
+    let _ = key;
+    let alg = x509_cert::spki::AlgorithmIdentifierOwned::from_der(signature_algorithm)
+        .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
     let named = |scheme: SignatureScheme| scheme.algorithm_identifier().map(|a| a.oid).ok();
     let rsa = named(SignatureScheme::RsaPkcs1(hash));
-    // certreq names a PKCS #1 v1.5 signer rsaEncryption, and the digest algorithm says the
-    // hash; a named signature algorithm must use that same hash
-    let oid = if alg.oid == OID_RSA {
-        rsa.ok_or(RequestError(MSG_UNKNOWN_ALGO))?
+    if alg.oid == OID_RSA {
+        rsa.ok_or(RequestError(MSG_UNKNOWN_ALGO))
     } else if Some(alg.oid) == rsa || Some(alg.oid) == named(SignatureScheme::Ecdsa(hash)) {
-        alg.oid
+        Ok(alg.oid)
     } else {
-        return Err(RequestError(MSG_UNKNOWN_ALGO));
-    };
-    verify_signature(spki, &oid, &cmc.signed_attributes, cmc.signature)
+        Err(RequestError(MSG_UNKNOWN_ALGO))
+    }
 }
 
 /// Decodes `der` as PKCS#10 only (EST's `simpleenroll` takes nothing else, RFC 7030
 /// §4.2.1; a CMC request is not one), checks its self-signature and extracts what the policy
 /// needs.
 pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError> {
+    parse_pkcs10(der, false)
+}
+
+/// [`parse_and_verify_pkcs10`]; with `allow_null`, a request whose signature is MS-WCCE's
+/// null signature (the algorithm a hash, the signature that hash of the request info) is taken
+/// too and marked `null_signed`.
+fn parse_pkcs10(der: &[u8], allow_null: bool) -> Result<ParsedRequest, RequestError> {
     // the outer SEQUENCE and the raw bytes of the signed part, exactly as sent
     let Some(Tlv {
         tag: 0x30,
@@ -135,12 +310,35 @@ pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError
         .signature
         .as_bytes()
         .ok_or(RequestError(MSG_BAD_SIGNATURE))?;
-    verify_signature(&req.info.public_key, &req.algorithm.oid, tbs_raw, sig)?;
+    let null_hash = certreq_pkix::alg::Hash::from_oid(&req.algorithm.oid);
+    let null_signed = match null_hash {
+        Some(hash) if allow_null => {
+            if hash.digest(tbs_raw) != sig {
+                return Err(RequestError(MSG_BAD_SIGNATURE));
+            }
+            true
+        }
+        _ => {
+            verify_signature(&req.info.public_key, &req.algorithm.oid, tbs_raw, sig)?;
+            false
+        }
+    };
 
     let mut san = Vec::new();
     let mut template_ext = None;
     let mut attributes = Vec::new();
+    let mut extensions = Vec::new();
+    let mut renewal_certificate = None;
     for attr in req.info.attributes.iter() {
+        if attr.oid == certreq_pkix::oid::RENEWAL_CERTIFICATE {
+            let cert = attr
+                .values
+                .get(0)
+                .and_then(|v| v.to_der().ok())
+                .ok_or(RequestError(MSG_PARSE_BADTAG))?;
+            renewal_certificate = Some(cert);
+            continue;
+        }
         if attr.oid == OID_EXTENSION_REQUEST || attr.oid == OID_MS_CERT_EXTENSIONS {
             for value in attr.values.iter() {
                 let Ok(bytes) = value.to_der() else { continue };
@@ -148,6 +346,7 @@ pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError
                     return Err(RequestError(MSG_PARSE_BADTAG));
                 };
                 for ext in exts {
+                    extensions.push(ext.clone());
                     if ext.extn_id == OID_SAN {
                         let names = SubjectAltName::from_der(ext.extn_value.as_bytes())
                             .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
@@ -172,6 +371,12 @@ pub fn parse_and_verify_pkcs10(der: &[u8]) -> Result<ParsedRequest, RequestError
         san,
         template_ext,
         attributes,
+        extensions,
+        cert_signers: Vec::new(),
+        renewal_certificate,
+        requester_name: None,
+        archived_key: None,
+        null_signed,
     })
 }
 
@@ -192,7 +397,7 @@ fn decode_string(der: &[u8]) -> Option<String> {
 }
 
 /// EnrollmentNameValuePair ::= SEQUENCE { name BMPString, value BMPString }
-fn decode_name_value_pair(der: &[u8]) -> Option<(String, String)> {
+pub fn decode_name_value_pair(der: &[u8]) -> Option<(String, String)> {
     let Tlv {
         tag: 0x30, content, ..
     } = read_tlv(der)?

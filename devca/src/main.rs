@@ -23,9 +23,12 @@
 //! `requests/NNNNNNNN.req` (one text file per request), and with `--tls` `tls-cert.pem` and
 //! `tls-key.pem`.
 
+mod archive;
 mod ca;
 mod csr;
+mod fullcmc;
 mod http;
+mod lifecycle;
 mod net;
 mod pages;
 mod policy;
@@ -230,7 +233,7 @@ fn approve(args: &Args) -> Result<(), String> {
                     rec.status.as_str()
                 ));
             }
-            match server::evaluate(rec, san) {
+            match server::evaluate(&ca, rec, san) {
                 Ok((plan, req)) => {
                     rec.cert = ca.issue(&plan, &req.public_key)?;
                     rec.status = Status::Issued;

@@ -12,6 +12,9 @@ pub const OID_SERVER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.
 pub const OID_CLIENT_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
 pub const OID_EMAIL_PROTECTION: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
+/// The Certificate Request Agent purpose (an enrollment agent's).
+pub const OID_ENROLLMENT_AGENT: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.20.2.1");
 /// szOID_NT_PRINCIPAL_NAME, the UPN other-name.
 pub const OID_UPN: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.20.2.3");
 
@@ -24,14 +27,18 @@ pub enum Template {
     User,
     Machine,
     SubCa,
+    /// An enrollment agent's certificate (Certificate Request Agent), which signs requests on
+    /// behalf of other users (certreq's RequesterName).
+    EnrollmentAgent,
 }
 
 impl Template {
-    pub const ALL: [Template; 4] = [
+    pub const ALL: [Template; 5] = [
         Template::WebServer,
         Template::User,
         Template::Machine,
         Template::SubCa,
+        Template::EnrollmentAgent,
     ];
 
     /// Template names are matched case-insensitively, as AD CS does.
@@ -47,6 +54,7 @@ impl Template {
             Template::User => "User",
             Template::Machine => "Machine",
             Template::SubCa => "SubCA",
+            Template::EnrollmentAgent => "EnrollmentAgent",
         }
     }
 
@@ -56,6 +64,7 @@ impl Template {
             Template::User => &[OID_CLIENT_AUTH, OID_EMAIL_PROTECTION],
             Template::Machine => &[OID_CLIENT_AUTH, OID_SERVER_AUTH],
             Template::SubCa => &[],
+            Template::EnrollmentAgent => &[OID_ENROLLMENT_AGENT],
         }
     }
 
@@ -64,6 +73,7 @@ impl Template {
             Template::WebServer => 730,
             Template::User | Template::Machine => 365,
             Template::SubCa => 1825,
+            Template::EnrollmentAgent => 730,
         }
     }
 
@@ -78,6 +88,9 @@ pub struct IssuePlan {
     pub template: Template,
     pub subject: Name,
     pub san: Vec<GeneralName>,
+    /// Extensions taken from the request over the template's (a subordinate CA's constraints
+    /// and policies: `certreq -policy`); see `lifecycle::check`.
+    pub extensions: Vec<x509_cert::ext::Extension>,
 }
 
 /// A policy denial: the disposition message and the LastStatus line.
@@ -229,6 +242,7 @@ pub fn decide(
         template,
         subject: req.subject.clone(),
         san,
+        extensions: Vec::new(),
     })
 }
 

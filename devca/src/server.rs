@@ -100,16 +100,22 @@ impl Ctx {
     /// Parses and decides a recorded request. A `Denial` with an empty status is a parse or
     /// signature failure.
     pub fn evaluate(&self, rec: &Record) -> Result<(IssuePlan, ParsedRequest), Denial> {
-        evaluate(rec, self.config.san_attribute)
+        evaluate(&self.ca, rec, self.config.san_attribute)
     }
 }
 
-/// See [`Ctx::evaluate`]; free so that `devca approve` can use it without a server.
-pub fn evaluate(rec: &Record, san_attribute: bool) -> Result<(IssuePlan, ParsedRequest), Denial> {
-    let req = csr::parse_and_verify(&rec.request).map_err(|e| Denial {
+/// See [`Ctx::evaluate`]; free so that `devca approve` can use it without a server. The
+/// life-cycle checks (renewal, on behalf of, archival) are `lifecycle::check`'s.
+pub fn evaluate(
+    ca: &Ca,
+    rec: &Record,
+    san_attribute: bool,
+) -> Result<(IssuePlan, ParsedRequest), Denial> {
+    let mut req = csr::parse_and_verify(&rec.request).map_err(|e| Denial {
         message: e.0.to_string(),
         status: String::new(),
     })?;
+    crate::lifecycle::adopt(&mut req);
     let (attrib, label) = if rec.origin == "est" {
         (
             Vec::new(),
@@ -118,7 +124,8 @@ pub fn evaluate(rec: &Record, san_attribute: bool) -> Result<(IssuePlan, ParsedR
     } else {
         (policy::parse_cert_attrib(&rec.attrib), None)
     };
-    let plan = policy::decide(&req, &attrib, label, san_attribute)?;
+    let mut plan = policy::decide(&req, &attrib, label, san_attribute)?;
+    crate::lifecycle::check(ca, &req, &mut plan, &rec.request_sha256)?;
     Ok((plan, req))
 }
 
@@ -300,7 +307,11 @@ fn certnew(ctx: &Ctx, q: &Params, p7b: bool) -> Response {
         return Response::html(pages::unknown_request());
     };
     let bin = wants_bin(q);
-    let leaf = if reqid.eq_ignore_ascii_case("CACert") {
+    // the CA exchange certificate, for key archival: AD CS hands it out through DCOM
+    // (GetCACert GETCERT_CAXCHGCERT) and CES, not Web Enrollment; devca serves it here
+    let leaf = if reqid.eq_ignore_ascii_case("CAXchgCert") {
+        Some(ctx.ca.exchange.cert_der.clone())
+    } else if reqid.eq_ignore_ascii_case("CACert") {
         let renewal = q.get("Renewal").map(str::trim).unwrap_or("0");
         if renewal != "0" && !renewal.is_empty() {
             return Response::html(pages::unknown_request());
@@ -437,8 +448,48 @@ fn est(ctx: &Ctx, req: &Request, rest: &str) -> Response {
             }
             est_enroll(ctx, label.unwrap_or(""), der)
         }
-        "fullcmc" | "serverkeygen" => Response::text(501, "501 not implemented by devca"),
+        "fullcmc" => est_fullcmc(ctx, req, label.unwrap_or("")),
+        "serverkeygen" => Response::text(501, "501 not implemented by devca"),
         _ => Response::text(404, "404 unknown EST operation"),
+    }
+}
+
+/// EST `/fullcmc` (RFC 7030 §4.3): a CMC request in, a CMC Full PKI Response out, whatever
+/// the request became (issued, pending, denied: the status says which).
+fn est_fullcmc(ctx: &Ctx, req: &Request, label: &str) -> Response {
+    if req.method != "POST" {
+        return Response::text(405, "405 use POST").with("Allow", "POST");
+    }
+    let ct = req.header("content-type").unwrap_or("");
+    let media = ct.split(';').next().unwrap_or("").trim();
+    if !media.eq_ignore_ascii_case("application/pkcs7-mime") {
+        return Response::text(415, "415 expected Content-Type: application/pkcs7-mime");
+    }
+    let der = match std::str::from_utf8(&req.body)
+        .ok()
+        .and_then(decode_armoured_base64)
+    {
+        Some(d) => d,
+        None if req.body.first() == Some(&0x30) => req.body.clone(),
+        None => return Response::text(400, "400 the body is not a base64 CMC request"),
+    };
+    if certreq_pkix::signed::read(&der).is_none_or(|sd| !sd.is_pki_data()) {
+        return Response::text(400, "400 the body is not a CMC request (id-cct-PKIData)");
+    }
+    let rec = match ctx.submit("est", label, der) {
+        Ok(Outcome::Issued(r)) | Ok(Outcome::Pending(r)) | Ok(Outcome::Denied(r)) => r,
+        Err(e) => {
+            return Response::text(500, &format!("500 the CA could not save the request: {e}"));
+        }
+    };
+    match crate::fullcmc::response(&ctx.ca, &rec) {
+        Ok(body) => Response::new(
+            200,
+            "application/pkcs7-mime; smime-type=CMC-response",
+            est_pkcs7(&body),
+        )
+        .with("Content-Transfer-Encoding", "base64"),
+        Err(e) => Response::text(500, &format!("500 cannot build the response: {e}")),
     }
 }
 
