@@ -279,7 +279,13 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
         }
         Err(_) => return Err(format!("{} holds no request", request_path.display()).into()),
     };
-    if let Ok(r) = response::parse(&der) {
+    // a PKCS #7 request carries certificates too, but also content (the PKCS #10); a
+    // certificate chain (.p7b) has none
+    let is_request = certreq_pkix::signed::read(&der).is_some_and(|sd| sd.content.is_some());
+    if let Ok(r) = response::parse(&der)
+        .map_err(|_| ())
+        .and_then(|r| if is_request { Err(()) } else { Ok(r) })
+    {
         return Err(format!(
             "{} is a certificate response ({} certificate(s)), not a request: use certreq -accept for it",
             request_path.display(),
@@ -435,7 +441,7 @@ fn renewal_of(der: &[u8]) -> Result<String, String> {
         .ok_or("its PKCS #10 has no renewal-certificate attribute (1.3.6.1.4.1.311.13.1)")?;
     let parts = certreq_pkix::cert::CertParts::read(&renewed)
         .ok_or("its renewal-certificate attribute holds no certificate")?;
-    if !sd.signers.iter().any(|s| parts.is_named_by(&s.sid)) {
+    if !sd.signers.iter().any(|s| s.sid.names(&parts)) {
         return Err("the renewed certificate did not sign it".into());
     }
     let cert = response::certificate(&renewed).map_err(|e| e.to_string())?;

@@ -295,19 +295,6 @@ impl<'a> CertParts<'a> {
             .is_some_and(|t| t.tag == 0x01 && t.content == [0xff])
     }
 
-    /// Whether a CMS signer named `sid` is this certificate.
-    pub fn is_named_by(&self, sid: &crate::signed::SignerId<'_>) -> bool {
-        match sid {
-            crate::signed::SignerId::IssuerSerial { issuer, serial } => {
-                *issuer == self.issuer && *serial == self.serial
-            }
-            crate::signed::SignerId::KeyId(id) => {
-                *id == self.key_id().as_slice()
-                    || *id == crate::spki::key_identifier(self.spki).as_slice()
-            }
-        }
-    }
-
     /// The `IssuerAndSerialNumber` naming this certificate (RFC 5652 §10.2.4), DER.
     pub fn issuer_and_serial(&self) -> Vec<u8> {
         let mut body = self.issuer.to_vec();

@@ -22,6 +22,22 @@ pub enum SignerId<'a> {
     IssuerSerial { issuer: &'a [u8], serial: &'a [u8] },
 }
 
+impl SignerId<'_> {
+    /// Whether this names the certificate `parts`: its issuer and serial number, or its key's
+    /// identifier (its subject key identifier, or the RFC 5280 method-1 value).
+    pub fn names(&self, parts: &crate::cert::CertParts<'_>) -> bool {
+        match self {
+            SignerId::IssuerSerial { issuer, serial } => {
+                *issuer == parts.issuer && *serial == parts.serial
+            }
+            SignerId::KeyId(id) => {
+                *id == parts.key_id().as_slice()
+                    || *id == crate::spki::key_identifier(parts.spki).as_slice()
+            }
+        }
+    }
+}
+
 /// One `SignerInfo`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignerInfo<'a> {
@@ -166,7 +182,7 @@ impl<'a> SignedData<'a> {
         self.certificates
             .iter()
             .copied()
-            .find(|c| crate::cert::CertParts::read(c).is_some_and(|parts| parts.is_named_by(sid)))
+            .find(|c| crate::cert::CertParts::read(c).is_some_and(|parts| sid.names(&parts)))
     }
 }
 

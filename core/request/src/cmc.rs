@@ -34,7 +34,7 @@ use certreq_pkix::oid;
 use certreq_pkix::spki::key_identifier;
 use certreq_pkix::tlv::{self, Tlv, tlv};
 
-use crate::encode::EncodeError;
+use crate::error::EncodeError;
 use crate::signed::{self, Signer, SignerId};
 
 /// The content octets of the OIDs written here (and read by the tests).

@@ -15,6 +15,7 @@
 pub mod archive;
 pub mod cmc;
 pub mod encode;
+mod error;
 pub mod ext;
 mod lower;
 pub mod model;

@@ -27,7 +27,7 @@ use der::Encode;
 use der::asn1::BmpString;
 
 use crate::cmc::CertSigner;
-use crate::encode::EncodeError;
+use crate::error::EncodeError;
 use crate::signed::{self, Signer, SignerId};
 
 /// The renewal of the certificate `old` (DER) by the request `pkcs10` (which carries `old`
@@ -111,7 +111,7 @@ pub fn sign_again(
     let mut out = signed::Content::new(content_type, content.to_vec());
     let mut resigned = Resigned::Added;
     for s in &sd.signers {
-        if parts.is_named_by(&s.sid)
+        if s.sid.names(&parts)
             && matches!(s.sid, certreq_pkix::signed::SignerId::IssuerSerial { .. })
         {
             resigned = Resigned::Replaced;
@@ -141,7 +141,7 @@ pub fn requester_name_attribute(requester_name: &str) -> Result<Vec<u8>, EncodeE
     };
     let value = pair
         .to_der()
-        .map_err(crate::encode::der_err("requester name"))?;
+        .map_err(crate::error::der_err("requester name"))?;
     Ok(signed::attribute(oid::NAME_VALUE_PAIR, &value))
 }
 

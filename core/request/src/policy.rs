@@ -26,7 +26,7 @@ use der::{Decode, Encode};
 use x509_cert::ext::Extension;
 use x509_cert::request::CertReq;
 
-use crate::encode::{EncodeError, der_err};
+use crate::error::{EncodeError, der_err};
 use crate::lower::PolicyPlan;
 
 /// What the new request was made from.

@@ -31,7 +31,7 @@ use certreq_pkix::alg::{Hash, SignatureScheme, check_ecdsa_der};
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use certreq_pkix::tlv::{self, tlv};
 
-use crate::encode::EncodeError;
+use crate::error::EncodeError;
 
 /// How a signer is named.
 #[derive(Clone, Debug, PartialEq, Eq)]
