@@ -193,13 +193,32 @@ pub fn pkcs10_of(request_der: &[u8]) -> &[u8] {
     if let Some(found) = locate(request_der) {
         return found.request;
     }
-    match crate::signed::read(request_der) {
-        Some(sd) if sd.is_data() => sd
-            .content
-            .filter(|c| tlv::only(c, 0x30).is_some())
-            .unwrap_or(request_der),
-        _ => request_der,
+    pkcs7_content(request_der).unwrap_or(request_der)
+}
+
+/// The content of a PKCS #7 `SignedData` of `id-data` whose content is one SEQUENCE. Walked
+/// with `tlv` rather than `signed::read`: the web app reads every `.req` file this way and
+/// need not link the CMS reader for it.
+fn pkcs7_content(der: &[u8]) -> Option<&[u8]> {
+    let Tlv {
+        tag: 0x06,
+        content: SIGNED_DATA,
+        rest,
+        ..
+    } = tlv::read(tlv::only(der, 0x30)?)?
+    else {
+        return None;
+    };
+    let signed = tlv::only(tlv::only(rest, 0xa0)?, 0x30)?;
+    let (_version, rest) = Tlv::expect(signed, 0x02)?;
+    let (_digest_algorithms, rest) = Tlv::expect(rest, 0x31)?;
+    let (encap, _) = Tlv::expect(rest, 0x30)?;
+    let (content_type, rest) = Tlv::expect(encap, 0x06)?;
+    if content_type != oid::ID_DATA.as_bytes() {
+        return None;
     }
+    let content = tlv::only(tlv::only(rest, 0xa0)?, 0x04)?;
+    tlv::only(content, 0x30).map(|_| content)
 }
 
 /// Where the parts of a CMC request are.

@@ -288,3 +288,31 @@ impl RequesterFree for read_signed::SignerInfo<'_> {
             .is_none()
     }
 }
+
+/// `certreq_pkix::cmc::pkcs10_of` walks a PKCS #7 with `tlv` alone: it finds the PKCS #10
+/// inside Microsoft's renewal example and ours, and gives back the whole input for a
+/// `SignedData` whose content is not `id-data`, or one cut short.
+#[test]
+fn the_pkcs10_inside_a_pkcs7_is_found_by_a_tlv_walk() {
+    use certreq_pkix::cmc::pkcs10_of;
+    use der::Decode;
+    let theirs = corpus_renewal();
+    let inner = pkcs10_of(&theirs);
+    assert!(inner.len() < theirs.len());
+    let req = x509_cert::request::CertReq::from_der(inner).expect("a PKCS #10");
+    assert!(!req.info.attributes.is_empty());
+    let (_, pkcs10, ours) = renewal_request();
+    assert_eq!(pkcs10_of(&ours), pkcs10.as_slice());
+    // id-data (1.2.840.113549.1.7.1) made 1.2.840.113549.1.7.2 where it names the content
+    let id_data = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+    let at = ours
+        .windows(id_data.len())
+        .position(|w| w == id_data)
+        .expect("the content type");
+    let mut other = ours.clone();
+    other[at + id_data.len() - 1] = 0x02;
+    assert_eq!(pkcs10_of(&other), other.as_slice());
+    // cut short: no PKCS #10 is found, the input is given back
+    let cut = &ours[..ours.len() - 1];
+    assert_eq!(pkcs10_of(cut), cut);
+}
