@@ -207,7 +207,7 @@ fn new_request(
         text,
         index: LineIndex::new(text),
     };
-    let compiled = certreq_request::compile(text);
+    let compiled = certreq_request::compile_for(text, certreq_request::Builds::LIFECYCLE);
     let mut errors = 0;
     for d in &compiled.diagnostics {
         if d.severity == Severity::Error {

@@ -568,7 +568,7 @@ mod tests {
         let k = key(0x61);
         let inf = "[NewRequest]\nSubject = \"CN=Sub\"\nKeyAlgorithm = ECDSA_P256\n\
                    [BasicConstraintsExtension]\nPathLength = 0\n\
-                   [NameConstraintsExtension]\nInclude = P\n[P]\nDNS = example.com\n\
+                   [Extensions]\n2.5.29.30 = \"{text}subtree=include&DNS=example.com\"\n\
                    [RequestAttributes]\nCertificateTemplate = SubCA\n";
         let plan = check(pkcs10(inf, &k, None)).unwrap();
         let ids: Vec<_> = plan.extensions.iter().map(|e| e.extn_id).collect();

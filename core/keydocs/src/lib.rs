@@ -1124,27 +1124,32 @@ static SECTION_PROSE: &[SectionProse] = &[
     sd(
         "NameConstraintsExtension",
         "Name constraints for a cross-certificate or subordinate CA, with Include and Exclude \
-         naming sections of permitted and excluded names.",
+         naming sections of permitted and excluded names. Read from a policy file \
+         (certreq -policy) only.",
         "[NameConstraintsExtension]\nInclude = PermittedNames",
     ),
     sd(
         "PolicyMappingsExtension",
-        "Policy mappings for a cross-certificate or subordinate CA.",
+        "Policy mappings for a cross-certificate or subordinate CA. Read from a policy file \
+         (certreq -policy) only.",
         "[PolicyMappingsExtension]\n1.2.3.4 = 1.2.3.5",
     ),
     sd(
         "PolicyConstraintsExtension",
-        "Policy constraints for a CA: RequireExplicitPolicy and InhibitPolicyMapping.",
+        "Policy constraints for a CA: RequireExplicitPolicy and InhibitPolicyMapping. Read from \
+         a policy file (certreq -policy) only.",
         "[PolicyConstraintsExtension]\nRequireExplicitPolicy = 0",
     ),
     sd(
         "ApplicationPolicyMappingsExtension",
-        "Application policy mappings for a cross-certificate or subordinate CA.",
+        "Application policy mappings for a cross-certificate or subordinate CA. Read from a \
+         policy file (certreq -policy) only.",
         "[ApplicationPolicyMappingsExtension]\n1.2.3.4 = 1.2.3.5",
     ),
     sd(
         "ApplicationPolicyConstraintsExtension",
-        "Application policy constraints for a CA.",
+        "Application policy constraints for a CA. Read from a policy file (certreq -policy) \
+         only.",
         "[ApplicationPolicyConstraintsExtension]\nRequireExplicitPolicy = 0",
     ),
 ];

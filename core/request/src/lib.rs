@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! Inf ─lower─▶ NewRequest (+ diagnostics)          compile(text) = parse + lower
+//!   (compile_for(text, Builds::LIFECYCLE): for a front end that builds renewals, PKCS #7,
+//!   on-behalf-of requests and key archival; others are told at those keys what they get)
 //! NewRequest + SPKI ─encode::prepare─▶ Unsigned ─(sign outside)─▶ finish ─▶ DER
 //! PKCS #10 + SPKI ─cmc::wrap─▶ Content ─(digest outside)─▶ prepare ─(sign)─▶ finish ─▶ DER
 //! ```
@@ -27,5 +29,6 @@ pub mod subject;
 mod testkit;
 
 pub use lower::{
-    Compiled, CompiledPolicy, PolicyPlan, compile, compile_policy, lower, parse_date, wrapping,
+    Builds, Compiled, CompiledPolicy, PolicyPlan, compile, compile_for, compile_policy, lower,
+    lower_for, parse_date, wrapping,
 };

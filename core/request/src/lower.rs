@@ -11,8 +11,10 @@
 //! * *Choice:* a key given twice in `[NewRequest]`: the **first** wins and the others draw a
 //!   warning — certreq reads INF files with the Setup API, whose line lookup finds the first line.
 //! * Without `HashAlgorithm` we sign with SHA-256 (certreq uses SHA-1) and say so in a note.
-//! * `RequestType = CMC` is built (see `crate::cmc`). *Choice:* `PKCS7` produces the inner
-//!   PKCS#10 with a warning (the wrapper is not built yet). `RequestType = SCEP` is an **error**: the user asked for a SCEP
+//! * `RequestType = CMC` is built (see `crate::cmc`), and `PKCS7` (see `crate::pkcs7`) with
+//!   `RenewalCert`, `RequesterName` and `PrivateKeyArchive` for a front end that builds the
+//!   life cycle ([`Builds`]; the command line); another gets the PKCS#10 it would carry with a
+//!   `wrapper-not-built` warning at each such key. `RequestType = SCEP` is an **error**: the user asked for a SCEP
 //!   exchange, and handing them a request file instead would look like success while giving
 //!   them something else. `RequestType = Cert` makes a self-signed certificate
 //!   (`encode::prepare_certificate`) with a new key: `[RequestAttributes]` draws a warning
@@ -39,10 +41,35 @@ use certreq_inf::diag::{Diagnostic, LocalDiag, Severity, Span};
 use certreq_inf::values::{self, parse_flags};
 use certreq_inf::{Entry, Inf, Section};
 
-/// Decides the request an INF describes. `None` when there are errors (the diagnostics say
-/// why); warnings and notes travel with a successful result too.
+/// What a front end builds besides what every one does (the PKCS #10 request, the CMC
+/// wrapper, the self-signed certificate). Where an INF asks for something its front end does
+/// not build, a warning (`wrapper-not-built`) at the key that asks says so and the request is
+/// made without it: a plain request is never passed off as the thing asked for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Builds {
+    /// The PKCS #7 wrapper, renewals (`RenewalCert`), requests on behalf of others
+    /// (`RequesterName`) and key archival (`PrivateKeyArchive`): `certreq -new` on the command
+    /// line builds them (with [`wrapping`] and the store); the web app does not yet.
+    pub lifecycle: bool,
+}
+
+impl Builds {
+    /// A front end that builds the whole life cycle (the command line).
+    pub const LIFECYCLE: Builds = Builds { lifecycle: true };
+}
+
+/// Decides the request an INF describes, for a front end that builds no more than every one
+/// does ([`Builds::default`]; see [`lower_for`]).
 pub fn lower(inf: &Inf) -> (Option<NewRequest>, Vec<Diagnostic>) {
+    lower_for(inf, Builds::default())
+}
+
+/// Decides the request an INF describes for a front end that builds `builds`. `None` when
+/// there are errors (the diagnostics say why); warnings and notes travel with a successful
+/// result too.
+pub fn lower_for(inf: &Inf, builds: Builds) -> (Option<NewRequest>, Vec<Diagnostic>) {
     let mut cx = Lowering::new();
+    cx.builds = builds;
     let request = cx.lower(inf);
     codes::cap(&mut cx.diags);
     let request = if certreq_inf::diag::has_errors(&cx.diags) {
@@ -131,10 +158,16 @@ impl Compiled {
     }
 }
 
-/// Reads and lowers INF text (already decoded; see [`certreq_inf::text::decode`]).
+/// Reads and lowers INF text (already decoded; see [`certreq_inf::text::decode`]) for a front
+/// end that builds no more than every one does ([`Builds::default`]; see [`compile_for`]).
 pub fn compile(text: &str) -> Compiled {
+    compile_for(text, Builds::default())
+}
+
+/// Reads and lowers INF text for a front end that builds `builds`.
+pub fn compile_for(text: &str, builds: Builds) -> Compiled {
     let (inf, mut diagnostics) = certreq_inf::parse(text);
-    let (request, more) = lower(&inf);
+    let (request, more) = lower_for(&inf, builds);
     diagnostics.extend(more);
     certreq_inf::diag::sort(&mut diagnostics);
     let request = if certreq_inf::diag::has_errors(&diagnostics) {
@@ -206,6 +239,15 @@ const SUBJECT_NAME_FLAGS: &[(&str, u64)] = &[
     ("CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH", 0x8000_0000),
 ];
 
+/// The sections only a policy file (`certreq -policy`) reads.
+const POLICY_ONLY_SECTIONS: [&str; 5] = [
+    "NameConstraintsExtension",
+    "PolicyMappingsExtension",
+    "PolicyConstraintsExtension",
+    "ApplicationPolicyMappingsExtension",
+    "ApplicationPolicyConstraintsExtension",
+];
+
 /// How a key the schema marks as having no effect here is still read, so that a malformed
 /// value is reported even though the key changes nothing. Why it has no effect is the schema's
 /// `here` text (one home for it), quoted in the diagnostic.
@@ -240,6 +282,8 @@ struct Lowering {
     diags: Vec<Diagnostic>,
     /// How many diagnostics of each code were reported, for [`codes::cap`]'s limit.
     counts: Vec<(&'static str, usize)>,
+    /// What the front end builds.
+    builds: Builds,
 }
 
 /// The `[NewRequest]` entries that count: the first one of each known key.
@@ -272,6 +316,7 @@ impl Lowering {
         Lowering {
             diags: Vec::new(),
             counts: Vec::new(),
+            builds: Builds::default(),
         }
     }
 
@@ -410,7 +455,7 @@ impl Lowering {
             .map(|e| e.value.text.trim().to_string())
             .filter(|s| !s.is_empty());
         let use_existing = bool_key(self, "UseExistingKeySet").unwrap_or(false);
-        let renewal_cert = self.renewal_cert(&keys, request_type);
+        let mut renewal_cert = self.renewal_cert(&keys, request_type);
         if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
             // with RenewalCert, the key reused is the renewed certificate's
             if container.is_none() && renewal_cert.is_none() {
@@ -444,8 +489,18 @@ impl Lowering {
         let validity = self.validity(&keys, request_type);
         // what goes around the request is decided (and reported) here; `wrapping` decides it
         // again for a compiled request, by the same methods
-        let _ = self.requester_name(&keys, request_type, renewal_cert.is_some());
-        let _ = self.archive(&keys, request_type, algorithm, use_existing);
+        let requester = self.requester_name(&keys, request_type, renewal_cert.is_some());
+        let archive = self.archive(&keys, request_type, algorithm, use_existing);
+        if !self.builds.lifecycle {
+            let asked = [
+                request_type == Some(RequestType::Pkcs7),
+                renewal_cert.is_some(),
+                requester.is_some(),
+                archive.is_some(),
+            ];
+            self.not_built(&keys, asked);
+            renewal_cert = None;
+        }
         self.inert_keys(&keys);
 
         // Extensions, in certreq's order.
@@ -473,6 +528,9 @@ impl Lowering {
             }
         }
         let policy_sections = self.extension_sections(inf, &mut exts, &mut seen);
+        if let Some(s) = inf.section("Extensions") {
+            self.extensions_section(s, &mut exts, &mut seen);
+        }
         self.other_sections(inf, &policy_sections, false);
         let name_value_pairs = inf
             .section("RequestAttributes")
@@ -536,21 +594,15 @@ impl Lowering {
         })
     }
 
-    /// The sections that add extensions, in certreq's order: `[EnhancedKeyUsageExtension]`,
-    /// `[BasicConstraintsExtension]`, the policy statements, the policy mappings and
-    /// constraints (certificate, then application), `[NameConstraintsExtension]`, then
-    /// `[Extensions]`. Returns the names of the sections they name (policies, subtrees), which
-    /// are read too.
+    /// The sections of request INFs that add extensions before `[Extensions]`, in certreq's
+    /// order: `[EnhancedKeyUsageExtension]`, `[BasicConstraintsExtension]`, the policy
+    /// statements. Returns the names of the policy sections they name, which are read too.
     fn extension_sections<'a>(
         &mut self,
         inf: &'a Inf,
         exts: &mut Vec<Extension>,
         seen: &mut Vec<Seen>,
     ) -> Vec<&'a str> {
-        use certreq_pkix::oid::{
-            APPLICATION_POLICY_CONSTRAINTS, APPLICATION_POLICY_MAPPINGS, POLICY_CONSTRAINTS,
-            POLICY_MAPPINGS,
-        };
         if let Some(s) = inf.section("EnhancedKeyUsageExtension") {
             self.eku_section(s, exts, seen);
         }
@@ -570,6 +622,25 @@ impl Lowering {
                 used.extend(named);
             }
         }
+        used
+    }
+
+    /// The sections only a policy file (`certreq -policy`) reads: the policy mappings and
+    /// constraints (certificate, then application), then `[NameConstraintsExtension]`. A
+    /// request INF reports them as unused, as before (whether `certreq -new` honours them is
+    /// not known; `[Extensions]` lines are its documented way). Kept apart so that a build
+    /// that only makes requests (the web app) links none of it. Returns the names of the
+    /// subtree sections read.
+    fn policy_sections<'a>(
+        &mut self,
+        inf: &'a Inf,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+    ) -> Vec<&'a str> {
+        use certreq_pkix::oid::{
+            APPLICATION_POLICY_CONSTRAINTS, APPLICATION_POLICY_MAPPINGS, POLICY_CONSTRAINTS,
+            POLICY_MAPPINGS,
+        };
         for (name, oid) in [
             ("PolicyMappingsExtension", POLICY_MAPPINGS),
             (
@@ -592,14 +663,10 @@ impl Lowering {
                 self.policy_constraints_section(s, oid, exts, seen);
             }
         }
-        if let Some(s) = inf.section("NameConstraintsExtension") {
-            let named = self.name_constraints_section(inf, s, exts, seen);
-            used.extend(named);
+        match inf.section("NameConstraintsExtension") {
+            Some(s) => self.name_constraints_section(inf, s, exts, seen),
+            None => Vec::new(),
         }
-        if let Some(s) = inf.section("Extensions") {
-            self.extensions_section(s, exts, seen);
-        }
-        used
     }
 
     /// A policy INF (`certreq -policy`): the extension sections and `[RequestAttributes]`,
@@ -607,7 +674,11 @@ impl Lowering {
     fn lower_policy(&mut self, inf: &Inf) -> Option<PolicyPlan> {
         let mut exts: Vec<Extension> = Vec::new();
         let mut seen: Vec<Seen> = Vec::new();
-        let used = self.extension_sections(inf, &mut exts, &mut seen);
+        let mut used = self.extension_sections(inf, &mut exts, &mut seen);
+        used.extend(self.policy_sections(inf, &mut exts, &mut seen));
+        if let Some(s) = inf.section("Extensions") {
+            self.extensions_section(s, &mut exts, &mut seen);
+        }
         self.other_sections(inf, &used, true);
         let name_value_pairs = inf
             .section("RequestAttributes")
@@ -1375,6 +1446,45 @@ impl Lowering {
                     .into(),
                 Some("add Subject = \"CN=…\"".into()),
             );
+        }
+    }
+
+    /// For a front end that does not build the life cycle ([`Builds`]): a warning at each key
+    /// that asks for part of it (`asked`: the PKCS #7 wrapper, a renewal, a requester name, key
+    /// archival), saying what is made instead.
+    fn not_built(&mut self, keys: &Keys<'_>, asked: [bool; 4]) {
+        const WHAT: [(&str, &str); 4] = [
+            (
+                "RequestType",
+                "this front end does not build the PKCS #7 wrapper yet: the output is the \
+                 PKCS #10 request it would carry",
+            ),
+            (
+                "RenewalCert",
+                "this front end does not make renewals yet: the request is a new one, without \
+                 the renewed certificate and not signed with its key",
+            ),
+            (
+                "RequesterName",
+                "this front end does not make requests on behalf of others yet: the request \
+                 carries no requester name and no enrollment agent signs it",
+            ),
+            (
+                "PrivateKeyArchive",
+                "this front end does not archive keys yet: the request carries no encrypted \
+                 copy of the key",
+            ),
+        ];
+        for ((key, message), on) in WHAT.into_iter().zip(asked) {
+            if let (true, Some(e)) = (on, keys.get(key)) {
+                self.value_diag(
+                    e,
+                    Severity::Warning,
+                    codes::WRAPPER_NOT_BUILT,
+                    message.into(),
+                    Some("certreq -new on the command line builds it".into()),
+                );
+            }
         }
     }
 
@@ -2484,8 +2594,12 @@ impl Lowering {
     fn other_sections(&mut self, inf: &Inf, policy_sections: &[&str], policy: bool) {
         for s in &inf.sections {
             let new_request = s.name.eq_ignore_ascii_case("NewRequest");
+            let policy_only = POLICY_ONLY_SECTIONS
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(&s.name));
             let read = (certreq_schema::section(&s.name).is_some_and(|d| d.effect.is_acted_on())
                 && !(policy && new_request))
+                || (policy && policy_only)
                 || s.name.eq_ignore_ascii_case("Version")
                 || policy_sections
                     .iter()
@@ -2516,10 +2630,9 @@ impl Lowering {
                     "requests read [NewRequest], [Extensions], [EnhancedKeyUsageExtension], \
                      [BasicConstraintsExtension], [PolicyStatementExtension], \
                      [ApplicationPolicyStatementExtension] (with the sections their Policies \
-                     name), the policy mappings and constraints sections, \
-                     [NameConstraintsExtension] (with its Include and Exclude sections) and \
-                     [RequestAttributes]; a policy file (-policy) all but [NewRequest]; write \
-                     other extensions as [Extensions] lines",
+                     name) and [RequestAttributes]; policy files (-policy) also the name \
+                     constraints and policy mappings and constraints sections; write other \
+                     extensions as [Extensions] lines",
                 ),
             );
         }
@@ -2630,6 +2743,12 @@ pub fn parse_date(text: &str) -> Option<i64> {
 mod tests {
     //! One test per rule, each from INF text.
     use super::*;
+
+    /// The rules as a front end that builds the whole life cycle sees them; what one that
+    /// does not is told is `a_front_end_that_does_not_build_the_life_cycle_says_so`.
+    fn compile(text: &str) -> Compiled {
+        compile_for(text, Builds::LIFECYCLE)
+    }
 
     /// (severity, code, the source text the diagnostic points at)
     fn diags(text: &str) -> Vec<(Severity, &'static str, String)> {
@@ -3177,19 +3296,6 @@ mod tests {
                 "ApplicationPolicyStatementExtension" => {
                     "[ApplicationPolicyStatementExtension]\nPolicies = P\n[P]\nOID = 1.3.6.1.5.5.7.3.1\n"
                 }
-                "NameConstraintsExtension" => {
-                    "[NameConstraintsExtension]\nInclude = Ok\n[Ok]\nDNS = example.com\n"
-                }
-                "PolicyMappingsExtension" => "[PolicyMappingsExtension]\n1.2.3.4 = 1.2.3.5\n",
-                "PolicyConstraintsExtension" => {
-                    "[PolicyConstraintsExtension]\nRequireExplicitPolicy = 0\n"
-                }
-                "ApplicationPolicyMappingsExtension" => {
-                    "[ApplicationPolicyMappingsExtension]\n1.3.6.1.5.5.7.3.1 = 1.3.6.1.5.5.7.3.2\n"
-                }
-                "ApplicationPolicyConstraintsExtension" => {
-                    "[ApplicationPolicyConstraintsExtension]\nInhibitPolicyMapping = 1\n"
-                }
                 "Version" => "[Version]\nSignature = \"$Windows NT$\"\n",
                 _ => "",
             }
@@ -3455,29 +3561,78 @@ mod tests {
         );
     }
 
-    /// The sections policy.inf writes are read in request INFs too.
+    /// A front end that does not build the life cycle (the web app, for now) is told at each
+    /// key asking for part of it what it gets instead, and gets no renewal to make.
     #[test]
-    fn name_constraints_and_policy_mappings_sections_in_a_request() {
-        let r = req("[NewRequest]\nSubject = \"CN=Sub\"\n\
-                     [NameConstraintsExtension]\nInclude = P\nCritical = FALSE\n[P]\nEmail = example.com\nUPN = example.com\n\
-                     [ApplicationPolicyMappingsExtension]\n1.3.6.1.5.5.7.3.1 = 1.3.6.1.5.5.7.3.2\n\
-                     [ApplicationPolicyConstraintsExtension]\nInhibitPolicyMapping = 0\n");
-        let nc = r.extension(&certreq_pkix::oid::NAME_CONSTRAINTS).unwrap();
+    fn a_front_end_that_does_not_build_the_life_cycle_says_so() {
+        let text = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = PKCS7\nRenewalCert = 0a1b\n";
+        let c = super::compile(text);
+        let warned: Vec<&str> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::WRAPPER_NOT_BUILT.name && d.severity == Severity::Warning)
+            .map(|d| &text[d.span.clone()])
+            .collect();
+        assert_eq!(warned, ["PKCS7", "0a1b"], "{:#?}", c.diagnostics);
+        assert_eq!(c.request.unwrap().renewal_cert, None);
+        let cmc = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = CMC\nRequesterName = D\\u\n\
+                   PrivateKeyArchive = TRUE\n";
+        let c = super::compile(cmc);
+        let warned: Vec<&str> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::WRAPPER_NOT_BUILT.name)
+            .map(|d| &cmc[d.span.clone()])
+            .collect();
+        assert_eq!(warned, ["D\\u", "TRUE"], "{:#?}", c.diagnostics);
+        // the command line's front end builds them: no such warning
+        for t in [text, cmc] {
+            assert!(
+                !compile(t)
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == codes::WRAPPER_NOT_BUILT.name)
+            );
+        }
+        assert!(compile(text).request.unwrap().renewal_cert.is_some());
+    }
+
+    /// The sections only policy files have: read by compile_policy, reported as unused in a
+    /// request INF.
+    #[test]
+    fn name_constraints_and_policy_mappings_sections_in_a_policy_file() {
+        let text = "[NewRequest]\nSubject = \"CN=Sub\"\n\
+                    [NameConstraintsExtension]\nInclude = P\nCritical = FALSE\n[P]\nEmail = example.com\nUPN = example.com\n\
+                    [ApplicationPolicyMappingsExtension]\n1.3.6.1.5.5.7.3.1 = 1.3.6.1.5.5.7.3.2\n\
+                    [ApplicationPolicyConstraintsExtension]\nInhibitPolicyMapping = 0\n";
+        let plan = compile_policy(text).plan.unwrap();
+        let ext = |oid| plan.extensions.iter().find(|e| e.extn_id == oid);
+        let nc = ext(certreq_pkix::oid::NAME_CONSTRAINTS).unwrap();
         assert!(!nc.critical);
-        assert!(
-            r.extension(&certreq_pkix::oid::APPLICATION_POLICY_MAPPINGS)
-                .is_some()
+        assert!(ext(certreq_pkix::oid::APPLICATION_POLICY_MAPPINGS).is_some());
+        assert!(ext(certreq_pkix::oid::APPLICATION_POLICY_CONSTRAINTS).is_some());
+        let c = compile_policy(
+            "[NameConstraintsExtension]\nInclude = P\n[P]\nDNS = a.example\nFax = 1\n",
         );
         assert!(
-            r.extension(&certreq_pkix::oid::APPLICATION_POLICY_CONSTRAINTS)
-                .is_some()
+            c.diagnostics
+                .iter()
+                .any(|d| d.code == codes::UNKNOWN_KEY.name)
         );
-        assert!(has(
-            "[NewRequest]\nSubject = CN=a\n[NameConstraintsExtension]\nInclude = P\n[P]\nFax = 1\n",
-            Severity::Warning,
-            codes::UNKNOWN_KEY,
-            "Fax"
-        ));
+        // in a request INF: unused, and the request does not change
+        let r = compile(text);
+        let unused = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::UNUSED_SECTION.name)
+            .count();
+        assert_eq!(unused, 4, "{:#?}", r.diagnostics);
+        assert!(
+            r.request
+                .unwrap()
+                .extension(&certreq_pkix::oid::NAME_CONSTRAINTS)
+                .is_none()
+        );
     }
 
     /// Past 100 diagnostics of one code the rest are counted in one note: a hostile INF costs

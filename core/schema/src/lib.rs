@@ -155,6 +155,9 @@ const BC: &str = "BasicConstraintsExtension";
 const PS: &str = "PolicyStatementExtension";
 const APS: &str = "ApplicationPolicyStatementExtension";
 
+const POLICY_INF_ONLY: &str = "Read by certreq -policy (policy.inf) and applied to the request \
+     or certificate it is given. Not read for a new request (whether certreq -new reads it is \
+     not known): write the extension as a line in [Extensions] instead.";
 const NC: &str = "NameConstraintsExtension";
 const PM: &str = "PolicyMappingsExtension";
 const PC: &str = "PolicyConstraintsExtension";
@@ -280,7 +283,8 @@ pub static KEYS: &[KeySchema] = &[
          unless EncryptionAlgorithm says AES), carried as an unsigned attribute of the CMC \
          request with its SHA-1 hash among the signed CMC attributes. Only with RequestType = \
          CMC and an RSA key that may be read (not with Exportable = FALSE). The exchange \
-         certificate comes from -xchg ExchangeCertFile or from the CA named by -config (CLI).",
+         certificate comes from -xchg ExchangeCertFile or from the CA named by -config (CLI). \
+         Built by the command line; the web app does not archive keys yet and says so.",
     ),
     k(
         NR,
@@ -320,7 +324,8 @@ pub static KEYS: &[KeySchema] = &[
          attributes, the old certificate included. CMC: the CMC request signed by the new key \
          and, as a second signer, the old key (certreq's own CMC renewal shows only the first; \
          the second proves the renewal). With UseExistingKeySet = TRUE the old certificate's \
-         key is kept. Needs RequestType = PKCS7 or CMC.",
+         key is kept. Needs RequestType = PKCS7 or CMC. Built by the command line; the web app \
+         does not make renewals yet and says so.",
     ),
     k(
         NR,
@@ -331,7 +336,8 @@ pub static KEYS: &[KeySchema] = &[
          agent signs, with the name in a signed name-value attribute (\"RequesterName\", \
          BMPStrings). CMC: the name goes in an id-cmc-regInfo control \
          (RequesterName=DOMAIN%5Cuser&) and the agent signs beside the request's own key. \
-         Ignored with PKCS10, as certreq ignores it.",
+         Ignored with PKCS10, as certreq ignores it. Built by the command line; the web app \
+         does not yet and says so.",
     ),
     k(
         NR,
@@ -346,7 +352,8 @@ pub static KEYS: &[KeySchema] = &[
          attributes; one year and 20 minutes unless the validity keys say otherwise), \
          self-signed, or signed by a stored CA certificate with the CLI's -cert (issuer = the \
          CA's subject, authority key identifier = its key's), kept with its key as an issued \
-         entry. SCEP is refused.",
+         entry. SCEP is refused. The web app does not build PKCS7 yet: it writes the PKCS #10 \
+         and says so.",
     ),
     k(
         NR,
@@ -812,34 +819,32 @@ pub static SECTIONS: &[SectionSchema] = &[
     s(
         "NameConstraintsExtension",
         false,
-        Request,
-        "Encoded into the request (or, with certreq -policy, into the request the policy file \
-         is applied to): the subtrees its Include and Exclude sections name.",
+        Unsupported,
+        POLICY_INF_ONLY,
     ),
     s(
         "PolicyMappingsExtension",
         false,
-        Request,
-        "Encoded into the request (and by certreq -policy): one issuer = subject policy OID \
-         pair a line.",
+        Unsupported,
+        POLICY_INF_ONLY,
     ),
     s(
         "PolicyConstraintsExtension",
         false,
-        Request,
-        "Encoded into the request (and by certreq -policy).",
+        Unsupported,
+        POLICY_INF_ONLY,
     ),
     s(
         "ApplicationPolicyMappingsExtension",
         false,
-        Request,
-        "Encoded into the request (and by certreq -policy).",
+        Unsupported,
+        POLICY_INF_ONLY,
     ),
     s(
         "ApplicationPolicyConstraintsExtension",
         false,
-        Request,
-        "Encoded into the request (and by certreq -policy).",
+        Unsupported,
+        POLICY_INF_ONLY,
     ),
 ];
 
