@@ -105,6 +105,9 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
             println!("Certificate request is pending: Taken Under Submission");
             Ok(())
         }
-        Outcome::Denied { message, .. } => Err(refused(message)),
+        Outcome::Denied { message, code, .. } => {
+            let explained = drive::explanation(&message, code);
+            Err(refused(format!("{message}{explained}")))
+        }
     }
 }

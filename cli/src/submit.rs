@@ -381,6 +381,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
         Outcome::Denied {
             request_id,
             message,
+            code,
         } => {
             if let Some(id) = request_id {
                 print_request_id(id);
@@ -393,8 +394,9 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 &format!("denied: {message}"),
             );
             Err(format!(
-                "the CA denied the request: {message}{}",
-                kept(entry.as_ref())
+                "the CA denied the request: {message}{}{}",
+                kept(entry.as_ref()),
+                drive::explanation(&message, code)
             )
             .into())
         }
