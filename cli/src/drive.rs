@@ -44,6 +44,9 @@ pub fn run(client: &Client, start: &Start) -> Result<Outcome, String> {
                     }
                     None => client.get(&request.url)?,
                 };
+                if reply.status == 401 {
+                    return Err(client.unauthorized(&request.url, &reply));
+                }
                 steps::read(&request.state, &request.url, &answer(reply))
             }
             Next::Issued {

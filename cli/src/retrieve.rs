@@ -12,7 +12,9 @@ use crate::drive::{self, Outcome};
 use crate::store::Store;
 use crate::submit::{self, Failure, Outputs};
 
-const ACCEPTED: [Opt; 9] = [
+const ACCEPTED: [Opt; 11] = [
+    Opt::Kerberos,
+    Opt::ClientCertificate,
     Opt::Config,
     Opt::Binary,
     Opt::Force,
