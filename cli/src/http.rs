@@ -161,7 +161,9 @@ impl Client {
             ""
         };
         format!(
-            "the CA refused the request (HTTP 401 at {url}) and offers {what}, which certreq              does not speak (it signs in with Basic, Kerberos/Negotiate or a client              certificate){tried}"
+            "the CA refused the request (HTTP 401 at {url}) and offers {what}, which certreq \
+             does not speak (it signs in with Basic, Kerberos/Negotiate or a client \
+             certificate){tried}"
         )
     }
 
