@@ -480,63 +480,55 @@ fn certcrl(ctx: &Ctx, q: &Params) -> Response {
 /// A CRL of renewal `renewal`'s key, freshly signed: the base CRL lists every certificate that
 /// key issued and that was revoked; the delta CRL those revoked since the last base CRL.
 pub fn crl(ctx: &Ctx, renewal: u32, delta: bool) -> Result<Vec<u8>, String> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
     let io = |e: std::io::Error| e.to_string();
-    let (delta_of, since) = if delta {
-        let (base, at) = match ctx.store.last_base_crl(renewal) {
-            Some(b) => b,
+    let revoked = revoked_of(ctx, renewal);
+    let ids: Vec<u64> = revoked.iter().map(|(id, _)| *id).collect();
+    let base = if delta {
+        match ctx.store.last_base_crl(renewal) {
+            Some(b) => Some(b),
             None => {
                 // no base CRL yet: one is made (and kept) for the delta to complete
                 let number = ctx.store.next_crl_number().map_err(io)?;
                 ctx.store
-                    .set_last_base_crl(renewal, number, now)
+                    .set_last_base_crl(renewal, number, &ids)
                     .map_err(io)?;
-                crl_signed(ctx, renewal, number, None, 0)?;
-                (number, now)
+                Some((number, ids.clone()))
             }
-        };
-        (Some(base), at)
+        }
     } else {
-        (None, 0)
+        None
     };
     let number = ctx.store.next_crl_number().map_err(io)?;
-    if !delta {
-        ctx.store
-            .set_last_base_crl(renewal, number, now)
-            .map_err(io)?;
-    }
-    crl_signed(ctx, renewal, number, delta_of, since)
+    let entries: Vec<crate::ca::RevokedEntry> = match &base {
+        Some((_, listed)) => revoked
+            .into_iter()
+            .filter(|(id, _)| !listed.contains(id))
+            .map(|(_, e)| e)
+            .collect(),
+        None => {
+            ctx.store
+                .set_last_base_crl(renewal, number, &ids)
+                .map_err(io)?;
+            revoked.into_iter().map(|(_, e)| e).collect()
+        }
+    };
+    ctx.ca
+        .crl_for(renewal, number, &entries, base.map(|(n, _)| n))
 }
 
-fn crl_signed(
-    ctx: &Ctx,
-    renewal: u32,
-    number: u64,
-    delta_of: Option<u64>,
-    since: u64,
-) -> Result<Vec<u8>, String> {
-    let entries: Vec<crate::ca::RevokedEntry> = ctx
-        .store
+/// The revoked certificates renewal `renewal`'s key issued, with their request ids.
+fn revoked_of(ctx: &Ctx, renewal: u32) -> Vec<(u64, crate::ca::RevokedEntry)> {
+    ctx.store
         .all()
         .into_iter()
         .filter(|r| r.status == Status::Issued && r.renewal == renewal)
         .filter_map(|r| {
             let (at, reason) = r.revoked?;
-            (at >= since).then_some((r, at, reason))
-        })
-        .filter_map(|(r, at, reason)| {
             let cert = x509_cert::Certificate::from_der(&r.cert).ok()?;
-            Some(crate::ca::RevokedEntry {
-                serial: cert.tbs_certificate().serial_number().as_bytes().to_vec(),
-                at,
-                reason,
-            })
+            let serial = cert.tbs_certificate().serial_number().as_bytes().to_vec();
+            Some((r.id, crate::ca::RevokedEntry { serial, at, reason }))
         })
-        .collect();
-    ctx.ca.crl_for(renewal, number, &entries, delta_of)
+        .collect()
 }
 
 fn est_pkcs7(p7: &[u8]) -> Vec<u8> {

@@ -295,18 +295,22 @@ impl Store {
         })
     }
 
-    /// The last base CRL published for a CA renewal: its number and its thisUpdate.
-    pub fn last_base_crl(&self, renewal: u32) -> Option<(u64, u64)> {
+    /// The last base CRL published for a CA renewal: its number and the request ids it
+    /// listed (a delta CRL lists the revocations since, RFC 5280 §5.2.4).
+    pub fn last_base_crl(&self, renewal: u32) -> Option<(u64, Vec<u64>)> {
         let text = fs::read_to_string(self.dir.join(format!("crl-base-{renewal}"))).ok()?;
-        let (n, t) = text.trim().split_once(' ')?;
-        Some((n.parse().ok()?, t.parse().ok()?))
+        let mut words = text.split_whitespace();
+        let n = words.next()?.parse().ok()?;
+        let ids = words.filter_map(|w| w.parse().ok()).collect();
+        Some((n, ids))
     }
 
-    /// Records the base CRL just published.
-    pub fn set_last_base_crl(&self, renewal: u32, number: u64, this_update: u64) -> io::Result<()> {
+    /// Records the base CRL just published: its number and the request ids it lists.
+    pub fn set_last_base_crl(&self, renewal: u32, number: u64, ids: &[u64]) -> io::Result<()> {
+        let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
         write_atomic(
             &self.dir.join(format!("crl-base-{renewal}")),
-            format!("{number} {this_update}\n").as_bytes(),
+            format!("{number} {}\n", ids.join(" ")).as_bytes(),
             false,
         )
     }
