@@ -225,7 +225,7 @@ fn http_ok(client: &Client, url: &str, reply: &Reply) -> Result<(), String> {
 fn current_renewal(client: &Client, base: &str) -> Result<u32, String> {
     let url = enroll::renewals_url(base);
     let reply = client.get(&url)?;
-    http_ok(&client, &url, &reply)?;
+    http_ok(client, &url, &reply)?;
     enroll::parse_renewals(&String::from_utf8_lossy(&reply.body)).ok_or_else(|| {
         format!(
             "{url} does not say how often the CA was renewed (no `var nRenewals=N;`); give \
@@ -294,7 +294,7 @@ fn templates(client: &Client, endpoint: &Endpoint) -> Result<(), Failure> {
         Endpoint::AdCs { base } => {
             let url = template::templates_url(base);
             let reply = client.get(&url)?;
-            http_ok(&client, &url, &reply)?;
+            http_ok(client, &url, &reply)?;
             let list = template::read_template_page(&String::from_utf8_lossy(&reply.body))
                 .map_err(|e| format!("{url}: {e}"))?;
             if list.is_empty() {
