@@ -16,6 +16,7 @@ mod help;
 mod http;
 mod importpfx;
 mod keys;
+mod knowca;
 mod newreq;
 mod policyreq;
 mod render;
@@ -57,10 +58,13 @@ fn run(argv: impl Iterator<Item = String>) -> i32 {
         Some(Verb::ImportPfx) => importpfx::run(&inv),
         Some(Verb::Sign) => sign::run(&inv),
         Some(Verb::Policy) => policyreq::run(&inv),
+        Some(v @ (Verb::Templates | Verb::CaCert | Verb::CaChain | Verb::Crl)) => {
+            knowca::run(&inv, v)
+        }
         Some(other) => {
             let name = other.name();
             eprintln!(
-                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve, -Accept, -Sign, -Policy and -ImportPFX are"
+                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve, -Accept, -Sign, -Policy, -ImportPFX, -Templates, -CACert, -CAChain and -CRL are"
             );
             EXIT_USAGE
         }

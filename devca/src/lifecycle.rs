@@ -556,6 +556,27 @@ mod tests {
         assert!(check(bad).is_err());
     }
 
+    /// The KeyArchival template (a template that archives keys) takes a request that
+    /// archives its key, and denies one that does not in AD CS's words.
+    #[test]
+    fn the_key_archival_template_takes_an_archived_key_and_denies_its_absence() {
+        use rsa::pkcs8::EncodePrivateKey;
+        let own = certreq_testsupport::rsa_key()
+            .to_pkcs8_der()
+            .unwrap()
+            .as_bytes()
+            .to_vec();
+        let plan = check(archival_request(&own, "KeyArchival")).unwrap();
+        assert_eq!(plan.template, Template::KeyArchival);
+        let plain = pkcs10(
+            "[NewRequest]\nSubject = \"CN=k\"\nKeyAlgorithm = ECDSA_P256\n\
+             [RequestAttributes]\nCertificateTemplate = KeyArchival\n",
+            &key(0x71),
+            None,
+        );
+        assert!(code(check(plain).unwrap_err()).contains("CERTSRV_E_ARCHIVED_KEY_REQUIRED"));
+    }
+
     #[test]
     fn the_exchange_certificate_is_one() {
         let ca = test_ca();
