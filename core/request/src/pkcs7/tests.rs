@@ -304,7 +304,9 @@ fn the_pkcs10_inside_a_pkcs7_is_found_by_a_tlv_walk() {
     let (_, pkcs10, ours) = renewal_request();
     assert_eq!(pkcs10_of(&ours), pkcs10.as_slice());
     // id-data (1.2.840.113549.1.7.1) made 1.2.840.113549.1.7.2 where it names the content
-    let id_data = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+    let id_data = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+    ];
     let at = ours
         .windows(id_data.len())
         .position(|w| w == id_data)
