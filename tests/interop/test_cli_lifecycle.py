@@ -329,13 +329,16 @@ def blob_modulus(blob: bytes) -> int:
     return int.from_bytes(blob[20:20 + bits // 8], "little")
 
 
-@pytest.mark.parametrize("cipher,oid", [("", "1.2.840.113549.3.7"),
-                                        ("EncryptionAlgorithm = AES\n", "2.16.840.1.101.3.4.1.42")])
-def test_an_archived_key_goes_to_the_ca_and_the_ca_keeps_it(certreq, ca, tmp_path, cipher, oid):
+# User takes an archived key; KeyArchival (the template that archives) requires one
+@pytest.mark.parametrize("cipher,oid,template", [
+    ("", "1.2.840.113549.3.7", "User"),
+    ("EncryptionAlgorithm = AES\n", "2.16.840.1.101.3.4.1.42", "KeyArchival")])
+def test_an_archived_key_goes_to_the_ca_and_the_ca_keeps_it(certreq, ca, tmp_path, cipher, oid,
+                                                             template):
     c = client(certreq, ca, tmp_path)
     (tmp_path / "arch.inf").write_text(
         INF.format(cn="archived.example") + "RequestType = CMC\nPrivateKeyArchive = TRUE\n" + cipher
-        + "[RequestAttributes]\nCertificateTemplate = User\n")
+        + f"[RequestAttributes]\nCertificateTemplate = {template}\n")
     if cipher:
         # the exchange certificate from a file (here devca's own copy)
         xchg = (ca.data / "ca-xchg.pem").read_bytes()
