@@ -236,7 +236,20 @@ pub fn oid_label(oid: &ObjectIdentifier) -> String {
 
 // ---- helpers ----
 
+/// What is shown instead of the bytes of a private key found inside other DER (a PKCS #8,
+/// PKCS #1 or SEC 1 key nested in a structure the decoder does not know, or in an OCTET STRING
+/// it would otherwise print as hex).
+const KEY_NOT_SHOWN: &str = "a private key; the private key material is not shown";
+
+/// Whether `der` is, as a whole, a private key [`key_dump`] recognises.
+fn is_private_key(der: &[u8]) -> bool {
+    der.first() == Some(&0x30) && key_dump(der).is_some_and(|d| d.kind == "private key")
+}
+
 fn hex_spaced(bytes: &[u8]) -> String {
+    if is_private_key(bytes) {
+        return KEY_NOT_SHOWN.into();
+    }
     bytes
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -246,6 +259,9 @@ fn hex_spaced(bytes: &[u8]) -> String {
 
 /// Hex in rows of 16 bytes.
 fn hex_block(bytes: &[u8]) -> String {
+    if is_private_key(bytes) {
+        return KEY_NOT_SHOWN.into();
+    }
     bytes
         .chunks(16)
         .map(hex_spaced)
@@ -1397,7 +1413,12 @@ fn asn1_tree(bytes: &[u8], depth: usize) -> Vec<Node> {
             nodes.push(Node::new(label, hex_block(rest)));
             break;
         };
-        nodes.push(tlv_node(tag, content, depth));
+        let whole = rest.get(..rest.len() - tail.len()).unwrap_or_default();
+        if tag == 0x30 && is_private_key(whole) {
+            nodes.push(Node::new("Private key", KEY_NOT_SHOWN));
+        } else {
+            nodes.push(tlv_node(tag, content, depth));
+        }
         rest = tail;
     }
     nodes
