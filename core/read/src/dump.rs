@@ -236,18 +236,49 @@ pub fn oid_label(oid: &ObjectIdentifier) -> String {
 
 // ---- helpers ----
 
-/// What is shown instead of the bytes of a private key found inside other DER (a PKCS #8,
-/// PKCS #1 or SEC 1 key nested in a structure the decoder does not know, or in an OCTET STRING
-/// it would otherwise print as hex).
+/// What is shown instead of bytes that hold a private key (a PKCS #8, PKCS #1 or SEC 1 key
+/// nested in a structure the decoder does not know, or in a value it would otherwise print
+/// as hex).
 const KEY_NOT_SHOWN: &str = "a private key; the private key material is not shown";
 
-/// Whether `der` is, as a whole, a private key [`key_dump`] recognises.
+/// Whether `der` is, as a whole, a private key [`key_dump`] recognises (every form of one
+/// starts with a SEQUENCE and an INTEGER).
 fn is_private_key(der: &[u8]) -> bool {
-    der.first() == Some(&0x30) && key_dump(der).is_some_and(|d| d.kind == "private key")
+    let starts_like_one = der.first() == Some(&0x30)
+        && certreq_pkix::tlv::header(der)
+            .and_then(|(_, header, _)| der.get(header))
+            .is_some_and(|tag| *tag == 0x02);
+    starts_like_one && key_dump(der).is_some_and(|d| d.kind == "private key")
+}
+
+/// Whether `bytes` hold a private key anywhere: read as DER from the front, into constructed
+/// values and OCTET and BIT STRINGs (a value cut short is read as far as it goes), to a
+/// bounded depth.
+fn holds_private_key(bytes: &[u8], depth: usize) -> bool {
+    let mut rest = bytes;
+    while let Some((tag, header, len)) = certreq_pkix::tlv::header(rest) {
+        let end = header.saturating_add(len).min(rest.len());
+        let whole = rest.get(..end).unwrap_or_default();
+        let content = rest.get(header..end).unwrap_or_default();
+        if tag == 0x30 && is_private_key(whole) {
+            return true;
+        }
+        let inner = match tag {
+            0x03 => content.get(1..).unwrap_or_default(),
+            0x04 => content,
+            t if t & 0x20 != 0 => content,
+            _ => &[],
+        };
+        if depth < 32 && !inner.is_empty() && holds_private_key(inner, depth + 1) {
+            return true;
+        }
+        rest = rest.get(end..).unwrap_or_default();
+    }
+    false
 }
 
 fn hex_spaced(bytes: &[u8]) -> String {
-    if is_private_key(bytes) {
+    if holds_private_key(bytes, 0) {
         return KEY_NOT_SHOWN.into();
     }
     bytes
@@ -259,7 +290,7 @@ fn hex_spaced(bytes: &[u8]) -> String {
 
 /// Hex in rows of 16 bytes.
 fn hex_block(bytes: &[u8]) -> String {
-    if is_private_key(bytes) {
+    if holds_private_key(bytes, 0) {
         return KEY_NOT_SHOWN.into();
     }
     bytes

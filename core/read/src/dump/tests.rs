@@ -212,7 +212,8 @@ fn private_key_is_named_but_never_shown() {
 
 /// A PKCS #8 key inside DER the decoder does not know (found by the `dump_secret` fuzz
 /// target: a SEQUENCE around a PrivateKeyInfo fell back to the generic tree, which printed the
-/// key's OCTET STRING in hex). Wherever it is nested, the key is named and not shown.
+/// key's OCTET STRING in hex; then PKCS #7 data holding an OCTET STRING around one). Wherever
+/// it is nested, the key is named and not shown.
 #[test]
 fn a_private_key_nested_in_other_der_is_never_shown() {
     let secret = [
@@ -231,6 +232,10 @@ fn a_private_key_nested_in_other_der_is_never_shown() {
         0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
     ];
     data.extend(tlv(0xa0, &tlv(0x04, &pkcs8)));
+    let mut data_twice = data[..11].to_vec();
+    data_twice.extend(tlv(0xa0, &tlv(0x04, &tlv(0x04, &pkcs8))));
+    let mut cut_short = vec![0x30, 0x82, 0x01, 0x00];
+    cut_short.extend(&pkcs8);
     let mut beside = tlv(0x04, b"other");
     beside.extend(&pkcs8);
     let wrapped = [
@@ -244,6 +249,9 @@ fn a_private_key_nested_in_other_der_is_never_shown() {
         ),
         ("PKCS #7 data", tlv(0x30, &data)),
         ("beside an OCTET STRING", tlv(0x30, &beside)),
+        // found next, by the long run: an OCTET STRING in PKCS #7 data printed in hex
+        ("PKCS #7 data of an OCTET STRING", tlv(0x30, &data_twice)),
+        ("SEQUENCE cut short", cut_short),
     ];
     for (what, der) in wrapped {
         let text = render_text(&dump_der(&der));
