@@ -1519,6 +1519,9 @@ fn tlv_node(tag: u8, content: &[u8], depth: usize) -> Node {
             {
                 return Node::parent(label, "(encapsulates)", asn1_tree(inner, depth + 1));
             }
+            if holds_private_key(inner, 0) {
+                return Node::new(label, KEY_NOT_SHOWN);
+            }
             hex_block(content)
         }
     };

@@ -252,6 +252,11 @@ fn a_private_key_nested_in_other_der_is_never_shown() {
         // found next, by the long run: an OCTET STRING in PKCS #7 data printed in hex
         ("PKCS #7 data of an OCTET STRING", tlv(0x30, &data_twice)),
         ("SEQUENCE cut short", cut_short),
+        // and a BIT STRING around an OCTET STRING around one (its unused-bits byte first)
+        (
+            "BIT STRING of an OCTET STRING",
+            tlv(0x30, &tlv(0x03, &[&[0][..], &tlv(0x04, &pkcs8)].concat())),
+        ),
     ];
     for (what, der) in wrapped {
         let text = render_text(&dump_der(&der));
