@@ -1437,8 +1437,9 @@ impl Lowering {
                 continue;
             }
             let value = e.value.text.trim();
-            // a request attribute is a pair of BMPStrings: UTF-16 code units, no surrogates
-            let outside = |t: &str| t.chars().find(|c| u32::from(*c) > 0xFFFF);
+            // a request attribute is a pair of BMPStrings: characters below U+FFFF (der, like
+            // Windows, takes U+FFFF, which is no character, for a value error)
+            let outside = |t: &str| t.chars().find(|c| u32::from(*c) >= 0xFFFF);
             let (part, span, found) = match (outside(name), outside(value)) {
                 (Some(c), _) => ("name", e.key_span.clone(), c),
                 (None, Some(c)) => ("value", e.value.span.clone(), c),
@@ -1453,8 +1454,8 @@ impl Lowering {
                     span,
                     format!(
                         "the {part} of request attribute `{name}` has U+{:04X}, a character a \
-                         request attribute cannot carry (it is a BMPString: only characters up \
-                         to U+FFFF)",
+                         request attribute cannot carry (it is a BMPString: only characters \
+                         below U+FFFF)",
                         u32::from(found)
                     ),
                 )
@@ -2211,7 +2212,10 @@ mod tests {
             assert_eq!(d.span.start, inf.find(at).unwrap(), "{inf:?}: {d:?}");
             assert!(d.message.contains("U+1"), "{}", d.message);
         }
-        // up to U+FFFF is fine
+        // nor U+FFFF (the inf fuzz target's first find: UTF-16 text decoded with U+FFFF in it)
+        let c = compile("[NewRequest]\nSubject = CN=a\n[RequestAttributes]\nP = \"\u{FFFF}\"\n");
+        assert!(c.request.is_none() && c.diagnostics.iter().any(|d| d.code == "encode"));
+        // below U+FFFF is fine
         assert!(
             compile("[NewRequest]\nSubject = CN=a\n[RequestAttributes]\nA = \"\u{FFFD}\"\n")
                 .request
