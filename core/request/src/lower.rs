@@ -2190,7 +2190,6 @@ mod tests {
         ));
     }
 
-    #[test]
     /// Found by the `inf` fuzz target: such an INF lowered without an error and then could
     /// not be encoded.
     #[test]
