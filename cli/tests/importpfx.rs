@@ -6,6 +6,8 @@
 //! `UseExistingKeySet` signs a new request with its key. The oracles fail these tests under
 //! `CI=true` when missing (certreq-testsupport).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
+
 mod common;
 
 use std::path::{Path, PathBuf};
