@@ -537,7 +537,7 @@ fn left_by_a_dead_run(file_name: &str) -> Option<&str> {
 mod tests {
     use super::*;
 
-    /// What `certreq` killed with SIGKILL leaves (tests/cli/test_faults.py kills it): the next
+    /// What `certreq` killed with SIGKILL leaves (tests/cli/test_cli_faults.py kills it): the next
     /// run moves a whole entry back into its empty place and clears the rest, and leaves a
     /// running process's files alone.
     #[test]
