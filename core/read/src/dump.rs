@@ -251,9 +251,13 @@ fn is_private_key(der: &[u8]) -> bool {
     starts_like_one && key_dump(der).is_some_and(|d| d.kind == "private key")
 }
 
+/// How deep [`holds_private_key`] reads into nested values.
+const KEY_SEARCH_DEPTH: usize = 32;
+
 /// Whether `bytes` hold a private key anywhere: read as DER from the front, into constructed
 /// values and OCTET and BIT STRINGs (a value cut short is read as far as it goes), to a
-/// bounded depth.
+/// bounded depth. A value nested deeper than the search goes counts as holding one: what
+/// cannot be searched is not printed.
 fn holds_private_key(bytes: &[u8], depth: usize) -> bool {
     let mut rest = bytes;
     while let Some((tag, header, len)) = certreq_pkix::tlv::header(rest) {
@@ -269,7 +273,9 @@ fn holds_private_key(bytes: &[u8], depth: usize) -> bool {
             t if t & 0x20 != 0 => content,
             _ => &[],
         };
-        if depth < 32 && !inner.is_empty() && holds_private_key(inner, depth + 1) {
+        if !inner.is_empty()
+            && (depth >= KEY_SEARCH_DEPTH || holds_private_key(inner, depth + 1))
+        {
             return true;
         }
         rest = rest.get(end..).unwrap_or_default();

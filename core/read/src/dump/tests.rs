@@ -238,6 +238,14 @@ fn a_private_key_nested_in_other_der_is_never_shown() {
     cut_short.extend(&pkcs8);
     let mut beside = tlv(0x04, b"other");
     beside.extend(&pkcs8);
+    // deeper than the search for a key goes (the fuzzer's was three PFX key bags, one inside
+    // another, in an OCTET STRING in PKCS #7 data)
+    let mut deep = pkcs8.clone();
+    for _ in 0..40 {
+        deep = tlv(0x04, &deep);
+    }
+    let mut data_deep = data[..11].to_vec();
+    data_deep.extend(tlv(0xa0, &tlv(0x04, &deep)));
     let wrapped = [
         ("SEQUENCE", tlv(0x30, &pkcs8)),
         ("SET", tlv(0x31, &pkcs8)),
@@ -257,6 +265,8 @@ fn a_private_key_nested_in_other_der_is_never_shown() {
             "BIT STRING of an OCTET STRING",
             tlv(0x30, &tlv(0x03, &[&[0][..], &tlv(0x04, &pkcs8)].concat())),
         ),
+        // and, by the CI smoke, one nested deeper than the search went
+        ("PKCS #7 data, 40 OCTET STRINGs deep", tlv(0x30, &data_deep)),
     ];
     for (what, der) in wrapped {
         let text = render_text(&dump_der(&der));
