@@ -127,9 +127,17 @@ fuzz_target!(|i: Input| {
     while secret.len() < 16 {
         secret.push(0xa5 ^ secret.len() as u8);
     }
+    if secret.iter().all(|&b| b == secret[0]) {
+        secret[0] ^= 0x5a;
+    }
     let mut der = pkcs8(&i, &secret);
     for w in i.wrappers.iter().take(6) {
         der = wrap(w, der);
+    }
+    // the secret's bytes also elsewhere (a value `Beside` the key holding a copy): the decoder
+    // may rightly print that copy, and no check on the text can tell the two apart
+    if der.windows(secret.len()).filter(|w| *w == secret).count() > 1 {
+        return;
     }
     let bytes = match i.armor {
         Armor::Der => der,
