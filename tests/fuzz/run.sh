@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the fuzz targets (cargo-fuzz, libFuzzer; nightly). Needs `cargo +nightly` and
-# cargo-fuzz on PATH (scripts/setup.sh --fuzz installs both).
+# cargo-fuzz on PATH (scripts/setup.sh installs both). Without them it fails, never skips.
 #
 #   tests/fuzz/run.sh smoke [SECONDS]      every target for SECONDS (default 20) each, from its
 #                                          seeds (which hold the regression inputs): the CI smoke
@@ -20,6 +20,14 @@ cd "$(dirname "$0")/../.."
 TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 export CARGO_TARGET_DIR=$TARGET_DIR
 WORK=$TARGET_DIR/fuzz-work
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  echo "run.sh: no nightly toolchain (scripts/setup.sh installs it)" >&2
+  exit 1
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "run.sh: no cargo-fuzz on PATH (scripts/setup.sh installs it)" >&2
+  exit 1
+fi
 HOST=$(rustc +nightly -vV | sed -n 's/^host: //p')
 TARGETS=(inf inf_doc subject ext_text pem_tlv response enroll dump dump_secret pkcs12 cmc devca_form)
 
