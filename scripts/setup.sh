@@ -26,6 +26,13 @@ command -v openssl >/dev/null      || need_apt+=(openssl)
 command -v cfssl >/dev/null        || need_apt+=(golang-cfssl)
 command -v npm >/dev/null          || need_apt+=(nodejs npm)
 command -v gzip >/dev/null         || need_apt+=(gzip)
+# MIT Kerberos (a KDC for the Negotiate tests, the GSSAPI headers and libclang for libgssapi)
+command -v krb5kdc >/dev/null      || need_apt+=(krb5-kdc)
+command -v kadmin.local >/dev/null || need_apt+=(krb5-admin-server)
+command -v kinit >/dev/null        || need_apt+=(krb5-user)
+[[ -f /usr/include/gssapi/gssapi.h ]] || need_apt+=(libkrb5-dev)
+ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need_apt+=(libclang-dev)
+command -v pkg-config >/dev/null   || need_apt+=(pkg-config)
 if ((${#need_apt[@]})); then
   log "apt-get install ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive

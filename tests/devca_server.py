@@ -24,10 +24,10 @@ class DevcaServer:
     are its URLs (no trailing slash), `ca_pem` the root to trust."""
 
     def __init__(self, data: pathlib.Path, *, policy="issue", tls=False, basic_auth=None,
-                 dist=None, cors=None):
+                 dist=None, cors=None, extra=()):
         self.data = pathlib.Path(data)
         self.options = {"policy": policy, "tls": tls, "basic_auth": basic_auth, "dist": dist,
-                        "cors": cors}
+                        "cors": cors, "extra": list(extra)}
         self.ca_pem = self.data / "ca.pem"
         self.proc = None
         self.start()
@@ -47,6 +47,7 @@ class DevcaServer:
             args += ["--dist", str(o["dist"])]
         if o["cors"]:
             args += ["--cors", o["cors"]]
+        args += [str(a) for a in o["extra"]]
         # stderr goes to a file: a full pipe nobody reads would stall the server
         self.log_path = self.data.parent / f"{self.data.name}.log"
         self.log = open(self.log_path, "a")

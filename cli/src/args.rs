@@ -15,18 +15,30 @@ pub enum Verb {
     Accept,
     /// Extension: a PFX's key and certificates into the key store.
     ImportPfx,
+    /// Extension: the templates the CA offers (AD CS) or what it asks of requests (EST).
+    Templates,
+    /// Extension: a CA certificate (current, or of a renewal).
+    CaCert,
+    /// Extension: the CA's chain as PKCS #7.
+    CaChain,
+    /// Extension: the CA's base or delta CRL.
+    Crl,
     Policy,
     Sign,
     Enroll,
 }
 
 impl Verb {
-    pub const ALL: [Verb; 8] = [
+    pub const ALL: [Verb; 12] = [
         Verb::New,
         Verb::Submit,
         Verb::Retrieve,
         Verb::Accept,
         Verb::ImportPfx,
+        Verb::Templates,
+        Verb::CaCert,
+        Verb::CaChain,
+        Verb::Crl,
         Verb::Policy,
         Verb::Sign,
         Verb::Enroll,
@@ -40,6 +52,10 @@ impl Verb {
             Verb::Retrieve => "Retrieve",
             Verb::Accept => "Accept",
             Verb::ImportPfx => "ImportPFX",
+            Verb::Templates => "Templates",
+            Verb::CaCert => "CACert",
+            Verb::CaChain => "CAChain",
+            Verb::Crl => "CRL",
             Verb::Policy => "Policy",
             Verb::Sign => "Sign",
             Verb::Enroll => "Enroll",
@@ -73,10 +89,18 @@ pub enum Opt {
     Pfx,
     Legacy,
     AllowNoMac,
+    /// Extension: which CA certificate (AD CS renewal index) for -cacert, -cachain, -crl.
+    Renewal,
+    /// Extension: the delta CRL instead of the base CRL.
+    Delta,
+    /// Sign in to the CA with Kerberos (HTTP Negotiate).
+    Kerberos,
+    /// Sign in to the CA with a TLS client certificate (a PFX file, or a store entry).
+    ClientCertificate,
 }
 
 impl Opt {
-    pub const ALL: [Opt; 17] = [
+    pub const ALL: [Opt; 21] = [
         Opt::Help,
         Opt::Verbose,
         Opt::Binary,
@@ -94,6 +118,10 @@ impl Opt {
         Opt::Pfx,
         Opt::Legacy,
         Opt::AllowNoMac,
+        Opt::Renewal,
+        Opt::Delta,
+        Opt::Kerberos,
+        Opt::ClientCertificate,
     ];
 
     /// The option as written in usage text (without the dash).
@@ -116,6 +144,10 @@ impl Opt {
             Opt::Pfx => "pfx",
             Opt::Legacy => "legacy",
             Opt::AllowNoMac => "allownomac",
+            Opt::Renewal => "renewal",
+            Opt::Delta => "delta",
+            Opt::Kerberos => "Kerberos",
+            Opt::ClientCertificate => "ClientCertificate",
         }
     }
 
@@ -129,6 +161,8 @@ impl Opt {
             Opt::Password => Some("Password"),
             Opt::CaFile => Some("CaFile"),
             Opt::Pfx => Some("PfxFileOut"),
+            Opt::Renewal => Some("N"),
+            Opt::ClientCertificate => Some("PfxFileOrContainer"),
             _ => None,
         }
     }

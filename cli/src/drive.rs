@@ -4,6 +4,7 @@
 //! command line.
 
 use certreq_enroll::steps::{self, Answer, Failure, Next, Start};
+use certreq_enroll::why;
 use certreq_pkix::cert::Response;
 
 use crate::http::{Client, Reply};
@@ -20,10 +21,11 @@ pub enum Outcome {
         request_id: Option<u64>,
         retry_after: Option<String>,
     },
-    /// The CA refused, with its reason.
+    /// The CA refused, with its reason and the code it names.
     Denied {
         request_id: Option<u64>,
         message: String,
+        code: Option<u32>,
     },
 }
 
@@ -42,6 +44,9 @@ pub fn run(client: &Client, start: &Start) -> Result<Outcome, String> {
                     }
                     None => client.get(&request.url)?,
                 };
+                if reply.status == 401 {
+                    return Err(client.unauthorized(&request.url, &reply));
+                }
                 steps::read(&request.state, &request.url, &answer(reply))
             }
             Next::Issued {
@@ -66,10 +71,12 @@ pub fn run(client: &Client, start: &Start) -> Result<Outcome, String> {
             Next::Denied {
                 request_id,
                 message,
+                code,
             } => {
                 return Ok(Outcome::Denied {
                     request_id,
                     message,
+                    code,
                 });
             }
             Next::Failed(failure) => return Err(words(&failure)),
@@ -87,8 +94,49 @@ fn answer(reply: Reply) -> Answer {
     }
 }
 
-/// A failure in the words a user of the command line needs: which option or variable to set.
+/// What the table of codes (`certreq_enroll::why`) says about a CA's refusal: its code, what
+/// it means and what to do, as lines to print after the CA's own words; empty when the CA
+/// named no code the table knows.
+pub fn explanation(message: &str, code: Option<u32>) -> String {
+    code.and_then(why::explain_code)
+        .or_else(|| why::explain_text(message))
+        .map(|e| format!("\n{}", indent(&e.lines())))
+        .unwrap_or_default()
+}
+
+fn indent(lines: &str) -> String {
+    lines
+        .lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A failure in the words a user of the command line needs: which option or variable to set,
+/// and what the CA's code means.
 pub fn words(failure: &Failure) -> String {
+    let text = plain_words(failure);
+    let more = match failure {
+        Failure::Page(page) => explanation(&page.message(), page_code(page)),
+        Failure::Http { status, url, .. } if url.contains("/.well-known/est") => {
+            why::est_status(*status)
+                .map(|s| format!("\n{}", indent(&why::Explanation::of_est(s).lines())))
+                .unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    format!("{text}{more}")
+}
+
+fn page_code(page: &certreq_enroll::Disposition) -> Option<u32> {
+    match page {
+        certreq_enroll::Disposition::Denied { code, .. }
+        | certreq_enroll::Disposition::Error { code, .. } => *code,
+        _ => None,
+    }
+}
+
+fn plain_words(failure: &Failure) -> String {
     match failure {
         Failure::Http {
             url,

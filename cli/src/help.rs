@@ -36,6 +36,16 @@ Usage:
   CertReq -ImportPFX [Options] PfxFileIn
     Extension: put the key and certificates of a PFX (PKCS #12) into the key store
 
+  CertReq -Templates [Options]
+    Extension: list the CA's certificate templates (AD CS) or what it asks of requests (EST)
+
+  CertReq -CACert [Options] [-renewal N] CertFileOut
+  CertReq -CAChain [Options] [-renewal N] CertChainFileOut
+    Extension: download the CA's certificate (current, or renewal N) or its chain (PKCS #7)
+
+  CertReq -CRL [Options] [-delta] [-renewal N] CrlFileOut
+    Extension: download the CA's base (or delta) CRL, checked before it is written
+
   CertReq -Policy, -Sign, -Enroll
     Not available yet in this version
 ";
@@ -69,6 +79,14 @@ Options:
                     AES-256 and SHA-256
   -allownomac       Extension, -importpfx: import a PFX that has no integrity check (MAC);
                     without it such a file is refused, as nothing shows it was not altered
+  -renewal N        Extension, -cacert/-cachain/-crl: the CA certificate of AD CS renewal N
+                    (0 is the first; default: the current one, from certcarc.asp)
+  -delta            Extension, -crl: the delta CRL instead of the base CRL
+  -Kerberos         Sign in to the CA with Kerberos (HTTP Negotiate), with the ticket in the
+                    user's cache (kinit); also used when the CA answers 401 Negotiate
+  -ClientCertificate PfxFile
+                    Sign in to the CA with a TLS client certificate: a PFX file (password
+                    -p or $CERTREQ_PFX_PASSWORD) or the KeyContainer name of a store entry
   -cert CertId, -machine
                     Not supported here
   -?                Show help; `-new -? KeyName` shows the reference for one INF key
@@ -122,6 +140,9 @@ pub fn verb(verb: Verb, verbose: bool) -> String {
         Verb::Retrieve => with_details(RETRIEVE_HELP, verbose),
         Verb::Accept => with_details(ACCEPT_HELP, verbose),
         Verb::ImportPfx => with_details(IMPORTPFX_HELP, verbose),
+        Verb::Templates | Verb::CaCert | Verb::CaChain | Verb::Crl => {
+            with_details(KNOWCA_HELP, verbose)
+        }
         other => format!(
             "Usage:\n  CertReq -{} ...\n\n-{} is not available yet in this version; -New, -Submit, -Retrieve, -Accept and -ImportPFX are.\n",
             other.name(),
@@ -183,6 +204,28 @@ Options:
   -q                No progress lines
 
 A certificate whose key is not in the store is refused and nothing changes.
+";
+
+const KNOWCA_HELP: &str = "\
+Usage (extensions to certreq's syntax):
+  CertReq -Templates -config URL
+    AD CS: the templates the CA offers you (its advanced request page), one per line: the
+    name a request gives (-attrib CertificateTemplate:NAME) and the display name.
+    EST: what the server asks of requests (its CSR attributes)
+  CertReq -CACert -config URL [-renewal N] CertFileOut
+  CertReq -CAChain -config URL [-renewal N] CertChainFileOut
+    The CA certificate, or its chain as PKCS #7: AD CS renewal N (default the current one);
+    EST: /cacerts
+  CertReq -CRL -config URL [-delta] [-renewal N] CrlFileOut
+    AD CS's base CRL (or delta CRL) of renewal N's key; refused and not written unless it
+    parses, is the kind asked for and is issued by that CA certificate
+
+Options:
+  -username UserName, -p Password, -cafile File, -Kerberos, -ClientCertificate PfxFile
+                    As for -submit
+  -binary           Write DER instead of PEM
+  -f                Overwrite the output file
+  -q                No summary line
 ";
 
 const IMPORTPFX_HELP: &str = "\

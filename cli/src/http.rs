@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64ct::{Base64, Encoding};
-use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsConfig};
 
 use crate::config::Credentials;
 
@@ -40,7 +40,16 @@ pub struct Reply {
     /// The media type without parameters, lower-case (`text/html`).
     pub content_type: String,
     pub retry_after: Option<String>,
+    /// Every `WWW-Authenticate` header (a 401's offered sign-in schemes).
+    pub www_authenticate: Vec<String>,
     pub body: Vec<u8>,
+}
+
+/// A TLS client certificate to sign in with: the certificate first, then its chain, and the
+/// private key (PKCS #8 DER, wiped when dropped).
+pub struct ClientIdentity {
+    pub chain: Vec<Vec<u8>>,
+    pub key_pkcs8: zeroize::Zeroizing<Vec<u8>>,
 }
 
 /// A configured client.
@@ -48,6 +57,7 @@ pub struct Client {
     agent: ureq::Agent,
     authorization: Option<String>,
     ca_file: Option<PathBuf>,
+    client_cert: bool,
 }
 
 impl Client {
@@ -55,6 +65,7 @@ impl Client {
     pub fn new(
         ca_file: Option<&Path>,
         credentials: Option<&Credentials>,
+        identity: Option<&ClientIdentity>,
     ) -> Result<Client, String> {
         let mut roots = system_roots();
         if let Some(path) = ca_file {
@@ -66,12 +77,36 @@ impl Client {
         } else {
             RootCerts::Specific(Arc::new(roots))
         };
+        // ureq takes a client key as PEM (its DER constructor's key kind is not public)
+        let client_cert = match identity {
+            Some(id) => {
+                let doc = pkcs8::SecretDocument::try_from(id.key_pkcs8.as_slice())
+                    .map_err(|e| format!("the client certificate's key cannot be used: {e}"))?;
+                let pem = doc
+                    .to_pem("PRIVATE KEY", pkcs8::LineEnding::LF)
+                    .map_err(|e| format!("the client certificate's key cannot be used: {e}"))?;
+                let key = PrivateKey::from_pem(pem.as_bytes())
+                    .map_err(|e| format!("the client certificate's key cannot be used: {e}"))?;
+                let chain: Vec<Certificate<'static>> = id
+                    .chain
+                    .iter()
+                    .map(|c| Certificate::from_der(c).to_owned())
+                    .collect();
+                Some(ClientCert::new_with_certs(&chain, key))
+            }
+            None => None,
+        };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(CONNECT_TIMEOUT))
             .timeout_global(Some(TOTAL_TIMEOUT))
             .user_agent(concat!("certreq-web/", env!("CARGO_PKG_VERSION")))
-            .tls_config(TlsConfig::builder().root_certs(root_certs).build())
+            .tls_config(
+                TlsConfig::builder()
+                    .root_certs(root_certs)
+                    .client_cert(client_cert)
+                    .build(),
+            )
             .build();
         Ok(Client {
             agent: config.new_agent(),
@@ -82,7 +117,54 @@ impl Client {
                 )
             }),
             ca_file: ca_file.map(Path::to_path_buf),
+            client_cert: identity.is_some(),
         })
+    }
+
+    /// A 401 in words: what the CA offers (its `WWW-Authenticate` schemes) against what this
+    /// client sent, and which option to use.
+    pub fn unauthorized(&self, url: &str, reply: &Reply) -> String {
+        let schemes: Vec<String> = reply
+            .www_authenticate
+            .iter()
+            .flat_map(|h| h.split(','))
+            .filter_map(|part| {
+                let word = part.split_whitespace().next()?;
+                // `realm="x"` continues the previous challenge
+                (!word.contains('=')).then(|| word.to_ascii_lowercase())
+            })
+            .collect();
+        let offers = |s: &str| schemes.iter().any(|x| x == s);
+        if offers("basic") && self.authorization.is_some() {
+            return format!(
+                "the CA refused the credentials (HTTP 401 at {url}): check -username and -p                  (or CERTREQ_USER and CERTREQ_PASSWORD)"
+            );
+        }
+        if offers("basic") {
+            return format!(
+                "the CA asks for a sign-in (HTTP 401 at {url}): give -username UserName and -p                  Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
+            );
+        }
+        if offers("negotiate") || offers("kerberos") {
+            return format!(
+                "the CA asks for Kerberos (HTTP Negotiate) at {url}, which this build of                  certreq does not speak; sign in with a client certificate                  (-ClientCertificate) if the CA takes one"
+            );
+        }
+        let what = if schemes.is_empty() {
+            "no sign-in scheme (no WWW-Authenticate header)".to_owned()
+        } else {
+            format!("only {}", schemes.join(", "))
+        };
+        let tried = if self.client_cert {
+            "; the client certificate was not accepted"
+        } else {
+            ""
+        };
+        format!(
+            "the CA refused the request (HTTP 401 at {url}) and offers {what}, which certreq \
+             does not speak (it signs in with Basic, Kerberos/Negotiate or a client \
+             certificate){tried}"
+        )
     }
 
     /// `GET url`.
@@ -127,6 +209,13 @@ impl Client {
             })
             .unwrap_or_default();
         let retry_after = header("retry-after");
+        let www_authenticate = response
+            .headers()
+            .get_all("www-authenticate")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_string)
+            .collect();
         let body = response
             .body_mut()
             .with_config()
@@ -137,6 +226,7 @@ impl Client {
             status,
             content_type,
             retry_after,
+            www_authenticate,
             body,
         })
     }

@@ -16,6 +16,7 @@ mod help;
 mod http;
 mod importpfx;
 mod keys;
+mod knowca;
 mod newreq;
 mod render;
 mod retrieve;
@@ -52,10 +53,13 @@ fn run(argv: impl Iterator<Item = String>) -> i32 {
         Some(Verb::Retrieve) => retrieve::run(&inv),
         Some(Verb::Accept) => accept::run(&inv),
         Some(Verb::ImportPfx) => importpfx::run(&inv),
+        Some(v @ (Verb::Templates | Verb::CaCert | Verb::CaChain | Verb::Crl)) => {
+            knowca::run(&inv, v)
+        }
         Some(other) => {
             let name = other.name();
             eprintln!(
-                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve, -Accept and -ImportPFX are"
+                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve, -Accept, -ImportPFX, -Templates, -CACert, -CAChain and -CRL are"
             );
             EXIT_USAGE
         }

@@ -12,7 +12,9 @@ use crate::drive::{self, Outcome};
 use crate::store::Store;
 use crate::submit::{self, Failure, Outputs};
 
-const ACCEPTED: [Opt; 9] = [
+const ACCEPTED: [Opt; 11] = [
+    Opt::Kerberos,
+    Opt::ClientCertificate,
     Opt::Config,
     Opt::Binary,
     Opt::Force,
@@ -105,6 +107,9 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
             println!("Certificate request is pending: Taken Under Submission");
             Ok(())
         }
-        Outcome::Denied { message, .. } => Err(refused(message)),
+        Outcome::Denied { message, code, .. } => {
+            let explained = drive::explanation(&message, code);
+            Err(refused(format!("{message}{explained}")))
+        }
     }
 }

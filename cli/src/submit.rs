@@ -23,7 +23,9 @@ use crate::http::Client;
 use crate::store::{Entry, Store};
 
 /// Options `-submit` understands.
-const ACCEPTED: [Opt; 10] = [
+const ACCEPTED: [Opt; 12] = [
+    Opt::Kerberos,
+    Opt::ClientCertificate,
     Opt::Config,
     Opt::Attrib,
     Opt::Binary,
@@ -116,8 +118,90 @@ pub fn connect(inv: &Invocation, verb: &str) -> Result<(Endpoint, Client), Failu
             .filter(|f| !f.is_empty())
             .map(PathBuf::from)
     });
-    let client = Client::new(ca_file.as_deref(), credentials.as_ref())?;
+    if inv.has(Opt::Kerberos) {
+        return Err(Failure::Usage(
+            "-Kerberos: this build of certreq has no Kerberos (HTTP Negotiate) sign-in; use \
+             -username/-p where the CA takes Basic, or -ClientCertificate"
+                .into(),
+        ));
+    }
+    let identity = match inv.value(Opt::ClientCertificate) {
+        Some(which) => Some(client_identity(which)?),
+        None => None,
+    };
+    if identity.is_some() && endpoint.is_plain_http() {
+        return Err(Failure::Usage(format!(
+            "-ClientCertificate needs https: {} is plain http",
+            endpoint.url()
+        )));
+    }
+    let client = Client::new(ca_file.as_deref(), credentials.as_ref(), identity.as_ref())?;
     Ok((endpoint, client))
+}
+
+/// The TLS client certificate `-ClientCertificate` names: a PFX file (its password from
+/// `CERTREQ_PFX_PASSWORD`, empty when unset), else the KeyContainer of an issued store entry.
+fn client_identity(which: &str) -> Result<crate::http::ClientIdentity, Failure> {
+    use certreq_read::pkcs12;
+    let path = Path::new(which);
+    if path.is_file() {
+        let bytes = read_limited(path)?;
+        let password =
+            zeroize::Zeroizing::new(std::env::var("CERTREQ_PFX_PASSWORD").unwrap_or_default());
+        let contents =
+            pkcs12::read(&bytes, &password, pkcs12::MacPolicy::Required).map_err(|e| {
+                format!(
+                    "-ClientCertificate {which}: {e} (the PFX password is $CERTREQ_PFX_PASSWORD)"
+                )
+            })?;
+        let key = contents
+            .private_key_pkcs8
+            .ok_or_else(|| format!("-ClientCertificate {which}: the PFX holds no private key"))?;
+        let spki = crate::keys::KeyPair::from_pkcs8_der(&key)
+            .and_then(|k| k.spki_der())
+            .map_err(|e| format!("-ClientCertificate {which}: {e}"))?;
+        let certs: Vec<_> = contents
+            .certificates
+            .iter()
+            .filter_map(|c| response::certificate(c).ok())
+            .collect();
+        let leaf = certs
+            .iter()
+            .find(|c| c.spki_der() == spki.as_slice())
+            .ok_or_else(|| {
+                format!("-ClientCertificate {which}: no certificate in the PFX is for its key")
+            })?;
+        let mut chain = vec![leaf.der().to_vec()];
+        chain.extend(
+            certs
+                .iter()
+                .filter(|c| c.der() != leaf.der())
+                .map(|c| c.der().to_vec()),
+        );
+        return Ok(crate::http::ClientIdentity {
+            chain,
+            key_pkcs8: zeroize::Zeroizing::new(key.to_vec()),
+        });
+    }
+    let store = Store::from_env()?;
+    let entry = store.find_container(which).ok_or_else(|| {
+        Failure::Usage(format!(
+            "-ClientCertificate {which}: no such file, and no key named `{which}` in the key store"
+        ))
+    })?;
+    let cert_pem = std::fs::read(entry.dir.join(crate::store::CERT_FILE)).map_err(|_| {
+        format!(
+            "-ClientCertificate {which}: the key has no certificate yet (certreq -accept it first)"
+        )
+    })?;
+    let cert = pem::read(&cert_pem)
+        .ok()
+        .and_then(|b| b.into_iter().next())
+        .ok_or_else(|| format!("-ClientCertificate {which}: its cert.pem does not read"))?;
+    Ok(crate::http::ClientIdentity {
+        chain: vec![cert.der],
+        key_pkcs8: entry.read_key()?,
+    })
 }
 
 /// Where CertOut and ChainOut go and how.
@@ -385,6 +469,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
         Outcome::Denied {
             request_id,
             message,
+            code,
         } => {
             if let Some(id) = request_id {
                 print_request_id(id);
@@ -397,8 +482,9 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 &format!("denied: {message}"),
             );
             Err(format!(
-                "the CA denied the request: {message}{}",
-                kept(entry.as_ref())
+                "the CA denied the request: {message}{}{}",
+                kept(entry.as_ref()),
+                drive::explanation(&message, code)
             )
             .into())
         }

@@ -12,7 +12,7 @@ use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use sha1::Digest;
 use x509_cert::Certificate;
 use x509_cert::builder::profile::BuilderProfile;
-use x509_cert::builder::{Builder, CertificateBuilder, CrlBuilder};
+use x509_cert::builder::{Builder, CertificateBuilder};
 use x509_cert::certificate::TbsCertificate;
 use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -41,6 +41,8 @@ pub struct Ca {
     pub cert: Certificate,
     pub cert_der: Vec<u8>,
     ski: Vec<u8>,
+    /// The certificates this CA was renewed from, renewal 0 first.
+    pub older: Vec<Issuer>,
 }
 
 /// A profile that hands the builder a fixed subject, issuer and extension list.
@@ -94,89 +96,277 @@ fn time(t: SystemTime) -> Result<Time, String> {
     Time::try_from(t).map_err(|e| format!("time out of range: {e}"))
 }
 
+/// One of the CA's certificates with its key: the current one, or an earlier one kept after a
+/// renewal (it still signs the CRLs for what it issued).
+#[derive(Clone)]
+pub struct Issuer {
+    signer: Signer,
+    pub cert: Certificate,
+    pub cert_der: Vec<u8>,
+}
+
+/// Where renewed-away CA certificates and keys are kept: `N.pem` and `N-key.pem`.
+pub const RENEWALS_DIR: &str = "ca-renewals";
+
+fn read_key(path: &Path) -> Result<rsa::PrivateKey, String> {
+    let key_pem = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    rsa::PrivateKey::from_pkcs8_pem(&key_pem)
+        .map_err(|e| format!("{} is not a PKCS#8 RSA key: {e}", path.display()))
+}
+
+fn read_cert(path: &Path) -> Result<Vec<u8>, String> {
+    let cert_pem = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    pem_rfc7468::decode_vec(cert_pem.as_bytes())
+        .map(|(_, der)| der)
+        .map_err(|e| format!("{} is not PEM: {e}", path.display()))
+}
+
+fn write_pair(
+    key_path: &Path,
+    cert_path: &Path,
+    key: &rsa::PrivateKey,
+    cert_der: &[u8],
+) -> Result<(), String> {
+    let key_pem = key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| e.to_string())?;
+    write_atomic(key_path, key_pem.as_bytes(), true)
+        .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
+    let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, cert_der)
+        .map_err(|e| e.to_string())?;
+    write_atomic(cert_path, pem.as_bytes(), false)
+        .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))
+}
+
+/// A new root key and self-signed certificate named `name`, valid for 10 years.
+fn make_root(name: Name) -> Result<(rsa::PrivateKey, Vec<u8>), String> {
+    let mut rng = UnwrapErr(getrandom::SysRng);
+    let key = rsa::PrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
+    let signer = Signer::new(key.clone());
+    let spki =
+        SubjectPublicKeyInfoOwned::from_key(&rsa::signature::Keypair::verifying_key(&signer))
+            .map_err(|e| e.to_string())?;
+    let ski = key_id(&spki);
+    let now = SystemTime::now();
+    let validity = Validity::new(
+        time(now - Duration::from_secs(600))?,
+        time(now + Duration::from_secs(10 * 365 * 86400))?,
+    );
+    let extensions = vec![
+        ext(
+            oid::BASIC_CONSTRAINTS,
+            true,
+            &BasicConstraints {
+                ca: true,
+                path_len_constraint: None,
+            },
+        )?,
+        ext(
+            oid::KEY_USAGE,
+            true,
+            &KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature),
+        )?,
+        ext(
+            oid::SUBJECT_KEY_IDENTIFIER,
+            false,
+            &SubjectKeyIdentifier(OctetString::new(ski).map_err(|e| e.to_string())?),
+        )?,
+    ];
+    let profile = Fixed {
+        subject: name.clone(),
+        issuer: name,
+        extensions,
+    };
+    let builder = CertificateBuilder::new(profile, random_serial()?, validity, spki)
+        .map_err(|e| e.to_string())?;
+    let cert = builder
+        .build::<_, rsa::pkcs1v15::Signature>(&signer)
+        .map_err(|e| e.to_string())?;
+    let cert_der = cert.to_der().map_err(|e| e.to_string())?;
+    Ok((key, cert_der))
+}
+
+/// One entry of a CRL: a serial, when it was revoked, the reason code.
+pub struct RevokedEntry {
+    pub serial: Vec<u8>,
+    pub at: u64,
+    pub reason: u32,
+}
+
 impl Ca {
     /// Loads the CA from `dir`, creating a new root key and certificate there on first use.
+    /// Certificates it was renewed from are loaded from `DIR/ca-renewals/`.
     pub fn load_or_create(dir: &Path) -> Result<Ca, String> {
         let key_path = dir.join(CA_KEY_FILE);
         let cert_path = dir.join(CA_CERT_FILE);
-        if key_path.exists() && cert_path.exists() {
-            let key_pem = std::fs::read_to_string(&key_path)
-                .map_err(|e| format!("cannot read {}: {e}", key_path.display()))?;
-            let key = rsa::PrivateKey::from_pkcs8_pem(&key_pem)
-                .map_err(|e| format!("{} is not a PKCS#8 RSA key: {e}", key_path.display()))?;
-            let cert_pem = std::fs::read_to_string(&cert_path)
-                .map_err(|e| format!("cannot read {}: {e}", cert_path.display()))?;
-            let (_, cert_der) = pem_rfc7468::decode_vec(cert_pem.as_bytes())
-                .map_err(|e| format!("{} is not PEM: {e}", cert_path.display()))?;
-            return Ca::from_parts(key, cert_der);
+        let mut ca = if key_path.exists() && cert_path.exists() {
+            Ca::from_parts(read_key(&key_path)?, read_cert(&cert_path)?)?
+        } else {
+            let mut suffix = [0u8; 3];
+            getrandom::fill(&mut suffix).map_err(|e| e.to_string())?;
+            let cn = format!(
+                "CN=devca Development CA {:02X}{:02X}{:02X},O=devca (not for production)",
+                suffix[0], suffix[1], suffix[2]
+            );
+            let name: Name = cn.parse().map_err(|e| format!("CA name: {e}"))?;
+            let (key, cert_der) = make_root(name)?;
+            write_pair(&key_path, &cert_path, &key, &cert_der)?;
+            Ca::from_parts(key, cert_der)?
+        };
+        let renewals = dir.join(RENEWALS_DIR);
+        for n in 0.. {
+            let cert = renewals.join(format!("{n}.pem"));
+            if !cert.exists() {
+                break;
+            }
+            let key = read_key(&renewals.join(format!("{n}-key.pem")))?;
+            let older = Ca::from_parts(key, read_cert(&cert)?)?;
+            ca.older.push(Issuer {
+                signer: older.signer,
+                cert: older.cert,
+                cert_der: older.cert_der,
+            });
         }
-        let mut rng = UnwrapErr(getrandom::SysRng);
-        let key = rsa::PrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
-        let signer = Signer::new(key.clone());
-        let mut suffix = [0u8; 3];
-        getrandom::fill(&mut suffix).map_err(|e| e.to_string())?;
-        let cn = format!(
-            "CN=devca Development CA {:02X}{:02X}{:02X},O=devca (not for production)",
-            suffix[0], suffix[1], suffix[2]
-        );
-        let name: Name = cn.parse().map_err(|e| format!("CA name: {e}"))?;
-        let spki =
-            SubjectPublicKeyInfoOwned::from_key(&rsa::signature::Keypair::verifying_key(&signer))
-                .map_err(|e| e.to_string())?;
-        let ski = key_id(&spki);
-        let now = SystemTime::now();
-        let validity = Validity::new(
-            time(now - Duration::from_secs(600))?,
-            time(now + Duration::from_secs(10 * 365 * 86400))?,
-        );
-        let extensions = vec![
+        Ok(ca)
+    }
+
+    /// Renews the CA certificate with a new key (AD CS's renewal with a new key pair): the
+    /// current certificate and key move to `DIR/ca-renewals/N` and a new self-signed
+    /// certificate with the same name becomes `DIR/ca.pem`. Returns the new renewal index.
+    pub fn renew(dir: &Path) -> Result<u32, String> {
+        let ca = Ca::load_or_create(dir)?;
+        let n = ca.older.len();
+        let renewals = dir.join(RENEWALS_DIR);
+        std::fs::create_dir_all(&renewals)
+            .map_err(|e| format!("cannot create {}: {e}", renewals.display()))?;
+        let old_key = read_key(&dir.join(CA_KEY_FILE))?;
+        write_pair(
+            &renewals.join(format!("{n}-key.pem")),
+            &renewals.join(format!("{n}.pem")),
+            &old_key,
+            &ca.cert_der,
+        )?;
+        let (key, cert_der) = make_root(ca.name().clone())?;
+        write_pair(
+            &dir.join(CA_KEY_FILE),
+            &dir.join(CA_CERT_FILE),
+            &key,
+            &cert_der,
+        )?;
+        u32::try_from(n + 1).map_err(|e| e.to_string())
+    }
+
+    /// How often the CA certificate was renewed (`nRenewals`); the current one is this index.
+    pub fn renewals(&self) -> u32 {
+        u32::try_from(self.older.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The CA certificate of renewal `n` (0: the first), if there is one.
+    pub fn cert_of(&self, n: u32) -> Option<&[u8]> {
+        let n = usize::try_from(n).ok()?;
+        match n.cmp(&self.older.len()) {
+            core::cmp::Ordering::Less => self.older.get(n).map(|i| i.cert_der.as_slice()),
+            core::cmp::Ordering::Equal => Some(&self.cert_der),
+            core::cmp::Ordering::Greater => None,
+        }
+    }
+
+    /// A CRL signed by the key of renewal `renewal`, valid for 7 days: number `number`,
+    /// listing `entries`; a delta CRL (with a critical delta CRL indicator naming the base
+    /// CRL `delta_of`) when given.
+    pub fn crl_for(
+        &self,
+        renewal: u32,
+        number: u64,
+        entries: &[RevokedEntry],
+        delta_of: Option<u64>,
+    ) -> Result<Vec<u8>, String> {
+        use rsa::signature::{SignatureEncoding, Signer as _};
+        use x509_cert::crl::{RevokedCert, TbsCertList};
+        use x509_cert::ext::pkix::CrlReason;
+        use x509_cert::ext::pkix::crl::BaseCrlNumber;
+        let (signer, cert) = match usize::try_from(renewal)
+            .ok()
+            .and_then(|r| self.older.get(r))
+        {
+            Some(i) => (&i.signer, &i.cert),
+            None if renewal == self.renewals() => (&self.signer, &self.cert),
+            None => return Err(format!("the CA has no certificate of renewal {renewal}")),
+        };
+        let uint = |n: u64| der::asn1::Uint::new(&n.to_be_bytes()).map_err(|e| e.to_string());
+        let ski = key_id(cert.tbs_certificate().subject_public_key_info());
+        let mut extensions = vec![
             ext(
-                oid::BASIC_CONSTRAINTS,
-                true,
-                &BasicConstraints {
-                    ca: true,
-                    path_len_constraint: None,
+                oid::AUTHORITY_KEY_IDENTIFIER,
+                false,
+                &AuthorityKeyIdentifier {
+                    key_identifier: Some(OctetString::new(ski).map_err(|e| e.to_string())?),
+                    authority_cert_issuer: None,
+                    authority_cert_serial_number: None,
                 },
             )?,
-            ext(
-                oid::KEY_USAGE,
-                true,
-                &KeyUsage(
-                    KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature,
-                ),
-            )?,
-            ext(
-                oid::SUBJECT_KEY_IDENTIFIER,
-                false,
-                &SubjectKeyIdentifier(OctetString::new(ski.clone()).map_err(|e| e.to_string())?),
-            )?,
+            ext(oid::CRL_NUMBER, false, &CrlNumber(uint(number)?))?,
         ];
-        let profile = Fixed {
-            subject: name.clone(),
-            issuer: name,
-            extensions,
+        if let Some(base) = delta_of {
+            extensions.push(ext(
+                oid::DELTA_CRL_INDICATOR,
+                true,
+                &BaseCrlNumber(uint(base)?),
+            )?);
+        }
+        let reason = |code: u32| -> Option<CrlReason> {
+            Some(match code {
+                0 => return None,
+                1 => CrlReason::KeyCompromise,
+                2 => CrlReason::CaCompromise,
+                3 => CrlReason::AffiliationChanged,
+                4 => CrlReason::Superseded,
+                5 => CrlReason::CessationOfOperation,
+                6 => CrlReason::CertificateHold,
+                8 => CrlReason::RemoveFromCRL,
+                9 => CrlReason::PrivilegeWithdrawn,
+                10 => CrlReason::AaCompromise,
+                _ => return None,
+            })
         };
-        let builder = CertificateBuilder::new(profile, random_serial()?, validity, spki)
-            .map_err(|e| e.to_string())?;
-        let cert = builder
-            .build::<_, rsa::pkcs1v15::Signature>(&signer)
-            .map_err(|e| e.to_string())?;
-        let cert_der = cert.to_der().map_err(|e| e.to_string())?;
-        let key_pem = key
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| e.to_string())?;
-        write_atomic(&key_path, key_pem.as_bytes(), true)
-            .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
-        let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, &cert_der)
-            .map_err(|e| e.to_string())?;
-        write_atomic(&cert_path, pem.as_bytes(), false)
-            .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))?;
-        Ok(Ca {
-            signer,
-            cert,
-            cert_der,
-            ski,
-        })
+        let mut revoked = Vec::new();
+        for e in entries {
+            let at = SystemTime::UNIX_EPOCH + Duration::from_secs(e.at);
+            revoked.push(RevokedCert {
+                serial_number: SerialNumber::new(&e.serial).map_err(|e| e.to_string())?,
+                revocation_date: time(at)?,
+                crl_entry_extensions: match reason(e.reason) {
+                    Some(r) => Some(vec![ext(oid::CRL_REASON, false, &r)?]),
+                    None => None,
+                },
+            });
+        }
+        let now = SystemTime::now();
+        let tbs = TbsCertList::<x509_cert::certificate::Rfc5280> {
+            version: x509_cert::Version::V2,
+            signature: x509_cert::spki::AlgorithmIdentifierOwned {
+                oid: oid::SHA256_WITH_RSA,
+                parameters: Some(der::asn1::Any::null()),
+            },
+            issuer: cert.tbs_certificate().subject().clone(),
+            this_update: time(now - Duration::from_secs(60))?,
+            next_update: Some(time(now + Duration::from_secs(7 * 86400))?),
+            revoked_certificates: (!revoked.is_empty()).then_some(revoked),
+            crl_extensions: Some(extensions),
+        };
+        let tbs_der = tbs.to_der().map_err(|e| e.to_string())?;
+        let signature = signer
+            .try_sign(&tbs_der)
+            .map_err(|e| format!("signing the CRL: {e}"))?;
+        let crl = x509_cert::crl::CertificateList {
+            signature_algorithm: tbs.signature.clone(),
+            tbs_cert_list: tbs,
+            signature: der::asn1::BitString::from_bytes(&signature.to_bytes())
+                .map_err(|e| e.to_string())?,
+        };
+        crl.to_der().map_err(|e| e.to_string())
     }
 
     fn from_parts(key: rsa::PrivateKey, cert_der: Vec<u8>) -> Result<Ca, String> {
@@ -187,6 +377,7 @@ impl Ca {
             cert,
             cert_der,
             ski,
+            older: Vec::new(),
         })
     }
 
@@ -282,25 +473,10 @@ impl Ca {
         cert.to_der().map_err(|e| e.to_string())
     }
 
-    /// A fresh, empty base CRL valid for 7 days (devca does not revoke).
+    /// A fresh, empty base CRL of the current CA certificate.
+    #[cfg(test)]
     pub fn crl(&self) -> Result<Vec<u8>, String> {
-        let now = SystemTime::now();
-        let secs = now
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(1);
-        let number = der::asn1::Uint::new(&secs.to_be_bytes()).map_err(|e| e.to_string())?;
-        let builder = CrlBuilder::<x509_cert::certificate::Rfc5280>::new_with_this_update(
-            &self.cert,
-            CrlNumber(number),
-            time(now - Duration::from_secs(600))?,
-        )
-        .map_err(|e| e.to_string())?
-        .with_next_update(Some(time(now + Duration::from_secs(7 * 86400))?));
-        let crl = builder
-            .build::<_, rsa::pkcs1v15::Signature>(&self.signer)
-            .map_err(|e| e.to_string())?;
-        crl.to_der().map_err(|e| e.to_string())
+        self.crl_for(self.renewals(), 1, &[], None)
     }
 
     /// The TLS server certificate and PKCS#8 key for `--tls`: kept in `dir` and reused while it
@@ -321,7 +497,14 @@ impl Ca {
                 .ok()
                 .and_then(|k| SubjectPublicKeyInfoOwned::from_key(&k.public_key()).ok())
                 .is_some_and(|spki| &spki == tbs.subject_public_key_info());
-            if tbs.issuer() == self.name() && fresh && same_key {
+            // issued by the current key (a renewed CA has the same name and a new key)
+            let by_current = tbs
+                .get_extension::<AuthorityKeyIdentifier>()
+                .ok()
+                .flatten()
+                .and_then(|(_, aki)| aki.key_identifier)
+                .is_some_and(|id| id.as_bytes() == self.ski.as_slice());
+            if tbs.issuer() == self.name() && fresh && same_key && by_current {
                 return Ok((cert, key));
             }
         }

@@ -27,6 +27,10 @@ pub struct Request {
     pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Signed in by a verified TLS client certificate: its subject's common name.
+    pub client_user: Option<String>,
+    /// That certificate's subject (DER).
+    pub client_subject: Option<Vec<u8>>,
 }
 
 impl Request {
@@ -46,6 +50,8 @@ impl Request {
                 })
                 .collect(),
             body,
+            client_user: None,
+            client_subject: None,
         }
     }
 

@@ -6,6 +6,8 @@
 //!             [--dist DIR] [--policy issue|pending] [--no-san-attribute]
 //! devca approve --data DIR ID [--no-san-attribute]
 //! devca deny    --data DIR ID [--message TEXT]
+//! devca revoke  --data DIR ID [--reason REASON]
+//! devca renew-ca --data DIR
 //! devca list    --data DIR
 //! ```
 //!
@@ -40,14 +42,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use der::Decode;
 use server::{Config, Cors, Ctx, Policy};
 use store::{Status, Store};
 
 const USAGE: &str = "usage:
-  devca serve --data DIR [--listen ADDR] [--tls] [--basic-auth USER:PASS] [--cors ORIGIN|any]
+  devca serve --data DIR [--listen ADDR] [--tls] [--basic-auth USER:PASS]... [--cors ORIGIN|any]
               [--dist DIR] [--policy issue|pending] [--no-san-attribute]
+              [--allow TEMPLATE=USER[,USER]]... [--client-ca FILE]
   devca approve --data DIR ID [--no-san-attribute]
   devca deny --data DIR ID [--message TEXT]
+  devca revoke --data DIR ID [--reason REASON]
+  devca renew-ca --data DIR
   devca list --data DIR";
 
 pub const ADMIN_DENIED: &str =
@@ -59,7 +65,10 @@ struct Args {
     listen: Option<String>,
     data: Option<PathBuf>,
     tls: bool,
-    basic_auth: Option<(String, String)>,
+    basic_auth: Vec<(String, String)>,
+    allow: Vec<(policy::Template, Vec<String>)>,
+    client_ca: Option<PathBuf>,
+    reason: Option<u32>,
     cors: Option<Cors>,
     dist: Option<PathBuf>,
     policy: Option<Policy>,
@@ -74,7 +83,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         command: it.next().cloned().ok_or("a command is needed")?,
         ..Args::default()
     };
-    if !["serve", "approve", "deny", "list"].contains(&a.command.as_str()) {
+    if !["serve", "approve", "deny", "list", "revoke", "renew-ca"].contains(&a.command.as_str()) {
         return Err(format!("unknown command {:?}", a.command));
     }
     while let Some(arg) = it.next() {
@@ -90,7 +99,32 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             "--basic-auth" => {
                 let v = value("--basic-auth")?;
                 let (u, p) = v.split_once(':').ok_or("--basic-auth takes USER:PASS")?;
-                a.basic_auth = Some((u.to_string(), p.to_string()));
+                a.basic_auth.push((u.to_string(), p.to_string()));
+            }
+            "--allow" => {
+                let v = value("--allow")?;
+                let (t, users) = v
+                    .split_once('=')
+                    .ok_or("--allow takes TEMPLATE=USER[,USER]")?;
+                let t = policy::Template::from_name(t)
+                    .ok_or_else(|| format!("--allow: no template {t:?}"))?;
+                let users = users
+                    .split(',')
+                    .map(|u| u.trim().to_string())
+                    .filter(|u| !u.is_empty())
+                    .collect();
+                a.allow.push((t, users));
+            }
+            "--client-ca" => a.client_ca = Some(PathBuf::from(value("--client-ca")?)),
+            "--reason" => {
+                let v = value("--reason")?;
+                a.reason = Some(reason_code(&v).ok_or_else(|| {
+                    format!(
+                        "--reason {v:?} is not a reason: give a number (RFC 5280) or one of \
+                         unspecified, keyCompromise, cACompromise, affiliationChanged, \
+                         superseded, cessationOfOperation, certificateHold, privilegeWithdrawn"
+                    )
+                })?);
             }
             "--cors" => {
                 let v = value("--cors")?;
@@ -122,7 +156,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     if a.data.is_none() {
         return Err("--data DIR is required".into());
     }
-    if (a.command == "approve" || a.command == "deny") && a.id.is_none() {
+    if ["approve", "deny", "revoke"].contains(&a.command.as_str()) && a.id.is_none() {
         return Err(format!("{} needs a request ID", a.command));
     }
     Ok(a)
@@ -141,6 +175,8 @@ fn main() -> ExitCode {
         "serve" => serve(args),
         "approve" => approve(&args),
         "deny" => deny(&args),
+        "revoke" => revoke(&args),
+        "renew-ca" => renew_ca(&args),
         _ => list(&args),
     };
     match result {
@@ -173,9 +209,16 @@ fn serve(args: Args) -> Result<(), String> {
         })
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let client_roots = match &args.client_ca {
+        Some(path) => Some(read_certificates(path)?),
+        None => None,
+    };
+    if client_roots.is_some() && !args.tls {
+        return Err("--client-ca needs --tls (client certificates are a TLS matter)".into());
+    }
     let tls = if args.tls {
         let (cert, key) = ca.tls_identity(&dir)?;
-        Some(Arc::new(net::tls_config(cert, key)?))
+        Some(Arc::new(net::tls_config(cert, key, client_roots)?))
     } else {
         None
     };
@@ -193,6 +236,8 @@ fn serve(args: Args) -> Result<(), String> {
         config: Config {
             policy: args.policy.unwrap_or(Policy::Issue),
             basic_auth: args.basic_auth.clone(),
+            client_certs: args.client_ca.is_some(),
+            permissions: policy::Permissions(args.allow.clone()),
             cors: args.cors.clone(),
             dist: args.dist.clone(),
             san_attribute: !args.no_san_attribute,
@@ -288,6 +333,94 @@ fn deny(args: &Args) -> Result<(), String> {
     }
 }
 
+/// RFC 5280's reason codes by name (as certutil -revoke takes them) or number.
+fn reason_code(v: &str) -> Option<u32> {
+    if let Ok(n) = v.parse::<u32>() {
+        return ([0, 1, 2, 3, 4, 5, 6, 8, 9, 10].contains(&n)).then_some(n);
+    }
+    let names = [
+        ("unspecified", 0),
+        ("keycompromise", 1),
+        ("cacompromise", 2),
+        ("affiliationchanged", 3),
+        ("superseded", 4),
+        ("cessationofoperation", 5),
+        ("certificatehold", 6),
+        ("privilegewithdrawn", 9),
+        ("aacompromise", 10),
+    ];
+    let lower = v.to_ascii_lowercase();
+    names.iter().find(|(n, _)| *n == lower).map(|(_, c)| *c)
+}
+
+/// Every certificate in a PEM or DER file (`--client-ca`).
+fn read_certificates(path: &std::path::Path) -> Result<Vec<Vec<u8>>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let blocks = certreq_pkix::pem::read(&bytes)
+        .map_err(|e| format!("{} holds no certificate: {e}", path.display()))?;
+    let certs: Vec<Vec<u8>> = blocks.into_iter().map(|b| b.der).collect();
+    if certs.is_empty() {
+        return Err(format!("{} holds no certificate", path.display()));
+    }
+    Ok(certs)
+}
+
+fn revoke(args: &Args) -> Result<(), String> {
+    let dir = data_dir(args);
+    let id = args.id.unwrap_or(0);
+    let reason = args.reason.unwrap_or(0);
+    let store = Store::open(&dir).map_err(|e| e.to_string())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let res = store
+        .update(id, |rec| {
+            if rec.status != Status::Issued {
+                return Err(format!(
+                    "request {id} has no certificate to revoke (it is {})",
+                    rec.status.as_str()
+                ));
+            }
+            if rec.revoked.is_some() {
+                return Err(format!(
+                    "the certificate of request {id} is already revoked"
+                ));
+            }
+            rec.revoked = Some((now, reason));
+            Ok(())
+        })
+        .map_err(|e| e.to_string())?;
+    match res {
+        None => Err(format!("there is no request {id} in {}", dir.display())),
+        Some(Err(e)) => Err(e),
+        Some(Ok(rec)) => {
+            let serial = x509_cert::Certificate::from_der(&rec.cert)
+                .map(|c| {
+                    c.tbs_certificate()
+                        .serial_number()
+                        .as_bytes()
+                        .iter()
+                        .map(|b| format!("{b:02X}"))
+                        .collect::<String>()
+                })
+                .unwrap_or_default();
+            println!("request {id}: revoked (serial {serial}, reason {reason})");
+            Ok(())
+        }
+    }
+}
+
+fn renew_ca(args: &Args) -> Result<(), String> {
+    let dir = data_dir(args);
+    let n = ca::Ca::renew(&dir)?;
+    println!(
+        "devca: CA renewed: renewal {n} is current ({}); restart a running devca serve",
+        dir.join(ca::CA_CERT_FILE).display()
+    );
+    Ok(())
+}
+
 fn list(args: &Args) -> Result<(), String> {
     let dir = data_dir(args);
     let store = Store::open(&dir).map_err(|e| e.to_string())?;
@@ -318,7 +451,31 @@ mod tests {
         let a = args("serve --listen 127.0.0.1:0 --data /tmp/x --tls --basic-auth u:p:q --cors any --policy pending").unwrap();
         assert_eq!(a.listen.as_deref(), Some("127.0.0.1:0"));
         assert!(a.tls);
-        assert_eq!(a.basic_auth, Some(("u".into(), "p:q".into())));
+        assert_eq!(a.basic_auth, vec![("u".into(), "p:q".into())]);
+        let b = args(
+            "serve --data d --basic-auth a:1 --basic-auth b:2 --allow User=a,b --allow subca=b",
+        )
+        .unwrap();
+        assert_eq!(b.basic_auth.len(), 2);
+        assert_eq!(
+            b.allow,
+            vec![
+                (
+                    policy::Template::User,
+                    vec!["a".to_string(), "b".to_string()]
+                ),
+                (policy::Template::SubCa, vec!["b".to_string()]),
+            ]
+        );
+        assert!(args("serve --data d --allow Nope=a").is_err());
+        assert_eq!(
+            args("revoke --data d 3 --reason keyCompromise")
+                .unwrap()
+                .reason,
+            Some(1)
+        );
+        assert!(args("revoke --data d 3 --reason 7").is_err());
+        assert!(args("revoke --data d").is_err());
         assert_eq!(a.cors, Some(Cors::Any));
         assert_eq!(a.policy, Some(Policy::Pending));
     }

@@ -114,11 +114,17 @@ async fn connection(
 ) {
     let _ = stream.set_nodelay(true);
     match tls {
-        None => serve(stream, ctx, limits).await,
+        None => serve(stream, ctx, limits, None).await,
         Some(acceptor) => {
             let handshake = tokio::time::timeout(limits.tls_handshake, acceptor.accept(stream));
             if let Ok(Ok(stream)) = handshake.await {
-                serve(stream, ctx, limits).await;
+                let client = stream
+                    .get_ref()
+                    .1
+                    .peer_certificates()
+                    .and_then(|certs| certs.first())
+                    .and_then(|c| client_identity(c.as_ref()));
+                serve(stream, ctx, limits, client).await;
             }
         }
     }
@@ -137,7 +143,35 @@ fn http1_builder(limits: &Limits) -> http1::Builder {
     builder
 }
 
-async fn serve<S>(mut stream: S, ctx: Arc<Ctx>, limits: Arc<Limits>)
+/// Who a verified client certificate names: its subject's common name (else the whole
+/// subject), and the subject's DER.
+fn client_identity(der: &[u8]) -> Option<ClientId> {
+    use der::{Decode, Encode};
+    let cert = x509_cert::Certificate::from_der(der).ok()?;
+    let subject = cert.tbs_certificate().subject();
+    let cn = subject
+        .iter_rdn()
+        .flat_map(|rdn| rdn.iter())
+        .find(|atv| atv.oid == COMMON_NAME)
+        .map(|atv| certreq_pkix::name::attribute_text(&atv.value));
+    let name = cn.unwrap_or_else(|| certreq_pkix::name::display(subject));
+    Some(ClientId {
+        user: name,
+        subject: subject.to_der().ok()?,
+    })
+}
+
+const COMMON_NAME: certreq_pkix::oid::ObjectIdentifier =
+    certreq_pkix::oid::ObjectIdentifier::new_unwrap("2.5.4.3");
+
+/// A client signed in by its certificate.
+#[derive(Clone)]
+struct ClientId {
+    user: String,
+    subject: Vec<u8>,
+}
+
+async fn serve<S>(mut stream: S, ctx: Arc<Ctx>, limits: Arc<Limits>, client: Option<ClientId>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
@@ -146,7 +180,13 @@ where
         let io = TokioIo::new(Watched::new(&mut stream, heads.clone(), limits.write_stall));
         let service = service_fn(|req| {
             let conflicting = heads.next_conflicting();
-            answer(ctx.clone(), limits.clone(), conflicting, req)
+            answer(
+                ctx.clone(),
+                limits.clone(),
+                conflicting,
+                client.clone(),
+                req,
+            )
         });
         // an error here is the client's (gone, too slow, malformed): hyper has already
         // answered what deserves an answer
@@ -160,6 +200,7 @@ async fn answer(
     ctx: Arc<Ctx>,
     limits: Arc<Limits>,
     conflicting: bool,
+    client: Option<ClientId>,
     req: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
@@ -187,7 +228,11 @@ async fn answer(
             return refuse(400, &format!("the request body could not be read: {e}"));
         }
     };
-    let request = Request::from_parts(&parts, body);
+    let mut request = Request::from_parts(&parts, body);
+    if let Some(c) = client {
+        request.client_user = Some(c.user);
+        request.client_subject = Some(c.subject);
+    }
     let response = tokio::task::spawn_blocking(move || server::handle(&ctx, &request))
         .await
         .unwrap_or_else(|_| Response::text(500, "500 the request could not be handled"));
@@ -211,14 +256,39 @@ async fn linger<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, time: Duratio
     let _ = tokio::time::timeout(time, drain).await;
 }
 
-/// The rustls server configuration for `--tls` (ring provider).
-pub fn tls_config(cert_der: Vec<u8>, key_der: Vec<u8>) -> Result<rustls::ServerConfig, String> {
+/// The rustls server configuration for `--tls` (ring provider). With `client_roots`
+/// (`--client-ca`), a client may show a certificate issued under one of them, which signs it
+/// in; clients without one are still served (and may sign in otherwise).
+pub fn tls_config(
+    cert_der: Vec<u8>,
+    key_der: Vec<u8>,
+    client_roots: Option<Vec<Vec<u8>>>,
+) -> Result<rustls::ServerConfig, String> {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    rustls::ServerConfig::builder_with_provider(provider)
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
+        .map_err(|e| e.to_string())?;
+    let builder = match client_roots {
+        None => builder.with_no_client_auth(),
+        Some(roots) => {
+            let mut store = rustls::RootCertStore::empty();
+            for der in roots {
+                store
+                    .add(CertificateDer::from(der))
+                    .map_err(|e| format!("--client-ca: {e}"))?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(store),
+                provider,
+            )
+            .allow_unauthenticated()
+            .build()
+            .map_err(|e| format!("--client-ca: {e}"))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    builder
         .with_single_cert(
             vec![CertificateDer::from(cert_der)],
             PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_der)),
@@ -269,7 +339,7 @@ mod tests {
         ctx.config.dist = dist.map(|d| d.to_path_buf());
         let tls = tls.then(|| {
             let (cert, key) = ctx.ca.tls_identity(dir.path()).unwrap();
-            Arc::new(tls_config(cert, key).unwrap())
+            Arc::new(tls_config(cert, key, None).unwrap())
         });
         let runtime = runtime().unwrap();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -125,13 +125,44 @@ pub fn certcarc(renewals: u32) -> String {
 <P><A Href=\"certnew.cer?ReqID=CACert&amp;Renewal={renewals}&amp;Enc=bin\">Download CA certificate (DER)</A><BR>\r\n\
 <A Href=\"certnew.cer?ReqID=CACert&amp;Renewal={renewals}&amp;Enc=b64\">Download CA certificate (Base 64)</A><BR>\r\n\
 <A Href=\"certnew.p7b?ReqID=CACert&amp;Renewal={renewals}&amp;Enc=bin\">Download CA certificate chain</A><BR>\r\n\
-<A Href=\"certcrl.crl?Type=base&amp;Renewal={renewals}&amp;Enc=bin\">Download latest base CRL</A></P>\r\n\
+<A Href=\"certcrl.crl?Type=base&amp;Renewal={renewals}&amp;Enc=bin\">Download latest base CRL</A><BR>\r\n\
+<A Href=\"certcrl.crl?Type=delta&amp;Renewal={renewals}&amp;Enc=bin\">Download latest delta CRL</A></P>\r\n\
 <Script>\r\nvar nRenewals={renewals};\r\n</Script>\r\n"
     );
     page(
         "Download a CA Certificate, Certificate Chain, or CRL",
         &body,
     )
+}
+
+/// The advanced request page: the templates this user may request, as AD CS lists them
+/// (`<Select Name=lbCertTemplate ID=lbCertTemplateID>`, one `<Option Value="E;cn;…;display">`
+/// a line; 14 fields, the ones between ours to fill), and the request form.
+pub fn certrqxt(templates: &[crate::policy::Template]) -> String {
+    let mut options = String::new();
+    for t in templates {
+        let (name, display) = (html_escape(t.name()), html_escape(t.display()));
+        let min_key = if *t == crate::policy::Template::StrongKey {
+            crate::policy::STRONG_KEY_BITS
+        } else {
+            2048
+        };
+        options.push_str(&format!(
+            "<Option Value=\"E;{name};1;1;0;0;0;0;0;0;{min_key};0;0;{display}\">{display}</Option>\r\n"
+        ));
+    }
+    let body = format!(
+        "<P>Submit a saved request (base-64 PKCS #10 or PKCS #7) to the CA.</P>\r\n\
+<Form Name=SubmittedData Method=Post Action=\"certfnsh.asp\">\r\n\
+<Input Type=Hidden Name=Mode Value=newreq>\r\n\
+<P>Saved Request:<BR><TextArea Name=CertRequest ID=locTaRequest Rows=10 Cols=72></TextArea></P>\r\n\
+<P>Certificate Template:<BR>\r\n\
+<Select Name=lbCertTemplate ID=lbCertTemplateID>\r\n{options}</Select></P>\r\n\
+<P>Additional Attributes:<BR><TextArea Name=CertAttrib ID=locTaAttrib Rows=2 Cols=60></TextArea></P>\r\n\
+<Input Type=Hidden Name=TargetStoreFlags Value=0><Input Type=Hidden Name=SaveCert Value=yes>\r\n\
+<Input Type=Submit ID=btnSubmit Value=\"Submit &gt;\">\r\n</Form>\r\n"
+    );
+    page("Submit a Certificate Request or Renewal Request", &body)
 }
 
 /// IIS's 401 page.

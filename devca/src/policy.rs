@@ -24,15 +24,50 @@ pub enum Template {
     User,
     Machine,
     SubCa,
+    /// Requires a subject alternative name in the request (CERTSRV_E_SUBJECT_ALT_NAME_REQUIRED).
+    SanRequired,
+    /// Requires an e-mail address in the subject or SAN (CERTSRV_E_SUBJECT_EMAIL_REQUIRED).
+    EmailRequired,
+    /// Requires a DNS name in the SAN (CERTSRV_E_SUBJECT_DNS_REQUIRED).
+    DnsRequired,
+    /// Requires an RSA key of at least 3072 bits (CERTSRV_E_KEY_LENGTH).
+    StrongKey,
+    /// Archives the private key: a request without one is denied
+    /// (CERTSRV_E_ARCHIVED_KEY_REQUIRED).
+    KeyArchival,
+    /// Every request waits for a certificate manager (taken under submission).
+    Approval,
 }
 
 impl Template {
-    pub const ALL: [Template; 4] = [
+    pub const ALL: [Template; 10] = [
         Template::WebServer,
         Template::User,
         Template::Machine,
         Template::SubCa,
+        Template::SanRequired,
+        Template::EmailRequired,
+        Template::DnsRequired,
+        Template::StrongKey,
+        Template::KeyArchival,
+        Template::Approval,
     ];
+
+    /// The name people see on the advanced request page.
+    pub fn display(self) -> &'static str {
+        match self {
+            Template::WebServer => "Web Server",
+            Template::User => "User",
+            Template::Machine => "Computer",
+            Template::SubCa => "Subordinate Certification Authority",
+            Template::SanRequired => "Server (names from the request)",
+            Template::EmailRequired => "E-mail User",
+            Template::DnsRequired => "Computer (DNS name)",
+            Template::StrongKey => "Web Server (RSA 3072)",
+            Template::KeyArchival => "Encryption (key archival)",
+            Template::Approval => "Web Server (manager approval)",
+        }
+    }
 
     /// Template names are matched case-insensitively, as AD CS does.
     pub fn from_name(name: &str) -> Option<Template> {
@@ -47,23 +82,34 @@ impl Template {
             Template::User => "User",
             Template::Machine => "Machine",
             Template::SubCa => "SubCA",
+            Template::SanRequired => "SanRequired",
+            Template::EmailRequired => "EmailRequired",
+            Template::DnsRequired => "DnsRequired",
+            Template::StrongKey => "StrongKey",
+            Template::KeyArchival => "KeyArchival",
+            Template::Approval => "Approval",
         }
     }
 
     pub fn ekus(self) -> &'static [ObjectIdentifier] {
         match self {
-            Template::WebServer => &[OID_SERVER_AUTH],
-            Template::User => &[OID_CLIENT_AUTH, OID_EMAIL_PROTECTION],
-            Template::Machine => &[OID_CLIENT_AUTH, OID_SERVER_AUTH],
+            Template::WebServer
+            | Template::SanRequired
+            | Template::StrongKey
+            | Template::Approval => &[OID_SERVER_AUTH],
+            Template::User | Template::EmailRequired | Template::KeyArchival => {
+                &[OID_CLIENT_AUTH, OID_EMAIL_PROTECTION]
+            }
+            Template::Machine | Template::DnsRequired => &[OID_CLIENT_AUTH, OID_SERVER_AUTH],
             Template::SubCa => &[],
         }
     }
 
     pub fn validity_days(self) -> u64 {
         match self {
-            Template::WebServer => 730,
-            Template::User | Template::Machine => 365,
+            Template::WebServer | Template::StrongKey | Template::Approval => 730,
             Template::SubCa => 1825,
+            _ => 365,
         }
     }
 
@@ -89,6 +135,92 @@ pub struct Denial {
 
 pub const STATUS_UNSUPPORTED_TEMPLATE: &str = "The requested certificate template is not supported by this CA. 0x80094800 (-2146875392 CERTSRV_E_UNSUPPORTED_CERT_TYPE)";
 pub const STATUS_BAD_SUBJECT: &str = "The request subject name is invalid or too long. 0x80094001 (-2146877439 CERTSRV_E_BAD_REQUESTSUBJECT)";
+pub const STATUS_TEMPLATE_DENIED: &str = "The permissions on the certificate template do not allow the current user to enroll for this type of certificate. 0x80094012 (-2146877422 CERTSRV_E_TEMPLATE_DENIED)";
+pub const STATUS_SAN_REQUIRED: &str = "The request is missing a required Subject Alternate name extension. 0x80094803 (-2146875389 CERTSRV_E_SUBJECT_ALT_NAME_REQUIRED)";
+pub const STATUS_EMAIL_REQUIRED: &str = "The EMail name is unavailable and cannot be added to the Subject or Subject Alternate name. 0x80094812 (-2146875374 CERTSRV_E_SUBJECT_EMAIL_REQUIRED)";
+pub const STATUS_DNS_REQUIRED: &str = "The DNS name is unavailable and cannot be added to the Subject Alternate name. 0x8009480f (-2146875377 CERTSRV_E_SUBJECT_DNS_REQUIRED)";
+pub const STATUS_KEY_LENGTH: &str = "The public key does not meet the minimum size required by the specified certificate template. 0x80094811 (-2146875375 CERTSRV_E_KEY_LENGTH)";
+pub const STATUS_ARCHIVED_KEY_REQUIRED: &str = "The request is missing a required private key for archival by the server. 0x80094804 (-2146875388 CERTSRV_E_ARCHIVED_KEY_REQUIRED)";
+/// The smallest RSA key StrongKey takes.
+pub const STRONG_KEY_BITS: usize = 3072;
+
+/// Who may enroll for which template: templates not named are open to everyone; a named one
+/// only to its users (`--allow TEMPLATE=USER,USER`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Permissions(pub Vec<(Template, Vec<String>)>);
+
+impl Permissions {
+    /// Whether `user` (`None`: nobody signed in) may enroll for `t`.
+    pub fn allows(&self, t: Template, user: Option<&str>) -> bool {
+        match self.0.iter().find(|(x, _)| *x == t) {
+            None => true,
+            Some((_, users)) => {
+                user.is_some_and(|u| users.iter().any(|x| x.eq_ignore_ascii_case(u)))
+            }
+        }
+    }
+}
+
+/// A policy-module denial in AD CS's words: `Denied by Policy Module  0x…, <text>`.
+fn policy_denial(status: &str) -> Denial {
+    // the status line is "<text> 0x<hex> (<dec> <SYMBOL>)"
+    let (text, code) = match status.rfind(" 0x") {
+        Some(at) => (
+            &status[..at],
+            status[at + 1..].split(' ').next().unwrap_or(""),
+        ),
+        None => (status, ""),
+    };
+    Denial {
+        message: format!("Denied by Policy Module  {code}, {text}"),
+        status: status.to_string(),
+    }
+}
+
+/// What the template itself demands of the request, beyond the names.
+fn template_demands(t: Template, req: &ParsedRequest, san: &[GeneralName]) -> Result<(), Denial> {
+    match t {
+        Template::SanRequired if san.is_empty() => Err(policy_denial(STATUS_SAN_REQUIRED)),
+        Template::EmailRequired => {
+            let in_san = san.iter().any(|n| matches!(n, GeneralName::Rfc822Name(_)));
+            let in_subject = req
+                .subject
+                .iter_rdn()
+                .any(|rdn| rdn.iter().any(|atv| atv.oid == OID_EMAIL_ADDRESS));
+            if in_san || in_subject {
+                Ok(())
+            } else {
+                Err(policy_denial(STATUS_EMAIL_REQUIRED))
+            }
+        }
+        Template::DnsRequired if !san.iter().any(|n| matches!(n, GeneralName::DnsName(_))) => {
+            Err(policy_denial(STATUS_DNS_REQUIRED))
+        }
+        Template::StrongKey => match rsa_bits(&req.public_key) {
+            Some(bits) if bits >= STRONG_KEY_BITS => Ok(()),
+            _ => Err(policy_denial(STATUS_KEY_LENGTH)),
+        },
+        Template::KeyArchival => Err(policy_denial(STATUS_ARCHIVED_KEY_REQUIRED)),
+        _ => Ok(()),
+    }
+}
+
+/// The modulus size of an RSA key, in bits.
+fn rsa_bits(spki: &x509_cert::spki::SubjectPublicKeyInfoOwned) -> Option<usize> {
+    use der::Encode;
+    use rsa::pkcs8::DecodePublicKey;
+    use rsa::traits::PublicKeyParts;
+    if spki.algorithm.oid != certreq_pkix::oid::RSA_ENCRYPTION {
+        return None;
+    }
+    let key = rsa::PublicKey::from_public_key_der(&spki.to_der().ok()?).ok()?;
+    Some(key.size() * 8)
+}
+
+/// pkcs-9 emailAddress, the `E=` of a subject.
+pub const OID_EMAIL_ADDRESS: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+
 pub const STATUS_INVALID_PARAMETER: &str =
     "The parameter is incorrect. 0x80070057 (WIN32: 87 ERROR_INVALID_PARAMETER)";
 
@@ -174,11 +306,31 @@ pub fn parse_san_attribute(value: &str) -> Result<Vec<GeneralName>, String> {
 /// Chooses the template and the certificate contents for `req` with request attributes `attrib`
 /// (from CertAttrib and from the PKCS#10). `label_template` is the EST CA label, if any.
 /// `san_attribute` enables the `SAN:` request attribute (EDITF_ATTRIBUTESUBJECTALTNAME2).
+#[cfg(test)]
 pub fn decide(
     req: &ParsedRequest,
     attrib: &[(String, String)],
     label_template: Option<&str>,
     san_attribute: bool,
+) -> Result<IssuePlan, Denial> {
+    decide_for(
+        req,
+        attrib,
+        label_template,
+        san_attribute,
+        None,
+        &Permissions::default(),
+    )
+}
+
+/// [`decide`] for `user`, under `permissions`.
+pub fn decide_for(
+    req: &ParsedRequest,
+    attrib: &[(String, String)],
+    label_template: Option<&str>,
+    san_attribute: bool,
+    user: Option<&str>,
+    permissions: &Permissions,
 ) -> Result<IssuePlan, Denial> {
     let mut all: Vec<(String, String)> = req
         .attributes
@@ -219,6 +371,10 @@ pub fn decide(
             }
         }
     }
+    if !permissions.allows(template, user) {
+        return Err(policy_denial(STATUS_TEMPLATE_DENIED));
+    }
+    template_demands(template, req, &san)?;
     if req.subject.is_empty() && san.is_empty() {
         return Err(Denial {
             message: "Denied by Policy Module  0x80094001, The request subject name is invalid or too long.".to_string(),

@@ -4,6 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use base64ct::{Base64, Encoding};
+use der::{Decode, Encode};
 
 use crate::ca::Ca;
 use crate::csr::{self, ParsedRequest};
@@ -27,7 +28,14 @@ pub enum Cors {
 
 pub struct Config {
     pub policy: Policy,
-    pub basic_auth: Option<(String, String)>,
+    /// Users who may sign in with HTTP Basic (none: no sign-in asked, unless another scheme
+    /// is configured).
+    pub basic_auth: Vec<(String, String)>,
+    /// TLS client certificates are verified (`--client-ca`): a client that shows one is signed
+    /// in as its subject's common name.
+    pub client_certs: bool,
+    /// Who may enroll for which template (`--allow`).
+    pub permissions: policy::Permissions,
     pub cors: Option<Cors>,
     pub dist: Option<PathBuf>,
     pub san_attribute: bool,
@@ -56,8 +64,15 @@ pub enum Outcome {
 
 impl Ctx {
     /// Runs a decoded request through parsing, policy and (unless held) issuance, and records it.
-    pub fn submit(&self, origin: &str, attrib: &str, der: Vec<u8>) -> std::io::Result<Outcome> {
+    pub fn submit(
+        &self,
+        origin: &str,
+        attrib: &str,
+        der: Vec<u8>,
+        user: Option<&str>,
+    ) -> std::io::Result<Outcome> {
         let mut rec = Record::new(origin, attrib, der);
+        rec.requester = user.unwrap_or("").to_string();
         match self.evaluate(&rec) {
             Err(d) => {
                 rec.status = if d.status.is_empty() {
@@ -74,7 +89,9 @@ impl Ctx {
                 Ok(Outcome::Denied(self.store.insert(rec)?))
             }
             Ok((plan, req)) => {
-                if self.config.policy == Policy::Pending {
+                if self.config.policy == Policy::Pending
+                    || plan.template == policy::Template::Approval
+                {
                     rec.status = Status::Pending;
                     rec.held = true;
                     rec.message = DISPOSITION_PENDING.into();
@@ -85,6 +102,7 @@ impl Ctx {
                         rec.status = Status::Issued;
                         rec.message = DISPOSITION_ISSUED.into();
                         rec.cert = cert;
+                        rec.renewal = self.ca.renewals();
                         Ok(Outcome::Issued(self.store.insert(rec)?))
                     }
                     Err(e) => {
@@ -100,12 +118,21 @@ impl Ctx {
     /// Parses and decides a recorded request. A `Denial` with an empty status is a parse or
     /// signature failure.
     pub fn evaluate(&self, rec: &Record) -> Result<(IssuePlan, ParsedRequest), Denial> {
-        evaluate(rec, self.config.san_attribute)
+        evaluate_for(rec, self.config.san_attribute, &self.config.permissions)
     }
 }
 
-/// See [`Ctx::evaluate`]; free so that `devca approve` can use it without a server.
+/// See [`Ctx::evaluate`]; free so that `devca approve` can use it without a server (a
+/// manager's approval is not held to template permissions).
 pub fn evaluate(rec: &Record, san_attribute: bool) -> Result<(IssuePlan, ParsedRequest), Denial> {
+    evaluate_for(rec, san_attribute, &policy::Permissions::default())
+}
+
+fn evaluate_for(
+    rec: &Record,
+    san_attribute: bool,
+    permissions: &policy::Permissions,
+) -> Result<(IssuePlan, ParsedRequest), Denial> {
     let req = csr::parse_and_verify(&rec.request).map_err(|e| Denial {
         message: e.0.to_string(),
         status: String::new(),
@@ -118,7 +145,8 @@ pub fn evaluate(rec: &Record, san_attribute: bool) -> Result<(IssuePlan, ParsedR
     } else {
         (policy::parse_cert_attrib(&rec.attrib), None)
     };
-    let plan = policy::decide(&req, &attrib, label, san_attribute)?;
+    let user = (!rec.requester.is_empty()).then_some(rec.requester.as_str());
+    let plan = policy::decide_for(&req, &attrib, label, san_attribute, user, permissions)?;
     Ok((plan, req))
 }
 
@@ -171,17 +199,26 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
     let protected = lower == "/certsrv"
         || lower.starts_with("/certsrv/")
         || lower.starts_with("/.well-known/est/");
-    if protected && !authorised(ctx, req) {
-        let realm = if lower.starts_with("/.well-known/est/") {
-            "est"
-        } else {
-            "devca"
-        };
-        return Response::new(401, "text/html; charset=UTF-8", pages::unauthorized())
-            .with("WWW-Authenticate", &format!("Basic realm=\"{realm}\""));
-    }
+    let user = match signed_in(ctx, req) {
+        SignIn::Anonymous => None,
+        SignIn::User(u) => Some(u),
+        SignIn::Refused if !protected => None,
+        SignIn::Refused => {
+            let realm = if lower.starts_with("/.well-known/est/") {
+                "est"
+            } else {
+                "devca"
+            };
+            let mut r = Response::new(401, "text/html; charset=UTF-8", pages::unauthorized());
+            if !ctx.config.basic_auth.is_empty() {
+                r = r.with("WWW-Authenticate", &format!("Basic realm=\"{realm}\""));
+            }
+            return r;
+        }
+    };
+    let user = user.as_deref();
     if let Some(rest) = lower.strip_prefix("/.well-known/est/") {
-        return est(ctx, req, rest);
+        return est(ctx, req, rest, user);
     }
     let get = req.method == "GET" || req.method == "HEAD";
     match lower.as_str() {
@@ -195,12 +232,19 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
                     policy::STATUS_INVALID_PARAMETER,
                 ));
             }
-            certfnsh(ctx, &Params::parse_bytes(&req.body))
+            certfnsh(ctx, &Params::parse_bytes(&req.body), user)
         }
-        "/certsrv/certnew.cer" if get => certnew(ctx, &Params::parse(&req.query), false),
-        "/certsrv/certnew.p7b" if get => certnew(ctx, &Params::parse(&req.query), true),
-        "/certsrv/certcarc.asp" if get => Response::html(pages::certcarc(0)),
+        "/certsrv/certnew.cer" if get => certnew(ctx, &Params::parse(&req.query), false, user),
+        "/certsrv/certnew.p7b" if get => certnew(ctx, &Params::parse(&req.query), true, user),
+        "/certsrv/certcarc.asp" if get => Response::html(pages::certcarc(ctx.ca.renewals())),
         "/certsrv/certcrl.crl" if get => certcrl(ctx, &Params::parse(&req.query)),
+        "/certsrv/certrqxt.asp" | "/certsrv/certrqad.asp" if get => {
+            let offered: Vec<policy::Template> = policy::Template::ALL
+                .into_iter()
+                .filter(|t| ctx.config.permissions.allows(*t, user))
+                .collect();
+            Response::html(pages::certrqxt(&offered))
+        }
         _ if protected => Response::new(
             404,
             "text/html; charset=UTF-8",
@@ -214,33 +258,63 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
     }
 }
 
-fn authorised(ctx: &Ctx, req: &Request) -> bool {
-    let Some((user, pass)) = &ctx.config.basic_auth else {
-        return true;
-    };
-    let Some(value) = req.header("authorization") else {
-        return false;
-    };
-    let Some((scheme, cred)) = value.trim().split_once(' ') else {
-        return false;
-    };
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return false;
-    }
-    let Ok(decoded) = Base64::decode_vec(cred.trim()) else {
-        return false;
-    };
-    let expected = format!("{user}:{pass}");
-    // constant-time comparison
-    decoded.len() == expected.len()
-        && decoded
-            .iter()
-            .zip(expected.as_bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+/// Who a request comes from.
+enum SignIn {
+    /// No sign-in is configured.
+    Anonymous,
+    /// Signed in.
+    User(String),
+    /// A sign-in is needed and none (or a wrong one) came.
+    Refused,
 }
 
-fn certfnsh(ctx: &Ctx, form: &Params) -> Response {
+fn signed_in(ctx: &Ctx, req: &Request) -> SignIn {
+    let c = &ctx.config;
+    if let Some(user) = &req.client_user {
+        return SignIn::User(user.clone());
+    }
+    if c.basic_auth.is_empty() && !c.client_certs {
+        return SignIn::Anonymous;
+    }
+    match basic_user(&c.basic_auth, req) {
+        Some(user) => SignIn::User(user),
+        None => SignIn::Refused,
+    }
+}
+
+/// The Basic-auth user whose credentials the request carries.
+fn basic_user(users: &[(String, String)], req: &Request) -> Option<String> {
+    let value = req.header("authorization")?;
+    let (scheme, cred) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = Base64::decode_vec(cred.trim()).ok()?;
+    let mut found = None;
+    for (user, pass) in users {
+        let expected = format!("{user}:{pass}");
+        // constant-time comparison of each candidate
+        let same = decoded.len() == expected.len()
+            && decoded
+                .iter()
+                .zip(expected.as_bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same && found.is_none() {
+            found = Some(user.clone());
+        }
+    }
+    found
+}
+
+/// A request that belongs to someone else: AD CS answers E_ACCESSDENIED.
+fn not_yours(rec: &Record, user: Option<&str>) -> bool {
+    !rec.requester.is_empty() && user.is_some_and(|u| !u.eq_ignore_ascii_case(&rec.requester))
+}
+
+const ACCESS_DENIED: &str = "Access is denied. 0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED)";
+
+fn certfnsh(ctx: &Ctx, form: &Params, user: Option<&str>) -> Response {
     let mode = form.get("Mode").unwrap_or("").trim().to_ascii_lowercase();
     match mode.as_str() {
         "newreq" => {
@@ -256,7 +330,7 @@ fn certfnsh(ctx: &Ctx, form: &Params) -> Response {
                 None => text.as_bytes().to_vec(),
             };
             let attrib = form.get("CertAttrib").unwrap_or("");
-            match ctx.submit("web", attrib, der) {
+            match ctx.submit("web", attrib, der, user) {
                 Ok(Outcome::Issued(r)) => Response::html(pages::issued(r.id)),
                 Ok(Outcome::Pending(r)) => Response::html(pages::pending(r.id)),
                 Ok(Outcome::Denied(r)) => Response::html(pages::denied(r.id, &r.message)),
@@ -271,6 +345,9 @@ fn certfnsh(ctx: &Ctx, form: &Params) -> Response {
                 ));
             };
             match ctx.store.get(id) {
+                Ok(Some(r)) if not_yours(&r, user) => {
+                    Response::html(pages::error(ACCESS_DENIED, ACCESS_DENIED))
+                }
                 Ok(Some(r)) => match r.status {
                     Status::Issued => Response::html(pages::issued(r.id)),
                     Status::Pending => Response::html(pages::still_pending(r.id)),
@@ -295,24 +372,40 @@ fn wants_bin(q: &Params) -> bool {
         .unwrap_or(false)
 }
 
-fn certnew(ctx: &Ctx, q: &Params, p7b: bool) -> Response {
+/// The `Renewal=` of a query: the current renewal when absent or empty; `None` when it names
+/// no CA certificate.
+fn renewal_of(ctx: &Ctx, q: &Params) -> Option<u32> {
+    match q.get("Renewal").map(str::trim) {
+        None | Some("") => Some(ctx.ca.renewals()),
+        Some(r) => r.parse::<u32>().ok().filter(|r| *r <= ctx.ca.renewals()),
+    }
+}
+
+fn certnew(ctx: &Ctx, q: &Params, p7b: bool, user: Option<&str>) -> Response {
     let Some(reqid) = q.get("ReqID").map(str::trim) else {
         return Response::html(pages::unknown_request());
     };
     let bin = wants_bin(q);
+    let mut ca = ctx.ca.cert_der.as_slice();
     let leaf = if reqid.eq_ignore_ascii_case("CACert") {
-        let renewal = q.get("Renewal").map(str::trim).unwrap_or("0");
-        if renewal != "0" && !renewal.is_empty() {
+        let Some(cert) = renewal_of(ctx, q).and_then(|r| ctx.ca.cert_of(r)) else {
             return Response::html(pages::unknown_request());
-        }
+        };
+        ca = cert;
         None
     } else {
         let Ok(id) = reqid.parse::<u64>() else {
             return Response::html(pages::unknown_request());
         };
         match ctx.store.get(id) {
+            Ok(Some(r)) if not_yours(&r, user) => {
+                return Response::html(pages::error(ACCESS_DENIED, ACCESS_DENIED));
+            }
             Ok(Some(r)) => match r.status {
-                Status::Issued => Some(r.cert),
+                Status::Issued => {
+                    ca = ctx.ca.cert_of(r.renewal).unwrap_or(ca);
+                    Some(r.cert)
+                }
                 Status::Pending => {
                     return Response::html(pages::error(DISPOSITION_PENDING, STATUS_OK));
                 }
@@ -324,7 +417,6 @@ fn certnew(ctx: &Ctx, q: &Params, p7b: bool) -> Response {
             Err(e) => return io_error_page(e),
         }
     };
-    let ca = ctx.ca.cert_der.as_slice();
     if p7b {
         let p7 = match &leaf {
             Some(l) => certs_only_pkcs7(&[l, ca]),
@@ -356,13 +448,20 @@ fn certnew(ctx: &Ctx, q: &Params, p7b: bool) -> Response {
 
 fn certcrl(ctx: &Ctx, q: &Params) -> Response {
     let kind = q.get("Type").map(str::trim).unwrap_or("base");
-    if !kind.eq_ignore_ascii_case("base") {
+    let delta = if kind.eq_ignore_ascii_case("delta") {
+        true
+    } else if kind.eq_ignore_ascii_case("base") || kind.is_empty() {
+        false
+    } else {
         return Response::html(pages::error(
-            "This CA does not publish delta CRLs. 0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)",
-            "The system cannot find the file specified. 0x80070002 (WIN32: 2 ERROR_FILE_NOT_FOUND)",
+            "The CRL type must be base or delta. 0x80070057 (WIN32: 87 ERROR_INVALID_PARAMETER)",
+            policy::STATUS_INVALID_PARAMETER,
         ));
-    }
-    match ctx.ca.crl() {
+    };
+    let Some(renewal) = renewal_of(ctx, q) else {
+        return Response::html(pages::unknown_request());
+    };
+    match crl(ctx, renewal, delta) {
         Ok(der) => {
             let body = if wants_bin(q) {
                 der
@@ -378,11 +477,65 @@ fn certcrl(ctx: &Ctx, q: &Params) -> Response {
     }
 }
 
+/// A CRL of renewal `renewal`'s key, freshly signed: the base CRL lists every certificate that
+/// key issued and that was revoked; the delta CRL those revoked since the last base CRL.
+pub fn crl(ctx: &Ctx, renewal: u32, delta: bool) -> Result<Vec<u8>, String> {
+    let io = |e: std::io::Error| e.to_string();
+    let revoked = revoked_of(ctx, renewal);
+    let ids: Vec<u64> = revoked.iter().map(|(id, _)| *id).collect();
+    let base = if delta {
+        match ctx.store.last_base_crl(renewal) {
+            Some(b) => Some(b),
+            None => {
+                // no base CRL yet: one is made (and kept) for the delta to complete
+                let number = ctx.store.next_crl_number().map_err(io)?;
+                ctx.store
+                    .set_last_base_crl(renewal, number, &ids)
+                    .map_err(io)?;
+                Some((number, ids.clone()))
+            }
+        }
+    } else {
+        None
+    };
+    let number = ctx.store.next_crl_number().map_err(io)?;
+    let entries: Vec<crate::ca::RevokedEntry> = match &base {
+        Some((_, listed)) => revoked
+            .into_iter()
+            .filter(|(id, _)| !listed.contains(id))
+            .map(|(_, e)| e)
+            .collect(),
+        None => {
+            ctx.store
+                .set_last_base_crl(renewal, number, &ids)
+                .map_err(io)?;
+            revoked.into_iter().map(|(_, e)| e).collect()
+        }
+    };
+    ctx.ca
+        .crl_for(renewal, number, &entries, base.map(|(n, _)| n))
+}
+
+/// The revoked certificates renewal `renewal`'s key issued, with their request ids.
+fn revoked_of(ctx: &Ctx, renewal: u32) -> Vec<(u64, crate::ca::RevokedEntry)> {
+    ctx.store
+        .all()
+        .into_iter()
+        .filter(|r| r.status == Status::Issued && r.renewal == renewal)
+        .filter_map(|r| {
+            let (at, reason) = r.revoked?;
+            let cert = x509_cert::Certificate::from_der(&r.cert).ok()?;
+            let serial = cert.tbs_certificate().serial_number().as_bytes().to_vec();
+            Some((r.id, crate::ca::RevokedEntry { serial, at, reason }))
+        })
+        .collect()
+}
+
 fn est_pkcs7(p7: &[u8]) -> Vec<u8> {
     b64_lines(p7, 76).into_bytes()
 }
 
-fn est(ctx: &Ctx, req: &Request, rest: &str) -> Response {
+fn est(ctx: &Ctx, req: &Request, rest: &str, user: Option<&str>) -> Response {
     // optional CA label: /.well-known/est/<label>/<op>
     let (label, op) = match rest.split_once('/') {
         Some((l, o)) => (Some(l), o),
@@ -405,12 +558,12 @@ fn est(ctx: &Ctx, req: &Request, rest: &str) -> Response {
             if req.method != "GET" && req.method != "HEAD" {
                 return Response::text(405, "405 use GET").with("Allow", "GET");
             }
-            // CsrAttrs ::= SEQUENCE { sha256WithRSAEncryption }
-            let der = [
-                0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b,
-            ];
-            Response::new(200, "application/csrattrs", b64_lines(&der, 76))
-                .with("Content-Transfer-Encoding", "base64")
+            let template = label.and_then(policy::Template::from_name);
+            match csrattrs(template) {
+                Ok(der) => Response::new(200, "application/csrattrs", b64_lines(&der, 76))
+                    .with("Content-Transfer-Encoding", "base64"),
+                Err(e) => Response::text(500, &format!("500 {e}")),
+            }
         }
         "simpleenroll" | "simplereenroll" => {
             if req.method != "POST" {
@@ -429,13 +582,27 @@ fn est(ctx: &Ctx, req: &Request, rest: &str) -> Response {
                 None if req.body.first() == Some(&0x30) => req.body.clone(),
                 None => return Response::text(400, "400 the body is not a base64 PKCS#10 request"),
             };
-            if let Err(e) = csr::parse_and_verify_pkcs10(&der) {
+            let parsed = match csr::parse_and_verify_pkcs10(&der) {
+                Ok(p) => p,
+                Err(e) => {
+                    return Response::text(
+                        400,
+                        &format!("400 invalid or corrupted pkcs10 request: {}", e.0),
+                    );
+                }
+            };
+            // re-enrollment (RFC 7030 §4.2.2) with a client certificate renews that
+            // certificate: the request must name the same subject
+            if op == "simplereenroll"
+                && let Some(subject) = &req.client_subject
+                && parsed.subject.to_der().ok().as_deref() != Some(subject.as_slice())
+            {
                 return Response::text(
-                    400,
-                    &format!("400 invalid or corrupted pkcs10 request: {}", e.0),
+                    403,
+                    "403 re-enrollment must keep the subject of the client certificate",
                 );
             }
-            est_enroll(ctx, label.unwrap_or(""), der)
+            est_enroll(ctx, label.unwrap_or(""), der, user)
         }
         "fullcmc" | "serverkeygen" => Response::text(501, "501 not implemented by devca"),
         _ => Response::text(404, "404 unknown EST operation"),
@@ -462,7 +629,42 @@ fn est_answer(rec: &Record) -> Response {
     }
 }
 
-fn est_enroll(ctx: &Ctx, label: &str, der: Vec<u8>) -> Response {
+/// The CSR attributes (RFC 7030 §4.5) devca asks for: sha256WithRSAEncryption, and what the
+/// template named by the EST label demands (an RSA size, an e-mail address, a SAN).
+fn csrattrs(template: Option<policy::Template>) -> Result<Vec<u8>, der::Error> {
+    use der::asn1::{Any, SetOfVec};
+    use x509_cert::attr::Attribute;
+    let mut items = vec![Any::encode_from(&certreq_pkix::oid::SHA256_WITH_RSA)?];
+    match template {
+        Some(policy::Template::StrongKey) => {
+            let bits = u16::try_from(policy::STRONG_KEY_BITS).unwrap_or(u16::MAX);
+            let size = der::asn1::Uint::new(&bits.to_be_bytes())?;
+            items.push(Any::encode_from(&Attribute {
+                oid: certreq_pkix::oid::RSA_ENCRYPTION,
+                values: SetOfVec::try_from(vec![Any::encode_from(&size)?])?,
+            })?);
+        }
+        Some(policy::Template::EmailRequired) => {
+            items.push(Any::encode_from(&policy::OID_EMAIL_ADDRESS)?);
+        }
+        Some(policy::Template::SanRequired | policy::Template::DnsRequired) => {
+            // RFC 9908: the extensionRequest attribute's one value is an Extensions
+            let exts: x509_cert::ext::Extensions = vec![x509_cert::ext::Extension {
+                extn_id: certreq_pkix::oid::SUBJECT_ALT_NAME,
+                critical: false,
+                extn_value: der::asn1::OctetString::new(vec![0x30, 0])?,
+            }];
+            items.push(Any::encode_from(&Attribute {
+                oid: certreq_pkix::oid::EXTENSION_REQUEST,
+                values: SetOfVec::try_from(vec![Any::encode_from(&exts)?])?,
+            })?);
+        }
+        _ => {}
+    }
+    items.to_der()
+}
+
+fn est_enroll(ctx: &Ctx, label: &str, der: Vec<u8>, user: Option<&str>) -> Response {
     // a client repeating a held request gets that request's current state (RFC 7030 4.2.3)
     let probe = Record::new("est", label, der.clone());
     if let Some(prev) = ctx.store.find_held_est(&probe.request_sha256)
@@ -470,7 +672,7 @@ fn est_enroll(ctx: &Ctx, label: &str, der: Vec<u8>) -> Response {
     {
         return est_answer(&prev);
     }
-    match ctx.submit("est", label, der) {
+    match ctx.submit("est", label, der, user) {
         Ok(Outcome::Issued(r)) | Ok(Outcome::Pending(r)) | Ok(Outcome::Denied(r)) => est_answer(&r),
         Err(e) => Response::text(500, &format!("500 the CA could not save the request: {e}")),
     }
@@ -529,7 +731,13 @@ pub(crate) mod tests {
             store: Store::open(dir).unwrap(),
             config: Config {
                 policy,
-                basic_auth: auth.then(|| ("u".to_string(), "p".to_string())),
+                basic_auth: if auth {
+                    vec![("u".to_string(), "p".to_string())]
+                } else {
+                    Vec::new()
+                },
+                client_certs: false,
+                permissions: Default::default(),
                 cors: Some(Cors::Any),
                 dist: None,
                 san_attribute: true,
@@ -548,6 +756,8 @@ pub(crate) mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             body: body.to_vec(),
+            client_user: None,
+            client_subject: None,
         }
     }
 

@@ -61,6 +61,12 @@ pub struct Record {
     pub held: bool,
     /// The issued certificate (DER), empty otherwise.
     pub cert: Vec<u8>,
+    /// Who sent it (the signed-in user), empty when nobody signed in.
+    pub requester: String,
+    /// Which of the CA's certificates (its renewal index) issued the certificate.
+    pub renewal: u32,
+    /// When the certificate was revoked (Unix seconds) and why (RFC 5280 reason code).
+    pub revoked: Option<(u64, u32)>,
 }
 
 pub const STATUS_OK: &str = "The operation completed successfully. 0x0 (WIN32: 0 ERROR_SUCCESS)";
@@ -85,6 +91,9 @@ impl Record {
             request_sha256,
             held: false,
             cert: Vec::new(),
+            requester: String::new(),
+            renewal: 0,
+            revoked: None,
         }
     }
 
@@ -107,6 +116,11 @@ impl Record {
         put("request_sha256", &self.request_sha256);
         put("held", if self.held { "1" } else { "0" });
         put("cert", &Base64::encode_string(&self.cert));
+        put("requester", &self.requester);
+        put("renewal", &self.renewal.to_string());
+        if let Some((at, reason)) = self.revoked {
+            put("revoked", &format!("{at} {reason}"));
+        }
         s
     }
 
@@ -135,6 +149,12 @@ impl Record {
                 "request_sha256" => r.request_sha256 = v,
                 "held" => r.held = v == "1",
                 "cert" => r.cert = Base64::decode_vec(&v).ok()?,
+                "requester" => r.requester = v,
+                "renewal" => r.renewal = v.parse().ok()?,
+                "revoked" => {
+                    let (at, reason) = v.split_once(' ')?;
+                    r.revoked = Some((at.parse().ok()?, reason.parse().ok()?));
+                }
                 _ => {} // unknown keys from a newer devca are ignored
             }
         }
@@ -252,6 +272,49 @@ impl Store {
         })
     }
 
+    /// Every record, in id order (records that do not read are left out).
+    pub fn all(&self) -> Vec<Record> {
+        self.ids()
+            .into_iter()
+            .filter_map(|id| self.get(id).ok().flatten())
+            .collect()
+    }
+
+    /// The next CRL number (CRLs and delta CRLs share one sequence, RFC 5280 §5.2.3), kept
+    /// in `DIR/crl-number` under the lock.
+    pub fn next_crl_number(&self) -> io::Result<u64> {
+        self.locked(|| {
+            let path = self.dir.join("crl-number");
+            let n = fs::read_to_string(&path)
+                .ok()
+                .and_then(|s| s.trim().parse::<u64>().ok())
+                .unwrap_or(1)
+                .max(1);
+            write_atomic(&path, format!("{}\n", n + 1).as_bytes(), false)?;
+            Ok(n)
+        })
+    }
+
+    /// The last base CRL published for a CA renewal: its number and the request ids it
+    /// listed (a delta CRL lists the revocations since, RFC 5280 §5.2.4).
+    pub fn last_base_crl(&self, renewal: u32) -> Option<(u64, Vec<u64>)> {
+        let text = fs::read_to_string(self.dir.join(format!("crl-base-{renewal}"))).ok()?;
+        let mut words = text.split_whitespace();
+        let n = words.next()?.parse().ok()?;
+        let ids = words.filter_map(|w| w.parse().ok()).collect();
+        Some((n, ids))
+    }
+
+    /// Records the base CRL just published: its number and the request ids it lists.
+    pub fn set_last_base_crl(&self, renewal: u32, number: u64, ids: &[u64]) -> io::Result<()> {
+        let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+        write_atomic(
+            &self.dir.join(format!("crl-base-{renewal}")),
+            format!("{number} {}\n", ids.join(" ")).as_bytes(),
+            false,
+        )
+    }
+
     /// The newest held EST request with this request hash (for the 202 retry loop).
     pub fn find_held_est(&self, sha256: &str) -> Option<Record> {
         self.ids()
@@ -279,6 +342,9 @@ mod tests {
         r.message = "Denied by Policy Module  \"x\"\nnext".into();
         r.cert = vec![9; 40];
         r.held = true;
+        r.requester = "alice".into();
+        r.renewal = 2;
+        r.revoked = Some((1_700_000_000, 1));
         let back = Record::from_text(&r.to_text()).unwrap();
         assert_eq!(back, r);
         assert!(Record::from_text("garbage").is_none());

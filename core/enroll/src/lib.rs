@@ -819,7 +819,7 @@ fn hresult_in(text: &str) -> Option<u32> {
     None
 }
 
-fn unescape_html(s: &str) -> String {
+pub(crate) fn unescape_html(s: &str) -> String {
     s.replace("&quot;", "\"")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -827,7 +827,10 @@ fn unescape_html(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+pub mod cadocs;
 pub mod steps;
+pub mod template;
+pub mod why;
 
 #[cfg(test)]
 mod tests;

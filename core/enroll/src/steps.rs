@@ -99,10 +99,12 @@ pub enum Next {
         retry_after: Option<String>,
         resend: bool,
     },
-    /// Refused; the CA's reason.
+    /// Refused; the CA's reason, and the HRESULT it names when it names one (explained by
+    /// [`crate::why`]).
     Denied {
         request_id: Option<u64>,
         message: String,
+        code: Option<u32>,
     },
     /// Nothing came of it, and why: the caller words it for where it runs ([`Failure`]'s
     /// `Display` is the plain wording).
@@ -297,6 +299,7 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
                     message,
                 }) => Next::Denied {
                     request_id: None,
+                    code: crate::why::find_in(&message).map(|h| h.code),
                     message: format!("{message} (HTTP 400)"),
                 },
                 Ok(EstOutcome::Failed { status, message }) => failed(Failure::Http {
@@ -333,9 +336,10 @@ fn on_page(page: Disposition, base: Option<String>, asked: Option<u64>, url: &st
         Disposition::Denied {
             request_id,
             message,
-            ..
+            code,
         } => Next::Denied {
             request_id: request_id.or(asked),
+            code: code.or_else(|| crate::why::find_in(&message).map(|h| h.code)),
             message,
         },
         other => failed(Failure::Page(other)),

@@ -229,6 +229,22 @@ codes! {
         KEY_CONTAINER_EXISTS = "key-container-exists", [Error],
             "A new key would take a KeyContainer name the key store already holds.";
     }
+    "checking against the CA's template" {
+        TEMPLATE_NOT_OFFERED = "template-not-offered", [Warning],
+            "The request names a certificate template the CA's enrollment page does not offer to this user.";
+        TEMPLATE_MISSING = "template-missing", [Warning],
+            "The request names no certificate template, and the CA issues by template.";
+        KEY_NOT_ASKED_FOR = "key-not-asked-for", [Warning],
+            "The key's algorithm, size or curve is not the one the CA asks for (EST CSR attributes).";
+        SIGNATURE_NOT_ASKED_FOR = "signature-not-asked-for", [Warning],
+            "The request is signed with another algorithm than the one the CA asks for.";
+        SUBJECT_ATTRIBUTE_MISSING = "subject-attribute-missing", [Warning],
+            "The CA asks for a subject attribute the Subject does not have.";
+        EXTENSION_MISSING = "extension-missing", [Warning],
+            "The CA asks for an extension the request does not carry.";
+        ATTRIBUTE_NOT_SENT = "attribute-not-sent", [Note],
+            "The CA asks for a request attribute this program does not send (a challenge password, or one it does not know).";
+    }
 }
 
 /// How many diagnostics of one code a stage reports before it only counts the rest: no INF

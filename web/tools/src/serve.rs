@@ -1,14 +1,16 @@
 //! What the tools module answers: each operation of `certreq-wire` run on the engine's
 //! crates, and their values turned into the ones that cross.
 
-use certreq_enroll::steps;
+use certreq_enroll::{Endpoint, cadocs, steps, template, why};
 use certreq_keydocs as keydocs;
 use certreq_read::{dump, pkcs12, response};
 use certreq_request::cmc;
+use certreq_wire::ca;
 use certreq_wire::enroll as wire_enroll;
 use certreq_wire::{
-    CmcJob, DocPage, DocQuery, Dump, Node, OP_CERTIFICATE, OP_CMC, OP_DOC, OP_DUMP, OP_ENROLL_READ,
-    OP_ENROLL_START, OP_PFX, OP_PFX_READ, OP_RESPONSE, PfxImport, PfxJob, PfxOpened, PfxProfile,
+    CmcJob, DocPage, DocQuery, Dump, Node, OP_CA_DOWNLOADS, OP_CERTIFICATE, OP_CMC, OP_CRL,
+    OP_CSRATTRS, OP_DOC, OP_DUMP, OP_ENROLL_READ, OP_ENROLL_START, OP_EXPLAIN, OP_PFX, OP_PFX_READ,
+    OP_RESPONSE, OP_TEMPLATE_CHECK, OP_TEMPLATE_LIST, PfxImport, PfxJob, PfxOpened, PfxProfile,
     STATUS_FAILED, STATUS_OK, doc_to_wire, dump_to_wire, one_certificate_to_wire, response_to_wire,
 };
 use zeroize::{Zeroize, Zeroizing};
@@ -45,12 +47,214 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
         OP_CMC => CmcJob::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(|job| run_cmc(&job)),
+        OP_TEMPLATE_LIST => template_list(input),
+        OP_CSRATTRS => ca::HttpAnswer::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|a| {
+                template::read_csrattrs(a.status, &a.content_type, &a.body)
+                    .map(|attrs| crossing_facts(&attrs.requirements()).to_wire())
+                    .map_err(|e| e.to_string())
+            }),
+        OP_TEMPLATE_CHECK => ca::TemplateCheck::from_wire(input)
+            .map_err(|e| e.to_string())
+            .map(|q| template_check(&q)),
+        OP_CA_DOWNLOADS => ca::CaDownloadsQuery::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|q| ca_downloads(&q)),
+        OP_CRL => ca::CrlQuery::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|q| read_crl(&q)),
+        OP_EXPLAIN => ca::ExplainQuery::from_wire(input)
+            .map_err(|e| e.to_string())
+            .map(|q| ca::explanation_to_wire(explain(&q).as_ref())),
         _ => Err(format!("the tools module has no operation {op}")),
     };
     match result {
         Ok(bytes) => (STATUS_OK, bytes),
         Err(why) => (STATUS_FAILED, why.into_bytes()),
     }
+}
+
+/// The templates of an advanced request page.
+fn template_list(page: &[u8]) -> Result<Vec<u8>, String> {
+    let list =
+        template::read_template_page(&String::from_utf8_lossy(page)).map_err(|e| e.to_string())?;
+    Ok(ca::offers_to_wire(&offers(&list)))
+}
+
+fn offers(list: &[template::OfferedTemplate]) -> Vec<ca::TemplateOffer> {
+    list.iter()
+        .map(|t| ca::TemplateOffer {
+            name: t.name.clone(),
+            display: t.display.clone(),
+        })
+        .collect()
+}
+
+/// What is known of a template, as it crosses (OIDs dotted).
+fn crossing_facts(k: &template::Known) -> ca::TemplateFacts {
+    let dotted = |list: &[certreq_pkix::oid::ObjectIdentifier]| {
+        list.iter().map(ToString::to_string).collect::<Vec<_>>()
+    };
+    ca::TemplateFacts {
+        offered: k.offered.as_deref().map(offers),
+        attrib_template: k.attrib_template.clone(),
+        key: k.key.as_ref().map(|key| match key {
+            template::KeyRequirement::Rsa { bits } => ca::KeyAsked::Rsa { bits: *bits },
+            template::KeyRequirement::Ec { curve } => ca::KeyAsked::Ec {
+                curve: curve.map(|c| c.to_string()),
+            },
+        }),
+        signature: dotted(&k.signature),
+        subject: dotted(&k.subject),
+        extensions: dotted(&k.extensions),
+        challenge_password: k.challenge_password,
+        unknown: dotted(&k.unknown),
+    }
+}
+
+/// The facts the app sends, back as the engine's; OIDs that do not parse are left out.
+fn engine_facts(f: &ca::TemplateFacts) -> template::Known {
+    use certreq_pkix::oid::ObjectIdentifier;
+    let oids = |list: &[String]| {
+        list.iter()
+            .filter_map(|s| ObjectIdentifier::new(s).ok())
+            .collect::<Vec<_>>()
+    };
+    template::Known {
+        offered: f.offered.as_ref().map(|list| {
+            list.iter()
+                .map(|t| template::OfferedTemplate {
+                    name: t.name.clone(),
+                    display: t.display.clone(),
+                    kind: None,
+                    fields: Vec::new(),
+                })
+                .collect()
+        }),
+        attrib_template: f.attrib_template.clone(),
+        key: f.key.as_ref().map(|k| match k {
+            ca::KeyAsked::Rsa { bits } => template::KeyRequirement::Rsa { bits: *bits },
+            ca::KeyAsked::Ec { curve } => template::KeyRequirement::Ec {
+                curve: curve.as_deref().and_then(|c| ObjectIdentifier::new(c).ok()),
+            },
+        }),
+        signature: oids(&f.signature),
+        subject: oids(&f.subject),
+        extensions: oids(&f.extensions),
+        challenge_password: f.challenge_password,
+        unknown: oids(&f.unknown),
+    }
+}
+
+/// The INF compiled and checked against the facts: the findings, at byte spans of its text.
+fn template_check(q: &ca::TemplateCheck) -> Vec<u8> {
+    let compiled = certreq_request::compile(&q.inf);
+    let found = template::check(&compiled, &engine_facts(&q.facts));
+    let span = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let list: Vec<ca::Finding> = found
+        .into_iter()
+        .map(|d| ca::Finding {
+            severity: d.severity.as_str().to_owned(),
+            code: d.code.to_owned(),
+            message: d.message,
+            help: d.help,
+            start: span(d.span.start),
+            end: span(d.span.end),
+        })
+        .collect();
+    ca::findings_to_wire(&list)
+}
+
+/// Where the CA's certificates and CRLs are.
+fn ca_downloads(q: &ca::CaDownloadsQuery) -> Result<Vec<u8>, String> {
+    let endpoint = Endpoint::parse(&q.url).map_err(|e| e.to_string())?;
+    let d = |what: &str, renewal: u32, url: String| ca::Download {
+        what: what.to_owned(),
+        renewal,
+        url,
+    };
+    let list = match endpoint {
+        Endpoint::Est { base, label } => {
+            vec![d(
+                "cacerts",
+                0,
+                cadocs::cacerts_url(&base, label.as_deref()),
+            )]
+        }
+        Endpoint::AdCs { base } => match &q.certcarc_page {
+            None => vec![d("page", 0, certreq_enroll::renewals_url(&base))],
+            Some(page) => {
+                let n = certreq_enroll::parse_renewals(page).ok_or_else(|| {
+                    "the CA's certificate page (certcarc.asp) does not say how often the CA was                      renewed (no `var nRenewals=N;`)"
+                        .to_owned()
+                })?;
+                let mut list = Vec::new();
+                for r in (0..=n).rev() {
+                    let enc = certreq_enroll::Enc::Bin;
+                    list.push(d(
+                        "cert",
+                        r,
+                        certreq_enroll::ca_cert_url(&base, r, enc, false),
+                    ));
+                    list.push(d(
+                        "chain",
+                        r,
+                        certreq_enroll::ca_cert_url(&base, r, enc, true),
+                    ));
+                    list.push(d("crl", r, cadocs::crl_url(&base, r, false, enc)));
+                    list.push(d("delta-crl", r, cadocs::crl_url(&base, r, true, enc)));
+                }
+                list
+            }
+        },
+    };
+    Ok(ca::downloads_to_wire(&list))
+}
+
+/// A CRL read and checked.
+fn read_crl(q: &ca::CrlQuery) -> Result<Vec<u8>, String> {
+    let issuer = match &q.issuer {
+        Some(der) => Some(
+            response::certificate(der)
+                .map_err(|e| format!("the CA certificate does not decode: {e}"))?,
+        ),
+        None => None,
+    };
+    let facts = cadocs::read_crl(&q.bytes, q.delta, issuer.as_ref()).map_err(|e| e.to_string())?;
+    Ok(ca::CrlSummary {
+        issuer: facts.issuer,
+        this_update: facts.this_update,
+        next_update: facts.next_update,
+        number: facts.number,
+        delta_of: facts.delta_of,
+        revoked: facts
+            .revoked
+            .into_iter()
+            .map(|r| (r.serial, r.date, r.reason))
+            .collect(),
+        der: facts.der,
+    }
+    .to_wire())
+}
+
+/// What the CA's words mean: the code given, else one the text names, else the EST status.
+fn explain(q: &ca::ExplainQuery) -> Option<ca::Explanation> {
+    let e = q
+        .code
+        .and_then(why::explain_code)
+        .or_else(|| why::explain_text(&q.text))
+        .or_else(|| {
+            q.est_status
+                .and_then(why::est_status)
+                .map(why::Explanation::of_est)
+        })?;
+    Some(ca::Explanation {
+        code: e.code,
+        message: e.message,
+        meaning: e.meaning,
+        action: e.action,
+    })
 }
 
 /// The decoder's tree as it crosses.
@@ -128,6 +332,7 @@ pub fn crossing_next(next: steps::Next) -> wire_enroll::Next {
         steps::Next::Denied {
             request_id,
             message,
+            ..
         } => wire_enroll::Next::Denied {
             request_id,
             message,

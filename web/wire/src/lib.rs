@@ -20,6 +20,7 @@ use certreq_pkix::cert::{
     Certificate, CertificateFacts, CmcStatus, CmcStatusInfo, Response, ResponseKind,
 };
 
+pub mod ca;
 pub mod enroll;
 
 /// Decode PEM, base64 or DER for display: the input is the raw bytes, the answer a [`Dump`]
@@ -51,6 +52,27 @@ pub const OP_CMC: u32 = 8;
 /// ([`PfxOpened::to_wire`]): the private key and certificates it holds (the key to be
 /// imported into Web Crypto, as the user chooses, and then dropped).
 pub const OP_PFX_READ: u32 = 9;
+
+/// The templates of an AD CS advanced request page (`certrqxt.asp`): the input is the page,
+/// the answer its [`ca::TemplateOffer`]s ([`ca::offers_to_wire`]); a page without the list
+/// fails with the reason.
+pub const OP_TEMPLATE_LIST: u32 = 10;
+/// What an EST server asks of requests: the input is its `/csrattrs` answer
+/// ([`ca::HttpAnswer`]), the answer the [`ca::TemplateFacts`].
+pub const OP_CSRATTRS: u32 = 11;
+/// A request checked against what is known of its template: the input is a
+/// [`ca::TemplateCheck`] (the INF text and the facts), the answer the [`ca::Finding`]s, located
+/// in the INF text ([`ca::findings_to_wire`]).
+pub const OP_TEMPLATE_CHECK: u32 = 12;
+/// Where the CA's certificates, chains and CRLs are: the input is a [`ca::CaDownloadsQuery`],
+/// the answer the [`ca::Download`]s (for AD CS first the `certcarc.asp` page to fetch and
+/// hand back).
+pub const OP_CA_DOWNLOADS: u32 = 13;
+/// A CRL read and checked: the input is a [`ca::CrlQuery`], the answer a [`ca::CrlSummary`].
+pub const OP_CRL: u32 = 14;
+/// Why the CA said no: the input is an [`ca::ExplainQuery`], the answer an
+/// [`ca::Explanation`] or none ([`ca::explanation_to_wire`]).
+pub const OP_EXPLAIN: u32 = 15;
 
 /// The answer is the result.
 pub const STATUS_OK: u32 = 0;

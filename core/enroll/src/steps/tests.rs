@@ -151,7 +151,8 @@ fn a_certificate_download_never_asks_for_another() {
         reply(&fetch, &page(denied)),
         Next::Denied {
             request_id: Some(17),
-            message: "Denied by Policy Module".into()
+            message: "Denied by Policy Module".into(),
+            code: None,
         }
     );
     let garbage = answer(200, "application/pkix-cert", "", b"\x04\x02hi");
@@ -186,7 +187,8 @@ fn pending_and_denied_pages_keep_the_request_id() {
         reply(&post, &page(denied)),
         Next::Denied {
             request_id: Some(9),
-            message: "Denied by Policy Module  0x80094800".into()
+            message: "Denied by Policy Module  0x80094800".into(),
+            code: Some(0x8009_4800),
         }
     );
     let unknown = reply(&post, &page("<title>Sign in to continue</title>"));
@@ -305,7 +307,8 @@ fn est_enrolls_waits_and_refuses_by_status() {
         reply(&post, &answer(400, "text/plain", "", b"\nbad key size\n")),
         Next::Denied {
             request_id: None,
-            message: "bad key size (HTTP 400)".into()
+            message: "bad key size (HTTP 400)".into(),
+            code: None,
         }
     );
     assert!(matches!(

@@ -1,0 +1,359 @@
+//! Extensions to certreq's syntax for knowing the CA (certreq on Windows asks the CA over
+//! DCOM, or leaves this to certutil):
+//!
+//! - `certreq -templates -config URL`: the templates the CA offers you (AD CS: the advanced
+//!   request page, `certrqxt.asp`), or what an EST server asks of requests (`/csrattrs`);
+//! - `certreq -cacert -config URL [-renewal N] CertFileOut`: a CA certificate (AD CS: the
+//!   current one, or renewal N; EST: the first of `/cacerts`);
+//! - `certreq -cachain -config URL [-renewal N] ChainFileOut`: the CA's chain as PKCS #7;
+//! - `certreq -crl -config URL [-delta] [-renewal N] CrlFileOut`: the base (or delta) CRL,
+//!   checked before it is written: it must parse, be the kind asked for and be issued by the
+//!   CA certificate of the same renewal.
+//!
+//! Every output is written whole or not at all; nothing is written when the CA's answer is
+//! not what was asked for.
+
+use certreq_enroll::cadocs;
+use certreq_enroll::template;
+use certreq_enroll::{self as enroll, Enc, Endpoint, Retrieval};
+use certreq_pkix::cert::Certificate;
+use certreq_pkix::pem::{self, Label};
+use certreq_read::response;
+
+use crate::args::{Invocation, Opt, Verb};
+use crate::drive;
+use crate::http::{Client, Reply};
+use crate::submit::{self, Failure};
+
+const ACCEPTED: [Opt; 13] = [
+    Opt::Kerberos,
+    Opt::Config,
+    Opt::Binary,
+    Opt::Force,
+    Opt::Quiet,
+    Opt::UserName,
+    Opt::Password,
+    Opt::CaFile,
+    Opt::User,
+    Opt::Help,
+    Opt::Renewal,
+    Opt::Delta,
+    Opt::ClientCertificate,
+];
+
+/// Runs `-templates`, `-cacert`, `-cachain` or `-crl`; returns the exit status.
+pub fn run(inv: &Invocation, verb: Verb) -> i32 {
+    submit::report(know(inv, verb))
+}
+
+fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
+    let name = verb.name().to_ascii_lowercase();
+    submit::check_options(inv, &name, &ACCEPTED)?;
+    if inv.has(Opt::Delta) && verb != Verb::Crl {
+        return Err(Failure::Usage(format!(
+            "-delta applies to -crl, not -{name}"
+        )));
+    }
+    let renewal = match inv.value(Opt::Renewal) {
+        None => None,
+        Some(v) => Some(v.trim().parse::<u32>().map_err(|_| {
+            Failure::Usage(format!(
+                "-renewal `{v}` is not a number (0 is the CA's first certificate)"
+            ))
+        })?),
+    };
+    if verb == Verb::Templates {
+        if let Some(extra) = inv.args.first() {
+            return Err(Failure::Usage(format!(
+                "unexpected argument `{extra}`: certreq -templates -config URL takes no file"
+            )));
+        }
+        if renewal.is_some() {
+            return Err(Failure::Usage(
+                "-renewal applies to -cacert, -cachain and -crl".into(),
+            ));
+        }
+        let (endpoint, client) = submit::connect(inv, &name)?;
+        return templates(&client, &endpoint);
+    }
+    let out = match inv.args.as_slice() {
+        [out] => std::path::PathBuf::from(out),
+        [] => {
+            return Err(Failure::Usage(format!(
+                "-{name} needs the file to write: certreq -{name} -config URL FileOut"
+            )));
+        }
+        [_, extra, ..] => {
+            return Err(Failure::Usage(format!(
+                "unexpected argument `{extra}`: certreq -{name} takes one FileOut"
+            )));
+        }
+    };
+    let (endpoint, client) = submit::connect(inv, &name)?;
+    let force = inv.has(Opt::Force);
+    if !force && out.exists() {
+        return Err(Failure::Message(format!(
+            "{} already exists; use -f to overwrite it",
+            out.display()
+        )));
+    }
+    let binary = inv.has(Opt::Binary);
+    let encode = |label: Label, der: &[u8]| {
+        if binary {
+            der.to_vec()
+        } else {
+            pem::write(label, der).into_bytes()
+        }
+    };
+    let quiet = inv.has(Opt::Quiet);
+    let (bytes, what) = match (&endpoint, verb) {
+        (Endpoint::Est { .. }, Verb::Crl) => {
+            return Err(Failure::Usage(
+                "EST has no CRLs (RFC 7030 hands out CA certificates only); fetch the CRL \
+                 from the CA's CRL distribution point"
+                    .into(),
+            ));
+        }
+        (Endpoint::Est { .. }, _) if renewal.is_some() => {
+            return Err(Failure::Usage(
+                "-renewal is an AD CS index; EST's /cacerts holds the current CA certificates"
+                    .into(),
+            ));
+        }
+        (Endpoint::Est { base, label }, v) => {
+            let url = cadocs::cacerts_url(base, label.as_deref());
+            let reply = client.get(&url)?;
+            http_ok(&client, &url, &reply)?;
+            let parsed = response::parse(&reply.body).map_err(|e| {
+                format!("{url} answered something that is not CA certificates: {e}")
+            })?;
+            let certs = parsed.certificates();
+            let first = certs
+                .first()
+                .ok_or_else(|| format!("{url} answered no CA certificate"))?;
+            if v == Verb::CaCert {
+                (encode(Label::Certificate, first.der()), describe(first))
+            } else {
+                let p7 = certreq_pkix::cert::build_certs_only_pkcs7(certs.iter().map(|c| c.der()));
+                (
+                    encode(Label::Pkcs7, &p7),
+                    format!("{} certificate(s)", certs.len()),
+                )
+            }
+        }
+        (Endpoint::AdCs { base }, v) => {
+            let n = match renewal {
+                Some(n) => n,
+                None => current_renewal(&client, base)?,
+            };
+            match v {
+                Verb::CaCert => {
+                    let cert = ca_cert(&client, base, n)?;
+                    (encode(Label::Certificate, cert.der()), describe(&cert))
+                }
+                Verb::CaChain => {
+                    let url = enroll::ca_cert_url(base, n, Enc::Bin, true);
+                    let (response, der) = object(&client, &url)?;
+                    let p7 = if response.kind == certreq_pkix::cert::ResponseKind::Pkcs7 {
+                        der
+                    } else {
+                        certreq_pkix::cert::build_certs_only_pkcs7(
+                            response.certificates().iter().map(|c| c.der()),
+                        )
+                    };
+                    (
+                        encode(Label::Pkcs7, &p7),
+                        format!("{} certificate(s)", response.certificates().len()),
+                    )
+                }
+                _ => {
+                    let delta = inv.has(Opt::Delta);
+                    let ca = ca_cert(&client, base, n)?;
+                    let url = cadocs::crl_url(base, n, delta, Enc::Bin);
+                    let reply = client.get(&url)?;
+                    http_ok(&client, &url, &reply)?;
+                    if enroll::is_page(&reply.content_type) {
+                        let page = enroll::classify_page(&String::from_utf8_lossy(&reply.body));
+                        let code = match &page {
+                            enroll::Disposition::Error { code, .. }
+                            | enroll::Disposition::Denied { code, .. } => *code,
+                            _ => None,
+                        };
+                        return Err(Failure::Message(format!(
+                            "the CA has no {} CRL for renewal {n}: {}{}",
+                            if delta { "delta" } else { "base" },
+                            page.message(),
+                            drive::explanation(&page.message(), code)
+                        )));
+                    }
+                    let crl = cadocs::read_crl(&reply.body, delta, Some(&ca))
+                        .map_err(|e| format!("{url}: {e}; nothing was written"))?;
+                    let summary = crl_summary(&crl);
+                    (encode(Label::Crl, &crl.der), summary)
+                }
+            }
+        }
+    };
+    crate::fsio::write_atomic(&out, &bytes, crate::fsio::PUBLIC_FILE, force).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            format!("{} already exists; use -f to overwrite it", out.display())
+        } else {
+            format!("cannot write {}: {e}", out.display())
+        }
+    })?;
+    if !quiet {
+        println!("{}: {what}", out.display());
+    }
+    Ok(())
+}
+
+fn http_ok(client: &Client, url: &str, reply: &Reply) -> Result<(), String> {
+    if (200..=299).contains(&reply.status) {
+        return Ok(());
+    }
+    if reply.status == 401 {
+        return Err(client.unauthorized(url, reply));
+    }
+    Err(drive::words(&certreq_enroll::steps::Failure::Http {
+        url: url.to_owned(),
+        status: reply.status,
+        summary: enroll::body_summary(&reply.content_type, &reply.body),
+    }))
+}
+
+/// `nRenewals` from `certcarc.asp`: the current CA certificate's renewal index.
+fn current_renewal(client: &Client, base: &str) -> Result<u32, String> {
+    let url = enroll::renewals_url(base);
+    let reply = client.get(&url)?;
+    http_ok(client, &url, &reply)?;
+    enroll::parse_renewals(&String::from_utf8_lossy(&reply.body)).ok_or_else(|| {
+        format!(
+            "{url} does not say how often the CA was renewed (no `var nRenewals=N;`); give \
+             -renewal N (0 is the CA's first certificate)"
+        )
+    })
+}
+
+/// A certificate or chain from `certnew`, or the CA's error page in words.
+fn object(client: &Client, url: &str) -> Result<(certreq_pkix::cert::Response, Vec<u8>), String> {
+    let reply = client.get(url)?;
+    http_ok(client, url, &reply)?;
+    match enroll::classify_retrieval(&reply.content_type, &reply.body) {
+        Ok(Retrieval::Object { response, der }) => Ok((response, der)),
+        Ok(Retrieval::Page(page)) => Err(format!(
+            "{url}: {}{}",
+            page.message(),
+            drive::explanation(&page.message(), None)
+        )),
+        Err(e) => Err(format!(
+            "{url} answered something that is not a certificate: {e}"
+        )),
+    }
+}
+
+fn ca_cert(client: &Client, base: &str, renewal: u32) -> Result<Certificate, String> {
+    let url = enroll::ca_cert_url(base, renewal, Enc::Bin, false);
+    let (response, _) = object(client, &url)?;
+    response
+        .leaf()
+        .cloned()
+        .ok_or_else(|| format!("{url} answered no certificate"))
+}
+
+fn describe(cert: &Certificate) -> String {
+    format!(
+        "{} (thumbprint {})",
+        cert.subject(),
+        cert.thumbprint_sha1().to_ascii_lowercase()
+    )
+}
+
+fn crl_summary(crl: &cadocs::CrlFacts) -> String {
+    let kind = match &crl.delta_of {
+        Some(base) => format!("delta CRL (of base CRL {base})"),
+        None => "base CRL".to_owned(),
+    };
+    let mut out = format!(
+        "{kind} number {} of {}, {} revoked",
+        crl.number.as_deref().unwrap_or("?"),
+        crl.issuer,
+        crl.revoked.len()
+    );
+    for r in &crl.revoked {
+        out.push_str(&format!(
+            "\n  {} {}",
+            r.serial,
+            r.reason.map(cadocs::reason_name).unwrap_or("")
+        ));
+    }
+    out
+}
+
+fn templates(client: &Client, endpoint: &Endpoint) -> Result<(), Failure> {
+    match endpoint {
+        Endpoint::AdCs { base } => {
+            let url = template::templates_url(base);
+            let reply = client.get(&url)?;
+            http_ok(client, &url, &reply)?;
+            let list = template::read_template_page(&String::from_utf8_lossy(&reply.body))
+                .map_err(|e| format!("{url}: {e}"))?;
+            if list.is_empty() {
+                return Err(Failure::Message(format!(
+                    "the CA at {base} offers you no certificate templates: ask its \
+                     administrator for Enroll permission on one"
+                )));
+            }
+            for t in &list {
+                println!("{}\t{}", t.name, t.display);
+            }
+            Ok(())
+        }
+        Endpoint::Est { base, label } => {
+            let url = template::csrattrs_url(base, label.as_deref());
+            let reply = client.get(&url)?;
+            let attrs = template::read_csrattrs(reply.status, &reply.content_type, &reply.body)
+                .map_err(|e| format!("{url}: {e}"))?;
+            let k = attrs.requirements();
+            println!(
+                "EST has no template list; the server names its profiles by CA label \
+                 (https://host/.well-known/est/LABEL). What {url} asks of requests:"
+            );
+            if attrs.items.is_empty() {
+                println!("  nothing");
+            }
+            let label = certreq_pkix::oid::label;
+            match &k.key {
+                Some(template::KeyRequirement::Rsa { bits }) => println!(
+                    "  key: RSA{}",
+                    bits.map(|b| format!(" {b} bits")).unwrap_or_default()
+                ),
+                Some(template::KeyRequirement::Ec { curve }) => println!(
+                    "  key: ECDSA{}",
+                    curve
+                        .map(|c| format!(" on {}", label(&c)))
+                        .unwrap_or_default()
+                ),
+                None => {}
+            }
+            for o in &k.signature {
+                println!("  signature: {}", label(o));
+            }
+            for o in &k.subject {
+                println!(
+                    "  subject attribute: {}",
+                    certreq_pkix::name::attribute_label(o)
+                );
+            }
+            for o in &k.extensions {
+                println!("  extension: {} ({o})", label(o));
+            }
+            if k.challenge_password {
+                println!("  challenge password (not sent by this program)");
+            }
+            for o in &k.unknown {
+                println!("  {} (not known to this program)", label(o));
+            }
+            Ok(())
+        }
+    }
+}

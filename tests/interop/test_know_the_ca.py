@@ -1,0 +1,338 @@
+"""Knowing the CA, end to end: `certreq -templates`, `-cacert`, `-cachain`, `-crl` and the
+explanations of denials, against devca (the project's development CA) over HTTPS; CRLs checked
+by `openssl crl -verify`, client-certificate sign-in by `requests` and by certreq.
+
+devca is $DEVCA_BIN (default target/release/devca), certreq $CERTREQ_BIN.
+"""
+import http.server
+import os
+import pathlib
+import re
+import subprocess
+import threading
+
+import pytest
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from devca_server import DevcaServer
+
+ALICE, BOB = ("alice", "a-pass"), ("bob", "b-pass")
+
+INF = """\
+[NewRequest]
+Subject = "{subject}"
+KeyLength = {bits}
+HashAlgorithm = SHA256
+Exportable = TRUE
+"""
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory):
+    """devca over https, alice and bob may sign in; only bob may enroll for SubCA."""
+    server = DevcaServer(tmp_path_factory.mktemp("knowca"), tls=True, basic_auth=ALICE,
+                         extra=["--basic-auth", "{}:{}".format(*BOB), "--allow", "SubCA=bob"])
+    yield server
+    server.stop()
+
+
+def run_cli(certreq_bin, ca, *args, user=ALICE, cwd=None, env=None, check=True):
+    e = {k: v for k, v in os.environ.items() if not k.startswith("CERTREQ_")}
+    e.update(CERTREQ_STORE=str(pathlib.Path(cwd) / "store"), CERTREQ_CA_FILE=str(ca.ca_pem))
+    if user:
+        e.update(CERTREQ_USER=user[0], CERTREQ_PASSWORD=user[1])
+    e.update(env or {})
+    proc = subprocess.run([str(certreq_bin), *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=e, timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"certreq {args} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def new_request(certreq_bin, ca, tmp_path, subject="CN=k.example", bits=2048, name="r"):
+    (tmp_path / f"{name}.inf").write_text(INF.format(subject=subject, bits=bits))
+    run_cli(certreq_bin, ca, "-new", "-q", f"{name}.inf", f"{name}.req", cwd=tmp_path)
+    return f"{name}.req"
+
+
+def openssl(*args):
+    proc = subprocess.run(["openssl", *map(str, args)], capture_output=True, text=True)
+    return proc
+
+
+# --- templates --------------------------------------------------------------------------------
+
+def test_templates_lists_what_the_user_may_request(certreq, ca, tmp_path):
+    out = run_cli(certreq, ca, "-templates", "-config", ca.certsrv, cwd=tmp_path).stdout
+    names = [line.split("\t")[0] for line in out.splitlines()]
+    assert "WebServer" in names and "User" in names and "StrongKey" in names
+    assert "WebServer\tWeb Server" in out.splitlines()
+    assert "SubCA" not in names  # alice may not enroll for it
+    out = run_cli(certreq, ca, "-templates", "-config", ca.certsrv, user=BOB, cwd=tmp_path).stdout
+    assert "SubCA\tSubordinate Certification Authority" in out.splitlines()
+    # what public clients read (Metasploit's regex) finds the same names
+    page = requests.get(f"{ca.certsrv}/certrqxt.asp", auth=BOB, verify=str(ca.ca_pem)).text
+    assert "SubCA" in re.findall(r'(?m)^.*Option Value="[E|O];(.*?);', page)
+
+
+def test_est_templates_show_the_csr_attributes(certreq, ca, tmp_path):
+    out = run_cli(certreq, ca, "-templates", "-config", f"{ca.est}/StrongKey", cwd=tmp_path).stdout
+    assert "key: RSA 3072 bits" in out and "signature: sha256RSA" in out
+
+
+# --- denials, each with its explanation --------------------------------------------------------
+
+@pytest.mark.parametrize("template,subject,bits,code,symbol", [
+    ("Bogus", "CN=k.example", 2048, "0x80094800", "CERTSRV_E_UNSUPPORTED_CERT_TYPE"),
+    ("SubCA", "CN=sub", 2048, "0x80094012", "CERTSRV_E_TEMPLATE_DENIED"),
+    ("SanRequired", "CN=k.example", 2048, "0x80094803", "CERTSRV_E_SUBJECT_ALT_NAME_REQUIRED"),
+    ("EmailRequired", "CN=k", 2048, "0x80094812", "CERTSRV_E_SUBJECT_EMAIL_REQUIRED"),
+    ("DnsRequired", "CN=k", 2048, "0x8009480f", "CERTSRV_E_SUBJECT_DNS_REQUIRED"),
+    ("StrongKey", "CN=k.example", 2048, "0x80094811", "CERTSRV_E_KEY_LENGTH"),
+    ("KeyArchival", "CN=k", 2048, "0x80094804", "CERTSRV_E_ARCHIVED_KEY_REQUIRED"),
+])
+def test_each_denial_shows_its_explanation(certreq, ca, tmp_path, template, subject, bits, code,
+                                           symbol):
+    req = new_request(certreq, ca, tmp_path, subject, bits)
+    proc = run_cli(certreq, ca, "-submit", "-config", ca.certsrv, "-attrib",
+                   f"CertificateTemplate:{template}", req, "out.cer", cwd=tmp_path, check=False)
+    assert proc.returncode == 1, proc.stdout
+    assert f"the CA denied the request: Denied by Policy Module  {code}" in proc.stderr, proc.stderr
+    assert symbol in proc.stderr  # the explanation's status line
+    assert "what to do:" in proc.stderr
+    assert not (tmp_path / "out.cer").exists()
+
+
+def test_strong_key_is_issued_with_a_large_key(certreq, ca, tmp_path):
+    req = new_request(certreq, ca, tmp_path, "CN=strong.example", 3072)
+    run_cli(certreq, ca, "-submit", "-config", ca.certsrv, "-attrib",
+            "CertificateTemplate:StrongKey", req, "out.cer", cwd=tmp_path)
+
+
+def test_approval_is_taken_under_submission_and_unknown_ids_are_explained(certreq, ca, tmp_path):
+    req = new_request(certreq, ca, tmp_path)
+    proc = run_cli(certreq, ca, "-submit", "-config", ca.certsrv, "-attrib",
+                   "CertificateTemplate:Approval", req, "out.cer", cwd=tmp_path)
+    assert "Certificate request is pending: Taken Under Submission" in proc.stdout
+    proc = run_cli(certreq, ca, "-retrieve", "-config", ca.certsrv, "999999", "x.cer",
+                   cwd=tmp_path, check=False)
+    assert proc.returncode == 1
+    assert "0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)" in proc.stderr, proc.stderr
+    assert "Check the request id" in proc.stderr
+
+
+def test_another_users_request_is_access_denied(certreq, ca, tmp_path):
+    req = new_request(certreq, ca, tmp_path)
+    proc = run_cli(certreq, ca, "-submit", "-config", ca.certsrv, req, "out.cer", cwd=tmp_path)
+    request_id = proc.stdout.split()[1]
+    proc = run_cli(certreq, ca, "-retrieve", "-config", ca.certsrv, request_id, "bob.cer",
+                   user=BOB, cwd=tmp_path, check=False)
+    assert proc.returncode == 1
+    assert "0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED)" in proc.stderr, proc.stderr
+    assert "the request belongs to someone else" in proc.stderr
+    assert not (tmp_path / "bob.cer").exists()
+
+
+# --- CA certificates, renewals, CRLs -----------------------------------------------------------
+
+def test_ca_certificates_renewals_and_crls(certreq, tmp_path):
+    server = DevcaServer(tmp_path / "data", tls=True, basic_auth=ALICE)
+    work = tmp_path / "work"
+    work.mkdir()
+    try:
+        first = x509.load_pem_x509_certificate(server.ca_pem.read_bytes())
+        run_cli(certreq, server, "-cacert", "-config", server.certsrv, "ca0.cer", cwd=work)
+        assert x509.load_pem_x509_certificate((work / "ca0.cer").read_bytes()) == first
+        # an issued certificate, revoked: the base CRL lists it, openssl verifies the CRL
+        req = new_request(certreq, server, work)
+        proc = run_cli(certreq, server, "-submit", "-config", server.certsrv, req, "a.cer",
+                       cwd=work)
+        first_id = proc.stdout.split()[1]
+        serial = format(x509.load_pem_x509_certificate((work / "a.cer").read_bytes())
+                        .serial_number, "X")
+        assert server.cli("revoke", first_id, "--reason", "keyCompromise").returncode == 0
+        out = run_cli(certreq, server, "-crl", "-config", server.certsrv, "base.crl",
+                      cwd=work).stdout
+        assert serial in out and "keyCompromise" in out
+        v = openssl("crl", "-in", work / "base.crl", "-noout", "-verify", "-CAfile",
+                    server.ca_pem, "-text")
+        assert v.returncode == 0 and "verify OK" in v.stderr + v.stdout, v.stderr
+        assert f"Serial Number: {serial}" in v.stdout.replace(" ", " ")
+        # a second revocation after the base CRL: the delta CRL lists it, with its indicator
+        req = new_request(certreq, server, work, name="r2")
+        proc = run_cli(certreq, server, "-submit", "-config", server.certsrv, req, "b.cer",
+                       cwd=work)
+        second = format(x509.load_pem_x509_certificate((work / "b.cer").read_bytes())
+                        .serial_number, "X")
+        assert server.cli("revoke", proc.stdout.split()[1]).returncode == 0
+        out = run_cli(certreq, server, "-crl", "-delta", "-config", server.certsrv, "delta.crl",
+                      cwd=work).stdout
+        assert "delta CRL (of base CRL" in out and second in out and serial not in out
+        v = openssl("crl", "-in", work / "delta.crl", "-noout", "-verify", "-CAfile",
+                    server.ca_pem, "-text")
+        assert v.returncode == 0 and "Delta CRL Indicator" in v.stdout, v.stdout + v.stderr
+        # the CA is renewed: two certificates; the current one issues, the first stays
+        server.stop()
+        assert server.cli("renew-ca").returncode == 0
+        server.start()
+        page = requests.get(f"{server.certsrv}/certcarc.asp", auth=ALICE,
+                            verify=str(server.ca_pem)).text
+        assert "var nRenewals=1;" in page
+        run_cli(certreq, server, "-cacert", "-config", server.certsrv, "ca1.cer", cwd=work)
+        run_cli(certreq, server, "-cacert", "-renewal", "0", "-config", server.certsrv,
+                "old.cer", cwd=work)
+        current = x509.load_pem_x509_certificate((work / "ca1.cer").read_bytes())
+        assert current != first and current.subject == first.subject
+        assert x509.load_pem_x509_certificate((work / "old.cer").read_bytes()) == first
+        req = new_request(certreq, server, work, name="r3")
+        run_cli(certreq, server, "-submit", "-config", server.certsrv, req, "c.cer", "c.p7b",
+                cwd=work)
+        assert openssl("verify", "-CAfile", work / "ca1.cer", work / "c.cer").returncode == 0
+        assert openssl("verify", "-CAfile", work / "old.cer", work / "c.cer").returncode != 0
+        run_cli(certreq, server, "-cachain", "-config", server.certsrv, "chain.p7b", cwd=work)
+        # the first key's CRL still lists its revocations
+        run_cli(certreq, server, "-crl", "-renewal", "0", "-config", server.certsrv, "old.crl",
+                cwd=work)
+        v = openssl("crl", "-in", work / "old.crl", "-noout", "-verify", "-CAfile",
+                    work / "old.cer", "-text")
+        assert v.returncode == 0 and serial in v.stdout.replace(":", "")
+        # EST hands out the current CA certificate
+        run_cli(certreq, server, "-cacert", "-config", server.est, "est.cer", cwd=work)
+        assert x509.load_pem_x509_certificate((work / "est.cer").read_bytes()) == current
+    finally:
+        server.stop()
+
+
+# --- bad answers: a clear message, nothing written ---------------------------------------------
+
+class Stub(http.server.BaseHTTPRequestHandler):
+    routes = {}
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        status, headers, body = self.routes.get(path, (404, {}, b"nothing here"))
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def stub():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/certsrv"
+    server.shutdown()
+
+
+def test_bad_answers_are_refused_and_nothing_is_written(certreq, stub, tmp_path):
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Stub CA")])
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1).not_valid_before(now)
+            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    html = {"Content-Type": "text/html"}
+    Stub.routes = {
+        "/certsrv/certcarc.asp": (200, html, b"<script>var nRenewals=0;</script>"),
+        "/certsrv/certnew.cer": (200, {"Content-Type": "application/pkix-cert"},
+                                 cert.public_bytes(serialization.Encoding.DER)),
+        "/certsrv/certcrl.crl": (200, {"Content-Type": "application/pkix-crl"},
+                                 b"\x30\x03\x02\x01\x00"),
+        "/certsrv/certrqxt.asp": (200, html, b"<html><title>Choose</title><p>no list</p></html>"),
+        "/certsrv/certfnsh.asp": (401, {"WWW-Authenticate": 'Bearer realm="x"', **html}, b"no"),
+    }
+    (tmp_path / "r.inf").write_text(INF.format(subject="CN=s", bits=2048))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTREQ_")}
+    env["CERTREQ_STORE"] = str(tmp_path / "store")
+
+    def run(*args):
+        return subprocess.run([str(certreq), *args], capture_output=True, text=True,
+                              cwd=tmp_path, env=env, timeout=60)
+
+    proc = run("-crl", "-config", stub, "x.crl")
+    assert proc.returncode == 1 and "is not a CRL that parses" in proc.stderr, proc.stderr
+    assert "nothing was written" in proc.stderr and not (tmp_path / "x.crl").exists()
+    proc = run("-templates", "-config", stub)
+    assert proc.returncode == 1
+    assert 'the page "Choose" has no list of certificate templates' in proc.stderr, proc.stderr
+    Stub.routes["/certsrv/certrqxt.asp"] = (200, html, b"<select name=lbCertTemplate></select>")
+    proc = run("-templates", "-config", stub)
+    assert proc.returncode == 1 and "offers you no certificate templates" in proc.stderr
+    assert run("-new", "-q", "r.inf", "r.req").returncode == 0
+    proc = run("-submit", "-config", stub, "r.req", "r.cer")
+    assert proc.returncode == 1
+    assert "offers only bearer, which certreq does not speak" in proc.stderr, proc.stderr
+    assert not (tmp_path / "r.cer").exists()
+
+
+# --- TLS client certificates -------------------------------------------------------------------
+
+def test_client_certificate_sign_in(certreq, tmp_path):
+    # the CA is made on first start; then it also takes client certificates it issued
+    DevcaServer(tmp_path / "data", tls=True, basic_auth=ALICE).stop()
+    work = tmp_path / "work"
+    work.mkdir()
+    key = ec.generate_private_key(ec.SECP256R1())
+    csr = (x509.CertificateSigningRequestBuilder()
+           .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "carol")]))
+           .sign(key, hashes.SHA256()))
+    server = DevcaServer(tmp_path / "data", tls=True, basic_auth=ALICE,
+                         extra=["--client-ca", tmp_path / "data" / "ca.pem"])
+    try:
+        import base64
+        body = base64.encodebytes(csr.public_bytes(serialization.Encoding.DER))
+        ct = {"Content-Type": "application/pkcs10"}
+        r = requests.post(f"{server.est}/User/simpleenroll", auth=ALICE, data=body, headers=ct,
+                          verify=str(server.ca_pem))
+        assert r.status_code == 200, r.text
+        from cryptography.hazmat.primitives.serialization import pkcs7
+        (leaf,) = pkcs7.load_der_pkcs7_certificates(base64.b64decode(r.content))
+        (work / "carol.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+        (work / "carol.key").write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        client_cert = (str(work / "carol.pem"), str(work / "carol.key"))
+        # without credentials: 401; with the client certificate: re-enrolled, same subject
+        r = requests.post(f"{server.est}/simplereenroll", data=body, headers=ct,
+                          verify=str(server.ca_pem))
+        assert r.status_code == 401
+        r = requests.post(f"{server.est}/simplereenroll", data=body, headers=ct,
+                          verify=str(server.ca_pem), cert=client_cert)
+        assert r.status_code == 200, r.text
+        # another subject may not re-enroll on carol's certificate
+        other = (x509.CertificateSigningRequestBuilder()
+                 .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mallory")]))
+                 .sign(key, hashes.SHA256()))
+        r = requests.post(f"{server.est}/simplereenroll", headers=ct, verify=str(server.ca_pem),
+                          data=base64.encodebytes(other.public_bytes(serialization.Encoding.DER)),
+                          cert=client_cert)
+        assert r.status_code == 403
+        # certreq signs in with the certificate from a PFX, no password given
+        pfx = pkcs12.serialize_key_and_certificates(b"carol", key, leaf, None,
+                                                    serialization.BestAvailableEncryption(b"pw"))
+        (work / "carol.pfx").write_bytes(pfx)
+        req = new_request(certreq, server, work, "CN=with-cert.example")
+        proc = run_cli(certreq, server, "-submit", "-config", server.est, "-ClientCertificate",
+                       "carol.pfx", req, "out.cer", user=None, cwd=work,
+                       env={"CERTREQ_PFX_PASSWORD": "pw"})
+        assert "Certificate retrieved(Issued) Issued" in proc.stdout
+        # without it, the CA's 401 is explained
+        proc = run_cli(certreq, server, "-submit", "-config", server.est, req, "out2.cer",
+                       user=None, cwd=work, check=False)
+        assert proc.returncode == 1 and "-username UserName and -p" in proc.stderr, proc.stderr
+    finally:
+        server.stop()
