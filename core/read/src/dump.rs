@@ -273,9 +273,7 @@ fn holds_private_key(bytes: &[u8], depth: usize) -> bool {
             t if t & 0x20 != 0 => content,
             _ => &[],
         };
-        if !inner.is_empty()
-            && (depth >= KEY_SEARCH_DEPTH || holds_private_key(inner, depth + 1))
-        {
+        if !inner.is_empty() && (depth >= KEY_SEARCH_DEPTH || holds_private_key(inner, depth + 1)) {
             return true;
         }
         rest = rest.get(end..).unwrap_or_default();
