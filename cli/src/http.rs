@@ -137,17 +137,21 @@ impl Client {
         let offers = |s: &str| schemes.iter().any(|x| x == s);
         if offers("basic") && self.authorization.is_some() {
             return format!(
-                "the CA refused the credentials (HTTP 401 at {url}): check -username and -p                  (or CERTREQ_USER and CERTREQ_PASSWORD)"
+                "the CA refused the credentials (HTTP 401 at {url}): check -username and -p \
+                 (or CERTREQ_USER and CERTREQ_PASSWORD)"
             );
         }
         if offers("basic") {
             return format!(
-                "the CA asks for a sign-in (HTTP 401 at {url}): give -username UserName and -p                  Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
+                "the CA asks for a sign-in (HTTP 401 at {url}): give -username UserName and -p \
+                 Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
             );
         }
         if offers("negotiate") || offers("kerberos") {
             return format!(
-                "the CA asks for Kerberos (HTTP Negotiate) at {url}, which this build of                  certreq does not speak; sign in with a client certificate                  (-ClientCertificate) if the CA takes one"
+                "the CA asks for Kerberos (HTTP Negotiate) at {url}, which this build of \
+                 certreq does not speak; sign in with a client certificate \
+                 (-ClientCertificate) if the CA takes one"
             );
         }
         let what = if schemes.is_empty() {

@@ -272,7 +272,11 @@ fn submit_denied_shows_the_ca_message_exits_1_and_keeps_the_key() {
     assert_eq!(
         run.stderr,
         format!(
-            "certreq: error: the CA denied the request: {DENIED_MESSAGE}; the key stays in the key store ({})\n",
+            "certreq: error: the CA denied the request: {DENIED_MESSAGE}; the key stays in the key store ({})\n  \
+             0x80094800 (-2146875392 CERTSRV_E_UNSUPPORTED_CERT_TYPE): This CA does not issue the \
+             template the request names (it is misspelt, or not published on this CA).\n  \
+             what to do: Name a template the CA offers (certreq -templates lists them) with \
+             -attrib CertificateTemplate:NAME.\n",
             entry.display()
         )
     );
@@ -284,12 +288,16 @@ fn submit_denied_shows_the_ca_message_exits_1_and_keeps_the_key() {
 fn credentials_are_sent_as_basic_and_401_says_what_to_do() {
     let t = TempDir::new("submit-401");
     std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();
+    // as IIS answers when Basic is enabled and the credentials are wrong
     let ca = FakeCa::start(|_| {
-        Answer::with(
+        let mut a = Answer::with(
             401,
             "text/html",
             b"<title>401 - Unauthorized: Access is denied due to invalid credentials.</title>",
-        )
+        );
+        a.extra_headers
+            .push(("WWW-Authenticate", "Basic realm=\"ca.example\"".into()));
+        a
     });
     let config = format!("{}/certsrv", ca.url);
     let run = certreq(
@@ -302,7 +310,7 @@ fn credentials_are_sent_as_basic_and_401_says_what_to_do() {
         run.stderr.starts_with(&format!(
             "certreq: warning: sending the password over plain http to {config}; use https\n\
              certreq: error: the CA refused the credentials (HTTP 401 at {config}/certfnsh.asp): \
-             give -username UserName and -p Password, or set CERTREQ_USER and CERTREQ_PASSWORD\n"
+             check -username and -p (or CERTREQ_USER and CERTREQ_PASSWORD)\n"
         )),
         "{}",
         run.stderr
@@ -427,7 +435,11 @@ fn retrieve_pending_unknown_and_issued() {
     assert_eq!(
         run.stderr,
         "certreq: error: the CA has no certificate for request 99: The requested property value is \
-         empty. 0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)\n"
+         empty. 0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)\n  \
+         0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY): The CA knows no request with this id: \
+         what is asked for does not exist.\n  \
+         what to do: Check the request id (certreq printed it as RequestId) and that -config names \
+         the CA that gave it.\n"
     );
 
     let entry = put_leaf_key(&t, false);
