@@ -248,6 +248,8 @@ fn new_request(
     // 3. who signs and what the key is encrypted to, before any key is made
     let wrapping = compiled.wrapping();
     let store = Store::from_env()?;
+    // what a run killed mid-write left behind goes first
+    store.sweep();
     let life = resolve(&compiled, request, opts, &store, &source)?;
 
     // 4. the key and the signed request
