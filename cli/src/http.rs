@@ -149,17 +149,22 @@ impl Client {
         let offers = |s: &str| schemes.iter().any(|x| x == s);
         if offers("basic") && self.authorization.is_some() {
             return format!(
-                "the CA refused the credentials (HTTP 401 at {url}): check -username and -p                  (or CERTREQ_USER and CERTREQ_PASSWORD)"
+                "the CA refused the credentials (HTTP 401 at {url}): check -username and -p \
+                 (or CERTREQ_USER and CERTREQ_PASSWORD)"
+            );
+        }
+        if offers("negotiate") || offers("kerberos") {
+            // reached when Basic credentials were given, so Kerberos was not tried
+            return format!(
+                "the CA asks for Kerberos (HTTP Negotiate) at {url}: run `kinit` and use \
+                 -Kerberos (or leave out -username and CERTREQ_USER: certreq then signs in with \
+                 your Kerberos ticket when the CA asks)"
             );
         }
         if offers("basic") {
             return format!(
-                "the CA asks for a sign-in (HTTP 401 at {url}): give -username UserName and -p                  Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
-            );
-        }
-        if offers("negotiate") || offers("kerberos") {
-            return format!(
-                "the CA asks for Kerberos (HTTP Negotiate) at {url}, which this build of                  certreq does not speak; sign in with a client certificate                  (-ClientCertificate) if the CA takes one"
+                "the CA asks for a sign-in (HTTP 401 at {url}): give -username UserName and -p \
+                 Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
             );
         }
         let what = if schemes.is_empty() {
@@ -406,6 +411,50 @@ fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reply(www_authenticate: &[&str]) -> Reply {
+        Reply {
+            status: 401,
+            content_type: String::new(),
+            retry_after: None,
+            www_authenticate: www_authenticate.iter().map(|s| s.to_string()).collect(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn offered_schemes_and_what_a_401_says() {
+        let r = reply(&["Negotiate", "Basic realm=\"devca\", charset=\"UTF-8\""]);
+        assert_eq!(offered_schemes(&r), ["negotiate", "basic"]);
+        let basic = Credentials {
+            user: "u".into(),
+            password: "p".into(),
+        };
+        let with_basic = Client::new(None, Some(&basic), None, Kerberos::Never).unwrap();
+        let kerberos_only = reply(&["Negotiate"]);
+        let e = with_basic.unauthorized("https://ca/certsrv", &kerberos_only);
+        assert!(
+            e.contains("asks for Kerberos") && e.contains("kinit"),
+            "{e}"
+        );
+        let anonymous = Client::new(None, None, None, Kerberos::WhenAsked).unwrap();
+        let e = anonymous.unauthorized("https://ca/certsrv", &reply(&["NTLM"]));
+        assert!(
+            e.contains("offers only ntlm, which certreq does not speak"),
+            "{e}"
+        );
+        assert!(!e.contains("  "), "{e}");
+    }
+
+    #[test]
+    fn the_kerberos_service_is_the_url_host() {
+        assert_eq!(
+            host_of("https://CA.Example.com:8443/certsrv").unwrap(),
+            "ca.example.com"
+        );
+        assert_eq!(host_of("https://[::1]:8443/certsrv").unwrap(), "::1");
+        assert!(host_of("not a url").is_err());
+    }
 
     #[test]
     fn a_ca_file_without_certificates_is_refused() {

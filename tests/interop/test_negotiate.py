@@ -1,0 +1,278 @@
+"""Kerberos sign-in (HTTP Negotiate, RFC 4559) end to end, with real MIT Kerberos: the tests
+start a KDC in a temporary realm on loopback (`kdb5_util`, `kadmin.local`, `krb5kdc` from
+Debian's krb5-kdc and krb5-admin-server), make a keytab for devca's `HTTP/localhost`, get the
+user's ticket with `kinit` (krb5-user), and enroll with `certreq -submit` against
+`devca serve --auth negotiate --keytab FILE`.
+
+Without those programs the tests are skipped, except under CI=true, where they fail.
+devca is $DEVCA_BIN (default target/release/devca), certreq $CERTREQ_BIN.
+"""
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+from devca_server import DevcaServer
+
+REALM = "TEST.CERTREQ"
+ALICE_PASSWORD = "alice kerberos pass"
+BOB = ("bob", "b-pass")
+KRB5_TOOLS = ("krb5kdc", "kdb5_util", "kadmin.local", "kinit", "kdestroy")
+
+INF = """\
+[NewRequest]
+Subject = "CN={cn}"
+KeyLength = 2048
+HashAlgorithm = SHA256
+"""
+
+
+def needs(*tools):
+    """The programs a test needs: missing ones skip it, or fail it under CI=true."""
+    missing = [t for t in tools if shutil.which(t) is None
+               and not pathlib.Path("/usr/sbin", t).exists()]
+    if missing:
+        why = f"MIT Kerberos programs missing: {', '.join(missing)} (scripts/setup.sh installs them)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(why)
+        pytest.skip(why)
+
+
+def tool(name):
+    found = shutil.which(name)
+    return found if found else str(pathlib.Path("/usr/sbin", name))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Realm:
+    """A KDC for TEST.CERTREQ on a free loopback port, everything under `root`."""
+
+    def __init__(self, root: pathlib.Path):
+        self.root = root
+        self.port = free_port()
+        self.conf = root / "krb5.conf"
+        self.conf.write_text(f"""\
+[libdefaults]
+ default_realm = {REALM}
+ dns_lookup_realm = false
+ dns_lookup_kdc = false
+ dns_canonicalize_hostname = false
+ rdns = false
+ udp_preference_limit = 1
+[realms]
+ {REALM} = {{
+  kdc = 127.0.0.1:{self.port}
+ }}
+""")
+        kdc_conf = root / "kdc.conf"
+        kdc_conf.write_text(f"""\
+[kdcdefaults]
+ kdc_listen = 127.0.0.1:{self.port}
+ kdc_tcp_listen = 127.0.0.1:{self.port}
+[realms]
+ {REALM} = {{
+  database_name = {root}/principal
+  key_stash_file = {root}/stash
+  acl_file = {root}/kadm5.acl
+  max_life = 10h
+ }}
+[logging]
+ kdc = FILE:{root}/kdc.log
+""")
+        self.env = {**os.environ, "KRB5_CONFIG": str(self.conf),
+                    "KRB5_KDC_PROFILE": str(kdc_conf)}
+        self.env.pop("KRB5CCNAME", None)
+        self.env.pop("KRB5_KTNAME", None)
+        self.run("kdb5_util", "create", "-s", "-r", REALM, "-P", "master key pass")
+        self.kadmin(f"addprinc -pw \"{ALICE_PASSWORD}\" alice")
+        self.keytab = root / "http.keytab"
+        self.kadmin("addprinc -randkey HTTP/localhost")
+        self.kadmin(f"ktadd -k {self.keytab} HTTP/localhost")
+        # a keytab for another host only: a server without the key for HTTP/localhost
+        self.other_keytab = root / "other.keytab"
+        self.kadmin("addprinc -randkey HTTP/other.example")
+        self.kadmin(f"ktadd -k {self.other_keytab} HTTP/other.example")
+        self.kdc = subprocess.Popen([tool("krb5kdc"), "-n", "-P", str(root / "kdc.pid")],
+                                    env=self.env, stdout=subprocess.DEVNULL,
+                                    stderr=open(root / "krb5kdc.err", "w"))
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if self.kdc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("krb5kdc did not start: "
+                                         + (root / "krb5kdc.err").read_text()
+                                         + (root / "kdc.log").read_text())
+                time.sleep(0.1)
+
+    def run(self, name, *args, **kw):
+        proc = subprocess.run([tool(name), *map(str, args)], env=kw.pop("env", self.env),
+                              capture_output=True, text=True, timeout=60, **kw)
+        assert proc.returncode == 0, f"{name} {args}: {proc.stdout}{proc.stderr}"
+        return proc
+
+    def kadmin(self, query):
+        self.run("kadmin.local", "-r", REALM, "-q", query)
+
+    def kinit(self, ccache: pathlib.Path, password=ALICE_PASSWORD, lifetime=None):
+        """`kinit alice` with the password on stdin; the process, whatever its result."""
+        args = [tool("kinit")] + (["-l", lifetime] if lifetime else []) + ["alice"]
+        return subprocess.run(args, input=password + "\n", capture_output=True, text=True,
+                              env={**self.env, "KRB5CCNAME": f"FILE:{ccache}"}, timeout=60)
+
+    def stop(self):
+        self.kdc.terminate()
+        self.kdc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def realm(tmp_path_factory):
+    needs(*KRB5_TOOLS)
+    r = Realm(tmp_path_factory.mktemp("krb5"))
+    yield r
+    r.stop()
+
+
+def serve(root, realm, keytab, extra=()):
+    """devca over https: Kerberos with `keytab`, Basic for bob; alice may enroll for User."""
+    return DevcaServer(root, tls=True, basic_auth=BOB,
+                       extra=["--auth", "negotiate", "--keytab", keytab,
+                              "--allow", "User=alice", *extra],
+                       env={"KRB5_CONFIG": str(realm.conf)})
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory, realm):
+    server = serve(tmp_path_factory.mktemp("devca-krb"), realm, realm.keytab)
+    yield server
+    server.stop()
+
+
+def localhost(server):
+    """The CA's URL by name (the Kerberos service is HTTP/localhost), not by address."""
+    return f"https://localhost:{server.port}/certsrv"
+
+
+def certreq_env(realm, server, work, ccache):
+    env = {k: v for k, v in realm.env.items() if not k.startswith("CERTREQ_")}
+    env.update(CERTREQ_STORE=str(work / "store"), CERTREQ_CA_FILE=str(server.ca_pem),
+               KRB5CCNAME=f"FILE:{ccache}")
+    return env
+
+
+def submit(certreq, realm, server, work, ccache, *extra, env=None, template="User"):
+    e = certreq_env(realm, server, work, ccache)
+    e.update(env or {})
+    (work / "r.inf").write_text(INF.format(cn="alice.example"))
+    new = subprocess.run([str(certreq), "-new", "-q", "r.inf", "r.req"], cwd=work, env=e,
+                         capture_output=True, text=True, timeout=120)
+    assert new.returncode == 0, new.stderr
+    return subprocess.run([str(certreq), "-submit", *extra, "-config", localhost(server),
+                           "-attrib", f"CertificateTemplate:{template}", "r.req", "r.cer"],
+                          cwd=work, env=e, capture_output=True, text=True, timeout=120)
+
+
+def record(server, request_id):
+    path = server.data / "requests" / f"{int(request_id):08d}.req"
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+@pytest.mark.parametrize("how", ["when-asked", "-Kerberos"])
+def test_cli_enrolls_through_negotiate(certreq, realm, ca, tmp_path, how):
+    ccache = tmp_path / "cc"
+    got = realm.kinit(ccache)
+    assert got.returncode == 0, got.stderr
+    extra = ["-Kerberos"] if how == "-Kerberos" else []
+    proc = submit(certreq, realm, ca, tmp_path, ccache, *extra)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Certificate retrieved(Issued) Issued" in proc.stdout, proc.stdout
+    request_id = proc.stdout.split()[1]
+    # the principal alice@TEST.CERTREQ is the requester alice, whom --allow User=alice admits
+    assert record(ca, request_id)["requester"] == "alice"
+    verify = subprocess.run(["openssl", "verify", "-CAfile", str(ca.ca_pem),
+                             str(tmp_path / "r.cer")], capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_a_401_offers_negotiate_and_basic_and_basic_still_signs_in(certreq, realm, ca, tmp_path):
+    r = requests.get(f"{ca.certsrv}/", verify=str(ca.ca_pem))
+    assert r.status_code == 401
+    offered = r.headers["WWW-Authenticate"]
+    assert "Negotiate" in offered and 'Basic realm="devca"' in offered, offered
+    # Basic credentials given: no Kerberos; bob may not enroll for User
+    proc = submit(certreq, realm, ca, tmp_path, tmp_path / "no-cache", template="WebServer",
+                  env={"CERTREQ_USER": BOB[0], "CERTREQ_PASSWORD": BOB[1]})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert record(ca, proc.stdout.split()[1])["requester"] == "bob"
+
+
+def test_wrong_password_at_kinit_means_no_ticket(certreq, realm, ca, tmp_path):
+    ccache = tmp_path / "cc"
+    got = realm.kinit(ccache, password="not alice's password")
+    assert got.returncode != 0 and "Password incorrect" in got.stderr, got.stderr
+    proc = submit(certreq, realm, ca, tmp_path, ccache)
+    assert proc.returncode != 0
+    assert "no Kerberos ticket" in proc.stderr and "kinit" in proc.stderr, proc.stderr
+
+
+def test_an_expired_ticket_says_so(certreq, realm, ca, tmp_path):
+    ccache = tmp_path / "cc"
+    got = realm.kinit(ccache, lifetime="2s")
+    assert got.returncode == 0, got.stderr
+    time.sleep(4)
+    proc = submit(certreq, realm, ca, tmp_path, ccache)
+    assert proc.returncode != 0
+    assert "Kerberos ticket has expired" in proc.stderr and "kinit" in proc.stderr, proc.stderr
+
+
+def test_a_server_without_the_key_refuses_clearly_and_stays_up(certreq, realm, tmp_path):
+    server = serve(tmp_path / "devca", realm, realm.other_keytab)
+    try:
+        ccache = tmp_path / "cc"
+        assert realm.kinit(ccache).returncode == 0
+        proc = submit(certreq, realm, server, tmp_path, ccache)
+        assert proc.returncode != 0
+        assert "did not accept the Kerberos ticket for HTTP/localhost" in proc.stderr, proc.stderr
+        assert "keytab" in proc.stderr, proc.stderr
+        assert server.alive()
+        assert "Kerberos sign-in refused" in server.log_path.read_text()
+        # still answering
+        r = requests.get(f"{server.certsrv}/", verify=str(server.ca_pem))
+        assert r.status_code == 401
+    finally:
+        server.stop()
+
+
+def test_basic_credentials_against_a_kerberos_only_ca_point_to_kinit(certreq, realm, tmp_path):
+    server = DevcaServer(tmp_path / "devca", tls=True,
+                         extra=["--auth", "negotiate", "--keytab", realm.keytab],
+                         env={"KRB5_CONFIG": str(realm.conf)})
+    try:
+        proc = submit(certreq, realm, server, tmp_path, tmp_path / "no-cache",
+                      env={"CERTREQ_USER": "alice", "CERTREQ_PASSWORD": "x"})
+        assert proc.returncode != 0
+        assert "asks for Kerberos" in proc.stderr and "kinit" in proc.stderr, proc.stderr
+    finally:
+        server.stop()
+
+
+def test_devca_refuses_a_missing_keytab(realm, tmp_path):
+    from devca_server import devca_bin
+    proc = subprocess.run([str(devca_bin()), "serve", "--data", str(tmp_path / "d"),
+                           "--listen", "127.0.0.1:0", "--auth", "negotiate",
+                           "--keytab", str(tmp_path / "missing.keytab")],
+                          capture_output=True, text=True, timeout=60, env=realm.env)
+    assert proc.returncode != 0
+    assert "cannot read the keytab" in proc.stderr, proc.stderr
