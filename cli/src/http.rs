@@ -147,7 +147,8 @@ impl Client {
     pub fn unauthorized(&self, url: &str, reply: &Reply) -> String {
         let schemes = offered_schemes(reply);
         let offers = |s: &str| schemes.iter().any(|x| x == s);
-        if offers("basic") && self.authorization.is_some() {
+        // credentials were sent and refused (a 401 that names no scheme: the CA did not say)
+        if self.authorization.is_some() && (offers("basic") || schemes.is_empty()) {
             return format!(
                 "the CA refused the credentials (HTTP 401 at {url}): check -username and -p \
                  (or CERTREQ_USER and CERTREQ_PASSWORD)"

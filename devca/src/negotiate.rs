@@ -8,6 +8,7 @@ use libgssapi::context::{SecurityContext, ServerCtx};
 use libgssapi::credential::{Cred, CredUsage};
 
 /// A Negotiate sign-in that succeeded.
+#[derive(Debug)]
 pub struct Accepted {
     /// The client's principal, `user@REALM`.
     pub principal: String,
