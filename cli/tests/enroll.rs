@@ -269,14 +269,16 @@ fn submit_denied_shows_the_ca_message_exits_1_and_keeps_the_key() {
     let run = certreq(&t, &["-submit", "-config", &config, "web.req"], &[]);
     assert_eq!(run.code, Some(1));
     assert_eq!(run.stdout, "RequestId: 9\nRequestId: \"9\"\n");
-    // the CA's words, then what the code means (certreq_enroll::why)
-    assert!(
-        run.stderr.starts_with(&format!(
-            "certreq: error: the CA denied the request: {DENIED_MESSAGE}; the key stays in the key store ({})\n  0x80094800 ",
+    assert_eq!(
+        run.stderr,
+        format!(
+            "certreq: error: the CA denied the request: {DENIED_MESSAGE}; the key stays in the key store ({})\n  \
+             0x80094800 (-2146875392 CERTSRV_E_UNSUPPORTED_CERT_TYPE): This CA does not issue the \
+             template the request names (it is misspelt, or not published on this CA).\n  \
+             what to do: Name a template the CA offers (certreq -templates lists them) with \
+             -attrib CertificateTemplate:NAME.\n",
             entry.display()
-        )),
-        "{}",
-        run.stderr
+        )
     );
     assert!(entry.join("key.pk8").exists());
     assert!(meta(&entry).contains(&format!("disposition=denied: {DENIED_MESSAGE}\n")));
@@ -286,12 +288,16 @@ fn submit_denied_shows_the_ca_message_exits_1_and_keeps_the_key() {
 fn credentials_are_sent_as_basic_and_401_says_what_to_do() {
     let t = TempDir::new("submit-401");
     std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();
+    // as IIS answers when Basic is enabled and the credentials are wrong
     let ca = FakeCa::start(|_| {
-        Answer::with(
+        let mut a = Answer::with(
             401,
             "text/html",
             b"<title>401 - Unauthorized: Access is denied due to invalid credentials.</title>",
-        )
+        );
+        a.extra_headers
+            .push(("WWW-Authenticate", "Basic realm=\"ca.example\"".into()));
+        a
     });
     let config = format!("{}/certsrv", ca.url);
     let run = certreq(
@@ -426,13 +432,14 @@ fn retrieve_pending_unknown_and_issued() {
 
     let run = certreq(&t, &["-retrieve", "-config", &config, "0x63", "x.cer"], &[]);
     assert_eq!(run.code, Some(1));
-    assert!(
-        run.stderr.starts_with(
-            "certreq: error: the CA has no certificate for request 99: The requested property \
-             value is empty. 0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)\n  0x80094004 "
-        ),
-        "{}",
-        run.stderr
+    assert_eq!(
+        run.stderr,
+        "certreq: error: the CA has no certificate for request 99: The requested property value is \
+         empty. 0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)\n  \
+         0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY): The CA knows no request with this id: \
+         what is asked for does not exist.\n  \
+         what to do: Check the request id (certreq printed it as RequestId) and that -config names \
+         the CA that gave it.\n"
     );
 
     let entry = put_leaf_key(&t, false);

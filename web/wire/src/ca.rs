@@ -502,3 +502,213 @@ pub fn explanation_from_wire(bytes: &[u8]) -> Result<Option<Explanation>, WireEr
     r.end()?;
     Ok(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `bytes` reads back as `value`, and every shorter cut, and one trailing byte, is refused.
+    fn crosses_whole<T: PartialEq + std::fmt::Debug>(
+        value: &T,
+        bytes: &[u8],
+        read: impl Fn(&[u8]) -> Result<T, WireError>,
+    ) {
+        assert_eq!(read(bytes).as_ref(), Ok(value));
+        for cut in 0..bytes.len() {
+            assert!(
+                read(&bytes[..cut]).is_err(),
+                "cut at {cut} of {}",
+                bytes.len()
+            );
+        }
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        assert!(read(&longer).is_err(), "a trailing byte");
+    }
+
+    fn offers() -> Vec<TemplateOffer> {
+        vec![
+            TemplateOffer {
+                name: "WebServer".into(),
+                display: "Web Server".into(),
+            },
+            TemplateOffer {
+                name: "User".into(),
+                display: "Usér".into(),
+            },
+        ]
+    }
+
+    fn facts() -> TemplateFacts {
+        TemplateFacts {
+            offered: Some(offers()),
+            attrib_template: Some("WebServer".into()),
+            key: Some(KeyAsked::Ec {
+                curve: Some("1.2.840.10045.3.1.7".into()),
+            }),
+            signature: vec!["1.2.840.10045.4.3.2".into()],
+            subject: vec!["2.5.4.3".into(), "2.5.4.10".into()],
+            extensions: vec!["2.5.29.17".into()],
+            challenge_password: true,
+            unknown: vec!["1.2.3.4".into()],
+        }
+    }
+
+    #[test]
+    fn template_lists_and_facts_cross_whole() {
+        let list = offers();
+        crosses_whole(&list, &offers_to_wire(&list), offers_from_wire);
+        crosses_whole(&Vec::new(), &offers_to_wire(&[]), offers_from_wire);
+        for key in [
+            None,
+            Some(KeyAsked::Rsa { bits: Some(3072) }),
+            Some(KeyAsked::Rsa { bits: None }),
+            Some(KeyAsked::Ec { curve: None }),
+        ] {
+            let f = TemplateFacts { key, ..facts() };
+            crosses_whole(&f, &f.to_wire(), TemplateFacts::from_wire);
+        }
+        let f = facts();
+        crosses_whole(&f, &f.to_wire(), TemplateFacts::from_wire);
+        let empty = TemplateFacts::default();
+        crosses_whole(&empty, &empty.to_wire(), TemplateFacts::from_wire);
+        let check = TemplateCheck {
+            inf: "[NewRequest]\r\nSubject = \"CN=x\"\r\n".into(),
+            facts: facts(),
+        };
+        crosses_whole(&check, &check.to_wire(), TemplateCheck::from_wire);
+    }
+
+    #[test]
+    fn answers_findings_and_downloads_cross_whole() {
+        let a = HttpAnswer {
+            status: 200,
+            content_type: "application/csrattrs".into(),
+            body: vec![0x30, 0x00],
+        };
+        crosses_whole(&a, &a.to_wire(), HttpAnswer::from_wire);
+        let findings = vec![
+            Finding {
+                severity: "warning".into(),
+                code: "template-key-too-small".into(),
+                message: "the CA asks for 3072 bits".into(),
+                help: Some("set KeyLength = 3072".into()),
+                start: 14,
+                end: 30,
+            },
+            Finding {
+                severity: "error".into(),
+                code: "x".into(),
+                message: String::new(),
+                help: None,
+                start: 0,
+                end: 0,
+            },
+        ];
+        crosses_whole(&findings, &findings_to_wire(&findings), findings_from_wire);
+        for q in [
+            CaDownloadsQuery {
+                url: "https://ca/certsrv".into(),
+                certcarc_page: Some("<html>nRenewals=1;</html>".into()),
+            },
+            CaDownloadsQuery {
+                url: "https://ca/.well-known/est".into(),
+                certcarc_page: None,
+            },
+        ] {
+            crosses_whole(&q, &q.to_wire(), CaDownloadsQuery::from_wire);
+        }
+        let downloads = vec![
+            Download {
+                what: "cert".into(),
+                renewal: 1,
+                url: "https://ca/certsrv/certnew.cer?ReqID=CACert&Renewal=1&Enc=bin".into(),
+            },
+            Download {
+                what: "delta-crl".into(),
+                renewal: 0,
+                url: "https://ca/certsrv/certcrl.crl?Type=delta".into(),
+            },
+        ];
+        crosses_whole(
+            &downloads,
+            &downloads_to_wire(&downloads),
+            downloads_from_wire,
+        );
+    }
+
+    #[test]
+    fn crls_and_explanations_cross_whole() {
+        for q in [
+            CrlQuery {
+                bytes: vec![0x30, 0x82, 0x01, 0x00],
+                delta: true,
+                issuer: Some(vec![0x30, 0x03, 0x02, 0x01, 0x05]),
+            },
+            CrlQuery {
+                bytes: Vec::new(),
+                delta: false,
+                issuer: None,
+            },
+        ] {
+            crosses_whole(&q, &q.to_wire(), CrlQuery::from_wire);
+        }
+        let s = CrlSummary {
+            issuer: "CN=devca".into(),
+            this_update: 1_790_000_000,
+            next_update: Some(1_790_604_800),
+            number: Some("0A".into()),
+            delta_of: Some("09".into()),
+            revoked: vec![
+                ("01AB".into(), 1_789_999_000, Some(1)),
+                ("02".into(), -5, None),
+            ],
+            der: vec![0x30, 0x00],
+        };
+        crosses_whole(&s, &s.to_wire(), CrlSummary::from_wire);
+        let bare = CrlSummary {
+            next_update: None,
+            number: None,
+            delta_of: None,
+            revoked: Vec::new(),
+            ..s
+        };
+        crosses_whole(&bare, &bare.to_wire(), CrlSummary::from_wire);
+        for q in [
+            ExplainQuery {
+                text: "Denied by Policy Module".into(),
+                code: Some(0x8009_4012),
+                est_status: None,
+            },
+            ExplainQuery {
+                text: String::new(),
+                code: None,
+                est_status: Some(403),
+            },
+        ] {
+            crosses_whole(&q, &q.to_wire(), ExplainQuery::from_wire);
+        }
+        let e = Explanation {
+            code: "CERTSRV_E_TEMPLATE_DENIED".into(),
+            message: "The permissions on the certificate template do not allow …".into(),
+            meaning: "you may not enroll for this template".into(),
+            action: "ask the CA administrator for Enroll permission".into(),
+        };
+        crosses_whole(
+            &Some(e.clone()),
+            &explanation_to_wire(Some(&e)),
+            explanation_from_wire,
+        );
+        crosses_whole(&None, &explanation_to_wire(None), explanation_from_wire);
+    }
+
+    #[test]
+    fn an_http_status_or_code_out_of_range_is_refused() {
+        let mut w = Writer::new();
+        w.u32(70_000).str("text/plain").bytes(b"");
+        assert_eq!(HttpAnswer::from_wire(&w.finish()), Err(WireError));
+        let mut w = Writer::new();
+        w.str("x").flag(false).flag(true).u32(70_000);
+        assert_eq!(ExplainQuery::from_wire(&w.finish()), Err(WireError));
+    }
+}
