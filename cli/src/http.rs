@@ -201,11 +201,21 @@ impl Client {
             return self.send_negotiated(url, post);
         }
         let reply = self.send_with(url, post, self.authorization.as_deref())?;
+        let offered = offered_schemes(&reply);
         if reply.status == 401
             && self.kerberos == Kerberos::WhenAsked
-            && offered_schemes(&reply).iter().any(|s| s == "negotiate")
+            && offered.iter().any(|s| s == "negotiate")
         {
-            return self.send_negotiated(url, post);
+            return self.send_negotiated(url, post).map_err(|e| {
+                if offered.iter().any(|s| s == "basic") {
+                    format!(
+                        "{e} (the CA also takes a password: -username UserName and -p Password, \
+                         or CERTREQ_USER and CERTREQ_PASSWORD)"
+                    )
+                } else {
+                    e
+                }
+            });
         }
         Ok(reply)
     }

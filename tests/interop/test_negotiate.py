@@ -114,6 +114,8 @@ def test_wrong_password_at_kinit_means_no_ticket(certreq, realm, ca, tmp_path):
     proc = submit(certreq, realm, ca, tmp_path, ccache)
     assert proc.returncode != 0
     assert "no Kerberos ticket" in proc.stderr and "kinit" in proc.stderr, proc.stderr
+    # this CA takes Basic too (bob), so a password is the other way in
+    assert "the CA also takes a password: -username" in proc.stderr, proc.stderr
 
 
 def test_an_expired_ticket_says_so(certreq, realm, ca, tmp_path):
