@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 TOOLS=${CERTREQ_TOOLS:-$HOME/.cache/certreq-web/tools}
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in web/Cargo.toml
 TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than 1.95
+CARGO_FUZZ_VERSION=0.13.2      # tests/fuzz; runs on the nightly toolchain
 BINARYEN_VERSION=132           # Debian's wasm-opt 108 cannot parse wasm-bindgen 0.2.130 output
 export PATH="$TOOLS/bin:$TOOLS/npm/node_modules/.bin:$PATH"
 
@@ -53,6 +54,15 @@ fi
 if [[ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]]; then
   log "cargo install trunk $TRUNK_VERSION (about 6 minutes)"
   cargo install -q trunk --version "$TRUNK_VERSION" --locked --root "$TOOLS"
+fi
+# the fuzz targets (tests/fuzz, run by tests/fuzz/run.sh): a nightly toolchain and cargo-fuzz
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+  log "rustup toolchain install nightly (minimal profile)"
+  rustup toolchain install nightly --profile minimal
+fi
+if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
+  log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes)"
+  cargo install -q cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --root "$TOOLS"
 fi
 if [[ "$(wasm-opt --version 2>/dev/null)" != *"version_$BINARYEN_VERSION"* ]]; then
   log "npm install binaryen@$BINARYEN_VERSION"

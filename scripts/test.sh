@@ -5,8 +5,11 @@
 #   3. the release web build through Trunk (dist/ and the single-file dist/certreq-web.html),
 #      and the embedding module (dist/embed/, after Trunk, which replaces dist/)
 #   4. the web services under wasm-bindgen-test in headless Chromium
-#   5. interoperability, corpus and browser end-to-end tests (pytest): every request checked by
-#      OpenSSL, Python `cryptography` and Go's parser (cfssl)
+#   5. the fuzz targets' smoke (tests/fuzz/run.sh smoke: each target 15 s from its seeds and
+#      the regression inputs, on nightly; the long runs are separate, docs/performance.md)
+#   6. interoperability, corpus and browser end-to-end tests (pytest): every request checked by
+#      OpenSSL, Python `cryptography` and Go's parser (cfssl); devca under load, kill -9 and a
+#      full disk; the CLI killed mid-write
 # Any failure stops the run with a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,4 +39,5 @@ step cargo build --release -p certreq-cli -p devca
 step trunk build --release
 step scripts/build-embed.sh dist/embed
 step cargo test -p certreq-web --target wasm32-unknown-unknown
+step tests/fuzz/run.sh smoke 15
 step python -m pytest -q tests --timeout=600 -p no:cacheprovider

@@ -107,6 +107,8 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
         .into());
     }
     let store = Store::from_env()?;
+    // what a run killed mid-write left behind goes first
+    store.sweep();
     let found = parsed
         .certificates()
         .iter()

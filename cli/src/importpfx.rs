@@ -154,6 +154,8 @@ fn import(inv: &Invocation) -> Result<(), Failure> {
     let bytes = Zeroizing::new(submit::read_limited(&path)?);
     let opened = open(&bytes, &password, mac_policy).map_err(refused)?;
     let store = Store::from_env()?;
+    // what a run killed mid-write left behind goes first
+    store.sweep();
     let existing = store.find_spki(&opened.spki);
     if let Some(entry) = &existing
         && !force

@@ -206,6 +206,8 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
 
     // 3. the key and the signed request
     let store = Store::from_env()?;
+    // what a run killed mid-write left behind goes first
+    store.sweep();
     let plan = &request.key;
     let (key, reused) = if plan.use_existing {
         let Some(name) = plan.container.as_deref() else {

@@ -472,11 +472,117 @@ impl Store {
         fsio::sync_dir(&self.root);
         Ok(())
     }
+
+    /// Clears what a run killed while writing left behind (its temporary names, which carry
+    /// its process id, [`fsio::temp_sibling`]), once that process is gone: a staging
+    /// directory whose entry exists, or was never moved into place, is removed; a whole entry
+    /// (`meta` and key) kept under a temporary name while its place is empty (`replace`, killed
+    /// between its two moves) is moved back, so the store is left in the old state or the new
+    /// one; a temporary file in the store or in an entry is removed. Nothing is touched where
+    /// no process table can be read (a live process's files are never taken for leftovers).
+    pub fn sweep(&self) {
+        let Ok(items) = fs::read_dir(&self.root) else {
+            return;
+        };
+        for item in items.flatten() {
+            let path = item.path();
+            let name = item.file_name().to_string_lossy().into_owned();
+            if !name.starts_with('.') {
+                if path.is_dir()
+                    && let Ok(inner) = fs::read_dir(&path)
+                {
+                    for file in inner.flatten() {
+                        let inner_name = file.file_name().to_string_lossy().into_owned();
+                        if left_by_a_dead_run(&inner_name).is_some() {
+                            let _ = fs::remove_file(file.path());
+                        }
+                    }
+                }
+                continue;
+            }
+            let Some(entry_name) = left_by_a_dead_run(&name) else {
+                continue;
+            };
+            let place = self.root.join(entry_name);
+            let whole = path.join(META_FILE).is_file() && path.join(KEY_FILE).is_file();
+            if path.is_dir() && whole && !place.exists() && fs::rename(&path, &place).is_ok() {
+                fsio::sync_dir(&self.root);
+            } else if path.is_dir() {
+                let _ = fs::remove_dir_all(&path);
+            } else {
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
+}
+
+/// For a temporary name (`.{name}.tmp-{pid}-{n}-{nanos}`) whose process is no longer running,
+/// the name it stood in for; `None` for any other name, or while that process runs, or where
+/// there is no `/proc` to tell.
+fn left_by_a_dead_run(file_name: &str) -> Option<&str> {
+    let rest = file_name.strip_prefix('.')?;
+    let at = rest.rfind(".tmp-")?;
+    let (name, tail) = (&rest[..at], &rest[at + 5..]);
+    let mut parts = tail.split('-');
+    let pid: u32 = parts.next()?.parse().ok()?;
+    let well_formed = parts.clone().count() == 2 && parts.all(|p| p.parse::<u64>().is_ok());
+    let proc_fs = Path::new("/proc/self");
+    if name.is_empty() || !well_formed || !proc_fs.exists() || pid == std::process::id() {
+        return None;
+    }
+    (!Path::new("/proc").join(pid.to_string()).exists()).then_some(name)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `certreq` killed with SIGKILL leaves (tests/cli/test_cli_faults.py kills it): the next
+    /// run moves a whole entry back into its empty place and clears the rest, and leaves a
+    /// running process's files alone.
+    #[test]
+    fn sweep_puts_back_or_clears_what_a_killed_run_left() {
+        let root = std::env::temp_dir().join(format!("certreq-sweep-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let dead = 4_000_000_000u32; // above any pid_max
+        let make = |name: &str, files: &[&str]| {
+            let d = root.join(name);
+            fs::create_dir_all(&d).unwrap();
+            for f in files {
+                fs::write(d.join(f), "x\n").unwrap();
+            }
+        };
+        // an entry moved aside by `replace`, whose place is empty: moved back
+        make(&format!(".aa.tmp-{dead}-1-5"), &[META_FILE, KEY_FILE]);
+        // a staging directory for an entry that exists: removed
+        make("bb", &[META_FILE, KEY_FILE]);
+        make(&format!(".bb.tmp-{dead}-0-5"), &[KEY_FILE]);
+        // a half-built staging directory (no meta yet): removed
+        make(&format!(".cc.tmp-{dead}-0-7"), &[KEY_FILE]);
+        // a temporary file inside an entry: removed
+        fs::write(
+            root.join("bb").join(format!(".meta.tmp-{dead}-2-9")),
+            "half",
+        )
+        .unwrap();
+        // this process's own staging directory, and names that are not temporary: kept
+        let own = format!(".dd.tmp-{}-0-1", std::process::id());
+        make(&own, &[KEY_FILE]);
+        make(".hidden", &[]);
+        Store { root: root.clone() }.sweep();
+        let mut names: Vec<String> = fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut want = vec![".hidden".to_string(), own, "aa".into(), "bb".into()];
+        want.sort();
+        assert_eq!(names, want);
+        assert!(root.join("aa").join(KEY_FILE).is_file());
+        let in_bb: Vec<_> = fs::read_dir(root.join("bb")).unwrap().collect();
+        assert_eq!(in_bb.len(), 2);
+        fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn meta_round_trips_with_awkward_characters() {

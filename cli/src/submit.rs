@@ -377,6 +377,10 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
         .into());
     }
     let store = Store::from_env().ok();
+    if let Some(store) = &store {
+        // what a run killed mid-write left behind goes first
+        store.sweep();
+    }
     let entry = store.as_ref().and_then(|s| {
         enroll::request_spki(&der)
             .and_then(|spki| s.find_spki(&spki))

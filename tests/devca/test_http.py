@@ -252,3 +252,72 @@ def test_forty_clients_enroll_at_once(ca):
     certs = [x509.load_pem_x509_certificate(p) for p in pems]
     assert [c.subject.rfc4514_string() for c in certs] == [f"CN={n}" for n in names]
     assert len({c.serial_number for c in certs}) == 40
+
+
+# --- pipelining and malformed forms -------------------------------------------------------------
+
+@pytest.mark.timeout(60)
+def test_pipelined_requests_are_answered_in_order(ca):
+    """Four requests sent in one write before any answer is read: a page, a submission, the
+    issued certificate of an earlier request, and a page that closes the connection."""
+    req_id = int(re.search(r"certnew\.cer\?ReqID=(\d+)&",
+                           submit_page(ca, make_csr("pipe0.example"))).group(1))
+    form = urllib.parse.urlencode({
+        "Mode": "newreq", "CertRequest": make_csr("pipe1.example"),
+        "CertAttrib": "CertificateTemplate:WebServer", "TargetStoreFlags": "0",
+        "SaveCert": "yes"}).encode()
+    head = b"Host: 127.0.0.1\r\n" + AUTH
+    payload = (
+        b"GET /certsrv/certcarc.asp HTTP/1.1\r\n" + head + b"\r\n"
+        + b"POST /certsrv/certfnsh.asp HTTP/1.1\r\n" + head
+        + b"Content-Type: application/x-www-form-urlencoded\r\n"
+        + f"Content-Length: {len(form)}\r\n\r\n".encode() + form
+        + f"GET /certsrv/certnew.cer?ReqID={req_id}&Enc=b64 HTTP/1.1\r\n".encode() + head
+        + b"\r\n"
+        + b"GET /certsrv/certcarc.asp HTTP/1.1\r\n" + head + b"Connection: close\r\n\r\n")
+    answer = exchange(ca, payload)
+    assert statuses(answer) == [b"200"] * 4, answer[:2000]
+    # in the order asked: the CA page, the issued page, the certificate, the CA page
+    parts = re.split(rb"(?m)^(?=HTTP/1\.1 \d{3} )", answer)[1:]
+    assert len(parts) == 4
+    assert b"var nRenewals=0;" in parts[0] and b"var nRenewals=0;" in parts[3]
+    assert re.search(rb"certnew\.cer\?ReqID=(\d+)&", parts[1]).group(1) != str(req_id).encode()
+    cert = parts[2].split(b"\r\n\r\n", 1)[1]
+    assert subject_of(cert) == "CN=pipe0.example"
+    assert ca.alive()
+
+
+def submit_page(ca, pem: str) -> str:
+    import requests
+    return requests.post(
+        f"https://{ca.host}/certsrv/certfnsh.asp", verify=str(ca.ca_pem), timeout=30,
+        auth=(USER, PASSWORD), data={"Mode": "newreq", "CertRequest": pem,
+              "CertAttrib": "CertificateTemplate:WebServer", "TargetStoreFlags": "0",
+              "SaveCert": "yes"}).text
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("body", [
+    # invalid UTF-8 as raw bytes, and as percent escapes (a lone continuation byte, a sequence
+    # cut short, an overlong slash)
+    b"Mode=newreq&CertRequest=\xff\xfe\x80garbage&CertAttrib=\xc0\xaf&SaveCert=yes",
+    b"Mode=newreq&CertRequest=%80%ff%e2%82&CertAttrib=%C0%AF&SaveCert=yes",
+    # broken percent escapes: not hex, cut short at the end, a lone %
+    b"Mode=newreq&CertRequest=%zz%4&CertAttrib=%&SaveCert=yes%",
+    # a name without a value, empty pairs, a value with '=' in it
+    b"Mode=newreq&&=&CertRequest&CertAttrib=a=b=c",
+], ids=["raw-invalid-utf8", "percent-invalid-utf8", "broken-escapes", "odd-pairs"])
+def test_malformed_forms_get_an_ad_cs_answer_and_the_server_stays_up(ca, body):
+    payload = (b"POST /certsrv/certfnsh.asp HTTP/1.1\r\nHost: 127.0.0.1\r\n" + AUTH
+               + b"Content-Type: application/x-www-form-urlencoded\r\n"
+               + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+    answer = exchange(ca, payload)
+    assert statuses(answer) == [b"200"], answer[:1000]
+    # AD CS's words for a request it cannot read, never a certificate
+    assert b"Error Parsing Request" in answer or b"0x80070057" in answer, answer[-1500:]
+    assert b"certnew.cer?ReqID=" not in answer
+    # and a query string with broken escapes is an error page, not a crash
+    answer = exchange(ca, b"GET /certsrv/certnew.cer?ReqID=%zz%ff&Enc=%e2 HTTP/1.1\r\n"
+                      b"Host: 127.0.0.1\r\n" + AUTH + b"Connection: close\r\n\r\n")
+    assert statuses(answer) == [b"200"], answer[:1000]
+    assert ca.alive() and client(ca).check_credentials()

@@ -236,7 +236,55 @@ pub fn oid_label(oid: &ObjectIdentifier) -> String {
 
 // ---- helpers ----
 
+/// What is shown instead of bytes that hold a private key (a PKCS #8, PKCS #1 or SEC 1 key
+/// nested in a structure the decoder does not know, or in a value it would otherwise print
+/// as hex).
+const KEY_NOT_SHOWN: &str = "a private key; the private key material is not shown";
+
+/// Whether `der` is, as a whole, a private key [`key_dump`] recognises (every form of one
+/// starts with a SEQUENCE and an INTEGER).
+fn is_private_key(der: &[u8]) -> bool {
+    let starts_like_one = der.first() == Some(&0x30)
+        && certreq_pkix::tlv::header(der)
+            .and_then(|(_, header, _)| der.get(header))
+            .is_some_and(|tag| *tag == 0x02);
+    starts_like_one && key_dump(der).is_some_and(|d| d.kind == "private key")
+}
+
+/// How deep [`holds_private_key`] reads into nested values.
+const KEY_SEARCH_DEPTH: usize = 32;
+
+/// Whether `bytes` hold a private key anywhere: read as DER from the front, into constructed
+/// values and OCTET and BIT STRINGs (a value cut short is read as far as it goes), to a
+/// bounded depth. A value nested deeper than the search goes counts as holding one: what
+/// cannot be searched is not printed.
+fn holds_private_key(bytes: &[u8], depth: usize) -> bool {
+    let mut rest = bytes;
+    while let Some((tag, header, len)) = certreq_pkix::tlv::header(rest) {
+        let end = header.saturating_add(len).min(rest.len());
+        let whole = rest.get(..end).unwrap_or_default();
+        let content = rest.get(header..end).unwrap_or_default();
+        if tag == 0x30 && is_private_key(whole) {
+            return true;
+        }
+        let inner = match tag {
+            0x03 => content.get(1..).unwrap_or_default(),
+            0x04 => content,
+            t if t & 0x20 != 0 => content,
+            _ => &[],
+        };
+        if !inner.is_empty() && (depth >= KEY_SEARCH_DEPTH || holds_private_key(inner, depth + 1)) {
+            return true;
+        }
+        rest = rest.get(end..).unwrap_or_default();
+    }
+    false
+}
+
 fn hex_spaced(bytes: &[u8]) -> String {
+    if holds_private_key(bytes, 0) {
+        return KEY_NOT_SHOWN.into();
+    }
     bytes
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -246,6 +294,9 @@ fn hex_spaced(bytes: &[u8]) -> String {
 
 /// Hex in rows of 16 bytes.
 fn hex_block(bytes: &[u8]) -> String {
+    if holds_private_key(bytes, 0) {
+        return KEY_NOT_SHOWN.into();
+    }
     bytes
         .chunks(16)
         .map(hex_spaced)
@@ -1397,7 +1448,12 @@ fn asn1_tree(bytes: &[u8], depth: usize) -> Vec<Node> {
             nodes.push(Node::new(label, hex_block(rest)));
             break;
         };
-        nodes.push(tlv_node(tag, content, depth));
+        let whole = rest.get(..rest.len() - tail.len()).unwrap_or_default();
+        if tag == 0x30 && is_private_key(whole) {
+            nodes.push(Node::new("Private key", KEY_NOT_SHOWN));
+        } else {
+            nodes.push(tlv_node(tag, content, depth));
+        }
         rest = tail;
     }
     nodes
@@ -1466,6 +1522,9 @@ fn tlv_node(tag: u8, content: &[u8], depth: usize) -> Node {
                 && certreq_pkix::tlv::Tlv::read(inner).is_some_and(|t| t.rest.is_empty())
             {
                 return Node::parent(label, "(encapsulates)", asn1_tree(inner, depth + 1));
+            }
+            if holds_private_key(inner, 0) {
+                return Node::new(label, KEY_NOT_SHOWN);
             }
             hex_block(content)
         }

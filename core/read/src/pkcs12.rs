@@ -260,6 +260,9 @@ pub enum Pkcs12Error {
     /// An iteration count of 0, or above [`MAX_READ_ITERATIONS`] (a hostile file could
     /// otherwise keep the reader busy for hours).
     IterationCount(u32),
+    /// Key derivations that add up to more than [`MAX_READ_WORK`] iterations in one file
+    /// (many bags, each within [`MAX_READ_ITERATIONS`]): how many they came to.
+    TooMuchWork(u64),
     /// Input that does not decode (or output that does not encode): which part, and the DER
     /// error when there is one.
     Malformed {
@@ -307,6 +310,11 @@ impl fmt::Display for Pkcs12Error {
                 f,
                 "unsupported in PFX files: an iteration count of {n} (at most \
                  {MAX_READ_ITERATIONS} is read)"
+            ),
+            Pkcs12Error::TooMuchWork(n) => write!(
+                f,
+                "unsupported in PFX files: key derivations adding up to {n} iterations (at most \
+                 {MAX_READ_WORK} are done for one file)"
             ),
             Pkcs12Error::Malformed { part, der: Some(e) } => {
                 write!(f, "not a valid PFX: {part}: {e}")
@@ -491,6 +499,8 @@ fn write_as(
     let secrets = Secrets {
         password,
         kdf_password: password_bmp,
+        // writing derives keys with the count it was given, not one read from a file
+        work: &Work::default(),
     };
     let (cert_alg, cert_cipher) = encrypt(profile, &secrets, iterations, &cert_safe, random)?;
     let encrypted = EncryptedData {
@@ -839,6 +849,32 @@ fn check_iterations(n: u32) -> Result<u32, Pkcs12Error> {
     }
 }
 
+/// The key derivation one read may do in all, in iterations summed over the MAC (each
+/// password form tried) and every encrypted safe and key bag: each count is at most
+/// [`MAX_READ_ITERATIONS`], but a hostile file could ask for that in each of thousands of
+/// bags. (A file from Windows, OpenSSL or [`write`] needs a few of them, of at most 600 000.)
+pub const MAX_READ_WORK: u64 = MAX_READ_ITERATIONS as u64;
+
+/// The key derivation done so far in one read ([`MAX_READ_WORK`]).
+#[derive(Default)]
+struct Work(core::cell::Cell<u64>);
+
+impl Work {
+    /// Counts `runs` derivations of `iterations` each, before they are done; refuses them
+    /// when they would take the read past [`MAX_READ_WORK`].
+    fn charge(&self, iterations: u32, runs: u64) -> Result<(), Pkcs12Error> {
+        let done = self
+            .0
+            .get()
+            .saturating_add(u64::from(iterations).saturating_mul(runs));
+        if done > MAX_READ_WORK {
+            return Err(Pkcs12Error::TooMuchWork(done));
+        }
+        self.0.set(done);
+        Ok(())
+    }
+}
+
 /// The bytes of an OCTET STRING, borrowed.
 fn octet_string<'a>(any: AnyRef<'a>, part: &'static str) -> Result<&'a [u8], Pkcs12Error> {
     if any.tag() == der::Tag::OctetString {
@@ -870,6 +906,7 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
     }
     let auth_safe = octet_string(pfx.auth_safe.content, "authSafe")?;
     let mut passwords = kdf_passwords(password);
+    let work = Work::default();
     let (integrity, kdf_password) = match &pfx.mac_data {
         Some(mac) => {
             let iterations = check_iterations(mac.iterations)?;
@@ -878,6 +915,7 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
             let expected = mac.mac.digest.as_bytes();
             let mut found = None;
             for (i, form) in passwords.iter().enumerate() {
+                work.charge(iterations, 1)?;
                 if mac_verifies(digest, form, salt, iterations, auth_safe, expected)? {
                     found = Some(i);
                     break;
@@ -894,6 +932,7 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
     let secrets = Secrets {
         password,
         kdf_password: &kdf_password,
+        work: &work,
     };
 
     let infos =
@@ -997,6 +1036,8 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
 struct Secrets<'a> {
     password: &'a str,
     kdf_password: &'a [u8],
+    /// The read's key derivation so far.
+    work: &'a Work,
 }
 
 fn decrypt(
@@ -1013,6 +1054,8 @@ fn decrypt(
         PBE_SHA1_3DES | PBE_SHA1_2DES | PBE_SHA1_RC2_128 | PBE_SHA1_RC2_40 => {
             let p: PbeParams = params.decode_as().map_err(malformed("PBE parameters"))?;
             let iterations = check_iterations(p.iterations)?;
+            // two derivations: the key and the IV
+            secrets.work.charge(iterations, 2)?;
             let salt = p.salt.as_bytes();
             let key_len = match alg.oid {
                 PBE_SHA1_3DES => 24,
@@ -1044,7 +1087,9 @@ fn decrypt(
         PBES2 => {
             let p: pbes2::Parameters = params.decode_as().map_err(|e| why_not_pbes2(params, e))?;
             match p.kdf.pbkdf2() {
-                Some(kdf) => check_iterations(kdf.iteration_count)?,
+                Some(kdf) => secrets
+                    .work
+                    .charge(check_iterations(kdf.iteration_count)?, 1)?,
                 None => {
                     return Err(Pkcs12Error::UnsupportedAlgorithm {
                         purpose: Purpose::KeyDerivation,

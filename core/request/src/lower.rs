@@ -1436,7 +1436,31 @@ impl Lowering {
                 );
                 continue;
             }
-            pairs.push((name.to_string(), e.value.text.trim().to_string()));
+            let value = e.value.text.trim();
+            // a request attribute is a pair of BMPStrings: characters below U+FFFF (der, like
+            // Windows, takes U+FFFF, which is no character, for a value error)
+            let outside = |t: &str| t.chars().find(|c| u32::from(*c) >= 0xFFFF);
+            let (part, span, found) = match (outside(name), outside(value)) {
+                (Some(c), _) => ("name", e.key_span.clone(), c),
+                (None, Some(c)) => ("value", e.value.span.clone(), c),
+                (None, None) => {
+                    pairs.push((name.to_string(), value.to_string()));
+                    continue;
+                }
+            };
+            self.push(
+                Diagnostic::error(
+                    codes::ENCODE,
+                    span,
+                    format!(
+                        "the {part} of request attribute `{name}` has U+{:04X}, a character a \
+                         request attribute cannot carry (it is a BMPString: only characters \
+                         below U+FFFF)",
+                        u32::from(found)
+                    ),
+                )
+                .with_help("write the attribute without that character"),
+            );
         }
         pairs
     }
@@ -2164,6 +2188,38 @@ mod tests {
             codes::PATH_LENGTH_NOT_CA,
             "1"
         ));
+    }
+
+    /// Found by the `inf` fuzz target: such an INF lowered without an error and then could
+    /// not be encoded.
+    #[test]
+    fn request_attributes_outside_the_bmp_are_an_error() {
+        for (inf, at) in [
+            (
+                "[NewRequest]\nSubject = CN=a\n[RequestAttributes]\nProviderName = \"a\u{1F600}\"\n",
+                "\"a",
+            ),
+            (
+                "[NewRequest]\nSubject = CN=a\n[RequestAttributes]\n\u{1D11E}x = v\n",
+                "\u{1D11E}x",
+            ),
+        ] {
+            let c = compile(inf);
+            assert!(c.request.is_none(), "{inf:?}");
+            let d = c.diagnostics.iter().find(|d| d.code == "encode");
+            let d = d.unwrap_or_else(|| panic!("{:?}", c.diagnostics));
+            assert_eq!(d.span.start, inf.find(at).unwrap(), "{inf:?}: {d:?}");
+            assert!(d.message.contains("U+1"), "{}", d.message);
+        }
+        // nor U+FFFF (the inf fuzz target's first find: UTF-16 text decoded with U+FFFF in it)
+        let c = compile("[NewRequest]\nSubject = CN=a\n[RequestAttributes]\nP = \"\u{FFFF}\"\n");
+        assert!(c.request.is_none() && c.diagnostics.iter().any(|d| d.code == "encode"));
+        // below U+FFFF is fine
+        assert!(
+            compile("[NewRequest]\nSubject = CN=a\n[RequestAttributes]\nA = \"\u{FFFD}\"\n")
+                .request
+                .is_some()
+        );
     }
 
     #[test]

@@ -210,6 +210,78 @@ fn private_key_is_named_but_never_shown() {
     }
 }
 
+/// A PKCS #8 key inside DER the decoder does not know (found by the `dump_secret` fuzz
+/// target: a SEQUENCE around a PrivateKeyInfo fell back to the generic tree, which printed the
+/// key's OCTET STRING in hex; then PKCS #7 data holding an OCTET STRING around one). Wherever
+/// it is nested, the key is named and not shown.
+#[test]
+fn a_private_key_nested_in_other_der_is_never_shown() {
+    let secret = [
+        0xa5, 0xa4, 0xa7, 0xa6, 0xa1, 0xa0, 0xa3, 0xa2, 0xad, 0xac, 0xaf, 0xae, 0xa9, 0xa8, 0xab,
+        0xaa,
+    ];
+    let tlv = certreq_pkix::tlv::tlv;
+    // OneAsymmetricKey v2: version 1, algorithm 1.2.3.4.5, the key, attributes, public key
+    let mut body = vec![
+        0x02, 0x01, 0x01, 0x30, 0x06, 0x06, 0x04, 0x2a, 0x03, 0x04, 0x05,
+    ];
+    body.extend(tlv(0x04, &secret));
+    body.extend([0xa0, 0x00, 0x81, 0x05, 0x00, 0x04, 0x01, 0x02, 0x03]);
+    let pkcs8 = tlv(0x30, &body);
+    let mut data = vec![
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+    ];
+    data.extend(tlv(0xa0, &tlv(0x04, &pkcs8)));
+    let mut data_twice = data[..11].to_vec();
+    data_twice.extend(tlv(0xa0, &tlv(0x04, &tlv(0x04, &pkcs8))));
+    let mut cut_short = vec![0x30, 0x82, 0x01, 0x00];
+    cut_short.extend(&pkcs8);
+    let mut beside = tlv(0x04, b"other");
+    beside.extend(&pkcs8);
+    // deeper than the search for a key goes (the fuzzer's was three PFX key bags, one inside
+    // another, in an OCTET STRING in PKCS #7 data)
+    let mut deep = pkcs8.clone();
+    for _ in 0..40 {
+        deep = tlv(0x04, &deep);
+    }
+    let mut data_deep = data[..11].to_vec();
+    data_deep.extend(tlv(0xa0, &tlv(0x04, &deep)));
+    let wrapped = [
+        ("SEQUENCE", tlv(0x30, &pkcs8)),
+        ("SET", tlv(0x31, &pkcs8)),
+        ("[3]", tlv(0xa3, &pkcs8)),
+        ("OCTET STRING", tlv(0x30, &tlv(0x04, &pkcs8))),
+        (
+            "BIT STRING",
+            tlv(0x30, &tlv(0x03, &[&[0][..], &pkcs8].concat())),
+        ),
+        ("PKCS #7 data", tlv(0x30, &data)),
+        ("beside an OCTET STRING", tlv(0x30, &beside)),
+        // found next, by the long run: an OCTET STRING in PKCS #7 data printed in hex
+        ("PKCS #7 data of an OCTET STRING", tlv(0x30, &data_twice)),
+        ("SEQUENCE cut short", cut_short),
+        // and a BIT STRING around an OCTET STRING around one (its unused-bits byte first)
+        (
+            "BIT STRING of an OCTET STRING",
+            tlv(0x30, &tlv(0x03, &[&[0][..], &tlv(0x04, &pkcs8)].concat())),
+        ),
+        // and, by the CI smoke, one nested deeper than the search went
+        ("PKCS #7 data, 40 OCTET STRINGs deep", tlv(0x30, &data_deep)),
+    ];
+    for (what, der) in wrapped {
+        let text = render_text(&dump_der(&der));
+        let squeezed = text.to_ascii_lowercase().replace([' ', '\n'], "");
+        assert!(
+            !squeezed.contains("a5a4a7a6a1a0a3a2"),
+            "the key inside a {what} was printed:\n{text}"
+        );
+        assert!(
+            text.contains("the private key material is not shown"),
+            "the key inside a {what} is not named:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn public_key_pfx_and_unknown_asn1() {
     let leaf = crate::response::parse(&data("pfx-leaf.crt")).unwrap();

@@ -299,11 +299,74 @@ fn alg(
 }
 
 fn decrypt_with(alg: &AlgorithmIdentifierOwned) -> Result<Zeroizing<Vec<u8>>, Pkcs12Error> {
+    decrypt_after(alg, 0)
+}
+
+/// [`decrypt`] in a read that has already done `done` iterations of key derivation.
+fn decrypt_after(
+    alg: &AlgorithmIdentifierOwned,
+    done: u64,
+) -> Result<Zeroizing<Vec<u8>>, Pkcs12Error> {
+    let work = Work::default();
+    work.0.set(done);
     let secrets = Secrets {
         password: "x",
         kdf_password: b"\0x\0\0",
+        work: &work,
     };
     decrypt(alg, &secrets, &[0u8; 32])
+}
+
+/// Each count within [`MAX_READ_ITERATIONS`], but many of them: a file of thousands of key
+/// bags at 10^7 iterations each would take hours (under the fuzzer, one with three at 5·10^6
+/// took over 10 s). A read stops, before deriving, once its derivations would add up to more
+/// than [`MAX_READ_WORK`].
+#[test]
+fn key_derivation_adds_up_to_a_bound_over_the_whole_file() {
+    let pbkdf2 = |n| {
+        pbes2_alg(
+            alg(
+                PBKDF2,
+                &pbes2::Pbkdf2Params::hmac_sha256(n, b"saltsalt").unwrap(),
+            ),
+            alg(
+                pbes2::AES_256_CBC_OID,
+                &OctetString::new([7u8; 16]).unwrap(),
+            ),
+        )
+    };
+    let pbe = |n: u32| {
+        alg(
+            PBE_SHA1_3DES,
+            &PbeParams {
+                salt: OctetString::new([1u8; 8]).unwrap(),
+                iterations: n,
+            },
+        )
+    };
+    // within the bound: derived (the dummy ciphertext then fails to decrypt)
+    assert_eq!(
+        decrypt_after(&pbkdf2(1000), MAX_READ_WORK - 1000),
+        Err(Pkcs12Error::WrongPassword)
+    );
+    // one iteration past it: refused before any work, PBES2 and the PKCS #12 PBE (which derives
+    // twice, the key and the IV) alike
+    assert_eq!(
+        decrypt_after(&pbkdf2(1000), MAX_READ_WORK - 999),
+        Err(Pkcs12Error::TooMuchWork(MAX_READ_WORK + 1))
+    );
+    assert_eq!(
+        decrypt_after(&pbe(1000), MAX_READ_WORK - 1999),
+        Err(Pkcs12Error::TooMuchWork(MAX_READ_WORK + 1))
+    );
+    assert_eq!(
+        Pkcs12Error::TooMuchWork(20_000_000).to_string(),
+        "unsupported in PFX files: key derivations adding up to 20000000 iterations (at most \
+         10000000 are done for one file)"
+    );
+    // and a whole file at our own counts reads as before (the MAC and two safes: 3 x 2048 x 2)
+    let f = fixture();
+    assert!(read(&build(&f, Profile::Legacy, "x"), "x", MacPolicy::Required).is_ok());
 }
 
 #[test]
