@@ -7,7 +7,9 @@ user's ticket with `kinit` (krb5-user), and enroll with `certreq -submit` agains
 Without those programs the tests are skipped, except under CI=true, where they fail.
 devca is $DEVCA_BIN (default target/release/devca), certreq $CERTREQ_BIN.
 """
+import http.server
 import subprocess
+import threading
 import time
 
 import pytest
@@ -56,8 +58,9 @@ def localhost(server):
 
 def certreq_env(realm, server, work, ccache):
     env = {k: v for k, v in realm.env.items() if not k.startswith("CERTREQ_")}
-    env.update(CERTREQ_STORE=str(work / "store"), CERTREQ_CA_FILE=str(server.ca_pem),
-               KRB5CCNAME=f"FILE:{ccache}")
+    env.update(CERTREQ_STORE=str(work / "store"), KRB5CCNAME=f"FILE:{ccache}")
+    if server is not None:
+        env["CERTREQ_CA_FILE"] = str(server.ca_pem)
     return env
 
 
@@ -167,3 +170,48 @@ def test_devca_refuses_a_missing_keytab(realm, tmp_path):
                           capture_output=True, text=True, timeout=60, env=realm.env)
     assert proc.returncode != 0
     assert "cannot read the keytab" in proc.stderr, proc.stderr
+
+
+class Impostor(http.server.BaseHTTPRequestHandler):
+    """Takes any Negotiate token and answers with a mutual-authentication token it made up."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if not self.headers.get("Authorization", "").startswith("Negotiate "):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", "Negotiate")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        # a SPNEGO negTokenResp (accept-completed) whose Kerberos AP-REP is garbage
+        body = b"<html><body>Certificate Issued</body></html>"
+        self.send_response(200)
+        self.send_header("WWW-Authenticate", "Negotiate oRQwEqADCgEAoQsGCSqGSIb3EgECAg==")
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_answer_that_does_not_prove_the_server_is_refused(certreq, realm, tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Impostor)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ccache = tmp_path / "cc"
+        assert realm.kinit(ccache).returncode == 0
+        e = certreq_env(realm, None, tmp_path, ccache)
+        (tmp_path / "r.inf").write_text(INF.format(cn="alice.example"))
+        subprocess.run([str(certreq), "-new", "-q", "r.inf", "r.req"], cwd=tmp_path, env=e,
+                       check=True, capture_output=True, timeout=120)
+        proc = subprocess.run([str(certreq), "-submit", "-config",
+                               f"http://localhost:{server.server_address[1]}/certsrv",
+                               "r.req", "r.cer"], cwd=tmp_path, env=e, capture_output=True,
+                              text=True, timeout=120)
+        assert proc.returncode != 0
+        assert "does not prove it is HTTP/localhost" in proc.stderr, proc.stderr
+        assert not (tmp_path / "r.cer").exists()
+    finally:
+        server.shutdown()
