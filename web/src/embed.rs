@@ -25,7 +25,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CryptoKey, CryptoKeyPair};
 
-use crate::app::jobs;
+use crate::app::preview::jobs;
 use crate::app::preview::{self, Preview};
 use crate::services::{self, crypto, get, set};
 

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
-use certreq_web::app::state::{EntryMeta, EntryState};
+use certreq_web::services::store::{EntryState, RecordMeta};
 use certreq_web::services::{crypto, files, store};
 use wasm_bindgen_test::*;
 
@@ -114,17 +114,15 @@ async fn a_key_cannot_be_made_for_a_mismatched_scheme() {
     assert!(err.0.contains("inconsistent"), "{err}");
 }
 
-fn meta(id: &str) -> EntryMeta {
-    EntryMeta {
+fn meta(id: &str) -> RecordMeta {
+    RecordMeta {
         id: id.into(),
         friendly_name: format!("test {id}"),
         created_ms: store::now_ms(),
         inf: "[NewRequest]\nSubject = \"CN=test\"\n".into(),
         state: EntryState::Pending,
         container: Some("container-1".into()),
-        // the records these tests store carry a request
-        has_request: true,
-        ..EntryMeta::default()
+        ..RecordMeta::default()
     }
 }
 
@@ -149,6 +147,8 @@ async fn a_non_extractable_key_survives_indexeddb_and_still_signs() {
         .expect("get")
         .expect("the record is there");
     assert_eq!(back.meta, meta(&id).with_created(back.meta.created_ms));
+    // the records these tests store carry a request
+    assert!(back.has_request());
     assert_eq!(back.request_der, vec![0x30, 0x00]);
     let keys = back.keys.expect("the key pair came back");
     let private = keys.get_private_key();
@@ -192,7 +192,7 @@ async fn an_exportable_key_can_be_exported_after_a_round_trip() {
     .unwrap();
     let entry = store::get_entry(&id).await.unwrap().unwrap();
     // stored without a request (as a self-signed certificate is): no .req is offered for it
-    assert!(!entry.meta.has_request);
+    assert!(!entry.has_request());
     let keys = entry.keys.unwrap();
     assert!(crypto::private_key_exportable(&keys.get_private_key()).await);
     store::delete(&id).await.unwrap();

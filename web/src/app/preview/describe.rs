@@ -96,7 +96,7 @@ pub fn preview(request: &NewRequest) -> Preview {
 
 /// `from when it is made, for 365 days (the default)`, `from … UTC until … UTC`.
 fn validity_words(v: &ValidityPlan) -> String {
-    let at = |seconds: i64| super::text::format_utc(seconds as f64 * 1000.0);
+    let at = |seconds: i64| crate::app::text::format_utc(seconds as f64 * 1000.0);
     let from = v.not_before.map_or_else(
         || "from when it is made".to_owned(),
         |t| format!("from {}", at(t)),
