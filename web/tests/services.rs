@@ -218,16 +218,16 @@ async fn a_stored_rsa_key_fits_only_its_own_scheme_and_hash() {
     .await
     .unwrap();
     let private = keys.get_private_key();
-    assert_eq!(
-        crypto::key_fits(&private, SignatureScheme::RsaPkcs1(Hash::Sha256)),
-        Ok(())
-    );
-    let err = crypto::key_fits(&private, SignatureScheme::RsaPkcs1(Hash::Sha384)).unwrap_err();
+    let spki = crypto::export_spki(&keys.get_public_key()).await.unwrap();
+    let rsa = KeyAlgorithm::Rsa { bits: 2048 };
+    let fits = |scheme| crypto::check_key_pair(&spki, &private, rsa, scheme);
+    assert_eq!(fits(SignatureScheme::RsaPkcs1(Hash::Sha256)), Ok(()));
+    let err = fits(SignatureScheme::RsaPkcs1(Hash::Sha384)).unwrap_err();
     assert!(
         err.0.contains("SHA-256") && err.0.contains("SHA-384"),
         "{err}"
     );
-    let err = crypto::key_fits(&private, SignatureScheme::Ecdsa(Hash::Sha256)).unwrap_err();
+    let err = fits(SignatureScheme::Ecdsa(Hash::Sha256)).unwrap_err();
     assert!(
         err.0.contains("RSASSA-PKCS1-v1_5") && err.0.contains("ECDSA"),
         "{err}"
@@ -240,9 +240,15 @@ async fn a_stored_rsa_key_fits_only_its_own_scheme_and_hash() {
     )
     .await
     .unwrap();
+    let ec_spki = crypto::export_spki(&ec.get_public_key()).await.unwrap();
     // an ECDSA key is not bound to a hash
     assert_eq!(
-        crypto::key_fits(&ec.get_private_key(), SignatureScheme::Ecdsa(Hash::Sha384)),
+        crypto::check_key_pair(
+            &ec_spki,
+            &ec.get_private_key(),
+            KeyAlgorithm::Ecdsa(Curve::P256),
+            SignatureScheme::Ecdsa(Hash::Sha384)
+        ),
         Ok(())
     );
 }

@@ -22,7 +22,7 @@ pub async fn generate(
     reuse: Option<String>,
 ) -> Result<Generated, String> {
     let scheme = request.signature;
-    let (keys, id) = match reuse {
+    let (keys, id, reused) = match reuse {
         Some(id) => {
             let entry = store::get_entry(&id)
                 .await
@@ -31,24 +31,33 @@ pub async fn generate(
             let keys = entry.keys.ok_or_else(|| {
                 "the stored entry to reuse has no key pair (it may have been issued)".to_owned()
             })?;
-            crypto::key_fits(&keys.get_private_key(), scheme).map_err(|e| {
-                format!(
-                    "the key kept as “{}” cannot make this request: {e}",
-                    request.key.container.as_deref().unwrap_or_default()
-                )
-            })?;
-            (keys, id)
+            (keys, id, true)
         }
         None => (
             crypto::generate(request.key.algorithm, scheme, request.key.exportable)
                 .await
                 .map_err(|e| e.to_string())?,
             store::new_id(),
+            false,
         ),
     };
     let spki = crypto::export_spki(&keys.get_public_key())
         .await
         .map_err(|e| e.to_string())?;
+    if reused {
+        crypto::check_key_pair(
+            &spki,
+            &keys.get_private_key(),
+            request.key.algorithm,
+            scheme,
+        )
+        .map_err(|e| {
+            format!(
+                "the key kept as “{}” cannot make this request: {e}",
+                request.key.container.as_deref().unwrap_or_default()
+            )
+        })?;
+    }
     let self_signed = request.request_type == RequestType::Cert;
     let what = made(&request);
     let unsigned = prepare(&request, &spki)?;
