@@ -7,11 +7,9 @@
 //! own origin (or the CA allows this origin with credentials). A request the browser blocks
 //! (network down, TLS refused, no CORS permission) gives one error that names those causes.
 
-use js_sys::{Function, Object, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestCache, RequestCredentials, RequestInit};
 
-use super::{ServiceError, get, set};
+use super::{ServiceError, get};
 
 use certreq_wire::enroll::{Answer, HttpRequest};
 
@@ -26,68 +24,50 @@ fn unreachable(url: &str) -> ServiceError {
     ))
 }
 
-async fn fetch(url: &str, init: &Object) -> Result<Answer, ServiceError> {
-    let global = js_sys::global();
-    let fetch = get(&global, "fetch");
-    let fetch = fetch
-        .dyn_ref::<Function>()
-        .ok_or_else(|| ServiceError("this browser has no fetch here".into()))?;
-    let promise = fetch
-        .call2(&global, &JsValue::from_str(url), init)
-        .map_err(|_| unreachable(url))?;
-    let response = JsFuture::from(js_sys::Promise::resolve(&promise))
+/// Sends `init` to `url` with gloo-net's fetch and reads the whole answer. The request is
+/// built here, not with gloo-net's builder, which would append `&` to a URL that has a query
+/// (certnew.cer?ReqID=…&Enc=…).
+async fn fetch(url: &str, init: &RequestInit) -> Result<Answer, ServiceError> {
+    // a URL fetch would refuse is refused here, in the same words
+    let request =
+        web_sys::Request::new_with_str_and_init(url, init).map_err(|_| unreachable(url))?;
+    let response = gloo_net::http::Request::from(request)
+        .send()
         .await
         .map_err(|_| unreachable(url))?;
-    let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
-    let headers = get(&response, "headers");
-    let header = |name: &str| -> String {
-        get(&headers, "get")
-            .dyn_ref::<Function>()
-            .and_then(|f| f.call1(&headers, &JsValue::from_str(name)).ok())
-            .and_then(|v| v.as_string())
-            .unwrap_or_default()
-    };
-    let content_type = header("content-type");
-    let retry_after = header("retry-after");
-    let body_fn = get(&response, "arrayBuffer");
-    let body_fn = body_fn
-        .dyn_ref::<Function>()
-        .ok_or_else(|| ServiceError("the CA's answer has no body".into()))?;
-    let body = body_fn
-        .call0(&response)
-        .map_err(|e| ServiceError::js("cannot read the CA's answer", e))?;
-    let body = JsFuture::from(js_sys::Promise::resolve(&body))
-        .await
-        .map_err(|e| ServiceError::js("the CA's answer broke off", e))?;
+    let headers = response.headers();
+    let header = |name: &str| headers.get(name).unwrap_or_default();
+    let body = response.binary().await.map_err(|e| match e {
+        gloo_net::Error::JsError(e) => ServiceError(format!("the CA's answer broke off: {e}")),
+        _ => ServiceError("the CA's answer broke off".into()),
+    })?;
     Ok(Answer {
-        status,
-        content_type,
-        body: Uint8Array::new(&body).to_vec(),
-        retry_after,
+        status: response.status(),
+        content_type: header("content-type"),
+        retry_after: header("retry-after"),
+        body,
     })
 }
 
-fn init(method: &str) -> Object {
-    let init = Object::new();
-    set(&init, "method", &method.into());
-    set(&init, "credentials", &"include".into());
-    set(&init, "cache", &"no-store".into());
-    init
-}
-
-/// Makes the request: `POST` with its body, or `GET`.
+/// Makes the request: `POST` with its body, or `GET`. With the browser's credentials, and
+/// past its cache.
 pub async fn send(send: &HttpRequest) -> Result<Answer, ServiceError> {
-    let init = match &send.post {
+    let init = RequestInit::new();
+    init.set_credentials(RequestCredentials::Include);
+    init.set_cache(RequestCache::NoStore);
+    match &send.post {
         Some((content_type, body)) => {
-            let init = init("POST");
-            let headers = Object::new();
-            set(&headers, "Content-Type", &content_type.into());
-            set(&init, "headers", &headers);
-            set(&init, "body", &body.into());
-            init
+            init.set_method("POST");
+            let headers =
+                Headers::new().map_err(|e| ServiceError::js("cannot make the request", e))?;
+            headers
+                .set("Content-Type", content_type)
+                .map_err(|e| ServiceError::js("cannot make the request", e))?;
+            init.set_headers(&headers);
+            init.set_body(&body.into());
         }
-        None => init("GET"),
-    };
+        None => init.set_method("GET"),
+    }
     fetch(&send.url, &init).await
 }
 

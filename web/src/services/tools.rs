@@ -194,27 +194,28 @@ fn inline_bytes() -> Option<Result<Vec<u8>, String>> {
     )
 }
 
-/// `fetch(FILE)`'s bytes (relative to the page, so it works under any path).
+/// `fetch(FILE)`'s bytes (relative to the page, so it works under any path), through
+/// gloo-net.
 async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
-    let global = js_sys::global();
-    let fetch = get(&global, "fetch")
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str("this browser has no fetch"))?;
     // the file's name carries no content hash (Trunk's own files do), so a cached copy from
     // an older release could meet this app; revalidating every time keeps the two together
-    let init = Object::new();
-    super::set(&init, "cache", &"no-cache".into());
-    let response = fetch.call2(&global, &JsValue::from_str(FILE), &init)?;
-    let response = JsFuture::from(Promise::resolve(&response)).await?;
-    if !get(&response, "ok").is_truthy() {
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoCache);
+    let request = web_sys::Request::new_with_str_and_init(FILE, &init)?;
+    let failed = |e: gloo_net::Error| match e {
+        gloo_net::Error::JsError(e) => JsValue::from_str(&e.to_string()),
+        _ => JsValue::from_str("the request failed"),
+    };
+    let response = gloo_net::http::Request::from(request)
+        .send()
+        .await
+        .map_err(failed)?;
+    if !response.ok() {
         // as an integer: formatting an f64 would link float printing (9 KB) for one message
-        let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
-        return Err(JsValue::from_str(&format!("{FILE} answered HTTP {status}")));
+        return Err(JsValue::from_str(&format!(
+            "{FILE} answered HTTP {}",
+            response.status()
+        )));
     }
-    let body = get(&response, "arrayBuffer")
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str("no body"))?
-        .call0(&response)?;
-    let body = JsFuture::from(Promise::resolve(&body)).await?;
-    Ok(Uint8Array::new(&body).to_vec())
+    response.binary().await.map_err(failed)
 }
