@@ -1,7 +1,11 @@
 //! Files in and out, as plain Rust: the names files are offered under, PEM text, what the
-//! decoder shows for a file, and what a `.req` file holds (its DER walked with
-//! `certreq_pkix::tlv`, so the app links no request decoder for it).
+//! decoder shows for a file, what a `.req` file holds, whether a file is a PFX and what kind
+//! of key a PKCS #8 private key is (DER walked with `certreq_pkix::tlv`, so the app links no
+//! decoder for them).
 
+use certreq_pkix::alg::{Curve, KeyAlgorithm};
+use certreq_pkix::oid::{self, ObjectIdentifier};
+use certreq_pkix::tlv::{self, Tlv};
 use certreq_request::model::NewRequest;
 
 /// PEM text with `label` (`CERTIFICATE`…), 64 characters a line.
@@ -169,6 +173,91 @@ pub fn pkcs10_subject_and_key(der: &[u8]) -> Option<(String, Vec<u8>)> {
     Some((certreq_pkix::name::display_der(subject)?, spki.to_vec()))
 }
 
+/// Whether a file is a PFX (PKCS #12) to import rather than a certificate to accept: named
+/// `.pfx` or `.p12`, or DER `PFX ::= SEQUENCE { version INTEGER (3), authSafe ContentInfo, … }`.
+pub fn looks_like_pfx(name: &str, bytes: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".pfx") || lower.ends_with(".p12") {
+        return true;
+    }
+    let Some(pfx) = tlv::only(bytes, 0x30) else {
+        return false;
+    };
+    matches!(
+        tlv::read(pfx),
+        Some(Tlv { tag: 0x02, content: [3], rest, .. })
+            if tlv::read(rest).is_some_and(|auth_safe| auth_safe.tag == 0x30)
+    )
+}
+
+/// The kind of key a PKCS #8 `PrivateKeyInfo` holds (RFC 5208: `SEQUENCE { version,
+/// privateKeyAlgorithm AlgorithmIdentifier, privateKey OCTET STRING, … }`): RSA with its
+/// modulus size (from `RSAPrivateKey ::= SEQUENCE { version, modulus, … }`), or ECDSA on a
+/// curve Web Crypto knows (the algorithm's parameters). `None` for anything else.
+pub fn pkcs8_key_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
+    let info = tlv::only(der, 0x30)?;
+    let Tlv {
+        tag: 0x02, rest, ..
+    } = tlv::read(info)?
+    else {
+        return None;
+    };
+    let Tlv {
+        tag: 0x30,
+        content: algorithm,
+        rest,
+        ..
+    } = tlv::read(rest)?
+    else {
+        return None;
+    };
+    let Tlv {
+        tag: 0x04,
+        content: key,
+        ..
+    } = tlv::read(rest)?
+    else {
+        return None;
+    };
+    let Tlv {
+        tag: 0x06,
+        content: id,
+        rest: parameters,
+        ..
+    } = tlv::read(algorithm)?
+    else {
+        return None;
+    };
+    let id = ObjectIdentifier::from_bytes(id).ok()?;
+    if id == oid::RSA_ENCRYPTION {
+        let rsa = tlv::only(key, 0x30)?;
+        let Tlv {
+            tag: 0x02, rest, ..
+        } = tlv::read(rsa)?
+        else {
+            return None;
+        };
+        let Tlv {
+            tag: 0x02,
+            content: modulus,
+            ..
+        } = tlv::read(rest)?
+        else {
+            return None;
+        };
+        let start = modulus.iter().position(|&b| b != 0)?;
+        let bits = (modulus.len() - start - 1) * 8 + (8 - modulus[start].leading_zeros() as usize);
+        Some(KeyAlgorithm::Rsa {
+            bits: u32::try_from(bits).ok()?,
+        })
+    } else if id == oid::EC_PUBLIC_KEY {
+        let curve = tlv::only(parameters, 0x06)?;
+        Curve::from_oid(&ObjectIdentifier::from_bytes(curve).ok()?).map(KeyAlgorithm::Ecdsa)
+    } else {
+        None
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -194,6 +283,72 @@ mod tests {
         assert!(text.starts_with("-----BEGIN CERTIFICATE-----\nAAAA"));
         assert_eq!(text.lines().nth(1).unwrap().len(), 64);
         assert!(text.ends_with("-----END CERTIFICATE-----\n"));
+    }
+
+    /// A P-256 private key as OpenSSL writes it (`openssl genpkey -algorithm EC -pkeyopt
+    /// ec_paramgen_curve:P-256`), and a P-384 one.
+    /// Test keys made for these tests only (`openssl genpkey -algorithm EC -pkeyopt
+    /// ec_paramgen_curve:P-256`, and P-384), as base64 PKCS #8.
+    const P256_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIb8m0O1c5HwxUhug\
+                              v0O9PP6A3SMs+9sBwkQbcpHFbg6hRANCAAR+8CjQqXEBkx8gXcbFPWPsFr6VCTYK\
+                              W7YZdczV01gAcukar7jr3xH+ZSDLi3X7BtYAcsi2pbynRlKsYVYGf/e1";
+    const P384_PKCS8: &str = "MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDCXMmIvt4lghdbxKbdP\
+                              40j9nPVRv7AGOPTiIBifR5yxdILqPhFv44jaPtSS7ZPxPfWhZANiAART26lyt+rh\
+                              Wzkh5MekFSzRzoE79JutxzwaluwUE2sBwdEnSmWE7qALKMUDVtzhUkUu6O2YyfDL\
+                              +NIo2r2edchF82wTVWcwGMP29/3J9dMufp5NdvSdONrdPWIYyGBUkRI=";
+
+    fn base64(text: &str) -> Vec<u8> {
+        use base64ct::Encoding;
+        base64ct::Base64::decode_vec(text).unwrap()
+    }
+
+    #[test]
+    fn a_pkcs8_key_says_what_kind_of_key_it_is() {
+        let rsa =
+            certreq_pkix::pem::read(include_bytes!("../../../tests/data/test-rsa-2048.pk8.pem"))
+                .unwrap()
+                .remove(0)
+                .der;
+        assert_eq!(
+            pkcs8_key_algorithm(&rsa),
+            Some(KeyAlgorithm::Rsa { bits: 2048 })
+        );
+        assert_eq!(
+            pkcs8_key_algorithm(&base64(P256_PKCS8)),
+            Some(KeyAlgorithm::Ecdsa(Curve::P256))
+        );
+        assert_eq!(
+            pkcs8_key_algorithm(&base64(P384_PKCS8)),
+            Some(KeyAlgorithm::Ecdsa(Curve::P384))
+        );
+        // a certificate, a cut key, nothing: not a key
+        let cert = certreq_pkix::pem::read(crate::app::testing::LEAF_PEM)
+            .unwrap()
+            .remove(0)
+            .der;
+        assert_eq!(pkcs8_key_algorithm(&cert), None);
+        assert_eq!(pkcs8_key_algorithm(&rsa[..rsa.len() / 2]), None);
+        assert_eq!(pkcs8_key_algorithm(&[]), None);
+    }
+
+    #[test]
+    fn a_pfx_is_told_from_a_certificate_by_name_or_by_its_der() {
+        let cert = certreq_pkix::pem::read(crate::app::testing::LEAF_PEM)
+            .unwrap()
+            .remove(0)
+            .der;
+        assert!(!looks_like_pfx("leaf.cer", &cert));
+        assert!(looks_like_pfx("me.PFX", b"anything"));
+        assert!(looks_like_pfx("me.p12", b""));
+        // PFX { version 3, authSafe SEQUENCE { … } } under any name
+        assert!(looks_like_pfx(
+            "download",
+            &[0x30, 0x05, 0x02, 0x01, 0x03, 0x30, 0x00]
+        ));
+        assert!(!looks_like_pfx(
+            "download",
+            &[0x30, 0x05, 0x02, 0x01, 0x01, 0x30, 0x00]
+        ));
     }
 
     #[test]

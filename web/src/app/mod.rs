@@ -255,6 +255,13 @@ fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
                 async move { Msg::Exported(jobs::export_pfx(id, password, profile).await) },
             )
         }
+        Command::ImportPfx {
+            pfx,
+            password,
+            extractable,
+        } => link.send_future(async move {
+            Msg::Imported(jobs::import_pfx(pfx, password, extractable).await)
+        }),
     }
 }
 

@@ -96,6 +96,59 @@ pub async fn generate(
     Ok(pair.unchecked_into())
 }
 
+/// Imports a private key, PKCS #8 `PrivateKeyInfo` DER, to sign as `scheme` (an RSA key is
+/// bound to the scheme's hash, as Web Crypto does). `extractable` decides whether the browser
+/// will ever hand it out again. `importKey` copies the bytes when it is called, so `pkcs8` and
+/// the JavaScript copy made for the call are overwritten right then, before its promise is
+/// awaited, whatever it answers.
+pub async fn import_private_key(
+    pkcs8: &mut [u8],
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+    extractable: bool,
+) -> Result<CryptoKey, ServiceError> {
+    use zeroize::Zeroize;
+    let data = Uint8Array::from(&pkcs8[..]);
+    let promise = import("pkcs8", &data, algorithm, scheme, extractable, "sign");
+    data.fill(0, 0, data.length());
+    pkcs8.zeroize();
+    let key = settle(promise?, "the browser did not take the private key").await?;
+    Ok(key.unchecked_into())
+}
+
+/// Imports a public key, `SubjectPublicKeyInfo` DER, to verify as `scheme`.
+pub async fn import_public_key(
+    spki: &[u8],
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+) -> Result<CryptoKey, ServiceError> {
+    let data = Uint8Array::from(spki);
+    let promise = import("spki", &data, algorithm, scheme, true, "verify")?;
+    let key = settle(promise, "the browser did not take the public key").await?;
+    Ok(key.unchecked_into())
+}
+
+fn import(
+    format: &str,
+    data: &Uint8Array,
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+    extractable: bool,
+    usage: &str,
+) -> Result<js_sys::Promise, ServiceError> {
+    // generateKey's parameters hold importKey's (name, hash or curve); the rest is ignored
+    let params = key_gen_params(algorithm, scheme)?;
+    subtle()?
+        .import_key_with_object(
+            format,
+            data,
+            &params,
+            extractable,
+            &Array::of1(&usage.into()),
+        )
+        .map_err(|e| ServiceError::js("cannot start the key import", e))
+}
+
 /// The public key as `SubjectPublicKeyInfo` DER.
 pub async fn export_spki(public_key: &CryptoKey) -> Result<Vec<u8>, ServiceError> {
     let promise = subtle()?

@@ -1,14 +1,16 @@
 //! The store's browser work: listing entries with what their keys allow, offering a stored
-//! request again, accepting certificates for stored keys, and exporting (`.cer`, `.p7b`,
-//! `.pfx`).
+//! request again, accepting certificates for stored keys, importing a PFX, and exporting
+//! (`.cer`, `.p7b`, `.pfx`).
 
+use certreq_pkix::alg::{Hash, KeyAlgorithm, SignatureScheme};
 use certreq_pkix::cert as response;
 use certreq_pkix::pem::{self, Label};
-use certreq_wire::{self as wire, PfxJob};
+use certreq_wire::{self as wire, PfxImport, PfxJob};
+use zeroize::Zeroize;
 
 use super::{CertDetails, EntryMeta, EntryState, ExportFormat, Profile, match_response};
-use crate::app::files::{export_file_name, pem, safe_file_name};
-use crate::services::store::StoredRequest;
+use crate::app::files::{export_file_name, pem, pkcs8_key_algorithm, safe_file_name};
+use crate::services::store::{RecordMeta, StoredRequest};
 use crate::services::{crypto, files, store, tools};
 
 /// `RSA 2048`, `ECC P-256`… of a public key given as SPKI DER.
@@ -240,7 +242,15 @@ pub async fn export_pfx(id: String, password: String, profile: Profile) -> Resul
         profile,
         random,
     };
-    let pfx = tools::pfx(&job).await.map_err(|e| e.to_string())?;
+    let pfx = tools::pfx(&job).await.map_err(|e| e.to_string());
+    let PfxJob {
+        mut private_key_pkcs8,
+        mut password,
+        ..
+    } = job;
+    private_key_pkcs8.zeroize();
+    password.zeroize();
+    let pfx = pfx?;
     let name = export_file_name(&entry.meta.friendly_name, "pfx");
     files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
     Ok(format!(
@@ -250,4 +260,104 @@ pub async fn export_pfx(id: String, password: String, profile: Profile) -> Resul
             Profile::Legacy => "Triple DES, for older Windows and OpenSSL 1.x",
         }
     ))
+}
+
+/// What an imported key signs a probe with to show its certificate is its own: PKCS #1 v1.5
+/// or ECDSA, with SHA-256 (an RSA key is bound to it here, as a key made with HashAlgorithm =
+/// SHA256 would be).
+fn probe_scheme(algorithm: KeyAlgorithm) -> SignatureScheme {
+    match algorithm {
+        KeyAlgorithm::Rsa { .. } => SignatureScheme::RsaPkcs1(Hash::Sha256),
+        KeyAlgorithm::Ecdsa(_) => SignatureScheme::Ecdsa(Hash::Sha256),
+    }
+}
+
+/// Opens the PFX `pfx` with `password` and keeps its private key (made extractable only if
+/// `extractable`) with its certificate and that certificate's issuers as a new issued entry.
+/// Nothing is stored when the password is wrong, the PFX holds no key, its certificate is not
+/// the key's (what the key signs, the certificate's public key must verify), or the key is
+/// kept here already (the same public key). The key's bytes are overwritten as soon as Web
+/// Crypto has them.
+pub async fn import_pfx(
+    pfx: Vec<u8>,
+    password: String,
+    extractable: bool,
+) -> Result<EntryMeta, String> {
+    let nothing = |why: &dyn std::fmt::Display| format!("nothing was imported: {why}");
+    let job = PfxImport { pfx, password };
+    let opened = tools::pfx_open(&job).await;
+    let PfxImport { mut password, .. } = job;
+    password.zeroize();
+    let opened = opened.map_err(|e| nothing(&e))?;
+    let Some(mut pkcs8) = opened.private_key_pkcs8 else {
+        return Err(nothing(
+            &"this PFX holds no private key (accept its certificate for a key kept here instead)",
+        ));
+    };
+    let response = response::Response::from_parts(
+        response::ResponseKind::CertificateBundle,
+        opened.certificates,
+        None,
+    );
+    let (Some(algorithm), Some(leaf)) = (pkcs8_key_algorithm(&pkcs8), response.leaf()) else {
+        pkcs8.zeroize();
+        return Err(nothing(
+            &"the PFX holds no certificate, or a key other than RSA or ECDSA P-256/384/521",
+        ));
+    };
+    let scheme = probe_scheme(algorithm);
+    let private = crypto::import_private_key(&mut pkcs8, algorithm, scheme, extractable)
+        .await
+        .map_err(|e| nothing(&e))?;
+    let spki = leaf.spki_der();
+    const PROBE: &[u8] = b"certreq-web: is this certificate the key's?";
+    let public = crypto::import_public_key(spki, algorithm, scheme).await;
+    let signature = crypto::sign_raw(&private, scheme, PROBE).await;
+    let own = match (&public, &signature) {
+        (Ok(public), Ok(signature)) => {
+            crypto::verify(public, scheme, signature, PROBE).await == Ok(true)
+        }
+        _ => false,
+    };
+    let (true, Ok(public)) = (own, public) else {
+        return Err(nothing(&format!(
+            "its certificate ({}) is not for its private key",
+            leaf.subject()
+        )));
+    };
+    if let Some(name) = match_key(spki.to_vec()).await {
+        return Err(nothing(&format!(
+            "this key is kept here already, as “{name}”"
+        )));
+    }
+    let chain = response
+        .chain_for(leaf)
+        .into_iter()
+        .skip(1)
+        .map(|c| c.der().to_vec())
+        .collect();
+    let record = StoredRequest {
+        meta: RecordMeta {
+            id: store::new_id(),
+            friendly_name: opened
+                .friendly_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| leaf.subject()),
+            created_ms: store::now_ms(),
+            state: EntryState::Issued,
+            certificate: Some(leaf.der().to_vec()),
+            chain,
+            ..RecordMeta::default()
+        },
+        request_der: Vec::new(),
+        keys: Some(web_sys::CryptoKeyPair::new(&private, &public)),
+    };
+    store::put(&record)
+        .await
+        .map_err(|e| format!("the PFX was read but its key could not be kept: {e}"))?;
+    let mut meta = EntryMeta::of(&record);
+    meta.exportable = Some(crypto::private_key_exportable(&private).await);
+    meta.key_algorithm = key_algorithm(spki);
+    meta.details = Some(CertDetails::of(leaf));
+    Ok(meta)
 }

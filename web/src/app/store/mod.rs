@@ -1,12 +1,13 @@
 //! The key store: the entries kept in this browser (each a key pair, with its request and,
-//! once accepted, its certificate), accepting certificates for them, exporting them (`.cer`,
-//! `.p7b`, `.pfx`), and deleting them.
+//! once accepted, its certificate), accepting certificates for them, importing a key with its
+//! certificates from a PFX, exporting them (`.cer`, `.p7b`, `.pfx`), and deleting them.
 
 pub mod jobs;
 pub mod view;
 
 use certreq_request::model::NewRequest;
 
+use super::files::looks_like_pfx;
 use super::status::{Notice, Out, Status};
 use crate::services::store::{RecordMeta, StoredRequest};
 
@@ -132,6 +133,23 @@ pub struct PfxDialog {
     pub problem: Option<String>,
 }
 
+/// The PFX import dialog: the file, its password, and whether the key stays exportable.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportDialog {
+    /// The file's name.
+    pub name: String,
+    /// The PFX as opened.
+    pub pfx: Vec<u8>,
+    pub password: String,
+    /// Whether the imported private key may leave the browser again (Web Crypto's
+    /// `extractable`); not unless the user says so.
+    pub extractable: bool,
+    /// Why the last try imported nothing (wrong password, no key, a key already kept).
+    pub problem: Option<String>,
+    /// While the import runs.
+    pub importing: bool,
+}
+
 /// What can happen in the store.
 #[derive(Clone, Debug)]
 pub enum Msg {
@@ -174,6 +192,20 @@ pub enum Msg {
     PfxCancel,
     /// Export the PFX with the dialog's password.
     PfxSubmit,
+    /// A PFX (`.pfx`, `.p12`) to import: opens the import dialog.
+    ImportFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The import dialog's fields.
+    ImportPassword(String),
+    ImportExtractable(bool),
+    /// Close the import dialog without importing.
+    ImportCancel,
+    /// Import with the dialog's password.
+    ImportSubmit,
+    /// The outcome of [`Command::ImportPfx`]: the new entry, or why nothing was imported.
+    Imported(Result<EntryMeta, String>),
 }
 
 /// Browser work the store asks for.
@@ -198,6 +230,13 @@ pub enum Command {
         password: String,
         profile: Profile,
     },
+    /// Open a PFX with `password`, import its key (`extractable` as the user chose) and keep it
+    /// with its certificates as a new entry; answer with [`Msg::Imported`].
+    ImportPfx {
+        pfx: Vec<u8>,
+        password: String,
+        extractable: bool,
+    },
 }
 
 /// What the other features hear from the store.
@@ -216,6 +255,8 @@ pub struct State {
     pub persistent: Option<bool>,
     /// The PFX export dialog, while open.
     pub pfx: Option<PfxDialog>,
+    /// The PFX import dialog, while open.
+    pub import: Option<ImportDialog>,
 }
 
 impl State {
@@ -249,6 +290,10 @@ impl State {
                 status.notice = Some(Notice::error(why));
             }
             Msg::Persistence(persistent) => self.persistent = persistent,
+            // a PFX dropped or picked here is imported, not accepted
+            Msg::AcceptFile { name, bytes } if looks_like_pfx(&name, &bytes) => {
+                return self.update(Msg::ImportFile { name, bytes }, status);
+            }
             // the certificates are read in the accept job (in the lazily loaded module); here
             // only what is not even PEM, base64 or DER is turned away
             Msg::AcceptFile { name, bytes } => match certreq_pkix::pem::read(&bytes) {
@@ -330,6 +375,62 @@ impl State {
                     password: d.password,
                     profile: d.profile,
                 });
+            }
+            Msg::ImportFile { name, bytes } => {
+                self.import = Some(ImportDialog {
+                    name,
+                    pfx: bytes,
+                    ..ImportDialog::default()
+                });
+            }
+            Msg::ImportPassword(p) => {
+                if let Some(d) = self.import.as_mut() {
+                    d.password = p;
+                    d.problem = None;
+                }
+            }
+            Msg::ImportExtractable(extractable) => {
+                if let Some(d) = self.import.as_mut() {
+                    d.extractable = extractable;
+                }
+            }
+            Msg::ImportCancel => self.import = None,
+            Msg::ImportSubmit => {
+                let Some(d) = self.import.as_mut().filter(|d| !d.importing) else {
+                    return Vec::new();
+                };
+                d.importing = true;
+                d.problem = None;
+                return run(Command::ImportPfx {
+                    pfx: d.pfx.clone(),
+                    password: d.password.clone(),
+                    extractable: d.extractable,
+                });
+            }
+            // the dialog stays open with the reason, so the password can be typed again
+            Msg::Imported(Err(why)) => {
+                if let Some(d) = self.import.as_mut() {
+                    d.importing = false;
+                    d.problem = Some(why);
+                }
+            }
+            Msg::Imported(Ok(meta)) => {
+                self.import = None;
+                status.notice = Some(Notice::info(format!(
+                    "imported “{}” with its key ({}){}",
+                    meta.friendly_name,
+                    if meta.exportable == Some(true) {
+                        "exportable"
+                    } else {
+                        "not exportable"
+                    },
+                    match meta.chain.len() {
+                        0 => String::new(),
+                        1 => " and 1 issuing certificate".to_owned(),
+                        n => format!(" and {n} issuing certificates"),
+                    }
+                )));
+                self.put(meta);
             }
         }
         Vec::new()
@@ -537,6 +638,91 @@ mod tests {
             .unwrap_err();
         assert!(err.contains("CN=pfx-test.example"), "{err}");
         assert!(err.contains("nothing was changed"), "{err}");
+    }
+
+    #[test]
+    fn a_pfx_is_imported_after_its_password_and_a_failure_changes_nothing() {
+        use crate::app::testing::{CA_PEM, cert};
+        let mut status = Status::default();
+        let mut s = State {
+            entries: vec![pending("a", None)],
+            ..State::default()
+        };
+        // a .pfx dropped on the accept box opens the import dialog instead
+        assert!(
+            s.update(
+                Msg::AcceptFile {
+                    name: "me.pfx".into(),
+                    bytes: vec![0x30, 0x03, 0x02, 0x01, 0x03],
+                },
+                &mut status,
+            )
+            .is_empty()
+        );
+        let dialog = s.import.clone().unwrap();
+        assert_eq!(
+            (dialog.name.as_str(), dialog.extractable, dialog.importing),
+            ("me.pfx", false, false),
+            "not exportable unless the user says so"
+        );
+
+        s.update(Msg::ImportPassword("wrong".into()), &mut status);
+        s.update(Msg::ImportExtractable(true), &mut status);
+        let asked = s.update(Msg::ImportSubmit, &mut status);
+        assert_eq!(
+            asked,
+            vec![Out::Run(Command::ImportPfx {
+                pfx: vec![0x30, 0x03, 0x02, 0x01, 0x03],
+                password: "wrong".into(),
+                extractable: true,
+            })]
+        );
+        assert!(
+            s.update(Msg::ImportSubmit, &mut status).is_empty(),
+            "one import at a time"
+        );
+
+        // a wrong password: said in the dialog, which stays open; the store is unchanged
+        let why = "the password is wrong: the PFX integrity check (MAC) does not verify";
+        s.update(Msg::Imported(Err(why.into())), &mut status);
+        let dialog = s.import.clone().unwrap();
+        assert_eq!(dialog.problem.as_deref(), Some(why));
+        assert!(!dialog.importing);
+        assert_eq!(s.entries, vec![pending("a", None)]);
+        s.update(Msg::ImportPassword("right".into()), &mut status);
+        assert_eq!(s.import.as_ref().unwrap().problem, None);
+
+        // imported: the dialog closes and the entry is listed with its certificate
+        s.update(Msg::ImportSubmit, &mut status);
+        let leaf = cert(LEAF_PEM);
+        let imported = EntryMeta {
+            state: EntryState::Issued,
+            certificate: Some(leaf.der().to_vec()),
+            chain: vec![cert(CA_PEM).der().to_vec()],
+            details: Some(CertDetails::of(&leaf)),
+            exportable: Some(true),
+            ..pending("imported", None)
+        };
+        s.update(Msg::Imported(Ok(imported.clone())), &mut status);
+        assert_eq!(s.import, None);
+        assert_eq!(s.entries, vec![pending("a", None), imported]);
+        assert_eq!(
+            status.notice,
+            Some(Notice::info(
+                "imported “imported” with its key (exportable) and 1 issuing certificate"
+            ))
+        );
+
+        // cancelling forgets the file and the password
+        s.update(
+            Msg::ImportFile {
+                name: "other.p12".into(),
+                bytes: vec![1],
+            },
+            &mut status,
+        );
+        s.update(Msg::ImportCancel, &mut status);
+        assert_eq!(s.import, None);
     }
 
     #[test]

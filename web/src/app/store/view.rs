@@ -1,9 +1,12 @@
-//! The store's components: the list of keys kept here with their details and actions, the
-//! accept box, and the PFX export dialog.
+//! The store's component: the list of keys kept here with their details and actions, the
+//! accept box, PFX import, and the PFX export and import dialogs.
 
 use yew::prelude::*;
 
-use super::{EntryMeta, EntryState, ExportFormat, Msg, PfxDialog, Profile, State, expiry_reminder};
+use super::{
+    EntryMeta, EntryState, ExportFormat, ImportDialog, Msg, PfxDialog, Profile, State,
+    expiry_reminder,
+};
 use crate::app::enrollment;
 use crate::app::seen::Seen;
 use crate::app::status::Notice;
@@ -65,7 +68,17 @@ pub fn StorePanel(props: &StoreProps) -> Html {
                     accept=".cer,.crt,.pem,.der,.p7b,.p7c,.p7s,.rsp"
                     onchange={ui::on_pick(accept)} />
                 <p class="hint">{ "Or drop the file on this box. The certificate is matched to its key by the public key." }</p>
+                <label for="import-pfx">
+                    { "Import a key with its certificate (.pfx, .p12): " }
+                </label>
+                <input type="file" id="import-pfx" data-testid="import-pfx" accept=".pfx,.p12"
+                    onchange={ui::on_pick(ui::then(&props.on, &props.notify, |name, bytes| {
+                        Msg::ImportFile { name, bytes }
+                    }))} />
             </div>
+            if let Some(dialog) = &state.import {
+                { pfx_import(dialog, &props.on) }
+            }
             if let Some(dialog) = &state.pfx {
                 { pfx_export(dialog, &props.on) }
             }
@@ -258,6 +271,44 @@ fn pfx_export(dialog: &PfxDialog, on: &Callback<Msg>) -> Html {
             <div class="actions">
                 <button type="submit" class="primary" data-testid="pfx-save">{ "Export .pfx" }</button>
                 <button type="button" data-testid="pfx-cancel" onclick={on.reform(|_| Msg::PfxCancel)}>{ "Cancel" }</button>
+            </div>
+        </form>
+    }
+}
+
+/// The PFX import dialog: the password, and whether the key may leave the browser again.
+fn pfx_import(dialog: &ImportDialog, on: &Callback<Msg>) -> Html {
+    let password = ui::filter(on, |e: InputEvent| {
+        dom::input_value(&e).map(Msg::ImportPassword)
+    });
+    let extractable = ui::filter(on, |e: Event| dom::checked(&e).map(Msg::ImportExtractable));
+    let submit = on.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        Msg::ImportSubmit
+    });
+    html! {
+        <form class="pfx-dialog" data-testid="import-dialog" role="dialog" aria-labelledby="h-import"
+            onsubmit={submit}>
+            <h3 id="h-import">{ format!("Import {}", dialog.name) }</h3>
+            <p class="hint">{ "The key and its certificate are kept in this browser like a key made here; the file is not kept." }</p>
+            <label for="import-password">{ "The file's password" }</label>
+            <input type="password" id="import-password" data-testid="import-password"
+                autocomplete="off" value={dialog.password.clone()} oninput={password} />
+            <label>
+                <input type="checkbox" data-testid="import-extractable"
+                    checked={dialog.extractable} onchange={extractable} />
+                { " Keep the private key exportable (it can be saved as a .pfx again); otherwise \
+                   the browser never hands it out" }
+            </label>
+            if let Some(problem) = &dialog.problem {
+                <p class="notice error" data-testid="import-problem" role="alert">{ problem }</p>
+            }
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="import-save"
+                    disabled={dialog.importing} aria-busy={dialog.importing.to_string()}>
+                    { if dialog.importing { "Importing…" } else { "Import" } }
+                </button>
+                <button type="button" data-testid="import-cancel" onclick={on.reform(|_| Msg::ImportCancel)}>{ "Cancel" }</button>
             </div>
         </form>
     }
