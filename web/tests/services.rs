@@ -5,6 +5,8 @@
 use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
 use certreq_web::services::store::{EntryState, RecordMeta};
 use certreq_web::services::{crypto, files, store};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -198,14 +200,58 @@ async fn an_exportable_key_can_be_exported_after_a_round_trip() {
     store::delete(&id).await.unwrap();
 }
 
+#[wasm_bindgen(inline_js = r#"
+// Records every link click instead of following it: the link's name and address, and what
+// the address held when clicked (fetched at once: the app revokes its blob URL right after).
+export function watch_downloads() {
+  const clicked = [];
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    const held = fetch(this.href).then(r => r.blob())
+      .then(b => b.arrayBuffer().then(bytes => [b.type, new Uint8Array(bytes)]));
+    clicked.push({ download: this.download, href: this.href, held });
+  };
+  return { clicked, stop() { HTMLAnchorElement.prototype.click = click; } };
+}
+export async function still_there(href) {
+  try { await fetch(href); return true; } catch (e) { return false; }
+}
+"#)]
+extern "C" {
+    fn watch_downloads() -> JsValue;
+    async fn still_there(href: &str) -> JsValue;
+}
+
 #[wasm_bindgen_test]
-fn a_download_can_be_offered() {
-    files::download(
-        "test.req",
-        "application/pkcs10",
-        b"-----BEGIN NEW CERTIFICATE REQUEST-----",
-    )
-    .expect("download");
+async fn a_download_is_offered_under_its_name_with_its_bytes_and_type() {
+    use js_sys::{Array, Promise, Reflect, Uint8Array};
+    use wasm_bindgen_futures::JsFuture;
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).unwrap();
+    let bytes: &[u8] = b"-----BEGIN NEW CERTIFICATE REQUEST-----\r\n\x00\xff";
+
+    let watch = watch_downloads();
+    let offered = files::download("test.req", "application/pkcs10", bytes);
+    let stop: js_sys::Function = get(&watch, "stop").into();
+    stop.call0(&watch).unwrap();
+    offered.expect("download");
+
+    let clicked = Array::from(&get(&watch, "clicked"));
+    assert_eq!(clicked.length(), 1, "one link clicked");
+    let link = clicked.get(0);
+    assert_eq!(get(&link, "download").as_string().unwrap(), "test.req");
+    let href = get(&link, "href").as_string().unwrap();
+    assert!(href.starts_with("blob:"), "{href}");
+    let held = JsFuture::from(Promise::from(get(&link, "held")))
+        .await
+        .expect("the link's address held the file when it was clicked");
+    let held = Array::from(&held);
+    assert_eq!(held.get(0).as_string().unwrap(), "application/pkcs10");
+    assert_eq!(Uint8Array::from(held.get(1)).to_vec(), bytes);
+    assert_eq!(
+        still_there(&href).await.as_bool(),
+        Some(false),
+        "the blob URL is revoked once the link is clicked"
+    );
 }
 
 #[wasm_bindgen_test]
