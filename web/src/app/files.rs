@@ -60,6 +60,9 @@ pub fn safe_file_name(label: &str) -> String {
     }
 }
 
+/// id-at-commonName (RFC 4519).
+const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+
 /// The label to store a request under: the friendly name, else the subject's common name.
 pub fn label_for(request: &NewRequest) -> String {
     request
@@ -67,12 +70,14 @@ pub fn label_for(request: &NewRequest) -> String {
         .clone()
         .filter(|n| !n.trim().is_empty())
         .or_else(|| {
+            // the first common name, read as the preview reads attribute values (x509-cert's
+            // own reading of it links a second decoder of directory strings)
             request
                 .subject
-                .common_name()
-                .ok()
-                .flatten()
-                .map(|cn| cn.value().into_owned())
+                .iter_rdn()
+                .flat_map(|rdn| rdn.iter())
+                .find(|atv| atv.oid == COMMON_NAME)
+                .map(|atv| certreq_pkix::name::attribute_text(&atv.value))
         })
         .unwrap_or_else(|| "unnamed request".into())
 }
