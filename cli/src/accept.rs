@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use certreq_read::pkcs12::{self, PfxInput, Profile};
 use certreq_read::response;
+use zeroize::Zeroizing;
 
 use crate::args::{Invocation, Opt};
 use crate::fsio;
@@ -72,7 +73,7 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
             .map(str::to_string)
             .or_else(|| std::env::var("CERTREQ_PFX_PASSWORD").ok())
         {
-            Some(p) => Some(p),
+            Some(p) => Some(Zeroizing::new(p)),
             None => {
                 return Err(Failure::Usage(
                     "-pfx needs a password to protect the key: give -p Password or set CERTREQ_PFX_PASSWORD"
@@ -139,8 +140,7 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
             )
             .into());
         }
-        let key = std::fs::read(entry.key_path())
-            .map_err(|e| format!("cannot read {}: {e}", entry.key_path().display()))?;
+        let key = entry.read_key()?;
         let issuers: Vec<&[u8]> = chain.iter().skip(1).map(|c| c.der()).collect();
         let friendly = entry.meta.friendly_name.as_deref();
         let input = PfxInput {
@@ -154,19 +154,10 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
         } else {
             Profile::Modern
         };
-        let mut rng_failed = false;
-        let mut random = |buf: &mut [u8]| {
-            if getrandom::fill(buf).is_err() {
-                rng_failed = true;
-            }
-        };
+        let mut random =
+            |buf: &mut [u8]| getrandom::fill(buf).map_err(|_| pkcs12::RandomUnavailable);
         let pfx = pkcs12::write(&input, password, profile, &mut random)
             .map_err(|e| format!("cannot build the PFX: {e}"))?;
-        if rng_failed {
-            return Err("cannot build the PFX: the system's random source failed"
-                .to_string()
-                .into());
-        }
         fsio::write_atomic(pfx_path, &pfx, fsio::PRIVATE_FILE, force).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 format!(

@@ -13,17 +13,20 @@ pub enum Verb {
     Submit,
     Retrieve,
     Accept,
+    /// Extension: a PFX's key and certificates into the key store.
+    ImportPfx,
     Policy,
     Sign,
     Enroll,
 }
 
 impl Verb {
-    pub const ALL: [Verb; 7] = [
+    pub const ALL: [Verb; 8] = [
         Verb::New,
         Verb::Submit,
         Verb::Retrieve,
         Verb::Accept,
+        Verb::ImportPfx,
         Verb::Policy,
         Verb::Sign,
         Verb::Enroll,
@@ -36,6 +39,7 @@ impl Verb {
             Verb::Submit => "Submit",
             Verb::Retrieve => "Retrieve",
             Verb::Accept => "Accept",
+            Verb::ImportPfx => "ImportPFX",
             Verb::Policy => "Policy",
             Verb::Sign => "Sign",
             Verb::Enroll => "Enroll",
@@ -68,10 +72,11 @@ pub enum Opt {
     CaFile,
     Pfx,
     Legacy,
+    AllowNoMac,
 }
 
 impl Opt {
-    pub const ALL: [Opt; 16] = [
+    pub const ALL: [Opt; 17] = [
         Opt::Help,
         Opt::Verbose,
         Opt::Binary,
@@ -88,6 +93,7 @@ impl Opt {
         Opt::CaFile,
         Opt::Pfx,
         Opt::Legacy,
+        Opt::AllowNoMac,
     ];
 
     /// The option as written in usage text (without the dash).
@@ -109,6 +115,7 @@ impl Opt {
             Opt::CaFile => "cafile",
             Opt::Pfx => "pfx",
             Opt::Legacy => "legacy",
+            Opt::AllowNoMac => "allownomac",
         }
     }
 
@@ -309,6 +316,15 @@ mod tests {
         );
         assert!(p(&["-new", "-submit"]).is_err());
         assert!(p(&["-new", "-new"]).is_ok());
+    }
+
+    #[test]
+    fn importpfx_is_a_verb_and_allownomac_a_switch() {
+        let inv = p(&["/ImportPfx", "-AllowNoMac", "-p", "pw", "a.pfx"]).unwrap();
+        assert_eq!(inv.verb, Some(Verb::ImportPfx));
+        assert!(inv.has(Opt::AllowNoMac));
+        assert_eq!(inv.value(Opt::Password), Some("pw"));
+        assert_eq!(inv.args, ["a.pfx"]);
     }
 
     #[test]

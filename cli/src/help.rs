@@ -33,6 +33,9 @@ Usage:
   CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]
     Pair an issued certificate with its key in the key store (optionally export a PFX)
 
+  CertReq -ImportPFX [Options] PfxFileIn
+    Extension: put the key and certificates of a PFX (PKCS #12) into the key store
+
   CertReq -Policy, -Sign, -Enroll
     Not available yet in this version
 ";
@@ -44,7 +47,8 @@ Options:
   -rfc7468          Armor with the RFC 7468 label CERTIFICATE REQUEST (CMS for a CMC
                     request) instead of certreq's NEW CERTIFICATE REQUEST (more tools
                     accept it)
-  -f                Overwrite existing output files
+  -f                Overwrite existing output files; with -importpfx, replace the store entry
+                    that holds the same key
   -q                Quiet: no notes and no progress lines (errors and warnings still shown)
   -v                Verbose help
   -user             Use the current user's key store (the default; the only store here)
@@ -55,7 +59,7 @@ Options:
                     e.g. \"CertificateTemplate:WebServer\\nSAN:dns=a.example&dns=b.example\"
   -username UserName, -p Password
                     HTTP Basic credentials for the CA (else $CERTREQ_USER, $CERTREQ_PASSWORD);
-                    with -accept, -p (or -password) is the PFX password
+                    with -accept and -importpfx, -p (or -password) is the PFX password
   -cafile File      Extension: also trust the CA certificates in File (PEM or DER) for HTTPS,
                     besides the system roots (else $CERTREQ_CA_FILE)
   -pfx PfxFileOut   Extension, -accept: also write key, certificate and chain as PKCS #12
@@ -63,6 +67,8 @@ Options:
                     $CERTREQ_PFX_PASSWORD)
   -legacy           Extension, with -pfx: 3DES and SHA-1 MAC for old Windows instead of
                     AES-256 and SHA-256
+  -allownomac       Extension, -importpfx: import a PFX that has no integrity check (MAC);
+                    without it such a file is refused, as nothing shows it was not altered
   -cert CertId, -machine
                     Not supported here
   -?                Show help; `-new -? KeyName` shows the reference for one INF key
@@ -81,7 +87,9 @@ Private keys stay in the pending-request store, one directory per key holding ke
 mode 0600), request.der, request.inf and meta; -submit records the CA's request id there and
 -accept adds cert.pem and chain.p7b. The store is $CERTREQ_STORE, else
 $XDG_DATA_HOME/certreq-web/store or ~/.local/share/certreq-web/store
-(macOS: ~/Library/Application Support/certreq-web/store).
+(macOS: ~/Library/Application Support/certreq-web/store). -importpfx adds an issued entry
+(key.pk8, cert.pem, chain.p7b, meta) for a key that came in a PFX; INF files reuse it with
+UseExistingKeySet = TRUE and KeyContainer = the container name it prints.
 
 A request the CA keeps pending is not an error: -submit prints its RequestId; collect the
 certificate later with -retrieve (EST has no request id: run the same -submit again).
@@ -113,8 +121,9 @@ pub fn verb(verb: Verb, verbose: bool) -> String {
         Verb::Submit => with_details(SUBMIT_HELP, verbose),
         Verb::Retrieve => with_details(RETRIEVE_HELP, verbose),
         Verb::Accept => with_details(ACCEPT_HELP, verbose),
+        Verb::ImportPfx => with_details(IMPORTPFX_HELP, verbose),
         other => format!(
-            "Usage:\n  CertReq -{} ...\n\n-{} is not available yet in this version; -New, -Submit, -Retrieve and -Accept are.\n",
+            "Usage:\n  CertReq -{} ...\n\n-{} is not available yet in this version; -New, -Submit, -Retrieve, -Accept and -ImportPFX are.\n",
             other.name(),
             other.name()
         ),
@@ -174,6 +183,26 @@ Options:
   -q                No progress lines
 
 A certificate whose key is not in the store is refused and nothing changes.
+";
+
+const IMPORTPFX_HELP: &str = "\
+Usage:
+  CertReq -ImportPFX [Options] PfxFileIn
+    Extension (certutil -importPFX on Windows): put the private key of a PFX (PKCS #12,
+    .pfx or .p12) and its certificate and chain into the key store as an issued entry,
+    as -accept leaves one: key.pk8 (mode 0600), cert.pem, chain.p7b
+
+Options:
+  -p Password       The PFX password (also -password; else $CERTREQ_PFX_PASSWORD, else
+                    $CERTREQ_PASSWORD); -p \"\" for a PFX without one
+  -f                Replace the entry that already holds the same key
+  -allownomac       Import a PFX without an integrity check (MAC); refused otherwise
+  -q                No progress lines
+
+Reads PBES2/AES (Windows 10+, OpenSSL 3) and 3DES or RC2 files (-legacy, older Windows and
+OpenSSL). Refused, and nothing changes: a wrong password, a PFX without a private key, with
+several, or without a certificate for its key, and a key the store already has (the entry
+is named; -f replaces it). The key stays exportable: -accept -pfx exports it again.
 ";
 
 fn with_details(text: &str, verbose: bool) -> String {

@@ -43,22 +43,6 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
-impl Reply {
-    pub fn is_html(&self) -> bool {
-        self.content_type == "text/html"
-    }
-
-    /// The body as text (lossy), for pages and error messages.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// A one-line summary of an error body (plain text or a page's title) for messages.
-    pub fn summary(&self) -> String {
-        certreq_enroll::body_summary(&self.content_type, &self.body)
-    }
-}
-
 /// A configured client.
 pub struct Client {
     agent: ureq::Agent,
@@ -246,29 +230,6 @@ fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn summary_of_text_and_pages() {
-        let r = Reply {
-            status: 415,
-            content_type: "text/plain".into(),
-            retry_after: None,
-            body: b"\n  expected Content-Type: application/pkcs10\nmore".to_vec(),
-        };
-        assert_eq!(r.summary(), "expected Content-Type: application/pkcs10");
-        let r = Reply {
-            status: 401,
-            content_type: "text/html".into(),
-            retry_after: None,
-            body:
-                b"<title>401 - Unauthorized: Access is denied due to invalid credentials.</title>"
-                    .to_vec(),
-        };
-        assert_eq!(
-            r.summary(),
-            "401 - Unauthorized: Access is denied due to invalid credentials."
-        );
-    }
 
     #[test]
     fn a_ca_file_without_certificates_is_refused() {

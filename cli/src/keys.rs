@@ -1,9 +1,13 @@
 //! Native key pairs: generation, PKCS#8 storage form, SubjectPublicKeyInfo and signing.
+//!
+//! The keys themselves wipe their memory when dropped (rsa, p256, p384, p521); their PKCS#8
+//! bytes are handed out in [`Zeroizing`] buffers.
 
 use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
 use getrandom::SysRng;
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use rsa::{Pkcs1v15Sign, PrivateKey, pss::Pss};
+use zeroize::Zeroizing;
 
 /// RSA key sizes this program generates (certreq's KeyLength range in practice).
 pub const RSA_MIN_BITS: u32 = 512;
@@ -90,15 +94,15 @@ impl KeyPair {
             .map_err(|e| format!("cannot encode the public key: {e}"))
     }
 
-    /// The private key as PKCS#8 `PrivateKeyInfo` DER (unencrypted).
-    pub fn pkcs8_der(&self) -> Result<Vec<u8>, String> {
+    /// The private key as PKCS#8 `PrivateKeyInfo` DER (unencrypted), wiped when dropped.
+    pub fn pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, String> {
         let doc = match self {
             KeyPair::Rsa(k) => k.to_pkcs8_der(),
             KeyPair::P256(k) => k.to_pkcs8_der(),
             KeyPair::P384(k) => k.to_pkcs8_der(),
             KeyPair::P521(k) => k.to_pkcs8_der(),
         };
-        doc.map(|d| d.as_bytes().to_vec())
+        doc.map(|d| Zeroizing::new(d.as_bytes().to_vec()))
             .map_err(|e| format!("cannot encode the private key: {e}"))
     }
 

@@ -11,8 +11,10 @@ mod accept;
 mod args;
 mod client;
 mod config;
+mod drive;
 mod help;
 mod http;
+mod importpfx;
 mod keys;
 mod newreq;
 mod render;
@@ -49,10 +51,11 @@ fn run(argv: impl Iterator<Item = String>) -> i32 {
         Some(Verb::Submit) | None => submit::run(&inv),
         Some(Verb::Retrieve) => retrieve::run(&inv),
         Some(Verb::Accept) => accept::run(&inv),
+        Some(Verb::ImportPfx) => importpfx::run(&inv),
         Some(other) => {
             let name = other.name();
             eprintln!(
-                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve and -Accept are"
+                "certreq: error: -{name} is not available yet in this version; -New, -Submit, -Retrieve, -Accept and -ImportPFX are"
             );
             EXIT_USAGE
         }

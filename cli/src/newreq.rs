@@ -14,6 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
+use certreq_inf::codes;
 use certreq_inf::diag::{Diagnostic, LineIndex, Severity, Span};
 use certreq_pkix::cert::build_certs_only_pkcs7;
 use certreq_pkix::cmc::read as read_cmc;
@@ -210,7 +211,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         let Some(name) = plan.container.as_deref() else {
             source.print(
                 &Diagnostic::error(
-                    "no-key-container",
+                    codes::EXISTING_KEY_UNNAMED,
                     entry_span(&compiled, "UseExistingKeySet"),
                     "UseExistingKeySet = TRUE needs a KeyContainer naming the key to reuse",
                 )
@@ -221,7 +222,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         let Some(entry) = store.find_container(name) else {
             source.print(
                 &Diagnostic::error(
-                    "key-container-missing",
+                    codes::KEY_CONTAINER_MISSING,
                     entry_span(&compiled, "KeyContainer"),
                     format!(
                         "no key named `{name}` in the key store {}",
@@ -232,8 +233,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
             );
             return Err(Failure::Reported);
         };
-        let der = std::fs::read(entry.key_path())
-            .map_err(|e| format!("cannot read {}: {e}", entry.key_path().display()))?;
+        let der = entry.read_key()?;
         let key = KeyPair::from_pkcs8_der(&der)
             .map_err(|e| format!("{}: {e}", entry.key_path().display()))?;
         (key, Some(entry))
@@ -243,7 +243,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         {
             source.print(
                 &Diagnostic::error(
-                    "key-container-exists",
+                    codes::KEY_CONTAINER_EXISTS,
                     entry_span(&compiled, "KeyContainer"),
                     format!("the key store already has a key named `{name}`"),
                 )
@@ -302,10 +302,15 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
         // 5. a reused key: write the output, then record the new request with the key
         Some(entry) => {
             write_output(out_path, &output, opts.force)?;
+            // what belongs to the key, not to this request, stays: its exportability was set
+            // when it was made (as on Windows, where UseExistingKeySet ignores Exportable),
+            // and where it was imported from
             let meta = Meta {
                 id: entry.meta.id.clone(),
                 container: entry.meta.container.clone(),
                 created: entry.meta.created,
+                exportable: entry.meta.exportable,
+                imported_from: entry.meta.imported_from.clone(),
                 ..meta
             };
             // (never a self-signed certificate: the INF is refused for UseExistingKeySet)
@@ -323,7 +328,7 @@ fn new_request(inf_path: &Path, out_path: Option<&Path>, opts: &NewOptions) -> R
                 meta,
                 key_pkcs8: &pkcs8,
                 request_der: (!self_signed).then_some(der.as_slice()),
-                inf_text: text,
+                inf_text: Some(text),
                 issued: certificate
                     .as_ref()
                     .map(|(_, pem, chain)| (pem.as_str(), chain.as_slice())),

@@ -104,6 +104,7 @@ fn clamp_to_char(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use certreq_inf::codes;
     use certreq_inf::diag::Diagnostic;
 
     fn r(text: &str, diag: Diagnostic) -> String {
@@ -113,7 +114,7 @@ mod tests {
     #[test]
     fn multi_character_span_gets_caret_and_tildes_and_help() {
         let text = "[NewRequest]\nKeyLenght = 2048\n";
-        let d = Diagnostic::error("unknown-key", 13..22, "unknown key `KeyLenght`")
+        let d = Diagnostic::error(codes::INVALID_NUMBER, 13..22, "unknown key `KeyLenght`")
             .with_help("did you mean `KeyLength`?");
         assert_eq!(
             r(text, d),
@@ -128,7 +129,7 @@ mod tests {
     fn tabs_are_expanded_in_line_and_caret_padding() {
         let text = "\tKeySpec =\t9\n";
         let at = text.find('9').unwrap();
-        let d = Diagnostic::warning("bad", at..at + 1, "odd value");
+        let d = Diagnostic::warning(codes::WEAK_HASH, at..at + 1, "odd value");
         assert_eq!(
             r(text, d),
             "a.inf:1:12: warning: odd value\n 1 |     KeySpec =   9\n   |                 ^\n"
@@ -139,7 +140,11 @@ mod tests {
     fn multibyte_characters_take_one_column() {
         let text = "Subject = \"CN=Jürgen Müller, X=1\"";
         let at = text.find("X=").unwrap();
-        let d = Diagnostic::error("bad-rdn", at..at + 1, "unknown attribute `X`");
+        let d = Diagnostic::error(
+            codes::SUBJECT_UNKNOWN_ATTRIBUTE,
+            at..at + 1,
+            "unknown attribute `X`",
+        );
         let out = r(text, d);
         assert!(out.starts_with("a.inf:1:30: error:"), "{out}");
         assert_eq!(
@@ -152,7 +157,11 @@ mod tests {
     fn empty_span_at_end_of_line_points_after_the_last_character() {
         let text = "Subject = \"CN=x\nKeyLength = 1";
         let at = text.find('\n').unwrap();
-        let d = Diagnostic::error("unterminated", at..at, "missing closing quote");
+        let d = Diagnostic::error(
+            codes::SUBJECT_UNTERMINATED_QUOTE,
+            at..at,
+            "missing closing quote",
+        );
         assert_eq!(
             r(text, d),
             "a.inf:1:16: error: missing closing quote\n 1 | Subject = \"CN=x\n   |                ^\n"
@@ -162,7 +171,11 @@ mod tests {
     #[test]
     fn span_at_end_of_file_after_final_newline() {
         let text = "[Version]\r\n";
-        let d = Diagnostic::error("no-newrequest", text.len()..text.len(), "no [NewRequest]");
+        let d = Diagnostic::error(
+            codes::NO_NEWREQUEST,
+            text.len()..text.len(),
+            "no [NewRequest]",
+        );
         assert_eq!(
             r(text, d),
             "a.inf:2:1: error: no [NewRequest]\n 2 | \n   | ^\n"
@@ -172,7 +185,7 @@ mod tests {
     #[test]
     fn span_over_several_lines_is_underlined_to_the_end_of_the_first() {
         let text = "A = 1\nB = 2\n";
-        let d = Diagnostic::note("n", 4..9, "spans lines");
+        let d = Diagnostic::note(codes::DEFAULT_HASH, 4..9, "spans lines");
         assert_eq!(
             r(text, d),
             "a.inf:1:5: note: spans lines\n 1 | A = 1\n   |     ^\n"
@@ -182,7 +195,7 @@ mod tests {
     #[test]
     fn wide_line_numbers_widen_the_gutter_and_help_continues() {
         let text = "x\n".repeat(11);
-        let d = Diagnostic::error("e", 20..21, "m").with_help("first\nsecond");
+        let d = Diagnostic::error(codes::INVALID_OID, 20..21, "m").with_help("first\nsecond");
         assert_eq!(
             r(&text, d),
             "a.inf:11:1: error: m\n 11 | x\n    | ^\n    = help: first\n            second\n"
@@ -192,17 +205,17 @@ mod tests {
     #[test]
     fn out_of_bounds_or_mid_character_spans_do_not_panic() {
         let text = "é";
-        let out = r(text, Diagnostic::error("e", 1..50, "m"));
+        let out = r(text, Diagnostic::error(codes::INVALID_OID, 1..50, "m"));
         assert!(out.starts_with("a.inf:1:1: error: m"), "{out}");
         #[allow(clippy::reversed_empty_ranges)]
-        let out = r("", Diagnostic::error("e", 3..1, "m"));
+        let out = r("", Diagnostic::error(codes::INVALID_OID, 3..1, "m"));
         assert_eq!(out, "a.inf:1:1: error: m\n 1 | \n   | ^\n");
     }
 
     #[test]
     fn control_characters_are_shown_as_question_marks() {
         let text = "A\u{1}B = 1";
-        let d = Diagnostic::error("e", 2..3, "m");
+        let d = Diagnostic::error(codes::INVALID_OID, 2..3, "m");
         assert_eq!(r(text, d), "a.inf:1:3: error: m\n 1 | A?B = 1\n   |   ^\n");
     }
 }

@@ -1,14 +1,16 @@
 //! `certreq -retrieve [-config URL] [-binary] [-f] [-q] RequestId [CertOut [ChainOut]]`:
-//! fetch a certificate the CA has issued (AD CS Web Enrollment `certnew.cer?ReqID=N`; the URLs
-//! and the reading of the answers are `certreq_enroll`'s).
+//! fetch a certificate the CA has issued (AD CS Web Enrollment `certnew.p7b?ReqID=N`, through
+//! certreq-enroll's steps, as the web app does).
 
 use std::path::PathBuf;
 
 use certreq_enroll::Endpoint;
+use certreq_enroll::steps::{Action, Protocol, Start};
 
 use crate::args::{Invocation, Opt};
+use crate::drive::{self, Outcome};
 use crate::store::Store;
-use crate::submit::{self, Failure, Outputs, Retrieved};
+use crate::submit::{self, Failure, Outputs};
 
 const ACCEPTED: [Opt; 9] = [
     Opt::Config,
@@ -57,26 +59,37 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
         force: inv.has(Opt::Force),
     };
     let (endpoint, client) = submit::connect(inv, "retrieve")?;
-    let base = match &endpoint {
-        Endpoint::AdCs { base } => base.clone(),
-        Endpoint::Est { .. } => {
-            return Err(Failure::Usage(
-                "EST has no retrieval by request id: run the same `certreq -submit` again to \
-                 collect a pending EST certificate"
-                    .into(),
-            ));
-        }
-    };
+    if let Endpoint::Est { .. } = endpoint {
+        return Err(Failure::Usage(
+            "EST has no retrieval by request id: run the same `certreq -submit` again to \
+             collect a pending EST certificate"
+                .into(),
+        ));
+    }
     outputs.check()?;
     submit::print_request_id(id);
-    match submit::retrieve_issued(&client, &base, id, &outputs)? {
-        Retrieved::Issued(cert) => {
+    let start = Start {
+        protocol: Protocol::AdCs,
+        url: endpoint.url(),
+        attrib: String::new(),
+        action: Action::Retrieve {
+            request_id: Some(id),
+            request: None,
+        },
+    };
+    let refused =
+        |m: String| Failure::Message(format!("the CA has no certificate for request {id}: {m}"));
+    match drive::run(&client, &start).map_err(refused)? {
+        Outcome::Issued { response, .. } => {
+            let issued = certreq_enroll::issued(&response, &[], None)
+                .ok_or_else(|| refused("its answer holds no certificate".into()))?;
+            outputs.write(&issued.leaf, Some(&issued.chain_p7b))?;
             if let Ok(store) = Store::from_env()
-                && let Some(entry) = store.find_spki(cert.spki_der())
+                && let Some(entry) = store.find_spki(issued.leaf.spki_der())
             {
                 let mut meta = entry.meta.clone();
                 meta.request_id = Some(id.to_string());
-                meta.ca = Some(base.clone());
+                meta.ca = Some(endpoint.url());
                 meta.disposition = Some("issued".into());
                 if let Err(e) = store.set_meta(&entry, &meta) {
                     eprintln!("certreq: warning: the key store entry was not updated: {e}");
@@ -84,16 +97,14 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
             }
             println!("Certificate retrieved(Issued) Issued");
             if !inv.has(Opt::Quiet) {
-                submit::print_written(&outputs, &cert);
+                submit::print_written(&outputs, &issued.leaf);
             }
             Ok(())
         }
-        Retrieved::Pending => {
+        Outcome::Pending { .. } => {
             println!("Certificate request is pending: Taken Under Submission");
             Ok(())
         }
-        Retrieved::NotIssued(message) => Err(Failure::Message(format!(
-            "the CA has no certificate for request {id}: {message}"
-        ))),
+        Outcome::Denied { message, .. } => Err(refused(message)),
     }
 }

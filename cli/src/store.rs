@@ -1,5 +1,6 @@
 //! The pending-request store: where `certreq -new` keeps each private key until `-accept`
-//! pairs it with the issued certificate.
+//! pairs it with the issued certificate, and where `-importpfx` puts a key and certificate
+//! that came in a PFX.
 //!
 //! Layout (one directory per key, named by its id):
 //!
@@ -8,16 +9,18 @@
 //!   <id>/                              mode 0700; id = hex of the first 16 bytes of SHA-256(SPKI)
 //!     key.pk8                          PKCS#8 PrivateKeyInfo DER, unencrypted, mode 0600
 //!     request.der                      the last request made with the key (PKCS#10 DER);
-//!                                      none for a self-signed certificate
-//!     request.inf                      the INF text it was made from (as decoded, UTF-8)
+//!                                      none for a self-signed certificate or an imported key
+//!     request.inf                      the INF text it was made from (as decoded, UTF-8);
+//!                                      none for an imported key (until a request reuses it)
 //!     meta                             `name=value` lines (see [`Meta`])
 //!     cert.pem                         after `-accept`: the issued certificate; from the
 //!                                      start for a self-signed one (`RequestType = Cert`)
+//!                                      and for an imported one (`-importpfx`)
 //!     chain.p7b                        with cert.pem: certs-only PKCS#7 DER, leaf → root
 //! ```
 //!
-//! `meta` lines added after format 1 (`request_id`, `ca`, `disposition`, `thumbprint`) are
-//! optional; entries written before them read as before.
+//! `meta` lines added after format 1 (`request_id`, `ca`, `disposition`, `thumbprint`,
+//! `imported_from`) are optional; entries written before them read as before.
 //!
 //! An entry is built in a temporary directory inside the store and renamed into place, so a
 //! reader sees either the whole entry or none of it. The default location is
@@ -26,6 +29,8 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
 
 use crate::fsio;
 
@@ -64,6 +69,8 @@ pub struct Meta {
     pub disposition: Option<String>,
     /// SHA-1 thumbprint of the accepted certificate.
     pub thumbprint: Option<String>,
+    /// The PFX file the key came from (`-importpfx`; absolute when it could be made so).
+    pub imported_from: Option<String>,
 }
 
 impl Meta {
@@ -92,6 +99,7 @@ impl Meta {
             ("ca", &self.ca),
             ("disposition", &self.disposition),
             ("thumbprint", &self.thumbprint),
+            ("imported_from", &self.imported_from),
         ] {
             if let Some(v) = v {
                 line(k, v);
@@ -121,6 +129,7 @@ impl Meta {
                 "ca" => meta.ca = Some(v),
                 "disposition" => meta.disposition = Some(v),
                 "thumbprint" => meta.thumbprint = Some(v),
+                "imported_from" => meta.imported_from = Some(v),
                 _ => {}
             }
         }
@@ -173,15 +182,40 @@ impl Entry {
     pub fn key_path(&self) -> PathBuf {
         self.dir.join(KEY_FILE)
     }
+
+    /// The entry's PKCS#8 key, read into a buffer that is wiped when dropped (and sized up
+    /// front, so no copy is left behind by a reallocation).
+    pub fn read_key(&self) -> Result<Zeroizing<Vec<u8>>, String> {
+        use std::io::Read;
+        let path = self.key_path();
+        let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+        let file = fs::File::open(&path).map_err(cannot)?;
+        let len = file.metadata().map_err(cannot)?.len();
+        if len > MAX_KEY_BYTES {
+            return Err(format!(
+                "{} is larger than {MAX_KEY_BYTES} bytes; that is not a key",
+                path.display()
+            ));
+        }
+        let mut key = Zeroizing::new(Vec::with_capacity(usize::try_from(len).unwrap_or(0) + 1));
+        file.take(MAX_KEY_BYTES)
+            .read_to_end(&mut key)
+            .map_err(cannot)?;
+        Ok(key)
+    }
 }
+
+/// The largest key file read: an RSA-16384 PKCS#8 key is about 9.3 KiB.
+const MAX_KEY_BYTES: u64 = 64 << 10;
 
 /// What goes into a new entry.
 pub struct NewEntry<'a> {
     pub meta: Meta,
     pub key_pkcs8: &'a [u8],
-    /// The request made with the key; none for a self-signed certificate.
+    /// The request made with the key; none for a self-signed certificate or an imported key.
     pub request_der: Option<&'a [u8]>,
-    pub inf_text: &'a str,
+    /// The INF the request was made from; none for an imported key.
+    pub inf_text: Option<&'a str>,
     /// A certificate that came with the key (`RequestType = Cert`): its PEM and a certs-only
     /// PKCS #7 chain, as `-accept` would attach them.
     pub issued: Option<(&'a str, &'a [u8])>,
@@ -300,17 +334,79 @@ impl Store {
     /// Writes a new entry atomically and returns its directory. Fails if an entry with the
     /// same id exists.
     pub fn create(&self, entry: &NewEntry<'_>) -> Result<PathBuf, String> {
-        let root = &self.root;
-        fsio::create_private_dir_all(root)
-            .map_err(|e| format!("cannot create the key store {}: {e}", root.display()))?;
-        let target = root.join(&entry.meta.id);
+        let target = self.root.join(&entry.meta.id);
         if target.exists() {
             return Err(format!(
                 "the key store already has an entry {}",
                 target.display()
             ));
         }
-        let staging = fsio::temp_sibling(&target);
+        let staging = self.stage(entry, &target)?;
+        match fs::rename(&staging, &target) {
+            Ok(()) => {
+                fsio::sync_dir(&self.root);
+                Ok(target)
+            }
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                Err(format!(
+                    "cannot write the key store entry {}: {e}",
+                    target.display()
+                ))
+            }
+        }
+    }
+
+    /// Puts a new entry in the place of `old` (same id: the same key), whole or not at all:
+    /// the new entry is built beside it first, the old one is moved aside, the new one moved
+    /// in, and only then the old one removed. If the new one cannot be moved in, the old one
+    /// is moved back.
+    pub fn replace(&self, old: &Entry, entry: &NewEntry<'_>) -> Result<PathBuf, String> {
+        let target = self.root.join(&entry.meta.id);
+        if old.dir != target {
+            return Err(format!(
+                "cannot replace {} with an entry for another key",
+                old.dir.display()
+            ));
+        }
+        let staging = self.stage(entry, &target)?;
+        let aside = fsio::temp_sibling(&target);
+        if let Err(e) = fs::rename(&target, &aside) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(format!("cannot replace {}: {e}", target.display()));
+        }
+        if let Err(e) = fs::rename(&staging, &target) {
+            let restored = fs::rename(&aside, &target);
+            let _ = fs::remove_dir_all(&staging);
+            return Err(match restored {
+                Ok(()) => format!(
+                    "cannot replace {}: {e}; it was kept as it was",
+                    target.display()
+                ),
+                Err(r) => format!(
+                    "cannot replace {}: {e}; and the old entry could not be moved back from {}: {r}",
+                    target.display(),
+                    aside.display()
+                ),
+            });
+        }
+        fsio::sync_dir(&self.root);
+        if let Err(e) = fs::remove_dir_all(&aside) {
+            eprintln!(
+                "certreq: warning: the entry was replaced, but its old files are left in {}: {e}",
+                aside.display()
+            );
+        }
+        Ok(target)
+    }
+
+    /// Builds an entry's files in a hidden directory beside `target` and flushes them to
+    /// disk; returns that directory (removed again on failure).
+    fn stage(&self, entry: &NewEntry<'_>, target: &Path) -> Result<PathBuf, String> {
+        let root = &self.root;
+        fsio::create_private_dir_all(root)
+            .map_err(|e| format!("cannot create the key store {}: {e}", root.display()))?;
+        let staging = fsio::temp_sibling(target);
         let built = (|| -> std::io::Result<()> {
             fsio::create_private_dir(&staging)?;
             fsio::write_new(&staging.join(KEY_FILE), entry.key_pkcs8, fsio::PRIVATE_FILE)?;
@@ -325,23 +421,23 @@ impl Store {
                 )?;
                 fsio::write_new(&staging.join(CHAIN_FILE), chain_p7b, fsio::PRIVATE_FILE)?;
             }
-            fsio::write_new(
-                &staging.join(INF_FILE),
-                entry.inf_text.as_bytes(),
-                fsio::PRIVATE_FILE,
-            )?;
+            if let Some(inf_text) = entry.inf_text {
+                fsio::write_new(
+                    &staging.join(INF_FILE),
+                    inf_text.as_bytes(),
+                    fsio::PRIVATE_FILE,
+                )?;
+            }
             fsio::write_new(
                 &staging.join(META_FILE),
                 entry.meta.to_text().as_bytes(),
                 fsio::PRIVATE_FILE,
             )?;
             fsio::sync_dir(&staging);
-            fs::rename(&staging, &target)?;
-            fsio::sync_dir(root);
             Ok(())
         })();
         match built {
-            Ok(()) => Ok(target),
+            Ok(()) => Ok(staging),
             Err(e) => {
                 let _ = fs::remove_dir_all(&staging);
                 Err(format!(
@@ -397,6 +493,7 @@ mod tests {
             ca: Some("https://ca/certsrv".into()),
             disposition: Some("denied: Denied by Policy Module  0x80094800".into()),
             thumbprint: None,
+            imported_from: Some("/home/u/a=b.pfx".into()),
         };
         let text = meta.to_text();
         assert!(
@@ -454,7 +551,7 @@ state=pending\nalgorithm=RSA-2048\nexportable=true\n";
                 meta: meta.clone(),
                 key_pkcs8: b"key",
                 request_der: Some(b"req"),
-                inf_text: "[NewRequest]\n",
+                inf_text: Some("[NewRequest]\n"),
                 issued: None,
             })
             .unwrap();
@@ -468,6 +565,15 @@ state=pending\nalgorithm=RSA-2048\nexportable=true\n";
             assert_eq!(mode(&store.root), 0o700);
         }
         assert_eq!(store.find_container("mykey").unwrap().meta, meta);
+        assert_eq!(
+            store
+                .find_container("mykey")
+                .unwrap()
+                .read_key()
+                .unwrap()
+                .as_slice(),
+            b"key"
+        );
         assert!(store.find_container("other").is_none());
         assert!(
             store
@@ -475,7 +581,7 @@ state=pending\nalgorithm=RSA-2048\nexportable=true\n";
                     meta: meta.clone(),
                     key_pkcs8: b"k2",
                     request_der: Some(b"r2"),
-                    inf_text: "",
+                    inf_text: Some(""),
                     issued: None,
                 })
                 .is_err()
@@ -484,6 +590,68 @@ state=pending\nalgorithm=RSA-2048\nexportable=true\n";
         assert!(store.entries().is_empty());
         // only the store directory itself is left: no staging directories
         assert_eq!(fs::read_dir(&store.root).unwrap().count(), 0);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn replace_swaps_a_whole_entry_and_leaves_nothing_behind() {
+        let root = std::env::temp_dir().join(format!("certreq-store-r-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let store = Store { root: root.clone() };
+        let meta = |container: &str| Meta {
+            id: "abc".into(),
+            container: container.into(),
+            state: "pending".into(),
+            ..Meta::default()
+        };
+        store
+            .create(&NewEntry {
+                meta: meta("old"),
+                key_pkcs8: b"key",
+                request_der: Some(b"req"),
+                inf_text: Some("[NewRequest]\n"),
+                issued: None,
+            })
+            .unwrap();
+        let old = store.find_container("old").unwrap();
+        let dir = store
+            .replace(
+                &old,
+                &NewEntry {
+                    meta: meta("new"),
+                    key_pkcs8: b"key",
+                    request_der: None,
+                    inf_text: None,
+                    issued: Some(("PEM", b"p7b")),
+                },
+            )
+            .unwrap();
+        assert_eq!(dir, old.dir);
+        // the new entry's files, none of the old one's
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, [CERT_FILE, CHAIN_FILE, KEY_FILE, META_FILE]);
+        assert!(store.find_container("old").is_none());
+        assert_eq!(store.find_container("new").unwrap().dir, dir);
+        // one directory in the store: no staging or set-aside copies
+        assert_eq!(fs::read_dir(&root).unwrap().count(), 1);
+        // an entry for another key is not put in its place
+        let other = NewEntry {
+            meta: Meta {
+                id: "def".into(),
+                ..meta("x")
+            },
+            key_pkcs8: b"k",
+            request_der: None,
+            inf_text: None,
+            issued: None,
+        };
+        let current = store.find_container("new").unwrap();
+        assert!(store.replace(&current, &other).is_err());
+        assert_eq!(fs::read_dir(&root).unwrap().count(), 1);
         fs::remove_dir_all(&root).unwrap();
     }
 }

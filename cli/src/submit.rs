@@ -8,16 +8,18 @@
 
 use std::path::{Path, PathBuf};
 
-use certreq_enroll::{self as enroll, Disposition, Enc, Endpoint, EstOutcome, Retrieval};
+use certreq_enroll::steps::{Action, Protocol, Start};
+use certreq_enroll::{self as enroll, Endpoint};
 use certreq_pkix::cert::Certificate;
 use certreq_pkix::pem::{self, Label};
 use certreq_read::response;
 
 use crate::args::{Invocation, Opt};
 use crate::config;
+use crate::drive::{self, Outcome};
 use crate::fsio;
 use crate::help::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::http::{Client, Reply};
+use crate::http::Client;
 use crate::store::{Entry, Store};
 
 /// Options `-submit` understands.
@@ -196,99 +198,6 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// What HTTP statuses other than 200 mean, for both protocols.
-pub fn http_failure(reply: &Reply, url: &str) -> String {
-    match reply.status {
-        401 => format!(
-            "the CA refused the credentials (HTTP 401 at {url}): give -username UserName and \
-             -p Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
-        ),
-        403 => format!(
-            "the CA refused the request (HTTP 403 at {url}): {}",
-            reply.summary()
-        ),
-        404 => format!(
-            "nothing at {url} (HTTP 404): check that -config names the Web Enrollment \
-             (https://host/certsrv) or EST (https://host/.well-known/est) base URL"
-        ),
-        413 => format!("the CA refused the request as too large (HTTP 413 at {url})"),
-        415 => format!(
-            "the CA does not take this kind of request (HTTP 415 at {url}): {}",
-            reply.summary()
-        ),
-        s if s >= 500 => format!(
-            "the CA failed (HTTP {s} at {url}): {}; try again later or ask its administrator",
-            reply.summary()
-        ),
-        s => format!("unexpected answer HTTP {s} from {url}: {}", reply.summary()),
-    }
-}
-
-/// GETs an AD CS download URL and reads a certificate/PKCS#7 or a result page.
-pub fn fetch(client: &Client, url: &str) -> Result<Retrieval, String> {
-    let reply = client.get(url)?;
-    if reply.status != 200 {
-        return Err(http_failure(&reply, url));
-    }
-    enroll::classify_retrieval(&reply.content_type, &reply.body)
-        .map_err(|e| format!("the CA's answer from {url} is not usable: {e}"))
-}
-
-/// The outcome of getting an issued certificate from AD CS (`-submit` issued, `-retrieve`).
-pub enum Retrieved {
-    Issued(Box<Certificate>),
-    Pending,
-    /// The CA's page said something else; the message to show.
-    NotIssued(String),
-}
-
-/// Downloads request `id`'s certificate and, when asked, its chain, and writes them.
-pub fn retrieve_issued(
-    client: &Client,
-    base: &str,
-    id: u64,
-    outputs: &Outputs,
-) -> Result<Retrieved, String> {
-    let url = enroll::cert_url(base, id, Enc::B64, false);
-    let cert = match fetch(client, &url)? {
-        Retrieval::Object { response, .. } => match response.leaf().cloned() {
-            Some(c) => c,
-            None => return Err(format!("the CA's answer from {url} holds no certificate")),
-        },
-        Retrieval::Page(Disposition::Pending { .. }) => return Ok(Retrieved::Pending),
-        Retrieval::Page(page) => return Ok(Retrieved::NotIssued(page_message(&page))),
-    };
-    let chain = match &outputs.chain {
-        None => None,
-        Some(_) => {
-            let url = enroll::cert_url(base, id, Enc::B64, true);
-            match fetch(client, &url)? {
-                Retrieval::Object { response, der } => {
-                    enroll::issued(&response, &der, Some(cert.spki_der())).map(|i| i.chain_p7b)
-                }
-                Retrieval::Page(page) => {
-                    return Err(format!(
-                        "the certificate was issued but the chain could not be fetched from {url}: {}",
-                        page_message(&page)
-                    ));
-                }
-            }
-        }
-    };
-    outputs.write(&cert, chain.as_deref())?;
-    Ok(Retrieved::Issued(Box::new(cert)))
-}
-
-/// A result page in words.
-pub fn page_message(page: &Disposition) -> String {
-    match page {
-        Disposition::Unknown { title } => {
-            format!("the CA answered a page this certreq does not recognise: \"{title}\"")
-        }
-        page => page.message(),
-    }
-}
-
 /// Records the CA's answer on the store entry; a failure is only a warning.
 fn record(
     store: Option<&Store>,
@@ -385,140 +294,109 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
     });
     let quiet = inv.has(Opt::Quiet);
 
-    match &endpoint {
-        Endpoint::AdCs { base } => {
-            let post =
-                enroll::newreq_form(base, &der, attrib.unwrap_or("")).map_err(|e| e.to_string())?;
-            let url = post.url;
-            let reply = client.post(&url, post.content_type, post.body.as_bytes())?;
-            if reply.status != 200 {
-                return Err(http_failure(&reply, &url).into());
-            }
-            if !reply.is_html() {
-                return Err(format!(
-                    "{url} answered {} instead of a Web Enrollment page: is -config the /certsrv URL?",
-                    if reply.content_type.is_empty() { "no content type" } else { &reply.content_type }
-                )
-                .into());
-            }
-            match enroll::classify_page(&reply.text()) {
-                Disposition::Issued { request_id: id } => {
-                    print_request_id(id);
-                    match retrieve_issued(&client, base, id, &outputs)? {
-                        Retrieved::Issued(cert) => {
-                            record(store.as_ref(), entry.as_ref(), &endpoint, Some(id), "issued");
-                            println!("Certificate retrieved(Issued) Issued");
-                            if !quiet {
-                                print_written(&outputs, &cert);
-                            }
-                            Ok(())
-                        }
-                        Retrieved::Pending => {
-                            record(store.as_ref(), entry.as_ref(), &endpoint, Some(id), "pending");
-                            print_pending(Some(id), base, quiet);
-                            Ok(())
-                        }
-                        Retrieved::NotIssued(m) => Err(format!(
-                            "the CA reported request {id} issued but did not hand out the certificate: {m}"
-                        )
-                        .into()),
-                    }
-                }
-                Disposition::Pending { request_id: id } => {
-                    if let Some(id) = id {
-                        print_request_id(id);
-                    }
-                    record(store.as_ref(), entry.as_ref(), &endpoint, id, "pending");
-                    print_pending(id, base, quiet);
-                    Ok(())
-                }
-                Disposition::Denied {
-                    request_id: id,
-                    message,
-                    ..
-                } => {
-                    if let Some(id) = id {
-                        print_request_id(id);
-                    }
-                    record(
-                        store.as_ref(),
-                        entry.as_ref(),
-                        &endpoint,
-                        id,
-                        &format!("denied: {message}"),
-                    );
-                    Err(format!(
-                        "the CA denied the request: {message}{}",
-                        kept(entry.as_ref())
-                    )
-                    .into())
-                }
-                page => Err(format!(
-                    "the CA did not take the request: {}{}",
-                    page_message(&page),
-                    kept(entry.as_ref())
-                )
-                .into()),
-            }
-        }
-        Endpoint::Est { base, label } => {
+    let protocol = match &endpoint {
+        Endpoint::AdCs { .. } => Protocol::AdCs,
+        Endpoint::Est { .. } => {
             if attrib.is_some() {
                 eprintln!(
                     "certreq: warning: EST has no request attributes; -attrib is not sent (name \
                      the CA's template with a label: https://host/.well-known/est/LABEL)"
                 );
             }
-            let post = enroll::simpleenroll(base, label.as_deref(), &der);
-            let url = post.url;
-            let reply = client.post(&url, post.content_type, post.body.as_bytes())?;
-            let outcome = enroll::classify_est(
-                reply.status,
-                reply.retry_after.as_deref(),
-                &reply.content_type,
-                &reply.body,
-            )
-            .map_err(|e| format!("the EST server's answer from {url} is not usable: {e}"))?;
-            match outcome {
-                EstOutcome::Issued { response, der: p7b } => {
-                    let spki = enroll::request_spki(&der);
-                    let issued =
-                        enroll::issued(&response, &p7b, spki.as_deref()).ok_or_else(|| {
-                            format!("the EST server's answer from {url} holds no certificate")
-                        })?;
-                    outputs.write(&issued.leaf, Some(&issued.chain_p7b))?;
-                    record(store.as_ref(), entry.as_ref(), &endpoint, None, "issued");
-                    println!("Certificate retrieved(Issued) Issued");
-                    if !quiet {
-                        print_written(&outputs, &issued.leaf);
-                    }
-                    Ok(())
-                }
-                EstOutcome::Pending { retry_after } => {
-                    record(
-                        store.as_ref(),
-                        entry.as_ref(),
-                        &endpoint,
-                        None,
-                        "est-pending",
-                    );
-                    let after = retry_after
-                        .map(|r| format!(" (the server asks to wait {})", r.words()))
-                        .unwrap_or_default();
-                    println!("Certificate request is pending: Taken Under Submission{after}");
-                    if !quiet {
-                        println!(
-                            "EST has no request id: run the same `certreq -submit` again later to \
-                             collect the certificate"
-                        );
-                    }
-                    Ok(())
-                }
-                EstOutcome::Failed { .. } => {
-                    let mut m = http_failure(&reply, &url);
-                    m.push_str(&kept(entry.as_ref()));
-                    Err(m.into())
-                }
+            Protocol::Est
+        }
+    };
+    let start = Start {
+        protocol,
+        url: endpoint.url(),
+        attrib: attrib.unwrap_or("").to_owned(),
+        action: Action::Submit {
+            request: der.clone(),
+        },
+    };
+    let outcome =
+        drive::run(&client, &start).map_err(|m| format!("{m}{}", kept(entry.as_ref())))?;
+    let est = protocol == Protocol::Est;
+    match outcome {
+        Outcome::Issued {
+            response,
+            request_id,
+        } => {
+            if let Some(id) = request_id {
+                print_request_id(id);
             }
+            let spki = enroll::request_spki(&der);
+            let issued = enroll::issued(&response, &[], spki.as_deref())
+                .ok_or_else(|| "the CA's answer holds no certificate".to_string())?;
+            outputs.write(&issued.leaf, Some(&issued.chain_p7b))?;
+            record(
+                store.as_ref(),
+                entry.as_ref(),
+                &endpoint,
+                request_id,
+                "issued",
+            );
+            println!("Certificate retrieved(Issued) Issued");
+            if !quiet {
+                print_written(&outputs, &issued.leaf);
+            }
+            Ok(())
+        }
+        Outcome::Pending {
+            request_id,
+            retry_after,
+        } => {
+            if let Some(id) = request_id {
+                print_request_id(id);
+            }
+            let disposition = if est { "est-pending" } else { "pending" };
+            record(
+                store.as_ref(),
+                entry.as_ref(),
+                &endpoint,
+                request_id,
+                disposition,
+            );
+            let after = retry_after
+                .map(|r| format!(" (the server asks to wait {r})"))
+                .unwrap_or_default();
+            println!("Certificate request is pending: Taken Under Submission{after}");
+            if quiet {
+                return Ok(());
+            }
+            match request_id {
+                Some(id) => println!(
+                    "When the CA has issued it: certreq -retrieve -config {} {id} CertOut, then \
+                     certreq -accept CertOut",
+                    endpoint.url()
+                ),
+                None if est => println!(
+                    "EST has no request id: run the same `certreq -submit` again later to \
+                     collect the certificate"
+                ),
+                None => {}
+            }
+            Ok(())
+        }
+        Outcome::Denied {
+            request_id,
+            message,
+        } => {
+            if let Some(id) = request_id {
+                print_request_id(id);
+            }
+            record(
+                store.as_ref(),
+                entry.as_ref(),
+                &endpoint,
+                request_id,
+                &format!("denied: {message}"),
+            );
+            Err(format!(
+                "the CA denied the request: {message}{}",
+                kept(entry.as_ref())
+            )
+            .into())
         }
     }
 }
@@ -536,15 +414,6 @@ pub fn print_request_id(id: u64) {
     println!("RequestId: \"{id}\"");
 }
 
-fn print_pending(id: Option<u64>, base: &str, quiet: bool) {
-    println!("Certificate request is pending: Taken Under Submission");
-    if !quiet && let Some(id) = id {
-        println!(
-            "When the CA has issued it: certreq -retrieve -config {base} {id} CertOut, then certreq -accept CertOut"
-        );
-    }
-}
-
 pub fn print_written(outputs: &Outputs, cert: &Certificate) {
     println!("Certificate: {}", outputs.cert.display());
     if let Some(chain) = &outputs.chain {
@@ -555,28 +424,4 @@ pub fn print_written(outputs: &Outputs, cert: &Certificate) {
         "  Thumbprint: {}",
         cert.thumbprint_sha1().to_ascii_lowercase()
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statuses_in_words() {
-        let reply = |status| Reply {
-            status,
-            content_type: "text/plain".into(),
-            retry_after: None,
-            body: b"The server was unable to authorize the request.\n".to_vec(),
-        };
-        assert!(http_failure(&reply(401), "u").contains("CERTREQ_USER"));
-        assert_eq!(
-            http_failure(&reply(413), "u"),
-            "the CA refused the request as too large (HTTP 413 at u)"
-        );
-        assert_eq!(
-            http_failure(&reply(403), "u"),
-            "the CA refused the request (HTTP 403 at u): The server was unable to authorize the request."
-        );
-    }
 }

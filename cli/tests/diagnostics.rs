@@ -4,6 +4,8 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test -p certreq-cli --test diagnostics` rewrites the snapshots;
 //! review the diff before committing it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
+
 mod common;
 
 use common::TempDir;

@@ -2,6 +2,8 @@
 //! pages and objects of enrollment-protocols.md §1 and §2. The certificate it "issues" is
 //! core's test certificate `pfx-leaf.crt`, whose key the tests put in the store.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
+
 mod common;
 #[path = "common/fake_ca.rs"]
 mod fake_ca;
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use certreq_pkix::cert::Certificate;
+use certreq_read::pkcs12::{self, MacPolicy};
 use certreq_read::response;
 use common::{Run, TempDir};
 use fake_ca::{Answer, FakeCa};
@@ -118,20 +121,14 @@ fn error_page(message: &str) -> String {
     )
 }
 
-/// A Web Enrollment CA that issues request 42 (AD CS's PEM forms: `.p7b` armored as
-/// CERTIFICATE).
+/// A Web Enrollment CA that issues request 42: the issued page, then the certificate with its
+/// chain from `certnew.p7b` (what certreq-enroll's steps download, as the web app does).
 fn issuing_ca() -> FakeCa {
     FakeCa::start(|seen| match (seen.method.as_str(), seen.target.as_str()) {
         ("POST", "/certsrv/certfnsh.asp") => Answer::html(&issued_page(42)),
-        ("GET", "/certsrv/certnew.cer?ReqID=42&Enc=b64") => {
-            Answer::with(200, "application/pkix-cert", LEAF_PEM.as_bytes())
+        ("GET", "/certsrv/certnew.p7b?ReqID=42&Enc=bin") => {
+            Answer::with(200, "application/x-pkcs7-certificates", &chain_p7b())
         }
-        ("GET", "/certsrv/certnew.p7b?ReqID=42&Enc=b64") => Answer::with(
-            200,
-            "application/x-pkcs7-certificates",
-            certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, &chain_p7b())
-                .as_bytes(),
-        ),
         _ => Answer::with(404, "text/plain", b"not found"),
     })
 }
@@ -406,11 +403,11 @@ fn http_errors_and_unreachable_cas_are_explained() {
 fn retrieve_pending_unknown_and_issued() {
     let t = TempDir::new("retrieve");
     let ca = FakeCa::start(|seen| match seen.target.as_str() {
-        "/certsrv/certnew.cer?ReqID=13&Enc=b64" => {
+        "/certsrv/certnew.p7b?ReqID=13&Enc=bin" => {
             Answer::html(&error_page("Taken Under Submission"))
         }
-        "/certsrv/certnew.cer?ReqID=42&Enc=b64" => {
-            Answer::with(200, "application/pkix-cert", LEAF_PEM.as_bytes())
+        "/certsrv/certnew.p7b?ReqID=42&Enc=bin" => {
+            Answer::with(200, "application/x-pkcs7-certificates", &chain_p7b())
         }
         _ => Answer::html(&error_page(
             "The requested property value is empty. 0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)",
@@ -567,10 +564,13 @@ fn accept_attaches_the_certificate_and_exports_a_pfx() {
     );
     // the PFX: the stored key, the leaf and the CA, under the password
     let pfx = std::fs::read(t.join("out.pfx")).unwrap();
-    let contents = certreq_read::pkcs12::read(&pfx, "pw 1").unwrap();
-    assert_eq!(contents.private_key_pkcs8, Some(der_of(LEAF_KEY_PEM)));
+    let contents = pkcs12::read(&pfx, "pw 1", MacPolicy::Required).unwrap();
+    assert_eq!(
+        contents.private_key_pkcs8.as_ref().map(|k| k.to_vec()),
+        Some(der_of(LEAF_KEY_PEM))
+    );
     assert_eq!(contents.certificates.len(), 2);
-    assert!(certreq_read::pkcs12::read(&pfx, "wrong").is_err());
+    assert!(pkcs12::read(&pfx, "wrong", MacPolicy::Required).is_err());
 
     // again, legacy, password from the environment, -f to replace
     let run = certreq(
@@ -589,7 +589,7 @@ fn accept_attaches_the_certificate_and_exports_a_pfx() {
     run.ok();
     assert!(run.stdout.is_empty());
     let pfx = std::fs::read(t.join("out.pfx")).unwrap();
-    assert!(certreq_read::pkcs12::read(&pfx, "envpw").is_ok());
+    assert!(pkcs12::read(&pfx, "envpw", MacPolicy::Required).is_ok());
 }
 
 #[test]
@@ -672,6 +672,11 @@ fn verb_help_shows_syntax_and_options() {
             "Usage:\n  CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]\n",
             "  -pfx PfxFileOut ",
         ),
+        (
+            "-importpfx",
+            "Usage:\n  CertReq -ImportPFX [Options] PfxFileIn\n",
+            "  -allownomac ",
+        ),
     ] {
         let run = certreq(&t, &[verb, "-?"], &[]);
         run.ok();
@@ -683,6 +688,7 @@ fn verb_help_shows_syntax_and_options() {
         "  -cafile File ",
         "  -username UserName, -p Password\n",
         "  -legacy ",
+        "  -allownomac ",
     ] {
         assert!(run.stdout.contains(needle), "{needle:?} in {}", run.stdout);
     }

@@ -1,5 +1,7 @@
 //! `certreq -new` end to end: INF in, request out, key in the store.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
+
 mod common;
 use common::{TempDir, openssl_verify, pem_decode, pkcs8_public, request_spki};
 use std::path::PathBuf;

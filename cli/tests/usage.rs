@@ -1,5 +1,7 @@
 //! Help and command-line errors: none of these need a working INF engine.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
+
 mod common;
 use common::TempDir;
 
@@ -15,6 +17,10 @@ fn question_mark_lists_the_verbs_and_exits_zero() {
                 .contains("  CertReq -New [Options] PolicyFileIn [RequestFileOut]\n")
         );
         assert!(run.stdout.contains("  CertReq -Accept [Options]"));
+        assert!(
+            run.stdout
+                .contains("  CertReq -ImportPFX [Options] PfxFileIn\n")
+        );
         assert!(run.stdout.contains("Run `certreq -v -?`"), "{}", run.stdout);
         assert!(!run.stdout.contains("-rfc7468"));
     }

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use const_oid::ObjectIdentifier;
+use certreq_pkix::oid::{self, ObjectIdentifier};
 use der::asn1::{Ia5String, OctetString};
 use der::{Decode, Encode};
 use getrandom::rand_core::UnwrapErr;
@@ -34,8 +34,6 @@ pub const CA_KEY_FILE: &str = "ca-key.pem";
 pub const CA_CERT_FILE: &str = "ca.pem";
 pub const TLS_CERT_FILE: &str = "tls-cert.pem";
 pub const TLS_KEY_FILE: &str = "tls-key.pem";
-
-const OID_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 #[derive(Clone)]
 pub struct Ca {
@@ -133,7 +131,7 @@ impl Ca {
         );
         let extensions = vec![
             ext(
-                const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS,
+                oid::BASIC_CONSTRAINTS,
                 true,
                 &BasicConstraints {
                     ca: true,
@@ -141,14 +139,14 @@ impl Ca {
                 },
             )?,
             ext(
-                const_oid::db::rfc5280::ID_CE_KEY_USAGE,
+                oid::KEY_USAGE,
                 true,
                 &KeyUsage(
                     KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature,
                 ),
             )?,
             ext(
-                const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER,
+                oid::SUBJECT_KEY_IDENTIFIER,
                 false,
                 &SubjectKeyIdentifier(OctetString::new(ski.clone()).map_err(|e| e.to_string())?),
             )?,
@@ -215,11 +213,11 @@ impl Ca {
             end = ca_end;
         }
         let validity = Validity::new(time(now - Duration::from_secs(600))?, time(end)?);
-        let rsa_key = public_key.algorithm.oid == OID_RSA;
+        let rsa_key = public_key.algorithm.oid == oid::RSA_ENCRYPTION;
         let mut extensions = Vec::new();
         if t.is_ca() {
             extensions.push(ext(
-                const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS,
+                oid::BASIC_CONSTRAINTS,
                 true,
                 &BasicConstraints {
                     ca: true,
@@ -227,7 +225,7 @@ impl Ca {
                 },
             )?);
             extensions.push(ext(
-                const_oid::db::rfc5280::ID_CE_KEY_USAGE,
+                oid::KEY_USAGE,
                 true,
                 &KeyUsage(
                     KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature,
@@ -239,13 +237,9 @@ impl Ca {
             } else {
                 KeyUsages::DigitalSignature | KeyUsages::KeyAgreement
             };
+            extensions.push(ext(oid::KEY_USAGE, true, &KeyUsage(ku))?);
             extensions.push(ext(
-                const_oid::db::rfc5280::ID_CE_KEY_USAGE,
-                true,
-                &KeyUsage(ku),
-            )?);
-            extensions.push(ext(
-                const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE,
+                oid::EXT_KEY_USAGE,
                 false,
                 &ExtendedKeyUsage(t.ekus().to_vec()),
             )?);
@@ -253,18 +247,18 @@ impl Ca {
         if !plan.san.is_empty() {
             // critical when the subject is empty (RFC 5280 4.2.1.6)
             extensions.push(ext(
-                const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME,
+                oid::SUBJECT_ALT_NAME,
                 plan.subject.is_empty(),
                 &SubjectAltName(plan.san.clone()),
             )?);
         }
         extensions.push(ext(
-            const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER,
+            oid::SUBJECT_KEY_IDENTIFIER,
             false,
             &SubjectKeyIdentifier(OctetString::new(key_id(public_key)).map_err(|e| e.to_string())?),
         )?);
         extensions.push(ext(
-            const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER,
+            oid::AUTHORITY_KEY_IDENTIFIER,
             false,
             &AuthorityKeyIdentifier {
                 key_identifier: Some(
@@ -421,7 +415,7 @@ pub mod tests {
         let a = Ca::load_or_create(dir.path()).unwrap();
         let b = Ca::load_or_create(dir.path()).unwrap();
         assert_eq!(a.cert_der, b.cert_der);
-        let bc = extension(&a.cert, const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS).unwrap();
+        let bc = extension(&a.cert, oid::BASIC_CONSTRAINTS).unwrap();
         assert!(bc.critical);
         assert_eq!(bc.extn_value.as_bytes(), &[0x30, 0x03, 0x01, 0x01, 0xff]);
     }
@@ -437,7 +431,7 @@ pub mod tests {
         assert_eq!(tbs.issuer(), ca.name());
         assert_eq!(tbs.subject().to_string(), "CN=web.example");
         assert_eq!(tbs.serial_number().as_bytes().len(), 16);
-        let eku = extension(&cert, const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE).unwrap();
+        let eku = extension(&cert, oid::EXT_KEY_USAGE).unwrap();
         // SEQUENCE { serverAuth }
         assert_eq!(
             eku.extn_value.as_bytes(),
@@ -445,13 +439,9 @@ pub mod tests {
                 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01
             ]
         );
-        let aki = extension(
-            &cert,
-            const_oid::db::rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER,
-        )
-        .unwrap();
+        let aki = extension(&cert, oid::AUTHORITY_KEY_IDENTIFIER).unwrap();
         assert!(aki.extn_value.as_bytes().ends_with(&ca.ski));
-        assert!(extension(&cert, const_oid::db::rfc5280::ID_CE_SUBJECT_ALT_NAME).is_some());
+        assert!(extension(&cert, oid::SUBJECT_ALT_NAME).is_some());
         let days = (tbs.validity().not_after.to_unix_duration().as_secs()
             - tbs.validity().not_before.to_unix_duration().as_secs())
             / 86400;
@@ -482,11 +472,11 @@ pub mod tests {
         let req = parse_and_verify(&ec_csr("CN=Sub", &[])).unwrap();
         let plan = crate::policy::decide(&req, &[], Some("SubCA"), true).unwrap();
         let cert = Certificate::from_der(&ca.issue(&plan, &req.public_key).unwrap()).unwrap();
-        let bc = extension(&cert, const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS).unwrap();
+        let bc = extension(&cert, oid::BASIC_CONSTRAINTS).unwrap();
         assert_eq!(bc.extn_value.as_bytes(), &[0x30, 0x03, 0x01, 0x01, 0xff]);
-        let ku = extension(&cert, const_oid::db::rfc5280::ID_CE_KEY_USAGE).unwrap();
+        let ku = extension(&cert, oid::KEY_USAGE).unwrap();
         assert!(ku.critical);
-        assert!(extension(&cert, const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE).is_none());
+        assert!(extension(&cert, oid::EXT_KEY_USAGE).is_none());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! PKCS#10 requests: decoding, signature check, and the parts the policy needs (subject, public
 //! key, subject alternative names, and the Microsoft template name and name/value attributes).
 
-use const_oid::ObjectIdentifier;
+use certreq_pkix::oid::ObjectIdentifier;
 use der::{Decode, Encode};
 use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::SubjectAltName;
@@ -79,7 +79,7 @@ fn verify_cmc_signer(
     if cmc.key_id != Some(key_id.as_slice()) || !cmc.verify_digest() {
         return Err(RequestError(MSG_BAD_SIGNATURE));
     }
-    let alg = spki::AlgorithmIdentifierOwned::from_der(cmc.signature_algorithm)
+    let alg = x509_cert::spki::AlgorithmIdentifierOwned::from_der(cmc.signature_algorithm)
         .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
     let hash = cmc.hash().ok_or(RequestError(MSG_UNKNOWN_ALGO))?;
     let named = |scheme: SignatureScheme| scheme.algorithm_identifier().map(|a| a.oid).ok();

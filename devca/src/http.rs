@@ -1,14 +1,23 @@
-//! A small HTTP/1.1 server core: request parsing with size limits, chunked bodies, keep-alive,
-//! and response writing. Enough for a development CA; every limit answers with a status code
-//! instead of failing.
+//! HTTP as devca's handlers see it: a [`Request`] read whole (method, path, query, headers,
+//! body) and a [`Response`] written whole, and the steps between them and hyper's types. The
+//! protocol itself (parsing, framing, keep-alive, `100 Continue`, chunked bodies, the header
+//! limits) is hyper's; `net.rs` runs the connections.
 
-use std::io::{self, Read, Write};
+use std::fmt::Display;
+use std::time::Duration;
 
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Body, Bytes};
+use hyper::ext::ReasonPhrase;
+use hyper::header::{CONNECTION, CONTENT_LENGTH, HeaderMap, HeaderName, HeaderValue, SERVER};
+use hyper::{StatusCode, Version};
+
+/// The largest request head (request line and header fields) in bytes; larger → 431.
 pub const MAX_HEADER: usize = 16 * 1024;
+/// The most header fields a request may carry; more → 431.
+pub const MAX_HEADERS: usize = 100;
+/// The largest request body in bytes; larger → 413.
 pub const MAX_BODY: usize = 1024 * 1024;
-/// How much of an oversized body is read and thrown away before answering 413, so that the
-/// client sees the answer instead of a reset connection.
-const MAX_DRAIN: usize = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
@@ -18,10 +27,28 @@ pub struct Request {
     pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-    pub keep_alive: bool,
 }
 
 impl Request {
+    /// A request as hyper parsed it, with its body read whole. Header values that are not UTF-8
+    /// are read lossily.
+    pub fn from_parts(parts: &hyper::http::request::Parts, body: Vec<u8>) -> Request {
+        Request {
+            method: parts.method.as_str().to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or("").to_string(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+                    (n.as_str().to_string(), value)
+                })
+                .collect(),
+            body,
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -62,6 +89,44 @@ impl Response {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// The response for hyper to write: the handler's headers in their order, then
+    /// `Content-Length`, `Server: devca` and `Connection` (`keep-alive`, or `close` when the
+    /// connection ends after it). hyper adds `Date`, and for `HEAD` leaves the body out.
+    pub fn into_hyper(self, keep_alive: bool) -> hyper::Response<Full<Bytes>> {
+        let Response {
+            status,
+            headers,
+            body,
+        } = self;
+        let length = body.len();
+        let mut out = hyper::Response::new(Full::new(Bytes::from(body)));
+        *out.status_mut() =
+            StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let ours = reason(status);
+        if ours != "Unknown"
+            && out.status().canonical_reason() != Some(ours)
+            && let Ok(phrase) = ReasonPhrase::try_from(ours.as_bytes())
+        {
+            out.extensions_mut().insert(phrase);
+        }
+        let map = out.headers_mut();
+        for (name, value) in headers {
+            // header values never carry line breaks; a header that still is not valid is left out
+            let value: String = value.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                map.append(n, v);
+            }
+        }
+        map.insert(CONTENT_LENGTH, HeaderValue::from(length));
+        map.insert(SERVER, HeaderValue::from_static("devca"));
+        let connection = if keep_alive { "keep-alive" } else { "close" };
+        map.insert(CONNECTION, HeaderValue::from_static(connection));
+        out
+    }
 }
 
 pub fn reason(status: u16) -> &'static str {
@@ -86,391 +151,181 @@ pub fn reason(status: u16) -> &'static str {
     }
 }
 
-/// What went wrong reading a request: an answer to send (then close), or a dead connection.
-#[derive(Debug)]
-pub enum ReadError {
-    Respond(u16, &'static str),
-    Closed,
-}
-
-/// Reads requests from one connection, keeping bytes that arrive after a request for the next.
-pub struct Reader<R> {
-    inner: R,
-    buf: Vec<u8>,
-}
-
-impl<R: Read> Reader<R> {
-    pub fn new(inner: R) -> Self {
-        Reader {
-            inner,
-            buf: Vec::new(),
-        }
-    }
-
-    pub fn get_mut(&mut self) -> &mut R {
-        &mut self.inner
-    }
-
-    fn fill(&mut self) -> Result<usize, ReadError> {
-        let mut chunk = [0u8; 8192];
-        loop {
-            match self.inner.read(&mut chunk) {
-                Ok(0) => return Ok(0),
-                Ok(n) => {
-                    self.buf.extend_from_slice(&chunk[..n]);
-                    return Ok(n);
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => return Err(ReadError::Closed),
-            }
-        }
-    }
-
-    /// Ensures `n` bytes are buffered.
-    fn need(&mut self, n: usize) -> Result<(), ReadError> {
-        while self.buf.len() < n {
-            if self.fill()? == 0 {
-                return Err(ReadError::Closed);
-            }
-        }
-        Ok(())
-    }
-
-    fn read_line(&mut self, limit: usize) -> Result<Vec<u8>, ReadError> {
-        loop {
-            if let Some(pos) = self.buf.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = self.buf.drain(..=pos).collect();
-                return Ok(line);
-            }
-            if self.buf.len() > limit {
-                return Err(ReadError::Respond(400, "line too long"));
-            }
-            if self.fill()? == 0 {
-                return Err(ReadError::Closed);
-            }
-        }
-    }
-
-    fn discard(&mut self, mut n: usize) -> Result<(), ReadError> {
-        while n > 0 {
-            if self.buf.is_empty() && self.fill()? == 0 {
-                return Err(ReadError::Closed);
-            }
-            let take = n.min(self.buf.len());
-            self.buf.drain(..take);
-            n -= take;
-        }
-        Ok(())
-    }
-
-    /// Reads one request. `Ok(None)` when the peer closed cleanly between requests.
-    #[cfg(test)]
-    pub fn read_request(&mut self) -> Result<Option<Request>, ReadError> {
-        self.read_request_with(|_| {})
-    }
-
-    /// Reads one request; `send_continue` is called on the stream when the client waits for
-    /// `100 Continue` before sending an acceptable body.
-    pub fn read_request_with(
-        &mut self,
-        mut send_continue: impl FnMut(&mut R),
-    ) -> Result<Option<Request>, ReadError> {
-        // the head
-        let end = loop {
-            if let Some(pos) = find(&self.buf, b"\r\n\r\n") {
-                break pos + 4;
-            }
-            if self.buf.len() > MAX_HEADER {
-                return Err(ReadError::Respond(431, "request header too large"));
-            }
-            if self.fill()? == 0 {
-                return if self.buf.iter().all(|b| b.is_ascii_whitespace()) {
-                    Ok(None)
-                } else {
-                    Err(ReadError::Closed)
-                };
-            }
-        };
-        if end > MAX_HEADER {
-            return Err(ReadError::Respond(431, "request header too large"));
-        }
-        let head: Vec<u8> = self.buf.drain(..end).collect();
-        let head = String::from_utf8_lossy(&head);
-        let mut lines = head.split("\r\n").skip_while(|l| l.is_empty());
-        let request_line = lines.next().unwrap_or("");
-        let mut parts = request_line.split(' ');
-        let (Some(method), Some(target), Some(version), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(ReadError::Respond(400, "malformed request line"));
-        };
-        if !version.starts_with("HTTP/1.") {
-            return Err(ReadError::Respond(505, "only HTTP/1.x is spoken here"));
-        }
-        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(ReadError::Respond(400, "malformed method"));
-        }
-        let mut headers = Vec::new();
-        for line in lines {
-            if line.is_empty() {
-                continue;
-            }
-            let Some((name, value)) = line.split_once(':') else {
-                return Err(ReadError::Respond(400, "malformed header line"));
-            };
-            if name.is_empty() || name.contains(' ') {
-                return Err(ReadError::Respond(400, "malformed header name"));
-            }
-            headers.push((name.to_string(), value.trim().to_string()));
-            if headers.len() > 100 {
-                return Err(ReadError::Respond(431, "too many header fields"));
-            }
-        }
-        let get = |n: &str| {
-            headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(n))
-                .map(|(_, v)| v.clone())
-        };
-        let connection = get("connection").unwrap_or_default().to_ascii_lowercase();
-        let keep_alive = if version == "HTTP/1.0" {
-            connection.contains("keep-alive")
-        } else {
-            !connection.contains("close")
-        };
-        let expects_continue = get("expect")
-            .map(|v| v.trim().eq_ignore_ascii_case("100-continue"))
-            .unwrap_or(false);
-        let chunked = get("transfer-encoding")
-            .map(|v| v.to_ascii_lowercase().contains("chunked"))
-            .unwrap_or(false);
-        let body = if chunked {
-            if expects_continue {
-                send_continue(&mut self.inner);
-            }
-            self.read_chunked()?
-        } else if let Some(len) = get("content-length") {
-            let len: usize = len
-                .trim()
-                .parse()
-                .map_err(|_| ReadError::Respond(400, "bad Content-Length"))?;
-            if len > MAX_BODY {
-                // a client waiting for 100 Continue has not sent the body: nothing to drain
-                if len <= MAX_DRAIN && !expects_continue {
-                    self.discard(len)?;
-                }
-                return Err(ReadError::Respond(413, "request body larger than 1 MiB"));
-            }
-            if expects_continue && len > 0 && self.buf.len() < len {
-                send_continue(&mut self.inner);
-            }
-            self.need(len)?;
-            self.buf.drain(..len).collect()
-        } else {
-            Vec::new()
-        };
-        let (path, query) = match target.split_once('?') {
-            Some((p, q)) => (p.to_string(), q.to_string()),
-            None => (target.to_string(), String::new()),
-        };
-        Ok(Some(Request {
-            method: method.to_string(),
-            path,
-            query,
-            headers,
-            body,
-            keep_alive,
-        }))
-    }
-
-    fn read_chunked(&mut self) -> Result<Vec<u8>, ReadError> {
-        let mut body = Vec::new();
-        let mut too_big = false;
-        let mut total = 0usize;
-        loop {
-            let line = self.read_line(1024)?;
-            let line = String::from_utf8_lossy(&line);
-            let size_text = line
-                .trim()
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            let size = usize::from_str_radix(&size_text, 16)
-                .map_err(|_| ReadError::Respond(400, "bad chunk size"))?;
-            if size == 0 {
-                // trailers up to the empty line
-                loop {
-                    let l = self.read_line(MAX_HEADER)?;
-                    if l == b"\r\n" || l == b"\n" {
-                        break;
-                    }
-                }
-                break;
-            }
-            total = total.saturating_add(size);
-            if total > MAX_DRAIN {
-                return Err(ReadError::Respond(413, "request body larger than 1 MiB"));
-            }
-            if total > MAX_BODY {
-                too_big = true;
-                self.discard(size)?;
-            } else {
-                self.need(size)?;
-                body.extend(self.buf.drain(..size));
-            }
-            let crlf = self.read_line(2)?;
-            if crlf != b"\r\n" && crlf != b"\n" {
-                return Err(ReadError::Respond(400, "bad chunk framing"));
-            }
-        }
-        if too_big {
-            return Err(ReadError::Respond(413, "request body larger than 1 MiB"));
-        }
-        Ok(body)
-    }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Writes `resp`; `head_only` for HEAD requests.
-pub fn write_response<W: Write>(
-    w: &mut W,
-    resp: &Response,
-    keep_alive: bool,
-    head_only: bool,
-) -> io::Result<()> {
-    let mut out = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
-    for (n, v) in &resp.headers {
-        // header values never carry line breaks
-        let v: String = v.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-        out.push_str(&format!("{n}: {v}\r\n"));
-    }
-    out.push_str(&format!("Content-Length: {}\r\n", resp.body.len()));
-    out.push_str("Server: devca\r\n");
-    out.push_str(if keep_alive {
-        "Connection: keep-alive\r\n\r\n"
+/// Whether the client asked to keep the connection open: HTTP/1.1 unless `Connection: close`,
+/// HTTP/1.0 only with `Connection: keep-alive` (hyper decides the same way).
+pub fn wants_keep_alive(version: Version, headers: &HeaderMap) -> bool {
+    let has = |token: &str| {
+        headers.get_all(CONNECTION).iter().any(|v| {
+            v.as_bytes()
+                .split(|b| *b == b',')
+                .any(|t| t.trim_ascii().eq_ignore_ascii_case(token.as_bytes()))
+        })
+    };
+    if version == Version::HTTP_10 {
+        has("keep-alive") && !has("close")
     } else {
-        "Connection: close\r\n\r\n"
-    });
-    let mut bytes = out.into_bytes();
-    if !head_only {
-        bytes.extend_from_slice(&resp.body);
+        !has("close")
     }
-    w.write_all(&bytes)?;
-    w.flush()
+}
+
+/// Why a request body was not read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BodyError {
+    /// Longer than the limit (announced by `Content-Length` or found while reading).
+    TooLarge,
+    /// Not all there before the deadline.
+    TimedOut,
+    /// The connection or the chunked framing broke.
+    Broken(String),
+}
+
+/// Reads a whole request body of at most `limit` bytes within `time`. A body whose
+/// `Content-Length` is over the limit is refused before a byte of it is read, so a client that
+/// waits for `100 Continue` is never told to send it.
+pub async fn read_body<B>(body: B, limit: usize, time: Duration) -> Result<Vec<u8>, BodyError>
+where
+    B: Body<Data = Bytes> + Unpin,
+    B::Error: Display,
+{
+    let limit_u64 = u64::try_from(limit).unwrap_or(u64::MAX);
+    if body.size_hint().lower() > limit_u64 {
+        return Err(BodyError::TooLarge);
+    }
+    let read = async move {
+        let mut body = body;
+        let mut out = Vec::new();
+        while let Some(frame) = body.frame().await {
+            let frame = frame.map_err(|e| BodyError::Broken(e.to_string()))?;
+            // trailers (after a chunked body) are read and dropped
+            if let Ok(data) = frame.into_data() {
+                if out.len().saturating_add(data.len()) > limit {
+                    return Err(BodyError::TooLarge);
+                }
+                out.extend_from_slice(&data);
+            }
+        }
+        Ok(out)
+    };
+    tokio::time::timeout(time, read)
+        .await
+        .unwrap_or(Err(BodyError::TimedOut))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::VecDeque;
+    use std::convert::Infallible;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
 
-    fn read(raw: &[u8]) -> Result<Option<Request>, ReadError> {
-        Reader::new(raw).read_request()
+    use hyper::body::Frame;
+
+    fn run<T>(f: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(f)
     }
 
-    #[test]
-    fn parses_request_with_body_and_pipelining() {
-        let raw = b"POST /certsrv/certfnsh.asp?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET / HTTP/1.1\r\nConnection: close\r\n\r\n";
-        let mut r = Reader::new(&raw[..]);
-        let a = r.read_request().unwrap().unwrap();
-        assert_eq!(a.method, "POST");
-        assert_eq!(a.path, "/certsrv/certfnsh.asp");
-        assert_eq!(a.query, "x=1");
-        assert_eq!(a.body, b"abc");
-        assert!(a.keep_alive);
-        assert_eq!(a.header("HOST"), Some("a"));
-        let b = r.read_request().unwrap().unwrap();
-        assert_eq!(b.path, "/");
-        assert!(!b.keep_alive);
-        assert!(r.read_request().unwrap().is_none());
+    /// A body of unknown length (like a chunked one): these pieces, then its end, or (when
+    /// `stall`) nothing ever again.
+    struct Pieces {
+        pieces: VecDeque<&'static [u8]>,
+        stall: bool,
     }
 
-    #[test]
-    fn expect_continue_is_answered_only_for_acceptable_bodies() {
-        let raw = b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab";
-        let mut r = Reader::new(&raw[..]);
-        let mut called = 0;
-        // the body is already buffered here, so no 100 is needed
-        let req = r.read_request_with(|_| called += 1).unwrap().unwrap();
-        assert_eq!((req.body.as_slice(), called), (&b"ab"[..], 0));
-        let raw = format!(
-            "POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
-            MAX_BODY + 1
-        );
-        let mut r = Reader::new(raw.as_bytes());
-        let res = r.read_request_with(|_| called += 1);
-        assert!(matches!(res, Err(ReadError::Respond(413, _))));
-        assert_eq!(called, 0);
-        struct Slow<'a>(&'a [u8], usize);
-        impl Read for Slow<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                // hand out the head first, the body on a later read
-                let n = self.0.len().min(buf.len()).min(self.1);
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                self.1 = usize::MAX;
-                Ok(n)
+    impl Body for Pieces {
+        type Data = Bytes;
+        type Error = Infallible;
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+            match self.pieces.pop_front() {
+                Some(p) => Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(p))))),
+                None if self.stall => Poll::Pending,
+                None => Poll::Ready(None),
             }
         }
-        let raw = b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab";
-        let mut r = Reader::new(Slow(raw, raw.len() - 2));
-        let req = r.read_request_with(|_| called += 1).unwrap().unwrap();
-        assert_eq!((req.body.as_slice(), called), (&b"ab"[..], 1));
+    }
+
+    fn pieces(pieces: &[&'static [u8]], stall: bool) -> Pieces {
+        Pieces {
+            pieces: pieces.iter().copied().collect(),
+            stall,
+        }
+    }
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn bodies_are_read_whole_up_to_the_limit() {
+        let read = run(read_body(pieces(&[b"abc", b"de"], false), 5, SECOND));
+        assert_eq!(read, Ok(b"abcde".to_vec()));
+        let read = run(read_body(pieces(&[b"abc", b"def"], false), 5, SECOND));
+        assert_eq!(read, Err(BodyError::TooLarge));
+        // a known length over the limit is refused before reading
+        let full = Full::new(Bytes::from(vec![0u8; 6]));
+        assert_eq!(run(read_body(full, 5, SECOND)), Err(BodyError::TooLarge));
     }
 
     #[test]
-    fn chunked_body() {
-        let raw = b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n";
-        assert_eq!(read(raw).unwrap().unwrap().body, b"abcde");
+    fn a_body_that_stops_arriving_times_out() {
+        let started = std::time::Instant::now();
+        let read = run(read_body(
+            pieces(&[b"ab"], true),
+            100,
+            Duration::from_millis(200),
+        ));
+        assert_eq!(read, Err(BodyError::TimedOut));
+        assert!(started.elapsed() < 5 * SECOND);
     }
 
     #[test]
-    fn limits_answer_with_status() {
-        let big = format!(
-            "POST / HTTP/1.1\r\nContent-Length: {}\r\n\r\n",
-            2 * 1024 * 1024
+    fn responses_keep_devca_headers_in_order() {
+        let r = Response::text(413, "413 too big")
+            .with("X-A", "b\r\nInjected: 1")
+            .into_hyper(false);
+        assert_eq!(r.status(), 413);
+        assert_eq!(
+            r.extensions().get::<ReasonPhrase>().map(|p| p.as_bytes()),
+            Some(&b"Content Too Large"[..])
         );
-        let mut raw = big.into_bytes();
-        raw.extend(vec![b'a'; 2 * 1024 * 1024]);
-        assert!(matches!(read(&raw), Err(ReadError::Respond(413, _))));
-        let mut huge = b"GET / HTTP/1.1\r\nX: ".to_vec();
-        huge.extend(vec![b'a'; MAX_HEADER + 10]);
-        assert!(matches!(read(&huge), Err(ReadError::Respond(431, _))));
-        assert!(matches!(
-            read(b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n"),
-            Err(ReadError::Respond(400, _))
-        ));
-        assert!(matches!(
-            read(b"garbage\r\n\r\n"),
-            Err(ReadError::Respond(400, _))
-        ));
-        assert!(matches!(
-            read(b"GET / SPDY/3\r\n\r\n"),
-            Err(ReadError::Respond(505, _))
-        ));
-        assert!(matches!(
-            read(b"POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc"),
-            Err(ReadError::Closed)
-        ));
-        assert!(matches!(
-            read(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
-            Err(ReadError::Respond(400, _))
-        ));
+        let names: Vec<&str> = r.headers().keys().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "content-type",
+                "x-a",
+                "content-length",
+                "server",
+                "connection"
+            ]
+        );
+        assert_eq!(r.headers()["x-a"], "bInjected: 1");
+        assert_eq!(r.headers()["content-length"], "12");
+        assert_eq!(r.headers()["connection"], "close");
+        let ok = Response::html("<p>".into()).into_hyper(true);
+        assert!(ok.extensions().get::<ReasonPhrase>().is_none());
+        assert_eq!(ok.headers()["connection"], "keep-alive");
     }
 
     #[test]
-    fn response_format() {
-        let mut out = Vec::new();
-        let r = Response::text(404, "nope").with("X-A", "b\r\nInjected: 1");
-        write_response(&mut out, &r, false, false).unwrap();
-        let s = String::from_utf8(out).unwrap();
-        assert!(s.starts_with("HTTP/1.1 404 Not Found\r\n"));
-        assert!(s.contains("X-A: bInjected: 1\r\n"));
-        assert!(s.contains("Content-Length: 5\r\n"));
-        assert!(s.contains("Connection: close\r\n\r\nnope\n"));
+    fn keep_alive_follows_the_version_and_connection_header() {
+        let headers = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(CONNECTION, HeaderValue::from_str(v).unwrap());
+            h
+        };
+        assert!(wants_keep_alive(Version::HTTP_11, &HeaderMap::new()));
+        assert!(!wants_keep_alive(Version::HTTP_11, &headers("Close")));
+        assert!(!wants_keep_alive(
+            Version::HTTP_11,
+            &headers("upgrade, close")
+        ));
+        assert!(!wants_keep_alive(Version::HTTP_10, &HeaderMap::new()));
+        assert!(wants_keep_alive(Version::HTTP_10, &headers("Keep-Alive")));
     }
 }

@@ -26,11 +26,13 @@
 mod ca;
 mod csr;
 mod http;
+mod net;
 mod pages;
 mod policy;
 mod server;
 mod store;
 mod util;
+mod watch;
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -162,12 +164,18 @@ fn serve(args: Args) -> Result<(), String> {
         .listen
         .clone()
         .unwrap_or_else(|| "127.0.0.1:8080".into());
-    let listener =
-        TcpListener::bind(&listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let runtime = net::runtime().map_err(|e| format!("cannot start the server's threads: {e}"))?;
+    let listener = TcpListener::bind(&listen)
+        .and_then(|l| {
+            l.set_nonblocking(true)?;
+            let _in_runtime = runtime.enter();
+            tokio::net::TcpListener::from_std(l)
+        })
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let tls = if args.tls {
         let (cert, key) = ca.tls_identity(&dir)?;
-        Some(Arc::new(server::tls_config(cert, key)?))
+        Some(Arc::new(net::tls_config(cert, key)?))
     } else {
         None
     };
@@ -204,7 +212,7 @@ fn serve(args: Args) -> Result<(), String> {
         addr.port()
     );
     let _ = out.flush();
-    server::run(ctx, listener, tls);
+    runtime.block_on(net::run(ctx, listener, tls, net::Limits::default()));
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! Templates and the policy decision: which template applies, what the certificate will say, or
 //! why the request is denied (in AD CS's words).
 
-use const_oid::ObjectIdentifier;
+use certreq_pkix::oid::ObjectIdentifier;
 use der::asn1::{Any, Ia5String, OctetString};
 use x509_cert::ext::pkix::name::{GeneralName, OtherName};
 use x509_cert::name::Name;

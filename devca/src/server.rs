@@ -1,18 +1,13 @@
 //! Routing and handlers: AD CS Web Enrollment under `/certsrv/`, EST under `/.well-known/est/`,
-//! static files from `--dist`, authentication and CORS. Plus the connection loop (plain or TLS).
+//! static files from `--dist`, authentication and CORS. The connections are `net.rs`'s.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use base64ct::{Base64, Encoding};
 
 use crate::ca::Ca;
 use crate::csr::{self, ParsedRequest};
-use crate::http::{ReadError, Reader, Request, Response, write_response};
+use crate::http::{Request, Response};
 use crate::pages;
 use crate::policy::{self, Denial, IssuePlan};
 use crate::store::{Record, STATUS_OK, Status, Store};
@@ -520,103 +515,13 @@ fn static_file(dist: &Path, url_path: &str) -> Response {
     }
 }
 
-/// Serves one connection until it closes, errs, or asks to close.
-pub fn serve_connection<S: Read + Write>(ctx: &Ctx, stream: S) {
-    let mut reader = Reader::new(stream);
-    for _ in 0..1000 {
-        let send_continue = |s: &mut S| {
-            let _ = s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-            let _ = s.flush();
-        };
-        match reader.read_request_with(send_continue) {
-            Ok(Some(req)) => {
-                let resp = handle(ctx, &req);
-                let head = req.method == "HEAD";
-                if write_response(reader.get_mut(), &resp, req.keep_alive, head).is_err()
-                    || !req.keep_alive
-                {
-                    return;
-                }
-            }
-            Ok(None) | Err(ReadError::Closed) => return,
-            Err(ReadError::Respond(status, why)) => {
-                let resp = Response::text(status, &format!("{status} {why}"));
-                let _ = write_response(reader.get_mut(), &resp, false, false);
-                return;
-            }
-        }
-    }
-}
-
-const MAX_CONNECTIONS: usize = 128;
-
-/// Accepts connections forever, one thread each (at most `MAX_CONNECTIONS` at once).
-pub fn run(ctx: Arc<Ctx>, listener: TcpListener, tls: Option<Arc<rustls::ServerConfig>>) {
-    let active = Arc::new(AtomicUsize::new(0));
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else {
-            // e.g. out of file descriptors: do not spin
-            std::thread::sleep(Duration::from_millis(50));
-            continue;
-        };
-        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-            drop(stream);
-            continue;
-        }
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-        let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
-        let _ = stream.set_nodelay(true);
-        active.fetch_add(1, Ordering::SeqCst);
-        let (ctx2, tls2, active2) = (ctx.clone(), tls.clone(), active.clone());
-        let spawned = std::thread::Builder::new()
-            .stack_size(2 * 1024 * 1024)
-            .spawn(move || {
-                connection(&ctx2, stream, tls2);
-                active2.fetch_sub(1, Ordering::SeqCst);
-            });
-        if spawned.is_err() {
-            active.fetch_sub(1, Ordering::SeqCst);
-        }
-    }
-}
-
-fn connection(ctx: &Ctx, stream: TcpStream, tls: Option<Arc<rustls::ServerConfig>>) {
-    match tls {
-        None => serve_connection(ctx, stream),
-        Some(cfg) => {
-            let Ok(conn) = rustls::ServerConnection::new(cfg) else {
-                return;
-            };
-            let mut tls = rustls::StreamOwned::new(conn, stream);
-            serve_connection(ctx, &mut tls);
-            tls.conn.send_close_notify();
-            let _ = tls.flush();
-        }
-    }
-}
-
-/// The rustls server configuration for `--tls` (ring provider).
-pub fn tls_config(cert_der: Vec<u8>, key_der: Vec<u8>) -> Result<rustls::ServerConfig, String> {
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from(cert_der)],
-            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_der)),
-        )
-        .map_err(|e| format!("TLS certificate: {e}"))
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ca::tests::tempdir;
     use crate::csr::tests::ec_csr;
 
-    fn ctx(dir: &Path, policy: Policy, auth: bool) -> Ctx {
+    pub(crate) fn ctx(dir: &Path, policy: Policy, auth: bool) -> Ctx {
         // the shared test CA: no RSA key generation per test
         let ca = crate::ca::tests::test_ca().clone();
         Ctx {
@@ -643,11 +548,10 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             body: body.to_vec(),
-            keep_alive: true,
         }
     }
 
-    fn form(csr: &[u8], attrib: &str) -> Vec<u8> {
+    pub(crate) fn form(csr: &[u8], attrib: &str) -> Vec<u8> {
         let pem = pem_crlf("NEW CERTIFICATE REQUEST", csr);
         let enc = |s: &str| {
             s.bytes()
@@ -917,16 +821,45 @@ mod tests {
 
     #[test]
     fn static_files_stay_inside_dist() {
-        let dir = tempdir::Dir::new("dist");
-        std::fs::write(dir.path().join("index.html"), "<p>hi</p>").unwrap();
-        std::fs::write(dir.path().join("app.wasm"), [0, 0x61, 0x73, 0x6d]).unwrap();
-        let r = static_file(dir.path(), "/");
+        // root/dist is served; root/secret.txt, beside it, must never be
+        let root = tempdir::Dir::new("dist");
+        let dist = root.path().join("dist");
+        std::fs::create_dir_all(dist.join("sub")).unwrap();
+        std::fs::write(dist.join("index.html"), "<p>hi</p>").unwrap();
+        std::fs::write(dist.join("sub").join("a.js"), "let a;").unwrap();
+        std::fs::write(dist.join("app.wasm"), [0, 0x61, 0x73, 0x6d]).unwrap();
+        let secret = root.path().join("secret.txt");
+        std::fs::write(&secret, "the secret").unwrap();
+        let mut c = ctx(&root.path().join("data"), Policy::Issue, false);
+        c.config.dist = Some(dist);
+        let get = |path: &str| handle(&c, &req("GET", path, &[], b""));
+        let r = get("/");
         assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+        assert_eq!(body(&r), "<p>hi</p>");
         assert_eq!(
-            static_file(dir.path(), "/app.wasm").header("content-type"),
+            get("/app.wasm").header("content-type"),
             Some("application/wasm")
         );
-        assert_eq!(static_file(dir.path(), "/../etc/passwd").status, 404);
-        assert_eq!(static_file(dir.path(), "/nope.js").status, 404);
+        assert_eq!(body(&get("/sub/%61.js")), "let a;");
+        assert_eq!(get("/nope.js").status, 404);
+        let absolute = secret.display().to_string();
+        for path in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E/secret.txt",
+            "/.%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/%2e%2e%2fsecret.txt",
+            "/sub/../../secret.txt",
+            "/sub/%2e%2e/%2e%2e/secret.txt",
+            "/sub%2f..%2f..%2fsecret.txt",
+            "/..%5csecret.txt",
+            &format!("/{absolute}"),
+            &format!("/%2f{}", absolute.trim_start_matches('/')),
+        ] {
+            let r = get(path);
+            assert_eq!(r.status, 404, "{path}");
+            assert!(!body(&r).contains("the secret"), "{path} served the secret");
+        }
     }
 }

@@ -300,18 +300,38 @@ mod tests {
         assert_eq!(s.insert(Record::new("web", "", vec![4])).unwrap().id, 4);
         assert_eq!(s.get(2).unwrap().unwrap().request, vec![2]);
         assert!(s.get(99).unwrap().is_none());
-        // no temp files are left behind
-        let leftovers = fs::read_dir(dir.path().join("requests"))
-            .unwrap()
-            .filter(|e| {
-                e.as_ref()
-                    .unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .contains(".tmp.")
-            })
-            .count();
-        assert_eq!(leftovers, 0);
+        // no temp files are left behind, beside the records or the counter
+        // (certreq-fsio names them `.{name}.tmp-{pid}-{n}-{nanos}`)
+        for d in [dir.path().to_path_buf(), dir.path().join("requests")] {
+            let leftovers: Vec<String> = fs::read_dir(&d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name.starts_with('.') && name.contains(".tmp-"))
+                .collect();
+            assert!(
+                leftovers.is_empty(),
+                "left in {}: {leftovers:?}",
+                d.display()
+            );
+        }
+        let names = |d: &Path| {
+            let mut names: Vec<String> = fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(
+            names(&dir.path().join("requests")),
+            [
+                "00000001.req",
+                "00000002.req",
+                "00000003.req",
+                "00000004.req"
+            ]
+        );
+        assert_eq!(names(dir.path()), ["lock", "next-id", "requests"]);
     }
 
     #[test]

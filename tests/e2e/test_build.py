@@ -35,3 +35,47 @@ def test_decoding_answers_pfx_enrollment_and_the_reference_ship_only_in_the_lazi
                    b"choose EST as the kind"):             # the enrollment steps (URL and kind)
         assert marker in lazy, f"certreq-tools.wasm lacks {marker.decode()!r}"
         assert marker not in app, f"the app's own wasm carries {marker.decode()!r}"
+
+
+# ---- size budgets (gzip -9, as a server would send them) ----------------------------------
+# A change that crosses one fails here; moving a budget is a decision for the README's table.
+KIB = 1024
+APP_BUDGET = 250 * KIB     # the app's first download: its wasm and its JS glue
+TOOLS_BUDGET = 215 * KIB   # certreq-tools.wasm, fetched on first use
+EMBED_BUDGET = 145 * KIB   # the embedding module (scripts/build-embed.sh): wasm and JS
+
+
+def gzip9(path):
+    import gzip
+    return len(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+
+
+def one(pattern, where=DIST):
+    found = sorted(where.glob(pattern))
+    if len(found) != 1:
+        pytest.fail(f"expected one {pattern} in {where}, found {[p.name for p in found]}")
+    return found[0]
+
+
+def test_the_first_download_is_within_its_budget():
+    size = gzip9(one("certreq-web-*_bg.wasm")) + gzip9(one("certreq-web-*.js"))
+    assert size <= APP_BUDGET, (
+        f"the app's first download is {size / KIB:.1f} KiB gzipped; the budget is "
+        f"{APP_BUDGET / KIB:.0f} KiB")
+
+
+def test_the_tools_module_is_within_its_budget():
+    size = gzip9(DIST / "certreq-tools.wasm")
+    assert size <= TOOLS_BUDGET, (
+        f"certreq-tools.wasm is {size / KIB:.1f} KiB gzipped; the budget is "
+        f"{TOOLS_BUDGET / KIB:.0f} KiB")
+
+
+def test_the_embedding_module_is_within_its_budget():
+    embed = DIST / "embed"
+    if not embed.is_dir():
+        pytest.fail(f"{embed} is missing: run scripts/build-embed.sh dist/embed after trunk")
+    size = gzip9(one("certreq_web_bg.wasm", embed)) + gzip9(one("certreq_web.js", embed))
+    assert size <= EMBED_BUDGET, (
+        f"the embedding module is {size / KIB:.1f} KiB gzipped; the budget is "
+        f"{EMBED_BUDGET / KIB:.0f} KiB")

@@ -1,5 +1,7 @@
 //! The browser services, in headless Chromium:
 //! `cargo test -p certreq-web --target wasm32-unknown-unknown`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
 #![cfg(target_arch = "wasm32")]
 
 use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};

@@ -12,8 +12,8 @@
 //! whose answer never asks for another.
 
 use super::{
-    Disposition, Enc, Endpoint, EstOutcome, Retrieval, RetryAfter, body_summary, cert_url,
-    classify_est, classify_page, classify_retrieval, newreq_form, simpleenroll,
+    Disposition, Enc, Endpoint, EnrollError, EstOutcome, Retrieval, RetryAfter, body_summary,
+    cert_url, classify_est, classify_page, classify_retrieval, newreq_form, simpleenroll,
 };
 use certreq_pkix::cert::Response;
 
@@ -104,21 +104,88 @@ pub enum Next {
         request_id: Option<u64>,
         message: String,
     },
-    /// Nothing came of it, and why (an unusable URL, an HTTP error, an unknown page…).
-    Failed { message: String },
+    /// Nothing came of it, and why: the caller words it for where it runs ([`Failure`]'s
+    /// `Display` is the plain wording).
+    Failed(Failure),
 }
 
-fn failed(message: impl Into<String>) -> Next {
-    Next::Failed {
-        message: message.into(),
+/// Why an enrollment came to nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The URL cannot be used, or the request or attributes cannot be sent.
+    Unusable(EnrollError),
+    /// An EST URL given as AD CS (`est: true`), or the other way round.
+    WrongProtocol { est: bool },
+    /// AD CS retrieval without a request id.
+    NoRequestId,
+    /// EST retrieval without the request to send again (EST has no request ids).
+    NoRequestToResend,
+    /// The server answered an HTTP error status.
+    Http {
+        url: String,
+        status: u16,
+        /// What the body said, shortened.
+        summary: String,
+    },
+    /// The server answered something that is not what was asked for (not a Web Enrollment
+    /// page, not a certificate): what it was.
+    NotAnAnswer { url: String, what: String },
+    /// The CA says the request was issued but handed out no certificate.
+    IssuedWithoutCertificate { url: String, request_id: u64 },
+    /// A Web Enrollment page that says something other than issued, pending or denied (the
+    /// CA's error, or a page that matches no known layout).
+    Page(Disposition),
+    /// The step's state was lost (or is not one this version wrote).
+    Lost,
+}
+
+impl core::fmt::Display for Failure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Failure::Unusable(e) => e.fmt(f),
+            Failure::WrongProtocol { est: true } => f.write_str(
+                "this URL is an EST endpoint (/.well-known/est), not AD CS Web Enrollment",
+            ),
+            Failure::WrongProtocol { est: false } => f.write_str(
+                "an EST URL ends in /.well-known/est (with an optional CA label); this one is an \
+                 AD CS Web Enrollment URL",
+            ),
+            Failure::NoRequestId => f.write_str(
+                "AD CS retrieves a certificate by the request id the CA gave; there is none here",
+            ),
+            Failure::NoRequestToResend => f.write_str(
+                "EST has no request ids: a pending EST request is collected by sending the same \
+                 request again",
+            ),
+            Failure::Http {
+                url,
+                status,
+                summary,
+            } => write!(f, "the CA at {url} answered HTTP {status}: {summary}"),
+            Failure::NotAnAnswer { url, what } => {
+                write!(f, "{url} answered {what}, which is not what was asked for")
+            }
+            Failure::IssuedWithoutCertificate { url, request_id } => write!(
+                f,
+                "the CA says request {request_id} was issued but {url} gave no certificate"
+            ),
+            Failure::Page(page) => f.write_str(&page.message()),
+            Failure::Lost => f.write_str("the enrollment step was lost; submit again"),
+        }
     }
+}
+
+impl std::error::Error for Failure {}
+
+fn failed(failure: Failure) -> Next {
+    Next::Failed(failure)
 }
 
 /// The first request to make for `start`, or why there is none.
 pub fn start(start: &Start) -> Next {
     let endpoint = match Endpoint::parse(start.url.trim()) {
         Ok(endpoint) => endpoint,
-        Err(e) => return failed(e.to_string()),
+        Err(e) => return failed(Failure::Unusable(e)),
     };
     match (endpoint, start.protocol) {
         (Endpoint::AdCs { base }, Protocol::AdCs) => match &start.action {
@@ -128,7 +195,7 @@ pub fn start(start: &Start) -> Next {
                     post: Some((post.content_type.into(), post.body)),
                     state: Asked::Submit { base }.to_state(),
                 }),
-                Err(e) => failed(e.to_string()),
+                Err(e) => failed(Failure::Unusable(e)),
             },
             Action::Retrieve {
                 request_id: Some(n),
@@ -136,10 +203,7 @@ pub fn start(start: &Start) -> Next {
             } => fetch(base, *n),
             Action::Retrieve {
                 request_id: None, ..
-            } => failed(
-                "the CA gave this request no id here; submit it again, or type the request id \
-                 in “Retrieve request”",
-            ),
+            } => failed(Failure::NoRequestId),
         },
         (Endpoint::Est { base, label }, Protocol::Est) => {
             let request = match &start.action {
@@ -149,7 +213,7 @@ pub fn start(start: &Start) -> Next {
                     ..
                 } => request,
                 Action::Retrieve { request: None, .. } => {
-                    return failed("EST has no request ids; press Retrieve on the pending entry");
+                    return failed(Failure::NoRequestToResend);
                 }
             };
             let post = simpleenroll(&base, label.as_deref(), request);
@@ -159,13 +223,8 @@ pub fn start(start: &Start) -> Next {
                 state: Asked::Est.to_state(),
             })
         }
-        (Endpoint::Est { .. }, Protocol::AdCs) => {
-            failed("this URL is an EST endpoint (/.well-known/est); choose EST as the kind")
-        }
-        (Endpoint::AdCs { .. }, Protocol::Est) => failed(
-            "an EST URL ends in /.well-known/est (with an optional CA label); choose AD CS for \
-             a /certsrv URL",
-        ),
+        (Endpoint::Est { .. }, Protocol::AdCs) => failed(Failure::WrongProtocol { est: true }),
+        (Endpoint::AdCs { .. }, Protocol::Est) => failed(Failure::WrongProtocol { est: false }),
     }
 }
 
@@ -180,20 +239,25 @@ fn fetch(base: String, request_id: u64) -> Next {
 /// What `answer` to the request at `url` (asked as `state`, from its [`HttpRequest`]) means.
 pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
     let Some(asked) = Asked::from_state(state) else {
-        return failed("the enrollment step was lost; submit again");
+        return failed(Failure::Lost);
     };
     match asked {
         Asked::Submit { base } => match http_error(answer, url) {
-            Some(message) => failed(message),
+            Some(failure) => failed(failure),
+            None if !super::is_page(&answer.content_type) => failed(Failure::NotAnAnswer {
+                url: url.to_owned(),
+                what: describe(answer),
+            }),
             None => on_page(
                 classify_page(&String::from_utf8_lossy(&answer.body)),
                 Some(base),
                 None,
+                url,
             ),
         },
         Asked::Fetch { request_id, .. } => {
-            if let Some(message) = http_error(answer, url) {
-                return failed(message);
+            if let Some(failure) = http_error(answer, url) {
+                return failed(failure);
             }
             match classify_retrieval(&answer.content_type, &answer.body) {
                 Ok(Retrieval::Object { response, .. }) => Next::Issued {
@@ -201,14 +265,18 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
                     request_id: Some(request_id),
                 },
                 // a page again: pending, denied or an error; never back to fetching
-                Ok(Retrieval::Page(Disposition::Issued { .. })) => failed(format!(
-                    "the CA says request {request_id} was issued but {url} gave no certificate"
-                )),
+                Ok(Retrieval::Page(Disposition::Issued { .. })) => {
+                    failed(Failure::IssuedWithoutCertificate {
+                        url: url.to_owned(),
+                        request_id,
+                    })
+                }
                 // certnew's pages name no id; the one asked about is it
-                Ok(Retrieval::Page(page)) => on_page(page, None, Some(request_id)),
-                Err(e) => failed(format!(
-                    "{url} answered something that is not a certificate: {e}"
-                )),
+                Ok(Retrieval::Page(page)) => on_page(page, None, Some(request_id), url),
+                Err(e) => failed(Failure::NotAnAnswer {
+                    url: url.to_owned(),
+                    what: format!("something that is not a certificate ({e})"),
+                }),
             }
         }
         Asked::Est => {
@@ -223,15 +291,23 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
                     retry_after: retry_after.as_ref().map(RetryAfter::words),
                     resend: true,
                 },
-                Ok(EstOutcome::Failed { status, message }) => match http_error(answer, url) {
-                    Some(message) if matches!(status, 401 | 403 | 404) => failed(message),
-                    _ if status == 400 => Next::Denied {
-                        request_id: None,
-                        message: format!("{message} (HTTP {status})"),
-                    },
-                    _ => failed(format!("{message} (HTTP {status})")),
+                // EST says no with 400 and its reason; other statuses are the server's errors
+                Ok(EstOutcome::Failed {
+                    status: 400,
+                    message,
+                }) => Next::Denied {
+                    request_id: None,
+                    message: format!("{message} (HTTP 400)"),
                 },
-                Err(e) => failed(format!("the EST server's answer holds no certificate: {e}")),
+                Ok(EstOutcome::Failed { status, message }) => failed(Failure::Http {
+                    url: url.to_owned(),
+                    status,
+                    summary: message,
+                }),
+                Err(e) => failed(Failure::NotAnAnswer {
+                    url: url.to_owned(),
+                    what: format!("an answer that holds no certificate ({e})"),
+                }),
             }
         }
     }
@@ -240,13 +316,14 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
 /// A Web Enrollment result page: issued leads to its certificate download (when `base` allows
 /// one), pending, denied, or the CA's error. `asked`: the request id the page answers for,
 /// when the page itself may not name it.
-fn on_page(page: Disposition, base: Option<String>, asked: Option<u64>) -> Next {
+fn on_page(page: Disposition, base: Option<String>, asked: Option<u64>, url: &str) -> Next {
     match page {
         Disposition::Issued { request_id } => match base {
             Some(base) => fetch(base, request_id),
-            None => failed(format!(
-                "the CA says request {request_id} was issued but gave no certificate"
-            )),
+            None => failed(Failure::IssuedWithoutCertificate {
+                url: url.to_owned(),
+                request_id,
+            }),
         },
         Disposition::Pending { request_id } => Next::Pending {
             request_id: request_id.or(asked),
@@ -261,32 +338,25 @@ fn on_page(page: Disposition, base: Option<String>, asked: Option<u64>) -> Next 
             request_id: request_id.or(asked),
             message,
         },
-        other => failed(other.message()),
+        other => failed(Failure::Page(other)),
     }
 }
 
-/// The CA's HTTP status in words, for anything but success.
-fn http_error(answer: &Answer, url: &str) -> Option<String> {
-    Some(match answer.status {
-        200..=299 => return None,
-        401 => format!(
-            "the CA at {url} asks for a sign-in (HTTP 401); open {url} in this browser, sign \
-             in, and submit again (Windows sign-in works when the page is served from the \
-             CA's own origin)"
-        ),
-        403 => format!(
-            "the CA at {url} refused this request (HTTP 403): you may not enroll there, or it \
-             does not allow this page's origin"
-        ),
-        404 => format!(
-            "nothing at {url} (HTTP 404); check the URL (AD CS Web Enrollment is usually \
-             https://host/certsrv)"
-        ),
-        n => format!(
-            "the CA at {url} answered HTTP {n}: {}",
-            body_summary(&answer.content_type, &answer.body)
-        ),
+/// The CA's HTTP status as a failure, for anything but success.
+fn http_error(answer: &Answer, url: &str) -> Option<Failure> {
+    (!(200..=299).contains(&answer.status)).then(|| Failure::Http {
+        url: url.to_owned(),
+        status: answer.status,
+        summary: body_summary(&answer.content_type, &answer.body),
     })
+}
+
+/// What an answer is, in a few words, by its content type.
+fn describe(answer: &Answer) -> String {
+    match super::media_type(&answer.content_type).as_str() {
+        "" => "an answer with no content type".to_owned(),
+        t => format!("{t} instead of a Web Enrollment page"),
+    }
 }
 
 impl Asked {

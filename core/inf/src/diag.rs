@@ -32,11 +32,47 @@ impl Severity {
     }
 }
 
+/// A diagnostic code (every one is declared in `crate::codes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    /// The stable name (`unknown-key`).
+    pub name: &'static str,
+    /// The severities a diagnostic with this code may have.
+    pub severities: &'static [Severity],
+    /// What it means, in one sentence.
+    pub meaning: &'static str,
+}
+
+impl Code {
+    /// Whether a diagnostic of this code may have `severity`.
+    pub fn allows(self, severity: Severity) -> bool {
+        self.severities.contains(&severity)
+    }
+
+    /// The one severity of a code that has one.
+    pub fn severity(self) -> Severity {
+        self.severities.first().copied().unwrap_or(Severity::Error)
+    }
+}
+
+/// A diagnostic's code (its name) compared with a registered code.
+impl PartialEq<Code> for &str {
+    fn eq(&self, code: &Code) -> bool {
+        *self == code.name
+    }
+}
+
+impl PartialEq<Code> for str {
+    fn eq(&self, code: &Code) -> bool {
+        self == code.name
+    }
+}
+
 /// One finding about the input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A short stable identifier (`unknown-key`, `no-newrequest`, …) for tests and filtering.
+    /// The code's stable name (`unknown-key`, `no-newrequest`, …; see `crate::codes`).
     pub code: &'static str,
     /// One sentence, starting lower-case, no trailing full stop (rendered after `error: `).
     pub message: String,
@@ -55,27 +91,29 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 impl Diagnostic {
-    pub fn new(
-        severity: Severity,
-        code: &'static str,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A diagnostic of a registered [`Code`] (`crate::codes`) with one of its severities.
+    pub fn new(severity: Severity, code: Code, span: Span, message: impl Into<String>) -> Self {
+        debug_assert!(
+            code.allows(severity),
+            "{} is not registered as {}",
+            code.name,
+            severity.as_str()
+        );
         Diagnostic {
             severity,
-            code,
+            code: code.name,
             message: message.into(),
             span,
             help: None,
         }
     }
-    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, span: Span, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, span, message)
     }
-    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, span: Span, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, span, message)
     }
-    pub fn note(code: &'static str, span: Span, message: impl Into<String>) -> Self {
+    pub fn note(code: Code, span: Span, message: impl Into<String>) -> Self {
         Self::new(Severity::Note, code, span, message)
     }
     /// Adds a `help:` line.
@@ -187,7 +225,7 @@ mod tests {
 }
 
 /// A diagnostic about part of one INF value, located by a byte range *within the value text*
-/// (after unquoting, substitution and `_continue_` joining). [`crate::inf::Value::diag`] turns it
+/// (after unquoting, substitution and `_continue_` joining). [`crate::Value::diag`] turns it
 /// into a [`Diagnostic`] located in the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LocalDiag {
@@ -199,19 +237,29 @@ pub struct LocalDiag {
 }
 
 impl LocalDiag {
-    pub fn error(code: &'static str, range: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+        debug_assert!(
+            code.allows(Severity::Error),
+            "{} is not an error",
+            code.name
+        );
         LocalDiag {
             severity: Severity::Error,
-            code,
+            code: code.name,
             range,
             message: message.into(),
             help: None,
         }
     }
-    pub fn warning(code: &'static str, range: Range<usize>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, range: Range<usize>, message: impl Into<String>) -> Self {
+        debug_assert!(
+            code.allows(Severity::Warning),
+            "{} is not a warning",
+            code.name
+        );
         LocalDiag {
             severity: Severity::Warning,
-            code,
+            code: code.name,
             range,
             message: message.into(),
             help: None,

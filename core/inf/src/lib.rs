@@ -13,6 +13,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod codes;
 pub mod diag;
 pub mod order;
 mod reader;

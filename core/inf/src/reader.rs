@@ -186,6 +186,7 @@ pub fn parse(text: &str) -> (Inf, Vec<Diagnostic>) {
             sections.push(build_section(rs, &lines, text, Some(&table), &mut diags));
         }
     }
+    crate::codes::cap(&mut diags);
     crate::diag::sort(&mut diags);
     (Inf { sections }, diags)
 }
@@ -193,19 +194,33 @@ pub fn parse(text: &str) -> (Inf, Vec<Diagnostic>) {
 // ---------------------------------------------------------------------------------------------
 // Logical lines: physical lines with `\` continuations joined, each byte mapped to the source.
 
-/// One logical line: its text and, for every byte, the source offset of that byte.
-struct Line {
-    text: String,
-    /// `map[i]` is the source offset of byte `i`; `map[text.len()]` the end of the line's content.
-    map: Vec<usize>,
+/// One logical line: its text and where each of its bytes is in the source. Most lines are one
+/// physical line, borrowed as they are, whose byte `i` is at `base + i`; only a line joined from
+/// several (`\` continuations) is copied, with a map of every byte (so an INF of many short
+/// lines costs no allocation per line).
+struct Line<'s> {
+    text: std::borrow::Cow<'s, str>,
+    /// Where byte 0 is in the source, for a line that is one physical line.
+    base: usize,
+    /// For a joined line: `joined[i]` is the source offset of byte `i`, `joined[text.len()]`
+    /// the end of the line's content.
+    joined: Option<Vec<usize>>,
 }
 
-impl Line {
+impl Line<'_> {
+    /// The source offset of byte `i` of the line (`text.len()`: the end of its content).
+    fn src(&self, i: usize) -> usize {
+        match &self.joined {
+            Some(map) => map.get(i).or(map.last()).copied().unwrap_or(self.base),
+            None => self.base + i,
+        }
+    }
+
     /// The source span of a byte range of the line.
     fn span(&self, start: usize, end: usize) -> Span {
-        let s = self.map[start];
+        let s = self.src(start);
         if end > start {
-            s..self.map[end - 1] + 1
+            s..self.src(end - 1) + 1
         } else {
             s..s
         }
@@ -217,7 +232,7 @@ fn is_blank(c: char) -> bool {
 }
 
 /// Splits at CRLF, LF and lone CR and joins lines that end in `\` outside quotes and comments.
-fn logical_lines(src: &str) -> Vec<Line> {
+fn logical_lines(src: &str) -> Vec<Line<'_>> {
     let bytes = src.as_bytes();
     let mut physical = Vec::new(); // (content start, content end)
     let mut start = 0;
@@ -243,20 +258,30 @@ fn logical_lines(src: &str) -> Vec<Line> {
         physical.push((start, bytes.len()));
     }
 
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(physical.len());
+    // the pieces of a line being joined, while `\` continuations go on
     let mut text = String::new();
-    let mut map = Vec::new();
+    let mut map: Vec<usize> = Vec::new();
     for (n, &(s, e)) in physical.iter().enumerate() {
         let content = &src[s..e];
         let join_at = continuation_backslash(content).filter(|_| n + 1 < physical.len());
         let take = join_at.unwrap_or(content.len());
+        if join_at.is_none() && map.is_empty() {
+            lines.push(Line {
+                text: std::borrow::Cow::Borrowed(content),
+                base: s,
+                joined: None,
+            });
+            continue;
+        }
         text.push_str(&content[..take]);
         map.extend(s..s + take);
         if join_at.is_none() {
             map.push(e);
             lines.push(Line {
-                text: core::mem::take(&mut text),
-                map: core::mem::take(&mut map),
+                text: std::borrow::Cow::Owned(core::mem::take(&mut text)),
+                base: map.first().copied().unwrap_or(s),
+                joined: Some(core::mem::take(&mut map)),
             });
         }
     }
@@ -345,10 +370,13 @@ fn trim_end(t: &str, start: usize, end: usize) -> usize {
 
 fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
     let mut sections: Vec<RawSection> = Vec::new();
+    // each section's index by its name in lower case: a repeated header merges into the first
+    // without a search through every section so far (an INF of many sections stays linear)
+    let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut current: Option<usize> = None;
     let mut prev_unterminated = false;
     for (n, line) in lines.iter().enumerate() {
-        let t = line.text.as_str();
+        let t: &str = &line.text;
         // A byte order mark left in the text (by a caller that decoded it itself) is not content.
         let bom = if n == 0 && t.starts_with('\u{FEFF}') {
             3
@@ -361,7 +389,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
         }
         if t[p..].starts_with('[') {
             prev_unterminated = false;
-            current = Some(read_header(line, p, &mut sections, diags));
+            current = Some(read_header(line, p, &mut sections, &mut by_name, diags));
             continue;
         }
 
@@ -385,7 +413,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
         let Some(section) = current else {
             diags.push(
                 Diagnostic::warning(
-                    "outside-section",
+                    crate::codes::OUTSIDE_SECTION,
                     line.span(p, content_end),
                     "this line comes before any [section] header and is ignored",
                 )
@@ -401,7 +429,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
                 if key.atoms.is_empty() && key.span.is_empty() {
                     diags.push(
                         Diagnostic::warning(
-                            "empty-key",
+                            crate::codes::EMPTY_KEY,
                             line.span(eq, eq + 1),
                             "there is no key before `=`",
                         )
@@ -421,7 +449,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
                 let key = lex_field(line, n, p, content_end, &mut unterminated);
                 diags.push(
                     Diagnostic::warning(
-                        "no-equals",
+                        crate::codes::NO_EQUALS,
                         key.span.clone(),
                         "this line has no `=`, so it is read as a key with an empty value",
                     )
@@ -449,7 +477,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
             };
             diags.push(
                 Diagnostic::warning(
-                    "unterminated-quote",
+                    crate::codes::UNTERMINATED_QUOTE,
                     line.span(open, open + 1),
                     "this double quote is never closed, so the value runs to the end of the line",
                 )
@@ -465,7 +493,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
 }
 
 /// The next logical line that is not blank.
-fn next_content_line(lines: &[Line], n: usize) -> Option<&Line> {
+fn next_content_line<'a, 's>(lines: &'a [Line<'s>], n: usize) -> Option<&'a Line<'s>> {
     lines
         .iter()
         .skip(n + 1)
@@ -477,9 +505,10 @@ fn read_header(
     line: &Line,
     p: usize,
     sections: &mut Vec<RawSection>,
+    by_name: &mut std::collections::HashMap<String, usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
-    let t = line.text.as_str();
+    let t: &str = &line.text;
     let (name, header) = match t[p..].find(']') {
         Some(off) => {
             let close = p + off;
@@ -488,7 +517,7 @@ fn read_header(
                 let junk_end = trim_end(t, q, t[q..].find(';').map_or(t.len(), |o| q + o));
                 diags.push(
                     Diagnostic::warning(
-                        "section-header-junk",
+                        crate::codes::SECTION_HEADER_JUNK,
                         line.span(q, junk_end),
                         "unexpected text after the section header is ignored",
                     )
@@ -504,7 +533,7 @@ fn read_header(
             let end = trim_end(t, p, t[p..].find(';').map_or(t.len(), |o| p + o));
             diags.push(
                 Diagnostic::warning(
-                    "unclosed-section-header",
+                    crate::codes::UNCLOSED_SECTION_HEADER,
                     line.span(p, end),
                     "this section header has no closing `]`",
                 )
@@ -515,30 +544,34 @@ fn read_header(
     };
     if name.is_empty() {
         diags.push(Diagnostic::warning(
-            "empty-section-name",
+            crate::codes::EMPTY_SECTION_NAME,
             header.clone(),
             "this section header has no name",
         ));
     } else if name.chars().count() > 255 {
         diags.push(Diagnostic::warning(
-            "section-name-too-long",
+            crate::codes::SECTION_NAME_TOO_LONG,
             header.clone(),
             "section names are limited to 255 characters",
         ));
     }
-    if let Some(i) = sections
-        .iter()
-        .position(|s| s.name.eq_ignore_ascii_case(name))
-    {
-        sections[i].headers.push(header);
-        i
-    } else {
-        sections.push(RawSection {
-            name: name.to_owned(),
-            headers: vec![header],
-            entries: Vec::new(),
-        });
-        sections.len() - 1
+    match by_name.entry(name.to_ascii_lowercase()) {
+        std::collections::hash_map::Entry::Occupied(slot) => {
+            let i = *slot.get();
+            if let Some(s) = sections.get_mut(i) {
+                s.headers.push(header);
+            }
+            i
+        }
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            sections.push(RawSection {
+                name: name.to_owned(),
+                headers: vec![header],
+                entries: Vec::new(),
+            });
+            slot.insert(sections.len() - 1);
+            sections.len() - 1
+        }
     }
 }
 
@@ -546,7 +579,7 @@ fn read_header(
 /// last): quoted pieces, `""`, `%%` and `%name%`. Opening quotes that are never closed are
 /// pushed to `unterminated`.
 fn lex_field(line: &Line, n: usize, s: usize, e: usize, unterminated: &mut Vec<usize>) -> RawField {
-    let t = line.text.as_str();
+    let t: &str = &line.text;
     let b = t.as_bytes();
     let mut atoms = Vec::new();
     let mut quoted = false;
@@ -660,7 +693,7 @@ fn string_table(section: &Section, diags: &mut Vec<Diagnostic>) -> Strings {
             }
             Slot::Occupied(_) => diags.push(
                 Diagnostic::warning(
-                    "duplicate-string",
+                    crate::codes::DUPLICATE_STRING,
                     e.key_span.clone(),
                     format!(
                         "`{}` is already defined in [Strings]; the first definition is used",
@@ -716,7 +749,7 @@ fn build_section(
                 }
                 None => diags.push(
                     Diagnostic::warning(
-                        "orphan-continue",
+                        crate::codes::ORPHAN_CONTINUE,
                         re.span.clone(),
                         format!("`_continue_` has no earlier entry in [{}] to continue, so it is ignored", raw.name),
                     )
@@ -751,16 +784,16 @@ fn render(
     let Some(line) = lines.get(f.line) else {
         return (text, vec![f.span.end]);
     };
-    let t = line.text.as_str();
+    let t: &str = &line.text;
     for a in &f.atoms {
         match a.kind {
             AtomKind::Char => {
                 text.push_str(&t[a.start..a.end]);
-                map.extend_from_slice(&line.map[a.start..a.end]);
+                map.extend((a.start..a.end).map(|i| line.src(i)));
             }
             AtomKind::Escape(c) => {
                 text.push(c);
-                map.extend(core::iter::repeat_n(line.map[a.start], c.len_utf8()));
+                map.extend(core::iter::repeat_n(line.src(a.start), c.len_utf8()));
             }
             AtomKind::Token => {
                 let name = &t[a.start + 1..a.end - 1];
@@ -771,17 +804,17 @@ fn render(
                         // Every byte maps to the opening `%` except the last, which maps to the
                         // closing one, so a span over the whole substitution covers the token.
                         if !v.is_empty() {
-                            map.extend(core::iter::repeat_n(line.map[a.start], v.len() - 1));
-                            map.push(line.map[a.end - 1]);
+                            map.extend(core::iter::repeat_n(line.src(a.start), v.len() - 1));
+                            map.push(line.src(a.end - 1));
                         }
                     }
                     None => {
                         text.push_str(&t[a.start..a.end]);
-                        map.extend_from_slice(&line.map[a.start..a.end]);
+                        map.extend((a.start..a.end).map(|i| line.src(i)));
                         if table.is_some() {
                             diags.push(
                                 Diagnostic::warning(
-                                    "unknown-string",
+                                    crate::codes::UNKNOWN_STRING,
                                     line.span(a.start, a.end),
                                     format!("`%{name}%` is not defined in [Strings], so it is left as written"),
                                 )
@@ -814,7 +847,7 @@ fn check_length(f: &RawField, text: &str, src: &str, what: &str, diags: &mut Vec
     if len >= FIELD_LIMIT {
         diags.push(
             Diagnostic::warning(
-                "field-too-long",
+                crate::codes::FIELD_TOO_LONG,
                 f.span.clone(),
                 format!(
                     "this {what} is {len} characters long, over the INF field limit of {} characters",
@@ -844,7 +877,7 @@ fn check_typographic(f: &RawField, lines: &[Line], diags: &mut Vec<Diagnostic>) 
         {
             diags.push(
                 Diagnostic::warning(
-                    "typographic-quote",
+                    crate::codes::TYPOGRAPHIC_QUOTE,
                     line.span(a.start, a.end),
                     format!(
                         "`{s}` is a typographic quote, which certreq keeps as part of the value"

@@ -26,7 +26,7 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 pub fn expect_bool(text: &str) -> Result<bool, LocalDiag> {
     parse_bool(text).ok_or_else(|| {
         LocalDiag::error(
-            "invalid-boolean",
+            crate::codes::INVALID_BOOLEAN,
             trimmed_range(text),
             format!("`{}` is not a boolean", text.trim()),
         )
@@ -52,7 +52,7 @@ pub fn parse_number(text: &str) -> Option<u64> {
 pub fn expect_number(text: &str) -> Result<u64, LocalDiag> {
     parse_number(text).ok_or_else(|| {
         LocalDiag::error(
-            "invalid-number",
+            crate::codes::INVALID_NUMBER,
             trimmed_range(text),
             format!("`{}` is not a number", text.trim()),
         )
@@ -80,8 +80,12 @@ pub fn parse_flags(
         let word_range = range.start + lead..range.start + lead + word.len();
         if word.is_empty() {
             errors.push(
-                LocalDiag::error("invalid-flags", word_range, "empty flag between `|`")
-                    .with_help("remove the extra `|`"),
+                LocalDiag::error(
+                    crate::codes::INVALID_FLAGS,
+                    word_range,
+                    "empty flag between `|`",
+                )
+                .with_help("remove the extra `|`"),
             );
             continue;
         }
@@ -95,7 +99,7 @@ pub fn parse_flags(
                 let names: Vec<&str> = symbols.iter().map(|(n, _)| *n).collect();
                 errors.push(
                     LocalDiag::error(
-                        "invalid-flags",
+                        crate::codes::INVALID_FLAGS,
                         word_range,
                         format!("unknown flag `{word}`"),
                     )

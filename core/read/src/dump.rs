@@ -398,8 +398,8 @@ fn name_node(label: &str, name: &Name) -> Node {
 fn public_key_node(spki: &SubjectPublicKeyInfoOwned) -> Node {
     let mut children = vec![algorithm_node("Algorithm", &spki.algorithm)];
     let key = spki.subject_public_key.raw_bytes();
-    match spki.algorithm.oid.to_string().as_str() {
-        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
+    match spki.algorithm.oid {
+        oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
             if let Some(bits) = certreq_pkix::spki::rsa_modulus_bits(key) {
                 children.push(Node::new("Key Length", format!("{bits} bits")));
             }
@@ -407,7 +407,7 @@ fn public_key_node(spki: &SubjectPublicKeyInfoOwned) -> Node {
                 children.push(Node::new("Public Exponent", e));
             }
         }
-        "1.2.840.10045.2.1" => {
+        oid::EC_PUBLIC_KEY => {
             let curve = spki
                 .algorithm
                 .parameters
@@ -510,12 +510,12 @@ type Decoded = Result<(String, Vec<Node>), der::Error>;
 
 fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
     use x509_cert::ext::pkix as p;
-    match oid.to_string().as_str() {
-        "2.5.29.15" => {
+    match *oid {
+        oid::KEY_USAGE => {
             let bits = BitString::from_der(bytes)?;
             Ok((key_usage_text(bits.raw_bytes()), Vec::new()))
         }
-        "2.5.29.37" => {
+        oid::EXT_KEY_USAGE => {
             let ekus = Vec::<ObjectIdentifier>::from_der(bytes)?;
             Ok((
                 String::new(),
@@ -524,11 +524,11 @@ fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
                     .collect(),
             ))
         }
-        "2.5.29.17" | "2.5.29.18" => {
+        oid::SUBJECT_ALT_NAME | oid::ISSUER_ALT_NAME => {
             let names = Vec::<GeneralName>::from_der(bytes)?;
             Ok((String::new(), names.iter().map(general_name_node).collect()))
         }
-        "2.5.29.19" => {
+        oid::BASIC_CONSTRAINTS => {
             let bc = p::BasicConstraints::from_der(bytes)?;
             let mut v = format!("Subject Type={}", if bc.ca { "CA" } else { "End Entity" });
             v.push_str(&match bc.path_len_constraint {
@@ -537,11 +537,11 @@ fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
             });
             Ok((v, Vec::new()))
         }
-        "2.5.29.14" => {
+        oid::SUBJECT_KEY_IDENTIFIER => {
             let ski = OctetString::from_der(bytes)?;
             Ok((hex_spaced(ski.as_bytes()), Vec::new()))
         }
-        "2.5.29.35" => {
+        oid::AUTHORITY_KEY_IDENTIFIER => {
             let aki = p::AuthorityKeyIdentifier::from_der(bytes)?;
             let mut nodes = Vec::new();
             if let Some(k) = &aki.key_identifier {
@@ -560,7 +560,7 @@ fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
             }
             Ok((String::new(), nodes))
         }
-        "2.5.29.32" | "1.3.6.1.4.1.311.21.10" => {
+        oid::CERTIFICATE_POLICIES | oid::APPLICATION_POLICIES => {
             let pols = p::CertificatePolicies::from_der(bytes)?;
             let nodes = pols
                 .0
@@ -582,7 +582,7 @@ fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
                 .collect();
             Ok((String::new(), nodes))
         }
-        "1.2.840.113549.1.9.15" => {
+        oid::SMIME_CAPABILITIES => {
             let caps = Vec::<AlgorithmIdentifierOwned>::from_der(bytes)?;
             let nodes = caps
                 .iter()
@@ -598,11 +598,11 @@ fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
                 .collect();
             Ok((String::new(), nodes))
         }
-        "1.3.6.1.4.1.311.20.2" => {
+        oid::CERTIFICATE_TEMPLATE_NAME => {
             let any = Any::from_der(bytes)?;
             Ok((any_text(&any), Vec::new()))
         }
-        "1.3.6.1.4.1.311.21.7" => {
+        oid::CERTIFICATE_TEMPLATE_INFO => {
             let seq = Vec::<Any>::from_der(bytes)?;
             let mut nodes = Vec::new();
             if let Some(t) = seq.first() {
@@ -616,11 +616,11 @@ fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
             }
             Ok((String::new(), nodes))
         }
-        "1.3.6.1.4.1.311.21.1" => {
+        oid::CA_VERSION => {
             let n = u32::from_der(bytes)?;
             Ok((format!("V{}.{}", n & 0xFFFF, n >> 16), Vec::new()))
         }
-        "2.5.29.31" | "2.5.29.46" => {
+        oid::CRL_DISTRIBUTION_POINTS | oid::FRESHEST_CRL => {
             let dps = p::CrlDistributionPoints::from_der(bytes)?;
             let nodes = dps
                 .0
@@ -640,7 +640,7 @@ fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
                 .collect();
             Ok((String::new(), nodes))
         }
-        "1.3.6.1.5.5.7.1.1" | "1.3.6.1.5.5.7.1.11" => {
+        oid::AUTHORITY_INFO_ACCESS | oid::SUBJECT_INFO_ACCESS => {
             let aia = p::AuthorityInfoAccessSyntax::from_der(bytes)?;
             let nodes = aia
                 .0
@@ -653,11 +653,11 @@ fn decode_extension(oid: &ObjectIdentifier, bytes: &[u8]) -> Decoded {
                 .collect();
             Ok((String::new(), nodes))
         }
-        "2.5.29.20" => Ok((
+        oid::CRL_NUMBER => Ok((
             hex_upper(der::asn1::UintRef::from_der(bytes)?.as_bytes()),
             Vec::new(),
         )),
-        "1.3.6.1.4.1.311.21.2" => Ok((
+        oid::PREVIOUS_CA_CERT_HASH => Ok((
             hex_spaced(OctetString::from_der(bytes)?.as_bytes()),
             Vec::new(),
         )),
@@ -711,9 +711,9 @@ fn general_name_node(name: &GeneralName) -> Node {
                 .ok()
                 .map(|a| any_text(&a))
                 .unwrap_or_else(|| hex_spaced(on.value.value()));
-            match on.type_id.to_string().as_str() {
-                "1.3.6.1.4.1.311.20.2.3" => Node::new("Principal Name", inner),
-                "1.3.6.1.4.1.311.25.1" => Node::new("DS Object Guid", inner),
+            match on.type_id {
+                oid::UPN => Node::new("Principal Name", inner),
+                oid::DIRECTORY_GUID => Node::new("DS Object Guid", inner),
                 _ => Node::new(format!("Other Name {}", oid_label(&on.type_id)), inner),
             }
         }
@@ -784,8 +784,8 @@ fn client_id_name(n: i64) -> &'static str {
 
 fn decode_attribute(oid: &ObjectIdentifier, v: &Any) -> (String, Vec<Node>) {
     let bytes = v.to_der().unwrap_or_default();
-    match oid.to_string().as_str() {
-        "1.2.840.113549.1.9.14" | "1.3.6.1.4.1.311.2.1.14" => {
+    match *oid {
+        oid::EXTENSION_REQUEST | oid::MS_CERTIFICATE_EXTENSIONS => {
             match Vec::<Extension>::from_der(&bytes) {
                 Ok(exts) => (
                     exts.len().to_string(),
@@ -794,8 +794,8 @@ fn decode_attribute(oid: &ObjectIdentifier, v: &Any) -> (String, Vec<Node>) {
                 Err(e) => (String::new(), undecodable("the extensions", e, &bytes)),
             }
         }
-        "1.2.840.113549.1.9.7" => ("(present; not shown)".into(), Vec::new()),
-        "1.3.6.1.4.1.311.21.20" => match Vec::<Any>::from_der(&bytes) {
+        oid::CHALLENGE_PASSWORD => ("(present; not shown)".into(), Vec::new()),
+        oid::CLIENT_INFO => match Vec::<Any>::from_der(&bytes) {
             Ok(seq) => {
                 let mut nodes = Vec::new();
                 let labels = ["ClientId", "Machine", "User", "Process"];
@@ -818,7 +818,7 @@ fn decode_attribute(oid: &ObjectIdentifier, v: &Any) -> (String, Vec<Node>) {
                 undecodable("the client information", e, &bytes),
             ),
         },
-        "1.3.6.1.4.1.311.13.2.2" => match Vec::<Any>::from_der(&bytes) {
+        oid::ENROLLMENT_CSP => match Vec::<Any>::from_der(&bytes) {
             Ok(seq) => {
                 let mut nodes = Vec::new();
                 if let Some(ks) = seq.first() {
@@ -851,7 +851,7 @@ fn decode_attribute(oid: &ObjectIdentifier, v: &Any) -> (String, Vec<Node>) {
             }
             Err(e) => (String::new(), undecodable("the enrollment CSP", e, &bytes)),
         },
-        "1.3.6.1.4.1.311.13.2.1" => match Vec::<Any>::from_der(&bytes) {
+        oid::NAME_VALUE_PAIR => match Vec::<Any>::from_der(&bytes) {
             Ok(seq) => {
                 let name = seq.first().map(any_text).unwrap_or_default();
                 let value = seq.get(1).map(any_text).unwrap_or_default();
@@ -859,15 +859,15 @@ fn decode_attribute(oid: &ObjectIdentifier, v: &Any) -> (String, Vec<Node>) {
             }
             Err(e) => (String::new(), undecodable("the name-value pair", e, &bytes)),
         },
-        "1.3.6.1.4.1.311.13.1" => match x509_cert::Certificate::from_der(&bytes) {
+        oid::RENEWAL_CERTIFICATE => match x509_cert::Certificate::from_der(&bytes) {
             Ok(c) => (String::new(), vec![certificate_summary(&c)]),
             Err(e) => (
                 String::new(),
                 undecodable("the renewal certificate", e, &bytes),
             ),
         },
-        "1.3.6.1.4.1.311.10.10.1" => cmc_add_attributes(&bytes),
-        "1.3.6.1.5.5.7.7.1" | "1.3.6.1.5.5.7.7.25" => match v.decode_as::<StatusInfo>() {
+        oid::CMC_ATTRIBUTES => cmc_add_attributes(&bytes),
+        oid::ID_CMC_STATUS_INFO | oid::ID_CMC_STATUS_INFO_V2 => match v.decode_as::<StatusInfo>() {
             Ok(si) => {
                 let s = si.summary();
                 let mut nodes = Vec::new();
@@ -881,10 +881,10 @@ fn decode_attribute(oid: &ObjectIdentifier, v: &Any) -> (String, Vec<Node>) {
             }
             Err(e) => (String::new(), undecodable("the status", e, &bytes)),
         },
-        "1.2.840.113549.1.9.4"
-        | "1.3.6.1.4.1.311.21.17"
-        | "1.3.6.1.4.1.311.21.21"
-        | "1.3.6.1.4.1.311.21.16" => match v.decode_as::<OctetString>() {
+        oid::MESSAGE_DIGEST
+        | oid::ISSUED_CERT_HASH
+        | oid::ENCRYPTED_KEY_HASH
+        | oid::ARCHIVED_KEY_CERT_HASH => match v.decode_as::<OctetString>() {
             Ok(o) => (hex_spaced(o.as_bytes()), Vec::new()),
             Err(_) => (any_text(v), Vec::new()),
         },
@@ -1345,8 +1345,8 @@ fn key_dump(der: &[u8]) -> Option<Dump> {
 }
 
 fn private_key_size(alg: &AlgorithmIdentifierOwned, key: &Any) -> String {
-    match alg.oid.to_string().as_str() {
-        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => {
+    match alg.oid {
+        oid::RSA_ENCRYPTION | oid::RSASSA_PSS => {
             let bits = key
                 .decode_as::<OctetString>()
                 .ok()
@@ -1362,7 +1362,7 @@ fn private_key_size(alg: &AlgorithmIdentifierOwned, key: &Any) -> String {
                 });
             bits.map_or("RSA".into(), |b| format!("RSA {b}"))
         }
-        "1.2.840.10045.2.1" => {
+        oid::EC_PUBLIC_KEY => {
             let curve = alg
                 .parameters
                 .as_ref()

@@ -1,10 +1,10 @@
 //! PKCS #12 / PFX files (RFC 7292): a private key, its certificate and the chain, under a
-//! password, for import into Windows, browsers, OpenSSL and Java.
+//! password, for import into Windows, browsers, OpenSSL and Java — and back out of them.
 //!
-//! Layout (what OpenSSL and Windows write): the AuthenticatedSafe holds an `encryptedData`
-//! with one certBag per certificate, then a `data` with one `pkcs8ShroudedKeyBag`. The leaf's
-//! cert bag and the key bag carry `friendlyName` and `localKeyId` (SHA-1 of the leaf DER);
-//! an HMAC over the AuthenticatedSafe protects the whole.
+//! Layout written (what OpenSSL and Windows write): the AuthenticatedSafe holds an
+//! `encryptedData` with one certBag per certificate, then a `data` with one
+//! `pkcs8ShroudedKeyBag`. The leaf's cert bag and the key bag carry `friendlyName` and
+//! `localKeyId` (SHA-1 of the leaf DER); an HMAC over the AuthenticatedSafe protects the whole.
 //!
 //! Two profiles:
 //! - [`Profile::Modern`]: PBES2 (PBKDF2-HMAC-SHA256, 10 000 iterations, AES-256-CBC) for the
@@ -12,24 +12,48 @@
 //! - [`Profile::Legacy`]: `pbeWithSHAAnd3-KeyTripleDES-CBC` for key and certificates, HMAC-SHA1
 //!   MAC, 2048 iterations. Every Windows version; OpenSSL 3 reads it without `-legacy`.
 //!
-//! Salts and IVs come from the caller's random source, so this module makes no OS calls.
+//! What is a library's and what is ours:
+//! - PBES2 (RFC 8018) — its parameters' ASN.1, PBKDF2, AES-CBC encryption and decryption — is
+//!   RustCrypto's `pkcs5` 0.8 (on der 0.8 and spki 0.8, as the rest of the engine).
+//! - The MAC is `hmac` 0.13, checked in constant time (`Mac::verify_slice`); 3DES-CBC is `des`
+//!   and `cbc`; the key's PKCS #8 form is checked with `pkcs8`.
+//! - Ours: the PKCS #12 key derivation (RFC 7292 Appendix B), which the MAC and
+//!   `pbeWithSHAAnd3-KeyTripleDES-CBC` use, and the PFX/SafeBag ASN.1. RustCrypto's `pkcs12`
+//!   crate has both, but no release lines up with our crates: 0.1.0 is on der 0.7 and digest
+//!   0.10, and 0.2.0-pre.0, the only one on der 0.8, pins `cms = "=0.3.0-pre.1"`, which Cargo
+//!   cannot resolve beside our `cms = "=0.3.0-rc.0"`. (`pkcs5`'s PBES1 is PKCS #5's DES/RC2
+//!   schemes, not PKCS #12's 3DES.) The tests hold our derivation to OpenSSL's `PKCS12KDF`.
+//!
+//! Secrets: the decrypted key, derived keys and IVs and the password's BMPString are kept in
+//! [`Zeroizing`] buffers, and the reader decodes the file with borrowed types, so a plaintext
+//! key is never copied into memory that is not wiped. (`pkcs5` does not yet wipe the key it
+//! derives inside `decrypt`; that is the library's open TODO.)
+//!
+//! Salts and IVs come from the caller's random source, so this module makes no OS calls (it
+//! runs in the browser's tools module too).
+
+use core::fmt;
 
 use certreq_pkix::oid::ObjectIdentifier;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::encrypted_data::EncryptedData;
 use cms::enveloped_data::EncryptedContentInfo;
-use der::asn1::{Any, BmpString, Null, OctetString, SetOfVec};
-use der::{Decode, Encode, Sequence};
-use hmac::{Hmac, KeyInit, Mac};
+use der::asn1::{Any, AnyRef, BmpString, Null, OctetString, SetOfVec};
+use der::{Decode, Encode, Sequence, Tagged};
+use hmac::digest::block_api::BlockSizeUser;
+use hmac::{EagerHash, Hmac, KeyInit, Mac};
+use pkcs5::pbes2;
 use sha1::{Digest, Sha1};
-use sha2::Sha256;
+use sha2::{Sha256, Sha384, Sha512};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
+use zeroize::Zeroizing;
 
 use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
+use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyIvInit};
 
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const ID_ENCRYPTED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.6");
 const KEY_BAG: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.10.1.1");
 const SHROUDED_KEY_BAG: ObjectIdentifier =
@@ -39,15 +63,17 @@ const X509_CERTIFICATE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840
 const FRIENDLY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.20");
 const LOCAL_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.21");
 const PBE_SHA1_3DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.3");
-const PBES2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.13");
-const PBKDF2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.5.12");
-const HMAC_SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.2.7");
-const HMAC_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.2.9");
-const AES128_CBC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.2");
-const AES192_CBC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.22");
-const AES256_CBC: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.1.42");
+// read only (RFC 7292 Appendix C): 2-key 3DES and RC2, for older Windows and OpenSSL files
+const PBE_SHA1_2DES: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.4");
+const PBE_SHA1_RC2_128: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.5");
+const PBE_SHA1_RC2_40: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.1.6");
+const PBES2: ObjectIdentifier = pbes2::PBES2_OID;
+const PBKDF2: ObjectIdentifier = pbes2::PBKDF2_OID;
+const SCRYPT: ObjectIdentifier = pbes2::SCRYPT_OID;
 const SHA1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.14.3.2.26");
 const SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const SHA384: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.2");
+const SHA512: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.3");
 
 /// Which algorithms protect the file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -69,7 +95,7 @@ impl Profile {
 }
 
 /// What goes into a PFX.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct PfxInput<'a> {
     /// The private key as PKCS #8 `PrivateKeyInfo` DER.
     pub private_key_pkcs8: &'a [u8],
@@ -81,57 +107,268 @@ pub struct PfxInput<'a> {
     pub friendly_name: Option<&'a str>,
 }
 
+impl fmt::Debug for PfxInput<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PfxInput")
+            .field("private_key_pkcs8", &"…")
+            .field("leaf", &self.leaf.len())
+            .field("chain", &self.chain.len())
+            .field("friendly_name", &self.friendly_name)
+            .finish()
+    }
+}
+
+/// Whether [`read`] accepts a PFX that has no MAC.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MacPolicy {
+    /// Refuse it with [`Pkcs12Error::MacMissing`].
+    #[default]
+    Required,
+    /// Read it anyway, because the caller asked for it explicitly. Nothing then shows that the
+    /// file was not altered.
+    AllowMissing,
+}
+
+/// The digest of a PFX's MAC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MacDigest {
+    Sha1,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl MacDigest {
+    fn from_oid(oid: ObjectIdentifier) -> Result<MacDigest, Pkcs12Error> {
+        match oid {
+            SHA1 => Ok(MacDigest::Sha1),
+            SHA256 => Ok(MacDigest::Sha256),
+            SHA384 => Ok(MacDigest::Sha384),
+            SHA512 => Ok(MacDigest::Sha512),
+            oid => Err(Pkcs12Error::UnsupportedAlgorithm {
+                purpose: Purpose::Mac,
+                oid,
+            }),
+        }
+    }
+
+    /// `SHA-256`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            MacDigest::Sha1 => "SHA-1",
+            MacDigest::Sha256 => "SHA-256",
+            MacDigest::Sha384 => "SHA-384",
+            MacDigest::Sha512 => "SHA-512",
+        }
+    }
+}
+
+/// How [`read`] found the file's integrity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Integrity {
+    /// Its MAC verified under the password.
+    Mac(MacDigest),
+    /// It has no MAC, and the caller allowed that ([`MacPolicy::AllowMissing`]).
+    Unchecked,
+}
+
 /// What [`read`] found.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct PfxContents {
-    /// The decrypted PKCS #8 `PrivateKeyInfo` DER.
-    pub private_key_pkcs8: Option<Vec<u8>>,
-    /// Every certificate's DER, in file order.
+    /// The first private key's PKCS #8 `PrivateKeyInfo` DER (decrypted; wiped when dropped).
+    pub private_key_pkcs8: Option<Zeroizing<Vec<u8>>>,
+    /// How many private keys the file holds (only the first is returned).
+    pub key_count: usize,
+    /// Every X.509 certificate's DER, in file order.
     pub certificates: Vec<Vec<u8>>,
-    /// The key bag's `friendlyName`.
+    /// The first key bag's `friendlyName`.
     pub friendly_name: Option<String>,
-    /// The key bag's `localKeyId`.
+    /// The first key bag's `localKeyId`.
     pub local_key_id: Option<Vec<u8>>,
+    /// Whether a MAC vouched for the file.
+    pub integrity: Integrity,
+}
+
+impl fmt::Debug for PfxContents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // never print key material
+        let key = self
+            .private_key_pkcs8
+            .as_ref()
+            .map(|k| format!("<{} bytes>", k.len()));
+        f.debug_struct("PfxContents")
+            .field("private_key_pkcs8", &key)
+            .field("key_count", &self.key_count)
+            .field("certificates", &self.certificates.len())
+            .field("friendly_name", &self.friendly_name)
+            .field("local_key_id", &self.local_key_id)
+            .field("integrity", &self.integrity)
+            .finish()
+    }
+}
+
+/// The caller's random source could not give bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RandomUnavailable;
+
+/// What an algorithm that is not supported was for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// The MAC's digest.
+    Mac,
+    /// The encryption of a safe or of the key.
+    Encryption,
+    /// PBES2's key derivation (scrypt is not read).
+    KeyDerivation,
+    /// PBKDF2's pseudo-random function.
+    Prf,
+    /// The content type of a safe or of the authenticated safe.
+    ContentType,
+}
+
+impl fmt::Display for Purpose {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Purpose::Mac => "MAC digest",
+            Purpose::Encryption => "encryption",
+            Purpose::KeyDerivation => "key derivation",
+            Purpose::Prf => "PBKDF2 function",
+            Purpose::ContentType => "content type",
+        })
+    }
 }
 
 /// Why a PFX could not be written or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Pkcs12Error {
-    /// The MAC does not verify: the password is wrong (or the file was altered).
+    /// The MAC does not verify, or the key does not decrypt: the password is wrong (or the
+    /// file was altered).
     WrongPassword,
-    /// An algorithm this module does not implement (named).
-    Unsupported(String),
-    /// Input that does not decode.
-    Malformed(String),
+    /// The file has no MAC, so nothing shows it is what was written, and the caller did not
+    /// allow that ([`MacPolicy::Required`]).
+    MacMissing,
+    /// A PFX version other than 3.
+    UnsupportedVersion(u8),
+    /// Public-key integrity mode: the authenticated safe is signed, not MACed.
+    SignedPfx,
+    /// An algorithm this module does not implement.
+    UnsupportedAlgorithm {
+        purpose: Purpose,
+        oid: ObjectIdentifier,
+    },
+    /// An iteration count of 0, or above [`MAX_READ_ITERATIONS`] (a hostile file could
+    /// otherwise keep the reader busy for hours).
+    IterationCount(u32),
+    /// Input that does not decode (or output that does not encode): which part, and the DER
+    /// error when there is one.
+    Malformed {
+        part: &'static str,
+        der: Option<der::Error>,
+    },
+    /// Writing: the private key is not PKCS #8 `PrivateKeyInfo` DER.
+    NotPkcs8,
+    /// Writing: certificate `index` (0 the leaf, then the chain) does not decode.
+    NotACertificate { index: usize },
+    /// Writing: the friendly name has characters outside the Basic Multilingual Plane.
+    FriendlyName,
+    /// Writing: the random source failed; nothing was written.
+    RandomUnavailable,
 }
 
-impl core::fmt::Display for Pkcs12Error {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl fmt::Display for Pkcs12Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Pkcs12Error::WrongPassword => {
                 f.write_str("the password is wrong: the PFX integrity check (MAC) does not verify")
             }
-            Pkcs12Error::Unsupported(what) => write!(f, "unsupported in PFX files: {what}"),
-            Pkcs12Error::Malformed(what) => write!(f, "not a valid PFX: {what}"),
+            Pkcs12Error::MacMissing => f.write_str(
+                "the PFX has no integrity check (MAC), so nothing shows it was not altered; \
+                 it is read only when that is allowed explicitly",
+            ),
+            Pkcs12Error::UnsupportedVersion(v) => {
+                write!(f, "unsupported in PFX files: version {v}")
+            }
+            Pkcs12Error::SignedPfx => {
+                f.write_str("unsupported in PFX files: public-key integrity mode (signed PFX)")
+            }
+            Pkcs12Error::UnsupportedAlgorithm { purpose, oid } => {
+                let name = match *oid {
+                    SCRYPT => " (scrypt)",
+                    DES_EDE3_CBC => " (DES-EDE3-CBC)",
+                    _ => "",
+                };
+                write!(f, "unsupported in PFX files: {purpose} {oid}{name}")
+            }
+            Pkcs12Error::IterationCount(0) => {
+                f.write_str("not a valid PFX: an iteration count of 0")
+            }
+            Pkcs12Error::IterationCount(n) => write!(
+                f,
+                "unsupported in PFX files: an iteration count of {n} (at most \
+                 {MAX_READ_ITERATIONS} is read)"
+            ),
+            Pkcs12Error::Malformed { part, der: Some(e) } => {
+                write!(f, "not a valid PFX: {part}: {e}")
+            }
+            Pkcs12Error::Malformed { part, der: None } => write!(f, "not a valid PFX: {part}"),
+            Pkcs12Error::NotPkcs8 => {
+                f.write_str("the private key is not PKCS #8 PrivateKeyInfo DER")
+            }
+            Pkcs12Error::NotACertificate { index: 0 } => {
+                f.write_str("the certificate does not decode")
+            }
+            Pkcs12Error::NotACertificate { index } => {
+                write!(f, "chain certificate {index} does not decode")
+            }
+            Pkcs12Error::FriendlyName => {
+                f.write_str("the friendly name has characters outside the Basic Multilingual Plane")
+            }
+            Pkcs12Error::RandomUnavailable => {
+                f.write_str("the random source failed: no salts or IVs to write the PFX with")
+            }
         }
     }
 }
 
 impl std::error::Error for Pkcs12Error {}
 
-fn malformed(what: &str) -> impl Fn(der::Error) -> Pkcs12Error + '_ {
-    move |e| Pkcs12Error::Malformed(format!("{what}: {e}"))
+/// `des-ede3-cbc` under PBES2 (not read: see the workspace's note on `pkcs5`'s "3des").
+const DES_EDE3_CBC: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.3.7");
+
+fn malformed(part: &'static str) -> impl Fn(der::Error) -> Pkcs12Error {
+    move |e| Pkcs12Error::Malformed { part, der: Some(e) }
 }
 
 // ---- ASN.1 (RFC 7292, RFC 8018) ----
+//
+// Writing uses owned types; reading borrows from the input or from a wiped buffer, so that a
+// plaintext key (an unencrypted keyBag, a decrypted safe) is never copied elsewhere.
 
-/// `PFX`.
-#[derive(Clone, Debug, Sequence)]
+/// `PFX`, as read.
+#[derive(Sequence)]
+struct PfxRef<'a> {
+    version: u8,
+    auth_safe: ContentInfoRef<'a>,
+    #[asn1(optional = "true")]
+    mac_data: Option<MacData>,
+}
+
+/// `PFX`, as written.
+#[derive(Sequence)]
 struct Pfx {
     version: u8,
     auth_safe: ContentInfo,
     #[asn1(optional = "true")]
     mac_data: Option<MacData>,
+}
+
+/// `ContentInfo`, borrowed.
+#[derive(Sequence)]
+struct ContentInfoRef<'a> {
+    content_type: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    content: AnyRef<'a>,
 }
 
 /// `MacData`.
@@ -154,8 +391,8 @@ struct DigestInfo {
     digest: OctetString,
 }
 
-/// `SafeBag`.
-#[derive(Clone, Debug, Sequence)]
+/// `SafeBag`, as written.
+#[derive(Sequence)]
 struct SafeBag {
     bag_id: ObjectIdentifier,
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
@@ -164,40 +401,50 @@ struct SafeBag {
     bag_attributes: Option<SetOfVec<Attribute>>,
 }
 
+/// `SafeBag`, as read.
+#[derive(Sequence)]
+struct SafeBagRef<'a> {
+    bag_id: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    bag_value: AnyRef<'a>,
+    #[asn1(optional = "true")]
+    bag_attributes: Option<SetOfVec<Attribute>>,
+}
+
 /// `CertBag`.
-#[derive(Clone, Debug, Sequence)]
+#[derive(Sequence)]
 struct CertBag {
     cert_id: ObjectIdentifier,
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
     cert_value: OctetString,
 }
 
-/// `EncryptedPrivateKeyInfo`.
-#[derive(Clone, Debug, Sequence)]
+/// `EncryptedPrivateKeyInfo` (the ciphertext is no secret: owned).
+#[derive(Sequence)]
 struct EncryptedPrivateKeyInfo {
     algorithm: AlgorithmIdentifierOwned,
     data: OctetString,
 }
 
 /// `pkcs-12PbeParams`.
-#[derive(Clone, Debug, Sequence)]
+#[derive(Sequence)]
 struct PbeParams {
     salt: OctetString,
     iterations: u32,
 }
 
-/// `PBES2-params`.
-#[derive(Clone, Debug, Sequence)]
-struct Pbes2Params {
+/// `PBES2-params`, read loosely only to say why `pkcs5` refused them.
+#[derive(Sequence)]
+struct Pbes2Outline {
     key_derivation_func: AlgorithmIdentifierOwned,
     encryption_scheme: AlgorithmIdentifierOwned,
 }
 
-/// `PBKDF2-params` (salt always `specified`).
-#[derive(Clone, Debug, Sequence)]
-struct Pbkdf2Params {
-    salt: OctetString,
-    iteration_count: u32,
+/// `PBKDF2-params`, read loosely only to name an unknown PRF.
+#[derive(Sequence)]
+struct Pbkdf2Outline {
+    salt: Any,
+    iteration_count: Any,
     #[asn1(optional = "true")]
     key_length: Option<u32>,
     #[asn1(optional = "true")]
@@ -207,37 +454,45 @@ struct Pbkdf2Params {
 // ---- writing ----
 
 /// Writes a PFX protected by `password`. `random` fills buffers with cryptographically
-/// secure random bytes (salts and IVs).
+/// secure random bytes (salts and IVs), or says it cannot.
 pub fn write(
     input: &PfxInput<'_>,
     password: &str,
     profile: Profile,
-    random: &mut dyn FnMut(&mut [u8]),
+    random: &mut dyn FnMut(&mut [u8]) -> Result<(), RandomUnavailable>,
+) -> Result<Vec<u8>, Pkcs12Error> {
+    let password_bmp = kdf_passwords(password).swap_remove(0);
+    write_as(input, password, &password_bmp, profile, random)
+}
+
+/// [`write`] with the password's form for the PKCS #12 KDF given (the tests write the "no
+/// bytes" form of an empty password that some writers use).
+fn write_as(
+    input: &PfxInput<'_>,
+    password: &str,
+    password_bmp: &[u8],
+    profile: Profile,
+    random: &mut dyn FnMut(&mut [u8]) -> Result<(), RandomUnavailable>,
 ) -> Result<Vec<u8>, Pkcs12Error> {
     let iterations = profile.iterations();
     x509_cert::Certificate::from_der(input.leaf)
-        .map_err(malformed("the certificate does not decode"))?;
-    // PrivateKeyInfo ::= SEQUENCE { version INTEGER, algorithm SEQUENCE, key OCTET STRING, … }
-    let is_pkcs8 = Vec::<Any>::from_der(input.private_key_pkcs8).is_ok_and(|items| {
-        let tags: Vec<der::Tag> = items.iter().take(3).map(der::Tagged::tag).collect();
-        tags == [der::Tag::Integer, der::Tag::Sequence, der::Tag::OctetString]
-    });
-    if !is_pkcs8 {
-        return Err(Pkcs12Error::Malformed(
-            "the private key is not PKCS #8 PrivateKeyInfo DER".into(),
-        ));
-    }
+        .map_err(|_| Pkcs12Error::NotACertificate { index: 0 })?;
+    pkcs8::PrivateKeyInfoRef::from_der(input.private_key_pkcs8)
+        .map_err(|_| Pkcs12Error::NotPkcs8)?;
     let local_key_id = Sha1::digest(input.leaf).to_vec();
     let leaf_attrs = bag_attributes(input.friendly_name, &local_key_id)?;
 
     // Certificates: leaf (with attributes) then chain, in an encryptedData.
-    let mut cert_bags = Vec::new();
-    cert_bags.push(cert_bag(input.leaf, Some(leaf_attrs.clone()))?);
-    for ca in input.chain {
-        cert_bags.push(cert_bag(ca, None)?);
+    let mut cert_bags = vec![cert_bag(input.leaf, 0, Some(leaf_attrs.clone()))?];
+    for (i, ca) in input.chain.iter().enumerate() {
+        cert_bags.push(cert_bag(ca, i + 1, None)?);
     }
     let cert_safe = cert_bags.to_der().map_err(malformed("certificate bags"))?;
-    let (cert_alg, cert_cipher) = encrypt(profile, password, iterations, &cert_safe, random)?;
+    let secrets = Secrets {
+        password,
+        kdf_password: password_bmp,
+    };
+    let (cert_alg, cert_cipher) = encrypt(profile, &secrets, iterations, &cert_safe, random)?;
     let encrypted = EncryptedData {
         version: CmsVersion::V0,
         enc_content_info: EncryptedContentInfo {
@@ -255,7 +510,7 @@ pub fn write(
     // The key: a pkcs8ShroudedKeyBag in a plain data safe.
     let (key_alg, key_cipher) = encrypt(
         profile,
-        password,
+        &secrets,
         iterations,
         input.private_key_pkcs8,
         random,
@@ -276,16 +531,15 @@ pub fn write(
         .to_der()
         .map_err(malformed("authenticated safe"))?;
 
-    let mut mac_salt = vec![0u8; if profile == Profile::Modern { 16 } else { 8 }];
-    random(&mut mac_salt);
+    let mac_salt = random_bytes(random, if profile == Profile::Modern { 16 } else { 8 })?;
     let (mac_alg, mac) = match profile {
         Profile::Modern => (
             SHA256,
-            hmac_pkcs12::<Sha256>(password, &mac_salt, iterations, &auth_safe)?,
+            hmac_pkcs12::<Sha256>(password_bmp, &mac_salt, iterations, &auth_safe)?,
         ),
         Profile::Legacy => (
             SHA1,
-            hmac_pkcs12::<Sha1>(password, &mac_salt, iterations, &auth_safe)?,
+            hmac_pkcs12::<Sha1>(password_bmp, &mac_salt, iterations, &auth_safe)?,
         ),
     };
     let pfx = Pfx {
@@ -306,6 +560,15 @@ pub fn write(
     pfx.to_der().map_err(malformed("PFX"))
 }
 
+fn random_bytes(
+    random: &mut dyn FnMut(&mut [u8]) -> Result<(), RandomUnavailable>,
+    len: usize,
+) -> Result<Vec<u8>, Pkcs12Error> {
+    let mut buf = vec![0u8; len];
+    random(&mut buf).map_err(|RandomUnavailable| Pkcs12Error::RandomUnavailable)?;
+    Ok(buf)
+}
+
 fn octets(bytes: Vec<u8>) -> Result<OctetString, Pkcs12Error> {
     OctetString::new(bytes).map_err(malformed("octet string"))
 }
@@ -323,11 +586,7 @@ fn bag_attributes(
 ) -> Result<SetOfVec<Attribute>, Pkcs12Error> {
     let mut attrs = SetOfVec::new();
     if let Some(name) = friendly_name {
-        let bmp = BmpString::from_utf8(name).map_err(|_| {
-            Pkcs12Error::Malformed(
-                "the friendly name has characters outside the Basic Multilingual Plane".into(),
-            )
-        })?;
+        let bmp = BmpString::from_utf8(name).map_err(|_| Pkcs12Error::FriendlyName)?;
         attrs
             .insert(attribute(FRIENDLY_NAME, Any::encode_from(&bmp))?)
             .map_err(malformed("friendlyName"))?;
@@ -347,8 +606,12 @@ fn attribute(oid: ObjectIdentifier, value: der::Result<Any>) -> Result<Attribute
     Ok(Attribute { oid, values })
 }
 
-fn cert_bag(der: &[u8], attrs: Option<SetOfVec<Attribute>>) -> Result<SafeBag, Pkcs12Error> {
-    x509_cert::Certificate::from_der(der).map_err(malformed("a chain certificate"))?;
+fn cert_bag(
+    der: &[u8],
+    index: usize,
+    attrs: Option<SetOfVec<Attribute>>,
+) -> Result<SafeBag, Pkcs12Error> {
+    x509_cert::Certificate::from_der(der).map_err(|_| Pkcs12Error::NotACertificate { index })?;
     let bag = CertBag {
         cert_id: X509_CERTIFICATE,
         cert_value: octets(der.to_vec())?,
@@ -363,19 +626,20 @@ fn cert_bag(der: &[u8], attrs: Option<SetOfVec<Attribute>>) -> Result<SafeBag, P
 /// Encrypts `plain` under the profile's scheme; returns the AlgorithmIdentifier and ciphertext.
 fn encrypt(
     profile: Profile,
-    password: &str,
+    secrets: &Secrets<'_>,
     iterations: u32,
     plain: &[u8],
-    random: &mut dyn FnMut(&mut [u8]),
+    random: &mut dyn FnMut(&mut [u8]) -> Result<(), RandomUnavailable>,
 ) -> Result<(AlgorithmIdentifierOwned, Vec<u8>), Pkcs12Error> {
     match profile {
         Profile::Legacy => {
-            let mut salt = vec![0u8; 8];
-            random(&mut salt);
-            let key = pkcs12_kdf::<Sha1>(password, &salt, 1, iterations, 24);
-            let iv = pkcs12_kdf::<Sha1>(password, &salt, 2, iterations, 8);
+            let salt = random_bytes(random, 8)?;
+            let (key, iv) = des3_key_iv(secrets.kdf_password, &salt, iterations);
             let cipher = cbc::Encryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
-                .map_err(|_| Pkcs12Error::Malformed("3DES key length".into()))?
+                .map_err(|_| Pkcs12Error::Malformed {
+                    part: "3DES key length",
+                    der: None,
+                })?
                 .encrypt_padded_vec::<Pkcs7>(plain);
             let params = PbeParams {
                 salt: octets(salt)?,
@@ -390,34 +654,14 @@ fn encrypt(
             ))
         }
         Profile::Modern => {
-            let mut salt = vec![0u8; 16];
-            random(&mut salt);
-            let mut iv = vec![0u8; 16];
-            random(&mut iv);
-            let mut key = [0u8; 32];
-            pbkdf2::pbkdf2_hmac::<Sha256>(password.as_bytes(), &salt, iterations, &mut key);
-            let cipher = cbc::Encryptor::<aes::Aes256>::new_from_slices(&key, &iv)
-                .map_err(|_| Pkcs12Error::Malformed("AES key length".into()))?
-                .encrypt_padded_vec::<Pkcs7>(plain);
-            let kdf = Pbkdf2Params {
-                salt: octets(salt)?,
-                iteration_count: iterations,
-                key_length: None,
-                prf: Some(AlgorithmIdentifierOwned {
-                    oid: HMAC_SHA256,
-                    parameters: Some(Any::from(Null)),
-                }),
-            };
-            let params = Pbes2Params {
-                key_derivation_func: AlgorithmIdentifierOwned {
-                    oid: PBKDF2,
-                    parameters: Some(Any::encode_from(&kdf).map_err(malformed("PBKDF2"))?),
-                },
-                encryption_scheme: AlgorithmIdentifierOwned {
-                    oid: AES256_CBC,
-                    parameters: Some(Any::encode_from(&octets(iv)?).map_err(malformed("IV"))?),
-                },
-            };
+            let salt = random_bytes(random, 16)?;
+            let mut iv = [0u8; 16];
+            random(&mut iv).map_err(|RandomUnavailable| Pkcs12Error::RandomUnavailable)?;
+            let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(iterations, &salt, iv)
+                .map_err(pbes2_error)?;
+            let cipher = params
+                .encrypt(secrets.password.as_bytes(), plain)
+                .map_err(pbes2_error)?;
             Ok((
                 AlgorithmIdentifierOwned {
                     oid: PBES2,
@@ -429,42 +673,61 @@ fn encrypt(
     }
 }
 
-// ---- key derivation ----
-
-/// The password as a NUL-terminated big-endian BMPString (RFC 7292 B.1).
-fn bmp_password(password: &str) -> Vec<u8> {
-    let mut out: Vec<u8> = password
-        .encode_utf16()
-        .flat_map(|u| u.to_be_bytes())
-        .collect();
-    out.extend_from_slice(&[0, 0]);
-    out
+/// `pkcs5`'s errors in this module's terms.
+fn pbes2_error(e: pkcs5::Error) -> Pkcs12Error {
+    match e {
+        pkcs5::Error::DecryptFailed => Pkcs12Error::WrongPassword,
+        pkcs5::Error::UnsupportedAlgorithm { oid } => Pkcs12Error::UnsupportedAlgorithm {
+            purpose: Purpose::Encryption,
+            oid,
+        },
+        _ => Pkcs12Error::Malformed {
+            part: "PBES2 parameters",
+            der: None,
+        },
+    }
 }
 
-/// The RFC 7292 Appendix B key derivation for SHA-1 and SHA-256 (both have a 64-byte block).
-/// `id`: 1 key, 2 IV, 3 MAC key.
-fn pkcs12_kdf<D: Digest>(
-    password: &str,
+// ---- key derivation (RFC 7292 Appendix B) ----
+
+/// The password as the PKCS #12 KDF takes it: a NUL-terminated big-endian BMPString
+/// (RFC 7292 B.1). An empty password has a second form, no bytes at all, which OpenSSL and
+/// Python `cryptography` use for "no password": readers try both, as OpenSSL does.
+fn kdf_passwords(password: &str) -> Vec<Zeroizing<Vec<u8>>> {
+    let mut bmp = Zeroizing::new(Vec::with_capacity(password.len() * 2 + 2));
+    for unit in password.encode_utf16() {
+        bmp.extend_from_slice(&unit.to_be_bytes());
+    }
+    bmp.extend_from_slice(&[0, 0]);
+    let mut forms = vec![bmp];
+    if password.is_empty() {
+        forms.push(Zeroizing::new(Vec::new()));
+    }
+    forms
+}
+
+/// The RFC 7292 Appendix B.2 derivation with hash `D` (SHA-1 or SHA-2: block size `v` of 64
+/// or 128 bytes). `password` is in its KDF form ([`kdf_passwords`]); `id`: 1 key, 2 IV, 3 MAC
+/// key.
+fn pkcs12_kdf<D: Digest + BlockSizeUser>(
+    password: &[u8],
     salt: &[u8],
     id: u8,
     iterations: u32,
     len: usize,
-) -> Vec<u8> {
-    const V: usize = 64;
-    let fill = |src: &[u8]| -> Vec<u8> {
-        if src.is_empty() {
-            return Vec::new();
-        }
-        let n = src.len().div_ceil(V) * V;
-        src.iter().copied().cycle().take(n).collect()
-    };
-    let pass = bmp_password(password);
-    let mut i_buf = fill(salt);
-    i_buf.extend(fill(&pass));
-    let d = [id; V];
-    let mut out = Vec::with_capacity(len);
-    while out.len() < len {
-        let mut a = D::new().chain_update(d).chain_update(&i_buf).finalize();
+) -> Zeroizing<Vec<u8>> {
+    let v = D::block_size();
+    let stretched = |src: &[u8]| src.len().div_ceil(v) * v;
+    // I = S || P, each repeated to a multiple of v bytes
+    let mut i_buf = Zeroizing::new(Vec::with_capacity(stretched(salt) + stretched(password)));
+    for src in [salt, password] {
+        i_buf.extend(src.iter().copied().cycle().take(stretched(src)));
+    }
+    let d = vec![id; v];
+    let mut out = Zeroizing::new(Vec::with_capacity(len + <D as Digest>::output_size()));
+    let mut b = Zeroizing::new(vec![0u8; v]);
+    loop {
+        let mut a = D::new().chain_update(&d).chain_update(&*i_buf).finalize();
         for _ in 1..iterations.max(1) {
             a = D::digest(&a);
         }
@@ -472,9 +735,11 @@ fn pkcs12_kdf<D: Digest>(
         if out.len() >= len {
             break;
         }
-        let b: Vec<u8> = a.iter().copied().cycle().take(V).collect();
-        for block in i_buf.chunks_mut(V) {
-            // block = (block + b + 1) mod 2^(8V), big-endian.
+        for (dst, src) in b.iter_mut().zip(a.iter().cycle()) {
+            *dst = *src;
+        }
+        for block in i_buf.chunks_mut(v) {
+            // block = (block + B + 1) mod 2^(8v), big-endian
             let mut carry = 1u16;
             for (x, y) in block.iter_mut().rev().zip(b.iter().rev()) {
                 let sum = u16::from(*x) + u16::from(*y) + carry;
@@ -487,119 +752,223 @@ fn pkcs12_kdf<D: Digest>(
     out
 }
 
+/// The 3DES key and IV of `pbeWithSHAAnd3-KeyTripleDES-CBC`.
+fn des3_key_iv(
+    password: &[u8],
+    salt: &[u8],
+    iterations: u32,
+) -> (Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>) {
+    (
+        pkcs12_kdf::<Sha1>(password, salt, 1, iterations, 24),
+        pkcs12_kdf::<Sha1>(password, salt, 2, iterations, 8),
+    )
+}
+
+fn hmac_for<D>(
+    password: &[u8],
+    salt: &[u8],
+    iterations: u32,
+    data: &[u8],
+) -> Result<Hmac<D>, Pkcs12Error>
+where
+    D: Digest + EagerHash,
+    Hmac<D>: KeyInit + Mac,
+{
+    let key = pkcs12_kdf::<D>(password, salt, 3, iterations, <D as Digest>::output_size());
+    let mut mac =
+        <Hmac<D> as KeyInit>::new_from_slice(&key).map_err(|_| Pkcs12Error::Malformed {
+            part: "MAC key",
+            der: None,
+        })?;
+    mac.update(data);
+    Ok(mac)
+}
+
 fn hmac_pkcs12<D>(
-    password: &str,
+    password: &[u8],
     salt: &[u8],
     iterations: u32,
     data: &[u8],
 ) -> Result<Vec<u8>, Pkcs12Error>
 where
-    D: Digest + hmac::EagerHash,
+    D: Digest + EagerHash,
     Hmac<D>: KeyInit + Mac,
 {
-    let key = pkcs12_kdf::<D>(password, salt, 3, iterations, <D as Digest>::output_size());
-    let mut mac = <Hmac<D> as KeyInit>::new_from_slice(&key)
-        .map_err(|_| Pkcs12Error::Malformed("MAC key".into()))?;
-    mac.update(data);
-    Ok(mac.finalize().into_bytes().to_vec().to_vec())
+    Ok(hmac_for::<D>(password, salt, iterations, data)?
+        .finalize()
+        .into_bytes()
+        .to_vec())
+}
+
+/// Whether `expected` is the MAC of `data`, compared in constant time.
+fn mac_verifies(
+    digest: MacDigest,
+    password: &[u8],
+    salt: &[u8],
+    iterations: u32,
+    data: &[u8],
+    expected: &[u8],
+) -> Result<bool, Pkcs12Error> {
+    Ok(match digest {
+        MacDigest::Sha1 => hmac_for::<Sha1>(password, salt, iterations, data)?
+            .verify_slice(expected)
+            .is_ok(),
+        MacDigest::Sha256 => hmac_for::<Sha256>(password, salt, iterations, data)?
+            .verify_slice(expected)
+            .is_ok(),
+        MacDigest::Sha384 => hmac_for::<Sha384>(password, salt, iterations, data)?
+            .verify_slice(expected)
+            .is_ok(),
+        MacDigest::Sha512 => hmac_for::<Sha512>(password, salt, iterations, data)?
+            .verify_slice(expected)
+            .is_ok(),
+    })
 }
 
 // ---- reading ----
 
 /// Iteration counts above this are refused when reading: a hostile file could otherwise keep
 /// the browser busy for hours. (Windows and OpenSSL write 2 000–600 000.)
-const MAX_READ_ITERATIONS: u32 = 10_000_000;
+pub const MAX_READ_ITERATIONS: u32 = 10_000_000;
 
 fn check_iterations(n: u32) -> Result<u32, Pkcs12Error> {
     match n {
-        0 => Err(Pkcs12Error::Malformed("an iteration count of 0".into())),
-        n if n > MAX_READ_ITERATIONS => Err(Pkcs12Error::Unsupported(format!(
-            "an iteration count of {n} (at most {MAX_READ_ITERATIONS} is read)"
-        ))),
+        0 => Err(Pkcs12Error::IterationCount(0)),
+        n if n > MAX_READ_ITERATIONS => Err(Pkcs12Error::IterationCount(n)),
         n => Ok(n),
     }
 }
 
-/// Reads a PFX: checks the MAC, decrypts the key and certificate safes. Supports what
-/// [`write`] produces plus PBES2 with HMAC-SHA1 and AES-128/192; RC2 is refused.
-pub fn read(pfx: &[u8], password: &str) -> Result<PfxContents, Pkcs12Error> {
-    let pfx = Pfx::from_der(pfx).map_err(malformed("the PFX does not decode"))?;
+/// The bytes of an OCTET STRING, borrowed.
+fn octet_string<'a>(any: AnyRef<'a>, part: &'static str) -> Result<&'a [u8], Pkcs12Error> {
+    if any.tag() == der::Tag::OctetString {
+        Ok(any.value())
+    } else {
+        Err(Pkcs12Error::Malformed { part, der: None })
+    }
+}
+
+/// Reads a PFX: checks the MAC (in constant time), decrypts the key and certificate safes.
+/// Reads what [`write`] produces; PBES2 with PBKDF2-HMAC-SHA1/SHA-2 and AES-128/192/256
+/// (OpenSSL 3's default), PKCS #12's 3DES, 2-key 3DES and RC2-40/128 (`openssl -legacy`,
+/// OpenSSL 1.x, older Windows); MACs with SHA-1, SHA-256, SHA-384 and SHA-512. scrypt and
+/// signed PFX files are refused, and so is a PFX without a MAC unless `mac_policy` allows it.
+pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxContents, Pkcs12Error> {
+    let pfx = PfxRef::from_der(pfx).map_err(malformed("the PFX does not decode"))?;
     if pfx.version != 3 {
-        return Err(Pkcs12Error::Unsupported(format!(
-            "PFX version {}",
-            pfx.version
-        )));
+        return Err(Pkcs12Error::UnsupportedVersion(pfx.version));
     }
-    if pfx.auth_safe.content_type != ID_DATA {
-        return Err(Pkcs12Error::Unsupported(
-            "public-key integrity mode (signed PFX)".into(),
-        ));
-    }
-    let auth_safe = pfx
-        .auth_safe
-        .content
-        .decode_as::<OctetString>()
-        .map_err(malformed("authSafe"))?
-        .into_bytes()
-        .into_vec();
-    if let Some(mac) = &pfx.mac_data {
-        let salt = mac.mac_salt.as_bytes();
-        check_iterations(mac.iterations)?;
-        let expected = mac.mac.digest.as_bytes();
-        let computed = match mac.mac.algorithm.oid {
-            SHA1 => hmac_pkcs12::<Sha1>(password, salt, mac.iterations, &auth_safe)?,
-            SHA256 => hmac_pkcs12::<Sha256>(password, salt, mac.iterations, &auth_safe)?,
-            other => return Err(Pkcs12Error::Unsupported(format!("MAC digest {other}"))),
-        };
-        if computed != expected {
-            return Err(Pkcs12Error::WrongPassword);
+    match pfx.auth_safe.content_type {
+        ID_DATA => {}
+        ID_SIGNED_DATA => return Err(Pkcs12Error::SignedPfx),
+        oid => {
+            return Err(Pkcs12Error::UnsupportedAlgorithm {
+                purpose: Purpose::ContentType,
+                oid,
+            });
         }
     }
+    let auth_safe = octet_string(pfx.auth_safe.content, "authSafe")?;
+    let mut passwords = kdf_passwords(password);
+    let (integrity, kdf_password) = match &pfx.mac_data {
+        Some(mac) => {
+            let iterations = check_iterations(mac.iterations)?;
+            let digest = MacDigest::from_oid(mac.mac.algorithm.oid)?;
+            let salt = mac.mac_salt.as_bytes();
+            let expected = mac.mac.digest.as_bytes();
+            let mut found = None;
+            for (i, form) in passwords.iter().enumerate() {
+                if mac_verifies(digest, form, salt, iterations, auth_safe, expected)? {
+                    found = Some(i);
+                    break;
+                }
+            }
+            match found {
+                Some(i) => (Integrity::Mac(digest), passwords.swap_remove(i)),
+                None => return Err(Pkcs12Error::WrongPassword),
+            }
+        }
+        None if mac_policy == MacPolicy::Required => return Err(Pkcs12Error::MacMissing),
+        None => (Integrity::Unchecked, passwords.swap_remove(0)),
+    };
+    let secrets = Secrets {
+        password,
+        kdf_password: &kdf_password,
+    };
+
     let infos =
-        Vec::<ContentInfo>::from_der(&auth_safe).map_err(malformed("authenticated safe"))?;
-    let mut out = PfxContents::default();
+        Vec::<ContentInfoRef<'_>>::from_der(auth_safe).map_err(malformed("authenticated safe"))?;
+    let mut out = PfxContents {
+        private_key_pkcs8: None,
+        key_count: 0,
+        certificates: Vec::new(),
+        friendly_name: None,
+        local_key_id: None,
+        integrity,
+    };
     for info in infos {
-        let safe = if info.content_type == ID_DATA {
-            info.content
-                .decode_as::<OctetString>()
-                .map_err(malformed("data safe"))?
-                .into_bytes()
-                .into_vec()
-        } else if info.content_type == ID_ENCRYPTED_DATA {
-            let ed: EncryptedData = info
-                .content
-                .decode_as()
-                .map_err(malformed("encryptedData"))?;
-            let cipher = ed
-                .enc_content_info
-                .encrypted_content
-                .ok_or_else(|| Pkcs12Error::Malformed("encryptedData has no content".into()))?;
-            decrypt(
-                &ed.enc_content_info.content_enc_alg,
-                password,
-                cipher.as_bytes(),
-            )?
-        } else {
-            return Err(Pkcs12Error::Unsupported(format!(
-                "safe content type {}",
-                info.content_type
-            )));
+        let decrypted: Zeroizing<Vec<u8>>;
+        let safe: &[u8] = match info.content_type {
+            ID_DATA => octet_string(info.content, "data safe")?,
+            ID_ENCRYPTED_DATA => {
+                let ed: EncryptedData = info
+                    .content
+                    .decode_as()
+                    .map_err(malformed("encryptedData"))?;
+                let cipher =
+                    ed.enc_content_info
+                        .encrypted_content
+                        .ok_or(Pkcs12Error::Malformed {
+                            part: "encryptedData has no content",
+                            der: None,
+                        })?;
+                decrypted = decrypt(
+                    &ed.enc_content_info.content_enc_alg,
+                    &secrets,
+                    cipher.as_bytes(),
+                )?;
+                &decrypted
+            }
+            oid => {
+                return Err(Pkcs12Error::UnsupportedAlgorithm {
+                    purpose: Purpose::ContentType,
+                    oid,
+                });
+            }
         };
-        let bags = Vec::<SafeBag>::from_der(&safe).map_err(malformed("safe contents"))?;
+        let bags = Vec::<SafeBagRef<'_>>::from_der(safe).map_err(malformed("safe contents"))?;
         for bag in bags {
             match bag.bag_id {
                 CERT_BAG => {
                     let cb: CertBag = bag.bag_value.decode_as().map_err(malformed("cert bag"))?;
-                    out.certificates.push(cb.cert_value.into_bytes().into_vec());
+                    // SDSI certificates and other kinds are left out
+                    if cb.cert_id == X509_CERTIFICATE {
+                        out.certificates.push(cb.cert_value.into_bytes().into_vec());
+                    }
                 }
                 KEY_BAG | SHROUDED_KEY_BAG => {
                     let key = if bag.bag_id == KEY_BAG {
-                        bag.bag_value.to_der().map_err(malformed("key bag"))?
+                        Zeroizing::new(bag.bag_value.to_der().map_err(malformed("key bag"))?)
                     } else {
                         let epki: EncryptedPrivateKeyInfo =
                             bag.bag_value.decode_as().map_err(malformed("key bag"))?;
-                        decrypt(&epki.algorithm, password, epki.data.as_bytes())?
+                        decrypt(&epki.algorithm, &secrets, epki.data.as_bytes())?
                     };
+                    if pkcs8::PrivateKeyInfoRef::from_der(&key).is_err() {
+                        // padding that happened to check out under a wrong password, when no
+                        // MAC said the password was right; else a broken file
+                        return Err(match out.integrity {
+                            Integrity::Unchecked => Pkcs12Error::WrongPassword,
+                            Integrity::Mac(_) => Pkcs12Error::Malformed {
+                                part: "the key bag does not hold a PKCS #8 private key",
+                                der: None,
+                            },
+                        });
+                    }
+                    out.key_count += 1;
+                    if out.private_key_pkcs8.is_some() {
+                        continue;
+                    }
                     out.private_key_pkcs8 = Some(key);
                     for attr in bag.bag_attributes.iter().flat_map(|a| a.iter()) {
                         let Some(value) = attr.values.iter().next() else {
@@ -623,87 +992,121 @@ pub fn read(pfx: &[u8], password: &str) -> Result<PfxContents, Pkcs12Error> {
     Ok(out)
 }
 
+/// The password in both forms: UTF-8 for PBES2, the KDF's BMPString (the form the MAC
+/// verified with) for the PKCS #12 PBE.
+struct Secrets<'a> {
+    password: &'a str,
+    kdf_password: &'a [u8],
+}
+
 fn decrypt(
     alg: &AlgorithmIdentifierOwned,
-    password: &str,
+    secrets: &Secrets<'_>,
     cipher: &[u8],
-) -> Result<Vec<u8>, Pkcs12Error> {
-    let wrong = |_| Pkcs12Error::WrongPassword;
-    let params = alg
-        .parameters
-        .as_ref()
-        .ok_or_else(|| Pkcs12Error::Malformed("encryption parameters missing".into()))?;
-    match alg.oid {
-        PBE_SHA1_3DES => {
+) -> Result<Zeroizing<Vec<u8>>, Pkcs12Error> {
+    let params = alg.parameters.as_ref().ok_or(Pkcs12Error::Malformed {
+        part: "encryption parameters missing",
+        der: None,
+    })?;
+    let mut buf = Zeroizing::new(cipher.to_vec());
+    let len = match alg.oid {
+        PBE_SHA1_3DES | PBE_SHA1_2DES | PBE_SHA1_RC2_128 | PBE_SHA1_RC2_40 => {
             let p: PbeParams = params.decode_as().map_err(malformed("PBE parameters"))?;
-            check_iterations(p.iterations)?;
-            let key = pkcs12_kdf::<Sha1>(password, p.salt.as_bytes(), 1, p.iterations, 24);
-            let iv = pkcs12_kdf::<Sha1>(password, p.salt.as_bytes(), 2, p.iterations, 8);
-            cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
-                .map_err(|_| Pkcs12Error::Malformed("3DES key length".into()))?
-                .decrypt_padded_vec::<Pkcs7>(cipher)
-                .map_err(wrong)
+            let iterations = check_iterations(p.iterations)?;
+            let salt = p.salt.as_bytes();
+            let key_len = match alg.oid {
+                PBE_SHA1_3DES => 24,
+                PBE_SHA1_2DES | PBE_SHA1_RC2_128 => 16,
+                _ => 5,
+            };
+            let key = pkcs12_kdf::<Sha1>(secrets.kdf_password, salt, 1, iterations, key_len);
+            let iv = pkcs12_kdf::<Sha1>(secrets.kdf_password, salt, 2, iterations, 8);
+            let bad = |_| Pkcs12Error::Malformed {
+                part: "cipher key or IV length",
+                der: None,
+            };
+            let plain = match alg.oid {
+                PBE_SHA1_3DES => cbc::Decryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
+                    .map_err(bad)?
+                    .decrypt_padded::<Pkcs7>(&mut buf),
+                PBE_SHA1_2DES => cbc::Decryptor::<des::TdesEde2>::new_from_slices(&key, &iv)
+                    .map_err(bad)?
+                    .decrypt_padded::<Pkcs7>(&mut buf),
+                _ => {
+                    let rc2 = rc2::Rc2::new_with_eff_key_len(&key, key_len * 8);
+                    cbc::Decryptor::<rc2::Rc2>::inner_iv_slice_init(rc2, &iv)
+                        .map_err(bad)?
+                        .decrypt_padded::<Pkcs7>(&mut buf)
+                }
+            };
+            plain.map_err(|_| Pkcs12Error::WrongPassword)?.len()
         }
         PBES2 => {
-            let p: Pbes2Params = params.decode_as().map_err(malformed("PBES2 parameters"))?;
-            if p.key_derivation_func.oid != PBKDF2 {
-                return Err(Pkcs12Error::Unsupported(format!(
-                    "key derivation {}",
-                    p.key_derivation_func.oid
-                )));
-            }
-            let kdf: Pbkdf2Params = p
-                .key_derivation_func
-                .parameters
-                .as_ref()
-                .ok_or_else(|| Pkcs12Error::Malformed("PBKDF2 parameters missing".into()))?
-                .decode_as()
-                .map_err(malformed("PBKDF2 parameters"))?;
-            let iv = p
-                .encryption_scheme
-                .parameters
-                .as_ref()
-                .ok_or_else(|| Pkcs12Error::Malformed("IV missing".into()))?
-                .decode_as::<OctetString>()
-                .map_err(malformed("IV"))?;
-            let key_len = match p.encryption_scheme.oid {
-                AES128_CBC => 16,
-                AES192_CBC => 24,
-                AES256_CBC => 32,
-                other => return Err(Pkcs12Error::Unsupported(format!("cipher {other}"))),
-            };
-            let mut key = vec![0u8; key_len];
-            check_iterations(kdf.iteration_count)?;
-            let prf = kdf.prf.as_ref().map_or(HMAC_SHA1, |a| a.oid);
-            let pw = password.as_bytes();
-            let salt = kdf.salt.as_bytes();
-            match prf {
-                HMAC_SHA1 => pbkdf2::pbkdf2_hmac::<Sha1>(pw, salt, kdf.iteration_count, &mut key),
-                HMAC_SHA256 => {
-                    pbkdf2::pbkdf2_hmac::<Sha256>(pw, salt, kdf.iteration_count, &mut key)
+            let p: pbes2::Parameters = params.decode_as().map_err(|e| why_not_pbes2(params, e))?;
+            match p.kdf.pbkdf2() {
+                Some(kdf) => check_iterations(kdf.iteration_count)?,
+                None => {
+                    return Err(Pkcs12Error::UnsupportedAlgorithm {
+                        purpose: Purpose::KeyDerivation,
+                        oid: p.kdf.oid(),
+                    });
                 }
-                other => return Err(Pkcs12Error::Unsupported(format!("PBKDF2 PRF {other}"))),
-            }
-            let iv = iv.as_bytes();
-            let bad = |_| Pkcs12Error::Malformed("AES key or IV length".into());
-            match key_len {
-                16 => cbc::Decryptor::<aes::Aes128>::new_from_slices(&key, iv)
-                    .map_err(bad)?
-                    .decrypt_padded_vec::<Pkcs7>(cipher)
-                    .map_err(wrong),
-                24 => cbc::Decryptor::<aes::Aes192>::new_from_slices(&key, iv)
-                    .map_err(bad)?
-                    .decrypt_padded_vec::<Pkcs7>(cipher)
-                    .map_err(wrong),
-                _ => cbc::Decryptor::<aes::Aes256>::new_from_slices(&key, iv)
-                    .map_err(bad)?
-                    .decrypt_padded_vec::<Pkcs7>(cipher)
-                    .map_err(wrong),
-            }
+            };
+            p.decrypt_in_place(secrets.password.as_bytes(), &mut buf)
+                .map_err(pbes2_error)?
+                .len()
         }
-        other => Err(Pkcs12Error::Unsupported(format!(
-            "encryption {other} (RC2 and other legacy schemes are not read)"
-        ))),
+        oid => {
+            return Err(Pkcs12Error::UnsupportedAlgorithm {
+                purpose: Purpose::Encryption,
+                oid,
+            });
+        }
+    };
+    buf.truncate(len);
+    Ok(buf)
+}
+
+/// Why `pkcs5` did not take PBES2 parameters: an algorithm it (or this module) does not
+/// support, named, or else malformed parameters.
+fn why_not_pbes2(params: &Any, e: der::Error) -> Pkcs12Error {
+    let unsupported = |purpose, oid| Pkcs12Error::UnsupportedAlgorithm { purpose, oid };
+    let Ok(outline) = params.decode_as::<Pbes2Outline>() else {
+        return malformed("PBES2 parameters")(e);
+    };
+    let kdf = &outline.key_derivation_func;
+    if kdf.oid != PBKDF2 && kdf.oid != SCRYPT {
+        return unsupported(Purpose::KeyDerivation, kdf.oid);
+    }
+    let cipher = outline.encryption_scheme.oid;
+    let known_ciphers = [
+        pbes2::AES_128_CBC_OID,
+        pbes2::AES_192_CBC_OID,
+        pbes2::AES_256_CBC_OID,
+        pbes2::AES_128_GCM_OID,
+        pbes2::AES_256_GCM_OID,
+    ];
+    if !known_ciphers.contains(&cipher) {
+        return unsupported(Purpose::Encryption, cipher);
+    }
+    let prf = kdf
+        .parameters
+        .as_ref()
+        .and_then(|p| p.decode_as::<Pbkdf2Outline>().ok())
+        .and_then(|p| p.prf);
+    let known_prfs = [
+        pbes2::Pbkdf2Prf::HmacWithSha1,
+        pbes2::Pbkdf2Prf::HmacWithSha224,
+        pbes2::Pbkdf2Prf::HmacWithSha256,
+        pbes2::Pbkdf2Prf::HmacWithSha384,
+        pbes2::Pbkdf2Prf::HmacWithSha512,
+    ]
+    .map(pbes2::Pbkdf2Prf::oid);
+    match prf {
+        Some(prf) if kdf.oid == PBKDF2 && !known_prfs.contains(&prf.oid) => {
+            unsupported(Purpose::Prf, prf.oid)
+        }
+        _ => malformed("PBES2 parameters")(e),
     }
 }
 

@@ -3,6 +3,8 @@
 //!
 //! `cargo bench -p certreq-request --bench pipeline` (or `scripts/bench.sh`).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: any failure is the run's
+
 use std::hint::black_box;
 
 use certreq_pkix::pem::{self, Label};

@@ -399,46 +399,16 @@ mod tests {
         unsigned.finish(&sig).unwrap()
     }
 
-    /// Runs `openssl ARGS FILE…` on `contents` written to a temporary file (named once per
-    /// occurrence in `args` as `{}`) and asserts success; skipped with a note when openssl is
-    /// not installed.
+    /// Runs `openssl ARGS FILE…` on `contents` written to a temporary file (each `{}` in
+    /// `args`) and asserts success (certreq_testsupport: fails under CI=true without OpenSSL).
     fn run_openssl(args: &[&str], contents: &[u8], what: &str) {
-        let dir = std::env::temp_dir().join(format!("certreq-core-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("{:x}", sha2_digest(contents)));
-        std::fs::write(&path, contents).unwrap();
-        let out = std::process::Command::new("openssl")
-            .args(args.iter().map(|a| {
-                if *a == "{}" {
-                    path.as_os_str()
-                } else {
-                    std::ffi::OsStr::new(a)
-                }
-            }))
-            .output();
-        match out {
-            Err(_) => eprintln!("note: openssl not found; {what} not verified by OpenSSL"),
-            Ok(o) => assert!(
-                o.status.success(),
-                "openssl {} failed: {}{}",
-                args[0],
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-        }
-        let _ = std::fs::remove_file(&path);
+        certreq_testsupport::openssl_ok(args, contents, what);
     }
 
     /// `openssl req -verify`.
     fn openssl_verify(der: &[u8]) {
         let args = ["req", "-inform", "DER", "-verify", "-noout", "-in", "{}"];
         run_openssl(&args, der, "request");
-    }
-
-    fn sha2_digest(b: &[u8]) -> u64 {
-        use sha2::Digest;
-        let d = sha2::Sha256::digest(b);
-        u64::from_be_bytes(d[..8].try_into().unwrap())
     }
 
     /// Compares with `tests/data/<name>`; `UPDATE_GOLDEN=1` rewrites the file.

@@ -34,6 +34,7 @@ use crate::model::{
     Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, Period, RequestType, SignatureScheme,
     ValidityPlan,
 };
+use certreq_inf::codes;
 use certreq_inf::diag::{Diagnostic, LocalDiag, Severity, Span};
 use certreq_inf::values::{self, parse_flags};
 use certreq_inf::{Entry, Inf, Section};
@@ -41,8 +42,12 @@ use certreq_inf::{Entry, Inf, Section};
 /// Decides the request an INF describes. `None` when there are errors (the diagnostics say
 /// why); warnings and notes travel with a successful result too.
 pub fn lower(inf: &Inf) -> (Option<NewRequest>, Vec<Diagnostic>) {
-    let mut cx = Lowering { diags: Vec::new() };
+    let mut cx = Lowering {
+        diags: Vec::new(),
+        counts: Vec::new(),
+    };
     let request = cx.lower(inf);
+    codes::cap(&mut cx.diags);
     let request = if certreq_inf::diag::has_errors(&cx.diags) {
         None
     } else {
@@ -79,47 +84,9 @@ pub fn compile(text: &str) -> Compiled {
     }
 }
 
-/// The `[NewRequest]` keys this module knows, as Microsoft spells them.
-pub const NEW_REQUEST_KEYS: &[&str] = &[
-    "Subject",
-    "X500NameFlags",
-    "KeyAlgorithm",
-    "KeyLength",
-    "HashAlgorithm",
-    "AlternateSignatureAlgorithm",
-    "KeySpec",
-    "KeyUsage",
-    "Exportable",
-    "ExportableEncrypted",
-    "KeyContainer",
-    "UseExistingKeySet",
-    "RequestType",
-    "SMIME",
-    "SuppressDefaults",
-    "FriendlyName",
-    "RenewalCert",
-    "ValidityPeriod",
-    "ValidityPeriodUnits",
-    "NotBefore",
-    "NotAfter",
-    "MachineKeySet",
-    "Silent",
-    "UserProtected",
-    "ProviderName",
-    "ProviderType",
-    "KeyUsageProperty",
-    "KeyProtection",
-    "SecurityDescriptor",
-    "EncryptionAlgorithm",
-    "EncryptionLength",
-    "PrivateKeyArchive",
-    "RequesterName",
-    "SubjectNameFlags",
-    "EncipherOnly",
-];
-
 use certreq_pkix::oid::{
-    BASIC_CONSTRAINTS as OID_BASIC_CONSTRAINTS, KEY_USAGE as OID_KEY_USAGE,
+    APPLICATION_POLICIES as OID_APPLICATION_POLICIES, BASIC_CONSTRAINTS as OID_BASIC_CONSTRAINTS,
+    CERTIFICATE_POLICIES as OID_CERTIFICATE_POLICIES, KEY_USAGE as OID_KEY_USAGE,
     SMIME_CAPABILITIES as OID_SMIME, SUBJECT_KEY_IDENTIFIER as OID_SKI,
 };
 
@@ -174,111 +141,46 @@ const SUBJECT_NAME_FLAGS: &[(&str, u64)] = &[
     ("CT_FLAG_SUBJECT_REQUIRE_DIRECTORY_PATH", 0x8000_0000),
 ];
 
-/// Keys that are read and validated but cannot change anything here, with the reason.
+/// How a key the schema marks as having no effect here is still read, so that a malformed
+/// value is reported even though the key changes nothing. Why it has no effect is the schema's
+/// `here` text (one home for it), quoted in the diagnostic.
 #[derive(Clone, Copy)]
 enum Inert {
     /// A boolean; `FALSE` is certreq's default (a note), `TRUE` asks for something (a warning).
-    Bool(&'static str),
-    /// Free text: any value draws a warning.
-    Text(&'static str),
+    Bool,
+    /// Free text: any value draws a warning, an empty one a note.
+    Text,
     /// A number: any value draws a warning.
-    Number(&'static str),
-    /// `|`-joined symbols: any value draws a warning.
-    Flags(
-        &'static str,
-        &'static [(&'static str, u64)],
-        &'static [&'static str],
-    ),
+    Number,
+    /// `|`-joined symbols (and the prefixes they may carry): any value draws a warning.
+    Flags(&'static [(&'static str, u64)], &'static [&'static str]),
 }
 
-const INERT_KEYS: &[(&str, Inert)] = &[
-    (
-        "MachineKeySet",
-        Inert::Bool(
-            "keys are kept in this program's own key store (the browser's, or the command line's \
-             key files), not in a Windows machine or user store",
-        ),
-    ),
-    (
-        "Silent",
-        Inert::Bool("no cryptographic provider here shows a user interface to silence"),
-    ),
-    (
-        "UserProtected",
-        Inert::Bool("Windows strong key protection (a prompt on each use) does not exist here"),
-    ),
-    (
-        "ProviderName",
-        Inert::Text(
-            "keys are made by Web Crypto or the command line's own code, not by a Windows \
-             cryptographic provider; the request names the provider actually used",
-        ),
-    ),
-    (
-        "ProviderType",
-        Inert::Number("keys are not made by a Windows cryptographic provider here"),
-    ),
-    (
-        "KeyUsageProperty",
-        Inert::Flags(
-            "the private key's permitted operations follow from its algorithm here; certreq does \
-             not put this property in the request either",
-            KEY_USAGE_PROPERTY,
-            &[],
-        ),
-    ),
-    (
-        "KeyProtection",
-        Inert::Flags(
-            "Windows key protection prompts do not exist here",
-            KEY_PROTECTION,
-            &["XCN_"],
-        ),
-    ),
-    (
-        "SecurityDescriptor",
-        Inert::Text("keys here have no Windows access control list"),
-    ),
-    (
-        "EncryptionAlgorithm",
-        Inert::Text("it configures CMC key archival, which is not built"),
-    ),
-    (
-        "EncryptionLength",
-        Inert::Number("it configures CMC key archival, which is not built"),
-    ),
-    (
-        "PrivateKeyArchive",
-        Inert::Bool(
-            "CMC key archival is not built: the private key is never sent to the CA from here",
-        ),
-    ),
-    (
-        "RequesterName",
-        Inert::Text(
-            "enrolling on behalf of another user needs a PKCS#7 or CMC request signed by an \
-             enrollment agent, which is not built (certreq ignores it for PKCS#10 too)",
-        ),
-    ),
-    (
-        "SubjectNameFlags",
-        Inert::Flags(
-            "the subject cannot be filled in from Active Directory here; write Subject explicitly",
-            SUBJECT_NAME_FLAGS,
-            &[],
-        ),
-    ),
-    (
-        "EncipherOnly",
-        Inert::Bool(
-            "legacy key; to request the encipherOnly key usage write KeyUsage with \
-             CERT_ENCIPHER_ONLY_KEY_USAGE",
-        ),
-    ),
-];
+/// The value syntax of a `[NewRequest]` key the schema marks as not acted on; `None` for a
+/// key this module does not know how to read (a test holds every such key of the schema to
+/// having one).
+fn inert_kind(key: &str) -> Option<Inert> {
+    Some(match key {
+        "MachineKeySet" | "Silent" | "UserProtected" | "PrivateKeyArchive" | "EncipherOnly" => {
+            Inert::Bool
+        }
+        "ProviderName"
+        | "SecurityDescriptor"
+        | "EncryptionAlgorithm"
+        | "RequesterName"
+        | "RenewalCert" => Inert::Text,
+        "ProviderType" | "EncryptionLength" => Inert::Number,
+        "KeyUsageProperty" => Inert::Flags(KEY_USAGE_PROPERTY, &[]),
+        "KeyProtection" => Inert::Flags(KEY_PROTECTION, &["XCN_"]),
+        "SubjectNameFlags" => Inert::Flags(SUBJECT_NAME_FLAGS, &[]),
+        _ => return None,
+    })
+}
 
 struct Lowering {
     diags: Vec<Diagnostic>,
+    /// How many diagnostics of each code were reported, for [`codes::cap`]'s limit.
+    counts: Vec<(&'static str, usize)>,
 }
 
 /// The `[NewRequest]` entries that count: the first one of each known key.
@@ -308,7 +210,26 @@ struct Seen {
 
 impl Lowering {
     fn push(&mut self, d: Diagnostic) {
+        self.count(d.code);
         self.diags.push(d);
+    }
+
+    /// Counts one more diagnostic of `code`.
+    fn count(&mut self, code: &'static str) {
+        match self.counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => self.counts.push((code, 1)),
+        }
+    }
+
+    /// Whether another diagnostic of `code` will be listed: past [`codes::MAX_PER_CODE`] they
+    /// are only counted (by [`codes::cap`]), so a hostile INF with hundreds of thousands of them
+    /// costs neither a suggestion search nor a message for each.
+    fn room(&self, code: codes::Code) -> bool {
+        self.counts
+            .iter()
+            .find(|(c, _)| *c == code.name)
+            .is_none_or(|(_, n)| *n < codes::MAX_PER_CODE)
     }
 
     fn local(&mut self, entry: &Entry, local: LocalDiag) {
@@ -320,7 +241,7 @@ impl Lowering {
         &mut self,
         entry: &Entry,
         severity: Severity,
-        code: &'static str,
+        code: codes::Code,
         message: String,
         help: Option<String>,
     ) {
@@ -370,7 +291,7 @@ impl Lowering {
                 .unwrap_or(0..0);
             self.push(
                 Diagnostic::error(
-                    "no-newrequest",
+                    codes::NO_NEWREQUEST,
                     span,
                     "no [NewRequest] section; certreq stops with \
                      \"INF file line not found 0xe0000102 (INF: -536870654)\"",
@@ -384,7 +305,7 @@ impl Lowering {
         if section.entries.is_empty() {
             self.push(
                 Diagnostic::error(
-                    "empty-newrequest",
+                    codes::EMPTY_NEWREQUEST,
                     header_span(section),
                     "the [NewRequest] section has no entries; certreq stops with \
                      \"Incorrect function. 0x1 (WIN32: 1)\"",
@@ -409,7 +330,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Note,
-                    "exportable-encrypted",
+                    codes::EXPORTABLE_ENCRYPTED,
                     "`ExportableEncrypted = TRUE` makes the private key exportable; here it is \
                      only ever exported password-protected (PKCS#12)"
                         .into(),
@@ -423,18 +344,13 @@ impl Lowering {
             .map(|e| e.value.text.trim().to_string())
             .filter(|s| !s.is_empty());
         let use_existing = bool_key(self, "UseExistingKeySet").unwrap_or(false);
-        let renewal_cert = keys
-            .get("RenewalCert")
-            .map(|e| e.value.text.trim().to_string())
-            .filter(|s| !s.is_empty());
         if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
-            if container.is_none() && renewal_cert.is_none() {
+            if container.is_none() {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "existing-key-unnamed",
-                    "`UseExistingKeySet = TRUE` needs KeyContainer (or RenewalCert) to say \
-                         which key to reuse"
+                    codes::EXISTING_KEY_UNNAMED,
+                    "`UseExistingKeySet = TRUE` needs KeyContainer to say which key to reuse"
                         .into(),
                     Some("add KeyContainer = \"<the key's name>\"".into()),
                 );
@@ -443,24 +359,13 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Warning,
-                    "existing-key-exportable",
+                    codes::EXISTING_KEY_EXPORTABLE,
                     "`Exportable` has no effect on a reused key: its exportability was \
                          fixed when it was made"
                         .into(),
                     Some("remove Exportable, as certreq's documentation asks".into()),
                 );
             }
-        }
-        if let Some(e) = keys.get("RenewalCert") {
-            self.value_diag(
-                e,
-                Severity::Warning,
-                "renewal-not-built",
-                "renewal requests are not built yet: this makes a new request that does not \
-                 refer to the certificate in `RenewalCert`"
-                    .into(),
-                Some("remove RenewalCert to silence this, or renew on Windows with certreq".into()),
-            );
         }
         let friendly_name = keys
             .get("FriendlyName")
@@ -487,7 +392,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Note,
-                    "key-usage-zero",
+                    codes::KEY_USAGE_ZERO,
                     "`KeyUsage = 0`: the request has no key usage extension (not even certreq's \
                      default)"
                         .into(),
@@ -501,10 +406,23 @@ impl Lowering {
         if let Some(s) = inf.section("BasicConstraintsExtension") {
             self.basic_constraints_section(s, &mut exts, &mut seen);
         }
+        let mut policy_sections: Vec<&str> = Vec::new();
+        for (name, oid) in [
+            ("PolicyStatementExtension", OID_CERTIFICATE_POLICIES),
+            (
+                "ApplicationPolicyStatementExtension",
+                OID_APPLICATION_POLICIES,
+            ),
+        ] {
+            if let Some(s) = inf.section(name) {
+                let used = self.policy_statement(inf, s, oid, &mut exts, &mut seen);
+                policy_sections.extend(used);
+            }
+        }
         if let Some(s) = inf.section("Extensions") {
             self.extensions_section(s, &mut exts, &mut seen);
         }
-        self.other_sections(inf);
+        self.other_sections(inf, &policy_sections);
         let name_value_pairs = inf
             .section("RequestAttributes")
             .map(|s| self.request_attributes(s))
@@ -558,7 +476,7 @@ impl Lowering {
             default_attributes: !suppress,
             friendly_name,
             validity,
-            renewal_cert,
+            renewal_cert: None,
         })
     }
 
@@ -566,12 +484,22 @@ impl Lowering {
     fn index_keys<'a>(&mut self, section: &'a Section) -> Keys<'a> {
         let mut entries: Vec<(&'static str, &'a Entry)> = Vec::new();
         for e in &section.entries {
-            let Some(canon) = NEW_REQUEST_KEYS
-                .iter()
-                .find(|k| k.eq_ignore_ascii_case(e.key.trim()))
+            let Some(canon) = certreq_schema::keys_in("NewRequest")
+                .map(|k| k.key)
+                .find(|k| !k.starts_with('{') && k.eq_ignore_ascii_case(e.key.trim()))
             else {
+                if !self.room(codes::UNKNOWN_KEY) {
+                    // past the limit it is only counted (codes::cap drops it for a note), so
+                    // it gets no message and no suggestion search
+                    self.push(Diagnostic::warning(
+                        codes::UNKNOWN_KEY,
+                        e.key_span.clone(),
+                        "",
+                    ));
+                    continue;
+                }
                 let mut d = Diagnostic::warning(
-                    "unknown-key",
+                    codes::UNKNOWN_KEY,
                     e.key_span.clone(),
                     format!("unknown key `{}` in [NewRequest] has no effect", e.key),
                 );
@@ -581,10 +509,10 @@ impl Lowering {
                 self.push(d);
                 continue;
             };
-            if entries.iter().any(|(k, _)| k == canon) {
+            if entries.iter().any(|(k, _)| *k == canon) {
                 self.push(
                     Diagnostic::warning(
-                        "duplicate-key",
+                        codes::DUPLICATE_KEY,
                         e.key_span.clone(),
                         format!(
                             "`{canon}` is given again; the first value is used, this one is ignored"
@@ -614,7 +542,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-request-type",
+                    codes::INVALID_REQUEST_TYPE,
                     format!("`{t}` is not a request type"),
                     Some("use PKCS10, CMC, PKCS7, Cert or SCEP".into()),
                 );
@@ -627,7 +555,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Warning,
-                    "wrapper-not-built",
+                    codes::WRAPPER_NOT_BUILT,
                     "the PKCS#7 wrapper is not built yet: the output is the plain PKCS#10 \
                      request it would carry"
                         .into(),
@@ -642,7 +570,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "scep-not-built",
+                    codes::SCEP_NOT_BUILT,
                     "`RequestType = SCEP` needs a SCEP exchange with the CA, which this version \
                      cannot do"
                         .into(),
@@ -689,7 +617,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-key-algorithm",
+                    codes::INVALID_KEY_ALGORITHM,
                     msg,
                     Some(help.into()),
                 );
@@ -705,7 +633,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Error,
-                        "invalid-key-length",
+                        codes::INVALID_KEY_LENGTH,
                         format!("an RSA key of {bits} bits cannot be made"),
                         Some(
                             "use a multiple of 8 from 2048 to 16384, e.g. KeyLength = 2048".into(),
@@ -717,7 +645,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Warning,
-                        "weak-key-length",
+                        codes::WEAK_KEY_LENGTH,
                         format!("an RSA key of {bits} bits is weak; most CAs refuse keys under 2048 bits"),
                         Some("use KeyLength = 2048 or more".into()),
                     );
@@ -731,7 +659,7 @@ impl Lowering {
                     self.value_diag(
                             e,
                             Severity::Error,
-                            "key-length-mismatch",
+                            codes::KEY_LENGTH_MISMATCH,
                             format!(
                                 "`KeyLength = {bits}` does not match the {} curve, whose keys are {} bits",
                                 curve.web_crypto_name(),
@@ -753,7 +681,7 @@ impl Lowering {
         let Some(e) = keys.get("HashAlgorithm") else {
             self.push(
                 Diagnostic::note(
-                    "default-hash",
+                    codes::DEFAULT_HASH,
                     header_span(section),
                     "no HashAlgorithm: the request is signed with SHA-256, where certreq would \
                      use SHA-1",
@@ -775,7 +703,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Warning,
-                    "weak-hash",
+                    codes::WEAK_HASH,
                     "SHA-1 signatures are weak; many CAs refuse them".into(),
                     Some("use HashAlgorithm = sha256".into()),
                 );
@@ -788,7 +716,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "broken-hash",
+                    codes::BROKEN_HASH,
                     format!("`{t}` is broken and cannot sign requests here"),
                     Some("use HashAlgorithm = sha256".into()),
                 );
@@ -798,7 +726,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-hash",
+                    codes::INVALID_HASH,
                     format!("`{t}` is not a hash algorithm"),
                     Some("use sha256, sha384, sha512 or sha1".into()),
                 );
@@ -828,7 +756,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Warning,
-                        "alternate-signature-ecdsa",
+                        codes::ALTERNATE_SIGNATURE_ECDSA,
                         "`AlternateSignatureAlgorithm` only changes RSA signatures (to RSA-PSS); \
                          this ECDSA request is signed with plain ECDSA"
                             .into(),
@@ -852,7 +780,7 @@ impl Lowering {
                 self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-key-spec",
+                    codes::INVALID_KEY_SPEC,
                     format!("`{n}` is not a key spec"),
                     Some("use AT_KEYEXCHANGE (1) or AT_SIGNATURE (2)".into()),
                 );
@@ -864,7 +792,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Warning,
-                "key-exchange-ecdsa",
+                codes::KEY_EXCHANGE_ECDSA,
                 "an ECDSA key cannot encrypt, so AT_KEYEXCHANGE only changes the S/MIME and CSP \
                  attributes; the default key usage is digitalSignature"
                     .into(),
@@ -883,7 +811,7 @@ impl Lowering {
                         self.value_diag(
                             e,
                             Severity::Error,
-                            "invalid-flags",
+                            codes::INVALID_FLAGS,
                             "X500NameFlags does not fit in 32 bits".into(),
                             None,
                         );
@@ -932,7 +860,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Error,
-                "cert-existing-key",
+                codes::CERT_EXISTING_KEY,
                 "a self-signed certificate is made with a new key here: reusing a stored key \
                  would replace the request it is waiting on"
                     .into(),
@@ -946,7 +874,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Warning,
-                "attributes-in-cert",
+                codes::ATTRIBUTES_IN_CERT,
                 "a self-signed certificate has no request attributes: [RequestAttributes] is \
                  left out"
                     .into(),
@@ -961,7 +889,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Error,
-                "cert-empty-subject",
+                codes::CERT_EMPTY_SUBJECT,
                 "a self-signed certificate needs a Subject: it is also the issuer, and RFC 5280 \
                  forbids an empty issuer"
                     .into(),
@@ -989,7 +917,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Error,
-                        "invalid-validity-period",
+                        codes::INVALID_VALIDITY_PERIOD,
                         format!("`{t}` is not a validity period"),
                         Some(
                             "use Years, Months, Weeks, Days, Hours, Minutes or Seconds (plural)"
@@ -1006,14 +934,14 @@ impl Lowering {
             (Some(p), None) => self.value_diag(
                 p,
                 Severity::Warning,
-                "validity-incomplete",
+                codes::VALIDITY_INCOMPLETE,
                 "`ValidityPeriod` without `ValidityPeriodUnits` has no effect".into(),
                 Some("add ValidityPeriodUnits = <number>".into()),
             ),
             (None, Some(u)) => self.value_diag(
                 u,
                 Severity::Warning,
-                "validity-incomplete",
+                codes::VALIDITY_INCOMPLETE,
                 "`ValidityPeriodUnits` without `ValidityPeriod` has no effect".into(),
                 Some("add ValidityPeriod = Years (or Months, Weeks, Days…)".into()),
             ),
@@ -1031,7 +959,7 @@ impl Lowering {
                 self.value_diag(
                     u,
                     Severity::Error,
-                    "invalid-validity-period",
+                    codes::INVALID_VALIDITY_PERIOD,
                     "the validity period is too long".into(),
                     None,
                 );
@@ -1050,7 +978,7 @@ impl Lowering {
                 None => self.value_diag(
                     e,
                     Severity::Error,
-                    "invalid-date",
+                    codes::INVALID_DATE,
                     format!(
                         "`{}` is not a date this program can read",
                         e.value.text.trim()
@@ -1069,7 +997,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Error,
-                "notafter-with-period",
+                codes::NOTAFTER_WITH_PERIOD,
                 "`NotAfter` cannot be used with `ValidityPeriod` or `ValidityPeriodUnits`".into(),
                 Some("keep either NotAfter or the ValidityPeriod pair".into()),
             );
@@ -1081,7 +1009,7 @@ impl Lowering {
             self.value_diag(
                 e,
                 Severity::Error,
-                "notafter-before-notbefore",
+                codes::NOTAFTER_BEFORE_NOTBEFORE,
                 "`NotAfter` is not later than `NotBefore`".into(),
                 None,
             );
@@ -1096,7 +1024,7 @@ impl Lowering {
                 if let Some(e) = keys.get(key) {
                     self.push(
                         Diagnostic::warning(
-                            "validity-not-cert",
+                            codes::VALIDITY_NOT_CERT,
                             e.key_span.clone(),
                             format!(
                                 "`{key}` only applies to RequestType = Cert; in a request the CA \
@@ -1114,42 +1042,45 @@ impl Lowering {
         plan
     }
 
+    /// The keys the schema says change nothing here: each value is still read (a bad one is
+    /// an error like anywhere else), then explained with the schema's reason.
     fn inert_keys(&mut self, keys: &Keys<'_>) {
-        for (key, kind) in INERT_KEYS {
+        for schema in certreq_schema::keys_in("NewRequest") {
+            if schema.effect.is_acted_on() {
+                continue;
+            }
+            let key = schema.key;
             let Some(e) = keys.get(key) else { continue };
-            let reason = certreq_schema::here_note("NewRequest", key);
-            let (severity, why) = match *kind {
-                Inert::Bool(why) => match self.bool_of(e) {
-                    Some(false) => (Severity::Note, why),
-                    Some(true) => (Severity::Warning, why),
+            let Some(kind) = inert_kind(key) else {
+                continue;
+            };
+            let severity = match kind {
+                Inert::Bool => match self.bool_of(e) {
+                    Some(false) => Severity::Note,
+                    Some(true) => Severity::Warning,
                     None => continue,
                 },
-                Inert::Text(why) => {
-                    if e.value.text.trim().is_empty() {
-                        (Severity::Note, why)
-                    } else {
-                        (Severity::Warning, why)
-                    }
-                }
-                Inert::Number(why) => match self.number_of(e) {
-                    Some(_) => (Severity::Warning, why),
+                Inert::Text if e.value.text.trim().is_empty() => Severity::Note,
+                Inert::Text => Severity::Warning,
+                Inert::Number => match self.number_of(e) {
+                    Some(_) => Severity::Warning,
                     None => continue,
                 },
-                Inert::Flags(why, table, prefixes) => {
-                    let is_template = *key == "SubjectNameFlags"
+                Inert::Flags(table, prefixes) => {
+                    let is_template = key == "SubjectNameFlags"
                         && e.value.text.trim().eq_ignore_ascii_case("template");
                     if !is_template && self.flags_of(e, table, prefixes).is_none() {
                         continue;
                     }
-                    (Severity::Warning, why)
+                    Severity::Warning
                 }
             };
-            let why = reason.unwrap_or(why);
-            let switched_off = matches!(kind, Inert::Bool(_)) && severity == Severity::Note;
+            let why = schema.here;
+            let switched_off = matches!(kind, Inert::Bool) && severity == Severity::Note;
             let mut d = if switched_off {
                 Diagnostic::new(
                     severity,
-                    "no-effect",
+                    codes::NO_EFFECT,
                     e.span.clone(),
                     format!("`{key} = FALSE` changes nothing here"),
                 )
@@ -1157,7 +1088,7 @@ impl Lowering {
             } else {
                 Diagnostic::new(
                     severity,
-                    "no-effect",
+                    codes::NO_EFFECT,
                     e.span.clone(),
                     no_effect_message(key, why),
                 )
@@ -1187,7 +1118,7 @@ impl Lowering {
             };
             self.push(
                 Diagnostic::error(
-                    "duplicate-extension",
+                    codes::DUPLICATE_EXTENSION,
                     later,
                     format!(
                         "extension {} is already given by {earlier_what}; certreq refuses the \
@@ -1220,7 +1151,7 @@ impl Lowering {
                             self.value_diag(
                                 e,
                                 Severity::Warning,
-                                "duplicate-eku",
+                                codes::DUPLICATE_EKU,
                                 format!("{oid} is listed already; it is included once"),
                                 Some("remove this line".into()),
                             );
@@ -1232,7 +1163,7 @@ impl Lowering {
                     Err(_) => self.value_diag(
                         e,
                         Severity::Error,
-                        "invalid-oid",
+                        codes::INVALID_OID,
                         format!("`{t}` is not an object identifier"),
                         Some(
                             "write a dotted OID such as 1.3.6.1.5.5.7.3.1 (server authentication)"
@@ -1247,7 +1178,7 @@ impl Lowering {
             } else {
                 self.push(
                     Diagnostic::warning(
-                        "unknown-key",
+                        codes::UNKNOWN_KEY,
                         e.key_span.clone(),
                         format!(
                             "unknown key `{}` in [EnhancedKeyUsageExtension] has no effect",
@@ -1265,7 +1196,7 @@ impl Lowering {
             }
             None => self.push(
                 Diagnostic::warning(
-                    "empty-eku",
+                    codes::EMPTY_EKU,
                     header_span(s),
                     "[EnhancedKeyUsageExtension] has no OID lines, so it adds nothing",
                 )
@@ -1306,7 +1237,7 @@ impl Lowering {
             } else {
                 self.push(
                     Diagnostic::warning(
-                        "unknown-key",
+                        codes::UNKNOWN_KEY,
                         e.key_span.clone(),
                         format!(
                             "unknown key `{}` in [BasicConstraintsExtension] has no effect",
@@ -1323,7 +1254,7 @@ impl Lowering {
         let is_ca = ca.unwrap_or(true);
         if ca.is_none() {
             self.push(Diagnostic::note(
-                "basic-constraints-ca",
+                codes::BASIC_CONSTRAINTS_CA,
                 header_span(s),
                 "[BasicConstraintsExtension] without CA = …: the request asks for a CA \
                  certificate (cA = TRUE), as this section is meant for CAs",
@@ -1335,7 +1266,7 @@ impl Lowering {
                     self.value_diag(
                         e,
                         Severity::Error,
-                        "path-length-not-ca",
+                        codes::PATH_LENGTH_NOT_CA,
                         "`PathLength` only applies to CA certificates (CA = TRUE)".into(),
                         Some("remove PathLength or write CA = TRUE".into()),
                     );
@@ -1347,7 +1278,7 @@ impl Lowering {
                         self.value_diag(
                             e,
                             Severity::Error,
-                            "invalid-path-length",
+                            codes::INVALID_PATH_LENGTH,
                             format!("a path length of {n} is out of range"),
                             Some("use a number from 0 to 255".into()),
                         );
@@ -1374,7 +1305,7 @@ impl Lowering {
                 "[BasicConstraintsExtension]".into(),
             ),
             Err(e) => self.push(Diagnostic::error(
-                "encode",
+                codes::ENCODE,
                 header_span(s),
                 format!("basic constraints could not be encoded: {e}"),
             )),
@@ -1400,7 +1331,7 @@ impl Lowering {
                         Err(_) => self.local(
                             e,
                             LocalDiag::error(
-                                "invalid-oid",
+                                codes::INVALID_OID,
                                 range,
                                 format!("`{t}` is not an object identifier"),
                             )
@@ -1413,7 +1344,7 @@ impl Lowering {
             if k.eq_ignore_ascii_case("OID") {
                 self.push(
                     Diagnostic::error(
-                        "oid-in-extensions",
+                        codes::OID_IN_EXTENSIONS,
                         e.span.clone(),
                         "`OID =` lines do not belong in [Extensions]; certreq stops with \"The \
                          parameter is incorrect. 0x80070057 (WIN32: 87 ERROR_INVALID_PARAMETER)\"",
@@ -1427,7 +1358,7 @@ impl Lowering {
             }
             if k.eq_ignore_ascii_case("_continue_") {
                 self.push(Diagnostic::warning(
-                    "stray-continue",
+                    codes::STRAY_CONTINUE,
                     e.key_span.clone(),
                     "`_continue_` follows no extension line, so it has no effect",
                 ));
@@ -1438,7 +1369,7 @@ impl Lowering {
                 Err(_) => {
                     self.push(
                         Diagnostic::error(
-                            "invalid-oid",
+                            codes::INVALID_OID,
                             e.key_span.clone(),
                             format!("`{k}` is not an extension OID"),
                         )
@@ -1467,7 +1398,7 @@ impl Lowering {
                     format!("the [Extensions] line for {oid}"),
                 ),
                 Err(err) => self.push(Diagnostic::error(
-                    "encode",
+                    codes::ENCODE,
                     e.value.span.clone(),
                     format!("the extension value could not be encoded: {err}"),
                 )),
@@ -1482,7 +1413,7 @@ impl Lowering {
                 None => self.value_diag(
                     e,
                     Severity::Warning,
-                    "critical-unknown-extension",
+                    codes::CRITICAL_UNKNOWN_EXTENSION,
                     format!("`Critical` names {oid}, which no line in [Extensions] adds"),
                     Some("list only OIDs of extensions written in this section".into()),
                 ),
@@ -1497,7 +1428,7 @@ impl Lowering {
             if name.is_empty() {
                 self.push(
                     Diagnostic::warning(
-                        "attribute-without-name",
+                        codes::ATTRIBUTE_WITHOUT_NAME,
                         e.span.clone(),
                         "this line has no `name =`, so it is not a request attribute",
                     )
@@ -1510,30 +1441,246 @@ impl Lowering {
         pairs
     }
 
-    fn other_sections(&mut self, inf: &Inf) {
-        const USED: &[&str] = &[
-            "NewRequest",
-            "Version",
-            "Strings",
-            "Extensions",
-            "EnhancedKeyUsageExtension",
-            "BasicConstraintsExtension",
-            "RequestAttributes",
-        ];
+    /// `[PolicyStatementExtension]` or `[ApplicationPolicyStatementExtension]`: `Policies =`
+    /// names sections (comma-separated), each with one `OID =` and any number of `Notice =`
+    /// and `URL =` lines (the user notice and CPS qualifiers, in file order); `Critical =`
+    /// makes the extension critical. Both extensions are a `CertificatePolicies` (the
+    /// application policies one is Microsoft's, 1.3.6.1.4.1.311.21.10). The names of the
+    /// policy sections read are returned, so they are not reported as unused.
+    fn policy_statement<'a>(
+        &mut self,
+        inf: &'a Inf,
+        s: &Section,
+        ext_oid: ObjectIdentifier,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+    ) -> Vec<&'a str> {
+        use x509_cert::ext::pkix::certpolicy::{CertificatePolicies, PolicyInformation};
+        let mut critical = false;
+        let mut names: Vec<(String, &Entry)> = Vec::new();
+        let mut bad = false;
+        for e in &s.entries {
+            let k = e.key.trim();
+            if k.eq_ignore_ascii_case("Policies") {
+                names.extend(
+                    e.value
+                        .text
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(|n| (n.to_string(), e)),
+                );
+            } else if k.eq_ignore_ascii_case("Critical") {
+                match self.bool_of(e) {
+                    Some(b) => critical = b,
+                    None => bad = true,
+                }
+            } else {
+                self.push(
+                    Diagnostic::warning(
+                        codes::UNKNOWN_KEY,
+                        e.key_span.clone(),
+                        format!("unknown key `{}` in [{}] has no effect", e.key, s.name),
+                    )
+                    .with_help("this section takes Policies and Critical"),
+                );
+            }
+        }
+        let mut used = Vec::new();
+        let mut list: Vec<PolicyInformation> = Vec::new();
+        for (name, at) in &names {
+            let Some(p) = inf.section(name) else {
+                self.value_diag(
+                    at,
+                    Severity::Error,
+                    codes::POLICY_SECTION_MISSING,
+                    format!("`Policies` names [{name}], which this INF does not have"),
+                    Some(format!(
+                        "add a [{name}] section with OID = <policy OID>, and any Notice = and URL = lines"
+                    )),
+                );
+                bad = true;
+                continue;
+            };
+            used.push(p.name.as_str());
+            let mut oid: Option<ObjectIdentifier> = None;
+            let mut qualifiers = Vec::new();
+            for e in &p.entries {
+                let k = e.key.trim();
+                let text = e.value.text.trim();
+                if k.eq_ignore_ascii_case("OID") {
+                    match ObjectIdentifier::new(text) {
+                        Ok(o) if oid.is_none() => oid = Some(o),
+                        Ok(_) => self.push(
+                            Diagnostic::warning(
+                                codes::DUPLICATE_KEY,
+                                e.key_span.clone(),
+                                format!("[{}] has an OID already; this one is ignored", p.name),
+                            )
+                            .with_help(
+                                "a policy section names one policy; give each its own section",
+                            ),
+                        ),
+                        Err(_) => {
+                            self.value_diag(
+                                e,
+                                Severity::Error,
+                                codes::INVALID_OID,
+                                format!("`{text}` is not an object identifier"),
+                                None,
+                            );
+                            bad = true;
+                        }
+                    }
+                } else if k.eq_ignore_ascii_case("Notice") {
+                    if text.chars().count() > crate::ext::NOTICE_LIMIT {
+                        self.value_diag(
+                            e,
+                            Severity::Warning,
+                            codes::EXTENSION_SUSPICIOUS_VALUE,
+                            "a policy notice may be at most 200 characters (RFC 5280); this one \
+                             is longer"
+                                .into(),
+                            None,
+                        );
+                    }
+                    match crate::ext::user_notice(text) {
+                        Ok(q) => qualifiers.push(q),
+                        Err(err) => {
+                            self.value_diag(
+                                e,
+                                Severity::Error,
+                                codes::ENCODE,
+                                format!("the notice cannot be encoded: {err}"),
+                                None,
+                            );
+                            bad = true;
+                        }
+                    }
+                } else if k.eq_ignore_ascii_case("URL") {
+                    match crate::ext::cps_uri(text) {
+                        Some(Ok(q)) => qualifiers.push(q),
+                        Some(Err(err)) => {
+                            self.value_diag(
+                                e,
+                                Severity::Error,
+                                codes::ENCODE,
+                                format!("the URL cannot be encoded: {err}"),
+                                None,
+                            );
+                            bad = true;
+                        }
+                        None => {
+                            self.value_diag(
+                                e,
+                                Severity::Error,
+                                codes::EXTENSION_BAD_TOKEN,
+                                "a policy URL must be ASCII".into(),
+                                Some("percent-encode other characters (RFC 3986)".into()),
+                            );
+                            bad = true;
+                        }
+                    }
+                } else {
+                    self.push(
+                        Diagnostic::warning(
+                            codes::UNKNOWN_KEY,
+                            e.key_span.clone(),
+                            format!(
+                                "unknown key `{}` in policy section [{}] has no effect",
+                                e.key, p.name
+                            ),
+                        )
+                        .with_help("a policy section takes OID, Notice and URL"),
+                    );
+                }
+            }
+            match oid {
+                Some(policy_identifier) => list.push(PolicyInformation {
+                    policy_identifier,
+                    policy_qualifiers: (!qualifiers.is_empty()).then_some(qualifiers),
+                }),
+                None => {
+                    self.push(
+                        Diagnostic::error(
+                            codes::POLICY_WITHOUT_OID,
+                            header_span(p),
+                            format!("policy section [{}] has no OID line", p.name),
+                        )
+                        .with_help("add OID = <the policy's object identifier>"),
+                    );
+                    bad = true;
+                }
+            }
+        }
+        if bad {
+            return used;
+        }
+        if list.is_empty() {
+            self.push(
+                Diagnostic::warning(
+                    codes::EMPTY_EKU,
+                    header_span(s),
+                    format!("[{}] names no policies, so it adds nothing", s.name),
+                )
+                .with_help("add Policies = <section name>, and that section with OID = …"),
+            );
+            return used;
+        }
+        match der::Encode::to_der(&CertificatePolicies(list)).and_then(der::asn1::OctetString::new)
+        {
+            Ok(extn_value) => self.add_extension(
+                exts,
+                seen,
+                Extension {
+                    extn_id: ext_oid,
+                    critical,
+                    extn_value,
+                },
+                header_span(s),
+                format!("[{}]", s.name),
+            ),
+            Err(e) => self.push(Diagnostic::error(
+                codes::ENCODE,
+                header_span(s),
+                format!("the policies could not be encoded: {e}"),
+            )),
+        }
+        used
+    }
+
+    /// Sections making a request does not read: the schema says which ones it does (and the
+    /// policy sections named by `Policies =` are read too).
+    fn other_sections(&mut self, inf: &Inf, policy_sections: &[&str]) {
         for s in &inf.sections {
-            if USED.iter().any(|u| u.eq_ignore_ascii_case(&s.name)) {
+            let read = certreq_schema::section(&s.name).is_some_and(|d| d.effect.is_acted_on())
+                || s.name.eq_ignore_ascii_case("Version")
+                || policy_sections
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&s.name));
+            if read {
+                continue;
+            }
+            if !self.room(codes::UNUSED_SECTION) {
+                // counted only, as for unknown keys
+                self.push(Diagnostic::warning(
+                    codes::UNUSED_SECTION,
+                    header_span(s),
+                    "",
+                ));
                 continue;
             }
             self.push(
                 Diagnostic::warning(
-                    "unused-section",
+                    codes::UNUSED_SECTION,
                     header_span(s),
                     format!("section [{}] is not used when making a request", s.name),
                 )
                 .with_help(
                     "requests read [NewRequest], [Extensions], [EnhancedKeyUsageExtension], \
-                     [BasicConstraintsExtension] and [RequestAttributes]; write other extensions \
-                     as [Extensions] lines",
+                     [BasicConstraintsExtension], [PolicyStatementExtension], \
+                     [ApplicationPolicyStatementExtension] (with the sections their Policies \
+                     name) and [RequestAttributes]; write other extensions as [Extensions] lines",
                 ),
             );
         }
@@ -1660,7 +1807,7 @@ mod tests {
             .collect()
     }
 
-    fn has(text: &str, sev: Severity, code: &str, at: &str) -> bool {
+    fn has(text: &str, sev: Severity, code: codes::Code, at: &str) -> bool {
         diags(text)
             .iter()
             .any(|(s, c, a)| *s == sev && *c == code && a == at)
@@ -1708,7 +1855,7 @@ mod tests {
         assert!(has(
             "[NewRequest]\nSubject = \"CN=a\"\n",
             Severity::Note,
-            "default-hash",
+            codes::DEFAULT_HASH,
             "[NewRequest]"
         ));
     }
@@ -1738,25 +1885,25 @@ mod tests {
         assert!(has(
             "[NewRequest]\nExportable = maybe\n",
             Severity::Error,
-            "invalid-boolean",
+            codes::INVALID_BOOLEAN,
             "maybe"
         ));
         assert!(has(
             "[NewRequest]\nKeyLength = 2k\n",
             Severity::Error,
-            "invalid-number",
+            codes::INVALID_NUMBER,
             "2k"
         ));
         assert!(has(
             "[NewRequest]\nKeySpec = AT_BOGUS\n",
             Severity::Error,
-            "invalid-flags",
+            codes::INVALID_FLAGS,
             "AT_BOGUS"
         ));
         assert!(has(
             "[NewRequest]\nKeyProtection = XCN_NCRYPT_UI_PROTECT_KEY_FLAG\n",
             Severity::Warning,
-            "no-effect",
+            codes::NO_EFFECT,
             "KeyProtection = XCN_NCRYPT_UI_PROTECT_KEY_FLAG"
         ));
         assert!(req("[NewRequest]\nExportable = yes\n").key.exportable);
@@ -1777,37 +1924,37 @@ mod tests {
         assert!(has(
             "[NewRequest]\nKeyAlgorithm = ECDSA_P256\nKeyLength = 384\n",
             Severity::Error,
-            "key-length-mismatch",
+            codes::KEY_LENGTH_MISMATCH,
             "384"
         ));
         assert!(has(
             "[NewRequest]\nKeyAlgorithm = DSA\n",
             Severity::Error,
-            "invalid-key-algorithm",
+            codes::INVALID_KEY_ALGORITHM,
             "DSA"
         ));
         assert!(has(
             "[NewRequest]\nKeyAlgorithm = ECDH_P256\n",
             Severity::Error,
-            "invalid-key-algorithm",
+            codes::INVALID_KEY_ALGORITHM,
             "ECDH_P256"
         ));
         assert!(has(
             "[NewRequest]\nKeyLength = 1024\n",
             Severity::Warning,
-            "weak-key-length",
+            codes::WEAK_KEY_LENGTH,
             "1024"
         ));
         assert!(has(
             "[NewRequest]\nKeyLength = 256\n",
             Severity::Error,
-            "invalid-key-length",
+            codes::INVALID_KEY_LENGTH,
             "256"
         ));
         assert!(has(
             "[NewRequest]\nKeyLength = 2049\n",
             Severity::Error,
-            "invalid-key-length",
+            codes::INVALID_KEY_LENGTH,
             "2049"
         ));
     }
@@ -1821,13 +1968,13 @@ mod tests {
         assert!(has(
             "[NewRequest]\nHashAlgorithm = sha1\n",
             Severity::Warning,
-            "weak-hash",
+            codes::WEAK_HASH,
             "sha1"
         ));
         assert!(has(
             "[NewRequest]\nHashAlgorithm = md5\n",
             Severity::Error,
-            "broken-hash",
+            codes::BROKEN_HASH,
             "md5"
         ));
         assert_eq!(
@@ -1838,7 +1985,7 @@ mod tests {
         assert!(has(
             "[NewRequest]\nKeyAlgorithm = ECDSA_P256\nAlternateSignatureAlgorithm = 1\n",
             Severity::Warning,
-            "alternate-signature-ecdsa",
+            codes::ALTERNATE_SIGNATURE_ECDSA,
             "1"
         ));
     }
@@ -1852,7 +1999,7 @@ mod tests {
         assert!(has(
             "[NewRequest]\nRequestType = PKCS7\n",
             Severity::Warning,
-            "wrapper-not-built",
+            codes::WRAPPER_NOT_BUILT,
             "PKCS7"
         ));
         let cmc = compile("[NewRequest]\nRequestType = CMC\nHashAlgorithm = SHA256\n");
@@ -1864,32 +2011,32 @@ mod tests {
         assert!(has(
             "[NewRequest]\nRequestType = Cert\n[RequestAttributes]\nA = b\n",
             Severity::Warning,
-            "attributes-in-cert",
+            codes::ATTRIBUTES_IN_CERT,
             "Cert"
         ));
         assert!(has(
             "[NewRequest]\nRequestType = Cert\n",
             Severity::Error,
-            "cert-empty-subject",
+            codes::CERT_EMPTY_SUBJECT,
             "Cert"
         ));
         assert!(!has(
             "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\n",
             Severity::Error,
-            "cert-empty-subject",
+            codes::CERT_EMPTY_SUBJECT,
             "Cert"
         ));
         assert!(has(
             "[NewRequest]\nSubject = \"CN=x\"\nRequestType = Cert\nUseExistingKeySet = TRUE\n\
              KeyContainer = k\n",
             Severity::Error,
-            "cert-existing-key",
+            codes::CERT_EXISTING_KEY,
             "TRUE"
         ));
         assert!(has(
             "[NewRequest]\nRequestType = X\n",
             Severity::Error,
-            "invalid-request-type",
+            codes::INVALID_REQUEST_TYPE,
             "X"
         ));
     }
@@ -1907,19 +2054,19 @@ mod tests {
         assert!(has(
             t,
             Severity::Warning,
-            "validity-not-cert",
+            codes::VALIDITY_NOT_CERT,
             "ValidityPeriod"
         ));
         assert!(has(
             "[NewRequest]\nValidityPeriod = Fortnights\nValidityPeriodUnits = 2\n",
             Severity::Error,
-            "invalid-validity-period",
+            codes::INVALID_VALIDITY_PERIOD,
             "Fortnights"
         ));
         assert!(has(
             "[NewRequest]\nValidityPeriod = Days\nValidityPeriodUnits = 2\nNotAfter = 7/24/2030 10:31 AM\n",
             Severity::Error,
-            "notafter-with-period",
+            codes::NOTAFTER_WITH_PERIOD,
             "7/24/2030 10:31 AM"
         ));
         assert_eq!(parse_date("7/24/2012 10:31 PM"), Some(1_343_169_060));
@@ -1930,7 +2077,7 @@ mod tests {
     #[test]
     fn unknown_and_duplicate_keys_warn() {
         let t = "[NewRequest]\nKeyLenght = 2048\nSubject = \"CN=a\"\nSubject = \"CN=b\"\n";
-        assert!(has(t, Severity::Warning, "unknown-key", "KeyLenght"));
+        assert!(has(t, Severity::Warning, codes::UNKNOWN_KEY, "KeyLenght"));
         let c = compile(t);
         let d = c
             .diagnostics
@@ -1985,9 +2132,19 @@ mod tests {
     #[test]
     fn the_same_extension_twice_is_an_error_at_the_second() {
         let t = "[NewRequest]\nKeyUsage = 0xa0\n[Extensions]\n2.5.29.15 = AwIFoA==\n";
-        assert!(has(t, Severity::Error, "duplicate-extension", "2.5.29.15"));
+        assert!(has(
+            t,
+            Severity::Error,
+            codes::DUPLICATE_EXTENSION,
+            "2.5.29.15"
+        ));
         let t = "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n";
-        assert!(has(t, Severity::Error, "duplicate-extension", "2.5.29.37"));
+        assert!(has(
+            t,
+            Severity::Error,
+            codes::DUPLICATE_EXTENSION,
+            "2.5.29.37"
+        ));
     }
 
     #[test]
@@ -2004,7 +2161,7 @@ mod tests {
         assert!(has(
             "[NewRequest]\nSubject = CN=a\n[BasicConstraintsExtension]\nCA = FALSE\nPathLength = 1\n",
             Severity::Error,
-            "path-length-not-ca",
+            codes::PATH_LENGTH_NOT_CA,
             "1"
         ));
     }
@@ -2039,5 +2196,300 @@ mod tests {
                 && a.starts_with("Silent"))
         );
         assert!(compile(t).request.is_some());
+    }
+
+    /// A value for each `[NewRequest]` key of the schema that changes something when the key
+    /// acts, and the lines it needs around it (`None` for the key alone).
+    fn sample(key: &str) -> Option<(&'static str, &'static str)> {
+        Some(match key {
+            "Subject" => ("\"CN=other, O=Org\"", ""),
+            "X500NameFlags" => ("CERT_NAME_STR_FORWARD_FLAG", ""),
+            "Exportable"
+            | "ExportableEncrypted"
+            | "AlternateSignatureAlgorithm"
+            | "SMIME"
+            | "SuppressDefaults" => ("TRUE", ""),
+            "HashAlgorithm" => ("sha384", ""),
+            "KeyAlgorithm" => ("ECDSA_P384", ""),
+            "KeyContainer" => ("my-key", ""),
+            "KeyLength" => ("4096", ""),
+            "KeySpec" => ("AT_KEYEXCHANGE", ""),
+            "KeyUsage" => ("0xa0", ""),
+            "UseExistingKeySet" => ("TRUE", "KeyContainer = my-key\n"),
+            "RequestType" => ("CMC", ""),
+            "FriendlyName" => ("web01", ""),
+            "NotBefore" => ("2030-01-01", "RequestType = Cert\n"),
+            "NotAfter" => ("2040-01-01", "RequestType = Cert\n"),
+            "ValidityPeriod" => ("Years", "RequestType = Cert\nValidityPeriodUnits = 3\n"),
+            "ValidityPeriodUnits" => ("3", "RequestType = Cert\nValidityPeriod = Years\n"),
+            // keys that change nothing here, with a valid value
+            "MachineKeySet" | "Silent" | "UserProtected" | "PrivateKeyArchive" | "EncipherOnly" => {
+                ("TRUE", "")
+            }
+            "ProviderName"
+            | "SecurityDescriptor"
+            | "EncryptionAlgorithm"
+            | "RequesterName"
+            | "RenewalCert" => ("something", ""),
+            "ProviderType" | "EncryptionLength" => ("12", ""),
+            "KeyUsageProperty" => ("NCRYPT_ALLOW_SIGNING_FLAG", ""),
+            "KeyProtection" => ("NCRYPT_UI_PROTECT_KEY_FLAG", ""),
+            "SubjectNameFlags" => ("template", ""),
+            _ => return None,
+        })
+    }
+
+    /// The schema is the one list of `[NewRequest]` keys: a key it says acts on the request,
+    /// the key or the stored entry changes what the lowering decides; a key it says has no
+    /// effect changes nothing and is explained at its line (never silently dropped); and a
+    /// key it does not list is unknown.
+    #[test]
+    fn every_new_request_key_does_what_the_schema_says() {
+        // the subject is one of the keys: the base has it unless it is the key under test
+        let base = |key: &str, extra: &str| {
+            let subject = if key == "Subject" {
+                ""
+            } else {
+                "Subject = \"CN=base, O=Org\"\n"
+            };
+            format!("[NewRequest]\n{subject}{extra}")
+        };
+        let mut checked = 0;
+        for key in certreq_schema::keys_in("NewRequest") {
+            let name = key.key;
+            let (value, context) = sample(name).unwrap_or_else(|| {
+                panic!("[NewRequest] {name} is in the schema: give it a sample here")
+            });
+            let without = compile(&base(
+                name,
+                &format!("{context}Subject = \"CN=base, O=Org\"\n"),
+            ));
+            let with = compile(&base(name, &format!("{context}{name} = {value}\n")));
+            let line = format!("{name} = {value}");
+            let at_line = |c: &Compiled| {
+                let entry = c
+                    .inf
+                    .section("NewRequest")
+                    .and_then(|s| s.get(name))
+                    .map(|e| e.span.clone())
+                    .unwrap_or(0..0);
+                c.diagnostics
+                    .iter()
+                    .filter(|d| d.span.start >= entry.start && d.span.start <= entry.end)
+                    .map(|d| d.code)
+                    .collect::<Vec<_>>()
+            };
+            assert!(with.request.is_some(), "{line}: {:#?}", with.diagnostics);
+            if key.effect.is_acted_on() {
+                assert_ne!(
+                    with.request,
+                    without.request,
+                    "{name} is documented as acting on the {} but changes nothing",
+                    key.effect.label()
+                );
+            } else {
+                assert_eq!(
+                    with.request,
+                    without.request,
+                    "{name} is documented as {} but changes the request",
+                    key.effect.label()
+                );
+                assert!(
+                    at_line(&with).contains(&codes::NO_EFFECT.name),
+                    "{name}: no note or warning says it has no effect: {:?}",
+                    with.diagnostics
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 30, "{checked}");
+        let unknown = compile(&base("", "KeyColour = blue\n"));
+        assert_eq!(unknown.request, compile(&base("", "")).request);
+        assert!(
+            unknown
+                .diagnostics
+                .iter()
+                .any(|d| d.code == codes::UNKNOWN_KEY)
+        );
+    }
+
+    /// The same for sections: a section the schema says a request reads changes the request;
+    /// any other is reported as unused.
+    #[test]
+    fn every_section_is_read_or_reported_as_the_schema_says() {
+        let base = "[NewRequest]\nSubject = \"CN=base\"\n";
+        let sample = |name: &str| -> &'static str {
+            match name {
+                "NewRequest" => "[NewRequest]\nKeyLength = 4096\n",
+                "Strings" => {
+                    "[Strings]\nCN = other\n[Extensions]\n2.5.29.17 = \"{text}dns=%CN%.example\"\n"
+                }
+                "Extensions" => "[Extensions]\n2.5.29.17 = \"{text}dns=a.example\"\n",
+                "EnhancedKeyUsageExtension" => {
+                    "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n"
+                }
+                "RequestAttributes" => "[RequestAttributes]\nCertificateTemplate = WebServer\n",
+                "BasicConstraintsExtension" => "[BasicConstraintsExtension]\nCA = TRUE\n",
+                "PolicyStatementExtension" => {
+                    "[PolicyStatementExtension]\nPolicies = P\n[P]\nOID = 1.2.3.4\n"
+                }
+                "ApplicationPolicyStatementExtension" => {
+                    "[ApplicationPolicyStatementExtension]\nPolicies = P\n[P]\nOID = 1.3.6.1.5.5.7.3.1\n"
+                }
+                "Version" => "[Version]\nSignature = \"$Windows NT$\"\n",
+                _ => "",
+            }
+        };
+        let without = compile(base);
+        for section in certreq_schema::SECTIONS {
+            let mut text = sample(section.name).to_string();
+            if text.is_empty() {
+                text = format!("[{}]\nSomething = 1\n", section.name);
+            }
+            let with = compile(&format!("{base}{text}"));
+            // [Strings] acts through the values it fills in: compare with the same lines
+            // without the section
+            let without = match section.name {
+                "Strings" => compile(&format!(
+                    "{base}[Extensions]\n2.5.29.17 = \"{{text}}dns=%CN%.example\"\n"
+                )),
+                _ => without.clone(),
+            };
+            let unused = with
+                .diagnostics
+                .iter()
+                .any(|d| d.code == codes::UNUSED_SECTION);
+            if section.effect.is_acted_on() {
+                assert!(
+                    !unused,
+                    "[{}] is read: {:#?}",
+                    section.name, with.diagnostics
+                );
+                assert_ne!(
+                    with.request, without.request,
+                    "[{}] changes nothing",
+                    section.name
+                );
+            } else if section.name != "Version" {
+                assert!(unused, "[{}] is not read but not reported", section.name);
+                assert_eq!(with.request, without.request, "[{}]", section.name);
+            }
+        }
+    }
+
+    #[test]
+    fn policy_statement_sections_become_certificate_and_application_policies() {
+        use der::Decode;
+        use x509_cert::ext::pkix::certpolicy::CertificatePolicies;
+        let inf = "[NewRequest]\nSubject = \"CN=a\"\n\
+                   [PolicyStatementExtension]\nPolicies = Legal, Other\nCritical = TRUE\n\
+                   [Legal]\nOID = 1.2.3.4.1455.67.89.5\nNotice = \"Legal Policy Statement\"\n\
+                   URL = http://pki.example.com/cps.txt\nURL = \"http://pki.example.com/cps 2.txt\"\n\
+                   [Other]\nOID = 2.5.29.32.0\n\
+                   [ApplicationPolicyStatementExtension]\nPolicies = Apps\n\
+                   [Apps]\nOID = 1.3.6.1.5.5.7.3.2\n";
+        let c = compile(inf);
+        assert!(
+            !c.diagnostics
+                .iter()
+                .any(|d| d.code == codes::UNUSED_SECTION),
+            "{:#?}",
+            c.diagnostics
+        );
+        let r = c.request.expect("a request");
+        let cp = r
+            .extension(&OID_CERTIFICATE_POLICIES)
+            .expect("certificate policies");
+        assert!(cp.critical);
+        let policies = CertificatePolicies::from_der(cp.extn_value.as_bytes()).unwrap();
+        assert_eq!(policies.0.len(), 2);
+        assert_eq!(
+            policies.0[0].policy_identifier.to_string(),
+            "1.2.3.4.1455.67.89.5"
+        );
+        let qualifiers = policies.0[0].policy_qualifiers.as_ref().unwrap();
+        let ids: Vec<String> = qualifiers
+            .iter()
+            .map(|q| q.policy_qualifier_id.to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "1.3.6.1.5.5.7.2.2",
+                "1.3.6.1.5.5.7.2.1",
+                "1.3.6.1.5.5.7.2.1"
+            ]
+        );
+        assert!(policies.0[1].policy_qualifiers.is_none());
+        let ap = r
+            .extension(&OID_APPLICATION_POLICIES)
+            .expect("application policies");
+        assert!(!ap.critical);
+        let apps = CertificatePolicies::from_der(ap.extn_value.as_bytes()).unwrap();
+        assert_eq!(apps.0[0].policy_identifier.to_string(), "1.3.6.1.5.5.7.3.2");
+        // the same extension from [Extensions] too is the usual duplicate error
+        assert!(has(
+            &format!("{inf}[Extensions]\n2.5.29.32 = \"{{text}}OID=1.2.3\"\n"),
+            Severity::Error,
+            codes::DUPLICATE_EXTENSION,
+            "2.5.29.32"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = CN=a\n[PolicyStatementExtension]\nPolicies = Nowhere\n",
+            Severity::Error,
+            codes::POLICY_SECTION_MISSING,
+            "Nowhere"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = CN=a\n[PolicyStatementExtension]\nPolicies = P\n[P]\nURL = http://x/\n",
+            Severity::Error,
+            codes::POLICY_WITHOUT_OID,
+            "[P]"
+        ));
+        assert!(has(
+            "[NewRequest]\nSubject = CN=a\n[PolicyStatementExtension]\nPolicies = P\n[P]\nOID = 1.2.3\nURL = http://é/\n",
+            Severity::Error,
+            codes::EXTENSION_BAD_TOKEN,
+            "http://é/"
+        ));
+    }
+
+    /// Past 100 diagnostics of one code the rest are counted in one note: a hostile INF costs
+    /// neither a message nor a suggestion for each, and a person still sees the first ones.
+    #[test]
+    fn the_same_diagnostic_past_a_hundred_is_counted_not_listed() {
+        let mut inf = String::from("[NewRequest]\nSubject = \"CN=a\"\n");
+        for i in 0..150 {
+            inf.push_str(&format!("Unknown{i} = 1\n"));
+        }
+        for i in 0..150 {
+            inf.push_str(&format!("[Unused{i}]\n"));
+        }
+        let c = compile(&inf);
+        assert!(c.request.is_some());
+        let of = |code: codes::Code| c.diagnostics.iter().filter(|d| d.code == code).count();
+        assert_eq!(of(codes::UNKNOWN_KEY), 100);
+        assert_eq!(of(codes::UNUSED_SECTION), 100);
+        let notes: Vec<&str> = c
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::MORE_OF_THE_SAME)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            notes,
+            [
+                "50 more `unknown-key` diagnostics from here on are not listed",
+                "50 more `unused-section` diagnostics from here on are not listed"
+            ]
+        );
+        assert!(c.diagnostics.iter().all(|d| !d.message.is_empty()));
+        // an input with more than a hundred errors still makes no request
+        let mut bad =
+            String::from("[NewRequest]\nSubject = \"CN=a\"\n[EnhancedKeyUsageExtension]\n");
+        for _ in 0..150 {
+            bad.push_str("OID = not-an-oid\n");
+        }
+        assert!(compile(&bad).request.is_none());
     }
 }

@@ -47,6 +47,7 @@ mod tests;
 
 use certreq_pkix::name::{ValueKind, by_name, is_ws};
 
+use certreq_inf::codes;
 use certreq_inf::diag::{LocalDiag, Severity};
 use certreq_pkix::oid::ObjectIdentifier;
 use core::ops::Range;
@@ -110,7 +111,7 @@ pub fn check_flags(flags: u32) -> Vec<LocalDiag> {
     if unknown != 0 {
         out.push(
             LocalDiag::warning(
-                "x500-name-flags",
+                codes::X500_NAME_FLAGS,
                 0..0,
                 format!("X500NameFlags has unknown bits 0x{unknown:x}; they are ignored"),
             )
@@ -120,7 +121,7 @@ pub fn check_flags(flags: u32) -> Vec<LocalDiag> {
     let both = CERT_NAME_STR_REVERSE_FLAG | CERT_NAME_STR_FORWARD_FLAG;
     if flags & both == both {
         out.push(LocalDiag::warning(
-            "x500-name-flags",
+            codes::X500_NAME_FLAGS,
             0..0,
             "X500NameFlags has both REVERSE and FORWARD; the reverse order is used",
         ));
@@ -128,7 +129,7 @@ pub fn check_flags(flags: u32) -> Vec<LocalDiag> {
     let utf8 = CERT_NAME_STR_FORCE_UTF8_DIR_STR_FLAG | CERT_NAME_STR_DISABLE_UTF8_DIR_STR_FLAG;
     if flags & utf8 == utf8 {
         out.push(LocalDiag::warning(
-            "x500-name-flags",
+            codes::X500_NAME_FLAGS,
             0..0,
             "X500NameFlags has both FORCE_UTF8_DIR_STR and DISABLE_UTF8_DIR_STR; UTF-8 is used",
         ));
@@ -159,7 +160,7 @@ pub fn parse_subject(value: &str, flags: u32) -> (Option<Name>, Vec<LocalDiag>) 
         Ok(name) => (Some(name), diags),
         Err(e) => {
             diags.push(LocalDiag::error(
-                "subject-encoding",
+                codes::SUBJECT_ENCODING,
                 0..value.len(),
                 format!("the subject cannot be DER-encoded: {e}"),
             ));
@@ -343,7 +344,7 @@ impl Parser<'_, '_> {
                     if self.peek().is_none() {
                         self.diags.push(
                             LocalDiag::warning(
-                                "subject-trailing-separator",
+                                codes::SUBJECT_TRAILING_SEPARATOR,
                                 self.char_range(sep_at),
                                 "separator at the end of the subject; it is ignored",
                             )
@@ -386,7 +387,7 @@ impl Parser<'_, '_> {
                     None => "nothing after `+`: a multi-valued RDN needs an attribute here",
                 };
                 self.error(
-                    LocalDiag::error("subject-empty-rdn", at, format!("{what} ({X500})"))
+                    LocalDiag::error(codes::SUBJECT_EMPTY_RDN, at, format!("{what} ({X500})"))
                         .with_help("remove the extra separator or add an attribute such as CN=…"),
                 );
             } else if let Some(d) = self.key_typographic(key, key_start) {
@@ -400,7 +401,7 @@ impl Parser<'_, '_> {
                 };
                 self.error(
                     LocalDiag::error(
-                        "subject-missing-equals",
+                        codes::SUBJECT_MISSING_EQUALS,
                         key_start..key_end,
                         format!("`{key}` has no `=`: expected NAME=value ({X500})"),
                     )
@@ -431,7 +432,7 @@ impl Parser<'_, '_> {
             Ok(value) => Some(AttributeTypeAndValue { oid, value }),
             Err(e) => {
                 self.error(LocalDiag::error(
-                    "subject-encoding",
+                    codes::SUBJECT_ENCODING,
                     value_start..value_end,
                     format!("this value cannot be encoded: {e}"),
                 ));
@@ -447,7 +448,7 @@ impl Parser<'_, '_> {
         let at = key_start + i;
         Some(
             LocalDiag::error(
-                "subject-typographic-quote",
+                codes::SUBJECT_TYPOGRAPHIC_QUOTE,
                 at..at + c.len_utf8(),
                 format!("`{c}` is {what}, not a quote ({X500})"),
             )
@@ -468,7 +469,7 @@ impl Parser<'_, '_> {
         if key.is_empty() {
             self.error(
                 LocalDiag::error(
-                    "subject-empty-name",
+                    codes::SUBJECT_EMPTY_NAME,
                     eq_at..eq_at + 1,
                     format!("no attribute name before `=` ({X500})"),
                 )
@@ -483,7 +484,7 @@ impl Parser<'_, '_> {
         if let Some(i) = key.find('"') {
             self.error(
                 LocalDiag::error(
-                    "subject-quoted-name",
+                    codes::SUBJECT_QUOTED_NAME,
                     key_start + i..key_start + i + 1,
                     format!("`\"` cannot appear in an attribute name ({X500})"),
                 )
@@ -510,7 +511,7 @@ impl Parser<'_, '_> {
                 Err(e) => {
                     self.error(
                         LocalDiag::error(
-                            "subject-bad-oid",
+                            codes::SUBJECT_BAD_OID,
                             key_start + skip..range.end,
                             format!("`{text}` is not a valid object identifier: {e} ({X500})"),
                         )
@@ -524,7 +525,7 @@ impl Parser<'_, '_> {
             return Some((a.oid, a.kind));
         }
         let mut d = LocalDiag::error(
-            "subject-unknown-attribute",
+            codes::SUBJECT_UNKNOWN_ATTRIBUTE,
             range,
             format!("unknown attribute name `{key}` ({X500})"),
         );
@@ -554,7 +555,7 @@ impl Parser<'_, '_> {
                 None => {
                     self.error(
                         LocalDiag::error(
-                            "subject-unterminated-quote",
+                            codes::SUBJECT_UNTERMINATED_QUOTE,
                             open..open + 1,
                             format!("this quote is never closed ({X500})"),
                         )
@@ -579,7 +580,7 @@ impl Parser<'_, '_> {
                 let end = self.skip_to_delim();
                 self.error(
                     LocalDiag::error(
-                        "subject-after-quote",
+                        codes::SUBJECT_AFTER_QUOTE,
                         start..end.max(start + c.len_utf8()),
                         format!("unexpected text after the closing quote ({X500})"),
                     )
@@ -620,7 +621,7 @@ impl Parser<'_, '_> {
         if let Some((at, c)) = bad {
             self.error(
                 LocalDiag::error(
-                    "subject-bad-hex",
+                    codes::SUBJECT_BAD_HEX,
                     at..at + c.len_utf8(),
                     format!("`{c}` is not a hexadecimal digit ({X500})"),
                 )
@@ -648,7 +649,7 @@ impl Parser<'_, '_> {
                 end -= 1;
             }
             self.error(
-                LocalDiag::error("subject-bad-hex", hash..end, format!("{msg} ({X500})"))
+                LocalDiag::error(codes::SUBJECT_BAD_HEX, hash..end, format!("{msg} ({X500})"))
                     .with_help("to start a text value with `#`, quote it (CN=\"#1\")"),
             );
             return None;
@@ -677,7 +678,7 @@ impl Parser<'_, '_> {
             if c == '"' && self.cfg.quoting {
                 self.diags.push(
                     LocalDiag::warning(
-                        "subject-stray-quote",
+                        codes::SUBJECT_STRAY_QUOTE,
                         at..at + 1,
                         "a quote inside an unquoted value is kept as an ordinary character",
                     )
@@ -691,7 +692,7 @@ impl Parser<'_, '_> {
             if c == '=' {
                 self.diags.push(
                     LocalDiag::warning(
-                        "subject-unquoted-equals",
+                        codes::SUBJECT_UNQUOTED_EQUALS,
                         at..at + 1,
                         "`=` inside an unquoted value is kept as an ordinary character",
                     )
@@ -715,7 +716,7 @@ impl Parser<'_, '_> {
             let what = typographic_quote(c).unwrap_or("a typographic quote");
             self.diags.push(
                 LocalDiag::warning(
-                    "subject-typographic-quote",
+                    codes::SUBJECT_TYPOGRAPHIC_QUOTE,
                     at..at + c.len_utf8(),
                     format!("`{c}` is {what}, not a quote; it becomes part of the value"),
                 )
@@ -729,7 +730,7 @@ impl Parser<'_, '_> {
                 if let Some((at, c)) = first_bad(is_printable) {
                     self.error(
                         LocalDiag::error(
-                            "subject-not-printable",
+                            codes::SUBJECT_NOT_PRINTABLE,
                             at..at + c.len_utf8(),
                             format!(
                                 "`{c}` is not allowed in {key}: its value must be a \
@@ -749,7 +750,7 @@ impl Parser<'_, '_> {
                     };
                     self.diags.push(
                         LocalDiag::warning(
-                            "subject-country-length",
+                            codes::SUBJECT_COUNTRY_LENGTH,
                             range,
                             format!("country `{text}` is not a two-letter code"),
                         )
@@ -764,7 +765,7 @@ impl Parser<'_, '_> {
                 if let Some((at, c)) = first_bad(|c| c.is_ascii()) {
                     self.error(
                         LocalDiag::error(
-                            "subject-not-ia5",
+                            codes::SUBJECT_NOT_IA5,
                             at..at + c.len_utf8(),
                             format!(
                                 "`{c}` is not allowed in {key}: its value must be an \

@@ -276,13 +276,13 @@ pub static KEYS: &[KeySchema] = &[
         NR,
         "EncryptionAlgorithm",
         Unsupported,
-        "Not supported, like PrivateKeyArchive.",
+        "Not supported: it configures key archival (PrivateKeyArchive), which is not built.",
     ),
     k(
         NR,
         "EncryptionLength",
         Unsupported,
-        "Not supported, like PrivateKeyArchive.",
+        "Not supported: it configures key archival (PrivateKeyArchive), which is not built.",
     ),
     k(
         NR,
@@ -300,16 +300,16 @@ pub static KEYS: &[KeySchema] = &[
     k(
         NR,
         "RenewalCert",
-        Request,
-        "The certificate and its key must be in this browser's key store (or the CLI's file \
-         store).",
+        Unsupported,
+        "Not supported: renewal requests are not built yet, so the request is made as a new \
+         one that does not refer to the certificate.",
     ),
     k(
         NR,
         "RequesterName",
-        Request,
-        "Becomes a signed attribute of the PKCS7 or CMC wrapper; it needs an Enrollment Agent \
-         certificate and key in the store to sign with.",
+        Unsupported,
+        "Not supported: requests on behalf of another user (signed by an enrollment agent) \
+         are not built yet, so the request is made for the signer itself.",
     ),
     k(
         NR,
@@ -883,6 +883,22 @@ pub fn tokens(context: &str) -> impl Iterator<Item = &'static TokenName> + '_ {
         .filter(move |d| d.context.eq_ignore_ascii_case(context))
 }
 
+/// Whether `name` is `squashed` once lower-cased without blanks (no allocation).
+fn same_squashed(name: &str, squashed: &str) -> bool {
+    let mut a = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase());
+    let mut b = squashed.chars();
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x == y => {}
+            _ => return false,
+        }
+    }
+}
+
 /// Lower case without blanks.
 fn squash(s: &str) -> String {
     s.chars()
@@ -930,14 +946,14 @@ fn nearest(written: &str, names: &[&'static str]) -> Option<&'static str> {
     if joined.is_empty() || joined.chars().count() > SUGGEST_MAX {
         return None;
     }
-    if let Some(n) = names.iter().find(|n| squash(n) == joined) {
+    if let Some(n) = names.iter().find(|n| same_squashed(n, &joined)) {
         return Some(n);
     }
     let words: Vec<String> = written.split_whitespace().map(squash).collect();
     if words.len() > 1 {
         let mut best: Option<&'static str> = None;
         for w in &words {
-            if let Some(n) = names.iter().find(|n| squash(n) == *w)
+            if let Some(n) = names.iter().find(|n| same_squashed(n, w))
                 && best.is_none_or(|b| n.len() > b.len())
             {
                 best = Some(n);
@@ -953,9 +969,19 @@ fn nearest(written: &str, names: &[&'static str]) -> Option<&'static str> {
     }
     let mut best: Option<(usize, &'static str)> = None;
     for n in names {
+        // lengths apart by more than the tolerance are that many edits at least: such a name
+        // is skipped before anything is allocated for it (most unknown keys are near no name,
+        // and an INF may hold hundreds of thousands of them)
+        let len = n.chars().filter(|c| !c.is_whitespace()).count();
+        let limit = tolerance(len);
+        if tries.iter().all(|t| t.len().abs_diff(len) > limit) {
+            continue;
+        }
         let name: Vec<char> = squash(n).chars().collect();
-        let limit = tolerance(name.len());
         for t in &tries {
+            if t.len().abs_diff(name.len()) > limit {
+                continue;
+            }
             let d = osa_distance(t, &name);
             if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, n));

@@ -5,9 +5,13 @@
 //! - [`corpus_dir`]: the shared corpus of real INF files, certreq output and CA answers;
 //! - [`data_file`], [`data_der`]: this repository's own test data (`tests/data/`);
 //! - [`rsa_key`], [`rsa_sign`]: the fixed RSA-2048 test key;
-//! - [`tool`], [`openssl`]: the independent tools tests check results with. A missing tool
+//! - [`tool`], [`openssl`], [`python_with`]: the independent tools tests check results with
+//!   (OpenSSL, Python `cryptography`). A missing tool
 //!   skips the check with a note on a developer's machine, and fails the test under
 //!   `CI=true`, so that no check passes because its tool was absent.
+
+// test support: a failure here is a test failure, stated where it happens
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -109,6 +113,39 @@ pub fn tool(name: &str) -> Option<PathBuf> {
         "{name} is not installed, and CI=true: this check must run (scripts/setup.sh installs it)"
     );
     eprintln!("note: {name} not found; the check it makes is skipped here (it runs in CI)");
+    None
+}
+
+/// A Python interpreter that can `import module` (e.g. `cryptography`): the project's venv
+/// (`$CERTREQ_VENV`, default `~/.cache/certreq-web/venv`, made by scripts/setup.sh), else
+/// `python3`. Missing, it is `None` with a note on a developer's machine, and a failed test
+/// under `CI=true` (see [`tool`]).
+pub fn python_with(module: &str) -> Option<PathBuf> {
+    let venv = std::env::var_os("CERTREQ_VENV")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/certreq-web/venv"))
+        })
+        .map(|v| v.join("bin/python"))
+        .filter(|p| p.is_file());
+    for python in venv.into_iter().chain([PathBuf::from("python3")]) {
+        let imports = Command::new(&python)
+            .args(["-c", &format!("import {module}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if imports {
+            return Some(python);
+        }
+    }
+    assert!(
+        !in_ci(),
+        "no Python with `{module}`, and CI=true: this check must run (scripts/setup.sh installs it)"
+    );
+    eprintln!(
+        "note: no Python with `{module}`; the check it makes is skipped here (it runs in CI)"
+    );
     None
 }
 

@@ -63,7 +63,11 @@ pub fn fake(text: &str) -> Compiled {
         Some(at) => Compiled {
             inf,
             request: None,
-            diagnostics: vec![Diagnostic::error("bad", at..at + 3, "this is bad")],
+            diagnostics: vec![Diagnostic::error(
+                    certreq_inf::codes::INVALID_NUMBER,
+                    at..at + 3,
+                    "this is bad",
+                )],
         },
         None => Compiled {
             inf,

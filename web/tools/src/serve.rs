@@ -11,6 +11,7 @@ use certreq_wire::{
     OP_ENROLL_START, OP_PFX, OP_PFX_READ, OP_RESPONSE, PfxImport, PfxJob, PfxOpened, PfxProfile,
     STATUS_FAILED, STATUS_OK, doc_to_wire, dump_to_wire, one_certificate_to_wire, response_to_wire,
 };
+use zeroize::{Zeroize, Zeroizing};
 
 /// Answers one question: `(status, bytes)`.
 pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
@@ -20,7 +21,7 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
             .map_err(|e| e.to_string()),
         OP_PFX => PfxJob::from_wire(input)
             .map_err(|e| e.to_string())
-            .and_then(|job| write_pfx(&job)),
+            .and_then(write_pfx),
         OP_RESPONSE => response::parse(input)
             .map(|r| response_to_wire(&r))
             .map_err(|e| e.to_string()),
@@ -40,7 +41,7 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
             .map_err(|e| e.to_string()),
         OP_PFX_READ => PfxImport::from_wire(input)
             .map_err(|e| e.to_string())
-            .and_then(|job| open_pfx(&job)),
+            .and_then(open_pfx),
         OP_CMC => CmcJob::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(|job| run_cmc(&job)),
@@ -131,7 +132,49 @@ pub fn crossing_next(next: steps::Next) -> wire_enroll::Next {
             request_id,
             message,
         },
-        steps::Next::Failed { message } => wire_enroll::Next::Failed { message },
+        steps::Next::Failed(failure) => wire_enroll::Next::Failed {
+            message: browser_words(&failure),
+        },
+    }
+}
+
+/// Why an enrollment failed, in the words a user of the web app needs: what to do in the
+/// browser (sign in on the CA's page, choose the other kind, use the Retrieve button).
+fn browser_words(failure: &steps::Failure) -> String {
+    use steps::Failure;
+    match failure {
+        Failure::Http {
+            url, status: 401, ..
+        } => format!(
+            "the CA at {url} asks for a sign-in (HTTP 401); open {url} in this browser, sign \
+             in, and submit again (Windows sign-in works when the page is served from the \
+             CA's own origin)"
+        ),
+        Failure::Http {
+            url, status: 403, ..
+        } => format!(
+            "the CA at {url} refused this request (HTTP 403): you may not enroll there, or it \
+             does not allow this page's origin"
+        ),
+        Failure::Http {
+            url, status: 404, ..
+        } => format!(
+            "nothing at {url} (HTTP 404); check the URL (AD CS Web Enrollment is usually \
+             https://host/certsrv)"
+        ),
+        Failure::WrongProtocol { est: true } => {
+            "this URL is an EST endpoint (/.well-known/est); choose EST as the kind".into()
+        }
+        Failure::WrongProtocol { est: false } => "an EST URL ends in /.well-known/est (with an \
+             optional CA label); choose AD CS for a /certsrv URL"
+            .into(),
+        Failure::NoRequestId => "the CA gave this request no id here; submit it again, or type \
+             the request id in “Retrieve request”"
+            .into(),
+        Failure::NoRequestToResend => {
+            "EST has no request ids; press Retrieve on the pending entry".into()
+        }
+        other => other.to_string(),
     }
 }
 
@@ -149,57 +192,67 @@ fn run_cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
 }
 
 /// Writes the PFX, drawing salts and IVs from [`PfxJob::random`]; refuses rather than reuse
-/// or invent random bytes when they run out.
-fn write_pfx(job: &PfxJob) -> Result<Vec<u8>, String> {
+/// or invent random bytes when they run out. The key's bytes are wiped once the PFX is made.
+fn write_pfx(job: PfxJob) -> Result<Vec<u8>, String> {
+    let key = Zeroizing::new(job.private_key_pkcs8);
+    let password = Zeroizing::new(job.password);
     let chain: Vec<&[u8]> = job.chain.iter().map(Vec::as_slice).collect();
     let mut pool = job.random.as_slice();
-    let mut short = false;
     let mut random = |buf: &mut [u8]| {
         if buf.len() > pool.len() {
-            short = true;
-            return;
+            return Err(pkcs12::RandomUnavailable);
         }
         let (head, tail) = pool.split_at(buf.len());
         buf.copy_from_slice(head);
         pool = tail;
+        Ok(())
     };
     let profile = match job.profile {
         PfxProfile::Modern => pkcs12::Profile::Modern,
         PfxProfile::Legacy => pkcs12::Profile::Legacy,
     };
-    let pfx = pkcs12::write(
+    pkcs12::write(
         &pkcs12::PfxInput {
-            private_key_pkcs8: &job.private_key_pkcs8,
+            private_key_pkcs8: &key,
             leaf: &job.leaf,
             chain: &chain,
             friendly_name: job.friendly_name.as_deref(),
         },
-        &job.password,
+        &password,
         profile,
         &mut random,
     )
-    .map_err(|e| format!("cannot write the PFX: {e}"))?;
-    if short {
-        return Err("cannot write the PFX: it needs more random bytes than it was given".into());
-    }
-    Ok(pfx)
+    .map_err(|e| match e {
+        pkcs12::Pkcs12Error::RandomUnavailable => {
+            "cannot write the PFX: it needs more random bytes than it was given".into()
+        }
+        e => format!("cannot write the PFX: {e}"),
+    })
 }
 
-/// Opens a PFX for import: its key and its certificates with their facts.
-fn open_pfx(job: &PfxImport) -> Result<Vec<u8>, String> {
-    let contents = pkcs12::read(&job.pfx, &job.password).map_err(|e| e.to_string())?;
+/// Opens a PFX for import: its key and its certificates with their facts. A PFX without a
+/// MAC is refused (the app has no way to ask for it explicitly).
+fn open_pfx(job: PfxImport) -> Result<Vec<u8>, String> {
+    let password = Zeroizing::new(job.password);
+    let contents = pkcs12::read(&job.pfx, &password, pkcs12::MacPolicy::Required)
+        .map_err(|e| e.to_string())?;
     let certificates = contents
         .certificates
         .iter()
         .map(|der| response::certificate(der))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("the PFX holds a certificate that does not decode: {e}"))?;
-    Ok(PfxOpened {
-        private_key_pkcs8: contents.private_key_pkcs8,
+    let mut opened = PfxOpened {
+        // the key crosses to the app: this copy is wiped once it is on the wire
+        private_key_pkcs8: contents.private_key_pkcs8.as_ref().map(|k| k.to_vec()),
         certificates,
-        friendly_name: contents.friendly_name,
+        friendly_name: contents.friendly_name.clone(),
+    };
+    let wire = opened.to_wire();
+    if let Some(key) = opened.private_key_pkcs8.as_mut() {
+        key.zeroize();
     }
-    .to_wire())
+    Ok(wire)
 }
 
 /// The page the reference has for this place, if any.

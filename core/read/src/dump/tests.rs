@@ -235,7 +235,10 @@ fn public_key_pfx_and_unknown_asn1() {
         &input,
         "x",
         crate::pkcs12::Profile::Legacy,
-        &mut |b: &mut [u8]| b.fill(7),
+        &mut |b: &mut [u8]| {
+            b.fill(7);
+            Ok(())
+        },
     )
     .unwrap();
     assert_eq!(dump(&pfx).unwrap().kind, "PFX");

@@ -1,6 +1,7 @@
 //! The extensions certreq builds from `[NewRequest]` keys and its defaults: key usage, extended
 //! key usage, S/MIME capabilities and the subject key identifier.
 
+use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use certreq_pkix::spki::key_identifier;
@@ -24,8 +25,6 @@ pub const KEY_USAGE_SYMBOLS: &[(&str, u16)] = &[
     ("CERT_DECIPHER_ONLY_KEY_USAGE", 0x8000),
 ];
 
-const BAD_KEY_USAGE: &str = "key-usage-invalid";
-
 /// Parses the `KeyUsage` key's syntax: a number (`0xa0`, `0XA0`, `160`), one or more
 /// `CERT_*_KEY_USAGE` symbols, or both, joined with `|` (blanks around parts ignored; a value
 /// still wrapped in double quotes, like `"0x0000"`, is accepted). Errors are located in `value`.
@@ -33,10 +32,12 @@ pub fn key_usage_bits(value: &str) -> Result<u16, LocalDiag> {
     let (start, end) = unquote_range(value);
     let inner = value.get(start..end).unwrap_or("");
     if inner.trim().is_empty() {
-        return Err(
-            LocalDiag::error(BAD_KEY_USAGE, 0..value.len(), "the key usage is empty")
-                .with_help(key_usage_help()),
-        );
+        return Err(LocalDiag::error(
+            codes::KEY_USAGE_INVALID,
+            0..value.len(),
+            "the key usage is empty",
+        )
+        .with_help(key_usage_help()));
     }
     let mut bits: u16 = 0;
     let mut offset = start;
@@ -48,7 +49,7 @@ pub fn key_usage_bits(value: &str) -> Result<u16, LocalDiag> {
         let range = part_start + lead..part_start + lead + word.len();
         if word.is_empty() {
             return Err(LocalDiag::error(
-                BAD_KEY_USAGE,
+                codes::KEY_USAGE_INVALID,
                 part_start..part_start + part.len(),
                 "empty part in the key usage: `|` must stand between two values",
             )
@@ -57,7 +58,7 @@ pub fn key_usage_bits(value: &str) -> Result<u16, LocalDiag> {
         if let Some(n) = parse_number(word) {
             let Ok(n) = u16::try_from(n) else {
                 return Err(LocalDiag::error(
-                    BAD_KEY_USAGE,
+                    codes::KEY_USAGE_INVALID,
                     range,
                     format!("key usage `{word}` is too large: the largest is 0xffff"),
                 )
@@ -78,9 +79,8 @@ pub fn key_usage_bits(value: &str) -> Result<u16, LocalDiag> {
                 } else {
                     format!("unknown key usage `{word}`")
                 };
-                return Err(
-                    LocalDiag::error(BAD_KEY_USAGE, range, message).with_help(key_usage_help())
-                );
+                return Err(LocalDiag::error(codes::KEY_USAGE_INVALID, range, message)
+                    .with_help(key_usage_help()));
             }
         }
     }
@@ -207,49 +207,41 @@ fn extension(oid: ObjectIdentifier, critical: bool, der: Vec<u8>) -> Extension {
 
 /// Looks up an EKU written by name (`serverAuth`, `Server Authentication`,
 /// `szOID_PKIX_KP_SERVER_AUTH`…), for hints: the `{text}` form itself takes only OIDs.
-pub fn eku_by_name(name: &str) -> Option<(&'static str, &'static str)> {
-    const NAMES: &[(&str, &str, &str)] = &[
-        (
-            "serverauth",
-            "szoid_pkix_kp_server_auth",
-            "1.3.6.1.5.5.7.3.1",
-        ),
-        (
-            "clientauth",
-            "szoid_pkix_kp_client_auth",
-            "1.3.6.1.5.5.7.3.2",
-        ),
+pub fn eku_by_name(name: &str) -> Option<(ObjectIdentifier, &'static str)> {
+    const NAMES: &[(&str, &str, ObjectIdentifier)] = &[
+        ("serverauth", "szoid_pkix_kp_server_auth", oid::SERVER_AUTH),
+        ("clientauth", "szoid_pkix_kp_client_auth", oid::CLIENT_AUTH),
         (
             "codesigning",
             "szoid_pkix_kp_code_signing",
-            "1.3.6.1.5.5.7.3.3",
+            oid::CODE_SIGNING,
         ),
         (
             "emailprotection",
             "szoid_pkix_kp_email_protection",
-            "1.3.6.1.5.5.7.3.4",
+            oid::EMAIL_PROTECTION,
         ),
         (
             "timestamping",
             "szoid_pkix_kp_timestamp_signing",
-            "1.3.6.1.5.5.7.3.8",
+            oid::TIME_STAMPING,
         ),
         (
             "ocspsigning",
             "szoid_pkix_kp_ocsp_signing",
-            "1.3.6.1.5.5.7.3.9",
+            oid::OCSP_SIGNING,
         ),
         (
             "smartcardlogon",
             "szoid_kp_smartcard_logon",
-            "1.3.6.1.4.1.311.20.2.2",
+            oid::SMART_CARD_LOGON,
         ),
         (
             "documentencryption",
             "szoid_document_encryption",
-            "1.3.6.1.4.1.311.80.1",
+            oid::DOCUMENT_ENCRYPTION,
         ),
-        ("kdcauthentication", "szoid_kp_kdc", "1.3.6.1.5.2.3.5"),
+        ("kdcauthentication", "szoid_kp_kdc", oid::KDC_AUTH),
     ];
     let key: String = name
         .trim_matches('%')
@@ -258,11 +250,9 @@ pub fn eku_by_name(name: &str) -> Option<(&'static str, &'static str)> {
         .collect::<String>()
         .to_ascii_lowercase();
     NAMES.iter().find_map(|(short, sz, oid)| {
-        let friendly = ObjectIdentifier::new(oid)
-            .ok()
-            .and_then(|o| oid::friendly(&o));
+        let friendly = oid::friendly(oid);
         let long = friendly.map(|f| f.replace(' ', "").to_ascii_lowercase());
         (key == *short || key == *sz || long.as_deref() == Some(key.as_str()))
-            .then(|| (*oid, friendly.unwrap_or(oid)))
+            .then(|| (*oid, friendly.unwrap_or("")))
     })
 }

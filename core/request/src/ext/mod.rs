@@ -19,6 +19,7 @@
 
 pub mod builtin;
 pub mod text;
+pub(crate) use text::{NOTICE_LIMIT, cps_uri, user_notice};
 
 #[cfg(test)]
 mod tests;
@@ -27,6 +28,7 @@ pub use builtin::{
     extended_key_usage, key_usage, key_usage_bits, smime_capabilities, subject_key_identifier,
 };
 
+use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use core::ops::Range;
 use der::asn1::{ObjectIdentifier, OctetString};
@@ -56,34 +58,6 @@ impl ExtensionValue {
             extn_value: OctetString::new(self.der.clone())?,
         })
     }
-}
-
-/// Diagnostic codes produced by this module (stable, for tests and filtering).
-pub mod codes {
-    /// The value is empty (after `{critical}`).
-    pub const EMPTY: &str = "extension-empty";
-    /// Not base64 (or not base64 of anything).
-    pub const BAD_BASE64: &str = "extension-bad-base64";
-    /// `{hex}` with a non-hex character or an odd number of digits.
-    pub const BAD_HEX: &str = "extension-bad-hex";
-    /// The bytes are not exactly one DER element.
-    pub const NOT_DER: &str = "extension-not-der";
-    /// An unknown `{…}` prefix.
-    pub const UNKNOWN_PREFIX: &str = "extension-unknown-prefix";
-    /// `{text}` for an OID that has no text grammar.
-    pub const NO_TEXT_GRAMMAR: &str = "extension-no-text-grammar";
-    /// A `{text}` token certreq does not know for this extension.
-    pub const UNKNOWN_TOKEN: &str = "extension-unknown-token";
-    /// A `{text}` token value that cannot be used (bad OID, bad address, bad number…).
-    pub const BAD_TOKEN: &str = "extension-bad-token";
-    /// Two names glued together because a `&` is missing.
-    pub const MISSING_AMPERSAND: &str = "missing-ampersand";
-    /// A DNS name with characters that are not valid in host names.
-    pub const DNS_NAME: &str = "dns-name-characters";
-    /// A token that is accepted but changes nothing in the request.
-    pub const NO_EFFECT: &str = "extension-token-no-effect";
-    /// A value that is encoded as given but is probably not what was meant.
-    pub const SUSPICIOUS: &str = "extension-suspicious-value";
 }
 
 /// The forms an `[Extensions]` value can take, for help texts.
@@ -131,7 +105,7 @@ fn parse_body(
     if rest.trim().is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 pos..value.len(),
                 format!("the value of extension {oid} is empty"),
             )
@@ -162,7 +136,7 @@ fn parse_body(
         let close = rest.find('}').map_or(value.len(), |i| pos + i + 1);
         diags.push(
             LocalDiag::error(
-                codes::UNKNOWN_PREFIX,
+                codes::EXTENSION_UNKNOWN_PREFIX,
                 pos..close,
                 format!(
                     "unknown prefix `{}` in an extension value",
@@ -202,7 +176,7 @@ pub(crate) fn encode_or_diag<T: Encode>(
         Ok(der) => Some(der),
         Err(e) => {
             diags.push(LocalDiag::error(
-                codes::NOT_DER,
+                codes::EXTENSION_NOT_DER,
                 range,
                 format!("cannot encode this value: {e}"),
             ));
@@ -224,7 +198,7 @@ pub(crate) fn check_der(
         Err(e) => {
             diags.push(
                 LocalDiag::error(
-                    codes::NOT_DER,
+                    codes::EXTENSION_NOT_DER,
                     range,
                     format!("the decoded bytes are not one complete DER element ({e})"),
                 )
@@ -273,7 +247,7 @@ pub(crate) fn decode_hex(
         let Some(d) = c.to_digit(16) else {
             diags.push(
                 LocalDiag::error(
-                    codes::BAD_HEX,
+                    codes::EXTENSION_BAD_HEX,
                     at..at + c.len_utf8(),
                     format!("`{c}` is not a hex digit"),
                 )
@@ -292,7 +266,7 @@ pub(crate) fn decode_hex(
     if let Some((_, at)) = high {
         diags.push(
             LocalDiag::error(
-                codes::BAD_HEX,
+                codes::EXTENSION_BAD_HEX,
                 at..at + 1,
                 "odd number of hex digits: this digit has no partner",
             )
@@ -302,7 +276,7 @@ pub(crate) fn decode_hex(
     }
     if out.is_empty() {
         diags.push(LocalDiag::error(
-            codes::BAD_HEX,
+            codes::EXTENSION_BAD_HEX,
             start..end,
             "no hex bytes after `{hex}`",
         ));
@@ -340,7 +314,7 @@ pub(crate) fn decode_base64(
             };
             diags.push(
                 LocalDiag::error(
-                    codes::BAD_BASE64,
+                    codes::EXTENSION_BAD_BASE64,
                     start..end,
                     format!("this extension value is not base64: {what}"),
                 )
@@ -355,7 +329,7 @@ pub(crate) fn decode_base64(
         _ => {
             diags.push(
                 LocalDiag::error(
-                    codes::BAD_BASE64,
+                    codes::EXTENSION_BAD_BASE64,
                     start..end,
                     "this extension value is not valid base64 (its length or last character is wrong)",
                 )

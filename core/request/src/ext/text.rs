@@ -15,7 +15,8 @@
 //! | 2.5.29.30 | `subtree=include\|exclude` then general-name tokens (`IPAddress=addr,mask`) |
 //! | 2.5.29.15 | `KeyUsage` syntax: `0xa0`, `CERT_…_KEY_USAGE \| …` |
 
-use super::{codes, is_blank};
+use super::is_blank;
+use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use core::net::IpAddr;
@@ -49,14 +50,14 @@ pub(crate) fn parse(
     start: usize,
     diags: &mut Vec<LocalDiag>,
 ) -> Option<Vec<u8>> {
-    match oid.to_string().as_str() {
-        "2.5.29.17" | "2.5.29.18" => alt_name(oid, value, start, diags),
-        "2.5.29.37" => eku(value, start, diags),
-        "2.5.29.19" => basic_constraints(value, start, diags),
-        "2.5.29.32" | "1.3.6.1.4.1.311.21.10" => policies(oid, value, start, diags),
-        "2.5.29.33" | "1.3.6.1.4.1.311.21.11" => mappings(value, start, diags),
-        "2.5.29.30" => name_constraints(value, start, diags),
-        "2.5.29.15" => {
+    match *oid {
+        oid::SUBJECT_ALT_NAME | oid::ISSUER_ALT_NAME => alt_name(oid, value, start, diags),
+        oid::EXT_KEY_USAGE => eku(value, start, diags),
+        oid::BASIC_CONSTRAINTS => basic_constraints(value, start, diags),
+        oid::CERTIFICATE_POLICIES | oid::APPLICATION_POLICIES => policies(oid, value, start, diags),
+        oid::POLICY_MAPPINGS | oid::APPLICATION_POLICY_MAPPINGS => mappings(value, start, diags),
+        oid::NAME_CONSTRAINTS => name_constraints(value, start, diags),
+        oid::KEY_USAGE => {
             let body = value.get(start..).unwrap_or("");
             match super::key_usage_bits(body) {
                 Ok(bits) => Some(super::builtin::key_usage_der(bits)),
@@ -70,7 +71,7 @@ pub(crate) fn parse(
         _ => {
             diags.push(
                 LocalDiag::error(
-                    codes::NO_TEXT_GRAMMAR,
+                    codes::EXTENSION_NO_TEXT_GRAMMAR,
                     prefix,
                     format!("extension {oid} has no `{{text}}` form"),
                 )
@@ -150,7 +151,7 @@ fn tokens(value: &str, start: usize) -> Vec<Token<'_>> {
 }
 
 fn bad(range: Range<usize>, message: impl Into<String>) -> LocalDiag {
-    LocalDiag::error(codes::BAD_TOKEN, range, message)
+    LocalDiag::error(codes::EXTENSION_BAD_TOKEN, range, message)
 }
 
 fn parse_oid(text: &str) -> Option<ObjectIdentifier> {
@@ -487,7 +488,7 @@ fn check_dns(value: &str, range: Range<usize>, usage: NameUse, diags: &mut Vec<L
     if name.parse::<IpAddr>().is_ok() {
         diags.push(
             LocalDiag::warning(
-                codes::DNS_NAME,
+                codes::DNS_NAME_CHARACTERS,
                 range,
                 format!("`{name}` is an IP address, not a DNS name"),
             )
@@ -523,7 +524,7 @@ fn check_dns(value: &str, range: Range<usize>, usage: NameUse, diags: &mut Vec<L
     };
     diags.push(
         LocalDiag::warning(
-            codes::DNS_NAME,
+            codes::DNS_NAME_CHARACTERS,
             range,
             format!("`{name}` is not a valid DNS name: it contains {shown}"),
         )
@@ -566,7 +567,7 @@ pub fn parse_guid(text: &str) -> Option<[u8; 16]> {
 fn unknown_token(tok: &Token<'_>, what: &str, valid: &str) -> LocalDiag {
     if tok.has_eq {
         LocalDiag::error(
-            codes::UNKNOWN_TOKEN,
+            codes::EXTENSION_UNKNOWN_TOKEN,
             tok.name_range.clone(),
             format!("unknown {what} token `{}`", tok.name),
         )
@@ -582,7 +583,7 @@ fn unknown_token(tok: &Token<'_>, what: &str, valid: &str) -> LocalDiag {
             format!("the tokens are {valid}; join them with `&`")
         };
         LocalDiag::error(
-            codes::UNKNOWN_TOKEN,
+            codes::EXTENSION_UNKNOWN_TOKEN,
             tok.range.clone(),
             format!("expected `name=value` in the {what}, found `{text}`"),
         )
@@ -619,7 +620,7 @@ fn alt_name(
     if names.is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 start.min(value.len())..value.len(),
                 format!("no names in the `{{text}}` value of extension {oid}"),
             )
@@ -669,7 +670,7 @@ fn eku(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec<u8>>
     if oids.is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 start.min(value.len())..value.len(),
                 "no OIDs in the extended key usage",
             )
@@ -783,7 +784,7 @@ fn basic_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> O
         bc.path_len_constraint = None;
         diags.push(
             LocalDiag::warning(
-                codes::SUSPICIOUS,
+                codes::EXTENSION_SUSPICIOUS_VALUE,
                 r,
                 "a path length only means something for a CA, and this one says `ca=false`",
             )
@@ -795,6 +796,30 @@ fn basic_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> O
 
 // ---------------------------------------------------------------------------------------------
 // Certificate policies and application policies
+
+/// A user-notice policy qualifier carrying `text` as its explicit text (UTF8String).
+pub(crate) fn user_notice(text: &str) -> der::Result<PolicyQualifierInfo> {
+    let notice = UserNotice {
+        notice_ref: None,
+        explicit_text: Some(DisplayText::Utf8String(text.to_string())),
+    };
+    Ok(PolicyQualifierInfo {
+        policy_qualifier_id: ID_QT_UNOTICE,
+        qualifier: Some(Any::encode_from(&notice)?),
+    })
+}
+
+/// A CPS-pointer policy qualifier for `url`; `None` when the URL is not ASCII (an IA5String).
+pub(crate) fn cps_uri(url: &str) -> Option<der::Result<PolicyQualifierInfo>> {
+    let ia5 = Ia5String::new(url).ok()?;
+    Some(Any::encode_from(&ia5).map(|any| PolicyQualifierInfo {
+        policy_qualifier_id: ID_QT_CPS,
+        qualifier: Some(any),
+    }))
+}
+
+/// The most characters RFC 5280 lets a notice's explicit text have.
+pub(crate) const NOTICE_LIMIT: usize = 200;
 
 const POLICY_TOKENS: &str = "`OID=` followed by its `Notice=`, `URL=`, `Flags=` and `GUID=`";
 
@@ -850,22 +875,18 @@ fn policies(
         };
         let qualifier = match key {
             "notice" => {
-                if tok.value.chars().count() > 200 {
+                if tok.value.chars().count() > NOTICE_LIMIT {
                     diags.push(LocalDiag::warning(
-                        codes::SUSPICIOUS,
+                        codes::EXTENSION_SUSPICIOUS_VALUE,
                         tok.value_range.clone(),
                         "a policy notice may be at most 200 characters (RFC 5280); this one is longer",
                     ));
                 }
-                let notice = UserNotice {
-                    notice_ref: None,
-                    explicit_text: Some(DisplayText::Utf8String(tok.value.to_string())),
-                };
-                Some((ID_QT_UNOTICE, Any::encode_from(&notice)))
+                Some(user_notice(tok.value))
             }
-            "url" => match Ia5String::new(tok.value) {
-                Ok(s) => Some((ID_QT_CPS, Any::encode_from(&s))),
-                Err(_) => {
+            "url" => match cps_uri(tok.value) {
+                Some(q) => Some(q),
+                None => {
                     ok = false;
                     diags.push(bad(tok.value_range.clone(), "a policy URL must be ASCII"));
                     None
@@ -874,7 +895,7 @@ fn policies(
             _ => {
                 diags.push(
                     LocalDiag::warning(
-                        codes::NO_EFFECT,
+                        codes::EXTENSION_TOKEN_NO_EFFECT,
                         tok.range.clone(),
                         format!("`{}=` has no effect on the request", tok.name),
                     )
@@ -885,14 +906,12 @@ fn policies(
                 None
             }
         };
-        if let Some((id, q)) = qualifier {
+        if let Some(q) = qualifier {
             match q {
-                Ok(any) => current.policy_qualifiers.get_or_insert_with(Vec::new).push(
-                    PolicyQualifierInfo {
-                        policy_qualifier_id: id,
-                        qualifier: Some(any),
-                    },
-                ),
+                Ok(info) => current
+                    .policy_qualifiers
+                    .get_or_insert_with(Vec::new)
+                    .push(info),
                 Err(e) => {
                     ok = false;
                     diags.push(bad(
@@ -908,7 +927,7 @@ fn policies(
     }
     if list.is_empty() {
         diags.push(
-            LocalDiag::error(codes::EMPTY, start.min(value.len())..value.len(), "no policies given")
+            LocalDiag::error(codes::EXTENSION_EMPTY, start.min(value.len())..value.len(), "no policies given")
                 .with_help("e.g. `{text}OID=1.3.6.1.4.1.311.21.8.1&Notice=Legal text&URL=http://pki.example.com/cps`"),
         );
         return None;
@@ -965,7 +984,7 @@ fn mappings(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec
     if list.is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 start.min(value.len())..value.len(),
                 "no policy mappings given",
             )
@@ -1045,7 +1064,7 @@ fn name_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Op
     if permitted.is_empty() && excluded.is_empty() {
         diags.push(
             LocalDiag::error(
-                codes::EMPTY,
+                codes::EXTENSION_EMPTY,
                 start.min(value.len())..value.len(),
                 "no name constraints given",
             )

@@ -71,9 +71,9 @@ fn a_pfx_written_through_the_wire_is_the_one_pkcs12_writes() {
         assert_eq!(PfxJob::from_wire(&wire).unwrap(), job);
         let (status, pfx) = serve(OP_PFX, &wire);
         assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&pfx));
-        let back = pkcs12::read(&pfx, "pässword").unwrap();
+        let back = pkcs12::read(&pfx, "pässword", pkcs12::MacPolicy::Required).unwrap();
         assert_eq!(
-            back.private_key_pkcs8.as_deref(),
+            back.private_key_pkcs8.as_ref().map(|k| k.as_slice()),
             Some(job.private_key_pkcs8.as_slice())
         );
         assert_eq!(
@@ -100,6 +100,7 @@ fn a_pfx_written_through_the_wire_is_the_one_pkcs12_writes() {
                 let (head, tail) = pool.split_at(buf.len());
                 buf.copy_from_slice(head);
                 pool = tail;
+                Ok(())
             },
         )
         .unwrap();
@@ -476,5 +477,71 @@ fn a_pfx_opens_through_the_wire_with_its_key_and_certificates() {
     };
     let (status, why) = serve(OP_PFX_READ, &wrong.to_wire());
     assert_eq!(status, STATUS_FAILED);
-    assert!(!answer_text(status, why).is_empty());
+    assert_eq!(
+        answer_text(status, why),
+        "the password is wrong: the PFX integrity check (MAC) does not verify"
+    );
+}
+
+#[test]
+fn a_pfx_without_a_mac_does_not_open_in_the_app() {
+    use certreq_wire::PfxImport;
+    use der::{Decode, Encode, asn1::Any};
+    let job = job(Profile::Legacy);
+    let (status, pfx) = serve(OP_PFX, &job.to_wire());
+    assert_eq!(status, STATUS_OK);
+    // the same file without its MacData: it opens only for a caller that allows that, and
+    // the app never does
+    let mut items = Vec::<Any>::from_der(&pfx).unwrap();
+    items.pop();
+    let bare = items.to_der().unwrap();
+    assert!(pkcs12::read(&bare, &job.password, pkcs12::MacPolicy::AllowMissing).is_ok());
+    let import = PfxImport {
+        pfx: bare,
+        password: job.password.clone(),
+    };
+    let (status, why) = serve(OP_PFX_READ, &import.to_wire());
+    assert!(answer_text(status, why).starts_with("the PFX has no integrity check (MAC)"),);
+}
+
+/// The app shows the steps' failures in words that say what to do in a browser.
+#[test]
+fn enrollment_failures_are_worded_for_the_browser() {
+    use certreq_enroll::steps::Failure;
+    let url = "https://ca.example/certsrv/certfnsh.asp".to_string();
+    let http = |status| Failure::Http {
+        url: url.clone(),
+        status,
+        summary: "Server Error".into(),
+    };
+    for (failure, start) in [
+        (
+            http(401),
+            format!("the CA at {url} asks for a sign-in (HTTP 401)"),
+        ),
+        (
+            http(403),
+            format!("the CA at {url} refused this request (HTTP 403)"),
+        ),
+        (http(404), format!("nothing at {url} (HTTP 404)")),
+        (
+            http(500),
+            format!("the CA at {url} answered HTTP 500: Server Error"),
+        ),
+        (
+            Failure::WrongProtocol { est: true },
+            "this URL is an EST endpoint (/.well-known/est); choose EST as the kind".into(),
+        ),
+        (
+            Failure::NoRequestToResend,
+            "EST has no request ids; press Retrieve on the pending entry".into(),
+        ),
+    ] {
+        let certreq_wire::enroll::Next::Failed { message } =
+            crossing_next(steps::Next::Failed(failure))
+        else {
+            panic!("a failure crosses as a failure")
+        };
+        assert!(message.starts_with(&start), "{message}");
+    }
 }

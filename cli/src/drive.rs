@@ -1,0 +1,149 @@
+//! Enrollment over HTTP: certreq-enroll's steps (the same sequencer the web app drives through
+//! its tools module), with ureq moving the bytes. The steps decide what to send and what each
+//! answer means; this module sends, hands back the answers, and words a failure for the
+//! command line.
+
+use certreq_enroll::steps::{self, Answer, Failure, Next, Start};
+use certreq_pkix::cert::Response;
+
+use crate::http::{Client, Reply};
+
+/// Where an enrollment ended, when it did not fail.
+pub enum Outcome {
+    /// The CA issued: the certificates it sent.
+    Issued {
+        response: Response,
+        request_id: Option<u64>,
+    },
+    /// Waiting for an administrator.
+    Pending {
+        request_id: Option<u64>,
+        retry_after: Option<String>,
+    },
+    /// The CA refused, with its reason.
+    Denied {
+        request_id: Option<u64>,
+        message: String,
+    },
+}
+
+/// More requests than any path of the steps makes (a submission, then one download).
+const MAX_REQUESTS: usize = 4;
+
+/// Runs an enrollment to its end; a failure comes back worded for the command line.
+pub fn run(client: &Client, start: &Start) -> Result<Outcome, String> {
+    let mut next = steps::start(start);
+    for _ in 0..MAX_REQUESTS {
+        next = match next {
+            Next::Send(request) => {
+                let reply = match &request.post {
+                    Some((content_type, body)) => {
+                        client.post(&request.url, content_type, body.as_bytes())?
+                    }
+                    None => client.get(&request.url)?,
+                };
+                steps::read(&request.state, &request.url, &answer(reply))
+            }
+            Next::Issued {
+                response,
+                request_id,
+            } => {
+                return Ok(Outcome::Issued {
+                    response,
+                    request_id,
+                });
+            }
+            Next::Pending {
+                request_id,
+                retry_after,
+                ..
+            } => {
+                return Ok(Outcome::Pending {
+                    request_id,
+                    retry_after,
+                });
+            }
+            Next::Denied {
+                request_id,
+                message,
+            } => {
+                return Ok(Outcome::Denied {
+                    request_id,
+                    message,
+                });
+            }
+            Next::Failed(failure) => return Err(words(&failure)),
+        };
+    }
+    Err("the CA kept asking for more requests; giving up".into())
+}
+
+fn answer(reply: Reply) -> Answer {
+    Answer {
+        status: reply.status,
+        content_type: reply.content_type,
+        retry_after: reply.retry_after.unwrap_or_default(),
+        body: reply.body,
+    }
+}
+
+/// A failure in the words a user of the command line needs: which option or variable to set.
+pub fn words(failure: &Failure) -> String {
+    match failure {
+        Failure::Http {
+            url,
+            status,
+            summary,
+        } => match status {
+            401 => format!(
+                "the CA refused the credentials (HTTP 401 at {url}): give -username UserName and \
+                 -p Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
+            ),
+            403 => format!("the CA refused the request (HTTP 403 at {url}): {summary}"),
+            404 => format!(
+                "nothing at {url} (HTTP 404): check that -config names the Web Enrollment \
+                 (https://host/certsrv) or EST (https://host/.well-known/est) base URL"
+            ),
+            413 => format!("the CA refused the request as too large (HTTP 413 at {url})"),
+            415 => {
+                format!("the CA does not take this kind of request (HTTP 415 at {url}): {summary}")
+            }
+            s if *s >= 500 => format!(
+                "the CA failed (HTTP {s} at {url}): {summary}; try again later or ask its \
+                 administrator"
+            ),
+            s => format!("unexpected answer HTTP {s} from {url}: {summary}"),
+        },
+        Failure::NotAnAnswer { url, what } if what.ends_with("a Web Enrollment page") => {
+            format!("{url} answered {what}: is -config the /certsrv URL?")
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_say_which_option_to_use() {
+        let http = |status| Failure::Http {
+            url: "u".into(),
+            status,
+            summary: "The server was unable to authorize the request.".into(),
+        };
+        assert!(words(&http(401)).contains("CERTREQ_USER"));
+        assert_eq!(
+            words(&http(413)),
+            "the CA refused the request as too large (HTTP 413 at u)"
+        );
+        assert!(words(&http(503)).contains("try again later"));
+        assert!(
+            words(&Failure::NotAnAnswer {
+                url: "u".into(),
+                what: "application/json instead of a Web Enrollment page".into()
+            })
+            .ends_with("is -config the /certsrv URL?")
+        );
+    }
+}
