@@ -64,10 +64,10 @@ pub fn fake(text: &str) -> Compiled {
             inf,
             request: None,
             diagnostics: vec![Diagnostic::error(
-                    certreq_inf::codes::INVALID_NUMBER,
-                    at..at + 3,
-                    "this is bad",
-                )],
+                certreq_inf::codes::INVALID_NUMBER,
+                at..at + 3,
+                "this is bad",
+            )],
         },
         None => Compiled {
             inf,
