@@ -263,7 +263,8 @@ pub fn pkcs8_key_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod tests {
     use super::*;
     use crate::app::testing::request;

@@ -32,7 +32,8 @@ pub mod state;
 pub mod status;
 pub mod store;
 pub mod templates;
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod testing;
 pub mod text;
 mod ui;

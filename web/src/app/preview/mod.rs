@@ -171,7 +171,8 @@ pub fn progress_text(request: &NewRequest) -> String {
     }
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod tests {
     use super::*;
     use crate::app::testing::request;

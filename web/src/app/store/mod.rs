@@ -545,7 +545,8 @@ pub fn match_response(
     ))
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
 mod tests {
     use super::*;
     use crate::app::testing::{CA_PEM, LEAF_PEM, cert, pending, request};
