@@ -133,27 +133,46 @@ impl Component for App {
                 </header>
                 <main class="layout">
                     <section class="panel editor-panel" aria-labelledby="h-inf">
-                        <editor::view::EditorPanel state={self.see(|s| &s.editor)} on={on.editor.clone()}
-                            notify={on.notify.clone()} textarea={self.textarea.clone()}
-                            gutter={self.gutter.clone()} />
+                        { self.panel(editor::view::EditorProps {
+                            state: self.see(|s| &s.editor),
+                            on: on.editor.clone(),
+                            notify: on.notify.clone(),
+                            textarea: self.textarea.clone(),
+                            gutter: self.gutter.clone(),
+                        }) }
                     </section>
                     <section class="panel request-panel" aria-labelledby="h-request">
-                        <preview::view::RequestPanel state={self.see(|s| &s.preview)}
-                            editor={self.see(|s| &s.editor)} can_generate={s.can_generate()} status={s.status.clone()}
-                            on={on.preview.clone()} />
-                        <enrollment::view::EnrollPanel state={self.see(|s| &s.enrollment)}
-                            preview={self.see(|s| &s.preview)} {busy}
-                            can_submit={s.can_submit()} on={on.enrollment.clone()}
-                            notify={on.notify.clone()} />
+                        { self.panel(preview::view::RequestProps {
+                            state: self.see(|s| &s.preview),
+                            editor: self.see(|s| &s.editor),
+                            can_generate: s.can_generate(),
+                            status: s.status.clone(),
+                            on: on.preview.clone(),
+                        }) }
+                        { self.panel(enrollment::view::EnrollProps {
+                            state: self.see(|s| &s.enrollment),
+                            preview: self.see(|s| &s.preview),
+                            busy,
+                            can_submit: s.can_submit(),
+                            on: on.enrollment.clone(),
+                            notify: on.notify.clone(),
+                        }) }
                     </section>
                     <section class="panel store-panel" aria-labelledby="h-store">
-                        <store::view::StorePanel state={self.see(|s| &s.store)} {busy}
-                            on={on.store.clone()} enroll={on.enrollment.clone()}
-                            notify={on.notify.clone()} />
+                        { self.panel(store::view::StoreProps {
+                            state: self.see(|s| &s.store),
+                            busy,
+                            on: on.store.clone(),
+                            enroll: on.enrollment.clone(),
+                            notify: on.notify.clone(),
+                        }) }
                     </section>
                     <section class="panel decoder-panel" aria-labelledby="h-decode">
-                        <decoder::view::DecoderPanel state={self.see(|s| &s.decoder)} on={on.decoder.clone()}
-                            notify={on.notify.clone()} />
+                        { self.panel(decoder::view::DecoderProps {
+                            state: self.see(|s| &s.decoder),
+                            on: on.decoder.clone(),
+                            notify: on.notify.clone(),
+                        }) }
                     </section>
                 </main>
             </div>
@@ -165,6 +184,15 @@ impl App {
     /// The part of the state that `part` picks, for a component's props.
     fn see<T>(&self, part: fn(&State) -> &T) -> Seen<T> {
         Seen::new(&self.state, self.revision, part)
+    }
+
+    /// A feature's component, showing `part` (a feature's props) at this revision.
+    fn panel(&self, part: impl ui::Part + 'static) -> Html {
+        self.panel_of(Rc::new(part))
+    }
+
+    fn panel_of(&self, part: Rc<dyn ui::Part>) -> Html {
+        html! { <ui::Panel revision={self.revision} {part} /> }
     }
 
     /// Runs one command through its feature's jobs; results come back as messages.

@@ -8,16 +8,20 @@ use crate::app::status::Notice;
 use crate::app::ui;
 use crate::services::dom;
 
-#[derive(Properties, PartialEq)]
 pub struct DecoderProps {
     pub state: Seen<State>,
     pub on: Callback<Msg>,
     pub notify: Callback<Notice>,
 }
 
+impl ui::Part for DecoderProps {
+    fn view(&self) -> Html {
+        panel(self)
+    }
+}
+
 /// The decoder panel.
-#[function_component]
-pub fn DecoderPanel(props: &DecoderProps) -> Html {
+fn panel(props: &DecoderProps) -> Html {
     let state = props.state.read();
     let oninput = ui::filter(&props.on, |e: InputEvent| {
         dom::textarea_value(&e).map(Msg::Input)

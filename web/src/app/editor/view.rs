@@ -13,7 +13,6 @@ use crate::app::text::{Kind, mark_line};
 use crate::app::ui;
 use crate::services::dom;
 
-#[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub state: Seen<State>,
     pub on: Callback<Msg>,
@@ -23,9 +22,14 @@ pub struct EditorProps {
     pub gutter: NodeRef,
 }
 
+impl ui::Part for EditorProps {
+    fn view(&self) -> Html {
+        panel(self)
+    }
+}
+
 /// The editor panel's content.
-#[function_component]
-pub fn EditorPanel(props: &EditorProps) -> Html {
+fn panel(props: &EditorProps) -> Html {
     let state = props.state.read();
     html! {
         <>

@@ -10,7 +10,6 @@ use crate::app::status::Notice;
 use crate::app::ui;
 use crate::services::dom;
 
-#[derive(Properties, PartialEq)]
 pub struct EnrollProps {
     pub state: Seen<State>,
     /// The request panel, whose request just made Submit sends unless a `.req` is loaded.
@@ -21,9 +20,14 @@ pub struct EnrollProps {
     pub notify: Callback<Notice>,
 }
 
+impl ui::Part for EnrollProps {
+    fn view(&self) -> Html {
+        panel(self)
+    }
+}
+
 /// The "Send it to a CA" section.
-#[function_component]
-pub fn EnrollPanel(props: &EnrollProps) -> Html {
+fn panel(props: &EnrollProps) -> Html {
     let state = props.state.read();
     let e = &state.settings;
     let on = &props.on;

@@ -7,8 +7,8 @@ use super::{Generated, Msg, Preview, State, preview};
 use crate::app::editor;
 use crate::app::seen::Seen;
 use crate::app::status::Status;
+use crate::app::ui;
 
-#[derive(Properties, PartialEq)]
 pub struct RequestProps {
     pub state: Seen<State>,
     /// The editor, whose request this panel describes.
@@ -18,9 +18,14 @@ pub struct RequestProps {
     pub on: Callback<Msg>,
 }
 
+impl ui::Part for RequestProps {
+    fn view(&self) -> Html {
+        panel(self)
+    }
+}
+
 /// The request panel.
-#[function_component]
-pub fn RequestPanel(props: &RequestProps) -> Html {
+fn panel(props: &RequestProps) -> Html {
     let status = &props.status;
     let editor = props.editor.read();
     let described = match &editor.compiled.request {

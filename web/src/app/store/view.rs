@@ -14,7 +14,6 @@ use crate::app::text::format_utc;
 use crate::app::ui;
 use crate::services::{dom, store};
 
-#[derive(Properties, PartialEq)]
 pub struct StoreProps {
     pub state: Seen<State>,
     /// Whether a job is under way (Submit and Retrieve wait for it).
@@ -25,9 +24,14 @@ pub struct StoreProps {
     pub notify: Callback<Notice>,
 }
 
+impl ui::Part for StoreProps {
+    fn view(&self) -> Html {
+        panel(self)
+    }
+}
+
 /// The "Keys kept in this browser" panel.
-#[function_component]
-pub fn StorePanel(props: &StoreProps) -> Html {
+fn panel(props: &StoreProps) -> Html {
     let state = props.state.read();
     let persistence = match state.persistent {
         Some(true) => "Storage is persistent: the browser keeps these keys until you delete them.",
