@@ -1,6 +1,7 @@
 //! The one key check (`services::crypto::check_key_pair`), which Generate (a stored key reused
 //! with UseExistingKeySet) and the embedding API (a key pair passed in) both use, in headless
 //! Chromium: `cargo test -p certreq-web --target wasm32-unknown-unknown --test key_check`.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a failure is the test failing
 #![cfg(target_arch = "wasm32")]
 
 use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
