@@ -1,11 +1,14 @@
-//! The app: a thin shell that composes the features' components, feeds their messages to
-//! [`State::update`] and runs the [`Command`]s it returns through each feature's jobs.
+//! The app: a thin shell (its one component) that composes the features' views, feeds their
+//! messages to [`State::update`] and runs the [`Command`]s it returns through each feature's
+//! jobs.
 //!
 //! Data flow: DOM event → a feature's `Msg` → [`State::update`] (pure; features hear of each
 //! other only through it) → [`Command`]s → `services` (async) → another message.
 //!
 //! Features, each a folder with its state, messages and reducer (`mod.rs`, tested natively),
-//! its components (`view.rs`) and, where it does browser work of its own, its jobs (`jobs.rs`):
+//! its view (`view.rs`: Props that borrow the state, and `panel`, a plain function; a component
+//! type per feature cost the first download 6.7 KiB) and, where it does browser work of its
+//! own, its jobs (`jobs.rs`):
 //! [`editor`], [`preview`] (the request panel), [`decoder`], [`store`] and [`enrollment`].
 //!
 //! Test hooks (`data-testid`), kept stable for the end-to-end tests: `inf-editor`, `diagnostics`
@@ -27,7 +30,6 @@ pub mod editor;
 pub mod enrollment;
 pub mod files;
 pub mod preview;
-pub mod seen;
 pub mod state;
 pub mod status;
 pub mod store;
@@ -38,27 +40,21 @@ mod testing;
 pub mod text;
 mod ui;
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::services::{dom, files as file_service, store as store_service, tools};
-use seen::Seen;
 use state::{Command, FileTarget, Msg, State};
 use status::Notice;
 
 /// The root component.
 pub struct App {
-    /// The state, in a cell the components read while they render.
-    state: Rc<RefCell<State>>,
-    /// How many messages the state has taken (what the components' props compare).
-    revision: u32,
+    /// The state; each feature's view reads its part while the shell renders.
+    state: State,
     /// The editor's textarea and gutter, which [`editor::Command::Select`] acts on.
     textarea: NodeRef,
     gutter: NodeRef,
-    /// Each feature's way back in, made once so the components' props compare equal.
+    /// Each feature's way back in, made once.
     on: Handlers,
 }
 
@@ -82,8 +78,7 @@ impl Component for App {
         };
         let link = ctx.link();
         let app = App {
-            state: Rc::new(RefCell::new(state)),
-            revision: 0,
+            state,
             textarea: NodeRef::default(),
             gutter: NodeRef::default(),
             on: Handlers {
@@ -102,8 +97,7 @@ impl Component for App {
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
-        let commands = self.state.borrow_mut().update(msg);
-        self.revision = self.revision.wrapping_add(1);
+        let commands = self.state.update(msg);
         for command in commands {
             self.run(ctx, command);
         }
@@ -111,7 +105,7 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let s = self.state.borrow();
+        let s = &self.state;
         let on = &self.on;
         let ondrop = ui::on_drop(ctx.link().callback(|read: ui::Read| match read {
             Ok((name, bytes)) => Msg::FileOpened {
@@ -133,8 +127,8 @@ impl Component for App {
                 </header>
                 <main class="layout">
                     <section class="panel editor-panel" aria-labelledby="h-inf">
-                        { self.panel(editor::view::EditorProps {
-                            state: self.see(|s| &s.editor),
+                        { editor::view::panel(&editor::view::EditorProps {
+                            state: &s.editor,
                             on: on.editor.clone(),
                             notify: on.notify.clone(),
                             textarea: self.textarea.clone(),
@@ -142,16 +136,16 @@ impl Component for App {
                         }) }
                     </section>
                     <section class="panel request-panel" aria-labelledby="h-request">
-                        { self.panel(preview::view::RequestProps {
-                            state: self.see(|s| &s.preview),
-                            editor: self.see(|s| &s.editor),
+                        { preview::view::panel(&preview::view::RequestProps {
+                            state: &s.preview,
+                            editor: &s.editor,
                             can_generate: s.can_generate(),
                             status: s.status.clone(),
                             on: on.preview.clone(),
                         }) }
-                        { self.panel(enrollment::view::EnrollProps {
-                            state: self.see(|s| &s.enrollment),
-                            preview: self.see(|s| &s.preview),
+                        { enrollment::view::panel(&enrollment::view::EnrollProps {
+                            state: &s.enrollment,
+                            preview: &s.preview,
                             busy,
                             can_submit: s.can_submit(),
                             on: on.enrollment.clone(),
@@ -159,8 +153,8 @@ impl Component for App {
                         }) }
                     </section>
                     <section class="panel store-panel" aria-labelledby="h-store">
-                        { self.panel(store::view::StoreProps {
-                            state: self.see(|s| &s.store),
+                        { store::view::panel(&store::view::StoreProps {
+                            state: &s.store,
                             busy,
                             on: on.store.clone(),
                             enroll: on.enrollment.clone(),
@@ -168,8 +162,8 @@ impl Component for App {
                         }) }
                     </section>
                     <section class="panel decoder-panel" aria-labelledby="h-decode">
-                        { self.panel(decoder::view::DecoderProps {
-                            state: self.see(|s| &s.decoder),
+                        { decoder::view::panel(&decoder::view::DecoderProps {
+                            state: &s.decoder,
                             on: on.decoder.clone(),
                             notify: on.notify.clone(),
                         }) }
@@ -181,20 +175,6 @@ impl Component for App {
 }
 
 impl App {
-    /// The part of the state that `part` picks, for a component's props.
-    fn see<T>(&self, part: fn(&State) -> &T) -> Seen<T> {
-        Seen::new(&self.state, self.revision, part)
-    }
-
-    /// A feature's component, showing `part` (a feature's props) at this revision.
-    fn panel(&self, part: impl ui::Part + 'static) -> Html {
-        self.panel_of(Rc::new(part))
-    }
-
-    fn panel_of(&self, part: Rc<dyn ui::Part>) -> Html {
-        html! { <ui::Panel revision={self.revision} {part} /> }
-    }
-
     /// Runs one command through its feature's jobs; results come back as messages.
     fn run(&self, ctx: &Context<Self>, command: Command) {
         let link = ctx.link();
@@ -203,7 +183,7 @@ impl App {
                 if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
                     dom::select(&textarea, start, end);
                 }
-                let state = self.state.borrow();
+                let state = &self.state;
                 let line = state.editor.lines.line_of(state.editor.caret);
                 if let Some(gutter) = self.gutter.cast::<web_sys::Element>() {
                     dom::reveal(&gutter, &format!("[data-gutter-line=\"{}\"]", line + 1));

@@ -1,53 +1,10 @@
-//! What the feature components share: the one component type they are instances of, and
-//! reading a picked or dropped file into a message. The reading itself is `services::files`; a
-//! file that cannot be read becomes a notice.
+//! What the features' views share: reading a picked or dropped file into a message. The
+//! reading itself is `services::files`; a file that cannot be read becomes a notice.
 
-use std::rc::Rc;
-
-use yew::{Callback, Component, Context, DragEvent, Event, Html, Properties};
+use yew::{Callback, DragEvent, Event};
 
 use super::status::Notice;
 use crate::services::{dom, files};
-
-/// A feature's props, which show themselves: each feature's `view.rs` implements it for its
-/// props and a [`Panel`] shows them.
-pub trait Part {
-    /// The feature's part of the page.
-    fn view(&self) -> Html;
-}
-
-/// The props of a [`Panel`]: a feature's props, and the revision of the state they are of.
-#[derive(Properties)]
-pub struct PanelProps {
-    pub revision: u32,
-    pub part: Rc<dyn Part>,
-}
-
-impl PartialEq for PanelProps {
-    /// Equal at the same revision of the state: the features' props are made of the state
-    /// (see `Seen`) and of callbacks the shell makes once, so they change only with it.
-    fn eq(&self, other: &Self) -> bool {
-        self.revision == other.revision
-    }
-}
-
-/// A feature's component. One component type for every feature, its props a [`Part`]: each
-/// component type costs the first download Yew's lifecycle code again (a function component
-/// per feature cost 4.2 KiB gzipped more than this one), a `dyn Part` one call through a vtable.
-pub struct Panel;
-
-impl Component for Panel {
-    type Message = ();
-    type Properties = PanelProps;
-
-    fn create(_: &Context<Self>) -> Self {
-        Panel
-    }
-
-    fn view(&self, ctx: &Context<Self>) -> Html {
-        ctx.props().part.view()
-    }
-}
 
 /// A file's name and bytes, or why it could not be read.
 pub type Read = Result<(String, Vec<u8>), Notice>;

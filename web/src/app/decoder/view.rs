@@ -1,28 +1,21 @@
-//! The decoder's component: the input box (paste, open or drop) and the decoded tree.
+//! The decoder's view: the input box (paste, open or drop) and the decoded tree.
 
 use yew::prelude::*;
 
 use super::{Msg, State};
-use crate::app::seen::Seen;
 use crate::app::status::Notice;
 use crate::app::ui;
 use crate::services::dom;
 
-pub struct DecoderProps {
-    pub state: Seen<State>,
+pub struct DecoderProps<'a> {
+    pub state: &'a State,
     pub on: Callback<Msg>,
     pub notify: Callback<Notice>,
 }
 
-impl ui::Part for DecoderProps {
-    fn view(&self) -> Html {
-        panel(self)
-    }
-}
-
 /// The decoder panel.
-fn panel(props: &DecoderProps) -> Html {
-    let state = props.state.read();
+pub fn panel(props: &DecoderProps<'_>) -> Html {
+    let state = props.state;
     let oninput = ui::filter(&props.on, |e: InputEvent| {
         dom::textarea_value(&e).map(Msg::Input)
     });

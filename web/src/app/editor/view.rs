@@ -1,4 +1,4 @@
-//! The editor's component: the template gallery, the INF editor (gutter, colouring overlay,
+//! The editor's view: the template gallery, the INF editor (gutter, colouring overlay,
 //! textarea), the diagnostics list and the reference panel.
 
 use certreq_inf::diag::Severity;
@@ -6,15 +6,14 @@ use certreq_wire::DocPage;
 use yew::prelude::*;
 
 use super::{DocPanel, Msg, State};
-use crate::app::seen::Seen;
 use crate::app::status::Notice;
 use crate::app::templates;
 use crate::app::text::{Kind, mark_line};
 use crate::app::ui;
 use crate::services::dom;
 
-pub struct EditorProps {
-    pub state: Seen<State>,
+pub struct EditorProps<'a> {
+    pub state: &'a State,
     pub on: Callback<Msg>,
     pub notify: Callback<Notice>,
     /// The textarea (the shell selects in it) and the gutter (the shell scrolls it).
@@ -22,21 +21,15 @@ pub struct EditorProps {
     pub gutter: NodeRef,
 }
 
-impl ui::Part for EditorProps {
-    fn view(&self) -> Html {
-        panel(self)
-    }
-}
-
 /// The editor panel's content.
-fn panel(props: &EditorProps) -> Html {
-    let state = props.state.read();
+pub fn panel(props: &EditorProps<'_>) -> Html {
+    let state = props.state;
     html! {
         <>
             { gallery(&props.on) }
-            { editor(&state, props) }
-            { diagnostics(&state, &props.on) }
-            { key_doc(&state) }
+            { editor(state, props) }
+            { diagnostics(state, &props.on) }
+            { key_doc(state) }
         </>
     }
 }
@@ -65,7 +58,7 @@ fn gallery(on: &Callback<Msg>) -> Html {
 
 /// The INF editor: a textarea over a coloured copy of its text, with a gutter of line numbers
 /// marked by the worst diagnostic on each line.
-fn editor(state: &State, props: &EditorProps) -> Html {
+fn editor(state: &State, props: &EditorProps<'_>) -> Html {
     let line_count = state.lines.line_count();
     let widest = (0..line_count)
         .map(|l| {

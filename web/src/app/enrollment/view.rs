@@ -1,34 +1,27 @@
-//! Enrollment's component: the CA settings, the request file to submit, Submit and Retrieve,
+//! Enrollment's view: the CA settings, the request file to submit, Submit and Retrieve,
 //! and what the CA said.
 
 use yew::prelude::*;
 
 use super::{EndpointKind, Msg, State, Status};
 use crate::app::preview::{self, Generated};
-use crate::app::seen::Seen;
 use crate::app::status::Notice;
 use crate::app::ui;
 use crate::services::dom;
 
-pub struct EnrollProps {
-    pub state: Seen<State>,
+pub struct EnrollProps<'a> {
+    pub state: &'a State,
     /// The request panel, whose request just made Submit sends unless a `.req` is loaded.
-    pub preview: Seen<preview::State>,
+    pub preview: &'a preview::State,
     pub busy: bool,
     pub can_submit: bool,
     pub on: Callback<Msg>,
     pub notify: Callback<Notice>,
 }
 
-impl ui::Part for EnrollProps {
-    fn view(&self) -> Html {
-        panel(self)
-    }
-}
-
 /// The "Send it to a CA" section.
-fn panel(props: &EnrollProps) -> Html {
-    let state = props.state.read();
+pub fn panel(props: &EnrollProps<'_>) -> Html {
+    let state = props.state;
     let e = &state.settings;
     let on = &props.on;
     let kind = ui::filter(on, |ev: Event| {
@@ -105,7 +98,7 @@ fn panel(props: &EnrollProps) -> Html {
                 <input type="file" id="submit-file" data-testid="submit-file"
                     accept=".req,.csr,.pem,.der,.p10,.txt" onchange={pick} />
             </div>
-            { view_submit_which(&state, props.preview.read().submittable()) }
+            { view_submit_which(state, props.preview.submittable()) }
             <div class="actions">
                 <button type="button" class="primary" data-testid="submit"
                     disabled={!props.can_submit} onclick={on.reform(|_| Msg::Submit)}>

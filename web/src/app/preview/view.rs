@@ -1,33 +1,25 @@
-//! The request panel's component: what the INF will make, the Generate button, the job under
+//! The request panel's view: what the INF will make, the Generate button, the job under
 //! way and the last notice, and the request (or certificate) just made.
 
 use yew::prelude::*;
 
 use super::{Generated, Msg, Preview, State, preview};
 use crate::app::editor;
-use crate::app::seen::Seen;
 use crate::app::status::Status;
-use crate::app::ui;
 
-pub struct RequestProps {
-    pub state: Seen<State>,
+pub struct RequestProps<'a> {
+    pub state: &'a State,
     /// The editor, whose request this panel describes.
-    pub editor: Seen<editor::State>,
+    pub editor: &'a editor::State,
     pub can_generate: bool,
     pub status: Status,
     pub on: Callback<Msg>,
 }
 
-impl ui::Part for RequestProps {
-    fn view(&self) -> Html {
-        panel(self)
-    }
-}
-
 /// The request panel.
-fn panel(props: &RequestProps) -> Html {
+pub fn panel(props: &RequestProps<'_>) -> Html {
     let status = &props.status;
-    let editor = props.editor.read();
+    let editor = props.editor;
     let described = match &editor.compiled.request {
         Some(request) => view_preview(&preview(request)),
         None => html! {
@@ -63,7 +55,7 @@ fn panel(props: &RequestProps) -> Html {
                     { &notice.text }
                 </p>
             }
-            if let Some(result) = &props.state.read().result {
+            if let Some(result) = &props.state.result {
                 { view_result(&props.on, result) }
             }
         </>

@@ -1,4 +1,4 @@
-//! The store's component: the list of keys kept here with their details and actions, the
+//! The store's view: the list of keys kept here with their details and actions, the
 //! accept box, PFX import, and the PFX export and import dialogs.
 
 use yew::prelude::*;
@@ -8,14 +8,13 @@ use super::{
     expiry_reminder,
 };
 use crate::app::enrollment;
-use crate::app::seen::Seen;
 use crate::app::status::Notice;
 use crate::app::text::format_utc;
 use crate::app::ui;
 use crate::services::{dom, store};
 
-pub struct StoreProps {
-    pub state: Seen<State>,
+pub struct StoreProps<'a> {
+    pub state: &'a State,
     /// Whether a job is under way (Submit and Retrieve wait for it).
     pub busy: bool,
     pub on: Callback<Msg>,
@@ -24,15 +23,9 @@ pub struct StoreProps {
     pub notify: Callback<Notice>,
 }
 
-impl ui::Part for StoreProps {
-    fn view(&self) -> Html {
-        panel(self)
-    }
-}
-
 /// The "Keys kept in this browser" panel.
-fn panel(props: &StoreProps) -> Html {
-    let state = props.state.read();
+pub fn panel(props: &StoreProps<'_>) -> Html {
+    let state = props.state;
     let persistence = match state.persistent {
         Some(true) => "Storage is persistent: the browser keeps these keys until you delete them.",
         Some(false) => {
@@ -92,7 +85,7 @@ fn panel(props: &StoreProps) -> Html {
 }
 
 /// One stored entry: its name and state, details, and what can be done with it.
-fn view_item(props: &StoreProps, entry: &EntryMeta) -> Html {
+fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
     let (on, enroll) = (&props.on, &props.enroll);
     let id = entry.id.clone();
     let download = on.reform(move |_| Msg::DownloadEntry(id.clone()));
