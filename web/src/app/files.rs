@@ -1,10 +1,8 @@
 //! Files in and out, as plain Rust: the names files are offered under, PEM text, what the
-//! decoder shows for a file, what a `.req` file holds, whether a file is a PFX and what kind
-//! of key a PKCS #8 private key is (DER walked with `certreq_pkix::tlv`, so the app links no
-//! decoder for them).
+//! decoder shows for a file, what a `.req` file holds and whether a file is a PFX (DER walked
+//! with `certreq_pkix::tlv`, so the app links no decoder for them).
 
-use certreq_pkix::alg::{Curve, KeyAlgorithm};
-use certreq_pkix::oid::{self, ObjectIdentifier};
+use certreq_pkix::oid::ObjectIdentifier;
 use certreq_pkix::tlv::{self, Tlv};
 use certreq_request::model::NewRequest;
 
@@ -195,74 +193,6 @@ pub fn looks_like_pfx(name: &str, bytes: &[u8]) -> bool {
     )
 }
 
-/// The kind of key a PKCS #8 `PrivateKeyInfo` holds (RFC 5208: `SEQUENCE { version,
-/// privateKeyAlgorithm AlgorithmIdentifier, privateKey OCTET STRING, … }`): RSA with its
-/// modulus size (from `RSAPrivateKey ::= SEQUENCE { version, modulus, … }`), or ECDSA on a
-/// curve Web Crypto knows (the algorithm's parameters). `None` for anything else.
-pub fn pkcs8_key_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
-    let info = tlv::only(der, 0x30)?;
-    let Tlv {
-        tag: 0x02, rest, ..
-    } = tlv::read(info)?
-    else {
-        return None;
-    };
-    let Tlv {
-        tag: 0x30,
-        content: algorithm,
-        rest,
-        ..
-    } = tlv::read(rest)?
-    else {
-        return None;
-    };
-    let Tlv {
-        tag: 0x04,
-        content: key,
-        ..
-    } = tlv::read(rest)?
-    else {
-        return None;
-    };
-    let Tlv {
-        tag: 0x06,
-        content: id,
-        rest: parameters,
-        ..
-    } = tlv::read(algorithm)?
-    else {
-        return None;
-    };
-    let id = ObjectIdentifier::from_bytes(id).ok()?;
-    if id == oid::RSA_ENCRYPTION {
-        let rsa = tlv::only(key, 0x30)?;
-        let Tlv {
-            tag: 0x02, rest, ..
-        } = tlv::read(rsa)?
-        else {
-            return None;
-        };
-        let Tlv {
-            tag: 0x02,
-            content: modulus,
-            ..
-        } = tlv::read(rest)?
-        else {
-            return None;
-        };
-        let start = modulus.iter().position(|&b| b != 0)?;
-        let bits = (modulus.len() - start - 1) * 8 + (8 - modulus[start].leading_zeros() as usize);
-        Some(KeyAlgorithm::Rsa {
-            bits: u32::try_from(bits).ok()?,
-        })
-    } else if id == oid::EC_PUBLIC_KEY {
-        let curve = tlv::only(parameters, 0x06)?;
-        Curve::from_oid(&ObjectIdentifier::from_bytes(curve).ok()?).map(KeyAlgorithm::Ecdsa)
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 #[cfg(not(target_arch = "wasm32"))]
 mod tests {
@@ -289,52 +219,6 @@ mod tests {
         assert!(text.starts_with("-----BEGIN CERTIFICATE-----\nAAAA"));
         assert_eq!(text.lines().nth(1).unwrap().len(), 64);
         assert!(text.ends_with("-----END CERTIFICATE-----\n"));
-    }
-
-    /// A P-256 private key as OpenSSL writes it (`openssl genpkey -algorithm EC -pkeyopt
-    /// ec_paramgen_curve:P-256`), and a P-384 one.
-    /// Test keys made for these tests only (`openssl genpkey -algorithm EC -pkeyopt
-    /// ec_paramgen_curve:P-256`, and P-384), as base64 PKCS #8.
-    const P256_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIb8m0O1c5HwxUhug\
-                              v0O9PP6A3SMs+9sBwkQbcpHFbg6hRANCAAR+8CjQqXEBkx8gXcbFPWPsFr6VCTYK\
-                              W7YZdczV01gAcukar7jr3xH+ZSDLi3X7BtYAcsi2pbynRlKsYVYGf/e1";
-    const P384_PKCS8: &str = "MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDCXMmIvt4lghdbxKbdP\
-                              40j9nPVRv7AGOPTiIBifR5yxdILqPhFv44jaPtSS7ZPxPfWhZANiAART26lyt+rh\
-                              Wzkh5MekFSzRzoE79JutxzwaluwUE2sBwdEnSmWE7qALKMUDVtzhUkUu6O2YyfDL\
-                              +NIo2r2edchF82wTVWcwGMP29/3J9dMufp5NdvSdONrdPWIYyGBUkRI=";
-
-    fn base64(text: &str) -> Vec<u8> {
-        use base64ct::Encoding;
-        base64ct::Base64::decode_vec(text).unwrap()
-    }
-
-    #[test]
-    fn a_pkcs8_key_says_what_kind_of_key_it_is() {
-        let rsa =
-            certreq_pkix::pem::read(include_bytes!("../../../tests/data/test-rsa-2048.pk8.pem"))
-                .unwrap()
-                .remove(0)
-                .der;
-        assert_eq!(
-            pkcs8_key_algorithm(&rsa),
-            Some(KeyAlgorithm::Rsa { bits: 2048 })
-        );
-        assert_eq!(
-            pkcs8_key_algorithm(&base64(P256_PKCS8)),
-            Some(KeyAlgorithm::Ecdsa(Curve::P256))
-        );
-        assert_eq!(
-            pkcs8_key_algorithm(&base64(P384_PKCS8)),
-            Some(KeyAlgorithm::Ecdsa(Curve::P384))
-        );
-        // a certificate, a cut key, nothing: not a key
-        let cert = certreq_pkix::pem::read(crate::app::testing::LEAF_PEM)
-            .unwrap()
-            .remove(0)
-            .der;
-        assert_eq!(pkcs8_key_algorithm(&cert), None);
-        assert_eq!(pkcs8_key_algorithm(&rsa[..rsa.len() / 2]), None);
-        assert_eq!(pkcs8_key_algorithm(&[]), None);
     }
 
     #[test]

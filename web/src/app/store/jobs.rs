@@ -5,11 +5,11 @@
 use certreq_pkix::alg::{Hash, KeyAlgorithm, SignatureScheme};
 use certreq_pkix::cert as response;
 use certreq_pkix::pem::{self, Label};
-use certreq_wire::{self as wire, PfxImport, PfxJob};
+use certreq_wire::{self as wire, PfxImport, PfxJob, PfxOpened};
 use zeroize::Zeroize;
 
 use super::{CertDetails, EntryMeta, EntryState, ExportFormat, Profile, match_response};
-use crate::app::files::{export_file_name, pem, pkcs8_key_algorithm, safe_file_name};
+use crate::app::files::{export_file_name, pem, safe_file_name};
 use crate::services::store::{RecordMeta, StoredRequest};
 use crate::services::{crypto, files, store, tools};
 
@@ -288,23 +288,13 @@ pub async fn import_pfx(
     let opened = tools::pfx_open(&job).await;
     let PfxImport { mut password, .. } = job;
     password.zeroize();
-    let opened = opened.map_err(|e| nothing(&e))?;
-    let Some(mut pkcs8) = opened.private_key_pkcs8 else {
-        return Err(nothing(
-            &"this PFX holds no private key (accept its certificate for a key kept here instead)",
-        ));
-    };
-    let response = response::Response::from_parts(
-        response::ResponseKind::CertificateBundle,
-        opened.certificates,
-        None,
-    );
-    let (Some(algorithm), Some(leaf)) = (pkcs8_key_algorithm(&pkcs8), response.leaf()) else {
-        pkcs8.zeroize();
-        return Err(nothing(
-            &"the PFX holds no certificate, or a key other than RSA or ECDSA P-256/384/521",
-        ));
-    };
+    let PfxOpened {
+        private_key_pkcs8: mut pkcs8,
+        key: algorithm,
+        certificate: leaf,
+        issuers,
+        friendly_name,
+    } = opened.map_err(|e| nothing(&e))?;
     let scheme = probe_scheme(algorithm);
     let private = crypto::import_private_key(&mut pkcs8, algorithm, scheme, extractable)
         .await
@@ -330,23 +320,14 @@ pub async fn import_pfx(
             "this key is kept here already, as “{name}”"
         )));
     }
-    let chain = response
-        .chain_for(leaf)
-        .into_iter()
-        .skip(1)
-        .map(|c| c.der().to_vec())
-        .collect();
     let record = StoredRequest {
         meta: RecordMeta {
             id: store::new_id(),
-            friendly_name: opened
-                .friendly_name
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| leaf.subject()),
+            friendly_name,
             created_ms: store::now_ms(),
             state: EntryState::Issued,
             certificate: Some(leaf.der().to_vec()),
-            chain,
+            chain: issuers,
             ..RecordMeta::default()
         },
         request_der: Vec::new(),
@@ -358,6 +339,6 @@ pub async fn import_pfx(
     let mut meta = EntryMeta::of(&record);
     meta.exportable = Some(crypto::private_key_exportable(&private).await);
     meta.key_algorithm = key_algorithm(spki);
-    meta.details = Some(CertDetails::of(leaf));
+    meta.details = Some(CertDetails::of(&leaf));
     Ok(meta)
 }
