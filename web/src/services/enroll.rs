@@ -24,23 +24,17 @@ fn unreachable(url: &str) -> ServiceError {
     ))
 }
 
-/// Sends `init` to `url` with gloo-net's fetch and reads the whole answer. The request is
-/// built here, not with gloo-net's builder, which would append `&` to a URL that has a query
-/// (certnew.cer?ReqID=…&Enc=…).
+/// Sends `init` to `url` with the window's `fetch` and reads the whole answer.
 async fn fetch(url: &str, init: &RequestInit) -> Result<Answer, ServiceError> {
     // a URL fetch would refuse is refused here, in the same words
     let request =
         web_sys::Request::new_with_str_and_init(url, init).map_err(|_| unreachable(url))?;
-    let response = gloo_net::http::Request::from(request)
-        .send()
-        .await
-        .map_err(|_| unreachable(url))?;
+    let response = super::fetch(&request).await.map_err(|_| unreachable(url))?;
     let headers = response.headers();
-    let header = |name: &str| headers.get(name).unwrap_or_default();
-    let body = response.binary().await.map_err(|e| match e {
-        gloo_net::Error::JsError(e) => ServiceError(format!("the CA's answer broke off: {e}")),
-        _ => ServiceError("the CA's answer broke off".into()),
-    })?;
+    let header = |name: &str| headers.get(name).ok().flatten().unwrap_or_default();
+    let body = super::body(&response)
+        .await
+        .map_err(|e| ServiceError::js("the CA's answer broke off", e))?;
     Ok(Answer {
         status: response.status(),
         content_type: header("content-type"),

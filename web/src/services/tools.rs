@@ -214,22 +214,14 @@ fn inline_bytes() -> Option<Result<Vec<u8>, String>> {
     )
 }
 
-/// `fetch(FILE)`'s bytes (relative to the page, so it works under any path), through
-/// gloo-net.
+/// `fetch(FILE)`'s bytes (relative to the page, so it works under any path).
 async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
     // the file's name carries no content hash (Trunk's own files do), so a cached copy from
     // an older release could meet this app; revalidating every time keeps the two together
     let init = web_sys::RequestInit::new();
     init.set_cache(web_sys::RequestCache::NoCache);
     let request = web_sys::Request::new_with_str_and_init(FILE, &init)?;
-    let failed = |e: gloo_net::Error| match e {
-        gloo_net::Error::JsError(e) => JsValue::from_str(&e.to_string()),
-        _ => JsValue::from_str("the request failed"),
-    };
-    let response = gloo_net::http::Request::from(request)
-        .send()
-        .await
-        .map_err(failed)?;
+    let response = super::fetch(&request).await?;
     if !response.ok() {
         // as an integer: formatting an f64 would link float printing (9 KB) for one message
         return Err(JsValue::from_str(&format!(
@@ -237,5 +229,5 @@ async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
             response.status()
         )));
     }
-    response.binary().await.map_err(failed)
+    super::body(&response).await
 }
