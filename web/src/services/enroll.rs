@@ -7,9 +7,10 @@
 //! own origin (or the CA allows this origin with credentials). A request the browser blocks
 //! (network down, TLS refused, no CORS permission) gives one error that names those causes.
 
-use web_sys::{Headers, RequestCache, RequestCredentials, RequestInit};
+use js_sys::{Function, Object};
+use wasm_bindgen::{JsCast, JsValue};
 
-use super::{ServiceError, get};
+use super::{ServiceError, get, set};
 
 use certreq_wire::enroll::{Answer, HttpRequest};
 
@@ -24,44 +25,52 @@ fn unreachable(url: &str) -> ServiceError {
     ))
 }
 
-/// Sends `init` to `url` with the window's `fetch` and reads the whole answer.
-async fn fetch(url: &str, init: &RequestInit) -> Result<Answer, ServiceError> {
-    // a URL fetch would refuse is refused here, in the same words
-    let request =
-        web_sys::Request::new_with_str_and_init(url, init).map_err(|_| unreachable(url))?;
-    let response = super::fetch(&request).await.map_err(|_| unreachable(url))?;
-    let headers = response.headers();
-    let header = |name: &str| headers.get(name).ok().flatten().unwrap_or_default();
+/// Sends `init` to `url` with `fetch` and reads the whole answer. The URL goes as it is.
+async fn fetch(url: &str, init: &Object) -> Result<Answer, ServiceError> {
+    let response = super::fetch(url, init)
+        .await
+        .map_err(|_| unreachable(url))?;
+    let headers = get(&response, "headers");
+    let header = |name: &str| -> String {
+        get(&headers, "get")
+            .dyn_ref::<Function>()
+            .and_then(|f| f.call1(&headers, &JsValue::from_str(name)).ok())
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
     let body = super::body(&response)
         .await
         .map_err(|e| ServiceError::js("the CA's answer broke off", e))?;
     Ok(Answer {
-        status: response.status(),
+        status: super::status(&response),
         content_type: header("content-type"),
         retry_after: header("retry-after"),
         body,
     })
 }
 
+fn init(method: &str) -> Object {
+    let init = Object::new();
+    set(&init, "method", &method.into());
+    set(&init, "credentials", &"include".into());
+    set(&init, "cache", &"no-store".into());
+    init
+}
+
 /// Makes the request: `POST` with its body, or `GET`. With the browser's credentials, and
 /// past its cache.
 pub async fn send(send: &HttpRequest) -> Result<Answer, ServiceError> {
-    let init = RequestInit::new();
-    init.set_credentials(RequestCredentials::Include);
-    init.set_cache(RequestCache::NoStore);
-    match &send.post {
+    let init = match &send.post {
         Some((content_type, body)) => {
-            init.set_method("POST");
-            let headers =
-                Headers::new().map_err(|e| ServiceError::js("cannot make the request", e))?;
-            headers
-                .set("Content-Type", content_type)
-                .map_err(|e| ServiceError::js("cannot make the request", e))?;
-            init.set_headers(&headers);
-            init.set_body(&body.into());
+            let init = init("POST");
+            let headers = Object::new();
+            set(&headers, "Content-Type", &content_type.into());
+            set(&init, "headers", &headers);
+            set(&init, "body", &body.into());
+            init
         }
-        None => init.set_method("GET"),
-    }
+        None => init("GET"),
+    };
     fetch(&send.url, &init).await
 }
 

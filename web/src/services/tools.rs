@@ -218,15 +218,13 @@ fn inline_bytes() -> Option<Result<Vec<u8>, String>> {
 async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
     // the file's name carries no content hash (Trunk's own files do), so a cached copy from
     // an older release could meet this app; revalidating every time keeps the two together
-    let init = web_sys::RequestInit::new();
-    init.set_cache(web_sys::RequestCache::NoCache);
-    let request = web_sys::Request::new_with_str_and_init(FILE, &init)?;
-    let response = super::fetch(&request).await?;
-    if !response.ok() {
-        // as an integer: formatting an f64 would link float printing (9 KB) for one message
+    let init = Object::new();
+    super::set(&init, "cache", &"no-cache".into());
+    let response = super::fetch(FILE, &init).await?;
+    if !get(&response, "ok").is_truthy() {
         return Err(JsValue::from_str(&format!(
             "{FILE} answered HTTP {}",
-            response.status()
+            super::status(&response)
         )));
     }
     super::body(&response).await
