@@ -1,18 +1,25 @@
 //! Files out of the browser: downloads (a `Blob` behind a temporary link) and the clipboard.
 
-use js_sys::Uint8Array;
+use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::HtmlAnchorElement;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 use super::{ServiceError, get};
 
-/// Offers `bytes` as a download named `file_name`: a gloo-file `Blob` behind an `ObjectUrl`,
-/// which revokes the URL when it is dropped, once the link has been clicked.
+/// Offers `bytes` as a download named `file_name`: a `Blob` behind an object URL, revoked once
+/// the link has been clicked (gloo-file's `ObjectUrl` did the same for more of the first
+/// download: see ARCHITECTURE.md, "gloo and raw web-sys").
 pub fn download(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), ServiceError> {
-    let blob = gloo_file::Blob::new_with_options(bytes, Some(mime));
-    let url = gloo_file::ObjectUrl::from(blob);
-    click_link(&url, file_name)
+    let fail = |e| ServiceError::js("cannot offer the download", e);
+    let parts = Array::of1(&Uint8Array::from(bytes));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let result = click_link(&url, file_name);
+    let _ = Url::revoke_object_url(&url);
+    result
 }
 
 fn click_link(href: &str, file_name: &str) -> Result<(), ServiceError> {

@@ -8,8 +8,8 @@
 //! and still signs after a reload. Losing a pending record loses its key: nothing here deletes
 //! anything unless asked to by id.
 
-use gloo_events::EventListener;
 use js_sys::{Object, Promise, Uint8Array};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -143,9 +143,10 @@ async fn open() -> Result<IdbDatabase, ServiceError> {
     let request: IdbOpenDbRequest = factory
         .open_with_u32(DB_NAME, DB_VERSION)
         .map_err(|e| ServiceError::js(DOING, e))?;
-    // the first open (or a version change) creates the object store; the listener goes when
-    // it is dropped, after the open
-    let upgrade = EventListener::once(&request, "upgradeneeded", |event| {
+    // the first open (or a version change) creates the object store; the handler goes once
+    // the open has finished (a gloo-events listener cost the first download more: see
+    // ARCHITECTURE.md, "gloo and raw web-sys")
+    let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
         let Some(target) = event.target() else { return };
         let Ok(db) = target.unchecked_into::<IdbRequest>().result() else {
             return;
@@ -157,7 +158,9 @@ async fn open() -> Result<IdbDatabase, ServiceError> {
             let _ = db.create_object_store_with_optional_parameters(REQUESTS, &params);
         }
     });
+    request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
     let db = finished(&request, DOING).await;
+    request.set_onupgradeneeded(None);
     drop(upgrade);
     Ok(db?.unchecked_into())
 }
