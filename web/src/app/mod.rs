@@ -40,6 +40,9 @@ mod testing;
 pub mod text;
 mod ui;
 
+use std::future::Future;
+use std::pin::Pin;
+
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -189,16 +192,14 @@ impl App {
                     dom::reveal(&gutter, &format!("[data-gutter-line=\"{}\"]", line + 1));
                 }
             }
-            Command::Editor(editor::Command::Doc(query)) => link.send_future(async move {
+            Command::Editor(editor::Command::Doc(query)) => spawn(link, async move {
                 let page = tools::doc(&query).await.map_err(|e| e.to_string());
                 editor::Msg::DocLooked { query, page }
             }),
-            Command::Decoder(decoder::Command::Decode { seq, bytes }) => {
-                link.send_future(async move {
-                    let result = tools::dump(&bytes).await.map_err(|e| e.to_string());
-                    decoder::Msg::Decoded { seq, result }
-                })
-            }
+            Command::Decoder(decoder::Command::Decode { seq, bytes }) => spawn(link, async move {
+                let result = tools::dump(&bytes).await.map_err(|e| e.to_string());
+                decoder::Msg::Decoded { seq, result }
+            }),
             Command::Preview(command) => run_preview(link, command),
             Command::Store(command) => run_store(link, command),
             Command::Enrollment(command) => run_enrollment(link, command),
@@ -213,10 +214,10 @@ fn run_preview(link: &yew::html::Scope<App>, command: preview::Command) {
             request,
             inf,
             reuse,
-        } => link.send_future(async move {
+        } => spawn(link, async move {
             Msg::Generated(jobs::generate(*request, inf, reuse).await.map(Box::new))
         }),
-        Command::Copy(text) => link.send_future(async move {
+        Command::Copy(text) => spawn(link, async move {
             state::Msg::Notify(match file_service::copy_text(&text).await {
                 Ok(()) => Notice::info("copied to the clipboard"),
                 Err(e) => Notice::error(e.to_string()),
@@ -228,15 +229,15 @@ fn run_preview(link: &yew::html::Scope<App>, command: preview::Command) {
 fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
     use store::{Command, Msg, jobs};
     match command {
-        Command::Load => link.send_future(async { Msg::Loaded(jobs::load_store().await) }),
-        Command::RequestPersistence => link.send_future(async {
+        Command::Load => spawn(link, async { Msg::Loaded(jobs::load_store().await) }),
+        Command::RequestPersistence => spawn(link, async {
             Msg::Persistence(match store_service::request_persistence().await {
                 store_service::Persistence::Granted => Some(true),
                 store_service::Persistence::Denied => Some(false),
                 store_service::Persistence::Unsupported => None,
             })
         }),
-        Command::DownloadEntry(id) => link.send_future(async move {
+        Command::DownloadEntry(id) => spawn(link, async move {
             state::Msg::Notify(match jobs::download_entry(id).await {
                 Ok(()) => Notice::info("request file offered for download"),
                 Err(e) => Notice::error(e),
@@ -246,29 +247,28 @@ fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
             let question = "Delete this request and its private key? A certificate issued \
                             for it later cannot be used without the key.";
             if dom::confirm(question) {
-                link.send_future(async move { Msg::Deleted(jobs::delete(id).await) });
+                spawn(link, async move { Msg::Deleted(jobs::delete(id).await) });
             }
         }
-        Command::Accept(bytes) => {
-            link.send_future(async move { Msg::Accepted(jobs::accept(bytes).await) })
-        }
-        Command::Export { id, format } => {
-            link.send_future(async move { Msg::Exported(jobs::export(id, format).await) })
-        }
+        Command::Accept(bytes) => spawn(
+            link,
+            async move { Msg::Accepted(jobs::accept(bytes).await) },
+        ),
+        Command::Export { id, format } => spawn(link, async move {
+            Msg::Exported(jobs::export(id, format).await)
+        }),
         Command::ExportPfx {
             id,
             password,
             profile,
-        } => {
-            link.send_future(
-                async move { Msg::Exported(jobs::export_pfx(id, password, profile).await) },
-            )
-        }
+        } => spawn(link, async move {
+            Msg::Exported(jobs::export_pfx(id, password, profile).await)
+        }),
         Command::ImportPfx {
             pfx,
             password,
             extractable,
-        } => link.send_future(async move {
+        } => spawn(link, async move {
             Msg::Imported(jobs::import_pfx(pfx, password, extractable).await)
         }),
     }
@@ -277,22 +277,22 @@ fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
 fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
     use enrollment::{Command, Msg, jobs};
     match command {
-        Command::Submit { id, enrollment } => link.send_future(async move {
+        Command::Submit { id, enrollment } => spawn(link, async move {
             Msg::Enrolled(jobs::submit(id, enrollment).await.map(Box::new))
         }),
-        Command::SubmitRequest { der, enrollment } => link.send_future(async move {
+        Command::SubmitRequest { der, enrollment } => spawn(link, async move {
             Msg::Enrolled(jobs::submit_request(der, enrollment).await.map(Box::new))
         }),
         Command::Retrieve {
             id,
             number,
             enrollment,
-        } => link.send_future(async move {
+        } => spawn(link, async move {
             Msg::Enrolled(jobs::retrieve(id, number, enrollment).await.map(Box::new))
         }),
-        Command::MatchKey(spki) => {
-            link.send_future(async move { Msg::KeyMatched(store::jobs::match_key(spki).await) })
-        }
+        Command::MatchKey(spki) => spawn(link, async move {
+            Msg::KeyMatched(store::jobs::match_key(spki).await)
+        }),
         Command::DownloadCertificate { name, der } => link.send_message(state::Msg::Notify(
             match store::jobs::download_certificate(name, der) {
                 Ok(what) => Notice::info(what),
@@ -300,6 +300,17 @@ fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
             },
         )),
     }
+}
+
+/// Runs a job and sends its message. Boxed, so that yew's `send_future` and wasm-bindgen's
+/// `spawn_local` are one copy for every job rather than one per job, each with its own
+/// polling and drop code.
+fn spawn<M: Into<state::Msg>>(
+    link: &yew::html::Scope<App>,
+    job: impl Future<Output = M> + 'static,
+) {
+    let job: Pin<Box<dyn Future<Output = state::Msg>>> = Box::pin(async move { job.await.into() });
+    link.send_future(job);
 }
 
 /// Starts the app in the page's `<body>`.
