@@ -112,7 +112,7 @@ pub async fn cmc(job: &wire::CmcJob) -> Result<Vec<u8>, ServiceError> {
 /// Asks the module one question; its answer's bytes, or its sentence for why there are none.
 async fn ask(op: u32, input: &[u8]) -> Result<Vec<u8>, ServiceError> {
     let (status, answer) = call(op, input).await?;
-    wire::answer(status, answer).map_err(ServiceError)
+    wire::answer(status, answer).map_err(|why| ServiceError(why.0))
 }
 
 /// Takes an answer's bytes apart with `from_wire`.

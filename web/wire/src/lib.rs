@@ -80,12 +80,25 @@ pub const STATUS_OK: u32 = 0;
 pub const STATUS_FAILED: u32 = 1;
 
 /// Reads an answer: its bytes, or the sentence saying why there are none.
-pub fn answer(status: u32, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+pub fn answer(status: u32, bytes: Vec<u8>) -> Result<Vec<u8>, Refusal> {
     match status {
         STATUS_OK => Ok(bytes),
-        _ => Err(String::from_utf8_lossy(&bytes).into_owned()),
+        _ => Err(Refusal(String::from_utf8_lossy(&bytes).into_owned())),
     }
 }
+
+/// The tools module's answer when it has no result: the sentence saying why, written for the
+/// user (what the engine's own error says), shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl core::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}
 
 /// A field was missing, too long for what was left, or not UTF-8 where text was expected.
 #[derive(Clone, Debug, PartialEq, Eq)]

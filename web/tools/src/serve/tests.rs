@@ -60,7 +60,7 @@ fn a_dump_failure_crosses_as_its_sentence() {
 }
 
 fn answer_text(status: u32, bytes: Vec<u8>) -> String {
-    answer(status, bytes).unwrap_err()
+    answer(status, bytes).unwrap_err().0
 }
 
 #[test]
