@@ -24,10 +24,12 @@ class DevcaServer:
     are its URLs (no trailing slash), `ca_pem` the root to trust."""
 
     def __init__(self, data: pathlib.Path, *, policy="issue", tls=False, basic_auth=None,
-                 dist=None, cors=None, extra=()):
+                 dist=None, cors=None, extra=(), env=None):
         self.data = pathlib.Path(data)
         self.options = {"policy": policy, "tls": tls, "basic_auth": basic_auth, "dist": dist,
                         "cors": cors, "extra": list(extra)}
+        # variables added to the inherited environment (KRB5_CONFIG for Kerberos tests)
+        self.env = {**os.environ, **(env or {})}
         self.ca_pem = self.data / "ca.pem"
         self.proc = None
         self.start()
@@ -51,7 +53,8 @@ class DevcaServer:
         # stderr goes to a file: a full pipe nobody reads would stall the server
         self.log_path = self.data.parent / f"{self.data.name}.log"
         self.log = open(self.log_path, "a")
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log, text=True,
+                                     env=self.env)
         self.certsrv = self.est = None
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and (self.certsrv is None or self.est is None):

@@ -101,8 +101,10 @@ Options:
   -renewal N        Extension, -cacert/-cachain/-crl: the CA certificate of AD CS renewal N
                     (0 is the first; default: the current one, from certcarc.asp)
   -delta            Extension, -crl: the delta CRL instead of the base CRL
-  -Kerberos         Sign in to the CA with Kerberos (HTTP Negotiate), with the ticket in the
-                    user's cache (kinit); also used when the CA answers 401 Negotiate
+  -Kerberos         Sign in to the CA with Kerberos (HTTP Negotiate, SPNEGO) from the first
+                    request, with the ticket in your cache (kinit; $KRB5CCNAME); without
+                    -username, Kerberos is also used when the CA answers 401 Negotiate. The
+                    service is HTTP/host of the -config URL
   -ClientCertificate PfxFile
                     Sign in to the CA with a TLS client certificate: a PFX file (password
                     -p or $CERTREQ_PFX_PASSWORD) or the KeyContainer name of a store entry

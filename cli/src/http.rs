@@ -4,11 +4,15 @@
 //!   Mozilla's roots only when none is found) plus the CA certificates in `-cafile FILE` /
 //!   `CERTREQ_CA_FILE` (an extension: certreq uses the Windows store).
 //! - HTTP Basic credentials when given; never sent again after a redirect.
+//! - Kerberos (HTTP Negotiate, `negotiate.rs`): with `-Kerberos` from the first request; without
+//!   Basic credentials, when the CA answers 401 offering Negotiate (the request is sent again with
+//!   a ticket). Once the CA took a ticket, later requests carry one from the start.
 //! - Timeouts: 15 s to connect, 120 s in all (AD CS may take a minute to issue).
 //! - Answers larger than [`MAX_BODY`] are refused.
 //! - Every HTTP status is returned to the caller (AD CS speaks in pages, not statuses); only
 //!   transport failures are errors, with messages that say what to do.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,12 +56,26 @@ pub struct ClientIdentity {
     pub key_pkcs8: zeroize::Zeroizing<Vec<u8>>,
 }
 
+/// When to sign in with Kerberos (HTTP Negotiate).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kerberos {
+    /// Never (Basic credentials were given).
+    Never,
+    /// When the CA answers 401 and offers Negotiate.
+    WhenAsked,
+    /// From the first request (`-Kerberos`).
+    Always,
+}
+
 /// A configured client.
 pub struct Client {
     agent: ureq::Agent,
     authorization: Option<String>,
     ca_file: Option<PathBuf>,
     client_cert: bool,
+    kerberos: Kerberos,
+    /// The CA took a Kerberos ticket: later requests carry one from the start.
+    negotiated: Cell<bool>,
 }
 
 impl Client {
@@ -66,6 +84,7 @@ impl Client {
         ca_file: Option<&Path>,
         credentials: Option<&Credentials>,
         identity: Option<&ClientIdentity>,
+        kerberos: Kerberos,
     ) -> Result<Client, String> {
         let mut roots = system_roots();
         if let Some(path) = ca_file {
@@ -118,40 +137,35 @@ impl Client {
             }),
             ca_file: ca_file.map(Path::to_path_buf),
             client_cert: identity.is_some(),
+            kerberos,
+            negotiated: Cell::new(false),
         })
     }
 
     /// A 401 in words: what the CA offers (its `WWW-Authenticate` schemes) against what this
     /// client sent, and which option to use.
     pub fn unauthorized(&self, url: &str, reply: &Reply) -> String {
-        let schemes: Vec<String> = reply
-            .www_authenticate
-            .iter()
-            .flat_map(|h| h.split(','))
-            .filter_map(|part| {
-                let word = part.split_whitespace().next()?;
-                // `realm="x"` continues the previous challenge
-                (!word.contains('=')).then(|| word.to_ascii_lowercase())
-            })
-            .collect();
+        let schemes = offered_schemes(reply);
         let offers = |s: &str| schemes.iter().any(|x| x == s);
-        if offers("basic") && self.authorization.is_some() {
+        // credentials were sent and refused (a 401 that names no scheme: the CA did not say)
+        if self.authorization.is_some() && (offers("basic") || schemes.is_empty()) {
             return format!(
                 "the CA refused the credentials (HTTP 401 at {url}): check -username and -p \
                  (or CERTREQ_USER and CERTREQ_PASSWORD)"
+            );
+        }
+        if offers("negotiate") || offers("kerberos") {
+            // reached when Basic credentials were given, so Kerberos was not tried
+            return format!(
+                "the CA asks for Kerberos (HTTP Negotiate) at {url}: run `kinit` and use \
+                 -Kerberos (or leave out -username and CERTREQ_USER: certreq then signs in with \
+                 your Kerberos ticket when the CA asks)"
             );
         }
         if offers("basic") {
             return format!(
                 "the CA asks for a sign-in (HTTP 401 at {url}): give -username UserName and -p \
                  Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
-            );
-        }
-        if offers("negotiate") || offers("kerberos") {
-            return format!(
-                "the CA asks for Kerberos (HTTP Negotiate) at {url}, which this build of \
-                 certreq does not speak; sign in with a client certificate \
-                 (-ClientCertificate) if the CA takes one"
             );
         }
         let what = if schemes.is_empty() {
@@ -173,20 +187,77 @@ impl Client {
 
     /// `GET url`.
     pub fn get(&self, url: &str) -> Result<Reply, String> {
-        let mut req = self.agent.get(url);
-        if let Some(auth) = &self.authorization {
-            req = req.header("Authorization", auth);
-        }
-        self.finish(url, req.call())
+        self.send(url, None)
     }
 
     /// `POST url` with a body of `content_type`.
     pub fn post(&self, url: &str, content_type: &str, body: &[u8]) -> Result<Reply, String> {
-        let mut req = self.agent.post(url).header("Content-Type", content_type);
-        if let Some(auth) = &self.authorization {
-            req = req.header("Authorization", auth);
+        self.send(url, Some((content_type, body)))
+    }
+
+    /// One request, signed in as [`Kerberos`] says.
+    fn send(&self, url: &str, post: Option<(&str, &[u8])>) -> Result<Reply, String> {
+        if self.kerberos == Kerberos::Always || self.negotiated.get() {
+            return self.send_negotiated(url, post);
         }
-        self.finish(url, req.send(body))
+        let reply = self.send_with(url, post, self.authorization.as_deref())?;
+        let offered = offered_schemes(&reply);
+        if reply.status == 401
+            && self.kerberos == Kerberos::WhenAsked
+            && offered.iter().any(|s| s == "negotiate")
+        {
+            return self.send_negotiated(url, post).map_err(|e| {
+                if offered.iter().any(|s| s == "basic") {
+                    format!(
+                        "{e} (the CA also takes a password: -username UserName and -p Password, \
+                         or CERTREQ_USER and CERTREQ_PASSWORD)"
+                    )
+                } else {
+                    e
+                }
+            });
+        }
+        Ok(reply)
+    }
+
+    /// One request with a Kerberos ticket; the CA's answer must prove who it is when it says.
+    fn send_negotiated(&self, url: &str, post: Option<(&str, &[u8])>) -> Result<Reply, String> {
+        let host = host_of(url)?;
+        let (negotiation, header) = crate::negotiate::Negotiation::start(&host)?;
+        let reply = self.send_with(url, post, Some(&header))?;
+        if reply.status == 401 {
+            if offered_schemes(&reply).iter().any(|s| s == "negotiate") {
+                return Err(crate::negotiate::refused(&host, url));
+            }
+            return Err(self.unauthorized(url, &reply));
+        }
+        negotiation.finish(&reply.www_authenticate)?;
+        self.negotiated.set(true);
+        Ok(reply)
+    }
+
+    fn send_with(
+        &self,
+        url: &str,
+        post: Option<(&str, &[u8])>,
+        authorization: Option<&str>,
+    ) -> Result<Reply, String> {
+        match post {
+            Some((content_type, body)) => {
+                let mut req = self.agent.post(url).header("Content-Type", content_type);
+                if let Some(auth) = authorization {
+                    req = req.header("Authorization", auth);
+                }
+                self.finish(url, req.send(body))
+            }
+            None => {
+                let mut req = self.agent.get(url);
+                if let Some(auth) = authorization {
+                    req = req.header("Authorization", auth);
+                }
+                self.finish(url, req.call())
+            }
+        }
     }
 
     fn finish(
@@ -278,6 +349,33 @@ impl Client {
     }
 }
 
+/// The sign-in schemes a 401 offers (its `WWW-Authenticate` challenges), lower-case.
+fn offered_schemes(reply: &Reply) -> Vec<String> {
+    reply
+        .www_authenticate
+        .iter()
+        .flat_map(|h| h.split(','))
+        .filter_map(|part| {
+            let word = part.split_whitespace().next()?;
+            // `realm="x"` continues the previous challenge
+            (!word.contains('=')).then(|| word.to_ascii_lowercase())
+        })
+        .collect()
+}
+
+/// The host of a URL, for the Kerberos service name `HTTP@host` (IPv6 without brackets).
+fn host_of(url: &str) -> Result<String, String> {
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|e| format!("{url} is not a valid URL: {e}"))?;
+    let host = uri
+        .host()
+        .ok_or_else(|| format!("{url} names no host"))?
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    Ok(host.to_ascii_lowercase())
+}
+
 /// The system's trusted roots, `SSL_CERT_FILE` first.
 fn system_roots() -> Vec<Certificate<'static>> {
     let env = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from);
@@ -324,6 +422,50 @@ fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reply(www_authenticate: &[&str]) -> Reply {
+        Reply {
+            status: 401,
+            content_type: String::new(),
+            retry_after: None,
+            www_authenticate: www_authenticate.iter().map(|s| s.to_string()).collect(),
+            body: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn offered_schemes_and_what_a_401_says() {
+        let r = reply(&["Negotiate", "Basic realm=\"devca\", charset=\"UTF-8\""]);
+        assert_eq!(offered_schemes(&r), ["negotiate", "basic"]);
+        let basic = Credentials {
+            user: "u".into(),
+            password: "p".into(),
+        };
+        let with_basic = Client::new(None, Some(&basic), None, Kerberos::Never).unwrap();
+        let kerberos_only = reply(&["Negotiate"]);
+        let e = with_basic.unauthorized("https://ca/certsrv", &kerberos_only);
+        assert!(
+            e.contains("asks for Kerberos") && e.contains("kinit"),
+            "{e}"
+        );
+        let anonymous = Client::new(None, None, None, Kerberos::WhenAsked).unwrap();
+        let e = anonymous.unauthorized("https://ca/certsrv", &reply(&["NTLM"]));
+        assert!(
+            e.contains("offers only ntlm, which certreq does not speak"),
+            "{e}"
+        );
+        assert!(!e.contains("  "), "{e}");
+    }
+
+    #[test]
+    fn the_kerberos_service_is_the_url_host() {
+        assert_eq!(
+            host_of("https://CA.Example.com:8443/certsrv").unwrap(),
+            "ca.example.com"
+        );
+        assert_eq!(host_of("https://[::1]:8443/certsrv").unwrap(), "::1");
+        assert!(host_of("not a url").is_err());
+    }
 
     #[test]
     fn a_ca_file_without_certificates_is_refused() {

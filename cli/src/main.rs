@@ -17,6 +17,7 @@ mod http;
 mod importpfx;
 mod keys;
 mod knowca;
+mod negotiate;
 mod newreq;
 mod policyreq;
 mod render;

@@ -19,7 +19,7 @@ use crate::config;
 use crate::drive::{self, Outcome};
 use crate::fsio;
 use crate::help::{EXIT_FAILED, EXIT_OK, EXIT_USAGE};
-use crate::http::Client;
+use crate::http::{Client, Kerberos};
 use crate::store::{Entry, Store};
 
 /// Options `-submit` understands.
@@ -119,13 +119,6 @@ pub fn connect(inv: &Invocation, verb: &str) -> Result<(Endpoint, Client), Failu
             .filter(|f| !f.is_empty())
             .map(PathBuf::from)
     });
-    if inv.has(Opt::Kerberos) {
-        return Err(Failure::Usage(
-            "-Kerberos: this build of certreq has no Kerberos (HTTP Negotiate) sign-in; use \
-             -username/-p where the CA takes Basic, or -ClientCertificate"
-                .into(),
-        ));
-    }
     let identity = match inv.value(Opt::ClientCertificate) {
         Some(which) => Some(client_identity(which)?),
         None => None,
@@ -136,7 +129,20 @@ pub fn connect(inv: &Invocation, verb: &str) -> Result<(Endpoint, Client), Failu
             endpoint.url()
         )));
     }
-    let client = Client::new(ca_file.as_deref(), credentials.as_ref(), identity.as_ref())?;
+    // Kerberos: asked for, or when the CA asks and no Basic credentials were given
+    let kerberos = if inv.has(Opt::Kerberos) {
+        Kerberos::Always
+    } else if credentials.is_some() {
+        Kerberos::Never
+    } else {
+        Kerberos::WhenAsked
+    };
+    let client = Client::new(
+        ca_file.as_deref(),
+        credentials.as_ref(),
+        identity.as_ref(),
+        kerberos,
+    )?;
     Ok((endpoint, client))
 }
 

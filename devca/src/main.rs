@@ -4,6 +4,7 @@
 //! ```text
 //! devca serve --data DIR [--listen ADDR] [--tls] [--basic-auth USER:PASS] [--cors ORIGIN|any]
 //!             [--dist DIR] [--policy issue|pending] [--no-san-attribute]
+//!             [--auth negotiate [--keytab FILE]]
 //! devca approve --data DIR ID [--no-san-attribute]
 //! devca deny    --data DIR ID [--message TEXT]
 //! devca revoke  --data DIR ID [--reason REASON]
@@ -32,6 +33,7 @@ mod csr;
 mod fullcmc;
 mod http;
 mod lifecycle;
+mod negotiate;
 mod net;
 mod pages;
 mod policy;
@@ -54,6 +56,7 @@ const USAGE: &str = "usage:
   devca serve --data DIR [--listen ADDR] [--tls] [--basic-auth USER:PASS]... [--cors ORIGIN|any]
               [--dist DIR] [--policy issue|pending] [--no-san-attribute]
               [--allow TEMPLATE=USER[,USER]]... [--client-ca FILE]
+              [--auth negotiate [--keytab FILE]]
   devca approve --data DIR ID [--no-san-attribute]
   devca deny --data DIR ID [--message TEXT]
   devca revoke --data DIR ID [--reason REASON]
@@ -72,6 +75,8 @@ struct Args {
     basic_auth: Vec<(String, String)>,
     allow: Vec<(policy::Template, Vec<String>)>,
     client_ca: Option<PathBuf>,
+    negotiate: bool,
+    keytab: Option<PathBuf>,
     reason: Option<u32>,
     cors: Option<Cors>,
     dist: Option<PathBuf>,
@@ -120,6 +125,17 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                 a.allow.push((t, users));
             }
             "--client-ca" => a.client_ca = Some(PathBuf::from(value("--client-ca")?)),
+            "--auth" => match value("--auth")?.to_ascii_lowercase().as_str() {
+                "negotiate" | "kerberos" => a.negotiate = true,
+                // Basic is on with --basic-auth users; named here for symmetry
+                "basic" => {}
+                other => {
+                    return Err(format!(
+                        "--auth is negotiate (Kerberos) or basic, not {other:?}"
+                    ));
+                }
+            },
+            "--keytab" => a.keytab = Some(PathBuf::from(value("--keytab")?)),
             "--reason" => {
                 let v = value("--reason")?;
                 a.reason = Some(reason_code(&v).ok_or_else(|| {
@@ -160,6 +176,9 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     if a.data.is_none() {
         return Err("--data DIR is required".into());
     }
+    if a.keytab.is_some() && !a.negotiate {
+        return Err("--keytab is for --auth negotiate".into());
+    }
     if ["approve", "deny", "revoke"].contains(&a.command.as_str()) && a.id.is_none() {
         return Err(format!("{} needs a request ID", a.command));
     }
@@ -175,6 +194,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(keytab) = &args.keytab
+        && let Err(e) = use_keytab(keytab)
+    {
+        eprintln!("devca: {e}");
+        return ExitCode::FAILURE;
+    }
     let result = match args.command.as_str() {
         "serve" => serve(args),
         "approve" => approve(&args),
@@ -190,6 +215,45 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--keytab FILE`: GSSAPI takes the acceptor's keytab from `KRB5_KTNAME`, read when the library
+/// starts. Setting a variable in a running program is `unsafe` in Rust 2024 (other threads may
+/// read the environment), so devca starts itself again, in place (same process ID, same output),
+/// with `KRB5_KTNAME=FILE:<the keytab>`; the second start finds it set and goes on.
+fn use_keytab(keytab: &std::path::Path) -> Result<(), String> {
+    let path =
+        std::path::absolute(keytab).map_err(|e| format!("--keytab {}: {e}", keytab.display()))?;
+    std::fs::File::open(&path)
+        .map_err(|e| format!("cannot read the keytab {}: {e}", path.display()))?;
+    let wanted = format!("FILE:{}", path.display());
+    if std::env::var_os("KRB5_KTNAME").is_some_and(|v| v == wanted.as_str()) {
+        return Ok(());
+    }
+    restart_with("KRB5_KTNAME", &wanted)
+}
+
+#[cfg(unix)]
+fn restart_with(name: &str, value: &str) -> Result<(), String> {
+    use std::os::unix::process::CommandExt;
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find devca's program: {e}"))?;
+    let mut argv = std::env::args_os();
+    let arg0 = argv.next().unwrap_or_else(|| exe.clone().into_os_string());
+    let err = std::process::Command::new(&exe)
+        .arg0(arg0)
+        .args(argv)
+        .env(name, value)
+        .exec();
+    Err(format!(
+        "cannot start devca again with {name}={value}: {err}"
+    ))
+}
+
+#[cfg(not(unix))]
+fn restart_with(name: &str, value: &str) -> Result<(), String> {
+    Err(format!(
+        "--keytab works on Unix only here; set {name}={value} before starting devca"
+    ))
 }
 
 fn data_dir(args: &Args) -> PathBuf {
@@ -220,6 +284,14 @@ fn serve(args: Args) -> Result<(), String> {
     if client_roots.is_some() && !args.tls {
         return Err("--client-ca needs --tls (client certificates are a TLS matter)".into());
     }
+    if args.negotiate {
+        negotiate::check_acceptor().map_err(|e| {
+            format!(
+                "--auth negotiate: no Kerberos key to accept sign-ins with ({e}): give \
+                 --keytab FILE holding HTTP/<host>@REALM, or set KRB5_KTNAME"
+            )
+        })?;
+    }
     let tls = if args.tls {
         let (cert, key) = ca.tls_identity(&dir)?;
         Some(Arc::new(net::tls_config(cert, key, client_roots)?))
@@ -241,6 +313,7 @@ fn serve(args: Args) -> Result<(), String> {
             policy: args.policy.unwrap_or(Policy::Issue),
             basic_auth: args.basic_auth.clone(),
             client_certs: args.client_ca.is_some(),
+            negotiate: args.negotiate,
             permissions: policy::Permissions(args.allow.clone()),
             cors: args.cors.clone(),
             dist: args.dist.clone(),
@@ -260,6 +333,13 @@ fn serve(args: Args) -> Result<(), String> {
         "devca: EST at {scheme}://{host}:{}/.well-known/est/",
         addr.port()
     );
+    if args.negotiate {
+        let keytab = std::env::var("KRB5_KTNAME").unwrap_or_else(|_| "the default keytab".into());
+        let _ = writeln!(
+            out,
+            "devca: Kerberos sign-in (Negotiate) for HTTP/<host> with {keytab}"
+        );
+    }
     let _ = out.flush();
     runtime.block_on(net::run(ctx, listener, tls, net::Limits::default()));
     Ok(())
@@ -480,6 +560,11 @@ mod tests {
         );
         assert!(args("revoke --data d 3 --reason 7").is_err());
         assert!(args("revoke --data d").is_err());
+        let k = args("serve --data d --auth negotiate --keytab /k").unwrap();
+        assert!(k.negotiate);
+        assert_eq!(k.keytab, Some(PathBuf::from("/k")));
+        assert!(args("serve --data d --keytab /k").is_err());
+        assert!(args("serve --data d --auth ntlm").is_err());
         assert_eq!(a.cors, Some(Cors::Any));
         assert_eq!(a.policy, Some(Policy::Pending));
     }

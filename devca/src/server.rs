@@ -34,6 +34,9 @@ pub struct Config {
     /// TLS client certificates are verified (`--client-ca`): a client that shows one is signed
     /// in as its subject's common name.
     pub client_certs: bool,
+    /// Kerberos sign-in (`--auth negotiate`): a client that sends a ticket for devca's HTTP
+    /// service is signed in as the principal's user name (`alice@REALM` → `alice`).
+    pub negotiate: bool,
     /// Who may enroll for which template (`--allow`).
     pub permissions: policy::Permissions,
     pub cors: Option<Cors>,
@@ -212,10 +215,10 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
     let protected = lower == "/certsrv"
         || lower.starts_with("/certsrv/")
         || lower.starts_with("/.well-known/est/");
-    let user = match signed_in(ctx, req) {
-        SignIn::Anonymous => None,
-        SignIn::User(u) => Some(u),
-        SignIn::Refused if !protected => None,
+    let (user, proof) = match signed_in(ctx, req) {
+        SignIn::Anonymous => (None, None),
+        SignIn::User(u, proof) => (Some(u), proof),
+        SignIn::Refused if !protected => (None, None),
         SignIn::Refused => {
             let realm = if lower.starts_with("/.well-known/est/") {
                 "est"
@@ -223,18 +226,38 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
                 "devca"
             };
             let mut r = Response::new(401, "text/html; charset=UTF-8", pages::unauthorized());
+            // IIS's order: Negotiate first, then Basic
+            if ctx.config.negotiate {
+                r = r.with("WWW-Authenticate", "Negotiate");
+            }
             if !ctx.config.basic_auth.is_empty() {
                 r = r.with("WWW-Authenticate", &format!("Basic realm=\"{realm}\""));
             }
             return r;
         }
     };
-    let user = user.as_deref();
+    let resp = dispatch(ctx, req, &path, &lower, protected, user.as_deref());
+    match proof {
+        // the server's half of mutual authentication, on the answer (RFC 4559 §5)
+        Some(token) => resp.with("WWW-Authenticate", &format!("Negotiate {token}")),
+        None => resp,
+    }
+}
+
+/// The answer to a request whose sign-in is settled.
+fn dispatch(
+    ctx: &Ctx,
+    req: &Request,
+    path: &str,
+    lower: &str,
+    protected: bool,
+    user: Option<&str>,
+) -> Response {
     if let Some(rest) = lower.strip_prefix("/.well-known/est/") {
         return est(ctx, req, rest, user);
     }
     let get = req.method == "GET" || req.method == "HEAD";
-    match lower.as_str() {
+    match lower {
         "/certsrv" | "/certsrv/" | "/certsrv/default.asp" if get => {
             Response::html(pages::welcome(&ctx.ca.name().to_string()))
         }
@@ -264,7 +287,7 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
             "<HTML><Body><H2>404 - File or directory not found.</H2></Body></HTML>\r\n",
         ),
         _ if get => match &ctx.config.dist {
-            Some(dist) => static_file(dist, &path),
+            Some(dist) => static_file(dist, path),
             None => Response::text(404, "not found"),
         },
         _ => Response::text(405, "method not allowed"),
@@ -275,8 +298,8 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
 enum SignIn {
     /// No sign-in is configured.
     Anonymous,
-    /// Signed in.
-    User(String),
+    /// Signed in; with Kerberos, the token that proves the server to the client.
+    User(String, Option<String>),
     /// A sign-in is needed and none (or a wrong one) came.
     Refused,
 }
@@ -284,15 +307,33 @@ enum SignIn {
 fn signed_in(ctx: &Ctx, req: &Request) -> SignIn {
     let c = &ctx.config;
     if let Some(user) = &req.client_user {
-        return SignIn::User(user.clone());
+        return SignIn::User(user.clone(), None);
     }
-    if c.basic_auth.is_empty() && !c.client_certs {
+    if c.basic_auth.is_empty() && !c.client_certs && !c.negotiate {
         return SignIn::Anonymous;
     }
+    if c.negotiate
+        && let Some(token) = negotiate_token(req)
+    {
+        return match crate::negotiate::accept(token) {
+            Ok(done) => SignIn::User(crate::negotiate::user_of(&done.principal), done.reply_token),
+            Err(e) => {
+                // the client is told 401; the reason is the administrator's to read
+                eprintln!("devca: Kerberos sign-in refused: {e}");
+                SignIn::Refused
+            }
+        };
+    }
     match basic_user(&c.basic_auth, req) {
-        Some(user) => SignIn::User(user),
+        Some(user) => SignIn::User(user, None),
         None => SignIn::Refused,
     }
+}
+
+/// The token of an `Authorization: Negotiate <token>` header.
+fn negotiate_token(req: &Request) -> Option<&str> {
+    let (scheme, token) = req.header("authorization")?.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("negotiate").then_some(token)
 }
 
 /// The Basic-auth user whose credentials the request carries.
@@ -794,6 +835,7 @@ pub(crate) mod tests {
                     Vec::new()
                 },
                 client_certs: false,
+                negotiate: false,
                 permissions: Default::default(),
                 cors: Some(Cors::Any),
                 dist: None,

@@ -180,7 +180,7 @@ def test_a_deployment_without_the_tools_module_says_so_and_still_makes_requests(
             driver.execute_script(
                 "const el = arguments[0]; el.value = arguments[1];"
                 "el.dispatchEvent(new Event('input', {bubbles: true}));", box,
-                (ROOT / "core" / "tests" / "data" / "pfx-leaf.crt").read_text())
+                (ROOT / "tests" / "data" / "pfx-leaf.crt").read_text())
             message = wait_for(lambda: "could not be loaded" in (t := by_testid(driver, "decode-output").text)
                                and t, timeout=20, what="the decoder's message")
             assert "certreq-tools.wasm" in message and "404" in message, message

@@ -86,10 +86,63 @@ def san(checked):
     return checked.csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
 
 
-def test_the_gallery_offers_every_template_file():
+def inf_value(text, key):
+    """The value of `key` in an INF's [NewRequest] (unquoted, without a trailing comment)."""
+    for line in text.splitlines():
+        name, eq, value = line.partition("=")
+        if eq and name.strip().lower() == key.lower():
+            return value.split(";")[0].strip().strip('"')
+    return None
+
+
+def expected_preview(text):
+    """What the preview must show for an INF, read from the INF itself: the type, the key (as
+    "RSA 2048-bit, not exportable"), the signature and the subject's common name."""
+    algorithm = inf_value(text, "KeyAlgorithm") or "RSA"
+    if algorithm.upper().startswith("ECDSA_P"):
+        key, signature = f"ECDSA P-{algorithm[7:]}", "ecdsa-with-SHA256"
+    else:
+        key, signature = f"RSA {inf_value(text, 'KeyLength')}-bit", "sha256WithRSAEncryption"
+    exportable = (inf_value(text, "Exportable") or "FALSE").upper() == "TRUE"
+    key += ", exportable" if exportable else ", not exportable"
+    kind = {"PKCS10": "PKCS #10", "CERT": "self-signed certificate"}[
+        (inf_value(text, "RequestType") or "PKCS10").upper()]
+    cn = inf_value(text, "Subject").split(",")[0].strip()
+    return kind, key, signature, cn
+
+
+def test_the_gallery_offers_every_template_file(app):
     ids = sorted(p.stem for p in TEMPLATES.glob("*.inf"))
     assert ids == ["client-auth", "code-signing", "domain-controller", "ecdsa-device",
                    "self-signed", "smime", "subca", "tls-server"]
+
+    # the built app's gallery offers exactly these, and each opens its file in the editor
+    # with no problems and the request it describes in the preview
+    gallery = by_testid(app, "template-gallery")
+    offered = [b.get_attribute("data-template")
+               for b in gallery.find_elements(By.CSS_SELECTOR, "button[data-template]")]
+    assert sorted(offered) == ids
+    for template_id in offered:
+        text = (TEMPLATES / f"{template_id}.inf").read_text()
+        use_template(app, template_id)
+        assert by_testid(app, "diagnostics").find_elements(By.CSS_SELECTOR, "li") == [], \
+            f"{template_id}: diagnostics shown"
+        assert "no problems found" in app.find_element(By.ID, "h-diag").text, template_id
+        kind, key, signature, cn = expected_preview(text)
+        preview = wait_for(lambda: (p := by_testid(app, "preview")).tag_name == "dl" and p,
+                           timeout=10, what=f"the {template_id} preview")
+        facts = dict(zip([dt.text for dt in preview.find_elements(By.CSS_SELECTOR, ":scope > dt")],
+                         [dd.text for dd in preview.find_elements(By.CSS_SELECTOR, ":scope > dd")]))
+        assert facts["Type"] == kind, (template_id, facts)
+        assert facts["Key"] == key, (template_id, facts)
+        assert facts["Signature"] == signature, (template_id, facts)
+        assert cn in facts["Subject (encoded order)"].split("\n"), (template_id, facts)
+        assert ("Validity" in facts) == (kind == "self-signed certificate"), (template_id, facts)
+        button = by_testid(app, "generate")
+        assert button.is_enabled(), template_id
+        assert button.text == ("Generate key and self-signed certificate"
+                               if kind == "self-signed certificate"
+                               else "Generate key and request"), template_id
 
 
 def test_tls_server_template(app, tmp_path):

@@ -18,14 +18,14 @@
 
 use certreq_inf::diag::{Diagnostic, LineIndex};
 use certreq_request as request;
-use certreq_request::model::{KeyAlgorithm, NewRequest, SignatureScheme};
+use certreq_request::model::NewRequest;
 use js_sys::{Array, Object, Uint8Array};
 #[cfg(certreq_embed)]
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CryptoKey, CryptoKeyPair};
 
-use crate::app::jobs;
+use crate::app::preview::jobs;
 use crate::app::preview::{self, Preview};
 use crate::services::{self, crypto, get, set};
 
@@ -179,56 +179,6 @@ fn plan(inf_text: &str) -> Result<NewRequest, JsValue> {
     }
 }
 
-/// Checks that a caller's private key can sign as the request says: Web Crypto binds the
-/// algorithm (and, for RSA, the hash) to the key, so a mismatch would sign something else than
-/// the request announces. The public key is checked against the plan by core's `prepare`.
-fn check_private_key(
-    key: &CryptoKey,
-    plan: KeyAlgorithm,
-    scheme: SignatureScheme,
-) -> Result<(), String> {
-    let algorithm = get(key, "algorithm");
-    let name = get(&algorithm, "name").as_string().unwrap_or_default();
-    let wanted = crypto::algorithm_name(scheme);
-    if name != wanted {
-        return Err(format!(
-            "the private key is for {name}, but the INF asks for a {wanted} signature; pass a key made for {wanted}"
-        ));
-    }
-    match plan {
-        KeyAlgorithm::Rsa { .. } => {
-            let hash = get(&get(&algorithm, "hash"), "name")
-                .as_string()
-                .unwrap_or_default();
-            let wanted = scheme.hash().web_crypto_name();
-            if hash != wanted {
-                return Err(format!(
-                    "the private key is bound to {hash}, but the INF asks for {wanted} (HashAlgorithm); make the key with hash {wanted}"
-                ));
-            }
-        }
-        KeyAlgorithm::Ecdsa(curve) => {
-            let named = get(&algorithm, "namedCurve")
-                .as_string()
-                .unwrap_or_default();
-            if named != curve.web_crypto_name() {
-                return Err(format!(
-                    "the private key is on {named}, but the INF asks for {}",
-                    curve.web_crypto_name()
-                ));
-            }
-        }
-    }
-    let usages = get(key, "usages");
-    let signs = usages
-        .dyn_ref::<Array>()
-        .is_some_and(|u| u.includes(&"sign".into(), 0));
-    if !signs {
-        return Err("the private key may not sign (its usages lack \"sign\")".into());
-    }
-    Ok(())
-}
-
 /// Makes a signed PKCS#10 request from an INF (or, for `RequestType = Cert`, a self-signed
 /// certificate, valid from now unless the INF says otherwise).
 ///
@@ -251,7 +201,8 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     let scheme = request.signature;
     let fail = |e: services::ServiceError| js_error(&e.0, &[]);
 
-    let keys: CryptoKeyPair = if key_pair.is_undefined() || key_pair.is_null() {
+    let given = !(key_pair.is_undefined() || key_pair.is_null());
+    let keys: CryptoKeyPair = if !given {
         if request.key.use_existing {
             return Err(js_error(
                 "the INF says UseExistingKeySet = TRUE; pass the existing CryptoKeyPair as the second argument",
@@ -270,8 +221,6 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
                 &[],
             ));
         }
-        check_private_key(private.unchecked_ref(), request.key.algorithm, scheme)
-            .map_err(|m| js_error(&m, &[]))?;
         key_pair.unchecked_into()
     };
     let t_key = now_ms();
@@ -279,6 +228,16 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     let spki = crypto::export_spki(&keys.get_public_key())
         .await
         .map_err(fail)?;
+    // a pair passed in must be the key the INF plans, bound to its algorithm and hash
+    if given {
+        crypto::check_key_pair(
+            &spki,
+            &keys.get_private_key(),
+            request.key.algorithm,
+            scheme,
+        )
+        .map_err(fail)?;
+    }
     let t_export = now_ms();
     let what = jobs::made(&request);
     let unsigned = jobs::prepare(&request, &spki).map_err(|m| js_error(&m, &[]))?;

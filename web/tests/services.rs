@@ -5,8 +5,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
-use certreq_web::app::state::{EntryMeta, EntryState};
+use certreq_web::services::store::{EntryState, RecordMeta};
 use certreq_web::services::{crypto, files, store};
+use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -116,17 +118,15 @@ async fn a_key_cannot_be_made_for_a_mismatched_scheme() {
     assert!(err.0.contains("inconsistent"), "{err}");
 }
 
-fn meta(id: &str) -> EntryMeta {
-    EntryMeta {
+fn meta(id: &str) -> RecordMeta {
+    RecordMeta {
         id: id.into(),
         friendly_name: format!("test {id}"),
         created_ms: store::now_ms(),
         inf: "[NewRequest]\nSubject = \"CN=test\"\n".into(),
         state: EntryState::Pending,
         container: Some("container-1".into()),
-        // the records these tests store carry a request
-        has_request: true,
-        ..EntryMeta::default()
+        ..RecordMeta::default()
     }
 }
 
@@ -151,6 +151,8 @@ async fn a_non_extractable_key_survives_indexeddb_and_still_signs() {
         .expect("get")
         .expect("the record is there");
     assert_eq!(back.meta, meta(&id).with_created(back.meta.created_ms));
+    // the records these tests store carry a request
+    assert!(back.has_request());
     assert_eq!(back.request_der, vec![0x30, 0x00]);
     let keys = back.keys.expect("the key pair came back");
     let private = keys.get_private_key();
@@ -194,20 +196,64 @@ async fn an_exportable_key_can_be_exported_after_a_round_trip() {
     .unwrap();
     let entry = store::get_entry(&id).await.unwrap().unwrap();
     // stored without a request (as a self-signed certificate is): no .req is offered for it
-    assert!(!entry.meta.has_request);
+    assert!(!entry.has_request());
     let keys = entry.keys.unwrap();
     assert!(crypto::private_key_exportable(&keys.get_private_key()).await);
     store::delete(&id).await.unwrap();
 }
 
+#[wasm_bindgen(inline_js = r#"
+// Records every link click instead of following it: the link's name and address, and what
+// the address held when clicked (fetched at once: the app revokes its blob URL right after).
+export function watch_downloads() {
+  const clicked = [];
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    const held = fetch(this.href).then(r => r.blob())
+      .then(b => b.arrayBuffer().then(bytes => [b.type, new Uint8Array(bytes)]));
+    clicked.push({ download: this.download, href: this.href, held });
+  };
+  return { clicked, stop() { HTMLAnchorElement.prototype.click = click; } };
+}
+export async function still_there(href) {
+  try { await fetch(href); return true; } catch (e) { return false; }
+}
+"#)]
+extern "C" {
+    fn watch_downloads() -> JsValue;
+    async fn still_there(href: &str) -> JsValue;
+}
+
 #[wasm_bindgen_test]
-fn a_download_can_be_offered() {
-    files::download(
-        "test.req",
-        "application/pkcs10",
-        b"-----BEGIN NEW CERTIFICATE REQUEST-----",
-    )
-    .expect("download");
+async fn a_download_is_offered_under_its_name_with_its_bytes_and_type() {
+    use js_sys::{Array, Promise, Reflect, Uint8Array};
+    use wasm_bindgen_futures::JsFuture;
+    let get = |v: &JsValue, k: &str| Reflect::get(v, &k.into()).unwrap();
+    let bytes: &[u8] = b"-----BEGIN NEW CERTIFICATE REQUEST-----\r\n\x00\xff";
+
+    let watch = watch_downloads();
+    let offered = files::download("test.req", "application/pkcs10", bytes);
+    let stop: js_sys::Function = get(&watch, "stop").into();
+    stop.call0(&watch).unwrap();
+    offered.expect("download");
+
+    let clicked = Array::from(&get(&watch, "clicked"));
+    assert_eq!(clicked.length(), 1, "one link clicked");
+    let link = clicked.get(0);
+    assert_eq!(get(&link, "download").as_string().unwrap(), "test.req");
+    let href = get(&link, "href").as_string().unwrap();
+    assert!(href.starts_with("blob:"), "{href}");
+    let held = JsFuture::from(Promise::from(get(&link, "held")))
+        .await
+        .expect("the link's address held the file when it was clicked");
+    let held = Array::from(&held);
+    assert_eq!(held.get(0).as_string().unwrap(), "application/pkcs10");
+    assert_eq!(Uint8Array::from(held.get(1)).to_vec(), bytes);
+    assert_eq!(
+        still_there(&href).await.as_bool(),
+        Some(false),
+        "the blob URL is revoked once the link is clicked"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -220,16 +266,16 @@ async fn a_stored_rsa_key_fits_only_its_own_scheme_and_hash() {
     .await
     .unwrap();
     let private = keys.get_private_key();
-    assert_eq!(
-        crypto::key_fits(&private, SignatureScheme::RsaPkcs1(Hash::Sha256)),
-        Ok(())
-    );
-    let err = crypto::key_fits(&private, SignatureScheme::RsaPkcs1(Hash::Sha384)).unwrap_err();
+    let spki = crypto::export_spki(&keys.get_public_key()).await.unwrap();
+    let rsa = KeyAlgorithm::Rsa { bits: 2048 };
+    let fits = |scheme| crypto::check_key_pair(&spki, &private, rsa, scheme);
+    assert_eq!(fits(SignatureScheme::RsaPkcs1(Hash::Sha256)), Ok(()));
+    let err = fits(SignatureScheme::RsaPkcs1(Hash::Sha384)).unwrap_err();
     assert!(
         err.0.contains("SHA-256") && err.0.contains("SHA-384"),
         "{err}"
     );
-    let err = crypto::key_fits(&private, SignatureScheme::Ecdsa(Hash::Sha256)).unwrap_err();
+    let err = fits(SignatureScheme::Ecdsa(Hash::Sha256)).unwrap_err();
     assert!(
         err.0.contains("RSASSA-PKCS1-v1_5") && err.0.contains("ECDSA"),
         "{err}"
@@ -242,9 +288,15 @@ async fn a_stored_rsa_key_fits_only_its_own_scheme_and_hash() {
     )
     .await
     .unwrap();
+    let ec_spki = crypto::export_spki(&ec.get_public_key()).await.unwrap();
     // an ECDSA key is not bound to a hash
     assert_eq!(
-        crypto::key_fits(&ec.get_private_key(), SignatureScheme::Ecdsa(Hash::Sha384)),
+        crypto::check_key_pair(
+            &ec_spki,
+            &ec.get_private_key(),
+            KeyAlgorithm::Ecdsa(Curve::P256),
+            SignatureScheme::Ecdsa(Hash::Sha384)
+        ),
         Ok(())
     );
 }

@@ -96,6 +96,59 @@ pub async fn generate(
     Ok(pair.unchecked_into())
 }
 
+/// Imports a private key, PKCS #8 `PrivateKeyInfo` DER, to sign as `scheme` (an RSA key is
+/// bound to the scheme's hash, as Web Crypto does). `extractable` decides whether the browser
+/// will ever hand it out again. `importKey` copies the bytes when it is called, so `pkcs8` and
+/// the JavaScript copy made for the call are overwritten right then, before its promise is
+/// awaited, whatever it answers.
+pub async fn import_private_key(
+    pkcs8: &mut [u8],
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+    extractable: bool,
+) -> Result<CryptoKey, ServiceError> {
+    use zeroize::Zeroize;
+    let data = Uint8Array::from(&pkcs8[..]);
+    let promise = import("pkcs8", &data, algorithm, scheme, extractable, "sign");
+    data.fill(0, 0, data.length());
+    pkcs8.zeroize();
+    let key = settle(promise?, "the browser did not take the private key").await?;
+    Ok(key.unchecked_into())
+}
+
+/// Imports a public key, `SubjectPublicKeyInfo` DER, to verify as `scheme`.
+pub async fn import_public_key(
+    spki: &[u8],
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+) -> Result<CryptoKey, ServiceError> {
+    let data = Uint8Array::from(spki);
+    let promise = import("spki", &data, algorithm, scheme, true, "verify")?;
+    let key = settle(promise, "the browser did not take the public key").await?;
+    Ok(key.unchecked_into())
+}
+
+fn import(
+    format: &str,
+    data: &Uint8Array,
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+    extractable: bool,
+    usage: &str,
+) -> Result<js_sys::Promise, ServiceError> {
+    // generateKey's parameters hold importKey's (name, hash or curve); the rest is ignored
+    let params = key_gen_params(algorithm, scheme)?;
+    subtle()?
+        .import_key_with_object(
+            format,
+            data,
+            &params,
+            extractable,
+            &Array::of1(&usage.into()),
+        )
+        .map_err(|e| ServiceError::js("cannot start the key import", e))
+}
+
 /// The public key as `SubjectPublicKeyInfo` DER.
 pub async fn export_spki(public_key: &CryptoKey) -> Result<Vec<u8>, ServiceError> {
     let promise = subtle()?
@@ -183,28 +236,65 @@ pub async fn verify(
     Ok(settle(promise, "verifying failed").await?.as_bool() == Some(true))
 }
 
-/// Checks that a stored key can sign as `scheme`: the same algorithm and, for RSA, the same
-/// hash (Web Crypto binds an RSA key to the hash it was made with).
-pub fn key_fits(key: &CryptoKey, scheme: SignatureScheme) -> Result<(), ServiceError> {
-    let algorithm: JsValue = key.algorithm().map_or(JsValue::UNDEFINED, Into::into);
+/// Checks that a key pair can make the request an INF plans: the one key check, for a stored
+/// key Generate reuses and for a key pair handed to the embedding API.
+///
+/// - the private key is for the planned signature algorithm (Web Crypto binds it at creation);
+/// - the public key, `spki` (its SubjectPublicKeyInfo DER), is the planned kind of key, with
+///   the planned RSA size or on the planned curve with a valid point
+///   ([`certreq_pkix::spki::check_key`]);
+/// - an RSA private key is bound to the planned hash, an EC one is on the planned curve;
+/// - the private key may sign (its usages hold `sign`).
+pub fn check_key_pair(
+    spki: &[u8],
+    private_key: &CryptoKey,
+    plan: KeyAlgorithm,
+    scheme: SignatureScheme,
+) -> Result<(), ServiceError> {
+    let algorithm = get(private_key, "algorithm");
     let name = get(&algorithm, "name").as_string().unwrap_or_default();
     let wanted = algorithm_name(scheme);
     if name != wanted {
         return Err(ServiceError(format!(
-            "it is a {name} key and the INF asks for {wanted}; change KeyAlgorithm or \
-             HashAlgorithm to match it"
+            "the private key is for {name}, but the INF asks for a {wanted} signature \
+             (KeyAlgorithm, HashAlgorithm)"
         )));
     }
-    if let SignatureScheme::RsaPkcs1(hash) | SignatureScheme::RsaPss(hash) = scheme {
-        let bound = get(&get(&algorithm, "hash"), "name")
-            .as_string()
-            .unwrap_or_default();
-        if bound != hash.web_crypto_name() {
-            return Err(ServiceError(format!(
-                "it was made for {bound} and the INF asks for {}; set HashAlgorithm to match",
-                hash.web_crypto_name()
-            )));
+    certreq_pkix::spki::check_key(spki, plan).map_err(|e| ServiceError(e.to_string()))?;
+    match (scheme, plan) {
+        (SignatureScheme::RsaPkcs1(hash) | SignatureScheme::RsaPss(hash), _) => {
+            let bound = get(&get(&algorithm, "hash"), "name")
+                .as_string()
+                .unwrap_or_default();
+            if bound != hash.web_crypto_name() {
+                return Err(ServiceError(format!(
+                    "the private key is bound to {bound}, but the INF asks for {} \
+                     (HashAlgorithm)",
+                    hash.web_crypto_name()
+                )));
+            }
         }
+        (SignatureScheme::Ecdsa(_), KeyAlgorithm::Ecdsa(curve)) => {
+            let named = get(&algorithm, "namedCurve")
+                .as_string()
+                .unwrap_or_default();
+            if named != curve.web_crypto_name() {
+                return Err(ServiceError(format!(
+                    "the private key is on {named}, but the INF asks for {} (KeyAlgorithm)",
+                    curve.web_crypto_name()
+                )));
+            }
+        }
+        // an EC scheme with an RSA plan: check_key has refused the EC public key already
+        (SignatureScheme::Ecdsa(_), KeyAlgorithm::Rsa { .. }) => {}
+    }
+    let signs = get(private_key, "usages")
+        .dyn_ref::<Array>()
+        .is_some_and(|u| u.includes(&"sign".into(), 0));
+    if !signs {
+        return Err(ServiceError(
+            "the private key may not sign (its usages lack \"sign\")".into(),
+        ));
     }
     Ok(())
 }

@@ -78,6 +78,18 @@ pub fn input_value(event: &web_sys::Event) -> Option<String> {
     )
 }
 
+/// Whether the checkbox an event came from is checked.
+pub fn checked(event: &web_sys::Event) -> Option<bool> {
+    use wasm_bindgen::JsCast;
+    Some(
+        event
+            .target()?
+            .dyn_into::<web_sys::HtmlInputElement>()
+            .ok()?
+            .checked(),
+    )
+}
+
 /// The value of the `<select>` an event came from.
 pub fn select_value(event: &web_sys::Event) -> Option<String> {
     let target: wasm_bindgen::JsValue = event.target()?.into();

@@ -7,9 +7,8 @@
 //! own origin (or the CA allows this origin with credentials). A request the browser blocks
 //! (network down, TLS refused, no CORS permission) gives one error that names those causes.
 
-use js_sys::{Function, Object, Uint8Array};
+use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 
 use super::{ServiceError, get, set};
 
@@ -26,19 +25,11 @@ fn unreachable(url: &str) -> ServiceError {
     ))
 }
 
+/// Sends `init` to `url` with `fetch` and reads the whole answer. The URL goes as it is.
 async fn fetch(url: &str, init: &Object) -> Result<Answer, ServiceError> {
-    let global = js_sys::global();
-    let fetch = get(&global, "fetch");
-    let fetch = fetch
-        .dyn_ref::<Function>()
-        .ok_or_else(|| ServiceError("this browser has no fetch here".into()))?;
-    let promise = fetch
-        .call2(&global, &JsValue::from_str(url), init)
-        .map_err(|_| unreachable(url))?;
-    let response = JsFuture::from(js_sys::Promise::resolve(&promise))
+    let response = super::fetch(url, init)
         .await
         .map_err(|_| unreachable(url))?;
-    let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
     let headers = get(&response, "headers");
     let header = |name: &str| -> String {
         get(&headers, "get")
@@ -47,23 +38,14 @@ async fn fetch(url: &str, init: &Object) -> Result<Answer, ServiceError> {
             .and_then(|v| v.as_string())
             .unwrap_or_default()
     };
-    let content_type = header("content-type");
-    let retry_after = header("retry-after");
-    let body_fn = get(&response, "arrayBuffer");
-    let body_fn = body_fn
-        .dyn_ref::<Function>()
-        .ok_or_else(|| ServiceError("the CA's answer has no body".into()))?;
-    let body = body_fn
-        .call0(&response)
-        .map_err(|e| ServiceError::js("cannot read the CA's answer", e))?;
-    let body = JsFuture::from(js_sys::Promise::resolve(&body))
+    let body = super::body(&response)
         .await
         .map_err(|e| ServiceError::js("the CA's answer broke off", e))?;
     Ok(Answer {
-        status,
-        content_type,
-        body: Uint8Array::new(&body).to_vec(),
-        retry_after,
+        status: super::status(&response),
+        content_type: header("content-type"),
+        retry_after: header("retry-after"),
+        body,
     })
 }
 
@@ -75,7 +57,8 @@ fn init(method: &str) -> Object {
     init
 }
 
-/// Makes the request: `POST` with its body, or `GET`.
+/// Makes the request: `POST` with its body, or `GET`. With the browser's credentials, and
+/// past its cache.
 pub async fn send(send: &HttpRequest) -> Result<Answer, ServiceError> {
     let init = match &send.post {
         Some((content_type, body)) => {

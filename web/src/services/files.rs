@@ -7,7 +7,9 @@ use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
 use super::{ServiceError, get};
 
-/// Offers `bytes` as a download named `file_name`.
+/// Offers `bytes` as a download named `file_name`: a `Blob` behind an object URL, revoked once
+/// the link has been clicked (gloo-file's `ObjectUrl` did the same for more of the first
+/// download: see ARCHITECTURE.md, "gloo and raw web-sys").
 pub fn download(file_name: &str, mime: &str, bytes: &[u8]) -> Result<(), ServiceError> {
     let fail = |e| ServiceError::js("cannot offer the download", e);
     let parts = Array::of1(&Uint8Array::from(bytes));

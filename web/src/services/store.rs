@@ -18,7 +18,6 @@ use web_sys::{
 };
 
 use super::{ServiceError, describe_js, get, set};
-use crate::app::state::{EntryMeta, EntryState};
 
 /// The database name. One database per origin; a file:// page has its own.
 pub const DB_NAME: &str = "certreq-web";
@@ -26,13 +25,78 @@ pub const DB_NAME: &str = "certreq-web";
 pub const REQUESTS: &str = "requests";
 const DB_VERSION: u32 = 1;
 
+/// Where a stored request is in its life.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EntryState {
+    /// Made and handed out; the key waits for its certificate.
+    #[default]
+    Pending,
+    /// The certificate has been accepted.
+    Issued,
+}
+
+impl EntryState {
+    /// The word stored in IndexedDB (and shown as `data-state`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryState::Pending => "pending",
+            EntryState::Issued => "issued",
+        }
+    }
+    /// Reads a stored word; anything unknown is treated as pending (the safe reading: the key
+    /// is kept and shown).
+    pub fn parse(word: &str) -> Self {
+        if word.eq_ignore_ascii_case("issued") {
+            EntryState::Issued
+        } else {
+            EntryState::Pending
+        }
+    }
+}
+
+/// What a record says about its request, beside the request and the key pair.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordMeta {
+    pub id: String,
+    pub friendly_name: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_ms: f64,
+    /// The INF text the request was made from.
+    pub inf: String,
+    pub state: EntryState,
+    /// `KeyContainer`, if the INF named one.
+    pub container: Option<String>,
+    /// The accepted certificate's DER.
+    pub certificate: Option<Vec<u8>>,
+    /// Its issuers' DER, issuer first.
+    pub chain: Vec<Vec<u8>>,
+    /// The CA's request id, once a CA has answered "pending".
+    pub request_id: Option<u64>,
+}
+
+impl RecordMeta {
+    /// The same record with another creation time (for comparisons).
+    pub fn with_created(mut self, created_ms: f64) -> Self {
+        self.created_ms = created_ms;
+        self
+    }
+}
+
 /// A stored request with its key pair.
 #[derive(Clone, Debug)]
 pub struct StoredRequest {
-    pub meta: EntryMeta,
-    /// The request DER as it was handed out.
+    pub meta: RecordMeta,
+    /// The request DER as it was handed out; empty for a certificate stored without one (a
+    /// self-signed certificate, an imported PFX).
     pub request_der: Vec<u8>,
     pub keys: Option<CryptoKeyPair>,
+}
+
+impl StoredRequest {
+    /// Whether a request is stored with the key.
+    pub fn has_request(&self) -> bool {
+        !self.request_der.is_empty()
+    }
 }
 
 /// Waits for an IndexedDB request and returns its result. The promise's own resolve and
@@ -79,7 +143,9 @@ async fn open() -> Result<IdbDatabase, ServiceError> {
     let request: IdbOpenDbRequest = factory
         .open_with_u32(DB_NAME, DB_VERSION)
         .map_err(|e| ServiceError::js(DOING, e))?;
-    // the first open (or a version change) creates the object store
+    // the first open (or a version change) creates the object store; the handler goes once
+    // the open has finished (a gloo-events listener cost the first download more: see
+    // ARCHITECTURE.md, "gloo and raw web-sys")
     let upgrade = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
         let Some(target) = event.target() else { return };
         let Ok(db) = target.unchecked_into::<IdbRequest>().result() else {
@@ -199,7 +265,7 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
         .unwrap_or_default();
     let keys = get(value, "keys");
     Some(StoredRequest {
-        meta: EntryMeta {
+        meta: RecordMeta {
             id,
             friendly_name: text("friendly_name").unwrap_or_default(),
             created_ms: get(value, "created").as_f64().unwrap_or(0.0),
@@ -221,10 +287,6 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
                 .as_f64()
                 .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_992.0)
                 .map(|n| n as u64),
-            exportable: None,
-            key_algorithm: None,
-            details: None,
-            has_request: !request_der.is_empty(),
         },
         request_der,
         keys: (!keys.is_undefined() && !keys.is_null()).then(|| keys.unchecked_into()),

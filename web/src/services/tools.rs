@@ -14,10 +14,11 @@ use std::cell::RefCell;
 use certreq_pkix::cert::{Certificate, Response};
 use certreq_wire::Dump;
 use certreq_wire::enroll as steps;
-use certreq_wire::{self as wire, DocPage, DocQuery, PfxJob};
+use certreq_wire::{self as wire, DocPage, DocQuery, PfxImport, PfxJob, PfxOpened};
 use js_sys::{Function, Object, Promise, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use zeroize::Zeroize;
 
 use super::{ServiceError, get};
 
@@ -81,9 +82,26 @@ pub async fn enroll_read(
     )
 }
 
-/// Writes a PFX.
+/// Writes a PFX. The question (it holds the private key and the password) is overwritten once
+/// asked.
 pub async fn pfx(job: &PfxJob) -> Result<Vec<u8>, ServiceError> {
-    ask(wire::OP_PFX, &job.to_wire()).await
+    let mut question = job.to_wire();
+    let answer = ask(wire::OP_PFX, &question).await;
+    question.zeroize();
+    answer
+}
+
+/// Opens a PFX to import it: its private key (PKCS #8) and certificates. The question (with
+/// the password) and the answer's bytes (with the key) are overwritten once read; the caller
+/// overwrites the key it is handed once it has imported it.
+pub async fn pfx_open(job: &PfxImport) -> Result<PfxOpened, ServiceError> {
+    let mut question = job.to_wire();
+    let answer = ask(wire::OP_PFX_READ, &question).await;
+    question.zeroize();
+    let mut answer = answer?;
+    let opened = read(&answer, PfxOpened::from_wire);
+    answer.zeroize();
+    opened
 }
 
 /// One half of a CMC wrapping (see [`wire::CmcJob`]): the bytes to sign, or the request.
@@ -94,7 +112,7 @@ pub async fn cmc(job: &wire::CmcJob) -> Result<Vec<u8>, ServiceError> {
 /// Asks the module one question; its answer's bytes, or its sentence for why there are none.
 async fn ask(op: u32, input: &[u8]) -> Result<Vec<u8>, ServiceError> {
     let (status, answer) = call(op, input).await?;
-    wire::answer(status, answer).map_err(ServiceError)
+    wire::answer(status, answer).map_err(|why| ServiceError(why.0))
 }
 
 /// Takes an answer's bytes apart with `from_wire`.
@@ -145,9 +163,11 @@ async fn call(op: u32, input: &[u8]) -> Result<(u32, Vec<u8>), ServiceError> {
         func("tools_output_len")?.call0(&JsValue::NULL),
         "the tools module's answer",
     )?;
-    let answer = Uint8Array::new(&get(&memory, "buffer"))
-        .subarray(at, at + out_len)
-        .to_vec();
+    let memory = Uint8Array::new(&get(&memory, "buffer"));
+    let answer = memory.subarray(at, at + out_len).to_vec();
+    // an answer may hold a private key: its buffer (the module's, still its own) is
+    // overwritten once read; the module overwrites the question itself once it has answered
+    memory.fill(0, at, at + out_len);
     Ok((status, answer))
 }
 
@@ -196,25 +216,16 @@ fn inline_bytes() -> Option<Result<Vec<u8>, String>> {
 
 /// `fetch(FILE)`'s bytes (relative to the page, so it works under any path).
 async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
-    let global = js_sys::global();
-    let fetch = get(&global, "fetch")
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str("this browser has no fetch"))?;
     // the file's name carries no content hash (Trunk's own files do), so a cached copy from
     // an older release could meet this app; revalidating every time keeps the two together
     let init = Object::new();
     super::set(&init, "cache", &"no-cache".into());
-    let response = fetch.call2(&global, &JsValue::from_str(FILE), &init)?;
-    let response = JsFuture::from(Promise::resolve(&response)).await?;
+    let response = super::fetch(FILE, &init).await?;
     if !get(&response, "ok").is_truthy() {
-        // as an integer: formatting an f64 would link float printing (9 KB) for one message
-        let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
-        return Err(JsValue::from_str(&format!("{FILE} answered HTTP {status}")));
+        return Err(JsValue::from_str(&format!(
+            "{FILE} answered HTTP {}",
+            super::status(&response)
+        )));
     }
-    let body = get(&response, "arrayBuffer")
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str("no body"))?
-        .call0(&response)?;
-    let body = JsFuture::from(Promise::resolve(&body)).await?;
-    Ok(Uint8Array::new(&body).to_vec())
+    super::body(&response).await
 }

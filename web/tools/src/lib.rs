@@ -38,8 +38,10 @@ pub extern "C" fn tools_input(len: usize) -> *mut u8 {
 #[allow(unsafe_code)] // exported by name: see the module documentation
 #[unsafe(no_mangle)]
 pub extern "C" fn tools_run(op: u32) -> u32 {
-    let input = INPUT.with_borrow_mut(core::mem::take);
+    let mut input = INPUT.with_borrow_mut(core::mem::take);
     let (status, answer) = serve(op, &input);
+    // a question may hold a private key or a password: overwritten before it is freed
+    zeroize::Zeroize::zeroize(&mut input);
     OUTPUT.set(answer);
     status
 }

@@ -3,6 +3,10 @@
 
 use certreq_enroll::{Endpoint, cadocs, steps, template, why};
 use certreq_keydocs as keydocs;
+use certreq_pkix::alg::{Curve, KeyAlgorithm};
+use certreq_pkix::cert::{Response, ResponseKind};
+use certreq_pkix::oid::{self, ObjectIdentifier};
+use certreq_pkix::tlv::{self, Tlv};
 use certreq_read::{dump, pkcs12, response};
 use certreq_request::cmc;
 use certreq_wire::ca;
@@ -435,8 +439,11 @@ fn write_pfx(job: PfxJob) -> Result<Vec<u8>, String> {
     })
 }
 
-/// Opens a PFX for import: its key and its certificates with their facts. A PFX without a
-/// MAC is refused (the app has no way to ask for it explicitly).
+/// Opens a PFX to import it (what crosses: [`PfxOpened`]): its key, the kind of key that is,
+/// its end-entity certificate with that certificate's issuers in the file, and the name to keep
+/// them under. Refused with a sentence when the PFX holds no key, no certificate, or a key
+/// Web Crypto cannot take, and when it has no MAC (the app has no way to ask for one
+/// explicitly).
 fn open_pfx(job: PfxImport) -> Result<Vec<u8>, String> {
     let password = Zeroizing::new(job.password);
     let contents = pkcs12::read(&job.pfx, &password, pkcs12::MacPolicy::Required)
@@ -447,17 +454,107 @@ fn open_pfx(job: PfxImport) -> Result<Vec<u8>, String> {
         .map(|der| response::certificate(der))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("the PFX holds a certificate that does not decode: {e}"))?;
+    let Some(key) = contents.private_key_pkcs8.as_ref() else {
+        return Err(
+            "this PFX holds no private key (accept its certificate for a key kept \
+                    here instead)"
+                .into(),
+        );
+    };
+    let bundle = Response::from_parts(ResponseKind::CertificateBundle, certificates, None);
+    let (Some(algorithm), Some(leaf)) = (pkcs8_key_algorithm(key), bundle.leaf()) else {
+        return Err(
+            "the PFX holds no certificate, or a key other than RSA or ECDSA P-256/384/521".into(),
+        );
+    };
     let mut opened = PfxOpened {
         // the key crosses to the app: this copy is wiped once it is on the wire
-        private_key_pkcs8: contents.private_key_pkcs8.as_ref().map(|k| k.to_vec()),
-        certificates,
-        friendly_name: contents.friendly_name.clone(),
+        private_key_pkcs8: key.to_vec(),
+        key: algorithm,
+        certificate: leaf.clone(),
+        issuers: bundle
+            .chain_for(leaf)
+            .into_iter()
+            .skip(1)
+            .map(|c| c.der().to_vec())
+            .collect(),
+        friendly_name: contents
+            .friendly_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| leaf.subject()),
     };
     let wire = opened.to_wire();
-    if let Some(key) = opened.private_key_pkcs8.as_mut() {
-        key.zeroize();
-    }
+    opened.private_key_pkcs8.zeroize();
     Ok(wire)
+}
+
+/// The kind of key a PKCS #8 `PrivateKeyInfo` holds (RFC 5208: `SEQUENCE { version,
+/// privateKeyAlgorithm AlgorithmIdentifier, privateKey OCTET STRING, … }`): RSA with its
+/// modulus size (from `RSAPrivateKey ::= SEQUENCE { version, modulus, … }`), or ECDSA on a
+/// curve Web Crypto knows (the algorithm's parameters). `None` for anything else.
+fn pkcs8_key_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
+    let info = tlv::only(der, 0x30)?;
+    let Tlv {
+        tag: 0x02, rest, ..
+    } = tlv::read(info)?
+    else {
+        return None;
+    };
+    let Tlv {
+        tag: 0x30,
+        content: algorithm,
+        rest,
+        ..
+    } = tlv::read(rest)?
+    else {
+        return None;
+    };
+    let Tlv {
+        tag: 0x04,
+        content: key,
+        ..
+    } = tlv::read(rest)?
+    else {
+        return None;
+    };
+    let Tlv {
+        tag: 0x06,
+        content: id,
+        rest: parameters,
+        ..
+    } = tlv::read(algorithm)?
+    else {
+        return None;
+    };
+    let id = ObjectIdentifier::from_bytes(id).ok()?;
+    if id == oid::RSA_ENCRYPTION {
+        let rsa = tlv::only(key, 0x30)?;
+        let Tlv {
+            tag: 0x02, rest, ..
+        } = tlv::read(rsa)?
+        else {
+            return None;
+        };
+        let Tlv {
+            tag: 0x02,
+            content: modulus,
+            ..
+        } = tlv::read(rest)?
+        else {
+            return None;
+        };
+        let start = modulus.iter().position(|&b| b != 0)?;
+        let bits = (modulus.len() - start - 1) * 8 + (8 - modulus[start].leading_zeros() as usize);
+        Some(KeyAlgorithm::Rsa {
+            bits: u32::try_from(bits).ok()?,
+        })
+    } else if id == oid::EC_PUBLIC_KEY {
+        let curve = tlv::only(parameters, 0x06)?;
+        Curve::from_oid(&ObjectIdentifier::from_bytes(curve).ok()?).map(KeyAlgorithm::Ecdsa)
+    } else {
+        None
+    }
 }
 
 /// The page the reference has for this place, if any.

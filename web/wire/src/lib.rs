@@ -15,7 +15,7 @@
 //! cannot name the decoder, PKCS #12, enrollment or reference crates; the tools module turns
 //! their values into these. Both sides are built together, so the format has no versioning.
 
-use certreq_pkix::alg::{Hash, SignatureScheme};
+use certreq_pkix::alg::{Curve, Hash, KeyAlgorithm, SignatureScheme};
 use certreq_pkix::cert::{
     Certificate, CertificateFacts, CmcStatus, CmcStatusInfo, Response, ResponseKind,
 };
@@ -49,8 +49,8 @@ pub const OP_ENROLL_READ: u32 = 7;
 pub const OP_CMC: u32 = 8;
 
 /// Read a PFX to import it: the input is a [`PfxImport`], the answer the [`PfxOpened`]
-/// ([`PfxOpened::to_wire`]): the private key and certificates it holds (the key to be
-/// imported into Web Crypto, as the user chooses, and then dropped).
+/// ([`PfxOpened::to_wire`]): the private key and the certificates to keep with it (the key to
+/// be imported into Web Crypto, as the user chooses, and then dropped).
 pub const OP_PFX_READ: u32 = 9;
 
 /// The templates of an AD CS advanced request page (`certrqxt.asp`): the input is the page,
@@ -80,12 +80,25 @@ pub const STATUS_OK: u32 = 0;
 pub const STATUS_FAILED: u32 = 1;
 
 /// Reads an answer: its bytes, or the sentence saying why there are none.
-pub fn answer(status: u32, bytes: Vec<u8>) -> Result<Vec<u8>, String> {
+pub fn answer(status: u32, bytes: Vec<u8>) -> Result<Vec<u8>, Refusal> {
     match status {
         STATUS_OK => Ok(bytes),
-        _ => Err(String::from_utf8_lossy(&bytes).into_owned()),
+        _ => Err(Refusal(String::from_utf8_lossy(&bytes).into_owned())),
     }
 }
+
+/// The tools module's answer when it has no result: the sentence saying why, written for the
+/// user (what the engine's own error says), shown as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl core::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}
 
 /// A field was missing, too long for what was left, or not UTF-8 where text was expected.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -568,40 +581,64 @@ impl PfxImport {
     }
 }
 
-/// What a PFX held: its private key (PKCS #8 DER), every certificate with its facts (in file
-/// order), and the key's friendly name.
+/// What a PFX to import holds, read in the tools module so that the first download links
+/// none of it: its private key (PKCS #8 DER) and the kind of key that is, its end-entity
+/// certificate, that certificate's issuers found in the file (DER, nearest first), and the name
+/// to keep it under (the key's friendly name, else the certificate's subject). A PFX without a
+/// key, without a certificate, or with a key Web Crypto cannot take is refused with a sentence
+/// saying so, and never crosses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PfxOpened {
-    pub private_key_pkcs8: Option<Vec<u8>>,
-    pub certificates: Vec<Certificate>,
-    pub friendly_name: Option<String>,
+    pub private_key_pkcs8: Vec<u8>,
+    pub key: KeyAlgorithm,
+    pub certificate: Certificate,
+    pub issuers: Vec<Vec<u8>>,
+    pub friendly_name: String,
 }
 
 impl PfxOpened {
     pub fn to_wire(&self) -> Vec<u8> {
         let mut w = Writer::new();
-        w.opt_bytes(self.private_key_pkcs8.as_deref());
-        w.u32(self.certificates.len() as u32);
-        for c in &self.certificates {
-            certificate_to_wire(&mut w, c);
+        w.bytes(&self.private_key_pkcs8);
+        match self.key {
+            KeyAlgorithm::Rsa { bits } => w.u32(0).u32(bits),
+            KeyAlgorithm::Ecdsa(curve) => w.u32(1).u32(curve.bits()),
+        };
+        certificate_to_wire(&mut w, &self.certificate);
+        w.u32(self.issuers.len() as u32);
+        for der in &self.issuers {
+            w.bytes(der);
         }
-        w.opt_str(self.friendly_name.as_deref());
+        w.str(&self.friendly_name);
         w.finish()
     }
 
     pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
         let mut r = Reader::new(bytes);
-        let private_key_pkcs8 = r.opt_bytes()?.map(<[u8]>::to_vec);
+        let private_key_pkcs8 = r.bytes()?.to_vec();
+        let key = match (r.u32()?, r.u32()?) {
+            (0, bits) => KeyAlgorithm::Rsa { bits },
+            (1, bits) => KeyAlgorithm::Ecdsa(
+                Curve::ALL
+                    .into_iter()
+                    .find(|c| c.bits() == bits)
+                    .ok_or(WireError)?,
+            ),
+            _ => return Err(WireError),
+        };
+        let certificate = certificate_from_wire(&mut r)?;
         let count = r.u32()? as usize;
-        let mut certificates = Vec::with_capacity(count.min(64));
+        let mut issuers = Vec::with_capacity(count.min(64));
         for _ in 0..count {
-            certificates.push(certificate_from_wire(&mut r)?);
+            issuers.push(r.bytes()?.to_vec());
         }
-        let friendly_name = r.opt_str()?.map(str::to_owned);
+        let friendly_name = r.str()?.to_owned();
         r.end()?;
         Ok(PfxOpened {
             private_key_pkcs8,
-            certificates,
+            key,
+            certificate,
+            issuers,
             friendly_name,
         })
     }

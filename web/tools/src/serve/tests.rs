@@ -60,7 +60,7 @@ fn a_dump_failure_crosses_as_its_sentence() {
 }
 
 fn answer_text(status: u32, bytes: Vec<u8>) -> String {
-    answer(status, bytes).unwrap_err()
+    answer(status, bytes).unwrap_err().0
 }
 
 #[test]
@@ -464,13 +464,15 @@ fn a_pfx_opens_through_the_wire_with_its_key_and_certificates() {
     let (status, answer) = serve(OP_PFX_READ, &import.to_wire());
     assert_eq!(status, STATUS_OK);
     let opened = PfxOpened::from_wire(&answer).unwrap();
+    assert_eq!(opened.private_key_pkcs8, job.private_key_pkcs8);
     assert_eq!(
-        opened.private_key_pkcs8.as_deref(),
-        Some(job.private_key_pkcs8.as_slice())
+        pkcs8_key_algorithm(&job.private_key_pkcs8),
+        Some(opened.key)
     );
-    let ders: Vec<&[u8]> = opened.certificates.iter().map(|c| c.der()).collect();
-    assert_eq!(ders, [job.leaf.as_slice(), job.chain[0].as_slice()]);
-    assert_eq!(opened.friendly_name, job.friendly_name);
+    assert_eq!(opened.certificate.der(), job.leaf.as_slice());
+    assert_eq!(opened.issuers, job.chain);
+    assert_eq!(Some(opened.friendly_name.clone()), job.friendly_name);
+    assert_eq!(PfxOpened::from_wire(&opened.to_wire()), Ok(opened));
     let wrong = PfxImport {
         password: "not it".into(),
         ..import
@@ -502,6 +504,48 @@ fn a_pfx_without_a_mac_does_not_open_in_the_app() {
     };
     let (status, why) = serve(OP_PFX_READ, &import.to_wire());
     assert!(answer_text(status, why).starts_with("the PFX has no integrity check (MAC)"),);
+}
+
+/// Test keys made for these tests only (`openssl genpkey -algorithm EC -pkeyopt
+/// ec_paramgen_curve:P-256`, and P-384), as base64 PKCS #8.
+const P256_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgIb8m0O1c5HwxUhug\
+                          v0O9PP6A3SMs+9sBwkQbcpHFbg6hRANCAAR+8CjQqXEBkx8gXcbFPWPsFr6VCTYK\
+                          W7YZdczV01gAcukar7jr3xH+ZSDLi3X7BtYAcsi2pbynRlKsYVYGf/e1";
+const P384_PKCS8: &str = "MIG2AgEAMBAGByqGSM49AgEGBSuBBAAiBIGeMIGbAgEBBDCXMmIvt4lghdbxKbdP\
+                          40j9nPVRv7AGOPTiIBifR5yxdILqPhFv44jaPtSS7ZPxPfWhZANiAART26lyt+rh\
+                          Wzkh5MekFSzRzoE79JutxzwaluwUE2sBwdEnSmWE7qALKMUDVtzhUkUu6O2YyfDL\
+                          +NIo2r2edchF82wTVWcwGMP29/3J9dMufp5NdvSdONrdPWIYyGBUkRI=";
+
+fn base64(text: &str) -> Vec<u8> {
+    use base64ct::Encoding;
+    base64ct::Base64::decode_vec(text).unwrap()
+}
+
+#[test]
+fn a_pkcs8_key_says_what_kind_of_key_it_is_before_it_crosses() {
+    let rsa = certreq_pkix::pem::read(include_bytes!(
+        "../../../../tests/data/test-rsa-2048.pk8.pem"
+    ))
+    .unwrap()
+    .remove(0)
+    .der;
+    assert_eq!(
+        pkcs8_key_algorithm(&rsa),
+        Some(KeyAlgorithm::Rsa { bits: 2048 })
+    );
+    assert_eq!(
+        pkcs8_key_algorithm(&base64(P256_PKCS8)),
+        Some(KeyAlgorithm::Ecdsa(Curve::P256))
+    );
+    assert_eq!(
+        pkcs8_key_algorithm(&base64(P384_PKCS8)),
+        Some(KeyAlgorithm::Ecdsa(Curve::P384))
+    );
+    // a certificate, a cut key, nothing: not a key
+    let cert = data("pfx-leaf.crt");
+    assert_eq!(pkcs8_key_algorithm(&cert), None);
+    assert_eq!(pkcs8_key_algorithm(&rsa[..rsa.len() / 2]), None);
+    assert_eq!(pkcs8_key_algorithm(&[]), None);
 }
 
 /// The app shows the steps' failures in words that say what to do in a browser.

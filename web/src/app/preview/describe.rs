@@ -96,7 +96,7 @@ pub fn preview(request: &NewRequest) -> Preview {
 
 /// `from when it is made, for 365 days (the default)`, `from … UTC until … UTC`.
 fn validity_words(v: &ValidityPlan) -> String {
-    let at = |seconds: i64| super::text::format_utc(seconds as f64 * 1000.0);
+    let at = |seconds: i64| crate::app::text::format_utc(seconds as f64 * 1000.0);
     let from = v.not_before.map_or_else(
         || "from when it is made".to_owned(),
         |t| format!("from {}", at(t)),
@@ -212,7 +212,7 @@ fn general_name(tag: u8, content: &[u8]) -> Option<String> {
                 for (w, pair) in words.iter_mut().zip(content.chunks_exact(2)) {
                     *w = u16::from_be_bytes([pair[0], pair[1]]);
                 }
-                format!("IP: {}", core::net::Ipv6Addr::from(words))
+                format!("IP: {}", ipv6_text(&words))
             }
             n => format!("IP: {n} bytes"),
         },
@@ -335,6 +335,51 @@ fn describe_extension(ext: &Extension) -> ExtensionLine {
     }
 }
 
+/// An IPv6 address as `core::net::Ipv6Addr` shows it (RFC 5952: lowercase hex without leading
+/// zeros, the longest run of two or more zero groups as `::`, the first of equal runs; an
+/// IPv4-mapped address as `::ffff:a.b.c.d`), written here because std's formatter costs the
+/// first download about 2 KB for one line of the preview.
+fn ipv6_text(words: &[u16; 8]) -> String {
+    use core::fmt::Write;
+    let mut out = String::new();
+    if words[..5] == [0; 5] && words[5] == 0xffff {
+        let [a, b] = words[6].to_be_bytes();
+        let [c, d] = words[7].to_be_bytes();
+        let _ = write!(out, "::ffff:{a}.{b}.{c}.{d}");
+        return out;
+    }
+    // the longest run of zero groups (at least two)
+    let (mut best, mut run) = ((0, 0), (0, 0));
+    for (i, &w) in words.iter().enumerate() {
+        if w == 0 {
+            run = if run.1 == 0 {
+                (i, 1)
+            } else {
+                (run.0, run.1 + 1)
+            };
+            if run.1 > best.1 {
+                best = run;
+            }
+        } else {
+            run = (0, 0);
+        }
+    }
+    let mut i = 0;
+    while i < 8 {
+        if best.1 >= 2 && i == best.0 {
+            out.push_str("::");
+            i += best.1;
+            continue;
+        }
+        if i > 0 && !out.ends_with(':') {
+            out.push(':');
+        }
+        let _ = write!(out, "{:x}", words[i]);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,6 +418,39 @@ mod tests {
             friendly_name: None,
             validity: ValidityPlan::default(),
             renewal_cert: None,
+        }
+    }
+
+    #[test]
+    fn ipv6_addresses_read_as_std_writes_them() {
+        let mut cases: Vec<[u16; 8]> = vec![
+            [0; 8],
+            [0, 0, 0, 0, 0, 0, 0, 1],
+            [1, 0, 0, 0, 0, 0, 0, 0],
+            [0x2001, 0xdb8, 0, 0, 0, 0, 0, 1],
+            [0x2001, 0xdb8, 0, 1, 0, 0, 0, 1],
+            [0x2001, 0, 0, 1, 0, 0, 1, 1],
+            [0x2001, 0xdb8, 0, 1, 1, 1, 1, 1],
+            [0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201],
+            [0, 0, 0, 0, 0, 0, 0xc000, 0x0201],
+            [0xfe80, 0, 0, 0, 0x1ff, 0xfe23, 0x4567, 0x890a],
+        ];
+        // every pattern of zero and non-zero groups
+        for mask in 0u16..256 {
+            let mut w = [0u16; 8];
+            for (i, g) in w.iter_mut().enumerate() {
+                if mask & (1 << i) != 0 {
+                    *g = 0x10 * i as u16 + 0xa;
+                }
+            }
+            cases.push(w);
+        }
+        for w in cases {
+            assert_eq!(
+                ipv6_text(&w),
+                core::net::Ipv6Addr::from(w).to_string(),
+                "{w:x?}"
+            );
         }
     }
 

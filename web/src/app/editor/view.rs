@@ -1,0 +1,304 @@
+//! The editor's view: the template gallery, the INF editor (gutter, colouring overlay,
+//! textarea), the diagnostics list and the reference panel.
+
+use certreq_inf::diag::Severity;
+use certreq_wire::DocPage;
+use yew::prelude::*;
+
+use super::{DocPanel, Msg, State};
+use crate::app::status::Notice;
+use crate::app::templates;
+use crate::app::text::{Kind, mark_line};
+use crate::app::ui;
+use crate::services::dom;
+
+pub struct EditorProps<'a> {
+    pub state: &'a State,
+    pub on: Callback<Msg>,
+    pub notify: Callback<Notice>,
+    /// The textarea (the shell selects in it) and the gutter (the shell scrolls it).
+    pub textarea: NodeRef,
+    pub gutter: NodeRef,
+}
+
+/// The editor panel's content.
+pub fn panel(props: &EditorProps<'_>) -> Html {
+    let state = props.state;
+    html! {
+        <>
+            { gallery(&props.on) }
+            { editor(state, props) }
+            { diagnostics(state, &props.on) }
+            { key_doc(state) }
+        </>
+    }
+}
+
+/// The template gallery: one button per template.
+fn gallery(on: &Callback<Msg>) -> Html {
+    let buttons = templates::TEMPLATES.iter().map(|t| {
+        let onclick = on.reform(move |_| Msg::UseTemplate(t.id.to_owned()));
+        html! {
+            <li>
+                <button type="button" class="template" data-template={t.id} {onclick}>
+                    <span class="template-title">{ t.title }</span>
+                    <span class="template-summary">{ t.summary }</span>
+                </button>
+            </li>
+        }
+    });
+    html! {
+        <nav class="gallery" aria-labelledby="h-templates" data-testid="template-gallery">
+            <h2 id="h-templates">{ "Start from a template" }</h2>
+            <p class="hint">{ "Choosing one replaces the editor text; the text it replaces can be restored." }</p>
+            <ul class="templates">{ for buttons }</ul>
+        </nav>
+    }
+}
+
+/// The INF editor: a textarea over a coloured copy of its text, with a gutter of line numbers
+/// marked by the worst diagnostic on each line.
+fn editor(state: &State, props: &EditorProps<'_>) -> Html {
+    let line_count = state.lines.line_count();
+    let widest = (0..line_count)
+        .map(|l| {
+            state
+                .text
+                .get(state.lines.line_range(&state.text, l))
+                .map_or(0, |s| s.chars().count())
+        })
+        .max()
+        .unwrap_or(0);
+    let size = format!("--lines:{line_count};--cols:{widest}");
+    let gutter = (0..line_count).map(|l| {
+        let class = match state.line_severity(l) {
+            Some(Severity::Error) => "ln sev-error",
+            Some(Severity::Warning) => "ln sev-warning",
+            Some(Severity::Note) => "ln sev-note",
+            None => "ln",
+        };
+        html! { <span class={class} data-gutter-line={(l + 1).to_string()}>{ l + 1 }</span> }
+    });
+    let overlay = (0..line_count).map(|l| {
+        let range = state.lines.line_range(&state.text, l);
+        let line = state.text.get(range.clone()).unwrap_or("");
+        // underline each diagnostic on the line it starts on (an empty span: one character)
+        let marks: Vec<(core::ops::Range<usize>, Severity)> = state
+            .compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.span.start >= range.start && d.span.start <= range.end)
+            .map(|d| {
+                let start = d.span.start - range.start;
+                let end = d.span.end.clamp(d.span.start, range.end) - range.start;
+                let end = if end > start { end } else { start + 1 };
+                (start..end, d.severity)
+            })
+            .collect();
+        let pieces = mark_line(line, &marks)
+            .into_iter()
+            .map(|(kind, piece, mark)| {
+                let class = classes!(
+                    (kind != Kind::Plain).then_some(kind.class()),
+                    mark.map(|s| format!("squiggle sev-{}", s.as_str()))
+                );
+                if class.is_empty() {
+                    html! { { piece } }
+                } else {
+                    html! { <span class={class}>{ piece }</span> }
+                }
+            });
+        html! { <>{ for pieces }{ "\n" }</> }
+    });
+    let on = &props.on;
+    let oninput = {
+        let on = on.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = dom::editor_of(&e) {
+                on.emit(Msg::Edit(t.value()));
+                on.emit(Msg::Caret(dom::caret(&t)));
+            }
+        })
+    };
+    let on_caret = ui::filter(on, |e: Event| {
+        dom::editor_of(&e).map(|t| Msg::Caret(dom::caret(&t)))
+    });
+    let on_key = {
+        let on_caret = on_caret.clone();
+        Callback::from(move |e: KeyboardEvent| on_caret.emit(e.into()))
+    };
+    let on_click = Callback::from(move |e: MouseEvent| on_caret.emit(e.into()));
+    let open = ui::on_pick(ui::then(on, &props.notify, |name, bytes| Msg::Open {
+        name,
+        bytes,
+    }));
+    html! {
+        <>
+            <h2 id="h-inf"><label for="inf-editor">{ "Request file (INF)" }</label></h2>
+            <p class="hint" id="inf-hint">
+                { "Type or paste a certreq INF, open one, or drop it on the page. Problems \
+                   and the preview update as you type." }
+            </p>
+            <p class="open-file">
+                <label for="open-inf">{ "Open an .inf file: " }</label>
+                <input type="file" id="open-inf" data-testid="open-inf"
+                    accept=".inf,.txt,text/plain" onchange={open} />
+            </p>
+            if state.source.is_some() || state.previous.is_some() {
+                <p class="editor-status" data-testid="editor-status" role="status">
+                    if let Some(source) = &state.source { { format!("Editor text: {source}. ") } }
+                    if state.previous.is_some() {
+                        <button type="button" data-testid="restore-text"
+                            onclick={on.reform(|_| Msg::RestorePrevious)}>
+                            { "Restore previous text" }
+                        </button>
+                    }
+                </p>
+            }
+            <div class="editor" style={size}>
+                <div class="gutter" aria-hidden="true" ref={props.gutter.clone()}>{ for gutter }</div>
+                <div class="code">
+                    <pre class="overlay" aria-hidden="true">{ for overlay }</pre>
+                    <textarea
+                        id="inf-editor"
+                        data-testid="inf-editor"
+                        ref={props.textarea.clone()}
+                        aria-describedby="inf-hint"
+                        spellcheck="false"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        wrap="off"
+                        value={state.text.clone()}
+                        {oninput}
+                        onkeyup={on_key}
+                        onclick={on_click}
+                    />
+                </div>
+            </div>
+        </>
+    }
+}
+
+/// The diagnostics: a summary, then each one at its place, a button that moves the caret
+/// there.
+fn diagnostics(state: &State, on: &Callback<Msg>) -> Html {
+    let (errors, warnings, notes) = state.counts();
+    let summary = if errors + warnings + notes == 0 {
+        "no problems found".to_owned()
+    } else {
+        let mut parts = Vec::new();
+        for (n, word) in [(errors, "error"), (warnings, "warning"), (notes, "note")] {
+            if n > 0 {
+                parts.push(format!("{n} {word}{}", if n == 1 { "" } else { "s" }));
+            }
+        }
+        parts.join(", ")
+    };
+    let items = state.compiled.diagnostics.iter().enumerate().map(|(i, d)| {
+        let (line, col) = state.position(d);
+        let severity = d.severity.as_str();
+        let onclick = on.reform(move |_| Msg::JumpTo(i));
+        html! {
+            <li class={classes!("diag", format!("sev-{severity}"))}
+                data-line={line.to_string()} data-col={col.to_string()}
+                data-severity={severity} data-code={d.code}>
+                <button type="button" class="diag-jump" {onclick}
+                    title="Move the cursor to this place in the INF">
+                    <span class="diag-where">{ format!("{line}:{col}") }</span>
+                    <span class="diag-sev">{ severity }</span>
+                    <span class="diag-msg">{ &d.message }</span>
+                </button>
+                if let Some(help) = &d.help {
+                    <p class="diag-help">{ format!("help: {help}") }</p>
+                }
+            </li>
+        }
+    });
+    html! {
+        <section class="diagnostics-box" aria-labelledby="h-diag">
+            <h2 id="h-diag">{ "Problems" }<span class="count">{ format!(" — {summary}") }</span></h2>
+            <ul class="diagnostics" data-testid="diagnostics">{ for items }</ul>
+        </section>
+    }
+}
+
+/// The reference panel: the page for the key or section under the caret.
+fn key_doc(state: &State) -> Html {
+    let doc = &state.doc;
+    let body = match doc {
+        None => html! {
+            <p class="hint">{ "Put the cursor on a key or a [section] to read what it does." }</p>
+        },
+        Some(DocPanel { query, page }) => {
+            let title = match &query.key {
+                Some(key) => format!("[{}] {key}", query.section),
+                None => format!("[{}]", query.section),
+            };
+            match page {
+                Some(Ok(Some(page))) => view_doc_page(page),
+                other => {
+                    let hint = match other {
+                        None => "Looking it up in the reference…".to_owned(),
+                        Some(Err(why)) => format!("The reference could not be loaded: {why}"),
+                        Some(_) if query.key.is_some() => {
+                            "certreq does not know this key here.".to_owned()
+                        }
+                        Some(_) => "certreq does not know this section.".to_owned(),
+                    };
+                    html! {
+                        <>
+                            <h3>{ title }</h3>
+                            <p class="hint">{ hint }</p>
+                        </>
+                    }
+                }
+            }
+        }
+    };
+    let busy = matches!(doc, Some(DocPanel { page: None, .. }));
+    html! {
+        <aside class="keydoc" data-testid="key-doc" aria-live="polite"
+            aria-busy={busy.to_string()}>{ body }</aside>
+    }
+}
+
+/// One page of the INF reference.
+fn view_doc_page(page: &DocPage) -> Html {
+    match page {
+        DocPage::Key {
+            section,
+            key,
+            values,
+            default,
+            acts_on,
+            summary,
+            here,
+            example,
+        } => html! {
+            <>
+                <h3>{ format!("[{section}] {key}") }</h3>
+                <p>{ summary }</p>
+                <dl>
+                    if !values.is_empty() { <dt>{ "Values" }</dt><dd><code>{ values }</code></dd> }
+                    if !default.is_empty() { <dt>{ "Default" }</dt><dd>{ default }</dd> }
+                    <dt>{ "Acts on" }</dt><dd>{ acts_on }</dd>
+                    if !here.is_empty() { <dt>{ "Here" }</dt><dd>{ here }</dd> }
+                    if !example.is_empty() { <dt>{ "Example" }</dt><dd><code>{ example }</code></dd> }
+                </dl>
+            </>
+        },
+        DocPage::Section {
+            name,
+            summary,
+            here,
+            example,
+        } => html! {
+            <>
+                <h3>{ format!("[{name}]") }</h3>
+                <p>{ summary }</p>
+                if !here.is_empty() { <p>{ here }</p> }
+                if !example.is_empty() { <pre class="example">{ example }</pre> }
+            </>
+        },
+    }
+}

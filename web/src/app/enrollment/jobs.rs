@@ -1,0 +1,201 @@
+//! Enrollment's browser work: runs the tools module's enrollment steps
+//! (`certreq_wire::enroll`), making each HTTP request they ask for, and acts on where they
+//! end: accepts an issued certificate for its stored key, keeps a pending request's id, or
+//! says why nothing came of it.
+
+use certreq_pkix::cert as response;
+use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
+
+use super::{EndpointKind, Enrollment, Outcome, Status};
+use crate::app::store::jobs::{self as store, Accepting};
+use crate::services::enroll as http;
+use crate::services::tools;
+
+/// An issued answer: accepted for its key at once, or shown for download when no stored key
+/// matches it.
+async fn accept_answer(
+    response: &response::Response,
+    request_id: Option<u64>,
+) -> Result<Outcome, String> {
+    let accepting = store::accept_parsed(response)
+        .await
+        .map_err(|e| format!("the CA issued a certificate but it was not accepted: {e}"))?;
+    let entry = match accepting {
+        Accepting::Stored(entry) => *entry,
+        Accepting::NoKey(Some(leaf), _) => {
+            return Ok(Outcome {
+                status: Status::Issued,
+                message: format!(
+                    "{} was issued; no key kept in this browser matches its public key, so it \
+                     was not added to the store: download the certificate (.cer) and install it \
+                     where the key is",
+                    request_id.map_or_else(|| "the request".to_owned(), |n| format!("request {n}"))
+                ),
+                request_id,
+                entry: None,
+                certificate: Some(leaf),
+            });
+        }
+        Accepting::NoKey(None, why) => {
+            return Err(format!(
+                "the CA issued a certificate but it was not accepted: {why}"
+            ));
+        }
+    };
+    Ok(Outcome {
+        status: Status::Issued,
+        message: match request_id {
+            Some(n) => {
+                format!("request {n} was issued; the certificate was accepted automatically")
+            }
+            None => "the certificate was issued and accepted automatically".to_owned(),
+        },
+        request_id,
+        entry: Some(entry),
+        certificate: None,
+    })
+}
+
+/// Runs an enrollment through the tools module's steps. `id`: the stored entry the request
+/// is, when it is one.
+async fn enroll(id: Option<&str>, start: steps::Start) -> Result<Outcome, String> {
+    let mut next = tools::enroll_start(&start)
+        .await
+        .map_err(|e| e.to_string())?;
+    // a submission leads to at most one certificate download (the steps end there); the
+    // bound only keeps a broken module from looping
+    for _ in 0..4 {
+        let send = match next {
+            Next::Send(send) => send,
+            done => return ended(id, done).await,
+        };
+        let answer = http::send(&send).await.map_err(|e| e.to_string())?;
+        next = tools::enroll_read(&send, &answer)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Err("the CA's answers kept asking for more requests; stopped".into())
+}
+
+/// The outcome of an enrollment that ended as `next`.
+async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
+    match next {
+        Next::Issued {
+            response,
+            request_id,
+        } => accept_answer(&response, request_id).await,
+        Next::Pending {
+            retry_after,
+            resend: true,
+            ..
+        } => Ok(Outcome {
+            status: Status::Pending,
+            message: format!(
+                "the EST server accepted the request and waits for an administrator{}; press \
+                 Retrieve to send it again",
+                retry_after
+                    .map(|r| format!(" (try again {r})"))
+                    .unwrap_or_default()
+            ),
+            request_id: None,
+            entry: match id {
+                Some(id) => store::entry(id).await,
+                None => None,
+            },
+            certificate: None,
+        }),
+        Next::Pending { request_id, .. } => {
+            let entry = match id {
+                Some(id) => store::remember_pending(id, request_id).await?,
+                None => None,
+            };
+            let request = request_id
+                .map(|n| format!(" (request {n})"))
+                .unwrap_or_default();
+            let next = match (&entry, request_id) {
+                (Some(_), _) => "the key stays here, press Retrieve on its entry once it is \
+                                 approved"
+                    .to_string(),
+                (None, Some(n)) => {
+                    format!("once it is approved, fetch it with “Retrieve request” and the id {n}")
+                }
+                (None, None) => "once it is approved, submit the request again".to_string(),
+            };
+            Ok(Outcome {
+                status: Status::Pending,
+                message: format!(
+                    "Taken Under Submission: the CA waits for an administrator{request}; {next}"
+                ),
+                request_id,
+                entry,
+                certificate: None,
+            })
+        }
+        Next::Denied {
+            request_id,
+            message,
+        } => Ok(Outcome {
+            status: Status::Denied,
+            message: format!("{message} (the key is kept; delete it when it is no longer needed)"),
+            request_id,
+            entry: None,
+            certificate: None,
+        }),
+        Next::Failed { message } => Err(message),
+        Next::Send(_) => Err("the enrollment stopped halfway".into()),
+    }
+}
+
+/// What the user chose: the protocol, the URL and the attributes, for `action`.
+fn start(settings: &Enrollment, action: Action) -> steps::Start {
+    steps::Start {
+        protocol: match settings.kind {
+            EndpointKind::AdCs => Protocol::AdCs,
+            EndpointKind::Est => Protocol::Est,
+        },
+        url: settings.url.clone(),
+        attrib: settings.attrib(),
+        action,
+    }
+}
+
+/// Sends entry `id`'s request to the CA and acts on the answer.
+pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String> {
+    let entry = crate::services::store::get_entry(&id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("that request is no longer in the store")?;
+    let action = Action::Submit {
+        request: entry.request_der,
+    };
+    enroll(Some(&id), start(&settings, action)).await
+}
+
+/// Sends a loaded request (PKCS #10 DER) to the CA; an issued certificate is accepted for its
+/// stored key if there is one.
+pub async fn submit_request(der: Vec<u8>, settings: Enrollment) -> Result<Outcome, String> {
+    enroll(None, start(&settings, Action::Submit { request: der })).await
+}
+
+/// Asks the CA for a certificate: pending entry `id`'s (by its request id; EST sends the
+/// request again), or request `number`'s (accepted for whichever stored key it is for).
+pub async fn retrieve(
+    id: Option<String>,
+    number: Option<u64>,
+    settings: Enrollment,
+) -> Result<Outcome, String> {
+    let entry = match &id {
+        Some(id) => Some(
+            crate::services::store::get_entry(id)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("that request is no longer in the store")?,
+        ),
+        None => None,
+    };
+    let action = Action::Retrieve {
+        request_id: number.or_else(|| entry.as_ref().and_then(|e| e.meta.request_id)),
+        request: entry.map(|e| e.request_der),
+    };
+    enroll(id.as_deref(), start(&settings, action)).await
+}

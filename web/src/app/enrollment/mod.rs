@@ -1,0 +1,423 @@
+//! Enrollment: where to send requests (AD CS Web Enrollment or EST), submitting the request
+//! just made, a loaded `.req` or a stored entry, retrieving pending ones, and what the CA said.
+
+pub mod jobs;
+pub mod view;
+
+use super::files::{export_file_name, pkcs10_subject_and_key};
+use super::preview;
+use super::status::{Out, Status as AppStatus};
+use super::store::{self, EntryMeta};
+
+/// The kind of CA endpoint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EndpointKind {
+    /// AD CS Web Enrollment (`…/certsrv`).
+    #[default]
+    AdCs,
+    /// EST (RFC 7030, `…/.well-known/est`).
+    Est,
+}
+
+impl EndpointKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointKind::AdCs => "adcs",
+            EndpointKind::Est => "est",
+        }
+    }
+    /// The URL path a CA of this kind usually has on an origin.
+    pub fn default_path(self) -> &'static str {
+        match self {
+            EndpointKind::AdCs => "/certsrv",
+            EndpointKind::Est => "/.well-known/est",
+        }
+    }
+}
+
+/// Where and how to enroll.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Enrollment {
+    pub kind: EndpointKind,
+    /// The base URL (AD CS `https://host/certsrv`, EST `https://host/.well-known/est[/label]`).
+    pub url: String,
+    /// The certificate template (AD CS `CertificateTemplate:` attribute); may be empty.
+    pub template: String,
+    /// More `Name:Value` attribute lines.
+    pub attributes: String,
+    /// The page's origin, for the default URLs.
+    pub origin: String,
+}
+
+impl Enrollment {
+    /// Settings for a page at `origin`: AD CS at `origin/certsrv`.
+    pub fn for_origin(origin: &str) -> Self {
+        Enrollment {
+            url: format!("{origin}/certsrv"),
+            origin: origin.to_owned(),
+            ..Enrollment::default()
+        }
+    }
+    /// The `CertAttrib` text: the template line first, then the extra lines.
+    pub fn attrib(&self) -> String {
+        let mut lines = Vec::new();
+        if !self.template.trim().is_empty() {
+            lines.push(format!("CertificateTemplate:{}", self.template.trim()));
+        }
+        lines.extend(
+            self.attributes
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned),
+        );
+        lines.join("\n")
+    }
+}
+
+/// What a CA said, in the app's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Issued,
+    Pending,
+    Denied,
+    Error,
+}
+
+impl Status {
+    /// `data-status` of the disposition element.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Issued => "issued",
+            Status::Pending => "pending",
+            Status::Denied => "denied",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// The outcome of a submission or retrieval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    /// The CA's own message, or ours.
+    pub message: String,
+    pub request_id: Option<u64>,
+    /// The entry as it is now (issued: with its certificate; pending: with its request id).
+    pub entry: Option<EntryMeta>,
+    /// The issued certificate's DER when no stored key matches it (so it is not stored).
+    pub certificate: Option<Vec<u8>>,
+}
+
+/// An error outcome: the CA could not be asked, or answered with an error.
+pub fn error_outcome(message: impl Into<String>) -> Outcome {
+    Outcome {
+        status: Status::Error,
+        message: message.into(),
+        request_id: None,
+        entry: None,
+        certificate: None,
+    }
+}
+
+/// A request loaded from a file to be submitted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadedRequest {
+    /// The file name.
+    pub name: String,
+    /// The PKCS #10 DER.
+    pub der: Vec<u8>,
+    /// Its subject, as text.
+    pub subject: String,
+    /// Its public key (SubjectPublicKeyInfo DER).
+    pub spki: Vec<u8>,
+    /// The stored entry holding its key: `None` not known yet, `Some(None)` no stored key
+    /// matches, `Some(Some(name))` the entry's friendly name.
+    pub key: Option<Option<String>>,
+}
+
+/// Reads a `.req` file: PEM of any label (`NEW CERTIFICATE REQUEST`, `CERTIFICATE REQUEST`…)
+/// or DER, holding a PKCS #10 or CMC request; the first block that is one is taken.
+pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
+    let blocks = certreq_pkix::pem::read(bytes)
+        .map_err(|e| format!("{name} is not a certificate request: {e}"))?;
+    for block in blocks {
+        // a CMC request goes to the CA as it is; its subject and key are the PKCS #10's inside
+        let pkcs10 = certreq_pkix::cmc::pkcs10_of(&block.der);
+        if let Some((subject, spki)) = pkcs10_subject_and_key(pkcs10) {
+            return Ok(LoadedRequest {
+                name: name.to_owned(),
+                subject,
+                spki,
+                der: block.der,
+                key: None,
+            });
+        }
+    }
+    Err(format!(
+        "{name} holds no PKCS #10 or CMC certificate request; choose the .req file that \
+         certreq -new or Generate made (a PKCS #7 wrapped request cannot be sent here)"
+    ))
+}
+
+/// What can happen in enrollment.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// The enrollment settings.
+    EndpointKind(EndpointKind),
+    EndpointUrl(String),
+    Template(String),
+    ExtraAttributes(String),
+    /// The "retrieve request N" box.
+    RetrieveNumber(String),
+    /// Send the request just made (or the loaded `.req`) to the CA.
+    Submit,
+    /// Ask the CA again for pending entry `id`'s certificate.
+    Retrieve(String),
+    /// Ask the CA for request N (the number box) and accept it for its key.
+    RetrieveNumbered,
+    /// What the CA answered to [`Command::Submit`], [`Command::SubmitRequest`] or
+    /// [`Command::Retrieve`].
+    Enrolled(Result<Box<Outcome>, String>),
+    /// A `.req` file picked to be submitted instead of the request just made.
+    SubmitFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The outcome of [`Command::MatchKey`]: the friendly name of the stored entry whose key
+    /// is the loaded request's, if any.
+    KeyMatched(Option<String>),
+    /// Send stored entry `id`'s request to the CA.
+    SubmitEntry(String),
+    /// Offer the certificate the CA issued for a request with no stored key.
+    DownloadIssued,
+    /// A new request was made: Submit sends it, not the loaded `.req`.
+    ForgetLoaded,
+}
+
+/// Browser work enrollment asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Send entry `id`'s request to the CA; answer with [`Msg::Enrolled`].
+    Submit { id: String, enrollment: Enrollment },
+    /// Send a loaded request (PKCS #10 DER) to the CA; answer with [`Msg::Enrolled`].
+    SubmitRequest {
+        der: Vec<u8>,
+        enrollment: Enrollment,
+    },
+    /// Find the stored entry whose public key is `spki`; answer with [`Msg::KeyMatched`].
+    MatchKey(Vec<u8>),
+    /// Offer a certificate (DER) as a PEM `.cer` file named `name`; answer with a notice.
+    DownloadCertificate { name: String, der: Vec<u8> },
+    /// Ask the CA for a certificate: of pending entry `id` (by its stored request id), or of
+    /// request `number`; answer with [`Msg::Enrolled`].
+    Retrieve {
+        id: Option<String>,
+        number: Option<u64>,
+        enrollment: Enrollment,
+    },
+}
+
+/// What the other features hear from enrollment.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// A stored entry changed (issued with its certificate, or pending with a request id).
+    Entry(EntryMeta),
+}
+
+/// Enrollment's state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    /// The CA to enroll with.
+    pub settings: Enrollment,
+    /// The "retrieve request N" box.
+    pub retrieve_number: String,
+    /// What the CA said last (or why it could not be asked).
+    pub disposition: Option<Outcome>,
+    /// How many answers have been shown (`data-answer`, so a test can tell a new one).
+    pub answers: u32,
+    /// A `.req` loaded to submit (it is what Submit sends), or why the file was not taken.
+    pub loaded: Option<Result<LoadedRequest, String>>,
+}
+
+impl State {
+    /// Settings for a page at `origin`.
+    pub fn for_origin(origin: &str) -> Self {
+        State {
+            settings: Enrollment::for_origin(origin),
+            ..State::default()
+        }
+    }
+
+    /// Whether Submit has a request to send: a loaded `.req`, or `just_made`.
+    pub fn can_submit(&self, status: &AppStatus, just_made: Option<&preview::Generated>) -> bool {
+        status.idle() && (matches!(self.loaded, Some(Ok(_))) || just_made.is_some())
+    }
+
+    /// Starts a job that asks the CA: busy until [`Msg::Enrolled`].
+    fn ask(&mut self, status: &mut AppStatus, doing: impl Into<String>) {
+        status.busy = Some(doing.into());
+        self.disposition = None;
+    }
+
+    /// Applies a message. Submit reads the request just made (`just_made`) and the store
+    /// (which entries may be sent); the store hears of entries that changed.
+    pub fn update(
+        &mut self,
+        msg: Msg,
+        status: &mut AppStatus,
+        just_made: Option<&preview::Generated>,
+        store: &store::State,
+    ) -> Vec<Out<Command, Event>> {
+        let run = |c| vec![Out::Run(c)];
+        let sending = "sending the request to the CA…";
+        match msg {
+            Msg::EndpointKind(kind) => {
+                let e = &mut self.settings;
+                // a URL still at the old kind's default follows the kind
+                let old_default = format!("{}{}", e.origin, e.kind.default_path());
+                if e.url.trim().is_empty() || e.url == old_default {
+                    e.url = format!("{}{}", e.origin, kind.default_path());
+                }
+                e.kind = kind;
+            }
+            Msg::EndpointUrl(url) => self.settings.url = url,
+            Msg::Template(t) => self.settings.template = t,
+            Msg::ExtraAttributes(a) => self.settings.attributes = a,
+            Msg::RetrieveNumber(n) => self.retrieve_number = n,
+            Msg::Submit => {
+                if !status.idle() {
+                    return Vec::new();
+                }
+                if let Some(Ok(loaded)) = &self.loaded {
+                    let der = loaded.der.clone();
+                    self.ask(status, sending);
+                    return run(Command::SubmitRequest {
+                        der,
+                        enrollment: self.settings.clone(),
+                    });
+                }
+                let Some(result) = just_made else {
+                    self.disposition = Some(error_outcome(
+                        "make a request or load a .req file first; Submit sends one of them",
+                    ));
+                    return Vec::new();
+                };
+                let id = result.meta.id.clone();
+                self.ask(status, sending);
+                return run(Command::Submit {
+                    id,
+                    enrollment: self.settings.clone(),
+                });
+            }
+            Msg::Retrieve(id) => {
+                if !status.idle() {
+                    return Vec::new();
+                }
+                self.ask(status, "asking the CA for the certificate…");
+                return run(Command::Retrieve {
+                    id: Some(id),
+                    number: None,
+                    enrollment: self.settings.clone(),
+                });
+            }
+            Msg::RetrieveNumbered => {
+                if !status.idle() {
+                    return Vec::new();
+                }
+                match certreq_inf::values::parse_number(&self.retrieve_number) {
+                    Some(n) => {
+                        self.ask(status, format!("asking the CA for request {n}…"));
+                        return run(Command::Retrieve {
+                            id: None,
+                            number: Some(n),
+                            enrollment: self.settings.clone(),
+                        });
+                    }
+                    None => {
+                        self.disposition = Some(error_outcome(format!(
+                            "“{}” is not a request id; type the number the CA gave \
+                             (decimal, or hex with 0x)",
+                            self.retrieve_number.trim()
+                        )));
+                    }
+                }
+            }
+            Msg::Enrolled(outcome) => {
+                status.busy = None;
+                let outcome = outcome.map_or_else(error_outcome, |o| *o);
+                let changed = outcome.entry.clone().map(Event::Entry).map(Out::Tell);
+                self.disposition = Some(outcome);
+                self.answers = self.answers.wrapping_add(1);
+                return changed.into_iter().collect();
+            }
+            Msg::SubmitFile { name, bytes } => match read_request(&name, &bytes) {
+                Ok(loaded) => {
+                    let spki = loaded.spki.clone();
+                    self.loaded = Some(Ok(loaded));
+                    return run(Command::MatchKey(spki));
+                }
+                Err(why) => self.loaded = Some(Err(why)),
+            },
+            Msg::KeyMatched(name) => {
+                if let Some(Ok(loaded)) = self.loaded.as_mut() {
+                    loaded.key = Some(name);
+                }
+            }
+            Msg::SubmitEntry(id) => {
+                if !status.idle() || store.unsent(&id).is_none() {
+                    return Vec::new();
+                }
+                self.ask(status, sending);
+                return run(Command::Submit {
+                    id,
+                    enrollment: self.settings.clone(),
+                });
+            }
+            Msg::DownloadIssued => {
+                let Some(der) = self
+                    .disposition
+                    .as_ref()
+                    .and_then(|d| d.certificate.clone())
+                else {
+                    return Vec::new();
+                };
+                let label = match &self.loaded {
+                    Some(Ok(l)) => l.name.rsplit_once('.').map_or(l.name.as_str(), |(s, _)| s),
+                    _ => "certificate",
+                };
+                return run(Command::DownloadCertificate {
+                    name: export_file_name(label, "cer"),
+                    der,
+                });
+            }
+            Msg::ForgetLoaded => self.loaded = None,
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use crate::app::testing::corpus;
+
+    #[test]
+    fn a_cmc_req_file_is_read_by_the_request_inside_and_sent_whole() {
+        // made on Windows by the certificates snap-in (CertEnroll, as certreq's RequestType = CMC)
+        let bytes =
+            std::fs::read(corpus().join("req/007-csrinspector-mmc-cmc-base64.req")).unwrap();
+        let whole = certreq_pkix::pem::read(&bytes).unwrap().remove(0).der;
+        let loaded = read_request("cmc.req", &bytes).unwrap();
+        assert_eq!(
+            loaded.der, whole,
+            "the CA gets the CMC request, not its content"
+        );
+        let inner = certreq_pkix::cmc::read(&whole).unwrap().request;
+        assert_eq!(
+            Some((loaded.subject, loaded.spki)),
+            pkcs10_subject_and_key(inner)
+        );
+    }
+}

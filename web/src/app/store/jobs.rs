@@ -1,0 +1,344 @@
+//! The store's browser work: listing entries with what their keys allow, offering a stored
+//! request again, accepting certificates for stored keys, importing a PFX, and exporting
+//! (`.cer`, `.p7b`, `.pfx`).
+
+use certreq_pkix::alg::{Hash, KeyAlgorithm, SignatureScheme};
+use certreq_pkix::cert as response;
+use certreq_pkix::pem::{self, Label};
+use certreq_wire::{self as wire, PfxImport, PfxJob, PfxOpened};
+use zeroize::Zeroize;
+
+use super::{CertDetails, EntryMeta, EntryState, ExportFormat, Profile, match_response};
+use crate::app::files::{export_file_name, pem, safe_file_name};
+use crate::services::store::{RecordMeta, StoredRequest};
+use crate::services::{crypto, files, store, tools};
+
+/// `RSA 2048`, `ECC P-256`… of a public key given as SPKI DER.
+pub fn key_algorithm(spki: &[u8]) -> Option<String> {
+    certreq_pkix::spki::SpkiParts::read(spki).map(|_| certreq_pkix::spki::key_description(spki))
+}
+
+/// What the list shows of `record`, with what its key allows (asked of the browser).
+async fn with_key(record: &StoredRequest) -> EntryMeta {
+    let mut meta = EntryMeta::of(record);
+    if let Some(keys) = &record.keys {
+        meta.exportable = Some(crypto::private_key_exportable(&keys.get_private_key()).await);
+        if let Ok(spki) = crypto::export_spki(&keys.get_public_key()).await {
+            meta.key_algorithm = key_algorithm(&spki);
+        }
+    }
+    meta
+}
+
+/// Every stored entry, with what its key allows (asked of the browser, not stored).
+pub async fn load_store() -> Result<Vec<EntryMeta>, String> {
+    let records = store::list().await.map_err(|e| e.to_string())?;
+    let mut entries = Vec::with_capacity(records.len());
+    for record in records {
+        let mut meta = with_key(&record).await;
+        // read by the tools module, which only a store holding certificates loads at start;
+        // if it cannot be had, the entry is listed without its certificate's details
+        if let Some(der) = &meta.certificate {
+            meta.details = tools::certificate(der)
+                .await
+                .ok()
+                .map(|c| CertDetails::of(&c));
+        }
+        entries.push(meta);
+    }
+    Ok(entries)
+}
+
+/// Offers the stored request `id` as a `.req` file.
+pub async fn download_entry(id: String) -> Result<(), String> {
+    let entry = store::get_entry(&id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "that request is no longer in the store".to_owned())?;
+    let pem = pem::write(Label::NewCertificateRequest, &entry.request_der);
+    let name = safe_file_name(&entry.meta.friendly_name);
+    files::download(&name, "application/pkcs10", pem.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// Deletes entry `id` and its key; answers with the id.
+pub async fn delete(id: String) -> Result<String, String> {
+    store::delete(&id)
+        .await
+        .map(|()| id)
+        .map_err(|e| e.to_string())
+}
+
+/// What became of a certificate response.
+pub enum Accepting {
+    /// Kept with its stored key: the entry as it is now.
+    Stored(Box<EntryMeta>),
+    /// No stored key matches: the leaf's DER (if the response has one) and why.
+    NoKey(Option<Vec<u8>>, String),
+}
+
+/// Attaches the certificate in `bytes` (any response) to the stored key it is for.
+pub async fn accept(bytes: Vec<u8>) -> Result<EntryMeta, String> {
+    let response = tools::response(&bytes)
+        .await
+        .map_err(|e| format!("this is not a certificate to accept: {e}"))?;
+    match accept_parsed(&response).await? {
+        Accepting::Stored(meta) => Ok(*meta),
+        Accepting::NoKey(_, why) => Err(why),
+    }
+}
+
+/// The friendly name of the stored entry whose key pair has the public key `spki`.
+pub async fn match_key(spki: Vec<u8>) -> Option<String> {
+    let records = store::list().await.ok()?;
+    for record in records {
+        if let Some(pair) = &record.keys
+            && let Ok(stored) = crypto::export_spki(&pair.get_public_key()).await
+            && stored == spki
+        {
+            return Some(record.meta.friendly_name);
+        }
+    }
+    None
+}
+
+/// Attaches an answer already read to the stored key it is for, if one is.
+pub async fn accept_parsed(response: &response::Response) -> Result<Accepting, String> {
+    let mut records = store::list().await.map_err(|e| e.to_string())?;
+    let mut keys = Vec::new();
+    let mut indexes = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        if let Some(pair) = &record.keys
+            && let Ok(spki) = crypto::export_spki(&pair.get_public_key()).await
+        {
+            keys.push((record.meta.id.clone(), record.meta.state, spki));
+            indexes.push(i);
+        }
+    }
+    let (k, leaf, chain) = match match_response(response, &keys) {
+        Ok(matched) => matched,
+        Err(why) => {
+            let leaf = response.leaf().map(|c| c.der().to_vec());
+            return Ok(Accepting::NoKey(leaf, why));
+        }
+    };
+    let index = *indexes.get(k).ok_or("the store changed while accepting")?;
+    if index >= records.len() {
+        return Err("the store changed while accepting".into());
+    }
+    let mut record = records.swap_remove(index);
+    let details = response
+        .certificates()
+        .iter()
+        .find(|c| c.der() == leaf.as_slice());
+    record.meta.certificate = Some(leaf);
+    record.meta.chain = chain;
+    record.meta.state = EntryState::Issued;
+    store::put(&record)
+        .await
+        .map_err(|e| format!("the certificate matches but could not be kept: {e}"))?;
+    let mut meta = EntryMeta::of(&record);
+    meta.details = details.map(CertDetails::of);
+    if let Some(pair) = &record.keys {
+        meta.exportable = Some(crypto::private_key_exportable(&pair.get_private_key()).await);
+        meta.key_algorithm = keys.get(k).and_then(|key| key_algorithm(&key.2));
+    }
+    Ok(Accepting::Stored(Box::new(meta)))
+}
+
+/// Keeps the CA's request id on pending entry `id`; the entry as it is now.
+pub async fn remember_pending(
+    id: &str,
+    request_id: Option<u64>,
+) -> Result<Option<EntryMeta>, String> {
+    let Some(n) = request_id else { return Ok(None) };
+    let Some(mut record) = store::get_entry(id).await.map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    record.meta.request_id = Some(n);
+    store::put(&record).await.map_err(|e| {
+        format!("the CA took the request as {n}, but the number could not be kept: {e}")
+    })?;
+    Ok(Some(with_key(&record).await))
+}
+
+/// Entry `id` as stored, when there is one.
+pub async fn entry(id: &str) -> Option<EntryMeta> {
+    store::get_entry(id)
+        .await
+        .ok()
+        .flatten()
+        .map(|r| EntryMeta::of(&r))
+}
+
+/// Offers a certificate as a PEM `.cer` file; says what was offered.
+pub fn download_certificate(name: String, der: Vec<u8>) -> Result<String, String> {
+    files::download(
+        &name,
+        "application/pkix-cert",
+        pem("CERTIFICATE", &der).as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(format!("{name} offered for download"))
+}
+
+async fn issued_entry(id: &str) -> Result<StoredRequest, String> {
+    let entry = store::get_entry(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "that entry is no longer in the store".to_owned())?;
+    if entry.meta.certificate.is_none() {
+        return Err("that entry has no certificate yet; accept one first".into());
+    }
+    Ok(entry)
+}
+
+/// Offers entry `id`'s certificate in `format`; says what was offered.
+pub async fn export(id: String, format: ExportFormat) -> Result<String, String> {
+    let entry = issued_entry(&id).await?;
+    let leaf = entry.meta.certificate.clone().unwrap_or_default();
+    let label = &entry.meta.friendly_name;
+    let (name, mime, bytes) = match format {
+        ExportFormat::CerPem => (
+            export_file_name(label, "cer"),
+            "application/pkix-cert",
+            pem("CERTIFICATE", &leaf).into_bytes(),
+        ),
+        ExportFormat::CerDer => (
+            export_file_name(label, "cer"),
+            "application/pkix-cert",
+            leaf,
+        ),
+        ExportFormat::P7b => {
+            let certs = std::iter::once(&leaf).chain(&entry.meta.chain);
+            (
+                export_file_name(label, "p7b"),
+                "application/x-pkcs7-certificates",
+                response::build_certs_only_pkcs7(certs.map(Vec::as_slice)),
+            )
+        }
+    };
+    files::download(&name, mime, &bytes).map_err(|e| e.to_string())?;
+    Ok(format!("{name} offered for download"))
+}
+
+/// Offers entry `id`'s private key, certificate and chain as a password-protected PFX.
+pub async fn export_pfx(id: String, password: String, profile: Profile) -> Result<String, String> {
+    let entry = issued_entry(&id).await?;
+    let keys = entry
+        .keys
+        .as_ref()
+        .ok_or("this entry has no private key to export")?;
+    let pkcs8 = crypto::export_pkcs8(&keys.get_private_key())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut random = vec![0u8; wire::PFX_RANDOM_BYTES];
+    crypto::random_fill(&mut random).map_err(|e| format!("cannot write the PFX safely: {e}"))?;
+    let job = PfxJob {
+        private_key_pkcs8: pkcs8,
+        leaf: entry.meta.certificate.clone().unwrap_or_default(),
+        chain: entry.meta.chain.clone(),
+        friendly_name: Some(entry.meta.friendly_name.clone()),
+        password,
+        profile,
+        random,
+    };
+    let pfx = tools::pfx(&job).await.map_err(|e| e.to_string());
+    let PfxJob {
+        mut private_key_pkcs8,
+        mut password,
+        ..
+    } = job;
+    private_key_pkcs8.zeroize();
+    password.zeroize();
+    let pfx = pfx?;
+    let name = export_file_name(&entry.meta.friendly_name, "pfx");
+    files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{name} offered for download ({})",
+        match profile {
+            Profile::Modern => "AES-256, for current systems",
+            Profile::Legacy => "Triple DES, for older Windows and OpenSSL 1.x",
+        }
+    ))
+}
+
+/// What an imported key signs a probe with to show its certificate is its own: PKCS #1 v1.5
+/// or ECDSA, with SHA-256 (an RSA key is bound to it here, as a key made with HashAlgorithm =
+/// SHA256 would be).
+fn probe_scheme(algorithm: KeyAlgorithm) -> SignatureScheme {
+    match algorithm {
+        KeyAlgorithm::Rsa { .. } => SignatureScheme::RsaPkcs1(Hash::Sha256),
+        KeyAlgorithm::Ecdsa(_) => SignatureScheme::Ecdsa(Hash::Sha256),
+    }
+}
+
+/// Opens the PFX `pfx` with `password` and keeps its private key (made extractable only if
+/// `extractable`) with its certificate and that certificate's issuers as a new issued entry.
+/// Nothing is stored when the password is wrong, the PFX holds no key, its certificate is not
+/// the key's (what the key signs, the certificate's public key must verify), or the key is
+/// kept here already (the same public key). The key's bytes are overwritten as soon as Web
+/// Crypto has them.
+pub async fn import_pfx(
+    pfx: Vec<u8>,
+    password: String,
+    extractable: bool,
+) -> Result<EntryMeta, String> {
+    let nothing = |why: &dyn std::fmt::Display| format!("nothing was imported: {why}");
+    let job = PfxImport { pfx, password };
+    let opened = tools::pfx_open(&job).await;
+    let PfxImport { mut password, .. } = job;
+    password.zeroize();
+    let PfxOpened {
+        private_key_pkcs8: mut pkcs8,
+        key: algorithm,
+        certificate: leaf,
+        issuers,
+        friendly_name,
+    } = opened.map_err(|e| nothing(&e))?;
+    let scheme = probe_scheme(algorithm);
+    let private = crypto::import_private_key(&mut pkcs8, algorithm, scheme, extractable)
+        .await
+        .map_err(|e| nothing(&e))?;
+    let spki = leaf.spki_der();
+    const PROBE: &[u8] = b"certreq-web: is this certificate the key's?";
+    let public = crypto::import_public_key(spki, algorithm, scheme).await;
+    let signature = crypto::sign_raw(&private, scheme, PROBE).await;
+    let own = match (&public, &signature) {
+        (Ok(public), Ok(signature)) => {
+            crypto::verify(public, scheme, signature, PROBE).await == Ok(true)
+        }
+        _ => false,
+    };
+    let (true, Ok(public)) = (own, public) else {
+        return Err(nothing(&format!(
+            "its certificate ({}) is not for its private key",
+            leaf.subject()
+        )));
+    };
+    if let Some(name) = match_key(spki.to_vec()).await {
+        return Err(nothing(&format!(
+            "this key is kept here already, as “{name}”"
+        )));
+    }
+    let record = StoredRequest {
+        meta: RecordMeta {
+            id: store::new_id(),
+            friendly_name,
+            created_ms: store::now_ms(),
+            state: EntryState::Issued,
+            certificate: Some(leaf.der().to_vec()),
+            chain: issuers,
+            ..RecordMeta::default()
+        },
+        request_der: Vec::new(),
+        keys: Some(web_sys::CryptoKeyPair::new(&private, &public)),
+    };
+    store::put(&record)
+        .await
+        .map_err(|e| format!("the PFX was read but its key could not be kept: {e}"))?;
+    let mut meta = EntryMeta::of(&record);
+    meta.exportable = Some(crypto::private_key_exportable(&private).await);
+    meta.key_algorithm = key_algorithm(spki);
+    meta.details = Some(CertDetails::of(&leaf));
+    Ok(meta)
+}

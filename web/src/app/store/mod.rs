@@ -1,0 +1,745 @@
+//! The key store: the entries kept in this browser (each a key pair, with its request and,
+//! once accepted, its certificate), accepting certificates for them, importing a key with its
+//! certificates from a PFX, exporting them (`.cer`, `.p7b`, `.pfx`), and deleting them.
+
+pub mod jobs;
+pub mod view;
+
+use certreq_request::model::NewRequest;
+
+use super::files::looks_like_pfx;
+use super::status::{Notice, Out, Status};
+use crate::services::store::{RecordMeta, StoredRequest};
+
+pub use crate::services::store::EntryState;
+pub use certreq_wire::PfxProfile as Profile;
+
+/// What the store list shows about one stored entry (its key stays in the store).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EntryMeta {
+    pub id: String,
+    pub friendly_name: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_ms: f64,
+    /// The INF text the request was made from.
+    pub inf: String,
+    pub state: EntryState,
+    /// `KeyContainer`, if the INF named one.
+    pub container: Option<String>,
+    /// The accepted certificate's DER (stored).
+    pub certificate: Option<Vec<u8>>,
+    /// Its issuers' DER, issuer first (stored).
+    pub chain: Vec<Vec<u8>>,
+    /// The CA's request id, once a CA has answered "pending" (stored).
+    pub request_id: Option<u64>,
+    /// Whether the browser hands out the private key; `None` when not asked yet or no key
+    /// (asked when the store is read, not stored).
+    pub exportable: Option<bool>,
+    /// `RSA 2048`, `ECC P-256`… of the stored key (read from it, not stored).
+    pub key_algorithm: Option<String>,
+    /// What the accepted certificate says (read from it by the tools module when the store
+    /// is read or the certificate accepted, not stored); `None` until then, or when there is
+    /// no certificate.
+    pub details: Option<CertDetails>,
+    /// Whether a request is stored with the key (not for a self-signed certificate, which
+    /// came without one).
+    pub has_request: bool,
+}
+
+impl EntryMeta {
+    /// What the list shows of a stored record before its key and certificate are read.
+    pub fn of(record: &StoredRequest) -> Self {
+        let m = &record.meta;
+        EntryMeta {
+            id: m.id.clone(),
+            friendly_name: m.friendly_name.clone(),
+            created_ms: m.created_ms,
+            inf: m.inf.clone(),
+            state: m.state,
+            container: m.container.clone(),
+            certificate: m.certificate.clone(),
+            chain: m.chain.clone(),
+            request_id: m.request_id,
+            exportable: None,
+            key_algorithm: None,
+            details: None,
+            has_request: record.has_request(),
+        }
+    }
+
+    /// What is stored of this entry.
+    pub fn record(&self) -> RecordMeta {
+        RecordMeta {
+            id: self.id.clone(),
+            friendly_name: self.friendly_name.clone(),
+            created_ms: self.created_ms,
+            inf: self.inf.clone(),
+            state: self.state,
+            container: self.container.clone(),
+            certificate: self.certificate.clone(),
+            chain: self.chain.clone(),
+            request_id: self.request_id,
+        }
+    }
+}
+
+/// What the store shows about an accepted certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertDetails {
+    pub subject: String,
+    pub issuer: String,
+    /// Seconds since 1970.
+    pub not_before: i64,
+    pub not_after: i64,
+    pub thumbprint_sha1: String,
+    pub key_algorithm: String,
+    pub serial: String,
+}
+
+impl CertDetails {
+    /// What the store shows about `cert`.
+    pub fn of(cert: &certreq_pkix::cert::Certificate) -> Self {
+        CertDetails {
+            subject: cert.subject(),
+            issuer: cert.issuer(),
+            not_before: cert.not_before(),
+            not_after: cert.not_after(),
+            thumbprint_sha1: cert.thumbprint_sha1(),
+            key_algorithm: cert.key_algorithm(),
+            serial: cert.serial_hex(),
+        }
+    }
+}
+
+/// The certificate file formats offered for an issued entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The certificate, PEM (`-----BEGIN CERTIFICATE-----`).
+    CerPem,
+    /// The certificate, DER.
+    CerDer,
+    /// A certs-only PKCS #7 with the certificate and its chain (DER).
+    P7b,
+}
+
+/// The PFX export dialog.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PfxDialog {
+    pub id: String,
+    pub password: String,
+    pub confirm: String,
+    pub profile: Profile,
+    /// Why the password was not taken.
+    pub problem: Option<String>,
+}
+
+/// The PFX import dialog: the file, its password, and whether the key stays exportable.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportDialog {
+    /// The file's name.
+    pub name: String,
+    /// The PFX as opened.
+    pub pfx: Vec<u8>,
+    pub password: String,
+    /// Whether the imported private key may leave the browser again (Web Crypto's
+    /// `extractable`); not unless the user says so.
+    pub extractable: bool,
+    /// Why the last try imported nothing (wrong password, no key, a key already kept).
+    pub problem: Option<String>,
+    /// While the import runs.
+    pub importing: bool,
+}
+
+/// What can happen in the store.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// The outcome of [`Command::Load`].
+    Loaded(Result<Vec<EntryMeta>, String>),
+    /// A new or remade entry (Generate): listed last.
+    Added(EntryMeta),
+    /// An entry as it is now (an enrollment's answer): replaced where it is, else listed last.
+    Changed(EntryMeta),
+    /// Offer a stored request as a file again.
+    DownloadEntry(String),
+    /// Delete a stored entry and its key (the shell asks the user first).
+    Delete(String),
+    /// The outcome of [`Command::Delete`]: the id removed, or why not.
+    Deleted(Result<String, String>),
+    /// What the browser said about keeping storage: `Some(true)` persistent, `Some(false)` may
+    /// be evicted, `None` cannot tell.
+    Persistence(Option<bool>),
+    /// A certificate response (`.cer`, `.p7b`, PEM or DER) to attach to its stored key.
+    AcceptFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The outcome of [`Command::Accept`]: the updated entry, or why nothing changed.
+    Accepted(Result<EntryMeta, String>),
+    /// Offer the certificate of entry `id` as a file.
+    Export {
+        id: String,
+        format: ExportFormat,
+    },
+    /// The outcome of an export: what was offered, or why not.
+    Exported(Result<String, String>),
+    /// Open the PFX dialog for entry `id`.
+    PfxOpen(String),
+    /// The PFX dialog's fields.
+    PfxPassword(String),
+    PfxConfirm(String),
+    PfxProfile(Profile),
+    /// Close the PFX dialog without exporting.
+    PfxCancel,
+    /// Export the PFX with the dialog's password.
+    PfxSubmit,
+    /// A PFX (`.pfx`, `.p12`) to import: opens the import dialog.
+    ImportFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The import dialog's fields.
+    ImportPassword(String),
+    ImportExtractable(bool),
+    /// Close the import dialog without importing.
+    ImportCancel,
+    /// Import with the dialog's password.
+    ImportSubmit,
+    /// The outcome of [`Command::ImportPfx`]: the new entry, or why nothing was imported.
+    Imported(Result<EntryMeta, String>),
+}
+
+/// Browser work the store asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Read the store list, answer with [`Msg::Loaded`].
+    Load,
+    /// Ask for persistent storage, answer with [`Msg::Persistence`].
+    RequestPersistence,
+    /// Offer the stored request `id` as a file.
+    DownloadEntry(String),
+    /// Ask the user, then delete the stored entry `id`; answer with [`Msg::Deleted`].
+    Delete(String),
+    /// Match a certificate response to a stored key and attach it; answer with
+    /// [`Msg::Accepted`].
+    Accept(Vec<u8>),
+    /// Offer entry `id`'s certificate as a file; answer with [`Msg::Exported`].
+    Export { id: String, format: ExportFormat },
+    /// Export entry `id`'s key and certificate as a PFX; answer with [`Msg::Exported`].
+    ExportPfx {
+        id: String,
+        password: String,
+        profile: Profile,
+    },
+    /// Open a PFX with `password`, import its key (`extractable` as the user chose) and keep it
+    /// with its certificates as a new entry; answer with [`Msg::Imported`].
+    ImportPfx {
+        pfx: Vec<u8>,
+        password: String,
+        extractable: bool,
+    },
+}
+
+/// What the other features hear from the store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Entry `id` and its key are gone.
+    Deleted(String),
+}
+
+/// The store's state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct State {
+    /// The stored entries, oldest first.
+    pub entries: Vec<EntryMeta>,
+    /// Whether stored keys survive storage pressure (see [`Msg::Persistence`]).
+    pub persistent: Option<bool>,
+    /// The PFX export dialog, while open.
+    pub pfx: Option<PfxDialog>,
+    /// The PFX import dialog, while open.
+    pub import: Option<ImportDialog>,
+}
+
+impl State {
+    /// The commands to run when the app starts.
+    pub fn init() -> Vec<Command> {
+        vec![Command::Load, Command::RequestPersistence]
+    }
+
+    /// Applies a message; returns the browser work it calls for and news for the others.
+    pub fn update(&mut self, msg: Msg, status: &mut Status) -> Vec<Out<Command, Event>> {
+        let run = |c| vec![Out::Run(c)];
+        match msg {
+            Msg::Loaded(Ok(entries)) => self.entries = entries,
+            Msg::Added(entry) => {
+                self.entries.retain(|e| e.id != entry.id);
+                self.entries.push(entry);
+            }
+            Msg::Changed(entry) => self.put(entry),
+            Msg::DownloadEntry(id) => return run(Command::DownloadEntry(id)),
+            Msg::Delete(id) => {
+                if status.idle() {
+                    return run(Command::Delete(id));
+                }
+            }
+            Msg::Deleted(Ok(id)) => {
+                self.entries.retain(|e| e.id != id);
+                status.notice = Some(Notice::info("request and key deleted"));
+                return vec![Out::Tell(Event::Deleted(id))];
+            }
+            Msg::Deleted(Err(why)) | Msg::Loaded(Err(why)) => {
+                status.notice = Some(Notice::error(why));
+            }
+            Msg::Persistence(persistent) => self.persistent = persistent,
+            // a PFX dropped or picked here is imported, not accepted
+            Msg::AcceptFile { name, bytes } if looks_like_pfx(&name, &bytes) => {
+                return self.update(Msg::ImportFile { name, bytes }, status);
+            }
+            // the certificates are read in the accept job (in the lazily loaded module); here
+            // only what is not even PEM, base64 or DER is turned away
+            Msg::AcceptFile { name, bytes } => match certreq_pkix::pem::read(&bytes) {
+                Ok(_) => return run(Command::Accept(bytes)),
+                Err(e) => {
+                    status.notice = Some(Notice::error(format!(
+                        "{name} is not a certificate to accept: {e}; nothing was changed"
+                    )));
+                }
+            },
+            Msg::Accepted(Ok(meta)) => {
+                let what = match &meta.details {
+                    Some(d) => format!("certificate for {} accepted", d.subject),
+                    None => "certificate accepted".to_owned(),
+                };
+                status.notice = Some(Notice::info(format!(
+                    "{what}; it is kept with its key as “{}”",
+                    meta.friendly_name
+                )));
+                self.put(meta);
+            }
+            Msg::Accepted(Err(why)) | Msg::Exported(Err(why)) => {
+                status.notice = Some(Notice::error(why));
+            }
+            Msg::Exported(Ok(what)) => status.notice = Some(Notice::info(what)),
+            Msg::Export { id, format } => return run(Command::Export { id, format }),
+            Msg::PfxOpen(id) => {
+                let exportable = self
+                    .entries
+                    .iter()
+                    .any(|e| e.id == id && e.certificate.is_some() && e.exportable == Some(true));
+                if exportable {
+                    self.pfx = Some(PfxDialog {
+                        id,
+                        ..PfxDialog::default()
+                    });
+                } else {
+                    status.notice = Some(Notice::error(
+                        "this key cannot be exported (it was made with Exportable = FALSE) or \
+                         has no certificate yet; export the certificate alone instead",
+                    ));
+                }
+            }
+            Msg::PfxPassword(p) => {
+                if let Some(d) = self.pfx.as_mut() {
+                    d.password = p;
+                    d.problem = None;
+                }
+            }
+            Msg::PfxConfirm(p) => {
+                if let Some(d) = self.pfx.as_mut() {
+                    d.confirm = p;
+                    d.problem = None;
+                }
+            }
+            Msg::PfxProfile(profile) => {
+                if let Some(d) = self.pfx.as_mut() {
+                    d.profile = profile;
+                }
+            }
+            Msg::PfxCancel => self.pfx = None,
+            Msg::PfxSubmit => {
+                let Some(d) = self.pfx.as_mut() else {
+                    return Vec::new();
+                };
+                if d.password.is_empty() {
+                    d.problem = Some("type a password to protect the private key".into());
+                    return Vec::new();
+                }
+                if d.password != d.confirm {
+                    d.problem = Some("the two passwords differ; type them again".into());
+                    return Vec::new();
+                }
+                let Some(d) = self.pfx.take() else {
+                    return Vec::new();
+                };
+                return run(Command::ExportPfx {
+                    id: d.id,
+                    password: d.password,
+                    profile: d.profile,
+                });
+            }
+            Msg::ImportFile { name, bytes } => {
+                self.import = Some(ImportDialog {
+                    name,
+                    pfx: bytes,
+                    ..ImportDialog::default()
+                });
+            }
+            Msg::ImportPassword(p) => {
+                if let Some(d) = self.import.as_mut() {
+                    d.password = p;
+                    d.problem = None;
+                }
+            }
+            Msg::ImportExtractable(extractable) => {
+                if let Some(d) = self.import.as_mut() {
+                    d.extractable = extractable;
+                }
+            }
+            Msg::ImportCancel => self.import = None,
+            Msg::ImportSubmit => {
+                let Some(d) = self.import.as_mut().filter(|d| !d.importing) else {
+                    return Vec::new();
+                };
+                d.importing = true;
+                d.problem = None;
+                return run(Command::ImportPfx {
+                    pfx: d.pfx.clone(),
+                    password: d.password.clone(),
+                    extractable: d.extractable,
+                });
+            }
+            // the dialog stays open with the reason, so the password can be typed again
+            Msg::Imported(Err(why)) => {
+                if let Some(d) = self.import.as_mut() {
+                    d.importing = false;
+                    d.problem = Some(why);
+                }
+            }
+            Msg::Imported(Ok(meta)) => {
+                self.import = None;
+                status.notice = Some(Notice::info(format!(
+                    "imported “{}” with its key ({}){}",
+                    meta.friendly_name,
+                    if meta.exportable == Some(true) {
+                        "exportable"
+                    } else {
+                        "not exportable"
+                    },
+                    match meta.chain.len() {
+                        0 => String::new(),
+                        1 => " and 1 issuing certificate".to_owned(),
+                        n => format!(" and {n} issuing certificates"),
+                    }
+                )));
+                self.put(meta);
+            }
+        }
+        Vec::new()
+    }
+
+    /// Replaces the entry with `entry`'s id, or lists `entry` last.
+    fn put(&mut self, entry: EntryMeta) {
+        match self.entries.iter_mut().find(|e| e.id == entry.id) {
+            Some(e) => *e = entry,
+            None => self.entries.push(entry),
+        }
+    }
+
+    /// The pending entry `id` that has not been sent to a CA yet (no request id).
+    pub fn unsent(&self, id: &str) -> Option<&EntryMeta> {
+        self.entries
+            .iter()
+            .find(|e| e.id == id && e.state == EntryState::Pending && e.request_id.is_none())
+    }
+
+    /// Which stored key signs `request`: `Ok(Some(id))` the pending entry whose container
+    /// `UseExistingKeySet` names, `Ok(None)` a new key; an error when the named key is not
+    /// here, or a new key would take a container name a pending key already has.
+    pub fn key_to_use(&self, request: &NewRequest) -> Result<Option<String>, String> {
+        let container = request.key.container.as_deref();
+        // Windows container names are case-insensitive (the fold is a pure function, done
+        // by the browser in the app and by Rust in native tests)
+        let pending = |name: &str| {
+            self.entries.iter().rev().find(|e| {
+                e.state == EntryState::Pending
+                    && e.container
+                        .as_deref()
+                        .is_some_and(|c| crate::services::same_name_any_case(c, name))
+            })
+        };
+        match (request.key.use_existing, container) {
+            (true, None) => Err("UseExistingKeySet = TRUE needs KeyContainer to name the \
+                                 stored key to reuse"
+                .into()),
+            (true, Some(name)) => match pending(name) {
+                Some(entry) => Ok(Some(entry.id.clone())),
+                None => Err(format!(
+                    "no pending key named “{name}” is kept in this browser; make one first \
+                     with KeyContainer = \"{name}\" and UseExistingKeySet = FALSE"
+                )),
+            },
+            (false, Some(name)) if pending(name).is_some() => Err(format!(
+                "a pending key named “{name}” is already kept here; set UseExistingKeySet = \
+                 TRUE to reuse it, or choose another KeyContainer name"
+            )),
+            (false, _) => Ok(None),
+        }
+    }
+}
+
+/// A reminder when a certificate expires within 30 days (or has expired), `now_ms` being the
+/// clock in milliseconds since 1970.
+pub fn expiry_reminder(not_after: i64, now_ms: f64) -> Option<String> {
+    let now = (now_ms / 1000.0) as i64;
+    let left = not_after.saturating_sub(now);
+    if left < 0 {
+        Some("this certificate has expired; request a new one".into())
+    } else if left <= 30 * 86_400 {
+        let days = left / 86_400;
+        Some(match days {
+            0 => "this certificate expires within a day; renew it now".into(),
+            1 => "this certificate expires in 1 day; renew it soon".into(),
+            n => format!("this certificate expires in {n} days; renew it soon"),
+        })
+    } else {
+        None
+    }
+}
+
+/// A response matched to a stored key: the key's index, the leaf DER, its issuers' DER.
+pub type Matched = (usize, Vec<u8>, Vec<Vec<u8>>);
+
+/// Which stored key a response is for: among `keys` (entry id, state, SPKI DER), a pending
+/// entry first, then an issued one (accepting again replaces its certificate). Returns the
+/// entry's index, the leaf DER and its issuers' DER (issuer first), or why none matches.
+pub fn match_response(
+    response: &certreq_pkix::cert::Response,
+    keys: &[(String, EntryState, Vec<u8>)],
+) -> Result<Matched, String> {
+    let order = keys
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.1 == EntryState::Pending)
+        .chain(
+            keys.iter()
+                .enumerate()
+                .filter(|(_, k)| k.1 != EntryState::Pending),
+        );
+    for (i, (_, _, spki)) in order {
+        if let Some(leaf) = response.leaf_for(spki) {
+            let chain = response
+                .chain_for(leaf)
+                .into_iter()
+                .skip(1)
+                .map(|c| c.der().to_vec())
+                .collect();
+            return Ok((i, leaf.der().to_vec(), chain));
+        }
+    }
+    let about = response
+        .leaf()
+        .map(|c| format!(" (it is for {}, a {} key)", c.subject(), c.key_algorithm()))
+        .unwrap_or_default();
+    Err(format!(
+        "this certificate{about} belongs to none of the keys kept in this browser, so nothing \
+         was changed; accept it in the browser (and on the origin) where its request was made"
+    ))
+}
+
+#[cfg(test)]
+#[cfg(not(target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use crate::app::testing::{CA_PEM, LEAF_PEM, cert, pending, request};
+
+    #[test]
+    fn use_existing_key_set_reuses_the_pending_key_with_that_container() {
+        let mut s = State {
+            entries: vec![
+                pending("old", Some("web-key")),
+                pending("other", Some("Other")),
+            ],
+            ..State::default()
+        };
+        let mut r = request(None);
+        r.key.use_existing = true;
+        r.key.container = Some("WEB-KEY".into());
+        assert_eq!(
+            s.key_to_use(&r),
+            Ok(Some("old".into())),
+            "names match case-insensitively"
+        );
+
+        s.entries.push(pending("umlaut", Some("Schlüssel")));
+        r.key.container = Some("SCHLÜSSEL".into());
+        assert_eq!(
+            s.key_to_use(&r),
+            Ok(Some("umlaut".into())),
+            "beyond ASCII too"
+        );
+
+        r.key.container = Some("missing".into());
+        let err = s.key_to_use(&r).unwrap_err();
+        assert!(err.contains("“missing”"), "{err}");
+
+        r.key.container = None;
+        assert!(s.key_to_use(&r).unwrap_err().contains("KeyContainer"));
+
+        // an issued entry's key is not offered for reuse
+        s.entries = vec![EntryMeta {
+            state: EntryState::Issued,
+            ..pending("done", Some("web-key"))
+        }];
+        r.key.container = Some("web-key".into());
+        assert!(s.key_to_use(&r).is_err());
+
+        // a new key may not take a pending key's name
+        s.entries = vec![pending("old", Some("web-key"))];
+        r.key.use_existing = false;
+        assert!(s.key_to_use(&r).unwrap_err().contains("already kept"));
+        r.key.container = Some("fresh".into());
+        assert_eq!(s.key_to_use(&r), Ok(None));
+    }
+
+    #[test]
+    fn entry_states_read_back_safely() {
+        assert_eq!(EntryState::parse("issued"), EntryState::Issued);
+        assert_eq!(EntryState::parse("pending"), EntryState::Pending);
+        assert_eq!(EntryState::parse("garbage"), EntryState::Pending);
+        assert_eq!(EntryState::Pending.as_str(), "pending");
+    }
+
+    #[test]
+    fn a_p7b_is_matched_to_the_pending_key_with_its_chain() {
+        let (leaf, ca) = (cert(LEAF_PEM), cert(CA_PEM));
+        let p7b = certreq_pkix::cert::build_certs_only_pkcs7([ca.der(), leaf.der()]);
+        let response = certreq_read::response::parse(&p7b).unwrap();
+        let keys = vec![
+            ("other".to_owned(), EntryState::Pending, vec![0x30, 0x00]),
+            (
+                "issued".to_owned(),
+                EntryState::Issued,
+                leaf.spki_der().to_vec(),
+            ),
+            (
+                "mine".to_owned(),
+                EntryState::Pending,
+                leaf.spki_der().to_vec(),
+            ),
+        ];
+        let (i, leaf_der, chain) = match_response(&response, &keys).unwrap();
+        assert_eq!(
+            i, 2,
+            "the pending entry wins over an issued one with the same key"
+        );
+        assert_eq!(leaf_der, leaf.der());
+        assert_eq!(chain, vec![ca.der().to_vec()]);
+
+        let err = match_response(&response, &keys[..1])
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.contains("CN=pfx-test.example"), "{err}");
+        assert!(err.contains("nothing was changed"), "{err}");
+    }
+
+    #[test]
+    fn a_pfx_is_imported_after_its_password_and_a_failure_changes_nothing() {
+        use crate::app::testing::{CA_PEM, cert};
+        let mut status = Status::default();
+        let mut s = State {
+            entries: vec![pending("a", None)],
+            ..State::default()
+        };
+        // a .pfx dropped on the accept box opens the import dialog instead
+        assert!(
+            s.update(
+                Msg::AcceptFile {
+                    name: "me.pfx".into(),
+                    bytes: vec![0x30, 0x03, 0x02, 0x01, 0x03],
+                },
+                &mut status,
+            )
+            .is_empty()
+        );
+        let dialog = s.import.clone().unwrap();
+        assert_eq!(
+            (dialog.name.as_str(), dialog.extractable, dialog.importing),
+            ("me.pfx", false, false),
+            "not exportable unless the user says so"
+        );
+
+        s.update(Msg::ImportPassword("wrong".into()), &mut status);
+        s.update(Msg::ImportExtractable(true), &mut status);
+        let asked = s.update(Msg::ImportSubmit, &mut status);
+        assert_eq!(
+            asked,
+            vec![Out::Run(Command::ImportPfx {
+                pfx: vec![0x30, 0x03, 0x02, 0x01, 0x03],
+                password: "wrong".into(),
+                extractable: true,
+            })]
+        );
+        assert!(
+            s.update(Msg::ImportSubmit, &mut status).is_empty(),
+            "one import at a time"
+        );
+
+        // a wrong password: said in the dialog, which stays open; the store is unchanged
+        let why = "the password is wrong: the PFX integrity check (MAC) does not verify";
+        s.update(Msg::Imported(Err(why.into())), &mut status);
+        let dialog = s.import.clone().unwrap();
+        assert_eq!(dialog.problem.as_deref(), Some(why));
+        assert!(!dialog.importing);
+        assert_eq!(s.entries, vec![pending("a", None)]);
+        s.update(Msg::ImportPassword("right".into()), &mut status);
+        assert_eq!(s.import.as_ref().unwrap().problem, None);
+
+        // imported: the dialog closes and the entry is listed with its certificate
+        s.update(Msg::ImportSubmit, &mut status);
+        let leaf = cert(LEAF_PEM);
+        let imported = EntryMeta {
+            state: EntryState::Issued,
+            certificate: Some(leaf.der().to_vec()),
+            chain: vec![cert(CA_PEM).der().to_vec()],
+            details: Some(CertDetails::of(&leaf)),
+            exportable: Some(true),
+            ..pending("imported", None)
+        };
+        s.update(Msg::Imported(Ok(imported.clone())), &mut status);
+        assert_eq!(s.import, None);
+        assert_eq!(s.entries, vec![pending("a", None), imported]);
+        assert_eq!(
+            status.notice,
+            Some(Notice::info(
+                "imported “imported” with its key (exportable) and 1 issuing certificate"
+            ))
+        );
+
+        // cancelling forgets the file and the password
+        s.update(
+            Msg::ImportFile {
+                name: "other.p12".into(),
+                bytes: vec![1],
+            },
+            &mut status,
+        );
+        s.update(Msg::ImportCancel, &mut status);
+        assert_eq!(s.import, None);
+    }
+
+    #[test]
+    fn expiry_reminders_start_thirty_days_before() {
+        let day = 86_400_i64;
+        let now_ms = 1_000_000.0 * 1000.0;
+        let now = 1_000_000_i64;
+        assert_eq!(expiry_reminder(now + 31 * day, now_ms), None);
+        assert_eq!(
+            expiry_reminder(now + 30 * day, now_ms).as_deref(),
+            Some("this certificate expires in 30 days; renew it soon")
+        );
+        assert!(
+            expiry_reminder(now - 1, now_ms)
+                .unwrap()
+                .contains("expired")
+        );
+    }
+}

@@ -1,0 +1,312 @@
+//! The store's view: the list of keys kept here with their details and actions, the
+//! accept box, PFX import, and the PFX export and import dialogs.
+
+use yew::prelude::*;
+
+use super::{
+    EntryMeta, EntryState, ExportFormat, ImportDialog, Msg, PfxDialog, Profile, State,
+    expiry_reminder,
+};
+use crate::app::enrollment;
+use crate::app::status::Notice;
+use crate::app::text::format_utc;
+use crate::app::ui;
+use crate::services::{dom, store};
+
+pub struct StoreProps<'a> {
+    pub state: &'a State,
+    /// Whether a job is under way (Submit and Retrieve wait for it).
+    pub busy: bool,
+    pub on: Callback<Msg>,
+    /// An entry's Submit and Retrieve buttons are enrollment's.
+    pub enroll: Callback<enrollment::Msg>,
+    pub notify: Callback<Notice>,
+}
+
+/// The "Keys kept in this browser" panel.
+pub fn panel(props: &StoreProps<'_>) -> Html {
+    let state = props.state;
+    let persistence = match state.persistent {
+        Some(true) => "Storage is persistent: the browser keeps these keys until you delete them.",
+        Some(false) => {
+            "The browser may clear these keys when space runs low; \
+             install the page or bookmark it to make storage persistent."
+        }
+        None => {
+            "This browser cannot say whether storage is persistent; keys are kept in its \
+             IndexedDB for this page's origin."
+        }
+    };
+    let items = state
+        .entries
+        .iter()
+        .rev()
+        .map(|entry| view_item(props, entry));
+    let accept = ui::then(&props.on, &props.notify, |name, bytes| Msg::AcceptFile {
+        name,
+        bytes,
+    });
+    html! {
+        <>
+            <h2 id="h-store">{ "Keys kept in this browser" }</h2>
+            <p class="persistence" data-testid="persistence" role="status"
+                data-persistent={state.persistent.map_or("unknown", |p| if p { "yes" } else { "no" })}>
+                { persistence }
+            </p>
+            if state.entries.is_empty() {
+                <p class="hint">{ "None yet: generated requests appear here with their keys." }</p>
+            }
+            <div class="accept-box" ondragover={ui::allow_drop()}
+                ondrop={ui::on_drop(accept.clone())}>
+                <label for="accept-file">
+                    { "Accept a certificate (.cer, .crt, .p7b; PEM or DER) for a key kept here: " }
+                </label>
+                <input type="file" id="accept-file" data-testid="accept-file"
+                    accept=".cer,.crt,.pem,.der,.p7b,.p7c,.p7s,.rsp"
+                    onchange={ui::on_pick(accept)} />
+                <p class="hint">{ "Or drop the file on this box. The certificate is matched to its key by the public key." }</p>
+                <label for="import-pfx">
+                    { "Import a key with its certificate (.pfx, .p12): " }
+                </label>
+                <input type="file" id="import-pfx" data-testid="import-pfx" accept=".pfx,.p12"
+                    onchange={ui::on_pick(ui::then(&props.on, &props.notify, |name, bytes| {
+                        Msg::ImportFile { name, bytes }
+                    }))} />
+            </div>
+            if let Some(dialog) = &state.import {
+                { pfx_import(dialog, &props.on) }
+            }
+            if let Some(dialog) = &state.pfx {
+                { pfx_export(dialog, &props.on) }
+            }
+            <ul class="store-list" data-testid="store-list">{ for items }</ul>
+        </>
+    }
+}
+
+/// One stored entry: its name and state, details, and what can be done with it.
+fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
+    let (on, enroll) = (&props.on, &props.enroll);
+    let id = entry.id.clone();
+    let download = on.reform(move |_| Msg::DownloadEntry(id.clone()));
+    let id = entry.id.clone();
+    let delete = on.reform(move |_| Msg::Delete(id.clone()));
+    html! {
+        <li class="store-item" data-testid="store-item"
+            data-state={entry.state.as_str()} data-id={entry.id.clone()}>
+            <div class="store-main">
+                <span class="store-name">{ &entry.friendly_name }</span>
+                <span class={classes!("badge", entry.state.as_str())}>{ entry.state.as_str() }</span>
+            </div>
+            <div class="store-meta">
+                { format_utc(entry.created_ms) }
+                if let Some(container) = &entry.container {
+                    { format!(" · container {container}") }
+                }
+            </div>
+            { view_entry_details(entry) }
+            <div class="actions small">
+                if entry.has_request {
+                    <button type="button" onclick={download}
+                        aria-label={format!("Download the request for {}", entry.friendly_name)}>
+                        { "Download .req" }
+                    </button>
+                }
+                if entry.certificate.is_some() {
+                    { view_exports(on, entry) }
+                } else {
+                    if entry.request_id.is_none() && entry.state == EntryState::Pending {
+                        <button type="button" data-testid="entry-submit"
+                            disabled={props.busy}
+                            onclick={{
+                                let id = entry.id.clone();
+                                enroll.reform(move |_| enrollment::Msg::SubmitEntry(id.clone()))
+                            }}
+                            aria-label={format!("Send the request of {} to the CA", entry.friendly_name)}>
+                            { "Submit" }
+                        </button>
+                    }
+                    <button type="button" data-testid="retrieve"
+                        disabled={props.busy}
+                        onclick={{
+                            let id = entry.id.clone();
+                            enroll.reform(move |_| enrollment::Msg::Retrieve(id.clone()))
+                        }}
+                        aria-label={format!("Ask the CA for the certificate of {}", entry.friendly_name)}>
+                        { "Retrieve" }
+                    </button>
+                }
+                <button type="button" class="danger" onclick={delete}
+                    aria-label={format!("Delete {} and its key", entry.friendly_name)}>
+                    { "Delete" }
+                </button>
+            </div>
+        </li>
+    }
+}
+
+/// Subject, issuer, validity, thumbprint and key of an entry (the certificate's, once issued).
+fn view_entry_details(entry: &EntryMeta) -> Html {
+    let key = entry.key_algorithm.clone();
+    let exportable = match entry.exportable {
+        Some(true) => "exportable",
+        Some(false) => "not exportable",
+        None => "no key kept",
+    };
+    let key_line = match key {
+        Some(k) => format!("{k}, {exportable}"),
+        None => exportable.to_owned(),
+    };
+    let Some(d) = &entry.details else {
+        return html! {
+            <dl class="entry-details" data-testid="entry-details">
+                <dt>{ "Key" }</dt><dd data-testid="entry-key">{ key_line }</dd>
+                if let Some(n) = entry.request_id {
+                    <dt>{ "CA request id" }</dt><dd data-testid="request-id">{ n }</dd>
+                }
+            </dl>
+        };
+    };
+    let reminder = expiry_reminder(d.not_after, store::now_ms());
+    html! {
+        <>
+            <dl class="entry-details" data-testid="entry-details">
+                <dt>{ "Subject" }</dt><dd data-testid="entry-subject">{ &d.subject }</dd>
+                <dt>{ "Issuer" }</dt><dd data-testid="entry-issuer">{ &d.issuer }</dd>
+                <dt>{ "Valid" }</dt>
+                <dd data-testid="entry-validity">
+                    { format!("{} to {}", format_utc(d.not_before as f64 * 1000.0),
+                        format_utc(d.not_after as f64 * 1000.0)) }
+                </dd>
+                <dt>{ "SHA-1 thumbprint" }</dt>
+                <dd data-testid="entry-thumbprint"><code>{ &d.thumbprint_sha1 }</code></dd>
+                <dt>{ "Serial" }</dt><dd><code>{ &d.serial }</code></dd>
+                <dt>{ "Key" }</dt><dd data-testid="entry-key">{ key_line }</dd>
+                if !entry.chain.is_empty() {
+                    <dt>{ "Chain" }</dt>
+                    <dd>{ format!("{} issuing certificate{}", entry.chain.len(),
+                        if entry.chain.len() == 1 { "" } else { "s" }) }</dd>
+                }
+            </dl>
+            if let Some(text) = reminder {
+                <p class="notice error" data-testid="expiry-reminder" role="alert">{ text }</p>
+            }
+        </>
+    }
+}
+
+/// The export buttons of an issued entry.
+fn view_exports(on: &Callback<Msg>, entry: &EntryMeta) -> Html {
+    let export = |format: ExportFormat| {
+        let id = entry.id.clone();
+        on.reform(move |_| Msg::Export {
+            id: id.clone(),
+            format,
+        })
+    };
+    let id = entry.id.clone();
+    let pfx = on.reform(move |_| Msg::PfxOpen(id.clone()));
+    html! {
+        <>
+            <button type="button" data-testid="export-cer-pem" onclick={export(ExportFormat::CerPem)}>
+                { ".cer (PEM)" }
+            </button>
+            <button type="button" data-testid="export-cer-der" onclick={export(ExportFormat::CerDer)}>
+                { ".cer (DER)" }
+            </button>
+            <button type="button" data-testid="export-p7b" onclick={export(ExportFormat::P7b)}>
+                { ".p7b with chain" }
+            </button>
+            if entry.exportable == Some(true) {
+                <button type="button" data-testid="export-pfx" onclick={pfx}>{ ".pfx with key" }</button>
+            }
+        </>
+    }
+}
+
+/// The PFX dialog: password twice and the protection profile.
+fn pfx_export(dialog: &PfxDialog, on: &Callback<Msg>) -> Html {
+    let password = ui::filter(on, |e: InputEvent| {
+        dom::input_value(&e).map(Msg::PfxPassword)
+    });
+    let confirm = ui::filter(on, |e: InputEvent| {
+        dom::input_value(&e).map(Msg::PfxConfirm)
+    });
+    let submit = on.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        Msg::PfxSubmit
+    });
+    html! {
+        <form class="pfx-dialog" data-testid="pfx-dialog" role="dialog" aria-labelledby="h-pfx"
+            onsubmit={submit}>
+            <h3 id="h-pfx">{ "Export the key and certificate (.pfx)" }</h3>
+            <p class="hint">{ "The password protects the private key in the file; you need it to import the file." }</p>
+            <label for="pfx-password">{ "Password" }</label>
+            <input type="password" id="pfx-password" data-testid="pfx-password" autocomplete="new-password"
+                value={dialog.password.clone()} oninput={password} />
+            <label for="pfx-confirm">{ "Password again" }</label>
+            <input type="password" id="pfx-confirm" data-testid="pfx-confirm" autocomplete="new-password"
+                value={dialog.confirm.clone()} oninput={confirm} />
+            <fieldset>
+                <legend>{ "Protection" }</legend>
+                <label>
+                    <input type="radio" name="pfx-profile" data-testid="pfx-modern"
+                        checked={dialog.profile == Profile::Modern}
+                        onchange={on.reform(|_| Msg::PfxProfile(Profile::Modern))} />
+                    { " AES-256 (Windows 10 1709 and later, OpenSSL 3)" }
+                </label>
+                <label>
+                    <input type="radio" name="pfx-profile" data-testid="pfx-legacy"
+                        checked={dialog.profile == Profile::Legacy}
+                        onchange={on.reform(|_| Msg::PfxProfile(Profile::Legacy))} />
+                    { " Triple DES (older Windows, OpenSSL 1.x, Java 8)" }
+                </label>
+            </fieldset>
+            if let Some(problem) = &dialog.problem {
+                <p class="notice error" data-testid="pfx-problem" role="alert">{ problem }</p>
+            }
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="pfx-save">{ "Export .pfx" }</button>
+                <button type="button" data-testid="pfx-cancel" onclick={on.reform(|_| Msg::PfxCancel)}>{ "Cancel" }</button>
+            </div>
+        </form>
+    }
+}
+
+/// The PFX import dialog: the password, and whether the key may leave the browser again.
+fn pfx_import(dialog: &ImportDialog, on: &Callback<Msg>) -> Html {
+    let password = ui::filter(on, |e: InputEvent| {
+        dom::input_value(&e).map(Msg::ImportPassword)
+    });
+    let extractable = ui::filter(on, |e: Event| dom::checked(&e).map(Msg::ImportExtractable));
+    let submit = on.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        Msg::ImportSubmit
+    });
+    html! {
+        <form class="pfx-dialog" data-testid="import-dialog" role="dialog" aria-labelledby="h-import"
+            onsubmit={submit}>
+            <h3 id="h-import">{ format!("Import {}", dialog.name) }</h3>
+            <p class="hint">{ "The key and its certificate are kept in this browser like a key made here; the file is not kept." }</p>
+            <label for="import-password">{ "The file's password" }</label>
+            <input type="password" id="import-password" data-testid="import-password"
+                autocomplete="off" value={dialog.password.clone()} oninput={password} />
+            <label>
+                <input type="checkbox" data-testid="import-extractable"
+                    checked={dialog.extractable} onchange={extractable} />
+                { " Keep the private key exportable (it can be saved as a .pfx again); otherwise \
+                   the browser never hands it out" }
+            </label>
+            if let Some(problem) = &dialog.problem {
+                <p class="notice error" data-testid="import-problem" role="alert">{ problem }</p>
+            }
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="import-save"
+                    disabled={dialog.importing} aria-busy={dialog.importing.to_string()}>
+                    { if dialog.importing { "Importing…" } else { "Import" } }
+                </button>
+                <button type="button" data-testid="import-cancel" onclick={on.reform(|_| Msg::ImportCancel)}>{ "Cancel" }</button>
+            </div>
+        </form>
+    }
+}
