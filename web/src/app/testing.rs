@@ -116,5 +116,5 @@ pub fn corpus() -> std::path::PathBuf {
 /// What the tools module answers to `op` with `input`, read as the app reads it.
 pub fn tools(op: u32, input: &[u8]) -> Result<Vec<u8>, String> {
     let (status, answer) = certreq_web_tools::serve(op, input);
-    certreq_wire::answer(status, answer).map_err(|r| r.0)
+    certreq_wire::answer(status, answer).map_err(|why| why.0)
 }
