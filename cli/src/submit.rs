@@ -525,7 +525,7 @@ fn renewal_of(der: &[u8]) -> Result<String, String> {
     use der::Decode;
     let sd = certreq_pkix::signed::read(der)
         .ok_or("it is a PKCS #10 request; a renewal is a PKCS #7 or CMC request (RenewalCert)")?;
-    let req = x509_cert::request::CertReq::from_der(certreq_pkix::cmc::pkcs10_of(der))
+    let req = x509_cert::request::CertReq::from_der(certreq_pkix::cmc::pkcs10_in_any(der))
         .map_err(|_| "it carries no PKCS #10 request")?;
     let renewed = req
         .info

@@ -85,7 +85,7 @@ pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
         return Err(RequestError(MSG_PARSE_BADTAG));
     }
     let pkcs10 = if cmc {
-        certreq_pkix::cmc::pkcs10_of(der)
+        certreq_pkix::cmc::pkcs10_in_any(der)
     } else {
         content
     };

@@ -569,7 +569,7 @@ pub fn simpleenroll(base: &str, label: Option<&str>, request_der: &[u8]) -> Post
         url: est_url(base, label, "simpleenroll"),
         content_type: PKCS10_CONTENT_TYPE,
         // EST takes PKCS #10 only (RFC 7030 §4.2.1): a CMC request sends the one it carries
-        body: pem::base64_lines(certreq_pkix::cmc::pkcs10_of(request_der)),
+        body: pem::base64_lines(certreq_pkix::cmc::pkcs10_in_any(request_der)),
     }
 }
 
@@ -698,8 +698,8 @@ pub fn issued(response: &Response, der: &[u8], request_spki: Option<&[u8]>) -> O
 /// A PKCS #10 (or CMC) request's SubjectPublicKeyInfo DER (to find its key or its
 /// certificate).
 pub fn request_spki(request_der: &[u8]) -> Option<Vec<u8>> {
-    let req =
-        x509_cert::request::CertReq::from_der(certreq_pkix::cmc::pkcs10_of(request_der)).ok()?;
+    let req = x509_cert::request::CertReq::from_der(certreq_pkix::cmc::pkcs10_in_any(request_der))
+        .ok()?;
     req.info.public_key.to_der().ok()
 }
 

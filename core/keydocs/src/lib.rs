@@ -1439,7 +1439,7 @@ fn key_doc(i: usize) -> Option<KeyDoc> {
         values: p.values,
         default: p.default,
         summary: p.summary,
-        here: s.here,
+        here: schema::key_here(i)?,
         example: p.example,
         effect: s.effect,
     })
@@ -1454,7 +1454,7 @@ fn section_doc_at(i: usize) -> Option<SectionDoc> {
         name: s.name,
         required: s.required,
         summary: p.summary,
-        here: s.here,
+        here: schema::section_here(i)?,
         example: p.example,
         effect: s.effect,
     })

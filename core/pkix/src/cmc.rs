@@ -186,10 +186,17 @@ pub fn read(der: &[u8]) -> Option<Read<'_>> {
     })
 }
 
+/// The PKCS #10 request in `request_der`: the one a CMC request carries, else `request_der`
+/// itself. (The web app's reader of `.req` files, which sends PKCS #10 and CMC requests; a
+/// PKCS #7 one is [`pkcs10_in_any`]'s.)
+pub fn pkcs10_of(request_der: &[u8]) -> &[u8] {
+    locate(request_der).map_or(request_der, |found| found.request)
+}
+
 /// The PKCS #10 request in `request_der`: the one a CMC request carries, or a PKCS #7 request
 /// (a `SignedData` of `id-data`, as certreq's renewal and on-behalf-of requests are), else
 /// `request_der` itself.
-pub fn pkcs10_of(request_der: &[u8]) -> &[u8] {
+pub fn pkcs10_in_any(request_der: &[u8]) -> &[u8] {
     if let Some(found) = locate(request_der) {
         return found.request;
     }

@@ -132,7 +132,8 @@ pub struct Extras<'a> {
     /// bodyPartID 3.
     pub requester_name: Option<&'a str>,
     /// Key archival: the archived key's hash joins the CMC attributes (signed), the archived
-    /// key itself the request key's unsigned attributes.
+    /// key itself the request key's unsigned attributes. (Feature `lifecycle`.)
+    #[cfg(feature = "lifecycle")]
     pub archived: Option<&'a crate::archive::Archived>,
     /// Certificates that sign beside the request's key, in order.
     pub cosigners: Vec<CertSigner>,
@@ -151,16 +152,23 @@ pub fn wrap_with(
         sid: SignerId::KeyId(key_identifier(spki).to_vec()),
         scheme,
         signed_attributes: Some(Vec::new()),
-        unsigned_attributes: extras
-            .archived
-            .map(|a| vec![a.key_attribute()])
-            .unwrap_or_default(),
+        unsigned_attributes: archived_key(extras),
     });
     for cosigner in &extras.cosigners {
         content.signers.push(cosigner.signer(Vec::new())?);
         content.certificates.push(cosigner.certificate.clone());
     }
     Ok(content)
+}
+
+/// The request key's unsigned attributes: the archived key, if any.
+fn archived_key(extras: &Extras<'_>) -> Vec<Vec<u8>> {
+    #[cfg(feature = "lifecycle")]
+    if let Some(a) = extras.archived {
+        return vec![a.key_attribute()];
+    }
+    let _ = extras;
+    Vec::new()
 }
 
 /// A CMC request for a PKCS #10 its own key cannot sign (`certreq -policy` from another CA's
@@ -189,6 +197,7 @@ fn pki_data(pkcs10: &[u8], extras: &Extras<'_>) -> Result<Vec<u8>, EncodeError> 
     if let Some(attribute) = client_info_attribute(info) {
         attributes.push(attribute.to_vec());
     }
+    #[cfg(feature = "lifecycle")]
     if let Some(archived) = extras.archived {
         attributes.push(archived.hash_attribute());
     }

@@ -14,6 +14,7 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "lifecycle")]
 pub mod archive;
 pub mod cmc;
 pub mod encode;
@@ -28,7 +29,9 @@ pub mod subject;
 #[cfg(test)]
 mod testkit;
 
+#[cfg(feature = "lifecycle")]
+pub use lower::wrapping;
 pub use lower::{
     Builds, Compiled, CompiledPolicy, PolicyPlan, compile, compile_for, compile_policy, lower,
-    lower_for, parse_date, wrapping,
+    lower_for, parse_date,
 };

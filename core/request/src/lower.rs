@@ -32,9 +32,11 @@ use certreq_pkix::oid::ObjectIdentifier;
 use x509_cert::ext::Extension;
 use x509_cert::name::Name;
 
+#[cfg(feature = "lifecycle")]
+use crate::model::{ArchivePlan, Cipher, Wrapping};
 use crate::model::{
-    ArchivePlan, Cipher, Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, Period,
-    RequestType, SignatureScheme, ValidityPlan, Wrapping,
+    Curve, Hash, KeyAlgorithm, KeyPlan, KeySpec, NewRequest, Period, RequestType, SignatureScheme,
+    ValidityPlan,
 };
 use certreq_inf::codes;
 use certreq_inf::diag::{Diagnostic, LocalDiag, Severity, Span};
@@ -45,17 +47,31 @@ use certreq_inf::{Entry, Inf, Section};
 /// wrapper, the self-signed certificate). Where an INF asks for something its front end does
 /// not build, a warning (`wrapper-not-built`) at the key that asks says so and the request is
 /// made without it: a plain request is never passed off as the thing asked for.
+///
+/// Only a build with the `lifecycle` feature can ask for the life cycle: without it (the web
+/// app, its tools module) the lowering of those keys is not compiled at all, and the keys draw
+/// the same warnings as with the feature and [`Builds::default`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Builds {
     /// The PKCS #7 wrapper, renewals (`RenewalCert`), requests on behalf of others
     /// (`RequesterName`) and key archival (`PrivateKeyArchive`): `certreq -new` on the command
     /// line builds them (with [`wrapping`] and the store); the web app does not yet.
+    #[cfg(feature = "lifecycle")]
     pub lifecycle: bool,
 }
 
 impl Builds {
     /// A front end that builds the whole life cycle (the command line).
+    #[cfg(feature = "lifecycle")]
     pub const LIFECYCLE: Builds = Builds { lifecycle: true };
+
+    /// Whether the life cycle is built (never without the `lifecycle` feature).
+    pub const fn lifecycle(self) -> bool {
+        #[cfg(feature = "lifecycle")]
+        return self.lifecycle;
+        #[cfg(not(feature = "lifecycle"))]
+        false
+    }
 }
 
 /// Decides the request an INF describes, for a front end that builds no more than every one
@@ -81,8 +97,9 @@ pub fn lower_for(inf: &Inf, builds: Builds) -> (Option<NewRequest>, Vec<Diagnost
 }
 
 /// What goes around a compiled request ([`Wrapping`]: on whose behalf, key archival), decided
-/// from its INF by the same rules [`compile`] applied (and reported on). Default for an INF
-/// that makes no request.
+/// from its INF by the same rules [`compile_for`] applied (and reported on) for a front end
+/// that builds the life cycle. Default for an INF that makes no request.
+#[cfg(feature = "lifecycle")]
 pub fn wrapping(compiled: &Compiled) -> Wrapping {
     let (Some(request), Some(section)) = (&compiled.request, compiled.inf.section("NewRequest"))
     else {
@@ -153,6 +170,7 @@ pub struct Compiled {
 
 impl Compiled {
     /// What goes around the request ([`wrapping`]).
+    #[cfg(feature = "lifecycle")]
     pub fn wrapping(&self) -> Wrapping {
         wrapping(self)
     }
@@ -455,7 +473,7 @@ impl Lowering {
             .map(|e| e.value.text.trim().to_string())
             .filter(|s| !s.is_empty());
         let use_existing = bool_key(self, "UseExistingKeySet").unwrap_or(false);
-        let mut renewal_cert = self.renewal_cert(&keys, request_type);
+        let renewal_cert = self.renewal(&keys, request_type);
         if use_existing && let Some(e) = keys.get("UseExistingKeySet") {
             // with RenewalCert, the key reused is the renewed certificate's
             if container.is_none() && renewal_cert.is_none() {
@@ -487,20 +505,13 @@ impl Lowering {
         let smime = bool_key(self, "SMIME");
         let suppress = bool_key(self, "SuppressDefaults").unwrap_or(false);
         let validity = self.validity(&keys, request_type);
-        // what goes around the request is decided (and reported) here; `wrapping` decides it
-        // again for a compiled request, by the same methods
-        let requester = self.requester_name(&keys, request_type, renewal_cert.is_some());
-        let archive = self.archive(&keys, request_type, algorithm, use_existing);
-        if !self.builds.lifecycle {
-            let asked = [
-                request_type == Some(RequestType::Pkcs7),
-                renewal_cert.is_some(),
-                requester.is_some(),
-                archive.is_some(),
-            ];
-            self.not_built(&keys, asked);
-            renewal_cert = None;
-        }
+        self.around(
+            &keys,
+            request_type,
+            algorithm,
+            use_existing,
+            renewal_cert.is_some(),
+        );
         self.inert_keys(&keys);
 
         // Extensions, in certreq's order.
@@ -1449,39 +1460,87 @@ impl Lowering {
         }
     }
 
+    /// `RenewalCert`, read only by a front end that builds the life cycle ([`Builds`]); for
+    /// another the request is a new one ([`Lowering::not_built`] says so at the key).
+    fn renewal(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>) -> Option<String> {
+        #[cfg(feature = "lifecycle")]
+        if self.builds.lifecycle {
+            return self.renewal_cert(keys, request_type);
+        }
+        let _ = (keys, request_type);
+        None
+    }
+
+    /// What goes around the request: decided (and reported) here by a front end that builds
+    /// the life cycle (`wrapping` decides it again for a compiled request, by the same
+    /// methods); for another, each key that asks for part of it is told what it gets.
+    fn around(
+        &mut self,
+        keys: &Keys<'_>,
+        request_type: Option<RequestType>,
+        algorithm: Option<KeyAlgorithm>,
+        use_existing: bool,
+        renewal: bool,
+    ) {
+        #[cfg(feature = "lifecycle")]
+        if self.builds.lifecycle {
+            self.requester_name(keys, request_type, renewal);
+            self.archive(keys, request_type, algorithm, use_existing);
+            return;
+        }
+        let _ = (algorithm, use_existing, renewal);
+        self.not_built(keys, request_type);
+    }
+
     /// For a front end that does not build the life cycle ([`Builds`]): a warning at each key
-    /// that asks for part of it (`asked`: the PKCS #7 wrapper, a renewal, a requester name, key
-    /// archival), saying what is made instead.
-    fn not_built(&mut self, keys: &Keys<'_>, asked: [bool; 4]) {
-        const WHAT: [(&str, &str); 4] = [
+    /// that asks for part of it (the PKCS #7 wrapper, a renewal, a requester name, key archival
+    /// and its cipher), saying what is made instead. The keys are not read further: what a
+    /// front end that builds them would check of their values is not this one's to say.
+    fn not_built(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>) {
+        static WHAT: [(&str, &str); 6] = [
             (
                 "RequestType",
-                "this front end does not build the PKCS #7 wrapper yet: the output is the \
-                 PKCS #10 request it would carry",
+                "this front end does not build PKCS #7 requests yet: it makes the PKCS #10 \
+                 request the wrapper would carry",
             ),
             (
                 "RenewalCert",
-                "this front end does not make renewals yet: the request is a new one, without \
-                 the renewed certificate and not signed with its key",
+                "this front end does not make renewals yet: the request is a new one",
             ),
             (
                 "RequesterName",
                 "this front end does not make requests on behalf of others yet: the request \
-                 carries no requester name and no enrollment agent signs it",
+                 is not signed by an enrollment agent",
             ),
             (
                 "PrivateKeyArchive",
-                "this front end does not archive keys yet: the request carries no encrypted \
-                 copy of the key",
+                "this front end does not archive keys yet: the key is not sent to the CA",
+            ),
+            (
+                "EncryptionAlgorithm",
+                "this front end does not archive keys yet, so this has no effect",
+            ),
+            (
+                "EncryptionLength",
+                "this front end does not archive keys yet, so this has no effect",
             ),
         ];
-        for ((key, message), on) in WHAT.into_iter().zip(asked) {
-            if let (true, Some(e)) = (on, keys.get(key)) {
+        for (i, (key, message)) in WHAT.iter().enumerate() {
+            let Some(e) = keys.get(key) else {
+                continue;
+            };
+            let asked = match i {
+                0 => request_type == Some(RequestType::Pkcs7),
+                // FALSE asks for nothing; a value that is not a boolean is reported as such
+                3 => self.bool_of(e) == Some(true),
+                _ => !e.value.text.trim().is_empty(),
+            };
+            if asked {
                 self.value_diag(
                     e,
                     Severity::Warning,
                     codes::WRAPPER_NOT_BUILT,
-                    message.into(),
+                    (*message).into(),
                     Some("certreq -new on the command line builds it".into()),
                 );
             }
@@ -1491,6 +1550,7 @@ impl Lowering {
     /// `RenewalCert`: the certificate a renewal renews, by SHA-1 thumbprint or serial number
     /// (hexadecimal, blanks allowed, any case), found by the caller in its store. A renewal is
     /// signed with the renewed certificate's key, which only a PKCS #7 or CMC wrapper carries.
+    #[cfg(feature = "lifecycle")]
     fn renewal_cert(
         &mut self,
         keys: &Keys<'_>,
@@ -1552,6 +1612,7 @@ impl Lowering {
     /// `RequesterName = DOMAIN\\user`: a request on behalf of that user, signed by an
     /// enrollment agent's certificate. certreq's documentation: only with PKCS7 or CMC; with
     /// PKCS10 the key is ignored.
+    #[cfg(feature = "lifecycle")]
     fn requester_name(
         &mut self,
         keys: &Keys<'_>,
@@ -1617,6 +1678,7 @@ impl Lowering {
     /// goes to the CA, encrypted to its exchange certificate, in a CMC request (research:
     /// certreq-facts §7). The key must be one the CAPI PRIVATEKEYBLOB holds (RSA) and that may
     /// be read to be encrypted.
+    #[cfg(feature = "lifecycle")]
     fn archive(
         &mut self,
         keys: &Keys<'_>,
@@ -1700,6 +1762,7 @@ impl Lowering {
     /// `EncryptionAlgorithm` and `EncryptionLength`: 3DES (certreq's default, 168 bits) or AES
     /// (128, 192 or 256 bits; 256 unless told). `None` when one of them is wrong (reported);
     /// explained as having no effect without archival.
+    #[cfg(feature = "lifecycle")]
     fn archive_cipher(&mut self, keys: &Keys<'_>, archiving: bool) -> Option<Cipher> {
         let alg = keys.get("EncryptionAlgorithm");
         let len = keys.get("EncryptionLength");
@@ -2379,16 +2442,8 @@ impl Lowering {
         if name.is_empty() || seen.iter().any(|s| s.oid == CERTIFICATE_TEMPLATE_NAME) {
             return None;
         }
-        let value = der::asn1::BmpString::from_utf8(name)
-            .ok()
-            .and_then(|bmp| der::Encode::to_der(&bmp).ok())
-            .and_then(|der| der::asn1::OctetString::new(der).ok());
-        match value {
-            Some(extn_value) => Some(Extension {
-                extn_id: CERTIFICATE_TEMPLATE_NAME,
-                critical: false,
-                extn_value,
-            }),
+        match crate::ext::template_name(name) {
+            Some(ext) => Some(ext),
             None => {
                 self.value_diag(
                     e,

@@ -61,7 +61,7 @@ const KEPT_FROM_CERTIFICATE: [ObjectIdentifier; 3] = [
 
 /// Applies `plan` to `input` (DER: a PKCS #10, CMC or PKCS #7 request, or a certificate).
 pub fn apply(input: &[u8], plan: &PolicyPlan) -> Result<Applied, EncodeError> {
-    let pkcs10 = certreq_pkix::cmc::pkcs10_of(input);
+    let pkcs10 = certreq_pkix::cmc::pkcs10_in_any(input);
     let (source, subject, spki, mut extensions, mut attributes) =
         if let Ok(req) = CertReq::from_der(pkcs10) {
             let subject = req.info.subject.to_der().map_err(der_err("subject"))?;

@@ -39,7 +39,7 @@ pub enum Effect {
 
 impl Effect {
     /// Whether certreq-web acts on the key at all (`CertOnly` keys only with `RequestType = Cert`).
-    pub fn is_acted_on(self) -> bool {
+    pub const fn is_acted_on(self) -> bool {
         matches!(
             self,
             Effect::Request | Effect::Key | Effect::Entry | Effect::CertOnly
@@ -70,6 +70,8 @@ pub struct KeySchema {
     /// What it acts on in certreq-web.
     pub effect: Effect,
     /// What it does in this product, if that differs from Windows (no effect in a browser, …).
+    /// In [`KEYS`], only for the keys certreq-web does not act on (the lowering quotes it at
+    /// their lines); empty for the others, whose text is the reference's: [`key_here`].
     pub here: &'static str,
 }
 
@@ -82,7 +84,8 @@ pub struct SectionSchema {
     pub required: bool,
     /// What it acts on in certreq-web.
     pub effect: Effect,
-    /// What certreq-web does with it.
+    /// What certreq-web does with it: empty in [`SECTIONS`], which the lowering reads for
+    /// names and effects alone; the reference's text is [`section_here`].
     pub here: &'static str,
 }
 
@@ -166,8 +169,8 @@ const APC: &str = "ApplicationPolicyConstraintsExtension";
 
 use Effect::*;
 
-/// Every key, in the order of the reference.
-pub static KEYS: &[KeySchema] = &[
+/// Every key, in the order of the reference, with what certreq-web does with each.
+const KEYS_IN_FULL: &[KeySchema] = &[
     k(
         "Version",
         "Signature",
@@ -769,8 +772,44 @@ pub static KEYS: &[KeySchema] = &[
     k("Strings", "{name}", Request, "Substituted as certreq does."),
 ];
 
+/// Every key, in the order of the reference. `here` is kept only where the lowering quotes it
+/// (the keys certreq-web does not act on); the text of every other key is the reference's
+/// ([`key_here`]), so that a build which lowers INF files but shows no reference (the web
+/// app's first download) does not link it: 7 KiB of text, 2.5 KiB of the gzipped download.
+pub static KEYS: &[KeySchema] = &quoted_only::<{ KEYS_IN_FULL.len() }>(KEYS_IN_FULL);
+
+/// `keys` with `here` emptied for the keys certreq-web acts on.
+const fn quoted_only<const N: usize>(keys: &[KeySchema]) -> [KeySchema; N] {
+    let mut out = [KeySchema {
+        section: "",
+        key: "",
+        effect: Effect::NoEffect,
+        here: "",
+    }; N];
+    let mut i = 0;
+    while i < N {
+        let key = keys[i];
+        out[i] = KeySchema {
+            here: if key.effect.is_acted_on() {
+                ""
+            } else {
+                key.here
+            },
+            ..key
+        };
+        i += 1;
+    }
+    out
+}
+
+/// What certreq-web does with the key at `index` of [`KEYS`], for every key: the reference's
+/// text (`certreq-keydocs`, the help pages).
+pub fn key_here(index: usize) -> Option<&'static str> {
+    KEYS_IN_FULL.get(index).map(|k| k.here)
+}
+
 /// Every section, in the order a typical INF has them.
-pub static SECTIONS: &[SectionSchema] = &[
+const SECTIONS_IN_FULL: &[SectionSchema] = &[
     s("Version", false, NoEffect, "Checked and otherwise ignored."),
     s(
         "NewRequest",
@@ -848,6 +887,34 @@ pub static SECTIONS: &[SectionSchema] = &[
     ),
 ];
 
+/// Every section certreq reads; `here` is empty (see [`SectionSchema::here`]), so a build that
+/// shows no reference does not link that text.
+pub static SECTIONS: &[SectionSchema] =
+    &without_text::<{ SECTIONS_IN_FULL.len() }>(SECTIONS_IN_FULL);
+
+const fn without_text<const N: usize>(sections: &[SectionSchema]) -> [SectionSchema; N] {
+    let mut out = [SectionSchema {
+        name: "",
+        required: false,
+        effect: Effect::NoEffect,
+        here: "",
+    }; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = SectionSchema {
+            here: "",
+            ..sections[i]
+        };
+        i += 1;
+    }
+    out
+}
+
+/// What certreq-web does with the section at `index` of [`SECTIONS`]: the reference's text.
+pub fn section_here(index: usize) -> Option<&'static str> {
+    SECTIONS_IN_FULL.get(index).map(|s| s.here)
+}
+
 /// Every token inside a value.
 pub static TOKENS: &[TokenName] = &[
     t(VALUE_PREFIX, "{text}", &[]),
@@ -899,7 +966,7 @@ pub static TOKENS: &[TokenName] = &[
 /// says.
 pub fn here_note(section: &str, key: &str) -> Option<&'static str> {
     find_key(section, key)
-        .map(|i| KEYS[i].here)
+        .and_then(key_here)
         .filter(|here| !here.is_empty())
 }
 

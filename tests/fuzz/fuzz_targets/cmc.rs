@@ -9,6 +9,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = cmc.hash();
     }
     let _ = certreq_pkix::cmc::pkcs10_of(data);
+    let _ = certreq_pkix::cmc::pkcs10_in_any(data);
     let _ = devca::csr::parse_and_verify(data);
     let _ = devca::csr::parse_and_verify_pkcs10(data);
     let _ = certreq_enroll::request_spki(data);

@@ -26,6 +26,7 @@ mod tests;
 
 pub use builtin::{
     extended_key_usage, key_usage, key_usage_bits, smime_capabilities, subject_key_identifier,
+    template_name,
 };
 
 use certreq_inf::codes;

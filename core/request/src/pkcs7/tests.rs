@@ -274,8 +274,8 @@ fn a_pkcs10_signed_by_a_certificate() {
     if let Some(v) = openssl_cms_verify(&der, &[]) {
         assert_eq!(v.unwrap(), pkcs10);
     }
-    // certreq_pkix::cmc::pkcs10_of finds the request inside, as -submit needs
-    assert_eq!(certreq_pkix::cmc::pkcs10_of(&der), pkcs10.as_slice());
+    // certreq_pkix::cmc::pkcs10_in_any finds the request inside, as -submit needs
+    assert_eq!(certreq_pkix::cmc::pkcs10_in_any(&der), pkcs10.as_slice());
 }
 
 trait RequesterFree {
@@ -289,12 +289,12 @@ impl RequesterFree for read_signed::SignerInfo<'_> {
     }
 }
 
-/// `certreq_pkix::cmc::pkcs10_of` walks a PKCS #7 with `tlv` alone: it finds the PKCS #10
+/// `certreq_pkix::cmc::pkcs10_in_any` walks a PKCS #7 with `tlv` alone: it finds the PKCS #10
 /// inside Microsoft's renewal example and ours, and gives back the whole input for a
 /// `SignedData` whose content is not `id-data`, or one cut short.
 #[test]
 fn the_pkcs10_inside_a_pkcs7_is_found_by_a_tlv_walk() {
-    use certreq_pkix::cmc::pkcs10_of;
+    use certreq_pkix::cmc::pkcs10_in_any as pkcs10_of;
     use der::Decode;
     let theirs = corpus_renewal();
     let inner = pkcs10_of(&theirs);
