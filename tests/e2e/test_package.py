@@ -18,7 +18,9 @@ import tomllib
 
 import pytest
 
-from browser import DIST, ROOT
+from selenium.webdriver.common.by import By
+
+from browser import DIST, ROOT, browser_errors, chromium, serve, wait_for
 from checkers import check_request
 
 PACKAGE = pathlib.Path(os.environ.get("CERTREQ_PACKAGE", DIST / "package"))
@@ -159,3 +161,39 @@ def test_node_makes_the_same_request_bytes_as_the_engine(project, tmp_path):
     p256 = check_request(out / "p256.req", tmp_path)
     assert p256.key_description == "EC-secp256r1"
     assert p256.subject == "CN=node.example.com,O=Example,C=US"
+
+
+def test_the_sample_portal_checks_the_inf_and_makes_a_request_in_chromium(project, tmp_path):
+    tsc = tool("tsc")
+    proc = run([tsc, "-p", project], cwd=project)  # → build/portal.js
+    assert proc.returncode == 0, f"tsc could not build the sample portal:\n{proc.stdout}"
+    shutil.copy(SAMPLE / "index.html", project)
+    with serve(project) as url:
+        driver = chromium()
+        try:
+            driver.get(url + "/index.html")
+            text = lambda name: driver.find_element(By.ID, name).text  # noqa: E731
+            summary = wait_for(lambda: text("summary"), what="the preview of the sample INF")
+            lines = summary.splitlines()
+            assert lines[:2] == ["PKCS #10 for C=US (PrintableString), O=Example (UTF8String), "
+                                 "CN=host.corp.example.com (UTF8String)",
+                                 "ECDSA P-256, signed with ecdsa-with-SHA256"], summary
+            driver.find_element(By.ID, "make").click()
+            made = wait_for(lambda: text("pem"), what="the request", timeout=60)
+            assert made.startswith("Request, "), f"{made}; console: {browser_errors(driver)}"
+            path = tmp_path / "portal.req"
+            path.write_text(made[made.index("-----BEGIN"):])
+            checked = check_request(path, tmp_path)
+            assert checked.subject == "CN=host.corp.example.com,O=Example,C=US"
+            # an INF with an error: listed at its line, and the button is off
+            area = driver.find_element(By.ID, "inf")
+            area.clear()
+            area.send_keys('[NewRequest]\nSubject = "CN=x"\nKeyLength = many\n')
+            problem = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR,
+                                                            '#problems li[data-severity="error"]'),
+                               what="the error in the list")[0].text
+            assert problem.startswith("line 3:"), problem
+            assert not driver.find_element(By.ID, "make").is_enabled()
+            assert text("summary") == ""
+        finally:
+            driver.quit()
