@@ -12,7 +12,7 @@ out="${1:-dist/embed}"
 cargo rustc -p certreq-web --lib --crate-type cdylib --target wasm32-unknown-unknown \
   --profile wasm-release -- --cfg certreq_embed
 mkdir -p "$out"
-wasm-bindgen --target web --no-typescript --out-dir "$out" \
+wasm-bindgen --target web --typescript --out-dir "$out" \
   "$target_dir/wasm32-unknown-unknown/wasm-release/certreq_web.wasm"
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \

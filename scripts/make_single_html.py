@@ -5,7 +5,8 @@ and the lazily loaded decoder/PFX module (certreq-tools.wasm) as base64 the app 
 The result needs no server: opened from file:// (a USB stick, an e-mail attachment) it runs,
 because an inline <script type="module"> is not fetched and the wasm bytes are passed to
 wasm-bindgen's init directly. It loads nothing from the network; its Content-Security-Policy
-allows connections only to https endpoints, i.e. a CA the user configures (connect-src https:).
+allows connections only to https endpoints, i.e. a CA the user configures (connect-src https:),
+and runs only its own inline script and style, by their SHA-256 (no 'unsafe-inline').
 
 Usage:
     make_single_html.py DIR OUT.html      DIR holds Trunk's output (index.html, *.js, *_bg.wasm, *.css,
@@ -23,6 +24,8 @@ import os
 import re
 import sys
 import textwrap
+
+from csp import source_hash
 
 OUT_NAME = "certreq-web.html"
 # the decoder/PFX module and the element the app looks for it in (web/src/services/tools.rs)
@@ -96,8 +99,15 @@ def build(src: str, out: str) -> None:
     tools_b64 = "\n".join(textwrap.wrap(base64.b64encode(tools_bytes).decode("ascii"), 76))
     css = "\n".join(read_text(os.path.join(src, c)) for c in css_files).replace("</style", "<\\/style")
 
-    csp = ("default-src 'none'; script-src 'unsafe-inline' 'wasm-unsafe-eval'; "
-           "style-src 'unsafe-inline'; img-src data:; connect-src https:; form-action 'none'")
+    style = f"\n{css}\n"
+    script = f"""
+{glue}
+const __certreq_wasm = Uint8Array.from(atob("{b64}"), (c) => c.charCodeAt(0));
+await __wbg_init({{ module_or_path: __certreq_wasm }});
+"""
+    # no 'unsafe-inline': the one inline script and the one <style> are allowed by their hashes
+    csp = (f"default-src 'none'; script-src {source_hash(script)} 'wasm-unsafe-eval'; "
+           f"style-src {source_hash(style)}; img-src data:; connect-src https:; form-action 'none'")
     page = f"""<!doctype html>
 <html lang="en">
 <head>
@@ -107,9 +117,7 @@ def build(src: str, out: str) -> None:
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>{html.escape(title)}</title>
 <link rel="icon" href="data:,">
-<style>
-{css}
-</style>
+<style>{style}</style>
 <!-- the decoder/PFX module, read on first use (in <head>: the app replaces <body>) -->
 <script type="application/octet-stream" id="{TOOLS_ID}">
 {tools_b64}
@@ -117,11 +125,7 @@ def build(src: str, out: str) -> None:
 </head>
 <body>
 <noscript>certreq-web needs JavaScript and WebAssembly to run.</noscript>
-<script type="module">
-{glue}
-const __certreq_wasm = Uint8Array.from(atob("{b64}"), (c) => c.charCodeAt(0));
-await __wbg_init({{ module_or_path: __certreq_wasm }});
-</script>
+<script type="module">{script}</script>
 </body>
 </html>
 """

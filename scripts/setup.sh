@@ -14,6 +14,8 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in web/Cargo.to
 TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than 1.95
 CARGO_FUZZ_VERSION=0.13.2      # tests/fuzz; runs on the nightly toolchain
 BINARYEN_VERSION=132           # Debian's wasm-opt 108 cannot parse wasm-bindgen 0.2.130 output
+TYPESCRIPT_VERSION=5.9.3       # tsc checks the embedding package's declarations (examples/portal-ts)
+AXE_VERSION=4.14.1             # axe-core, the accessibility checker the e2e suite injects
 export PATH="$TOOLS/bin:$TOOLS/npm/node_modules/.bin:$PATH"
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
@@ -69,6 +71,19 @@ if [[ "$(wasm-opt --version 2>/dev/null)" != *"version_$BINARYEN_VERSION"* ]]; t
   mkdir -p "$TOOLS/npm"
   [[ -f "$TOOLS/npm/package.json" ]] || echo '{"private":true}' >"$TOOLS/npm/package.json"
   npm install --prefix "$TOOLS/npm" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION.0.0"
+fi
+if [[ "$(tsc --version 2>/dev/null)" != "Version $TYPESCRIPT_VERSION" ]]; then
+  log "npm install typescript@$TYPESCRIPT_VERSION"
+  mkdir -p "$TOOLS/npm"
+  [[ -f "$TOOLS/npm/package.json" ]] || echo '{"private":true}' >"$TOOLS/npm/package.json"
+  npm install --prefix "$TOOLS/npm" --no-audit --no-fund --silent "typescript@$TYPESCRIPT_VERSION"
+fi
+# tests/e2e/test_accessibility.py reads $TOOLS/npm/node_modules/axe-core/axe.min.js
+if [[ "$(node -p "require('$TOOLS/npm/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]]; then
+  log "npm install axe-core@$AXE_VERSION"
+  mkdir -p "$TOOLS/npm"
+  [[ -f "$TOOLS/npm/package.json" ]] || echo '{"private":true}' >"$TOOLS/npm/package.json"
+  npm install --prefix "$TOOLS/npm" --no-audit --no-fund --silent --save-exact "axe-core@$AXE_VERSION"
 fi
 
 # --- Python checkers and browser driver (a venv, keyed by tests/requirements.txt) --------

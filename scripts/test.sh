@@ -3,7 +3,8 @@
 #   1. formatting and lints (native and wasm32)
 #   2. native tests: core (unit, golden requests, corpus pairs), CLI (drives the binary)
 #   3. the release web build through Trunk (dist/ and the single-file dist/certreq-web.html),
-#      and the embedding module (dist/embed/, after Trunk, which replaces dist/)
+#      the embedding module (dist/embed/, after Trunk, which replaces dist/) and its npm package
+#      folder (dist/package/)
 #   4. the web services under wasm-bindgen-test in headless Chromium
 #   5. the fuzz targets' smoke (tests/fuzz/run.sh smoke: each target 15 s from its seeds and
 #      the regression inputs, on nightly; the long runs are separate, docs/performance.md)
@@ -38,6 +39,7 @@ step cargo test --workspace
 step cargo build --release -p certreq-cli -p devca
 step trunk build --release
 step scripts/build-embed.sh dist/embed
+step scripts/build-package.sh dist/package
 step cargo test -p certreq-web --target wasm32-unknown-unknown
 step tests/fuzz/run.sh smoke 15
 step python -m pytest -q tests --timeout=600 -p no:cacheprovider

@@ -810,9 +810,37 @@ fn static_file(dist: &Path, url_path: &str) -> Response {
         p.push("index.html");
     }
     match std::fs::read(&p) {
-        Ok(body) => Response::new(200, content_type(&p), body),
+        Ok(body) => {
+            let csp = content_type(&p)
+                .starts_with("text/html")
+                .then(|| meta_csp(&body))
+                .flatten();
+            let r = Response::new(200, content_type(&p), body);
+            match csp {
+                Some(policy) => r.with("Content-Security-Policy", &policy),
+                None => r,
+            }
+        }
         Err(_) => Response::text(404, "not found"),
     }
+}
+
+/// The policy an HTML page declares in `<meta http-equiv="Content-Security-Policy"
+/// content="...">`, sent again as a response header: the app's build writes the policy (with
+/// the hashes of its inline scripts) into the page, and the header is then the same policy.
+fn meta_csp(html: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(html).ok()?;
+    // ASCII lowercasing keeps byte offsets
+    let lower = text.to_ascii_lowercase();
+    let at = lower.find("http-equiv=\"content-security-policy\"")?;
+    let start = lower[..at].rfind("<meta")?;
+    let end = at + lower[at..].find('>')?;
+    let content = start + lower[start..end].find("content=\"")? + "content=\"".len();
+    let len = text[content..end].find('"')?;
+    let policy = text[content..content + len]
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    (!policy.is_empty()).then(|| policy.join(" "))
 }
 
 #[cfg(test)]
@@ -1129,6 +1157,36 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_html_page_s_policy_is_sent_as_a_header() {
+        let root = tempdir::Dir::new("dist-csp");
+        let dist = root.path().join("dist");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(
+            dist.join("index.html"),
+            "<!doctype html><head><META charset=utf-8>\n<meta http-equiv=\"Content-Security-Policy\"\n              content=\"default-src 'none';\n  script-src 'self' 'sha256-AbC+/=' 'wasm-unsafe-eval'\" />\n\
+             <title>t</title></head>",
+        )
+        .unwrap();
+        std::fs::write(
+            dist.join("a.js"),
+            "// content=\"x\" http-equiv=\"Content-Security-Policy\"",
+        )
+        .unwrap();
+        let mut c = ctx(&root.path().join("data"), Policy::Issue, false);
+        c.config.dist = Some(dist);
+        let get = |path: &str| handle(&c, &req("GET", path, &[], b""));
+        for path in ["/", "/index.html"] {
+            assert_eq!(
+                get(path).header("content-security-policy"),
+                Some("default-src 'none'; script-src 'self' 'sha256-AbC+/=' 'wasm-unsafe-eval'"),
+                "{path}"
+            );
+        }
+        // only HTML pages declare a policy
+        assert_eq!(get("/a.js").header("content-security-policy"), None);
+    }
+
+    #[test]
     fn static_files_stay_inside_dist() {
         // root/dist is served; root/secret.txt, beside it, must never be
         let root = tempdir::Dir::new("dist");
@@ -1145,6 +1203,8 @@ pub(crate) mod tests {
         let r = get("/");
         assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
         assert_eq!(body(&r), "<p>hi</p>");
+        // a page without a policy of its own gets no header
+        assert_eq!(r.header("content-security-policy"), None);
         assert_eq!(
             get("/app.wasm").header("content-type"),
             Some("application/wasm")

@@ -2,6 +2,7 @@
 import contextlib
 import functools
 import http.server
+import json
 import os
 import pathlib
 import tempfile
@@ -38,6 +39,76 @@ def serve(directory=DIST):
         server.shutdown()
 
 
+# Installed in every page and frame before the page's own scripts run (CDP
+# Page.addScriptToEvaluateOnNewDocument): each Content-Security-Policy violation is kept in the
+# page and written to the console, whose log survives navigations.
+CSP_WATCH = """
+(() => {
+  const seen = [];
+  Object.defineProperty(window, "__cspViolations", { value: seen });
+  window.addEventListener("securitypolicyviolation", (e) => {
+    const v = { page: location.href, directive: e.effectiveDirective, blocked: e.blockedURI,
+                source: e.sourceFile, line: e.lineNumber, sample: e.sample };
+    seen.push(v);
+    console.error(CSP_MARK + JSON.stringify(v));
+  }, true);
+})();
+"""
+CSP_MARK = "securitypolicyviolation: "
+CSP_WATCH = CSP_WATCH.replace("CSP_MARK", repr(CSP_MARK))
+
+
+def _violation(message):
+    """The report in a console line `console-api L:C "securitypolicyviolation: {...}"` (the
+    console text is logged as a JSON string)."""
+    try:
+        text = json.loads(message[message.index('"'):])
+        return json.loads(text[text.index(CSP_MARK) + len(CSP_MARK):])
+    except ValueError:
+        return {"unparsed": message}
+
+
+class Chromium(webdriver.Chrome):
+    """Chrome driven by chromedriver that watches for Content-Security-Policy violations on
+    every page it opens: quit() fails the test if any page reported one, unless the test took
+    them (take_csp_violations) because it provoked them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._browser_log = []
+        self._csp_taken = 0
+        self.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_WATCH})
+
+    def get_log(self, log_type):
+        entries = super().get_log(log_type)
+        if log_type == "browser":
+            self._browser_log.extend(entries)
+        return entries
+
+    def csp_violations(self):
+        """Every violation any page reported since this browser started (or since the last
+        take_csp_violations), as dicts: page, directive, blocked, source, line, sample."""
+        self.get_log("browser")
+        found = [_violation(e["message"]) for e in self._browser_log
+                 if CSP_MARK in e.get("message", "")]
+        return found[self._csp_taken:]
+
+    def take_csp_violations(self):
+        found = self.csp_violations()
+        self._csp_taken += len(found)
+        return found
+
+    def quit(self):
+        try:
+            violations = self.csp_violations()
+        except Exception as e:  # a browser that is gone already cannot be asked
+            violations = [f"could not read the browser log: {e}"]
+        super().quit()
+        if violations:
+            raise AssertionError("Content-Security-Policy violations:\n"
+                                 + "\n".join(map(str, violations)))
+
+
 def chromium(profile_dir=None):
     """A headless Chromium as root on a machine with no network beyond loopback."""
     opts = webdriver.ChromeOptions()
@@ -49,7 +120,7 @@ def chromium(profile_dir=None):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
-    return webdriver.Chrome(options=opts, service=service)
+    return Chromium(options=opts, service=service)
 
 
 @contextlib.contextmanager

@@ -1,7 +1,10 @@
 """The embedding module (scripts/build-embed.sh → dist/embed/) used by another page the way the
 README's "Embedding" section says: imported as an ES module, initialised both ways (plain
 `init()`, and with a module compiled while the glue loads), then `compile` and `createRequest`.
-The requests it makes are checked by OpenSSL, `cryptography` and Go's parser.
+The requests it makes are checked by OpenSSL, `cryptography` and Go's parser; one made with the
+fixed RSA key must be the Rust engine's bytes (as in Node: tests/e2e/test_package.py). Every
+test runs twice: on dist/embed, and on the package folder (scripts/build-package.sh →
+dist/package/) copied next to a plain static page.
 """
 import base64
 import os
@@ -14,6 +17,10 @@ from browser import DIST, browser_errors, chromium, serve, wait_for
 from checkers import check_cmc, check_request
 
 EMBED = pathlib.Path(os.environ.get("CERTREQ_EMBED", DIST / "embed"))
+PACKAGE = pathlib.Path(os.environ.get("CERTREQ_PACKAGE", DIST / "package"))
+DATA = pathlib.Path(__file__).resolve().parents[1] / "data"
+# the request core's golden test makes from this INF with the fixed RSA key
+GOLDEN_INF = '[NewRequest]\nSubject = "CN=bare"\nSuppressDefaults = TRUE\nHashAlgorithm = SHA512\n'
 
 INF = """[NewRequest]
 Subject = "CN=portal.example.com, O=Example, C=US"
@@ -54,23 +61,39 @@ const run = async () => {
   // RequestType = CMC: the same key, the request wrapped and signed again
   const cmc = await mod.createRequest(inf.replace("[Extensions]", "RequestType = CMC\\n[Extensions]"),
                                       made.keyPair);
+  // the fixed RSA key, imported: RSA PKCS#1 v1.5 is deterministic, so the bytes are comparable
+  const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-512" };
+  const pkcs8 = Uint8Array.from(window.atob("%KEY%"), (c) => c.charCodeAt(0));
+  const privateKey = await crypto.subtle.importKey("pkcs8", pkcs8, algorithm, true, ["sign"]);
+  const { kty, n, e } = await crypto.subtle.exportKey("jwk", privateKey);
+  const publicKey = await crypto.subtle.importKey("jwk", { kty, n, e }, algorithm, true, ["verify"]);
+  const fixed = await mod.createRequest(window.atob("%GOLDEN%"), { privateKey, publicKey });
   return { ok: checked.ok, subject: checked.preview.subject, bad: bad.diagnostics, badOk: bad.ok,
-           refusal, pem: made.pem, again: again.pem, extractable, cmc: cmc.pem, cmcKind: cmc.kind };
+           refusal, pem: made.pem, again: again.pem, extractable, cmc: cmc.pem, cmcKind: cmc.kind,
+           fixed: Array.from(fixed.der) };
 };
 run().then((r) => { window.__result = r; }, (e) => { window.__result = { error: String(e) }; });
 </script>
 """
 
 
-@pytest.fixture(scope="module")
-def portal(tmp_path_factory):
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+@pytest.fixture(scope="module", params=["embed", "package"])
+def portal(request, tmp_path_factory):
+    folder, script = {"embed": (EMBED, "scripts/build-embed.sh dist/embed"),
+                      "package": (PACKAGE, "scripts/build-package.sh dist/package")}[request.param]
     for name in ("certreq_web.js", "certreq_web_bg.wasm"):
-        if not (EMBED / name).exists():
-            pytest.fail(f"{EMBED}/{name} is missing: run scripts/build-embed.sh first")
+        if not (folder / name).exists():
+            pytest.fail(f"{folder}/{name} is missing: run {script} first")
     site = tmp_path_factory.mktemp("portal")
-    shutil.copytree(EMBED, site / "embed")
-    page = PAGE.replace("%INF%", base64.b64encode(INF.encode()).decode())
-    page = page.replace("%BAD%", base64.b64encode(BAD_INF.encode()).decode())
+    shutil.copytree(folder, site / "embed")
+    pem = (DATA / "test-rsa-2048.pk8.pem").read_text()
+    pkcs8 = "".join(line for line in pem.splitlines() if not line.startswith("-----"))
+    page = PAGE.replace("%INF%", b64(INF)).replace("%BAD%", b64(BAD_INF))
+    page = page.replace("%KEY%", pkcs8).replace("%GOLDEN%", b64(GOLDEN_INF))
     (site / "index.html").write_text(page)
     with serve(site) as url:
         driver = chromium()
@@ -125,3 +148,9 @@ def test_a_portal_page_gets_line_precise_errors(portal):
     assert errors and errors[0]["line"] == 3, r["bad"]
     assert r["refusal"]["message"].startswith("the INF has errors: 3:"), r["refusal"]
     assert r["refusal"]["diagnostics"] == len(r["bad"])
+
+
+def test_a_portal_page_makes_the_engines_bytes_from_the_same_key(portal):
+    r = run_page(portal, "plain")
+    golden = (DATA / "golden-suppress-defaults.der").read_bytes()
+    assert bytes(r["fixed"]) == golden, "the browser's request differs from the Rust engine's"

@@ -348,7 +348,9 @@ def test_a_denied_request_shows_the_cas_message_and_keeps_the_key(pending_app, p
 def test_an_unreachable_ca_is_explained(app):
     url = by_testid(app, "endpoint-url")
     url.clear()
-    url.send_keys("http://127.0.0.1:9/certsrv")
+    # https: the page's policy allows connections to its own origin and to https CAs; a plain
+    # http CA elsewhere would be stopped by the policy before any connection is tried
+    url.send_keys("https://127.0.0.1:9/certsrv")
     click(app, by_testid(app, "submit"))
     status, text = disposition(app)
     assert status == "error"

@@ -1,9 +1,11 @@
 //! The embedding API: certreq-web's engine for other pages (intranet portals, the benchmark).
 //!
 //! Built as its own wasm-bindgen output for `--target web` by `scripts/build-embed.sh`
-//! (`dist/embed/certreq_web.js` + `certreq_web_bg.wasm`). The functions become wasm exports
-//! only in that build (`--cfg certreq_embed`): a `#[wasm_bindgen]` export in the library would
-//! otherwise also be exported by the app's bin, which does not use it (≈ 5 KiB gzipped more).
+//! (`dist/embed/certreq_web.js` + `certreq_web_bg.wasm` + `certreq_web.d.ts`), and as an npm
+//! package folder by `scripts/build-package.sh`. The functions become wasm exports only in that
+//! build (`--cfg certreq_embed`, the `exports` module): a `#[wasm_bindgen]` export in the
+//! library would otherwise also be exported by the app's bin, which does not use it (≈ 5 KiB
+//! gzipped more). The declaration file's types are [`TYPES`], named by the exports.
 //!
 //! ```js
 //! import init, { compile, createRequest } from "./embed/certreq_web.js";
@@ -28,6 +30,103 @@ use web_sys::{CryptoKey, CryptoKeyPair};
 use crate::app::preview::jobs;
 use crate::app::preview::{self, Preview};
 use crate::services::{self, crypto, get, set};
+
+/// The TypeScript shapes of what the functions below take and give, for the declaration file
+/// wasm-bindgen writes (`certreq_web.d.ts`); the exports name them through
+/// `unchecked_return_type` / `unchecked_optional_param_type`. Keep them in step with
+/// `diagnostic_js`, `preview_js` and `create_request` (tsc checks `examples/portal-ts` against
+/// them, and `tests/e2e/test_package.py` the values a page gets).
+#[cfg(certreq_embed)]
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** One finding about the INF text, at a place in it. */
+export interface Diagnostic {
+  severity: "error" | "warning" | "note";
+  /** A stable name, e.g. `unknown-key` (docs/diagnostic-codes.md lists them all). */
+  code: string;
+  message: string;
+  /** What to do about it, when there is advice. */
+  help: string | null;
+  /** 1-based line and column of the start (columns count characters). */
+  line: number;
+  column: number;
+  /** 1-based line and column of the end. */
+  endLine: number;
+  endColumn: number;
+  /** UTF-8 byte offsets of the start and end in the text. */
+  start: number;
+  end: number;
+}
+
+/** One attribute of the subject. */
+export interface SubjectPart {
+  /** `CN`, `O`, ... or the dotted OID when there is no short name. */
+  attribute: string;
+  value: string;
+  /** The ASN.1 string type it is encoded as. */
+  stringType: "UTF8String" | "PrintableString" | "IA5String" | "TeletexString" | "BMPString" | "other";
+}
+
+/** One extension of the request, its content in words. */
+export interface ExtensionLine {
+  name: string;
+  /** Dotted OID, e.g. `2.5.29.17`. */
+  oid: string;
+  critical: boolean;
+  details: string[];
+}
+
+/** The request described in words, before any key exists. */
+export interface Preview {
+  requestType: "PKCS #10" | "PKCS #7 (renewal)" | "CMC (the PKCS #10 request, signed again in a CMS wrapper)" | "self-signed certificate" | "SCEP";
+  /** RDNs in encoded order (certreq reverses the written order); each RDN a list of parts. */
+  subject: SubjectPart[][];
+  /** The key in words, e.g. `ECDSA P-256`. */
+  key: string;
+  exportable: boolean;
+  /** The signature algorithm in words. */
+  signature: string;
+  extensions: ExtensionLine[];
+  subjectKeyIdentifier: boolean;
+  /** `[RequestAttributes]` as name/value pairs. */
+  attributes: [name: string, value: string][];
+  /** Whether certreq's default attributes (client information) are added. */
+  defaultAttributes: boolean;
+}
+
+/** What `compile` says about an INF: a preview when it has no errors. */
+export type CompileResult =
+  | { ok: true; diagnostics: Diagnostic[]; preview: Preview }
+  | { ok: false; diagnostics: Diagnostic[]; preview?: undefined };
+
+/** Milliseconds spent in each stage of `createRequest`. */
+export interface Timings {
+  compile: number;
+  key: number;
+  exportKey: number;
+  prepare: number;
+  sign: number;
+  finish: number;
+  total: number;
+}
+
+/** What `createRequest` makes. */
+export interface CreatedRequest {
+  /** PEM with CRLF line ends: `NEW CERTIFICATE REQUEST`, or `CERTIFICATE` for `RequestType = Cert`. */
+  pem: string;
+  /** The DER: a PKCS #10 request, a CMC request (`RequestType = CMC`) or a certificate. */
+  der: Uint8Array;
+  /** The key pair that signed it: the one passed in, or the one made. */
+  keyPair: CryptoKeyPair;
+  kind: "request" | "certificate";
+  timings: Timings;
+}
+
+/** How `createRequest` rejects: `diagnostics` is there when the INF has errors. */
+export interface CreateRequestError extends Error {
+  diagnostics?: Diagnostic[];
+}
+"#;
 
 /// A JavaScript `Error` with `message`, and extra properties when given.
 fn js_error(message: &str, extra: &[(&str, JsValue)]) -> JsValue {
@@ -137,7 +236,6 @@ fn diagnostics_js(text: &str, diagnostics: &[Diagnostic]) -> Array {
 /// start, end, help}], preview? }`: `ok` is false when any diagnostic is an error; lines and
 /// columns are 1-based (columns count characters), `start`/`end` are UTF-8 byte offsets;
 /// `preview` (only when `ok`) describes the request in words.
-#[cfg_attr(certreq_embed, wasm_bindgen)]
 pub fn compile(inf_text: &str) -> JsValue {
     let compiled = request::compile(inf_text);
     let o = Object::new();
@@ -193,7 +291,6 @@ fn plan(inf_text: &str) -> Result<NewRequest, JsValue> {
 /// `"certificate"`; `timings` in milliseconds per stage).
 /// Rejects with an `Error`; for an INF with errors, the error has a `diagnostics` array as
 /// [`compile`] returns.
-#[cfg_attr(certreq_embed, wasm_bindgen(js_name = createRequest))]
 pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsValue, JsValue> {
     let t0 = now_ms();
     let request = plan(&inf_text)?;
@@ -278,4 +375,34 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     set(&o, "kind", &what.into());
     set(&o, "timings", &timings);
     Ok(o.into())
+}
+
+/// The wasm exports of the embed build, typed for the declaration file: the parameters'
+/// JavaScript names, the optional key pair, and the shapes of [`TYPES`] as results.
+#[cfg(certreq_embed)]
+mod exports {
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    /// Reads and checks an INF without making anything: `ok` is false when any diagnostic is
+    /// an error; `preview` (only when `ok`) describes the request in words.
+    #[wasm_bindgen(unchecked_return_type = "CompileResult")]
+    pub fn compile(#[wasm_bindgen(js_name = "infText")] inf_text: &str) -> JsValue {
+        super::compile(inf_text)
+    }
+
+    /// Makes the signed request (or self-signed certificate) an INF describes, with a new Web
+    /// Crypto key pair or with `keyPair` once it is checked against the INF. Rejects with a
+    /// `CreateRequestError`.
+    #[wasm_bindgen(js_name = createRequest, unchecked_return_type = "CreatedRequest")]
+    pub async fn create_request(
+        #[wasm_bindgen(js_name = "infText")] inf_text: String,
+        #[wasm_bindgen(
+            js_name = "keyPair",
+            unchecked_optional_param_type = "CryptoKeyPair | null"
+        )]
+        key_pair: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        super::create_request(inf_text, key_pair).await
+    }
 }

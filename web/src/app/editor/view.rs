@@ -60,16 +60,6 @@ fn gallery(on: &Callback<Msg>) -> Html {
 /// marked by the worst diagnostic on each line.
 fn editor(state: &State, props: &EditorProps<'_>) -> Html {
     let line_count = state.lines.line_count();
-    let widest = (0..line_count)
-        .map(|l| {
-            state
-                .text
-                .get(state.lines.line_range(&state.text, l))
-                .map_or(0, |s| s.chars().count())
-        })
-        .max()
-        .unwrap_or(0);
-    let size = format!("--lines:{line_count};--cols:{widest}");
     let gutter = (0..line_count).map(|l| {
         let class = match state.line_severity(l) {
             Some(Severity::Error) => "ln sev-error",
@@ -155,7 +145,7 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                     }
                 </p>
             }
-            <div class="editor" style={size}>
+            <div class="editor">
                 <div class="gutter" aria-hidden="true" ref={props.gutter.clone()}>{ for gutter }</div>
                 <div class="code">
                     <pre class="overlay" aria-hidden="true">{ for overlay }</pre>

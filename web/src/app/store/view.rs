@@ -108,7 +108,7 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
             <div class="actions small">
                 if entry.has_request {
                     <button type="button" onclick={download}
-                        aria-label={format!("Download the request for {}", entry.friendly_name)}>
+                        aria-label={format!("Download .req of {}", entry.friendly_name)}>
                         { "Download .req" }
                     </button>
                 }
@@ -122,7 +122,7 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                                 let id = entry.id.clone();
                                 enroll.reform(move |_| enrollment::Msg::SubmitEntry(id.clone()))
                             }}
-                            aria-label={format!("Send the request of {} to the CA", entry.friendly_name)}>
+                            aria-label={format!("Submit {} to the CA", entry.friendly_name)}>
                             { "Submit" }
                         </button>
                     }
@@ -132,7 +132,7 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                             let id = entry.id.clone();
                             enroll.reform(move |_| enrollment::Msg::Retrieve(id.clone()))
                         }}
-                        aria-label={format!("Ask the CA for the certificate of {}", entry.friendly_name)}>
+                        aria-label={format!("Retrieve {}", entry.friendly_name)}>
                         { "Retrieve" }
                     </button>
                 }
