@@ -45,7 +45,11 @@ APP_BUDGET = 250 * KIB     # the app's first download: its wasm and its JS glue
 # PBES2, written and read for import), CMC, the enrollment steps and the reference's prose.
 # 211.9 KiB measured (253.2 with wasm-opt -Oz once PKCS #12 moved onto RustCrypto's pkcs5;
 # scripts/build_tools_module.sh says what took it down)
-TOOLS_BUDGET = 300 * KIB  # measured 296.1 KiB after the CA-knowledge operations (templates, CRLs, why) joined it
+# 296.1 KiB after the CA-knowledge operations (templates, CRLs, why) joined it; 303.7 with the
+# reference's prose of the life-cycle keys and the policy-file sections (keydocs, and the
+# schema's text the first download no longer carries) and CMC written as CMS SignedData with
+# any number of signers
+TOOLS_BUDGET = 305 * KIB
 EMBED_BUDGET = 145 * KIB   # the embedding module (scripts/build-embed.sh): wasm and JS
 
 
