@@ -147,7 +147,7 @@ codes! {
         INVALID_REQUEST_TYPE = "invalid-request-type", [Error],
             "A RequestType certreq does not have (PKCS10, PKCS7, CMC, Cert, SCEP).";
         WRAPPER_NOT_BUILT = "wrapper-not-built", [Warning],
-            "RequestType = PKCS7, RenewalCert, RequesterName or PrivateKeyArchive in a front end that does not build them (the web app, for now): the request is made without them, as the warning says.";
+            "RequestType = PKCS7, RenewalCert, RequesterName or PrivateKeyArchive (with EncryptionAlgorithm and EncryptionLength) in a front end that does not build them (the web app, for now): the request is made without them, as the warning says.";
         SCEP_NOT_BUILT = "scep-not-built", [Error],
             "RequestType = SCEP: a SCEP exchange with a CA, which this program does not do.";
         INVALID_KEY_ALGORITHM = "invalid-key-algorithm", [Error],

@@ -775,7 +775,7 @@ const KEYS_IN_FULL: &[KeySchema] = &[
 /// Every key, in the order of the reference. `here` is kept only where the lowering quotes it
 /// (the keys certreq-web does not act on); the text of every other key is the reference's
 /// ([`key_here`]), so that a build which lowers INF files but shows no reference (the web
-/// app's first download) does not link it: 7 KiB of text, 2.5 KiB of the gzipped download.
+/// app's first download) does not link it: 7 KiB of text, 2 KiB of the gzipped download.
 pub static KEYS: &[KeySchema] = &quoted_only::<{ KEYS_IN_FULL.len() }>(KEYS_IN_FULL);
 
 /// `keys` with `here` emptied for the keys certreq-web acts on.
