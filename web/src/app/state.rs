@@ -685,6 +685,7 @@ mod tests {
             request_id: Some(7),
             entry: Some(waiting.clone()),
             certificate: None,
+            explanation: None,
         }))));
         assert_eq!(s.status.busy, None);
         assert_eq!(
@@ -780,6 +781,7 @@ mod tests {
             request_id: Some(3),
             entry: None,
             certificate: Some(vec![0x30, 0]),
+            explanation: None,
         }))));
         assert_eq!(s.store.entries, Vec::new(), "nothing is added to the store");
         assert_eq!(

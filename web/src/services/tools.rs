@@ -109,6 +109,16 @@ pub async fn cmc(job: &wire::CmcJob) -> Result<Vec<u8>, ServiceError> {
     ask(wire::OP_CMC, &job.to_wire()).await
 }
 
+/// What a CA's refusal or error means and what to do, when the table knows.
+pub async fn explain(
+    query: &wire::ca::ExplainQuery,
+) -> Result<Option<wire::ca::Explanation>, ServiceError> {
+    read(
+        &ask(wire::OP_EXPLAIN, &query.to_wire()).await?,
+        wire::ca::explanation_from_wire,
+    )
+}
+
 /// Asks the module one question; its answer's bytes, or its sentence for why there are none.
 async fn ask(op: u32, input: &[u8]) -> Result<Vec<u8>, ServiceError> {
     let (status, answer) = call(op, input).await?;

@@ -4,6 +4,7 @@
 //! says why nothing came of it.
 
 use certreq_pkix::cert as response;
+use certreq_wire::ca::ExplainQuery;
 use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
 use super::{EndpointKind, Enrollment, Outcome, Status};
@@ -34,6 +35,7 @@ async fn accept_answer(
                 request_id,
                 entry: None,
                 certificate: Some(leaf),
+                explanation: None,
             });
         }
         Accepting::NoKey(None, why) => {
@@ -53,12 +55,44 @@ async fn accept_answer(
         request_id,
         entry: Some(entry),
         certificate: None,
+        explanation: None,
     })
 }
 
 /// Runs an enrollment through the tools module's steps. `id`: the stored entry the request
-/// is, when it is one.
+/// is, when it is one. A refusal or an error comes with what it means and what to do.
 async fn enroll(id: Option<&str>, start: steps::Start) -> Result<Outcome, String> {
+    let mut challenge = None;
+    let outcome = match steps_to_end(id, start, &mut challenge).await {
+        Ok(o) if o.status != Status::Denied => return Ok(o),
+        Ok(o) => o,
+        Err(why) => super::error_outcome(why),
+    };
+    Ok(explained(outcome, challenge).await)
+}
+
+/// `outcome` with the tools module's explanation of the CA's words, when it has one; a 401's
+/// `WWW-Authenticate` (`challenge`) says which sign-in the browser could not give.
+async fn explained(mut outcome: Outcome, challenge: Option<String>) -> Outcome {
+    let text = match &challenge {
+        Some(c) => format!("{}\nWWW-Authenticate: {c}", outcome.message),
+        None => outcome.message.clone(),
+    };
+    let query = ExplainQuery {
+        text,
+        code: None,
+        est_status: challenge.map(|_| 401),
+    };
+    outcome.explanation = tools::explain(&query).await.ok().flatten();
+    outcome
+}
+
+/// Makes the requests the steps ask for until they end; a 401's challenge is kept.
+async fn steps_to_end(
+    id: Option<&str>,
+    start: steps::Start,
+    challenge: &mut Option<String>,
+) -> Result<Outcome, String> {
     let mut next = tools::enroll_start(&start)
         .await
         .map_err(|e| e.to_string())?;
@@ -69,7 +103,10 @@ async fn enroll(id: Option<&str>, start: steps::Start) -> Result<Outcome, String
             Next::Send(send) => send,
             done => return ended(id, done).await,
         };
-        let answer = http::send(&send).await.map_err(|e| e.to_string())?;
+        let (answer, auth) = http::send(&send).await.map_err(|e| e.to_string())?;
+        if answer.status == 401 {
+            *challenge = Some(auth);
+        }
         next = tools::enroll_read(&send, &answer)
             .await
             .map_err(|e| e.to_string())?;
@@ -103,6 +140,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
                 None => None,
             },
             certificate: None,
+            explanation: None,
         }),
         Next::Pending { request_id, .. } => {
             let entry = match id {
@@ -129,6 +167,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
                 request_id,
                 entry,
                 certificate: None,
+                explanation: None,
             })
         }
         Next::Denied {
@@ -140,6 +179,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
             request_id,
             entry: None,
             certificate: None,
+            explanation: None,
         }),
         Next::Failed { message } => Err(message),
         Next::Send(_) => Err("the enrollment stopped halfway".into()),

@@ -4,6 +4,8 @@
 pub mod jobs;
 pub mod view;
 
+use certreq_wire::ca::Explanation;
+
 use super::files::{export_file_name, pkcs10_subject_and_key};
 use super::preview;
 use super::status::{Out, Status as AppStatus};
@@ -107,6 +109,8 @@ pub struct Outcome {
     pub entry: Option<EntryMeta>,
     /// The issued certificate's DER when no stored key matches it (so it is not stored).
     pub certificate: Option<Vec<u8>>,
+    /// What a refusal or an error means and what to do (the tools module's table).
+    pub explanation: Option<Explanation>,
 }
 
 /// An error outcome: the CA could not be asked, or answered with an error.
@@ -117,6 +121,7 @@ pub fn error_outcome(message: impl Into<String>) -> Outcome {
         request_id: None,
         entry: None,
         certificate: None,
+        explanation: None,
     }
 }
 

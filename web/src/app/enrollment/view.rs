@@ -59,6 +59,13 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                 if let Some(n) = d.request_id {
                     <p>{ "Request id: " }<span data-testid="request-id">{ n }</span></p>
                 }
+                if let Some(e) = &d.explanation {
+                    <div class="why" data-testid="disposition-why">
+                        <p><code data-testid="why-code">{ &e.code }</code>{ " " }{ &e.message }</p>
+                        <p data-testid="why-meaning">{ &e.meaning }</p>
+                        <p data-testid="why-action"><strong>{ "What to do: " }</strong>{ &e.action }</p>
+                    </div>
+                }
                 if d.certificate.is_some() {
                     <p><button type="button" data-testid="disposition-download"
                         onclick={on.reform(|_| Msg::DownloadIssued)}>

@@ -1,0 +1,149 @@
+"""Knowing the CA, in headless Chromium against devca on the app's own origin: why the CA said
+no (every refusal devca can give is shown with what it means and what to do), the CA's
+templates offered in the template field, and the CA's certificates and CRLs. (A 401 the
+browser cannot answer: tests/e2e/test_negotiate_browser.py; headless Chromium waits forever on
+a Basic challenge's prompt, so that one is not driven here.)
+
+Binary: $DEVCA_BIN, default target/release/devca (`cargo build --release -p devca`).
+"""
+import base64
+import tempfile
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from browser import DIST, all_testid, by_testid, chromium, wait_for
+from devca_server import DevcaServer
+from test_enroll import click, disposition, generate, item
+
+# signed in as bob, who may not enroll for User (--allow User=alice)
+USERS = [("alice", "secret-a"), ("bob", "secret-b")]
+
+NO_SUBJECT_INF = """[NewRequest]
+KeyAlgorithm = ECDSA_P256
+HashAlgorithm = SHA256
+FriendlyName = "no subject"
+RequestType = PKCS10
+"""
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory):
+    if not (DIST / "index.html").exists():
+        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+    extra = ["--allow", "User=alice"]
+    for user, password in USERS[1:]:
+        extra += ["--basic-auth", f"{user}:{password}"]
+    server = DevcaServer(tmp_path_factory.mktemp("devca-ca-app"), dist=DIST,
+                         basic_auth=USERS[0], extra=extra)
+    yield server
+    server.stop()
+
+
+def signed_in_app(origin, user):
+    """The app with every request carrying `user`'s Basic credentials (as a browser that
+    signed in to the site sends them)."""
+    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-ca-"))
+    driver.set_script_timeout(30)
+    if user:
+        token = base64.b64encode(f"{user}:{dict(USERS)[user]}".encode()).decode()
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setExtraHTTPHeaders",
+                               {"headers": {"Authorization": f"Basic {token}"}})
+    driver.get(origin + "/")
+    by_testid(driver, "inf-editor")
+    return driver
+
+
+@pytest.fixture(scope="module")
+def app(ca):
+    driver = signed_in_app(ca.origin, "bob")
+    yield driver
+    driver.quit()
+
+
+def set_field(driver, testid, value):
+    field = by_testid(driver, testid)
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.DELETE)
+    if value:
+        field.send_keys(value)
+
+
+def use_endpoint(driver, ca, kind, path=""):
+    Select(by_testid(driver, "endpoint-kind")).select_by_value(kind)
+    base = ca.certsrv if kind == "adcs" else ca.est
+    set_field(driver, "endpoint-url", base + path)
+
+
+def why(driver):
+    """The explanation shown with the disposition: (code, meaning, action)."""
+    box = by_testid(driver, "disposition-why", timeout=10)
+    return tuple(box.find_element(By.CSS_SELECTOR, f'[data-testid="{t}"]').text
+                 for t in ("why-code", "why-meaning", "why-action"))
+
+
+# (case, endpoint kind, EST label, template, gallery template or INF, the code's symbol)
+DENIALS = [
+    ("template not on this CA", "adcs", "", "NoSuchTemplate", "tls-server",
+     "CERTSRV_E_UNSUPPORTED_CERT_TYPE"),
+    ("no enroll permission", "adcs", "", "User", "client-auth", "CERTSRV_E_TEMPLATE_DENIED"),
+    ("subject required", "adcs", "", "WebServer", NO_SUBJECT_INF, "CERTSRV_E_BAD_REQUESTSUBJECT"),
+    ("archival key required", "adcs", "", "KeyArchival", "smime",
+     "CERTSRV_E_ARCHIVED_KEY_REQUIRED"),
+    ("key too small", "adcs", "", "StrongKey", "ecdsa-device", "CERTSRV_E_KEY_LENGTH"),
+    ("DNS name required", "adcs", "", "DnsRequired", "smime", "CERTSRV_E_SUBJECT_DNS_REQUIRED"),
+    # EST's 403 carries no code: its status is explained
+    ("archival key required (EST)", "est", "/KeyArchival", "", "smime", "HTTP 403"),
+]
+
+
+@pytest.mark.parametrize("case,kind,label,template,request_from,symbol", DENIALS,
+                         ids=[d[0] for d in DENIALS])
+def test_a_denial_shows_what_it_means_and_what_to_do(app, ca, case, kind, label, template,
+                                                      request_from, symbol):
+    use_endpoint(app, ca, kind, label)
+    if "\n" in request_from:
+        generate(app, inf=request_from)
+    else:
+        generate(app, request_from)
+    if kind == "adcs":
+        set_field(app, "template", template)
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status in ("denied", "error"), text
+    code, meaning, action = why(app)
+    assert symbol in code, (case, code, text)
+    assert meaning and action, (case, text)
+
+
+def test_approval_then_an_administrators_denial_is_explained(app, ca):
+    use_endpoint(app, ca, "adcs")
+    entry_id, _ = generate(app, "tls-server")
+    set_field(app, "template", "Approval")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "pending", text
+    assert "administrator" in text
+    request_id = int(by_testid(app, "request-id").text)
+    denied = ca.cli("deny", request_id)
+    assert denied.returncode == 0, denied.stderr
+    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    status, text = disposition(app)
+    assert status == "denied", text
+    code, _, action = why(app)
+    assert "CERTSRV_E_ADMIN_DENIED_REQUEST" in code, text
+    assert action
+
+
+def test_an_unknown_request_id_is_explained(app, ca):
+    use_endpoint(app, ca, "adcs")
+    set_field(app, "retrieve-number", "987654")
+    click(app, by_testid(app, "retrieve-number-go"))
+    status, text = disposition(app)
+    assert status == "error", text
+    code, meaning, _ = why(app)
+    assert "CERTSRV_E_PROPERTY_EMPTY" in code, text
+    assert meaning
