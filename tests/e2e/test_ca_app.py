@@ -147,3 +147,54 @@ def test_an_unknown_request_id_is_explained(app, ca):
     code, meaning, _ = why(app)
     assert "CERTSRV_E_PROPERTY_EMPTY" in code, text
     assert meaning
+
+
+def record(ca, request_id):
+    """devca's record of a request, as `key: value`."""
+    text = (ca.data / "requests" / f"{request_id:08d}.req").read_text()
+    return dict(line.split("=", 1) for line in text.splitlines()[1:] if "=" in line)
+
+
+def load_templates(driver):
+    by_testid(driver, "load-templates").click()
+    return wait_for(lambda: [o.get_attribute("value") for o in
+                             by_testid(driver, "ca-templates").find_elements(By.TAG_NAME, "option")],
+                    timeout=30, what="the CA's templates in the template field")
+
+
+def test_a_template_chosen_from_the_cas_list_is_issued(app, ca):
+    use_endpoint(app, ca, "adcs")
+    offered = load_templates(app)
+    # bob's list: what devca offers him (not User, which only alice may enroll for)
+    assert {"WebServer", "Machine", "KeyArchival"} <= set(offered), offered
+    assert "User" not in offered, offered
+    assert "templates offered" in by_testid(app, "templates-state").text
+    generate(app, "tls-server")
+    set_field(app, "template", "Machine")  # a datalist choice is the field's value
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    request_id = int(by_testid(app, "request-id").text)
+    assert record(ca, request_id)["attrib"] == "CertificateTemplate:Machine"
+    assert not all_testid(app, "template-warnings"), "an offered template has no warning"
+
+
+def test_a_template_the_ca_does_not_offer_is_a_warning_naming_the_line(app, ca):
+    use_endpoint(app, ca, "adcs")
+    load_templates(app)
+    generate(app, "tls-server")
+    set_field(app, "template", "Web Server")  # the display name, not the template's name
+    warnings = wait_for(lambda: all_testid(app, "template-warnings"), timeout=30,
+                        what="the template warning")[0].text
+    assert "line " in warnings and "WebServer" in warnings, warnings
+    set_field(app, "template", "WebServer")
+    wait_for(lambda: not all_testid(app, "template-warnings"), timeout=30,
+             what="the warning to go")
+
+
+def test_est_csrattrs_are_asked_for(app, ca):
+    use_endpoint(app, ca, "est")
+    by_testid(app, "load-templates").click()
+    state = wait_for(lambda: by_testid(app, "templates-state").text, timeout=30,
+                     what="what the EST server asks for")
+    assert "Submit checks" in state, state

@@ -290,6 +290,12 @@ fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
         } => spawn(link, async move {
             Msg::Enrolled(jobs::retrieve(id, number, enrollment).await.map(Box::new))
         }),
+        Command::LoadTemplates(settings) => spawn(link, async move {
+            Msg::TemplatesLoaded(jobs::templates(settings).await)
+        }),
+        Command::CheckTemplate { inf, facts } => spawn(link, async move {
+            Msg::TemplateChecked(jobs::check(inf, facts).await)
+        }),
         Command::MatchKey(spki) => spawn(link, async move {
             Msg::KeyMatched(store::jobs::match_key(spki).await)
         }),

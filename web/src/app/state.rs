@@ -188,6 +188,7 @@ impl State {
                     &mut self.status,
                     self.preview.submittable(),
                     &self.store,
+                    &self.editor.text,
                 );
                 for out in outs {
                     match out {
@@ -643,6 +644,60 @@ mod tests {
         assert_eq!(
             s.enrollment.settings.attrib(),
             "CertificateTemplate:WebServer\nSAN:dns=a.example\nx:y"
+        );
+    }
+
+    #[test]
+    fn the_cas_templates_are_asked_for_then_the_inf_is_checked_against_the_choice() {
+        use certreq_wire::ca::{TemplateFacts, TemplateOffer};
+        let inf = "[NewRequest]\nSubject = \"CN=x\"\n";
+        let mut s = State::new(inf, fake);
+        s.enrollment.settings = Enrollment::for_origin("https://ca.example");
+        assert_eq!(
+            s.update(enrollment::Msg::LoadTemplates),
+            vec![Command::Enrollment(enrollment::Command::LoadTemplates(
+                s.enrollment.settings.clone()
+            ))]
+        );
+        // nothing known yet: choosing a template checks nothing
+        assert!(s.update(enrollment::Msg::Template("Web".into())).is_empty());
+        let offered = TemplateFacts {
+            offered: Some(vec![TemplateOffer {
+                name: "WebServer".into(),
+                display: "Web Server".into(),
+            }]),
+            ..TemplateFacts::default()
+        };
+        let checked = |template: &str| {
+            let mut facts = offered.clone();
+            facts.attrib_template = Some(template.into());
+            vec![Command::Enrollment(enrollment::Command::CheckTemplate {
+                inf: inf.into(),
+                facts,
+            })]
+        };
+        assert_eq!(
+            s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::new(
+                offered.clone()
+            )))),
+            checked("Web"),
+            "the list arrived: the INF is checked with the template chosen"
+        );
+        assert_eq!(
+            s.update(enrollment::Msg::Template(" WebServer ".into())),
+            checked("WebServer")
+        );
+        s.update(enrollment::Msg::TemplateChecked(vec!["line 2: x".into()]));
+        assert_eq!(s.enrollment.template_warnings, vec!["line 2: x".to_owned()]);
+        // another CA: what this one said is forgotten
+        s.update(enrollment::Msg::EndpointUrl("https://other/certsrv".into()));
+        assert_eq!(s.enrollment.templates, None);
+        assert!(s.enrollment.template_warnings.is_empty());
+        s.update(enrollment::Msg::TemplatesLoaded(Err("no list".into())));
+        assert_eq!(s.enrollment.templates, Some(Err("no list".into())));
+        assert!(
+            s.update(enrollment::Msg::Template("User".into()))
+                .is_empty()
         );
     }
 

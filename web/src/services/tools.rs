@@ -109,6 +109,34 @@ pub async fn cmc(job: &wire::CmcJob) -> Result<Vec<u8>, ServiceError> {
     ask(wire::OP_CMC, &job.to_wire()).await
 }
 
+/// The templates an AD CS advanced request page (`certrqxt.asp`) lists.
+pub async fn template_list(page: &[u8]) -> Result<Vec<wire::ca::TemplateOffer>, ServiceError> {
+    read(
+        &ask(wire::OP_TEMPLATE_LIST, page).await?,
+        wire::ca::offers_from_wire,
+    )
+}
+
+/// What an EST server's `/csrattrs` answer asks of requests.
+pub async fn csrattrs(
+    answer: &wire::ca::HttpAnswer,
+) -> Result<wire::ca::TemplateFacts, ServiceError> {
+    read(
+        &ask(wire::OP_CSRATTRS, &answer.to_wire()).await?,
+        wire::ca::TemplateFacts::from_wire,
+    )
+}
+
+/// An INF's mismatches with what is known of its template, at byte spans of its text.
+pub async fn template_check(
+    check: &wire::ca::TemplateCheck,
+) -> Result<Vec<wire::ca::Finding>, ServiceError> {
+    read(
+        &ask(wire::OP_TEMPLATE_CHECK, &check.to_wire()).await?,
+        wire::ca::findings_from_wire,
+    )
+}
+
 /// What a CA's refusal or error means and what to do, when the table knows.
 pub async fn explain(
     query: &wire::ca::ExplainQuery,

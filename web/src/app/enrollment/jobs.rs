@@ -4,7 +4,7 @@
 //! says why nothing came of it.
 
 use certreq_pkix::cert as response;
-use certreq_wire::ca::ExplainQuery;
+use certreq_wire::ca::{ExplainQuery, HttpAnswer, TemplateCheck, TemplateFacts};
 use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
 use super::{EndpointKind, Enrollment, Outcome, Status};
@@ -238,4 +238,68 @@ pub async fn retrieve(
         request: entry.map(|e| e.request_der),
     };
     enroll(id.as_deref(), start(&settings, action)).await
+}
+
+/// `GET url` with the browser's credentials; an HTTP error is a sentence.
+async fn get(url: String) -> Result<steps::Answer, String> {
+    let send = steps::HttpRequest {
+        url,
+        post: None,
+        state: Vec::new(),
+    };
+    let (answer, _) = http::send(&send).await.map_err(|e| e.to_string())?;
+    match answer.status {
+        200..=299 => Ok(answer),
+        n => Err(format!("{} answered HTTP {n}", send.url)),
+    }
+}
+
+/// What the CA says of its templates: AD CS's advanced request page's list, or EST's CSR
+/// attributes.
+pub async fn templates(settings: Enrollment) -> Result<Box<TemplateFacts>, String> {
+    let base = settings.url.trim().trim_end_matches('/');
+    let facts = match settings.kind {
+        EndpointKind::AdCs => {
+            let page = get(format!("{base}/certrqxt.asp")).await?;
+            let offered = tools::template_list(&page.body)
+                .await
+                .map_err(|e| e.to_string())?;
+            TemplateFacts {
+                offered: Some(offered),
+                ..TemplateFacts::default()
+            }
+        }
+        EndpointKind::Est => {
+            let a = get(format!("{base}/csrattrs")).await?;
+            let answer = HttpAnswer {
+                status: a.status,
+                content_type: a.content_type,
+                body: a.body,
+            };
+            tools::csrattrs(&answer).await.map_err(|e| e.to_string())?
+        }
+    };
+    Ok(Box::new(facts))
+}
+
+/// The INF's mismatches with the facts, each as `line N: message (help)`.
+pub async fn check(inf: String, facts: TemplateFacts) -> Vec<String> {
+    let found = match tools::template_check(&TemplateCheck {
+        inf: inf.clone(),
+        facts,
+    })
+    .await
+    {
+        Ok(found) => found,
+        Err(e) => return vec![e.to_string()],
+    };
+    found
+        .into_iter()
+        .map(|f| {
+            let at = inf.get(..f.start as usize).unwrap_or(&inf);
+            let line = at.matches('\n').count() + 1;
+            let help = f.help.map(|h| format!(" ({h})")).unwrap_or_default();
+            format!("line {line}: {}{help}", f.message)
+        })
+        .collect()
 }

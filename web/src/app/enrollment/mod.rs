@@ -4,7 +4,7 @@
 pub mod jobs;
 pub mod view;
 
-use certreq_wire::ca::Explanation;
+use certreq_wire::ca::{Explanation, TemplateFacts};
 
 use super::files::{export_file_name, pkcs10_subject_and_key};
 use super::preview;
@@ -181,6 +181,12 @@ pub enum Msg {
     Retrieve(String),
     /// Ask the CA for request N (the number box) and accept it for its key.
     RetrieveNumbered,
+    /// Ask the CA which templates it offers (AD CS) or what it asks of requests (EST).
+    LoadTemplates,
+    /// What [`Command::LoadTemplates`] learnt.
+    TemplatesLoaded(Result<Box<TemplateFacts>, String>),
+    /// [`Command::CheckTemplate`]'s mismatches, each naming its INF line.
+    TemplateChecked(Vec<String>),
     /// What the CA answered to [`Command::Submit`], [`Command::SubmitRequest`] or
     /// [`Command::Retrieve`].
     Enrolled(Result<Box<Outcome>, String>),
@@ -212,6 +218,11 @@ pub enum Command {
     },
     /// Find the stored entry whose public key is `spki`; answer with [`Msg::KeyMatched`].
     MatchKey(Vec<u8>),
+    /// Fetch the CA's template list (AD CS `certrqxt.asp`) or CSR attributes (EST
+    /// `csrattrs`); answer with [`Msg::TemplatesLoaded`].
+    LoadTemplates(Enrollment),
+    /// Check the INF text against what the CA said; answer with [`Msg::TemplateChecked`].
+    CheckTemplate { inf: String, facts: TemplateFacts },
     /// Offer a certificate (DER) as a PEM `.cer` file named `name`; answer with a notice.
     DownloadCertificate { name: String, der: Vec<u8> },
     /// Ask the CA for a certificate: of pending entry `id` (by its stored request id), or of
@@ -243,6 +254,10 @@ pub struct State {
     pub answers: u32,
     /// A `.req` loaded to submit (it is what Submit sends), or why the file was not taken.
     pub loaded: Option<Result<LoadedRequest, String>>,
+    /// What the CA said of its templates, or why it could not be asked; `None` until asked.
+    pub templates: Option<Result<TemplateFacts, String>>,
+    /// The request's mismatches with what the CA said (`line N: …`).
+    pub template_warnings: Vec<String>,
 }
 
 impl State {
@@ -259,20 +274,45 @@ impl State {
         status.idle() && (matches!(self.loaded, Some(Ok(_))) || just_made.is_some())
     }
 
+    /// The CA's templates are another CA's once the endpoint changes.
+    fn forget_templates(&mut self) {
+        self.templates = None;
+        self.template_warnings.clear();
+    }
+
     /// Starts a job that asks the CA: busy until [`Msg::Enrolled`].
     fn ask(&mut self, status: &mut AppStatus, doing: impl Into<String>) {
         status.busy = Some(doing.into());
         self.disposition = None;
     }
 
+    /// The INF `inf` checked against what the CA said of its templates, with the template
+    /// chosen; nothing to do until the CA was asked.
+    fn check(&self, inf: &str) -> Option<Out<Command, Event>> {
+        let Some(Ok(facts)) = &self.templates else {
+            return None;
+        };
+        let mut facts = facts.clone();
+        let chosen = self.settings.template.trim();
+        if self.settings.kind == EndpointKind::AdCs && !chosen.is_empty() {
+            facts.attrib_template = Some(chosen.to_owned());
+        }
+        Some(Out::Run(Command::CheckTemplate {
+            inf: inf.to_owned(),
+            facts,
+        }))
+    }
+
     /// Applies a message. Submit reads the request just made (`just_made`) and the store
-    /// (which entries may be sent); the store hears of entries that changed.
+    /// (which entries may be sent); the store hears of entries that changed. `inf`: the
+    /// editor's text, checked against the CA's templates.
     pub fn update(
         &mut self,
         msg: Msg,
         status: &mut AppStatus,
         just_made: Option<&preview::Generated>,
         store: &store::State,
+        inf: &str,
     ) -> Vec<Out<Command, Event>> {
         let run = |c| vec![Out::Run(c)];
         let sending = "sending the request to the CA…";
@@ -285,9 +325,26 @@ impl State {
                     e.url = format!("{}{}", e.origin, kind.default_path());
                 }
                 e.kind = kind;
+                self.forget_templates();
             }
-            Msg::EndpointUrl(url) => self.settings.url = url,
-            Msg::Template(t) => self.settings.template = t,
+            Msg::EndpointUrl(url) => {
+                self.settings.url = url;
+                self.forget_templates();
+            }
+            Msg::Template(t) => {
+                self.settings.template = t;
+                return self.check(inf).into_iter().collect();
+            }
+            Msg::LoadTemplates => {
+                self.templates = None;
+                return run(Command::LoadTemplates(self.settings.clone()));
+            }
+            Msg::TemplatesLoaded(facts) => {
+                self.templates = Some(facts.map(|f| *f));
+                self.template_warnings.clear();
+                return self.check(inf).into_iter().collect();
+            }
+            Msg::TemplateChecked(warnings) => self.template_warnings = warnings,
             Msg::ExtraAttributes(a) => self.settings.attributes = a,
             Msg::RetrieveNumber(n) => self.retrieve_number = n,
             Msg::Submit => {
@@ -310,10 +367,12 @@ impl State {
                 };
                 let id = result.meta.id.clone();
                 self.ask(status, sending);
-                return run(Command::Submit {
+                let mut out = vec![Out::Run(Command::Submit {
                     id,
                     enrollment: self.settings.clone(),
-                });
+                })];
+                out.extend(self.check(inf));
+                return out;
             }
             Msg::Retrieve(id) => {
                 if !status.idle() {

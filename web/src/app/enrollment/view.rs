@@ -49,6 +49,18 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
         name,
         bytes,
     }));
+    let offered = match &state.templates {
+        Some(Ok(f)) => f.offered.as_deref().unwrap_or_default(),
+        _ => &[],
+    };
+    let templates_state = match &state.templates {
+        None => String::new(),
+        Some(Err(why)) => why.clone(),
+        Some(Ok(f)) => match &f.offered {
+            Some(list) => format!("{} templates offered", list.len()),
+            None => "the CA's wishes are known; Submit checks the request against them".into(),
+        },
+    };
     let disposition = state.disposition.as_ref().map(|d| {
         html! {
             <div class={classes!("disposition", d.status.as_str())} data-testid="disposition"
@@ -92,14 +104,35 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                     value={e.url.clone()} oninput={url} spellcheck="false" />
                 if e.kind == EndpointKind::AdCs {
                     <label for="template">{ "Template" }</label>
-                    <input type="text" id="template" data-testid="template" placeholder="WebServer"
-                        value={e.template.clone()} oninput={template} spellcheck="false" />
+                    <span>
+                        <input type="text" id="template" data-testid="template" placeholder="WebServer"
+                            list="ca-templates" value={e.template.clone()} oninput={template}
+                            spellcheck="false" />
+                        <datalist id="ca-templates" data-testid="ca-templates">
+                            { for offered.iter().map(|t| html! {
+                                <option value={t.name.clone()} label={t.display.clone()} />
+                            }) }
+                        </datalist>
+                    </span>
                     <label for="extra-attributes">{ "Attributes" }</label>
                     <textarea id="extra-attributes" data-testid="extra-attributes" rows="2"
                         placeholder="SAN:dns=www.example.com" value={e.attributes.clone()}
                         oninput={attributes} spellcheck="false" />
                 }
             </div>
+            <p>
+                <button type="button" data-testid="load-templates" disabled={props.busy}
+                    onclick={on.reform(|_| Msg::LoadTemplates)}>
+                    { if e.kind == EndpointKind::AdCs { "Load the CA's templates" } else { "Ask what the CA wants (csrattrs)" } }
+                </button>
+                { " " }
+                <span data-testid="templates-state">{ templates_state }</span>
+            </p>
+            if !state.template_warnings.is_empty() {
+                <ul class="warning" data-testid="template-warnings">
+                    { for state.template_warnings.iter().map(|w| html! { <li>{ w }</li> }) }
+                </ul>
+            }
             <div class="submit-file">
                 <label for="submit-file">{ "Or submit a request file (.req; PEM or DER): " }</label>
                 <input type="file" id="submit-file" data-testid="submit-file"
