@@ -1,22 +1,26 @@
 """Knowing the CA, in headless Chromium against devca on the app's own origin: why the CA said
 no (every refusal devca can give is shown with what it means and what to do), the CA's
-templates offered in the template field, and the CA's certificates and CRLs. (A 401 the
+templates offered in the template field, and the CA's certificates and CRLs (the CRL checked
+by `openssl crl -verify` against the CA, a serial revoked with `devca revoke` listed). (A 401 the
 browser cannot answer: tests/e2e/test_negotiate_browser.py; headless Chromium waits forever on
 a Basic challenge's prompt, so that one is not driven here.)
 
 Binary: $DEVCA_BIN, default target/release/devca (`cargo build --release -p devca`).
 """
 import base64
+import subprocess
 import tempfile
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import pkcs7
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from browser import DIST, all_testid, by_testid, chromium, wait_for
 from devca_server import DevcaServer
-from test_enroll import click, disposition, generate, item
+from test_enroll import click, disposition, fresh, generate, item, wait_download
 
 # signed in as bob, who may not enroll for User (--allow User=alice)
 USERS = [("alice", "secret-a"), ("bob", "secret-b")]
@@ -42,11 +46,14 @@ def ca(tmp_path_factory):
     server.stop()
 
 
-def signed_in_app(origin, user):
+def signed_in_app(origin, user, downloads=None):
     """The app with every request carrying `user`'s Basic credentials (as a browser that
-    signed in to the site sends them)."""
+    signed in to the site sends them), saving downloads in `downloads`."""
     driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-ca-"))
     driver.set_script_timeout(30)
+    if downloads:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                               {"behavior": "allow", "downloadPath": str(downloads)})
     if user:
         token = base64.b64encode(f"{user}:{dict(USERS)[user]}".encode()).decode()
         driver.execute_cdp_cmd("Network.enable", {})
@@ -58,8 +65,13 @@ def signed_in_app(origin, user):
 
 
 @pytest.fixture(scope="module")
-def app(ca):
-    driver = signed_in_app(ca.origin, "bob")
+def downloads(tmp_path_factory):
+    return tmp_path_factory.mktemp("ca-downloads")
+
+
+@pytest.fixture(scope="module")
+def app(ca, downloads):
+    driver = signed_in_app(ca.origin, "bob", downloads)
     yield driver
     driver.quit()
 
@@ -198,3 +210,68 @@ def test_est_csrattrs_are_asked_for(app, ca):
     state = wait_for(lambda: by_testid(app, "templates-state").text, timeout=30,
                      what="what the EST server asks for")
     assert "Submit checks" in state, state
+
+
+def ca_file(driver, what, renewal=0):
+    return driver.find_element(
+        By.CSS_SELECTOR, f'[data-testid="ca-file"][data-what="{what}"][data-renewal="{renewal}"]')
+
+
+def list_ca_files(driver):
+    panel = by_testid(driver, "ca-panel")
+    if not panel.get_attribute("open"):
+        panel.find_element(By.TAG_NAME, "summary").click()
+    by_testid(driver, "list-ca-files").click()
+    return wait_for(lambda: all_testid(driver, "ca-file"), timeout=30, what="the CA's files")
+
+
+def save(driver, downloads, what, name, renewal=0):
+    fresh(downloads, name)
+    ca_file(driver, what, renewal).find_element(
+        By.CSS_SELECTOR, '[data-testid="ca-file-save"]').click()
+    return wait_download(downloads, name)
+
+
+def openssl(*args):
+    proc = subprocess.run(["openssl", *map(str, args)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def test_the_ca_panel_saves_the_chain_and_a_crl_that_lists_a_revoked_serial(app, ca, downloads):
+    use_endpoint(app, ca, "adcs")
+    # a certificate issued through the app, then revoked by the CA's administrator
+    generate(app, "tls-server")
+    set_field(app, "template", "WebServer")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+    request_id = int(by_testid(app, "request-id").text)
+    issued = x509.load_der_x509_certificate(base64.b64decode(record(ca, request_id)["cert"]))
+    revoked = ca.cli("revoke", request_id, "--reason", "keyCompromise")
+    assert revoked.returncode == 0, revoked.stderr
+
+    files = list_ca_files(app)
+    kinds = {(f.get_attribute("data-what"), f.get_attribute("data-renewal")) for f in files}
+    assert {("cert", "0"), ("chain", "0"), ("crl", "0"), ("delta-crl", "0")} <= kinds, kinds
+
+    ca_cert = x509.load_pem_x509_certificate(ca.ca_pem.read_bytes())
+    cer = save(app, downloads, "cert", "ca-0.cer")
+    assert x509.load_der_x509_certificate(cer) == ca_cert
+    chain = save(app, downloads, "chain", "ca-chain-0.p7b")
+    assert ca_cert in pkcs7.load_der_pkcs7_certificates(chain)
+
+    save(app, downloads, "crl", "ca-0.crl")
+    out = openssl("crl", "-inform", "DER", "-in", downloads / "ca-0.crl",
+                  "-CAfile", ca.ca_pem, "-noout", "-text")
+    assert "verify OK" in out, out
+    serial = f"{issued.serial_number:X}"
+    serial = serial if len(serial) % 2 == 0 else "0" + serial
+    assert f"Serial Number: {serial}" in out, (serial, out)
+
+    # the decoder opens what the panel lists
+    ca_file(app, "crl").find_element(By.CSS_SELECTOR, '[data-testid="ca-file-open"]').click()
+    decoded = wait_for(lambda: "CRL" in by_testid(app, "decode-output").text
+                       and by_testid(app, "decode-output").text, timeout=30,
+                       what="the CRL in the decoder")
+    assert serial in decoded.replace(":", "").upper(), decoded[:2000]

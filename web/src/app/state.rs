@@ -702,6 +702,63 @@ mod tests {
     }
 
     #[test]
+    fn the_cas_files_are_listed_then_each_is_saved_or_decoded_under_its_name() {
+        use certreq_wire::ca::Download;
+        let mut s = State::new("", fake);
+        s.enrollment.settings = Enrollment::for_origin("https://ca.example");
+        assert!(
+            s.update(enrollment::Msg::CaFile { n: 0, open: false })
+                .is_empty(),
+            "nothing listed yet"
+        );
+        assert_eq!(
+            s.update(enrollment::Msg::ListCaFiles),
+            vec![Command::Enrollment(enrollment::Command::ListCaFiles(
+                "https://ca.example/certsrv".into()
+            ))]
+        );
+        let d = |what: &str, renewal| Download {
+            what: what.into(),
+            renewal,
+            url: format!("https://ca.example/{what}/{renewal}"),
+        };
+        s.update(enrollment::Msg::CaFilesListed(Ok(vec![
+            d("cert", 1),
+            d("chain", 1),
+            d("crl", 0),
+            d("delta-crl", 0),
+        ])));
+        let fetch = |n, open| s.clone().update(enrollment::Msg::CaFile { n, open });
+        let wanted = |url: &str, name: &str, open| {
+            vec![Command::Enrollment(enrollment::Command::FetchCaFile {
+                url: url.into(),
+                name: name.into(),
+                open,
+            })]
+        };
+        assert_eq!(
+            fetch(0, false),
+            wanted("https://ca.example/cert/1", "ca-1.cer", false)
+        );
+        assert_eq!(
+            fetch(1, true),
+            wanted("https://ca.example/chain/1", "ca-chain-1.p7b", true)
+        );
+        assert_eq!(
+            fetch(2, false),
+            wanted("https://ca.example/crl/0", "ca-0.crl", false)
+        );
+        assert_eq!(
+            fetch(3, false),
+            wanted("https://ca.example/delta-crl/0", "ca-delta-0.crl", false)
+        );
+        assert!(fetch(4, false).is_empty(), "past the list");
+        // another CA: the list is forgotten
+        s.update(enrollment::Msg::EndpointUrl("https://other/certsrv".into()));
+        assert_eq!(s.enrollment.ca_files, None);
+    }
+
+    #[test]
     fn submit_sends_the_request_just_made_and_shows_what_the_ca_said() {
         let mut s = State::new("Subject = x\n", fake);
         assert!(s.update(enrollment::Msg::Submit).is_empty());

@@ -137,6 +137,16 @@ pub async fn template_check(
     )
 }
 
+/// Where the CA's certificates, chains and CRLs are (for AD CS, first the page to fetch).
+pub async fn ca_downloads(
+    query: &wire::ca::CaDownloadsQuery,
+) -> Result<Vec<wire::ca::Download>, ServiceError> {
+    read(
+        &ask(wire::OP_CA_DOWNLOADS, &query.to_wire()).await?,
+        wire::ca::downloads_from_wire,
+    )
+}
+
 /// What a CA's refusal or error means and what to do, when the table knows.
 pub async fn explain(
     query: &wire::ca::ExplainQuery,

@@ -4,7 +4,9 @@
 //! says why nothing came of it.
 
 use certreq_pkix::cert as response;
-use certreq_wire::ca::{ExplainQuery, HttpAnswer, TemplateCheck, TemplateFacts};
+use certreq_wire::ca::{
+    CaDownloadsQuery, Download, ExplainQuery, HttpAnswer, TemplateCheck, TemplateFacts,
+};
 use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
 use super::{EndpointKind, Enrollment, Outcome, Status};
@@ -302,4 +304,31 @@ pub async fn check(inf: String, facts: TemplateFacts) -> Vec<String> {
             format!("line {line}: {}{help}", f.message)
         })
         .collect()
+}
+
+/// The CA's certificates, chains and CRLs at `url` (for AD CS after reading `certcarc.asp`,
+/// which says how often the CA was renewed).
+pub async fn ca_files(url: String) -> Result<Vec<Download>, String> {
+    let mut query = CaDownloadsQuery {
+        url,
+        certcarc_page: None,
+    };
+    for _ in 0..2 {
+        let list = tools::ca_downloads(&query)
+            .await
+            .map_err(|e| e.to_string())?;
+        match list.first() {
+            Some(d) if d.what == "page" => {
+                let page = get(d.url.clone()).await?;
+                query.certcarc_page = Some(String::from_utf8_lossy(&page.body).into_owned());
+            }
+            _ => return Ok(list),
+        }
+    }
+    Err("the CA's certificate page led nowhere".into())
+}
+
+/// A CA file's bytes.
+pub async fn ca_file(url: String) -> Result<Vec<u8>, String> {
+    Ok(get(url).await?.body)
 }

@@ -4,7 +4,7 @@
 pub mod jobs;
 pub mod view;
 
-use certreq_wire::ca::{Explanation, TemplateFacts};
+use certreq_wire::ca::{Download, Explanation, TemplateFacts};
 
 use super::files::{export_file_name, pkcs10_subject_and_key};
 use super::preview;
@@ -125,6 +125,19 @@ pub fn error_outcome(message: impl Into<String>) -> Outcome {
     }
 }
 
+/// The file name a CA download is saved as: `ca-1.cer`, `ca-chain-1.p7b`, `ca-1.crl`,
+/// `ca-delta-1.crl` (by renewal), `cacerts.p7b` (EST, base64).
+pub fn ca_file_name(d: &Download) -> String {
+    let r = d.renewal;
+    match d.what.as_str() {
+        "cert" => format!("ca-{r}.cer"),
+        "chain" => format!("ca-chain-{r}.p7b"),
+        "crl" => format!("ca-{r}.crl"),
+        "delta-crl" => format!("ca-delta-{r}.crl"),
+        _ => "cacerts.p7b".into(),
+    }
+}
+
 /// A request loaded from a file to be submitted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadedRequest {
@@ -187,6 +200,15 @@ pub enum Msg {
     TemplatesLoaded(Result<Box<TemplateFacts>, String>),
     /// [`Command::CheckTemplate`]'s mismatches, each naming its INF line.
     TemplateChecked(Vec<String>),
+    /// List the CA's certificates, chains and CRLs.
+    ListCaFiles,
+    /// What [`Command::ListCaFiles`] found.
+    CaFilesListed(Result<Vec<Download>, String>),
+    /// Fetch the CA's file `n` (of the list) and save it, or open it in the decoder.
+    CaFile {
+        n: usize,
+        open: bool,
+    },
     /// What the CA answered to [`Command::Submit`], [`Command::SubmitRequest`] or
     /// [`Command::Retrieve`].
     Enrolled(Result<Box<Outcome>, String>),
@@ -223,6 +245,14 @@ pub enum Command {
     LoadTemplates(Enrollment),
     /// Check the INF text against what the CA said; answer with [`Msg::TemplateChecked`].
     CheckTemplate { inf: String, facts: TemplateFacts },
+    /// Find the CA's files at the endpoint `url`; answer with [`Msg::CaFilesListed`].
+    ListCaFiles(String),
+    /// Fetch a CA file and save it as `name`, or open it in the decoder.
+    FetchCaFile {
+        url: String,
+        name: String,
+        open: bool,
+    },
     /// Offer a certificate (DER) as a PEM `.cer` file named `name`; answer with a notice.
     DownloadCertificate { name: String, der: Vec<u8> },
     /// Ask the CA for a certificate: of pending entry `id` (by its stored request id), or of
@@ -258,6 +288,8 @@ pub struct State {
     pub templates: Option<Result<TemplateFacts, String>>,
     /// The request's mismatches with what the CA said (`line N: …`).
     pub template_warnings: Vec<String>,
+    /// The CA's certificates, chains and CRLs, or why they could not be listed.
+    pub ca_files: Option<Result<Vec<Download>, String>>,
 }
 
 impl State {
@@ -274,10 +306,11 @@ impl State {
         status.idle() && (matches!(self.loaded, Some(Ok(_))) || just_made.is_some())
     }
 
-    /// The CA's templates are another CA's once the endpoint changes.
+    /// The CA's templates and files are another CA's once the endpoint changes.
     fn forget_templates(&mut self) {
         self.templates = None;
         self.template_warnings.clear();
+        self.ca_files = None;
     }
 
     /// Starts a job that asks the CA: busy until [`Msg::Enrolled`].
@@ -345,6 +378,22 @@ impl State {
                 return self.check(inf).into_iter().collect();
             }
             Msg::TemplateChecked(warnings) => self.template_warnings = warnings,
+            Msg::ListCaFiles => {
+                self.ca_files = None;
+                return run(Command::ListCaFiles(self.settings.url.clone()));
+            }
+            Msg::CaFilesListed(list) => self.ca_files = Some(list),
+            Msg::CaFile { n, open } => {
+                if let Some(Ok(list)) = &self.ca_files
+                    && let Some(d) = list.get(n)
+                {
+                    return run(Command::FetchCaFile {
+                        url: d.url.clone(),
+                        name: ca_file_name(d),
+                        open,
+                    });
+                }
+            }
             Msg::ExtraAttributes(a) => self.settings.attributes = a,
             Msg::RetrieveNumber(n) => self.retrieve_number = n,
             Msg::Submit => {

@@ -153,7 +153,40 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                 }
             </div>
             { for disposition }
+            { ca_files(state, on) }
         </section>
+    }
+}
+
+/// The CA's certificates, chains and CRLs: each saved, or opened in the decoder.
+fn ca_files(state: &State, on: &Callback<Msg>) -> Html {
+    let list = match &state.ca_files {
+        Some(Ok(list)) => html! {
+            <ul data-testid="ca-files">
+                { for list.iter().enumerate().map(|(n, d)| html! {
+                    <li data-testid="ca-file" data-what={d.what.clone()}
+                        data-renewal={d.renewal.to_string()}>
+                        { super::ca_file_name(d) }{ " " }
+                        <button type="button" data-testid="ca-file-save"
+                            onclick={on.reform(move |_| Msg::CaFile { n, open: false })}>{ "Save" }</button>
+                        <button type="button" data-testid="ca-file-open"
+                            onclick={on.reform(move |_| Msg::CaFile { n, open: true })}>{ "Decode" }</button>
+                    </li>
+                }) }
+            </ul>
+        },
+        Some(Err(why)) => {
+            html! { <p class="error" role="alert" data-testid="ca-files-error">{ why }</p> }
+        }
+        None => Html::default(),
+    };
+    html! {
+        <details class="ca-panel" data-testid="ca-panel">
+            <summary>{ "The CA's certificates and CRLs" }</summary>
+            <button type="button" data-testid="list-ca-files"
+                onclick={on.reform(|_| Msg::ListCaFiles)}>{ "List them" }</button>
+            { list }
+        </details>
     }
 }
 
