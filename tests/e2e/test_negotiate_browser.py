@@ -10,8 +10,9 @@ skipped, except under CI=true, where it fails. devca: $DEVCA_BIN.
 Known gap (strict xfail, so it is noticed when it starts passing): Debian's Chromium 156 logs
 "Unable to create AuthHandler. Status: net::ERR_UNSUPPORTED_AUTH_SCHEME Challenge: Negotiate"
 for this CA with --auth-server-allowlist=localhost, over http and https, and never calls GSSAPI
-(KRB5_TRACE stays empty); the app then shows its "asks for a sign-in" advice. certreq and
-devca speak Negotiate to each other (tests/interop/test_negotiate.py).
+(KRB5_TRACE stays empty); the app then shows what the user and the administrator can do,
+which the second test checks with a browser that may not sign in there. certreq and devca
+speak Negotiate to each other (tests/interop/test_negotiate.py).
 """
 import os
 import tempfile
