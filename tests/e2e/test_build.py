@@ -40,16 +40,21 @@ def test_decoding_answers_pfx_enrollment_and_the_reference_ship_only_in_the_lazi
 # ---- size budgets (gzip -9, as a server would send them) ----------------------------------
 # A change that crosses one fails here; moving a budget is a decision for the README's table.
 KIB = 1024
-APP_BUDGET = 250 * KIB     # the app's first download: its wasm and its JS glue
+# the app's first download: its wasm and its JS glue. 249.4 KiB measured before the app
+# showed why a CA said no (251.3 after, +1.9), 256.2 once it offered the CA's templates and
+# checked the INF against them (+4.9), 259.3 with the CA panel (+3.1); docs/performance.md,
+# "Knowing the CA"
+APP_BUDGET = 261 * KIB
 # certreq-tools.wasm, fetched on first use: the decoder, the answer reader, PKCS #12 (pkcs5's
 # PBES2, written and read for import), CMC, the enrollment steps and the reference's prose.
 # 211.9 KiB measured (253.2 with wasm-opt -Oz once PKCS #12 moved onto RustCrypto's pkcs5;
 # scripts/build_tools_module.sh says what took it down)
-# 296.1 KiB after the CA-knowledge operations (templates, CRLs, why) joined it; 303.7 with the
+# measured 296.1 KiB after the CA-knowledge operations (templates, CRLs, why) joined it, 297.9
+# once it also words a 401 the browser could not answer (Negotiate, Basic), 304.9 with the
 # reference's prose of the life-cycle keys and the policy-file sections (keydocs, and the
 # schema's text the first download no longer carries) and CMC written as CMS SignedData with
-# any number of signers
-TOOLS_BUDGET = 305 * KIB
+# any number of signers (+7.0)
+TOOLS_BUDGET = 306 * KIB
 EMBED_BUDGET = 145 * KIB   # the embedding module (scripts/build-embed.sh): wasm and JS
 
 

@@ -10,8 +10,9 @@ skipped, except under CI=true, where it fails. devca: $DEVCA_BIN.
 Known gap (strict xfail, so it is noticed when it starts passing): Debian's Chromium 156 logs
 "Unable to create AuthHandler. Status: net::ERR_UNSUPPORTED_AUTH_SCHEME Challenge: Negotiate"
 for this CA with --auth-server-allowlist=localhost, over http and https, and never calls GSSAPI
-(KRB5_TRACE stays empty); the app then shows its "asks for a sign-in" advice. certreq and
-devca speak Negotiate to each other (tests/interop/test_negotiate.py).
+(KRB5_TRACE stays empty); the app then shows what the user and the administrator can do,
+which the second test checks with a browser that may not sign in there. certreq and devca
+speak Negotiate to each other (tests/interop/test_negotiate.py).
 """
 import os
 import tempfile
@@ -20,7 +21,9 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from browser import DIST, by_testid
+from selenium.webdriver.common.by import By
+
+from browser import DIST, by_testid, chromium
 from devca_server import DevcaServer
 from krb5_realm import KRB5_TOOLS, Realm, needs
 from test_enroll import click, disposition, generate
@@ -84,3 +87,24 @@ def test_the_app_enrolls_through_negotiate_in_chromium(realm, ca, tmp_path):
         driver.quit()
     record = (ca.data / "requests" / f"{request_id:08d}.req").read_text()
     assert "requester=alice\n" in record, record
+
+
+def test_a_negotiate_sign_in_the_browser_cannot_give_says_what_to_do(ca):
+    """A browser that may not sign in here (no Negotiate allow-list, no ticket): the CA's 401
+    `WWW-Authenticate: Negotiate` is shown with what the user and the administrator can do."""
+    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-krb-none-"))
+    try:
+        driver.set_script_timeout(30)
+        driver.get(f"http://localhost:{ca.port}/")
+        by_testid(driver, "inf-editor")
+        generate(driver, "tls-server")
+        click(driver, by_testid(driver, "submit"))
+        status, text = disposition(driver)
+        assert status == "error", text
+        box = by_testid(driver, "disposition-why", timeout=10)
+        code = box.find_element(By.CSS_SELECTOR, '[data-testid="why-code"]').text
+        action = box.find_element(By.CSS_SELECTOR, '[data-testid="why-action"]').text
+        assert code == "HTTP 401 (Negotiate)", (code, text)
+        assert "AuthServerAllowlist" in action and "Administrator" in action, action
+    finally:
+        driver.quit()

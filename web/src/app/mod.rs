@@ -290,6 +290,27 @@ fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
         } => spawn(link, async move {
             Msg::Enrolled(jobs::retrieve(id, number, enrollment).await.map(Box::new))
         }),
+        Command::LoadTemplates(settings) => spawn(link, async move {
+            Msg::TemplatesLoaded(jobs::templates(settings).await)
+        }),
+        Command::CheckTemplate { inf, facts } => spawn(link, async move {
+            Msg::TemplateChecked(jobs::check(inf, facts).await)
+        }),
+        Command::ListCaFiles(url) => spawn(link, async move {
+            Msg::CaFilesListed(jobs::ca_files(url).await)
+        }),
+        Command::FetchCaFile { url, name, open } => spawn(link, async move {
+            match jobs::ca_file(url).await {
+                Ok(bytes) if open => decoder::Msg::Open { name, bytes }.into(),
+                Ok(bytes) => state::Msg::Notify(
+                    match file_service::download(&name, "application/octet-stream", &bytes) {
+                        Ok(()) => Notice::info(format!("{name} offered for download")),
+                        Err(e) => Notice::error(e.to_string()),
+                    },
+                ),
+                Err(why) => state::Msg::Notify(Notice::error(why)),
+            }
+        }),
         Command::MatchKey(spki) => spawn(link, async move {
             Msg::KeyMatched(store::jobs::match_key(spki).await)
         }),

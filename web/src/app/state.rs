@@ -188,6 +188,7 @@ impl State {
                     &mut self.status,
                     self.preview.submittable(),
                     &self.store,
+                    &self.editor.text,
                 );
                 for out in outs {
                     match out {
@@ -647,6 +648,117 @@ mod tests {
     }
 
     #[test]
+    fn the_cas_templates_are_asked_for_then_the_inf_is_checked_against_the_choice() {
+        use certreq_wire::ca::{TemplateFacts, TemplateOffer};
+        let inf = "[NewRequest]\nSubject = \"CN=x\"\n";
+        let mut s = State::new(inf, fake);
+        s.enrollment.settings = Enrollment::for_origin("https://ca.example");
+        assert_eq!(
+            s.update(enrollment::Msg::LoadTemplates),
+            vec![Command::Enrollment(enrollment::Command::LoadTemplates(
+                s.enrollment.settings.clone()
+            ))]
+        );
+        // nothing known yet: choosing a template checks nothing
+        assert!(s.update(enrollment::Msg::Template("Web".into())).is_empty());
+        let offered = TemplateFacts {
+            offered: Some(vec![TemplateOffer {
+                name: "WebServer".into(),
+                display: "Web Server".into(),
+            }]),
+            ..TemplateFacts::default()
+        };
+        let checked = |template: &str| {
+            let mut facts = offered.clone();
+            facts.attrib_template = Some(template.into());
+            vec![Command::Enrollment(enrollment::Command::CheckTemplate {
+                inf: inf.into(),
+                facts,
+            })]
+        };
+        assert_eq!(
+            s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::new(
+                offered.clone()
+            )))),
+            checked("Web"),
+            "the list arrived: the INF is checked with the template chosen"
+        );
+        assert_eq!(
+            s.update(enrollment::Msg::Template(" WebServer ".into())),
+            checked("WebServer")
+        );
+        s.update(enrollment::Msg::TemplateChecked(vec!["line 2: x".into()]));
+        assert_eq!(s.enrollment.template_warnings, vec!["line 2: x".to_owned()]);
+        // another CA: what this one said is forgotten
+        s.update(enrollment::Msg::EndpointUrl("https://other/certsrv".into()));
+        assert_eq!(s.enrollment.templates, None);
+        assert!(s.enrollment.template_warnings.is_empty());
+        s.update(enrollment::Msg::TemplatesLoaded(Err("no list".into())));
+        assert_eq!(s.enrollment.templates, Some(Err("no list".into())));
+        assert!(
+            s.update(enrollment::Msg::Template("User".into()))
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_cas_files_are_listed_then_each_is_saved_or_decoded_under_its_name() {
+        use certreq_wire::ca::Download;
+        let mut s = State::new("", fake);
+        s.enrollment.settings = Enrollment::for_origin("https://ca.example");
+        assert!(
+            s.update(enrollment::Msg::CaFile { n: 0, open: false })
+                .is_empty(),
+            "nothing listed yet"
+        );
+        assert_eq!(
+            s.update(enrollment::Msg::ListCaFiles),
+            vec![Command::Enrollment(enrollment::Command::ListCaFiles(
+                "https://ca.example/certsrv".into()
+            ))]
+        );
+        let d = |what: &str, renewal| Download {
+            what: what.into(),
+            renewal,
+            url: format!("https://ca.example/{what}/{renewal}"),
+        };
+        s.update(enrollment::Msg::CaFilesListed(Ok(vec![
+            d("cert", 1),
+            d("chain", 1),
+            d("crl", 0),
+            d("delta-crl", 0),
+        ])));
+        let fetch = |n, open| s.clone().update(enrollment::Msg::CaFile { n, open });
+        let wanted = |url: &str, name: &str, open| {
+            vec![Command::Enrollment(enrollment::Command::FetchCaFile {
+                url: url.into(),
+                name: name.into(),
+                open,
+            })]
+        };
+        assert_eq!(
+            fetch(0, false),
+            wanted("https://ca.example/cert/1", "ca-1.cer", false)
+        );
+        assert_eq!(
+            fetch(1, true),
+            wanted("https://ca.example/chain/1", "ca-chain-1.p7b", true)
+        );
+        assert_eq!(
+            fetch(2, false),
+            wanted("https://ca.example/crl/0", "ca-0.crl", false)
+        );
+        assert_eq!(
+            fetch(3, false),
+            wanted("https://ca.example/delta-crl/0", "ca-delta-0.crl", false)
+        );
+        assert!(fetch(4, false).is_empty(), "past the list");
+        // another CA: the list is forgotten
+        s.update(enrollment::Msg::EndpointUrl("https://other/certsrv".into()));
+        assert_eq!(s.enrollment.ca_files, None);
+    }
+
+    #[test]
     fn submit_sends_the_request_just_made_and_shows_what_the_ca_said() {
         let mut s = State::new("Subject = x\n", fake);
         assert!(s.update(enrollment::Msg::Submit).is_empty());
@@ -685,6 +797,7 @@ mod tests {
             request_id: Some(7),
             entry: Some(waiting.clone()),
             certificate: None,
+            explanation: None,
         }))));
         assert_eq!(s.status.busy, None);
         assert_eq!(
@@ -780,6 +893,7 @@ mod tests {
             request_id: Some(3),
             entry: None,
             certificate: Some(vec![0x30, 0]),
+            explanation: None,
         }))));
         assert_eq!(s.store.entries, Vec::new(), "nothing is added to the store");
         assert_eq!(

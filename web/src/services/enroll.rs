@@ -25,8 +25,9 @@ fn unreachable(url: &str) -> ServiceError {
     ))
 }
 
-/// Sends `init` to `url` with `fetch` and reads the whole answer. The URL goes as it is.
-async fn fetch(url: &str, init: &Object) -> Result<Answer, ServiceError> {
+/// Sends `init` to `url` with `fetch` and reads the whole answer, and its
+/// `WWW-Authenticate` (or empty). The URL goes as it is.
+async fn fetch(url: &str, init: &Object) -> Result<(Answer, String), ServiceError> {
     let response = super::fetch(url, init)
         .await
         .map_err(|_| unreachable(url))?;
@@ -41,12 +42,13 @@ async fn fetch(url: &str, init: &Object) -> Result<Answer, ServiceError> {
     let body = super::body(&response)
         .await
         .map_err(|e| ServiceError::js("the CA's answer broke off", e))?;
-    Ok(Answer {
+    let answer = Answer {
         status: super::status(&response),
         content_type: header("content-type"),
         retry_after: header("retry-after"),
         body,
-    })
+    };
+    Ok((answer, header("www-authenticate")))
 }
 
 fn init(method: &str) -> Object {
@@ -58,8 +60,8 @@ fn init(method: &str) -> Object {
 }
 
 /// Makes the request: `POST` with its body, or `GET`. With the browser's credentials, and
-/// past its cache.
-pub async fn send(send: &HttpRequest) -> Result<Answer, ServiceError> {
+/// past its cache. The answer, and its `WWW-Authenticate` (or empty).
+pub async fn send(send: &HttpRequest) -> Result<(Answer, String), ServiceError> {
     let init = match &send.post {
         Some((content_type, body)) => {
             let init = init("POST");

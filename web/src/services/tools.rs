@@ -109,6 +109,54 @@ pub async fn cmc(job: &wire::CmcJob) -> Result<Vec<u8>, ServiceError> {
     ask(wire::OP_CMC, &job.to_wire()).await
 }
 
+/// The templates an AD CS advanced request page (`certrqxt.asp`) lists.
+pub async fn template_list(page: &[u8]) -> Result<Vec<wire::ca::TemplateOffer>, ServiceError> {
+    read(
+        &ask(wire::OP_TEMPLATE_LIST, page).await?,
+        wire::ca::offers_from_wire,
+    )
+}
+
+/// What an EST server's `/csrattrs` answer asks of requests.
+pub async fn csrattrs(
+    answer: &wire::ca::HttpAnswer,
+) -> Result<wire::ca::TemplateFacts, ServiceError> {
+    read(
+        &ask(wire::OP_CSRATTRS, &answer.to_wire()).await?,
+        wire::ca::TemplateFacts::from_wire,
+    )
+}
+
+/// An INF's mismatches with what is known of its template, at byte spans of its text.
+pub async fn template_check(
+    check: &wire::ca::TemplateCheck,
+) -> Result<Vec<wire::ca::Finding>, ServiceError> {
+    read(
+        &ask(wire::OP_TEMPLATE_CHECK, &check.to_wire()).await?,
+        wire::ca::findings_from_wire,
+    )
+}
+
+/// Where the CA's certificates, chains and CRLs are (for AD CS, first the page to fetch).
+pub async fn ca_downloads(
+    query: &wire::ca::CaDownloadsQuery,
+) -> Result<Vec<wire::ca::Download>, ServiceError> {
+    read(
+        &ask(wire::OP_CA_DOWNLOADS, &query.to_wire()).await?,
+        wire::ca::downloads_from_wire,
+    )
+}
+
+/// What a CA's refusal or error means and what to do, when the table knows.
+pub async fn explain(
+    query: &wire::ca::ExplainQuery,
+) -> Result<Option<wire::ca::Explanation>, ServiceError> {
+    read(
+        &ask(wire::OP_EXPLAIN, &query.to_wire()).await?,
+        wire::ca::explanation_from_wire,
+    )
+}
+
 /// Asks the module one question; its answer's bytes, or its sentence for why there are none.
 async fn ask(op: u32, input: &[u8]) -> Result<Vec<u8>, ServiceError> {
     let (status, answer) = call(op, input).await?;

@@ -242,14 +242,19 @@ fn read_crl(q: &ca::CrlQuery) -> Result<Vec<u8>, String> {
     .to_wire())
 }
 
-/// What the CA's words mean: the code given, else one the text names, else the EST status.
+/// What the CA's words mean: a sign-in the browser could not give (a 401), else the code
+/// given, else one the text names, else the HTTP status given or named (`answered HTTP 403`).
 fn explain(q: &ca::ExplainQuery) -> Option<ca::Explanation> {
+    let status = q.est_status.or_else(|| http_status_in(&q.text));
+    if status == Some(401) {
+        return Some(sign_in(&q.text));
+    }
     let e = q
         .code
         .and_then(why::explain_code)
         .or_else(|| why::explain_text(&q.text))
         .or_else(|| {
-            q.est_status
+            status
                 .and_then(why::est_status)
                 .map(why::Explanation::of_est)
         })?;
@@ -259,6 +264,56 @@ fn explain(q: &ca::ExplainQuery) -> Option<ca::Explanation> {
         meaning: e.meaning,
         action: e.action,
     })
+}
+
+/// The status of `HTTP NNN` in a message (the enrollment steps' `answered HTTP 403: …`).
+fn http_status_in(text: &str) -> Option<u16> {
+    let (_, after) = text.split_once("HTTP ")?;
+    after.get(..3)?.parse().ok()
+}
+
+/// A 401 in the browser: the CA asked for a sign-in the browser did not give. `text` carries
+/// the answer's `WWW-Authenticate` line when the page could read it.
+fn sign_in(text: &str) -> ca::Explanation {
+    let challenge = text
+        .split_once("WWW-Authenticate:")
+        .map_or("", |(_, c)| c.trim());
+    let scheme = challenge.split([' ', ',']).next().unwrap_or("");
+    let windows = ["negotiate", "ntlm", "kerberos"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s));
+    if windows {
+        return ca::Explanation {
+            code: format!("HTTP 401 ({scheme})"),
+            message: String::new(),
+            meaning: "The CA asks for Windows sign-in (Kerberos through HTTP Negotiate) and \
+                      this browser did not sign in: it has no Kerberos ticket, or it does not \
+                      offer one to this site."
+                .into(),
+            action: "You: sign in to the domain (or kinit) and open this page by the CA's host \
+                     name, in a browser that may sign in there (Chrome and Edge: the \
+                     AuthServerAllowlist policy or the Local intranet zone; Firefox: \
+                     network.negotiate-auth.trusted-uris). Administrator: add the site to \
+                     those policies, register the HTTP/host service principal of the CA's web \
+                     server, or enable Basic authentication over HTTPS on certsrv. Meanwhile: \
+                     download the .req, submit it with certreq on a domain computer, and \
+                     accept the .cer here."
+                .into(),
+        };
+    }
+    ca::Explanation {
+        code: if scheme.is_empty() {
+            "HTTP 401".into()
+        } else {
+            format!("HTTP 401 ({scheme})")
+        },
+        message: String::new(),
+        meaning: "The CA wants a sign-in this browser did not give.".into(),
+        action: "You: open the CA's own page in this browser, sign in when asked, then try \
+                 again. Administrator: allow a sign-in browsers offer here (Basic over HTTPS, \
+                 or Windows sign-in for domain computers)."
+            .into(),
+    }
 }
 
 /// The decoder's tree as it crosses.

@@ -4,6 +4,9 @@
 //! says why nothing came of it.
 
 use certreq_pkix::cert as response;
+use certreq_wire::ca::{
+    CaDownloadsQuery, Download, ExplainQuery, HttpAnswer, TemplateCheck, TemplateFacts,
+};
 use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
 use super::{EndpointKind, Enrollment, Outcome, Status};
@@ -34,6 +37,7 @@ async fn accept_answer(
                 request_id,
                 entry: None,
                 certificate: Some(leaf),
+                explanation: None,
             });
         }
         Accepting::NoKey(None, why) => {
@@ -53,12 +57,44 @@ async fn accept_answer(
         request_id,
         entry: Some(entry),
         certificate: None,
+        explanation: None,
     })
 }
 
 /// Runs an enrollment through the tools module's steps. `id`: the stored entry the request
-/// is, when it is one.
+/// is, when it is one. A refusal or an error comes with what it means and what to do.
 async fn enroll(id: Option<&str>, start: steps::Start) -> Result<Outcome, String> {
+    let mut challenge = None;
+    let outcome = match steps_to_end(id, start, &mut challenge).await {
+        Ok(o) if o.status != Status::Denied => return Ok(o),
+        Ok(o) => o,
+        Err(why) => super::error_outcome(why),
+    };
+    Ok(explained(outcome, challenge).await)
+}
+
+/// `outcome` with the tools module's explanation of the CA's words, when it has one; a 401's
+/// `WWW-Authenticate` (`challenge`) says which sign-in the browser could not give.
+async fn explained(mut outcome: Outcome, challenge: Option<String>) -> Outcome {
+    let text = match &challenge {
+        Some(c) => format!("{}\nWWW-Authenticate: {c}", outcome.message),
+        None => outcome.message.clone(),
+    };
+    let query = ExplainQuery {
+        text,
+        code: None,
+        est_status: challenge.map(|_| 401),
+    };
+    outcome.explanation = tools::explain(&query).await.ok().flatten();
+    outcome
+}
+
+/// Makes the requests the steps ask for until they end; a 401's challenge is kept.
+async fn steps_to_end(
+    id: Option<&str>,
+    start: steps::Start,
+    challenge: &mut Option<String>,
+) -> Result<Outcome, String> {
     let mut next = tools::enroll_start(&start)
         .await
         .map_err(|e| e.to_string())?;
@@ -69,7 +105,10 @@ async fn enroll(id: Option<&str>, start: steps::Start) -> Result<Outcome, String
             Next::Send(send) => send,
             done => return ended(id, done).await,
         };
-        let answer = http::send(&send).await.map_err(|e| e.to_string())?;
+        let (answer, auth) = http::send(&send).await.map_err(|e| e.to_string())?;
+        if answer.status == 401 {
+            *challenge = Some(auth);
+        }
         next = tools::enroll_read(&send, &answer)
             .await
             .map_err(|e| e.to_string())?;
@@ -103,6 +142,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
                 None => None,
             },
             certificate: None,
+            explanation: None,
         }),
         Next::Pending { request_id, .. } => {
             let entry = match id {
@@ -129,6 +169,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
                 request_id,
                 entry,
                 certificate: None,
+                explanation: None,
             })
         }
         Next::Denied {
@@ -140,6 +181,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
             request_id,
             entry: None,
             certificate: None,
+            explanation: None,
         }),
         Next::Failed { message } => Err(message),
         Next::Send(_) => Err("the enrollment stopped halfway".into()),
@@ -198,4 +240,95 @@ pub async fn retrieve(
         request: entry.map(|e| e.request_der),
     };
     enroll(id.as_deref(), start(&settings, action)).await
+}
+
+/// `GET url` with the browser's credentials; an HTTP error is a sentence.
+async fn get(url: String) -> Result<steps::Answer, String> {
+    let send = steps::HttpRequest {
+        url,
+        post: None,
+        state: Vec::new(),
+    };
+    let (answer, _) = http::send(&send).await.map_err(|e| e.to_string())?;
+    match answer.status {
+        200..=299 => Ok(answer),
+        n => Err(format!("{} answered HTTP {n}", send.url)),
+    }
+}
+
+/// What the CA says of its templates: AD CS's advanced request page's list, or EST's CSR
+/// attributes.
+pub async fn templates(settings: Enrollment) -> Result<Box<TemplateFacts>, String> {
+    let base = settings.url.trim().trim_end_matches('/');
+    let facts = match settings.kind {
+        EndpointKind::AdCs => {
+            let page = get(format!("{base}/certrqxt.asp")).await?;
+            let offered = tools::template_list(&page.body)
+                .await
+                .map_err(|e| e.to_string())?;
+            TemplateFacts {
+                offered: Some(offered),
+                ..TemplateFacts::default()
+            }
+        }
+        EndpointKind::Est => {
+            let a = get(format!("{base}/csrattrs")).await?;
+            let answer = HttpAnswer {
+                status: a.status,
+                content_type: a.content_type,
+                body: a.body,
+            };
+            tools::csrattrs(&answer).await.map_err(|e| e.to_string())?
+        }
+    };
+    Ok(Box::new(facts))
+}
+
+/// The INF's mismatches with the facts, each as `line N: message (help)`.
+pub async fn check(inf: String, facts: TemplateFacts) -> Vec<String> {
+    let found = match tools::template_check(&TemplateCheck {
+        inf: inf.clone(),
+        facts,
+    })
+    .await
+    {
+        Ok(found) => found,
+        Err(e) => return vec![e.to_string()],
+    };
+    found
+        .into_iter()
+        .map(|f| {
+            let at = inf.get(..f.start as usize).unwrap_or(&inf);
+            let line = at.matches('\n').count() + 1;
+            let help = f.help.map(|h| format!(" ({h})")).unwrap_or_default();
+            format!("line {line}: {}{help}", f.message)
+        })
+        .collect()
+}
+
+/// The CA's certificates, chains and CRLs at `url` (for AD CS after reading `certcarc.asp`,
+/// which says how often the CA was renewed).
+pub async fn ca_files(url: String) -> Result<Vec<Download>, String> {
+    let mut query = CaDownloadsQuery {
+        url,
+        certcarc_page: None,
+    };
+    for _ in 0..2 {
+        let list = tools::ca_downloads(&query)
+            .await
+            .map_err(|e| e.to_string())?;
+        match list.first() {
+            Some(d) if d.what == "page" => {
+                let page = get(d.url.clone()).await?;
+                query.certcarc_page = Some(String::from_utf8_lossy(&page.body).into_owned());
+            }
+            _ => return Ok(list),
+        }
+    }
+    Err("the CA's certificate page led nowhere".into())
+}
+
+/// A CA file's bytes.
+pub async fn ca_file(url: String) -> Result<Vec<u8>, String> {
+    Ok(get(url).await?.body)
 }

@@ -4,6 +4,8 @@
 pub mod jobs;
 pub mod view;
 
+use certreq_wire::ca::{Download, Explanation, TemplateFacts};
+
 use super::files::{export_file_name, pkcs10_subject_and_key};
 use super::preview;
 use super::status::{Out, Status as AppStatus};
@@ -107,6 +109,8 @@ pub struct Outcome {
     pub entry: Option<EntryMeta>,
     /// The issued certificate's DER when no stored key matches it (so it is not stored).
     pub certificate: Option<Vec<u8>>,
+    /// What a refusal or an error means and what to do (the tools module's table).
+    pub explanation: Option<Explanation>,
 }
 
 /// An error outcome: the CA could not be asked, or answered with an error.
@@ -117,6 +121,20 @@ pub fn error_outcome(message: impl Into<String>) -> Outcome {
         request_id: None,
         entry: None,
         certificate: None,
+        explanation: None,
+    }
+}
+
+/// The file name a CA download is saved as: `ca-1.cer`, `ca-chain-1.p7b`, `ca-1.crl`,
+/// `ca-delta-1.crl` (by renewal), `cacerts.p7b` (EST, base64).
+pub fn ca_file_name(d: &Download) -> String {
+    let r = d.renewal;
+    match d.what.as_str() {
+        "cert" => format!("ca-{r}.cer"),
+        "chain" => format!("ca-chain-{r}.p7b"),
+        "crl" => format!("ca-{r}.crl"),
+        "delta-crl" => format!("ca-delta-{r}.crl"),
+        _ => "cacerts.p7b".into(),
     }
 }
 
@@ -176,6 +194,21 @@ pub enum Msg {
     Retrieve(String),
     /// Ask the CA for request N (the number box) and accept it for its key.
     RetrieveNumbered,
+    /// Ask the CA which templates it offers (AD CS) or what it asks of requests (EST).
+    LoadTemplates,
+    /// What [`Command::LoadTemplates`] learnt.
+    TemplatesLoaded(Result<Box<TemplateFacts>, String>),
+    /// [`Command::CheckTemplate`]'s mismatches, each naming its INF line.
+    TemplateChecked(Vec<String>),
+    /// List the CA's certificates, chains and CRLs.
+    ListCaFiles,
+    /// What [`Command::ListCaFiles`] found.
+    CaFilesListed(Result<Vec<Download>, String>),
+    /// Fetch the CA's file `n` (of the list) and save it, or open it in the decoder.
+    CaFile {
+        n: usize,
+        open: bool,
+    },
     /// What the CA answered to [`Command::Submit`], [`Command::SubmitRequest`] or
     /// [`Command::Retrieve`].
     Enrolled(Result<Box<Outcome>, String>),
@@ -207,6 +240,19 @@ pub enum Command {
     },
     /// Find the stored entry whose public key is `spki`; answer with [`Msg::KeyMatched`].
     MatchKey(Vec<u8>),
+    /// Fetch the CA's template list (AD CS `certrqxt.asp`) or CSR attributes (EST
+    /// `csrattrs`); answer with [`Msg::TemplatesLoaded`].
+    LoadTemplates(Enrollment),
+    /// Check the INF text against what the CA said; answer with [`Msg::TemplateChecked`].
+    CheckTemplate { inf: String, facts: TemplateFacts },
+    /// Find the CA's files at the endpoint `url`; answer with [`Msg::CaFilesListed`].
+    ListCaFiles(String),
+    /// Fetch a CA file and save it as `name`, or open it in the decoder.
+    FetchCaFile {
+        url: String,
+        name: String,
+        open: bool,
+    },
     /// Offer a certificate (DER) as a PEM `.cer` file named `name`; answer with a notice.
     DownloadCertificate { name: String, der: Vec<u8> },
     /// Ask the CA for a certificate: of pending entry `id` (by its stored request id), or of
@@ -238,6 +284,12 @@ pub struct State {
     pub answers: u32,
     /// A `.req` loaded to submit (it is what Submit sends), or why the file was not taken.
     pub loaded: Option<Result<LoadedRequest, String>>,
+    /// What the CA said of its templates, or why it could not be asked; `None` until asked.
+    pub templates: Option<Result<TemplateFacts, String>>,
+    /// The request's mismatches with what the CA said (`line N: …`).
+    pub template_warnings: Vec<String>,
+    /// The CA's certificates, chains and CRLs, or why they could not be listed.
+    pub ca_files: Option<Result<Vec<Download>, String>>,
 }
 
 impl State {
@@ -254,20 +306,46 @@ impl State {
         status.idle() && (matches!(self.loaded, Some(Ok(_))) || just_made.is_some())
     }
 
+    /// The CA's templates and files are another CA's once the endpoint changes.
+    fn forget_templates(&mut self) {
+        self.templates = None;
+        self.template_warnings.clear();
+        self.ca_files = None;
+    }
+
     /// Starts a job that asks the CA: busy until [`Msg::Enrolled`].
     fn ask(&mut self, status: &mut AppStatus, doing: impl Into<String>) {
         status.busy = Some(doing.into());
         self.disposition = None;
     }
 
+    /// The INF `inf` checked against what the CA said of its templates, with the template
+    /// chosen; nothing to do until the CA was asked.
+    fn check(&self, inf: &str) -> Option<Out<Command, Event>> {
+        let Some(Ok(facts)) = &self.templates else {
+            return None;
+        };
+        let mut facts = facts.clone();
+        let chosen = self.settings.template.trim();
+        if self.settings.kind == EndpointKind::AdCs && !chosen.is_empty() {
+            facts.attrib_template = Some(chosen.to_owned());
+        }
+        Some(Out::Run(Command::CheckTemplate {
+            inf: inf.to_owned(),
+            facts,
+        }))
+    }
+
     /// Applies a message. Submit reads the request just made (`just_made`) and the store
-    /// (which entries may be sent); the store hears of entries that changed.
+    /// (which entries may be sent); the store hears of entries that changed. `inf`: the
+    /// editor's text, checked against the CA's templates.
     pub fn update(
         &mut self,
         msg: Msg,
         status: &mut AppStatus,
         just_made: Option<&preview::Generated>,
         store: &store::State,
+        inf: &str,
     ) -> Vec<Out<Command, Event>> {
         let run = |c| vec![Out::Run(c)];
         let sending = "sending the request to the CA…";
@@ -280,9 +358,42 @@ impl State {
                     e.url = format!("{}{}", e.origin, kind.default_path());
                 }
                 e.kind = kind;
+                self.forget_templates();
             }
-            Msg::EndpointUrl(url) => self.settings.url = url,
-            Msg::Template(t) => self.settings.template = t,
+            Msg::EndpointUrl(url) => {
+                self.settings.url = url;
+                self.forget_templates();
+            }
+            Msg::Template(t) => {
+                self.settings.template = t;
+                return self.check(inf).into_iter().collect();
+            }
+            Msg::LoadTemplates => {
+                self.templates = None;
+                return run(Command::LoadTemplates(self.settings.clone()));
+            }
+            Msg::TemplatesLoaded(facts) => {
+                self.templates = Some(facts.map(|f| *f));
+                self.template_warnings.clear();
+                return self.check(inf).into_iter().collect();
+            }
+            Msg::TemplateChecked(warnings) => self.template_warnings = warnings,
+            Msg::ListCaFiles => {
+                self.ca_files = None;
+                return run(Command::ListCaFiles(self.settings.url.clone()));
+            }
+            Msg::CaFilesListed(list) => self.ca_files = Some(list),
+            Msg::CaFile { n, open } => {
+                if let Some(Ok(list)) = &self.ca_files
+                    && let Some(d) = list.get(n)
+                {
+                    return run(Command::FetchCaFile {
+                        url: d.url.clone(),
+                        name: ca_file_name(d),
+                        open,
+                    });
+                }
+            }
             Msg::ExtraAttributes(a) => self.settings.attributes = a,
             Msg::RetrieveNumber(n) => self.retrieve_number = n,
             Msg::Submit => {
@@ -305,10 +416,12 @@ impl State {
                 };
                 let id = result.meta.id.clone();
                 self.ask(status, sending);
-                return run(Command::Submit {
+                let mut out = vec![Out::Run(Command::Submit {
                     id,
                     enrollment: self.settings.clone(),
-                });
+                })];
+                out.extend(self.check(inf));
+                return out;
             }
             Msg::Retrieve(id) => {
                 if !status.idle() {

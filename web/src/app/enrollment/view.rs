@@ -49,6 +49,18 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
         name,
         bytes,
     }));
+    let offered = match &state.templates {
+        Some(Ok(f)) => f.offered.as_deref().unwrap_or_default(),
+        _ => &[],
+    };
+    let templates_state = match &state.templates {
+        None => String::new(),
+        Some(Err(why)) => why.clone(),
+        Some(Ok(f)) => match &f.offered {
+            Some(list) => format!("{} templates offered", list.len()),
+            None => "the CA's wishes are known; Submit checks the request against them".into(),
+        },
+    };
     let disposition = state.disposition.as_ref().map(|d| {
         html! {
             <div class={classes!("disposition", d.status.as_str())} data-testid="disposition"
@@ -58,6 +70,13 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                 <span data-testid="disposition-message">{ &d.message }</span>
                 if let Some(n) = d.request_id {
                     <p>{ "Request id: " }<span data-testid="request-id">{ n }</span></p>
+                }
+                if let Some(e) = &d.explanation {
+                    <div class="why" data-testid="disposition-why">
+                        <p><code data-testid="why-code">{ &e.code }</code>{ " " }{ &e.message }</p>
+                        <p data-testid="why-meaning">{ &e.meaning }</p>
+                        <p data-testid="why-action"><strong>{ "What to do: " }</strong>{ &e.action }</p>
+                    </div>
                 }
                 if d.certificate.is_some() {
                     <p><button type="button" data-testid="disposition-download"
@@ -85,14 +104,35 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                     value={e.url.clone()} oninput={url} spellcheck="false" />
                 if e.kind == EndpointKind::AdCs {
                     <label for="template">{ "Template" }</label>
-                    <input type="text" id="template" data-testid="template" placeholder="WebServer"
-                        value={e.template.clone()} oninput={template} spellcheck="false" />
+                    <span>
+                        <input type="text" id="template" data-testid="template" placeholder="WebServer"
+                            list="ca-templates" value={e.template.clone()} oninput={template}
+                            spellcheck="false" />
+                        <datalist id="ca-templates" data-testid="ca-templates">
+                            { for offered.iter().map(|t| html! {
+                                <option value={t.name.clone()} label={t.display.clone()} />
+                            }) }
+                        </datalist>
+                    </span>
                     <label for="extra-attributes">{ "Attributes" }</label>
                     <textarea id="extra-attributes" data-testid="extra-attributes" rows="2"
                         placeholder="SAN:dns=www.example.com" value={e.attributes.clone()}
                         oninput={attributes} spellcheck="false" />
                 }
             </div>
+            <p>
+                <button type="button" data-testid="load-templates" disabled={props.busy}
+                    onclick={on.reform(|_| Msg::LoadTemplates)}>
+                    { if e.kind == EndpointKind::AdCs { "Load the CA's templates" } else { "Ask what the CA wants (csrattrs)" } }
+                </button>
+                { " " }
+                <span data-testid="templates-state">{ templates_state }</span>
+            </p>
+            if !state.template_warnings.is_empty() {
+                <ul class="warning" data-testid="template-warnings">
+                    { for state.template_warnings.iter().map(|w| html! { <li>{ w }</li> }) }
+                </ul>
+            }
             <div class="submit-file">
                 <label for="submit-file">{ "Or submit a request file (.req; PEM or DER): " }</label>
                 <input type="file" id="submit-file" data-testid="submit-file"
@@ -113,7 +153,40 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                 }
             </div>
             { for disposition }
+            { ca_files(state, on) }
         </section>
+    }
+}
+
+/// The CA's certificates, chains and CRLs: each saved, or opened in the decoder.
+fn ca_files(state: &State, on: &Callback<Msg>) -> Html {
+    let list = match &state.ca_files {
+        Some(Ok(list)) => html! {
+            <ul data-testid="ca-files">
+                { for list.iter().enumerate().map(|(n, d)| html! {
+                    <li data-testid="ca-file" data-what={d.what.clone()}
+                        data-renewal={d.renewal.to_string()}>
+                        { super::ca_file_name(d) }{ " " }
+                        <button type="button" data-testid="ca-file-save"
+                            onclick={on.reform(move |_| Msg::CaFile { n, open: false })}>{ "Save" }</button>
+                        <button type="button" data-testid="ca-file-open"
+                            onclick={on.reform(move |_| Msg::CaFile { n, open: true })}>{ "Decode" }</button>
+                    </li>
+                }) }
+            </ul>
+        },
+        Some(Err(why)) => {
+            html! { <p class="error" role="alert" data-testid="ca-files-error">{ why }</p> }
+        }
+        None => Html::default(),
+    };
+    html! {
+        <details class="ca-panel" data-testid="ca-panel">
+            <summary>{ "The CA's certificates and CRLs" }</summary>
+            <button type="button" data-testid="list-ca-files"
+                onclick={on.reform(|_| Msg::ListCaFiles)}>{ "List them" }</button>
+            { list }
+        </details>
     }
 }
 

@@ -589,3 +589,48 @@ fn enrollment_failures_are_worded_for_the_browser() {
         assert!(message.starts_with(&start), "{message}");
     }
 }
+
+fn explained(text: &str, est_status: Option<u16>) -> Option<ca::Explanation> {
+    let q = ca::ExplainQuery {
+        text: text.into(),
+        code: None,
+        est_status,
+    };
+    let (status, bytes) = serve(OP_EXPLAIN, &q.to_wire());
+    assert_eq!(status, STATUS_OK);
+    ca::explanation_from_wire(&bytes).unwrap()
+}
+
+#[test]
+fn a_refusal_is_explained_by_its_code_its_http_status_or_the_sign_in_asked() {
+    let e = explained(
+        "Denied by Policy Module  0x80094012, The permissions on the certificate template do \
+         not allow the current user to enroll for this type of certificate.",
+        None,
+    )
+    .unwrap();
+    assert!(e.code.contains("CERTSRV_E_TEMPLATE_DENIED"), "{e:?}");
+    assert!(!e.action.is_empty());
+    // EST's status, named in the steps' sentence
+    let e = explained(
+        "the CA at https://ca/x answered HTTP 404: no such label",
+        None,
+    )
+    .unwrap();
+    assert_eq!(e.code, "HTTP 404");
+    // a 401 whose challenge is Negotiate: what the user and the administrator can do
+    let e = explained(
+        "the CA at https://ca/certsrv answered HTTP 401: \nWWW-Authenticate: Negotiate",
+        Some(401),
+    )
+    .unwrap();
+    assert_eq!(e.code, "HTTP 401 (Negotiate)");
+    assert!(e.action.contains("AuthServerAllowlist"), "{e:?}");
+    assert!(e.action.contains("Administrator"), "{e:?}");
+    let e = explained("answered HTTP 401", Some(401)).unwrap();
+    assert_eq!(e.code, "HTTP 401");
+    assert_eq!(
+        explained("the page is not a Web Enrollment page", None),
+        None
+    );
+}
