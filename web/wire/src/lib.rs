@@ -77,6 +77,39 @@ pub const OP_EXPLAIN: u32 = 15;
 /// [`RenewalJob`]; without a signature the answer is a [`RenewalToSign`] (how the old key
 /// signs, and what), with one the SignedData's DER.
 pub const OP_RENEWAL: u32 = 16;
+/// The INF that renews a certificate: the input is a [`RenewalInfQuery`], the answer the INF
+/// text (UTF-8): the certificate's subject, alternative names, EKUs, template, key type and
+/// size, `RequestType = PKCS7`, `RenewalCert` = its thumbprint, and with the same key
+/// `UseExistingKeySet = TRUE`.
+pub const OP_RENEWAL_INF: u32 = 17;
+
+/// What [`OP_RENEWAL_INF`] is asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenewalInfQuery {
+    /// The certificate renewed (DER).
+    pub certificate: Vec<u8>,
+    /// Keep its key (`UseExistingKeySet`), or make a new one.
+    pub same_key: bool,
+}
+
+impl RenewalInfQuery {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.bytes(&self.certificate).flag(self.same_key);
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut r = Reader::new(bytes);
+        let certificate = r.bytes()?.to_vec();
+        let same_key = r.flag()?;
+        r.end()?;
+        Ok(RenewalInfQuery {
+            certificate,
+            same_key,
+        })
+    }
+}
 
 /// The answer is the result.
 pub const STATUS_OK: u32 = 0;

@@ -7,7 +7,7 @@ use certreq_request::encode::ClientInfo;
 use certreq_testsupport::corpus_dir;
 use certreq_testsupport::data_der as data;
 use certreq_wire::{
-    PFX_RANDOM_BYTES, WireError, Writer, answer, doc_from_wire, dump_from_wire,
+    PFX_RANDOM_BYTES, RenewalInfQuery, WireError, Writer, answer, doc_from_wire, dump_from_wire,
     one_certificate_from_wire, response_from_wire,
 };
 
@@ -644,4 +644,52 @@ fn a_renewal_made_in_two_questions_is_signed_by_the_old_certificate() {
     let (status, why) = serve(OP_RENEWAL, &job.to_wire());
     assert_eq!(status, STATUS_FAILED);
     assert!(answer_text(status, why).contains("renewal"));
+}
+
+/// Renew opens an INF read from the certificate: its subject, its key's type and size,
+/// PKCS7 naming it by thumbprint; the same key asks for UseExistingKeySet. The app's
+/// lowering takes it as a renewal, with no error and no "not built" warning.
+#[test]
+fn the_renewal_inf_is_read_from_the_certificate_and_lowers_to_a_renewal() {
+    let old = data("pfx-leaf.crt");
+    let thumb = certreq_read::response::certificate(&old)
+        .unwrap()
+        .thumbprint_sha1();
+    for same_key in [true, false] {
+        let q = RenewalInfQuery {
+            certificate: old.clone(),
+            same_key,
+        };
+        assert_eq!(RenewalInfQuery::from_wire(&q.to_wire()), Ok(q.clone()));
+        let (status, text) = serve(OP_RENEWAL_INF, &q.to_wire());
+        assert_eq!(status, STATUS_OK);
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains("Subject = \"CN=pfx-test.example\""), "{text}");
+        assert!(text.contains("KeyLength = 2048"), "{text}");
+        assert_eq!(
+            text.contains("UseExistingKeySet = TRUE"),
+            same_key,
+            "{text}"
+        );
+        let c = certreq_request::compile_for(&text, certreq_request::Builds::RENEWAL);
+        assert!(
+            c.diagnostics
+                .iter()
+                .all(|d| format!("{:?}", d.severity) != "Error" && d.code != "wrapper-not-built"),
+            "{:#?}",
+            c.diagnostics
+        );
+        let r = c.request.unwrap();
+        assert_eq!(r.renewal_cert.as_deref(), Some(thumb.as_str()));
+        assert_eq!(r.key.use_existing, same_key);
+    }
+    let (status, why) = serve(
+        OP_RENEWAL_INF,
+        &RenewalInfQuery {
+            certificate: b"x".to_vec(),
+            same_key: true,
+        }
+        .to_wire(),
+    );
+    assert!(answer_text(status, why).contains("not a certificate"));
 }
