@@ -40,7 +40,9 @@ def test_decoding_answers_pfx_enrollment_and_the_reference_ship_only_in_the_lazi
 # ---- size budgets (gzip -9, as a server would send them) ----------------------------------
 # A change that crosses one fails here; moving a budget is a decision for the README's table.
 KIB = 1024
-APP_BUDGET = 250 * KIB     # the app's first download: its wasm and its JS glue
+# the app's first download: its wasm and its JS glue. 249.5 KiB until Renew (the renewal's
+# lowering, the renewal attribute written, the store's Renew and the renewal's signing): 255.7
+APP_BUDGET = 257 * KIB
 # certreq-tools.wasm, fetched on first use: the decoder, the answer reader, PKCS #12 (pkcs5's
 # PBES2, written and read for import), CMC, the enrollment steps and the reference's prose.
 # 211.9 KiB measured (253.2 with wasm-opt -Oz once PKCS #12 moved onto RustCrypto's pkcs5;
@@ -48,8 +50,9 @@ APP_BUDGET = 250 * KIB     # the app's first download: its wasm and its JS glue
 # 296.1 KiB after the CA-knowledge operations (templates, CRLs, why) joined it; 303.7 with the
 # reference's prose of the life-cycle keys and the policy-file sections (keydocs, and the
 # schema's text the first download no longer carries) and CMC written as CMS SignedData with
-# any number of signers
-TOOLS_BUDGET = 305 * KIB
+# any number of signers; 311.0 with the renewal INF read from a certificate and the PKCS #7
+# renewal wrapper
+TOOLS_BUDGET = 312 * KIB
 EMBED_BUDGET = 145 * KIB   # the embedding module (scripts/build-embed.sh): wasm and JS
 
 
