@@ -142,3 +142,24 @@ def test_renew_with_a_new_key_gets_another_public_key(app, ca, tmp_path):
     assert new_cert.subject == old_cert.subject
     assert item(app, old_id).get_attribute("data-renewed") == "yes"
     assert item(app, new_id).get_attribute("data-state") == "issued"
+
+
+def test_the_expiry_reminder_leads_straight_to_renew(app, ca, tmp_path):
+    old_id, old_cert = issue(app, ca, tmp_path)
+    assert not item(app, old_id).find_elements(By.CSS_SELECTOR, '[data-testid="expiry-reminder"]')
+    # the page's clock moved to 10 days before the certificate expires
+    left = old_cert.not_valid_after_utc.timestamp() * 1000 - 10 * 86_400_000
+    app.execute_script(
+        "const shift = arguments[0] - Date.now(); const real = Date.now;"
+        "Date.now = () => real.call(Date) + shift;", left)
+    by_testid(app, "inf-editor").send_keys(" ")  # any change renders the store again
+    reminder = wait_for(
+        lambda: item(app, old_id).find_elements(By.CSS_SELECTOR, '[data-testid="expiry-reminder"]'),
+        timeout=10, what="the expiry reminder")[0]
+    assert "expires in" in reminder.text
+    reminder.find_element(By.CSS_SELECTOR, '[data-testid="expiry-renew"]').click()
+    editor = by_testid(app, "inf-editor")
+    thumbprint = old_cert.fingerprint(hashes.SHA1()).hex()
+    text = wait_for(lambda: (t := editor.get_property("value")) and "RenewalCert" in t and t,
+                    timeout=30, what="the renewal INF in the editor")
+    assert thumbprint in text.lower().replace(" ", ""), text
