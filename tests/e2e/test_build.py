@@ -40,8 +40,9 @@ def test_decoding_answers_pfx_enrollment_and_the_reference_ship_only_in_the_lazi
 # ---- size budgets (gzip -9, as a server would send them) ----------------------------------
 # A change that crosses one fails here; moving a budget is a decision for the README's table.
 KIB = 1024
-# the app's first download: its wasm and its JS glue. 249.5 KiB until Renew (the renewal's
-# lowering, the renewal attribute written, the store's Renew and the renewal's signing): 255.7
+# the app's first download: its wasm and its JS glue. With Renew (the renewal's lowering, the
+# renewal attribute written, the store's Renew and the renewal's signing) 255.7 KiB measured;
+# the branch it was built on measured 259.4 with the same toolchain (249.5 recorded earlier)
 APP_BUDGET = 257 * KIB
 # certreq-tools.wasm, fetched on first use: the decoder, the answer reader, PKCS #12 (pkcs5's
 # PBES2, written and read for import), CMC, the enrollment steps and the reference's prose.
@@ -51,7 +52,7 @@ APP_BUDGET = 257 * KIB
 # reference's prose of the life-cycle keys and the policy-file sections (keydocs, and the
 # schema's text the first download no longer carries) and CMC written as CMS SignedData with
 # any number of signers; 311.0 with the renewal INF read from a certificate and the PKCS #7
-# renewal wrapper
+# renewal wrapper (305.4 without them, measured with the same toolchain)
 TOOLS_BUDGET = 312 * KIB
 EMBED_BUDGET = 145 * KIB   # the embedding module (scripts/build-embed.sh): wasm and JS
 
