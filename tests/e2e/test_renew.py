@@ -3,7 +3,8 @@ Renew opens the renewal INF read from its certificate; Generate makes a PKCS #7 
 by the old entry's key (OpenSSL verifies it and names the old certificate as its signer);
 Submit sends it to the CA, which checks it and issues; the new certificate is attached to the
 new entry (same key: the same public key; new key: another), chained to devca's CA, and the
-old entry stays, marked renewed. A reload between Generate and Submit loses nothing.
+old entry stays, marked renewed. The old key is non-extractable. A reload between Generate and
+Submit loses nothing. The expiry reminder's Renew now opens the same renewal.
 
 Binary: $DEVCA_BIN, default target/release/devca (`cargo build --release -p devca`).
 """
@@ -102,6 +103,10 @@ def cms_signer(request_der: bytes, tmp_path) -> x509.Certificate:
 def test_renew_with_the_same_key_survives_a_reload_and_keeps_the_old_entry(app, ca, tmp_path):
     old_id, old_cert = issue(app, ca, tmp_path)
     assert item(app, old_id).get_attribute("data-renewed") is None
+    # the client-auth template says Exportable = FALSE: Web Crypto signs with a key it never
+    # hands out
+    key = item(app, old_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-key"]').text
+    assert "not exportable" in key, key
     new_id, request = renew(app, old_id, same_key=True)
     assert cms_signer(request, tmp_path) == old_cert
 
