@@ -43,8 +43,9 @@ KIB = 1024
 # the app's first download: its wasm and its JS glue. 249.4 KiB measured before the app
 # showed why a CA said no (251.3 after, +1.9), 256.2 once it offered the CA's templates and
 # checked the INF against them (+4.9), 259.3 with the CA panel (+3.1); docs/performance.md,
-# "Knowing the CA"
-APP_BUDGET = 261 * KIB
+# "Knowing the CA". With Renew (the renewal's lowering, the renewal attribute written, the
+# store's Renew and the renewal's signing) 265.6 KiB measured (+6.0)
+APP_BUDGET = 267 * KIB
 # certreq-tools.wasm, fetched on first use: the decoder, the answer reader, PKCS #12 (pkcs5's
 # PBES2, written and read for import), CMC, the enrollment steps and the reference's prose.
 # 211.9 KiB measured (253.2 with wasm-opt -Oz once PKCS #12 moved onto RustCrypto's pkcs5;
@@ -53,8 +54,9 @@ APP_BUDGET = 261 * KIB
 # once it also words a 401 the browser could not answer (Negotiate, Basic), 304.9 with the
 # reference's prose of the life-cycle keys and the policy-file sections (keydocs, and the
 # schema's text the first download no longer carries) and CMC written as CMS SignedData with
-# any number of signers (+7.0)
-TOOLS_BUDGET = 306 * KIB
+# any number of signers (+7.0); 311.5 with the renewal INF read from a certificate and
+# the PKCS #7 renewal wrapper
+TOOLS_BUDGET = 312 * KIB
 EMBED_BUDGET = 145 * KIB   # the embedding module (scripts/build-embed.sh): wasm and JS
 
 

@@ -58,12 +58,25 @@ pub struct Builds {
     /// line builds them (with [`wrapping`] and the store); the web app does not yet.
     #[cfg(feature = "lifecycle")]
     pub lifecycle: bool,
+    /// Renewals alone (`RenewalCert` with `RequestType = PKCS7`): the web app builds them
+    /// with the PKCS #7 wrapper its tools module writes, without the rest of the life cycle.
+    pub renewal: bool,
 }
 
 impl Builds {
     /// A front end that builds the whole life cycle (the command line).
     #[cfg(feature = "lifecycle")]
-    pub const LIFECYCLE: Builds = Builds { lifecycle: true };
+    pub const LIFECYCLE: Builds = Builds {
+        lifecycle: true,
+        renewal: true,
+    };
+
+    /// A front end that builds renewals and nothing else of the life cycle (the web app).
+    pub const RENEWAL: Builds = Builds {
+        #[cfg(feature = "lifecycle")]
+        lifecycle: false,
+        renewal: true,
+    };
 
     /// Whether the life cycle is built (never without the `lifecycle` feature).
     pub const fn lifecycle(self) -> bool {
@@ -1463,11 +1476,12 @@ impl Lowering {
     /// `RenewalCert`, read only by a front end that builds the life cycle ([`Builds`]); for
     /// another the request is a new one ([`Lowering::not_built`] says so at the key).
     fn renewal(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>) -> Option<String> {
-        #[cfg(feature = "lifecycle")]
-        if self.builds.lifecycle {
+        // a front end that builds renewals alone builds them as PKCS #7, not CMC
+        let built = self.builds.lifecycle()
+            || (self.builds.renewal && request_type != Some(RequestType::Cmc));
+        if built {
             return self.renewal_cert(keys, request_type);
         }
-        let _ = (keys, request_type);
         None
     }
 
@@ -1488,15 +1502,17 @@ impl Lowering {
             self.archive(keys, request_type, algorithm, use_existing);
             return;
         }
-        let _ = (algorithm, use_existing, renewal);
-        self.not_built(keys, request_type);
+        let _ = (algorithm, use_existing);
+        self.not_built(keys, request_type, renewal && self.builds.renewal);
     }
 
     /// For a front end that does not build the life cycle ([`Builds`]): a warning at each key
     /// that asks for part of it (the PKCS #7 wrapper, a renewal, a requester name, key archival
     /// and its cipher), saying what is made instead. The keys are not read further: what a
     /// front end that builds them would check of their values is not this one's to say.
-    fn not_built(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>) {
+    /// With `renewal` (a renewal this front end builds), the PKCS #7 wrapper and `RenewalCert`
+    /// are built and not warned about.
+    fn not_built(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>, renewal: bool) {
         static WHAT: [(&str, &str); 6] = [
             (
                 "RequestType",
@@ -1530,6 +1546,7 @@ impl Lowering {
                 continue;
             };
             let asked = match i {
+                0 | 1 if renewal => false,
                 0 => request_type == Some(RequestType::Pkcs7),
                 // FALSE asks for nothing; a value that is not a boolean is reported as such
                 3 => self.bool_of(e) == Some(true),
@@ -1550,7 +1567,6 @@ impl Lowering {
     /// `RenewalCert`: the certificate a renewal renews, by SHA-1 thumbprint or serial number
     /// (hexadecimal, blanks allowed, any case), found by the caller in its store. A renewal is
     /// signed with the renewed certificate's key, which only a PKCS #7 or CMC wrapper carries.
-    #[cfg(feature = "lifecycle")]
     fn renewal_cert(
         &mut self,
         keys: &Keys<'_>,
@@ -3706,6 +3722,44 @@ mod tests {
             );
         }
         assert!(compile(text).request.unwrap().renewal_cert.is_some());
+    }
+
+    /// A front end that builds renewals alone (the web app) reads `RenewalCert` with PKCS7
+    /// and is not warned about it; the rest of the life cycle, and a CMC renewal, still are.
+    #[test]
+    fn a_front_end_that_builds_renewals_alone() {
+        let warned = |text: &str| -> Vec<String> {
+            compile_for(text, Builds::RENEWAL)
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == codes::WRAPPER_NOT_BUILT.name)
+                .map(|d| text[d.span.clone()].to_string())
+                .collect()
+        };
+        let p7 = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = PKCS7\nRenewalCert = 0a1b\n\
+                  UseExistingKeySet = TRUE\n";
+        let c = compile_for(p7, Builds::RENEWAL);
+        assert!(
+            c.diagnostics.iter().all(|d| d.severity != Severity::Error),
+            "{:#?}",
+            c.diagnostics
+        );
+        assert!(warned(p7).is_empty());
+        assert_eq!(c.request.unwrap().renewal_cert.as_deref(), Some("0a1b"));
+        let agent = format!("{p7}RequesterName = D\\u\n");
+        assert_eq!(warned(&agent), ["D\\u"]);
+        let cmc = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = CMC\nRenewalCert = 0a1b\n";
+        assert_eq!(warned(cmc), ["0a1b"]);
+        assert_eq!(
+            compile_for(cmc, Builds::RENEWAL)
+                .request
+                .unwrap()
+                .renewal_cert,
+            None
+        );
+        // PKCS7 without a renewal is still not built here
+        let plain = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = PKCS7\n";
+        assert_eq!(warned(plain), ["PKCS7"]);
     }
 
     /// The sections only policy files have: read by compile_policy, reported as unused in a

@@ -214,8 +214,13 @@ fn run_preview(link: &yew::html::Scope<App>, command: preview::Command) {
             request,
             inf,
             reuse,
+            renews,
         } => spawn(link, async move {
-            Msg::Generated(jobs::generate(*request, inf, reuse).await.map(Box::new))
+            Msg::Generated(
+                jobs::generate(*request, inf, reuse, renews)
+                    .await
+                    .map(Box::new),
+            )
         }),
         Command::Copy(text) => spawn(link, async move {
             state::Msg::Notify(match file_service::copy_text(&text).await {
@@ -270,6 +275,19 @@ fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
             extractable,
         } => spawn(link, async move {
             Msg::Imported(jobs::import_pfx(pfx, password, extractable).await)
+        }),
+        Command::RenewalInf {
+            id,
+            certificate,
+            same_key,
+        } => spawn(link, async move {
+            let inf = tools::renewal_inf(&certreq_wire::RenewalInfQuery {
+                certificate,
+                same_key,
+            })
+            .await
+            .map_err(|e| e.to_string());
+            Msg::RenewalInf { id, inf }
         }),
     }
 }

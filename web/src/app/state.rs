@@ -179,6 +179,13 @@ impl State {
                         Out::Tell(store::Event::Deleted(id)) => {
                             then.push(preview::Msg::Forget(id).into())
                         }
+                        Out::Tell(store::Event::Renewal { name, inf }) => then.push(
+                            editor::Msg::Renewal {
+                                entry: name,
+                                text: inf,
+                            }
+                            .into(),
+                        ),
                     }
                 }
             }
@@ -486,6 +493,128 @@ mod tests {
             FileTarget::Decoder,
             "an explicit target wins"
         );
+    }
+
+    fn issued(id: &str) -> EntryMeta {
+        let leaf = cert(LEAF_PEM);
+        EntryMeta {
+            state: EntryState::Issued,
+            certificate: Some(leaf.der().to_vec()),
+            details: Some(CertDetails::of(&leaf)),
+            key_algorithm: Some("RSA 2048".into()),
+            ..pending(id, None)
+        }
+    }
+
+    /// Renew on an issued entry asks the tools module for the renewal INF, opens it in the
+    /// editor (the text it replaced can be restored), and Generate then renews that entry:
+    /// its key signs the wrapper, the same key the request when UseExistingKeySet says so.
+    #[test]
+    fn renew_opens_the_renewal_inf_and_generate_renews_that_entry() {
+        use crate::app::testing::tools;
+        use certreq_wire::{OP_RENEWAL_INF, RenewalInfQuery};
+        let mut s = State::new("Subject = x\n", editor::compile);
+        s.store.entries = vec![pending("p", None), issued("old")];
+        // a pending entry has no certificate to renew
+        assert!(
+            s.update(store::Msg::Renew {
+                id: "p".into(),
+                same_key: true
+            })
+            .is_empty()
+        );
+        assert!(s.status.notice.as_ref().is_some_and(|n| n.error));
+        for same_key in [true, false] {
+            let commands = s.update(store::Msg::Renew {
+                id: "old".into(),
+                same_key,
+            });
+            let [
+                Command::Store(store::Command::RenewalInf {
+                    id,
+                    certificate,
+                    same_key: asked,
+                }),
+            ] = commands.as_slice()
+            else {
+                panic!("{commands:?}");
+            };
+            assert_eq!((id.as_str(), *asked), ("old", same_key));
+            let query = RenewalInfQuery {
+                certificate: certificate.clone(),
+                same_key,
+            };
+            let inf = String::from_utf8(tools(OP_RENEWAL_INF, &query.to_wire()).unwrap()).unwrap();
+            s.update(store::Msg::RenewalInf {
+                id: "old".into(),
+                inf: Ok(inf.clone()),
+            });
+            assert_eq!(s.editor.text, inf);
+            assert!(
+                s.editor.previous.is_some(),
+                "the replaced text can be restored"
+            );
+            let request = s.editor.request().unwrap();
+            assert_eq!(request.key.use_existing, same_key);
+            let commands = s.update(preview::Msg::Generate);
+            assert!(
+                matches!(
+                    commands.as_slice(),
+                    [Command::Preview(preview::Command::Generate {
+                        reuse: None,
+                        renews: Some(old),
+                        ..
+                    })] if old == "old"
+                ),
+                "{commands:?}"
+            );
+            let busy = s.status.busy.take().unwrap();
+            assert_eq!(busy.contains("renewal"), same_key, "{busy}");
+        }
+        // a failure to read the certificate is said, and the editor keeps its text
+        let text = s.editor.text.clone();
+        s.update(store::Msg::RenewalInf {
+            id: "old".into(),
+            inf: Err("no".into()),
+        });
+        assert_eq!(s.editor.text, text);
+        assert!(s.status.notice.as_ref().is_some_and(|n| n.error));
+    }
+
+    /// A RenewalCert that names no certificate kept here makes nothing.
+    #[test]
+    fn a_renewal_of_a_certificate_not_kept_here_is_refused() {
+        let text = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = PKCS7\nRenewalCert = 0a1b\n";
+        let mut s = State::new(text, editor::compile);
+        s.store.entries = vec![issued("old")];
+        assert!(s.update(preview::Msg::Generate).is_empty());
+        assert!(
+            s.status
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.error && n.text.contains("0a1b"))
+        );
+    }
+
+    /// The renewed entry stays, marked renewed once the entry renewing it holds its
+    /// certificate.
+    #[test]
+    fn the_old_entry_is_marked_renewed_when_the_new_certificate_arrives() {
+        let mut s = State::new("Subject = x\n", fake);
+        let renewal = EntryMeta {
+            renews: Some("old".into()),
+            ..pending("new", None)
+        };
+        s.store.entries = vec![issued("old"), renewal.clone()];
+        assert!(!s.store.is_renewed("old"));
+        s.update(store::Msg::Changed(EntryMeta {
+            state: EntryState::Issued,
+            certificate: Some(cert(LEAF_PEM).der().to_vec()),
+            ..renewal
+        }));
+        assert!(s.store.is_renewed("old"));
+        assert_eq!(s.store.entries.len(), 2, "the old entry stays");
+        assert!(!s.store.is_renewed("new"));
     }
 
     #[test]

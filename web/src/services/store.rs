@@ -72,6 +72,8 @@ pub struct RecordMeta {
     pub chain: Vec<Vec<u8>>,
     /// The CA's request id, once a CA has answered "pending".
     pub request_id: Option<u64>,
+    /// The id of the entry whose certificate this entry's request renews.
+    pub renews: Option<String>,
 }
 
 impl RecordMeta {
@@ -252,6 +254,9 @@ fn to_js(record: &StoredRequest) -> JsValue {
         // a JS number holds request ids exactly up to 2^53
         set(&obj, "request_id", &JsValue::from_f64(n as f64));
     }
+    if let Some(old) = &meta.renews {
+        set(&obj, "renews", &old.as_str().into());
+    }
     obj.into()
 }
 
@@ -287,6 +292,7 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
                 .as_f64()
                 .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_992.0)
                 .map(|n| n as u64),
+            renews: text("renews"),
         },
         request_der,
         keys: (!keys.is_undefined() && !keys.is_null()).then(|| keys.unchecked_into()),

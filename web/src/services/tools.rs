@@ -157,6 +157,17 @@ pub async fn explain(
     )
 }
 
+/// The INF that renews a certificate.
+pub async fn renewal_inf(query: &wire::RenewalInfQuery) -> Result<String, ServiceError> {
+    let bytes = ask(wire::OP_RENEWAL_INF, &query.to_wire()).await?;
+    String::from_utf8(bytes).map_err(|e| ServiceError(e.to_string()))
+}
+
+/// A PKCS #7 renewal: without a signature, what the old key signs; with it, the DER.
+pub async fn renewal(job: &wire::RenewalJob) -> Result<Vec<u8>, ServiceError> {
+    ask(wire::OP_RENEWAL, &job.to_wire()).await
+}
+
 /// Asks the module one question; its answer's bytes, or its sentence for why there are none.
 async fn ask(op: u32, input: &[u8]) -> Result<Vec<u8>, ServiceError> {
     let (status, answer) = call(op, input).await?;

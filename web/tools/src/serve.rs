@@ -14,8 +14,9 @@ use certreq_wire::enroll as wire_enroll;
 use certreq_wire::{
     CmcJob, DocPage, DocQuery, Dump, Node, OP_CA_DOWNLOADS, OP_CERTIFICATE, OP_CMC, OP_CRL,
     OP_CSRATTRS, OP_DOC, OP_DUMP, OP_ENROLL_READ, OP_ENROLL_START, OP_EXPLAIN, OP_PFX, OP_PFX_READ,
-    OP_RESPONSE, OP_TEMPLATE_CHECK, OP_TEMPLATE_LIST, PfxImport, PfxJob, PfxOpened, PfxProfile,
-    STATUS_FAILED, STATUS_OK, doc_to_wire, dump_to_wire, one_certificate_to_wire, response_to_wire,
+    OP_RENEWAL, OP_RENEWAL_INF, OP_RESPONSE, OP_TEMPLATE_CHECK, OP_TEMPLATE_LIST, PfxImport,
+    PfxJob, PfxOpened, PfxProfile, RenewalInfQuery, RenewalJob, RenewalToSign, STATUS_FAILED,
+    STATUS_OK, doc_to_wire, dump_to_wire, one_certificate_to_wire, response_to_wire,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -48,6 +49,13 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
         OP_PFX_READ => PfxImport::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(open_pfx),
+        OP_RENEWAL_INF => RenewalInfQuery::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|q| renew::inf(&q.certificate, q.same_key))
+            .map(String::into_bytes),
+        OP_RENEWAL => RenewalJob::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(|job| run_renewal(&job)),
         OP_CMC => CmcJob::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(|job| run_cmc(&job)),
@@ -455,6 +463,33 @@ fn run_cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
     }
 }
 
+/// What the old certificate's key signs, or with its signature the PKCS #7 renewal.
+fn run_renewal(job: &RenewalJob) -> Result<Vec<u8>, String> {
+    let cannot =
+        |e: certreq_request::encode::EncodeError| format!("cannot build the renewal request: {e}");
+    let content =
+        certreq_request::pkcs7::renewal(&job.pkcs10, &job.old, job.hash).map_err(cannot)?;
+    // no signed attributes: nothing to digest
+    let unsigned = content.prepare(|h, b| h.digest(b)).map_err(cannot)?;
+    match &job.signature {
+        None => {
+            let (scheme, to_be_signed) = unsigned
+                .to_be_signed
+                .first()
+                .cloned()
+                .ok_or_else(|| "cannot build the renewal request: no signer".to_owned())?;
+            Ok(RenewalToSign {
+                scheme,
+                to_be_signed,
+            }
+            .to_wire())
+        }
+        Some(signature) => unsigned
+            .finish(std::slice::from_ref(signature))
+            .map_err(cannot),
+    }
+}
+
 /// Writes the PFX, drawing salts and IVs from [`PfxJob::random`]; refuses rather than reuse
 /// or invent random bytes when they run out. The key's bytes are wiped once the PFX is made.
 fn write_pfx(job: PfxJob) -> Result<Vec<u8>, String> {
@@ -634,5 +669,6 @@ fn page(q: &DocQuery) -> Option<DocPage> {
     }
 }
 
+mod renew;
 #[cfg(test)]
 mod tests;

@@ -73,6 +73,43 @@ pub const OP_CRL: u32 = 14;
 /// Why the CA said no: the input is an [`ca::ExplainQuery`], the answer an
 /// [`ca::Explanation`] or none ([`ca::explanation_to_wire`]).
 pub const OP_EXPLAIN: u32 = 15;
+/// Wrap a renewal request as PKCS #7 (`certreq-request`'s `pkcs7::renewal`): the input is a
+/// [`RenewalJob`]; without a signature the answer is a [`RenewalToSign`] (how the old key
+/// signs, and what), with one the SignedData's DER.
+pub const OP_RENEWAL: u32 = 16;
+/// The INF that renews a certificate: the input is a [`RenewalInfQuery`], the answer the INF
+/// text (UTF-8): the certificate's subject, alternative names, EKUs, template, key type and
+/// size, `RequestType = PKCS7`, `RenewalCert` = its thumbprint, and with the same key
+/// `UseExistingKeySet = TRUE`.
+pub const OP_RENEWAL_INF: u32 = 17;
+
+/// What [`OP_RENEWAL_INF`] is asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenewalInfQuery {
+    /// The certificate renewed (DER).
+    pub certificate: Vec<u8>,
+    /// Keep its key (`UseExistingKeySet`), or make a new one.
+    pub same_key: bool,
+}
+
+impl RenewalInfQuery {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.bytes(&self.certificate).flag(self.same_key);
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut r = Reader::new(bytes);
+        let certificate = r.bytes()?.to_vec();
+        let same_key = r.flag()?;
+        r.end()?;
+        Ok(RenewalInfQuery {
+            certificate,
+            same_key,
+        })
+    }
+}
 
 /// The answer is the result.
 pub const STATUS_OK: u32 = 0;
@@ -486,6 +523,93 @@ impl CmcJob {
 }
 
 const HASHES: [Hash; 4] = Hash::ALL;
+
+fn scheme_to_wire(w: &mut Writer, scheme: SignatureScheme) {
+    let (kind, hash) = match scheme {
+        SignatureScheme::RsaPkcs1(h) => (0, h),
+        SignatureScheme::RsaPss(h) => (1, h),
+        SignatureScheme::Ecdsa(h) => (2, h),
+    };
+    let hash = HASHES.iter().position(|&h| h == hash).unwrap_or(0) as u32;
+    w.u32(kind).u32(hash);
+}
+
+fn scheme_from_wire(r: &mut Reader<'_>) -> Result<SignatureScheme, WireError> {
+    let kind = r.u32()?;
+    let hash = *HASHES.get(r.u32()? as usize).ok_or(WireError)?;
+    match kind {
+        0 => Ok(SignatureScheme::RsaPkcs1(hash)),
+        1 => Ok(SignatureScheme::RsaPss(hash)),
+        2 => Ok(SignatureScheme::Ecdsa(hash)),
+        _ => Err(WireError),
+    }
+}
+
+/// A PKCS #7 renewal, asked twice: for what the old certificate's key signs, then with its
+/// signature for the SignedData (version 1 over `id-data`, the old certificate included, the
+/// signer by issuer and serial, no signed attributes). Both answers are worked out afresh.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenewalJob {
+    /// The signed PKCS #10 request, carrying the old certificate in its renewal attribute.
+    pub pkcs10: Vec<u8>,
+    /// The certificate renewed (DER): its key signs.
+    pub old: Vec<u8>,
+    pub hash: Hash,
+    /// The old key's signature of the bytes the first answer gave (ECDSA: DER).
+    pub signature: Option<Vec<u8>>,
+}
+
+impl RenewalJob {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let hash = HASHES.iter().position(|&h| h == self.hash).unwrap_or(0) as u32;
+        let mut w = Writer::new();
+        w.bytes(&self.pkcs10).bytes(&self.old).u32(hash);
+        w.opt_bytes(self.signature.as_deref());
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut r = Reader::new(bytes);
+        let pkcs10 = r.bytes()?.to_vec();
+        let old = r.bytes()?.to_vec();
+        let hash = *HASHES.get(r.u32()? as usize).ok_or(WireError)?;
+        let signature = r.opt_bytes()?.map(<[u8]>::to_vec);
+        r.end()?;
+        Ok(RenewalJob {
+            pkcs10,
+            old,
+            hash,
+            signature,
+        })
+    }
+}
+
+/// The first [`OP_RENEWAL`] answer: how the old certificate's key signs, and the bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenewalToSign {
+    pub scheme: SignatureScheme,
+    pub to_be_signed: Vec<u8>,
+}
+
+impl RenewalToSign {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        scheme_to_wire(&mut w, self.scheme);
+        w.bytes(&self.to_be_signed);
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut r = Reader::new(bytes);
+        let scheme = scheme_from_wire(&mut r)?;
+        let to_be_signed = r.bytes()?.to_vec();
+        r.end()?;
+        Ok(RenewalToSign {
+            scheme,
+            to_be_signed,
+        })
+    }
+}
 
 /// Which PKCS #12 protections a PFX gets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

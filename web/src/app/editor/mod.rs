@@ -14,6 +14,12 @@ use super::text::{byte_to_utf16, utf16_to_byte};
 /// The INF the page opens with: the TLS web server template.
 pub const DEFAULT_INF: &str = templates::TEMPLATES[0].text;
 
+/// The app's compiler: the lowering for a front end that builds renewals (as PKCS #7, the
+/// tools module writing the wrapper) and nothing else of the life cycle.
+pub fn compile(text: &str) -> Compiled {
+    certreq_request::compile_for(text, certreq_request::Builds::RENEWAL)
+}
+
 /// What can happen in the editor.
 #[derive(Clone, Debug)]
 pub enum Msg {
@@ -30,6 +36,8 @@ pub enum Msg {
     RestorePrevious,
     /// An INF file's bytes arrived (opened, or dropped on the page).
     Open { name: String, bytes: Vec<u8> },
+    /// Open the INF that renews stored entry `entry` (read from its certificate).
+    Renewal { entry: String, text: String },
     /// The reference's answer for [`Command::Doc`].
     DocLooked {
         query: DocQuery,
@@ -81,7 +89,7 @@ pub struct State {
 
 impl Default for State {
     fn default() -> Self {
-        State::new(DEFAULT_INF, certreq_request::compile)
+        State::new(DEFAULT_INF, compile)
     }
 }
 
@@ -246,6 +254,10 @@ impl State {
                 let decoded = certreq_inf::text::decode(&bytes);
                 self.replace_text(decoded.text);
                 self.source = Some(format!("{name} ({})", decoded.encoding.name()));
+            }
+            Msg::Renewal { entry, text } => {
+                self.replace_text(text);
+                self.source = Some(format!("renewal of “{entry}”"));
             }
             Msg::DocLooked { query, page } => {
                 if let Some(panel) = self.doc.as_mut().filter(|d| d.query == query) {

@@ -20,7 +20,11 @@ pub async fn generate(
     request: NewRequest,
     inf: String,
     reuse: Option<String>,
+    renews: Option<String>,
 ) -> Result<Generated, String> {
+    if let Some(old) = renews {
+        return renew(request, inf, old).await;
+    }
     let scheme = request.signature;
     let (keys, id, reused) = match reuse {
         Some(id) => {
@@ -112,6 +116,108 @@ pub async fn generate(
         meta,
         pem,
         file_name,
+        exportable,
+    })
+}
+
+/// A renewal of stored entry `old`'s certificate: the PKCS #10 (carrying the old certificate)
+/// signed by the same key (`UseExistingKeySet`) or a new one, wrapped as PKCS #7 by the tools
+/// module and signed by the old entry's key through Web Crypto, so that key may be
+/// non-extractable. The new entry remembers which entry it renews; the old one is untouched.
+async fn renew(request: NewRequest, inf: String, old: String) -> Result<Generated, String> {
+    let entry = store::get_entry(&old)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "the entry to renew is no longer in the store".to_owned())?;
+    let old_cert = entry
+        .meta
+        .certificate
+        .clone()
+        .ok_or_else(|| "the entry to renew has no certificate".to_owned())?;
+    let old_keys = entry
+        .keys
+        .ok_or_else(|| "the entry to renew has no key to sign the renewal with".to_owned())?;
+    let keys = if request.key.use_existing {
+        old_keys.clone()
+    } else {
+        crypto::generate(
+            request.key.algorithm,
+            request.signature,
+            request.key.exportable,
+        )
+        .await
+        .map_err(|e| e.to_string())?
+    };
+    let spki = crypto::export_spki(&keys.get_public_key())
+        .await
+        .map_err(|e| e.to_string())?;
+    if request.key.use_existing {
+        crypto::check_key_pair(
+            &spki,
+            &keys.get_private_key(),
+            request.key.algorithm,
+            request.signature,
+        )
+        .map_err(|e| format!("the renewed certificate's key cannot make this request: {e}"))?;
+    }
+    let additions = encode::Additions {
+        renewal_certificate: Some(&old_cert),
+    };
+    let unsigned = encode::prepare_with(&request, &spki, &client_info(), &additions)
+        .map_err(|e| format!("cannot build the request: {e}"))?;
+    let signature = crypto::sign(
+        &keys.get_private_key(),
+        unsigned.scheme,
+        &unsigned.to_be_signed,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let pkcs10 = unsigned
+        .finish(&signature)
+        .map_err(|e| format!("cannot finish the request: {e}"))?;
+    let mut job = certreq_wire::RenewalJob {
+        pkcs10,
+        old: old_cert,
+        hash: request.signature.hash(),
+        signature: None,
+    };
+    let cannot = |e: services::ServiceError| e.to_string();
+    let first = tools::renewal(&job).await.map_err(cannot)?;
+    let to_sign = certreq_wire::RenewalToSign::from_wire(&first).map_err(|e| e.to_string())?;
+    job.signature = Some(
+        crypto::sign(
+            &old_keys.get_private_key(),
+            to_sign.scheme,
+            &to_sign.to_be_signed,
+        )
+        .await
+        .map_err(|e| format!("the renewed certificate's key cannot sign the renewal: {e}"))?,
+    );
+    let der = tools::renewal(&job).await.map_err(cannot)?;
+    let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
+    let meta = EntryMeta {
+        id: store::new_id(),
+        friendly_name: label_for(&request),
+        created_ms: store::now_ms(),
+        inf,
+        state: EntryState::Pending,
+        exportable: Some(exportable),
+        key_algorithm: key_algorithm(&spki),
+        has_request: true,
+        renews: Some(old),
+        ..EntryMeta::default()
+    };
+    store::put(&store::StoredRequest {
+        meta: meta.record(),
+        request_der: der.clone(),
+        keys: Some(keys),
+    })
+    .await
+    .map_err(|e| format!("the renewal was made but could not be kept, so it is not shown: {e}"))?;
+    Ok(Generated {
+        meta,
+        pem: pem::write(Label::NewCertificateRequest, &der),
+        file_name: file_name_for(&request),
         exportable,
     })
 }

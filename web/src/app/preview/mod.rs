@@ -55,6 +55,9 @@ pub enum Command {
         request: Box<NewRequest>,
         inf: String,
         reuse: Option<String>,
+        /// For a renewal, the stored entry whose certificate it renews: its key signs the
+        /// PKCS #7 wrapper (and with `UseExistingKeySet`, the request too).
+        renews: Option<String>,
     },
     /// Put text on the clipboard; answer with a notice.
     Copy(String),
@@ -105,15 +108,32 @@ impl State {
                         return Vec::new();
                     }
                 };
-                status.busy = Some(match &reuse {
-                    Some(_) => "signing with the stored key…".to_owned(),
-                    None => progress_text(request),
+                let renews = match request.renewal_cert.as_deref() {
+                    None => None,
+                    Some(cert_id) => match store.renewed_by_cert_id(cert_id) {
+                        Some(old) => Some(old.id.clone()),
+                        None => {
+                            status.notice = Some(Notice::error(format!(
+                                "RenewalCert = {cert_id} names no certificate kept in this \
+                                 browser; renew from the store's Renew button"
+                            )));
+                            return Vec::new();
+                        }
+                    },
+                };
+                status.busy = Some(match (&reuse, &renews) {
+                    (Some(_), _) => "signing with the stored key…".to_owned(),
+                    (None, Some(_)) if request.key.use_existing => {
+                        "signing the renewal with the stored key…".to_owned()
+                    }
+                    _ => progress_text(request),
                 });
                 status.notice = None;
                 vec![Out::Run(Command::Generate {
                     request: Box::new(request.clone()),
                     inf: editor.text.clone(),
                     reuse,
+                    renews,
                 })]
             }
             Msg::Generated(Ok(generated)) => {

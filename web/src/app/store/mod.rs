@@ -32,6 +32,8 @@ pub struct EntryMeta {
     pub chain: Vec<Vec<u8>>,
     /// The CA's request id, once a CA has answered "pending" (stored).
     pub request_id: Option<u64>,
+    /// The entry whose certificate this entry's request renews (stored).
+    pub renews: Option<String>,
     /// Whether the browser hands out the private key; `None` when not asked yet or no key
     /// (asked when the store is read, not stored).
     pub exportable: Option<bool>,
@@ -60,6 +62,7 @@ impl EntryMeta {
             certificate: m.certificate.clone(),
             chain: m.chain.clone(),
             request_id: m.request_id,
+            renews: m.renews.clone(),
             exportable: None,
             key_algorithm: None,
             details: None,
@@ -79,6 +82,7 @@ impl EntryMeta {
             certificate: self.certificate.clone(),
             chain: self.chain.clone(),
             request_id: self.request_id,
+            renews: self.renews.clone(),
         }
     }
 }
@@ -206,6 +210,17 @@ pub enum Msg {
     ImportSubmit,
     /// The outcome of [`Command::ImportPfx`]: the new entry, or why nothing was imported.
     Imported(Result<EntryMeta, String>),
+    /// Renew issued entry `id`'s certificate, keeping its key (`same_key`) or with a new one:
+    /// opens the renewal INF in the editor.
+    Renew {
+        id: String,
+        same_key: bool,
+    },
+    /// The outcome of [`Command::RenewalInf`]: the INF for entry `id`, or why there is none.
+    RenewalInf {
+        id: String,
+        inf: Result<String, String>,
+    },
 }
 
 /// Browser work the store asks for.
@@ -237,6 +252,13 @@ pub enum Command {
         password: String,
         extractable: bool,
     },
+    /// Read the renewal INF of `certificate` (entry `id`'s) in the tools module; answer with
+    /// [`Msg::RenewalInf`].
+    RenewalInf {
+        id: String,
+        certificate: Vec<u8>,
+        same_key: bool,
+    },
 }
 
 /// What the other features hear from the store.
@@ -244,6 +266,8 @@ pub enum Command {
 pub enum Event {
     /// Entry `id` and its key are gone.
     Deleted(String),
+    /// The INF renewing entry `entry` (its friendly name `name`), for the editor.
+    Renewal { name: String, inf: String },
 }
 
 /// The store's state.
@@ -432,6 +456,37 @@ impl State {
                 )));
                 self.put(meta);
             }
+            Msg::Renew { id, same_key } => {
+                let entry = self.entries.iter().find(|e| e.id == id);
+                match entry.and_then(|e| e.certificate.clone()) {
+                    Some(certificate) if status.idle() => {
+                        return run(Command::RenewalInf {
+                            id,
+                            certificate,
+                            same_key,
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        status.notice = Some(Notice::error(
+                            "only an issued entry, with its certificate, can be renewed",
+                        ));
+                    }
+                }
+            }
+            Msg::RenewalInf { id, inf: Ok(inf) } => {
+                let name = self
+                    .entries
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| e.friendly_name.clone())
+                    .unwrap_or(id);
+                status.notice = Some(Notice::info(format!(
+                    "the renewal of “{name}” is in the editor: check it, then Generate"
+                )));
+                return vec![Out::Tell(Event::Renewal { name, inf })];
+            }
+            Msg::RenewalInf { inf: Err(why), .. } => status.notice = Some(Notice::error(why)),
         }
         Vec::new()
     }
@@ -442,6 +497,29 @@ impl State {
             Some(e) => *e = entry,
             None => self.entries.push(entry),
         }
+    }
+
+    /// The issued entry whose certificate has this SHA-1 thumbprint or serial number
+    /// (`RenewalCert`'s value: hexadecimal, blanks and case aside).
+    pub fn renewed_by_cert_id(&self, cert_id: &str) -> Option<&EntryMeta> {
+        let wanted: String = cert_id
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        self.entries.iter().find(|e| {
+            e.details.as_ref().is_some_and(|d| {
+                d.thumbprint_sha1.to_ascii_lowercase().replace(' ', "") == wanted
+                    || d.serial.to_ascii_lowercase().replace(' ', "") == wanted
+            })
+        })
+    }
+
+    /// Whether entry `id` has been renewed: an entry renewing it holds its new certificate.
+    pub fn is_renewed(&self, id: &str) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.renews.as_deref() == Some(id) && e.certificate.is_some())
     }
 
     /// The pending entry `id` that has not been sent to a CA yet (no request id).
@@ -466,6 +544,10 @@ impl State {
                         .is_some_and(|c| crate::services::same_name_any_case(c, name))
             })
         };
+        // a renewal's key is the renewed entry's (same key) or a new one: Generate decides
+        if request.renewal_cert.is_some() {
+            return Ok(None);
+        }
         match (request.key.use_existing, container) {
             (true, None) => Err("UseExistingKeySet = TRUE needs KeyContainer to name the \
                                  stored key to reuse"

@@ -91,12 +91,17 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
     let download = on.reform(move |_| Msg::DownloadEntry(id.clone()));
     let id = entry.id.clone();
     let delete = on.reform(move |_| Msg::Delete(id.clone()));
+    let renewed = props.state.is_renewed(&entry.id);
     html! {
         <li class="store-item" data-testid="store-item"
-            data-state={entry.state.as_str()} data-id={entry.id.clone()}>
+            data-state={entry.state.as_str()} data-id={entry.id.clone()}
+            data-renewed={renewed.then_some("yes")} data-renews={entry.renews.clone()}>
             <div class="store-main">
                 <span class="store-name">{ &entry.friendly_name }</span>
                 <span class={classes!("badge", entry.state.as_str())}>{ entry.state.as_str() }</span>
+                if renewed {
+                    <span class="badge renewed" data-testid="entry-renewed">{ "renewed" }</span>
+                }
             </div>
             <div class="store-meta">
                 { format_utc(entry.created_ms) }
@@ -104,7 +109,7 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                     { format!(" · container {container}") }
                 }
             </div>
-            { view_entry_details(entry) }
+            { view_entry_details(on, entry) }
             <div class="actions small">
                 if entry.has_request {
                     <button type="button" onclick={download}
@@ -114,6 +119,10 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                 }
                 if entry.certificate.is_some() {
                     { view_exports(on, entry) }
+                    if entry.key_algorithm.is_some() {
+                        { renew_button(on, entry, true) }
+                        { renew_button(on, entry, false) }
+                    }
                 } else {
                     if entry.request_id.is_none() && entry.state == EntryState::Pending {
                         <button type="button" data-testid="entry-submit"
@@ -146,7 +155,7 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
 }
 
 /// Subject, issuer, validity, thumbprint and key of an entry (the certificate's, once issued).
-fn view_entry_details(entry: &EntryMeta) -> Html {
+fn view_entry_details(on: &Callback<Msg>, entry: &EntryMeta) -> Html {
     let key = entry.key_algorithm.clone();
     let exportable = match entry.exportable {
         Some(true) => "exportable",
@@ -189,9 +198,36 @@ fn view_entry_details(entry: &EntryMeta) -> Html {
                 }
             </dl>
             if let Some(text) = reminder {
-                <p class="notice error" data-testid="expiry-reminder" role="alert">{ text }</p>
+                <p class="notice error" data-testid="expiry-reminder" role="alert">
+                    { text }{ " " }
+                    if entry.key_algorithm.is_some() {
+                        <button type="button" data-testid="expiry-renew"
+                            onclick={renew(on, entry, true)}>{ "Renew now" }</button>
+                    }
+                </p>
             }
         </>
+    }
+}
+
+/// Renew entry `entry`, keeping its key or not.
+fn renew(on: &Callback<Msg>, entry: &EntryMeta, same_key: bool) -> Callback<MouseEvent> {
+    let id = entry.id.clone();
+    on.reform(move |_| Msg::Renew {
+        id: id.clone(),
+        same_key,
+    })
+}
+
+/// Renew (same key) or Renew (new key): opens the renewal INF in the editor.
+fn renew_button(on: &Callback<Msg>, entry: &EntryMeta, same_key: bool) -> Html {
+    let (testid, label) = match same_key {
+        true => ("entry-renew", "Renew (same key)"),
+        false => ("entry-renew-new-key", "Renew (new key)"),
+    };
+    html! {
+        <button type="button" data-testid={testid} onclick={renew(on, entry, same_key)}
+            aria-label={format!("{label}: {}", entry.friendly_name)}>{ label }</button>
     }
 }
 

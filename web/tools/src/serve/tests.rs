@@ -7,7 +7,7 @@ use certreq_request::encode::ClientInfo;
 use certreq_testsupport::corpus_dir;
 use certreq_testsupport::data_der as data;
 use certreq_wire::{
-    PFX_RANDOM_BYTES, WireError, Writer, answer, doc_from_wire, dump_from_wire,
+    PFX_RANDOM_BYTES, RenewalInfQuery, WireError, Writer, answer, doc_from_wire, dump_from_wire,
     one_certificate_from_wire, response_from_wire,
 };
 
@@ -633,4 +633,108 @@ fn a_refusal_is_explained_by_its_code_its_http_status_or_the_sign_in_asked() {
         explained("the page is not a Web Enrollment page", None),
         None
     );
+}
+
+/// A PKCS #7 renewal made the app's way (what to sign, then the old key's signature) is the
+/// one the engine makes directly: the old certificate included, the signer named by its
+/// issuer and serial, the signature over the PKCS #10 itself, by the old key.
+#[test]
+fn a_renewal_made_in_two_questions_is_signed_by_the_old_certificate() {
+    use certreq_testsupport::{rsa_key, rsa_sign};
+    use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+    let old = data("pfx-leaf.crt");
+    let old_key = rsa::PrivateKey::from_pkcs8_der(&data("pfx-leaf.key")).unwrap();
+    let inf = "[NewRequest]\nSubject = \"CN=renew.example\"\nRequestType = PKCS7\n\
+               RenewalCert = 00\n";
+    let req = certreq_request::compile_for(inf, certreq_request::Builds::RENEWAL)
+        .request
+        .unwrap();
+    let key = rsa_key();
+    let spki = key.to_public_key().to_public_key_der().unwrap().to_vec();
+    let additions = certreq_request::encode::Additions {
+        renewal_certificate: Some(&old),
+    };
+    let unsigned =
+        certreq_request::encode::prepare_with(&req, &spki, &ClientInfo::example(), &additions)
+            .unwrap();
+    let pkcs10 = unsigned
+        .finish(&rsa_sign(&key, "SHA-256", &unsigned.to_be_signed))
+        .unwrap();
+    let mut job = RenewalJob {
+        pkcs10: pkcs10.clone(),
+        old: old.clone(),
+        hash: Hash::Sha256,
+        signature: None,
+    };
+    assert_eq!(RenewalJob::from_wire(&job.to_wire()), Ok(job.clone()));
+    let (status, first) = serve(OP_RENEWAL, &job.to_wire());
+    assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&first));
+    let to_sign = RenewalToSign::from_wire(&first).unwrap();
+    assert_eq!(to_sign.scheme, SignatureScheme::RsaPkcs1(Hash::Sha256));
+    // no signed attributes: the old key signs the PKCS #10 itself
+    assert_eq!(to_sign.to_be_signed, pkcs10);
+    job.signature = Some(rsa_sign(&old_key, "SHA-256", &to_sign.to_be_signed));
+    let (status, p7) = serve(OP_RENEWAL, &job.to_wire());
+    assert_eq!(status, STATUS_OK);
+    let direct = certreq_request::pkcs7::renewal(&pkcs10, &old, Hash::Sha256)
+        .unwrap()
+        .prepare(|h, b| h.digest(b))
+        .unwrap()
+        .finish(std::slice::from_ref(job.signature.as_ref().unwrap()))
+        .unwrap();
+    assert_eq!(direct, p7);
+    assert!(p7.windows(pkcs10.len()).any(|w| w == pkcs10.as_slice()));
+    // a job that is not a renewal is refused with the reason
+    job.old = b"not a certificate".to_vec();
+    let (status, why) = serve(OP_RENEWAL, &job.to_wire());
+    assert_eq!(status, STATUS_FAILED);
+    assert!(answer_text(status, why).contains("renewal"));
+}
+
+/// Renew opens an INF read from the certificate: its subject, its key's type and size,
+/// PKCS7 naming it by thumbprint; the same key asks for UseExistingKeySet. The app's
+/// lowering takes it as a renewal, with no error and no "not built" warning.
+#[test]
+fn the_renewal_inf_is_read_from_the_certificate_and_lowers_to_a_renewal() {
+    let old = data("pfx-leaf.crt");
+    let thumb = certreq_read::response::certificate(&old)
+        .unwrap()
+        .thumbprint_sha1();
+    for same_key in [true, false] {
+        let q = RenewalInfQuery {
+            certificate: old.clone(),
+            same_key,
+        };
+        assert_eq!(RenewalInfQuery::from_wire(&q.to_wire()), Ok(q.clone()));
+        let (status, text) = serve(OP_RENEWAL_INF, &q.to_wire());
+        assert_eq!(status, STATUS_OK);
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains("Subject = \"CN=pfx-test.example\""), "{text}");
+        assert!(text.contains("KeyLength = 2048"), "{text}");
+        assert_eq!(
+            text.contains("UseExistingKeySet = TRUE"),
+            same_key,
+            "{text}"
+        );
+        let c = certreq_request::compile_for(&text, certreq_request::Builds::RENEWAL);
+        assert!(
+            c.diagnostics
+                .iter()
+                .all(|d| format!("{:?}", d.severity) != "Error" && d.code != "wrapper-not-built"),
+            "{:#?}",
+            c.diagnostics
+        );
+        let r = c.request.unwrap();
+        assert_eq!(r.renewal_cert.as_deref(), Some(thumb.as_str()));
+        assert_eq!(r.key.use_existing, same_key);
+    }
+    let (status, why) = serve(
+        OP_RENEWAL_INF,
+        &RenewalInfQuery {
+            certificate: b"x".to_vec(),
+            same_key: true,
+        }
+        .to_wire(),
+    );
+    assert!(answer_text(status, why).contains("not a certificate"));
 }
