@@ -195,32 +195,62 @@ pub fn check_inf_text(text: &str) {
     }
 }
 
-/// Lower-case hex of `bytes` with no separators.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+/// The byte runs the decoder's text shows in hex: the text cut at white space and colons, each
+/// piece that is an even number of hex digits read as bytes, consecutive pieces joined (a hex
+/// dump goes on across line breaks and indentation); any other piece ends a run. Reading whole
+/// bytes keeps the check to what was printed: joining the digits of `ff bf ff` would find
+/// `fbff` across two bytes, which no byte in the input holds.
+pub fn printed_bytes(text: &str) -> Vec<Vec<u8>> {
+    let mut runs = vec![Vec::new()];
+    for piece in text.split(|c: char| c.is_whitespace() || c == ':') {
+        if piece.is_empty() {
+            continue;
+        }
+        let digits = piece.as_bytes();
+        if digits.len() % 2 == 0 && digits.iter().all(u8::is_ascii_hexdigit) {
+            let run = runs.last_mut().expect("never empty");
+            for pair in digits.chunks(2) {
+                let pair = std::str::from_utf8(pair).expect("ascii");
+                run.push(u8::from_str_radix(pair, 16).expect("hex digits"));
+            }
+        } else if !runs.last().expect("never empty").is_empty() {
+            runs.push(Vec::new());
+        }
+    }
+    runs
 }
 
-/// The rendered decoder text with every hex-looking run joined: what remains when spaces, line
-/// breaks, colons and indentation between hex digits are taken out, lower-cased.
-pub fn squeeze(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != ':')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// What the decoder prints of `bytes` never holds `secret` in hex (in any case, with any
-/// spacing).
+/// What the decoder prints of `bytes` never shows `secret` as bytes in hex (in any case, with
+/// any spacing or line breaks between the bytes).
 pub fn check_dump_hides(bytes: &[u8], secret: &[u8]) {
     let Ok(dump) = certreq_read::dump::dump(bytes) else {
         return;
     };
     let text = certreq_read::dump::render_text(&dump);
-    let hidden = hex(secret);
+    let leaked = printed_bytes(&text)
+        .iter()
+        .any(|run| run.windows(secret.len()).any(|w| w == secret));
     assert!(
-        !squeeze(&text).contains(&hidden),
-        "the decoder printed private key bytes {hidden}:\n{text}"
+        !leaked,
+        "the decoder printed private key bytes {:02x?}:\n{text}",
+        secret
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printed_bytes;
+
+    #[test]
+    fn printed_bytes_are_read_whole_across_lines_and_never_across_digits() {
+        let text = "OCTET STRING: ff FB ff\n      00:01 c5\n  [30]:\n    fbff";
+        assert_eq!(
+            printed_bytes(text),
+            vec![vec![0xff, 0xfb, 0xff, 0x00, 0x01, 0xc5], vec![0xfb, 0xff]]
+        );
+        // `ff bf ff` holds no byte 0xfb
+        assert!(!printed_bytes("ff bf ff").concat().contains(&0xfb));
+    }
 }
 
 /// The private key octets of every PKCS #8 PrivateKeyInfo (as the `pkcs8` crate reads it) in
