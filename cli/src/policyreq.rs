@@ -32,17 +32,8 @@ use crate::signers;
 use crate::store::{CertIdKind, Store};
 use crate::submit::{self, Failure};
 
-const ACCEPTED: [Opt; 9] = [
-    Opt::Cert,
-    Opt::HashAlgorithm,
-    Opt::Binary,
-    Opt::Rfc7468,
-    Opt::Force,
-    Opt::Quiet,
-    Opt::User,
-    Opt::Verbose,
-    Opt::Help,
-];
+/// `-policy` re-signs as `-sign` does, so it takes `-sign`'s options.
+const ACCEPTED: &[Opt] = &crate::sign::ACCEPTED;
 
 /// Runs `-policy`; returns the exit status.
 pub fn run(inv: &Invocation) -> i32 {
@@ -50,7 +41,7 @@ pub fn run(inv: &Invocation) -> i32 {
 }
 
 fn policy(inv: &Invocation) -> Result<(), Failure> {
-    submit::check_options(inv, "policy", &ACCEPTED)?;
+    submit::check_options(inv, "policy", ACCEPTED)?;
     let (input, inf_path, output, p10_out) = match inv.args.as_slice() {
         [i, p, o] => (PathBuf::from(i), PathBuf::from(p), PathBuf::from(o), None),
         [i, p, o, q] => (

@@ -23,7 +23,8 @@ use crate::signers;
 use crate::store::{CertIdKind, Store};
 use crate::submit::{self, Failure};
 
-const ACCEPTED: [Opt; 9] = [
+/// The options of the verbs that sign with a stored certificate (`-sign`, `-policy`).
+pub(crate) const ACCEPTED: [Opt; 9] = [
     Opt::Cert,
     Opt::HashAlgorithm,
     Opt::Binary,
