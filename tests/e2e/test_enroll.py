@@ -101,6 +101,28 @@ def pending_app(pending_ca, downloads):
     driver.quit()
 
 
+def devca_and_app(name, policy="pending"):
+    """Module fixtures `downloads`, `ca` (devca with `policy`, serving dist/) and `app` (a
+    Chromium on it) for a test module of its own: `downloads, ca, app = devca_and_app(...)`."""
+    @pytest.fixture(scope="module")
+    def downloads(tmp_path_factory):
+        return tmp_path_factory.mktemp(f"downloads-{name}")
+
+    @pytest.fixture(scope="module")
+    def ca(tmp_path_factory):
+        server = Devca(tmp_path_factory.mktemp(f"devca-{name}"), policy=policy)
+        yield server
+        server.stop()
+
+    @pytest.fixture(scope="module")
+    def app(ca, downloads):
+        driver = open_app(ca.origin, downloads)
+        yield driver
+        driver.quit()
+
+    return downloads, ca, app
+
+
 def newest_item(driver):
     return by_testid(driver, "store-item")  # the list shows the newest first
 

@@ -9,7 +9,6 @@ Binary: $DEVCA_BIN, default target/release/devca; the app from dist/ (`trunk bui
 import datetime
 import time
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -17,7 +16,7 @@ from cryptography.x509.oid import NameOID
 from selenium.webdriver.common.by import By
 
 from browser import by_testid, wait_for
-from test_enroll import (Devca, click, disposition, generate, item, open_app)
+from test_enroll import click, devca_and_app, disposition, generate, item
 
 # each would set the canary if it ever became markup: an image whose load fails, an inline
 # script, an SVG's load event, a javascript: URL as a link (no double quotes in them: INF
@@ -44,23 +43,7 @@ def assert_inert(driver, container, planted):
     assert driver.execute_script(CANARY) is None, "markup from the CA ran in the page"
 
 
-@pytest.fixture(scope="module")
-def downloads(tmp_path_factory):
-    return tmp_path_factory.mktemp("downloads-hostile")
-
-
-@pytest.fixture(scope="module")
-def ca(tmp_path_factory):
-    server = Devca(tmp_path_factory.mktemp("devca-hostile"), policy="pending")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def app(ca, downloads):
-    driver = open_app(ca.origin, downloads)
-    yield driver
-    driver.quit()
+downloads, ca, app = devca_and_app("hostile")
 
 
 def test_a_denial_message_holding_markup_is_shown_as_text(app, ca):

@@ -12,7 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from browser import by_testid, wait_for
-from test_enroll import Devca, click, disposition, item, open_app
+from test_enroll import click, devca_and_app, disposition, item
 
 # after the click: at once, within the first task, mid-way, and (for the slow steps) late
 DELAYS_MS = [0, 20, 80, 250, 700]
@@ -61,24 +61,7 @@ def reload(driver):
     time.sleep(0.3)  # the store list is read after the first render
 
 
-@pytest.fixture(scope="module")
-def downloads(tmp_path_factory):
-    return tmp_path_factory.mktemp("downloads-reload")
-
-
-@pytest.fixture(scope="module")
-def ca(tmp_path_factory):
-    server = Devca(tmp_path_factory.mktemp("devca-reload"), policy="pending")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def app(ca, downloads):
-    driver = open_app(ca.origin, downloads)
-    driver.set_script_timeout(30)
-    yield driver
-    driver.quit()
+downloads, ca, app = devca_and_app("reload")
 
 
 def start_generating(driver, template):
