@@ -65,16 +65,7 @@ pub async fn generate(
     let self_signed = request.request_type == RequestType::Cert;
     let what = made(&request);
     let unsigned = prepare(&request, &spki)?;
-    let signature = crypto::sign(
-        &keys.get_private_key(),
-        unsigned.scheme,
-        &unsigned.to_be_signed,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let der = unsigned
-        .finish(&signature)
-        .map_err(|e| format!("cannot finish the {what}: {e}"))?;
+    let der = sign_and_finish(&unsigned, &keys.get_private_key(), what).await?;
     let der = wrap(&request, &spki, &keys.get_private_key(), der).await?;
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
 
@@ -165,16 +156,7 @@ async fn renew(request: NewRequest, inf: String, old: String) -> Result<Generate
     };
     let unsigned = encode::prepare_with(&request, &spki, &client_info(), &additions)
         .map_err(|e| format!("cannot build the request: {e}"))?;
-    let signature = crypto::sign(
-        &keys.get_private_key(),
-        unsigned.scheme,
-        &unsigned.to_be_signed,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    let pkcs10 = unsigned
-        .finish(&signature)
-        .map_err(|e| format!("cannot finish the request: {e}"))?;
+    let pkcs10 = sign_and_finish(&unsigned, &keys.get_private_key(), "request").await?;
     let mut job = certreq_wire::RenewalJob {
         pkcs10,
         old: old_cert,
@@ -228,6 +210,21 @@ pub fn made(request: &NewRequest) -> &'static str {
         RequestType::Cert => "certificate",
         _ => "request",
     }
+}
+
+/// Signs `unsigned` with `private` through Web Crypto and finishes it; `what` names what is
+/// made in the error.
+async fn sign_and_finish(
+    unsigned: &encode::Unsigned,
+    private: &web_sys::CryptoKey,
+    what: &str,
+) -> Result<Vec<u8>, String> {
+    let signature = crypto::sign(private, unsigned.scheme, &unsigned.to_be_signed)
+        .await
+        .map_err(|e| e.to_string())?;
+    unsigned
+        .finish(&signature)
+        .map_err(|e| format!("cannot finish the {what}: {e}"))
 }
 
 /// The bytes to sign for `request` and the public key `spki` (DER): a PKCS #10 request's, or
