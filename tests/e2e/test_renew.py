@@ -12,27 +12,15 @@ import base64
 import re
 import subprocess
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from selenium.webdriver.common.by import By
 
 from browser import all_testid, by_testid, wait_for
-from test_enroll import Devca, click, disposition, generate, item, open_app, openssl_verify
+from test_enroll import click, devca_and_app, disposition, generate, item, openssl_verify
 
 
-@pytest.fixture(scope="module")
-def ca(tmp_path_factory):
-    server = Devca(tmp_path_factory.mktemp("devca-renew"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def app(ca, tmp_path_factory):
-    driver = open_app(ca.origin, tmp_path_factory.mktemp("downloads-renew"))
-    yield driver
-    driver.quit()
+downloads, ca, app = devca_and_app("renew", policy="issue")
 
 
 def submit_entry(driver, entry_id) -> int:
