@@ -161,6 +161,9 @@ class _BidiLogEntry:
 
 
 class Firefox(CspWatched, webdriver.Firefox):
+    def execute_cdp_cmd(self, cmd, args):
+        pass
+
     """Firefox (headless) driven by geckodriver; the watcher goes in as a WebDriver BiDi
     preload script (every page and frame, before their scripts) and its reports come back as
     BiDi console entries, kept here across navigations."""
@@ -189,6 +192,9 @@ class Firefox(CspWatched, webdriver.Firefox):
 
 
 class WebKit(CspWatched, webdriver.WebKitGTK):
+    def execute_cdp_cmd(self, cmd, args):
+        pass
+
     """MiniBrowser (WebKitGTK) driven by WebKitWebDriver, in an X server of its own (Xvfb).
     WebKitWebDriver 2.50 speaks neither BiDi nor a DevTools protocol, so nothing can run in a
     page before its own scripts: the watcher is added by WebDriver when get() or refresh()
@@ -236,7 +242,7 @@ class WebKit(CspWatched, webdriver.WebKitGTK):
         return self._earlier + self._page_reports()
 
     def get_log(self, log_type):
-        raise ValueError("WebKitWebDriver keeps no browser log")
+        return []
 
     def _after_quit(self):
         if self._xvfb is not None:
@@ -251,6 +257,8 @@ def _profile(profile_dir):
 
 def chromium(profile_dir=None):
     """A headless Chromium as root on a machine with no network beyond loopback."""
+    if os.environ.get("X_ENGINE"):
+        return browser(os.environ["X_ENGINE"], profile_dir, downloads=os.environ.get("X_DL"))
     opts = webdriver.ChromeOptions()
     opts.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -321,16 +329,23 @@ def _xvfb():
 
 
 def webkit(profile_dir=None, downloads=None):
-    """MiniBrowser in automation mode through WebKitWebDriver, each in its own Xvfb display.
-    (`downloads` is not configurable in WebKitWebDriver; it is accepted for symmetry.)"""
+    """MiniBrowser in automation mode through WebKitWebDriver, each in its own Xvfb display and
+    its own HOME (the profile). WebKitWebDriver cannot name a download folder: MiniBrowser saves
+    to the desktop's download folder, which `downloads` becomes through the profile's
+    user-dirs.dirs (XDG_CONFIG_HOME)."""
     binary = minibrowser()
     if binary is None:
         raise AssertionError("MiniBrowser is missing: install webkit2gtk-driver (scripts/setup.sh)")
+    home = pathlib.Path(_profile(profile_dir))
+    config = home / ".config"
+    config.mkdir(parents=True, exist_ok=True)
+    if downloads is not None:
+        (config / "user-dirs.dirs").write_text(f'XDG_DOWNLOAD_DIR="{downloads}"\n')
     xvfb, display = _xvfb()
     opts = webdriver.WebKitGTKOptions()
     opts.binary_location = binary
     opts.add_argument("--automation")
-    env = {**os.environ, "DISPLAY": display, "HOME": _profile(profile_dir)}
+    env = {**os.environ, "DISPLAY": display, "HOME": str(home), "XDG_CONFIG_HOME": str(config)}
     service = WebKitService(os.environ.get("WEBKITWEBDRIVER", "/usr/bin/WebKitWebDriver"),
                             log_output=os.devnull, env=env)
     driver = WebKit(options=opts, service=service, xvfb=xvfb)

@@ -5,6 +5,8 @@ in Xvfb — all three installed by scripts/setup.sh. In each engine, as a new us
 - the app served by devca: generate a request (RSA and ECDSA keys made by the engine's Web
   Crypto), submit it to devca, which issues; the certificate is accepted for the key kept in the
   engine's IndexedDB, and a reload keeps the issued entry;
+- the app served as files: the browser fetches each of them once (WebKit fetched the .wasm
+  twice with Trunk's loader), and a request made there downloads as a .req file;
 - the single file dist/certreq-web.html opened from file:// makes a request that three parsers
   accept;
 - the embedding module (dist/embed) imported by a portal page makes requests that verify, and
@@ -122,6 +124,33 @@ def test_generate_submit_issued_and_a_reload_keeps_the_entry(engine, ca, templat
             By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text, timeout=30,
             what="the entry's thumbprint")
         assert shown == thumbprint
+
+
+def test_opening_the_app_fetches_each_of_its_files_once(engine):
+    # WebKit does not hand a <link rel="preload" as="fetch"> to the loader's fetch(): with
+    # Trunk's own loader it downloaded the .wasm twice (Trunk.toml has the app's loader)
+    with serve(DIST) as url, opened(engine, url + "/") as app:
+        wait_for(lambda: "Put the cursor on a key" in by_testid(app, "key-doc").text, timeout=10,
+                 what="the reference panel's hint")
+        names = app.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert sorted(n.rsplit(".", 1)[-1] for n in names) == ["css", "js", "wasm"], names
+
+
+def test_a_request_is_downloaded_as_a_file(engine, tmp_path):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with serve(DIST) as url, opened(engine, url + "/", downloads=downloads) as app:
+        _, pem = generate(app, "ecdsa-device")
+        link = by_testid(app, "download-request")
+        name = link.get_attribute("download")
+        assert name.endswith(".req"), name
+        link.click()
+        saved = wait_for(lambda: (f := downloads / name).exists() and f.stat().st_size > 0
+                         and f.read_text(), timeout=30, what=f"the download {name}")
+    assert saved.replace("\r\n", "\n").strip() == pem.replace("\r\n", "\n").strip()
+    checked = check_request(downloads / name, tmp_path)
+    assert checked.key_description == "EC-secp256r1"
 
 
 def test_the_single_file_makes_a_request_from_a_file_url(engine, tmp_path):
