@@ -4,7 +4,8 @@ in Xvfb — all three installed by scripts/setup.sh. In each engine, as a new us
 
 - the app served by devca: generate a request (RSA and ECDSA keys made by the engine's Web
   Crypto), submit it to devca, which issues; the certificate is accepted for the key kept in the
-  engine's IndexedDB, and a reload keeps the issued entry;
+  engine's IndexedDB, and a reload keeps the issued entry; an exportable key read back from
+  IndexedDB after a reload exports as a PKCS #12 download that OpenSSL opens;
 - the app served as files: the browser fetches each of them once (WebKit fetched the .wasm
   twice with Trunk's loader), and a request made there downloads as a .req file;
 - the single file dist/certreq-web.html opened from file:// makes a request that three parsers
@@ -22,17 +23,20 @@ dist/embed from scripts/build-embed.sh.
 import contextlib
 import os
 import shutil
+import subprocess
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import pkcs12
 from selenium.webdriver.common.by import By
 
 from browser import DIST, all_testid, browser, by_testid, engine_missing, serve, wait_for
 from checkers import check_request
 from test_app import RSA_INF, generate as generate_checked
 from test_embed import BAD_INF, DATA, EMBED, GOLDEN_INF, INF as EMBED_INF, PAGE, b64
-from test_enroll import Devca, click, disposition, generate, item, openssl_verify
+from test_enroll import (PASSWORD, Devca, click, disposition, generate, item, openssl_verify,
+                         wait_download)
 
 OTHER_ENGINES = ["firefox", "webkit"]
 
@@ -124,6 +128,37 @@ def test_generate_submit_issued_and_a_reload_keeps_the_entry(engine, ca, templat
             By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text, timeout=30,
             what="the entry's thumbprint")
         assert shown == thumbprint
+
+
+def test_a_kept_key_exports_as_pfx_after_a_reload(engine, ca, tmp_path):
+    # the exportable key, read back from IndexedDB after a reload, is exported with Web Crypto
+    # and wrapped in a PKCS #12 the browser downloads; OpenSSL and cryptography open it
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with opened(engine, ca.origin + "/", downloads=downloads) as app:
+        entry_id, _ = generate(app, "smime")
+        click(app, by_testid(app, "submit"))
+        status, text = disposition(app)
+        assert status == "issued", text
+        request_id = int(by_testid(app, "request-id").text)
+        issued = x509.load_pem_x509_certificate(ca.certificate(request_id))
+        app.refresh()
+        entry = wait_for(lambda: [e for e in all_testid(app, "store-item")
+                                  if e.get_attribute("data-id") == entry_id
+                                  and e.get_attribute("data-state") == "issued"], timeout=30,
+                         what="the issued entry after reload")[0]
+        entry.find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
+        by_testid(app, "pfx-password").send_keys(PASSWORD)
+        by_testid(app, "pfx-confirm").send_keys(PASSWORD)
+        by_testid(app, "pfx-save").click()
+        pfx = wait_download(downloads, "Jane_Doe_S_MIME.pfx")
+    key, cert, extra = pkcs12.load_key_and_certificates(pfx, PASSWORD.encode())
+    assert cert == issued
+    assert key.public_key().public_numbers() == issued.public_key().public_numbers()
+    proc = subprocess.run(["openssl", "pkcs12", "-info", "-nodes", "-in", str(downloads / "Jane_Doe_S_MIME.pfx"),
+                           "-passin", f"pass:{PASSWORD}"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "BEGIN PRIVATE KEY" in proc.stdout
 
 
 def test_opening_the_app_fetches_each_of_its_files_once(engine):
