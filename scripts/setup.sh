@@ -16,6 +16,7 @@ CARGO_FUZZ_VERSION=0.13.2      # tests/fuzz; runs on the nightly toolchain
 BINARYEN_VERSION=132           # Debian's wasm-opt 108 cannot parse wasm-bindgen 0.2.130 output
 TYPESCRIPT_VERSION=5.9.3       # tsc checks the embedding package's declarations (examples/portal-ts)
 AXE_VERSION=4.14.1             # axe-core, the accessibility checker the e2e suite injects
+GECKODRIVER_VERSION=0.37.1     # Firefox's WebDriver (tests/e2e/test_engines.py); Debian ships none
 export PATH="$TOOLS/bin:$TOOLS/npm/node_modules/.bin:$PATH"
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
@@ -24,6 +25,12 @@ log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 need_apt=()
 command -v chromium >/dev/null     || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+# the other browser engines of tests/e2e/test_engines.py: Firefox ESR, and WebKitGTK's
+# MiniBrowser with WebKitWebDriver (package webkit2gtk-driver), which needs an X server (Xvfb)
+command -v firefox-esr >/dev/null  || need_apt+=(firefox-esr)
+{ command -v WebKitWebDriver && ls /usr/lib/*/webkit2gtk-*/MiniBrowser; } >/dev/null 2>&1 \
+  || need_apt+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null         || need_apt+=(xvfb)
 command -v openssl >/dev/null      || need_apt+=(openssl)
 command -v cfssl >/dev/null        || need_apt+=(golang-cfssl)
 command -v npm >/dev/null          || need_apt+=(nodejs npm)
@@ -56,6 +63,10 @@ fi
 if [[ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]]; then
   log "cargo install trunk $TRUNK_VERSION (about 6 minutes)"
   cargo install -q trunk --version "$TRUNK_VERSION" --locked --root "$TOOLS"
+fi
+if [[ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODRIVER_VERSION"* ]]; then
+  log "cargo install geckodriver $GECKODRIVER_VERSION (about 5 minutes)"
+  cargo install -q geckodriver --version "=$GECKODRIVER_VERSION" --locked --root "$TOOLS"
 fi
 # the fuzz targets (tests/fuzz, run by tests/fuzz/run.sh): a nightly toolchain and cargo-fuzz
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then

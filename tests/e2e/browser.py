@@ -1,16 +1,23 @@
-"""Headless Chromium for the end-to-end tests: a static server for dist/ and a driver."""
+"""The browsers of the end-to-end tests (headless Chromium for most; Firefox ESR and WebKitGTK
+for the smoke flows of test_engines.py), each watching for CSP violations, and a static server
+for dist/."""
 import contextlib
 import functools
+import glob
 import http.server
 import json
 import os
 import pathlib
+import shutil
+import subprocess
 import tempfile
 import threading
 import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.firefox.service import Service as FirefoxService
+from selenium.webdriver.webkitgtk.service import Service as WebKitService
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -39,11 +46,15 @@ def serve(directory=DIST):
         server.shutdown()
 
 
-# Installed in every page and frame before the page's own scripts run (CDP
-# Page.addScriptToEvaluateOnNewDocument): each Content-Security-Policy violation is kept in the
-# page and written to the console, whose log survives navigations.
+# The watcher every page gets: each Content-Security-Policy violation (a
+# `securitypolicyviolation` event) is kept in the page and written to the console with a mark.
+# How it gets into the page before the page's own scripts run is the engine's business:
+# Chromium's DevTools protocol (Page.addScriptToEvaluateOnNewDocument), WebDriver BiDi's
+# script.addPreloadScript in Firefox; WebKitWebDriver has neither, so there it is added by
+# WebDriver once each page has loaded (see WebKit below).
 CSP_WATCH = """
 (() => {
+  if (window.__cspViolations) return;
   const seen = [];
   Object.defineProperty(window, "__cspViolations", { value: seen });
   window.addEventListener("securitypolicyviolation", (e) => {
@@ -57,41 +68,36 @@ CSP_WATCH = """
 CSP_MARK = "securitypolicyviolation: "
 CSP_WATCH = CSP_WATCH.replace("CSP_MARK", repr(CSP_MARK))
 
+ENGINES = ("chromium", "firefox", "webkit")
+
 
 def _violation(message):
-    """The report in a console line `console-api L:C "securitypolicyviolation: {...}"` (the
-    console text is logged as a JSON string)."""
+    """The report in a console line: Chromium's `console-api L:C "securitypolicyviolation:
+    {...}"` (the console text logged as a JSON string) or the plain text Firefox's BiDi log
+    gives."""
     try:
-        text = json.loads(message[message.index('"'):])
-        return json.loads(text[text.index(CSP_MARK) + len(CSP_MARK):])
+        if not message.startswith(CSP_MARK):
+            message = json.loads(message[message.index('"'):])
+        return json.loads(message[message.index(CSP_MARK) + len(CSP_MARK):])
     except ValueError:
         return {"unparsed": message}
 
 
-class Chromium(webdriver.Chrome):
-    """Chrome driven by chromedriver that watches for Content-Security-Policy violations on
-    every page it opens: quit() fails the test if any page reported one, unless the test took
-    them (take_csp_violations) because it provoked them."""
+class CspWatched:
+    """A driver that watches for Content-Security-Policy violations on every page it opens:
+    quit() fails the test if any page reported one, unless the test took them
+    (take_csp_violations) because it provoked them. An engine supplies _reported(): every
+    violation seen since the browser started, oldest first."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._browser_log = []
+    engine = None
+
+    def _watch(self):
         self._csp_taken = 0
-        self.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_WATCH})
-
-    def get_log(self, log_type):
-        entries = super().get_log(log_type)
-        if log_type == "browser":
-            self._browser_log.extend(entries)
-        return entries
 
     def csp_violations(self):
         """Every violation any page reported since this browser started (or since the last
         take_csp_violations), as dicts: page, directive, blocked, source, line, sample."""
-        self.get_log("browser")
-        found = [_violation(e["message"]) for e in self._browser_log
-                 if CSP_MARK in e.get("message", "")]
-        return found[self._csp_taken:]
+        return self._reported()[self._csp_taken:]
 
     def take_csp_violations(self):
         found = self.csp_violations()
@@ -102,11 +108,145 @@ class Chromium(webdriver.Chrome):
         try:
             violations = self.csp_violations()
         except Exception as e:  # a browser that is gone already cannot be asked
-            violations = [f"could not read the browser log: {e}"]
-        super().quit()
+            violations = [f"could not read the violations: {e}"]
+        try:
+            super().quit()
+        finally:
+            self._after_quit()
         if violations:
-            raise AssertionError("Content-Security-Policy violations:\n"
+            raise AssertionError(f"Content-Security-Policy violations in {self.engine}:\n"
                                  + "\n".join(map(str, violations)))
+
+    def _after_quit(self):
+        pass
+
+
+class Chromium(CspWatched, webdriver.Chrome):
+    """Chrome driven by chromedriver; the watcher goes in through the DevTools protocol and
+    its reports come back through the browser log, which survives navigations."""
+
+    engine = "chromium"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._browser_log = []
+        self._watch()
+        self.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": CSP_WATCH})
+
+    def get_log(self, log_type):
+        entries = super().get_log(log_type)
+        if log_type == "browser":
+            self._browser_log.extend(entries)
+        return entries
+
+    def _reported(self):
+        self.get_log("browser")
+        return [_violation(e["message"]) for e in self._browser_log
+                if CSP_MARK in e.get("message", "")]
+
+    def allow_downloads(self, folder):
+        self.execute_cdp_cmd("Browser.setDownloadBehavior",
+                             {"behavior": "allow", "downloadPath": str(folder)})
+
+
+class _BidiLogEntry:
+    """A BiDi log.entryAdded event kept as the dict it came as (selenium's own classes want
+    fields Firefox leaves out of some entries)."""
+
+    event_class = "log.entryAdded"
+
+    @staticmethod
+    def from_json(params):
+        return params
+
+
+class Firefox(CspWatched, webdriver.Firefox):
+    """Firefox (headless) driven by geckodriver; the watcher goes in as a WebDriver BiDi
+    preload script (every page and frame, before their scripts) and its reports come back as
+    BiDi console entries, kept here across navigations."""
+
+    engine = "firefox"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._watch()
+        self._console = []  # BiDi log.entryAdded events as sent (console and javascript)
+        self.script._subscribe_to_log_entries()
+        self._websocket_connection.add_callback(_BidiLogEntry, self._console.append)
+        self.script._add_preload_script("() => {" + CSP_WATCH + "}")
+
+    def _reported(self):
+        return [_violation(e.get("text") or "") for e in list(self._console)
+                if CSP_MARK in (e.get("text") or "")]
+
+    def get_log(self, log_type):
+        """The console's errors and uncaught exceptions, in the shape of Chromium's browser log
+        (level SEVERE)."""
+        if log_type != "browser":
+            raise ValueError(f"no {log_type} log in Firefox")
+        return [{"level": "SEVERE", "message": e.get("text")} for e in list(self._console)
+                if e.get("level") == "error"]
+
+
+class WebKit(CspWatched, webdriver.WebKitGTK):
+    """MiniBrowser (WebKitGTK) driven by WebKitWebDriver, in an X server of its own (Xvfb).
+    WebKitWebDriver 2.50 speaks neither BiDi nor a DevTools protocol, so nothing can run in a
+    page before its own scripts: the watcher is added by WebDriver when get() or refresh()
+    returns (the page has loaded), and each page's reports are read from the page itself before
+    the next navigation and at quit. A violation while a page was still loading is therefore not
+    seen in WebKit (Chromium and Firefox see it); the app's own rendering happens after load."""
+
+    engine = "webkit"
+
+    def __init__(self, *args, xvfb=None, **kwargs):
+        self._xvfb = xvfb
+        try:
+            super().__init__(*args, **kwargs)
+        except BaseException:
+            self._after_quit()
+            raise
+        self._watch()
+        self._earlier = []
+
+    def _page_reports(self):
+        found = self.execute_script("return window.__cspViolations ? "
+                                    "JSON.stringify(window.__cspViolations) : '[]'")
+        return json.loads(found)
+
+    def _leaving(self):
+        try:
+            self._earlier.extend(self._page_reports())
+        except Exception:  # no page yet, or one that cannot be scripted
+            pass
+
+    def _arrived(self):
+        self.execute_script(CSP_WATCH)
+
+    def get(self, url):
+        self._leaving()
+        super().get(url)
+        self._arrived()
+
+    def refresh(self):
+        self._leaving()
+        super().refresh()
+        self._arrived()
+
+    def _reported(self):
+        return self._earlier + self._page_reports()
+
+    def get_log(self, log_type):
+        raise ValueError("WebKitWebDriver keeps no browser log")
+
+    def _after_quit(self):
+        if self._xvfb is not None:
+            self._xvfb.terminate()
+            self._xvfb.wait(10)
+            self._xvfb = None
+
+
+def _profile(profile_dir):
+    return str(profile_dir or tempfile.mkdtemp(prefix="certreq-e2e-"))
 
 
 def chromium(profile_dir=None):
@@ -116,21 +256,133 @@ def chromium(profile_dir=None):
     for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                f"--user-data-dir={profile_dir or tempfile.mkdtemp(prefix='certreq-e2e-')}"]:
+                f"--user-data-dir={_profile(profile_dir)}"]:
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
     return Chromium(options=opts, service=service)
 
 
+def _firefox_binary():
+    return os.environ.get("FIREFOX") or shutil.which("firefox-esr") or "/usr/bin/firefox-esr"
+
+
+def _geckodriver():
+    return os.environ.get("GECKODRIVER") or shutil.which("geckodriver") or "geckodriver"
+
+
+def firefox(profile_dir=None, downloads=None):
+    """A headless Firefox ESR (Debian's firefox-esr) through geckodriver, with no traffic of its
+    own (updates, telemetry, safe browsing) on a machine with no network beyond loopback."""
+    opts = webdriver.FirefoxOptions()
+    opts.binary_location = _firefox_binary()
+    opts.add_argument("-headless")
+    opts.add_argument("-profile")
+    opts.add_argument(_profile(profile_dir))
+    opts.add_argument("--width=1280")
+    opts.add_argument("--height=900")
+    opts.enable_bidi = True
+    # with BiDi on, Firefox dismisses a confirm() at once unless told to leave it to the test
+    opts.unhandled_prompt_behavior = "ignore"
+    for name, value in {
+            "app.update.enabled": False, "browser.shell.checkDefaultBrowser": False,
+            "datareporting.policy.dataSubmissionEnabled": False, "toolkit.telemetry.enabled": False,
+            "browser.safebrowsing.malware.enabled": False,
+            "browser.safebrowsing.phishing.enabled": False, "network.captive-portal-service.enabled": False,
+            "browser.download.folderList": 2, "browser.download.useDownloadDir": True,
+            "browser.download.always_ask_before_handling_new_types": False,
+            "browser.download.manager.showWhenStarting": False}.items():
+        opts.set_preference(name, value)
+    if downloads is not None:
+        opts.set_preference("browser.download.dir", str(downloads))
+    service = FirefoxService(_geckodriver(), log_output=os.devnull)
+    return Firefox(options=opts, service=service)
+
+
+def minibrowser():
+    """WebKitGTK's MiniBrowser (package webkit2gtk-driver), or $MINIBROWSER."""
+    if os.environ.get("MINIBROWSER"):
+        return os.environ["MINIBROWSER"]
+    found = sorted(glob.glob("/usr/lib/*/webkit2gtk-*/MiniBrowser"))
+    return found[-1] if found else None
+
+
+def _xvfb():
+    """An X server for one browser on a free display number; returns (process, display)."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x900x24",
+                             "-nolisten", "tcp"], pass_fds=(write,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    if not number:
+        proc.kill()
+        raise AssertionError("Xvfb did not start (it reports its display number on -displayfd)")
+    return proc, f":{number}"
+
+
+def webkit(profile_dir=None, downloads=None):
+    """MiniBrowser in automation mode through WebKitWebDriver, each in its own Xvfb display and
+    its own HOME (the profile). WebKitWebDriver cannot name a download folder: MiniBrowser saves
+    to the desktop's download folder, which `downloads` becomes through the profile's
+    user-dirs.dirs (XDG_CONFIG_HOME)."""
+    binary = minibrowser()
+    if binary is None:
+        raise AssertionError("MiniBrowser is missing: install webkit2gtk-driver (scripts/setup.sh)")
+    home = pathlib.Path(_profile(profile_dir))
+    config = home / ".config"
+    config.mkdir(parents=True, exist_ok=True)
+    if downloads is not None:
+        (config / "user-dirs.dirs").write_text(f'XDG_DOWNLOAD_DIR="{downloads}"\n')
+    xvfb, display = _xvfb()
+    opts = webdriver.WebKitGTKOptions()
+    opts.binary_location = binary
+    opts.add_argument("--automation")
+    env = {**os.environ, "DISPLAY": display, "HOME": str(home), "XDG_CONFIG_HOME": str(config)}
+    service = WebKitService(os.environ.get("WEBKITWEBDRIVER", "/usr/bin/WebKitWebDriver"),
+                            log_output=os.devnull, env=env)
+    driver = WebKit(options=opts, service=service, xvfb=xvfb)
+    driver.set_window_size(1280, 900)
+    return driver
+
+
+def browser(engine="chromium", profile_dir=None, downloads=None):
+    """A fresh browser of the engine named (one of ENGINES) with the CSP watcher; `downloads`
+    is the folder its downloads go to, where the engine lets WebDriver say so."""
+    if engine == "chromium":
+        driver = chromium(profile_dir)
+        if downloads is not None:
+            driver.allow_downloads(downloads)
+        return driver
+    if engine == "firefox":
+        return firefox(profile_dir, downloads)
+    if engine == "webkit":
+        return webkit(profile_dir, downloads)
+    raise ValueError(f"unknown engine {engine!r}: one of {ENGINES}")
+
+
+def engine_missing(engine):
+    """Why the engine cannot run here (its browser or driver is not installed), or None."""
+    need = {"chromium": [os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                         os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")],
+            "firefox": [_firefox_binary(), _geckodriver()],
+            "webkit": [minibrowser() or "MiniBrowser",
+                       os.environ.get("WEBKITWEBDRIVER", "/usr/bin/WebKitWebDriver"), "Xvfb"]}[engine]
+    gone = [n for n in need if not (os.path.exists(n) or shutil.which(n))]
+    if gone:
+        return f"{engine}: missing {', '.join(gone)} (scripts/setup.sh installs them)"
+    return None
+
+
 @contextlib.contextmanager
-def open_app(script_timeout=None, dist=DIST):
-    """The release build in `dist` (dist/), served over http and open in a fresh headless
-    Chromium with the editor on screen."""
+def open_app(script_timeout=None, dist=DIST, engine="chromium"):
+    """The release build in `dist` (dist/), served over http and open in a fresh browser
+    (headless Chromium unless another engine is named) with the editor on screen."""
     if not (dist / "index.html").exists():
         raise AssertionError(f"{dist}/index.html is missing: run `trunk build --release` first")
     with serve(dist) as url:
-        driver = chromium()
+        driver = browser(engine)
         if script_timeout:
             driver.set_script_timeout(script_timeout)
         try:

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 from cryptography.x509.oid import NameOID
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from browser import DIST, all_testid, by_testid, chromium, fill_editor, wait_for
@@ -230,7 +231,7 @@ def test_an_accepted_certificate_is_kept_with_its_key_and_exports(app, ca, downl
         by_testid(app, "pfx-confirm").send_keys(PASSWORD + "x")
         by_testid(app, "pfx-save").click()
         assert "differ" in by_testid(app, "pfx-problem").text
-        by_testid(app, "pfx-confirm").send_keys("\b")
+        by_testid(app, "pfx-confirm").send_keys(Keys.BACKSPACE)
         by_testid(app, profile).click()
         by_testid(app, "pfx-save").click()
         pfx = wait_download(downloads, pfx_name)

@@ -1,0 +1,241 @@
+"""The smoke flows in every browser engine besides Chromium (which runs the whole e2e suite):
+Firefox ESR through geckodriver, headless, and WebKitGTK's MiniBrowser through WebKitWebDriver
+in Xvfb — all three installed by scripts/setup.sh. In each engine, as a new user would:
+
+- the app served by devca: generate a request (RSA and ECDSA keys made by the engine's Web
+  Crypto), submit it to devca, which issues; the certificate is accepted for the key kept in the
+  engine's IndexedDB, and a reload keeps the issued entry; an exportable key read back from
+  IndexedDB after a reload exports as a PKCS #12 download that OpenSSL opens;
+- the app served as files: the browser fetches each of them once (WebKit fetched the .wasm
+  twice with Trunk's loader), and a request made there downloads as a .req file;
+- the single file dist/certreq-web.html opened from file:// makes a request that three parsers
+  accept;
+- the embedding module (dist/embed) imported by a portal page makes requests that verify, and
+  the fixed RSA key gives the Rust engine's bytes.
+
+Every browser watches for CSP violations (browser.py) and fails the test on one. An engine that
+is not installed skips its tests, or fails them under CI=true. Each flow is one test taking the
+`engine` fixture, so a further flow (backup and restore, the portal element) is one more test.
+
+Binaries: $DEVCA_BIN, default target/release/devca; dist/ from `trunk build --release`,
+dist/embed from scripts/build-embed.sh.
+"""
+import contextlib
+import os
+import shutil
+import subprocess
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import pkcs12
+from selenium.webdriver.common.by import By
+
+from browser import DIST, all_testid, browser, by_testid, engine_missing, serve, wait_for
+from checkers import check_request
+from test_app import RSA_INF, generate as generate_checked
+from test_embed import BAD_INF, DATA, EMBED, GOLDEN_INF, INF as EMBED_INF, PAGE, b64
+from test_enroll import (PASSWORD, Devca, click, disposition, generate, item, openssl_verify,
+                         wait_download)
+
+OTHER_ENGINES = ["firefox", "webkit"]
+
+
+@pytest.fixture(scope="module", params=OTHER_ENGINES)
+def engine(request):
+    """The engine's name, once its browser and driver are known to be installed."""
+    why = engine_missing(request.param)
+    if why:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(why)
+        pytest.skip(why)
+    return request.param
+
+
+@contextlib.contextmanager
+def opened(engine, url, ready="inf-editor", downloads=None):
+    """A fresh browser of `engine` on `url`, once the element `ready` is on screen (None: once
+    the page has loaded); quitting fails the test on any CSP violation."""
+    driver = browser(engine, downloads=downloads)
+    try:
+        driver.set_script_timeout(30)
+        driver.get(url)
+        if ready:
+            by_testid(driver, ready, timeout=60)
+        yield driver
+    finally:
+        driver.quit()
+
+
+# A page whose own script adds an inline script its policy forbids, when the test says so (the
+# page has loaded and every engine's watcher is in: in WebKit it goes in only then).
+WATCHED_PAGE = """<!doctype html><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; img-src data:">
+<link rel="icon" href="data:,"><title>watched</title><script src="inline.js"></script>
+"""
+INLINE_JS = """window.addInline = () => {
+  const s = document.createElement("script");
+  s.textContent = "window.__canary = 1";
+  document.body.append(s);
+};
+"""
+
+
+def test_the_csp_watcher_reports_a_violation(engine, tmp_path):
+    (tmp_path / "index.html").write_text(WATCHED_PAGE)
+    (tmp_path / "inline.js").write_text(INLINE_JS)
+    with serve(tmp_path) as url, opened(engine, url + "/index.html", ready=None) as driver:
+        assert driver.csp_violations() == []
+        driver.execute_script("window.addInline()")
+        reported = wait_for(driver.take_csp_violations, timeout=10, what="the violation report")
+        assert driver.execute_script("return window.__canary === undefined"), \
+            "the inline script ran"
+        assert [(r["directive"], r["blocked"]) for r in reported] == \
+            [("script-src-elem", "inline")], reported
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory):
+    """devca serving dist/ next to its Web Enrollment pages, issuing every request."""
+    server = Devca(tmp_path_factory.mktemp("devca-engines"), policy="issue")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("template", ["tls-server", "ecdsa-device"])
+def test_generate_submit_issued_and_a_reload_keeps_the_entry(engine, ca, template, tmp_path):
+    with opened(engine, ca.origin + "/") as app:
+        entry_id, _ = generate(app, template)
+        assert item(app, entry_id).get_attribute("data-state") == "pending"
+        click(app, by_testid(app, "submit"))
+        status, text = disposition(app)
+        assert status == "issued", text
+        request_id = int(by_testid(app, "request-id").text)
+        wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
+                 what="the entry to become issued")
+        leaf = tmp_path / "leaf.pem"
+        leaf.write_bytes(ca.certificate(request_id))
+        openssl_verify(ca.ca_pem, leaf)
+        thumbprint = x509.load_pem_x509_certificate(leaf.read_bytes()).fingerprint(
+            hashes.SHA1()).hex().upper()
+
+        app.refresh()  # the key and the certificate were stored: nothing is lost
+        entry = wait_for(lambda: [e for e in all_testid(app, "store-item")
+                                  if e.get_attribute("data-id") == entry_id], timeout=30,
+                         what="the entry after reload")[0]
+        assert entry.get_attribute("data-state") == "issued"
+        shown = wait_for(lambda: item(app, entry_id).find_element(
+            By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text, timeout=30,
+            what="the entry's thumbprint")
+        assert shown == thumbprint
+
+
+def test_a_kept_key_exports_as_pfx_after_a_reload(engine, ca, tmp_path):
+    # the exportable key, read back from IndexedDB after a reload, is exported with Web Crypto
+    # and wrapped in a PKCS #12 the browser downloads; OpenSSL and cryptography open it
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with opened(engine, ca.origin + "/", downloads=downloads) as app:
+        entry_id, _ = generate(app, "smime")
+        click(app, by_testid(app, "submit"))
+        status, text = disposition(app)
+        assert status == "issued", text
+        request_id = int(by_testid(app, "request-id").text)
+        issued = x509.load_pem_x509_certificate(ca.certificate(request_id))
+        app.refresh()
+        entry = wait_for(lambda: [e for e in all_testid(app, "store-item")
+                                  if e.get_attribute("data-id") == entry_id
+                                  and e.get_attribute("data-state") == "issued"], timeout=30,
+                         what="the issued entry after reload")[0]
+        entry.find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
+        by_testid(app, "pfx-password").send_keys(PASSWORD)
+        by_testid(app, "pfx-confirm").send_keys(PASSWORD)
+        by_testid(app, "pfx-save").click()
+        pfx = wait_download(downloads, "Jane_Doe_S_MIME.pfx")
+    key, cert, extra = pkcs12.load_key_and_certificates(pfx, PASSWORD.encode())
+    assert cert == issued
+    assert key.public_key().public_numbers() == issued.public_key().public_numbers()
+    proc = subprocess.run(["openssl", "pkcs12", "-info", "-nodes", "-in", str(downloads / "Jane_Doe_S_MIME.pfx"),
+                           "-passin", f"pass:{PASSWORD}"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "BEGIN PRIVATE KEY" in proc.stdout
+
+
+def test_opening_the_app_fetches_each_of_its_files_once(engine):
+    # WebKit does not hand a <link rel="preload" as="fetch"> to the loader's fetch(): with
+    # Trunk's own loader it downloaded the .wasm twice (Trunk.toml has the app's loader)
+    with serve(DIST) as url, opened(engine, url + "/") as app:
+        wait_for(lambda: "Put the cursor on a key" in by_testid(app, "key-doc").text, timeout=10,
+                 what="the reference panel's hint")
+        names = app.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert sorted(n.rsplit(".", 1)[-1] for n in names) == ["css", "js", "wasm"], names
+
+
+def test_a_request_is_downloaded_as_a_file(engine, tmp_path):
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with serve(DIST) as url, opened(engine, url + "/", downloads=downloads) as app:
+        _, pem = generate(app, "ecdsa-device")
+        link = by_testid(app, "download-request")
+        name = link.get_attribute("download")
+        assert name.endswith(".req"), name
+        link.click()
+        saved = wait_for(lambda: (f := downloads / name).exists() and f.stat().st_size > 0
+                         and f.read_text(), timeout=30, what=f"the download {name}")
+    assert saved.replace("\r\n", "\n").strip() == pem.replace("\r\n", "\n").strip()
+    checked = check_request(downloads / name, tmp_path)
+    assert checked.key_description == "EC-secp256r1"
+
+
+def test_the_single_file_makes_a_request_from_a_file_url(engine, tmp_path):
+    built = DIST / "certreq-web.html"
+    assert built.exists(), f"{built} is missing: the release build must write it"
+    stick = tmp_path / "stick"  # the file alone, nothing of dist/ beside it
+    stick.mkdir()
+    single = stick / "certreq-web.html"
+    shutil.copyfile(built, single)
+    with opened(engine, single.resolve().as_uri()) as driver:
+        checked = generate_checked(driver, RSA_INF, tmp_path)
+        assert checked.key_description == "RSA-2048"
+        assert checked.subject == "CN=browser.example.com,O=Example,C=US"
+        urls = driver.execute_script(
+            "return performance.getEntriesByType('resource').map(e => e.name)")
+        assert [u for u in urls if not u.startswith(("file:", "data:", "blob:"))] == []
+
+
+@pytest.fixture(scope="module")
+def portal_site(tmp_path_factory):
+    """The embedding module next to a portal page (test_embed's page: both ways of init)."""
+    for name in ("certreq_web.js", "certreq_web_bg.wasm"):
+        if not (EMBED / name).exists():
+            pytest.fail(f"{EMBED}/{name} is missing: run scripts/build-embed.sh dist/embed first")
+    site = tmp_path_factory.mktemp("engines-portal")
+    shutil.copytree(EMBED, site / "embed")
+    pem = (DATA / "test-rsa-2048.pk8.pem").read_text()
+    pkcs8 = "".join(line for line in pem.splitlines() if not line.startswith("-----"))
+    page = PAGE.replace("%INF%", b64(EMBED_INF)).replace("%BAD%", b64(BAD_INF))
+    page = page.replace("%KEY%", pkcs8).replace("%GOLDEN%", b64(GOLDEN_INF))
+    (site / "index.html").write_text(page)
+    with serve(site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("way", ["plain", "parallel"])
+def test_the_embedding_module_makes_requests(engine, portal_site, way, tmp_path):
+    with opened(engine, f"{portal_site}/index.html?init={way}", ready=None) as driver:
+        r = wait_for(lambda: driver.execute_script("return window.__result || null"),
+                     timeout=60, what="the portal page's result")
+    assert "error" not in r, r["error"]
+    assert r["ok"] is True and r["badOk"] is False
+    assert r["refusal"]["message"].startswith("the INF has errors: 3:"), r["refusal"]
+    assert r["extractable"] is False
+    for name in ("pem", "again"):
+        path = tmp_path / f"{name}.req"
+        path.write_text(r[name])
+        checked = check_request(path, tmp_path)
+        assert checked.subject == "CN=portal.example.com,O=Example,C=US"
+        assert checked.key_description == "EC-secp256r1"
+    assert r["cmcKind"] == "request"
+    golden = (DATA / "golden-suppress-defaults.der").read_bytes()
+    assert bytes(r["fixed"]) == golden, "the browser's request differs from the Rust engine's"
