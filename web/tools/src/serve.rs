@@ -160,16 +160,40 @@ fn engine_facts(f: &ca::TemplateFacts) -> template::Known {
 }
 
 /// The INF compiled and checked against the facts: the findings, at byte spans of its text.
+/// Each message names what it was measured against: the CA's template (the one chosen, else
+/// the INF's `CertificateTemplate`), or for EST its CSR attributes and the label
+/// (`attrib_template` carries an EST label, which the engine's check does not read for EST).
 fn template_check(q: &ca::TemplateCheck) -> Vec<u8> {
     let compiled = certreq_request::compile(&q.inf);
     let found = template::check(&compiled, &engine_facts(&q.facts));
     let span = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let name = q.facts.attrib_template.as_deref().or_else(|| {
+        let pairs = compiled
+            .request
+            .as_ref()
+            .map(|r| r.name_value_pairs.as_slice());
+        pairs
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find(|(n, _)| n.eq_ignore_ascii_case("CertificateTemplate"))
+            .map(|(_, v)| v.trim())
+    });
+    let whose = match (&q.facts.offered, name) {
+        (Some(_), Some(n)) => format!("CA template `{n}`"),
+        (Some(_), None) => "CA templates".to_owned(),
+        (None, Some(n)) => format!("EST CSR attributes of `{n}`"),
+        (None, None) => "EST CSR attributes".to_owned(),
+    };
     let list: Vec<ca::Finding> = found
         .into_iter()
         .map(|d| ca::Finding {
             severity: d.severity.as_str().to_owned(),
             code: d.code.to_owned(),
-            message: d.message,
+            message: match name {
+                Some(n) if d.message.contains(&format!("`{n}`")) => d.message,
+                _ => format!("{whose}: {}", d.message),
+            },
             help: d.help,
             start: span(d.span.start),
             end: span(d.span.end),

@@ -5,7 +5,7 @@
 
 use certreq_pkix::cert as response;
 use certreq_wire::ca::{
-    CaDownloadsQuery, Download, ExplainQuery, HttpAnswer, TemplateCheck, TemplateFacts,
+    CaDownloadsQuery, Download, ExplainQuery, Finding, HttpAnswer, TemplateCheck, TemplateFacts,
 };
 use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
@@ -284,26 +284,14 @@ pub async fn templates(settings: Enrollment) -> Result<Box<TemplateFacts>, Strin
     Ok(Box::new(facts))
 }
 
-/// The INF's mismatches with the facts, each as `line N: message (help)`.
-pub async fn check(inf: String, facts: TemplateFacts) -> Vec<String> {
-    let found = match tools::template_check(&TemplateCheck {
-        inf: inf.clone(),
+/// The INF's mismatches with the facts, at byte spans of `inf`.
+pub async fn check(inf: &str, facts: TemplateFacts) -> Result<Vec<Finding>, String> {
+    tools::template_check(&TemplateCheck {
+        inf: inf.to_owned(),
         facts,
     })
     .await
-    {
-        Ok(found) => found,
-        Err(e) => return vec![e.to_string()],
-    };
-    found
-        .into_iter()
-        .map(|f| {
-            let at = inf.get(..f.start as usize).unwrap_or(&inf);
-            let line = at.matches('\n').count() + 1;
-            let help = f.help.map(|h| format!(" ({h})")).unwrap_or_default();
-            format!("line {line}: {}{help}", f.message)
-        })
-        .collect()
+    .map_err(|e| e.to_string())
 }
 
 /// The CA's certificates, chains and CRLs at `url` (for AD CS after reading `certcarc.asp`,
