@@ -208,7 +208,7 @@ impl State {
                     match out {
                         Out::Run(c) => commands.push(c.into()),
                         Out::Tell(enrollment::Event::Entry(entry)) => {
-                            then.push(store::Msg::Changed(entry).into())
+                            then.push(store::Msg::Changed(*entry).into())
                         }
                         Out::Tell(enrollment::Event::Findings(found)) => {
                             then.push(editor::Msg::CaFindings(found).into())
@@ -930,8 +930,10 @@ mod tests {
             "https://ca.example/.well-known/est/StrongKey/".into(),
         ));
         let out = s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::default())));
-        let mut facts = TemplateFacts::default();
-        facts.attrib_template = Some("StrongKey".into());
+        let facts = TemplateFacts {
+            attrib_template: Some("StrongKey".into()),
+            ..TemplateFacts::default()
+        };
         assert_eq!(
             out,
             vec![Command::Enrollment(enrollment::Command::CheckTemplate {

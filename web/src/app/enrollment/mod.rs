@@ -273,7 +273,7 @@ pub enum Command {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// A stored entry changed (issued with its certificate, or pending with a request id).
-    Entry(EntryMeta),
+    Entry(Box<EntryMeta>),
     /// The editor's text mismatches what the CA says of its template here (none: the CA
     /// changed, or nothing is known of it).
     Findings(Vec<Finding>),
@@ -492,7 +492,10 @@ impl State {
             Msg::Enrolled(outcome) => {
                 status.busy = None;
                 let outcome = outcome.map_or_else(error_outcome, |o| *o);
-                let changed = outcome.entry.clone().map(Event::Entry).map(Out::Tell);
+                let changed = outcome
+                    .entry
+                    .clone()
+                    .map(|e| Out::Tell(Event::Entry(Box::new(e))));
                 self.disposition = Some(outcome);
                 self.answers = self.answers.wrapping_add(1);
                 return changed.into_iter().collect();
