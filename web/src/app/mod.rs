@@ -315,8 +315,12 @@ fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
         Command::LoadTemplates(settings) => spawn(link, async move {
             Msg::TemplatesLoaded(jobs::templates(settings).await)
         }),
-        Command::CheckTemplate { inf, facts } => spawn(link, async move {
-            let found = jobs::check(&inf, facts).await;
+        Command::CheckTemplate {
+            inf,
+            template,
+            facts,
+        } => spawn(link, async move {
+            let found = jobs::check(&inf, template, facts).await;
             Msg::TemplateChecked { inf, found }
         }),
         Command::ListCaFiles(url) => spawn(link, async move {

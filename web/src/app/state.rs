@@ -789,7 +789,8 @@ mod tests {
     #[test]
     fn the_cas_templates_are_asked_for_then_the_inf_is_checked_and_mismatches_shown_in_the_editor()
     {
-        use certreq_wire::ca::{Finding, TemplateFacts, TemplateOffer};
+        use certreq_wire::ca::{Finding, TemplateOffer};
+        use enrollment::CaFacts;
         let inf = "[NewRequest]\nSubject = \"CN=x\"\n";
         let mut s = State::new(inf, fake);
         s.enrollment.settings = Enrollment::for_origin("https://ca.example");
@@ -801,21 +802,22 @@ mod tests {
         );
         // nothing known yet: choosing a template checks nothing
         assert!(s.update(enrollment::Msg::Template("Web".into())).is_empty());
-        let offered = TemplateFacts {
+        // the facts' bytes are the tools module's: the app hands them back unread
+        let offered = CaFacts {
             offered: Some(vec![TemplateOffer {
                 name: "WebServer".into(),
                 display: "Web Server".into(),
             }]),
-            ..TemplateFacts::default()
+            wire: vec![1, 2, 3],
         };
-        let checked = |template: &str| {
-            let mut facts = offered.clone();
-            facts.attrib_template = Some(template.into());
+        let checked_as = |inf: &str, template: &str| {
             vec![Command::Enrollment(enrollment::Command::CheckTemplate {
                 inf: inf.into(),
-                facts,
+                template: Some(template.into()),
+                facts: vec![1, 2, 3],
             })]
         };
+        let checked = |template: &str| checked_as(inf, template);
         assert_eq!(
             s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::new(
                 offered.clone()
@@ -869,14 +871,9 @@ mod tests {
         assert_eq!(s.editor.counts().1, 1);
         // an edit drops them and asks again, for the new text
         let edited = "[NewRequest]\nSubject = \"CN=y\"\n";
-        let mut facts = offered.clone();
-        facts.attrib_template = Some("WebServer".into());
         assert_eq!(
             s.update(editor::Msg::Edit(edited.into())),
-            vec![Command::Enrollment(enrollment::Command::CheckTemplate {
-                inf: edited.into(),
-                facts,
-            })]
+            checked_as(edited, "WebServer")
         );
         assert_eq!(s.editor.counts(), (0, 0, 0), "cleared by the edit");
         // a late answer about the old text is dropped; the new text's answer is shown
@@ -921,7 +918,6 @@ mod tests {
 
     #[test]
     fn an_est_label_is_the_template_the_csrattrs_are_checked_as() {
-        use certreq_wire::ca::TemplateFacts;
         use enrollment::EndpointKind;
         let mut s = State::new("x = 1\n", fake);
         s.enrollment.settings = Enrollment::for_origin("https://ca.example");
@@ -930,15 +926,12 @@ mod tests {
             "https://ca.example/.well-known/est/StrongKey/".into(),
         ));
         let out = s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::default())));
-        let facts = TemplateFacts {
-            attrib_template: Some("StrongKey".into()),
-            ..TemplateFacts::default()
-        };
         assert_eq!(
             out,
             vec![Command::Enrollment(enrollment::Command::CheckTemplate {
                 inf: "x = 1\n".into(),
-                facts,
+                template: Some("StrongKey".into()),
+                facts: Vec::new(),
             })]
         );
         // a check that failed is said in the enrollment panel, and nothing is in the editor

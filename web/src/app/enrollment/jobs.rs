@@ -5,11 +5,11 @@
 
 use certreq_pkix::cert as response;
 use certreq_wire::ca::{
-    CaDownloadsQuery, Download, ExplainQuery, Finding, HttpAnswer, TemplateCheck, TemplateFacts,
+    CaDownloadsQuery, Download, ExplainQuery, Finding, HttpAnswer, TemplateCheck,
 };
 use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
-use super::{EndpointKind, Enrollment, Outcome, Status};
+use super::{CaFacts, EndpointKind, Enrollment, Outcome, Status};
 use crate::app::store::jobs::{self as store, Accepting};
 use crate::services::enroll as http;
 use crate::services::tools;
@@ -258,18 +258,14 @@ async fn get(url: String) -> Result<steps::Answer, String> {
 
 /// What the CA says of its templates: AD CS's advanced request page's list, or EST's CSR
 /// attributes.
-pub async fn templates(settings: Enrollment) -> Result<Box<TemplateFacts>, String> {
+pub async fn templates(settings: Enrollment) -> Result<Box<CaFacts>, String> {
     let base = settings.url.trim().trim_end_matches('/');
-    let facts = match settings.kind {
+    let wire = match settings.kind {
         EndpointKind::AdCs => {
             let page = get(format!("{base}/certrqxt.asp")).await?;
-            let offered = tools::template_list(&page.body)
+            tools::template_list(&page.body)
                 .await
-                .map_err(|e| e.to_string())?;
-            TemplateFacts {
-                offered: Some(offered),
-                ..TemplateFacts::default()
-            }
+                .map_err(|e| e.to_string())?
         }
         EndpointKind::Est => {
             let a = get(format!("{base}/csrattrs")).await?;
@@ -281,13 +277,19 @@ pub async fn templates(settings: Enrollment) -> Result<Box<TemplateFacts>, Strin
             tools::csrattrs(&answer).await.map_err(|e| e.to_string())?
         }
     };
-    Ok(Box::new(facts))
+    let offered = certreq_wire::ca::offered_of(&wire).map_err(|e| e.to_string())?;
+    Ok(Box::new(CaFacts { offered, wire }))
 }
 
 /// The INF's mismatches with the facts, at byte spans of `inf`.
-pub async fn check(inf: &str, facts: TemplateFacts) -> Result<Vec<Finding>, String> {
+pub async fn check(
+    inf: &str,
+    template: Option<String>,
+    facts: Vec<u8>,
+) -> Result<Vec<Finding>, String> {
     tools::template_check(&TemplateCheck {
         inf: inf.to_owned(),
+        template,
         facts,
     })
     .await

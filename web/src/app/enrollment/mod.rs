@@ -4,7 +4,7 @@
 pub mod jobs;
 pub mod view;
 
-use certreq_wire::ca::{Download, Explanation, Finding, TemplateFacts};
+use certreq_wire::ca::{Download, Explanation, Finding, TemplateOffer};
 
 use super::files::{export_file_name, pkcs10_subject_and_key};
 use super::preview;
@@ -138,6 +138,14 @@ pub fn ca_file_name(d: &Download) -> String {
     }
 }
 
+/// What the CA said of its templates: the templates it offers (AD CS), and the facts as the
+/// tools module wrote them, which the app hands back to it unread to check an INF.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaFacts {
+    pub offered: Option<Vec<TemplateOffer>>,
+    pub wire: Vec<u8>,
+}
+
 /// A request loaded from a file to be submitted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadedRequest {
@@ -197,7 +205,7 @@ pub enum Msg {
     /// Ask the CA which templates it offers (AD CS) or what it asks of requests (EST).
     LoadTemplates,
     /// What [`Command::LoadTemplates`] learnt.
-    TemplatesLoaded(Result<Box<TemplateFacts>, String>),
+    TemplatesLoaded(Result<Box<CaFacts>, String>),
     /// [`Command::CheckTemplate`]'s mismatches in the INF text `inf` (at its byte spans), or
     /// why it could not be checked.
     TemplateChecked {
@@ -247,9 +255,13 @@ pub enum Command {
     /// Fetch the CA's template list (AD CS `certrqxt.asp`) or CSR attributes (EST
     /// `csrattrs`); answer with [`Msg::TemplatesLoaded`].
     LoadTemplates(Enrollment),
-    /// Check the INF text against what the CA said (with the template chosen, or the EST
-    /// label, as `attrib_template`); answer with [`Msg::TemplateChecked`].
-    CheckTemplate { inf: String, facts: TemplateFacts },
+    /// Check the INF text against what the CA said (`facts`, the tools module's bytes), with
+    /// the template chosen or the EST label; answer with [`Msg::TemplateChecked`].
+    CheckTemplate {
+        inf: String,
+        template: Option<String>,
+        facts: Vec<u8>,
+    },
     /// Find the CA's files at the endpoint `url`; answer with [`Msg::CaFilesListed`].
     ListCaFiles(String),
     /// Fetch a CA file and save it as `name`, or open it in the decoder.
@@ -293,7 +305,7 @@ pub struct State {
     /// A `.req` loaded to submit (it is what Submit sends), or why the file was not taken.
     pub loaded: Option<Result<LoadedRequest, String>>,
     /// What the CA said of its templates, or why it could not be asked; `None` until asked.
-    pub templates: Option<Result<TemplateFacts, String>>,
+    pub templates: Option<Result<CaFacts, String>>,
     /// How many mismatches the editor's text has with what the CA said (shown in the
     /// editor's diagnostics), or why it could not be checked; `None` until checked.
     pub mismatches: Option<Result<usize, String>>,
@@ -342,7 +354,6 @@ impl State {
         let Some(Ok(facts)) = &self.templates else {
             return None;
         };
-        let mut facts = facts.clone();
         let e = &self.settings;
         let chosen = match e.kind {
             EndpointKind::AdCs => e.template.trim(),
@@ -351,12 +362,10 @@ impl State {
                 .split_once("/.well-known/est/")
                 .map_or("", |(_, label)| label.trim_matches('/')),
         };
-        if !chosen.is_empty() {
-            facts.attrib_template = Some(chosen.to_owned());
-        }
         Some(Command::CheckTemplate {
             inf: inf.to_owned(),
-            facts,
+            template: (!chosen.is_empty()).then(|| chosen.to_owned()),
+            facts: facts.wire.clone(),
         })
     }
 
