@@ -3,7 +3,7 @@ no (every refusal devca can give is shown with what it means and what to do), th
 templates offered in the template field and said of the gallery's INF templates, a mismatch
 with them a warning in the editor at its INF line, and the CA's certificates and CRLs (the CRL
 checked by `openssl crl -verify` against the CA, a serial revoked with `devca revoke` listed;
-after `devca renew-ca`, both CA certificates and both chains). (A 401 the
+after `devca renew-ca`, both CA certificates and both chains; an EST server's /cacerts). (A 401 the
 browser cannot answer: tests/e2e/test_negotiate_browser.py; headless Chromium waits forever on
 a Basic challenge's prompt, so that one is not driven here.)
 
@@ -376,6 +376,16 @@ def test_the_ca_panel_saves_the_chain_and_a_crl_that_lists_a_revoked_serial(app,
                        and by_testid(app, "decode-output").text, timeout=30,
                        what="the CRL in the decoder")
     assert serial in decoded.replace(":", "").upper(), decoded[:2000]
+
+
+def test_the_ca_panel_of_an_est_server_saves_its_cacerts(app, ca, downloads):
+    use_endpoint(app, ca, "est")
+    files = list_ca_files(app)
+    assert [f.get_attribute("data-what") for f in files] == ["cacerts"]
+    saved = save(app, downloads, "cacerts", "cacerts.p7b")
+    # EST's /cacerts answer as the server sent it: base64 of a certs-only PKCS #7
+    certs = pkcs7.load_der_pkcs7_certificates(base64.b64decode(saved))
+    assert x509.load_pem_x509_certificate(ca.ca_pem.read_bytes()) in certs
 
 
 def test_after_the_ca_is_renewed_the_panel_lists_both_certificates_and_their_chains(
