@@ -305,6 +305,20 @@ def test_the_gallery_says_which_ca_template_each_fits_and_whether_this_ca_offers
     assert status == "issued", text
 
 
+def test_a_page_without_a_template_list_is_said_and_nothing_is_checked(app, ca):
+    # the base makes the app ask for the CA certificate page (certcarc.asp), which has no
+    # template list, as a sign-in page or a stand-alone CA's page would not
+    use_endpoint(app, ca, "adcs", "/certcarc.asp?from=")
+    by_testid(app, "load-templates").click()
+    said = wait_for(lambda: by_testid(app, "templates-state").text, timeout=30,
+                    what="why there is no list")
+    assert "has no list of certificate templates" in said, said
+    assert not by_testid(app, "ca-templates").find_elements(By.TAG_NAME, "option")
+    fill_editor(app, NAMED_INF)
+    assert not findings(app, "template-not-offered")
+    assert all(f[1] == "" for f in fits(app).values()), fits(app)
+
+
 def test_est_csrattrs_are_asked_for(app, ca):
     use_endpoint(app, ca, "est")
     by_testid(app, "load-templates").click()
