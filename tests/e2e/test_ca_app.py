@@ -1,13 +1,16 @@
 """Knowing the CA, in headless Chromium against devca on the app's own origin: why the CA said
 no (every refusal devca can give is shown with what it means and what to do), the CA's
-templates offered in the template field, and the CA's certificates and CRLs (the CRL checked
-by `openssl crl -verify` against the CA, a serial revoked with `devca revoke` listed). (A 401 the
+templates offered in the template field and said of the gallery's INF templates, a mismatch
+with them a warning in the editor at its INF line, and the CA's certificates and CRLs (the CRL
+checked by `openssl crl -verify` against the CA, a serial revoked with `devca revoke` listed;
+after `devca renew-ca`, both CA certificates and both chains; an EST server's /cacerts). (A 401 the
 browser cannot answer: tests/e2e/test_negotiate_browser.py; headless Chromium waits forever on
 a Basic challenge's prompt, so that one is not driven here.)
 
 Binary: $DEVCA_BIN, default target/release/devca (`cargo build --release -p devca`).
 """
 import base64
+import pathlib
 import subprocess
 import tempfile
 
@@ -18,7 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from browser import DIST, all_testid, by_testid, chromium, wait_for
+from browser import DIST, all_testid, by_testid, chromium, fill_editor, wait_for
 from devca_server import DevcaServer
 from test_enroll import click, disposition, fresh, generate, item, wait_download
 
@@ -191,17 +194,129 @@ def test_a_template_chosen_from_the_cas_list_is_issued(app, ca):
     assert not all_testid(app, "template-warnings"), "an offered template has no warning"
 
 
-def test_a_template_the_ca_does_not_offer_is_a_warning_naming_the_line(app, ca):
+GALLERY = pathlib.Path(__file__).resolve().parents[2] / "www" / "templates"
+# the TLS web server template, naming the template by its display name
+NAMED_INF = (GALLERY / "tls-server.inf").read_text() + (
+    "\n[RequestAttributes]\nCertificateTemplate = Web Server\n")
+
+
+def line_of(text, needle):
+    """The 1-based line of `text` that holds `needle`."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def findings(driver, code):
+    """The editor's diagnostics of `code`: (line, severity, text) each."""
+    return [(int(d.get_attribute("data-line")), d.get_attribute("data-severity"), d.text)
+            for d in driver.find_elements(
+                By.CSS_SELECTOR, f'[data-testid="diagnostics"] li[data-code="{code}"]')]
+
+
+def gutter(driver, line):
+    return driver.find_element(By.CSS_SELECTOR,
+                               f'[data-gutter-line="{line}"]').get_attribute("class")
+
+
+def test_a_template_the_ca_does_not_offer_is_a_warning_in_the_editor_at_its_line(app, ca):
     use_endpoint(app, ca, "adcs")
+    set_field(app, "template", "")
     load_templates(app)
-    generate(app, "tls-server")
-    set_field(app, "template", "Web Server")  # the display name, not the template's name
-    warnings = wait_for(lambda: all_testid(app, "template-warnings"), timeout=30,
-                        what="the template warning")[0].text
-    assert "line " in warnings and "WebServer" in warnings, warnings
+    fill_editor(app, NAMED_INF)
+    line = line_of(NAMED_INF, "CertificateTemplate")
+    found = wait_for(lambda: findings(app, "template-not-offered"), timeout=30,
+                     what="the template warning in the editor")
+    assert len(found) == 1, found
+    at, severity, text = found[0]
+    assert (at, severity) == (line, "warning"), found
+    # it names the CA template the INF gave, and the one it should have named
+    assert "`Web Server`" in text and "WebServer" in text, text
+    assert "sev-warning" in gutter(app, line), gutter(app, line)
+    assert "1 mismatch" in by_testid(app, "template-warnings").text
+    # fixed in the INF: the warning goes
+    fill_editor(app, NAMED_INF.replace("= Web Server", "= WebServer"))
+    wait_for(lambda: not findings(app, "template-not-offered"), timeout=30,
+             what="the warning to go after the edit")
+    assert "sev-warning" not in gutter(app, line)
+    assert not all_testid(app, "template-warnings")
+    # an edit that moves the line: the warning follows it
+    fill_editor(app, "; moved down\n" + NAMED_INF)
+    moved = wait_for(lambda: findings(app, "template-not-offered"), timeout=30,
+                     what="the warning on the edited text")
+    assert moved[0][0] == line + 1, moved
+    # another CA: what this one said is no longer shown
+    set_field(app, "endpoint-url", ca.certsrv + "/")
+    wait_for(lambda: not findings(app, "template-not-offered"), timeout=30,
+             what="the warning to go with the CA")
+    # the template field chosen beside the INF is what is checked: at the [NewRequest] header
+    set_field(app, "endpoint-url", ca.certsrv)
+    load_templates(app)
+    fill_editor(app, (GALLERY / "tls-server.inf").read_text())
+    set_field(app, "template", "Web Server")
+    chosen = wait_for(lambda: findings(app, "template-not-offered"), timeout=30,
+                      what="the chosen template's warning")
+    assert chosen[0][0] == line_of(NAMED_INF, "[NewRequest]"), chosen
     set_field(app, "template", "WebServer")
-    wait_for(lambda: not all_testid(app, "template-warnings"), timeout=30,
+    wait_for(lambda: not findings(app, "template-not-offered"), timeout=30,
              what="the warning to go")
+
+
+def test_est_csrattrs_mismatch_is_a_warning_at_the_key_line_naming_the_label(app, ca):
+    use_endpoint(app, ca, "est", "/StrongKey")
+    by_testid(app, "load-templates").click()
+    by_testid(app, "template-gallery").find_element(
+        By.CSS_SELECTOR, 'button[data-template="tls-server"]').click()
+    found = wait_for(lambda: findings(app, "key-not-asked-for"), timeout=30,
+                     what="the key warning in the editor")
+    text = (GALLERY / "tls-server.inf").read_text()
+    assert found[0][:2] == (line_of(text, "KeyLength"), "warning"), found
+    assert "EST CSR attributes of `StrongKey`" in found[0][2] and "3072" in found[0][2], found
+
+
+def fits(driver):
+    """The gallery's fit notes: template id → (CA template, data-offered, text)."""
+    out = {}
+    for button in by_testid(driver, "template-gallery").find_elements(
+            By.CSS_SELECTOR, "button[data-template]"):
+        notes = button.find_elements(By.CSS_SELECTOR, '[data-testid="template-fit"]')
+        if notes:
+            n = notes[0]
+            out[button.get_attribute("data-template")] = (
+                n.get_attribute("data-fits"), n.get_attribute("data-offered"), n.text)
+    return out
+
+
+def test_the_gallery_says_which_ca_template_each_fits_and_whether_this_ca_offers_it(app, ca):
+    use_endpoint(app, ca, "adcs")
+    before = fits(app)
+    assert before["tls-server"] == ("WebServer", "", "fits the CA template WebServer"), before
+    assert before["subca"][0] == "SubCA" and "self-signed" not in before, before
+    load_templates(app)
+    after = wait_for(lambda: (f := fits(app))["tls-server"][1] and f, timeout=30,
+                     what="the gallery to know the CA's list")
+    assert after["tls-server"][1:] == ("yes", "fits the CA template WebServer; this CA offers it")
+    # bob may not enroll for User (--allow User=alice)
+    assert after["client-auth"][:2] == ("User", "no"), after
+    assert "does not offer" in after["client-auth"][2]
+    # what it says fits is what the CA issues for it
+    generate(app, "tls-server")
+    set_field(app, "template", after["tls-server"][0])
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "issued", text
+
+
+def test_a_page_without_a_template_list_is_said_and_nothing_is_checked(app, ca):
+    # the base makes the app ask for the CA certificate page (certcarc.asp), which has no
+    # template list, as a sign-in page or a stand-alone CA's page would not
+    use_endpoint(app, ca, "adcs", "/certcarc.asp?from=")
+    by_testid(app, "load-templates").click()
+    said = wait_for(lambda: by_testid(app, "templates-state").text, timeout=30,
+                    what="why there is no list")
+    assert "has no list of certificate templates" in said, said
+    assert not by_testid(app, "ca-templates").find_elements(By.TAG_NAME, "option")
+    fill_editor(app, NAMED_INF)
+    assert not findings(app, "template-not-offered")
+    assert all(f[1] == "" for f in fits(app).values()), fits(app)
 
 
 def test_est_csrattrs_are_asked_for(app, ca):
@@ -209,7 +324,7 @@ def test_est_csrattrs_are_asked_for(app, ca):
     by_testid(app, "load-templates").click()
     state = wait_for(lambda: by_testid(app, "templates-state").text, timeout=30,
                      what="what the EST server asks for")
-    assert "Submit checks" in state, state
+    assert "the INF is checked" in state, state
 
 
 def ca_file(driver, what, renewal=0):
@@ -275,3 +390,55 @@ def test_the_ca_panel_saves_the_chain_and_a_crl_that_lists_a_revoked_serial(app,
                        and by_testid(app, "decode-output").text, timeout=30,
                        what="the CRL in the decoder")
     assert serial in decoded.replace(":", "").upper(), decoded[:2000]
+
+
+def test_the_ca_panel_of_an_est_server_saves_its_cacerts(app, ca, downloads):
+    use_endpoint(app, ca, "est")
+    files = list_ca_files(app)
+    assert [f.get_attribute("data-what") for f in files] == ["cacerts"]
+    saved = save(app, downloads, "cacerts", "cacerts.p7b")
+    # EST's /cacerts answer as the server sent it: base64 of a certs-only PKCS #7
+    certs = pkcs7.load_der_pkcs7_certificates(base64.b64decode(saved))
+    assert x509.load_pem_x509_certificate(ca.ca_pem.read_bytes()) in certs
+
+
+def test_after_the_ca_is_renewed_the_panel_lists_both_certificates_and_their_chains(
+        tmp_path_factory):
+    data = tmp_path_factory.mktemp("devca-renewed")
+    downloads = tmp_path_factory.mktemp("renewed-downloads")
+    server = DevcaServer(data, dist=DIST)
+    driver = None
+    try:
+        first = x509.load_pem_x509_certificate(server.ca_pem.read_bytes())
+        server.stop()
+        renewed = server.cli("renew-ca")
+        assert renewed.returncode == 0, renewed.stderr
+        server.start()
+        current = x509.load_pem_x509_certificate(server.ca_pem.read_bytes())
+        assert current != first
+        driver = signed_in_app(server.origin, None, downloads)
+        use_endpoint(driver, server, "adcs")
+        files = list_ca_files(driver)
+        kinds = {(f.get_attribute("data-what"), f.get_attribute("data-renewal")) for f in files}
+        assert {("cert", "0"), ("cert", "1"), ("chain", "0"), ("chain", "1")} <= kinds, kinds
+        old = x509.load_der_x509_certificate(save(driver, downloads, "cert", "ca-0.cer", 0))
+        new = x509.load_der_x509_certificate(save(driver, downloads, "cert", "ca-1.cer", 1))
+        assert (old, new) == (first, current)
+        assert old.subject == new.subject
+        chain = pkcs7.load_der_pkcs7_certificates(
+            save(driver, downloads, "chain", "ca-chain-1.p7b", 1))
+        assert current in chain, chain
+        old_chain = pkcs7.load_der_pkcs7_certificates(
+            save(driver, downloads, "chain", "ca-chain-0.p7b", 0))
+        assert first in old_chain, old_chain
+        # the renewed certificate opens in the decoder
+        ca_file(driver, "cert", 1).find_element(
+            By.CSS_SELECTOR, '[data-testid="ca-file-open"]').click()
+        serial = f"{current.serial_number:X}"
+        serial = serial if len(serial) % 2 == 0 else "0" + serial
+        wait_for(lambda: serial in by_testid(driver, "decode-output").text.replace(":", "")
+                 .upper(), timeout=30, what="the renewed CA certificate in the decoder")
+    finally:
+        if driver is not None:
+            driver.quit()
+        server.stop()

@@ -281,7 +281,7 @@ def test_bad_answers_are_refused_and_nothing_is_written(certreq, stub, tmp_path)
 
 # --- TLS client certificates -------------------------------------------------------------------
 
-def test_client_certificate_sign_in(certreq, tmp_path):
+def test_client_certificate_sign_in(certreq, tmp_path, monkeypatch):
     # the CA is made on first start; then it also takes client certificates it issued
     DevcaServer(tmp_path / "data", tls=True, basic_auth=ALICE).stop()
     work = tmp_path / "work"
@@ -334,5 +334,23 @@ def test_client_certificate_sign_in(certreq, tmp_path):
         proc = run_cli(certreq, server, "-submit", "-config", server.est, req, "out2.cer",
                        user=None, cwd=work, check=False)
         assert proc.returncode == 1 and "-username UserName and -p" in proc.stderr, proc.stderr
+        # the PyPI certsrv client's client-certificate sign-in (auth_method="cert") enrolls
+        # through Web Enrollment too (requests lets these override the client's cafile)
+        import certsrv
+        for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+            monkeypatch.delenv(name, raising=False)
+        client = certsrv.Certsrv(server.host, *client_cert, auth_method="cert",
+                                 cafile=str(server.ca_pem))
+        web_csr = (x509.CertificateSigningRequestBuilder()
+                   .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                                               "web.example")]))
+                   .sign(key, hashes.SHA256()))
+        issued = x509.load_pem_x509_certificate(client.get_cert(
+            web_csr.public_bytes(serialization.Encoding.PEM), "WebServer"))
+        assert issued.public_key().public_numbers() == key.public_key().public_numbers()
+        with pytest.raises(requests.HTTPError) as refused:
+            certsrv.Certsrv(server.host, "nobody", "wrong", cafile=str(server.ca_pem)).get_cert(
+                web_csr.public_bytes(serialization.Encoding.PEM), "WebServer")
+        assert refused.value.response.status_code == 401
     finally:
         server.stop()

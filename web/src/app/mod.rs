@@ -136,6 +136,10 @@ impl Component for App {
                             notify: on.notify.clone(),
                             textarea: self.textarea.clone(),
                             gutter: self.gutter.clone(),
+                            offered: match &s.enrollment.templates {
+                                Some(Ok(f)) => f.offered.as_deref(),
+                                _ => None,
+                            },
                         }) }
                     </section>
                     <section class="panel request-panel" aria-labelledby="h-request">
@@ -311,8 +315,13 @@ fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
         Command::LoadTemplates(settings) => spawn(link, async move {
             Msg::TemplatesLoaded(jobs::templates(settings).await)
         }),
-        Command::CheckTemplate { inf, facts } => spawn(link, async move {
-            Msg::TemplateChecked(jobs::check(inf, facts).await)
+        Command::CheckTemplate {
+            inf,
+            template,
+            facts,
+        } => spawn(link, async move {
+            let found = jobs::check(&inf, template, facts).await;
+            Msg::TemplateChecked { inf, found }
         }),
         Command::ListCaFiles(url) => spawn(link, async move {
             Msg::CaFilesListed(jobs::ca_files(url).await)

@@ -151,7 +151,14 @@ impl State {
     fn apply(&mut self, msg: Msg, commands: &mut Vec<Command>) {
         let mut then: Vec<Msg> = Vec::new();
         match msg {
-            Msg::Editor(m) => commands.extend(self.editor.update(m).into_iter().map(Command::from)),
+            Msg::Editor(m) => {
+                let version = self.editor.version;
+                commands.extend(self.editor.update(m).into_iter().map(Command::from));
+                // a new text drops the CA's findings: it is checked again
+                if self.editor.version != version {
+                    commands.extend(self.enrollment.check(&self.editor.text).map(Command::from));
+                }
+            }
             Msg::Decoder(m) => {
                 commands.extend(self.decoder.update(m).into_iter().map(Command::from))
             }
@@ -201,7 +208,10 @@ impl State {
                     match out {
                         Out::Run(c) => commands.push(c.into()),
                         Out::Tell(enrollment::Event::Entry(entry)) => {
-                            then.push(store::Msg::Changed(entry).into())
+                            then.push(store::Msg::Changed(*entry).into())
+                        }
+                        Out::Tell(enrollment::Event::Findings(found)) => {
+                            then.push(editor::Msg::CaFindings(found).into())
                         }
                     }
                 }
@@ -777,8 +787,10 @@ mod tests {
     }
 
     #[test]
-    fn the_cas_templates_are_asked_for_then_the_inf_is_checked_against_the_choice() {
-        use certreq_wire::ca::{TemplateFacts, TemplateOffer};
+    fn the_cas_templates_are_asked_for_then_the_inf_is_checked_and_mismatches_shown_in_the_editor()
+    {
+        use certreq_wire::ca::{Finding, TemplateOffer};
+        use enrollment::CaFacts;
         let inf = "[NewRequest]\nSubject = \"CN=x\"\n";
         let mut s = State::new(inf, fake);
         s.enrollment.settings = Enrollment::for_origin("https://ca.example");
@@ -790,21 +802,22 @@ mod tests {
         );
         // nothing known yet: choosing a template checks nothing
         assert!(s.update(enrollment::Msg::Template("Web".into())).is_empty());
-        let offered = TemplateFacts {
+        // the facts' bytes are the tools module's: the app hands them back unread
+        let offered = CaFacts {
             offered: Some(vec![TemplateOffer {
                 name: "WebServer".into(),
                 display: "Web Server".into(),
             }]),
-            ..TemplateFacts::default()
+            wire: vec![1, 2, 3],
         };
-        let checked = |template: &str| {
-            let mut facts = offered.clone();
-            facts.attrib_template = Some(template.into());
+        let checked_as = |inf: &str, template: &str| {
             vec![Command::Enrollment(enrollment::Command::CheckTemplate {
                 inf: inf.into(),
-                facts,
+                template: Some(template.into()),
+                facts: vec![1, 2, 3],
             })]
         };
+        let checked = |template: &str| checked_as(inf, template);
         assert_eq!(
             s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::new(
                 offered.clone()
@@ -812,22 +825,122 @@ mod tests {
             checked("Web"),
             "the list arrived: the INF is checked with the template chosen"
         );
+        // a new choice: the findings about the old one go at once, and the INF is checked
         assert_eq!(
             s.update(enrollment::Msg::Template(" WebServer ".into())),
             checked("WebServer")
         );
-        s.update(enrollment::Msg::TemplateChecked(vec!["line 2: x".into()]));
-        assert_eq!(s.enrollment.template_warnings, vec!["line 2: x".to_owned()]);
-        // another CA: what this one said is forgotten
+        // the tools module's answer: a warning at the Subject line, shown by the editor
+        let finding = |start: u32, code: &str| Finding {
+            severity: "warning".into(),
+            code: code.into(),
+            message: "CA template `WebServer`: the server asks for more".into(),
+            help: Some("add it".into()),
+            start,
+            end: start + 8,
+        };
+        let subject_at = inf.find("Subject").unwrap() as u32;
+        s.update(enrollment::Msg::TemplateChecked {
+            inf: inf.into(),
+            found: Ok(vec![finding(subject_at, "subject-attribute-missing")]),
+        });
+        assert_eq!(s.enrollment.mismatches, Some(Ok(1)));
+        let shown: Vec<_> = s
+            .editor
+            .compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "subject-attribute-missing")
+            .collect();
+        assert_eq!(shown.len(), 1, "{:?}", s.editor.compiled.diagnostics);
+        assert_eq!(shown[0].severity, Severity::Warning);
+        assert_eq!(
+            s.editor.position(shown[0]),
+            (2, 1),
+            "at the INF line it concerns"
+        );
+        assert_eq!(
+            shown[0].message,
+            "CA template `WebServer`: the server asks for more"
+        );
+        assert_eq!(
+            s.editor.line_severity(1),
+            Some(Severity::Warning),
+            "the gutter"
+        );
+        assert_eq!(s.editor.counts().1, 1);
+        // an edit drops them and asks again, for the new text
+        let edited = "[NewRequest]\nSubject = \"CN=y\"\n";
+        assert_eq!(
+            s.update(editor::Msg::Edit(edited.into())),
+            checked_as(edited, "WebServer")
+        );
+        assert_eq!(s.editor.counts(), (0, 0, 0), "cleared by the edit");
+        // a late answer about the old text is dropped; the new text's answer is shown
+        s.update(enrollment::Msg::TemplateChecked {
+            inf: inf.into(),
+            found: Ok(vec![finding(subject_at, "subject-attribute-missing")]),
+        });
+        assert_eq!(s.editor.counts(), (0, 0, 0), "not about this text");
+        s.update(enrollment::Msg::TemplateChecked {
+            inf: edited.into(),
+            found: Ok(vec![
+                finding(0, "template-not-offered"),
+                finding(1, "no-such-code"),
+            ]),
+        });
+        assert_eq!(s.editor.counts(), (0, 1, 0), "an unknown code is not shown");
+        // a caret move is no edit: nothing is asked
+        assert!(
+            !s.update(editor::Msg::Caret(3))
+                .iter()
+                .any(|c| matches!(c, Command::Enrollment(_)))
+        );
+        // another CA: what this one said is forgotten, in the editor too
         s.update(enrollment::Msg::EndpointUrl("https://other/certsrv".into()));
         assert_eq!(s.enrollment.templates, None);
-        assert!(s.enrollment.template_warnings.is_empty());
+        assert_eq!(s.enrollment.mismatches, None);
+        assert_eq!(s.editor.counts(), (0, 0, 0), "cleared by the CA's change");
+        assert!(
+            !s.update(editor::Msg::Edit("x = 1\n".into()))
+                .iter()
+                .any(|c| matches!(c, Command::Enrollment(_))),
+            "nothing known of this CA: no check"
+        );
         s.update(enrollment::Msg::TemplatesLoaded(Err("no list".into())));
         assert_eq!(s.enrollment.templates, Some(Err("no list".into())));
         assert!(
-            s.update(enrollment::Msg::Template("User".into()))
-                .is_empty()
+            !s.update(enrollment::Msg::Template("User".into()))
+                .iter()
+                .any(|c| matches!(c, Command::Enrollment(_)))
         );
+    }
+
+    #[test]
+    fn an_est_label_is_the_template_the_csrattrs_are_checked_as() {
+        use enrollment::EndpointKind;
+        let mut s = State::new("x = 1\n", fake);
+        s.enrollment.settings = Enrollment::for_origin("https://ca.example");
+        s.update(enrollment::Msg::EndpointKind(EndpointKind::Est));
+        s.update(enrollment::Msg::EndpointUrl(
+            "https://ca.example/.well-known/est/StrongKey/".into(),
+        ));
+        let out = s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::default())));
+        assert_eq!(
+            out,
+            vec![Command::Enrollment(enrollment::Command::CheckTemplate {
+                inf: "x = 1\n".into(),
+                template: Some("StrongKey".into()),
+                facts: Vec::new(),
+            })]
+        );
+        // a check that failed is said in the enrollment panel, and nothing is in the editor
+        s.update(enrollment::Msg::TemplateChecked {
+            inf: "x = 1\n".into(),
+            found: Err("no module".into()),
+        });
+        assert_eq!(s.enrollment.mismatches, Some(Err("no module".into())));
+        assert_eq!(s.editor.counts(), (0, 0, 0));
     }
 
     #[test]

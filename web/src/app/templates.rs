@@ -4,6 +4,8 @@
 //! single-file build carries them too. Every template compiles with no errors and no warnings
 //! (checked by a test below over the real core).
 
+use certreq_wire::ca::TemplateOffer;
+
 /// One gallery entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Template {
@@ -13,6 +15,9 @@ pub struct Template {
     pub title: &'static str,
     /// One line on what it is for.
     pub summary: &'static str,
+    /// The AD CS certificate template (common name, as `CertificateTemplate:` names it) the
+    /// request is made for: one of Windows' own templates; empty when no CA is asked.
+    pub fits: &'static str,
     /// The INF text.
     pub text: &'static str,
 }
@@ -21,53 +26,77 @@ pub struct Template {
 pub static TEMPLATES: &[Template] = &[
     Template {
         id: "tls-server",
+        fits: "WebServer",
         title: "TLS web server",
         summary: "RSA 2048, server authentication, DNS names",
         text: include_str!("../../../www/templates/tls-server.inf"),
     },
     Template {
         id: "client-auth",
+        fits: "User",
         title: "Client authentication",
         summary: "RSA 2048, client authentication, UPN and email",
         text: include_str!("../../../www/templates/client-auth.inf"),
     },
     Template {
         id: "smime",
+        fits: "User",
         title: "S/MIME email",
         summary: "signing and encryption key, secure email, email name",
         text: include_str!("../../../www/templates/smime.inf"),
     },
     Template {
         id: "code-signing",
+        fits: "CodeSigning",
         title: "Code signing",
         summary: "RSA 3072 signature key, code signing",
         text: include_str!("../../../www/templates/code-signing.inf"),
     },
     Template {
         id: "domain-controller",
+        fits: "DomainController",
         title: "Domain controller (LDAPS)",
         summary: "the DC's DNS names, server and client authentication, DomainController template",
         text: include_str!("../../../www/templates/domain-controller.inf"),
     },
     Template {
         id: "ecdsa-device",
+        fits: "Workstation",
         title: "ECDSA P-256 device",
         summary: "small, fast elliptic-curve key for a device",
         text: include_str!("../../../www/templates/ecdsa-device.inf"),
     },
     Template {
         id: "subca",
+        fits: "SubCA",
         title: "Subordinate CA",
         summary: "RSA 4096, CA basic constraints, certificate and CRL signing, SubCA template",
         text: include_str!("../../../www/templates/subca.inf"),
     },
     Template {
         id: "self-signed",
+        fits: "",
         title: "Self-signed (lab or test)",
         summary: "ECDSA P-256 certificate made here, no CA: 90 days, server authentication",
         text: include_str!("../../../www/templates/self-signed.inf"),
     },
 ];
+
+/// What the gallery says of the CA template `t` fits, and `data-offered`: `yes` or `no` when
+/// the CA's list (`offered`) is known, else empty. `None` when it is for no CA.
+pub fn fit(t: &Template, offered: Option<&[TemplateOffer]>) -> Option<(String, &'static str)> {
+    if t.fits.is_empty() {
+        return None;
+    }
+    let (state, note) = match offered {
+        None => ("", ""),
+        Some(list) if list.iter().any(|o| o.name.eq_ignore_ascii_case(t.fits)) => {
+            ("yes", "; this CA offers it")
+        }
+        Some(_) => ("no", "; this CA does not offer it to you"),
+    };
+    Some((format!("fits the CA template {}{note}", t.fits), state))
+}
 
 /// The template with this id.
 pub fn find(id: &str) -> Option<&'static Template> {
@@ -209,5 +238,49 @@ mod tests {
         assert!(has_bytes(&extension(&tls, "2.5.29.37"), &kp(1)));
         let client = request("client-auth");
         assert!(has_bytes(&extension(&client, "2.5.29.37"), &kp(2)));
+    }
+
+    #[test]
+    fn each_template_fits_the_ca_template_its_inf_names_and_says_whether_the_ca_offers_it() {
+        for t in TEMPLATES {
+            let request = request(t.id);
+            let named = request
+                .name_value_pairs
+                .iter()
+                .find(|(k, _)| k == "CertificateTemplate");
+            if let Some((_, name)) = named {
+                assert_eq!(name, t.fits, "{}", t.id);
+            }
+            let is_cert = request.request_type == certreq_request::model::RequestType::Cert;
+            assert_eq!(
+                t.fits.is_empty(),
+                is_cert,
+                "{}: only a CA-less one fits none",
+                t.id
+            );
+        }
+        let web = find("tls-server").unwrap();
+        let offer = |name: &str| TemplateOffer {
+            name: name.into(),
+            display: String::new(),
+        };
+        assert_eq!(
+            fit(web, None),
+            Some(("fits the CA template WebServer".into(), ""))
+        );
+        let list = [offer("Machine"), offer("webserver")];
+        assert_eq!(
+            fit(web, Some(&list[..])),
+            Some((
+                "fits the CA template WebServer; this CA offers it".into(),
+                "yes"
+            ))
+        );
+        assert_eq!(
+            fit(web, Some(&list[..1])).map(|f| f.1),
+            Some("no"),
+            "not in the CA's list"
+        );
+        assert_eq!(fit(find("self-signed").unwrap(), Some(&list[..])), None);
     }
 }

@@ -109,22 +109,15 @@ pub async fn cmc(job: &wire::CmcJob) -> Result<Vec<u8>, ServiceError> {
     ask(wire::OP_CMC, &job.to_wire()).await
 }
 
-/// The templates an AD CS advanced request page (`certrqxt.asp`) lists.
-pub async fn template_list(page: &[u8]) -> Result<Vec<wire::ca::TemplateOffer>, ServiceError> {
-    read(
-        &ask(wire::OP_TEMPLATE_LIST, page).await?,
-        wire::ca::offers_from_wire,
-    )
+/// The templates an AD CS advanced request page (`certrqxt.asp`) lists, as the facts' bytes
+/// (read with `wire::ca::offered_of`; handed back unread to [`template_check`]).
+pub async fn template_list(page: &[u8]) -> Result<Vec<u8>, ServiceError> {
+    ask(wire::OP_TEMPLATE_LIST, page).await
 }
 
-/// What an EST server's `/csrattrs` answer asks of requests.
-pub async fn csrattrs(
-    answer: &wire::ca::HttpAnswer,
-) -> Result<wire::ca::TemplateFacts, ServiceError> {
-    read(
-        &ask(wire::OP_CSRATTRS, &answer.to_wire()).await?,
-        wire::ca::TemplateFacts::from_wire,
-    )
+/// What an EST server's `/csrattrs` answer asks of requests, as the facts' bytes.
+pub async fn csrattrs(answer: &wire::ca::HttpAnswer) -> Result<Vec<u8>, ServiceError> {
+    ask(wire::OP_CSRATTRS, &answer.to_wire()).await
 }
 
 /// An INF's mismatches with what is known of its template, at byte spans of its text.

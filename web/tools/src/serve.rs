@@ -68,8 +68,9 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
                     .map_err(|e| e.to_string())
             }),
         OP_TEMPLATE_CHECK => ca::TemplateCheck::from_wire(input)
+            .and_then(|q| Ok((ca::TemplateFacts::from_wire(&q.facts)?, q)))
             .map_err(|e| e.to_string())
-            .map(|q| template_check(&q)),
+            .map(|(facts, q)| template_check(&q, facts)),
         OP_CA_DOWNLOADS => ca::CaDownloadsQuery::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(|q| ca_downloads(&q)),
@@ -91,7 +92,11 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
 fn template_list(page: &[u8]) -> Result<Vec<u8>, String> {
     let list =
         template::read_template_page(&String::from_utf8_lossy(page)).map_err(|e| e.to_string())?;
-    Ok(ca::offers_to_wire(&offers(&list)))
+    Ok(ca::TemplateFacts {
+        offered: Some(offers(&list)),
+        ..ca::TemplateFacts::default()
+    }
+    .to_wire())
 }
 
 fn offers(list: &[template::OfferedTemplate]) -> Vec<ca::TemplateOffer> {
@@ -159,17 +164,27 @@ fn engine_facts(f: &ca::TemplateFacts) -> template::Known {
     }
 }
 
-/// The INF compiled and checked against the facts: the findings, at byte spans of its text.
-fn template_check(q: &ca::TemplateCheck) -> Vec<u8> {
+/// The INF compiled and checked against the facts, with the template beside it (AD CS's
+/// template field): the findings, at byte spans of its text. AD CS's findings are about the
+/// template list and name the template themselves; EST's are worded with what they were
+/// measured against, the CSR attributes and the label (the template beside the INF, which the
+/// engine's check does not read for EST).
+fn template_check(q: &ca::TemplateCheck, mut facts: ca::TemplateFacts) -> Vec<u8> {
+    facts.attrib_template = q.template.clone().or(facts.attrib_template);
     let compiled = certreq_request::compile(&q.inf);
-    let found = template::check(&compiled, &engine_facts(&q.facts));
+    let found = template::check(&compiled, &engine_facts(&facts));
     let span = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let whose = match (&facts.offered, &q.template) {
+        (Some(_), _) => String::new(),
+        (None, Some(label)) => format!("EST CSR attributes of `{label}`: "),
+        (None, None) => "EST CSR attributes: ".to_owned(),
+    };
     let list: Vec<ca::Finding> = found
         .into_iter()
         .map(|d| ca::Finding {
             severity: d.severity.as_str().to_owned(),
             code: d.code.to_owned(),
-            message: d.message,
+            message: whose.clone() + &d.message,
             help: d.help,
             start: span(d.span.start),
             end: span(d.span.end),

@@ -73,7 +73,21 @@ pub enum KeyAsked {
     },
 }
 
-/// What is known of a template (`certreq_enroll::template::Known`); OIDs dotted.
+/// The templates offered, as [`TemplateFacts::to_wire`] writes them first (`None`: not known),
+/// read without the rest: the app shows these and hands the facts' bytes back to the tools
+/// module unread, so it links no reader or writer of the rest.
+pub fn offered_of(facts: &[u8]) -> Result<Option<Vec<TemplateOffer>>, WireError> {
+    let mut r = Reader::new(facts);
+    if r.flag()? {
+        Ok(Some(read_offers(&mut r)?))
+    } else {
+        Ok(None)
+    }
+}
+
+/// What is known of a template (`certreq_enroll::template::Known`); OIDs dotted. As bytes
+/// ([`TemplateFacts::to_wire`]) it is what [`crate::OP_TEMPLATE_LIST`] and
+/// [`crate::OP_CSRATTRS`] answer and [`TemplateCheck`] carries.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TemplateFacts {
     pub offered: Option<Vec<TemplateOffer>>,
@@ -195,27 +209,34 @@ impl HttpAnswer {
     }
 }
 
-/// [`crate::OP_TEMPLATE_CHECK`]'s question: the INF text and the facts.
+/// [`crate::OP_TEMPLATE_CHECK`]'s question: the INF text, the template the request will name
+/// beside it (AD CS's template field; for EST the label), and the facts as the tools module
+/// answered them ([`TemplateFacts::to_wire`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TemplateCheck {
     pub inf: String,
-    pub facts: TemplateFacts,
+    pub template: Option<String>,
+    pub facts: Vec<u8>,
 }
 
 impl TemplateCheck {
     pub fn to_wire(&self) -> Vec<u8> {
         let mut w = Writer::new();
-        w.str(&self.inf);
-        self.facts.write(&mut w);
+        w.str(&self.inf)
+            .opt_str(self.template.as_deref())
+            .bytes(&self.facts);
         w.finish()
     }
 
     pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
         let mut r = Reader::new(bytes);
-        let inf = r.str()?.to_owned();
-        let facts = TemplateFacts::read(&mut r)?;
+        let check = TemplateCheck {
+            inf: r.str()?.to_owned(),
+            template: r.opt_str()?.map(str::to_owned),
+            facts: r.bytes()?.to_vec(),
+        };
         r.end()?;
-        Ok(TemplateCheck { inf, facts })
+        Ok(check)
     }
 }
 
@@ -574,9 +595,19 @@ mod tests {
         crosses_whole(&empty, &empty.to_wire(), TemplateFacts::from_wire);
         let check = TemplateCheck {
             inf: "[NewRequest]\r\nSubject = \"CN=x\"\r\n".into(),
-            facts: facts(),
+            template: Some("WebServer".into()),
+            facts: facts().to_wire(),
         };
         crosses_whole(&check, &check.to_wire(), TemplateCheck::from_wire);
+        let none = TemplateCheck {
+            template: None,
+            ..check
+        };
+        crosses_whole(&none, &none.to_wire(), TemplateCheck::from_wire);
+        // the offers are read from the facts' bytes alone
+        assert_eq!(offered_of(&facts().to_wire()), Ok(Some(offers())));
+        assert_eq!(offered_of(&empty.to_wire()), Ok(None));
+        assert_eq!(offered_of(&[]), Err(WireError));
     }
 
     #[test]

@@ -54,14 +54,15 @@ pub const OP_CMC: u32 = 8;
 pub const OP_PFX_READ: u32 = 9;
 
 /// The templates of an AD CS advanced request page (`certrqxt.asp`): the input is the page,
-/// the answer its [`ca::TemplateOffer`]s ([`ca::offers_to_wire`]); a page without the list
+/// the answer [`ca::TemplateFacts`] with its [`ca::TemplateOffer`]s; a page without the list
 /// fails with the reason.
 pub const OP_TEMPLATE_LIST: u32 = 10;
 /// What an EST server asks of requests: the input is its `/csrattrs` answer
 /// ([`ca::HttpAnswer`]), the answer the [`ca::TemplateFacts`].
 pub const OP_CSRATTRS: u32 = 11;
 /// A request checked against what is known of its template: the input is a
-/// [`ca::TemplateCheck`] (the INF text and the facts), the answer the [`ca::Finding`]s, located
+/// [`ca::TemplateCheck`] (the INF text, the template and the facts), the answer the
+/// [`ca::Finding`]s, located
 /// in the INF text ([`ca::findings_to_wire`]).
 pub const OP_TEMPLATE_CHECK: u32 = 12;
 /// Where the CA's certificates, chains and CRLs are: the input is a [`ca::CaDownloadsQuery`],

@@ -3,9 +3,11 @@
 
 pub mod view;
 
+use certreq_inf::codes;
 use certreq_inf::diag::{Diagnostic, LineIndex, Severity};
 use certreq_request::Compiled;
 use certreq_request::model::{NewRequest, RequestType};
+use certreq_wire::ca::Finding;
 use certreq_wire::{DocPage, DocQuery};
 
 use super::templates;
@@ -43,6 +45,9 @@ pub enum Msg {
         query: DocQuery,
         page: Result<Option<DocPage>, String>,
     },
+    /// The text's mismatches with what the CA says of its template, found for the text as it
+    /// is now: shown among the diagnostics (in place of earlier ones; none clears them).
+    CaFindings(Vec<Finding>),
 }
 
 /// Browser work the editor asks for.
@@ -69,8 +74,11 @@ pub struct DocPanel {
 pub struct State {
     /// The INF text.
     pub text: String,
-    /// `compile(text)`, redone on every edit.
+    /// `compile(text)`, redone on every edit, and the CA's findings about this text
+    /// ([`Msg::CaFindings`]), which an edit drops.
     pub compiled: Compiled,
+    /// How many times the text changed (so the CA's template is checked again).
+    pub version: u32,
     pub lines: LineIndex,
     /// The caret as a byte offset into `text`.
     pub caret: usize,
@@ -99,6 +107,7 @@ impl State {
         State {
             text: text.to_owned(),
             compiled: compiler(text),
+            version: 0,
             lines: LineIndex::new(text),
             caret: 0,
             doc: None,
@@ -264,8 +273,44 @@ impl State {
                     panel.page = Some(page);
                 }
             }
+            Msg::CaFindings(found) => self.show_ca_findings(found),
         }
         Vec::new()
+    }
+
+    /// The compiler's diagnostics and `found`, in the text's order. A finding whose code is
+    /// not one of the template check's is left out (the codes are `&'static`, from the
+    /// registry); its span is kept inside the text.
+    fn show_ca_findings(&mut self, found: Vec<Finding>) {
+        const CODES: [&str; 7] = [
+            codes::TEMPLATE_NOT_OFFERED.name,
+            codes::TEMPLATE_MISSING.name,
+            codes::KEY_NOT_ASKED_FOR.name,
+            codes::SIGNATURE_NOT_ASKED_FOR.name,
+            codes::SUBJECT_ATTRIBUTE_MISSING.name,
+            codes::EXTENSION_MISSING.name,
+            codes::ATTRIBUTE_NOT_SENT.name,
+        ];
+        self.compiled = (self.compiler)(&self.text);
+        let len = self.text.len();
+        for f in found {
+            let Some(code) = CODES.into_iter().find(|c| *c == f.code) else {
+                continue;
+            };
+            let start = (f.start as usize).min(len);
+            self.compiled.diagnostics.push(Diagnostic {
+                severity: if f.severity == "note" {
+                    Severity::Note
+                } else {
+                    Severity::Warning
+                },
+                code,
+                message: f.message,
+                span: start..(f.end as usize).clamp(start, len),
+                help: f.help,
+            });
+        }
+        certreq_inf::diag::sort(&mut self.compiled.diagnostics);
     }
 
     /// Points the reference panel at the caret's place; asks for the page when that changed.
@@ -302,6 +347,7 @@ impl State {
     /// Replaces the text and recompiles it, keeping the caret inside it.
     fn set_text(&mut self, text: String) {
         self.compiled = (self.compiler)(&text);
+        self.version = self.version.wrapping_add(1);
         self.lines = LineIndex::new(&text);
         self.caret = self.caret.min(text.len());
         while !text.is_char_boundary(self.caret) {

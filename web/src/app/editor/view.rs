@@ -3,6 +3,7 @@
 
 use certreq_inf::diag::Severity;
 use certreq_wire::DocPage;
+use certreq_wire::ca::TemplateOffer;
 use yew::prelude::*;
 
 use super::{DocPanel, Msg, State};
@@ -19,6 +20,8 @@ pub struct EditorProps<'a> {
     /// The textarea (the shell selects in it) and the gutter (the shell scrolls it).
     pub textarea: NodeRef,
     pub gutter: NodeRef,
+    /// The CA's templates, when its list was loaded (the gallery says which it offers).
+    pub offered: Option<&'a [TemplateOffer]>,
 }
 
 /// The editor panel's content.
@@ -26,7 +29,7 @@ pub fn panel(props: &EditorProps<'_>) -> Html {
     let state = props.state;
     html! {
         <>
-            { gallery(&props.on) }
+            { gallery(&props.on, props.offered) }
             { editor(state, props) }
             { diagnostics(state, &props.on) }
             { key_doc(state) }
@@ -34,15 +37,22 @@ pub fn panel(props: &EditorProps<'_>) -> Html {
     }
 }
 
-/// The template gallery: one button per template.
-fn gallery(on: &Callback<Msg>) -> Html {
+/// The template gallery: one button per template, with the CA template it fits.
+fn gallery(on: &Callback<Msg>, offered: Option<&[TemplateOffer]>) -> Html {
     let buttons = templates::TEMPLATES.iter().map(|t| {
         let onclick = on.reform(move |_| Msg::UseTemplate(t.id.to_owned()));
+        let fit = templates::fit(t, offered).map(|(text, state)| {
+            html! {
+                <span class="template-fit" data-testid="template-fit" data-fits={t.fits}
+                    data-offered={state}>{ text }</span>
+            }
+        });
         html! {
             <li>
                 <button type="button" class="template" data-template={t.id} {onclick}>
                     <span class="template-title">{ t.title }</span>
                     <span class="template-summary">{ t.summary }</span>
+                    { for fit }
                 </button>
             </li>
         }

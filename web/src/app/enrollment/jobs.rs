@@ -5,11 +5,11 @@
 
 use certreq_pkix::cert as response;
 use certreq_wire::ca::{
-    CaDownloadsQuery, Download, ExplainQuery, HttpAnswer, TemplateCheck, TemplateFacts,
+    CaDownloadsQuery, Download, ExplainQuery, Finding, HttpAnswer, TemplateCheck,
 };
 use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
-use super::{EndpointKind, Enrollment, Outcome, Status};
+use super::{CaFacts, EndpointKind, Enrollment, Outcome, Status};
 use crate::app::store::jobs::{self as store, Accepting};
 use crate::services::enroll as http;
 use crate::services::tools;
@@ -258,18 +258,14 @@ async fn get(url: String) -> Result<steps::Answer, String> {
 
 /// What the CA says of its templates: AD CS's advanced request page's list, or EST's CSR
 /// attributes.
-pub async fn templates(settings: Enrollment) -> Result<Box<TemplateFacts>, String> {
+pub async fn templates(settings: Enrollment) -> Result<Box<CaFacts>, String> {
     let base = settings.url.trim().trim_end_matches('/');
-    let facts = match settings.kind {
+    let wire = match settings.kind {
         EndpointKind::AdCs => {
             let page = get(format!("{base}/certrqxt.asp")).await?;
-            let offered = tools::template_list(&page.body)
+            tools::template_list(&page.body)
                 .await
-                .map_err(|e| e.to_string())?;
-            TemplateFacts {
-                offered: Some(offered),
-                ..TemplateFacts::default()
-            }
+                .map_err(|e| e.to_string())?
         }
         EndpointKind::Est => {
             let a = get(format!("{base}/csrattrs")).await?;
@@ -281,29 +277,23 @@ pub async fn templates(settings: Enrollment) -> Result<Box<TemplateFacts>, Strin
             tools::csrattrs(&answer).await.map_err(|e| e.to_string())?
         }
     };
-    Ok(Box::new(facts))
+    let offered = certreq_wire::ca::offered_of(&wire).map_err(|e| e.to_string())?;
+    Ok(Box::new(CaFacts { offered, wire }))
 }
 
-/// The INF's mismatches with the facts, each as `line N: message (help)`.
-pub async fn check(inf: String, facts: TemplateFacts) -> Vec<String> {
-    let found = match tools::template_check(&TemplateCheck {
-        inf: inf.clone(),
+/// The INF's mismatches with the facts, at byte spans of `inf`.
+pub async fn check(
+    inf: &str,
+    template: Option<String>,
+    facts: Vec<u8>,
+) -> Result<Vec<Finding>, String> {
+    tools::template_check(&TemplateCheck {
+        inf: inf.to_owned(),
+        template,
         facts,
     })
     .await
-    {
-        Ok(found) => found,
-        Err(e) => return vec![e.to_string()],
-    };
-    found
-        .into_iter()
-        .map(|f| {
-            let at = inf.get(..f.start as usize).unwrap_or(&inf);
-            let line = at.matches('\n').count() + 1;
-            let help = f.help.map(|h| format!(" ({h})")).unwrap_or_default();
-            format!("line {line}: {}{help}", f.message)
-        })
-        .collect()
+    .map_err(|e| e.to_string())
 }
 
 /// The CA's certificates, chains and CRLs at `url` (for AD CS after reading `certcarc.asp`,

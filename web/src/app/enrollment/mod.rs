@@ -4,7 +4,7 @@
 pub mod jobs;
 pub mod view;
 
-use certreq_wire::ca::{Download, Explanation, TemplateFacts};
+use certreq_wire::ca::{Download, Explanation, Finding, TemplateOffer};
 
 use super::files::{export_file_name, pkcs10_subject_and_key};
 use super::preview;
@@ -138,6 +138,14 @@ pub fn ca_file_name(d: &Download) -> String {
     }
 }
 
+/// What the CA said of its templates: the templates it offers (AD CS), and the facts as the
+/// tools module wrote them, which the app hands back to it unread to check an INF.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaFacts {
+    pub offered: Option<Vec<TemplateOffer>>,
+    pub wire: Vec<u8>,
+}
+
 /// A request loaded from a file to be submitted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadedRequest {
@@ -197,9 +205,13 @@ pub enum Msg {
     /// Ask the CA which templates it offers (AD CS) or what it asks of requests (EST).
     LoadTemplates,
     /// What [`Command::LoadTemplates`] learnt.
-    TemplatesLoaded(Result<Box<TemplateFacts>, String>),
-    /// [`Command::CheckTemplate`]'s mismatches, each naming its INF line.
-    TemplateChecked(Vec<String>),
+    TemplatesLoaded(Result<Box<CaFacts>, String>),
+    /// [`Command::CheckTemplate`]'s mismatches in the INF text `inf` (at its byte spans), or
+    /// why it could not be checked.
+    TemplateChecked {
+        inf: String,
+        found: Result<Vec<Finding>, String>,
+    },
     /// List the CA's certificates, chains and CRLs.
     ListCaFiles,
     /// What [`Command::ListCaFiles`] found.
@@ -243,8 +255,13 @@ pub enum Command {
     /// Fetch the CA's template list (AD CS `certrqxt.asp`) or CSR attributes (EST
     /// `csrattrs`); answer with [`Msg::TemplatesLoaded`].
     LoadTemplates(Enrollment),
-    /// Check the INF text against what the CA said; answer with [`Msg::TemplateChecked`].
-    CheckTemplate { inf: String, facts: TemplateFacts },
+    /// Check the INF text against what the CA said (`facts`, the tools module's bytes), with
+    /// the template chosen or the EST label; answer with [`Msg::TemplateChecked`].
+    CheckTemplate {
+        inf: String,
+        template: Option<String>,
+        facts: Vec<u8>,
+    },
     /// Find the CA's files at the endpoint `url`; answer with [`Msg::CaFilesListed`].
     ListCaFiles(String),
     /// Fetch a CA file and save it as `name`, or open it in the decoder.
@@ -268,7 +285,10 @@ pub enum Command {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     /// A stored entry changed (issued with its certificate, or pending with a request id).
-    Entry(EntryMeta),
+    Entry(Box<EntryMeta>),
+    /// The editor's text mismatches what the CA says of its template here (none: the CA
+    /// changed, or nothing is known of it).
+    Findings(Vec<Finding>),
 }
 
 /// Enrollment's state.
@@ -285,9 +305,10 @@ pub struct State {
     /// A `.req` loaded to submit (it is what Submit sends), or why the file was not taken.
     pub loaded: Option<Result<LoadedRequest, String>>,
     /// What the CA said of its templates, or why it could not be asked; `None` until asked.
-    pub templates: Option<Result<TemplateFacts, String>>,
-    /// The request's mismatches with what the CA said (`line N: …`).
-    pub template_warnings: Vec<String>,
+    pub templates: Option<Result<CaFacts, String>>,
+    /// How many mismatches the editor's text has with what the CA said (shown in the
+    /// editor's diagnostics), or why it could not be checked; `None` until checked.
+    pub mismatches: Option<Result<usize, String>>,
     /// The CA's certificates, chains and CRLs, or why they could not be listed.
     pub ca_files: Option<Result<Vec<Download>, String>>,
 }
@@ -306,11 +327,18 @@ impl State {
         status.idle() && (matches!(self.loaded, Some(Ok(_))) || just_made.is_some())
     }
 
-    /// The CA's templates and files are another CA's once the endpoint changes.
-    fn forget_templates(&mut self) {
+    /// The CA's templates and files are another CA's once the endpoint changes, and the
+    /// editor's findings go with them.
+    fn forget_templates(&mut self) -> Vec<Out<Command, Event>> {
         self.templates = None;
-        self.template_warnings.clear();
         self.ca_files = None;
+        self.forget_findings()
+    }
+
+    /// The mismatches found are no longer true (the CA or the template chosen changed).
+    fn forget_findings(&mut self) -> Vec<Out<Command, Event>> {
+        self.mismatches = None;
+        vec![Out::Tell(Event::Findings(Vec::new()))]
     }
 
     /// Starts a job that asks the CA: busy until [`Msg::Enrolled`].
@@ -320,20 +348,25 @@ impl State {
     }
 
     /// The INF `inf` checked against what the CA said of its templates, with the template
-    /// chosen; nothing to do until the CA was asked.
-    fn check(&self, inf: &str) -> Option<Out<Command, Event>> {
+    /// chosen (AD CS) or the label (EST: the path after `/.well-known/est/`); nothing to do
+    /// until the CA was asked. The shell calls it when the editor's text changes.
+    pub fn check(&self, inf: &str) -> Option<Command> {
         let Some(Ok(facts)) = &self.templates else {
             return None;
         };
-        let mut facts = facts.clone();
-        let chosen = self.settings.template.trim();
-        if self.settings.kind == EndpointKind::AdCs && !chosen.is_empty() {
-            facts.attrib_template = Some(chosen.to_owned());
-        }
-        Some(Out::Run(Command::CheckTemplate {
+        let e = &self.settings;
+        let chosen = match e.kind {
+            EndpointKind::AdCs => e.template.trim(),
+            EndpointKind::Est => e
+                .url
+                .split_once("/.well-known/est/")
+                .map_or("", |(_, label)| label.trim_matches('/')),
+        };
+        Some(Command::CheckTemplate {
             inf: inf.to_owned(),
-            facts,
-        }))
+            template: (!chosen.is_empty()).then(|| chosen.to_owned()),
+            facts: facts.wire.clone(),
+        })
     }
 
     /// Applies a message. Submit reads the request just made (`just_made`) and the store
@@ -358,26 +391,37 @@ impl State {
                     e.url = format!("{}{}", e.origin, kind.default_path());
                 }
                 e.kind = kind;
-                self.forget_templates();
+                return self.forget_templates();
             }
             Msg::EndpointUrl(url) => {
                 self.settings.url = url;
-                self.forget_templates();
+                return self.forget_templates();
             }
             Msg::Template(t) => {
                 self.settings.template = t;
-                return self.check(inf).into_iter().collect();
+                let mut out = self.forget_findings();
+                out.extend(self.check(inf).map(Out::Run));
+                return out;
             }
             Msg::LoadTemplates => {
                 self.templates = None;
-                return run(Command::LoadTemplates(self.settings.clone()));
+                let mut out = self.forget_findings();
+                out.push(Out::Run(Command::LoadTemplates(self.settings.clone())));
+                return out;
             }
             Msg::TemplatesLoaded(facts) => {
                 self.templates = Some(facts.map(|f| *f));
-                self.template_warnings.clear();
-                return self.check(inf).into_iter().collect();
+                let mut out = self.forget_findings();
+                out.extend(self.check(inf).map(Out::Run));
+                return out;
             }
-            Msg::TemplateChecked(warnings) => self.template_warnings = warnings,
+            // an answer for a text the editor no longer holds is dropped: a newer check is
+            // under way
+            Msg::TemplateChecked { inf: checked, .. } if checked != inf => {}
+            Msg::TemplateChecked { found, .. } => {
+                self.mismatches = Some(found.as_ref().map(Vec::len).map_err(Clone::clone));
+                return vec![Out::Tell(Event::Findings(found.unwrap_or_default()))];
+            }
             Msg::ListCaFiles => {
                 self.ca_files = None;
                 return run(Command::ListCaFiles(self.settings.url.clone()));
@@ -416,12 +460,10 @@ impl State {
                 };
                 let id = result.meta.id.clone();
                 self.ask(status, sending);
-                let mut out = vec![Out::Run(Command::Submit {
+                return run(Command::Submit {
                     id,
                     enrollment: self.settings.clone(),
-                })];
-                out.extend(self.check(inf));
-                return out;
+                });
             }
             Msg::Retrieve(id) => {
                 if !status.idle() {
@@ -459,7 +501,10 @@ impl State {
             Msg::Enrolled(outcome) => {
                 status.busy = None;
                 let outcome = outcome.map_or_else(error_outcome, |o| *o);
-                let changed = outcome.entry.clone().map(Event::Entry).map(Out::Tell);
+                let changed = outcome
+                    .entry
+                    .clone()
+                    .map(|e| Out::Tell(Event::Entry(Box::new(e))));
                 self.disposition = Some(outcome);
                 self.answers = self.answers.wrapping_add(1);
                 return changed.into_iter().collect();

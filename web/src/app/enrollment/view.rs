@@ -58,7 +58,7 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
         Some(Err(why)) => why.clone(),
         Some(Ok(f)) => match &f.offered {
             Some(list) => format!("{} templates offered", list.len()),
-            None => "the CA's wishes are known; Submit checks the request against them".into(),
+            None => "the CA's wishes are known; the INF is checked against them".into(),
         },
     };
     let disposition = state.disposition.as_ref().map(|d| {
@@ -128,11 +128,7 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                 { " " }
                 <span data-testid="templates-state">{ templates_state }</span>
             </p>
-            if !state.template_warnings.is_empty() {
-                <ul class="warning" data-testid="template-warnings">
-                    { for state.template_warnings.iter().map(|w| html! { <li>{ w }</li> }) }
-                </ul>
-            }
+            { mismatches(state) }
             <div class="submit-file">
                 <label for="submit-file">{ "Or submit a request file (.req; PEM or DER): " }</label>
                 <input type="file" id="submit-file" data-testid="submit-file"
@@ -156,6 +152,21 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
             { ca_files(state, on) }
         </section>
     }
+}
+
+/// How many mismatches with the CA's template the editor shows, or why none could be found.
+fn mismatches(state: &State) -> Html {
+    let text = match &state.mismatches {
+        Some(Ok(0)) | None => return Html::default(),
+        Some(Ok(1)) => "1 mismatch with the CA's template: see Problems, under the INF".into(),
+        Some(Ok(n)) => {
+            format!("{n} mismatches with the CA's template: see Problems, under the INF")
+        }
+        Some(Err(why)) => {
+            format!("the request could not be checked against the CA's template: {why}")
+        }
+    };
+    html! { <p class="warning" data-testid="template-warnings">{ text }</p> }
 }
 
 /// The CA's certificates, chains and CRLs: each saved, or opened in the decoder.

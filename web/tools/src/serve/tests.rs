@@ -738,3 +738,67 @@ fn the_renewal_inf_is_read_from_the_certificate_and_lowers_to_a_renewal() {
     );
     assert!(answer_text(status, why).contains("not a certificate"));
 }
+
+/// `OP_TEMPLATE_CHECK`'s findings, through the wire both ways.
+fn checked(inf: &str, template: Option<&str>, facts: ca::TemplateFacts) -> Vec<ca::Finding> {
+    let q = ca::TemplateCheck {
+        inf: inf.into(),
+        template: template.map(str::to_owned),
+        facts: facts.to_wire(),
+    };
+    let (status, answer) = serve(OP_TEMPLATE_CHECK, &q.to_wire());
+    assert_eq!(status, STATUS_OK);
+    ca::findings_from_wire(&answer).unwrap()
+}
+
+#[test]
+fn a_template_finding_names_the_ca_template_and_the_inf_place_it_is_about() {
+    let inf = "[NewRequest]\nSubject = \"CN=x\"\nKeyLength = 2048\n\n\
+               [RequestAttributes]\nCertificateTemplate = Web Server\n";
+    let offered = ca::TemplateFacts {
+        offered: Some(vec![ca::TemplateOffer {
+            name: "WebServer".into(),
+            display: "Web Server".into(),
+        }]),
+        ..ca::TemplateFacts::default()
+    };
+    // the INF's own template, not offered: the message names it, at its value
+    let found = checked(inf, None, offered.clone());
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!(
+        (f.severity.as_str(), f.code.as_str()),
+        ("warning", "template-not-offered")
+    );
+    assert!(f.message.contains("`Web Server`"), "{}", f.message);
+    assert_eq!(&inf[f.start as usize..f.end as usize], "Web Server");
+    // the template chosen beside the INF wins, and an offered one draws nothing
+    assert!(checked(inf, Some("WebServer"), offered.clone()).is_empty());
+    // what the app reads of the facts' bytes without a reader of the rest
+    assert_eq!(ca::offered_of(&offered.to_wire()).unwrap(), offered.offered);
+    let page =
+        b"<select name=lbCertTemplate><option value=\"E;WebServer;x\">Web Server</option></select>";
+    let (status, answer) = serve(OP_TEMPLATE_LIST, page);
+    assert_eq!(status, STATUS_OK);
+    assert_eq!(
+        ca::TemplateFacts::from_wire(&answer).unwrap(),
+        offered,
+        "the list answers facts"
+    );
+    // EST: the CSR attributes' wish, named with the label, at the KeyLength line
+    let est = ca::TemplateFacts {
+        key: Some(ca::KeyAsked::Rsa { bits: Some(3072) }),
+        ..ca::TemplateFacts::default()
+    };
+    assert_eq!(ca::offered_of(&est.to_wire()).unwrap(), None);
+    let found = checked(inf, Some("StrongKey"), est);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].message.starts_with(
+            "EST CSR attributes of `StrongKey`: the server asks for an RSA key of 3072"
+        ),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(&inf[found[0].start as usize..found[0].end as usize], "2048");
+}
