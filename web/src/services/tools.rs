@@ -28,9 +28,18 @@ pub const FILE: &str = "certreq-tools.wasm";
 pub const INLINE_ID: &str = "certreq-tools-wasm";
 
 thread_local! {
+    /// Where the module is fetched from instead of [`FILE`] beside the page (the embedding
+    /// module's users point it at the copy beside that module: [`set_url`]).
+    static URL: RefCell<Option<String>> = const { RefCell::new(None) };
     /// The instantiation, started on first use and shared by every caller after (a promise
     /// can be awaited any number of times); a failed one is forgotten so a later call retries.
     static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+}
+
+/// Fetches the module from `url` from now on, in place of [`FILE`] beside the page; an
+/// instantiation from elsewhere already made is kept.
+pub fn set_url(url: String) {
+    URL.set(Some(url));
 }
 
 /// Decodes PEM, base64 or DER for display.
@@ -279,10 +288,13 @@ async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
     // an older release could meet this app; revalidating every time keeps the two together
     let init = Object::new();
     super::set(&init, "cache", &"no-cache".into());
-    let response = super::fetch(FILE, &init).await?;
+    let url = URL
+        .with_borrow(|url| url.clone())
+        .unwrap_or_else(|| FILE.to_owned());
+    let response = super::fetch(&url, &init).await?;
     if !get(&response, "ok").is_truthy() {
         return Err(JsValue::from_str(&format!(
-            "{FILE} answered HTTP {}",
+            "{url} answered HTTP {}",
             super::status(&response)
         )));
     }

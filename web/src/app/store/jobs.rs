@@ -19,7 +19,7 @@ pub fn key_algorithm(spki: &[u8]) -> Option<String> {
 }
 
 /// What the list shows of `record`, with what its key allows (asked of the browser).
-async fn with_key(record: &StoredRequest) -> EntryMeta {
+pub async fn with_key(record: &StoredRequest) -> EntryMeta {
     let mut meta = EntryMeta::of(record);
     if let Some(keys) = &record.keys {
         meta.exportable = Some(crypto::private_key_exportable(&keys.get_private_key()).await);
@@ -223,7 +223,26 @@ pub async fn export(id: String, format: ExportFormat) -> Result<String, String> 
 
 /// Offers entry `id`'s private key, certificate and chain as a password-protected PFX.
 pub async fn export_pfx(id: String, password: String, profile: Profile) -> Result<String, String> {
-    let entry = issued_entry(&id).await?;
+    let (name, pfx) = pfx_file(&id, password, profile).await?;
+    files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{name} offered for download ({})",
+        match profile {
+            Profile::Modern => "AES-256, for current systems",
+            Profile::Legacy => "Triple DES, for older Windows and OpenSSL 1.x",
+        }
+    ))
+}
+
+/// Entry `id`'s private key, certificate and chain as a password-protected PFX (written by
+/// the tools module), with the file name it is offered as. The key's bytes and the password
+/// are overwritten once the PFX is written.
+pub async fn pfx_file(
+    id: &str,
+    password: String,
+    profile: Profile,
+) -> Result<(String, Vec<u8>), String> {
+    let entry = issued_entry(id).await?;
     let keys = entry
         .keys
         .as_ref()
@@ -251,15 +270,7 @@ pub async fn export_pfx(id: String, password: String, profile: Profile) -> Resul
     private_key_pkcs8.zeroize();
     password.zeroize();
     let pfx = pfx?;
-    let name = export_file_name(&entry.meta.friendly_name, "pfx");
-    files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
-    Ok(format!(
-        "{name} offered for download ({})",
-        match profile {
-            Profile::Modern => "AES-256, for current systems",
-            Profile::Legacy => "Triple DES, for older Windows and OpenSSL 1.x",
-        }
-    ))
+    Ok((export_file_name(&entry.meta.friendly_name, "pfx"), pfx))
 }
 
 /// What an imported key signs a probe with to show its certificate is its own: PKCS #1 v1.5
