@@ -4,7 +4,7 @@
 #   scripts/build-package.sh [dist/package]
 # → certreq_web.js, certreq_web_bg.wasm, certreq_web.d.ts, the enrollment module
 #   certreq_web_enroll.js, certreq_web_enroll_bg.wasm, certreq_web_enroll.d.ts, certreq-tools.wasm,
-#   certreq-enroll.js (scripts/build-embed.sh),
+#   certreq-enroll.js, certreq-enroll.d.ts (scripts/build-embed.sh),
 #   certreq_web_node.js and README.md (web/package/), package.json (version from the workspace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +30,10 @@ cat >"$out/package.json" <<JSON
       "types": "./certreq_web_enroll.d.ts",
       "import": "./certreq_web_enroll.js"
     },
-    "./element": "./certreq-enroll.js",
+    "./element": {
+      "types": "./certreq-enroll.d.ts",
+      "import": "./certreq-enroll.js"
+    },
     "./certreq_web_bg.wasm": "./certreq_web_bg.wasm",
     "./certreq_web_enroll_bg.wasm": "./certreq_web_enroll_bg.wasm",
     "./certreq-tools.wasm": "./certreq-tools.wasm",
@@ -46,6 +49,7 @@ cat >"$out/package.json" <<JSON
     "certreq_web_enroll.d.ts",
     "certreq-tools.wasm",
     "certreq-enroll.js",
+    "certreq-enroll.d.ts",
     "certreq_web_node.js",
     "README.md"
   ],

@@ -28,7 +28,8 @@ SAMPLE = ROOT / "examples" / "portal-ts"
 NODE_TEST = pathlib.Path(__file__).parent / "node" / "package.test.mjs"
 FILES = ["certreq_web.js", "certreq_web_bg.wasm", "certreq_web.d.ts", "certreq_web_node.js",
          "certreq_web_enroll.js", "certreq_web_enroll_bg.wasm", "certreq_web_enroll.d.ts",
-         "certreq-tools.wasm", "certreq-enroll.js", "README.md", "package.json"]
+         "certreq-tools.wasm", "certreq-enroll.js", "certreq-enroll.d.ts", "README.md",
+         "package.json"]
 
 
 def tool(name):
@@ -86,7 +87,8 @@ def test_the_package_json_names_the_module_its_types_and_files(package):
     assert list(entry)[0] == "types", "TypeScript reads the first matching condition"
     assert manifest["exports"]["./enrollment"] == {"types": "./certreq_web_enroll.d.ts",
                                                    "import": "./certreq_web_enroll.js"}
-    assert manifest["exports"]["./element"] == "./certreq-enroll.js"
+    assert manifest["exports"]["./element"] == {"types": "./certreq-enroll.d.ts",
+                                                "import": "./certreq-enroll.js"}
     assert sorted(manifest["files"]) == sorted(f for f in FILES if f != "package.json")
 
 
@@ -139,6 +141,7 @@ def test_the_typescript_sample_portal_compiles_under_strict(project):
 # Each line misuses the API; with `any` anywhere on its path tsc would let it through.
 MISUSE = """import init, { compile, createRequest, initSync } from "certreq-web";
 import { submit, retrieve, list, get, exportPfx, setToolsUrl, accept } from "certreq-web/enrollment";
+import "certreq-web/element";
 const ready: number = await init();
 const output: string = initSync({ module: new Uint8Array() });
 compile(42);
@@ -158,6 +161,7 @@ const pfx: string = await exportPfx("id", "pw");
 setToolsUrl(7);
 (await submit(made.pem, { ca: "https://ca.example/certsrv" })).certificate.length;
 await accept(made.keyPair);
+document.querySelector("certreq-enroll")!.addEventListener("certreq-issued", (e) => e.detail.certificate.toFixed());
 export { ready, output, severity, line, stage, help, state, pfx };
 """
 
@@ -174,7 +178,7 @@ def test_tsc_rejects_misuse_of_the_package(project, tmp_path):
     proc = run([tsc, "--noEmit", "--strict", "-p", project / "tsconfig.misuse.json"], cwd=project)
     assert proc.returncode != 0
     lines = {int(m) for m in re.findall(r"misuse\.ts\((\d+),\d+\): error", proc.stdout)}
-    assert lines == set(range(3, 22)), f"tsc should reject lines 3–21 exactly:\n{proc.stdout}"
+    assert lines == set(range(4, 24)), f"tsc should reject lines 4–23 exactly:\n{proc.stdout}"
 
 
 def test_node_makes_the_same_request_bytes_as_the_engine(project, tmp_path):
