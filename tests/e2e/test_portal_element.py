@@ -34,6 +34,13 @@ POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'n
           "form-action 'none'; object-src 'none'")
 PASSWORD = "portal pfx 1"
 
+EST_INF = """[NewRequest]
+Subject = "CN=est.corp.example.com, O=Example"
+KeyAlgorithm = RSA
+KeyLength = 2048
+HashAlgorithm = SHA256
+"""
+
 BAD_INF = '[NewRequest]\nSubject = "CN=x"\nKeyLength = many\n'
 
 
@@ -47,6 +54,7 @@ def site(tmp_path_factory):
     for f in SAMPLE.iterdir():
         shutil.copy(f, root)
     shutil.copytree(EMBED, root / "embed")
+    (root / "est.inf").write_text(EST_INF)
     return root
 
 
@@ -273,3 +281,45 @@ def test_the_element_follows_the_pages_language(ca, browser):
     wait_for(lambda: shadow(browser, "return root.querySelector('[part~=submit]')?.textContent")
              == "Zertifikat anfordern", what="the German form")
     assert shadow(browser, "return root.querySelector('form').lang") == "de"
+
+
+def test_an_inf_file_and_an_est_server_work_as_well(ca, browser):
+    open_portal(browser, ca.origin)
+    est_path = ca.est.removeprefix(ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "const el = document.getElementById('enroll');"
+                    "el.setAttribute('ca', arguments[0]); el.setAttribute('inf', 'est.inf')",
+           est_path)
+    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
+                                     "[data-key=KeyLength]')?.textContent") == "2048",
+             what="the form drawn from est.inf")
+    fill(browser, "cn", "est-client.corp.example.com")
+    click(browser, "submit")
+    issued = event(browser, "certreq-issued")["detail"]
+    cert = x509.load_pem_x509_certificate(issued["certificate"].encode())
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value \
+        == "est-client.corp.example.com"
+    assert cert.public_key().key_size == 2048
+    # EST gives no request id; the store took the certificate for the kept key
+    entries = api(browser, "m.list()")
+    assert [e["state"] for e in entries] == ["issued"], entries
+
+
+def luminance(css):
+    import re
+    r, g, b = (int(float(v)) for v in re.findall(r"[\d.]+", css)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def test_the_element_follows_the_pages_color_scheme(ca, browser):
+    open_portal(browser, ca.origin)
+    colours = {}
+    for scheme in ("light", "dark"):
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+            "features": [{"name": "prefers-color-scheme", "value": scheme}]})
+        colours[scheme] = browser.execute_script(
+            "const s = getComputedStyle(document.getElementById('enroll'));"
+            "return [s.color, s.backgroundColor]")
+    (light_text, light_back), (dark_text, dark_back) = colours["light"], colours["dark"]
+    assert luminance(light_text) < 0.3 < 0.7 < luminance(light_back), colours
+    assert luminance(dark_back) < 0.3 < 0.7 < luminance(dark_text), colours
