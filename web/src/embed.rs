@@ -749,7 +749,7 @@ pub async fn export_pfx(id: String, password: String, legacy: bool) -> Result<Js
     } else {
         PfxProfile::Modern
     };
-    let (_, pfx) = store_jobs::pfx_file(&id, password, profile)
+    let pfx = store_jobs::pfx_file(id, password, profile, |_, pfx, _| Ok(pfx))
         .await
         .map_err(|m| js_error(&m, &[]))?;
     Ok(Uint8Array::from(pfx.as_slice()).into())

@@ -222,8 +222,17 @@ pub async fn export(id: String, format: ExportFormat) -> Result<String, String> 
 }
 
 /// Offers entry `id`'s private key, certificate and chain as a password-protected PFX.
-pub async fn export_pfx(id: String, password: String, profile: Profile) -> Result<String, String> {
-    let (name, pfx) = pfx_file(&id, password, profile).await?;
+pub fn export_pfx(
+    id: String,
+    password: String,
+    profile: Profile,
+) -> impl std::future::Future<Output = Result<String, String>> {
+    // the future of `pfx_file` itself, not one more around it (the app's first download)
+    pfx_file(id, password, profile, offer_pfx)
+}
+
+/// Offers a written PFX for download; says what was offered.
+fn offer_pfx(name: String, pfx: Vec<u8>, profile: Profile) -> Result<String, String> {
     files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
     Ok(format!(
         "{name} offered for download ({})",
@@ -235,14 +244,15 @@ pub async fn export_pfx(id: String, password: String, profile: Profile) -> Resul
 }
 
 /// Entry `id`'s private key, certificate and chain as a password-protected PFX (written by
-/// the tools module), with the file name it is offered as. The key's bytes and the password
-/// are overwritten once the PFX is written.
-pub async fn pfx_file(
-    id: &str,
+/// the tools module), handed with the file name it is offered as to `then`. The key's bytes
+/// and the password are overwritten once the PFX is written.
+pub async fn pfx_file<T>(
+    id: String,
     password: String,
     profile: Profile,
-) -> Result<(String, Vec<u8>), String> {
-    let entry = issued_entry(id).await?;
+    then: fn(String, Vec<u8>, Profile) -> Result<T, String>,
+) -> Result<T, String> {
+    let entry = issued_entry(&id).await?;
     let keys = entry
         .keys
         .as_ref()
@@ -270,7 +280,11 @@ pub async fn pfx_file(
     private_key_pkcs8.zeroize();
     password.zeroize();
     let pfx = pfx?;
-    Ok((export_file_name(&entry.meta.friendly_name, "pfx"), pfx))
+    then(
+        export_file_name(&entry.meta.friendly_name, "pfx"),
+        pfx,
+        profile,
+    )
 }
 
 /// What an imported key signs a probe with to show its certificate is its own: PKCS #1 v1.5
