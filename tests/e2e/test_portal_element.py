@@ -189,6 +189,21 @@ def test_the_element_enrolls_and_the_certificate_is_issued(ca, browser, tmp_path
     offered = shadow(browser, "return [...root.querySelectorAll('[part=downloads] button')]"
                               ".map((b) => b.getAttribute('part'))")
     assert offered == ["button download", "button export"], offered
+    # each gives its file, under the portal's policy (a violation fails the test at quit)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior",
+                            {"behavior": "allow", "downloadPath": str(downloads)})
+    click(browser, "download")
+    saved = wait_for(lambda: [p for p in downloads.glob("*.cer")], what="the .cer download")
+    assert x509.load_pem_x509_certificate(saved[0].read_bytes()) == x509.load_pem_x509_certificate(
+        issued["certificate"].encode())
+    shadow(browser, "root.querySelector('#pfx-password').value = arguments[0]", PASSWORD)
+    click(browser, "export")
+    saved = wait_for(lambda: [p for p in downloads.glob("*.pfx")], what="the .pfx download")
+    _, from_file, _ = pkcs12.load_key_and_certificates(saved[0].read_bytes(), PASSWORD.encode())
+    assert from_file.subject == x509.load_pem_x509_certificate(
+        issued["certificate"].encode()).subject
 
     # the key store API sees what the element kept: issued, with its certificate
     entries = api(browser, "m.list()")
