@@ -338,3 +338,24 @@ def test_the_element_follows_the_pages_color_scheme(ca, browser):
     (light_text, light_back), (dark_text, dark_back) = colours["light"], colours["dark"]
     assert luminance(light_text) < 0.3 < 0.7 < luminance(light_back), colours
     assert luminance(dark_back) < 0.3 < 0.7 < luminance(dark_text), colours
+
+
+def test_a_newrequest_key_opened_by_name_is_edited_and_the_rest_stays_locked(ca, browser):
+    open_portal(browser, ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "document.getElementById('enroll').setAttribute('fields', 'FriendlyName')")
+    wait_for(lambda: shadow(browser, "return !!root.querySelector('form:not([data-old])')"),
+             what="the form drawn again")
+    editable = shadow(browser, "return [...root.querySelectorAll('input, textarea')]"
+                               ".map((e) => e.name)")
+    assert editable == ["FriendlyName"], editable
+    locked = shadow(browser, "return [...root.querySelectorAll('[part=locked] dd')]"
+                             ".map((d) => d.dataset.key)")
+    assert "FriendlyName" not in locked and "Subject" in locked, locked
+    fill(browser, "FriendlyName", "Web server, \"front\"")
+    click(browser, "submit")
+    made = event(browser, "certreq-issued")["detail"]
+    entry = api(browser, f"m.get({json.dumps(made['entry'])})")
+    assert entry["name"] == "Web server, \"front\"", entry
+    assert 'FriendlyName = "Web server, ""front"""' in entry["inf"], entry["inf"]
+    assert 'Subject = "CN=host.corp.example.com, OU=Web servers' in entry["inf"], entry["inf"]
