@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# The embedding API (web/src/embed.rs) as an ES module for other pages:
-#   dist/embed/certreq_web.js + dist/embed/certreq_web_bg.wasm  (wasm-bindgen --target web)
+# The embedding API (web/src/embed.rs) as ES modules for other pages, in one folder:
+#   certreq_web.js + certreq_web_bg.wasm + .d.ts   (wasm-bindgen --target web): compile,
+#       createRequest — what a page loads first
+#   certreq_web_enroll.js + certreq_web_enroll_bg.wasm + .d.ts: the same and enrollment
+#       (generate, submit, retrieve, accept) and the key store (list, get, remove, exportPfx)
+#   certreq-tools.wasm: the app's tools module (enrollment protocols, CA answers, PFX writing),
+#       which the enrollment module fetches on first use
+#   certreq-enroll.js (+ .d.ts): the <certreq-enroll> element (web/package/), which loads the
+#       enrollment module on demand
 # Built from the web *library* as a cdylib (`cargo rustc --crate-type cdylib`, so web/Cargo.toml
 # and Trunk's build of the app's bin are untouched), wasm-release profile, then wasm-opt -Oz.
 set -euo pipefail
@@ -8,13 +15,21 @@ cd "$(dirname "$0")/.."
 export PATH="$(scripts/setup.sh):$PATH"
 target_dir="${CARGO_TARGET_DIR:-target}"
 out="${1:-dist/embed}"
-# `--cfg certreq_embed` (for this crate only) turns embed.rs's functions into wasm exports
-cargo rustc -p certreq-web --lib --crate-type cdylib --target wasm32-unknown-unknown \
-  --profile wasm-release -- --cfg certreq_embed
 mkdir -p "$out"
-wasm-bindgen --target web --typescript --out-dir "$out" \
-  "$target_dir/wasm32-unknown-unknown/wasm-release/certreq_web.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o "$out/certreq_web_bg.wasm" "$out/certreq_web_bg.wasm"
+# name, then the cfgs (for this crate only) that turn embed.rs's functions into wasm exports
+build() {
+  local name="$1"
+  shift
+  cargo rustc -p certreq-web --lib --crate-type cdylib --target wasm32-unknown-unknown \
+    --profile wasm-release -- "$@"
+  wasm-bindgen --target web --typescript --out-dir "$out" --out-name "$name" \
+    "$target_dir/wasm32-unknown-unknown/wasm-release/certreq_web.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    -o "$out/${name}_bg.wasm" "$out/${name}_bg.wasm"
+}
+build certreq_web --cfg certreq_embed
+build certreq_web_enroll --cfg certreq_embed --cfg certreq_embed_enroll
+TRUNK_STAGING_DIR="$out" bash scripts/build_tools_module.sh
+cp web/package/certreq-enroll.js web/package/certreq-enroll.d.ts "$out/"
 ls -l "$out"

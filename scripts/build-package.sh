@@ -2,7 +2,9 @@
 # The embedding module as an npm package folder, for portals (`npm install ./folder`, or copied
 # next to a static page) and Node.js 20+:
 #   scripts/build-package.sh [dist/package]
-# → certreq_web.js, certreq_web_bg.wasm, certreq_web.d.ts (scripts/build-embed.sh),
+# → certreq_web.js, certreq_web_bg.wasm, certreq_web.d.ts, the enrollment module
+#   certreq_web_enroll.js, certreq_web_enroll_bg.wasm, certreq_web_enroll.d.ts, certreq-tools.wasm,
+#   certreq-enroll.js, certreq-enroll.d.ts (scripts/build-embed.sh),
 #   certreq_web_node.js and README.md (web/package/), package.json (version from the workspace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +26,17 @@ cat >"$out/package.json" <<JSON
       "node": "./certreq_web_node.js",
       "import": "./certreq_web.js"
     },
+    "./enrollment": {
+      "types": "./certreq_web_enroll.d.ts",
+      "import": "./certreq_web_enroll.js"
+    },
+    "./element": {
+      "types": "./certreq-enroll.d.ts",
+      "import": "./certreq-enroll.js"
+    },
     "./certreq_web_bg.wasm": "./certreq_web_bg.wasm",
+    "./certreq_web_enroll_bg.wasm": "./certreq_web_enroll_bg.wasm",
+    "./certreq-tools.wasm": "./certreq-tools.wasm",
     "./package.json": "./package.json"
   },
   "types": "./certreq_web.d.ts",
@@ -32,6 +44,12 @@ cat >"$out/package.json" <<JSON
     "certreq_web.js",
     "certreq_web_bg.wasm",
     "certreq_web.d.ts",
+    "certreq_web_enroll.js",
+    "certreq_web_enroll_bg.wasm",
+    "certreq_web_enroll.d.ts",
+    "certreq-tools.wasm",
+    "certreq-enroll.js",
+    "certreq-enroll.d.ts",
     "certreq_web_node.js",
     "README.md"
   ],

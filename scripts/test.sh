@@ -35,6 +35,8 @@ step cargo clippy -p certreq-inf -p certreq-pkix -p certreq-schema -p certreq-ke
 step cargo clippy -p certreq-web --all-targets --target wasm32-unknown-unknown -- -D warnings
 step cargo clippy -p certreq-web --lib --target wasm32-unknown-unknown -- --cfg certreq_embed \
   -D warnings
+step cargo clippy -p certreq-web --lib --target wasm32-unknown-unknown -- --cfg certreq_embed \
+  --cfg certreq_embed_enroll -D warnings
 step cargo test --workspace
 step cargo build --release -p certreq-cli -p devca
 step trunk build --release

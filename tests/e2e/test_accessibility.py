@@ -8,6 +8,7 @@ left pending at a CA, under the same Content-Security-Policy header a deployment
 """
 import os
 import pathlib
+import shutil
 import subprocess
 import tempfile
 
@@ -204,6 +205,68 @@ def test_axe_finds_no_serious_problem_on_any_screen_light_or_dark(pending_ca, tm
     finally:
         driver.quit()
     assert len(axe.states) == 11, axe.states
+    assert axe.found == {}, "axe found serious or critical problems:\n" + "\n".join(
+        f"{where}: {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
+        for where, found in axe.found.items() for v in found)
+
+
+PORTAL = ROOT / "examples" / "portal-element"
+EMBED = pathlib.Path(os.environ.get("CERTREQ_EMBED", DIST / "embed"))
+
+
+def element(driver, script, *args):
+    return driver.execute_script(
+        "const root = document.getElementById('enroll').shadowRoot; if (!root) return null;\n"
+        + script, *args)
+
+
+def test_axe_finds_no_serious_problem_in_the_portal_element_light_or_dark(tmp_path):
+    """The <certreq-enroll> element on the sample portal (examples/portal-element), served by
+    devca (policy "pending") under the portal's strict policy: the fresh form, an INF with
+    errors, a pending request, and the issued certificate with its download buttons."""
+    source = axe_source()
+    if not (EMBED / "certreq-enroll.js").exists():
+        pytest.fail(f"{EMBED}/certreq-enroll.js is missing: run scripts/build-embed.sh dist/embed")
+    site = tmp_path / "site"
+    shutil.copytree(PORTAL, site)
+    shutil.copytree(EMBED, site / "embed")
+    server = DevcaServer(tmp_path / "devca", policy="pending", dist=site)
+    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-axe-portal-"))
+    driver.set_script_timeout(60)
+    try:
+        driver.get(server.origin + "/index.html")
+        wait_for(lambda: element(driver, "return !!root.querySelector('[part~=submit]')"),
+                 what="the element's form")
+        axe = Axe(driver, source)
+        axe.check("portal element: fresh form")
+
+        element(driver, "root.querySelector('[name=dns]').value = 'bad name!';"
+                        "root.querySelector('[name=dns]').dispatchEvent(new Event('input'))")
+        wait_for(lambda: element(driver, "return root.querySelectorAll("
+                                         "'[part=diagnostics] li').length"),
+                 what="the element's diagnostics")
+        axe.check("portal element: errors in the form")
+        element(driver, "root.querySelector('[name=dns]').value = 'portal.corp.example.com';"
+                        "root.querySelector('[name=dns]').dispatchEvent(new Event('input'))")
+
+        element(driver, "root.querySelector('[part~=submit]').click()")
+        wait_for(lambda: element(driver, "return !root.querySelector('[part~=retrieve]').hidden"),
+                 timeout=60, what="the pending request")
+        axe.check("portal element: pending")
+
+        request_id = driver.execute_script(
+            "return window.portalEvents.find((e) => e.type === 'certreq-pending')"
+            ".detail.requestId")
+        assert server.cli("approve", str(request_id)).returncode == 0
+        element(driver, "root.querySelector('[part~=retrieve]').click()")
+        wait_for(lambda: element(driver, "return root.querySelectorAll("
+                                         "'[part=downloads] button').length"),
+                 timeout=60, what="the issued certificate's downloads")
+        axe.check("portal element: issued, with downloads")
+    finally:
+        driver.quit()
+        server.stop()
+    assert len(axe.states) == 4, axe.states
     assert axe.found == {}, "axe found serious or critical problems:\n" + "\n".join(
         f"{where}: {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
         for where, found in axe.found.items() for v in found)

@@ -95,6 +95,8 @@ def portal(request, tmp_path_factory):
     page = PAGE.replace("%INF%", b64(INF)).replace("%BAD%", b64(BAD_INF))
     page = page.replace("%KEY%", pkcs8).replace("%GOLDEN%", b64(GOLDEN_INF))
     (site / "index.html").write_text(page)
+    store = STORE_PAGE.replace("%INF%", b64(INF)).replace("%BAD%", b64(BAD_INF))
+    (site / "store.html").write_text(store.replace("%CERT%", b64((DATA / "pfx-leaf.crt").read_text())))
     with serve(site) as url:
         driver = chromium()
         try:
@@ -154,3 +156,61 @@ def test_a_portal_page_makes_the_engines_bytes_from_the_same_key(portal):
     r = run_page(portal, "plain")
     golden = (DATA / "golden-suppress-defaults.der").read_bytes()
     assert bytes(r["fixed"]) == golden, "the browser's request differs from the Rust engine's"
+
+
+# The key store and enrollment API without a CA: generate keeps the key, list/get/remove see
+# it, accept refuses a certificate no stored key is for, and submit/retrieve refuse bad options
+# before anything is sent.
+STORE_PAGE = """<!doctype html><meta charset="utf-8"><title>store</title>
+<script type="module">
+const run = async () => {
+  const mod = await import("./embed/certreq_web_enroll.js");
+  await mod.default();
+  mod.setToolsUrl(new URL("./embed/certreq-tools.wasm", location.href));
+  const inf = window.atob("%INF%");
+  const made = await mod.generate(inf);
+  const listed = await mod.list();
+  const got = await mod.get(made.entry.id);
+  const reject = async (p) => { try { await p; return null; } catch (e) { return e.message; } };
+  const foreign = await reject(mod.accept(window.atob("%CERT%")));
+  const noCa = await reject(mod.submit(made.pem, {}));
+  const badProtocol = await reject(mod.submit(made.pem, { ca: "https://ca.example/certsrv", protocol: "scep" }));
+  const nothing = await reject(mod.retrieve({ ca: "https://ca.example/certsrv" }));
+  const notIssued = await reject(mod.exportPfx(made.entry.id, "pw"));
+  const badInf = await reject(mod.generate(window.atob("%BAD%")));
+  await mod.remove(made.entry.id);
+  return { pem: made.pem, entry: made.entry, listed, gotRequest: got.request,
+           gotPair: got.keyPair.privateKey instanceof CryptoKey,
+           extractable: got.keyPair.privateKey.extractable, foreign, noCa, badProtocol, nothing,
+           notIssued, badInf, after: await mod.list(), gone: await mod.get(made.entry.id) };
+};
+run().then((r) => { window.__result = r; }, (e) => { window.__result = { error: String(e) }; });
+</script>
+"""
+
+
+def test_the_key_store_api_keeps_lists_and_removes_what_generate_made(portal, tmp_path):
+    driver, url = portal
+    driver.get(f"{url}/store.html")
+    r = wait_for(lambda: driver.execute_script("return window.__result || null"),
+                 timeout=60, what="the store page's result")
+    assert "error" not in r, f"{r['error']}; console: {browser_errors(driver)}"
+    entry = r["entry"]
+    assert entry["state"] == "pending" and entry["requestId"] is None
+    assert entry["certificate"] is None and entry["chain"] == []
+    assert entry["exportable"] is False and entry["keyAlgorithm"] == "ECC P-256", entry
+    assert entry["inf"] == INF
+    assert [e["id"] for e in r["listed"]] == [entry["id"]]
+    assert r["gotPair"] is True and r["extractable"] is False
+    # the stored request is the one handed out
+    assert r["gotRequest"].replace("\r", "") == r["pem"].replace("\r", "")
+    path = tmp_path / "stored.req"
+    path.write_text(r["gotRequest"])
+    assert check_request(path, tmp_path).subject == "CN=portal.example.com,O=Example,C=US"
+    assert "belongs to none of the keys kept in this browser" in r["foreign"], r["foreign"]
+    assert r["noCa"].startswith("options.ca must be the CA's URL"), r["noCa"]
+    assert r["badProtocol"] == 'options.protocol is "adcs" or "est", not "scep"', r["badProtocol"]
+    assert r["nothing"].startswith("retrieve needs options.entry"), r["nothing"]
+    assert r["notIssued"] == "that entry has no certificate yet; accept one first", r["notIssued"]
+    assert r["badInf"].startswith("the INF has errors: 3:"), r["badInf"]
+    assert r["after"] == [] and r["gone"] is None

@@ -27,7 +27,9 @@ PACKAGE = pathlib.Path(os.environ.get("CERTREQ_PACKAGE", DIST / "package"))
 SAMPLE = ROOT / "examples" / "portal-ts"
 NODE_TEST = pathlib.Path(__file__).parent / "node" / "package.test.mjs"
 FILES = ["certreq_web.js", "certreq_web_bg.wasm", "certreq_web.d.ts", "certreq_web_node.js",
-         "README.md", "package.json"]
+         "certreq_web_enroll.js", "certreq_web_enroll_bg.wasm", "certreq_web_enroll.d.ts",
+         "certreq-tools.wasm", "certreq-enroll.js", "certreq-enroll.d.ts", "README.md",
+         "package.json"]
 
 
 def tool(name):
@@ -83,6 +85,10 @@ def test_the_package_json_names_the_module_its_types_and_files(package):
     assert entry == {"types": "./certreq_web.d.ts", "node": "./certreq_web_node.js",
                      "import": "./certreq_web.js"}
     assert list(entry)[0] == "types", "TypeScript reads the first matching condition"
+    assert manifest["exports"]["./enrollment"] == {"types": "./certreq_web_enroll.d.ts",
+                                                   "import": "./certreq_web_enroll.js"}
+    assert manifest["exports"]["./element"] == {"types": "./certreq-enroll.d.ts",
+                                                "import": "./certreq-enroll.js"}
     assert sorted(manifest["files"]) == sorted(f for f in FILES if f != "package.json")
 
 
@@ -92,14 +98,35 @@ def test_npm_install_brings_the_module_wasm_and_declarations(project):
     assert (installed / "certreq_web_bg.wasm").read_bytes()[:4] == b"\0asm"
 
 
-def test_the_declarations_give_every_export_a_precise_type(package):
-    text = (package / "certreq_web.d.ts").read_text()
-    for export in ("export function compile(infText: string): CompileResult;",
-                   "export function createRequest(infText: string, keyPair?: CryptoKeyPair | null):"
-                   " Promise<CreatedRequest>;",
-                   "export function initSync(",
-                   "export default function __wbg_init"):
+BASE_EXPORTS = ["export function compile(infText: string): CompileResult;",
+                "export function createRequest(infText: string, keyPair?: CryptoKeyPair | null):"
+                " Promise<CreatedRequest>;",
+                "export function initSync(",
+                "export default function __wbg_init"]
+ENROLL_EXPORTS = [
+    "export function generate(infText: string): Promise<GeneratedRequest>;",
+    "export function submit(request: string | Uint8Array | null, options: "
+    "CaOptions & { entry?: string }): Promise<EnrollResult>;",
+    "export function retrieve(options: CaOptions & ({ entry: string; requestId?: "
+    "number } | { entry?: undefined; requestId: number })): Promise<EnrollResult>;",
+    "export function accept(certificate: string | Uint8Array): Promise<Entry>;",
+    "export function list(): Promise<Entry[]>;",
+    "export function get(id: string): Promise<StoredEntry | null>;",
+    "export function remove(id: string): Promise<void>;",
+    "export function exportPfx(id: string, password: string, legacy?: boolean):"
+    " Promise<Uint8Array>;",
+    "export function setToolsUrl(url: string | URL): void;"]
+
+
+@pytest.mark.parametrize("module", ["certreq_web", "certreq_web_enroll"])
+def test_the_declarations_give_every_export_a_precise_type(package, module):
+    text = (package / f"{module}.d.ts").read_text()
+    expected = BASE_EXPORTS + (ENROLL_EXPORTS if module == "certreq_web_enroll" else [])
+    for export in expected:
         assert export in text, f"the declarations lack {export!r}:\n{text}"
+    if module == "certreq_web":
+        # the module a page loads first carries no enrollment
+        assert "export function submit" not in text
     # `any` only in the raw wasm exports wasm-bindgen describes (InitOutput), never in the API
     api = re.sub(r"/\*.*?\*/", "", text.split("export type InitInput")[0], flags=re.S)
     assert not re.search(r"\bany\b", api), api
@@ -113,6 +140,8 @@ def test_the_typescript_sample_portal_compiles_under_strict(project):
 
 # Each line misuses the API; with `any` anywhere on its path tsc would let it through.
 MISUSE = """import init, { compile, createRequest, initSync } from "certreq-web";
+import { submit, retrieve, list, get, exportPfx, setToolsUrl, accept } from "certreq-web/enrollment";
+import "certreq-web/element";
 const ready: number = await init();
 const output: string = initSync({ module: new Uint8Array() });
 compile(42);
@@ -124,7 +153,16 @@ made.der.toUpperCase();
 if (made.kind === "csr") {}
 const stage: number = made.timings.network;
 const help: string = compile("").diagnostics[0]!.help;
-export { ready, output, severity, line, stage, help };
+await submit(made.pem, { ca: 42 });
+await retrieve({ ca: "https://ca.example/certsrv" });
+const state: "revoked" = (await list())[0]!.state;
+(await get("id"))!.keyPair.privateKey;
+const pfx: string = await exportPfx("id", "pw");
+setToolsUrl(7);
+(await submit(made.pem, { ca: "https://ca.example/certsrv" })).certificate.length;
+await accept(made.keyPair);
+document.querySelector("certreq-enroll")!.addEventListener("certreq-issued", (e) => e.detail.certificate.toFixed());
+export { ready, output, severity, line, stage, help, state, pfx };
 """
 
 
@@ -140,7 +178,7 @@ def test_tsc_rejects_misuse_of_the_package(project, tmp_path):
     proc = run([tsc, "--noEmit", "--strict", "-p", project / "tsconfig.misuse.json"], cwd=project)
     assert proc.returncode != 0
     lines = {int(m) for m in re.findall(r"misuse\.ts\((\d+),\d+\): error", proc.stdout)}
-    assert lines == set(range(2, 13)), f"tsc should reject lines 2–12 exactly:\n{proc.stdout}"
+    assert lines == set(range(4, 24)), f"tsc should reject lines 4–23 exactly:\n{proc.stdout}"
 
 
 def test_node_makes_the_same_request_bytes_as_the_engine(project, tmp_path):

@@ -7,6 +7,14 @@
 //! library would otherwise also be exported by the app's bin, which does not use it (≈ 5 KiB
 //! gzipped more). The declaration file's types are [`TYPES`], named by the exports.
 //!
+//! A second build of the same library, `--cfg certreq_embed --cfg certreq_embed_enroll`
+//! (`dist/embed/certreq_web_enroll.js` + `_bg.wasm` + `.d.ts`), adds the enrollment module's
+//! exports (`enroll_exports`, typed by `ENROLL_TYPES`): `generate`, `submit`, `retrieve`,
+//! `accept`, the key store (`list`, `get`, `remove`, `exportPfx`) and `setToolsUrl`. They run
+//! the app's own enrollment steps and store jobs (`app::enrollment::jobs`, `app::store::jobs`),
+//! and, through them, the tools module (`certreq-tools.wasm`). The `<certreq-enroll>` element
+//! (`web/package/certreq-enroll.js`) loads this build.
+//!
 //! ```js
 //! import init, { compile, createRequest } from "./embed/certreq_web.js";
 //! await init();
@@ -22,13 +30,17 @@ use certreq_inf::diag::{Diagnostic, LineIndex};
 use certreq_request as request;
 use certreq_request::model::NewRequest;
 use js_sys::{Array, Object, Uint8Array};
-#[cfg(certreq_embed)]
+#[cfg(any(certreq_embed, certreq_embed_enroll))]
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CryptoKey, CryptoKeyPair};
 
+use crate::app::enrollment::jobs as enroll;
+use crate::app::enrollment::{EndpointKind, Enrollment, Outcome, Status};
 use crate::app::preview::jobs;
 use crate::app::preview::{self, Preview};
+use crate::app::store::jobs as store_jobs;
+use crate::app::store::{EntryMeta, Profile as PfxProfile};
 use crate::services::{self, crypto, get, set};
 
 /// The TypeScript shapes of what the functions below take and give, for the declaration file
@@ -125,6 +137,92 @@ export interface CreatedRequest {
 /** How `createRequest` rejects: `diagnostics` is there when the INF has errors. */
 export interface CreateRequestError extends Error {
   diagnostics?: Diagnostic[];
+}
+"#;
+
+/// The TypeScript shapes of the enrollment module's own functions (`certreq_web_enroll.d.ts`):
+/// the CA's options, store entries, enrollment results. Keep them in step with `entry_js`,
+/// `outcome_js` and `explanation_js` (tsc checks `examples/portal-ts/src/enroll.ts` against
+/// them, `tests/e2e/test_embed.py` and `test_portal_element.py` the values a page gets).
+#[cfg(certreq_embed_enroll)]
+#[wasm_bindgen(typescript_custom_section)]
+const ENROLL_TYPES: &str = r#"
+/** Where a request goes: an AD CS Web Enrollment site (`https://host/certsrv`) or an EST
+ * server (`https://host/.well-known/est[/label]`). */
+export interface CaOptions {
+  /** The CA's base URL. */
+  ca: string;
+  /** `"adcs"` or `"est"`; without it, a URL with `/.well-known/est` is EST, any other AD CS. */
+  protocol?: "adcs" | "est";
+  /** The certificate template (AD CS's `CertificateTemplate:` attribute). */
+  template?: string;
+  /** More `Name:Value` attribute lines for the CA. */
+  attributes?: string;
+}
+
+/** An entry of the browser's key store (IndexedDB, shared with the app on the same origin). */
+export interface Entry {
+  id: string;
+  name: string;
+  /** Milliseconds since the Unix epoch. */
+  created: number;
+  state: "pending" | "issued";
+  /** The CA's request id, once a CA has taken the request as pending. */
+  requestId: number | null;
+  /** The INF text the request was made from. */
+  inf: string;
+  /** The accepted certificate as PEM, once issued. */
+  certificate: string | null;
+  /** Its issuers as PEM, issuer first. */
+  chain: string[];
+  /** Whether the browser hands out the private key (`Exportable = TRUE`); null without a key. */
+  exportable: boolean | null;
+  /** E.g. `ECC P-256`, `RSA 2048`; null without a key. */
+  keyAlgorithm: string | null;
+}
+
+/** An entry with its request and key pair, as `get` gives it. */
+export interface StoredEntry extends Entry {
+  /** The request as PEM; null for a self-signed certificate or an imported PFX. */
+  request: string | null;
+  keyPair: CryptoKeyPair | null;
+}
+
+/** What `generate` makes: the request, and the store entry that keeps its key. */
+export interface GeneratedRequest {
+  pem: string;
+  entry: Entry;
+}
+
+/** What a CA's refusal or error means and what to do, when it is known. */
+export interface Explanation {
+  code: string;
+  message: string;
+  meaning: string;
+  action: string;
+}
+
+/** What came of `submit` or `retrieve`. */
+export interface EnrollResult {
+  status: "issued" | "pending" | "denied";
+  /** The CA's words, or ours. */
+  message: string;
+  /** The CA's request id, when it gave one. */
+  requestId: number | null;
+  /** The issued certificate as PEM (`issued` only). */
+  certificate: string | null;
+  /** Its issuers as PEM, when the CA sent them and a stored key took the certificate. */
+  chain: string[];
+  /** The store entry as it is now: issued with its certificate, or pending with its request
+   * id; null when the request is not a stored entry's. */
+  entry: Entry | null;
+  explanation: Explanation | null;
+}
+
+/** How `submit`, `retrieve` and `accept` reject: the CA could not be asked or answered with
+ * an error; `explanation` when it is known. */
+export interface EnrollError extends Error {
+  explanation?: Explanation | null;
 }
 "#;
 
@@ -377,6 +475,286 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     Ok(o.into())
 }
 
+/// A request or certificate given as PEM text, base64 or DER bytes: the first object's DER.
+fn der_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
+    let bytes = match value.as_string() {
+        Some(text) => text.into_bytes(),
+        None if value.is_instance_of::<Uint8Array>() => {
+            value.unchecked_ref::<Uint8Array>().to_vec()
+        }
+        None => {
+            return Err(js_error(
+                &format!("the {what} must be PEM text or DER bytes (a Uint8Array)"),
+                &[],
+            ));
+        }
+    };
+    certreq_pkix::pem::read(&bytes)
+        .map_err(|e| js_error(&format!("this is not a {what}: {e}"), &[]))?
+        .into_iter()
+        .next()
+        .map(|block| block.der)
+        .ok_or_else(|| js_error(&format!("this is not a {what}"), &[]))
+}
+
+fn pem_of(label: certreq_pkix::pem::Label, der: &[u8]) -> JsValue {
+    certreq_pkix::pem::write(label, der).into()
+}
+
+fn nullable_string(value: Option<&str>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// The CA settings of `options` (`CaOptions`).
+fn ca_settings(options: &JsValue) -> Result<Enrollment, JsValue> {
+    let text = |name: &str| get(options, name).as_string().unwrap_or_default();
+    let url = text("ca");
+    if url.trim().is_empty() {
+        return Err(js_error(
+            "options.ca must be the CA's URL (AD CS …/certsrv or EST …/.well-known/est)",
+            &[],
+        ));
+    }
+    let kind = match text("protocol").as_str() {
+        "est" => EndpointKind::Est,
+        "adcs" => EndpointKind::AdCs,
+        "" if url.contains("/.well-known/est") => EndpointKind::Est,
+        "" => EndpointKind::AdCs,
+        other => {
+            return Err(js_error(
+                &format!("options.protocol is \"adcs\" or \"est\", not {other:?}"),
+                &[],
+            ));
+        }
+    };
+    Ok(Enrollment {
+        kind,
+        url,
+        template: text("template"),
+        attributes: text("attributes"),
+        origin: String::new(),
+    })
+}
+
+/// A store entry as `Entry`.
+fn entry_js(m: &EntryMeta) -> Object {
+    use certreq_pkix::pem::Label;
+    let o = Object::new();
+    set(&o, "id", &m.id.as_str().into());
+    set(&o, "name", &m.friendly_name.as_str().into());
+    set(&o, "created", &JsValue::from(m.created_ms));
+    set(&o, "state", &m.state.as_str().into());
+    set(
+        &o,
+        "requestId",
+        &m.request_id
+            .map_or(JsValue::NULL, |n| JsValue::from(n as f64)),
+    );
+    set(&o, "inf", &m.inf.as_str().into());
+    set(
+        &o,
+        "certificate",
+        &m.certificate
+            .as_deref()
+            .map_or(JsValue::NULL, |der| pem_of(Label::Certificate, der)),
+    );
+    let chain: Array = m
+        .chain
+        .iter()
+        .map(|der| pem_of(Label::Certificate, der))
+        .collect();
+    set(&o, "chain", &chain);
+    set(
+        &o,
+        "exportable",
+        &m.exportable.map_or(JsValue::NULL, JsValue::from),
+    );
+    set(
+        &o,
+        "keyAlgorithm",
+        &nullable_string(m.key_algorithm.as_deref()),
+    );
+    o
+}
+
+fn explanation_js(e: Option<&certreq_wire::ca::Explanation>) -> JsValue {
+    let Some(e) = e else { return JsValue::NULL };
+    let o = Object::new();
+    set(&o, "code", &e.code.as_str().into());
+    set(&o, "message", &e.message.as_str().into());
+    set(&o, "meaning", &e.meaning.as_str().into());
+    set(&o, "action", &e.action.as_str().into());
+    o.into()
+}
+
+/// An enrollment's outcome as `EnrollResult`, or for an error an `EnrollError`.
+fn outcome_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
+    use certreq_pkix::pem::Label;
+    let explanation = explanation_js(outcome.explanation.as_ref());
+    let status = match outcome.status {
+        Status::Issued => "issued",
+        Status::Pending => "pending",
+        Status::Denied => "denied",
+        Status::Error => {
+            return Err(js_error(&outcome.message, &[("explanation", explanation)]));
+        }
+    };
+    let o = Object::new();
+    set(&o, "status", &status.into());
+    set(&o, "message", &outcome.message.as_str().into());
+    set(
+        &o,
+        "requestId",
+        &outcome
+            .request_id
+            .map_or(JsValue::NULL, |n| JsValue::from(n as f64)),
+    );
+    let entry = outcome.entry.as_ref().map(entry_js);
+    let certificate = match (&outcome.certificate, &outcome.entry) {
+        (Some(der), _) => pem_of(Label::Certificate, der),
+        (None, Some(m)) if outcome.status == Status::Issued => m
+            .certificate
+            .as_deref()
+            .map_or(JsValue::NULL, |der| pem_of(Label::Certificate, der)),
+        _ => JsValue::NULL,
+    };
+    set(&o, "certificate", &certificate);
+    let chain = entry
+        .as_ref()
+        .filter(|_| outcome.status == Status::Issued)
+        .map_or_else(|| JsValue::from(Array::new()), |e| get(e, "chain"));
+    set(&o, "chain", &chain);
+    set(&o, "entry", &entry.map_or(JsValue::NULL, JsValue::from));
+    set(&o, "explanation", &explanation);
+    Ok(o.into())
+}
+
+/// Makes a key pair and the request an INF describes and keeps them in the browser's store
+/// (IndexedDB) as a pending entry, the way the app's Generate does. Resolves to `{ pem, entry }`;
+/// rejects like [`create_request`].
+pub async fn generate(inf_text: String) -> Result<JsValue, JsValue> {
+    let request = plan(&inf_text)?;
+    let made = jobs::generate(request, inf_text, None, None)
+        .await
+        .map_err(|m| js_error(&m, &[]))?;
+    let o = Object::new();
+    set(&o, "pem", &made.pem.as_str().into());
+    set(&o, "entry", &entry_js(&made.meta));
+    Ok(o.into())
+}
+
+/// Sends a request to the CA: `request` (PEM or DER), or with `options.entry` the stored
+/// entry's. An issued certificate is accepted for its stored key when one matches (and
+/// handed back either way); a pending one's request id is kept on the entry.
+pub async fn submit(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let settings = ca_settings(&options)?;
+    let outcome = match get(&options, "entry").as_string() {
+        Some(id) => enroll::submit(id, settings).await,
+        None => enroll::submit_request(der_of(&request, "request")?, settings).await,
+    };
+    outcome_js(&outcome.map_err(|m| js_error(&m, &[]))?)
+}
+
+/// Asks the CA for a pending request's certificate: stored entry `options.entry`'s, or request
+/// `options.requestId`'s.
+pub async fn retrieve(options: JsValue) -> Result<JsValue, JsValue> {
+    let settings = ca_settings(&options)?;
+    let entry = get(&options, "entry").as_string();
+    let number = get(&options, "requestId").as_f64();
+    let number = match number {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Some(n as u64),
+        Some(_) => return Err(js_error("options.requestId must be a whole number", &[])),
+        None => None,
+    };
+    if entry.is_none() && number.is_none() {
+        return Err(js_error(
+            "retrieve needs options.entry (a stored entry's id) or options.requestId",
+            &[],
+        ));
+    }
+    let outcome = enroll::retrieve(entry, number, settings).await;
+    outcome_js(&outcome.map_err(|m| js_error(&m, &[]))?)
+}
+
+/// Attaches a certificate (any CA answer: PEM, DER, PKCS #7) to the stored key it is for;
+/// resolves to the entry, rejects when no stored key matches.
+pub async fn accept(certificate: JsValue) -> Result<JsValue, JsValue> {
+    let bytes = match certificate.as_string() {
+        Some(text) => text.into_bytes(),
+        None if certificate.is_instance_of::<Uint8Array>() => {
+            certificate.unchecked_ref::<Uint8Array>().to_vec()
+        }
+        None => {
+            return Err(js_error(
+                "the certificate must be PEM text or DER bytes (a Uint8Array)",
+                &[],
+            ));
+        }
+    };
+    let meta = store_jobs::accept(bytes)
+        .await
+        .map_err(|m| js_error(&m, &[]))?;
+    Ok(entry_js(&meta).into())
+}
+
+/// Every entry of the browser's store.
+pub async fn list() -> Result<JsValue, JsValue> {
+    let records = services::store::list()
+        .await
+        .map_err(|e| js_error(&e.0, &[]))?;
+    let out = Array::new();
+    for record in &records {
+        out.push(&entry_js(&store_jobs::with_key(record).await));
+    }
+    Ok(out.into())
+}
+
+/// Entry `id` with its request and key pair, or null.
+pub async fn get_entry(id: String) -> Result<JsValue, JsValue> {
+    let Some(record) = services::store::get_entry(&id)
+        .await
+        .map_err(|e| js_error(&e.0, &[]))?
+    else {
+        return Ok(JsValue::NULL);
+    };
+    let o = entry_js(&store_jobs::with_key(&record).await);
+    let request = (record.has_request()).then(|| {
+        pem_of(
+            certreq_pkix::pem::Label::NewCertificateRequest,
+            &record.request_der,
+        )
+    });
+    set(&o, "request", &request.unwrap_or(JsValue::NULL));
+    set(
+        &o,
+        "keyPair",
+        &record.keys.map_or(JsValue::NULL, JsValue::from),
+    );
+    Ok(o.into())
+}
+
+/// Deletes entry `id` and its key.
+pub async fn remove(id: String) -> Result<(), JsValue> {
+    store_jobs::delete(id)
+        .await
+        .map(|_| ())
+        .map_err(|m| js_error(&m, &[]))
+}
+
+/// Issued entry `id`'s key, certificate and chain as a PFX under `password` (AES-256, or Triple
+/// DES with `legacy`), written by the tools module.
+pub async fn export_pfx(id: String, password: String, legacy: bool) -> Result<JsValue, JsValue> {
+    let profile = if legacy {
+        PfxProfile::Legacy
+    } else {
+        PfxProfile::Modern
+    };
+    let pfx = store_jobs::pfx_file(id, password, profile, |_, pfx, _| Ok(pfx))
+        .await
+        .map_err(|m| js_error(&m, &[]))?;
+    Ok(Uint8Array::from(pfx.as_slice()).into())
+}
+
 /// The wasm exports of the embed build, typed for the declaration file: the parameters'
 /// JavaScript names, the optional key pair, and the shapes of [`TYPES`] as results.
 #[cfg(certreq_embed)]
@@ -404,5 +782,96 @@ mod exports {
         key_pair: JsValue,
     ) -> Result<JsValue, JsValue> {
         super::create_request(inf_text, key_pair).await
+    }
+}
+
+/// The enrollment module's own exports (`--cfg certreq_embed_enroll` besides
+/// `--cfg certreq_embed`: `certreq_web_enroll.js`): key store, enrollment, PFX. A build of its
+/// own so that the embedding module a page loads first (`certreq_web.js`) does not carry the
+/// enrollment steps, the store and the tools module's loader (46 KiB gzipped).
+#[cfg(certreq_embed_enroll)]
+mod enroll_exports {
+    use wasm_bindgen::JsValue;
+    use wasm_bindgen::prelude::wasm_bindgen;
+
+    /// Makes a key pair and the request an INF describes and keeps them in the browser's
+    /// store (IndexedDB), as the app's Generate does. Rejects like `createRequest`.
+    #[wasm_bindgen(unchecked_return_type = "GeneratedRequest")]
+    pub async fn generate(
+        #[wasm_bindgen(js_name = "infText")] inf_text: String,
+    ) -> Result<JsValue, JsValue> {
+        super::generate(inf_text).await
+    }
+
+    /// Sends a request (PEM or DER; `null` with `options.entry`, a stored entry's id) to the
+    /// CA. An issued certificate is accepted for its stored key when one matches. Rejects with
+    /// an `EnrollError` when the CA cannot be asked or answers with an error.
+    #[wasm_bindgen(unchecked_return_type = "EnrollResult")]
+    pub async fn submit(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | null")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CaOptions & { entry?: string }")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        super::submit(request, options).await
+    }
+
+    /// Asks the CA for a pending request's certificate: stored entry `options.entry`'s or
+    /// request `options.requestId`'s. Rejects with an `EnrollError`.
+    #[wasm_bindgen(unchecked_return_type = "EnrollResult")]
+    pub async fn retrieve(
+        #[wasm_bindgen(
+            unchecked_param_type = "CaOptions & ({ entry: string; requestId?: number } | { entry?: undefined; requestId: number })"
+        )]
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        super::retrieve(options).await
+    }
+
+    /// Attaches a certificate (PEM, DER or PKCS #7) to the stored key it is for.
+    #[wasm_bindgen(unchecked_return_type = "Entry")]
+    pub async fn accept(
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] certificate: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        super::accept(certificate).await
+    }
+
+    /// Every entry of the browser's store.
+    #[wasm_bindgen(unchecked_return_type = "Entry[]")]
+    pub async fn list() -> Result<JsValue, JsValue> {
+        super::list().await
+    }
+
+    /// Entry `id` with its request and key pair, or null.
+    #[wasm_bindgen(unchecked_return_type = "StoredEntry | null")]
+    pub async fn get(id: String) -> Result<JsValue, JsValue> {
+        super::get_entry(id).await
+    }
+
+    /// Deletes entry `id` and its key.
+    #[wasm_bindgen]
+    pub async fn remove(id: String) -> Result<(), JsValue> {
+        super::remove(id).await
+    }
+
+    /// Issued entry `id`'s key, certificate and chain as a password-protected PFX (AES-256, or
+    /// Triple DES with `legacy`). The key must be exportable (`Exportable = TRUE`).
+    #[wasm_bindgen(js_name = exportPfx, unchecked_return_type = "Uint8Array")]
+    pub async fn export_pfx(
+        id: String,
+        password: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] legacy: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        super::export_pfx(id, password, legacy.is_truthy()).await
+    }
+
+    /// Where `submit`, `retrieve`, `accept` and `exportPfx` fetch `certreq-tools.wasm` from
+    /// (the enrollment protocols, the CA answers' reader, the PFX writer): by default the file
+    /// beside the page; give the URL of the copy beside this module.
+    #[wasm_bindgen(js_name = setToolsUrl)]
+    pub fn set_tools_url(#[wasm_bindgen(unchecked_param_type = "string | URL")] url: JsValue) {
+        let url = url
+            .as_string()
+            .or_else(|| crate::services::get(&url, "href").as_string())
+            .unwrap_or_default();
+        crate::services::tools::set_url(url);
     }
 }

@@ -28,9 +28,21 @@ pub const FILE: &str = "certreq-tools.wasm";
 pub const INLINE_ID: &str = "certreq-tools-wasm";
 
 thread_local! {
+    /// Where the module is fetched from instead of [`FILE`] beside the page (the embedding
+    /// module's users point it at the copy beside that module: [`set_url`]). Only in the embed
+    /// builds: the app's module is always beside its page.
+    #[cfg(certreq_embed)]
+    static URL: RefCell<Option<String>> = const { RefCell::new(None) };
     /// The instantiation, started on first use and shared by every caller after (a promise
     /// can be awaited any number of times); a failed one is forgotten so a later call retries.
     static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
+}
+
+/// Fetches the module from `url` from now on, in place of [`FILE`] beside the page; an
+/// instantiation from elsewhere already made is kept.
+#[cfg(certreq_embed)]
+pub fn set_url(url: String) {
+    URL.set(Some(url));
 }
 
 /// Decodes PEM, base64 or DER for display.
@@ -272,10 +284,16 @@ async fn fetch_bytes() -> Result<Vec<u8>, JsValue> {
     // an older release could meet this app; revalidating every time keeps the two together
     let init = Object::new();
     super::set(&init, "cache", &"no-cache".into());
-    let response = super::fetch(FILE, &init).await?;
+    #[cfg(certreq_embed)]
+    let chosen = URL.with_borrow(|url| url.clone());
+    #[cfg(certreq_embed)]
+    let url = chosen.as_deref().unwrap_or(FILE);
+    #[cfg(not(certreq_embed))]
+    let url = FILE;
+    let response = super::fetch(url, &init).await?;
     if !get(&response, "ok").is_truthy() {
         return Err(JsValue::from_str(&format!(
-            "{FILE} answered HTTP {}",
+            "{url} answered HTTP {}",
             super::status(&response)
         )));
     }

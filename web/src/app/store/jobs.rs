@@ -19,7 +19,7 @@ pub fn key_algorithm(spki: &[u8]) -> Option<String> {
 }
 
 /// What the list shows of `record`, with what its key allows (asked of the browser).
-async fn with_key(record: &StoredRequest) -> EntryMeta {
+pub async fn with_key(record: &StoredRequest) -> EntryMeta {
     let mut meta = EntryMeta::of(record);
     if let Some(keys) = &record.keys {
         meta.exportable = Some(crypto::private_key_exportable(&keys.get_private_key()).await);
@@ -222,7 +222,36 @@ pub async fn export(id: String, format: ExportFormat) -> Result<String, String> 
 }
 
 /// Offers entry `id`'s private key, certificate and chain as a password-protected PFX.
-pub async fn export_pfx(id: String, password: String, profile: Profile) -> Result<String, String> {
+pub fn export_pfx(
+    id: String,
+    password: String,
+    profile: Profile,
+) -> impl std::future::Future<Output = Result<String, String>> {
+    // the future of `pfx_file` itself, not one more around it (the app's first download)
+    pfx_file(id, password, profile, offer_pfx)
+}
+
+/// Offers a written PFX for download; says what was offered.
+fn offer_pfx(name: String, pfx: Vec<u8>, profile: Profile) -> Result<String, String> {
+    files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{name} offered for download ({})",
+        match profile {
+            Profile::Modern => "AES-256, for current systems",
+            Profile::Legacy => "Triple DES, for older Windows and OpenSSL 1.x",
+        }
+    ))
+}
+
+/// Entry `id`'s private key, certificate and chain as a password-protected PFX (written by
+/// the tools module), handed with the file name it is offered as to `then`. The key's bytes
+/// and the password are overwritten once the PFX is written.
+pub async fn pfx_file<T>(
+    id: String,
+    password: String,
+    profile: Profile,
+    then: fn(String, Vec<u8>, Profile) -> Result<T, String>,
+) -> Result<T, String> {
     let entry = issued_entry(&id).await?;
     let keys = entry
         .keys
@@ -251,15 +280,11 @@ pub async fn export_pfx(id: String, password: String, profile: Profile) -> Resul
     private_key_pkcs8.zeroize();
     password.zeroize();
     let pfx = pfx?;
-    let name = export_file_name(&entry.meta.friendly_name, "pfx");
-    files::download(&name, "application/x-pkcs12", &pfx).map_err(|e| e.to_string())?;
-    Ok(format!(
-        "{name} offered for download ({})",
-        match profile {
-            Profile::Modern => "AES-256, for current systems",
-            Profile::Legacy => "Triple DES, for older Windows and OpenSSL 1.x",
-        }
-    ))
+    then(
+        export_file_name(&entry.meta.friendly_name, "pfx"),
+        pfx,
+        profile,
+    )
 }
 
 /// What an imported key signs a probe with to show its certificate is its own: PKCS #1 v1.5

@@ -1,0 +1,361 @@
+"""The portal element `<certreq-enroll>` on the sample portal page (examples/portal-element/),
+served by devca next to its Web Enrollment pages, under the portal's own strict policy
+(`default-src 'self'; script-src 'self' 'wasm-unsafe-eval'`, sent by devca as a header): the
+user edits only the fields the portal opened (the CN and the DNS names), the element makes the
+key with Web Crypto, submits, retrieves and accepts, and tells the page with its events. Issued
+and pending (devca --policy pending, then `devca approve`); the key store API on what the
+element kept; an INF with errors is shown and nothing is sent. Any CSP violation fails the test
+(browser.Chromium).
+
+Needs dist/embed (scripts/build-embed.sh dist/embed: the enrollment module, certreq-tools.wasm
+and certreq-enroll.js) and devca ($DEVCA_BIN or target/release/devca).
+"""
+import base64
+import json
+import os
+import pathlib
+import shutil
+import tempfile
+import urllib.request
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from browser import DIST, ROOT, browser_errors, chromium, wait_for
+from checkers import check_request
+from devca_server import DevcaServer
+
+EMBED = pathlib.Path(os.environ.get("CERTREQ_EMBED", DIST / "embed"))
+SAMPLE = ROOT / "examples" / "portal-element"
+POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'none'; "
+          "form-action 'none'; object-src 'none'")
+PASSWORD = "portal pfx 1"
+
+EST_INF = """[NewRequest]
+Subject = "CN=est.corp.example.com, O=Example"
+KeyAlgorithm = RSA
+KeyLength = 2048
+HashAlgorithm = SHA256
+"""
+
+BAD_INF = '[NewRequest]\nSubject = "CN=x"\nKeyLength = many\n'
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    for name in ("certreq_web_enroll.js", "certreq_web_enroll_bg.wasm", "certreq-tools.wasm",
+                 "certreq-enroll.js"):
+        if not (EMBED / name).exists():
+            pytest.fail(f"{EMBED}/{name} is missing: run scripts/build-embed.sh dist/embed")
+    root = tmp_path_factory.mktemp("portal-site")
+    for f in SAMPLE.iterdir():
+        shutil.copy(f, root)
+    shutil.copytree(EMBED, root / "embed")
+    (root / "est.inf").write_text(EST_INF)
+    return root
+
+
+def start(tmp_path_factory, site, policy):
+    return DevcaServer(tmp_path_factory.mktemp(f"devca-portal-{policy}"), policy=policy, dist=site)
+
+
+@pytest.fixture(scope="module")
+def ca(tmp_path_factory, site):
+    server = start(tmp_path_factory, site, "issue")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def pending_ca(tmp_path_factory, site):
+    server = start(tmp_path_factory, site, "pending")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-portal-"))
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()  # fails the test on any CSP violation
+
+
+def open_portal(driver, origin):
+    driver.get(origin + "/index.html")
+    wait_for(lambda: shadow(driver, "return !!root.querySelector('button[type=submit]')"),
+             what="the element's form", timeout=60)
+
+
+def shadow(driver, body, *args):
+    """Runs `body` with `root` the element's shadow root."""
+    return driver.execute_script(
+        "const root = document.getElementById('enroll').shadowRoot; if (!root) return null;\n"
+        + body, *args)
+
+
+def events(driver):
+    return driver.execute_script("return window.portalEvents")
+
+
+def event(driver, kind, timeout=60):
+    def found():
+        seen = events(driver)
+        errors = [e for e in seen if e["type"] == "certreq-error"]
+        assert kind == "certreq-error" or not errors, f"{errors}; console: {browser_errors(driver)}"
+        return next((e for e in seen if e["type"] == kind), None)
+    return wait_for(found, timeout=timeout, what=kind)
+
+
+def fill(driver, name, value):
+    shadow(driver, """const el = root.querySelector(`[name="${arguments[0]}"]`);
+        el.value = arguments[1]; el.dispatchEvent(new Event('input'));""", name, value)
+
+
+def click(driver, part):
+    shadow(driver, f"root.querySelector('[part~=\"{part}\"]').click()")
+
+
+def api(driver, call):
+    """Calls the embedding module the element loaded (the same module instance) with
+    `m` bound to it; byte arrays come back as lists."""
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('./embed/certreq_web_enroll.js').then(async (m) => {"
+        f"  const r = await ({call});"
+        "  if (r === undefined) return done(null);"
+        "  done(JSON.parse(JSON.stringify(r, (k, v) => v instanceof Uint8Array ? Array.from(v)"
+        "    : (k === 'keyPair' ? (v === null ? null : 'pair') : v))));"
+        "}).catch((e) => done({ error: String(e) }));")
+
+
+def request_pem(detail, tmp_path):
+    path = tmp_path / "portal.req"
+    path.write_text(detail["pem"])
+    return check_request(path, tmp_path)
+
+
+def test_the_portal_page_is_served_with_its_strict_policy(ca):
+    with urllib.request.urlopen(ca.origin + "/index.html", timeout=30) as r:
+        assert r.headers["Content-Security-Policy"] == POLICY
+    assert "'unsafe-inline'" not in POLICY and "'unsafe-eval'" not in POLICY.split()
+
+
+def test_only_the_opened_fields_are_editable(ca, browser):
+    open_portal(browser, ca.origin)
+    editable = shadow(browser, "return [...root.querySelectorAll('input, textarea, select, "
+                               "[contenteditable]')].map((e) => e.name)")
+    assert editable == ["cn", "dns"], editable
+    # the rest of the INF is shown as text the user cannot change
+    locked = shadow(browser, "return Object.fromEntries([...root.querySelectorAll("
+                             "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
+    assert locked["Subject"] == "CN=…, OU=Web servers, O=Example, C=US", locked
+    assert locked["KeyAlgorithm"] == "ECDSA_P256" and locked["Exportable"] == "TRUE", locked
+    assert shadow(browser, "return root.querySelector('[name=cn]').value") \
+        == "host.corp.example.com"
+
+
+def test_the_element_enrolls_and_the_certificate_is_issued(ca, browser, tmp_path):
+    open_portal(browser, ca.origin)
+    fill(browser, "cn", "web01.corp.example.com")
+    fill(browser, "dns", "web01.corp.example.com\nweb01")
+    click(browser, "submit")
+    issued = event(browser, "certreq-issued")["detail"]
+    seen = events(browser)
+    assert [e["type"] for e in seen] == ["certreq-request", "certreq-issued"], seen
+    made = seen[0]["detail"]
+    # the request: the user's CN and names, the portal's locked rest
+    checked = request_pem(made, tmp_path)
+    assert checked.subject == "CN=web01.corp.example.com,OU=Web servers,O=Example,C=US"
+    san = checked.extension("2.5.29.17")
+    assert [n.value for n in san.value] == ["web01.corp.example.com", "web01"]
+    assert checked.key_description == "EC-secp256r1"
+    # the certificate: the CA's, for the request's key, with the request id
+    assert isinstance(issued["requestId"], int) and issued["requestId"] > 0, issued
+    assert issued["entry"] == made["entry"] and issued["pem"] == made["pem"]
+    cert = x509.load_pem_x509_certificate(issued["certificate"].encode())
+    csr = x509.load_pem_x509_csr(made["pem"].encode())
+    assert cert.public_key() == csr.public_key()
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value \
+        == "web01.corp.example.com"
+    issuer = x509.load_pem_x509_certificate(ca.ca_pem.read_bytes())
+    assert cert.issuer == issuer.subject
+    status = shadow(browser, "return root.querySelector('[part=status]').textContent")
+    assert status.startswith("Issued"), status
+    # the downloads the INF allows: the certificate, and the PFX (Exportable = TRUE)
+    offered = shadow(browser, "return [...root.querySelectorAll('[part=downloads] button')]"
+                              ".map((b) => b.getAttribute('part'))")
+    assert offered == ["button download", "button export"], offered
+    # each gives its file, under the portal's policy (a violation fails the test at quit)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior",
+                            {"behavior": "allow", "downloadPath": str(downloads)})
+    click(browser, "download")
+    saved = wait_for(lambda: [p for p in downloads.glob("*.cer")], what="the .cer download")
+    assert x509.load_pem_x509_certificate(saved[0].read_bytes()) == x509.load_pem_x509_certificate(
+        issued["certificate"].encode())
+    shadow(browser, "root.querySelector('#pfx-password').value = arguments[0]", PASSWORD)
+    click(browser, "export")
+    saved = wait_for(lambda: [p for p in downloads.glob("*.pfx")], what="the .pfx download")
+    _, from_file, _ = pkcs12.load_key_and_certificates(saved[0].read_bytes(), PASSWORD.encode())
+    assert from_file.subject == x509.load_pem_x509_certificate(
+        issued["certificate"].encode()).subject
+
+    # the key store API sees what the element kept: issued, with its certificate
+    entries = api(browser, "m.list()")
+    assert [e["id"] for e in entries] == [made["entry"]], entries
+    entry = entries[0]
+    assert entry["state"] == "issued" and entry["exportable"] is True
+    assert entry["certificate"].replace("\r", "") == issued["certificate"].replace("\r", "")
+    got = api(browser, f"m.get({json.dumps(made['entry'])})")
+    assert got["keyPair"] == "pair" and got["request"].startswith("-----BEGIN NEW CERTIFICATE")
+    pfx = bytes(api(browser, f"m.exportPfx({json.dumps(made['entry'])}, "
+                             f"{json.dumps(PASSWORD)})"))
+    key, leaf, _ = pkcs12.load_key_and_certificates(pfx, PASSWORD.encode())
+    assert leaf == cert
+    assert key.public_key().public_bytes(serialization.Encoding.DER,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo) \
+        == csr.public_key().public_bytes(serialization.Encoding.DER,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert api(browser, f"m.remove({json.dumps(made['entry'])})") is None
+    assert api(browser, f"m.get({json.dumps(made['entry'])})") is None
+    assert api(browser, "m.list()") == []
+
+
+def test_pending_then_approved_is_retrieved_and_accepted(pending_ca, browser):
+    open_portal(browser, pending_ca.origin)
+    fill(browser, "cn", "slow.corp.example.com")
+    click(browser, "submit")
+    pending = event(browser, "certreq-pending")["detail"]
+    request_id = pending["requestId"]
+    assert isinstance(request_id, int) and request_id > 0, pending
+    assert shadow(browser, "return root.querySelector('[part~=retrieve]').hidden") is False
+    entry = api(browser, f"m.get({json.dumps(pending['entry'])})")
+    assert entry["state"] == "pending" and entry["requestId"] == request_id, entry
+    proc = pending_ca.cli("approve", str(request_id))
+    assert proc.returncode == 0, proc.stderr
+    click(browser, "retrieve")
+    issued = event(browser, "certreq-issued")["detail"]
+    assert issued["requestId"] == request_id and issued["entry"] == pending["entry"]
+    cert = x509.load_pem_x509_certificate(issued["certificate"].encode())
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value \
+        == "slow.corp.example.com"
+    entry = api(browser, f"m.get({json.dumps(pending['entry'])})")
+    assert entry["state"] == "issued"
+
+
+def test_with_store_none_the_key_is_handed_back_and_nothing_kept(ca, browser, tmp_path):
+    open_portal(browser, ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "document.getElementById('enroll').setAttribute('store', 'none')")
+    wait_for(lambda: shadow(browser, "return !!root.querySelector('form:not([data-old])')"),
+             what="the form drawn again")
+    click(browser, "submit")
+    issued = event(browser, "certreq-issued")
+    made = events(browser)[0]
+    assert made["keyPair"] is True and issued["keyPair"] is True
+    assert made["detail"]["entry"] is None
+    cert = x509.load_pem_x509_certificate(issued["detail"]["certificate"].encode())
+    csr = x509.load_pem_x509_csr(made["detail"]["pem"].encode())
+    assert cert.public_key() == csr.public_key()
+    assert api(browser, "m.list()") == []
+    # no PFX without a kept key: the certificate only
+    offered = shadow(browser, "return [...root.querySelectorAll('[part=downloads] button')]"
+                              ".map((b) => b.getAttribute('part'))")
+    assert offered == ["button download"], offered
+
+
+def test_an_inf_with_errors_is_shown_and_nothing_is_sent(ca, browser):
+    before = ca.cli("list").stdout
+    open_portal(browser, ca.origin)
+    shadow(browser, "document.getElementById('enroll').setAttribute('inf', arguments[0])",
+           BAD_INF)
+    problems = wait_for(lambda: shadow(browser, "return [...root.querySelectorAll("
+                                                "'[part=diagnostics] li[data-severity=error]')]"
+                                                ".map((li) => li.textContent)"),
+                        what="the INF's errors in the form")
+    assert problems[0].startswith("line 3:"), problems
+    assert shadow(browser, "return root.querySelector('[part~=submit]').disabled") is True
+    # pressing Enter in the form anyway: refused with the diagnostics, nothing made or sent
+    shadow(browser, "root.querySelector('form').requestSubmit()")
+    refused = event(browser, "certreq-error")["detail"]
+    assert [d["line"] for d in refused["diagnostics"] if d["severity"] == "error"] == [3], refused
+    assert [e["type"] for e in events(browser)] == ["certreq-error"]
+    assert api(browser, "m.list()") == []
+    assert ca.cli("list").stdout == before
+
+
+def test_the_element_follows_the_pages_language(ca, browser):
+    open_portal(browser, ca.origin)
+    browser.execute_script("document.documentElement.lang = 'de';"
+                           "document.getElementById('enroll').setAttribute('lang', 'de')")
+    wait_for(lambda: shadow(browser, "return root.querySelector('[part~=submit]')?.textContent")
+             == "Zertifikat anfordern", what="the German form")
+    assert shadow(browser, "return root.querySelector('form').lang") == "de"
+
+
+def test_an_inf_file_and_an_est_server_work_as_well(ca, browser):
+    open_portal(browser, ca.origin)
+    est_path = ca.est.removeprefix(ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "const el = document.getElementById('enroll');"
+                    "el.setAttribute('ca', arguments[0]); el.setAttribute('inf', 'est.inf')",
+           est_path)
+    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
+                                     "[data-key=KeyLength]')?.textContent") == "2048",
+             what="the form drawn from est.inf")
+    fill(browser, "cn", "est-client.corp.example.com")
+    click(browser, "submit")
+    issued = event(browser, "certreq-issued")["detail"]
+    cert = x509.load_pem_x509_certificate(issued["certificate"].encode())
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value \
+        == "est-client.corp.example.com"
+    assert cert.public_key().key_size == 2048
+    # EST gives no request id; the store took the certificate for the kept key
+    entries = api(browser, "m.list()")
+    assert [e["state"] for e in entries] == ["issued"], entries
+
+
+def luminance(css):
+    import re
+    r, g, b = (int(float(v)) for v in re.findall(r"[\d.]+", css)[:3])
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+
+def test_the_element_follows_the_pages_color_scheme(ca, browser):
+    open_portal(browser, ca.origin)
+    colours = {}
+    for scheme in ("light", "dark"):
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+            "features": [{"name": "prefers-color-scheme", "value": scheme}]})
+        colours[scheme] = browser.execute_script(
+            "const s = getComputedStyle(document.getElementById('enroll'));"
+            "return [s.color, s.backgroundColor]")
+    (light_text, light_back), (dark_text, dark_back) = colours["light"], colours["dark"]
+    assert luminance(light_text) < 0.3 < 0.7 < luminance(light_back), colours
+    assert luminance(dark_back) < 0.3 < 0.7 < luminance(dark_text), colours
+
+
+def test_a_newrequest_key_opened_by_name_is_edited_and_the_rest_stays_locked(ca, browser):
+    open_portal(browser, ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "document.getElementById('enroll').setAttribute('fields', 'FriendlyName')")
+    wait_for(lambda: shadow(browser, "return !!root.querySelector('form:not([data-old])')"),
+             what="the form drawn again")
+    editable = shadow(browser, "return [...root.querySelectorAll('input, textarea')]"
+                               ".map((e) => e.name)")
+    assert editable == ["FriendlyName"], editable
+    locked = shadow(browser, "return [...root.querySelectorAll('[part=locked] dd')]"
+                             ".map((d) => d.dataset.key)")
+    assert "FriendlyName" not in locked and "Subject" in locked, locked
+    fill(browser, "FriendlyName", "Web server, \"front\"")
+    click(browser, "submit")
+    made = event(browser, "certreq-issued")["detail"]
+    entry = api(browser, f"m.get({json.dumps(made['entry'])})")
+    assert entry["name"] == "Web server, \"front\"", entry
+    assert 'FriendlyName = "Web server, ""front"""' in entry["inf"], entry["inf"]
+    assert 'Subject = "CN=host.corp.example.com, OU=Web servers' in entry["inf"], entry["inf"]

@@ -1,0 +1,545 @@
+// <certreq-enroll>: a certificate enrollment form for intranet portals, in its own small file
+// beside certreq_web.js. A page loads it with one <script type="module" src=".../certreq-enroll.js">
+// (no bundler); the engine with enrollment and the key store (certreq_web_enroll.js and its
+// .wasm, a build of the embedding module of its own) is imported the first time an element
+// is connected, and certreq-tools.wasm (the enrollment protocols, the PFX writer) when the
+// first request is sent. Nothing here is inline script or inline style, so the element works
+// under `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'` (web/package/README.md).
+//
+// Attributes: ca (Web Enrollment …/certsrv or EST …/.well-known/est URL, relative to the page),
+// template, inf (INF text, or the URL of an .inf file; or an inline <template> child holding
+// the INF text), fields (the values the user may edit: CN, DNS, or any [NewRequest] key such as
+// FriendlyName; the rest is locked), store ("indexeddb", the default: keys kept in the browser's
+// store; "none": keys handed back in the events, nothing kept).
+// Events (bubbling, composed): certreq-request, certreq-issued, certreq-pending, certreq-error.
+
+const here = (name) => new URL(name, import.meta.url);
+
+let engine = null;
+/** The embedding module, loaded and initialised once for every element of the page. */
+function load() {
+  engine ??= import(here("certreq_web_enroll.js").href).then(async (m) => {
+    await m.default({ module_or_path: here("certreq_web_enroll_bg.wasm") });
+    m.setToolsUrl(here("certreq-tools.wasm"));
+    return m;
+  });
+  return engine;
+}
+
+const TEXT = {
+  en: {
+    request: "Request certificate",
+    retrieve: "Check again",
+    cer: "Download certificate (.cer)",
+    pfx: "Export key and certificate (.pfx)",
+    password: "PFX password",
+    locked: "Set by this portal",
+    dnsHelp: "one per line",
+    working: "Working…",
+    issued: "Issued: the certificate is ready.",
+    issuedKept: "Issued: the certificate is kept with its key in this browser.",
+    pending: (n) => `Pending: the CA waits for an administrator${n == null ? "" : ` (request ${n})`}.`,
+    denied: "The CA refused the request.",
+    invalid: "The request cannot be made: fix the values below.",
+    loadFailed: "The enrollment form could not be loaded.",
+    noInf: "This form has no INF (attribute inf or a <template> child).",
+    noCa: "This form has no CA (attribute ca).",
+    line: (n) => `line ${n}`,
+  },
+  de: {
+    request: "Zertifikat anfordern",
+    retrieve: "Erneut abfragen",
+    cer: "Zertifikat herunterladen (.cer)",
+    pfx: "Schlüssel und Zertifikat exportieren (.pfx)",
+    password: "PFX-Kennwort",
+    locked: "Vom Portal festgelegt",
+    dnsHelp: "einer pro Zeile",
+    working: "Bitte warten…",
+    issued: "Ausgestellt: das Zertifikat ist bereit.",
+    issuedKept: "Ausgestellt: das Zertifikat ist mit seinem Schlüssel in diesem Browser gespeichert.",
+    pending: (n) => `Ausstehend: die CA wartet auf eine Freigabe${n == null ? "" : ` (Anforderung ${n})`}.`,
+    denied: "Die CA hat die Anforderung abgelehnt.",
+    invalid: "Die Anforderung kann so nicht erstellt werden: bitte die Werte korrigieren.",
+    loadFailed: "Das Formular konnte nicht geladen werden.",
+    noInf: "Diesem Formular fehlt die INF (Attribut inf oder ein <template>).",
+    noCa: "Diesem Formular fehlt die CA (Attribut ca).",
+    line: (n) => `Zeile ${n}`,
+  },
+};
+
+const STYLE = `
+:host { display: block; color-scheme: inherit; font: var(--certreq-font, inherit);
+  color: var(--certreq-color, CanvasText); background: var(--certreq-background, Canvas);
+  border: 1px solid var(--certreq-border-color, GrayText); border-radius: var(--certreq-radius, 6px);
+  padding: var(--certreq-padding, 1rem); max-width: var(--certreq-max-width, 40rem); }
+:host([hidden]) { display: none; }
+form { display: grid; gap: var(--certreq-gap, .75rem); margin: 0; }
+label { display: grid; gap: .25rem; font-weight: 600; }
+.help { font-weight: normal; font-size: .9em; }
+input, textarea { font: inherit; color: inherit; background: Field; color: FieldText;
+  border: 1px solid var(--certreq-border-color, GrayText); border-radius: 4px; padding: .35rem .5rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem .75rem; margin: 0; }
+dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
+.locked-title { margin: 0; font-size: 1em; }
+button { font: inherit; padding: .4rem .9rem; border-radius: 4px; cursor: pointer;
+  border: 1px solid var(--certreq-accent, light-dark(#0b57d0, #a8c7fa));
+  background: var(--certreq-accent, light-dark(#0b57d0, #a8c7fa));
+  color: var(--certreq-accent-text, light-dark(#ffffff, #062e6f)); }
+button:disabled { cursor: default; opacity: .6; }
+.actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
+[role="status"]:empty, ul:empty { display: none; }
+ul { margin: 0; padding-left: 1.25rem; color: var(--certreq-error-color, inherit); }
+li[data-severity="error"] { font-weight: 600; }
+`;
+
+let sheet = null;
+function styles() {
+  if (sheet === null) {
+    // a constructed stylesheet, not a <style> element: a style-src without 'unsafe-inline'
+    // allows it
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(STYLE);
+  }
+  return sheet;
+}
+
+/** One element with attributes (a `part` among them) and children. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (name === "text") el.textContent = value;
+    else el.setAttribute(name, value === true ? "" : value);
+  }
+  el.append(...children.filter((c) => c != null));
+  return el;
+}
+
+// ---- the INF's values, read and written as text ------------------------------------------
+
+const NEWREQUEST = /^\s*\[\s*NewRequest\s*\]\s*$/i;
+const SECTION = /^\s*\[([^\]]*)\]\s*$/;
+
+function lines(text) {
+  return text.split(/\r?\n/);
+}
+
+/** The lines of section `name`: [first line after the header, end) or null. */
+function sectionRange(ls, name) {
+  const header = new RegExp(`^\\s*\\[\\s*${name}\\s*\\]\\s*$`, "i");
+  const start = ls.findIndex((l) => header.test(l));
+  if (start < 0) return null;
+  let end = start + 1;
+  while (end < ls.length && !SECTION.test(ls[end])) end += 1;
+  return [start + 1, end];
+}
+
+function unquote(value) {
+  const v = value.trim();
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replaceAll('""', '"') : v;
+}
+
+function quote(value) {
+  return `"${value.replaceAll('"', '""')}"`;
+}
+
+/** `Key = value` lines of [NewRequest] as [key, value, line index]. */
+function newRequestValues(text) {
+  const ls = lines(text);
+  const range = sectionRange(ls, "NewRequest");
+  if (range === null) return [];
+  const out = [];
+  for (let i = range[0]; i < range[1]; i += 1) {
+    const m = /^\s*([^;=\s][^=]*?)\s*=\s*(.*)$/.exec(ls[i]);
+    if (m) out.push([m[1], unquote(m[2]), i]);
+  }
+  return out;
+}
+
+/** The text with [NewRequest]'s `key` set to `value` (added when it is not there). */
+function setNewRequestValue(text, key, value) {
+  const ls = lines(text);
+  const found = newRequestValues(text).find(([k]) => k.toLowerCase() === key.toLowerCase());
+  if (found) {
+    ls[found[2]] = `${found[0]} = ${quote(value)}`;
+  } else {
+    const at = ls.findIndex((l) => NEWREQUEST.test(l));
+    if (at < 0) return text;
+    ls.splice(at + 1, 0, `${key} = ${quote(value)}`);
+  }
+  return ls.join("\n");
+}
+
+/** The subject's CN (the first), or "". */
+function subjectCn(subject) {
+  const m = /(?:^|[,;]\s*)CN\s*=\s*("(?:[^"]|"")*"|[^,;+]*)/i.exec(subject);
+  return m ? unquote(m[1]) : "";
+}
+
+function withCn(subject, cn) {
+  const v = /[,;+="]/.test(cn) ? quote(cn) : cn;
+  const re = /((?:^|[,;]\s*)CN\s*=\s*)("(?:[^"]|"")*"|[^,;+]*)/i;
+  return re.test(subject) ? subject.replace(re, (_, lead) => lead + v) : (subject ? `CN=${v}, ${subject}` : `CN=${v}`);
+}
+
+const SAN = /^\s*2\.5\.29\.17\s*=\s*(.*)$/;
+const CONTINUE = /^\s*_continue_\s*=\s*(.*)$/i;
+
+/** The SAN extension's `{text}` entries (`dns=…`, `email=…`…) and where they are written. */
+function sanEntries(text) {
+  const ls = lines(text);
+  const range = sectionRange(ls, "Extensions");
+  if (range === null) return { entries: [], at: null };
+  for (let i = range[0]; i < range[1]; i += 1) {
+    const m = SAN.exec(ls[i]);
+    if (!m) continue;
+    let body = unquote(m[1]);
+    let end = i + 1;
+    while (end < range[1] && CONTINUE.test(ls[end])) {
+      body += unquote(CONTINUE.exec(ls[end])[1]);
+      end += 1;
+    }
+    body = body.replace(/^\{text\}/i, "");
+    return { entries: body.split("&").filter((e) => e.trim() !== ""), at: [i, end] };
+  }
+  return { entries: [], at: null, section: range };
+}
+
+function dnsNames(text) {
+  return sanEntries(text).entries
+    .filter((e) => /^\s*dns\s*=/i.test(e))
+    .map((e) => e.slice(e.indexOf("=") + 1).trim());
+}
+
+/** The text with the SAN's DNS names replaced by `names` (its other names kept). */
+function withDnsNames(text, names) {
+  const ls = lines(text);
+  const { entries, at, section } = sanEntries(text);
+  const kept = entries.filter((e) => !/^\s*dns\s*=/i.test(e));
+  const all = [...names.map((n) => `dns=${n}`), ...kept];
+  const line = all.length ? `2.5.29.17 = "{text}${all.join("&")}"` : null;
+  if (at !== null) {
+    ls.splice(at[0], at[1] - at[0], ...(line === null ? [] : [line]));
+  } else if (line !== null && section) {
+    ls.splice(section[1], 0, line);
+  } else if (line !== null) {
+    ls.push("", "[Extensions]", line);
+  }
+  return ls.join("\n");
+}
+
+// ---- the element ---------------------------------------------------------------------------
+
+class CertreqEnroll extends HTMLElement {
+  static get observedAttributes() {
+    return ["ca", "template", "inf", "fields", "store", "lang"];
+  }
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: "open" });
+    this.shadowRoot.adoptedStyleSheets = [styles()];
+    this._inf = null;
+    this._result = null;
+    this._busy = false;
+  }
+
+  connectedCallback() {
+    void this._start();
+  }
+
+  attributeChangedCallback() {
+    if (this.isConnected && this._api) void this._start();
+  }
+
+  get _text() {
+    const lang = (this.closest("[lang]")?.getAttribute("lang") || document.documentElement.lang || "en")
+      .toLowerCase().split("-")[0];
+    return TEXT[lang] ?? TEXT.en;
+  }
+
+  get _lang() {
+    return this.closest("[lang]")?.getAttribute("lang") || document.documentElement.lang || "en";
+  }
+
+  /** The editable values' names, as written in `fields` (case kept for [NewRequest] keys). */
+  get _fields() {
+    return (this.getAttribute("fields") ?? "").split(/[\s,]+/).filter((f) => f !== "");
+  }
+
+  get _storeKeys() {
+    return (this.getAttribute("store") ?? "indexeddb").toLowerCase() !== "none";
+  }
+
+  async _infText() {
+    const attr = this.getAttribute("inf");
+    if (attr !== null && attr.includes("[")) return attr;
+    if (attr !== null && attr.trim() !== "") {
+      const answer = await fetch(new URL(attr, document.baseURI), { cache: "no-cache" });
+      if (!answer.ok) throw new Error(`${attr} answered HTTP ${answer.status}`);
+      return answer.text();
+    }
+    const template = this.querySelector("template");
+    return template ? template.content.textContent : null;
+  }
+
+  async _start() {
+    const t = this._text;
+    let api;
+    try {
+      api = this._api = await load();
+      this._inf = await this._infText();
+    } catch (e) {
+      this._renderProblem(`${t.loadFailed} ${e.message ?? e}`);
+      this._emit("certreq-error", { message: String(e.message ?? e), diagnostics: [], requestId: null, explanation: null });
+      return;
+    }
+    if (this._inf === null) return this._renderProblem(t.noInf);
+    this._render(api);
+  }
+
+  _renderProblem(message) {
+    this.shadowRoot.replaceChildren(h("p", { part: "status", role: "alert", lang: this._lang, text: message }));
+  }
+
+  /** The INF with the user's values written in. */
+  _edited() {
+    let text = this._inf;
+    for (const [name, input] of this._inputs) {
+      const value = input.value.trim();
+      if (name === "cn") {
+        const subject = newRequestValues(text).find(([k]) => k.toLowerCase() === "subject")?.[1] ?? "";
+        text = setNewRequestValue(text, "Subject", withCn(subject, value));
+      } else if (name === "dns") {
+        text = withDnsNames(text, value.split(/[\s,]+/).filter((n) => n !== ""));
+      } else {
+        text = setNewRequestValue(text, name, value);
+      }
+    }
+    return text;
+  }
+
+  _render(api) {
+    const t = this._text;
+    const fields = this._fields;
+    const lower = fields.map((f) => f.toLowerCase());
+    const values = newRequestValues(this._inf);
+    this._inputs = new Map();
+
+    const editable = [];
+    const field = (name, label, value, multiline, help) => {
+      const id = `f-${name}`;
+      const input = multiline
+        ? h("textarea", { id, name, part: "input", rows: 3, spellcheck: "false" })
+        : h("input", { id, name, part: "input", type: "text", spellcheck: "false", autocomplete: "off" });
+      input.value = value;
+      this._inputs.set(name, input);
+      input.addEventListener("input", () => this._check());
+      editable.push(h("label", { part: "field", for: id },
+        h("span", { part: "label", text: label }),
+        help ? h("span", { class: "help", text: help }) : null, input));
+    };
+    if (lower.includes("cn")) {
+      const subject = values.find(([k]) => k.toLowerCase() === "subject")?.[1] ?? "";
+      field("cn", "CN", subjectCn(subject), false);
+    }
+    if (lower.includes("dns")) field("dns", "DNS", dnsNames(this._inf).join("\n"), true, t.dnsHelp);
+    for (const [key, value] of values) {
+      const k = key.toLowerCase();
+      if (lower.includes(k) && !this._inputs.has(k) && !this._inputs.has(key)) field(key, key, value, false);
+    }
+
+    // everything else the INF sets is shown, not editable
+    const locked = h("dl", { part: "locked" });
+    for (const [key, value] of values) {
+      if (this._inputs.has(key)) continue;
+      let shown = value;
+      if (key.toLowerCase() === "subject" && this._inputs.has("cn")) {
+        shown = withCn(value, "…");
+      }
+      locked.append(h("dt", { text: key }), h("dd", { "data-key": key, text: shown }));
+    }
+    const kept = sanEntries(this._inf).entries.filter((e) => !(this._inputs.has("dns") && /^\s*dns\s*=/i.test(e)));
+    if (kept.length) locked.append(h("dt", { text: "SAN" }), h("dd", { "data-key": "SAN", text: kept.join(", ") }));
+    if (this.getAttribute("template")) {
+      locked.append(h("dt", { text: "Template" }), h("dd", { "data-key": "Template", text: this.getAttribute("template") }));
+    }
+
+    this._diagnostics = h("ul", { part: "diagnostics", "aria-live": "polite", "aria-label": "INF" });
+    this._status = h("p", { part: "status", role: "status", "aria-live": "polite" });
+    this._downloads = h("div", { part: "downloads", class: "actions" });
+    this._submit = h("button", { part: "button submit", type: "submit", text: t.request });
+    this._retry = h("button", { part: "button retrieve", type: "button", hidden: true, text: t.retrieve });
+    this._retry.addEventListener("click", () => void this._retrieve());
+    const form = h("form", { part: "form", lang: this._lang, novalidate: true },
+      ...editable,
+      values.length || kept.length ? h("h3", { class: "locked-title", text: t.locked }) : null,
+      locked, this._diagnostics,
+      h("div", { class: "actions" }, this._submit, this._retry),
+      this._status, this._downloads);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      void this._request();
+    });
+    this.shadowRoot.replaceChildren(form);
+    this._check();
+  }
+
+  /** Checks the edited INF; lists its diagnostics and says whether it may be sent. */
+  _check() {
+    const checked = this._api.compile(this._edited());
+    const t = this._text;
+    this._diagnostics.replaceChildren(...checked.diagnostics
+      .filter((d) => d.severity !== "note")
+      .map((d) => h("li", { "data-severity": d.severity, "data-code": d.code,
+        text: `${t.line(d.line)}: ${d.message}${d.help ? ` (${d.help})` : ""}` })));
+    this._submit.disabled = this._busy || !checked.ok;
+    this._checked = checked;
+    return checked;
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  _ca() {
+    const ca = this.getAttribute("ca");
+    return ca ? new URL(ca, document.baseURI).href.replace(/\/$/, "") : null;
+  }
+
+  _options() {
+    const options = { ca: this._ca() };
+    const template = this.getAttribute("template");
+    if (template) options.template = template;
+    return options;
+  }
+
+  _setBusy(busy) {
+    this._busy = busy;
+    this._submit.disabled = busy || !this._checked?.ok;
+    this._retry.disabled = busy;
+    if (busy) this._status.textContent = this._text.working;
+  }
+
+  async _request() {
+    const t = this._text;
+    const checked = this._check();
+    if (!checked.ok) {
+      this._status.textContent = t.invalid;
+      this._emit("certreq-error", { message: t.invalid, diagnostics: checked.diagnostics, requestId: null, explanation: null });
+      return;
+    }
+    if (this._ca() === null) {
+      this._status.textContent = t.noCa;
+      this._emit("certreq-error", { message: t.noCa, diagnostics: [], requestId: null, explanation: null });
+      return;
+    }
+    const inf = this._edited();
+    this._setBusy(true);
+    this._downloads.replaceChildren();
+    try {
+      let made;
+      if (this._storeKeys) {
+        const { pem, entry } = await this._api.generate(inf);
+        made = { pem, entry: entry.id, keyPair: null };
+      } else {
+        const { pem, keyPair } = await this._api.createRequest(inf);
+        made = { pem, entry: null, keyPair };
+      }
+      this._made = made;
+      this._exportable = checked.preview.exportable;
+      this._emit("certreq-request", { pem: made.pem, entry: made.entry, keyPair: made.keyPair });
+      const options = this._options();
+      const result = made.entry === null
+        ? await this._api.submit(made.pem, options)
+        : await this._api.submit(null, { ...options, entry: made.entry });
+      this._answered(result);
+    } catch (e) {
+      this._failed(e);
+    } finally {
+      this._setBusy(false);
+    }
+  }
+
+  async _retrieve() {
+    const made = this._made;
+    if (!made) return;
+    this._setBusy(true);
+    try {
+      const options = this._options();
+      const result = made.entry === null
+        ? await this._api.retrieve({ ...options, requestId: made.requestId })
+        : await this._api.retrieve({ ...options, entry: made.entry });
+      this._answered(result);
+    } catch (e) {
+      this._failed(e);
+    } finally {
+      this._setBusy(false);
+    }
+  }
+
+  _failed(e) {
+    this._status.textContent = e?.message ?? String(e);
+    this._emit("certreq-error", { message: e?.message ?? String(e), diagnostics: e?.diagnostics ?? [],
+      requestId: null, explanation: e?.explanation ?? null });
+  }
+
+  _answered(result) {
+    const t = this._text;
+    const made = this._made;
+    made.requestId = result.requestId ?? made.requestId ?? null;
+    this._retry.hidden = result.status !== "pending";
+    if (result.status === "issued") {
+      this._status.textContent = result.entry ? t.issuedKept : t.issued;
+      this._offer(result);
+      this._emit("certreq-issued", { certificate: result.certificate, chain: result.chain, requestId: made.requestId,
+        pem: made.pem, entry: made.entry, keyPair: made.keyPair });
+    } else if (result.status === "pending") {
+      this._status.textContent = t.pending(made.requestId);
+      this._emit("certreq-pending", { requestId: made.requestId, pem: made.pem, entry: made.entry,
+        keyPair: made.keyPair, message: result.message });
+    } else {
+      this._status.textContent = `${t.denied} ${result.message}`;
+      this._emit("certreq-error", { message: result.message, diagnostics: [], requestId: made.requestId,
+        explanation: result.explanation });
+    }
+  }
+
+  /** The buttons the INF allows: the certificate always, the PFX when the key is exportable
+   * and kept in the store. */
+  _offer(result) {
+    const t = this._text;
+    const name = (this._checked?.preview.subject.flat().find((p) => p.attribute === "CN")?.value ?? "certificate")
+      .replace(/[^A-Za-z0-9._-]+/g, "_");
+    const cer = h("button", { part: "button download", type: "button", text: t.cer });
+    cer.addEventListener("click", () => save(`${name}.cer`, "application/pkix-cert", result.certificate));
+    this._downloads.replaceChildren(cer);
+    if (this._exportable && this._made.entry !== null) {
+      const password = h("input", { id: "pfx-password", part: "input", type: "password", autocomplete: "new-password" });
+      const pfx = h("button", { part: "button export", type: "button", text: t.pfx });
+      pfx.addEventListener("click", async () => {
+        try {
+          const bytes = await this._api.exportPfx(this._made.entry, password.value);
+          save(`${name}.pfx`, "application/x-pkcs12", bytes);
+        } catch (e) {
+          this._failed(e);
+        }
+      });
+      this._downloads.append(h("label", { part: "field", for: "pfx-password" },
+        h("span", { part: "label", text: t.password }), password), pfx);
+    }
+  }
+}
+
+function save(name, type, content) {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const a = h("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+if (!customElements.get("certreq-enroll")) customElements.define("certreq-enroll", CertreqEnroll);
+
+export { CertreqEnroll };
