@@ -878,6 +878,37 @@ mod store_backup {
         assert!(answer_text(status, why).contains("more random bytes"));
     }
 
+    #[test]
+    fn a_cut_job_answer_or_record_is_refused_not_panicked_on() {
+        use certreq_wire::backup::{entries_from_file, entries_to_file};
+        let job = job();
+        let wire = job.to_wire();
+        for cut in 0..wire.len() {
+            assert!(
+                BackupJob::from_wire(&wire[..cut]).is_err(),
+                "job cut at {cut}"
+            );
+            assert_eq!(serve(OP_BACKUP, &wire[..cut]).0, STATUS_FAILED);
+        }
+        let opened = open(&written(&job), "pässword").unwrap().to_wire();
+        for cut in 0..opened.len() {
+            assert!(
+                BackupOpened::from_wire(&opened[..cut]).is_err(),
+                "answer cut at {cut}"
+            );
+        }
+        let record = entries_to_file(&job.entries);
+        for cut in 0..record.len() {
+            assert!(
+                entries_from_file(&record[..cut]).is_err(),
+                "record cut at {cut}"
+            );
+        }
+        let mut longer = record.clone();
+        longer.push(0);
+        assert!(entries_from_file(&longer).is_err(), "bytes left over");
+    }
+
     /// A backup whose record is of format 2: what a newer certreq-web might write.
     fn newer_format_file() -> Vec<u8> {
         let mut record = BACKUP_MAGIC.to_vec();
