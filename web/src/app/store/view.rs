@@ -33,8 +33,8 @@ pub fn panel(props: &StoreProps<'_>) -> Html {
              runs low. Back them up, or install or bookmark the page and reload to ask again."
         }
         None => {
-            "This browser cannot say whether storage is persistent; keys are kept in its \
-             IndexedDB for this page's origin."
+            "Persistent storage is asked for once a key is kept here; until the browser says \
+             yes (some cannot say), it may clear stored keys when space runs low."
         }
     };
     let items = state
