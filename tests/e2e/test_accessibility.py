@@ -202,9 +202,28 @@ def test_axe_finds_no_serious_problem_on_any_screen_light_or_dark(pending_ca, tm
                  what="the import dialog's problem")
         axe.check("PFX import dialog with a problem")
         by_testid(driver, "import-cancel").click()
+
+        by_testid(driver, "backup-open").click()
+        by_testid(driver, "backup-locked")  # the keyboard request's key is not exportable
+        axe.check("backup dialog")
+        by_testid(driver, "backup-password").send_keys("one password")
+        by_testid(driver, "backup-confirm").send_keys("another")
+        by_testid(driver, "backup-save").click()
+        wait_for(lambda: all_testid(driver, "backup-problem"), timeout=20,
+                 what="the backup dialog's problem")
+        axe.check("backup dialog with a problem")
+        by_testid(driver, "backup-cancel").click()
+
+        by_testid(driver, "restore-file").send_keys(str(pfx_file(tmp_path)))
+        by_testid(driver, "backup-password").send_keys("right")
+        by_testid(driver, "backup-save").click()
+        wait_for(lambda: all_testid(driver, "backup-problem"), timeout=30,
+                 what="the restore's refusal (a PFX that is not a backup)")
+        axe.check("restore dialog with a refusal")
+        by_testid(driver, "backup-cancel").click()
     finally:
         driver.quit()
-    assert len(axe.states) == 11, axe.states
+    assert len(axe.states) == 14, axe.states
     assert axe.found == {}, "axe found serious or critical problems:\n" + "\n".join(
         f"{where}: {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"])
         for where, found in axe.found.items() for v in found)

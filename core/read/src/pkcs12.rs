@@ -5,6 +5,9 @@
 //! `encryptedData` with one certBag per certificate, then a `data` with one
 //! `pkcs8ShroudedKeyBag`. The leaf's cert bag and the key bag carry `friendlyName` and
 //! `localKeyId` (SHA-1 of the leaf DER); an HMAC over the AuthenticatedSafe protects the whole.
+//! [`write_bundle`] writes the same layout with any number of keys (a key bag each) and
+//! certificates, and the caller's own bytes in a `secretBag` of type `id-data` inside the
+//! encrypted safe (the web app's store backup: readers that do not know the bag skip it).
 //!
 //! Two profiles:
 //! - [`Profile::Modern`]: PBES2 (PBKDF2-HMAC-SHA256, 10 000 iterations, AES-256-CBC) for the
@@ -59,6 +62,7 @@ const KEY_BAG: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1
 const SHROUDED_KEY_BAG: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.10.1.2");
 const CERT_BAG: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.10.1.3");
+const SECRET_BAG: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.12.10.1.5");
 const X509_CERTIFICATE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.22.1");
 const FRIENDLY_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.20");
 const LOCAL_KEY_ID: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.21");
@@ -113,6 +117,66 @@ impl fmt::Debug for PfxInput<'_> {
             .field("private_key_pkcs8", &"…")
             .field("leaf", &self.leaf.len())
             .field("chain", &self.chain.len())
+            .field("friendly_name", &self.friendly_name)
+            .finish()
+    }
+}
+
+/// A private key in a [`Bundle`].
+#[derive(Clone, Copy)]
+pub struct BundleKey<'a> {
+    /// PKCS #8 `PrivateKeyInfo` DER.
+    pub pkcs8: &'a [u8],
+    /// `localKeyId`: the same bytes on the certificate for this key pair it (readers such
+    /// as OpenSSL pair a key with its certificate by it).
+    pub local_key_id: &'a [u8],
+    pub friendly_name: Option<&'a str>,
+}
+
+impl fmt::Debug for BundleKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BundleKey")
+            .field("pkcs8", &"…")
+            .field("local_key_id", &self.local_key_id)
+            .finish()
+    }
+}
+
+/// A certificate in a [`Bundle`].
+#[derive(Clone, Copy, Debug)]
+pub struct BundleCert<'a> {
+    pub der: &'a [u8],
+    /// `localKeyId` when the bundle holds this certificate's private key.
+    pub local_key_id: Option<&'a [u8]>,
+    pub friendly_name: Option<&'a str>,
+}
+
+/// What goes into a PFX of any number of keys and certificates (a store's backup): the
+/// keys, each in its own `pkcs8ShroudedKeyBag`, and the certificates, in an `encryptedData`
+/// safe with, when there is one, a `secretBag` of type `id-data` holding `data` (an OCTET
+/// STRING: the caller's own bytes, encrypted and MACed with the rest).
+#[derive(Clone, Copy, Debug)]
+pub struct Bundle<'a> {
+    pub keys: &'a [BundleKey<'a>],
+    pub certificates: &'a [BundleCert<'a>],
+    pub data: Option<&'a [u8]>,
+}
+
+/// A private key [`read`] found.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PfxKey {
+    /// PKCS #8 `PrivateKeyInfo` DER (decrypted; wiped when dropped).
+    pub pkcs8: Zeroizing<Vec<u8>>,
+    pub local_key_id: Option<Vec<u8>>,
+    pub friendly_name: Option<String>,
+}
+
+impl fmt::Debug for PfxKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // never print key material
+        f.debug_struct("PfxKey")
+            .field("pkcs8", &format_args!("<{} bytes>", self.pkcs8.len()))
+            .field("local_key_id", &self.local_key_id)
             .field("friendly_name", &self.friendly_name)
             .finish()
     }
@@ -187,6 +251,11 @@ pub struct PfxContents {
     pub local_key_id: Option<Vec<u8>>,
     /// Whether a MAC vouched for the file.
     pub integrity: Integrity,
+    /// Every private key, in file order (the first is also `private_key_pkcs8`).
+    pub keys: Vec<PfxKey>,
+    /// The OCTET STRING of every `secretBag` of type `id-data` ([`Bundle::data`]), in file
+    /// order.
+    pub data: Vec<Vec<u8>>,
 }
 
 impl fmt::Debug for PfxContents {
@@ -203,6 +272,8 @@ impl fmt::Debug for PfxContents {
             .field("friendly_name", &self.friendly_name)
             .field("local_key_id", &self.local_key_id)
             .field("integrity", &self.integrity)
+            .field("keys", &self.keys)
+            .field("data", &self.data.len())
             .finish()
     }
 }
@@ -427,6 +498,22 @@ struct CertBag {
     cert_value: OctetString,
 }
 
+/// `SecretBag` (RFC 7292 4.2.5).
+#[derive(Sequence)]
+struct SecretBag {
+    secret_type_id: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    secret_value: Any,
+}
+
+/// `SecretBag`, as read.
+#[derive(Sequence)]
+struct SecretBagRef<'a> {
+    secret_type_id: ObjectIdentifier,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    secret_value: AnyRef<'a>,
+}
+
 /// `EncryptedPrivateKeyInfo` (the ciphertext is no secret: owned).
 #[derive(Sequence)]
 struct EncryptedPrivateKeyInfo {
@@ -482,64 +569,125 @@ fn write_as(
     profile: Profile,
     random: &mut dyn FnMut(&mut [u8]) -> Result<(), RandomUnavailable>,
 ) -> Result<Vec<u8>, Pkcs12Error> {
-    let iterations = profile.iterations();
-    x509_cert::Certificate::from_der(input.leaf)
-        .map_err(|_| Pkcs12Error::NotACertificate { index: 0 })?;
-    pkcs8::PrivateKeyInfoRef::from_der(input.private_key_pkcs8)
-        .map_err(|_| Pkcs12Error::NotPkcs8)?;
     let local_key_id = Sha1::digest(input.leaf).to_vec();
-    let leaf_attrs = bag_attributes(input.friendly_name, &local_key_id)?;
+    let key = BundleKey {
+        pkcs8: input.private_key_pkcs8,
+        local_key_id: &local_key_id,
+        friendly_name: input.friendly_name,
+    };
+    let mut certificates = vec![BundleCert {
+        der: input.leaf,
+        local_key_id: Some(&local_key_id),
+        friendly_name: input.friendly_name,
+    }];
+    certificates.extend(input.chain.iter().map(|der| BundleCert {
+        der,
+        local_key_id: None,
+        friendly_name: None,
+    }));
+    let bundle = Bundle {
+        keys: &[key],
+        certificates: &certificates,
+        data: None,
+    };
+    write_bundle_as(&bundle, password, password_bmp, profile, random)
+}
 
-    // Certificates: leaf (with attributes) then chain, in an encryptedData.
-    let mut cert_bags = vec![cert_bag(input.leaf, 0, Some(leaf_attrs.clone()))?];
-    for (i, ca) in input.chain.iter().enumerate() {
-        cert_bags.push(cert_bag(ca, i + 1, None)?);
+/// Writes a PFX of any number of keys and certificates, and the caller's data in a secret
+/// bag ([`Bundle`]), protected by `password`; `random` as for [`write`]. Each key has its own
+/// shrouded key bag; the certificates and the data share one encrypted safe.
+pub fn write_bundle(
+    bundle: &Bundle<'_>,
+    password: &str,
+    profile: Profile,
+    random: &mut dyn FnMut(&mut [u8]) -> Result<(), RandomUnavailable>,
+) -> Result<Vec<u8>, Pkcs12Error> {
+    let password_bmp = kdf_passwords(password).swap_remove(0);
+    write_bundle_as(bundle, password, &password_bmp, profile, random)
+}
+
+fn write_bundle_as(
+    bundle: &Bundle<'_>,
+    password: &str,
+    password_bmp: &[u8],
+    profile: Profile,
+    random: &mut dyn FnMut(&mut [u8]) -> Result<(), RandomUnavailable>,
+) -> Result<Vec<u8>, Pkcs12Error> {
+    let iterations = profile.iterations();
+    if let Some(first) = bundle.certificates.first() {
+        x509_cert::Certificate::from_der(first.der)
+            .map_err(|_| Pkcs12Error::NotACertificate { index: 0 })?;
     }
-    let cert_safe = cert_bags.to_der().map_err(malformed("certificate bags"))?;
+    for key in bundle.keys {
+        pkcs8::PrivateKeyInfoRef::from_der(key.pkcs8).map_err(|_| Pkcs12Error::NotPkcs8)?;
+    }
+
+    // Certificates (those with a key carry its attributes) and the data, in an encryptedData.
+    let mut bags = Vec::with_capacity(bundle.certificates.len() + 1);
+    for (i, c) in bundle.certificates.iter().enumerate() {
+        bags.push(cert_bag(
+            c.der,
+            i,
+            bag_attributes(c.friendly_name, c.local_key_id)?,
+        )?);
+    }
+    if let Some(data) = bundle.data {
+        let secret = SecretBag {
+            secret_type_id: ID_DATA,
+            secret_value: Any::encode_from(&octets(data.to_vec())?)
+                .map_err(malformed("secret bag"))?,
+        };
+        bags.push(SafeBag {
+            bag_id: SECRET_BAG,
+            bag_value: Any::encode_from(&secret).map_err(malformed("secret bag"))?,
+            bag_attributes: None,
+        });
+    }
     let secrets = Secrets {
         password,
         kdf_password: password_bmp,
         // writing derives keys with the count it was given, not one read from a file
         work: &Work::default(),
     };
-    let (cert_alg, cert_cipher) = encrypt(profile, &secrets, iterations, &cert_safe, random)?;
-    let encrypted = EncryptedData {
-        version: CmsVersion::V0,
-        enc_content_info: EncryptedContentInfo {
-            content_type: ID_DATA,
-            content_enc_alg: cert_alg,
-            encrypted_content: Some(octets(cert_cipher)?),
-        },
-        unprotected_attrs: None,
-    };
-    let cert_info = ContentInfo {
-        content_type: ID_ENCRYPTED_DATA,
-        content: Any::encode_from(&encrypted).map_err(malformed("encryptedData"))?,
-    };
+    let mut infos = Vec::with_capacity(2);
+    if !bags.is_empty() {
+        let cert_safe = bags.to_der().map_err(malformed("certificate bags"))?;
+        let (cert_alg, cert_cipher) = encrypt(profile, &secrets, iterations, &cert_safe, random)?;
+        let encrypted = EncryptedData {
+            version: CmsVersion::V0,
+            enc_content_info: EncryptedContentInfo {
+                content_type: ID_DATA,
+                content_enc_alg: cert_alg,
+                encrypted_content: Some(octets(cert_cipher)?),
+            },
+            unprotected_attrs: None,
+        };
+        infos.push(ContentInfo {
+            content_type: ID_ENCRYPTED_DATA,
+            content: Any::encode_from(&encrypted).map_err(malformed("encryptedData"))?,
+        });
+    }
 
-    // The key: a pkcs8ShroudedKeyBag in a plain data safe.
-    let (key_alg, key_cipher) = encrypt(
-        profile,
-        &secrets,
-        iterations,
-        input.private_key_pkcs8,
-        random,
-    )?;
-    let epki = EncryptedPrivateKeyInfo {
-        algorithm: key_alg,
-        data: octets(key_cipher)?,
-    };
-    let key_bag = SafeBag {
-        bag_id: SHROUDED_KEY_BAG,
-        bag_value: Any::encode_from(&epki).map_err(malformed("key bag"))?,
-        bag_attributes: Some(leaf_attrs),
-    };
-    let key_safe = vec![key_bag].to_der().map_err(malformed("key bag"))?;
-    let key_info = data_content_info(key_safe)?;
+    // The keys: pkcs8ShroudedKeyBags in a plain data safe.
+    let mut key_bags = Vec::with_capacity(bundle.keys.len());
+    for key in bundle.keys {
+        let (key_alg, key_cipher) = encrypt(profile, &secrets, iterations, key.pkcs8, random)?;
+        let epki = EncryptedPrivateKeyInfo {
+            algorithm: key_alg,
+            data: octets(key_cipher)?,
+        };
+        key_bags.push(SafeBag {
+            bag_id: SHROUDED_KEY_BAG,
+            bag_value: Any::encode_from(&epki).map_err(malformed("key bag"))?,
+            bag_attributes: bag_attributes(key.friendly_name, Some(key.local_key_id))?,
+        });
+    }
+    if !key_bags.is_empty() {
+        let key_safe = key_bags.to_der().map_err(malformed("key bag"))?;
+        infos.push(data_content_info(key_safe)?);
+    }
 
-    let auth_safe = vec![cert_info, key_info]
-        .to_der()
-        .map_err(malformed("authenticated safe"))?;
+    let auth_safe = infos.to_der().map_err(malformed("authenticated safe"))?;
 
     let mac_salt = random_bytes(random, if profile == Profile::Modern { 16 } else { 8 })?;
     let (mac_alg, mac) = match profile {
@@ -592,8 +740,8 @@ fn data_content_info(bytes: Vec<u8>) -> Result<ContentInfo, Pkcs12Error> {
 
 fn bag_attributes(
     friendly_name: Option<&str>,
-    local_key_id: &[u8],
-) -> Result<SetOfVec<Attribute>, Pkcs12Error> {
+    local_key_id: Option<&[u8]>,
+) -> Result<Option<SetOfVec<Attribute>>, Pkcs12Error> {
     let mut attrs = SetOfVec::new();
     if let Some(name) = friendly_name {
         let bmp = BmpString::from_utf8(name).map_err(|_| Pkcs12Error::FriendlyName)?;
@@ -601,11 +749,13 @@ fn bag_attributes(
             .insert(attribute(FRIENDLY_NAME, Any::encode_from(&bmp))?)
             .map_err(malformed("friendlyName"))?;
     }
-    let id = octets(local_key_id.to_vec())?;
-    attrs
-        .insert(attribute(LOCAL_KEY_ID, Any::encode_from(&id))?)
-        .map_err(malformed("localKeyId"))?;
-    Ok(attrs)
+    if let Some(id) = local_key_id {
+        let id = octets(id.to_vec())?;
+        attrs
+            .insert(attribute(LOCAL_KEY_ID, Any::encode_from(&id))?)
+            .map_err(malformed("localKeyId"))?;
+    }
+    Ok((!attrs.is_empty()).then_some(attrs))
 }
 
 fn attribute(oid: ObjectIdentifier, value: der::Result<Any>) -> Result<Attribute, Pkcs12Error> {
@@ -944,6 +1094,8 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
         friendly_name: None,
         local_key_id: None,
         integrity,
+        keys: Vec::new(),
+        data: Vec::new(),
     };
     for info in infos {
         let decrypted: Zeroizing<Vec<u8>>;
@@ -1005,23 +1157,38 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
                         });
                     }
                     out.key_count += 1;
-                    if out.private_key_pkcs8.is_some() {
-                        continue;
-                    }
-                    out.private_key_pkcs8 = Some(key);
+                    let mut found = PfxKey {
+                        pkcs8: key,
+                        local_key_id: None,
+                        friendly_name: None,
+                    };
                     for attr in bag.bag_attributes.iter().flat_map(|a| a.iter()) {
                         let Some(value) = attr.values.iter().next() else {
                             continue;
                         };
                         if attr.oid == FRIENDLY_NAME {
-                            out.friendly_name =
+                            found.friendly_name =
                                 value.decode_as::<BmpString>().ok().map(|b| b.to_string());
                         } else if attr.oid == LOCAL_KEY_ID {
-                            out.local_key_id = value
+                            found.local_key_id = value
                                 .decode_as::<OctetString>()
                                 .ok()
                                 .map(|o| o.into_bytes().into_vec());
                         }
+                    }
+                    if out.private_key_pkcs8.is_none() {
+                        out.private_key_pkcs8 = Some(found.pkcs8.clone());
+                        out.friendly_name = found.friendly_name.clone();
+                        out.local_key_id = found.local_key_id.clone();
+                    }
+                    out.keys.push(found);
+                }
+                SECRET_BAG => {
+                    let secret: SecretBagRef<'_> =
+                        bag.bag_value.decode_as().map_err(malformed("secret bag"))?;
+                    if secret.secret_type_id == ID_DATA {
+                        out.data
+                            .push(octet_string(secret.secret_value, "secret bag")?.to_vec());
                     }
                 }
                 _ => {}

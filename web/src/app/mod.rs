@@ -280,6 +280,15 @@ fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
         } => spawn(link, async move {
             Msg::Imported(jobs::import_pfx(pfx, password, extractable).await)
         }),
+        Command::Backup { password } => {
+            spawn(
+                link,
+                async move { Msg::BackedUp(jobs::backup(password).await) },
+            )
+        }
+        Command::Restore { file, password } => spawn(link, async move {
+            Msg::Restored(jobs::restore(file, password).await)
+        }),
         Command::RenewalInf {
             id,
             certificate,

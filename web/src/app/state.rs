@@ -355,13 +355,8 @@ mod tests {
     #[test]
     fn the_store_list_loads_and_deletes() {
         let mut s = State::new("", fake);
-        assert_eq!(
-            State::init(),
-            vec![
-                Command::Store(store::Command::Load),
-                Command::Store(store::Command::RequestPersistence)
-            ]
-        );
+        // persistent storage is asked for once a key is kept, not before
+        assert_eq!(State::init(), vec![Command::Store(store::Command::Load)]);
         let entry = |id: &str| EntryMeta {
             id: id.into(),
             friendly_name: id.into(),
@@ -371,7 +366,24 @@ mod tests {
             container: Some("c".into()),
             ..Default::default()
         };
-        s.update(store::Msg::Loaded(Ok(vec![entry("a"), entry("b")])));
+        assert_eq!(s.update(store::Msg::Loaded(Ok(Vec::new()))), vec![]);
+        assert_eq!(
+            s.update(store::Msg::Loaded(Ok(vec![entry("a"), entry("b")]))),
+            vec![Command::Store(store::Command::RequestPersistence)]
+        );
+        s.update(store::Msg::Persistence(Some(true)));
+        assert_eq!(
+            s.update(store::Msg::Added(entry("c"))),
+            vec![],
+            "not asked again once persistent"
+        );
+        s.update(store::Msg::Persistence(Some(false)));
+        assert_eq!(
+            s.update(store::Msg::Added(entry("c"))),
+            vec![Command::Store(store::Command::RequestPersistence)],
+            "asked again while the browser says no"
+        );
+        s.update(store::Msg::Deleted(Ok("c".into())));
         assert_eq!(
             s.update(store::Msg::Delete("a".into())),
             vec![Command::Store(store::Command::Delete("a".into()))]

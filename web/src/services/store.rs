@@ -195,6 +195,11 @@ async fn write(
         match JsFuture::from(done).await {
             Ok(_) => Ok(()),
             Err(_) => Err(match tx.error() {
+                Some(e) if e.name() == "QuotaExceededError" => ServiceError(format!(
+                    "{doing}: the browser's storage for this site is full \
+                     (QuotaExceededError); nothing was kept. Free disk space, or delete \
+                     entries you no longer need, and try again"
+                )),
                 Some(e) => ServiceError(format!("{doing}: {}", describe_js(&e.into()))),
                 None => request_error(&request, doing),
             }),

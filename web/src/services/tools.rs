@@ -116,6 +116,27 @@ pub async fn pfx_open(job: &PfxImport) -> Result<PfxOpened, ServiceError> {
     opened
 }
 
+/// Writes the store's backup (see [`wire::backup`]). The question (with the keys and the
+/// password) is overwritten once asked.
+pub async fn backup(job: &wire::backup::BackupJob) -> Result<Vec<u8>, ServiceError> {
+    let mut question = job.to_wire();
+    let answer = ask(wire::OP_BACKUP, &question).await;
+    question.zeroize();
+    answer
+}
+
+/// Opens a backup: its entries, with the keys it holds. The question and the answer's bytes
+/// are overwritten once read; the caller overwrites each key once it has imported it.
+pub async fn backup_open(job: &PfxImport) -> Result<wire::backup::BackupOpened, ServiceError> {
+    let mut question = job.to_wire();
+    let answer = ask(wire::OP_BACKUP_READ, &question).await;
+    question.zeroize();
+    let mut answer = answer?;
+    let opened = read(&answer, wire::backup::BackupOpened::from_wire);
+    answer.zeroize();
+    opened
+}
+
 /// One half of a CMC wrapping (see [`wire::CmcJob`]): the bytes to sign, or the request.
 pub async fn cmc(job: &wire::CmcJob) -> Result<Vec<u8>, ServiceError> {
     ask(wire::OP_CMC, &job.to_wire()).await

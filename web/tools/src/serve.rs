@@ -12,11 +12,12 @@ use certreq_request::cmc;
 use certreq_wire::ca;
 use certreq_wire::enroll as wire_enroll;
 use certreq_wire::{
-    CmcJob, DocPage, DocQuery, Dump, Node, OP_CA_DOWNLOADS, OP_CERTIFICATE, OP_CMC, OP_CRL,
-    OP_CSRATTRS, OP_DOC, OP_DUMP, OP_ENROLL_READ, OP_ENROLL_START, OP_EXPLAIN, OP_PFX, OP_PFX_READ,
-    OP_RENEWAL, OP_RENEWAL_INF, OP_RESPONSE, OP_TEMPLATE_CHECK, OP_TEMPLATE_LIST, PfxImport,
-    PfxJob, PfxOpened, PfxProfile, RenewalInfQuery, RenewalJob, RenewalToSign, STATUS_FAILED,
-    STATUS_OK, doc_to_wire, dump_to_wire, one_certificate_to_wire, response_to_wire,
+    CmcJob, DocPage, DocQuery, Dump, Node, OP_BACKUP, OP_BACKUP_READ, OP_CA_DOWNLOADS,
+    OP_CERTIFICATE, OP_CMC, OP_CRL, OP_CSRATTRS, OP_DOC, OP_DUMP, OP_ENROLL_READ, OP_ENROLL_START,
+    OP_EXPLAIN, OP_PFX, OP_PFX_READ, OP_RENEWAL, OP_RENEWAL_INF, OP_RESPONSE, OP_TEMPLATE_CHECK,
+    OP_TEMPLATE_LIST, PfxImport, PfxJob, PfxOpened, PfxProfile, RenewalInfQuery, RenewalJob,
+    RenewalToSign, STATUS_FAILED, STATUS_OK, doc_to_wire, dump_to_wire, one_certificate_to_wire,
+    response_to_wire,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -49,6 +50,12 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
         OP_PFX_READ => PfxImport::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(open_pfx),
+        OP_BACKUP => certreq_wire::backup::BackupJob::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(backup::write),
+        OP_BACKUP_READ => PfxImport::from_wire(input)
+            .map_err(|e| e.to_string())
+            .and_then(backup::open),
         OP_RENEWAL_INF => RenewalInfQuery::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(|q| renew::inf(&q.certificate, q.same_key))
@@ -684,6 +691,7 @@ fn page(q: &DocQuery) -> Option<DocPage> {
     }
 }
 
+mod backup;
 mod renew;
 #[cfg(test)]
 mod tests;

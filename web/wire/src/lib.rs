@@ -20,6 +20,7 @@ use certreq_pkix::cert::{
     Certificate, CertificateFacts, CmcStatus, CmcStatusInfo, Response, ResponseKind,
 };
 
+pub mod backup;
 pub mod ca;
 pub mod enroll;
 
@@ -83,6 +84,13 @@ pub const OP_RENEWAL: u32 = 16;
 /// size, `RequestType = PKCS7`, `RenewalCert` = its thumbprint, and with the same key
 /// `UseExistingKeySet = TRUE`.
 pub const OP_RENEWAL_INF: u32 = 17;
+/// Back up the key store: the input is a [`backup::BackupJob`], the answer the backup file (a
+/// PKCS #12 PFX; see [`backup`]).
+pub const OP_BACKUP: u32 = 18;
+/// Open a backup: the input is a [`PfxImport`] (the file and its password), the answer a
+/// [`backup::BackupOpened`]; a wrong password, a damaged file, a PFX that is not a backup
+/// and a newer format are refused with a sentence saying which.
+pub const OP_BACKUP_READ: u32 = 19;
 
 /// What [`OP_RENEWAL_INF`] is asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -152,7 +160,7 @@ impl std::error::Error for WireError {}
 
 /// Appends fields: numbers as 4 bytes little-endian, byte strings after their length.
 #[derive(Default)]
-pub struct Writer(Vec<u8>);
+pub struct Writer(pub(crate) Vec<u8>);
 
 impl Writer {
     pub fn new() -> Self {

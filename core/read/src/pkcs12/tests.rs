@@ -787,3 +787,122 @@ for name, enc in [('best', serialization.BestAvailableEncryption(b's3cret')),
         assert_eq!(back.integrity, integrity, "{name}");
     }
 }
+
+/// A bundle of two keys (one with its certificate, one without any), a CA certificate and
+/// our data: two key bags, the leaf paired with its key by `localKeyId`.
+fn bundle_file(profile: Profile) -> Vec<u8> {
+    let f = fixture();
+    let other = data("test-rsa-2048.pk8.pem");
+    // the key with a certificate first: OpenSSL's PKCS12_parse (and so `cryptography`)
+    // returns the first key, with the certificate that matches it
+    let keys = [
+        BundleKey {
+            pkcs8: &f.key,
+            local_key_id: b"k1",
+            friendly_name: Some("issued key"),
+        },
+        BundleKey {
+            pkcs8: &other,
+            local_key_id: b"k0",
+            friendly_name: Some("pending key"),
+        },
+    ];
+    let certificates = [
+        BundleCert {
+            der: &f.leaf,
+            local_key_id: Some(b"k1"),
+            friendly_name: Some("issued key"),
+        },
+        BundleCert {
+            der: &f.ca,
+            local_key_id: None,
+            friendly_name: None,
+        },
+    ];
+    let bundle = Bundle {
+        keys: &keys,
+        certificates: &certificates,
+        data: Some(b"our own bytes"),
+    };
+    write_bundle(&bundle, "s3cret", profile, &mut counter()).unwrap()
+}
+
+#[test]
+fn a_bundle_round_trips_every_key_certificate_and_its_data() {
+    let f = fixture();
+    for profile in [Profile::Modern, Profile::Legacy] {
+        let pfx = bundle_file(profile);
+        let got = read(&pfx, "s3cret", MacPolicy::Required).unwrap();
+        assert_eq!(got.key_count, 2, "{profile:?}");
+        let keys: Vec<_> = got
+            .keys
+            .iter()
+            .map(|k| {
+                (
+                    k.pkcs8.to_vec(),
+                    k.local_key_id.clone(),
+                    k.friendly_name.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (
+                    f.key.clone(),
+                    Some(b"k1".to_vec()),
+                    Some("issued key".to_owned())
+                ),
+                (
+                    data("test-rsa-2048.pk8.pem"),
+                    Some(b"k0".to_vec()),
+                    Some("pending key".to_owned())
+                ),
+            ]
+        );
+        assert_eq!(got.certificates, vec![f.leaf.clone(), f.ca.clone()]);
+        assert_eq!(got.data, vec![b"our own bytes".to_vec()]);
+        // one flipped byte anywhere in the file, a short file or a wrong password: refused
+        assert_eq!(
+            read(&pfx, "S3cret", MacPolicy::Required),
+            Err(Pkcs12Error::WrongPassword)
+        );
+        let mut tampered = pfx.clone();
+        let at = tampered.len() / 2;
+        tampered[at] ^= 1;
+        assert!(read(&tampered, "s3cret", MacPolicy::Required).is_err());
+        assert!(read(&pfx[..pfx.len() - 7], "s3cret", MacPolicy::Required).is_err());
+    }
+}
+
+#[test]
+fn openssl_and_cryptography_read_a_bundle_and_skip_its_data() {
+    let dir = scratch_dir("pkcs12-bundle");
+    let pfx = temp_file(&dir, "bundle.p12", &bundle_file(Profile::Modern));
+    if let Some(openssl) = tool("openssl") {
+        let out = run(Command::new(&openssl)
+            .args(["pkcs12", "-info", "-nodes", "-passin", "pass:s3cret", "-in"])
+            .arg(&pfx));
+        assert_eq!(
+            out.matches("-----BEGIN PRIVATE KEY-----").count(),
+            2,
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("-----BEGIN CERTIFICATE-----").count(),
+            2,
+            "{out}"
+        );
+        assert!(out.contains("Secret bag"), "{out}");
+    }
+    if let Some(python) = python_with("cryptography") {
+        let script = r#"
+import sys
+from cryptography.hazmat.primitives.serialization import pkcs12, Encoding, PublicFormat
+p = pkcs12.load_pkcs12(open(sys.argv[1], 'rb').read(), b's3cret')
+print(p.key is not None, p.cert is not None, len(p.additional_certs))
+"#;
+        let out = run(Command::new(&python).args(["-c", script]).arg(&pfx));
+        assert!(out.starts_with("True True 1"), "{out}");
+    }
+}

@@ -367,3 +367,234 @@ pub async fn import_pfx(
     meta.details = Some(CertDetails::of(&leaf));
     Ok(meta)
 }
+
+/// How a restored key signs: as its INF says when the INF still compiles to a request for
+/// that kind of key (an RSA key is bound to its hash, and to PSS or PKCS #1 v1.5, in Web
+/// Crypto), else as an imported PFX's key does.
+fn restored_scheme(inf: &str, algorithm: KeyAlgorithm) -> SignatureScheme {
+    let planned = certreq_request::compile_for(inf, certreq_request::Builds::RENEWAL)
+        .request
+        .map(|r| r.signature);
+    match (planned, algorithm) {
+        (
+            Some(s @ (SignatureScheme::RsaPkcs1(_) | SignatureScheme::RsaPss(_))),
+            KeyAlgorithm::Rsa { .. },
+        )
+        | (Some(s @ SignatureScheme::Ecdsa(_)), KeyAlgorithm::Ecdsa(_)) => s,
+        _ => probe_scheme(algorithm),
+    }
+}
+
+/// Backs the whole store up under `password` (see [`wire::backup`]) and offers the file;
+/// says what it holds and, by name, which entries it cannot (their keys never leave this
+/// browser). Every key's bytes are overwritten once the file is made.
+pub async fn backup(password: String) -> Result<String, String> {
+    use wire::backup::{BackupEntry, BackupJob, BackupKey};
+    let records = store::list().await.map_err(|e| e.to_string())?;
+    let mut entries = Vec::with_capacity(records.len());
+    let mut lost = Vec::new();
+    for record in &records {
+        let m = &record.meta;
+        let (spki, key) = match &record.keys {
+            None => (Vec::new(), BackupKey::None),
+            Some(pair) => {
+                let spki = crypto::export_spki(&pair.get_public_key())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                // the browser's answer decides: a key made non-exportable is never asked for
+                // its bytes twice, and never written
+                let key = match crypto::export_pkcs8(&pair.get_private_key()).await {
+                    Ok(der) => BackupKey::Pkcs8 {
+                        der,
+                        algorithm: None,
+                    },
+                    Err(_) => {
+                        lost.push(format!("“{}”", m.friendly_name));
+                        BackupKey::Kept
+                    }
+                };
+                (spki, key)
+            }
+        };
+        entries.push(BackupEntry {
+            id: m.id.clone(),
+            friendly_name: m.friendly_name.clone(),
+            created_ms: m.created_ms,
+            inf: m.inf.clone(),
+            issued: m.state == EntryState::Issued,
+            container: m.container.clone(),
+            certificate: m.certificate.clone(),
+            chain: m.chain.clone(),
+            request: record.request_der.clone(),
+            request_id: m.request_id,
+            renews: m.renews.clone(),
+            spki,
+            key,
+        });
+    }
+    let keys = entries
+        .iter()
+        .filter(|e| matches!(e.key, BackupKey::Pkcs8 { .. }))
+        .count();
+    let mut random = vec![0u8; wire::backup::backup_random_bytes(keys)];
+    let filled = crypto::random_fill(&mut random);
+    let mut job = BackupJob {
+        entries,
+        password,
+        random,
+    };
+    let file = match filled {
+        Ok(()) => tools::backup(&job).await.map_err(|e| e.to_string()),
+        Err(e) => Err(format!("cannot write the backup safely: {e}")),
+    };
+    job.password.zeroize();
+    for e in &mut job.entries {
+        if let BackupKey::Pkcs8 { der, .. } = &mut e.key {
+            der.zeroize();
+        }
+    }
+    let file = file?;
+    let name = "certreq-web-backup.p12";
+    files::download(name, "application/x-pkcs12", &file).map_err(|e| e.to_string())?;
+    let mut said = format!(
+        "{name} offered for download: {} entr{}, {keys} private key{}",
+        job.entries.len(),
+        if job.entries.len() == 1 { "y" } else { "ies" },
+        if keys == 1 { "" } else { "s" },
+    );
+    if !lost.is_empty() {
+        said.push_str(&format!(
+            ". Not in it: the keys of {}, which cannot leave this browser; those entries \
+             cannot be restored elsewhere",
+            lost.join(", ")
+        ));
+    }
+    Ok(said)
+}
+
+/// Opens the backup `file` with `password` and adds to the store each entry it does not hold
+/// yet: an entry whose public key or certificate is kept here already is skipped, and so is
+/// one whose key does not sign for its public key; each entry added is its own IndexedDB
+/// transaction. Nothing is changed when the file cannot be opened.
+pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreReport, String> {
+    use wire::backup::BackupKey;
+    let job = PfxImport {
+        pfx: file,
+        password,
+    };
+    let opened = tools::backup_open(&job).await;
+    let PfxImport { mut password, .. } = job;
+    password.zeroize();
+    let mut opened = opened.map_err(|e| format!("nothing was restored: {e}"))?;
+    let mut kept = Vec::new();
+    for record in store::list().await.map_err(|e| e.to_string())? {
+        let spki = match &record.keys {
+            Some(pair) => crypto::export_spki(&pair.get_public_key())
+                .await
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        kept.push((record.meta, spki));
+    }
+    let mut report = super::RestoreReport::default();
+    for entry in &mut opened.entries {
+        let name = format!("“{}”", entry.friendly_name);
+        let same = kept.iter().find(|(m, spki)| {
+            (!entry.spki.is_empty() && *spki == entry.spki)
+                || (entry.certificate.is_some() && m.certificate == entry.certificate)
+        });
+        if let Some((m, _)) = same {
+            report.skipped.push(format!(
+                "{name}: kept here already as “{}”",
+                m.friendly_name
+            ));
+            continue;
+        }
+        let keys = match &mut entry.key {
+            BackupKey::Kept => {
+                report.lost.push(name);
+                continue;
+            }
+            BackupKey::None => None,
+            BackupKey::Pkcs8 { der, algorithm } => {
+                let Some(algorithm) = *algorithm else {
+                    report
+                        .skipped
+                        .push(format!("{name}: its key is of an unknown kind"));
+                    continue;
+                };
+                match restored_pair(der, algorithm, &entry.inf, &entry.spki).await {
+                    Ok(pair) => Some(pair),
+                    Err(why) => {
+                        report.skipped.push(format!("{name}: {why}"));
+                        continue;
+                    }
+                }
+            }
+        };
+        // an id taken here by another entry is not overwritten: the restored one gets a new id
+        let id = if kept.iter().any(|(m, _)| m.id == entry.id) {
+            store::new_id()
+        } else {
+            entry.id.clone()
+        };
+        let record = StoredRequest {
+            meta: RecordMeta {
+                id,
+                friendly_name: entry.friendly_name.clone(),
+                created_ms: entry.created_ms,
+                inf: entry.inf.clone(),
+                state: if entry.issued {
+                    EntryState::Issued
+                } else {
+                    EntryState::Pending
+                },
+                container: entry.container.clone(),
+                certificate: entry.certificate.clone(),
+                chain: entry.chain.clone(),
+                request_id: entry.request_id,
+                renews: entry.renews.clone(),
+            },
+            request_der: entry.request.clone(),
+            keys,
+        };
+        match store::put(&record).await {
+            Ok(()) => {
+                report.added.push(name);
+                kept.push((record.meta, entry.spki.clone()));
+            }
+            Err(e) => report.skipped.push(format!("{name}: {e}")),
+        }
+    }
+    for entry in &mut opened.entries {
+        if let BackupKey::Pkcs8 { der, .. } = &mut entry.key {
+            der.zeroize();
+        }
+    }
+    Ok(report)
+}
+
+/// A restored key pair: the private key imported (exportable, as it was), its public key
+/// from `spki`, and a signature of the one checked by the other. `pkcs8` is overwritten.
+async fn restored_pair(
+    pkcs8: &mut [u8],
+    algorithm: KeyAlgorithm,
+    inf: &str,
+    spki: &[u8],
+) -> Result<web_sys::CryptoKeyPair, String> {
+    let scheme = restored_scheme(inf, algorithm);
+    let private = crypto::import_private_key(pkcs8, algorithm, scheme, true)
+        .await
+        .map_err(|e| e.to_string())?;
+    let public = crypto::import_public_key(spki, algorithm, scheme)
+        .await
+        .map_err(|e| e.to_string())?;
+    const PROBE: &[u8] = b"certreq-web: is this the entry's key?";
+    let signature = crypto::sign_raw(&private, scheme, PROBE)
+        .await
+        .map_err(|e| e.to_string())?;
+    if crypto::verify(&public, scheme, &signature, PROBE).await != Ok(true) {
+        return Err("its private key is not the one for its public key".into());
+    }
+    Ok(web_sys::CryptoKeyPair::new(&private, &public))
+}

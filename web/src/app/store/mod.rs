@@ -1,6 +1,7 @@
 //! The key store: the entries kept in this browser (each a key pair, with its request and,
 //! once accepted, its certificate), accepting certificates for them, importing a key with its
-//! certificates from a PFX, exporting them (`.cer`, `.p7b`, `.pfx`), and deleting them.
+//! certificates from a PFX, exporting them (`.cer`, `.p7b`, `.pfx`), deleting them, and
+//! backing the whole store up to one password-protected file and restoring it.
 
 pub mod jobs;
 pub mod view;
@@ -154,6 +155,31 @@ pub struct ImportDialog {
     pub importing: bool,
 }
 
+/// The backup dialog: backing the store up (`restore` none) or restoring the file `restore`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BackupDialog {
+    /// The backup file to restore: its name and bytes.
+    pub restore: Option<(String, Vec<u8>)>,
+    pub password: String,
+    /// The password again (backing up only).
+    pub confirm: String,
+    /// Why the last try did nothing (the store is unchanged).
+    pub problem: Option<String>,
+    /// While the backup or restore runs.
+    pub working: bool,
+    /// What a restore did.
+    pub report: Option<RestoreReport>,
+}
+
+/// What a restore did: the names of the entries added, those skipped (with why), and those
+/// whose keys never left the browser they were made in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestoreReport {
+    pub added: Vec<String>,
+    pub skipped: Vec<String>,
+    pub lost: Vec<String>,
+}
+
 /// What can happen in the store.
 #[derive(Clone, Debug)]
 pub enum Msg {
@@ -221,6 +247,24 @@ pub enum Msg {
         id: String,
         inf: Result<String, String>,
     },
+    /// Open the backup dialog to back the store up.
+    BackupOpen,
+    /// A backup file to restore: opens the backup dialog for it.
+    RestoreFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    /// The backup dialog's fields.
+    BackupPassword(String),
+    BackupConfirm(String),
+    /// Close the backup dialog.
+    BackupCancel,
+    /// Back up, or restore, with the dialog's password.
+    BackupSubmit,
+    /// The outcome of [`Command::Backup`]: what was saved, or why nothing was.
+    BackedUp(Result<String, String>),
+    /// The outcome of [`Command::Restore`]: what was done, or why nothing was.
+    Restored(Result<RestoreReport, String>),
 }
 
 /// Browser work the store asks for.
@@ -259,6 +303,12 @@ pub enum Command {
         certificate: Vec<u8>,
         same_key: bool,
     },
+    /// Back the whole store up under `password` and offer the file; answer with
+    /// [`Msg::BackedUp`].
+    Backup { password: String },
+    /// Open the backup `file` with `password` and add what the store does not hold yet;
+    /// answer with [`Msg::Restored`].
+    Restore { file: Vec<u8>, password: String },
 }
 
 /// What the other features hear from the store.
@@ -281,22 +331,37 @@ pub struct State {
     pub pfx: Option<PfxDialog>,
     /// The PFX import dialog, while open.
     pub import: Option<ImportDialog>,
+    /// The backup dialog, while open.
+    pub backup: Option<BackupDialog>,
 }
 
 impl State {
     /// The commands to run when the app starts.
     pub fn init() -> Vec<Command> {
-        vec![Command::Load, Command::RequestPersistence]
+        vec![Command::Load]
+    }
+
+    /// Asks for persistent storage once a key is kept here, unless it is persistent already.
+    fn persist(&self) -> Vec<Out<Command, Event>> {
+        if self.persistent == Some(true) || self.entries.is_empty() {
+            Vec::new()
+        } else {
+            vec![Out::Run(Command::RequestPersistence)]
+        }
     }
 
     /// Applies a message; returns the browser work it calls for and news for the others.
     pub fn update(&mut self, msg: Msg, status: &mut Status) -> Vec<Out<Command, Event>> {
         let run = |c| vec![Out::Run(c)];
         match msg {
-            Msg::Loaded(Ok(entries)) => self.entries = entries,
+            Msg::Loaded(Ok(entries)) => {
+                self.entries = entries;
+                return self.persist();
+            }
             Msg::Added(entry) => {
                 self.entries.retain(|e| e.id != entry.id);
                 self.entries.push(entry);
+                return self.persist();
             }
             Msg::Changed(entry) => self.put(entry),
             Msg::DownloadEntry(id) => return run(Command::DownloadEntry(id)),
@@ -455,6 +520,7 @@ impl State {
                     }
                 )));
                 self.put(meta);
+                return self.persist();
             }
             Msg::Renew { id, same_key } => {
                 let entry = self.entries.iter().find(|e| e.id == id);
@@ -487,8 +553,91 @@ impl State {
                 return vec![Out::Tell(Event::Renewal { name, inf })];
             }
             Msg::RenewalInf { inf: Err(why), .. } => status.notice = Some(Notice::error(why)),
+            Msg::BackupOpen => self.backup = Some(BackupDialog::default()),
+            Msg::RestoreFile { name, bytes } => {
+                self.backup = Some(BackupDialog {
+                    restore: Some((name, bytes)),
+                    ..BackupDialog::default()
+                });
+            }
+            Msg::BackupPassword(p) => {
+                if let Some(d) = self.backup.as_mut() {
+                    d.password = p;
+                    d.problem = None;
+                }
+            }
+            Msg::BackupConfirm(p) => {
+                if let Some(d) = self.backup.as_mut() {
+                    d.confirm = p;
+                    d.problem = None;
+                }
+            }
+            Msg::BackupCancel => self.backup = None,
+            Msg::BackupSubmit => return self.backup_submit(),
+            Msg::BackedUp(outcome) => {
+                if let Some(d) = self.backup.as_mut() {
+                    d.working = false;
+                }
+                match outcome {
+                    Ok(what) => {
+                        self.backup = None;
+                        status.notice = Some(Notice::info(what));
+                    }
+                    Err(why) => {
+                        if let Some(d) = self.backup.as_mut() {
+                            d.problem = Some(why);
+                        }
+                    }
+                }
+            }
+            Msg::Restored(outcome) => {
+                let Some(d) = self.backup.as_mut() else {
+                    return Vec::new();
+                };
+                d.working = false;
+                match outcome {
+                    // the dialog stays open with what was done; the list is read again
+                    Ok(report) => {
+                        let added = !report.added.is_empty();
+                        d.report = Some(report);
+                        d.password.clear();
+                        if added {
+                            return run(Command::Load);
+                        }
+                    }
+                    Err(why) => d.problem = Some(why),
+                }
+            }
         }
         Vec::new()
+    }
+
+    /// The backup dialog's submit: checks the password, then backs up or restores.
+    fn backup_submit(&mut self) -> Vec<Out<Command, Event>> {
+        let Some(d) = self.backup.as_mut().filter(|d| !d.working) else {
+            return Vec::new();
+        };
+        if d.password.is_empty() {
+            d.problem = Some("type the backup's password".into());
+            return Vec::new();
+        }
+        let command = match &d.restore {
+            Some((_, file)) => Command::Restore {
+                file: file.clone(),
+                password: d.password.clone(),
+            },
+            None if d.password != d.confirm => {
+                d.problem = Some("the two passwords differ; type them again".into());
+                return Vec::new();
+            }
+            None => Command::Backup {
+                password: d.password.clone(),
+            },
+        };
+        d.working = true;
+        d.problem = None;
+        d.report = None;
+        vec![Out::Run(command)]
     }
 
     /// Replaces the entry with `entry`'s id, or lists `entry` last.
@@ -806,6 +955,99 @@ mod tests {
         );
         s.update(Msg::ImportCancel, &mut status);
         assert_eq!(s.import, None);
+    }
+
+    #[test]
+    fn a_backup_asks_for_its_password_twice() {
+        let mut status = Status::default();
+        let mut s = State {
+            entries: vec![pending("a", None)],
+            ..State::default()
+        };
+        s.update(Msg::BackupOpen, &mut status);
+        assert!(s.update(Msg::BackupSubmit, &mut status).is_empty());
+        let problem = |s: &State| s.backup.as_ref().and_then(|d| d.problem.clone());
+        assert_eq!(problem(&s).as_deref(), Some("type the backup's password"));
+        s.update(Msg::BackupPassword("pw".into()), &mut status);
+        assert_eq!(problem(&s), None, "typing clears the problem");
+        s.update(Msg::BackupConfirm("pW".into()), &mut status);
+        assert!(s.update(Msg::BackupSubmit, &mut status).is_empty());
+        assert!(problem(&s).unwrap().contains("differ"));
+        s.update(Msg::BackupConfirm("pw".into()), &mut status);
+        assert_eq!(
+            s.update(Msg::BackupSubmit, &mut status),
+            vec![Out::Run(Command::Backup {
+                password: "pw".into()
+            })]
+        );
+        assert!(
+            s.update(Msg::BackupSubmit, &mut status).is_empty(),
+            "one backup at a time"
+        );
+        // a failure stays in the dialog; success closes it and says what was saved
+        s.update(Msg::BackedUp(Err("cannot write".into())), &mut status);
+        assert_eq!(problem(&s).as_deref(), Some("cannot write"));
+        assert!(!s.backup.as_ref().unwrap().working);
+        s.update(Msg::BackupSubmit, &mut status);
+        s.update(Msg::BackedUp(Ok("saved".into())), &mut status);
+        assert_eq!(s.backup, None);
+        assert_eq!(status.notice, Some(Notice::info("saved")));
+    }
+
+    #[test]
+    fn a_refused_restore_changes_nothing_and_a_done_one_reports_and_reloads() {
+        let mut status = Status::default();
+        let before = vec![pending("a", None)];
+        let mut s = State {
+            entries: before.clone(),
+            ..State::default()
+        };
+        s.update(
+            Msg::RestoreFile {
+                name: "store.p12".into(),
+                bytes: vec![1, 2, 3],
+            },
+            &mut status,
+        );
+        s.update(Msg::BackupPassword("pw".into()), &mut status);
+        // no confirmation is asked when restoring
+        assert_eq!(
+            s.update(Msg::BackupSubmit, &mut status),
+            vec![Out::Run(Command::Restore {
+                file: vec![1, 2, 3],
+                password: "pw".into()
+            })]
+        );
+        let why = "the password is wrong, or the file was altered since it was written";
+        s.update(Msg::Restored(Err(why.into())), &mut status);
+        let d = s.backup.clone().unwrap();
+        assert_eq!(d.problem.as_deref(), Some(why));
+        assert_eq!(d.report, None);
+        assert_eq!(s.entries, before, "the store is unchanged");
+
+        s.update(Msg::BackupSubmit, &mut status);
+        let report = RestoreReport {
+            added: vec!["b".into()],
+            skipped: vec!["a: kept here already".into()],
+            lost: vec!["c".into()],
+        };
+        assert_eq!(
+            s.update(Msg::Restored(Ok(report.clone())), &mut status),
+            vec![Out::Run(Command::Load)],
+            "the list is read again with what was added"
+        );
+        let d = s.backup.clone().unwrap();
+        assert_eq!(d.report, Some(report));
+        assert_eq!((d.password.as_str(), d.working), ("", false));
+        // nothing added: nothing to read again
+        s.update(Msg::BackupPassword("pw".into()), &mut status);
+        s.update(Msg::BackupSubmit, &mut status);
+        assert!(
+            s.update(Msg::Restored(Ok(RestoreReport::default())), &mut status)
+                .is_empty()
+        );
+        s.update(Msg::BackupCancel, &mut status);
+        assert_eq!(s.backup, None);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use super::{
-    EntryMeta, EntryState, ExportFormat, ImportDialog, Msg, PfxDialog, Profile, State,
-    expiry_reminder,
+    BackupDialog, EntryMeta, EntryState, ExportFormat, ImportDialog, Msg, PfxDialog, Profile,
+    State, expiry_reminder,
 };
 use crate::app::enrollment;
 use crate::app::status::Notice;
@@ -29,12 +29,12 @@ pub fn panel(props: &StoreProps<'_>) -> Html {
     let persistence = match state.persistent {
         Some(true) => "Storage is persistent: the browser keeps these keys until you delete them.",
         Some(false) => {
-            "The browser may clear these keys when space runs low; \
-             install the page or bookmark it to make storage persistent."
+            "The browser did not make storage persistent: it may clear these keys when space \
+             runs low. Back them up, or install or bookmark the page and reload to ask again."
         }
         None => {
-            "This browser cannot say whether storage is persistent; keys are kept in its \
-             IndexedDB for this page's origin."
+            "Persistent storage is asked for once a key is kept here; until the browser says \
+             yes (some cannot say), it may clear stored keys when space runs low."
         }
     };
     let items = state
@@ -78,6 +78,18 @@ pub fn panel(props: &StoreProps<'_>) -> Html {
             }
             if let Some(dialog) = &state.pfx {
                 { pfx_export(dialog, &props.on) }
+            }
+            <div class="actions small">
+                <button type="button" data-testid="backup-open" disabled={state.entries.is_empty()}
+                    onclick={props.on.reform(|_| Msg::BackupOpen)}>{ "Back up the store" }</button>
+                <label for="restore-file">{ "Restore a backup (.p12): " }</label>
+                <input type="file" id="restore-file" data-testid="restore-file" accept=".p12,.pfx"
+                    onchange={ui::on_pick(ui::then(&props.on, &props.notify, |name, bytes| {
+                        Msg::RestoreFile { name, bytes }
+                    }))} />
+            </div>
+            if let Some(dialog) = &state.backup {
+                { backup_dialog(state, dialog, &props.on) }
             }
             <ul class="store-list" data-testid="store-list">{ for items }</ul>
         </>
@@ -342,6 +354,87 @@ fn pfx_import(dialog: &ImportDialog, on: &Callback<Msg>) -> Html {
                     { if dialog.importing { "Importing…" } else { "Import" } }
                 </button>
                 <button type="button" data-testid="import-cancel" onclick={on.reform(|_| Msg::ImportCancel)}>{ "Cancel" }</button>
+            </div>
+        </form>
+    }
+}
+
+/// The backup dialog: backing up (the password twice; the entries whose keys cannot leave
+/// this browser named) or restoring a file (its password; then what was done).
+fn backup_dialog(state: &State, dialog: &BackupDialog, on: &Callback<Msg>) -> Html {
+    let password = ui::filter(on, |e: InputEvent| {
+        dom::input_value(&e).map(Msg::BackupPassword)
+    });
+    let confirm = ui::filter(on, |e: InputEvent| {
+        dom::input_value(&e).map(Msg::BackupConfirm)
+    });
+    let submit = on.reform(|e: SubmitEvent| {
+        e.prevent_default();
+        Msg::BackupSubmit
+    });
+    let locked: Vec<&str> = state
+        .entries
+        .iter()
+        .filter(|e| e.exportable == Some(false))
+        .map(|e| e.friendly_name.as_str())
+        .collect();
+    let list = |id: &'static str, head: &'static str, names: &[String]| {
+        html! {
+            if !names.is_empty() {
+                <div data-testid={id}>
+                    <p>{ head }</p>
+                    <ul>{ for names.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                </div>
+            }
+        }
+    };
+    let (title, action) = match &dialog.restore {
+        Some((name, _)) => (format!("Restore {name}"), "Restore"),
+        None => (
+            "Back up every key and certificate kept here".to_owned(),
+            "Save backup",
+        ),
+    };
+    html! {
+        <form class="pfx-dialog" data-testid="backup-dialog" role="dialog" aria-labelledby="h-backup"
+            onsubmit={submit}>
+            <h3 id="h-backup">{ title }</h3>
+            if dialog.restore.is_none() {
+                <p class="hint">{ "One .p12 file holds every entry, its certificates and request, and every exportable private key, encrypted under this password (AES-256; OpenSSL and Windows open it too)." }</p>
+                if !locked.is_empty() {
+                    <p class="notice error" data-testid="backup-locked">
+                        { format!("Not exportable, so not in the backup and never restorable elsewhere: {}", locked.join(", ")) }
+                    </p>
+                }
+            } else {
+                <p class="hint">{ "Entries already kept here (the same key or certificate) are skipped; nothing is overwritten." }</p>
+            }
+            <label for="backup-password">{ "Backup password" }</label>
+            <input type="password" id="backup-password" data-testid="backup-password"
+                autocomplete={if dialog.restore.is_some() { "off" } else { "new-password" }}
+                value={dialog.password.clone()} oninput={password} />
+            if dialog.restore.is_none() {
+                <label for="backup-confirm">{ "Password again" }</label>
+                <input type="password" id="backup-confirm" data-testid="backup-confirm"
+                    autocomplete="new-password" value={dialog.confirm.clone()} oninput={confirm} />
+            }
+            if let Some(problem) = &dialog.problem {
+                <p class="notice error" data-testid="backup-problem" role="alert">{ problem }</p>
+            }
+            if let Some(r) = &dialog.report {
+                <div data-testid="restore-report" role="status">
+                    <p>{ format!("Restored {} entr{}.", r.added.len(), if r.added.len() == 1 { "y" } else { "ies" }) }</p>
+                    { list("restore-added", "Added:", &r.added) }
+                    { list("restore-skipped", "Skipped:", &r.skipped) }
+                    { list("restore-lost", "Lost: their keys never left the browser they were made in, so these entries cannot be restored here:", &r.lost) }
+                </div>
+            }
+            <div class="actions">
+                <button type="submit" class="primary" data-testid="backup-save"
+                    disabled={dialog.working} aria-busy={dialog.working.to_string()}>{ action }</button>
+                <button type="button" data-testid="backup-cancel" onclick={on.reform(|_| Msg::BackupCancel)}>
+                    { if dialog.report.is_some() { "Close" } else { "Cancel" } }
+                </button>
             </div>
         </form>
     }

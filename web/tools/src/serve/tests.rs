@@ -801,4 +801,212 @@ fn a_template_finding_names_the_ca_template_and_the_inf_place_it_is_about() {
         found[0].message
     );
     assert_eq!(&inf[found[0].start as usize..found[0].end as usize], "2048");
+mod store_backup {
+    use super::*;
+    use certreq_wire::PfxImport;
+    use certreq_wire::backup::{
+        BACKUP_MAGIC, BackupEntry, BackupJob, BackupKey, BackupOpened, backup_random_bytes,
+    };
+
+    fn entry(id: &str, key: BackupKey) -> BackupEntry {
+        BackupEntry {
+            id: id.into(),
+            friendly_name: format!("{id} – Schlüssel 🔑"),
+            created_ms: 1_700_000_000_123.0,
+            inf: "[NewRequest]\nSubject = \"CN=x\"\n".into(),
+            issued: false,
+            container: None,
+            certificate: None,
+            chain: Vec::new(),
+            request: vec![0x30, 0x00],
+            request_id: None,
+            renews: None,
+            spki: vec![0x30, 0x01, 0x00],
+            key,
+        }
+    }
+
+    fn pkcs8(der: Vec<u8>) -> BackupKey {
+        BackupKey::Pkcs8 {
+            der,
+            algorithm: None,
+        }
+    }
+
+    /// An issued entry with its exportable key, certificate and chain; a pending one with
+    /// its exportable key and the CA's request id; an issued one whose key cannot leave the
+    /// browser.
+    fn job() -> BackupJob {
+        let entries = vec![
+            BackupEntry {
+                issued: true,
+                certificate: Some(data("pfx-leaf.crt")),
+                chain: vec![data("pfx-ca.crt")],
+                renews: Some("old".into()),
+                ..entry("issued", pkcs8(data("pfx-leaf.key")))
+            },
+            BackupEntry {
+                container: Some("web-key".into()),
+                request_id: Some(u64::from(u32::MAX) + 7),
+                ..entry("pending", pkcs8(base64(P256_PKCS8)))
+            },
+            BackupEntry {
+                issued: true,
+                certificate: Some(data("pfx-ca.crt")),
+                ..entry("locked", BackupKey::Kept)
+            },
+        ];
+        BackupJob {
+            entries,
+            password: "pässword".into(),
+            random: (0..backup_random_bytes(2)).map(|i| i as u8).collect(),
+        }
+    }
+
+    fn open(file: &[u8], password: &str) -> Result<BackupOpened, String> {
+        let q = PfxImport {
+            pfx: file.to_vec(),
+            password: password.into(),
+        };
+        let (status, bytes) = serve(OP_BACKUP_READ, &q.to_wire());
+        answer(status, bytes)
+            .map(|b| BackupOpened::from_wire(&b).unwrap())
+            .map_err(|e| e.0)
+    }
+
+    fn written(job: &BackupJob) -> Vec<u8> {
+        assert_eq!(BackupJob::from_wire(&job.to_wire()).as_ref(), Ok(job));
+        let (status, file) = serve(OP_BACKUP, &job.to_wire());
+        assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&file));
+        file
+    }
+
+    #[test]
+    fn a_backup_gives_back_every_entry_and_exportable_key_and_no_locked_one() {
+        let job = job();
+        let file = written(&job);
+        let opened = open(&file, "pässword").unwrap();
+        let mut expected = job.entries.clone();
+        expected[0].key = BackupKey::Pkcs8 {
+            der: data("pfx-leaf.key"),
+            algorithm: Some(KeyAlgorithm::Rsa { bits: 2048 }),
+        };
+        expected[1].key = BackupKey::Pkcs8 {
+            der: base64(P256_PKCS8),
+            algorithm: Some(KeyAlgorithm::Ecdsa(Curve::P256)),
+        };
+        assert_eq!(opened.entries, expected);
+        assert_eq!(BackupOpened::from_wire(&opened.to_wire()), Ok(opened));
+        // the file is a PFX: two keys, the issued one first with its certificate; every
+        // certificate once (the locked entry's certificate is the other's issuer)
+        let pfx = pkcs12::read(&file, "pässword", pkcs12::MacPolicy::Required).unwrap();
+        assert_eq!(pfx.key_count, 2);
+        assert_eq!(
+            pfx.private_key_pkcs8.as_deref().map(Vec::as_slice),
+            Some(data("pfx-leaf.key").as_slice())
+        );
+        assert_eq!(pfx.local_key_id.as_deref(), Some(&b"issued"[..]));
+        assert_eq!(
+            pfx.certificates,
+            vec![data("pfx-leaf.crt"), data("pfx-ca.crt")]
+        );
+        assert_eq!(pfx.data.len(), 1);
+        assert!(pfx.data[0].starts_with(BACKUP_MAGIC));
+    }
+
+    #[test]
+    fn a_wrong_password_a_cut_or_altered_file_and_a_plain_pfx_are_refused() {
+        let file = written(&job());
+        let wrong = open(&file, "password").unwrap_err();
+        assert!(wrong.starts_with("the password is wrong"), "{wrong}");
+        let cut = open(&file[..file.len() - 40], "pässword").unwrap_err();
+        assert!(cut.starts_with("this file is damaged, cut short"), "{cut}");
+        for at in [40, file.len() / 2, file.len() - 60] {
+            let mut altered = file.clone();
+            altered[at] ^= 0x20;
+            let why = open(&altered, "pässword").unwrap_err();
+            assert!(
+                why.starts_with("the password is wrong, or the file was altered")
+                    || why.starts_with("this file is damaged"),
+                "byte {at}: {why}"
+            );
+        }
+        let (_, pfx) = serve(OP_PFX, &super::job(Profile::Modern).to_wire());
+        let plain = open(&pfx, "pässword").unwrap_err();
+        assert!(plain.contains("not a certreq-web backup"), "{plain}");
+        let mut short = job();
+        short.random.truncate(backup_random_bytes(2) - 1);
+        let (status, why) = serve(OP_BACKUP, &short.to_wire());
+        assert!(answer_text(status, why).contains("more random bytes"));
+    }
+
+    #[test]
+    fn a_cut_job_answer_or_record_is_refused_not_panicked_on() {
+        use certreq_wire::backup::{entries_from_file, entries_to_file};
+        let job = job();
+        let wire = job.to_wire();
+        for cut in 0..wire.len() {
+            assert!(
+                BackupJob::from_wire(&wire[..cut]).is_err(),
+                "job cut at {cut}"
+            );
+            assert_eq!(serve(OP_BACKUP, &wire[..cut]).0, STATUS_FAILED);
+        }
+        let opened = open(&written(&job), "pässword").unwrap().to_wire();
+        for cut in 0..opened.len() {
+            assert!(
+                BackupOpened::from_wire(&opened[..cut]).is_err(),
+                "answer cut at {cut}"
+            );
+        }
+        let record = entries_to_file(&job.entries);
+        for cut in 0..record.len() {
+            assert!(
+                entries_from_file(&record[..cut]).is_err(),
+                "record cut at {cut}"
+            );
+        }
+        let mut longer = record.clone();
+        longer.push(0);
+        assert!(entries_from_file(&longer).is_err(), "bytes left over");
+    }
+
+    /// A backup whose record is of format 2: what a newer certreq-web might write.
+    fn newer_format_file() -> Vec<u8> {
+        let mut record = BACKUP_MAGIC.to_vec();
+        record.extend_from_slice(&2u32.to_le_bytes());
+        record.extend_from_slice(b"whatever format 2 holds");
+        let bundle = pkcs12::Bundle {
+            keys: &[],
+            certificates: &[],
+            data: Some(&record),
+        };
+        let mut n = 0u8;
+        let mut counter = |buf: &mut [u8]| {
+            for b in buf {
+                n = n.wrapping_add(1);
+                *b = n;
+            }
+            Ok(())
+        };
+        pkcs12::write_bundle(&bundle, "newer", pkcs12::Profile::Modern, &mut counter).unwrap()
+    }
+
+    /// `tests/data/backup-format-2.p12` (password `newer`), which the browser tests restore,
+    /// is [`newer_format_file`]; `CERTREQ_WRITE_FIXTURES=1` writes it again.
+    #[test]
+    fn a_newer_format_is_refused_by_name() {
+        let file = newer_format_file();
+        let why = open(&file, "newer").unwrap_err();
+        assert_eq!(
+            why,
+            "this backup was written by a newer certreq-web (backup format 2; this one reads \
+             format 1 and older): restore it with a newer version"
+        );
+        let path = certreq_testsupport::data_dir().join("backup-format-2.p12");
+        if std::env::var_os("CERTREQ_WRITE_FIXTURES").is_some() {
+            std::fs::write(&path, &file).unwrap();
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), file, "{}", path.display());
+    }
 }
