@@ -162,6 +162,7 @@ impl Component for App {
                             on: on.store.clone(),
                             enroll: on.enrollment.clone(),
                             notify: on.notify.clone(),
+                            endpoint: &s.enrollment.settings,
                         }) }
                     </section>
                     <section class="panel decoder-panel" aria-labelledby="h-decode">

@@ -955,6 +955,90 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_goes_back_to_its_own_ca_whatever_the_endpoint_is_now() {
+        use store::CaRef;
+        let mut s = State::new("", fake);
+        s.enrollment.settings = Enrollment::for_origin("http://a.example");
+        let a = s.enrollment.settings.ca();
+        assert_eq!(
+            a,
+            CaRef {
+                protocol: "adcs".into(),
+                url: "http://a.example/certsrv".into()
+            }
+        );
+        let issued = EntryMeta {
+            state: EntryState::Issued,
+            certificate: Some(vec![1]),
+            ca: Some(a.clone()),
+            ..pending("old", None)
+        };
+        let waiting = EntryMeta {
+            request_id: Some(7),
+            ca: Some(a.clone()),
+            ..pending("waiting", None)
+        };
+        let renewal = EntryMeta {
+            renews: Some("old".into()),
+            ..pending("renewal", None)
+        };
+        s.store.entries = vec![issued, waiting, renewal.clone(), pending("new", None)];
+        // the endpoint moves to another CA, over EST
+        s.update(enrollment::Msg::EndpointUrl(
+            "http://b.example/.well-known/est".into(),
+        ));
+        s.update(enrollment::Msg::EndpointKind(enrollment::EndpointKind::Est));
+        let b = s.enrollment.settings.clone();
+        assert!(b.differs(&a));
+        assert!(!b.differs(&b.ca()));
+        let a_settings = Enrollment {
+            kind: enrollment::EndpointKind::AdCs,
+            url: "http://a.example/certsrv".into(),
+            ..b.clone()
+        };
+        let sent_to = |out: Vec<Command>| match out.as_slice() {
+            [Command::Enrollment(enrollment::Command::Retrieve { enrollment, .. })]
+            | [
+                Command::Enrollment(enrollment::Command::Submit { enrollment, .. }),
+                ..,
+            ] => enrollment.clone(),
+            other => panic!("{other:?}"),
+        };
+        let mut t = s.clone();
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::Retrieve("waiting".into()))),
+            a_settings,
+            "a pending entry is retrieved from the CA it was sent to"
+        );
+        let mut t = s.clone();
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::SubmitEntry("renewal".into()))),
+            a_settings,
+            "a renewal goes to the CA the renewed certificate came from"
+        );
+        let mut t = s.clone();
+        t.preview.result = Some(Generated {
+            meta: renewal,
+            pem: String::new(),
+            file_name: "r.req".into(),
+            exportable: false,
+        });
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::Submit)),
+            a_settings,
+            "the renewal just made, too"
+        );
+        let mut t = s.clone();
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::SubmitEntry("new".into()))),
+            b,
+            "a new request goes to the endpoint set now"
+        );
+        assert_eq!(s.store.ca_of("renewal"), Some(&a));
+        assert_eq!(s.store.ca_of("new"), None);
+    }
+
+    #[test]
     fn retrieving_by_number_reads_decimal_or_hex() {
         let mut s = State::new("", fake);
         s.update(enrollment::Msg::RetrieveNumber(" 0x1F ".into()));

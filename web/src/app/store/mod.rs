@@ -11,7 +11,7 @@ use super::files::looks_like_pfx;
 use super::status::{Notice, Out, Status};
 use crate::services::store::{RecordMeta, StoredRequest};
 
-pub use crate::services::store::EntryState;
+pub use crate::services::store::{CaRef, EntryState};
 pub use certreq_wire::PfxProfile as Profile;
 
 /// What the store list shows about one stored entry (its key stays in the store).
@@ -34,6 +34,8 @@ pub struct EntryMeta {
     pub request_id: Option<u64>,
     /// The entry whose certificate this entry's request renews (stored).
     pub renews: Option<String>,
+    /// The CA the request was sent to (stored; `None` in records made before it was kept).
+    pub ca: Option<CaRef>,
     /// Whether the browser hands out the private key; `None` when not asked yet or no key
     /// (asked when the store is read, not stored).
     pub exportable: Option<bool>,
@@ -63,6 +65,7 @@ impl EntryMeta {
             chain: m.chain.clone(),
             request_id: m.request_id,
             renews: m.renews.clone(),
+            ca: m.ca.clone(),
             exportable: None,
             key_algorithm: None,
             details: None,
@@ -83,6 +86,7 @@ impl EntryMeta {
             chain: self.chain.clone(),
             request_id: self.request_id,
             renews: self.renews.clone(),
+            ca: self.ca.clone(),
         }
     }
 }
@@ -513,6 +517,24 @@ impl State {
                     || d.serial.to_ascii_lowercase().replace(' ', "") == wanted
             })
         })
+    }
+
+    /// The CA a renewal request `id` goes to: the one the certificate it renews came from.
+    pub fn renewed_ca(&self, id: &str) -> Option<&CaRef> {
+        let renews = self
+            .entries
+            .iter()
+            .find(|e| e.id == id)?
+            .renews
+            .as_deref()?;
+        self.entries.iter().find(|e| e.id == renews)?.ca.as_ref()
+    }
+
+    /// The CA entry `id` belongs with: the one its request was sent to, else (a renewal not
+    /// sent yet) the renewed certificate's.
+    pub fn ca_of(&self, id: &str) -> Option<&CaRef> {
+        let own = self.entries.iter().find(|e| e.id == id)?.ca.as_ref();
+        own.or_else(|| self.renewed_ca(id))
     }
 
     /// Whether entry `id` has been renewed: an entry renewing it holds its new certificate.
