@@ -145,6 +145,7 @@ impl Component for App {
                             can_generate: s.can_generate(),
                             status: s.status.clone(),
                             on: on.preview.clone(),
+                            store: &s.store,
                         }) }
                         { enrollment::view::panel(&enrollment::view::EnrollProps {
                             state: &s.enrollment,
@@ -216,9 +217,10 @@ fn run_preview(link: &yew::html::Scope<App>, command: preview::Command) {
             inf,
             reuse,
             renews,
+            signer,
         } => spawn(link, async move {
             Msg::Generated(
-                jobs::generate(*request, inf, reuse, renews)
+                jobs::generate(*request, inf, reuse, renews, signer)
                     .await
                     .map(Box::new),
             )

@@ -102,6 +102,8 @@ pub struct CertDetails {
     pub thumbprint_sha1: String,
     pub key_algorithm: String,
     pub serial: String,
+    /// An enrollment agent's certificate (the Certificate Request Agent purpose).
+    pub request_agent: bool,
 }
 
 impl CertDetails {
@@ -115,6 +117,7 @@ impl CertDetails {
             thumbprint_sha1: cert.thumbprint_sha1(),
             key_algorithm: cert.key_algorithm(),
             serial: cert.serial_hex(),
+            request_agent: cert.facts().request_agent,
         }
     }
 }
@@ -535,6 +538,31 @@ impl State {
     pub fn ca_of(&self, id: &str) -> Option<&CaRef> {
         let own = self.entries.iter().find(|e| e.id == id)?.ca.as_ref();
         own.or_else(|| self.renewed_ca(id))
+    }
+
+    /// Whether stored entry `e` may sign a request on behalf of another user at `now_ms`
+    /// (an enrollment agent's certificate, valid, with its key here); else why not.
+    pub fn agent_fitness(e: &EntryMeta, now_ms: f64) -> Result<(), &'static str> {
+        let now = (now_ms / 1000.0) as i64;
+        let Some(d) = &e.details else {
+            return Err("no certificate yet");
+        };
+        if !d.request_agent {
+            return Err(
+                "not an enrollment agent's certificate (its EKU lacks Certificate \
+                        Request Agent, 1.3.6.1.4.1.311.20.2.1)",
+            );
+        }
+        if now > d.not_after {
+            return Err("expired");
+        }
+        if now < d.not_before {
+            return Err("not valid yet");
+        }
+        if e.key_algorithm.is_none() {
+            return Err("no private key kept here to sign with");
+        }
+        Ok(())
     }
 
     /// Whether entry `id` has been renewed: an entry renewing it holds its new certificate.
