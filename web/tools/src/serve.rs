@@ -479,6 +479,10 @@ fn run_wrap(job: &WrapJob) -> Result<Vec<u8>, String> {
         (None, Some(name)) => pkcs7::on_behalf_of(&job.pkcs10, &job.cert, name, job.hash),
         (Some((spki, scheme)), _) => {
             cmc::CertSigner::new(&job.cert, job.hash, "signing certificate").and_then(|c| {
+                #[allow(
+                    clippy::needless_update,
+                    reason = "the archived key's field exists only with `lifecycle`"
+                )]
                 let extras = cmc::Extras {
                     requester_name: name,
                     cosigners: vec![c],

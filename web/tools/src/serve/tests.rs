@@ -698,6 +698,10 @@ fn a_renewal_made_in_two_questions_is_signed_by_the_old_certificate() {
 /// signers and their order, what each signs, and the request is the one the engine makes
 /// directly with the same signatures; the requester name is in it.
 #[test]
+#[allow(
+    clippy::needless_update,
+    reason = "the archived key's field exists only with `lifecycle`"
+)]
 fn requests_on_behalf_of_others_and_cmc_renewals_are_the_engines() {
     use certreq_pkix::alg::SignatureScheme as S;
     use certreq_request::{cmc, pkcs7};
