@@ -114,7 +114,6 @@ fn view_signers(props: &RequestProps<'_>, name: &str) -> Html {
         <fieldset class="signer" data-testid="signer-picker">
             <legend>{ format!("Signed by: an enrollment agent's certificate, on behalf of {name}") }</legend>
             <ul>{ for items }</ul>
-            <p class="hint">{ "Only stored certificates with the Certificate Request Agent purpose, valid and with their key here, can sign; enroll one with the CA's enrollment agent template first." }</p>
         </fieldset>
     }
 }
