@@ -237,6 +237,8 @@ def test_a_renewal_and_a_retrieval_go_to_the_entrys_own_ca(app, ca, other_ca, tm
         assert status == "issued", text
         wait_for(lambda: item(app, waiting_id).get_attribute("data-state") == "issued",
                  timeout=30, what="the pending entry to be issued")
+        # never asked: the page's CSP (connect-src 'self' https:) would also have blocked a
+        # call to the other CA's http origin, and any such violation fails the test
         assert requests_at(other_ca) == at_b, "the other CA was never asked"
     finally:
         use_endpoint(app, "adcs", ca.certsrv)
