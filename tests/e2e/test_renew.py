@@ -4,7 +4,12 @@ by the old entry's key (OpenSSL verifies it and names the old certificate as its
 Submit sends it to the CA, which checks it and issues; the new certificate is attached to the
 new entry (same key: the same public key; new key: another), chained to devca's CA, and the
 old entry stays, marked renewed. The old key is non-extractable. A reload between Generate and
-Submit loses nothing. The expiry reminder's Renew now opens the same renewal.
+Submit loses nothing. The expiry reminder's Renew now opens the same renewal. Each entry
+remembers its CA: with the endpoint moved to a second devca, a renewal and a retrieval still go
+to the first, and the store says so. A renewal with RequestType = CMC is signed by the new key
+and the old certificate's. A request on behalf of another user (RequesterName) is signed by
+a stored enrollment agent's certificate chosen in the request panel (only agents' are offered,
+the others are listed with why not), PKCS #7 or CMC, and devca issues it for that user.
 
 Binary: $DEVCA_BIN, default target/release/devca (`cargo build --release -p devca`).
 """
@@ -16,8 +21,14 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from selenium.webdriver.common.by import By
 
-from browser import all_testid, by_testid, wait_for
-from test_enroll import click, devca_and_app, disposition, generate, item, openssl_verify
+import pytest
+
+from browser import all_testid, by_testid, fill_editor, wait_for
+from checkers import check_cmc, check_pkcs7
+from devca_server import DevcaServer
+from test_ca_app import set_field
+from test_enroll import (click, devca_and_app, disposition, generate, item, openssl_verify,
+                         use_endpoint)
 
 
 downloads, ca, app = devca_and_app("renew", policy="issue")
@@ -44,8 +55,8 @@ def issue(driver, ca, tmp_path):
     return entry_id, x509.load_pem_x509_certificate(path.read_bytes())
 
 
-def renew(driver, entry_id, same_key: bool):
-    """Renew on the entry, then Generate: (new entry id, request DER)."""
+def renew(driver, entry_id, same_key: bool, request_type="PKCS7"):
+    """Renew on the entry (as `request_type`), then Generate: (new entry id, request DER)."""
     editor = by_testid(driver, "inf-editor")
     testid = "entry-renew" if same_key else "entry-renew-new-key"
     item(driver, entry_id).find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]').click()
@@ -53,15 +64,22 @@ def renew(driver, entry_id, same_key: bool):
                     timeout=30, what="the renewal INF in the editor")
     assert ("UseExistingKeySet = TRUE" in text) == same_key, text
     assert "RequestType = PKCS7" in text
+    if request_type != "PKCS7":
+        fill_editor(driver, text.replace("RequestType = PKCS7", f"RequestType = {request_type}"))
+    return generate_now(driver, renews=entry_id)
+
+
+def generate_now(driver, renews=None):
+    """Generate with what the editor holds: (new entry id, request DER)."""
     before = {e.get_attribute("data-id") for e in all_testid(driver, "store-item")}
     button = by_testid(driver, "generate")
     wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
     button.click()
     new = wait_for(lambda: [e for e in all_testid(driver, "store-item")
                             if e.get_attribute("data-id") not in before],
-                   timeout=120, what="the renewal's store entry")
+                   timeout=120, what="the new store entry")
     new_id = new[0].get_attribute("data-id")
-    assert new[0].get_attribute("data-renews") == entry_id
+    assert new[0].get_attribute("data-renews") == renews
     pem = by_testid(driver, "request-pem").text
     body = re.sub(r"-----[^-]+-----|\s", "", pem)
     return new_id, base64.b64decode(body)
@@ -156,3 +174,153 @@ def test_the_expiry_reminder_leads_straight_to_renew(app, ca, tmp_path):
     text = wait_for(lambda: (t := editor.get_property("value")) and "RenewalCert" in t and t,
                     timeout=30, what="the renewal INF in the editor")
     assert thumbprint in text.lower().replace(" ", ""), text
+
+
+@pytest.fixture(scope="module")
+def other_ca(tmp_path_factory):
+    """A second devca, on another origin, that the app may call (CORS)."""
+    server = DevcaServer(tmp_path_factory.mktemp("devca-other"), policy="issue", cors="any")
+    yield server
+    server.stop()
+
+
+def requests_at(server) -> int:
+    """How many requests a devca has received (one file each)."""
+    return len(list((server.data / "requests").glob("*.req")))
+
+
+def entry_ca(driver, entry_id):
+    """The entry's CA line: (URL, whether it differs from the endpoint set now, text)."""
+    line = item(driver, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-ca"]')
+    return line.get_attribute("data-url"), line.get_attribute("data-differs") == "yes", line.text
+
+
+def test_a_renewal_and_a_retrieval_go_to_the_entrys_own_ca(app, ca, other_ca, tmp_path):
+    old_id, old_cert = issue(app, ca, tmp_path)
+    assert entry_ca(app, old_id)[:2] == (ca.certsrv, False)
+    # a request the CA keeps pending (its Approval template), sent to the same CA
+    waiting_id, _ = generate(app, "tls-server")
+    set_field(app, "template", "Approval")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "pending", text
+    pending_request = int(by_testid(app, "request-id").text)
+    set_field(app, "template", "")
+    try:
+        # the endpoint moves to the other CA
+        use_endpoint(app, "adcs", other_ca.certsrv)
+        url, differs, text = wait_for(
+            lambda: (c := entry_ca(app, old_id)) and c[1] and c, timeout=10,
+            what="the entry to say its CA is not the endpoint set now")
+        assert url == ca.certsrv and ca.certsrv in text and "own CA" in text, text
+        at_a, at_b = requests_at(ca), requests_at(other_ca)
+
+        new_id, request = renew(app, old_id, same_key=False)
+        assert entry_ca(app, new_id)[:2] == (ca.certsrv, True), "the renewal's CA is shown"
+        request_id = submit_entry(app, new_id)
+        assert (requests_at(ca), requests_at(other_ca)) == (at_a + 1, at_b), \
+            "the renewal went to the CA that issued the renewed certificate"
+        leaf = tmp_path / "renewed.pem"
+        leaf.write_bytes(ca.certificate(request_id))
+        openssl_verify(ca.ca_pem, leaf)
+        assert x509.load_pem_x509_certificate(leaf.read_bytes()).subject == old_cert.subject
+
+        # after a reload the pending entry still knows its CA; Retrieve asks it
+        app.refresh()
+        wait_for(lambda: all_testid(app, "store-item"), timeout=30, what="the store list")
+        use_endpoint(app, "adcs", other_ca.certsrv)
+        approved = ca.cli("approve", pending_request)
+        assert approved.returncode == 0, approved.stderr
+        wait_for(lambda: entry_ca(app, waiting_id)[1], timeout=10, what="the CA line")
+        click(app, item(app, waiting_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+        status, text = disposition(app)
+        assert status == "issued", text
+        wait_for(lambda: item(app, waiting_id).get_attribute("data-state") == "issued",
+                 timeout=30, what="the pending entry to be issued")
+        # never asked: the page's CSP (connect-src 'self' https:) would also have blocked a
+        # call to the other CA's http origin, and any such violation fails the test
+        assert requests_at(other_ca) == at_b, "the other CA was never asked"
+    finally:
+        use_endpoint(app, "adcs", ca.certsrv)
+
+
+def test_a_cmc_renewal_is_signed_by_the_new_key_and_the_old_certificate(app, ca, tmp_path):
+    old_id, old_cert = issue(app, ca, tmp_path)
+    new_id, request = renew(app, old_id, same_key=False, request_type="CMC")
+    path = tmp_path / "renewal.cmc"
+    path.write_bytes(request)
+    checked = check_cmc(path, tmp_path)
+    assert [kind for kind, _ in checked.signers] == ["key", "cert"]
+    assert checked.signers[1][1] == old_cert, "the renewed certificate signs second"
+    request_id = submit_entry(app, new_id)
+    leaf = tmp_path / "renewed.pem"
+    leaf.write_bytes(ca.certificate(request_id))
+    openssl_verify(ca.ca_pem, leaf)
+    new_cert = x509.load_pem_x509_certificate(leaf.read_bytes())
+    assert new_cert.subject == old_cert.subject
+    assert spki(new_cert) != spki(old_cert)
+    assert item(app, old_id).get_attribute("data-renewed") == "yes"
+
+
+AGENT_INF = ('[NewRequest]\r\nSubject = "CN=Enrollment Agent {n}"\r\nKeyLength = 2048\r\n'
+             'HashAlgorithm = SHA256\r\n[RequestAttributes]\r\n'
+             'CertificateTemplate = EnrollmentAgent\r\n')
+EOBO_INF = ('[NewRequest]\r\nRequestType = {rt}\r\nRequesterName = CONTOSO\\{user}\r\n'
+            'KeyLength = 2048\r\nHashAlgorithm = SHA256\r\n[RequestAttributes]\r\n'
+            'CertificateTemplate = User\r\n')
+
+
+def record_of(server, request_id) -> dict:
+    """devca's record of request `request_id`: its `key=value` lines."""
+    text = (server.data / "requests" / f"{request_id:08}.req").read_text()
+    return dict(line.split("=", 1) for line in text.splitlines()[1:] if "=" in line)
+
+
+@pytest.mark.parametrize("request_type", ["PKCS7", "CMC"])
+def test_a_request_on_behalf_of_another_user_is_signed_by_a_stored_agent(app, ca, tmp_path,
+                                                                        request_type):
+    plain_id, _ = issue(app, ca, tmp_path)
+    agent_id, _ = generate(app, inf=AGENT_INF.format(n=request_type))
+    request_id = submit_entry(app, agent_id)
+    agent_cert = x509.load_pem_x509_certificate(ca.certificate(request_id))
+    user = f"alice{request_type.lower()}"
+    fill_editor(app, EOBO_INF.format(rt=request_type, user=user))
+    picker = by_testid(app, "signer-picker", timeout=30)
+    assert f"CONTOSO\\{user}" in picker.text
+    offered = {e.get_attribute("data-id") for e in all_testid(app, "signer-option")}
+    refused = {e.get_attribute("data-id"): e.text for e in all_testid(app, "signer-refused")}
+    assert agent_id in offered
+    assert plain_id not in offered, "a certificate that is not an agent's is not offered"
+    assert "Certificate Request Agent" in refused[plain_id], refused[plain_id]
+    # Generate without a signer chosen makes nothing and says why (the agent chosen for an
+    # earlier request stays chosen)
+    if not any(e.find_element(By.CSS_SELECTOR, "input").is_selected()
+               for e in all_testid(app, "signer-option")):
+        before = len(all_testid(app, "store-item"))
+        click(app, by_testid(app, "generate"))
+        wait_for(lambda: "choose the enrollment agent" in by_testid(app, "notice").text,
+                 timeout=10, what="the notice asking for a signer")
+        assert len(all_testid(app, "store-item")) == before
+    option = [e for e in all_testid(app, "signer-option") if e.get_attribute("data-id") == agent_id]
+    option[0].find_element(By.CSS_SELECTOR, "input").click()
+    new_id, request = generate_now(app)
+    path = tmp_path / "eobo.req"
+    path.write_bytes(request)
+    if request_type == "PKCS7":
+        checked = check_pkcs7(path, tmp_path)
+        assert checked.signers == [(agent_cert, True)], "the agent signs attributes"
+    else:
+        checked = check_cmc(path, tmp_path)
+        assert [kind for kind, _ in checked.signers] == ["key", "cert"]
+        assert checked.signers[1][1] == agent_cert
+    assert checked.requester_name == f"CONTOSO\\{user}"
+    issued_id = submit_entry(app, new_id)
+    issued = x509.load_pem_x509_certificate(ca.certificate(issued_id))
+    assert issued.subject.rfc4514_string() == f"CN={user}", "issued for the requester"
+    # devca's record keeps the request as sent, which names the requester
+    record = record_of(ca, issued_id)
+    assert record["status"] == "issued", record
+    kept = tmp_path / "kept.req"
+    kept.write_bytes(base64.b64decode(record["request"]))
+    kept_checked = check_pkcs7(kept, tmp_path) if request_type == "PKCS7" else check_cmc(kept, tmp_path)
+    assert kept_checked.requester_name == f"CONTOSO\\{user}"

@@ -634,7 +634,7 @@ fn outcome_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
 /// rejects like [`create_request`].
 pub async fn generate(inf_text: String) -> Result<JsValue, JsValue> {
     let request = plan(&inf_text)?;
-    let made = jobs::generate(request, inf_text, None, None)
+    let made = jobs::generate(request, inf_text, None, None, None)
         .await
         .map_err(|m| js_error(&m, &[]))?;
     let o = Object::new();

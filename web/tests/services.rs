@@ -180,6 +180,30 @@ async fn a_non_extractable_key_survives_indexeddb_and_still_signs() {
     assert!(store::get_entry(&id).await.unwrap().is_none());
 }
 
+/// The CA an entry was sent to is kept with its record; a record written before it was kept
+/// (no `ca_url`, no `ca_protocol`) still loads, without one.
+#[wasm_bindgen_test]
+async fn an_entrys_ca_is_kept_and_a_record_without_one_still_loads() {
+    let id = store::new_id();
+    let mut with_ca = meta(&id);
+    with_ca.ca = Some(store::CaRef {
+        protocol: "est".into(),
+        url: "https://ca.example/.well-known/est".into(),
+    });
+    for m in [with_ca, meta(&id)] {
+        store::put(&store::StoredRequest {
+            meta: m.clone(),
+            request_der: vec![0x30, 0x00],
+            keys: None,
+        })
+        .await
+        .unwrap();
+        let back = store::get_entry(&id).await.unwrap().unwrap();
+        assert_eq!(back.meta, m.with_created(back.meta.created_ms));
+    }
+    store::delete(&id).await.unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn an_exportable_key_can_be_exported_after_a_round_trip() {
     let scheme = SignatureScheme::Ecdsa(Hash::Sha256);

@@ -50,6 +50,9 @@ pub struct CertificateFacts {
     pub subject_key_id: Option<Vec<u8>>,
     /// The authority key identifier extension's keyIdentifier.
     pub authority_key_id: Option<Vec<u8>>,
+    /// Its extended key usage names the Certificate Request Agent purpose (or any purpose):
+    /// an enrollment agent's, which may sign requests on behalf of others.
+    pub request_agent: bool,
 }
 
 impl Certificate {

@@ -54,6 +54,9 @@ pub fn certificate_from(
             Ok(Some((_, aki))) => aki.key_identifier.map(|k| k.as_bytes().to_vec()),
             _ => None,
         },
+        request_agent: certreq_pkix::cert::CertParts::read(&der)
+            .and_then(|p| p.has_eku(&certreq_pkix::oid::ENROLLMENT_AGENT))
+            == Some(true),
     };
     Ok(Certificate::from_parts(der, facts))
 }

@@ -58,9 +58,13 @@ pub struct Builds {
     /// line builds them (with [`wrapping`] and the store); the web app does not yet.
     #[cfg(feature = "lifecycle")]
     pub lifecycle: bool,
-    /// Renewals alone (`RenewalCert` with `RequestType = PKCS7`): the web app builds them
-    /// with the PKCS #7 wrapper its tools module writes, without the rest of the life cycle.
+    /// Renewals (`RenewalCert`, PKCS #7 or CMC): the web app builds them with the wrapper its
+    /// tools module writes, signed by the stored certificate's key.
     pub renewal: bool,
+    /// Requests on behalf of others (`RequesterName`, PKCS #7 or CMC), read into
+    /// [`NewRequest::requester_name`]: the web app has them signed by a stored enrollment
+    /// agent's certificate.
+    pub on_behalf: bool,
 }
 
 impl Builds {
@@ -69,13 +73,16 @@ impl Builds {
     pub const LIFECYCLE: Builds = Builds {
         lifecycle: true,
         renewal: true,
+        on_behalf: true,
     };
 
-    /// A front end that builds renewals and nothing else of the life cycle (the web app).
-    pub const RENEWAL: Builds = Builds {
+    /// A front end that builds renewals and requests on behalf of others, each signed by a
+    /// stored certificate, and nothing else of the life cycle (the web app).
+    pub const APP: Builds = Builds {
         #[cfg(feature = "lifecycle")]
         lifecycle: false,
         renewal: true,
+        on_behalf: true,
     };
 
     /// Whether the life cycle is built (never without the `lifecycle` feature).
@@ -518,7 +525,7 @@ impl Lowering {
         let smime = bool_key(self, "SMIME");
         let suppress = bool_key(self, "SuppressDefaults").unwrap_or(false);
         let validity = self.validity(&keys, request_type);
-        self.around(
+        let requester_name = self.around(
             &keys,
             request_type,
             algorithm,
@@ -615,6 +622,7 @@ impl Lowering {
             friendly_name,
             validity,
             renewal_cert,
+            requester_name,
         })
     }
 
@@ -1476,10 +1484,7 @@ impl Lowering {
     /// `RenewalCert`, read only by a front end that builds the life cycle ([`Builds`]); for
     /// another the request is a new one ([`Lowering::not_built`] says so at the key).
     fn renewal(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>) -> Option<String> {
-        // a front end that builds renewals alone builds them as PKCS #7, not CMC
-        let built = self.builds.lifecycle()
-            || (self.builds.renewal && request_type != Some(RequestType::Cmc));
-        if built {
+        if self.builds.lifecycle() || self.builds.renewal {
             return self.renewal_cert(keys, request_type);
         }
         None
@@ -1487,7 +1492,8 @@ impl Lowering {
 
     /// What goes around the request: decided (and reported) here by a front end that builds
     /// the life cycle (`wrapping` decides it again for a compiled request, by the same
-    /// methods); for another, each key that asks for part of it is told what it gets.
+    /// methods); for another, each key that asks for part of it is told what it gets. The
+    /// requester name, when this front end builds requests on behalf of others.
     fn around(
         &mut self,
         keys: &Keys<'_>,
@@ -1495,24 +1501,39 @@ impl Lowering {
         algorithm: Option<KeyAlgorithm>,
         use_existing: bool,
         renewal: bool,
-    ) {
+    ) -> Option<String> {
         #[cfg(feature = "lifecycle")]
         if self.builds.lifecycle {
-            self.requester_name(keys, request_type, renewal);
+            let name = self.requester_name(keys, request_type, renewal);
             self.archive(keys, request_type, algorithm, use_existing);
-            return;
+            return name;
         }
         let _ = (algorithm, use_existing);
-        self.not_built(keys, request_type, renewal && self.builds.renewal);
+        let renewal = renewal && self.builds.renewal;
+        let name = if self.builds.on_behalf {
+            self.requester_name(keys, request_type, renewal)
+        } else {
+            None
+        };
+        self.not_built(keys, request_type, renewal || name.is_some(), renewal);
+        name
     }
 
     /// For a front end that does not build the life cycle ([`Builds`]): a warning at each key
     /// that asks for part of it (the PKCS #7 wrapper, a renewal, a requester name, key archival
     /// and its cipher), saying what is made instead. The keys are not read further: what a
     /// front end that builds them would check of their values is not this one's to say.
-    /// With `renewal` (a renewal this front end builds), the PKCS #7 wrapper and `RenewalCert`
-    /// are built and not warned about.
-    fn not_built(&mut self, keys: &Keys<'_>, request_type: Option<RequestType>, renewal: bool) {
+    /// With `wrapped` (a renewal or a request on behalf of another user this front end
+    /// builds), the PKCS #7 wrapper is built and not warned about; with `renewal`,
+    /// `RenewalCert`; with `Builds::on_behalf`, `RequesterName` (read by
+    /// [`Lowering::requester_name`]).
+    fn not_built(
+        &mut self,
+        keys: &Keys<'_>,
+        request_type: Option<RequestType>,
+        wrapped: bool,
+        renewal: bool,
+    ) {
         static WHAT: [(&str, &str); 6] = [
             (
                 "RequestType",
@@ -1546,7 +1567,9 @@ impl Lowering {
                 continue;
             };
             let asked = match i {
-                0 | 1 if renewal => false,
+                0 if wrapped => false,
+                1 if renewal => false,
+                2 if self.builds.on_behalf => false,
                 0 => request_type == Some(RequestType::Pkcs7),
                 // FALSE asks for nothing; a value that is not a boolean is reported as such
                 3 => self.bool_of(e) == Some(true),
@@ -1628,7 +1651,6 @@ impl Lowering {
     /// `RequesterName = DOMAIN\\user`: a request on behalf of that user, signed by an
     /// enrollment agent's certificate. certreq's documentation: only with PKCS7 or CMC; with
     /// PKCS10 the key is ignored.
-    #[cfg(feature = "lifecycle")]
     fn requester_name(
         &mut self,
         keys: &Keys<'_>,
@@ -3724,12 +3746,12 @@ mod tests {
         assert!(compile(text).request.unwrap().renewal_cert.is_some());
     }
 
-    /// A front end that builds renewals alone (the web app) reads `RenewalCert` with PKCS7
-    /// and is not warned about it; the rest of the life cycle, and a CMC renewal, still are.
+    /// The web app's front end reads `RenewalCert` (PKCS7 or CMC) and `RequesterName` and is
+    /// not warned about them; the rest of the life cycle still is.
     #[test]
-    fn a_front_end_that_builds_renewals_alone() {
+    fn the_apps_front_end_builds_renewals_and_requests_on_behalf_of_others() {
         let warned = |text: &str| -> Vec<String> {
-            compile_for(text, Builds::RENEWAL)
+            compile_for(text, Builds::APP)
                 .diagnostics
                 .iter()
                 .filter(|d| d.code == codes::WRAPPER_NOT_BUILT.name)
@@ -3738,7 +3760,7 @@ mod tests {
         };
         let p7 = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = PKCS7\nRenewalCert = 0a1b\n\
                   UseExistingKeySet = TRUE\n";
-        let c = compile_for(p7, Builds::RENEWAL);
+        let c = compile_for(p7, Builds::APP);
         assert!(
             c.diagnostics.iter().all(|d| d.severity != Severity::Error),
             "{:#?}",
@@ -3746,18 +3768,44 @@ mod tests {
         );
         assert!(warned(p7).is_empty());
         assert_eq!(c.request.unwrap().renewal_cert.as_deref(), Some("0a1b"));
-        let agent = format!("{p7}RequesterName = D\\u\n");
-        assert_eq!(warned(&agent), ["D\\u"]);
+        // a renewal on behalf of another user: refused at the name, as certreq's rules say
+        let both = format!("{p7}RequesterName = D\\u\n");
+        assert!(warned(&both).is_empty());
+        assert!(compile_for(&both, Builds::APP).request.is_none());
         let cmc = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = CMC\nRenewalCert = 0a1b\n";
-        assert_eq!(warned(cmc), ["0a1b"]);
+        assert!(warned(cmc).is_empty());
+        let c = compile_for(cmc, Builds::APP).request.unwrap();
+        assert_eq!(c.renewal_cert.as_deref(), Some("0a1b"));
+        for rt in ["PKCS7", "CMC"] {
+            let eobo = format!(
+                "[NewRequest]\nSubject = \"CN=b\"\nRequestType = {rt}\nRequesterName = D\\u\n"
+            );
+            assert!(warned(&eobo).is_empty(), "{eobo}");
+            let r = compile_for(&eobo, Builds::APP).request.unwrap();
+            assert_eq!(r.requester_name.as_deref(), Some("D\\u"));
+            assert_eq!(r.renewal_cert, None);
+        }
+        // PKCS10 ignores the name (said at its line) and makes no request on behalf of anyone
+        let p10 = "[NewRequest]\nSubject = \"CN=b\"\nRequesterName = D\\u\n";
         assert_eq!(
-            compile_for(cmc, Builds::RENEWAL)
+            compile_for(p10, Builds::APP)
                 .request
                 .unwrap()
-                .renewal_cert,
+                .requester_name,
             None
         );
-        // PKCS7 without a renewal is still not built here
+        // a front end that builds none of it is warned at the name, which is not read
+        let c = compile_for(
+            "[NewRequest]\nRequestType = CMC\nRequesterName = D\\u\n",
+            Builds::default(),
+        );
+        assert!(
+            c.diagnostics
+                .iter()
+                .any(|d| d.code == codes::WRAPPER_NOT_BUILT.name)
+        );
+        assert_eq!(c.request.unwrap().requester_name, None);
+        // PKCS7 without a renewal or a requester name is still not built here
         let plain = "[NewRequest]\nSubject = \"CN=a\"\nRequestType = PKCS7\n";
         assert_eq!(warned(plain), ["PKCS7"]);
     }

@@ -139,6 +139,9 @@ pub struct NewRequest {
     /// [`crate::encode::prepare_with`]; the request is then wrapped and signed with its key
     /// ([`crate::pkcs7`], [`crate::cmc`]).
     pub renewal_cert: Option<String>,
+    /// `RequesterName`: made on behalf of this user (`DOMAIN\user`), read by a front end
+    /// that builds such requests ([`crate::Builds::on_behalf`]); signed by an enrollment agent.
+    pub requester_name: Option<String>,
 }
 
 /// What goes around the PKCS #10 besides its own signature and what certreq's renewal adds

@@ -327,8 +327,8 @@ const KEYS_IN_FULL: &[KeySchema] = &[
          attributes, the old certificate included. CMC: the CMC request signed by the new key \
          and, as a second signer, the old key (certreq's own CMC renewal shows only the first; \
          the second proves the renewal). With UseExistingKeySet = TRUE the old certificate's \
-         key is kept. Needs RequestType = PKCS7 or CMC. Built by the command line; the web app \
-         does not make renewals yet and says so.",
+         key is kept. Needs RequestType = PKCS7 or CMC. Built by the command line, and by the \
+         web app for a certificate in its store (Renew), whose key signs through Web Crypto.",
     ),
     k(
         NR,
@@ -339,8 +339,8 @@ const KEYS_IN_FULL: &[KeySchema] = &[
          agent signs, with the name in a signed name-value attribute (\"RequesterName\", \
          BMPStrings). CMC: the name goes in an id-cmc-regInfo control \
          (RequesterName=DOMAIN%5Cuser&) and the agent signs beside the request's own key. \
-         Ignored with PKCS10, as certreq ignores it. Built by the command line; the web app \
-         does not yet and says so.",
+         Ignored with PKCS10, as certreq ignores it. Built by the command line, and by the web \
+         app with an agent's certificate from its store, chosen under \"Signed by\".",
     ),
     k(
         NR,
@@ -355,8 +355,8 @@ const KEYS_IN_FULL: &[KeySchema] = &[
          attributes; one year and 20 minutes unless the validity keys say otherwise), \
          self-signed, or signed by a stored CA certificate with the CLI's -cert (issuer = the \
          CA's subject, authority key identifier = its key's), kept with its key as an issued \
-         entry. SCEP is refused. The web app does not build PKCS7 yet: it writes the PKCS #10 \
-         and says so.",
+         entry. SCEP is refused. The web app builds PKCS7 for a renewal or a request on behalf \
+         of another user; otherwise it writes the PKCS #10 and says so.",
     ),
     k(
         NR,

@@ -149,6 +149,7 @@ impl Component for App {
                             can_generate: s.can_generate(),
                             status: s.status.clone(),
                             on: on.preview.clone(),
+                            store: &s.store,
                         }) }
                         { enrollment::view::panel(&enrollment::view::EnrollProps {
                             state: &s.enrollment,
@@ -166,6 +167,7 @@ impl Component for App {
                             on: on.store.clone(),
                             enroll: on.enrollment.clone(),
                             notify: on.notify.clone(),
+                            endpoint: &s.enrollment.settings,
                         }) }
                     </section>
                     <section class="panel decoder-panel" aria-labelledby="h-decode">
@@ -219,9 +221,10 @@ fn run_preview(link: &yew::html::Scope<App>, command: preview::Command) {
             inf,
             reuse,
             renews,
+            signer,
         } => spawn(link, async move {
             Msg::Generated(
-                jobs::generate(*request, inf, reuse, renews)
+                jobs::generate(*request, inf, reuse, renews, signer)
                     .await
                     .map(Box::new),
             )

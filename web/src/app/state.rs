@@ -603,6 +603,82 @@ mod tests {
         assert!(s.status.notice.as_ref().is_some_and(|n| n.error));
     }
 
+    /// A request on behalf of another user is signed by the stored entry chosen, and only an
+    /// enrollment agent's: Generate asks for one until it is chosen.
+    #[test]
+    fn a_request_on_behalf_of_another_user_is_signed_by_the_agent_chosen() {
+        let text = "[NewRequest]\nSubject = \"CN=bob\"\nRequestType = CMC\n\
+                    RequesterName = CONTOSO\\bob\n";
+        let mut s = State::new(text, editor::compile);
+        assert_eq!(
+            s.editor.request().unwrap().requester_name.as_deref(),
+            Some("CONTOSO\\bob")
+        );
+        let mut agent = issued("agent");
+        agent.details.as_mut().unwrap().request_agent = true;
+        s.store.entries = vec![issued("plain"), agent];
+        assert!(s.update(preview::Msg::Generate).is_empty());
+        let notice = s.status.notice.take().unwrap();
+        assert!(
+            notice.error && notice.text.contains("CONTOSO\\bob"),
+            "{notice:?}"
+        );
+        // a certificate that is not an agent's is not taken, even if chosen
+        s.update(preview::Msg::Signer("plain".into()));
+        assert!(s.update(preview::Msg::Generate).is_empty());
+        assert!(s.status.notice.take().is_some_and(|n| n.error));
+        s.update(preview::Msg::Signer("agent".into()));
+        let commands = s.update(preview::Msg::Generate);
+        assert!(
+            matches!(
+                commands.as_slice(),
+                [Command::Preview(preview::Command::Generate {
+                    reuse: None,
+                    renews: None,
+                    signer: Some(id),
+                    ..
+                })] if id == "agent"
+            ),
+            "{commands:?}"
+        );
+        // the agent's entry deleted: it is no longer the signer
+        s.status.busy = None;
+        s.update(preview::Msg::Forget("agent".into()));
+        assert_eq!(s.preview.signer, None);
+    }
+
+    /// Which stored entries may sign on behalf of others, and why the rest may not.
+    #[test]
+    fn only_a_valid_enrollment_agent_with_its_key_is_offered_as_signer() {
+        let mut agent = issued("agent");
+        let d = agent.details.as_mut().unwrap();
+        d.request_agent = true;
+        let (from, until) = (d.not_before, d.not_after);
+        let ms = |t: i64| t as f64 * 1000.0;
+        let fit = |e: &EntryMeta, t| store::State::agent_fitness(e, ms(t));
+        assert_eq!(fit(&agent, from + 1), Ok(()));
+        assert!(
+            fit(&issued("plain"), from + 1)
+                .unwrap_err()
+                .contains("Certificate Request Agent")
+        );
+        assert_eq!(fit(&agent, until + 1), Err("expired"));
+        assert_eq!(fit(&agent, from - 1), Err("not valid yet"));
+        let keyless = EntryMeta {
+            key_algorithm: None,
+            ..agent.clone()
+        };
+        assert!(
+            fit(&keyless, from + 1)
+                .unwrap_err()
+                .contains("no private key")
+        );
+        assert_eq!(
+            fit(&pending("p", None), from + 1),
+            Err("no certificate yet")
+        );
+    }
+
     /// A RenewalCert that names no certificate kept here makes nothing.
     #[test]
     fn a_renewal_of_a_certificate_not_kept_here_is_refused() {
@@ -1077,6 +1153,90 @@ mod tests {
             (d.status, d.message.as_str()),
             (Status::Error, "could not reach the CA")
         );
+    }
+
+    #[test]
+    fn an_entry_goes_back_to_its_own_ca_whatever_the_endpoint_is_now() {
+        use store::CaRef;
+        let mut s = State::new("", fake);
+        s.enrollment.settings = Enrollment::for_origin("http://a.example");
+        let a = s.enrollment.settings.ca();
+        assert_eq!(
+            a,
+            CaRef {
+                protocol: "adcs".into(),
+                url: "http://a.example/certsrv".into()
+            }
+        );
+        let issued = EntryMeta {
+            state: EntryState::Issued,
+            certificate: Some(vec![1]),
+            ca: Some(a.clone()),
+            ..pending("old", None)
+        };
+        let waiting = EntryMeta {
+            request_id: Some(7),
+            ca: Some(a.clone()),
+            ..pending("waiting", None)
+        };
+        let renewal = EntryMeta {
+            renews: Some("old".into()),
+            ..pending("renewal", None)
+        };
+        s.store.entries = vec![issued, waiting, renewal.clone(), pending("new", None)];
+        // the endpoint moves to another CA, over EST
+        s.update(enrollment::Msg::EndpointUrl(
+            "http://b.example/.well-known/est".into(),
+        ));
+        s.update(enrollment::Msg::EndpointKind(enrollment::EndpointKind::Est));
+        let b = s.enrollment.settings.clone();
+        assert!(b.differs(&a));
+        assert!(!b.differs(&b.ca()));
+        let a_settings = Enrollment {
+            kind: enrollment::EndpointKind::AdCs,
+            url: "http://a.example/certsrv".into(),
+            ..b.clone()
+        };
+        let sent_to = |out: Vec<Command>| match out.as_slice() {
+            [Command::Enrollment(enrollment::Command::Retrieve { enrollment, .. })]
+            | [
+                Command::Enrollment(enrollment::Command::Submit { enrollment, .. }),
+                ..,
+            ] => enrollment.clone(),
+            other => panic!("{other:?}"),
+        };
+        let mut t = s.clone();
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::Retrieve("waiting".into()))),
+            a_settings,
+            "a pending entry is retrieved from the CA it was sent to"
+        );
+        let mut t = s.clone();
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::SubmitEntry("renewal".into()))),
+            a_settings,
+            "a renewal goes to the CA the renewed certificate came from"
+        );
+        let mut t = s.clone();
+        t.preview.result = Some(Generated {
+            meta: renewal,
+            pem: String::new(),
+            file_name: "r.req".into(),
+            exportable: false,
+        });
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::Submit)),
+            a_settings,
+            "the renewal just made, too"
+        );
+        let mut t = s.clone();
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::SubmitEntry("new".into()))),
+            b,
+            "a new request goes to the endpoint set now"
+        );
+        assert_eq!(s.store.ca_of("renewal"), Some(&a));
+        assert_eq!(s.store.ca_of("new"), None);
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub fn request(friendly: Option<&str>) -> NewRequest {
         friendly_name: friendly.map(str::to_owned),
         validity: ValidityPlan::default(),
         renewal_cert: None,
+        requester_name: None,
     }
 }
 

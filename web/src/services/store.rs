@@ -74,6 +74,16 @@ pub struct RecordMeta {
     pub request_id: Option<u64>,
     /// The id of the entry whose certificate this entry's request renews.
     pub renews: Option<String>,
+    /// The CA the request was sent to; `None` for a record older than this field, or one never
+    /// sent.
+    pub ca: Option<CaRef>,
+}
+
+/// A CA endpoint as stored: its protocol's word (`adcs`, `est`) and its base URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CaRef {
+    pub protocol: String,
+    pub url: String,
 }
 
 impl RecordMeta {
@@ -262,6 +272,10 @@ fn to_js(record: &StoredRequest) -> JsValue {
     if let Some(old) = &meta.renews {
         set(&obj, "renews", &old.as_str().into());
     }
+    if let Some(ca) = &meta.ca {
+        set(&obj, "ca_url", &ca.url.as_str().into());
+        set(&obj, "ca_protocol", &ca.protocol.as_str().into());
+    }
     obj.into()
 }
 
@@ -298,6 +312,10 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
                 .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9_007_199_254_740_992.0)
                 .map(|n| n as u64),
             renews: text("renews"),
+            ca: text("ca_url").map(|url| CaRef {
+                url,
+                protocol: text("ca_protocol").unwrap_or_default(),
+            }),
         },
         request_der,
         keys: (!keys.is_undefined() && !keys.is_null()).then(|| keys.unchecked_into()),

@@ -189,9 +189,10 @@ pub async fn renewal_inf(query: &wire::RenewalInfQuery) -> Result<String, Servic
     String::from_utf8(bytes).map_err(|e| ServiceError(e.to_string()))
 }
 
-/// A PKCS #7 renewal: without a signature, what the old key signs; with it, the DER.
-pub async fn renewal(job: &wire::RenewalJob) -> Result<Vec<u8>, ServiceError> {
-    ask(wire::OP_RENEWAL, &job.to_wire()).await
+/// A request wrapped and signed by a stored certificate's key: without signatures, what
+/// each signer signs; with them, the DER.
+pub async fn wrap(job: &wire::WrapJob) -> Result<Vec<u8>, ServiceError> {
+    ask(wire::OP_WRAP, &job.to_wire()).await
 }
 
 /// Asks the module one question; its answer's bytes, or its sentence for why there are none.

@@ -14,9 +14,9 @@ use certreq_wire::enroll as wire_enroll;
 use certreq_wire::{
     CmcJob, DocPage, DocQuery, Dump, Node, OP_BACKUP, OP_BACKUP_READ, OP_CA_DOWNLOADS,
     OP_CERTIFICATE, OP_CMC, OP_CRL, OP_CSRATTRS, OP_DOC, OP_DUMP, OP_ENROLL_READ, OP_ENROLL_START,
-    OP_EXPLAIN, OP_PFX, OP_PFX_READ, OP_RENEWAL, OP_RENEWAL_INF, OP_RESPONSE, OP_TEMPLATE_CHECK,
-    OP_TEMPLATE_LIST, PfxImport, PfxJob, PfxOpened, PfxProfile, RenewalInfQuery, RenewalJob,
-    RenewalToSign, STATUS_FAILED, STATUS_OK, doc_to_wire, dump_to_wire, one_certificate_to_wire,
+    OP_EXPLAIN, OP_PFX, OP_PFX_READ, OP_RENEWAL_INF, OP_RESPONSE, OP_TEMPLATE_CHECK,
+    OP_TEMPLATE_LIST, OP_WRAP, PfxImport, PfxJob, PfxOpened, PfxProfile, RenewalInfQuery,
+    STATUS_FAILED, STATUS_OK, ToSign, WrapJob, doc_to_wire, dump_to_wire, one_certificate_to_wire,
     response_to_wire,
 };
 use zeroize::{Zeroize, Zeroizing};
@@ -60,9 +60,9 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
             .map_err(|e| e.to_string())
             .and_then(|q| renew::inf(&q.certificate, q.same_key))
             .map(String::into_bytes),
-        OP_RENEWAL => RenewalJob::from_wire(input)
+        OP_WRAP => WrapJob::from_wire(input)
             .map_err(|e| e.to_string())
-            .and_then(|job| run_renewal(&job)),
+            .and_then(|job| run_wrap(&job)),
         OP_CMC => CmcJob::from_wire(input)
             .map_err(|e| e.to_string())
             .and_then(|job| run_cmc(&job)),
@@ -485,31 +485,41 @@ fn run_cmc(job: &CmcJob) -> Result<Vec<u8>, String> {
     }
 }
 
-/// What the old certificate's key signs, or with its signature the PKCS #7 renewal.
-fn run_renewal(job: &RenewalJob) -> Result<Vec<u8>, String> {
-    let cannot =
-        |e: certreq_request::encode::EncodeError| format!("cannot build the renewal request: {e}");
-    let content =
-        certreq_request::pkcs7::renewal(&job.pkcs10, &job.old, job.hash).map_err(cannot)?;
-    // no signed attributes: nothing to digest
-    let unsigned = content.prepare(|h, b| h.digest(b)).map_err(cannot)?;
-    match &job.signature {
-        None => {
-            let (scheme, to_be_signed) = unsigned
-                .to_be_signed
-                .first()
-                .cloned()
-                .ok_or_else(|| "cannot build the renewal request: no signer".to_owned())?;
-            Ok(RenewalToSign {
-                scheme,
-                to_be_signed,
-            }
-            .to_wire())
+/// What each signer signs, or with their signatures the wrapped request ([`WrapJob`]).
+fn run_wrap(job: &WrapJob) -> Result<Vec<u8>, String> {
+    use certreq_request::pkcs7;
+    let cannot = |e: certreq_request::encode::EncodeError| {
+        let what = match job.requester_name {
+            Some(_) => "request on behalf of another user",
+            None => "renewal request",
+        };
+        format!("cannot build the {what}: {e}")
+    };
+    let name = job.requester_name.as_deref();
+    let content = match (&job.cmc, name) {
+        (None, None) => pkcs7::renewal(&job.pkcs10, &job.cert, job.hash),
+        (None, Some(name)) => pkcs7::on_behalf_of(&job.pkcs10, &job.cert, name, job.hash),
+        (Some((spki, scheme)), _) => {
+            cmc::CertSigner::new(&job.cert, job.hash, "signing certificate").and_then(|c| {
+                #[allow(
+                    clippy::needless_update,
+                    reason = "the archived key's field exists only with `lifecycle`"
+                )]
+                let extras = cmc::Extras {
+                    requester_name: name,
+                    cosigners: vec![c],
+                    ..cmc::Extras::default()
+                };
+                cmc::wrap_with(&job.pkcs10, spki, *scheme, &extras)
+            })
         }
-        Some(signature) => unsigned
-            .finish(std::slice::from_ref(signature))
-            .map_err(cannot),
     }
+    .map_err(cannot)?;
+    let unsigned = content.prepare(|h, b| h.digest(b)).map_err(cannot)?;
+    if job.signatures.is_empty() {
+        return Ok(ToSign(unsigned.to_be_signed).to_wire());
+    }
+    unsigned.finish(&job.signatures).map_err(cannot)
 }
 
 /// Writes the PFX, drawing salts and IVs from [`PfxJob::random`]; refuses rather than reuse

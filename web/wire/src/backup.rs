@@ -59,9 +59,18 @@ pub struct BackupEntry {
     pub request_id: Option<u64>,
     /// The id of the entry this one renews.
     pub renews: Option<String>,
+    /// The CA the request was sent to: its protocol and URL.
+    pub ca: Option<BackupCa>,
     /// The key's SubjectPublicKeyInfo (empty when there is no key).
     pub spki: Vec<u8>,
     pub key: BackupKey,
+}
+
+/// The CA an entry's request was sent to, as the store keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupCa {
+    pub protocol: String,
+    pub url: String,
 }
 
 fn algorithm_to_wire(w: &mut Writer, a: Option<KeyAlgorithm>) {
@@ -105,7 +114,12 @@ impl BackupEntry {
         if let Some(n) = self.request_id {
             w.u64(n);
         }
-        w.opt_str(self.renews.as_deref()).bytes(&self.spki);
+        w.opt_str(self.renews.as_deref());
+        w.flag(self.ca.is_some());
+        if let Some(ca) = &self.ca {
+            w.str(&ca.protocol).str(&ca.url);
+        }
+        w.bytes(&self.spki);
         match &self.key {
             BackupKey::None => w.u32(0),
             BackupKey::Kept => w.u32(1),
@@ -137,6 +151,14 @@ impl BackupEntry {
         let request = r.bytes()?.to_vec();
         let request_id = if r.flag()? { Some(r.u64()?) } else { None };
         let renews = r.opt_str()?.map(str::to_owned);
+        let ca = if r.flag()? {
+            Some(BackupCa {
+                protocol: text(r)?,
+                url: text(r)?,
+            })
+        } else {
+            None
+        };
         let spki = r.bytes()?.to_vec();
         let key = match r.u32()? {
             0 => BackupKey::None,
@@ -163,6 +185,7 @@ impl BackupEntry {
             request,
             request_id,
             renews,
+            ca,
             spki,
             key,
         })

@@ -75,10 +75,10 @@ pub const OP_CRL: u32 = 14;
 /// Why the CA said no: the input is an [`ca::ExplainQuery`], the answer an
 /// [`ca::Explanation`] or none ([`ca::explanation_to_wire`]).
 pub const OP_EXPLAIN: u32 = 15;
-/// Wrap a renewal request as PKCS #7 (`certreq-request`'s `pkcs7::renewal`): the input is a
-/// [`RenewalJob`]; without a signature the answer is a [`RenewalToSign`] (how the old key
-/// signs, and what), with one the SignedData's DER.
-pub const OP_RENEWAL: u32 = 16;
+/// Wrap a request signed by a stored certificate's key (a renewal, a request on behalf of
+/// another user; PKCS #7 or CMC): the input is a [`WrapJob`]; without signatures the answer is
+/// a [`ToSign`] (how each signer signs, and what), with them the request's DER.
+pub const OP_WRAP: u32 = 16;
 /// The INF that renews a certificate: the input is a [`RenewalInfQuery`], the answer the INF
 /// text (UTF-8): the certificate's subject, alternative names, EKUs, template, key type and
 /// size, `RequestType = PKCS7`, `RenewalCert` = its thumbprint, and with the same key
@@ -407,6 +407,7 @@ pub fn certificate_to_wire(w: &mut Writer, c: &Certificate) {
     w.bytes(&f.spki_der).str(&f.key_algorithm).flag(f.is_ca);
     w.opt_bytes(f.subject_key_id.as_deref());
     w.opt_bytes(f.authority_key_id.as_deref());
+    w.flag(f.request_agent);
 }
 
 /// The certificate [`certificate_to_wire`] wrote, taken as it is (not decoded again).
@@ -425,6 +426,7 @@ pub fn certificate_from_wire(r: &mut Reader<'_>) -> Result<Certificate, WireErro
         is_ca: r.flag()?,
         subject_key_id: r.opt_bytes()?.map(<[u8]>::to_vec),
         authority_key_id: r.opt_bytes()?.map(<[u8]>::to_vec),
+        request_agent: r.flag()?,
     };
     Ok(Certificate::from_parts(der, facts))
 }
@@ -496,14 +498,9 @@ pub struct CmcJob {
 
 impl CmcJob {
     pub fn to_wire(&self) -> Vec<u8> {
-        let (kind, hash) = match self.scheme {
-            SignatureScheme::RsaPkcs1(h) => (0, h),
-            SignatureScheme::RsaPss(h) => (1, h),
-            SignatureScheme::Ecdsa(h) => (2, h),
-        };
-        let hash = HASHES.iter().position(|&h| h == hash).unwrap_or(0) as u32;
         let mut w = Writer::new();
-        w.bytes(&self.pkcs10).bytes(&self.spki).u32(kind).u32(hash);
+        w.bytes(&self.pkcs10).bytes(&self.spki);
+        scheme_to_wire(&mut w, self.scheme);
         w.opt_bytes(self.signature.as_deref());
         w.finish()
     }
@@ -512,14 +509,7 @@ impl CmcJob {
         let mut r = Reader::new(bytes);
         let pkcs10 = r.bytes()?.to_vec();
         let spki = r.bytes()?.to_vec();
-        let kind = r.u32()?;
-        let hash = *HASHES.get(r.u32()? as usize).ok_or(WireError)?;
-        let scheme = match kind {
-            0 => SignatureScheme::RsaPkcs1(hash),
-            1 => SignatureScheme::RsaPss(hash),
-            2 => SignatureScheme::Ecdsa(hash),
-            _ => return Err(WireError),
-        };
+        let scheme = scheme_from_wire(&mut r)?;
         let signature = r.opt_bytes()?.map(<[u8]>::to_vec);
         r.end()?;
         Ok(CmcJob {
@@ -554,69 +544,106 @@ fn scheme_from_wire(r: &mut Reader<'_>) -> Result<SignatureScheme, WireError> {
     }
 }
 
-/// A PKCS #7 renewal, asked twice: for what the old certificate's key signs, then with its
-/// signature for the SignedData (version 1 over `id-data`, the old certificate included, the
-/// signer by issuer and serial, no signed attributes). Both answers are worked out afresh.
+/// A request wrapped and signed by a stored certificate's key, asked twice: for what each
+/// signer signs, then with their signatures for the request. `requester_name` and `cmc`
+/// decide the wrapping (`certreq-request`'s):
+///
+/// * neither: a PKCS #7 renewal (`pkcs7::renewal`: the PKCS #10 carries the renewed
+///   certificate `cert`, whose key alone signs, no signed attributes);
+/// * a requester name: PKCS #7 on behalf of that user (`pkcs7::on_behalf_of`: `cert` is the
+///   enrollment agent's, signing the requester name as an attribute);
+/// * `cmc`: CMC (`cmc::wrap_with`), signed first by the request's own key (its SPKI and
+///   scheme), then by `cert`'s, with the requester name as a regInfo control when there is
+///   one (on behalf of), else as a renewal.
+///
+/// Both answers are worked out afresh.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RenewalJob {
-    /// The signed PKCS #10 request, carrying the old certificate in its renewal attribute.
+pub struct WrapJob {
+    /// The signed PKCS #10 request (a renewal's carries the old certificate).
     pub pkcs10: Vec<u8>,
-    /// The certificate renewed (DER): its key signs.
-    pub old: Vec<u8>,
+    /// The certificate whose key signs (DER): the renewed one, or the enrollment agent's.
+    pub cert: Vec<u8>,
     pub hash: Hash,
-    /// The old key's signature of the bytes the first answer gave (ECDSA: DER).
-    pub signature: Option<Vec<u8>>,
+    /// `RequesterName`: the request is made on behalf of this user.
+    pub requester_name: Option<String>,
+    /// CMC: the request's public key (SPKI DER) and how it signs.
+    pub cmc: Option<(Vec<u8>, SignatureScheme)>,
+    /// Each signer's signature of the bytes the first answer gave, in its order (ECDSA: DER);
+    /// empty for the first question.
+    pub signatures: Vec<Vec<u8>>,
 }
 
-impl RenewalJob {
+impl WrapJob {
     pub fn to_wire(&self) -> Vec<u8> {
         let hash = HASHES.iter().position(|&h| h == self.hash).unwrap_or(0) as u32;
         let mut w = Writer::new();
-        w.bytes(&self.pkcs10).bytes(&self.old).u32(hash);
-        w.opt_bytes(self.signature.as_deref());
+        w.bytes(&self.pkcs10).bytes(&self.cert).u32(hash);
+        w.opt_str(self.requester_name.as_deref());
+        w.flag(self.cmc.is_some());
+        if let Some((spki, scheme)) = &self.cmc {
+            w.bytes(spki);
+            scheme_to_wire(&mut w, *scheme);
+        }
+        w.u32(self.signatures.len() as u32);
+        for s in &self.signatures {
+            w.bytes(s);
+        }
         w.finish()
     }
 
     pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
         let mut r = Reader::new(bytes);
         let pkcs10 = r.bytes()?.to_vec();
-        let old = r.bytes()?.to_vec();
+        let cert = r.bytes()?.to_vec();
         let hash = *HASHES.get(r.u32()? as usize).ok_or(WireError)?;
-        let signature = r.opt_bytes()?.map(<[u8]>::to_vec);
+        let requester_name = r.opt_str()?.map(str::to_owned);
+        let cmc = if r.flag()? {
+            let spki = r.bytes()?.to_vec();
+            Some((spki, scheme_from_wire(&mut r)?))
+        } else {
+            None
+        };
+        let n = r.u32()?;
+        let signatures = (0..n.min(4))
+            .map(|_| r.bytes().map(<[u8]>::to_vec))
+            .collect::<Result<Vec<_>, _>>()?;
         r.end()?;
-        Ok(RenewalJob {
+        Ok(WrapJob {
             pkcs10,
-            old,
+            cert,
             hash,
-            signature,
+            requester_name,
+            cmc,
+            signatures,
         })
     }
 }
 
-/// The first [`OP_RENEWAL`] answer: how the old certificate's key signs, and the bytes.
+/// The first [`OP_WRAP`] answer: for each signer in order, how it signs and the bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RenewalToSign {
-    pub scheme: SignatureScheme,
-    pub to_be_signed: Vec<u8>,
-}
+pub struct ToSign(pub Vec<(SignatureScheme, Vec<u8>)>);
 
-impl RenewalToSign {
+impl ToSign {
     pub fn to_wire(&self) -> Vec<u8> {
         let mut w = Writer::new();
-        scheme_to_wire(&mut w, self.scheme);
-        w.bytes(&self.to_be_signed);
+        w.u32(self.0.len() as u32);
+        for (scheme, bytes) in &self.0 {
+            scheme_to_wire(&mut w, *scheme);
+            w.bytes(bytes);
+        }
         w.finish()
     }
 
     pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
         let mut r = Reader::new(bytes);
-        let scheme = scheme_from_wire(&mut r)?;
-        let to_be_signed = r.bytes()?.to_vec();
+        let n = r.u32()?;
+        let mut out = Vec::new();
+        for _ in 0..n.min(4) {
+            let scheme = scheme_from_wire(&mut r)?;
+            out.push((scheme, r.bytes()?.to_vec()));
+        }
         r.end()?;
-        Ok(RenewalToSign {
-            scheme,
-            to_be_signed,
-        })
+        Ok(ToSign(out))
     }
 }
 

@@ -16,10 +16,11 @@ use super::text::{byte_to_utf16, utf16_to_byte};
 /// The INF the page opens with: the TLS web server template.
 pub const DEFAULT_INF: &str = templates::TEMPLATES[0].text;
 
-/// The app's compiler: the lowering for a front end that builds renewals (as PKCS #7, the
-/// tools module writing the wrapper) and nothing else of the life cycle.
+/// The app's compiler: the lowering for a front end that builds renewals and requests on
+/// behalf of others (PKCS #7 or CMC, the tools module writing the wrapper, a stored
+/// certificate's key signing) and nothing else of the life cycle.
 pub fn compile(text: &str) -> Compiled {
-    certreq_request::compile_for(text, certreq_request::Builds::RENEWAL)
+    certreq_request::compile_for(text, certreq_request::Builds::APP)
 }
 
 /// What can happen in the editor.

@@ -202,11 +202,17 @@ fn start(settings: &Enrollment, action: Action) -> steps::Start {
 }
 
 /// Sends entry `id`'s request to the CA and acts on the answer.
+/// The entry remembers the CA it is sent to (before sending, so that a reload while the CA
+/// answers still knows where to retrieve it from).
 pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String> {
-    let entry = crate::services::store::get_entry(&id)
+    let mut entry = crate::services::store::get_entry(&id)
         .await
         .map_err(|e| e.to_string())?
         .ok_or("that request is no longer in the store")?;
+    entry.meta.ca = Some(settings.ca());
+    crate::services::store::put(&entry)
+        .await
+        .map_err(|e| format!("the request was not sent: {e}"))?;
     let action = Action::Submit {
         request: entry.request_der,
     };

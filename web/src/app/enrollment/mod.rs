@@ -9,7 +9,7 @@ use certreq_wire::ca::{Download, Explanation, Finding, TemplateOffer};
 use super::files::{export_file_name, pkcs10_subject_and_key};
 use super::preview;
 use super::status::{Out, Status as AppStatus};
-use super::store::{self, EntryMeta};
+use super::store::{self, CaRef, EntryMeta};
 
 /// The kind of CA endpoint.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,6 +60,33 @@ impl Enrollment {
             ..Enrollment::default()
         }
     }
+    /// The endpoint as an entry keeps it.
+    pub fn ca(&self) -> CaRef {
+        CaRef {
+            protocol: self.kind.as_str().to_owned(),
+            url: self.url.clone(),
+        }
+    }
+
+    /// These settings sent to `ca` instead (an entry's own CA): its protocol and URL, the
+    /// attributes as set.
+    pub fn at(&self, ca: Option<&CaRef>) -> Enrollment {
+        let mut e = self.clone();
+        if let Some(ca) = ca {
+            e.kind = match ca.protocol.as_str() {
+                "est" => EndpointKind::Est,
+                _ => EndpointKind::AdCs,
+            };
+            e.url = ca.url.clone();
+        }
+        e
+    }
+
+    /// Whether `ca` is another endpoint than these settings'.
+    pub fn differs(&self, ca: &CaRef) -> bool {
+        *ca != self.ca()
+    }
+
     /// The `CertAttrib` text: the template line first, then the extra lines.
     pub fn attrib(&self) -> String {
         let mut lines = Vec::new();
@@ -460,9 +487,15 @@ impl State {
                 };
                 let id = result.meta.id.clone();
                 self.ask(status, sending);
+                // a renewal goes to the CA of the certificate it renews
+                let renewed = result
+                    .meta
+                    .renews
+                    .as_deref()
+                    .and_then(|old| store.entries.iter().find(|e| e.id == old)?.ca.as_ref());
                 return run(Command::Submit {
                     id,
-                    enrollment: self.settings.clone(),
+                    enrollment: self.settings.at(renewed),
                 });
             }
             Msg::Retrieve(id) => {
@@ -470,10 +503,12 @@ impl State {
                     return Vec::new();
                 }
                 self.ask(status, "asking the CA for the certificate…");
+                // the entry's own CA, whatever the endpoint is set to now
+                let enrollment = self.settings.at(store.ca_of(&id));
                 return run(Command::Retrieve {
                     id: Some(id),
                     number: None,
-                    enrollment: self.settings.clone(),
+                    enrollment,
                 });
             }
             Msg::RetrieveNumbered => {
@@ -527,10 +562,8 @@ impl State {
                     return Vec::new();
                 }
                 self.ask(status, sending);
-                return run(Command::Submit {
-                    id,
-                    enrollment: self.settings.clone(),
-                });
+                let enrollment = self.settings.at(store.renewed_ca(&id));
+                return run(Command::Submit { id, enrollment });
             }
             Msg::DownloadIssued => {
                 let Some(der) = self

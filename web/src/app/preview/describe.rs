@@ -418,6 +418,7 @@ mod tests {
             friendly_name: None,
             validity: ValidityPlan::default(),
             renewal_cert: None,
+            requester_name: None,
         }
     }
 

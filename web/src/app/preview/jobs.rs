@@ -21,9 +21,13 @@ pub async fn generate(
     inf: String,
     reuse: Option<String>,
     renews: Option<String>,
+    signer: Option<String>,
 ) -> Result<Generated, String> {
     if let Some(old) = renews {
-        return renew(request, inf, old).await;
+        return signed_by_stored(request, inf, Signer::Renews(old)).await;
+    }
+    if let Some(agent) = signer {
+        return signed_by_stored(request, inf, Signer::Agent(agent)).await;
     }
     let scheme = request.signature;
     let (keys, id, reused) = match reuse {
@@ -111,25 +115,49 @@ pub async fn generate(
     })
 }
 
-/// A renewal of stored entry `old`'s certificate: the PKCS #10 (carrying the old certificate)
-/// signed by the same key (`UseExistingKeySet`) or a new one, wrapped as PKCS #7 by the tools
-/// module and signed by the old entry's key through Web Crypto, so that key may be
-/// non-extractable. The new entry remembers which entry it renews; the old one is untouched.
-async fn renew(request: NewRequest, inf: String, old: String) -> Result<Generated, String> {
-    let entry = store::get_entry(&old)
+/// Which stored entry's certificate and key sign a wrapped request.
+enum Signer {
+    /// The renewed entry (a renewal).
+    Renews(String),
+    /// An enrollment agent's entry (a request on behalf of `RequesterName`).
+    Agent(String),
+}
+
+/// A request wrapped (PKCS #7 or CMC, by the tools module) and signed by a stored entry's
+/// key through Web Crypto, so that key may be non-extractable: a renewal of entry `old`'s
+/// certificate (the PKCS #10 carrying it, signed by the same key with `UseExistingKeySet`
+/// or a new one), or a request on behalf of another user signed by an enrollment agent's
+/// entry. CMC is signed by the request's key first, then by the stored one. The new entry
+/// remembers which entry it renews; the stored one is untouched.
+async fn signed_by_stored(
+    request: NewRequest,
+    inf: String,
+    signer: Signer,
+) -> Result<Generated, String> {
+    let (id, renewal) = match &signer {
+        Signer::Renews(old) => (old, true),
+        Signer::Agent(agent) => (agent, false),
+    };
+    let whose = if renewal {
+        "the entry to renew"
+    } else {
+        "the enrollment agent's entry"
+    };
+    let entry = store::get_entry(id)
         .await
         .map_err(|e| e.to_string())?
-        .ok_or_else(|| "the entry to renew is no longer in the store".to_owned())?;
-    let old_cert = entry
+        .ok_or_else(|| format!("{whose} is no longer in the store"))?;
+    let cert = entry
         .meta
         .certificate
         .clone()
-        .ok_or_else(|| "the entry to renew has no certificate".to_owned())?;
-    let old_keys = entry
+        .ok_or_else(|| format!("{whose} has no certificate"))?;
+    let stored_keys = entry
         .keys
-        .ok_or_else(|| "the entry to renew has no key to sign the renewal with".to_owned())?;
-    let keys = if request.key.use_existing {
-        old_keys.clone()
+        .ok_or_else(|| format!("{whose} has no key to sign with"))?;
+    let same_key = renewal && request.key.use_existing;
+    let keys = if same_key {
+        stored_keys.clone()
     } else {
         crypto::generate(
             request.key.algorithm,
@@ -142,7 +170,7 @@ async fn renew(request: NewRequest, inf: String, old: String) -> Result<Generate
     let spki = crypto::export_spki(&keys.get_public_key())
         .await
         .map_err(|e| e.to_string())?;
-    if request.key.use_existing {
+    if same_key {
         crypto::check_key_pair(
             &spki,
             &keys.get_private_key(),
@@ -152,30 +180,43 @@ async fn renew(request: NewRequest, inf: String, old: String) -> Result<Generate
         .map_err(|e| format!("the renewed certificate's key cannot make this request: {e}"))?;
     }
     let additions = encode::Additions {
-        renewal_certificate: Some(&old_cert),
+        renewal_certificate: renewal.then_some(cert.as_slice()),
     };
     let unsigned = encode::prepare_with(&request, &spki, &client_info(), &additions)
         .map_err(|e| format!("cannot build the request: {e}"))?;
     let pkcs10 = sign_and_finish(&unsigned, &keys.get_private_key(), "request").await?;
-    let mut job = certreq_wire::RenewalJob {
+    let mut job = certreq_wire::WrapJob {
         pkcs10,
-        old: old_cert,
+        cert,
         hash: request.signature.hash(),
-        signature: None,
+        requester_name: if renewal {
+            None
+        } else {
+            request.requester_name.clone()
+        },
+        cmc: (request.request_type == RequestType::Cmc).then(|| (spki.clone(), request.signature)),
+        signatures: Vec::new(),
     };
     let cannot = |e: services::ServiceError| e.to_string();
-    let first = tools::renewal(&job).await.map_err(cannot)?;
-    let to_sign = certreq_wire::RenewalToSign::from_wire(&first).map_err(|e| e.to_string())?;
-    job.signature = Some(
-        crypto::sign(
-            &old_keys.get_private_key(),
-            to_sign.scheme,
-            &to_sign.to_be_signed,
-        )
-        .await
-        .map_err(|e| format!("the renewed certificate's key cannot sign the renewal: {e}"))?,
-    );
-    let der = tools::renewal(&job).await.map_err(cannot)?;
+    let first = tools::wrap(&job).await.map_err(cannot)?;
+    let to_sign = certreq_wire::ToSign::from_wire(&first).map_err(|e| e.to_string())?;
+    // CMC: the request's own key signs first, then the stored certificate's
+    let mut signing = Vec::new();
+    if job.cmc.is_some() {
+        signing.push(keys.get_private_key());
+    }
+    signing.push(stored_keys.get_private_key());
+    if to_sign.0.len() != signing.len() {
+        return Err("the wrapped request asks for other signers than expected".into());
+    }
+    for ((scheme, bytes), key) in to_sign.0.iter().zip(&signing) {
+        job.signatures.push(
+            crypto::sign(key, *scheme, bytes)
+                .await
+                .map_err(|e| format!("the stored certificate's key cannot sign: {e}"))?,
+        );
+    }
+    let der = tools::wrap(&job).await.map_err(cannot)?;
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
     let meta = EntryMeta {
         id: store::new_id(),
@@ -186,7 +227,7 @@ async fn renew(request: NewRequest, inf: String, old: String) -> Result<Generate
         exportable: Some(exportable),
         key_algorithm: key_algorithm(&spki),
         has_request: true,
-        renews: Some(old),
+        renews: renewal.then(|| id.clone()),
         ..EntryMeta::default()
     };
     store::put(&store::StoredRequest {
@@ -195,7 +236,7 @@ async fn renew(request: NewRequest, inf: String, old: String) -> Result<Generate
         keys: Some(keys),
     })
     .await
-    .map_err(|e| format!("the renewal was made but could not be kept, so it is not shown: {e}"))?;
+    .map_err(|e| format!("the request was made but could not be kept, so it is not shown: {e}"))?;
     Ok(Generated {
         meta,
         pem: pem::write(Label::NewCertificateRequest, &der),

@@ -43,6 +43,9 @@ pub enum Msg {
     Copy,
     /// Stored entry `id` is gone: if it was the one just made, it is not shown any more.
     Forget(String),
+    /// The stored entry whose enrollment agent's certificate signs a request on behalf of
+    /// another user (`RequesterName`).
+    Signer(String),
 }
 
 /// Browser work the request panel asks for.
@@ -58,6 +61,9 @@ pub enum Command {
         /// For a renewal, the stored entry whose certificate it renews: its key signs the
         /// PKCS #7 wrapper (and with `UseExistingKeySet`, the request too).
         renews: Option<String>,
+        /// For a request on behalf of another user, the stored enrollment agent's entry whose
+        /// key signs the wrapper.
+        signer: Option<String>,
     },
     /// Put text on the clipboard; answer with a notice.
     Copy(String),
@@ -76,6 +82,8 @@ pub enum Event {
 pub struct State {
     /// The request made last, if any.
     pub result: Option<Generated>,
+    /// The stored entry chosen to sign a request on behalf of another user.
+    pub signer: Option<String>,
 }
 
 impl State {
@@ -121,6 +129,23 @@ impl State {
                         }
                     },
                 };
+                let signer = match &request.requester_name {
+                    None => None,
+                    Some(name) => match self.signer.as_ref().filter(|id| {
+                        store.entries.iter().any(|e| {
+                            &e.id == *id && e.details.as_ref().is_some_and(|d| d.request_agent)
+                        })
+                    }) {
+                        Some(id) => Some(id.clone()),
+                        None => {
+                            status.notice = Some(Notice::error(format!(
+                                "RequesterName = {name}: choose the enrollment agent's \
+                                 certificate that signs this request, under “Signed by”"
+                            )));
+                            return Vec::new();
+                        }
+                    },
+                };
                 status.busy = Some(match (&reuse, &renews) {
                     (Some(_), _) => "signing with the stored key…".to_owned(),
                     (None, Some(_)) if request.key.use_existing => {
@@ -134,6 +159,7 @@ impl State {
                     inf: editor.text.clone(),
                     reuse,
                     renews,
+                    signer,
                 })]
             }
             Msg::Generated(Ok(generated)) => {
@@ -172,6 +198,13 @@ impl State {
                 if self.result.as_ref().is_some_and(|r| r.meta.id == id) {
                     self.result = None;
                 }
+                if self.signer.as_ref() == Some(&id) {
+                    self.signer = None;
+                }
+                Vec::new()
+            }
+            Msg::Signer(id) => {
+                self.signer = Some(id);
                 Vec::new()
             }
         }

@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use super::{Generated, Msg, Preview, State, preview};
-use crate::app::editor;
 use crate::app::status::Status;
+use crate::app::{editor, store};
 
 pub struct RequestProps<'a> {
     pub state: &'a State,
@@ -14,6 +14,8 @@ pub struct RequestProps<'a> {
     pub can_generate: bool,
     pub status: Status,
     pub on: Callback<Msg>,
+    /// The stored entries, offered as the signer of a request on behalf of another user.
+    pub store: &'a store::State,
 }
 
 /// The request panel.
@@ -29,10 +31,17 @@ pub fn panel(props: &RequestProps<'_>) -> Html {
         },
     };
     let busy = status.busy.is_some();
+    let signer = editor
+        .compiled
+        .request
+        .as_ref()
+        .and_then(|r| r.requester_name.as_deref())
+        .map(|name| view_signers(props, name));
     html! {
         <>
             <h2 id="h-request">{ "The request" }</h2>
             { described }
+            { for signer }
             <div class="actions">
                 <button type="button" class="primary" data-testid="generate"
                     disabled={!props.can_generate} aria-busy={busy.to_string()}
@@ -59,6 +68,53 @@ pub fn panel(props: &RequestProps<'_>) -> Html {
                 { view_result(&props.on, result) }
             }
         </>
+    }
+}
+
+/// The stored certificates that may sign a request on behalf of `name` (enrollment agents'),
+/// to choose from; the others with the reason each is not offered.
+fn view_signers(props: &RequestProps<'_>, name: &str) -> Html {
+    let now = crate::services::store::now_ms();
+    let chosen = props.state.signer.as_deref();
+    let items = props
+        .store
+        .entries
+        .iter()
+        .filter(|e| e.certificate.is_some())
+        .map(|e| {
+            let id = e.id.clone();
+            let label = match &e.details {
+                Some(d) => format!("{} ({})", e.friendly_name, d.subject),
+                None => e.friendly_name.clone(),
+            };
+            match store::State::agent_fitness(e, now) {
+                Ok(()) => {
+                    let checked = chosen == Some(id.as_str());
+                    let pick = {
+                        let id = id.clone();
+                        props.on.reform(move |_| Msg::Signer(id.clone()))
+                    };
+                    html! {
+                        <li data-testid="signer-option" data-id={id}>
+                            <label>
+                                <input type="radio" name="signer" {checked} onchange={pick} />
+                                { " " }{ label }
+                            </label>
+                        </li>
+                    }
+                }
+                Err(why) => html! {
+                    <li data-testid="signer-refused" data-id={id} class="hint">
+                        { format!("{label}: not offered, {why}") }
+                    </li>
+                },
+            }
+        });
+    html! {
+        <fieldset class="signer" data-testid="signer-picker">
+            <legend>{ format!("Signed by: an enrollment agent's certificate, on behalf of {name}") }</legend>
+            <ul>{ for items }</ul>
+        </fieldset>
     }
 }
 

@@ -10,7 +10,7 @@ use zeroize::Zeroize;
 
 use super::{CertDetails, EntryMeta, EntryState, ExportFormat, Profile, match_response};
 use crate::app::files::{export_file_name, pem, safe_file_name};
-use crate::services::store::{RecordMeta, StoredRequest};
+use crate::services::store::{CaRef, RecordMeta, StoredRequest};
 use crate::services::{crypto, files, store, tools};
 
 /// `RSA 2048`, `ECC P-256`… of a public key given as SPKI DER.
@@ -372,7 +372,7 @@ pub async fn import_pfx(
 /// that kind of key (an RSA key is bound to its hash, and to PSS or PKCS #1 v1.5, in Web
 /// Crypto), else as an imported PFX's key does.
 fn restored_scheme(inf: &str, algorithm: KeyAlgorithm) -> SignatureScheme {
-    let planned = certreq_request::compile_for(inf, certreq_request::Builds::RENEWAL)
+    let planned = certreq_request::compile_for(inf, certreq_request::Builds::APP)
         .request
         .map(|r| r.signature);
     match (planned, algorithm) {
@@ -428,6 +428,10 @@ pub async fn backup(password: String) -> Result<String, String> {
             request: record.request_der.clone(),
             request_id: m.request_id,
             renews: m.renews.clone(),
+            ca: m.ca.as_ref().map(|c| wire::backup::BackupCa {
+                protocol: c.protocol.clone(),
+                url: c.url.clone(),
+            }),
             spki,
             key,
         });
@@ -554,6 +558,10 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
                 chain: entry.chain.clone(),
                 request_id: entry.request_id,
                 renews: entry.renews.clone(),
+                ca: entry.ca.as_ref().map(|c| CaRef {
+                    protocol: c.protocol.clone(),
+                    url: c.url.clone(),
+                }),
             },
             request_der: entry.request.clone(),
             keys,

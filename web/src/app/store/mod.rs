@@ -12,7 +12,7 @@ use super::files::looks_like_pfx;
 use super::status::{Notice, Out, Status};
 use crate::services::store::{RecordMeta, StoredRequest};
 
-pub use crate::services::store::EntryState;
+pub use crate::services::store::{CaRef, EntryState};
 pub use certreq_wire::PfxProfile as Profile;
 
 /// What the store list shows about one stored entry (its key stays in the store).
@@ -35,6 +35,8 @@ pub struct EntryMeta {
     pub request_id: Option<u64>,
     /// The entry whose certificate this entry's request renews (stored).
     pub renews: Option<String>,
+    /// The CA the request was sent to (stored; `None` in records made before it was kept).
+    pub ca: Option<CaRef>,
     /// Whether the browser hands out the private key; `None` when not asked yet or no key
     /// (asked when the store is read, not stored).
     pub exportable: Option<bool>,
@@ -64,6 +66,7 @@ impl EntryMeta {
             chain: m.chain.clone(),
             request_id: m.request_id,
             renews: m.renews.clone(),
+            ca: m.ca.clone(),
             exportable: None,
             key_algorithm: None,
             details: None,
@@ -84,6 +87,7 @@ impl EntryMeta {
             chain: self.chain.clone(),
             request_id: self.request_id,
             renews: self.renews.clone(),
+            ca: self.ca.clone(),
         }
     }
 }
@@ -99,6 +103,8 @@ pub struct CertDetails {
     pub thumbprint_sha1: String,
     pub key_algorithm: String,
     pub serial: String,
+    /// An enrollment agent's certificate (the Certificate Request Agent purpose).
+    pub request_agent: bool,
 }
 
 impl CertDetails {
@@ -112,6 +118,7 @@ impl CertDetails {
             thumbprint_sha1: cert.thumbprint_sha1(),
             key_algorithm: cert.key_algorithm(),
             serial: cert.serial_hex(),
+            request_agent: cert.facts().request_agent,
         }
     }
 }
@@ -662,6 +669,49 @@ impl State {
                     || d.serial.to_ascii_lowercase().replace(' ', "") == wanted
             })
         })
+    }
+
+    /// The CA a renewal request `id` goes to: the one the certificate it renews came from.
+    pub fn renewed_ca(&self, id: &str) -> Option<&CaRef> {
+        let renews = self
+            .entries
+            .iter()
+            .find(|e| e.id == id)?
+            .renews
+            .as_deref()?;
+        self.entries.iter().find(|e| e.id == renews)?.ca.as_ref()
+    }
+
+    /// The CA entry `id` belongs with: the one its request was sent to, else (a renewal not
+    /// sent yet) the renewed certificate's.
+    pub fn ca_of(&self, id: &str) -> Option<&CaRef> {
+        let own = self.entries.iter().find(|e| e.id == id)?.ca.as_ref();
+        own.or_else(|| self.renewed_ca(id))
+    }
+
+    /// Whether stored entry `e` may sign a request on behalf of another user at `now_ms`
+    /// (an enrollment agent's certificate, valid, with its key here); else why not.
+    pub fn agent_fitness(e: &EntryMeta, now_ms: f64) -> Result<(), &'static str> {
+        let now = (now_ms / 1000.0) as i64;
+        let Some(d) = &e.details else {
+            return Err("no certificate yet");
+        };
+        if !d.request_agent {
+            return Err(
+                "not an enrollment agent's certificate (its EKU lacks Certificate \
+                        Request Agent, 1.3.6.1.4.1.311.20.2.1)",
+            );
+        }
+        if now > d.not_after {
+            return Err("expired");
+        }
+        if now < d.not_before {
+            return Err("not valid yet");
+        }
+        if e.key_algorithm.is_none() {
+            return Err("no private key kept here to sign with");
+        }
+        Ok(())
     }
 
     /// Whether entry `id` has been renewed: an entry renewing it holds its new certificate.

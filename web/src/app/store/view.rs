@@ -21,6 +21,8 @@ pub struct StoreProps<'a> {
     /// An entry's Submit and Retrieve buttons are enrollment's.
     pub enroll: Callback<enrollment::Msg>,
     pub notify: Callback<Notice>,
+    /// The endpoint set now, to say where an entry's own CA differs.
+    pub endpoint: &'a enrollment::Enrollment,
 }
 
 /// The "Keys kept in this browser" panel.
@@ -121,6 +123,16 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                     { format!(" · container {container}") }
                 }
             </div>
+            if let Some(ca) = props.state.ca_of(&entry.id) {
+                <div class="store-meta" data-testid="entry-ca" data-url={ca.url.clone()}
+                    data-differs={props.endpoint.differs(ca).then_some("yes")}>
+                    { format!("CA: {}", ca.url) }
+                    if props.endpoint.differs(ca) {
+                        { " — not the endpoint set now: this entry's Submit, Retrieve and \
+                           Renew go to its own CA" }
+                    }
+                </div>
+            }
             { view_entry_details(on, entry) }
             <div class="actions small">
                 if entry.has_request {

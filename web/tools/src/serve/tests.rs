@@ -7,8 +7,8 @@ use certreq_request::encode::ClientInfo;
 use certreq_testsupport::corpus_dir;
 use certreq_testsupport::data_der as data;
 use certreq_wire::{
-    PFX_RANDOM_BYTES, RenewalInfQuery, WireError, Writer, answer, doc_from_wire, dump_from_wire,
-    one_certificate_from_wire, response_from_wire,
+    PFX_RANDOM_BYTES, RenewalInfQuery, ToSign, WireError, WrapJob, Writer, answer, doc_from_wire,
+    dump_from_wire, one_certificate_from_wire, response_from_wire,
 };
 
 type Profile = PfxProfile;
@@ -646,7 +646,7 @@ fn a_renewal_made_in_two_questions_is_signed_by_the_old_certificate() {
     let old_key = rsa::PrivateKey::from_pkcs8_der(&data("pfx-leaf.key")).unwrap();
     let inf = "[NewRequest]\nSubject = \"CN=renew.example\"\nRequestType = PKCS7\n\
                RenewalCert = 00\n";
-    let req = certreq_request::compile_for(inf, certreq_request::Builds::RENEWAL)
+    let req = certreq_request::compile_for(inf, certreq_request::Builds::APP)
         .request
         .unwrap();
     let key = rsa_key();
@@ -660,35 +660,143 @@ fn a_renewal_made_in_two_questions_is_signed_by_the_old_certificate() {
     let pkcs10 = unsigned
         .finish(&rsa_sign(&key, "SHA-256", &unsigned.to_be_signed))
         .unwrap();
-    let mut job = RenewalJob {
+    let mut job = WrapJob {
         pkcs10: pkcs10.clone(),
-        old: old.clone(),
+        cert: old.clone(),
         hash: Hash::Sha256,
-        signature: None,
+        requester_name: None,
+        cmc: None,
+        signatures: Vec::new(),
     };
-    assert_eq!(RenewalJob::from_wire(&job.to_wire()), Ok(job.clone()));
-    let (status, first) = serve(OP_RENEWAL, &job.to_wire());
+    assert_eq!(WrapJob::from_wire(&job.to_wire()), Ok(job.clone()));
+    let (status, first) = serve(OP_WRAP, &job.to_wire());
     assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&first));
-    let to_sign = RenewalToSign::from_wire(&first).unwrap();
-    assert_eq!(to_sign.scheme, SignatureScheme::RsaPkcs1(Hash::Sha256));
+    let ToSign(to_sign) = ToSign::from_wire(&first).unwrap();
+    assert_eq!(to_sign.len(), 1, "the old key alone signs");
+    assert_eq!(to_sign[0].0, SignatureScheme::RsaPkcs1(Hash::Sha256));
     // no signed attributes: the old key signs the PKCS #10 itself
-    assert_eq!(to_sign.to_be_signed, pkcs10);
-    job.signature = Some(rsa_sign(&old_key, "SHA-256", &to_sign.to_be_signed));
-    let (status, p7) = serve(OP_RENEWAL, &job.to_wire());
+    assert_eq!(to_sign[0].1, pkcs10);
+    job.signatures = vec![rsa_sign(&old_key, "SHA-256", &to_sign[0].1)];
+    let (status, p7) = serve(OP_WRAP, &job.to_wire());
     assert_eq!(status, STATUS_OK);
     let direct = certreq_request::pkcs7::renewal(&pkcs10, &old, Hash::Sha256)
         .unwrap()
         .prepare(|h, b| h.digest(b))
         .unwrap()
-        .finish(std::slice::from_ref(job.signature.as_ref().unwrap()))
+        .finish(&job.signatures)
         .unwrap();
     assert_eq!(direct, p7);
     assert!(p7.windows(pkcs10.len()).any(|w| w == pkcs10.as_slice()));
     // a job that is not a renewal is refused with the reason
-    job.old = b"not a certificate".to_vec();
-    let (status, why) = serve(OP_RENEWAL, &job.to_wire());
+    job.cert = b"not a certificate".to_vec();
+    let (status, why) = serve(OP_WRAP, &job.to_wire());
     assert_eq!(status, STATUS_FAILED);
     assert!(answer_text(status, why).contains("renewal"));
+}
+
+/// On behalf of another user (PKCS #7 and CMC) and a CMC renewal, made the app's way: the
+/// signers and their order, what each signs, and the request is the one the engine makes
+/// directly with the same signatures; the requester name is in it.
+#[test]
+#[allow(
+    clippy::needless_update,
+    reason = "the archived key's field exists only with `lifecycle`"
+)]
+fn requests_on_behalf_of_others_and_cmc_renewals_are_the_engines() {
+    use certreq_pkix::alg::SignatureScheme as S;
+    use certreq_request::{cmc, pkcs7};
+    use certreq_testsupport::{rsa_key, rsa_sign};
+    use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey};
+    let agent = data("pfx-leaf.crt");
+    let agent_key = rsa::PrivateKey::from_pkcs8_der(&data("pfx-leaf.key")).unwrap();
+    let key = rsa_key();
+    let spki = key.to_public_key().to_public_key_der().unwrap().to_vec();
+    let req = certreq_request::compile("[NewRequest]\nSubject = \"CN=bob\"\n")
+        .request
+        .unwrap();
+    let unsigned = certreq_request::encode::prepare(&req, &spki, &ClientInfo::example()).unwrap();
+    let pkcs10 = unsigned
+        .finish(&rsa_sign(&key, "SHA-256", &unsigned.to_be_signed))
+        .unwrap();
+    let scheme = S::RsaPkcs1(Hash::Sha256);
+    let name = "CONTOSO\\bob";
+    let agent_signer = || cmc::CertSigner::new(&agent, Hash::Sha256, "agent").unwrap();
+    let cases = [
+        (
+            Some(name),
+            false,
+            pkcs7::on_behalf_of(&pkcs10, &agent, name, Hash::Sha256).unwrap(),
+        ),
+        (
+            Some(name),
+            true,
+            cmc::wrap_with(
+                &pkcs10,
+                &spki,
+                scheme,
+                &cmc::Extras {
+                    requester_name: Some(name),
+                    cosigners: vec![agent_signer()],
+                    ..cmc::Extras::default()
+                },
+            )
+            .unwrap(),
+        ),
+        (
+            None,
+            true,
+            cmc::wrap_with(
+                &pkcs10,
+                &spki,
+                scheme,
+                &cmc::Extras {
+                    cosigners: vec![agent_signer()],
+                    ..cmc::Extras::default()
+                },
+            )
+            .unwrap(),
+        ),
+    ];
+    for (requester_name, is_cmc, content) in cases {
+        let mut job = WrapJob {
+            pkcs10: pkcs10.clone(),
+            cert: agent.clone(),
+            hash: Hash::Sha256,
+            requester_name: requester_name.map(str::to_owned),
+            cmc: is_cmc.then(|| (spki.clone(), scheme)),
+            signatures: Vec::new(),
+        };
+        assert_eq!(WrapJob::from_wire(&job.to_wire()), Ok(job.clone()));
+        let (status, first) = serve(OP_WRAP, &job.to_wire());
+        assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&first));
+        let ToSign(to_sign) = ToSign::from_wire(&first).unwrap();
+        let direct = content.prepare(|h, b| h.digest(b)).unwrap();
+        assert_eq!(to_sign, direct.to_be_signed);
+        // CMC: the request's key first, then the certificate's; PKCS #7: the agent's alone
+        let keys: Vec<&rsa::PrivateKey> = if is_cmc {
+            vec![&key, &agent_key]
+        } else {
+            vec![&agent_key]
+        };
+        assert_eq!(to_sign.len(), keys.len());
+        job.signatures = to_sign
+            .iter()
+            .zip(&keys)
+            .map(|((_, bytes), k)| rsa_sign(k, "SHA-256", bytes))
+            .collect();
+        let (status, der) = serve(OP_WRAP, &job.to_wire());
+        assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&der));
+        assert_eq!(der, direct.finish(&job.signatures).unwrap());
+        let bmp: Vec<u8> = name.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let url = b"RequesterName=CONTOSO%5Cbob&";
+        let named = der.windows(bmp.len()).any(|w| w == bmp.as_slice())
+            || der.windows(url.len()).any(|w| w == url.as_slice());
+        assert_eq!(
+            named,
+            requester_name.is_some(),
+            "{requester_name:?} {is_cmc}"
+        );
+    }
 }
 
 /// Renew opens an INF read from the certificate: its subject, its key's type and size,
@@ -716,7 +824,7 @@ fn the_renewal_inf_is_read_from_the_certificate_and_lowers_to_a_renewal() {
             same_key,
             "{text}"
         );
-        let c = certreq_request::compile_for(&text, certreq_request::Builds::RENEWAL);
+        let c = certreq_request::compile_for(&text, certreq_request::Builds::APP);
         assert!(
             c.diagnostics
                 .iter()
@@ -801,11 +909,14 @@ fn a_template_finding_names_the_ca_template_and_the_inf_place_it_is_about() {
         found[0].message
     );
     assert_eq!(&inf[found[0].start as usize..found[0].end as usize], "2048");
+}
+
 mod store_backup {
     use super::*;
     use certreq_wire::PfxImport;
     use certreq_wire::backup::{
-        BACKUP_MAGIC, BackupEntry, BackupJob, BackupKey, BackupOpened, backup_random_bytes,
+        BACKUP_MAGIC, BackupCa, BackupEntry, BackupJob, BackupKey, BackupOpened,
+        backup_random_bytes,
     };
 
     fn entry(id: &str, key: BackupKey) -> BackupEntry {
@@ -821,6 +932,7 @@ mod store_backup {
             request: vec![0x30, 0x00],
             request_id: None,
             renews: None,
+            ca: None,
             spki: vec![0x30, 0x01, 0x00],
             key,
         }
@@ -848,6 +960,10 @@ mod store_backup {
             BackupEntry {
                 container: Some("web-key".into()),
                 request_id: Some(u64::from(u32::MAX) + 7),
+                ca: Some(BackupCa {
+                    protocol: "certsrv".into(),
+                    url: "https://ca.example.com/certsrv/".into(),
+                }),
                 ..entry("pending", pkcs8(base64(P256_PKCS8)))
             },
             BackupEntry {
