@@ -175,9 +175,10 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
             }
             <div class="editor" {onscroll}>
                 <div class="gutter" aria-hidden="true" ref={props.gutter.clone()}>
-                    { gap(drawn.start) }{ for gutter }{ gap(line_count - drawn.end) }
-                    // the widest number, hidden, keeps the gutter's width wherever it scrolls
-                    <span class="ln widest">{ line_count }</span>
+                    { gap(drawn.start, String::new()) }{ for gutter }
+                    // the last gap ends with the widest number, hidden, which keeps the
+                    // gutter's width wherever it scrolls
+                    { gap(line_count - drawn.end, line_count.to_string()) }
                 </div>
                 <div class="code">
                     <pre class="overlay" aria-hidden="true">
@@ -204,13 +205,14 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
     }
 }
 
-/// `n` blank lines of the gutter (a block of `n` lines, none when `n` is 0).
-fn gap(n: usize) -> Html {
+/// `n` blank lines of the gutter, the last holding `last` (none when `n` is 0).
+fn gap(n: usize, last: String) -> Html {
     if n == 0 {
         return html! {};
     }
     let mut blank = "\n".repeat(n - 1);
     blank.push(' ');
+    blank.push_str(&last);
     html! { <span class="gap">{ blank }</span> }
 }
 
@@ -257,18 +259,15 @@ fn diagnostics(state: &State, on: &Callback<Msg>) -> Html {
             }
         });
     html! {
-        <section class="diagnostics-box" aria-labelledby="h-diag">
+        // busy while a long text waits to be read again after an edit
+        <section class="diagnostics-box" aria-labelledby="h-diag"
+            aria-busy={state.stale.to_string()} data-testid="diagnostics-box">
             <h2 id="h-diag">{ "Problems" }<span class="count">{ format!(" — {summary}") }</span></h2>
             <ul class="diagnostics" data-testid="diagnostics">{ for items }</ul>
             if total > LISTED {
                 <p class="hint" data-testid="diagnostics-more">
                     { format!("{} more not listed here; the line numbers beside the text mark \
                                the lines they are on.", total - LISTED) }
-                </p>
-            }
-            if state.stale {
-                <p class="hint" data-testid="diagnostics-stale">
-                    { "Reading the text again when typing pauses…" }
                 </p>
             }
         </section>
