@@ -53,7 +53,7 @@ def test_a_keystroke_on_a_1_mib_inf_costs_the_app_little_and_is_read_once_typing
     text, sections = inf_of_size(MIB)
     first = paste(app, text)
     # the app's own work for the paste: the text is read once the paste is on screen
-    assert first["handler"] < 500, first
+    assert first["handler"] < 1000, first
     wait_for(lambda: "warning" in summary(app), timeout=60, what="the re-read's warnings")
     assert stale(app) == "false"
     for _ in range(3):
@@ -73,7 +73,7 @@ def test_a_keystroke_on_a_1_mib_inf_costs_the_app_little_and_is_read_once_typing
 def test_pasting_20000_sections_leaves_the_tab_responsive(app):
     text = sections_inf(20000)
     first = paste(app, text)
-    assert first["handler"] < 500, first
+    assert first["handler"] < 1000, first
     assert first["ms"] < 20000, first
     # a timer set now runs soon: no task holds the page for long
     late = app.execute_async_script("""
