@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The browser benchmark (web/bench/) in headless Chromium: certreq-web's embedding API against
-pkijs and @peculiar/x509, plus the sizes of the app and of the core. Not a test: prints one run.
+pkijs and @peculiar/x509, the app's decoder and editor (scripts/bench_editor.py), plus the sizes
+of the app and of the core. Not a test: prints one run.
 
 usage: bench_browser.py [--embed DIR] [--app-dist DIR] [--core-wasm FILE] [--n 200] [--fresh 5]
 
@@ -22,6 +23,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from browser import chromium, open_app  # noqa: E402  (the project's headless Chromium)
+import bench_editor  # noqa: E402  (the editor under large INFs, scripts/bench_editor.py)
 
 LIBS = ["core", "pkijs", "x509"]
 # fresh pages also load the floor: what any library pays here before doing its own work
@@ -150,6 +152,8 @@ def main():
         server.shutdown()
     if (args.app_dist / "index.html").exists():
         report["decode"] = decode_latency(args.app_dist, args.fresh)
+        # the editor: a paste and keystrokes on INFs of 2,000 and 20,000 sections and of 1 MiB
+        report["editor"] = bench_editor.run(args.app_dist, [2000, 20000], [1], 10, 120)
 
     # sizes
     sizes = {}
@@ -222,6 +226,9 @@ def main():
               f"{statistics.median(d['firstMs']):7.1f}\n"
               f"  a later use                                        "
               f"{statistics.median(d['laterMs']):7.1f}")
+    if "editor" in report:
+        print()
+        bench_editor.show(report["editor"], 120)
     print("\nsizes (gzip -9):")
     for k, v in sizes.items():
         print(f"  {k:24} {kib(v) if isinstance(v, int) else v}")

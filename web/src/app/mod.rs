@@ -57,6 +57,8 @@ pub struct App {
     /// The editor's textarea and gutter, which [`editor::Command::Select`] acts on.
     textarea: NodeRef,
     gutter: NodeRef,
+    /// The gutter line (1-based) to scroll into view once the next render has drawn it.
+    reveal: std::cell::Cell<Option<usize>>,
     /// Each feature's way back in, made once.
     on: Handlers,
 }
@@ -84,6 +86,7 @@ impl Component for App {
             state,
             textarea: NodeRef::default(),
             gutter: NodeRef::default(),
+            reveal: std::cell::Cell::new(None),
             on: Handlers {
                 editor: link.callback(Msg::Editor),
                 preview: link.callback(Msg::Preview),
@@ -105,6 +108,14 @@ impl Component for App {
             self.run(ctx, command);
         }
         true
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        if let Some(line) = self.reveal.take()
+            && let Some(gutter) = self.gutter.cast::<web_sys::Element>()
+        {
+            dom::reveal(&gutter, &format!("[data-gutter-line=\"{line}\"]"));
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -194,10 +205,17 @@ impl App {
                 }
                 let state = &self.state;
                 let line = state.editor.lines.line_of(state.editor.caret);
-                if let Some(gutter) = self.gutter.cast::<web_sys::Element>() {
-                    dom::reveal(&gutter, &format!("[data-gutter-line=\"{}\"]", line + 1));
-                }
+                // the editor draws only the lines near the view: the line is there after the
+                // render this update asks for
+                self.reveal.set(Some(line + 1));
             }
+            Command::Editor(editor::Command::Recompile {
+                generation,
+                after_ms,
+            }) => spawn(link, async move {
+                dom::sleep(after_ms).await;
+                editor::Msg::Recompile(generation)
+            }),
             Command::Editor(editor::Command::Doc(query)) => spawn(link, async move {
                 let page = tools::doc(&query).await.map_err(|e| e.to_string());
                 editor::Msg::DocLooked { query, page }

@@ -34,6 +34,45 @@ pub fn reveal(container: &web_sys::Element, selector: &str) {
     }
 }
 
+/// Which lines a scrolled box shows: (the 0-based line at its top, how many lines fit), read
+/// from where the gutter's first numbered line (`.ln`), 0-based line `first`, is now.
+pub fn lines_in_view(
+    view: &web_sys::Element,
+    gutter: &web_sys::Element,
+    first: usize,
+) -> Option<(usize, usize)> {
+    let line = gutter
+        .query_selector(".ln")
+        .ok()??
+        .get_bounding_client_rect();
+    let height = line.height();
+    if height <= 0.0 {
+        return None;
+    }
+    let above = (view.get_bounding_client_rect().top() - line.top()) / height;
+    let top = (first as f64 + above).max(0.0);
+    let rows = (f64::from(view.client_height()) / height).ceil();
+    // whole lines, far below usize::MAX
+    Some((top as usize, rows as usize))
+}
+
+/// Resolves after `ms` milliseconds (a `setTimeout`).
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let started = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                i32::try_from(ms).unwrap_or(i32::MAX),
+            )
+            .ok()
+        });
+        if started.is_none() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// The first file chosen in the `<input type="file">` an event came from (and clears the input,
 /// so choosing the same file again fires another change).
 pub fn picked_file(event: &web_sys::Event) -> Option<web_sys::File> {

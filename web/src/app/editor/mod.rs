@@ -49,6 +49,12 @@ pub enum Msg {
     /// The text's mismatches with what the CA says of its template, found for the text as it
     /// is now: shown among the diagnostics (in place of earlier ones; none clears them).
     CaFindings(Vec<Finding>),
+    /// The time to read a long text again after an edit has come: read it if no edit came
+    /// since ([`Command::Recompile`]).
+    Recompile(u64),
+    /// The editor scrolled: line `top` (0-based) is at the top of its box, which shows `rows`
+    /// lines.
+    View { top: usize, rows: usize },
 }
 
 /// Browser work the editor asks for.
@@ -59,7 +65,21 @@ pub enum Command {
     /// Look up the reference page for the caret's place (in the lazily loaded module); answer
     /// with [`Msg::DocLooked`].
     Doc(DocQuery),
+    /// Answer with [`Msg::Recompile`] after `after_ms`: a long text is read again once typing
+    /// pauses, so no keystroke waits for it.
+    Recompile { generation: u64, after_ms: u32 },
 }
+
+/// Texts longer than this (bytes) are read again only once typing pauses
+/// ([`Command::Recompile`]); shorter ones on every edit.
+pub const DEFER_ABOVE: usize = 32 * 1024;
+/// How long typing must pause before a long text is read again (ms).
+pub const DEFER_MS: u32 = 250;
+/// The most diagnostics the list shows (the summary counts them all, the gutter marks them all).
+pub const LISTED: usize = 200;
+/// The editor draws its lines in blocks of this many, from a screen above what is visible to
+/// one below it, so scrolling redraws only when it crosses a block.
+const BLOCK: usize = 64;
 
 /// The reference panel beside the editor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,12 +95,22 @@ pub struct DocPanel {
 pub struct State {
     /// The INF text.
     pub text: String,
-    /// `compile(text)`, redone on every edit, and the CA's findings about this text
-    /// ([`Msg::CaFindings`]), which an edit drops.
+    /// `compile(text)`, redone on every edit of a short text and once typing pauses on a long
+    /// one (meanwhile its diagnostics are moved with the text that follows the edit), and the
+    /// CA's findings about this text ([`Msg::CaFindings`]), which a new reading drops.
     pub compiled: Compiled,
-    /// How many times the text changed (so the CA's template is checked again).
+    /// How many times the text was read (so the CA's template is checked again).
     pub version: u32,
+    /// Whether `compiled` is from an earlier text (a re-read is coming).
+    pub stale: bool,
+    /// Which re-read is the one to do ([`Msg::Recompile`] of an older edit is dropped).
+    generation: u64,
     pub lines: LineIndex,
+    /// The 0-based line the editor's box shows at its top, and how many lines it shows.
+    top: usize,
+    rows: usize,
+    /// The 0-based number of the longest line (in bytes), which sets the width of the text.
+    pub widest: usize,
     /// The caret as a byte offset into `text`.
     pub caret: usize,
     /// The reference panel: what the caret is on and its page. Empty until the caret first
@@ -105,26 +135,51 @@ impl Default for State {
 impl State {
     /// An editor holding `text`, compiled with `compiler`.
     pub fn new(text: &str, compiler: fn(&str) -> Compiled) -> Self {
-        State {
+        let mut state = State {
             text: text.to_owned(),
             compiled: compiler(text),
             version: 0,
+            stale: false,
+            generation: 0,
             lines: LineIndex::new(text),
+            top: 0,
+            rows: 40,
+            widest: 0,
             caret: 0,
             doc: None,
             doc_follows: false,
             previous: None,
             source: None,
             compiler,
-        }
+        };
+        state.find_widest();
+        state
     }
 
-    /// The request the text makes, when it has no errors.
+    /// The request the text makes, when it has no errors (and none while a re-read of the
+    /// text is coming: the last one may not be what the text now says).
     pub fn request(&self) -> Option<&NewRequest> {
         self.compiled
             .request
             .as_ref()
-            .filter(|_| !self.has_errors())
+            .filter(|_| !self.stale && !self.has_errors())
+    }
+
+    /// The lines to draw: blocks covering a screen above the box's top to a screen below
+    /// its bottom.
+    pub fn drawn(&self) -> core::ops::Range<usize> {
+        drawn(self.top, self.rows, self.lines.line_count())
+    }
+
+    /// The diagnostics starting on `lines` (0-based). The compiler gives them in the order of
+    /// the text (`diag::sort`), so the gutter and the colouring find the ones on the lines
+    /// they draw by bisection.
+    pub fn diagnostics_on(&self, lines: core::ops::Range<usize>) -> &[Diagnostic] {
+        let all = &self.compiled.diagnostics;
+        let line = |d: &Diagnostic| self.lines.line_of(d.span.start);
+        let from = all.partition_point(|d| line(d) < lines.start);
+        let to = all.partition_point(|d| line(d) < lines.end);
+        all.get(from..to.max(from)).unwrap_or(&[])
     }
 
     /// Whether the INF asks for a self-signed certificate (`RequestType = Cert`), not a request.
@@ -163,24 +218,23 @@ impl State {
 
     /// The worst severity on each 0-based line (for the gutter).
     pub fn line_severity(&self, line: usize) -> Option<Severity> {
-        self.compiled
-            .diagnostics
+        self.diagnostics_on(line..line + 1)
             .iter()
-            .filter(|d| self.lines.line_of(d.span.start) == line)
             .map(|d| d.severity)
             .max()
     }
 
     /// The section and key of the INF entry under the caret, if any.
     pub fn key_at_caret(&self) -> Option<(&str, &str)> {
+        let line = self.lines.line_of(self.caret);
         self.compiled.inf.sections.iter().find_map(|section| {
             section
                 .entries
                 .iter()
                 .find(|e| {
                     !e.key.is_empty()
-                        && self.lines.line_of(e.span.start) <= self.lines.line_of(self.caret)
-                        && self.lines.line_of(self.caret) <= self.lines.line_of(e.span.end)
+                        && self.lines.line_of(e.span.start) <= line
+                        && line <= self.lines.line_of(e.span.end)
                 })
                 .map(|e| (section.name.as_str(), e.key.as_str()))
         })
@@ -230,10 +284,21 @@ impl State {
         match msg {
             Msg::Edit(text) => {
                 if text != self.text {
-                    self.set_text(text);
+                    return self.set_text(text).into_iter().collect();
                 }
             }
             Msg::Caret(utf16) => self.caret = utf16_to_byte(&self.text, utf16),
+            Msg::Recompile(generation) => {
+                if self.stale && generation == self.generation {
+                    self.compiled = (self.compiler)(&self.text);
+                    self.version = self.version.wrapping_add(1);
+                    self.stale = false;
+                }
+            }
+            Msg::View { top, rows } => {
+                self.top = top.min(self.lines.line_count());
+                self.rows = rows.clamp(1, 1000);
+            }
             Msg::JumpTo(n) => {
                 let Some(d) = self.compiled.diagnostics.get(n) else {
                     return Vec::new();
@@ -241,6 +306,8 @@ impl State {
                 let start = d.span.start.min(self.text.len());
                 let end = d.span.end.clamp(start, self.text.len());
                 self.caret = utf16_to_byte(&self.text, byte_to_utf16(&self.text, start));
+                // draw the lines around it, so the shell can scroll to them
+                self.top = self.lines.line_of(self.caret).saturating_sub(self.rows / 2);
                 return vec![Command::Select {
                     start: byte_to_utf16(&self.text, start),
                     end: byte_to_utf16(&self.text, end),
@@ -255,7 +322,7 @@ impl State {
             Msg::RestorePrevious => {
                 if let Some(previous) = self.previous.take() {
                     let replaced = core::mem::take(&mut self.text);
-                    self.set_text(previous);
+                    self.compile_now(previous);
                     self.previous = Some(replaced);
                     self.source = Some("previous text restored".into());
                 }
@@ -274,7 +341,9 @@ impl State {
                     panel.page = Some(page);
                 }
             }
-            Msg::CaFindings(found) => self.show_ca_findings(found),
+            // findings about a text edited since are dropped: the re-read checks it again
+            Msg::CaFindings(found) if !self.stale => self.show_ca_findings(found),
+            Msg::CaFindings(_) => {}
         }
         Vec::new()
     }
@@ -292,7 +361,9 @@ impl State {
             codes::EXTENSION_MISSING.name,
             codes::ATTRIBUTE_NOT_SENT.name,
         ];
-        self.compiled = (self.compiler)(&self.text);
+        self.compiled
+            .diagnostics
+            .retain(|d| !CODES.contains(&d.code));
         let len = self.text.len();
         for f in found {
             let Some(code) = CODES.into_iter().find(|c| *c == f.code) else {
@@ -316,7 +387,8 @@ impl State {
 
     /// Points the reference panel at the caret's place; asks for the page when that changed.
     fn follow_caret_doc(&mut self) -> Option<Command> {
-        if !self.doc_follows {
+        // the sections' places are the last reading's until the text is read again
+        if !self.doc_follows || self.stale {
             return None;
         }
         let want = self.doc_query();
@@ -341,21 +413,96 @@ impl State {
         }
         let replaced = core::mem::take(&mut self.text);
         self.caret = 0;
-        self.set_text(text);
+        self.compile_now(text);
         self.previous = Some(replaced);
     }
 
-    /// Replaces the text and recompiles it, keeping the caret inside it.
-    fn set_text(&mut self, text: String) {
+    /// Replaces the text after an edit: a short text is read again now; a long one once typing
+    /// pauses (the returned command), its diagnostics meanwhile moved with the text around
+    /// the edit.
+    fn set_text(&mut self, text: String) -> Option<Command> {
+        if text.len() <= DEFER_ABOVE {
+            self.compile_now(text);
+            return None;
+        }
+        let old_len = self.text.len();
+        let (same_start, same_end) = unchanged_ends(&self.text, &text);
+        let new_len = text.len();
+        self.compiled.diagnostics.retain_mut(|d| {
+            if d.span.end <= same_start {
+                true
+            } else if d.span.start >= old_len - same_end {
+                d.span = d.span.start + new_len - old_len..d.span.end + new_len - old_len;
+                true
+            } else {
+                false
+            }
+        });
+        self.stale = true;
+        self.generation += 1;
+        self.place(text);
+        Some(Command::Recompile {
+            generation: self.generation,
+            after_ms: DEFER_MS,
+        })
+    }
+
+    /// Replaces the text and reads it now.
+    fn compile_now(&mut self, text: String) {
         self.compiled = (self.compiler)(&text);
         self.version = self.version.wrapping_add(1);
+        self.stale = false;
+        self.generation += 1;
+        self.place(text);
+    }
+
+    /// Puts `text` in, keeping the caret inside it, and indexes its lines.
+    fn place(&mut self, text: String) {
         self.lines = LineIndex::new(&text);
         self.caret = self.caret.min(text.len());
         while !text.is_char_boundary(self.caret) {
             self.caret -= 1;
         }
         self.text = text;
+        self.find_widest();
     }
+
+    /// Finds the longest line.
+    fn find_widest(&mut self) {
+        let lines = &self.lines;
+        self.widest = (0..lines.line_count())
+            .max_by_key(|&l| lines.line_range(&self.text, l).len())
+            .unwrap_or(0);
+    }
+}
+
+/// The lines to draw when line `top` is at the top of a box `rows` lines high, of `count`.
+pub fn drawn(top: usize, rows: usize, count: usize) -> core::ops::Range<usize> {
+    let start = top.saturating_sub(rows) / BLOCK * BLOCK;
+    let end = (top + 2 * rows).div_ceil(BLOCK) * BLOCK;
+    start.min(count)..end.min(count)
+}
+
+/// How many bytes at the start and at the end `old` and `new` have in common (on character
+/// boundaries, and not overlapping in either): what an edit left in place.
+fn unchanged_ends(old: &str, new: &str) -> (usize, usize) {
+    let (a, b) = (old.as_bytes(), new.as_bytes());
+    let mut start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    while !(old.is_char_boundary(start) && new.is_char_boundary(start)) {
+        start -= 1;
+    }
+    let most = a.len().min(b.len()) - start;
+    let mut end = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(most)
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !(old.is_char_boundary(a.len() - end) && new.is_char_boundary(b.len() - end)) {
+        end -= 1;
+    }
+    (start, end)
 }
 
 #[cfg(test)]
@@ -456,6 +603,92 @@ mod tests {
         s.update(Msg::Caret(15));
         assert_eq!(s.section_at_caret(), None);
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
+    }
+
+    /// A text over [`DEFER_ABOVE`] bytes: `n` filler lines, then `tail`.
+    fn long(n: usize, tail: &str) -> String {
+        let mut text = "; filler line of a long INF\n".repeat(n);
+        text.push_str(tail);
+        assert!(text.len() > DEFER_ABOVE);
+        text
+    }
+
+    #[test]
+    fn a_long_text_is_read_again_once_typing_pauses_and_only_for_the_last_edit() {
+        let first = long(2000, "KeyLength = BAD\n");
+        let mut s = State::new(&first, fake);
+        assert_eq!(s.counts(), (1, 0, 0));
+        // typing above the problem: it moves down with the text, no reading yet
+        let second = format!("x{first}");
+        let commands = s.update(Msg::Edit(second.clone()));
+        assert_eq!(
+            commands,
+            vec![Command::Recompile {
+                generation: s.generation,
+                after_ms: DEFER_MS
+            }]
+        );
+        assert!(s.stale);
+        assert_eq!(s.request(), None, "no request from an earlier reading");
+        let bad = second.find("BAD").unwrap();
+        assert_eq!(s.compiled.diagnostics[0].span, bad..bad + 3);
+        assert_eq!(s.line_severity(2000), Some(Severity::Error));
+        // another edit before the pause: the first timer's answer is dropped
+        let third = second.replace("BAD", "2048");
+        let again = s.update(Msg::Edit(third.clone()));
+        assert!(
+            s.compiled.diagnostics.is_empty(),
+            "the edited problem is gone"
+        );
+        s.update(Msg::Recompile(s.generation - 1));
+        assert!(s.stale);
+        let Command::Recompile { generation, .. } = again[0].clone() else {
+            panic!("{again:?}")
+        };
+        s.update(Msg::Recompile(generation));
+        assert!(!s.stale);
+        assert_eq!(s.counts(), (0, 0, 0));
+        assert!(s.request().is_some());
+        // a short text is read on every edit, as before
+        assert!(s.update(Msg::Edit("KeyLength = BAD\n".into())).is_empty());
+        assert_eq!(s.counts(), (1, 0, 0));
+    }
+
+    #[test]
+    fn an_edit_keeps_the_unchanged_ends_on_character_boundaries() {
+        assert_eq!(unchanged_ends("abcdef", "abXdef"), (2, 3));
+        assert_eq!(unchanged_ends("aaaa", "aaaaa"), (4, 0));
+        assert_eq!(unchanged_ends("aaaaa", "aaaa"), (4, 0));
+        // "é" and "è" share their first byte and neither end may split them
+        assert_eq!(unchanged_ends("xéy", "xèy"), (1, 1));
+        assert_eq!(unchanged_ends("", "abc"), (0, 0));
+    }
+
+    #[test]
+    fn only_the_lines_around_the_view_are_drawn() {
+        let text = "Key = v\n".repeat(10_000);
+        let mut s = State::new(&text, fake);
+        assert_eq!(s.lines.line_count(), 10_001);
+        s.update(Msg::View { top: 0, rows: 30 });
+        assert_eq!(s.drawn(), 0..64);
+        s.update(Msg::View {
+            top: 5000,
+            rows: 30,
+        });
+        let drawn = s.drawn();
+        assert!(drawn.start <= 4970 && drawn.end >= 5060, "{drawn:?}");
+        assert!(drawn.len() <= 4 * 64, "{drawn:?}");
+        s.update(Msg::View {
+            top: 10_001,
+            rows: 30,
+        });
+        assert_eq!(s.drawn().end, 10_001);
+        // jumping to a problem draws its line
+        s.update(Msg::Edit(format!("{text}KeyLength = BAD\n")));
+        s.update(Msg::Recompile(s.generation));
+        s.update(Msg::View { top: 0, rows: 30 });
+        s.update(Msg::JumpTo(0));
+        assert!(s.drawn().contains(&10_000), "{:?}", s.drawn());
     }
 
     #[test]

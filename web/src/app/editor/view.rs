@@ -6,7 +6,7 @@ use certreq_wire::DocPage;
 use certreq_wire::ca::TemplateOffer;
 use yew::prelude::*;
 
-use super::{DocPanel, Msg, State};
+use super::{DocPanel, LISTED, Msg, State};
 use crate::app::status::Notice;
 use crate::app::templates;
 use crate::app::text::{Kind, mark_line};
@@ -67,10 +67,13 @@ fn gallery(on: &Callback<Msg>, offered: Option<&[TemplateOffer]>) -> Html {
 }
 
 /// The INF editor: a textarea over a coloured copy of its text, with a gutter of line numbers
-/// marked by the worst diagnostic on each line.
+/// marked by the worst diagnostic on each line. Only the lines around the visible ones are
+/// coloured and numbered (the rest are blank lines of the same height, so any length of text
+/// draws as fast as a screenful); a hidden copy of the longest line keeps the width.
 fn editor(state: &State, props: &EditorProps<'_>) -> Html {
     let line_count = state.lines.line_count();
-    let gutter = (0..line_count).map(|l| {
+    let drawn = state.drawn();
+    let gutter = drawn.clone().map(|l| {
         let class = match state.line_severity(l) {
             Some(Severity::Error) => "ln sev-error",
             Some(Severity::Warning) => "ln sev-warning",
@@ -79,13 +82,12 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
         };
         html! { <span class={class} data-gutter-line={(l + 1).to_string()}>{ l + 1 }</span> }
     });
-    let overlay = (0..line_count).map(|l| {
+    let overlay = drawn.clone().map(|l| {
         let range = state.lines.line_range(&state.text, l);
         let line = state.text.get(range.clone()).unwrap_or("");
         // underline each diagnostic on the line it starts on (an empty span: one character)
         let marks: Vec<(core::ops::Range<usize>, Severity)> = state
-            .compiled
-            .diagnostics
+            .diagnostics_on(l..l + 1)
             .iter()
             .filter(|d| d.span.start >= range.start && d.span.start <= range.end)
             .map(|d| {
@@ -110,6 +112,32 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
             });
         html! { <>{ for pieces }{ "\n" }</> }
     });
+    // the lines not drawn, as blank lines
+    let above = "\n".repeat(drawn.start);
+    let below = "\n".repeat(line_count - drawn.end);
+    let widest = state
+        .text
+        .get(state.lines.line_range(&state.text, state.widest))
+        .unwrap_or("");
+    let onscroll = {
+        let on = props.on.clone();
+        let gutter = props.gutter.clone();
+        let first = drawn.start;
+        let drawn = drawn.clone();
+        Callback::from(move |e: Event| {
+            let Some(view) = e.target_dyn_into::<web_sys::Element>() else {
+                return;
+            };
+            if let Some((top, rows)) = gutter
+                .cast::<web_sys::Element>()
+                .and_then(|g| dom::lines_in_view(&view, &g, first))
+                // redraw only when other lines are to be drawn
+                .filter(|&(top, rows)| super::drawn(top, rows, line_count) != drawn)
+            {
+                on.emit(Msg::View { top, rows });
+            }
+        })
+    };
     let on = &props.on;
     let oninput = {
         let on = on.clone();
@@ -155,10 +183,18 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                     }
                 </p>
             }
-            <div class="editor">
-                <div class="gutter" aria-hidden="true" ref={props.gutter.clone()}>{ for gutter }</div>
+            <div class="editor" {onscroll}>
+                <div class="gutter" aria-hidden="true" ref={props.gutter.clone()}>
+                    { gap(drawn.start, String::new()) }{ for gutter }
+                    // the last gap ends with the widest number, hidden, which keeps the
+                    // gutter's width wherever it scrolls
+                    { gap(line_count - drawn.end, line_count.to_string()) }
+                </div>
                 <div class="code">
-                    <pre class="overlay" aria-hidden="true">{ for overlay }</pre>
+                    <pre class="overlay" aria-hidden="true">
+                        { above }{ for overlay }{ below }
+                        <span class="sizer">{ widest }{ " " }</span>
+                    </pre>
                     <textarea
                         id="inf-editor"
                         data-testid="inf-editor"
@@ -179,6 +215,17 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
     }
 }
 
+/// `n` blank lines of the gutter, the last holding `last` (none when `n` is 0).
+fn gap(n: usize, last: String) -> Html {
+    if n == 0 {
+        return html! {};
+    }
+    let mut blank = "\n".repeat(n - 1);
+    blank.push(' ');
+    blank.push_str(&last);
+    html! { <span class="gap">{ blank }</span> }
+}
+
 /// The diagnostics: a summary, then each one at its place, a button that moves the caret
 /// there.
 fn diagnostics(state: &State, on: &Callback<Msg>) -> Html {
@@ -194,30 +241,45 @@ fn diagnostics(state: &State, on: &Callback<Msg>) -> Html {
         }
         parts.join(", ")
     };
-    let items = state.compiled.diagnostics.iter().enumerate().map(|(i, d)| {
-        let (line, col) = state.position(d);
-        let severity = d.severity.as_str();
-        let onclick = on.reform(move |_| Msg::JumpTo(i));
-        html! {
-            <li class={classes!("diag", format!("sev-{severity}"))}
-                data-line={line.to_string()} data-col={col.to_string()}
-                data-severity={severity} data-code={d.code}>
-                <button type="button" class="diag-jump" {onclick}
-                    title="Move the cursor to this place in the INF">
-                    <span class="diag-where">{ format!("{line}:{col}") }</span>
-                    <span class="diag-sev">{ severity }</span>
-                    <span class="diag-msg">{ &d.message }</span>
-                </button>
-                if let Some(help) = &d.help {
-                    <p class="diag-help">{ format!("help: {help}") }</p>
-                }
-            </li>
-        }
-    });
+    let total = state.compiled.diagnostics.len();
+    let items = state
+        .compiled
+        .diagnostics
+        .iter()
+        .take(LISTED)
+        .enumerate()
+        .map(|(i, d)| {
+            let (line, col) = state.position(d);
+            let severity = d.severity.as_str();
+            let onclick = on.reform(move |_| Msg::JumpTo(i));
+            html! {
+                <li class={classes!("diag", format!("sev-{severity}"))}
+                    data-line={line.to_string()} data-col={col.to_string()}
+                    data-severity={severity} data-code={d.code}>
+                    <button type="button" class="diag-jump" {onclick}
+                        title="Move the cursor to this place in the INF">
+                        <span class="diag-where">{ format!("{line}:{col}") }</span>
+                        <span class="diag-sev">{ severity }</span>
+                        <span class="diag-msg">{ &d.message }</span>
+                    </button>
+                    if let Some(help) = &d.help {
+                        <p class="diag-help">{ format!("help: {help}") }</p>
+                    }
+                </li>
+            }
+        });
     html! {
-        <section class="diagnostics-box" aria-labelledby="h-diag">
+        // busy while a long text waits to be read again after an edit
+        <section class="diagnostics-box" aria-labelledby="h-diag"
+            aria-busy={state.stale.to_string()} data-testid="diagnostics-box">
             <h2 id="h-diag">{ "Problems" }<span class="count">{ format!(" — {summary}") }</span></h2>
             <ul class="diagnostics" data-testid="diagnostics">{ for items }</ul>
+            if total > LISTED {
+                <p class="hint" data-testid="diagnostics-more">
+                    { format!("{} more not listed here; the line numbers beside the text mark \
+                               the lines they are on.", total - LISTED) }
+                </p>
+            }
         </section>
     }
 }
