@@ -68,8 +68,9 @@ TOOLS_BUDGET = 319 * KIB
 EMBED_BUDGET = 145 * KIB   # the embedding module (scripts/build-embed.sh): wasm and JS
 # the enrollment module (certreq_web_enroll.js and its wasm: the embedding module plus
 # enrollment and the key store), loaded on demand by the portal element or a portal: 182.2 KiB
-# measured when it was split off (docs/performance.md, "The portal element")
-ENROLL_BUDGET = 184 * KIB
+# measured when it was split off (docs/performance.md, "The portal element"); 184.3 with the
+# store's backup and the entries' CA in the app's store jobs it shares
+ENROLL_BUDGET = 185 * KIB
 # the <certreq-enroll> element's own file (web/package/certreq-enroll.js): 7.0 KiB measured
 ELEMENT_BUDGET = 8 * KIB
 
