@@ -1,6 +1,7 @@
 """The browsers of the end-to-end tests (headless Chromium for most; Firefox ESR and WebKitGTK
 for the smoke flows of test_engines.py), each watching for CSP violations, and a static server
 for dist/."""
+import atexit
 import contextlib
 import functools
 import glob
@@ -245,8 +246,20 @@ class WebKit(CspWatched, webdriver.WebKitGTK):
             self._xvfb = None
 
 
+_SCRATCH = []
+
+
+def scratch_dir(prefix="profile-"):
+    """A fresh folder for a browser profile, inside one folder for the whole test run that is
+    removed when the run ends (profiles are tens of megabytes each)."""
+    if not _SCRATCH:
+        _SCRATCH.append(tempfile.mkdtemp(prefix="certreq-e2e-"))
+        atexit.register(shutil.rmtree, _SCRATCH[0], ignore_errors=True)
+    return tempfile.mkdtemp(prefix=prefix, dir=_SCRATCH[0])
+
+
 def _profile(profile_dir):
-    return str(profile_dir or tempfile.mkdtemp(prefix="certreq-e2e-"))
+    return str(profile_dir or scratch_dir())
 
 
 def chromium(profile_dir=None):

@@ -10,13 +10,13 @@ import os
 import pathlib
 import shutil
 import subprocess
-import tempfile
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from browser import DIST, ROOT, all_testid, by_testid, chromium, fill_editor, wait_for
+from browser import (DIST, ROOT, all_testid, by_testid, chromium, fill_editor, scratch_dir,
+                     wait_for)
 from checkers import check_request
 from devca_server import DevcaServer
 
@@ -126,7 +126,7 @@ def disposition(driver, status):
 
 def test_axe_finds_no_serious_problem_on_any_screen_light_or_dark(pending_ca, tmp_path):
     source = axe_source()
-    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-axe-"))
+    driver = chromium(scratch_dir("axe-"))
     driver.set_script_timeout(60)
     try:
         driver.get(pending_ca.origin + "/")
@@ -250,7 +250,7 @@ def test_axe_finds_no_serious_problem_in_the_portal_element_light_or_dark(tmp_pa
     shutil.copytree(PORTAL, site)
     shutil.copytree(EMBED, site / "embed")
     server = DevcaServer(tmp_path / "devca", policy="pending", dist=site)
-    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-axe-portal-"))
+    driver = chromium(scratch_dir("axe-portal-"))
     driver.set_script_timeout(60)
     try:
         driver.get(server.origin + "/index.html")

@@ -12,7 +12,6 @@ Binary: $DEVCA_BIN, default target/release/devca (`cargo build --release -p devc
 import base64
 import pathlib
 import subprocess
-import tempfile
 
 import pytest
 from cryptography import x509
@@ -21,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from browser import DIST, all_testid, by_testid, chromium, fill_editor, wait_for
+from browser import DIST, all_testid, by_testid, chromium, fill_editor, scratch_dir, wait_for
 from devca_server import DevcaServer
 from test_enroll import click, disposition, fresh, generate, item, wait_download
 
@@ -52,7 +51,7 @@ def ca(tmp_path_factory):
 def signed_in_app(origin, user, downloads=None):
     """The app with every request carrying `user`'s Basic credentials (as a browser that
     signed in to the site sends them), saving downloads in `downloads`."""
-    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-ca-"))
+    driver = chromium(scratch_dir("ca-"))
     driver.set_script_timeout(30)
     if downloads:
         driver.execute_cdp_cmd("Browser.setDownloadBehavior",

@@ -10,7 +10,6 @@ import os
 import pathlib
 import re
 import subprocess
-import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -25,7 +24,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from browser import DIST, all_testid, by_testid, chromium, fill_editor, wait_for
+from browser import DIST, all_testid, by_testid, chromium, fill_editor, scratch_dir, wait_for
 from devca_server import DevcaServer, devca_bin
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -72,7 +71,7 @@ def downloads(tmp_path_factory):
 
 
 def open_app(origin, downloads):
-    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-enroll-"))
+    driver = chromium(scratch_dir("enroll-"))
     driver.set_script_timeout(30)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                            {"behavior": "allow", "downloadPath": str(downloads)})

@@ -15,7 +15,6 @@ which the second test checks with a browser that may not sign in there. certreq 
 speak Negotiate to each other (tests/interop/test_negotiate.py).
 """
 import os
-import tempfile
 
 import pytest
 from selenium import webdriver
@@ -23,7 +22,7 @@ from selenium.webdriver.chrome.service import Service
 
 from selenium.webdriver.common.by import By
 
-from browser import DIST, by_testid, chromium
+from browser import DIST, by_testid, chromium, scratch_dir
 from devca_server import DevcaServer
 from krb5_realm import KRB5_TOOLS, Realm, needs
 from test_enroll import click, disposition, generate
@@ -57,7 +56,7 @@ def kerberized_chromium(realm, ccache):
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
                 "--auth-server-allowlist=localhost", "--disable-auth-negotiate-cname-lookup",
-                f"--user-data-dir={tempfile.mkdtemp(prefix='certreq-e2e-krb-')}"]:
+                f"--user-data-dir={scratch_dir('krb-')}"]:
         opts.add_argument(arg)
     env = {**realm.env, "KRB5CCNAME": f"FILE:{ccache}"}
     service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), env=env)
@@ -92,7 +91,7 @@ def test_the_app_enrolls_through_negotiate_in_chromium(realm, ca, tmp_path):
 def test_a_negotiate_sign_in_the_browser_cannot_give_says_what_to_do(ca):
     """A browser that may not sign in here (no Negotiate allow-list, no ticket): the CA's 401
     `WWW-Authenticate: Negotiate` is shown with what the user and the administrator can do."""
-    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-krb-none-"))
+    driver = chromium(scratch_dir("krb-none-"))
     try:
         driver.set_script_timeout(30)
         driver.get(f"http://localhost:{ca.port}/")

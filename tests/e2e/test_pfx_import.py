@@ -9,7 +9,6 @@ unchanged.
 """
 import pathlib
 import subprocess
-import tempfile
 import time
 
 import pytest
@@ -18,7 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from selenium.webdriver.common.by import By
 
-from browser import DIST, all_testid, by_testid, chromium, serve, wait_for
+from browser import DIST, all_testid, by_testid, chromium, scratch_dir, serve, wait_for
 
 PASSWORD = "import pässword 2"
 SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -90,7 +89,7 @@ def app(downloads):
     if not (DIST / "index.html").exists():
         pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
     with serve(DIST) as url:
-        driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-pfx-"))
+        driver = chromium(scratch_dir("pfx-"))
         driver.set_script_timeout(30)
         driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                                {"behavior": "allow", "downloadPath": str(downloads)})

@@ -15,7 +15,6 @@ import json
 import os
 import pathlib
 import shutil
-import tempfile
 import urllib.request
 
 import pytest
@@ -24,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from browser import DIST, ROOT, browser_errors, chromium, wait_for
+from browser import DIST, ROOT, browser_errors, chromium, scratch_dir, wait_for
 from checkers import check_request
 from devca_server import DevcaServer
 
@@ -44,8 +43,8 @@ HashAlgorithm = SHA256
 BAD_INF = '[NewRequest]\nSubject = "CN=x"\nKeyLength = many\n'
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def make_site(tmp_path_factory):
+    """The sample portal with the built element and modules beside it, in a fresh folder."""
     for name in ("certreq_web_enroll.js", "certreq_web_enroll_bg.wasm", "certreq-tools.wasm",
                  "certreq-enroll.js"):
         if not (EMBED / name).exists():
@@ -56,6 +55,11 @@ def site(tmp_path_factory):
     shutil.copytree(EMBED, root / "embed")
     (root / "est.inf").write_text(EST_INF)
     return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return make_site(tmp_path_factory)
 
 
 def start(tmp_path_factory, site, policy):
@@ -78,7 +82,7 @@ def pending_ca(tmp_path_factory, site):
 
 @pytest.fixture
 def browser(tmp_path):
-    driver = chromium(tempfile.mkdtemp(prefix="certreq-e2e-portal-"))
+    driver = chromium(scratch_dir("portal-"))
     driver.set_script_timeout(60)
     yield driver
     driver.quit()  # fails the test on any CSP violation
