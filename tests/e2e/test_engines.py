@@ -15,7 +15,8 @@ in Xvfb — all three installed by scripts/setup.sh. In each engine, as a new us
 
 Every browser watches for CSP violations (browser.py) and fails the test on one. An engine that
 is not installed skips its tests, or fails them under CI=true. Each flow is one test taking the
-`engine` fixture, so a further flow (backup and restore, the portal element) is one more test.
+`engine` fixture; backup and restore (into a fresh profile) and the portal element are two
+of them.
 
 Binaries: $DEVCA_BIN, default target/release/devca; dist/ from `trunk build --release`,
 dist/embed from scripts/build-embed.sh.
@@ -239,3 +240,83 @@ def test_the_embedding_module_makes_requests(engine, portal_site, way, tmp_path)
     assert r["cmcKind"] == "request"
     golden = (DATA / "golden-suppress-defaults.der").read_bytes()
     assert bytes(r["fixed"]) == golden, "the browser's request differs from the Rust engine's"
+
+
+@pytest.fixture(scope="module")
+def element_ca(tmp_path_factory):
+    """devca serving the sample portal with the element, under the portal's strict policy."""
+    from test_portal_element import make_site, start
+    server = start(tmp_path_factory, make_site(tmp_path_factory), "issue")
+    yield server
+    server.stop()
+
+
+def test_the_portal_element_enrolls_and_a_reload_keeps_the_entry(engine, element_ca, tmp_path):
+    from test_portal_element import api, click, events, fill, open_portal
+    with opened(engine, "about:blank", ready=None) as driver:
+        driver.set_script_timeout(60)
+        open_portal(driver, element_ca.origin)
+        fill(driver, "cn", f"{engine}.corp.example.com")
+        click(driver, "submit")
+
+        def issued():
+            seen = events(driver) or []
+            errors = [e for e in seen if e["type"] == "certreq-error"]
+            assert not errors, errors
+            return next((e["detail"] for e in seen if e["type"] == "certreq-issued"), None)
+        detail = wait_for(issued, timeout=90, what="certreq-issued")
+        made = events(driver)[0]["detail"]
+        cert = x509.load_pem_x509_certificate(detail["certificate"].encode())
+        csr = x509.load_pem_x509_csr(made["pem"].encode())
+        assert cert.public_key() == csr.public_key()
+        assert cert.subject.rfc4514_string().startswith(f"CN={engine}.corp.example.com")
+        # the key and its certificate are in the engine's IndexedDB after a reload
+        open_portal(driver, element_ca.origin)
+        # the element loads the enrollment module when it first needs it: start it here
+        entries = api(driver, "m.default().then(() => m.list())")
+        assert isinstance(entries, list), entries
+        assert [(e["id"], e["state"]) for e in entries] == [(made["entry"], "issued")], entries
+
+
+def test_a_backup_restores_into_a_fresh_profile(engine, ca, tmp_path):
+    # a new laptop: the store backed up in one profile comes back in another, its key working
+    from test_backup import BACKUP, restore
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with opened(engine, ca.origin + "/", downloads=downloads) as app:
+        entry_id, _ = generate(app, "smime")
+        click(app, by_testid(app, "submit"))
+        status, text = disposition(app)
+        assert status == "issued", text
+        wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued",
+                 timeout=30, what="the entry to become issued")
+        by_testid(app, "backup-open").click()
+        by_testid(app, "backup-password").send_keys(PASSWORD)
+        by_testid(app, "backup-confirm").send_keys(PASSWORD)
+        by_testid(app, "backup-save").click()
+        data = wait_download(downloads, BACKUP, timeout=60)
+    key, cert, _ = pkcs12.load_key_and_certificates(data, PASSWORD.encode())
+    assert key.public_key().public_numbers() == cert.public_key().public_numbers()
+    backup = tmp_path / "store.p12"
+    backup.write_bytes(data)
+    exported = tmp_path / "again"
+    exported.mkdir()
+    with opened(engine, ca.origin + "/", downloads=exported) as app:
+        assert not all_testid(app, "store-item")
+        restore(app, backup, PASSWORD)
+        report = wait_for(lambda: (r := all_testid(app, "restore-report")) and r[0].text,
+                          timeout=60, what="the restore's report")
+        assert "Restored 1 entr" in report, report
+        entry = wait_for(lambda: [e for e in all_testid(app, "store-item")
+                                  if e.get_attribute("data-id") == entry_id
+                                  and e.get_attribute("data-state") == "issued"], timeout=30,
+                         what="the restored entry")[0]
+        # the restored key works: it exports again as the same key and certificate
+        entry.find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
+        by_testid(app, "pfx-password").send_keys(PASSWORD)
+        by_testid(app, "pfx-confirm").send_keys(PASSWORD)
+        by_testid(app, "pfx-save").click()
+        again = wait_download(exported, "Jane_Doe_S_MIME.pfx")
+    key2, cert2, _ = pkcs12.load_key_and_certificates(again, PASSWORD.encode())
+    assert cert2 == cert
+    assert key2.public_key().public_numbers() == key.public_key().public_numbers()
