@@ -35,22 +35,40 @@ pub fn reveal(container: &web_sys::Element, selector: &str) {
 }
 
 /// Which lines a scrolled box shows: (the 0-based line at its top, how many lines fit), read
-/// from where the gutter's first numbered line (`.ln`), 0-based line `first`, is now.
+/// from where the gutter's numbered lines (`.ln`, each with its 1-based `data-gutter-line`)
+/// are now. The line height is taken across the whole drawn block, not from one line: a
+/// single box's height is rounded to the layout's unit, which, multiplied over tens of
+/// thousands of lines, would land a block away from the view.
 pub fn lines_in_view(
     view: &web_sys::Element,
     gutter: &web_sys::Element,
     first: usize,
 ) -> Option<(usize, usize)> {
-    let line = gutter
-        .query_selector(".ln")
-        .ok()??
-        .get_bounding_client_rect();
-    let height = line.height();
+    let number = |e: &web_sys::Element| {
+        e.get_attribute("data-gutter-line")
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    let head = gutter.query_selector(".ln").ok()??;
+    // the last numbered line: the gutter's last child, or the one before the gap after it
+    let mut tail = gutter.last_element_child()?;
+    if number(&tail).is_none() {
+        tail = tail.previous_element_sibling()?;
+    }
+    let top = head.get_bounding_client_rect().top();
+    let (from, to) = (
+        number(&head).unwrap_or(first + 1),
+        number(&tail).unwrap_or(first + 1),
+    );
+    let height = if to > from {
+        (tail.get_bounding_client_rect().top() - top) / (to - from) as f64
+    } else {
+        head.get_bounding_client_rect().height()
+    };
     if height <= 0.0 {
         return None;
     }
-    let above = (view.get_bounding_client_rect().top() - line.top()) / height;
-    let top = (first as f64 + above).max(0.0);
+    let above = (view.get_bounding_client_rect().top() - top) / height;
+    let top = ((from - 1) as f64 + above).max(0.0);
     let rows = (f64::from(view.client_height()) / height).ceil();
     // whole lines, far below usize::MAX
     Some((top as usize, rows as usize))
