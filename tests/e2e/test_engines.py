@@ -131,6 +131,19 @@ def test_generate_submit_issued_and_a_reload_keeps_the_entry(engine, ca, templat
         assert shown == thumbprint
 
 
+def export_pfx(app, entry_id, downloads, what):
+    """Exports the issued entry `entry_id` as a PFX under PASSWORD; returns the file's bytes."""
+    entry = wait_for(lambda: [e for e in all_testid(app, "store-item")
+                              if e.get_attribute("data-id") == entry_id
+                              and e.get_attribute("data-state") == "issued"], timeout=30,
+                     what=what)[0]
+    entry.find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
+    by_testid(app, "pfx-password").send_keys(PASSWORD)
+    by_testid(app, "pfx-confirm").send_keys(PASSWORD)
+    by_testid(app, "pfx-save").click()
+    return wait_download(downloads, "Jane_Doe_S_MIME.pfx")
+
+
 def test_a_kept_key_exports_as_pfx_after_a_reload(engine, ca, tmp_path):
     # the exportable key, read back from IndexedDB after a reload, is exported with Web Crypto
     # and wrapped in a PKCS #12 the browser downloads; OpenSSL and cryptography open it
@@ -144,15 +157,7 @@ def test_a_kept_key_exports_as_pfx_after_a_reload(engine, ca, tmp_path):
         request_id = int(by_testid(app, "request-id").text)
         issued = x509.load_pem_x509_certificate(ca.certificate(request_id))
         app.refresh()
-        entry = wait_for(lambda: [e for e in all_testid(app, "store-item")
-                                  if e.get_attribute("data-id") == entry_id
-                                  and e.get_attribute("data-state") == "issued"], timeout=30,
-                         what="the issued entry after reload")[0]
-        entry.find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
-        by_testid(app, "pfx-password").send_keys(PASSWORD)
-        by_testid(app, "pfx-confirm").send_keys(PASSWORD)
-        by_testid(app, "pfx-save").click()
-        pfx = wait_download(downloads, "Jane_Doe_S_MIME.pfx")
+        pfx = export_pfx(app, entry_id, downloads, "the issued entry after reload")
     key, cert, extra = pkcs12.load_key_and_certificates(pfx, PASSWORD.encode())
     assert cert == issued
     assert key.public_key().public_numbers() == issued.public_key().public_numbers()
@@ -307,16 +312,8 @@ def test_a_backup_restores_into_a_fresh_profile(engine, ca, tmp_path):
         report = wait_for(lambda: (r := all_testid(app, "restore-report")) and r[0].text,
                           timeout=60, what="the restore's report")
         assert "Restored 1 entr" in report, report
-        entry = wait_for(lambda: [e for e in all_testid(app, "store-item")
-                                  if e.get_attribute("data-id") == entry_id
-                                  and e.get_attribute("data-state") == "issued"], timeout=30,
-                         what="the restored entry")[0]
         # the restored key works: it exports again as the same key and certificate
-        entry.find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
-        by_testid(app, "pfx-password").send_keys(PASSWORD)
-        by_testid(app, "pfx-confirm").send_keys(PASSWORD)
-        by_testid(app, "pfx-save").click()
-        again = wait_download(exported, "Jane_Doe_S_MIME.pfx")
+        again = export_pfx(app, entry_id, exported, "the restored entry")
     key2, cert2, _ = pkcs12.load_key_and_certificates(again, PASSWORD.encode())
     assert cert2 == cert
     assert key2.public_key().public_numbers() == key.public_key().public_numbers()
