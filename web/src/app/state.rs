@@ -723,7 +723,9 @@ mod tests {
         assert!(s.update(preview::Msg::Generate).is_empty());
         let notice = s.status.notice.take().unwrap();
         assert!(
-            notice.error && notice.text.contains("RenewalCert") && notice.text.contains("2 "),
+            notice.error
+                && notice.text.contains("RenewalCert")
+                && notice.text.contains("more than one"),
             "{notice:?}"
         );
         // kept once, with its key: renewed
