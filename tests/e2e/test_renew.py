@@ -19,6 +19,7 @@ import subprocess
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from selenium.webdriver.common.by import By
 
 import pytest
@@ -324,3 +325,198 @@ def test_a_request_on_behalf_of_another_user_is_signed_by_a_stored_agent(app, ca
     kept.write_bytes(base64.b64decode(record["request"]))
     kept_checked = check_pkcs7(kept, tmp_path) if request_type == "PKCS7" else check_cmc(kept, tmp_path)
     assert kept_checked.requester_name == f"CONTOSO\\{user}"
+
+
+ECDSA_INF = ('[NewRequest]\r\nSubject = "CN=ecdsa-renew-{n}.example"\r\nKeyAlgorithm = ECDSA_P256\r\n'
+             'HashAlgorithm = SHA256\r\nExportable = FALSE\r\n[RequestAttributes]\r\n'
+             'CertificateTemplate = Machine\r\n[Extensions]\r\n'
+             '2.5.29.17 = "{{text}}dns=ecdsa-renew-{n}.example"\r\n')
+
+
+def test_an_ecdsa_p256_certificate_renews_with_the_same_key_and_with_a_new_one(app, ca, tmp_path):
+    old_id, _ = generate(app, inf=ECDSA_INF.format(n=1))
+    request_id = submit_entry(app, old_id)
+    old_cert = x509.load_pem_x509_certificate(ca.certificate(request_id))
+    assert isinstance(old_cert.public_key(), ec.EllipticCurvePublicKey)
+    assert old_cert.public_key().curve.name == "secp256r1"
+    renewed = {}
+    for same_key in (True, False):
+        new_id, request = renew(app, old_id, same_key=same_key)
+        assert "KeyAlgorithm = ECDSA_P256" in by_testid(app, "inf-editor").get_property("value")
+        # the old ECDSA key (not exportable) signs the wrapper
+        assert cms_signer(request, tmp_path) == old_cert
+        issued_id = submit_entry(app, new_id)
+        leaf = tmp_path / f"renewed-{same_key}.pem"
+        leaf.write_bytes(ca.certificate(issued_id))
+        openssl_verify(ca.ca_pem, leaf)
+        new_cert = x509.load_pem_x509_certificate(leaf.read_bytes())
+        assert new_cert.subject == old_cert.subject
+        assert isinstance(new_cert.public_key(), ec.EllipticCurvePublicKey)
+        assert new_cert.public_key().curve.name == "secp256r1"
+        assert (spki(new_cert) == spki(old_cert)) == same_key, f"same key: {same_key}"
+        renewed[same_key] = new_id
+        assert item(app, old_id).get_attribute("data-renewed") == "yes"
+        assert item(app, new_id).get_attribute("data-state") == "issued"
+    assert renewed[True] != renewed[False]
+
+
+def reload(driver):
+    """Reloads the page and waits for the store list."""
+    driver.refresh()
+    wait_for(lambda: all_testid(driver, "store-item"), timeout=30, what="the store list")
+
+
+def renewal_state(driver, old_id, new_id):
+    """What the store list says of a renewal: (old entry's state, old marked renewed, new
+    entry's state, whom the new entry renews)."""
+    old, new = item(driver, old_id), item(driver, new_id)
+    return (old.get_attribute("data-state"), old.get_attribute("data-renewed") == "yes",
+            new.get_attribute("data-state"), new.get_attribute("data-renews"))
+
+
+def test_a_reload_between_any_two_renewal_steps_loses_nothing(app, ca, tmp_path):
+    old_id, old_cert = issue(app, ca, tmp_path)
+    reload(app)  # issued → Renew
+    assert item(app, old_id).get_attribute("data-state") == "issued"
+    new_id, request = renew(app, old_id, same_key=True)
+    reload(app)  # Generate → Submit
+    assert renewal_state(app, old_id, new_id) == ("issued", False, "pending", old_id)
+    # the CA keeps the renewal pending (its Approval template)
+    set_field(app, "template", "Approval")
+    try:
+        click(app, item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-submit"]'))
+        status, text = disposition(app)
+        assert status == "pending", text
+        request_id = int(by_testid(app, "request-id").text)
+    finally:
+        set_field(app, "template", "")
+    reload(app)  # Submit (pending) → Retrieve
+    assert renewal_state(app, old_id, new_id) == ("issued", False, "pending", old_id)
+    assert ca.cli("approve", request_id).returncode == 0
+    click(app, item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    status, text = disposition(app)
+    assert status == "issued", text
+    wait_for(lambda: item(app, new_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the renewal to be issued")
+    reload(app)  # after the new certificate is attached: both entries, the old one renewed
+    wait_for(lambda: item(app, old_id).get_attribute("data-renewed") == "yes", timeout=10,
+             what="the old entry to be marked renewed after the reload")
+    assert renewal_state(app, old_id, new_id) == ("issued", True, "issued", old_id)
+    new_cert = x509.load_pem_x509_certificate(ca.certificate(request_id))
+    assert spki(new_cert) == spki(old_cert) and new_cert.subject == old_cert.subject
+    thumbprint = item(app, new_id).find_element(
+        By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
+    assert thumbprint == new_cert.fingerprint(hashes.SHA1()).hex().upper()
+    # the renewed entry still renews: its key signs another renewal after all these reloads
+    again_id, request = renew(app, old_id, same_key=False)
+    assert cms_signer(request, tmp_path) == old_cert
+
+
+def test_a_reload_between_the_steps_of_a_request_on_behalf_of_another_loses_nothing(app, ca,
+                                                                                  tmp_path):
+    agent_id, _ = generate(app, inf=AGENT_INF.format(n="reload"))
+    agent_cert = x509.load_pem_x509_certificate(ca.certificate(submit_entry(app, agent_id)))
+    reload(app)  # the agent's certificate is issued → choose it
+    fill_editor(app, EOBO_INF.format(rt="PKCS7", user="bob"))
+    by_testid(app, "signer-picker", timeout=30)
+    option = wait_for(lambda: [e for e in all_testid(app, "signer-option")
+                               if e.get_attribute("data-id") == agent_id],
+                      timeout=30, what="the agent offered after the reload")
+    option[0].find_element(By.CSS_SELECTOR, "input").click()
+    new_id, request = generate_now(app)
+    reload(app)  # Generate → Submit
+    assert item(app, new_id).get_attribute("data-state") == "pending"
+    set_field(app, "template", "Approval")
+    try:
+        click(app, item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-submit"]'))
+        status, text = disposition(app)
+        assert status == "pending", text
+        request_id = int(by_testid(app, "request-id").text)
+    finally:
+        set_field(app, "template", "")
+    reload(app)  # Submit (pending) → Retrieve
+    assert item(app, new_id).get_attribute("data-state") == "pending"
+    assert item(app, agent_id).get_attribute("data-state") == "issued"
+    assert ca.cli("approve", request_id).returncode == 0
+    click(app, item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    status, text = disposition(app)
+    assert status == "issued", text
+    wait_for(lambda: item(app, new_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the request on behalf of bob to be issued")
+    reload(app)
+    assert item(app, new_id).get_attribute("data-state") == "issued"
+    issued = x509.load_pem_x509_certificate(ca.certificate(request_id))
+    assert issued.subject.rfc4514_string() == "CN=bob", "issued for the requester"
+    kept = tmp_path / "kept.req"
+    kept.write_bytes(base64.b64decode(record_of(ca, request_id)["request"]))
+    checked = check_pkcs7(kept, tmp_path)
+    assert checked.signers == [(agent_cert, True)] and checked.requester_name == "CONTOSO\\bob"
+
+
+def drop_key(driver, entry_id):
+    """Takes the key pair out of entry `entry_id`'s IndexedDB record (as when a browser lost
+    it), leaving its certificate."""
+    error = driver.execute_async_script("""
+        const [id, done] = arguments;
+        const open = indexedDB.open("certreq-web");
+        open.onerror = () => done("open: " + open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction("requests", "readwrite");
+          const store = tx.objectStore("requests");
+          const get = store.get(id);
+          get.onsuccess = () => { const r = get.result; delete r.keys; store.put(r); };
+          tx.oncomplete = () => { open.result.close(); done(null); };
+          tx.onerror = () => done("write: " + tx.error);
+        };""", entry_id)
+    assert error is None, error
+
+
+def stored_records(driver):
+    """Every IndexedDB record, as (id, state, whether it has keys), sorted."""
+    return sorted(tuple(r) for r in driver.execute_async_script("""
+        const done = arguments[0];
+        const open = indexedDB.open("certreq-web");
+        open.onsuccess = () => {
+          const all = open.result.transaction("requests").objectStore("requests").getAll();
+          all.onsuccess = () => {
+            open.result.close();
+            done(all.result.map(r => [r.id, r.state, r.keys !== undefined && r.keys !== null]));
+          };
+        };"""))
+
+
+def count_key_generation(driver):
+    """From now on, counts the page's calls of crypto.subtle.generateKey."""
+    driver.execute_script("""
+        window.__keysMade = 0;
+        const subtle = crypto.subtle, real = subtle.generateKey.bind(subtle);
+        subtle.generateKey = (...args) => { window.__keysMade += 1; return real(...args); };""")
+
+
+@pytest.mark.parametrize("same_key", [True, False])
+def test_renewing_an_entry_whose_key_is_gone_is_refused_before_any_key_is_made(app, ca, tmp_path,
+                                                                             same_key):
+    old_id, old_cert = issue(app, ca, tmp_path)
+    drop_key(app, old_id)
+    reload(app)
+    before = stored_records(app)
+    assert (old_id, "issued", False) in before
+    # the store offers no Renew for it (nor the expiry reminder's Renew now)
+    entry = item(app, old_id)
+    assert not entry.find_elements(By.CSS_SELECTOR, '[data-testid^="entry-renew"]')
+    # a renewal INF naming it, written by hand, is refused at Generate
+    thumbprint = old_cert.fingerprint(hashes.SHA1()).hex().upper()
+    fill_editor(app, f'[NewRequest]\r\nSubject = "{old_cert.subject.rfc4514_string()}"\r\n'
+                     f'RequestType = PKCS7\r\nRenewalCert = "{thumbprint}"\r\n'
+                     + ("UseExistingKeySet = TRUE\r\n" if same_key else ""))
+    count_key_generation(app)
+    button = by_testid(app, "generate")
+    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
+    click(app, button)
+    message = wait_for(lambda: (t := by_testid(app, "notice").text) and "renew" in t.lower() and t,
+                       timeout=30, what="the refusal")
+    assert "RenewalCert" in message and "without its key" in message, message
+    assert thumbprint in message.replace(" ", "").upper(), message
+    assert app.execute_script("return window.__keysMade") == 0, "no key was made"
+    assert stored_records(app) == before, "nothing in the store changed"
+    assert item(app, old_id).get_attribute("data-renewed") is None

@@ -55,7 +55,8 @@ use certreq_inf::{Entry, Inf, Section};
 pub struct Builds {
     /// The PKCS #7 wrapper, renewals (`RenewalCert`), requests on behalf of others
     /// (`RequesterName`) and key archival (`PrivateKeyArchive`): `certreq -new` on the command
-    /// line builds them (with [`wrapping`] and the store); the web app does not yet.
+    /// line builds them all (with [`wrapping`] and the store); the web app builds renewals
+    /// and requests on behalf of others (`renewal`, `on_behalf`) but not key archival.
     #[cfg(feature = "lifecycle")]
     pub lifecycle: bool,
     /// Renewals (`RenewalCert`, PKCS #7 or CMC): the web app builds them with the wrapper its
@@ -3748,6 +3749,47 @@ mod tests {
 
     /// The web app's front end reads `RenewalCert` (PKCS7 or CMC) and `RequesterName` and is
     /// not warned about them; the rest of the life cycle still is.
+    /// The key reference (`certreq -new -? Key`, the app's panel) says of each life-cycle key
+    /// what the web app's front end does with it: built where the app builds it, "does not"
+    /// where the app warns at it and makes the request without it.
+    #[test]
+    fn the_key_reference_says_which_life_cycle_keys_the_app_builds() {
+        let asks = [
+            (
+                "RenewalCert",
+                "[NewRequest]\nSubject = \"CN=a\"\nRequestType = PKCS7\nRenewalCert = 0a1b\n",
+            ),
+            (
+                "RequesterName",
+                "[NewRequest]\nSubject = \"CN=a\"\nRequestType = CMC\nRequesterName = D\\u\n",
+            ),
+            (
+                "PrivateKeyArchive",
+                "[NewRequest]\nSubject = \"CN=a\"\nRequestType = CMC\nPrivateKeyArchive = TRUE\n",
+            ),
+        ];
+        for (key, inf) in asks {
+            let warned = compile_for(inf, Builds::APP)
+                .diagnostics
+                .iter()
+                .any(|d| d.code == codes::WRAPPER_NOT_BUILT.name);
+            let here = certreq_schema::here_note("NewRequest", key).unwrap_or_default();
+            let says_not = [
+                "web app does not",
+                "not by the web app",
+                "web app does not yet",
+            ]
+            .iter()
+            .any(|not| here.contains(not));
+            assert_eq!(warned, says_not, "{key}: {here}");
+            assert_eq!(
+                !warned,
+                here.contains("and by the web app"),
+                "{key}: {here}"
+            );
+        }
+    }
+
     #[test]
     fn the_apps_front_end_builds_renewals_and_requests_on_behalf_of_others() {
         let warned = |text: &str| -> Vec<String> {

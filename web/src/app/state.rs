@@ -694,6 +694,73 @@ mod tests {
         );
     }
 
+    /// A RenewalCert naming a certificate kept here without its key, or naming two
+    /// certificates, makes nothing (no key, no entry) and says so at RenewalCert.
+    #[test]
+    fn a_renewal_of_a_certificate_without_its_key_or_of_two_is_refused() {
+        let old = issued("old");
+        let thumbprint = old.details.as_ref().unwrap().thumbprint_sha1.clone();
+        let text = format!(
+            "[NewRequest]\nSubject = \"CN=a\"\nRequestType = PKCS7\nRenewalCert = \"{thumbprint}\"\n"
+        );
+        let mut s = State::new(&text, editor::compile);
+        s.store.entries = vec![EntryMeta {
+            key_algorithm: None,
+            ..old.clone()
+        }];
+        assert!(s.update(preview::Msg::Generate).is_empty());
+        let notice = s.status.notice.take().unwrap();
+        assert!(notice.error, "{notice:?}");
+        assert!(
+            notice.text.contains("RenewalCert")
+                && notice.text.contains(&thumbprint)
+                && notice.text.contains("without its key"),
+            "{notice:?}"
+        );
+        assert_eq!(s.status.busy, None);
+        // the same certificate kept twice (with keys): which key signs is not guessed
+        s.store.entries = vec![old.clone(), issued("twin")];
+        assert!(s.update(preview::Msg::Generate).is_empty());
+        let notice = s.status.notice.take().unwrap();
+        assert!(
+            notice.error
+                && notice.text.contains("RenewalCert")
+                && notice.text.contains("more than one"),
+            "{notice:?}"
+        );
+        // kept once, with its key: renewed
+        s.store.entries = vec![old];
+        assert!(matches!(
+            s.update(preview::Msg::Generate).as_slice(),
+            [Command::Preview(preview::Command::Generate { renews: Some(id), .. })] if id == "old"
+        ));
+    }
+
+    /// A signer chosen for a request on behalf of another user whose key is not kept here
+    /// makes nothing, and the notice says why at RequesterName.
+    #[test]
+    fn an_agent_without_its_key_or_its_eku_does_not_sign() {
+        let text = "[NewRequest]\nSubject = \"CN=bob\"\nRequestType = PKCS7\n\
+                    RequesterName = CONTOSO\\bob\n";
+        let mut s = State::new(text, editor::compile);
+        let mut agent = issued("agent");
+        agent.details.as_mut().unwrap().request_agent = true;
+        agent.key_algorithm = None;
+        s.store.entries = vec![issued("plain"), agent];
+        for (chosen, why) in [
+            ("plain", "Certificate Request Agent"),
+            ("agent", "no private key"),
+        ] {
+            s.update(preview::Msg::Signer(chosen.into()));
+            assert!(s.update(preview::Msg::Generate).is_empty());
+            let notice = s.status.notice.take().unwrap();
+            assert!(
+                notice.error && notice.text.contains("RequesterName") && notice.text.contains(why),
+                "{chosen}: {notice:?}"
+            );
+        }
+    }
+
     /// The renewed entry stays, marked renewed once the entry renewing it holds its
     /// certificate.
     #[test]

@@ -118,33 +118,40 @@ impl State {
                 };
                 let renews = match request.renewal_cert.as_deref() {
                     None => None,
-                    Some(cert_id) => match store.renewed_by_cert_id(cert_id) {
-                        Some(old) => Some(old.id.clone()),
-                        None => {
-                            status.notice = Some(Notice::error(format!(
-                                "RenewalCert = {cert_id} names no certificate kept in this \
-                                 browser; renew from the store's Renew button"
-                            )));
+                    // refused here, before any key is made or anything stored
+                    Some(cert_id) => match store.renewal_of(cert_id) {
+                        Ok(old) => Some(old.id.clone()),
+                        Err(why) => {
+                            status.notice = Some(Notice::error(why));
                             return Vec::new();
                         }
                     },
                 };
                 let signer = match &request.requester_name {
                     None => None,
-                    Some(name) => match self.signer.as_ref().filter(|id| {
-                        store.entries.iter().any(|e| {
-                            &e.id == *id && e.details.as_ref().is_some_and(|d| d.request_agent)
-                        })
-                    }) {
-                        Some(id) => Some(id.clone()),
-                        None => {
-                            status.notice = Some(Notice::error(format!(
-                                "RequesterName = {name}: choose the enrollment agent's \
-                                 certificate that signs this request, under “Signed by”"
-                            )));
-                            return Vec::new();
+                    Some(name) => {
+                        let chosen = self
+                            .signer
+                            .as_ref()
+                            .and_then(|id| store.entries.iter().find(|e| &e.id == id));
+                        match chosen.map(|e| (e, store::State::agent_capable(e))) {
+                            Some((e, Ok(()))) => Some(e.id.clone()),
+                            Some((e, Err(why))) => {
+                                status.notice = Some(Notice::error(format!(
+                                    "RequesterName = {name}: “{}” cannot sign: {why}",
+                                    e.friendly_name
+                                )));
+                                return Vec::new();
+                            }
+                            None => {
+                                status.notice = Some(Notice::error(format!(
+                                    "RequesterName = {name}: choose the enrollment agent's \
+                                     certificate that signs this request, under “Signed by”"
+                                )));
+                                return Vec::new();
+                            }
                         }
-                    },
+                    }
                 };
                 status.busy = Some(match (&reuse, &renews) {
                     (Some(_), _) => "signing with the stored key…".to_owned(),

@@ -655,20 +655,35 @@ impl State {
         }
     }
 
-    /// The issued entry whose certificate has this SHA-1 thumbprint or serial number
-    /// (`RenewalCert`'s value: hexadecimal, blanks and case aside).
-    pub fn renewed_by_cert_id(&self, cert_id: &str) -> Option<&EntryMeta> {
+    /// The entry a renewal with `RenewalCert = cert_id` renews: the one issued entry whose
+    /// certificate has this SHA-1 thumbprint or serial number (hexadecimal, blanks and case
+    /// aside), with its key; else why there is none, at `RenewalCert`.
+    pub fn renewal_of(&self, cert_id: &str) -> Result<&EntryMeta, String> {
         let wanted: String = cert_id
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_ascii_lowercase();
-        self.entries.iter().find(|e| {
+        let mut found = self.entries.iter().filter(|e| {
             e.details.as_ref().is_some_and(|d| {
                 d.thumbprint_sha1.to_ascii_lowercase().replace(' ', "") == wanted
                     || d.serial.to_ascii_lowercase().replace(' ', "") == wanted
             })
-        })
+        });
+        let why = match (found.next(), found.next()) {
+            (Some(one), None) if one.key_algorithm.is_some() => return Ok(one),
+            (Some(one), None) => format!(
+                "“{}” is kept in this browser without its key, so nothing can sign its renewal",
+                one.friendly_name
+            ),
+            (None, _) => "names no certificate kept in this browser; renew from the store's \
+                          Renew button"
+                .into(),
+            (Some(_), Some(_)) => "names more than one certificate kept in this browser; name \
+                                   the one to renew by its SHA-1 thumbprint"
+                .into(),
+        };
+        Err(format!("RenewalCert = {cert_id}: {why}"))
     }
 
     /// The CA a renewal request `id` goes to: the one the certificate it renews came from.
@@ -693,6 +708,22 @@ impl State {
     /// (an enrollment agent's certificate, valid, with its key here); else why not.
     pub fn agent_fitness(e: &EntryMeta, now_ms: f64) -> Result<(), &'static str> {
         let now = (now_ms / 1000.0) as i64;
+        Self::agent_capable(e)?;
+        let Some(d) = &e.details else {
+            return Err("no certificate yet");
+        };
+        if now > d.not_after {
+            return Err("expired");
+        }
+        if now < d.not_before {
+            return Err("not valid yet");
+        }
+        Ok(())
+    }
+
+    /// Whether stored entry `e` may sign on behalf of others whatever the clock says: an
+    /// enrollment agent's certificate with its key here; else why not.
+    pub fn agent_capable(e: &EntryMeta) -> Result<(), &'static str> {
         let Some(d) = &e.details else {
             return Err("no certificate yet");
         };
@@ -701,12 +732,6 @@ impl State {
                 "not an enrollment agent's certificate (its EKU lacks Certificate \
                         Request Agent, 1.3.6.1.4.1.311.20.2.1)",
             );
-        }
-        if now > d.not_after {
-            return Err("expired");
-        }
-        if now < d.not_before {
-            return Err("not valid yet");
         }
         if e.key_algorithm.is_none() {
             return Err("no private key kept here to sign with");
