@@ -522,14 +522,11 @@ fn run_wrap(job: &WrapJob) -> Result<Vec<u8>, String> {
     unsigned.finish(&job.signatures).map_err(cannot)
 }
 
-/// Writes the PFX, drawing salts and IVs from [`PfxJob::random`]; refuses rather than reuse
-/// or invent random bytes when they run out. The key's bytes are wiped once the PFX is made.
-fn write_pfx(job: PfxJob) -> Result<Vec<u8>, String> {
-    let key = Zeroizing::new(job.private_key_pkcs8);
-    let password = Zeroizing::new(job.password);
-    let chain: Vec<&[u8]> = job.chain.iter().map(Vec::as_slice).collect();
-    let mut pool = job.random.as_slice();
-    let mut random = |buf: &mut [u8]| {
+/// Random bytes for a PFX's salts and IVs, drawn in turn from the ones the app sent (the
+/// module has no source of its own); running out is an error, never a reuse.
+fn drawn_from(pool: &[u8]) -> impl FnMut(&mut [u8]) -> Result<(), pkcs12::RandomUnavailable> {
+    let mut pool = pool;
+    move |buf: &mut [u8]| {
         if buf.len() > pool.len() {
             return Err(pkcs12::RandomUnavailable);
         }
@@ -537,7 +534,16 @@ fn write_pfx(job: PfxJob) -> Result<Vec<u8>, String> {
         buf.copy_from_slice(head);
         pool = tail;
         Ok(())
-    };
+    }
+}
+
+/// Writes the PFX, drawing salts and IVs from [`PfxJob::random`]; refuses rather than reuse
+/// or invent random bytes when they run out. The key's bytes are wiped once the PFX is made.
+fn write_pfx(job: PfxJob) -> Result<Vec<u8>, String> {
+    let key = Zeroizing::new(job.private_key_pkcs8);
+    let password = Zeroizing::new(job.password);
+    let chain: Vec<&[u8]> = job.chain.iter().map(Vec::as_slice).collect();
+    let mut random = drawn_from(&job.random);
     let profile = match job.profile {
         PfxProfile::Modern => pkcs12::Profile::Modern,
         PfxProfile::Legacy => pkcs12::Profile::Legacy,

@@ -77,16 +77,7 @@ fn write_file(job: &BackupJob, password: &str) -> Result<Vec<u8>, String> {
         certificates: &certificates,
         data: Some(&record),
     };
-    let mut pool = job.random.as_slice();
-    let mut random = |buf: &mut [u8]| {
-        if buf.len() > pool.len() {
-            return Err(pkcs12::RandomUnavailable);
-        }
-        let (head, tail) = pool.split_at(buf.len());
-        buf.copy_from_slice(head);
-        pool = tail;
-        Ok(())
-    };
+    let mut random = super::drawn_from(&job.random);
     pkcs12::write_bundle(&bundle, password, pkcs12::Profile::Modern, &mut random).map_err(|e| {
         match e {
             Pkcs12Error::RandomUnavailable => {
