@@ -231,8 +231,8 @@ def test_a_401_in_a_scheme_nobody_speaks_is_explained_and_nothing_is_stored(
     assert len(mine) == 1 and mine[0]["state"] == "pending" and mine[0]["spki"], before
     click(app, by_testid(app, "submit"))
     status, text = disposition(app)
-    assert ("POST", "/certsrv/certfnsh.asp") in ca.proxy.seen, ca.proxy.seen
     assert status == "error", text
+    assert ("POST", "/certsrv/certfnsh.asp") in ca.proxy.seen, ca.proxy.seen
     box = by_testid(app, "disposition-why", timeout=10)
     code, meaning, action = (box.find_element(By.CSS_SELECTOR, f'[data-testid="{t}"]').text
                              for t in ("why-code", "why-meaning", "why-action"))
