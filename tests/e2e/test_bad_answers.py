@@ -238,9 +238,9 @@ def test_a_401_in_a_scheme_nobody_speaks_is_explained_and_nothing_is_stored(
                              for t in ("why-code", "why-meaning", "why-action"))
     scheme = challenge.split()[0]
     assert code == f"HTTP 401 ({scheme})", (code, text)
-    # what it means, and what the administrator can do: allow a sign-in browsers give
-    assert "sign-in" in meaning, meaning
-    assert "Administrator" in action and "Basic" in action, action
+    # what it means (browsers answer other schemes only), and what the administrator can do
+    assert "browsers answer only Basic, Digest, NTLM and Negotiate" in meaning, meaning
+    assert "Administrator: allow Basic over HTTPS" in action, action
     # nothing stored half-way: the entry, its key, its state as they were
     time.sleep(1)
     assert records(app) == before
