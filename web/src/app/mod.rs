@@ -357,7 +357,7 @@ fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
             Msg::CaFilesListed(jobs::ca_files(url).await)
         }),
         Command::FetchCaFile { url, name, open } => spawn(link, async move {
-            match jobs::ca_file(url).await {
+            match jobs::ca_file(url, &name).await {
                 Ok(bytes) if open => decoder::Msg::Open { name, bytes }.into(),
                 Ok(bytes) => state::Msg::Notify(
                     match file_service::download(&name, "application/octet-stream", &bytes) {
@@ -365,7 +365,7 @@ fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
                         Err(e) => Notice::error(e.to_string()),
                     },
                 ),
-                Err(why) => state::Msg::Notify(Notice::error(why)),
+                Err(why) => Msg::CaFileRefused { name, why }.into(),
             }
         }),
         Command::MatchKey(spki) => spawn(link, async move {

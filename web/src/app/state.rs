@@ -1150,9 +1150,25 @@ mod tests {
             wanted("https://ca.example/delta-crl/0", "ca-delta-0.crl", false)
         );
         assert!(fetch(4, false).is_empty(), "past the list");
-        // another CA: the list is forgotten
+        // a file refused (a CRL that does not parse) is said until the next fetch
+        let refused = |s: &mut State| {
+            s.update(enrollment::Msg::CaFileRefused {
+                name: "ca-0.crl".into(),
+                why: "not a CRL".into(),
+            });
+        };
+        refused(&mut s);
+        assert_eq!(
+            s.enrollment.ca_file_refused,
+            Some(("ca-0.crl".into(), "not a CRL".into()))
+        );
+        s.update(enrollment::Msg::CaFile { n: 0, open: false });
+        assert_eq!(s.enrollment.ca_file_refused, None);
+        refused(&mut s);
+        // another CA: the list is forgotten, and what was refused with it
         s.update(enrollment::Msg::EndpointUrl("https://other/certsrv".into()));
         assert_eq!(s.enrollment.ca_files, None);
+        assert_eq!(s.enrollment.ca_file_refused, None);
     }
 
     #[test]

@@ -201,6 +201,11 @@ async fn ask(op: u32, input: &[u8]) -> Result<Vec<u8>, ServiceError> {
     wire::answer(status, answer).map_err(|why| ServiceError(why.0))
 }
 
+/// Whether `query`'s bytes are a CRL of the kind asked for; why not, if not.
+pub async fn crl(query: &wire::ca::CrlQuery) -> Result<(), ServiceError> {
+    ask(wire::OP_CRL, &query.to_wire()).await.map(drop)
+}
+
 /// Takes an answer's bytes apart with `from_wire`.
 fn read<T>(
     answer: &[u8],

@@ -338,10 +338,12 @@ fn sign_in(text: &str) -> ca::Explanation {
             format!("HTTP 401 ({scheme})")
         },
         message: String::new(),
-        meaning: "The CA wants a sign-in this browser did not give.".into(),
-        action: "You: open the CA's own page in this browser, sign in when asked, then try \
-                 again. Administrator: allow a sign-in browsers offer here (Basic over HTTPS, \
-                 or Windows sign-in for domain computers)."
+        meaning: "The CA wants a sign-in this browser did not give; browsers answer only \
+                  Basic, Digest, NTLM and Negotiate."
+            .into(),
+        action: "You: open the CA's own page in this browser, sign in if it asks, then try \
+                 again. Administrator: allow Basic over HTTPS, or Windows sign-in for domain \
+                 computers."
             .into(),
     }
 }

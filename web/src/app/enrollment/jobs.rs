@@ -324,7 +324,20 @@ pub async fn ca_files(url: String) -> Result<Vec<Download>, String> {
     Err("the CA's certificate page led nowhere".into())
 }
 
-/// A CA file's bytes.
-pub async fn ca_file(url: String) -> Result<Vec<u8>, String> {
-    Ok(get(url).await?.body)
+/// A CA file's bytes; a CRL (`name` ends in `.crl`) only when it parses as the kind its name
+/// says (`ca-delta-…`: a delta CRL), else why not.
+pub async fn ca_file(url: String, name: &str) -> Result<Vec<u8>, String> {
+    let bytes = get(url).await?.body;
+    if name.ends_with(".crl") {
+        let query = certreq_wire::ca::CrlQuery {
+            bytes,
+            delta: name.starts_with("ca-delta-"),
+            issuer: None,
+        };
+        tools::crl(&query)
+            .await
+            .map_err(|e| format!("{e}; nothing was saved"))?;
+        return Ok(query.bytes);
+    }
+    Ok(bytes)
 }

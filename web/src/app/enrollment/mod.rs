@@ -248,6 +248,12 @@ pub enum Msg {
         n: usize,
         open: bool,
     },
+    /// Why the CA's file `name` was neither saved nor opened (it could not be fetched, or a
+    /// CRL does not parse).
+    CaFileRefused {
+        name: String,
+        why: String,
+    },
     /// What the CA answered to [`Command::Submit`], [`Command::SubmitRequest`] or
     /// [`Command::Retrieve`].
     Enrolled(Result<Box<Outcome>, String>),
@@ -338,6 +344,8 @@ pub struct State {
     pub mismatches: Option<Result<usize, String>>,
     /// The CA's certificates, chains and CRLs, or why they could not be listed.
     pub ca_files: Option<Result<Vec<Download>, String>>,
+    /// The CA file last refused (its name) and why, shown at its line in the list.
+    pub ca_file_refused: Option<(String, String)>,
 }
 
 impl State {
@@ -359,6 +367,7 @@ impl State {
     fn forget_templates(&mut self) -> Vec<Out<Command, Event>> {
         self.templates = None;
         self.ca_files = None;
+        self.ca_file_refused = None;
         self.forget_findings()
     }
 
@@ -451,10 +460,13 @@ impl State {
             }
             Msg::ListCaFiles => {
                 self.ca_files = None;
+                self.ca_file_refused = None;
                 return run(Command::ListCaFiles(self.settings.url.clone()));
             }
             Msg::CaFilesListed(list) => self.ca_files = Some(list),
+            Msg::CaFileRefused { name, why } => self.ca_file_refused = Some((name, why)),
             Msg::CaFile { n, open } => {
+                self.ca_file_refused = None;
                 if let Some(Ok(list)) = &self.ca_files
                     && let Some(d) = list.get(n)
                 {

@@ -174,15 +174,22 @@ fn ca_files(state: &State, on: &Callback<Msg>) -> Html {
     let list = match &state.ca_files {
         Some(Ok(list)) => html! {
             <ul data-testid="ca-files">
-                { for list.iter().enumerate().map(|(n, d)| html! {
-                    <li data-testid="ca-file" data-what={d.what.clone()}
-                        data-renewal={d.renewal.to_string()}>
-                        { super::ca_file_name(d) }{ " " }
-                        <button type="button" data-testid="ca-file-save"
-                            onclick={on.reform(move |_| Msg::CaFile { n, open: false })}>{ "Save" }</button>
-                        <button type="button" data-testid="ca-file-open"
-                            onclick={on.reform(move |_| Msg::CaFile { n, open: true })}>{ "Decode" }</button>
-                    </li>
+                { for list.iter().enumerate().map(|(n, d)| {
+                    let name = super::ca_file_name(d);
+                    let refused = state.ca_file_refused.as_ref().filter(|(r, _)| *r == name);
+                    html! {
+                        <li data-testid="ca-file" data-what={d.what.clone()}
+                            data-renewal={d.renewal.to_string()}>
+                            { name }{ " " }
+                            <button type="button" data-testid="ca-file-save"
+                                onclick={on.reform(move |_| Msg::CaFile { n, open: false })}>{ "Save" }</button>
+                            <button type="button" data-testid="ca-file-open"
+                                onclick={on.reform(move |_| Msg::CaFile { n, open: true })}>{ "Decode" }</button>
+                            if let Some((_, why)) = refused {
+                                <p class="error" role="alert" data-testid="ca-file-error">{ why }</p>
+                            }
+                        </li>
+                    }
                 }) }
             </ul>
         },

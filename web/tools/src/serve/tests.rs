@@ -629,6 +629,21 @@ fn a_refusal_is_explained_by_its_code_its_http_status_or_the_sign_in_asked() {
     assert!(e.action.contains("Administrator"), "{e:?}");
     let e = explained("answered HTTP 401", Some(401)).unwrap();
     assert_eq!(e.code, "HTTP 401");
+    // a scheme no browser answers: named, beside the ones browsers do answer
+    let e = explained(
+        "answered HTTP 401: \nWWW-Authenticate: Bearer realm=\"ca\"",
+        Some(401),
+    )
+    .unwrap();
+    assert_eq!(e.code, "HTTP 401 (Bearer)");
+    assert!(
+        e.meaning.contains("only Basic, Digest, NTLM and Negotiate"),
+        "{e:?}"
+    );
+    assert!(
+        e.action.contains("Administrator: allow Basic over HTTPS"),
+        "{e:?}"
+    );
     assert_eq!(
         explained("the page is not a Web Enrollment page", None),
         None
