@@ -47,6 +47,30 @@ def submit_entry(driver, entry_id) -> int:
     return int(by_testid(driver, "request-id").text)
 
 
+def submit_held(driver, entry_id) -> int:
+    """Submits stored entry `entry_id` under devca's Approval template, which holds it pending;
+    returns the CA's request id."""
+    set_field(driver, "template", "Approval")
+    try:
+        click(driver, item(driver, entry_id).find_element(
+            By.CSS_SELECTOR, '[data-testid="entry-submit"]'))
+        status, text = disposition(driver)
+        assert status == "pending", text
+        return int(by_testid(driver, "request-id").text)
+    finally:
+        set_field(driver, "template", "")
+
+
+def approve_and_retrieve(driver, ca, entry_id, request_id):
+    """Has devca approve `request_id`, then retrieves it for entry `entry_id` until issued."""
+    assert ca.cli("approve", request_id).returncode == 0
+    click(driver, item(driver, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    status, text = disposition(driver)
+    assert status == "issued", text
+    wait_for(lambda: item(driver, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what="the held entry to be issued")
+
+
 def issue(driver, ca, tmp_path):
     """A client certificate issued for a key kept in the browser: (entry id, certificate)."""
     entry_id, _ = generate(driver, "client-auth")
@@ -381,23 +405,10 @@ def test_a_reload_between_any_two_renewal_steps_loses_nothing(app, ca, tmp_path)
     new_id, request = renew(app, old_id, same_key=True)
     reload(app)  # Generate → Submit
     assert renewal_state(app, old_id, new_id) == ("issued", False, "pending", old_id)
-    # the CA keeps the renewal pending (its Approval template)
-    set_field(app, "template", "Approval")
-    try:
-        click(app, item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-submit"]'))
-        status, text = disposition(app)
-        assert status == "pending", text
-        request_id = int(by_testid(app, "request-id").text)
-    finally:
-        set_field(app, "template", "")
+    request_id = submit_held(app, new_id)
     reload(app)  # Submit (pending) → Retrieve
     assert renewal_state(app, old_id, new_id) == ("issued", False, "pending", old_id)
-    assert ca.cli("approve", request_id).returncode == 0
-    click(app, item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
-    status, text = disposition(app)
-    assert status == "issued", text
-    wait_for(lambda: item(app, new_id).get_attribute("data-state") == "issued", timeout=30,
-             what="the renewal to be issued")
+    approve_and_retrieve(app, ca, new_id, request_id)
     reload(app)  # after the new certificate is attached: both entries, the old one renewed
     wait_for(lambda: item(app, old_id).get_attribute("data-renewed") == "yes", timeout=10,
              what="the old entry to be marked renewed after the reload")
@@ -426,23 +437,11 @@ def test_a_reload_between_the_steps_of_a_request_on_behalf_of_another_loses_noth
     new_id, request = generate_now(app)
     reload(app)  # Generate → Submit
     assert item(app, new_id).get_attribute("data-state") == "pending"
-    set_field(app, "template", "Approval")
-    try:
-        click(app, item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-submit"]'))
-        status, text = disposition(app)
-        assert status == "pending", text
-        request_id = int(by_testid(app, "request-id").text)
-    finally:
-        set_field(app, "template", "")
+    request_id = submit_held(app, new_id)
     reload(app)  # Submit (pending) → Retrieve
     assert item(app, new_id).get_attribute("data-state") == "pending"
     assert item(app, agent_id).get_attribute("data-state") == "issued"
-    assert ca.cli("approve", request_id).returncode == 0
-    click(app, item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
-    status, text = disposition(app)
-    assert status == "issued", text
-    wait_for(lambda: item(app, new_id).get_attribute("data-state") == "issued", timeout=30,
-             what="the request on behalf of bob to be issued")
+    approve_and_retrieve(app, ca, new_id, request_id)
     reload(app)
     assert item(app, new_id).get_attribute("data-state") == "issued"
     issued = x509.load_pem_x509_certificate(ca.certificate(request_id))
