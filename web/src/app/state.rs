@@ -282,22 +282,17 @@ mod tests {
 
         let meta = EntryMeta {
             record: RecordMeta {
-                id: "id-1".into(),
                 friendly_name: "web server".into(),
-                created_ms: 0.0,
                 inf: s.editor.text.clone(),
-                state: EntryState::Pending,
-                container: None,
-                ..Default::default()
+                ..pending_record("id-1", None)
             },
             ..Default::default()
         };
-        s.update(preview::Msg::Generated(Ok(Box::new(Generated {
-            meta: meta.clone(),
-            pem: "-----BEGIN NEW CERTIFICATE REQUEST-----".into(),
-            file_name: "web_server.req".into(),
-            exportable: false,
-        }))));
+        s.update(made(
+            meta.clone(),
+            "-----BEGIN NEW CERTIFICATE REQUEST-----",
+            "web_server.req",
+        ));
         assert_eq!(s.status.busy, None);
         assert_eq!(s.store.entries, vec![meta]);
         assert!(s.can_generate());
@@ -315,20 +310,13 @@ mod tests {
         s.update(preview::Msg::Generate);
         let meta = EntryMeta {
             record: RecordMeta {
-                id: "id-1".into(),
-                friendly_name: "x".into(),
                 state: EntryState::Issued,
                 certificate: Some(vec![0x30, 0]),
-                ..Default::default()
+                ..pending_record("x", None)
             },
             ..Default::default()
         };
-        s.update(preview::Msg::Generated(Ok(Box::new(Generated {
-            meta: meta.clone(),
-            pem: "-----BEGIN CERTIFICATE-----".into(),
-            file_name: "x.cer".into(),
-            exportable: false,
-        }))));
+        s.update(made(meta.clone(), "-----BEGIN CERTIFICATE-----", "x.cer"));
         assert_eq!(s.store.entries, vec![meta]);
         let notice = s.status.notice.as_ref().unwrap();
         assert!(
@@ -363,18 +351,7 @@ mod tests {
         let mut s = State::new("", fake);
         // persistent storage is asked for once a key is kept, not before
         assert_eq!(State::init(), vec![Command::Store(store::Command::Load)]);
-        let entry = |id: &str| EntryMeta {
-            record: RecordMeta {
-                id: id.into(),
-                friendly_name: id.into(),
-                created_ms: 1.0,
-                inf: String::new(),
-                state: EntryState::Pending,
-                container: Some("c".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
+        let entry = |id: &str| pending(id, Some("c"));
         assert_eq!(s.update(store::Msg::Loaded(Ok(Vec::new()))), vec![]);
         assert_eq!(
             s.update(store::Msg::Loaded(Ok(vec![entry("a"), entry("b")]))),
@@ -524,6 +501,16 @@ mod tests {
             FileTarget::Decoder,
             "an explicit target wins"
         );
+    }
+
+    /// Generate's outcome: `meta` made, handed out as `pem` under `file_name`.
+    fn made(meta: EntryMeta, pem: &str, file_name: &str) -> preview::Msg {
+        preview::Msg::Generated(Ok(Box::new(Generated {
+            meta,
+            pem: pem.into(),
+            file_name: file_name.into(),
+            exportable: false,
+        })))
     }
 
     fn issued(id: &str) -> EntryMeta {
@@ -892,23 +879,17 @@ mod tests {
     #[test]
     fn the_pfx_dialog_needs_an_exportable_key_and_matching_passwords() {
         let mut s = State::new("", fake);
+        let with_certificate = |id: &str, exportable| EntryMeta {
+            record: RecordMeta {
+                certificate: Some(vec![1]),
+                ..pending_record(id, None)
+            },
+            exportable: Some(exportable),
+            ..Default::default()
+        };
         s.store.entries = vec![
-            EntryMeta {
-                record: RecordMeta {
-                    certificate: Some(vec![1]),
-                    ..pending_record("locked", None)
-                },
-                exportable: Some(false),
-                ..Default::default()
-            },
-            EntryMeta {
-                record: RecordMeta {
-                    certificate: Some(vec![1]),
-                    ..pending_record("open", None)
-                },
-                exportable: Some(true),
-                ..Default::default()
-            },
+            with_certificate("locked", false),
+            with_certificate("open", true),
         ];
         s.update(store::Msg::PfxOpen("locked".into()));
         assert_eq!(s.store.pfx, None);
@@ -1456,12 +1437,7 @@ mod tests {
             (loaded.der.as_slice(), loaded.key),
             (REQ_DER, Some(Some("web server".into())))
         );
-        s.update(preview::Msg::Generated(Ok(Box::new(Generated {
-            meta: pending("a", None),
-            pem: String::new(),
-            file_name: "a.req".into(),
-            exportable: false,
-        }))));
+        s.update(made(pending("a", None), "", "a.req"));
         assert_eq!(
             s.enrollment.loaded, None,
             "the request just made is sent next"
