@@ -389,13 +389,14 @@ def engine_missing(engine):
 
 
 @contextlib.contextmanager
-def open_app(script_timeout=None, dist=DIST, engine="chromium"):
+def open_app(script_timeout=None, dist=DIST, engine="chromium", downloads=None):
     """The release build in `dist` (dist/), served over http and open in a fresh browser
-    (headless Chromium unless another engine is named) with the editor on screen."""
+    (headless Chromium unless another engine is named) with the editor on screen; its
+    downloads go to `downloads` when given."""
     if not (dist / "index.html").exists():
         raise AssertionError(f"{dist}/index.html is missing: run `trunk build --release` first")
     with serve(dist) as url:
-        driver = browser(engine)
+        driver = browser(engine, downloads=downloads)
         if script_timeout:
             driver.set_script_timeout(script_timeout)
         try:
@@ -438,6 +439,30 @@ def wait_for(predicate, timeout=60, interval=0.1, what="condition"):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {what}")
         time.sleep(interval)
+
+
+def wait_download(folder: pathlib.Path, name: str, timeout=30) -> bytes:
+    """The bytes of the download `name` in `folder`, once the browser has finished writing it."""
+    path = folder / name
+    wait_for(lambda: path.exists() and path.stat().st_size > 0
+             and not (folder / (name + ".crdownload")).exists(),
+             timeout=timeout, what=f"the download {name}")
+    time.sleep(0.2)
+    return path.read_bytes()
+
+
+_DROP_FILE = """
+const [target, name, bytes] = arguments;
+const dt = new DataTransfer();
+dt.items.add(new File([new Uint8Array(bytes)], name));
+target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
+"""
+
+
+def drop_file(driver, target, name, data: bytes):
+    """Drops a file `name` holding `data` on the element `target`, as a drag from the desktop."""
+    driver.execute_script(_DROP_FILE, target, name, list(data))
 
 
 def browser_errors(driver):

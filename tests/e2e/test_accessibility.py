@@ -124,6 +124,19 @@ def disposition(driver, status):
                     timeout=60, what=f"the CA's answer: {status}")
 
 
+def refused(driver, axe, dialog, passwords, state):
+    """Types `passwords` into dialog `dialog`'s password fields (the password, then its
+    confirmation), saves, waits for the dialog's problem, checks the page as `state`, and
+    closes the dialog."""
+    for field, password in zip(("password", "confirm"), passwords):
+        by_testid(driver, f"{dialog}-{field}").send_keys(password)
+    by_testid(driver, f"{dialog}-save").click()
+    wait_for(lambda: all_testid(driver, f"{dialog}-problem"), timeout=30,
+             what=f"the problem in {state}")
+    axe.check(state)
+    by_testid(driver, f"{dialog}-cancel").click()
+
+
 def test_axe_finds_no_serious_problem_on_any_screen_light_or_dark(pending_ca, tmp_path):
     source = axe_source()
     driver = chromium(scratch_dir("axe-"))
@@ -178,12 +191,8 @@ def test_axe_finds_no_serious_problem_on_any_screen_light_or_dark(pending_ca, tm
         by_testid(driver, "export-pfx").click()
         by_testid(driver, "pfx-dialog")
         axe.check("PFX export dialog")
-        by_testid(driver, "pfx-password").send_keys("one password")
-        by_testid(driver, "pfx-confirm").send_keys("another")
-        by_testid(driver, "pfx-save").click()
-        wait_for(lambda: all_testid(driver, "pfx-problem"), timeout=20, what="the dialog's problem")
-        axe.check("PFX export dialog with a problem")
-        by_testid(driver, "pfx-cancel").click()
+        refused(driver, axe, "pfx", ["one password", "another"],
+                "PFX export dialog with a problem")
 
         box = by_testid(driver, "decode-input")
         driver.execute_script(
@@ -196,31 +205,17 @@ def test_axe_finds_no_serious_problem_on_any_screen_light_or_dark(pending_ca, tm
         by_testid(driver, "import-pfx").send_keys(str(pfx_file(tmp_path)))
         by_testid(driver, "import-dialog")
         axe.check("PFX import dialog")
-        by_testid(driver, "import-password").send_keys("wrong")
-        by_testid(driver, "import-save").click()
-        wait_for(lambda: all_testid(driver, "import-problem"), timeout=30,
-                 what="the import dialog's problem")
-        axe.check("PFX import dialog with a problem")
-        by_testid(driver, "import-cancel").click()
+        refused(driver, axe, "import", ["wrong"], "PFX import dialog with a problem")
 
         by_testid(driver, "backup-open").click()
         by_testid(driver, "backup-locked")  # the keyboard request's key is not exportable
         axe.check("backup dialog")
-        by_testid(driver, "backup-password").send_keys("one password")
-        by_testid(driver, "backup-confirm").send_keys("another")
-        by_testid(driver, "backup-save").click()
-        wait_for(lambda: all_testid(driver, "backup-problem"), timeout=20,
-                 what="the backup dialog's problem")
-        axe.check("backup dialog with a problem")
-        by_testid(driver, "backup-cancel").click()
+        refused(driver, axe, "backup", ["one password", "another"],
+                "backup dialog with a problem")
 
+        # a PFX that is not a backup
         by_testid(driver, "restore-file").send_keys(str(pfx_file(tmp_path)))
-        by_testid(driver, "backup-password").send_keys("right")
-        by_testid(driver, "backup-save").click()
-        wait_for(lambda: all_testid(driver, "backup-problem"), timeout=30,
-                 what="the restore's refusal (a PFX that is not a backup)")
-        axe.check("restore dialog with a refusal")
-        by_testid(driver, "backup-cancel").click()
+        refused(driver, axe, "backup", ["right"], "restore dialog with a refusal")
     finally:
         driver.quit()
     assert len(axe.states) == 14, axe.states

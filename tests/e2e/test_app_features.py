@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from selenium.webdriver.common.by import By
 
-from browser import all_testid, browser_errors, by_testid, fill_editor, open_app, wait_for
+from browser import (all_testid, browser_errors, by_testid, drop_file, fill_editor, open_app,
+                     wait_for)
 from checkers import check_request
 from conftest import corpus_dir
 
@@ -315,27 +316,18 @@ def test_persistence_is_reported_and_deleting_asks_first(app, tmp_path):
     assert not browser_errors(app)
 
 
-DROP_FILE = """
-const [target, name, bytes] = arguments;
-const dt = new DataTransfer();
-dt.items.add(new File([new Uint8Array(bytes)], name));
-target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
-target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
-"""
-
-
 def test_files_dropped_on_the_page_go_to_the_editor_or_the_decoder(app):
     page = app.find_element(By.CSS_SELECTOR, ".app")
     text = '[NewRequest]\nSubject = "CN=dropped"\n'
     # Windows-1252 ("ANSI") bytes are read as such
-    app.execute_script(DROP_FILE, page, "dropped.inf", list((text + "; caf\xe9\n").encode("cp1252")))
+    drop_file(app, page, "dropped.inf", (text + "; caf\xe9\n").encode("cp1252"))
     wait_for(lambda: editor_text(app) == text + "; café\n", timeout=10, what="the dropped INF")
     assert "Windows-1252" in by_testid(app, "editor-status").text
 
     cert = CORPUS / "resp" / "002-hvasudeva-certnew-cer.cer"
     assert cert.exists(), f"{cert} is missing (set CERTREQ_CORPUS to the shared corpus)"
-    der = list(x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER))
-    app.execute_script(DROP_FILE, page, "cert.der", der)
+    der = x509.load_pem_x509_certificate(cert.read_bytes()).public_bytes(serialization.Encoding.DER)
+    drop_file(app, page, "cert.der", der)
     wait_for(lambda: by_testid(app, "decode-output").get_attribute("data-kind") == "certificate"
              and "CapgeminiPKIIssuingCA1" in by_testid(app, "decode-output").text,
              timeout=10, what="the dropped DER certificate decoded")

@@ -21,8 +21,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browser import all_testid, by_testid, fill_editor, wait_for
-from test_enroll import (click, devca_and_app, disposition, fresh, generate, item, notice,
-                         wait_download)
+from test_enroll import (approve_and_retrieve, devca_and_app, fresh, generate, item, notice,
+                         submit_pending, wait_download)
 
 downloads, ca, app = devca_and_app("backup", policy="pending")
 
@@ -133,18 +133,10 @@ def restore(driver, path: pathlib.Path, password):
 def store(app, ca):
     """The three entries, made through the app; returns their records as IndexedDB has them."""
     issued, _ = generate(app, inf=ISSUED_INF)
-    click(app, by_testid(app, "submit"))
-    assert disposition(app)[0] == "pending"
-    request_id = int(by_testid(app, "request-id").text)
-    assert ca.cli("approve", str(request_id)).returncode == 0
-    click(app, item(app, issued).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
-    assert disposition(app)[0] == "issued"
-    wait_for(lambda: item(app, issued).get_attribute("data-state") == "issued", timeout=30,
-             what="the first entry to be issued")
+    approve_and_retrieve(app, ca, issued, submit_pending(app))
 
     generate(app, inf=PENDING_INF)
-    click(app, by_testid(app, "submit"))
-    assert disposition(app)[0] == "pending"
+    submit_pending(app)
     generate(app, inf=LOCKED_INF)
     got = records(app)
     assert [(r["name"], r["state"], r["exportable"]) for r in got] == [

@@ -81,20 +81,26 @@ def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-@pytest.fixture(scope="module", params=["embed", "package"])
-def portal(request, tmp_path_factory):
-    folder, script = {"embed": (EMBED, "scripts/build-embed.sh dist/embed"),
-                      "package": (PACKAGE, "scripts/build-package.sh dist/package")}[request.param]
+def portal_site(site, folder=EMBED, built_by="scripts/build-embed.sh dist/embed"):
+    """Writes the portal page (index.html, PAGE) into `site`, with the embedding module `folder`
+    (made by `built_by`) copied beside it as embed/."""
     for name in ("certreq_web.js", "certreq_web_bg.wasm"):
         if not (folder / name).exists():
-            pytest.fail(f"{folder}/{name} is missing: run {script} first")
-    site = tmp_path_factory.mktemp("portal")
+            pytest.fail(f"{folder}/{name} is missing: run {built_by} first")
     shutil.copytree(folder, site / "embed")
     pem = (DATA / "test-rsa-2048.pk8.pem").read_text()
     pkcs8 = "".join(line for line in pem.splitlines() if not line.startswith("-----"))
     page = PAGE.replace("%INF%", b64(INF)).replace("%BAD%", b64(BAD_INF))
     page = page.replace("%KEY%", pkcs8).replace("%GOLDEN%", b64(GOLDEN_INF))
     (site / "index.html").write_text(page)
+
+
+@pytest.fixture(scope="module", params=["embed", "package"])
+def portal(request, tmp_path_factory):
+    folder, script = {"embed": (EMBED, "scripts/build-embed.sh dist/embed"),
+                      "package": (PACKAGE, "scripts/build-package.sh dist/package")}[request.param]
+    site = tmp_path_factory.mktemp("portal")
+    portal_site(site, folder, script)
     store = STORE_PAGE.replace("%INF%", b64(INF)).replace("%BAD%", b64(BAD_INF))
     (site / "store.html").write_text(store.replace("%CERT%", b64((DATA / "pfx-leaf.crt").read_text())))
     with serve(site) as url:
@@ -105,13 +111,19 @@ def portal(request, tmp_path_factory):
             driver.quit()
 
 
-def run_page(portal, way):
+def page_result(portal, page):
+    """Opens `page` of the portal's site and returns what its script made."""
     driver, url = portal
-    driver.get(f"{url}/index.html?init={way}")
+    driver.get(f"{url}/{page}")
     result = wait_for(lambda: driver.execute_script("return window.__result || null"),
-                      timeout=60, what="the portal page's result")
+                      timeout=60, what=f"the result of {page}")
     assert "error" not in result, f"{result['error']}; console: {browser_errors(driver)}"
     return result
+
+
+def run_page(portal, way):
+    """The portal page's result, the module initialised `way` (plain or parallel)."""
+    return page_result(portal, f"index.html?init={way}")
 
 
 @pytest.mark.parametrize("way", ["plain", "parallel"])
@@ -190,11 +202,7 @@ run().then((r) => { window.__result = r; }, (e) => { window.__result = { error: 
 
 
 def test_the_key_store_api_keeps_lists_and_removes_what_generate_made(portal, tmp_path):
-    driver, url = portal
-    driver.get(f"{url}/store.html")
-    r = wait_for(lambda: driver.execute_script("return window.__result || null"),
-                 timeout=60, what="the store page's result")
-    assert "error" not in r, f"{r['error']}; console: {browser_errors(driver)}"
+    r = page_result(portal, "store.html")
     entry = r["entry"]
     assert entry["state"] == "pending" and entry["requestId"] is None
     assert entry["certificate"] is None and entry["chain"] == []

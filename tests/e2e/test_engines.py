@@ -35,8 +35,8 @@ from selenium.webdriver.common.by import By
 from browser import DIST, all_testid, browser, by_testid, engine_missing, serve, wait_for
 from checkers import check_request
 from test_app import RSA_INF, generate as generate_checked
-from test_embed import BAD_INF, DATA, EMBED, GOLDEN_INF, INF as EMBED_INF, PAGE, b64
-from test_enroll import (PASSWORD, Devca, click, disposition, generate, item, openssl_verify,
+from test_embed import DATA, portal_site as write_portal_site
+from test_enroll import (PASSWORD, Devca, generate, item, openssl_verify, submit_issued,
                          wait_download)
 
 OTHER_ENGINES = ["firefox", "webkit"]
@@ -108,12 +108,7 @@ def test_generate_submit_issued_and_a_reload_keeps_the_entry(engine, ca, templat
     with opened(engine, ca.origin + "/") as app:
         entry_id, _ = generate(app, template)
         assert item(app, entry_id).get_attribute("data-state") == "pending"
-        click(app, by_testid(app, "submit"))
-        status, text = disposition(app)
-        assert status == "issued", text
-        request_id = int(by_testid(app, "request-id").text)
-        wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
-                 what="the entry to become issued")
+        request_id = submit_issued(app, entry_id)
         leaf = tmp_path / "leaf.pem"
         leaf.write_bytes(ca.certificate(request_id))
         openssl_verify(ca.ca_pem, leaf)
@@ -151,11 +146,7 @@ def test_a_kept_key_exports_as_pfx_after_a_reload(engine, ca, tmp_path):
     downloads.mkdir()
     with opened(engine, ca.origin + "/", downloads=downloads) as app:
         entry_id, _ = generate(app, "smime")
-        click(app, by_testid(app, "submit"))
-        status, text = disposition(app)
-        assert status == "issued", text
-        request_id = int(by_testid(app, "request-id").text)
-        issued = x509.load_pem_x509_certificate(ca.certificate(request_id))
+        issued = x509.load_pem_x509_certificate(ca.certificate(submit_issued(app, entry_id)))
         app.refresh()
         pfx = export_pfx(app, entry_id, downloads, "the issued entry after reload")
     key, cert, extra = pkcs12.load_key_and_certificates(pfx, PASSWORD.encode())
@@ -213,16 +204,8 @@ def test_the_single_file_makes_a_request_from_a_file_url(engine, tmp_path):
 @pytest.fixture(scope="module")
 def portal_site(tmp_path_factory):
     """The embedding module next to a portal page (test_embed's page: both ways of init)."""
-    for name in ("certreq_web.js", "certreq_web_bg.wasm"):
-        if not (EMBED / name).exists():
-            pytest.fail(f"{EMBED}/{name} is missing: run scripts/build-embed.sh dist/embed first")
     site = tmp_path_factory.mktemp("engines-portal")
-    shutil.copytree(EMBED, site / "embed")
-    pem = (DATA / "test-rsa-2048.pk8.pem").read_text()
-    pkcs8 = "".join(line for line in pem.splitlines() if not line.startswith("-----"))
-    page = PAGE.replace("%INF%", b64(EMBED_INF)).replace("%BAD%", b64(BAD_INF))
-    page = page.replace("%KEY%", pkcs8).replace("%GOLDEN%", b64(GOLDEN_INF))
-    (site / "index.html").write_text(page)
+    write_portal_site(site)
     with serve(site) as url:
         yield url
 
@@ -290,11 +273,7 @@ def test_a_backup_restores_into_a_fresh_profile(engine, ca, tmp_path):
     downloads.mkdir()
     with opened(engine, ca.origin + "/", downloads=downloads) as app:
         entry_id, _ = generate(app, "smime")
-        click(app, by_testid(app, "submit"))
-        status, text = disposition(app)
-        assert status == "issued", text
-        wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued",
-                 timeout=30, what="the entry to become issued")
+        submit_issued(app, entry_id)
         by_testid(app, "backup-open").click()
         by_testid(app, "backup-password").send_keys(PASSWORD)
         by_testid(app, "backup-confirm").send_keys(PASSWORD)

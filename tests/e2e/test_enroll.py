@@ -10,7 +10,6 @@ import os
 import pathlib
 import re
 import subprocess
-import time
 import urllib.parse
 import urllib.request
 
@@ -24,7 +23,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from browser import DIST, all_testid, by_testid, chromium, fill_editor, scratch_dir, wait_for
+from browser import (DIST, all_testid, by_testid, chromium, fill_editor, scratch_dir, wait_download,
+                     wait_for)
 from devca_server import DevcaServer, devca_bin
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -58,18 +58,6 @@ class Devca(DevcaServer):
             return r.read()
 
 
-@pytest.fixture(scope="module")
-def ca(tmp_path_factory):
-    server = Devca(tmp_path_factory.mktemp("devca-enroll"))
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def downloads(tmp_path_factory):
-    return tmp_path_factory.mktemp("downloads")
-
-
 def open_app(origin, downloads):
     driver = chromium(scratch_dir("enroll-"))
     driver.set_script_timeout(30)
@@ -78,13 +66,6 @@ def open_app(origin, downloads):
     driver.get(origin + "/")
     by_testid(driver, "inf-editor")
     return driver
-
-
-@pytest.fixture(scope="module")
-def app(ca, downloads):
-    driver = open_app(ca.origin, downloads)
-    yield driver
-    driver.quit()
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +104,9 @@ def devca_and_app(name, policy="pending"):
     return downloads, ca, app
 
 
+downloads, ca, app = devca_and_app("enroll", policy="issue")
+
+
 def newest_item(driver):
     return by_testid(driver, "store-item")  # the list shows the newest first
 
@@ -131,23 +115,27 @@ def item(driver, entry_id):
     return driver.find_element(By.CSS_SELECTOR, f'[data-testid="store-item"][data-id="{entry_id}"]')
 
 
+def press_generate(driver):
+    """Presses Generate for what the editor holds; returns the store entry it made."""
+    before = {e.get_attribute("data-id") for e in all_testid(driver, "store-item")}
+    button = by_testid(driver, "generate")
+    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
+    button.click()
+    return wait_for(lambda: [e for e in all_testid(driver, "store-item")
+                             if e.get_attribute("data-id") not in before],
+                    timeout=120, what="a new store entry")[0]
+
+
 def generate(driver, template="smime", inf=None):
     """Makes a request from a gallery template (or the INF text given); returns (entry id,
     request PEM)."""
-    before = {e.get_attribute("data-id") for e in all_testid(driver, "store-item")}
     if inf is None:
         by_testid(driver, "template-gallery").find_element(
             By.CSS_SELECTOR, f'button[data-template="{template}"]').click()
     else:
         fill_editor(driver, inf)
-    button = by_testid(driver, "generate")
-    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
-    button.click()
-    new = wait_for(lambda: [e for e in all_testid(driver, "store-item")
-                            if e.get_attribute("data-id") not in before],
-                   timeout=120, what="a new store entry")
-    pem = by_testid(driver, "request-pem").text
-    return new[0].get_attribute("data-id"), pem
+    entry = press_generate(driver)
+    return entry.get_attribute("data-id"), by_testid(driver, "request-pem").text
 
 
 def accept_file(driver, path: pathlib.Path):
@@ -157,15 +145,6 @@ def accept_file(driver, path: pathlib.Path):
 def notice(driver):
     found = all_testid(driver, "notice")
     return found[0].text if found else ""
-
-
-def wait_download(folder: pathlib.Path, name: str, timeout=30) -> bytes:
-    path = folder / name
-    wait_for(lambda: path.exists() and path.stat().st_size > 0
-             and not (folder / (name + ".crdownload")).exists(),
-             timeout=timeout, what=f"the download {name}")
-    time.sleep(0.2)
-    return path.read_bytes()
 
 
 def fresh(folder: pathlib.Path, name: str):
@@ -301,17 +280,60 @@ def disposition(driver, timeout=60):
                           timeout=timeout, what="the CA's answer"))
 
 
+def entry_button(driver, entry_id, testid):
+    """The button `testid` of entry `entry_id` in the store list."""
+    return item(driver, entry_id).find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+
+def issued_by(driver, entry_id, button, what="the entry to become issued") -> str:
+    """Clicks `button`, which asks the CA about entry `entry_id`; waits until the CA has
+    answered "issued" and the entry is listed issued; returns the answer's text."""
+    click(driver, button)
+    status, text = disposition(driver)
+    assert status == "issued", text
+    wait_for(lambda: item(driver, entry_id).get_attribute("data-state") == "issued", timeout=30,
+             what=what)
+    return text
+
+
+def submit_pending(driver, button=None) -> int:
+    """Clicks `button` (the request panel's Submit unless another is given); the CA must hold
+    the request pending. Returns the CA's request id."""
+    click(driver, button or by_testid(driver, "submit"))
+    status, text = disposition(driver)
+    assert status == "pending", text
+    return int(by_testid(driver, "request-id").text)
+
+
+def submit_issued(driver, entry_id) -> int:
+    """Submits the request just made (entry `entry_id`) with the request panel's Submit; once
+    the CA has issued it and the entry is listed issued, returns the CA's request id."""
+    issued_by(driver, entry_id, by_testid(driver, "submit"))
+    return int(by_testid(driver, "request-id").text)
+
+
+def submit_entry(driver, entry_id) -> int:
+    """Submits stored entry `entry_id` from the store list; waits until it is issued and
+    returns the CA's request id."""
+    issued_by(driver, entry_id, entry_button(driver, entry_id, "entry-submit"))
+    return int(by_testid(driver, "request-id").text)
+
+
+def approve_and_retrieve(driver, ca, entry_id, request_id):
+    """Has devca approve `request_id`, then retrieves it for entry `entry_id` until issued."""
+    proc = ca.cli("approve", request_id)
+    assert proc.returncode == 0, proc.stderr
+    issued_by(driver, entry_id, entry_button(driver, entry_id, "retrieve"),
+              what="the held entry to be issued")
+
+
 def test_submit_to_web_enrollment_issues_and_accepts(app, ca, tmp_path):
     assert by_testid(app, "endpoint-url").get_property("value") == ca.origin + "/certsrv"
     entry_id, _ = generate(app, "tls-server")
     by_testid(app, "template").send_keys("WebServer")
-    click(app, by_testid(app, "submit"))
-    status, text = disposition(app)
-    assert status == "issued", text
+    text = issued_by(app, entry_id, by_testid(app, "submit"))
     assert "accepted automatically" in text
     request_id = int(by_testid(app, "request-id").text)
-    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
-             what="the entry to become issued")
     cert_path = tmp_path / "leaf.pem"
     cert_path.write_bytes(ca.certificate(request_id))
     openssl_verify(ca.ca_pem, cert_path)
@@ -324,10 +346,7 @@ def test_submit_to_web_enrollment_issues_and_accepts(app, ca, tmp_path):
 def test_pending_then_approved_survives_a_reload(pending_app, pending_ca, tmp_path):
     app = pending_app
     entry_id, _ = generate(app, "client-auth")
-    click(app, by_testid(app, "submit"))
-    status, text = disposition(app)
-    assert status == "pending", text
-    request_id = int(by_testid(app, "request-id").text)
+    request_id = submit_pending(app)
 
     app.refresh()  # nothing is lost: the key and the request id are stored
     wait_for(lambda: all_testid(app, "store-item"), timeout=30, what="the store list")
@@ -340,12 +359,7 @@ def test_pending_then_approved_survives_a_reload(pending_app, pending_ca, tmp_pa
     status, text = disposition(app)
     assert status == "pending", text
 
-    proc = pending_ca.cli("approve", str(request_id))
-    assert proc.returncode == 0, proc.stderr
-    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
-    assert disposition(app)[0] == "issued"
-    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
-             what="the entry to become issued")
+    approve_and_retrieve(app, pending_ca, entry_id, request_id)
     leaf = tmp_path / "leaf.pem"
     leaf.write_bytes(pending_ca.certificate(request_id))
     openssl_verify(pending_ca.ca_pem, leaf)
@@ -354,13 +368,10 @@ def test_pending_then_approved_survives_a_reload(pending_app, pending_ca, tmp_pa
 def test_a_denied_request_shows_the_cas_message_and_keeps_the_key(pending_app, pending_ca):
     app = pending_app
     entry_id, _ = generate(app, "client-auth")
-    click(app, by_testid(app, "submit"))
-    status, _ = disposition(app)
-    assert status == "pending"
-    request_id = int(by_testid(app, "request-id").text)
+    request_id = submit_pending(app)
     proc = pending_ca.cli("deny", str(request_id), "--message", "not on my watch")
     assert proc.returncode == 0, proc.stderr
-    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    click(app, entry_button(app, entry_id, "retrieve"))
     status, text = disposition(app)
     assert status == "denied", text
     assert "not on my watch" in text
@@ -514,12 +525,7 @@ def test_a_file_that_is_not_a_request_is_explained(app, tmp_path):
 
 def test_a_stored_pending_entry_is_submitted_from_the_store(app, tmp_path):
     entry_id, _ = generate(app, "client-auth")
-    button = item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-submit"]')
-    click(app, button)
-    status, text = disposition(app)
-    assert status == "issued", text
-    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
-             what="the entry to become issued")
+    submit_entry(app, entry_id)
 
 
 def test_the_self_signed_template_needs_no_ca_and_exports_as_pfx(app, downloads, tmp_path):

@@ -16,7 +16,8 @@ from cryptography.x509.oid import NameOID
 from selenium.webdriver.common.by import By
 
 from browser import by_testid, wait_for
-from test_enroll import click, devca_and_app, disposition, generate, item
+from test_enroll import (approve_and_retrieve, click, devca_and_app, disposition, entry_button,
+                         generate, item, submit_pending)
 
 # each would set the canary if it ever became markup: an image whose load fails, an inline
 # script, an SVG's load event, a javascript: URL as a link (no double quotes in them: INF
@@ -48,14 +49,11 @@ downloads, ca, app = devca_and_app("hostile")
 
 def test_a_denial_message_holding_markup_is_shown_as_text(app, ca):
     entry_id, _ = generate(app, "client-auth")
-    click(app, by_testid(app, "submit"))
-    status, text = disposition(app)
-    assert status == "pending", text
-    request_id = int(by_testid(app, "request-id").text)
+    request_id = submit_pending(app)
     message = f"denied {IMG} {SCRIPT} {SVG}"
     proc = ca.cli("deny", str(request_id), "--message", message)
     assert proc.returncode == 0, proc.stderr
-    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
+    click(app, entry_button(app, entry_id, "retrieve"))
     status, text = disposition(app)
     assert status == "denied", text
     assert_inert(app, by_testid(app, "disposition"), [IMG, SCRIPT, SVG])
@@ -68,15 +66,7 @@ def test_names_holding_markup_in_an_issued_certificate_are_shown_as_text(app, ca
            f'Subject = "CN=""{cn}"",O=""{org}"""\n'
            "KeyAlgorithm = ECDSA_P256\nKeyLength = 256\nExportable = TRUE\n")
     entry_id, _ = generate(app, inf=inf)
-    click(app, by_testid(app, "submit"))
-    status, text = disposition(app)
-    assert status == "pending", text
-    request_id = int(by_testid(app, "request-id").text)
-    assert ca.cli("approve", str(request_id)).returncode == 0
-    click(app, item(app, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
-    assert disposition(app)[0] == "issued"
-    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued", timeout=30,
-             what="the entry to become issued")
+    approve_and_retrieve(app, ca, entry_id, submit_pending(app))
     # the store lists the entry by its certificate's common name
     assert_inert(app, item(app, entry_id), [cn])
 

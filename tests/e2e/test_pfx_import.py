@@ -9,7 +9,6 @@ unchanged.
 """
 import pathlib
 import subprocess
-import time
 
 import pytest
 from cryptography import x509
@@ -17,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from selenium.webdriver.common.by import By
 
-from browser import DIST, all_testid, by_testid, chromium, scratch_dir, serve, wait_for
+from browser import all_testid, by_testid, drop_file, open_app, wait_download, wait_for
 
 PASSWORD = "import pässword 2"
 SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -42,15 +41,6 @@ open.onsuccess = () => {
   };
 };
 """
-
-DROP_FILE = """
-const [target, name, bytes] = arguments;
-const dt = new DataTransfer();
-dt.items.add(new File([new Uint8Array(bytes)], name));
-target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
-target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
-"""
-
 
 def openssl(*args, cwd):
     proc = subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, text=True)
@@ -86,19 +76,8 @@ def downloads(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app(downloads):
-    if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
-    with serve(DIST) as url:
-        driver = chromium(scratch_dir("pfx-"))
-        driver.set_script_timeout(30)
-        driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                               {"behavior": "allow", "downloadPath": str(downloads)})
-        try:
-            driver.get(url + "/")
-            by_testid(driver, "inf-editor")
-            yield driver
-        finally:
-            driver.quit()
+    with open_app(script_timeout=30, downloads=downloads) as driver:
+        yield driver
 
 
 def entry_ids(driver):
@@ -133,14 +112,6 @@ def new_entry(driver, before):
 def field(entry, testid):
     return entry.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]').text
 
-
-def wait_download(folder: pathlib.Path, name: str, timeout=30) -> bytes:
-    path = folder / name
-    wait_for(lambda: path.exists() and path.stat().st_size > 0
-             and not (folder / (name + ".crdownload")).exists(),
-             timeout=timeout, what=f"the download {name}")
-    time.sleep(0.2)
-    return path.read_bytes()
 
 
 def test_a_wrong_password_is_said_and_imports_nothing(app, files):
@@ -186,27 +157,29 @@ def test_an_openssl_pfx_is_imported_with_its_key_and_chain_and_exports_again(app
     assert result == {"exported": True, "request": 0}
 
 
-def test_a_key_kept_already_is_not_imported_twice(app, files):
+def refused(app, pfx, why):
+    """Imports `pfx`, which is refused (its dialog says `why`) with the store unchanged;
+    closes the dialog."""
     before = entry_ids(app)
-    import_pfx(app, files / "leaf.pfx", PASSWORD)
-    assert "kept here already, as “imported from OpenSSL”" in problem(app)
+    import_pfx(app, pfx, PASSWORD)
+    assert why in problem(app)
     assert entry_ids(app) == before
     by_testid(app, "import-cancel").click()
+
+
+def test_a_key_kept_already_is_not_imported_twice(app, files):
+    refused(app, files / "leaf.pfx", "kept here already, as “imported from OpenSSL”")
 
 
 def test_a_pfx_without_a_key_is_refused(app, files):
-    before = entry_ids(app)
-    import_pfx(app, files / "nokey.pfx", PASSWORD)
-    assert "holds no private key" in problem(app)
-    assert entry_ids(app) == before
-    by_testid(app, "import-cancel").click()
+    refused(app, files / "nokey.pfx", "holds no private key")
 
 
 def test_a_key_imported_as_not_exportable_never_leaves_the_browser(app, files):
     before = entry_ids(app)
     # dropped on the accept box: a PFX there is imported, not accepted
     box = app.find_element(By.CSS_SELECTOR, ".accept-box")
-    app.execute_script(DROP_FILE, box, "rsa.pfx", list((files / "rsa.pfx").read_bytes()))
+    drop_file(app, box, "rsa.pfx", (files / "rsa.pfx").read_bytes())
     by_testid(app, "import-password").send_keys(PASSWORD)
     assert not by_testid(app, "import-extractable").is_selected(), "not exportable by default"
     by_testid(app, "import-save").click()

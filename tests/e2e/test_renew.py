@@ -28,23 +28,12 @@ from browser import all_testid, by_testid, fill_editor, wait_for
 from checkers import check_cmc, check_pkcs7
 from devca_server import DevcaServer
 from test_ca_app import set_field
-from test_enroll import (click, devca_and_app, disposition, generate, item, openssl_verify,
-                         use_endpoint)
+from test_enroll import (approve_and_retrieve, click, devca_and_app, disposition, entry_button,
+                         generate, issued_by, item, openssl_verify, press_generate, submit_entry,
+                         submit_pending, use_endpoint)
 
 
 downloads, ca, app = devca_and_app("renew", policy="issue")
-
-
-def submit_entry(driver, entry_id) -> int:
-    """Submits stored entry `entry_id` from the store list; waits until it is issued and
-    returns the CA's request id."""
-    button = item(driver, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-submit"]')
-    click(driver, button)
-    status, text = disposition(driver)
-    assert status == "issued", text
-    wait_for(lambda: item(driver, entry_id).get_attribute("data-state") == "issued", timeout=30,
-             what="the entry to become issued")
-    return int(by_testid(driver, "request-id").text)
 
 
 def submit_held(driver, entry_id) -> int:
@@ -52,23 +41,9 @@ def submit_held(driver, entry_id) -> int:
     returns the CA's request id."""
     set_field(driver, "template", "Approval")
     try:
-        click(driver, item(driver, entry_id).find_element(
-            By.CSS_SELECTOR, '[data-testid="entry-submit"]'))
-        status, text = disposition(driver)
-        assert status == "pending", text
-        return int(by_testid(driver, "request-id").text)
+        return submit_pending(driver, entry_button(driver, entry_id, "entry-submit"))
     finally:
         set_field(driver, "template", "")
-
-
-def approve_and_retrieve(driver, ca, entry_id, request_id):
-    """Has devca approve `request_id`, then retrieves it for entry `entry_id` until issued."""
-    assert ca.cli("approve", request_id).returncode == 0
-    click(driver, item(driver, entry_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
-    status, text = disposition(driver)
-    assert status == "issued", text
-    wait_for(lambda: item(driver, entry_id).get_attribute("data-state") == "issued", timeout=30,
-             what="the held entry to be issued")
 
 
 def issue(driver, ca, tmp_path):
@@ -96,15 +71,9 @@ def renew(driver, entry_id, same_key: bool, request_type="PKCS7"):
 
 def generate_now(driver, renews=None):
     """Generate with what the editor holds: (new entry id, request DER)."""
-    before = {e.get_attribute("data-id") for e in all_testid(driver, "store-item")}
-    button = by_testid(driver, "generate")
-    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
-    button.click()
-    new = wait_for(lambda: [e for e in all_testid(driver, "store-item")
-                            if e.get_attribute("data-id") not in before],
-                   timeout=120, what="the new store entry")
-    new_id = new[0].get_attribute("data-id")
-    assert new[0].get_attribute("data-renews") == renews
+    new = press_generate(driver)
+    new_id = new.get_attribute("data-id")
+    assert new.get_attribute("data-renews") == renews
     pem = by_testid(driver, "request-pem").text
     body = re.sub(r"-----[^-]+-----|\s", "", pem)
     return new_id, base64.b64decode(body)
@@ -257,11 +226,8 @@ def test_a_renewal_and_a_retrieval_go_to_the_entrys_own_ca(app, ca, other_ca, tm
         approved = ca.cli("approve", pending_request)
         assert approved.returncode == 0, approved.stderr
         wait_for(lambda: entry_ca(app, waiting_id)[1], timeout=10, what="the CA line")
-        click(app, item(app, waiting_id).find_element(By.CSS_SELECTOR, '[data-testid="retrieve"]'))
-        status, text = disposition(app)
-        assert status == "issued", text
-        wait_for(lambda: item(app, waiting_id).get_attribute("data-state") == "issued",
-                 timeout=30, what="the pending entry to be issued")
+        issued_by(app, waiting_id, entry_button(app, waiting_id, "retrieve"),
+                  what="the pending entry to be issued")
         # never asked: the page's CSP (connect-src 'self' https:) would also have blocked a
         # call to the other CA's http origin, and any such violation fails the test
         assert requests_at(other_ca) == at_b, "the other CA was never asked"

@@ -537,8 +537,9 @@ fn ca_settings(options: &JsValue) -> Result<Enrollment, JsValue> {
 }
 
 /// A store entry as `Entry`.
-fn entry_js(m: &EntryMeta) -> Object {
+fn entry_js(entry: &EntryMeta) -> Object {
     use certreq_pkix::pem::Label;
+    let m = &entry.record;
     let o = Object::new();
     set(&o, "id", &m.id.as_str().into());
     set(&o, "name", &m.friendly_name.as_str().into());
@@ -567,12 +568,12 @@ fn entry_js(m: &EntryMeta) -> Object {
     set(
         &o,
         "exportable",
-        &m.exportable.map_or(JsValue::NULL, JsValue::from),
+        &entry.exportable.map_or(JsValue::NULL, JsValue::from),
     );
     set(
         &o,
         "keyAlgorithm",
-        &nullable_string(m.key_algorithm.as_deref()),
+        &nullable_string(entry.key_algorithm.as_deref()),
     );
     o
 }
@@ -613,6 +614,7 @@ fn outcome_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
     let certificate = match (&outcome.certificate, &outcome.entry) {
         (Some(der), _) => pem_of(Label::Certificate, der),
         (None, Some(m)) if outcome.status == Status::Issued => m
+            .record
             .certificate
             .as_deref()
             .map_or(JsValue::NULL, |der| pem_of(Label::Certificate, der)),

@@ -117,6 +117,15 @@ async fn a_key_that_may_not_sign_is_refused() {
 }
 
 /// `{publicKey, privateKey}` as a page would pass it.
+/// Why the embedding API refuses to make the request of `inf` with `keys`: its error's message.
+async fn refused(inf: &str, keys: &CryptoKeyPair) -> String {
+    let e = create_request(inf.into(), as_js(keys)).await.unwrap_err();
+    Reflect::get(&e, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
 fn as_js(keys: &CryptoKeyPair) -> JsValue {
     let o = Object::new();
     Reflect::set(&o, &"publicKey".into(), &keys.get_public_key()).unwrap();
@@ -130,13 +139,8 @@ async fn the_embedding_api_refuses_a_key_on_another_curve() {
     // the public key's curve is refused even when the private key would do
     let (p384, _) = pair(KeyAlgorithm::Ecdsa(Curve::P384), ECDSA_SHA256).await;
     let inf = "[NewRequest]\nSubject = \"CN=ec.example\"\nKeyAlgorithm = ECDSA_P256\n";
-    let e = create_request(inf.into(), as_js(&p384)).await.unwrap_err();
-    let message = Reflect::get(&e, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
     assert_eq!(
-        message,
+        refused(inf, &p384).await,
         "the EC key is not on P-256, which the request plans"
     );
 }
@@ -145,13 +149,8 @@ async fn the_embedding_api_refuses_a_key_on_another_curve() {
 async fn the_embedding_api_refuses_an_rsa_key_of_another_size() {
     let (rsa, _) = pair(KeyAlgorithm::Rsa { bits: 3072 }, PKCS1_SHA256).await;
     let inf = "[NewRequest]\nSubject = \"CN=rsa.example\"\nKeyLength = 2048\n";
-    let e = create_request(inf.into(), as_js(&rsa)).await.unwrap_err();
-    let message = Reflect::get(&e, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
     assert_eq!(
-        message,
+        refused(inf, &rsa).await,
         "the RSA key has 3072 bits, but the request plans 2048"
     );
 }

@@ -22,6 +22,22 @@ const RSA_OID: &[u8] = &[
 /// prime256v1, 1.2.840.10045.3.1.7.
 const P256_OID: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 
+/// A non-extractable RSA 2048 key pair for RSASSA-PKCS1-v1_5 with SHA-256.
+async fn rsa_2048() -> web_sys::CryptoKeyPair {
+    let scheme = SignatureScheme::RsaPkcs1(Hash::Sha256);
+    crypto::generate(KeyAlgorithm::Rsa { bits: 2048 }, scheme, false)
+        .await
+        .unwrap()
+}
+
+/// A P-256 key pair for ECDSA with SHA-256, extractable or not.
+async fn p256(extractable: bool) -> web_sys::CryptoKeyPair {
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, extractable)
+        .await
+        .unwrap()
+}
+
 async fn sign_and_verify(algorithm: KeyAlgorithm, scheme: SignatureScheme, sig_len: usize) {
     let keys = crypto::generate(algorithm, scheme, false)
         .await
@@ -64,25 +80,13 @@ async fn p256_key_signs_and_verifies() {
 
 #[wasm_bindgen_test]
 async fn spki_exports_carry_the_right_algorithm() {
-    let rsa = crypto::generate(
-        KeyAlgorithm::Rsa { bits: 2048 },
-        SignatureScheme::RsaPkcs1(Hash::Sha256),
-        false,
-    )
-    .await
-    .unwrap();
+    let rsa = rsa_2048().await;
     let spki = crypto::export_spki(&rsa.get_public_key()).await.unwrap();
     assert_eq!(spki[0], 0x30);
     assert!(spki.windows(RSA_OID.len()).any(|w| w == RSA_OID));
     assert!(spki.len() > 290, "a 2048-bit modulus: {} bytes", spki.len());
 
-    let ec = crypto::generate(
-        KeyAlgorithm::Ecdsa(Curve::P256),
-        SignatureScheme::Ecdsa(Hash::Sha256),
-        false,
-    )
-    .await
-    .unwrap();
+    let ec = p256(false).await;
     let spki = crypto::export_spki(&ec.get_public_key()).await.unwrap();
     assert_eq!(spki.len(), 91, "P-256 SPKI with an uncompressed point");
     assert!(spki.windows(P256_OID.len()).any(|w| w == P256_OID));
@@ -91,9 +95,7 @@ async fn spki_exports_carry_the_right_algorithm() {
 #[wasm_bindgen_test]
 async fn ecdsa_sign_returns_der_that_matches_the_raw_signature() {
     let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
-    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
-        .await
-        .unwrap();
+    let keys = p256(false).await;
     let der = crypto::sign(&keys.get_private_key(), scheme, DATA)
         .await
         .unwrap();
@@ -133,9 +135,7 @@ fn meta(id: &str) -> RecordMeta {
 #[wasm_bindgen_test]
 async fn a_non_extractable_key_survives_indexeddb_and_still_signs() {
     let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
-    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
-        .await
-        .unwrap();
+    let keys = p256(false).await;
     assert!(!crypto::private_key_exportable(&keys.get_private_key()).await);
     let id = store::new_id();
     store::put(&store::StoredRequest {
@@ -206,10 +206,7 @@ async fn an_entrys_ca_is_kept_and_a_record_without_one_still_loads() {
 
 #[wasm_bindgen_test]
 async fn an_exportable_key_can_be_exported_after_a_round_trip() {
-    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
-    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, true)
-        .await
-        .unwrap();
+    let keys = p256(true).await;
     let id = store::new_id();
     store::put(&store::StoredRequest {
         meta: meta(&id),
@@ -282,13 +279,7 @@ async fn a_download_is_offered_under_its_name_with_its_bytes_and_type() {
 
 #[wasm_bindgen_test]
 async fn a_stored_rsa_key_fits_only_its_own_scheme_and_hash() {
-    let keys = crypto::generate(
-        KeyAlgorithm::Rsa { bits: 2048 },
-        SignatureScheme::RsaPkcs1(Hash::Sha256),
-        false,
-    )
-    .await
-    .unwrap();
+    let keys = rsa_2048().await;
     let private = keys.get_private_key();
     let spki = crypto::export_spki(&keys.get_public_key()).await.unwrap();
     let rsa = KeyAlgorithm::Rsa { bits: 2048 };
@@ -305,13 +296,7 @@ async fn a_stored_rsa_key_fits_only_its_own_scheme_and_hash() {
         "{err}"
     );
 
-    let ec = crypto::generate(
-        KeyAlgorithm::Ecdsa(Curve::P256),
-        SignatureScheme::Ecdsa(Hash::Sha256),
-        false,
-    )
-    .await
-    .unwrap();
+    let ec = p256(false).await;
     let ec_spki = crypto::export_spki(&ec.get_public_key()).await.unwrap();
     // an ECDSA key is not bound to a hash
     assert_eq!(

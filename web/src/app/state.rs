@@ -239,8 +239,8 @@ mod tests {
     use crate::app::enrollment::{Enrollment, Outcome, Status};
     use crate::app::files::{file_name_for, pem};
     use crate::app::preview::Generated;
-    use crate::app::store::{CertDetails, EntryMeta, EntryState, Profile};
-    use crate::app::testing::{LEAF_PEM, REQ_DER, cert, fake, pending};
+    use crate::app::store::{CertDetails, EntryMeta, EntryState, Profile, RecordMeta};
+    use crate::app::testing::{LEAF_PEM, REQ_DER, cert, fake, pending, pending_record};
     use certreq_inf::diag::Severity;
     use certreq_request::compile;
     use certreq_request::model::{Hash, KeyAlgorithm, SignatureScheme};
@@ -281,20 +281,18 @@ mod tests {
         assert!(s.update(preview::Msg::Generate).is_empty());
 
         let meta = EntryMeta {
-            id: "id-1".into(),
-            friendly_name: "web server".into(),
-            created_ms: 0.0,
-            inf: s.editor.text.clone(),
-            state: EntryState::Pending,
-            container: None,
+            record: RecordMeta {
+                friendly_name: "web server".into(),
+                inf: s.editor.text.clone(),
+                ..pending_record("id-1", None)
+            },
             ..Default::default()
         };
-        s.update(preview::Msg::Generated(Ok(Box::new(Generated {
-            meta: meta.clone(),
-            pem: "-----BEGIN NEW CERTIFICATE REQUEST-----".into(),
-            file_name: "web_server.req".into(),
-            exportable: false,
-        }))));
+        s.update(made(
+            meta.clone(),
+            "-----BEGIN NEW CERTIFICATE REQUEST-----",
+            "web_server.req",
+        ));
         assert_eq!(s.status.busy, None);
         assert_eq!(s.store.entries, vec![meta]);
         assert!(s.can_generate());
@@ -311,18 +309,14 @@ mod tests {
         let mut s = State::new("[NewRequest]\nSubject = x\nRequestType = Cert\n", fake);
         s.update(preview::Msg::Generate);
         let meta = EntryMeta {
-            id: "id-1".into(),
-            friendly_name: "x".into(),
-            state: EntryState::Issued,
-            certificate: Some(vec![0x30, 0]),
+            record: RecordMeta {
+                state: EntryState::Issued,
+                certificate: Some(vec![0x30, 0]),
+                ..pending_record("x", None)
+            },
             ..Default::default()
         };
-        s.update(preview::Msg::Generated(Ok(Box::new(Generated {
-            meta: meta.clone(),
-            pem: "-----BEGIN CERTIFICATE-----".into(),
-            file_name: "x.cer".into(),
-            exportable: false,
-        }))));
+        s.update(made(meta.clone(), "-----BEGIN CERTIFICATE-----", "x.cer"));
         assert_eq!(s.store.entries, vec![meta]);
         let notice = s.status.notice.as_ref().unwrap();
         assert!(
@@ -357,15 +351,7 @@ mod tests {
         let mut s = State::new("", fake);
         // persistent storage is asked for once a key is kept, not before
         assert_eq!(State::init(), vec![Command::Store(store::Command::Load)]);
-        let entry = |id: &str| EntryMeta {
-            id: id.into(),
-            friendly_name: id.into(),
-            created_ms: 1.0,
-            inf: String::new(),
-            state: EntryState::Pending,
-            container: Some("c".into()),
-            ..Default::default()
-        };
+        let entry = |id: &str| pending(id, Some("c"));
         assert_eq!(s.update(store::Msg::Loaded(Ok(Vec::new()))), vec![]);
         assert_eq!(
             s.update(store::Msg::Loaded(Ok(vec![entry("a"), entry("b")]))),
@@ -517,14 +503,27 @@ mod tests {
         );
     }
 
+    /// Generate's outcome: `meta` made, handed out as `pem` under `file_name`.
+    fn made(meta: EntryMeta, pem: &str, file_name: &str) -> preview::Msg {
+        preview::Msg::Generated(Ok(Box::new(Generated {
+            meta,
+            pem: pem.into(),
+            file_name: file_name.into(),
+            exportable: false,
+        })))
+    }
+
     fn issued(id: &str) -> EntryMeta {
         let leaf = cert(LEAF_PEM);
         EntryMeta {
-            state: EntryState::Issued,
-            certificate: Some(leaf.der().to_vec()),
+            record: RecordMeta {
+                state: EntryState::Issued,
+                certificate: Some(leaf.der().to_vec()),
+                ..pending_record(id, None)
+            },
             details: Some(CertDetails::of(&leaf)),
             key_algorithm: Some("RSA 2048".into()),
-            ..pending(id, None)
+            ..Default::default()
         }
     }
 
@@ -767,14 +766,20 @@ mod tests {
     fn the_old_entry_is_marked_renewed_when_the_new_certificate_arrives() {
         let mut s = State::new("Subject = x\n", fake);
         let renewal = EntryMeta {
-            renews: Some("old".into()),
-            ..pending("new", None)
+            record: RecordMeta {
+                renews: Some("old".into()),
+                ..pending_record("new", None)
+            },
+            ..Default::default()
         };
         s.store.entries = vec![issued("old"), renewal.clone()];
         assert!(!s.store.is_renewed("old"));
         s.update(store::Msg::Changed(EntryMeta {
-            state: EntryState::Issued,
-            certificate: Some(cert(LEAF_PEM).der().to_vec()),
+            record: RecordMeta {
+                state: EntryState::Issued,
+                certificate: Some(cert(LEAF_PEM).der().to_vec()),
+                ..renewal.record
+            },
             ..renewal
         }));
         assert!(s.store.is_renewed("old"));
@@ -844,11 +849,14 @@ mod tests {
         );
         let leaf = cert(LEAF_PEM);
         let issued = EntryMeta {
-            state: EntryState::Issued,
-            certificate: Some(leaf.der().to_vec()),
+            record: RecordMeta {
+                state: EntryState::Issued,
+                certificate: Some(leaf.der().to_vec()),
+                ..pending_record("a", None)
+            },
             details: Some(CertDetails::of(&leaf)),
             exportable: Some(true),
-            ..pending("a", None)
+            ..Default::default()
         };
         s.update(store::Msg::Accepted(Ok(issued.clone())));
         assert_eq!(s.store.entries, vec![issued.clone()]);
@@ -871,17 +879,17 @@ mod tests {
     #[test]
     fn the_pfx_dialog_needs_an_exportable_key_and_matching_passwords() {
         let mut s = State::new("", fake);
+        let with_certificate = |id: &str, exportable| EntryMeta {
+            record: RecordMeta {
+                certificate: Some(vec![1]),
+                ..pending_record(id, None)
+            },
+            exportable: Some(exportable),
+            ..Default::default()
+        };
         s.store.entries = vec![
-            EntryMeta {
-                certificate: Some(vec![1]),
-                exportable: Some(false),
-                ..pending("locked", None)
-            },
-            EntryMeta {
-                certificate: Some(vec![1]),
-                exportable: Some(true),
-                ..pending("open", None)
-            },
+            with_certificate("locked", false),
+            with_certificate("open", true),
         ];
         s.update(store::Msg::PfxOpen("locked".into()));
         assert_eq!(s.store.pfx, None);
@@ -1201,8 +1209,11 @@ mod tests {
         );
 
         let waiting = EntryMeta {
-            request_id: Some(7),
-            ..pending("a", None)
+            record: RecordMeta {
+                request_id: Some(7),
+                ..pending_record("a", None)
+            },
+            ..Default::default()
         };
         s.update(enrollment::Msg::Enrolled(Ok(Box::new(Outcome {
             status: Status::Pending,
@@ -1252,19 +1263,28 @@ mod tests {
             }
         );
         let issued = EntryMeta {
-            state: EntryState::Issued,
-            certificate: Some(vec![1]),
-            ca: Some(a.clone()),
-            ..pending("old", None)
+            record: RecordMeta {
+                state: EntryState::Issued,
+                certificate: Some(vec![1]),
+                ca: Some(a.clone()),
+                ..pending_record("old", None)
+            },
+            ..Default::default()
         };
         let waiting = EntryMeta {
-            request_id: Some(7),
-            ca: Some(a.clone()),
-            ..pending("waiting", None)
+            record: RecordMeta {
+                request_id: Some(7),
+                ca: Some(a.clone()),
+                ..pending_record("waiting", None)
+            },
+            ..Default::default()
         };
         let renewal = EntryMeta {
-            renews: Some("old".into()),
-            ..pending("renewal", None)
+            record: RecordMeta {
+                renews: Some("old".into()),
+                ..pending_record("renewal", None)
+            },
+            ..Default::default()
         };
         s.store.entries = vec![issued, waiting, renewal.clone(), pending("new", None)];
         // the endpoint moves to another CA, over EST
@@ -1417,12 +1437,7 @@ mod tests {
             (loaded.der.as_slice(), loaded.key),
             (REQ_DER, Some(Some("web server".into())))
         );
-        s.update(preview::Msg::Generated(Ok(Box::new(Generated {
-            meta: pending("a", None),
-            pem: String::new(),
-            file_name: "a.req".into(),
-            exportable: false,
-        }))));
+        s.update(made(pending("a", None), "", "a.req"));
         assert_eq!(
             s.enrollment.loaded, None,
             "the request just made is sent next"
@@ -1470,12 +1485,18 @@ mod tests {
         let mut s = State::new("", fake);
         s.enrollment.settings = Enrollment::for_origin("http://127.0.0.1:1");
         let numbered = EntryMeta {
-            request_id: Some(9),
-            ..pending("b", None)
+            record: RecordMeta {
+                request_id: Some(9),
+                ..pending_record("b", None)
+            },
+            ..Default::default()
         };
         let issued = EntryMeta {
-            state: EntryState::Issued,
-            ..pending("c", None)
+            record: RecordMeta {
+                state: EntryState::Issued,
+                ..pending_record("c", None)
+            },
+            ..Default::default()
         };
         s.store.entries = vec![pending("a", None), numbered, issued];
         assert!(

@@ -10,7 +10,7 @@ use certreq_request::model::{
 use std::str::FromStr;
 use x509_cert::name::Name;
 
-use super::store::{EntryMeta, EntryState};
+use super::store::{EntryMeta, EntryState, RecordMeta};
 
 pub fn request(friendly: Option<&str>) -> NewRequest {
     NewRequest {
@@ -85,14 +85,23 @@ pub fn with_header(text: &str) -> Compiled {
     c
 }
 
-pub fn pending(id: &str, container: Option<&str>) -> EntryMeta {
-    EntryMeta {
+/// The record of pending entry `id` (named `id` too), its key in container `container`.
+pub fn pending_record(id: &str, container: Option<&str>) -> RecordMeta {
+    RecordMeta {
         id: id.into(),
         friendly_name: id.into(),
         created_ms: 1.0,
         inf: String::new(),
         state: EntryState::Pending,
         container: container.map(str::to_owned),
+        ..Default::default()
+    }
+}
+
+/// Pending entry `id` as listed before its key is read.
+pub fn pending(id: &str, container: Option<&str>) -> EntryMeta {
+    EntryMeta {
+        record: pending_record(id, container),
         ..Default::default()
     }
 }

@@ -497,14 +497,11 @@ impl State {
                     ));
                     return Vec::new();
                 };
-                let id = result.meta.id.clone();
+                let id = result.meta.record.id.clone();
                 self.ask(status, sending);
                 // a renewal goes to the CA of the certificate it renews
-                let renewed = result
-                    .meta
-                    .renews
-                    .as_deref()
-                    .and_then(|old| store.entries.iter().find(|e| e.id == old)?.ca.as_ref());
+                let renews = result.meta.record.renews.as_deref();
+                let renewed = renews.and_then(|old| store.entry(old)?.record.ca.as_ref());
                 return run(Command::Submit {
                     id,
                     enrollment: self.settings.at(renewed),

@@ -226,7 +226,7 @@ fn view_submit_which(state: &State, just_made: Option<&Generated>) -> Html {
         }
         (_, Some(r)) => format!(
             "Submit sends the request just made (“{}”)",
-            r.meta.friendly_name
+            r.meta.record.friendly_name
         ),
         _ => "Make a request above or load a .req file to submit".to_owned(),
     };

@@ -9,7 +9,7 @@ use certreq_wire::CmcJob;
 use super::Generated;
 use crate::app::files::{export_file_name, file_name_for, label_for};
 use crate::app::store::jobs::key_algorithm;
-use crate::app::store::{CertDetails, EntryMeta, EntryState};
+use crate::app::store::{CertDetails, EntryMeta, EntryState, RecordMeta};
 use crate::services::{self, crypto, store, tools};
 
 /// Makes the key pair (or takes the stored one of entry `reuse`), the signed request (or, for
@@ -74,12 +74,15 @@ pub async fn generate(
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
 
     let mut meta = EntryMeta {
-        id,
-        friendly_name: label_for(&request),
-        created_ms: store::now_ms(),
-        inf,
-        state: EntryState::Pending,
-        container: request.key.container.clone(),
+        record: RecordMeta {
+            id,
+            friendly_name: label_for(&request),
+            created_ms: store::now_ms(),
+            inf,
+            state: EntryState::Pending,
+            container: request.key.container.clone(),
+            ..RecordMeta::default()
+        },
         exportable: Some(exportable),
         key_algorithm: key_algorithm(&spki),
         has_request: !self_signed,
@@ -88,18 +91,21 @@ pub async fn generate(
     // a self-signed certificate is kept as an issued entry: its key with its certificate
     let pem = armor(&request, &der);
     let (file_name, request_der) = if self_signed {
-        meta.state = EntryState::Issued;
-        meta.certificate = Some(der.clone());
+        meta.record.state = EntryState::Issued;
+        meta.record.certificate = Some(der.clone());
         meta.details = tools::certificate(&der)
             .await
             .ok()
             .map(|c| CertDetails::of(&c));
-        (export_file_name(&meta.friendly_name, "cer"), Vec::new())
+        (
+            export_file_name(&meta.record.friendly_name, "cer"),
+            Vec::new(),
+        )
     } else {
         (file_name_for(&request), der)
     };
     store::put(&store::StoredRequest {
-        meta: meta.record(),
+        meta: meta.record.clone(),
         request_der,
         keys: Some(keys),
     })
@@ -219,19 +225,22 @@ async fn signed_by_stored(
     let der = tools::wrap(&job).await.map_err(cannot)?;
     let exportable = crypto::private_key_exportable(&keys.get_private_key()).await;
     let meta = EntryMeta {
-        id: store::new_id(),
-        friendly_name: label_for(&request),
-        created_ms: store::now_ms(),
-        inf,
-        state: EntryState::Pending,
+        record: RecordMeta {
+            id: store::new_id(),
+            friendly_name: label_for(&request),
+            created_ms: store::now_ms(),
+            inf,
+            state: EntryState::Pending,
+            renews: renewal.then(|| id.clone()),
+            ..RecordMeta::default()
+        },
         exportable: Some(exportable),
         key_algorithm: key_algorithm(&spki),
         has_request: true,
-        renews: renewal.then(|| id.clone()),
         ..EntryMeta::default()
     };
     store::put(&store::StoredRequest {
-        meta: meta.record(),
+        meta: meta.record.clone(),
         request_der: der.clone(),
         keys: Some(keys),
     })

@@ -28,7 +28,7 @@ impl Generated {
     /// A self-signed certificate (its entry holds the certificate from the start), not a
     /// request: nothing to submit.
     pub fn is_certificate(&self) -> bool {
-        self.meta.certificate.is_some()
+        self.meta.record.certificate.is_some()
     }
 }
 
@@ -120,7 +120,7 @@ impl State {
                     None => None,
                     // refused here, before any key is made or anything stored
                     Some(cert_id) => match store.renewal_of(cert_id) {
-                        Ok(old) => Some(old.id.clone()),
+                        Ok(old) => Some(old.record.id.clone()),
                         Err(why) => {
                             status.notice = Some(Notice::error(why));
                             return Vec::new();
@@ -130,16 +130,13 @@ impl State {
                 let signer = match &request.requester_name {
                     None => None,
                     Some(name) => {
-                        let chosen = self
-                            .signer
-                            .as_ref()
-                            .and_then(|id| store.entries.iter().find(|e| &e.id == id));
+                        let chosen = self.signer.as_ref().and_then(|id| store.entry(id));
                         match chosen.map(|e| (e, store::State::agent_capable(e))) {
-                            Some((e, Ok(()))) => Some(e.id.clone()),
+                            Some((e, Ok(()))) => Some(e.record.id.clone()),
                             Some((e, Err(why))) => {
                                 status.notice = Some(Notice::error(format!(
                                     "RequesterName = {name}: “{}” cannot sign: {why}",
-                                    e.friendly_name
+                                    e.record.friendly_name
                                 )));
                                 return Vec::new();
                             }
@@ -178,7 +175,7 @@ impl State {
                     } else {
                         "request made"
                     },
-                    generated.meta.friendly_name,
+                    generated.meta.record.friendly_name,
                     if generated.exportable {
                         " (exportable)"
                     } else {
@@ -202,7 +199,7 @@ impl State {
                 None => Vec::new(),
             },
             Msg::Forget(id) => {
-                if self.result.as_ref().is_some_and(|r| r.meta.id == id) {
+                if self.result.as_ref().is_some_and(|r| r.meta.record.id == id) {
                     self.result = None;
                 }
                 if self.signer.as_ref() == Some(&id) {

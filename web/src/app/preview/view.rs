@@ -80,12 +80,12 @@ fn view_signers(props: &RequestProps<'_>, name: &str) -> Html {
         .store
         .entries
         .iter()
-        .filter(|e| e.certificate.is_some())
+        .filter(|e| e.record.certificate.is_some())
         .map(|e| {
-            let id = e.id.clone();
+            let id = e.record.id.clone();
             let label = match &e.details {
-                Some(d) => format!("{} ({})", e.friendly_name, d.subject),
-                None => e.friendly_name.clone(),
+                Some(d) => format!("{} ({})", e.record.friendly_name, d.subject),
+                None => e.record.friendly_name.clone(),
             };
             match store::State::agent_fitness(e, now) {
                 Ok(()) => {

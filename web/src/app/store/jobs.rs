@@ -38,7 +38,7 @@ pub async fn load_store() -> Result<Vec<EntryMeta>, String> {
         let mut meta = with_key(&record).await;
         // read by the tools module, which only a store holding certificates loads at start;
         // if it cannot be had, the entry is listed without its certificate's details
-        if let Some(der) = &meta.certificate {
+        if let Some(der) = &meta.record.certificate {
             meta.details = tools::certificate(der)
                 .await
                 .ok()

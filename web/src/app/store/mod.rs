@@ -10,33 +10,17 @@ use certreq_request::model::NewRequest;
 
 use super::files::looks_like_pfx;
 use super::status::{Notice, Out, Status};
-use crate::services::store::{RecordMeta, StoredRequest};
+use crate::services::store::StoredRequest;
 
-pub use crate::services::store::{CaRef, EntryState};
+pub use crate::services::store::{CaRef, EntryState, RecordMeta};
 pub use certreq_wire::PfxProfile as Profile;
 
-/// What the store list shows about one stored entry (its key stays in the store).
+/// What the store list shows about one stored entry (its key stays in the store): the record
+/// as stored, and what is read from its key and certificate (not stored).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntryMeta {
-    pub id: String,
-    pub friendly_name: String,
-    /// Milliseconds since the Unix epoch.
-    pub created_ms: f64,
-    /// The INF text the request was made from.
-    pub inf: String,
-    pub state: EntryState,
-    /// `KeyContainer`, if the INF named one.
-    pub container: Option<String>,
-    /// The accepted certificate's DER (stored).
-    pub certificate: Option<Vec<u8>>,
-    /// Its issuers' DER, issuer first (stored).
-    pub chain: Vec<Vec<u8>>,
-    /// The CA's request id, once a CA has answered "pending" (stored).
-    pub request_id: Option<u64>,
-    /// The entry whose certificate this entry's request renews (stored).
-    pub renews: Option<String>,
-    /// The CA the request was sent to (stored; `None` in records made before it was kept).
-    pub ca: Option<CaRef>,
+    /// What is stored of the entry, beside its request and key pair.
+    pub record: RecordMeta,
     /// Whether the browser hands out the private key; `None` when not asked yet or no key
     /// (asked when the store is read, not stored).
     pub exportable: Option<bool>,
@@ -53,41 +37,11 @@ pub struct EntryMeta {
 
 impl EntryMeta {
     /// What the list shows of a stored record before its key and certificate are read.
-    pub fn of(record: &StoredRequest) -> Self {
-        let m = &record.meta;
+    pub fn of(stored: &StoredRequest) -> Self {
         EntryMeta {
-            id: m.id.clone(),
-            friendly_name: m.friendly_name.clone(),
-            created_ms: m.created_ms,
-            inf: m.inf.clone(),
-            state: m.state,
-            container: m.container.clone(),
-            certificate: m.certificate.clone(),
-            chain: m.chain.clone(),
-            request_id: m.request_id,
-            renews: m.renews.clone(),
-            ca: m.ca.clone(),
-            exportable: None,
-            key_algorithm: None,
-            details: None,
-            has_request: record.has_request(),
-        }
-    }
-
-    /// What is stored of this entry.
-    pub fn record(&self) -> RecordMeta {
-        RecordMeta {
-            id: self.id.clone(),
-            friendly_name: self.friendly_name.clone(),
-            created_ms: self.created_ms,
-            inf: self.inf.clone(),
-            state: self.state,
-            container: self.container.clone(),
-            certificate: self.certificate.clone(),
-            chain: self.chain.clone(),
-            request_id: self.request_id,
-            renews: self.renews.clone(),
-            ca: self.ca.clone(),
+            record: stored.meta.clone(),
+            has_request: stored.has_request(),
+            ..EntryMeta::default()
         }
     }
 }
@@ -366,7 +320,7 @@ impl State {
                 return self.persist();
             }
             Msg::Added(entry) => {
-                self.entries.retain(|e| e.id != entry.id);
+                self.entries.retain(|e| e.record.id != entry.record.id);
                 self.entries.push(entry);
                 return self.persist();
             }
@@ -378,7 +332,7 @@ impl State {
                 }
             }
             Msg::Deleted(Ok(id)) => {
-                self.entries.retain(|e| e.id != id);
+                self.entries.retain(|e| e.record.id != id);
                 status.notice = Some(Notice::info("request and key deleted"));
                 return vec![Out::Tell(Event::Deleted(id))];
             }
@@ -407,7 +361,7 @@ impl State {
                 };
                 status.notice = Some(Notice::info(format!(
                     "{what}; it is kept with its key as “{}”",
-                    meta.friendly_name
+                    meta.record.friendly_name
                 )));
                 self.put(meta);
             }
@@ -417,10 +371,11 @@ impl State {
             Msg::Exported(Ok(what)) => status.notice = Some(Notice::info(what)),
             Msg::Export { id, format } => return run(Command::Export { id, format }),
             Msg::PfxOpen(id) => {
-                let exportable = self
-                    .entries
-                    .iter()
-                    .any(|e| e.id == id && e.certificate.is_some() && e.exportable == Some(true));
+                let exportable = self.entries.iter().any(|e| {
+                    e.record.id == id
+                        && e.record.certificate.is_some()
+                        && e.exportable == Some(true)
+                });
                 if exportable {
                     self.pfx = Some(PfxDialog {
                         id,
@@ -514,13 +469,13 @@ impl State {
                 self.import = None;
                 status.notice = Some(Notice::info(format!(
                     "imported “{}” with its key ({}){}",
-                    meta.friendly_name,
+                    meta.record.friendly_name,
                     if meta.exportable == Some(true) {
                         "exportable"
                     } else {
                         "not exportable"
                     },
-                    match meta.chain.len() {
+                    match meta.record.chain.len() {
                         0 => String::new(),
                         1 => " and 1 issuing certificate".to_owned(),
                         n => format!(" and {n} issuing certificates"),
@@ -530,8 +485,8 @@ impl State {
                 return self.persist();
             }
             Msg::Renew { id, same_key } => {
-                let entry = self.entries.iter().find(|e| e.id == id);
-                match entry.and_then(|e| e.certificate.clone()) {
+                let entry = self.entry(&id);
+                match entry.and_then(|e| e.record.certificate.clone()) {
                     Some(certificate) if status.idle() => {
                         return run(Command::RenewalInf {
                             id,
@@ -549,10 +504,8 @@ impl State {
             }
             Msg::RenewalInf { id, inf: Ok(inf) } => {
                 let name = self
-                    .entries
-                    .iter()
-                    .find(|e| e.id == id)
-                    .map(|e| e.friendly_name.clone())
+                    .entry(&id)
+                    .map(|e| e.record.friendly_name.clone())
                     .unwrap_or(id);
                 status.notice = Some(Notice::info(format!(
                     "the renewal of “{name}” is in the editor: check it, then Generate"
@@ -649,7 +602,11 @@ impl State {
 
     /// Replaces the entry with `entry`'s id, or lists `entry` last.
     fn put(&mut self, entry: EntryMeta) {
-        match self.entries.iter_mut().find(|e| e.id == entry.id) {
+        match self
+            .entries
+            .iter_mut()
+            .find(|e| e.record.id == entry.record.id)
+        {
             Some(e) => *e = entry,
             None => self.entries.push(entry),
         }
@@ -674,7 +631,7 @@ impl State {
             (Some(one), None) if one.key_algorithm.is_some() => return Ok(one),
             (Some(one), None) => format!(
                 "“{}” is kept in this browser without its key, so nothing can sign its renewal",
-                one.friendly_name
+                one.record.friendly_name
             ),
             (None, _) => "names no certificate kept in this browser; renew from the store's \
                           Renew button"
@@ -686,21 +643,21 @@ impl State {
         Err(format!("RenewalCert = {cert_id}: {why}"))
     }
 
+    /// Entry `id`, if it is listed.
+    pub fn entry(&self, id: &str) -> Option<&EntryMeta> {
+        self.entries.iter().find(|e| e.record.id == id)
+    }
+
     /// The CA a renewal request `id` goes to: the one the certificate it renews came from.
     pub fn renewed_ca(&self, id: &str) -> Option<&CaRef> {
-        let renews = self
-            .entries
-            .iter()
-            .find(|e| e.id == id)?
-            .renews
-            .as_deref()?;
-        self.entries.iter().find(|e| e.id == renews)?.ca.as_ref()
+        let renews = self.entry(id)?.record.renews.as_deref()?;
+        self.entry(renews)?.record.ca.as_ref()
     }
 
     /// The CA entry `id` belongs with: the one its request was sent to, else (a renewal not
     /// sent yet) the renewed certificate's.
     pub fn ca_of(&self, id: &str) -> Option<&CaRef> {
-        let own = self.entries.iter().find(|e| e.id == id)?.ca.as_ref();
+        let own = self.entry(id)?.record.ca.as_ref();
         own.or_else(|| self.renewed_ca(id))
     }
 
@@ -743,14 +700,16 @@ impl State {
     pub fn is_renewed(&self, id: &str) -> bool {
         self.entries
             .iter()
-            .any(|e| e.renews.as_deref() == Some(id) && e.certificate.is_some())
+            .any(|e| e.record.renews.as_deref() == Some(id) && e.record.certificate.is_some())
     }
 
     /// The pending entry `id` that has not been sent to a CA yet (no request id).
     pub fn unsent(&self, id: &str) -> Option<&EntryMeta> {
-        self.entries
-            .iter()
-            .find(|e| e.id == id && e.state == EntryState::Pending && e.request_id.is_none())
+        self.entries.iter().find(|e| {
+            e.record.id == id
+                && e.record.state == EntryState::Pending
+                && e.record.request_id.is_none()
+        })
     }
 
     /// Which stored key signs `request`: `Ok(Some(id))` the pending entry whose container
@@ -762,8 +721,9 @@ impl State {
         // by the browser in the app and by Rust in native tests)
         let pending = |name: &str| {
             self.entries.iter().rev().find(|e| {
-                e.state == EntryState::Pending
-                    && e.container
+                e.record.state == EntryState::Pending
+                    && e.record
+                        .container
                         .as_deref()
                         .is_some_and(|c| crate::services::same_name_any_case(c, name))
             })
@@ -777,7 +737,7 @@ impl State {
                                  stored key to reuse"
                 .into()),
             (true, Some(name)) => match pending(name) {
-                Some(entry) => Ok(Some(entry.id.clone())),
+                Some(entry) => Ok(Some(entry.record.id.clone())),
                 None => Err(format!(
                     "no pending key named “{name}” is kept in this browser; make one first \
                      with KeyContainer = \"{name}\" and UseExistingKeySet = FALSE"
@@ -855,7 +815,7 @@ pub fn match_response(
 #[cfg(not(target_arch = "wasm32"))]
 mod tests {
     use super::*;
-    use crate::app::testing::{CA_PEM, LEAF_PEM, cert, pending, request};
+    use crate::app::testing::{CA_PEM, LEAF_PEM, cert, pending, pending_record, request};
 
     #[test]
     fn use_existing_key_set_reuses_the_pending_key_with_that_container() {
@@ -892,8 +852,11 @@ mod tests {
 
         // an issued entry's key is not offered for reuse
         s.entries = vec![EntryMeta {
-            state: EntryState::Issued,
-            ..pending("done", Some("web-key"))
+            record: RecordMeta {
+                state: EntryState::Issued,
+                ..pending_record("done", Some("web-key"))
+            },
+            ..Default::default()
         }];
         r.key.container = Some("web-key".into());
         assert!(s.key_to_use(&r).is_err());
@@ -1003,12 +966,15 @@ mod tests {
         s.update(Msg::ImportSubmit, &mut status);
         let leaf = cert(LEAF_PEM);
         let imported = EntryMeta {
-            state: EntryState::Issued,
-            certificate: Some(leaf.der().to_vec()),
-            chain: vec![cert(CA_PEM).der().to_vec()],
+            record: RecordMeta {
+                state: EntryState::Issued,
+                certificate: Some(leaf.der().to_vec()),
+                chain: vec![cert(CA_PEM).der().to_vec()],
+                ..pending_record("imported", None)
+            },
             details: Some(CertDetails::of(&leaf)),
             exportable: Some(true),
-            ..pending("imported", None)
+            ..Default::default()
         };
         s.update(Msg::Imported(Ok(imported.clone())), &mut status);
         assert_eq!(s.import, None);

@@ -101,29 +101,30 @@ pub fn panel(props: &StoreProps<'_>) -> Html {
 /// One stored entry: its name and state, details, and what can be done with it.
 fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
     let (on, enroll) = (&props.on, &props.enroll);
-    let id = entry.id.clone();
+    let record = &entry.record;
+    let id = record.id.clone();
     let download = on.reform(move |_| Msg::DownloadEntry(id.clone()));
-    let id = entry.id.clone();
+    let id = record.id.clone();
     let delete = on.reform(move |_| Msg::Delete(id.clone()));
-    let renewed = props.state.is_renewed(&entry.id);
+    let renewed = props.state.is_renewed(&record.id);
     html! {
         <li class="store-item" data-testid="store-item"
-            data-state={entry.state.as_str()} data-id={entry.id.clone()}
-            data-renewed={renewed.then_some("yes")} data-renews={entry.renews.clone()}>
+            data-state={record.state.as_str()} data-id={record.id.clone()}
+            data-renewed={renewed.then_some("yes")} data-renews={record.renews.clone()}>
             <div class="store-main">
-                <span class="store-name">{ &entry.friendly_name }</span>
-                <span class={classes!("badge", entry.state.as_str())}>{ entry.state.as_str() }</span>
+                <span class="store-name">{ &record.friendly_name }</span>
+                <span class={classes!("badge", record.state.as_str())}>{ record.state.as_str() }</span>
                 if renewed {
                     <span class="badge renewed" data-testid="entry-renewed">{ "renewed" }</span>
                 }
             </div>
             <div class="store-meta">
-                { format_utc(entry.created_ms) }
-                if let Some(container) = &entry.container {
+                { format_utc(record.created_ms) }
+                if let Some(container) = &record.container {
                     { format!(" · container {container}") }
                 }
             </div>
-            if let Some(ca) = props.state.ca_of(&entry.id) {
+            if let Some(ca) = props.state.ca_of(&record.id) {
                 <div class="store-meta" data-testid="entry-ca" data-url={ca.url.clone()}
                     data-differs={props.endpoint.differs(ca).then_some("yes")}>
                     { format!("CA: {}", ca.url) }
@@ -137,40 +138,40 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
             <div class="actions small">
                 if entry.has_request {
                     <button type="button" onclick={download}
-                        aria-label={format!("Download .req of {}", entry.friendly_name)}>
+                        aria-label={format!("Download .req of {}", record.friendly_name)}>
                         { "Download .req" }
                     </button>
                 }
-                if entry.certificate.is_some() {
+                if record.certificate.is_some() {
                     { view_exports(on, entry) }
                     if entry.key_algorithm.is_some() {
                         { renew_button(on, entry, true) }
                         { renew_button(on, entry, false) }
                     }
                 } else {
-                    if entry.request_id.is_none() && entry.state == EntryState::Pending {
+                    if record.request_id.is_none() && record.state == EntryState::Pending {
                         <button type="button" data-testid="entry-submit"
                             disabled={props.busy}
                             onclick={{
-                                let id = entry.id.clone();
+                                let id = record.id.clone();
                                 enroll.reform(move |_| enrollment::Msg::SubmitEntry(id.clone()))
                             }}
-                            aria-label={format!("Submit {} to the CA", entry.friendly_name)}>
+                            aria-label={format!("Submit {} to the CA", record.friendly_name)}>
                             { "Submit" }
                         </button>
                     }
                     <button type="button" data-testid="retrieve"
                         disabled={props.busy}
                         onclick={{
-                            let id = entry.id.clone();
+                            let id = record.id.clone();
                             enroll.reform(move |_| enrollment::Msg::Retrieve(id.clone()))
                         }}
-                        aria-label={format!("Retrieve {}", entry.friendly_name)}>
+                        aria-label={format!("Retrieve {}", record.friendly_name)}>
                         { "Retrieve" }
                     </button>
                 }
                 <button type="button" class="danger" onclick={delete}
-                    aria-label={format!("Delete {} and its key", entry.friendly_name)}>
+                    aria-label={format!("Delete {} and its key", record.friendly_name)}>
                     { "Delete" }
                 </button>
             </div>
@@ -194,7 +195,7 @@ fn view_entry_details(on: &Callback<Msg>, entry: &EntryMeta) -> Html {
         return html! {
             <dl class="entry-details" data-testid="entry-details">
                 <dt>{ "Key" }</dt><dd data-testid="entry-key">{ key_line }</dd>
-                if let Some(n) = entry.request_id {
+                if let Some(n) = entry.record.request_id {
                     <dt>{ "CA request id" }</dt><dd data-testid="request-id">{ n }</dd>
                 }
             </dl>
@@ -215,10 +216,10 @@ fn view_entry_details(on: &Callback<Msg>, entry: &EntryMeta) -> Html {
                 <dd data-testid="entry-thumbprint"><code>{ &d.thumbprint_sha1 }</code></dd>
                 <dt>{ "Serial" }</dt><dd><code>{ &d.serial }</code></dd>
                 <dt>{ "Key" }</dt><dd data-testid="entry-key">{ key_line }</dd>
-                if !entry.chain.is_empty() {
+                if !entry.record.chain.is_empty() {
                     <dt>{ "Chain" }</dt>
-                    <dd>{ format!("{} issuing certificate{}", entry.chain.len(),
-                        if entry.chain.len() == 1 { "" } else { "s" }) }</dd>
+                    <dd>{ format!("{} issuing certificate{}", entry.record.chain.len(),
+                        if entry.record.chain.len() == 1 { "" } else { "s" }) }</dd>
                 }
             </dl>
             if let Some(text) = reminder {
@@ -236,7 +237,7 @@ fn view_entry_details(on: &Callback<Msg>, entry: &EntryMeta) -> Html {
 
 /// Renew entry `entry`, keeping its key or not.
 fn renew(on: &Callback<Msg>, entry: &EntryMeta, same_key: bool) -> Callback<MouseEvent> {
-    let id = entry.id.clone();
+    let id = entry.record.id.clone();
     on.reform(move |_| Msg::Renew {
         id: id.clone(),
         same_key,
@@ -251,20 +252,20 @@ fn renew_button(on: &Callback<Msg>, entry: &EntryMeta, same_key: bool) -> Html {
     };
     html! {
         <button type="button" data-testid={testid} onclick={renew(on, entry, same_key)}
-            aria-label={format!("{label}: {}", entry.friendly_name)}>{ label }</button>
+            aria-label={format!("{label}: {}", entry.record.friendly_name)}>{ label }</button>
     }
 }
 
 /// The export buttons of an issued entry.
 fn view_exports(on: &Callback<Msg>, entry: &EntryMeta) -> Html {
     let export = |format: ExportFormat| {
-        let id = entry.id.clone();
+        let id = entry.record.id.clone();
         on.reform(move |_| Msg::Export {
             id: id.clone(),
             format,
         })
     };
-    let id = entry.id.clone();
+    let id = entry.record.id.clone();
     let pfx = on.reform(move |_| Msg::PfxOpen(id.clone()));
     html! {
         <>
@@ -388,7 +389,7 @@ fn backup_dialog(state: &State, dialog: &BackupDialog, on: &Callback<Msg>) -> Ht
         .entries
         .iter()
         .filter(|e| e.exportable == Some(false))
-        .map(|e| e.friendly_name.as_str())
+        .map(|e| e.record.friendly_name.as_str())
         .collect();
     let list = |id: &'static str, head: &'static str, names: &[String]| {
         html! {
