@@ -227,6 +227,11 @@ def main():
             print(f"  {alg:5} core load, ms after the import starts (median): "
                   + ", ".join(f"{k} {statistics.median(m[k] for m in marks):.2f}"
                               for k in ("imported", "compiled", "initialised")))
+        stages = [r["stages"] for r in report["fresh"][alg]["core"] if r.get("stages")]
+        if stages:
+            print(f"  {alg:5} core's first request by its stages (median ms): "
+                  + ", ".join(f"{k} {statistics.median(s[k] for s in stages):.2f}"
+                              for k in stages[0]))
     if "decode" in report:
         d = report["decode"]
         print(f"\nthe app's decoder, median of {len(d['firstMs'])} page loads (ms, paste → tree):\n"
