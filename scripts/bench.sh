@@ -2,16 +2,19 @@
 # Benchmarks (not tests): the core's INF → DER pipeline under criterion, and `certreq -new`
 # against `openssl req -new` for the same request and the same key. Prints ratios measured in
 # one run; the machine is shared, so absolute times drift between runs and ratios do not.
+# The settings below are the ones README's and docs/performance.md's figures come from: 100
+# interleaved CLI runs, 200 interleaved browser rounds and 11 fresh page loads per library and
+# key type.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(scripts/setup.sh):$PATH"
+target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
 cargo bench -p certreq-request --bench pipeline -- --noplot "${@}"
 cargo build --release -p certreq-cli
-python3 scripts/bench_cli.py target/release/certreq
+python3 scripts/bench_cli.py "$target_dir/release/certreq" 100
 
 # The browser benchmark (web/bench/): the embedding API against pkijs and @peculiar/x509 in headless
 # Chromium, the first request in a fresh page, and the sizes of the app and of the core.
-target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
 trunk build --release                       # dist/*.wasm + dist/*.js: the app's size
 scripts/build-embed.sh dist/embed           # after trunk, which replaces dist/
 # the core alone: one export running compile + prepare + finish + to_pem, built like the app
@@ -24,5 +27,5 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   -o "$target_dir/core-size/certreq_core_size_bg.wasm" "$target_dir/core-size/certreq_core_size_bg.wasm"
 (cd web/bench && npm ci --no-audit --no-fund && npm run build)
-python scripts/bench_browser.py --embed dist/embed --app-dist dist \
+python scripts/bench_browser.py --embed dist/embed --app-dist dist --n 200 --fresh 11 \
   --core-wasm "$target_dir/core-size/certreq_core_size_bg.wasm"

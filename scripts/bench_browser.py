@@ -3,7 +3,10 @@
 pkijs and @peculiar/x509, the app's decoder and editor (scripts/bench_editor.py), plus the sizes
 of the app and of the core. Not a test: prints one run.
 
-usage: bench_browser.py [--embed DIR] [--app-dist DIR] [--core-wasm FILE] [--n 200] [--fresh 5]
+usage: bench_browser.py [--embed DIR] [--app-dist DIR] [--core-wasm FILE] [--n 200] [--fresh 11]
+
+The defaults are the settings README's and docs/performance.md's figures come from: 200
+interleaved rounds per library and key type, 11 fresh page loads per library and key type.
 
 Serves web/bench/ and the embed build (as /embed/) on 127.0.0.1 with no caching (every page load
 fetches and compiles everything again) and cross-origin isolation (so performance.now() has
@@ -127,7 +130,7 @@ def main():
     ap.add_argument("--core-wasm", type=pathlib.Path,
                     help="the minimal core-only wasm (web/bench/core-size), after wasm-opt -Oz")
     ap.add_argument("--n", default=200, type=int)
-    ap.add_argument("--fresh", default=5, type=int, help="fresh page loads per library and key")
+    ap.add_argument("--fresh", default=11, type=int, help="fresh page loads per library and key")
     ap.add_argument("--json", type=pathlib.Path, help="also write everything here")
     args = ap.parse_args()
 
@@ -165,8 +168,13 @@ def main():
         sizes["app_files"] = sorted(p.name for p in app)
     if lazy.exists():
         sizes["app_lazy_tools_wasm_gzip9"] = gz([lazy])
-    embed = [p for p in args.embed.glob("*") if p.suffix in (".wasm", ".js")]
-    sizes["embed_wasm_js_gzip9"] = gz(embed)
+    # the embedding module a page loads first, and the enrollment module it may load later
+    # (as tests/e2e/test_build.py measures them)
+    sizes["embed_wasm_js_gzip9"] = gz([args.embed / "certreq_web_bg.wasm",
+                                       args.embed / "certreq_web.js"])
+    enroll = [args.embed / "certreq_web_enroll_bg.wasm", args.embed / "certreq_web_enroll.js"]
+    if all(p.exists() for p in enroll):
+        sizes["enroll_wasm_js_gzip9"] = gz(enroll)
     if args.core_wasm and args.core_wasm.exists():
         sizes["core_wasm_gzip9"] = gz([args.core_wasm])
     for lib in ("pkijs", "x509"):
@@ -219,6 +227,11 @@ def main():
             print(f"  {alg:5} core load, ms after the import starts (median): "
                   + ", ".join(f"{k} {statistics.median(m[k] for m in marks):.2f}"
                               for k in ("imported", "compiled", "initialised")))
+        stages = [r["stages"] for r in report["fresh"][alg]["core"] if r.get("stages")]
+        if stages:
+            print(f"  {alg:5} core's first request by its stages (median ms): "
+                  + ", ".join(f"{k} {statistics.median(s[k] for s in stages):.2f}"
+                              for k in stages[0]))
     if "decode" in report:
         d = report["decode"]
         print(f"\nthe app's decoder, median of {len(d['firstMs'])} page loads (ms, paste → tree):\n"

@@ -15,6 +15,7 @@ TRUNK_VERSION=0.21.14          # 0.22 needs a newer rustc than 1.95
 CARGO_FUZZ_VERSION=0.13.2      # tests/fuzz; runs on the nightly toolchain
 BINARYEN_VERSION=132           # Debian's wasm-opt 108 cannot parse wasm-bindgen 0.2.130 output
 TYPESCRIPT_VERSION=5.9.3       # tsc checks the embedding package's declarations (examples/portal-ts)
+ESBUILD_VERSION=0.28.2         # minifies the embedding modules' glue (scripts/build-embed.sh); as web/bench
 AXE_VERSION=4.14.1             # axe-core, the accessibility checker the e2e suite injects
 GECKODRIVER_VERSION=0.37.1     # Firefox's WebDriver (tests/e2e/test_engines.py); Debian ships none
 export PATH="$TOOLS/bin:$TOOLS/npm/node_modules/.bin:$PATH"
@@ -88,6 +89,12 @@ if [[ "$(tsc --version 2>/dev/null)" != "Version $TYPESCRIPT_VERSION" ]]; then
   mkdir -p "$TOOLS/npm"
   [[ -f "$TOOLS/npm/package.json" ]] || echo '{"private":true}' >"$TOOLS/npm/package.json"
   npm install --prefix "$TOOLS/npm" --no-audit --no-fund --silent "typescript@$TYPESCRIPT_VERSION"
+fi
+if [[ "$(esbuild --version 2>/dev/null)" != "$ESBUILD_VERSION" ]]; then
+  log "npm install esbuild@$ESBUILD_VERSION"
+  mkdir -p "$TOOLS/npm"
+  [[ -f "$TOOLS/npm/package.json" ]] || echo '{"private":true}' >"$TOOLS/npm/package.json"
+  npm install --prefix "$TOOLS/npm" --no-audit --no-fund --silent --save-exact "esbuild@$ESBUILD_VERSION"
 fi
 # tests/e2e/test_accessibility.py reads $TOOLS/npm/node_modules/axe-core/axe.min.js
 if [[ "$(node -p "require('$TOOLS/npm/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]]; then

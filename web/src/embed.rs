@@ -375,6 +375,30 @@ fn plan(inf_text: &str) -> Result<NewRequest, JsValue> {
     }
 }
 
+thread_local! {
+    /// Each public key's SubjectPublicKeyInfo as Web Crypto exported it, for the life of the
+    /// `CryptoKey` (a `WeakMap`: the entry goes when the page drops the key). A key's public
+    /// half never changes, and a page that makes several requests with one key pair then asks
+    /// Web Crypto once instead of each time (a round trip as long as the P-256 signature).
+    static SPKI: js_sys::WeakMap = js_sys::WeakMap::new();
+}
+
+/// `public_key`'s SubjectPublicKeyInfo DER: exported by Web Crypto the first time, then kept.
+async fn public_key_info(public_key: &CryptoKey) -> Result<Vec<u8>, services::ServiceError> {
+    let known = SPKI.with(|map| map.get(public_key.as_ref()));
+    if let Some(bytes) = known.dyn_ref::<Uint8Array>() {
+        return Ok(bytes.to_vec());
+    }
+    let spki = crypto::export_spki(public_key).await?;
+    SPKI.with(|map| {
+        map.set(
+            public_key.as_ref(),
+            &Uint8Array::from(spki.as_slice()).into(),
+        )
+    });
+    Ok(spki)
+}
+
 /// Makes a signed PKCS#10 request from an INF (or, for `RequestType = Cert`, a self-signed
 /// certificate, valid from now unless the INF says otherwise).
 ///
@@ -420,7 +444,7 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     };
     let t_key = now_ms();
 
-    let spki = crypto::export_spki(&keys.get_public_key())
+    let spki = public_key_info(&keys.get_public_key())
         .await
         .map_err(fail)?;
     // a pair passed in must be the key the INF plans, bound to its algorithm and hash

@@ -158,6 +158,31 @@ async fn create_request_signs_with_a_given_p256_key_pair() {
 }
 
 #[wasm_bindgen_test]
+async fn create_request_puts_each_given_key_pairs_own_public_key_in_its_request() {
+    // the public key's SPKI is kept per CryptoKey after the first export: alternating two
+    // pairs must still give each request its own key
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let inf = "[NewRequest]\nSubject = \"CN=ec.example\"\nKeyAlgorithm = ECDSA_P256\n\
+               HashAlgorithm = SHA256\n";
+    let mut pairs = Vec::new();
+    for _ in 0..2 {
+        let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
+            .await
+            .unwrap();
+        let spki = crypto::export_spki(&keys.get_public_key()).await.unwrap();
+        pairs.push((keys, spki));
+    }
+    assert_ne!(pairs[0].1, pairs[1].1);
+    for (keys, spki) in [&pairs[0], &pairs[1], &pairs[0], &pairs[1]] {
+        let r = create_request(inf.into(), keys.clone().into())
+            .await
+            .expect("a request");
+        let (req, _, _) = parse(&r);
+        assert_eq!(&req.info.public_key.to_der().unwrap(), spki);
+    }
+}
+
+#[wasm_bindgen_test]
 async fn create_request_refuses_a_key_bound_to_another_hash() {
     let keys = crypto::generate(
         KeyAlgorithm::Rsa { bits: 2048 },
