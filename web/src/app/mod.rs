@@ -50,6 +50,9 @@ use crate::services::{dom, files as file_service, store as store_service, tools}
 use state::{Command, FileTarget, Msg, State};
 use status::Notice;
 
+/// A selection in the textarea (UTF-16 offsets), and where the editor's box was scrolled.
+type Selection = (u32, u32, Option<(i32, i32)>);
+
 /// The root component.
 pub struct App {
     /// The state; each feature's view reads its part while the shell renders.
@@ -59,6 +62,9 @@ pub struct App {
     gutter: NodeRef,
     /// The gutter line (1-based) to scroll into view once the next render has drawn it.
     reveal: std::cell::Cell<Option<usize>>,
+    /// The selection to make in the textarea once the next render has put its text in:
+    /// (start, end, where the editor's box was scrolled — none to focus and reveal it).
+    select: std::cell::Cell<Option<Selection>>,
     /// Each feature's way back in, made once.
     on: Handlers,
 }
@@ -87,6 +93,7 @@ impl Component for App {
             textarea: NodeRef::default(),
             gutter: NodeRef::default(),
             reveal: std::cell::Cell::new(None),
+            select: std::cell::Cell::new(None),
             on: Handlers {
                 editor: link.callback(Msg::Editor),
                 preview: link.callback(Msg::Preview),
@@ -111,6 +118,14 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        if let Some((start, end, scroll)) = self.select.take()
+            && let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>()
+        {
+            match scroll {
+                None => dom::select(&textarea, start, end),
+                Some(_) => dom::place(&textarea, start, end, scroll),
+            }
+        }
         if let Some(line) = self.reveal.take()
             && let Some(gutter) = self.gutter.cast::<web_sys::Element>()
         {
@@ -199,10 +214,17 @@ impl App {
     fn run(&self, ctx: &Context<Self>, command: Command) {
         let link = ctx.link();
         match command {
+            Command::Editor(editor::Command::Place { start, end }) => {
+                // the render puts the window's lines in the textarea, which moves its caret
+                let scroll = self
+                    .textarea
+                    .cast::<HtmlTextAreaElement>()
+                    .and_then(|t| dom::scrolled(&t));
+                self.select.set(Some((start, end, scroll.or(Some((0, 0))))));
+            }
             Command::Editor(editor::Command::Select { start, end }) => {
-                if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
-                    dom::select(&textarea, start, end);
-                }
+                // after the render, which may put other lines in the textarea
+                self.select.set(Some((start, end, None)));
                 let state = &self.state;
                 let line = state.editor.lines.line_of(state.editor.caret);
                 // the editor draws only the lines near the view: the line is there after the

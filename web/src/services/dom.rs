@@ -9,9 +9,49 @@ pub fn select(textarea: &HtmlTextAreaElement, start: u32, end: u32) {
     let _ = textarea.set_selection_range(start, end);
 }
 
-/// The caret (start of the selection) as a UTF-16 offset.
-pub fn caret(textarea: &HtmlTextAreaElement) -> u32 {
-    textarea.selection_start().ok().flatten().unwrap_or(0)
+/// The selection (start, end) as UTF-16 offsets.
+pub fn selection(textarea: &HtmlTextAreaElement) -> (u32, u32) {
+    let start = textarea.selection_start().ok().flatten().unwrap_or(0);
+    let end = textarea.selection_end().ok().flatten().unwrap_or(start);
+    (start, end)
+}
+
+/// Sets the selection without moving the box that scrolls around the textarea.
+pub fn place(textarea: &HtmlTextAreaElement, start: u32, end: u32, scroll: Option<(i32, i32)>) {
+    let _ = textarea.set_selection_range(start, end);
+    if let Some((top, left)) = scroll
+        && let Ok(Some(view)) = textarea.closest(".editor")
+    {
+        view.set_scroll_top(top);
+        view.set_scroll_left(left);
+    }
+}
+
+/// Where the box around the textarea is scrolled (top, left).
+pub fn scrolled(textarea: &HtmlTextAreaElement) -> Option<(i32, i32)> {
+    let view = textarea.closest(".editor").ok()??;
+    Some((view.scroll_top(), view.scroll_left()))
+}
+
+/// Puts `text` on the clipboard in place of what a copy or cut event would have put there.
+pub fn put_clipboard(event: &web_sys::Event, text: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(data) = event
+        .dyn_ref::<web_sys::ClipboardEvent>()
+        .and_then(|e| e.clipboard_data())
+        && data.set_data("text/plain", text).is_ok()
+    {
+        event.prevent_default();
+    }
+}
+
+/// The text a paste event carries.
+pub fn pasted(event: &web_sys::Event) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    let data = event
+        .dyn_ref::<web_sys::ClipboardEvent>()?
+        .clipboard_data()?;
+    data.get_data("text/plain").ok()
 }
 
 /// Asks the user to confirm something that cannot be undone.
