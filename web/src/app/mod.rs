@@ -50,9 +50,6 @@ use crate::services::{dom, files as file_service, store as store_service, tools}
 use state::{Command, FileTarget, Msg, State};
 use status::Notice;
 
-/// A selection in the textarea (UTF-16 offsets), and where the editor's box was scrolled.
-type Selection = (u32, u32, Option<(i32, i32)>);
-
 /// The root component.
 pub struct App {
     /// The state; each feature's view reads its part while the shell renders.
@@ -63,8 +60,9 @@ pub struct App {
     /// The gutter line (1-based) to scroll into view once the next render has drawn it.
     reveal: std::cell::Cell<Option<usize>>,
     /// The selection to make in the textarea once the next render has put its text in:
-    /// (start, end, where the editor's box was scrolled — none to focus and reveal it).
-    select: std::cell::Cell<Option<Selection>>,
+    /// (start, end, whether to focus it and reveal it). Neither putting the text in nor
+    /// selecting moves the editor's box: Chromium scrolls no ancestor for them.
+    select: std::cell::Cell<Option<(u32, u32, bool)>>,
     /// Each feature's way back in, made once.
     on: Handlers,
 }
@@ -118,12 +116,13 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
-        if let Some((start, end, scroll)) = self.select.take()
+        if let Some((start, end, focus)) = self.select.take()
             && let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>()
         {
-            match scroll {
-                None => dom::select(&textarea, start, end),
-                Some(_) => dom::place(&textarea, start, end, scroll),
+            if focus {
+                dom::select(&textarea, start, end);
+            } else {
+                let _ = textarea.set_selection_range(start, end);
             }
         }
         if let Some(line) = self.reveal.take()
@@ -216,15 +215,11 @@ impl App {
         match command {
             Command::Editor(editor::Command::Place { start, end }) => {
                 // the render puts the window's lines in the textarea, which moves its caret
-                let scroll = self
-                    .textarea
-                    .cast::<HtmlTextAreaElement>()
-                    .and_then(|t| dom::scrolled(&t));
-                self.select.set(Some((start, end, scroll.or(Some((0, 0))))));
+                self.select.set(Some((start, end, false)));
             }
             Command::Editor(editor::Command::Select { start, end }) => {
                 // after the render, which may put other lines in the textarea
-                self.select.set(Some((start, end, None)));
+                self.select.set(Some((start, end, true)));
                 let state = &self.state;
                 let line = state.editor.lines.line_of(state.editor.caret);
                 // the editor draws only the lines near the view: the line is there after the

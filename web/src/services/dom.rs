@@ -16,42 +16,35 @@ pub fn selection(textarea: &HtmlTextAreaElement) -> (u32, u32) {
     (start, end)
 }
 
-/// Sets the selection without moving the box that scrolls around the textarea.
-pub fn place(textarea: &HtmlTextAreaElement, start: u32, end: u32, scroll: Option<(i32, i32)>) {
-    let _ = textarea.set_selection_range(start, end);
-    if let Some((top, left)) = scroll
-        && let Ok(Some(view)) = textarea.closest(".editor")
-    {
-        view.set_scroll_top(top);
-        view.set_scroll_left(left);
-    }
-}
-
-/// Where the box around the textarea is scrolled (top, left).
-pub fn scrolled(textarea: &HtmlTextAreaElement) -> Option<(i32, i32)> {
-    let view = textarea.closest(".editor").ok()??;
-    Some((view.scroll_top(), view.scroll_left()))
-}
-
 /// Puts `text` on the clipboard in place of what a copy or cut event would have put there.
 pub fn put_clipboard(event: &web_sys::Event, text: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(data) = event
-        .dyn_ref::<web_sys::ClipboardEvent>()
-        .and_then(|e| e.clipboard_data())
+    if let Some(data) = clipboard(event)
         && data.set_data("text/plain", text).is_ok()
     {
         event.prevent_default();
     }
 }
 
+/// A clipboard event's data (read through the property: a `ClipboardEvent` binding costs
+/// the first download more).
+fn clipboard(event: &web_sys::Event) -> Option<web_sys::DataTransfer> {
+    use wasm_bindgen::JsCast;
+    let data = super::get(event, "clipboardData");
+    data.is_object().then(|| data.unchecked_into())
+}
+
+/// A keyboard event's `key` and whether Ctrl or Meta was held with it.
+pub fn key(event: &web_sys::Event) -> (String, bool) {
+    let held = |k| super::get(event, k).as_bool() == Some(true);
+    (
+        super::get(event, "key").as_string().unwrap_or_default(),
+        held("ctrlKey") || held("metaKey"),
+    )
+}
+
 /// The text a paste event carries.
 pub fn pasted(event: &web_sys::Event) -> Option<String> {
-    use wasm_bindgen::JsCast;
-    let data = event
-        .dyn_ref::<web_sys::ClipboardEvent>()?
-        .clipboard_data()?;
-    data.get_data("text/plain").ok()
+    clipboard(event)?.get_data("text/plain").ok()
 }
 
 /// Asks the user to confirm something that cannot be undone.

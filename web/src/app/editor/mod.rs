@@ -32,9 +32,8 @@ pub enum Msg {
     /// What the textarea's input event reports: its text (as [`Msg::Edit`]) and its
     /// selection after the edit (as [`Msg::Selected`]).
     Input { text: String, start: u32, end: u32 },
-    /// The caret moved (UTF-16 offset into the textarea, as the DOM reports it).
-    Caret(u32),
-    /// The textarea's selection is now `start..end` (UTF-16 offsets into it).
+    /// The caret moved: the textarea's selection is now `start..end` (UTF-16 offsets into it,
+    /// as the DOM counts).
     Selected { start: u32, end: u32 },
     /// Select-all was pressed: for a long INF the whole INF is selected (the textarea shows
     /// its lines selected) until the selection changes.
@@ -287,10 +286,7 @@ impl State {
         }
         let was = self.windowed();
         let start = self.window.start;
-        let mut text = String::with_capacity(self.text.len() + typed.len());
-        text.push_str(self.text.get(..start).unwrap_or(""));
-        text.push_str(&typed);
-        text.push_str(self.text.get(self.window.end..).unwrap_or(""));
+        let text = splice(&self.text, self.window.clone(), &typed);
         self.whole = false;
         let mut commands: Vec<Command> = self.set_text(text).into_iter().collect();
         // `typed` is in the text at `start` (whole lines: `start` begins one, its end ends one)
@@ -303,7 +299,13 @@ impl State {
         if !self.windowed() {
             self.window = 0..self.text.len();
         } else if !was || end - first > 2 * (2 * SPAN + self.rows) {
-            self.frame(self.lines.line_of(self.caret));
+            let line = self.lines.line_of(self.caret);
+            self.frame(line);
+            // a caret out of view (a text put in by a script) is scrolled to, as a paste is
+            if line < self.top || line >= self.top + self.rows {
+                commands.push(self.select_at(self.caret, self.sel_end));
+                return commands;
+            }
         } else {
             return commands;
         }
@@ -429,7 +431,7 @@ impl State {
 
     /// Applies a message; returns the browser work it calls for.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
-        if matches!(msg, Msg::Caret(_) | Msg::Selected { .. } | Msg::JumpTo(_)) {
+        if matches!(msg, Msg::Selected { .. } | Msg::JumpTo(_)) {
             self.doc_follows = true;
         }
         let mut commands = self.apply(msg);
@@ -441,12 +443,6 @@ impl State {
         match msg {
             Msg::Edit(typed) => return self.edit(typed, None),
             Msg::Input { text, start, end } => return self.edit(text, Some((start, end))),
-            Msg::Caret(utf16) => {
-                return self.apply(Msg::Selected {
-                    start: utf16,
-                    end: utf16,
-                });
-            }
             Msg::Selected { start, end } => {
                 // a selection inside the textarea leaves a select-all of the whole text only
                 // while it is the textarea's whole text
@@ -466,14 +462,16 @@ impl State {
                 } else {
                     (self.caret.min(self.sel_end), self.caret.max(self.sel_end))
                 };
-                let (from, to) = (from.min(self.text.len()), to.min(self.text.len()));
-                let mut text = String::with_capacity(self.text.len() + put.len());
-                text.push_str(self.text.get(..from).unwrap_or(""));
-                text.push_str(&put);
-                text.push_str(self.text.get(to..).unwrap_or(""));
-                let text = fit(text);
-                // the caret after what was put (its line endings may have been made `\n`)
-                let at = from + fit(put).len();
+                // line ends made `\n`, as a textarea makes those of a paste
+                let put = lf(&put);
+                let joined = splice(&self.text, from..to, &put);
+                let length = joined.len();
+                let text = fit(joined);
+                // the caret after what was put (and the text before it, if that changed)
+                let mut at = from + put.len();
+                if text.len() != length {
+                    at = lf(self.text.get(..from).unwrap_or("")).len() + put.len();
+                }
                 self.whole = false;
                 let mut commands: Vec<Command> = self.set_text(text).into_iter().collect();
                 let at = at.min(self.text.len());
@@ -687,6 +685,15 @@ impl State {
     }
 }
 
+/// `text` with `put` in place of bytes `range`.
+fn splice(text: &str, range: core::ops::Range<usize>, put: &str) -> String {
+    let mut out = String::with_capacity(text.len() + put.len());
+    out.push_str(text.get(..range.start).unwrap_or(""));
+    out.push_str(put);
+    out.push_str(text.get(range.end..).unwrap_or(""));
+    out
+}
+
 /// Whether a text is long enough for the textarea to hold only a window of it.
 fn windowed(text: &str, lines: &LineIndex) -> bool {
     text.len() > WINDOW_ABOVE || lines.line_count() > WINDOW_LINES
@@ -696,10 +703,25 @@ fn windowed(text: &str, lines: &LineIndex) -> bool {
 /// shown is the one read back); a short one as it is.
 fn fit(text: String) -> String {
     if text.contains('\r') && (text.len() > WINDOW_ABOVE || text.lines().count() > WINDOW_LINES) {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        lf(&text)
     } else {
         text
     }
+}
+
+/// `text` with its line ends (`\r\n`, a lone `\r`) made `\n`.
+fn lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The lines to draw when line `top` is at the top of a box `rows` lines high, of `count`.
@@ -764,11 +786,11 @@ mod tests {
     #[test]
     fn the_caret_picks_the_key_for_the_docs_panel() {
         let mut s = State::new("Subject = x\n\nExportable = TRUE\n", fake);
-        s.update(Msg::Caret(3));
+        s.update(Msg::Selected { start: 3, end: 3 });
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
-        s.update(Msg::Caret(12));
+        s.update(Msg::Selected { start: 12, end: 12 });
         assert_eq!(s.key_at_caret(), None, "blank line");
-        s.update(Msg::Caret(20));
+        s.update(Msg::Selected { start: 20, end: 20 });
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Exportable")));
     }
 
@@ -788,13 +810,19 @@ mod tests {
             key: None,
         };
         assert_eq!(
-            s.update(Msg::Caret(15)),
+            s.update(Msg::Selected { start: 15, end: 15 }),
             vec![Command::Doc(subject.clone())]
         );
         assert_eq!(s.doc.as_ref().unwrap().page, None, "looking it up");
-        assert!(s.update(Msg::Caret(16)).is_empty(), "same key: asked once");
+        assert!(
+            s.update(Msg::Selected { start: 16, end: 16 }).is_empty(),
+            "same key: asked once"
+        );
         // the caret moves on before the answer comes: the late answer is not shown
-        assert_eq!(s.update(Msg::Caret(2)), vec![Command::Doc(section.clone())]);
+        assert_eq!(
+            s.update(Msg::Selected { start: 2, end: 2 }),
+            vec![Command::Doc(section.clone())]
+        );
         let page = DocPage::Section {
             name: "NewRequest".into(),
             summary: "s".into(),
@@ -812,9 +840,12 @@ mod tests {
         });
         assert_eq!(s.doc.as_ref().unwrap().page, Some(Ok(Some(page))));
         // a blank line has no page; a failed lookup is kept to be said
-        assert!(s.update(Msg::Caret(25)).is_empty());
+        assert!(s.update(Msg::Selected { start: 25, end: 25 }).is_empty());
         assert_eq!(s.doc, None);
-        assert_eq!(s.update(Msg::Caret(2)), vec![Command::Doc(section.clone())]);
+        assert_eq!(
+            s.update(Msg::Selected { start: 2, end: 2 }),
+            vec![Command::Doc(section.clone())]
+        );
         s.update(Msg::DocLooked {
             query: section,
             page: Err("no module".into()),
@@ -826,7 +857,7 @@ mod tests {
     fn the_caret_on_a_header_picks_the_section() {
         let mut s = State::new("[NewRequest]\nSubject = x\n", with_header);
         assert_eq!(s.section_at_caret(), Some("NewRequest"));
-        s.update(Msg::Caret(15));
+        s.update(Msg::Selected { start: 15, end: 15 });
         assert_eq!(s.section_at_caret(), None);
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
     }
@@ -923,7 +954,7 @@ mod tests {
     #[test]
     fn shrinking_the_text_keeps_the_caret_inside_it() {
         let mut s = State::new("Subject = x\nKeyLength = 2048\n", fake);
-        s.update(Msg::Caret(25));
+        s.update(Msg::Selected { start: 25, end: 25 });
         s.update(Msg::Edit("Su".into()));
         assert_eq!(s.caret, 2);
         s.update(Msg::Edit("é".into()));
@@ -1075,7 +1106,10 @@ mod tests {
     fn typing_with_the_caret_outside_the_window_types_at_the_caret_and_brings_it_back() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::Caret(8 * 10 + 3));
+        s.update(Msg::Selected {
+            start: 8 * 10 + 3,
+            end: 8 * 10 + 3,
+        });
         s.update(Msg::View {
             top: 15_000,
             rows: 30,
@@ -1119,5 +1153,14 @@ mod tests {
         assert_eq!(s.text, "Key = v\n".repeat(10_000));
         let short = State::new("Key = v\r\n", fake);
         assert_eq!(short.text, "Key = v\r\n", "a short one is left as it is");
+        // and so are those of what is put in it, the caret after it
+        let mut s = s;
+        s.update(Msg::Selected { start: 3, end: 3 });
+        s.update(Msg::Replace {
+            text: "a\r\nb".into(),
+            whole: false,
+        });
+        assert!(s.text.starts_with("Keya\nb = v\nKey"));
+        assert_eq!((s.caret, s.sel_end), (6, 6));
     }
 }

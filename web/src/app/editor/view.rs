@@ -169,13 +169,13 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
     // what the textarea cannot do for a windowed text: the reducer does it
     let detached = state.detached();
     let on_keydown = ui::filter(on, move |e: KeyboardEvent| {
-        if e.ctrl_key() || e.meta_key() {
-            return e.key().eq_ignore_ascii_case("a").then_some(Msg::SelectAll);
+        let (key, held) = dom::key(&e);
+        if held {
+            return key.eq_ignore_ascii_case("a").then_some(Msg::SelectAll);
         }
-        if !detached || e.alt_key() || e.is_composing() {
+        if !detached {
             return None;
         }
-        let key = e.key();
         let text = match key.as_str() {
             "Enter" => "\n".to_owned(),
             "Backspace" | "Delete" => String::new(),
@@ -272,6 +272,8 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                         autocapitalize="off"
                         wrap="off"
                         value={state.window_text().to_owned()}
+                        // how many lines of the text are above the ones it holds
+                        data-first-line={first.to_string()}
                         {oninput}
                         onkeyup={on_key}
                         onkeydown={on_keydown}
