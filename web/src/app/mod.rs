@@ -213,13 +213,13 @@ impl App {
     fn run(&self, ctx: &Context<Self>, command: Command) {
         let link = ctx.link();
         match command {
-            Command::Editor(editor::Command::Place { start, end }) => {
-                // the render puts the window's lines in the textarea, which moves its caret
-                self.select.set(Some((start, end, false)));
-            }
-            Command::Editor(editor::Command::Select { start, end }) => {
-                // after the render, which may put other lines in the textarea
-                self.select.set(Some((start, end, true)));
+            Command::Editor(editor::Command::Select { start, end, focus }) => {
+                // after the render, which may put other lines in the textarea (and so moves
+                // its caret)
+                self.select.set(Some((start, end, focus)));
+                if !focus {
+                    return;
+                }
                 let state = &self.state;
                 let line = state.editor.lines.line_of(state.editor.caret);
                 // the editor draws only the lines near the view: the line is there after the

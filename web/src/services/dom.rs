@@ -42,6 +42,11 @@ pub fn key(event: &web_sys::Event) -> (String, bool) {
     )
 }
 
+/// Whether a clipboard event is a cut (read through the property, as [`clipboard`]).
+pub fn is_cut(event: &web_sys::Event) -> bool {
+    super::get(event, "type").as_string().as_deref() == Some("cut")
+}
+
 /// The text a paste event carries.
 pub fn pasted(event: &web_sys::Event) -> Option<String> {
     clipboard(event)?.get_data("text/plain").ok()

@@ -72,12 +72,10 @@ pub enum Msg {
 /// Browser work the editor asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// Select `start..end` (UTF-16 offsets into the textarea) in the editor once it is drawn,
-    /// focus it and scroll the caret's line into view.
-    Select { start: u32, end: u32 },
-    /// The textarea holds other lines now: once drawn, put its selection back at
-    /// `start..end` (UTF-16 offsets into it) without moving the view.
-    Place { start: u32, end: u32 },
+    /// Select `start..end` (UTF-16 offsets into the textarea) in the editor once it is drawn;
+    /// with `focus`, focus it and scroll the caret's line into view, else (the textarea holds
+    /// other lines now: its selection put back) leave the view where it is.
+    Select { start: u32, end: u32, focus: bool },
     /// Look up the reference page for the caret's place (in the lazily loaded module); answer
     /// with [`Msg::DocLooked`].
     Doc(DocQuery),
@@ -245,9 +243,10 @@ impl State {
 
     /// The selection put back in the textarea after the window moved (when it is inside it).
     fn place_selection(&self) -> Option<Command> {
-        (!self.detached()).then(|| Command::Place {
+        (!self.detached()).then(|| Command::Select {
             start: self.units_at(self.caret),
             end: self.units_at(self.sel_end),
+            focus: false,
         })
     }
 
@@ -270,6 +269,7 @@ impl State {
         Command::Select {
             start: self.units_at(start),
             end: self.units_at(end),
+            focus: true,
         }
     }
 
@@ -770,7 +770,8 @@ mod tests {
             vec![
                 Command::Select {
                     start,
-                    end: start + 3
+                    end: start + 3,
+                    focus: true
                 },
                 // and the reference panel turns to the key the caret is now on
                 Command::Doc(DocQuery {
@@ -1062,9 +1063,10 @@ mod tests {
         let u = byte_to_utf16(s.window_text(), at - s.window.start);
         assert_eq!(
             commands,
-            vec![Command::Place {
+            vec![Command::Select {
                 start: u,
-                end: u + 2
+                end: u + 2,
+                focus: false
             }]
         );
         assert!(
@@ -1088,7 +1090,14 @@ mod tests {
         });
         assert_eq!(s.text, "x");
         assert!(!s.windowed() && !s.whole);
-        assert_eq!(commands, vec![Command::Select { start: 1, end: 1 }]);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: 1,
+                end: 1,
+                focus: true
+            }]
+        );
         // another selection drops it
         let mut s = State::new(&text, fake);
         s.update(Msg::SelectAll);
@@ -1122,7 +1131,11 @@ mod tests {
         assert!(s.text[80..].starts_with("KeyZ = v\n"));
         assert_eq!(s.caret, 84);
         assert_eq!(s.window_lines().0, 0, "the window is back at the caret");
-        assert!(commands.contains(&Command::Select { start: 84, end: 84 }));
+        assert!(commands.contains(&Command::Select {
+            start: 84,
+            end: 84,
+            focus: true
+        }));
         assert!(!s.detached());
     }
 
@@ -1140,7 +1153,8 @@ mod tests {
             commands[0],
             Command::Select {
                 start: at,
-                end: at + 3
+                end: at + 3,
+                focus: true
             }
         );
         assert_eq!(&s.text[s.caret..s.sel_end], "BAD");

@@ -185,20 +185,12 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
         e.prevent_default();
         Some(Msg::Replace { text, whole: false })
     });
-    // a copy or cut of the whole text when it is all selected
+    // a copy or cut of the whole text when it is all selected (a cut then empties it)
     let all = state.whole.then(|| state.text.clone());
-    let on_copy = {
-        let all = all.clone();
-        Callback::from(move |e: Event| {
-            if let Some(all) = &all {
-                dom::put_clipboard(&e, all);
-            }
-        })
-    };
-    let on_cut = ui::filter(on, move |e: Event| {
+    let on_clip = ui::filter(on, move |e: Event| {
         let all = all.as_ref()?;
         dom::put_clipboard(&e, all);
-        Some(Msg::Replace {
+        dom::is_cut(&e).then(|| Msg::Replace {
             text: String::new(),
             whole: true,
         })
@@ -278,8 +270,8 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                         onkeyup={on_key}
                         onkeydown={on_keydown}
                         onclick={on_click}
-                        oncopy={on_copy}
-                        oncut={on_cut}
+                        oncopy={on_clip.clone()}
+                        oncut={on_clip}
                         onpaste={on_paste}
                     />
                     // the lines below the window and the overlay's line for the widest
