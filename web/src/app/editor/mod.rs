@@ -38,10 +38,10 @@ pub enum Msg {
     /// Select-all was pressed: for a long INF the whole INF is selected (the textarea shows
     /// its lines selected) until the selection changes.
     SelectAll,
-    /// Put `text` in place of the selection (of the whole INF when `whole`): what typing,
-    /// deleting or pasting does when the textarea cannot (a long INF wholly selected, a caret
-    /// outside the lines the textarea holds, a large paste).
-    Replace { text: String, whole: bool },
+    /// Put this text in place of the selection (of the whole INF after a select-all): what
+    /// typing, deleting, cutting or pasting does when the textarea cannot (a long INF wholly
+    /// selected, a caret outside the lines the textarea holds, a large paste).
+    Replace(String),
     /// The user picked diagnostic number `n`: put the caret on it.
     JumpTo(usize),
     /// Replace the text with the template of this id.
@@ -451,13 +451,9 @@ impl State {
                 self.caret = self.byte_at(start);
                 self.sel_end = self.byte_at(end);
             }
-            Msg::SelectAll => {
-                self.whole = self.windowed();
-                self.caret = 0;
-                self.sel_end = self.text.len();
-            }
-            Msg::Replace { text: put, whole } => {
-                let (from, to) = if whole || self.whole {
+            Msg::SelectAll => self.whole = self.windowed(),
+            Msg::Replace(put) => {
+                let (from, to) = if self.whole {
                     (0, self.text.len())
                 } else {
                     (self.caret.min(self.sel_end), self.caret.max(self.sel_end))
@@ -942,10 +938,8 @@ mod tests {
         });
         assert_eq!(s.drawn().end, 10_001);
         // jumping to a problem draws its line
-        s.update(Msg::Replace {
-            text: format!("{text}KeyLength = BAD\n"),
-            whole: true,
-        });
+        s.update(Msg::SelectAll);
+        s.update(Msg::Replace(format!("{text}KeyLength = BAD\n")));
         s.update(Msg::Recompile(s.generation));
         s.update(Msg::View { top: 0, rows: 30 });
         s.update(Msg::JumpTo(0));
@@ -1084,10 +1078,7 @@ mod tests {
         let all = byte_to_utf16(s.window_text(), s.window_text().len());
         s.update(Msg::Selected { start: 0, end: all });
         assert!(s.whole && s.detached());
-        let commands = s.update(Msg::Replace {
-            text: "x".into(),
-            whole: false,
-        });
+        let commands = s.update(Msg::Replace("x".into()));
         assert_eq!(s.text, "x");
         assert!(!s.windowed() && !s.whole);
         assert_eq!(
@@ -1103,10 +1094,7 @@ mod tests {
         s.update(Msg::SelectAll);
         s.update(Msg::Selected { start: 3, end: 3 });
         assert!(!s.whole);
-        s.update(Msg::Replace {
-            text: "y".into(),
-            whole: false,
-        });
+        s.update(Msg::Replace("y".into()));
         assert_eq!(s.text.len(), text.len() + 1);
         assert!(s.text.starts_with("Keyy = v\n"));
     }
@@ -1124,10 +1112,7 @@ mod tests {
             rows: 30,
         });
         assert!(s.detached());
-        let commands = s.update(Msg::Replace {
-            text: "Z".into(),
-            whole: false,
-        });
+        let commands = s.update(Msg::Replace("Z".into()));
         assert!(s.text[80..].starts_with("KeyZ = v\n"));
         assert_eq!(s.caret, 84);
         assert_eq!(s.window_lines().0, 0, "the window is back at the caret");
@@ -1170,10 +1155,7 @@ mod tests {
         // and so are those of what is put in it, the caret after it
         let mut s = s;
         s.update(Msg::Selected { start: 3, end: 3 });
-        s.update(Msg::Replace {
-            text: "a\r\nb".into(),
-            whole: false,
-        });
+        s.update(Msg::Replace("a\r\nb".into()));
         assert!(s.text.starts_with("Keya\nb = v\nKey"));
         assert_eq!((s.caret, s.sel_end), (6, 6));
     }

@@ -183,17 +183,14 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
             _ => return None,
         };
         e.prevent_default();
-        Some(Msg::Replace { text, whole: false })
+        Some(Msg::Replace(text))
     });
     // a copy or cut of the whole text when it is all selected (a cut then empties it)
     let all = state.whole.then(|| state.text.clone());
     let on_clip = ui::filter(on, move |e: Event| {
         let all = all.as_ref()?;
         dom::put_clipboard(&e, all);
-        dom::is_cut(&e).then(|| Msg::Replace {
-            text: String::new(),
-            whole: true,
-        })
+        dom::is_cut(&e).then(|| Msg::Replace(String::new()))
     });
     // a paste the textarea would lay out whole, or one it cannot place
     let length = state.text.len();
@@ -209,7 +206,7 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                     let (start, end) = dom::selection(&t);
                     on.emit(Msg::Selected { start, end });
                 }
-                on.emit(Msg::Replace { text, whole: false });
+                on.emit(Msg::Replace(text));
             }
         })
     };
@@ -253,7 +250,7 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                         <span class="sizer">{ widest }{ " " }</span>
                     </pre>
                     <div class="window">
-                    <div class="spacer" aria-hidden="true">{ blank(first) }</div>
+                    <div class="spacer" aria-hidden="true">{ gap(first, String::new()) }</div>
                     <textarea
                         id="inf-editor"
                         data-testid="inf-editor"
@@ -275,7 +272,7 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                         onpaste={on_paste}
                     />
                     // the lines below the window and the overlay's line for the widest
-                    <div class="spacer" aria-hidden="true">{ blank(line_count - end + 1) }</div>
+                    <div class="spacer" aria-hidden="true">{ gap(line_count - end + 1, String::new()) }</div>
                     </div>
                 </div>
             </div>
@@ -283,16 +280,8 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
     }
 }
 
-/// `n` blank lines (none when `n` is 0).
-fn blank(n: usize) -> String {
-    let mut blank = "\n".repeat(n.saturating_sub(1));
-    if n > 0 {
-        blank.push(' ');
-    }
-    blank
-}
-
-/// `n` blank lines of the gutter, the last holding `last` (none when `n` is 0).
+/// `n` blank lines (of the gutter, the overlay or a spacer), the last holding `last` (none
+/// when `n` is 0).
 fn gap(n: usize, last: String) -> Html {
     if n == 0 {
         return html! {};
