@@ -144,11 +144,20 @@ def test_scrolling_a_long_inf_draws_the_lines_in_view_aligned_with_the_text(app)
         assert found[1] == f"Key{int(found[0]) - 1}", (fraction, found)
 
 
+# How many lines of the text are above the ones the textarea holds: the blank lines of the
+# spacer before it.
+FIRST = """
+const first = (t) => {
+  const above = t.previousElementSibling.textContent;
+  return above ? above.split('\\n').length : 0;
+};
+"""
+
+
 def caret_line(driver):
-    """The 1-based line of the text the caret is on (the textarea holds the lines after its
-    `data-first-line`)."""
+    """The 1-based line of the text the caret is on."""
     return driver.execute_script(
-        "const t = arguments[0]; return Number(t.dataset.firstLine)"
+        FIRST + "const t = arguments[0]; return first(t)"
         " + t.value.slice(0, t.selectionStart).split('\\n').length;",
         by_testid(driver, "inf-editor"))
 
@@ -174,10 +183,10 @@ def middle_line(driver):
 def type_at(driver, line, column, keys):
     """Puts the caret at 1-based `line`, 0-based `column` in the textarea (which must hold
     that line), as a click there does, and types `keys` with the keyboard."""
-    held = driver.execute_script("""
+    held = driver.execute_script(FIRST + """
         const [t, line, column] = arguments;
         const lines = t.value.split('\\n');
-        const i = line - 1 - Number(t.dataset.firstLine);
+        const i = line - 1 - first(t);
         if (i < 0 || i >= lines.length) return false;
         const at = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + column;
         t.focus({ preventScroll: true });
@@ -190,9 +199,9 @@ def type_at(driver, line, column, keys):
 
 def line_text(driver, line):
     """The text of 1-based `line` as the textarea holds it (None when it does not)."""
-    return driver.execute_script("""
+    return driver.execute_script(FIRST + """
         const [t, line] = arguments;
-        const i = line - 1 - Number(t.dataset.firstLine);
+        const i = line - 1 - first(t);
         const lines = t.value.split('\\n');
         return i >= 0 && i < lines.length ? lines[i] : null;""",
                                  by_testid(driver, "inf-editor"), line)
@@ -200,13 +209,13 @@ def line_text(driver, line):
 
 def lies_over(driver, line):
     """Whether the textarea's `line` (1-based) lies at the height of its gutter number."""
-    return driver.execute_script("""
+    return driver.execute_script(FIRST + """
         const [t, line] = arguments;
         const g = document.querySelector(`[data-gutter-line="${line}"]`);
         if (!g) return null;
         const h = g.getBoundingClientRect().height;
         const top = t.getBoundingClientRect().top
-          + (line - 1 - Number(t.dataset.firstLine)) * h;
+          + (line - 1 - first(t)) * h;
         return Math.abs(top - g.getBoundingClientRect().top) < 2;""",
                                  by_testid(driver, "inf-editor"), line)
 

@@ -279,9 +279,6 @@ impl State {
     /// is framed around the caret again and the selection put back once drawn.
     fn edit(&mut self, typed: String, selected: Option<(u32, u32)>) -> Vec<Command> {
         if typed == self.window_text() {
-            if let Some((start, end)) = selected {
-                self.apply(Msg::Selected { start, end });
-            }
             return Vec::new();
         }
         let was = self.windowed();

@@ -201,11 +201,8 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                 return;
             };
             if detached || text.len() > PASTE_ABOVE && length + text.len() > WINDOW_ABOVE {
+                // at the selection the reducer keeps (each click, key and edit tells it)
                 e.prevent_default();
-                if !detached && let Some(t) = dom::editor_of(&e) {
-                    let (start, end) = dom::selection(&t);
-                    on.emit(Msg::Selected { start, end });
-                }
                 on.emit(Msg::Replace(text));
             }
         })
@@ -261,8 +258,6 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                         autocapitalize="off"
                         wrap="off"
                         value={state.window_text().to_owned()}
-                        // how many lines of the text are above the ones it holds
-                        data-first-line={first.to_string()}
                         {oninput}
                         onkeyup={on_key}
                         onkeydown={on_keydown}
