@@ -247,27 +247,29 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                         <span class="sizer">{ widest }{ " " }</span>
                     </pre>
                     <div class="window">
-                    <div class="spacer" aria-hidden="true">{ gap(first, String::new()) }</div>
-                    <textarea
-                        id="inf-editor"
-                        data-testid="inf-editor"
-                        ref={props.textarea.clone()}
-                        aria-describedby="inf-hint"
-                        spellcheck="false"
-                        autocomplete="off"
-                        autocapitalize="off"
-                        wrap="off"
-                        value={state.window_text().to_owned()}
-                        {oninput}
-                        onkeyup={on_key}
-                        onkeydown={on_keydown}
-                        onclick={on_click}
-                        oncopy={on_clip.clone()}
-                        oncut={on_clip}
-                        onpaste={on_paste}
-                    />
-                    // the lines below the window and the overlay's line for the widest
-                    <div class="spacer" aria-hidden="true">{ gap(line_count - end + 1, String::new()) }</div>
+                        <div class="spacer" aria-hidden="true">{ gap(first, String::new()) }</div>
+                        <textarea
+                            id="inf-editor"
+                            data-testid="inf-editor"
+                            ref={props.textarea.clone()}
+                            aria-describedby="inf-hint"
+                            spellcheck="false"
+                            autocomplete="off"
+                            autocapitalize="off"
+                            wrap="off"
+                            value={state.window_text().to_owned()}
+                            {oninput}
+                            onkeyup={on_key}
+                            onkeydown={on_keydown}
+                            onclick={on_click}
+                            oncopy={on_clip.clone()}
+                            oncut={on_clip}
+                            onpaste={on_paste}
+                        />
+                        // the lines below the window and the overlay's line for the widest
+                        <div class="spacer" aria-hidden="true">
+                            { gap(line_count - end + 1, String::new()) }
+                        </div>
                     </div>
                 </div>
             </div>
