@@ -41,7 +41,8 @@ command -v krb5kdc >/dev/null      || need_apt+=(krb5-kdc)
 command -v kadmin.local >/dev/null || need_apt+=(krb5-admin-server)
 command -v kinit >/dev/null        || need_apt+=(krb5-user)
 [[ -f /usr/include/gssapi/gssapi.h ]] || need_apt+=(libkrb5-dev)
-ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || need_apt+=(libclang-dev)
+# libclang itself, which bindgen loads (a new machine can have libclang-cpp without it)
+ls /usr/lib/llvm-*/lib/libclang.so* >/dev/null 2>&1 || need_apt+=(libclang-dev)
 command -v pkg-config >/dev/null   || need_apt+=(pkg-config)
 if ((${#need_apt[@]})); then
   log "apt-get install ${need_apt[*]}"
