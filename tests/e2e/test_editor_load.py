@@ -6,7 +6,9 @@ benchmark's (scripts/bench_editor.py, in scripts/bench.sh).
 import sys
 
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from browser import ROOT, all_testid, by_testid, open_app, wait_for
 
@@ -58,10 +60,11 @@ def test_a_keystroke_on_a_1_mib_inf_costs_the_app_little_and_is_read_once_typing
     assert stale(app) == "false"
     for _ in range(3):
         key = keystroke(app)
-        # the app's input handler, update and render, apart from the browser's own layout of
-        # a 1 MiB textarea (scripts/bench_editor.py measures both); the frame is drawn
+        # the app's input handler, update and render; and the frame after it: the textarea
+        # holds only the lines around the view, so the browser lays out little (the target is
+        # 50 ms, scripts/bench_editor.py; this bound is for a busy machine)
         assert key["handler"] < 250, key
-        assert key["ms"] < 30000, key
+        assert key["ms"] < 500, key
     # once typing pauses the text is read again (the reducer's tests hold that no request is
     # offered meanwhile) and the request can be made
     assert by_testid(app, "inf-editor").get_property("value").endswith("A=1\nxxx")
@@ -110,10 +113,7 @@ def test_a_problem_far_down_a_long_inf_is_marked_on_its_line_and_reached_from_th
     squiggle = app.find_elements(By.CSS_SELECTOR, ".overlay .squiggle")
     assert [s.text for s in squiggle if s.text.strip()] == ["Exportabel"], \
         [s.text for s in squiggle]
-    caret = app.execute_script(
-        "const t = arguments[0]; return t.value.slice(0, t.selectionStart).split('\\n').length;",
-        by_testid(app, "inf-editor"))
-    assert caret == 30005
+    assert caret_line(app) == 30005
 
 
 def test_scrolling_a_long_inf_draws_the_lines_in_view_aligned_with_the_text(app):
@@ -142,3 +142,156 @@ def test_scrolling_a_long_inf_draws_the_lines_in_view_aligned_with_the_text(app)
             return [num && num.dataset.gutterLine, keys && keys.textContent];""", box)
         assert found[0] is not None and found[1] is not None, (fraction, found)
         assert found[1] == f"Key{int(found[0]) - 1}", (fraction, found)
+
+
+# How many lines of the text are above the ones the textarea holds: the blank lines of the
+# spacer before it.
+FIRST = """
+const first = (t) => {
+  const above = t.previousElementSibling.textContent;
+  return above ? above.split('\\n').length : 0;
+};
+"""
+
+
+def caret_line(driver):
+    """The 1-based line of the text the caret is on."""
+    return driver.execute_script(
+        FIRST + "const t = arguments[0]; return first(t)"
+        " + t.value.slice(0, t.selectionStart).split('\\n').length;",
+        by_testid(driver, "inf-editor"))
+
+
+def scroll_to(driver, fraction):
+    """Scrolls the editor's box to `fraction` of its height and lets the app follow."""
+    driver.execute_script(
+        "const b = arguments[0]; b.scrollTop = (b.scrollHeight - b.clientHeight) * arguments[1];",
+        driver.find_element(By.CSS_SELECTOR, ".editor"), fraction)
+    settle(driver, 400)
+
+
+def middle_line(driver):
+    """The 1-based line the gutter shows at the middle of the editor's box."""
+    return int(driver.execute_script("""
+        const r = document.querySelector('.editor').getBoundingClientRect();
+        const y = r.top + r.height / 2;
+        return [...document.querySelectorAll('[data-gutter-line]')].find((e) => {
+          const q = e.getBoundingClientRect(); return q.top <= y && y < q.bottom;
+        }).dataset.gutterLine;"""))
+
+
+def type_at(driver, line, column, keys):
+    """Puts the caret at 1-based `line`, 0-based `column` in the textarea (which must hold
+    that line), as a click there does, and types `keys` with the keyboard."""
+    held = driver.execute_script(FIRST + """
+        const [t, line, column] = arguments;
+        const lines = t.value.split('\\n');
+        const i = line - 1 - first(t);
+        if (i < 0 || i >= lines.length) return false;
+        const at = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + column;
+        t.focus({ preventScroll: true });
+        t.setSelectionRange(at, at);
+        t.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        return true;""", by_testid(driver, "inf-editor"), line, column)
+    assert held, f"line {line} is not in the textarea"
+    ActionChains(driver).send_keys(keys).perform()
+
+
+def line_text(driver, line):
+    """The text of 1-based `line` as the textarea holds it (None when it does not)."""
+    return driver.execute_script(FIRST + """
+        const [t, line] = arguments;
+        const i = line - 1 - first(t);
+        const lines = t.value.split('\\n');
+        return i >= 0 && i < lines.length ? lines[i] : null;""",
+                                 by_testid(driver, "inf-editor"), line)
+
+
+def lies_over(driver, line):
+    """Whether the textarea's `line` (1-based) lies at the height of its gutter number."""
+    return driver.execute_script(FIRST + """
+        const [t, line] = arguments;
+        const g = document.querySelector(`[data-gutter-line="${line}"]`);
+        if (!g) return null;
+        const h = g.getBoundingClientRect().height;
+        const top = t.getBoundingClientRect().top
+          + (line - 1 - first(t)) * h;
+        return Math.abs(top - g.getBoundingClientRect().top) < 2;""",
+                                 by_testid(driver, "inf-editor"), line)
+
+
+def test_a_1_mib_inf_is_edited_at_its_start_middle_and_end_through_the_lines_in_view(app):
+    text, sections = inf_of_size(MIB)
+    paste(app, text)
+    wait_for(lambda: stale(app) == "false" and "warning" in summary(app), timeout=60,
+             what="the first reading")
+    editor = by_testid(app, "inf-editor")
+    # the textarea holds a few hundred lines, not 80,000
+    assert len(editor.get_property("value")) < 32 * 1024
+    total = text.count("\n") + 1
+    # the start: "KeyLength" (line 3) misspelt is a problem of line 3
+    scroll_to(app, 0)
+    type_at(app, 3, 0, "X")
+    wait_for(lambda: stale(app) == "false" and [
+        d for d in by_testid(app, "diagnostics").find_elements(By.CSS_SELECTOR, "li.diag")
+        if d.get_attribute("data-line") == "3"], timeout=60, what="a problem on line 3")
+    # the middle: the typed text is in the text the view reads after it was drawn afresh
+    scroll_to(app, 0.5)
+    middle = middle_line(app)
+    assert abs(middle - total / 2) < 1000, (middle, total)
+    assert lies_over(app, middle)
+    before = line_text(app, middle)
+    type_at(app, middle, 0, "Mid=1" + Keys.ENTER)
+    # the end: typed on the last line (one further down now)
+    scroll_to(app, 1)
+    last = total + 1
+    assert line_text(app, last) == ""
+    type_at(app, last, 0, "End=2")
+    for fraction, line, want in ((0, 3, "XKeyLength = 2048"), (0.5, middle, "Mid=1"),
+                                 (0.5, middle + 1, before), (1, last, "End=2")):
+        scroll_to(app, 0.25)
+        scroll_to(app, fraction)
+        assert line_text(app, line) == want, (fraction, line)
+    wait_for(lambda: stale(app) == "false", timeout=60, what="the re-read")
+
+
+def test_select_all_of_a_1_mib_inf_copies_and_replaces_all_of_it(app):
+    text, _ = inf_of_size(MIB)
+    paste(app, text)
+    settle(app, 500)
+    editor = by_testid(app, "inf-editor")
+    # whatever the copy puts on the clipboard, seen after the app's handler
+    app.execute_script("""
+        window.__copied = null;
+        window.addEventListener('copy', (e) => {
+          window.__copied = e.clipboardData.getData('text/plain'); });""")
+    app.execute_script("arguments[0].focus()", editor)
+    ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+    settle(app, 200)
+    ActionChains(app).key_down(Keys.CONTROL).send_keys("c").key_up(Keys.CONTROL).perform()
+    copied = wait_for(lambda: app.execute_script("return window.__copied"), timeout=10,
+                      what="the copy")
+    assert copied == text
+    # typing replaces all of it
+    ActionChains(app).send_keys("Z").perform()
+    wait_for(lambda: editor.get_property("value") == "Z", timeout=10, what="the text replaced")
+    settle(app, 500)
+    assert by_testid(app, "inf-editor").get_property("value") == "Z"
+    assert not app.find_elements(By.CSS_SELECTOR, '[data-gutter-line="2"]')
+
+
+def test_scrolling_to_the_end_of_a_1_mib_inf_shows_its_last_line_over_its_number(app):
+    text, _ = inf_of_size(MIB)
+    text += "LastKey = last"
+    paste(app, text)
+    settle(app, 500)
+    scroll_to(app, 1)
+    last = text.count("\n") + 1
+    assert line_text(app, last) == "LastKey = last"
+    assert lies_over(app, last)
+    seen = app.execute_script("""
+        const b = document.querySelector('.editor').getBoundingClientRect();
+        const m = document.querySelector(`[data-gutter-line="${arguments[0]}"]`)
+          .getBoundingClientRect();
+        return m.top >= b.top - 1 && m.bottom <= b.bottom + 1;""", last)
+    assert seen, "the last line is not in the editor's view"

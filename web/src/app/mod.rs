@@ -59,6 +59,10 @@ pub struct App {
     gutter: NodeRef,
     /// The gutter line (1-based) to scroll into view once the next render has drawn it.
     reveal: std::cell::Cell<Option<usize>>,
+    /// The selection to make in the textarea once the next render has put its text in:
+    /// (start, end, whether to focus it and reveal it). Neither putting the text in nor
+    /// selecting moves the editor's box: Chromium scrolls no ancestor for them.
+    select: std::cell::Cell<Option<(u32, u32, bool)>>,
     /// Each feature's way back in, made once.
     on: Handlers,
 }
@@ -87,6 +91,7 @@ impl Component for App {
             textarea: NodeRef::default(),
             gutter: NodeRef::default(),
             reveal: std::cell::Cell::new(None),
+            select: std::cell::Cell::new(None),
             on: Handlers {
                 editor: link.callback(Msg::Editor),
                 preview: link.callback(Msg::Preview),
@@ -111,6 +116,15 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        if let Some((start, end, focus)) = self.select.take()
+            && let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>()
+        {
+            if focus {
+                dom::select(&textarea, start, end);
+            } else {
+                let _ = textarea.set_selection_range(start, end);
+            }
+        }
         if let Some(line) = self.reveal.take()
             && let Some(gutter) = self.gutter.cast::<web_sys::Element>()
         {
@@ -199,9 +213,12 @@ impl App {
     fn run(&self, ctx: &Context<Self>, command: Command) {
         let link = ctx.link();
         match command {
-            Command::Editor(editor::Command::Select { start, end }) => {
-                if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
-                    dom::select(&textarea, start, end);
+            Command::Editor(editor::Command::Select { start, end, focus }) => {
+                // after the render, which may put other lines in the textarea (and so moves
+                // its caret)
+                self.select.set(Some((start, end, focus)));
+                if !focus {
+                    return;
                 }
                 let state = &self.state;
                 let line = state.editor.lines.line_of(state.editor.caret);

@@ -1055,7 +1055,7 @@ mod tests {
         assert_eq!(s.editor.counts(), (0, 1, 0), "an unknown code is not shown");
         // a caret move is no edit: nothing is asked
         assert!(
-            !s.update(editor::Msg::Caret(3))
+            !s.update(editor::Msg::Selected { start: 3, end: 3 })
                 .iter()
                 .any(|c| matches!(c, Command::Enrollment(_)))
         );

@@ -26,10 +26,22 @@ pub fn compile(text: &str) -> Compiled {
 /// What can happen in the editor.
 #[derive(Clone, Debug)]
 pub enum Msg {
-    /// The INF text changed.
+    /// The textarea's text changed to this: the whole INF, or for a long one the lines the
+    /// textarea holds ([`State::window`]), spliced back into the INF.
     Edit(String),
-    /// The caret moved (UTF-16 offset, as the DOM reports it).
-    Caret(u32),
+    /// What the textarea's input event reports: its text (as [`Msg::Edit`]) and its
+    /// selection after the edit (as [`Msg::Selected`]).
+    Input { text: String, start: u32, end: u32 },
+    /// The caret moved: the textarea's selection is now `start..end` (UTF-16 offsets into it,
+    /// as the DOM counts).
+    Selected { start: u32, end: u32 },
+    /// Select-all was pressed: for a long INF the whole INF is selected (the textarea shows
+    /// its lines selected) until the selection changes.
+    SelectAll,
+    /// Put this text in place of the selection (of the whole INF after a select-all): what
+    /// typing, deleting, cutting or pasting does when the textarea cannot (a long INF wholly
+    /// selected, a caret outside the lines the textarea holds, a large paste).
+    Replace(String),
     /// The user picked diagnostic number `n`: put the caret on it.
     JumpTo(usize),
     /// Replace the text with the template of this id.
@@ -60,8 +72,10 @@ pub enum Msg {
 /// Browser work the editor asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// Select `start..end` (UTF-16 offsets) in the editor and focus it.
-    Select { start: u32, end: u32 },
+    /// Select `start..end` (UTF-16 offsets into the textarea) in the editor once it is drawn;
+    /// with `focus`, focus it and scroll the caret's line into view, else (the textarea holds
+    /// other lines now: its selection put back) leave the view where it is.
+    Select { start: u32, end: u32, focus: bool },
     /// Look up the reference page for the caret's place (in the lazily loaded module); answer
     /// with [`Msg::DocLooked`].
     Doc(DocQuery),
@@ -80,6 +94,12 @@ pub const LISTED: usize = 200;
 /// The editor draws its lines in blocks of this many, from a screen above what is visible to
 /// one below it, so scrolling redraws only when it crosses a block.
 const BLOCK: usize = 64;
+/// Above this many bytes, or lines, the textarea holds only the lines around the view (its
+/// window, [`State::window`]): a browser lays a textarea's whole text out again on every edit.
+pub const WINDOW_ABOVE: usize = 64 * 1024;
+pub const WINDOW_LINES: usize = 2048;
+/// The window reaches this many lines beyond each side of the view (a multiple of [`BLOCK`]).
+const SPAN: usize = 4 * BLOCK;
 
 /// The reference panel beside the editor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,8 +131,14 @@ pub struct State {
     rows: usize,
     /// The 0-based number of the longest line (in bytes), which sets the width of the text.
     pub widest: usize,
-    /// The caret as a byte offset into `text`.
+    /// The caret as a byte offset into `text`, and the other end of the selection.
     pub caret: usize,
+    pub sel_end: usize,
+    /// The bytes of `text` the textarea holds: all of it, or for a long text whole lines
+    /// around the view (the spacers around the textarea stand for the rest).
+    pub window: core::ops::Range<usize>,
+    /// Whether the whole text is selected (a select-all in a windowed text).
+    pub whole: bool,
     /// The reference panel: what the caret is on and its page. Empty until the caret first
     /// moves, so opening the app does not fetch the reference.
     pub doc: Option<DocPanel>,
@@ -135,6 +161,7 @@ impl Default for State {
 impl State {
     /// An editor holding `text`, compiled with `compiler`.
     pub fn new(text: &str, compiler: fn(&str) -> Compiled) -> Self {
+        let text = &fit(text.to_owned());
         let mut state = State {
             text: text.to_owned(),
             compiled: compiler(text),
@@ -146,6 +173,9 @@ impl State {
             rows: 40,
             widest: 0,
             caret: 0,
+            sel_end: 0,
+            window: 0..0,
+            whole: false,
             doc: None,
             doc_follows: false,
             previous: None,
@@ -153,7 +183,133 @@ impl State {
             compiler,
         };
         state.find_widest();
+        state.frame(0);
         state
+    }
+
+    /// Whether the textarea holds only some lines of the text.
+    pub fn windowed(&self) -> bool {
+        windowed(&self.text, &self.lines)
+    }
+
+    /// The text the textarea holds.
+    pub fn window_text(&self) -> &str {
+        self.text.get(self.window.clone()).unwrap_or("")
+    }
+
+    /// The window's first and end (exclusive) lines.
+    pub fn window_lines(&self) -> (usize, usize) {
+        (
+            self.lines.line_of(self.window.start),
+            self.lines.line_of(self.window.end) + 1,
+        )
+    }
+
+    /// Whether typing must be done by the reducer: the whole of a windowed text selected, or
+    /// the caret on a line outside the window.
+    pub fn detached(&self) -> bool {
+        let inside = |b: usize| self.window.start <= b && b <= self.window.end;
+        self.whole || !inside(self.caret) || !inside(self.sel_end)
+    }
+
+    /// Byte offset in `text` of UTF-16 offset `units` into the textarea.
+    fn byte_at(&self, units: u32) -> usize {
+        self.window.start + utf16_to_byte(self.window_text(), units)
+    }
+
+    /// UTF-16 offset into the textarea of byte `byte` of `text` (clamped to the window).
+    fn units_at(&self, byte: usize) -> u32 {
+        byte_to_utf16(
+            self.window_text(),
+            byte.clamp(self.window.start, self.window.end) - self.window.start,
+        )
+    }
+
+    /// Lets the textarea hold the lines around line `center`: all of a short text, whole
+    /// lines from [`SPAN`] above the view to [`SPAN`] below it (in blocks) of a long one.
+    fn frame(&mut self, center: usize) {
+        if !self.windowed() {
+            self.window = 0..self.text.len();
+            return;
+        }
+        let count = self.lines.line_count();
+        let half = self.rows / 2;
+        let first = center.saturating_sub(half + SPAN) / BLOCK * BLOCK;
+        let end = (center + half + SPAN + 1).div_ceil(BLOCK) * BLOCK;
+        let (first, end) = (first.min(count - 1), end.clamp(first + 1, count));
+        self.window = self.lines.line_range(&self.text, first).start
+            ..self.lines.line_range(&self.text, end - 1).end;
+    }
+
+    /// The selection put back in the textarea after the window moved (when it is inside it).
+    fn place_selection(&self) -> Option<Command> {
+        (!self.detached()).then(|| Command::Select {
+            start: self.units_at(self.caret),
+            end: self.units_at(self.sel_end),
+            focus: false,
+        })
+    }
+
+    /// Selects `start..end` (bytes), moves the window to its line when it is not well inside
+    /// and asks the shell to select it there and scroll to it.
+    fn select_at(&mut self, start: usize, end: usize) -> Command {
+        self.caret = start;
+        self.sel_end = end;
+        let line = self.lines.line_of(start);
+        self.top = line.saturating_sub(self.rows / 2);
+        let (first, last) = self.window_lines();
+        let count = self.lines.line_count();
+        if self.windowed()
+            && (first > 0 && line < first + BLOCK
+                || last < count && line + BLOCK >= last
+                || end > self.window.end)
+        {
+            self.frame(line);
+        }
+        Command::Select {
+            start: self.units_at(start),
+            end: self.units_at(end),
+            focus: true,
+        }
+    }
+
+    /// The textarea's text became `typed` (and its selection `selected`, UTF-16 offsets into
+    /// it): splices it into the text in place of the window. The window then holds what was
+    /// typed, unless the text became short or long or a paste made the window large: then it
+    /// is framed around the caret again and the selection put back once drawn.
+    fn edit(&mut self, typed: String, selected: Option<(u32, u32)>) -> Vec<Command> {
+        if typed == self.window_text() {
+            return Vec::new();
+        }
+        let was = self.windowed();
+        let start = self.window.start;
+        let text = splice(&self.text, self.window.clone(), &typed);
+        self.whole = false;
+        let mut commands: Vec<Command> = self.set_text(text).into_iter().collect();
+        // `typed` is in the text at `start` (whole lines: `start` begins one, its end ends one)
+        self.window = start..(start + typed.len()).min(self.text.len());
+        if let Some((from, to)) = selected {
+            self.caret = self.byte_at(from);
+            self.sel_end = self.byte_at(to);
+        }
+        let (first, end) = self.window_lines();
+        if !self.windowed() {
+            self.window = 0..self.text.len();
+        } else if !was || end - first > 2 * (2 * SPAN + self.rows) {
+            let line = self.lines.line_of(self.caret);
+            self.frame(line);
+            // a caret out of view (a text put in by a script) is scrolled to, as a paste is
+            if line < self.top || line >= self.top + self.rows {
+                commands.push(self.select_at(self.caret, self.sel_end));
+                return commands;
+            }
+        } else {
+            return commands;
+        }
+        if self.windowed() || was {
+            commands.extend(self.place_selection());
+        }
+        commands
     }
 
     /// The request the text makes, when it has no errors (and none while a re-read of the
@@ -272,7 +428,7 @@ impl State {
 
     /// Applies a message; returns the browser work it calls for.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
-        if matches!(msg, Msg::Caret(_) | Msg::JumpTo(_)) {
+        if matches!(msg, Msg::Selected { .. } | Msg::JumpTo(_)) {
             self.doc_follows = true;
         }
         let mut commands = self.apply(msg);
@@ -282,12 +438,39 @@ impl State {
 
     fn apply(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
-            Msg::Edit(text) => {
-                if text != self.text {
-                    return self.set_text(text).into_iter().collect();
-                }
+            Msg::Edit(typed) => return self.edit(typed, None),
+            Msg::Input { text, start, end } => return self.edit(text, Some((start, end))),
+            Msg::Selected { start, end } => {
+                // a selection inside the textarea leaves a select-all of the whole text only
+                // while it is the textarea's whole text
+                let all = start == 0 && end == self.units_at(self.window.end);
+                self.whole &= all;
+                self.caret = self.byte_at(start);
+                self.sel_end = self.byte_at(end);
             }
-            Msg::Caret(utf16) => self.caret = utf16_to_byte(&self.text, utf16),
+            Msg::SelectAll => self.whole = self.windowed(),
+            Msg::Replace(put) => {
+                let (from, to) = if self.whole {
+                    (0, self.text.len())
+                } else {
+                    (self.caret.min(self.sel_end), self.caret.max(self.sel_end))
+                };
+                // line ends made `\n`, as a textarea makes those of a paste
+                let put = lf(&put);
+                let joined = splice(&self.text, from..to, &put);
+                let length = joined.len();
+                let text = fit(joined);
+                // the caret after what was put (and the text before it, if that changed)
+                let mut at = from + put.len();
+                if text.len() != length {
+                    at = lf(self.text.get(..from).unwrap_or("")).len() + put.len();
+                }
+                self.whole = false;
+                let mut commands: Vec<Command> = self.set_text(text).into_iter().collect();
+                let at = at.min(self.text.len());
+                commands.push(self.select_at(at, at));
+                return commands;
+            }
             Msg::Recompile(generation) => {
                 if self.stale && generation == self.generation {
                     self.compiled = (self.compiler)(&self.text);
@@ -298,20 +481,33 @@ impl State {
             Msg::View { top, rows } => {
                 self.top = top.min(self.lines.line_count());
                 self.rows = rows.clamp(1, 1000);
+                // near an edge of the window (not the text's), the window moves to the view
+                let (first, end) = self.window_lines();
+                let count = self.lines.line_count();
+                if self.windowed()
+                    && (first > 0 && self.top < first + BLOCK
+                        || end < count && self.top + self.rows + BLOCK > end)
+                {
+                    self.frame(self.top + self.rows / 2);
+                    return self.place_selection().into_iter().collect();
+                }
             }
             Msg::JumpTo(n) => {
                 let Some(d) = self.compiled.diagnostics.get(n) else {
                     return Vec::new();
                 };
-                let start = d.span.start.min(self.text.len());
-                let end = d.span.end.clamp(start, self.text.len());
-                self.caret = utf16_to_byte(&self.text, byte_to_utf16(&self.text, start));
-                // draw the lines around it, so the shell can scroll to them
-                self.top = self.lines.line_of(self.caret).saturating_sub(self.rows / 2);
-                return vec![Command::Select {
-                    start: byte_to_utf16(&self.text, start),
-                    end: byte_to_utf16(&self.text, end),
-                }];
+                let mut start = d.span.start.min(self.text.len());
+                let mut end = d.span.end.clamp(start, self.text.len());
+                while !self.text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                while !self.text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                self.whole = false;
+                // draw (and hold in the textarea) the lines around it, so the shell can
+                // select it and scroll to it
+                return vec![self.select_at(start, end.max(start))];
             }
             Msg::UseTemplate(id) => {
                 if let Some(t) = templates::find(&id) {
@@ -421,6 +617,7 @@ impl State {
     /// pauses (the returned command), its diagnostics meanwhile moved with the text around
     /// the edit.
     fn set_text(&mut self, text: String) -> Option<Command> {
+        let text = fit(text);
         if text.len() <= DEFER_ABOVE {
             self.compile_now(text);
             return None;
@@ -449,6 +646,7 @@ impl State {
 
     /// Replaces the text and reads it now.
     fn compile_now(&mut self, text: String) {
+        let text = fit(text);
         self.compiled = (self.compiler)(&text);
         self.version = self.version.wrapping_add(1);
         self.stale = false;
@@ -459,12 +657,16 @@ impl State {
     /// Puts `text` in, keeping the caret inside it, and indexes its lines.
     fn place(&mut self, text: String) {
         self.lines = LineIndex::new(&text);
-        self.caret = self.caret.min(text.len());
-        while !text.is_char_boundary(self.caret) {
-            self.caret -= 1;
+        for at in [&mut self.caret, &mut self.sel_end] {
+            *at = (*at).min(text.len());
+            while !text.is_char_boundary(*at) {
+                *at -= 1;
+            }
         }
         self.text = text;
         self.find_widest();
+        // a short text is all in the textarea, a long one the lines around the view
+        self.frame(self.top + self.rows / 2);
     }
 
     /// Finds the longest line.
@@ -474,6 +676,45 @@ impl State {
             .max_by_key(|&l| lines.line_range(&self.text, l).len())
             .unwrap_or(0);
     }
+}
+
+/// `text` with `put` in place of bytes `range`.
+fn splice(text: &str, range: core::ops::Range<usize>, put: &str) -> String {
+    let mut out = String::with_capacity(text.len() + put.len());
+    out.push_str(text.get(..range.start).unwrap_or(""));
+    out.push_str(put);
+    out.push_str(text.get(range.end..).unwrap_or(""));
+    out
+}
+
+/// Whether a text is long enough for the textarea to hold only a window of it.
+fn windowed(text: &str, lines: &LineIndex) -> bool {
+    text.len() > WINDOW_ABOVE || lines.line_count() > WINDOW_LINES
+}
+
+/// A long text with its line ends made `\n` (as a textarea gives them back, so the window
+/// shown is the one read back); a short one as it is.
+fn fit(text: String) -> String {
+    if text.contains('\r') && (text.len() > WINDOW_ABOVE || text.lines().count() > WINDOW_LINES) {
+        lf(&text)
+    } else {
+        text
+    }
+}
+
+/// `text` with its line ends (`\r\n`, a lone `\r`) made `\n`.
+fn lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The lines to draw when line `top` is at the top of a box `rows` lines high, of `count`.
@@ -522,7 +763,8 @@ mod tests {
             vec![
                 Command::Select {
                     start,
-                    end: start + 3
+                    end: start + 3,
+                    focus: true
                 },
                 // and the reference panel turns to the key the caret is now on
                 Command::Doc(DocQuery {
@@ -538,11 +780,11 @@ mod tests {
     #[test]
     fn the_caret_picks_the_key_for_the_docs_panel() {
         let mut s = State::new("Subject = x\n\nExportable = TRUE\n", fake);
-        s.update(Msg::Caret(3));
+        s.update(Msg::Selected { start: 3, end: 3 });
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
-        s.update(Msg::Caret(12));
+        s.update(Msg::Selected { start: 12, end: 12 });
         assert_eq!(s.key_at_caret(), None, "blank line");
-        s.update(Msg::Caret(20));
+        s.update(Msg::Selected { start: 20, end: 20 });
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Exportable")));
     }
 
@@ -562,13 +804,19 @@ mod tests {
             key: None,
         };
         assert_eq!(
-            s.update(Msg::Caret(15)),
+            s.update(Msg::Selected { start: 15, end: 15 }),
             vec![Command::Doc(subject.clone())]
         );
         assert_eq!(s.doc.as_ref().unwrap().page, None, "looking it up");
-        assert!(s.update(Msg::Caret(16)).is_empty(), "same key: asked once");
+        assert!(
+            s.update(Msg::Selected { start: 16, end: 16 }).is_empty(),
+            "same key: asked once"
+        );
         // the caret moves on before the answer comes: the late answer is not shown
-        assert_eq!(s.update(Msg::Caret(2)), vec![Command::Doc(section.clone())]);
+        assert_eq!(
+            s.update(Msg::Selected { start: 2, end: 2 }),
+            vec![Command::Doc(section.clone())]
+        );
         let page = DocPage::Section {
             name: "NewRequest".into(),
             summary: "s".into(),
@@ -586,9 +834,12 @@ mod tests {
         });
         assert_eq!(s.doc.as_ref().unwrap().page, Some(Ok(Some(page))));
         // a blank line has no page; a failed lookup is kept to be said
-        assert!(s.update(Msg::Caret(25)).is_empty());
+        assert!(s.update(Msg::Selected { start: 25, end: 25 }).is_empty());
         assert_eq!(s.doc, None);
-        assert_eq!(s.update(Msg::Caret(2)), vec![Command::Doc(section.clone())]);
+        assert_eq!(
+            s.update(Msg::Selected { start: 2, end: 2 }),
+            vec![Command::Doc(section.clone())]
+        );
         s.update(Msg::DocLooked {
             query: section,
             page: Err("no module".into()),
@@ -600,7 +851,7 @@ mod tests {
     fn the_caret_on_a_header_picks_the_section() {
         let mut s = State::new("[NewRequest]\nSubject = x\n", with_header);
         assert_eq!(s.section_at_caret(), Some("NewRequest"));
-        s.update(Msg::Caret(15));
+        s.update(Msg::Selected { start: 15, end: 15 });
         assert_eq!(s.section_at_caret(), None);
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
     }
@@ -684,7 +935,8 @@ mod tests {
         });
         assert_eq!(s.drawn().end, 10_001);
         // jumping to a problem draws its line
-        s.update(Msg::Edit(format!("{text}KeyLength = BAD\n")));
+        s.update(Msg::SelectAll);
+        s.update(Msg::Replace(format!("{text}KeyLength = BAD\n")));
         s.update(Msg::Recompile(s.generation));
         s.update(Msg::View { top: 0, rows: 30 });
         s.update(Msg::JumpTo(0));
@@ -694,10 +946,214 @@ mod tests {
     #[test]
     fn shrinking_the_text_keeps_the_caret_inside_it() {
         let mut s = State::new("Subject = x\nKeyLength = 2048\n", fake);
-        s.update(Msg::Caret(25));
+        s.update(Msg::Selected { start: 25, end: 25 });
         s.update(Msg::Edit("Su".into()));
         assert_eq!(s.caret, 2);
         s.update(Msg::Edit("é".into()));
         assert!(s.text.is_char_boundary(s.caret));
+    }
+
+    /// The textarea's text and selection after typing `typed` at UTF-16 offset `at` of it.
+    fn typed(s: &State, at: usize, typed: &str) -> Msg {
+        let mut text = s.window_text().to_owned();
+        text.insert_str(at, typed);
+        let caret = (at + typed.len()) as u32;
+        Msg::Input {
+            text,
+            start: caret,
+            end: caret,
+        }
+    }
+
+    #[test]
+    fn a_short_text_is_all_in_the_textarea() {
+        let mut s = State::new("Subject = x\n", fake);
+        assert!(!s.windowed());
+        assert_eq!(s.window_text(), "Subject = x\n");
+        s.update(typed(&s, 12, "KeyLength = 1\n"));
+        assert_eq!(s.window_text(), s.text);
+        assert_eq!(s.caret, s.text.len());
+        // select-all there is the textarea's own
+        s.update(Msg::SelectAll);
+        assert!(!s.whole);
+    }
+
+    #[test]
+    fn a_long_text_is_edited_through_a_window_of_lines_at_its_start_middle_and_end() {
+        let text: String = (0..20_000).map(|i| format!("K{i} = v\n")).collect();
+        let mut s = State::new(&text, fake);
+        assert!(s.windowed() && s.text.len() > WINDOW_ABOVE);
+        s.update(Msg::View { top: 0, rows: 30 });
+        let (first, end) = s.window_lines();
+        assert_eq!(first, 0);
+        assert!(end > 30 + SPAN && end < 30 + 2 * SPAN + BLOCK, "{end}");
+        assert!(s.window_text().starts_with("K0 = v\n") && !s.window_text().ends_with('\n'));
+        // at the start
+        assert!(
+            s.update(typed(&s, 0, "x")).len() == 1,
+            "a deferred re-read, no move"
+        );
+        assert!(s.text.starts_with("xK0 = v\nK1 = v\n"));
+        assert_eq!((s.caret, s.sel_end), (1, 1));
+        // in the middle: scrolling there moves the window, which keeps lines whole
+        assert!(
+            s.update(Msg::View {
+                top: 10_000,
+                rows: 30
+            })
+            .is_empty(),
+            "caret left behind"
+        );
+        assert!(s.detached());
+        let (first, end) = s.window_lines();
+        assert!(
+            first <= 10_000 - SPAN && end >= 10_030 + SPAN,
+            "{first}..{end}"
+        );
+        let line = s.lines.line_range(&s.text, 10_000);
+        let at = line.start - s.window.start;
+        assert_eq!(&s.window_text()[at..at + 9], "K10000 = ");
+        s.update(typed(&s, at, "Mid = 1\n"));
+        assert!(!s.detached());
+        assert_eq!(
+            &s.text[line.start..line.start + 18],
+            "Mid = 1\nK10000 = v",
+            "the edit lands on line 10,001"
+        );
+        assert_eq!(s.lines.line_count(), 20_002);
+        // at the end
+        s.update(Msg::View {
+            top: 20_000,
+            rows: 30,
+        });
+        let (_, end) = s.window_lines();
+        assert_eq!(end, 20_002);
+        let at = s.window_text().len();
+        s.update(typed(&s, at, "Last = 1"));
+        assert!(s.text.ends_with("K19999 = v\nLast = 1"));
+        assert_eq!(s.text.len(), text.len() + 1 + 8 + 8);
+        assert_eq!(s.window_text(), &s.text[s.window.clone()]);
+    }
+
+    #[test]
+    fn the_window_moves_with_the_view_and_puts_the_selection_back() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View { top: 100, rows: 30 });
+        // select 2 characters of line 150
+        let at = s.lines.line_range(&s.text, 150).start;
+        let u = byte_to_utf16(s.window_text(), at - s.window.start);
+        s.update(Msg::Selected {
+            start: u,
+            end: u + 2,
+        });
+        assert_eq!((s.caret, s.sel_end), (at, at + 2));
+        let before = s.window.clone();
+        let commands = s.update(Msg::View { top: 300, rows: 30 });
+        assert_ne!(s.window, before, "near the window's edge it moves");
+        let u = byte_to_utf16(s.window_text(), at - s.window.start);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: u,
+                end: u + 2,
+                focus: false
+            }]
+        );
+        assert!(
+            s.update(Msg::View { top: 310, rows: 30 }).is_empty(),
+            "well inside: no move"
+        );
+    }
+
+    #[test]
+    fn select_all_of_a_long_text_acts_on_all_of_it() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::SelectAll);
+        // the textarea selects its lines, which keeps the select-all
+        let all = byte_to_utf16(s.window_text(), s.window_text().len());
+        s.update(Msg::Selected { start: 0, end: all });
+        assert!(s.whole && s.detached());
+        let commands = s.update(Msg::Replace("x".into()));
+        assert_eq!(s.text, "x");
+        assert!(!s.windowed() && !s.whole);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: 1,
+                end: 1,
+                focus: true
+            }]
+        );
+        // another selection drops it
+        let mut s = State::new(&text, fake);
+        s.update(Msg::SelectAll);
+        s.update(Msg::Selected { start: 3, end: 3 });
+        assert!(!s.whole);
+        s.update(Msg::Replace("y".into()));
+        assert_eq!(s.text.len(), text.len() + 1);
+        assert!(s.text.starts_with("Keyy = v\n"));
+    }
+
+    #[test]
+    fn typing_with_the_caret_outside_the_window_types_at_the_caret_and_brings_it_back() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::Selected {
+            start: 8 * 10 + 3,
+            end: 8 * 10 + 3,
+        });
+        s.update(Msg::View {
+            top: 15_000,
+            rows: 30,
+        });
+        assert!(s.detached());
+        let commands = s.update(Msg::Replace("Z".into()));
+        assert!(s.text[80..].starts_with("KeyZ = v\n"));
+        assert_eq!(s.caret, 84);
+        assert_eq!(s.window_lines().0, 0, "the window is back at the caret");
+        assert!(commands.contains(&Command::Select {
+            start: 84,
+            end: 84,
+            focus: true
+        }));
+        assert!(!s.detached());
+    }
+
+    #[test]
+    fn jumping_far_in_a_long_text_moves_the_window_to_the_line() {
+        let mut text = "; filler\n".repeat(20_000);
+        text.push_str("KeyLength = BAD\n");
+        let mut s = State::new(&text, fake);
+        let commands = s.update(Msg::JumpTo(0));
+        let (first, end) = s.window_lines();
+        assert!(first <= 20_000 && 20_000 < end, "{first}..{end}");
+        let at = text.find("BAD").unwrap() - s.window.start;
+        let at = byte_to_utf16(s.window_text(), at);
+        assert_eq!(
+            commands[0],
+            Command::Select {
+                start: at,
+                end: at + 3,
+                focus: true
+            }
+        );
+        assert_eq!(&s.text[s.caret..s.sel_end], "BAD");
+    }
+
+    #[test]
+    fn a_long_text_has_its_line_ends_made_lf_as_the_textarea_gives_them_back() {
+        let text = "Key = v\r\n".repeat(10_000);
+        let s = State::new(&text, fake);
+        assert_eq!(s.text, "Key = v\n".repeat(10_000));
+        let short = State::new("Key = v\r\n", fake);
+        assert_eq!(short.text, "Key = v\r\n", "a short one is left as it is");
+        // and so are those of what is put in it, the caret after it
+        let mut s = s;
+        s.update(Msg::Selected { start: 3, end: 3 });
+        s.update(Msg::Replace("a\r\nb".into()));
+        assert!(s.text.starts_with("Keya\nb = v\nKey"));
+        assert_eq!((s.caret, s.sel_end), (6, 6));
     }
 }

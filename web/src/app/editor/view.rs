@@ -6,12 +6,16 @@ use certreq_wire::DocPage;
 use certreq_wire::ca::TemplateOffer;
 use yew::prelude::*;
 
-use super::{DocPanel, LISTED, Msg, State};
+use super::{DocPanel, LISTED, Msg, State, WINDOW_ABOVE};
 use crate::app::status::Notice;
 use crate::app::templates;
 use crate::app::text::{Kind, mark_line};
 use crate::app::ui;
 use crate::services::dom;
+
+/// A paste longer than this (bytes) into a text that is or becomes windowed is put in by the
+/// reducer, not by the textarea (which would lay it all out first).
+const PASTE_ABOVE: usize = 16 * 1024;
 
 pub struct EditorProps<'a> {
     pub state: &'a State,
@@ -112,9 +116,11 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
             });
         html! { <>{ for pieces }{ "\n" }</> }
     });
-    // the lines not drawn, as blank lines
-    let above = "\n".repeat(drawn.start);
-    let below = "\n".repeat(line_count - drawn.end);
+    // the lines not drawn, as blocks of blank lines (so an edit lays out only the drawn ones)
+    let above = gap(drawn.start, String::new());
+    let below = gap(line_count - drawn.end, String::new());
+    // the textarea holds the window's lines, between blank lines standing for the rest
+    let (first, end) = state.window_lines();
     let widest = state
         .text
         .get(state.lines.line_range(&state.text, state.widest))
@@ -139,23 +145,68 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
         })
     };
     let on = &props.on;
-    let oninput = {
-        let on = on.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(t) = dom::editor_of(&e) {
-                on.emit(Msg::Edit(t.value()));
-                on.emit(Msg::Caret(dom::caret(&t)));
+    let oninput = ui::filter(on, |e: InputEvent| {
+        dom::editor_of(&e).map(|t| {
+            let (start, end) = dom::selection(&t);
+            Msg::Input {
+                text: t.value(),
+                start,
+                end,
             }
         })
-    };
+    });
     let on_caret = ui::filter(on, |e: Event| {
-        dom::editor_of(&e).map(|t| Msg::Caret(dom::caret(&t)))
+        dom::editor_of(&e).map(|t| {
+            let (start, end) = dom::selection(&t);
+            Msg::Selected { start, end }
+        })
     });
     let on_key = {
         let on_caret = on_caret.clone();
         Callback::from(move |e: KeyboardEvent| on_caret.emit(e.into()))
     };
     let on_click = Callback::from(move |e: MouseEvent| on_caret.emit(e.into()));
+    // what the textarea cannot do for a windowed text: the reducer does it
+    let detached = state.detached();
+    let on_keydown = ui::filter(on, move |e: KeyboardEvent| {
+        let (key, held) = dom::key(&e);
+        if held {
+            return key.eq_ignore_ascii_case("a").then_some(Msg::SelectAll);
+        }
+        if !detached {
+            return None;
+        }
+        let text = match key.as_str() {
+            "Enter" => "\n".to_owned(),
+            "Backspace" | "Delete" => String::new(),
+            k if k.chars().count() == 1 => key,
+            _ => return None,
+        };
+        e.prevent_default();
+        Some(Msg::Replace(text))
+    });
+    // a copy or cut of the whole text when it is all selected (a cut then empties it)
+    let all = state.whole.then(|| state.text.clone());
+    let on_clip = ui::filter(on, move |e: Event| {
+        let all = all.as_ref()?;
+        dom::put_clipboard(&e, all);
+        dom::is_cut(&e).then(|| Msg::Replace(String::new()))
+    });
+    // a paste the textarea would lay out whole, or one it cannot place
+    let length = state.text.len();
+    let on_paste = {
+        let on = on.clone();
+        Callback::from(move |e: Event| {
+            let Some(text) = dom::pasted(&e) else {
+                return;
+            };
+            if detached || text.len() > PASTE_ABOVE && length + text.len() > WINDOW_ABOVE {
+                // at the selection the reducer keeps (each click, key and edit tells it)
+                e.prevent_default();
+                on.emit(Msg::Replace(text));
+            }
+        })
+    };
     let open = ui::on_pick(ui::then(on, &props.notify, |name, bytes| Msg::Open {
         name,
         bytes,
@@ -195,27 +246,39 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                         { above }{ for overlay }{ below }
                         <span class="sizer">{ widest }{ " " }</span>
                     </pre>
-                    <textarea
-                        id="inf-editor"
-                        data-testid="inf-editor"
-                        ref={props.textarea.clone()}
-                        aria-describedby="inf-hint"
-                        spellcheck="false"
-                        autocomplete="off"
-                        autocapitalize="off"
-                        wrap="off"
-                        value={state.text.clone()}
-                        {oninput}
-                        onkeyup={on_key}
-                        onclick={on_click}
-                    />
+                    <div class="window">
+                        <div class="spacer" aria-hidden="true">{ gap(first, String::new()) }</div>
+                        <textarea
+                            id="inf-editor"
+                            data-testid="inf-editor"
+                            ref={props.textarea.clone()}
+                            aria-describedby="inf-hint"
+                            spellcheck="false"
+                            autocomplete="off"
+                            autocapitalize="off"
+                            wrap="off"
+                            value={state.window_text().to_owned()}
+                            {oninput}
+                            onkeyup={on_key}
+                            onkeydown={on_keydown}
+                            onclick={on_click}
+                            oncopy={on_clip.clone()}
+                            oncut={on_clip}
+                            onpaste={on_paste}
+                        />
+                        // the lines below the window and the overlay's line for the widest
+                        <div class="spacer" aria-hidden="true">
+                            { gap(line_count - end + 1, String::new()) }
+                        </div>
+                    </div>
                 </div>
             </div>
         </>
     }
 }
 
-/// `n` blank lines of the gutter, the last holding `last` (none when `n` is 0).
+/// `n` blank lines (of the gutter, the overlay or a spacer), the last holding `last` (none
+/// when `n` is 0).
 fn gap(n: usize, last: String) -> Html {
     if n == 0 {
         return html! {};
