@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from browser import ROOT, all_testid, by_testid, open_app, wait_for
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from bench_editor import INPUT, LONGEST_SINCE, inf_of_size, sections_inf  # noqa: E402
+from bench_editor import INPUT, LONGEST_SINCE, WATCH, inf_of_size, sections_inf  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -295,3 +295,148 @@ def test_scrolling_to_the_end_of_a_1_mib_inf_shows_its_last_line_over_its_number
           .getBoundingClientRect();
         return m.top >= b.top - 1 && m.bottom <= b.bottom + 1;""", last)
     assert seen, "the last line is not in the editor's view"
+
+
+def open_file(driver, tmp_path, name, text):
+    """Opens `text` as the INF file `name` through the editor's file picker."""
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    driver.execute_script(WATCH)  # what settle() reads
+    by_testid(driver, "open-inf").send_keys(str(path))
+
+
+def test_keys_pressed_after_scrolling_away_from_the_caret_act_at_the_caret(app):
+    text, _ = inf_of_size(MIB)
+    paste(app, text)
+    settle(app, 500)
+    scroll_to(app, 0)
+    before = line_text(app, 10)
+    type_at(app, 10, 0, "Alpha Beta")
+    scroll_to(app, 0.5)
+    middle = middle_line(app)
+    far = line_text(app, middle)
+    # the textarea no longer holds line 10: each key is given the caret's lines first
+    assert line_text(app, 10) is None
+    ActionChains(app).key_down(Keys.CONTROL).send_keys(Keys.BACKSPACE).key_up(Keys.CONTROL) \
+        .perform()
+    settle(app, 200)
+    scroll_to(app, 0.5)
+    ActionChains(app).send_keys(Keys.DELETE).perform()
+    settle(app, 200)
+    scroll_to(app, 0.5)
+    ActionChains(app).send_keys("Q").perform()
+    settle(app, 200)
+    # a composition (an input method: its key down is "Process") after scrolling away too
+    scroll_to(app, 0.5)
+    app.execute_cdp_cmd("Input.dispatchKeyEvent", {
+        "type": "rawKeyDown", "key": "Process", "code": "KeyE", "windowsVirtualKeyCode": 229})
+    app.execute_cdp_cmd("Input.imeSetComposition", {
+        "text": "é", "selectionStart": 1, "selectionEnd": 1})
+    app.execute_cdp_cmd("Input.insertText", {"text": "é"})
+    app.execute_cdp_cmd("Input.dispatchKeyEvent", {
+        "type": "keyUp", "key": "Process", "code": "KeyE", "windowsVirtualKeyCode": 229})
+    settle(app, 300)
+    assert caret_line(app) == 10
+    assert line_text(app, 10) == "Alpha Qé" + before[1:]
+    assert middle_line(app) < 100, "the view is back at the caret"
+    scroll_to(app, 0.5)
+    assert line_text(app, middle) == far, "nothing was typed where the view was"
+
+
+def test_holding_an_arrow_key_down_moves_the_caret_through_lines_the_textarea_is_given(app):
+    text, _ = inf_of_size(MIB)
+    paste(app, text)
+    settle(app, 500)
+    scroll_to(app, 0)
+    type_at(app, 5, 0, "")
+    down = {"key": "ArrowDown", "code": "ArrowDown", "windowsVirtualKeyCode": 40}
+    # no key up until the end: nothing but the scrolling says where the caret is
+    for i in range(600):
+        app.execute_cdp_cmd("Input.dispatchKeyEvent",
+                            {"type": "rawKeyDown", "autoRepeat": i > 0, **down})
+        if i % 50 == 0:
+            settle(app, 50)
+    settle(app, 300)
+    line = caret_line(app)
+    app.execute_cdp_cmd("Input.dispatchKeyEvent", {"type": "keyUp", **down})
+    settle(app, 300)
+    assert line == 605 and caret_line(app) == 605
+    ActionChains(app).send_keys("Z").perform()
+    settle(app, 300)
+    assert line_text(app, 605).startswith("Z")
+
+
+def test_a_large_paste_lands_at_a_selection_no_click_or_key_reported(app):
+    fill_small = "[NewRequest]\nSubject = \"CN=a\"\nKeyLength = 2048\n"
+    paste(app, fill_small)
+    settle(app, 300)
+    big = "".join(f"; pasted line {i}\n" for i in range(5000))
+    assert len(big) > 64 * 1024
+    # a selection made by a drag that ended outside the textarea: no event told the app
+    app.execute_script("""
+        const t = arguments[0], at = t.value.indexOf('KeyLength');
+        t.setSelectionRange(at, at + 'KeyLength = 2048'.length);
+        const data = new DataTransfer();
+        data.setData('text/plain', arguments[1]);
+        t.dispatchEvent(new ClipboardEvent('paste', {
+          clipboardData: data, bubbles: true, cancelable: true }));""",
+                       by_testid(app, "inf-editor"), big)
+    settle(app, 1500)
+    scroll_to(app, 0)
+    assert line_text(app, 3) == "; pasted line 0"
+    assert line_text(app, 1) == "[NewRequest]" and line_text(app, 2) == 'Subject = "CN=a"'
+    scroll_to(app, 1)
+    total = 2 + 5000 + 1
+    assert line_text(app, total) == "", "the pasted text replaced the selection"
+    assert line_text(app, total - 1) == "; pasted line 4999"
+
+
+def test_a_shorter_long_inf_opened_with_the_view_at_the_end_of_a_longer_one(app, tmp_path):
+    text, _ = inf_of_size(MIB)
+    paste(app, text)
+    settle(app, 500)
+    scroll_to(app, 1)
+    shorter = "".join(f"Key{i} = v\n" for i in range(3000))
+    open_file(app, tmp_path, "shorter.inf", shorter)
+    wait_for(lambda: line_text(app, 3000) is not None or line_text(app, 1) == "Key0 = v",
+             timeout=10, what="the opened file in the editor")
+    # the app still answers: a key typed now is in the text
+    scroll_to(app, 0)
+    type_at(app, 1, 0, "New")
+    settle(app, 300)
+    assert line_text(app, 1) == "NewKey0 = v"
+    scroll_to(app, 1)
+    assert line_text(app, 3000) == "Key2999 = v"
+
+
+@pytest.mark.parametrize("count", [2047, 2048, 2049])
+def test_an_inf_of_about_2048_crlf_lines_is_edited_where_typed(app, tmp_path, count):
+    text = "".join(f"K{i} = v\r\n" for i in range(count))
+    open_file(app, tmp_path, "crlf.inf", text)
+    wait_for(lambda: line_text(app, 1) == "K0 = v", timeout=10, what="the opened file")
+    scroll_to(app, 0.5)
+    middle = middle_line(app)
+    # a paste large enough for the app to put in itself lands at the caret a click put there
+    type_at(app, middle, 0, "")
+    big = "".join(f"; pasted line {i}\n" for i in range(2500))
+    app.execute_script("""
+        const data = new DataTransfer();
+        data.setData('text/plain', arguments[1]);
+        arguments[0].dispatchEvent(new ClipboardEvent('paste', {
+          clipboardData: data, bubbles: true, cancelable: true }));""",
+                       by_testid(app, "inf-editor"), big)
+    settle(app, 500)
+    scroll_to(app, middle / (count + 2500 + 1))
+    assert [line_text(app, n) for n in range(middle - 1, middle + 3)] == [
+        f"K{middle - 2} = v", "; pasted line 0", "; pasted line 1", "; pasted line 2"]
+    # typing lands where typed
+    type_at(app, middle - 1, 0, "X")
+    settle(app, 300)
+    assert [line_text(app, n) for n in range(middle - 2, middle + 1)] == [
+        f"K{middle - 3} = v", f"XK{middle - 2} = v", "; pasted line 0"]
+    # select-all and a key replace all of it
+    ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+    settle(app, 200)
+    ActionChains(app).send_keys("Z").perform()
+    wait_for(lambda: by_testid(app, "inf-editor").get_property("value") == "Z", timeout=10,
+             what="the text replaced")

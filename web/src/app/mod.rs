@@ -59,10 +59,6 @@ pub struct App {
     gutter: NodeRef,
     /// The gutter line (1-based) to scroll into view once the next render has drawn it.
     reveal: std::cell::Cell<Option<usize>>,
-    /// The selection to make in the textarea once the next render has put its text in:
-    /// (start, end, whether to focus it and reveal it). Neither putting the text in nor
-    /// selecting moves the editor's box: Chromium scrolls no ancestor for them.
-    select: std::cell::Cell<Option<(u32, u32, bool)>>,
     /// Each feature's way back in, made once.
     on: Handlers,
 }
@@ -91,7 +87,6 @@ impl Component for App {
             textarea: NodeRef::default(),
             gutter: NodeRef::default(),
             reveal: std::cell::Cell::new(None),
-            select: std::cell::Cell::new(None),
             on: Handlers {
                 editor: link.callback(Msg::Editor),
                 preview: link.callback(Msg::Preview),
@@ -116,15 +111,6 @@ impl Component for App {
     }
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
-        if let Some((start, end, focus)) = self.select.take()
-            && let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>()
-        {
-            if focus {
-                dom::select(&textarea, start, end);
-            } else {
-                let _ = textarea.set_selection_range(start, end);
-            }
-        }
         if let Some(line) = self.reveal.take()
             && let Some(gutter) = self.gutter.cast::<web_sys::Element>()
         {
@@ -214,9 +200,22 @@ impl App {
         let link = ctx.link();
         match command {
             Command::Editor(editor::Command::Select { start, end, focus }) => {
-                // after the render, which may put other lines in the textarea (and so moves
-                // its caret)
-                self.select.set(Some((start, end, focus)));
+                // now, in the lines the textarea is to hold (the render then finds them there
+                // and leaves the selection alone), not in `rendered`: Yew lets the browser act
+                // on events between a render and `rendered` (its scheduler yields after 16 ms),
+                // and a key that moved the window back to the caret acts as soon as this
+                // update's microtask ends
+                if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
+                    let lines = self.state.editor.window_text();
+                    if textarea.value() != lines {
+                        textarea.set_value(lines);
+                    }
+                    if focus {
+                        dom::select(&textarea, start, end);
+                    } else {
+                        let _ = textarea.set_selection_range(start, end);
+                    }
+                }
                 if !focus {
                     return;
                 }

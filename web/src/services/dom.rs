@@ -33,12 +33,13 @@ fn clipboard(event: &web_sys::Event) -> Option<web_sys::DataTransfer> {
     data.is_object().then(|| data.unchecked_into())
 }
 
-/// A keyboard event's `key` and whether Ctrl or Meta was held with it.
-pub fn key(event: &web_sys::Event) -> (String, bool) {
+/// A keyboard event's `key`, whether Ctrl or Meta was held with it, and whether Alt was.
+pub fn key(event: &web_sys::Event) -> (String, bool, bool) {
     let held = |k| super::get(event, k).as_bool() == Some(true);
     (
         super::get(event, "key").as_string().unwrap_or_default(),
         held("ctrlKey") || held("metaKey"),
+        held("altKey"),
     )
 }
 

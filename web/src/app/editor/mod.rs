@@ -65,8 +65,18 @@ pub enum Msg {
     /// since ([`Command::Recompile`]).
     Recompile(u64),
     /// The editor scrolled: line `top` (0-based) is at the top of its box, which shows `rows`
-    /// lines.
-    View { top: usize, rows: usize },
+    /// lines; `selection` is the textarea's selection as it is now, when the textarea holds
+    /// the caret (a held arrow key moves it with no event that says so until the key is up).
+    View {
+        top: usize,
+        rows: usize,
+        selection: Option<(u32, u32)>,
+    },
+    /// A key went down while the caret is on a line the textarea does not hold (the view was
+    /// scrolled away from it): the textarea is given the lines around the caret, with the
+    /// selection in them, before the key acts, so the key acts where the caret is, as it would
+    /// in a textarea holding the whole text.
+    Reattach,
 }
 
 /// Browser work the editor asks for.
@@ -236,7 +246,8 @@ impl State {
         let half = self.rows / 2;
         let first = center.saturating_sub(half + SPAN) / BLOCK * BLOCK;
         let end = (center + half + SPAN + 1).div_ceil(BLOCK) * BLOCK;
-        let (first, end) = (first.min(count - 1), end.clamp(first + 1, count));
+        let first = first.min(count - 1);
+        let end = end.clamp(first + 1, count);
         self.window = self.lines.line_range(&self.text, first).start
             ..self.lines.line_range(&self.text, end - 1).end;
     }
@@ -478,7 +489,15 @@ impl State {
                     self.stale = false;
                 }
             }
-            Msg::View { top, rows } => {
+            Msg::View {
+                top,
+                rows,
+                selection,
+            } => {
+                if let Some((start, end)) = selection.filter(|_| !self.detached()) {
+                    self.caret = self.byte_at(start);
+                    self.sel_end = self.byte_at(end);
+                }
                 self.top = top.min(self.lines.line_count());
                 self.rows = rows.clamp(1, 1000);
                 // near an edge of the window (not the text's), the window moves to the view
@@ -492,6 +511,10 @@ impl State {
                     return self.place_selection().into_iter().collect();
                 }
             }
+            Msg::Reattach if self.detached() && !self.whole => {
+                return vec![self.select_at(self.caret, self.sel_end)];
+            }
+            Msg::Reattach => {}
             Msg::JumpTo(n) => {
                 let Some(d) = self.compiled.diagnostics.get(n) else {
                     return Vec::new();
@@ -664,6 +687,7 @@ impl State {
             }
         }
         self.text = text;
+        self.top = self.top.min(self.lines.line_count() - 1);
         self.find_widest();
         // a short text is all in the textarea, a long one the lines around the view
         self.frame(self.top + self.rows / 2);
@@ -692,14 +716,10 @@ fn windowed(text: &str, lines: &LineIndex) -> bool {
     text.len() > WINDOW_ABOVE || lines.line_count() > WINDOW_LINES
 }
 
-/// A long text with its line ends made `\n` (as a textarea gives them back, so the window
-/// shown is the one read back); a short one as it is.
+/// `text` with its line ends made `\n`, as a textarea gives them back: the offsets the textarea
+/// reports (a click, a selection) then count the same characters as the text they are put in.
 fn fit(text: String) -> String {
-    if text.contains('\r') && (text.len() > WINDOW_ABOVE || text.lines().count() > WINDOW_LINES) {
-        lf(&text)
-    } else {
-        text
-    }
+    if text.contains('\r') { lf(&text) } else { text }
 }
 
 /// `text` with its line ends (`\r\n`, a lone `\r`) made `\n`.
@@ -920,11 +940,16 @@ mod tests {
         let text = "Key = v\n".repeat(10_000);
         let mut s = State::new(&text, fake);
         assert_eq!(s.lines.line_count(), 10_001);
-        s.update(Msg::View { top: 0, rows: 30 });
+        s.update(Msg::View {
+            top: 0,
+            rows: 30,
+            selection: None,
+        });
         assert_eq!(s.drawn(), 0..64);
         s.update(Msg::View {
             top: 5000,
             rows: 30,
+            selection: None,
         });
         let drawn = s.drawn();
         assert!(drawn.start <= 4970 && drawn.end >= 5060, "{drawn:?}");
@@ -932,13 +957,18 @@ mod tests {
         s.update(Msg::View {
             top: 10_001,
             rows: 30,
+            selection: None,
         });
         assert_eq!(s.drawn().end, 10_001);
         // jumping to a problem draws its line
         s.update(Msg::SelectAll);
         s.update(Msg::Replace(format!("{text}KeyLength = BAD\n")));
         s.update(Msg::Recompile(s.generation));
-        s.update(Msg::View { top: 0, rows: 30 });
+        s.update(Msg::View {
+            top: 0,
+            rows: 30,
+            selection: None,
+        });
         s.update(Msg::JumpTo(0));
         assert!(s.drawn().contains(&10_000), "{:?}", s.drawn());
     }
@@ -983,7 +1013,11 @@ mod tests {
         let text: String = (0..20_000).map(|i| format!("K{i} = v\n")).collect();
         let mut s = State::new(&text, fake);
         assert!(s.windowed() && s.text.len() > WINDOW_ABOVE);
-        s.update(Msg::View { top: 0, rows: 30 });
+        s.update(Msg::View {
+            top: 0,
+            rows: 30,
+            selection: None,
+        });
         let (first, end) = s.window_lines();
         assert_eq!(first, 0);
         assert!(end > 30 + SPAN && end < 30 + 2 * SPAN + BLOCK, "{end}");
@@ -999,7 +1033,8 @@ mod tests {
         assert!(
             s.update(Msg::View {
                 top: 10_000,
-                rows: 30
+                rows: 30,
+                selection: None
             })
             .is_empty(),
             "caret left behind"
@@ -1025,6 +1060,7 @@ mod tests {
         s.update(Msg::View {
             top: 20_000,
             rows: 30,
+            selection: None,
         });
         let (_, end) = s.window_lines();
         assert_eq!(end, 20_002);
@@ -1039,7 +1075,11 @@ mod tests {
     fn the_window_moves_with_the_view_and_puts_the_selection_back() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View { top: 100, rows: 30 });
+        s.update(Msg::View {
+            top: 100,
+            rows: 30,
+            selection: None,
+        });
         // select 2 characters of line 150
         let at = s.lines.line_range(&s.text, 150).start;
         let u = byte_to_utf16(s.window_text(), at - s.window.start);
@@ -1049,7 +1089,11 @@ mod tests {
         });
         assert_eq!((s.caret, s.sel_end), (at, at + 2));
         let before = s.window.clone();
-        let commands = s.update(Msg::View { top: 300, rows: 30 });
+        let commands = s.update(Msg::View {
+            top: 300,
+            rows: 30,
+            selection: None,
+        });
         assert_ne!(s.window, before, "near the window's edge it moves");
         let u = byte_to_utf16(s.window_text(), at - s.window.start);
         assert_eq!(
@@ -1061,7 +1105,12 @@ mod tests {
             }]
         );
         assert!(
-            s.update(Msg::View { top: 310, rows: 30 }).is_empty(),
+            s.update(Msg::View {
+                top: 310,
+                rows: 30,
+                selection: None
+            })
+            .is_empty(),
             "well inside: no move"
         );
     }
@@ -1107,6 +1156,7 @@ mod tests {
         s.update(Msg::View {
             top: 15_000,
             rows: 30,
+            selection: None,
         });
         assert!(s.detached());
         let commands = s.update(Msg::Replace("Z".into()));
@@ -1143,17 +1193,172 @@ mod tests {
     }
 
     #[test]
-    fn a_long_text_has_its_line_ends_made_lf_as_the_textarea_gives_them_back() {
+    fn the_text_has_its_line_ends_made_lf_as_the_textarea_gives_them_back() {
         let text = "Key = v\r\n".repeat(10_000);
         let s = State::new(&text, fake);
         assert_eq!(s.text, "Key = v\n".repeat(10_000));
-        let short = State::new("Key = v\r\n", fake);
-        assert_eq!(short.text, "Key = v\r\n", "a short one is left as it is");
+        let short = State::new("Key = v\r\nLast = 1\rEnd = 2", fake);
+        assert_eq!(
+            short.text, "Key = v\nLast = 1\nEnd = 2",
+            "and a short one's"
+        );
         // and so are those of what is put in it, the caret after it
         let mut s = s;
         s.update(Msg::Selected { start: 3, end: 3 });
         s.update(Msg::Replace("a\r\nb".into()));
         assert!(s.text.starts_with("Keya\nb = v\nKey"));
         assert_eq!((s.caret, s.sel_end), (6, 6));
+    }
+
+    #[test]
+    fn a_long_text_replaced_by_a_shorter_one_with_the_view_at_its_end_is_framed_inside_it() {
+        let text = "Key = v\n".repeat(80_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 79_990,
+            rows: 30,
+            selection: None,
+        });
+        // still windowed (over 2,048 lines), far shorter than the view's place
+        let shorter = "Key = v\n".repeat(3_000);
+        s.update(Msg::Open {
+            name: "short.inf".into(),
+            bytes: shorter.clone().into_bytes(),
+        });
+        assert!(s.windowed());
+        assert_eq!(s.window.end, s.text.len(), "the window reaches the new end");
+        assert!(s.window_text().ends_with("Key = v\n"));
+        assert!(
+            s.drawn().end == 3_001 && !s.drawn().is_empty(),
+            "{:?}",
+            s.drawn()
+        );
+        // and through a select-all and paste too
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 79_990,
+            rows: 30,
+            selection: None,
+        });
+        s.update(Msg::SelectAll);
+        s.update(Msg::Replace(shorter.clone()));
+        assert_eq!(s.text, shorter);
+        assert_eq!(s.window.end, s.text.len());
+    }
+
+    #[test]
+    fn a_click_in_a_crlf_text_of_any_length_puts_the_caret_on_the_clicked_character() {
+        for n in [
+            3,
+            WINDOW_LINES - 2,
+            WINDOW_LINES - 1,
+            WINDOW_LINES,
+            WINDOW_LINES + 1,
+        ] {
+            for end in ["\r\n", "\r"] {
+                let mut s = State::new(&format!("K = v{end}").repeat(n), fake);
+                assert!(!s.text.contains('\r'), "{n} lines ending {end:?}");
+                // the textarea holds the window with its line ends as `\n`: offset 4 of its
+                // line 1 (0-based) is the "v" of the text's line that is
+                let line = s.lines.line_of(s.window.start) + 1;
+                s.update(Msg::Selected {
+                    start: 6 + 4,
+                    end: 6 + 5,
+                });
+                let at = s.lines.line_range(&s.text, line).start + 4;
+                assert_eq!(
+                    (s.caret, s.sel_end),
+                    (at, at + 1),
+                    "{n} lines ending {end:?}"
+                );
+                assert_eq!(&s.text[at..at + 1], "v");
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_down_with_the_caret_off_the_window_gives_the_textarea_the_caret_s_lines_first() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::Selected { start: 83, end: 85 });
+        assert_eq!((s.caret, s.sel_end), (83, 85));
+        assert!(
+            s.update(Msg::Reattach).is_empty(),
+            "the caret is held: nothing to do"
+        );
+        s.update(Msg::View {
+            top: 15_000,
+            rows: 30,
+            selection: None,
+        });
+        assert!(s.detached());
+        let commands = s.update(Msg::Reattach);
+        assert!(!s.detached());
+        assert_eq!(s.window_lines().0, 0);
+        let (start, end) = (s.units_at(83), s.units_at(85));
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start,
+                end,
+                focus: true
+            }],
+            "the selection is put back where it was, and scrolled to"
+        );
+        assert_eq!((s.caret, s.sel_end), (83, 85));
+        // what the textarea does with the key is then an edit of the caret's lines
+        let mut typed = s.window_text().to_owned();
+        typed.replace_range(83..85, "");
+        s.update(Msg::Input {
+            text: typed,
+            start: 83,
+            end: 83,
+        });
+        assert!(s.text[80..].starts_with("Key v\nKey"));
+        assert_eq!(s.text.len(), text.len() - 2);
+    }
+
+    #[test]
+    fn a_window_moved_by_a_held_key_keeps_the_caret_the_key_moved() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 0,
+            rows: 30,
+            selection: None,
+        });
+        s.update(Msg::Selected { start: 8, end: 8 });
+        // the key is still down: the caret is on line 300 and the box scrolled to it, and
+        // only the scroll says so
+        let at = s.units_at(s.lines.line_range(&s.text, 300).start);
+        let commands = s.update(Msg::View {
+            top: 290,
+            rows: 30,
+            selection: Some((at, at)),
+        });
+        let line = s.lines.line_range(&s.text, 300).start;
+        assert_eq!(s.caret, line);
+        let u = s.units_at(line);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: u,
+                end: u,
+                focus: false
+            }]
+        );
+        // a selection read while the caret was off the window is not the caret's
+        s.update(Msg::View {
+            top: 15_000,
+            rows: 30,
+            selection: None,
+        });
+        assert!(s.detached());
+        s.update(Msg::View {
+            top: 15_100,
+            rows: 30,
+            selection: Some((0, 0)),
+        });
+        assert_eq!(s.caret, line);
     }
 }

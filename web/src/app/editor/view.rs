@@ -125,9 +125,12 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
         .text
         .get(state.lines.line_range(&state.text, state.widest))
         .unwrap_or("");
+    // what the textarea cannot do for a windowed text: the reducer does it
+    let detached = state.detached();
     let onscroll = {
         let on = props.on.clone();
         let gutter = props.gutter.clone();
+        let textarea = props.textarea.clone();
         let first = drawn.start;
         let drawn = drawn.clone();
         Callback::from(move |e: Event| {
@@ -140,7 +143,17 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                 // redraw only when other lines are to be drawn
                 .filter(|&(top, rows)| super::drawn(top, rows, line_count) != drawn)
             {
-                on.emit(Msg::View { top, rows });
+                // the selection as it is now (a held key moves it with no event until it is
+                // up), when the textarea holds it
+                let selection = textarea
+                    .cast::<web_sys::HtmlTextAreaElement>()
+                    .filter(|_| !detached)
+                    .map(|t| dom::selection(&t));
+                on.emit(Msg::View {
+                    top,
+                    rows,
+                    selection,
+                });
             }
         })
     };
@@ -166,20 +179,37 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
         Callback::from(move |e: KeyboardEvent| on_caret.emit(e.into()))
     };
     let on_click = Callback::from(move |e: MouseEvent| on_caret.emit(e.into()));
-    // what the textarea cannot do for a windowed text: the reducer does it
-    let detached = state.detached();
+    // a key going down while the caret is on a line the textarea does not hold: the textarea
+    // is given the caret's lines first (rendered before the key acts: the app renders in a
+    // microtask). With a long text wholly selected, what replaces the selection is put in by
+    // the reducer.
+    let whole = state.whole;
     let on_keydown = ui::filter(on, move |e: KeyboardEvent| {
-        let (key, held) = dom::key(&e);
-        if held {
-            return key.eq_ignore_ascii_case("a").then_some(Msg::SelectAll);
+        let (key, held, alt) = dom::key(&e);
+        if held && !alt && key.eq_ignore_ascii_case("a") {
+            return Some(Msg::SelectAll);
         }
-        if !detached {
+        // keys that neither edit nor move the caret
+        let function =
+            key.len() > 1 && key.starts_with('F') && key[1..].bytes().all(|b| b.is_ascii_digit());
+        if function
+            || matches!(
+                key.as_str(),
+                "Shift" | "Control" | "Alt" | "Meta" | "AltGraph" | "CapsLock" | "Escape" | "Tab"
+            )
+        {
             return None;
         }
+        if !whole {
+            return detached.then_some(Msg::Reattach);
+        }
+        // a character (AltGr's too: Ctrl and Alt held), a line break or a deletion replaces
+        // the whole text; a composition starts in the emptied text
         let text = match key.as_str() {
             "Enter" => "\n".to_owned(),
             "Backspace" | "Delete" => String::new(),
-            k if k.chars().count() == 1 => key,
+            "Dead" | "Process" | "Unidentified" => return Some(Msg::Replace(String::new())),
+            k if k.chars().count() == 1 && (!held || alt) => key,
             _ => return None,
         };
         e.prevent_default();
@@ -200,9 +230,14 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
             let Some(text) = dom::pasted(&e) else {
                 return;
             };
-            if detached || text.len() > PASTE_ABOVE && length + text.len() > WINDOW_ABOVE {
-                // at the selection the reducer keeps (each click, key and edit tells it)
+            if whole || text.len() > PASTE_ABOVE && length + text.len() > WINDOW_ABOVE {
                 e.prevent_default();
+                // at the textarea's selection as it is now (a drag that ended outside it told
+                // nothing), unless a long text is wholly selected
+                if let Some(t) = dom::editor_of(&e).filter(|_| !whole) {
+                    let (start, end) = dom::selection(&t);
+                    on.emit(Msg::Selected { start, end });
+                }
                 on.emit(Msg::Replace(text));
             }
         })
