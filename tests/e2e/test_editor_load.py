@@ -440,3 +440,100 @@ def test_an_inf_of_about_2048_crlf_lines_is_edited_where_typed(app, tmp_path, co
     ActionChains(app).send_keys("Z").perform()
     wait_for(lambda: by_testid(app, "inf-editor").get_property("value") == "Z", timeout=10,
              what="the text replaced")
+
+
+def test_a_long_inf_opened_over_a_selection_loses_nothing_to_the_next_key(app, tmp_path):
+    text, _ = inf_of_size(MIB)
+    paste(app, text)
+    settle(app, 500)
+    scroll_to(app, 0.5)
+    middle = middle_line(app)
+    type_at(app, middle, 0, Keys.SHIFT + Keys.DOWN + Keys.DOWN)
+    other = "".join(f"Other{i} = v\n" for i in range(20000))
+    open_file(app, tmp_path, "other.inf", other)
+    wait_for(lambda: "other.inf" in by_testid(app, "editor-status").text, timeout=10,
+             what="the opened file")
+    settle(app, 300)
+    app.execute_script("arguments[0].focus()", by_testid(app, "inf-editor"))
+    ActionChains(app).send_keys("x").perform()
+    settle(app, 300)
+    # typed at the start of the file, every line of it still there
+    scroll_to(app, 0)
+    assert [line_text(app, n) for n in (1, 2, 300)] == ["xOther0 = v", "Other1 = v",
+                                                        "Other299 = v"]
+    scroll_to(app, 1)
+    assert [line_text(app, n) for n in (20000, 20001)] == ["Other19999 = v", ""]
+
+
+def test_a_select_all_ends_when_a_file_is_opened(app, tmp_path):
+    text, _ = inf_of_size(MIB)
+    paste(app, text)
+    settle(app, 500)
+    editor = by_testid(app, "inf-editor")
+    app.execute_script("arguments[0].focus()", editor)
+    ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+    settle(app, 200)
+    open_file(app, tmp_path, "short.inf", '[NewRequest]\nSubject = "CN=kept"\n')
+    wait_for(lambda: line_text(app, 2) == 'Subject = "CN=kept"', timeout=10,
+             what="the opened file")
+    app.execute_script("arguments[0].focus()", editor)
+    ActionChains(app).send_keys("Z").perform()
+    settle(app, 300)
+    assert 'Subject = "CN=kept"' in editor.get_property("value")
+
+
+def test_after_a_select_all_a_key_does_to_a_long_inf_what_it_does_to_a_short_one(app):
+    long_text, _ = inf_of_size(MIB)
+    short = '[NewRequest]\nSubject = "CN=short"\n'
+    editor = by_testid(app, "inf-editor")
+    keys = {
+        "Alt+D": lambda a: a.key_down(Keys.ALT).send_keys("d").key_up(Keys.ALT),
+        "Ctrl+Enter": lambda a: a.key_down(Keys.CONTROL).send_keys(Keys.ENTER)
+        .key_up(Keys.CONTROL),
+        "Ctrl+B": lambda a: a.key_down(Keys.CONTROL).send_keys("b").key_up(Keys.CONTROL),
+        "Q": lambda a: a.send_keys("Q"),
+        "Enter": lambda a: a.send_keys(Keys.ENTER),
+        "Backspace": lambda a: a.send_keys(Keys.BACKSPACE),
+        "Ctrl+Delete": lambda a: a.key_down(Keys.CONTROL).send_keys(Keys.DELETE)
+        .key_up(Keys.CONTROL),
+    }
+    for name, press in keys.items():
+        outcome = []
+        for text in (short, long_text):
+            paste(app, text)
+            settle(app, 300)
+            app.execute_script("arguments[0].focus()", editor)
+            ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+            settle(app, 200)
+            before = editor.get_property("value")
+            press(ActionChains(app)).perform()
+            settle(app, 300)
+            after = editor.get_property("value")
+            outcome.append("unchanged" if after == before else after)
+        assert outcome[0] == outcome[1], (name, outcome[0][:50], outcome[1][:50])
+
+
+def test_ctrl_home_end_and_backspace_reach_past_the_lines_the_textarea_holds(app):
+    text = "".join(f"Key{i} = v\n" for i in range(50000))
+    paste(app, text)
+    settle(app, 500)
+    scroll_to(app, 0.5)
+    middle = middle_line(app)
+    type_at(app, middle, 0, "")
+    ActionChains(app).key_down(Keys.CONTROL).send_keys(Keys.END).key_up(Keys.CONTROL).perform()
+    settle(app, 300)
+    assert caret_line(app) == 50001
+    ActionChains(app).key_down(Keys.CONTROL).send_keys(Keys.HOME).key_up(Keys.CONTROL).perform()
+    settle(app, 300)
+    assert caret_line(app) == 1
+    # the caret at the start of the first line the textarea holds, the view elsewhere: a
+    # Backspace joins it to the line before, which the textarea did not hold
+    scroll_to(app, 0.5)
+    first = app.execute_script(FIRST + "return first(arguments[0])", by_testid(app, "inf-editor"))
+    assert first > 0
+    type_at(app, first + 1, 0, "")
+    scroll_to(app, 0.5)
+    ActionChains(app).send_keys(Keys.BACKSPACE).perform()
+    settle(app, 300)
+    assert caret_line(app) == first
+    assert line_text(app, first) == f"Key{first - 1} = vKey{first} = v"

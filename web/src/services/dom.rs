@@ -33,14 +33,31 @@ fn clipboard(event: &web_sys::Event) -> Option<web_sys::DataTransfer> {
     data.is_object().then(|| data.unchecked_into())
 }
 
-/// A keyboard event's `key`, whether Ctrl or Meta was held with it, and whether Alt was.
-pub fn key(event: &web_sys::Event) -> (String, bool, bool) {
+/// A keyboard event's `key`, whether Ctrl or Meta was held with it, whether Alt was, and
+/// whether Shift was.
+pub fn key(event: &web_sys::Event) -> (String, bool, bool, bool) {
     let held = |k| super::get(event, k).as_bool() == Some(true);
     (
         super::get(event, "key").as_string().unwrap_or_default(),
         held("ctrlKey") || held("metaKey"),
         held("altKey"),
+        held("shiftKey"),
     )
+}
+
+/// What a `beforeinput` event would put in place of the selection: its text, a line break, or
+/// nothing for a deletion; `None` for what is not typing (undo, a drop, a drag's deletion).
+pub fn input_text(event: &web_sys::Event) -> Option<String> {
+    let kind = super::get(event, "inputType")
+        .as_string()
+        .unwrap_or_default();
+    match kind.as_str() {
+        "insertText" | "insertReplacementText" => super::get(event, "data").as_string(),
+        "insertLineBreak" | "insertParagraph" => Some("\n".into()),
+        "deleteByDrag" => None,
+        k if k.starts_with("delete") => Some(String::new()),
+        _ => None,
+    }
 }
 
 /// Whether a clipboard event is a cut (read through the property, as [`clipboard`]).

@@ -77,6 +77,9 @@ pub enum Msg {
     /// selection in them, before the key acts, so the key acts where the caret is, as it would
     /// in a textarea holding the whole text.
     Reattach,
+    /// Ctrl+Home (`false`) or Ctrl+End (`true`) in a windowed text: the caret to the text's
+    /// start or end (the textarea's own would stop at its window's).
+    Home(bool),
 }
 
 /// Browser work the editor asks for.
@@ -220,6 +223,22 @@ impl State {
     pub fn detached(&self) -> bool {
         let inside = |b: usize| self.window.start <= b && b <= self.window.end;
         self.whole || !inside(self.caret) || !inside(self.sel_end)
+    }
+
+    /// Whether a key must first give the textarea the caret's lines ([`Msg::Reattach`]): the
+    /// caret is outside the window, or on a line near an edge of it that is not the text's
+    /// (a Backspace at the window's first line would find no line before it).
+    pub fn reattach(&self) -> bool {
+        if self.whole || !self.windowed() {
+            return false;
+        }
+        let (first, end) = self.window_lines();
+        let count = self.lines.line_count();
+        let near = |b: usize| {
+            let line = self.lines.line_of(b);
+            first > 0 && line < first + BLOCK || end < count && line + BLOCK >= end
+        };
+        self.detached() || near(self.caret) || near(self.sel_end)
     }
 
     /// Byte offset in `text` of UTF-16 offset `units` into the textarea.
@@ -511,10 +530,16 @@ impl State {
                     return self.place_selection().into_iter().collect();
                 }
             }
-            Msg::Reattach if self.detached() && !self.whole => {
+            Msg::Reattach if self.reattach() => {
                 return vec![self.select_at(self.caret, self.sel_end)];
             }
             Msg::Reattach => {}
+            Msg::Home(end) if self.windowed() => {
+                let at = if end { self.text.len() } else { 0 };
+                self.whole = false;
+                return vec![self.select_at(at, at)];
+            }
+            Msg::Home(_) => {}
             Msg::JumpTo(n) => {
                 let Some(d) = self.compiled.diagnostics.get(n) else {
                     return Vec::new();
@@ -537,23 +562,28 @@ impl State {
                     self.replace_text(t.text.to_owned());
                     self.source = Some(format!("template: {}", t.title));
                 }
+                return self.place_selection().into_iter().collect();
             }
             Msg::RestorePrevious => {
                 if let Some(previous) = self.previous.take() {
                     let replaced = core::mem::take(&mut self.text);
                     self.compile_now(previous);
                     self.previous = Some(replaced);
+                    self.at_start();
                     self.source = Some("previous text restored".into());
                 }
+                return self.place_selection().into_iter().collect();
             }
             Msg::Open { name, bytes } => {
                 let decoded = certreq_inf::text::decode(&bytes);
                 self.replace_text(decoded.text);
                 self.source = Some(format!("{name} ({})", decoded.encoding.name()));
+                return self.place_selection().into_iter().collect();
             }
             Msg::Renewal { entry, text } => {
                 self.replace_text(text);
                 self.source = Some(format!("renewal of “{entry}”"));
+                return self.place_selection().into_iter().collect();
             }
             Msg::DocLooked { query, page } => {
                 if let Some(panel) = self.doc.as_mut().filter(|d| d.query == query) {
@@ -631,9 +661,14 @@ impl State {
             return;
         }
         let replaced = core::mem::take(&mut self.text);
-        self.caret = 0;
         self.compile_now(text);
         self.previous = Some(replaced);
+        self.at_start();
+    }
+
+    /// The caret at the start of a text that replaced another: no selection, no select-all.
+    fn at_start(&mut self) {
+        (self.caret, self.sel_end, self.whole) = (0, 0, false);
     }
 
     /// Replaces the text after an edit: a short text is read again now; a long one once typing
@@ -1360,5 +1395,98 @@ mod tests {
             selection: Some((0, 0)),
         });
         assert_eq!(s.caret, line);
+    }
+
+    #[test]
+    fn a_text_put_in_by_opening_a_file_starts_with_no_selection_and_no_select_all() {
+        let text = "Key = v\n".repeat(20_000);
+        let opened = "Other = 1\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 10_000,
+            rows: 30,
+            selection: None,
+        });
+        let at = s.units_at(s.lines.line_range(&s.text, 10_010).start);
+        s.update(Msg::Selected {
+            start: at,
+            end: at + 50,
+        });
+        s.update(Msg::Open {
+            name: "other.inf".into(),
+            bytes: opened.clone().into_bytes(),
+        });
+        assert_eq!((s.caret, s.sel_end, s.whole), (0, 0, false));
+        // and after a select-all, a template, and the text restored
+        s.update(Msg::SelectAll);
+        assert!(s.whole);
+        s.update(Msg::UseTemplate(templates::TEMPLATES[0].id.into()));
+        assert_eq!((s.caret, s.sel_end, s.whole), (0, 0, false));
+        s.update(Msg::SelectAll);
+        s.update(Msg::RestorePrevious);
+        assert_eq!(s.text, opened);
+        assert_eq!((s.caret, s.sel_end, s.whole), (0, 0, false));
+        // a key then replaces nothing
+        s.update(Msg::Replace("x".into()));
+        assert_eq!(s.text, format!("x{opened}"));
+    }
+
+    #[test]
+    fn a_key_at_the_window_s_edge_is_given_the_lines_beyond_it_first() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 10_000,
+            rows: 30,
+            selection: None,
+        });
+        let (first, _) = s.window_lines();
+        assert!(first > 0);
+        // the caret at the start of the window's first line (inside it: not detached)
+        s.update(Msg::Selected { start: 0, end: 0 });
+        assert!(!s.detached() && s.reattach());
+        let commands = s.update(Msg::Reattach);
+        let (now, _) = s.window_lines();
+        assert!(now + BLOCK <= first, "{now} {first}");
+        let at = s.lines.line_range(&s.text, first).start;
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: s.units_at(at),
+                end: s.units_at(at),
+                focus: true
+            }]
+        );
+        // in the middle of the window: nothing to do
+        s.update(Msg::View {
+            top: first - 15,
+            rows: 30,
+            selection: None,
+        });
+        assert!(!s.reattach());
+        assert!(s.update(Msg::Reattach).is_empty());
+        // a short text never needs it
+        let s = State::new("Key = v\n", fake);
+        assert!(!s.reattach());
+    }
+
+    #[test]
+    fn ctrl_home_and_end_go_to_the_ends_of_a_long_text() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 10_000,
+            rows: 30,
+            selection: None,
+        });
+        s.update(Msg::Home(true));
+        assert_eq!((s.caret, s.sel_end), (text.len(), text.len()));
+        assert_eq!(s.window.end, text.len());
+        s.update(Msg::Home(false));
+        assert_eq!((s.caret, s.sel_end), (0, 0));
+        assert_eq!(s.window.start, 0);
+        // a short text's are the textarea's own
+        let mut s = State::new("Key = v\n", fake);
+        assert!(s.update(Msg::Home(true)).is_empty());
     }
 }

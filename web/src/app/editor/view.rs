@@ -125,7 +125,6 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
         .text
         .get(state.lines.line_range(&state.text, state.widest))
         .unwrap_or("");
-    // what the textarea cannot do for a windowed text: the reducer does it
     let detached = state.detached();
     let onscroll = {
         let on = props.on.clone();
@@ -179,15 +178,22 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
         Callback::from(move |e: KeyboardEvent| on_caret.emit(e.into()))
     };
     let on_click = Callback::from(move |e: MouseEvent| on_caret.emit(e.into()));
-    // a key going down while the caret is on a line the textarea does not hold: the textarea
-    // is given the caret's lines first (rendered before the key acts: the app renders in a
-    // microtask). With a long text wholly selected, what replaces the selection is put in by
-    // the reducer.
+    // a key going down while the caret is on a line the textarea does not hold (or near its
+    // window's edge): the textarea is given the caret's lines first (the app renders in a
+    // microtask, before the key acts). With a long text wholly selected, what replaces it is
+    // put in by the reducer.
     let whole = state.whole;
+    let reattach = state.reattach();
+    let windowed = state.windowed();
     let on_keydown = ui::filter(on, move |e: KeyboardEvent| {
-        let (key, held, alt) = dom::key(&e);
+        let (key, held, alt, shift) = dom::key(&e);
         if held && !alt && key.eq_ignore_ascii_case("a") {
             return Some(Msg::SelectAll);
+        }
+        // Ctrl+Home and Ctrl+End go to the text's ends, not the window's
+        if windowed && held && !alt && !shift && matches!(key.as_str(), "Home" | "End") {
+            e.prevent_default();
+            return Some(Msg::Home(key == "End"));
         }
         // keys that neither edit nor move the caret
         let function =
@@ -201,19 +207,12 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
             return None;
         }
         if !whole {
-            return detached.then_some(Msg::Reattach);
+            return reattach.then_some(Msg::Reattach);
         }
-        // a character (AltGr's too: Ctrl and Alt held), a line break or a deletion replaces
-        // the whole text; a composition starts in the emptied text
-        let text = match key.as_str() {
-            "Enter" => "\n".to_owned(),
-            "Backspace" | "Delete" => String::new(),
-            "Dead" | "Process" | "Unidentified" => return Some(Msg::Replace(String::new())),
-            k if k.chars().count() == 1 && (!held || alt) => key,
-            _ => return None,
-        };
-        e.prevent_default();
-        Some(Msg::Replace(text))
+        // a composition (a dead key, an input method) starts in the emptied text; what else
+        // a key puts in place of the whole text, its `beforeinput` says (the shell listens)
+        matches!(key.as_str(), "Dead" | "Process" | "Unidentified")
+            .then(|| Msg::Replace(String::new()))
     });
     // a copy or cut of the whole text when it is all selected (a cut then empties it)
     let all = state.whole.then(|| state.text.clone());
