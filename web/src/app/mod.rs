@@ -59,6 +59,11 @@ pub struct App {
     gutter: NodeRef,
     /// The gutter line (1-based) to scroll into view once the next render has drawn it.
     reveal: std::cell::Cell<Option<usize>>,
+    /// Whether a long INF is wholly selected (`editor::State::whole`), for the page's
+    /// `beforeinput` listener (Yew has none for that event): with it, what a key or an input
+    /// method would put in place of the textarea's lines replaces the whole INF instead.
+    whole: std::rc::Rc<std::cell::Cell<bool>>,
+    before_input: Option<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>>,
     /// Each feature's way back in, made once.
     on: Handlers,
 }
@@ -87,6 +92,8 @@ impl Component for App {
             textarea: NodeRef::default(),
             gutter: NodeRef::default(),
             reveal: std::cell::Cell::new(None),
+            whole: Default::default(),
+            before_input: None,
             on: Handlers {
                 editor: link.callback(Msg::Editor),
                 preview: link.callback(Msg::Preview),
@@ -107,10 +114,14 @@ impl Component for App {
         for command in commands {
             self.run(ctx, command);
         }
+        self.whole.set(self.state.editor.whole);
         true
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            self.listen_before_input();
+        }
         if let Some(line) = self.reveal.take()
             && let Some(gutter) = self.gutter.cast::<web_sys::Element>()
         {
@@ -195,13 +206,59 @@ impl Component for App {
 }
 
 impl App {
+    /// Listens for the editor's `beforeinput` (on the document, for whichever textarea the
+    /// editor's is): while a long INF is wholly selected, the textarea's own edit of its lines
+    /// is cancelled and its text put in place of the whole INF.
+    fn listen_before_input(&mut self) {
+        use wasm_bindgen::JsCast;
+        let (whole, textarea, on) = (
+            self.whole.clone(),
+            self.textarea.clone(),
+            self.on.editor.clone(),
+        );
+        let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+            move |e: web_sys::Event| {
+                let ours = e.target().map(wasm_bindgen::JsValue::from)
+                    == textarea.get().map(wasm_bindgen::JsValue::from);
+                if !whole.get() || !ours {
+                    return;
+                }
+                e.prevent_default();
+                if let Some(text) = dom::input_text(&e) {
+                    on.emit(editor::Msg::Replace(text));
+                }
+            },
+        );
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let _ = document
+                .add_event_listener_with_callback("beforeinput", listener.as_ref().unchecked_ref());
+            self.before_input = Some(listener);
+        }
+    }
+
     /// Runs one command through its feature's jobs; results come back as messages.
     fn run(&self, ctx: &Context<Self>, command: Command) {
         let link = ctx.link();
         match command {
-            Command::Editor(editor::Command::Select { start, end }) => {
+            Command::Editor(editor::Command::Select { start, end, focus }) => {
+                // now, in the lines the textarea is to hold (the render then finds them there
+                // and leaves the selection alone), not in `rendered`: Yew lets the browser act
+                // on events between a render and `rendered` (its scheduler yields after 16 ms),
+                // and a key that moved the window back to the caret acts as soon as this
+                // update's microtask ends
                 if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
-                    dom::select(&textarea, start, end);
+                    let lines = self.state.editor.window_text();
+                    if textarea.value() != lines {
+                        textarea.set_value(lines);
+                    }
+                    if focus {
+                        dom::select(&textarea, start, end);
+                    } else {
+                        let _ = textarea.set_selection_range(start, end);
+                    }
+                }
+                if !focus {
+                    return;
                 }
                 let state = &self.state;
                 let line = state.editor.lines.line_of(state.editor.caret);

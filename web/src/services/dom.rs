@@ -9,9 +9,65 @@ pub fn select(textarea: &HtmlTextAreaElement, start: u32, end: u32) {
     let _ = textarea.set_selection_range(start, end);
 }
 
-/// The caret (start of the selection) as a UTF-16 offset.
-pub fn caret(textarea: &HtmlTextAreaElement) -> u32 {
-    textarea.selection_start().ok().flatten().unwrap_or(0)
+/// The selection (start, end) as UTF-16 offsets.
+pub fn selection(textarea: &HtmlTextAreaElement) -> (u32, u32) {
+    let start = textarea.selection_start().ok().flatten().unwrap_or(0);
+    let end = textarea.selection_end().ok().flatten().unwrap_or(start);
+    (start, end)
+}
+
+/// Puts `text` on the clipboard in place of what a copy or cut event would have put there.
+pub fn put_clipboard(event: &web_sys::Event, text: &str) {
+    if let Some(data) = clipboard(event)
+        && data.set_data("text/plain", text).is_ok()
+    {
+        event.prevent_default();
+    }
+}
+
+/// A clipboard event's data (read through the property: a `ClipboardEvent` binding costs
+/// the first download more).
+fn clipboard(event: &web_sys::Event) -> Option<web_sys::DataTransfer> {
+    use wasm_bindgen::JsCast;
+    let data = super::get(event, "clipboardData");
+    data.is_object().then(|| data.unchecked_into())
+}
+
+/// A keyboard event's `key`, whether Ctrl or Meta was held with it, whether Alt was, and
+/// whether Shift was.
+pub fn key(event: &web_sys::Event) -> (String, bool, bool, bool) {
+    let held = |k| super::get(event, k).as_bool() == Some(true);
+    (
+        super::get(event, "key").as_string().unwrap_or_default(),
+        held("ctrlKey") || held("metaKey"),
+        held("altKey"),
+        held("shiftKey"),
+    )
+}
+
+/// What a `beforeinput` event would put in place of the selection: its text, a line break, or
+/// nothing for a deletion; `None` for what is not typing (undo, a drop, a drag's deletion).
+pub fn input_text(event: &web_sys::Event) -> Option<String> {
+    let kind = super::get(event, "inputType")
+        .as_string()
+        .unwrap_or_default();
+    match kind.as_str() {
+        "insertText" | "insertReplacementText" => super::get(event, "data").as_string(),
+        "insertLineBreak" | "insertParagraph" => Some("\n".into()),
+        "deleteByDrag" => None,
+        k if k.starts_with("delete") => Some(String::new()),
+        _ => None,
+    }
+}
+
+/// Whether a clipboard event is a cut (read through the property, as [`clipboard`]).
+pub fn is_cut(event: &web_sys::Event) -> bool {
+    super::get(event, "type").as_string().as_deref() == Some("cut")
+}
+
+/// The text a paste event carries.
+pub fn pasted(event: &web_sys::Event) -> Option<String> {
+    clipboard(event)?.get_data("text/plain").ok()
 }
 
 /// Asks the user to confirm something that cannot be undone.

@@ -26,10 +26,22 @@ pub fn compile(text: &str) -> Compiled {
 /// What can happen in the editor.
 #[derive(Clone, Debug)]
 pub enum Msg {
-    /// The INF text changed.
+    /// The textarea's text changed to this: the whole INF, or for a long one the lines the
+    /// textarea holds ([`State::window`]), spliced back into the INF.
     Edit(String),
-    /// The caret moved (UTF-16 offset, as the DOM reports it).
-    Caret(u32),
+    /// What the textarea's input event reports: its text (as [`Msg::Edit`]) and its
+    /// selection after the edit (as [`Msg::Selected`]).
+    Input { text: String, start: u32, end: u32 },
+    /// The caret moved: the textarea's selection is now `start..end` (UTF-16 offsets into it,
+    /// as the DOM counts).
+    Selected { start: u32, end: u32 },
+    /// Select-all was pressed: for a long INF the whole INF is selected (the textarea shows
+    /// its lines selected) until the selection changes.
+    SelectAll,
+    /// Put this text in place of the selection (of the whole INF after a select-all): what
+    /// typing, deleting, cutting or pasting does when the textarea cannot (a long INF wholly
+    /// selected, a caret outside the lines the textarea holds, a large paste).
+    Replace(String),
     /// The user picked diagnostic number `n`: put the caret on it.
     JumpTo(usize),
     /// Replace the text with the template of this id.
@@ -53,15 +65,30 @@ pub enum Msg {
     /// since ([`Command::Recompile`]).
     Recompile(u64),
     /// The editor scrolled: line `top` (0-based) is at the top of its box, which shows `rows`
-    /// lines.
-    View { top: usize, rows: usize },
+    /// lines; `selection` is the textarea's selection as it is now, when the textarea holds
+    /// the caret (a held arrow key moves it with no event that says so until the key is up).
+    View {
+        top: usize,
+        rows: usize,
+        selection: Option<(u32, u32)>,
+    },
+    /// A key went down while the caret is on a line the textarea does not hold (the view was
+    /// scrolled away from it): the textarea is given the lines around the caret, with the
+    /// selection in them, before the key acts, so the key acts where the caret is, as it would
+    /// in a textarea holding the whole text.
+    Reattach,
+    /// Ctrl+Home (`false`) or Ctrl+End (`true`) in a windowed text: the caret to the text's
+    /// start or end (the textarea's own would stop at its window's).
+    Home(bool),
 }
 
 /// Browser work the editor asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
-    /// Select `start..end` (UTF-16 offsets) in the editor and focus it.
-    Select { start: u32, end: u32 },
+    /// Select `start..end` (UTF-16 offsets into the textarea) in the editor once it is drawn;
+    /// with `focus`, focus it and scroll the caret's line into view, else (the textarea holds
+    /// other lines now: its selection put back) leave the view where it is.
+    Select { start: u32, end: u32, focus: bool },
     /// Look up the reference page for the caret's place (in the lazily loaded module); answer
     /// with [`Msg::DocLooked`].
     Doc(DocQuery),
@@ -80,6 +107,12 @@ pub const LISTED: usize = 200;
 /// The editor draws its lines in blocks of this many, from a screen above what is visible to
 /// one below it, so scrolling redraws only when it crosses a block.
 const BLOCK: usize = 64;
+/// Above this many bytes, or lines, the textarea holds only the lines around the view (its
+/// window, [`State::window`]): a browser lays a textarea's whole text out again on every edit.
+pub const WINDOW_ABOVE: usize = 64 * 1024;
+pub const WINDOW_LINES: usize = 2048;
+/// The window reaches this many lines beyond each side of the view (a multiple of [`BLOCK`]).
+const SPAN: usize = 4 * BLOCK;
 
 /// The reference panel beside the editor.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,8 +144,14 @@ pub struct State {
     rows: usize,
     /// The 0-based number of the longest line (in bytes), which sets the width of the text.
     pub widest: usize,
-    /// The caret as a byte offset into `text`.
+    /// The caret as a byte offset into `text`, and the other end of the selection.
     pub caret: usize,
+    pub sel_end: usize,
+    /// The bytes of `text` the textarea holds: all of it, or for a long text whole lines
+    /// around the view (the spacers around the textarea stand for the rest).
+    pub window: core::ops::Range<usize>,
+    /// Whether the whole text is selected (a select-all in a windowed text).
+    pub whole: bool,
     /// The reference panel: what the caret is on and its page. Empty until the caret first
     /// moves, so opening the app does not fetch the reference.
     pub doc: Option<DocPanel>,
@@ -135,6 +174,7 @@ impl Default for State {
 impl State {
     /// An editor holding `text`, compiled with `compiler`.
     pub fn new(text: &str, compiler: fn(&str) -> Compiled) -> Self {
+        let text = &fit(text.to_owned());
         let mut state = State {
             text: text.to_owned(),
             compiled: compiler(text),
@@ -146,6 +186,9 @@ impl State {
             rows: 40,
             widest: 0,
             caret: 0,
+            sel_end: 0,
+            window: 0..0,
+            whole: false,
             doc: None,
             doc_follows: false,
             previous: None,
@@ -153,7 +196,150 @@ impl State {
             compiler,
         };
         state.find_widest();
+        state.frame(0);
         state
+    }
+
+    /// Whether the textarea holds only some lines of the text.
+    pub fn windowed(&self) -> bool {
+        windowed(&self.text, &self.lines)
+    }
+
+    /// The text the textarea holds.
+    pub fn window_text(&self) -> &str {
+        self.text.get(self.window.clone()).unwrap_or("")
+    }
+
+    /// The window's first and end (exclusive) lines.
+    pub fn window_lines(&self) -> (usize, usize) {
+        (
+            self.lines.line_of(self.window.start),
+            self.lines.line_of(self.window.end) + 1,
+        )
+    }
+
+    /// Whether typing must be done by the reducer: the whole of a windowed text selected, or
+    /// the caret on a line outside the window.
+    pub fn detached(&self) -> bool {
+        let inside = |b: usize| self.window.start <= b && b <= self.window.end;
+        self.whole || !inside(self.caret) || !inside(self.sel_end)
+    }
+
+    /// Whether a key must first give the textarea the caret's lines ([`Msg::Reattach`]): the
+    /// caret is outside the window, or on a line near an edge of it that is not the text's
+    /// (a Backspace at the window's first line would find no line before it).
+    pub fn reattach(&self) -> bool {
+        if self.whole || !self.windowed() {
+            return false;
+        }
+        let (first, end) = self.window_lines();
+        let count = self.lines.line_count();
+        let near = |b: usize| {
+            let line = self.lines.line_of(b);
+            first > 0 && line < first + BLOCK || end < count && line + BLOCK >= end
+        };
+        self.detached() || near(self.caret) || near(self.sel_end)
+    }
+
+    /// Byte offset in `text` of UTF-16 offset `units` into the textarea.
+    fn byte_at(&self, units: u32) -> usize {
+        self.window.start + utf16_to_byte(self.window_text(), units)
+    }
+
+    /// UTF-16 offset into the textarea of byte `byte` of `text` (clamped to the window).
+    fn units_at(&self, byte: usize) -> u32 {
+        byte_to_utf16(
+            self.window_text(),
+            byte.clamp(self.window.start, self.window.end) - self.window.start,
+        )
+    }
+
+    /// Lets the textarea hold the lines around line `center`: all of a short text, whole
+    /// lines from [`SPAN`] above the view to [`SPAN`] below it (in blocks) of a long one.
+    fn frame(&mut self, center: usize) {
+        if !self.windowed() {
+            self.window = 0..self.text.len();
+            return;
+        }
+        let count = self.lines.line_count();
+        let half = self.rows / 2;
+        let first = center.saturating_sub(half + SPAN) / BLOCK * BLOCK;
+        let end = (center + half + SPAN + 1).div_ceil(BLOCK) * BLOCK;
+        let first = first.min(count - 1);
+        let end = end.clamp(first + 1, count);
+        self.window = self.lines.line_range(&self.text, first).start
+            ..self.lines.line_range(&self.text, end - 1).end;
+    }
+
+    /// The selection put back in the textarea after the window moved (when it is inside it).
+    fn place_selection(&self) -> Option<Command> {
+        (!self.detached()).then(|| Command::Select {
+            start: self.units_at(self.caret),
+            end: self.units_at(self.sel_end),
+            focus: false,
+        })
+    }
+
+    /// Selects `start..end` (bytes), moves the window to its line when it is not well inside
+    /// and asks the shell to select it there and scroll to it.
+    fn select_at(&mut self, start: usize, end: usize) -> Command {
+        self.caret = start;
+        self.sel_end = end;
+        let line = self.lines.line_of(start);
+        self.top = line.saturating_sub(self.rows / 2);
+        let (first, last) = self.window_lines();
+        let count = self.lines.line_count();
+        if self.windowed()
+            && (first > 0 && line < first + BLOCK
+                || last < count && line + BLOCK >= last
+                || end > self.window.end)
+        {
+            self.frame(line);
+        }
+        Command::Select {
+            start: self.units_at(start),
+            end: self.units_at(end),
+            focus: true,
+        }
+    }
+
+    /// The textarea's text became `typed` (and its selection `selected`, UTF-16 offsets into
+    /// it): splices it into the text in place of the window. The window then holds what was
+    /// typed, unless the text became short or long or a paste made the window large: then it
+    /// is framed around the caret again and the selection put back once drawn.
+    fn edit(&mut self, typed: String, selected: Option<(u32, u32)>) -> Vec<Command> {
+        if typed == self.window_text() {
+            return Vec::new();
+        }
+        let was = self.windowed();
+        let start = self.window.start;
+        let text = splice(&self.text, self.window.clone(), &typed);
+        self.whole = false;
+        let mut commands: Vec<Command> = self.set_text(text).into_iter().collect();
+        // `typed` is in the text at `start` (whole lines: `start` begins one, its end ends one)
+        self.window = start..(start + typed.len()).min(self.text.len());
+        if let Some((from, to)) = selected {
+            self.caret = self.byte_at(from);
+            self.sel_end = self.byte_at(to);
+        }
+        let (first, end) = self.window_lines();
+        if !self.windowed() {
+            self.window = 0..self.text.len();
+        } else if !was || end - first > 2 * (2 * SPAN + self.rows) {
+            let line = self.lines.line_of(self.caret);
+            self.frame(line);
+            // a caret out of view (a text put in by a script) is scrolled to, as a paste is
+            if line < self.top || line >= self.top + self.rows {
+                commands.push(self.select_at(self.caret, self.sel_end));
+                return commands;
+            }
+        } else {
+            return commands;
+        }
+        if self.windowed() || was {
+            commands.extend(self.place_selection());
+        }
+        commands
     }
 
     /// The request the text makes, when it has no errors (and none while a re-read of the
@@ -272,7 +458,7 @@ impl State {
 
     /// Applies a message; returns the browser work it calls for.
     pub fn update(&mut self, msg: Msg) -> Vec<Command> {
-        if matches!(msg, Msg::Caret(_) | Msg::JumpTo(_)) {
+        if matches!(msg, Msg::Selected { .. } | Msg::JumpTo(_)) {
             self.doc_follows = true;
         }
         let mut commands = self.apply(msg);
@@ -282,12 +468,39 @@ impl State {
 
     fn apply(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
-            Msg::Edit(text) => {
-                if text != self.text {
-                    return self.set_text(text).into_iter().collect();
-                }
+            Msg::Edit(typed) => return self.edit(typed, None),
+            Msg::Input { text, start, end } => return self.edit(text, Some((start, end))),
+            Msg::Selected { start, end } => {
+                // a selection inside the textarea leaves a select-all of the whole text only
+                // while it is the textarea's whole text
+                let all = start == 0 && end == self.units_at(self.window.end);
+                self.whole &= all;
+                self.caret = self.byte_at(start);
+                self.sel_end = self.byte_at(end);
             }
-            Msg::Caret(utf16) => self.caret = utf16_to_byte(&self.text, utf16),
+            Msg::SelectAll => self.whole = self.windowed(),
+            Msg::Replace(put) => {
+                let (from, to) = if self.whole {
+                    (0, self.text.len())
+                } else {
+                    (self.caret.min(self.sel_end), self.caret.max(self.sel_end))
+                };
+                // line ends made `\n`, as a textarea makes those of a paste
+                let put = lf(&put);
+                let joined = splice(&self.text, from..to, &put);
+                let length = joined.len();
+                let text = fit(joined);
+                // the caret after what was put (and the text before it, if that changed)
+                let mut at = from + put.len();
+                if text.len() != length {
+                    at = lf(self.text.get(..from).unwrap_or("")).len() + put.len();
+                }
+                self.whole = false;
+                let mut commands: Vec<Command> = self.set_text(text).into_iter().collect();
+                let at = at.min(self.text.len());
+                commands.push(self.select_at(at, at));
+                return commands;
+            }
             Msg::Recompile(generation) => {
                 if self.stale && generation == self.generation {
                     self.compiled = (self.compiler)(&self.text);
@@ -295,46 +508,82 @@ impl State {
                     self.stale = false;
                 }
             }
-            Msg::View { top, rows } => {
+            Msg::View {
+                top,
+                rows,
+                selection,
+            } => {
+                if let Some((start, end)) = selection.filter(|_| !self.detached()) {
+                    self.caret = self.byte_at(start);
+                    self.sel_end = self.byte_at(end);
+                }
                 self.top = top.min(self.lines.line_count());
                 self.rows = rows.clamp(1, 1000);
+                // near an edge of the window (not the text's), the window moves to the view
+                let (first, end) = self.window_lines();
+                let count = self.lines.line_count();
+                if self.windowed()
+                    && (first > 0 && self.top < first + BLOCK
+                        || end < count && self.top + self.rows + BLOCK > end)
+                {
+                    self.frame(self.top + self.rows / 2);
+                    return self.place_selection().into_iter().collect();
+                }
             }
+            Msg::Reattach if self.reattach() => {
+                return vec![self.select_at(self.caret, self.sel_end)];
+            }
+            Msg::Reattach => {}
+            Msg::Home(end) if self.windowed() => {
+                let at = if end { self.text.len() } else { 0 };
+                self.whole = false;
+                return vec![self.select_at(at, at)];
+            }
+            Msg::Home(_) => {}
             Msg::JumpTo(n) => {
                 let Some(d) = self.compiled.diagnostics.get(n) else {
                     return Vec::new();
                 };
-                let start = d.span.start.min(self.text.len());
-                let end = d.span.end.clamp(start, self.text.len());
-                self.caret = utf16_to_byte(&self.text, byte_to_utf16(&self.text, start));
-                // draw the lines around it, so the shell can scroll to them
-                self.top = self.lines.line_of(self.caret).saturating_sub(self.rows / 2);
-                return vec![Command::Select {
-                    start: byte_to_utf16(&self.text, start),
-                    end: byte_to_utf16(&self.text, end),
-                }];
+                let mut start = d.span.start.min(self.text.len());
+                let mut end = d.span.end.clamp(start, self.text.len());
+                while !self.text.is_char_boundary(start) {
+                    start -= 1;
+                }
+                while !self.text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                self.whole = false;
+                // draw (and hold in the textarea) the lines around it, so the shell can
+                // select it and scroll to it
+                return vec![self.select_at(start, end.max(start))];
             }
             Msg::UseTemplate(id) => {
                 if let Some(t) = templates::find(&id) {
                     self.replace_text(t.text.to_owned());
                     self.source = Some(format!("template: {}", t.title));
                 }
+                return self.place_selection().into_iter().collect();
             }
             Msg::RestorePrevious => {
                 if let Some(previous) = self.previous.take() {
                     let replaced = core::mem::take(&mut self.text);
                     self.compile_now(previous);
                     self.previous = Some(replaced);
+                    self.at_start();
                     self.source = Some("previous text restored".into());
                 }
+                return self.place_selection().into_iter().collect();
             }
             Msg::Open { name, bytes } => {
                 let decoded = certreq_inf::text::decode(&bytes);
                 self.replace_text(decoded.text);
                 self.source = Some(format!("{name} ({})", decoded.encoding.name()));
+                return self.place_selection().into_iter().collect();
             }
             Msg::Renewal { entry, text } => {
                 self.replace_text(text);
                 self.source = Some(format!("renewal of “{entry}”"));
+                return self.place_selection().into_iter().collect();
             }
             Msg::DocLooked { query, page } => {
                 if let Some(panel) = self.doc.as_mut().filter(|d| d.query == query) {
@@ -412,15 +661,21 @@ impl State {
             return;
         }
         let replaced = core::mem::take(&mut self.text);
-        self.caret = 0;
         self.compile_now(text);
         self.previous = Some(replaced);
+        self.at_start();
+    }
+
+    /// The caret at the start of a text that replaced another: no selection, no select-all.
+    fn at_start(&mut self) {
+        (self.caret, self.sel_end, self.whole) = (0, 0, false);
     }
 
     /// Replaces the text after an edit: a short text is read again now; a long one once typing
     /// pauses (the returned command), its diagnostics meanwhile moved with the text around
     /// the edit.
     fn set_text(&mut self, text: String) -> Option<Command> {
+        let text = fit(text);
         if text.len() <= DEFER_ABOVE {
             self.compile_now(text);
             return None;
@@ -449,6 +704,7 @@ impl State {
 
     /// Replaces the text and reads it now.
     fn compile_now(&mut self, text: String) {
+        let text = fit(text);
         self.compiled = (self.compiler)(&text);
         self.version = self.version.wrapping_add(1);
         self.stale = false;
@@ -459,12 +715,17 @@ impl State {
     /// Puts `text` in, keeping the caret inside it, and indexes its lines.
     fn place(&mut self, text: String) {
         self.lines = LineIndex::new(&text);
-        self.caret = self.caret.min(text.len());
-        while !text.is_char_boundary(self.caret) {
-            self.caret -= 1;
+        for at in [&mut self.caret, &mut self.sel_end] {
+            *at = (*at).min(text.len());
+            while !text.is_char_boundary(*at) {
+                *at -= 1;
+            }
         }
         self.text = text;
+        self.top = self.top.min(self.lines.line_count() - 1);
         self.find_widest();
+        // a short text is all in the textarea, a long one the lines around the view
+        self.frame(self.top + self.rows / 2);
     }
 
     /// Finds the longest line.
@@ -474,6 +735,41 @@ impl State {
             .max_by_key(|&l| lines.line_range(&self.text, l).len())
             .unwrap_or(0);
     }
+}
+
+/// `text` with `put` in place of bytes `range`.
+fn splice(text: &str, range: core::ops::Range<usize>, put: &str) -> String {
+    let mut out = String::with_capacity(text.len() + put.len());
+    out.push_str(text.get(..range.start).unwrap_or(""));
+    out.push_str(put);
+    out.push_str(text.get(range.end..).unwrap_or(""));
+    out
+}
+
+/// Whether a text is long enough for the textarea to hold only a window of it.
+fn windowed(text: &str, lines: &LineIndex) -> bool {
+    text.len() > WINDOW_ABOVE || lines.line_count() > WINDOW_LINES
+}
+
+/// `text` with its line ends made `\n`, as a textarea gives them back: the offsets the textarea
+/// reports (a click, a selection) then count the same characters as the text they are put in.
+fn fit(text: String) -> String {
+    if text.contains('\r') { lf(&text) } else { text }
+}
+
+/// `text` with its line ends (`\r\n`, a lone `\r`) made `\n`.
+fn lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The lines to draw when line `top` is at the top of a box `rows` lines high, of `count`.
@@ -522,7 +818,8 @@ mod tests {
             vec![
                 Command::Select {
                     start,
-                    end: start + 3
+                    end: start + 3,
+                    focus: true
                 },
                 // and the reference panel turns to the key the caret is now on
                 Command::Doc(DocQuery {
@@ -538,11 +835,11 @@ mod tests {
     #[test]
     fn the_caret_picks_the_key_for_the_docs_panel() {
         let mut s = State::new("Subject = x\n\nExportable = TRUE\n", fake);
-        s.update(Msg::Caret(3));
+        s.update(Msg::Selected { start: 3, end: 3 });
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
-        s.update(Msg::Caret(12));
+        s.update(Msg::Selected { start: 12, end: 12 });
         assert_eq!(s.key_at_caret(), None, "blank line");
-        s.update(Msg::Caret(20));
+        s.update(Msg::Selected { start: 20, end: 20 });
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Exportable")));
     }
 
@@ -562,13 +859,19 @@ mod tests {
             key: None,
         };
         assert_eq!(
-            s.update(Msg::Caret(15)),
+            s.update(Msg::Selected { start: 15, end: 15 }),
             vec![Command::Doc(subject.clone())]
         );
         assert_eq!(s.doc.as_ref().unwrap().page, None, "looking it up");
-        assert!(s.update(Msg::Caret(16)).is_empty(), "same key: asked once");
+        assert!(
+            s.update(Msg::Selected { start: 16, end: 16 }).is_empty(),
+            "same key: asked once"
+        );
         // the caret moves on before the answer comes: the late answer is not shown
-        assert_eq!(s.update(Msg::Caret(2)), vec![Command::Doc(section.clone())]);
+        assert_eq!(
+            s.update(Msg::Selected { start: 2, end: 2 }),
+            vec![Command::Doc(section.clone())]
+        );
         let page = DocPage::Section {
             name: "NewRequest".into(),
             summary: "s".into(),
@@ -586,9 +889,12 @@ mod tests {
         });
         assert_eq!(s.doc.as_ref().unwrap().page, Some(Ok(Some(page))));
         // a blank line has no page; a failed lookup is kept to be said
-        assert!(s.update(Msg::Caret(25)).is_empty());
+        assert!(s.update(Msg::Selected { start: 25, end: 25 }).is_empty());
         assert_eq!(s.doc, None);
-        assert_eq!(s.update(Msg::Caret(2)), vec![Command::Doc(section.clone())]);
+        assert_eq!(
+            s.update(Msg::Selected { start: 2, end: 2 }),
+            vec![Command::Doc(section.clone())]
+        );
         s.update(Msg::DocLooked {
             query: section,
             page: Err("no module".into()),
@@ -600,7 +906,7 @@ mod tests {
     fn the_caret_on_a_header_picks_the_section() {
         let mut s = State::new("[NewRequest]\nSubject = x\n", with_header);
         assert_eq!(s.section_at_caret(), Some("NewRequest"));
-        s.update(Msg::Caret(15));
+        s.update(Msg::Selected { start: 15, end: 15 });
         assert_eq!(s.section_at_caret(), None);
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
     }
@@ -669,11 +975,16 @@ mod tests {
         let text = "Key = v\n".repeat(10_000);
         let mut s = State::new(&text, fake);
         assert_eq!(s.lines.line_count(), 10_001);
-        s.update(Msg::View { top: 0, rows: 30 });
+        s.update(Msg::View {
+            top: 0,
+            rows: 30,
+            selection: None,
+        });
         assert_eq!(s.drawn(), 0..64);
         s.update(Msg::View {
             top: 5000,
             rows: 30,
+            selection: None,
         });
         let drawn = s.drawn();
         assert!(drawn.start <= 4970 && drawn.end >= 5060, "{drawn:?}");
@@ -681,12 +992,18 @@ mod tests {
         s.update(Msg::View {
             top: 10_001,
             rows: 30,
+            selection: None,
         });
         assert_eq!(s.drawn().end, 10_001);
         // jumping to a problem draws its line
-        s.update(Msg::Edit(format!("{text}KeyLength = BAD\n")));
+        s.update(Msg::SelectAll);
+        s.update(Msg::Replace(format!("{text}KeyLength = BAD\n")));
         s.update(Msg::Recompile(s.generation));
-        s.update(Msg::View { top: 0, rows: 30 });
+        s.update(Msg::View {
+            top: 0,
+            rows: 30,
+            selection: None,
+        });
         s.update(Msg::JumpTo(0));
         assert!(s.drawn().contains(&10_000), "{:?}", s.drawn());
     }
@@ -694,10 +1011,482 @@ mod tests {
     #[test]
     fn shrinking_the_text_keeps_the_caret_inside_it() {
         let mut s = State::new("Subject = x\nKeyLength = 2048\n", fake);
-        s.update(Msg::Caret(25));
+        s.update(Msg::Selected { start: 25, end: 25 });
         s.update(Msg::Edit("Su".into()));
         assert_eq!(s.caret, 2);
         s.update(Msg::Edit("é".into()));
         assert!(s.text.is_char_boundary(s.caret));
+    }
+
+    /// The textarea's text and selection after typing `typed` at UTF-16 offset `at` of it.
+    fn typed(s: &State, at: usize, typed: &str) -> Msg {
+        let mut text = s.window_text().to_owned();
+        text.insert_str(at, typed);
+        let caret = (at + typed.len()) as u32;
+        Msg::Input {
+            text,
+            start: caret,
+            end: caret,
+        }
+    }
+
+    #[test]
+    fn a_short_text_is_all_in_the_textarea() {
+        let mut s = State::new("Subject = x\n", fake);
+        assert!(!s.windowed());
+        assert_eq!(s.window_text(), "Subject = x\n");
+        s.update(typed(&s, 12, "KeyLength = 1\n"));
+        assert_eq!(s.window_text(), s.text);
+        assert_eq!(s.caret, s.text.len());
+        // select-all there is the textarea's own
+        s.update(Msg::SelectAll);
+        assert!(!s.whole);
+    }
+
+    #[test]
+    fn a_long_text_is_edited_through_a_window_of_lines_at_its_start_middle_and_end() {
+        let text: String = (0..20_000).map(|i| format!("K{i} = v\n")).collect();
+        let mut s = State::new(&text, fake);
+        assert!(s.windowed() && s.text.len() > WINDOW_ABOVE);
+        s.update(Msg::View {
+            top: 0,
+            rows: 30,
+            selection: None,
+        });
+        let (first, end) = s.window_lines();
+        assert_eq!(first, 0);
+        assert!(end > 30 + SPAN && end < 30 + 2 * SPAN + BLOCK, "{end}");
+        assert!(s.window_text().starts_with("K0 = v\n") && !s.window_text().ends_with('\n'));
+        // at the start
+        assert!(
+            s.update(typed(&s, 0, "x")).len() == 1,
+            "a deferred re-read, no move"
+        );
+        assert!(s.text.starts_with("xK0 = v\nK1 = v\n"));
+        assert_eq!((s.caret, s.sel_end), (1, 1));
+        // in the middle: scrolling there moves the window, which keeps lines whole
+        assert!(
+            s.update(Msg::View {
+                top: 10_000,
+                rows: 30,
+                selection: None
+            })
+            .is_empty(),
+            "caret left behind"
+        );
+        assert!(s.detached());
+        let (first, end) = s.window_lines();
+        assert!(
+            first <= 10_000 - SPAN && end >= 10_030 + SPAN,
+            "{first}..{end}"
+        );
+        let line = s.lines.line_range(&s.text, 10_000);
+        let at = line.start - s.window.start;
+        assert_eq!(&s.window_text()[at..at + 9], "K10000 = ");
+        s.update(typed(&s, at, "Mid = 1\n"));
+        assert!(!s.detached());
+        assert_eq!(
+            &s.text[line.start..line.start + 18],
+            "Mid = 1\nK10000 = v",
+            "the edit lands on line 10,001"
+        );
+        assert_eq!(s.lines.line_count(), 20_002);
+        // at the end
+        s.update(Msg::View {
+            top: 20_000,
+            rows: 30,
+            selection: None,
+        });
+        let (_, end) = s.window_lines();
+        assert_eq!(end, 20_002);
+        let at = s.window_text().len();
+        s.update(typed(&s, at, "Last = 1"));
+        assert!(s.text.ends_with("K19999 = v\nLast = 1"));
+        assert_eq!(s.text.len(), text.len() + 1 + 8 + 8);
+        assert_eq!(s.window_text(), &s.text[s.window.clone()]);
+    }
+
+    #[test]
+    fn the_window_moves_with_the_view_and_puts_the_selection_back() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 100,
+            rows: 30,
+            selection: None,
+        });
+        // select 2 characters of line 150
+        let at = s.lines.line_range(&s.text, 150).start;
+        let u = byte_to_utf16(s.window_text(), at - s.window.start);
+        s.update(Msg::Selected {
+            start: u,
+            end: u + 2,
+        });
+        assert_eq!((s.caret, s.sel_end), (at, at + 2));
+        let before = s.window.clone();
+        let commands = s.update(Msg::View {
+            top: 300,
+            rows: 30,
+            selection: None,
+        });
+        assert_ne!(s.window, before, "near the window's edge it moves");
+        let u = byte_to_utf16(s.window_text(), at - s.window.start);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: u,
+                end: u + 2,
+                focus: false
+            }]
+        );
+        assert!(
+            s.update(Msg::View {
+                top: 310,
+                rows: 30,
+                selection: None
+            })
+            .is_empty(),
+            "well inside: no move"
+        );
+    }
+
+    #[test]
+    fn select_all_of_a_long_text_acts_on_all_of_it() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::SelectAll);
+        // the textarea selects its lines, which keeps the select-all
+        let all = byte_to_utf16(s.window_text(), s.window_text().len());
+        s.update(Msg::Selected { start: 0, end: all });
+        assert!(s.whole && s.detached());
+        let commands = s.update(Msg::Replace("x".into()));
+        assert_eq!(s.text, "x");
+        assert!(!s.windowed() && !s.whole);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: 1,
+                end: 1,
+                focus: true
+            }]
+        );
+        // another selection drops it
+        let mut s = State::new(&text, fake);
+        s.update(Msg::SelectAll);
+        s.update(Msg::Selected { start: 3, end: 3 });
+        assert!(!s.whole);
+        s.update(Msg::Replace("y".into()));
+        assert_eq!(s.text.len(), text.len() + 1);
+        assert!(s.text.starts_with("Keyy = v\n"));
+    }
+
+    #[test]
+    fn typing_with_the_caret_outside_the_window_types_at_the_caret_and_brings_it_back() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::Selected {
+            start: 8 * 10 + 3,
+            end: 8 * 10 + 3,
+        });
+        s.update(Msg::View {
+            top: 15_000,
+            rows: 30,
+            selection: None,
+        });
+        assert!(s.detached());
+        let commands = s.update(Msg::Replace("Z".into()));
+        assert!(s.text[80..].starts_with("KeyZ = v\n"));
+        assert_eq!(s.caret, 84);
+        assert_eq!(s.window_lines().0, 0, "the window is back at the caret");
+        assert!(commands.contains(&Command::Select {
+            start: 84,
+            end: 84,
+            focus: true
+        }));
+        assert!(!s.detached());
+    }
+
+    #[test]
+    fn jumping_far_in_a_long_text_moves_the_window_to_the_line() {
+        let mut text = "; filler\n".repeat(20_000);
+        text.push_str("KeyLength = BAD\n");
+        let mut s = State::new(&text, fake);
+        let commands = s.update(Msg::JumpTo(0));
+        let (first, end) = s.window_lines();
+        assert!(first <= 20_000 && 20_000 < end, "{first}..{end}");
+        let at = text.find("BAD").unwrap() - s.window.start;
+        let at = byte_to_utf16(s.window_text(), at);
+        assert_eq!(
+            commands[0],
+            Command::Select {
+                start: at,
+                end: at + 3,
+                focus: true
+            }
+        );
+        assert_eq!(&s.text[s.caret..s.sel_end], "BAD");
+    }
+
+    #[test]
+    fn the_text_has_its_line_ends_made_lf_as_the_textarea_gives_them_back() {
+        let text = "Key = v\r\n".repeat(10_000);
+        let s = State::new(&text, fake);
+        assert_eq!(s.text, "Key = v\n".repeat(10_000));
+        let short = State::new("Key = v\r\nLast = 1\rEnd = 2", fake);
+        assert_eq!(
+            short.text, "Key = v\nLast = 1\nEnd = 2",
+            "and a short one's"
+        );
+        // and so are those of what is put in it, the caret after it
+        let mut s = s;
+        s.update(Msg::Selected { start: 3, end: 3 });
+        s.update(Msg::Replace("a\r\nb".into()));
+        assert!(s.text.starts_with("Keya\nb = v\nKey"));
+        assert_eq!((s.caret, s.sel_end), (6, 6));
+    }
+
+    #[test]
+    fn a_long_text_replaced_by_a_shorter_one_with_the_view_at_its_end_is_framed_inside_it() {
+        let text = "Key = v\n".repeat(80_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 79_990,
+            rows: 30,
+            selection: None,
+        });
+        // still windowed (over 2,048 lines), far shorter than the view's place
+        let shorter = "Key = v\n".repeat(3_000);
+        s.update(Msg::Open {
+            name: "short.inf".into(),
+            bytes: shorter.clone().into_bytes(),
+        });
+        assert!(s.windowed());
+        assert_eq!(s.window.end, s.text.len(), "the window reaches the new end");
+        assert!(s.window_text().ends_with("Key = v\n"));
+        assert!(
+            s.drawn().end == 3_001 && !s.drawn().is_empty(),
+            "{:?}",
+            s.drawn()
+        );
+        // and through a select-all and paste too
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 79_990,
+            rows: 30,
+            selection: None,
+        });
+        s.update(Msg::SelectAll);
+        s.update(Msg::Replace(shorter.clone()));
+        assert_eq!(s.text, shorter);
+        assert_eq!(s.window.end, s.text.len());
+    }
+
+    #[test]
+    fn a_click_in_a_crlf_text_of_any_length_puts_the_caret_on_the_clicked_character() {
+        for n in [
+            3,
+            WINDOW_LINES - 2,
+            WINDOW_LINES - 1,
+            WINDOW_LINES,
+            WINDOW_LINES + 1,
+        ] {
+            for end in ["\r\n", "\r"] {
+                let mut s = State::new(&format!("K = v{end}").repeat(n), fake);
+                assert!(!s.text.contains('\r'), "{n} lines ending {end:?}");
+                // the textarea holds the window with its line ends as `\n`: offset 4 of its
+                // line 1 (0-based) is the "v" of the text's line that is
+                let line = s.lines.line_of(s.window.start) + 1;
+                s.update(Msg::Selected {
+                    start: 6 + 4,
+                    end: 6 + 5,
+                });
+                let at = s.lines.line_range(&s.text, line).start + 4;
+                assert_eq!(
+                    (s.caret, s.sel_end),
+                    (at, at + 1),
+                    "{n} lines ending {end:?}"
+                );
+                assert_eq!(&s.text[at..at + 1], "v");
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_down_with_the_caret_off_the_window_gives_the_textarea_the_caret_s_lines_first() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::Selected { start: 83, end: 85 });
+        assert_eq!((s.caret, s.sel_end), (83, 85));
+        assert!(
+            s.update(Msg::Reattach).is_empty(),
+            "the caret is held: nothing to do"
+        );
+        s.update(Msg::View {
+            top: 15_000,
+            rows: 30,
+            selection: None,
+        });
+        assert!(s.detached());
+        let commands = s.update(Msg::Reattach);
+        assert!(!s.detached());
+        assert_eq!(s.window_lines().0, 0);
+        let (start, end) = (s.units_at(83), s.units_at(85));
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start,
+                end,
+                focus: true
+            }],
+            "the selection is put back where it was, and scrolled to"
+        );
+        assert_eq!((s.caret, s.sel_end), (83, 85));
+        // what the textarea does with the key is then an edit of the caret's lines
+        let mut typed = s.window_text().to_owned();
+        typed.replace_range(83..85, "");
+        s.update(Msg::Input {
+            text: typed,
+            start: 83,
+            end: 83,
+        });
+        assert!(s.text[80..].starts_with("Key v\nKey"));
+        assert_eq!(s.text.len(), text.len() - 2);
+    }
+
+    #[test]
+    fn a_window_moved_by_a_held_key_keeps_the_caret_the_key_moved() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 0,
+            rows: 30,
+            selection: None,
+        });
+        s.update(Msg::Selected { start: 8, end: 8 });
+        // the key is still down: the caret is on line 300 and the box scrolled to it, and
+        // only the scroll says so
+        let at = s.units_at(s.lines.line_range(&s.text, 300).start);
+        let commands = s.update(Msg::View {
+            top: 290,
+            rows: 30,
+            selection: Some((at, at)),
+        });
+        let line = s.lines.line_range(&s.text, 300).start;
+        assert_eq!(s.caret, line);
+        let u = s.units_at(line);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: u,
+                end: u,
+                focus: false
+            }]
+        );
+        // a selection read while the caret was off the window is not the caret's
+        s.update(Msg::View {
+            top: 15_000,
+            rows: 30,
+            selection: None,
+        });
+        assert!(s.detached());
+        s.update(Msg::View {
+            top: 15_100,
+            rows: 30,
+            selection: Some((0, 0)),
+        });
+        assert_eq!(s.caret, line);
+    }
+
+    #[test]
+    fn a_text_put_in_by_opening_a_file_starts_with_no_selection_and_no_select_all() {
+        let text = "Key = v\n".repeat(20_000);
+        let opened = "Other = 1\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 10_000,
+            rows: 30,
+            selection: None,
+        });
+        let at = s.units_at(s.lines.line_range(&s.text, 10_010).start);
+        s.update(Msg::Selected {
+            start: at,
+            end: at + 50,
+        });
+        s.update(Msg::Open {
+            name: "other.inf".into(),
+            bytes: opened.clone().into_bytes(),
+        });
+        assert_eq!((s.caret, s.sel_end, s.whole), (0, 0, false));
+        // and after a select-all, a template, and the text restored
+        s.update(Msg::SelectAll);
+        assert!(s.whole);
+        s.update(Msg::UseTemplate(templates::TEMPLATES[0].id.into()));
+        assert_eq!((s.caret, s.sel_end, s.whole), (0, 0, false));
+        s.update(Msg::SelectAll);
+        s.update(Msg::RestorePrevious);
+        assert_eq!(s.text, opened);
+        assert_eq!((s.caret, s.sel_end, s.whole), (0, 0, false));
+        // a key then replaces nothing
+        s.update(Msg::Replace("x".into()));
+        assert_eq!(s.text, format!("x{opened}"));
+    }
+
+    #[test]
+    fn a_key_at_the_window_s_edge_is_given_the_lines_beyond_it_first() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 10_000,
+            rows: 30,
+            selection: None,
+        });
+        let (first, _) = s.window_lines();
+        assert!(first > 0);
+        // the caret at the start of the window's first line (inside it: not detached)
+        s.update(Msg::Selected { start: 0, end: 0 });
+        assert!(!s.detached() && s.reattach());
+        let commands = s.update(Msg::Reattach);
+        let (now, _) = s.window_lines();
+        assert!(now + BLOCK <= first, "{now} {first}");
+        let at = s.lines.line_range(&s.text, first).start;
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: s.units_at(at),
+                end: s.units_at(at),
+                focus: true
+            }]
+        );
+        // in the middle of the window: nothing to do
+        s.update(Msg::View {
+            top: first - 15,
+            rows: 30,
+            selection: None,
+        });
+        assert!(!s.reattach());
+        assert!(s.update(Msg::Reattach).is_empty());
+        // a short text never needs it
+        let s = State::new("Key = v\n", fake);
+        assert!(!s.reattach());
+    }
+
+    #[test]
+    fn ctrl_home_and_end_go_to_the_ends_of_a_long_text() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::View {
+            top: 10_000,
+            rows: 30,
+            selection: None,
+        });
+        s.update(Msg::Home(true));
+        assert_eq!((s.caret, s.sel_end), (text.len(), text.len()));
+        assert_eq!(s.window.end, text.len());
+        s.update(Msg::Home(false));
+        assert_eq!((s.caret, s.sel_end), (0, 0));
+        assert_eq!(s.window.start, 0);
+        // a short text's are the textarea's own
+        let mut s = State::new("Key = v\n", fake);
+        assert!(s.update(Msg::Home(true)).is_empty());
     }
 }

@@ -6,12 +6,16 @@ use certreq_wire::DocPage;
 use certreq_wire::ca::TemplateOffer;
 use yew::prelude::*;
 
-use super::{DocPanel, LISTED, Msg, State};
+use super::{DocPanel, LISTED, Msg, State, WINDOW_ABOVE};
 use crate::app::status::Notice;
 use crate::app::templates;
 use crate::app::text::{Kind, mark_line};
 use crate::app::ui;
 use crate::services::dom;
+
+/// A paste longer than this (bytes) into a text that is or becomes windowed is put in by the
+/// reducer, not by the textarea (which would lay it all out first).
+const PASTE_ABOVE: usize = 16 * 1024;
 
 pub struct EditorProps<'a> {
     pub state: &'a State,
@@ -112,16 +116,20 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
             });
         html! { <>{ for pieces }{ "\n" }</> }
     });
-    // the lines not drawn, as blank lines
-    let above = "\n".repeat(drawn.start);
-    let below = "\n".repeat(line_count - drawn.end);
+    // the lines not drawn, as blocks of blank lines (so an edit lays out only the drawn ones)
+    let above = gap(drawn.start, String::new());
+    let below = gap(line_count - drawn.end, String::new());
+    // the textarea holds the window's lines, between blank lines standing for the rest
+    let (first, end) = state.window_lines();
     let widest = state
         .text
         .get(state.lines.line_range(&state.text, state.widest))
         .unwrap_or("");
+    let detached = state.detached();
     let onscroll = {
         let on = props.on.clone();
         let gutter = props.gutter.clone();
+        let textarea = props.textarea.clone();
         let first = drawn.start;
         let drawn = drawn.clone();
         Callback::from(move |e: Event| {
@@ -134,28 +142,105 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                 // redraw only when other lines are to be drawn
                 .filter(|&(top, rows)| super::drawn(top, rows, line_count) != drawn)
             {
-                on.emit(Msg::View { top, rows });
+                // the selection as it is now (a held key moves it with no event until it is
+                // up), when the textarea holds it
+                let selection = textarea
+                    .cast::<web_sys::HtmlTextAreaElement>()
+                    .filter(|_| !detached)
+                    .map(|t| dom::selection(&t));
+                on.emit(Msg::View {
+                    top,
+                    rows,
+                    selection,
+                });
             }
         })
     };
     let on = &props.on;
-    let oninput = {
-        let on = on.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(t) = dom::editor_of(&e) {
-                on.emit(Msg::Edit(t.value()));
-                on.emit(Msg::Caret(dom::caret(&t)));
+    let oninput = ui::filter(on, |e: InputEvent| {
+        dom::editor_of(&e).map(|t| {
+            let (start, end) = dom::selection(&t);
+            Msg::Input {
+                text: t.value(),
+                start,
+                end,
             }
         })
-    };
+    });
     let on_caret = ui::filter(on, |e: Event| {
-        dom::editor_of(&e).map(|t| Msg::Caret(dom::caret(&t)))
+        dom::editor_of(&e).map(|t| {
+            let (start, end) = dom::selection(&t);
+            Msg::Selected { start, end }
+        })
     });
     let on_key = {
         let on_caret = on_caret.clone();
         Callback::from(move |e: KeyboardEvent| on_caret.emit(e.into()))
     };
     let on_click = Callback::from(move |e: MouseEvent| on_caret.emit(e.into()));
+    // a key going down while the caret is on a line the textarea does not hold (or near its
+    // window's edge): the textarea is given the caret's lines first (the app renders in a
+    // microtask, before the key acts). With a long text wholly selected, what replaces it is
+    // put in by the reducer.
+    let whole = state.whole;
+    let reattach = state.reattach();
+    let windowed = state.windowed();
+    let on_keydown = ui::filter(on, move |e: KeyboardEvent| {
+        let (key, held, alt, shift) = dom::key(&e);
+        if held && !alt && key.eq_ignore_ascii_case("a") {
+            return Some(Msg::SelectAll);
+        }
+        // Ctrl+Home and Ctrl+End go to the text's ends, not the window's
+        if windowed && held && !alt && !shift && matches!(key.as_str(), "Home" | "End") {
+            e.prevent_default();
+            return Some(Msg::Home(key == "End"));
+        }
+        // keys that neither edit nor move the caret
+        let function =
+            key.len() > 1 && key.starts_with('F') && key[1..].bytes().all(|b| b.is_ascii_digit());
+        if function
+            || matches!(
+                key.as_str(),
+                "Shift" | "Control" | "Alt" | "Meta" | "AltGraph" | "CapsLock" | "Escape" | "Tab"
+            )
+        {
+            return None;
+        }
+        if !whole {
+            return reattach.then_some(Msg::Reattach);
+        }
+        // a composition (a dead key, an input method) starts in the emptied text; what else
+        // a key puts in place of the whole text, its `beforeinput` says (the shell listens)
+        matches!(key.as_str(), "Dead" | "Process" | "Unidentified")
+            .then(|| Msg::Replace(String::new()))
+    });
+    // a copy or cut of the whole text when it is all selected (a cut then empties it)
+    let all = state.whole.then(|| state.text.clone());
+    let on_clip = ui::filter(on, move |e: Event| {
+        let all = all.as_ref()?;
+        dom::put_clipboard(&e, all);
+        dom::is_cut(&e).then(|| Msg::Replace(String::new()))
+    });
+    // a paste the textarea would lay out whole, or one it cannot place
+    let length = state.text.len();
+    let on_paste = {
+        let on = on.clone();
+        Callback::from(move |e: Event| {
+            let Some(text) = dom::pasted(&e) else {
+                return;
+            };
+            if whole || text.len() > PASTE_ABOVE && length + text.len() > WINDOW_ABOVE {
+                e.prevent_default();
+                // at the textarea's selection as it is now (a drag that ended outside it told
+                // nothing), unless a long text is wholly selected
+                if let Some(t) = dom::editor_of(&e).filter(|_| !whole) {
+                    let (start, end) = dom::selection(&t);
+                    on.emit(Msg::Selected { start, end });
+                }
+                on.emit(Msg::Replace(text));
+            }
+        })
+    };
     let open = ui::on_pick(ui::then(on, &props.notify, |name, bytes| Msg::Open {
         name,
         bytes,
@@ -195,27 +280,39 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
                         { above }{ for overlay }{ below }
                         <span class="sizer">{ widest }{ " " }</span>
                     </pre>
-                    <textarea
-                        id="inf-editor"
-                        data-testid="inf-editor"
-                        ref={props.textarea.clone()}
-                        aria-describedby="inf-hint"
-                        spellcheck="false"
-                        autocomplete="off"
-                        autocapitalize="off"
-                        wrap="off"
-                        value={state.text.clone()}
-                        {oninput}
-                        onkeyup={on_key}
-                        onclick={on_click}
-                    />
+                    <div class="window">
+                        <div class="spacer" aria-hidden="true">{ gap(first, String::new()) }</div>
+                        <textarea
+                            id="inf-editor"
+                            data-testid="inf-editor"
+                            ref={props.textarea.clone()}
+                            aria-describedby="inf-hint"
+                            spellcheck="false"
+                            autocomplete="off"
+                            autocapitalize="off"
+                            wrap="off"
+                            value={state.window_text().to_owned()}
+                            {oninput}
+                            onkeyup={on_key}
+                            onkeydown={on_keydown}
+                            onclick={on_click}
+                            oncopy={on_clip.clone()}
+                            oncut={on_clip}
+                            onpaste={on_paste}
+                        />
+                        // the lines below the window and the overlay's line for the widest
+                        <div class="spacer" aria-hidden="true">
+                            { gap(line_count - end + 1, String::new()) }
+                        </div>
+                    </div>
                 </div>
             </div>
         </>
     }
 }
 
-/// `n` blank lines of the gutter, the last holding `last` (none when `n` is 0).
+/// `n` blank lines (of the gutter, the overlay or a spacer), the last holding `last` (none
+/// when `n` is 0).
 fn gap(n: usize, last: String) -> Html {
     if n == 0 {
         return html! {};
