@@ -807,6 +807,15 @@ mod tests {
     use super::*;
     use crate::app::testing::{fake, with_header};
 
+    /// Scrolls the editor's box (30 lines high) to put line `top` at its top.
+    fn scroll(s: &mut State, top: usize) -> Vec<Command> {
+        s.update(Msg::View {
+            top,
+            rows: 30,
+            selection: None,
+        })
+    }
+
     #[test]
     fn jumping_to_a_diagnostic_selects_its_utf16_range() {
         // "é" is two bytes but one UTF-16 unit: the selection must count units
@@ -975,35 +984,19 @@ mod tests {
         let text = "Key = v\n".repeat(10_000);
         let mut s = State::new(&text, fake);
         assert_eq!(s.lines.line_count(), 10_001);
-        s.update(Msg::View {
-            top: 0,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 0);
         assert_eq!(s.drawn(), 0..64);
-        s.update(Msg::View {
-            top: 5000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 5000);
         let drawn = s.drawn();
         assert!(drawn.start <= 4970 && drawn.end >= 5060, "{drawn:?}");
         assert!(drawn.len() <= 4 * 64, "{drawn:?}");
-        s.update(Msg::View {
-            top: 10_001,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 10_001);
         assert_eq!(s.drawn().end, 10_001);
         // jumping to a problem draws its line
         s.update(Msg::SelectAll);
         s.update(Msg::Replace(format!("{text}KeyLength = BAD\n")));
         s.update(Msg::Recompile(s.generation));
-        s.update(Msg::View {
-            top: 0,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 0);
         s.update(Msg::JumpTo(0));
         assert!(s.drawn().contains(&10_000), "{:?}", s.drawn());
     }
@@ -1048,11 +1041,7 @@ mod tests {
         let text: String = (0..20_000).map(|i| format!("K{i} = v\n")).collect();
         let mut s = State::new(&text, fake);
         assert!(s.windowed() && s.text.len() > WINDOW_ABOVE);
-        s.update(Msg::View {
-            top: 0,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 0);
         let (first, end) = s.window_lines();
         assert_eq!(first, 0);
         assert!(end > 30 + SPAN && end < 30 + 2 * SPAN + BLOCK, "{end}");
@@ -1065,15 +1054,7 @@ mod tests {
         assert!(s.text.starts_with("xK0 = v\nK1 = v\n"));
         assert_eq!((s.caret, s.sel_end), (1, 1));
         // in the middle: scrolling there moves the window, which keeps lines whole
-        assert!(
-            s.update(Msg::View {
-                top: 10_000,
-                rows: 30,
-                selection: None
-            })
-            .is_empty(),
-            "caret left behind"
-        );
+        assert!(scroll(&mut s, 10_000).is_empty(), "caret left behind");
         assert!(s.detached());
         let (first, end) = s.window_lines();
         assert!(
@@ -1092,11 +1073,7 @@ mod tests {
         );
         assert_eq!(s.lines.line_count(), 20_002);
         // at the end
-        s.update(Msg::View {
-            top: 20_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 20_000);
         let (_, end) = s.window_lines();
         assert_eq!(end, 20_002);
         let at = s.window_text().len();
@@ -1110,11 +1087,7 @@ mod tests {
     fn the_window_moves_with_the_view_and_puts_the_selection_back() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 100,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 100);
         // select 2 characters of line 150
         let at = s.lines.line_range(&s.text, 150).start;
         let u = byte_to_utf16(s.window_text(), at - s.window.start);
@@ -1124,11 +1097,7 @@ mod tests {
         });
         assert_eq!((s.caret, s.sel_end), (at, at + 2));
         let before = s.window.clone();
-        let commands = s.update(Msg::View {
-            top: 300,
-            rows: 30,
-            selection: None,
-        });
+        let commands = scroll(&mut s, 300);
         assert_ne!(s.window, before, "near the window's edge it moves");
         let u = byte_to_utf16(s.window_text(), at - s.window.start);
         assert_eq!(
@@ -1139,15 +1108,7 @@ mod tests {
                 focus: false
             }]
         );
-        assert!(
-            s.update(Msg::View {
-                top: 310,
-                rows: 30,
-                selection: None
-            })
-            .is_empty(),
-            "well inside: no move"
-        );
+        assert!(scroll(&mut s, 310).is_empty(), "well inside: no move");
     }
 
     #[test]
@@ -1188,11 +1149,7 @@ mod tests {
             start: 8 * 10 + 3,
             end: 8 * 10 + 3,
         });
-        s.update(Msg::View {
-            top: 15_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 15_000);
         assert!(s.detached());
         let commands = s.update(Msg::Replace("Z".into()));
         assert!(s.text[80..].starts_with("KeyZ = v\n"));
@@ -1249,11 +1206,7 @@ mod tests {
     fn a_long_text_replaced_by_a_shorter_one_with_the_view_at_its_end_is_framed_inside_it() {
         let text = "Key = v\n".repeat(80_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 79_990,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 79_990);
         // still windowed (over 2,048 lines), far shorter than the view's place
         let shorter = "Key = v\n".repeat(3_000);
         s.update(Msg::Open {
@@ -1270,11 +1223,7 @@ mod tests {
         );
         // and through a select-all and paste too
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 79_990,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 79_990);
         s.update(Msg::SelectAll);
         s.update(Msg::Replace(shorter.clone()));
         assert_eq!(s.text, shorter);
@@ -1321,11 +1270,7 @@ mod tests {
             s.update(Msg::Reattach).is_empty(),
             "the caret is held: nothing to do"
         );
-        s.update(Msg::View {
-            top: 15_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 15_000);
         assert!(s.detached());
         let commands = s.update(Msg::Reattach);
         assert!(!s.detached());
@@ -1357,11 +1302,7 @@ mod tests {
     fn a_window_moved_by_a_held_key_keeps_the_caret_the_key_moved() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 0,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 0);
         s.update(Msg::Selected { start: 8, end: 8 });
         // the key is still down: the caret is on line 300 and the box scrolled to it, and
         // only the scroll says so
@@ -1383,11 +1324,7 @@ mod tests {
             }]
         );
         // a selection read while the caret was off the window is not the caret's
-        s.update(Msg::View {
-            top: 15_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 15_000);
         assert!(s.detached());
         s.update(Msg::View {
             top: 15_100,
@@ -1402,11 +1339,7 @@ mod tests {
         let text = "Key = v\n".repeat(20_000);
         let opened = "Other = 1\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 10_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 10_000);
         let at = s.units_at(s.lines.line_range(&s.text, 10_010).start);
         s.update(Msg::Selected {
             start: at,
@@ -1435,11 +1368,7 @@ mod tests {
     fn a_key_at_the_window_s_edge_is_given_the_lines_beyond_it_first() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 10_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 10_000);
         let (first, _) = s.window_lines();
         assert!(first > 0);
         // the caret at the start of the window's first line (inside it: not detached)
@@ -1458,11 +1387,7 @@ mod tests {
             }]
         );
         // in the middle of the window: nothing to do
-        s.update(Msg::View {
-            top: first - 15,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, first - 15);
         assert!(!s.reattach());
         assert!(s.update(Msg::Reattach).is_empty());
         // a short text never needs it
@@ -1474,11 +1399,7 @@ mod tests {
     fn ctrl_home_and_end_go_to_the_ends_of_a_long_text() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 10_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 10_000);
         s.update(Msg::Home(true));
         assert_eq!((s.caret, s.sel_end), (text.len(), text.len()));
         assert_eq!(s.window.end, text.len());
