@@ -29,9 +29,16 @@ pub enum Msg {
     /// The textarea's text changed to this: the whole INF, or for a long one the lines the
     /// textarea holds ([`State::window`]), spliced back into the INF.
     Edit(String),
-    /// What the textarea's input event reports: its text (as [`Msg::Edit`]) and its
-    /// selection after the edit (as [`Msg::Selected`]).
-    Input { text: String, start: u32, end: u32 },
+    /// What the textarea's input event reports: its text (as [`Msg::Edit`]), its selection
+    /// after the edit (as [`Msg::Selected`]), and which lines it held ([`State::shown`], read
+    /// from the textarea when the event came): an edit of lines the window has since left is
+    /// dropped, not spliced in where other lines are now.
+    Input {
+        text: String,
+        start: u32,
+        end: u32,
+        shown: u32,
+    },
     /// The caret moved: the textarea's selection is now `start..end` (UTF-16 offsets into it,
     /// as the DOM counts).
     Selected { start: u32, end: u32 },
@@ -152,6 +159,9 @@ pub struct State {
     pub window: core::ops::Range<usize>,
     /// Whether the whole text is selected (a select-all in a windowed text).
     pub whole: bool,
+    /// Which lines the textarea holds: counted up each time the shell puts other lines in it
+    /// ([`State::showing`]); an input event says which it was made in.
+    pub shown: u32,
     /// The reference panel: what the caret is on and its page. Empty until the caret first
     /// moves, so opening the app does not fetch the reference.
     pub doc: Option<DocPanel>,
@@ -189,6 +199,7 @@ impl State {
             sel_end: 0,
             window: 0..0,
             whole: false,
+            shown: 0,
             doc: None,
             doc_follows: false,
             previous: None,
@@ -223,6 +234,13 @@ impl State {
     pub fn detached(&self) -> bool {
         let inside = |b: usize| self.window.start <= b && b <= self.window.end;
         self.whole || !inside(self.caret) || !inside(self.sel_end)
+    }
+
+    /// The shell puts the window's text in the textarea, in place of other lines: the number
+    /// that now names them.
+    pub fn showing(&mut self) -> u32 {
+        self.shown = self.shown.wrapping_add(1);
+        self.shown
     }
 
     /// Whether a key must first give the textarea the caret's lines ([`Msg::Reattach`]): the
@@ -273,6 +291,14 @@ impl State {
 
     /// The selection put back in the textarea after the window moved (when it is inside it).
     fn place_selection(&self) -> Option<Command> {
+        // a select-all shows as all of the textarea's lines selected
+        if self.whole {
+            return Some(Command::Select {
+                start: 0,
+                end: self.units_at(self.window.end),
+                focus: false,
+            });
+        }
         (!self.detached()).then(|| Command::Select {
             start: self.units_at(self.caret),
             end: self.units_at(self.sel_end),
@@ -469,7 +495,13 @@ impl State {
     fn apply(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
             Msg::Edit(typed) => return self.edit(typed, None),
-            Msg::Input { text, start, end } => return self.edit(text, Some((start, end))),
+            Msg::Input {
+                text,
+                start,
+                end,
+                shown,
+            } if shown == self.shown => return self.edit(text, Some((start, end))),
+            Msg::Input { .. } => {}
             Msg::Selected { start, end } => {
                 // a selection inside the textarea leaves a select-all of the whole text only
                 // while it is the textarea's whole text
@@ -1020,6 +1052,7 @@ mod tests {
             text,
             start: caret,
             end: caret,
+            shown: s.shown,
         }
     }
 
@@ -1293,6 +1326,7 @@ mod tests {
             text: typed,
             start: 83,
             end: 83,
+            shown: s.shown,
         });
         assert!(s.text[80..].starts_with("Key v\nKey"));
         assert_eq!(s.text.len(), text.len() - 2);
@@ -1409,5 +1443,42 @@ mod tests {
         // a short text's are the textarea's own
         let mut s = State::new("Key = v\n", fake);
         assert!(s.update(Msg::Home(true)).is_empty());
+    }
+
+    #[test]
+    fn an_edit_of_lines_the_textarea_no_longer_holds_is_dropped() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        // a key acted on the lines at the start while a file was opening
+        let stale = typed(&s, 0, "x");
+        s.update(Msg::Open {
+            name: "other.inf".into(),
+            bytes: "Other = 1\n".repeat(20_000).into_bytes(),
+        });
+        let shown = s.showing();
+        s.update(stale);
+        assert_eq!(s.text, "Other = 1\n".repeat(20_000), "nothing spliced in");
+        // one made in the lines shown now is kept
+        let fresh = typed(&s, 0, "y");
+        assert!(matches!(fresh, Msg::Input { shown: n, .. } if n == shown));
+        s.update(fresh);
+        assert!(s.text.starts_with("yOther = 1\n"));
+    }
+
+    #[test]
+    fn a_select_all_stays_shown_when_the_window_moves() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::SelectAll);
+        let commands = scroll(&mut s, 10_000);
+        assert!(s.whole);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: 0,
+                end: s.units_at(s.window.end),
+                focus: false
+            }]
+        );
     }
 }
