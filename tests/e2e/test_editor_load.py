@@ -537,3 +537,74 @@ def test_ctrl_home_end_and_backspace_reach_past_the_lines_the_textarea_holds(app
     settle(app, 300)
     assert caret_line(app) == first
     assert line_text(app, first) == f"Key{first - 1} = vKey{first} = v"
+
+
+def cdp_key(driver, key, kind, code=None, vk=0, text=None):
+    """One key event through the browser's input pipeline (as a keyboard makes it)."""
+    event = {"type": kind, "key": key, "code": code or key, "windowsVirtualKeyCode": vk}
+    if text is not None:
+        event["text"] = text
+    driver.execute_cdp_cmd("Input.dispatchKeyEvent", event)
+
+
+def type_char(driver, char):
+    cdp_key(driver, char, "keyDown", "Key" + char.upper(), ord(char.upper()), text=char)
+    cdp_key(driver, char, "keyUp", "Key" + char.upper(), ord(char.upper()))
+
+
+def whole_text(driver):
+    """The editor's whole text: select-all and copy (the app puts all of a long text on the
+    clipboard), read in the page's copy event."""
+    driver.execute_script("""
+        window.__copied = null;
+        if (!window.__copyWatch) { window.__copyWatch = true;
+          window.addEventListener('copy', (e) => {
+            window.__copied = e.clipboardData.getData('text/plain'); }); }""")
+    editor = by_testid(driver, "inf-editor")
+    driver.execute_script("arguments[0].focus({ preventScroll: true })", editor)
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+    settle(driver, 200)
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("c").key_up(Keys.CONTROL).perform()
+    settle(driver, 200)
+    copied = driver.execute_script("return window.__copied")
+    value = editor.get_property("value")
+    return copied if copied is not None and len(copied) >= len(value) else value
+
+
+def test_keys_pressed_while_a_long_file_opens_are_never_spliced_into_other_lines(app, tmp_path):
+    text, _ = inf_of_size(MIB)
+    opened = "".join(f"N{i} = v\n" for i in range(60000))
+    for attempt in range(3):
+        paste(app, text)
+        settle(app, 300)
+        scroll_to(app, 0.5)
+        type_at(app, middle_line(app), 2, "")
+        path = tmp_path / f"opened{attempt}.inf"
+        path.write_text(opened)
+        by_testid(app, "open-inf").send_keys(str(path))
+        type_char(app, "x")  # at once: the app may still be reading the file
+        settle(app, 300)
+        type_char(app, "y")
+        settle(app, 800)
+        now = whole_text(app)
+        # each key is at the start of the opened file or dropped; no line is lost or doubled
+        assert now.replace("x", "").replace("y", "") == opened, (attempt, now[:80])
+        assert now.split("\n", 1)[0].lstrip("xy") == "N0 = v", (attempt, now[:80])
+
+
+def test_a_key_pressed_before_the_arrow_that_ended_a_select_all_is_released(app):
+    text, _ = inf_of_size(MIB)
+    paste(app, text)
+    settle(app, 300)
+    editor = by_testid(app, "inf-editor")
+    app.execute_script("arguments[0].focus({ preventScroll: true })", editor)
+    ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+    settle(app, 300)
+    cdp_key(app, "ArrowRight", "rawKeyDown", vk=39)  # down, not yet up
+    settle(app, 50)
+    type_char(app, "z")  # a letter the text does not hold
+    cdp_key(app, "ArrowRight", "keyUp", vk=39)
+    settle(app, 500)
+    now = whole_text(app)
+    # typed where the arrow put the caret, as in a plain textarea; nothing replaced
+    assert now.count("z") == 1 and now.replace("z", "") == text, now[:80]

@@ -87,7 +87,7 @@ impl Component for App {
             ..State::default()
         };
         let link = ctx.link();
-        let app = App {
+        let mut app = App {
             state,
             textarea: NodeRef::default(),
             gutter: NodeRef::default(),
@@ -114,6 +114,7 @@ impl Component for App {
         for command in commands {
             self.run(ctx, command);
         }
+        self.show_window();
         self.whole.set(self.state.editor.whole);
         true
     }
@@ -206,6 +207,21 @@ impl Component for App {
 }
 
 impl App {
+    /// Puts the lines the editor's window holds in its textarea now, when they are not there:
+    /// after every update, not at the render, which Yew may put off past events the browser
+    /// acts on meanwhile (its scheduler yields after 16 ms). An input event made in lines the
+    /// textarea held before says so ([`editor::Msg::Input`]'s `shown`) and is dropped.
+    fn show_window(&mut self) {
+        if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
+            let editor = &mut self.state.editor;
+            let lines = editor.text.get(editor.window.clone()).unwrap_or("");
+            if textarea.value() != lines {
+                textarea.set_value(lines);
+                dom::name_shown(&textarea, editor.showing());
+            }
+        }
+    }
+
     /// Listens for the editor's `beforeinput` (on the document, for whichever textarea the
     /// editor's is): while a long INF is wholly selected, the textarea's own edit of its lines
     /// is cancelled and its text put in place of the whole INF.
@@ -220,7 +236,13 @@ impl App {
             move |e: web_sys::Event| {
                 let ours = e.target().map(wasm_bindgen::JsValue::from)
                     == textarea.get().map(wasm_bindgen::JsValue::from);
-                if !whole.get() || !ours {
+                // a select-all the textarea no longer shows (an arrow key down, not yet up)
+                // is not acted on: the input is the textarea's own
+                let all = textarea.cast::<HtmlTextAreaElement>().is_some_and(|t| {
+                    let (start, end) = dom::selection(&t);
+                    start == 0 && end as usize == t.value().encode_utf16().count()
+                });
+                if !whole.get() || !ours || !all {
                     return;
                 }
                 e.prevent_default();
@@ -237,7 +259,7 @@ impl App {
     }
 
     /// Runs one command through its feature's jobs; results come back as messages.
-    fn run(&self, ctx: &Context<Self>, command: Command) {
+    fn run(&mut self, ctx: &Context<Self>, command: Command) {
         let link = ctx.link();
         match command {
             Command::Editor(editor::Command::Select { start, end, focus }) => {
@@ -246,11 +268,8 @@ impl App {
                 // on events between a render and `rendered` (its scheduler yields after 16 ms),
                 // and a key that moved the window back to the caret acts as soon as this
                 // update's microtask ends
+                self.show_window();
                 if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
-                    let lines = self.state.editor.window_text();
-                    if textarea.value() != lines {
-                        textarea.set_value(lines);
-                    }
                     if focus {
                         dom::select(&textarea, start, end);
                     } else {

@@ -9,6 +9,22 @@ pub fn select(textarea: &HtmlTextAreaElement, start: u32, end: u32) {
     let _ = textarea.set_selection_range(start, end);
 }
 
+/// The attribute naming the lines a textarea holds (`editor::State::shown`).
+const SHOWN: &str = "data-lines";
+
+/// Names the lines a textarea now holds (see [`shown`]).
+pub fn name_shown(textarea: &HtmlTextAreaElement, shown: u32) {
+    let _ = textarea.set_attribute(SHOWN, &shown.to_string());
+}
+
+/// Which lines a textarea holds, as [`name_shown`] named them (0: those it was first drawn with).
+pub fn shown(textarea: &HtmlTextAreaElement) -> u32 {
+    textarea
+        .get_attribute(SHOWN)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// The selection (start, end) as UTF-16 offsets.
 pub fn selection(textarea: &HtmlTextAreaElement) -> (u32, u32) {
     let start = textarea.selection_start().ok().flatten().unwrap_or(0);

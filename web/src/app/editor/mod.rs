@@ -29,9 +29,16 @@ pub enum Msg {
     /// The textarea's text changed to this: the whole INF, or for a long one the lines the
     /// textarea holds ([`State::window`]), spliced back into the INF.
     Edit(String),
-    /// What the textarea's input event reports: its text (as [`Msg::Edit`]) and its
-    /// selection after the edit (as [`Msg::Selected`]).
-    Input { text: String, start: u32, end: u32 },
+    /// What the textarea's input event reports: its text (as [`Msg::Edit`]), its selection
+    /// after the edit (as [`Msg::Selected`]), and which lines it held ([`State::shown`], read
+    /// from the textarea when the event came): an edit of lines the window has since left is
+    /// dropped, not spliced in where other lines are now.
+    Input {
+        text: String,
+        start: u32,
+        end: u32,
+        shown: u32,
+    },
     /// The caret moved: the textarea's selection is now `start..end` (UTF-16 offsets into it,
     /// as the DOM counts).
     Selected { start: u32, end: u32 },
@@ -152,6 +159,9 @@ pub struct State {
     pub window: core::ops::Range<usize>,
     /// Whether the whole text is selected (a select-all in a windowed text).
     pub whole: bool,
+    /// Which lines the textarea holds: counted up each time the shell puts other lines in it
+    /// ([`State::showing`]); an input event says which it was made in.
+    pub shown: u32,
     /// The reference panel: what the caret is on and its page. Empty until the caret first
     /// moves, so opening the app does not fetch the reference.
     pub doc: Option<DocPanel>,
@@ -189,6 +199,7 @@ impl State {
             sel_end: 0,
             window: 0..0,
             whole: false,
+            shown: 0,
             doc: None,
             doc_follows: false,
             previous: None,
@@ -223,6 +234,13 @@ impl State {
     pub fn detached(&self) -> bool {
         let inside = |b: usize| self.window.start <= b && b <= self.window.end;
         self.whole || !inside(self.caret) || !inside(self.sel_end)
+    }
+
+    /// The shell puts the window's text in the textarea, in place of other lines: the number
+    /// that now names them.
+    pub fn showing(&mut self) -> u32 {
+        self.shown = self.shown.wrapping_add(1);
+        self.shown
     }
 
     /// Whether a key must first give the textarea the caret's lines ([`Msg::Reattach`]): the
@@ -273,6 +291,14 @@ impl State {
 
     /// The selection put back in the textarea after the window moved (when it is inside it).
     fn place_selection(&self) -> Option<Command> {
+        // a select-all shows as all of the textarea's lines selected
+        if self.whole {
+            return Some(Command::Select {
+                start: 0,
+                end: self.units_at(self.window.end),
+                focus: false,
+            });
+        }
         (!self.detached()).then(|| Command::Select {
             start: self.units_at(self.caret),
             end: self.units_at(self.sel_end),
@@ -469,7 +495,13 @@ impl State {
     fn apply(&mut self, msg: Msg) -> Vec<Command> {
         match msg {
             Msg::Edit(typed) => return self.edit(typed, None),
-            Msg::Input { text, start, end } => return self.edit(text, Some((start, end))),
+            Msg::Input {
+                text,
+                start,
+                end,
+                shown,
+            } if shown == self.shown => return self.edit(text, Some((start, end))),
+            Msg::Input { .. } => {}
             Msg::Selected { start, end } => {
                 // a selection inside the textarea leaves a select-all of the whole text only
                 // while it is the textarea's whole text
@@ -807,6 +839,15 @@ mod tests {
     use super::*;
     use crate::app::testing::{fake, with_header};
 
+    /// Scrolls the editor's box (30 lines high) to put line `top` at its top.
+    fn scroll(s: &mut State, top: usize) -> Vec<Command> {
+        s.update(Msg::View {
+            top,
+            rows: 30,
+            selection: None,
+        })
+    }
+
     #[test]
     fn jumping_to_a_diagnostic_selects_its_utf16_range() {
         // "é" is two bytes but one UTF-16 unit: the selection must count units
@@ -975,35 +1016,19 @@ mod tests {
         let text = "Key = v\n".repeat(10_000);
         let mut s = State::new(&text, fake);
         assert_eq!(s.lines.line_count(), 10_001);
-        s.update(Msg::View {
-            top: 0,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 0);
         assert_eq!(s.drawn(), 0..64);
-        s.update(Msg::View {
-            top: 5000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 5000);
         let drawn = s.drawn();
         assert!(drawn.start <= 4970 && drawn.end >= 5060, "{drawn:?}");
         assert!(drawn.len() <= 4 * 64, "{drawn:?}");
-        s.update(Msg::View {
-            top: 10_001,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 10_001);
         assert_eq!(s.drawn().end, 10_001);
         // jumping to a problem draws its line
         s.update(Msg::SelectAll);
         s.update(Msg::Replace(format!("{text}KeyLength = BAD\n")));
         s.update(Msg::Recompile(s.generation));
-        s.update(Msg::View {
-            top: 0,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 0);
         s.update(Msg::JumpTo(0));
         assert!(s.drawn().contains(&10_000), "{:?}", s.drawn());
     }
@@ -1027,6 +1052,7 @@ mod tests {
             text,
             start: caret,
             end: caret,
+            shown: s.shown,
         }
     }
 
@@ -1048,11 +1074,7 @@ mod tests {
         let text: String = (0..20_000).map(|i| format!("K{i} = v\n")).collect();
         let mut s = State::new(&text, fake);
         assert!(s.windowed() && s.text.len() > WINDOW_ABOVE);
-        s.update(Msg::View {
-            top: 0,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 0);
         let (first, end) = s.window_lines();
         assert_eq!(first, 0);
         assert!(end > 30 + SPAN && end < 30 + 2 * SPAN + BLOCK, "{end}");
@@ -1065,15 +1087,7 @@ mod tests {
         assert!(s.text.starts_with("xK0 = v\nK1 = v\n"));
         assert_eq!((s.caret, s.sel_end), (1, 1));
         // in the middle: scrolling there moves the window, which keeps lines whole
-        assert!(
-            s.update(Msg::View {
-                top: 10_000,
-                rows: 30,
-                selection: None
-            })
-            .is_empty(),
-            "caret left behind"
-        );
+        assert!(scroll(&mut s, 10_000).is_empty(), "caret left behind");
         assert!(s.detached());
         let (first, end) = s.window_lines();
         assert!(
@@ -1092,11 +1106,7 @@ mod tests {
         );
         assert_eq!(s.lines.line_count(), 20_002);
         // at the end
-        s.update(Msg::View {
-            top: 20_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 20_000);
         let (_, end) = s.window_lines();
         assert_eq!(end, 20_002);
         let at = s.window_text().len();
@@ -1110,11 +1120,7 @@ mod tests {
     fn the_window_moves_with_the_view_and_puts_the_selection_back() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 100,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 100);
         // select 2 characters of line 150
         let at = s.lines.line_range(&s.text, 150).start;
         let u = byte_to_utf16(s.window_text(), at - s.window.start);
@@ -1124,11 +1130,7 @@ mod tests {
         });
         assert_eq!((s.caret, s.sel_end), (at, at + 2));
         let before = s.window.clone();
-        let commands = s.update(Msg::View {
-            top: 300,
-            rows: 30,
-            selection: None,
-        });
+        let commands = scroll(&mut s, 300);
         assert_ne!(s.window, before, "near the window's edge it moves");
         let u = byte_to_utf16(s.window_text(), at - s.window.start);
         assert_eq!(
@@ -1139,15 +1141,7 @@ mod tests {
                 focus: false
             }]
         );
-        assert!(
-            s.update(Msg::View {
-                top: 310,
-                rows: 30,
-                selection: None
-            })
-            .is_empty(),
-            "well inside: no move"
-        );
+        assert!(scroll(&mut s, 310).is_empty(), "well inside: no move");
     }
 
     #[test]
@@ -1188,11 +1182,7 @@ mod tests {
             start: 8 * 10 + 3,
             end: 8 * 10 + 3,
         });
-        s.update(Msg::View {
-            top: 15_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 15_000);
         assert!(s.detached());
         let commands = s.update(Msg::Replace("Z".into()));
         assert!(s.text[80..].starts_with("KeyZ = v\n"));
@@ -1249,11 +1239,7 @@ mod tests {
     fn a_long_text_replaced_by_a_shorter_one_with_the_view_at_its_end_is_framed_inside_it() {
         let text = "Key = v\n".repeat(80_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 79_990,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 79_990);
         // still windowed (over 2,048 lines), far shorter than the view's place
         let shorter = "Key = v\n".repeat(3_000);
         s.update(Msg::Open {
@@ -1270,11 +1256,7 @@ mod tests {
         );
         // and through a select-all and paste too
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 79_990,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 79_990);
         s.update(Msg::SelectAll);
         s.update(Msg::Replace(shorter.clone()));
         assert_eq!(s.text, shorter);
@@ -1321,11 +1303,7 @@ mod tests {
             s.update(Msg::Reattach).is_empty(),
             "the caret is held: nothing to do"
         );
-        s.update(Msg::View {
-            top: 15_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 15_000);
         assert!(s.detached());
         let commands = s.update(Msg::Reattach);
         assert!(!s.detached());
@@ -1348,6 +1326,7 @@ mod tests {
             text: typed,
             start: 83,
             end: 83,
+            shown: s.shown,
         });
         assert!(s.text[80..].starts_with("Key v\nKey"));
         assert_eq!(s.text.len(), text.len() - 2);
@@ -1357,11 +1336,7 @@ mod tests {
     fn a_window_moved_by_a_held_key_keeps_the_caret_the_key_moved() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 0,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 0);
         s.update(Msg::Selected { start: 8, end: 8 });
         // the key is still down: the caret is on line 300 and the box scrolled to it, and
         // only the scroll says so
@@ -1383,11 +1358,7 @@ mod tests {
             }]
         );
         // a selection read while the caret was off the window is not the caret's
-        s.update(Msg::View {
-            top: 15_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 15_000);
         assert!(s.detached());
         s.update(Msg::View {
             top: 15_100,
@@ -1402,11 +1373,7 @@ mod tests {
         let text = "Key = v\n".repeat(20_000);
         let opened = "Other = 1\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 10_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 10_000);
         let at = s.units_at(s.lines.line_range(&s.text, 10_010).start);
         s.update(Msg::Selected {
             start: at,
@@ -1435,11 +1402,7 @@ mod tests {
     fn a_key_at_the_window_s_edge_is_given_the_lines_beyond_it_first() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 10_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 10_000);
         let (first, _) = s.window_lines();
         assert!(first > 0);
         // the caret at the start of the window's first line (inside it: not detached)
@@ -1458,11 +1421,7 @@ mod tests {
             }]
         );
         // in the middle of the window: nothing to do
-        s.update(Msg::View {
-            top: first - 15,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, first - 15);
         assert!(!s.reattach());
         assert!(s.update(Msg::Reattach).is_empty());
         // a short text never needs it
@@ -1474,11 +1433,7 @@ mod tests {
     fn ctrl_home_and_end_go_to_the_ends_of_a_long_text() {
         let text = "Key = v\n".repeat(20_000);
         let mut s = State::new(&text, fake);
-        s.update(Msg::View {
-            top: 10_000,
-            rows: 30,
-            selection: None,
-        });
+        scroll(&mut s, 10_000);
         s.update(Msg::Home(true));
         assert_eq!((s.caret, s.sel_end), (text.len(), text.len()));
         assert_eq!(s.window.end, text.len());
@@ -1488,5 +1443,42 @@ mod tests {
         // a short text's are the textarea's own
         let mut s = State::new("Key = v\n", fake);
         assert!(s.update(Msg::Home(true)).is_empty());
+    }
+
+    #[test]
+    fn an_edit_of_lines_the_textarea_no_longer_holds_is_dropped() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        // a key acted on the lines at the start while a file was opening
+        let stale = typed(&s, 0, "x");
+        s.update(Msg::Open {
+            name: "other.inf".into(),
+            bytes: "Other = 1\n".repeat(20_000).into_bytes(),
+        });
+        let shown = s.showing();
+        s.update(stale);
+        assert_eq!(s.text, "Other = 1\n".repeat(20_000), "nothing spliced in");
+        // one made in the lines shown now is kept
+        let fresh = typed(&s, 0, "y");
+        assert!(matches!(fresh, Msg::Input { shown: n, .. } if n == shown));
+        s.update(fresh);
+        assert!(s.text.starts_with("yOther = 1\n"));
+    }
+
+    #[test]
+    fn a_select_all_stays_shown_when_the_window_moves() {
+        let text = "Key = v\n".repeat(20_000);
+        let mut s = State::new(&text, fake);
+        s.update(Msg::SelectAll);
+        let commands = scroll(&mut s, 10_000);
+        assert!(s.whole);
+        assert_eq!(
+            commands,
+            vec![Command::Select {
+                start: 0,
+                end: s.units_at(s.window.end),
+                focus: false
+            }]
+        );
     }
 }
