@@ -265,9 +265,7 @@ def test_select_all_of_a_1_mib_inf_copies_and_replaces_all_of_it(app):
         window.__copied = null;
         window.addEventListener('copy', (e) => {
           window.__copied = e.clipboardData.getData('text/plain'); });""")
-    app.execute_script("arguments[0].focus()", editor)
-    ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
-    settle(app, 200)
+    select_all(app)
     ActionChains(app).key_down(Keys.CONTROL).send_keys("c").key_up(Keys.CONTROL).perform()
     copied = wait_for(lambda: app.execute_script("return window.__copied"), timeout=10,
                       what="the copy")
@@ -470,9 +468,7 @@ def test_a_select_all_ends_when_a_file_is_opened(app, tmp_path):
     paste(app, text)
     settle(app, 500)
     editor = by_testid(app, "inf-editor")
-    app.execute_script("arguments[0].focus()", editor)
-    ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
-    settle(app, 200)
+    select_all(app)
     open_file(app, tmp_path, "short.inf", '[NewRequest]\nSubject = "CN=kept"\n')
     wait_for(lambda: line_text(app, 2) == 'Subject = "CN=kept"', timeout=10,
              what="the opened file")
@@ -502,9 +498,7 @@ def test_after_a_select_all_a_key_does_to_a_long_inf_what_it_does_to_a_short_one
         for text in (short, long_text):
             paste(app, text)
             settle(app, 300)
-            app.execute_script("arguments[0].focus()", editor)
-            ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
-            settle(app, 200)
+            select_all(app)
             before = editor.get_property("value")
             press(ActionChains(app)).perform()
             settle(app, 300)
@@ -552,6 +546,14 @@ def type_char(driver, char):
     cdp_key(driver, char, "keyUp", "Key" + char.upper(), ord(char.upper()))
 
 
+def select_all(driver):
+    """Focuses the editor and presses Ctrl+A (the app's select-all of a long text)."""
+    driver.execute_script("arguments[0].focus({ preventScroll: true })",
+                          by_testid(driver, "inf-editor"))
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
+    settle(driver, 300)
+
+
 def whole_text(driver):
     """The editor's whole text: select-all and copy (the app puts all of a long text on the
     clipboard), read in the page's copy event."""
@@ -561,9 +563,7 @@ def whole_text(driver):
           window.addEventListener('copy', (e) => {
             window.__copied = e.clipboardData.getData('text/plain'); }); }""")
     editor = by_testid(driver, "inf-editor")
-    driver.execute_script("arguments[0].focus({ preventScroll: true })", editor)
-    ActionChains(driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
-    settle(driver, 200)
+    select_all(driver)
     ActionChains(driver).key_down(Keys.CONTROL).send_keys("c").key_up(Keys.CONTROL).perform()
     settle(driver, 200)
     copied = driver.execute_script("return window.__copied")
@@ -596,10 +596,7 @@ def test_a_key_pressed_before_the_arrow_that_ended_a_select_all_is_released(app)
     text, _ = inf_of_size(MIB)
     paste(app, text)
     settle(app, 300)
-    editor = by_testid(app, "inf-editor")
-    app.execute_script("arguments[0].focus({ preventScroll: true })", editor)
-    ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL).perform()
-    settle(app, 300)
+    select_all(app)
     cdp_key(app, "ArrowRight", "rawKeyDown", vk=39)  # down, not yet up
     settle(app, 50)
     type_char(app, "z")  # a letter the text does not hold
