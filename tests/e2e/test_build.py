@@ -56,8 +56,8 @@ KIB = 1024
 # 280.18 KiB (286 903 bytes) measured with all of them, docs/performance.md, "Sizes"; 281.49
 # (288 245 bytes) once the CA panel reads each CRL before saving it (+0.65), the editor
 # measures its view across the drawn block (+0.41) and Generate refuses a renewal or signer it
-# cannot sign with (+0.22); 286.06 (292 926 bytes) with the editor's windowed textarea for
-# long INFs and the fixes its reviews asked for (+4.66, 288 151 bytes on main before it, both
+# cannot sign with (+0.22); 285.95 (292 814 bytes) with the editor's windowed textarea for
+# long INFs and the fixes its reviews asked for (+4.55, 288 151 bytes on main before it, both
 # measured in one session; docs/performance.md, "The windowed textarea")
 APP_BUDGET = 287 * KIB
 # certreq-tools.wasm, fetched on first use: the decoder, the answer reader, PKCS #12 (pkcs5's

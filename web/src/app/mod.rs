@@ -214,9 +214,7 @@ impl App {
     fn show_window(&mut self) {
         if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
             let editor = &mut self.state.editor;
-            let lines = editor.text.get(editor.window.clone()).unwrap_or("");
-            if textarea.value() != lines {
-                textarea.set_value(lines);
+            if dom::show(&textarea, editor.window_text()) {
                 dom::name_shown(&textarea, editor.showing());
             }
         }
@@ -226,36 +224,27 @@ impl App {
     /// editor's is): while a long INF is wholly selected, the textarea's own edit of its lines
     /// is cancelled and its text put in place of the whole INF.
     fn listen_before_input(&mut self) {
-        use wasm_bindgen::JsCast;
         let (whole, textarea, on) = (
             self.whole.clone(),
             self.textarea.clone(),
             self.on.editor.clone(),
         );
-        let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
-            move |e: web_sys::Event| {
-                let ours = e.target().map(wasm_bindgen::JsValue::from)
-                    == textarea.get().map(wasm_bindgen::JsValue::from);
-                // a select-all the textarea no longer shows (an arrow key down, not yet up)
-                // is not acted on: the input is the textarea's own
-                let all = textarea.cast::<HtmlTextAreaElement>().is_some_and(|t| {
-                    let (start, end) = dom::selection(&t);
-                    start == 0 && end as usize == t.value().encode_utf16().count()
-                });
-                if !whole.get() || !ours || !all {
-                    return;
-                }
-                e.prevent_default();
-                if let Some(text) = dom::input_text(&e) {
-                    on.emit(editor::Msg::Replace(text));
-                }
-            },
-        );
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            let _ = document
-                .add_event_listener_with_callback("beforeinput", listener.as_ref().unchecked_ref());
-            self.before_input = Some(listener);
-        }
+        self.before_input = dom::on_document("beforeinput", move |e| {
+            let ours = e.target().map(wasm_bindgen::JsValue::from)
+                == textarea.get().map(wasm_bindgen::JsValue::from);
+            // a select-all the textarea no longer shows (an arrow key down, not yet up) is not
+            // acted on: the input is the textarea's own
+            let shown = textarea
+                .cast::<HtmlTextAreaElement>()
+                .is_some_and(|t| dom::selects_all(&t));
+            if !whole.get() || !ours || !shown {
+                return;
+            }
+            e.prevent_default();
+            if let Some(text) = dom::input_text(&e) {
+                on.emit(editor::Msg::Replace(text));
+            }
+        });
     }
 
     /// Runs one command through its feature's jobs; results come back as messages.
@@ -270,11 +259,7 @@ impl App {
                 // update's microtask ends
                 self.show_window();
                 if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
-                    if focus {
-                        dom::select(&textarea, start, end);
-                    } else {
-                        let _ = textarea.set_selection_range(start, end);
-                    }
+                    dom::select(&textarea, start, end, focus);
                 }
                 if !focus {
                     return;

@@ -2,11 +2,43 @@
 
 use web_sys::HtmlTextAreaElement;
 
-/// Selects `start..end` (UTF-16 offsets, as the DOM counts) in a textarea and focuses it, which
-/// also scrolls the selection into view.
-pub fn select(textarea: &HtmlTextAreaElement, start: u32, end: u32) {
-    let _ = textarea.focus();
+/// Selects `start..end` (UTF-16 offsets, as the DOM counts) in a textarea; with `focus`, focuses
+/// it too, which also scrolls the selection into view.
+pub fn select(textarea: &HtmlTextAreaElement, start: u32, end: u32, focus: bool) {
+    if focus {
+        let _ = textarea.focus();
+    }
     let _ = textarea.set_selection_range(start, end);
+}
+
+/// Puts `text` in a textarea when it holds other text; whether it did.
+pub fn show(textarea: &HtmlTextAreaElement, text: &str) -> bool {
+    let other = textarea.value() != text;
+    if other {
+        textarea.set_value(text);
+    }
+    other
+}
+
+/// Whether all of a textarea's text is selected.
+pub fn selects_all(textarea: &HtmlTextAreaElement) -> bool {
+    let (start, end) = selection(textarea);
+    start == 0 && end as usize == textarea.value().encode_utf16().count()
+}
+
+/// A listener for `event` on the document, calling `f`; it listens while the returned value is
+/// kept.
+pub fn on_document(
+    event: &str,
+    f: impl FnMut(web_sys::Event) + 'static,
+) -> Option<wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>> {
+    use wasm_bindgen::JsCast;
+    let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    let document = web_sys::window()?.document()?;
+    document
+        .add_event_listener_with_callback(event, listener.as_ref().unchecked_ref())
+        .ok()?;
+    Some(listener)
 }
 
 /// The attribute naming the lines a textarea holds (`editor::State::shown`).

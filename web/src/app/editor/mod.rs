@@ -213,7 +213,7 @@ impl State {
 
     /// Whether the textarea holds only some lines of the text.
     pub fn windowed(&self) -> bool {
-        windowed(&self.text, &self.lines)
+        self.text.len() > WINDOW_ABOVE || self.lines.line_count() > WINDOW_LINES
     }
 
     /// The text the textarea holds.
@@ -776,11 +776,6 @@ fn splice(text: &str, range: core::ops::Range<usize>, put: &str) -> String {
     out.push_str(put);
     out.push_str(text.get(range.end..).unwrap_or(""));
     out
-}
-
-/// Whether a text is long enough for the textarea to hold only a window of it.
-fn windowed(text: &str, lines: &LineIndex) -> bool {
-    text.len() > WINDOW_ABOVE || lines.line_count() > WINDOW_LINES
 }
 
 /// `text` with its line ends made `\n`, as a textarea gives them back: the offsets the textarea

@@ -181,8 +181,8 @@ fn editor(state: &State, props: &EditorProps<'_>) -> Html {
     let on_click = Callback::from(move |e: MouseEvent| on_caret.emit(e.into()));
     // a key going down while the caret is on a line the textarea does not hold (or near its
     // window's edge): the textarea is given the caret's lines first (the app's update runs in
-    // a microtask, before the key acts, and puts them in). With a long text wholly selected, what replaces it is
-    // put in by the reducer.
+    // a microtask, before the key acts, and puts them in). With a long text wholly selected,
+    // what replaces it is put in by the reducer.
     let whole = state.whole;
     let reattach = state.reattach();
     let windowed = state.windowed();
