@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(scripts/setup.sh):$PATH"
 target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
+source scripts/wasm_features.sh
 cargo bench -p certreq-request --bench pipeline -- --noplot "${@}"
 cargo build --release -p certreq-cli
 python3 scripts/bench_cli.py "$target_dir/release/certreq" 100
@@ -23,8 +24,7 @@ cargo build --manifest-path web/bench/core-size/Cargo.toml --target-dir "$target
 mkdir -p "$target_dir/core-size"
 wasm-bindgen --target web --no-typescript --out-dir "$target_dir/core-size" \
   "$target_dir/wasm32-unknown-unknown/wasm-release/certreq_core_size.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+wasm-opt -Oz "${wasm_features[@]}" \
   -o "$target_dir/core-size/certreq_core_size_bg.wasm" "$target_dir/core-size/certreq_core_size_bg.wasm"
 (cd web/bench && npm ci --no-audit --no-fund && npm run build)
 python scripts/bench_browser.py --embed dist/embed --app-dist dist --n 200 --fresh 11 \

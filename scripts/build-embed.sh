@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(scripts/setup.sh):$PATH"
 target_dir="${CARGO_TARGET_DIR:-target}"
+source scripts/wasm_features.sh
 out="${1:-dist/embed}"
 mkdir -p "$out"
 # name, then the cfgs (for this crate only) that turn embed.rs's functions into wasm exports
@@ -36,9 +37,7 @@ build() {
   # inlined up to 20 bytes: 135,383 → 133,454 bytes gzipped for certreq_web_bg.wasm against
   # plain -Oz (0 or 40 write more; docs/performance.md, "The embedding module")
   wasm-opt -Oz --converge --one-caller-inline-max-function-size=20 --low-memory-unused \
-    --strip-producers --strip-target-features --strip-debug --enable-bulk-memory \
-    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    --enable-reference-types --enable-multivalue \
+    --strip-producers --strip-target-features --strip-debug "${wasm_features[@]}" \
     -o "$out/${name}_bg.wasm" "$out/${name}_bg.wasm"
 }
 build certreq_web --cfg certreq_embed
