@@ -175,6 +175,19 @@ def test_a_pfx_without_a_key_is_refused(app, files):
     refused(app, files / "nokey.pfx", "holds no private key")
 
 
+def test_a_certificate_that_is_not_the_keys_is_refused(app, files, tmp_path):
+    # a P-256 key of its own beside the leaf certificate of another key (OpenSSL refuses to
+    # write such a file; cryptography writes it when the certificate is not named the key's)
+    from cryptography.hazmat.primitives.asymmetric import ec
+    other = ec.generate_private_key(ec.SECP256R1())
+    leaf = x509.load_pem_x509_certificate((files / "leaf.pem").read_bytes())
+    pfx = tmp_path / "mismatch.pfx"
+    pfx.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"mismatch", other, None, [leaf],
+        serialization.BestAvailableEncryption(PASSWORD.encode())))
+    refused(app, pfx, "its certificate (CN=pfx-import.example) is not for its private key")
+
+
 def test_a_key_imported_as_not_exportable_never_leaves_the_browser(app, files):
     before = entry_ids(app)
     # dropped on the accept box: a PFX there is imported, not accepted

@@ -320,26 +320,19 @@ pub async fn import_pfx(
         issuers,
         friendly_name,
     } = opened.map_err(|e| nothing(&e))?;
-    let scheme = probe_scheme(algorithm);
-    let private = crypto::import_private_key(&mut pkcs8, algorithm, scheme, extractable)
-        .await
-        .map_err(|e| nothing(&e))?;
     let spki = leaf.spki_der();
-    const PROBE: &[u8] = b"certreq-web: is this certificate the key's?";
-    let public = crypto::import_public_key(spki, algorithm, scheme).await;
-    let signature = crypto::sign_raw(&private, scheme, PROBE).await;
-    let own = match (&public, &signature) {
-        (Ok(public), Ok(signature)) => {
-            crypto::verify(public, scheme, signature, PROBE).await == Ok(true)
-        }
-        _ => false,
-    };
-    let (true, Ok(public)) = (own, public) else {
-        return Err(nothing(&format!(
-            "its certificate ({}) is not for its private key",
-            leaf.subject()
-        )));
-    };
+    let scheme = probe_scheme(algorithm);
+    let (private, public) =
+        match import_pair(&mut pkcs8, algorithm, scheme, extractable, spki).await {
+            Ok(pair) => pair,
+            Err(Unpaired::Refused(e)) => return Err(nothing(&e)),
+            Err(Unpaired::NotPair) => {
+                return Err(nothing(&format!(
+                    "its certificate ({}) is not for its private key",
+                    leaf.subject()
+                )));
+            }
+        };
     if let Some(name) = match_key(spki.to_vec()).await {
         return Err(nothing(&format!(
             "this key is kept here already, as “{name}”"
@@ -527,9 +520,16 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
                         .push(format!("{name}: its key is of an unknown kind"));
                     continue;
                 };
-                match restored_pair(der, algorithm, &entry.inf, &entry.spki).await {
-                    Ok(pair) => Some(pair),
+                let scheme = restored_scheme(&entry.inf, algorithm);
+                match import_pair(der, algorithm, scheme, true, &entry.spki).await {
+                    Ok((private, public)) => Some(web_sys::CryptoKeyPair::new(&private, &public)),
                     Err(why) => {
+                        let why = match why {
+                            Unpaired::Refused(e) => e,
+                            Unpaired::NotPair => {
+                                "its private key is not the one for its public key".into()
+                            }
+                        };
                         report.skipped.push(format!("{name}: {why}"));
                         continue;
                     }
@@ -582,27 +582,36 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
     Ok(report)
 }
 
-/// A restored key pair: the private key imported (exportable, as it was), its public key
-/// from `spki`, and a signature of the one checked by the other. `pkcs8` is overwritten.
-async fn restored_pair(
+/// Why [`import_pair`] gave no pair.
+enum Unpaired {
+    /// The browser did not take the private key (its message).
+    Refused(String),
+    /// The public key is not the private key's (or could not be checked against it).
+    NotPair,
+}
+
+/// Imports the private key `pkcs8` (overwritten; extractable only if `extractable`) and the
+/// public key `spki` for `scheme`, and checks that they are one pair: what the private key
+/// signs, the public key must verify. What a PFX's import and a backup's restore both do.
+async fn import_pair(
     pkcs8: &mut [u8],
     algorithm: KeyAlgorithm,
-    inf: &str,
+    scheme: SignatureScheme,
+    extractable: bool,
     spki: &[u8],
-) -> Result<web_sys::CryptoKeyPair, String> {
-    let scheme = restored_scheme(inf, algorithm);
-    let private = crypto::import_private_key(pkcs8, algorithm, scheme, true)
+) -> Result<(web_sys::CryptoKey, web_sys::CryptoKey), Unpaired> {
+    let private = crypto::import_private_key(pkcs8, algorithm, scheme, extractable)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Unpaired::Refused(e.to_string()))?;
+    const PROBE: &[u8] = b"certreq-web: are these keys one pair?";
     let public = crypto::import_public_key(spki, algorithm, scheme)
         .await
-        .map_err(|e| e.to_string())?;
-    const PROBE: &[u8] = b"certreq-web: is this the entry's key?";
+        .map_err(|_| Unpaired::NotPair)?;
     let signature = crypto::sign_raw(&private, scheme, PROBE)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|_| Unpaired::NotPair)?;
     if crypto::verify(&public, scheme, &signature, PROBE).await != Ok(true) {
-        return Err("its private key is not the one for its public key".into());
+        return Err(Unpaired::NotPair);
     }
-    Ok(web_sys::CryptoKeyPair::new(&private, &public))
+    Ok((private, public))
 }
