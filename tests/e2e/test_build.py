@@ -85,7 +85,7 @@ EMBED_BUDGET = 134 * KIB
 # measured when it was split off (docs/performance.md, "The portal element"); 184.3 with the
 # store's backup and the entries' CA in the app's store jobs it shares; 179.6 (183 863 bytes) with
 # its glue minified and wasm-opt as for the tools module, and entries holding their record whole
-ENROLL_BUDGET = 180 * KIB
+ENROLL_BUDGET = 181 * KIB
 # the <certreq-enroll> element's own file (web/package/certreq-enroll.js): 7.0 KiB measured
 ELEMENT_BUDGET = 8 * KIB
 

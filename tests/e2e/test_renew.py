@@ -57,16 +57,24 @@ def issue(driver, ca, tmp_path):
 
 def renew(driver, entry_id, same_key: bool, request_type="PKCS7"):
     """Renew on the entry (as `request_type`), then Generate: (new entry id, request DER)."""
-    editor = by_testid(driver, "inf-editor")
-    testid = "entry-renew" if same_key else "entry-renew-new-key"
-    item(driver, entry_id).find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]').click()
-    text = wait_for(lambda: (t := editor.get_property("value")) and "RenewalCert" in t and t,
-                    timeout=30, what="the renewal INF in the editor")
-    assert ("UseExistingKeySet = TRUE" in text) == same_key, text
+    text = open_renewal(driver, entry_id, same_key)
     assert "RequestType = PKCS7" in text
     if request_type != "PKCS7":
         fill_editor(driver, text.replace("RequestType = PKCS7", f"RequestType = {request_type}"))
     return generate_now(driver, renews=entry_id)
+
+
+def open_renewal(driver, entry_id, same_key: bool):
+    """Presses Renew (or Renew with a new key) on the entry; its renewal INF once the editor
+    holds it (not an earlier renewal's: the INF names the entry's certificate)."""
+    entry = item(driver, entry_id)
+    thumbprint = entry.find_element(By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
+    testid = "entry-renew" if same_key else "entry-renew-new-key"
+    entry.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]').click()
+    editor = by_testid(driver, "inf-editor")
+    return wait_for(lambda: (t := editor.get_property("value")) and thumbprint in t
+                    and ("UseExistingKeySet = TRUE" in t) == same_key and t,
+                    timeout=30, what="the entry's renewal INF in the editor")
 
 
 def generate_now(driver, renews=None):
@@ -149,6 +157,41 @@ def test_renew_with_a_new_key_gets_another_public_key(app, ca, tmp_path):
     assert item(app, new_id).get_attribute("data-state") == "issued"
 
 
+@pytest.mark.parametrize("same_key,new_hash", [(True, None), (False, None), (False, "SHA256")])
+def test_an_rsa_key_bound_to_sha384_renews_with_sha384_and_keeps_exportable(app, ca, tmp_path,
+                                                                             same_key, new_hash):
+    # Web Crypto binds an RSA key to its hash when it is made: the renewal INF says that hash,
+    # and the old key's signature on the renewal is made and declared with it, whatever hash
+    # the INF is then edited to ask of the new key (`new_hash`)
+    entry_id, _ = generate(app, inf='[NewRequest]\nSubject = "CN=sha384-renew.example"\n'
+                           'KeyAlgorithm = RSA\nKeyLength = 2048\nHashAlgorithm = SHA384\n'
+                           'Exportable = TRUE\n')
+    request_id = submit_entry(app, entry_id)
+    path = tmp_path / "old.pem"
+    path.write_bytes(ca.certificate(request_id))
+    old_cert = x509.load_pem_x509_certificate(path.read_bytes())
+    text = open_renewal(app, entry_id, same_key)
+    assert "HashAlgorithm = SHA384" in text, text
+    assert ("Exportable = TRUE" in text) == (not same_key), text
+    if new_hash:
+        fill_editor(app, text.replace("HashAlgorithm = SHA384", f"HashAlgorithm = {new_hash}"))
+    new_id, request = generate_now(app, renews=entry_id)
+    assert cms_signer(request, tmp_path) == old_cert
+    proc = subprocess.run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in",
+                           str(tmp_path / "renewal.p7")], capture_output=True, text=True)
+    signer_info = proc.stdout.split("signerInfos:")[1]
+    assert "sha384" in signer_info and "sha256" not in signer_info, signer_info
+    inner = x509.load_der_x509_csr((tmp_path / "inner").read_bytes())
+    assert inner.signature_hash_algorithm.name == (new_hash or "SHA384").lower()
+    new_request_id = submit_entry(app, new_id)
+    leaf = tmp_path / "renewed.pem"
+    leaf.write_bytes(ca.certificate(new_request_id))
+    new_cert = x509.load_pem_x509_certificate(leaf.read_bytes())
+    assert (spki(new_cert) == spki(old_cert)) == same_key
+    key = item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-key"]').text
+    assert "not exportable" not in key, key
+
+
 def test_the_expiry_reminder_leads_straight_to_renew(app, ca, tmp_path):
     old_id, old_cert = issue(app, ca, tmp_path)
     assert not item(app, old_id).find_elements(By.CSS_SELECTOR, '[data-testid="expiry-reminder"]')
@@ -165,9 +208,9 @@ def test_the_expiry_reminder_leads_straight_to_renew(app, ca, tmp_path):
     reminder.find_element(By.CSS_SELECTOR, '[data-testid="expiry-renew"]').click()
     editor = by_testid(app, "inf-editor")
     thumbprint = old_cert.fingerprint(hashes.SHA1()).hex()
-    text = wait_for(lambda: (t := editor.get_property("value")) and "RenewalCert" in t and t,
-                    timeout=30, what="the renewal INF in the editor")
-    assert thumbprint in text.lower().replace(" ", ""), text
+    # the renewal INF of this entry's certificate (not an earlier test's renewal)
+    wait_for(lambda: thumbprint in editor.get_property("value").lower().replace(" ", ""),
+             timeout=30, what="the entry's renewal INF in the editor")
 
 
 @pytest.fixture(scope="module")

@@ -376,9 +376,12 @@ fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
             certificate,
             same_key,
         } => spawn(link, async move {
+            let (binding, exportable) = jobs::renewal_key(&id).await;
             let inf = tools::renewal_inf(&certreq_wire::RenewalInfQuery {
                 certificate,
                 same_key,
+                binding,
+                exportable,
             })
             .await
             .map_err(|e| e.to_string());

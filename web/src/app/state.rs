@@ -565,6 +565,8 @@ mod tests {
             let query = RenewalInfQuery {
                 certificate: certificate.clone(),
                 same_key,
+                binding: None,
+                exportable: false,
             };
             let inf = String::from_utf8(tools(OP_RENEWAL_INF, &query.to_wire()).unwrap()).unwrap();
             s.update(store::Msg::RenewalInf {

@@ -4,7 +4,7 @@
 //! the browser itself refuses to hand it out ([`private_key_exportable`] checks that by asking).
 //! `crypto.subtle` is looked up on the global object, so this also works in a worker.
 
-use certreq_request::model::{KeyAlgorithm, SignatureScheme};
+use certreq_request::model::{Hash, KeyAlgorithm, SignatureScheme};
 use js_sys::{Array, Object, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -234,6 +234,19 @@ pub async fn verify(
         )
         .map_err(|e| ServiceError::js("cannot start verifying", e))?;
     Ok(settle(promise, "verifying failed").await?.as_bool() == Some(true))
+}
+
+/// How a stored private key signs, as Web Crypto bound it when it was made or imported: an
+/// RSA key's scheme (PKCS #1 v1.5 or PSS) with its hash; `None` for an EC key, whose hash is
+/// chosen at each signature.
+pub fn rsa_binding(private_key: &CryptoKey) -> Option<SignatureScheme> {
+    let algorithm = get(private_key, "algorithm");
+    let hash = Hash::from_web_crypto_name(&get(&get(&algorithm, "hash"), "name").as_string()?)?;
+    match get(&algorithm, "name").as_string()?.as_str() {
+        "RSASSA-PKCS1-v1_5" => Some(SignatureScheme::RsaPkcs1(hash)),
+        "RSA-PSS" => Some(SignatureScheme::RsaPss(hash)),
+        _ => None,
+    }
 }
 
 /// Checks that a key pair can make the request an INF plans: the one key check, for a stored

@@ -58,7 +58,7 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
             .and_then(backup::open),
         OP_RENEWAL_INF => RenewalInfQuery::from_wire(input)
             .map_err(|e| e.to_string())
-            .and_then(|q| renew::inf(&q.certificate, q.same_key))
+            .and_then(|q| renew::inf(&q))
             .map(String::into_bytes),
         OP_WRAP => WrapJob::from_wire(input)
             .map_err(|e| e.to_string())

@@ -99,12 +99,23 @@ pub struct RenewalInfQuery {
     pub certificate: Vec<u8>,
     /// Keep its key (`UseExistingKeySet`), or make a new one.
     pub same_key: bool,
+    /// How its key signs, as the browser bound it: an RSA key's scheme and hash, which the
+    /// request and the key's signature on it must use; `None` for an EC key.
+    pub binding: Option<SignatureScheme>,
+    /// Its private key is exportable (a new key is made so too).
+    pub exportable: bool,
 }
 
 impl RenewalInfQuery {
     pub fn to_wire(&self) -> Vec<u8> {
         let mut w = Writer::new();
-        w.bytes(&self.certificate).flag(self.same_key);
+        w.bytes(&self.certificate)
+            .flag(self.same_key)
+            .flag(self.exportable)
+            .flag(self.binding.is_some());
+        if let Some(scheme) = self.binding {
+            scheme_to_wire(&mut w, scheme);
+        }
         w.finish()
     }
 
@@ -112,10 +123,18 @@ impl RenewalInfQuery {
         let mut r = Reader::new(bytes);
         let certificate = r.bytes()?.to_vec();
         let same_key = r.flag()?;
+        let exportable = r.flag()?;
+        let binding = if r.flag()? {
+            Some(scheme_from_wire(&mut r)?)
+        } else {
+            None
+        };
         r.end()?;
         Ok(RenewalInfQuery {
             certificate,
             same_key,
+            binding,
+            exportable,
         })
     }
 }

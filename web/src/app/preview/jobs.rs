@@ -3,7 +3,7 @@
 
 use certreq_pkix::pem::{self, Label};
 use certreq_request::encode::{self, ClientInfo};
-use certreq_request::model::{NewRequest, RequestType};
+use certreq_request::model::{NewRequest, RequestType, SignatureScheme};
 use certreq_wire::CmcJob;
 
 use super::Generated;
@@ -39,7 +39,10 @@ pub async fn generate(
             let keys = entry.keys.ok_or_else(|| {
                 "the stored entry to reuse has no key pair (it may have been issued)".to_owned()
             })?;
-            (keys, id, true)
+            // a request already sent keeps its entry (the CA may still answer it): the new
+            // request with the same key is an entry of its own
+            let sent = entry.meta.request_id.is_some() || entry.meta.ca.is_some();
+            (keys, if sent { store::new_id() } else { id }, true)
         }
         None => (
             crypto::generate(request.key.algorithm, scheme, request.key.exportable)
@@ -190,11 +193,23 @@ async fn signed_by_stored(
     };
     let unsigned = encode::prepare_with(&request, &spki, &client_info(), &additions)
         .map_err(|e| format!("cannot build the request: {e}"))?;
+    // the stored key signs with the hash Web Crypto bound it to (an RSA key made with
+    // HashAlgorithm = SHA384 signs only with SHA-384); the wrapper's signer is PKCS #1 v1.5
+    let hash = match crypto::rsa_binding(&stored_keys.get_private_key()) {
+        Some(SignatureScheme::RsaPss(_)) => {
+            return Err(format!(
+                "{whose}'s key is an RSA-PSS key in this browser, and a renewal's or an \
+                 agent's signature here is PKCS #1 v1.5, which that key cannot make"
+            ));
+        }
+        Some(scheme) => scheme.hash(),
+        None => request.signature.hash(),
+    };
     let pkcs10 = sign_and_finish(&unsigned, &keys.get_private_key(), "request").await?;
     let mut job = certreq_wire::WrapJob {
         pkcs10,
         cert,
-        hash: request.signature.hash(),
+        hash,
         requester_name: if renewal {
             None
         } else {

@@ -30,6 +30,23 @@ pub async fn with_key(record: &StoredRequest) -> EntryMeta {
     meta
 }
 
+/// How entry `id`'s key signs (an RSA key's scheme, as the browser bound it) and whether it
+/// is exportable: what a renewal INF needs and the certificate cannot say.
+pub async fn renewal_key(id: &str) -> (Option<SignatureScheme>, bool) {
+    match store::get_entry(id).await {
+        Ok(Some(StoredRequest {
+            keys: Some(keys), ..
+        })) => {
+            let private = keys.get_private_key();
+            (
+                crypto::rsa_binding(&private),
+                crypto::private_key_exportable(&private).await,
+            )
+        }
+        _ => (None, false),
+    }
+}
+
 /// Every stored entry, with what its key allows (asked of the browser, not stored).
 pub async fn load_store() -> Result<Vec<EntryMeta>, String> {
     let records = store::list().await.map_err(|e| e.to_string())?;
@@ -125,11 +142,35 @@ pub async fn accept_parsed(response: &response::Response) -> Result<Accepting, S
     if index >= records.len() {
         return Err("the store changed while accepting".into());
     }
-    let mut record = records.swap_remove(index);
     let details = response
         .certificates()
         .iter()
         .find(|c| c.der() == leaf.as_slice());
+    // an entry holding this very certificate is left as it is
+    if let Some(same) = records
+        .iter()
+        .find(|r| r.meta.certificate.as_deref() == Some(leaf.as_slice()))
+    {
+        let mut meta = with_key(same).await;
+        meta.details = details.map(CertDetails::of);
+        return Ok(Accepting::Stored(Box::new(meta)));
+    }
+    let mut record = records.swap_remove(index);
+    if record.meta.state == EntryState::Issued {
+        // another certificate for the key of an issued entry (a renewal with the same key,
+        // say): a new entry beside it, as Windows keeps both certificates; the issued one and
+        // its certificate are not touched
+        record.meta = RecordMeta {
+            id: store::new_id(),
+            created_ms: store::now_ms(),
+            friendly_name: record.meta.friendly_name,
+            inf: record.meta.inf,
+            container: record.meta.container,
+            ca: record.meta.ca,
+            ..RecordMeta::default()
+        };
+        record.request_der = Vec::new();
+    }
     record.meta.certificate = Some(leaf);
     record.meta.chain = chain;
     record.meta.state = EntryState::Issued;
@@ -491,16 +532,23 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
                 .unwrap_or_default(),
             None => Vec::new(),
         };
-        kept.push((record.meta, spki));
+        kept.push((record.meta, spki, record.request_der));
     }
     let mut report = super::RestoreReport::default();
     for entry in &mut opened.entries {
         let name = format!("“{}”", entry.friendly_name);
-        let same = kept.iter().find(|(m, spki)| {
-            (!entry.spki.is_empty() && *spki == entry.spki)
-                || (entry.certificate.is_some() && m.certificate == entry.certificate)
+        // the same entry: the same certificate, or the same request; only an entry with
+        // neither is known by its key alone (two entries may share a key: a renewal that
+        // kept it)
+        let same = kept.iter().find(|(m, spki, request)| {
+            (entry.certificate.is_some() && m.certificate == entry.certificate)
+                || (!entry.request.is_empty() && *request == entry.request)
+                || (entry.certificate.is_none()
+                    && entry.request.is_empty()
+                    && !entry.spki.is_empty()
+                    && *spki == entry.spki)
         });
-        if let Some((m, _)) = same {
+        if let Some((m, ..)) = same {
             report.skipped.push(format!(
                 "{name}: kept here already as “{}”",
                 m.friendly_name
@@ -537,7 +585,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
             }
         };
         // an id taken here by another entry is not overwritten: the restored one gets a new id
-        let id = if kept.iter().any(|(m, _)| m.id == entry.id) {
+        let id = if kept.iter().any(|(m, ..)| m.id == entry.id) {
             store::new_id()
         } else {
             entry.id.clone()
@@ -569,7 +617,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
         match store::put(&record).await {
             Ok(()) => {
                 report.added.push(name);
-                kept.push((record.meta, entry.spki.clone()));
+                kept.push((record.meta, entry.spki.clone(), record.request_der));
             }
             Err(e) => report.skipped.push(format!("{name}: {e}")),
         }

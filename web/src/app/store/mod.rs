@@ -775,7 +775,7 @@ pub fn expiry_reminder(not_after: i64, now_ms: f64) -> Option<String> {
 pub type Matched = (usize, Vec<u8>, Vec<Vec<u8>>);
 
 /// Which stored key a response is for: among `keys` (entry id, state, SPKI DER), a pending
-/// entry first, then an issued one (accepting again replaces its certificate). Returns the
+/// entry first, then an issued one (which `accept_parsed` leaves as it is). Returns the
 /// entry's index, the leaf DER and its issuers' DER (issuer first), or why none matches.
 pub fn match_response(
     response: &certreq_pkix::cert::Response,

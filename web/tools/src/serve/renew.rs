@@ -1,14 +1,20 @@
 //! The INF that renews a stored certificate, read from the certificate itself: what the
 //! store's Renew opens in the editor.
 
-use certreq_pkix::alg::KeyAlgorithm;
+use certreq_pkix::alg::{Hash, KeyAlgorithm, SignatureScheme};
 use certreq_pkix::cert::CertParts;
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use certreq_pkix::spki::SpkiParts;
 use certreq_pkix::tlv;
+use certreq_wire::RenewalInfQuery;
 
-/// The renewal INF for `der`; with `same_key` the renewed certificate's key is kept.
-pub fn inf(der: &[u8], same_key: bool) -> Result<String, String> {
+/// The renewal INF for the query's certificate; with `same_key` the renewed certificate's key
+/// is kept. What the certificate cannot say comes from the query: the hash an RSA key is bound
+/// to (`HashAlgorithm`, when not SHA-256) and PSS (`AlternateSignatureAlgorithm`), which the
+/// request and the old key's signature must use, and for a new key `Exportable = TRUE` when
+/// the old key is.
+pub fn inf(query: &RenewalInfQuery) -> Result<String, String> {
+    let (der, same_key) = (query.certificate.as_slice(), query.same_key);
     let parts = CertParts::read(der).ok_or("this is not a certificate, so it cannot be renewed")?;
     let cert = certreq_read::response::certificate(der)
         .map_err(|e| format!("the certificate cannot be read: {e}"))?;
@@ -38,6 +44,18 @@ pub fn inf(der: &[u8], same_key: bool) -> Result<String, String> {
     }
     out.push_str("RequestType = PKCS7\r\n");
     out.push_str(&format!("RenewalCert = \"{}\"\r\n", cert.thumbprint_sha1()));
+    if let Some(scheme) = query.binding {
+        if let SignatureScheme::RsaPss(_) = scheme {
+            out.push_str("AlternateSignatureAlgorithm = TRUE\r\n");
+        }
+        if scheme.hash() != Hash::Sha256 {
+            let name = scheme.hash().web_crypto_name().replace('-', "");
+            out.push_str(&format!("HashAlgorithm = {name}\r\n"));
+        }
+    }
+    if query.exportable && !same_key {
+        out.push_str("Exportable = TRUE\r\n");
+    }
     if same_key {
         out.push_str("UseExistingKeySet = TRUE\r\n");
     }

@@ -820,6 +820,8 @@ fn the_renewal_inf_is_read_from_the_certificate_and_lowers_to_a_renewal() {
         let q = RenewalInfQuery {
             certificate: old.clone(),
             same_key,
+            binding: None,
+            exportable: false,
         };
         assert_eq!(RenewalInfQuery::from_wire(&q.to_wire()), Ok(q.clone()));
         let (status, text) = serve(OP_RENEWAL_INF, &q.to_wire());
@@ -849,10 +851,45 @@ fn the_renewal_inf_is_read_from_the_certificate_and_lowers_to_a_renewal() {
         &RenewalInfQuery {
             certificate: b"x".to_vec(),
             same_key: true,
+            binding: None,
+            exportable: false,
         }
         .to_wire(),
     );
     assert!(answer_text(status, why).contains("not a certificate"));
+}
+
+/// What the old key says and its certificate cannot: an RSA key bound to SHA-384 or to PSS
+/// renews with that hash and scheme, and a new key is exportable when the old one was.
+#[test]
+fn the_renewal_inf_carries_the_old_keys_hash_pss_and_exportable() {
+    use certreq_request::model::{Hash, SignatureScheme};
+    let old = data("pfx-leaf.crt");
+    let cases = [
+        (Some(SignatureScheme::RsaPkcs1(Hash::Sha384)), false, true),
+        (Some(SignatureScheme::RsaPss(Hash::Sha512)), true, true),
+        (Some(SignatureScheme::RsaPkcs1(Hash::Sha256)), false, false),
+        (None, false, true),
+    ];
+    for (binding, same_key, exportable) in cases {
+        let q = RenewalInfQuery {
+            certificate: old.clone(),
+            same_key,
+            binding,
+            exportable,
+        };
+        assert_eq!(RenewalInfQuery::from_wire(&q.to_wire()), Ok(q.clone()));
+        let (status, text) = serve(OP_RENEWAL_INF, &q.to_wire());
+        assert_eq!(status, STATUS_OK);
+        let text = String::from_utf8(text).unwrap();
+        let c = certreq_request::compile_for(&text, certreq_request::Builds::APP);
+        let r = c
+            .request
+            .unwrap_or_else(|| panic!("{text}\n{:#?}", c.diagnostics));
+        let want = binding.unwrap_or(SignatureScheme::RsaPkcs1(Hash::Sha256));
+        assert_eq!(r.signature, want, "{text}");
+        assert_eq!(r.key.exportable, exportable && !same_key, "{text}");
+    }
 }
 
 /// `OP_TEMPLATE_CHECK`'s findings, through the wire both ways.
