@@ -59,7 +59,7 @@ KIB = 1024
 # cannot sign with (+0.22); 285.95 (292 814 bytes) with the editor's windowed textarea for
 # long INFs and the fixes its reviews asked for (+4.55, 288 151 bytes on main before it, both
 # measured in one session; docs/performance.md, "The windowed textarea")
-APP_BUDGET = 287 * KIB
+APP_BUDGET = 288 * KIB
 # certreq-tools.wasm, fetched on first use: the decoder, the answer reader, PKCS #12 (pkcs5's
 # PBES2, written and read for import), CMC, the enrollment steps and the reference's prose.
 # 211.9 KiB measured (253.2 with wasm-opt -Oz once PKCS #12 moved onto RustCrypto's pkcs5;

@@ -605,3 +605,20 @@ def test_a_key_pressed_before_the_arrow_that_ended_a_select_all_is_released(app)
     now = whole_text(app)
     # typed where the arrow put the caret, as in a plain textarea; nothing replaced
     assert now.count("z") == 1 and now.replace("z", "") == text, now[:80]
+
+
+def test_keys_typed_faster_than_the_app_handles_them_are_all_kept(app):
+    # on 4 MiB each keystroke's message takes the app longer than Yew's 16 ms slice, so the
+    # textarea takes further keys before the app has handled the earlier ones: the lines it
+    # holds then must not be put back over those keys
+    text, _ = inf_of_size(4 * MIB)
+    paste(app, text)
+    settle(app, 500)
+    scroll_to(app, 0)
+    before = line_text(app, 10)
+    typed = "Quick brown fox jumps over"
+    type_at(app, 10, 0, typed)
+    settle(app, 1500)
+    assert line_text(app, 10) == typed + before
+    assert caret_line(app) == 10
+    assert whole_text(app) == text.replace(before, typed + before, 1)

@@ -210,11 +210,14 @@ impl App {
     /// Puts the lines the editor's window holds in its textarea now, when they are not there:
     /// after every update, not at the render, which Yew may put off past events the browser
     /// acts on meanwhile (its scheduler yields after 16 ms). An input event made in lines the
-    /// textarea held before says so ([`editor::Msg::Input`]'s `shown`) and is dropped.
+    /// textarea held before says so ([`editor::Msg::Input`]'s `shown`) and is dropped. Lines
+    /// the textarea was last given or reported are not put back ([`editor::State::put_due`]).
     fn show_window(&mut self) {
         if let Some(textarea) = self.textarea.cast::<HtmlTextAreaElement>() {
             let editor = &mut self.state.editor;
-            if dom::show(&textarea, editor.window_text()) {
+            // a textarea not named with the editor's last lines is a new one: it is given them
+            let other = dom::shown(&textarea) != editor.shown;
+            if (editor.put_due() || other) && dom::show(&textarea, editor.window_text()) {
                 dom::name_shown(&textarea, editor.showing());
             }
         }

@@ -162,6 +162,9 @@ pub struct State {
     /// Which lines the textarea holds: counted up each time the shell puts other lines in it
     /// ([`State::showing`]); an input event says which it was made in.
     pub shown: u32,
+    /// A digest of the text the textarea was last given, or last reported in an input event
+    /// that was applied ([`State::put_due`]).
+    known: u64,
     /// The reference panel: what the caret is on and its page. Empty until the caret first
     /// moves, so opening the app does not fetch the reference.
     pub doc: Option<DocPanel>,
@@ -200,6 +203,7 @@ impl State {
             window: 0..0,
             whole: false,
             shown: 0,
+            known: 0,
             doc: None,
             doc_follows: false,
             previous: None,
@@ -234,6 +238,18 @@ impl State {
     pub fn detached(&self) -> bool {
         let inside = |b: usize| self.window.start <= b && b <= self.window.end;
         self.whole || !inside(self.caret) || !inside(self.sel_end)
+    }
+
+    /// Whether the shell is to put the window's text in the textarea: only when the window
+    /// is other than what the textarea was last given or last reported. Yew may handle an
+    /// input event's message after the textarea has taken more keys (its scheduler yields
+    /// between messages on a busy page): the textarea then holds the window's text with newer
+    /// edits whose messages are still queued, and putting the older text back would lose them.
+    pub fn put_due(&mut self) -> bool {
+        let now = digest(self.window_text());
+        let due = now != self.known;
+        self.known = now;
+        due
     }
 
     /// The shell puts the window's text in the textarea, in place of other lines: the number
@@ -500,7 +516,13 @@ impl State {
                 start,
                 end,
                 shown,
-            } if shown == self.shown => return self.edit(text, Some((start, end))),
+            } if shown == self.shown => {
+                // the textarea holds this text (or a newer one, its messages queued)
+                let known = digest(&text);
+                let commands = self.edit(text, Some((start, end)));
+                self.known = known;
+                return commands;
+            }
             Msg::Input { .. } => {}
             Msg::Selected { start, end } => {
                 // a selection inside the textarea leaves a select-all of the whole text only
@@ -767,6 +789,14 @@ impl State {
             .max_by_key(|&l| lines.line_range(&self.text, l).len())
             .unwrap_or(0);
     }
+}
+
+/// A digest (FNV-1a) of `text`, to tell whether the textarea's text is other than the window's
+/// without keeping a copy of it.
+fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// `text` with `put` in place of bytes `range`.
@@ -1062,6 +1092,33 @@ mod tests {
         // select-all there is the textarea's own
         s.update(Msg::SelectAll);
         assert!(!s.whole);
+    }
+
+    #[test]
+    fn input_events_handled_after_the_textarea_took_more_keys_are_not_put_back() {
+        // Yew can handle an input's message after the textarea has taken further keys: the
+        // lines it reports are not put back over the newer ones, and each queued input is
+        // applied in turn
+        let text: String = (0..20_000).map(|i| format!("K{i} = v\n")).collect();
+        let mut s = State::new(&text, fake);
+        scroll(&mut s, 0);
+        assert!(s.put_due(), "a new textarea is given the window's lines");
+        assert!(!s.put_due(), "and not again");
+        let first = typed(&s, 0, "A");
+        let second = typed(&s, 0, "Al");
+        s.update(first);
+        assert!(
+            !s.put_due(),
+            "the textarea holds these lines, or newer ones"
+        );
+        s.update(Msg::Recompile(s.generation));
+        assert!(!s.put_due(), "a re-read does not put them back either");
+        s.update(second);
+        assert!(s.text.starts_with("AlK0 = v\n"), "{}", &s.text[..20]);
+        assert!(!s.put_due());
+        // lines the window moved to are put in
+        scroll(&mut s, 10_000);
+        assert!(s.put_due());
     }
 
     #[test]
