@@ -576,8 +576,25 @@ fn write_pfx(job: PfxJob) -> Result<Vec<u8>, String> {
 /// explicitly).
 fn open_pfx(job: PfxImport) -> Result<Vec<u8>, String> {
     let password = Zeroizing::new(job.password);
-    let contents = pkcs12::read(&job.pfx, &password, pkcs12::MacPolicy::Required)
-        .map_err(|e| e.to_string())?;
+    let contents =
+        pkcs12::read(&job.pfx, &password, pkcs12::MacPolicy::Required).map_err(|e| match e {
+            pkcs12::Pkcs12Error::MacMissing => "this PFX has no integrity check (MAC), so \
+                nothing shows it was not altered, and it is not imported; write it again with \
+                one (openssl pkcs12 -export, or Windows' export with a password)"
+                .to_owned(),
+            e => e.to_string(),
+        })?;
+    if contents
+        .data
+        .iter()
+        .any(|d| d.starts_with(certreq_wire::backup::BACKUP_MAGIC))
+    {
+        return Err(
+            "this is a certreq-web backup of a whole store: open it with Restore \
+                    a backup, which brings back its entries with their keys"
+                .into(),
+        );
+    }
     let certificates = contents
         .certificates
         .iter()

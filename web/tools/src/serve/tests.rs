@@ -496,7 +496,12 @@ fn a_pfx_without_a_mac_does_not_open_in_the_app() {
         password: job.password.clone(),
     };
     let (status, why) = serve(OP_PFX_READ, &import.to_wire());
-    assert!(answer_text(status, why).starts_with("the PFX has no integrity check (MAC)"),);
+    let why = answer_text(status, why);
+    assert!(
+        why.starts_with("this PFX has no integrity check (MAC)")
+            && why.contains("openssl pkcs12 -export"),
+        "{why}"
+    );
 }
 
 /// Test keys made for these tests only (`openssl genpkey -algorithm EC -pkeyopt
@@ -1073,6 +1078,17 @@ mod store_backup {
         );
         assert_eq!(pfx.data.len(), 1);
         assert!(pfx.data[0].starts_with(BACKUP_MAGIC));
+    }
+
+    #[test]
+    fn a_backup_given_to_the_pfx_import_is_sent_to_restore() {
+        let import = certreq_wire::PfxImport {
+            pfx: written(&job()),
+            password: "pässword".into(),
+        };
+        let (status, why) = serve(OP_PFX_READ, &import.to_wire());
+        let why = answer_text(status, why);
+        assert!(why.contains("open it with Restore a backup"), "{why}");
     }
 
     #[test]
