@@ -114,6 +114,10 @@ def test_a_request_sent_keeps_its_entry_when_its_key_is_used_again(app, ca):
     inf = ('[NewRequest]\nSubject = "CN={}.example"\nKeyAlgorithm = ECDSA_P256\n'
            'KeyContainer = "shared-container"\n')
     first, _ = generate(app, inf=inf.format("first"))
+    # not sent yet: Submit, and no Retrieve (the CA has no number for it)
+    buttons = item(app, first).find_elements(By.CSS_SELECTOR, "button[data-testid]")
+    testids = {b.get_attribute("data-testid") for b in buttons}
+    assert "entry-submit" in testids and "retrieve" not in testids, testids
     # devca's Approval template holds the request: it is sent, and not answered yet
     set_field(app, "template", "Approval")
     try:
@@ -127,3 +131,19 @@ def test_a_request_sent_keeps_its_entry_when_its_key_is_used_again(app, ca):
     assert got[first]["request_id"] == request_id, "the first request keeps its id"
     assert got[first]["spki"] == got[second]["spki"], "one key"
     assert item(app, first).get_attribute("data-state") == "pending"
+    buttons = item(app, first).find_elements(By.CSS_SELECTOR, "button[data-testid]")
+    testids = {b.get_attribute("data-testid") for b in buttons}
+    assert "retrieve" in testids and "entry-submit" not in testids, testids
+
+
+def test_delete_names_the_entry_and_says_an_issued_ones_certificate_goes_too(app, renewed):
+    old_id = renewed[0]
+    name = item(app, old_id).find_element(By.CSS_SELECTOR, ".store-name").text
+    # the question is asked and answered No: nothing is deleted
+    app.execute_script("window.__asked = []; window.confirm = (q) => { "
+                       "window.__asked.push(q); return false; };")
+    item(app, old_id).find_element(By.CSS_SELECTOR, "button.danger").click()
+    asked = wait_for(lambda: app.execute_script("return window.__asked"), timeout=10,
+                     what="Delete's question")
+    assert f"“{name}”" in asked[0] and "its certificate and its private key" in asked[0], asked
+    assert item(app, old_id).get_attribute("data-state") == "issued"

@@ -337,10 +337,8 @@ fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
                 Err(e) => Notice::error(e),
             })
         }),
-        Command::Delete(id) => {
-            let question = "Delete this request and its private key? A certificate issued \
-                            for it later cannot be used without the key.";
-            if dom::confirm(question) {
+        Command::Delete { id, question } => {
+            if dom::confirm(&question) {
                 spawn(link, async move { Msg::Deleted(jobs::delete(id).await) });
             }
         }

@@ -351,7 +351,7 @@ mod tests {
         let mut s = State::new("", fake);
         // persistent storage is asked for once a key is kept, not before
         assert_eq!(State::init(), vec![Command::Store(store::Command::Load)]);
-        let entry = |id: &str| pending(id, Some("c"));
+        let entry = |id: &str| pending(id, None);
         assert_eq!(s.update(store::Msg::Loaded(Ok(Vec::new()))), vec![]);
         assert_eq!(
             s.update(store::Msg::Loaded(Ok(vec![entry("a"), entry("b")]))),
@@ -370,11 +370,45 @@ mod tests {
             "asked again while the browser says no"
         );
         s.update(store::Msg::Deleted(Ok("c".into())));
-        assert_eq!(
-            s.update(store::Msg::Delete("a".into())),
-            vec![Command::Store(store::Command::Delete("a".into()))]
+        let asked: [Command; 1] = s.update(store::Msg::Delete("a".into())).try_into().unwrap();
+        let [Command::Store(store::Command::Delete { id, question })] = asked else {
+            panic!("no question asked");
+        };
+        assert_eq!(id, "a");
+        // a pending entry: named, and what a later certificate needs
+        let name = &s.store.entry("a").unwrap().record.friendly_name;
+        assert!(
+            question.contains(&format!("the request “{name}”")),
+            "{question}"
         );
-        s.update(store::Msg::Deleted(Ok("a".into())));
+        assert!(question.contains("issued for it later"), "{question}");
+        // an issued one: its certificate goes too
+        let mut issued = entry("d");
+        issued.record.certificate = Some(vec![0x30]);
+        s.update(store::Msg::Added(issued));
+        let asked: [Command; 1] = s.update(store::Msg::Delete("d".into())).try_into().unwrap();
+        let [Command::Store(store::Command::Delete { question, .. })] = asked else {
+            panic!("no question asked");
+        };
+        assert!(
+            question.contains("its certificate and its private key"),
+            "{question}"
+        );
+        // one whose key another entry holds too: the key stays, and the question says so
+        s.update(store::Msg::Added(pending("e", Some("shared"))));
+        s.update(store::Msg::Added(pending("f", Some("shared"))));
+        let asked: [Command; 1] = s.update(store::Msg::Delete("e".into())).try_into().unwrap();
+        let [Command::Store(store::Command::Delete { question, .. })] = asked else {
+            panic!("no question asked");
+        };
+        let other = &s.store.entry("f").unwrap().record.friendly_name;
+        assert!(
+            question.contains(&format!("Its private key stays, for “{other}” uses it too")),
+            "{question}"
+        );
+        for id in ["d", "e", "f", "a"] {
+            s.update(store::Msg::Deleted(Ok(id.into())));
+        }
         assert_eq!(s.store.entries, vec![entry("b")]);
         s.update(store::Msg::Deleted(Err(
             "cannot delete the request: x".into()

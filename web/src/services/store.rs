@@ -325,7 +325,7 @@ fn from_js(value: &JsValue) -> Option<StoredRequest> {
 /// Adds or replaces a record (by `meta.id`).
 pub async fn put(record: &StoredRequest) -> Result<(), ServiceError> {
     let value = to_js(record);
-    write("cannot save the request", |store| store.put(&value)).await
+    write("cannot save the entry", |store| store.put(&value)).await
 }
 
 /// One record by id.

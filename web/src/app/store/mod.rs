@@ -237,8 +237,9 @@ pub enum Command {
     RequestPersistence,
     /// Offer the stored request `id` as a file.
     DownloadEntry(String),
-    /// Ask the user, then delete the stored entry `id`; answer with [`Msg::Deleted`].
-    Delete(String),
+    /// Ask the user `question`, then delete the stored entry `id`; answer with
+    /// [`Msg::Deleted`].
+    Delete { id: String, question: String },
     /// Match a certificate response to a stored key and attach it; answer with
     /// [`Msg::Accepted`].
     Accept(Vec<u8>),
@@ -328,7 +329,8 @@ impl State {
             Msg::DownloadEntry(id) => return run(Command::DownloadEntry(id)),
             Msg::Delete(id) => {
                 if status.idle() {
-                    return run(Command::Delete(id));
+                    let question = self.delete_question(&id);
+                    return run(Command::Delete { id, question });
                 }
             }
             Msg::Deleted(Ok(id)) => {
@@ -710,6 +712,42 @@ impl State {
                 && e.record.state == EntryState::Pending
                 && e.record.request_id.is_none()
         })
+    }
+
+    /// What Delete asks before entry `id` and its key go: the entry by name, and what is lost
+    /// with it (an issued entry's certificate here; a pending one's answer to come).
+    fn delete_question(&self, id: &str) -> String {
+        let entry = self.entry(id);
+        let name = entry.map_or("", |e| e.record.friendly_name.as_str());
+        // entries made with UseExistingKeySet hold the same key under one container name
+        let sharer = entry
+            .and_then(|e| e.record.container.as_ref())
+            .and_then(|c| {
+                self.entries
+                    .iter()
+                    .find(|o| o.record.id != id && o.record.container.as_ref() == Some(c))
+            });
+        if let Some(other) = sharer {
+            let what = if entry.is_some_and(|e| e.record.certificate.is_some()) {
+                "its certificate"
+            } else {
+                "the request"
+            };
+            format!(
+                "Delete “{name}”: {what}? Its private key stays, for “{}” uses it too.",
+                other.record.friendly_name
+            )
+        } else if entry.is_some_and(|e| e.record.certificate.is_some()) {
+            format!(
+                "Delete “{name}”: its certificate and its private key? Neither can be used in \
+                 this browser again unless a backup or a PFX of them is restored."
+            )
+        } else {
+            format!(
+                "Delete the request “{name}” and its private key? A certificate issued for it \
+                 later cannot be used without the key."
+            )
+        }
     }
 
     /// Which stored key signs `request`: `Ok(Some(id))` the pending entry whose container

@@ -159,7 +159,7 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                             aria-label={format!("Submit {} to the CA", record.friendly_name)}>
                             { "Submit" }
                         </button>
-                    }
+                    } else {
                     <button type="button" data-testid="retrieve"
                         disabled={props.busy}
                         onclick={{
@@ -169,6 +169,7 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                         aria-label={format!("Retrieve {}", record.friendly_name)}>
                         { "Retrieve" }
                     </button>
+                    }
                 }
                 <button type="button" class="danger" onclick={delete}
                     aria-label={format!("Delete {} and its key", record.friendly_name)}>
@@ -439,7 +440,7 @@ fn backup_dialog(state: &State, dialog: &BackupDialog, on: &Callback<Msg>) -> Ht
                     <p>{ format!("Restored {} entr{}.", r.added.len(), if r.added.len() == 1 { "y" } else { "ies" }) }</p>
                     { list("restore-added", "Added:", &r.added) }
                     { list("restore-skipped", "Skipped:", &r.skipped) }
-                    { list("restore-lost", "Lost: their keys never left the browser they were made in, so these entries cannot be restored here:", &r.lost) }
+                    { list("restore-lost", "Lost: their keys were not exportable, so the backup holds none and these entries cannot be restored here (one imported from a PFX can be imported again from it):", &r.lost) }
                 </div>
             }
             <div class="actions">
