@@ -163,27 +163,34 @@ pub const TYPOGRAPHIC_QUOTES: [char; 5] =
 pub fn parse(text: &str) -> (Inf, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let lines = logical_lines(text);
-    let raw = read_lines(&lines, &mut diags);
+    let (mut raw, atoms) = read_lines(&lines, &mut diags);
+    let fields = Fields {
+        lines: &lines,
+        atoms: &atoms,
+        src: text,
+    };
 
     // [Strings] first (without substitution), so that it may come before or after its uses.
     let strings_at = raw
         .iter()
         .position(|s| s.name.eq_ignore_ascii_case("Strings"));
-    let mut strings_section =
-        strings_at.map(|i| build_section(&raw[i], &lines, text, None, &mut diags));
+    let mut strings_section = strings_at.and_then(|i| raw.get_mut(i)).map(|rs| {
+        let rs = core::mem::take(rs);
+        build_section(rs, &fields, None, &mut diags)
+    });
     let table = strings_section
         .as_ref()
         .map(|s| string_table(s, &mut diags))
         .unwrap_or_default();
 
     let mut sections = Vec::with_capacity(raw.len());
-    for (i, rs) in raw.iter().enumerate() {
+    for (i, rs) in raw.into_iter().enumerate() {
         if Some(i) == strings_at {
             if let Some(s) = strings_section.take() {
                 sections.push(s);
             }
         } else {
-            sections.push(build_section(rs, &lines, text, Some(&table), &mut diags));
+            sections.push(build_section(rs, &fields, Some(&table), &mut diags));
         }
     }
     crate::codes::cap(&mut diags);
@@ -332,10 +339,11 @@ struct Atom {
     unquoted: bool,
 }
 
-/// A key or value as written: its atoms, on line `line`.
+/// A key or value as written: its atoms (a range of the atoms [`read_lines`] returns, so that
+/// a field costs no allocation of its own), on line `line`.
 struct RawField {
     line: usize,
-    atoms: Vec<Atom>,
+    atoms: core::ops::Range<usize>,
     quoted: bool,
     /// The written field in the source (quotes included, outer blanks excluded).
     span: Span,
@@ -348,6 +356,7 @@ struct RawEntry {
     span: Span,
 }
 
+#[derive(Default)]
 struct RawSection {
     name: String,
     headers: Vec<Span>,
@@ -368,11 +377,36 @@ fn trim_end(t: &str, start: usize, end: usize) -> usize {
     start + t[start..end].trim_end_matches(is_blank).len()
 }
 
-fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
+/// A section name as a map key, compared ASCII-case-insensitively as certreq compares them.
+#[derive(Clone, Copy)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl core::hash::Hash for Caseless<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+        state.write_u8(0xff);
+    }
+}
+
+/// The sections as written, and the atoms their fields are ranges of.
+fn read_lines<'a>(lines: &'a [Line], diags: &mut Vec<Diagnostic>) -> (Vec<RawSection>, Vec<Atom>) {
     let mut sections: Vec<RawSection> = Vec::new();
-    // each section's index by its name in lower case: a repeated header merges into the first
-    // without a search through every section so far (an INF of many sections stays linear)
-    let mut by_name: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut atoms: Vec<Atom> = Vec::new();
+    // each section's index by its name: a repeated header merges into the first without a
+    // search through every section so far (an INF of many sections stays linear), and with no
+    // copy of the name (the key borrows it from its line)
+    let mut by_name: std::collections::HashMap<Caseless<'a>, usize> =
+        std::collections::HashMap::new();
     let mut current: Option<usize> = None;
     let mut prev_unterminated = false;
     for (n, line) in lines.iter().enumerate() {
@@ -425,7 +459,14 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
         let mut unterminated = Vec::new();
         let entry = match eq {
             Some(eq) => {
-                let key = lex_field(line, n, p, trim_end(t, p, eq), &mut unterminated);
+                let key = lex_field(
+                    line,
+                    n,
+                    p,
+                    trim_end(t, p, eq),
+                    &mut unterminated,
+                    &mut atoms,
+                );
                 if key.atoms.is_empty() && key.span.is_empty() {
                     diags.push(
                         Diagnostic::warning(
@@ -437,7 +478,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
                     );
                 }
                 let vstart = skip_blanks(t, eq + 1, content_end);
-                let value = lex_field(line, n, vstart, content_end, &mut unterminated);
+                let value = lex_field(line, n, vstart, content_end, &mut unterminated, &mut atoms);
                 let span = key.span.start..value.span.end.max(line.span(eq, eq + 1).end);
                 RawEntry {
                     key,
@@ -446,7 +487,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
                 }
             }
             None => {
-                let key = lex_field(line, n, p, content_end, &mut unterminated);
+                let key = lex_field(line, n, p, content_end, &mut unterminated, &mut atoms);
                 diags.push(
                     Diagnostic::warning(
                         crate::codes::NO_EQUALS,
@@ -489,7 +530,7 @@ fn read_lines(lines: &[Line], diags: &mut Vec<Diagnostic>) -> Vec<RawSection> {
             s.entries.push(entry);
         }
     }
-    sections
+    (sections, atoms)
 }
 
 /// The next logical line that is not blank.
@@ -501,14 +542,14 @@ fn next_content_line<'a, 's>(lines: &'a [Line<'s>], n: usize) -> Option<&'a Line
 }
 
 /// Reads a `[Name]` header starting at `p`; returns the index of the (possibly merged) section.
-fn read_header(
-    line: &Line,
+fn read_header<'a>(
+    line: &'a Line,
     p: usize,
     sections: &mut Vec<RawSection>,
-    by_name: &mut std::collections::HashMap<String, usize>,
+    by_name: &mut std::collections::HashMap<Caseless<'a>, usize>,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
-    let t: &str = &line.text;
+    let t: &'a str = &line.text;
     let (name, header) = match t[p..].find(']') {
         Some(off) => {
             let close = p + off;
@@ -555,7 +596,7 @@ fn read_header(
             "section names are limited to 255 characters",
         ));
     }
-    match by_name.entry(name.to_ascii_lowercase()) {
+    match by_name.entry(Caseless(name)) {
         std::collections::hash_map::Entry::Occupied(slot) => {
             let i = *slot.get();
             if let Some(s) = sections.get_mut(i) {
@@ -578,10 +619,17 @@ fn read_header(
 /// Lexes the field `s..e` of a line (`s` at its first non-blank character, `e` just past its
 /// last): quoted pieces, `""`, `%%` and `%name%`. Opening quotes that are never closed are
 /// pushed to `unterminated`.
-fn lex_field(line: &Line, n: usize, s: usize, e: usize, unterminated: &mut Vec<usize>) -> RawField {
+fn lex_field(
+    line: &Line,
+    n: usize,
+    s: usize,
+    e: usize,
+    unterminated: &mut Vec<usize>,
+    atoms: &mut Vec<Atom>,
+) -> RawField {
     let t: &str = &line.text;
     let b = t.as_bytes();
-    let mut atoms = Vec::new();
+    let begin = atoms.len();
     let mut quoted = false;
     let mut i = s;
     while i < e {
@@ -615,7 +663,7 @@ fn lex_field(line: &Line, n: usize, s: usize, e: usize, unterminated: &mut Vec<u
                     i += 1;
                     break;
                 }
-                i = lex_char(t, i, e, c, false, &mut atoms);
+                i = lex_char(t, i, e, c, false, atoms);
             }
             if !closed {
                 unterminated.push(open);
@@ -624,11 +672,11 @@ fn lex_field(line: &Line, n: usize, s: usize, e: usize, unterminated: &mut Vec<u
                 }
             }
         } else {
-            i = lex_char(t, i, e, c, true, &mut atoms);
+            i = lex_char(t, i, e, c, true, atoms);
         }
     }
     // Trailing blanks outside quotes (and inside an unterminated quote) are not part of the value.
-    while let Some(last) = atoms.last() {
+    while let Some(last) = atoms.last().filter(|_| atoms.len() > begin) {
         let blank = last.kind == AtomKind::Char && t[last.start..last.end].chars().all(is_blank);
         if last.unquoted && blank {
             atoms.pop();
@@ -638,7 +686,7 @@ fn lex_field(line: &Line, n: usize, s: usize, e: usize, unterminated: &mut Vec<u
     }
     RawField {
         line: n,
-        atoms,
+        atoms: begin..atoms.len(),
         quoted,
         span: line.span(s, e),
     }
@@ -710,21 +758,20 @@ fn string_table(section: &Section, diags: &mut Vec<Diagnostic>) -> Strings {
 /// Builds a section's entries. `table` is `None` for `[Strings]` itself, whose `%name%` tokens
 /// are not substituted.
 fn build_section(
-    raw: &RawSection,
-    lines: &[Line],
-    src: &str,
+    raw: RawSection,
+    fields: &Fields,
     table: Option<&Strings>,
     diags: &mut Vec<Diagnostic>,
 ) -> Section {
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::with_capacity(raw.entries.len());
     for re in &raw.entries {
-        let (key, _) = render(&re.key, lines, table, diags);
-        check_length(&re.key, &key, src, "key", diags);
+        let (key, _) = render(&re.key, fields, table, false, diags);
+        check_length(&re.key, &key, fields.src, "key", diags);
         let value = match &re.value {
             Some(f) => {
-                let (text, map) = render(f, lines, table, diags);
-                check_length(f, &text, src, "value", diags);
-                check_typographic(f, lines, diags);
+                let (text, map) = render(f, fields, table, true, diags);
+                check_length(f, &text, fields.src, "value", diags);
+                check_typographic(f, fields, diags);
                 Value {
                     text,
                     quoted: f.quoted,
@@ -766,34 +813,68 @@ fn build_section(
         });
     }
     Section {
-        name: raw.name.clone(),
-        headers: raw.headers.clone(),
+        name: raw.name,
+        headers: raw.headers,
         entries,
     }
 }
 
-/// The text of a field and its byte map (see [`Value::map`]).
+/// What [`build_section`] reads fields from: the logical lines, the atoms of every field and
+/// the source text.
+struct Fields<'f, 's> {
+    lines: &'f [Line<'s>],
+    atoms: &'f [Atom],
+    src: &'f str,
+}
+
+impl Fields<'_, '_> {
+    /// The atoms of field `f`.
+    fn of(&self, f: &RawField) -> &[Atom] {
+        self.atoms.get(f.atoms.clone()).unwrap_or_default()
+    }
+}
+
+/// The text of a field and, when `with_map`, its byte map (see [`Value::map`]; empty
+/// otherwise: a key needs none).
 fn render(
     f: &RawField,
-    lines: &[Line],
+    fields: &Fields,
     table: Option<&Strings>,
+    with_map: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> (String, Vec<usize>) {
-    let mut text = String::new();
-    let mut map = Vec::new();
-    let Some(line) = lines.get(f.line) else {
-        return (text, vec![f.span.end]);
+    let atoms = fields.of(f);
+    let Some(line) = fields.lines.get(f.line) else {
+        return (
+            String::new(),
+            if with_map {
+                vec![f.span.end]
+            } else {
+                Vec::new()
+            },
+        );
     };
+    // the written length: the final one unless a `%name%` is replaced by a longer value
+    let written = atoms
+        .last()
+        .map_or(0, |l| l.end)
+        .saturating_sub(atoms.first().map_or(0, |a| a.start));
+    let mut text = String::with_capacity(written);
+    let mut map = Vec::with_capacity(if with_map { written + 1 } else { 0 });
     let t: &str = &line.text;
-    for a in &f.atoms {
+    for a in atoms {
         match a.kind {
             AtomKind::Char => {
                 text.push_str(&t[a.start..a.end]);
-                map.extend((a.start..a.end).map(|i| line.src(i)));
+                if with_map {
+                    map.extend((a.start..a.end).map(|i| line.src(i)));
+                }
             }
             AtomKind::Escape(c) => {
                 text.push(c);
-                map.extend(core::iter::repeat_n(line.src(a.start), c.len_utf8()));
+                if with_map {
+                    map.extend(core::iter::repeat_n(line.src(a.start), c.len_utf8()));
+                }
             }
             AtomKind::Token => {
                 let name = &t[a.start + 1..a.end - 1];
@@ -803,14 +884,16 @@ fn render(
                         text.push_str(v);
                         // Every byte maps to the opening `%` except the last, which maps to the
                         // closing one, so a span over the whole substitution covers the token.
-                        if !v.is_empty() {
+                        if with_map && !v.is_empty() {
                             map.extend(core::iter::repeat_n(line.src(a.start), v.len() - 1));
                             map.push(line.src(a.end - 1));
                         }
                     }
                     None => {
                         text.push_str(&t[a.start..a.end]);
-                        map.extend((a.start..a.end).map(|i| line.src(i)));
+                        if with_map {
+                            map.extend((a.start..a.end).map(|i| line.src(i)));
+                        }
                         if table.is_some() {
                             diags.push(
                                 Diagnostic::warning(
@@ -832,7 +915,9 @@ fn render(
             }
         }
     }
-    map.push(f.span.end);
+    if with_map {
+        map.push(f.span.end);
+    }
     (text, map)
 }
 
@@ -860,14 +945,15 @@ fn check_length(f: &RawField, text: &str, src: &str, what: &str, diags: &mut Vec
 }
 
 /// Typographic quotes where an unquoted value starts or ends.
-fn check_typographic(f: &RawField, lines: &[Line], diags: &mut Vec<Diagnostic>) {
-    let Some(line) = lines.get(f.line) else {
+fn check_typographic(f: &RawField, fields: &Fields, diags: &mut Vec<Diagnostic>) {
+    let Some(line) = fields.lines.get(f.line) else {
         return;
     };
-    let ends = [f.atoms.first(), f.atoms.last()];
+    let atoms = fields.of(f);
+    let ends = [atoms.first(), atoms.last()];
     for (k, a) in ends.into_iter().enumerate() {
         let Some(a) = a else { continue };
-        if k == 1 && f.atoms.len() == 1 {
+        if k == 1 && atoms.len() == 1 {
             break;
         }
         let s = &line.text[a.start..a.end];
