@@ -50,6 +50,9 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Years from 1970 past which no second fits in an i64 (about 2.9 × 10^11), with room.
+const MAX_YEARS: u64 = 1_000_000_000_000;
+
 /// `seconds` plus `months` calendar months, at the same time of day; a day the target month
 /// lacks becomes its last (January 31 plus one month is February 28 or 29). `None` when the
 /// result does not fit.
@@ -60,6 +63,10 @@ pub fn add_months(seconds: i64, months: i64) -> Option<i64> {
         .checked_mul(12)?
         .checked_add(i64::from(c.month) - 1)?
         .checked_add(months)?;
+    // a year this far out has no second that fits in an i64, and its day count would overflow
+    if target.div_euclid(12).unsigned_abs() > MAX_YEARS {
+        return None;
+    }
     let first_of = |index: i64| days_from_civil(index.div_euclid(12), index.rem_euclid(12) + 1, 1);
     let first = first_of(target);
     let month_length = first_of(target.checked_add(1)?) - first;
@@ -208,6 +215,20 @@ mod tests {
             Some(at(2056, 1, 1, 0))
         );
         assert_eq!(add_months(0, i64::MAX), None);
+        // months that still fit as a month count but put the year past any second: None, not
+        // an overflow in the day count (found by the inf_doc fuzz target, `ValidityPeriod`)
+        for months in [
+            i64::MAX / 2,
+            i64::MIN / 2,
+            12 * 300_000_000_000,
+            -12 * 300_000_000_000,
+        ] {
+            assert_eq!(add_months(0, months), None, "{months}");
+        }
+        assert!(
+            add_months(0, 12 * 200_000_000_000).is_some(),
+            "far, and still a second"
+        );
     }
 
     #[test]
