@@ -230,6 +230,31 @@ def test_an_accepted_certificate_is_kept_with_its_key_and_exports(app, ca, downl
         assert ("PBES2" in proc.stderr + proc.stdout) == (profile == "pfx-modern")
 
 
+def paste_in_decoder(driver, text: str):
+    box = by_testid(driver, "decode-input")
+    driver.execute_script(
+        "const el = arguments[0]; el.value = arguments[1];"
+        "el.dispatchEvent(new Event('input', {bubbles: true}));", box, text)
+
+
+def test_a_certificate_pasted_in_the_decoder_is_accepted_for_its_key(app, ca):
+    entry_id, request_pem = generate(app, "smime")
+    request_id = ca.submit(request_pem)
+    # what Web Enrollment's "Base 64 encoded" link gives, pasted as text
+    paste_in_decoder(app, ca.certificate(request_id, enc="b64").decode())
+    wait_for(lambda: by_testid(app, "decode-output").get_attribute("data-kind") == "certificate",
+             timeout=20, what="the decoded certificate")
+    by_testid(app, "decode-accept").click()
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "issued",
+             timeout=30, what="the entry to become issued")
+    assert "accepted" in notice(app)
+    # a pasted request carries no certificate: nothing to accept is offered
+    paste_in_decoder(app, request_pem)
+    wait_for(lambda: by_testid(app, "decode-output").get_attribute("data-kind")
+             == "certificate request", timeout=20, what="the decoded request")
+    assert not all_testid(app, "decode-accept")
+
+
 def test_a_certificate_for_another_key_is_refused(app, ca, tmp_path):
     entry_id, _ = generate(app, "smime")
     key = ec.generate_private_key(ec.SECP256R1())

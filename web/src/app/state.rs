@@ -159,6 +159,17 @@ impl State {
                     commands.extend(self.enrollment.check(&self.editor.text).map(Command::from));
                 }
             }
+            Msg::Decoder(decoder::Msg::Accept) => {
+                if let Some(bytes) = self.decoder.to_accept() {
+                    then.push(
+                        store::Msg::AcceptFile {
+                            name: "the decoded text".into(),
+                            bytes,
+                        }
+                        .into(),
+                    );
+                }
+            }
             Msg::Decoder(m) => {
                 commands.extend(self.decoder.update(m).into_iter().map(Command::from))
             }
@@ -344,6 +355,36 @@ mod tests {
             Some(Notice::error("key generation failed: OperationError"))
         );
         assert!(s.can_generate());
+    }
+
+    /// Has the decoder read what it was given, as the app asks the tools module.
+    fn decode(s: &mut State, asked: Vec<Command>) {
+        let [Command::Decoder(decoder::Command::Decode { seq, bytes })] = &asked[..] else {
+            panic!("nothing to decode: {asked:?}");
+        };
+        let result = crate::app::testing::tools(certreq_wire::OP_DUMP, bytes)
+            .map(|b| certreq_wire::dump_from_wire(&b).expect("a dump"));
+        s.update(decoder::Msg::Decoded { seq: *seq, result });
+    }
+
+    #[test]
+    fn a_certificate_pasted_in_the_decoder_goes_to_the_store_to_be_accepted() {
+        let mut s = State::new("", fake);
+        let pem = String::from_utf8(LEAF_PEM.to_vec()).unwrap();
+        let asked = s.update(decoder::Msg::Input(pem.clone()));
+        decode(&mut s, asked);
+        assert_eq!(
+            s.update(decoder::Msg::Accept),
+            vec![Command::Store(store::Command::Accept(pem.into_bytes()))]
+        );
+        // a request carries no certificate: nothing is offered, nothing happens
+        let asked = s.update(decoder::Msg::Open {
+            name: "a.req".into(),
+            bytes: REQ_DER.to_vec(),
+        });
+        decode(&mut s, asked);
+        assert_eq!(s.decoder.to_accept(), None);
+        assert_eq!(s.update(decoder::Msg::Accept), vec![]);
     }
 
     #[test]

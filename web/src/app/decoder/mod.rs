@@ -19,7 +19,13 @@ pub enum Msg {
         seq: u32,
         result: Result<Dump, String>,
     },
+    /// Accept what is decoded into the key store (the app hands [`State::to_accept`] to the
+    /// store, which matches it to a kept key).
+    Accept,
 }
+
+/// What the decoder offers to accept: the kinds that carry a certificate.
+const ACCEPTABLE: [&str; 4] = ["certificate", "PKCS #7", "CMC response", "PEM bundle"];
 
 /// Browser work the decoder asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +70,18 @@ impl State {
                 }
                 Vec::new()
             }
+            Msg::Accept => Vec::new(),
+        }
+    }
+
+    /// The input to accept into the key store, when what it decoded to can carry a certificate
+    /// (a pasted `.cer` or `.p7b`, or a CA's answer); `None` otherwise.
+    pub fn to_accept(&self) -> Option<Vec<u8>> {
+        match &self.output {
+            Some(Ok(dump)) if ACCEPTABLE.contains(&dump.kind.as_str()) => {
+                Some(self.input.as_bytes().to_vec())
+            }
+            _ => None,
         }
     }
 

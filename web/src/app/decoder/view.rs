@@ -38,6 +38,15 @@ pub fn panel(props: &DecoderProps<'_>) -> Html {
         Some(Ok(dump)) => html! {
             <div class="dump" data-testid="decode-output" data-kind={dump.kind.clone()}>
                 <h3 class="dump-title">{ &dump.title }</h3>
+                if state.to_accept().is_some() {
+                    <p class="decode-accept">
+                        <button type="button" data-testid="decode-accept"
+                            onclick={props.on.reform(|_| Msg::Accept)}>
+                            { "Accept into the key store" }
+                        </button>
+                        { " for the key kept here that it was issued to" }
+                    </p>
+                }
                 <ul class="dump-tree">{ for dump.nodes.iter().map(view_node) }</ul>
             </div>
         },
