@@ -154,6 +154,8 @@ def backup_file(app, store, downloads):
     by_testid(app, "backup-open").click()
     locked = by_testid(app, "backup-locked").text
     assert "locked key" in locked and "never restorable elsewhere" in locked, locked
+    # each named with what tells it from another of the same name
+    assert "“locked key” (not sent to a CA)" in locked, locked
     by_testid(app, "backup-password").send_keys(PASSWORD)
     by_testid(app, "backup-confirm").send_keys(PASSWORD + "x")
     by_testid(app, "backup-save").click()
@@ -288,7 +290,8 @@ def test_restore_brings_back_the_exportable_entries_and_names_the_lost(app, rest
     assert "Restored 2 entries." in restored, restored
     lost = by_testid(app, "restore-lost")
     assert "cannot be restored here" in lost.text
-    assert "“locked key”" in restored
+    assert "“locked key” (not sent to a CA)" in restored
+    assert "“issued, exportable” (issued to " in by_testid(app, "restore-added").text
     got = records(app)
     want = [r for r in store if r["name"] != "locked key"]
     assert got == want, "the same ids, states, request ids, keys and certificates"

@@ -443,7 +443,16 @@ pub async fn backup(password: String) -> Result<String, String> {
                         algorithm: None,
                     },
                     Err(_) => {
-                        lost.push(format!("“{}”", m.friendly_name));
+                        let subject = match &m.certificate {
+                            Some(der) => tools::certificate(der).await.ok().map(|c| c.subject()),
+                            None => None,
+                        };
+                        lost.push(super::entry_label(
+                            &m.friendly_name,
+                            m.certificate.is_some(),
+                            subject.as_deref(),
+                            m.request_id,
+                        ));
                         BackupKey::Kept
                     }
                 };
@@ -536,7 +545,16 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
     }
     let mut report = super::RestoreReport::default();
     for entry in &mut opened.entries {
-        let name = format!("“{}”", entry.friendly_name);
+        let subject = match &entry.certificate {
+            Some(der) => tools::certificate(der).await.ok().map(|c| c.subject()),
+            None => None,
+        };
+        let name = super::entry_label(
+            &entry.friendly_name,
+            entry.issued,
+            subject.as_deref(),
+            entry.request_id,
+        );
         // the same entry: the same certificate, or the same request; only an entry with
         // neither is known by its key alone (two entries may share a key: a renewal that
         // kept it)

@@ -61,6 +61,37 @@ pub struct CertDetails {
     pub request_agent: bool,
 }
 
+/// How a list names an entry: its friendly name, and what tells it from another of the same
+/// name (whom its certificate is issued to, its request number at the CA, or that it was
+/// never sent).
+pub fn entry_label(
+    name: &str,
+    issued: bool,
+    subject: Option<&str>,
+    request_id: Option<u64>,
+) -> String {
+    match (issued, subject, request_id) {
+        (true, Some(subject), _) => format!("“{name}” (issued to {subject})"),
+        (true, None, _) => format!("“{name}” (issued)"),
+        (false, _, Some(id)) => format!("“{name}” (pending, request {id})"),
+        (false, _, None) => format!("“{name}” (not sent to a CA)"),
+    }
+}
+
+impl EntryMeta {
+    /// The entry as lists name it ([`entry_label`]).
+    pub fn label(&self) -> String {
+        let r = &self.record;
+        let subject = self.details.as_ref().map(|d| d.subject.as_str());
+        entry_label(
+            &r.friendly_name,
+            r.certificate.is_some(),
+            subject,
+            r.request_id,
+        )
+    }
+}
+
 impl CertDetails {
     /// What the store shows about `cert`.
     pub fn of(cert: &certreq_pkix::cert::Certificate) -> Self {
@@ -854,6 +885,25 @@ pub fn match_response(
 mod tests {
     use super::*;
     use crate::app::testing::{CA_PEM, LEAF_PEM, cert, pending, pending_record, request};
+
+    #[test]
+    fn lists_tell_entries_of_one_name_apart() {
+        let mut never_sent = pending("a", None);
+        never_sent.record.friendly_name = "web".into();
+        let mut sent = never_sent.clone();
+        sent.record.request_id = Some(17);
+        let mut issued = sent.clone();
+        let leaf = cert(LEAF_PEM);
+        issued.record.certificate = Some(leaf.der().to_vec());
+        issued.details = Some(CertDetails::of(&leaf));
+        let labels = [never_sent.label(), sent.label(), issued.label()];
+        assert_eq!(labels[0], "“web” (not sent to a CA)");
+        assert_eq!(labels[1], "“web” (pending, request 17)");
+        assert_eq!(labels[2], format!("“web” (issued to {})", leaf.subject()));
+        // its details not read yet: still told apart as issued
+        issued.details = None;
+        assert_eq!(issued.label(), "“web” (issued)");
+    }
 
     #[test]
     fn use_existing_key_set_reuses_the_pending_key_with_that_container() {

@@ -386,11 +386,11 @@ fn backup_dialog(state: &State, dialog: &BackupDialog, on: &Callback<Msg>) -> Ht
         e.prevent_default();
         Msg::BackupSubmit
     });
-    let locked: Vec<&str> = state
+    let locked: Vec<String> = state
         .entries
         .iter()
         .filter(|e| e.exportable == Some(false))
-        .map(|e| e.record.friendly_name.as_str())
+        .map(EntryMeta::label)
         .collect();
     let list = |id: &'static str, head: &'static str, names: &[String]| {
         html! {
@@ -416,9 +416,10 @@ fn backup_dialog(state: &State, dialog: &BackupDialog, on: &Callback<Msg>) -> Ht
             if dialog.restore.is_none() {
                 <p class="hint">{ "One .p12 file holds every entry, its certificates and request, and every exportable private key, encrypted under this password (AES-256; OpenSSL and Windows open it too)." }</p>
                 if !locked.is_empty() {
-                    <p class="notice error" data-testid="backup-locked">
-                        { format!("Not exportable, so not in the backup and never restorable elsewhere: {}", locked.join(", ")) }
-                    </p>
+                    <div class="notice error" data-testid="backup-locked">
+                        <p>{ "Not exportable, so not in the backup and never restorable elsewhere:" }</p>
+                        <ul>{ for locked.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                    </div>
                 }
             } else {
                 <p class="hint">{ "Entries already kept here (the same key or certificate) are skipped; nothing is overwritten." }</p>
