@@ -114,8 +114,8 @@ pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
                 if id != key_id.as_slice() || inner.null_signed {
                     return Err(RequestError(MSG_BAD_SIGNATURE));
                 }
-                let oid = signature_oid(signer.signature_algorithm, hash, &inner.public_key)?;
-                verify_signature(&inner.public_key, &oid, &signed, signer.signature)?;
+                let alg = signature_alg(signer.signature_algorithm, hash, &inner.public_key)?;
+                verify_signature(&inner.public_key, &alg, &signed, signer.signature)?;
             }
             SignerId::IssuerSerial { .. } => {
                 let cert = sd
@@ -124,8 +124,8 @@ pub fn parse_and_verify(der: &[u8]) -> Result<ParsedRequest, RequestError> {
                 let parsed = x509_cert::Certificate::from_der(cert)
                     .map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
                 let key = parsed.tbs_certificate().subject_public_key_info();
-                let oid = signature_oid(signer.signature_algorithm, hash, key)?;
-                verify_signature(key, &oid, &signed, signer.signature)?;
+                let alg = signature_alg(signer.signature_algorithm, hash, key)?;
+                verify_signature(key, &alg, &signed, signer.signature)?;
                 if inner.requester_name.is_none()
                     && let Some(values) = signer.signed_attribute(&OID_NAME_VALUE_PAIR)
                     && let Some((name, value)) = decode_name_value_pair(values)
@@ -241,14 +241,35 @@ fn reg_info_requester(v: &[u8]) -> Option<String> {
     None
 }
 
-/// The signature algorithm a CMS signer names, as the OID `verify_signature` takes: certreq
-/// names a PKCS #1 v1.5 signer `rsaEncryption` and lets the digest algorithm say the hash; a
-/// named signature algorithm must use that same hash.
-fn signature_oid(
+/// A signature algorithm as [`verify_signature`] takes it: named by its OID, or RSASSA-PSS
+/// with MGF1 of the same hash and a salt as long as the hash (what certreq writes with
+/// `AlternateSignatureAlgorithm = TRUE`, and OpenSSL with `rsa_pss_saltlen:digest`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SigAlg {
+    Named(ObjectIdentifier),
+    Pss(certreq_pkix::alg::Hash),
+}
+
+impl SigAlg {
+    /// A request's `signatureAlgorithm`; PSS with other parameters stays named by its OID,
+    /// which [`verify_signature`] does not know.
+    fn of(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> SigAlg {
+        use certreq_pkix::alg::SignatureScheme;
+        match SignatureScheme::from_algorithm_identifier(alg) {
+            Some(SignatureScheme::RsaPss(hash)) => SigAlg::Pss(hash),
+            _ => SigAlg::Named(alg.oid),
+        }
+    }
+}
+
+/// The signature algorithm a CMS signer names: certreq names a PKCS #1 v1.5 signer
+/// `rsaEncryption` and lets the digest algorithm say the hash; a named signature algorithm
+/// (ECDSA, RSASSA-PSS) must use that same hash.
+fn signature_alg(
     signature_algorithm: &[u8],
     hash: certreq_pkix::alg::Hash,
     key: &SubjectPublicKeyInfoOwned,
-) -> Result<ObjectIdentifier, RequestError> {
+) -> Result<SigAlg, RequestError> {
     use certreq_pkix::alg::SignatureScheme;
     let _ = key;
     let alg = x509_cert::spki::AlgorithmIdentifierOwned::from_der(signature_algorithm)
@@ -256,9 +277,11 @@ fn signature_oid(
     let named = |scheme: SignatureScheme| scheme.algorithm_identifier().map(|a| a.oid).ok();
     let rsa = named(SignatureScheme::RsaPkcs1(hash));
     if alg.oid == OID_RSA {
-        rsa.ok_or(RequestError(MSG_UNKNOWN_ALGO))
+        rsa.map(SigAlg::Named).ok_or(RequestError(MSG_UNKNOWN_ALGO))
     } else if Some(alg.oid) == rsa || Some(alg.oid) == named(SignatureScheme::Ecdsa(hash)) {
-        Ok(alg.oid)
+        Ok(SigAlg::Named(alg.oid))
+    } else if SigAlg::of(&alg) == SigAlg::Pss(hash) {
+        Ok(SigAlg::Pss(hash))
     } else {
         Err(RequestError(MSG_UNKNOWN_ALGO))
     }
@@ -319,7 +342,12 @@ fn parse_pkcs10(der: &[u8], allow_null: bool) -> Result<ParsedRequest, RequestEr
             true
         }
         _ => {
-            verify_signature(&req.info.public_key, &req.algorithm.oid, tbs_raw, sig)?;
+            verify_signature(
+                &req.info.public_key,
+                &SigAlg::of(&req.algorithm),
+                tbs_raw,
+                sig,
+            )?;
             false
         }
     };
@@ -413,11 +441,15 @@ pub fn decode_name_value_pair(der: &[u8]) -> Option<(String, String)> {
 
 fn verify_signature(
     spki: &SubjectPublicKeyInfoOwned,
-    alg: &ObjectIdentifier,
+    alg: &SigAlg,
     tbs: &[u8],
     sig: &[u8],
 ) -> Result<(), RequestError> {
     use sha2::Digest;
+    let alg = match alg {
+        SigAlg::Pss(hash) => return verify_pss(spki, *hash, tbs, sig),
+        SigAlg::Named(oid) => oid,
+    };
     let (hash, digest_name): (Vec<u8>, &str) = match alg.to_string().as_str() {
         "1.2.840.113549.1.1.5" | "1.2.840.10045.4.1" => (sha1::Sha1::digest(tbs).to_vec(), "sha1"),
         "1.2.840.113549.1.1.11" | "1.2.840.10045.4.3.2" => {
@@ -481,6 +513,32 @@ fn verify_signature(
     } else {
         Err(RequestError(MSG_UNKNOWN_ALGO))
     }
+}
+
+/// An RSASSA-PSS signature with MGF1 of `hash` and a salt as long as `hash`'s output.
+fn verify_pss(
+    spki: &SubjectPublicKeyInfoOwned,
+    hash: certreq_pkix::alg::Hash,
+    tbs: &[u8],
+    sig: &[u8],
+) -> Result<(), RequestError> {
+    use certreq_pkix::alg::Hash;
+    use rsa::pkcs8::DecodePublicKey;
+    use rsa::pss::Pss;
+    if spki.algorithm.oid != OID_RSA {
+        return Err(RequestError(MSG_BAD_SIGNATURE));
+    }
+    let spki_der = spki.to_der().map_err(|_| RequestError(MSG_PARSE_BADTAG))?;
+    let key = rsa::PublicKey::from_public_key_der(&spki_der)
+        .map_err(|_| RequestError(MSG_BAD_SIGNATURE))?;
+    let digest = hash.digest(tbs);
+    match hash {
+        Hash::Sha1 => key.verify(Pss::<sha1::Sha1>::new(), &digest, sig),
+        Hash::Sha256 => key.verify(Pss::<sha2::Sha256>::new(), &digest, sig),
+        Hash::Sha384 => key.verify(Pss::<sha2::Sha384>::new(), &digest, sig),
+        Hash::Sha512 => key.verify(Pss::<sha2::Sha512>::new(), &digest, sig),
+    }
+    .map_err(|_| RequestError(MSG_BAD_SIGNATURE))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ import pytest
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs7
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -168,6 +168,38 @@ def test_bad_signature_is_refused(ca):
     with pytest.raises(certsrv.RequestDeniedException) as e:
         ca.client().get_cert(base64.b64encode(bytes(der)).decode(), "WebServer")
     assert "NTE_BAD_SIGNATURE" in str(e.value)
+
+
+def pss_csr(cn: str, hash_algorithm, salt_length=None) -> bytes:
+    """An RSA request signed with RSASSA-PSS (MGF1 of the same hash), DER."""
+    salt = hash_algorithm.digest_size if salt_length is None else salt_length
+    csr = x509.CertificateSigningRequestBuilder().subject_name(
+        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])).sign(
+            _RSA_KEY, hash_algorithm,
+            rsa_padding=padding.PSS(mgf=padding.MGF1(hash_algorithm), salt_length=salt))
+    return csr.public_bytes(serialization.Encoding.DER)
+
+
+def test_rsa_pss_requests_are_issued(ca):
+    # what certreq writes with AlternateSignatureAlgorithm = TRUE: RSASSA-PSS, MGF1 of the
+    # request's hash, a salt as long as the hash
+    for h in (hashes.SHA256(), hashes.SHA384()):
+        der = pss_csr(f"pss-{h.name}.example", h)
+        pem = ca.client().get_cert(base64.b64encode(der).decode(), "WebServer")
+        cert = x509.load_pem_x509_certificate(pem)
+        assert cert.subject.rfc4514_string() == f"CN=pss-{h.name}.example"
+        assert cert.public_key().public_numbers() == _RSA_KEY.public_key().public_numbers()
+    # a broken PSS signature is still a bad signature
+    der = bytearray(pss_csr("pss-bad.example", hashes.SHA256()))
+    der[der.find(b"pss-bad")] = ord("X")
+    with pytest.raises(certsrv.RequestDeniedException) as e:
+        ca.client().get_cert(base64.b64encode(bytes(der)).decode(), "WebServer")
+    assert "NTE_BAD_SIGNATURE" in str(e.value)
+    # other PSS parameters (no salt) are an algorithm devca does not know, and say so
+    der = pss_csr("pss-nosalt.example", hashes.SHA256(), salt_length=0)
+    with pytest.raises(certsrv.RequestDeniedException) as e:
+        ca.client().get_cert(base64.b64encode(der).decode(), "WebServer")
+    assert "CRYPT_E_UNKNOWN_ALGO" in str(e.value)
 
 
 def test_unknown_request_id_gives_property_empty(ca):
