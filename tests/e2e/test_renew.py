@@ -192,6 +192,36 @@ def test_an_rsa_key_bound_to_sha384_renews_with_sha384_and_keeps_exportable(app,
     assert "not exportable" not in key, key
 
 
+@pytest.mark.parametrize("same_key", [True, False], ids=["same key", "new key"])
+def test_an_rsa_pss_key_renews_with_pss_signatures(app, ca, tmp_path, same_key):
+    # a key made with AlternateSignatureAlgorithm = TRUE is an RSA-PSS key in Web Crypto, which
+    # signs nothing else: its request, and the renewal's wrapper it signs, are RSASSA-PSS (as
+    # certreq writes them), and devca verifies both
+    entry_id, _ = generate(app, inf='[NewRequest]\nSubject = "CN=pss-renew.example"\n'
+                           'KeyAlgorithm = RSA\nKeyLength = 2048\n'
+                           'AlternateSignatureAlgorithm = TRUE\n')
+    request_id = submit_entry(app, entry_id)
+    path = tmp_path / "old.pem"
+    path.write_bytes(ca.certificate(request_id))
+    old_cert = x509.load_pem_x509_certificate(path.read_bytes())
+    text = open_renewal(app, entry_id, same_key)
+    assert "AlternateSignatureAlgorithm = TRUE" in text, text
+    new_id, request = generate_now(app, renews=entry_id)
+    assert cms_signer(request, tmp_path) == old_cert
+    proc = subprocess.run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in",
+                           str(tmp_path / "renewal.p7")], capture_output=True, text=True)
+    signer_info = proc.stdout.split("signerInfos:")[1]
+    assert "rsassaPss" in signer_info and "sha256" in signer_info, signer_info
+    inner = x509.load_der_x509_csr((tmp_path / "inner").read_bytes())
+    assert inner.signature_algorithm_oid == x509.oid.SignatureAlgorithmOID.RSASSA_PSS
+    new_request_id = submit_entry(app, new_id)
+    leaf = tmp_path / "renewed.pem"
+    leaf.write_bytes(ca.certificate(new_request_id))
+    new_cert = x509.load_pem_x509_certificate(leaf.read_bytes())
+    assert (spki(new_cert) == spki(old_cert)) == same_key
+    assert new_cert.subject == old_cert.subject
+
+
 def test_the_expiry_reminder_leads_straight_to_renew(app, ca, tmp_path):
     old_id, old_cert = issue(app, ca, tmp_path)
     assert not item(app, old_id).find_elements(By.CSS_SELECTOR, '[data-testid="expiry-reminder"]')

@@ -3,7 +3,7 @@
 
 use certreq_enroll::{Endpoint, cadocs, steps, template, why};
 use certreq_keydocs as keydocs;
-use certreq_pkix::alg::{Curve, KeyAlgorithm};
+use certreq_pkix::alg::{Curve, KeyAlgorithm, SignatureScheme};
 use certreq_pkix::cert::{Response, ResponseKind};
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use certreq_pkix::tlv::{self, Tlv};
@@ -498,11 +498,18 @@ fn run_wrap(job: &WrapJob) -> Result<Vec<u8>, String> {
         format!("cannot build the {what}: {e}")
     };
     let name = job.requester_name.as_deref();
+    // the certificate's key signs as the engine says for its kind, or with PSS when the
+    // browser holds it as an RSA-PSS key
+    let pss = |scheme: SignatureScheme| match scheme {
+        SignatureScheme::RsaPkcs1(hash) if job.pss => SignatureScheme::RsaPss(hash),
+        other => other,
+    };
     let content = match (&job.cmc, name) {
         (None, None) => pkcs7::renewal(&job.pkcs10, &job.cert, job.hash),
         (None, Some(name)) => pkcs7::on_behalf_of(&job.pkcs10, &job.cert, name, job.hash),
         (Some((spki, scheme)), _) => {
-            cmc::CertSigner::new(&job.cert, job.hash, "signing certificate").and_then(|c| {
+            cmc::CertSigner::new(&job.cert, job.hash, "signing certificate").and_then(|mut c| {
+                c.scheme = pss(c.scheme);
                 #[allow(
                     clippy::needless_update,
                     reason = "the archived key's field exists only with `lifecycle`"
@@ -517,6 +524,13 @@ fn run_wrap(job: &WrapJob) -> Result<Vec<u8>, String> {
         }
     }
     .map_err(cannot)?;
+    // a PKCS #7 wrapper's one new signer is the certificate's (CMC's were set above)
+    let mut content = content;
+    if job.cmc.is_none() {
+        for signer in &mut content.signers {
+            signer.scheme = pss(signer.scheme);
+        }
+    }
     let unsigned = content.prepare(|h, b| h.digest(b)).map_err(cannot)?;
     if job.signatures.is_empty() {
         return Ok(ToSign(unsigned.to_be_signed).to_wire());

@@ -583,6 +583,9 @@ pub struct WrapJob {
     /// The certificate whose key signs (DER): the renewed one, or the enrollment agent's.
     pub cert: Vec<u8>,
     pub hash: Hash,
+    /// `cert`'s key signs with RSASSA-PSS (a Web Crypto key made for RSA-PSS signs nothing
+    /// else); otherwise RSA PKCS #1 v1.5 or ECDSA, as its key is.
+    pub pss: bool,
     /// `RequesterName`: the request is made on behalf of this user.
     pub requester_name: Option<String>,
     /// CMC: the request's public key (SPKI DER) and how it signs.
@@ -597,6 +600,7 @@ impl WrapJob {
         let hash = HASHES.iter().position(|&h| h == self.hash).unwrap_or(0) as u32;
         let mut w = Writer::new();
         w.bytes(&self.pkcs10).bytes(&self.cert).u32(hash);
+        w.flag(self.pss);
         w.opt_str(self.requester_name.as_deref());
         w.flag(self.cmc.is_some());
         if let Some((spki, scheme)) = &self.cmc {
@@ -615,6 +619,7 @@ impl WrapJob {
         let pkcs10 = r.bytes()?.to_vec();
         let cert = r.bytes()?.to_vec();
         let hash = *HASHES.get(r.u32()? as usize).ok_or(WireError)?;
+        let pss = r.flag()?;
         let requester_name = r.opt_str()?.map(str::to_owned);
         let cmc = if r.flag()? {
             let spki = r.bytes()?.to_vec();
@@ -631,6 +636,7 @@ impl WrapJob {
             pkcs10,
             cert,
             hash,
+            pss,
             requester_name,
             cmc,
             signatures,

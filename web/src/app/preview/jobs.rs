@@ -193,23 +193,18 @@ async fn signed_by_stored(
     };
     let unsigned = encode::prepare_with(&request, &spki, &client_info(), &additions)
         .map_err(|e| format!("cannot build the request: {e}"))?;
-    // the stored key signs with the hash Web Crypto bound it to (an RSA key made with
-    // HashAlgorithm = SHA384 signs only with SHA-384); the wrapper's signer is PKCS #1 v1.5
-    let hash = match crypto::rsa_binding(&stored_keys.get_private_key()) {
-        Some(SignatureScheme::RsaPss(_)) => {
-            return Err(format!(
-                "{whose}'s key is an RSA-PSS key in this browser, and a renewal's or an \
-                 agent's signature here is PKCS #1 v1.5, which that key cannot make"
-            ));
-        }
-        Some(scheme) => scheme.hash(),
-        None => request.signature.hash(),
-    };
+    // the stored key signs as Web Crypto bound it when it was made: with its hash (an RSA key
+    // made with HashAlgorithm = SHA384 signs only with SHA-384), and with PSS for a key made
+    // with AlternateSignatureAlgorithm = TRUE (it signs nothing else)
+    let binding = crypto::rsa_binding(&stored_keys.get_private_key());
+    let pss = matches!(binding, Some(SignatureScheme::RsaPss(_)));
+    let hash = binding.map_or(request.signature.hash(), SignatureScheme::hash);
     let pkcs10 = sign_and_finish(&unsigned, &keys.get_private_key(), "request").await?;
     let mut job = certreq_wire::WrapJob {
         pkcs10,
         cert,
         hash,
+        pss,
         requester_name: if renewal {
             None
         } else {

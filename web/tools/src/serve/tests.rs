@@ -677,6 +677,7 @@ fn a_renewal_made_in_two_questions_is_signed_by_the_old_certificate() {
         pkcs10: pkcs10.clone(),
         cert: old.clone(),
         hash: Hash::Sha256,
+        pss: false,
         requester_name: None,
         cmc: None,
         signatures: Vec::new(),
@@ -700,6 +701,20 @@ fn a_renewal_made_in_two_questions_is_signed_by_the_old_certificate() {
         .unwrap();
     assert_eq!(direct, p7);
     assert!(p7.windows(pkcs10.len()).any(|w| w == pkcs10.as_slice()));
+    // an old key the browser holds as RSA-PSS signs with PSS, and the signer is named so
+    job.pss = true;
+    job.signatures = Vec::new();
+    let (status, first) = serve(OP_WRAP, &job.to_wire());
+    assert_eq!(status, STATUS_OK, "{}", String::from_utf8_lossy(&first));
+    let ToSign(to_sign) = ToSign::from_wire(&first).unwrap();
+    assert_eq!(to_sign[0].0, SignatureScheme::RsaPss(Hash::Sha256));
+    job.signatures = vec![vec![0x5a; 256]];
+    let (status, p7) = serve(OP_WRAP, &job.to_wire());
+    assert_eq!(status, STATUS_OK);
+    let pss = SignatureScheme::RsaPss(Hash::Sha256)
+        .algorithm_identifier_der()
+        .unwrap();
+    assert!(p7.windows(pss.len()).any(|w| w == pss.as_slice()));
     // a job that is not a renewal is refused with the reason
     job.cert = b"not a certificate".to_vec();
     let (status, why) = serve(OP_WRAP, &job.to_wire());
@@ -775,6 +790,7 @@ fn requests_on_behalf_of_others_and_cmc_renewals_are_the_engines() {
             pkcs10: pkcs10.clone(),
             cert: agent.clone(),
             hash: Hash::Sha256,
+            pss: false,
             requester_name: requester_name.map(str::to_owned),
             cmc: is_cmc.then(|| (spki.clone(), scheme)),
             signatures: Vec::new(),
