@@ -157,19 +157,35 @@ def test_renew_with_a_new_key_gets_another_public_key(app, ca, tmp_path):
     assert item(app, new_id).get_attribute("data-state") == "issued"
 
 
+def issued_entry(driver, ca, tmp_path, inf: str, name: str):
+    """An entry made from `inf`, submitted and issued: (entry id, its certificate)."""
+    entry_id, _ = generate(driver, inf=inf)
+    return entry_id, certificate_for(ca, tmp_path, submit_entry(driver, entry_id), name)
+
+
+def certificate_for(ca, tmp_path, request_id: int, name: str) -> x509.Certificate:
+    """The certificate devca issued for `request_id`, also kept as `name`.pem."""
+    path = tmp_path / f"{name}.pem"
+    path.write_bytes(ca.certificate(request_id))
+    return x509.load_pem_x509_certificate(path.read_bytes())
+
+
+def renewal_signer_info(tmp_path) -> str:
+    """What `openssl cms -cmsout -print` says of the last renewal's signers (see cms_signer)."""
+    proc = subprocess.run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in",
+                           str(tmp_path / "renewal.p7")], capture_output=True, text=True)
+    return proc.stdout.split("signerInfos:")[1]
+
+
 @pytest.mark.parametrize("same_key,new_hash", [(True, None), (False, None), (False, "SHA256")])
 def test_an_rsa_key_bound_to_sha384_renews_with_sha384_and_keeps_exportable(app, ca, tmp_path,
                                                                              same_key, new_hash):
     # Web Crypto binds an RSA key to its hash when it is made: the renewal INF says that hash,
     # and the old key's signature on the renewal is made and declared with it, whatever hash
     # the INF is then edited to ask of the new key (`new_hash`)
-    entry_id, _ = generate(app, inf='[NewRequest]\nSubject = "CN=sha384-renew.example"\n'
-                           'KeyAlgorithm = RSA\nKeyLength = 2048\nHashAlgorithm = SHA384\n'
-                           'Exportable = TRUE\n')
-    request_id = submit_entry(app, entry_id)
-    path = tmp_path / "old.pem"
-    path.write_bytes(ca.certificate(request_id))
-    old_cert = x509.load_pem_x509_certificate(path.read_bytes())
+    entry_id, old_cert = issued_entry(
+        app, ca, tmp_path, '[NewRequest]\nSubject = "CN=sha384-renew.example"\n'
+        'KeyAlgorithm = RSA\nKeyLength = 2048\nHashAlgorithm = SHA384\nExportable = TRUE\n', "old")
     text = open_renewal(app, entry_id, same_key)
     assert "HashAlgorithm = SHA384" in text, text
     assert ("Exportable = TRUE" in text) == (not same_key), text
@@ -177,16 +193,11 @@ def test_an_rsa_key_bound_to_sha384_renews_with_sha384_and_keeps_exportable(app,
         fill_editor(app, text.replace("HashAlgorithm = SHA384", f"HashAlgorithm = {new_hash}"))
     new_id, request = generate_now(app, renews=entry_id)
     assert cms_signer(request, tmp_path) == old_cert
-    proc = subprocess.run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in",
-                           str(tmp_path / "renewal.p7")], capture_output=True, text=True)
-    signer_info = proc.stdout.split("signerInfos:")[1]
+    signer_info = renewal_signer_info(tmp_path)
     assert "sha384" in signer_info and "sha256" not in signer_info, signer_info
     inner = x509.load_der_x509_csr((tmp_path / "inner").read_bytes())
     assert inner.signature_hash_algorithm.name == (new_hash or "SHA384").lower()
-    new_request_id = submit_entry(app, new_id)
-    leaf = tmp_path / "renewed.pem"
-    leaf.write_bytes(ca.certificate(new_request_id))
-    new_cert = x509.load_pem_x509_certificate(leaf.read_bytes())
+    new_cert = certificate_for(ca, tmp_path, submit_entry(app, new_id), "renewed")
     assert (spki(new_cert) == spki(old_cert)) == same_key
     key = item(app, new_id).find_element(By.CSS_SELECTOR, '[data-testid="entry-key"]').text
     assert "not exportable" not in key, key
@@ -197,27 +208,18 @@ def test_an_rsa_pss_key_renews_with_pss_signatures(app, ca, tmp_path, same_key):
     # a key made with AlternateSignatureAlgorithm = TRUE is an RSA-PSS key in Web Crypto, which
     # signs nothing else: its request, and the renewal's wrapper it signs, are RSASSA-PSS (as
     # certreq writes them), and devca verifies both
-    entry_id, _ = generate(app, inf='[NewRequest]\nSubject = "CN=pss-renew.example"\n'
-                           'KeyAlgorithm = RSA\nKeyLength = 2048\n'
-                           'AlternateSignatureAlgorithm = TRUE\n')
-    request_id = submit_entry(app, entry_id)
-    path = tmp_path / "old.pem"
-    path.write_bytes(ca.certificate(request_id))
-    old_cert = x509.load_pem_x509_certificate(path.read_bytes())
+    entry_id, old_cert = issued_entry(
+        app, ca, tmp_path, '[NewRequest]\nSubject = "CN=pss-renew.example"\n'
+        'KeyAlgorithm = RSA\nKeyLength = 2048\nAlternateSignatureAlgorithm = TRUE\n', "old")
     text = open_renewal(app, entry_id, same_key)
     assert "AlternateSignatureAlgorithm = TRUE" in text, text
     new_id, request = generate_now(app, renews=entry_id)
     assert cms_signer(request, tmp_path) == old_cert
-    proc = subprocess.run(["openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in",
-                           str(tmp_path / "renewal.p7")], capture_output=True, text=True)
-    signer_info = proc.stdout.split("signerInfos:")[1]
+    signer_info = renewal_signer_info(tmp_path)
     assert "rsassaPss" in signer_info and "sha256" in signer_info, signer_info
     inner = x509.load_der_x509_csr((tmp_path / "inner").read_bytes())
     assert inner.signature_algorithm_oid == x509.oid.SignatureAlgorithmOID.RSASSA_PSS
-    new_request_id = submit_entry(app, new_id)
-    leaf = tmp_path / "renewed.pem"
-    leaf.write_bytes(ca.certificate(new_request_id))
-    new_cert = x509.load_pem_x509_certificate(leaf.read_bytes())
+    new_cert = certificate_for(ca, tmp_path, submit_entry(app, new_id), "renewed")
     assert (spki(new_cert) == spki(old_cert)) == same_key
     assert new_cert.subject == old_cert.subject
 
