@@ -172,7 +172,7 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                     }
                 }
                 <button type="button" class="danger" onclick={delete}
-                    aria-label={format!("Delete {} and its key", record.friendly_name)}>
+                    aria-label={format!("Delete {}", record.friendly_name)}>
                     { "Delete" }
                 </button>
             </div>
