@@ -242,23 +242,64 @@ fn reg_info_requester(v: &[u8]) -> Option<String> {
 }
 
 /// A signature algorithm as [`verify_signature`] takes it: named by its OID, or RSASSA-PSS
-/// with MGF1 of the same hash and a salt as long as the hash (what certreq writes with
-/// `AlternateSignatureAlgorithm = TRUE`, and OpenSSL with `rsa_pss_saltlen:digest`).
+/// with MGF1 of the same hash and a salt of `salt` bytes (certreq writes the hash's length
+/// with `AlternateSignatureAlgorithm = TRUE`; OpenSSL by default the longest the key allows).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SigAlg {
     Named(ObjectIdentifier),
-    Pss(certreq_pkix::alg::Hash),
+    Pss {
+        hash: certreq_pkix::alg::Hash,
+        salt: usize,
+    },
+}
+
+/// `RSASSA-PSS-params` (RFC 4055 §3.1): each field absent when it has its default (SHA-1,
+/// MGF1 with SHA-1, 20 bytes of salt, trailer 1).
+#[derive(der::Sequence)]
+struct PssParams {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    hash: Option<x509_cert::spki::AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    mask: Option<x509_cert::spki::AlgorithmIdentifierOwned>,
+    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
+    salt: Option<u32>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    trailer: Option<u32>,
 }
 
 impl SigAlg {
-    /// A request's `signatureAlgorithm`; PSS with other parameters stays named by its OID,
-    /// which [`verify_signature`] does not know.
+    /// A `signatureAlgorithm`. RSASSA-PSS whose parameters cannot be verified here (MGF1 of
+    /// another hash than the message's, another mask or trailer, a hash devca does not know)
+    /// stays named by its OID, which [`verify_signature`] refuses as an unknown algorithm.
     fn of(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> SigAlg {
-        use certreq_pkix::alg::SignatureScheme;
-        match SignatureScheme::from_algorithm_identifier(alg) {
-            Some(SignatureScheme::RsaPss(hash)) => SigAlg::Pss(hash),
-            _ => SigAlg::Named(alg.oid),
+        Self::pss(alg).unwrap_or(SigAlg::Named(alg.oid))
+    }
+
+    fn pss(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Option<SigAlg> {
+        use certreq_pkix::alg::Hash;
+        use certreq_pkix::oid;
+        if alg.oid != oid::RSASSA_PSS {
+            return None;
         }
+        let params: PssParams = alg.parameters.as_ref()?.decode_as().ok()?;
+        let hash = match &params.hash {
+            Some(h) => Hash::from_oid(&h.oid)?,
+            None => Hash::Sha1,
+        };
+        let mask_hash = match &params.mask {
+            Some(m) if m.oid == oid::MGF1 => {
+                let inner: x509_cert::spki::AlgorithmIdentifierOwned =
+                    m.parameters.as_ref()?.decode_as().ok()?;
+                Hash::from_oid(&inner.oid)?
+            }
+            Some(_) => return None,
+            None => Hash::Sha1,
+        };
+        if mask_hash != hash || params.trailer.is_some_and(|t| t != 1) {
+            return None;
+        }
+        let salt = params.salt.map_or(20, |s| s as usize);
+        Some(SigAlg::Pss { hash, salt })
     }
 }
 
@@ -280,8 +321,10 @@ fn signature_alg(
         rsa.map(SigAlg::Named).ok_or(RequestError(MSG_UNKNOWN_ALGO))
     } else if Some(alg.oid) == rsa || Some(alg.oid) == named(SignatureScheme::Ecdsa(hash)) {
         Ok(SigAlg::Named(alg.oid))
-    } else if SigAlg::of(&alg) == SigAlg::Pss(hash) {
-        Ok(SigAlg::Pss(hash))
+    } else if let pss @ SigAlg::Pss { hash: h, .. } = SigAlg::of(&alg)
+        && h == hash
+    {
+        Ok(pss)
     } else {
         Err(RequestError(MSG_UNKNOWN_ALGO))
     }
@@ -447,7 +490,7 @@ fn verify_signature(
 ) -> Result<(), RequestError> {
     use sha2::Digest;
     let alg = match alg {
-        SigAlg::Pss(hash) => return verify_pss(spki, *hash, tbs, sig),
+        SigAlg::Pss { hash, salt } => return verify_pss(spki, *hash, *salt, tbs, sig),
         SigAlg::Named(oid) => oid,
     };
     let (hash, digest_name): (Vec<u8>, &str) = match alg.to_string().as_str() {
@@ -515,10 +558,11 @@ fn verify_signature(
     }
 }
 
-/// An RSASSA-PSS signature with MGF1 of `hash` and a salt as long as `hash`'s output.
+/// An RSASSA-PSS signature with MGF1 of `hash` and a salt of `salt` bytes.
 fn verify_pss(
     spki: &SubjectPublicKeyInfoOwned,
     hash: certreq_pkix::alg::Hash,
+    salt: usize,
     tbs: &[u8],
     sig: &[u8],
 ) -> Result<(), RequestError> {
@@ -533,10 +577,10 @@ fn verify_pss(
         .map_err(|_| RequestError(MSG_BAD_SIGNATURE))?;
     let digest = hash.digest(tbs);
     match hash {
-        Hash::Sha1 => key.verify(Pss::<sha1::Sha1>::new(), &digest, sig),
-        Hash::Sha256 => key.verify(Pss::<sha2::Sha256>::new(), &digest, sig),
-        Hash::Sha384 => key.verify(Pss::<sha2::Sha384>::new(), &digest, sig),
-        Hash::Sha512 => key.verify(Pss::<sha2::Sha512>::new(), &digest, sig),
+        Hash::Sha1 => key.verify(Pss::<sha1::Sha1>::new_with_salt(salt), &digest, sig),
+        Hash::Sha256 => key.verify(Pss::<sha2::Sha256>::new_with_salt(salt), &digest, sig),
+        Hash::Sha384 => key.verify(Pss::<sha2::Sha384>::new_with_salt(salt), &digest, sig),
+        Hash::Sha512 => key.verify(Pss::<sha2::Sha512>::new_with_salt(salt), &digest, sig),
     }
     .map_err(|_| RequestError(MSG_BAD_SIGNATURE))
 }

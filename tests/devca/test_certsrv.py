@@ -170,13 +170,13 @@ def test_bad_signature_is_refused(ca):
     assert "NTE_BAD_SIGNATURE" in str(e.value)
 
 
-def pss_csr(cn: str, hash_algorithm, salt_length=None) -> bytes:
-    """An RSA request signed with RSASSA-PSS (MGF1 of the same hash), DER."""
+def pss_csr(cn: str, hash_algorithm, salt_length=None, mgf_hash=None) -> bytes:
+    """An RSA request signed with RSASSA-PSS (MGF1 of the same hash unless `mgf_hash`), DER."""
     salt = hash_algorithm.digest_size if salt_length is None else salt_length
+    mgf = padding.MGF1(mgf_hash or hash_algorithm)
     csr = x509.CertificateSigningRequestBuilder().subject_name(
         x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])).sign(
-            _RSA_KEY, hash_algorithm,
-            rsa_padding=padding.PSS(mgf=padding.MGF1(hash_algorithm), salt_length=salt))
+            _RSA_KEY, hash_algorithm, rsa_padding=padding.PSS(mgf=mgf, salt_length=salt))
     return csr.public_bytes(serialization.Encoding.DER)
 
 
@@ -195,11 +195,32 @@ def test_rsa_pss_requests_are_issued(ca):
     with pytest.raises(certsrv.RequestDeniedException) as e:
         ca.client().get_cert(base64.b64encode(bytes(der)).decode(), "WebServer")
     assert "NTE_BAD_SIGNATURE" in str(e.value)
-    # other PSS parameters (no salt) are an algorithm devca does not know, and say so
-    der = pss_csr("pss-nosalt.example", hashes.SHA256(), salt_length=0)
+    # any salt length: none, or the longest the key allows
+    for cn, salt in (("pss-nosalt.example", 0), ("pss-maxsalt.example", padding.PSS.MAX_LENGTH)):
+        der = pss_csr(cn, hashes.SHA256(), salt_length=salt)
+        pem = ca.client().get_cert(base64.b64encode(der).decode(), "WebServer")
+        assert x509.load_pem_x509_certificate(pem).subject.rfc4514_string() == f"CN={cn}"
+    # MGF1 of another hash than the message's is an algorithm devca does not know, and says so
+    der = pss_csr("pss-mgf.example", hashes.SHA256(), mgf_hash=hashes.SHA384())
     with pytest.raises(certsrv.RequestDeniedException) as e:
         ca.client().get_cert(base64.b64encode(der).decode(), "WebServer")
     assert "CRYPT_E_UNKNOWN_ALGO" in str(e.value)
+
+
+def test_an_openssl_pss_request_with_its_default_parameters_is_issued(ca, tmp_path):
+    key = tmp_path / "key.pem"
+    key.write_bytes(_RSA_KEY.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    proc = subprocess.run(["openssl", "req", "-new", "-key", str(key), "-subj",
+                           "/CN=openssl-pss.example", "-sha256", "-sigopt",
+                           "rsa_padding_mode:pss"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert x509.load_pem_x509_csr(proc.stdout.encode()).signature_algorithm_oid == \
+        x509.oid.SignatureAlgorithmOID.RSASSA_PSS
+    pem = ca.client().get_cert(proc.stdout, "WebServer")
+    assert x509.load_pem_x509_certificate(pem).subject.rfc4514_string() == \
+        "CN=openssl-pss.example"
 
 
 def test_unknown_request_id_gives_property_empty(ca):
