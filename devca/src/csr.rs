@@ -253,20 +253,6 @@ enum SigAlg {
     },
 }
 
-/// `RSASSA-PSS-params` (RFC 4055 §3.1): each field absent when it has its default (SHA-1,
-/// MGF1 with SHA-1, 20 bytes of salt, trailer 1).
-#[derive(der::Sequence)]
-struct PssParams {
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    hash: Option<x509_cert::spki::AlgorithmIdentifierOwned>,
-    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
-    mask: Option<x509_cert::spki::AlgorithmIdentifierOwned>,
-    #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
-    salt: Option<u32>,
-    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
-    trailer: Option<u32>,
-}
-
 impl SigAlg {
     /// A `signatureAlgorithm`. RSASSA-PSS whose parameters cannot be verified here (MGF1 of
     /// another hash than the message's, another mask or trailer, a hash devca does not know)
@@ -276,30 +262,9 @@ impl SigAlg {
     }
 
     fn pss(alg: &x509_cert::spki::AlgorithmIdentifierOwned) -> Option<SigAlg> {
-        use certreq_pkix::alg::Hash;
-        use certreq_pkix::oid;
-        if alg.oid != oid::RSASSA_PSS {
-            return None;
-        }
-        let params: PssParams = alg.parameters.as_ref()?.decode_as().ok()?;
-        let hash = match &params.hash {
-            Some(h) => Hash::from_oid(&h.oid)?,
-            None => Hash::Sha1,
-        };
-        let mask_hash = match &params.mask {
-            Some(m) if m.oid == oid::MGF1 => {
-                let inner: x509_cert::spki::AlgorithmIdentifierOwned =
-                    m.parameters.as_ref()?.decode_as().ok()?;
-                Hash::from_oid(&inner.oid)?
-            }
-            Some(_) => return None,
-            None => Hash::Sha1,
-        };
-        if mask_hash != hash || params.trailer.is_some_and(|t| t != 1) {
-            return None;
-        }
-        let salt = params.salt.map_or(20, |s| s as usize);
-        Some(SigAlg::Pss { hash, salt })
+        // the rsa crate's PSS masks with the message's own hash
+        let (hash, mask, salt) = certreq_pkix::alg::pss_parameters(alg)?;
+        (mask == hash).then_some(SigAlg::Pss { hash, salt })
     }
 }
 

@@ -185,6 +185,7 @@ impl SignatureScheme {
                         parameters: Some(hash.clone()),
                     }),
                     salt_length: (h.output_len() != 20).then_some(h.output_len() as u32),
+                    trailer_field: None,
                 };
                 AlgorithmIdentifierOwned {
                     oid: oid::RSASSA_PSS,
@@ -264,8 +265,32 @@ struct EcdsaSigValue<'a> {
     s: UintRef<'a>,
 }
 
+/// An RSASSA-PSS `signatureAlgorithm` as any signer may write it: the message's hash, MGF1's
+/// hash and the salt's length, defaults applied (SHA-1, MGF1 with SHA-1, 20 bytes). `None` for
+/// another algorithm, a hash this crate does not know, another mask function or a trailer
+/// other than 1.
+pub fn pss_parameters(alg: &AlgorithmIdentifierOwned) -> Option<(Hash, Hash, usize)> {
+    if alg.oid != oid::RSASSA_PSS {
+        return None;
+    }
+    let params: RsaPssParams = alg.parameters.as_ref()?.decode_as().ok()?;
+    let hash = match &params.hash_algorithm {
+        Some(h) => Hash::from_oid(&h.oid)?,
+        None => Hash::Sha1,
+    };
+    let mask = match &params.mask_gen_algorithm {
+        Some(m) if m.oid == oid::MGF1 => Hash::from_oid(&m.parameters.as_ref()?.oid)?,
+        Some(_) => return None,
+        None => Hash::Sha1,
+    };
+    if params.trailer_field.is_some_and(|t| t != 1) {
+        return None;
+    }
+    Some((hash, mask, params.salt_length.map_or(20, |s| s as usize)))
+}
+
 /// `RSASSA-PSS-params` (RFC 4055 §3.1). Fields equal to their DEFAULT are left out, as DER
-/// requires; `trailerField` is always the default.
+/// requires; `trailerField` is always the default when written.
 #[derive(Sequence)]
 struct RsaPssParams {
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
@@ -274,6 +299,8 @@ struct RsaPssParams {
     mask_gen_algorithm: Option<AlgorithmIdentifier<AlgorithmIdentifierOwned>>,
     #[asn1(context_specific = "2", tag_mode = "EXPLICIT", optional = "true")]
     salt_length: Option<u32>,
+    #[asn1(context_specific = "3", tag_mode = "EXPLICIT", optional = "true")]
+    trailer_field: Option<u32>,
 }
 
 /// Checks that `sig` is exactly one DER `Ecdsa-Sig-Value` with positive r and s.
@@ -346,6 +373,37 @@ mod tests {
             enc(SignatureScheme::RsaPss(Hash::Sha1)),
             hex("300d06092a864886f70d01010a3000")
         );
+    }
+
+    #[test]
+    fn pss_parameters_read_what_is_written_and_the_defaults() {
+        for h in Hash::ALL {
+            let alg = SignatureScheme::RsaPss(h).algorithm_identifier().unwrap();
+            assert_eq!(pss_parameters(&alg), Some((h, h, h.output_len())), "{h:?}");
+        }
+        let read = |hex_der: &str| {
+            pss_parameters(&AlgorithmIdentifierOwned::from_der(&hex(hex_der)).unwrap())
+        };
+        // SHA-256 with MGF1(SHA-256), salt and trailer 1 written out: salt 222 (OpenSSL's
+        // longest for a 2048-bit key)
+        assert_eq!(
+            read(
+                "304706092a864886f70d01010a303aa00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a204020200dea303020101"
+            ),
+            Some((Hash::Sha256, Hash::Sha256, 222))
+        );
+        // trailer 2 is not RFC 4055's: none
+        assert_eq!(
+            read(
+                "304706092a864886f70d01010a303aa00f300d06096086480165030402010500a11c301a06092a864886f70d010108300d06096086480165030402010500a204020200dea303020102"
+            ),
+            None
+        );
+        // not PSS at all
+        let rsa = SignatureScheme::RsaPkcs1(Hash::Sha256)
+            .algorithm_identifier()
+            .unwrap();
+        assert_eq!(pss_parameters(&rsa), None);
     }
 
     #[test]
