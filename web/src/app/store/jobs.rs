@@ -419,6 +419,15 @@ fn restored_scheme(inf: &str, algorithm: KeyAlgorithm) -> SignatureScheme {
     }
 }
 
+/// Whom a certificate (DER) is issued to, as the tools module reads it; `None` without one,
+/// or when it cannot be read.
+async fn subject_of(certificate: Option<&[u8]>) -> Option<String> {
+    tools::certificate(certificate?)
+        .await
+        .ok()
+        .map(|c| c.subject())
+}
+
 /// Backs the whole store up under `password` (see [`wire::backup`]) and offers the file;
 /// says what it holds and, by name, which entries it cannot (their keys never leave this
 /// browser). Every key's bytes are overwritten once the file is made.
@@ -443,10 +452,7 @@ pub async fn backup(password: String) -> Result<String, String> {
                         algorithm: None,
                     },
                     Err(_) => {
-                        let subject = match &m.certificate {
-                            Some(der) => tools::certificate(der).await.ok().map(|c| c.subject()),
-                            None => None,
-                        };
+                        let subject = subject_of(m.certificate.as_deref()).await;
                         lost.push(super::entry_label(
                             &m.friendly_name,
                             m.certificate.is_some(),
@@ -545,10 +551,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
     }
     let mut report = super::RestoreReport::default();
     for entry in &mut opened.entries {
-        let subject = match &entry.certificate {
-            Some(der) => tools::certificate(der).await.ok().map(|c| c.subject()),
-            None => None,
-        };
+        let subject = subject_of(entry.certificate.as_deref()).await;
         let name = super::entry_label(
             &entry.friendly_name,
             entry.issued,

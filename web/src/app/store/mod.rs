@@ -750,6 +750,7 @@ impl State {
     fn delete_question(&self, id: &str) -> String {
         let entry = self.entry(id);
         let name = entry.map_or("", |e| e.record.friendly_name.as_str());
+        let issued = entry.is_some_and(|e| e.record.certificate.is_some());
         // entries made with UseExistingKeySet hold the same key under one container name
         let sharer = entry
             .and_then(|e| e.record.container.as_ref())
@@ -759,7 +760,7 @@ impl State {
                     .find(|o| o.record.id != id && o.record.container.as_ref() == Some(c))
             });
         if let Some(other) = sharer {
-            let what = if entry.is_some_and(|e| e.record.certificate.is_some()) {
+            let what = if issued {
                 "its certificate"
             } else {
                 "the request"
@@ -768,7 +769,7 @@ impl State {
                 "Delete “{name}”: {what}? Its private key stays, for “{}” uses it too.",
                 other.record.friendly_name
             )
-        } else if entry.is_some_and(|e| e.record.certificate.is_some()) {
+        } else if issued {
             format!(
                 "Delete “{name}”: its certificate and its private key? Neither can be used in \
                  this browser again unless a backup or a PFX of them is restored."
