@@ -17,6 +17,9 @@ macro_rules! codes {
         )*)*
         /// Every code, by the stage that reports it, in the order of this file.
         pub static ALL: &[(&str, Code)] = &[ $($( ($group, $id), )*)* ];
+        /// Every code's name, in the order of [`ALL`] (without the meanings, for a reader that
+        /// only turns a name back into the code's own `&'static str`).
+        pub static NAMES: &[&str] = &[ $($( $name, )*)* ];
     };
 }
 

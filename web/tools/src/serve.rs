@@ -13,11 +13,11 @@ use certreq_wire::ca;
 use certreq_wire::enroll as wire_enroll;
 use certreq_wire::{
     CmcJob, DocPage, DocQuery, Dump, Node, OP_BACKUP, OP_BACKUP_READ, OP_CA_DOWNLOADS,
-    OP_CERTIFICATE, OP_CMC, OP_CRL, OP_CSRATTRS, OP_DOC, OP_DUMP, OP_ENROLL_READ, OP_ENROLL_START,
-    OP_EXPLAIN, OP_PFX, OP_PFX_READ, OP_RENEWAL_INF, OP_RESPONSE, OP_TEMPLATE_CHECK,
-    OP_TEMPLATE_LIST, OP_WRAP, PfxImport, PfxJob, PfxOpened, PfxProfile, RenewalInfQuery,
-    STATUS_FAILED, STATUS_OK, ToSign, WrapJob, doc_to_wire, dump_to_wire, one_certificate_to_wire,
-    response_to_wire,
+    OP_CERTIFICATE, OP_CMC, OP_COMPILE, OP_CRL, OP_CSRATTRS, OP_DOC, OP_DUMP, OP_ENROLL_READ,
+    OP_ENROLL_START, OP_EXPLAIN, OP_PFX, OP_PFX_READ, OP_RENEWAL_INF, OP_RESPONSE,
+    OP_TEMPLATE_CHECK, OP_TEMPLATE_LIST, OP_WRAP, PfxImport, PfxJob, PfxOpened, PfxProfile,
+    RenewalInfQuery, STATUS_FAILED, STATUS_OK, ToSign, WrapJob, doc_to_wire, dump_to_wire,
+    one_certificate_to_wire, response_to_wire,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -87,6 +87,9 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
         OP_EXPLAIN => ca::ExplainQuery::from_wire(input)
             .map_err(|e| e.to_string())
             .map(|q| ca::explanation_to_wire(explain(&q).as_ref())),
+        OP_COMPILE => core::str::from_utf8(input)
+            .map(|text| certreq_wire::reading::read(text).to_wire())
+            .map_err(|_| "the INF text is not UTF-8".to_owned()),
         _ => Err(format!("the tools module has no operation {op}")),
     };
     match result {

@@ -73,7 +73,7 @@ pub struct BackupCa {
     pub url: String,
 }
 
-fn algorithm_to_wire(w: &mut Writer, a: Option<KeyAlgorithm>) {
+pub(crate) fn algorithm_to_wire(w: &mut Writer, a: Option<KeyAlgorithm>) {
     match a {
         None => w.u32(0).u32(0),
         Some(KeyAlgorithm::Rsa { bits }) => w.u32(1).u32(bits),
@@ -81,7 +81,7 @@ fn algorithm_to_wire(w: &mut Writer, a: Option<KeyAlgorithm>) {
     };
 }
 
-fn algorithm_from_wire(r: &mut Reader<'_>) -> Result<Option<KeyAlgorithm>, WireError> {
+pub(crate) fn algorithm_from_wire(r: &mut Reader<'_>) -> Result<Option<KeyAlgorithm>, WireError> {
     Ok(match (r.u32()?, r.u32()?) {
         (0, _) => None,
         (1, bits) => Some(KeyAlgorithm::Rsa { bits }),

@@ -11,9 +11,10 @@
 //! This crate is the contract both sides compile against: the operations, the codec, and the
 //! values that cross — certificates and CA answers as `certreq-pkix` values, and for the rest
 //! this crate's own types ([`Dump`], [`enroll`]'s steps, [`PfxJob`], [`CmcJob`],
-//! [`DocPage`]). It depends on `certreq-pkix` alone, so the app, which depends on it, still
-//! cannot name the decoder, PKCS #12, enrollment or reference crates; the tools module turns
-//! their values into these. Both sides are built together, so the format has no versioning.
+//! [`DocPage`]), and the editor's [`reading::Reading`] of an INF. It depends on `certreq-pkix`
+//! and the engine crates the app has anyway (`certreq-inf`, `certreq-request`), so the app,
+//! which depends on it, still cannot name the decoder, PKCS #12, enrollment or reference
+//! crates; the tools module turns their values into these. Both sides are built together, so the format has no versioning.
 
 use certreq_pkix::alg::{Curve, Hash, KeyAlgorithm, SignatureScheme};
 use certreq_pkix::cert::{
@@ -23,6 +24,7 @@ use certreq_pkix::cert::{
 pub mod backup;
 pub mod ca;
 pub mod enroll;
+pub mod reading;
 
 /// Decode PEM, base64 or DER for display: the input is the raw bytes, the answer a [`Dump`]
 /// ([`dump_to_wire`]).
@@ -91,6 +93,11 @@ pub const OP_BACKUP: u32 = 18;
 /// [`backup::BackupOpened`]; a wrong password, a damaged file, a PFX that is not a backup
 /// and a newer format are refused with a sentence saying which.
 pub const OP_BACKUP_READ: u32 = 19;
+/// Read an INF as the editor does (`certreq_request::compile_for` with `Builds::APP`): the
+/// input is the text (UTF-8), the answer a [`reading::Reading`]. The app asks it of a
+/// worker holding its own instance of the module, for a text long enough that reading it
+/// would hold up typing.
+pub const OP_COMPILE: u32 = 20;
 
 /// What [`OP_RENEWAL_INF`] is asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -306,6 +313,11 @@ impl<'a> Reader<'a> {
         } else {
             Ok(None)
         }
+    }
+
+    /// How many bytes are left to read.
+    pub fn left(&self) -> usize {
+        self.rest.len()
     }
 
     /// Fails unless every byte was read.
@@ -542,7 +554,7 @@ impl CmcJob {
 
 const HASHES: [Hash; 4] = Hash::ALL;
 
-fn scheme_to_wire(w: &mut Writer, scheme: SignatureScheme) {
+pub(crate) fn scheme_to_wire(w: &mut Writer, scheme: SignatureScheme) {
     let (kind, hash) = match scheme {
         SignatureScheme::RsaPkcs1(h) => (0, h),
         SignatureScheme::RsaPss(h) => (1, h),
@@ -552,7 +564,7 @@ fn scheme_to_wire(w: &mut Writer, scheme: SignatureScheme) {
     w.u32(kind).u32(hash);
 }
 
-fn scheme_from_wire(r: &mut Reader<'_>) -> Result<SignatureScheme, WireError> {
+pub(crate) fn scheme_from_wire(r: &mut Reader<'_>) -> Result<SignatureScheme, WireError> {
     let kind = r.u32()?;
     let hash = *HASHES.get(r.u32()? as usize).ok_or(WireError)?;
     match kind {
