@@ -11,6 +11,10 @@ For each INF (N small sections `[Snnnnn]` of one key each, and one of `--mib` Mi
 - keystroke: one character typed at the end of the text (an input event, as the textarea sends)
   → the next frame drawn (ms), `--keys` times 300 ms apart, median and worst; and the longest main
   thread task over the whole typing, deferred work included;
+- a key during the re-read: one character typed, then another `delay` ms later for delays across
+  the re-read of the text (it starts 250 ms after the first key): the time from when the second
+  key is due to the frame drawn after it, what a user typing on while the text is read waits
+  (a task holding the page's thread holds the key); median and worst;
 - handler: the app's own work for that input event (its handler, then the update and the render
   Yew runs in a microtask), apart from the browser's layout and paint of the textarea;
 - bare: for the MiB INFs, the same paste and keystrokes in a bare textarea on the page: what
@@ -89,6 +93,26 @@ requestAnimationFrame(() => setTimeout(() => {
 }, 0));
 """
 
+# A key typed, then another `delay` ms later: ms from when the second is due (a busy page's
+# thread runs its timer late, as it would handle a real key late) to the frame after it.
+DURING = """
+const [delay] = arguments;
+const done = arguments[arguments.length - 1];
+const el = document.querySelector('[data-testid="inf-editor"]');
+el.focus();
+const type = (c) => {
+  const end = el.value.length;
+  el.setRangeText(c, end, end, "end");
+  el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertText", data: c }));
+};
+type("x");
+const due = performance.now() + delay;
+setTimeout(() => {
+  type("y");
+  requestAnimationFrame(() => setTimeout(() => done(performance.now() - due), 0));
+}, delay);
+"""
+
 # The longest main-thread task since `since` (ms on the page's clock), after waiting `wait` ms so
 # deferred work (a re-read of the text) has run.
 LONGEST_SINCE = """
@@ -147,6 +171,12 @@ def measure(dist, text, keys, timeout):
         out["keyMs"] = times
         out["keyHandlerMs"] = handler
         out["typingLongestTaskMs"] = driver.execute_async_script(LONGEST_SINCE, since, 2000)
+        # keys landing across the re-read (from 250 ms, when it starts, to well past its end
+        # at 1 MiB), each pair once the one before has been read
+        out["duringReadMs"] = []
+        for delay in range(250, 250 + 25 * max(keys, 2), 25):
+            out["duringReadMs"].append(driver.execute_async_script(DURING, delay))
+            driver.execute_async_script(LONGEST_SINCE, 0, 1000)
     return out
 
 
@@ -176,6 +206,9 @@ def show(report, timeout):
               f"  {'':34}  keystroke median {statistics.median(keys):7.1f} worst {max(keys):7.1f}"
               f" (handler median {statistics.median(handler):6.1f} worst {max(handler):6.1f});"
               f" longest task while typing {r['typingLongestTaskMs']:7.1f}")
+        during = r["duringReadMs"]
+        print(f"  {'':34}  a key during the re-read: median {statistics.median(during):7.1f}"
+              f" worst {max(during):7.1f} (n={len(during)})")
         if "bare" in r:
             b = r["bare"]
             bare = statistics.median(b['keyMs'])

@@ -107,7 +107,7 @@ await __wbg_init({{ module_or_path: __certreq_wasm }});
 """
     # no 'unsafe-inline': the one inline script and the one <style> are allowed by their hashes
     csp = (f"default-src 'none'; script-src {source_hash(script)} 'wasm-unsafe-eval'; "
-           f"style-src {source_hash(style)}; img-src data:; connect-src https:; form-action 'none'")
+           f"style-src {source_hash(style)}; img-src data:; connect-src https:; worker-src blob:; form-action 'none'")
     page = f"""<!doctype html>
 <html lang="en">
 <head>

@@ -168,6 +168,34 @@ def test_single_file_build_works_from_file_url(tmp_path):
         driver.quit()
 
 
+def test_the_single_file_reads_a_long_inf_in_its_worker_from_file_url(tmp_path):
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_editor import INPUT, inf_of_size
+    from test_editor_load import WORKER_SPY, reads
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    single = stick / "certreq-web.html"
+    shutil.copyfile(DIST / "certreq-web.html", single)
+    driver = chromium()
+    try:
+        driver.set_script_timeout(120)
+        driver.get(single.resolve().as_uri())
+        by_testid(driver, "inf-editor")
+        driver.execute_script(WORKER_SPY)
+        text, _ = inf_of_size(256 * 1024)
+        driver.execute_async_script(INPUT, text + "[NewRequest]\nKeyAlgorithm = NOPE\n", "")
+        wait_for(lambda: "error" in driver.find_element(By.CSS_SELECTOR, "#h-diag .count").text
+                 and by_testid(driver, "diagnostics-box").get_attribute("aria-busy") == "false",
+                 timeout=60, what="the reading")
+        # the worker (a blob: URL, which the file's own policy allows) read it, not the page
+        got = reads(driver)
+        assert got["asked"] >= 1 and got["answered"] >= 1, got
+        assert not by_testid(driver, "generate").is_enabled()
+    finally:
+        driver.quit()
+
+
 def test_a_deployment_without_the_tools_module_says_so_and_still_makes_requests(tmp_path):
     # dist/ copied without certreq-tools.wasm: a partial deployment
     site = tmp_path / "site"
@@ -187,6 +215,15 @@ def test_a_deployment_without_the_tools_module_says_so_and_still_makes_requests(
             # making requests does not need the module
             checked = generate(driver, P256_INF, tmp_path)
             assert checked.key_description == "EC-secp256r1"
+            # nor does reading a long INF: without the module there is no worker, and the page
+            # reads it itself
+            import sys
+            sys.path.insert(0, str(ROOT / "scripts"))
+            from bench_editor import INPUT, inf_of_size
+            text, _ = inf_of_size(64 * 1024)
+            driver.execute_async_script(INPUT, text + "[NewRequest]\nKeyAlgorithm = NOPE\n", "")
+            wait_for(lambda: "error" in driver.find_element(By.CSS_SELECTOR, "#h-diag .count").text,
+                     timeout=60, what="the page's own reading")
             # and once the file is back, the next try loads it (a failure is not remembered)
             shutil.copyfile(DIST / "certreq-tools.wasm", site / "certreq-tools.wasm")
             driver.execute_script(

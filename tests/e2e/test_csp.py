@@ -61,6 +61,8 @@ def test_the_policies_allow_no_inline_code_but_their_own(page):
     assert len([s for s in scripts if s.startswith("'sha256-")]) == len(inline) >= 1, policy
     assert "style-src" in policy and "unsafe-inline" not in " ".join(directive(policy, "style-src"))
     assert not re.search(r"\sstyle\s*=", text), "the page has a style attribute"
+    # workers: only the editor's reading worker, a blob: URL the app makes (no file, no origin)
+    assert directive(policy, "worker-src") == ["blob:"], policy
 
 
 def test_an_injected_inline_script_is_blocked_in_the_served_app(tmp_path):

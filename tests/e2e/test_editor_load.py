@@ -73,6 +73,64 @@ def test_a_keystroke_on_a_1_mib_inf_costs_the_app_little_and_is_read_once_typing
     assert len(by_testid(app, "diagnostics").find_elements(By.CSS_SELECTOR, "li.diag")) <= 200
 
 
+# Counts what the page asks its workers to read (certreq_wire::OP_COMPILE, 20) and the readings
+# they send back. Installed before the first long text, so the app's worker is one of these.
+WORKER_SPY = """
+if (!window.__reads) {
+  window.__reads = { asked: 0, answered: 0 };
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (e) => {
+        if (e.data && e.data.output && e.data.status === 0) window.__reads.answered++;
+      });
+    }
+    postMessage(message, transfer) {
+      if (message && message.op === 20) window.__reads.asked++;
+      return super.postMessage(message, transfer);
+    }
+  };
+}
+"""
+
+
+def reads(driver):
+    return driver.execute_script("return window.__reads")
+
+
+def test_a_long_inf_is_read_in_a_worker_and_the_problems_and_request_follow_its_reading(app):
+    app.execute_script(WORKER_SPY)
+    text, _ = inf_of_size(MIB)
+    paste(app, text)
+    wait_for(lambda: "warning" in summary(app) and stale(app) == "false", timeout=60,
+             what="the worker's reading")
+    first = reads(app)
+    assert first["asked"] >= 1 and first["answered"] >= 1, first
+    assert by_testid(app, "generate").is_enabled()
+    # a problem typed far down: the next reading (the worker's again) finds it, and no request
+    # is offered from a text with an error
+    keystroke(app, "\n[NewRequest]\nKeyAlgorithm = NOPE")
+    wait_for(lambda: "error" in summary(app) and stale(app) == "false", timeout=60,
+             what="the reading of the edited text")
+    assert not by_testid(app, "generate").is_enabled()
+    after = reads(app)
+    assert after["answered"] > first["answered"], (first, after)
+    # the problem is listed, and reached from the list on its line
+    listed = [li for li in by_testid(app, "diagnostics").find_elements(By.CSS_SELECTOR, "li.diag")
+              if "NOPE" in li.text]
+    assert listed, summary(app)
+
+
+def test_a_page_without_workers_reads_a_long_inf_itself(app):
+    app.execute_script("window.Worker = undefined;")
+    text, _ = inf_of_size(MIB)
+    paste(app, text + "[NewRequest]\nKeyAlgorithm = NOPE\n")
+    wait_for(lambda: "error" in summary(app) and stale(app) == "false", timeout=60,
+             what="the page's own reading")
+    assert not by_testid(app, "generate").is_enabled()
+
+
 def test_pasting_20000_sections_leaves_the_tab_responsive(app):
     text = sections_inf(20000)
     first = paste(app, text)

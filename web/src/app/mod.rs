@@ -280,6 +280,17 @@ impl App {
                 dom::sleep(after_ms).await;
                 editor::Msg::Recompile(generation)
             }),
+            Command::Editor(editor::Command::Read { generation, text }) => {
+                spawn(link, async move {
+                    let reading = crate::services::reader::read(&text)
+                        .await
+                        .map_err(|e| e.to_string());
+                    editor::Msg::Read {
+                        generation,
+                        reading,
+                    }
+                })
+            }
             Command::Editor(editor::Command::Doc(query)) => spawn(link, async move {
                 let page = tools::doc(&query).await.map_err(|e| e.to_string());
                 editor::Msg::DocLooked { query, page }

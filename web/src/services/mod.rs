@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod dom;
 pub mod enroll;
 pub mod files;
+pub mod reader;
 pub mod store;
 pub mod tools;
 

@@ -264,9 +264,21 @@ async fn call(op: u32, input: &[u8]) -> Result<(u32, Vec<u8>), ServiceError> {
 
 /// The module's exports, instantiating it on first use.
 async fn exports() -> Result<JsValue, ServiceError> {
+    instantiated()
+        .await
+        .map(|result| get(&get(&result, "instance"), "exports"))
+}
+
+/// The compiled module (a `WebAssembly.Module`), for a worker to instantiate for itself.
+pub(super) async fn module() -> Result<JsValue, ServiceError> {
+    instantiated().await.map(|result| get(&result, "module"))
+}
+
+/// `WebAssembly.instantiate`'s result (`{module, instance}`), started on first use.
+async fn instantiated() -> Result<JsValue, ServiceError> {
     let promise = LOADING.with_borrow_mut(|slot| slot.get_or_insert_with(instantiate).clone());
     match JsFuture::from(promise).await {
-        Ok(result) => Ok(get(&get(&result, "instance"), "exports")),
+        Ok(result) => Ok(result),
         Err(e) => {
             LOADING.set(None);
             Err(ServiceError::js(

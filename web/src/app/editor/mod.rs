@@ -8,6 +8,7 @@ use certreq_inf::diag::{Diagnostic, LineIndex, Severity};
 use certreq_request::Compiled;
 use certreq_request::model::{NewRequest, RequestType};
 use certreq_wire::ca::Finding;
+use certreq_wire::reading::Reading;
 use certreq_wire::{DocPage, DocQuery};
 
 use super::templates;
@@ -20,7 +21,7 @@ pub const DEFAULT_INF: &str = templates::TEMPLATES[0].text;
 /// behalf of others (PKCS #7 or CMC, the tools module writing the wrapper, a stored
 /// certificate's key signing) and nothing else of the life cycle.
 pub fn compile(text: &str) -> Compiled {
-    certreq_request::compile_for(text, certreq_request::Builds::APP)
+    certreq_request::compile_for(text, certreq_wire::reading::BUILDS)
 }
 
 /// What can happen in the editor.
@@ -68,9 +69,15 @@ pub enum Msg {
     /// The text's mismatches with what the CA says of its template, found for the text as it
     /// is now: shown among the diagnostics (in place of earlier ones; none clears them).
     CaFindings(Vec<Finding>),
-    /// The time to read a long text again after an edit has come: read it if no edit came
-    /// since ([`Command::Recompile`]).
+    /// The time to read a long text again after an edit has come: have it read if no edit
+    /// came since ([`Command::Recompile`], then [`Command::Read`]).
     Recompile(u64),
+    /// The worker's reading of the text of edit `generation` ([`Command::Read`]); an error
+    /// (no worker here) has the text read now, on the page's thread.
+    Read {
+        generation: u64,
+        reading: Result<Reading, String>,
+    },
     /// The editor scrolled: line `top` (0-based) is at the top of its box, which shows `rows`
     /// lines; `selection` is the textarea's selection as it is now, when the textarea holds
     /// the caret (a held arrow key moves it with no event that says so until the key is up).
@@ -102,6 +109,9 @@ pub enum Command {
     /// Answer with [`Msg::Recompile`] after `after_ms`: a long text is read again once typing
     /// pauses, so no keystroke waits for it.
     Recompile { generation: u64, after_ms: u32 },
+    /// Read `text` (of edit `generation`) off the page's thread, in the tools module's worker;
+    /// answer with [`Msg::Read`].
+    Read { generation: u64, text: String },
 }
 
 /// Texts longer than this (bytes) are read again only once typing pauses
@@ -138,7 +148,7 @@ pub struct State {
     /// `compile(text)`, redone on every edit of a short text and once typing pauses on a long
     /// one (meanwhile its diagnostics are moved with the text that follows the edit), and the
     /// CA's findings about this text ([`Msg::CaFindings`]), which a new reading drops.
-    pub compiled: Compiled,
+    pub compiled: Reading,
     /// How many times the text was read (so the CA's template is checked again).
     pub version: u32,
     /// Whether `compiled` is from an earlier text (a re-read is coming).
@@ -190,7 +200,7 @@ impl State {
         let text = &fit(text.to_owned());
         let mut state = State {
             text: text.to_owned(),
-            compiled: compiler(text),
+            compiled: compiler(text).into(),
             version: 0,
             stale: false,
             generation: 0,
@@ -455,32 +465,15 @@ impl State {
     /// The section and key of the INF entry under the caret, if any.
     pub fn key_at_caret(&self) -> Option<(&str, &str)> {
         let line = self.lines.line_of(self.caret);
-        self.compiled.inf.sections.iter().find_map(|section| {
-            section
-                .entries
-                .iter()
-                .find(|e| {
-                    !e.key.is_empty()
-                        && self.lines.line_of(e.span.start) <= line
-                        && line <= self.lines.line_of(e.span.end)
-                })
-                .map(|e| (section.name.as_str(), e.key.as_str()))
-        })
+        self.compiled.outline.key_on(&self.text, &self.lines, line)
     }
 
     /// The section whose `[header]` is on the caret's line, if any.
     pub fn section_at_caret(&self) -> Option<&str> {
         let line = self.lines.line_of(self.caret);
         self.compiled
-            .inf
-            .sections
-            .iter()
-            .find(|s| {
-                s.headers
-                    .iter()
-                    .any(|h| self.lines.line_of(h.start) == line)
-            })
-            .map(|s| s.name.as_str())
+            .outline
+            .header_on(&self.text, &self.lines, line)
     }
 
     /// What the reference panel should show for the caret's place: the key there, else the
@@ -557,11 +550,26 @@ impl State {
             }
             Msg::Recompile(generation) => {
                 if self.stale && generation == self.generation {
-                    self.compiled = (self.compiler)(&self.text);
-                    self.version = self.version.wrapping_add(1);
-                    self.stale = false;
+                    return vec![Command::Read {
+                        generation,
+                        text: self.text.clone(),
+                    }];
                 }
             }
+            // a reading of a text edited since is dropped: the edit's own re-read comes
+            Msg::Read {
+                generation,
+                reading,
+            } if self.stale && generation == self.generation => {
+                self.compiled = match reading {
+                    Ok(reading) => reading,
+                    Err(_) => (self.compiler)(&self.text).into(),
+                };
+                self.version = self.version.wrapping_add(1);
+                self.stale = false;
+                return self.follow_caret_doc().into_iter().collect();
+            }
+            Msg::Read { .. } => {}
             Msg::View {
                 top,
                 rows,
@@ -759,7 +767,7 @@ impl State {
     /// Replaces the text and reads it now.
     fn compile_now(&mut self, text: String) {
         let text = fit(text);
-        self.compiled = (self.compiler)(&text);
+        self.compiled = (self.compiler)(&text).into();
         self.version = self.version.wrapping_add(1);
         self.stale = false;
         self.generation += 1;
@@ -977,6 +985,21 @@ mod tests {
         assert_eq!(s.key_at_caret(), Some(("NewRequest", "Subject")));
     }
 
+    /// A long text's re-read once typing paused: asked of the worker, which answers as the
+    /// editor's own compiler would.
+    fn reread(s: &mut State) {
+        let asked = s.update(Msg::Recompile(s.generation));
+        let [Command::Read { generation, text }] = &asked[..] else {
+            panic!("{asked:?}")
+        };
+        let reading = (s.compiler)(text).into();
+        s.update(Msg::Read {
+            generation: *generation,
+            reading: Ok(reading),
+        });
+        assert!(!s.stale);
+    }
+
     /// A text over [`DEFER_ABOVE`] bytes: `n` filler lines, then `tail`.
     fn long(n: usize, tail: &str) -> String {
         let mut text = "; filler line of a long INF\n".repeat(n);
@@ -1012,18 +1035,80 @@ mod tests {
             s.compiled.diagnostics.is_empty(),
             "the edited problem is gone"
         );
-        s.update(Msg::Recompile(s.generation - 1));
+        assert!(s.update(Msg::Recompile(s.generation - 1)).is_empty());
         assert!(s.stale);
         let Command::Recompile { generation, .. } = again[0].clone() else {
             panic!("{again:?}")
         };
-        s.update(Msg::Recompile(generation));
+        // the pause came: the text is read in the worker, not here
+        let asked = s.update(Msg::Recompile(generation));
+        assert_eq!(
+            asked,
+            vec![Command::Read {
+                generation,
+                text: third.clone()
+            }]
+        );
+        assert!(s.stale, "read only once the reading comes back");
+        // a reading of an earlier text is dropped
+        s.update(Msg::Read {
+            generation: generation - 1,
+            reading: Ok(fake(&first).into()),
+        });
+        assert!(s.stale);
+        assert_eq!(s.counts(), (0, 0, 0));
+        s.update(Msg::Read {
+            generation,
+            reading: Ok(fake(&third).into()),
+        });
         assert!(!s.stale);
         assert_eq!(s.counts(), (0, 0, 0));
         assert!(s.request().is_some());
+        // a page without the worker reads the text itself
+        let fourth = third.replace("2048", "BAD");
+        let asked = s.update(Msg::Edit(fourth.clone()));
+        let Command::Recompile { generation, .. } = asked[0].clone() else {
+            panic!("{asked:?}")
+        };
+        s.update(Msg::Recompile(generation));
+        s.update(Msg::Read {
+            generation,
+            reading: Err("no worker".into()),
+        });
+        assert!(!s.stale);
+        assert_eq!(s.counts(), (1, 0, 0));
+        assert_eq!(s.request(), None);
         // a short text is read on every edit, as before
         assert!(s.update(Msg::Edit("KeyLength = BAD\n".into())).is_empty());
         assert_eq!(s.counts(), (1, 0, 0));
+    }
+
+    #[test]
+    fn the_worker_reads_a_text_as_the_page_would() {
+        use crate::app::testing::tools;
+        let mut texts: Vec<String> = templates::TEMPLATES
+            .iter()
+            .map(|t| t.text.to_owned())
+            .collect();
+        // a renewal and a request on behalf of another: the app's builds, in both places
+        texts.push("[NewRequest]\nSubject = \"CN=a\"\nRenewalCert = 0011223344556677889900112233445566778899\n".into());
+        texts.push(
+            "[NewRequest]\nSubject = \"CN=a\"\nRequestType = CMC\nRequesterName = \"D\\\\u\"\n"
+                .into(),
+        );
+        texts.push(long(
+            3000,
+            "[NewRequest]\nKeyAlgorithm = NOPE\n[S]\nKey = v\n",
+        ));
+        for text in texts {
+            let page: Reading = compile(&text).into();
+            let worker = tools(certreq_wire::OP_COMPILE, text.as_bytes())
+                .and_then(|b| Reading::from_wire(&b).map_err(|e| e.to_string()));
+            assert_eq!(worker, Ok(page), "{text}");
+        }
+        // bytes that are not UTF-8 are refused with a reason (the page then reads for itself)
+        let refused = tools(certreq_wire::OP_COMPILE, b"[NewRequest]\xff\n");
+        assert!(refused.is_err_and(|why| why.contains("UTF-8")));
     }
 
     #[test]
@@ -1052,7 +1137,7 @@ mod tests {
         // jumping to a problem draws its line
         s.update(Msg::SelectAll);
         s.update(Msg::Replace(format!("{text}KeyLength = BAD\n")));
-        s.update(Msg::Recompile(s.generation));
+        reread(&mut s);
         scroll(&mut s, 0);
         s.update(Msg::JumpTo(0));
         assert!(s.drawn().contains(&10_000), "{:?}", s.drawn());

@@ -1,0 +1,171 @@
+//! The editor's reading of a long INF, off the page's thread: a dedicated worker holds its own
+//! instance of the tools module (the module the page already compiled, handed over as a
+//! `WebAssembly.Module`, so nothing is fetched or compiled twice) and answers
+//! [`wire::OP_COMPILE`] with the [`Reading`]. Typing goes on while it reads; the page only
+//! takes the answer apart.
+//!
+//! The worker's script is a few lines made into a `blob:` URL here (the single-file page has no
+//! file to load one from), which the page's policy allows with `worker-src blob:`. One question
+//! is in flight at a time (the worker's `onmessage` answer is the question's). A browser that
+//! refuses the worker, or a worker that fails, is dropped for the rest of the session and the
+//! caller reads on the page's thread as before ([`read`] says so with an error).
+
+use std::cell::RefCell;
+
+use certreq_wire::reading::Reading;
+use certreq_wire::{self as wire};
+use js_sys::{Array, Function, Object, Promise, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Blob, BlobPropertyBag, Url};
+
+use super::{ServiceError, get, set};
+
+/// The worker: the first message hands it the module, each later one is a question
+/// `{op, input}`, answered `{status, output}` (or `{error}`). A failure leaves the instance as
+/// it is; the page drops the worker on the first one.
+const SCRIPT: &str = "let ready;\
+onmessage=(e)=>{const d=e.data;\
+if(d.module){ready=WebAssembly.instantiate(d.module,{});return;}\
+ready.then((i)=>{const x=i.exports,n=d.input.length,at=x.tools_input(n);\
+new Uint8Array(x.memory.buffer,at,n).set(d.input);const status=x.tools_run(d.op);\
+const output=new Uint8Array(x.memory.buffer,x.tools_output(),x.tools_output_len()).slice();\
+postMessage({status,output},[output.buffer]);})\
+.catch((err)=>postMessage({error:String(err)}));};";
+
+/// The worker as it stands.
+enum State {
+    /// Not started yet.
+    None,
+    /// Started.
+    Running(JsValue),
+    /// It could not start or failed: the page reads for itself from now on.
+    Gone,
+}
+
+thread_local! {
+    static WORKER: RefCell<State> = const { RefCell::new(State::None) };
+    /// The last question asked: the next is asked once it is answered, so the worker's one
+    /// `onmessage` answer is always the question in flight's.
+    static LAST: RefCell<Option<Promise>> = const { RefCell::new(None) };
+}
+
+/// Reads `text` as the editor does, in the worker. An error means the worker cannot (or can no
+/// longer) do it: the caller reads on the page's thread.
+pub async fn read(text: &str) -> Result<Reading, ServiceError> {
+    let gone = || ServiceError("the reading worker is not available here".into());
+    // wait for the question before this one (its answer is its asker's)
+    let before = LAST.with_borrow(Clone::clone);
+    let (done, finish) = {
+        let mut finish = None;
+        let done = Promise::new(&mut |resolve, _| finish = Some(resolve));
+        (done, finish)
+    };
+    LAST.set(Some(done));
+    if let Some(before) = before {
+        let _ = JsFuture::from(before).await;
+    }
+    let answer = ask(text).await;
+    if let Some(finish) = finish {
+        let _ = finish.call0(&JsValue::NULL);
+    }
+    let data = answer.inspect_err(|_| give_up())?;
+    let error = get(&data, "error");
+    if !error.is_undefined() {
+        give_up();
+        return Err(ServiceError::js("the reading worker failed", error));
+    }
+    if data.is_undefined() {
+        return Err(gone());
+    }
+    let status = get(&data, "status").as_f64().unwrap_or(-1.0) as u32;
+    let output = get(&data, "output")
+        .dyn_into::<Uint8Array>()
+        .map(|o| o.to_vec())
+        .unwrap_or_default();
+    let bytes = wire::answer(status, output).map_err(|why| ServiceError(why.0))?;
+    Reading::from_wire(&bytes).map_err(|e| ServiceError(e.to_string()))
+}
+
+/// Posts the question and waits for the worker's `message` (its data) or `error` event.
+async fn ask(text: &str) -> Result<JsValue, ServiceError> {
+    let worker = worker().await?;
+    let input = Uint8Array::from(text.as_bytes());
+    let message = Object::new();
+    set(&message, "op", &wire::OP_COMPILE.into());
+    set(&message, "input", &input);
+    let target = worker.unchecked_ref::<Object>();
+    let answer = Promise::new(&mut |resolve, reject| {
+        set(target, "onmessage", &resolve);
+        set(target, "onerror", &reject);
+    });
+    post(&worker, &message, Some(&input.buffer()))
+        .map_err(|e| ServiceError::js("the reading worker cannot be asked", e))?;
+    let event = JsFuture::from(answer).await.map_err(|e| {
+        let message = get(&e, "message");
+        ServiceError::js(
+            "the reading worker stopped",
+            if message.is_undefined() { e } else { message },
+        )
+    })?;
+    Ok(get(&event, "data"))
+}
+
+/// The running worker, started (and handed the tools module) on first use.
+async fn worker() -> Result<JsValue, ServiceError> {
+    match WORKER.with_borrow(|w| match w {
+        State::None => None,
+        State::Running(worker) => Some(Ok(worker.clone())),
+        State::Gone => Some(Err(())),
+    }) {
+        Some(Ok(worker)) => return Ok(worker),
+        Some(Err(())) => {
+            return Err(ServiceError(
+                "the reading worker is not available here".into(),
+            ));
+        }
+        None => {}
+    }
+    // the module first: a page that cannot load it has no worker either
+    let module = super::tools::module().await?;
+    let worker =
+        start(&module).map_err(|e| ServiceError::js("the reading worker cannot start", e))?;
+    WORKER.set(State::Running(worker.clone()));
+    Ok(worker)
+}
+
+fn start(module: &JsValue) -> Result<JsValue, JsValue> {
+    let options = BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = Blob::new_with_str_sequence_and_options(&Array::of1(&SCRIPT.into()), &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let class = get(&js_sys::global(), "Worker")
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str("this browser has no workers"))?;
+    // the URL is kept (one small blob a session): revoked at once, an engine that reads the
+    // script only once the worker starts would find nothing there
+    let worker = js_sys::Reflect::construct(&class, &Array::of1(&url.as_str().into()))?;
+    let hello = Object::new();
+    set(&hello, "module", module);
+    post(&worker, &hello, None)?;
+    Ok(worker)
+}
+
+/// `worker.postMessage(message, [transfer])`.
+fn post(worker: &JsValue, message: &Object, transfer: Option<&JsValue>) -> Result<(), JsValue> {
+    let post = get(worker, "postMessage").dyn_into::<Function>()?;
+    match transfer {
+        Some(t) => post.call2(worker, message, &Array::of1(t)),
+        None => post.call1(worker, message),
+    }
+    .map(drop)
+}
+
+/// Drops the worker for the rest of the session.
+fn give_up() {
+    if let State::Running(worker) = WORKER.replace(State::Gone)
+        && let Ok(terminate) = get(&worker, "terminate").dyn_into::<Function>()
+    {
+        let _ = terminate.call0(&worker);
+    }
+}
