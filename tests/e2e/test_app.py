@@ -169,10 +169,7 @@ def test_single_file_build_works_from_file_url(tmp_path):
 
 
 def test_the_single_file_reads_a_long_inf_in_its_worker_from_file_url(tmp_path):
-    import sys
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from bench_editor import INPUT, inf_of_size
-    from test_editor_load import WORKER_SPY, reads
+    from test_editor_load import INPUT, WORKER_SPY, inf_of_size, reads
     stick = tmp_path / "stick"
     stick.mkdir()
     single = stick / "certreq-web.html"
@@ -217,9 +214,7 @@ def test_a_deployment_without_the_tools_module_says_so_and_still_makes_requests(
             assert checked.key_description == "EC-secp256r1"
             # nor does reading a long INF: without the module there is no worker, and the page
             # reads it itself
-            import sys
-            sys.path.insert(0, str(ROOT / "scripts"))
-            from bench_editor import INPUT, inf_of_size
+            from test_editor_load import INPUT, inf_of_size
             text, _ = inf_of_size(64 * 1024)
             driver.execute_async_script(INPUT, text + "[NewRequest]\nKeyAlgorithm = NOPE\n", "")
             wait_for(lambda: "error" in driver.find_element(By.CSS_SELECTOR, "#h-diag .count").text,

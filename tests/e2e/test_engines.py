@@ -7,7 +7,8 @@ in Xvfb — all three installed by scripts/setup.sh. In each engine, as a new us
   engine's IndexedDB, and a reload keeps the issued entry; an exportable key read back from
   IndexedDB after a reload exports as a PKCS #12 download that OpenSSL opens;
 - the app served as files: the browser fetches each of them once (WebKit fetched the .wasm
-  twice with Trunk's loader), and a request made there downloads as a .req file;
+  twice with Trunk's loader), a request made there downloads as a .req file, and a long INF is
+  read by the editor's worker (the page's compiled tools module posted to a blob: worker);
 - the single file dist/certreq-web.html opened from file:// makes a request that three parsers
   accept;
 - the embedding module (dist/embed) imported by a portal page makes requests that verify, and
@@ -167,6 +168,22 @@ def test_opening_the_app_fetches_each_of_its_files_once(engine):
         names = app.execute_script(
             "return performance.getEntriesByType('resource').map(e => e.name)")
     assert sorted(n.rsplit(".", 1)[-1] for n in names) == ["css", "js", "wasm"], names
+
+
+def test_a_long_inf_is_read_in_the_worker(engine):
+    # the page posts its compiled tools module to a blob: worker, which reads the INF
+    from test_editor_load import INPUT, WORKER_SPY, inf_of_size, reads
+    text, _ = inf_of_size(128 * 1024)
+    with serve(DIST) as url, opened(engine, url + "/") as app:
+        app.set_script_timeout(60)
+        app.execute_script(WORKER_SPY)
+        app.execute_async_script(INPUT, text + "[NewRequest]\nKeyAlgorithm = NOPE\n", "")
+        wait_for(lambda: "error" in app.find_element(By.CSS_SELECTOR, "#h-diag .count").text
+                 and by_testid(app, "diagnostics-box").get_attribute("aria-busy") == "false",
+                 timeout=60, what="the reading")
+        got = reads(app)
+        assert got["asked"] >= 1 and got["answered"] >= 1, got
+        assert not by_testid(app, "generate").is_enabled()
 
 
 def test_a_request_is_downloaded_as_a_file(engine, tmp_path):
