@@ -620,32 +620,34 @@ impl State {
                 return vec![self.select_at(start, end.max(start))];
             }
             Msg::UseTemplate(id) => {
+                let mut read = None;
                 if let Some(t) = templates::find(&id) {
-                    self.replace_text(t.text.to_owned());
+                    read = self.replace_text(t.text.to_owned());
                     self.source = Some(format!("template: {}", t.title));
                 }
-                return self.place_selection().into_iter().collect();
+                return read.into_iter().chain(self.place_selection()).collect();
             }
             Msg::RestorePrevious => {
+                let mut read = None;
                 if let Some(previous) = self.previous.take() {
                     let replaced = core::mem::take(&mut self.text);
-                    self.compile_now(previous);
+                    read = self.take_text(previous);
                     self.previous = Some(replaced);
                     self.at_start();
                     self.source = Some("previous text restored".into());
                 }
-                return self.place_selection().into_iter().collect();
+                return read.into_iter().chain(self.place_selection()).collect();
             }
             Msg::Open { name, bytes } => {
                 let decoded = certreq_inf::text::decode(&bytes);
-                self.replace_text(decoded.text);
+                let read = self.replace_text(decoded.text);
                 self.source = Some(format!("{name} ({})", decoded.encoding.name()));
-                return self.place_selection().into_iter().collect();
+                return read.into_iter().chain(self.place_selection()).collect();
             }
             Msg::Renewal { entry, text } => {
-                self.replace_text(text);
+                let read = self.replace_text(text);
                 self.source = Some(format!("renewal of “{entry}”"));
-                return self.place_selection().into_iter().collect();
+                return read.into_iter().chain(self.place_selection()).collect();
             }
             Msg::DocLooked { query, page } => {
                 if let Some(panel) = self.doc.as_mut().filter(|d| d.query == query) {
@@ -717,15 +719,36 @@ impl State {
         Some(Command::Doc(query))
     }
 
-    /// Puts `text` in the editor, keeping what it replaces for [`Msg::RestorePrevious`].
-    fn replace_text(&mut self, text: String) {
+    /// Puts `text` in the editor, keeping what it replaces for [`Msg::RestorePrevious`]; a
+    /// long one is to be read in the worker (the command).
+    fn replace_text(&mut self, text: String) -> Option<Command> {
         if text == self.text {
-            return;
+            return None;
         }
         let replaced = core::mem::take(&mut self.text);
-        self.compile_now(text);
+        let read = self.take_text(text);
         self.previous = Some(replaced);
         self.at_start();
+        read
+    }
+
+    /// Puts in a text that replaces the whole of another: a short one is read now, a long one
+    /// at once in the worker ([`Command::Read`]), with no diagnostics or request meanwhile
+    /// (nothing of the text it replaced applies to it).
+    fn take_text(&mut self, text: String) -> Option<Command> {
+        let text = fit(text);
+        if text.len() <= DEFER_ABOVE {
+            self.compile_now(text);
+            return None;
+        }
+        self.compiled = Reading::default();
+        self.stale = true;
+        self.generation += 1;
+        self.place(text);
+        Some(Command::Read {
+            generation: self.generation,
+            text: self.text.clone(),
+        })
     }
 
     /// The caret at the start of a text that replaced another: no selection, no select-all.
@@ -1080,6 +1103,63 @@ mod tests {
         assert_eq!(s.request(), None);
         // a short text is read on every edit, as before
         assert!(s.update(Msg::Edit("KeyLength = BAD\n".into())).is_empty());
+        assert_eq!(s.counts(), (1, 0, 0));
+    }
+
+    #[test]
+    fn a_long_file_opened_is_read_in_the_worker_at_once() {
+        let mut s = State::new("KeyLength = BAD\n", fake);
+        assert_eq!(s.counts(), (1, 0, 0));
+        let text = long(2000, "Subject = \"CN=a\"\n");
+        let commands = s.update(Msg::Open {
+            name: "long.inf".into(),
+            bytes: text.clone().into_bytes(),
+        });
+        let Some(Command::Read {
+            generation,
+            text: asked,
+        }) = commands.first().cloned()
+        else {
+            panic!("{commands:?}")
+        };
+        assert_eq!(asked, text);
+        // nothing of the text it replaced is shown for it, and no request is offered
+        assert!(s.stale);
+        assert_eq!(s.counts(), (0, 0, 0));
+        assert_eq!(s.request(), None);
+        s.update(Msg::Read {
+            generation,
+            reading: Ok(fake(&text).into()),
+        });
+        assert!(!s.stale);
+        assert!(s.request().is_some());
+        // a reading that comes after another text replaced it is dropped
+        let other = long(2500, "KeyLength = BAD\n");
+        let commands = s.update(Msg::Open {
+            name: "other.inf".into(),
+            bytes: other.clone().into_bytes(),
+        });
+        let Some(Command::Read { generation, .. }) = commands.first().cloned() else {
+            panic!("{commands:?}")
+        };
+        assert!(
+            s.update(Msg::RestorePrevious)
+                .iter()
+                .any(|c| matches!(c, Command::Read { .. }))
+        );
+        s.update(Msg::Read {
+            generation,
+            reading: Ok(fake(&other).into()),
+        });
+        assert!(s.stale, "the restored text waits for its own reading");
+        assert_eq!(s.text, text);
+        // a short text opened is read at once, as before
+        let commands = s.update(Msg::Open {
+            name: "short.inf".into(),
+            bytes: b"KeyLength = BAD\n".to_vec(),
+        });
+        assert!(!commands.iter().any(|c| matches!(c, Command::Read { .. })));
+        assert!(!s.stale);
         assert_eq!(s.counts(), (1, 0, 0));
     }
 
