@@ -187,7 +187,7 @@ def test_the_single_file_reads_a_long_inf_in_its_worker_from_file_url(tmp_path):
                  timeout=60, what="the reading")
         # the worker (a blob: URL, which the file's own policy allows) read it, not the page
         got = reads(driver)
-        assert got["asked"] >= 1 and got["answered"] >= 1, got
+        assert got["asked"] >= 1 and got["answered"] >= 1 and got["onPage"] == 0, got
         assert not by_testid(driver, "generate").is_enabled()
     finally:
         driver.quit()
@@ -226,5 +226,12 @@ def test_a_deployment_without_the_tools_module_says_so_and_still_makes_requests(
                 "el.dispatchEvent(new Event('input', {bubbles: true}));", by_testid(driver, "decode-input"))
             wait_for(lambda: by_testid(driver, "decode-output").get_attribute("data-kind") == "certificate",
                      timeout=20, what="the decoded certificate once the module is there")
+            # and the editor's worker, which had no module to start with, starts now
+            from test_editor_load import WORKER_SPY, reads
+            driver.execute_script(WORKER_SPY)
+            driver.execute_async_script(INPUT, text + "[NewRequest]\nKeyAlgorithm = NOPE2\n", "")
+            wait_for(lambda: "NOPE2" in by_testid(driver, "diagnostics").text, timeout=60,
+                     what="the worker's reading once the module is there")
+            assert reads(driver)["answered"] >= 1, reads(driver)
         finally:
             driver.quit()

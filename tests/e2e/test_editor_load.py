@@ -96,7 +96,11 @@ if (!window.__reads) {
 
 
 def reads(driver):
-    return driver.execute_script("return window.__reads")
+    """What the page asked its workers and they answered, and how many readings fell back to
+    the page's own thread (services::reader::ON_PAGE_MARK)."""
+    return driver.execute_script("""
+        return Object.assign({}, window.__reads, {
+          onPage: performance.getEntriesByName("certreq-web:read-on-page").length });""")
 
 
 def test_a_long_inf_is_read_in_a_worker_and_the_problems_and_request_follow_its_reading(app):
@@ -106,7 +110,7 @@ def test_a_long_inf_is_read_in_a_worker_and_the_problems_and_request_follow_its_
     wait_for(lambda: "warning" in summary(app) and stale(app) == "false", timeout=60,
              what="the worker's reading")
     first = reads(app)
-    assert first["asked"] >= 1 and first["answered"] >= 1, first
+    assert first["asked"] >= 1 and first["answered"] >= 1 and first["onPage"] == 0, first
     assert by_testid(app, "generate").is_enabled()
     # a problem typed far down: the next reading (the worker's again) finds it, and no request
     # is offered from a text with an error
@@ -115,7 +119,7 @@ def test_a_long_inf_is_read_in_a_worker_and_the_problems_and_request_follow_its_
              what="the reading of the edited text")
     assert not by_testid(app, "generate").is_enabled()
     after = reads(app)
-    assert after["answered"] > first["answered"], (first, after)
+    assert after["answered"] > first["answered"] and after["onPage"] == 0, (first, after)
     # the problem is listed, and reached from the list on its line
     listed = [li for li in by_testid(app, "diagnostics").find_elements(By.CSS_SELECTOR, "li.diag")
               if "NOPE" in li.text]
@@ -129,6 +133,8 @@ def test_a_page_without_workers_reads_a_long_inf_itself(app):
     wait_for(lambda: "error" in summary(app) and stale(app) == "false", timeout=60,
              what="the page's own reading")
     assert not by_testid(app, "generate").is_enabled()
+    assert app.execute_script(
+        "return performance.getEntriesByName('certreq-web:read-on-page').length") >= 1
 
 
 def test_pasting_20000_sections_leaves_the_tab_responsive(app):

@@ -282,9 +282,13 @@ impl App {
             }),
             Command::Editor(editor::Command::Read { generation, text }) => {
                 spawn(link, async move {
-                    let reading = crate::services::reader::read(&text)
-                        .await
-                        .map_err(|e| e.to_string());
+                    // a question overtaken by a newer one is answered with an error: its
+                    // edit's generation is past, so the editor drops it either way
+                    let reading = match crate::services::reader::read(&text).await {
+                        Ok(Some(reading)) => Ok(reading),
+                        Ok(None) => Err("a newer text is being read".to_owned()),
+                        Err(e) => Err(e.to_string()),
+                    };
                     editor::Msg::Read {
                         generation,
                         reading,

@@ -48,12 +48,32 @@ thread_local! {
     /// The last question asked: the next is asked once it is answered, so the worker's one
     /// `onmessage` answer is always the question in flight's.
     static LAST: RefCell<Option<Promise>> = const { RefCell::new(None) };
+    /// How many questions have been queued: one that finds a newer queued behind it when its
+    /// turn comes is not asked (its asker's text has been edited since).
+    static QUEUED: RefCell<u32> = const { RefCell::new(0) };
 }
 
-/// Reads `text` as the editor does, in the worker. An error means the worker cannot (or can no
-/// longer) do it: the caller reads on the page's thread.
-pub async fn read(text: &str) -> Result<Reading, ServiceError> {
-    let gone = || ServiceError("the reading worker is not available here".into());
+/// How long a reading may take before the worker is taken for lost (a 4 MiB INF takes well
+/// under a second).
+const TIMEOUT_MS: i32 = 60_000;
+
+/// The mark a reading that fell back to the page's thread leaves on the page's performance
+/// timeline (what the tests look for, and a profile shows).
+pub const ON_PAGE_MARK: &str = "certreq-web:read-on-page";
+
+/// Reads `text` as the editor does, in the worker: `None` when a newer question was queued
+/// before this one's turn came (its answer would be dropped: the editor asks only for its
+/// latest text). An error means the worker cannot (or can no longer) do it: the caller reads
+/// on the page's thread.
+pub async fn read(text: &str) -> Result<Option<Reading>, ServiceError> {
+    let result = read_in_worker(text).await;
+    if result.is_err() {
+        mark(ON_PAGE_MARK);
+    }
+    result
+}
+
+async fn read_in_worker(text: &str) -> Result<Option<Reading>, ServiceError> {
     // wait for the question before this one (its answer is its asker's)
     let before = LAST.with_borrow(Clone::clone);
     let (done, finish) = {
@@ -62,32 +82,45 @@ pub async fn read(text: &str) -> Result<Reading, ServiceError> {
         (done, finish)
     };
     LAST.set(Some(done));
+    let mine = QUEUED.with_borrow_mut(|n| {
+        *n = n.wrapping_add(1);
+        *n
+    });
     if let Some(before) = before {
         let _ = JsFuture::from(before).await;
     }
-    let answer = ask(text).await;
+    let answer = if QUEUED.with_borrow(|n| *n) == mine {
+        ask(text).await.map(Some)
+    } else {
+        Ok(None)
+    };
     if let Some(finish) = finish {
         let _ = finish.call0(&JsValue::NULL);
     }
-    let data = answer.inspect_err(|_| give_up())?;
+    let Some(data) = answer? else {
+        return Ok(None);
+    };
     let error = get(&data, "error");
     if !error.is_undefined() {
         give_up();
         return Err(ServiceError::js("the reading worker failed", error));
-    }
-    if data.is_undefined() {
-        return Err(gone());
     }
     let status = get(&data, "status").as_f64().unwrap_or(-1.0) as u32;
     let output = get(&data, "output")
         .dyn_into::<Uint8Array>()
         .map(|o| o.to_vec())
         .unwrap_or_default();
+    // a refusal is this text's (the worker is fine); an answer that does not read back is a
+    // worker out of step with the page (an older module cached, say): dropped for good
     let bytes = wire::answer(status, output).map_err(|why| ServiceError(why.0))?;
-    Reading::from_wire(&bytes).map_err(|e| ServiceError(e.to_string()))
+    Reading::from_wire(&bytes).map(Some).map_err(|e| {
+        give_up();
+        ServiceError(format!("the reading worker's answer: {e}"))
+    })
 }
 
-/// Posts the question and waits for the worker's `message` (its data) or `error` event.
+/// Posts the question and waits for the worker's `message` (its data); its `error` or
+/// `messageerror` event, or no answer in [`TIMEOUT_MS`], drops the worker.
 async fn ask(text: &str) -> Result<JsValue, ServiceError> {
     let worker = worker().await?;
     let input = Uint8Array::from(text.as_bytes());
@@ -98,20 +131,39 @@ async fn ask(text: &str) -> Result<JsValue, ServiceError> {
     let answer = Promise::new(&mut |resolve, reject| {
         set(target, "onmessage", &resolve);
         set(target, "onerror", &reject);
+        set(target, "onmessageerror", &reject);
     });
+    let lost = |why: ServiceError| {
+        give_up();
+        why
+    };
     post(&worker, &message, Some(&input.buffer()))
-        .map_err(|e| ServiceError::js("the reading worker cannot be asked", e))?;
-    let event = JsFuture::from(answer).await.map_err(|e| {
-        let message = get(&e, "message");
-        ServiceError::js(
-            "the reading worker stopped",
-            if message.is_undefined() { e } else { message },
-        )
-    })?;
+        .map_err(|e| lost(ServiceError::js("the reading worker cannot be asked", e)))?;
+    let late = Promise::new(&mut |resolve, _| {
+        if let Ok(timer) = get(&js_sys::global(), "setTimeout").dyn_into::<Function>() {
+            let _ = timer.call2(&JsValue::NULL, &resolve, &TIMEOUT_MS.into());
+        }
+    });
+    let event = JsFuture::from(Promise::race(&Array::of2(&answer, &late)))
+        .await
+        .map_err(|e| {
+            let message = get(&e, "message");
+            lost(ServiceError::js(
+                "the reading worker stopped",
+                if message.is_undefined() { e } else { message },
+            ))
+        })?;
+    if event.is_undefined() {
+        return Err(lost(ServiceError(
+            "the reading worker did not answer in time".into(),
+        )));
+    }
     Ok(get(&event, "data"))
 }
 
-/// The running worker, started (and handed the tools module) on first use.
+/// The running worker, started (and handed the tools module) on first use. A tools module that
+/// cannot be loaded now may be later (its loading is tried again): only a worker that cannot
+/// start is given up on.
 async fn worker() -> Result<JsValue, ServiceError> {
     match WORKER.with_borrow(|w| match w {
         State::None => None,
@@ -126,12 +178,28 @@ async fn worker() -> Result<JsValue, ServiceError> {
         }
         None => {}
     }
-    // the module first: a page that cannot load it has no worker either
     let module = super::tools::module().await?;
-    let worker =
-        start(&module).map_err(|e| ServiceError::js("the reading worker cannot start", e))?;
+    // another question may have started one while the module loaded
+    if let Some(worker) = WORKER.with_borrow(|w| match w {
+        State::Running(worker) => Some(worker.clone()),
+        _ => None,
+    }) {
+        return Ok(worker);
+    }
+    let worker = start(&module).map_err(|e| {
+        give_up();
+        ServiceError::js("the reading worker cannot start", e)
+    })?;
     WORKER.set(State::Running(worker.clone()));
     Ok(worker)
+}
+
+/// `performance.mark(name)`, where there is a performance timeline.
+fn mark(name: &str) {
+    let performance = get(&js_sys::global(), "performance");
+    if let Ok(mark) = get(&performance, "mark").dyn_into::<Function>() {
+        let _ = mark.call1(&performance, &name.into());
+    }
 }
 
 fn start(module: &JsValue) -> Result<JsValue, JsValue> {

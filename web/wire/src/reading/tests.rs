@@ -187,3 +187,10 @@ fn damaged_readings_are_refused() {
     w.u32(0).u32(0).u32(5).u32(0).u32(1);
     assert_eq!(Reading::from_wire(&w.finish()), Err(WireError));
 }
+
+#[test]
+fn every_request_type_has_its_own_number() {
+    for t in REQUEST_TYPES {
+        assert_eq!(REQUEST_TYPES[request_type_number(t) as usize], t);
+    }
+}
