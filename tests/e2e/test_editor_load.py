@@ -103,6 +103,20 @@ def reads(driver):
           onPage: performance.getEntriesByName("certreq-web:read-on-page").length });""")
 
 
+def assert_read_in_the_worker(driver, size):
+    """Pastes an INF of `size` bytes ending in an error into a page that has no worker yet:
+    the error is shown and no request offered once it is read, by the page's worker (asked,
+    answered) and not on the page's own thread."""
+    driver.execute_script(WORKER_SPY)
+    text, _ = inf_of_size(size)
+    driver.execute_async_script(INPUT, text + "[NewRequest]\nKeyAlgorithm = NOPE\n", "")
+    wait_for(lambda: "error" in summary(driver) and stale(driver) == "false", timeout=60,
+             what="the reading")
+    got = reads(driver)
+    assert got["asked"] >= 1 and got["answered"] >= 1 and got["onPage"] == 0, got
+    assert not by_testid(driver, "generate").is_enabled()
+
+
 def test_a_long_inf_is_read_in_a_worker_and_the_problems_and_request_follow_its_reading(app):
     app.execute_script(WORKER_SPY)
     text, _ = inf_of_size(MIB)

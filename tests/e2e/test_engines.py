@@ -172,18 +172,10 @@ def test_opening_the_app_fetches_each_of_its_files_once(engine):
 
 def test_a_long_inf_is_read_in_the_worker(engine):
     # the page posts its compiled tools module to a blob: worker, which reads the INF
-    from test_editor_load import INPUT, WORKER_SPY, inf_of_size, reads
-    text, _ = inf_of_size(128 * 1024)
+    from test_editor_load import assert_read_in_the_worker
     with serve(DIST) as url, opened(engine, url + "/") as app:
         app.set_script_timeout(60)
-        app.execute_script(WORKER_SPY)
-        app.execute_async_script(INPUT, text + "[NewRequest]\nKeyAlgorithm = NOPE\n", "")
-        wait_for(lambda: "error" in app.find_element(By.CSS_SELECTOR, "#h-diag .count").text
-                 and by_testid(app, "diagnostics-box").get_attribute("aria-busy") == "false",
-                 timeout=60, what="the reading")
-        got = reads(app)
-        assert got["asked"] >= 1 and got["answered"] >= 1 and got["onPage"] == 0, got
-        assert not by_testid(app, "generate").is_enabled()
+        assert_read_in_the_worker(app, 128 * 1024)
 
 
 def test_a_request_is_downloaded_as_a_file(engine, tmp_path):
