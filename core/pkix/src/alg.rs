@@ -7,6 +7,7 @@ use der::{Decode, Encode, Sequence};
 use spki::{AlgorithmIdentifier, AlgorithmIdentifierOwned};
 
 use crate::oid::{self, ObjectIdentifier};
+use crate::tlv::tlv;
 
 /// An elliptic curve Web Crypto and the CLI can both make keys on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,9 +205,52 @@ impl SignatureScheme {
         })
     }
 
-    /// [`SignatureScheme::algorithm_identifier`] as DER.
-    pub fn algorithm_identifier_der(self) -> Result<Vec<u8>, AlgError> {
-        self.algorithm_identifier()?.to_der().map_err(AlgError::Der)
+    /// [`SignatureScheme::algorithm_identifier`] as DER, written with [`tlv`] rather than
+    /// `der`'s generic encoders: every request, certificate and CMS signer carries one, and the
+    /// encoders for `RSASSA-PSS-params` alone were 4.4 KB of the embedding module's code. A test
+    /// holds it to `der`'s encoding of [`SignatureScheme::algorithm_identifier`] for every
+    /// scheme.
+    pub fn algorithm_identifier_der(self) -> Vec<u8> {
+        let hash = self.hash();
+        let with_null = |oid: ObjectIdentifier| {
+            let mut content = tlv(0x06, oid.as_bytes());
+            content.extend_from_slice(&[0x05, 0x00]);
+            tlv(0x30, &content)
+        };
+        match self {
+            SignatureScheme::RsaPkcs1(_) => with_null(match hash {
+                Hash::Sha1 => oid::SHA1_WITH_RSA,
+                Hash::Sha256 => oid::SHA256_WITH_RSA,
+                Hash::Sha384 => oid::SHA384_WITH_RSA,
+                Hash::Sha512 => oid::SHA512_WITH_RSA,
+            }),
+            SignatureScheme::Ecdsa(_) => {
+                let oid = match hash {
+                    Hash::Sha1 => oid::ECDSA_WITH_SHA1,
+                    Hash::Sha256 => oid::ECDSA_WITH_SHA256,
+                    Hash::Sha384 => oid::ECDSA_WITH_SHA384,
+                    Hash::Sha512 => oid::ECDSA_WITH_SHA512,
+                };
+                tlv(0x30, &tlv(0x06, oid.as_bytes()))
+            }
+            SignatureScheme::RsaPss(_) => {
+                // RSASSA-PSS-params: SHA-1, MGF1 with SHA-1 and a 20-byte salt are the
+                // defaults, left out as DER requires; the trailer is always the default
+                let mut params = Vec::new();
+                if hash != Hash::Sha1 {
+                    let digest = with_null(hash.oid());
+                    params.extend(tlv(0xA0, &digest));
+                    let mut mgf = tlv(0x06, oid::MGF1.as_bytes());
+                    mgf.extend(digest);
+                    params.extend(tlv(0xA1, &tlv(0x30, &mgf)));
+                    // 32, 48 or 64: one content byte, high bit clear
+                    params.extend(tlv(0xA2, &[0x02, 0x01, hash.output_len() as u8]));
+                }
+                let mut content = tlv(0x06, oid::RSASSA_PSS.as_bytes());
+                content.extend(tlv(0x30, &params));
+                tlv(0x30, &content)
+            }
+        }
     }
 
     /// The scheme a `signatureAlgorithm` names, when it is one of ours (PSS only with the
@@ -222,7 +266,7 @@ impl SignatureScheme {
         let der = alg.to_der().ok()?;
         schemes
             .into_iter()
-            .find(|s| s.algorithm_identifier_der().is_ok_and(|ours| ours == der))
+            .find(|s| s.algorithm_identifier_der() == der)
     }
 }
 
@@ -320,19 +364,26 @@ pub fn ecdsa_raw_to_der(raw: &[u8]) -> Result<Vec<u8>, AlgError> {
         return Err(AlgError::RawEcdsaLength(raw.len()));
     }
     let (r, s) = raw.split_at(raw.len() / 2);
-    let strip = |b: &[u8]| -> Vec<u8> {
+    fn strip(b: &[u8]) -> &[u8] {
         let first = b.iter().position(|&x| x != 0).unwrap_or(b.len());
-        b.get(first..).unwrap_or_default().to_vec()
-    };
+        b.get(first..).unwrap_or_default()
+    }
     let (r, s) = (strip(r), strip(s));
     if r.is_empty() || s.is_empty() {
         return Err(AlgError::ZeroEcdsaPart);
     }
-    let value = EcdsaSigValue {
-        r: UintRef::new(&r).map_err(AlgError::Der)?,
-        s: UintRef::new(&s).map_err(AlgError::Der)?,
-    };
-    value.to_der().map_err(AlgError::Der)
+    // each half a positive DER INTEGER: a 0x00 before a high first bit
+    let mut content = Vec::with_capacity(raw.len() + 6);
+    for half in [r, s] {
+        let pad = half[0] >> 7;
+        // at most 66 + 1 content bytes: a short-form length
+        content.extend_from_slice(&[0x02, half.len() as u8 + pad]);
+        if pad == 1 {
+            content.push(0);
+        }
+        content.extend_from_slice(half);
+    }
+    Ok(tlv(0x30, &content))
 }
 
 #[cfg(test)]
@@ -348,7 +399,7 @@ mod tests {
 
     #[test]
     fn signature_algorithm_identifiers_are_exact() {
-        let enc = |s: SignatureScheme| s.algorithm_identifier_der().unwrap();
+        let enc = |s: SignatureScheme| s.algorithm_identifier_der();
         assert_eq!(
             enc(SignatureScheme::RsaPkcs1(Hash::Sha256)),
             hex("300d06092a864886f70d01010b0500")
@@ -373,6 +424,54 @@ mod tests {
             enc(SignatureScheme::RsaPss(Hash::Sha1)),
             hex("300d06092a864886f70d01010a3000")
         );
+    }
+
+    #[test]
+    fn every_signature_identifier_is_what_der_writes() {
+        // the hand-written DER against the der crate's encoding of the same identifier
+        for h in Hash::ALL {
+            for s in [
+                SignatureScheme::RsaPkcs1(h),
+                SignatureScheme::RsaPss(h),
+                SignatureScheme::Ecdsa(h),
+            ] {
+                let by_der = s.algorithm_identifier().unwrap().to_der().unwrap();
+                assert_eq!(s.algorithm_identifier_der(), by_der, "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ecdsa_signatures_are_what_der_writes() {
+        // every half length up to P-521's, with the first byte that decides the padding and
+        // leading zeros that are stripped
+        let by_der = |raw: &[u8]| {
+            let (r, s) = raw.split_at(raw.len() / 2);
+            let strip = |b: &[u8]| b[b.iter().position(|&x| x != 0).unwrap()..].to_vec();
+            let (r, s) = (strip(r), strip(s));
+            EcdsaSigValue {
+                r: UintRef::new(&r).unwrap(),
+                s: UintRef::new(&s).unwrap(),
+            }
+            .to_der()
+            .unwrap()
+        };
+        for half in 1..=66usize {
+            for first in [0x00u8, 0x01, 0x7f, 0x80, 0xff] {
+                for zeros in [0, 1, half.saturating_sub(1)] {
+                    let mut r = vec![0xa5u8; half];
+                    r[..zeros.min(half - 1)].fill(0);
+                    r[zeros.min(half - 1)] = first.max(1);
+                    let mut s: Vec<u8> = (0..half as u8).map(|i| i.wrapping_mul(37)).collect();
+                    s[0] = first;
+                    s[half - 1] |= 1;
+                    let raw = [r, s].concat();
+                    let ours = ecdsa_raw_to_der(&raw).unwrap();
+                    assert_eq!(ours, by_der(&raw), "{half} {first:#x} {zeros}");
+                    check_ecdsa_der(&ours).unwrap();
+                }
+            }
+        }
     }
 
     #[test]

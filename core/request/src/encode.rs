@@ -317,7 +317,7 @@ pub fn prepare_certificate_by(
     let name = request.subject.to_der().map_err(der_err("subject"))?;
     let scheme = issuer.map_or(request.signature, |i| i.scheme);
     let issuer_name = issuer.map_or_else(|| name.clone(), |i| i.name.clone());
-    let algorithm = scheme.algorithm_identifier_der()?;
+    let algorithm = scheme.algorithm_identifier_der();
     let mut validity = time_der(not_before, "start")?;
     validity.extend(time_der(not_after, "end")?);
 
@@ -370,7 +370,7 @@ impl Unsigned {
         if let SignatureScheme::Ecdsa(_) = self.scheme {
             check_ecdsa_der(signature)?;
         }
-        let algorithm = self.scheme.algorithm_identifier_der()?;
+        let algorithm = self.scheme.algorithm_identifier_der();
         self.assemble(&algorithm, signature)
     }
 

@@ -178,7 +178,7 @@ impl Unsigned {
             let digest_alg = digest_algorithm(signer.scheme.hash());
             let signature_alg = match signer.scheme {
                 SignatureScheme::RsaPkcs1(_) => rsa_encryption(),
-                scheme => scheme.algorithm_identifier_der()?,
+                scheme => scheme.algorithm_identifier_der(),
             };
             let mut info = Vec::new();
             match &signer.sid {
