@@ -5,6 +5,7 @@
 //! - [`tlv`]: DER one TLV at a time, strictly, for code that should not link a decoder;
 //! - [`time`]: calendar fields of timestamps and X.509 `Time`, without der's date types;
 //! - [`alg`]: curves, digests, signature schemes and their identifiers, ECDSA's two forms;
+//! - [`ip`]: IP addresses written as text, read as the standard library reads them;
 //! - [`spki`]: public keys read without a decoder, the one key check, key identifiers;
 //! - [`name`]: distinguished names shown as certreq shows them;
 //! - [`cert`]: certificates and CA answers as plain values;
@@ -19,6 +20,7 @@
 pub mod alg;
 pub mod cert;
 pub mod cmc;
+pub mod ip;
 pub mod msattr;
 pub mod name;
 pub mod oid;

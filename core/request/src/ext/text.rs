@@ -19,7 +19,6 @@ use super::is_blank;
 use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use certreq_pkix::oid::{self, ObjectIdentifier};
-use core::net::IpAddr;
 use core::ops::Range;
 use der::Decode;
 use der::asn1::{Any, Ia5String, OctetString, Utf8StringRef};
@@ -421,9 +420,11 @@ fn ip_name(
         diags.push(d);
     };
     match usage {
-        NameUse::AltName => match v.parse::<IpAddr>() {
-            Ok(ip) => Some(GeneralName::from(ip)),
-            Err(_) => {
+        NameUse::AltName => match certreq_pkix::ip::parse(v) {
+            Some(ip) => OctetString::new(ip.octets())
+                .ok()
+                .map(GeneralName::IpAddress),
+            None => {
                 glue_help(
                     diags,
                     bad(vr.clone(), format!("`{v}` is not an IPv4 or IPv6 address"))
@@ -444,9 +445,10 @@ fn ip_name(
                 return None;
             };
             let (a, m) = (a.trim(), m.trim());
-            let bytes = match (a.parse::<IpAddr>(), m.parse::<IpAddr>()) {
-                (Ok(IpAddr::V4(a)), Ok(IpAddr::V4(m))) => [a.octets(), m.octets()].concat(),
-                (Ok(IpAddr::V6(a)), Ok(IpAddr::V6(m))) => [a.octets(), m.octets()].concat(),
+            use certreq_pkix::ip::{self, Ip};
+            let bytes = match (ip::parse(a), ip::parse(m)) {
+                (Some(a @ Ip::V4(_)), Some(m @ Ip::V4(_)))
+                | (Some(a @ Ip::V6(_)), Some(m @ Ip::V6(_))) => [a.octets(), m.octets()].concat(),
                 _ => {
                     diags.push(
                         bad(
@@ -514,7 +516,7 @@ fn check_dns(value: &str, range: Range<usize>, usage: NameUse, diags: &mut Vec<L
     if name.is_empty() {
         return;
     }
-    if name.parse::<IpAddr>().is_ok() {
+    if certreq_pkix::ip::parse(name).is_some() {
         diags.push(
             LocalDiag::warning(
                 codes::DNS_NAME_CHARACTERS,
