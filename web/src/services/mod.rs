@@ -88,9 +88,12 @@ pub(crate) async fn body(response: &JsValue) -> Result<Vec<u8>, JsValue> {
 
 /// The host name the page was loaded from (empty for file:// pages).
 pub fn page_host() -> String {
-    get(&get(&js_sys::global(), "location"), "hostname")
-        .as_string()
-        .unwrap_or_default()
+    let location = get(&js_sys::global(), "location");
+    if !location.is_object() {
+        // Node.js has no `location`: asking it for a property would throw
+        return String::new();
+    }
+    get(&location, "hostname").as_string().unwrap_or_default()
 }
 
 /// Whether `a` and `b` are one name in any case, in any script (Windows compares key container
