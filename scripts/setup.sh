@@ -70,10 +70,20 @@ if [[ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODR
   log "cargo install geckodriver $GECKODRIVER_VERSION (about 5 minutes)"
   cargo install -q geckodriver --version "=$GECKODRIVER_VERSION" --locked --root "$TOOLS"
 fi
-# the fuzz targets (tests/fuzz, run by tests/fuzz/run.sh): a nightly toolchain and cargo-fuzz
+# the fuzz targets (tests/fuzz, run by tests/fuzz/run.sh): a nightly toolchain and cargo-fuzz;
+# the embedding modules (scripts/build-embed.sh) are built by the same nightly, with the
+# standard library rebuilt for wasm32 (rust-src)
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
   log "rustup toolchain install nightly (minimal profile)"
   rustup toolchain install nightly --profile minimal
+fi
+if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+  log "rustup component add rust-src --toolchain nightly"
+  rustup component add rust-src --toolchain nightly
+fi
+if ! rustup target list --toolchain nightly --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown --toolchain nightly"
+  rustup target add wasm32-unknown-unknown --toolchain nightly
 fi
 if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
   log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes)"
