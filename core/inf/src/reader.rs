@@ -1441,19 +1441,7 @@ mod tests {
 
     // -----------------------------------------------------------------------------------------
 
-    /// A small deterministic generator (xorshift64*), so no new dependencies are needed.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use certreq_testsupport::Rng;
 
     #[test]
     fn arbitrary_input_never_panics_and_spans_stay_in_bounds() {

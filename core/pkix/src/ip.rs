@@ -187,19 +187,7 @@ mod tests {
         }
     }
 
-    /// A small deterministic generator (xorshift64*), so a failure names a reproducible case.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use certreq_testsupport::Rng;
 
     #[test]
     fn every_text_reads_as_the_standard_library_reads_it() {

@@ -5,6 +5,7 @@
 //! - [`corpus_dir`]: the shared corpus of real INF files, certreq output and CA answers;
 //! - [`data_file`], [`data_der`]: this repository's own test data (`tests/data/`);
 //! - [`rsa_key`], [`rsa_sign`]: the fixed RSA-2048 test key;
+//! - [`Rng`]: a small deterministic generator for generated inputs;
 //! - [`tool`], [`openssl`], [`python_with`]: the independent tools tests check results with
 //!   (OpenSSL, Python `cryptography`). A missing tool
 //!   skips the check with a note on a developer's machine, and fails the test under
@@ -202,4 +203,27 @@ pub fn fingerprint(bytes: &[u8]) -> u64 {
     use sha2::Digest;
     let d = sha2::Sha256::digest(bytes);
     u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// A small deterministic generator (xorshift64*) for tests that make their inputs: the same
+/// seed gives the same inputs, so a failure names a reproducible case, with no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 bits.
+    #[allow(
+        clippy::should_implement_trait,
+        reason = "a generator, not an iterator"
+    )]
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n` (not quite uniform; enough for test inputs).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
 }
