@@ -16,7 +16,7 @@ python3 scripts/bench_cli.py "$target_dir/release/certreq" 100
 
 # The browser benchmark (web/bench/): the embedding API against pkijs and @peculiar/x509 in headless
 # Chromium, the first request in a fresh page, and the sizes of the app and of the core.
-trunk build --release                       # dist/*.wasm + dist/*.js: the app's size
+scripts/build-app.sh                        # dist/*.wasm + dist/*.js: the app's size
 scripts/build-embed.sh dist/embed           # after trunk, which replaces dist/
 # the core alone: one export running compile + prepare + finish + to_pem, built like the app
 cargo build --manifest-path web/bench/core-size/Cargo.toml --target-dir "$target_dir" \

@@ -9,7 +9,7 @@ export PATH="$(scripts/setup.sh):$PATH"
 port=${1:-8080}
 data=${CERTREQ_DEVCA_DATA:-$HOME/.local/share/certreq-web/devca}
 cargo build --release -p devca -p certreq-cli
-trunk build --release
+scripts/build-app.sh
 echo
 echo "certreq-web:"
 echo "  http://127.0.0.1:$port/                       the app"

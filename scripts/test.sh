@@ -39,7 +39,7 @@ step cargo clippy -p certreq-web --lib --target wasm32-unknown-unknown -- --cfg 
   --cfg certreq_embed_enroll -D warnings
 step cargo test --workspace
 step cargo build --release -p certreq-cli -p devca
-step trunk build --release
+step scripts/build-app.sh
 step scripts/build-embed.sh dist/embed
 step scripts/build-package.sh dist/package
 step cargo test -p certreq-web --target wasm32-unknown-unknown

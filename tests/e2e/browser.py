@@ -394,7 +394,7 @@ def open_app(script_timeout=None, dist=DIST, engine="chromium", downloads=None):
     (headless Chromium unless another engine is named) with the editor on screen; its
     downloads go to `downloads` when given."""
     if not (dist / "index.html").exists():
-        raise AssertionError(f"{dist}/index.html is missing: run `trunk build --release` first")
+        raise AssertionError(f"{dist}/index.html is missing: run `scripts/build-app.sh` first")
     with serve(dist) as url:
         driver = browser(engine, downloads=downloads)
         if script_timeout:

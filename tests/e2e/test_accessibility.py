@@ -103,7 +103,7 @@ class Axe:
 @pytest.fixture(scope="module")
 def pending_ca(tmp_path_factory):
     if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+        pytest.fail(f"{DIST}/index.html is missing: run `scripts/build-app.sh` first")
     server = DevcaServer(tmp_path_factory.mktemp("devca-axe"), policy="pending", dist=DIST)
     yield server
     server.stop()

@@ -8,7 +8,7 @@ devca serves the app and the CA; a small proxy in front of it (same origin, as t
 asks) passes everything on, except the answers a test replaces. (A page without a template
 list: tests/e2e/test_ca_app.py.)
 
-Binary: $DEVCA_BIN, default target/release/devca; the app from dist/ (`trunk build --release`).
+Binary: $DEVCA_BIN, default target/release/devca; the app from dist/ (`scripts/build-app.sh`).
 """
 import http.client
 import http.server
@@ -96,7 +96,7 @@ class ProxiedCa:
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory):
     if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+        pytest.fail(f"{DIST}/index.html is missing: run `scripts/build-app.sh` first")
     server = DevcaServer(tmp_path_factory.mktemp("devca-bad-answers"), dist=DIST)
     proxy = Proxy(server.host)
     yield ProxiedCa(server, proxy)

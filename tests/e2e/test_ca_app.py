@@ -38,7 +38,7 @@ RequestType = PKCS10
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory):
     if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+        pytest.fail(f"{DIST}/index.html is missing: run `scripts/build-app.sh` first")
     extra = ["--allow", "User=alice"]
     for user, password in USERS[1:]:
         extra += ["--basic-auth", f"{user}:{password}"]

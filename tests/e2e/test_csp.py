@@ -93,7 +93,7 @@ def test_an_injected_inline_script_is_blocked_in_the_single_file(tmp_path):
 @pytest.fixture(scope="module")
 def devca_dist(tmp_path_factory):
     if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+        pytest.fail(f"{DIST}/index.html is missing: run `scripts/build-app.sh` first")
     server = DevcaServer(tmp_path_factory.mktemp("devca-csp"), dist=DIST)
     yield server
     server.stop()

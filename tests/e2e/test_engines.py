@@ -19,7 +19,7 @@ is not installed skips its tests, or fails them under CI=true. Each flow is one 
 `engine` fixture; backup and restore (into a fresh profile) and the portal element are two
 of them.
 
-Binaries: $DEVCA_BIN, default target/release/devca; dist/ from `trunk build --release`,
+Binaries: $DEVCA_BIN, default target/release/devca; dist/ from `scripts/build-app.sh`,
 dist/embed from scripts/build-embed.sh.
 """
 import contextlib

@@ -37,7 +37,7 @@ class Devca(DevcaServer):
 
     def __init__(self, data: pathlib.Path, policy: str = "issue"):
         if not (DIST / "index.html").exists():
-            pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+            pytest.fail(f"{DIST}/index.html is missing: run `scripts/build-app.sh` first")
         super().__init__(data, policy=policy, dist=DIST)
 
     def submit(self, request_pem: str) -> int:

@@ -4,7 +4,7 @@ and none of it may execute. Each test plants markup that would set `window.__pwn
 if the page ever parsed it, then checks the text is on screen literally, no element was made
 from it, and the canary is unset.
 
-Binary: $DEVCA_BIN, default target/release/devca; the app from dist/ (`trunk build --release`).
+Binary: $DEVCA_BIN, default target/release/devca; the app from dist/ (`scripts/build-app.sh`).
 """
 import datetime
 import time

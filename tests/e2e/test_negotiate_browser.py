@@ -60,7 +60,7 @@ def realm(tmp_path_factory):
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory, realm):
     if not (DIST / "index.html").exists():
-        pytest.fail(f"{DIST}/index.html is missing: run `trunk build --release` first")
+        pytest.fail(f"{DIST}/index.html is missing: run `scripts/build-app.sh` first")
     server = DevcaServer(tmp_path_factory.mktemp("devca-krb-browser"), dist=DIST,
                          extra=["--auth", "negotiate", "--keytab", realm.keytab],
                          env={"KRB5_CONFIG": str(realm.conf)})

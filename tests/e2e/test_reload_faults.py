@@ -4,7 +4,7 @@ every record in the browser key store is whole (its key pair, and its request or
 certificate; an issued record always has its certificate), no pending key has gone, and the
 interrupted step can simply be done again.
 
-Binary: $DEVCA_BIN, default target/release/devca; the app from dist/ (`trunk build --release`).
+Binary: $DEVCA_BIN, default target/release/devca; the app from dist/ (`scripts/build-app.sh`).
 """
 import time
 
