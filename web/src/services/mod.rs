@@ -48,8 +48,14 @@ pub(crate) fn describe_js(value: &JsValue) -> String {
     value.as_string().unwrap_or_else(|| format!("{value:?}"))
 }
 
-/// A property of a JavaScript object (`undefined` when it is absent or the get throws).
+/// A property of a JavaScript object (`undefined` when it is absent, when `target` is not an
+/// object, or when the get throws). `Reflect.get` throws on anything but an object, so a chain
+/// such as `location.hostname` where there is no `location` (Node.js) asks nothing and throws
+/// nothing: a caught exception costs more than the rest of a request.
 pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
+    if !(target.is_object() || target.is_function()) {
+        return JsValue::UNDEFINED;
+    }
     js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -88,12 +94,9 @@ pub(crate) async fn body(response: &JsValue) -> Result<Vec<u8>, JsValue> {
 
 /// The host name the page was loaded from (empty for file:// pages).
 pub fn page_host() -> String {
-    let location = get(&js_sys::global(), "location");
-    if !location.is_object() {
-        // Node.js has no `location`: asking it for a property would throw
-        return String::new();
-    }
-    get(&location, "hostname").as_string().unwrap_or_default()
+    get(&get(&js_sys::global(), "location"), "hostname")
+        .as_string()
+        .unwrap_or_default()
 }
 
 /// Whether `a` and `b` are one name in any case, in any script (Windows compares key container
