@@ -13,18 +13,13 @@
 # (below); wasm-bindgen's glue is minified by esbuild (names of exports and of the wasm's
 # imports are kept: only whitespace, local names and syntax change).
 #
-# Both modules are built by the nightly toolchain scripts/setup.sh installs (the fuzz targets'
-# one), with the standard library rebuilt (-Zbuild-std) and panics aborting at once
-# (-Cpanic=immediate-abort): the standard library's panic messages, their formatting and the
-# Debug impls they reach were 10.8 KiB gzipped of the embedding module (129.4 KiB built by
-# nightly with panics as before, 131.2 by stable, 118.6 so), and on wasm32-unknown-unknown
-# nobody could read them (its stderr goes nowhere, and the modules set no panic hook), so a
-# panic traps as it did, without writing a message first. In a target directory of their own,
-# so the stable builds' artifacts are left alone (docs/performance.md, "The embedding module").
+# Both modules, and the copy of certreq-tools.wasm beside them, are built with the nightly
+# settings every browser module is built with (scripts/nightly_wasm.sh says what and why).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$(scripts/setup.sh):$PATH"
-target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")/nightly"
+source scripts/nightly_wasm.sh
+target_dir="$CARGO_TARGET_DIR"
 source scripts/wasm_features.sh
 out="${1:-dist/embed}"
 mkdir -p "$out"
@@ -35,9 +30,7 @@ build() {
   # LLVM's inlining thresholds at 0 for the link-time optimisation of the whole module (these
   # flags reach only this crate's rustc, which runs the LTO): 423 bytes less gzipped, the
   # requests' speed unchanged (docs/performance.md, "The embedding module")
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" cargo +nightly rustc \
-    -Zbuild-std=std,panic_abort --target-dir "$target_dir" \
-    -p certreq-web --lib --crate-type cdylib --target wasm32-unknown-unknown \
+  cargo rustc -p certreq-web --lib --crate-type cdylib --target wasm32-unknown-unknown \
     --profile wasm-release -- -C llvm-args=-inline-threshold=0 \
     -C llvm-args=-inlinehint-threshold=0 "$@"
   wasm-bindgen --target web --typescript --out-dir "$out" --out-name "$name" \

@@ -71,8 +71,8 @@ if [[ "$(geckodriver --version 2>/dev/null | head -n1)" != "geckodriver $GECKODR
   cargo install -q geckodriver --version "=$GECKODRIVER_VERSION" --locked --root "$TOOLS"
 fi
 # the fuzz targets (tests/fuzz, run by tests/fuzz/run.sh): a nightly toolchain and cargo-fuzz;
-# the embedding modules (scripts/build-embed.sh) are built by the same nightly, with the
-# standard library rebuilt for wasm32 (rust-src)
+# every browser module is built by the same nightly, with the standard library rebuilt for
+# wasm32 (rust-src; scripts/nightly_wasm.sh)
 if ! rustup run nightly rustc --version >/dev/null 2>&1; then
   log "rustup toolchain install nightly (minimal profile)"
   rustup toolchain install nightly --profile minimal
