@@ -298,6 +298,10 @@ fn logical_lines(src: &str) -> Vec<Line<'_>> {
 /// The offset of a `\` that is the last non-blank character of the line, outside quotes and
 /// outside a comment.
 fn continuation_backslash(line: &str) -> Option<usize> {
+    // most lines do not end in `\`: no need to look for quotes and comments in them
+    if !line.trim_end_matches(is_blank).ends_with('\\') {
+        return None;
+    }
     let mut in_quote = false;
     let mut last = None;
     for (i, c) in line.char_indices() {
@@ -364,11 +368,10 @@ struct RawSection {
 }
 
 fn skip_blanks(t: &str, mut i: usize, end: usize) -> usize {
-    while i < end {
-        match t[i..end].chars().next() {
-            Some(c) if is_blank(c) => i += c.len_utf8(),
-            _ => break,
-        }
+    // the blanks are ASCII, and no byte of a longer character is
+    let b = t.as_bytes();
+    while i < end && b.get(i).is_some_and(|&c| is_blank(char::from(c))) {
+        i += 1;
     }
     i
 }
@@ -431,11 +434,11 @@ fn read_lines<'a>(lines: &'a [Line], diags: &mut Vec<Diagnostic>) -> (Vec<RawSec
         let mut in_quote = false;
         let mut eq = None;
         let mut end = t.len();
-        for (i, c) in t[p..].char_indices() {
+        for (i, c) in t.as_bytes()[p..].iter().enumerate() {
             match c {
-                '"' => in_quote = !in_quote,
-                '=' if !in_quote && eq.is_none() => eq = Some(p + i),
-                ';' if !in_quote => {
+                b'"' => in_quote = !in_quote,
+                b'=' if !in_quote && eq.is_none() => eq = Some(p + i),
+                b';' if !in_quote => {
                     end = p + i;
                     break;
                 }
@@ -632,11 +635,10 @@ fn lex_field(
     let begin = atoms.len();
     let mut quoted = false;
     let mut i = s;
+    // `"` and `%` are ASCII, so every index below where one is found, or where a run of other
+    // text ends, is a character boundary
     while i < e {
-        let Some(c) = t[i..e].chars().next() else {
-            break;
-        };
-        if c == '"' {
+        if b[i] == b'"' {
             if i == s {
                 quoted = true;
             }
@@ -645,10 +647,7 @@ fn lex_field(
             let mut closed = false;
             i += 1;
             while i < e {
-                let Some(c) = t[i..e].chars().next() else {
-                    break;
-                };
-                if c == '"' {
+                if b[i] == b'"' {
                     if i + 1 < e && b[i + 1] == b'"' {
                         atoms.push(Atom {
                             kind: AtomKind::Escape('"'),
@@ -663,7 +662,7 @@ fn lex_field(
                     i += 1;
                     break;
                 }
-                i = lex_char(t, i, e, c, false, atoms);
+                i = lex_text(t, i, e, false, begin, atoms);
             }
             if !closed {
                 unterminated.push(open);
@@ -672,17 +671,20 @@ fn lex_field(
                 }
             }
         } else {
-            i = lex_char(t, i, e, c, true, atoms);
+            i = lex_text(t, i, e, true, begin, atoms);
         }
     }
     // Trailing blanks outside quotes (and inside an unterminated quote) are not part of the value.
-    while let Some(last) = atoms.last().filter(|_| atoms.len() > begin) {
-        let blank = last.kind == AtomKind::Char && t[last.start..last.end].chars().all(is_blank);
-        if last.unquoted && blank {
-            atoms.pop();
-        } else {
+    while atoms.len() > begin {
+        let Some(last) = atoms.last_mut() else { break };
+        if !(last.unquoted && last.kind == AtomKind::Char) {
             break;
         }
+        last.end = trim_end(t, last.start, last.end);
+        if last.end > last.start {
+            break;
+        }
+        atoms.pop();
     }
     RawField {
         line: n,
@@ -692,14 +694,25 @@ fn lex_field(
     }
 }
 
-/// Lexes one character at `i` (not a `"`), or a `%%` / `%name%` starting there.
-fn lex_char(t: &str, i: usize, e: usize, c: char, unquoted: bool, atoms: &mut Vec<Atom>) -> usize {
-    if c == '%' {
+/// Lexes from `i` (not a `"`) to the next `"` or `%`, or a `%%` / `%name%` starting at `i`,
+/// and returns where it stopped. Text as written goes into a [`AtomKind::Char`] atom, which
+/// lengthens the field's (`atoms[field..]`) last atom when that one ends at `i` and is in
+/// (or out of) quotes as this text is: a run of plain text is one atom.
+fn lex_text(
+    t: &str,
+    i: usize,
+    e: usize,
+    unquoted: bool,
+    field: usize,
+    atoms: &mut Vec<Atom>,
+) -> usize {
+    let b = t.as_bytes();
+    let end = if b[i] == b'%' {
         // The token ends at the next `%` before any double quote.
         let close = t[i + 1..e]
             .find(['%', '"'])
             .map(|o| i + 1 + o)
-            .filter(|&j| t.as_bytes()[j] == b'%');
+            .filter(|&j| b[j] == b'%');
         if let Some(j) = close {
             let kind = if j == i + 1 {
                 AtomKind::Escape('%')
@@ -714,14 +727,28 @@ fn lex_char(t: &str, i: usize, e: usize, c: char, unquoted: bool, atoms: &mut Ve
             });
             return j + 1;
         }
+        // a `%` that opens no token is a character as written
+        i + 1
+    } else {
+        t[i..e].find(['%', '"']).map_or(e, |o| i + o)
+    };
+    let in_field = atoms.len() > field;
+    match atoms.last_mut() {
+        Some(last)
+            if in_field
+                && last.kind == AtomKind::Char
+                && last.end == i
+                && last.unquoted == unquoted =>
+        {
+            last.end = end;
+        }
+        _ => atoms.push(Atom {
+            kind: AtomKind::Char,
+            start: i,
+            end,
+            unquoted,
+        }),
     }
-    let end = i + c.len_utf8();
-    atoms.push(Atom {
-        kind: AtomKind::Char,
-        start: i,
-        end,
-        unquoted,
-    });
     end
 }
 
@@ -927,6 +954,10 @@ fn utf16_len(s: &str) -> usize {
 
 /// Setup API's field limit, before and after substitution.
 fn check_length(f: &RawField, text: &str, src: &str, what: &str, diags: &mut Vec<Diagnostic>) {
+    // a string has no more UTF-16 units than UTF-8 bytes
+    if f.span.len() < FIELD_LIMIT && text.len() < FIELD_LIMIT {
+        return;
+    }
     let written = src.get(f.span.clone()).map_or(0, utf16_len);
     let len = written.max(utf16_len(text));
     if len >= FIELD_LIMIT {
@@ -950,13 +981,20 @@ fn check_typographic(f: &RawField, fields: &Fields, diags: &mut Vec<Diagnostic>)
         return;
     };
     let atoms = fields.of(f);
-    let ends = [atoms.first(), atoms.last()];
-    for (k, a) in ends.into_iter().enumerate() {
-        let Some(a) = a else { continue };
-        if k == 1 && atoms.len() == 1 {
-            break;
-        }
-        let s = &line.text[a.start..a.end];
+    let t: &str = &line.text;
+    // the field's first and last character, when each is a character as written outside quotes
+    // (a run of such characters is one atom)
+    let first = atoms
+        .first()
+        .and_then(|a| Some((a, t.get(a.start..a.end)?.chars().next()?)))
+        .map(|(a, c)| (a, a.start, a.start + c.len_utf8()));
+    let last = atoms
+        .last()
+        .and_then(|a| Some((a, t.get(a.start..a.end)?.chars().next_back()?)))
+        .map(|(a, c)| (a, a.end - c.len_utf8(), a.end));
+    let last = last.filter(|l| first.is_none_or(|f| f.1 != l.1));
+    for (a, start, end) in [first, last].into_iter().flatten() {
+        let s = &t[start..end];
         if a.kind == AtomKind::Char
             && a.unquoted
             && s.chars().all(|c| TYPOGRAPHIC_QUOTES.contains(&c))
@@ -964,7 +1002,7 @@ fn check_typographic(f: &RawField, fields: &Fields, diags: &mut Vec<Diagnostic>)
             diags.push(
                 Diagnostic::warning(
                     crate::codes::TYPOGRAPHIC_QUOTE,
-                    line.span(a.start, a.end),
+                    line.span(start, end),
                     format!(
                         "`{s}` is a typographic quote, which certreq keeps as part of the value"
                     ),
