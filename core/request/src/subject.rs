@@ -51,8 +51,8 @@ use certreq_inf::codes;
 use certreq_inf::diag::{LocalDiag, Severity};
 use certreq_pkix::oid::ObjectIdentifier;
 use core::ops::Range;
+use der::Tag;
 use der::asn1::{Any, SetOfVec};
-use der::{Decode, Encode, Tag};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
@@ -829,8 +829,8 @@ fn build_name(rdns: Vec<Vec<AttributeTypeAndValue>>, forward: bool) -> der::Resu
     if !forward {
         seq.reverse();
     }
-    // `Name` has no public constructor from an `RdnSequence` (without x509-cert's `hazmat`
-    // feature); a DER round trip builds it from the same structure.
-    let der = RdnSequence::from(seq).to_der()?;
-    Name::from_der(&der)
+    // x509-cert keeps this constructor behind `hazmat` because it checks nothing of RFC 5280's
+    // string types; certreq's choice of types (TeletexString, BMPString with some flags) is
+    // what this module is for. Each RDN's SET OF is already sorted by `SetOfVec`.
+    Ok(Name::hazmat_from_rdn_sequence(RdnSequence::from(seq)))
 }

@@ -1,7 +1,7 @@
 use super::*;
 use certreq_inf::diag::Severity;
 use certreq_pkix::name::{display, display_der};
-use der::Tagged;
+use der::{Encode, Tagged};
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
