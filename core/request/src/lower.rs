@@ -347,7 +347,35 @@ fn header_span(section: &Section) -> Span {
 struct Seen {
     oid: ObjectIdentifier,
     span: Span,
-    what: String,
+    what: Origin,
+}
+
+/// What gave an extension, put into words only when a duplicate is reported (most requests
+/// have none, so no OID is formatted for them).
+enum Origin {
+    Said(String),
+    ExtensionsLine(ObjectIdentifier),
+}
+
+impl From<String> for Origin {
+    fn from(said: String) -> Origin {
+        Origin::Said(said)
+    }
+}
+
+impl From<&str> for Origin {
+    fn from(said: &str) -> Origin {
+        Origin::Said(said.to_owned())
+    }
+}
+
+impl core::fmt::Display for Origin {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Origin::Said(said) => f.write_str(said),
+            Origin::ExtensionsLine(oid) => write!(f, "the [Extensions] line for {oid}"),
+        }
+    }
 }
 
 impl Lowering {
@@ -1068,7 +1096,7 @@ impl Lowering {
                     extn_value,
                 },
                 header_span(s),
-                format!("[{}]", s.name),
+                format!("[{}]", s.name).into(),
             ),
             Err(e) => self.push(Diagnostic::error(
                 codes::ENCODE,
@@ -1081,10 +1109,16 @@ impl Lowering {
     /// Finds each entry's canonical key; warns about unknown and repeated keys.
     fn index_keys<'a>(&mut self, section: &'a Section) -> Keys<'a> {
         let mut entries: Vec<(&'static str, &'a Entry)> = Vec::new();
+        // the section's keys picked out of the schema once, not again for every entry
+        let known: Vec<&'static str> = certreq_schema::keys_in("NewRequest")
+            .map(|k| k.key)
+            .filter(|k| !k.starts_with('{'))
+            .collect();
         for e in &section.entries {
-            let Some(canon) = certreq_schema::keys_in("NewRequest")
-                .map(|k| k.key)
-                .find(|k| !k.starts_with('{') && k.eq_ignore_ascii_case(e.key.trim()))
+            let Some(canon) = known
+                .iter()
+                .copied()
+                .find(|k| k.eq_ignore_ascii_case(e.key.trim()))
             else {
                 if !self.room(codes::UNKNOWN_KEY) {
                     // past the limit it is only counted (codes::cap drops it for a note), so
@@ -2109,13 +2143,13 @@ impl Lowering {
         seen: &mut Vec<Seen>,
         ext: Extension,
         span: Span,
-        what: String,
+        what: Origin,
     ) {
         if let Some(prev) = seen.iter().find(|s| s.oid == ext.extn_id) {
             let (later, earlier_what) = if span.start >= prev.span.start {
-                (span.clone(), prev.what.clone())
+                (span.clone(), &prev.what)
             } else {
-                (prev.span.clone(), what.clone())
+                (prev.span.clone(), &what)
             };
             self.push(
                 Diagnostic::error(
@@ -2396,7 +2430,7 @@ impl Lowering {
                         extn_value: v,
                     },
                     e.key_span.clone(),
-                    format!("the [Extensions] line for {oid}"),
+                    Origin::ExtensionsLine(oid),
                 ),
                 Err(err) => self.push(Diagnostic::error(
                     codes::ENCODE,
@@ -2695,7 +2729,7 @@ impl Lowering {
                     extn_value,
                 },
                 header_span(s),
-                format!("[{}]", s.name),
+                format!("[{}]", s.name).into(),
             ),
             Err(e) => self.push(Diagnostic::error(
                 codes::ENCODE,
