@@ -299,7 +299,7 @@ fn logical_lines(src: &str) -> Vec<Line<'_>> {
 /// outside a comment.
 fn continuation_backslash(line: &str) -> Option<usize> {
     // most lines do not end in `\`: no need to look for quotes and comments in them
-    if !line.trim_end_matches(is_blank).ends_with('\\') {
+    if !line[..trim_end(line, 0, line.len())].ends_with('\\') {
         return None;
     }
     let mut in_quote = false;
@@ -376,8 +376,23 @@ fn skip_blanks(t: &str, mut i: usize, end: usize) -> usize {
     i
 }
 
-fn trim_end(t: &str, start: usize, end: usize) -> usize {
-    start + t[start..end].trim_end_matches(is_blank).len()
+fn trim_end(t: &str, start: usize, mut end: usize) -> usize {
+    // the blanks are ASCII (as in skip_blanks)
+    let b = t.as_bytes();
+    while end > start && b.get(end - 1).is_some_and(|&c| is_blank(char::from(c))) {
+        end -= 1;
+    }
+    end
+}
+
+/// The first `%` or `"` in `t[i..e]`, else `e`. A plain loop over bytes (both are ASCII):
+/// in the size-optimised wasm build a `str::find` with a pattern is several calls a character.
+fn next_special(t: &str, mut i: usize, e: usize) -> usize {
+    let b = t.as_bytes();
+    while i < e && !matches!(b.get(i), Some(b'%' | b'"') | None) {
+        i += 1;
+    }
+    i
 }
 
 /// A section name as a map key, compared ASCII-case-insensitively as certreq compares them.
@@ -709,10 +724,7 @@ fn lex_text(
     let b = t.as_bytes();
     let end = if b[i] == b'%' {
         // The token ends at the next `%` before any double quote.
-        let close = t[i + 1..e]
-            .find(['%', '"'])
-            .map(|o| i + 1 + o)
-            .filter(|&j| b[j] == b'%');
+        let close = Some(next_special(t, i + 1, e)).filter(|&j| j < e && b[j] == b'%');
         if let Some(j) = close {
             let kind = if j == i + 1 {
                 AtomKind::Escape('%')
@@ -730,7 +742,7 @@ fn lex_text(
         // a `%` that opens no token is a character as written
         i + 1
     } else {
-        t[i..e].find(['%', '"']).map_or(e, |o| i + o)
+        next_special(t, i, e)
     };
     let in_field = atoms.len() > field;
     match atoms.last_mut() {

@@ -1115,11 +1115,8 @@ impl Lowering {
             .filter(|k| !k.starts_with('{'))
             .collect();
         for e in &section.entries {
-            let Some(canon) = known
-                .iter()
-                .copied()
-                .find(|k| k.eq_ignore_ascii_case(e.key.trim()))
-            else {
+            let key = e.key.trim();
+            let Some(canon) = known.iter().copied().find(|k| k.eq_ignore_ascii_case(key)) else {
                 if !self.room(codes::UNKNOWN_KEY) {
                     // past the limit it is only counted (codes::cap drops it for a note), so
                     // it gets no message and no suggestion search

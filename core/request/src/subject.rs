@@ -265,7 +265,11 @@ struct Parser<'a, 'd> {
 
 impl Parser<'_, '_> {
     fn peek(&self) -> Option<char> {
-        self.s.get(self.pos..).and_then(|r| r.chars().next())
+        // most subjects are ASCII: one byte read, not a slice and a decode, a character
+        match self.s.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            _ => self.s.get(self.pos..).and_then(|r| r.chars().next()),
+        }
     }
 
     fn bump(&mut self) -> Option<char> {
