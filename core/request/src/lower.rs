@@ -334,7 +334,7 @@ impl<'a> Keys<'a> {
     fn get(&self, key: &str) -> Option<&'a Entry> {
         self.entries
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .find(|(k, _)| k.len() == key.len() && k.eq_ignore_ascii_case(key))
             .map(|(_, e)| *e)
     }
 }

@@ -1073,8 +1073,11 @@ pub fn any_key_allowed(section: &str) -> bool {
 /// The keys documented for a section (brackets optional), in table order.
 pub fn keys_in(section: &str) -> impl Iterator<Item = &'static KeySchema> + '_ {
     let section = bare_section(section);
-    KEYS.iter()
-        .filter(move |d| d.section.eq_ignore_ascii_case(section))
+    // the length first: in the size-optimised wasm build the comparison is a call, and most
+    // of the table's sections differ from the one asked for in length
+    KEYS.iter().filter(move |d| {
+        d.section.len() == section.len() && d.section.eq_ignore_ascii_case(section)
+    })
 }
 
 /// The documentation of a token in a value: `context` is an extension OID (`2.5.29.17`),
