@@ -223,6 +223,15 @@ impl Line<'_> {
         }
     }
 
+    /// Appends the source offsets of the line's bytes `start..end` to `map`: for a line that
+    /// is one physical line, a range (no per-byte lookup).
+    fn extend_map(&self, map: &mut Vec<usize>, start: usize, end: usize) {
+        match &self.joined {
+            Some(_) => map.extend((start..end).map(|i| self.src(i))),
+            None => map.extend(self.base + start..self.base + end),
+        }
+    }
+
     /// The source span of a byte range of the line.
     fn span(&self, start: usize, end: usize) -> Span {
         let s = self.src(start);
@@ -906,7 +915,7 @@ fn render(
             AtomKind::Char => {
                 text.push_str(&t[a.start..a.end]);
                 if with_map {
-                    map.extend((a.start..a.end).map(|i| line.src(i)));
+                    line.extend_map(&mut map, a.start, a.end);
                 }
             }
             AtomKind::Escape(c) => {
@@ -931,7 +940,7 @@ fn render(
                     None => {
                         text.push_str(&t[a.start..a.end]);
                         if with_map {
-                            map.extend((a.start..a.end).map(|i| line.src(i)));
+                            line.extend_map(&mut map, a.start, a.end);
                         }
                         if table.is_some() {
                             diags.push(
