@@ -250,7 +250,10 @@ fn is_blank(c: char) -> bool {
 /// Splits at CRLF, LF and lone CR and joins lines that end in `\` outside quotes and comments.
 fn logical_lines(src: &str) -> Vec<Line<'_>> {
     let bytes = src.as_bytes();
-    let mut physical = Vec::new(); // (content start, content end)
+    // (content start, content end); one line a line feed or carriage return at most, so
+    // counted first the vector is allocated once
+    let breaks = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count();
+    let mut physical = Vec::with_capacity(breaks + 1);
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -428,7 +431,8 @@ impl core::hash::Hash for Caseless<'_> {
 /// The sections as written, and the atoms their fields are ranges of.
 fn read_lines<'a>(lines: &'a [Line], diags: &mut Vec<Diagnostic>) -> (Vec<RawSection>, Vec<Atom>) {
     let mut sections: Vec<RawSection> = Vec::new();
-    let mut atoms: Vec<Atom> = Vec::new();
+    // a key and a value of a run of text each, on most lines
+    let mut atoms: Vec<Atom> = Vec::with_capacity(2 * lines.len());
     // each section's index by its name: a repeated header merges into the first without a
     // search through every section so far (an INF of many sections stays linear), and with no
     // copy of the name (the key borrows it from its line)
