@@ -509,7 +509,7 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
     set(&o, "pem", &pem.into());
     set(&o, "der", &Uint8Array::from(der.as_slice()));
     set(&o, "keyPair", &keys);
-    set(&o, "kind", &what.into());
+    set(&o, "kind", &services::js_str(what));
     set(&o, "timings", &timings);
     Ok(o.into())
 }
@@ -546,7 +546,7 @@ fn nullable_string(value: Option<&str>) -> JsValue {
 
 /// The CA settings of `options` (`CaOptions`).
 fn ca_settings(options: &JsValue) -> Result<Enrollment, JsValue> {
-    let text = |name: &str| get(options, name).as_string().unwrap_or_default();
+    let text = |name: &'static str| get(options, name).as_string().unwrap_or_default();
     let url = text("ca");
     if url.trim().is_empty() {
         return Err(js_error(

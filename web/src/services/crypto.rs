@@ -16,7 +16,11 @@ use super::{ServiceError, get, set};
 const F4: [u8; 3] = [0x01, 0x00, 0x01];
 
 fn subtle() -> Result<SubtleCrypto, ServiceError> {
-    let subtle = get(&get(&js_sys::global(), "crypto"), "subtle");
+    thread_local! {
+        /// `crypto.subtle`, looked up once (a page's or worker's never changes).
+        static SUBTLE: JsValue = get(&get(&js_sys::global(), "crypto"), "subtle");
+    }
+    let subtle = SUBTLE.with(JsValue::clone);
     if subtle.is_undefined() || subtle.is_null() {
         return Err(ServiceError(
             "Web Crypto is not available here; open the page over https, from localhost or as a file"
@@ -171,8 +175,26 @@ pub async fn digest(
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-/// The algorithm parameters for `sign`/`verify` under `scheme`.
+/// The algorithm parameters for `sign`/`verify` under `scheme`: the last scheme's are kept
+/// and handed out again (Web Crypto reads them when it is called, and nothing else sees them).
 fn sign_params(scheme: SignatureScheme) -> Object {
+    thread_local! {
+        static LAST: core::cell::RefCell<Option<(SignatureScheme, Object)>> =
+            const { core::cell::RefCell::new(None) };
+    }
+    if let Some(params) = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(kept, _)| *kept == scheme)
+            .map(|(_, params)| params.clone())
+    }) {
+        return params;
+    }
+    let params = new_sign_params(scheme);
+    LAST.set(Some((scheme, params.clone())));
+    params
+}
+
+fn new_sign_params(scheme: SignatureScheme) -> Object {
     let params = Object::new();
     set(&params, "name", &algorithm_name(scheme).into());
     match scheme {
@@ -303,7 +325,7 @@ pub fn check_key_pair(
     }
     let signs = get(private_key, "usages")
         .dyn_ref::<Array>()
-        .is_some_and(|u| u.includes(&"sign".into(), 0));
+        .is_some_and(|u| u.includes(&super::js_str("sign"), 0));
     if !signs {
         return Err(ServiceError(
             "the private key may not sign (its usages lack \"sign\")".into(),

@@ -48,20 +48,46 @@ pub(crate) fn describe_js(value: &JsValue) -> String {
     value.as_string().unwrap_or_else(|| format!("{value:?}"))
 }
 
+/// `text`, a fixed text such as a property name, as a JavaScript string: made the first time
+/// and then kept. Passing a string out of wasm decodes it (a `TextDecoder` call) every time,
+/// and `createRequest`'s property names cost it more that way than the property accesses
+/// themselves. The strings are kept in a small table indexed by where the text lives (a fixed
+/// text never moves or changes); a text whose slot is taken replaces what was there.
+pub(crate) fn js_str(text: &'static str) -> JsValue {
+    const SLOTS: usize = 64;
+    thread_local! {
+        static TEXTS: core::cell::RefCell<Vec<(usize, usize, JsValue)>> =
+            const { core::cell::RefCell::new(Vec::new()) };
+    }
+    let at = text.as_ptr() as usize;
+    let slot = (at as u32).wrapping_mul(0x9E37_79B9) as usize >> (32 - 6);
+    TEXTS.with(|texts| {
+        let mut texts = texts.borrow_mut();
+        if texts.is_empty() {
+            texts.resize(SLOTS, (0, 0, JsValue::UNDEFINED));
+        }
+        let entry = &mut texts[slot % SLOTS];
+        if (entry.0, entry.1) != (at, text.len()) {
+            *entry = (at, text.len(), JsValue::from_str(text));
+        }
+        entry.2.clone()
+    })
+}
+
 /// A property of a JavaScript object (`undefined` when it is absent, when `target` is not an
 /// object, or when the get throws). `Reflect.get` throws on anything but an object, so a chain
 /// such as `location.hostname` where there is no `location` (Node.js) asks nothing and throws
 /// nothing: a caught exception costs more than the rest of a request.
-pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(target: &JsValue, key: &'static str) -> JsValue {
     if !(target.is_object() || target.is_function()) {
         return JsValue::UNDEFINED;
     }
-    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    js_sys::Reflect::get(target, &js_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Sets a property on a freshly made object (cannot fail for plain objects).
-pub(crate) fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+pub(crate) fn set(target: &js_sys::Object, key: &'static str, value: &JsValue) {
+    let _ = js_sys::Reflect::set(target, &js_str(key), value);
 }
 
 /// `fetch(url, init)` in the global scope (a window or a worker): the `Response`, or what

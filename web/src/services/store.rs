@@ -280,7 +280,7 @@ fn to_js(record: &StoredRequest) -> JsValue {
 }
 
 fn from_js(value: &JsValue) -> Option<StoredRequest> {
-    let text = |key: &str| get(value, key).as_string();
+    let text = |key: &'static str| get(value, key).as_string();
     let id = text("id")?;
     let request = get(value, "request");
     let request_der = request

@@ -217,7 +217,7 @@ fn read<T>(
 async fn call(op: u32, input: &[u8]) -> Result<(u32, Vec<u8>), ServiceError> {
     let exports = exports().await?;
     let memory = get(&exports, "memory");
-    let func = |name: &str| -> Result<Function, ServiceError> {
+    let func = |name: &'static str| -> Result<Function, ServiceError> {
         get(&exports, name)
             .dyn_into::<Function>()
             .map_err(|_| ServiceError(format!("the tools module has no {name}")))
