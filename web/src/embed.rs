@@ -227,10 +227,10 @@ export interface EnrollError extends Error {
 "#;
 
 /// A JavaScript `Error` with `message`, and extra properties when given.
-fn js_error(message: &str, extra: &[(&str, JsValue)]) -> JsValue {
+fn js_error(message: &str, extra: &[(&'static str, JsValue)]) -> JsValue {
     let error = js_sys::Error::new(message);
     for (key, value) in extra {
-        let _ = js_sys::Reflect::set(&error, &JsValue::from_str(key), value);
+        set(&error, key, value);
     }
     error.into()
 }
@@ -503,7 +503,7 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
         ("finish", t_finish - t_sign),
         ("total", t_finish - t0),
     ] {
-        set(&timings, name, &JsValue::from(value));
+        services::set_number(&timings, name, value);
     }
     let o = Object::new();
     set(&o, "pem", &pem.into());

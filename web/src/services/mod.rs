@@ -85,9 +85,28 @@ pub(crate) fn get(target: &JsValue, key: &'static str) -> JsValue {
     js_sys::Reflect::get(target, &js_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Sets a property on a freshly made object (cannot fail for plain objects).
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// An object whose properties are set by plain assignment.
+    #[wasm_bindgen(extends = js_sys::Object)]
+    type Fields;
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn put(this: &Fields, key: &JsValue, value: &JsValue);
+    #[wasm_bindgen(method, structural, indexing_setter)]
+    fn put_number(this: &Fields, key: &JsValue, value: f64);
+}
+
+/// Sets a property on a freshly made object (cannot fail for plain objects): a plain
+/// assignment, where `Reflect.set` went through the glue's guard against exceptions.
 pub(crate) fn set(target: &js_sys::Object, key: &'static str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(target, &js_str(key), value);
+    target.unchecked_ref::<Fields>().put(&js_str(key), value);
+}
+
+/// [`set`] for a number, handed over as one (not made into a `JsValue` first).
+pub(crate) fn set_number(target: &js_sys::Object, key: &'static str, value: f64) {
+    target
+        .unchecked_ref::<Fields>()
+        .put_number(&js_str(key), value);
 }
 
 /// `fetch(url, init)` in the global scope (a window or a worker): the `Response`, or what
