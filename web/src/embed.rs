@@ -28,6 +28,7 @@
 
 use certreq_inf::diag::{Diagnostic, LineIndex};
 use certreq_request as request;
+use certreq_request::encode;
 use certreq_request::model::NewRequest;
 use js_sys::{Array, Object, Uint8Array};
 #[cfg(any(certreq_embed, certreq_embed_enroll))]
@@ -241,6 +242,12 @@ extern "C" {
     type Performance;
     #[wasm_bindgen(method)]
     fn now(this: &Performance) -> f64;
+
+    /// A promise, for `then` with any two functions.
+    #[wasm_bindgen(extends = js_sys::Promise)]
+    type AnyPromise;
+    #[wasm_bindgen(method)]
+    fn then(this: &AnyPromise, fulfilled: &JsValue, rejected: &JsValue) -> js_sys::Promise;
 }
 
 thread_local! {
@@ -398,11 +405,16 @@ thread_local! {
     static SPKI: js_sys::WeakMap = js_sys::WeakMap::new();
 }
 
+/// `public_key`'s SubjectPublicKeyInfo DER when it was exported before.
+fn known_public_key_info(public_key: &CryptoKey) -> Option<Vec<u8>> {
+    let known = SPKI.with(|map| map.get(public_key.as_ref()));
+    known.dyn_ref::<Uint8Array>().map(Uint8Array::to_vec)
+}
+
 /// `public_key`'s SubjectPublicKeyInfo DER: exported by Web Crypto the first time, then kept.
 async fn public_key_info(public_key: &CryptoKey) -> Result<Vec<u8>, services::ServiceError> {
-    let known = SPKI.with(|map| map.get(public_key.as_ref()));
-    if let Some(bytes) = known.dyn_ref::<Uint8Array>() {
-        return Ok(bytes.to_vec());
+    if let Some(spki) = known_public_key_info(public_key) {
+        return Ok(spki);
     }
     let spki = crypto::export_spki(public_key).await?;
     SPKI.with(|map| {
@@ -412,6 +424,78 @@ async fn public_key_info(public_key: &CryptoKey) -> Result<Vec<u8>, services::Se
         )
     });
     Ok(spki)
+}
+
+/// A `ServiceError` as the `Error` `createRequest` rejects with.
+fn fail(e: services::ServiceError) -> JsValue {
+    js_error(&e.0, &[])
+}
+
+/// `performance.now()` at the start of each of `createRequest`'s stages and at its end:
+/// compile, key, exportKey, prepare, sign, finish.
+type Clock = [f64; 7];
+
+/// A request on its way through `createRequest`.
+struct Making {
+    request: NewRequest,
+    keys: CryptoKeyPair,
+    /// `"request"` or `"certificate"`.
+    what: &'static str,
+    clock: Clock,
+}
+
+impl Making {
+    /// The key pair checked against the INF when it was given (its public key is `spki`), and
+    /// the bytes to sign; marks the exportKey and prepare stages' ends.
+    fn prepare(&mut self, spki: &[u8], given: bool) -> Result<encode::Unsigned, JsValue> {
+        // a pair passed in must be the key the INF plans, bound to its algorithm and hash
+        if given {
+            crypto::check_key_pair(
+                spki,
+                &self.keys.get_private_key(),
+                self.request.key.algorithm,
+                self.request.signature,
+            )
+            .map_err(fail)?;
+        }
+        self.clock[3] = now_ms();
+        let unsigned = jobs::prepare(&self.request, spki).map_err(|m| js_error(&m, &[]))?;
+        self.clock[4] = now_ms();
+        Ok(unsigned)
+    }
+
+    /// The signed request from `unsigned` and its `signature`, not yet wrapped.
+    fn finish(&self, unsigned: &encode::Unsigned, signature: &[u8]) -> Result<Vec<u8>, JsValue> {
+        unsigned
+            .finish(signature)
+            .map_err(|e| js_error(&format!("cannot finish the {}: {e}", self.what), &[]))
+    }
+
+    /// `{ pem, der, keyPair, kind, timings }` once `der` is made; marks the end.
+    fn result(mut self, der: &[u8]) -> JsValue {
+        let pem = jobs::armor(&self.request, der);
+        self.clock[6] = now_ms();
+        let clock = self.clock;
+        let timings = Object::new();
+        for (name, value) in [
+            ("compile", clock[1] - clock[0]),
+            ("key", clock[2] - clock[1]),
+            ("exportKey", clock[3] - clock[2]),
+            ("prepare", clock[4] - clock[3]),
+            ("sign", clock[5] - clock[4]),
+            ("finish", clock[6] - clock[5]),
+            ("total", clock[6] - clock[0]),
+        ] {
+            services::set_number(&timings, name, value);
+        }
+        let o = Object::new();
+        set(&o, "pem", &pem.into());
+        set(&o, "der", &Uint8Array::from(der));
+        set(&o, "keyPair", &self.keys);
+        set(&o, "kind", &services::js_str(self.what));
+        set(&o, "timings", &timings);
+        o.into()
+    }
 }
 
 /// Makes a signed PKCS#10 request from an INF (or, for `RequestType = Cert`, a self-signed
@@ -429,89 +513,131 @@ async fn public_key_info(public_key: &CryptoKey) -> Result<Vec<u8>, services::Se
 /// Rejects with an `Error`; for an INF with errors, the error has a `diagnostics` array as
 /// [`compile`] returns.
 pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsValue, JsValue> {
-    let t0 = now_ms();
-    let request = plan(&inf_text)?;
-    let t_compile = now_ms();
-    let scheme = request.signature;
-    let fail = |e: services::ServiceError| js_error(&e.0, &[]);
+    wasm_bindgen_futures::JsFuture::from(create_request_promise(&inf_text, key_pair)).await
+}
 
+/// [`create_request`] as the promise the `createRequest` export returns.
+///
+/// With a key pair given before (its SubjectPublicKeyInfo is kept), all is done in the call
+/// but Web Crypto's signature, and the promise is the signature's with a callback that
+/// finishes the request: the engine of `async` functions (a task queued to a microtask, a
+/// pair of callbacks on the signature's promise, another microtask to carry on, then the
+/// promise of the result) cost as much again as the signature. A new key pair, or a public
+/// key not exported yet, is awaited first, and a CMC request's second signature after.
+pub fn create_request_promise(inf_text: &str, key_pair: JsValue) -> js_sys::Promise {
+    let mut clock = [0.0; 7];
+    clock[0] = now_ms();
+    let request = match plan(inf_text) {
+        Ok(request) => request,
+        Err(e) => return js_sys::Promise::reject(&e),
+    };
+    clock[1] = now_ms();
     let given = !(key_pair.is_undefined() || key_pair.is_null());
-    let keys: CryptoKeyPair = if !given {
-        if request.key.use_existing {
-            return Err(js_error(
-                "the INF says UseExistingKeySet = TRUE; pass the existing CryptoKeyPair as the second argument",
-                &[],
-            ));
-        }
-        crypto::generate(request.key.algorithm, scheme, request.key.exportable)
-            .await
-            .map_err(fail)?
-    } else {
+    if !given && request.key.use_existing {
+        return js_sys::Promise::reject(&js_error(
+            "the INF says UseExistingKeySet = TRUE; pass the existing CryptoKeyPair as the second argument",
+            &[],
+        ));
+    }
+    if given {
         let private = get(&key_pair, "privateKey");
         let public = get(&key_pair, "publicKey");
         if !private.is_instance_of::<CryptoKey>() || !public.is_instance_of::<CryptoKey>() {
-            return Err(js_error(
+            return js_sys::Promise::reject(&js_error(
                 "the second argument must be a CryptoKeyPair ({publicKey, privateKey})",
                 &[],
             ));
         }
-        key_pair.unchecked_into()
-    };
-    let t_key = now_ms();
-
-    let spki = public_key_info(&keys.get_public_key())
-        .await
-        .map_err(fail)?;
-    // a pair passed in must be the key the INF plans, bound to its algorithm and hash
-    if given {
-        crypto::check_key_pair(
-            &spki,
-            &keys.get_private_key(),
-            request.key.algorithm,
-            scheme,
-        )
-        .map_err(fail)?;
+        clock[2] = now_ms();
     }
-    let t_export = now_ms();
+    let keys: CryptoKeyPair = key_pair.unchecked_into();
+    let known = if given {
+        known_public_key_info(&keys.get_public_key())
+    } else {
+        None
+    };
     let what = jobs::made(&request);
-    let unsigned = jobs::prepare(&request, &spki).map_err(|m| js_error(&m, &[]))?;
-    let t_prepare = now_ms();
-    let signature = crypto::sign(
-        &keys.get_private_key(),
+    let mut making = Making {
+        request,
+        keys,
+        what,
+        clock,
+    };
+    match known {
+        Some(spki) => {
+            sign_then_finish(making, spki, true).unwrap_or_else(|e| js_sys::Promise::reject(&e))
+        }
+        None => run(Box::pin(async move {
+            if !given {
+                let request = &making.request;
+                making.keys = crypto::generate(
+                    request.key.algorithm,
+                    request.signature,
+                    request.key.exportable,
+                )
+                .await
+                .map_err(fail)?;
+                making.clock[2] = now_ms();
+            }
+            let spki = public_key_info(&making.keys.get_public_key())
+                .await
+                .map_err(fail)?;
+            wasm_bindgen_futures::JsFuture::from(sign_then_finish(making, spki, given)?).await
+        })),
+    }
+}
+
+/// A future of `createRequest`'s as a promise; one `future_to_promise` for both (each
+/// instance of it is a copy of the executor's glue).
+fn run(
+    future: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>>,
+) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(future)
+}
+
+/// The request for the public key `spki`, prepared now (with the key pair checked when it was
+/// `given`), signed by Web Crypto, then finished in the callback of the signature's promise.
+fn sign_then_finish(
+    mut making: Making,
+    spki: Vec<u8>,
+    given: bool,
+) -> Result<js_sys::Promise, JsValue> {
+    let unsigned = making.prepare(&spki, given)?;
+    let signing = crypto::start_signing(
+        &making.keys.get_private_key(),
         unsigned.scheme,
         &unsigned.to_be_signed,
     )
-    .await
     .map_err(fail)?;
-    let t_sign = now_ms();
-    let der = unsigned
-        .finish(&signature)
-        .map_err(|e| js_error(&format!("cannot finish the {what}: {e}"), &[]))?;
-    let der = jobs::wrap(&request, &spki, &keys.get_private_key(), der)
-        .await
-        .map_err(|m| js_error(&m, &[]))?;
-    let pem = jobs::armor(&request, &der);
-    let t_finish = now_ms();
-
-    let timings = Object::new();
-    for (name, value) in [
-        ("compile", t_compile - t0),
-        ("key", t_key - t_compile),
-        ("exportKey", t_export - t_key),
-        ("prepare", t_prepare - t_export),
-        ("sign", t_sign - t_prepare),
-        ("finish", t_finish - t_sign),
-        ("total", t_finish - t0),
-    ] {
-        services::set_number(&timings, name, value);
-    }
-    let o = Object::new();
-    set(&o, "pem", &pem.into());
-    set(&o, "der", &Uint8Array::from(der.as_slice()));
-    set(&o, "keyPair", &keys);
-    set(&o, "kind", &services::js_str(what));
-    set(&o, "timings", &timings);
-    Ok(o.into())
+    // one callback for both outcomes: the signature resolves to an ArrayBuffer, a refusal
+    // rejects with a DOMException; only one of the two is ever called
+    let settled = wasm_bindgen::closure::Closure::once_into_js(
+        move |answer: JsValue| -> Result<JsValue, JsValue> {
+            let answer = if answer.is_instance_of::<js_sys::ArrayBuffer>() {
+                Ok(answer)
+            } else {
+                Err(answer)
+            };
+            let signature = crypto::signature(answer, unsigned.scheme).map_err(fail)?;
+            making.clock[5] = now_ms();
+            let der = making.finish(&unsigned, &signature)?;
+            if !jobs::wraps(&making.request) {
+                return Ok(making.result(&der));
+            }
+            // a CMC request: the PKCS #10 request signed again in its wrapping
+            Ok(run(Box::pin(async move {
+                let private = making.keys.get_private_key();
+                let der = jobs::wrap(&making.request, &spki, &private, der)
+                    .await
+                    .map_err(|m| js_error(&m, &[]))?;
+                Ok(making.result(&der))
+            }))
+            .into())
+        },
+    );
+    Ok(signing
+        .unchecked_into::<AnyPromise>()
+        .then(&settled, &settled))
 }
 
 /// A request or certificate given as PEM text, base64 or DER bytes: the first object's DER.
@@ -813,16 +939,19 @@ mod exports {
     /// Makes the signed request (or self-signed certificate) an INF describes, with a new Web
     /// Crypto key pair or with `keyPair` once it is checked against the INF. Rejects with a
     /// `CreateRequestError`.
-    #[wasm_bindgen(js_name = createRequest, unchecked_return_type = "CreatedRequest")]
-    pub async fn create_request(
-        #[wasm_bindgen(js_name = "infText")] inf_text: String,
+    #[wasm_bindgen(
+        js_name = createRequest,
+        unchecked_return_type = "Promise<CreatedRequest>"
+    )]
+    pub fn create_request(
+        #[wasm_bindgen(js_name = "infText")] inf_text: &str,
         #[wasm_bindgen(
             js_name = "keyPair",
             unchecked_optional_param_type = "CryptoKeyPair | null"
         )]
         key_pair: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        super::create_request(inf_text, key_pair).await
+    ) -> js_sys::Promise {
+        super::create_request_promise(inf_text, key_pair)
     }
 }
 

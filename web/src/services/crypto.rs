@@ -220,7 +220,31 @@ pub async fn sign(
     scheme: SignatureScheme,
     data: &[u8],
 ) -> Result<Vec<u8>, ServiceError> {
-    let raw = sign_raw(private_key, scheme, data).await?;
+    let promise = start_signing(private_key, scheme, data)?;
+    signature(JsFuture::from(promise).await, scheme)
+}
+
+/// Asks Web Crypto to sign `data` as `scheme` says: the promise of its output (ECDSA: raw
+/// r‖s), for [`signature`] to read. [`sign`] awaits it; the embedding API's `createRequest`
+/// hands it a callback instead.
+pub fn start_signing(
+    private_key: &CryptoKey,
+    scheme: SignatureScheme,
+    data: &[u8],
+) -> Result<js_sys::Promise, ServiceError> {
+    subtle()?
+        .sign_with_object_and_u8_array(&sign_params(scheme), private_key, data)
+        .map_err(|e| ServiceError::js("cannot start signing", e))
+}
+
+/// What a request carries, from what [`start_signing`]'s promise settled with (`Err` for a
+/// rejection): PKCS#1 / PSS bytes for RSA, DER `Ecdsa-Sig-Value` for ECDSA.
+pub fn signature(
+    settled: Result<JsValue, JsValue>,
+    scheme: SignatureScheme,
+) -> Result<Vec<u8>, ServiceError> {
+    let buffer = settled.map_err(|e| ServiceError::js("signing failed", e))?;
+    let raw = Uint8Array::new(&buffer).to_vec();
     match scheme {
         SignatureScheme::Ecdsa(_) => ecdsa_raw_to_der(&raw),
         _ => Ok(raw),
@@ -233,9 +257,7 @@ pub async fn sign_raw(
     scheme: SignatureScheme,
     data: &[u8],
 ) -> Result<Vec<u8>, ServiceError> {
-    let promise = subtle()?
-        .sign_with_object_and_u8_array(&sign_params(scheme), private_key, data)
-        .map_err(|e| ServiceError::js("cannot start signing", e))?;
+    let promise = start_signing(private_key, scheme, data)?;
     let buffer = settle(promise, "signing failed").await?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }

@@ -303,6 +303,12 @@ pub fn prepare(request: &NewRequest, spki: &[u8]) -> Result<encode::Unsigned, St
         .map_err(|e| format!("cannot build the certificate: {e}"))
 }
 
+/// Whether [`wrap`] does anything for `request` (a CMC request); for any other it hands the
+/// signed request back as it is, and the embedding API's `createRequest` skips it.
+pub fn wraps(request: &NewRequest) -> bool {
+    request.request_type == RequestType::Cmc
+}
+
 /// For `RequestType = CMC`, the signed PKCS #10 `pkcs10` wrapped as a CMC request and signed
 /// again with the same key; otherwise `pkcs10` as it is. The wrapping (and its digest) is the
 /// tools module's, so a first download that makes PKCS #10 requests does without it; the
@@ -314,7 +320,7 @@ pub async fn wrap(
     private_key: &web_sys::CryptoKey,
     pkcs10: Vec<u8>,
 ) -> Result<Vec<u8>, String> {
-    if request.request_type != RequestType::Cmc {
+    if !wraps(request) {
         return Ok(pkcs10);
     }
     let mut job = CmcJob {
