@@ -337,7 +337,7 @@ fn continuation_backslash(line: &str) -> Option<usize> {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AtomKind {
-    /// A character copied from the source.
+    /// Text copied from the source: a run of characters, up to the next quote or `%`.
     Char,
     /// `""` → `"` or `%%` → `%`.
     Escape(char),
