@@ -1073,11 +1073,16 @@ pub fn any_key_allowed(section: &str) -> bool {
 /// The keys documented for a section (brackets optional), in table order.
 pub fn keys_in(section: &str) -> impl Iterator<Item = &'static KeySchema> + '_ {
     let section = bare_section(section);
-    // the length first: in the size-optimised wasm build the comparison is a call, and most
-    // of the table's sections differ from the one asked for in length
-    KEYS.iter().filter(move |d| {
-        d.section.len() == section.len() && d.section.eq_ignore_ascii_case(section)
-    })
+    // a section's keys stand together in the table (a test holds that): its first key is
+    // found by name (the length first: in the size-optimised wasm build the comparison is a
+    // call, and most of the table's sections differ from the one asked for in length), the
+    // rest share that key's section text, compared exactly
+    let first = KEYS
+        .iter()
+        .position(|d| d.section.len() == section.len() && d.section.eq_ignore_ascii_case(section));
+    let keys = first.map_or(&[][..], |i| &KEYS[i..]);
+    keys.iter()
+        .take_while(move |d| keys.first().is_some_and(|f| f.section == d.section))
 }
 
 /// The documentation of a token in a value: `context` is an extension OID (`2.5.29.17`),
