@@ -1108,15 +1108,15 @@ impl Lowering {
 
     /// Finds each entry's canonical key; warns about unknown and repeated keys.
     fn index_keys<'a>(&mut self, section: &'a Section) -> Keys<'a> {
-        let mut entries: Vec<(&'static str, &'a Entry)> = Vec::new();
+        let mut entries: Vec<(&'static str, &'a Entry)> = Vec::with_capacity(section.entries.len());
         // the section's keys picked out of the schema once, not again for every entry
-        let known: Vec<&'static str> = certreq_schema::keys_in("NewRequest")
-            .map(|k| k.key)
-            .filter(|k| !k.starts_with('{'))
-            .collect();
+        let known = certreq_schema::section_keys("NewRequest");
         for e in &section.entries {
             let key = e.key.trim();
-            let Some(canon) = known.iter().copied().find(|k| k.eq_ignore_ascii_case(key)) else {
+            let canon = known.iter().map(|k| k.key).find(|k| {
+                k.len() == key.len() && !k.starts_with('{') && k.eq_ignore_ascii_case(key)
+            });
+            let Some(canon) = canon else {
                 if !self.room(codes::UNKNOWN_KEY) {
                     // past the limit it is only counted (codes::cap drops it for a note), so
                     // it gets no message and no suggestion search

@@ -1072,17 +1072,29 @@ pub fn any_key_allowed(section: &str) -> bool {
 
 /// The keys documented for a section (brackets optional), in table order.
 pub fn keys_in(section: &str) -> impl Iterator<Item = &'static KeySchema> + '_ {
+    section_keys(section).iter()
+}
+
+/// The keys documented for a section (brackets optional): the run of the table that holds
+/// them, empty for a section the table does not know.
+pub fn section_keys(section: &str) -> &'static [KeySchema] {
     let section = bare_section(section);
     // a section's keys stand together in the table (a test holds that): its first key is
     // found by name (the length first: in the size-optimised wasm build the comparison is a
     // call, and most of the table's sections differ from the one asked for in length), the
-    // rest share that key's section text, compared exactly
-    let first = KEYS
+    // run ends at the first key of another section
+    let Some(first) = KEYS
         .iter()
-        .position(|d| d.section.len() == section.len() && d.section.eq_ignore_ascii_case(section));
-    let keys = first.map_or(&[][..], |i| &KEYS[i..]);
-    keys.iter()
-        .take_while(move |d| keys.first().is_some_and(|f| f.section == d.section))
+        .position(|d| d.section.len() == section.len() && d.section.eq_ignore_ascii_case(section))
+    else {
+        return &[];
+    };
+    let rest = &KEYS[first..];
+    let len = rest
+        .iter()
+        .position(|d| d.section != KEYS[first].section)
+        .unwrap_or(rest.len());
+    &rest[..len]
 }
 
 /// The documentation of a token in a value: `context` is an extension OID (`2.5.29.17`),

@@ -1,7 +1,7 @@
-//! `keys_in` finds a section's first key and takes the ones after it that share its section:
-//! right only while each section's keys stand together in the table.
+//! `section_keys` (and `keys_in` over it) finds a section's first key and takes the ones after
+//! it that share its section: right only while each section's keys stand together in the table.
 
-use certreq_schema::{KEYS, keys_in};
+use certreq_schema::{KEYS, keys_in, section_keys};
 
 #[test]
 fn each_sections_keys_stand_together() {
@@ -34,8 +34,11 @@ fn keys_in_gives_every_key_of_the_section_in_table_order() {
         ] {
             let got: Vec<&str> = keys_in(&asked).map(|k| k.key).collect();
             assert_eq!(got, wanted, "keys_in({asked:?})");
+            let run: Vec<&str> = section_keys(&asked).iter().map(|k| k.key).collect();
+            assert_eq!(run, wanted, "section_keys({asked:?})");
         }
     }
     assert_eq!(keys_in("NoSuchSection").count(), 0);
     assert_eq!(keys_in("").count(), 0);
+    assert!(section_keys("NoSuchSection").is_empty());
 }
