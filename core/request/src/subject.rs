@@ -667,7 +667,10 @@ impl Parser<'_, '_> {
 
     /// An unquoted value, trimmed.
     fn unquoted(&mut self) -> RawValue {
-        let mut chars: Vec<(usize, char)> = Vec::new();
+        // room for a usual value at once, not grown from 4 (bounded: a long subject's values
+        // would each reserve the rest of it)
+        let mut chars: Vec<(usize, char)> =
+            Vec::with_capacity(self.s.len().saturating_sub(self.pos).min(64));
         while let Some(c) = self.peek() {
             if self.cfg.is_delim(c) {
                 break;

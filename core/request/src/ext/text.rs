@@ -139,8 +139,8 @@ fn tokens(value: &str, start: usize) -> Vec<Token<'_>> {
             key: name
                 .chars()
                 .filter(|c| !is_blank(*c))
-                .collect::<String>()
-                .to_ascii_lowercase(),
+                .map(|c| c.to_ascii_lowercase())
+                .collect::<String>(),
             name,
             name_range,
             value: value.get(value_range.clone()).unwrap_or(""),
@@ -496,11 +496,11 @@ fn check_glue_and_dns(value: &str, tok: &Token<'_>, usage: NameUse, diags: &mut 
     let vr = tok.value_range.clone();
     let points = warn_glue(value, vr.clone(), diags);
     let mut seg_start = vr.start;
-    let mut kind = "dns".to_string();
+    let mut kind = "dns";
     for (r, name) in points
         .iter()
-        .map(|(r, n)| (r.clone(), n.clone()))
-        .chain([(vr.end..vr.end, String::new())])
+        .map(|(r, n)| (r.clone(), n.as_str()))
+        .chain([(vr.end..vr.end, "")])
     {
         if kind == "dns" {
             check_dns(value, seg_start..r.start, usage, diags);
