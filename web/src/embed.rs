@@ -343,6 +343,10 @@ fn preview_js(p: &Preview) -> JsValue {
 }
 
 fn diagnostics_js(text: &str, diagnostics: &[Diagnostic]) -> Array {
+    if diagnostics.is_empty() {
+        // no line index to build for nothing (a clean INF, the usual case)
+        return Array::new();
+    }
     let lines = LineIndex::new(text);
     diagnostics
         .iter()
