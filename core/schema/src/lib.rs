@@ -1079,22 +1079,70 @@ pub fn keys_in(section: &str) -> impl Iterator<Item = &'static KeySchema> + '_ {
 /// them, empty for a section the table does not know.
 pub fn section_keys(section: &str) -> &'static [KeySchema] {
     let section = bare_section(section);
-    // a section's keys stand together in the table (a test holds that): its first key is
-    // found by name (the length first: in the size-optimised wasm build the comparison is a
-    // call, and most of the table's sections differ from the one asked for in length), the
-    // run ends at the first key of another section
-    let Some(first) = KEYS
-        .iter()
-        .position(|d| d.section.len() == section.len() && d.section.eq_ignore_ascii_case(section))
-    else {
-        return &[];
-    };
-    let rest = &KEYS[first..];
-    let len = rest
-        .iter()
-        .position(|d| d.section != KEYS[first].section)
-        .unwrap_or(rest.len());
-    &rest[..len]
+    // a section's keys stand together in the table (a test holds that); each run's first key
+    // names it (the length first: in the size-optimised wasm build the comparison is a call)
+    for run in RUNS.windows(2) {
+        let keys = run
+            .first()
+            .zip(run.last())
+            .and_then(|(&from, &to)| KEYS.get(from..to))
+            .unwrap_or_default();
+        if keys.first().is_some_and(|k| {
+            k.section.len() == section.len() && k.section.eq_ignore_ascii_case(section)
+        }) {
+            return keys;
+        }
+    }
+    &[]
+}
+
+/// Where each section's run of [`KEYS`] starts, in table order, and last the table's length:
+/// worked out when the crate is compiled, so a look-up compares one name a section.
+static RUNS: [usize; run_count(KEYS_IN_FULL) + 1] = run_starts(KEYS_IN_FULL);
+
+/// How many runs of one section the table has.
+const fn run_count(keys: &[KeySchema]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < keys.len() {
+        if i == 0 || !same_text(keys[i - 1].section, keys[i].section) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The index where each run starts, then the table's length.
+const fn run_starts<const N: usize>(keys: &[KeySchema]) -> [usize; N] {
+    let mut out = [0; N];
+    let mut n = 0;
+    let mut i = 0;
+    while i < keys.len() {
+        if i == 0 || !same_text(keys[i - 1].section, keys[i].section) {
+            out[n] = i;
+            n += 1;
+        }
+        i += 1;
+    }
+    out[n] = keys.len();
+    out
+}
+
+/// `a == b`, for `const` evaluation.
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// The documentation of a token in a value: `context` is an extension OID (`2.5.29.17`),
