@@ -409,6 +409,32 @@ thread_local! {
     static SPKI: js_sys::WeakMap = js_sys::WeakMap::new();
 }
 
+thread_local! {
+    /// Each private key that passed [`crypto::check_key_pair`], with the public key it was
+    /// given beside and what it was checked against ([`plan_code`]). A `CryptoKey`'s
+    /// algorithm, usages and public half never change, so that pair for that plan passes
+    /// again without the check's property reads (a `WeakMap`, as [`SPKI`]).
+    static CHECKED: js_sys::WeakMap = js_sys::WeakMap::new();
+}
+
+/// The key and signature an INF plans, as one number: what [`CHECKED`] remembers a pair by.
+fn plan_code(
+    plan: certreq_request::model::KeyAlgorithm,
+    scheme: certreq_request::model::SignatureScheme,
+) -> f64 {
+    use certreq_request::model::{KeyAlgorithm, SignatureScheme};
+    let key = match plan {
+        KeyAlgorithm::Rsa { bits } => f64::from(bits),
+        KeyAlgorithm::Ecdsa(curve) => -1.0 - f64::from(curve as u8),
+    };
+    let (how, hash) = match scheme {
+        SignatureScheme::RsaPkcs1(hash) => (0, hash),
+        SignatureScheme::RsaPss(hash) => (1, hash),
+        SignatureScheme::Ecdsa(hash) => (2, hash),
+    };
+    key * 16.0 + f64::from(how * 4 + hash as u8)
+}
+
 /// `public_key`'s SubjectPublicKeyInfo DER when it was exported before.
 fn known_public_key_info(public_key: &CryptoKey) -> Option<Vec<u8>> {
     let known = SPKI.with(|map| map.get(public_key.as_ref()));
@@ -454,13 +480,24 @@ impl Making {
     fn prepare(&mut self, spki: &[u8], given: bool) -> Result<encode::Unsigned, JsValue> {
         // a pair passed in must be the key the INF plans, bound to its algorithm and hash
         if given {
-            crypto::check_key_pair(
-                spki,
-                &self.keys.get_private_key(),
-                self.request.key.algorithm,
-                self.request.signature,
-            )
-            .map_err(fail)?;
+            let (private, public) = (self.keys.get_private_key(), self.keys.get_public_key());
+            let code = plan_code(self.request.key.algorithm, self.request.signature);
+            let before = CHECKED.with(|map| map.get(private.as_ref()));
+            let passed = before.dyn_ref::<Array>().is_some_and(|seen| {
+                let public: &JsValue = public.as_ref();
+                seen.get(0) == *public && seen.get(1).as_f64() == Some(code)
+            });
+            if !passed {
+                crypto::check_key_pair(
+                    spki,
+                    &private,
+                    self.request.key.algorithm,
+                    self.request.signature,
+                )
+                .map_err(fail)?;
+                let seen = Array::of2(public.as_ref(), &JsValue::from(code));
+                CHECKED.with(|map| map.set(private.as_ref(), &seen));
+            }
         }
         self.clock[3] = now_ms();
         let unsigned = jobs::prepare(&self.request, spki).map_err(|m| js_error(&m, &[]))?;

@@ -199,6 +199,48 @@ async fn create_request_refuses_a_key_bound_to_another_hash() {
 }
 
 #[wasm_bindgen_test]
+async fn a_key_pair_that_passed_once_is_still_checked_against_each_infs_plan() {
+    // a pair that passed is remembered with what it passed for: the same pair for another
+    // hash or curve must be refused all the same, and still pass for the first INF after
+    let rsa = crypto::generate(
+        KeyAlgorithm::Rsa { bits: 2048 },
+        SignatureScheme::RsaPkcs1(Hash::Sha256),
+        false,
+    )
+    .await
+    .unwrap();
+    let rsa_sha384 = RSA_INF.replace("SHA256", "SHA384");
+    create_request(RSA_INF.into(), rsa.clone().into())
+        .await
+        .expect("the pair passes for the INF it was made for");
+    let e = create_request(rsa_sha384, rsa.clone().into())
+        .await
+        .unwrap_err();
+    let message = string(&e, "message");
+    assert!(message.contains("bound to SHA-256"), "{message}");
+    create_request(RSA_INF.into(), rsa.into())
+        .await
+        .expect("and again after a refusal");
+
+    let ec = crypto::generate(
+        KeyAlgorithm::Ecdsa(Curve::P256),
+        SignatureScheme::Ecdsa(Hash::Sha256),
+        false,
+    )
+    .await
+    .unwrap();
+    let p256 = "[NewRequest]\nSubject = \"CN=ec.example\"\nKeyAlgorithm = ECDSA_P256\n";
+    create_request(p256.into(), ec.clone().into())
+        .await
+        .expect("a P-256 pair for a P-256 INF");
+    let e = create_request(p256.replace("P256", "P384"), ec.into())
+        .await
+        .unwrap_err();
+    let message = string(&e, "message");
+    assert!(message.contains("P-384"), "{message}");
+}
+
+#[wasm_bindgen_test]
 async fn create_request_refuses_an_inf_with_errors_and_says_where() {
     let e = create_request("[NewRequest]\nKeyLength = 2k\n".into(), JsValue::UNDEFINED)
         .await
