@@ -293,7 +293,20 @@ async fn sign_and_finish(
 /// both build through here.
 pub fn prepare(request: &NewRequest, spki: &[u8]) -> Result<encode::Unsigned, String> {
     if request.request_type != RequestType::Cert {
-        return encode::prepare(request, spki, &client_info())
+        // who is asking goes only into certreq's default attributes: without them (say
+        // `SuppressDefaults = TRUE`) the page's host is not asked for
+        let client = if request.default_attributes {
+            client_info()
+        } else {
+            ClientInfo {
+                os_version: String::new(),
+                machine: String::new(),
+                user: String::new(),
+                process: String::new(),
+                provider: String::new(),
+            }
+        };
+        return encode::prepare(request, spki, &client)
             .map_err(|e| format!("cannot build the request: {e}"));
     }
     let (not_before, not_after) = request.validity.resolve((store::now_ms() / 1000.0) as i64);
