@@ -407,9 +407,7 @@ thread_local! {
     /// half never changes, and a page that makes several requests with one key pair then asks
     /// Web Crypto once instead of each time (a round trip as long as the P-256 signature).
     static SPKI: js_sys::WeakMap = js_sys::WeakMap::new();
-}
 
-thread_local! {
     /// Each private key that passed [`crypto::check_key_pair`], with the public key it was
     /// given beside and what it was checked against ([`plan_code`]). A `CryptoKey`'s
     /// algorithm, usages and public half never change, so that pair for that plan passes

@@ -29,8 +29,9 @@ use x509_cert::ext::Extension;
 use crate::model::NewRequest;
 
 /// Who is asking, for certreq's default attributes (OS version, client information, CSP).
-/// Callers fill in honest values for where they run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Callers fill in honest values for where they run; the default, all empty, is for a request
+/// without those attributes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClientInfo {
     /// Goes into the OS-version attribute (IA5String), e.g. `"6.1.0"` (a kernel release).
     pub os_version: String,

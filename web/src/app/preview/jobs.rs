@@ -298,13 +298,7 @@ pub fn prepare(request: &NewRequest, spki: &[u8]) -> Result<encode::Unsigned, St
         let client = if request.default_attributes {
             client_info()
         } else {
-            ClientInfo {
-                os_version: String::new(),
-                machine: String::new(),
-                user: String::new(),
-                process: String::new(),
-                provider: String::new(),
-            }
+            ClientInfo::default()
         };
         return encode::prepare(request, spki, &client)
             .map_err(|e| format!("cannot build the request: {e}"));
