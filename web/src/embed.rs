@@ -408,10 +408,11 @@ thread_local! {
     /// Web Crypto once instead of each time (a round trip as long as the P-256 signature).
     static SPKI: js_sys::WeakMap = js_sys::WeakMap::new();
 
-    /// Each private key that passed [`crypto::check_key_pair`], with the public key it was
-    /// given beside and what it was checked against ([`plan_code`]). A `CryptoKey`'s
-    /// algorithm, usages and public half never change, so that pair for that plan passes
-    /// again without the check's property reads (a `WeakMap`, as [`SPKI`]).
+    /// Each private key that passed [`crypto::check_key_pair`] and whose first request's
+    /// signature verified with the public key given beside it, with that public key and what
+    /// it was checked against ([`plan_code`]). A `CryptoKey`'s algorithm, usages and public
+    /// half never change, so that pair for that plan passes again without the check's
+    /// property reads or the verification (a `WeakMap`, as [`SPKI`]).
     static CHECKED: js_sys::WeakMap = js_sys::WeakMap::new();
 }
 
@@ -474,9 +475,16 @@ struct Making {
 
 impl Making {
     /// The key pair checked against the INF when it was given (its public key is `spki`), and
-    /// the bytes to sign; marks the exportKey and prepare stages' ends.
-    fn prepare(&mut self, spki: &[u8], given: bool) -> Result<encode::Unsigned, JsValue> {
+    /// the bytes to sign; marks the exportKey and prepare stages' ends. The number is the
+    /// [`plan_code`] of a given pair this plan has not seen pass before: its signature is still
+    /// to be verified with its public key ([`Making::prove`]).
+    fn prepare(
+        &mut self,
+        spki: &[u8],
+        given: bool,
+    ) -> Result<(encode::Unsigned, Option<f64>), JsValue> {
         // a pair passed in must be the key the INF plans, bound to its algorithm and hash
+        let mut unproven = None;
         if given {
             let (private, public) = (self.keys.get_private_key(), self.keys.get_public_key());
             let code = plan_code(self.request.key.algorithm, self.request.signature);
@@ -493,14 +501,68 @@ impl Making {
                     self.request.signature,
                 )
                 .map_err(fail)?;
-                let seen = Array::of2(public.as_ref(), &JsValue::from(code));
-                CHECKED.with(|map| map.set(private.as_ref(), &seen));
+                unproven = Some(code);
             }
         }
         self.clock[3] = now_ms();
         let unsigned = jobs::prepare(&self.request, spki).map_err(|m| js_error(&m, &[]))?;
         self.clock[4] = now_ms();
-        Ok(unsigned)
+        Ok((unsigned, unproven))
+    }
+
+    /// Whether the given pair's two keys belong together: the private key's `raw` signature
+    /// over `unsigned` must verify with the public key the request carries, `spki` (the checks
+    /// before see each key on its own, and two keys of one kind from two pairs pass them). The
+    /// public key is imported from `spki` to verify, as the page's own may lack the `verify`
+    /// usage. Once it verifies, [`CHECKED`] remembers the pair for the plan `code`.
+    async fn prove(
+        &self,
+        code: f64,
+        unsigned: &encode::Unsigned,
+        spki: &[u8],
+        raw: &[u8],
+    ) -> Result<(), JsValue> {
+        let scheme = unsigned.scheme;
+        let public = crypto::import_public_key(spki, self.request.key.algorithm, scheme)
+            .await
+            .map_err(fail)?;
+        let verified = crypto::verify(&public, scheme, raw, &unsigned.to_be_signed)
+            .await
+            .map_err(fail)?;
+        if !verified {
+            return Err(js_error(
+                "the private key and the public key are not one key pair: a signature by the \
+                 private key does not verify with the public key",
+                &[],
+            ));
+        }
+        let seen = Array::of2(self.keys.get_public_key().as_ref(), &JsValue::from(code));
+        CHECKED.with(|map| map.set(self.keys.get_private_key().as_ref(), &seen));
+        Ok(())
+    }
+
+    /// The request from Web Crypto's `raw` signature over `unsigned`: the result object, or
+    /// for a CMC request the promise of it (the PKCS #10 request is signed again in its
+    /// wrapping).
+    fn complete(
+        self,
+        unsigned: &encode::Unsigned,
+        spki: Vec<u8>,
+        raw: Vec<u8>,
+    ) -> Result<JsValue, JsValue> {
+        let signature = crypto::carried(raw, unsigned.scheme).map_err(fail)?;
+        let der = self.finish(unsigned, &signature)?;
+        if !jobs::wraps(&self.request) {
+            return Ok(self.result(&der));
+        }
+        Ok(run(Box::pin(async move {
+            let private = self.keys.get_private_key();
+            let der = jobs::wrap(&self.request, &spki, &private, der)
+                .await
+                .map_err(|m| js_error(&m, &[]))?;
+            Ok(self.result(&der))
+        }))
+        .into())
     }
 
     /// The signed request from `unsigned` and its `signature`, not yet wrapped.
@@ -543,7 +605,8 @@ impl Making {
 /// Without `keyPair`, a key pair is generated with Web Crypto as the INF says (algorithm, size
 /// or curve, hash; the private key extractable only with `Exportable = TRUE`). With a
 /// `CryptoKeyPair`, that pair is used once it is checked against the INF (key type and size or
-/// curve, the signature algorithm and hash the private key is bound to, the `sign` usage).
+/// curve, the signature algorithm and hash the private key is bound to, the `sign` usage); its
+/// first request's signature must also verify with its public key.
 ///
 /// Resolves to `{ pem, der: Uint8Array, keyPair, kind, timings }` (`pem` with certreq's `NEW
 /// CERTIFICATE REQUEST` label, or `CERTIFICATE`, and CRLF line ends; `der` a PKCS #10 request,
@@ -643,7 +706,7 @@ fn sign_then_finish(
     spki: Vec<u8>,
     given: bool,
 ) -> Result<js_sys::Promise, JsValue> {
-    let unsigned = making.prepare(&spki, given)?;
+    let (unsigned, unproven) = making.prepare(&spki, given)?;
     let signing = crypto::start_signing(
         &making.keys.get_private_key(),
         unsigned.scheme,
@@ -659,21 +722,18 @@ fn sign_then_finish(
             } else {
                 Err(answer)
             };
-            let signature = crypto::signature(answer, unsigned.scheme).map_err(fail)?;
+            let raw = crypto::signature(answer).map_err(fail)?;
             making.clock[5] = now_ms();
-            let der = making.finish(&unsigned, &signature)?;
-            if !jobs::wraps(&making.request) {
-                return Ok(making.result(&der));
+            match unproven {
+                None => making.complete(&unsigned, spki, raw),
+                // a given pair's first request for this plan: its keys are proven one pair
+                // before the request is handed out
+                Some(code) => Ok(run(Box::pin(async move {
+                    making.prove(code, &unsigned, &spki, &raw).await?;
+                    making.complete(&unsigned, spki, raw)
+                }))
+                .into()),
             }
-            // a CMC request: the PKCS #10 request signed again in its wrapping
-            Ok(run(Box::pin(async move {
-                let private = making.keys.get_private_key();
-                let der = jobs::wrap(&making.request, &spki, &private, der)
-                    .await
-                    .map_err(|m| js_error(&m, &[]))?;
-                Ok(making.result(&der))
-            }))
-            .into())
         },
     );
     Ok(signing

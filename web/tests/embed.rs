@@ -241,6 +241,56 @@ async fn a_key_pair_that_passed_once_is_still_checked_against_each_infs_plan() {
 }
 
 #[wasm_bindgen_test]
+async fn create_request_refuses_halves_of_two_key_pairs() {
+    // each key on its own is what the INF plans: only a signature checked with the public key
+    // tells that they do not belong together
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let inf = "[NewRequest]\nSubject = \"CN=ec.example\"\nKeyAlgorithm = ECDSA_P256\n";
+    let mut pairs = Vec::new();
+    for _ in 0..2 {
+        let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
+            .await
+            .unwrap();
+        pairs.push(keys);
+    }
+    let mixed = CryptoKeyPair::new(&pairs[0].get_private_key(), &pairs[1].get_public_key());
+    for attempt in ["first", "second"] {
+        let e = create_request(inf.into(), mixed.clone().into())
+            .await
+            .expect_err(attempt);
+        let message = string(&e, "message");
+        assert!(message.contains("not one key pair"), "{attempt}: {message}");
+    }
+    // the same private key with its own public key still makes a request, after the refusals
+    let own = CryptoKeyPair::new(&pairs[0].get_private_key(), &pairs[0].get_public_key());
+    for _ in 0..2 {
+        create_request(inf.into(), own.clone().into())
+            .await
+            .expect("a request from a whole pair");
+    }
+    // and a pair that passed once is refused when its public key is swapped afterwards
+    let e = create_request(inf.into(), mixed.into()).await.unwrap_err();
+    assert!(string(&e, "message").contains("not one key pair"));
+
+    // a pair made for signing only (its public key has no `verify` usage) is one pair all the
+    // same: the check verifies with the public key the request carries
+    let params = js_sys::Object::new();
+    Reflect::set(&params, &"name".into(), &"ECDSA".into()).unwrap();
+    Reflect::set(&params, &"namedCurve".into(), &"P-256".into()).unwrap();
+    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
+    let generating = subtle
+        .generate_key_with_object(&params, false, &Array::of1(&"sign".into()))
+        .unwrap();
+    let sign_only: CryptoKeyPair = wasm_bindgen_futures::JsFuture::from(generating)
+        .await
+        .unwrap()
+        .unchecked_into();
+    create_request(inf.into(), sign_only.into())
+        .await
+        .expect("a request from a pair whose public key may not verify");
+}
+
+#[wasm_bindgen_test]
 async fn create_request_refuses_an_inf_with_errors_and_says_where() {
     let e = create_request("[NewRequest]\nKeyLength = 2k\n".into(), JsValue::UNDEFINED)
         .await

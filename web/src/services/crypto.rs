@@ -221,7 +221,7 @@ pub async fn sign(
     data: &[u8],
 ) -> Result<Vec<u8>, ServiceError> {
     let promise = start_signing(private_key, scheme, data)?;
-    signature(JsFuture::from(promise).await, scheme)
+    carried(signature(JsFuture::from(promise).await)?, scheme)
 }
 
 /// Asks Web Crypto to sign `data` as `scheme` says: the promise of its output (ECDSA: raw
@@ -237,14 +237,16 @@ pub fn start_signing(
         .map_err(|e| ServiceError::js("cannot start signing", e))
 }
 
-/// What a request carries, from what [`start_signing`]'s promise settled with (`Err` for a
-/// rejection): PKCS#1 / PSS bytes for RSA, DER `Ecdsa-Sig-Value` for ECDSA.
-pub fn signature(
-    settled: Result<JsValue, JsValue>,
-    scheme: SignatureScheme,
-) -> Result<Vec<u8>, ServiceError> {
+/// Web Crypto's signature, from what [`start_signing`]'s promise settled with (`Err` for a
+/// rejection), as Web Crypto made it (ECDSA: raw r‖s): what [`verify`] takes.
+pub fn signature(settled: Result<JsValue, JsValue>) -> Result<Vec<u8>, ServiceError> {
     let buffer = settled.map_err(|e| ServiceError::js("signing failed", e))?;
-    let raw = Uint8Array::new(&buffer).to_vec();
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// What a request carries for Web Crypto's `raw` signature: PKCS#1 / PSS bytes for RSA as
+/// they are, DER `Ecdsa-Sig-Value` for ECDSA.
+pub fn carried(raw: Vec<u8>, scheme: SignatureScheme) -> Result<Vec<u8>, ServiceError> {
     match scheme {
         SignatureScheme::Ecdsa(_) => ecdsa_raw_to_der(&raw),
         _ => Ok(raw),
