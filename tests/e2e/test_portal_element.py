@@ -202,7 +202,10 @@ def test_the_element_enrolls_and_the_certificate_is_issued(ca, browser, tmp_path
     saved = wait_for(lambda: [p for p in downloads.glob("*.cer")], what="the .cer download")
     assert x509.load_pem_x509_certificate(saved[0].read_bytes()) == x509.load_pem_x509_certificate(
         issued["certificate"].encode())
-    shadow(browser, "root.querySelector('#pfx-password').value = arguments[0]", PASSWORD)
+    # no PFX without a password: the button waits for one
+    assert shadow(browser, "return root.querySelector('[part~=export]').disabled") is True
+    shadow(browser, "const p = root.querySelector('#pfx-password'); p.value = arguments[0];"
+                    "p.dispatchEvent(new Event('input'))", PASSWORD)
     click(browser, "export")
     saved = wait_for(lambda: [p for p in downloads.glob("*.pfx")], what="the .pfx download")
     _, from_file, _ = pkcs12.load_key_and_certificates(saved[0].read_bytes(), PASSWORD.encode())
@@ -363,3 +366,44 @@ def test_a_newrequest_key_opened_by_name_is_edited_and_the_rest_stays_locked(ca,
     assert entry["name"] == "Web server, \"front\"", entry
     assert 'FriendlyName = "Web server, ""front"""' in entry["inf"], entry["inf"]
     assert 'Subject = "CN=host.corp.example.com, OU=Web servers' in entry["inf"], entry["inf"]
+
+
+COMMENTED_INF = """[NewRequest] ; what the portal asks for
+Subject = "CN=commented.corp.example.com, O=Example" ; the user's CN goes here
+KeyAlgorithm = ECDSA_P256 ; P-256
+FriendlyName = "Commented; but quoted"
+[Extensions] ; names
+2.5.29.17 = "{text}"       ; subject alternative name
+_continue_ = "dns=a.corp.example.com&" ; first
+_continue_ = "dns=b.corp.example.com"  ; second
+"""
+
+
+def test_an_inf_with_comments_is_read_and_written_without_losing_them(ca, browser, tmp_path):
+    # `;` outside double quotes starts a comment on any line, headers included: the fields
+    # show the values alone, and what the user does not touch reaches the CA as written
+    open_portal(browser, ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "document.getElementById('enroll').setAttribute('inf', arguments[0])",
+           COMMENTED_INF)
+    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
+                                     "[name=cn]')?.value") == "commented.corp.example.com",
+             what="the CN field drawn from the commented INF")
+    assert shadow(browser, "return root.querySelector('[name=dns]').value") \
+        == "a.corp.example.com\nb.corp.example.com"
+    locked = shadow(browser, "return Object.fromEntries([...root.querySelectorAll("
+                             "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
+    assert locked["KeyAlgorithm"] == "ECDSA_P256", locked
+    assert locked["FriendlyName"] == "Commented; but quoted", locked
+    fill(browser, "cn", "edited.corp.example.com")
+    click(browser, "submit")
+    made = event(browser, "certreq-issued")["detail"]
+    checked = request_pem(made, tmp_path)
+    assert checked.subject == "CN=edited.corp.example.com,O=Example"
+    san = checked.extension("2.5.29.17")
+    assert [n.value for n in san.value] == ["a.corp.example.com", "b.corp.example.com"]
+    inf = api(browser, f"m.get({json.dumps(made['entry'])})")["inf"]
+    assert 'Subject = "CN=edited.corp.example.com, O=Example" ; the user\'s CN goes here' \
+        in inf, inf
+    assert "[NewRequest] ; what the portal asks for" in inf, inf
+

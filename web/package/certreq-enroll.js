@@ -117,8 +117,9 @@ function h(tag, attrs = {}, ...children) {
 
 // ---- the INF's values, read and written as text ------------------------------------------
 
-const NEWREQUEST = /^\s*\[\s*NewRequest\s*\]\s*$/i;
-const SECTION = /^\s*\[([^\]]*)\]\s*$/;
+// a header may end in a comment, as any line (`[NewRequest] ; the request`)
+const NEWREQUEST = /^\s*\[\s*NewRequest\s*\](\s*;.*)?\s*$/i;
+const SECTION = /^\s*\[([^\]]*)\](\s*;.*)?\s*$/;
 
 function lines(text) {
   return text.split(/\r?\n/);
@@ -126,12 +127,26 @@ function lines(text) {
 
 /** The lines of section `name`: [first line after the header, end) or null. */
 function sectionRange(ls, name) {
-  const header = new RegExp(`^\\s*\\[\\s*${name}\\s*\\]\\s*$`, "i");
+  const header = new RegExp(`^\\s*\\[\\s*${name}\\s*\\](\\s*;.*)?\\s*$`, "i");
   const start = ls.findIndex((l) => header.test(l));
   if (start < 0) return null;
   let end = start + 1;
   while (end < ls.length && !SECTION.test(ls[end])) end += 1;
   return [start + 1, end];
+}
+
+/** A value as written after `=`, split where a `;` outside double quotes starts a comment:
+ * [the value, the comment with the blanks before it ("" when there is none)]. */
+function splitComment(raw) {
+  let quoted = false;
+  for (let i = 0; i < raw.length; i += 1) {
+    if (raw[i] === '"') quoted = !quoted;
+    else if (raw[i] === ";" && !quoted) {
+      const value = raw.slice(0, i).trimEnd();
+      return [value, raw.slice(value.length)];
+    }
+  }
+  return [raw, ""];
 }
 
 function unquote(value) {
@@ -143,7 +158,7 @@ function quote(value) {
   return `"${value.replaceAll('"', '""')}"`;
 }
 
-/** `Key = value` lines of [NewRequest] as [key, value, line index]. */
+/** `Key = value` lines of [NewRequest] as [key, value, line index, the line's comment]. */
 function newRequestValues(text) {
   const ls = lines(text);
   const range = sectionRange(ls, "NewRequest");
@@ -151,7 +166,10 @@ function newRequestValues(text) {
   const out = [];
   for (let i = range[0]; i < range[1]; i += 1) {
     const m = /^\s*([^;=\s][^=]*?)\s*=\s*(.*)$/.exec(ls[i]);
-    if (m) out.push([m[1], unquote(m[2]), i]);
+    if (m) {
+      const [value, comment] = splitComment(m[2]);
+      out.push([m[1], unquote(value), i, comment]);
+    }
   }
   return out;
 }
@@ -161,7 +179,7 @@ function setNewRequestValue(text, key, value) {
   const ls = lines(text);
   const found = newRequestValues(text).find(([k]) => k.toLowerCase() === key.toLowerCase());
   if (found) {
-    ls[found[2]] = `${found[0]} = ${quote(value)}`;
+    ls[found[2]] = `${found[0]} = ${quote(value)}${found[3]}`;
   } else {
     const at = ls.findIndex((l) => NEWREQUEST.test(l));
     if (at < 0) return text;
@@ -193,14 +211,15 @@ function sanEntries(text) {
   for (let i = range[0]; i < range[1]; i += 1) {
     const m = SAN.exec(ls[i]);
     if (!m) continue;
-    let body = unquote(m[1]);
+    const [first, comment] = splitComment(m[1]);
+    let body = unquote(first);
     let end = i + 1;
     while (end < range[1] && CONTINUE.test(ls[end])) {
-      body += unquote(CONTINUE.exec(ls[end])[1]);
+      body += unquote(splitComment(CONTINUE.exec(ls[end])[1])[0]);
       end += 1;
     }
     body = body.replace(/^\{text\}/i, "");
-    return { entries: body.split("&").filter((e) => e.trim() !== ""), at: [i, end] };
+    return { entries: body.split("&").filter((e) => e.trim() !== ""), at: [i, end], comment };
   }
   return { entries: [], at: null, section: range };
 }
@@ -214,10 +233,10 @@ function dnsNames(text) {
 /** The text with the SAN's DNS names replaced by `names` (its other names kept). */
 function withDnsNames(text, names) {
   const ls = lines(text);
-  const { entries, at, section } = sanEntries(text);
+  const { entries, at, section, comment = "" } = sanEntries(text);
   const kept = entries.filter((e) => !/^\s*dns\s*=/i.test(e));
   const all = [...names.map((n) => `dns=${n}`), ...kept];
-  const line = all.length ? `2.5.29.17 = "{text}${all.join("&")}"` : null;
+  const line = all.length ? `2.5.29.17 = "{text}${all.join("&")}"${comment}` : null;
   if (at !== null) {
     ls.splice(at[0], at[1] - at[0], ...(line === null ? [] : [line]));
   } else if (line !== null && section) {
@@ -516,7 +535,9 @@ class CertreqEnroll extends HTMLElement {
     this._downloads.replaceChildren(cer);
     if (this._exportable && this._made.entry !== null) {
       const password = h("input", { id: "pfx-password", part: "input", type: "password", autocomplete: "new-password" });
-      const pfx = h("button", { part: "button export", type: "button", text: t.pfx });
+      // a PFX is written only with a password to protect its key
+      const pfx = h("button", { part: "button export", type: "button", text: t.pfx, disabled: true });
+      password.addEventListener("input", () => { pfx.disabled = password.value === ""; });
       pfx.addEventListener("click", async () => {
         try {
           const bytes = await this._api.exportPfx(this._made.entry, password.value);
