@@ -407,3 +407,29 @@ def test_an_inf_with_comments_is_read_and_written_without_losing_them(ca, browse
         in inf, inf
     assert "[NewRequest] ; what the portal asks for" in inf, inf
 
+
+def test_the_api_resolves_a_page_relative_ca_and_reuses_a_named_pending_key(ca, browser):
+    open_portal(browser, ca.origin)
+    got = api(browser, """(async () => {
+        const inf = '[NewRequest]\\nSubject = "CN=reuse.corp.example.com"\\n'
+          + 'KeyAlgorithm = ECDSA_P256\\nKeyContainer = "portal-reuse"\\n';
+        const refused = async (text) => {
+          try { await m.generate(text); return null; } catch (e) { return e.message; }
+        };
+        const first = await m.generate(inf);
+        const clash = await refused(inf);
+        const again = await m.generate(inf + 'UseExistingKeySet = TRUE\\n');
+        const missing = await refused(inf.replace('portal-reuse', 'nowhere')
+          + 'UseExistingKeySet = TRUE\\n');
+        const sent = await m.submit(null, { ca: '/certsrv', entry: again.entry.id });
+        let empty = null;
+        try { await m.exportPfx(again.entry.id, ''); } catch (e) { empty = e.message; }
+        return { first: first.pem, again: again.pem, clash, missing, status: sent.status, empty };
+    })()""")
+    assert "error" not in got, got
+    key = lambda pem: x509.load_pem_x509_csr(pem.encode()).public_key()  # noqa: E731
+    assert key(got["again"]) == key(got["first"]), "UseExistingKeySet reuses the named key"
+    assert "already kept" in got["clash"], got
+    assert "no pending key named “nowhere”" in got["missing"], got
+    assert got["status"] == "issued", got
+    assert got["empty"] == "a PFX needs a password to protect the private key in it", got

@@ -151,7 +151,7 @@ const ENROLL_TYPES: &str = r#"
 /** Where a request goes: an AD CS Web Enrollment site (`https://host/certsrv`) or an EST
  * server (`https://host/.well-known/est[/label]`). */
 export interface CaOptions {
-  /** The CA's base URL. */
+  /** The CA's base URL; one relative to the page (`/certsrv`) is resolved against its address. */
   ca: string;
   /** `"adcs"` or `"est"`; without it, a URL with `/.well-known/est` is EST, any other AD CS. */
   protocol?: "adcs" | "est";
@@ -781,6 +781,7 @@ fn ca_settings(options: &JsValue) -> Result<Enrollment, JsValue> {
             &[],
         ));
     }
+    let url = page_relative(url);
     let kind = match text("protocol").as_str() {
         "est" => EndpointKind::Est,
         "adcs" => EndpointKind::AdCs,
@@ -800,6 +801,15 @@ fn ca_settings(options: &JsValue) -> Result<Enrollment, JsValue> {
         attributes: text("attributes"),
         origin: String::new(),
     })
+}
+
+/// `url` resolved against the page's address, as `fetch` resolves it: `/certsrv` on the
+/// portal's own server becomes `https://portal.example/certsrv`. An absolute URL, or one that
+/// does not resolve, is kept as written (and refused later with the reason).
+fn page_relative(url: String) -> String {
+    let page = get(&get(&js_sys::global(), "location"), "href").as_string();
+    page.and_then(|page| web_sys::Url::new_with_base(&url, &page).ok())
+        .map_or(url, |resolved| resolved.href())
 }
 
 /// A store entry as `Entry`.
@@ -898,11 +908,27 @@ fn outcome_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
 }
 
 /// Makes a key pair and the request an INF describes and keeps them in the browser's store
-/// (IndexedDB) as a pending entry, the way the app's Generate does. Resolves to `{ pem, entry }`;
-/// rejects like [`create_request`].
+/// (IndexedDB) as a pending entry, the way the app's Generate does: with `UseExistingKeySet =
+/// TRUE` the pending key `KeyContainer` names signs instead of a new one. Resolves to `{ pem,
+/// entry }`; rejects like [`create_request`], and when the named key is not kept here (or a new
+/// key would take the name of a pending one).
 pub async fn generate(inf_text: String) -> Result<JsValue, JsValue> {
     let request = plan(&inf_text)?;
-    let made = jobs::generate(request, inf_text, None, None, None)
+    // the pending key `UseExistingKeySet` and `KeyContainer` name, found as the app's Generate
+    // finds it (and a new key refused a container name a pending key already has)
+    let reuse = if request.key.use_existing || request.key.container.is_some() {
+        let records = services::store::list()
+            .await
+            .map_err(|e| js_error(&e.0, &[]))?;
+        let store = crate::app::store::State {
+            entries: records.iter().map(EntryMeta::of).collect(),
+            ..Default::default()
+        };
+        store.key_to_use(&request).map_err(|m| js_error(&m, &[]))?
+    } else {
+        None
+    };
+    let made = jobs::generate(request, inf_text, reuse, None, None)
         .await
         .map_err(|m| js_error(&m, &[]))?;
     let o = Object::new();
@@ -1012,6 +1038,12 @@ pub async fn remove(id: String) -> Result<(), JsValue> {
 /// Issued entry `id`'s key, certificate and chain as a PFX under `password` (AES-256, or Triple
 /// DES with `legacy`), written by the tools module.
 pub async fn export_pfx(id: String, password: String, legacy: bool) -> Result<JsValue, JsValue> {
+    if password.is_empty() {
+        return Err(js_error(
+            "a PFX needs a password to protect the private key in it",
+            &[],
+        ));
+    }
     let profile = if legacy {
         PfxProfile::Legacy
     } else {
