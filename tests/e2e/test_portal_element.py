@@ -433,3 +433,74 @@ def test_the_api_resolves_a_page_relative_ca_and_reuses_a_named_pending_key(ca, 
     assert "no pending key named “nowhere”" in got["missing"], got
     assert got["status"] == "issued", got
     assert got["empty"] == "a PFX needs a password to protect the private key in it", got
+
+
+def test_a_failed_submit_is_sent_again_with_the_same_key(ca, browser):
+    # the CA unreachable at first: the request and its kept key stay, and pressing the button
+    # again sends that request, instead of making another key and another entry each time
+    open_portal(browser, ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "document.getElementById('enroll').setAttribute('ca', '/no-such-ca/certsrv')")
+    wait_for(lambda: shadow(browser, "return !!root.querySelector('form:not([data-old])')"),
+             what="the form drawn again")
+    click(browser, "submit")
+    event(browser, "certreq-error")
+    kept = api(browser, "m.list()")
+    assert [e["state"] for e in kept] == ["pending"], kept
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "document.getElementById('enroll').setAttribute('ca', '/certsrv')")
+    wait_for(lambda: shadow(browser, "return !!root.querySelector('form:not([data-old])')"),
+             what="the form drawn again")
+    browser.execute_script("window.portalEvents.length = 0")
+    click(browser, "submit")
+    issued = event(browser, "certreq-issued")["detail"]
+    assert issued["entry"] == kept[0]["id"], issued
+    assert [e["type"] for e in events(browser)] == ["certreq-issued"], "no second request made"
+    assert [(e["id"], e["state"]) for e in api(browser, "m.list()")] == [(kept[0]["id"], "issued")]
+
+
+def test_est_pending_without_a_kept_key_is_collected_by_sending_it_again(pending_ca, browser):
+    # EST answers 202 with no request id; with store="none" there is no entry to retrieve by:
+    # "Check again" sends the same request again, which is how EST collects it
+    open_portal(browser, pending_ca.origin)
+    est_path = pending_ca.est.removeprefix(pending_ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "const el = document.getElementById('enroll'); el.setAttribute('store', 'none');"
+                    "el.setAttribute('ca', arguments[0]); el.setAttribute('inf', 'est.inf')",
+           est_path)
+    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
+                                     "[data-key=KeyLength]')?.textContent") == "2048",
+             what="the form drawn from est.inf")
+    fill(browser, "cn", "est-pending.corp.example.com")
+    click(browser, "submit")
+    pending = event(browser, "certreq-pending")["detail"]
+    assert pending["requestId"] is None and pending["entry"] is None, pending
+    held = [line.split("\t") for line in pending_ca.cli("list").stdout.splitlines()]
+    ids = [row[0] for row in held if row[1] == "pending"]
+    assert len(ids) == 1, held
+    proc = pending_ca.cli("approve", ids[0])
+    assert proc.returncode == 0, proc.stderr
+    click(browser, "retrieve")
+    issued = event(browser, "certreq-issued")["detail"]
+    cert = x509.load_pem_x509_certificate(issued["certificate"].encode())
+    csr = x509.load_pem_x509_csr(pending["pem"].encode())
+    assert cert.public_key() == csr.public_key()
+
+
+def test_a_key_the_inf_does_not_set_is_opened_as_an_empty_field(ca, browser):
+    open_portal(browser, ca.origin)
+    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
+                    "const el = document.getElementById('enroll');"
+                    "el.setAttribute('fields', 'CN FriendlyName'); el.setAttribute('inf', 'est.inf')")
+    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
+                                     "[name=FriendlyName]')?.value") == "",
+             what="an empty FriendlyName field")
+    # left empty, nothing is added to the INF
+    assert "FriendlyName" not in shadow(browser, "return document.getElementById('enroll')"
+                                                 "._edited()")
+    fill(browser, "FriendlyName", "Named by the user")
+    click(browser, "submit")
+    made = event(browser, "certreq-issued")["detail"]
+    entry = api(browser, f"m.get({json.dumps(made['entry'])})")
+    assert entry["name"] == "Named by the user", entry
+    assert 'FriendlyName = "Named by the user"' in entry["inf"], entry["inf"]

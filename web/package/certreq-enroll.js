@@ -331,7 +331,7 @@ class CertreqEnroll extends HTMLElement {
         text = setNewRequestValue(text, "Subject", withCn(subject, value));
       } else if (name === "dns") {
         text = withDnsNames(text, value.split(/[\s,]+/).filter((n) => n !== ""));
-      } else {
+      } else if (value !== "" || newRequestValues(text).some(([k]) => k.toLowerCase() === name.toLowerCase())) {
         text = setNewRequestValue(text, name, value);
       }
     }
@@ -366,6 +366,13 @@ class CertreqEnroll extends HTMLElement {
     for (const [key, value] of values) {
       const k = key.toLowerCase();
       if (lower.includes(k) && !this._inputs.has(k) && !this._inputs.has(key)) field(key, key, value, false);
+    }
+    // a [NewRequest] key the portal opens that the INF does not set yet: an empty field, and
+    // the key is written only when something is typed into it
+    for (const name of fields) {
+      const k = name.toLowerCase();
+      if (k === "cn" || k === "dns" || values.some(([key]) => key.toLowerCase() === k)) continue;
+      if (![...this._inputs.keys()].some((n) => n.toLowerCase() === k)) field(name, name, "", false);
     }
 
     // everything else the INF sets is shown, not editable
@@ -458,20 +465,28 @@ class CertreqEnroll extends HTMLElement {
     this._downloads.replaceChildren();
     try {
       let made;
-      if (this._storeKeys) {
-        const { pem, entry } = await this._api.generate(inf);
-        made = { pem, entry: entry.id, keyPair: null };
+      if (this._unsent?.inf === inf && this._unsent.storeKeys === this._storeKeys) {
+        // the request a failed submit left (its key kept, or in hand): sent again, not made
+        // again with another key
+        made = this._unsent.made;
       } else {
-        const { pem, keyPair } = await this._api.createRequest(inf);
-        made = { pem, entry: null, keyPair };
+        if (this._storeKeys) {
+          const { pem, entry } = await this._api.generate(inf);
+          made = { pem, entry: entry.id, keyPair: null };
+        } else {
+          const { pem, keyPair } = await this._api.createRequest(inf);
+          made = { pem, entry: null, keyPair };
+        }
+        this._unsent = { inf, storeKeys: this._storeKeys, made };
+        this._emit("certreq-request", { pem: made.pem, entry: made.entry, keyPair: made.keyPair });
       }
       this._made = made;
       this._exportable = checked.preview.exportable;
-      this._emit("certreq-request", { pem: made.pem, entry: made.entry, keyPair: made.keyPair });
       const options = this._options();
       const result = made.entry === null
         ? await this._api.submit(made.pem, options)
         : await this._api.submit(null, { ...options, entry: made.entry });
+      this._unsent = null;
       this._answered(result);
     } catch (e) {
       this._failed(e);
@@ -486,9 +501,11 @@ class CertreqEnroll extends HTMLElement {
     this._setBusy(true);
     try {
       const options = this._options();
-      const result = made.entry === null
-        ? await this._api.retrieve({ ...options, requestId: made.requestId })
-        : await this._api.retrieve({ ...options, entry: made.entry });
+      let result;
+      if (made.entry !== null) result = await this._api.retrieve({ ...options, entry: made.entry });
+      else if (made.requestId != null) result = await this._api.retrieve({ ...options, requestId: made.requestId });
+      // EST gives no request id: a pending request is collected by sending it again
+      else result = await this._api.submit(made.pem, options);
       this._answered(result);
     } catch (e) {
       this._failed(e);
