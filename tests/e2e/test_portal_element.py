@@ -504,3 +504,22 @@ def test_a_key_the_inf_does_not_set_is_opened_as_an_empty_field(ca, browser):
     entry = api(browser, f"m.get({json.dumps(made['entry'])})")
     assert entry["name"] == "Named by the user", entry
     assert 'FriendlyName = "Named by the user"' in entry["inf"], entry["inf"]
+
+
+def test_a_denial_says_the_key_is_kept_only_when_it_is(pending_ca, browser):
+    open_portal(browser, pending_ca.origin)
+    inf = '[NewRequest]\\nSubject = "CN=denied.corp.example.com"\\nKeyAlgorithm = ECDSA_P256\\n'
+    kept = api(browser, f"m.generate('{inf}').then((g) => "
+                        "m.submit(null, { ca: '/certsrv', entry: g.entry.id }))")
+    loose = api(browser, f"m.createRequest('{inf}').then((r) => "
+                         "m.submit(r.pem, { ca: '/certsrv' }))")
+    assert kept["status"] == loose["status"] == "pending", (kept, loose)
+    for answer in (kept, loose):
+        proc = pending_ca.cli("deny", answer["requestId"], "--message", "not for you")
+        assert proc.returncode == 0, proc.stderr
+    kept = api(browser, "m.retrieve({ ca: '/certsrv', entry: "
+                        f"{json.dumps(kept['entry']['id'])} }})")
+    loose = api(browser, f"m.retrieve({{ ca: '/certsrv', requestId: {loose['requestId']} }})")
+    assert kept["status"] == loose["status"] == "denied", (kept, loose)
+    assert "the key is kept" in kept["message"] and kept["entry"] is not None, kept
+    assert "the key is kept" not in loose["message"] and loose["entry"] is None, loose

@@ -175,14 +175,26 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
         Next::Denied {
             request_id,
             message,
-        } => Ok(Outcome {
-            status: Status::Denied,
-            message: format!("{message} (the key is kept; delete it when it is no longer needed)"),
-            request_id,
-            entry: None,
-            certificate: None,
-            explanation: None,
-        }),
+        } => {
+            // only a stored entry's key is kept: a request sent as it is has none here
+            let entry = match id {
+                Some(id) => store::entry(id).await,
+                None => None,
+            };
+            let message = if entry.is_some() {
+                format!("{message} (the key is kept; delete it when it is no longer needed)")
+            } else {
+                message
+            };
+            Ok(Outcome {
+                status: Status::Denied,
+                message,
+                request_id,
+                entry,
+                certificate: None,
+                explanation: None,
+            })
+        }
         Next::Failed { message } => Err(message),
         Next::Send(_) => Err("the enrollment stopped halfway".into()),
     }
