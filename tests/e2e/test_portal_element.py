@@ -523,3 +523,24 @@ def test_a_denial_says_the_key_is_kept_only_when_it_is(pending_ca, browser):
     assert kept["status"] == loose["status"] == "denied", (kept, loose)
     assert "the key is kept" in kept["message"] and kept["entry"] is not None, kept
     assert "the key is kept" not in loose["message"] and loose["entry"] is None, loose
+
+
+def test_a_module_that_failed_to_load_is_loaded_again(tmp_path_factory, browser):
+    # the enrollment module's wasm missing at first (a deployment half copied): the element
+    # says so; once the file is there, the next start of the element loads it
+    site = make_site(tmp_path_factory)
+    wasm = site / "embed" / "certreq_web_enroll_bg.wasm"
+    aside = site / "aside.wasm"
+    wasm.rename(aside)
+    server = start(tmp_path_factory, site, "issue")
+    try:
+        browser.get(server.origin + "/index.html")
+        problem = wait_for(lambda: shadow(browser, "return root.querySelector('[part=status]')"
+                                                   "?.textContent"), what="the load failure")
+        assert problem.startswith("The enrollment form could not be loaded"), problem
+        aside.rename(wasm)
+        shadow(browser, "document.getElementById('enroll').setAttribute('store', 'indexeddb')")
+        wait_for(lambda: shadow(browser, "return !!root.querySelector('button[type=submit]')"),
+                 what="the form once the module loads", timeout=60)
+    finally:
+        server.stop()

@@ -16,12 +16,16 @@
 const here = (name) => new URL(name, import.meta.url);
 
 let engine = null;
-/** The embedding module, loaded and initialised once for every element of the page. */
+/** The embedding module, loaded and initialised once for every element of the page; a load
+ * that failed (the network, a file not there yet) is tried again by the next element. */
 function load() {
   engine ??= import(here("certreq_web_enroll.js").href).then(async (m) => {
     await m.default({ module_or_path: here("certreq_web_enroll_bg.wasm") });
     m.setToolsUrl(here("certreq-tools.wasm"));
     return m;
+  }).catch((e) => {
+    engine = null;
+    throw e;
   });
   return engine;
 }
@@ -268,7 +272,8 @@ class CertreqEnroll extends HTMLElement {
   }
 
   attributeChangedCallback() {
-    if (this.isConnected && this._api) void this._start();
+    // once started: drawn again for the new attributes, or its module tried again
+    if (this.isConnected && (this._api || this._loadFailed)) void this._start();
   }
 
   get _text() {
@@ -307,8 +312,10 @@ class CertreqEnroll extends HTMLElement {
     let api;
     try {
       api = this._api = await load();
+      this._loadFailed = false;
       this._inf = await this._infText();
     } catch (e) {
+      this._loadFailed = !this._api;
       this._renderProblem(`${t.loadFailed} ${e.message ?? e}`);
       this._emit("certreq-error", { message: String(e.message ?? e), diagnostics: [], requestId: null, explanation: null });
       return;
