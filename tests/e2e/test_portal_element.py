@@ -123,6 +123,23 @@ def click(driver, part):
     shadow(driver, f"root.querySelector('[part~=\"{part}\"]').click()")
 
 
+def redraw(driver, **attributes):
+    """Sets the element's attributes and waits for the form drawn again from them."""
+    shadow(driver, "root.querySelector('form').dataset.old = 'yes';"
+                   "const el = document.getElementById('enroll');"
+                   "for (const [k, v] of Object.entries(arguments[0])) el.setAttribute(k, v);",
+           attributes)
+    wait_for(lambda: shadow(driver, "return !!root.querySelector('form:not([data-old])')"),
+             what=f"the form drawn again for {attributes}")
+
+
+def issued_entry(driver):
+    """Presses Request certificate, waits for the certificate: the entry the store keeps."""
+    click(driver, "submit")
+    made = event(driver, "certreq-issued")["detail"]
+    return api(driver, f"m.get({json.dumps(made['entry'])})")
+
+
 def api(driver, call):
     """Calls the embedding module the element loaded (the same module instance) with
     `m` bound to it; byte arrays come back as lists."""
@@ -307,14 +324,9 @@ def test_the_element_follows_the_pages_language(ca, browser):
 
 def test_an_inf_file_and_an_est_server_work_as_well(ca, browser):
     open_portal(browser, ca.origin)
-    est_path = ca.est.removeprefix(ca.origin)
-    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
-                    "const el = document.getElementById('enroll');"
-                    "el.setAttribute('ca', arguments[0]); el.setAttribute('inf', 'est.inf')",
-           est_path)
-    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
-                                     "[data-key=KeyLength]')?.textContent") == "2048",
-             what="the form drawn from est.inf")
+    redraw(browser, ca=ca.est.removeprefix(ca.origin), inf="est.inf")
+    assert shadow(browser, "return root.querySelector('[data-key=KeyLength]').textContent") \
+        == "2048"
     fill(browser, "cn", "est-client.corp.example.com")
     click(browser, "submit")
     issued = event(browser, "certreq-issued")["detail"]
@@ -360,9 +372,7 @@ def test_a_newrequest_key_opened_by_name_is_edited_and_the_rest_stays_locked(ca,
                              ".map((d) => d.dataset.key)")
     assert "FriendlyName" not in locked and "Subject" in locked, locked
     fill(browser, "FriendlyName", "Web server, \"front\"")
-    click(browser, "submit")
-    made = event(browser, "certreq-issued")["detail"]
-    entry = api(browser, f"m.get({json.dumps(made['entry'])})")
+    entry = issued_entry(browser)
     assert entry["name"] == "Web server, \"front\"", entry
     assert 'FriendlyName = "Web server, ""front"""' in entry["inf"], entry["inf"]
     assert 'Subject = "CN=host.corp.example.com, OU=Web servers' in entry["inf"], entry["inf"]
@@ -383,12 +393,9 @@ def test_an_inf_with_comments_is_read_and_written_without_losing_them(ca, browse
     # `;` outside double quotes starts a comment on any line, headers included: the fields
     # show the values alone, and what the user does not touch reaches the CA as written
     open_portal(browser, ca.origin)
-    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
-                    "document.getElementById('enroll').setAttribute('inf', arguments[0])",
-           COMMENTED_INF)
-    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
-                                     "[name=cn]')?.value") == "commented.corp.example.com",
-             what="the CN field drawn from the commented INF")
+    redraw(browser, inf=COMMENTED_INF)
+    assert shadow(browser, "return root.querySelector('[name=cn]').value") \
+        == "commented.corp.example.com"
     assert shadow(browser, "return root.querySelector('[name=dns]').value") \
         == "a.corp.example.com\nb.corp.example.com"
     locked = shadow(browser, "return Object.fromEntries([...root.querySelectorAll("
@@ -439,18 +446,12 @@ def test_a_failed_submit_is_sent_again_with_the_same_key(ca, browser):
     # the CA unreachable at first: the request and its kept key stay, and pressing the button
     # again sends that request, instead of making another key and another entry each time
     open_portal(browser, ca.origin)
-    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
-                    "document.getElementById('enroll').setAttribute('ca', '/no-such-ca/certsrv')")
-    wait_for(lambda: shadow(browser, "return !!root.querySelector('form:not([data-old])')"),
-             what="the form drawn again")
+    redraw(browser, ca="/no-such-ca/certsrv")
     click(browser, "submit")
     event(browser, "certreq-error")
     kept = api(browser, "m.list()")
     assert [e["state"] for e in kept] == ["pending"], kept
-    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
-                    "document.getElementById('enroll').setAttribute('ca', '/certsrv')")
-    wait_for(lambda: shadow(browser, "return !!root.querySelector('form:not([data-old])')"),
-             what="the form drawn again")
+    redraw(browser, ca="/certsrv")
     browser.execute_script("window.portalEvents.length = 0")
     click(browser, "submit")
     issued = event(browser, "certreq-issued")["detail"]
@@ -463,14 +464,7 @@ def test_est_pending_without_a_kept_key_is_collected_by_sending_it_again(pending
     # EST answers 202 with no request id; with store="none" there is no entry to retrieve by:
     # "Check again" sends the same request again, which is how EST collects it
     open_portal(browser, pending_ca.origin)
-    est_path = pending_ca.est.removeprefix(pending_ca.origin)
-    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
-                    "const el = document.getElementById('enroll'); el.setAttribute('store', 'none');"
-                    "el.setAttribute('ca', arguments[0]); el.setAttribute('inf', 'est.inf')",
-           est_path)
-    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
-                                     "[data-key=KeyLength]')?.textContent") == "2048",
-             what="the form drawn from est.inf")
+    redraw(browser, store="none", ca=pending_ca.est.removeprefix(pending_ca.origin), inf="est.inf")
     fill(browser, "cn", "est-pending.corp.example.com")
     click(browser, "submit")
     pending = event(browser, "certreq-pending")["detail"]
@@ -489,19 +483,13 @@ def test_est_pending_without_a_kept_key_is_collected_by_sending_it_again(pending
 
 def test_a_key_the_inf_does_not_set_is_opened_as_an_empty_field(ca, browser):
     open_portal(browser, ca.origin)
-    shadow(browser, "root.querySelector('form').dataset.old = 'yes';"
-                    "const el = document.getElementById('enroll');"
-                    "el.setAttribute('fields', 'CN FriendlyName'); el.setAttribute('inf', 'est.inf')")
-    wait_for(lambda: shadow(browser, "return root.querySelector('form:not([data-old]) "
-                                     "[name=FriendlyName]')?.value") == "",
-             what="an empty FriendlyName field")
+    redraw(browser, fields="CN FriendlyName", inf="est.inf")
+    assert shadow(browser, "return root.querySelector('[name=FriendlyName]').value") == ""
     # left empty, nothing is added to the INF
     assert "FriendlyName" not in shadow(browser, "return document.getElementById('enroll')"
                                                  "._edited()")
     fill(browser, "FriendlyName", "Named by the user")
-    click(browser, "submit")
-    made = event(browser, "certreq-issued")["detail"]
-    entry = api(browser, f"m.get({json.dumps(made['entry'])})")
+    entry = issued_entry(browser)
     assert entry["name"] == "Named by the user", entry
     assert 'FriendlyName = "Named by the user"' in entry["inf"], entry["inf"]
 
