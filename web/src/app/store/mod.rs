@@ -546,6 +546,13 @@ impl State {
                 return vec![Out::Tell(Event::Renewal { name, inf })];
             }
             Msg::RenewalInf { inf: Err(why), .. } => status.notice = Some(Notice::error(why)),
+            // a backup or restore under way keeps its dialog until it answers: the job cannot
+            // be stopped, and its answer (what was added) belongs in that dialog
+            _ if self.backup_working()
+                && matches!(
+                    msg,
+                    Msg::BackupOpen | Msg::RestoreFile { .. } | Msg::BackupCancel
+                ) => {}
             Msg::BackupOpen => self.backup = Some(BackupDialog::default()),
             Msg::RestoreFile { name, bytes } => {
                 self.backup = Some(BackupDialog {
@@ -606,6 +613,11 @@ impl State {
     }
 
     /// The backup dialog's submit: checks the password, then backs up or restores.
+    /// Whether a backup or restore job is under way.
+    pub fn backup_working(&self) -> bool {
+        self.backup.as_ref().is_some_and(|d| d.working)
+    }
+
     fn backup_submit(&mut self) -> Vec<Out<Command, Event>> {
         let Some(d) = self.backup.as_mut().filter(|d| !d.working) else {
             return Vec::new();
@@ -1176,6 +1188,47 @@ mod tests {
             s.update(Msg::Restored(Ok(RestoreReport::default())), &mut status)
                 .is_empty()
         );
+        s.update(Msg::BackupCancel, &mut status);
+        assert_eq!(s.backup, None);
+    }
+
+    #[test]
+    fn a_restore_under_way_keeps_its_dialog_until_it_answers() {
+        // the job cannot be stopped: Cancel, another file or Back up must not drop the dialog
+        // its report (and the list's reload) belongs to
+        let mut status = Status::default();
+        let mut s = State {
+            entries: vec![pending("a", None)],
+            ..State::default()
+        };
+        let file = |bytes: Vec<u8>| Msg::RestoreFile {
+            name: "store.p12".into(),
+            bytes,
+        };
+        s.update(file(vec![1, 2, 3]), &mut status);
+        s.update(Msg::BackupPassword("pw".into()), &mut status);
+        s.update(Msg::BackupSubmit, &mut status);
+        let working = s.backup.clone();
+        for msg in [Msg::BackupCancel, file(vec![9]), Msg::BackupOpen] {
+            s.update(msg, &mut status);
+            assert_eq!(
+                s.backup, working,
+                "the dialog of the restore under way stays"
+            );
+        }
+        let report = RestoreReport {
+            added: vec!["b".into()],
+            ..RestoreReport::default()
+        };
+        assert_eq!(
+            s.update(Msg::Restored(Ok(report.clone())), &mut status),
+            vec![Out::Run(Command::Load)]
+        );
+        assert_eq!(
+            s.backup.as_ref().and_then(|d| d.report.clone()),
+            Some(report)
+        );
+        // answered: Cancel closes it again
         s.update(Msg::BackupCancel, &mut status);
         assert_eq!(s.backup, None);
     }

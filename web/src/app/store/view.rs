@@ -82,10 +82,12 @@ pub fn panel(props: &StoreProps<'_>) -> Html {
                 { pfx_export(dialog, &props.on) }
             }
             <div class="actions small">
-                <button type="button" data-testid="backup-open" disabled={state.entries.is_empty()}
+                <button type="button" data-testid="backup-open"
+                    disabled={state.entries.is_empty() || state.backup_working()}
                     onclick={props.on.reform(|_| Msg::BackupOpen)}>{ "Back up the store" }</button>
                 <label for="restore-file">{ "Restore a backup (.p12): " }</label>
                 <input type="file" id="restore-file" data-testid="restore-file" accept=".p12,.pfx"
+                    disabled={state.backup_working()}
                     onchange={ui::on_pick(ui::then(&props.on, &props.notify, |name, bytes| {
                         Msg::RestoreFile { name, bytes }
                     }))} />
@@ -422,7 +424,7 @@ fn backup_dialog(state: &State, dialog: &BackupDialog, on: &Callback<Msg>) -> Ht
                     </div>
                 }
             } else {
-                <p class="hint">{ "Entries already kept here (the same key or certificate) are skipped; nothing is overwritten." }</p>
+                <p class="hint">{ "Entries already kept here (the same certificate or request) are skipped; nothing is overwritten." }</p>
             }
             <label for="backup-password">{ "Backup password" }</label>
             <input type="password" id="backup-password" data-testid="backup-password"
@@ -447,7 +449,8 @@ fn backup_dialog(state: &State, dialog: &BackupDialog, on: &Callback<Msg>) -> Ht
             <div class="actions">
                 <button type="submit" class="primary" data-testid="backup-save"
                     disabled={dialog.working} aria-busy={dialog.working.to_string()}>{ action }</button>
-                <button type="button" data-testid="backup-cancel" onclick={on.reform(|_| Msg::BackupCancel)}>
+                <button type="button" data-testid="backup-cancel" disabled={dialog.working}
+                    onclick={on.reform(|_| Msg::BackupCancel)}>
                     { if dialog.report.is_some() { "Close" } else { "Cancel" } }
                 </button>
             </div>
