@@ -526,9 +526,10 @@ pub async fn backup(password: String) -> Result<String, String> {
 }
 
 /// Opens the backup `file` with `password` and adds to the store each entry it does not hold
-/// yet: an entry whose public key or certificate is kept here already is skipped, and so is
-/// one whose key does not sign for its public key; each entry added is its own IndexedDB
-/// transaction. Nothing is changed when the file cannot be opened.
+/// yet: an entry whose certificate or request is kept here already (one with neither: its
+/// public key) is skipped, and so is one whose key does not sign for its public key; each
+/// entry added is its own IndexedDB transaction. Nothing is changed when the file cannot be
+/// opened.
 pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreReport, String> {
     use wire::backup::BackupKey;
     let job = PfxImport {
