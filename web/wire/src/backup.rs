@@ -40,6 +40,16 @@ pub enum BackupKey {
     },
 }
 
+/// A key's bytes are overwritten when the value goes, on every path: a job that stops early
+/// (an error, a `?`) wipes them as one that finishes does.
+impl Drop for BackupKey {
+    fn drop(&mut self) {
+        if let BackupKey::Pkcs8 { der, .. } = self {
+            zeroize::Zeroize::zeroize(der);
+        }
+    }
+}
+
 /// One store entry as a backup keeps it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackupEntry {

@@ -293,22 +293,26 @@ pub async fn pfx_file<T>(
     profile: Profile,
     then: fn(String, Vec<u8>, Profile) -> Result<T, String>,
 ) -> Result<T, String> {
+    // both wiped however the job ends, an early `?` included
+    let mut password = zeroize::Zeroizing::new(password);
     let entry = issued_entry(&id).await?;
     let keys = entry
         .keys
         .as_ref()
         .ok_or("this entry has no private key to export")?;
-    let pkcs8 = crypto::export_pkcs8(&keys.get_private_key())
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut pkcs8 = zeroize::Zeroizing::new(
+        crypto::export_pkcs8(&keys.get_private_key())
+            .await
+            .map_err(|e| e.to_string())?,
+    );
     let mut random = vec![0u8; wire::PFX_RANDOM_BYTES];
     crypto::random_fill(&mut random).map_err(|e| format!("cannot write the PFX safely: {e}"))?;
     let job = PfxJob {
-        private_key_pkcs8: pkcs8,
+        private_key_pkcs8: std::mem::take(&mut *pkcs8),
         leaf: entry.meta.certificate.clone().unwrap_or_default(),
         chain: entry.meta.chain.clone(),
         friendly_name: Some(entry.meta.friendly_name.clone()),
-        password,
+        password: std::mem::take(&mut *password),
         profile,
         random,
     };
@@ -433,6 +437,8 @@ async fn subject_of(certificate: Option<&[u8]>) -> Option<String> {
 /// browser). Every key's bytes are overwritten once the file is made.
 pub async fn backup(password: String) -> Result<String, String> {
     use wire::backup::{BackupEntry, BackupJob, BackupKey};
+    // wiped however the job ends (the keys' bytes are, by `BackupKey`'s own drop)
+    let mut password = zeroize::Zeroizing::new(password);
     let records = store::list().await.map_err(|e| e.to_string())?;
     let mut entries = Vec::with_capacity(records.len());
     let mut lost = Vec::new();
@@ -493,7 +499,7 @@ pub async fn backup(password: String) -> Result<String, String> {
     let filled = crypto::random_fill(&mut random);
     let mut job = BackupJob {
         entries,
-        password,
+        password: std::mem::take(&mut *password),
         random,
     };
     let file = match filled {
