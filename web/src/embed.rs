@@ -781,7 +781,7 @@ fn ca_settings(options: &JsValue) -> Result<Enrollment, JsValue> {
             &[],
         ));
     }
-    let url = page_relative(url);
+    let url = services::enroll::page_relative(url);
     let kind = match text("protocol").as_str() {
         "est" => EndpointKind::Est,
         "adcs" => EndpointKind::AdCs,
@@ -801,15 +801,6 @@ fn ca_settings(options: &JsValue) -> Result<Enrollment, JsValue> {
         attributes: text("attributes"),
         origin: String::new(),
     })
-}
-
-/// `url` resolved against the page's address, as `fetch` resolves it: `/certsrv` on the
-/// portal's own server becomes `https://portal.example/certsrv`. An absolute URL, or one that
-/// does not resolve, is kept as written (and refused later with the reason).
-fn page_relative(url: String) -> String {
-    let page = get(&get(&js_sys::global(), "location"), "href").as_string();
-    page.and_then(|page| web_sys::Url::new_with_base(&url, &page).ok())
-        .map_or(url, |resolved| resolved.href())
 }
 
 /// A store entry as `Entry`.

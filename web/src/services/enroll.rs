@@ -76,6 +76,15 @@ pub async fn send(send: &HttpRequest) -> Result<(Answer, String), ServiceError> 
     fetch(&send.url, &init).await
 }
 
+/// `url` resolved against the page's address, as `fetch` resolves it: `/certsrv` on the
+/// portal's own server becomes `https://portal.example/certsrv`. An absolute URL, or one that
+/// does not resolve, is kept as written (and refused later with the reason).
+pub fn page_relative(url: String) -> String {
+    let page = get(&get(&js_sys::global(), "location"), "href").as_string();
+    page.and_then(|page| web_sys::Url::new_with_base(&url, &page).ok())
+        .map_or(url, |resolved| resolved.href())
+}
+
 /// The page's origin (`https://host:port`), or empty.
 pub fn page_origin() -> String {
     get(&get(&js_sys::global(), "location"), "origin")

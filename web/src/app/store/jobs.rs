@@ -507,11 +507,6 @@ pub async fn backup(password: String) -> Result<String, String> {
         Err(e) => Err(format!("cannot write the backup safely: {e}")),
     };
     job.password.zeroize();
-    for e in &mut job.entries {
-        if let BackupKey::Pkcs8 { der, .. } = &mut e.key {
-            der.zeroize();
-        }
-    }
     let file = file?;
     let name = "certreq-web-backup.p12";
     files::download(name, "application/x-pkcs12", &file).map_err(|e| e.to_string())?;
@@ -650,11 +645,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
             Err(e) => report.skipped.push(format!("{name}: {e}")),
         }
     }
-    for entry in &mut opened.entries {
-        if let BackupKey::Pkcs8 { der, .. } = &mut entry.key {
-            der.zeroize();
-        }
-    }
+    // the keys' bytes are wiped as `opened` goes (`BackupKey`'s drop)
     Ok(report)
 }
 

@@ -612,12 +612,12 @@ impl State {
         Vec::new()
     }
 
-    /// The backup dialog's submit: checks the password, then backs up or restores.
     /// Whether a backup or restore job is under way.
     pub fn backup_working(&self) -> bool {
         self.backup.as_ref().is_some_and(|d| d.working)
     }
 
+    /// The backup dialog's submit: checks the password, then backs up or restores.
     fn backup_submit(&mut self) -> Vec<Out<Command, Event>> {
         let Some(d) = self.backup.as_mut().filter(|d| !d.working) else {
             return Vec::new();

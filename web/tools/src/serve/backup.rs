@@ -6,23 +6,13 @@ use certreq_wire::PfxImport;
 use certreq_wire::backup::{
     self, BACKUP_FORMAT, BACKUP_MAGIC, BackupEntry, BackupJob, BackupKey, BackupOpened, RecordError,
 };
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
-/// Wipes the keys' bytes of `entries`.
-fn wipe(entries: &mut [BackupEntry]) {
-    for e in entries {
-        if let BackupKey::Pkcs8 { der, .. } = &mut e.key {
-            der.zeroize();
-        }
-    }
-}
-
-/// Writes the backup; the keys' bytes and the password are wiped once it is made.
+/// Writes the backup; the keys' bytes (by `BackupKey`'s drop) and the password are wiped once
+/// it is made.
 pub(super) fn write(mut job: BackupJob) -> Result<Vec<u8>, String> {
     let password = Zeroizing::new(std::mem::take(&mut job.password));
-    let file = write_file(&job, &password);
-    wipe(&mut job.entries);
-    file
+    write_file(&job, &password)
 }
 
 /// A name PKCS #12 can carry (a BMPString): none when it has characters beyond the Basic
@@ -150,7 +140,6 @@ pub(super) fn open(job: PfxImport) -> Result<Vec<u8>, String> {
                 .find(|k| k.local_key_id.as_deref() == Some(id.as_bytes()));
             let found = key.and_then(|k| super::pkcs8_key_algorithm(&k.pkcs8).map(|a| (k, a)));
             let Some((key, kind)) = found else {
-                wipe(&mut entries);
                 return Err(format!(
                     "this backup is damaged: the key of entry {id} is missing or not one Web \
                      Crypto can take"
@@ -160,8 +149,6 @@ pub(super) fn open(job: PfxImport) -> Result<Vec<u8>, String> {
             *algorithm = Some(kind);
         }
     }
-    let mut opened = BackupOpened { entries };
-    let wire = opened.to_wire();
-    wipe(&mut opened.entries);
-    Ok(wire)
+    // the keys' bytes are wiped as `opened` goes (`BackupKey`'s drop)
+    Ok(BackupOpened { entries }.to_wire())
 }
