@@ -30,7 +30,9 @@ use certreq_inf::diag::{Diagnostic, LineIndex};
 use certreq_request as request;
 use certreq_request::encode;
 use certreq_request::model::NewRequest;
+use core::cell::RefCell;
 use js_sys::{Array, Object, Uint8Array};
+use std::rc::Rc;
 #[cfg(any(certreq_embed, certreq_embed_enroll))]
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -114,6 +116,7 @@ export type CompileResult =
 
 /** Milliseconds spent in each stage of `createRequest`. */
 export interface Timings {
+  /** Reading the INF; about 0 when the call before read the same text. */
   compile: number;
   key: number;
   exportKey: number;
@@ -414,6 +417,33 @@ thread_local! {
     /// half never change, so that pair for that plan passes again without the check's
     /// property reads or the verification (a `WeakMap`, as [`SPKI`]).
     static CHECKED: js_sys::WeakMap = js_sys::WeakMap::new();
+
+    /// The INF text of `createRequest`'s last call that compiled, as the page passed it, and
+    /// its plan. A plan is a function of the text alone (the clock, the serial number and the
+    /// page's host are read when a request is prepared from it), so a page making requests
+    /// from one INF for several keys compiles it once; another text replaces it.
+    static LAST_PLAN: RefCell<Option<(JsValue, Rc<NewRequest>)>> = const { RefCell::new(None) };
+}
+
+/// The plan for `inf` (the INF text as the page passed it): [`LAST_PLAN`]'s when the text is
+/// the same (a comparison of JavaScript strings, without copying the text into the module),
+/// else compiled now and kept in its place; a text with errors is not kept.
+fn plan_of(inf: &JsValue) -> Result<Rc<NewRequest>, JsValue> {
+    let kept = LAST_PLAN.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(text, _)| text == inf)
+            .map(|(_, plan)| Rc::clone(plan))
+    });
+    if let Some(plan) = kept {
+        return Ok(plan);
+    }
+    let Some(text) = inf.as_string() else {
+        return Err(js_error("the INF must be text (a string)", &[]));
+    };
+    let plan = Rc::new(plan(&text)?);
+    LAST_PLAN.with(|last| *last.borrow_mut() = Some((inf.clone(), Rc::clone(&plan))));
+    Ok(plan)
 }
 
 /// The key and signature an INF plans, as one number: what [`CHECKED`] remembers a pair by.
@@ -466,7 +496,7 @@ type Clock = [f64; 7];
 
 /// A request on its way through `createRequest`.
 struct Making {
-    request: NewRequest,
+    request: Rc<NewRequest>,
     keys: CryptoKeyPair,
     /// `"request"` or `"certificate"`.
     what: &'static str,
@@ -511,21 +541,20 @@ impl Making {
     }
 
     /// Whether the given pair's two keys belong together: the private key's `raw` signature
-    /// over `unsigned` must verify with the public key the request carries, `spki` (the checks
-    /// before see each key on its own, and two keys of one kind from two pairs pass them). The
-    /// public key is imported from `spki` to verify, as the page's own may lack the `verify`
-    /// usage. Once it verifies, [`CHECKED`] remembers the pair for the plan `code`.
+    /// over `unsigned` must verify with the public key the request carries (the checks before
+    /// see each key on its own, and two keys of one kind from two pairs pass them). That key is
+    /// `importing` from the request's SPKI (started beside the signature), as the page's own
+    /// may lack the `verify` usage. Once it verifies, [`CHECKED`] remembers the pair for the
+    /// plan `code`.
     async fn prove(
         &self,
         code: f64,
+        importing: js_sys::Promise,
         unsigned: &encode::Unsigned,
-        spki: &[u8],
         raw: &[u8],
     ) -> Result<(), JsValue> {
         let scheme = unsigned.scheme;
-        let public = crypto::import_public_key(spki, self.request.key.algorithm, scheme)
-            .await
-            .map_err(fail)?;
+        let public = crypto::public_key_imported(importing).await.map_err(fail)?;
         let verified = crypto::verify(&public, scheme, raw, &unsigned.to_be_signed)
             .await
             .map_err(fail)?;
@@ -608,6 +637,9 @@ impl Making {
 /// curve, the signature algorithm and hash the private key is bound to, the `sign` usage); its
 /// first request's signature must also verify with its public key.
 ///
+/// The INF's plan is kept for the next call: a call with the same text does not read it again
+/// (see [`LAST_PLAN`]).
+///
 /// Resolves to `{ pem, der: Uint8Array, keyPair, kind, timings }` (`pem` with certreq's `NEW
 /// CERTIFICATE REQUEST` label, or `CERTIFICATE`, and CRLF line ends; `der` a PKCS #10 request,
 /// for `RequestType = CMC` a CMC request, or a certificate; `kind` is `"request"` or
@@ -615,7 +647,7 @@ impl Making {
 /// Rejects with an `Error`; for an INF with errors, the error has a `diagnostics` array as
 /// [`compile`] returns.
 pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsValue, JsValue> {
-    wasm_bindgen_futures::JsFuture::from(create_request_promise(&inf_text, key_pair)).await
+    wasm_bindgen_futures::JsFuture::from(create_request_promise(&inf_text.into(), key_pair)).await
 }
 
 /// [`create_request`] as the promise the `createRequest` export returns.
@@ -626,10 +658,10 @@ pub async fn create_request(inf_text: String, key_pair: JsValue) -> Result<JsVal
 /// pair of callbacks on the signature's promise, another microtask to carry on, then the
 /// promise of the result) cost as much again as the signature. A new key pair, or a public
 /// key not exported yet, is awaited first, and a CMC request's second signature after.
-pub fn create_request_promise(inf_text: &str, key_pair: JsValue) -> js_sys::Promise {
+pub fn create_request_promise(inf: &JsValue, key_pair: JsValue) -> js_sys::Promise {
     let mut clock = [0.0; 7];
     clock[0] = now_ms();
-    let request = match plan(inf_text) {
+    let request = match plan_of(inf) {
         Ok(request) => request,
         Err(e) => return js_sys::Promise::reject(&e),
     };
@@ -707,6 +739,16 @@ fn sign_then_finish(
     given: bool,
 ) -> Result<js_sys::Promise, JsValue> {
     let (unsigned, unproven) = making.prepare(&spki, given)?;
+    // a given pair's first request for this plan: the public key the request carries is
+    // imported while the private key signs, for the proof that follows the signature
+    let importing = match unproven {
+        Some(code) => Some((
+            code,
+            crypto::start_public_key_import(&spki, making.request.key.algorithm, unsigned.scheme)
+                .map_err(fail)?,
+        )),
+        None => None,
+    };
     let signing = crypto::start_signing(
         &making.keys.get_private_key(),
         unsigned.scheme,
@@ -724,12 +766,12 @@ fn sign_then_finish(
             };
             let raw = crypto::signature(answer).map_err(fail)?;
             making.clock[5] = now_ms();
-            match unproven {
+            match importing {
                 None => making.complete(&unsigned, spki, raw),
                 // a given pair's first request for this plan: its keys are proven one pair
                 // before the request is handed out
-                Some(code) => Ok(run(Box::pin(async move {
-                    making.prove(code, &unsigned, &spki, &raw).await?;
+                Some((code, importing)) => Ok(run(Box::pin(async move {
+                    making.prove(code, importing, &unsigned, &raw).await?;
                     making.complete(&unsigned, spki, raw)
                 }))
                 .into()),
@@ -1068,14 +1110,14 @@ mod exports {
         unchecked_return_type = "Promise<CreatedRequest>"
     )]
     pub fn create_request(
-        #[wasm_bindgen(js_name = "infText")] inf_text: &str,
+        #[wasm_bindgen(js_name = "infText", unchecked_param_type = "string")] inf_text: JsValue,
         #[wasm_bindgen(
             js_name = "keyPair",
             unchecked_optional_param_type = "CryptoKeyPair | null"
         )]
         key_pair: JsValue,
     ) -> js_sys::Promise {
-        super::create_request_promise(inf_text, key_pair)
+        super::create_request_promise(&inf_text, key_pair)
     }
 }
 

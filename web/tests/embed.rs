@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use certreq_request::model::{Curve, Hash, KeyAlgorithm, SignatureScheme};
-use certreq_web::embed::{compile, create_request};
+use certreq_web::embed::{compile, create_request, create_request_promise};
 use certreq_web::services::crypto;
 use der::asn1::UintRef;
 use der::{Decode, Encode, Sequence};
@@ -288,6 +288,71 @@ async fn create_request_refuses_halves_of_two_key_pairs() {
     create_request(inf.into(), sign_only.into())
         .await
         .expect("a request from a pair whose public key may not verify");
+}
+
+#[wasm_bindgen_test]
+async fn create_request_follows_each_inf_it_is_given() {
+    // the plan of an INF is kept for the next call with the same text: a call with another
+    // text must make that text's request, and an INF with errors is refused every time
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
+        .await
+        .unwrap();
+    let inf =
+        |cn: &str| format!("[NewRequest]\nSubject = \"CN={cn}\"\nKeyAlgorithm = ECDSA_P256\n");
+    for cn in ["a.example", "a.example", "b.example", "a.example"] {
+        let r = create_request(inf(cn), keys.clone().into())
+            .await
+            .expect("a request");
+        assert_eq!(parse(&r).0.info.subject.to_string(), format!("CN={cn}"));
+    }
+    let bad = format!("{}KeyLength = 2k\n", inf("a.example"));
+    for attempt in ["first", "second"] {
+        let e = create_request(bad.clone(), keys.clone().into())
+            .await
+            .expect_err(attempt);
+        let message = string(&e, "message");
+        assert!(
+            message.contains("`2k` is not a number"),
+            "{attempt}: {message}"
+        );
+    }
+    let r = create_request(inf("a.example"), keys.clone().into())
+        .await
+        .expect("the INF without the error again");
+    assert_eq!(parse(&r).0.info.subject.to_string(), "CN=a.example");
+    // what a page without types may pass
+    let e = wasm_bindgen_futures::JsFuture::from(create_request_promise(
+        &JsValue::from(5),
+        keys.into(),
+    ))
+    .await
+    .unwrap_err();
+    assert_eq!(string(&e, "message"), "the INF must be text (a string)");
+}
+
+#[wasm_bindgen_test]
+async fn certificates_from_one_inf_are_each_made_anew() {
+    // a kept plan holds no serial number or validity: each certificate draws its own
+    let inf = "[NewRequest]\nSubject = \"CN=lab.example\"\nKeyAlgorithm = ECDSA_P256\n\
+               RequestType = Cert\n";
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
+        .await
+        .unwrap();
+    let mut serials = Vec::new();
+    for _ in 0..2 {
+        let r = create_request(inf.into(), keys.clone().into())
+            .await
+            .expect("a certificate");
+        let der = Uint8Array::new(&get(&r, "der")).to_vec();
+        let cert = x509_cert::Certificate::from_der(&der).expect("a certificate");
+        serials.push(cert.tbs_certificate().serial_number().as_bytes().to_vec());
+    }
+    assert_ne!(
+        serials[0], serials[1],
+        "two certificates, one serial number"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -126,9 +126,29 @@ pub async fn import_public_key(
     algorithm: KeyAlgorithm,
     scheme: SignatureScheme,
 ) -> Result<CryptoKey, ServiceError> {
-    let data = Uint8Array::from(spki);
-    let promise = import("spki", &data, algorithm, scheme, true, "verify")?;
-    let key = settle(promise, "the browser did not take the public key").await?;
+    public_key_imported(start_public_key_import(spki, algorithm, scheme)?).await
+}
+
+/// [`import_public_key`] started, so that other work can go on while Web Crypto imports;
+/// [`public_key_imported`] takes its promise.
+pub fn start_public_key_import(
+    spki: &[u8],
+    algorithm: KeyAlgorithm,
+    scheme: SignatureScheme,
+) -> Result<js_sys::Promise, ServiceError> {
+    import(
+        "spki",
+        &Uint8Array::from(spki),
+        algorithm,
+        scheme,
+        true,
+        "verify",
+    )
+}
+
+/// The public key [`start_public_key_import`]'s promise settles with.
+pub async fn public_key_imported(importing: js_sys::Promise) -> Result<CryptoKey, ServiceError> {
+    let key = settle(importing, "the browser did not take the public key").await?;
     Ok(key.unchecked_into())
 }
 
