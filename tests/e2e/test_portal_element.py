@@ -513,6 +513,23 @@ def test_a_denial_says_the_key_is_kept_only_when_it_is(pending_ca, browser):
     assert "the key is kept" not in loose["message"] and loose["entry"] is None, loose
 
 
+def test_a_pending_answer_says_how_to_fetch_it_in_the_apis_terms(pending_ca, browser):
+    # the API's message names its own calls, not the app's buttons
+    open_portal(browser, pending_ca.origin)
+    inf = '[NewRequest]\\nSubject = "CN=later.corp.example.com"\\nKeyAlgorithm = ECDSA_P256\\n'
+    kept = api(browser, f"m.generate('{inf}').then((g) => "
+                        "m.submit(null, { ca: '/certsrv', entry: g.entry.id }))")
+    loose = api(browser, f"m.createRequest('{inf}').then((r) => "
+                         "m.submit(r.pem, { ca: '/certsrv' }))")
+    assert kept["status"] == loose["status"] == "pending", (kept, loose)
+    for answer in (kept, loose):
+        assert answer["message"].startswith("Taken Under Submission"), answer
+        assert "press" not in answer["message"], answer
+    call = f'retrieve({{ entry: "{kept["entry"]["id"]}" }})'
+    assert call in kept["message"], kept
+    assert f"retrieve({{ requestId: {loose['requestId']} }})" in loose["message"], loose
+
+
 def test_a_module_that_failed_to_load_is_loaded_again(tmp_path_factory, browser):
     # the enrollment module's wasm missing at first (a deployment half copied): the element
     # says so; once the file is there, the next start of the element loads it

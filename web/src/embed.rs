@@ -209,7 +209,9 @@ export interface Explanation {
 /** What came of `submit` or `retrieve`. */
 export interface EnrollResult {
   status: "issued" | "pending" | "denied";
-  /** The CA's words, or ours. */
+  /** The CA's words, or ours; for `pending`, followed by the call that fetches the
+   * certificate once it is approved (`retrieve({ entry: "…" })`, `retrieve({ requestId: n })`,
+   * or submitting the request again). */
   message: string;
   /** The CA's request id, when it gave one. */
   requestId: number | null;
@@ -897,6 +899,30 @@ fn explanation_js(e: Option<&certreq_wire::ca::Explanation>) -> JsValue {
     o.into()
 }
 
+/// An outcome's message with, for a pending request, how to fetch its certificate in this
+/// API's terms (the app words it with its buttons: [`Outcome::app_message`]).
+fn api_message(outcome: &Outcome) -> String {
+    use crate::app::enrollment::Then;
+    let entry = outcome.entry.as_ref().map(|e| e.record.id.as_str());
+    let next = match (outcome.then, entry) {
+        (None, _) => return outcome.message.clone(),
+        (Some(Then::SendAgain), Some(id)) => {
+            format!("call retrieve({{ entry: \"{id}\" }}) to send it again")
+        }
+        (Some(Then::SendAgain), None) => "submit the same request again to ask again".to_owned(),
+        (Some(Then::RetrieveEntry), Some(id)) => format!(
+            "its key stays in this browser; call retrieve({{ entry: \"{id}\" }}) once it is approved"
+        ),
+        (Some(Then::RetrieveId(n)), _) => {
+            format!("once it is approved, call retrieve({{ requestId: {n} }})")
+        }
+        (Some(Then::RetrieveEntry | Then::SubmitAgain), _) => {
+            "once it is approved, submit the request again".to_owned()
+        }
+    };
+    format!("{}; {next}", outcome.message)
+}
+
 /// An enrollment's outcome as `EnrollResult`, or for an error an `EnrollError`.
 fn outcome_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
     use certreq_pkix::pem::Label;
@@ -911,7 +937,7 @@ fn outcome_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
     };
     let o = Object::new();
     set(&o, "status", &status.into());
-    set(&o, "message", &outcome.message.as_str().into());
+    set(&o, "message", &api_message(outcome).into());
     set(
         &o,
         "requestId",

@@ -1301,6 +1301,7 @@ mod tests {
             entry: Some(waiting.clone()),
             certificate: None,
             explanation: None,
+            then: None,
         }))));
         assert_eq!(s.status.busy, None);
         assert_eq!(
@@ -1490,6 +1491,7 @@ mod tests {
             entry: None,
             certificate: Some(vec![0x30, 0]),
             explanation: None,
+            then: None,
         }))));
         assert_eq!(s.store.entries, Vec::new(), "nothing is added to the store");
         assert_eq!(

@@ -9,7 +9,7 @@ use certreq_wire::ca::{
 };
 use certreq_wire::enroll::{self as steps, Action, Next, Protocol};
 
-use super::{CaFacts, EndpointKind, Enrollment, Outcome, Status};
+use super::{CaFacts, EndpointKind, Enrollment, Outcome, Status, Then};
 use crate::app::store::jobs::{self as store, Accepting};
 use crate::services::enroll as http;
 use crate::services::tools;
@@ -38,6 +38,7 @@ async fn accept_answer(
                 entry: None,
                 certificate: Some(leaf),
                 explanation: None,
+                then: None,
             });
         }
         Accepting::NoKey(None, why) => {
@@ -58,6 +59,7 @@ async fn accept_answer(
         entry: Some(entry),
         certificate: None,
         explanation: None,
+        then: None,
     })
 }
 
@@ -130,8 +132,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
         } => Ok(Outcome {
             status: Status::Pending,
             message: format!(
-                "the EST server accepted the request and waits for an administrator{}; press \
-                 Retrieve to send it again",
+                "the EST server accepted the request and waits for an administrator{}",
                 retry_after
                     .map(|r| format!(" (try again {r})"))
                     .unwrap_or_default()
@@ -143,6 +144,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
             },
             certificate: None,
             explanation: None,
+            then: Some(Then::SendAgain),
         }),
         Next::Pending { request_id, .. } => {
             let entry = match id {
@@ -152,24 +154,21 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
             let request = request_id
                 .map(|n| format!(" (request {n})"))
                 .unwrap_or_default();
-            let next = match (&entry, request_id) {
-                (Some(_), _) => "the key stays here, press Retrieve on its entry once it is \
-                                 approved"
-                    .to_string(),
-                (None, Some(n)) => {
-                    format!("once it is approved, fetch it with “Retrieve request” and the id {n}")
-                }
-                (None, None) => "once it is approved, submit the request again".to_string(),
+            let then = match (&entry, request_id) {
+                (Some(_), _) => Then::RetrieveEntry,
+                (None, Some(n)) => Then::RetrieveId(n),
+                (None, None) => Then::SubmitAgain,
             };
             Ok(Outcome {
                 status: Status::Pending,
                 message: format!(
-                    "Taken Under Submission: the CA waits for an administrator{request}; {next}"
+                    "Taken Under Submission: the CA waits for an administrator{request}"
                 ),
                 request_id,
                 entry,
                 certificate: None,
                 explanation: None,
+                then: Some(then),
             })
         }
         Next::Denied {
@@ -193,6 +192,7 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
                 entry,
                 certificate: None,
                 explanation: None,
+                then: None,
             })
         }
         Next::Failed { message } => Err(message),

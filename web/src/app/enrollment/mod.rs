@@ -138,6 +138,41 @@ pub struct Outcome {
     pub certificate: Option<Vec<u8>>,
     /// What a refusal or an error means and what to do (the tools module's table).
     pub explanation: Option<Explanation>,
+    /// For a pending request, how its certificate is fetched later: each front end words it
+    /// in its own terms (the app's buttons, the embedding API's calls) after `message`.
+    pub then: Option<Then>,
+}
+
+/// How a pending request's certificate is fetched once an administrator approves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Then {
+    /// An EST server keeps nothing pending: the same request is sent again (from its stored
+    /// entry when there is one).
+    SendAgain,
+    /// The stored entry keeps the key and the request id: retrieve through it.
+    RetrieveEntry,
+    /// No entry keeps the key: retrieve by the request id.
+    RetrieveId(u64),
+    /// No entry and no request id: submit the request again.
+    SubmitAgain,
+}
+
+impl Outcome {
+    /// `message` with what to do next in the app's words (its Retrieve buttons).
+    pub fn app_message(&self) -> String {
+        let next = match self.then {
+            None => return self.message.clone(),
+            Some(Then::SendAgain) => "press Retrieve to send it again".to_owned(),
+            Some(Then::RetrieveEntry) => {
+                "the key stays here, press Retrieve on its entry once it is approved".to_owned()
+            }
+            Some(Then::RetrieveId(n)) => {
+                format!("once it is approved, fetch it with “Retrieve request” and the id {n}")
+            }
+            Some(Then::SubmitAgain) => "once it is approved, submit the request again".to_owned(),
+        };
+        format!("{}; {next}", self.message)
+    }
 }
 
 /// An error outcome: the CA could not be asked, or answered with an error.
@@ -149,6 +184,7 @@ pub fn error_outcome(message: impl Into<String>) -> Outcome {
         entry: None,
         certificate: None,
         explanation: None,
+        then: None,
     }
 }
 
@@ -602,6 +638,34 @@ impl State {
 mod tests {
     use super::*;
     use crate::app::testing::corpus;
+
+    #[test]
+    fn a_pending_answer_says_how_to_fetch_it_with_the_apps_buttons() {
+        let mut pending = error_outcome("Taken Under Submission: the CA waits (request 4)");
+        pending.status = Status::Pending;
+        for (then, next) in [
+            (None, ""),
+            (Some(Then::SendAgain), "; press Retrieve to send it again"),
+            (
+                Some(Then::RetrieveEntry),
+                "; the key stays here, press Retrieve on its entry once it is approved",
+            ),
+            (
+                Some(Then::RetrieveId(4)),
+                "; once it is approved, fetch it with “Retrieve request” and the id 4",
+            ),
+            (
+                Some(Then::SubmitAgain),
+                "; once it is approved, submit the request again",
+            ),
+        ] {
+            pending.then = then;
+            assert_eq!(
+                pending.app_message(),
+                format!("Taken Under Submission: the CA waits (request 4){next}")
+            );
+        }
+    }
 
     #[test]
     fn a_cmc_req_file_is_read_by_the_request_inside_and_sent_whole() {

@@ -67,7 +67,7 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                 data-status={d.status.as_str()} data-answer={state.answers.to_string()}
                 role={if matches!(d.status, Status::Error | Status::Denied) { "alert" } else { "status" }}>
                 <strong>{ d.status.as_str() }</strong>{ ": " }
-                <span data-testid="disposition-message">{ &d.message }</span>
+                <span data-testid="disposition-message">{ d.app_message() }</span>
                 if let Some(n) = d.request_id {
                     <p>{ "Request id: " }<span data-testid="request-id">{ n }</span></p>
                 }
