@@ -7,7 +7,9 @@ The backup is one PKCS #12 file: OpenSSL and `cryptography` open it, and the loc
 in it. After the site's data is cleared, a wrong password, a cut or altered file and a file of a
 newer format are refused with the store still empty; the right password brings back the
 exportable entries with working keys (a new request signed by the restored key verifies with
-OpenSSL) and names the locked one as lost; restoring again adds nothing and says so.
+OpenSSL) and names the locked one as lost; restoring again adds nothing and says so. A renewal
+restored into a store that holds what it renews under another id (imported from a PFX) links to
+that entry.
 """
 import base64
 import pathlib
@@ -369,3 +371,84 @@ def test_a_full_storage_is_said_and_the_key_is_not_half_kept(app, ca, restored):
     status = by_testid(app, "persistence")
     assert status.get_attribute("data-persistent") in ("yes", "no", "unknown")
     assert "keys" in status.text
+
+
+# A record's key as PKCS #8 and its certificate, both base64.
+KEY_AND_CERT = """
+const [id, done] = arguments;
+const open = indexedDB.open('certreq-web');
+open.onsuccess = () => {
+  const get = open.result.transaction('requests').objectStore('requests').get(id);
+  get.onsuccess = async () => {
+    open.result.close();
+    const b64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
+    const key = await crypto.subtle.exportKey('pkcs8', get.result.keys.privateKey);
+    done({key: b64(key), certificate: b64(get.result.certificate)});
+  };
+};
+"""
+
+# Sets (or with null reads) record `id`'s `renews`; answers every record's id → renews.
+RENEWS = """
+const [id, renews, done] = arguments;
+const open = indexedDB.open('certreq-web');
+open.onsuccess = () => {
+  const tx = open.result.transaction('requests', 'readwrite');
+  const requests = tx.objectStore('requests');
+  if (renews !== null) {
+    requests.get(id).onsuccess = (e) => requests.put({...e.target.result, renews});
+  }
+  const links = {};
+  requests.getAll().onsuccess = (e) => {
+    for (const r of e.target.result) links[r.id] = r.renews ?? null;
+  };
+  tx.oncomplete = () => { open.result.close(); done(links); };
+};
+"""
+
+
+def test_a_restored_renewal_links_to_what_it_renews_under_its_id_here(app, ca, restored,
+                                                                      downloads, tmp_path):
+    # a renewal restored into a store that holds the certificate it renews under another id
+    # (imported from its PFX): the link follows the entry here, not the id in the backup
+    for dialog in all_testid(app, "backup-cancel"):
+        dialog.click()
+    got = records(app)
+    renewed = next(r for r in got if r["name"] == "issued, exportable")
+    renewal = next(r for r in got if r["name"] == "pending, exportable")
+    app.execute_async_script(RENEWS, renewal["id"], renewed["id"])
+    exported = app.execute_async_script(KEY_AND_CERT, renewed["id"])
+    pfx = pkcs12.serialize_key_and_certificates(
+        b"the renewed certificate",
+        serialization.load_der_private_key(base64.b64decode(exported["key"]), None),
+        x509.load_der_x509_certificate(base64.b64decode(exported["certificate"])),
+        None, serialization.BestAvailableEncryption(PASSWORD.encode()))
+    (tmp_path / "renewed.pfx").write_bytes(pfx)
+
+    fresh(downloads, BACKUP)
+    by_testid(app, "backup-open").click()
+    by_testid(app, "backup-password").send_keys(PASSWORD)
+    by_testid(app, "backup-confirm").send_keys(PASSWORD)
+    by_testid(app, "backup-save").click()
+    (tmp_path / "linked.p12").write_bytes(wait_download(downloads, BACKUP, timeout=60))
+    wait_for(lambda: BACKUP in notice(app), timeout=30, what="the backup's notice")
+
+    app.execute_cdp_cmd("Storage.clearDataForOrigin",
+                        {"origin": ca.origin, "storageTypes": "all"})
+    app.refresh()
+    by_testid(app, "inf-editor")
+    wait_for(lambda: records(app) == [], timeout=30, what="an empty store")
+    by_testid(app, "import-pfx").send_keys(str(tmp_path / "renewed.pfx"))
+    by_testid(app, "import-password").send_keys(PASSWORD)
+    by_testid(app, "import-save").click()
+    imported = wait_for(lambda: [r["id"] for r in records(app)], timeout=30,
+                        what="the imported certificate")
+    assert len(imported) == 1 and imported[0] != renewed["id"], imported
+
+    restore(app, tmp_path / "linked.p12", PASSWORD)
+    report = wait_for(lambda: (r := all_testid(app, "restore-report")) and r[0].text,
+                      timeout=60, what="the restore's report")
+    assert "“issued, exportable”" in by_testid(app, "restore-skipped").text, report
+    links = app.execute_async_script(RENEWS, "", None)
+    assert links[renewal["id"]] == imported[0], links
+    by_testid(app, "backup-cancel").click()

@@ -552,6 +552,10 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
         kept.push((record.meta, spki, record.request_der));
     }
     let mut report = super::RestoreReport::default();
+    // each backup entry's id and the id it has here, for the renewals' links; the records to
+    // write once every entry's id is known (a renewal may come before what it renews)
+    let mut ids: Vec<(String, String)> = Vec::new();
+    let mut restoring = Vec::new();
     for entry in &mut opened.entries {
         let subject = subject_of(entry.certificate.as_deref()).await;
         let name = super::entry_label(
@@ -576,6 +580,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
                 "{name}: kept here already as “{}”",
                 m.friendly_name
             ));
+            ids.push((entry.id.clone(), m.id.clone()));
             continue;
         }
         let keys = match &mut entry.key {
@@ -637,11 +642,18 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
             request_der: entry.request.clone(),
             keys,
         };
+        ids.push((entry.id.clone(), record.meta.id.clone()));
+        kept.push((
+            record.meta.clone(),
+            entry.spki.clone(),
+            record.request_der.clone(),
+        ));
+        restoring.push((record, name));
+    }
+    for (mut record, name) in restoring {
+        record.meta.renews = super::relinked(record.meta.renews.as_deref(), &ids);
         match store::put(&record).await {
-            Ok(()) => {
-                report.added.push(name);
-                kept.push((record.meta, entry.spki.clone(), record.request_der));
-            }
+            Ok(()) => report.added.push(name),
             Err(e) => report.skipped.push(format!("{name}: {e}")),
         }
     }

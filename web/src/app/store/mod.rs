@@ -172,6 +172,18 @@ pub struct RestoreReport {
     pub lost: Vec<String>,
 }
 
+/// The id a restored entry's `renews` link takes in this store: the id the renewed entry has
+/// here once the restore is done (`ids` pairs each backup entry's id with it: its own, a new
+/// one when another entry had it, or the kept entry it was found to be). None when the renewed
+/// entry is not here (not in the backup, or not restored): the id as written would dangle, or
+/// name another entry that happens to have it.
+pub fn relinked(renews: Option<&str>, ids: &[(String, String)]) -> Option<String> {
+    let old = renews?;
+    ids.iter()
+        .find(|(backup, _)| backup == old)
+        .map(|(_, here)| here.clone())
+}
+
 /// What can happen in the store.
 #[derive(Clone, Debug)]
 pub enum Msg {
@@ -898,6 +910,30 @@ pub fn match_response(
 mod tests {
     use super::*;
     use crate::app::testing::{CA_PEM, LEAF_PEM, cert, pending, pending_record, request};
+
+    #[test]
+    fn a_restored_renewal_links_to_the_renewed_entry_under_its_id_here() {
+        let ids = [
+            ("kept-as-is".to_owned(), "kept-as-is".to_owned()),
+            ("renumbered".to_owned(), "new-id".to_owned()),
+            ("matched".to_owned(), "the-kept-entry".to_owned()),
+        ];
+        assert_eq!(relinked(None, &ids), None);
+        assert_eq!(
+            relinked(Some("kept-as-is"), &ids).as_deref(),
+            Some("kept-as-is")
+        );
+        assert_eq!(
+            relinked(Some("renumbered"), &ids).as_deref(),
+            Some("new-id")
+        );
+        assert_eq!(
+            relinked(Some("matched"), &ids).as_deref(),
+            Some("the-kept-entry")
+        );
+        // not restored (a lost key), or never in the backup: no link, not a stale id
+        assert_eq!(relinked(Some("lost"), &ids), None);
+    }
 
     #[test]
     fn lists_tell_entries_of_one_name_apart() {
