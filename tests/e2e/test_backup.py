@@ -9,7 +9,8 @@ newer format are refused with the store still empty; the right password brings b
 exportable entries with working keys (a new request signed by the restored key verifies with
 OpenSSL) and names the locked one as lost; restoring again adds nothing and says so. A renewal
 restored into a store that holds what it renews under another id (imported from a PFX) links to
-that entry.
+that entry; an unsent request made again with its key since the backup is not restored beside
+itself.
 """
 import base64
 import pathlib
@@ -407,6 +408,17 @@ open.onsuccess = () => {
 """
 
 
+def back_up(app, downloads, path: pathlib.Path):
+    """Backs the store up under PASSWORD into `path`."""
+    fresh(downloads, BACKUP)
+    by_testid(app, "backup-open").click()
+    by_testid(app, "backup-password").send_keys(PASSWORD)
+    by_testid(app, "backup-confirm").send_keys(PASSWORD)
+    by_testid(app, "backup-save").click()
+    path.write_bytes(wait_download(downloads, BACKUP, timeout=60))
+    wait_for(lambda: BACKUP in notice(app), timeout=30, what="the backup's notice")
+
+
 def test_a_restored_renewal_links_to_what_it_renews_under_its_id_here(app, ca, restored,
                                                                       downloads, tmp_path):
     # a renewal restored into a store that holds the certificate it renews under another id
@@ -425,13 +437,7 @@ def test_a_restored_renewal_links_to_what_it_renews_under_its_id_here(app, ca, r
         None, serialization.BestAvailableEncryption(PASSWORD.encode()))
     (tmp_path / "renewed.pfx").write_bytes(pfx)
 
-    fresh(downloads, BACKUP)
-    by_testid(app, "backup-open").click()
-    by_testid(app, "backup-password").send_keys(PASSWORD)
-    by_testid(app, "backup-confirm").send_keys(PASSWORD)
-    by_testid(app, "backup-save").click()
-    (tmp_path / "linked.p12").write_bytes(wait_download(downloads, BACKUP, timeout=60))
-    wait_for(lambda: BACKUP in notice(app), timeout=30, what="the backup's notice")
+    back_up(app, downloads, tmp_path / "linked.p12")
 
     app.execute_cdp_cmd("Storage.clearDataForOrigin",
                         {"origin": ca.origin, "storageTypes": "all"})
@@ -451,4 +457,32 @@ def test_a_restored_renewal_links_to_what_it_renews_under_its_id_here(app, ca, r
     assert "“issued, exportable”" in by_testid(app, "restore-skipped").text, report
     links = app.execute_async_script(RENEWS, "", None)
     assert links[renewal["id"]] == imported[0], links
+    by_testid(app, "backup-cancel").click()
+
+
+def test_an_entry_remade_since_the_backup_is_not_restored_beside_itself(app, restored,
+                                                                        downloads, tmp_path):
+    # a request not sent yet, made again with its key (UseExistingKeySet keeps the entry's id):
+    # the backup's older copy is the same entry, not a second one holding the same key
+    for dialog in all_testid(app, "backup-cancel"):
+        dialog.click()
+    inf = ('[NewRequest]\nSubject = "CN={}.example"\nKeyAlgorithm = ECDSA_P256\n'
+           'KeyContainer = "remade"\nExportable = TRUE\n')
+    entry, first = generate(app, inf=inf.format("first"))
+    back_up(app, downloads, tmp_path / "before.p12")
+    fill_editor(app, inf.format("second") + "UseExistingKeySet = TRUE\n")
+    button = by_testid(app, "generate")
+    wait_for(lambda: button.is_enabled(), timeout=10, what="generate to be enabled")
+    button.click()
+    wait_for(lambda: "CN=second.example" in x509.load_pem_x509_csr(
+        by_testid(app, "request-pem").text.encode()).subject.rfc4514_string(),
+        timeout=60, what="the request made again")
+    before = records(app)
+    assert [r["id"] for r in before].count(entry) == 1, before
+
+    restore(app, tmp_path / "before.p12", PASSWORD)
+    report = wait_for(lambda: (r := all_testid(app, "restore-report")) and r[0].text,
+                      timeout=60, what="the restore's report")
+    assert "Restored 0 entries." in report, report
+    assert records(app) == before, "no second entry with the remade entry's key"
     by_testid(app, "backup-cancel").click()

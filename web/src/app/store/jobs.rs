@@ -564,16 +564,16 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
             subject.as_deref(),
             entry.request_id,
         );
-        // the same entry: the same certificate, or the same request; only an entry with
-        // neither is known by its key alone (two entries may share a key: a renewal that
-        // kept it)
+        // the same entry: the same certificate, or the same request, or the same id and key
+        // (a request not sent yet and made again with its key since the backup keeps its
+        // id); only an entry with neither certificate nor request is known by its key alone
+        // (two entries may share a key: a renewal that kept it)
         let same = kept.iter().find(|(m, spki, request)| {
+            let same_key = !entry.spki.is_empty() && *spki == entry.spki;
             (entry.certificate.is_some() && m.certificate == entry.certificate)
                 || (!entry.request.is_empty() && *request == entry.request)
-                || (entry.certificate.is_none()
-                    && entry.request.is_empty()
-                    && !entry.spki.is_empty()
-                    && *spki == entry.spki)
+                || (same_key && m.id == entry.id)
+                || (same_key && entry.certificate.is_none() && entry.request.is_empty())
         });
         if let Some((m, ..)) = same {
             report.skipped.push(format!(
