@@ -525,9 +525,14 @@ def test_a_pending_answer_says_how_to_fetch_it_in_the_apis_terms(pending_ca, bro
     for answer in (kept, loose):
         assert answer["message"].startswith("Taken Under Submission"), answer
         assert "press" not in answer["message"], answer
-    call = f'retrieve({{ entry: "{kept["entry"]["id"]}" }})'
-    assert call in kept["message"], kept
-    assert f"retrieve({{ requestId: {loose['requestId']} }})" in loose["message"], loose
+    entry = kept["entry"]["id"]
+    assert f'call retrieve() with the same CA options and entry: "{entry}"' in kept["message"], kept
+    assert ("call retrieve() with the same CA options and requestId: "
+            f"{loose['requestId']}") in loose["message"], loose
+    # and the calls named do what they say: the CA still waits
+    for options in (f"entry: {json.dumps(entry)}", f"requestId: {loose['requestId']}"):
+        again = api(browser, f"m.retrieve({{ ca: '/certsrv', {options} }})")
+        assert again["status"] == "pending", again
 
 
 def test_a_module_that_failed_to_load_is_loaded_again(tmp_path_factory, browser):

@@ -210,8 +210,8 @@ export interface Explanation {
 export interface EnrollResult {
   status: "issued" | "pending" | "denied";
   /** The CA's words, or ours; for `pending`, followed by the call that fetches the
-   * certificate once it is approved (`retrieve({ entry: "…" })`, `retrieve({ requestId: n })`,
-   * or submitting the request again). */
+   * certificate once it is approved (`retrieve()` with the same CA options and the entry or
+   * the request id, or `submit()` again). */
   message: string;
   /** The CA's request id, when it gave one. */
   requestId: number | null;
@@ -907,16 +907,20 @@ fn api_message(outcome: &Outcome) -> String {
     let next = match (outcome.then, entry) {
         (None, _) => return outcome.message.clone(),
         (Some(Then::SendAgain), Some(id)) => {
-            format!("call retrieve({{ entry: \"{id}\" }}) to send it again")
+            format!("to ask again, call retrieve() with the same CA options and entry: \"{id}\"")
         }
-        (Some(Then::SendAgain), None) => "submit the same request again to ask again".to_owned(),
+        (Some(Then::SendAgain), None) => "to ask again, submit the same request again".to_owned(),
         (Some(Then::RetrieveEntry), Some(id)) => format!(
-            "its key stays in this browser; call retrieve({{ entry: \"{id}\" }}) once it is approved"
+            "its key stays in this browser; once it is approved, call retrieve() with the same \
+             CA options and entry: \"{id}\""
         ),
-        (Some(Then::RetrieveId(n)), _) => {
-            format!("once it is approved, call retrieve({{ requestId: {n} }})")
-        }
-        (Some(Then::RetrieveEntry | Then::SubmitAgain), _) => {
+        (Some(Then::RetrieveId(n)), _) => format!(
+            "once it is approved, call retrieve() with the same CA options and requestId: {n}"
+        ),
+        (Some(Then::SubmitAgain), Some(id)) => format!(
+            "once it is approved, call submit() with the same CA options and entry: \"{id}\""
+        ),
+        (Some(Then::RetrieveEntry | Then::SubmitAgain), None) => {
             "once it is approved, submit the request again".to_owned()
         }
     };

@@ -155,7 +155,9 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
                 .map(|n| format!(" (request {n})"))
                 .unwrap_or_default();
             let then = match (&entry, request_id) {
-                (Some(_), _) => Then::RetrieveEntry,
+                (Some(_), Some(_)) => Then::RetrieveEntry,
+                // no id to ask for it by: the entry's request is sent again
+                (Some(_), None) => Then::SubmitAgain,
                 (None, Some(n)) => Then::RetrieveId(n),
                 (None, None) => Then::SubmitAgain,
             };

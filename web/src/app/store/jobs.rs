@@ -527,10 +527,12 @@ pub async fn backup(password: String) -> Result<String, String> {
 }
 
 /// Opens the backup `file` with `password` and adds to the store each entry it does not hold
-/// yet: an entry whose certificate or request is kept here already (one with neither: its
-/// public key) is skipped, and so is one whose key does not sign for its public key; each
-/// entry added is its own IndexedDB transaction. Nothing is changed when the file cannot be
-/// opened.
+/// yet: an entry whose certificate or request is kept here already, or whose id and public
+/// key are (one with neither certificate nor request: its public key), is skipped, and so is
+/// one whose key does not sign for its public key; each entry added is its own IndexedDB
+/// transaction. A renewal links to the entry it renews as that entry is known here
+/// ([`super::relinked`]), once that entry is written. Nothing is changed when the file cannot
+/// be opened.
 pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreReport, String> {
     use wire::backup::BackupKey;
     let job = PfxImport {
@@ -551,6 +553,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
         };
         kept.push((record.meta, spki, record.request_der));
     }
+    let before: Vec<String> = kept.iter().map(|(m, ..)| m.id.clone()).collect();
     let mut report = super::RestoreReport::default();
     // each backup entry's id and the id it has here, for the renewals' links; the records to
     // write once every entry's id is known (a renewal may come before what it renews)
@@ -565,9 +568,10 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
             entry.request_id,
         );
         // the same entry: the same certificate, or the same request, or the same id and key
-        // (a request not sent yet and made again with its key since the backup keeps its
-        // id); only an entry with neither certificate nor request is known by its key alone
-        // (two entries may share a key: a renewal that kept it)
+        // (ids are random: the entry itself, changed since the backup, as a request not sent
+        // yet and made again with its key, which keeps its id); only an entry with neither
+        // certificate nor request is known by its key alone (two entries may share a key: a
+        // renewal that kept it)
         let same = kept.iter().find(|(m, spki, request)| {
             let same_key = !entry.spki.is_empty() && *spki == entry.spki;
             (entry.certificate.is_some() && m.certificate == entry.certificate)
@@ -650,11 +654,34 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
         ));
         restoring.push((record, name));
     }
+    // a renewal of an entry this restore adds is linked once that entry is written, so that a
+    // write that fails leaves no link to nothing
+    let coming: Vec<String> = restoring.iter().map(|(r, _)| r.meta.id.clone()).collect();
+    let mut written = Vec::new();
+    let mut to_link = Vec::new();
     for (mut record, name) in restoring {
-        record.meta.renews = super::relinked(record.meta.renews.as_deref(), &ids);
+        let target = super::relinked(record.meta.renews.as_deref(), &ids, &before);
+        let later = target.clone().filter(|t| coming.contains(t));
+        record.meta.renews = target.filter(|_| later.is_none());
         match store::put(&record).await {
-            Ok(()) => report.added.push(name),
+            Ok(()) => {
+                written.push(record.meta.id.clone());
+                if let Some(target) = later {
+                    to_link.push((record, target, name.clone()));
+                }
+                report.added.push(name);
+            }
             Err(e) => report.skipped.push(format!("{name}: {e}")),
+        }
+    }
+    for (mut record, target, name) in to_link {
+        if written.contains(&target) {
+            record.meta.renews = Some(target);
+            if let Err(e) = store::put(&record).await {
+                report.skipped.push(format!(
+                    "{name}: added, but not linked to the entry it renews: {e}"
+                ));
+            }
         }
     }
     // the keys' bytes are wiped as `opened` goes (`BackupKey`'s drop)

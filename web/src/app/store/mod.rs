@@ -174,14 +174,20 @@ pub struct RestoreReport {
 
 /// The id a restored entry's `renews` link takes in this store: the id the renewed entry has
 /// here once the restore is done (`ids` pairs each backup entry's id with it: its own, a new
-/// one when another entry had it, or the kept entry it was found to be). None when the renewed
-/// entry is not here (not in the backup, or not restored): the id as written would dangle, or
-/// name another entry that happens to have it.
-pub fn relinked(renews: Option<&str>, ids: &[(String, String)]) -> Option<String> {
+/// one when another entry had it, or the kept entry it was found to be), else its own when
+/// an entry kept here before the restore has it (`before`: ids are random, so that is the
+/// same entry, left out of the backup). None when the renewed entry is not here: the id as
+/// written would dangle.
+pub fn relinked(
+    renews: Option<&str>,
+    ids: &[(String, String)],
+    before: &[String],
+) -> Option<String> {
     let old = renews?;
-    ids.iter()
-        .find(|(backup, _)| backup == old)
-        .map(|(_, here)| here.clone())
+    match ids.iter().find(|(backup, _)| backup == old) {
+        Some((_, here)) => Some(here.clone()),
+        None => before.iter().find(|id| *id == old).cloned(),
+    }
 }
 
 /// What can happen in the store.
@@ -918,21 +924,19 @@ mod tests {
             ("renumbered".to_owned(), "new-id".to_owned()),
             ("matched".to_owned(), "the-kept-entry".to_owned()),
         ];
-        assert_eq!(relinked(None, &ids), None);
+        let before = ["the-kept-entry".to_owned(), "not-in-the-backup".to_owned()];
+        let link = |renews| relinked(renews, &ids, &before);
+        assert_eq!(link(None), None);
+        assert_eq!(link(Some("kept-as-is")).as_deref(), Some("kept-as-is"));
+        assert_eq!(link(Some("renumbered")).as_deref(), Some("new-id"));
+        assert_eq!(link(Some("matched")).as_deref(), Some("the-kept-entry"));
+        // left out of the backup but kept here: the same entry
         assert_eq!(
-            relinked(Some("kept-as-is"), &ids).as_deref(),
-            Some("kept-as-is")
+            link(Some("not-in-the-backup")).as_deref(),
+            Some("not-in-the-backup")
         );
-        assert_eq!(
-            relinked(Some("renumbered"), &ids).as_deref(),
-            Some("new-id")
-        );
-        assert_eq!(
-            relinked(Some("matched"), &ids).as_deref(),
-            Some("the-kept-entry")
-        );
-        // not restored (a lost key), or never in the backup: no link, not a stale id
-        assert_eq!(relinked(Some("lost"), &ids), None);
+        // not restored (a lost key), or never in the backup nor here: no link, not a stale id
+        assert_eq!(link(Some("lost")), None);
     }
 
     #[test]
