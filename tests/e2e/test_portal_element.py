@@ -494,14 +494,21 @@ def test_a_key_the_inf_does_not_set_is_opened_as_an_empty_field(ca, browser):
     assert 'FriendlyName = "Named by the user"' in entry["inf"], entry["inf"]
 
 
-def test_a_denial_says_the_key_is_kept_only_when_it_is(pending_ca, browser):
-    open_portal(browser, pending_ca.origin)
-    inf = '[NewRequest]\\nSubject = "CN=denied.corp.example.com"\\nKeyAlgorithm = ECDSA_P256\\n'
+def pending_pair(browser, origin, cn):
+    """Two requests for `cn` held by the CA: one of a stored entry (generate, then submit),
+    one sent as it is (createRequest, then submit); their answers."""
+    open_portal(browser, origin)
+    inf = f'[NewRequest]\\nSubject = "CN={cn}"\\nKeyAlgorithm = ECDSA_P256\\n'
     kept = api(browser, f"m.generate('{inf}').then((g) => "
                         "m.submit(null, { ca: '/certsrv', entry: g.entry.id }))")
     loose = api(browser, f"m.createRequest('{inf}').then((r) => "
                          "m.submit(r.pem, { ca: '/certsrv' }))")
     assert kept["status"] == loose["status"] == "pending", (kept, loose)
+    return kept, loose
+
+
+def test_a_denial_says_the_key_is_kept_only_when_it_is(pending_ca, browser):
+    kept, loose = pending_pair(browser, pending_ca.origin, "denied.corp.example.com")
     for answer in (kept, loose):
         proc = pending_ca.cli("deny", answer["requestId"], "--message", "not for you")
         assert proc.returncode == 0, proc.stderr
@@ -515,13 +522,7 @@ def test_a_denial_says_the_key_is_kept_only_when_it_is(pending_ca, browser):
 
 def test_a_pending_answer_says_how_to_fetch_it_in_the_apis_terms(pending_ca, browser):
     # the API's message names its own calls, not the app's buttons
-    open_portal(browser, pending_ca.origin)
-    inf = '[NewRequest]\\nSubject = "CN=later.corp.example.com"\\nKeyAlgorithm = ECDSA_P256\\n'
-    kept = api(browser, f"m.generate('{inf}').then((g) => "
-                        "m.submit(null, { ca: '/certsrv', entry: g.entry.id }))")
-    loose = api(browser, f"m.createRequest('{inf}').then((r) => "
-                         "m.submit(r.pem, { ca: '/certsrv' }))")
-    assert kept["status"] == loose["status"] == "pending", (kept, loose)
+    kept, loose = pending_pair(browser, pending_ca.origin, "later.corp.example.com")
     for answer in (kept, loose):
         assert answer["message"].startswith("Taken Under Submission"), answer
         assert "press" not in answer["message"], answer
