@@ -156,10 +156,9 @@ async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
                 .unwrap_or_default();
             let then = match (&entry, request_id) {
                 (Some(_), Some(_)) => Then::RetrieveEntry,
-                // no id to ask for it by: the entry's request is sent again
-                (Some(_), None) => Then::SubmitAgain,
                 (None, Some(n)) => Then::RetrieveId(n),
-                (None, None) => Then::SubmitAgain,
+                // no id to ask for it by: the request (the entry's, when kept) is sent again
+                (_, None) => Then::SubmitAgain,
             };
             Ok(Outcome {
                 status: Status::Pending,
