@@ -272,6 +272,43 @@ def test_pending_then_approved_is_retrieved_and_accepted(pending_ca, browser):
     assert entry["state"] == "issued"
 
 
+def test_a_request_checked_again_after_its_fields_were_edited_is_still_offered(
+        pending_ca, browser, tmp_path):
+    # while the request waits, the user edits the form into an INF with errors; the answer is
+    # still for the request as it was sent, with its download named from that request
+    open_portal(browser, pending_ca.origin)
+    fill(browser, "cn", "waiting.corp.example.com")
+    click(browser, "submit")
+    pending = event(browser, "certreq-pending")["detail"]
+    fill(browser, "dns", "b\u00fcro.example")
+    wait_for(lambda: shadow(browser, "return root.querySelectorAll("
+                                     "'[part=diagnostics] li[data-severity=error]').length"),
+             what="the edited form's errors")
+    assert pending_ca.cli("approve", str(pending["requestId"])).returncode == 0
+    click(browser, "retrieve")
+    issued = event(browser, "certreq-issued")["detail"]
+    assert issued["requestId"] == pending["requestId"], issued
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior",
+                            {"behavior": "allow", "downloadPath": str(downloads)})
+    click(browser, "download")
+    saved = wait_for(lambda: list(downloads.glob("*.cer")), what="the .cer download")
+    assert [p.name for p in saved] == ["waiting.corp.example.com.cer"], saved
+
+
+def test_a_ca_attribute_that_is_not_an_address_is_said_and_nothing_is_sent(ca, browser):
+    open_portal(browser, ca.origin)
+    redraw(browser, ca="https://[ca.corp.example/certsrv")
+    click(browser, "submit")
+    refused = event(browser, "certreq-error", timeout=20)["detail"]
+    assert "https://[ca.corp.example/certsrv" in refused["message"], refused
+    assert "not a web address" in shadow(browser, "return root.querySelector('[part=status]')"
+                                                  ".textContent")
+    assert [e["type"] for e in events(browser)] == ["certreq-error"]
+    assert api(browser, "m.list()") == []
+
+
 def test_with_store_none_the_key_is_handed_back_and_nothing_kept(ca, browser, tmp_path):
     open_portal(browser, ca.origin)
     shadow(browser, "root.querySelector('form').dataset.old = 'yes';"

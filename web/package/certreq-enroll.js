@@ -48,6 +48,7 @@ const TEXT = {
     loadFailed: "The enrollment form could not be loaded.",
     noInf: "This form has no INF (attribute inf or a <template> child).",
     noCa: "This form has no CA (attribute ca).",
+    badCa: (ca) => `The form's CA (attribute ca) is not a web address: ${ca}`,
     line: (n) => `line ${n}`,
   },
   de: {
@@ -67,6 +68,7 @@ const TEXT = {
     loadFailed: "Das Formular konnte nicht geladen werden.",
     noInf: "Diesem Formular fehlt die INF (Attribut inf oder ein <template>).",
     noCa: "Diesem Formular fehlt die CA (Attribut ca).",
+    badCa: (ca) => `Die CA des Formulars (Attribut ca) ist keine Webadresse: ${ca}`,
     line: (n) => `Zeile ${n}`,
   },
 };
@@ -435,9 +437,15 @@ class CertreqEnroll extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
+  /** The CA's address: null without the attribute, undefined when it is not a web address. */
   _ca() {
     const ca = this.getAttribute("ca");
-    return ca ? new URL(ca, document.baseURI).href.replace(/\/$/, "") : null;
+    if (!ca) return null;
+    try {
+      return new URL(ca, document.baseURI).href.replace(/\/$/, "");
+    } catch {
+      return undefined;
+    }
   }
 
   _options() {
@@ -462,9 +470,11 @@ class CertreqEnroll extends HTMLElement {
       this._emit("certreq-error", { message: t.invalid, diagnostics: checked.diagnostics, requestId: null, explanation: null });
       return;
     }
-    if (this._ca() === null) {
-      this._status.textContent = t.noCa;
-      this._emit("certreq-error", { message: t.noCa, diagnostics: [], requestId: null, explanation: null });
+    const ca = this._ca();
+    if (ca == null) {
+      const message = ca === null ? t.noCa : t.badCa(this.getAttribute("ca"));
+      this._status.textContent = message;
+      this._emit("certreq-error", { message, diagnostics: [], requestId: null, explanation: null });
       return;
     }
     const inf = this._edited();
@@ -489,6 +499,9 @@ class CertreqEnroll extends HTMLElement {
       }
       this._made = made;
       this._exportable = checked.preview.exportable;
+      // the download's name from the request as sent: the fields may be edited while it waits
+      this._fileName = (checked.preview.subject.flat().find((p) => p.attribute === "CN")?.value
+        ?? "certificate").replace(/[^A-Za-z0-9._-]+/g, "_");
       const options = this._options();
       const result = made.entry === null
         ? await this._api.submit(made.pem, options)
@@ -515,16 +528,16 @@ class CertreqEnroll extends HTMLElement {
       else result = await this._api.submit(made.pem, options);
       this._answered(result);
     } catch (e) {
-      this._failed(e);
+      this._failed(e, made.requestId);
     } finally {
       this._setBusy(false);
     }
   }
 
-  _failed(e) {
+  _failed(e, requestId = null) {
     this._status.textContent = e?.message ?? String(e);
     this._emit("certreq-error", { message: e?.message ?? String(e), diagnostics: e?.diagnostics ?? [],
-      requestId: null, explanation: e?.explanation ?? null });
+      requestId: requestId ?? null, explanation: e?.explanation ?? null });
   }
 
   _answered(result) {
@@ -552,8 +565,7 @@ class CertreqEnroll extends HTMLElement {
    * and kept in the store. */
   _offer(result) {
     const t = this._text;
-    const name = (this._checked?.preview.subject.flat().find((p) => p.attribute === "CN")?.value ?? "certificate")
-      .replace(/[^A-Za-z0-9._-]+/g, "_");
+    const name = this._fileName;
     const cer = h("button", { part: "button download", type: "button", text: t.cer });
     cer.addEventListener("click", () => save(`${name}.cer`, "application/pkix-cert", result.certificate));
     this._downloads.replaceChildren(cer);
