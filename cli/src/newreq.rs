@@ -170,7 +170,7 @@ impl Source<'_> {
 
 /// Refuses an output that would overwrite the INF, or an existing file without `-f`.
 fn check_output(inf_path: &Path, out_path: &Path, opts: &NewOptions<'_>) -> Result<(), Failure> {
-    if same_file(inf_path, out_path) {
+    if fsio::same_file(inf_path, out_path) {
         return Err(format!(
             "the output would overwrite the INF file {}; name a different RequestFileOut",
             inf_path.display()
@@ -914,13 +914,6 @@ fn entry_span(compiled: &Compiled, key: &str) -> Span {
         .section("NewRequest")
         .and_then(|s| s.get(key))
         .map_or(0..0, |e| e.value.span.clone())
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 fn absolute(path: &Path) -> PathBuf {

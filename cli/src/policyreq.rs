@@ -66,6 +66,14 @@ fn policy(inv: &Invocation) -> Result<(), Failure> {
     };
     let hash = signers::hash_option(inv.value(Opt::HashAlgorithm)).map_err(Failure::Usage)?;
     let force = inv.has(Opt::Force);
+    if p10_out
+        .as_ref()
+        .is_some_and(|p| crate::fsio::same_file(p, &output))
+    {
+        return Err(Failure::Usage(
+            "RequestFileOut and PKCS10FileOut are the same file; name two different files".into(),
+        ));
+    }
     for out in std::iter::once(&output).chain(p10_out.iter()) {
         if out.exists() && !force {
             return Err(Failure::Message(format!(
@@ -205,19 +213,23 @@ fn policy(inv: &Invocation) -> Result<(), Failure> {
 
     let binary = inv.has(Opt::Binary);
     let rfc7468 = inv.has(Opt::Rfc7468);
-    let write = |path: &PathBuf, der: &[u8]| {
-        crate::fsio::write_atomic(
-            path,
-            &signers::request_output(der, binary, rfc7468),
-            crate::fsio::PUBLIC_FILE,
-            force,
-        )
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-    };
-    write(&output, &request)?;
+    // both files or neither
+    let request_bytes = signers::request_output(&request, binary, rfc7468);
+    let pkcs10_bytes = signers::request_output(&pkcs10, binary, rfc7468);
+    let mut files = vec![(
+        output.as_path(),
+        request_bytes.as_slice(),
+        crate::fsio::PUBLIC_FILE,
+    )];
     if let Some(p) = &p10_out {
-        write(p, &pkcs10)?;
+        files.push((
+            p.as_path(),
+            pkcs10_bytes.as_slice(),
+            crate::fsio::PUBLIC_FILE,
+        ));
     }
+    crate::fsio::write_all_atomic(&files, force)
+        .map_err(|(path, e)| crate::submit::write_error(&path, &e))?;
     if !quiet {
         println!("CertReq: Request Created");
         println!("Request: {}", output.display());

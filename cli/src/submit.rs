@@ -220,7 +220,8 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Refuses existing outputs without `-f` (before anything is sent).
+    /// Refuses existing outputs without `-f`, and outputs in a folder that does not exist
+    /// (before anything is sent).
     pub fn check(&self) -> Result<(), Failure> {
         for path in std::iter::once(&self.cert).chain(self.chain.iter()) {
             if !self.force && path.exists() {
@@ -229,8 +230,18 @@ impl Outputs {
                     path.display()
                 )));
             }
+            if !fsio::parent_dir(path).is_dir() {
+                return Err(Failure::Message(format!(
+                    "cannot write {}: its folder does not exist",
+                    path.display()
+                )));
+            }
         }
-        if self.chain.as_ref() == Some(&self.cert) {
+        if self
+            .chain
+            .as_ref()
+            .is_some_and(|chain| fsio::same_file(chain, &self.cert))
+        {
             return Err(Failure::Usage(
                 "CertOut and ChainOut are the same file; name two different files".into(),
             ));
@@ -239,7 +250,7 @@ impl Outputs {
     }
 
     /// Writes the certificate (`CERTIFICATE` PEM or DER) and, when asked for, the chain
-    /// (`PKCS7` PEM or DER), each atomically.
+    /// (`PKCS7` PEM or DER): both or neither.
     pub fn write(&self, cert: &Certificate, chain_p7b: Option<&[u8]>) -> Result<(), String> {
         let encode = |label: Label, der: &[u8]| {
             if self.binary {
@@ -248,26 +259,46 @@ impl Outputs {
                 pem::write(label, der).into_bytes()
             }
         };
-        write_file(
-            &self.cert,
-            &encode(Label::Certificate, cert.der()),
-            self.force,
-        )?;
-        if let (Some(path), Some(p7b)) = (&self.chain, chain_p7b) {
-            write_file(path, &encode(Label::Pkcs7, p7b), self.force)?;
+        let cert_bytes = encode(Label::Certificate, cert.der());
+        let chain = match (&self.chain, chain_p7b) {
+            (Some(path), Some(p7b)) => Some((path, encode(Label::Pkcs7, p7b))),
+            _ => None,
+        };
+        let mut files = vec![(
+            self.cert.as_path(),
+            cert_bytes.as_slice(),
+            fsio::PUBLIC_FILE,
+        )];
+        if let Some((path, bytes)) = &chain {
+            files.push((path.as_path(), bytes.as_slice(), fsio::PUBLIC_FILE));
         }
-        Ok(())
+        fsio::write_all_atomic(&files, self.force).map_err(|(path, e)| write_error(&path, &e))
     }
 }
 
-fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<(), String> {
-    fsio::write_atomic(path, bytes, fsio::PUBLIC_FILE, replace).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            format!("{} already exists; use -f to overwrite it", path.display())
-        } else {
-            format!("cannot write {}: {e}", path.display())
-        }
-    })
+/// Why `path` was not written.
+pub fn write_error(path: &Path, e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::AlreadyExists {
+        format!("{} already exists; use -f to overwrite it", path.display())
+    } else {
+        format!("cannot write {}: {e}", path.display())
+    }
+}
+
+/// The message for an issued certificate whose files could not be written (`why`): the CA
+/// keeps it, and how to fetch it again.
+fn issued_unwritten(why: String, endpoint: &Endpoint, request_id: Option<u64>) -> String {
+    match request_id {
+        Some(id) => format!(
+            "{why}; the CA issued the certificate (RequestId {id}): fetch it with certreq \
+             -retrieve -config {} {id} CertOut",
+            endpoint.url()
+        ),
+        None => format!(
+            "{why}; the CA issued the certificate, and EST gives no request id to fetch it \
+             again: run certreq -submit again once the outputs can be written"
+        ),
+    }
 }
 
 /// Reads a file of at most 4 MiB.
@@ -353,7 +384,12 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
         config::check_attrib(a).map_err(Failure::Usage)?;
     }
     let (endpoint, client) = connect(inv, "submit")?;
-    if outputs.cert == request_path || outputs.chain.as_ref() == Some(&request_path) {
+    if fsio::same_file(&outputs.cert, &request_path)
+        || outputs
+            .chain
+            .as_ref()
+            .is_some_and(|chain| fsio::same_file(chain, &request_path))
+    {
         return Err(Failure::Usage(format!(
             "the certificate would overwrite the request {}; name a different CertOut",
             request_path.display()
@@ -444,7 +480,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             let spki = enroll::request_spki(&der);
             let issued = enroll::issued(&response, &[], spki.as_deref())
                 .ok_or_else(|| "the CA's answer holds no certificate".to_string())?;
-            outputs.write(&issued.leaf, Some(&issued.chain_p7b))?;
+            // the CA's answer is recorded first: it stands though the files cannot be written
             record(
                 store.as_ref(),
                 entry.as_ref(),
@@ -452,6 +488,9 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 request_id,
                 "issued",
             );
+            outputs
+                .write(&issued.leaf, Some(&issued.chain_p7b))
+                .map_err(|e| issued_unwritten(e, &endpoint, request_id))?;
             println!("Certificate retrieved(Issued) Issued");
             if !quiet {
                 print_written(&outputs, &issued.leaf);

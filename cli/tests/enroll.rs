@@ -232,6 +232,82 @@ fn submit_binary_writes_der_and_refuses_existing_outputs_before_sending() {
 }
 
 #[test]
+fn submit_refuses_outputs_it_could_not_write_before_sending() {
+    let t = TempDir::new("submit-outputs");
+    std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();
+    let ca = issuing_ca();
+    let config = format!("{}/certsrv", ca.url);
+    // a chain in a folder that does not exist: refused before the CA is asked, nothing written
+    let run = certreq(
+        &t,
+        &[
+            "-submit",
+            "-config",
+            &config,
+            "web.req",
+            "web.cer",
+            "nodir/web.p7b",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "certreq: error: cannot write nodir/web.p7b: its folder does not exist\n"
+    );
+    assert!(!t.join("web.cer").exists());
+    // the certificate over the request, named another way: refused, even with -f
+    let run = certreq(
+        &t,
+        &["-submit", "-f", "-config", &config, "web.req", "./web.req"],
+        &[],
+    );
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("would overwrite the request"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(t.join("web.req")).unwrap(), REQUEST_DER);
+    assert!(ca.seen().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn an_issued_certificate_that_cannot_be_written_is_recorded_and_said_how_to_fetch() {
+    let t = TempDir::new("submit-unwritten");
+    std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();
+    let entry = put_request_entry(&t);
+    let ca = issuing_ca();
+    let config = format!("{}/certsrv", ca.url);
+    // with -f the check passes; the chain cannot replace a folder, so neither file is written
+    std::fs::create_dir(t.join("web.p7b")).unwrap();
+    let run = certreq(
+        &t,
+        &[
+            "-submit", "-f", "-config", &config, "web.req", "web.cer", "web.p7b",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("certreq: error: cannot write web.p7b: ")
+            && run.stderr.ends_with(&format!(
+                "; the CA issued the certificate (RequestId 42): fetch it with certreq -retrieve \
+                 -config {config} 42 CertOut\n"
+            )),
+        "{}",
+        run.stderr
+    );
+    assert!(!t.join("web.cer").exists(), "both files or neither");
+    let m = meta(&entry);
+    assert!(
+        m.contains("request_id=42\n") && m.contains("disposition=issued\n"),
+        "{m}"
+    );
+}
+
+#[test]
 fn submit_pending_prints_the_request_id_and_records_it() {
     let t = TempDir::new("submit-pending");
     std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();

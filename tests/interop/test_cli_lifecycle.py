@@ -294,6 +294,15 @@ def test_policy_resigns_a_subordinate_ca_request_with_its_stored_key(certreq, ca
     cmc = check_cmc(tmp_path / "qualified-cmc.req", tmp_path)
     assert [kind for kind, _ in cmc.signers] == ["key", "cert"]
     submit(c, ca, "qualified-cmc.req", "sub2.cer")
+    # both outputs or neither: one the other named twice is refused, and a PKCS10FileOut
+    # that cannot be written leaves no RequestFileOut behind
+    proc = c.run("-policy", "-f", "-cert", thumb, "sub.req", "policy.inf", "twice.req",
+                 "./twice.req", check=False)
+    assert proc.returncode == 2 and "the same file" in proc.stderr, proc.stderr
+    proc = c.run("-policy", "-cert", thumb, "sub.req", "policy.inf", "alone.req",
+                 "nodir/alone.p10", check=False)
+    assert proc.returncode == 1 and "cannot write nodir/alone.p10" in proc.stderr, proc.stderr
+    assert not (tmp_path / "twice.req").exists() and not (tmp_path / "alone.req").exists()
 
 
 def test_policy_from_another_cas_certificate_null_signs_inside_cmc(certreq, ca, tmp_path):

@@ -75,23 +75,114 @@ pub fn parent_dir(path: &Path) -> &Path {
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> io::Result<()> {
     let tmp = temp_sibling(path);
     write_new(&tmp, bytes, mode)?;
-    let placed = if replace {
-        fs::rename(&tmp, path)
-    } else {
-        // A hard link fails if the target exists: an atomic "create, never replace".
-        match fs::hard_link(&tmp, path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
-            Err(_) if path.exists() => Err(io::Error::from(io::ErrorKind::AlreadyExists)),
-            // file systems without hard links
-            Err(_) => fs::rename(&tmp, path),
-        }
-    };
+    let placed = place(&tmp, path, replace);
     let _ = fs::remove_file(&tmp);
     if placed.is_ok() {
         sync_dir(parent_dir(path));
     }
     placed
+}
+
+/// Puts the written file `tmp` at `path` (its sibling); `tmp` may be left for the caller to
+/// remove.
+fn place(tmp: &Path, path: &Path, replace: bool) -> io::Result<()> {
+    if replace {
+        return fs::rename(tmp, path);
+    }
+    // A hard link fails if the target exists: an atomic "create, never replace".
+    match fs::hard_link(tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if path.exists() => Err(io::Error::from(io::ErrorKind::AlreadyExists)),
+        // file systems without hard links
+        Err(_) => fs::rename(tmp, path),
+    }
+}
+
+/// Writes several files as one: each is written whole to a temporary sibling first (a failure
+/// there leaves none of them), then each is put in place; when one cannot be, those put
+/// before it are taken back (a new one removed, a replaced one given its old content again).
+/// `replace` as in [`write_atomic`]. The error names the file that failed.
+pub fn write_all_atomic(
+    files: &[(&Path, &[u8], u32)],
+    replace: bool,
+) -> Result<(), (PathBuf, io::Error)> {
+    let mut temps = Vec::with_capacity(files.len());
+    let mut failed = None;
+    for (path, bytes, mode) in files {
+        let tmp = temp_sibling(path);
+        match write_new(&tmp, bytes, *mode) {
+            Ok(()) => temps.push(tmp),
+            Err(e) => {
+                failed = Some((path.to_path_buf(), e));
+                break;
+            }
+        }
+    }
+    // each file put in place, with the copy of what it replaced
+    let mut placed: Vec<(&Path, Option<PathBuf>)> = Vec::new();
+    if failed.is_none() {
+        for ((path, ..), tmp) in files.iter().zip(&temps) {
+            let old = match replace && path.is_file() {
+                true => {
+                    let old = temp_sibling(path);
+                    match fs::hard_link(path, &old).or_else(|_| fs::copy(path, &old).map(|_| ())) {
+                        Ok(()) => Some(old),
+                        Err(e) => {
+                            failed = Some((path.to_path_buf(), e));
+                            break;
+                        }
+                    }
+                }
+                false => None,
+            };
+            match place(tmp, path, replace) {
+                Ok(()) => placed.push((path, old)),
+                Err(e) => {
+                    if let Some(old) = old {
+                        let _ = fs::remove_file(old);
+                    }
+                    failed = Some((path.to_path_buf(), e));
+                    break;
+                }
+            }
+        }
+    }
+    for tmp in &temps {
+        let _ = fs::remove_file(tmp);
+    }
+    if let Some(failed) = failed {
+        for (path, old) in placed.into_iter().rev() {
+            let _ = match old {
+                Some(old) => fs::rename(old, path),
+                None => fs::remove_file(path),
+            };
+        }
+        return Err(failed);
+    }
+    for (path, old) in placed {
+        if let Some(old) = old {
+            let _ = fs::remove_file(old);
+        }
+        sync_dir(parent_dir(path));
+    }
+    Ok(())
+}
+
+/// Whether `a` and `b` name one file: resolved (symbolic links, `.` and `..`) when they
+/// exist, else by the resolved folder each would be in and its name.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    if let (Ok(a), Ok(b)) = (fs::canonicalize(a), fs::canonicalize(b)) {
+        return a == b;
+    }
+    let place = |p: &Path| {
+        let dir = fs::canonicalize(parent_dir(p)).ok()?;
+        Some(dir.join(p.file_name()?))
+    };
+    match (place(a), place(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a == b,
+    }
 }
 
 /// Creates a directory readable only by its owner.
@@ -175,6 +266,89 @@ mod tests {
         }
         assert_eq!(unescape_line("trailing\\"), "trailing\\");
         assert_eq!(unescape_line("\\q"), "q");
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("certreq-fsio-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_group_whose_last_file_cannot_be_written_leaves_none_of_them() {
+        let dir = scratch("group-missing");
+        let (a, b) = (dir.join("a.req"), dir.join("missing").join("b.req"));
+        let (path, _) = write_all_atomic(
+            &[(&a, b"one", PUBLIC_FILE), (&b, b"two", PUBLIC_FILE)],
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(path, b);
+        assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+        // a file that exists is not replaced without being asked, and the one before it goes
+        fs::write(dir.join("b.req"), b"kept").unwrap();
+        let b = dir.join("b.req");
+        let (path, e) = write_all_atomic(
+            &[(&a, b"one", PUBLIC_FILE), (&b, b"two", PUBLIC_FILE)],
+            false,
+        )
+        .unwrap_err();
+        assert_eq!((path, e.kind()), (b.clone(), io::ErrorKind::AlreadyExists));
+        assert_eq!(names(&dir), ["b.req"]);
+        assert_eq!(fs::read(&b).unwrap(), b"kept");
+        write_all_atomic(
+            &[(&a, b"one", PUBLIC_FILE), (&b, b"two", PUBLIC_FILE)],
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            (fs::read(&a).unwrap(), fs::read(&b).unwrap()),
+            (b"one".to_vec(), b"two".to_vec())
+        );
+        assert_eq!(names(&dir), ["a.req", "b.req"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_group_that_fails_late_gives_a_replaced_file_its_old_content_back() {
+        let dir = scratch("group-replace");
+        let a = dir.join("a.req");
+        fs::write(&a, b"old").unwrap();
+        // a folder where the second file would go: written beside it, then not put in place
+        let b = dir.join("b.req");
+        fs::create_dir(&b).unwrap();
+        let (path, _) = write_all_atomic(
+            &[(&a, b"new", PUBLIC_FILE), (&b, b"two", PUBLIC_FILE)],
+            true,
+        )
+        .unwrap_err();
+        assert_eq!(path, b);
+        assert_eq!(fs::read(&a).unwrap(), b"old");
+        assert_eq!(names(&dir), ["a.req", "b.req"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn one_file_named_two_ways_is_one_file() {
+        let dir = scratch("same");
+        fs::create_dir(dir.join("sub")).unwrap();
+        let a = dir.join("x.req");
+        let b = dir.join("sub").join("..").join("x.req");
+        assert!(same_file(&a, &b), "not written yet");
+        fs::write(&a, b"x").unwrap();
+        assert!(same_file(&a, &b), "written");
+        assert!(!same_file(&a, &dir.join("y.req")));
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
