@@ -107,7 +107,8 @@ Options:
                     service is HTTP/host of the -config URL
   -ClientCertificate PfxFile
                     Sign in to the CA with a TLS client certificate: a PFX file (password
-                    -p or $CERTREQ_PFX_PASSWORD) or the KeyContainer name of a store entry
+                    $CERTREQ_PFX_PASSWORD; -p is the CA sign-in's) or the KeyContainer name
+                    of a store entry
   -machine          Not supported here
   -?                Show help; `-new -? KeyName` shows the reference for one INF key
   --                End of options: later arguments are file names even if they start with -

@@ -153,7 +153,7 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
                 }
                 Verb::CaChain => {
                     let url = enroll::ca_cert_url(base, n, Enc::Bin, true);
-                    let (response, der) = object(&client, &url)?;
+                    let (response, der) = object(&client, &url, n)?;
                     let p7 = if response.kind == certreq_pkix::cert::ResponseKind::Pkcs7 {
                         der
                     } else {
@@ -179,11 +179,15 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
                             | enroll::Disposition::Denied { code, .. } => *code,
                             _ => None,
                         };
+                        // a CA code other than "nothing there" is worth its own explanation
+                        let more = match code {
+                            Some(PROPERTY_EMPTY) | None => renewal_advice(n),
+                            code => drive::explanation(&page.message(), code),
+                        };
                         return Err(Failure::Message(format!(
-                            "the CA has no {} CRL for renewal {n}: {}{}",
+                            "the CA has no {} CRL for renewal {n}: {}{more}",
                             if delta { "delta" } else { "base" },
                             page.message(),
-                            drive::explanation(&page.message(), code)
                         )));
                     }
                     let crl = cadocs::read_crl(&reply.body, delta, Some(&ca))
@@ -234,8 +238,13 @@ fn current_renewal(client: &Client, base: &str) -> Result<u32, String> {
     })
 }
 
-/// A certificate or chain from `certnew`, or the CA's error page in words.
-fn object(client: &Client, url: &str) -> Result<(certreq_pkix::cert::Response, Vec<u8>), String> {
+/// A certificate or chain of the CA's `renewal` from `certnew`, or the CA's error page in
+/// words.
+fn object(
+    client: &Client,
+    url: &str,
+    renewal: u32,
+) -> Result<(certreq_pkix::cert::Response, Vec<u8>), String> {
     let reply = client.get(url)?;
     http_ok(client, url, &reply)?;
     match enroll::classify_retrieval(&reply.content_type, &reply.body) {
@@ -243,7 +252,7 @@ fn object(client: &Client, url: &str) -> Result<(certreq_pkix::cert::Response, V
         Ok(Retrieval::Page(page)) => Err(format!(
             "{url}: {}{}",
             page.message(),
-            drive::explanation(&page.message(), None)
+            renewal_advice(renewal)
         )),
         Err(e) => Err(format!(
             "{url} answered something that is not a certificate: {e}"
@@ -251,9 +260,20 @@ fn object(client: &Client, url: &str) -> Result<(certreq_pkix::cert::Response, V
     }
 }
 
+/// CERTSRV_E_PROPERTY_EMPTY: what AD CS answers for a renewal it does not have.
+const PROPERTY_EMPTY: u32 = 0x8009_4004;
+
+/// What to do when the CA has nothing for renewal `n` (its pages speak of request ids).
+fn renewal_advice(n: u32) -> String {
+    format!(
+        "\n  what to do: -renewal {n} may be past the CA's renewals (0 is its first certificate; \
+         without -renewal, the current one is fetched)"
+    )
+}
+
 fn ca_cert(client: &Client, base: &str, renewal: u32) -> Result<Certificate, String> {
     let url = enroll::ca_cert_url(base, renewal, Enc::Bin, false);
-    let (response, _) = object(client, &url)?;
+    let (response, _) = object(client, &url, renewal)?;
     response
         .leaf()
         .cloned()

@@ -81,7 +81,9 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
     };
     let refused =
         |m: String| Failure::Message(format!("the CA has no certificate for request {id}: {m}"));
-    match drive::run(&client, &start).map_err(refused)? {
+    // the CA may never have been asked (no connection, a sign-in refused): not "no certificate"
+    let failed = |m: String| Failure::Message(format!("cannot retrieve request {id}: {m}"));
+    match drive::run(&client, &start).map_err(failed)? {
         Outcome::Issued { response, .. } => {
             let issued = certreq_enroll::issued(&response, &[], None)
                 .ok_or_else(|| refused("its answer holds no certificate".into()))?;

@@ -510,7 +510,7 @@ fn retrieve_pending_unknown_and_issued() {
     assert_eq!(run.code, Some(1));
     assert_eq!(
         run.stderr,
-        "certreq: error: the CA has no certificate for request 99: The requested property value is \
+        "certreq: error: cannot retrieve request 99: The requested property value is \
          empty. 0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY)\n  \
          0x80094004 (-2146877436 CERTSRV_E_PROPERTY_EMPTY): The CA knows no request with this id: \
          what is asked for does not exist.\n  \

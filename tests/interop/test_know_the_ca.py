@@ -189,6 +189,14 @@ def test_ca_certificates_renewals_and_crls(certreq, tmp_path):
         current = x509.load_pem_x509_certificate((work / "ca1.cer").read_bytes())
         assert current != first and current.subject == first.subject
         assert x509.load_pem_x509_certificate((work / "old.cer").read_bytes()) == first
+        # a renewal the CA does not have: said in -renewal's terms, nothing written
+        for verb in ("-cacert", "-cachain", "-crl"):
+            proc = run_cli(certreq, server, verb, "-renewal", "5", "-config", server.certsrv,
+                           "none.out", cwd=work, check=False)
+            assert proc.returncode == 1, proc.stderr
+            assert "-renewal 5 may be past the CA's renewals" in proc.stderr, proc.stderr
+            assert "request id" not in proc.stderr.lower(), proc.stderr
+            assert not (work / "none.out").exists()
         req = new_request(certreq, server, work, name="r3")
         run_cli(certreq, server, "-submit", "-config", server.certsrv, req, "c.cer", "c.p7b",
                 cwd=work)
