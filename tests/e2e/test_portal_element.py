@@ -554,6 +554,9 @@ def test_a_denial_says_the_key_is_kept_only_when_it_is(pending_ca, browser):
     loose = api(browser, f"m.retrieve({{ ca: '/certsrv', requestId: {loose['requestId']} }})")
     assert kept["status"] == loose["status"] == "denied", (kept, loose)
     assert "the key is kept" in kept["message"] and kept["entry"] is not None, kept
+    # the entry handed back says what key it keeps
+    assert kept["entry"]["keyAlgorithm"] == "ECC P-256", kept
+    assert kept["entry"]["exportable"] is False, kept
     assert "the key is kept" not in loose["message"] and loose["entry"] is None, loose
 
 
@@ -571,6 +574,24 @@ def test_a_pending_answer_says_how_to_fetch_it_in_the_apis_terms(pending_ca, bro
     for options in (f"entry: {json.dumps(entry)}", f"requestId: {loose['requestId']}"):
         again = api(browser, f"m.retrieve({{ ca: '/certsrv', {options} }})")
         assert again["status"] == "pending", again
+
+
+def test_a_stored_entrys_request_sent_as_pem_is_that_entry(pending_ca, browser):
+    open_portal(browser, pending_ca.origin)
+    inf = '[NewRequest]\\nSubject = "CN=as-pem.corp.example.com"\\nKeyAlgorithm = ECDSA_P256\\n'
+    made = api(browser, f"m.generate('{inf}')")
+    entry = made["entry"]["id"]
+    # the request's PEM, not the entry's id: its pending id is kept on the entry all the same
+    answer = api(browser, f"m.submit({json.dumps(made['pem'])}, {{ ca: '/certsrv' }})")
+    assert answer["status"] == "pending" and answer["entry"]["id"] == entry, answer
+    assert api(browser, f"m.get({json.dumps(entry)})")["requestId"] == answer["requestId"]
+    # the entry object where its id belongs, or both a request and an entry: said, not guessed
+    wrong = api(browser, f"m.generate('{inf}').then((g) => "
+                         "m.submit(null, { ca: '/certsrv', entry: g.entry }))")
+    assert "options.entry must be a stored entry's id, a string (entry.id)" in wrong["error"], wrong
+    both = api(browser, f"m.submit({json.dumps(made['pem'])}, "
+                        f"{{ ca: '/certsrv', entry: {json.dumps(entry)} }})")
+    assert "give the request or options.entry, not both" in both["error"], both
 
 
 def test_a_module_that_failed_to_load_is_loaded_again(tmp_path_factory, browser):

@@ -1005,18 +1005,39 @@ pub async fn generate(inf_text: String) -> Result<JsValue, JsValue> {
 /// handed back either way); a pending one's request id is kept on the entry.
 pub async fn submit(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let settings = ca_settings(&options)?;
-    let outcome = match get(&options, "entry").as_string() {
+    let outcome = match entry_option(&options)? {
+        Some(_) if !(request.is_null() || request.is_undefined()) => {
+            return Err(js_error(
+                "give the request or options.entry, not both (the entry's request is sent)",
+                &[],
+            ));
+        }
         Some(id) => enroll::submit(id, settings).await,
         None => enroll::submit_request(der_of(&request, "request")?, settings).await,
     };
     outcome_js(&outcome.map_err(|m| js_error(&m, &[]))?)
 }
 
+/// `options.entry`: a stored entry's id, when given (a string: an `Entry` object is refused with
+/// a word on which field to pass).
+fn entry_option(options: &JsValue) -> Result<Option<String>, JsValue> {
+    let entry = get(options, "entry");
+    if entry.is_null() || entry.is_undefined() {
+        return Ok(None);
+    }
+    entry.as_string().map(Some).ok_or_else(|| {
+        js_error(
+            "options.entry must be a stored entry's id, a string (entry.id)",
+            &[],
+        )
+    })
+}
+
 /// Asks the CA for a pending request's certificate: stored entry `options.entry`'s, or request
 /// `options.requestId`'s.
 pub async fn retrieve(options: JsValue) -> Result<JsValue, JsValue> {
     let settings = ca_settings(&options)?;
-    let entry = get(&options, "entry").as_string();
+    let entry = entry_option(&options)?;
     let number = get(&options, "requestId").as_f64();
     let number = match number {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Some(n as u64),

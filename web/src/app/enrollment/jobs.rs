@@ -233,9 +233,19 @@ pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String>
 }
 
 /// Sends a loaded request (PKCS #10 DER) to the CA; an issued certificate is accepted for its
-/// stored key if there is one.
+/// stored key if there is one. A stored entry's own request is sent as that entry (its
+/// pending request id is kept on it); the store is only looked in when it can be read.
 pub async fn submit_request(der: Vec<u8>, settings: Enrollment) -> Result<Outcome, String> {
-    enroll(None, start(&settings, Action::Submit { request: der })).await
+    let id = crate::services::store::list()
+        .await
+        .ok()
+        .and_then(|records| records.into_iter().find(|r| r.request_der == der))
+        .map(|r| r.meta.id);
+    enroll(
+        id.as_deref(),
+        start(&settings, Action::Submit { request: der }),
+    )
+    .await
 }
 
 /// Asks the CA for a certificate: pending entry `id`'s (by its request id; EST sends the

@@ -202,13 +202,10 @@ pub async fn remember_pending(
     Ok(Some(with_key(&record).await))
 }
 
-/// Entry `id` as stored, when there is one.
+/// Entry `id` as stored, with its key's kind, when there is one.
 pub async fn entry(id: &str) -> Option<EntryMeta> {
-    store::get_entry(id)
-        .await
-        .ok()
-        .flatten()
-        .map(|r| EntryMeta::of(&r))
+    let record = store::get_entry(id).await.ok().flatten()?;
+    Some(with_key(&record).await)
 }
 
 /// Offers a certificate as a PEM `.cer` file; says what was offered.
