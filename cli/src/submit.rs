@@ -106,8 +106,22 @@ pub fn connect(inv: &Invocation, verb: &str) -> Result<(Endpoint, Client), Failu
         }
     };
     let endpoint = config::endpoint(&config).map_err(Failure::Usage)?;
-    let credentials = config::credentials(inv.value(Opt::UserName), inv.value(Opt::Password), &env)
-        .map_err(Failure::Usage)?;
+    let kerberos_asked = inv.has(Opt::Kerberos);
+    if kerberos_asked && (inv.value(Opt::UserName).is_some() || inv.value(Opt::Password).is_some())
+    {
+        return Err(Failure::Usage(
+            "-Kerberos signs in with your Kerberos ticket, -username and -p with a password: \
+             give one or the other"
+                .into(),
+        ));
+    }
+    // with -Kerberos, a password in the environment is not used (nor sent)
+    let credentials = if kerberos_asked {
+        None
+    } else {
+        config::credentials(inv.value(Opt::UserName), inv.value(Opt::Password), &env)
+            .map_err(Failure::Usage)?
+    };
     if credentials.is_some() && endpoint.is_plain_http() {
         eprintln!(
             "certreq: warning: sending the password over plain http to {}; use https",
@@ -130,7 +144,7 @@ pub fn connect(inv: &Invocation, verb: &str) -> Result<(Endpoint, Client), Failu
         )));
     }
     // Kerberos: asked for, or when the CA asks and no Basic credentials were given
-    let kerberos = if inv.has(Opt::Kerberos) {
+    let kerberos = if kerberos_asked {
         Kerberos::Always
     } else if credentials.is_some() {
         Kerberos::Never

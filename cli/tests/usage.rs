@@ -106,7 +106,7 @@ fn new_help_suggests_the_key_a_typo_was_meant_to_be() {
 #[test]
 fn command_line_mistakes_exit_2_with_a_message() {
     let t = TempDir::new("usage");
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 11] = [
         (
             &["-new", "-machine", "a.inf"],
             "certreq: error: -machine is not supported: keys are kept per user, in the store of whoever runs certreq\n",
@@ -138,6 +138,20 @@ fn command_line_mistakes_exit_2_with_a_message() {
         (
             &["-policy", "a.req", "policy.inf"],
             "certreq: error: -policy needs RequestFileIn PolicyFileIn RequestFileOut [PKCS10FileOut] (a request or CA certificate, a policy INF, and where to write the new request)\n",
+        ),
+        (
+            &[
+                "-submit",
+                "-Kerberos",
+                "-username",
+                "u",
+                "-p",
+                "pw",
+                "-config",
+                "http://ca/certsrv",
+                "a.req",
+            ],
+            "certreq: error: -Kerberos signs in with your Kerberos ticket, -username and -p with a password: give one or the other\n",
         ),
         (
             &["-submit", "a.req"],
