@@ -594,6 +594,22 @@ def test_a_stored_entrys_request_sent_as_pem_is_that_entry(pending_ca, browser):
     assert "give the request or options.entry, not both" in both["error"], both
 
 
+def test_an_issued_certificate_is_handed_back_when_the_browser_keeps_no_storage(ca, browser):
+    # a page without storage (IndexedDB refused, as in a sandboxed frame): the certificate the
+    # CA issued is handed back with the reason, not lost with the store
+    open_portal(browser, ca.origin)
+    browser.execute_script("Object.defineProperty(window, 'indexedDB', { configurable: true, "
+                           "get() { throw new DOMException('no storage here', 'SecurityError'); } })")
+    inf = '[NewRequest]\\nSubject = "CN=no-storage.corp.example.com"\\nKeyAlgorithm = ECDSA_P256\\n'
+    answer = api(browser, f"m.createRequest('{inf}').then((r) => "
+                          "m.submit(r.pem, { ca: '/certsrv' }))")
+    assert answer.get("status") == "issued" and answer["entry"] is None, answer
+    assert "was not kept in this browser's store" in answer["message"], answer
+    cert = x509.load_pem_x509_certificate(answer["certificate"].encode())
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value \
+        == "no-storage.corp.example.com"
+
+
 def test_a_module_that_failed_to_load_is_loaded_again(tmp_path_factory, browser):
     # the enrollment module's wasm missing at first (a deployment half copied): the element
     # says so; once the file is there, the next start of the element loads it

@@ -20,28 +20,43 @@ async fn accept_answer(
     response: &response::Response,
     request_id: Option<u64>,
 ) -> Result<Outcome, String> {
-    let accepting = store::accept_parsed(response)
-        .await
-        .map_err(|e| format!("the CA issued a certificate but it was not accepted: {e}"))?;
-    let entry = match accepting {
-        Accepting::Stored(entry) => *entry,
-        Accepting::NoKey(Some(leaf), _) => {
+    // the certificate handed back without an entry, and why it is not in the store
+    let (leaf, why) = match store::accept_parsed(response).await {
+        Ok(Accepting::Stored(entry)) => {
             return Ok(Outcome {
                 status: Status::Issued,
-                message: format!(
-                    "{} was issued; no key kept in this browser matches its public key, so it \
-                     was not added to the store: download the certificate (.cer) and install it \
-                     where the key is",
-                    request_id.map_or_else(|| "the request".to_owned(), |n| format!("request {n}"))
-                ),
+                message: match request_id {
+                    Some(n) => format!(
+                        "request {n} was issued; the certificate was accepted automatically"
+                    ),
+                    None => "the certificate was issued and accepted automatically".to_owned(),
+                },
                 request_id,
-                entry: None,
-                certificate: Some(leaf),
+                entry: Some(*entry),
+                certificate: None,
                 explanation: None,
                 then: None,
             });
         }
-        Accepting::NoKey(None, why) => {
+        Ok(Accepting::NoKey(Some(leaf), _)) => (
+            leaf,
+            "no key kept in this browser matches its public key, so it was not added to the \
+             store: download the certificate (.cer) and install it where the key is"
+                .to_owned(),
+        ),
+        // the store could not be read or written (a browser without storage for this page,
+        // say): the certificate is not lost with it
+        Err(e) if response.leaf().is_some() => (
+            response
+                .leaf()
+                .map(|c| c.der().to_vec())
+                .unwrap_or_default(),
+            format!(
+                "it was not kept in this browser's store ({e}): download the certificate \
+                 (.cer) and keep it with its key"
+            ),
+        ),
+        Ok(Accepting::NoKey(None, why)) | Err(why) => {
             return Err(format!(
                 "the CA issued a certificate but it was not accepted: {why}"
             ));
@@ -49,15 +64,13 @@ async fn accept_answer(
     };
     Ok(Outcome {
         status: Status::Issued,
-        message: match request_id {
-            Some(n) => {
-                format!("request {n} was issued; the certificate was accepted automatically")
-            }
-            None => "the certificate was issued and accepted automatically".to_owned(),
-        },
+        message: format!(
+            "{} was issued; {why}",
+            request_id.map_or_else(|| "the request".to_owned(), |n| format!("request {n}"))
+        ),
         request_id,
-        entry: Some(entry),
-        certificate: None,
+        entry: None,
+        certificate: Some(leaf),
         explanation: None,
         then: None,
     })
