@@ -275,6 +275,11 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Invocation, Usag
             "unknown verb or option {arg}; run `certreq -v -?` for the list"
         )));
     }
+    if inv.has(Opt::Binary) && inv.has(Opt::Rfc7468) {
+        return Err(UsageError(
+            "-binary writes DER and -rfc7468 a PEM label: give one or the other".into(),
+        ));
+    }
     Ok(inv)
 }
 

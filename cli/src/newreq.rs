@@ -618,6 +618,21 @@ fn resolve(
              (an enrollment agent's with RequesterName)",
         ));
     }
+    if wrapping.archive.is_none() {
+        // said, not silently dropped: they serve key archival alone
+        let unused: Vec<&str> = [(Opt::Xchg, "-xchg"), (Opt::Config, "-config")]
+            .into_iter()
+            .filter(|(o, _)| opts.inv.has(*o))
+            .map(|(_, name)| name)
+            .collect();
+        if !unused.is_empty() {
+            eprintln!(
+                "certreq: warning: {} not used: -new reads them for key archival alone, and the \
+                 INF does not say PrivateKeyArchive = TRUE",
+                unused.join(" and ")
+            );
+        }
+    }
     if let Some(plan) = wrapping.archive {
         let (der, from) = exchange_certificate(opts, compiled, source)?;
         match archive::Recipient::read(&der) {

@@ -100,6 +100,32 @@ fn binary_writes_der() {
 }
 
 #[test]
+fn archival_options_without_archival_are_said_to_be_unused() {
+    let t = TempDir::new("xchg-unused");
+    t.write(
+        "a.inf",
+        "[NewRequest]\nSubject = \"CN=no archive\"\nKeyAlgorithm = ECDSA_P256\n",
+    );
+    let run = t.certreq(&[
+        "-new",
+        "-q",
+        "-xchg",
+        "missing.cer",
+        "-config",
+        "https://ca.invalid/certsrv",
+        "a.inf",
+        "a.req",
+    ]);
+    run.ok();
+    assert_eq!(
+        run.stderr,
+        "certreq: warning: -xchg and -config not used: -new reads them for key archival alone, \
+         and the INF does not say PrivateKeyArchive = TRUE\n"
+    );
+    assert!(t.join("a.req").exists());
+}
+
+#[test]
 fn rfc7468_uses_the_standard_label() {
     let t = TempDir::new("rfc");
     t.write(
