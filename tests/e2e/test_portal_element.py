@@ -610,6 +610,24 @@ def test_an_issued_certificate_is_handed_back_when_the_browser_keeps_no_storage(
         == "no-storage.corp.example.com"
 
 
+def test_an_argument_that_is_not_text_is_a_rejection_that_names_it(ca, browser):
+    # a portal in plain JavaScript gets a rejected promise naming the argument, not a TypeError
+    # thrown from the glue
+    open_portal(browser, ca.origin)
+    calls = {"m.generate(42)": "the INF must be text (a string)",
+             "m.get(undefined)": "the entry's id must be text (a string)",
+             "m.remove({ id: 'x' })": "the entry's id must be text (a string)",
+             "m.exportPfx('x')": "the password must be text (a string)"}
+    for call, said in calls.items():
+        outcome = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "import('./embed/certreq_web_enroll.js').then((m) => {"
+            f"  let p; try {{ p = {call}; }} catch (e) {{ return done('threw: ' + e.message); }}"
+            "  p.then(() => done('resolved'), (e) => done('rejected: ' + e.message));"
+            "});")
+        assert outcome == f"rejected: {said}", (call, outcome)
+
+
 def test_a_module_that_failed_to_load_is_loaded_again(tmp_path_factory, browser):
     # the enrollment module's wasm missing at first (a deployment half copied): the element
     # says so; once the file is there, the next start of the element loads it

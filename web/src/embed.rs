@@ -785,6 +785,15 @@ fn sign_then_finish(
         .then(&settled, &settled))
 }
 
+/// An argument that must be a string, or the rejection that says so (`what` names it): the
+/// promise rejects, as for any other bad input, instead of the glue throwing in the call.
+#[cfg(certreq_embed_enroll)]
+fn text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| js_error(&format!("{what} must be text (a string)"), &[]))
+}
+
 /// A request or certificate given as PEM text, base64 or DER bytes: the first object's DER.
 fn der_of(value: &JsValue, what: &str) -> Result<Vec<u8>, JsValue> {
     let bytes = match value.as_string() {
@@ -1181,13 +1190,17 @@ mod enroll_exports {
     use wasm_bindgen::JsValue;
     use wasm_bindgen::prelude::wasm_bindgen;
 
-    use super::run;
+    use super::{run, text};
 
     /// Makes a key pair and the request an INF describes and keeps them in the browser's
     /// store (IndexedDB), as the app's Generate does. Rejects like `createRequest`.
     #[wasm_bindgen(unchecked_return_type = "Promise<GeneratedRequest>")]
-    pub fn generate(#[wasm_bindgen(js_name = "infText")] inf_text: String) -> js_sys::Promise {
-        run(Box::pin(super::generate(inf_text)))
+    pub fn generate(
+        #[wasm_bindgen(js_name = "infText", unchecked_param_type = "string")] inf_text: JsValue,
+    ) -> js_sys::Promise {
+        run(Box::pin(async move {
+            super::generate(text(&inf_text, "the INF")?).await
+        }))
     }
 
     /// Sends a request (PEM or DER; `null` with `options.entry`, a stored entry's id) to the
@@ -1229,14 +1242,17 @@ mod enroll_exports {
 
     /// Entry `id` with its request and key pair, or null.
     #[wasm_bindgen(unchecked_return_type = "Promise<StoredEntry | null>")]
-    pub fn get(id: String) -> js_sys::Promise {
-        run(Box::pin(super::get_entry(id)))
+    pub fn get(#[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> js_sys::Promise {
+        run(Box::pin(async move {
+            super::get_entry(text(&id, "the entry's id")?).await
+        }))
     }
 
     /// Deletes entry `id` and its key.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn remove(id: String) -> js_sys::Promise {
+    pub fn remove(#[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> js_sys::Promise {
         run(Box::pin(async move {
+            let id = text(&id, "the entry's id")?;
             super::remove(id).await.map(|()| JsValue::UNDEFINED)
         }))
     }
@@ -1245,15 +1261,15 @@ mod enroll_exports {
     /// Triple DES with `legacy`). The key must be exportable (`Exportable = TRUE`).
     #[wasm_bindgen(js_name = exportPfx, unchecked_return_type = "Promise<Uint8Array>")]
     pub fn export_pfx(
-        id: String,
-        password: String,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] password: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "boolean")] legacy: JsValue,
     ) -> js_sys::Promise {
-        run(Box::pin(super::export_pfx(
-            id,
-            password,
-            legacy.is_truthy(),
-        )))
+        run(Box::pin(async move {
+            let id = text(&id, "the entry's id")?;
+            let password = text(&password, "the password")?;
+            super::export_pfx(id, password, legacy.is_truthy()).await
+        }))
     }
 
     /// Where `submit`, `retrieve`, `accept` and `exportPfx` fetch `certreq-tools.wasm` from
