@@ -1157,9 +1157,15 @@ mod exports {
 
     /// Reads and checks an INF without making anything: `ok` is false when any diagnostic is
     /// an error; `preview` (only when `ok`) describes the request in words.
+    /// Throws an `Error` for an `infText` that is not a string.
     #[wasm_bindgen(unchecked_return_type = "CompileResult")]
-    pub fn compile(#[wasm_bindgen(js_name = "infText")] inf_text: &str) -> JsValue {
-        super::compile(inf_text)
+    pub fn compile(
+        #[wasm_bindgen(js_name = "infText", unchecked_param_type = "string")] inf_text: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        match inf_text.as_string() {
+            Some(text) => Ok(super::compile(&text)),
+            None => Err(super::js_error("the INF must be text (a string)", &[])),
+        }
     }
 
     /// Makes the signed request (or self-signed certificate) an INF describes, with a new Web

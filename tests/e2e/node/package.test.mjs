@@ -72,6 +72,14 @@ test("compile places errors at their line and column", () => {
   assert.equal(error.code, "invalid-number");
 });
 
+test("compile throws a plain Error for an INF that is not text", () => {
+  for (const value of [42, undefined, null, {}]) {
+    assert.throws(() => compile(value), { message: "the INF must be text (a string)" });
+  }
+  // and the module goes on working
+  assert.equal(compile(P256_INF).ok, true);
+});
+
 test("createRequest rejects an INF with errors, carrying the diagnostics", async () => {
   await assert.rejects(createRequest(BAD_INF), (e) => {
     assert.match(e.message, /^the INF has errors: 3:/);
