@@ -388,6 +388,9 @@ fn new_request(
                 created: entry.meta.created,
                 exportable: entry.meta.exportable,
                 imported_from: entry.meta.imported_from.clone(),
+                // the certificate accepted for the key stays in the entry, and so does its
+                // thumbprint
+                thumbprint: entry.meta.thumbprint.clone(),
                 ..meta
             };
             // (never a self-signed certificate: the INF is refused for UseExistingKeySet)

@@ -439,6 +439,21 @@ fn an_imported_key_exports_again_and_signs_new_requests() {
         assert!(meta.lines().any(|l| l == "state=pending"), "{meta}");
         assert!(meta.lines().any(|l| l == "exportable=true"), "{meta}");
         assert!(meta.contains("\nimported_from=/"), "{meta}");
+        // and its certificate, still in the entry, keeps its thumbprint in the record
+        let thumbprint = ok(Command::new(&openssl)
+            .args(["x509", "-noout", "-fingerprint", "-sha1", "-in"])
+            .arg(t.store().join(&container).join("cert.pem")));
+        let thumbprint = thumbprint
+            .trim()
+            .rsplit('=')
+            .next()
+            .unwrap()
+            .replace(':', "");
+        assert!(
+            meta.lines()
+                .any(|l| l.eq_ignore_ascii_case(&format!("thumbprint={thumbprint}"))),
+            "{thumbprint}: {meta}"
+        );
     }
 }
 
