@@ -128,7 +128,8 @@ pub fn words(failure: &Failure) -> String {
     format!("{text}{more}")
 }
 
-fn page_code(page: &certreq_enroll::Disposition) -> Option<u32> {
+/// The CA's code on a page that refuses or fails, when it names one.
+pub fn page_code(page: &certreq_enroll::Disposition) -> Option<u32> {
     match page {
         certreq_enroll::Disposition::Denied { code, .. }
         | certreq_enroll::Disposition::Error { code, .. } => *code,

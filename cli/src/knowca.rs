@@ -148,12 +148,12 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
             };
             match v {
                 Verb::CaCert => {
-                    let cert = ca_cert(&client, base, n)?;
+                    let cert = ca_cert(&client, base, n, renewal)?;
                     (encode(Label::Certificate, cert.der()), describe(&cert))
                 }
                 Verb::CaChain => {
                     let url = enroll::ca_cert_url(base, n, Enc::Bin, true);
-                    let (response, der) = object(&client, &url, n)?;
+                    let (response, der) = object(&client, &url, renewal)?;
                     let p7 = if response.kind == certreq_pkix::cert::ResponseKind::Pkcs7 {
                         der
                     } else {
@@ -168,7 +168,7 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
                 }
                 _ => {
                     let delta = inv.has(Opt::Delta);
-                    let ca = ca_cert(&client, base, n)?;
+                    let ca = ca_cert(&client, base, n, renewal)?;
                     let url = cadocs::crl_url(base, n, delta, Enc::Bin);
                     let reply = client.get(&url)?;
                     http_ok(&client, &url, &reply)?;
@@ -179,15 +179,11 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
                             | enroll::Disposition::Denied { code, .. } => *code,
                             _ => None,
                         };
-                        // a CA code other than "nothing there" is worth its own explanation
-                        let more = match code {
-                            Some(PROPERTY_EMPTY) | None => renewal_advice(n),
-                            code => drive::explanation(&page.message(), code),
-                        };
                         return Err(Failure::Message(format!(
-                            "the CA has no {} CRL for renewal {n}: {}{more}",
+                            "the CA has no {} CRL for renewal {n}: {}{}",
                             if delta { "delta" } else { "base" },
                             page.message(),
+                            drive::explanation(&page.message(), code)
                         )));
                     }
                     let crl = cadocs::read_crl(&reply.body, delta, Some(&ca))
@@ -238,22 +234,25 @@ fn current_renewal(client: &Client, base: &str) -> Result<u32, String> {
     })
 }
 
-/// A certificate or chain of the CA's `renewal` from `certnew`, or the CA's error page in
-/// words.
+/// A certificate or chain from `certnew`, or the CA's error page in words; `asked`: the
+/// renewal `-renewal` named, when it did (a CA that has nothing under it says so in its terms).
 fn object(
     client: &Client,
     url: &str,
-    renewal: u32,
+    asked: Option<u32>,
 ) -> Result<(certreq_pkix::cert::Response, Vec<u8>), String> {
     let reply = client.get(url)?;
     http_ok(client, url, &reply)?;
     match enroll::classify_retrieval(&reply.content_type, &reply.body) {
         Ok(Retrieval::Object { response, der }) => Ok((response, der)),
-        Ok(Retrieval::Page(page)) => Err(format!(
-            "{url}: {}{}",
-            page.message(),
-            renewal_advice(renewal)
-        )),
+        Ok(Retrieval::Page(page)) => {
+            let code = drive::page_code(&page);
+            let more = match (asked, code) {
+                (Some(n), Some(PROPERTY_EMPTY)) => renewal_advice(n),
+                _ => drive::explanation(&page.message(), code),
+            };
+            Err(format!("{url}: {}{more}", page.message()))
+        }
         Err(e) => Err(format!(
             "{url} answered something that is not a certificate: {e}"
         )),
@@ -271,9 +270,14 @@ fn renewal_advice(n: u32) -> String {
     )
 }
 
-fn ca_cert(client: &Client, base: &str, renewal: u32) -> Result<Certificate, String> {
+fn ca_cert(
+    client: &Client,
+    base: &str,
+    renewal: u32,
+    asked: Option<u32>,
+) -> Result<Certificate, String> {
     let url = enroll::ca_cert_url(base, renewal, Enc::Bin, false);
-    let (response, _) = object(client, &url, renewal)?;
+    let (response, _) = object(client, &url, asked)?;
     response
         .leaf()
         .cloned()

@@ -234,10 +234,16 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    /// Refuses existing outputs without `-f`, and outputs in a folder that does not exist
-    /// (before anything is sent).
+    /// Refuses existing outputs without `-f`, a folder where a file goes, and outputs in a
+    /// folder that does not exist (before anything is sent).
     pub fn check(&self) -> Result<(), Failure> {
         for path in std::iter::once(&self.cert).chain(self.chain.iter()) {
+            if path.is_dir() {
+                return Err(Failure::Message(format!(
+                    "{} is a folder; name a file",
+                    path.display()
+                )));
+            }
             if !self.force && path.exists() {
                 return Err(Failure::Message(format!(
                     "{} already exists; use -f to overwrite it",

@@ -269,6 +269,17 @@ fn submit_refuses_outputs_it_could_not_write_before_sending() {
         run.stderr
     );
     assert_eq!(std::fs::read(t.join("web.req")).unwrap(), REQUEST_DER);
+    // a folder where the certificate goes: refused before sending too, -f or not
+    std::fs::create_dir(t.join("out.cer")).unwrap();
+    let run = certreq(
+        &t,
+        &["-submit", "-f", "-config", &config, "web.req", "out.cer"],
+        &[],
+    );
+    assert_eq!(
+        run.stderr,
+        "certreq: error: out.cer is a folder; name a file\n"
+    );
     assert!(ca.seen().is_empty(), "nothing may be sent");
 }
 
@@ -279,19 +290,18 @@ fn an_issued_certificate_that_cannot_be_written_is_recorded_and_said_how_to_fetc
     let entry = put_request_entry(&t);
     let ca = issuing_ca();
     let config = format!("{}/certsrv", ca.url);
-    // with -f the check passes; the chain cannot replace a folder, so neither file is written
-    std::fs::create_dir(t.join("web.p7b")).unwrap();
+    // a chain name the file system refuses (longer than a name may be): the check before
+    // sending passes, the write after the CA issued fails, so neither file is written
+    let chain = format!("{}.p7b", "c".repeat(300));
     let run = certreq(
         &t,
-        &[
-            "-submit", "-f", "-config", &config, "web.req", "web.cer", "web.p7b",
-        ],
+        &["-submit", "-config", &config, "web.req", "web.cer", &chain],
         &[],
     );
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(
         run.stderr
-            .starts_with("certreq: error: cannot write web.p7b: ")
+            .starts_with(&format!("certreq: error: cannot write {chain}: "))
             && run.stderr.ends_with(&format!(
                 "; the CA issued the certificate (RequestId 42): fetch it with certreq -retrieve \
                  -config {config} 42 CertOut\n"

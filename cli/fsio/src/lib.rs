@@ -123,12 +123,16 @@ pub fn write_all_atomic(
     let mut placed: Vec<(&Path, Option<PathBuf>)> = Vec::new();
     if failed.is_none() {
         for ((path, ..), tmp) in files.iter().zip(&temps) {
-            let old = match replace && path.is_file() {
+            // what a replaced file held, kept under a hard link (of a symbolic link itself,
+            // not what it points to) until every file is in place
+            let existing = fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir());
+            let old = match replace && existing {
                 true => {
                     let old = temp_sibling(path);
                     match fs::hard_link(path, &old).or_else(|_| fs::copy(path, &old).map(|_| ())) {
                         Ok(()) => Some(old),
                         Err(e) => {
+                            let _ = fs::remove_file(&old);
                             failed = Some((path.to_path_buf(), e));
                             break;
                         }
@@ -151,14 +155,32 @@ pub fn write_all_atomic(
     for tmp in &temps {
         let _ = fs::remove_file(tmp);
     }
-    if let Some(failed) = failed {
+    if let Some((failed, e)) = failed {
+        let mut unrestored = Vec::new();
         for (path, old) in placed.into_iter().rev() {
-            let _ = match old {
+            let undone = match &old {
                 Some(old) => fs::rename(old, path),
                 None => fs::remove_file(path),
             };
+            if undone.is_err() {
+                unrestored.push(match old {
+                    Some(old) => format!(
+                        "{} (its old content is in {})",
+                        path.display(),
+                        old.display()
+                    ),
+                    None => path.display().to_string(),
+                });
+            }
         }
-        return Err(failed);
+        if unrestored.is_empty() {
+            return Err((failed, e));
+        }
+        let e = io::Error::new(
+            e.kind(),
+            format!("{e}; and could not take back {}", unrestored.join(", ")),
+        );
+        return Err((failed, e));
     }
     for (path, old) in placed {
         if let Some(old) = old {
@@ -335,6 +357,32 @@ mod tests {
         assert_eq!(path, b);
         assert_eq!(fs::read(&a).unwrap(), b"old");
         assert_eq!(names(&dir), ["a.req", "b.req"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_symbolic_link_is_given_back_as_a_link() {
+        let dir = scratch("group-link");
+        fs::write(dir.join("target.req"), b"target").unwrap();
+        let a = dir.join("a.req");
+        std::os::unix::fs::symlink("target.req", &a).unwrap();
+        let dangling = dir.join("d.req");
+        std::os::unix::fs::symlink("nowhere.req", &dangling).unwrap();
+        let b = dir.join("b.req");
+        fs::create_dir(&b).unwrap();
+        let files = [
+            (a.as_path(), &b"new"[..], PUBLIC_FILE),
+            (dangling.as_path(), &b"new"[..], PUBLIC_FILE),
+            (b.as_path(), &b"two"[..], PUBLIC_FILE),
+        ];
+        let (path, _) = write_all_atomic(&files, true).unwrap_err();
+        assert_eq!(path, b);
+        for (link, to) in [(&a, "target.req"), (&dangling, "nowhere.req")] {
+            assert_eq!(fs::read_link(link).unwrap(), Path::new(to));
+        }
+        assert_eq!(fs::read(dir.join("target.req")).unwrap(), b"target");
+        assert_eq!(names(&dir), ["a.req", "b.req", "d.req", "target.req"]);
         fs::remove_dir_all(&dir).unwrap();
     }
 
