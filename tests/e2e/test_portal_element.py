@@ -585,6 +585,15 @@ def test_a_stored_entrys_request_sent_as_pem_is_that_entry(pending_ca, browser):
     answer = api(browser, f"m.submit({json.dumps(made['pem'])}, {{ ca: '/certsrv' }})")
     assert answer["status"] == "pending" and answer["entry"]["id"] == entry, answer
     assert api(browser, f"m.get({json.dumps(entry)})")["requestId"] == answer["requestId"]
+    # and keeps the CA it was sent to, as an entry sent by its id does (the app asks it again)
+    record = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const open = indexedDB.open('certreq-web');"
+        "open.onsuccess = () => { const get = open.result.transaction('requests')"
+        "  .objectStore('requests').get(arguments[0]);"
+        "  get.onsuccess = () => { open.result.close(); done(get.result.ca_url ?? null); }; };",
+        entry)
+    assert record == f"{pending_ca.origin}/certsrv", record
     # the entry object where its id belongs, or both a request and an entry: said, not guessed
     wrong = api(browser, f"m.generate('{inf}').then((g) => "
                          "m.submit(null, { ca: '/certsrv', entry: g.entry }))")

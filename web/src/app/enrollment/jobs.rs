@@ -254,11 +254,11 @@ pub async fn submit_request(der: Vec<u8>, settings: Enrollment) -> Result<Outcom
         .ok()
         .and_then(|records| records.into_iter().find(|r| r.request_der == der))
         .map(|r| r.meta.id);
-    enroll(
-        id.as_deref(),
-        start(&settings, Action::Submit { request: der }),
-    )
-    .await
+    match id {
+        // the entry's own request: sent as the entry, which keeps its CA
+        Some(id) => submit(id, settings).await,
+        None => enroll(None, start(&settings, Action::Submit { request: der })).await,
+    }
 }
 
 /// Asks the CA for a certificate: pending entry `id`'s (by its request id; EST sends the
