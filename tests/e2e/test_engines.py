@@ -131,7 +131,10 @@ def export_pfx(app, entry_id, downloads, what):
     """Exports the issued entry `entry_id` as a PFX under PASSWORD; returns the file's bytes."""
     entry = wait_for(lambda: [e for e in all_testid(app, "store-item")
                               if e.get_attribute("data-id") == entry_id
-                              and e.get_attribute("data-state") == "issued"], timeout=30,
+                              and e.get_attribute("data-state") == "issued"],
+                     # after a restore the list is read again, each entry's key and certificate
+                     # looked at: as long as the restore's own waits on a loaded machine
+                     timeout=60,
                      what=what)[0]
     entry.find_element(By.CSS_SELECTOR, '[data-testid="export-pfx"]').click()
     by_testid(app, "pfx-password").send_keys(PASSWORD)
