@@ -160,16 +160,8 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
             |buf: &mut [u8]| getrandom::fill(buf).map_err(|_| pkcs12::RandomUnavailable);
         let pfx = pkcs12::write(&input, password, profile, &mut random)
             .map_err(|e| format!("cannot build the PFX: {e}"))?;
-        fsio::write_atomic(pfx_path, &pfx, fsio::PRIVATE_FILE, force).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                format!(
-                    "{} already exists; use -f to overwrite it",
-                    pfx_path.display()
-                )
-            } else {
-                format!("cannot write {}: {e}", pfx_path.display())
-            }
-        })?;
+        fsio::write_atomic(pfx_path, &pfx, fsio::PRIVATE_FILE, force)
+            .map_err(|e| crate::submit::write_error(pfx_path, &e))?;
     }
 
     let mut meta = entry.meta.clone();

@@ -194,13 +194,8 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
             }
         }
     };
-    crate::fsio::write_atomic(&out, &bytes, crate::fsio::PUBLIC_FILE, force).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            format!("{} already exists; use -f to overwrite it", out.display())
-        } else {
-            format!("cannot write {}: {e}", out.display())
-        }
-    })?;
+    crate::fsio::write_atomic(&out, &bytes, crate::fsio::PUBLIC_FILE, force)
+        .map_err(|e| crate::submit::write_error(&out, &e))?;
     if !quiet {
         println!("{}: {what}", out.display());
     }

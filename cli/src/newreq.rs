@@ -916,13 +916,8 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 fn write_output(path: &Path, bytes: &[u8], replace: bool) -> Result<(), String> {
-    fsio::write_atomic(path, bytes, fsio::PUBLIC_FILE, replace).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            format!("{} already exists; use -f to overwrite it", path.display())
-        } else {
-            format!("cannot write {}: {e}", path.display())
-        }
-    })
+    fsio::write_atomic(path, bytes, fsio::PUBLIC_FILE, replace)
+        .map_err(|e| crate::submit::write_error(path, &e))
 }
 
 /// Where a `[NewRequest]` key's value is, for messages about it (start of file if absent).

@@ -296,7 +296,7 @@ impl Outputs {
     }
 }
 
-/// Why `path` was not written.
+/// Why `path` was not written, in the words every verb uses (an existing file: `-f`).
 pub fn write_error(path: &Path, e: &std::io::Error) -> String {
     if e.kind() == std::io::ErrorKind::AlreadyExists {
         format!("{} already exists; use -f to overwrite it", path.display())

@@ -126,19 +126,18 @@ pub fn write_all_atomic(
             // what a replaced file held, kept under a hard link (of a symbolic link itself,
             // not what it points to) until every file is in place
             let existing = fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir());
-            let old = match replace && existing {
-                true => {
-                    let old = temp_sibling(path);
-                    match fs::hard_link(path, &old).or_else(|_| fs::copy(path, &old).map(|_| ())) {
-                        Ok(()) => Some(old),
-                        Err(e) => {
-                            let _ = fs::remove_file(&old);
-                            failed = Some((path.to_path_buf(), e));
-                            break;
-                        }
+            let old = if replace && existing {
+                let old = temp_sibling(path);
+                match fs::hard_link(path, &old).or_else(|_| fs::copy(path, &old).map(|_| ())) {
+                    Ok(()) => Some(old),
+                    Err(e) => {
+                        let _ = fs::remove_file(&old);
+                        failed = Some((path.to_path_buf(), e));
+                        break;
                     }
                 }
-                false => None,
+            } else {
+                None
             };
             match place(tmp, path, replace) {
                 Ok(()) => placed.push((path, old)),
