@@ -129,7 +129,16 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
         )
         .into());
     };
-    let chain = parsed.chain_for(leaf);
+    // issuers the CA left out (a bare .cer accepted after its .p7b, say) come from the CA
+    // certificates the store holds already, as Windows' stores keep what certreq installed
+    let mut pool = parsed.certificates().to_vec();
+    for held in store.certificates() {
+        if held.cert.is_ca() && !pool.iter().any(|c| c.der() == held.cert.der()) {
+            pool.push(held.cert);
+        }
+    }
+    let pool = certreq_pkix::cert::Response::from_parts(parsed.kind, pool, None);
+    let chain = pool.chain_for(leaf);
     let p7b = certreq_pkix::cert::build_certs_only_pkcs7(chain.iter().map(|c| c.der()));
 
     // the PFX first: it is the step that may be refused

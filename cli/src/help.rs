@@ -252,7 +252,8 @@ const ACCEPT_HELP: &str = "\
 Usage:
   CertReq -Accept [Options] [CertChainFileIn | FullResponseFileIn | CertFileIn]
     Find the key in the key store that the certificate was issued for and attach the
-    certificate and its chain to it (cert.pem, chain.p7b); a .cer, .p7b or CMC .rsp, PEM or DER
+    certificate and its chain to it (cert.pem, chain.p7b); a .cer, .p7b or CMC .rsp, PEM or DER.
+    Issuers the file lacks come from the CA certificates the key store holds already.
 
 Options:
   -pfx PfxFileOut   Extension: also write key, certificate and chain as PKCS #12; only for

@@ -203,6 +203,24 @@ def test_pending_then_approved_then_retrieved_and_accepted_with_pfx(certreq, hol
     assert "pbeWithSHA1And3-KeyTripleDES-CBC" in info.stderr + info.stdout
 
 
+def test_a_bare_certificate_accepted_after_its_p7b_keeps_the_chain(certreq, issuing, tmp_path):
+    # the .cer alone, accepted again (for a PFX, say), still finds its issuer: the store keeps
+    # the CA certificates it was given, as Windows' stores keep what certreq installed
+    c = Client(certreq, issuing, tmp_path)
+    c.new("chain.example")
+    c.run("-submit", "-q", "-config", issuing.certsrv, "web.req", "web.cer", "web.p7b")
+    c.run("-accept", "-q", "web.p7b")
+    (entry,) = c.entries()
+    ca = load_cert(issuing.ca_pem)
+    assert pkcs7_certs(entry / "chain.p7b") == pkcs7_certs(tmp_path / "web.p7b")
+    c.run("-accept", "-q", "-pfx", "again.pfx", "-p", "pw", "web.cer")
+    assert ca in pkcs7_certs(entry / "chain.p7b")
+    assert len(pkcs7_certs(entry / "chain.p7b")) == 2
+    _, leaf, extra = pkcs12.load_key_and_certificates((tmp_path / "again.pfx").read_bytes(), b"pw")
+    assert leaf == load_cert(tmp_path / "web.cer")
+    assert extra == [ca]
+
+
 def test_denied_by_the_ca_keeps_the_key(certreq, issuing, tmp_path):
     c = Client(certreq, issuing, tmp_path)
     c.new("denied.example")
