@@ -73,6 +73,13 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
                 "-renewal applies to -cacert, -cachain and -crl".into(),
             ));
         }
+        // -templates prints its list; nothing is written for these to change
+        if let Some(opt) = [Opt::Binary, Opt::Force].into_iter().find(|o| inv.has(*o)) {
+            return Err(Failure::Usage(format!(
+                "-{} applies to the file -cacert, -cachain and -crl write; -templates prints its list",
+                opt.name()
+            )));
+        }
         let (endpoint, client) = submit::connect(inv, &name)?;
         return templates(&client, &endpoint);
     }

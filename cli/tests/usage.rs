@@ -106,7 +106,7 @@ fn new_help_suggests_the_key_a_typo_was_meant_to_be() {
 #[test]
 fn command_line_mistakes_exit_2_with_a_message() {
     let t = TempDir::new("usage");
-    let cases: [(&[&str], &str); 12] = [
+    let cases: [(&[&str], &str); 13] = [
         (
             &["-new", "-machine", "a.inf"],
             "certreq: error: -machine is not supported: keys are kept per user, in the store of whoever runs certreq\n",
@@ -156,6 +156,10 @@ fn command_line_mistakes_exit_2_with_a_message() {
         (
             &["-new", "-binary", "-rfc7468", "a.inf", "a.req"],
             "certreq: error: -binary writes DER and -rfc7468 a PEM label: give one or the other\n",
+        ),
+        (
+            &["-templates", "-binary", "-config", "http://ca/certsrv"],
+            "certreq: error: -binary applies to the file -cacert, -cachain and -crl write; -templates prints its list\n",
         ),
         (
             &["-submit", "a.req"],
