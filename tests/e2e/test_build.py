@@ -130,8 +130,9 @@ EMBED_BUDGET = 120.5 * KIB
 # issued certificate the store cannot keep is handed back (+0.52); 165.22 (169 187 bytes) once
 # generate, get, remove and exportPfx reject an argument that is not a string; 165.28
 # (169 246 bytes) with compile's check too; 165.36 (169 328 bytes) once a stored entry's request
-# sent as PEM keeps its CA
-ENROLL_BUDGET = 165.5 * KIB
+# sent as PEM keeps its CA; 165.70 (169 676 bytes) once `store: false` leaves the browser's
+# store unread and unwritten (+0.34)
+ENROLL_BUDGET = 165.8 * KIB
 # the <certreq-enroll> element's own file (web/package/certreq-enroll.js): 7.0 KiB measured
 ELEMENT_BUDGET = 8 * KIB
 

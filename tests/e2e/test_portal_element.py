@@ -323,6 +323,11 @@ def test_with_store_none_the_key_is_handed_back_and_nothing_kept(ca, browser, tm
     cert = x509.load_pem_x509_certificate(issued["detail"]["certificate"].encode())
     csr = x509.load_pem_x509_csr(made["detail"]["pem"].encode())
     assert cert.public_key() == csr.public_key()
+    # the browser's store was not even opened: no database made for this origin
+    names = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "indexedDB.databases().then((d) => done(d.map((x) => x.name)));")
+    assert names == [], names
     assert api(browser, "m.list()") == []
     # no PFX without a kept key: the certificate only
     offered = shadow(browser, "return [...root.querySelectorAll('[part=downloads] button')]"
@@ -626,7 +631,11 @@ def test_an_argument_that_is_not_text_is_a_rejection_that_names_it(ca, browser):
     calls = {"m.generate(42)": "the INF must be text (a string)",
              "m.get(undefined)": "the entry's id must be text (a string)",
              "m.remove({ id: 'x' })": "the entry's id must be text (a string)",
-             "m.exportPfx('x')": "the password must be text (a string)"}
+             "m.exportPfx('x')": "the password must be text (a string)",
+             "m.submit('x', { ca: '/certsrv', store: 'none' })":
+                 "options.store must be true or false",
+             "m.submit(null, { ca: '/certsrv', entry: 'x', store: false })":
+                 "options.entry names a stored entry: it cannot go with store: false"}
     for call, said in calls.items():
         outcome = browser.execute_async_script(
             "const done = arguments[arguments.length - 1];"

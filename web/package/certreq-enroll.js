@@ -448,8 +448,10 @@ class CertreqEnroll extends HTMLElement {
     }
   }
 
-  _options() {
-    const options = { ca: this._ca() };
+  /** The CA options for `made`: a request whose key the page holds (store="none") leaves
+   * the browser's store unread and unwritten. */
+  _options(made) {
+    const options = made.entry === null ? { ca: this._ca(), store: false } : { ca: this._ca() };
     const template = this.getAttribute("template");
     if (template) options.template = template;
     return options;
@@ -502,7 +504,7 @@ class CertreqEnroll extends HTMLElement {
       // the download's name from the request as sent: the fields may be edited while it waits
       this._fileName = (checked.preview.subject.flat().find((p) => p.attribute === "CN")?.value
         ?? "certificate").replace(/[^A-Za-z0-9._-]+/g, "_");
-      const options = this._options();
+      const options = this._options(made);
       const result = made.entry === null
         ? await this._api.submit(made.pem, options)
         : await this._api.submit(null, { ...options, entry: made.entry });
@@ -520,7 +522,7 @@ class CertreqEnroll extends HTMLElement {
     if (!made) return;
     this._setBusy(true);
     try {
-      const options = this._options();
+      const options = this._options(made);
       let result;
       if (made.entry !== null) result = await this._api.retrieve({ ...options, entry: made.entry });
       else if (made.requestId != null) result = await this._api.retrieve({ ...options, requestId: made.requestId });

@@ -847,12 +847,26 @@ fn ca_settings(options: &JsValue) -> Result<Enrollment, JsValue> {
             ));
         }
     };
+    // `store: false`: the browser's store is neither read nor written (no entry to name then)
+    let store = get(options, "store");
+    let unstored = match store.as_bool() {
+        Some(keep) => !keep,
+        None if store.is_undefined() => false,
+        None => return Err(js_error("options.store must be true or false", &[])),
+    };
+    if unstored && !get(options, "entry").is_undefined() {
+        return Err(js_error(
+            "options.entry names a stored entry: it cannot go with store: false",
+            &[],
+        ));
+    }
     Ok(Enrollment {
         kind,
         url,
         template: text("template"),
         attributes: text("attributes"),
         origin: String::new(),
+        unstored,
     })
 }
 
@@ -1210,22 +1224,27 @@ mod enroll_exports {
     }
 
     /// Sends a request (PEM or DER; `null` with `options.entry`, a stored entry's id) to the
-    /// CA. An issued certificate is accepted for its stored key when one matches. Rejects with
-    /// an `EnrollError` when the CA cannot be asked or answers with an error.
+    /// CA. An issued certificate is accepted for its stored key when one matches; with
+    /// `options.store` false the browser's store is neither read nor written. Rejects with an
+    /// `EnrollError` when the CA cannot be asked or answers with an error.
     #[wasm_bindgen(unchecked_return_type = "Promise<EnrollResult>")]
     pub fn submit(
         #[wasm_bindgen(unchecked_param_type = "string | Uint8Array | null")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CaOptions & { entry?: string }")] options: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "CaOptions & ({ entry?: string; store?: true } | { entry?: undefined; store: false })"
+        )]
+        options: JsValue,
     ) -> js_sys::Promise {
         run(Box::pin(super::submit(request, options)))
     }
 
     /// Asks the CA for a pending request's certificate: stored entry `options.entry`'s or
-    /// request `options.requestId`'s. Rejects with an `EnrollError`.
+    /// request `options.requestId`'s (with `options.store` false, handed back and not kept).
+    /// Rejects with an `EnrollError`.
     #[wasm_bindgen(unchecked_return_type = "Promise<EnrollResult>")]
     pub fn retrieve(
         #[wasm_bindgen(
-            unchecked_param_type = "CaOptions & ({ entry: string; requestId?: number } | { entry?: undefined; requestId: number })"
+            unchecked_param_type = "CaOptions & ({ entry: string; requestId?: number; store?: true } | { entry?: undefined; requestId: number; store?: boolean })"
         )]
         options: JsValue,
     ) -> js_sys::Promise {

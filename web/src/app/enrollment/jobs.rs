@@ -19,48 +19,59 @@ use crate::services::tools;
 async fn accept_answer(
     response: &response::Response,
     request_id: Option<u64>,
+    unstored: bool,
 ) -> Result<Outcome, String> {
     // the certificate handed back without an entry, and why it is not in the store
-    let (leaf, why) = match store::accept_parsed(response).await {
-        Ok(Accepting::Stored(entry)) => {
-            return Ok(Outcome {
-                status: Status::Issued,
-                message: match request_id {
-                    Some(n) => format!(
-                        "request {n} was issued; the certificate was accepted automatically"
-                    ),
-                    None => "the certificate was issued and accepted automatically".to_owned(),
-                },
-                request_id,
-                entry: Some(*entry),
-                certificate: None,
-                explanation: None,
-                then: None,
-            });
-        }
-        Ok(Accepting::NoKey(Some(leaf), _)) => (
-            leaf,
-            "no key kept in this browser matches its public key, so it was not added to the \
-             store: download the certificate (.cer) and install it where the key is"
-                .to_owned(),
-        ),
-        // the store could not be read or written (a browser without storage for this page,
-        // say): the certificate is not lost with it
-        Err(e) if response.leaf().is_some() => (
-            response
-                .leaf()
-                .map(|c| c.der().to_vec())
-                .unwrap_or_default(),
-            format!(
-                "it was not kept in this browser's store ({e}): download the certificate \
-                 (.cer) and keep it with its key"
+    let (leaf, why) = match store_or_not(response, unstored).await {
+        // the page keeps its keys itself: the certificate goes back to it as the CA sent it
+        None => match response.leaf() {
+            Some(leaf) => (
+                leaf.der().to_vec(),
+                "it is handed back, not kept in this browser's store".to_owned(),
             ),
-        ),
-        Ok(Accepting::NoKey(None, why)) | Err(why) => {
-            return Err(format!(
-                "the CA issued a certificate but it was not accepted: {why}"
-            ));
-        }
+            None => return Err("the CA's answer holds no certificate".into()),
+        },
+        Some(accepted) => match accepted {
+            Ok(Accepting::Stored(entry)) => {
+                return Ok(Outcome {
+                    status: Status::Issued,
+                    message: match request_id {
+                        Some(n) => format!(
+                            "request {n} was issued; the certificate was accepted automatically"
+                        ),
+                        None => "the certificate was issued and accepted automatically".to_owned(),
+                    },
+                    request_id,
+                    entry: Some(*entry),
+                    certificate: None,
+                    explanation: None,
+                    then: None,
+                });
+            }
+            Ok(Accepting::NoKey(Some(leaf), _)) => (
+                leaf,
+                "no key kept in this browser matches its public key, so it was not added to the \
+             store: download the certificate (.cer) and install it where the key is"
+                    .to_owned(),
+            ),
+            // the store could not be read or written (a browser without storage for this page,
+            // say): the certificate is not lost with it
+            Err(e) if response.leaf().is_some() => (
+                response
+                    .leaf()
+                    .map(|c| c.der().to_vec())
+                    .unwrap_or_default(),
+                format!(
+                    "it was not kept in this browser's store ({e}): download the certificate \
+                 (.cer) and keep it with its key"
+                ),
+            ),
+            Ok(Accepting::NoKey(None, why)) | Err(why) => {
+                return Err(format!(
+                    "the CA issued a certificate but it was not accepted: {why}"
+                ));
+            }
+        },
     };
     Ok(Outcome {
         status: Status::Issued,
@@ -76,11 +87,23 @@ async fn accept_answer(
     })
 }
 
+/// The certificate accepted for its stored key, or `None` when the store is not to be used.
+async fn store_or_not(
+    response: &response::Response,
+    unstored: bool,
+) -> Option<Result<Accepting, String>> {
+    if unstored {
+        None
+    } else {
+        Some(store::accept_parsed(response).await)
+    }
+}
+
 /// Runs an enrollment through the tools module's steps. `id`: the stored entry the request
 /// is, when it is one. A refusal or an error comes with what it means and what to do.
-async fn enroll(id: Option<&str>, start: steps::Start) -> Result<Outcome, String> {
+async fn enroll(id: Option<&str>, start: steps::Start, unstored: bool) -> Result<Outcome, String> {
     let mut challenge = None;
-    let outcome = match steps_to_end(id, start, &mut challenge).await {
+    let outcome = match steps_to_end(id, start, unstored, &mut challenge).await {
         Ok(o) if o.status != Status::Denied => return Ok(o),
         Ok(o) => o,
         Err(why) => super::error_outcome(why),
@@ -108,6 +131,7 @@ async fn explained(mut outcome: Outcome, challenge: Option<String>) -> Outcome {
 async fn steps_to_end(
     id: Option<&str>,
     start: steps::Start,
+    unstored: bool,
     challenge: &mut Option<String>,
 ) -> Result<Outcome, String> {
     let mut next = tools::enroll_start(&start)
@@ -118,7 +142,7 @@ async fn steps_to_end(
     for _ in 0..4 {
         let send = match next {
             Next::Send(send) => send,
-            done => return ended(id, done).await,
+            done => return ended(id, done, unstored).await,
         };
         let (answer, auth) = http::send(&send).await.map_err(|e| e.to_string())?;
         if answer.status == 401 {
@@ -132,12 +156,12 @@ async fn steps_to_end(
 }
 
 /// The outcome of an enrollment that ended as `next`.
-async fn ended(id: Option<&str>, next: Next) -> Result<Outcome, String> {
+async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, String> {
     match next {
         Next::Issued {
             response,
             request_id,
-        } => accept_answer(&response, request_id).await,
+        } => accept_answer(&response, request_id, unstored).await,
         Next::Pending {
             retry_after,
             resend: true,
@@ -242,22 +266,32 @@ pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String>
     let action = Action::Submit {
         request: entry.request_der,
     };
-    enroll(Some(&id), start(&settings, action)).await
+    enroll(Some(&id), start(&settings, action), false).await
 }
 
 /// Sends a loaded request (PKCS #10 DER) to the CA; an issued certificate is accepted for its
 /// stored key if there is one. A stored entry's own request is sent as that entry (its
-/// pending request id is kept on it); the store is only looked in when it can be read.
+/// pending request id is kept on it); the store is only looked in when it can be read, and
+/// neither read nor written when `settings.unstored`.
 pub async fn submit_request(der: Vec<u8>, settings: Enrollment) -> Result<Outcome, String> {
-    let id = crate::services::store::list()
-        .await
-        .ok()
+    let records = match settings.unstored {
+        true => None,
+        false => crate::services::store::list().await.ok(),
+    };
+    let id = records
         .and_then(|records| records.into_iter().find(|r| r.request_der == der))
         .map(|r| r.meta.id);
     match id {
         // the entry's own request: sent as the entry, which keeps its CA
         Some(id) => submit(id, settings).await,
-        None => enroll(None, start(&settings, Action::Submit { request: der })).await,
+        None => {
+            enroll(
+                None,
+                start(&settings, Action::Submit { request: der }),
+                settings.unstored,
+            )
+            .await
+        }
     }
 }
 
@@ -281,7 +315,7 @@ pub async fn retrieve(
         request_id: number.or_else(|| entry.as_ref().and_then(|e| e.meta.request_id)),
         request: entry.map(|e| e.request_der),
     };
-    enroll(id.as_deref(), start(&settings, action)).await
+    enroll(id.as_deref(), start(&settings, action), settings.unstored).await
 }
 
 /// `GET url` with the browser's credentials; an HTTP error is a sentence.

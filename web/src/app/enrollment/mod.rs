@@ -49,6 +49,9 @@ pub struct Enrollment {
     pub attributes: String,
     /// The page's origin, for the default URLs.
     pub origin: String,
+    /// The browser's store is neither read nor written: the request is sent as given and the
+    /// certificate handed back (the embedding API's `store: false`).
+    pub unstored: bool,
 }
 
 impl Enrollment {
