@@ -388,6 +388,38 @@ mod tests {
     }
 
     #[test]
+    fn a_store_reading_older_than_a_change_here_does_not_undo_it() {
+        // the first reading is slow (a store of certificates waits for the tools module):
+        // Generate adds an entry and Delete removes one meanwhile
+        let mut s = State::new("", fake);
+        let entry = |id: &str| pending(id, None);
+        s.update(store::Msg::Loaded(Ok(vec![entry("a"), entry("b")])));
+        s.update(store::Msg::Added(entry("c")));
+        s.update(store::Msg::Deleted(Ok("a".into())));
+        // a reading that left out c and still had a arrives: not applied, the store read again
+        let stale = vec![entry("a"), entry("b")];
+        assert_eq!(
+            s.update(store::Msg::Loaded(Ok(stale))),
+            vec![Command::Store(store::Command::Load)]
+        );
+        let ids = |s: &State| -> Vec<String> {
+            s.store
+                .entries
+                .iter()
+                .map(|e| e.record.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&s), ["b", "c"]);
+        // the reading asked for after the changes is the store as it is
+        s.update(store::Msg::Loaded(Ok(vec![
+            entry("b"),
+            entry("c"),
+            entry("d"),
+        ])));
+        assert_eq!(ids(&s), ["b", "c", "d"]);
+    }
+
+    #[test]
     fn the_store_list_loads_and_deletes() {
         let mut s = State::new("", fake);
         // persistent storage is asked for once a key is kept, not before

@@ -344,6 +344,9 @@ pub struct State {
     pub import: Option<ImportDialog>,
     /// The backup dialog, while open.
     pub backup: Option<BackupDialog>,
+    /// The list was changed here since the last reading of the store was applied: a reading
+    /// that arrives now may predate the change, so the store is read again instead.
+    pub edited: bool,
 }
 
 impl State {
@@ -365,11 +368,18 @@ impl State {
     pub fn update(&mut self, msg: Msg, status: &mut Status) -> Vec<Out<Command, Event>> {
         let run = |c| vec![Out::Run(c)];
         match msg {
+            // a reading that may have started before an entry was added, changed or deleted
+            // here would undo that in the list: read again
+            Msg::Loaded(Ok(_)) if self.edited => {
+                self.edited = false;
+                return run(Command::Load);
+            }
             Msg::Loaded(Ok(entries)) => {
                 self.entries = entries;
                 return self.persist();
             }
             Msg::Added(entry) => {
+                self.edited = true;
                 self.entries.retain(|e| e.record.id != entry.record.id);
                 self.entries.push(entry);
                 return self.persist();
@@ -383,6 +393,7 @@ impl State {
                 }
             }
             Msg::Deleted(Ok(id)) => {
+                self.edited = true;
                 self.entries.retain(|e| e.record.id != id);
                 status.notice = Some(Notice::info("request and key deleted"));
                 return vec![Out::Tell(Event::Deleted(id))];
@@ -665,6 +676,7 @@ impl State {
 
     /// Replaces the entry with `entry`'s id, or lists `entry` last.
     fn put(&mut self, entry: EntryMeta) {
+        self.edited = true;
         match self
             .entries
             .iter_mut()
