@@ -138,15 +138,15 @@ pub(super) fn open(job: PfxImport) -> Result<Vec<u8>, String> {
                 .keys
                 .iter()
                 .find(|k| k.local_key_id.as_deref() == Some(id.as_bytes()));
-            let found = key.and_then(|k| super::pkcs8_key_algorithm(&k.pkcs8).map(|a| (k, a)));
-            let Some((key, kind)) = found else {
+            let Some(key) = key else {
                 return Err(format!(
-                    "this backup is damaged: the key of entry {id} is missing or not one Web \
-                     Crypto can take"
+                    "this backup is damaged: the key of entry {id} is missing"
                 ));
             };
+            // a key of a kind this version cannot take (a later one's, say) leaves that entry
+            // out of the restore, said so; the others are restored
             *der = key.pkcs8.to_vec();
-            *algorithm = Some(kind);
+            *algorithm = super::pkcs8_key_algorithm(&key.pkcs8);
         }
     }
     // the keys' bytes are wiped as `opened` goes (`BackupKey`'s drop)
