@@ -489,6 +489,15 @@ impl State {
                     profile: d.profile,
                 });
             }
+            // an import under way keeps its dialog until its answer: the key may already be
+            // on its way into the store, and the answer belongs to that dialog
+            Msg::ImportFile { .. } | Msg::ImportCancel
+                if self.import.as_ref().is_some_and(|d| d.importing) =>
+            {
+                status.notice = Some(Notice::error(
+                    "a PFX is being imported; wait for it to finish",
+                ));
+            }
             Msg::ImportFile { name, bytes } => {
                 self.import = Some(ImportDialog {
                     name,
@@ -1104,6 +1113,15 @@ mod tests {
             s.update(Msg::ImportSubmit, &mut status).is_empty(),
             "one import at a time"
         );
+        // neither Cancel nor another file takes the dialog from the import under way
+        s.update(Msg::ImportCancel, &mut status);
+        let other = Msg::ImportFile {
+            name: "other.pfx".into(),
+            bytes: vec![0x30, 0x00],
+        };
+        s.update(other, &mut status);
+        let dialog = s.import.clone().unwrap();
+        assert_eq!((dialog.name.as_str(), dialog.importing), ("me.pfx", true));
 
         // a wrong password: said in the dialog, which stays open; the store is unchanged
         let why = "the password is wrong: the PFX integrity check (MAC) does not verify";

@@ -369,7 +369,8 @@ fn pfx_import(dialog: &ImportDialog, on: &Callback<Msg>) -> Html {
                     disabled={dialog.importing} aria-busy={dialog.importing.to_string()}>
                     { if dialog.importing { "Importing…" } else { "Import" } }
                 </button>
-                <button type="button" data-testid="import-cancel" onclick={on.reform(|_| Msg::ImportCancel)}>{ "Cancel" }</button>
+                <button type="button" data-testid="import-cancel" disabled={dialog.importing}
+                    onclick={on.reform(|_| Msg::ImportCancel)}>{ "Cancel" }</button>
             </div>
         </form>
     }
