@@ -86,7 +86,7 @@ fn a_renewal_certificate_the_store_does_not_hold_is_refused_at_its_line() {
 }
 
 #[test]
-fn a_renewal_certificate_found_by_thumbprint_in_any_case_with_blanks() {
+fn a_renewal_certificate_found_by_thumbprint_in_any_case_with_blanks_as_windows_copies_it() {
     let t = TempDir::new("renew-found");
     let thumb = stored_certificate(&t, "a", "CN=renew.example", "");
     let spaced: String = thumb
@@ -99,7 +99,8 @@ fn a_renewal_certificate_found_by_thumbprint_in_any_case_with_blanks() {
     t.write(
         "renew.inf",
         &format!(
-            "[NewRequest]\nRequestType = PKCS7\nRenewalCert = \"{spaced}\"\n\
+            // Windows' certificate dialog copies a thumbprint with a left-to-right mark first
+            "[NewRequest]\nRequestType = PKCS7\nRenewalCert = \"\u{200e}{spaced}\"\n\
              KeyAlgorithm = ECDSA_P256\nHashAlgorithm = SHA256\n"
         ),
     );

@@ -1640,8 +1640,13 @@ impl Lowering {
             );
             return None;
         }
-        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // blanks, colons and the invisible left-to-right mark Windows' certificate dialog
+        // puts before a thumbprint copied from it are not part of the number
+        let is_number = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '\u{200e}' | '\u{feff}'))
+            .all(|c| c.is_ascii_hexdigit());
+        if !is_number {
             self.value_diag(
                 e,
                 Severity::Error,
@@ -1649,7 +1654,8 @@ impl Lowering {
                 format!("`{text}` is not a certificate thumbprint or serial number"),
                 Some(
                     "write the certificate's SHA-1 thumbprint (40 hexadecimal digits) or its \
-                     serial number in hexadecimal; blanks between the digits are allowed"
+                     serial number in hexadecimal; blanks or colons between the digits are \
+                     allowed"
                         .into(),
                 ),
             );

@@ -838,8 +838,18 @@ mod tests {
                 && notice.text.contains("more than one"),
             "{notice:?}"
         );
-        // kept once, with its key: renewed
+        // kept once, with its key: renewed, and found by its thumbprint as Windows' certificate
+        // dialog copies it (an invisible left-to-right mark first) or with colons
         s.store.entries = vec![old];
+        let hex: Vec<String> = thumbprint
+            .replace(' ', "")
+            .as_bytes()
+            .chunks(2)
+            .map(|c| String::from_utf8_lossy(c).to_uppercase())
+            .collect();
+        for copied in [format!("\u{200e}{}", hex.join(" ")), hex.join(":")] {
+            assert!(s.store.renewal_of(&copied).is_ok(), "{copied:?}");
+        }
         assert!(matches!(
             s.update(preview::Msg::Generate).as_slice(),
             [Command::Preview(preview::Command::Generate { renews: Some(id), .. })] if id == "old"
