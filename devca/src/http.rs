@@ -27,10 +27,9 @@ pub struct Request {
     pub query: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-    /// Signed in by a verified TLS client certificate: its subject's common name.
-    pub client_user: Option<String>,
-    /// That certificate's subject (DER).
-    pub client_subject: Option<Vec<u8>>,
+    /// The TLS client certificate (DER) the client showed and rustls verified against
+    /// `--client-ca`. Whom it signs in is the server's to decide (`server::signed_in`).
+    pub client_cert: Option<Vec<u8>>,
 }
 
 impl Request {
@@ -50,8 +49,7 @@ impl Request {
                 })
                 .collect(),
             body,
-            client_user: None,
-            client_subject: None,
+            client_cert: None,
         }
     }
 

@@ -123,7 +123,7 @@ async fn connection(
                     .1
                     .peer_certificates()
                     .and_then(|certs| certs.first())
-                    .and_then(|c| client_identity(c.as_ref()));
+                    .map(|c| c.as_ref().to_vec());
                 serve(stream, ctx, limits, client).await;
             }
         }
@@ -143,35 +143,7 @@ fn http1_builder(limits: &Limits) -> http1::Builder {
     builder
 }
 
-/// Who a verified client certificate names: its subject's common name (else the whole
-/// subject), and the subject's DER.
-fn client_identity(der: &[u8]) -> Option<ClientId> {
-    use der::{Decode, Encode};
-    let cert = x509_cert::Certificate::from_der(der).ok()?;
-    let subject = cert.tbs_certificate().subject();
-    let cn = subject
-        .iter_rdn()
-        .flat_map(|rdn| rdn.iter())
-        .find(|atv| atv.oid == COMMON_NAME)
-        .map(|atv| certreq_pkix::name::attribute_text(&atv.value));
-    let name = cn.unwrap_or_else(|| certreq_pkix::name::display(subject));
-    Some(ClientId {
-        user: name,
-        subject: subject.to_der().ok()?,
-    })
-}
-
-const COMMON_NAME: certreq_pkix::oid::ObjectIdentifier =
-    certreq_pkix::oid::ObjectIdentifier::new_unwrap("2.5.4.3");
-
-/// A client signed in by its certificate.
-#[derive(Clone)]
-struct ClientId {
-    user: String,
-    subject: Vec<u8>,
-}
-
-async fn serve<S>(mut stream: S, ctx: Arc<Ctx>, limits: Arc<Limits>, client: Option<ClientId>)
+async fn serve<S>(mut stream: S, ctx: Arc<Ctx>, limits: Arc<Limits>, client: Option<Vec<u8>>)
 where
     S: AsyncRead + AsyncWrite + Unpin + Send,
 {
@@ -200,7 +172,7 @@ async fn answer(
     ctx: Arc<Ctx>,
     limits: Arc<Limits>,
     conflicting: bool,
-    client: Option<ClientId>,
+    client: Option<Vec<u8>>,
     req: hyper::Request<Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
@@ -229,10 +201,7 @@ async fn answer(
         }
     };
     let mut request = Request::from_parts(&parts, body);
-    if let Some(c) = client {
-        request.client_user = Some(c.user);
-        request.client_subject = Some(c.subject);
-    }
+    request.client_cert = client;
     let response = tokio::task::spawn_blocking(move || server::handle(&ctx, &request))
         .await
         .unwrap_or_else(|_| Response::text(500, "500 the request could not be handled"));
@@ -257,8 +226,9 @@ async fn linger<S: AsyncRead + AsyncWrite + Unpin>(stream: &mut S, time: Duratio
 }
 
 /// The rustls server configuration for `--tls` (ring provider). With `client_roots`
-/// (`--client-ca`), a client may show a certificate issued under one of them, which signs it
-/// in; clients without one are still served (and may sign in otherwise).
+/// (`--client-ca`), a client may show a certificate issued under one of them; it signs in the
+/// requester devca recorded for that very certificate (`server::signed_in`). Clients without
+/// one are still served (and may sign in otherwise).
 pub fn tls_config(
     cert_der: Vec<u8>,
     key_der: Vec<u8>,

@@ -31,8 +31,9 @@ pub struct Config {
     /// Users who may sign in with HTTP Basic (none: no sign-in asked, unless another scheme
     /// is configured).
     pub basic_auth: Vec<(String, String)>,
-    /// TLS client certificates are verified (`--client-ca`): a client that shows one is signed
-    /// in as its subject's common name.
+    /// TLS client certificates are verified (`--client-ca`): a client that shows one devca
+    /// issued is signed in as that certificate's recorded requester (never as its subject,
+    /// which requesters choose).
     pub client_certs: bool,
     /// Kerberos sign-in (`--auth negotiate`): a client that sends a ticket for devca's HTTP
     /// service is signed in as the principal's user name (`alice@REALM` → `alice`).
@@ -215,10 +216,11 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
     let protected = lower == "/certsrv"
         || lower.starts_with("/certsrv/")
         || lower.starts_with("/.well-known/est/");
-    let (user, proof) = match signed_in(ctx, req) {
-        SignIn::Anonymous => (None, None),
-        SignIn::User(u, proof) => (Some(u), proof),
-        SignIn::Refused if !protected => (None, None),
+    let (user, proof, cert_subject) = match signed_in(ctx, req) {
+        SignIn::Anonymous => (None, None, None),
+        SignIn::User(u, proof) => (Some(u), proof, None),
+        SignIn::Certificate(u, subject) => (Some(u), None, Some(subject)),
+        SignIn::Refused if !protected => (None, None, None),
         SignIn::Refused => {
             let realm = if lower.starts_with("/.well-known/est/") {
                 "est"
@@ -236,12 +238,24 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
             return r;
         }
     };
-    let resp = dispatch(ctx, req, &path, &lower, protected, user.as_deref());
+    let who = Who {
+        user: user.as_deref(),
+        cert_subject: cert_subject.as_deref(),
+    };
+    let resp = dispatch(ctx, req, &path, &lower, protected, &who);
     match proof {
         // the server's half of mutual authentication, on the answer (RFC 4559 §5)
         Some(token) => resp.with("WWW-Authenticate", &format!("Negotiate {token}")),
         None => resp,
     }
+}
+
+/// Who a request whose sign-in is settled comes from.
+struct Who<'a> {
+    /// The signed-in user, if any.
+    user: Option<&'a str>,
+    /// When a client certificate signed the user in: its subject (DER).
+    cert_subject: Option<&'a [u8]>,
 }
 
 /// The answer to a request whose sign-in is settled.
@@ -251,10 +265,11 @@ fn dispatch(
     path: &str,
     lower: &str,
     protected: bool,
-    user: Option<&str>,
+    who: &Who<'_>,
 ) -> Response {
+    let user = who.user;
     if let Some(rest) = lower.strip_prefix("/.well-known/est/") {
-        return est(ctx, req, rest, user);
+        return est(ctx, req, rest, who);
     }
     let get = req.method == "GET" || req.method == "HEAD";
     match lower {
@@ -300,14 +315,21 @@ enum SignIn {
     Anonymous,
     /// Signed in; with Kerberos, the token that proves the server to the client.
     User(String, Option<String>),
+    /// Signed in by a client certificate devca issued: its recorded requester, and the
+    /// certificate's subject (DER).
+    Certificate(String, Vec<u8>),
     /// A sign-in is needed and none (or a wrong one) came.
     Refused,
 }
 
 fn signed_in(ctx: &Ctx, req: &Request) -> SignIn {
     let c = &ctx.config;
-    if let Some(user) = &req.client_user {
-        return SignIn::User(user.clone(), None);
+    if let Some(der) = &req.client_cert {
+        match certificate_user(ctx, der) {
+            Ok((user, subject)) => return SignIn::Certificate(user, subject),
+            // the certificate signs nobody in; other credentials still may
+            Err(why) => eprintln!("devca: client certificate not taken: {why}"),
+        }
     }
     if c.basic_auth.is_empty() && !c.client_certs && !c.negotiate {
         return SignIn::Anonymous;
@@ -328,6 +350,30 @@ fn signed_in(ctx: &Ctx, req: &Request) -> SignIn {
         Some(user) => SignIn::User(user, None),
         None => SignIn::Refused,
     }
+}
+
+/// Whom a verified client certificate signs in: the requester devca recorded for the request
+/// that this very certificate was issued for. Its subject is the requester's choice (devca
+/// copies it from the request), so it names nobody; a certificate devca did not issue, or
+/// issued to nobody signed in, signs nobody in.
+fn certificate_user(ctx: &Ctx, der: &[u8]) -> Result<(String, Vec<u8>), String> {
+    let rec = ctx
+        .store
+        .find_issued(der)
+        .ok_or("devca did not issue it (no request holds it)")?;
+    if rec.requester.is_empty() {
+        return Err(format!(
+            "it was issued for request {} which nobody signed in to send",
+            rec.id
+        ));
+    }
+    let cert = x509_cert::Certificate::from_der(der).map_err(|e| e.to_string())?;
+    let subject = cert
+        .tbs_certificate()
+        .subject()
+        .to_der()
+        .map_err(|e| e.to_string())?;
+    Ok((rec.requester, subject))
 }
 
 /// The token of an `Authorization: Negotiate <token>` header.
@@ -593,7 +639,8 @@ fn est_pkcs7(p7: &[u8]) -> Vec<u8> {
     b64_lines(p7, 76).into_bytes()
 }
 
-fn est(ctx: &Ctx, req: &Request, rest: &str, user: Option<&str>) -> Response {
+fn est(ctx: &Ctx, req: &Request, rest: &str, who: &Who<'_>) -> Response {
+    let user = who.user;
     // optional CA label: /.well-known/est/<label>/<op>
     let (label, op) = match rest.split_once('/') {
         Some((l, o)) => (Some(l), o),
@@ -652,8 +699,8 @@ fn est(ctx: &Ctx, req: &Request, rest: &str, user: Option<&str>) -> Response {
             // re-enrollment (RFC 7030 §4.2.2) with a client certificate renews that
             // certificate: the request must name the same subject
             if op == "simplereenroll"
-                && let Some(subject) = &req.client_subject
-                && parsed.subject.to_der().ok().as_deref() != Some(subject.as_slice())
+                && let Some(subject) = who.cert_subject
+                && parsed.subject.to_der().ok().as_deref() != Some(subject)
             {
                 return Response::text(
                     403,
@@ -883,8 +930,7 @@ pub(crate) mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect(),
             body: body.to_vec(),
-            client_user: None,
-            client_subject: None,
+            client_cert: None,
         }
     }
 
@@ -1094,6 +1140,52 @@ pub(crate) mod tests {
             Some("content-type,authorization")
         );
         assert_eq!(r.header("access-control-allow-credentials"), Some("true"));
+    }
+
+    /// A client certificate signs in its recorded requester, whatever its CN says; one devca
+    /// did not issue signs in nobody.
+    #[test]
+    fn a_client_certificate_signs_in_its_requester() {
+        let dir = tempdir::Dir::new("srv-client-cert");
+        let mut c = ctx(dir.path(), Policy::Issue, false);
+        c.config.basic_auth = vec![("alice".into(), "a".into()), ("bob".into(), "b".into())];
+        c.config.client_certs = true;
+        let basic = |u: &str, p: &str| {
+            format!(
+                "Basic {}",
+                Base64::encode_string(format!("{u}:{p}").as_bytes())
+            )
+        };
+        let enroll = |cn: &str, auth: &str| {
+            let r = handle(
+                &c,
+                &req(
+                    "POST",
+                    "/certsrv/certfnsh.asp",
+                    &[("Authorization", auth)],
+                    &form(&ec_csr(cn, &[]), "CertificateTemplate:User"),
+                ),
+            );
+            assert!(body(&r).contains("certnew.cer?ReqID="), "{}", body(&r));
+        };
+        enroll("CN=alice-laptop", &basic("alice", "a"));
+        enroll("CN=alice", &basic("bob", "b"));
+        let bobs = c.store.get(2).unwrap().unwrap().cert;
+        let with_cert = |target: &str, cert: &[u8]| {
+            let mut r = req("GET", target, &[], b"");
+            r.client_cert = Some(cert.to_vec());
+            handle(&c, &r)
+        };
+        let r = with_cert("/certsrv/certnew.cer?ReqID=1&Enc=bin", &bobs);
+        assert!(body(&r).contains("0x80070005"), "bob is not alice");
+        let r = with_cert("/certsrv/certnew.cer?ReqID=2&Enc=bin", &bobs);
+        assert_eq!(r.body, bobs, "bob is bob");
+        // the CA's own TLS certificate: devca issued it for no request
+        let (tls, _) = c.ca.tls_identity(dir.path()).unwrap();
+        assert_eq!(
+            with_cert("/certsrv/certnew.cer?ReqID=1&Enc=bin", &tls).status,
+            401
+        );
     }
 
     #[test]

@@ -315,6 +315,15 @@ impl Store {
         )
     }
 
+    /// The issued request whose certificate is exactly `cert` (DER), newest first.
+    pub fn find_issued(&self, cert: &[u8]) -> Option<Record> {
+        self.ids()
+            .into_iter()
+            .rev()
+            .filter_map(|id| self.get(id).ok().flatten())
+            .find(|r| r.status == Status::Issued && r.cert == cert)
+    }
+
     /// The newest held EST request with this request hash (for the 202 retry loop).
     pub fn find_held_est(&self, sha256: &str) -> Option<Record> {
         self.ids()
