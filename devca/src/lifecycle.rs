@@ -1,7 +1,8 @@
 //! The certificate life cycle as a CA checks it, in AD CS's words (research: ca-facts §4):
 //!
 //! * every certificate that signed a PKCS #7 or CMC request must be one this CA issued
-//!   (`CERT_E_UNTRUSTEDROOT` otherwise) and valid now (`CERT_E_EXPIRED`);
+//!   (`CERT_E_UNTRUSTEDROOT` otherwise), not revoked (`CRYPT_E_REVOKED`) and valid now
+//!   (`CERT_E_EXPIRED`);
 //! * a renewal (the renewal-certificate attribute, MS-WCCE 3.2.1.4.2.1.4.2) must be signed by
 //!   the certificate it renews (`CERTSRV_E_BAD_RENEWAL_CERT_ATTRIBUTE`); the new certificate
 //!   keeps the old one's subject (and alternative names, unless the request has its own);
@@ -38,6 +39,15 @@ const UNTRUSTED: (&str, &str, &str) = (
     "-2146762487 CERT_E_UNTRUSTEDROOT",
     "A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.",
 );
+const REVOKED: (&str, &str, &str) = (
+    "0x80092010",
+    "-2146885616 CRYPT_E_REVOKED",
+    "The certificate is revoked.",
+);
+/// AD CS's status line for a revoked certificate (a signer's, or a client certificate's).
+pub fn revoked_status() -> String {
+    deny(REVOKED).status
+}
 const BAD_RENEWAL: (&str, &str, &str) = (
     "0x8009400e",
     "-2146877426 CERTSRV_E_BAD_RENEWAL_CERT_ATTRIBUTE",
@@ -119,13 +129,17 @@ pub fn adopt(req: &mut ParsedRequest) {
     }
 }
 
+/// Whether a certificate (DER) this CA issued has been revoked: the request store's answer.
+pub type Revoked<'a> = &'a dyn Fn(&[u8]) -> bool;
+
 /// Checks the life-cycle parts of a verified request and adjusts what the CA will issue.
-/// `request_sha256` names the archived key's file.
+/// `request_sha256` names the archived key's file; `revoked` says which signers were revoked.
 pub fn check(
     ca: &Ca,
     req: &ParsedRequest,
     plan: &mut IssuePlan,
     request_sha256: &str,
+    revoked: Revoked<'_>,
 ) -> Result<(), Denial> {
     let at = now();
     let signers: Vec<CertParts<'_>> = req
@@ -136,6 +150,9 @@ pub fn check(
     for (der, parts) in req.cert_signers.iter().zip(&signers) {
         if !ca.issued(der) {
             return Err(deny(UNTRUSTED));
+        }
+        if revoked(der) {
+            return Err(deny(REVOKED));
         }
         if at < parts.not_before || at > parts.not_after {
             return Err(deny(EXPIRED));
@@ -265,7 +282,7 @@ mod tests {
     }
 
     fn check(der: Vec<u8>) -> Result<IssuePlan, Denial> {
-        evaluate(test_ca(), &Record::new("web", "", der), true).map(|(plan, _)| plan)
+        evaluate(test_ca(), &Record::new("web", "", der), true, &|_| false).map(|(plan, _)| plan)
     }
 
     const P7: &str =
@@ -357,6 +374,52 @@ mod tests {
             &[&old_key],
         );
         assert!(code(check(der).unwrap_err()).contains("CERT_E_EXPIRED"));
+    }
+
+    /// A certificate devca revoked signs neither a renewal nor a request on behalf of another
+    /// user: AD CS's CRYPT_E_REVOKED, through the server as through `devca approve`.
+    #[test]
+    fn a_revoked_certificate_signs_nothing() {
+        use crate::server::{Outcome, Policy};
+        use crate::store::Status;
+        let dir = crate::ca::tests::tempdir::Dir::new("revoked-signer");
+        let c = crate::server::tests::ctx(dir.path(), Policy::Issue, false);
+        let keep_revoked = |cert: &[u8]| {
+            let mut rec = Record::new("web", "", Vec::new());
+            rec.status = Status::Issued;
+            rec.cert = cert.to_vec();
+            rec.revoked = Some((1_700_000_000, 1));
+            c.store.insert(rec).unwrap();
+        };
+        let denial = |der: Vec<u8>| match c.submit("web", "", der, Some("u")).unwrap() {
+            Outcome::Denied(r) => (r.message, r.last_status),
+            Outcome::Issued(_) | Outcome::Pending(_) => panic!("taken"),
+        };
+        let (old_key, new_key, agent_key) = (key(0x48), key(0x49), key(0x4a));
+        let old = issued(&old_key, Template::WebServer, "CN=revoked.example");
+        keep_revoked(&old);
+        let p10 = pkcs10(P7, &new_key, Some(&old));
+        let der = finish(
+            pkcs7::renewal(&p10, &old, Hash::Sha256).unwrap(),
+            &[&old_key],
+        );
+        let (message, status) = denial(der);
+        assert!(message.contains("0x80092010"), "{message}");
+        assert!(
+            status.contains("0x80092010 (-2146885616 CRYPT_E_REVOKED)"),
+            "{status}"
+        );
+        let agent = issued(&agent_key, Template::EnrollmentAgent, "CN=Revoked Agent");
+        keep_revoked(&agent);
+        let inf = format!(
+            "{P7}RequesterName = CONTOSO\\alice\n[RequestAttributes]\nCertificateTemplate = User\n"
+        );
+        let p10 = pkcs10(&inf, &new_key, None);
+        let der = finish(
+            pkcs7::on_behalf_of(&p10, &agent, "CONTOSO\\alice", Hash::Sha256).unwrap(),
+            &[&agent_key],
+        );
+        assert!(denial(der).1.contains("CRYPT_E_REVOKED"));
     }
 
     #[test]
@@ -531,7 +594,7 @@ mod tests {
             .to_vec();
         let der = archival_request(&own, "User");
         let rec = Record::new("web", "", der.clone());
-        evaluate(test_ca(), &rec, true).unwrap();
+        evaluate(test_ca(), &rec, true, &|_| false).unwrap();
         let kept = test_ca()
             .dir
             .join("archive")
@@ -611,7 +674,7 @@ mod tests {
         let k = key(0x71);
         let der = pkcs10(&format!("{CMC}Subject = \"CN=full\"\n"), &k, None);
         let mut rec = Record::new("est", "", der);
-        let (plan, req) = evaluate(test_ca(), &rec, true).unwrap();
+        let (plan, req) = evaluate(test_ca(), &rec, true, &|_| false).unwrap();
         rec.cert = test_ca().issue(&plan, &req.public_key).unwrap();
         rec.status = crate::store::Status::Issued;
         let resp = crate::fullcmc::response(test_ca(), &rec).unwrap();

@@ -359,7 +359,7 @@ fn approve(args: &Args) -> Result<(), String> {
                     rec.status.as_str()
                 ));
             }
-            match server::evaluate(&ca, rec, san) {
+            match server::evaluate(&ca, rec, san, &|der| store.is_revoked(der)) {
                 Ok((plan, req)) => {
                     rec.cert = ca.issue(&plan, &req.public_key)?;
                     rec.status = Status::Issued;

@@ -127,19 +127,27 @@ impl Ctx {
             rec,
             self.config.san_attribute,
             &self.config.permissions,
+            &|der| self.store.is_revoked(der),
         )
     }
 }
 
 /// See [`Ctx::evaluate`]; free so that `devca approve` can use it without a server (a
 /// manager's approval is not held to template permissions). The life-cycle checks (renewal,
-/// on behalf of, archival) are `lifecycle::check`'s.
+/// on behalf of, archival, revoked signers) are `lifecycle::check`'s.
 pub fn evaluate(
     ca: &Ca,
     rec: &Record,
     san_attribute: bool,
+    revoked: crate::lifecycle::Revoked<'_>,
 ) -> Result<(IssuePlan, ParsedRequest), Denial> {
-    evaluate_for(ca, rec, san_attribute, &policy::Permissions::default())
+    evaluate_for(
+        ca,
+        rec,
+        san_attribute,
+        &policy::Permissions::default(),
+        revoked,
+    )
 }
 
 fn evaluate_for(
@@ -147,6 +155,7 @@ fn evaluate_for(
     rec: &Record,
     san_attribute: bool,
     permissions: &policy::Permissions,
+    revoked: crate::lifecycle::Revoked<'_>,
 ) -> Result<(IssuePlan, ParsedRequest), Denial> {
     let mut req = csr::parse_and_verify(&rec.request).map_err(|e| Denial {
         message: e.0.to_string(),
@@ -163,7 +172,7 @@ fn evaluate_for(
     };
     let user = (!rec.requester.is_empty()).then_some(rec.requester.as_str());
     let mut plan = policy::decide_for(&req, &attrib, label, san_attribute, user, permissions)?;
-    crate::lifecycle::check(ca, &req, &mut plan, &rec.request_sha256)?;
+    crate::lifecycle::check(ca, &req, &mut plan, &rec.request_sha256, revoked)?;
     Ok((plan, req))
 }
 
@@ -220,7 +229,15 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
         SignIn::Anonymous => (None, None, None),
         SignIn::User(u, proof) => (Some(u), proof, None),
         SignIn::Certificate(u, subject) => (Some(u), None, Some(subject)),
-        SignIn::Refused if !protected => (None, None, None),
+        SignIn::Refused | SignIn::Revoked if !protected => (None, None, None),
+        SignIn::Revoked => {
+            // IIS answers a revoked client certificate with 403 (403.13)
+            let why = crate::lifecycle::revoked_status();
+            return Response::text(
+                403,
+                &format!("403 the client certificate is revoked: {why}"),
+            );
+        }
         SignIn::Refused => {
             let realm = if lower.starts_with("/.well-known/est/") {
                 "est"
@@ -320,13 +337,16 @@ enum SignIn {
     Certificate(String, Vec<u8>),
     /// A sign-in is needed and none (or a wrong one) came.
     Refused,
+    /// The client certificate is one devca issued and then revoked.
+    Revoked,
 }
 
 fn signed_in(ctx: &Ctx, req: &Request) -> SignIn {
     let c = &ctx.config;
     if let Some(der) = &req.client_cert {
         match certificate_user(ctx, der) {
-            Ok((user, subject)) => return SignIn::Certificate(user, subject),
+            Ok(Some((user, subject))) => return SignIn::Certificate(user, subject),
+            Ok(None) => return SignIn::Revoked,
             // the certificate signs nobody in; other credentials still may
             Err(why) => eprintln!("devca: client certificate not taken: {why}"),
         }
@@ -355,12 +375,15 @@ fn signed_in(ctx: &Ctx, req: &Request) -> SignIn {
 /// Whom a verified client certificate signs in: the requester devca recorded for the request
 /// that this very certificate was issued for. Its subject is the requester's choice (devca
 /// copies it from the request), so it names nobody; a certificate devca did not issue, or
-/// issued to nobody signed in, signs nobody in.
-fn certificate_user(ctx: &Ctx, der: &[u8]) -> Result<(String, Vec<u8>), String> {
+/// issued to nobody signed in, signs nobody in. `None`: it was revoked.
+fn certificate_user(ctx: &Ctx, der: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
     let rec = ctx
         .store
         .find_issued(der)
         .ok_or("devca did not issue it (no request holds it)")?;
+    if rec.revoked.is_some() {
+        return Ok(None);
+    }
     if rec.requester.is_empty() {
         return Err(format!(
             "it was issued for request {} which nobody signed in to send",
@@ -373,7 +396,7 @@ fn certificate_user(ctx: &Ctx, der: &[u8]) -> Result<(String, Vec<u8>), String> 
         .subject()
         .to_der()
         .map_err(|e| e.to_string())?;
-    Ok((rec.requester, subject))
+    Ok(Some((rec.requester, subject)))
 }
 
 /// The token of an `Authorization: Negotiate <token>` header.

@@ -324,6 +324,11 @@ impl Store {
             .find(|r| r.status == Status::Issued && r.cert == cert)
     }
 
+    /// Whether `cert` (DER) is a certificate devca issued and then revoked.
+    pub fn is_revoked(&self, cert: &[u8]) -> bool {
+        self.find_issued(cert).is_some_and(|r| r.revoked.is_some())
+    }
+
     /// The newest held EST request with this request hash (for the 202 retry loop).
     pub fn find_held_est(&self, sha256: &str) -> Option<Record> {
         self.ids()

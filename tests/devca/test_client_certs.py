@@ -128,3 +128,18 @@ def test_a_certificate_devca_did_not_issue_signs_in_nobody(server, tmp_path):
     r = fetch(server, alice_id, as_files(tmp_path, "forged", forged, key))
     assert not is_alices_certificate(r, alices)
     assert r.status_code == 401, r.text
+
+
+def test_a_revoked_certificate_signs_in_nobody(server, tmp_path):
+    key = ec.generate_private_key(ec.SECP256R1())
+    bob_id = web_enroll(server, "bob-laptop", key, BOB)
+    bobs = requests.get(f"{server.certsrv}/certnew.cer", auth=BOB, verify=str(server.ca_pem),
+                        params={"ReqID": bob_id, "Enc": "bin"}).content
+    bob_cert = as_files(tmp_path, "bob", x509.load_der_x509_certificate(bobs), key)
+    assert fetch(server, bob_id, bob_cert).content == bobs
+    revoked = server.cli("revoke", bob_id, "--reason", "keyCompromise")
+    assert revoked.returncode == 0, revoked.stderr
+    # AD CS's word for it (IIS answers a revoked client certificate with 403)
+    r = fetch(server, bob_id, bob_cert)
+    assert r.status_code == 403, r.text
+    assert "0x80092010" in r.text and "CRYPT_E_REVOKED" in r.text, r.text
