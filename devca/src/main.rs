@@ -362,6 +362,9 @@ fn approve(args: &Args) -> Result<(), String> {
             match server::evaluate(&ca, rec, san, &|der| store.is_revoked(der)) {
                 Ok((plan, req)) => {
                     rec.cert = ca.issue(&plan, &req.public_key)?;
+                    // which CA certificate issued it: after `renew-ca`, not the one current
+                    // when the request came (certnew.p7b's chain, the CRL it goes on)
+                    rec.renewal = ca.renewals();
                     rec.status = Status::Issued;
                     rec.message = server::DISPOSITION_ISSUED.into();
                     rec.last_status = store::STATUS_OK.into();
@@ -567,6 +570,27 @@ mod tests {
         assert!(args("serve --data d --auth ntlm").is_err());
         assert_eq!(a.cors, Some(Cors::Any));
         assert_eq!(a.policy, Some(Policy::Pending));
+    }
+
+    /// A request held before `renew-ca` and approved after it is issued by the current key,
+    /// and recorded so: certnew.p7b then ships that key's CA certificate and a revocation
+    /// lands on that key's CRL.
+    #[test]
+    fn approve_records_which_ca_certificate_issued() {
+        let dir = ca::tests::tempdir::Dir::new("approve-renewed");
+        let store = Store::open(dir.path()).unwrap();
+        ca::Ca::load_or_create(dir.path()).unwrap();
+        assert_eq!(ca::Ca::renew(dir.path()).unwrap(), 1);
+        let mut held = store::Record::new("web", "", csr::tests::ec_csr("CN=later", &[]));
+        held.status = Status::Pending;
+        held.held = true;
+        let id = store.insert(held).unwrap().id;
+        approve(&args(&format!("approve --data {} {id}", dir.path().display())).unwrap()).unwrap();
+        let rec = store.get(id).unwrap().unwrap();
+        assert_eq!(rec.status, Status::Issued);
+        assert_eq!(rec.renewal, 1, "issued by renewal 1's key");
+        let ca = ca::Ca::load_or_create(dir.path()).unwrap();
+        assert_eq!(ca.cert_of(rec.renewal), Some(ca.cert_der.as_slice()));
     }
 
     #[test]
