@@ -350,7 +350,6 @@ fn approve(args: &Args) -> Result<(), String> {
     let id = args.id.unwrap_or(0);
     let store = Store::open(&dir).map_err(|e| e.to_string())?;
     let ca = ca::Ca::load_or_create(&dir)?;
-    let san = !args.no_san_attribute;
     let res = store
         .update(id, |rec| {
             if rec.status != Status::Pending {
@@ -359,6 +358,10 @@ fn approve(args: &Args) -> Result<(), String> {
                     rec.status.as_str()
                 ));
             }
+            // the `SAN:` attribute is honoured only if `serve` took it when the request came
+            // (recorded then; older records: this command's setting), and `--no-san-attribute`
+            // here may still refuse it
+            let san = rec.san_attribute.unwrap_or(true) && !args.no_san_attribute;
             match server::evaluate(&ca, rec, san, &|der| store.is_revoked(der)) {
                 Ok((plan, req)) => {
                     rec.cert = ca.issue(&plan, &req.public_key)?;
@@ -591,6 +594,34 @@ mod tests {
         assert_eq!(rec.renewal, 1, "issued by renewal 1's key");
         let ca = ca::Ca::load_or_create(dir.path()).unwrap();
         assert_eq!(ca.cert_of(rec.renewal), Some(ca.cert_der.as_slice()));
+    }
+
+    /// `serve --no-san-attribute` ignored a request's `SAN:` attribute; `devca approve`
+    /// (without the option) must not honour it later.
+    #[test]
+    fn approve_keeps_the_san_attribute_setting_serve_ran_with() {
+        let dir = ca::tests::tempdir::Dir::new("approve-san");
+        let mut c = server::tests::ctx(dir.path(), Policy::Pending, false);
+        c.config.san_attribute = false;
+        let csr = csr::tests::ec_csr("CN=asked.example", &["asked.example"]);
+        let Ok(server::Outcome::Pending(held)) = c.submit("web", "SAN:dns=evil.example", csr, None)
+        else {
+            panic!("not held");
+        };
+        approve(
+            &args(&format!(
+                "approve --data {} {}",
+                dir.path().display(),
+                held.id
+            ))
+            .unwrap(),
+        )
+        .unwrap();
+        let rec = c.store.get(held.id).unwrap().unwrap();
+        assert_eq!(rec.status, Status::Issued, "{}", rec.message);
+        let names = |needle: &[u8]| rec.cert.windows(needle.len()).any(|w| w == needle);
+        assert!(names(b"asked.example"));
+        assert!(!names(b"evil.example"), "the SAN: attribute serve ignored");
     }
 
     #[test]

@@ -77,6 +77,8 @@ impl Ctx {
     ) -> std::io::Result<Outcome> {
         let mut rec = Record::new(origin, attrib, der);
         rec.requester = user.unwrap_or("").to_string();
+        // kept for `devca approve`, which decides a held request later, as this CA would
+        rec.san_attribute = Some(self.config.san_attribute);
         match self.evaluate(&rec) {
             Err(d) => {
                 rec.status = if d.status.is_empty() {

@@ -67,6 +67,10 @@ pub struct Record {
     pub renewal: u32,
     /// When the certificate was revoked (Unix seconds) and why (RFC 5280 reason code).
     pub revoked: Option<(u64, u32)>,
+    /// Whether the CA that took the request honoured its `SAN:` attribute (`serve` without
+    /// `--no-san-attribute`), so that a later `devca approve` decides as it would have. `None`
+    /// in records written before this was kept.
+    pub san_attribute: Option<bool>,
 }
 
 pub const STATUS_OK: &str = "The operation completed successfully. 0x0 (WIN32: 0 ERROR_SUCCESS)";
@@ -94,6 +98,7 @@ impl Record {
             requester: String::new(),
             renewal: 0,
             revoked: None,
+            san_attribute: None,
         }
     }
 
@@ -120,6 +125,9 @@ impl Record {
         put("renewal", &self.renewal.to_string());
         if let Some((at, reason)) = self.revoked {
             put("revoked", &format!("{at} {reason}"));
+        }
+        if let Some(san) = self.san_attribute {
+            put("san_attribute", if san { "1" } else { "0" });
         }
         s
     }
@@ -155,6 +163,7 @@ impl Record {
                     let (at, reason) = v.split_once(' ')?;
                     r.revoked = Some((at.parse().ok()?, reason.parse().ok()?));
                 }
+                "san_attribute" => r.san_attribute = Some(v == "1"),
                 _ => {} // unknown keys from a newer devca are ignored
             }
         }
@@ -361,6 +370,10 @@ mod tests {
         r.revoked = Some((1_700_000_000, 1));
         let back = Record::from_text(&r.to_text()).unwrap();
         assert_eq!(back, r);
+        for san in [Some(false), Some(true)] {
+            r.san_attribute = san;
+            assert_eq!(Record::from_text(&r.to_text()).unwrap(), r);
+        }
         assert!(Record::from_text("garbage").is_none());
         assert!(Record::from_text("devca-request 1\nstatus=bogus\n").is_none());
     }
