@@ -18,7 +18,9 @@
 //!   under `DIR/archive/`, named by the request's SHA-256;
 //! * a CA template (SubCA) takes the request's CA constraints and policies (what certreq
 //!   -policy writes: basic constraints, name constraints, certificate and application policies,
-//!   their mappings and constraints).
+//!   their mappings and constraints), except that the certificate is always a CA (basic
+//!   constraints critical with cA TRUE: only the path length is the request's) and name
+//!   constraints are always critical (RFC 5280 §4.2.1.9, §4.2.1.10).
 
 use certreq_pkix::cert::CertParts;
 use certreq_pkix::oid::{self, ObjectIdentifier};
@@ -101,6 +103,34 @@ const CA_EXTENSIONS: [ObjectIdentifier; 8] = [
     oid::APPLICATION_POLICY_MAPPINGS,
     oid::APPLICATION_POLICY_CONSTRAINTS,
 ];
+
+/// What a CA certificate takes of one of the request's extensions. Basic constraints are
+/// the CA's, not the requester's: always critical with cA TRUE (the template's key usage has
+/// keyCertSign), and only the path length comes from the request (RFC 5280 §4.2.1.9); name
+/// constraints are taken, always critical (§4.2.1.10). `None`: not taken.
+fn ca_extension(ext: &x509_cert::ext::Extension) -> Option<x509_cert::ext::Extension> {
+    use der::Encode;
+    use x509_cert::ext::pkix::BasicConstraints;
+    if !CA_EXTENSIONS.contains(&ext.extn_id) {
+        return None;
+    }
+    let mut taken = ext.clone();
+    if ext.extn_id == oid::BASIC_CONSTRAINTS {
+        // unreadable: the template's own stays
+        let asked = BasicConstraints::from_der(ext.extn_value.as_bytes()).ok()?;
+        let value = BasicConstraints {
+            ca: true,
+            path_len_constraint: asked.path_len_constraint,
+        }
+        .to_der()
+        .ok()?;
+        taken.extn_value = der::asn1::OctetString::new(value).ok()?;
+        taken.critical = true;
+    } else if ext.extn_id == oid::NAME_CONSTRAINTS {
+        taken.critical = true;
+    }
+    Some(taken)
+}
 
 /// Before the policy decides: a renewal's subject (and alternative names, unless the request
 /// has its own) are the renewed certificate's, as AD CS renews; a request on behalf of a user
@@ -188,8 +218,8 @@ pub fn check(
     }
     if plan.template.is_ca() {
         for ext in &req.extensions {
-            if CA_EXTENSIONS.contains(&ext.extn_id) {
-                plan.extensions.push(ext.clone());
+            if let Some(taken) = ca_extension(ext) {
+                plan.extensions.push(taken);
             }
         }
     }
@@ -667,6 +697,52 @@ mod tests {
             [0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x00],
             "the path length asked for"
         );
+    }
+
+    /// Whatever the request says, a SubCA certificate is a CA (RFC 5280 §4.2.1.9: basic
+    /// constraints critical, cA TRUE with keyCertSign) and its name constraints are critical
+    /// (§4.2.1.10); only the path length is the request's.
+    #[test]
+    fn a_ca_template_keeps_only_the_path_length_and_marks_the_constraints_critical() {
+        let k = key(0x62);
+        let inf = "[NewRequest]\nSubject = \"CN=Sub\"\nKeyAlgorithm = ECDSA_P256\n\
+                   [Extensions]\n2.5.29.19 = \"{text}ca=0\"\n\
+                   2.5.29.30 = \"{text}subtree=include&DNS=example.com\"\n\
+                   [RequestAttributes]\nCertificateTemplate = SubCA\n";
+        let der = pkcs10(inf, &k, None);
+        // the request itself asks for CA:FALSE, both non-critical
+        let asked = crate::csr::parse_and_verify(&der).unwrap();
+        let bc = asked
+            .extensions
+            .iter()
+            .find(|e| e.extn_id == oid::BASIC_CONSTRAINTS)
+            .unwrap();
+        assert!(!bc.critical);
+        assert_eq!(bc.extn_value.as_bytes(), [0x30, 0x00], "cA FALSE");
+        let plan = check(der).unwrap();
+        let s = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(&spki(&k)).unwrap();
+        let cert = x509_cert::Certificate::from_der(&test_ca().issue(&plan, &s).unwrap()).unwrap();
+        let ext = |id| {
+            cert.tbs_certificate()
+                .extensions()
+                .unwrap()
+                .iter()
+                .find(|e| e.extn_id == id)
+                .unwrap()
+                .clone()
+        };
+        let bc = ext(oid::BASIC_CONSTRAINTS);
+        assert!(bc.critical, "basic constraints critical");
+        assert_eq!(
+            bc.extn_value.as_bytes(),
+            [0x30, 0x03, 0x01, 0x01, 0xff],
+            "cA TRUE (and no path length, none was asked for)"
+        );
+        assert!(
+            ext(oid::NAME_CONSTRAINTS).critical,
+            "name constraints critical"
+        );
+        assert!(ext(oid::KEY_USAGE).critical);
     }
 
     #[test]
