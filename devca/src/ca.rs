@@ -166,6 +166,34 @@ fn write_pair(
         .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))
 }
 
+/// Reads the key and certificate at `key_path` and `cert_path` and checks that they are a
+/// pair: the key's public key is the certificate's. `renew-ca` writes them with two renames,
+/// so a crash between leaves a mismatched pair, which must not load silently (its
+/// certificates and CRLs would verify under nothing).
+fn read_pair(key_path: &Path, cert_path: &Path) -> Result<(rsa::PrivateKey, Vec<u8>), String> {
+    use rsa::pkcs8::DecodePublicKey;
+    let key = read_key(key_path)?;
+    let cert_der = read_cert(cert_path)?;
+    let cert = Certificate::from_der(&cert_der)
+        .map_err(|e| format!("{} is not a certificate: {e}", cert_path.display()))?;
+    let matches = cert
+        .tbs_certificate()
+        .subject_public_key_info()
+        .to_der()
+        .ok()
+        .and_then(|spki| rsa::PublicKey::from_public_key_der(&spki).ok())
+        .is_some_and(|public| public == key.to_public_key());
+    if !matches {
+        return Err(format!(
+            "the CA key {} does not match the CA certificate {} (its public key is another \
+             one; was `devca renew-ca` interrupted?): restore the pair from a backup",
+            key_path.display(),
+            cert_path.display()
+        ));
+    }
+    Ok((key, cert_der))
+}
+
 /// A new root key and self-signed certificate named `name`, valid for 10 years.
 fn make_root(name: Name) -> Result<(rsa::PrivateKey, Vec<u8>), String> {
     let mut rng = UnwrapErr(getrandom::SysRng);
@@ -326,7 +354,8 @@ impl Ca {
         let key_path = dir.join(CA_KEY_FILE);
         let cert_path = dir.join(CA_CERT_FILE);
         let mut ca = if key_path.exists() && cert_path.exists() {
-            Ca::from_parts(read_key(&key_path)?, read_cert(&cert_path)?, dir)?
+            let (key, cert_der) = read_pair(&key_path, &cert_path)?;
+            Ca::from_parts(key, cert_der, dir)?
         } else {
             let mut suffix = [0u8; 3];
             getrandom::fill(&mut suffix).map_err(|e| e.to_string())?;
@@ -345,8 +374,8 @@ impl Ca {
             if !cert.exists() {
                 break;
             }
-            let key = read_key(&renewals.join(format!("{n}-key.pem")))?;
-            ca.older.push(Issuer::read(key, read_cert(&cert)?)?);
+            let (key, cert_der) = read_pair(&renewals.join(format!("{n}-key.pem")), &cert)?;
+            ca.older.push(Issuer::read(key, cert_der)?);
         }
         Ok(ca)
     }
@@ -821,6 +850,26 @@ pub mod tests {
         assert!(aki.ends_with(&renewed.ski));
         // another CA of another name did not issue it
         assert!(!test_ca().issued(&before));
+    }
+
+    /// A CA key that is not the CA certificate's (e.g. `renew-ca` interrupted between its two
+    /// renames) stops loading with a message naming both files, instead of signing
+    /// certificates nothing verifies.
+    #[test]
+    fn a_key_that_is_not_the_certificates_is_refused() {
+        let dir = tempdir::Dir::new("mismatch");
+        Ca::load_or_create(dir.path()).unwrap();
+        let mut rng = UnwrapErr(getrandom::SysRng);
+        let other = rsa::PrivateKey::new(&mut rng, 1024).unwrap();
+        let pem = other.to_pkcs8_pem(LineEnding::LF).unwrap();
+        std::fs::write(dir.path().join(CA_KEY_FILE), pem.as_bytes()).unwrap();
+        let Err(e) = Ca::load_or_create(dir.path()) else {
+            panic!("a mismatched pair was loaded");
+        };
+        assert!(
+            e.contains(CA_KEY_FILE) && e.contains(CA_CERT_FILE) && e.contains("does not match"),
+            "{e}"
+        );
     }
 
     #[test]
