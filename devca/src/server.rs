@@ -224,9 +224,14 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
         }
         return r;
     }
+    // RFC 7030 §4.1.1: the EST server SHOULD NOT require client authentication or
+    // authorization to answer /cacerts (a client fetches the CA before it has credentials)
+    let est_op = lower
+        .strip_prefix("/.well-known/est/")
+        .map(|rest| rest.rsplit('/').next().unwrap_or(rest));
     let protected = lower == "/certsrv"
         || lower.starts_with("/certsrv/")
-        || lower.starts_with("/.well-known/est/");
+        || est_op.is_some_and(|op| op != "cacerts");
     let (user, proof, cert_subject) = match signed_in(ctx, req) {
         SignIn::Anonymous => (None, None, None),
         SignIn::User(u, proof) => (Some(u), proof, None),
@@ -1211,6 +1216,37 @@ pub(crate) mod tests {
             with_cert("/certsrv/certnew.cer?ReqID=1&Enc=bin", &tls).status,
             401
         );
+    }
+
+    /// RFC 7030 §4.1.1: the EST server SHOULD NOT require client authentication or
+    /// authorization to answer /cacerts; everything else under --basic-auth still does.
+    #[test]
+    fn est_cacerts_needs_no_sign_in() {
+        let dir = tempdir::Dir::new("srv-cacerts");
+        let c = ctx(dir.path(), Policy::Issue, true);
+        for path in ["/.well-known/est/cacerts", "/.well-known/est/User/cacerts"] {
+            let r = handle(&c, &req("GET", path, &[], b""));
+            assert_eq!(r.status, 200, "{path}");
+            assert_eq!(r.header("content-type"), Some("application/pkcs7-mime"));
+        }
+        for path in ["/.well-known/est/csrattrs", "/certsrv/certcarc.asp"] {
+            assert_eq!(
+                handle(&c, &req("GET", path, &[], b"")).status,
+                401,
+                "{path}"
+            );
+        }
+        let csr = b64_lines(&ec_csr("CN=dev", &[]), 64);
+        let r = handle(
+            &c,
+            &req(
+                "POST",
+                "/.well-known/est/simpleenroll",
+                &[("Content-Type", "application/pkcs10")],
+                csr.as_bytes(),
+            ),
+        );
+        assert_eq!(r.status, 401);
     }
 
     #[test]
