@@ -840,10 +840,12 @@ fn csrattrs(template: Option<policy::Template>) -> Result<Vec<u8>, der::Error> {
 }
 
 fn est_enroll(ctx: &Ctx, label: &str, der: Vec<u8>, user: Option<&str>) -> Response {
-    // a client repeating a held request gets that request's current state (RFC 7030 4.2.3)
+    // a client repeating a held request gets that request's current state (RFC 7030 4.2.3);
+    // the same bytes from another user are another request
     let probe = Record::new("est", label, der.clone());
-    if let Some(prev) = ctx.store.find_held_est(&probe.request_sha256)
-        && prev.attrib == label
+    if let Some(prev) = ctx
+        .store
+        .find_held_est(&probe.request_sha256, label, user.unwrap_or(""))
     {
         return est_answer(&prev);
     }
@@ -1307,6 +1309,54 @@ pub(crate) mod tests {
         let r = handle(&c, &req("GET", "/.well-known/est/cacerts", &[], b""));
         assert_eq!(r.status, 200);
         assert_eq!(r.header("content-type"), Some("application/pkcs7-mime"));
+    }
+
+    /// A held EST request is the sender's: another user who sends the same bytes gets a
+    /// request of their own, not the first one's state (nor its certificate).
+    #[test]
+    fn a_held_est_request_resent_by_another_user_is_another_request() {
+        let dir = tempdir::Dir::new("srv-est-held");
+        let mut c = ctx(dir.path(), Policy::Pending, false);
+        c.config.basic_auth = vec![("alice".into(), "a".into()), ("bob".into(), "b".into())];
+        let b64 = b64_lines(&ec_csr("CN=dev", &[]), 64);
+        let send = |user: &str, pass: &str| {
+            let auth = format!(
+                "Basic {}",
+                Base64::encode_string(format!("{user}:{pass}").as_bytes())
+            );
+            handle(
+                &c,
+                &req(
+                    "POST",
+                    "/.well-known/est/simpleenroll",
+                    &[
+                        ("Content-Type", "application/pkcs10"),
+                        ("Authorization", &auth),
+                    ],
+                    b64.as_bytes(),
+                ),
+            )
+        };
+        assert_eq!(send("alice", "a").status, 202);
+        // alice's request is approved
+        let rec = c.store.get(1).unwrap().unwrap();
+        let (plan, parsed) = c.evaluate(&rec).unwrap();
+        let cert = c.ca.issue(&plan, &parsed.public_key).unwrap();
+        c.store
+            .update(1, |r| {
+                r.status = Status::Issued;
+                r.cert = cert.clone();
+                Ok::<(), ()>(())
+            })
+            .unwrap();
+        // bob sends the same bytes: his own request, held
+        let r = send("bob", "b");
+        assert_eq!(r.status, 202, "{}", body(&r));
+        let bobs = c.store.get(2).unwrap().expect("a request of bob's own");
+        assert_eq!(bobs.requester, "bob");
+        // and alice, resending, gets her certificate
+        assert_eq!(send("alice", "a").status, 200);
+        assert!(c.store.get(3).unwrap().is_none());
     }
 
     #[test]

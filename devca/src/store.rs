@@ -338,13 +338,21 @@ impl Store {
         self.find_issued(cert).is_some_and(|r| r.revoked.is_some())
     }
 
-    /// The newest held EST request with this request hash (for the 202 retry loop).
-    pub fn find_held_est(&self, sha256: &str) -> Option<Record> {
+    /// The newest held EST request with this request hash and CA label that `requester` (empty:
+    /// nobody signed in) sent, for the 202 retry loop. Another user's request of the same
+    /// bytes is not theirs to see.
+    pub fn find_held_est(&self, sha256: &str, label: &str, requester: &str) -> Option<Record> {
         self.ids()
             .into_iter()
             .rev()
             .filter_map(|id| self.get(id).ok().flatten())
-            .find(|r| r.origin == "est" && r.held && r.request_sha256 == sha256)
+            .find(|r| {
+                r.origin == "est"
+                    && r.held
+                    && r.request_sha256 == sha256
+                    && r.attrib == label
+                    && r.requester.eq_ignore_ascii_case(requester)
+            })
     }
 }
 
@@ -436,8 +444,16 @@ mod tests {
         r.held = true;
         let r = s.insert(r).unwrap();
         let hash = r.request_sha256.clone();
-        let found = s.find_held_est(&hash).unwrap();
+        let found = s.find_held_est(&hash, "", "").unwrap();
         assert_eq!(found.id, r.id);
+        assert!(
+            s.find_held_est(&hash, "User", "").is_none(),
+            "another label"
+        );
+        assert!(
+            s.find_held_est(&hash, "", "bob").is_none(),
+            "another requester"
+        );
         let res = s
             .update(r.id, |rec| {
                 rec.status = Status::Issued;
