@@ -494,3 +494,37 @@ def test_an_entry_remade_since_the_backup_is_not_restored_beside_itself(app, res
     assert "Restored 0 entries." in report, report
     assert records(app) == before, "no second entry with the remade entry's key"
     by_testid(app, "backup-cancel").click()
+
+
+def test_a_certificate_issued_since_an_older_restore_is_added_to_the_entry_kept(
+        app, ca, restored, downloads, tmp_path):
+    # a store filled from a backup made while a request was pending; the request was issued
+    # since, in the store backed up again: restoring the newer backup gives the kept entry its
+    # certificate, not "kept here already" with the certificate left in the file
+    for dialog in all_testid(app, "backup-cancel"):
+        dialog.click()
+    inf = ('[NewRequest]\nSubject = "CN=later-issued.example"\nKeyAlgorithm = ECDSA_P256\n'
+           'FriendlyName = "issued later"\nExportable = TRUE\n')
+    entry, _ = generate(app, inf=inf)
+    request_id = submit_pending(app)
+    back_up(app, downloads, tmp_path / "pending.p12")
+    approve_and_retrieve(app, ca, entry, request_id)
+    back_up(app, downloads, tmp_path / "issued.p12")
+    issued = next(r for r in records(app) if r["id"] == entry)
+
+    clear_site(app, ca)
+    restore(app, tmp_path / "pending.p12", PASSWORD)
+    wait_for(lambda: all_testid(app, "restore-report"), timeout=60, what="the restore's report")
+    assert next(r for r in records(app) if r["id"] == entry)["state"] == "pending"
+    restore(app, tmp_path / "issued.p12", PASSWORD)
+    report = wait_for(lambda: (r := all_testid(app, "restore-report")) and r[0].text,
+                      timeout=60, what="the restore's report")
+    assert "“issued later”" in by_testid(app, "restore-updated").text, report
+    skipped = all_testid(app, "restore-skipped")
+    assert not skipped or "issued later" not in skipped[0].text, report
+    now = next(r for r in records(app) if r["id"] == entry)
+    assert now["state"] == "issued", now
+    assert now == issued, (now, issued)
+    wait_for(lambda: item(app, entry).get_attribute("data-state") == "issued", timeout=30,
+             what="the entry listed as issued")
+    by_testid(app, "backup-cancel").click()

@@ -530,6 +530,31 @@ pub async fn backup(password: String) -> Result<String, String> {
 /// transaction. A renewal links to the entry it renews as that entry is known here
 /// ([`super::relinked`]), once that entry is written. Nothing is changed when the file cannot
 /// be opened.
+/// Adds a backup entry's certificate (with its chain, request id and CA, where the entry
+/// here has none) to kept entry `id`, which waits for it; the entry as written.
+async fn add_certificate(id: &str, from: &wire::backup::BackupEntry) -> Result<RecordMeta, String> {
+    let mut record = store::get_entry(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("it is no longer in the store")?;
+    if record.meta.certificate.is_some() {
+        return Err("kept here already, with a certificate".into());
+    }
+    let meta = &mut record.meta;
+    meta.certificate = from.certificate.clone();
+    meta.chain = from.chain.clone();
+    meta.state = EntryState::Issued;
+    meta.request_id = meta.request_id.or(from.request_id);
+    if meta.ca.is_none() {
+        meta.ca = from.ca.as_ref().map(|c| CaRef {
+            protocol: c.protocol.clone(),
+            url: c.url.clone(),
+        });
+    }
+    store::put(&record).await.map_err(|e| e.to_string())?;
+    Ok(record.meta)
+}
+
 pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreReport, String> {
     use wire::backup::BackupKey;
     let job = PfxImport {
@@ -577,11 +602,26 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
                 || (same_key && entry.certificate.is_none() && entry.request.is_empty())
         });
         if let Some((m, ..)) = same {
-            report.skipped.push(format!(
-                "{name}: kept here already as “{}”",
-                m.friendly_name
-            ));
             ids.push((entry.id.clone(), m.id.clone()));
+            // kept here still waiting for the certificate the backup holds (issued since
+            // this store was filled from an older backup): the certificate is added to it;
+            // nothing the entry holds is replaced
+            let waiting = m.certificate.is_none() && entry.issued;
+            let why = match waiting {
+                true => add_certificate(&m.id, entry).await,
+                false => Err(format!("kept here already as “{}”", m.friendly_name)),
+            };
+            match why {
+                Ok(meta) => {
+                    report.updated.push(format!(
+                        "{name}: its certificate added to the entry kept here"
+                    ));
+                    if let Some(k) = kept.iter_mut().find(|(k, ..)| k.id == meta.id) {
+                        k.0 = meta;
+                    }
+                }
+                Err(why) => report.skipped.push(format!("{name}: {why}")),
+            }
             continue;
         }
         let keys = match &mut entry.key {

@@ -168,6 +168,8 @@ pub struct BackupDialog {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RestoreReport {
     pub added: Vec<String>,
+    /// Entries kept here that took the certificate the backup holds for them.
+    pub updated: Vec<String>,
     pub skipped: Vec<String>,
     pub lost: Vec<String>,
 }
@@ -636,7 +638,7 @@ impl State {
                 match outcome {
                     // the dialog stays open with what was done; the list is read again
                     Ok(report) => {
-                        let added = !report.added.is_empty();
+                        let added = !(report.added.is_empty() && report.updated.is_empty());
                         d.report = Some(report);
                         d.password.clear();
                         if added {
@@ -1244,6 +1246,7 @@ mod tests {
             added: vec!["b".into()],
             skipped: vec!["a: kept here already".into()],
             lost: vec!["c".into()],
+            ..RestoreReport::default()
         };
         assert_eq!(
             s.update(Msg::Restored(Ok(report.clone())), &mut status),
@@ -1253,6 +1256,17 @@ mod tests {
         let d = s.backup.clone().unwrap();
         assert_eq!(d.report, Some(report));
         assert_eq!((d.password.as_str(), d.working), ("", false));
+        // a certificate added to an entry kept here: read again too
+        s.update(Msg::BackupPassword("pw".into()), &mut status);
+        s.update(Msg::BackupSubmit, &mut status);
+        let updated = RestoreReport {
+            updated: vec!["a: its certificate added".into()],
+            ..RestoreReport::default()
+        };
+        assert_eq!(
+            s.update(Msg::Restored(Ok(updated)), &mut status),
+            vec![Out::Run(Command::Load)]
+        );
         // nothing added: nothing to read again
         s.update(Msg::BackupPassword("pw".into()), &mut status);
         s.update(Msg::BackupSubmit, &mut status);

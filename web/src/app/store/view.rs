@@ -443,6 +443,7 @@ fn backup_dialog(state: &State, dialog: &BackupDialog, on: &Callback<Msg>) -> Ht
                 <div data-testid="restore-report" role="status">
                     <p>{ format!("Restored {} entr{}.", r.added.len(), if r.added.len() == 1 { "y" } else { "ies" }) }</p>
                     { list("restore-added", "Added:", &r.added) }
+                    { list("restore-updated", "Updated:", &r.updated) }
                     { list("restore-skipped", "Skipped:", &r.skipped) }
                     { list("restore-lost", "Lost: their keys were not exportable, so the backup holds none and these entries cannot be restored here (one imported from a PFX can be imported again from it):", &r.lost) }
                 </div>
