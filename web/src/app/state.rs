@@ -968,6 +968,22 @@ mod tests {
             }),
             vec![Command::Store(store::Command::Accept(LEAF_PEM.to_vec()))]
         );
+        // while it is accepted (the entry is read, then written back whole), the entry cannot
+        // be deleted, nor another certificate accepted
+        assert!(!s.status.idle());
+        assert_eq!(s.update(store::Msg::Delete("a".into())), vec![]);
+        assert_eq!(
+            s.update(store::Msg::AcceptFile {
+                name: "y.cer".into(),
+                bytes: LEAF_PEM.to_vec()
+            }),
+            vec![]
+        );
+        let n = s.status.notice.take().unwrap();
+        assert!(
+            n.error && n.text.starts_with("y.cer was not accepted"),
+            "{n:?}"
+        );
         let leaf = cert(LEAF_PEM);
         let issued = EntryMeta {
             record: RecordMeta {
@@ -981,6 +997,7 @@ mod tests {
         };
         s.update(store::Msg::Accepted(Ok(issued.clone())));
         assert_eq!(s.store.entries, vec![issued.clone()]);
+        assert!(s.status.idle());
         assert!(
             s.status
                 .notice

@@ -388,8 +388,10 @@ impl State {
             }
             Msg::Changed(entry) => self.put(entry),
             Msg::DownloadEntry(id) => return run(Command::DownloadEntry(id)),
+            // not while a job may write the entry back whole (an accept, an import, a restore)
             Msg::Delete(id) => {
-                if status.idle() {
+                let importing = self.import.as_ref().is_some_and(|d| d.importing);
+                if status.idle() && !importing && !self.backup_working() {
                     let question = self.delete_question(&id);
                     return run(Command::Delete { id, question });
                 }
@@ -411,7 +413,16 @@ impl State {
             // the certificates are read in the accept job (in the lazily loaded module); here
             // only what is not even PEM, base64 or DER is turned away
             Msg::AcceptFile { name, bytes } => match certreq_pkix::pem::read(&bytes) {
-                Ok(_) => return run(Command::Accept(bytes)),
+                Ok(_) if !status.idle() => {
+                    status.notice = Some(Notice::error(format!(
+                        "{name} was not accepted: wait for the job under way to finish, then \
+                         accept it again"
+                    )));
+                }
+                Ok(_) => {
+                    status.busy = Some("accepting the certificate…".into());
+                    return run(Command::Accept(bytes));
+                }
                 Err(e) => {
                     status.notice = Some(Notice::error(format!(
                         "{name} is not a certificate to accept: {e}; nothing was changed"
@@ -419,6 +430,7 @@ impl State {
                 }
             },
             Msg::Accepted(Ok(meta)) => {
+                status.busy = None;
                 let what = match &meta.details {
                     Some(d) => format!("certificate for {} accepted", d.subject),
                     None => "certificate accepted".to_owned(),
@@ -429,9 +441,11 @@ impl State {
                 )));
                 self.put(meta);
             }
-            Msg::Accepted(Err(why)) | Msg::Exported(Err(why)) => {
+            Msg::Accepted(Err(why)) => {
+                status.busy = None;
                 status.notice = Some(Notice::error(why));
             }
+            Msg::Exported(Err(why)) => status.notice = Some(Notice::error(why)),
             Msg::Exported(Ok(what)) => status.notice = Some(Notice::info(what)),
             Msg::Export { id, format } => return run(Command::Export { id, format }),
             Msg::PfxOpen(id) => {
@@ -1302,6 +1316,8 @@ mod tests {
                 "the dialog of the restore under way stays"
             );
         }
+        // nor is an entry deleted under it (the restore matched the store as it read it)
+        assert!(s.update(Msg::Delete("a".into()), &mut status).is_empty());
         let report = RestoreReport {
             added: vec!["b".into()],
             ..RestoreReport::default()
