@@ -142,7 +142,9 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                     format!(
                         "--reason {v:?} is not a reason: give a number (RFC 5280) or one of \
                          unspecified, keyCompromise, cACompromise, affiliationChanged, \
-                         superseded, cessationOfOperation, certificateHold, privilegeWithdrawn"
+                         superseded, cessationOfOperation, certificateHold, privilegeWithdrawn, \
+                         aACompromise (8, removeFromCRL, only releases a held certificate in a \
+                         delta CRL)"
                     )
                 })?);
             }
@@ -426,7 +428,9 @@ fn deny(args: &Args) -> Result<(), String> {
 /// RFC 5280's reason codes by name (as certutil -revoke takes them) or number.
 fn reason_code(v: &str) -> Option<u32> {
     if let Ok(n) = v.parse::<u32>() {
-        return ([0, 1, 2, 3, 4, 5, 6, 8, 9, 10].contains(&n)).then_some(n);
+        // 8, removeFromCRL, is no reason to revoke: a delta CRL lists a held certificate
+        // released with it (RFC 5280 §5.3.1), and devca releases none
+        return ([0, 1, 2, 3, 4, 5, 6, 9, 10].contains(&n)).then_some(n);
     }
     let names = [
         ("unspecified", 0),
@@ -565,6 +569,12 @@ mod tests {
             Some(1)
         );
         assert!(args("revoke --data d 3 --reason 7").is_err());
+        // removeFromCRL releases a hold in a delta CRL; it revokes nothing
+        assert!(args("revoke --data d 3 --reason 8").is_err());
+        assert_eq!(
+            args("revoke --data d 3 --reason 10").unwrap().reason,
+            Some(10)
+        );
         assert!(args("revoke --data d").is_err());
         let k = args("serve --data d --auth negotiate --keytab /k").unwrap();
         assert!(k.negotiate);
