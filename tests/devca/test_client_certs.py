@@ -7,7 +7,6 @@ Binary: $DEVCA_BIN, default target/release/devca.
 """
 import base64
 import datetime
-import os
 
 import pytest
 import requests
@@ -24,13 +23,6 @@ BOB = ("bob", "bob-pw")
 EST_CT = {"Content-Type": "application/pkcs10"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_ca_bundle_override():
-    """requests lets these override a call's `verify`."""
-    saved = {k: os.environ.pop(k) for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-             if k in os.environ}
-    yield
-    os.environ.update(saved)
 
 
 @pytest.fixture

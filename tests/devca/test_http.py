@@ -7,7 +7,6 @@ time (pytest-timeout), and traffic goes to 127.0.0.1 only.
 """
 import base64
 import concurrent.futures
-import os
 import re
 import socket
 import ssl
@@ -34,13 +33,6 @@ LINGER = 2
 _KEY = ec.generate_private_key(ec.SECP256R1())
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_ca_bundle_override():
-    """requests (under certsrv) lets these override the client's `cafile`."""
-    saved = {k: os.environ.pop(k) for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
-             if k in os.environ}
-    yield
-    os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
