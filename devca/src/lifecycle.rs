@@ -434,6 +434,26 @@ mod tests {
             &[&old_key],
         );
         let (message, status) = denial(der);
+        // a copy with the outer signature algorithm re-encoded (outside the signature, so it
+        // still verifies) is still that revoked certificate, as it is when another record
+        // holds it unrevoked
+        let reencoded = {
+            use certreq_pkix::tlv;
+            let p = certreq_pkix::cert::CertParts::read(&old).unwrap();
+            let mut alg = tlv::only(p.signature_algorithm, 0x30).unwrap().to_vec();
+            alg.extend([0x05, 0x00]);
+            let mut body = p.tbs.to_vec();
+            tlv::push(&mut body, 0x30, &alg);
+            tlv::push(&mut body, 0x03, p.signature);
+            tlv::tlv(0x30, &body)
+        };
+        assert_ne!(reencoded, old);
+        assert!(c.store.is_revoked(&reencoded));
+        let mut unrevoked = Record::new("web", "", Vec::new());
+        unrevoked.status = Status::Issued;
+        unrevoked.cert = reencoded.clone();
+        c.store.insert(unrevoked).unwrap();
+        assert!(c.store.is_revoked(&old) && c.store.is_revoked(&reencoded));
         assert!(message.contains("0x80092010"), "{message}");
         assert!(
             status.contains("0x80092010 (-2146885616 CRYPT_E_REVOKED)"),

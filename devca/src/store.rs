@@ -325,12 +325,28 @@ impl Store {
     }
 
     /// The issued request whose certificate is exactly `cert` (DER), newest first.
+    ///
+    /// A certificate is known by its signed part (`TBSCertificate`): the outer signature
+    /// algorithm and the signature's encoding are outside the signature, so a copy with them
+    /// re-encoded still verifies and is still that certificate. When two records hold it, a
+    /// revoked one is the one found.
     pub fn find_issued(&self, cert: &[u8]) -> Option<Record> {
-        self.ids()
-            .into_iter()
-            .rev()
-            .filter_map(|id| self.get(id).ok().flatten())
-            .find(|r| r.status == Status::Issued && r.cert == cert)
+        let tbs = |der: &[u8]| certreq_pkix::cert::CertParts::read(der).map(|p| p.tbs.to_vec());
+        let wanted = tbs(cert)?;
+        let mut found: Option<Record> = None;
+        for r in self.ids().into_iter().rev() {
+            let Some(r) = self.get(r).ok().flatten() else {
+                continue;
+            };
+            if r.status != Status::Issued || tbs(&r.cert).as_deref() != Some(wanted.as_slice()) {
+                continue;
+            }
+            if r.revoked.is_some() {
+                return Some(r);
+            }
+            found.get_or_insert(r);
+        }
+        found
     }
 
     /// Whether `cert` (DER) is a certificate devca issued and then revoked.
