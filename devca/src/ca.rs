@@ -166,24 +166,50 @@ fn write_pair(
         .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))
 }
 
-/// Reads the key and certificate at `key_path` and `cert_path` and checks that they are a
-/// pair: the key's public key is the certificate's. `renew-ca` writes them with two renames,
-/// so a crash between leaves a mismatched pair, which must not load silently (its
-/// certificates and CRLs would verify under nothing).
-fn read_pair(key_path: &Path, cert_path: &Path) -> Result<(rsa::PrivateKey, Vec<u8>), String> {
+/// Where `renew-ca` puts the new CA certificate before the new key replaces the old one.
+const NEW_CERT_SUFFIX: &str = ".new";
+
+/// Whether `cert_der` is a certificate whose public key is `key`'s.
+fn certifies(cert_der: &[u8], key: &rsa::PrivateKey) -> bool {
     use rsa::pkcs8::DecodePublicKey;
-    let key = read_key(key_path)?;
-    let cert_der = read_cert(cert_path)?;
-    let cert = Certificate::from_der(&cert_der)
-        .map_err(|e| format!("{} is not a certificate: {e}", cert_path.display()))?;
-    let matches = cert
-        .tbs_certificate()
-        .subject_public_key_info()
-        .to_der()
+    Certificate::from_der(cert_der)
         .ok()
+        .and_then(|cert| {
+            cert.tbs_certificate()
+                .subject_public_key_info()
+                .to_der()
+                .ok()
+        })
         .and_then(|spki| rsa::PublicKey::from_public_key_der(&spki).ok())
-        .is_some_and(|public| public == key.to_public_key());
-    if !matches {
+        .is_some_and(|public| public == key.to_public_key())
+}
+
+/// Reads the key and certificate at `key_path` and `cert_path` and checks that they are a
+/// pair: the key's public key is the certificate's. `renew-ca` writes the new certificate
+/// beside the old one (`ca.pem.new`), then the key, then renames the certificate: a renewal
+/// cut short after the key is finished here. Any other mismatched pair must not load
+/// silently (its certificates and CRLs would verify under nothing).
+fn read_pair(key_path: &Path, cert_path: &Path) -> Result<(rsa::PrivateKey, Vec<u8>), String> {
+    let key = read_key(key_path)?;
+    let mut cert_der = read_cert(cert_path)?;
+    Certificate::from_der(&cert_der)
+        .map_err(|e| format!("{} is not a certificate: {e}", cert_path.display()))?;
+    let mut pending = cert_path.as_os_str().to_owned();
+    pending.push(NEW_CERT_SUFFIX);
+    let pending = std::path::PathBuf::from(pending);
+    if !certifies(&cert_der, &key)
+        && let Ok(new) = read_cert(&pending)
+        && certifies(&new, &key)
+    {
+        std::fs::rename(&pending, cert_path)
+            .map_err(|e| format!("cannot finish the CA renewal ({}): {e}", pending.display()))?;
+        eprintln!(
+            "devca: finished the CA renewal that was cut short: {} is the new key's certificate",
+            cert_path.display()
+        );
+        cert_der = new;
+    }
+    if !certifies(&cert_der, &key) {
         return Err(format!(
             "the CA key {} does not match the CA certificate {} (its public key is another \
              one; was `devca renew-ca` interrupted?): restore the pair from a backup",
@@ -397,12 +423,22 @@ impl Ca {
             &ca.cert_der,
         )?;
         let (key, cert_der) = make_root(ca.name().clone())?;
-        write_pair(
-            &dir.join(CA_KEY_FILE),
-            &dir.join(CA_CERT_FILE),
-            &key,
-            &cert_der,
-        )?;
+        // the certificate beside the old one first, then the key, then the certificate in
+        // place: cut short after the key, the next load finishes it (`read_pair`)
+        let cert_path = dir.join(CA_CERT_FILE);
+        let pending = dir.join(format!("{CA_CERT_FILE}{NEW_CERT_SUFFIX}"));
+        let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, &cert_der)
+            .map_err(|e| e.to_string())?;
+        write_atomic(&pending, pem.as_bytes(), true)
+            .map_err(|e| format!("cannot write {}: {e}", pending.display()))?;
+        let key_path = dir.join(CA_KEY_FILE);
+        let key_pem = key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| e.to_string())?;
+        write_atomic(&key_path, key_pem.as_bytes(), true)
+            .map_err(|e| format!("cannot write {}: {e}", key_path.display()))?;
+        std::fs::rename(&pending, &cert_path)
+            .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))?;
         u32::try_from(n + 1).map_err(|e| e.to_string())
     }
 
@@ -870,6 +906,25 @@ pub mod tests {
             e.contains(CA_KEY_FILE) && e.contains(CA_CERT_FILE) && e.contains("does not match"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_ca_renewal_cut_short_after_its_key_is_finished_at_the_next_load() {
+        let dir = tempdir::Dir::new("renew-cut");
+        let old = Ca::load_or_create(dir.path()).unwrap();
+        assert_eq!(Ca::renew(dir.path()).unwrap(), 1);
+        let renewed = Ca::load_or_create(dir.path()).unwrap();
+        assert_ne!(renewed.cert_der, old.cert_der);
+        // as a crash between the key's write and the certificate's rename leaves it: the new
+        // key, the old certificate in place, the new one beside it
+        let cert = dir.path().join(CA_CERT_FILE);
+        let pending = dir.path().join(format!("{CA_CERT_FILE}{NEW_CERT_SUFFIX}"));
+        std::fs::rename(&cert, &pending).unwrap();
+        std::fs::copy(dir.path().join(RENEWALS_DIR).join("0.pem"), &cert).unwrap();
+        let loaded = Ca::load_or_create(dir.path()).unwrap();
+        assert_eq!(loaded.cert_der, renewed.cert_der);
+        assert_eq!(loaded.renewals(), 1);
+        assert!(!pending.exists());
     }
 
     #[test]
