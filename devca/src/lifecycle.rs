@@ -473,6 +473,29 @@ mod tests {
     }
 
     #[test]
+    fn a_certificate_issued_on_behalf_of_another_signs_nobody_in() {
+        // the agent signed in to send it; the user it names holds it: it maps to neither
+        use crate::server::{Outcome, Policy};
+        let dir = crate::ca::tests::tempdir::Dir::new("on-behalf-sign-in");
+        let c = crate::server::tests::ctx(dir.path(), Policy::Issue, false);
+        let (agent_key, user_key) = (key(0x4b), key(0x4c));
+        let agent = issued(&agent_key, Template::EnrollmentAgent, "CN=Agent");
+        let inf = format!(
+            "{P7}RequesterName = CONTOSO\\alice\n[RequestAttributes]\nCertificateTemplate = User\n"
+        );
+        let p10 = pkcs10(&inf, &user_key, None);
+        let der = finish(
+            pkcs7::on_behalf_of(&p10, &agent, "CONTOSO\\alice", Hash::Sha256).unwrap(),
+            &[&agent_key],
+        );
+        let Outcome::Issued(rec) = c.submit("web", "", der, Some("agent")).unwrap() else {
+            panic!("not issued");
+        };
+        let why = crate::server::certificate_user(&c, &rec.cert).unwrap_err();
+        assert!(why.contains("on behalf of CONTOSO\\alice"), "{why}");
+    }
+
+    #[test]
     fn a_cmc_renewal_signed_by_both_keys_is_taken() {
         let (old_key, new_key) = (key(0x46), key(0x47));
         let old = issued(&old_key, Template::User, "CN=cmc renew");

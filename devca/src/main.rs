@@ -286,6 +286,13 @@ fn serve(args: Args) -> Result<(), String> {
     if client_roots.is_some() && !args.tls {
         return Err("--client-ca needs --tls (client certificates are a TLS matter)".into());
     }
+    if client_roots.is_some() && args.basic_auth.is_empty() && !args.negotiate {
+        return Err(
+            "--client-ca signs in the user devca issued a certificate to: give --basic-auth \
+             or --auth negotiate too, so that users can sign in to get one"
+                .into(),
+        );
+    }
     if args.negotiate {
         negotiate::check_acceptor().map_err(|e| {
             format!(

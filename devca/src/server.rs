@@ -383,7 +383,7 @@ fn signed_in(ctx: &Ctx, req: &Request) -> SignIn {
 /// that this very certificate was issued for. Its subject is the requester's choice (devca
 /// copies it from the request), so it names nobody; a certificate devca did not issue, or
 /// issued to nobody signed in, signs nobody in. `None`: it was revoked.
-fn certificate_user(ctx: &Ctx, der: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
+pub(crate) fn certificate_user(ctx: &Ctx, der: &[u8]) -> Result<Option<(String, Vec<u8>)>, String> {
     let rec = ctx
         .store
         .find_issued(der)
@@ -395,6 +395,15 @@ fn certificate_user(ctx: &Ctx, der: &[u8]) -> Result<Option<(String, Vec<u8>)>, 
         return Err(format!(
             "it was issued for request {} which nobody signed in to send",
             rec.id
+        ));
+    }
+    // sent by an enrollment agent for someone else: the agent signed in, not its holder
+    if let Ok(parsed) = crate::csr::parse_and_verify(&rec.request)
+        && let Some(name) = parsed.requester_name
+    {
+        return Err(format!(
+            "it was issued on behalf of {name} (request {}, sent by {}): it signs nobody in",
+            rec.id, rec.requester
         ));
     }
     let cert = x509_cert::Certificate::from_der(der).map_err(|e| e.to_string())?;

@@ -23,8 +23,6 @@ BOB = ("bob", "bob-pw")
 EST_CT = {"Content-Type": "application/pkcs10"}
 
 
-
-
 @pytest.fixture
 def server(tmp_path):
     data = tmp_path / "data"
@@ -135,3 +133,17 @@ def test_a_revoked_certificate_signs_in_nobody(server, tmp_path):
     r = fetch(server, bob_id, bob_cert)
     assert r.status_code == 403, r.text
     assert "0x80092010" in r.text and "CRYPT_E_REVOKED" in r.text, r.text
+
+
+def test_client_certificates_alone_are_refused_at_start(tmp_path):
+    # a certificate signs in the user devca issued it to; with no other sign-in nobody could
+    # ever get one, so devca says so rather than serve a CA nobody can use
+    import subprocess
+    from devca_server import devca_bin
+    data = tmp_path / "data"
+    DevcaServer(data, tls=True).stop()
+    proc = subprocess.run([str(devca_bin()), "serve", "--data", str(data), "--tls",
+                           "--listen", "127.0.0.1:0", "--client-ca", str(data / "ca.pem")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0
+    assert "give --basic-auth or --auth negotiate too" in proc.stderr, proc.stderr
