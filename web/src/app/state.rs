@@ -136,7 +136,7 @@ impl State {
     /// Whether Submit has a request to send: a loaded `.req`, or the request just made.
     pub fn can_submit(&self) -> bool {
         self.enrollment
-            .can_submit(&self.status, self.preview.submittable())
+            .can_submit(&self.status, self.preview.submittable(), &self.store)
     }
 
     /// Applies a message and whatever the features tell each other because of it; returns
@@ -1372,6 +1372,21 @@ mod tests {
             s.enrollment.disposition.as_ref().unwrap().status,
             Status::Pending
         );
+        // sent: Submit does not send it again (the CA would take a second request and the
+        // entry forget request 7); its entry retrieves it
+        assert!(!s.can_submit());
+        assert!(s.update(enrollment::Msg::Submit).is_empty());
+        assert_eq!(s.store.entries[0].record.request_id, Some(7));
+        assert!(
+            s.enrollment
+                .disposition
+                .as_ref()
+                .unwrap()
+                .message
+                .contains("sent already"),
+            "{:?}",
+            s.enrollment.disposition
+        );
 
         assert!(matches!(
             s.update(enrollment::Msg::Retrieve("a".into())).as_slice(),
@@ -1476,6 +1491,22 @@ mod tests {
             sent_to(t.update(enrollment::Msg::SubmitEntry("new".into()))),
             b,
             "a new request goes to the endpoint set now"
+        );
+        // an EST request held pending has no request id: it is collected by sending it
+        // again, to the CA that holds it
+        let held = EntryMeta {
+            record: RecordMeta {
+                ca: Some(a.clone()),
+                ..pending_record("held", None)
+            },
+            ..Default::default()
+        };
+        let mut t = s.clone();
+        t.store.entries.push(held);
+        assert_eq!(
+            sent_to(t.update(enrollment::Msg::SubmitEntry("held".into()))),
+            a_settings,
+            "a request sent before goes back to its own CA"
         );
         assert_eq!(s.store.ca_of("renewal"), Some(&a));
         assert_eq!(s.store.ca_of("new"), None);

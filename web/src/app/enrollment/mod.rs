@@ -396,9 +396,17 @@ impl State {
         }
     }
 
-    /// Whether Submit has a request to send: a loaded `.req`, or `just_made`.
-    pub fn can_submit(&self, status: &AppStatus, just_made: Option<&preview::Generated>) -> bool {
-        status.idle() && (matches!(self.loaded, Some(Ok(_))) || just_made.is_some())
+    /// Whether Submit has a request to send: a loaded `.req`, or `just_made` while its entry
+    /// has not been sent (once sent, its entry retrieves it; sending it again would make the
+    /// CA issue twice, or forget the request id it gave).
+    pub fn can_submit(
+        &self,
+        status: &AppStatus,
+        just_made: Option<&preview::Generated>,
+        store: &store::State,
+    ) -> bool {
+        let unsent = just_made.is_some_and(|r| store.unsent(&r.meta.record.id).is_some());
+        status.idle() && (matches!(self.loaded, Some(Ok(_))) || unsent)
     }
 
     /// The CA's templates and files are another CA's once the endpoint changes, and the
@@ -537,14 +545,18 @@ impl State {
                     return Vec::new();
                 };
                 let id = result.meta.record.id.clone();
+                if store.unsent(&id).is_none() {
+                    self.disposition = Some(error_outcome(
+                        "this request was sent already: its entry in the store retrieves the \
+                         certificate; make a new request to ask for another",
+                    ));
+                    return Vec::new();
+                }
                 self.ask(status, sending);
-                // a renewal goes to the CA of the certificate it renews
-                let renews = result.meta.record.renews.as_deref();
-                let renewed = renews.and_then(|old| store.entry(old)?.record.ca.as_ref());
-                return run(Command::Submit {
-                    id,
-                    enrollment: self.settings.at(renewed),
-                });
+                // an entry sent before goes back to its CA; a renewal to the CA of the
+                // certificate it renews
+                let enrollment = self.settings.at(store.ca_of(&id));
+                return run(Command::Submit { id, enrollment });
             }
             Msg::Retrieve(id) => {
                 if !status.idle() {
@@ -610,7 +622,9 @@ impl State {
                     return Vec::new();
                 }
                 self.ask(status, sending);
-                let enrollment = self.settings.at(store.renewed_ca(&id));
+                // sent before (an EST request held pending is sent again to collect it): to
+                // its own CA; a renewal to the CA of the certificate it renews
+                let enrollment = self.settings.at(store.ca_of(&id));
                 return run(Command::Submit { id, enrollment });
             }
             Msg::DownloadIssued => {
