@@ -1436,15 +1436,26 @@ impl Lowering {
             },
             None => 0,
         };
-        let Some(e) = keys.get("Subject") else {
+        let flags_entry = keys.get("X500NameFlags");
+        let subject = keys
+            .get("Subject")
+            .filter(|e| !e.value.text.trim().is_empty());
+        let Some(e) = subject else {
+            // the flags' own warnings, said at X500NameFlags though there is no subject
+            if let Some(f) = flags_entry {
+                for d in crate::subject::check_flags(flags) {
+                    self.local(f, d);
+                }
+            }
             return Some(Name::default());
         };
-        if e.value.text.trim().is_empty() {
-            return Some(Name::default());
-        }
         let (name, diags) = crate::subject::parse_subject(&e.value.text, flags);
         for d in diags {
-            self.local(e, d);
+            // what is said of the flags is said at X500NameFlags, the rest within the subject
+            match flags_entry {
+                Some(f) if d.code == codes::X500_NAME_FLAGS => self.local(f, d),
+                _ => self.local(e, d),
+            }
         }
         name
     }
@@ -2930,6 +2941,21 @@ mod tests {
         let c = compile(text);
         c.request
             .unwrap_or_else(|| panic!("no request: {:#?}", c.diagnostics))
+    }
+
+    #[test]
+    fn what_is_said_of_x500_name_flags_is_said_at_that_key() {
+        // with a subject and without one: at X500NameFlags' value, not at the subject's
+        for subject in ["Subject = \"CN=a\"\n", ""] {
+            let t = format!("[NewRequest]\n{subject}X500NameFlags = 0x8000\n");
+            let c = compile(&t);
+            let d = c
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "x500-name-flags")
+                .unwrap_or_else(|| panic!("{t:?}: {:#?}", c.diagnostics));
+            assert_eq!(d.span.start, t.find("0x8000").unwrap(), "{t:?}: {d:?}");
+        }
     }
 
     #[test]
