@@ -27,6 +27,9 @@ pub enum Outcome {
         message: String,
         code: Option<u32>,
     },
+    /// The CA holds request `request_id` (it took it, or was asked for it), but its
+    /// certificate did not come, and why: to retrieve, not to submit again.
+    Undelivered { request_id: u64, why: String },
 }
 
 /// More requests than any path of the steps makes (a submission, then one download).
@@ -38,16 +41,30 @@ pub fn run(client: &Client, start: &Start) -> Result<Outcome, String> {
     for _ in 0..MAX_REQUESTS {
         next = match next {
             Next::Send(request) => {
+                // a download of a request the CA holds that gets no answer still names it
+                let undelivered = |why: String| match request.request_id {
+                    Some(request_id) => Ok(Outcome::Undelivered { request_id, why }),
+                    None => Err(why),
+                };
                 let reply = match &request.post {
                     Some((content_type, body)) => {
-                        client.post(&request.url, content_type, body.as_bytes())?
+                        client.post(&request.url, content_type, body.as_bytes())
                     }
-                    None => client.get(&request.url)?,
+                    None => client.get(&request.url),
+                };
+                let reply = match reply {
+                    Ok(reply) => reply,
+                    Err(why) => return undelivered(why),
                 };
                 if reply.status == 401 {
-                    return Err(client.unauthorized(&request.url, &reply));
+                    return undelivered(client.unauthorized(&request.url, &reply));
                 }
-                steps::read(&request.state, &request.url, &answer(reply))
+                match steps::read(&request.state, &request.url, &answer(reply)) {
+                    Next::Failed(failure) if request.request_id.is_some() => {
+                        return undelivered(words(&failure));
+                    }
+                    next => next,
+                }
             }
             Next::Issued {
                 response,

@@ -113,5 +113,6 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
             let explained = drive::explanation(&message, code);
             Err(refused(format!("{message}{explained}")))
         }
+        Outcome::Undelivered { why, .. } => Err(failed(why)),
     }
 }

@@ -575,6 +575,23 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             )
             .into())
         }
+        Outcome::Undelivered { request_id, why } => {
+            print_request_id(request_id);
+            record(
+                store.as_ref(),
+                entry.as_ref(),
+                &endpoint,
+                Some(request_id),
+                "pending",
+            );
+            Err(format!(
+                "the CA took the request as request {request_id}, but its certificate did not \
+                 come: {why}\nget it with certreq -retrieve -config {} {request_id} CertOut \
+                 (submitting the request again would make the CA take another)",
+                endpoint.url()
+            )
+            .into())
+        }
     }
 }
 

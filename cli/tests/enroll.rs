@@ -342,6 +342,38 @@ fn submit_pending_prints_the_request_id_and_records_it() {
 }
 
 #[test]
+fn a_certificate_that_does_not_come_after_the_ca_took_the_request_keeps_its_id() {
+    // the CA issued request 42, then its certificate's download fails: the request id is kept
+    // and the way to fetch it said, so the request is not submitted again (a second one)
+    let t = TempDir::new("submit-undelivered");
+    std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();
+    let entry = put_request_entry(&t);
+    let ca = FakeCa::start(|seen| match seen.method.as_str() {
+        "POST" => Answer::html(&issued_page(42)),
+        _ => Answer::with(500, "text/plain", b"the database is busy"),
+    });
+    let config = format!("{}/certsrv", ca.url);
+    let run = certreq(&t, &["-config", &config, "web.req", "web.cer"], &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stdout.starts_with("RequestId: 42\n"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("the CA took the request as request 42, but its certificate did not come")
+            && run
+                .stderr
+                .contains(&format!("certreq -retrieve -config {config} 42 CertOut")),
+        "{}",
+        run.stderr
+    );
+    let m = meta(&entry);
+    assert!(
+        m.contains("request_id=42\n") && m.contains("disposition=pending\n"),
+        "{m}"
+    );
+    assert!(!t.join("web.cer").exists());
+}
+
+#[test]
 fn submit_denied_shows_the_ca_message_exits_1_and_keeps_the_key() {
     let t = TempDir::new("submit-denied");
     std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();

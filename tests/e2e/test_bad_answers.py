@@ -245,3 +245,35 @@ def test_a_401_in_a_scheme_nobody_speaks_is_explained_and_nothing_is_stored(
     time.sleep(1)
     assert records(app) == before
     assert item(app, entry_id).get_attribute("data-state") == "pending"
+
+
+UNDELIVERED_INF = """[NewRequest]
+Subject = "CN=undelivered.example"
+FriendlyName = "issued, not delivered"
+KeyAlgorithm = ECDSA_P256
+"""
+
+
+def test_a_certificate_that_does_not_come_after_issue_is_retrieved_not_sent_again(
+        app, ca, replace):
+    # the CA issues the request, then the download of its certificate fails: the entry keeps
+    # the request id the CA gave, Submit does not send it again (a second request), and the
+    # entry's Retrieve gets the certificate once the CA answers again
+    from test_enroll import entry_button, issued_by
+    replace("GET", "/certsrv/certnew.p7b", 500, {"Content-Type": "text/plain"},
+            b"the database is busy")
+    use_endpoint(app, ca, "adcs")
+    entry_id, _ = generate(app, inf=UNDELIVERED_INF)
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "error", text
+    assert any(p.startswith("/certsrv/certnew.p7b") for _, p in ca.proxy.seen), ca.proxy.seen
+    request_id = wait_for(lambda: next((r["request_id"] for r in records(app)
+                                        if r["id"] == entry_id and r["request_id"]), None),
+                          timeout=30, what="the request id kept on the entry")
+    assert f"request {request_id}" in text and "Retrieve" in text, text
+    assert not by_testid(app, "submit").is_enabled(), "the request is not sent again"
+    ca.proxy.replace.clear()
+    issued_by(app, entry_id, entry_button(app, entry_id, "retrieve"))
+    mine = [r for r in records(app) if r["id"] == entry_id]
+    assert mine[0]["request_id"] == request_id and mine[0]["certificate"], mine

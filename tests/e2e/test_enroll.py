@@ -404,6 +404,8 @@ def test_a_denied_request_shows_the_cas_message_and_keeps_the_key(pending_app, p
 
 
 def test_an_unreachable_ca_is_explained(app):
+    # a request not sent yet (one the CA took is retrieved, not sent again)
+    generate(app, "smime")
     url = by_testid(app, "endpoint-url")
     url.clear()
     # https: the page's policy allows connections to its own origin and to https CAs; a plain

@@ -106,9 +106,11 @@ BASE_EXPORTS = ["export function compile(infText: string): CompileResult;",
 ENROLL_EXPORTS = [
     "export function generate(infText: string): Promise<GeneratedRequest>;",
     "export function submit(request: string | Uint8Array | null, options: "
-    "CaOptions & { entry?: string }): Promise<EnrollResult>;",
-    "export function retrieve(options: CaOptions & ({ entry: string; requestId?: "
-    "number } | { entry?: undefined; requestId: number })): Promise<EnrollResult>;",
+    "CaOptions & ({ entry?: string; store?: true } | { entry?: undefined; store: false })):"
+    " Promise<EnrollResult>;",
+    "export function retrieve(options: CaOptions & ({ entry: string; requestId?: number; "
+    "store?: true } | { entry?: undefined; requestId: number; store?: boolean })):"
+    " Promise<EnrollResult>;",
     "export function accept(certificate: string | Uint8Array): Promise<Entry>;",
     "export function list(): Promise<Entry[]>;",
     "export function get(id: string): Promise<StoredEntry | null>;",

@@ -448,8 +448,7 @@ class CertreqEnroll extends HTMLElement {
     }
   }
 
-  /** The CA options for `made`: a request whose key the page holds (store="none") leaves
-   * the browser's store unread and unwritten. */
+  // a key the page holds (store="none"): the browser's store is left alone
   _options(made) {
     const options = made.entry === null ? { ca: this._ca(), store: false } : { ca: this._ca() };
     const template = this.getAttribute("template");
@@ -511,7 +510,13 @@ class CertreqEnroll extends HTMLElement {
       this._unsent = null;
       this._answered(result);
     } catch (e) {
-      this._failed(e);
+      // the CA holds it: Check again retrieves it, never sends it again
+      if (e?.requestId != null) {
+        this._unsent = null;
+        this._made.requestId = e.requestId;
+        this._retry.hidden = false;
+      }
+      this._failed(e, e?.requestId);
     } finally {
       this._setBusy(false);
     }

@@ -229,6 +229,9 @@ export interface EnrollResult {
  * an error; `explanation` when it is known. */
 export interface EnrollError extends Error {
   explanation?: Explanation | null;
+  /** The request id the CA took the request as, when it did but its certificate did not
+   * come: retrieve it by this (a stored entry keeps it) rather than submit it again. */
+  requestId?: number;
 }
 "#;
 
@@ -959,7 +962,13 @@ fn outcome_js(outcome: &Outcome) -> Result<JsValue, JsValue> {
         Status::Pending => "pending",
         Status::Denied => "denied",
         Status::Error => {
-            return Err(js_error(&outcome.message, &[("explanation", explanation)]));
+            let id = outcome
+                .request_id
+                .map_or(JsValue::UNDEFINED, |n| (n as f64).into());
+            return Err(js_error(
+                &outcome.message,
+                &[("explanation", explanation), ("requestId", id)],
+            ));
         }
     };
     let o = Object::new();

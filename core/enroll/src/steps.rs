@@ -69,6 +69,10 @@ pub struct HttpRequest {
     pub post: Option<(String, String)>,
     /// [`Asked`] as bytes.
     pub state: Vec<u8>,
+    /// The CA's request id this request downloads the certificate of (after the CA took the
+    /// request, or to retrieve it): when no answer comes, the caller still knows the CA holds
+    /// that request, and says to retrieve it rather than submit it again.
+    pub request_id: Option<u64>,
 }
 
 /// What the server answered, as the caller received it.
@@ -196,6 +200,7 @@ pub fn start(start: &Start) -> Next {
                     url: post.url,
                     post: Some((post.content_type.into(), post.body)),
                     state: Asked::Submit { base }.to_state(),
+                    request_id: None,
                 }),
                 Err(e) => failed(Failure::Unusable(e)),
             },
@@ -223,6 +228,7 @@ pub fn start(start: &Start) -> Next {
                 url: post.url,
                 post: Some((post.content_type.into(), post.body)),
                 state: Asked::Est.to_state(),
+                request_id: None,
             })
         }
         (Endpoint::Est { .. }, Protocol::AdCs) => failed(Failure::WrongProtocol { est: true }),
@@ -235,6 +241,7 @@ fn fetch(base: String, request_id: u64) -> Next {
         url: cert_url(&base, request_id, Enc::Bin, true),
         post: None,
         state: Asked::Fetch { base, request_id }.to_state(),
+        request_id: Some(request_id),
     })
 }
 

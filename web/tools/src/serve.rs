@@ -406,6 +406,7 @@ pub fn crossing_next(next: steps::Next) -> wire_enroll::Next {
             url: r.url,
             post: r.post,
             state: r.state,
+            request_id: r.request_id,
         }),
         steps::Next::Issued {
             response,
@@ -446,8 +447,8 @@ fn browser_words(failure: &steps::Failure) -> String {
             url, status: 401, ..
         } => format!(
             "the CA at {url} asks for a sign-in (HTTP 401); open {url} in this browser, sign \
-             in, and submit again (Windows sign-in works when the page is served from the \
-             CA's own origin)"
+             in, and try again (Windows sign-in works when the page is served from the CA's \
+             own origin)"
         ),
         Failure::Http {
             url, status: 403, ..

@@ -49,6 +49,9 @@ pub struct HttpRequest {
     pub post: Option<(String, String)>,
     /// Opaque to the app.
     pub state: Vec<u8>,
+    /// The CA's request id this request downloads the certificate of: when no answer comes,
+    /// the CA still holds that request.
+    pub request_id: Option<u64>,
 }
 
 /// What the server answered, as the app received it.
@@ -188,6 +191,7 @@ impl Next {
                     None => w.flag(false),
                 };
                 w.bytes(&send.state);
+                opt_u64(&mut w, send.request_id);
             }
             Next::Issued {
                 response,
@@ -235,6 +239,7 @@ impl Next {
                     url,
                     post,
                     state: r.bytes()?.to_vec(),
+                    request_id: read_opt_u64(&mut r)?,
                 })
             }
             1 => Next::Issued {

@@ -76,11 +76,13 @@ fn every_step_crosses_whole() {
                 "Mode=newreq".into(),
             )),
             state: b"submit\nhttps://ca/certsrv".to_vec(),
+            request_id: None,
         }),
         Next::Send(HttpRequest {
             url: "https://ca/certsrv/certnew.p7b?ReqID=1".into(),
             post: None,
             state: Vec::new(),
+            request_id: Some(1),
         }),
         Next::Issued {
             response: Response::from_parts(ResponseKind::Pkcs7, Vec::new(), None),

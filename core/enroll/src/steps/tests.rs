@@ -98,6 +98,8 @@ fn an_issued_page_leads_to_its_chain_and_the_chain_is_issued() {
         "https://ca.example/certsrv/certnew.p7b?ReqID=17&Enc=bin"
     );
     assert_eq!(fetch.post, None, "a GET");
+    // the CA holds request 17 now: a download that gets no answer still names it
+    assert_eq!((post.request_id, fetch.request_id), (None, Some(17)));
     let next = reply(
         &fetch,
         &answer(200, "application/x-pkcs7-certificates", "", &p7b()),

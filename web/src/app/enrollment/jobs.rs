@@ -144,15 +144,55 @@ async fn steps_to_end(
             Next::Send(send) => send,
             done => return ended(id, done, unstored).await,
         };
-        let (answer, auth) = http::send(&send).await.map_err(|e| e.to_string())?;
+        let (answer, auth) = match http::send(&send).await {
+            Ok(answered) => answered,
+            Err(e) => return undelivered(id, send.request_id, e.to_string(), unstored).await,
+        };
         if answer.status == 401 {
             *challenge = Some(auth);
         }
         next = tools::enroll_read(&send, &answer)
             .await
             .map_err(|e| e.to_string())?;
+        if let (Next::Failed { message }, Some(_)) = (&next, send.request_id) {
+            return undelivered(id, send.request_id, message.clone(), unstored).await;
+        }
     }
     Err("the CA's answers kept asking for more requests; stopped".into())
+}
+
+/// A download of request `request_id`'s certificate that got no usable answer (`why`): the
+/// CA holds the request, so the entry keeps its id and the user is told to retrieve it, not to
+/// submit it again (which would make the CA issue another). Without an id, the failure.
+async fn undelivered(
+    id: Option<&str>,
+    request_id: Option<u64>,
+    why: String,
+    unstored: bool,
+) -> Result<Outcome, String> {
+    let Some(n) = request_id else {
+        return Err(why);
+    };
+    let entry = match id {
+        Some(id) if !unstored => store::remember_pending(id, Some(n)).await?,
+        _ => None,
+    };
+    Ok(Outcome {
+        status: Status::Error,
+        message: format!(
+            "the CA holds this request as request {n}, but its certificate did not come: \
+             {why}. Retrieve asks for it again; submitting the request again would make the \
+             CA take another"
+        ),
+        request_id: Some(n),
+        then: Some(match entry {
+            Some(_) => Then::RetrieveEntry,
+            None => Then::RetrieveId(n),
+        }),
+        entry,
+        certificate: None,
+        explanation: None,
+    })
 }
 
 /// The outcome of an enrollment that ended as `next`.
@@ -324,6 +364,7 @@ async fn get(url: String) -> Result<steps::Answer, String> {
         url,
         post: None,
         state: Vec::new(),
+        request_id: None,
     };
     let (answer, _) = http::send(&send).await.map_err(|e| e.to_string())?;
     match answer.status {
