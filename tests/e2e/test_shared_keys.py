@@ -134,6 +134,14 @@ def test_a_request_sent_keeps_its_entry_when_its_key_is_used_again(app, ca):
     buttons = item(app, first).find_elements(By.CSS_SELECTOR, "button[data-testid]")
     testids = {b.get_attribute("data-testid") for b in buttons}
     assert "retrieve" in testids and "entry-submit" not in testids, testids
+    # the second request, issued: its certificate goes to its own entry, not to the first
+    # (pending with the same key)
+    from test_enroll import issued_by
+    issued_by(app, second, entry_button(app, second, "entry-submit"))
+    got = {r["id"]: r for r in records(app)}
+    assert got[second]["state"] == "issued" and got[second]["certificate"], got[second]
+    assert got[first]["state"] == "pending" and not got[first]["certificate"], got[first]
+    assert got[first]["request_id"] == request_id
 
 
 def test_delete_names_the_entry_and_says_an_issued_ones_certificate_goes_too(app, renewed):

@@ -14,15 +14,16 @@ use crate::app::store::jobs::{self as store, Accepting};
 use crate::services::enroll as http;
 use crate::services::tools;
 
-/// An issued answer: accepted for its key at once, or shown for download when no stored key
-/// matches it.
+/// An issued answer: accepted for its key at once (entry `id`'s, whose request it answers,
+/// first), or shown for download when no stored key matches it.
 async fn accept_answer(
     response: &response::Response,
+    id: Option<&str>,
     request_id: Option<u64>,
     unstored: bool,
 ) -> Result<Outcome, String> {
     // the certificate handed back without an entry, and why it is not in the store
-    let (leaf, why) = match store_or_not(response, unstored).await {
+    let (leaf, why) = match store_or_not(response, id, unstored).await {
         // the page keeps its keys itself: the certificate goes back to it as the CA sent it
         None => match response.leaf() {
             Some(leaf) => (
@@ -90,12 +91,13 @@ async fn accept_answer(
 /// The certificate accepted for its stored key, or `None` when the store is not to be used.
 async fn store_or_not(
     response: &response::Response,
+    id: Option<&str>,
     unstored: bool,
 ) -> Option<Result<Accepting, String>> {
     if unstored {
         None
     } else {
-        Some(store::accept_parsed(response).await)
+        Some(store::accept_parsed(response, id).await)
     }
 }
 
@@ -201,7 +203,7 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
         Next::Issued {
             response,
             request_id,
-        } => accept_answer(&response, request_id, unstored).await,
+        } => accept_answer(&response, id, request_id, unstored).await,
         Next::Pending {
             retry_after,
             resend: true,

@@ -98,7 +98,7 @@ pub async fn accept(bytes: Vec<u8>) -> Result<EntryMeta, String> {
     let response = tools::response(&bytes)
         .await
         .map_err(|e| format!("this is not a certificate to accept: {e}"))?;
-    match accept_parsed(&response).await? {
+    match accept_parsed(&response, None).await? {
         Accepting::Stored(meta) => Ok(*meta),
         Accepting::NoKey(_, why) => Err(why),
     }
@@ -118,8 +118,12 @@ pub async fn match_key(spki: Vec<u8>) -> Option<String> {
     None
 }
 
-/// Attaches an answer already read to the stored key it is for, if one is.
-pub async fn accept_parsed(response: &response::Response) -> Result<Accepting, String> {
+/// Attaches an answer already read to the stored key it is for, if one is; entry `prefer`
+/// (the one whose request was sent) first, when its key is the certificate's.
+pub async fn accept_parsed(
+    response: &response::Response,
+    prefer: Option<&str>,
+) -> Result<Accepting, String> {
     let mut records = store::list().await.map_err(|e| e.to_string())?;
     let mut keys = Vec::new();
     let mut indexes = Vec::new();
@@ -131,7 +135,7 @@ pub async fn accept_parsed(response: &response::Response) -> Result<Accepting, S
             indexes.push(i);
         }
     }
-    let (k, leaf, chain) = match match_response(response, &keys) {
+    let (k, leaf, chain) = match match_response(response, &keys, prefer) {
         Ok(matched) => matched,
         Err(why) => {
             let leaf = response.leaf().map(|c| c.der().to_vec());

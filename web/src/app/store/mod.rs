@@ -919,11 +919,20 @@ pub type Matched = (usize, Vec<u8>, Vec<Vec<u8>>);
 pub fn match_response(
     response: &certreq_pkix::cert::Response,
     keys: &[(String, EntryState, Vec<u8>)],
+    prefer: Option<&str>,
 ) -> Result<Matched, String> {
-    let order = keys
+    // the entry whose request was sent, when its key is the certificate's (two entries may
+    // share a key), then pending entries, then the rest
+    let preferred = keys
         .iter()
         .enumerate()
-        .filter(|(_, k)| k.1 == EntryState::Pending)
+        .filter(|(_, k)| prefer == Some(k.0.as_str()));
+    let order = preferred
+        .chain(
+            keys.iter()
+                .enumerate()
+                .filter(|(_, k)| k.1 == EntryState::Pending),
+        )
         .chain(
             keys.iter()
                 .enumerate()
@@ -1075,15 +1084,27 @@ mod tests {
                 leaf.spki_der().to_vec(),
             ),
         ];
-        let (i, leaf_der, chain) = match_response(&response, &keys).unwrap();
+        let (i, leaf_der, chain) = match_response(&response, &keys, None).unwrap();
         assert_eq!(
             i, 2,
             "the pending entry wins over an issued one with the same key"
         );
+        // the entry whose request was sent wins over another pending one with its key
+        let mut shared = keys.clone();
+        shared.push((
+            "sent".to_owned(),
+            EntryState::Pending,
+            leaf.spki_der().to_vec(),
+        ));
+        assert_eq!(
+            match_response(&response, &shared, Some("sent")).unwrap().0,
+            3
+        );
+        assert_eq!(match_response(&response, &shared, None).unwrap().0, 2);
         assert_eq!(leaf_der, leaf.der());
         assert_eq!(chain, vec![ca.der().to_vec()]);
 
-        let err = match_response(&response, &keys[..1])
+        let err = match_response(&response, &keys[..1], None)
             .map(|_| ())
             .unwrap_err();
         assert!(err.contains("CN=pfx-test.example"), "{err}");
