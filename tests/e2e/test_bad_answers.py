@@ -50,6 +50,11 @@ class Proxy:
                 if canned and canned[0] in query:
                     proxy.seen.append((self.command, self.path))
                     status, headers, out = canned[1:]
+                    if status is None:
+                        # a CA that never answers (until long after the test has looked)
+                        time.sleep(20)
+                        self.close_connection = True
+                        return
                 else:
                     conn = http.client.HTTPConnection(upstream, timeout=120)
                     headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
@@ -277,3 +282,22 @@ def test_a_certificate_that_does_not_come_after_issue_is_retrieved_not_sent_agai
     issued_by(app, entry_id, entry_button(app, entry_id, "retrieve"))
     mine = [r for r in records(app) if r["id"] == entry_id]
     assert mine[0]["request_id"] == request_id and mine[0]["certificate"], mine
+
+
+def test_a_ca_that_never_answers_is_given_up_on_and_the_app_works_again(app, ca, replace):
+    # the app stops waiting after its time limit (shortened here through the page's
+    # AbortSignal.timeout), says the CA may still have the request, and every button works
+    replace("POST", "/certsrv/certfnsh.asp", None, {}, b"")
+    use_endpoint(app, ca, "adcs")
+    entry_id, _ = generate(app, inf=UNDELIVERED_INF.replace("undelivered", "silent"))
+    app.execute_script("const t = AbortSignal.timeout.bind(AbortSignal);"
+                       "AbortSignal.timeout = () => t(1500);")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app, timeout=15)
+    assert status == "error", text
+    assert "did not answer within" in text and "before sending it again" in text, text
+    assert ("POST", "/certsrv/certfnsh.asp") in ca.proxy.seen, ca.proxy.seen
+    # not busy any more: the request can be sent again, another made
+    wait_for(lambda: by_testid(app, "submit").is_enabled() and by_testid(app, "generate")
+             .is_enabled(), timeout=10, what="the buttons enabled again")
+    assert item(app, entry_id).get_attribute("data-state") == "pending"

@@ -25,12 +25,36 @@ fn unreachable(url: &str) -> ServiceError {
     ))
 }
 
+/// How long one request to a CA may go unanswered before the app stops waiting and says so
+/// (a CA that never answers would otherwise hold every button until the page is reloaded).
+const ANSWER_WAIT_MS: u32 = 120_000;
+
+/// `AbortSignal.timeout(ms)`, where the browser has it.
+fn time_limit(ms: u32) -> Option<JsValue> {
+    let signal = get(&js_sys::global(), "AbortSignal");
+    let timeout = get(&signal, "timeout").dyn_into::<Function>().ok()?;
+    timeout.call1(&signal, &JsValue::from(ms)).ok()
+}
+
+/// Why a CA's answer never came: its time ran out (`TimeoutError`), else `otherwise`.
+fn waited_or(url: &str, e: &JsValue, otherwise: ServiceError) -> ServiceError {
+    if get(e, "name").as_string().as_deref() != Some("TimeoutError") {
+        return otherwise;
+    }
+    ServiceError(format!(
+        "the CA at {url} did not answer within {} seconds, so the app stopped waiting; it may \
+         still have taken the request: look for it (Retrieve, or the CA's pending requests) \
+         before sending it again",
+        ANSWER_WAIT_MS / 1000
+    ))
+}
+
 /// Sends `init` to `url` with `fetch` and reads the whole answer, and its
 /// `WWW-Authenticate` (or empty). The URL goes as it is.
 async fn fetch(url: &str, init: &Object) -> Result<(Answer, String), ServiceError> {
     let response = super::fetch(url, init)
         .await
-        .map_err(|_| unreachable(url))?;
+        .map_err(|e| waited_or(url, &e, unreachable(url)))?;
     let headers = get(&response, "headers");
     let header = |name: &str| -> String {
         get(&headers, "get")
@@ -39,9 +63,10 @@ async fn fetch(url: &str, init: &Object) -> Result<(Answer, String), ServiceErro
             .and_then(|v| v.as_string())
             .unwrap_or_default()
     };
-    let body = super::body(&response)
-        .await
-        .map_err(|e| ServiceError::js("the CA's answer broke off", e))?;
+    let body = super::body(&response).await.map_err(|e| {
+        let broke = ServiceError::js("the CA's answer broke off", e.clone());
+        waited_or(url, &e, broke)
+    })?;
     let answer = Answer {
         status: super::status(&response),
         content_type: header("content-type"),
@@ -56,6 +81,9 @@ fn init(method: &str) -> Object {
     set(&init, "method", &method.into());
     set(&init, "credentials", &"include".into());
     set(&init, "cache", &"no-store".into());
+    if let Some(signal) = time_limit(ANSWER_WAIT_MS) {
+        set(&init, "signal", &signal);
+    }
     init
 }
 
