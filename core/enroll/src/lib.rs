@@ -12,7 +12,8 @@
 //! 2. `The disposition message is "…"` with `Your Request Id is N` (or `was denied`) → denied, N;
 //! 3. `Your Request Id is N` alone → pending, N;
 //! 4. the error page's definition list (`Disposition message:` … two TABs … message): `Taken
-//!    Under Submission` there means pending (what `certnew.cer` answers for a pending request),
+//!    Under Submission` there, or the number 5 (`CR_DISP_UNDER_SUBMISSION`, in any language)
+//!    under `Disposition:`, means pending (what `certnew.cer` answers for a pending request),
 //!    anything else is the CA's error (`The requested property value is empty …` for an
 //!    unknown request id);
 //! 5. `still pending` (the `chkpnd` answer) → pending.
@@ -465,7 +466,11 @@ pub fn classify_page(html: &str) -> Disposition {
         return Disposition::Pending { request_id };
     }
     if let Some(message) = two_tab_value(html, "Disposition message:") {
-        if message.contains("Taken Under Submission") {
+        // the disposition's number says it in any language: 5 is CR_DISP_UNDER_SUBMISSION
+        // (a localised CA words the message in its own language)
+        let held = two_tab_value(html, "Disposition:")
+            .is_some_and(|d| d.split_whitespace().next() == Some("5"));
+        if held || message.contains("Taken Under Submission") {
             return Disposition::Pending { request_id: None };
         }
         let status = two_tab_value(html, "LastStatus:");

@@ -364,6 +364,25 @@ fn pending_pages() {
         classify_page(ERROR_PENDING),
         Disposition::Pending { request_id: None }
     );
+    // the same page from the corpus (an AD CS simulator's template), its message in another
+    // language: the disposition's number, 5 (under submission), says it
+    let path = certreq_testsupport::corpus_dir().join("pages/003-certnew-error-pending.html");
+    let page = std::fs::read_to_string(&path).expect("corpus page 003");
+    let localised = page
+        .replace("{{ .DispositionMessage }}", "Wird bearbeitet")
+        .replace(
+            "{{ .LastStatus }}",
+            "Der Vorgang wurde erfolgreich beendet. 0x0 (WIN32: 0)",
+        );
+    assert_eq!(
+        classify_page(&localised),
+        Disposition::Pending { request_id: None }
+    );
+    // and a message in another language without that number is not taken for pending
+    assert!(!matches!(
+        classify_page(&localised.replace("\t\t5 <LocID", "\t\t1 <LocID")),
+        Disposition::Pending { .. }
+    ));
     assert_eq!(
         classify_page(&devca_error_page(
             "Taken Under Submission",
