@@ -2944,6 +2944,27 @@ mod tests {
     }
 
     #[test]
+    fn encipher_only_says_that_certreq_refuses_it() {
+        // the request is made, but an INF taken to Windows would stop there (KB 931351's
+        // template still carries the line)
+        for value in ["FALSE", "TRUE"] {
+            let t = format!("[NewRequest]\nSubject = \"CN=a\"\nEncipherOnly = {value}\n");
+            let c = compile(&t);
+            assert!(c.request.is_some(), "{t:?}");
+            let d = c
+                .diagnostics
+                .iter()
+                .find(|d| d.code == "no-effect")
+                .unwrap_or_else(|| panic!("{t:?}: {:#?}", c.diagnostics));
+            let said = format!("{} {}", d.message, d.help.as_deref().unwrap_or(""));
+            assert!(
+                said.contains("certreq since Windows Vista refuses"),
+                "{said}"
+            );
+        }
+    }
+
+    #[test]
     fn what_is_said_of_x500_name_flags_is_said_at_that_key() {
         // with a subject and without one: at X500NameFlags' value, not at the subject's
         for subject in ["Subject = \"CN=a\"\n", ""] {

@@ -434,7 +434,8 @@ const KEYS_IN_FULL: &[KeySchema] = &[
         NR,
         "EncipherOnly",
         NoEffect,
-        "No effect: set the usages you want with KeyUsage instead.",
+        "No effect: set the usages you want with KeyUsage instead; certreq since Windows Vista \
+         refuses this key, so an INF for Windows leaves it out.",
     ),
     k(
         EXT,
