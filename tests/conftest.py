@@ -54,3 +54,14 @@ def app():
 
     with open_app() as driver:
         yield driver
+
+
+@pytest.fixture(scope="module")
+def no_ca_bundle_override():
+    """requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a Session's or a call's
+    `verify` (the certsrv client's `cafile`), so the suites that check devca's TLS use this to
+    remove them while they run."""
+    saved = {k: os.environ.pop(k) for k in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
+             if k in os.environ}
+    yield
+    os.environ.update(saved)

@@ -21,6 +21,9 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from devca_server import DevcaServer
 
+# requests must verify against devca's own root, whatever the environment says
+pytestmark = pytest.mark.usefixtures("no_ca_bundle_override")
+
 USER, PASSWORD = "alice", "s3cret:with-colon"
 
 

@@ -18,6 +18,9 @@ from cryptography.x509.oid import NameOID
 
 from devca_server import DevcaServer
 
+# requests must verify against devca's own root, whatever the environment says
+pytestmark = pytest.mark.usefixtures("no_ca_bundle_override")
+
 ALICE = ("alice", "alice-pw")
 BOB = ("bob", "bob-pw")
 EST_CT = {"Content-Type": "application/pkcs10"}

@@ -24,6 +24,9 @@ from cryptography.x509.oid import NameOID
 
 from devca_server import DevcaServer
 
+# requests must verify against devca's own root, whatever the environment says
+pytestmark = pytest.mark.usefixtures("no_ca_bundle_override")
+
 USER, PASSWORD = "alice", "s3cret"
 AUTH = b"Authorization: Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()) + b"\r\n"
 # devca's limits (devca/src/net.rs, devca/src/http.rs)
