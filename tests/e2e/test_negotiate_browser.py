@@ -114,7 +114,7 @@ def test_the_app_enrolls_through_negotiate_in_chromium(realm, ca, tmp_path):
 
 def test_in_a_new_profile_submitting_again_signs_in(realm, ca, tmp_path):
     """A new Chromium profile on Linux refuses its first Negotiate challenge (see above): the app
-    says the CA asked for a sign-in the browser did not give and to submit again; the same
+    says the CA asked for a sign-in the browser did not give and to try again; the same
     request submitted again is issued, as alice's. (Should Chromium sign in at once, the first
     submission is issued and that is as good.)"""
     ccache = tmp_path / "cc"
@@ -130,7 +130,7 @@ def test_in_a_new_profile_submitting_again_signs_in(realm, ca, tmp_path):
         click(driver, by_testid(driver, "submit"))
         status, text = disposition(driver)
         if status == "error":
-            assert "submit again" in text, text
+            assert "sign in, and try again" in text, text
             why = by_testid(driver, "disposition-why", timeout=10)
             code = why.find_element(By.CSS_SELECTOR, '[data-testid="why-code"]').text
             assert code == "HTTP 401 (Negotiate)", (code, text)

@@ -69,9 +69,10 @@ pub struct HttpRequest {
     pub post: Option<(String, String)>,
     /// [`Asked`] as bytes.
     pub state: Vec<u8>,
-    /// The CA's request id this request downloads the certificate of (after the CA took the
-    /// request, or to retrieve it): when no answer comes, the caller still knows the CA holds
-    /// that request, and says to retrieve it rather than submit it again.
+    /// The CA's request id of the request it has just taken (its issued page named it), whose
+    /// certificate this request downloads: when no answer comes, the caller still knows the CA
+    /// holds that request, and says to retrieve it rather than submit it again. `None` for a
+    /// retrieval, whose id the caller gave.
     pub request_id: Option<u64>,
 }
 
@@ -207,7 +208,7 @@ pub fn start(start: &Start) -> Next {
             Action::Retrieve {
                 request_id: Some(n),
                 ..
-            } => fetch(base, *n),
+            } => fetch(base, *n, false),
             Action::Retrieve {
                 request_id: None, ..
             } => failed(Failure::NoRequestId),
@@ -236,12 +237,14 @@ pub fn start(start: &Start) -> Next {
     }
 }
 
-fn fetch(base: String, request_id: u64) -> Next {
+/// The download of request `request_id`'s certificate; `taken`: the CA has just taken the
+/// request (its issued page named it), so a download that gets no answer still names it.
+fn fetch(base: String, request_id: u64, taken: bool) -> Next {
     Next::Send(HttpRequest {
         url: cert_url(&base, request_id, Enc::Bin, true),
         post: None,
         state: Asked::Fetch { base, request_id }.to_state(),
-        request_id: Some(request_id),
+        request_id: taken.then_some(request_id),
     })
 }
 
@@ -329,7 +332,7 @@ pub fn read(state: &[u8], url: &str, answer: &Answer) -> Next {
 fn on_page(page: Disposition, base: Option<String>, asked: Option<u64>, url: &str) -> Next {
     match page {
         Disposition::Issued { request_id } => match base {
-            Some(base) => fetch(base, request_id),
+            Some(base) => fetch(base, request_id, true),
             None => failed(Failure::IssuedWithoutCertificate {
                 url: url.to_owned(),
                 request_id,

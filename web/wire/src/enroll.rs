@@ -49,8 +49,9 @@ pub struct HttpRequest {
     pub post: Option<(String, String)>,
     /// Opaque to the app.
     pub state: Vec<u8>,
-    /// The CA's request id this request downloads the certificate of: when no answer comes,
-    /// the CA still holds that request.
+    /// The CA's request id of the request it has just taken, whose certificate this request
+    /// downloads: when no answer comes, the CA still holds that request. `None` for a
+    /// retrieval.
     pub request_id: Option<u64>,
 }
 

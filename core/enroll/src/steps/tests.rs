@@ -130,6 +130,8 @@ fn a_certificate_download_never_asks_for_another() {
         fetch.url,
         "https://ca.example/certsrv/certnew.p7b?ReqID=17&Enc=bin"
     );
+    // a retrieval: the caller gave the id, and the CA may not know it
+    assert_eq!(fetch.request_id, None);
     let issued_page = page("<A Href=\"certnew.cer?ReqID=17&amp;Enc=bin\">");
     assert_eq!(
         failure(reply(&fetch, &issued_page)),
