@@ -234,12 +234,7 @@ pub enum CertMatch {
 /// A CertId's hexadecimal digits, upper-case, with blanks and colons left out; `None` when it
 /// holds anything else.
 fn hex_id(id: &str) -> Option<String> {
-    // blanks, colons and the invisible left-to-right mark Windows' certificate dialog puts
-    // before a thumbprint copied from it
-    let digits: String = id
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '\u{200e}' | '\u{feff}'))
-        .collect();
+    let digits = certreq_pkix::cert::cert_id_digits(id);
     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()))
         .then(|| digits.to_ascii_uppercase())
 }

@@ -306,6 +306,15 @@ impl<'a> CertParts<'a> {
     }
 }
 
+/// A certificate's thumbprint or serial number as people write it (certreq's `RenewalCert`,
+/// `-cert CertId`), without what is not part of the number: blanks, colons, and the invisible
+/// left-to-right mark Windows' certificate dialog puts before a thumbprint copied from it.
+pub fn cert_id_digits(id: &str) -> String {
+    id.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '\u{200e}' | '\u{feff}'))
+        .collect()
+}
+
 /// Bytes in upper-case hex without separators (thumbprints, serial numbers).
 pub fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()

@@ -1651,13 +1651,8 @@ impl Lowering {
             );
             return None;
         }
-        // blanks, colons and the invisible left-to-right mark Windows' certificate dialog
-        // puts before a thumbprint copied from it are not part of the number
-        let is_number = text
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '\u{200e}' | '\u{feff}'))
-            .all(|c| c.is_ascii_hexdigit());
-        if !is_number {
+        let digits = certreq_pkix::cert::cert_id_digits(text);
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
             self.value_diag(
                 e,
                 Severity::Error,

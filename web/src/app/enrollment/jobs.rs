@@ -23,16 +23,15 @@ async fn accept_answer(
     unstored: bool,
 ) -> Result<Outcome, String> {
     // the certificate handed back without an entry, and why it is not in the store
-    let (leaf, why) = match store_or_not(response, id, unstored).await {
+    let (leaf, why) = if unstored {
         // the page keeps its keys itself: the certificate goes back to it as the CA sent it
-        None => match response.leaf() {
-            Some(leaf) => (
-                leaf.der().to_vec(),
-                "it is handed back, not kept in this browser's store".to_owned(),
-            ),
-            None => return Err("the CA's answer holds no certificate".into()),
-        },
-        Some(accepted) => match accepted {
+        let leaf = response
+            .leaf()
+            .ok_or("the CA's answer holds no certificate")?;
+        let why = "it is handed back, not kept in this browser's store";
+        (leaf.der().to_vec(), why.to_owned())
+    } else {
+        match store::accept_parsed(response, id).await {
             Ok(Accepting::Stored(entry)) => {
                 return Ok(Outcome {
                     status: Status::Issued,
@@ -52,7 +51,7 @@ async fn accept_answer(
             Ok(Accepting::NoKey(Some(leaf), _)) => (
                 leaf,
                 "no key kept in this browser matches its public key, so it was not added to the \
-             store: download the certificate (.cer) and install it where the key is"
+                 store: download the certificate (.cer) and install it where the key is"
                     .to_owned(),
             ),
             // the store could not be read or written (a browser without storage for this page,
@@ -64,7 +63,7 @@ async fn accept_answer(
                     .unwrap_or_default(),
                 format!(
                     "it was not kept in this browser's store ({e}): download the certificate \
-                 (.cer) and keep it with its key"
+                     (.cer) and keep it with its key"
                 ),
             ),
             Ok(Accepting::NoKey(None, why)) | Err(why) => {
@@ -72,7 +71,7 @@ async fn accept_answer(
                     "the CA issued a certificate but it was not accepted: {why}"
                 ));
             }
-        },
+        }
     };
     Ok(Outcome {
         status: Status::Issued,
@@ -86,19 +85,6 @@ async fn accept_answer(
         explanation: None,
         then: None,
     })
-}
-
-/// The certificate accepted for its stored key, or `None` when the store is not to be used.
-async fn store_or_not(
-    response: &response::Response,
-    id: Option<&str>,
-    unstored: bool,
-) -> Option<Result<Accepting, String>> {
-    if unstored {
-        None
-    } else {
-        Some(store::accept_parsed(response, id).await)
-    }
 }
 
 /// Runs an enrollment through the tools module's steps. `id`: the stored entry the request

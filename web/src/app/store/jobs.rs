@@ -527,13 +527,6 @@ pub async fn backup(password: String) -> Result<String, String> {
     Ok(said)
 }
 
-/// Opens the backup `file` with `password` and adds to the store each entry it does not hold
-/// yet: an entry whose certificate or request is kept here already, or whose id and public
-/// key are (one with neither certificate nor request: its public key), is skipped, and so is
-/// one whose key does not sign for its public key; each entry added is its own IndexedDB
-/// transaction. A renewal links to the entry it renews as that entry is known here
-/// ([`super::relinked`]), once that entry is written. Nothing is changed when the file cannot
-/// be opened.
 /// Adds a backup entry's certificate (with its chain, request id and CA, where the entry
 /// here has none) to kept entry `id`, which waits for it; the entry as written.
 async fn add_certificate(id: &str, from: &wire::backup::BackupEntry) -> Result<RecordMeta, String> {
@@ -559,6 +552,14 @@ async fn add_certificate(id: &str, from: &wire::backup::BackupEntry) -> Result<R
     Ok(record.meta)
 }
 
+/// Opens the backup `file` with `password` and adds to the store each entry it does not hold
+/// yet: an entry whose certificate or request is kept here already, or whose id and public
+/// key are (one with neither certificate nor request: its public key), is skipped, and so is
+/// one whose key does not sign for its public key (a kept entry still waiting for the
+/// certificate the backup holds takes it instead, [`add_certificate`]); each entry added is its own IndexedDB
+/// transaction. A renewal links to the entry it renews as that entry is known here
+/// ([`super::relinked`]), once that entry is written. Nothing is changed when the file cannot
+/// be opened.
 pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreReport, String> {
     use wire::backup::BackupKey;
     let job = PfxImport {

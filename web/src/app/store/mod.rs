@@ -716,13 +716,7 @@ impl State {
     /// certificate has this SHA-1 thumbprint or serial number (hexadecimal, blanks, colons and
     /// case aside), with its key; else why there is none, at `RenewalCert`.
     pub fn renewal_of(&self, cert_id: &str) -> Result<&EntryMeta, String> {
-        // blanks, colons and the invisible left-to-right mark Windows' certificate dialog
-        // puts before a thumbprint copied from it
-        let wanted: String = cert_id
-            .chars()
-            .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '\u{200e}' | '\u{feff}'))
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let wanted = certreq_pkix::cert::cert_id_digits(cert_id).to_ascii_lowercase();
         let mut found = self.entries.iter().filter(|e| {
             e.details.as_ref().is_some_and(|d| {
                 d.thumbprint_sha1.to_ascii_lowercase().replace(' ', "") == wanted
