@@ -217,8 +217,8 @@ codes! {
             "An [Extensions] key that is not an OID (or `Critical`).";
         CRITICAL_UNKNOWN_EXTENSION = "critical-unknown-extension", [Warning],
             "`Critical` names an OID no line in [Extensions] adds.";
-        DUPLICATE_EXTENSION = "duplicate-extension", [Error],
-            "The same extension asked for twice (by two sections or two lines).";
+        DUPLICATE_EXTENSION = "duplicate-extension", [Error, Warning],
+            "The same extension asked for twice: an error for two [Extensions] lines (certreq stops); a warning when a section (or `KeyUsage`) and an [Extensions] line give it, where certreq keeps the section's and drops the line.";
         ATTRIBUTE_WITHOUT_NAME = "attribute-without-name", [Warning],
             "A [RequestAttributes] line with no `name =`, which is not a request attribute.";
         UNUSED_SECTION = "unused-section", [Warning],

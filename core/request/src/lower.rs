@@ -24,7 +24,9 @@
 //! * Extensions, in certreq's order (corpus req/001–003): `KeyUsage`,
 //!   `[EnhancedKeyUsageExtension]`, `[BasicConstraintsExtension]`, `[Extensions]` lines in file
 //!   order; then the defaults: S/MIME capabilities, the subject key identifier, the default key
-//!   usage. The same extension given twice is an error at the later one.
+//!   usage. The same extension from two [Extensions] lines is an error at the later one;
+//!   from a section (or `KeyUsage`) and an [Extensions] line, the section's is kept and the
+//!   line dropped with a warning (edk2's test chain, made by certreq, shows it).
 //! * *Choice:* `KeyUsage = 0` (corpus 002 writes `"0x0000"`) means "no key usage extension":
 //!   neither an explicit one nor certreq's default.
 
@@ -341,6 +343,16 @@ impl<'a> Keys<'a> {
 
 fn header_span(section: &Section) -> Span {
     section.headers.first().cloned().unwrap_or(0..0)
+}
+
+/// What became of an extension offered to the request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Offer {
+    Taken,
+    /// An [Extensions] line for an extension a section had given: the section's is kept.
+    Superseded,
+    /// Given twice where certreq stops: an error was reported.
+    Refused,
 }
 
 /// Where an extension came from, for duplicate reports.
@@ -2154,7 +2166,44 @@ impl Lowering {
         span: Span,
         what: Origin,
     ) {
+        self.offer_extension(exts, seen, ext, span, what);
+    }
+
+    /// [`Self::add_extension`], saying what became of the extension.
+    fn offer_extension(
+        &mut self,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+        ext: Extension,
+        span: Span,
+        what: Origin,
+    ) -> Offer {
         if let Some(prev) = seen.iter().find(|s| s.oid == ext.extn_id) {
+            // A section (or `KeyUsage`) and an [Extensions] line for the same extension: certreq
+            // keeps the section's, where the section puts it, and drops the line. Seen in
+            // edk2's test chain, made with `certreq -new`: an issuing CA's INF gives its EKU in
+            // [EnhancedKeyUsageExtension] and again as an [Extensions] line, and
+            // `[BasicConstraintsExtension] PathLength = 0` beside an [Extensions] 2.5.29.19
+            // line without a path length; its certificate has one EKU extension, then one
+            // basic constraints extension with the path length of 0. Two [Extensions] lines
+            // for one extension stay an error.
+            if matches!(what, Origin::ExtensionsLine(_))
+                && !matches!(prev.what, Origin::ExtensionsLine(_))
+            {
+                self.push(
+                    Diagnostic::warning(
+                        codes::DUPLICATE_EXTENSION,
+                        span,
+                        format!(
+                            "extension {} is already given by {}, which certreq keeps: this \
+                             line is ignored",
+                            ext.extn_id, prev.what
+                        ),
+                    )
+                    .with_help("keep only one of them"),
+                );
+                return Offer::Superseded;
+            }
             let (later, earlier_what) = if span.start >= prev.span.start {
                 (span.clone(), &prev.what)
             } else {
@@ -2172,7 +2221,7 @@ impl Lowering {
                 )
                 .with_help("keep only one of them"),
             );
-            return;
+            return Offer::Refused;
         }
         seen.push(Seen {
             oid: ext.extn_id,
@@ -2180,6 +2229,7 @@ impl Lowering {
             what,
         });
         exts.push(ext);
+        Offer::Taken
     }
 
     fn eku_section(&mut self, s: &Section, exts: &mut Vec<Extension>, seen: &mut Vec<Seen>) {
@@ -2358,6 +2408,8 @@ impl Lowering {
 
     fn extensions_section(&mut self, s: &Section, exts: &mut Vec<Extension>, seen: &mut Vec<Seen>) {
         let mut criticals: Vec<(ObjectIdentifier, &Entry)> = Vec::new();
+        // lines a section's extension took the place of: their `Critical` goes with them
+        let mut superseded: Vec<ObjectIdentifier> = Vec::new();
         let first_here = exts.len();
         for e in &s.entries {
             let k = e.key.trim();
@@ -2430,17 +2482,22 @@ impl Lowering {
             }
             let Some(value) = value else { continue };
             match der::asn1::OctetString::new(value.der) {
-                Ok(v) => self.add_extension(
-                    exts,
-                    seen,
-                    Extension {
-                        extn_id: oid,
-                        critical: value.critical,
-                        extn_value: v,
-                    },
-                    e.key_span.clone(),
-                    Origin::ExtensionsLine(oid),
-                ),
+                Ok(v) => {
+                    let added = self.offer_extension(
+                        exts,
+                        seen,
+                        Extension {
+                            extn_id: oid,
+                            critical: value.critical,
+                            extn_value: v,
+                        },
+                        e.key_span.clone(),
+                        Origin::ExtensionsLine(oid),
+                    );
+                    if added == Offer::Superseded {
+                        superseded.push(oid);
+                    }
+                }
                 Err(err) => self.push(Diagnostic::error(
                     codes::ENCODE,
                     e.value.span.clone(),
@@ -2449,6 +2506,9 @@ impl Lowering {
             }
         }
         for (oid, e) in criticals {
+            if superseded.contains(&oid) {
+                continue;
+            }
             match exts
                 .get_mut(first_here..)
                 .and_then(|xs| xs.iter_mut().find(|x| x.extn_id == oid))
@@ -3284,20 +3344,92 @@ mod tests {
 
     #[test]
     fn the_same_extension_twice_is_an_error_at_the_second() {
-        let t = "[NewRequest]\nKeyUsage = 0xa0\n[Extensions]\n2.5.29.15 = AwIFoA==\n";
+        // two [Extensions] lines, in one section or in two of that name, even with one value
+        for t in [
+            "[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n2.5.29.37 = MAoGCCsGAQUFBwMB\n",
+            "[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n",
+        ] {
+            assert!(has(
+                t,
+                Severity::Error,
+                codes::DUPLICATE_EXTENSION,
+                "2.5.29.37"
+            ));
+        }
+    }
+
+    #[test]
+    fn a_section_keeps_its_extension_over_an_extensions_line() {
+        // The shape of edk2's issuing-CA INF (its test chain is made with `certreq -new`): the
+        // EKU in its section and again as an [Extensions] line; a path length of 0 in
+        // [BasicConstraintsExtension] beside an [Extensions] line for basic constraints
+        // without one, made critical there; two [Extensions] sections.
+        let t = "[Strings]\nbc = \"2.5.29.19\"\n\
+                 [EnhancedKeyUsageExtension]\nOID = 1.3.6.1.4.1.311.76.9.21.1\n\
+                 [NewRequest]\nSubject = \"CN=Issuing\"\nKeyAlgorithm = ECDSA_P256\n\
+                 KeyLength = 256\nKeyUsage = \"CERT_KEY_CERT_SIGN_KEY_USAGE\"\nRequestType = cert\n\
+                 [Extensions]\n%bc% = \"{text}\"\n    _continue_ = \"ca=True\"\n\nCritical=%bc%\n\
+                 [BasicConstraintsExtension]\nPathLength=0\n\
+                 [Extensions]\n    2.5.29.37 = \"{text}\"\n    _continue_ = \"1.3.6.1.4.1.311.76.9.21.1\"\n";
         assert!(has(
             t,
-            Severity::Error,
-            codes::DUPLICATE_EXTENSION,
-            "2.5.29.15"
-        ));
-        let t = "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n";
-        assert!(has(
-            t,
-            Severity::Error,
+            Severity::Warning,
             codes::DUPLICATE_EXTENSION,
             "2.5.29.37"
         ));
+        assert!(has(
+            t,
+            Severity::Warning,
+            codes::DUPLICATE_EXTENSION,
+            "%bc%"
+        ));
+        // the line's `Critical` goes with it: no word that it names nothing
+        assert!(
+            !diags(t)
+                .iter()
+                .any(|(_, c, _)| *c == codes::CRITICAL_UNKNOWN_EXTENSION.name),
+            "{:#?}",
+            diags(t)
+        );
+        // The key usage, EKU and basic constraints extensions of the certificate edk2 made
+        // from it (CN=TestEKUParsingIssuingCA, in CryptoPkg's Pkcs7EkuTestSignatures.h), in
+        // its order: (OID, critical, extnValue).
+        let edk2: [(&str, bool, &[u8]); 3] = [
+            ("2.5.29.15", true, &[0x03, 0x02, 0x02, 0x04]),
+            (
+                "2.5.29.37",
+                false,
+                &[
+                    0x30, 0x0D, 0x06, 0x0B, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x4C, 0x09,
+                    0x15, 0x01,
+                ],
+            ),
+            (
+                "2.5.29.19",
+                true,
+                &[0x30, 0x06, 0x01, 0x01, 0xFF, 0x02, 0x01, 0x00],
+            ),
+        ];
+        let r = req(t);
+        let ours: Vec<(String, bool, &[u8])> = r
+            .extensions
+            .iter()
+            .take(3)
+            .map(|e| (e.extn_id.to_string(), e.critical, e.extn_value.as_bytes()))
+            .collect();
+        let edk2: Vec<(String, bool, &[u8])> = edk2
+            .iter()
+            .map(|(o, c, v)| (o.to_string(), *c, *v))
+            .collect();
+        assert_eq!(ours, edk2);
+        assert_eq!(
+            r.extensions
+                .iter()
+                .filter(|e| e.extn_id == certreq_pkix::oid::EXT_KEY_USAGE
+                    || e.extn_id == OID_BASIC_CONSTRAINTS)
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -3616,10 +3748,10 @@ mod tests {
         assert!(!ap.critical);
         let apps = CertificatePolicies::from_der(ap.extn_value.as_bytes()).unwrap();
         assert_eq!(apps.0[0].policy_identifier.to_string(), "1.3.6.1.5.5.7.3.2");
-        // the same extension from [Extensions] too is the usual duplicate error
+        // the same extension from [Extensions] too: the section's is kept
         assert!(has(
             &format!("{inf}[Extensions]\n2.5.29.32 = \"{{text}}OID=1.2.3\"\n"),
-            Severity::Error,
+            Severity::Warning,
             codes::DUPLICATE_EXTENSION,
             "2.5.29.32"
         ));
