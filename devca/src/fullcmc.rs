@@ -20,6 +20,29 @@ fn attribute(ty: &[u8], value: &[u8]) -> Vec<u8> {
     tlv(0x30, &body)
 }
 
+/// How long after a pending answer devca suggests asking again (an operator approves).
+const PEND_AFTER_SECONDS: i64 = 60;
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2))
+}
+
+/// `PendInfo ::= SEQUENCE { pendToken OCTET STRING, pendTime GeneralizedTime }` (RFC 5272
+/// §6.1.1: present when the status is pending): the token is the request id in decimal digits,
+/// the one `-retrieve` and certnew.cer take; the time is when to ask again.
+fn pend_info(id: u64, at: i64) -> Vec<u8> {
+    let c = certreq_pkix::time::civil(at);
+    let time = format!(
+        "{:04}{:02}{:02}{:02}{:02}{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    );
+    let mut body = tlv(0x04, id.to_string().as_bytes());
+    body.extend(tlv(0x18, time.as_bytes()));
+    tlv(0x30, &body)
+}
+
 /// The full response for a recorded request.
 pub fn response(ca: &Ca, rec: &Record) -> Result<Vec<u8>, String> {
     // CMCStatusInfo ::= SEQUENCE { cMCStatus, bodyList SEQUENCE OF BodyPartID,
@@ -35,6 +58,9 @@ pub fn response(ca: &Ca, rec: &Record) -> Result<Vec<u8>, String> {
     info.extend(tlv(0x0c, text.as_bytes()));
     if let Some(f) = fail {
         info.extend(tlv(0x02, &[f]));
+    }
+    if rec.status == Status::Pending {
+        info.extend(pend_info(rec.id, unix_now() + PEND_AFTER_SECONDS));
     }
     let mut control = tlv(0x02, &[1]);
     control.extend(tlv(0x06, oid::ID_CMC_STATUS_INFO.as_bytes()));

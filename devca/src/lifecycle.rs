@@ -814,4 +814,39 @@ mod tests {
         );
         let _ = rec.cert.to_der();
     }
+
+    #[test]
+    fn a_pending_full_response_carries_pend_info() {
+        let k = key(0x72);
+        let der = pkcs10(&format!("{CMC}Subject = \"CN=held\"\n"), &k, None);
+        let mut rec = Record::new("est", "", der);
+        rec.id = 4711;
+        rec.status = crate::store::Status::Pending;
+        let resp = crate::fullcmc::response(test_ca(), &rec).unwrap();
+        let sd = certreq_pkix::signed::read(&resp).unwrap();
+        let body = certreq_pkix::cmc::PkiResponse::from_der(sd.content.unwrap()).unwrap();
+        let si: certreq_pkix::cmc::StatusInfo = body.control_sequence[0]
+            .attr_values
+            .iter()
+            .next()
+            .unwrap()
+            .decode_as()
+            .unwrap();
+        assert_eq!(si.status, 3);
+        #[derive(der::Sequence)]
+        struct PendInfo {
+            token: der::asn1::OctetString,
+            time: der::asn1::GeneralizedTime,
+        }
+        let pend: PendInfo = si.other_info.expect("pendInfo").decode_as().unwrap();
+        assert_eq!(pend.token.as_bytes(), b"4711");
+        let now = std::time::SystemTime::now();
+        let at = pend.time.to_system_time();
+        assert!(at > now && at < now + std::time::Duration::from_secs(3600));
+        let parsed = certreq_read::response::parse(&resp).unwrap();
+        assert_eq!(
+            parsed.cmc_status.unwrap().status,
+            certreq_pkix::cert::CmcStatus::Pending
+        );
+    }
 }
