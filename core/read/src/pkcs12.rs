@@ -107,7 +107,9 @@ pub struct PfxInput<'a> {
     pub leaf: &'a [u8],
     /// Issuing CA certificates (DER), leaf's issuer first.
     pub chain: &'a [&'a [u8]],
-    /// `friendlyName` on the key and leaf certificate (Windows shows it in certlm.msc).
+    /// `friendlyName` on the key and leaf certificate (Windows shows it in certlm.msc). A
+    /// name with characters beyond the Basic Multilingual Plane, which the attribute's
+    /// BMPString cannot hold, is left out rather than stopping the PFX.
     pub friendly_name: Option<&'a str>,
 }
 
@@ -344,8 +346,6 @@ pub enum Pkcs12Error {
     NotPkcs8,
     /// Writing: certificate `index` (0 the leaf, then the chain) does not decode.
     NotACertificate { index: usize },
-    /// Writing: the friendly name has characters outside the Basic Multilingual Plane.
-    FriendlyName,
     /// Writing: the random source failed; nothing was written.
     RandomUnavailable,
 }
@@ -399,9 +399,6 @@ impl fmt::Display for Pkcs12Error {
             }
             Pkcs12Error::NotACertificate { index } => {
                 write!(f, "chain certificate {index} does not decode")
-            }
-            Pkcs12Error::FriendlyName => {
-                f.write_str("the friendly name has characters outside the Basic Multilingual Plane")
             }
             Pkcs12Error::RandomUnavailable => {
                 f.write_str("the random source failed: no salts or IVs to write the PFX with")
@@ -743,8 +740,9 @@ fn bag_attributes(
     local_key_id: Option<&[u8]>,
 ) -> Result<Option<SetOfVec<Attribute>>, Pkcs12Error> {
     let mut attrs = SetOfVec::new();
-    if let Some(name) = friendly_name {
-        let bmp = BmpString::from_utf8(name).map_err(|_| Pkcs12Error::FriendlyName)?;
+    // a name beyond the Basic Multilingual Plane has no BMPString: left out (the store keeps
+    // every name whole)
+    if let Some(bmp) = friendly_name.and_then(|name| BmpString::from_utf8(name).ok()) {
         attrs
             .insert(attribute(FRIENDLY_NAME, Any::encode_from(&bmp))?)
             .map_err(malformed("friendlyName"))?;
@@ -1040,7 +1038,19 @@ fn octet_string<'a>(any: AnyRef<'a>, part: &'static str) -> Result<&'a [u8], Pkc
 /// OpenSSL 1.x, older Windows); MACs with SHA-1, SHA-256, SHA-384 and SHA-512. scrypt and
 /// signed PFX files are refused, and so is a PFX without a MAC unless `mac_policy` allows it.
 pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxContents, Pkcs12Error> {
-    let pfx = PfxRef::from_der(pfx).map_err(malformed("the PFX does not decode"))?;
+    // DER as written here and by OpenSSL; else BER, as Java's and macOS's writers send it,
+    // made DER first (`ber`): the reader never sees the difference, nor does the MAC
+    let pfx_der: Vec<u8>;
+    let pfx = match PfxRef::from_der(pfx) {
+        Ok(p) => p,
+        Err(e) => {
+            pfx_der = ber::to_der(pfx).ok_or(Pkcs12Error::Malformed {
+                part: "the PFX does not decode",
+                der: Some(e),
+            })?;
+            PfxRef::from_der(&pfx_der).map_err(malformed("the PFX does not decode"))?
+        }
+    };
     if pfx.version != 3 {
         return Err(Pkcs12Error::UnsupportedVersion(pfx.version));
     }
@@ -1085,8 +1095,19 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
         work: &work,
     };
 
-    let infos =
-        Vec::<ContentInfoRef<'_>>::from_der(auth_safe).map_err(malformed("authenticated safe"))?;
+    let auth_safe_der: Zeroizing<Vec<u8>>;
+    let infos = match Vec::<ContentInfoRef<'_>>::from_der(auth_safe) {
+        Ok(infos) => infos,
+        Err(e) => {
+            auth_safe_der =
+                Zeroizing::new(ber::to_der(auth_safe).ok_or(Pkcs12Error::Malformed {
+                    part: "authenticated safe",
+                    der: Some(e),
+                })?);
+            Vec::<ContentInfoRef<'_>>::from_der(&auth_safe_der)
+                .map_err(malformed("authenticated safe"))?
+        }
+    };
     let mut out = PfxContents {
         private_key_pkcs8: None,
         key_count: 0,
@@ -1102,10 +1123,20 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
         let safe: &[u8] = match info.content_type {
             ID_DATA => octet_string(info.content, "data safe")?,
             ID_ENCRYPTED_DATA => {
-                let ed: EncryptedData = info
-                    .content
-                    .decode_as()
-                    .map_err(malformed("encryptedData"))?;
+                let ed: EncryptedData = match info.content.decode_as() {
+                    Ok(ed) => ed,
+                    // its encryptedContent in pieces (BER)
+                    Err(e) => info
+                        .content
+                        .to_der()
+                        .ok()
+                        .and_then(|d| ber::implicit_octets(&d))
+                        .and_then(|d| EncryptedData::from_der(&d).ok())
+                        .ok_or(Pkcs12Error::Malformed {
+                            part: "encryptedData",
+                            der: Some(e),
+                        })?,
+                };
                 let cipher =
                     ed.enc_content_info
                         .encrypted_content
@@ -1127,7 +1158,17 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
                 });
             }
         };
-        let bags = Vec::<SafeBagRef<'_>>::from_der(safe).map_err(malformed("safe contents"))?;
+        let safe_der: Zeroizing<Vec<u8>>;
+        let bags = match Vec::<SafeBagRef<'_>>::from_der(safe) {
+            Ok(bags) => bags,
+            Err(e) => {
+                safe_der = Zeroizing::new(ber::to_der(safe).ok_or(Pkcs12Error::Malformed {
+                    part: "safe contents",
+                    der: Some(e),
+                })?);
+                Vec::<SafeBagRef<'_>>::from_der(&safe_der).map_err(malformed("safe contents"))?
+            }
+        };
         for bag in bags {
             match bag.bag_id {
                 CERT_BAG => {
@@ -1321,6 +1362,8 @@ fn why_not_pbes2(params: &Any, e: der::Error) -> Pkcs12Error {
         _ => malformed("PBES2 parameters")(e),
     }
 }
+
+mod ber;
 
 #[cfg(test)]
 mod tests;

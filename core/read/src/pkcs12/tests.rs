@@ -76,6 +76,28 @@ fn round_trips_through_own_reader_in_both_profiles() {
 }
 
 #[test]
+fn a_friendly_name_beyond_the_bmp_is_left_out_not_an_error() {
+    // certreq's INF takes any FriendlyName; PKCS #12 writes it as a BMPString, which has no
+    // room for an emoji. The PFX is still written, without the name, and reads back whole.
+    let f = fixture();
+    let chain = [f.ca.as_slice()];
+    let input = PfxInput {
+        private_key_pkcs8: &f.key,
+        leaf: &f.leaf,
+        chain: &chain,
+        friendly_name: Some("Web \u{1F512} server"),
+    };
+    for profile in [Profile::Modern, Profile::Legacy] {
+        let pfx = write(&input, "pw", profile, &mut counter()).unwrap();
+        let back = read(&pfx, "pw", MacPolicy::Required).unwrap();
+        assert_eq!(read_key(&back), Some(f.key.as_slice()));
+        assert_eq!(back.certificates, vec![f.leaf.clone(), f.ca.clone()]);
+        assert_eq!(back.friendly_name, None);
+        assert_eq!(back.local_key_id, Some(Sha1::digest(&f.leaf).to_vec()));
+    }
+}
+
+#[test]
 fn a_mac_off_by_one_byte_or_cut_short_is_refused() {
     let f = fixture();
     let pfx = build(&f, Profile::Modern, "x");
@@ -904,5 +926,97 @@ print(p.key is not None, p.cert is not None, len(p.additional_certs))
 "#;
         let out = run(Command::new(&python).args(["-c", script]).arg(&pfx));
         assert!(out.starts_with("True True 1"), "{out}");
+    }
+}
+
+/// Re-encodes a PFX in BER with pyasn1 (indefinite lengths, OCTET STRINGs in pieces of 64
+/// bytes, as Java's and macOS's writers send them): the outer PFX only, which leaves the MAC's
+/// octets as they were, or (`all`) every level, encryptedContent included.
+const BER_SCRIPT: &str = r#"
+import sys
+from pyasn1.codec.der import decoder
+from pyasn1.codec.ber import encoder
+from pyasn1.type import univ
+from pyasn1_modules import rfc7292, rfc5652
+ber = lambda v: encoder.encode(v, defMode=False, maxChunkSize=64)
+pfx, _ = decoder.decode(open(sys.argv[1], 'rb').read(), asn1Spec=rfc7292.PFX())
+if sys.argv[3] == 'all':
+    data = bytes(decoder.decode(bytes(pfx['authSafe']['content']), asn1Spec=univ.OctetString())[0])
+    safe, _ = decoder.decode(data, asn1Spec=rfc7292.AuthenticatedSafe())
+    out = rfc7292.AuthenticatedSafe()
+    kinds = []
+    for i, ci in enumerate(safe):
+        new = rfc5652.ContentInfo()
+        new['contentType'] = ci['contentType']
+        if ci['contentType'] == rfc5652.id_data:
+            inner = bytes(decoder.decode(bytes(ci['content']), asn1Spec=univ.OctetString())[0])
+            bags, _ = decoder.decode(inner, asn1Spec=rfc7292.SafeContents())
+            new['content'] = univ.Any(ber(univ.OctetString(ber(bags))))
+            kinds.append('data')
+        else:
+            ed, _ = decoder.decode(bytes(ci['content']), asn1Spec=rfc5652.EncryptedData())
+            new['content'] = univ.Any(ber(ed))
+            kinds.append('encryptedData')
+        out[i] = new
+    pfx['authSafe']['content'] = univ.Any(ber(univ.OctetString(ber(out))))
+    print(' '.join(kinds))
+open(sys.argv[2], 'wb').write(ber(pfx))
+"#;
+
+#[test]
+fn reads_a_pfx_in_ber_as_java_and_macos_write_it() {
+    let (Some(openssl), Some(python)) = (tool("openssl"), python_with("pyasn1_modules")) else {
+        return;
+    };
+    let dir = scratch_dir("pkcs12-ber");
+    let f = fixture();
+    for (extra, depth, policy) in [
+        (&[][..], "outer", MacPolicy::Required),
+        (
+            &[
+                "-nomac",
+                "-certpbe",
+                "AES-256-CBC",
+                "-keypbe",
+                "AES-256-CBC",
+            ][..],
+            "all",
+            MacPolicy::AllowMissing,
+        ),
+    ] {
+        let der = openssl_export(&openssl, &dir, extra, "s3cret");
+        let der_path = temp_file(&dir, "der.pfx", &der);
+        let ber_path = dir.join(format!("ber-{depth}.pfx"));
+        let kinds = run(Command::new(&python)
+            .args(["-c", BER_SCRIPT])
+            .arg(&der_path)
+            .arg(&ber_path)
+            .arg(depth));
+        if depth == "all" {
+            // the certificates in an encryptedData, the key in a data safe
+            assert!(
+                kinds.contains("encryptedData") && kinds.contains("data"),
+                "{kinds}"
+            );
+        }
+        let ber = std::fs::read(&ber_path).unwrap();
+        assert_ne!(ber, der);
+        assert!(
+            ber.windows(2).any(|w| w == [0x30, 0x80]),
+            "no indefinite length"
+        );
+        // OpenSSL reads the BER file: it is what it should be
+        run(Command::new(&openssl)
+            .args(["pkcs12", "-noout", "-passin", "pass:s3cret", "-in"])
+            .arg(&ber_path));
+        let want = read(&der, "s3cret", policy).unwrap();
+        let got = read(&ber, "s3cret", policy).unwrap();
+        assert_eq!(read_key(&got), Some(f.key.as_slice()), "{depth}");
+        assert_eq!(got.certificates, want.certificates, "{depth}");
+        assert_eq!(got.friendly_name.as_deref(), Some("From OpenSSL"));
+        assert_eq!(got.integrity, want.integrity);
+        if policy == MacPolicy::Required {
+            assert_eq!(read(&ber, "wrong", policy), Err(Pkcs12Error::WrongPassword));
+        }
     }
 }

@@ -15,14 +15,6 @@ pub(super) fn write(mut job: BackupJob) -> Result<Vec<u8>, String> {
     write_file(&job, &password)
 }
 
-/// A name PKCS #12 can carry (a BMPString): none when it has characters beyond the Basic
-/// Multilingual Plane (the record keeps every name whole).
-fn bmp_name(name: &str) -> Option<&str> {
-    name.chars()
-        .all(|c| u32::from(c) < 0x1_0000)
-        .then_some(name)
-}
-
 fn write_file(job: &BackupJob, password: &str) -> Result<Vec<u8>, String> {
     let with_key = |e: &&BackupEntry| matches!(e.key, BackupKey::Pkcs8 { .. });
     // the keys of issued entries first: OpenSSL's PKCS12_parse (and with it Python's
@@ -43,7 +35,7 @@ fn write_file(job: &BackupJob, password: &str) -> Result<Vec<u8>, String> {
             BackupKey::Pkcs8 { der, .. } => Some(BundleKey {
                 pkcs8: der,
                 local_key_id: e.id.as_bytes(),
-                friendly_name: bmp_name(&e.friendly_name),
+                friendly_name: Some(&e.friendly_name),
             }),
             _ => None,
         })
@@ -53,7 +45,7 @@ fn write_file(job: &BackupJob, password: &str) -> Result<Vec<u8>, String> {
     for e in &job.entries {
         if let Some(leaf) = &e.certificate {
             let id = with_key(&e).then_some(e.id.as_bytes());
-            add(&mut certificates, leaf, id, bmp_name(&e.friendly_name));
+            add(&mut certificates, leaf, id, Some(&e.friendly_name));
         }
     }
     for e in &job.entries {

@@ -1,0 +1,254 @@
+//! BER as PKCS #12 writers other than OpenSSL send it, made DER for the reader.
+//!
+//! RFC 7292 lets a PFX be BER, and BouncyCastle's default keystore writer (so Java tools and
+//! EJBCA), macOS's Keychain export and PKI.js use it: indefinite lengths, and OCTET STRINGs
+//! cut into a constructed string of pieces. OpenSSL and Python's `cryptography` read those
+//! files; `der` refuses them by design. No kept Rust library turns BER into DER without
+//! pulling in a second ASN.1 stack, so this is our own, small and bounded:
+//!
+//! * an indefinite length becomes the definite one, a long-form length its shortest form;
+//! * a constructed OCTET STRING (universal, `0x24`) becomes one primitive OCTET STRING holding
+//!   its pieces in order (what a MAC over the authSafe's octets is computed on);
+//! * everything else is copied as it is, the contents of primitive values byte for byte.
+//!
+//! An IMPLICIT `[0]` OCTET STRING (CMS `encryptedContent`) sent in pieces cannot be told from
+//! an EXPLICIT `[0]` by its bytes; [`implicit_octets`] joins it where the reader knows that is
+//! what the field is. Nesting is limited to [`MAX_DEPTH`]; anything malformed gives `None`.
+
+/// How deep constructed values may nest (a PFX needs about a dozen levels).
+pub const MAX_DEPTH: usize = 40;
+
+/// `input` (one value, nothing after it) in DER as described above; `None` when it is not
+/// BER, is cut short, has bytes after the value or nests deeper than [`MAX_DEPTH`].
+pub fn to_der(input: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(input.len());
+    let rest = value(input, &mut out, 0)?;
+    rest.is_empty().then_some(out)
+}
+
+/// A value's header as read.
+struct Header<'a> {
+    /// The identifier octets.
+    tag: &'a [u8],
+    constructed: bool,
+    /// `None`: indefinite.
+    len: Option<usize>,
+    /// What follows the header.
+    rest: &'a [u8],
+}
+
+fn header(input: &[u8]) -> Option<Header<'_>> {
+    // identifier octets: one, or a first with 0x1f and base-128 continuation octets
+    let first = *input.first()?;
+    let mut n = 1;
+    if first & 0x1f == 0x1f {
+        loop {
+            let b = *input.get(n)?;
+            n += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+            if n > 6 {
+                return None;
+            }
+        }
+    }
+    let tag = input.get(..n)?;
+    let constructed = first & 0x20 != 0;
+    let l = *input.get(n)?;
+    n += 1;
+    let len = if l < 0x80 {
+        Some(usize::from(l))
+    } else if l == 0x80 {
+        if !constructed {
+            return None;
+        }
+        None
+    } else {
+        let k = usize::from(l & 0x7f);
+        if k > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for _ in 0..k {
+            len = (len << 8) | usize::from(*input.get(n)?);
+            n += 1;
+        }
+        Some(len)
+    };
+    Some(Header {
+        tag,
+        constructed,
+        len,
+        rest: input.get(n..)?,
+    })
+}
+
+/// Writes the value at the front of `input` to `out` in DER; what follows it.
+fn value<'a>(input: &'a [u8], out: &mut Vec<u8>, depth: usize) -> Option<&'a [u8]> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let Header {
+        tag,
+        constructed,
+        len,
+        rest: after_header,
+    } = header(input)?;
+    if !constructed {
+        let len = len?;
+        let content = after_header.get(..len)?;
+        push(out, tag, content);
+        return after_header.get(len..);
+    }
+    // the children, each made DER; an indefinite length ends at the end-of-contents octets
+    let mut children = Vec::new();
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let rest = match len {
+        Some(len) => {
+            let mut inner = after_header.get(..len)?;
+            while !inner.is_empty() {
+                let start = children.len();
+                inner = value(inner, &mut children, depth + 1)?;
+                pieces.push((start, children.len()));
+            }
+            after_header.get(len..)?
+        }
+        None => {
+            let mut inner = after_header;
+            loop {
+                if inner.starts_with(&[0, 0]) {
+                    break inner.get(2..)?;
+                }
+                let start = children.len();
+                inner = value(inner, &mut children, depth + 1)?;
+                pieces.push((start, children.len()));
+            }
+        }
+    };
+    if tag == [0x24u8] {
+        // a constructed OCTET STRING: its pieces, each an OCTET STRING, joined into one
+        let mut joined = Vec::new();
+        for &(start, end) in &pieces {
+            let piece = children.get(start..end)?;
+            joined.extend_from_slice(certreq_pkix::tlv::only(piece, 0x04)?);
+        }
+        push(out, &[0x04], &joined);
+    } else {
+        push(out, tag, &children);
+    }
+    Some(rest)
+}
+
+fn push(out: &mut Vec<u8>, tag: &[u8], content: &[u8]) {
+    out.extend_from_slice(tag);
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+    out.extend_from_slice(content);
+}
+
+/// A CMS `EncryptedData` (DER, as [`to_der`] left it) whose `encryptedContent` — an IMPLICIT
+/// `[0]` OCTET STRING — came in pieces: the same with the pieces joined into a primitive
+/// `[0]`. `None` when the structure is not that.
+pub fn implicit_octets(encrypted_data: &[u8]) -> Option<Vec<u8>> {
+    use certreq_pkix::tlv::{items, only, tlv};
+    let fields = items(only(encrypted_data, 0x30)?)?;
+    let mut out = Vec::new();
+    for (i, (tag, content)) in fields.iter().enumerate() {
+        if i == 1 && *tag == 0x30 {
+            let mut eci = Vec::new();
+            for (j, (t, c)) in items(content)?.into_iter().enumerate() {
+                if j == 2 && t == 0xa0 {
+                    let mut joined = Vec::new();
+                    for (pt, pc) in items(c)? {
+                        if pt != 0x04 {
+                            return None;
+                        }
+                        joined.extend_from_slice(pc);
+                    }
+                    eci.extend(tlv(0x80, &joined));
+                } else {
+                    eci.extend(tlv(t, c));
+                }
+            }
+            out.extend(tlv(0x30, &eci));
+        } else {
+            out.extend(tlv(*tag, content));
+        }
+    }
+    Some(tlv(0x30, &out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indefinite_lengths_and_pieces_become_der() {
+        // SEQUENCE (indefinite) { OCTET STRING in two pieces (indefinite), INTEGER 5 }
+        let ber = [
+            0x30, 0x80, 0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00, 0x02,
+            0x01, 0x05, 0x00, 0x00,
+        ];
+        assert_eq!(
+            to_der(&ber).unwrap(),
+            [0x30, 0x08, 0x04, 0x03, b'a', b'b', b'c', 0x02, 0x01, 0x05]
+        );
+        // a long-form length where the short one does
+        assert_eq!(
+            to_der(&[0x04, 0x81, 0x01, 0x07]).unwrap(),
+            [0x04, 0x01, 0x07]
+        );
+        // DER comes out as it went in
+        let der = [0x30, 0x06, 0xa0, 0x04, 0x04, 0x02, 0x01, 0x02];
+        assert_eq!(to_der(&der).unwrap(), der);
+    }
+
+    #[test]
+    fn malformed_or_too_deep_input_is_refused() {
+        for bad in [
+            &[0x30, 0x80, 0x02, 0x01, 0x05][..], // no end-of-contents
+            &[0x04, 0x80, 0x00, 0x00],           // an indefinite primitive
+            &[0x24, 0x03, 0x02, 0x01, 0x05],     // a piece that is no OCTET STRING
+            &[0x04, 0x05, 0x01],                 // cut short
+            &[0x04, 0x01, 0x01, 0x00],           // bytes after the value
+        ] {
+            assert_eq!(to_der(bad), None, "{bad:02x?}");
+        }
+        let mut deep = Vec::new();
+        for _ in 0..=MAX_DEPTH + 1 {
+            deep.extend([0x30, 0x80]);
+        }
+        deep.extend([0x05, 0x00]);
+        for _ in 0..=MAX_DEPTH + 1 {
+            deep.extend([0x00, 0x00]);
+        }
+        assert_eq!(to_der(&deep), None);
+    }
+
+    #[test]
+    fn encrypted_content_in_pieces_is_joined() {
+        // EncryptedData { 0, { data OID, alg { OID }, [0] { 04 'ab', 04 'c' } } }
+        let alg = [0x30, 0x03, 0x06, 0x01, 0x2a];
+        let mut eci = vec![0x06, 0x01, 0x2b];
+        eci.extend(alg);
+        eci.extend([0xa0, 0x07, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c']);
+        let mut ed = vec![0x02, 0x01, 0x00, 0x30, eci.len() as u8];
+        ed.extend(&eci);
+        let ed = certreq_pkix::tlv::tlv(0x30, &ed);
+        let joined = implicit_octets(&ed).unwrap();
+        let mut want_eci = vec![0x06, 0x01, 0x2b];
+        want_eci.extend(alg);
+        want_eci.extend([0x80, 0x03, b'a', b'b', b'c']);
+        let mut want = vec![0x02, 0x01, 0x00, 0x30, want_eci.len() as u8];
+        want.extend(want_eci);
+        assert_eq!(joined, certreq_pkix::tlv::tlv(0x30, &want));
+    }
+}
