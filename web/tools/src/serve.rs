@@ -626,8 +626,33 @@ fn open_pfx(job: PfxImport) -> Result<Vec<u8>, String> {
                 .into(),
         );
     };
+    if contents.key_count > 1 {
+        return Err(format!(
+            "this PFX holds {} private keys; an import takes one key with its certificate \
+             (export each on its own)",
+            contents.key_count
+        ));
+    }
+    let count = certificates.len();
     let bundle = Response::from_parts(ResponseKind::CertificateBundle, certificates, None);
-    let (Some(algorithm), Some(leaf)) = (pkcs8_key_algorithm(key), bundle.leaf()) else {
+    // the key's own certificate, by its public key; an EC key written without its public
+    // point is paired the way an answer is (the sign/verify probe then checks the pair)
+    let leaf = match pkcs8_public_bits(key) {
+        Some(bits) => {
+            let found = bundle
+                .certificates()
+                .iter()
+                .find(|c| spki_bits(c.spki_der()) == Some(bits.as_slice()));
+            if found.is_none() && count > 0 {
+                return Err(format!(
+                    "none of the PFX's {count} certificates is for its private key"
+                ));
+            }
+            found
+        }
+        None => bundle.leaf(),
+    };
+    let (Some(algorithm), Some(leaf)) = (pkcs8_key_algorithm(key), leaf) else {
         return Err(
             "the PFX holds no certificate, or a key other than RSA or ECDSA P-256/384/521".into(),
         );
@@ -719,6 +744,44 @@ fn pkcs8_key_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
         Curve::from_oid(&ObjectIdentifier::from_bytes(curve).ok()?).map(KeyAlgorithm::Ecdsa)
     } else {
         None
+    }
+}
+
+/// The `subjectPublicKey` bits (the BIT STRING's contents) of the key in a PKCS #8
+/// `PrivateKeyInfo`, as a certificate for it carries them: RSA's `RSAPublicKey { modulus,
+/// publicExponent }` (RFC 8017), an EC key's point when its `ECPrivateKey` holds it (`[1]`,
+/// RFC 5915; OpenSSL, Windows and Java write it). `None` for anything else.
+fn pkcs8_public_bits(der: &[u8]) -> Option<Vec<u8>> {
+    let fields = tlv::items(tlv::only(der, 0x30)?)?;
+    let (&(0x30, algorithm), &(0x04, key)) = (fields.get(1)?, fields.get(2)?) else {
+        return None;
+    };
+    let id = ObjectIdentifier::from_bytes(tlv::read(algorithm).filter(|t| t.tag == 0x06)?.content)
+        .ok()?;
+    let inner = tlv::items(tlv::only(key, 0x30)?)?;
+    if id == oid::RSA_ENCRYPTION {
+        let (&(0x02, n), &(0x02, e)) = (inner.get(1)?, inner.get(2)?) else {
+            return None;
+        };
+        let mut public = tlv::tlv(0x02, n);
+        public.extend(tlv::tlv(0x02, e));
+        let mut bits = vec![0];
+        bits.extend(tlv::tlv(0x30, &public));
+        Some(bits)
+    } else if id == oid::EC_PUBLIC_KEY {
+        let &(_, point) = inner.iter().find(|(tag, _)| *tag == 0xa1)?;
+        tlv::only(point, 0x03).map(<[u8]>::to_vec)
+    } else {
+        None
+    }
+}
+
+/// A `SubjectPublicKeyInfo`'s `subjectPublicKey` BIT STRING contents.
+fn spki_bits(spki: &[u8]) -> Option<&[u8]> {
+    let fields = tlv::items(tlv::only(spki, 0x30)?)?;
+    match fields.get(1)? {
+        &(0x03, bits) => Some(bits),
+        _ => None,
     }
 }
 

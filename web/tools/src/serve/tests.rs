@@ -478,6 +478,136 @@ fn a_pfx_opens_through_the_wire_with_its_key_and_certificates() {
     );
 }
 
+/// A PFX of `keys` (each with id `[i]`) and `certificates` in that order, as Java's keytool
+/// writes a store where another party's certificate came first.
+fn bundle_pfx(keys: &[&[u8]], certificates: &[&[u8]]) -> Vec<u8> {
+    let ids: Vec<[u8; 1]> = (0..keys.len()).map(|i| [i as u8]).collect();
+    let keys: Vec<pkcs12::BundleKey<'_>> = keys
+        .iter()
+        .zip(&ids)
+        .map(|(k, id)| pkcs12::BundleKey {
+            pkcs8: k,
+            local_key_id: id,
+            friendly_name: None,
+        })
+        .collect();
+    let certificates: Vec<pkcs12::BundleCert<'_>> = certificates
+        .iter()
+        .map(|c| pkcs12::BundleCert {
+            der: c,
+            local_key_id: None,
+            friendly_name: None,
+        })
+        .collect();
+    let bundle = pkcs12::Bundle {
+        keys: &keys,
+        certificates: &certificates,
+        data: None,
+    };
+    let mut n = 0u8;
+    pkcs12::write_bundle(&bundle, "pw", pkcs12::Profile::Modern, &mut |buf| {
+        for b in buf {
+            n = n.wrapping_add(1);
+            *b = n;
+        }
+        Ok(())
+    })
+    .unwrap()
+}
+
+fn open(pfx: Vec<u8>) -> Result<certreq_wire::PfxOpened, String> {
+    let import = certreq_wire::PfxImport {
+        pfx,
+        password: "pw".into(),
+    };
+    let (status, answer) = serve(OP_PFX_READ, &import.to_wire());
+    if status == STATUS_OK {
+        Ok(certreq_wire::PfxOpened::from_wire(&answer).unwrap())
+    } else {
+        Err(answer_text(status, answer))
+    }
+}
+
+/// An end-entity certificate for another key (a real AD CS answer from the corpus).
+fn someone_elses_certificate() -> Vec<u8> {
+    let text = std::fs::read(corpus_dir().join("resp/002-hvasudeva-certnew-cer.cer")).unwrap();
+    let r = response::parse(&text).unwrap();
+    let c = &r.certificates()[0];
+    assert!(!c.is_ca());
+    c.der().to_vec()
+}
+
+#[test]
+fn a_pfx_import_takes_the_certificate_for_its_key_wherever_it_is() {
+    let (key, leaf, ca) = (
+        data("pfx-leaf.key"),
+        data("pfx-leaf.crt"),
+        data("pfx-ca.crt"),
+    );
+    let other = someone_elses_certificate();
+    // another party's certificate first, as a Java keystore may hold it
+    let opened = open(bundle_pfx(&[&key], &[&other, &leaf, &ca])).unwrap();
+    assert_eq!(opened.certificate.der(), leaf.as_slice());
+    assert_eq!(opened.issuers, vec![ca.clone()]);
+    // a key with no certificate of its own in the file is refused, not paired with another
+    assert_eq!(
+        open(bundle_pfx(&[&key], &[&other, &ca])).unwrap_err(),
+        "none of the PFX's 2 certificates is for its private key"
+    );
+    // two keys: refused, not the first taken and the second dropped
+    let p256 = base64(P256_PKCS8);
+    let why = open(bundle_pfx(&[&key, &p256], &[&leaf, &ca])).unwrap_err();
+    assert!(why.starts_with("this PFX holds 2 private keys"), "{why}");
+}
+
+#[test]
+fn a_private_keys_public_half_is_what_openssl_puts_in_its_certificate() {
+    let Some(openssl) = certreq_testsupport::tool("openssl") else {
+        return;
+    };
+    let dir = certreq_testsupport::scratch_dir("tools-pkcs8-public");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(&openssl)
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for (name, newkey) in [
+        ("rsa", &["-newkey", "rsa:2048"][..]),
+        (
+            "p256",
+            &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"][..],
+        ),
+        (
+            "p521",
+            &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-521"][..],
+        ),
+    ] {
+        let (key, cert) = (format!("{name}.key"), format!("{name}.crt"));
+        let mut args = vec!["req", "-x509", "-nodes", "-subj", "/CN=t", "-keyout", &key];
+        args.extend(newkey);
+        args.extend(["-outform", "DER", "-out", &cert]);
+        run(&args);
+        let der_key = format!("{name}.pk8");
+        run(&[
+            "pkcs8", "-topk8", "-nocrypt", "-in", &key, "-outform", "DER", "-out", &der_key,
+        ]);
+        let key = std::fs::read(dir.join(der_key)).unwrap();
+        let cert = response::certificate(&std::fs::read(dir.join(cert)).unwrap()).unwrap();
+        assert_eq!(
+            pkcs8_public_bits(&key).as_deref(),
+            spki_bits(cert.spki_der()),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn a_pfx_without_a_mac_does_not_open_in_the_app() {
     use certreq_wire::PfxImport;
