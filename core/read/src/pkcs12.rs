@@ -315,9 +315,12 @@ impl fmt::Display for Purpose {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Pkcs12Error {
-    /// The MAC does not verify, or the key does not decrypt: the password is wrong (or the
-    /// file was altered).
+    /// The MAC does not verify: the password is wrong (or the file was altered).
     WrongPassword,
+    /// The contents do not decrypt with the password. `mac_verified`: the same password
+    /// verified the MAC (the contents were encrypted with another one, as `openssl pkcs12
+    /// -twopass` writes them, or the file is damaged); else there was no MAC to check it.
+    DoesNotDecrypt { mac_verified: bool },
     /// The file has no MAC, so nothing shows it is what was written, and the caller did not
     /// allow that ([`MacPolicy::Required`]).
     MacMissing,
@@ -356,6 +359,13 @@ impl fmt::Display for Pkcs12Error {
             Pkcs12Error::WrongPassword => {
                 f.write_str("the password is wrong: the PFX integrity check (MAC) does not verify")
             }
+            Pkcs12Error::DoesNotDecrypt {
+                mac_verified: false,
+            } => f.write_str("the password is wrong: the PFX's contents do not decrypt with it"),
+            Pkcs12Error::DoesNotDecrypt { mac_verified: true } => f.write_str(
+                "the password verifies the PFX's integrity check (MAC) but does not decrypt its \
+                 contents: they were encrypted with another password, or the file is damaged",
+            ),
             Pkcs12Error::MacMissing => f.write_str(
                 "the PFX has no integrity check (MAC), so nothing shows it was not altered; \
                  it is read only when that is allowed explicitly",
@@ -831,10 +841,24 @@ fn encrypt(
     }
 }
 
+impl Pkcs12Error {
+    /// A decryption's error once the MAC's outcome is known.
+    fn given(self, integrity: Integrity) -> Pkcs12Error {
+        match self {
+            Pkcs12Error::DoesNotDecrypt { .. } => Pkcs12Error::DoesNotDecrypt {
+                mac_verified: matches!(integrity, Integrity::Mac(_)),
+            },
+            e => e,
+        }
+    }
+}
+
 /// `pkcs5`'s errors in this module's terms.
 fn pbes2_error(e: pkcs5::Error) -> Pkcs12Error {
     match e {
-        pkcs5::Error::DecryptFailed => Pkcs12Error::WrongPassword,
+        pkcs5::Error::DecryptFailed => Pkcs12Error::DoesNotDecrypt {
+            mac_verified: false,
+        },
         pkcs5::Error::UnsupportedAlgorithm { oid } => Pkcs12Error::UnsupportedAlgorithm {
             purpose: Purpose::Encryption,
             oid,
@@ -1148,7 +1172,8 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
                     &ed.enc_content_info.content_enc_alg,
                     &secrets,
                     cipher.as_bytes(),
-                )?;
+                )
+                .map_err(|e| e.given(integrity))?;
                 &decrypted
             }
             oid => {
@@ -1184,13 +1209,16 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
                     } else {
                         let epki: EncryptedPrivateKeyInfo =
                             bag.bag_value.decode_as().map_err(malformed("key bag"))?;
-                        decrypt(&epki.algorithm, &secrets, epki.data.as_bytes())?
+                        decrypt(&epki.algorithm, &secrets, epki.data.as_bytes())
+                            .map_err(|e| e.given(integrity))?
                     };
                     if pkcs8::PrivateKeyInfoRef::from_der(&key).is_err() {
                         // padding that happened to check out under a wrong password, when no
                         // MAC said the password was right; else a broken file
                         return Err(match out.integrity {
-                            Integrity::Unchecked => Pkcs12Error::WrongPassword,
+                            Integrity::Unchecked => Pkcs12Error::DoesNotDecrypt {
+                                mac_verified: false,
+                            },
                             Integrity::Mac(_) => Pkcs12Error::Malformed {
                                 part: "the key bag does not hold a PKCS #8 private key",
                                 der: None,
@@ -1290,7 +1318,11 @@ fn decrypt(
                         .decrypt_padded::<Pkcs7>(&mut buf)
                 }
             };
-            plain.map_err(|_| Pkcs12Error::WrongPassword)?.len()
+            plain
+                .map_err(|_| Pkcs12Error::DoesNotDecrypt {
+                    mac_verified: false,
+                })?
+                .len()
         }
         PBES2 => {
             let p: pbes2::Parameters = params.decode_as().map_err(|e| why_not_pbes2(params, e))?;

@@ -141,13 +141,49 @@ fn a_pfx_without_a_mac_is_read_only_when_the_caller_allows_it() {
         assert_eq!(back.integrity, Integrity::Unchecked);
         assert_eq!(read_key(&back), Some(f.key.as_slice()));
         assert_eq!(back.certificates.len(), 2);
-        // no MAC to tell: the decryption says the password is wrong
+        // no MAC to tell: the decryption says the password is wrong, without a word of a MAC
+        let wrong = read(&bare, "wrong", MacPolicy::AllowMissing);
         assert_eq!(
-            read(&bare, "wrong", MacPolicy::AllowMissing),
-            Err(Pkcs12Error::WrongPassword),
+            wrong,
+            Err(Pkcs12Error::DoesNotDecrypt {
+                mac_verified: false
+            }),
             "{profile:?}"
         );
+        assert!(!wrong.unwrap_err().to_string().contains("MAC"));
     }
+}
+
+#[test]
+fn a_mac_password_that_does_not_decrypt_the_contents_says_so() {
+    // `openssl pkcs12 -twopass`: the MAC under one password, the contents under another
+    let f = fixture();
+    let chain = [f.ca.as_slice()];
+    let input = PfxInput {
+        private_key_pkcs8: &f.key,
+        leaf: &f.leaf,
+        chain: &chain,
+        friendly_name: None,
+    };
+    let mac_password = kdf_passwords("for the mac").swap_remove(0);
+    let pfx = write_as(
+        &input,
+        "for the contents",
+        &mac_password,
+        Profile::Modern,
+        &mut counter(),
+    )
+    .unwrap();
+    let e = read(&pfx, "for the mac", MacPolicy::Required).unwrap_err();
+    assert_eq!(e, Pkcs12Error::DoesNotDecrypt { mac_verified: true });
+    assert!(
+        e.to_string().contains("encrypted with another password"),
+        "{e}"
+    );
+    assert_eq!(
+        read(&pfx, "for the contents", MacPolicy::Required),
+        Err(Pkcs12Error::WrongPassword)
+    );
 }
 
 #[test]
@@ -369,7 +405,9 @@ fn key_derivation_adds_up_to_a_bound_over_the_whole_file() {
     // within the bound: derived (the dummy ciphertext then fails to decrypt)
     assert_eq!(
         decrypt_after(&pbkdf2(1000), MAX_READ_WORK - 1000),
-        Err(Pkcs12Error::WrongPassword)
+        Err(Pkcs12Error::DoesNotDecrypt {
+            mac_verified: false
+        })
     );
     // one iteration past it: refused before any work, PBES2 and the PKCS #12 PBE (which derives
     // twice, the key and the IV) alike
