@@ -47,6 +47,19 @@ def der_of(data: bytes) -> bytes:
     return data
 
 
+def outer_ber(pfx: bytes) -> bytes | None:
+    """The PFX with its outer levels in BER (indefinite lengths, the authSafe's octets in
+    pieces), as Java's and macOS's writers send it; None without pyasn1-modules."""
+    try:
+        from pyasn1.codec.ber import encoder
+        from pyasn1.codec.der import decoder
+        from pyasn1_modules import rfc7292
+    except ImportError:
+        return None
+    value, _ = decoder.decode(pfx, asn1Spec=rfc7292.PFX())
+    return encoder.encode(value, defMode=False, maxChunkSize=64)
+
+
 def openssl_files(tmp: pathlib.Path) -> dict[str, list[bytes]]:
     """PFX files (PBES2 and legacy, with and without a MAC) and requests (RSA, EC), made
     with OpenSSL when it is there."""
@@ -65,6 +78,7 @@ def openssl_files(tmp: pathlib.Path) -> dict[str, list[bytes]]:
                             "-certfile", ca, "-out", pfx, *extra], capture_output=True)
         if r.returncode == 0:
             out["pfx"].append(pfx.read_bytes())
+    out["pfx"] += [ber for ber in map(outer_ber, out["pfx"]) if ber]
     for i, newkey in enumerate(["rsa:1024", "ec", "ec"]):
         req = tmp / f"{i}.req"
         args = ["openssl", "req", "-new", "-nodes", "-subj", "/CN=seed.example/O=Fuzz",
