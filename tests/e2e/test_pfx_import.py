@@ -185,7 +185,35 @@ def test_a_certificate_that_is_not_the_keys_is_refused(app, files, tmp_path):
     pfx.write_bytes(pkcs12.serialize_key_and_certificates(
         b"mismatch", other, None, [leaf],
         serialization.BestAvailableEncryption(PASSWORD.encode())))
-    refused(app, pfx, "its certificate (CN=pfx-import.example) is not for its private key")
+    refused(app, pfx, "the PFX's certificate is not for its private key")
+
+
+def test_the_keys_certificate_is_found_behind_another(app, files, tmp_path):
+    # another party's end-entity certificate first, as a Java keystore may hold it: the
+    # import takes the one for the key, not the first
+    import datetime
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP384R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "behind.example")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    own = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+           .public_key(key.public_key()).serial_number(x509.random_serial_number())
+           .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
+           .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+           .sign(key, hashes.SHA384()))
+    other = x509.load_pem_x509_certificate((files / "leaf.pem").read_bytes())
+    pfx = tmp_path / "behind.pfx"
+    pfx.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"behind", key, None, [other, own],
+        serialization.BestAvailableEncryption(PASSWORD.encode())))
+    before = entry_ids(app)
+    import_pfx(app, pfx, PASSWORD)
+    entry = new_entry(app, before)
+    wait_for(lambda: not all_testid(app, "import-dialog"), timeout=10, what="the dialog to close")
+    assert field(entry, "entry-subject") == "CN=behind.example"
+    assert field(entry, "entry-key") == "ECC P-384, not exportable"
 
 
 def test_a_key_imported_as_not_exportable_never_leaves_the_browser(app, files):

@@ -644,9 +644,11 @@ fn open_pfx(job: PfxImport) -> Result<Vec<u8>, String> {
                 .iter()
                 .find(|c| spki_bits(c.spki_der()) == Some(bits.as_slice()));
             if found.is_none() && count > 0 {
-                return Err(format!(
-                    "none of the PFX's {count} certificates is for its private key"
-                ));
+                return Err(if count == 1 {
+                    "the PFX's certificate is not for its private key".into()
+                } else {
+                    format!("none of the PFX's {count} certificates is for its private key")
+                });
             }
             found
         }

@@ -554,6 +554,10 @@ fn a_pfx_import_takes_the_certificate_for_its_key_wherever_it_is() {
         open(bundle_pfx(&[&key], &[&other, &ca])).unwrap_err(),
         "none of the PFX's 2 certificates is for its private key"
     );
+    assert_eq!(
+        open(bundle_pfx(&[&key], &[&other])).unwrap_err(),
+        "the PFX's certificate is not for its private key"
+    );
     // two keys: refused, not the first taken and the second dropped
     let p256 = base64(P256_PKCS8);
     let why = open(bundle_pfx(&[&key, &p256], &[&leaf, &ca])).unwrap_err();
