@@ -239,7 +239,8 @@ static KEY_PROSE: &[KeyProse] = &[
         "AT_KEYEXCHANGE or 1 | AT_SIGNATURE or 2 | AT_NONE or 0",
         "AT_SIGNATURE (2)",
         "The old CryptoAPI slot of the key: 1 for a key that both encrypts and signs, 2 for a \
-         signing-only key. It also decides the default key usage: 0xa0 for 1, 0x80 for 2. \
+         signing-only key. It also decides the default key usage: 0xa0 for an RSA key with 1, \
+         else 0x80. \
          Prefer the plain number; a quoted symbolic name has been reported to fail.",
         "KeySpec = 1",
     ),
@@ -252,7 +253,8 @@ static KEY_PROSE: &[KeyProse] = &[
          CERT_KEY_AGREEMENT_KEY_USAGE (0x08), CERT_KEY_CERT_SIGN_KEY_USAGE (0x04), \
          CERT_OFFLINE_CRL_SIGN_KEY_USAGE (0x02), CERT_CRL_SIGN_KEY_USAGE (0x02), \
          CERT_ENCIPHER_ONLY_KEY_USAGE (0x01), CERT_DECIPHER_ONLY_KEY_USAGE (0x8000)",
-        "from KeySpec: 0xa0 for AT_KEYEXCHANGE, 0x80 for AT_SIGNATURE",
+        "from KeySpec: 0xa0 for an RSA key with AT_KEYEXCHANGE, else 0x80; none with \
+         SuppressDefaults",
         "The key usage extension to ask for: the sum of the bits for what the key may do. A TLS \
          server RSA key usually needs 0xa0 (digital signature and key encipherment). certreq \
          always marks the extension critical.",
@@ -281,7 +283,7 @@ static KEY_PROSE: &[KeyProse] = &[
     d(
         NR,
         "NotBefore",
-        "a date, optionally with a time: 7/24/2025 10:31 AM; a month name avoids day/month \
+        "a date, optionally with a time: 7/24/2025 10:31 AM (month/day/year) or 2025-07-24; \
          confusion",
         "the moment the certificate is made",
         "Start of validity of a self-signed certificate. Only read with RequestType = Cert; a CA \
@@ -291,13 +293,13 @@ static KEY_PROSE: &[KeyProse] = &[
     d(
         NR,
         "NotAfter",
-        "a date, optionally with a time: 7/24/2026 10:31 AM; a month name avoids day/month \
-         confusion",
+        "a date, optionally with a time: 7/24/2026 10:31 AM (month/day/year) or 2026-07-24; \
+         certreq also reads month names, which this program does not",
         "NotBefore plus ValidityPeriodUnits × ValidityPeriod (years and months on the \
          calendar), else one year (certreq's own default is not documented)",
         "End of validity of a self-signed certificate. Only read with RequestType = Cert, and \
          not together with ValidityPeriod or ValidityPeriodUnits.",
-        "NotAfter = \"July 24, 2026\"",
+        "NotAfter = \"7/24/2026 10:31 AM\"",
     ),
     d(
         NR,
@@ -390,7 +392,7 @@ static KEY_PROSE: &[KeyProse] = &[
         NR,
         "RequestType",
         "PKCS10 (1) | PKCS7 (2) | CMC (3) | Cert (4) | SCEP (0xfd00) | PKCS10- (listed by the \
-         Windows Server 2003 reference); any letter case",
+         Windows Server 2003 reference without a meaning; refused here); any letter case",
         "PKCS10",
         "What to produce: a plain PKCS #10 request, a PKCS #7 wrapper (renewal, on behalf of), a \
          CMC request, or, with Cert, a self-signed certificate instead of a request.",
@@ -427,7 +429,7 @@ static KEY_PROSE: &[KeyProse] = &[
         NR,
         "SMIME",
         BOOL,
-        "FALSE",
+        "TRUE with KeySpec = 1 (AT_KEYEXCHANGE), unless SuppressDefaults; else FALSE",
         "Adds the S/MIME capabilities extension (1.2.840.113549.1.9.15), which lists the \
          symmetric ciphers the mail client can decrypt. Mail programs read it to choose a cipher \
          when encrypting to you.",
@@ -811,8 +813,17 @@ static KEY_PROSE: &[KeyProse] = &[
     ),
     d(
         BC,
+        "CA",
+        BOOL,
+        "TRUE (the section is meant for CAs)",
+        "Whether the certificate is a CA's (cA in the extension). FALSE makes the extension \
+         say the subject is not a CA; PathLength then has no place.",
+        "CA = TRUE",
+    ),
+    d(
+        BC,
         "PathLength",
-        "a whole number, or None",
+        "a whole number",
         "no limit",
         "How many levels of CA may exist below this CA. 0 means it may only issue to end \
          entities.",
@@ -1105,7 +1116,8 @@ static SECTION_PROSE: &[SectionProse] = &[
     ),
     sd(
         "BasicConstraintsExtension",
-        "Builds the basic constraints extension of a CA certificate: PathLength and Critical. \
+        "Builds the basic constraints extension of a CA certificate: PathLength and Critical \
+         (and CA, which certreq-web reads too). \
          The same can be written as a 2.5.29.19 line in [Extensions].",
         "[BasicConstraintsExtension]\nPathLength = 0",
     ),
@@ -1234,8 +1246,8 @@ static TOKEN_PROSE: &[TokenProse] = &[
         "2.5.29.17",
         "DirectoryName",
         "A distinguished name (directoryName), written like \
-      Subject; quote it because it contains commas.",
-        "DirectoryName=\"CN=web01,DC=contoso,DC=com\"",
+      Subject, without quotes of its own inside the {text} value.",
+        "DirectoryName=CN=web01,DC=contoso,DC=com",
     ),
     td(
         "2.5.29.17",
@@ -1290,13 +1302,15 @@ static TOKEN_PROSE: &[TokenProse] = &[
     td(
         "2.5.29.32",
         "Flags",
-        "Qualifier flags for the policy before it, in hex.",
+        "Qualifier flags for the policy before it, in hex. Read but not written here: a \
+         warning says it has no effect.",
         "Flags=0x0",
     ),
     td(
         "2.5.29.32",
         "GUID",
-        "A GUID qualifier for the policy before it.",
+        "A GUID qualifier for the policy before it. Read but not written here: a warning \
+         says it has no effect.",
         "GUID=f7c3ac41-b8ce-4fb4-aa58-3d1dc0e36b39",
     ),
     td(
@@ -1322,13 +1336,15 @@ static TOKEN_PROSE: &[TokenProse] = &[
     td(
         "1.3.6.1.4.1.311.21.10",
         "Flags",
-        "Qualifier flags for the policy before it, in hex.",
+        "Qualifier flags for the policy before it, in hex. Read but not written here: a \
+         warning says it has no effect.",
         "Flags=0x0",
     ),
     td(
         "1.3.6.1.4.1.311.21.10",
         "GUID",
-        "A GUID qualifier for the policy before it.",
+        "A GUID qualifier for the policy before it. Read but not written here: a warning \
+         says it has no effect.",
         "GUID=f7c3ac41-b8ce-4fb4-aa58-3d1dc0e36b39",
     ),
     td(

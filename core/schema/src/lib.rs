@@ -175,7 +175,8 @@ const KEYS_IN_FULL: &[KeySchema] = &[
         "Version",
         "Signature",
         NoEffect,
-        "Checked and otherwise ignored, as certreq does.",
+        "Not checked: an INF is read with any Signature or none, as INFs without [Version] \
+         are common.",
     ),
     k(
         NR,
@@ -256,26 +257,26 @@ const KEYS_IN_FULL: &[KeySchema] = &[
         NR,
         "NotBefore",
         CertOnly,
-        "Used for RequestType = Cert; ignored with a note for requests.",
+        "Used for RequestType = Cert; ignored with a warning for requests.",
     ),
     k(
         NR,
         "NotAfter",
         CertOnly,
-        "Used for RequestType = Cert; ignored with a note for requests.",
+        "Used for RequestType = Cert; ignored with a warning for requests.",
     ),
     k(
         NR,
         "ValidityPeriod",
         CertOnly,
-        "Used for RequestType = Cert; ignored with a note for requests (to ask a CA for a \
+        "Used for RequestType = Cert; ignored with a warning for requests (to ask a CA for a \
          lifetime, use the ValidityPeriod request attribute).",
     ),
     k(
         NR,
         "ValidityPeriodUnits",
         CertOnly,
-        "Used for RequestType = Cert; ignored with a note for requests.",
+        "Used for RequestType = Cert; ignored with a warning for requests.",
     ),
     k(
         NR,
@@ -611,6 +612,13 @@ const KEYS_IN_FULL: &[KeySchema] = &[
     k(RA, "rmd", Request, "Sent as a name-value attribute."),
     k(
         BC,
+        "CA",
+        Request,
+        "Encoded as the extension's cA; without it the request asks for a CA certificate, \
+         with a note. Microsoft's reference lists only PathLength and Critical here.",
+    ),
+    k(
+        BC,
         "PathLength",
         Request,
         "Encoded into the basic constraints extension.",
@@ -652,123 +660,143 @@ const KEYS_IN_FULL: &[KeySchema] = &[
         NC,
         "Include",
         Request,
-        "Encoded as the permitted subtrees of the name constraints extension.",
+        "Only with certreq -policy: \
+         encoded as the permitted subtrees of the name constraints extension.",
     ),
     k(
         NC,
         "Exclude",
         Request,
-        "Encoded as the excluded subtrees of the name constraints extension.",
+        "Only with certreq -policy: \
+         encoded as the excluded subtrees of the name constraints extension.",
     ),
     k(
         NC,
         "Critical",
         Request,
-        "Honoured; the extension is critical unless this says FALSE (RFC 5280 has CAs mark it \
+        "Only with certreq -policy: \
+         honoured; the extension is critical unless this says FALSE (RFC 5280 has CAs mark it \
          critical).",
     ),
     k(
         SUBTREE_SECTION,
         "DNS",
         Request,
-        "Encoded as a dNSName subtree.",
+        "Only with certreq -policy: \
+         encoded as a dNSName subtree.",
     ),
     k(
         SUBTREE_SECTION,
         "Email",
         Request,
-        "Encoded as an rfc822Name subtree.",
+        "Only with certreq -policy: \
+         encoded as an rfc822Name subtree.",
     ),
     k(
         SUBTREE_SECTION,
         "UPN",
         Request,
-        "Encoded as a user-principal-name otherName subtree.",
+        "Only with certreq -policy: \
+         encoded as a user-principal-name otherName subtree.",
     ),
     k(
         SUBTREE_SECTION,
         "URL",
         Request,
-        "Encoded as a uniformResourceIdentifier subtree.",
+        "Only with certreq -policy: \
+         encoded as a uniformResourceIdentifier subtree.",
     ),
     k(
         SUBTREE_SECTION,
         "IPAddress",
         Request,
-        "Encoded as an iPAddress subtree: the address and its mask.",
+        "Only with certreq -policy: \
+         encoded as an iPAddress subtree: the address and its mask.",
     ),
     k(
         SUBTREE_SECTION,
         "DirectoryName",
         Request,
-        "Encoded as a directoryName subtree, the name read as certreq reads a Subject.",
+        "Only with certreq -policy: \
+         encoded as a directoryName subtree, the name read as certreq reads a Subject.",
     ),
     k(
         SUBTREE_SECTION,
         "RegisteredId",
         Request,
-        "Encoded as a registeredID subtree.",
+        "Only with certreq -policy: \
+         encoded as a registeredID subtree.",
     ),
     k(
         PM,
         "{OID}",
         Request,
-        "Encoded as one mapping of the policy mappings extension (2.5.29.33).",
+        "Only with certreq -policy: \
+         encoded as one mapping of the policy mappings extension (2.5.29.33).",
     ),
     k(
         PM,
         "Critical",
         Request,
-        "Honoured; not critical unless given.",
+        "Only with certreq -policy: \
+         honoured; not critical unless given.",
     ),
     k(
         PC,
         "RequireExplicitPolicy",
         Request,
-        "Encoded into the policy constraints extension (2.5.29.36).",
+        "Only with certreq -policy: \
+         encoded into the policy constraints extension (2.5.29.36).",
     ),
     k(
         PC,
         "InhibitPolicyMapping",
         Request,
-        "Encoded into the policy constraints extension (2.5.29.36).",
+        "Only with certreq -policy: \
+         encoded into the policy constraints extension (2.5.29.36).",
     ),
     k(
         PC,
         "Critical",
         Request,
-        "Honoured; critical unless this says FALSE (RFC 5280 has CAs mark it critical).",
+        "Only with certreq -policy: \
+         honoured; critical unless this says FALSE (RFC 5280 has CAs mark it critical).",
     ),
     k(
         APM,
         "{OID}",
         Request,
-        "Encoded as one mapping of the application policy mappings extension \
+        "Only with certreq -policy: \
+         encoded as one mapping of the application policy mappings extension \
          (1.3.6.1.4.1.311.21.11).",
     ),
     k(
         APM,
         "Critical",
         Request,
-        "Honoured; not critical unless given.",
+        "Only with certreq -policy: \
+         honoured; not critical unless given.",
     ),
     k(
         APC,
         "RequireExplicitPolicy",
         Request,
-        "Encoded into the application policy constraints extension (1.3.6.1.4.1.311.21.12).",
+        "Only with certreq -policy: \
+         encoded into the application policy constraints extension (1.3.6.1.4.1.311.21.12).",
     ),
     k(
         APC,
         "InhibitPolicyMapping",
         Request,
-        "Encoded into the application policy constraints extension (1.3.6.1.4.1.311.21.12).",
+        "Only with certreq -policy: \
+         encoded into the application policy constraints extension (1.3.6.1.4.1.311.21.12).",
     ),
     k(
         APC,
         "Critical",
         Request,
-        "Honoured; critical unless this says FALSE.",
+        "Only with certreq -policy: \
+         honoured; critical unless this says FALSE.",
     ),
     k("Strings", "{name}", Request, "Substituted as certreq does."),
 ];
@@ -811,7 +839,12 @@ pub fn key_here(index: usize) -> Option<&'static str> {
 
 /// Every section, in the order a typical INF has them.
 const SECTIONS_IN_FULL: &[SectionSchema] = &[
-    s("Version", false, NoEffect, "Checked and otherwise ignored."),
+    s(
+        "Version",
+        false,
+        NoEffect,
+        "Not checked; nothing in it changes the request.",
+    ),
     s(
         "NewRequest",
         true,
