@@ -283,8 +283,8 @@ static KEY_PROSE: &[KeyProse] = &[
     d(
         NR,
         "NotBefore",
-        "a date, optionally with a time: 7/24/2025 10:31 AM (month/day/year) or 2025-07-24; \
-         confusion",
+        "a date, optionally with a time: 7/24/2025 10:31 AM (month/day/year), 2025-07-24, or \
+         with an English month name, which avoids day/month confusion: July 24, 2025",
         "the moment the certificate is made",
         "Start of validity of a self-signed certificate. Only read with RequestType = Cert; a CA \
          sets the dates of the certificates it issues.",
@@ -293,8 +293,8 @@ static KEY_PROSE: &[KeyProse] = &[
     d(
         NR,
         "NotAfter",
-        "a date, optionally with a time: 7/24/2026 10:31 AM (month/day/year) or 2026-07-24; \
-         certreq also reads month names, which this program does not",
+        "a date, optionally with a time: 7/24/2026 10:31 AM (month/day/year), 2026-07-24, or \
+         with an English month name, which avoids day/month confusion: July 24, 2026",
         "NotBefore plus ValidityPeriodUnits × ValidityPeriod (years and months on the \
          calendar), else one year (certreq's own default is not documented)",
         "End of validity of a self-signed certificate. Only read with RequestType = Cert, and \

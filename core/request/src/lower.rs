@@ -2040,8 +2040,8 @@ impl Lowering {
                         e.value.text.trim()
                     ),
                     Some(
-                        "write month/day/year with an optional time, e.g. 7/24/2026 10:31 AM, or \
-                         2026-07-24 10:31:00"
+                        "write month/day/year with an optional time, e.g. 7/24/2026 10:31 AM, \
+                         July 24, 2026, or 2026-07-24 10:31:00"
                             .into(),
                     ),
                 ),
@@ -2874,13 +2874,50 @@ fn no_effect_message(key: &str, why: &str) -> String {
     format!("`{key}` has no effect here: {rest}")
 }
 
-/// Reads `M/D/YYYY [H:MM[:SS] [AM|PM]]` (certreq's documented US form) or
-/// `YYYY-MM-DD[ HH:MM[:SS]]`, as UTC, to seconds since the Unix epoch.
+/// The month an English month name or its abbreviation of three letters or more names
+/// (`July`, `Jul`, `jul.`, `Sept`), 1–12.
+fn month_named(word: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    let i = MONTHS.iter().position(|m| m.starts_with(&w))?;
+    i64::try_from(i + 1).ok()
+}
+
+/// Reads `M/D/YYYY [H:MM[:SS] [AM|PM]]` (certreq's documented US form),
+/// `YYYY-MM-DD[ HH:MM[:SS]]`, or a date with an English month name, which Microsoft's
+/// reference suggests to avoid day/month confusion (`July 24, 2026`, `24 July 2026`, `Jul 24
+/// 2026 10:31 AM`), as UTC, to seconds since the Unix epoch.
 pub fn parse_date(text: &str) -> Option<i64> {
-    let t = text.trim();
+    let t = text.trim().replace(',', " ");
     let mut parts = t.split_whitespace();
     let date = parts.next()?;
-    let (y, m, d) = if date.contains('-') {
+    let second = t.split_whitespace().nth(1).unwrap_or("");
+    let named = match (month_named(date), month_named(second)) {
+        (Some(m), None) => Some((second, m)),
+        (None, Some(m)) => Some((date, m)),
+        _ => None,
+    };
+    let (y, m, d) = if let Some((day, m)) = named {
+        parts.next()?;
+        let y = parts.next()?.parse::<i64>().ok()?;
+        (y, m, day.parse::<i64>().ok()?)
+    } else if date.contains('-') {
         let mut it = date.split('-');
         let y = it.next()?.parse::<i64>().ok()?;
         let m = it.next()?.parse::<i64>().ok()?;
@@ -3285,6 +3322,26 @@ mod tests {
         assert_eq!(parse_date("7/24/2012 10:31 PM"), Some(1_343_169_060));
         assert_eq!(parse_date("1970-01-02"), Some(86_400));
         assert_eq!(parse_date("2/30/2020"), None);
+        // month names, as Microsoft's reference suggests: the same moment every way
+        for text in [
+            "July 24, 2012 10:31 PM",
+            "24 July 2012 10:31 PM",
+            "Jul 24 2012 22:31",
+            "jul. 24, 2012 10:31 pm",
+        ] {
+            assert_eq!(parse_date(text), Some(1_343_169_060), "{text}");
+        }
+        assert_eq!(parse_date("Sept 1, 2020"), parse_date("9/1/2020"));
+        assert_eq!(parse_date("1 May 2020"), parse_date("5/1/2020"));
+        for bad in [
+            "Ju 24 2012",
+            "July 2012",
+            "July 32, 2012",
+            "July May 2012",
+            "Juli 24 2012",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]
