@@ -2891,11 +2891,15 @@ fn month_named(word: &str) -> Option<i64> {
         "november",
         "december",
     ];
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    let w = word.strip_suffix('.').unwrap_or(word).as_bytes();
     if w.len() < 3 {
         return None;
     }
-    let i = MONTHS.iter().position(|m| m.starts_with(&w))?;
+    let i = MONTHS.iter().position(|m| {
+        m.as_bytes()
+            .get(..w.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(w))
+    })?;
     i64::try_from(i + 1).ok()
 }
 
@@ -2904,10 +2908,12 @@ fn month_named(word: &str) -> Option<i64> {
 /// reference suggests to avoid day/month confusion (`July 24, 2026`, `24 July 2026`, `Jul 24
 /// 2026 10:31 AM`), as UTC, to seconds since the Unix epoch.
 pub fn parse_date(text: &str) -> Option<i64> {
-    let t = text.trim().replace(',', " ");
-    let mut parts = t.split_whitespace();
+    // a comma ends a word (`July 24, 2026`)
+    let mut parts = text
+        .split_whitespace()
+        .map(|w| w.strip_suffix(',').unwrap_or(w));
     let date = parts.next()?;
-    let second = t.split_whitespace().nth(1).unwrap_or("");
+    let second = parts.clone().next().unwrap_or("");
     let named = match (month_named(date), month_named(second)) {
         (Some(m), None) => Some((second, m)),
         (None, Some(m)) => Some((date, m)),

@@ -140,18 +140,12 @@ fn value<'a>(input: &'a [u8], out: &mut Vec<u8>, depth: usize) -> Option<&'a [u8
     Some(rest)
 }
 
+/// One TLV in DER: `tag`'s identifier octets, the shortest definite length, `content`.
 fn push(out: &mut Vec<u8>, tag: &[u8], content: &[u8]) {
-    out.extend_from_slice(tag);
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
+    if let Some((&last, leading)) = tag.split_last() {
+        out.extend_from_slice(leading);
+        certreq_pkix::tlv::push(out, last, content);
     }
-    out.extend_from_slice(content);
 }
 
 /// A CMS `EncryptedData` (DER, as [`to_der`] left it) whose `encryptedContent` — an IMPLICIT
