@@ -1064,7 +1064,7 @@ fn octet_string<'a>(any: AnyRef<'a>, part: &'static str) -> Result<&'a [u8], Pkc
 pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxContents, Pkcs12Error> {
     // DER as written here and by OpenSSL; else BER, as Java's and macOS's writers send it,
     // made DER first (`ber`): the reader never sees the difference, nor does the MAC
-    let pfx_der: Vec<u8>;
+    let pfx_der: Zeroizing<Vec<u8>>;
     let pfx = match PfxRef::from_der(pfx) {
         Ok(p) => p,
         Err(e) => {
@@ -1123,11 +1123,10 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
     let infos = match Vec::<ContentInfoRef<'_>>::from_der(auth_safe) {
         Ok(infos) => infos,
         Err(e) => {
-            auth_safe_der =
-                Zeroizing::new(ber::to_der(auth_safe).ok_or(Pkcs12Error::Malformed {
-                    part: "authenticated safe",
-                    der: Some(e),
-                })?);
+            auth_safe_der = ber::to_der(auth_safe).ok_or(Pkcs12Error::Malformed {
+                part: "authenticated safe",
+                der: Some(e),
+            })?;
             Vec::<ContentInfoRef<'_>>::from_der(&auth_safe_der)
                 .map_err(malformed("authenticated safe"))?
         }
@@ -1154,6 +1153,7 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
                         .content
                         .to_der()
                         .ok()
+                        .and_then(|d| ber::to_der(&d))
                         .and_then(|d| ber::implicit_octets(&d))
                         .and_then(|d| EncryptedData::from_der(&d).ok())
                         .ok_or(Pkcs12Error::Malformed {
@@ -1187,10 +1187,10 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
         let bags = match Vec::<SafeBagRef<'_>>::from_der(safe) {
             Ok(bags) => bags,
             Err(e) => {
-                safe_der = Zeroizing::new(ber::to_der(safe).ok_or(Pkcs12Error::Malformed {
+                safe_der = ber::to_der(safe).ok_or(Pkcs12Error::Malformed {
                     part: "safe contents",
                     der: Some(e),
-                })?);
+                })?;
                 Vec::<SafeBagRef<'_>>::from_der(&safe_der).map_err(malformed("safe contents"))?
             }
         };

@@ -15,15 +15,27 @@
 //! an EXPLICIT `[0]` by its bytes; [`implicit_octets`] joins it where the reader knows that is
 //! what the field is. Nesting is limited to [`MAX_DEPTH`]; anything malformed gives `None`.
 
+use zeroize::Zeroizing;
+
 /// How deep constructed values may nest (a PFX needs about a dozen levels).
 pub const MAX_DEPTH: usize = 40;
 
 /// `input` (one value, nothing after it) in DER as described above; `None` when it is not
 /// BER, is cut short, has bytes after the value or nests deeper than [`MAX_DEPTH`].
-pub fn to_der(input: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(input.len());
-    let rest = value(input, &mut out, 0)?;
-    rest.is_empty().then_some(out)
+///
+/// The DER is measured first and written into one buffer of that size, wiped when dropped:
+/// the input may be a decrypted safe holding a plain key bag, and a buffer that grew would
+/// leave copies behind.
+pub fn to_der(input: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    let (len, rest) = measure(input, 0)?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let tag = header(input)?.tag;
+    let tag = if tag == [0x24u8] { &[0x04][..] } else { tag };
+    let mut out = Zeroizing::new(Vec::with_capacity(header_len(tag, len) + len));
+    write(input, &mut out, 0)?;
+    (out.len() == out.capacity()).then_some(out)
 }
 
 /// A value's header as read.
@@ -84,67 +96,112 @@ fn header(input: &[u8]) -> Option<Header<'_>> {
     })
 }
 
-/// Writes the value at the front of `input` to `out` in DER; what follows it.
-fn value<'a>(input: &'a [u8], out: &mut Vec<u8>, depth: usize) -> Option<&'a [u8]> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    let Header {
-        tag,
-        constructed,
-        len,
-        rest: after_header,
-    } = header(input)?;
-    if !constructed {
-        let len = len?;
-        let content = after_header.get(..len)?;
-        push(out, tag, content);
-        return after_header.get(len..);
-    }
-    // the children, each made DER; an indefinite length ends at the end-of-contents octets
-    let mut children = Vec::new();
-    let mut pieces: Vec<(usize, usize)> = Vec::new();
-    let rest = match len {
+/// The bytes of a DER header for `tag` and `len` content octets.
+fn header_len(tag: &[u8], len: usize) -> usize {
+    let bytes = (usize::BITS - len.leading_zeros()).div_ceil(8) as usize;
+    tag.len() + 1 + if len < 0x80 { 0 } else { bytes }
+}
+
+/// Calls `each` on every child of a constructed value whose header said `len` (`None`:
+/// indefinite, ended by the end-of-contents octets) and whose contents begin `body`; each call
+/// returns what follows that child. What follows the value.
+fn children<'a>(
+    len: Option<usize>,
+    body: &'a [u8],
+    mut each: impl FnMut(&'a [u8]) -> Option<&'a [u8]>,
+) -> Option<&'a [u8]> {
+    match len {
         Some(len) => {
-            let mut inner = after_header.get(..len)?;
+            let mut inner = body.get(..len)?;
             while !inner.is_empty() {
-                let start = children.len();
-                inner = value(inner, &mut children, depth + 1)?;
-                pieces.push((start, children.len()));
+                inner = each(inner)?;
             }
-            after_header.get(len..)?
+            body.get(len..)
         }
         None => {
-            let mut inner = after_header;
+            let mut inner = body;
             loop {
                 if inner.starts_with(&[0, 0]) {
-                    break inner.get(2..)?;
+                    return inner.get(2..);
                 }
-                let start = children.len();
-                inner = value(inner, &mut children, depth + 1)?;
-                pieces.push((start, children.len()));
+                inner = each(inner)?;
             }
         }
-    };
-    if tag == [0x24u8] {
-        // a constructed OCTET STRING: its pieces, each an OCTET STRING, joined into one
-        let mut joined = Vec::new();
-        for &(start, end) in &pieces {
-            let piece = children.get(start..end)?;
-            joined.extend_from_slice(certreq_pkix::tlv::only(piece, 0x04)?);
-        }
-        push(out, &[0x04], &joined);
+    }
+}
+
+/// The DER length of the contents of the value at the front of `input` (a constructed OCTET
+/// STRING's: its pieces' joined), and what follows the value.
+fn measure(input: &[u8], depth: usize) -> Option<(usize, &[u8])> {
+    let h = header(input)?;
+    // end-of-contents octets, or tag 0, where a value belongs
+    if depth > MAX_DEPTH || h.tag == [0u8] {
+        return None;
+    }
+    if !h.constructed {
+        let len = h.len?;
+        h.rest.get(..len)?;
+        return Some((len, h.rest.get(len..)?));
+    }
+    let pieces = h.tag == [0x24u8];
+    let mut total = 0usize;
+    let rest = children(h.len, h.rest, |child| {
+        let tag = header(child)?.tag;
+        let (n, rest) = measure(child, depth + 1)?;
+        let add = if pieces {
+            // each piece an OCTET STRING, itself whole or in pieces
+            (tag == [0x04u8] || tag == [0x24u8]).then_some(n)?
+        } else {
+            let tag = if tag == [0x24u8] { &[0x04][..] } else { tag };
+            header_len(tag, n).checked_add(n)?
+        };
+        total = total.checked_add(add)?;
+        Some(rest)
+    })?;
+    Some((total, rest))
+}
+
+/// Writes the value at the front of `input` to `out` in DER; what follows it.
+fn write<'a>(input: &'a [u8], out: &mut Vec<u8>, depth: usize) -> Option<&'a [u8]> {
+    let h = header(input)?;
+    let (len, rest) = measure(input, depth)?;
+    if h.tag == [0x24u8] {
+        push_header(out, &[0x04], len);
+        pieces(input, out)?;
+        return Some(rest);
+    }
+    push_header(out, h.tag, len);
+    if h.constructed {
+        children(h.len, h.rest, |child| write(child, out, depth + 1))?;
     } else {
-        push(out, tag, &children);
+        out.extend_from_slice(h.rest.get(..len)?);
     }
     Some(rest)
 }
 
-/// One TLV in DER: `tag`'s identifier octets, the shortest definite length, `content`.
-fn push(out: &mut Vec<u8>, tag: &[u8], content: &[u8]) {
-    if let Some((&last, leading)) = tag.split_last() {
-        out.extend_from_slice(leading);
-        certreq_pkix::tlv::push(out, last, content);
+/// Appends the contents of an OCTET STRING, whole or in pieces (already measured); what
+/// follows it.
+fn pieces<'a>(input: &'a [u8], out: &mut Vec<u8>) -> Option<&'a [u8]> {
+    let h = header(input)?;
+    if h.constructed {
+        children(h.len, h.rest, |piece| pieces(piece, out))
+    } else {
+        let len = h.len?;
+        out.extend_from_slice(h.rest.get(..len)?);
+        h.rest.get(len..)
+    }
+}
+
+/// A DER header: `tag`'s identifier octets and the shortest definite length of `len`.
+fn push_header(out: &mut Vec<u8>, tag: &[u8], len: usize) {
+    out.extend_from_slice(tag);
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|&&b| b == 0).count();
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
     }
 }
 
@@ -192,17 +249,36 @@ mod tests {
             0x01, 0x05, 0x00, 0x00,
         ];
         assert_eq!(
-            to_der(&ber).unwrap(),
+            *to_der(&ber).unwrap(),
             [0x30, 0x08, 0x04, 0x03, b'a', b'b', b'c', 0x02, 0x01, 0x05]
         );
         // a long-form length where the short one does
         assert_eq!(
-            to_der(&[0x04, 0x81, 0x01, 0x07]).unwrap(),
+            *to_der(&[0x04, 0x81, 0x01, 0x07]).unwrap(),
             [0x04, 0x01, 0x07]
         );
         // DER comes out as it went in
         let der = [0x30, 0x06, 0xa0, 0x04, 0x04, 0x02, 0x01, 0x02];
-        assert_eq!(to_der(&der).unwrap(), der);
+        assert_eq!(*to_der(&der).unwrap(), der);
+    }
+
+    #[test]
+    fn pieces_in_pieces_and_long_lengths_come_out_exact() {
+        // an OCTET STRING whose second piece is itself in pieces
+        let ber = [
+            0x24, 0x80, 0x04, 0x01, b'a', 0x24, 0x80, 0x04, 0x01, b'b', 0x00, 0x00, 0x00, 0x00,
+        ];
+        assert_eq!(*to_der(&ber).unwrap(), [0x04, 0x02, b'a', b'b']);
+        // 70,000 octets in pieces of 1,000 inside an indefinite SEQUENCE: lengths of three
+        // octets, measured and written to the byte
+        let data: Vec<u8> = (0..70_000u32).map(|i| i as u8).collect();
+        let mut ber = vec![0x30, 0x80, 0x24, 0x80];
+        for piece in data.chunks(1000) {
+            ber.extend(certreq_pkix::tlv::tlv(0x04, piece));
+        }
+        ber.extend([0, 0, 0, 0]);
+        let want = certreq_pkix::tlv::tlv(0x30, &certreq_pkix::tlv::tlv(0x04, &data));
+        assert_eq!(*to_der(&ber).unwrap(), want);
     }
 
     #[test]
@@ -213,6 +289,8 @@ mod tests {
             &[0x24, 0x03, 0x02, 0x01, 0x05],     // a piece that is no OCTET STRING
             &[0x04, 0x05, 0x01],                 // cut short
             &[0x04, 0x01, 0x01, 0x00],           // bytes after the value
+            &[0x30, 0x02, 0x00, 0x00],           // end-of-contents in a definite length
+            &[0x00, 0x00],                       // end-of-contents alone
         ] {
             assert_eq!(to_der(bad), None, "{bad:02x?}");
         }

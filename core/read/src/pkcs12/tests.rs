@@ -969,16 +969,17 @@ print(p.key is not None, p.cert is not None, len(p.additional_certs))
 
 /// Re-encodes a PFX in BER with pyasn1 (indefinite lengths, OCTET STRINGs in pieces of 64
 /// bytes, as Java's and macOS's writers send them): the outer PFX only, which leaves the MAC's
-/// octets as they were, or (`all`) every level, encryptedContent included.
+/// octets as they were; (`all`) every level, encryptedContent included; or (`inner`) the safes
+/// and the encryptedData in BER inside an authenticated safe and a PFX written in DER.
 const BER_SCRIPT: &str = r#"
 import sys
-from pyasn1.codec.der import decoder
+from pyasn1.codec.der import decoder, encoder as der_encoder
 from pyasn1.codec.ber import encoder
 from pyasn1.type import univ
 from pyasn1_modules import rfc7292, rfc5652
 ber = lambda v: encoder.encode(v, defMode=False, maxChunkSize=64)
 pfx, _ = decoder.decode(open(sys.argv[1], 'rb').read(), asn1Spec=rfc7292.PFX())
-if sys.argv[3] == 'all':
+if sys.argv[3] in ('all', 'inner'):
     data = bytes(decoder.decode(bytes(pfx['authSafe']['content']), asn1Spec=univ.OctetString())[0])
     safe, _ = decoder.decode(data, asn1Spec=rfc7292.AuthenticatedSafe())
     out = rfc7292.AuthenticatedSafe()
@@ -989,16 +990,24 @@ if sys.argv[3] == 'all':
         if ci['contentType'] == rfc5652.id_data:
             inner = bytes(decoder.decode(bytes(ci['content']), asn1Spec=univ.OctetString())[0])
             bags, _ = decoder.decode(inner, asn1Spec=rfc7292.SafeContents())
-            new['content'] = univ.Any(ber(univ.OctetString(ber(bags))))
+            wrap = ber if sys.argv[3] == 'all' else der_encoder.encode
+            new['content'] = univ.Any(wrap(univ.OctetString(ber(bags))))
             kinds.append('data')
         else:
             ed, _ = decoder.decode(bytes(ci['content']), asn1Spec=rfc5652.EncryptedData())
-            new['content'] = univ.Any(ber(ed))
+            ed = ber(ed)
+            if sys.argv[3] == 'inner':
+                # its own length definite, BER inside (a list that reads as DER)
+                body = ed[2:-2]
+                n = len(body).to_bytes(4, 'big').lstrip(b'\0')
+                ed = bytes([0x30, 0x80 | len(n)]) + n + body if len(body) > 127 else bytes([0x30, len(body)]) + body
+            new['content'] = univ.Any(ed)
             kinds.append('encryptedData')
         out[i] = new
-    pfx['authSafe']['content'] = univ.Any(ber(univ.OctetString(ber(out))))
+    outer = ber if sys.argv[3] == 'all' else der_encoder.encode
+    pfx['authSafe']['content'] = univ.Any(outer(univ.OctetString(outer(out))))
     print(' '.join(kinds))
-open(sys.argv[2], 'wb').write(ber(pfx))
+open(sys.argv[2], 'wb').write(ber(pfx) if sys.argv[3] != 'inner' else der_encoder.encode(pfx))
 "#;
 
 #[test]
@@ -1008,19 +1017,17 @@ fn reads_a_pfx_in_ber_as_java_and_macos_write_it() {
     };
     let dir = scratch_dir("pkcs12-ber");
     let f = fixture();
+    let aes_nomac = &[
+        "-nomac",
+        "-certpbe",
+        "AES-256-CBC",
+        "-keypbe",
+        "AES-256-CBC",
+    ][..];
     for (extra, depth, policy) in [
         (&[][..], "outer", MacPolicy::Required),
-        (
-            &[
-                "-nomac",
-                "-certpbe",
-                "AES-256-CBC",
-                "-keypbe",
-                "AES-256-CBC",
-            ][..],
-            "all",
-            MacPolicy::AllowMissing,
-        ),
+        (aes_nomac, "all", MacPolicy::AllowMissing),
+        (aes_nomac, "inner", MacPolicy::AllowMissing),
     ] {
         let der = openssl_export(&openssl, &dir, extra, "s3cret");
         let der_path = temp_file(&dir, "der.pfx", &der);
@@ -1030,7 +1037,7 @@ fn reads_a_pfx_in_ber_as_java_and_macos_write_it() {
             .arg(&der_path)
             .arg(&ber_path)
             .arg(depth));
-        if depth == "all" {
+        if depth != "outer" {
             // the certificates in an encryptedData, the key in a data safe
             assert!(
                 kinds.contains("encryptedData") && kinds.contains("data"),
