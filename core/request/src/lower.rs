@@ -2178,30 +2178,45 @@ impl Lowering {
         span: Span,
         what: Origin,
     ) -> Offer {
-        if let Some(prev) = seen.iter().find(|s| s.oid == ext.extn_id) {
+        let line = matches!(what, Origin::ExtensionsLine(_));
+        let same = |s: &&Seen| s.oid == ext.extn_id;
+        // a line after a line, else anything after what came first
+        let prev = match line {
+            true => seen
+                .iter()
+                .filter(same)
+                .find(|s| matches!(s.what, Origin::ExtensionsLine(_)))
+                .or_else(|| seen.iter().find(same)),
+            false => seen.iter().find(same),
+        };
+        if let Some(prev) = prev {
             // A section (or `KeyUsage`) and an [Extensions] line for the same extension: certreq
             // keeps the section's, where the section puts it, and drops the line. Seen in
-            // edk2's test chain, made with `certreq -new`: an issuing CA's INF gives its EKU in
-            // [EnhancedKeyUsageExtension] and again as an [Extensions] line, and
-            // `[BasicConstraintsExtension] PathLength = 0` beside an [Extensions] 2.5.29.19
-            // line without a path length; its certificate has one EKU extension, then one
-            // basic constraints extension with the path length of 0. Two [Extensions] lines
-            // for one extension stay an error.
-            if matches!(what, Origin::ExtensionsLine(_))
-                && !matches!(prev.what, Origin::ExtensionsLine(_))
-            {
+            // edk2's test chain, made with `certreq -new`, for the EKU and basic constraints
+            // sections: an issuing CA's INF gives its EKU in [EnhancedKeyUsageExtension] and
+            // again as an [Extensions] line, and `[BasicConstraintsExtension] PathLength = 0`
+            // beside an [Extensions] 2.5.29.19 line without a path length; its certificate has
+            // one EKU extension, then one basic constraints extension with the path length of
+            // 0. `KeyUsage` and the policy sections follow by analogy. Two [Extensions] lines
+            // for one extension stay an error, with or without a section.
+            if line && !matches!(prev.what, Origin::ExtensionsLine(_)) {
                 self.push(
                     Diagnostic::warning(
                         codes::DUPLICATE_EXTENSION,
-                        span,
+                        span.clone(),
                         format!(
                             "extension {} is already given by {}, which certreq keeps: this \
-                             line is ignored",
+                             line, and a `Critical` naming it, are ignored",
                             ext.extn_id, prev.what
                         ),
                     )
                     .with_help("keep only one of them"),
                 );
+                seen.push(Seen {
+                    oid: ext.extn_id,
+                    span,
+                    what,
+                });
                 return Offer::Superseded;
             }
             let (later, earlier_what) = if span.start >= prev.span.start {
@@ -3407,10 +3422,12 @@ mod tests {
 
     #[test]
     fn the_same_extension_twice_is_an_error_at_the_second() {
-        // two [Extensions] lines, in one section or in two of that name, even with one value
+        // two [Extensions] lines, in one section or in two of that name, even with one value,
+        // and after a section that gives the extension too
         for t in [
             "[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n2.5.29.37 = MAoGCCsGAQUFBwMB\n",
             "[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n",
+            "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.5.5.7.3.1\n[NewRequest]\nSubject=CN=a\n[Extensions]\n2.5.29.37 = MAoGCCsGAQUFBwMB\n2.5.29.37 = MAoGCCsGAQUFBwMB\n",
         ] {
             assert!(has(
                 t,
@@ -3446,6 +3463,14 @@ mod tests {
             codes::DUPLICATE_EXTENSION,
             "%bc%"
         ));
+        // a `Critical` naming a dropped line goes with it: the section's EKU stays as it was
+        let critical = format!("{t}Critical = 2.5.29.37\n");
+        let eku = req(&critical)
+            .extensions
+            .into_iter()
+            .find(|e| e.extn_id == certreq_pkix::oid::EXT_KEY_USAGE)
+            .unwrap();
+        assert!(!eku.critical);
         // the line's `Critical` goes with it: no word that it names nothing
         assert!(
             !diags(t)
