@@ -154,6 +154,12 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
         let key = entry.read_key()?;
         let issuers: Vec<&[u8]> = chain.iter().skip(1).map(|c| c.der()).collect();
         let friendly = entry.meta.friendly_name.as_deref();
+        if let Some(name) = friendly.filter(|n| n.chars().any(|c| u32::from(c) > 0xFFFF)) {
+            eprintln!(
+                "certreq: warning: the PFX has no friendly name: {name:?} has characters beyond \
+                 U+FFFF, which PKCS #12's BMPString cannot hold (the store keeps it)"
+            );
+        }
         let input = PfxInput {
             private_key_pkcs8: &key,
             leaf: leaf.der(),

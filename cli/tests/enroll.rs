@@ -723,6 +723,37 @@ fn accept_attaches_the_certificate_and_exports_a_pfx() {
 }
 
 #[test]
+fn accept_pfx_with_a_friendly_name_beyond_the_bmp_writes_the_pfx_without_it() {
+    // -new takes any FriendlyName; a PFX's BMPString has no room for an emoji
+    let t = TempDir::new("accept-emoji");
+    let entry = put_leaf_key(&t, true);
+    let meta_path = entry.join("meta");
+    let mut m = std::fs::read_to_string(&meta_path).unwrap();
+    m.push_str("friendly_name=Web \u{1F512} server\n");
+    std::fs::write(&meta_path, m).unwrap();
+    t.write("leaf.cer", LEAF_PEM);
+    let run = certreq(
+        &t,
+        &["-accept", "-pfx", "o.pfx", "-p", "x", "leaf.cer"],
+        &[],
+    );
+    run.ok();
+    assert!(
+        run.stderr.contains("warning: the PFX has no friendly name"),
+        "{}",
+        run.stderr
+    );
+    let pfx = std::fs::read(t.join("o.pfx")).unwrap();
+    let contents = pkcs12::read(&pfx, "x", MacPolicy::Required).unwrap();
+    assert_eq!(
+        contents.private_key_pkcs8.as_ref().map(|k| k.to_vec()),
+        Some(der_of(LEAF_KEY_PEM))
+    );
+    assert_eq!(contents.friendly_name, None);
+    assert!(meta(&entry).contains("state=issued\n"));
+}
+
+#[test]
 fn accept_refuses_a_certificate_without_a_stored_key_and_changes_nothing() {
     let t = TempDir::new("accept-mismatch");
     let entry = put_leaf_key(&t, true);

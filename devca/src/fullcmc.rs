@@ -30,8 +30,9 @@ fn unix_now() -> i64 {
 }
 
 /// `PendInfo ::= SEQUENCE { pendToken OCTET STRING, pendTime GeneralizedTime }` (RFC 5272
-/// §6.1.1: present when the status is pending): the token is the request id in decimal digits,
-/// the one `-retrieve` and certnew.cer take; the time is when to ask again.
+/// §6.1.1: present when the status is pending). devca's token is the request id in decimal
+/// digits, the number `-retrieve` and certnew.cer take (how AD CS fills it is not known here);
+/// the time is when to ask again.
 fn pend_info(id: u64, at: i64) -> Vec<u8> {
     let c = certreq_pkix::time::civil(at);
     let time = format!(
