@@ -107,8 +107,13 @@ pub fn items(content: &[u8]) -> Option<Vec<(u8, &[u8])>> {
 
 /// Appends one TLV: `tag`, the definite length of `content` in its shortest form, `content`.
 pub fn push(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
+    push_header(out, tag, content.len());
+    out.extend_from_slice(content);
+}
+
+/// Appends a TLV's header alone: `tag` and the definite length `len` in its shortest form.
+pub fn push_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     out.push(tag);
-    let len = content.len();
     if len < 0x80 {
         out.push(len as u8);
     } else {
@@ -117,7 +122,6 @@ pub fn push(out: &mut Vec<u8>, tag: u8, content: &[u8]) {
         out.push(0x80 | (bytes.len() - skip) as u8);
         out.extend_from_slice(&bytes[skip..]);
     }
-    out.extend_from_slice(content);
 }
 
 /// One TLV as a new buffer (see [`push`]).

@@ -192,16 +192,12 @@ fn pieces<'a>(input: &'a [u8], out: &mut Vec<u8>) -> Option<&'a [u8]> {
     }
 }
 
-/// A DER header: `tag`'s identifier octets and the shortest definite length of `len`.
+/// A DER header: `tag`'s identifier octets (one or more) and the shortest definite length of
+/// `len`.
 fn push_header(out: &mut Vec<u8>, tag: &[u8], len: usize) {
-    out.extend_from_slice(tag);
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
+    if let Some((&last, leading)) = tag.split_last() {
+        out.extend_from_slice(leading);
+        certreq_pkix::tlv::push_header(out, last, len);
     }
 }
 
