@@ -1056,6 +1056,22 @@ fn octet_string<'a>(any: AnyRef<'a>, part: &'static str) -> Result<&'a [u8], Pkc
     }
 }
 
+/// `bytes` decoded as `T`: as DER, else as BER made DER (`ber`) into `slot`, which holds that
+/// rewrite, wiped when dropped, for as long as what is decoded borrows from it.
+fn der_or_ber<'a, T: Decode<'a, Error = der::Error>>(
+    bytes: &'a [u8],
+    slot: &'a mut Option<Zeroizing<Vec<u8>>>,
+    part: &'static str,
+) -> Result<T, Pkcs12Error> {
+    match T::from_der(bytes) {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            let der = ber::to_der(bytes).ok_or(Pkcs12Error::Malformed { part, der: Some(e) })?;
+            T::from_der(slot.insert(der)).map_err(malformed(part))
+        }
+    }
+}
+
 /// Reads a PFX: checks the MAC (in constant time), decrypts the key and certificate safes.
 /// Reads what [`write`] produces; PBES2 with PBKDF2-HMAC-SHA1/SHA-2 and AES-128/192/256
 /// (OpenSSL 3's default), PKCS #12's 3DES, 2-key 3DES and RC2-40/128 (`openssl -legacy`,
@@ -1064,17 +1080,8 @@ fn octet_string<'a>(any: AnyRef<'a>, part: &'static str) -> Result<&'a [u8], Pkc
 pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxContents, Pkcs12Error> {
     // DER as written here and by OpenSSL; else BER, as Java's and macOS's writers send it,
     // made DER first (`ber`): the reader never sees the difference, nor does the MAC
-    let pfx_der: Zeroizing<Vec<u8>>;
-    let pfx = match PfxRef::from_der(pfx) {
-        Ok(p) => p,
-        Err(e) => {
-            pfx_der = ber::to_der(pfx).ok_or(Pkcs12Error::Malformed {
-                part: "the PFX does not decode",
-                der: Some(e),
-            })?;
-            PfxRef::from_der(&pfx_der).map_err(malformed("the PFX does not decode"))?
-        }
-    };
+    let mut pfx_der = None;
+    let pfx: PfxRef<'_> = der_or_ber(pfx, &mut pfx_der, "the PFX does not decode")?;
     if pfx.version != 3 {
         return Err(Pkcs12Error::UnsupportedVersion(pfx.version));
     }
@@ -1119,18 +1126,9 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
         work: &work,
     };
 
-    let auth_safe_der: Zeroizing<Vec<u8>>;
-    let infos = match Vec::<ContentInfoRef<'_>>::from_der(auth_safe) {
-        Ok(infos) => infos,
-        Err(e) => {
-            auth_safe_der = ber::to_der(auth_safe).ok_or(Pkcs12Error::Malformed {
-                part: "authenticated safe",
-                der: Some(e),
-            })?;
-            Vec::<ContentInfoRef<'_>>::from_der(&auth_safe_der)
-                .map_err(malformed("authenticated safe"))?
-        }
-    };
+    let mut auth_safe_der = None;
+    let infos: Vec<ContentInfoRef<'_>> =
+        der_or_ber(auth_safe, &mut auth_safe_der, "authenticated safe")?;
     let mut out = PfxContents {
         private_key_pkcs8: None,
         key_count: 0,
@@ -1183,17 +1181,8 @@ pub fn read(pfx: &[u8], password: &str, mac_policy: MacPolicy) -> Result<PfxCont
                 });
             }
         };
-        let safe_der: Zeroizing<Vec<u8>>;
-        let bags = match Vec::<SafeBagRef<'_>>::from_der(safe) {
-            Ok(bags) => bags,
-            Err(e) => {
-                safe_der = ber::to_der(safe).ok_or(Pkcs12Error::Malformed {
-                    part: "safe contents",
-                    der: Some(e),
-                })?;
-                Vec::<SafeBagRef<'_>>::from_der(&safe_der).map_err(malformed("safe contents"))?
-            }
-        };
+        let mut safe_der = None;
+        let bags: Vec<SafeBagRef<'_>> = der_or_ber(safe, &mut safe_der, "safe contents")?;
         for bag in bags {
             match bag.bag_id {
                 CERT_BAG => {
