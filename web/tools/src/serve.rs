@@ -6,6 +6,7 @@ use certreq_keydocs as keydocs;
 use certreq_pkix::alg::{Curve, KeyAlgorithm, SignatureScheme};
 use certreq_pkix::cert::{Response, ResponseKind};
 use certreq_pkix::oid::{self, ObjectIdentifier};
+use certreq_pkix::spki::SpkiParts;
 use certreq_pkix::tlv::{self, Tlv};
 use certreq_read::{dump, pkcs12, response};
 use certreq_request::cmc;
@@ -639,10 +640,9 @@ fn open_pfx(job: PfxImport) -> Result<Vec<u8>, String> {
     // point is paired the way an answer is (the sign/verify probe then checks the pair)
     let leaf = match pkcs8_public_bits(key) {
         Some(bits) => {
-            let found = bundle
-                .certificates()
-                .iter()
-                .find(|c| spki_bits(c.spki_der()) == Some(bits.as_slice()));
+            let found = bundle.certificates().iter().find(|c| {
+                SpkiParts::read(c.spki_der()).map(|p| p.bit_string) == Some(bits.as_slice())
+            });
             if found.is_none() && count > 0 {
                 return Err(if count == 1 {
                     "the PFX's certificate is not for its private key".into()
@@ -775,15 +775,6 @@ fn pkcs8_public_bits(der: &[u8]) -> Option<Vec<u8>> {
         tlv::only(point, 0x03).map(<[u8]>::to_vec)
     } else {
         None
-    }
-}
-
-/// A `SubjectPublicKeyInfo`'s `subjectPublicKey` BIT STRING contents.
-fn spki_bits(spki: &[u8]) -> Option<&[u8]> {
-    let fields = tlv::items(tlv::only(spki, 0x30)?)?;
-    match fields.get(1)? {
-        &(0x03, bits) => Some(bits),
-        _ => None,
     }
 }
 
