@@ -23,12 +23,6 @@ fn attribute(ty: &[u8], value: &[u8]) -> Vec<u8> {
 /// How long after a pending answer devca suggests asking again (an operator approves).
 const PEND_AFTER_SECONDS: i64 = 60;
 
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2))
-}
-
 /// `PendInfo ::= SEQUENCE { pendToken OCTET STRING, pendTime GeneralizedTime }` (RFC 5272
 /// §6.1.1: present when the status is pending). devca's token is the request id in decimal
 /// digits, the number `-retrieve` and certnew.cer take (how AD CS fills it is not known here);
@@ -61,7 +55,10 @@ pub fn response(ca: &Ca, rec: &Record) -> Result<Vec<u8>, String> {
         info.extend(tlv(0x02, &[f]));
     }
     if rec.status == Status::Pending {
-        info.extend(pend_info(rec.id, unix_now() + PEND_AFTER_SECONDS));
+        info.extend(pend_info(
+            rec.id,
+            crate::lifecycle::now().saturating_add(PEND_AFTER_SECONDS),
+        ));
     }
     let mut control = tlv(0x02, &[1]);
     control.extend(tlv(0x06, oid::ID_CMC_STATUS_INFO.as_bytes()));
