@@ -73,17 +73,19 @@ fi
 # the fuzz targets (tests/fuzz, run by tests/fuzz/run.sh): a nightly toolchain and cargo-fuzz;
 # every browser module is built by the same nightly, with the standard library rebuilt for
 # wasm32 (rust-src; scripts/nightly_wasm.sh)
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-  log "rustup toolchain install nightly (minimal profile)"
-  rustup toolchain install nightly --profile minimal
+# (scripts/nightly.sh pins which nightly)
+source scripts/nightly.sh
+if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1; then
+  log "rustup toolchain install $NIGHTLY (minimal profile)"
+  rustup toolchain install "$NIGHTLY" --profile minimal
 fi
-if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
-  log "rustup component add rust-src --toolchain nightly"
-  rustup component add rust-src --toolchain nightly
+if ! rustup component list --toolchain "$NIGHTLY" --installed | grep -q '^rust-src'; then
+  log "rustup component add rust-src --toolchain $NIGHTLY"
+  rustup component add rust-src --toolchain "$NIGHTLY"
 fi
-if ! rustup target list --toolchain nightly --installed | grep -qx wasm32-unknown-unknown; then
-  log "rustup target add wasm32-unknown-unknown --toolchain nightly"
-  rustup target add wasm32-unknown-unknown --toolchain nightly
+if ! rustup target list --toolchain "$NIGHTLY" --installed | grep -qx wasm32-unknown-unknown; then
+  log "rustup target add wasm32-unknown-unknown --toolchain $NIGHTLY"
+  rustup target add wasm32-unknown-unknown --toolchain "$NIGHTLY"
 fi
 if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
   log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes)"

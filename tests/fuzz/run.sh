@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the fuzz targets (cargo-fuzz, libFuzzer; nightly). Needs `cargo +nightly` and
-# cargo-fuzz on PATH (scripts/setup.sh installs both). Without them it fails, never skips.
+# Runs the fuzz targets (cargo-fuzz, libFuzzer; nightly). Needs the nightly scripts/nightly.sh
+# names and cargo-fuzz on PATH (scripts/setup.sh installs both). Without them it fails, never skips.
 #
 #   tests/fuzz/run.sh smoke [SECONDS]      every target for SECONDS (default 20) each, from its
 #                                          seeds (which hold the regression inputs): the CI smoke
@@ -20,15 +20,16 @@ cd "$(dirname "$0")/../.."
 TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 export CARGO_TARGET_DIR=$TARGET_DIR
 WORK=$TARGET_DIR/fuzz-work
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-  echo "run.sh: no nightly toolchain (scripts/setup.sh installs it)" >&2
+source scripts/nightly.sh
+if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1; then
+  echo "run.sh: no $NIGHTLY toolchain (scripts/setup.sh installs it)" >&2
   exit 1
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "run.sh: no cargo-fuzz on PATH (scripts/setup.sh installs it)" >&2
   exit 1
 fi
-HOST=$(rustc +nightly -vV | sed -n 's/^host: //p')
+HOST=$(rustc "+$NIGHTLY" -vV | sed -n 's/^host: //p')
 TARGETS=(inf inf_doc subject ext_text pem_tlv response enroll dump dump_secret pkcs12 cmc devca_form)
 
 dict_for() {
@@ -45,7 +46,7 @@ seeds() {
 }
 
 build() {
-  cargo +nightly fuzz build --fuzz-dir tests/fuzz
+  cargo "+$NIGHTLY" fuzz build --fuzz-dir tests/fuzz
 }
 
 # run TARGET LOG libFuzzer-options...: the corpus dir first (new inputs go there), then seeds.
