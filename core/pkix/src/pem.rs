@@ -81,14 +81,17 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Block>, ArmorError> {
     // Bare base64 (certreq -submit accepts it; certutil -encode writes it without armor too).
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.is_empty() || !compact.bytes().all(is_base64_char) {
-        // Binary with trailing bytes after the first object, or simply not ASN.1.
-        if bytes.first() == Some(&0x30) && der_frame_len(bytes).is_some() {
+        // BER with an indefinite length (RFC 5652 allows it; BouncyCastle writes it): the
+        // reader makes it DER.
+        if bytes.starts_with(&[0x30, 0x80]) {
             return Ok(vec![Block {
                 label: None,
                 der: bytes.to_vec(),
             }]);
         }
-        return Err(ArmorError::NotPemOrDer);
+        // Binary with more after the first object: DER files one after another, then at
+        // most whitespace or zero padding.
+        return der_objects(bytes).ok_or(ArmorError::NotPemOrDer);
     }
     match Base64::decode_vec(&compact) {
         Ok(der) if der.first() == Some(&0x30) => Ok(vec![Block { label: None, der }]),
@@ -167,6 +170,24 @@ fn armor_label(line: &str, prefix: &str) -> Option<String> {
 /// The total length of the first DER TLV in `bytes`, when all of it is there.
 fn der_frame_len(bytes: &[u8]) -> Option<usize> {
     crate::tlv::Tlv::read(bytes).map(|t| t.whole.len())
+}
+
+/// Each DER SEQUENCE in `bytes`, one after another, with nothing but whitespace or NULs after
+/// the last; `None` when there is none or something else follows.
+fn der_objects(mut bytes: &[u8]) -> Option<Vec<Block>> {
+    let mut blocks = Vec::new();
+    while bytes.first() == Some(&0x30) {
+        let Some(len) = der_frame_len(bytes) else {
+            break;
+        };
+        blocks.push(Block {
+            label: None,
+            der: bytes[..len].to_vec(),
+        });
+        bytes = &bytes[len..];
+    }
+    let padding = bytes.iter().all(|&b| b == 0 || b.is_ascii_whitespace());
+    (!blocks.is_empty() && padding).then_some(blocks)
 }
 
 /// The labels this project writes.

@@ -1,7 +1,8 @@
-//! BER as PKCS #12 writers other than OpenSSL send it, made DER for the reader.
+//! BER as PKCS #12 and CMS writers other than OpenSSL send it, made DER for the readers.
 //!
-//! RFC 7292 lets a PFX be BER, and BouncyCastle's default keystore writer (so Java tools and
-//! EJBCA), macOS's Keychain export and PKI.js use it: indefinite lengths, and OCTET STRINGs
+//! RFC 7292 lets a PFX be BER, and RFC 5652 a PKCS #7 outside its signed attributes.
+//! BouncyCastle's default keystore and CMS writers (so Java tools and EJBCA, also as an EST
+//! server), macOS's Keychain export and PKI.js use it: indefinite lengths, and OCTET STRINGs
 //! cut into a constructed string of pieces. OpenSSL and Python's `cryptography` read those
 //! files; `der` refuses them by design. No kept Rust library turns BER into DER without
 //! pulling in a second ASN.1 stack, so this is our own, small and bounded:

@@ -52,6 +52,8 @@ use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::Attribute;
 use zeroize::Zeroizing;
 
+use crate::ber;
+
 use cbc::cipher::block_padding::Pkcs7;
 use cbc::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyIvInit};
 
@@ -1383,8 +1385,6 @@ fn why_not_pbes2(params: &Any, e: der::Error) -> Pkcs12Error {
         _ => malformed("PBES2 parameters")(e),
     }
 }
-
-mod ber;
 
 #[cfg(test)]
 mod tests;

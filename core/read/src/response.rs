@@ -9,7 +9,9 @@
 //! Response::leaf_for(spki) ─▶ leaf ─chain_for─▶ leaf → issuing CAs → root
 //! ```
 
-use certreq_pkix::cert::{Certificate, CertificateFacts, CmcStatusInfo, Response, ResponseKind};
+use certreq_pkix::cert::{
+    Certificate, CertificateFacts, CmcStatus, CmcStatusInfo, Response, ResponseKind,
+};
 use certreq_pkix::cmc::{PkiResponse, StatusInfo};
 use certreq_pkix::oid::{self, ID_CCT_PKI_DATA, ID_CCT_PKI_RESPONSE, ID_DATA, ID_SIGNED_DATA};
 use certreq_pkix::{name, pem, spki};
@@ -132,9 +134,7 @@ pub fn parse(bytes: &[u8]) -> Result<Response, ResponseError> {
                 k
             }),
         };
-        if status.is_some() {
-            cmc_status = status;
-        }
+        cmc_status = worse(cmc_status, status);
         for c in certs {
             if !certificates.iter().any(|e| e.der() == c.der()) {
                 certificates.push(c);
@@ -151,6 +151,18 @@ pub fn parse(bytes: &[u8]) -> Result<Response, ResponseError> {
 type Parsed = (ResponseKind, Vec<Certificate>, Option<CmcStatusInfo>);
 
 fn parse_der(der: &[u8]) -> Result<Parsed, ResponseError> {
+    let first = parse_strict(der);
+    if first.is_err() {
+        // BER: RFC 5652 allows it outside signed attributes, and BouncyCastle's CMS writer
+        // (EJBCA's EST and Web services among others) sends certs-only PKCS #7 in it.
+        if let Some(converted) = crate::ber::to_der(der).filter(|d| d.as_slice() != der) {
+            return parse_strict(&converted);
+        }
+    }
+    first
+}
+
+fn parse_strict(der: &[u8]) -> Result<Parsed, ResponseError> {
     if let Ok(cert) = certificate(der) {
         return Ok((ResponseKind::Certificate, vec![cert], None));
     }
@@ -194,29 +206,34 @@ fn parse_signed_data(sd: &SignedData) -> Result<Parsed, ResponseError> {
         }
     }
     let econtent_type = sd.encap_content_info.econtent_type;
-    let econtent = sd
-        .encap_content_info
-        .econtent
-        .as_ref()
-        .and_then(|a| a.decode_as::<OctetString>().ok().map(|o| o.into_bytes()));
+    let econtent = sd.encap_content_info.econtent.as_ref();
     if econtent_type == ID_CCT_PKI_DATA {
         return Err(ResponseError::IsRequest { cmc: true });
     }
     if econtent_type == ID_CCT_PKI_RESPONSE {
+        // A status that cannot be read is never taken for success: a response whose status
+        // does not decode is refused, and of several statuses (one per body part, RFC 5272
+        // §6.1) the worst is the answer's.
         let mut status = None;
-        if let Some(bytes) = &econtent {
-            let resp = PkiResponse::from_der(bytes).map_err(|e| {
+        if let Some(any) = econtent {
+            let bytes = any.decode_as::<OctetString>().map_err(|e| {
+                ResponseError::Malformed(format!("the CMC response's content does not decode: {e}"))
+            })?;
+            let resp = PkiResponse::from_der(bytes.as_bytes()).map_err(|e| {
                 ResponseError::Malformed(format!("the CMC PKIResponse does not decode: {e}"))
             })?;
             for control in &resp.control_sequence {
-                if (control.attr_type == oid::ID_CMC_STATUS_INFO
-                    || control.attr_type == oid::ID_CMC_STATUS_INFO_V2)
-                    && let Some(si) = control
-                        .attr_values
-                        .iter()
-                        .find_map(|v| v.decode_as::<StatusInfo>().ok())
+                if control.attr_type == oid::ID_CMC_STATUS_INFO
+                    || control.attr_type == oid::ID_CMC_STATUS_INFO_V2
                 {
-                    status = Some(si.summary());
+                    for value in control.attr_values.iter() {
+                        let si = value.decode_as::<StatusInfo>().map_err(|e| {
+                            ResponseError::Malformed(format!(
+                                "the CMC status in the response does not decode: {e}"
+                            ))
+                        })?;
+                        status = worse(status, Some(si.summary()));
+                    }
                 }
             }
         }
@@ -224,7 +241,9 @@ fn parse_signed_data(sd: &SignedData) -> Result<Parsed, ResponseError> {
     }
     // AD CS's chain download also repeats the issued certificate as the id-data content.
     if econtent_type == ID_DATA
-        && let Some(c) = econtent.and_then(|b| certificate(&b).ok())
+        && let Some(c) = econtent
+            .and_then(|a| a.decode_as::<OctetString>().ok())
+            .and_then(|b| certificate(b.as_bytes()).ok())
         && !certs.iter().any(|e| e.der() == c.der())
     {
         certs.insert(0, c);
@@ -233,6 +252,17 @@ fn parse_signed_data(sd: &SignedData) -> Result<Parsed, ResponseError> {
         return Err(ResponseError::NoCertificates);
     }
     Ok((ResponseKind::Pkcs7, certs, None))
+}
+
+/// The worse of two CMC statuses: anything but success over success, failure over the rest.
+fn worse(a: Option<CmcStatusInfo>, b: Option<CmcStatusInfo>) -> Option<CmcStatusInfo> {
+    let rank = |s: &Option<CmcStatusInfo>| match s.as_ref().map(|s| s.status) {
+        None => 0,
+        Some(CmcStatus::Success) => 1,
+        Some(CmcStatus::Failed) => 3,
+        Some(_) => 2,
+    };
+    if rank(&b) > rank(&a) { b } else { a }
 }
 
 #[cfg(test)]

@@ -208,14 +208,25 @@ pub(crate) fn cmc_response_fixture(certs: &[Certificate], status: u32, text: &st
         status_string: Some(text.to_string()),
         other_info: (status == 2).then(|| Any::encode_from(&2u32).unwrap()),
     };
-    let mut values = SetOfVec::new();
-    values.insert(Any::encode_from(&si).unwrap()).unwrap();
+    cmc_fixture(certs, &[Any::encode_from(&si).unwrap()])
+}
+
+/// A CMC full response with one statusInfo control (body part `i + 1`) for each value.
+fn cmc_fixture(certs: &[Certificate], statuses: &[Any]) -> Vec<u8> {
+    let control_sequence = (1u32..)
+        .zip(statuses)
+        .map(|(id, value)| {
+            let mut values = SetOfVec::new();
+            values.insert(value.clone()).unwrap();
+            TaggedAttribute {
+                body_part_id: id,
+                attr_type: ID_CMC_STATUS_INFO,
+                attr_values: values,
+            }
+        })
+        .collect();
     let resp = PkiResponse {
-        control_sequence: vec![TaggedAttribute {
-            body_part_id: 1,
-            attr_type: ID_CMC_STATUS_INFO,
-            attr_values: values,
-        }],
+        control_sequence,
         cms_sequence: vec![],
         other_msg_sequence: vec![],
     };
@@ -254,6 +265,129 @@ fn cmc_full_response_gives_status_and_certificates() {
     assert_eq!(status.status, CmcStatus::Failed);
     assert_eq!(status.fail_info, Some(2));
     assert_eq!(status.status.name(), "failed");
+}
+
+#[test]
+fn ad_cs_cmc_full_response_is_read() {
+    // Microsoft's example of what AD CS sends (MS-WSTEP): certificates root first.
+    let text = std::fs::read(corpus_dir().join("mswstep/cmc-full-response.b64")).unwrap();
+    let r = parse(&text).unwrap();
+    assert_eq!(r.kind, ResponseKind::CmcResponse);
+    assert_eq!(
+        r.cmc_status,
+        Some(CmcStatusInfo {
+            status: CmcStatus::Success,
+            text: Some("Issued".into()),
+            fail_info: None
+        })
+    );
+    assert_eq!(r.certificates().len(), 3);
+    let leaf = r.leaf().unwrap();
+    assert!(!leaf.is_ca(), "{}", leaf.subject());
+    assert_eq!(r.chain_for(leaf).len(), 3);
+}
+
+fn status(n: u32, text: &str) -> Any {
+    let si = StatusInfo {
+        status: n,
+        body_list: vec![],
+        status_string: Some(text.to_string()),
+        other_info: None,
+    };
+    Any::encode_from(&si).unwrap()
+}
+
+#[test]
+fn of_several_cmc_statuses_the_worst_is_the_answers() {
+    let failed = status(2, "Denied");
+    let pending = status(3, "Taken under submission");
+    let success = status(0, "OK");
+    for order in [
+        [&failed, &success, &pending],
+        [&success, &pending, &failed],
+        [&pending, &failed, &success],
+    ] {
+        let rsp = cmc_fixture(&[], &order.map(Any::clone));
+        let got = parse(&rsp).unwrap().cmc_status.unwrap();
+        assert_eq!(got.status, CmcStatus::Failed);
+        assert_eq!(got.text.as_deref(), Some("Denied"));
+    }
+    let rsp = cmc_fixture(&[], &[success.clone(), pending.clone()]);
+    assert_eq!(
+        parse(&rsp).unwrap().cmc_status.unwrap().status,
+        CmcStatus::Pending
+    );
+}
+
+#[test]
+fn a_cmc_status_that_does_not_decode_is_never_success() {
+    let not_a_status = Any::encode_from(&5u32).unwrap();
+    let rsp = cmc_fixture(&[], &[status(0, "OK"), not_a_status]);
+    match parse(&rsp) {
+        Err(ResponseError::Malformed(m)) => assert!(m.contains("CMC status"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `der` with its outer value, and the first constructed child of each level `levels` deep,
+/// given indefinite lengths (BER, as BouncyCastle writes).
+fn indefinite(der: &[u8], levels: usize) -> Vec<u8> {
+    let t = certreq_pkix::tlv::Tlv::read(der).unwrap();
+    assert!(t.tag & 0x20 != 0 && t.rest.is_empty());
+    let mut out = vec![t.tag, 0x80];
+    let first = certreq_pkix::tlv::Tlv::read(t.content).unwrap();
+    if levels > 0 && first.tag & 0x20 != 0 {
+        out.extend(indefinite(first.whole, levels - 1));
+        out.extend_from_slice(first.rest);
+    } else {
+        out.extend_from_slice(t.content);
+    }
+    out.extend([0, 0]);
+    out
+}
+
+#[test]
+fn ber_pkcs7_chain_is_read() {
+    let der_file = resp_file("004-nwlterry-certnew-p7b-der.p7b");
+    let by_der = parse(&der_file).unwrap();
+    // ContentInfo, its [0] and the SignedData with indefinite lengths
+    let ber = indefinite(&der_file, 2);
+    assert_ne!(ber, der_file);
+    for input in [
+        ber.clone(),
+        certreq_pkix::pem::base64_lines(&ber).into_bytes(),
+    ] {
+        let r = parse(&input).unwrap();
+        assert_eq!(r.kind, ResponseKind::Pkcs7);
+        assert_eq!(subjects(&r), subjects(&by_der));
+    }
+}
+
+#[test]
+fn der_with_bytes_after_it() {
+    let cert = resp_file("003-saecyber-certnew-subca-cert.cer");
+    let cert = certreq_pkix::pem::read(&cert).unwrap().remove(0).der;
+    let mut padded = cert.clone();
+    padded.extend_from_slice(b"\r\n\0\0");
+    let r = parse(&padded).unwrap();
+    assert_eq!(r.kind, ResponseKind::Certificate);
+    assert_eq!(r.certificates()[0].der(), cert);
+
+    let other = resp_file("002-hvasudeva-certnew-cer.cer");
+    let other = certreq_pkix::pem::read(&other).unwrap().remove(0).der;
+    let both = [cert.clone(), other].concat();
+    let r = parse(&both).unwrap();
+    assert_eq!(r.kind, ResponseKind::CertificateBundle);
+    assert_eq!(r.certificates().len(), 2);
+
+    let mut junk = cert;
+    junk.extend_from_slice(b"\x01\x02junk");
+    assert_eq!(
+        parse(&junk),
+        Err(ResponseError::Armor(
+            certreq_pkix::pem::ArmorError::NotPemOrDer
+        ))
+    );
 }
 
 #[test]
