@@ -11,11 +11,13 @@
 //! 1. a `certnew.cer?ReqID=N&` link or script (never translated) → issued, request N;
 //! 2. `The disposition message is "…"` with `Your Request Id is N` (or `was denied`) → denied, N;
 //! 3. `Your Request Id is N` alone → pending, N;
-//! 4. the error page's definition list (`Disposition message:` … two TABs … message): `Taken
-//!    Under Submission` there, or the number 5 (`CR_DISP_UNDER_SUBMISSION`, in any language)
-//!    under `Disposition:`, means pending (what `certnew.cer` answers for a pending request),
-//!    anything else is the CA's error (`The requested property value is empty …` for an
-//!    unknown request id);
+//! 4. the error page's definition list (`Disposition message:` … two TABs … message; each
+//!    term found by its element id, `ID=locDispMsgLabel`, which a localised page keeps, else
+//!    by its English words): `Taken Under Submission` there, or the number 5
+//!    (`CR_DISP_UNDER_SUBMISSION`, in any language) under `Disposition:`, means pending (what
+//!    `certnew.cer` answers for a pending request), the number 2 (`CR_DISP_DENIED`) or a
+//!    manager's denial code denied, anything else is the CA's error (`The requested property
+//!    value is empty …` for an unknown request id);
 //! 5. `still pending` (the `chkpnd` answer) → pending.
 //!
 //! The English sentences are translated on localised CAs; rule 1 is not, and a page that
@@ -465,19 +467,21 @@ pub fn classify_page(html: &str) -> Disposition {
     if request_id.is_some() {
         return Disposition::Pending { request_id };
     }
-    if let Some(message) = two_tab_value(html, "Disposition message:") {
-        // the disposition's number says it in any language: 5 is CR_DISP_UNDER_SUBMISSION
-        // (a localised CA words the message in its own language)
-        let held = two_tab_value(html, "Disposition:")
-            .is_some_and(|d| d.split_whitespace().next() == Some("5"));
-        if held || message.contains("Taken Under Submission") {
+    if let Some(message) = error_field(html, "locDispMsgLabel", "Disposition message:") {
+        // the disposition's number says it in any language: 5 is CR_DISP_UNDER_SUBMISSION,
+        // 2 CR_DISP_DENIED (a localised CA words the message in its own language)
+        let disposition = error_field(html, "locDispLabel", "Disposition:");
+        let number = disposition
+            .as_deref()
+            .and_then(|d| d.split_whitespace().next());
+        if number == Some("5") || message.contains("Taken Under Submission") {
             return Disposition::Pending { request_id: None };
         }
-        let status = two_tab_value(html, "LastStatus:");
+        let status = error_field(html, "locLastStatLabel", "LastStatus:");
         let code = hresult_in(&message).or_else(|| status.as_deref().and_then(hresult_in));
         // certnew.cer reports a denied request with the error layout ("Denied by Policy
         // Module", or a manager's denial with CERTSRV_E_ADMIN_DENIED_REQUEST)
-        if code == Some(ADMIN_DENIED) || message.starts_with("Denied by") {
+        if number == Some("2") || code == Some(ADMIN_DENIED) || message.starts_with("Denied by") {
             return Disposition::Denied {
                 request_id: None,
                 message,
@@ -780,6 +784,13 @@ fn quoted_after(text: &str, marker: &str) -> Option<String> {
 }
 
 /// `Label:` … (no TAB) … two TABs, then the value up to the line end.
+/// A value of the error page's definition list, found by its term's element id (`ID=…`,
+/// which a localised CA keeps while it translates the term), else by the English term.
+fn error_field(html: &str, id: &str, english: &str) -> Option<String> {
+    let anchor = format!("ID={id}");
+    two_tab_value(html, &anchor).or_else(|| two_tab_value(html, english))
+}
+
 fn two_tab_value(text: &str, label: &str) -> Option<String> {
     let start = text.find(label)? + label.len();
     let rest = text.get(start..)?;

@@ -364,25 +364,50 @@ fn pending_pages() {
         classify_page(ERROR_PENDING),
         Disposition::Pending { request_id: None }
     );
-    // the same page from the corpus (an AD CS simulator's template), its message in another
-    // language: the disposition's number, 5 (under submission), says it
+    // the same page from the corpus (an AD CS simulator's template) as a German CA sends it,
+    // terms and message translated, the terms' element ids kept: the disposition's number,
+    // 5 (under submission), says it
     let path = certreq_testsupport::corpus_dir().join("pages/003-certnew-error-pending.html");
     let page = std::fs::read_to_string(&path).expect("corpus page 003");
     let localised = page
+        .replace("Disposition message:", "Dispositionsmeldung:")
+        .replace("Disposition:", "Disposition (Status):")
+        .replace("LastStatus:", "Letzter Status:")
         .replace("{{ .DispositionMessage }}", "Wird bearbeitet")
         .replace(
             "{{ .LastStatus }}",
             "Der Vorgang wurde erfolgreich beendet. 0x0 (WIN32: 0)",
         );
+    assert!(!localised.contains("Disposition message:") && !localised.contains("LastStatus:"));
     assert_eq!(
         classify_page(&localised),
         Disposition::Pending { request_id: None }
     );
-    // and a message in another language without that number is not taken for pending
-    assert!(!matches!(
-        classify_page(&localised.replace("\t\t5 <LocID", "\t\t1 <LocID")),
-        Disposition::Pending { .. }
-    ));
+    // 2 (denied), the message in German
+    let denied = localised
+        .replace("\t\t5 <LocID", "\t\t2 <LocID")
+        .replace("Wird bearbeitet", "Vom Richtlinienmodul verweigert");
+    assert_eq!(
+        classify_page(&denied),
+        Disposition::Denied {
+            request_id: None,
+            message: "Vom Richtlinienmodul verweigert".into(),
+            code: None
+        }
+    );
+    // and a message in another language with neither number is the CA's error, not pending
+    match classify_page(&localised.replace("\t\t5 <LocID", "\t\t1 <LocID")) {
+        Disposition::Error {
+            message, status, ..
+        } => {
+            assert_eq!(message, "Wird bearbeitet");
+            assert_eq!(
+                status.as_deref(),
+                Some("Der Vorgang wurde erfolgreich beendet. 0x0 (WIN32: 0)")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(
         classify_page(&devca_error_page(
             "Taken Under Submission",
@@ -792,7 +817,11 @@ fn a_denial_reported_later_through_the_error_layout_is_a_denial() {
     // what certnew.cer answers for a request a CA manager denied after holding it
     let status = "The request was denied by a certificate manager or CA administrator. \
                   0x80094014 (-2146877420 CERTSRV_E_ADMIN_DENIED_REQUEST)";
-    let page = ERROR_PENDING.replace("Taken Under Submission", "Denied by the CA administrator");
+    // (its message in another language: the code alone says it)
+    let page = ERROR_PENDING.replace(
+        "Taken Under Submission",
+        "Von der Zertifizierungsstelle verweigert",
+    );
     let page = page.replace(
         "The operation completed successfully. 0x0 (WIN32: 0 ERROR_SUCCESS)",
         status,
@@ -803,7 +832,7 @@ fn a_denial_reported_later_through_the_error_layout_is_a_denial() {
             message,
             code,
         } => {
-            assert_eq!(message, "Denied by the CA administrator");
+            assert_eq!(message, "Von der Zertifizierungsstelle verweigert");
             assert_eq!(code, Some(ADMIN_DENIED));
         }
         other => panic!("expected a denial, got {other:?}"),
