@@ -93,8 +93,9 @@ pub enum Resigned {
 
 /// `certreq -sign` of a PKCS #7 or CMC request (`request`, DER): the content, the
 /// certificates and every other signer are kept as they are; `certificate` (DER) signs too, as
-/// a version 1 signer with content type and message digest, replacing its own earlier
-/// signature if it had one.
+/// a version 1 signer with content type and message digest after the others, replacing its
+/// own earlier signature if it had one (and signing again what that one signed besides, such
+/// as a requester name).
 pub fn sign_again(
     request: &[u8],
     certificate: &[u8],
@@ -110,11 +111,25 @@ pub fn sign_again(
         .map_err(|_| EncodeError::NotSignedData)?;
     let mut out = signed::Content::new(content_type, content.to_vec());
     let mut resigned = Resigned::Added;
+    // what the certificate's earlier signature also signed (a requester name), signed again
+    let mut extra = Vec::new();
     for s in &sd.signers {
         if s.sid.names(&parts)
             && matches!(s.sid, certreq_pkix::signed::SignerId::IssuerSerial { .. })
         {
             resigned = Resigned::Replaced;
+            let mut rest = s.signed_attributes.unwrap_or_default();
+            while !rest.is_empty() {
+                let t = tlv::read(rest).ok_or(EncodeError::NotSignedData)?;
+                let ty = tlv::read(t.content).ok_or(EncodeError::NotSignedData)?;
+                let own = [oid::CONTENT_TYPE, oid::MESSAGE_DIGEST]
+                    .iter()
+                    .any(|o| ty.content == o.as_bytes());
+                if !own {
+                    extra.push(t.whole.to_vec());
+                }
+                rest = t.rest;
+            }
         } else {
             out.kept_signers.push(s.whole.to_vec());
         }
@@ -128,7 +143,7 @@ pub fn sign_again(
     out.certificates = sd.certificates.iter().map(|c| c.to_vec()).collect();
     out.certificates.push(signer.certificate.clone());
     out.crls = sd.crls.map(<[u8]>::to_vec);
-    out.signers.push(signer.signer(Vec::new())?);
+    out.signers.push(signer.signer(extra)?);
     Ok((out, resigned))
 }
 

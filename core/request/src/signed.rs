@@ -21,8 +21,12 @@
 //! * a signer either signs the content as it is, without signed attributes (certreq's PKCS #7
 //!   renewal), or signs attributes holding the content type, the message digest and whatever
 //!   else it carries (a requester name), sorted as a DER `SET OF`;
-//! * the certificates, digest algorithms, attributes and signers are DER `SET OF`s, sorted by
-//!   their encodings.
+//! * the digest algorithms and attributes are DER `SET OF`s, sorted by their encodings; the
+//!   certificates and the signers are in the order they were added (the signers already
+//!   there, then the new ones), as Windows' CMS writer leaves them: AD CS's own PKCS #7 chains
+//!   hold their certificates out of DER order (corpus `resp/001`, `resp/004`), and MS-WCCE
+//!   §3.1.1.4.3.2.1 has the renewed certificate's key sign first. RFC 5652 asks DER of the
+//!   signed attributes alone.
 //!
 //! Signers already in a request (when `certreq -sign` adds one) are kept byte for byte: their
 //! signatures cover the content's digest, which does not change.
@@ -214,12 +218,12 @@ impl Unsigned {
         tlv::push(&mut signed, 0x31, &sorted_set(digest_algorithms));
         tlv::push(&mut signed, 0x30, &encap);
         if !content.certificates.is_empty() {
-            tlv::push(&mut signed, 0xa0, &sorted_set(content.certificates.clone()));
+            tlv::push(&mut signed, 0xa0, &in_order_set(&content.certificates));
         }
         if let Some(crls) = &content.crls {
             signed.extend_from_slice(crls);
         }
-        tlv::push(&mut signed, 0x31, &sorted_set(signer_infos));
+        tlv::push(&mut signed, 0x31, &in_order_set(&signer_infos));
 
         let mut info = tlv(0x06, oid::ID_SIGNED_DATA.as_bytes());
         info.extend(tlv(0xa0, &tlv(0x30, &signed)));
@@ -259,6 +263,17 @@ pub fn sorted_set(mut members: Vec<Vec<u8>>) -> Vec<u8> {
         }
     }
     sorted.concat()
+}
+
+/// The members of a `SET OF` in the order given, each once (its first time).
+pub fn in_order_set(members: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        if !members[..i].contains(m) {
+            out.extend_from_slice(m);
+        }
+    }
+    out
 }
 
 /// The signature scheme for signing with a certificate's key: RSA PKCS #1 v1.5 or ECDSA, with

@@ -237,14 +237,10 @@ fn signing_again_keeps_the_other_signers_and_replaces_its_own() {
     let twice = unsigned.finish(&[sign_with(None, *scheme, bytes)]).unwrap();
     let before = read_signed::read(&der).unwrap();
     let after = read_signed::read(&twice).unwrap();
+    // the agent's signer first, as it was, then the new one; the certificates the same way
     assert_eq!(after.signers.len(), 2);
-    assert!(
-        after
-            .signers
-            .iter()
-            .any(|s| s.whole == before.signers[0].whole)
-    );
-    assert_eq!(after.certificates.len(), 2);
+    assert_eq!(after.signers[0].whole, before.signers[0].whole);
+    assert_eq!(after.certificates, [agent.as_slice(), cosigner.as_slice()]);
     assert_eq!(after.content, Some(pkcs10.as_slice()));
     if let Some(v) = openssl_cms_verify(&twice, &[]) {
         assert_eq!(v.expect("both signatures verify"), pkcs10);
@@ -253,6 +249,17 @@ fn signing_again_keeps_the_other_signers_and_replaces_its_own() {
     let (content, what) = sign_again(&twice, &agent, Hash::Sha256).unwrap();
     assert_eq!(what, Resigned::Replaced);
     assert_eq!(content.kept_signers.len(), 1);
+    // and what it signed besides, the requester's name, is signed again
+    let unsigned = content.prepare(|h, d| h.digest(d)).unwrap();
+    let (scheme, bytes) = &unsigned.to_be_signed[0];
+    let thrice = unsigned.finish(&[sign_with(None, *scheme, bytes)]).unwrap();
+    let thrice = read_signed::read(&thrice).unwrap();
+    let name = certreq_pkix::oid::NAME_VALUE_PAIR;
+    assert_eq!(
+        thrice.signers[1].signed_attribute(&name),
+        before.signers[0].signed_attribute(&name)
+    );
+    assert!(thrice.signers[1].signed_attribute(&name).is_some());
     // a PKCS #10 is not signed again this way
     assert!(sign_again(&pkcs10, &agent, Hash::Sha256).is_err());
 }
