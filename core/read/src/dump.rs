@@ -177,6 +177,14 @@ pub fn dump_der(der: &[u8]) -> Dump {
     if let Some(d) = key_dump(der) {
         return d;
     }
+    // BER (indefinite lengths, strings in pieces), as BouncyCastle, macOS and PKI.js write
+    // PKCS #7 and PFX files: read as its DER, saying so
+    if let Some(converted) = crate::ber::to_der(der).filter(|d| d.as_slice() != der) {
+        let mut d = dump_der(&converted);
+        d.nodes
+            .insert(0, Node::new("Encoding", "BER (read as its DER)"));
+        return d;
+    }
     Dump {
         kind: "ASN.1",
         title: "ASN.1 (not a known structure)".into(),

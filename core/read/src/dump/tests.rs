@@ -151,6 +151,21 @@ fn pkcs7_chain_lists_its_certificates() {
 }
 
 #[test]
+fn a_pkcs7_chain_in_ber_is_read_as_its_der() {
+    let der = std::fs::read(corpus_dir().join("resp/004-nwlterry-certnew-p7b-der.p7b")).unwrap();
+    let ber = crate::response::tests::indefinite(&der, 2);
+    let d = dump(&ber).unwrap();
+    assert_eq!(d.kind, "PKCS #7");
+    let text = render_text(&d);
+    assert_has(
+        &text,
+        &["Encoding: BER (read as its DER)", "Certificates: 2"],
+    );
+    // the DER itself does not say BER
+    assert!(!render_text(&dump(&der).unwrap()).contains("BER"));
+}
+
+#[test]
 fn cmc_response_shows_status() {
     let chain = crate::response::parse(
         &std::fs::read(corpus_dir().join("resp/004-nwlterry-certnew-p7b-der.p7b")).unwrap(),

@@ -331,7 +331,7 @@ fn a_cmc_status_that_does_not_decode_is_never_success() {
 
 /// `der` with its outer value, and the first constructed child of each level `levels` deep,
 /// given indefinite lengths (BER, as BouncyCastle writes).
-fn indefinite(der: &[u8], levels: usize) -> Vec<u8> {
+pub(crate) fn indefinite(der: &[u8], levels: usize) -> Vec<u8> {
     let t = certreq_pkix::tlv::Tlv::read(der).unwrap();
     assert!(t.tag & 0x20 != 0 && t.rest.is_empty());
     let mut out = vec![t.tag, 0x80];
