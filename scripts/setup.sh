@@ -87,6 +87,11 @@ if ! rustup target list --toolchain "$NIGHTLY" --installed | grep -qx wasm32-unk
   log "rustup target add wasm32-unknown-unknown --toolchain $NIGHTLY"
   rustup target add wasm32-unknown-unknown --toolchain "$NIGHTLY"
 fi
+# -Zbuild-std builds the standard library's own dependencies (its Cargo.lock in rust-src), and
+# Trunk runs cargo offline (Trunk.toml): a machine whose cargo cache never held them could not
+# build the app. Fetched here; nothing is downloaded once they are cached.
+STD_MANIFEST="$(rustc "+$NIGHTLY" --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
+cargo "+$NIGHTLY" fetch -q --manifest-path "$STD_MANIFEST"
 if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
   log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes)"
   cargo install -q cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --root "$TOOLS"
