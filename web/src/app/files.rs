@@ -80,17 +80,34 @@ pub fn label_for(request: &NewRequest) -> String {
         .unwrap_or_else(|| "unnamed request".into())
 }
 
-/// What the decoder's text box shows for a file: its text when it is text (PEM, base64),
-/// otherwise the bytes as base64 in 64-character lines (which decode to the same bytes).
+/// What the decoder's text box shows for a file: its text when it is text (PEM, base64;
+/// UTF-8, or UTF-16 with its byte-order mark, as PowerShell 5's `>` writes), otherwise the
+/// bytes as base64 in 64-character lines (which decode to the same bytes). Either way the
+/// box's text reads as the file does, so Accept sends what was decoded.
 pub fn decoder_text(bytes: &[u8]) -> String {
     use base64ct::Encoding;
-    match core::str::from_utf8(bytes) {
-        Ok(text)
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        (rest.len() % 2 == 0)
+            .then(|| rest.chunks_exact(2).map(|c| unit([c[0], c[1]])))
+            .and_then(|units| {
+                char::decode_utf16(units)
+                    .collect::<Result<String, _>>()
+                    .ok()
+            })
+    };
+    let text = match bytes {
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => core::str::from_utf8(rest).ok().map(str::to_owned),
+        _ => core::str::from_utf8(bytes).ok().map(str::to_owned),
+    };
+    match text {
+        Some(text)
             if !text
                 .chars()
                 .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')) =>
         {
-            text.to_owned()
+            text
         }
         _ => {
             let b64 = base64ct::Base64::encode_string(bytes);
@@ -219,6 +236,35 @@ mod tests {
         assert!(text.starts_with("-----BEGIN CERTIFICATE-----\nAAAA"));
         assert_eq!(text.lines().nth(1).unwrap().len(), 64);
         assert!(text.ends_with("-----END CERTIFICATE-----\n"));
+    }
+
+    #[test]
+    fn the_decoder_shows_text_files_as_text_and_the_rest_as_base64_of_the_same_bytes() {
+        let pem = core::str::from_utf8(crate::app::testing::LEAF_PEM).unwrap();
+        assert_eq!(decoder_text(pem.as_bytes()), pem);
+        // UTF-16 with its byte-order mark, either order, and UTF-8 with one: the text
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(pem.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(pem.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let bom: Vec<u8> = [0xEF, 0xBB, 0xBF].into_iter().chain(pem.bytes()).collect();
+        for bytes in [le, be, bom] {
+            assert_eq!(decoder_text(&bytes), pem);
+        }
+        // binary: base64 that reads back as the same bytes
+        let der = certreq_pkix::pem::read(pem.as_bytes())
+            .unwrap()
+            .remove(0)
+            .der;
+        let shown = decoder_text(&der);
+        assert_eq!(
+            certreq_pkix::pem::read(shown.as_bytes()).unwrap()[0].der,
+            der
+        );
     }
 
     #[test]

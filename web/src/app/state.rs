@@ -73,18 +73,26 @@ pub enum FileTarget {
 }
 
 /// Where a file goes: `Page` drops go to the decoder unless they read as INF text (a file
-/// named `.inf`/`.txt`, or text with a `[section]` header and no PEM armor).
+/// named `.inf`; or text without PEM armor and without the control bytes binary files are
+/// full of, named `.txt` or with a `[section]` header). A dropped certificate never replaces
+/// the INF being edited because its name ends in `.txt` or a byte of its DER looks like `[`.
 pub fn route_dropped(target: FileTarget, name: &str, bytes: &[u8]) -> FileTarget {
     if target != FileTarget::Page {
         return target;
     }
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".inf") || lower.ends_with(".txt") {
+    if lower.ends_with(".inf") {
         return FileTarget::Editor;
     }
     let text = certreq_inf::text::decode(bytes).text;
-    let looks_inf = !text.contains("-----BEGIN")
-        && text
+    let binary = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t'));
+    if binary || text.contains("-----BEGIN") {
+        return FileTarget::Decoder;
+    }
+    let looks_inf = lower.ends_with(".txt")
+        || text
             .lines()
             .any(|l| l.trim_start().starts_with('[') && l.contains(']'));
     if looks_inf {
@@ -603,6 +611,29 @@ mod tests {
         assert_eq!(
             route("x.cer", &[0x30, 0x82, 0x01, 0x00]),
             FileTarget::Decoder
+        );
+        // DER with a line that looks like a section header
+        assert_eq!(
+            route("ca.crl", b"\x30\x82\x01\x00\x02\x01\n[\x01]\x05\x00"),
+            FileTarget::Decoder
+        );
+        // a PEM certificate or an UTF-16 one saved as .txt; an INF saved as .txt
+        assert_eq!(
+            route("cert.txt", b"-----BEGIN CERTIFICATE-----\r\nMIIB\r\n"),
+            FileTarget::Decoder
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                "-----BEGIN CERTIFICATE-----\r\n"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        assert_eq!(route("cert.txt", &utf16), FileTarget::Decoder);
+        assert_eq!(
+            route("request.txt", b"Subject = \"CN=x\"\n"),
+            FileTarget::Editor
         );
         assert_eq!(
             route_dropped(FileTarget::Decoder, "a.inf", b"[x]"),
