@@ -333,6 +333,44 @@ def test_files_dropped_on_the_page_go_to_the_editor_or_the_decoder(app):
              timeout=10, what="the dropped DER certificate decoded")
     assert editor_text(app) == text + "; café\n", "a certificate does not replace the INF"
 
+    # a PEM certificate saved as .txt, and UTF-16 with a byte-order mark (PowerShell 5's '>')
+    pem = cert.read_bytes().decode()
+    drop_file(app, page, "cert.txt", b"\xff\xfe" + pem.encode("utf-16-le"))
+    wait_for(lambda: by_testid(app, "decode-output").get_attribute("data-kind") == "certificate"
+             and by_testid(app, "decode-input").get_property("value").startswith("-----BEGIN"),
+             timeout=10, what="the UTF-16 .txt certificate decoded, its text in the box")
+    assert editor_text(app) == text + "; café\n", "a .txt certificate does not replace the INF"
+    assert by_testid(app, "decode-input").get_property("value").replace("\r\n", "\n") \
+        == pem.replace("\r\n", "\n")
+
+
+def test_a_large_crl_shows_its_first_entries_and_how_many_more(app):
+    """A CA's CRL can list tens of thousands of certificates; the tree shows 200 of them."""
+    import datetime
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(x509.Name.from_rfc4514_string("CN=Big CRL CA"))
+               .last_update(now).next_update(now + datetime.timedelta(days=7)))
+    for serial in range(1, 5001):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build())
+    crl = builder.sign(key, hashes.SHA256())
+    page = app.find_element(By.CSS_SELECTOR, ".app")
+    drop_file(app, page, "big.crl", crl.public_bytes(serialization.Encoding.DER))
+    output = wait_for(lambda: (o := by_testid(app, "decode-output")).get_attribute("data-kind")
+                      == "CRL" and o, timeout=30, what="the CRL decoded")
+    more = by_testid(app, "dump-more")
+    assert more.text == "… and 4800 more, not shown"
+    serials = app.execute_script(
+        "return [...arguments[0].querySelectorAll('.dump-label')]"
+        ".filter(e => e.textContent === 'Serial Number').length", output)
+    assert serials == 200
+    assert "Revoked Certificates: 5000" in output.text
+    assert not browser_errors(app)
+
 
 def test_the_reference_panel_follows_the_caret_and_is_fetched_only_then(app):
     def tools_fetches():

@@ -87,7 +87,8 @@ pub fn label_for(request: &NewRequest) -> String {
 pub fn decoder_text(bytes: &[u8]) -> String {
     use base64ct::Encoding;
     let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
-        (rest.len() % 2 == 0)
+        rest.len()
+            .is_multiple_of(2)
             .then(|| rest.chunks_exact(2).map(|c| unit([c[0], c[1]])))
             .and_then(|units| {
                 char::decode_utf16(units)

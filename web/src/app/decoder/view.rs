@@ -77,7 +77,13 @@ pub fn panel(props: &DecoderProps<'_>) -> Html {
     }
 }
 
-/// One line of a decoded tree: a leaf, or an open `<details>` with its children.
+/// The most children of one node the tree shows: a CA's CRL can list tens of thousands of
+/// revoked certificates, and the page redraws the tree with every message (a keystroke in
+/// the editor too).
+const SHOWN: usize = 200;
+
+/// One line of a decoded tree: a leaf, or an open `<details>` with its children (at most
+/// [`SHOWN`], then a line saying how many more there are).
 fn view_node(node: &certreq_wire::Node) -> Html {
     let line = html! {
         <>
@@ -94,7 +100,14 @@ fn view_node(node: &certreq_wire::Node) -> Html {
             <li>
                 <details open=true>
                     <summary>{ line }</summary>
-                    <ul>{ for node.children.iter().map(view_node) }</ul>
+                    <ul>
+                        { for node.children.iter().take(SHOWN).map(view_node) }
+                        if let Some(more) = node.children.len().checked_sub(SHOWN).filter(|n| *n > 0) {
+                            <li class="hint" data-testid="dump-more">
+                                { format!("… and {more} more, not shown") }
+                            </li>
+                        }
+                    </ul>
                 </details>
             </li>
         }
