@@ -248,14 +248,7 @@ fn cmc_full_response_gives_status_and_certificates() {
     let rsp = cmc_response_fixture(chain.certificates(), 0, "Issued");
     let r = parse(&rsp).unwrap();
     assert_eq!(r.kind, ResponseKind::CmcResponse);
-    assert_eq!(
-        r.cmc_status,
-        Some(CmcStatusInfo {
-            status: CmcStatus::Success,
-            text: Some("Issued".into()),
-            fail_info: None
-        })
-    );
+    assert_eq!(r.cmc_status, issued());
     assert_eq!(r.certificates().len(), 3);
     assert_eq!(r.chain_for(r.leaf().unwrap()).len(), 3);
 
@@ -267,20 +260,22 @@ fn cmc_full_response_gives_status_and_certificates() {
     assert_eq!(status.status.name(), "failed");
 }
 
+/// AD CS's status for an issued certificate.
+fn issued() -> Option<CmcStatusInfo> {
+    Some(CmcStatusInfo {
+        status: CmcStatus::Success,
+        text: Some("Issued".into()),
+        fail_info: None,
+    })
+}
+
 #[test]
 fn ad_cs_cmc_full_response_is_read() {
     // Microsoft's example of what AD CS sends (MS-WSTEP): certificates root first.
     let text = std::fs::read(corpus_dir().join("mswstep/cmc-full-response.b64")).unwrap();
     let r = parse(&text).unwrap();
     assert_eq!(r.kind, ResponseKind::CmcResponse);
-    assert_eq!(
-        r.cmc_status,
-        Some(CmcStatusInfo {
-            status: CmcStatus::Success,
-            text: Some("Issued".into()),
-            fail_info: None
-        })
-    );
+    assert_eq!(r.cmc_status, issued());
     assert_eq!(r.certificates().len(), 3);
     let leaf = r.leaf().unwrap();
     assert!(!leaf.is_ca(), "{}", leaf.subject());
