@@ -8,6 +8,8 @@
 # several clones on one machine share them; nothing is installed into the repo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# stdout is the PATH line callers capture: everything the installers print goes to stderr
+exec 3>&1 1>&2
 
 TOOLS=${CERTREQ_TOOLS:-$HOME/.cache/certreq-web/tools}
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in web/Cargo.toml
@@ -132,4 +134,4 @@ if [[ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$want" ]]; then
   echo "$want" >"$VENV/.requirements"
 fi
 
-echo "$VENV/bin:$TOOLS/bin:$TOOLS/npm/node_modules/.bin"
+echo "$VENV/bin:$TOOLS/bin:$TOOLS/npm/node_modules/.bin" >&3

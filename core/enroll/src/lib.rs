@@ -783,7 +783,6 @@ fn quoted_after(text: &str, marker: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
 }
 
-/// `Label:` … (no TAB) … two TABs, then the value up to the line end.
 /// A value of the error page's definition list, found by its term's element id (`ID=…`,
 /// which a localised CA keeps while it translates the term), else by the English term.
 fn error_field(html: &str, id: &str, english: &str) -> Option<String> {
@@ -791,6 +790,7 @@ fn error_field(html: &str, id: &str, english: &str) -> Option<String> {
     two_tab_value(html, &anchor).or_else(|| two_tab_value(html, english))
 }
 
+/// `Label:` … (no TAB) … two TABs, then the value up to the line end.
 fn two_tab_value(text: &str, label: &str) -> Option<String> {
     let start = text.find(label)? + label.len();
     let rest = text.get(start..)?;

@@ -90,8 +90,17 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Block>, ArmorError> {
             }]);
         }
         // Binary with more after the first object: DER files one after another, then at
-        // most whitespace or zero padding.
-        return der_objects(bytes).ok_or(ArmorError::NotPemOrDer);
+        // most whitespace or zero padding; else the whole (whose reader says what is wrong).
+        if let Some(blocks) = der_objects(bytes) {
+            return Ok(blocks);
+        }
+        if bytes.first() == Some(&0x30) && der_frame_len(bytes).is_some() {
+            return Ok(vec![Block {
+                label: None,
+                der: bytes.to_vec(),
+            }]);
+        }
+        return Err(ArmorError::NotPemOrDer);
     }
     match Base64::decode_vec(&compact) {
         Ok(der) if der.first() == Some(&0x30) => Ok(vec![Block { label: None, der }]),

@@ -185,6 +185,21 @@ pub fn dump_der(der: &[u8]) -> Dump {
             .insert(0, Node::new("Encoding", "BER (read as its DER)"));
         return d;
     }
+    // BER that does not read (cut short, or bytes after it) is not shown byte by byte: what
+    // tells a private key inside from anything else reads only definite lengths
+    if der.get(1) == Some(&0x80) {
+        return Dump {
+            kind: "ASN.1",
+            title: "BER (indefinite lengths) that does not decode".into(),
+            nodes: vec![Node::new(
+                "Bytes",
+                format!(
+                    "{} bytes, not shown: cut short, or followed by more",
+                    der.len()
+                ),
+            )],
+        };
+    }
     Dump {
         kind: "ASN.1",
         title: "ASN.1 (not a known structure)".into(),

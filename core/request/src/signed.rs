@@ -24,9 +24,9 @@
 //! * the digest algorithms and attributes are DER `SET OF`s, sorted by their encodings; the
 //!   certificates and the signers are in the order they were added (the signers already
 //!   there, then the new ones), as Windows' CMS writer leaves them: AD CS's own PKCS #7 chains
-//!   hold their certificates out of DER order (corpus `resp/001`, `resp/004`), and MS-WCCE
-//!   §3.1.1.4.3.2.1 has the renewed certificate's key sign first. RFC 5652 asks DER of the
-//!   signed attributes alone.
+//!   hold their certificates out of DER order (corpus `resp/001`, `resp/004`), Microsoft's
+//!   CMC dumps put the request key's signer first, and MS-WCCE §3.1.1.4.3.2.1 says which
+//!   `SignerInfo` of a renewal comes first. RFC 5652 asks DER of the signed attributes alone.
 //!
 //! Signers already in a request (when `certreq -sign` adds one) are kept byte for byte: their
 //! signatures cover the content's digest, which does not change.

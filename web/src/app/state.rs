@@ -85,9 +85,12 @@ pub fn route_dropped(target: FileTarget, name: &str, bytes: &[u8]) -> FileTarget
         return FileTarget::Editor;
     }
     let text = certreq_inf::text::decode(bytes).text;
+    // C0 control bytes (DER is full of them) but not those a text file may hold: a form
+    // feed, DOS's end-of-file Ctrl-Z; C1 characters are what bytes of another code page read
+    // as Windows-1252 become, so they say nothing
     let binary = text
         .chars()
-        .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t'));
+        .any(|c| c < ' ' && !matches!(c, '\r' | '\n' | '\t' | '\x0c' | '\x1a'));
     if binary || text.contains("-----BEGIN") {
         return FileTarget::Decoder;
     }
@@ -633,6 +636,11 @@ mod tests {
         assert_eq!(route("cert.txt", &utf16), FileTarget::Decoder);
         assert_eq!(
             route("request.txt", b"Subject = \"CN=x\"\n"),
+            FileTarget::Editor
+        );
+        // an INF of another code page (0x9D is a letter in Windows-1250), a form feed, a Ctrl-Z
+        assert_eq!(
+            route("cz.txt", b"[NewRequest]\nSubject = \"CN=\x9d\"\n\x0c\n\x1a"),
             FileTarget::Editor
         );
         assert_eq!(

@@ -153,16 +153,32 @@ fn pkcs7_chain_lists_its_certificates() {
 #[test]
 fn a_pkcs7_chain_in_ber_is_read_as_its_der() {
     let der = std::fs::read(corpus_dir().join("resp/004-nwlterry-certnew-p7b-der.p7b")).unwrap();
-    let ber = crate::response::tests::indefinite(&der, 2);
-    let d = dump(&ber).unwrap();
-    assert_eq!(d.kind, "PKCS #7");
-    let text = render_text(&d);
-    assert_has(
-        &text,
-        &["Encoding: BER (read as its DER)", "Certificates: 2"],
-    );
+    for levels in [2, 40] {
+        let ber = crate::response::tests::indefinite(&der, levels);
+        let d = dump(&ber).unwrap();
+        assert_eq!(d.kind, "PKCS #7");
+        let text = render_text(&d);
+        assert_has(
+            &text,
+            &["Encoding: BER (read as its DER)", "Certificates: 2"],
+        );
+    }
     // the DER itself does not say BER
     assert!(!render_text(&dump(&der).unwrap()).contains("BER"));
+    // BER that does not read (here with a byte after it) is not shown byte by byte: the
+    // check that keeps a private key's bytes off the screen reads definite lengths only
+    let key = std::fs::read(certreq_testsupport::data_dir().join("test-rsa-2048.pk8.pem")).unwrap();
+    let key = certreq_pkix::pem::read(&key).unwrap().remove(0).der;
+    let mut ber_key = crate::response::tests::indefinite(&key, 0);
+    ber_key.push(b'\n');
+    let text = render_text(&dump(&ber_key).unwrap());
+    assert!(text.contains("not shown"), "{text}");
+    let secret_tail = key[key.len() - 8..]
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>();
+    let upper = text.to_uppercase().replace([' ', ':', '\n'], "");
+    assert!(!upper.contains(&secret_tail.concat()), "{text}");
 }
 
 #[test]
