@@ -86,27 +86,15 @@ pub fn label_for(request: &NewRequest) -> String {
 /// box's text reads as the file does, so Accept sends what was decoded.
 pub fn decoder_text(bytes: &[u8]) -> String {
     use base64ct::Encoding;
-    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
-        rest.len()
-            .is_multiple_of(2)
-            .then(|| rest.chunks_exact(2).map(|c| unit([c[0], c[1]])))
-            .and_then(|units| {
-                char::decode_utf16(units)
-                    .collect::<Result<String, _>>()
-                    .ok()
-            })
-    };
-    let text = match bytes {
-        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
-        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
-        [0xEF, 0xBB, 0xBF, rest @ ..] => core::str::from_utf8(rest).ok().map(str::to_owned),
-        _ => core::str::from_utf8(bytes).ok().map(str::to_owned),
-    };
-    match text {
-        Some(text)
-            if !text
+    use certreq_inf::text::{self, Encoding as Text};
+    // the INF reader's decoding, taken only where it is exact: no Windows-1252 guess, nothing
+    // replaced, no control characters (binary)
+    let decoded = text::decode(bytes);
+    match decoded.text {
+        text if decoded.encoding != Text::Windows1252
+            && !text
                 .chars()
-                .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')) =>
+                .any(|c| c == '\u{fffd}' || c.is_control() && !matches!(c, '\r' | '\n' | '\t')) =>
         {
             text
         }
