@@ -63,8 +63,10 @@ impl Node {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dump {
     /// `certificate`, `certificate request`, `CMC request`, `CMC response`, `PKCS #7`,
-    /// `CRL`, `private key`, `encrypted private key`, `public key`, `PFX`, `ASN.1`, or
-    /// `PEM bundle` for several blocks.
+    /// `CRL`, `private key`, `encrypted private key`, `public key`, `PFX`, `ASN.1`;
+    /// `certificate bundle` for several blocks each of which carries certificates (a
+    /// certificate, PKCS #7 or a CMC response: what a CA answers), `PEM bundle` for several
+    /// blocks of other kinds or mixed ones.
     pub kind: &'static str,
     /// A one-line summary (`Certificate: CN=…`).
     pub title: String,
@@ -84,6 +86,7 @@ pub const KINDS: &[&str] = &[
     "public key",
     "PFX",
     "ASN.1",
+    "certificate bundle",
     "PEM bundle",
 ];
 
@@ -119,6 +122,9 @@ pub fn dump(bytes: &[u8]) -> Result<Dump, DumpError> {
         return Ok(d);
     }
     let n = dumps.len();
+    let answer = dumps
+        .iter()
+        .all(|(_, d)| matches!(d.kind, "certificate" | "PKCS #7" | "CMC response"));
     let nodes = dumps
         .into_iter()
         .enumerate()
@@ -131,7 +137,11 @@ pub fn dump(bytes: &[u8]) -> Result<Dump, DumpError> {
         })
         .collect();
     Ok(Dump {
-        kind: "PEM bundle",
+        kind: if answer {
+            "certificate bundle"
+        } else {
+            "PEM bundle"
+        },
         title: format!("{n} PEM blocks"),
         nodes,
     })

@@ -262,7 +262,7 @@ mod tests {
     use crate::app::files::{file_name_for, pem};
     use crate::app::preview::Generated;
     use crate::app::store::{CertDetails, EntryMeta, EntryState, Profile, RecordMeta};
-    use crate::app::testing::{LEAF_PEM, REQ_DER, cert, fake, pending, pending_record};
+    use crate::app::testing::{CA_PEM, LEAF_PEM, REQ_DER, cert, fake, pending, pending_record};
     use certreq_inf::diag::Severity;
     use certreq_request::compile;
     use certreq_request::model::{Hash, KeyAlgorithm, SignatureScheme};
@@ -392,6 +392,28 @@ mod tests {
         let asked = s.update(decoder::Msg::Open {
             name: "a.req".into(),
             bytes: REQ_DER.to_vec(),
+        });
+        decode(&mut s, asked);
+        assert_eq!(s.decoder.to_accept(), None);
+        assert_eq!(s.update(decoder::Msg::Accept), vec![]);
+    }
+
+    #[test]
+    fn a_chain_is_offered_to_the_store_and_a_bundle_with_a_private_key_is_not() {
+        let mut s = State::new("", fake);
+        let chain = [LEAF_PEM, CA_PEM].concat();
+        let asked = s.update(decoder::Msg::Open {
+            name: "chain.pem".into(),
+            bytes: chain.clone(),
+        });
+        decode(&mut s, asked);
+        assert_eq!(s.decoder.to_accept(), Some(chain.clone()));
+        // a server's PEM file: the certificate and its private key. The store would refuse
+        // it ("this is a private key"), so Accept is not offered for it
+        let key = include_bytes!("../../../tests/data/pfx-leaf.key");
+        let asked = s.update(decoder::Msg::Open {
+            name: "server.pem".into(),
+            bytes: [chain.as_slice(), key].concat(),
         });
         decode(&mut s, asked);
         assert_eq!(s.decoder.to_accept(), None);

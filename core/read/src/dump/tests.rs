@@ -383,6 +383,20 @@ fn several_pem_blocks_become_one_dump_each() {
 }
 
 #[test]
+fn a_bundle_is_a_certificate_bundle_only_when_every_block_carries_certificates() {
+    // leaf and CA, as a CA hands out a chain: what the key store accepts
+    let mut chain = data("pfx-leaf.crt");
+    chain.extend(data("pfx-ca.crt"));
+    let d = dump(&chain).unwrap();
+    assert_eq!((d.kind, d.nodes.len()), ("certificate bundle", 2));
+    // the same with the private key after it (a server's PEM file): not a CA's answer
+    let mut with_key = chain.clone();
+    with_key.extend(data("pfx-leaf.key"));
+    let d = dump(&with_key).unwrap();
+    assert_eq!((d.kind, d.nodes.len()), ("PEM bundle", 3));
+}
+
+#[test]
 fn garbage_never_panics() {
     assert!(dump(b"").is_err());
     assert!(dump(b"hello, world!").is_err());

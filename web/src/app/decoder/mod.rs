@@ -24,8 +24,15 @@ pub enum Msg {
     Accept,
 }
 
-/// What the decoder offers to accept: the kinds that carry a certificate.
-const ACCEPTABLE: [&str; 4] = ["certificate", "PKCS #7", "CMC response", "PEM bundle"];
+/// What the decoder offers to accept: the kinds that carry a certificate. A bundle of PEM
+/// blocks is offered only when every block is one of them (`certificate bundle`): the store
+/// refuses a bundle that also holds a private key or a request.
+const ACCEPTABLE: [&str; 4] = [
+    "certificate",
+    "PKCS #7",
+    "CMC response",
+    "certificate bundle",
+];
 
 /// Browser work the decoder asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
