@@ -153,6 +153,10 @@ pub struct State {
     pub version: u32,
     /// Whether `compiled` is from an earlier text (a re-read is coming).
     pub stale: bool,
+    /// Whether the text has not been read at all yet: a long text that replaced another
+    /// waits for the worker's reading, and `compiled` is empty meanwhile (no diagnostics, no
+    /// request) rather than a reading that says anything about it.
+    pub unread: bool,
     /// Which re-read is the one to do ([`Msg::Recompile`] of an older edit is dropped).
     generation: u64,
     pub lines: LineIndex,
@@ -203,6 +207,7 @@ impl State {
             compiled: compiler(text).into(),
             version: 0,
             stale: false,
+            unread: false,
             generation: 0,
             lines: LineIndex::new(text),
             top: 0,
@@ -566,7 +571,7 @@ impl State {
                     Err(_) => (self.compiler)(&self.text).into(),
                 };
                 self.version = self.version.wrapping_add(1);
-                self.stale = false;
+                (self.stale, self.unread) = (false, false);
                 return self.follow_caret_doc().into_iter().collect();
             }
             Msg::Read { .. } => {}
@@ -742,7 +747,7 @@ impl State {
             return None;
         }
         self.compiled = Reading::default();
-        self.stale = true;
+        (self.stale, self.unread) = (true, true);
         self.generation += 1;
         self.place(text);
         Some(Command::Read {
@@ -792,7 +797,7 @@ impl State {
         let text = fit(text);
         self.compiled = (self.compiler)(&text).into();
         self.version = self.version.wrapping_add(1);
-        self.stale = false;
+        (self.stale, self.unread) = (false, false);
         self.generation += 1;
         self.place(text);
     }
@@ -1123,16 +1128,21 @@ mod tests {
             panic!("{commands:?}")
         };
         assert_eq!(asked, text);
-        // nothing of the text it replaced is shown for it, and no request is offered
-        assert!(s.stale);
+        // nothing of the text it replaced is shown for it, and no request is offered; the
+        // panels say it is being read (not "no problems found", not "fix the errors")
+        assert!(s.stale && s.unread);
         assert_eq!(s.counts(), (0, 0, 0));
         assert_eq!(s.request(), None);
         s.update(Msg::Read {
             generation,
             reading: Ok(fake(&text).into()),
         });
-        assert!(!s.stale);
+        assert!(!s.stale && !s.unread);
         assert!(s.request().is_some());
+        // an edit of it waits for a re-read, but the text has a reading meanwhile
+        let edited = format!("{text}KeyLength = 2048\n");
+        s.update(Msg::Edit(edited.clone()));
+        assert!(s.stale && !s.unread);
         // a reading that comes after another text replaced it is dropped
         let other = long(2500, "KeyLength = BAD\n");
         let commands = s.update(Msg::Open {
@@ -1152,7 +1162,7 @@ mod tests {
             reading: Ok(fake(&other).into()),
         });
         assert!(s.stale, "the restored text waits for its own reading");
-        assert_eq!(s.text, text);
+        assert_eq!(s.text, edited);
         // a short text opened is read at once, as before
         let commands = s.update(Msg::Open {
             name: "short.inf".into(),

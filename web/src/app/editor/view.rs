@@ -328,7 +328,10 @@ fn gap(n: usize, last: String) -> Html {
 /// there.
 fn diagnostics(state: &State, on: &Callback<Msg>) -> Html {
     let (errors, warnings, notes) = state.counts();
-    let summary = if errors + warnings + notes == 0 {
+    let summary = if state.unread {
+        // a long text just put in, not read yet: its problems are not known
+        "reading the INF…".to_owned()
+    } else if errors + warnings + notes == 0 {
         "no problems found".to_owned()
     } else {
         let mut parts = Vec::new();

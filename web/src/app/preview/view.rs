@@ -24,6 +24,9 @@ pub fn panel(props: &RequestProps<'_>) -> Html {
     let editor = props.editor;
     let described = match &editor.compiled.request {
         Some(request) => view_preview(&preview(request)),
+        None if editor.unread => html! {
+            <p class="hint" data-testid="preview">{ "Reading the INF…" }</p>
+        },
         None => html! {
             <p class="hint" data-testid="preview">
                 { "Fix the errors on the left to see the request." }
