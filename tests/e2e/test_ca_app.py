@@ -259,6 +259,44 @@ def test_a_template_the_ca_does_not_offer_is_a_warning_in_the_editor_at_its_line
              what="the warning to go")
 
 
+# Counts the template checks (certreq_wire::OP_TEMPLATE_CHECK, 12) the page asks of a worker.
+# Installed before the first long text, so the app's reading worker is one of these.
+CHECK_SPY = """
+window.__checks = 0;
+const Real = window.Worker;
+window.Worker = class extends Real {
+  postMessage(message, transfer) {
+    if (message && message.op === 12) window.__checks++;
+    return super.postMessage(message, transfer);
+  }
+};
+"""
+
+
+def test_a_long_inf_is_checked_against_the_template_off_the_pages_thread(ca):
+    # an INF long enough to be read in the worker: its check against the CA's template reads
+    # it again, and is asked of the same worker, not done on the page's thread
+    driver = signed_in_app(ca.origin, "bob")
+    try:
+        driver.execute_script(CHECK_SPY)
+        use_endpoint(driver, ca, "adcs")
+        set_field(driver, "template", "")
+        load_templates(driver)
+        text = "".join(f"; line {i:05d} of a long comment {'x' * 40}\n"
+                       for i in range(3000)) + NAMED_INF
+        assert len(text) > 128 * 1024
+        fill_editor(driver, text)
+        found = wait_for(lambda: findings(driver, "template-not-offered"), timeout=60,
+                         what="the template warning on the long INF")
+        assert [(at, severity) for at, severity, _ in found] == [
+            (line_of(text, "CertificateTemplate"), "warning")], found
+        assert driver.execute_script("return window.__checks") >= 1
+        assert driver.execute_script(
+            'return performance.getEntriesByName("certreq-web:read-on-page").length') == 0
+    finally:
+        driver.quit()
+
+
 def test_est_csrattrs_mismatch_is_a_warning_at_the_key_line_naming_the_label(app, ca):
     use_endpoint(app, ca, "est", "/StrongKey")
     by_testid(app, "load-templates").click()

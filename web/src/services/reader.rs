@@ -1,8 +1,9 @@
 //! The editor's reading of a long INF, off the page's thread: a dedicated worker holds its own
 //! instance of the tools module (the module the page already compiled, handed over as a
 //! `WebAssembly.Module`, so nothing is fetched or compiled twice) and answers
-//! [`wire::OP_COMPILE`] with the [`Reading`]. Typing goes on while it reads; the page only
-//! takes the answer apart.
+//! [`wire::OP_COMPILE`] with the [`Reading`], and a long INF's check against its CA template
+//! ([`wire::OP_TEMPLATE_CHECK`], which reads the INF again). Typing goes on while it reads; the
+//! page only takes the answer apart.
 //!
 //! The worker's script is a few lines made into a `blob:` URL here (the single-file page has no
 //! file to load one from), which the page's policy allows with `worker-src blob:`. One question
@@ -48,7 +49,7 @@ thread_local! {
     /// The last question asked: the next is asked once it is answered, so the worker's one
     /// `onmessage` answer is always the question in flight's.
     static LAST: RefCell<Option<Promise>> = const { RefCell::new(None) };
-    /// How many questions have been queued: one that finds a newer queued behind it when its
+    /// How many readings have been queued: one that finds a newer queued behind it when its
     /// turn comes is not asked (its asker's text has been edited since).
     static QUEUED: RefCell<u32> = const { RefCell::new(0) };
 }
@@ -66,14 +67,48 @@ pub const ON_PAGE_MARK: &str = "certreq-web:read-on-page";
 /// latest text). An error means the worker cannot (or can no longer) do it: the caller reads
 /// on the page's thread.
 pub async fn read(text: &str) -> Result<Option<Reading>, ServiceError> {
-    let result = read_in_worker(text).await;
+    let result = match in_worker(wire::OP_COMPILE, text.as_bytes(), true).await {
+        Ok(Some(bytes)) => Reading::from_wire(&bytes).map(Some).map_err(|e| {
+            give_up();
+            ServiceError(format!("the reading worker's answer: {e}"))
+        }),
+        other => other.map(|_| None),
+    };
     if result.is_err() {
         mark(ON_PAGE_MARK);
     }
     result
 }
 
-async fn read_in_worker(text: &str) -> Result<Option<Reading>, ServiceError> {
+/// A long INF's mismatches with its CA template, found in the worker (the check reads the
+/// whole INF again, as long as the editor's reading takes). Every check asked is answered
+/// (the caller drops one for a text edited since). An error means the worker cannot do it:
+/// the caller checks on the page's thread.
+pub async fn template_check(
+    check: &wire::ca::TemplateCheck,
+) -> Result<Vec<wire::ca::Finding>, ServiceError> {
+    let result = match in_worker(wire::OP_TEMPLATE_CHECK, &check.to_wire(), false).await {
+        Ok(Some(bytes)) => wire::ca::findings_from_wire(&bytes).map_err(|e| {
+            give_up();
+            ServiceError(format!("the reading worker's answer: {e}"))
+        }),
+        Ok(None) => Err(ServiceError("the check was not asked".into())),
+        Err(e) => Err(e),
+    };
+    if result.is_err() {
+        mark(ON_PAGE_MARK);
+    }
+    result
+}
+
+/// Asks the worker `op` on `input`, after the question before it is answered. With
+/// `latest_only`, a question that finds a newer one of its kind queued behind it when its
+/// turn comes is not asked (`None`).
+async fn in_worker(
+    op: u32,
+    input: &[u8],
+    latest_only: bool,
+) -> Result<Option<Vec<u8>>, ServiceError> {
     // wait for the question before this one (its answer is its asker's)
     let before = LAST.with_borrow(Clone::clone);
     let (done, finish) = {
@@ -82,17 +117,18 @@ async fn read_in_worker(text: &str) -> Result<Option<Reading>, ServiceError> {
         (done, finish)
     };
     LAST.set(Some(done));
-    let mine = QUEUED.with_borrow_mut(|n| {
-        *n = n.wrapping_add(1);
-        *n
+    let mine = latest_only.then(|| {
+        QUEUED.with_borrow_mut(|n| {
+            *n = n.wrapping_add(1);
+            *n
+        })
     });
     if let Some(before) = before {
         let _ = JsFuture::from(before).await;
     }
-    let answer = if QUEUED.with_borrow(|n| *n) == mine {
-        ask(text).await.map(Some)
-    } else {
-        Ok(None)
+    let answer = match mine {
+        Some(mine) if QUEUED.with_borrow(|n| *n) != mine => Ok(None),
+        _ => ask(op, input).await.map(Some),
     };
     if let Some(finish) = finish {
         let _ = finish.call0(&JsValue::NULL);
@@ -110,22 +146,20 @@ async fn read_in_worker(text: &str) -> Result<Option<Reading>, ServiceError> {
         .dyn_into::<Uint8Array>()
         .map(|o| o.to_vec())
         .unwrap_or_default();
-    // a refusal is this text's (the worker is fine); an answer that does not read back is a
-    // worker out of step with the page (an older module cached, say): dropped for good
-    let bytes = wire::answer(status, output).map_err(|why| ServiceError(why.0))?;
-    Reading::from_wire(&bytes).map(Some).map_err(|e| {
-        give_up();
-        ServiceError(format!("the reading worker's answer: {e}"))
-    })
+    // a refusal is this question's (the worker is fine); an answer that does not read back
+    // is a worker out of step with the page (an older module cached, say): dropped for good
+    wire::answer(status, output)
+        .map(Some)
+        .map_err(|why| ServiceError(why.0))
 }
 
 /// Posts the question and waits for the worker's `message` (its data); its `error` or
 /// `messageerror` event, or no answer in [`TIMEOUT_MS`], drops the worker.
-async fn ask(text: &str) -> Result<JsValue, ServiceError> {
+async fn ask(op: u32, input: &[u8]) -> Result<JsValue, ServiceError> {
     let worker = worker().await?;
-    let input = Uint8Array::from(text.as_bytes());
+    let input = Uint8Array::from(input);
     let message = Object::new();
-    set(&message, "op", &wire::OP_COMPILE.into());
+    set(&message, "op", &op.into());
     set(&message, "input", &input);
     let target = worker.unchecked_ref::<Object>();
     let answer = Promise::new(&mut |resolve, reject| {

@@ -386,19 +386,27 @@ pub async fn templates(settings: Enrollment) -> Result<Box<CaFacts>, String> {
     Ok(Box::new(CaFacts { offered, wire }))
 }
 
-/// The INF's mismatches with the facts, at byte spans of `inf`.
+/// The INF's mismatches with the facts, at byte spans of `inf`. A long INF is checked in the
+/// editor's reading worker, as it is read there (the check reads it again, which would hold
+/// the page for as long); without the worker, on the page's thread.
 pub async fn check(
     inf: &str,
     template: Option<String>,
     facts: Vec<u8>,
 ) -> Result<Vec<Finding>, String> {
-    tools::template_check(&TemplateCheck {
+    let check = TemplateCheck {
         inf: inf.to_owned(),
         template,
         facts,
-    })
-    .await
-    .map_err(|e| e.to_string())
+    };
+    if inf.len() > crate::app::editor::DEFER_ABOVE
+        && let Ok(found) = crate::services::reader::template_check(&check).await
+    {
+        return Ok(found);
+    }
+    tools::template_check(&check)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// The CA's certificates, chains and CRLs at `url` (for AD CS after reading `certcarc.asp`,
