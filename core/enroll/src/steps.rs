@@ -142,6 +142,10 @@ pub enum Failure {
     /// A Web Enrollment page that says something other than issued, pending or denied (the
     /// CA's error, or a page that matches no known layout).
     Page(Disposition),
+    /// The answer to a submission is a page that matches no known layout (named by its
+    /// title): the request may have reached the CA, which would hold it, so the user is told
+    /// where to look before sending it again.
+    UnknownAfterSubmit { title: String },
     /// The step's state was lost (or is not one this version wrote).
     Lost,
 }
@@ -177,6 +181,16 @@ impl core::fmt::Display for Failure {
                 "the CA says request {request_id} was issued but {url} gave no certificate"
             ),
             Failure::Page(page) => f.write_str(&page.message()),
+            Failure::UnknownAfterSubmit { title } => write!(
+                f,
+                "{}. If the request reached the CA, the CA may hold it: before submitting it \
+                 again, look for it on the CA's Web Enrollment pages (\"View the status of a \
+                 pending certificate request\") or ask the CA's administrator",
+                Disposition::Unknown {
+                    title: title.clone()
+                }
+                .message()
+            ),
             Failure::Lost => f.write_str("the enrollment step was lost; submit again"),
         }
     }
@@ -352,6 +366,10 @@ fn on_page(page: Disposition, base: Option<String>, asked: Option<u64>, url: &st
             code: code.or_else(|| crate::why::find_in(&message).map(|h| h.code)),
             message,
         },
+        // a submission's answer that says nothing known: the CA may have taken it
+        Disposition::Unknown { title } if base.is_some() => {
+            failed(Failure::UnknownAfterSubmit { title })
+        }
         other => failed(Failure::Page(other)),
     }
 }

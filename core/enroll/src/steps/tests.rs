@@ -195,12 +195,22 @@ fn pending_and_denied_pages_keep_the_request_id() {
             code: Some(0x8009_4800),
         }
     );
-    let unknown = reply(&post, &page("<title>Sign in to continue</title>"));
+    // a page that says nothing known: named, and the request may be the CA's now, so the
+    // user is told where to look before sending it again
+    let unknown = failure(reply(&post, &page("<title>Sign in to continue</title>")));
     assert_eq!(
-        failure(unknown),
-        Failure::Page(Disposition::Unknown {
+        unknown,
+        Failure::UnknownAfterSubmit {
             title: "Sign in to continue".into()
-        })
+        }
+    );
+    let said = unknown.to_string();
+    assert!(
+        said.starts_with(
+            "the CA answered a page this client does not recognise: \"Sign in to continue\". \
+             If the request reached the CA, the CA may hold it"
+        ) && said.contains("View the status of a pending certificate request"),
+        "{said}"
     );
     // what is not a page at all is not read as one
     let json = reply(&post, &answer(200, "application/json", "", b"{}"));
