@@ -197,6 +197,7 @@ def test_kill_9_during_bursts_loses_no_answered_request(tmp_path):
     data = tmp_path / "ca"
     rng = random.Random(1509)
     answered = {}          # request ID → (state, certificate DER or None)
+    in_bursts = 0          # how many of them were answered while a kill was coming
     highest_seen = 0
     server = DevcaServer(data)
     try:
@@ -211,8 +212,9 @@ def test_kill_9_during_bursts_loses_no_answered_request(tmp_path):
                     i += 1
                     try:
                         got.append(client.web(der, timeout=10))
-                    except (requests.RequestException, AssertionError):
-                        # the server died under this request: no answer, no promise
+                    except requests.RequestException:
+                        # the server died under this request: no answer, no promise (an
+                        # answer that is not a result page fails the test)
                         break
                 return got
 
@@ -224,6 +226,7 @@ def test_kill_9_during_bursts_loses_no_answered_request(tmp_path):
                 stop.set()
                 got = [a for f in futures for a in f.result()]
             server.stop()
+            in_bursts += len(got)
             for req_id, state, cert in got:
                 answered[req_id] = (state, cert)
 
@@ -241,12 +244,16 @@ def test_kill_9_during_bursts_loses_no_answered_request(tmp_path):
             assert req_id > max([highest_seen, *answered, *stored]), (req_id, highest_seen)
             highest_seen = req_id
             answered[req_id] = (state, None)
+        # the kills fell among answered requests, not only before the first one (a few tens a
+        # round at devca's rate; the floor only rules out bursts that were never answered)
+        assert in_bursts >= 20, f"only {in_bursts} requests answered in the bursts"
         # and the certificates handed out are still served, unchanged
         client = Client(server)
         for req_id, (state, cert) in answered.items():
             if cert is not None:
                 assert client.fetch(req_id) == cert
-        print(f"\n20 kills: {len(answered)} answered requests, all kept")
+        print(f"\n20 kills: {len(answered)} answered requests ({in_bursts} in the bursts), "
+              "all kept")
     finally:
         server.stop()
 

@@ -441,6 +441,20 @@ def wait_for(predicate, timeout=60, interval=0.1, what="condition"):
         time.sleep(interval)
 
 
+def persistence_said(driver):
+    """Once a key is kept here the app has asked the browser for persistent storage: waits
+    for the answer ("yes" or "no"; "unknown" stays only where the browser cannot say), checks
+    the store panel says what that answer means, and returns it."""
+    def answer():
+        said = by_testid(driver, "persistence").get_attribute("data-persistent")
+        return said if said in ("yes", "no") else None
+    said = wait_for(answer, timeout=15, what="the browser's answer to the persistence request")
+    text = by_testid(driver, "persistence").text
+    meaning = "Storage is persistent" if said == "yes" else "did not make storage persistent"
+    assert meaning in text, (said, text)
+    return said
+
+
 def wait_download(folder: pathlib.Path, name: str, timeout=30) -> bytes:
     """The bytes of the download `name` in `folder`, once the browser has finished writing it."""
     path = folder / name

@@ -13,7 +13,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from selenium.webdriver.common.by import By
 
 from browser import (all_testid, browser_errors, by_testid, drop_file, fill_editor, open_app,
-                     wait_for)
+                     persistence_said, wait_for)
 from checkers import check_request
 from conftest import corpus_dir
 
@@ -300,11 +300,10 @@ def test_use_existing_key_set_reuses_the_named_key(app, tmp_path):
 
 
 def test_persistence_is_reported_and_deleting_asks_first(app, tmp_path):
-    status = by_testid(app, "persistence")
-    assert status.get_attribute("data-persistent") in ("yes", "no", "unknown")
-    assert status.text.strip()
     use_template(app, "ecdsa-device")
     generate_current(app, tmp_path)
+    # a key is kept: the browser was asked to keep storage, and the panel says its answer
+    persistence_said(app)
     ids = "return [...document.querySelectorAll('[data-testid=store-item]')].map(e => e.dataset.id)"
     doomed = wait_for(lambda: app.execute_script(ids), timeout=10, what="a stored entry")[0]
     # the newest is listed first; look the button up afresh (the list re-renders)

@@ -43,7 +43,7 @@ from selenium.webdriver.chrome.service import Service
 
 from selenium.webdriver.common.by import By
 
-from browser import DIST, by_testid, chromium, scratch_dir
+from browser import DIST, Chromium, by_testid, chromium, scratch_dir
 from devca_server import DevcaServer
 from krb5_realm import KRB5_TOOLS, Realm, needs
 from test_enroll import click, disposition, generate
@@ -84,9 +84,11 @@ def kerberized_chromium(realm, ccache, met_negotiate=True):
     if met_negotiate:
         opts.add_experimental_option("localState",
                                      {"net.received_http_auth_negotiate_headers": True})
+    # the browser log carries the CSP watcher's reports (browser.Chromium fails on any)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     env = {**realm.env, "KRB5CCNAME": f"FILE:{ccache}"}
     service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), env=env)
-    return webdriver.Chrome(options=opts, service=service)
+    return Chromium(options=opts, service=service)
 
 
 def test_the_app_enrolls_through_negotiate_in_chromium(realm, ca, tmp_path):

@@ -46,8 +46,13 @@ async fn a_pair_made_as_the_inf_says_is_taken() {
 
 #[wasm_bindgen_test]
 async fn the_type_size_and_curve_come_from_the_public_key() {
-    let (rsa, spki) = pair(RSA_2048, PKCS1_SHA256).await;
-    let size = why(&rsa, &spki, KeyAlgorithm::Rsa { bits: 3072 }, PKCS1_SHA256);
+    let (rsa, rsa_spki) = pair(RSA_2048, PKCS1_SHA256).await;
+    let size = why(
+        &rsa,
+        &rsa_spki,
+        KeyAlgorithm::Rsa { bits: 3072 },
+        PKCS1_SHA256,
+    );
     assert_eq!(
         size,
         "the RSA key has 2048 bits, but the request plans 3072"
@@ -62,6 +67,12 @@ async fn the_type_size_and_curve_come_from_the_public_key() {
     assert!(
         kind.contains("RSASSA-PKCS1-v1_5") && kind.contains("ECDSA"),
         "{kind}"
+    );
+    // an ECDSA private key beside an RSA public key: the public key's own type is refused
+    let public = why(&ec, &rsa_spki, P256, ECDSA_SHA256);
+    assert_eq!(
+        public,
+        "the public key is 1.2.840.113549.1.1.1, but the request plans an EC key"
     );
 }
 

@@ -106,6 +106,25 @@ async fn ecdsa_sign_returns_der_that_matches_the_raw_signature() {
         "short-form length covers the rest"
     );
     assert!((8..=72).contains(&der.len()));
+    // the DER's two INTEGERs, r and s, made Web Crypto's raw r‖s (32 bytes each) again,
+    // verify over the data
+    let mut raw = [0u8; 64];
+    let mut at = 2;
+    for end in [32, 64] {
+        assert_eq!(der[at], 0x02, "an INTEGER");
+        let len = usize::from(der[at + 1]);
+        let int = &der[at + 2..at + 2 + len];
+        let int = int.strip_prefix(&[0]).unwrap_or(int);
+        raw[end - int.len()..end].copy_from_slice(int);
+        at += 2 + len;
+    }
+    assert_eq!(at, der.len(), "r and s are all of it");
+    assert!(
+        crypto::verify(&keys.get_public_key(), scheme, &raw, DATA)
+            .await
+            .unwrap(),
+        "the DER signature verifies"
+    );
 }
 
 #[wasm_bindgen_test]
