@@ -286,20 +286,29 @@ def test_axe_finds_no_serious_problem_in_the_portal_element_light_or_dark(tmp_pa
         for where, found in axe.found.items() for v in found)
 
 
+def tab_to(driver, testid, limit=60):
+    """Presses Tab until the element `testid` has the focus (at most `limit` times)."""
+    for _ in range(limit):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        if driver.execute_script("return document.activeElement.dataset.testid") == testid:
+            return
+    pytest.fail(f"Tab never reached {testid}")
+
+
 def test_a_request_can_be_made_from_the_keyboard_alone(app, tmp_path):
-    fill_editor(app, KEYBOARD_INF)
-    editor = by_testid(app, "inf-editor")
-    editor.click()
+    # the keyboard starts at the top of the page, nothing focused
+    app.execute_script("document.activeElement && document.activeElement.blur();"
+                       "window.scrollTo(0, 0);")
+    # Tab reaches the editor; the INF in it is selected and typed over, key by key
+    tab_to(app, "inf-editor")
+    ActionChains(app).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL) \
+        .send_keys(Keys.DELETE).send_keys(KEYBOARD_INF).perform()
+    wait_for(lambda: by_testid(app, "inf-editor").get_property("value") == KEYBOARD_INF,
+             timeout=10, what="the typed INF in the editor")
     generate = by_testid(app, "generate")
     wait_for(lambda: generate.is_enabled(), timeout=10, what="generate to be enabled")
-    # Tab from the editor until the Generate button has the focus, then press Enter
-    actions = ActionChains(app)
-    for _ in range(40):
-        actions.send_keys(Keys.TAB).perform()
-        if app.execute_script("return document.activeElement.dataset.testid") == "generate":
-            break
-    else:
-        pytest.fail("Tab never reached the Generate button")
+    # Tab on from the editor (it does not keep the Tab key) to the Generate button, and Enter
+    tab_to(app, "generate", limit=40)
     focused = app.execute_script(
         "const el = document.activeElement; const s = getComputedStyle(el);"
         "return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== 'none'")
