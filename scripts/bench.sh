@@ -7,7 +7,9 @@
 # key type.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$(scripts/setup.sh):$PATH"
+# (assigned first: `export PATH="$(…)"` would hide setup.sh failing from `set -e`)
+tools="$(scripts/setup.sh)"
+export PATH="$tools:$PATH"
 target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
 source scripts/wasm_features.sh
 cargo bench -p certreq-request --bench pipeline -- --noplot "${@}"

@@ -6,6 +6,8 @@
 # stable toolchain and a larger app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$(scripts/setup.sh):$PATH"
+# (assigned first: `export PATH="$(…)"` would hide setup.sh failing from `set -e`)
+tools="$(scripts/setup.sh)"
+export PATH="$tools:$PATH"
 source scripts/nightly_wasm.sh
 exec trunk build --release "$@"

@@ -17,7 +17,9 @@
 # settings every browser module is built with (scripts/nightly_wasm.sh says what and why).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$(scripts/setup.sh):$PATH"
+# (assigned first: `export PATH="$(…)"` would hide setup.sh failing from `set -e`)
+tools="$(scripts/setup.sh)"
+export PATH="$tools:$PATH"
 source scripts/nightly_wasm.sh
 target_dir="$CARGO_TARGET_DIR"
 source scripts/wasm_features.sh

@@ -5,7 +5,9 @@
 # devca keeps its CA and requests in $CERTREQ_DEVCA_DATA (default ~/.local/share/certreq-web/devca).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$(scripts/setup.sh):$PATH"
+# (assigned first: `export PATH="$(…)"` would hide setup.sh failing from `set -e`)
+tools="$(scripts/setup.sh)"
+export PATH="$tools:$PATH"
 port=${1:-8080}
 data=${CERTREQ_DEVCA_DATA:-$HOME/.local/share/certreq-web/devca}
 cargo build --release -p devca -p certreq-cli

@@ -37,6 +37,8 @@ command -v Xvfb >/dev/null         || need_apt+=(xvfb)
 command -v openssl >/dev/null      || need_apt+=(openssl)
 command -v cfssl >/dev/null        || need_apt+=(golang-cfssl)
 command -v npm >/dev/null          || need_apt+=(nodejs npm)
+# a venv with pip (Debian's own python3 leaves ensurepip to python3-venv)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 command -v gzip >/dev/null         || need_apt+=(gzip)
 # MIT Kerberos (a KDC for the Negotiate tests, the GSSAPI headers and libclang for libgssapi)
 command -v krb5kdc >/dev/null      || need_apt+=(krb5-kdc)
@@ -51,6 +53,11 @@ if ((${#need_apt[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+# the package tests run the embedding module in Node.js 20+ (tests/e2e/test_package.py fails
+# on an older one); said here too, because Debian 12's own nodejs is 18
+if ! node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null; then
+  log "warning: Node.js $(node --version 2>/dev/null || echo '(none)') found; the package tests need 20 or newer"
 fi
 
 # --- Rust targets and tools ------------------------------------------------
@@ -94,6 +101,9 @@ fi
 # build the app. Fetched here; nothing is downloaded once they are cached.
 STD_MANIFEST="$(rustc "+$NIGHTLY" --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
 cargo "+$NIGHTLY" fetch -q --manifest-path "$STD_MANIFEST"
+# and the workspace's own crates for every target (Trunk's offline build of the app needs the
+# wasm32-only ones, which no native build fetches): nothing is downloaded once they are cached
+cargo fetch -q --locked
 if [[ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]]; then
   log "cargo install cargo-fuzz $CARGO_FUZZ_VERSION (about 2 minutes)"
   cargo install -q cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --root "$TOOLS"
@@ -129,7 +139,8 @@ VENV=${CERTREQ_VENV:-$HOME/.cache/certreq-web/venv}
 want=$(sha256sum tests/requirements.txt | cut -c1-16)
 if [[ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$want" ]]; then
   log "python venv $VENV (tests/requirements.txt)"
-  [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
+  # a venv left without pip (its making failed half-way) is made again
+  [[ -x "$VENV/bin/pip" ]] || { rm -rf "$VENV" && python3 -m venv "$VENV"; }
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r tests/requirements.txt
   echo "$want" >"$VENV/.requirements"
 fi

@@ -14,7 +14,9 @@
 # Any failure stops the run with a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$(scripts/setup.sh):$PATH"
+# (assigned first: `export PATH="$(…)"` would hide setup.sh failing from `set -e`)
+tools="$(scripts/setup.sh)"
+export PATH="$tools:$PATH"
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
 
 step() {
