@@ -1171,6 +1171,7 @@ mod tests {
                 display: "Web Server".into(),
             }]),
             wire: vec![1, 2, 3],
+            label: None,
         };
         let checked_as = |inf: &str, template: &str| {
             vec![Command::Enrollment(enrollment::Command::CheckTemplate {
@@ -1284,10 +1285,22 @@ mod tests {
         let mut s = State::new("x = 1\n", fake);
         s.enrollment.settings = Enrollment::for_origin("https://ca.example");
         s.update(enrollment::Msg::EndpointKind(EndpointKind::Est));
-        s.update(enrollment::Msg::EndpointUrl(
-            "https://ca.example/.well-known/est/StrongKey/".into(),
-        ));
-        let out = s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::default())));
+        // a URL pasted with the operation at its end (as an EST client's settings show it):
+        // the tools module says where its CSR attributes are and which label it names
+        let url = "https://ca.example/.well-known/est/StrongKey/simpleenroll";
+        s.update(enrollment::Msg::EndpointUrl(url.into()));
+        let places = crate::app::testing::tools(certreq_wire::OP_EST_PLACES, url.as_bytes())
+            .map(|b| certreq_wire::ca::EstPlaces::from_wire(&b).expect("places"))
+            .expect("an EST URL");
+        assert_eq!(
+            places.csrattrs,
+            "https://ca.example/.well-known/est/StrongKey/csrattrs"
+        );
+        let facts = enrollment::CaFacts {
+            label: Some(places.label),
+            ..Default::default()
+        };
+        let out = s.update(enrollment::Msg::TemplatesLoaded(Ok(Box::new(facts))));
         assert_eq!(
             out,
             vec![Command::Enrollment(enrollment::Command::CheckTemplate {

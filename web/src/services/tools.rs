@@ -148,6 +148,14 @@ pub async fn template_list(page: &[u8]) -> Result<Vec<u8>, ServiceError> {
     ask(wire::OP_TEMPLATE_LIST, page).await
 }
 
+/// The CA label and the `/csrattrs` URL of an EST endpoint, from its URL as given.
+pub async fn est_places(url: &str) -> Result<wire::ca::EstPlaces, ServiceError> {
+    read(
+        &ask(wire::OP_EST_PLACES, url.as_bytes()).await?,
+        wire::ca::EstPlaces::from_wire,
+    )
+}
+
 /// What an EST server's `/csrattrs` answer asks of requests, as the facts' bytes.
 pub async fn csrattrs(answer: &wire::ca::HttpAnswer) -> Result<Vec<u8>, ServiceError> {
     ask(wire::OP_CSRATTRS, &answer.to_wire()).await

@@ -15,7 +15,7 @@ use certreq_wire::enroll as wire_enroll;
 use certreq_wire::{
     CmcJob, DocPage, DocQuery, Dump, Node, OP_BACKUP, OP_BACKUP_READ, OP_CA_DOWNLOADS,
     OP_CERTIFICATE, OP_CMC, OP_COMPILE, OP_CRL, OP_CSRATTRS, OP_DOC, OP_DUMP, OP_ENROLL_READ,
-    OP_ENROLL_START, OP_EXPLAIN, OP_PFX, OP_PFX_READ, OP_RENEWAL_INF, OP_RESPONSE,
+    OP_ENROLL_START, OP_EST_PLACES, OP_EXPLAIN, OP_PFX, OP_PFX_READ, OP_RENEWAL_INF, OP_RESPONSE,
     OP_TEMPLATE_CHECK, OP_TEMPLATE_LIST, OP_WRAP, PfxImport, PfxJob, PfxOpened, PfxProfile,
     RenewalInfQuery, STATUS_FAILED, STATUS_OK, ToSign, WrapJob, doc_to_wire, dump_to_wire,
     one_certificate_to_wire, response_to_wire,
@@ -88,6 +88,9 @@ pub fn serve(op: u32, input: &[u8]) -> (u32, Vec<u8>) {
         OP_EXPLAIN => ca::ExplainQuery::from_wire(input)
             .map_err(|e| e.to_string())
             .map(|q| ca::explanation_to_wire(explain(&q).as_ref())),
+        OP_EST_PLACES => core::str::from_utf8(input)
+            .map_err(|_| "the URL is not UTF-8".to_owned())
+            .and_then(est_places),
         OP_COMPILE => core::str::from_utf8(input)
             .map(|text| certreq_wire::reading::read(text).to_wire())
             .map_err(|_| "the INF text is not UTF-8".to_owned()),
@@ -205,6 +208,23 @@ fn template_check(q: &ca::TemplateCheck, mut facts: ca::TemplateFacts) -> Vec<u8
 }
 
 /// Where the CA's certificates and CRLs are.
+/// The CA label and the `/csrattrs` URL of the EST endpoint `url` (an operation named at its
+/// end is not a label).
+fn est_places(url: &str) -> Result<Vec<u8>, String> {
+    match Endpoint::parse(url).map_err(|e| e.to_string())? {
+        Endpoint::Est { base, label } => Ok(ca::EstPlaces {
+            csrattrs: template::csrattrs_url(&base, label.as_deref()),
+            label: label.unwrap_or_default(),
+        }
+        .to_wire()),
+        Endpoint::AdCs { .. } => Err(
+            "this is an AD CS Web Enrollment URL; an EST URL ends in /.well-known/est (with an \
+             optional CA label)"
+                .into(),
+        ),
+    }
+}
+
 fn ca_downloads(q: &ca::CaDownloadsQuery) -> Result<Vec<u8>, String> {
     let endpoint = Endpoint::parse(&q.url).map_err(|e| e.to_string())?;
     let d = |what: &str, renewal: u32, url: String| ca::Download {

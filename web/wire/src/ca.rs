@@ -180,6 +180,31 @@ impl TemplateFacts {
     }
 }
 
+/// [`crate::OP_EST_PLACES`]'s answer: the CA label (empty for none) and the `/csrattrs` URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EstPlaces {
+    pub label: String,
+    pub csrattrs: String,
+}
+
+impl EstPlaces {
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.str(&self.label).str(&self.csrattrs);
+        w.finish()
+    }
+
+    pub fn from_wire(bytes: &[u8]) -> Result<Self, WireError> {
+        let mut r = Reader::new(bytes);
+        let p = EstPlaces {
+            label: r.str()?.to_owned(),
+            csrattrs: r.str()?.to_owned(),
+        };
+        r.end()?;
+        Ok(p)
+    }
+}
+
 /// An HTTP answer handed to the tools module to read (`/csrattrs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpAnswer {

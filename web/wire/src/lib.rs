@@ -98,6 +98,10 @@ pub const OP_BACKUP_READ: u32 = 19;
 /// worker holding its own instance of the module, for a text long enough that reading it
 /// would hold up typing.
 pub const OP_COMPILE: u32 = 20;
+/// Where an EST endpoint's CSR attributes are, and its CA label, from the URL as the user gave
+/// it (which may name an operation: `…/.well-known/est/label/simpleenroll`): the input is the
+/// URL (UTF-8), the answer a [`ca::EstPlaces`].
+pub const OP_EST_PLACES: u32 = 21;
 
 /// What [`OP_RENEWAL_INF`] is asked.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -346,44 +346,66 @@ pub async fn retrieve(
     enroll(id.as_deref(), start(&settings, action), settings.unstored).await
 }
 
-/// `GET url` with the browser's credentials; an HTTP error is a sentence.
-async fn get(url: String) -> Result<steps::Answer, String> {
+/// `GET url` with the browser's credentials, whatever its HTTP status.
+async fn fetch(url: &str) -> Result<steps::Answer, String> {
     let send = steps::HttpRequest {
-        url,
+        url: url.to_owned(),
         post: None,
         state: Vec::new(),
         request_id: None,
     };
-    let (answer, _) = http::send(&send).await.map_err(|e| e.to_string())?;
+    http::send(&send)
+        .await
+        .map(|(answer, _)| answer)
+        .map_err(|e| e.to_string())
+}
+
+/// `GET url` with the browser's credentials; an HTTP error is a sentence.
+async fn get(url: String) -> Result<steps::Answer, String> {
+    let answer = fetch(&url).await?;
     match answer.status {
         200..=299 => Ok(answer),
-        n => Err(format!("{} answered HTTP {n}", send.url)),
+        n => Err(format!("{url} answered HTTP {n}")),
     }
 }
 
 /// What the CA says of its templates: AD CS's advanced request page's list, or EST's CSR
 /// attributes.
 pub async fn templates(settings: Enrollment) -> Result<Box<CaFacts>, String> {
-    let base = settings.url.trim().trim_end_matches('/');
-    let wire = match settings.kind {
+    let (wire, label) = match settings.kind {
         EndpointKind::AdCs => {
+            let base = settings.url.trim().trim_end_matches('/');
             let page = get(format!("{base}/certrqxt.asp")).await?;
-            tools::template_list(&page.body)
+            let list = tools::template_list(&page.body)
                 .await
-                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            (list, None)
         }
         EndpointKind::Est => {
-            let a = get(format!("{base}/csrattrs")).await?;
+            // the URL may name an operation (…/simpleenroll), which is not a label
+            let places = tools::est_places(&settings.url)
+                .await
+                .map_err(|e| e.to_string())?;
+            // every status goes to the reader: 204 and 404 say the server asks nothing
+            // (RFC 7030 §4.5.2; servers without the operation answer 404)
+            let a = fetch(&places.csrattrs).await?;
             let answer = HttpAnswer {
                 status: a.status,
                 content_type: a.content_type,
                 body: a.body,
             };
-            tools::csrattrs(&answer).await.map_err(|e| e.to_string())?
+            let facts = tools::csrattrs(&answer)
+                .await
+                .map_err(|e| format!("{}: {e}", places.csrattrs))?;
+            (facts, Some(places.label))
         }
     };
     let offered = certreq_wire::ca::offered_of(&wire).map_err(|e| e.to_string())?;
-    Ok(Box::new(CaFacts { offered, wire }))
+    Ok(Box::new(CaFacts {
+        offered,
+        wire,
+        label,
+    }))
 }
 
 /// The INF's mismatches with the facts, at byte spans of `inf`. A long INF is checked in the

@@ -210,6 +210,9 @@ pub fn ca_file_name(d: &Download) -> String {
 pub struct CaFacts {
     pub offered: Option<Vec<TemplateOffer>>,
     pub wire: Vec<u8>,
+    /// EST: the CA label of the URL the facts are for (empty for none), which stands for the
+    /// template in the check; `None` for AD CS.
+    pub label: Option<String>,
 }
 
 /// A request loaded from a file to be submitted.
@@ -431,8 +434,8 @@ impl State {
     }
 
     /// The INF `inf` checked against what the CA said of its templates, with the template
-    /// chosen (AD CS) or the label (EST: the path after `/.well-known/est/`); nothing to do
-    /// until the CA was asked. The shell calls it when the editor's text changes.
+    /// chosen (AD CS) or the label (EST: the CA label of the URL the facts were asked at);
+    /// nothing to do until the CA was asked. The shell calls it when the editor's text changes.
     pub fn check(&self, inf: &str) -> Option<Command> {
         let Some(Ok(facts)) = &self.templates else {
             return None;
@@ -440,10 +443,7 @@ impl State {
         let e = &self.settings;
         let chosen = match e.kind {
             EndpointKind::AdCs => e.template.trim(),
-            EndpointKind::Est => e
-                .url
-                .split_once("/.well-known/est/")
-                .map_or("", |(_, label)| label.trim_matches('/')),
+            EndpointKind::Est => facts.label.as_deref().unwrap_or_default(),
         };
         Some(Command::CheckTemplate {
             inf: inf.to_owned(),
