@@ -190,6 +190,10 @@ def test_an_accepted_certificate_is_kept_with_its_key_and_exports(app, ca, downl
     entry.find_element(By.CSS_SELECTOR, '[data-testid="export-cer-pem"]').click()
     pem = wait_download(downloads, name)
     assert pem.startswith(b"-----BEGIN CERTIFICATE-----")
+    # as certreq and AD CS write PEM: CRLF line ends, 64 columns
+    lines = pem.split(b"\r\n")
+    assert b"\n" not in pem.replace(b"\r\n", b"") and lines[-1] == b"", pem[:100]
+    assert {len(line) for line in lines[1:-3]} == {64}, lines
     assert x509.load_pem_x509_certificate(pem) == issued
     openssl_verify(ca.ca_pem, downloads / name)
 

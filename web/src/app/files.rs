@@ -1,25 +1,10 @@
-//! Files in and out, as plain Rust: the names files are offered under, PEM text, what the
+//! Files in and out, as plain Rust: the names files are offered under, what the
 //! decoder shows for a file, what a `.req` file holds and whether a file is a PFX (DER walked
 //! with `certreq_pkix::tlv`, so the app links no decoder for them).
 
 use certreq_pkix::oid::ObjectIdentifier;
 use certreq_pkix::tlv::{self, Tlv};
 use certreq_request::model::NewRequest;
-
-/// PEM text with `label` (`CERTIFICATE`…), 64 characters a line.
-pub fn pem(label: &str, der: &[u8]) -> String {
-    use base64ct::Encoding;
-    let b64 = base64ct::Base64::encode_string(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for (i, c) in b64.chars().enumerate() {
-        if i > 0 && i % 64 == 0 {
-            out.push('\n');
-        }
-        out.push(c);
-    }
-    out.push_str(&format!("\n-----END {label}-----\n"));
-    out
-}
 
 /// A file name for an entry's certificate: its label made safe, with `extension`.
 pub fn export_file_name(label: &str, extension: &str) -> String {
@@ -221,10 +206,6 @@ mod tests {
     fn certificates_are_offered_under_the_entry_name() {
         assert_eq!(export_file_name("web server", "cer"), "web_server.cer");
         assert_eq!(export_file_name("..", "pfx"), "certificate.pfx");
-        let text = pem("CERTIFICATE", &[0u8; 60]);
-        assert!(text.starts_with("-----BEGIN CERTIFICATE-----\nAAAA"));
-        assert_eq!(text.lines().nth(1).unwrap().len(), 64);
-        assert!(text.ends_with("-----END CERTIFICATE-----\n"));
     }
 
     #[test]

@@ -259,7 +259,7 @@ impl State {
 mod tests {
     use super::*;
     use crate::app::enrollment::{Enrollment, Outcome, Status};
-    use crate::app::files::{file_name_for, pem};
+    use crate::app::files::file_name_for;
     use crate::app::preview::Generated;
     use crate::app::store::{CertDetails, EntryMeta, EntryState, Profile, RecordMeta};
     use crate::app::testing::{CA_PEM, LEAF_PEM, REQ_DER, cert, fake, pending, pending_record};
@@ -1616,7 +1616,8 @@ mod tests {
         let mut s = State::new("Subject = x\n", fake);
         s.enrollment.settings = Enrollment::for_origin("http://127.0.0.1:1");
         // certreq's own label; the PEM text is what `certreq -new` writes
-        let file = pem("NEW CERTIFICATE REQUEST", REQ_DER).replace('\n', "\r\n");
+        let file =
+            certreq_pkix::pem::write(certreq_pkix::pem::Label::NewCertificateRequest, REQ_DER);
         let commands = s.update(enrollment::Msg::SubmitFile {
             name: "server.req".into(),
             bytes: file.into_bytes(),
@@ -1696,7 +1697,8 @@ mod tests {
     #[test]
     fn a_file_that_is_not_a_request_says_so_and_sends_nothing() {
         let mut s = State::new("Subject = x\n", fake);
-        let cert = pem("CERTIFICATE", cert(LEAF_PEM).der());
+        let cert =
+            certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, cert(LEAF_PEM).der());
         for (name, bytes) in [
             ("leaf.cer", cert.into_bytes()),
             ("notes.txt", b"hello there".to_vec()),

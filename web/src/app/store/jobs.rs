@@ -9,7 +9,7 @@ use certreq_wire::{self as wire, PfxImport, PfxJob, PfxOpened};
 use zeroize::Zeroize;
 
 use super::{CertDetails, EntryMeta, EntryState, ExportFormat, Profile, match_response};
-use crate::app::files::{export_file_name, pem, safe_file_name};
+use crate::app::files::{export_file_name, safe_file_name};
 use crate::services::store::{CaRef, RecordMeta, StoredRequest};
 use crate::services::{crypto, files, store, tools};
 
@@ -217,7 +217,7 @@ pub fn download_certificate(name: String, der: Vec<u8>) -> Result<String, String
     files::download(
         &name,
         "application/pkix-cert",
-        pem("CERTIFICATE", &der).as_bytes(),
+        pem::write(Label::Certificate, &der).as_bytes(),
     )
     .map_err(|e| e.to_string())?;
     Ok(format!("{name} offered for download"))
@@ -243,7 +243,7 @@ pub async fn export(id: String, format: ExportFormat) -> Result<String, String> 
         ExportFormat::CerPem => (
             export_file_name(label, "cer"),
             "application/pkix-cert",
-            pem("CERTIFICATE", &leaf).into_bytes(),
+            pem::write(Label::Certificate, &leaf).into_bytes(),
         ),
         ExportFormat::CerDer => (
             export_file_name(label, "cer"),
