@@ -135,11 +135,14 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
                 format!("{url} answered something that is not CA certificates: {e}")
             })?;
             let certs = parsed.certificates();
-            let first = certs
-                .first()
+            // /cacerts holds the trust anchor, the issuing CA and any intermediates and
+            // rollover certificates between them, in no order a reader keeps (a DER SET OF):
+            // the CA certificate is the one that issued no other in the set
+            let issuing = parsed
+                .leaf()
                 .ok_or_else(|| format!("{url} answered no CA certificate"))?;
             if v == Verb::CaCert {
-                (encode(Label::Certificate, first.der()), describe(first))
+                (encode(Label::Certificate, issuing.der()), describe(issuing))
             } else {
                 let p7 = certreq_pkix::cert::build_certs_only_pkcs7(certs.iter().map(|c| c.der()));
                 (

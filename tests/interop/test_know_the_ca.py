@@ -287,6 +287,47 @@ def test_bad_answers_are_refused_and_nothing_is_written(certreq, stub, tmp_path)
     assert not (tmp_path / "r.cer").exists()
 
 
+def test_est_cacert_is_the_issuing_ca_of_a_chain_whatever_its_order(certreq, stub, tmp_path):
+    import datetime
+    from cryptography.hazmat.primitives.serialization import pkcs7
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def ca(cn, key, issuer=None, issuer_key=None, padding=0):
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+        b = (x509.CertificateBuilder().subject_name(name)
+             .issuer_name(issuer.subject if issuer else name).public_key(key.public_key())
+             .serial_number(x509.random_serial_number()).not_valid_before(now)
+             .not_valid_after(now + datetime.timedelta(days=1))
+             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True))
+        if padding:
+            # a longer certificate: its DER sorts after the root's in a SET OF
+            b = b.add_extension(x509.SubjectAlternativeName(
+                [x509.DNSName("x" * padding + ".example")]), critical=False)
+        return b.sign(issuer_key or key, hashes.SHA256())
+
+    root_key, sub_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    root = ca("EST Root", root_key)
+    sub = ca("EST Issuing CA", sub_key, root, root_key, padding=200)
+    der = lambda c: c.public_bytes(serialization.Encoding.DER)
+    assert der(root) < der(sub), "the root comes first in DER order"
+    p7 = pkcs7.serialize_certificates([root, sub], serialization.Encoding.DER)
+    import base64
+    Stub.routes = {"/.well-known/est/cacerts": (
+        200, {"Content-Type": "application/pkcs7-mime"}, base64.encodebytes(p7))}
+    est = stub.replace("/certsrv", "/.well-known/est")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTREQ_")}
+    proc = subprocess.run([str(certreq), "-cacert", "-config", est, "ca.cer"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert x509.load_pem_x509_certificate((tmp_path / "ca.cer").read_bytes()) == sub
+    # the whole set with -cachain
+    proc = subprocess.run([str(certreq), "-cachain", "-config", est, "chain.p7b"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    got = pkcs7.load_pem_pkcs7_certificates((tmp_path / "chain.p7b").read_bytes())
+    assert set(got) == {root, sub}
+
+
 # --- TLS client certificates -------------------------------------------------------------------
 
 def test_client_certificate_sign_in(certreq, tmp_path, monkeypatch):
