@@ -437,9 +437,13 @@ def test_the_ca_panel_of_an_est_server_saves_its_cacerts(app, ca, downloads):
     files = list_ca_files(app)
     assert [f.get_attribute("data-what") for f in files] == ["cacerts"]
     saved = save(app, downloads, "cacerts", "cacerts.p7b")
-    # EST's /cacerts answer as the server sent it: base64 of a certs-only PKCS #7
-    certs = pkcs7.load_der_pkcs7_certificates(base64.b64decode(saved))
+    # EST's /cacerts comes as bare base64 of a certs-only PKCS #7; it is saved as DER, which
+    # OpenSSL (and Windows) open as a .p7b
+    certs = pkcs7.load_der_pkcs7_certificates(saved)
     assert x509.load_pem_x509_certificate(ca.ca_pem.read_bytes()) in certs
+    out = openssl("pkcs7", "-inform", "DER", "-in", downloads / "cacerts.p7b", "-print_certs",
+                  "-noout")
+    assert "subject=" in out, out
 
 
 def test_after_the_ca_is_renewed_the_panel_lists_both_certificates_and_their_chains(

@@ -454,19 +454,35 @@ pub async fn ca_files(url: String) -> Result<Vec<Download>, String> {
 }
 
 /// A CA file's bytes; a CRL (`name` ends in `.crl`) only when it parses as the kind its name
-/// says (`ca-delta-…`: a delta CRL), else why not.
+/// says (`ca-delta-…`: a delta CRL), certificates only when they read as certificates, else
+/// why not (a sign-in page is not saved as a `.cer`). A `.p7b` is saved as DER, a `.cer` as
+/// its certificate's DER: EST's `/cacerts` comes as bare base64, which tools that open a
+/// `.p7b` do not read.
 pub async fn ca_file(url: String, name: &str) -> Result<Vec<u8>, String> {
     let bytes = get(url).await?.body;
-    if name.ends_with(".crl") {
-        let query = certreq_wire::ca::CrlQuery {
-            bytes,
-            delta: name.starts_with("ca-delta-"),
-            issuer: None,
-        };
-        tools::crl(&query)
+    if !name.ends_with(".crl") {
+        let read = tools::response(&bytes)
             .await
             .map_err(|e| format!("{e}; nothing was saved"))?;
-        return Ok(query.bytes);
+        let certs = read.certificates();
+        return match (name.ends_with(".p7b"), certs) {
+            (true, _) => Ok(certreq_pkix::cert::build_certs_only_pkcs7(
+                certs.iter().map(|c| c.der()),
+            )),
+            (false, [one]) => Ok(one.der().to_vec()),
+            (false, _) => Err(format!(
+                "the CA sent {} certificates for one; nothing was saved",
+                certs.len()
+            )),
+        };
     }
-    Ok(bytes)
+    let query = certreq_wire::ca::CrlQuery {
+        bytes,
+        delta: name.starts_with("ca-delta-"),
+        issuer: None,
+    };
+    tools::crl(&query)
+        .await
+        .map_err(|e| format!("{e}; nothing was saved"))?;
+    Ok(query.bytes)
 }

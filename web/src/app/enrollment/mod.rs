@@ -192,7 +192,7 @@ pub fn error_outcome(message: impl Into<String>) -> Outcome {
 }
 
 /// The file name a CA download is saved as: `ca-1.cer`, `ca-chain-1.p7b`, `ca-1.crl`,
-/// `ca-delta-1.crl` (by renewal), `cacerts.p7b` (EST, base64).
+/// `ca-delta-1.crl` (by renewal), `cacerts.p7b` (EST); certificates are saved as DER.
 pub fn ca_file_name(d: &Download) -> String {
     let r = d.renewal;
     match d.what.as_str() {
