@@ -217,7 +217,8 @@ Usage:
 
 Options:
   -config URL       https://host/certsrv (AD CS Web Enrollment) or
-                    https://host/.well-known/est[/label] (EST); else $CERTREQ_CONFIG
+                    https://host/.well-known/est[/label] (EST; end it in /simplereenroll to
+                    re-enroll, RFC 7030 4.2.2); else $CERTREQ_CONFIG
   -attrib AttributeString
                     Name:Value pairs separated by \\n (Web Enrollment only)
   -username UserName, -p Password

@@ -571,11 +571,28 @@ pub fn est_url(base: &str, label: Option<&str>, op: &str) -> String {
     }
 }
 
-/// The EST enroll: `POST base[/label]/simpleenroll`, `application/pkcs10`, the request DER
-/// as base64 in 64-column CRLF lines.
-pub fn simpleenroll(base: &str, label: Option<&str>, request_der: &[u8]) -> Post {
+/// Whether an EST URL names the re-enrollment operation (`…/simplereenroll`): what is sent
+/// there is a re-enrollment (RFC 7030 §4.2.2), which the server authenticates by the
+/// certificate renewed (the TLS client certificate) where a first enrollment may ask for
+/// other credentials. [`Endpoint::parse`] leaves the operation out of the label.
+pub fn names_reenroll(url: &str) -> bool {
+    url.trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .is_some_and(|op| op.eq_ignore_ascii_case("simplereenroll"))
+}
+
+/// The EST enroll: `POST base[/label]/simpleenroll` (`/simplereenroll` with `reenroll`),
+/// `application/pkcs10`, the request DER as base64 in 64-column CRLF lines.
+pub fn simpleenroll(base: &str, label: Option<&str>, reenroll: bool, request_der: &[u8]) -> Post {
+    let op = if reenroll {
+        "simplereenroll"
+    } else {
+        "simpleenroll"
+    };
     Post {
-        url: est_url(base, label, "simpleenroll"),
+        url: est_url(base, label, op),
         content_type: PKCS10_CONTENT_TYPE,
         // EST takes PKCS #10 only (RFC 7030 §4.2.1): a CMC request sends the one it carries
         body: pem::base64_lines(certreq_pkix::cmc::pkcs10_in_any(request_der)),

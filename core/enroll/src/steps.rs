@@ -238,7 +238,9 @@ pub fn start(start: &Start) -> Next {
                     return failed(Failure::NoRequestToResend);
                 }
             };
-            let post = simpleenroll(&base, label.as_deref(), request);
+            // a URL that names /simplereenroll re-enrolls there; any other enrolls
+            let reenroll = crate::names_reenroll(&start.url);
+            let post = simpleenroll(&base, label.as_deref(), reenroll, request);
             Next::Send(HttpRequest {
                 url: post.url,
                 post: Some((post.content_type.into(), post.body)),

@@ -679,7 +679,12 @@ fn request_spki_of_a_pkcs10_request() {
 
 #[test]
 fn simpleenroll_posts_wrapped_base64_pkcs10() {
-    let post = simpleenroll("https://ca/.well-known/est", Some("User"), &[0u8; 60]);
+    let post = simpleenroll(
+        "https://ca/.well-known/est",
+        Some("User"),
+        false,
+        &[0u8; 60],
+    );
     assert_eq!(post.url, "https://ca/.well-known/est/User/simpleenroll");
     assert_eq!(post.content_type, "application/pkcs10");
     assert_eq!(
@@ -687,10 +692,10 @@ fn simpleenroll_posts_wrapped_base64_pkcs10() {
         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\nAAAAAAAAAAAAAAAA\r\n"
     );
     assert_eq!(
-        simpleenroll("https://ca/.well-known/est", None, &[]).url,
+        simpleenroll("https://ca/.well-known/est", None, false, &[]).url,
         "https://ca/.well-known/est/simpleenroll"
     );
-    assert_eq!(simpleenroll("b", None, &[]).body, "");
+    assert_eq!(simpleenroll("b", None, false, &[]).body, "");
     assert_eq!(
         est_url("https://ca/.well-known/est", None, "cacerts"),
         "https://ca/.well-known/est/cacerts"

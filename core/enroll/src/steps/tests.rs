@@ -282,6 +282,29 @@ fn unusable_urls_and_kinds_fail_before_anything_is_sent() {
 }
 
 #[test]
+fn est_re_enrolls_where_the_url_names_simplereenroll_and_enrolls_elsewhere() {
+    let at = |url: &str| send(submit(Protocol::Est, url)).url;
+    assert_eq!(at(EST), format!("{EST}/simpleenroll"));
+    assert_eq!(
+        at(&format!("{EST}/User")),
+        format!("{EST}/User/simpleenroll")
+    );
+    assert_eq!(
+        at(&format!("{EST}/User/simpleenroll")),
+        format!("{EST}/User/simpleenroll")
+    );
+    // the re-enrollment named is the operation used, not changed into a first enrollment
+    assert_eq!(
+        at(&format!("{EST}/User/simplereenroll/")),
+        format!("{EST}/User/simplereenroll")
+    );
+    assert_eq!(
+        at(&format!("{EST}/SimpleReEnroll")),
+        format!("{EST}/simplereenroll")
+    );
+}
+
+#[test]
 fn est_enrolls_waits_and_refuses_by_status() {
     let request = vec![0x30, 0x03, 0x02, 0x01, 0x00];
     let post = send(begin(
