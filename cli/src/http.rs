@@ -71,6 +71,8 @@ pub enum Kerberos {
 pub struct Client {
     agent: ureq::Agent,
     authorization: Option<String>,
+    /// The user name and password, for a Digest challenge (`authorization` is Basic's).
+    credentials: Option<(String, zeroize::Zeroizing<String>)>,
     ca_file: Option<PathBuf>,
     client_cert: bool,
     kerberos: Kerberos,
@@ -135,6 +137,7 @@ impl Client {
                     Base64::encode_string(format!("{}:{}", c.user, c.password).as_bytes())
                 )
             }),
+            credentials: credentials.map(|c| (c.user.clone(), c.password.clone().into())),
             ca_file: ca_file.map(Path::to_path_buf),
             client_cert: identity.is_some(),
             kerberos,
@@ -148,7 +151,9 @@ impl Client {
         let schemes = offered_schemes(reply);
         let offers = |s: &str| schemes.iter().any(|x| x == s);
         // credentials were sent and refused (a 401 that names no scheme: the CA did not say)
-        if self.authorization.is_some() && (offers("basic") || schemes.is_empty()) {
+        if self.authorization.is_some()
+            && (offers("basic") || offers("digest") || schemes.is_empty())
+        {
             return format!(
                 "the CA refused the credentials (HTTP 401 at {url}): check -username and -p \
                  (or CERTREQ_USER and CERTREQ_PASSWORD)"
@@ -162,7 +167,7 @@ impl Client {
                  your Kerberos ticket when the CA asks)"
             );
         }
-        if offers("basic") {
+        if offers("basic") || offers("digest") {
             return format!(
                 "the CA asks for a sign-in (HTTP 401 at {url}): give -username UserName and -p \
                  Password, or set CERTREQ_USER and CERTREQ_PASSWORD"
@@ -180,7 +185,7 @@ impl Client {
         };
         format!(
             "the CA refused the request (HTTP 401 at {url}) and offers {what}, which certreq \
-             does not speak (it signs in with Basic, Kerberos/Negotiate or a client \
+             does not speak (it signs in with Basic, Digest, Kerberos/Negotiate or a client \
              certificate){tried}"
         )
     }
@@ -201,6 +206,11 @@ impl Client {
             return self.send_negotiated(url, post);
         }
         let reply = self.send_with(url, post, self.authorization.as_deref())?;
+        if reply.status == 401
+            && let Some(digest) = self.digest(url, post.is_some(), &reply)
+        {
+            return self.send_with(url, post, Some(&digest));
+        }
         let offered = offered_schemes(&reply);
         if reply.status == 401
             && self.kerberos == Kerberos::WhenAsked
@@ -218,6 +228,26 @@ impl Client {
             });
         }
         Ok(reply)
+    }
+
+    /// The answer to a 401's Digest challenge with the user name and password given, if it
+    /// offers one this client speaks.
+    fn digest(&self, url: &str, post: bool, reply: &Reply) -> Option<String> {
+        let (user, password) = self.credentials.as_ref()?;
+        let uri: ureq::http::Uri = url.parse().ok()?;
+        let target = uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut cnonce = [0u8; 16];
+        getrandom::fill(&mut cnonce).ok()?;
+        let cnonce: String = cnonce.iter().map(|b| format!("{b:02x}")).collect();
+        let method = if post { "POST" } else { "GET" };
+        crate::digest::authorization(
+            &reply.www_authenticate,
+            user,
+            password,
+            method,
+            target,
+            &cnonce,
+        )
     }
 
     /// One request with a Kerberos ticket; the CA's answer must prove who it is when it says.

@@ -11,6 +11,7 @@ mod accept;
 mod args;
 mod client;
 mod config;
+mod digest;
 mod drive;
 mod help;
 mod http;

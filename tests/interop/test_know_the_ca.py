@@ -328,6 +328,86 @@ def test_est_cacert_is_the_issuing_ca_of_a_chain_whatever_its_order(certreq, stu
     assert set(got) == {root, sub}
 
 
+class DigestStub(http.server.BaseHTTPRequestHandler):
+    """An EST server that takes only HTTP Digest (RFC 7616), as libest's digest mode does: it
+    checks the answer with hashlib, and hands out /cacerts once it is right."""
+    realm, nonce, opaque = "estrealm", "b7e3a1f09c", "0pq"
+    user, password = "estuser", "est pass"
+    body = b""
+    seen = []
+
+    def do_GET(self):
+        auth = self.headers.get("Authorization", "")
+        self.seen.append(auth.split(" ", 1)[0])
+        if auth.startswith("Digest ") and self.valid(auth[7:]):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pkcs7-mime")
+            self.send_header("Content-Length", str(len(self.body)))
+            self.end_headers()
+            self.wfile.write(self.body)
+            return
+        self.send_response(401)
+        for alg in ("SHA-256", "MD5"):
+            self.send_header("WWW-Authenticate",
+                             f'Digest realm="{self.realm}", qop="auth", algorithm={alg}, '
+                             f'nonce="{self.nonce}", opaque="{self.opaque}"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def valid(self, params):
+        import hashlib
+        p = dict((k.strip(), v.strip().strip('"'))
+                 for k, v in (part.split("=", 1) for part in re.split(r",\s*(?=\w+=)", params)))
+        h = {"SHA-256": lambda s: hashlib.sha256(s.encode()).hexdigest(),
+             "MD5": lambda s: hashlib.md5(s.encode()).hexdigest()}[p["algorithm"]]
+        ha1 = h(f"{self.user}:{self.realm}:{self.password}")
+        ha2 = h(f"GET:{self.path}")
+        want = h(f"{ha1}:{self.nonce}:{p['nc']}:{p['cnonce']}:{p['qop']}:{ha2}")
+        return (p["response"] == want and p["uri"] == self.path and p["username"] == self.user
+                and p.get("opaque") == self.opaque and p["algorithm"] == "SHA-256")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_est_with_digest_sign_in(certreq, tmp_path):
+    import base64
+    import datetime
+    from cryptography.hazmat.primitives.serialization import pkcs7
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Digest CA")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1).not_valid_before(now)
+            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    DigestStub.body = base64.encodebytes(
+        pkcs7.serialize_certificates([cert], serialization.Encoding.DER))
+    DigestStub.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DigestStub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    est = f"http://127.0.0.1:{server.server_address[1]}/.well-known/est"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTREQ_")}
+
+    def cacert(password):
+        return subprocess.run([str(certreq), "-cacert", "-config", est, "-username",
+                               DigestStub.user, "-p", password, "ca.cer"],
+                              capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    try:
+        proc = cacert(DigestStub.password)
+        assert proc.returncode == 0, proc.stderr
+        assert x509.load_pem_x509_certificate((tmp_path / "ca.cer").read_bytes()) == cert
+        # Basic first (sent before any challenge), then the SHA-256 Digest answer
+        assert DigestStub.seen == ["Basic", "Digest"], DigestStub.seen
+        # a wrong password: refused, said as the credentials, nothing written
+        (tmp_path / "ca.cer").unlink()
+        proc = cacert("wrong")
+        assert proc.returncode == 1
+        assert "refused the credentials" in proc.stderr, proc.stderr
+        assert not (tmp_path / "ca.cer").exists()
+    finally:
+        server.shutdown()
+
+
 # --- TLS client certificates -------------------------------------------------------------------
 
 def test_client_certificate_sign_in(certreq, tmp_path, monkeypatch):
