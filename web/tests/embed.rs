@@ -369,6 +369,52 @@ async fn create_request_refuses_an_inf_with_errors_and_says_where() {
 }
 
 #[wasm_bindgen_test]
+async fn a_public_key_that_cannot_be_exported_is_said_and_an_infs_errors_come_first() {
+    // a pair whose public key was imported as not extractable: Web Crypto refuses its export,
+    // and the page is told why
+    let scheme = SignatureScheme::Ecdsa(Hash::Sha256);
+    let keys = crypto::generate(KeyAlgorithm::Ecdsa(Curve::P256), scheme, false)
+        .await
+        .unwrap();
+    let spki = crypto::export_spki(&keys.get_public_key()).await.unwrap();
+    let params = js_sys::Object::new();
+    Reflect::set(&params, &"name".into(), &"ECDSA".into()).unwrap();
+    Reflect::set(&params, &"namedCurve".into(), &"P-256".into()).unwrap();
+    let subtle = web_sys::window().unwrap().crypto().unwrap().subtle();
+    let importing = subtle
+        .import_key_with_object(
+            "spki",
+            &Uint8Array::from(spki.as_slice()),
+            &params,
+            false,
+            &Array::of1(&"verify".into()),
+        )
+        .unwrap();
+    let locked: web_sys::CryptoKey = wasm_bindgen_futures::JsFuture::from(importing)
+        .await
+        .unwrap()
+        .unchecked_into();
+    let pair = CryptoKeyPair::new(&keys.get_private_key(), &locked);
+    let inf = "[NewRequest]\nSubject = \"CN=ec.example\"\nKeyAlgorithm = ECDSA_P256\n";
+    let e = create_request(inf.into(), pair.clone().into())
+        .await
+        .unwrap_err();
+    assert!(
+        string(&e, "message").contains("cannot export the public key"),
+        "{}",
+        string(&e, "message")
+    );
+    // an INF with errors is refused for its errors, whatever became of the export
+    let e = create_request("[NewRequest]\nKeyLength = 2k\n".into(), pair.into())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        string(&e, "message"),
+        "the INF has errors: 2:13: `2k` is not a number"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn create_request_makes_a_self_signed_certificate_for_request_type_cert() {
     let inf = "[NewRequest]\nSubject = \"CN=lab.example\"\nKeyAlgorithm = ECDSA_P256\n\
                HashAlgorithm = SHA256\nRequestType = Cert\nValidityPeriod = Days\n\
