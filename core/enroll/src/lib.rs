@@ -494,6 +494,27 @@ pub fn classify_page(html: &str) -> Disposition {
             code,
         };
     }
+    // the error layout with no disposition message (a request id the CA does not have: the
+    // call itself failed, so there is no request row to give one): LastStatus, else Result,
+    // says what failed, when it names an error
+    let failed = |id, english| error_field(html, id, english).filter(|v| hresult_in(v).is_some());
+    if let Some(message) =
+        failed("locLastStatLabel", "LastStatus:").or_else(|| failed("locResultLabel", "Result:"))
+    {
+        let code = hresult_in(&message);
+        if code == Some(ADMIN_DENIED) {
+            return Disposition::Denied {
+                request_id: None,
+                message,
+                code,
+            };
+        }
+        return Disposition::Error {
+            message,
+            status: None,
+            code,
+        };
+    }
     if html.contains("still pending") {
         return Disposition::Pending { request_id: None };
     }

@@ -415,6 +415,38 @@ fn pending_pages() {
         )),
         Disposition::Pending { request_id: None }
     );
+    // a request id the CA does not have: the call failed, so there is no disposition message;
+    // LastStatus says what (MS-WCCE 3.2.1.4.3.1.2: CERTSRV_E_PROPERTY_EMPTY)
+    let empty = "The requested property value is empty. 0x80094004 (-2146877436 \
+                 CERTSRV_E_PROPERTY_EMPTY)";
+    let unknown_id = page
+        .replace("{{ .DispositionMessage }}", "")
+        .replace("{{ .LastStatus }}", empty);
+    assert_eq!(
+        classify_page(&unknown_id),
+        Disposition::Error {
+            message: empty.into(),
+            status: None,
+            code: Some(0x8009_4004),
+        }
+    );
+    // the same in German: found by the fields' element ids
+    assert!(matches!(
+        classify_page(&unknown_id.replace("LastStatus:", "Letzter Status:")),
+        Disposition::Error {
+            code: Some(0x8009_4004),
+            ..
+        }
+    ));
+    // an empty message and a status of success say nothing known: the page is named
+    let nothing = page.replace("{{ .DispositionMessage }}", "").replace(
+        "{{ .LastStatus }}",
+        "The operation completed successfully. 0x0 (WIN32: 0)",
+    );
+    assert!(matches!(
+        classify_page(&nothing),
+        Disposition::Unknown { .. }
+    ));
 }
 
 #[test]
