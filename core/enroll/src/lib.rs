@@ -467,17 +467,28 @@ pub fn classify_page(html: &str) -> Disposition {
     if request_id.is_some() {
         return Disposition::Pending { request_id };
     }
-    if let Some(message) = error_field(html, "locDispMsgLabel", "Disposition message:") {
+    let shown = error_field(html, "locDispMsgLabel", "Disposition message:");
+    let status = error_field(html, "locLastStatLabel", "LastStatus:");
+    // the error layout with no disposition message (a request id the CA does not have: the
+    // call itself failed, so there is no request row to give one): LastStatus, else Result,
+    // says what failed, when it names an error
+    let names_error = |v: &String| hresult_in(v).is_some();
+    let message = shown.clone().or_else(|| {
+        status
+            .clone()
+            .filter(names_error)
+            .or_else(|| error_field(html, "locResultLabel", "Result:").filter(names_error))
+    });
+    if let Some(message) = message {
         // the disposition's number says it in any language: 5 is CR_DISP_UNDER_SUBMISSION,
         // 2 CR_DISP_DENIED (a localised CA words the message in its own language)
         let disposition = error_field(html, "locDispLabel", "Disposition:");
         let number = disposition
             .as_deref()
             .and_then(|d| d.split_whitespace().next());
-        if number == Some("5") || message.contains("Taken Under Submission") {
+        if shown.is_some() && (number == Some("5") || message.contains("Taken Under Submission")) {
             return Disposition::Pending { request_id: None };
         }
-        let status = error_field(html, "locLastStatLabel", "LastStatus:");
         let code = hresult_in(&message).or_else(|| status.as_deref().and_then(hresult_in));
         // certnew.cer reports a denied request with the error layout ("Denied by Policy
         // Module", or a manager's denial with CERTSRV_E_ADMIN_DENIED_REQUEST)
@@ -489,29 +500,9 @@ pub fn classify_page(html: &str) -> Disposition {
             };
         }
         return Disposition::Error {
+            // (a status that stood in for the message is not said twice)
+            status: status.filter(|_| shown.is_some()),
             message,
-            status,
-            code,
-        };
-    }
-    // the error layout with no disposition message (a request id the CA does not have: the
-    // call itself failed, so there is no request row to give one): LastStatus, else Result,
-    // says what failed, when it names an error
-    let failed = |id, english| error_field(html, id, english).filter(|v| hresult_in(v).is_some());
-    if let Some(message) =
-        failed("locLastStatLabel", "LastStatus:").or_else(|| failed("locResultLabel", "Result:"))
-    {
-        let code = hresult_in(&message);
-        if code == Some(ADMIN_DENIED) {
-            return Disposition::Denied {
-                request_id: None,
-                message,
-                code,
-            };
-        }
-        return Disposition::Error {
-            message,
-            status: None,
             code,
         };
     }
