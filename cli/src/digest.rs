@@ -32,7 +32,7 @@ pub fn authorization(
 ) -> Option<String> {
     let challenges: Vec<Challenge> = www_authenticate
         .iter()
-        .filter_map(|h| parse(h))
+        .flat_map(|h| parse(h))
         .filter(|c| hash_of(&c.algorithm).is_some() && (c.auth || !c.qop_offered))
         .collect();
     let rank = |c: &Challenge| c.algorithm.to_ascii_uppercase().starts_with("SHA-256");
@@ -105,20 +105,19 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// One header's `Digest` challenge, if it is one: its `name=value` parameters (values quoted
-/// or tokens, separated by commas).
-fn parse(header: &str) -> Option<Challenge> {
-    let header = header.trim();
-    let (scheme, rest) = header.split_once(|c: char| c.is_ascii_whitespace())?;
-    if !scheme.eq_ignore_ascii_case("digest") {
-        return None;
-    }
-    let mut c = Challenge {
-        algorithm: "MD5".into(),
-        ..Challenge::default()
+/// The `Digest` challenges in one `WWW-Authenticate` header, which may hold several
+/// challenges of any scheme (RFC 7235: `Negotiate, Digest realm="a", nonce="b"`): each a
+/// scheme token, then `name = value` parameters (values quoted or tokens) separated by commas.
+fn parse(header: &str) -> Vec<Challenge> {
+    let mut found = Vec::new();
+    let mut current: Option<(Challenge, Option<String>)> = None;
+    let mut chars = header.chars().peekable();
+    let finish = |c: Option<(Challenge, Option<String>)>, found: &mut Vec<Challenge>| {
+        if let Some((mut c, Some(nonce))) = c {
+            c.nonce = nonce;
+            found.push(c);
+        }
     };
-    let mut nonce = None;
-    let mut chars = rest.chars().peekable();
     loop {
         while chars
             .peek()
@@ -126,10 +125,35 @@ fn parse(header: &str) -> Option<Challenge> {
         {
             chars.next();
         }
-        let name: String = chars.by_ref().take_while(|c| *c != '=').collect();
-        let name = name.trim().to_ascii_lowercase();
-        if name.is_empty() {
+        let mut word = String::new();
+        while let Some(&ch) = chars.peek() {
+            if ch == '=' || ch == ',' || ch.is_ascii_whitespace() {
+                break;
+            }
+            word.push(ch);
+            chars.next();
+        }
+        if word.is_empty() {
             break;
+        }
+        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+            chars.next();
+        }
+        if chars.peek() != Some(&'=') {
+            // a scheme: the challenge before it ends here
+            finish(current.take(), &mut found);
+            current = word.eq_ignore_ascii_case("digest").then(|| {
+                let c = Challenge {
+                    algorithm: "MD5".into(),
+                    ..Challenge::default()
+                };
+                (c, None)
+            });
+            continue;
+        }
+        chars.next();
+        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+            chars.next();
         }
         let value = if chars.peek() == Some(&'"') {
             chars.next();
@@ -143,12 +167,22 @@ fn parse(header: &str) -> Option<Challenge> {
             }
             v
         } else {
-            let v: String = chars.by_ref().take_while(|c| *c != ',').collect();
+            let mut v = String::new();
+            while let Some(&ch) = chars.peek() {
+                if ch == ',' {
+                    break;
+                }
+                v.push(ch);
+                chars.next();
+            }
             v.trim().to_owned()
         };
-        match name.as_str() {
+        let Some((c, nonce)) = current.as_mut() else {
+            continue;
+        };
+        match word.to_ascii_lowercase().as_str() {
             "realm" => c.realm = value,
-            "nonce" => nonce = Some(value),
+            "nonce" => *nonce = Some(value),
             "opaque" => c.opaque = Some(value),
             "algorithm" => c.algorithm = value,
             "qop" => {
@@ -160,8 +194,8 @@ fn parse(header: &str) -> Option<Challenge> {
             _ => {}
         }
     }
-    c.nonce = nonce?;
-    Some(c)
+    finish(current, &mut found);
+    found
 }
 
 #[cfg(test)]
@@ -209,6 +243,23 @@ mod tests {
         assert!(sha.contains("opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\""));
         assert!(sha.contains("uri=\"/dir/index.html\"") && sha.contains("username=\"Mufasa\""));
         let md5 = answer_to(&CHALLENGES[1..]).unwrap();
+        assert_eq!(response_of(&md5), "8ca523f5e9506fed4657c9700eebdbec");
+    }
+
+    #[test]
+    fn a_challenge_among_others_in_one_header_and_spaces_around_equals_are_read() {
+        let combined = format!("Negotiate, Basic realm=\"b\", {}", CHALLENGES[1]);
+        let md5 = answer_to(&[&combined]).unwrap();
+        assert_eq!(response_of(&md5), "8ca523f5e9506fed4657c9700eebdbec");
+        let spaced = CHALLENGES[1]
+            .replace("realm=", "realm = ")
+            .replace("nonce=", "nonce= ")
+            .replace("algorithm=MD5", "algorithm =MD5");
+        let md5 = answer_to(&[&spaced]).unwrap();
+        assert_eq!(response_of(&md5), "8ca523f5e9506fed4657c9700eebdbec");
+        // and a Digest challenge followed by another scheme's
+        let then_basic = format!("{}, Basic realm=\"b\"", CHALLENGES[1]);
+        let md5 = answer_to(&[&then_basic]).unwrap();
         assert_eq!(response_of(&md5), "8ca523f5e9506fed4657c9700eebdbec");
     }
 

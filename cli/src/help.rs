@@ -76,8 +76,9 @@ Options:
                     Request attributes for Web Enrollment: Name:Value pairs separated by \\n,
                     e.g. \"CertificateTemplate:WebServer\\nSAN:dns=a.example&dns=b.example\"
   -username UserName, -p Password
-                    HTTP Basic credentials for the CA (else $CERTREQ_USER, $CERTREQ_PASSWORD);
-                    with -accept and -importpfx, -p (or -password) is the PFX password
+                    HTTP Basic (or Digest) credentials for the CA (else $CERTREQ_USER,
+                    $CERTREQ_PASSWORD); with -accept and -importpfx, -p (or -password) is the
+                    PFX password
   -cafile File      Extension: also trust the CA certificates in File (PEM or DER) for HTTPS,
                     besides the system roots (else $CERTREQ_CA_FILE)
   -pfx PfxFileOut   Extension, -accept: also write key, certificate and chain as PKCS #12
@@ -222,7 +223,7 @@ Options:
   -attrib AttributeString
                     Name:Value pairs separated by \\n (Web Enrollment only)
   -username UserName, -p Password
-                    HTTP Basic credentials (else $CERTREQ_USER, $CERTREQ_PASSWORD)
+                    HTTP Basic (or Digest) credentials (else $CERTREQ_USER, $CERTREQ_PASSWORD)
   -cafile File      Also trust these CA certificates for HTTPS (else $CERTREQ_CA_FILE)
   -binary           Write DER instead of base64 (PEM)
   -f                Overwrite existing output files

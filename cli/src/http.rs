@@ -3,7 +3,8 @@
 //! - Trust: the system's CA bundle (`SSL_CERT_FILE`, else the usual Linux/macOS bundle files;
 //!   Mozilla's roots only when none is found) plus the CA certificates in `-cafile FILE` /
 //!   `CERTREQ_CA_FILE` (an extension: certreq uses the Windows store).
-//! - HTTP Basic credentials when given; never sent again after a redirect.
+//! - HTTP Basic credentials when given; never sent again after a redirect. A 401 that offers
+//!   Digest is answered once with the same user name and password (`digest.rs`, RFC 7616).
 //! - Kerberos (HTTP Negotiate, `negotiate.rs`): with `-Kerberos` from the first request; without
 //!   Basic credentials, when the CA answers 401 offering Negotiate (the request is sent again with
 //!   a ticket). Once the CA took a ticket, later requests carry one from the start.
@@ -73,6 +74,8 @@ pub struct Client {
     authorization: Option<String>,
     /// The user name and password, for a Digest challenge (`authorization` is Basic's).
     credentials: Option<(String, zeroize::Zeroizing<String>)>,
+    /// A Digest answer was sent (a 401 after it refuses the credentials).
+    digest_sent: Cell<bool>,
     ca_file: Option<PathBuf>,
     client_cert: bool,
     kerberos: Kerberos,
@@ -138,6 +141,7 @@ impl Client {
                 )
             }),
             credentials: credentials.map(|c| (c.user.clone(), c.password.clone().into())),
+            digest_sent: Cell::new(false),
             ca_file: ca_file.map(Path::to_path_buf),
             client_cert: identity.is_some(),
             kerberos,
@@ -151,12 +155,20 @@ impl Client {
         let schemes = offered_schemes(reply);
         let offers = |s: &str| schemes.iter().any(|x| x == s);
         // credentials were sent and refused (a 401 that names no scheme: the CA did not say)
+        let digest_sent = self.digest_sent.get();
         if self.authorization.is_some()
-            && (offers("basic") || offers("digest") || schemes.is_empty())
+            && (offers("basic") || (offers("digest") && digest_sent) || schemes.is_empty())
         {
             return format!(
                 "the CA refused the credentials (HTTP 401 at {url}): check -username and -p \
                  (or CERTREQ_USER and CERTREQ_PASSWORD)"
+            );
+        }
+        if self.authorization.is_some() && offers("digest") && !digest_sent {
+            return format!(
+                "the CA at {url} asks for HTTP Digest in a form certreq does not answer (it \
+                 speaks MD5 and SHA-256, with qop=auth or none): {}",
+                reply.www_authenticate.join("; ")
             );
         }
         if offers("negotiate") || offers("kerberos") {
@@ -209,6 +221,7 @@ impl Client {
         if reply.status == 401
             && let Some(digest) = self.digest(url, post.is_some(), &reply)
         {
+            self.digest_sent.set(true);
             return self.send_with(url, post, Some(&digest));
         }
         let offered = offered_schemes(&reply);

@@ -88,15 +88,28 @@ pub fn check_options(inv: &Invocation, verb: &str, accepted: &[Opt]) -> Result<(
     }
 }
 
+/// `-config`, else `CERTREQ_CONFIG`.
+fn config_of(inv: &Invocation) -> Option<String> {
+    inv.value(Opt::Config).map(str::to_string).or_else(|| {
+        std::env::var("CERTREQ_CONFIG")
+            .ok()
+            .filter(|c| !c.is_empty())
+    })
+}
+
+/// The URL the enrollment steps start from: the endpoint's, or the `-config` URL as given when
+/// it names EST's re-enrollment (`…/simplereenroll`, which the endpoint leaves out).
+pub fn steps_url(inv: &Invocation, endpoint: &Endpoint) -> String {
+    config_of(inv)
+        .filter(|c| certreq_enroll::names_reenroll(c))
+        .unwrap_or_else(|| endpoint.url())
+}
+
 /// The CA to talk to and a client for it, from `-config` (or `CERTREQ_CONFIG`), `-username`,
 /// `-p`, `-cafile` and their environment variables.
 pub fn connect(inv: &Invocation, verb: &str) -> Result<(Endpoint, Client), Failure> {
     let env = |k: &str| std::env::var(k).ok();
-    let config = match inv
-        .value(Opt::Config)
-        .map(str::to_string)
-        .or_else(|| env("CERTREQ_CONFIG").filter(|c| !c.is_empty()))
-    {
+    let config = match config_of(inv) {
         Some(c) => c,
         None => {
             return Err(Failure::Usage(format!(
@@ -480,7 +493,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
     };
     let start = Start {
         protocol,
-        url: endpoint.url(),
+        url: steps_url(inv, &endpoint),
         attrib: attrib.unwrap_or("").to_owned(),
         action: Action::Submit {
             request: der.clone(),

@@ -328,11 +328,50 @@ def test_est_cacert_is_the_issuing_ca_of_a_chain_whatever_its_order(certreq, stu
     assert set(got) == {root, sub}
 
 
+def test_est_re_enrollment_is_posted_where_the_config_url_names_it(certreq, tmp_path):
+    posted = []
+
+    class Est(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            posted.append(self.path)
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            body = b"not this time"
+            self.send_response(400)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Est)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    est = f"http://127.0.0.1:{server.server_address[1]}/.well-known/est/Web"
+    (tmp_path / "r.inf").write_text(INF.format(subject="CN=re.example", bits=2048))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CERTREQ_")}
+    env["CERTREQ_STORE"] = str(tmp_path / "store")
+
+    def run(*args):
+        return subprocess.run([str(certreq), *args], capture_output=True, text=True,
+                              cwd=tmp_path, env=env, timeout=60)
+    try:
+        assert run("-new", "-q", "r.inf", "r.req").returncode == 0
+        for config, op in [(est, "simpleenroll"), (est + "/simplereenroll", "simplereenroll"),
+                           (est + "/simpleenroll/", "simpleenroll")]:
+            proc = run("-submit", "-config", config, "r.req", "r.cer")
+            assert proc.returncode != 0 and "not this time" in proc.stderr, proc.stderr
+            assert posted[-1] == f"/.well-known/est/Web/{op}", (config, posted)
+    finally:
+        server.shutdown()
+
+
 class DigestStub(http.server.BaseHTTPRequestHandler):
     """An EST server that takes only HTTP Digest (RFC 7616), as libest's digest mode does: it
     checks the answer with hashlib, and hands out /cacerts once it is right."""
     realm, nonce, opaque = "estrealm", "b7e3a1f09c", "0pq"
     user, password = "estuser", "est pass"
+    algorithms = ("SHA-256", "MD5")
     body = b""
     seen = []
 
@@ -347,7 +386,7 @@ class DigestStub(http.server.BaseHTTPRequestHandler):
             self.wfile.write(self.body)
             return
         self.send_response(401)
-        for alg in ("SHA-256", "MD5"):
+        for alg in self.algorithms:
             self.send_header("WWW-Authenticate",
                              f'Digest realm="{self.realm}", qop="auth", algorithm={alg}, '
                              f'nonce="{self.nonce}", opaque="{self.opaque}"')
@@ -404,7 +443,14 @@ def test_est_with_digest_sign_in(certreq, tmp_path):
         assert proc.returncode == 1
         assert "refused the credentials" in proc.stderr, proc.stderr
         assert not (tmp_path / "ca.cer").exists()
+        # a Digest this client does not answer: said so, not blamed on the password
+        DigestStub.algorithms = ("SHA-512-256",)
+        proc = cacert(DigestStub.password)
+        assert proc.returncode == 1
+        assert "asks for HTTP Digest in a form certreq does not answer" in proc.stderr, proc.stderr
+        assert "refused the credentials" not in proc.stderr
     finally:
+        DigestStub.algorithms = ("SHA-256", "MD5")
         server.shutdown()
 
 

@@ -207,7 +207,6 @@ fn template_check(q: &ca::TemplateCheck, mut facts: ca::TemplateFacts) -> Vec<u8
     ca::findings_to_wire(&list)
 }
 
-/// Where the CA's certificates and CRLs are.
 /// The CA label and the `/csrattrs` URL of the EST endpoint `url` (an operation named at its
 /// end is not a label).
 fn est_places(url: &str) -> Result<Vec<u8>, String> {
@@ -225,6 +224,7 @@ fn est_places(url: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Where the CA's certificates and CRLs are.
 fn ca_downloads(q: &ca::CaDownloadsQuery) -> Result<Vec<u8>, String> {
     let endpoint = Endpoint::parse(&q.url).map_err(|e| e.to_string())?;
     let d = |what: &str, renewal: u32, url: String| ca::Download {
