@@ -139,8 +139,16 @@ VENV=${CERTREQ_VENV:-$HOME/.cache/certreq-web/venv}
 want=$(sha256sum tests/requirements.txt | cut -c1-16)
 if [[ "$(cat "$VENV/.requirements" 2>/dev/null)" != "$want" ]]; then
   log "python venv $VENV (tests/requirements.txt)"
-  # a venv left without pip (its making failed half-way) is made again
-  [[ -x "$VENV/bin/pip" ]] || { rm -rf "$VENV" && python3 -m venv "$VENV"; }
+  # a venv left without pip (its making failed half-way) is made again, when it is ours: the
+  # default place, or one this script made before (its marker); another is not touched
+  if [[ ! -x "$VENV/bin/pip" ]]; then
+    if [[ -e "$VENV" && "$VENV" != "$HOME/.cache/certreq-web/venv" && ! -f "$VENV/.requirements" ]]; then
+      echo "setup.sh: $VENV (CERTREQ_VENV) has no pip; give a venv with pip, or another path" >&2
+      exit 1
+    fi
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+  fi
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r tests/requirements.txt
   echo "$want" >"$VENV/.requirements"
 fi

@@ -137,9 +137,22 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
             let certs = parsed.certificates();
             // /cacerts holds the trust anchor, the issuing CA and any intermediates and
             // rollover certificates between them, in no order a reader keeps (a DER SET OF):
-            // the CA certificate is the one that issued no other in the set
-            let issuing = parsed
-                .leaf()
+            // the CA certificate is a CA's that issued no other CA's in the set (an RA's
+            // certificate beside it does not count), the newest of them (a renewed CA's old
+            // and new certificates), else the newest CA certificate (a root with its rollover
+            // certificates, each of which issued another)
+            let issued_none = |c: &&Certificate| {
+                !certs
+                    .iter()
+                    .any(|other| other.is_ca() && other.der() != c.der() && other.issued_by(c))
+            };
+            let newest = |a: &&Certificate, b: &&Certificate| a.not_before().cmp(&b.not_before());
+            let cas = || certs.iter().filter(|c| c.is_ca());
+            let issuing = cas()
+                .filter(issued_none)
+                .max_by(newest)
+                .or_else(|| cas().max_by(newest))
+                .or_else(|| parsed.leaf())
                 .ok_or_else(|| format!("{url} answered no CA certificate"))?;
             if v == Verb::CaCert {
                 (encode(Label::Certificate, issuing.der()), describe(issuing))

@@ -292,13 +292,13 @@ def test_est_cacert_is_the_issuing_ca_of_a_chain_whatever_its_order(certreq, stu
     from cryptography.hazmat.primitives.serialization import pkcs7
     now = datetime.datetime.now(datetime.timezone.utc)
 
-    def ca(cn, key, issuer=None, issuer_key=None, padding=0):
+    def ca(cn, key, issuer=None, issuer_key=None, padding=0, is_ca=True):
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
         b = (x509.CertificateBuilder().subject_name(name)
              .issuer_name(issuer.subject if issuer else name).public_key(key.public_key())
              .serial_number(x509.random_serial_number()).not_valid_before(now)
              .not_valid_after(now + datetime.timedelta(days=1))
-             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True))
+             .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True))
         if padding:
             # a longer certificate: its DER sorts after the root's in a SET OF
             b = b.add_extension(x509.SubjectAlternativeName(
@@ -310,7 +310,9 @@ def test_est_cacert_is_the_issuing_ca_of_a_chain_whatever_its_order(certreq, stu
     sub = ca("EST Issuing CA", sub_key, root, root_key, padding=200)
     der = lambda c: c.public_bytes(serialization.Encoding.DER)
     assert der(root) < der(sub), "the root comes first in DER order"
-    p7 = pkcs7.serialize_certificates([root, sub], serialization.Encoding.DER)
+    # and an RA's certificate the issuing CA issued, as some EST servers add
+    ra = ca("EST RA", ec.generate_private_key(ec.SECP256R1()), sub, sub_key, is_ca=False)
+    p7 = pkcs7.serialize_certificates([root, sub, ra], serialization.Encoding.DER)
     import base64
     Stub.routes = {"/.well-known/est/cacerts": (
         200, {"Content-Type": "application/pkcs7-mime"}, base64.encodebytes(p7))}
@@ -325,7 +327,7 @@ def test_est_cacert_is_the_issuing_ca_of_a_chain_whatever_its_order(certreq, stu
                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     got = pkcs7.load_pem_pkcs7_certificates((tmp_path / "chain.p7b").read_bytes())
-    assert set(got) == {root, sub}
+    assert set(got) == {root, sub, ra}
 
 
 def test_est_re_enrollment_is_posted_where_the_config_url_names_it(certreq, tmp_path):

@@ -437,7 +437,7 @@ fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
             Msg::CaFilesListed(jobs::ca_files(url).await)
         }),
         Command::FetchCaFile { url, name, open } => spawn(link, async move {
-            match jobs::ca_file(url, &name).await {
+            match jobs::ca_file(url, &name, open).await {
                 Ok(bytes) if open => decoder::Msg::Open { name, bytes }.into(),
                 Ok(bytes) => state::Msg::Notify(
                     match file_service::download(&name, "application/octet-stream", &bytes) {

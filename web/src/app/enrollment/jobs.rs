@@ -457,9 +457,13 @@ pub async fn ca_files(url: String) -> Result<Vec<Download>, String> {
 /// says (`ca-delta-…`: a delta CRL), certificates only when they read as certificates, else
 /// why not (a sign-in page is not saved as a `.cer`). A `.p7b` is saved as DER, a `.cer` as
 /// its certificate's DER: EST's `/cacerts` comes as bare base64, which tools that open a
-/// `.p7b` do not read.
-pub async fn ca_file(url: String, name: &str) -> Result<Vec<u8>, String> {
+/// `.p7b` do not read. To `open` in the decoder, the bytes as the CA sent them (the decoder
+/// says what they are).
+pub async fn ca_file(url: String, name: &str, open: bool) -> Result<Vec<u8>, String> {
     let bytes = get(url).await?.body;
+    if open {
+        return Ok(bytes);
+    }
     if !name.ends_with(".crl") {
         let read = tools::response(&bytes)
             .await
