@@ -30,17 +30,18 @@ pub fn authorization(
     uri: &str,
     cnonce: &str,
 ) -> Option<String> {
-    let challenges: Vec<Challenge> = www_authenticate
+    let challenges: Vec<(Challenge, Hash)> = www_authenticate
         .iter()
         .flat_map(|h| parse(h))
-        .filter(|c| hash_of(&c.algorithm).is_some() && (c.auth || !c.qop_offered))
+        .filter(|c| c.auth || !c.qop_offered)
+        .filter_map(|c| hash_of(&c.algorithm).map(|h| (c, h)))
         .collect();
     let rank = |c: &Challenge| c.algorithm.to_ascii_uppercase().starts_with("SHA-256");
-    let chosen = challenges
+    let (chosen, h) = challenges
         .iter()
-        .find(|c| rank(c))
+        .find(|(c, _)| rank(c))
         .or_else(|| challenges.first())?;
-    Some(answer(chosen, user, password, method, uri, cnonce))
+    Some(answer(chosen, *h, user, password, method, uri, cnonce))
 }
 
 /// `H(data)` in lower-case hex for the challenge's algorithm.
@@ -57,13 +58,13 @@ fn hash_of(algorithm: &str) -> Option<Hash> {
 
 fn answer(
     c: &Challenge,
+    h: Hash,
     user: &str,
     password: &str,
     method: &str,
     uri: &str,
     cnonce: &str,
 ) -> String {
-    let h = hash_of(&c.algorithm).unwrap_or(|s| hex(&Md5::digest(s.as_bytes())));
     let mut ha1 = h(&format!("{user}:{}:{password}", c.realm));
     if c.algorithm.to_ascii_uppercase().ends_with("-SESS") {
         ha1 = h(&format!("{ha1}:{}:{cnonce}", c.nonce));
@@ -101,7 +102,8 @@ fn quoted(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex, as Digest writes hashes (and a client nonce).
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -251,7 +251,7 @@ impl Client {
         let target = uri.path_and_query().map_or("/", |p| p.as_str());
         let mut cnonce = [0u8; 16];
         getrandom::fill(&mut cnonce).ok()?;
-        let cnonce: String = cnonce.iter().map(|b| format!("{b:02x}")).collect();
+        let cnonce = crate::digest::hex(&cnonce);
         let method = if post { "POST" } else { "GET" };
         crate::digest::authorization(
             &reply.www_authenticate,

@@ -97,12 +97,10 @@ fn config_of(inv: &Invocation) -> Option<String> {
     })
 }
 
-/// The URL the enrollment steps start from: the endpoint's, or the `-config` URL as given when
-/// it names EST's re-enrollment (`…/simplereenroll`, which the endpoint leaves out).
-pub fn steps_url(inv: &Invocation, endpoint: &Endpoint) -> String {
-    config_of(inv)
-        .filter(|c| certreq_enroll::names_reenroll(c))
-        .unwrap_or_else(|| endpoint.url())
+/// The URL the enrollment steps start from: `-config` as given, which the steps read as the
+/// app's do (the endpoint itself leaves out an operation such as `…/simplereenroll`).
+fn steps_url(inv: &Invocation, endpoint: &Endpoint) -> String {
+    config_of(inv).unwrap_or_else(|| endpoint.url())
 }
 
 /// The CA to talk to and a client for it, from `-config` (or `CERTREQ_CONFIG`), `-username`,
