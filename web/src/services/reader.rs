@@ -67,39 +67,8 @@ pub const ON_PAGE_MARK: &str = "certreq-web:read-on-page";
 /// latest text). An error means the worker cannot (or can no longer) do it: the caller reads
 /// on the page's thread.
 pub async fn read(text: &str) -> Result<Option<Reading>, ServiceError> {
-    in_worker(wire::OP_COMPILE, text.as_bytes(), true, Reading::from_wire).await
-}
-
-/// A long INF's mismatches with its CA template, found in the worker (the check reads the
-/// whole INF again, as long as the editor's reading takes). Every check asked is answered
-/// (the caller drops one for a text edited since). An error means the worker cannot do it:
-/// the caller checks on the page's thread.
-pub async fn template_check(
-    check: &wire::ca::TemplateCheck,
-) -> Result<Vec<wire::ca::Finding>, ServiceError> {
-    // not `latest_only`: the answer is always there (never `None`)
-    let check = check.to_wire();
-    in_worker(
-        wire::OP_TEMPLATE_CHECK,
-        &check,
-        false,
-        wire::ca::findings_from_wire,
-    )
-    .await
-    .map(Option::unwrap_or_default)
-}
-
-/// Asks the worker `op` on `input` ([`ask_in_turn`]) and takes its answer apart with
-/// `answer`. An answer that does not take apart drops the worker; any error leaves
-/// [`ON_PAGE_MARK`] on the timeline, since the caller then does the work on the page.
-async fn in_worker<T>(
-    op: u32,
-    input: &[u8],
-    latest_only: bool,
-    answer: fn(&[u8]) -> Result<T, wire::WireError>,
-) -> Result<Option<T>, ServiceError> {
-    let result = match ask_in_turn(op, input, latest_only).await {
-        Ok(Some(bytes)) => answer(&bytes).map(Some).map_err(|e| {
+    let result = match in_worker(wire::OP_COMPILE, text.as_bytes(), true).await {
+        Ok(Some(bytes)) => Reading::from_wire(&bytes).map(Some).map_err(|e| {
             give_up();
             ServiceError(format!("the reading worker's answer: {e}"))
         }),
@@ -111,10 +80,31 @@ async fn in_worker<T>(
     result
 }
 
+/// A long INF's mismatches with its CA template, found in the worker (the check reads the
+/// whole INF again, as long as the editor's reading takes). Every check asked is answered
+/// (the caller drops one for a text edited since). An error means the worker cannot do it:
+/// the caller checks on the page's thread.
+pub async fn template_check(
+    check: &wire::ca::TemplateCheck,
+) -> Result<Vec<wire::ca::Finding>, ServiceError> {
+    let result = match in_worker(wire::OP_TEMPLATE_CHECK, &check.to_wire(), false).await {
+        Ok(Some(bytes)) => wire::ca::findings_from_wire(&bytes).map_err(|e| {
+            give_up();
+            ServiceError(format!("the reading worker's answer: {e}"))
+        }),
+        Ok(None) => Err(ServiceError("the check was not asked".into())),
+        Err(e) => Err(e),
+    };
+    if result.is_err() {
+        mark(ON_PAGE_MARK);
+    }
+    result
+}
+
 /// Asks the worker `op` on `input`, after the question before it is answered. With
 /// `latest_only`, a question that finds a newer one of its kind queued behind it when its
 /// turn comes is not asked (`None`).
-async fn ask_in_turn(
+async fn in_worker(
     op: u32,
     input: &[u8],
     latest_only: bool,
