@@ -281,9 +281,12 @@ def test_a_request_checked_again_after_its_fields_were_edited_is_still_offered(
     click(browser, "submit")
     pending = event(browser, "certreq-pending")["detail"]
     fill(browser, "dns", "b\u00fcro.example")
-    wait_for(lambda: shadow(browser, "return root.querySelectorAll("
-                                     "'[part=diagnostics] li[data-severity=error]').length"),
-             what="the edited form's errors")
+    # the engine's error about the typed name is said at the DNS field, not by INF line
+    said = wait_for(lambda: shadow(browser, "return root.querySelector('#e-dns').textContent"),
+                    what="the edited form's error at its field")
+    assert "b\u00fcro.example" in said, said
+    assert shadow(browser, "return root.querySelector('[name=dns]').getAttribute('aria-invalid')"
+                  " + ' ' + root.querySelectorAll('[part=diagnostics] li').length") == "true 0"
     assert pending_ca.cli("approve", str(pending["requestId"])).returncode == 0
     click(browser, "retrieve")
     issued = event(browser, "certreq-issued")["detail"]
@@ -357,11 +360,85 @@ def test_an_inf_with_errors_is_shown_and_nothing_is_sent(ca, browser):
 
 def test_the_element_follows_the_pages_language(ca, browser):
     open_portal(browser, ca.origin)
-    browser.execute_script("document.documentElement.lang = 'de';"
-                           "document.getElementById('enroll').setAttribute('lang', 'de')")
+    fill(browser, "cn", "typed.corp.example.com")
+    # the portal's language switcher changes <html lang> only
+    browser.execute_script("document.documentElement.lang = 'de'")
     wait_for(lambda: shadow(browser, "return root.querySelector('[part~=submit]')?.textContent")
              == "Zertifikat anfordern", what="the German form")
     assert shadow(browser, "return root.querySelector('form').lang") == "de"
+    # drawn again in German, with what the user had typed
+    assert shadow(browser, "return root.querySelector('[name=cn]').value") \
+        == "typed.corp.example.com"
+
+
+def test_a_dns_field_cannot_add_names_of_other_kinds(ca, browser):
+    # `&` joins names in the INF's {text} SAN: typed into the DNS field it would add a UPN the
+    # portal never opened (a locked field edited after all); it is said at the field, not sent
+    before = ca.cli("list").stdout
+    open_portal(browser, ca.origin)
+    fill(browser, "dns", "web01.corp.example.com&upn=administrator@corp.example.com")
+    said = wait_for(lambda: shadow(browser, "return root.querySelector('#e-dns').textContent"),
+                    what="the DNS field's error")
+    assert "is not a DNS name" in said and "&upn=" in said, said
+    assert shadow(browser, "return root.querySelector('[part~=submit]').disabled") is True
+    assert "upn" not in shadow(browser, "return document.getElementById('enroll')._edited()"
+                                        ".toLowerCase()")
+    shadow(browser, "root.querySelector('form').requestSubmit()")
+    refused = event(browser, "certreq-error", timeout=20)["detail"]
+    assert refused["pem"] is None, refused
+    assert [e["type"] for e in events(browser)] == ["certreq-error"]
+    assert api(browser, "m.list()") == []
+    assert ca.cli("list").stdout == before
+    # a name that is one is written as the only kind it may be
+    browser.execute_script("window.portalEvents.length = 0")
+    fill(browser, "dns", "web01.corp.example.com www.corp.example.com")
+    entry = issued_entry(browser)
+    cert = x509.load_pem_x509_certificate(entry["certificate"].encode())
+    san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert [type(n).__name__ for n in san] == ["DNSName", "DNSName"], san
+    assert [n.value for n in san] == ["web01.corp.example.com", "www.corp.example.com"]
+
+
+def test_a_store_attribute_other_than_indexeddb_or_none_is_refused(ca, browser):
+    # store="false" or "memory" does not quietly mean "keep the key in this browser"
+    before = ca.cli("list").stdout
+    open_portal(browser, ca.origin)
+    redraw(browser, store="memory")
+    click(browser, "submit")
+    refused = event(browser, "certreq-error", timeout=20)["detail"]
+    assert 'must be indexeddb or none, not "memory"' in refused["message"], refused
+    assert [e["type"] for e in events(browser)] == ["certreq-error"]
+    names = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "indexedDB.databases().then((d) => done(d.map((x) => x.name)));")
+    assert names == [], names
+    assert ca.cli("list").stdout == before
+
+
+def test_a_pending_request_is_offered_again_after_a_reload(pending_ca, browser):
+    open_portal(browser, pending_ca.origin)
+    fill(browser, "cn", "reloaded.corp.example.com")
+    click(browser, "submit")
+    pending = event(browser, "certreq-pending")["detail"]
+    # another attribute while it waits: the form is drawn again, the request still offered
+    redraw(browser, fields="CN DNS FriendlyName")
+    assert shadow(browser, "return root.querySelector('[part~=retrieve]').hidden") is False
+    assert str(pending["requestId"]) in shadow(browser, "return root.querySelector("
+                                                        "'[part=status]').textContent")
+    browser.refresh()
+    wait_for(lambda: shadow(browser, "return root.querySelector('[part~=retrieve]')?.hidden === false"),
+             what="Check again offered after the reload")
+    assert str(pending["requestId"]) in shadow(browser, "return root.querySelector("
+                                                        "'[part=status]').textContent")
+    assert pending_ca.cli("approve", str(pending["requestId"])).returncode == 0
+    click(browser, "retrieve")
+    issued = event(browser, "certreq-issued")["detail"]
+    assert issued["entry"] == pending["entry"] and issued["requestId"] == pending["requestId"]
+    assert [e["type"] for e in events(browser)] == ["certreq-issued"], "no second request made"
+    # once issued, a reload offers nothing more
+    browser.refresh()
+    open_portal(browser, pending_ca.origin)
+    assert shadow(browser, "return root.querySelector('[part~=retrieve]').hidden") is True
 
 
 def test_an_inf_file_and_an_est_server_work_as_well(ca, browser):

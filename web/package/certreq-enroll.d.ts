@@ -15,6 +15,7 @@ export interface CertreqRequestDetail {
 /** `certreq-issued`: the CA issued the certificate (accepted for the kept key). */
 export interface CertreqIssuedDetail {
   certificate: string;
+  /** The issuers the store keeps with the entry, issuer first; empty with `store="none"`. */
   chain: string[];
   requestId: number | null;
   pem: string;
@@ -37,6 +38,12 @@ export interface CertreqErrorDetail {
   diagnostics: Diagnostic[];
   requestId: number | null;
   explanation: Explanation | null;
+  /** The request the error is about, once one was made (else null). */
+  pem: string | null;
+  /** Its store entry's id (`store="indexeddb"`), else null. */
+  entry: string | null;
+  /** Its key pair (`store="none"`), else null. */
+  keyPair: CryptoKeyPair | null;
 }
 
 export declare class CertreqEnroll extends HTMLElement {}

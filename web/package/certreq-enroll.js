@@ -49,6 +49,8 @@ const TEXT = {
     noInf: "This form has no INF (attribute inf or a <template> child).",
     noCa: "This form has no CA (attribute ca).",
     badCa: (ca) => `The form's CA (attribute ca) is not a web address: ${ca}`,
+    badStore: (s) => `The form's store (attribute store) must be indexeddb or none, not "${s}".`,
+    notDns: (n) => `"${n}" is not a DNS name: letters, digits, "-", ".", "_" and "*" only.`,
     line: (n) => `line ${n}`,
   },
   de: {
@@ -69,6 +71,8 @@ const TEXT = {
     noInf: "Diesem Formular fehlt die INF (Attribut inf oder ein <template>).",
     noCa: "Diesem Formular fehlt die CA (Attribut ca).",
     badCa: (ca) => `Die CA des Formulars (Attribut ca) ist keine Webadresse: ${ca}`,
+    badStore: (s) => `Der Speicher des Formulars (Attribut store) muss indexeddb oder none sein, nicht "${s}".`,
+    notDns: (n) => `„${n}“ ist kein DNS-Name: nur Buchstaben, Ziffern, „-“, „.“, „_“ und „*“.`,
     line: (n) => `Zeile ${n}`,
   },
 };
@@ -94,7 +98,8 @@ button { font: inherit; padding: .4rem .9rem; border-radius: 4px; cursor: pointe
 button:disabled { cursor: default; opacity: .6; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
 [role="status"]:empty, ul:empty { display: none; }
-ul { margin: 0; padding-left: 1.25rem; color: var(--certreq-error-color, inherit); }
+ul, .error { margin: 0; padding-left: 1.25rem; color: var(--certreq-error-color, inherit); }
+.error { padding: 0; font-weight: normal; } .error:empty { display: none; }
 li[data-severity="error"] { font-weight: 600; }
 `;
 
@@ -230,6 +235,20 @@ function sanEntries(text) {
   return { entries: [], at: null, section: range };
 }
 
+// a DNS name as the form takes it: `&`, `=`, quotes and the like would write names of other
+// kinds (a UPN, an e-mail address) into the INF's `{text}` SAN beside the DNS names it opened
+const DNS_NAME = /^[\p{L}\p{N}*._-]+$/u;
+
+function splitNames(value) {
+  return value.split(/[\s,]+/).filter((n) => n !== "");
+}
+
+/** The download's name from a request's preview: its CN, or "certificate". */
+function fileName(preview) {
+  return (preview?.subject.flat().find((p) => p.attribute === "CN")?.value ?? "certificate")
+    .replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
 function dnsNames(text) {
   return sanEntries(text).entries
     .filter((e) => /^\s*dns\s*=/i.test(e))
@@ -270,12 +289,24 @@ class CertreqEnroll extends HTMLElement {
   }
 
   connectedCallback() {
+    // the page's language, when a portal switches it on <html>
+    this._langWatch ??= new MutationObserver(() => this._redraw());
+    this._langWatch.observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
     void this._start();
   }
 
-  attributeChangedCallback() {
+  disconnectedCallback() {
+    this._langWatch?.disconnect();
+  }
+
+  attributeChangedCallback(name) {
     // once started: drawn again for the new attributes, or its module tried again
-    if (this.isConnected && (this._api || this._loadFailed)) void this._start();
+    if (name === "lang") this._redraw();
+    else if (this.isConnected && (this._api || this._loadFailed)) void this._start();
+  }
+
+  _redraw() {
+    if (this._api && this._inf !== null && this._inputs) this._render(this._api);
   }
 
   get _text() {
@@ -293,8 +324,49 @@ class CertreqEnroll extends HTMLElement {
     return (this.getAttribute("fields") ?? "").split(/[\s,]+/).filter((f) => f !== "");
   }
 
+  /** "indexeddb" (the default), "none", or undefined for any other value. */
+  get _storeMode() {
+    const mode = (this.getAttribute("store") ?? "indexeddb").trim().toLowerCase();
+    return mode === "indexeddb" || mode === "none" ? mode : undefined;
+  }
+
   get _storeKeys() {
-    return (this.getAttribute("store") ?? "indexeddb").toLowerCase() !== "none";
+    return this._storeMode !== "none";
+  }
+
+  // where this form remembers the stored entry of a request the CA holds, across reloads
+  get _pendingKey() {
+    return `certreq-enroll pending ${this._ca() ?? ""} ${this.getAttribute("template") ?? ""}`;
+  }
+
+  _remember(id) {
+    try {
+      if (id === null) localStorage.removeItem(this._pendingKey);
+      else localStorage.setItem(this._pendingKey, id);
+    } catch {
+      // no storage for the page: the entry is still in the store, the API lists it
+    }
+  }
+
+  /** After a reload: the request this form sent that the CA still holds is offered again
+   * (Check again), instead of a second key and request. */
+  async _resume(api, run) {
+    if (this._made || this._storeMode !== "indexeddb") return;
+    let id = null;
+    try {
+      id = localStorage.getItem(this._pendingKey);
+    } catch {
+      return;
+    }
+    if (!id) return;
+    const entry = await api.get(id).catch(() => null);
+    if (run !== this._run || this._made) return;
+    if (entry?.state !== "pending") return this._remember(null);
+    this._made = { pem: entry.request, entry: id, keyPair: null, requestId: entry.requestId };
+    this._exportable = entry.exportable;
+    this._fileName = fileName(api.compile(entry.inf).preview);
+    this._status.textContent = this._text.pending(entry.requestId);
+    this._retry.hidden = false;
   }
 
   async _infText() {
@@ -310,23 +382,31 @@ class CertreqEnroll extends HTMLElement {
   }
 
   async _start() {
+    // attributes changed again while this ran: only the latest run draws
+    const run = (this._run = (this._run ?? 0) + 1);
     const t = this._text;
     let api;
+    let inf;
     try {
       api = this._api = await load();
       this._loadFailed = false;
-      this._inf = await this._infText();
+      inf = await this._infText();
     } catch (e) {
+      if (run !== this._run) return;
       this._loadFailed = !this._api;
       this._renderProblem(`${t.loadFailed} ${e.message ?? e}`);
-      this._emit("certreq-error", { message: String(e.message ?? e), diagnostics: [], requestId: null, explanation: null });
+      this._error({ message: String(e.message ?? e) });
       return;
     }
-    if (this._inf === null) return this._renderProblem(t.noInf);
+    if (run !== this._run) return;
+    this._inf = inf;
+    if (inf === null) return this._renderProblem(t.noInf);
     this._render(api);
+    await this._resume(api, run);
   }
 
   _renderProblem(message) {
+    this._inputs = null;
     this.shadowRoot.replaceChildren(h("p", { part: "status", role: "alert", lang: this._lang, text: message }));
   }
 
@@ -339,7 +419,8 @@ class CertreqEnroll extends HTMLElement {
         const subject = newRequestValues(text).find(([k]) => k.toLowerCase() === "subject")?.[1] ?? "";
         text = setNewRequestValue(text, "Subject", withCn(subject, value));
       } else if (name === "dns") {
-        text = withDnsNames(text, value.split(/[\s,]+/).filter((n) => n !== ""));
+        // a name that is not one is said at the field (_check) and never written
+        text = withDnsNames(text, splitNames(value).filter((n) => DNS_NAME.test(n)));
       } else if (value !== "" || newRequestValues(text).some(([k]) => k.toLowerCase() === name.toLowerCase())) {
         text = setNewRequestValue(text, name, value);
       }
@@ -352,7 +433,12 @@ class CertreqEnroll extends HTMLElement {
     const fields = this._fields;
     const lower = fields.map((f) => f.toLowerCase());
     const values = newRequestValues(this._inf);
+    // drawn again for the same INF (the language, another attribute): what was typed stays
+    const typed = this._inputs && this._drawn === this._inf
+      ? new Map([...this._inputs].map(([n, i]) => [n, i.value])) : new Map();
+    this._drawn = this._inf;
     this._inputs = new Map();
+    this._errors = new Map();
 
     const editable = [];
     const field = (name, label, value, multiline, help) => {
@@ -360,12 +446,16 @@ class CertreqEnroll extends HTMLElement {
       const input = multiline
         ? h("textarea", { id, name, part: "input", rows: 3, spellcheck: "false" })
         : h("input", { id, name, part: "input", type: "text", spellcheck: "false", autocomplete: "off" });
-      input.value = value;
+      input.value = typed.get(name) ?? value;
+      // what is wrong with the value, said at the field
+      const error = h("span", { id: `e-${name}`, part: "error", class: "error" });
+      input.setAttribute("aria-describedby", error.id);
       this._inputs.set(name, input);
+      this._errors.set(name, error);
       input.addEventListener("input", () => this._check());
       editable.push(h("label", { part: "field", for: id },
         h("span", { part: "label", text: label }),
-        help ? h("span", { class: "help", text: help }) : null, input));
+        help ? h("span", { class: "help", text: help }) : null, input, error));
     };
     if (lower.includes("cn")) {
       const subject = values.find(([k]) => k.toLowerCase() === "subject")?.[1] ?? "";
@@ -401,11 +491,16 @@ class CertreqEnroll extends HTMLElement {
     }
 
     this._diagnostics = h("ul", { part: "diagnostics", "aria-live": "polite", "aria-label": "INF" });
-    this._status = h("p", { part: "status", role: "status", "aria-live": "polite" });
-    this._downloads = h("div", { part: "downloads", class: "actions" });
     this._submit = h("button", { part: "button submit", type: "submit", text: t.request });
-    this._retry = h("button", { part: "button retrieve", type: "button", hidden: true, text: t.retrieve });
-    this._retry.addEventListener("click", () => void this._retrieve());
+    // the last request's state outlives a new drawing: its status, Check again, its downloads
+    this._status ??= h("p", { part: "status", role: "status", "aria-live": "polite" });
+    this._downloads ??= h("div", { part: "downloads", class: "actions" });
+    if (!this._retry) {
+      this._retry = h("button", { part: "button retrieve", type: "button", hidden: true });
+      this._retry.addEventListener("click", () => void this._retrieve());
+    }
+    this._retry.textContent = t.retrieve;
+    this._retry.disabled = this._busy;
     const form = h("form", { part: "form", lang: this._lang, novalidate: true },
       ...editable,
       values.length || kept.length ? h("h3", { class: "locked-title", text: t.locked }) : null,
@@ -420,21 +515,64 @@ class CertreqEnroll extends HTMLElement {
     this._check();
   }
 
-  /** Checks the edited INF; lists its diagnostics and says whether it may be sent. */
+  /** Which field wrote each line of the edited INF: 1-based line → the field's name. */
+  _fieldLines(text) {
+    const at = new Map();
+    const values = newRequestValues(text);
+    for (const name of this._inputs.keys()) {
+      if (name === "dns") {
+        const san = sanEntries(text).at;
+        for (let i = san?.[0] ?? 0; i < (san?.[1] ?? 0); i += 1) at.set(i + 1, name);
+      } else {
+        const key = name === "cn" ? "subject" : name.toLowerCase();
+        const found = values.find(([k]) => k.toLowerCase() === key);
+        if (found) at.set(found[2] + 1, name);
+      }
+    }
+    return at;
+  }
+
+  /** Checks the edited INF and says whether it may be sent: what is wrong with a field's
+   * value under that field, the rest of the INF's diagnostics (the portal's locked text) in
+   * the list, by line. */
   _check() {
-    const checked = this._api.compile(this._edited());
     const t = this._text;
-    this._diagnostics.replaceChildren(...checked.diagnostics
-      .filter((d) => d.severity !== "note")
-      .map((d) => h("li", { "data-severity": d.severity, "data-code": d.code,
-        text: `${t.line(d.line)}: ${d.message}${d.help ? ` (${d.help})` : ""}` })));
-    this._submit.disabled = this._busy || !checked.ok;
+    const text = this._edited();
+    const checked = this._api.compile(text);
+    const said = new Map([...this._inputs.keys()].map((n) => [n, []]));
+    const dns = this._inputs.get("dns");
+    const notNames = dns ? splitNames(dns.value).filter((n) => !DNS_NAME.test(n)) : [];
+    said.get("dns")?.push(...notNames.map(t.notDns));
+    const at = this._fieldLines(text);
+    const rest = [];
+    for (const d of checked.diagnostics) {
+      if (d.severity === "note") continue;
+      const words = `${d.message}${d.help ? ` (${d.help})` : ""}`;
+      const field = at.get(d.line);
+      if (field) said.get(field).push(words);
+      else rest.push(h("li", { "data-severity": d.severity, "data-code": d.code, text: `${t.line(d.line)}: ${words}` }));
+    }
+    for (const [name, words] of said) {
+      this._errors.get(name).textContent = words.join(" ");
+      if (words.length) this._inputs.get(name).setAttribute("aria-invalid", "true");
+      else this._inputs.get(name).removeAttribute("aria-invalid");
+    }
+    this._diagnostics.replaceChildren(...rest);
+    this._ok = checked.ok && notNames.length === 0;
+    this._submit.disabled = this._busy || !this._ok;
     this._checked = checked;
     return checked;
   }
 
   _emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** certreq-error, with the request it is about when one was made (its PEM, its entry or,
+   * with store="none", its key pair: nothing the page needs is only in the element). */
+  _error({ message, diagnostics = [], requestId = null, explanation = null }, made = null) {
+    this._emit("certreq-error", { message, diagnostics, requestId, explanation,
+      pem: made?.pem ?? null, entry: made?.entry ?? null, keyPair: made?.keyPair ?? null });
   }
 
   /** The CA's address: null without the attribute, undefined when it is not a web address. */
@@ -458,7 +596,7 @@ class CertreqEnroll extends HTMLElement {
 
   _setBusy(busy) {
     this._busy = busy;
-    this._submit.disabled = busy || !this._checked?.ok;
+    this._submit.disabled = busy || !this._ok;
     this._retry.disabled = busy;
     if (busy) this._status.textContent = this._text.working;
   }
@@ -466,23 +604,25 @@ class CertreqEnroll extends HTMLElement {
   async _request() {
     const t = this._text;
     const checked = this._check();
-    if (!checked.ok) {
+    if (!this._ok) {
       this._status.textContent = t.invalid;
-      this._emit("certreq-error", { message: t.invalid, diagnostics: checked.diagnostics, requestId: null, explanation: null });
+      this._error({ message: t.invalid, diagnostics: checked.diagnostics });
       return;
     }
     const ca = this._ca();
-    if (ca == null) {
-      const message = ca === null ? t.noCa : t.badCa(this.getAttribute("ca"));
+    const mode = this._storeMode;
+    if (ca == null || mode === undefined) {
+      const message = mode === undefined ? t.badStore(this.getAttribute("store"))
+        : ca === null ? t.noCa : t.badCa(this.getAttribute("ca"));
       this._status.textContent = message;
-      this._emit("certreq-error", { message, diagnostics: [], requestId: null, explanation: null });
+      this._error({ message });
       return;
     }
     const inf = this._edited();
     this._setBusy(true);
     this._downloads.replaceChildren();
+    let made = null;
     try {
-      let made;
       if (this._unsent?.inf === inf && this._unsent.storeKeys === this._storeKeys) {
         // the request a failed submit left (its key kept, or in hand): sent again, not made
         // again with another key
@@ -501,8 +641,7 @@ class CertreqEnroll extends HTMLElement {
       this._made = made;
       this._exportable = checked.preview.exportable;
       // the download's name from the request as sent: the fields may be edited while it waits
-      this._fileName = (checked.preview.subject.flat().find((p) => p.attribute === "CN")?.value
-        ?? "certificate").replace(/[^A-Za-z0-9._-]+/g, "_");
+      this._fileName = fileName(checked.preview);
       const options = this._options(made);
       const result = made.entry === null
         ? await this._api.submit(made.pem, options)
@@ -516,7 +655,7 @@ class CertreqEnroll extends HTMLElement {
         this._made.requestId = e.requestId;
         this._retry.hidden = false;
       }
-      this._failed(e, e?.requestId);
+      this._failed(e, e?.requestId, made);
     } finally {
       this._setBusy(false);
     }
@@ -535,16 +674,16 @@ class CertreqEnroll extends HTMLElement {
       else result = await this._api.submit(made.pem, options);
       this._answered(result);
     } catch (e) {
-      this._failed(e, made.requestId);
+      this._failed(e, made.requestId, made);
     } finally {
       this._setBusy(false);
     }
   }
 
-  _failed(e, requestId = null) {
+  _failed(e, requestId = null, made = null) {
     this._status.textContent = e?.message ?? String(e);
-    this._emit("certreq-error", { message: e?.message ?? String(e), diagnostics: e?.diagnostics ?? [],
-      requestId: requestId ?? null, explanation: e?.explanation ?? null });
+    this._error({ message: e?.message ?? String(e), diagnostics: e?.diagnostics ?? [],
+      requestId: requestId ?? null, explanation: e?.explanation ?? null }, made);
   }
 
   _answered(result) {
@@ -552,6 +691,7 @@ class CertreqEnroll extends HTMLElement {
     const made = this._made;
     made.requestId = result.requestId ?? made.requestId ?? null;
     this._retry.hidden = result.status !== "pending";
+    if (made.entry !== null) this._remember(result.status === "pending" ? made.entry : null);
     if (result.status === "issued") {
       this._status.textContent = result.entry ? t.issuedKept : t.issued;
       this._offer(result);
@@ -563,8 +703,7 @@ class CertreqEnroll extends HTMLElement {
         keyPair: made.keyPair, message: result.message });
     } else {
       this._status.textContent = `${t.denied} ${result.message}`;
-      this._emit("certreq-error", { message: result.message, diagnostics: [], requestId: made.requestId,
-        explanation: result.explanation });
+      this._error({ message: result.message, requestId: made.requestId, explanation: result.explanation }, made);
     }
   }
 
@@ -586,7 +725,7 @@ class CertreqEnroll extends HTMLElement {
           const bytes = await this._api.exportPfx(this._made.entry, password.value);
           save(`${name}.pfx`, "application/x-pkcs12", bytes);
         } catch (e) {
-          this._failed(e);
+          this._failed(e, this._made.requestId, this._made);
         }
       });
       this._downloads.append(h("label", { part: "field", for: "pfx-password" },
