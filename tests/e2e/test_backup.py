@@ -241,12 +241,14 @@ def clear_site(app, ca):
     wait_for(lambda: records(app) == [], timeout=30, what="an empty store")
 
 
-def refused(app, path, password, words):
+def refused(app, path, password, words, kept=()):
+    """Restoring `path` is refused with `words`; the store still holds exactly `kept` (its
+    records as `records` gives them) and lists as many entries."""
     restore(app, path, password)
     said = backup_dialog_problem(app)
     assert words in said, said
-    assert records(app) == [], "the store is unchanged"
-    assert not all_testid(app, "store-item")
+    assert records(app) == list(kept), "the store is unchanged"
+    assert len(all_testid(app, "store-item")) == len(kept)
     by_testid(app, "backup-cancel").click()
 
 
@@ -337,6 +339,25 @@ def test_a_restored_key_signs_a_new_request_that_openssl_verifies(app, restored,
     csr = x509.load_pem_x509_csr(pem.encode())
     assert base64.b64encode(csr.public_key().public_bytes(*SPKI)).decode() == \
         pending["spki"], "signed by the restored key"
+
+
+def test_a_refused_restore_leaves_a_store_with_entries_as_it_was(app, restored, backup_file,
+                                                                 tmp_path):
+    # the refusals above ran on an empty store; here each meets a store that holds entries,
+    # which must come through whole (ids, names, states, keys' SPKI, certificates' sizes)
+    before = records(app)
+    assert len(before) >= 2, before
+    refused(app, backup_file, "not the password", "the password is wrong", kept=before)
+    data = bytearray(backup_file.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    altered = tmp_path / "altered.p12"
+    altered.write_bytes(bytes(data))
+    refused(app, altered, PASSWORD, "the file was altered", kept=before)
+    cut = tmp_path / "cut.p12"
+    cut.write_bytes(backup_file.read_bytes()[:-100])
+    refused(app, cut, PASSWORD, "damaged, cut short", kept=before)
+    refused(app, ROOT / "tests/data/backup-format-2.p12", "newer", "newer certreq-web",
+            kept=before)
 
 
 def test_restoring_again_skips_what_is_kept_and_says_so(app, restored, backup_file):
