@@ -6,7 +6,7 @@
 #       (generate, submit, retrieve, accept) and the key store (list, get, remove, exportPfx)
 #   certreq-tools.wasm: the app's tools module (enrollment protocols, CA answers, PFX writing),
 #       which the enrollment module fetches on first use
-#   certreq-enroll.js (+ .d.ts): the <certreq-enroll> element (web/package/), which loads the
+#   certreq-enroll.js (+ .d.ts): the <certreq-enroll> element (web/package/, minified), which loads the
 #       enrollment module on demand
 # Built from the web *library* as a cdylib (`cargo rustc --crate-type cdylib`, so web/Cargo.toml
 # and Trunk's build of the app's bin are untouched), wasm-release profile, then wasm-opt -Oz
@@ -49,5 +49,9 @@ build() {
 build certreq_web --cfg certreq_embed
 build certreq_web_enroll --cfg certreq_embed --cfg certreq_embed_enroll
 TRUNK_STAGING_DIR="$out" bash scripts/build_tools_module.sh
-cp web/package/certreq-enroll.js web/package/certreq-enroll.d.ts "$out/"
+# the element minified as the glue is (its methods' and properties' names kept): 10,020 →
+# 6,752 bytes gzipped
+esbuild web/package/certreq-enroll.js --minify --format=esm --log-level=warning \
+  --outfile="$out/certreq-enroll.js"
+cp web/package/certreq-enroll.d.ts "$out/"
 ls -l "$out"
