@@ -111,3 +111,28 @@ def test_devca_sends_the_apps_policy_as_a_header(devca_dist):
         by_testid(driver, "inf-editor")
     finally:
         driver.quit()
+
+
+def canary_before_the_policy(site):
+    """index.html with the canary ahead of the page's meta policy, which covers only what
+    follows it: there, only a policy sent as a header blocks the canary."""
+    index = site / "index.html"
+    text = index.read_text()
+    at = re.search(r"<meta\s+http-equiv=", text, flags=re.I).start()
+    index.write_text(text[:at] + CANARY + text[at:])
+
+
+def test_devcas_header_blocks_a_script_the_meta_policy_does_not_cover(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(DIST, site, ignore=shutil.ignore_patterns("embed"))
+    canary_before_the_policy(site)
+    server = DevcaServer(tmp_path / "devca", dist=site)
+    try:
+        driver = chromium()
+        try:
+            driver.get(server.origin + "/")
+            assert_canary_blocked(driver)
+        finally:
+            driver.quit()
+    finally:
+        server.stop()

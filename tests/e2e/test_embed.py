@@ -4,9 +4,12 @@ README's "Embedding" section says: imported as an ES module, initialised both wa
 The requests it makes are checked by OpenSSL, `cryptography` and Go's parser; one made with the
 fixed RSA key must be the Rust engine's bytes (as in Node: tests/e2e/test_package.py). Every
 test runs twice: on dist/embed, and on the package folder (scripts/build-package.sh →
-dist/package/) copied next to a plain static page.
+dist/package/) copied next to a plain static page. Each page runs under a portal's strict policy
+(its own origin, 'wasm-unsafe-eval' and the hash of the test's one inline script): what
+web/package/README.md says the module needs, and no more.
 """
 import base64
+import hashlib
 import os
 import pathlib
 import shutil
@@ -81,6 +84,20 @@ def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
+POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{}'; "
+          "base-uri 'none'; object-src 'none'")
+
+
+def with_policy(page: str) -> str:
+    """The page with a strict policy in a meta tag ahead of its one inline script, which the
+    policy allows by its hash."""
+    start = page.index('<script type="module">') + len('<script type="module">')
+    script = page[start:page.index("</script>", start)]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY.format(digest)}">'
+    return page.replace('<meta charset="utf-8">', '<meta charset="utf-8">' + meta, 1)
+
+
 def portal_site(site, folder=EMBED, built_by="scripts/build-embed.sh dist/embed"):
     """Writes the portal page (index.html, PAGE) into `site`, with the embedding module `folder`
     (made by `built_by`) copied beside it as embed/."""
@@ -92,7 +109,7 @@ def portal_site(site, folder=EMBED, built_by="scripts/build-embed.sh dist/embed"
     pkcs8 = "".join(line for line in pem.splitlines() if not line.startswith("-----"))
     page = PAGE.replace("%INF%", b64(INF)).replace("%BAD%", b64(BAD_INF))
     page = page.replace("%KEY%", pkcs8).replace("%GOLDEN%", b64(GOLDEN_INF))
-    (site / "index.html").write_text(page)
+    (site / "index.html").write_text(with_policy(page))
 
 
 @pytest.fixture(scope="module", params=["embed", "package"])
@@ -102,7 +119,8 @@ def portal(request, tmp_path_factory):
     site = tmp_path_factory.mktemp("portal")
     portal_site(site, folder, script)
     store = STORE_PAGE.replace("%INF%", b64(INF)).replace("%BAD%", b64(BAD_INF))
-    (site / "store.html").write_text(store.replace("%CERT%", b64((DATA / "pfx-leaf.crt").read_text())))
+    store = store.replace("%CERT%", b64((DATA / "pfx-leaf.crt").read_text()))
+    (site / "store.html").write_text(with_policy(store))
     with serve(site) as url:
         driver = chromium()
         try:
@@ -118,6 +136,8 @@ def page_result(portal, page):
     result = wait_for(lambda: driver.execute_script("return window.__result || null"),
                       timeout=60, what=f"the result of {page}")
     assert "error" not in result, f"{result['error']}; console: {browser_errors(driver)}"
+    assert "wasm-unsafe-eval" in driver.execute_script(
+        "return document.querySelector('meta[http-equiv=Content-Security-Policy]').content")
     return result
 
 
