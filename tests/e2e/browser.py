@@ -71,6 +71,29 @@ CSP_WATCH = CSP_WATCH.replace("CSP_MARK", repr(CSP_MARK))
 
 ENGINES = ("chromium", "firefox", "webkit")
 
+WATCH_FILE = "__csp-watch.js"
+
+
+def watched_copy(source: pathlib.Path, target: pathlib.Path) -> pathlib.Path:
+    """A copy of the site `source` whose HTML pages start the watcher themselves, ahead of
+    everything else in them, their Content-Security-Policy meta tag included (which covers only
+    what follows it): a page served over HTTP loads it as /__csp-watch.js (its policy's 'self'
+    allows that, and a header policy the server sends was checked to), a page opened from a
+    file (the single file, whose policy allows no script source) has it inline. WebKit, which
+    has no way to run a script in a page before the page's own (see WebKit), sees what the page
+    does while it loads only in such a copy; the other engines' watchers are in it as well
+    (the watcher starts once per page)."""
+    shutil.copytree(source, target, dirs_exist_ok=True)
+    (target / WATCH_FILE).write_text(CSP_WATCH)
+    for page in target.rglob("*.html"):
+        text = page.read_text()
+        tag = (f"<script>{CSP_WATCH}</script>" if page.name == "certreq-web.html"
+               else f'<script src="/{WATCH_FILE}"></script>')
+        at = text.lower().find("<head>")
+        at = at + len("<head>") if at >= 0 else text.find(">", text.lower().find("<!doctype")) + 1
+        page.write_text(text[:at] + tag + text[at:])
+    return target
+
 
 def _violation(message):
     """The report in a console line: Chromium's `console-api L:C "securitypolicyviolation:
@@ -194,8 +217,9 @@ class WebKit(CspWatched, webdriver.WebKitGTK):
     WebKitWebDriver 2.50 speaks neither BiDi nor a DevTools protocol, so nothing can run in a
     page before its own scripts: the watcher is added by WebDriver when get() or refresh()
     returns (the page has loaded), and each page's reports are read from the page itself before
-    the next navigation and at quit. A violation while a page was still loading is therefore not
-    seen in WebKit (Chromium and Firefox see it); the app's own rendering happens after load."""
+    the next navigation and at quit. A violation while a page was still loading is seen only in
+    a page that starts the watcher itself (watched_copy: test_engines serves every site that
+    way, and its watcher test holds that a violation in the page's own markup is reported)."""
 
     engine = "webkit"
 

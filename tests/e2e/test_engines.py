@@ -14,7 +14,9 @@ in Xvfb — all three installed by scripts/setup.sh. In each engine, as a new us
 - the embedding module (dist/embed) imported by a portal page makes requests that verify, and
   the fixed RSA key gives the Rust engine's bytes.
 
-Every browser watches for CSP violations (browser.py) and fails the test on one. An engine that
+Every browser watches for CSP violations (browser.py) and fails the test on one; every site is
+served as a copy whose pages start the watcher themselves (browser.watched_copy), so WebKit too
+sees a violation while a page loads. An engine that
 is not installed skips its tests, or fails them under CI=true. Each flow is one test taking the
 `engine` fixture; backup and restore (into a fresh profile) and the portal element are two
 of them.
@@ -33,7 +35,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from selenium.webdriver.common.by import By
 
-from browser import DIST, all_testid, browser, by_testid, engine_missing, serve, wait_for
+from browser import (DIST, WATCH_FILE, all_testid, browser, by_testid, engine_missing, serve,
+                     wait_for, watched_copy)
 from checkers import check_request
 from test_app import RSA_INF, generate as generate_checked
 from test_embed import DATA, portal_site as write_portal_site
@@ -54,6 +57,15 @@ def engine(request):
     return request.param
 
 
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """dist/ as every test here serves it: each page starts the CSP watcher itself, so WebKit
+    sees what happens while a page loads too (browser.watched_copy)."""
+    if not (DIST / "index.html").exists():
+        pytest.fail(f"{DIST}/index.html is missing: run `scripts/build-app.sh` first")
+    return watched_copy(DIST, tmp_path_factory.mktemp("engines-dist"))
+
+
 @contextlib.contextmanager
 def opened(engine, url, ready="inf-editor", downloads=None):
     """A fresh browser of `engine` on `url`, once the element `ready` is on screen (None: once
@@ -71,10 +83,13 @@ def opened(engine, url, ready="inf-editor", downloads=None):
 
 # A page whose own script adds an inline script its policy forbids, when the test says so (the
 # page has loaded and every engine's watcher is in: in WebKit it goes in only then).
-WATCHED_PAGE = """<!doctype html><meta charset="utf-8">
+WATCHED_PAGE = """<!doctype html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; img-src data:">
 <link rel="icon" href="data:,"><title>watched</title><script src="inline.js"></script>
+</head></html>
 """
+# the same policy, and an inline script in the page's own markup: refused while it loads
+LOADING_PAGE = WATCHED_PAGE.replace("</head>", "<script>window.__canary = 1</script></head>")
 INLINE_JS = """window.addInline = () => {
   const s = document.createElement("script");
   s.textContent = "window.__canary = 1";
@@ -84,9 +99,20 @@ INLINE_JS = """window.addInline = () => {
 
 
 def test_the_csp_watcher_reports_a_violation(engine, tmp_path):
-    (tmp_path / "index.html").write_text(WATCHED_PAGE)
-    (tmp_path / "inline.js").write_text(INLINE_JS)
-    with serve(tmp_path) as url, opened(engine, url + "/index.html", ready=None) as driver:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "index.html").write_text(WATCHED_PAGE)
+    (pages / "loading.html").write_text(LOADING_PAGE)
+    (pages / "inline.js").write_text(INLINE_JS)
+    watched = watched_copy(pages, tmp_path / "watched")
+    with serve(watched) as url, opened(engine, url + "/loading.html", ready=None) as driver:
+        # refused while the page loaded, and reported in every engine
+        reported = wait_for(driver.take_csp_violations, timeout=10, what="the loading report")
+        assert driver.execute_script("return window.__canary === undefined"), \
+            "the inline script ran"
+        assert [(r["directive"], r["blocked"]) for r in reported] == \
+            [("script-src-elem", "inline")], reported
+        driver.get(url + "/index.html")
         assert driver.csp_violations() == []
         driver.execute_script("window.addInline()")
         reported = wait_for(driver.take_csp_violations, timeout=10, what="the violation report")
@@ -97,9 +123,9 @@ def test_the_csp_watcher_reports_a_violation(engine, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def ca(tmp_path_factory):
+def ca(tmp_path_factory, site):
     """devca serving dist/ next to its Web Enrollment pages, issuing every request."""
-    server = Devca(tmp_path_factory.mktemp("devca-engines"), policy="issue")
+    server = Devca(tmp_path_factory.mktemp("devca-engines"), policy="issue", dist=site)
     yield server
     server.stop()
 
@@ -162,29 +188,30 @@ def test_a_kept_key_exports_as_pfx_after_a_reload(engine, ca, tmp_path):
     assert "BEGIN PRIVATE KEY" in proc.stdout
 
 
-def test_opening_the_app_fetches_each_of_its_files_once(engine):
+def test_opening_the_app_fetches_each_of_its_files_once(engine, site):
     # WebKit does not hand a <link rel="preload" as="fetch"> to the loader's fetch(): with
     # Trunk's own loader it downloaded the .wasm twice (Trunk.toml has the app's loader)
-    with serve(DIST) as url, opened(engine, url + "/") as app:
+    with serve(site) as url, opened(engine, url + "/") as app:
         wait_for(lambda: "Put the cursor on a key" in by_testid(app, "key-doc").text, timeout=10,
                  what="the reference panel's hint")
         names = app.execute_script(
             "return performance.getEntriesByType('resource').map(e => e.name)")
+    names = [n for n in names if not n.endswith(WATCH_FILE)]
     assert sorted(n.rsplit(".", 1)[-1] for n in names) == ["css", "js", "wasm"], names
 
 
-def test_a_long_inf_is_read_in_the_worker(engine):
+def test_a_long_inf_is_read_in_the_worker(engine, site):
     # the page posts its compiled tools module to a blob: worker, which reads the INF
     from test_editor_load import assert_read_in_the_worker
-    with serve(DIST) as url, opened(engine, url + "/") as app:
+    with serve(site) as url, opened(engine, url + "/") as app:
         app.set_script_timeout(60)
         assert_read_in_the_worker(app, 128 * 1024)
 
 
-def test_a_request_is_downloaded_as_a_file(engine, tmp_path):
+def test_a_request_is_downloaded_as_a_file(engine, site, tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    with serve(DIST) as url, opened(engine, url + "/", downloads=downloads) as app:
+    with serve(site) as url, opened(engine, url + "/", downloads=downloads) as app:
         _, pem = generate(app, "ecdsa-device")
         link = by_testid(app, "download-request")
         name = link.get_attribute("download")
@@ -197,8 +224,8 @@ def test_a_request_is_downloaded_as_a_file(engine, tmp_path):
     assert checked.key_description == "EC-secp256r1"
 
 
-def test_the_single_file_makes_a_request_from_a_file_url(engine, tmp_path):
-    built = DIST / "certreq-web.html"
+def test_the_single_file_makes_a_request_from_a_file_url(engine, site, tmp_path):
+    built = site / "certreq-web.html"
     assert built.exists(), f"{built} is missing: the release build must write it"
     stick = tmp_path / "stick"  # the file alone, nothing of dist/ beside it
     stick.mkdir()
@@ -218,7 +245,7 @@ def portal_site(tmp_path_factory):
     """The embedding module next to a portal page (test_embed's page: both ways of init)."""
     site = tmp_path_factory.mktemp("engines-portal")
     write_portal_site(site)
-    with serve(site) as url:
+    with serve(watched_copy(site, tmp_path_factory.mktemp("engines-portal-watched"))) as url:
         yield url
 
 
@@ -246,7 +273,8 @@ def test_the_embedding_module_makes_requests(engine, portal_site, way, tmp_path)
 def element_ca(tmp_path_factory):
     """devca serving the sample portal with the element, under the portal's strict policy."""
     from test_portal_element import make_site, start
-    server = start(tmp_path_factory, make_site(tmp_path_factory), "issue")
+    site = watched_copy(make_site(tmp_path_factory), tmp_path_factory.mktemp("element-watched"))
+    server = start(tmp_path_factory, site, "issue")
     yield server
     server.stop()
 

@@ -35,10 +35,10 @@ class Devca(DevcaServer):
     """`devca serve --dist dist` over plain http on loopback (a secure context for Web Crypto),
     so the app and /certsrv share one origin."""
 
-    def __init__(self, data: pathlib.Path, policy: str = "issue"):
-        if not (DIST / "index.html").exists():
-            pytest.fail(f"{DIST}/index.html is missing: run `scripts/build-app.sh` first")
-        super().__init__(data, policy=policy, dist=DIST)
+    def __init__(self, data: pathlib.Path, policy: str = "issue", dist: pathlib.Path = DIST):
+        if not (dist / "index.html").exists():
+            pytest.fail(f"{dist}/index.html is missing: run `scripts/build-app.sh` first")
+        super().__init__(data, policy=policy, dist=dist)
 
     def submit(self, request_pem: str) -> int:
         """Submits a request the way the Web Enrollment form does; returns the request id."""
