@@ -130,6 +130,7 @@ class CspWatched:
 
     def quit(self):
         try:
+            self._settle()
             violations = self.csp_violations()
         except Exception as e:  # a browser that is gone already cannot be asked
             violations = [f"could not read the violations: {e}"]
@@ -143,6 +144,10 @@ class CspWatched:
 
     def _after_quit(self):
         pass
+
+    def _settle(self):
+        """Waits until the reports of what the page did last have arrived (an engine whose
+        reports come asynchronously)."""
 
 
 class Chromium(CspWatched, webdriver.Chrome):
@@ -203,6 +208,20 @@ class Firefox(CspWatched, webdriver.Firefox):
         return [_violation(e.get("text") or "") for e in list(self._console)
                 if CSP_MARK in (e.get("text") or "")]
 
+    def _settle(self):
+        # BiDi log entries come over the socket after the page wrote them: at most 5 s for as
+        # many reports from this page as the page itself counted
+        try:
+            page = self.current_url
+            counted = self.execute_script("return (window.__cspViolations || []).length")
+        except Exception:  # no page to ask: nothing more to wait for
+            return
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if len([r for r in self._reported() if r.get("page") == page]) >= counted:
+                return
+            time.sleep(0.05)
+
     def get_log(self, log_type):
         """The console's errors and uncaught exceptions, in the shape of Chromium's browser log
         (level SEVERE)."""
@@ -232,6 +251,7 @@ class WebKit(CspWatched, webdriver.WebKitGTK):
             raise
         self._watch()
         self._earlier = []
+        self._on_page = False
 
     def _page_reports(self):
         found = self.execute_script("return window.__cspViolations ? "
@@ -239,13 +259,17 @@ class WebKit(CspWatched, webdriver.WebKitGTK):
         return json.loads(found)
 
     def _leaving(self):
+        if not self._on_page:  # no page yet
+            return
         try:
             self._earlier.extend(self._page_reports())
-        except Exception:  # no page yet, or one that cannot be scripted
-            pass
+        except Exception as e:  # a page whose reports cannot be read is not a clean page
+            self._earlier.append({"unread": f"the reports of {self._on_page} could not be "
+                                            f"read: {e}"})
 
     def _arrived(self):
         self.execute_script(CSP_WATCH)
+        self._on_page = self.current_url
 
     def get(self, url):
         self._leaving()
