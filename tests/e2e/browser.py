@@ -200,13 +200,14 @@ class Firefox(CspWatched, webdriver.Firefox):
         super().__init__(*args, **kwargs)
         self._watch()
         self._console = []  # BiDi log.entryAdded events as sent (console and javascript)
+        self._late = []  # reports a page counted that never came as log entries
         self.script._subscribe_to_log_entries()
         self._websocket_connection.add_callback(_BidiLogEntry, self._console.append)
         self.script._add_preload_script("() => {" + CSP_WATCH + "}")
 
     def _reported(self):
         return [_violation(e.get("text") or "") for e in list(self._console)
-                if CSP_MARK in (e.get("text") or "")]
+                if CSP_MARK in (e.get("text") or "")] + self._late
 
     def _settle(self):
         # BiDi log entries come over the socket after the page wrote them: at most 5 s for as
@@ -221,6 +222,9 @@ class Firefox(CspWatched, webdriver.Firefox):
             if len([r for r in self._reported() if r.get("page") == page]) >= counted:
                 return
             time.sleep(0.05)
+        # not all came: what the page itself kept is the report
+        self._late.extend(json.loads(self.execute_script(
+            "return JSON.stringify(window.__cspViolations || [])")))
 
     def get_log(self, log_type):
         """The console's errors and uncaught exceptions, in the shape of Chromium's browser log

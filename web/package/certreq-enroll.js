@@ -84,7 +84,7 @@ const STYLE = `
   padding: var(--certreq-padding, 1rem); max-width: var(--certreq-max-width, 40rem); }
 :host([hidden]) { display: none; }
 form { display: grid; gap: var(--certreq-gap, .75rem); margin: 0; }
-label { display: grid; gap: .25rem; font-weight: 600; }
+label, .field { display: grid; gap: .25rem; } label { font-weight: 600; }
 .help { font-weight: normal; font-size: .9em; }
 input, textarea { font: inherit; color: inherit; background: Field; color: FieldText;
   border: 1px solid var(--certreq-border-color, GrayText); border-radius: 4px; padding: .35rem .5rem; }
@@ -334,15 +334,18 @@ class CertreqEnroll extends HTMLElement {
     return this._storeMode !== "none";
   }
 
-  // where this form remembers the stored entry of a request the CA holds, across reloads
+  // where this form remembers the stored entry of a request the CA holds, across reloads: the
+  // page, the element's id, the CA and the template
   get _pendingKey() {
-    return `certreq-enroll pending ${this._ca() ?? ""} ${this.getAttribute("template") ?? ""}`;
+    return `certreq-enroll pending ${location.pathname} ${this.id} ${this._ca() ?? ""} `
+      + `${this.getAttribute("template") ?? ""}`;
   }
 
-  _remember(id) {
+  /** Remembers (or, for null, forgets) the entry of the request made under `key`. */
+  _remember(id, key) {
     try {
-      if (id === null) localStorage.removeItem(this._pendingKey);
-      else localStorage.setItem(this._pendingKey, id);
+      if (id === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, id);
     } catch {
       // no storage for the page: the entry is still in the store, the API lists it
     }
@@ -352,20 +355,22 @@ class CertreqEnroll extends HTMLElement {
    * (Check again), instead of a second key and request. */
   async _resume(api, run) {
     if (this._made || this._storeMode !== "indexeddb") return;
+    const at = this._where();
     let id = null;
     try {
-      id = localStorage.getItem(this._pendingKey);
+      id = localStorage.getItem(at.key);
     } catch {
       return;
     }
     if (!id) return;
     const entry = await api.get(id).catch(() => null);
-    if (run !== this._run || this._made) return;
-    if (entry?.state !== "pending") return this._remember(null);
-    this._made = { pem: entry.request, entry: id, keyPair: null, requestId: entry.requestId };
+    // a request the user started meanwhile, or attributes changed: that is what the form shows
+    if (run !== this._run || this._made || this._busy) return;
+    if (entry?.state !== "pending") return this._remember(null, at.key);
+    this._made = { pem: entry.request, entry: id, keyPair: null, requestId: entry.requestId, ...at };
     this._exportable = entry.exportable;
     this._fileName = fileName(api.compile(entry.inf).preview);
-    this._status.textContent = this._text.pending(entry.requestId);
+    this._say("pending", entry.requestId);
     this._retry.hidden = false;
   }
 
@@ -447,15 +452,17 @@ class CertreqEnroll extends HTMLElement {
         ? h("textarea", { id, name, part: "input", rows: 3, spellcheck: "false" })
         : h("input", { id, name, part: "input", type: "text", spellcheck: "false", autocomplete: "off" });
       input.value = typed.get(name) ?? value;
-      // what is wrong with the value, said at the field
+      // what is wrong with the value, said at the field (outside the label: it describes the
+      // input, it is not part of its name)
       const error = h("span", { id: `e-${name}`, part: "error", class: "error" });
       input.setAttribute("aria-describedby", error.id);
       this._inputs.set(name, input);
       this._errors.set(name, error);
       input.addEventListener("input", () => this._check());
-      editable.push(h("label", { part: "field", for: id },
-        h("span", { part: "label", text: label }),
-        help ? h("span", { class: "help", text: help }) : null, input, error));
+      editable.push(h("div", { part: "field", class: "field" },
+        h("label", { part: "label", for: id }, label,
+          help ? h("span", { class: "help", text: ` (${help})` }) : null),
+        input, error));
     };
     if (lower.includes("cn")) {
       const subject = values.find(([k]) => k.toLowerCase() === "subject")?.[1] ?? "";
@@ -501,6 +508,11 @@ class CertreqEnroll extends HTMLElement {
     }
     this._retry.textContent = t.retrieve;
     this._retry.disabled = this._busy;
+    // the last status and downloads in the form's language
+    if (this._said) this._say(...this._said);
+    if (this._issued) this._offer(this._issued);
+    // what the portal's own text is told already: said in the list, not at a field
+    this._baseline = new Set(api.compile(this._inf).diagnostics.map((d) => `${d.code} ${d.message}`));
     const form = h("form", { part: "form", lang: this._lang, novalidate: true },
       ...editable,
       values.length || kept.length ? h("h3", { class: "locked-title", text: t.locked }) : null,
@@ -539,22 +551,27 @@ class CertreqEnroll extends HTMLElement {
     const t = this._text;
     const text = this._edited();
     const checked = this._api.compile(text);
-    const said = new Map([...this._inputs.keys()].map((n) => [n, []]));
+    const said = new Map([...this._inputs.keys()].map((n) => [n, { words: [], invalid: false }]));
     const dns = this._inputs.get("dns");
     const notNames = dns ? splitNames(dns.value).filter((n) => !DNS_NAME.test(n)) : [];
-    said.get("dns")?.push(...notNames.map(t.notDns));
+    if (notNames.length) said.set("dns", { words: notNames.map(t.notDns), invalid: true });
     const at = this._fieldLines(text);
     const rest = [];
     for (const d of checked.diagnostics) {
       if (d.severity === "note") continue;
       const words = `${d.message}${d.help ? ` (${d.help})` : ""}`;
-      const field = at.get(d.line);
-      if (field) said.get(field).push(words);
-      else rest.push(h("li", { "data-severity": d.severity, "data-code": d.code, text: `${t.line(d.line)}: ${words}` }));
+      // at the field that wrote its line, unless the portal's own text says it as well
+      const field = this._baseline.has(`${d.code} ${d.message}`) ? undefined : at.get(d.line);
+      if (field) {
+        said.get(field).words.push(words);
+        said.get(field).invalid ||= d.severity === "error";
+      } else {
+        rest.push(h("li", { "data-severity": d.severity, "data-code": d.code, text: `${t.line(d.line)}: ${words}` }));
+      }
     }
-    for (const [name, words] of said) {
+    for (const [name, { words, invalid }] of said) {
       this._errors.get(name).textContent = words.join(" ");
-      if (words.length) this._inputs.get(name).setAttribute("aria-invalid", "true");
+      if (invalid) this._inputs.get(name).setAttribute("aria-invalid", "true");
       else this._inputs.get(name).removeAttribute("aria-invalid");
     }
     this._diagnostics.replaceChildren(...rest);
@@ -586,26 +603,40 @@ class CertreqEnroll extends HTMLElement {
     }
   }
 
-  // a key the page holds (store="none"): the browser's store is left alone
+  /** Where a request is sent now: the CA, the template and the key it is remembered under. */
+  _where() {
+    return { ca: this._ca(), template: this.getAttribute("template"), key: this._pendingKey };
+  }
+
+  // where the request was sent, though the attributes changed since; a key the page holds
+  // (store="none"): the browser's store is left alone
   _options(made) {
-    const options = made.entry === null ? { ca: this._ca(), store: false } : { ca: this._ca() };
-    const template = this.getAttribute("template");
-    if (template) options.template = template;
+    const options = made.entry === null ? { ca: made.ca, store: false } : { ca: made.ca };
+    if (made.template) options.template = made.template;
     return options;
+  }
+
+  /** The status line: one of TEXT's sayings (in the form's language, again when it is drawn
+   * again) or, with no such saying, the words given. */
+  _say(key, ...args) {
+    this._said = [key, ...args];
+    const saying = this._text[key];
+    this._status.textContent = saying === undefined ? args.join(" ")
+      : typeof saying === "function" ? saying(...args) : [saying, ...args].join(" ");
   }
 
   _setBusy(busy) {
     this._busy = busy;
     this._submit.disabled = busy || !this._ok;
     this._retry.disabled = busy;
-    if (busy) this._status.textContent = this._text.working;
+    if (busy) this._say("working");
   }
 
   async _request() {
     const t = this._text;
     const checked = this._check();
     if (!this._ok) {
-      this._status.textContent = t.invalid;
+      this._say("invalid");
       this._error({ message: t.invalid, diagnostics: checked.diagnostics });
       return;
     }
@@ -614,19 +645,22 @@ class CertreqEnroll extends HTMLElement {
     if (ca == null || mode === undefined) {
       const message = mode === undefined ? t.badStore(this.getAttribute("store"))
         : ca === null ? t.noCa : t.badCa(this.getAttribute("ca"));
-      this._status.textContent = message;
+      this._say(null, message);
       this._error({ message });
       return;
     }
     const inf = this._edited();
+    const where = this._where();
     this._setBusy(true);
+    this._issued = null;
     this._downloads.replaceChildren();
     let made = null;
     try {
       if (this._unsent?.inf === inf && this._unsent.storeKeys === this._storeKeys) {
-        // the request a failed submit left (its key kept, or in hand): sent again, not made
-        // again with another key
-        made = this._unsent.made;
+        // the request a failed submit left (its key kept, or in hand; no CA took it): sent
+        // again, to the CA the attributes name now, not made again with another key
+        made = { ...this._unsent.made, ...where };
+        this._unsent.made = made;
       } else {
         if (this._storeKeys) {
           const { pem, entry } = await this._api.generate(inf);
@@ -635,6 +669,7 @@ class CertreqEnroll extends HTMLElement {
           const { pem, keyPair } = await this._api.createRequest(inf);
           made = { pem, entry: null, keyPair };
         }
+        made = { ...made, ...where };
         this._unsent = { inf, storeKeys: this._storeKeys, made };
         this._emit("certreq-request", { pem: made.pem, entry: made.entry, keyPair: made.keyPair });
       }
@@ -654,6 +689,7 @@ class CertreqEnroll extends HTMLElement {
         this._unsent = null;
         this._made.requestId = e.requestId;
         this._retry.hidden = false;
+        if (made?.entry != null) this._remember(made.entry, made.key);
       }
       this._failed(e, e?.requestId, made);
     } finally {
@@ -681,7 +717,7 @@ class CertreqEnroll extends HTMLElement {
   }
 
   _failed(e, requestId = null, made = null) {
-    this._status.textContent = e?.message ?? String(e);
+    this._say(null, e?.message ?? String(e));
     this._error({ message: e?.message ?? String(e), diagnostics: e?.diagnostics ?? [],
       requestId: requestId ?? null, explanation: e?.explanation ?? null }, made);
   }
@@ -691,18 +727,19 @@ class CertreqEnroll extends HTMLElement {
     const made = this._made;
     made.requestId = result.requestId ?? made.requestId ?? null;
     this._retry.hidden = result.status !== "pending";
-    if (made.entry !== null) this._remember(result.status === "pending" ? made.entry : null);
+    if (made.entry !== null) this._remember(result.status === "pending" ? made.entry : null, made.key);
     if (result.status === "issued") {
-      this._status.textContent = result.entry ? t.issuedKept : t.issued;
+      this._say(result.entry ? "issuedKept" : "issued");
+      this._issued = result;
       this._offer(result);
       this._emit("certreq-issued", { certificate: result.certificate, chain: result.chain, requestId: made.requestId,
         pem: made.pem, entry: made.entry, keyPair: made.keyPair });
     } else if (result.status === "pending") {
-      this._status.textContent = t.pending(made.requestId);
+      this._say("pending", made.requestId);
       this._emit("certreq-pending", { requestId: made.requestId, pem: made.pem, entry: made.entry,
         keyPair: made.keyPair, message: result.message });
     } else {
-      this._status.textContent = `${t.denied} ${result.message}`;
+      this._say("denied", result.message);
       this._error({ message: result.message, requestId: made.requestId, explanation: result.explanation }, made);
     }
   }
