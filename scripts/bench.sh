@@ -21,12 +21,18 @@ python3 scripts/bench_cli.py "$target_dir/release/certreq" 100
 scripts/build-app.sh                        # dist/*.wasm + dist/*.js: the app's size
 scripts/build-embed.sh dist/embed           # after trunk, which replaces dist/
 # the core alone: one export running compile + prepare + finish + to_pem, built like the app
-cargo build --manifest-path web/bench/core-size/Cargo.toml --target-dir "$target_dir" \
-  --target wasm32-unknown-unknown --profile wasm-release
+# the engine alone (web/bench/core-size), built as the embedding module is (build-embed.sh):
+# nightly with the standard library rebuilt and panics aborting at once, the same wasm-opt flags
 mkdir -p "$target_dir/core-size"
-wasm-bindgen --target web --no-typescript --out-dir "$target_dir/core-size" \
-  "$target_dir/wasm32-unknown-unknown/wasm-release/certreq_core_size.wasm"
-wasm-opt -Oz "${wasm_features[@]}" \
+(
+  source scripts/nightly_wasm.sh
+  cargo build --manifest-path web/bench/core-size/Cargo.toml --target-dir "$CARGO_TARGET_DIR" \
+    --target wasm32-unknown-unknown --profile wasm-release
+  wasm-bindgen --target web --no-typescript --out-dir "$target_dir/core-size" \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/certreq_core_size.wasm"
+)
+wasm-opt -Oz --converge --one-caller-inline-max-function-size=20 --low-memory-unused \
+  --strip-producers --strip-target-features --strip-debug "${wasm_features[@]}" \
   -o "$target_dir/core-size/certreq_core_size_bg.wasm" "$target_dir/core-size/certreq_core_size_bg.wasm"
 (cd web/bench && npm ci --no-audit --no-fund && npm run build)
 python scripts/bench_browser.py --embed dist/embed --app-dist dist --n 200 --fresh 11 \

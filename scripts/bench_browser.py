@@ -5,12 +5,13 @@ of the app and of the core. Not a test: prints one run.
 
 usage: bench_browser.py [--embed DIR] [--app-dist DIR] [--core-wasm FILE] [--n 200] [--fresh 11]
 
-The defaults are the settings README's and docs/performance.md's figures come from: 200
-interleaved rounds per library and key type, 11 fresh page loads per library and key type.
+The defaults are the settings README's figures come from (docs/performance.md says where one of
+its sections used others): 200 interleaved rounds per library and key type, 11 fresh page loads
+per library and key type.
 
 Serves web/bench/ and the embed build (as /embed/) on 127.0.0.1 with no caching (every page load
-fetches and compiles everything again) and cross-origin isolation (so performance.now() has
-microsecond resolution instead of 100 µs).
+fetches and compiles everything again) and cross-origin isolation (so performance.now() counts
+in steps of 5 µs instead of 100 µs).
 """
 import argparse
 import functools
