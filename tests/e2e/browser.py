@@ -152,7 +152,8 @@ class CspWatched:
 
 class Chromium(CspWatched, webdriver.Chrome):
     """Chrome driven by chromedriver; the watcher goes in through the DevTools protocol and
-    its reports come back through the browser log, which survives navigations."""
+    its reports come back through the browser log, which survives navigations. A worker's
+    violations (the editor's blob: worker) are Chromium's own log lines from the worker."""
 
     engine = "chromium"
 
@@ -170,8 +171,13 @@ class Chromium(CspWatched, webdriver.Chrome):
 
     def _reported(self):
         self.get_log("browser")
-        return [_violation(e["message"]) for e in self._browser_log
-                if CSP_MARK in e.get("message", "")]
+        # a worker's violations do not reach the page's listener: Chromium logs them itself,
+        # from the worker
+        return [_violation(e["message"]) if CSP_MARK in e.get("message", "")
+                else {"worker": e["message"]}
+                for e in self._browser_log
+                if CSP_MARK in e.get("message", "")
+                or (e.get("source") == "worker" and "Content Security Policy" in e.get("message", ""))]
 
     def allow_downloads(self, folder):
         self.execute_cdp_cmd("Browser.setDownloadBehavior",

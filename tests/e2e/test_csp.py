@@ -136,3 +136,31 @@ def test_devcas_header_blocks_a_script_the_meta_policy_does_not_cover(tmp_path):
             driver.quit()
     finally:
         server.stop()
+
+
+WORKER_PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; worker-src blob:">
+<title>worker</title><script src="worker.js"></script></head><body></body></html>
+"""
+# a blob: worker that connects where its page's policy (which it inherits) forbids
+WORKER_JS = """window.startWorker = () => new Worker(URL.createObjectURL(new Blob(
+  ["fetch('https://ca.example.invalid/certsrv').catch(() => postMessage('refused'))"],
+  { type: "text/javascript" })));
+"""
+
+
+def test_a_violation_in_a_worker_is_reported(tmp_path):
+    # the page's securitypolicyviolation listener does not hear its workers; a violation there
+    # fails a test all the same (the editor reads long INFs in a blob: worker)
+    (tmp_path / "index.html").write_text(WORKER_PAGE)
+    (tmp_path / "worker.js").write_text(WORKER_JS)
+    with serve(tmp_path) as url:
+        driver = chromium()
+        try:
+            driver.get(url + "/index.html")
+            assert driver.csp_violations() == []
+            driver.execute_script("window.startWorker()")
+            found = wait_for(driver.take_csp_violations, timeout=10, what="the worker's report")
+            assert all("worker" in v and "Content Security Policy" in v["worker"] for v in found), found
+        finally:
+            driver.quit()
