@@ -171,13 +171,15 @@ class Chromium(CspWatched, webdriver.Chrome):
 
     def _reported(self):
         self.get_log("browser")
-        # a worker's violations do not reach the page's listener: Chromium logs them itself,
-        # from the worker
-        return [_violation(e["message"]) if CSP_MARK in e.get("message", "")
-                else {"worker": e["message"]}
-                for e in self._browser_log
-                if CSP_MARK in e.get("message", "")
-                or (e.get("source") == "worker" and "Content Security Policy" in e.get("message", ""))]
+        found = []
+        for e in self._browser_log:
+            message = e.get("message", "")
+            if CSP_MARK in message:
+                found.append(_violation(message))
+            elif e.get("source") == "worker" and "Content Security Policy" in message:
+                # a worker's violations do not reach the page's listener: Chromium logs them
+                found.append({"worker": message})
+        return found
 
     def allow_downloads(self, folder):
         self.execute_cdp_cmd("Browser.setDownloadBehavior",

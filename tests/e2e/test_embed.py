@@ -9,14 +9,14 @@ dist/package/) copied next to a plain static page. Each page runs under a portal
 web/package/README.md says the module needs, and no more.
 """
 import base64
-import hashlib
 import os
 import pathlib
 import shutil
+import sys
 
 import pytest
 
-from browser import DIST, browser_errors, chromium, serve, wait_for
+from browser import DIST, ROOT, browser_errors, chromium, serve, wait_for
 from checkers import check_cmc, check_request
 
 EMBED = pathlib.Path(os.environ.get("CERTREQ_EMBED", DIST / "embed"))
@@ -84,7 +84,10 @@ def b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{}'; "
+sys.path.insert(0, str(ROOT / "scripts"))
+from csp import source_hash  # noqa: E402  (the build's own hash of an inline script)
+
+POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; "
           "base-uri 'none'; object-src 'none'")
 
 
@@ -93,8 +96,8 @@ def with_policy(page: str) -> str:
     policy allows by its hash."""
     start = page.index('<script type="module">') + len('<script type="module">')
     script = page[start:page.index("</script>", start)]
-    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{POLICY.format(digest)}">'
+    policy = POLICY.format(source_hash(script))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return page.replace('<meta charset="utf-8">', '<meta charset="utf-8">' + meta, 1)
 
 

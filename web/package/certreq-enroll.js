@@ -239,7 +239,8 @@ function sanEntries(text) {
 // kinds (a UPN, an e-mail address) into the INF's `{text}` SAN beside the DNS names it opened
 const DNS_NAME = /^[\p{L}\p{N}*._-]+$/u;
 
-function splitNames(value) {
+/** The words of a list separated by blanks or commas (the DNS field, `fields`). */
+function splitList(value) {
   return value.split(/[\s,]+/).filter((n) => n !== "");
 }
 
@@ -321,7 +322,7 @@ class CertreqEnroll extends HTMLElement {
 
   /** The editable values' names, as written in `fields` (case kept for [NewRequest] keys). */
   get _fields() {
-    return (this.getAttribute("fields") ?? "").split(/[\s,]+/).filter((f) => f !== "");
+    return splitList(this.getAttribute("fields") ?? "");
   }
 
   /** "indexeddb" (the default), "none", or undefined for any other value. */
@@ -425,7 +426,7 @@ class CertreqEnroll extends HTMLElement {
         text = setNewRequestValue(text, "Subject", withCn(subject, value));
       } else if (name === "dns") {
         // a name that is not one is said at the field (_check) and never written
-        text = withDnsNames(text, splitNames(value).filter((n) => DNS_NAME.test(n)));
+        text = withDnsNames(text, splitList(value).filter((n) => DNS_NAME.test(n)));
       } else if (value !== "" || newRequestValues(text).some(([k]) => k.toLowerCase() === name.toLowerCase())) {
         text = setNewRequestValue(text, name, value);
       }
@@ -553,7 +554,7 @@ class CertreqEnroll extends HTMLElement {
     const checked = this._api.compile(text);
     const said = new Map([...this._inputs.keys()].map((n) => [n, { words: [], invalid: false }]));
     const dns = this._inputs.get("dns");
-    const notNames = dns ? splitNames(dns.value).filter((n) => !DNS_NAME.test(n)) : [];
+    const notNames = dns ? splitList(dns.value).filter((n) => !DNS_NAME.test(n)) : [];
     if (notNames.length) said.set("dns", { words: notNames.map(t.notDns), invalid: true });
     const at = this._fieldLines(text);
     const rest = [];
@@ -577,7 +578,6 @@ class CertreqEnroll extends HTMLElement {
     this._diagnostics.replaceChildren(...rest);
     this._ok = checked.ok && notNames.length === 0;
     this._submit.disabled = this._busy || !this._ok;
-    this._checked = checked;
     return checked;
   }
 
