@@ -55,8 +55,9 @@ KeyAlgorithm = ECDSA_P256
 Exportable = FALSE
 """
 
-# Every record in IndexedDB: id, name, state, request id, the public key (base64 SPKI), and
-# whether Web Crypto hands out the private key.
+# Every record in IndexedDB: id, name, state, request id, the public key (base64 SPKI),
+# whether Web Crypto hands out the private key, the certificate and its chain (base64) and the
+# CA it was sent to (URL and protocol).
 RECORDS = """
 const done = arguments[arguments.length - 1];
 const open = indexedDB.open('certreq-web');
@@ -76,9 +77,12 @@ open.onsuccess = () => {
         try { await crypto.subtle.exportKey('pkcs8', r.keys.privateKey); exportable = true; }
         catch (e) { exportable = false; }
       }
+      const b64 = (bytes) => btoa(String.fromCharCode(...bytes));
       out.push({id: r.id, name: r.friendly_name, state: r.state,
                 request_id: r.request_id ?? null, spki, exportable,
-                certificate: r.certificate ? r.certificate.length : 0});
+                certificate: r.certificate ? b64(r.certificate) : null,
+                chain: (r.chain || []).map(b64),
+                ca: r.ca_url ? [r.ca_url, r.ca_protocol] : null});
     }
     out.sort((a, b) => a.name < b.name ? -1 : 1);
     done(out);
@@ -148,6 +152,10 @@ def store(app, ca):
         ("pending, exportable", "pending", True),
     ]
     assert got[2]["request_id"] is not None
+    # what a restore must bring back beside the keys: the CA each was sent to (none for the
+    # one never sent) and the issued certificate's chain (Web Enrollment's certnew.p7b)
+    assert [r["ca"] is not None for r in got] == [True, False, True], got
+    assert got[0]["certificate"] and got[0]["chain"], got[0]
     return got
 
 
@@ -303,7 +311,7 @@ def test_restore_brings_back_the_exportable_entries_and_names_the_lost(app, rest
     assert "“issued, exportable” (issued to " in by_testid(app, "restore-added").text
     got = records(app)
     want = [r for r in store if r["name"] != "locked key"]
-    assert got == want, "the same ids, states, request ids, keys and certificates"
+    assert got == want, "the same ids, states, request ids, keys, certificates, chains and CAs"
     by_testid(app, "backup-cancel").click()
     issued = item(app, want[0]["id"])
     assert issued.get_attribute("data-state") == "issued"

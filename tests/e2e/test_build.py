@@ -197,7 +197,8 @@ ENROLL_BUDGET = 168.1 * KIB
 # again after a reload, the form is drawn again with what was typed, <html lang> is followed
 # and an unknown store value refused; 6.59 (6 752) once minified by esbuild (build-embed.sh);
 # 6.84 (7 009) once a request keeps the CA it went to, the status is said again in the form's
-# language and what the portal's INF says unedited stays in the list
+# language and what the portal's INF says unedited stays in the list; 6.87 (7 030) once a `ca`
+# that is not http: or https: is refused before anything is made
 ELEMENT_BUDGET = 6.9 * KIB
 
 

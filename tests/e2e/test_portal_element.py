@@ -303,12 +303,15 @@ def test_a_request_checked_again_after_its_fields_were_edited_is_still_offered(
     assert [p.name for p in saved] == ["waiting.corp.example.com.cer"], saved
 
 
-def test_a_ca_attribute_that_is_not_an_address_is_said_and_nothing_is_sent(ca, browser):
+@pytest.mark.parametrize("bad", ["https://[ca.corp.example/certsrv",
+                                 "ftp://ca.corp.example/certsrv"])
+def test_a_ca_attribute_that_is_not_an_address_is_said_and_nothing_is_sent(ca, browser, bad):
+    # not a URL, or one the element cannot send a request to: refused before a key is made
     open_portal(browser, ca.origin)
-    redraw(browser, ca="https://[ca.corp.example/certsrv")
+    redraw(browser, ca=bad)
     click(browser, "submit")
     refused = event(browser, "certreq-error", timeout=20)["detail"]
-    assert "https://[ca.corp.example/certsrv" in refused["message"], refused
+    assert bad in refused["message"], refused
     assert "not a web address" in shadow(browser, "return root.querySelector('[part=status]')"
                                                   ".textContent")
     assert [e["type"] for e in events(browser)] == ["certreq-error"]
@@ -339,6 +342,41 @@ def test_with_store_none_the_key_is_handed_back_and_nothing_kept(ca, browser, tm
     offered = shadow(browser, "return [...root.querySelectorAll('[part=downloads] button')]"
                               ".map((b) => b.getAttribute('part'))")
     assert offered == ["button download"], offered
+
+
+ACCEPT_INF = """[NewRequest]
+Subject = "CN=accepted.corp.example.com"
+KeyAlgorithm = ECDSA_P256
+"""
+
+
+def test_the_api_accepts_a_certificate_into_the_entry_that_holds_its_key(ca, browser):
+    # generate keeps the key; submit with store: false leaves the store alone; accept then
+    # takes the CA's certificate, as PEM or as DER bytes, into the entry that holds its key
+    open_portal(browser, ca.origin)
+    for form in ("pem", "der"):
+        got = api(browser, f"""(async () => {{
+            const made = await m.generate({json.dumps(ACCEPT_INF)});
+            const answer = await m.submit(made.pem, {{ ca: '/certsrv', store: false }});
+            const before = (await m.get(made.entry.id)).state;
+            const pem = answer.certificate;
+            const der = Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\\s/g, '')),
+                                        (c) => c.charCodeAt(0));
+            const entry = await m.accept({'pem' if form == 'pem' else 'der'});
+            return {{ made, answer, before, entry, stored: await m.get(made.entry.id) }};
+        }})()""")
+        assert "error" not in got, got
+        assert got["answer"]["status"] == "issued" and got["answer"]["entry"] is None, got
+        assert got["before"] == "pending", got
+        entry, stored = got["entry"], got["stored"]
+        assert entry["id"] == got["made"]["entry"]["id"], (form, entry)
+        assert entry["state"] == "issued" and stored["state"] == "issued", (form, entry)
+        norm = lambda pem: pem.replace("\r", "")
+        assert norm(stored["certificate"]) == norm(got["answer"]["certificate"]), form
+        cert = x509.load_pem_x509_certificate(stored["certificate"].encode())
+        csr = x509.load_pem_x509_csr(got["made"]["pem"].encode())
+        assert cert.public_key() == csr.public_key(), form
+    assert [e["state"] for e in api(browser, "m.list()")] == ["issued", "issued"]
 
 
 def test_an_inf_with_errors_is_shown_and_nothing_is_sent(ca, browser):
@@ -461,6 +499,11 @@ def test_an_inf_file_and_an_est_server_work_as_well(ca, browser):
     # EST gives no request id; the store took the certificate for the kept key
     entries = api(browser, "m.list()")
     assert [e["state"] for e in entries] == ["issued"], entries
+    # the key is kept but not exportable (the INF says nothing of Exportable): no PFX offered
+    assert entries[0]["exportable"] is False, entries
+    offered = shadow(browser, "return [...root.querySelectorAll('[part=downloads] button')]"
+                              ".map((b) => b.getAttribute('part'))")
+    assert offered == ["button download"], offered
 
 
 def luminance(css):
@@ -481,6 +524,43 @@ def test_the_element_follows_the_pages_color_scheme(ca, browser):
     (light_text, light_back), (dark_text, dark_back) = colours["light"], colours["dark"]
     assert luminance(light_text) < 0.3 < 0.7 < luminance(light_back), colours
     assert luminance(dark_back) < 0.3 < 0.7 < luminance(dark_text), colours
+    # the page's own color-scheme rules, not the system's preference: a portal that is light
+    # only keeps the element light under a dark system
+    browser.execute_script("document.documentElement.style.colorScheme = 'light'")
+    text, back = browser.execute_script(
+        "const s = getComputedStyle(document.getElementById('enroll'));"
+        "return [s.color, s.backgroundColor]")
+    assert luminance(text) < 0.3 < 0.7 < luminance(back), (text, back)
+
+
+def test_the_portal_styles_the_element_by_its_custom_properties_and_parts(ca, browser):
+    # portal.css: `--certreq-radius: 10px` on the element, `::part(status)` in bold
+    open_portal(browser, ca.origin)
+    assert browser.execute_script("return getComputedStyle(document.getElementById('enroll'))"
+                                  ".borderTopLeftRadius") == "10px"
+    assert shadow(browser, "return getComputedStyle(root.querySelector('[part=status]'))"
+                           ".fontWeight") == "600"
+    # a property the portal sets anew reaches the element's form at once
+    browser.execute_script("document.getElementById('enroll').style"
+                           ".setProperty('--certreq-gap', '7px')")
+    assert shadow(browser, "return getComputedStyle(root.querySelector('form')).rowGap") == "7px"
+
+
+@pytest.mark.parametrize("typed", ["web01, O=Evil+OU=x", 'web01; C="DE" O=""'])
+def test_the_cn_field_cannot_change_the_locked_rest_of_the_subject(ca, browser, typed):
+    # a CN typed with the subject's separators and quotes stays one CN value: the portal's O,
+    # OU and C are not joined by others
+    open_portal(browser, ca.origin)
+    fill(browser, "cn", typed)
+    click(browser, "submit")
+    made = event(browser, "certreq-request")["detail"]
+    csr = x509.load_pem_x509_csr(made["pem"].encode())
+    value = lambda oid: [a.value for a in csr.subject.get_attributes_for_oid(oid)]
+    assert value(NameOID.COMMON_NAME) == [typed]
+    assert value(NameOID.ORGANIZATION_NAME) == ["Example"]
+    assert value(NameOID.ORGANIZATIONAL_UNIT_NAME) == ["Web servers"]
+    assert value(NameOID.COUNTRY_NAME) == ["US"]
+    assert len(csr.subject.rdns) == 4, csr.subject
 
 
 def test_a_newrequest_key_opened_by_name_is_edited_and_the_rest_stays_locked(ca, browser):

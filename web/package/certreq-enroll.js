@@ -592,15 +592,16 @@ class CertreqEnroll extends HTMLElement {
       pem: made?.pem ?? null, entry: made?.entry ?? null, keyPair: made?.keyPair ?? null });
   }
 
-  /** The CA's address: null without the attribute, undefined when it is not a web address. */
+  /** The CA's address: null without the attribute, undefined when it is not a web address
+   * (not a URL, or not http: or https:, such as ftp: or ldap:). */
   _ca() {
     const ca = this.getAttribute("ca");
     if (!ca) return null;
     try {
-      return new URL(ca, document.baseURI).href.replace(/\/$/, "");
-    } catch {
-      return undefined;
-    }
+      const url = new URL(ca, document.baseURI);
+      if (/^https?:$/.test(url.protocol)) return url.href.replace(/\/$/, "");
+    } catch {}
+    return undefined;
   }
 
   /** Where a request is sent now: the CA, the template and the key it is remembered under. */

@@ -7,6 +7,7 @@
 //   CERTREQ_OUT     a folder for the requests made here, which the Python side checks with
 //                   OpenSSL, `cryptography` and Go's parser
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, test } from "node:test";
@@ -48,11 +49,25 @@ before(async () => {
   await init();
 });
 
-test("init also takes the .wasm's bytes or a file path", async () => {
+test("init also takes the .wasm's bytes, a file path, a file: URL or a URL object", () => {
+  // each in a process of its own: once this one's module is instantiated, init returns it
+  // and reads no argument
   const wasm = new URL(import.meta.resolve("certreq-web/certreq_web_bg.wasm"));
-  await init({ module_or_path: await readFile(wasm) });
-  await init(wasm.pathname);
-  assert.equal(compile(P256_INF).ok, true);
+  const forms = {
+    bytes: `{ module_or_path: await readFile(${JSON.stringify(wasm.pathname)}) }`,
+    "a file path": JSON.stringify(wasm.pathname),
+    "a file: URL as text": JSON.stringify(wasm.href),
+    "a URL object": `new URL(${JSON.stringify(wasm.href)})`,
+  };
+  for (const [form, argument] of Object.entries(forms)) {
+    const script = `import { readFile } from "node:fs/promises";
+import init, { compile } from "certreq-web";
+await init(${argument});
+process.stdout.write(String(compile(${JSON.stringify(P256_INF)}).ok));`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script],
+      { encoding: "utf8" });
+    assert.equal(out, "true", form);
+  }
 });
 
 test("compile reads an INF and describes the request", () => {
