@@ -235,6 +235,11 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Invocation, Usag
             options_done = true;
             continue;
         }
+        // what Linux and macOS users type for help, beside certreq's own -? (and -h, -help)
+        if arg == "--help" {
+            inv.options.push((Opt::Help, None));
+            continue;
+        }
         let Some((dash, word)) = switch_word(&arg) else {
             inv.args.push(arg);
             continue;
@@ -348,6 +353,11 @@ mod tests {
 
     #[test]
     fn help_forms() {
+        for gnu in [&["--help"][..], &["-new", "--help"]] {
+            let inv = p(gnu).unwrap();
+            assert!(inv.has(Opt::Help), "{gnu:?}");
+        }
+        assert_eq!(p(&["-new", "--help"]).unwrap().verb, Some(Verb::New));
         let inv = p(&["-v", "-?"]).unwrap();
         assert!(inv.has(Opt::Help) && inv.has(Opt::Verbose));
         assert_eq!(inv.verb, None);

@@ -187,8 +187,22 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     Ok(a)
 }
 
+/// `devca --help`, `devca help`, `devca serve -h`…: the usage is what was asked for, not an
+/// error (a `--help` given as an option's value, `--message --help`, is that value).
+fn wants_help(argv: &[String]) -> bool {
+    let takes_value = |a: &str| a.starts_with("--") && !matches!(a, "--tls" | "--no-san-attribute");
+    argv.first().is_some_and(|a| a == "help")
+        || argv.iter().enumerate().any(|(i, a)| {
+            matches!(a.as_str(), "--help" | "-h") && (i == 0 || !takes_value(&argv[i - 1]))
+        })
+}
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if wants_help(&argv) {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let args = match parse_args(&argv) {
         Ok(a) => a,
         Err(e) => {
@@ -545,6 +559,29 @@ mod tests {
 
     fn args(s: &str) -> Result<Args, String> {
         parse_args(&s.split_whitespace().map(String::from).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn help_is_asked_for_not_an_error() {
+        let v = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        for asked in [
+            "--help",
+            "-h",
+            "help",
+            "serve --help",
+            "serve --tls -h",
+            "approve --help",
+        ] {
+            assert!(wants_help(&v(asked)), "{asked}");
+        }
+        for not in [
+            "serve",
+            "serve --message --help",
+            "deny --data d --message -h 3",
+            "",
+        ] {
+            assert!(!wants_help(&v(not)), "{not}");
+        }
     }
 
     #[test]
