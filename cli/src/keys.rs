@@ -9,8 +9,9 @@ use pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
 use rsa::{Pkcs1v15Sign, PrivateKey, pss::Pss};
 use zeroize::Zeroizing;
 
-/// RSA key sizes this program generates (certreq's KeyLength range in practice).
-pub const RSA_MIN_BITS: u32 = 512;
+/// RSA key sizes this program generates: the INF allows 512 to 16384 bits, as certreq does,
+/// but the rsa crate makes no key under 1024 bits (`rsa::PublicKey::MIN_SIZE`).
+pub const RSA_MIN_BITS: u32 = 1024;
 pub const RSA_MAX_BITS: u32 = 16384;
 
 /// A private key this program can sign with.
@@ -36,7 +37,9 @@ impl KeyPair {
             KeyAlgorithm::Rsa { bits } => {
                 if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
                     return Err(format!(
-                        "cannot make an RSA key of {bits} bits: use {RSA_MIN_BITS} to {RSA_MAX_BITS}"
+                        "cannot make an RSA key of {bits} bits (KeyLength = {bits}): this \
+                         certreq makes RSA keys of {RSA_MIN_BITS} to {RSA_MAX_BITS} bits; use \
+                         KeyLength = 2048 or more"
                     ));
                 }
                 let bits = usize::try_from(bits).map_err(|e| e.to_string())?;
@@ -303,6 +306,16 @@ mod tests {
             Err("the ECDSA-P256 key cannot sign with RSASSA-PKCS1-v1_5 with SHA-256".into())
         );
         assert!(KeyPair::generate(KeyAlgorithm::Rsa { bits: 100 }).is_err());
+        // the INF allows 512 (with a warning) but the rsa crate makes no key under 1024: said
+        // with the INF key to change, not as the crate's "modulus too small"
+        let small = KeyPair::generate(KeyAlgorithm::Rsa { bits: 512 })
+            .err()
+            .unwrap();
+        assert!(
+            small.contains("KeyLength = 512") && small.contains("1024 to 16384"),
+            "{small}"
+        );
+        assert_eq!(rsa::PublicKey::MIN_SIZE, RSA_MIN_BITS as usize);
         assert!(KeyPair::generate(KeyAlgorithm::Rsa { bits: u32::MAX }).is_err());
         assert!(KeyPair::from_pkcs8_der(b"\x30\x00").is_err());
     }

@@ -1262,7 +1262,9 @@ impl Lowering {
                         codes::INVALID_KEY_LENGTH,
                         format!("an RSA key of {bits} bits cannot be made"),
                         Some(
-                            "use a multiple of 8 from 2048 to 16384, e.g. KeyLength = 2048".into(),
+                            "use a multiple of 8 from 512 to 16384 (most CAs want 2048 or more), \
+                             e.g. KeyLength = 2048"
+                                .into(),
                         ),
                     );
                     return None;
@@ -3229,6 +3231,17 @@ mod tests {
             Severity::Error,
             codes::INVALID_KEY_LENGTH,
             "2049"
+        ));
+        // the help names the range that is taken: 2047 is refused, 1024 above is only weak
+        let refused = compile("[NewRequest]\nKeyLength = 2047\n").diagnostics;
+        let refused = refused.iter().find(|d| d.code == codes::INVALID_KEY_LENGTH);
+        let help = refused.and_then(|d| d.help.as_deref()).unwrap_or_default();
+        assert!(help.contains("from 512 to 16384"), "{help}");
+        assert!(!has(
+            "[NewRequest]\nKeyLength = 512\n",
+            Severity::Error,
+            codes::INVALID_KEY_LENGTH,
+            "512"
         ));
     }
 
