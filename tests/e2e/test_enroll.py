@@ -404,6 +404,12 @@ def test_a_denied_request_shows_the_cas_message_and_keeps_the_key(pending_app, p
     status, text = disposition(app)
     assert status == "denied", text
     assert "not on my watch" in text
+    # the administrator's words name no code, but the certsrv page's disposition does: what
+    # it means and what to do are said as for any other denial
+    why = by_testid(app, "disposition-why", timeout=10)
+    code = why.find_element(By.CSS_SELECTOR, '[data-testid="why-code"]').text
+    assert "CERTSRV_E_ADMIN_DENIED_REQUEST" in code, code
+    assert why.find_element(By.CSS_SELECTOR, '[data-testid="why-action"]').text
     assert item(app, entry_id).get_attribute("data-state") == "pending", "the key is kept"
 
 

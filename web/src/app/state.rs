@@ -1120,6 +1120,23 @@ mod tests {
     }
 
     #[test]
+    fn a_page_opened_from_disk_has_no_default_ca() {
+        // the single file from file:// (Chromium's origin `file://`, Firefox's `null`): no
+        // `file:///certsrv` to be refused on Submit, whichever kind is chosen
+        use enrollment::EndpointKind;
+        for origin in ["file://", "null", ""] {
+            let mut s = State::new("", fake);
+            s.enrollment.settings = Enrollment::for_origin(origin);
+            assert_eq!(s.enrollment.settings.url, "", "{origin}");
+            s.update(enrollment::Msg::EndpointKind(EndpointKind::Est));
+            assert_eq!(s.enrollment.settings.url, "", "{origin}");
+            s.update(enrollment::Msg::EndpointUrl("https://ca/certsrv".into()));
+            s.update(enrollment::Msg::EndpointKind(EndpointKind::AdCs));
+            assert_eq!(s.enrollment.settings.url, "https://ca/certsrv", "{origin}");
+        }
+    }
+
+    #[test]
     fn the_endpoint_defaults_to_this_origin_and_follows_the_kind() {
         use enrollment::EndpointKind;
         let mut s = State::new("", fake);

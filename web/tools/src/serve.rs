@@ -448,10 +448,11 @@ pub fn crossing_next(next: steps::Next) -> wire_enroll::Next {
         steps::Next::Denied {
             request_id,
             message,
-            ..
+            code,
         } => wire_enroll::Next::Denied {
             request_id,
             message,
+            code,
         },
         steps::Next::Failed(failure) => wire_enroll::Next::Failed {
             message: browser_words(&failure),

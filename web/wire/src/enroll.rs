@@ -83,10 +83,12 @@ pub enum Next {
         retry_after: Option<String>,
         resend: bool,
     },
-    /// Refused; the CA's reason.
+    /// Refused; the CA's reason, and its error code when it gave one (the certsrv page's
+    /// disposition, or a code its words name).
     Denied {
         request_id: Option<u64>,
         message: String,
+        code: Option<u32>,
     },
     /// Nothing came of it, and why.
     Failed { message: String },
@@ -214,10 +216,12 @@ impl Next {
             Next::Denied {
                 request_id,
                 message,
+                code,
             } => {
                 w.u32(3);
                 opt_u64(&mut w, *request_id);
                 w.str(message);
+                opt_u64(&mut w, code.map(u64::from));
             }
             Next::Failed { message } => {
                 w.u32(4).str(message);
@@ -255,6 +259,10 @@ impl Next {
             3 => Next::Denied {
                 request_id: read_opt_u64(&mut r)?,
                 message: r.str()?.to_owned(),
+                code: match read_opt_u64(&mut r)? {
+                    Some(n) => Some(u32::try_from(n).map_err(|_| WireError)?),
+                    None => None,
+                },
             },
             4 => Next::Failed {
                 message: r.str()?.to_owned(),

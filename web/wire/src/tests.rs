@@ -96,6 +96,12 @@ fn every_step_crosses_whole() {
         Next::Denied {
             request_id: Some(u64::MAX),
             message: "Denied by Policy Module".into(),
+            code: Some(0x8009_4014),
+        },
+        Next::Denied {
+            request_id: None,
+            message: "denied".into(),
+            code: None,
         },
         Next::Failed {
             message: "nothing at the URL".into(),

@@ -92,8 +92,8 @@ async fn accept_answer(
 async fn enroll(id: Option<&str>, start: steps::Start, unstored: bool) -> Result<Outcome, String> {
     let mut challenge = None;
     let outcome = match steps_to_end(id, start, unstored, &mut challenge).await {
-        Ok(o) if o.status != Status::Denied => return Ok(o),
-        Ok(o) => o,
+        // a denial comes explained from its code or its words (`steps_to_end`)
+        Ok(o) => return Ok(o),
         Err(why) => super::error_outcome(why),
     };
     Ok(explained(outcome, challenge).await)
@@ -240,7 +240,16 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
         Next::Denied {
             request_id,
             message,
+            code,
         } => {
+            // what the CA's code means and what to do: the code the answer carried (a certsrv
+            // page's disposition), else one its words name
+            let query = ExplainQuery {
+                text: message.clone(),
+                code,
+                est_status: None,
+            };
+            let explanation = tools::explain(&query).await.ok().flatten();
             // only a stored entry's key is kept: a request sent as it is has none here
             let entry = match id {
                 Some(id) => store::entry(id).await,
@@ -257,7 +266,7 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
                 request_id,
                 entry,
                 certificate: None,
-                explanation: None,
+                explanation,
                 then: None,
             })
         }

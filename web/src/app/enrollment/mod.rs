@@ -55,10 +55,21 @@ pub struct Enrollment {
 }
 
 impl Enrollment {
-    /// Settings for a page at `origin`: AD CS at `origin/certsrv`.
+    /// Settings for a page at `origin`: AD CS at `origin/certsrv`. A page that is not served
+    /// over HTTP(S) (the single file opened from disk: `file://`, or `null`) has no CA of its
+    /// own to default to, and the URL starts empty.
     pub fn for_origin(origin: &str) -> Self {
+        let origin = if origin.starts_with("https://") || origin.starts_with("http://") {
+            origin
+        } else {
+            ""
+        };
         Enrollment {
-            url: format!("{origin}/certsrv"),
+            url: if origin.is_empty() {
+                String::new()
+            } else {
+                format!("{origin}/certsrv")
+            },
             origin: origin.to_owned(),
             ..Enrollment::default()
         }
@@ -165,7 +176,7 @@ impl Outcome {
     pub fn app_message(&self) -> String {
         let next = match self.then {
             None => return self.message.clone(),
-            Some(Then::SendAgain) => "press Retrieve to send it again".to_owned(),
+            Some(Then::SendAgain) => "press Submit to send it again".to_owned(),
             Some(Then::RetrieveEntry) => {
                 "the key stays here, press Retrieve on its entry once it is approved".to_owned()
             }
@@ -470,7 +481,7 @@ impl State {
                 let e = &mut self.settings;
                 // a URL still at the old kind's default follows the kind
                 let old_default = format!("{}{}", e.origin, e.kind.default_path());
-                if e.url.trim().is_empty() || e.url == old_default {
+                if !e.origin.is_empty() && (e.url.trim().is_empty() || e.url == old_default) {
                     e.url = format!("{}{}", e.origin, kind.default_path());
                 }
                 e.kind = kind;
@@ -662,7 +673,7 @@ mod tests {
         pending.status = Status::Pending;
         for (then, next) in [
             (None, ""),
-            (Some(Then::SendAgain), "; press Retrieve to send it again"),
+            (Some(Then::SendAgain), "; press Submit to send it again"),
             (
                 Some(Then::RetrieveEntry),
                 "; the key stays here, press Retrieve on its entry once it is approved",

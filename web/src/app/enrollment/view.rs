@@ -101,6 +101,7 @@ pub fn panel(props: &EnrollProps<'_>) -> Html {
                 </select>
                 <label for="endpoint-url">{ "URL" }</label>
                 <input type="url" id="endpoint-url" data-testid="endpoint-url"
+                    placeholder={format!("https://ca.example.com{}", e.kind.default_path())}
                     value={e.url.clone()} oninput={url} spellcheck="false" />
                 if e.kind == EndpointKind::AdCs {
                     <label for="template">{ "Template" }</label>
