@@ -10,7 +10,9 @@ and runs only its own inline script and style, by their SHA-256 (no 'unsafe-inli
 
 Usage:
     make_single_html.py DIR OUT.html      DIR holds Trunk's output (index.html, *.js, *_bg.wasm, *.css,
-                                          certreq-tools.wasm)
+                                          certreq-tools.wasm) with the glue as wasm-bindgen writes
+                                          it: a debug dist/, or a staging folder before the hook
+                                          minifies the glue (a release dist/'s is minified)
     make_single_html.py                   as a Trunk post_build hook: $TRUNK_STAGING_DIR →
                                           $TRUNK_STAGING_DIR/certreq-web.html (release builds only)
 

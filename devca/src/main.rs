@@ -200,7 +200,7 @@ fn wants_help(argv: &[String]) -> bool {
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if wants_help(&argv) {
-        print!("{USAGE}");
+        println!("{USAGE}");
         return ExitCode::SUCCESS;
     }
     let args = match parse_args(&argv) {

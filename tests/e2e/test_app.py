@@ -150,6 +150,10 @@ def test_single_file_build_works_from_file_url(tmp_path):
     try:
         driver.get(single.resolve().as_uri())
         by_testid(driver, "inf-editor")
+        # no CA of its own to default to (not file:///certsrv): the URL waits for the user's
+        url = by_testid(driver, "endpoint-url")
+        assert url.get_attribute("value") == "", url.get_attribute("value")
+        assert url.get_attribute("placeholder") == "https://ca.example.com/certsrv"
         checked = generate(driver, RSA_INF, tmp_path)
         assert checked.key_description == "RSA-2048"
         # the decoder (a second wasm module, inlined in the page) reads the request just made
@@ -161,6 +165,21 @@ def test_single_file_build_works_from_file_url(tmp_path):
                           timeout=20, what="the decoded request")
         assert output.get_attribute("data-kind") == "certificate request"
         assert "browser.example.com" in output.text
+        # Submit before a CA URL is given: said, and the entry remembers no CA it could not be
+        # sent to (it kept file:///certsrv before, and every later Submit went there)
+        by_testid(driver, "submit").click()
+        said = wait_for(lambda: (d := driver.find_elements(
+            By.CSS_SELECTOR, '[data-testid="disposition"][data-status="error"]')) and d[0].text,
+            timeout=20, what="the refusal")
+        assert "give the CA's URL first" in said, said
+        kept = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "const open = indexedDB.open('certreq-web');"
+            "open.onsuccess = () => { const all = open.result.transaction('requests')"
+            "  .objectStore('requests').getAll();"
+            "  all.onsuccess = () => done(all.result.map((r) => r.ca_url ?? null)); };"
+            "open.onerror = () => done(String(open.error));")
+        assert kept == [None], kept
         # nothing but the file itself was loaded
         urls = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
         assert [u for u in urls if not u.startswith(("file:", "data:", "blob:"))] == []

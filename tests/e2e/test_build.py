@@ -100,8 +100,10 @@ KIB = 1024
 # saves and saves a .p7b as DER (+0.40); 276.25 (282 876 bytes) once its Open hands the
 # decoder the bytes as sent (+0.04; each built from a fresh clone); 274.34 (280 927 bytes)
 # once the served glue is minified by esbuild as the embedding module's is
-# (scripts/trunk_post_build.sh; its glue 8 842 → 6 893 bytes)
-APP_BUDGET = 274.4 * KIB
+# (scripts/trunk_post_build.sh; its glue 8 842 → 6 893 bytes); 274.60 (281 189 bytes) once a
+# denial is explained by the code the CA's page gave and the single file from disk starts with
+# no CA URL (+0.26)
+APP_BUDGET = 274.7 * KIB
 # certreq-tools.wasm, fetched on first use: the decoder, the answer reader, PKCS #12 (pkcs5's
 # PBES2, written and read for import), CMC, the enrollment steps and the reference's prose.
 # 211.9 KiB measured (253.2 with wasm-opt -Oz once PKCS #12 moved onto RustCrypto's pkcs5;

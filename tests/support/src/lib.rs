@@ -89,9 +89,11 @@ pub fn rsa_sign(key: &rsa::PrivateKey, hash: &str, msg: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Whether this run is CI's (`CI=true`), where every check must run.
+/// Whether this run is CI's (`CI` set to 1, true or yes, in any case, as the Python tests
+/// read it), where every check must run.
 pub fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+    std::env::var("CI")
+        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
 }
 
 /// The command `name` when it runs here (`name --version` or `name version` answers).

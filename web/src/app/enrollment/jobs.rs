@@ -292,6 +292,10 @@ fn start(settings: &Enrollment, action: Action) -> steps::Start {
 /// The entry remembers the CA it is sent to (before sending, so that a reload while the CA
 /// answers still knows where to retrieve it from).
 pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String> {
+    // an entry never remembers a CA it cannot be sent to
+    if let Some(why) = settings.url_problem() {
+        return Err(why.to_owned());
+    }
     let mut entry = crate::services::store::get_entry(&id)
         .await
         .map_err(|e| e.to_string())?
@@ -381,6 +385,9 @@ async fn get(url: String) -> Result<steps::Answer, String> {
 /// What the CA says of its templates: AD CS's advanced request page's list, or EST's CSR
 /// attributes.
 pub async fn templates(settings: Enrollment) -> Result<Box<CaFacts>, String> {
+    if let Some(why) = settings.url_problem() {
+        return Err(why.to_owned());
+    }
     let (wire, label) = match settings.kind {
         EndpointKind::AdCs => {
             let base = settings.url.trim().trim_end_matches('/');

@@ -54,6 +54,16 @@ pub struct Enrollment {
     pub unstored: bool,
 }
 
+/// An http: or https: URL (the scheme in any case, as URLs allow).
+fn web_url(url: &str) -> bool {
+    let url = url.trim();
+    ["http://", "https://"].iter().any(|s| {
+        url.get(..s.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(s))
+            && url.len() > s.len()
+    })
+}
+
 impl Enrollment {
     /// Settings for a page at `origin`: AD CS at `origin/certsrv`. A page that is not served
     /// over HTTP(S) (the single file opened from disk: `file://`, or `null`) has no CA of its
@@ -82,11 +92,24 @@ impl Enrollment {
         }
     }
 
+    /// Why the URL cannot be sent to: empty (the single file from disk starts so), or not
+    /// http(s) (the one place the app checks before an entry remembers where it was sent).
+    pub fn url_problem(&self) -> Option<&'static str> {
+        if web_url(&self.url) {
+            return None;
+        }
+        Some(
+            "give the CA's URL first: https://host/certsrv for AD CS Web Enrollment, \
+             https://host/.well-known/est for EST",
+        )
+    }
+
     /// These settings sent to `ca` instead (an entry's own CA): its protocol and URL, the
-    /// attributes as set.
+    /// attributes as set. A CA kept with a URL that is not http(s) (`file:///certsrv`, which
+    /// the single file from disk once defaulted to) is passed over for these settings'.
     pub fn at(&self, ca: Option<&CaRef>) -> Enrollment {
         let mut e = self.clone();
-        if let Some(ca) = ca {
+        if let Some(ca) = ca.filter(|c| web_url(&c.url)) {
             e.kind = match ca.protocol.as_str() {
                 "est" => EndpointKind::Est,
                 _ => EndpointKind::AdCs,
@@ -98,7 +121,7 @@ impl Enrollment {
 
     /// Whether `ca` is another endpoint than these settings'.
     pub fn differs(&self, ca: &CaRef) -> bool {
-        *ca != self.ca()
+        web_url(&ca.url) && *ca != self.ca()
     }
 
     /// The `CertAttrib` text: the template line first, then the extra lines.
@@ -693,6 +716,32 @@ mod tests {
                 format!("Taken Under Submission: the CA waits (request 4){next}")
             );
         }
+    }
+
+    #[test]
+    fn no_entry_keeps_a_ca_it_cannot_be_sent_to() {
+        let mut e = Enrollment::for_origin("file://");
+        assert!(e.url_problem().is_some(), "an empty URL is not sent to");
+        for bad in ["file:///certsrv", "ftp://ca/certsrv", "https://", "  "] {
+            e.url = bad.into();
+            assert!(e.url_problem().is_some(), "{bad}");
+        }
+        e.url = " HTTPS://ca.example/certsrv".into();
+        assert_eq!(e.url_problem(), None);
+        // an entry that kept file:///certsrv before: the settings' URL is used, and it is not
+        // said to be another endpoint
+        let stuck = CaRef {
+            protocol: "adcs".into(),
+            url: "file:///certsrv".into(),
+        };
+        assert_eq!(e.at(Some(&stuck)).url, e.url);
+        assert!(!e.differs(&stuck));
+        let other = CaRef {
+            protocol: "est".into(),
+            url: "https://other/.well-known/est".into(),
+        };
+        assert_eq!(e.at(Some(&other)).url, other.url);
+        assert!(e.differs(&other));
     }
 
     #[test]
