@@ -85,7 +85,7 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
     let force = inv.has(Opt::Force);
     if let Some(pfx) = &pfx_out
         && !force
-        && pfx.exists()
+        && fsio::would_replace(pfx)
     {
         return Err(Failure::Message(format!(
             "{} already exists; use -f to overwrite it",

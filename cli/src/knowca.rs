@@ -98,7 +98,7 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
     };
     let (endpoint, client) = submit::connect(inv, &name)?;
     let force = inv.has(Opt::Force);
-    if !force && out.exists() {
+    if !force && crate::fsio::would_replace(&out) {
         return Err(Failure::Message(format!(
             "{} already exists; use -f to overwrite it",
             out.display()

@@ -177,7 +177,7 @@ fn check_output(inf_path: &Path, out_path: &Path, opts: &NewOptions<'_>) -> Resu
         )
         .into());
     }
-    if !opts.force && out_path.exists() {
+    if !opts.force && fsio::would_replace(out_path) {
         return Err(format!(
             "{} already exists; use -f to overwrite it",
             out_path.display()

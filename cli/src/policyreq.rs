@@ -75,7 +75,7 @@ fn policy(inv: &Invocation) -> Result<(), Failure> {
         ));
     }
     for out in std::iter::once(&output).chain(p10_out.iter()) {
-        if out.exists() && !force {
+        if crate::fsio::would_replace(out) && !force {
             return Err(Failure::Message(format!(
                 "{} already exists; use -f to overwrite it",
                 out.display()

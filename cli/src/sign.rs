@@ -67,7 +67,7 @@ fn sign(inv: &Invocation) -> Result<(), Failure> {
         ));
     };
     let hash = signers::hash_option(inv.value(Opt::HashAlgorithm)).map_err(Failure::Usage)?;
-    if output.exists() && !inv.has(Opt::Force) {
+    if crate::fsio::would_replace(&output) && !inv.has(Opt::Force) {
         return Err(Failure::Message(format!(
             "{} already exists; use -f to overwrite it",
             output.display()

@@ -255,7 +255,7 @@ impl Outputs {
                     path.display()
                 )));
             }
-            if !self.force && path.exists() {
+            if !self.force && fsio::would_replace(path) {
                 return Err(Failure::Message(format!(
                     "{} already exists; use -f to overwrite it",
                     path.display()

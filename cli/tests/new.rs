@@ -4,7 +4,7 @@
 
 mod common;
 use common::{TempDir, openssl_verify, pem_decode, pkcs8_public, request_spki};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const SIMPLE: &str = "[Version]\r\nSignature = \"$Windows NT$\"\r\n\r\n[NewRequest]\r\nSubject = \"CN=host.example.com, O=Example\"\r\nKeyLength = 2048\r\nHashAlgorithm = SHA256\r\n";
 
@@ -225,6 +225,43 @@ fn existing_output_is_kept_without_f_and_replaced_with_it() {
             .starts_with("-----BEGIN NEW CERTIFICATE REQUEST-----")
     );
     assert_eq!(t.store_entries().len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_is_written_through_a_link_and_into_stdout() {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let t = TempDir::new("through");
+    t.write(
+        "a.inf",
+        "[NewRequest]\nSubject = \"CN=through\"\nKeyAlgorithm = ECDSA_P256\n",
+    );
+    std::fs::create_dir(t.join("pki")).unwrap();
+    let real = t.join("pki").join("a.req");
+    std::fs::write(&real, "old").unwrap();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    symlink("pki/a.req", t.join("current.req")).unwrap();
+    // -f replaces what the link names, not the link, and the file stays as private
+    t.certreq(&["-new", "-q", "-f", "a.inf", "current.req"])
+        .ok();
+    assert_eq!(
+        std::fs::read_link(t.join("current.req")).unwrap(),
+        Path::new("pki/a.req")
+    );
+    let written = std::fs::read_to_string(&real).unwrap();
+    assert!(written.starts_with("-----BEGIN NEW CERTIFICATE REQUEST-----"));
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // standard output (a pipe here) is written into, with no -f: it holds nothing to replace
+    let run = t.certreq(&["-new", "-q", "a.inf", "/dev/stdout"]);
+    run.ok();
+    assert!(
+        run.stdout
+            .starts_with("-----BEGIN NEW CERTIFICATE REQUEST-----"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(t.store_entries().len(), 2);
 }
 
 #[test]

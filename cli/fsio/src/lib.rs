@@ -1,5 +1,9 @@
 //! Files written whole or not at all: write a temporary file in the same directory, flush it
 //! to disk, then rename (or hard-link, to refuse replacing an existing file) it into place.
+//! A symbolic link is written through, to the file it names, as a shell's `>` would; a
+//! replaced file keeps its owner and no more than its permissions; what is not a file (a
+//! device such as `/dev/stdout` or `/dev/null`, a FIFO) is written into, having no content to
+//! keep whole.
 //! Shared by the CLI (its key store and outputs) and devca (its keys and request records),
 //! with the one-line escaping of their `key=value` record files.
 
@@ -25,7 +29,11 @@ pub fn temp_sibling(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = format!(".{name}.tmp-{}-{n}-{nanos}", std::process::id());
+    let mut tmp = format!(".{name}.tmp-{}-{n}-{nanos}", std::process::id());
+    // a long file name has no room for the suffix within the 255 bytes a name may take
+    if tmp.len() > 255 {
+        tmp = format!(".out.tmp-{}-{n}-{nanos}", std::process::id());
+    }
     match path.parent() {
         Some(dir) => dir.join(tmp),
         None => PathBuf::from(tmp),
@@ -70,15 +78,86 @@ pub fn parent_dir(path: &Path) -> &Path {
     }
 }
 
+/// Where writing `path` goes: through symbolic links to the file they name, and whether that
+/// is something other than a file or a folder (a device, a FIFO, a socket: `/dev/stdout` is a
+/// link to one), which is written into rather than replaced.
+pub fn destination(path: &Path) -> (PathBuf, bool) {
+    // what the kernel finds at the end of the links (the links under /proc/self/fd name no
+    // file that can be read back as a path, so a device is told by this alone)
+    match fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => return (path.to_path_buf(), true),
+        Ok(_) => {
+            let link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            return match fs::canonicalize(path) {
+                Ok(real) if link => (real, false),
+                _ => (path.to_path_buf(), false),
+            };
+        }
+        Err(_) => {}
+    }
+    // nothing there yet, or a link to nothing yet: the name it ends at (as the kernel's limit
+    // on links followed in one lookup)
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::read_link(&at) {
+            // an absolute target replaces the folder it is joined to
+            Ok(to) => at = parent_dir(&at).join(to),
+            Err(_) => break,
+        }
+    }
+    (at, false)
+}
+
+/// Whether writing `path` would replace something there (a file, or a folder), through
+/// symbolic links: a device such as `/dev/stdout` or a FIFO is written into and replaces
+/// nothing, so it needs no `-f`.
+pub fn would_replace(path: &Path) -> bool {
+    fs::metadata(path).is_ok_and(|m| m.is_file() || m.is_dir())
+}
+
+/// Writes `bytes` into what is there (a device or a FIFO).
+fn write_into(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut out = OpenOptions::new().write(true).open(path)?;
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+/// Gives the written file `tmp` the owner of the file it replaces at `old`, and no more than
+/// its permissions (a key written over a public file stays private; a file the user made
+/// private stays so). Best effort: a process that may not give a file away leaves it its own.
+fn keep_owner_and_mode(old: &Path, tmp: &Path) {
+    #[cfg(unix)]
+    if let (Ok(old), Ok(new)) = (fs::metadata(old), fs::metadata(tmp))
+        && old.is_file()
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let mode = new.mode() & old.mode() & 0o7777;
+        let _ = fs::set_permissions(tmp, fs::Permissions::from_mode(mode));
+        if (old.uid(), old.gid()) != (new.uid(), new.gid()) {
+            let _ = std::os::unix::fs::chown(tmp, Some(old.uid()), Some(old.gid()));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (old, tmp);
+}
+
 /// Writes `bytes` to `path` atomically. With `replace == false` an existing `path` is never
-/// replaced (the error is [`io::ErrorKind::AlreadyExists`]).
+/// replaced (the error is [`io::ErrorKind::AlreadyExists`]). See [`destination`] for links,
+/// devices and FIFOs.
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32, replace: bool) -> io::Result<()> {
-    let tmp = temp_sibling(path);
+    let (path, stream) = destination(path);
+    if stream {
+        return write_into(&path, bytes);
+    }
+    let tmp = temp_sibling(&path);
     write_new(&tmp, bytes, mode)?;
-    let placed = place(&tmp, path, replace);
+    if replace {
+        keep_owner_and_mode(&path, &tmp);
+    }
+    let placed = place(&tmp, &path, replace);
     let _ = fs::remove_file(&tmp);
     if placed.is_ok() {
-        sync_dir(parent_dir(path));
+        sync_dir(parent_dir(&path));
     }
     placed
 }
@@ -102,17 +181,29 @@ fn place(tmp: &Path, path: &Path, replace: bool) -> io::Result<()> {
 /// Writes several files as one: each is written whole to a temporary sibling first (a failure
 /// there leaves none of them), then each is put in place; when one cannot be, those put
 /// before it are taken back (a new one removed, a replaced one given its old content again).
-/// `replace` as in [`write_atomic`]. The error names the file that failed.
+/// A device or a FIFO among them ([`destination`]) is written into last, once the files are
+/// in place, as it cannot be taken back. `replace` as in [`write_atomic`]. The error names the
+/// file that failed, as it was given.
 pub fn write_all_atomic(
     files: &[(&Path, &[u8], u32)],
     replace: bool,
 ) -> Result<(), (PathBuf, io::Error)> {
-    let mut temps = Vec::with_capacity(files.len());
+    let targets: Vec<(PathBuf, bool)> = files.iter().map(|(p, ..)| destination(p)).collect();
+    let mut temps: Vec<Option<PathBuf>> = Vec::with_capacity(files.len());
     let mut failed = None;
-    for (path, bytes, mode) in files {
-        let tmp = temp_sibling(path);
+    for ((path, bytes, mode), (target, stream)) in files.iter().zip(&targets) {
+        if *stream {
+            temps.push(None);
+            continue;
+        }
+        let tmp = temp_sibling(target);
         match write_new(&tmp, bytes, *mode) {
-            Ok(()) => temps.push(tmp),
+            Ok(()) => {
+                if replace {
+                    keep_owner_and_mode(target, &tmp);
+                }
+                temps.push(Some(tmp));
+            }
             Err(e) => {
                 failed = Some((path.to_path_buf(), e));
                 break;
@@ -122,13 +213,13 @@ pub fn write_all_atomic(
     // each file put in place, with the copy of what it replaced
     let mut placed: Vec<(&Path, Option<PathBuf>)> = Vec::new();
     if failed.is_none() {
-        for ((path, ..), tmp) in files.iter().zip(&temps) {
-            // what a replaced file held, kept under a hard link (of a symbolic link itself,
-            // not what it points to) until every file is in place
-            let existing = fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir());
+        for (((path, ..), (target, _)), tmp) in files.iter().zip(&targets).zip(&temps) {
+            let Some(tmp) = tmp else { continue };
+            // what a replaced file held, kept under a hard link until every file is in place
+            let existing = fs::symlink_metadata(target).is_ok_and(|m| !m.is_dir());
             let old = if replace && existing {
-                let old = temp_sibling(path);
-                match fs::hard_link(path, &old).or_else(|_| fs::copy(path, &old).map(|_| ())) {
+                let old = temp_sibling(target);
+                match fs::hard_link(target, &old).or_else(|_| fs::copy(target, &old).map(|_| ())) {
                     Ok(()) => Some(old),
                     Err(e) => {
                         let _ = fs::remove_file(&old);
@@ -139,8 +230,8 @@ pub fn write_all_atomic(
             } else {
                 None
             };
-            match place(tmp, path, replace) {
-                Ok(()) => placed.push((path, old)),
+            match place(tmp, target, replace) {
+                Ok(()) => placed.push((target.as_path(), old)),
                 Err(e) => {
                     if let Some(old) = old {
                         let _ = fs::remove_file(old);
@@ -151,7 +242,15 @@ pub fn write_all_atomic(
             }
         }
     }
-    for tmp in &temps {
+    if failed.is_none() {
+        for ((path, bytes, _), (target, stream)) in files.iter().zip(&targets) {
+            if *stream && let Err(e) = write_into(target, bytes) {
+                failed = Some((path.to_path_buf(), e));
+                break;
+            }
+        }
+    }
+    for tmp in temps.iter().flatten() {
         let _ = fs::remove_file(tmp);
     }
     if let Some((failed, e)) = failed {
@@ -382,6 +481,87 @@ mod tests {
         }
         assert_eq!(fs::read(dir.join("target.req")).unwrap(), b"target");
         assert_eq!(names(&dir), ["a.req", "b.req", "d.req", "target.req"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_written_through_and_a_replaced_file_stays_as_private() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let dir = scratch("through");
+        let real = dir.join("real.cer");
+        fs::write(&real, b"old").unwrap();
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
+        let link = dir.join("current.cer");
+        symlink("real.cer", &link).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        write_atomic(&link, b"new", PUBLIC_FILE, true).unwrap();
+        assert_eq!(fs::read_link(&link).unwrap(), Path::new("real.cer"));
+        assert_eq!(
+            (fs::read(&real).unwrap(), mode(&real)),
+            (b"new".to_vec(), 0o600)
+        );
+        write_all_atomic(&[(&link, b"group", PUBLIC_FILE)], true).unwrap();
+        assert_eq!(fs::read_link(&link).unwrap(), Path::new("real.cer"));
+        assert_eq!(
+            (fs::read(&real).unwrap(), mode(&real)),
+            (b"group".to_vec(), 0o600)
+        );
+        let refused = write_atomic(&link, b"x", PUBLIC_FILE, false).unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::AlreadyExists);
+        // a link to nothing yet: the file it names is made
+        let dangling = dir.join("d.cer");
+        symlink("made.cer", &dangling).unwrap();
+        write_atomic(&dangling, b"made", PUBLIC_FILE, false).unwrap();
+        assert_eq!(fs::read(dir.join("made.cer")).unwrap(), b"made");
+        assert_eq!(fs::read_link(&dangling).unwrap(), Path::new("made.cer"));
+        assert_eq!(
+            names(&dir),
+            ["current.cer", "d.cer", "made.cer", "real.cer"]
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_into_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = scratch("fifo");
+        let fifo = dir.join("out.req");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // the reader holds the FIFO by a second name, so that a FIFO wrongly replaced can
+        // still be closed for it (the test fails rather than hangs)
+        let spare = dir.join("spare");
+        fs::hard_link(&fifo, &spare).unwrap();
+        let reader = std::thread::spawn({
+            let spare = spare.clone();
+            move || fs::read(spare).unwrap()
+        });
+        let written = write_atomic(&fifo, b"hello", PUBLIC_FILE, true);
+        let still = fs::symlink_metadata(&fifo).is_ok_and(|m| m.file_type().is_fifo());
+        if !still {
+            let _ = OpenOptions::new().write(true).open(&spare);
+        }
+        let got = reader.join().unwrap();
+        written.unwrap();
+        assert!(still, "the FIFO was replaced by a file");
+        assert_eq!(got, b"hello");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_long_file_name_is_written() {
+        // 244 bytes: the temporary name beside it cannot carry it and its suffix in 255
+        let dir = scratch("long");
+        let long = dir.join(format!("{}.cer", "b".repeat(240)));
+        write_atomic(&long, b"x", PUBLIC_FILE, false).unwrap();
+        write_all_atomic(&[(&long, b"y", PUBLIC_FILE)], true).unwrap();
+        assert_eq!(fs::read(&long).unwrap(), b"y");
+        assert_eq!(names(&dir).len(), 1);
         fs::remove_dir_all(&dir).unwrap();
     }
 
