@@ -84,6 +84,15 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
     };
     let force = inv.has(Opt::Force);
     if let Some(pfx) = &pfx_out
+        && fsio::same_file(pfx, &path)
+    {
+        return Err(Failure::Usage(format!(
+            "{} is also the certificate to accept: writing the PFX there would destroy it; name \
+             another PfxFileOut",
+            pfx.display()
+        )));
+    }
+    if let Some(pfx) = &pfx_out
         && !force
         && fsio::would_replace(pfx)
     {

@@ -75,6 +75,16 @@ fn policy(inv: &Invocation) -> Result<(), Failure> {
         ));
     }
     for out in std::iter::once(&output).chain(p10_out.iter()) {
+        // an output never takes the place of an input, -f or not
+        for (input, what) in [(&input, "RequestFileIn"), (&inf_path, "PolicyFileIn")] {
+            if crate::fsio::same_file(out, input) {
+                return Err(Failure::Usage(format!(
+                    "{} is also the {what}: writing it would destroy the input; name another \
+                     output file",
+                    out.display()
+                )));
+            }
+        }
         if crate::fsio::would_replace(out) && !force {
             return Err(Failure::Message(format!(
                 "{} already exists; use -f to overwrite it",

@@ -237,6 +237,36 @@ fn the_inf_is_never_overwritten_by_its_own_request() {
 }
 
 #[test]
+fn no_output_of_policy_or_accept_takes_the_place_of_an_input() {
+    let t = TempDir::new("inputs");
+    t.write("ca.pem", "the CA certificate");
+    t.write("policy.inf", "[PolicyStatementExtension]\n");
+    t.write("me.cer", "the certificate");
+    for args in [
+        &["-policy", "-f", "ca.pem", "policy.inf", "policy.inf"][..],
+        &["-policy", "-f", "ca.pem", "policy.inf", "out.req", "ca.pem"],
+        &["-accept", "-f", "-pfx", "me.cer", "-p", "pw", "me.cer"],
+    ] {
+        let run = t.certreq(args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("would destroy"), "{}", run.stderr);
+    }
+    assert_eq!(
+        std::fs::read_to_string(t.join("policy.inf")).unwrap(),
+        "[PolicyStatementExtension]\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.join("ca.pem")).unwrap(),
+        "the CA certificate"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.join("me.cer")).unwrap(),
+        "the certificate"
+    );
+    assert!(!t.join("out.req").exists());
+}
+
+#[test]
 fn a_directory_or_huge_file_is_not_read_as_an_inf() {
     let t = TempDir::new("notinf");
     std::fs::create_dir(t.join("dir.inf")).unwrap();
