@@ -118,9 +118,13 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
     let store = Store::from_env()?;
     // what a run killed mid-write left behind goes first
     store.sweep();
-    let found = parsed
-        .certificates()
-        .iter()
+    // the certificate the answer is for first, then those that are not a CA's: a chain that
+    // lists its CA first binds the leaf, even when the CA's key is in the store too
+    let leaf_der = parsed.leaf().map(|c| c.der());
+    let mut candidates: Vec<_> = parsed.certificates().iter().collect();
+    candidates.sort_by_key(|c| (Some(c.der()) != leaf_der, c.is_ca()));
+    let found = candidates
+        .into_iter()
         .find_map(|c| store.find_spki(c.spki_der()).map(|e| (c, e)));
     let Some((leaf, entry)) = found else {
         let leaf = parsed.leaf();
@@ -188,10 +192,23 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
             .map_err(|e| crate::submit::write_error(pfx_path, &e))?;
     }
 
+    // the store keeps one certificate with a key: one it held before is said to be replaced
+    // (Windows keeps both in its store)
+    let thumbprint = leaf.thumbprint_sha1();
+    if let Some(old) = entry.meta.thumbprint.as_deref()
+        && !old.eq_ignore_ascii_case(&thumbprint)
+    {
+        eprintln!(
+            "certreq: warning: the key's certificate {} is replaced by this one ({}); keep \
+             its file if you still need it",
+            old.to_ascii_lowercase(),
+            thumbprint.to_ascii_lowercase()
+        );
+    }
     let mut meta = entry.meta.clone();
     meta.state = "issued".into();
     meta.disposition = Some("issued".into());
-    meta.thumbprint = Some(leaf.thumbprint_sha1());
+    meta.thumbprint = Some(thumbprint);
     let cert_pem = certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, leaf.der());
     store.attach(&entry, &cert_pem, &p7b, &meta)?;
 

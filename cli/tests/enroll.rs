@@ -647,6 +647,83 @@ fn est_enroll_issued_and_pending() {
 }
 
 #[test]
+fn accept_binds_the_leaf_of_a_chain_listing_its_ca_first_when_the_cas_key_is_stored_too() {
+    let t = TempDir::new("accept-ca-first");
+    let leaf_entry = put_leaf_key(&t, false);
+    // the CA's key is in the store too (its user issues with `-new -cert`): an entry for it
+    let ca = certreq_read::response::certificate(&der_of(CA_PEM)).unwrap();
+    let id = entry_id(ca.spki_der());
+    let ca_entry = t.store().join(&id);
+    std::fs::create_dir_all(&ca_entry).unwrap();
+    std::fs::write(ca_entry.join("key.pk8"), b"key").unwrap();
+    let ca_meta = format!(
+        "format=1\nid={id}\ncontainer={id}\nstate=issued\nexportable=false\nthumbprint={}\n",
+        ca.thumbprint_sha1()
+    );
+    std::fs::write(ca_entry.join("meta"), &ca_meta).unwrap();
+    // the CA's certificate first, then the leaf
+    let p7b = certreq_pkix::cert::build_certs_only_pkcs7([&der_of(CA_PEM)[..], leaf().der()]);
+    std::fs::write(
+        t.join("chain.p7b"),
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Pkcs7, &p7b),
+    )
+    .unwrap();
+    let run = certreq(&t, &["-accept", "chain.p7b"], &[]);
+    run.ok();
+    assert!(
+        run.stdout.contains("Subject: CN=pfx-test.example"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(leaf_entry.join("cert.pem")).unwrap(),
+        certreq_pkix::pem::write(certreq_pkix::pem::Label::Certificate, leaf().der())
+    );
+    assert!(meta(&leaf_entry).contains("state=issued\n"));
+    assert_eq!(meta(&ca_entry), ca_meta, "the CA's entry is left as it was");
+    assert!(!ca_entry.join("cert.pem").exists());
+    // the same certificate again: nothing replaced, nothing said of it
+    let run = certreq(&t, &["-accept", "chain.p7b"], &[]);
+    run.ok();
+    assert!(!run.stderr.contains("replaced"), "{}", run.stderr);
+    // another certificate for the key (self-signed by OpenSSL): the one it held is said to be
+    // replaced, by its thumbprint
+    let Some(openssl) = certreq_testsupport::tool("openssl") else {
+        return;
+    };
+    std::fs::write(t.join("leaf.key"), LEAF_KEY_PEM).unwrap();
+    let made = Command::new(openssl)
+        .current_dir(&t.path)
+        .args([
+            "req",
+            "-x509",
+            "-key",
+            "leaf.key",
+            "-subj",
+            "/CN=other",
+            "-days",
+            "2",
+        ])
+        .args(["-out", "other.cer"])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let run = certreq(&t, &["-accept", "other.cer"], &[]);
+    run.ok();
+    let old = leaf().thumbprint_sha1().to_ascii_lowercase();
+    assert!(
+        run.stderr
+            .contains(&format!("the key's certificate {old} is replaced")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn accept_attaches_the_certificate_and_exports_a_pfx() {
     let t = TempDir::new("accept");
     let entry = put_leaf_key(&t, true);
