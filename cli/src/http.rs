@@ -352,6 +352,25 @@ impl Client {
     /// A transport failure in words, with what to do.
     fn explain(&self, url: &str, e: &ureq::Error) -> String {
         let detail = e.to_string();
+        // a CA that refuses the client certificate offered ends the handshake with an alert,
+        // or closes the connection while the request is written (a broken pipe)
+        let cut = |k: std::io::ErrorKind| {
+            use std::io::ErrorKind::*;
+            matches!(
+                k,
+                BrokenPipe | ConnectionReset | ConnectionAborted | UnexpectedEof
+            )
+        };
+        let refused = detail.contains("received fatal alert")
+            || matches!(e, ureq::Error::Io(io) if cut(io.kind()));
+        if self.client_cert && refused {
+            return format!(
+                "the CA at {url} ended the connection when the client certificate was offered \
+                 ({detail}): it does not take that certificate for sign-in; it needs the Client \
+                 Authentication purpose and an issuer the CA trusts (give another \
+                 -ClientCertificate, or sign in with -username and -p)"
+            );
+        }
         // rustls failures reach us as I/O errors carrying rustls' message
         let tls = matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
             || detail.contains("invalid peer certificate")
@@ -359,12 +378,14 @@ impl Client {
             || detail.contains("handshake");
         if tls {
             return match &self.ca_file {
-                Some(f) => format!(
+                // the server's certificate is what failed only when rustls says so
+                Some(f) if detail.contains("invalid peer certificate") => format!(
                     "TLS failure talking to {url}: {detail}; the server's certificate is trusted \
                      neither by {} nor by the system roots: check that the file holds the CA that \
                      issued the server's certificate",
                     f.display()
                 ),
+                Some(_) => format!("TLS failure talking to {url}: {detail}"),
                 None => format!(
                     "TLS failure talking to {url}: {detail}; if the CA uses its own root, give its \
                      certificate with -cafile FILE or CERTREQ_CA_FILE"
@@ -498,6 +519,25 @@ mod tests {
             "{e}"
         );
         assert!(!e.contains("  "), "{e}");
+    }
+
+    #[test]
+    fn a_client_certificate_the_ca_refuses_is_said_as_such() {
+        let mut client = Client::new(None, None, None, Kerberos::Never).unwrap();
+        let cut = ureq::Error::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(
+            client
+                .explain("https://ca/certsrv", &cut)
+                .starts_with("cannot talk to https://ca/certsrv: "),
+            "without a client certificate a cut connection is only that"
+        );
+        client.client_cert = true;
+        let said = client.explain("https://ca/certsrv", &cut);
+        assert!(
+            said.contains("when the client certificate was offered")
+                && said.contains("Client Authentication"),
+            "{said}"
+        );
     }
 
     #[test]
