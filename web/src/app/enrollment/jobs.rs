@@ -96,19 +96,20 @@ async fn enroll(id: Option<&str>, start: steps::Start, unstored: bool) -> Result
         Ok(o) => return Ok(o),
         Err(why) => super::error_outcome(why),
     };
-    Ok(explained(outcome, challenge).await)
+    Ok(explained(outcome, challenge, None).await)
 }
 
 /// `outcome` with the tools module's explanation of the CA's words, when it has one; a 401's
-/// `WWW-Authenticate` (`challenge`) says which sign-in the browser could not give.
-async fn explained(mut outcome: Outcome, challenge: Option<String>) -> Outcome {
+/// `WWW-Authenticate` (`challenge`) says which sign-in the browser could not give, and a
+/// denial's `code` (a certsrv page's disposition) what the CA meant.
+async fn explained(mut outcome: Outcome, challenge: Option<String>, code: Option<u32>) -> Outcome {
     let text = match &challenge {
         Some(c) => format!("{}\nWWW-Authenticate: {c}", outcome.message),
         None => outcome.message.clone(),
     };
     let query = ExplainQuery {
         text,
-        code: None,
+        code,
         est_status: challenge.map(|_| 401),
     };
     outcome.explanation = tools::explain(&query).await.ok().flatten();
@@ -242,33 +243,27 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
             message,
             code,
         } => {
-            // what the CA's code means and what to do: the code the answer carried (a certsrv
-            // page's disposition), else one its words name
-            let query = ExplainQuery {
-                text: message.clone(),
-                code,
-                est_status: None,
-            };
-            let explanation = tools::explain(&query).await.ok().flatten();
             // only a stored entry's key is kept: a request sent as it is has none here
             let entry = match id {
                 Some(id) => store::entry(id).await,
                 None => None,
             };
-            let message = if entry.is_some() {
-                format!("{message} (the key is kept; delete it when it is no longer needed)")
-            } else {
-                message
-            };
-            Ok(Outcome {
+            let denied = Outcome {
                 status: Status::Denied,
                 message,
                 request_id,
                 entry,
                 certificate: None,
-                explanation,
+                explanation: None,
                 then: None,
-            })
+            };
+            // what the CA's code means and what to do: the code the answer carried, else one
+            // its words name
+            let mut denied = explained(denied, None, code).await;
+            if denied.entry.is_some() {
+                denied.message += " (the key is kept; delete it when it is no longer needed)";
+            }
+            Ok(denied)
         }
         Next::Failed { message } => Err(message),
         Next::Send(_) => Err("the enrollment stopped halfway".into()),

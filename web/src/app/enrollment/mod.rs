@@ -69,11 +69,7 @@ impl Enrollment {
     /// over HTTP(S) (the single file opened from disk: `file://`, or `null`) has no CA of its
     /// own to default to, and the URL starts empty.
     pub fn for_origin(origin: &str) -> Self {
-        let origin = if origin.starts_with("https://") || origin.starts_with("http://") {
-            origin
-        } else {
-            ""
-        };
+        let origin = if web_url(origin) { origin } else { "" };
         Enrollment {
             url: if origin.is_empty() {
                 String::new()
