@@ -24,8 +24,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browser import all_testid, by_testid, fill_editor, persistence_said, wait_for
-from test_enroll import (approve_and_retrieve, devca_and_app, fresh, generate, item, notice,
-                         submit_pending, wait_download)
+from test_enroll import (approve_and_retrieve, click, devca_and_app, disposition, entry_button,
+                         fresh, generate, item, notice, submit_pending, wait_download)
 
 downloads, ca, app = devca_and_app("backup", policy="pending")
 
@@ -280,7 +280,7 @@ def test_an_altered_file_is_refused(app, cleared, backup_file, tmp_path):
 
 def test_a_newer_format_is_refused(app, cleared):
     # written by the tools module's test `a_newer_format_is_refused_by_name`: format 2
-    refused(app, ROOT / "tests/data/backup-format-2.p12", "newer", "newer certreq-web")
+    refused(app, ROOT / "tests/data/backup-format-3.p12", "newer", "newer certreq-web")
 
 
 def test_a_plain_pfx_is_not_taken_for_a_backup(app, cleared, tmp_path):
@@ -364,7 +364,7 @@ def test_a_refused_restore_leaves_a_store_with_entries_as_it_was(app, restored, 
     cut = tmp_path / "cut.p12"
     cut.write_bytes(backup_file.read_bytes()[:-100])
     refused(app, cut, PASSWORD, "damaged, cut short", kept=before)
-    refused(app, ROOT / "tests/data/backup-format-2.p12", "newer", "newer certreq-web",
+    refused(app, ROOT / "tests/data/backup-format-3.p12", "newer", "newer certreq-web",
             kept=before)
 
 
@@ -554,4 +554,33 @@ def test_a_certificate_issued_since_an_older_restore_is_added_to_the_entry_kept(
     assert now == issued, (now, issued)
     wait_for(lambda: item(app, entry).get_attribute("data-state") == "issued", timeout=30,
              what="the entry listed as issued")
+    by_testid(app, "backup-cancel").click()
+
+
+def test_a_denied_entry_comes_back_denied(app, ca, restored, downloads, tmp_path):
+    # the denial is part of what the entry says: restored elsewhere, the entry is still denied
+    # with its request id (not pending, waiting for a certificate that will not come)
+    for dialog in all_testid(app, "backup-cancel"):
+        dialog.click()
+    inf = ('[NewRequest]\nSubject = "CN=denied.example"\nKeyAlgorithm = ECDSA_P256\n'
+           'FriendlyName = "denied one"\nExportable = TRUE\n')
+    entry, _ = generate(app, inf=inf)
+    request_id = submit_pending(app)
+    assert ca.cli("deny", str(request_id)).returncode == 0
+    click(app, entry_button(app, entry, "retrieve"))
+    status, text = disposition(app)
+    assert status == "denied", text
+    denied = wait_for(lambda: (r := next(r for r in records(app) if r["id"] == entry))
+                      ["state"] == "denied" and r, timeout=30, what="the entry kept denied")
+    assert denied["request_id"] == request_id, denied
+    back_up(app, downloads, tmp_path / "denied.p12")
+
+    clear_site(app, ca)
+    restore(app, tmp_path / "denied.p12", PASSWORD)
+    wait_for(lambda: all_testid(app, "restore-report"), timeout=60, what="the restore's report")
+    added = by_testid(app, "restore-added").text
+    assert f"“denied one” (denied, request {request_id})" in added, added
+    assert next(r for r in records(app) if r["id"] == entry) == denied
+    wait_for(lambda: item(app, entry).get_attribute("data-state") == "denied", timeout=30,
+             what="the entry listed as denied")
     by_testid(app, "backup-cancel").click()

@@ -410,7 +410,23 @@ def test_a_denied_request_shows_the_cas_message_and_keeps_the_key(pending_app, p
     code = why.find_element(By.CSS_SELECTOR, '[data-testid="why-code"]').text
     assert "CERTSRV_E_ADMIN_DENIED_REQUEST" in code, code
     assert why.find_element(By.CSS_SELECTOR, '[data-testid="why-action"]').text
-    assert item(app, entry_id).get_attribute("data-state") == "pending", "the key is kept"
+    # the entry says it was denied, and keeps its key and request id, through a reload
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "denied", timeout=30,
+             what="the entry to be listed denied")
+    app.refresh()
+    wait_for(lambda: all_testid(app, "store-item"), timeout=30, what="the store list")
+    entry = item(app, entry_id)
+    assert entry.get_attribute("data-state") == "denied"
+    assert entry.find_element(By.CSS_SELECTOR, '[data-testid="request-id"]').text == str(request_id)
+    assert "Retrieve" in entry_button(app, entry_id, "retrieve").text
+    # sent again, the CA takes it as a new request: the entry is pending again, its new id kept
+    again = entry_button(app, entry_id, "entry-submit")
+    assert again.text == "Submit again"
+    second = submit_pending(app, again)
+    assert second != request_id
+    wait_for(lambda: item(app, entry_id).get_attribute("data-state") == "pending", timeout=30,
+             what="the entry to be pending again")
+    assert entry_button(app, entry_id, "request-id").text == str(second)
 
 
 def test_an_unreachable_ca_is_explained(app):

@@ -170,7 +170,8 @@ export interface Entry {
   name: string;
   /** Milliseconds since the Unix epoch. */
   created: number;
-  state: "pending" | "issued";
+  /** "denied": the CA denied its request; the key is kept (an administrator may issue it yet). */
+  state: "pending" | "issued" | "denied";
   /** The CA's request id, once a CA has taken the request as pending. */
   requestId: number | null;
   /** The INF text the request was made from. */

@@ -1788,4 +1788,26 @@ mod tests {
             "busy"
         );
     }
+
+    #[test]
+    fn a_denied_entry_can_be_submitted_again() {
+        let mut s = State::new("", fake);
+        s.enrollment.settings = Enrollment::for_origin("http://127.0.0.1:1");
+        let denied = EntryMeta {
+            record: RecordMeta {
+                request_id: Some(9),
+                state: EntryState::Denied,
+                ..pending_record("d", None)
+            },
+            ..Default::default()
+        };
+        s.store.entries = vec![denied];
+        assert_eq!(
+            s.update(enrollment::Msg::SubmitEntry("d".into())),
+            vec![Command::Enrollment(enrollment::Command::Submit {
+                id: "d".into(),
+                enrollment: s.enrollment.settings.clone()
+            })]
+        );
+    }
 }

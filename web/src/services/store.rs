@@ -33,6 +33,9 @@ pub enum EntryState {
     Pending,
     /// The certificate has been accepted.
     Issued,
+    /// The CA denied the request; the key is kept (an administrator may still issue it, and
+    /// the request may be sent again).
+    Denied,
 }
 
 impl EntryState {
@@ -41,6 +44,7 @@ impl EntryState {
         match self {
             EntryState::Pending => "pending",
             EntryState::Issued => "issued",
+            EntryState::Denied => "denied",
         }
     }
     /// Reads a stored word; anything unknown is treated as pending (the safe reading: the key
@@ -48,6 +52,8 @@ impl EntryState {
     pub fn parse(word: &str) -> Self {
         if word.eq_ignore_ascii_case("issued") {
             EntryState::Issued
+        } else if word.eq_ignore_ascii_case("denied") {
+            EntryState::Denied
         } else {
             EntryState::Pending
         }

@@ -15,8 +15,33 @@ use crate::{Reader, WireError, Writer};
 
 /// The first bytes of the entries' record: which product wrote it.
 pub const BACKUP_MAGIC: &[u8] = b"certreq-web store backup\n";
-/// The format of the entries' record this build writes and the newest it reads.
-pub const BACKUP_FORMAT: u32 = 1;
+/// The newest format of the entries' record this build reads. It writes the oldest format that
+/// holds what the entries say, so that an older build still restores a backup it can read
+/// whole: 1 until an entry is denied; 2 once one is (format 2 adds the denied state where
+/// format 1 has the issued flag: 0 pending, 1 issued, 2 denied).
+pub const BACKUP_FORMAT: u32 = 2;
+
+/// Where an entry is in its life, as a backup keeps it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BackupState {
+    /// Made, its certificate still to come.
+    #[default]
+    Pending,
+    /// Its certificate accepted.
+    Issued,
+    /// The CA denied its request (the key is kept).
+    Denied,
+}
+
+impl BackupState {
+    fn word(self) -> u32 {
+        match self {
+            BackupState::Pending => 0,
+            BackupState::Issued => 1,
+            BackupState::Denied => 2,
+        }
+    }
+}
 
 /// Random bytes a backup of `keys` private keys takes: the MAC's salt, a salt and an IV for
 /// the certificates' safe and for each key.
@@ -58,7 +83,7 @@ pub struct BackupEntry {
     /// Milliseconds since 1970.
     pub created_ms: f64,
     pub inf: String,
-    pub issued: bool,
+    pub state: BackupState,
     pub container: Option<String>,
     /// The certificate's DER, and its issuers' (issuer first).
     pub certificate: Option<Vec<u8>>,
@@ -112,7 +137,7 @@ impl BackupEntry {
         w.str(&self.id).str(&self.friendly_name);
         w.u64(self.created_ms.to_bits())
             .str(&self.inf)
-            .flag(self.issued);
+            .u32(self.state.word());
         w.opt_str(self.container.as_deref());
         w.opt_bytes(self.certificate.as_deref());
         w.u32(self.chain.len() as u32);
@@ -150,7 +175,12 @@ impl BackupEntry {
         let friendly_name = text(r)?;
         let created_ms = f64::from_bits(r.u64()?);
         let inf = text(r)?;
-        let issued = r.flag()?;
+        let state = match r.u32()? {
+            0 => BackupState::Pending,
+            1 => BackupState::Issued,
+            2 => BackupState::Denied,
+            _ => return Err(WireError),
+        };
         let container = r.opt_str()?.map(str::to_owned);
         let certificate = r.opt_bytes()?.map(<[u8]>::to_vec);
         let count = r.u32()? as usize;
@@ -188,7 +218,7 @@ impl BackupEntry {
             friendly_name,
             created_ms,
             inf,
-            issued,
+            state,
             container,
             certificate,
             chain,
@@ -218,12 +248,13 @@ fn entries_from_wire(r: &mut Reader<'_>, key_bytes: bool) -> Result<Vec<BackupEn
     Ok(entries)
 }
 
-/// The entries' record as the backup file keeps it: [`BACKUP_MAGIC`], [`BACKUP_FORMAT`],
-/// then the entries, keys only marked.
+/// The entries' record as the backup file keeps it: [`BACKUP_MAGIC`], the format (the oldest
+/// that holds the entries, see [`BACKUP_FORMAT`]), then the entries, keys only marked.
 pub fn entries_to_file(entries: &[BackupEntry]) -> Vec<u8> {
     let mut w = Writer::new();
     w.0.extend_from_slice(BACKUP_MAGIC);
-    w.u32(BACKUP_FORMAT);
+    let denied = entries.iter().any(|e| e.state == BackupState::Denied);
+    w.u32(if denied { 2 } else { 1 });
     entries_to_wire(&mut w, entries, false);
     w.finish()
 }
@@ -245,13 +276,17 @@ pub fn entries_from_file(bytes: &[u8]) -> Result<Vec<BackupEntry>, RecordError> 
         return Err(RecordError::NotOurs);
     };
     let mut r = Reader::new(rest);
-    match r.u32() {
+    let format = match r.u32() {
         Ok(n) if n > BACKUP_FORMAT => return Err(RecordError::Newer(n)),
         Ok(0) | Err(_) => return Err(RecordError::Damaged),
-        Ok(_) => {}
-    }
+        Ok(n) => n,
+    };
     let entries = entries_from_wire(&mut r, false).map_err(|_| RecordError::Damaged)?;
     r.end().map_err(|_| RecordError::Damaged)?;
+    // format 1's state is a flag: issued or not
+    if format == 1 && entries.iter().any(|e| e.state == BackupState::Denied) {
+        return Err(RecordError::Damaged);
+    }
     Ok(entries)
 }
 

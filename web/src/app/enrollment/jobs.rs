@@ -243,9 +243,11 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
             message,
             code,
         } => {
-            // only a stored entry's key is kept: a request sent as it is has none here
+            // only a stored entry's key is kept: a request sent as it is has none here; the
+            // entry says it was denied (and keeps the request id, for an administrator who
+            // issues it yet)
             let entry = match id {
-                Some(id) => store::entry(id).await,
+                Some(id) => store::remember_denied(id, request_id).await?,
                 None => None,
             };
             let denied = Outcome {

@@ -648,7 +648,7 @@ impl State {
                 }
             }
             Msg::SubmitEntry(id) => {
-                if !status.idle() || store.unsent(&id).is_none() {
+                if !status.idle() || store.submittable(&id).is_none() {
                     return Vec::new();
                 }
                 self.ask(status, sending);

@@ -5,6 +5,7 @@
 use certreq_pkix::alg::{Hash, KeyAlgorithm, SignatureScheme};
 use certreq_pkix::cert as response;
 use certreq_pkix::pem::{self, Label};
+use certreq_wire::backup::BackupState;
 use certreq_wire::{self as wire, PfxImport, PfxJob, PfxOpened};
 use zeroize::Zeroize;
 
@@ -190,7 +191,8 @@ pub async fn accept_parsed(
     Ok(Accepting::Stored(Box::new(meta)))
 }
 
-/// Keeps the CA's request id on pending entry `id`; the entry as it is now.
+/// Keeps the CA's request id on pending entry `id` (a denied entry sent again is pending
+/// again); the entry as it is now.
 pub async fn remember_pending(
     id: &str,
     request_id: Option<u64>,
@@ -200,10 +202,39 @@ pub async fn remember_pending(
         return Ok(None);
     };
     record.meta.request_id = Some(n);
+    record.meta.state = EntryState::Pending;
     store::put(&record).await.map_err(|e| {
         format!("the CA took the request as {n}, but the number could not be kept: {e}")
     })?;
     Ok(Some(with_key(&record).await))
+}
+
+/// Marks entry `id` denied, with the CA's request id when the answer gave one; the entry as it
+/// is now. An issued entry is left as it is (a denied renewal is another entry).
+pub async fn remember_denied(
+    id: &str,
+    request_id: Option<u64>,
+) -> Result<Option<EntryMeta>, String> {
+    let Some(mut record) = store::get_entry(id).await.map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    if record.meta.state != EntryState::Issued {
+        record.meta.state = EntryState::Denied;
+        record.meta.request_id = request_id.or(record.meta.request_id);
+        store::put(&record)
+            .await
+            .map_err(|e| format!("the CA denied the request, and that could not be kept: {e}"))?;
+    }
+    Ok(Some(with_key(&record).await))
+}
+
+/// The store's state of a backup's entry.
+fn state_of(state: BackupState) -> EntryState {
+    match state {
+        BackupState::Pending => EntryState::Pending,
+        BackupState::Issued => EntryState::Issued,
+        BackupState::Denied => EntryState::Denied,
+    }
 }
 
 /// Entry `id` as stored, with its key's kind, when there is one.
@@ -462,7 +493,11 @@ pub async fn backup(password: String) -> Result<String, String> {
                         let subject = subject_of(m.certificate.as_deref()).await;
                         lost.push(super::entry_label(
                             &m.friendly_name,
-                            m.certificate.is_some(),
+                            if m.certificate.is_some() {
+                                EntryState::Issued
+                            } else {
+                                m.state
+                            },
                             subject.as_deref(),
                             m.request_id,
                         ));
@@ -477,7 +512,11 @@ pub async fn backup(password: String) -> Result<String, String> {
             friendly_name: m.friendly_name.clone(),
             created_ms: m.created_ms,
             inf: m.inf.clone(),
-            issued: m.state == EntryState::Issued,
+            state: match m.state {
+                EntryState::Pending => BackupState::Pending,
+                EntryState::Issued => BackupState::Issued,
+                EntryState::Denied => BackupState::Denied,
+            },
             container: m.container.clone(),
             certificate: m.certificate.clone(),
             chain: m.chain.clone(),
@@ -590,7 +629,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
         let subject = subject_of(entry.certificate.as_deref()).await;
         let name = super::entry_label(
             &entry.friendly_name,
-            entry.issued,
+            state_of(entry.state),
             subject.as_deref(),
             entry.request_id,
         );
@@ -611,7 +650,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
             // kept here still waiting for the certificate the backup holds (issued since
             // this store was filled from an older backup): the certificate is added to it;
             // nothing the entry holds is replaced
-            let waiting = m.certificate.is_none() && entry.issued;
+            let waiting = m.certificate.is_none() && entry.state == BackupState::Issued;
             let why = match waiting {
                 true => add_certificate(&m.id, entry).await,
                 false => Err(format!("kept here already as “{}”", m.friendly_name)),
@@ -670,11 +709,7 @@ pub async fn restore(file: Vec<u8>, password: String) -> Result<super::RestoreRe
                 friendly_name: entry.friendly_name.clone(),
                 created_ms: entry.created_ms,
                 inf: entry.inf.clone(),
-                state: if entry.issued {
-                    EntryState::Issued
-                } else {
-                    EntryState::Pending
-                },
+                state: state_of(entry.state),
                 container: entry.container.clone(),
                 certificate: entry.certificate.clone(),
                 chain: entry.chain.clone(),

@@ -62,19 +62,21 @@ pub struct CertDetails {
 }
 
 /// How a list names an entry: its friendly name, and what tells it from another of the same
-/// name (whom its certificate is issued to, its request number at the CA, or that it was
-/// never sent).
+/// name (whom its certificate is issued to, that its request was denied, its request number at
+/// the CA, or that it was never sent).
 pub fn entry_label(
     name: &str,
-    issued: bool,
+    state: EntryState,
     subject: Option<&str>,
     request_id: Option<u64>,
 ) -> String {
-    match (issued, subject, request_id) {
-        (true, Some(subject), _) => format!("“{name}” (issued to {subject})"),
-        (true, None, _) => format!("“{name}” (issued)"),
-        (false, _, Some(id)) => format!("“{name}” (pending, request {id})"),
-        (false, _, None) => format!("“{name}” (not sent to a CA)"),
+    match (state, subject, request_id) {
+        (EntryState::Issued, Some(subject), _) => format!("“{name}” (issued to {subject})"),
+        (EntryState::Issued, None, _) => format!("“{name}” (issued)"),
+        (EntryState::Denied, _, Some(id)) => format!("“{name}” (denied, request {id})"),
+        (EntryState::Denied, _, None) => format!("“{name}” (denied)"),
+        (EntryState::Pending, _, Some(id)) => format!("“{name}” (pending, request {id})"),
+        (EntryState::Pending, _, None) => format!("“{name}” (not sent to a CA)"),
     }
 }
 
@@ -83,12 +85,12 @@ impl EntryMeta {
     pub fn label(&self) -> String {
         let r = &self.record;
         let subject = self.details.as_ref().map(|d| d.subject.as_str());
-        entry_label(
-            &r.friendly_name,
-            r.certificate.is_some(),
-            subject,
-            r.request_id,
-        )
+        // an entry holding a certificate is issued, whatever an older record's state says
+        let state = match r.certificate {
+            Some(_) => EntryState::Issued,
+            None => r.state,
+        };
+        entry_label(&r.friendly_name, state, subject, r.request_id)
     }
 }
 
@@ -808,6 +810,15 @@ impl State {
         })
     }
 
+    /// Entry `id` when its own Submit may send it: not sent yet ([`State::unsent`]), or denied
+    /// (sent again, the CA takes it as a new request).
+    pub fn submittable(&self, id: &str) -> Option<&EntryMeta> {
+        self.unsent(id).or_else(|| {
+            self.entry(id)
+                .filter(|e| e.record.state == EntryState::Denied)
+        })
+    }
+
     /// What Delete asks before entry `id` and its key go: the entry by name, and what is lost
     /// with it (an issued entry's certificate here; a pending one's answer to come).
     fn delete_question(&self, id: &str) -> String {
@@ -907,8 +918,9 @@ pub fn expiry_reminder(not_after: i64, now_ms: f64) -> Option<String> {
 /// A response matched to a stored key: the key's index, the leaf DER, its issuers' DER.
 pub type Matched = (usize, Vec<u8>, Vec<Vec<u8>>);
 
-/// Which stored key a response is for: among `keys` (entry id, state, SPKI DER), a pending
-/// entry first, then an issued one (which `accept_parsed` leaves as it is). Returns the
+/// Which stored key a response is for: among `keys` (entry id, state, SPKI DER), an entry
+/// still waiting (pending, or denied: an administrator may issue it yet) first, then an issued
+/// one (which `accept_parsed` leaves as it is). Returns the
 /// entry's index, the leaf DER and its issuers' DER (issuer first), or why none matches.
 pub fn match_response(
     response: &certreq_pkix::cert::Response,
@@ -916,7 +928,7 @@ pub fn match_response(
     prefer: Option<&str>,
 ) -> Result<Matched, String> {
     // the entry whose request was sent, when its key is the certificate's (two entries may
-    // share a key), then pending entries, then the rest
+    // share a key), then waiting entries, then the rest
     let preferred = keys
         .iter()
         .enumerate()
@@ -925,12 +937,12 @@ pub fn match_response(
         .chain(
             keys.iter()
                 .enumerate()
-                .filter(|(_, k)| k.1 == EntryState::Pending),
+                .filter(|(_, k)| k.1 != EntryState::Issued),
         )
         .chain(
             keys.iter()
                 .enumerate()
-                .filter(|(_, k)| k.1 != EntryState::Pending),
+                .filter(|(_, k)| k.1 == EntryState::Issued),
         );
     for (i, (_, _, spki)) in order {
         if let Some(leaf) = response.leaf_for(spki) {
@@ -998,6 +1010,12 @@ mod tests {
         // its details not read yet: still told apart as issued
         issued.details = None;
         assert_eq!(issued.label(), "“web” (issued)");
+        // denied, with the CA's request id or without one (an EST CA gives none)
+        let mut denied = sent.clone();
+        denied.record.state = EntryState::Denied;
+        assert_eq!(denied.label(), "“web” (denied, request 17)");
+        denied.record.request_id = None;
+        assert_eq!(denied.label(), "“web” (denied)");
     }
 
     #[test]

@@ -109,6 +109,10 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
     let id = record.id.clone();
     let delete = on.reform(move |_| Msg::Delete(id.clone()));
     let renewed = props.state.is_renewed(&record.id);
+    let submit = match record.state {
+        EntryState::Denied => "Submit again",
+        _ => "Submit",
+    };
     html! {
         <li class="store-item" data-testid="store-item"
             data-state={record.state.as_str()} data-id={record.id.clone()}
@@ -151,17 +155,19 @@ fn view_item(props: &StoreProps<'_>, entry: &EntryMeta) -> Html {
                         { renew_button(on, entry, false) }
                     }
                 } else {
-                    if record.request_id.is_none() && record.state == EntryState::Pending {
+                    if record.request_id.is_none() || record.state == EntryState::Denied {
                         <button type="button" data-testid="entry-submit"
                             disabled={props.busy}
                             onclick={{
                                 let id = record.id.clone();
                                 enroll.reform(move |_| enrollment::Msg::SubmitEntry(id.clone()))
                             }}
-                            aria-label={format!("Submit {} to the CA", record.friendly_name)}>
-                            { "Submit" }
+                            aria-label={format!("{submit} {} to the CA", record.friendly_name)}>
+                            { submit }
                         </button>
-                    } else {
+                    }
+                    // a denied request the CA numbered: an administrator may issue it yet
+                    if record.request_id.is_some() {
                     <button type="button" data-testid="retrieve"
                         disabled={props.busy}
                         onclick={{

@@ -1113,7 +1113,7 @@ mod store_backup {
     use super::*;
     use certreq_wire::PfxImport;
     use certreq_wire::backup::{
-        BACKUP_MAGIC, BackupCa, BackupEntry, BackupJob, BackupKey, BackupOpened,
+        BACKUP_MAGIC, BackupCa, BackupEntry, BackupJob, BackupKey, BackupOpened, BackupState,
         backup_random_bytes,
     };
 
@@ -1123,7 +1123,7 @@ mod store_backup {
             friendly_name: format!("{id} – Schlüssel 🔑"),
             created_ms: 1_700_000_000_123.0,
             inf: "[NewRequest]\nSubject = \"CN=x\"\n".into(),
-            issued: false,
+            state: BackupState::Pending,
             container: None,
             certificate: None,
             chain: Vec::new(),
@@ -1149,7 +1149,7 @@ mod store_backup {
     fn job() -> BackupJob {
         let entries = vec![
             BackupEntry {
-                issued: true,
+                state: BackupState::Issued,
                 certificate: Some(data("pfx-leaf.crt")),
                 chain: vec![data("pfx-ca.crt")],
                 renews: Some("old".into()),
@@ -1165,7 +1165,7 @@ mod store_backup {
                 ..entry("pending", pkcs8(base64(P256_PKCS8)))
             },
             BackupEntry {
-                issued: true,
+                state: BackupState::Issued,
                 certificate: Some(data("pfx-ca.crt")),
                 ..entry("locked", BackupKey::Kept)
             },
@@ -1326,11 +1326,46 @@ mod store_backup {
         assert!(entries_from_file(&longer).is_err(), "bytes left over");
     }
 
-    /// A backup whose record is of format 2: what a newer certreq-web might write.
+    /// A denied entry's state comes back from the backup; the record is written in format 2
+    /// only when an entry needs it, so that a build reading format 1 still restores the rest.
+    #[test]
+    fn a_denied_entry_round_trips_and_needs_format_2_only_then() {
+        use certreq_wire::backup::{entries_from_file, entries_to_file};
+        let format = |record: &[u8]| {
+            let at = BACKUP_MAGIC.len();
+            u32::from_le_bytes(record[at..at + 4].try_into().unwrap())
+        };
+        let plain = job();
+        assert_eq!(format(&entries_to_file(&plain.entries)), 1);
+        let mut denied = job();
+        denied.entries[1].state = BackupState::Denied;
+        let record = entries_to_file(&denied.entries);
+        assert_eq!(format(&record), 2);
+        let read = entries_from_file(&record).unwrap();
+        let states: Vec<_> = read.iter().map(|e| e.state).collect();
+        assert_eq!(
+            states,
+            [
+                BackupState::Issued,
+                BackupState::Denied,
+                BackupState::Issued
+            ]
+        );
+        let opened = open(&written(&denied), "pässword").unwrap();
+        assert_eq!(opened.entries[1].state, BackupState::Denied);
+        assert_eq!(opened.entries[1].request_id, denied.entries[1].request_id);
+        // format 1 has no denied state: a record that says so is damaged, not misread
+        let mut claims_1 = record.clone();
+        let at = BACKUP_MAGIC.len();
+        claims_1[at..at + 4].copy_from_slice(&1u32.to_le_bytes());
+        assert!(entries_from_file(&claims_1).is_err());
+    }
+
+    /// A backup whose record is of format 3: what a newer certreq-web might write.
     fn newer_format_file() -> Vec<u8> {
         let mut record = BACKUP_MAGIC.to_vec();
-        record.extend_from_slice(&2u32.to_le_bytes());
-        record.extend_from_slice(b"whatever format 2 holds");
+        record.extend_from_slice(&3u32.to_le_bytes());
+        record.extend_from_slice(b"whatever format 3 holds");
         let bundle = pkcs12::Bundle {
             keys: &[],
             certificates: &[],
@@ -1347,7 +1382,7 @@ mod store_backup {
         pkcs12::write_bundle(&bundle, "newer", pkcs12::Profile::Modern, &mut counter).unwrap()
     }
 
-    /// `tests/data/backup-format-2.p12` (password `newer`), which the browser tests restore,
+    /// `tests/data/backup-format-3.p12` (password `newer`), which the browser tests restore,
     /// is [`newer_format_file`]; `CERTREQ_WRITE_FIXTURES=1` writes it again.
     #[test]
     fn a_newer_format_is_refused_by_name() {
@@ -1355,10 +1390,10 @@ mod store_backup {
         let why = open(&file, "newer").unwrap_err();
         assert_eq!(
             why,
-            "this backup was written by a newer certreq-web (backup format 2; this one reads \
-             format 1 and older): restore it with a newer version"
+            "this backup was written by a newer certreq-web (backup format 3; this one reads \
+             format 2 and older): restore it with a newer version"
         );
-        let path = certreq_testsupport::data_dir().join("backup-format-2.p12");
+        let path = certreq_testsupport::data_dir().join("backup-format-3.p12");
         if std::env::var_os("CERTREQ_WRITE_FIXTURES").is_some() {
             std::fs::write(&path, &file).unwrap();
         }
