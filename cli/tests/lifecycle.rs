@@ -111,6 +111,19 @@ fn a_renewal_certificate_found_by_thumbprint_in_any_case_with_blanks_as_windows_
         "{}",
         run.stdout
     );
+    // the renewal request carries the renewed certificate: given to -accept by mistake, it
+    // is refused as a request, and the store keeps what it held
+    let before = listing(&t.store());
+    let accept = t.certreq(&["-accept", "renew.req"]);
+    assert_eq!(accept.code, Some(1), "{}", accept.stdout);
+    assert!(
+        accept
+            .stderr
+            .contains("this is a PKCS #7 certificate request"),
+        "{}",
+        accept.stderr
+    );
+    assert_eq!(listing(&t.store()), before, "the store did not change");
 }
 
 #[test]

@@ -28,9 +28,9 @@ from browser import all_testid, by_testid, fill_editor, wait_for
 from checkers import check_cmc, check_pkcs7
 from devca_server import DevcaServer
 from test_ca_app import set_field
-from test_enroll import (approve_and_retrieve, click, devca_and_app, disposition, entry_button,
-                         generate, issued_by, item, openssl_verify, press_generate, submit_entry,
-                         submit_pending, use_endpoint)
+from test_enroll import (accept_file, approve_and_retrieve, click, devca_and_app, disposition,
+                         entry_button, generate, issued_by, item, notice, openssl_verify,
+                         press_generate, submit_entry, submit_pending, use_endpoint)
 
 
 downloads, ca, app = devca_and_app("renew", policy="issue")
@@ -123,6 +123,15 @@ def test_renew_with_the_same_key_survives_a_reload_and_keeps_the_old_entry(app, 
     entry = item(app, new_id)
     assert entry.get_attribute("data-state") == "pending"
     assert entry.get_attribute("data-renews") == old_id
+    # the renewal request (which carries the old certificate) given where the CA's answer
+    # goes: refused as a request; it does not "issue" the old certificate to the new entry
+    req = tmp_path / "renewal.req"
+    req.write_bytes(request)
+    accept_file(app, req)
+    said = wait_for(lambda: "PKCS #7 certificate request" in (t := notice(app)) and t,
+                    timeout=30, what="the refusal")
+    assert "not a response" in said, said
+    assert item(app, new_id).get_attribute("data-state") == "pending"
 
     request_id = submit_entry(app, new_id)
     leaf = tmp_path / "renewed.pem"

@@ -127,6 +127,9 @@ pub enum Failure {
     NoRequestId,
     /// EST retrieval without the request to send again (EST has no request ids).
     NoRequestToResend,
+    /// A request EST's `/simpleenroll` would strip to its PKCS #10, losing what it carries
+    /// beside it (an archived key, a renewal's or an agent's signature).
+    EstWouldDrop(&'static str),
     /// The server answered an HTTP error status.
     Http {
         url: String,
@@ -163,6 +166,13 @@ impl core::fmt::Display for Failure {
             ),
             Failure::NoRequestId => f.write_str(
                 "AD CS retrieves a certificate by the request id the CA gave; there is none here",
+            ),
+            Failure::EstWouldDrop(what) => write!(
+                f,
+                "this request carries {what}, and EST takes a PKCS #10 request alone: sent \
+                 over EST it would be lost, so the request was not sent. Send it to the CA's \
+                 Web Enrollment URL (…/certsrv); over EST, send a RequestType = PKCS10 request \
+                 (a renewal to /simplereenroll, signed in with the certificate it renews)"
             ),
             Failure::NoRequestToResend => f.write_str(
                 "EST has no request ids: a pending EST request is collected by sending the same \
@@ -238,6 +248,10 @@ pub fn start(start: &Start) -> Next {
                     return failed(Failure::NoRequestToResend);
                 }
             };
+            // EST sends the PKCS #10 alone: never silently without what the wrapper adds
+            if let Some(what) = certreq_pkix::cmc::beyond_pkcs10(request) {
+                return failed(Failure::EstWouldDrop(what));
+            }
             // a URL that names /simplereenroll re-enrolls there; any other enrolls
             let reenroll = crate::names_reenroll(&start.url);
             let post = simpleenroll(&base, label.as_deref(), reenroll, request);

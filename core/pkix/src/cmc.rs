@@ -203,6 +203,28 @@ pub fn pkcs10_in_any(request_der: &[u8]) -> &[u8] {
     pkcs7_content(request_der).unwrap_or(request_der)
 }
 
+/// What a CMC or PKCS #7 request carries beside its PKCS #10 that a channel taking the PKCS #10
+/// alone (EST's `/simpleenroll`) would drop, in words; `None` for a PKCS #10 request, or a CMC
+/// request signed by its own key alone with nothing more.
+pub fn beyond_pkcs10(request_der: &[u8]) -> Option<&'static str> {
+    const COSIGNED: &str = "the signature of the certificate it renews or of an enrollment agent";
+    let Some(found) = locate(request_der) else {
+        return pkcs7_content(request_der).map(|_| COSIGNED);
+    };
+    let signers = tlv::items(found.signer_infos).unwrap_or_default();
+    let [(0x30, signer)] = signers.as_slice() else {
+        return Some(COSIGNED);
+    };
+    let fields = tlv::items(signer).unwrap_or_default();
+    match fields.as_slice() {
+        // version 1: a signer named by a certificate's issuer and serial number
+        [(0x02, [1]), ..] => Some(COSIGNED),
+        // certreq's archival: the encrypted key is the request key's unsigned attribute
+        [.., (0xa1, _)] => Some("an archived private key"),
+        _ => None,
+    }
+}
+
 /// The content of a PKCS #7 `SignedData` of `id-data` whose content is one SEQUENCE. Walked
 /// with `tlv` rather than `signed::read`: the web app reads every `.req` file this way and
 /// need not link the CMS reader for it.

@@ -74,6 +74,9 @@ pub enum ResponseError {
     Armor(pem::ArmorError),
     /// A PKCS #10 request or a CMC request.
     IsRequest { cmc: bool },
+    /// A PKCS #7 SignedData carrying a PKCS #10 request (a renewal, or a request on behalf of
+    /// another user): it holds a certificate (the signer's), but it is no answer.
+    IsWrappedRequest,
     /// Something else recognisable (`a CRL`, `a private key`…).
     WrongKind(&'static str),
     /// A PKCS #7 or CMC response without a single certificate.
@@ -91,6 +94,9 @@ impl core::fmt::Display for ResponseError {
             ),
             ResponseError::IsRequest { cmc: true } => f.write_str(
                 "this is a CMC certificate request, not a response: submit it to the CA and open the certificate the CA returns",
+            ),
+            ResponseError::IsWrappedRequest => f.write_str(
+                "this is a PKCS #7 certificate request (a renewal, or a request on behalf of another user), not a response: the certificate in it is the signer's; submit it to the CA and open the certificate the CA returns",
             ),
             ResponseError::WrongKind(what) => write!(
                 f,
@@ -239,11 +245,20 @@ fn parse_signed_data(sd: &SignedData) -> Result<Parsed, ResponseError> {
         }
         return Ok((ResponseKind::CmcResponse, certs, status));
     }
+    let data = match econtent {
+        Some(any) if econtent_type == ID_DATA => any.decode_as::<OctetString>().ok(),
+        _ => None,
+    };
+    // a request wrapped in PKCS #7 (certreq's renewal or on-behalf-of request) carries the
+    // signer's certificate: taken for an answer, it would "issue" the old certificate
+    if data
+        .as_ref()
+        .is_some_and(|b| x509_cert::request::CertReq::from_der(b.as_bytes()).is_ok())
+    {
+        return Err(ResponseError::IsWrappedRequest);
+    }
     // AD CS's chain download also repeats the issued certificate as the id-data content.
-    if econtent_type == ID_DATA
-        && let Some(c) = econtent
-            .and_then(|a| a.decode_as::<OctetString>().ok())
-            .and_then(|b| certificate(b.as_bytes()).ok())
+    if let Some(c) = data.and_then(|b| certificate(b.as_bytes()).ok())
         && !certs.iter().any(|e| e.der() == c.der())
     {
         certs.insert(0, c);

@@ -380,3 +380,38 @@ fn a_lost_or_broken_state_is_a_failure_not_a_panic() {
         assert_eq!(message(&next), "the enrollment step was lost; submit again");
     }
 }
+
+#[test]
+fn est_never_sends_a_request_stripped_of_what_its_wrapper_carries() {
+    // certreq's PKCS #7 renewal (Microsoft's MS-WSTEP example): over EST only its PKCS #10
+    // would go, without the renewed certificate's signature; nothing is sent, and why is said
+    let text =
+        std::fs::read(certreq_testsupport::corpus_dir().join("mswstep/pkcs7-renewal-request.b64"))
+            .unwrap();
+    let request = pem::read(&text).unwrap().remove(0).der;
+    let est = || {
+        begin(
+            Protocol::Est,
+            EST,
+            Action::Submit {
+                request: request.clone(),
+            },
+        )
+    };
+    assert!(matches!(failure(est()), Failure::EstWouldDrop(_)));
+    let said = message(&est());
+    assert!(
+        said.contains("the signature of the certificate it renews"),
+        "{said}"
+    );
+    assert!(said.contains("/certsrv"), "{said}");
+    // the same request goes to Web Enrollment as it is
+    let sent = send(begin(
+        Protocol::AdCs,
+        ADCS,
+        Action::Submit {
+            request: request.clone(),
+        },
+    ));
+    assert!(sent.post.is_some());
+}

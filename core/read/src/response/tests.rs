@@ -134,6 +134,15 @@ fn requests_are_named_as_requests() {
         parse(&cmc).unwrap_err(),
         ResponseError::IsRequest { cmc: true }
     );
+    // a PKCS #7 renewal request holds the certificate it renews, but is no answer (Microsoft's
+    // MS-WSTEP example; it was once accepted as the CA's certificate for the old key)
+    let renewal = std::fs::read(corpus_dir().join("mswstep/pkcs7-renewal-request.b64")).unwrap();
+    let err = parse(&renewal).unwrap_err();
+    assert_eq!(err, ResponseError::IsWrappedRequest);
+    assert!(
+        err.to_string()
+            .starts_with("this is a PKCS #7 certificate request")
+    );
 }
 
 #[test]

@@ -471,3 +471,53 @@ fn an_archived_key_is_laid_out_as_microsofts_dump() {
         v.expect("the request key's signature verifies");
     }
 }
+
+/// What EST's `/simpleenroll` would drop from each kind of request, named before it is sent:
+/// a plain CMC request's PKCS #10 goes alone, an archived key or a second signer does not.
+#[test]
+fn what_a_pkcs10_only_channel_would_drop_is_named() {
+    use certreq_pkix::cmc::beyond_pkcs10;
+    let pkcs10 = ec_request(
+        "[NewRequest]\nRequestType = CMC\nKeyAlgorithm = ECDSA_P256\nHashAlgorithm = SHA256\n",
+        &ec_key(0x55),
+        None,
+    );
+    assert_eq!(beyond_pkcs10(&pkcs10), None, "a PKCS #10 request");
+    let plain = signed_cmc(&pkcs10, &Extras::default());
+    assert_eq!(
+        beyond_pkcs10(&plain),
+        None,
+        "CMC signed by its own key alone"
+    );
+    let archived = crate::archive::Archived {
+        content_info: vec![0x30, 0x03, 0x02, 0x01, 0x00],
+        hash: [0x77; 20],
+    };
+    let with_key = signed_cmc(
+        &pkcs10,
+        &Extras {
+            archived: Some(&archived),
+            ..Extras::default()
+        },
+    );
+    assert_eq!(beyond_pkcs10(&with_key), Some("an archived private key"));
+    let agent = rsa_certificate(
+        "CN=Enrollment Agent",
+        "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.4.1.311.20.2.1\n",
+    );
+    let cosigned = signed_cmc(
+        &pkcs10,
+        &Extras {
+            cosigners: vec![CertSigner::new(&agent, Hash::Sha256, "agent").unwrap()],
+            ..Extras::default()
+        },
+    );
+    let cosigner = Some("the signature of the certificate it renews or of an enrollment agent");
+    assert_eq!(beyond_pkcs10(&cosigned), cosigner);
+    // certreq's PKCS #7 renewal (Microsoft's MS-WSTEP example)
+    let text =
+        std::fs::read(certreq_testsupport::corpus_dir().join("mswstep/pkcs7-renewal-request.b64"))
+            .unwrap();
+    let renewal = &certreq_pkix::pem::read(&text).unwrap()[0].der;
+    assert_eq!(beyond_pkcs10(renewal), cosigner);
+}
