@@ -262,13 +262,15 @@ pub struct LoadedRequest {
 }
 
 /// Reads a `.req` file: PEM of any label (`NEW CERTIFICATE REQUEST`, `CERTIFICATE REQUEST`…)
-/// or DER, holding a PKCS #10 or CMC request; the first block that is one is taken.
+/// or DER, holding a PKCS #10, CMC or PKCS #7 request (certreq's renewal and on-behalf-of
+/// requests); the first block that is one is taken.
 pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
     let blocks = certreq_pkix::pem::read(bytes)
         .map_err(|e| format!("{name} is not a certificate request: {e}"))?;
     for block in blocks {
-        // a CMC request goes to the CA as it is; its subject and key are the PKCS #10's inside
-        let pkcs10 = certreq_pkix::cmc::pkcs10_of(&block.der);
+        // a CMC or PKCS #7 request goes to the CA as it is; its subject and key are the
+        // PKCS #10's inside
+        let pkcs10 = certreq_pkix::cmc::pkcs10_in_any(&block.der);
         if let Some((subject, spki)) = pkcs10_subject_and_key(pkcs10) {
             return Ok(LoadedRequest {
                 name: name.to_owned(),
@@ -280,8 +282,8 @@ pub fn read_request(name: &str, bytes: &[u8]) -> Result<LoadedRequest, String> {
         }
     }
     Err(format!(
-        "{name} holds no PKCS #10 or CMC certificate request; choose the .req file that \
-         certreq -new or Generate made (a PKCS #7 wrapped request cannot be sent here)"
+        "{name} holds no PKCS #10, CMC or PKCS #7 certificate request; choose the .req file \
+         that certreq -new or Generate made"
     ))
 }
 
@@ -752,6 +754,20 @@ mod tests {
             "the CA gets the CMC request, not its content"
         );
         let inner = certreq_pkix::cmc::read(&whole).unwrap().request;
+        assert_eq!(
+            Some((loaded.subject, loaded.spki)),
+            pkcs10_subject_and_key(inner)
+        );
+    }
+    #[test]
+    fn a_pkcs7_renewal_req_file_is_read_by_the_request_inside_and_sent_whole() {
+        // certreq's PKCS #7 renewal (Microsoft's MS-WSTEP example): Web Enrollment takes it
+        let bytes = std::fs::read(corpus().join("mswstep/pkcs7-renewal-request.b64")).unwrap();
+        let whole = certreq_pkix::pem::read(&bytes).unwrap().remove(0).der;
+        let loaded = read_request("renewal.req", &bytes).unwrap();
+        assert_eq!(loaded.der, whole, "the CA gets the PKCS #7 request whole");
+        let inner = certreq_pkix::cmc::pkcs10_in_any(&whole);
+        assert_ne!(inner, whole.as_slice());
         assert_eq!(
             Some((loaded.subject, loaded.spki)),
             pkcs10_subject_and_key(inner)
