@@ -442,6 +442,17 @@ def test_an_unreachable_ca_is_explained(app):
     assert status == "error"
     assert "could not reach the CA" in text and "CORS" in text
     assert "exchange files" in text
+    # a plain http CA on another origin never gets that far: the page's own policy blocks it,
+    # and that is what is said (not the network, TLS or CORS); a new request (the one above
+    # goes back to the CA it was sent to)
+    generate(app, "smime")
+    url.clear()
+    url.send_keys("http://127.0.0.1:9/certsrv")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "error"
+    assert "security policy" in text and "https://" in text, text
+    assert "CORS" not in text, text
 
 
 def test_retrieve_request_by_number_accepts_it_for_its_key(pending_app, pending_ca):

@@ -408,6 +408,17 @@ fn run_store(link: &yew::html::Scope<App>, command: store::Command) {
 
 fn run_enrollment(link: &yew::html::Scope<App>, command: enrollment::Command) {
     use enrollment::{Command, Msg, jobs};
+    // the app's own policy would stop the browser before the request leaves: said as that,
+    // not as a network, TLS or CORS failure
+    let settings = match &command {
+        Command::Submit { enrollment, .. }
+        | Command::SubmitRequest { enrollment, .. }
+        | Command::Retrieve { enrollment, .. } => Some(enrollment),
+        _ => None,
+    };
+    if let Some(why) = settings.and_then(|e| e.app_policy_blocks()) {
+        return link.send_message(state::Msg::from(Msg::Enrolled(Err(why))));
+    }
     match command {
         Command::Submit { id, enrollment } => spawn(link, async move {
             Msg::Enrolled(jobs::submit(id, enrollment).await.map(Box::new))

@@ -64,7 +64,47 @@ fn web_url(url: &str) -> bool {
     })
 }
 
+/// The origin of an http(s) URL, lower case, without a default port or user info.
+fn origin_of(url: &str) -> String {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.to_ascii_lowercase();
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    let host = host.strip_suffix(default).unwrap_or(&host);
+    format!("{scheme}://{host}")
+}
+
 impl Enrollment {
+    /// Why the app's own Content-Security-Policy (`connect-src 'self' https:` served, `https:`
+    /// in the single file) stops the browser from asking this CA: a plain http URL on
+    /// another origin than the page's (any, for the single file, whose origin is none). The
+    /// embedding API runs under its portal's policy and never asks this.
+    pub fn app_policy_blocks(&self) -> Option<String> {
+        let url = self.url.trim();
+        let plain = url
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"));
+        if !plain || (!self.origin.is_empty() && origin_of(url) == origin_of(&self.origin)) {
+            return None;
+        }
+        Some(if self.origin.is_empty() {
+            "this page reaches CAs over https only (its security policy says connect-src \
+             https:), so the browser would block a plain http URL: use the CA's https:// URL"
+                .to_owned()
+        } else {
+            format!(
+                "this page reaches a CA over plain http only on its own origin ({}); its \
+                 security policy (connect-src 'self' https:) makes the browser block any \
+                 other http URL: use the CA's https:// URL, or serve this page from the CA's \
+                 origin",
+                self.origin
+            )
+        })
+    }
+
     /// Settings for a page at `origin`: AD CS at `origin/certsrv`. A page that is not served
     /// over HTTP(S) (the single file opened from disk: `file://`, or `null`) has no CA of its
     /// own to default to, and the URL starts empty.
@@ -740,6 +780,40 @@ mod tests {
         };
         assert_eq!(e.at(Some(&other)).url, other.url);
         assert!(e.differs(&other));
+    }
+
+    #[test]
+    fn a_plain_http_ca_elsewhere_is_said_to_be_blocked_by_the_apps_policy() {
+        let at = |origin: &str, url: &str| {
+            let e = Enrollment {
+                url: url.into(),
+                ..Enrollment::for_origin(origin)
+            };
+            e.app_policy_blocks()
+        };
+        // its own origin, however the URL spells it; https anywhere
+        assert_eq!(
+            at("http://ca.example:8080", "http://CA.example:8080/certsrv"),
+            None
+        );
+        assert_eq!(
+            at("http://ca.example", "http://user@ca.example:80/certsrv"),
+            None
+        );
+        assert_eq!(
+            at("http://ca.example", "https://other.example/certsrv"),
+            None
+        );
+        assert_eq!(at("null", "https://other.example/certsrv"), None);
+        // plain http elsewhere: another host, another port; any, from the single file
+        let elsewhere = at("http://ca.example", "http://other.example/certsrv").unwrap();
+        assert!(
+            elsewhere.contains("its own origin (http://ca.example)"),
+            "{elsewhere}"
+        );
+        assert!(at("http://ca.example", "http://ca.example:8080/certsrv").is_some());
+        let file = at("null", "HTTP://ca.example/certsrv").unwrap();
+        assert!(file.contains("over https only"), "{file}");
     }
 
     #[test]
