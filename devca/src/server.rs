@@ -265,6 +265,7 @@ fn route(ctx: &Ctx, req: &Request) -> Response {
     let who = Who {
         user: user.as_deref(),
         cert_subject: cert_subject.as_deref(),
+        cert: cert_subject.as_ref().and(req.client_cert.as_deref()),
     };
     let resp = dispatch(ctx, req, &path, &lower, protected, &who);
     match proof {
@@ -280,6 +281,8 @@ struct Who<'a> {
     user: Option<&'a str>,
     /// When a client certificate signed the user in: its subject (DER).
     cert_subject: Option<&'a [u8]>,
+    /// That certificate (DER).
+    cert: Option<&'a [u8]>,
 }
 
 /// The answer to a request whose sign-in is settled.
@@ -736,15 +739,23 @@ fn est(ctx: &Ctx, req: &Request, rest: &str, who: &Who<'_>) -> Response {
                 }
             };
             // re-enrollment (RFC 7030 §4.2.2) with a client certificate renews that
-            // certificate: the request must name the same subject
+            // certificate: the request's subject and subjectAltName must be the certificate's
             if op == "simplereenroll"
                 && let Some(subject) = who.cert_subject
-                && parsed.subject.to_der().ok().as_deref() != Some(subject)
             {
-                return Response::text(
-                    403,
-                    "403 re-enrollment must keep the subject of the client certificate",
-                );
+                if parsed.subject.to_der().ok().as_deref() != Some(subject) {
+                    return Response::text(
+                        403,
+                        "403 re-enrollment must keep the subject of the client certificate",
+                    );
+                }
+                if alt_names_of(who.cert) != parsed.san {
+                    return Response::text(
+                        403,
+                        "403 re-enrollment must keep the subject alternative names of the \
+                         client certificate",
+                    );
+                }
             }
             est_enroll(ctx, label.unwrap_or(""), der, user)
         }
@@ -752,6 +763,17 @@ fn est(ctx: &Ctx, req: &Request, rest: &str, who: &Who<'_>) -> Response {
         "serverkeygen" => Response::text(501, "501 not implemented by devca"),
         _ => Response::text(404, "404 unknown EST operation"),
     }
+}
+
+/// The subject alternative names of certificate `der` (none when it has no such extension).
+fn alt_names_of(der: Option<&[u8]>) -> Vec<x509_cert::ext::pkix::name::GeneralName> {
+    der.and_then(certreq_pkix::cert::CertParts::read)
+        .and_then(|parts| {
+            let (_, value) = parts.extension(&certreq_pkix::oid::SUBJECT_ALT_NAME)?;
+            x509_cert::ext::pkix::SubjectAltName::from_der(value).ok()
+        })
+        .map(|names| names.0)
+        .unwrap_or_default()
 }
 
 /// EST `/fullcmc` (RFC 7030 §4.3): a CMC request in, a CMC Full PKI Response out, whatever

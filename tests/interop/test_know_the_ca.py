@@ -498,6 +498,17 @@ def test_client_certificate_sign_in(certreq, tmp_path, monkeypatch):
                           data=base64.encodebytes(other.public_bytes(serialization.Encoding.DER)),
                           cert=client_cert)
         assert r.status_code == 403
+        # nor may the same subject bring other names (RFC 7030 §4.2.2: the subjectAltName
+        # too must be the certificate's)
+        wider = (x509.CertificateSigningRequestBuilder()
+                 .subject_name(csr.subject)
+                 .add_extension(x509.SubjectAlternativeName([x509.DNSName("www.bank.example")]),
+                                critical=False)
+                 .sign(key, hashes.SHA256()))
+        r = requests.post(f"{server.est}/simplereenroll", headers=ct, verify=str(server.ca_pem),
+                          data=base64.encodebytes(wider.public_bytes(serialization.Encoding.DER)),
+                          cert=client_cert)
+        assert r.status_code == 403 and "subject alternative names" in r.text, r.text
         # certreq signs in with the certificate from a PFX, no password given
         pfx = pkcs12.serialize_key_and_certificates(b"carol", key, leaf, None,
                                                     serialization.BestAvailableEncryption(b"pw"))
