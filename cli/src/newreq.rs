@@ -848,6 +848,22 @@ fn build_certificate(
                     ca.cert.subject()
                 );
             }
+            // RFC 5280 §4.2.1.9: an issuer with path length 0 may sign no CA certificate
+            let issuer_path_len =
+                certreq_pkix::cert::CertParts::read(ca.der()).and_then(|p| p.path_len());
+            let makes_ca = request.extensions.iter().any(|e| {
+                e.extn_id == certreq_pkix::oid::BASIC_CONSTRAINTS
+                    && certreq_pkix::cert::basic_constraints(e.extn_value.as_bytes())
+                        .is_some_and(|(ca, _)| ca)
+            });
+            if makes_ca && issuer_path_len == Some(0) {
+                eprintln!(
+                    "certreq: warning: {} (from -cert) has path length 0, so it may sign no CA \
+                     certificate; verifiers will refuse every chain through this one (RFC 5280 \
+                     §4.2.1.9)",
+                    ca.cert.subject()
+                );
+            }
             if not_after > ca.cert.not_after() {
                 eprintln!(
                     "certreq: warning: the certificate outlives its issuer {} (which ends {})",

@@ -258,3 +258,33 @@ fn pkcs7_needs_a_signer_and_pkcs10_takes_no_cert() {
             .contains("-cert does not apply to RequestType = PKCS10")
     );
 }
+
+#[test]
+fn a_ca_certificate_under_an_issuer_of_path_length_0_is_warned_about() {
+    let t = TempDir::new("pathlen");
+    let ca_lines = "KeyUsage = \"CERT_KEY_CERT_SIGN_KEY_USAGE | CERT_CRL_SIGN_KEY_USAGE\"\n\
+                    [BasicConstraintsExtension]\nCA = TRUE\nPathLength = 0\nCritical = TRUE\n";
+    let root = stored_certificate(&t, "root", "CN=PL Root", ca_lines);
+    let warning = "has path length 0, so it may sign no CA certificate";
+    // a CA below it: said, and made (certreq makes what it is asked to)
+    t.write(
+        "int.inf",
+        &format!(
+            "[NewRequest]\nSubject = \"CN=PL Intermediate\"\nRequestType = Cert\n\
+             KeyAlgorithm = ECDSA_P256\nHashAlgorithm = SHA256\n{ca_lines}"
+        ),
+    );
+    let run = t.certreq(&["-new", "-cert", &root, "int.inf", "int.cer"]);
+    run.ok();
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+    assert!(run.stderr.contains("CN=PL Root"), "{}", run.stderr);
+    // a leaf below it: nothing to say
+    t.write(
+        "leaf.inf",
+        "[NewRequest]\nSubject = \"CN=pl-leaf\"\nRequestType = Cert\nKeyAlgorithm = ECDSA_P256\n\
+         HashAlgorithm = SHA256\n",
+    );
+    let run = t.certreq(&["-new", "-cert", &root, "leaf.inf", "leaf.cer"]);
+    run.ok();
+    assert!(!run.stderr.contains(warning), "{}", run.stderr);
+}

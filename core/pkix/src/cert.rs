@@ -291,6 +291,12 @@ impl<'a> CertParts<'a> {
     }
 
     /// Whether the basic constraints extension says this is a CA.
+    /// The basic constraints' path length, when the certificate has one.
+    pub fn path_len(&self) -> Option<u64> {
+        let (_, value) = self.extension(&oid::BASIC_CONSTRAINTS)?;
+        basic_constraints(value)?.1
+    }
+
     pub fn is_ca(&self) -> bool {
         self.extension(&oid::BASIC_CONSTRAINTS)
             .and_then(|(_, v)| tlv::only(v, 0x30))
@@ -506,4 +512,21 @@ pub fn build_certs_only_pkcs7<'a>(certs: impl IntoIterator<Item = &'a [u8]>) -> 
     let mut out = Vec::new();
     push_tlv(&mut out, 0x30, &content_info);
     out
+}
+
+/// A basic constraints extension's value (its `extnValue` content): cA, and the path length
+/// when there is one; `None` when it does not decode.
+pub fn basic_constraints(value: &[u8]) -> Option<(bool, Option<u64>)> {
+    let mut ca = false;
+    let mut path_len = None;
+    for (tag, content) in tlv::items(tlv::only(value, 0x30)?)? {
+        match (tag, content) {
+            (0x01, [b]) if path_len.is_none() => ca = *b != 0,
+            (0x02, digits) if path_len.is_none() && digits.len() <= 8 => {
+                path_len = Some(digits.iter().fold(0u64, |n, d| (n << 8) | u64::from(*d)));
+            }
+            _ => return None,
+        }
+    }
+    Some((ca, path_len))
 }

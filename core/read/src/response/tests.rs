@@ -444,3 +444,32 @@ fn signed_data_by_cms(
     .to_der()
     .unwrap()
 }
+
+/// `certreq_pkix::cert::basic_constraints`, a walk of the DER kept out of x509-cert for the
+/// web app's size, reads what x509-cert's `BasicConstraints` reads, and refuses what it refuses.
+#[test]
+fn basic_constraints_are_read_as_x509_cert_reads_them() {
+    use x509_cert::ext::pkix::BasicConstraints;
+    let cases: [&[u8]; 9] = [
+        &[0x30, 0x00],
+        &[0x30, 0x03, 0x01, 0x01, 0xff],
+        &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x00],
+        &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x07],
+        &[0x30, 0x06, 0x01, 0x01, 0xff, 0x02, 0x01, 0x7f],
+        &[0x30, 0x03, 0x02, 0x01, 0x03],
+        // pathLen before cA, and a trailing byte: not basic constraints
+        &[0x30, 0x06, 0x02, 0x01, 0x00, 0x01, 0x01, 0xff],
+        &[0x30, 0x03, 0x01, 0x01, 0xff, 0x00],
+        &[0x04, 0x00],
+    ];
+    for der in cases {
+        let theirs = BasicConstraints::from_der(der)
+            .ok()
+            .map(|b| (b.ca, b.path_len_constraint.map(u64::from)));
+        assert_eq!(
+            certreq_pkix::cert::basic_constraints(der),
+            theirs,
+            "{der:02x?}"
+        );
+    }
+}
