@@ -447,6 +447,16 @@ impl Ca {
         u32::try_from(self.older.len()).unwrap_or(u32::MAX)
     }
 
+    /// Every CA certificate, the current one first, then those it was renewed from, newest
+    /// first: EST's /cacerts (RFC 7030 §4.1.3), so that what the older keys issued still
+    /// verifies for a client that takes its trust from there.
+    pub fn all_certs(&self) -> Vec<&[u8]> {
+        let older = self.older.iter().rev().map(|i| i.cert_der.as_slice());
+        core::iter::once(self.cert_der.as_slice())
+            .chain(older)
+            .collect()
+    }
+
     /// The CA certificate of renewal `n` (0: the first), if there is one.
     pub fn cert_of(&self, n: u32) -> Option<&[u8]> {
         let n = usize::try_from(n).ok()?;

@@ -697,7 +697,7 @@ fn est(ctx: &Ctx, req: &Request, rest: &str, who: &Who<'_>) -> Response {
             Response::new(
                 200,
                 "application/pkcs7-mime",
-                est_pkcs7(&certs_only_pkcs7(&[&ctx.ca.cert_der])),
+                est_pkcs7(&certs_only_pkcs7(&ctx.ca.all_certs())),
             )
             .with("Content-Transfer-Encoding", "base64")
         }

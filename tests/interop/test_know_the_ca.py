@@ -4,6 +4,7 @@ by `openssl crl -verify`, client-certificate sign-in by `requests` and by certre
 
 devca is $DEVCA_BIN (default target/release/devca), certreq $CERTREQ_BIN.
 """
+import base64
 import http.server
 import os
 import pathlib
@@ -189,6 +190,12 @@ def test_ca_certificates_renewals_and_crls(certreq, tmp_path):
         current = x509.load_pem_x509_certificate((work / "ca1.cer").read_bytes())
         assert current != first and current.subject == first.subject
         assert x509.load_pem_x509_certificate((work / "old.cer").read_bytes()) == first
+        # EST's /cacerts carries both, the current one first: what the old key issued still
+        # verifies for a client that takes its trust from there (RFC 7030 §4.1.3)
+        r = requests.get(f"{server.est}/cacerts", verify=str(server.ca_pem))
+        assert r.status_code == 200, r.text
+        from cryptography.hazmat.primitives.serialization import pkcs7
+        assert pkcs7.load_der_pkcs7_certificates(base64.b64decode(r.content)) == [current, first]
         # a renewal the CA does not have: said in -renewal's terms, nothing written
         for verb in ("-cacert", "-cachain", "-crl"):
             proc = run_cli(certreq, server, verb, "-renewal", "5", "-config", server.certsrv,
