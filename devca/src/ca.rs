@@ -447,8 +447,7 @@ impl Ca {
         u32::try_from(self.older.len()).unwrap_or(u32::MAX)
     }
 
-    /// Every CA certificate, the current one first, then those it was renewed from, newest
-    /// first: EST's /cacerts (RFC 7030 §4.1.3), so that what the older keys issued still
+    /// Every CA certificate, the current one and those it was renewed from: EST's /cacerts (RFC 7030 §4.1.3), so that what the older keys issued still
     /// verifies for a client that takes its trust from there.
     pub fn all_certs(&self) -> Vec<&[u8]> {
         let older = self.older.iter().rev().map(|i| i.cert_der.as_slice());

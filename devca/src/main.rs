@@ -541,13 +541,12 @@ fn list(args: &Args) -> Result<(), String> {
     let store = Store::open(&dir).map_err(|e| e.to_string())?;
     for id in store.ids() {
         if let Some(r) = store.get(id).map_err(|e| e.to_string())? {
-            println!(
-                "{}\t{}\t{}\t{}",
-                r.id,
-                r.status.as_str(),
-                r.origin,
-                r.message
-            );
+            // an issued certificate since revoked is listed as such, as AD CS's console does
+            let status = match r.revoked {
+                Some(_) => "revoked",
+                None => r.status.as_str(),
+            };
+            println!("{}\t{}\t{}\t{}", r.id, status, r.origin, r.message);
         }
     }
     Ok(())
