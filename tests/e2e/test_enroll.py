@@ -446,6 +446,7 @@ def test_an_unreachable_ca_is_explained(app):
     # and that is what is said (not the network, TLS or CORS); a new request (the one above
     # goes back to the CA it was sent to)
     generate(app, "smime")
+    url = by_testid(app, "endpoint-url")
     url.clear()
     url.send_keys("http://127.0.0.1:9/certsrv")
     click(app, by_testid(app, "submit"))
