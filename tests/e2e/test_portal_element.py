@@ -257,6 +257,9 @@ def test_pending_then_approved_is_retrieved_and_accepted(pending_ca, browser):
     pending = event(browser, "certreq-pending")["detail"]
     request_id = pending["requestId"]
     assert isinstance(request_id, int) and request_id > 0, pending
+    # the event says what the form says (its words, its Check again), not the API's calls
+    status = shadow(browser, "return root.querySelector('[part=status]').textContent")
+    assert pending["message"] == status and "retrieve()" not in status, (pending, status)
     assert shadow(browser, "return root.querySelector('[part~=retrieve]').hidden") is False
     entry = api(browser, f"m.get({json.dumps(pending['entry'])})")
     assert entry["state"] == "pending" and entry["requestId"] == request_id, entry
@@ -273,6 +276,14 @@ def test_pending_then_approved_is_retrieved_and_accepted(pending_ca, browser):
         == "slow.corp.example.com"
     entry = api(browser, f"m.get({json.dumps(pending['entry'])})")
     assert entry["state"] == "issued"
+    # asked for again, an issued entry is said to be issued (sending it again would make the
+    # CA issue a second certificate)
+    again = api(browser, f"m.retrieve({{ ca: '/certsrv', entry: {json.dumps(pending['entry'])} }})")
+    assert "issued already" in again.get("error", ""), again
+    # a CA URL that is not a web address is named as such, not asked for
+    ftp = api(browser, f"m.submit(null, {{ ca: 'ftp://ca.example/certsrv', "
+                       f"entry: {json.dumps(pending['entry'])} }})")
+    assert "`ftp://ca.example/certsrv` is not an http(s) URL" in ftp.get("error", ""), ftp
 
 
 def test_a_request_checked_again_after_its_fields_were_edited_is_still_offered(

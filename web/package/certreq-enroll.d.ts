@@ -26,6 +26,7 @@ export interface CertreqIssuedDetail {
 /** `certreq-pending`: the CA holds the request for an administrator. */
 export interface CertreqPendingDetail {
   requestId: number | null;
+  /** What the form's status line says, in the form's language. */
   message: string;
   pem: string;
   entry: string | null;

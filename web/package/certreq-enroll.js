@@ -737,8 +737,9 @@ class CertreqEnroll extends HTMLElement {
         pem: made.pem, entry: made.entry, keyPair: made.keyPair });
     } else if (result.status === "pending") {
       this._say("pending", made.requestId);
+      // the form's own words (in its language, naming its Check again), not the API's
       this._emit("certreq-pending", { requestId: made.requestId, pem: made.pem, entry: made.entry,
-        keyPair: made.keyPair, message: result.message });
+        keyPair: made.keyPair, message: this._status.textContent });
     } else {
       this._say("denied", result.message);
       this._error({ message: result.message, requestId: made.requestId, explanation: result.explanation }, made);

@@ -291,7 +291,7 @@ fn start(settings: &Enrollment, action: Action) -> steps::Start {
 pub async fn submit(id: String, settings: Enrollment) -> Result<Outcome, String> {
     // an entry never remembers a CA it cannot be sent to
     if let Some(why) = settings.url_problem() {
-        return Err(why.to_owned());
+        return Err(why);
     }
     let mut entry = crate::services::store::get_entry(&id)
         .await
@@ -349,6 +349,16 @@ pub async fn retrieve(
         ),
         None => None,
     };
+    // an issued entry has nothing to ask for (and "send it again" would make the CA issue a
+    // second certificate)
+    if number.is_none()
+        && let Some(e) = entry.as_ref().filter(|e| e.meta.certificate.is_some())
+    {
+        return Err(format!(
+            "“{}” is issued already: its certificate is kept with it in this browser",
+            e.meta.friendly_name
+        ));
+    }
     let action = Action::Retrieve {
         request_id: number.or_else(|| entry.as_ref().and_then(|e| e.meta.request_id)),
         request: entry.map(|e| e.request_der),
@@ -383,7 +393,7 @@ async fn get(url: String) -> Result<steps::Answer, String> {
 /// attributes.
 pub async fn templates(settings: Enrollment) -> Result<Box<CaFacts>, String> {
     if let Some(why) = settings.url_problem() {
-        return Err(why.to_owned());
+        return Err(why);
     }
     let (wire, label) = match settings.kind {
         EndpointKind::AdCs => {

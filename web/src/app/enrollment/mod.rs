@@ -130,14 +130,18 @@ impl Enrollment {
 
     /// Why the URL cannot be sent to: empty (the single file from disk starts so), or not
     /// http(s) (the one place the app checks before an entry remembers where it was sent).
-    pub fn url_problem(&self) -> Option<&'static str> {
-        if web_url(&self.url) {
+    pub fn url_problem(&self) -> Option<String> {
+        const FORMS: &str = "https://host/certsrv for AD CS Web Enrollment, \
+             https://host/.well-known/est for EST";
+        let url = self.url.trim();
+        if web_url(url) {
             return None;
         }
-        Some(
-            "give the CA's URL first: https://host/certsrv for AD CS Web Enrollment, \
-             https://host/.well-known/est for EST",
-        )
+        Some(if url.is_empty() {
+            format!("give the CA's URL first: {FORMS}")
+        } else {
+            format!("`{url}` is not an http(s) URL: a CA is reached at {FORMS}")
+        })
     }
 
     /// These settings sent to `ca` instead (an entry's own CA): its protocol and URL, the
@@ -762,7 +766,11 @@ mod tests {
         assert!(e.url_problem().is_some(), "an empty URL is not sent to");
         for bad in ["file:///certsrv", "ftp://ca/certsrv", "https://", "  "] {
             e.url = bad.into();
-            assert!(e.url_problem().is_some(), "{bad}");
+            let why = e.url_problem();
+            assert!(why.is_some(), "{bad}");
+            // a URL given is named, not asked for
+            let given = !bad.trim().is_empty();
+            assert_eq!(why.unwrap().contains(bad.trim()) && given, given, "{bad}");
         }
         e.url = " HTTPS://ca.example/certsrv".into();
         assert_eq!(e.url_problem(), None);
