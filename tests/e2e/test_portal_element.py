@@ -630,6 +630,38 @@ def test_an_inf_with_comments_is_read_and_written_without_losing_them(ca, browse
     assert "[NewRequest] ; what the portal asks for" in inf, inf
 
 
+# the subject alternative name as Microsoft's examples write it: its OID a [Strings] name
+STRINGS_SAN_INF = """[Version]
+Signature="$Windows NT$"
+[Strings]
+szOID_SUBJECT_ALT_NAME2 = "2.5.29.17"
+[NewRequest]
+Subject = "CN=www.contoso.com, O=Contoso"
+KeyAlgorithm = ECDSA_P256
+[Extensions]
+%szOID_SUBJECT_ALT_NAME2% = "{text}dns=www.contoso.com&dns=contoso.com&email=admin@contoso.com"
+"""
+
+
+def test_a_san_line_named_through_strings_is_read_and_edited(ca, browser, tmp_path):
+    open_portal(browser, ca.origin)
+    redraw(browser, inf=STRINGS_SAN_INF)
+    assert shadow(browser, "return root.querySelector('[name=dns]').value") \
+        == "www.contoso.com\ncontoso.com"
+    locked = shadow(browser, "return Object.fromEntries([...root.querySelectorAll("
+                             "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
+    assert locked.get("SAN") == "email=admin@contoso.com", locked
+    fill(browser, "dns", "www.contoso.com shop.contoso.com")
+    assert shadow(browser, "return root.querySelector('#e-dns').textContent") == ""
+    click(browser, "submit")
+    made = event(browser, "certreq-issued")["detail"]
+    san = request_pem(made, tmp_path).extension("2.5.29.17")
+    assert [n.value for n in san.value] == ["www.contoso.com", "shop.contoso.com",
+                                            "admin@contoso.com"]
+    inf = api(browser, f"m.get({json.dumps(made['entry'])})")["inf"]
+    assert "%szOID_SUBJECT_ALT_NAME2% = " in inf, inf
+
+
 def test_the_api_resolves_a_page_relative_ca_and_reuses_a_named_pending_key(ca, browser):
     open_portal(browser, ca.origin)
     got = api(browser, """(async () => {

@@ -169,6 +169,8 @@ function quote(value) {
   return `"${value.replaceAll('"', '""')}"`;
 }
 
+const KEYED = /^\s*([^;=\s][^=]*?)\s*=\s*(.*)$/;
+
 /** `Key = value` lines of [NewRequest] as [key, value, line index, the line's comment]. */
 function newRequestValues(text) {
   const ls = lines(text);
@@ -176,7 +178,7 @@ function newRequestValues(text) {
   if (range === null) return [];
   const out = [];
   for (let i = range[0]; i < range[1]; i += 1) {
-    const m = /^\s*([^;=\s][^=]*?)\s*=\s*(.*)$/.exec(ls[i]);
+    const m = KEYED.exec(ls[i]);
     if (m) {
       const [value, comment] = splitComment(m[2]);
       out.push([m[1], unquote(value), i, comment]);
@@ -211,7 +213,6 @@ function withCn(subject, cn) {
   return re.test(subject) ? subject.replace(re, (_, lead) => lead + v) : (subject ? `CN=${v}, ${subject}` : `CN=${v}`);
 }
 
-const SAN = /^\s*2\.5\.29\.17\s*=\s*(.*)$/;
 const CONTINUE = /^\s*_continue_\s*=\s*(.*)$/i;
 
 /** The SAN extension's `{text}` entries (`dns=…`, `email=…`…) and where they are written. */
@@ -219,10 +220,19 @@ function sanEntries(text) {
   const ls = lines(text);
   const range = sectionRange(ls, "Extensions");
   if (range === null) return { entries: [], at: null };
+  // the line's OID may be a [Strings] name, as Microsoft's examples write it
+  // (`%szOID_SUBJECT_ALT_NAME2% = …`)
+  const strings = new Map();
+  const table = sectionRange(ls, "Strings") ?? [0, 0];
+  for (let i = table[0]; i < table[1]; i += 1) {
+    const m = KEYED.exec(ls[i]);
+    if (m) strings.set(m[1].toLowerCase(), unquote(splitComment(m[2])[0]));
+  }
   for (let i = range[0]; i < range[1]; i += 1) {
-    const m = SAN.exec(ls[i]);
-    if (!m) continue;
-    const [first, comment] = splitComment(m[1]);
+    const m = KEYED.exec(ls[i]);
+    const oid = m?.[1].replace(/^%(.+)%$/, (all, name) => strings.get(name.toLowerCase()) ?? all);
+    if (oid?.trim() !== "2.5.29.17") continue;
+    const [first, comment] = splitComment(m[2]);
     let body = unquote(first);
     let end = i + 1;
     while (end < range[1] && CONTINUE.test(ls[end])) {
@@ -230,7 +240,7 @@ function sanEntries(text) {
       end += 1;
     }
     body = body.replace(/^\{text\}/i, "");
-    return { entries: body.split("&").filter((e) => e.trim() !== ""), at: [i, end], comment };
+    return { entries: body.split("&").filter((e) => e.trim() !== ""), at: [i, end], comment, key: m[1] };
   }
   return { entries: [], at: null, section: range };
 }
@@ -259,10 +269,10 @@ function dnsNames(text) {
 /** The text with the SAN's DNS names replaced by `names` (its other names kept). */
 function withDnsNames(text, names) {
   const ls = lines(text);
-  const { entries, at, section, comment = "" } = sanEntries(text);
+  const { entries, at, section, comment = "", key = "2.5.29.17" } = sanEntries(text);
   const kept = entries.filter((e) => !/^\s*dns\s*=/i.test(e));
   const all = [...names.map((n) => `dns=${n}`), ...kept];
-  const line = all.length ? `2.5.29.17 = "{text}${all.join("&")}"${comment}` : null;
+  const line = all.length ? `${key} = "{text}${all.join("&")}"${comment}` : null;
   if (at !== null) {
     ls.splice(at[0], at[1] - at[0], ...(line === null ? [] : [line]));
   } else if (line !== null && section) {
