@@ -279,7 +279,7 @@ def test_an_altered_file_is_refused(app, cleared, backup_file, tmp_path):
 
 
 def test_a_newer_format_is_refused(app, cleared):
-    # written by the tools module's test `a_newer_format_is_refused_by_name`: format 2
+    # written by the tools module's test `a_newer_format_is_refused_by_name`: format 3
     refused(app, ROOT / "tests/data/backup-format-3.p12", "newer", "newer certreq-web")
 
 

@@ -172,7 +172,7 @@ export interface Entry {
   created: number;
   /** "denied": the CA denied its request; the key is kept (an administrator may issue it yet). */
   state: "pending" | "issued" | "denied";
-  /** The CA's request id, once a CA has taken the request as pending. */
+  /** The CA's request id, once a CA has held the request pending or denied it. */
   requestId: number | null;
   /** The INF text the request was made from. */
   inf: string;
@@ -220,8 +220,8 @@ export interface EnrollResult {
   certificate: string | null;
   /** Its issuers as PEM, when the CA sent them and a stored key took the certificate. */
   chain: string[];
-  /** The store entry as it is now: issued with its certificate, or pending with its request
-   * id; null when the request is not a stored entry's. */
+  /** The store entry as it is now: issued with its certificate, or pending or denied with
+   * its request id; null when the request is not a stored entry's. */
   entry: Entry | null;
   explanation: Explanation | null;
 }

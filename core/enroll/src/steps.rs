@@ -127,9 +127,9 @@ pub enum Failure {
     NoRequestId,
     /// EST retrieval without the request to send again (EST has no request ids).
     NoRequestToResend,
-    /// A request EST's `/simpleenroll` would strip to its PKCS #10, losing what it carries
-    /// beside it (an archived key, a renewal's or an agent's signature).
-    EstWouldDrop(&'static str),
+    /// A request with an archived key, which EST's `/simpleenroll` would strip to its
+    /// PKCS #10: the certificate would be issued and the key not archived.
+    EstWouldDropKey,
     /// The server answered an HTTP error status.
     Http {
         url: String,
@@ -167,12 +167,11 @@ impl core::fmt::Display for Failure {
             Failure::NoRequestId => f.write_str(
                 "AD CS retrieves a certificate by the request id the CA gave; there is none here",
             ),
-            Failure::EstWouldDrop(what) => write!(
-                f,
-                "this request carries {what}, and EST takes a PKCS #10 request alone: sent \
-                 over EST it would be lost, so the request was not sent. Send it to the CA's \
-                 Web Enrollment URL (…/certsrv); over EST, send a RequestType = PKCS10 request \
-                 (a renewal to /simplereenroll, signed in with the certificate it renews)"
+            Failure::EstWouldDropKey => f.write_str(
+                "this request archives its private key with the CA, and EST takes a PKCS #10 \
+                 request alone: the CA would issue the certificate without archiving the key, \
+                 so the request was not sent. Send it to the CA's Web Enrollment URL \
+                 (…/certsrv), or make it without PrivateKeyArchive for EST",
             ),
             Failure::NoRequestToResend => f.write_str(
                 "EST has no request ids: a pending EST request is collected by sending the same \
@@ -248,9 +247,11 @@ pub fn start(start: &Start) -> Next {
                     return failed(Failure::NoRequestToResend);
                 }
             };
-            // EST sends the PKCS #10 alone: never silently without what the wrapper adds
-            if let Some(what) = certreq_pkix::cmc::beyond_pkcs10(request) {
-                return failed(Failure::EstWouldDrop(what));
+            // EST sends the PKCS #10 alone (RFC 7030 §4.2.1). A renewal's or an agent's
+            // signature stays behind (EST re-enrolls by its sign-in; the CA decides), but an
+            // archived key is never dropped silently
+            if certreq_pkix::cmc::beyond_pkcs10(request) == Some(certreq_pkix::cmc::ARCHIVED_KEY) {
+                return failed(Failure::EstWouldDropKey);
             }
             // a URL that names /simplereenroll re-enrolls there; any other enrolls
             let reenroll = crate::names_reenroll(&start.url);

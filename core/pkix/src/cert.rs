@@ -290,13 +290,13 @@ impl<'a> CertParts<'a> {
         Some(found)
     }
 
-    /// Whether the basic constraints extension says this is a CA.
     /// The basic constraints' path length, when the certificate has one.
     pub fn path_len(&self) -> Option<u64> {
         let (_, value) = self.extension(&oid::BASIC_CONSTRAINTS)?;
         basic_constraints(value)?.1
     }
 
+    /// Whether the basic constraints extension says this is a CA.
     pub fn is_ca(&self) -> bool {
         self.extension(&oid::BASIC_CONSTRAINTS)
             .and_then(|(_, v)| tlv::only(v, 0x30))

@@ -203,9 +203,13 @@ pub fn pkcs10_in_any(request_der: &[u8]) -> &[u8] {
     pkcs7_content(request_der).unwrap_or(request_der)
 }
 
+/// [`beyond_pkcs10`]'s words for a key archived in the request.
+pub const ARCHIVED_KEY: &str = "an archived private key";
+
 /// What a CMC or PKCS #7 request carries beside its PKCS #10 that a channel taking the PKCS #10
-/// alone (EST's `/simpleenroll`) would drop, in words; `None` for a PKCS #10 request, or a CMC
-/// request signed by its own key alone with nothing more.
+/// alone (EST's `/simpleenroll`) would drop, in words ([`ARCHIVED_KEY`], or a second signer's
+/// signature); `None` for a PKCS #10 request, or a CMC request signed by its own key alone
+/// with nothing more.
 pub fn beyond_pkcs10(request_der: &[u8]) -> Option<&'static str> {
     const COSIGNED: &str = "the signature of the certificate it renews or of an enrollment agent";
     let Some(found) = locate(request_der) else {
@@ -220,7 +224,7 @@ pub fn beyond_pkcs10(request_der: &[u8]) -> Option<&'static str> {
         // version 1: a signer named by a certificate's issuer and serial number
         [(0x02, [1]), ..] => Some(COSIGNED),
         // certreq's archival: the encrypted key is the request key's unsigned attribute
-        [.., (0xa1, _)] => Some("an archived private key"),
+        [.., (0xa1, _)] => Some(ARCHIVED_KEY),
         _ => None,
     }
 }

@@ -382,36 +382,41 @@ fn a_lost_or_broken_state_is_a_failure_not_a_panic() {
 }
 
 #[test]
-fn est_never_sends_a_request_stripped_of_what_its_wrapper_carries() {
-    // certreq's PKCS #7 renewal (Microsoft's MS-WSTEP example): over EST only its PKCS #10
-    // would go, without the renewed certificate's signature; nothing is sent, and why is said
-    let text =
-        std::fs::read(certreq_testsupport::corpus_dir().join("mswstep/pkcs7-renewal-request.b64"))
-            .unwrap();
-    let request = pem::read(&text).unwrap().remove(0).der;
-    let est = || {
+fn est_never_sends_a_request_stripped_of_its_archived_key() {
+    // a CMC request archiving its key (built by certreq-request's tests): over EST only its
+    // PKCS #10 would go, and the CA would issue without archiving; nothing is sent
+    let archived =
+        std::fs::read(certreq_testsupport::data_dir().join("cmc-archived-key.der")).unwrap();
+    let est = |request: &[u8]| {
         begin(
             Protocol::Est,
             EST,
             Action::Submit {
-                request: request.clone(),
+                request: request.to_vec(),
             },
         )
     };
-    assert!(matches!(failure(est()), Failure::EstWouldDrop(_)));
-    let said = message(&est());
-    assert!(
-        said.contains("the signature of the certificate it renews"),
-        "{said}"
-    );
+    assert!(matches!(failure(est(&archived)), Failure::EstWouldDropKey));
+    let said = message(&est(&archived));
+    assert!(said.contains("without archiving the key"), "{said}");
     assert!(said.contains("/certsrv"), "{said}");
-    // the same request goes to Web Enrollment as it is
+    // the same request goes to Web Enrollment whole
     let sent = send(begin(
         Protocol::AdCs,
         ADCS,
         Action::Submit {
-            request: request.clone(),
+            request: archived.clone(),
         },
     ));
     assert!(sent.post.is_some());
+    // certreq's PKCS #7 renewal (Microsoft's MS-WSTEP example) goes over EST as the PKCS #10
+    // it carries: EST re-enrolls by its sign-in, and the CA decides
+    let text =
+        std::fs::read(certreq_testsupport::corpus_dir().join("mswstep/pkcs7-renewal-request.b64"))
+            .unwrap();
+    let renewal = pem::read(&text).unwrap().remove(0).der;
+    let inner = certreq_pkix::cmc::pkcs10_in_any(&renewal);
+    assert_ne!(inner, renewal.as_slice());
+    let (_, body) = send(est(&renewal)).post.unwrap();
+    assert_eq!(body, pem::base64_lines(inner));
 }

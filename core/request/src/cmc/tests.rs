@@ -500,7 +500,22 @@ fn what_a_pkcs10_only_channel_would_drop_is_named() {
             ..Extras::default()
         },
     );
-    assert_eq!(beyond_pkcs10(&with_key), Some("an archived private key"));
+    assert_eq!(
+        beyond_pkcs10(&with_key),
+        Some(certreq_pkix::cmc::ARCHIVED_KEY)
+    );
+    // `tests/data/cmc-archived-key.der`, which the enrollment steps' tests send over EST, is
+    // this request (deterministic: RFC 6979 ECDSA); `CERTREQ_WRITE_FIXTURES=1` writes it again
+    let path = certreq_testsupport::data_dir().join("cmc-archived-key.der");
+    if std::env::var_os("CERTREQ_WRITE_FIXTURES").is_some() {
+        std::fs::write(&path, &with_key).unwrap();
+    }
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        with_key,
+        "{}",
+        path.display()
+    );
     let agent = rsa_certificate(
         "CN=Enrollment Agent",
         "[EnhancedKeyUsageExtension]\nOID = 1.3.6.1.4.1.311.20.2.1\n",

@@ -200,12 +200,13 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
             message: format!(
                 "the EST server accepted the request and waits for an administrator{}",
                 retry_after
-                    .map(|r| format!(" (try again {r})"))
+                    .map(|r| format!(" (it asks to wait {r})"))
                     .unwrap_or_default()
             ),
             request_id: None,
+            // a denied entry sent again and held is pending again
             entry: match id {
-                Some(id) => store::entry(id).await,
+                Some(id) => store::remember_pending(id, None).await?,
                 None => None,
             },
             certificate: None,
@@ -246,8 +247,16 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
             // only a stored entry's key is kept: a request sent as it is has none here; the
             // entry says it was denied (and keeps the request id, for an administrator who
             // issues it yet)
+            // (a store that fails to keep that still has the denial said)
+            let mut unkept = None;
             let entry = match id {
-                Some(id) => store::remember_denied(id, request_id).await?,
+                Some(id) => match store::remember_denied(id, request_id).await {
+                    Ok(entry) => entry,
+                    Err(why) => {
+                        unkept = Some(why);
+                        store::entry(id).await
+                    }
+                },
                 None => None,
             };
             let denied = Outcome {
@@ -264,6 +273,9 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
             let mut denied = explained(denied, None, code).await;
             if denied.entry.is_some() {
                 denied.message += " (the key is kept; delete it when it is no longer needed)";
+            }
+            if let Some(why) = unkept {
+                denied.message = format!("{}; {why}", denied.message);
             }
             Ok(denied)
         }

@@ -484,7 +484,7 @@ impl State {
         just_made: Option<&preview::Generated>,
         store: &store::State,
     ) -> bool {
-        let unsent = just_made.is_some_and(|r| store.unsent(&r.meta.record.id).is_some());
+        let unsent = just_made.is_some_and(|r| store.submittable(&r.meta.record.id).is_some());
         status.idle() && (matches!(self.loaded, Some(Ok(_))) || unsent)
     }
 
@@ -621,7 +621,7 @@ impl State {
                     return Vec::new();
                 };
                 let id = result.meta.record.id.clone();
-                if store.unsent(&id).is_none() {
+                if store.submittable(&id).is_none() {
                     self.disposition = Some(error_outcome(
                         "this request was sent already: its entry in the store retrieves the \
                          certificate; make a new request to ask for another",

@@ -191,20 +191,28 @@ pub async fn accept_parsed(
     Ok(Accepting::Stored(Box::new(meta)))
 }
 
-/// Keeps the CA's request id on pending entry `id` (a denied entry sent again is pending
-/// again); the entry as it is now.
+/// Keeps the CA's request id (when it gave one: EST gives none) on pending entry `id`, and
+/// a denied entry sent again is pending again; the entry as it is now.
 pub async fn remember_pending(
     id: &str,
     request_id: Option<u64>,
 ) -> Result<Option<EntryMeta>, String> {
-    let Some(n) = request_id else { return Ok(None) };
     let Some(mut record) = store::get_entry(id).await.map_err(|e| e.to_string())? else {
         return Ok(None);
     };
-    record.meta.request_id = Some(n);
-    record.meta.state = EntryState::Pending;
-    store::put(&record).await.map_err(|e| {
-        format!("the CA took the request as {n}, but the number could not be kept: {e}")
+    // an issued entry whose request was sent again stays issued (its next certificate is an
+    // entry of its own beside it)
+    let denied = record.meta.state == EntryState::Denied;
+    if request_id.is_none() && !denied {
+        return Ok(Some(with_key(&record).await));
+    }
+    if denied {
+        record.meta.state = EntryState::Pending;
+    }
+    record.meta.request_id = request_id.or(record.meta.request_id);
+    store::put(&record).await.map_err(|e| match request_id {
+        Some(n) => format!("the CA took the request as {n}, but the number could not be kept: {e}"),
+        None => format!("the CA took the request, but the entry could not be marked pending: {e}"),
     })?;
     Ok(Some(with_key(&record).await))
 }

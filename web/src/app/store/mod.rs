@@ -863,9 +863,11 @@ impl State {
         let container = request.key.container.as_deref();
         // Windows container names are case-insensitive (the fold is a pure function, done
         // by the browser in the app and by Rust in native tests)
+        // a key still waiting for its certificate: pending, or denied (the request fixed and
+        // sent again with the same key)
         let pending = |name: &str| {
             self.entries.iter().rev().find(|e| {
-                e.record.state == EntryState::Pending
+                e.record.state != EntryState::Issued
                     && e.record
                         .container
                         .as_deref()
@@ -1068,12 +1070,26 @@ mod tests {
         assert!(s.key_to_use(&r).unwrap_err().contains("already kept"));
         r.key.container = Some("fresh".into());
         assert_eq!(s.key_to_use(&r), Ok(None));
+
+        // a denied entry's key waits still: reused by name, and its name not taken again
+        s.entries = vec![EntryMeta {
+            record: RecordMeta {
+                state: EntryState::Denied,
+                ..pending_record("denied", Some("web-key"))
+            },
+            ..Default::default()
+        }];
+        r.key.container = Some("web-key".into());
+        assert!(s.key_to_use(&r).unwrap_err().contains("already kept"));
+        r.key.use_existing = true;
+        assert_eq!(s.key_to_use(&r), Ok(Some("denied".into())));
     }
 
     #[test]
     fn entry_states_read_back_safely() {
         assert_eq!(EntryState::parse("issued"), EntryState::Issued);
         assert_eq!(EntryState::parse("pending"), EntryState::Pending);
+        assert_eq!(EntryState::parse("denied"), EntryState::Denied);
         assert_eq!(EntryState::parse("garbage"), EntryState::Pending);
         assert_eq!(EntryState::Pending.as_str(), "pending");
     }
