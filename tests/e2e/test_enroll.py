@@ -429,6 +429,32 @@ def test_a_denied_request_shows_the_cas_message_and_keeps_the_key(pending_app, p
     assert entry_button(app, entry_id, "request-id").text == str(second)
 
 
+def test_an_issued_entrys_request_sent_again_leaves_the_entry_issued(pending_app, pending_ca,
+                                                                    tmp_path):
+    # the .req of an issued entry, loaded and sent again, is held pending at the CA: the entry
+    # keeps its certificate and stays issued (its next certificate goes beside it)
+    app = pending_app
+    entry_id, request_pem = generate(app, "client-auth")
+    approve_and_retrieve(app, pending_ca, entry_id, submit_pending(app))
+    thumbprint = item(app, entry_id).find_element(
+        By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text
+    req = tmp_path / "issued-again.req"
+    req.write_text(request_pem)
+    by_testid(app, "submit-file").send_keys(str(req))
+    submit_which(app, "yes")
+    click(app, by_testid(app, "submit"))
+    status, text = disposition(app)
+    assert status == "pending", text
+    # fetched by its number, as the answer says: the issued entry waits for nothing
+    assert "“Retrieve request” and the id" in text, text
+    app.refresh()
+    wait_for(lambda: all_testid(app, "store-item"), timeout=30, what="the store list")
+    entry = item(app, entry_id)
+    assert entry.get_attribute("data-state") == "issued"
+    assert entry.find_element(By.CSS_SELECTOR, '[data-testid="entry-thumbprint"]').text \
+        == thumbprint
+
+
 def test_an_unreachable_ca_is_explained(app):
     # a request not sent yet (one the CA took is retrieved, not sent again)
     generate(app, "smime")

@@ -200,8 +200,12 @@ pub async fn remember_pending(
     let Some(mut record) = store::get_entry(id).await.map_err(|e| e.to_string())? else {
         return Ok(None);
     };
-    // an issued entry whose request was sent again stays issued (its next certificate is an
-    // entry of its own beside it)
+    // an issued entry whose request was sent again stays as it is, its request id the one
+    // that issued it (the next certificate, retrieved by its number, is an entry of its own
+    // beside it): no entry waits for this answer
+    if record.meta.state == EntryState::Issued {
+        return Ok(None);
+    }
     let denied = record.meta.state == EntryState::Denied;
     if request_id.is_none() && !denied {
         return Ok(Some(with_key(&record).await));
