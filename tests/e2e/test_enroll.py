@@ -455,28 +455,26 @@ def test_an_issued_entrys_request_sent_again_leaves_the_entry_issued(pending_app
         == thumbprint
 
 
+def submit_new_request_to(driver, url):
+    """Makes a new request (one sent before goes back to its own CA) and submits it to `url`;
+    returns (status, text) of the answer."""
+    generate(driver, "smime")
+    box = by_testid(driver, "endpoint-url")
+    box.clear()
+    box.send_keys(url)
+    click(driver, by_testid(driver, "submit"))
+    return disposition(driver)
+
+
 def test_an_unreachable_ca_is_explained(app):
-    # a request not sent yet (one the CA took is retrieved, not sent again)
-    generate(app, "smime")
-    url = by_testid(app, "endpoint-url")
-    url.clear()
-    # https: the page's policy allows connections to its own origin and to https CAs; a plain
-    # http CA elsewhere would be stopped by the policy before any connection is tried
-    url.send_keys("https://127.0.0.1:9/certsrv")
-    click(app, by_testid(app, "submit"))
-    status, text = disposition(app)
+    # https: the page's policy allows connections to its own origin and to https CAs
+    status, text = submit_new_request_to(app, "https://127.0.0.1:9/certsrv")
     assert status == "error"
     assert "could not reach the CA" in text and "CORS" in text
     assert "exchange files" in text
     # a plain http CA on another origin never gets that far: the page's own policy blocks it,
-    # and that is what is said (not the network, TLS or CORS); a new request (the one above
-    # goes back to the CA it was sent to)
-    generate(app, "smime")
-    url = by_testid(app, "endpoint-url")
-    url.clear()
-    url.send_keys("http://127.0.0.1:9/certsrv")
-    click(app, by_testid(app, "submit"))
-    status, text = disposition(app)
+    # and that is what is said (not the network, TLS or CORS)
+    status, text = submit_new_request_to(app, "http://127.0.0.1:9/certsrv")
     assert status == "error"
     assert "security policy" in text and "https://" in text, text
     assert "CORS" not in text, text
