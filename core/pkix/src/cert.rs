@@ -290,18 +290,21 @@ impl<'a> CertParts<'a> {
         Some(found)
     }
 
+    /// The basic constraints (cA, and the path length when there is one), when the
+    /// certificate has them and they decode ([`basic_constraints`]).
+    fn constraints(&self) -> Option<(bool, Option<u64>)> {
+        let (_, value) = self.extension(&oid::BASIC_CONSTRAINTS)?;
+        basic_constraints(value)
+    }
+
     /// The basic constraints' path length, when the certificate has one.
     pub fn path_len(&self) -> Option<u64> {
-        let (_, value) = self.extension(&oid::BASIC_CONSTRAINTS)?;
-        basic_constraints(value)?.1
+        self.constraints()?.1
     }
 
     /// Whether the basic constraints extension says this is a CA.
     pub fn is_ca(&self) -> bool {
-        self.extension(&oid::BASIC_CONSTRAINTS)
-            .and_then(|(_, v)| tlv::only(v, 0x30))
-            .and_then(tlv::read)
-            .is_some_and(|t| t.tag == 0x01 && t.content == [0xff])
+        self.constraints().is_some_and(|(ca, _)| ca)
     }
 
     /// The `IssuerAndSerialNumber` naming this certificate (RFC 5652 §10.2.4), DER.
