@@ -221,7 +221,12 @@ fn read_pair(key_path: &Path, cert_path: &Path) -> Result<(rsa::PrivateKey, Vec<
 }
 
 /// A new root key and self-signed certificate named `name`, valid for 10 years.
-fn make_root(name: Name) -> Result<(rsa::PrivateKey, Vec<u8>), String> {
+/// A new self-signed CA certificate and its key. `after`, a renewal's old certificate's
+/// notBefore, puts the new one's strictly later: the validity's one-second grain would
+/// otherwise let a renewal made soon after leave the two tied, and a client choosing the
+/// current CA certificate from EST's `/cacerts` (a DER SET OF, unordered) by its start
+/// could take the old one.
+fn make_root(name: Name, after: Option<SystemTime>) -> Result<(rsa::PrivateKey, Vec<u8>), String> {
     let mut rng = UnwrapErr(getrandom::SysRng);
     let key = rsa::PrivateKey::new(&mut rng, 2048).map_err(|e| e.to_string())?;
     let signer = Signer::new(key.clone());
@@ -230,8 +235,12 @@ fn make_root(name: Name) -> Result<(rsa::PrivateKey, Vec<u8>), String> {
             .map_err(|e| e.to_string())?;
     let ski = key_id(&spki);
     let now = SystemTime::now();
+    let mut start = now - Duration::from_secs(600);
+    if let Some(after) = after {
+        start = start.max(after + Duration::from_secs(1));
+    }
     let validity = Validity::new(
-        time(now - Duration::from_secs(600))?,
+        time(start)?,
         time(now + Duration::from_secs(10 * 365 * 86400))?,
     );
     let extensions = vec![
@@ -390,7 +399,7 @@ impl Ca {
                 suffix[0], suffix[1], suffix[2]
             );
             let name: Name = cn.parse().map_err(|e| format!("CA name: {e}"))?;
-            let (key, cert_der) = make_root(name)?;
+            let (key, cert_der) = make_root(name, None)?;
             write_pair(&key_path, &cert_path, &key, &cert_der)?;
             Ca::from_parts(key, cert_der, dir)?
         };
@@ -422,7 +431,13 @@ impl Ca {
             &old_key,
             &ca.cert_der,
         )?;
-        let (key, cert_der) = make_root(ca.name().clone())?;
+        let old_start = ca
+            .cert
+            .tbs_certificate()
+            .validity()
+            .not_before
+            .to_system_time();
+        let (key, cert_der) = make_root(ca.name().clone(), Some(old_start))?;
         // the certificate beside the old one first, then the key, then the certificate in
         // place: cut short after the key, the next load finishes it (`read_pair`)
         let cert_path = dir.join(CA_CERT_FILE);
@@ -877,6 +892,16 @@ pub mod tests {
         Ca::renew(dir.path()).unwrap();
         let renewed = Ca::load_or_create(dir.path()).unwrap();
         assert_ne!(renewed.cert_der, ca.cert_der);
+        // renewed at once, the new certificate still starts after the old: a client picks
+        // the current one from /cacerts by its start
+        let start = |c: &Ca| {
+            c.cert
+                .tbs_certificate()
+                .validity()
+                .not_before
+                .to_unix_duration()
+        };
+        assert!(start(&renewed) > start(&ca));
         assert!(renewed.issued(&before), "issued by renewal 0's key");
         let after = renewed.issue(&plan, &req.public_key).unwrap();
         assert!(renewed.issued(&after) && !ca.issued(&after));
