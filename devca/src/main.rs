@@ -8,6 +8,7 @@
 //! devca approve --data DIR ID [--no-san-attribute]
 //! devca deny    --data DIR ID [--message TEXT]
 //! devca revoke  --data DIR ID [--reason REASON]
+//! devca unrevoke --data DIR ID
 //! devca renew-ca --data DIR
 //! devca list    --data DIR
 //! ```
@@ -60,6 +61,7 @@ const USAGE: &str = "usage:
   devca approve --data DIR ID [--no-san-attribute]
   devca deny --data DIR ID [--message TEXT]
   devca revoke --data DIR ID [--reason REASON]
+  devca unrevoke --data DIR ID        (releases a hold: revoked as certificateHold)
   devca renew-ca --data DIR
   devca list --data DIR";
 
@@ -92,7 +94,11 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
         command: it.next().cloned().ok_or("a command is needed")?,
         ..Args::default()
     };
-    if !["serve", "approve", "deny", "list", "revoke", "renew-ca"].contains(&a.command.as_str()) {
+    if ![
+        "serve", "approve", "deny", "list", "revoke", "unrevoke", "renew-ca",
+    ]
+    .contains(&a.command.as_str())
+    {
         return Err(format!("unknown command {:?}", a.command));
     }
     while let Some(arg) = it.next() {
@@ -143,8 +149,8 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
                         "--reason {v:?} is not a reason: give a number (RFC 5280) or one of \
                          unspecified, keyCompromise, cACompromise, affiliationChanged, \
                          superseded, cessationOfOperation, certificateHold, privilegeWithdrawn, \
-                         aACompromise (8, removeFromCRL, only releases a held certificate in a \
-                         delta CRL)"
+                         aACompromise (8, removeFromCRL, is not a revocation: `devca unrevoke` \
+                         releases a hold)"
                     )
                 })?);
             }
@@ -181,7 +187,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     if a.keytab.is_some() && !a.negotiate {
         return Err("--keytab is for --auth negotiate".into());
     }
-    if ["approve", "deny", "revoke"].contains(&a.command.as_str()) && a.id.is_none() {
+    if ["approve", "deny", "revoke", "unrevoke"].contains(&a.command.as_str()) && a.id.is_none() {
         return Err(format!("{} needs a request ID", a.command));
     }
     Ok(a)
@@ -221,6 +227,7 @@ fn main() -> ExitCode {
         "approve" => approve(&args),
         "deny" => deny(&args),
         "revoke" => revoke(&args),
+        "unrevoke" => unrevoke(&args),
         "renew-ca" => renew_ca(&args),
         _ => list(&args),
     };
@@ -450,7 +457,7 @@ fn deny(args: &Args) -> Result<(), String> {
 fn reason_code(v: &str) -> Option<u32> {
     if let Ok(n) = v.parse::<u32>() {
         // 8, removeFromCRL, is no reason to revoke: a delta CRL lists a held certificate
-        // released with it (RFC 5280 §5.3.1), and devca releases none
+        // released with it (RFC 5280 §5.3.1), which `unrevoke` does
         return ([0, 1, 2, 3, 4, 5, 6, 9, 10].contains(&n)).then_some(n);
     }
     let names = [
@@ -503,6 +510,7 @@ fn revoke(args: &Args) -> Result<(), String> {
                 ));
             }
             rec.revoked = Some((now, reason));
+            rec.released = None;
             Ok(())
         })
         .map_err(|e| e.to_string())?;
@@ -521,6 +529,41 @@ fn revoke(args: &Args) -> Result<(), String> {
                 })
                 .unwrap_or_default();
             println!("request {id}: revoked (serial {serial}, reason {reason})");
+            Ok(())
+        }
+    }
+}
+
+/// Releases a certificate on hold (revoked as certificateHold), as `certutil -revoke SERIAL
+/// unrevoke` does: it is valid again, and a delta CRL over a base CRL that listed it names it
+/// removeFromCRL (RFC 5280 §5.3.1). Any other revocation is final.
+fn unrevoke(args: &Args) -> Result<(), String> {
+    let dir = data_dir(args);
+    let id = args.id.unwrap_or(0);
+    let store = Store::open(&dir).map_err(|e| e.to_string())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let res = store
+        .update(id, |rec| match rec.revoked {
+            None => Err(format!("the certificate of request {id} is not revoked")),
+            Some((_, 6)) => {
+                rec.revoked = None;
+                rec.released = Some(now);
+                Ok(())
+            }
+            Some((_, reason)) => Err(format!(
+                "the certificate of request {id} was revoked (reason {reason}), not put on \
+                 hold: only a hold (certificateHold, 6) can be released"
+            )),
+        })
+        .map_err(|e| e.to_string())?;
+    match res {
+        None => Err(format!("there is no request {id} in {}", dir.display())),
+        Some(Err(e)) => Err(e),
+        Some(Ok(_)) => {
+            println!("request {id}: hold released, the certificate is valid again");
             Ok(())
         }
     }
@@ -619,6 +662,8 @@ mod tests {
             Some(10)
         );
         assert!(args("revoke --data d").is_err());
+        assert!(args("unrevoke --data d").is_err());
+        assert_eq!(args("unrevoke --data d 3").unwrap().id, Some(3));
         let k = args("serve --data d --auth negotiate --keytab /k").unwrap();
         assert!(k.negotiate);
         assert_eq!(k.keytab, Some(PathBuf::from("/k")));

@@ -646,10 +646,13 @@ pub fn crl(ctx: &Ctx, renewal: u32, delta: bool) -> Result<Vec<u8>, String> {
     };
     let number = ctx.store.next_crl_number().map_err(io)?;
     let entries: Vec<crate::ca::RevokedEntry> = match &base {
+        // those revoked since the base, and those the base listed on hold and since released
+        // (removeFromCRL: RFC 5280 §5.3.1, delta CRLs only)
         Some((_, listed)) => revoked
             .into_iter()
             .filter(|(id, _)| !listed.contains(id))
             .map(|(_, e)| e)
+            .chain(released_of(ctx, renewal, listed))
             .collect(),
         None => {
             ctx.store
@@ -673,6 +676,26 @@ fn revoked_of(ctx: &Ctx, renewal: u32) -> Vec<(u64, crate::ca::RevokedEntry)> {
             let cert = x509_cert::Certificate::from_der(&r.cert).ok()?;
             let serial = cert.tbs_certificate().serial_number().as_bytes().to_vec();
             Some((r.id, crate::ca::RevokedEntry { serial, at, reason }))
+        })
+        .collect()
+}
+
+/// The certificates of `listed` (request ids a base CRL listed) whose hold was since
+/// released, as removeFromCRL entries dated at their release.
+fn released_of(ctx: &Ctx, renewal: u32, listed: &[u64]) -> Vec<crate::ca::RevokedEntry> {
+    listed
+        .iter()
+        .filter_map(|id| ctx.store.get(*id).ok().flatten())
+        .filter(|r| r.status == Status::Issued && r.renewal == renewal && r.revoked.is_none())
+        .filter_map(|r| {
+            let at = r.released?;
+            let cert = x509_cert::Certificate::from_der(&r.cert).ok()?;
+            let serial = cert.tbs_certificate().serial_number().as_bytes().to_vec();
+            Some(crate::ca::RevokedEntry {
+                serial,
+                at,
+                reason: 8,
+            })
         })
         .collect()
 }

@@ -67,6 +67,9 @@ pub struct Record {
     pub renewal: u32,
     /// When the certificate was revoked (Unix seconds) and why (RFC 5280 reason code).
     pub revoked: Option<(u64, u32)>,
+    /// When a hold on the certificate (revoked as certificateHold) was released (Unix
+    /// seconds): a delta CRL over a base CRL that listed it names it removeFromCRL.
+    pub released: Option<u64>,
     /// Whether the CA that took the request honoured its `SAN:` attribute (`serve` without
     /// `--no-san-attribute`), so that a later `devca approve` decides as it would have. `None`
     /// in records written before this was kept.
@@ -98,6 +101,7 @@ impl Record {
             requester: String::new(),
             renewal: 0,
             revoked: None,
+            released: None,
             san_attribute: None,
         }
     }
@@ -125,6 +129,9 @@ impl Record {
         put("renewal", &self.renewal.to_string());
         if let Some((at, reason)) = self.revoked {
             put("revoked", &format!("{at} {reason}"));
+        }
+        if let Some(at) = self.released {
+            put("released", &at.to_string());
         }
         if let Some(san) = self.san_attribute {
             put("san_attribute", if san { "1" } else { "0" });
@@ -163,6 +170,7 @@ impl Record {
                     let (at, reason) = v.split_once(' ')?;
                     r.revoked = Some((at.parse().ok()?, reason.parse().ok()?));
                 }
+                "released" => r.released = Some(v.parse().ok()?),
                 "san_attribute" => r.san_attribute = Some(v == "1"),
                 _ => {} // unknown keys from a newer devca are ignored
             }
@@ -392,6 +400,7 @@ mod tests {
         r.requester = "alice".into();
         r.renewal = 2;
         r.revoked = Some((1_700_000_000, 1));
+        r.released = Some(1_700_000_100);
         let back = Record::from_text(&r.to_text()).unwrap();
         assert_eq!(back, r);
         for san in [Some(false), Some(true)] {

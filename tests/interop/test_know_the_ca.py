@@ -228,6 +228,63 @@ def test_ca_certificates_renewals_and_crls(certreq, tmp_path):
         server.stop()
 
 
+def test_a_hold_is_released_through_the_delta_crl(certreq, tmp_path):
+    """A certificate put on hold is listed certificateHold; `devca unrevoke` releases it, and the
+    delta CRL over the base that listed it names it removeFromCRL (RFC 5280 §5.3.1) until the
+    next base CRL, which lists it no more. A revocation for another reason is final."""
+    server = DevcaServer(tmp_path / "data", tls=True, basic_auth=ALICE)
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def crl_text(name, *extra):
+        run_cli(certreq, server, "-crl", *extra, "-config", server.certsrv, name, cwd=work)
+        v = openssl("crl", "-in", work / name, "-noout", "-verify", "-CAfile", server.ca_pem,
+                    "-text")
+        assert v.returncode == 0 and "verify OK" in v.stderr + v.stdout, v.stderr
+        return v.stdout
+
+    def entry(text, serial):
+        """The reason openssl shows for `serial` in a CRL's text, or None when not listed."""
+        m = re.search(rf"Serial Number: 0*{serial}\n(?:.*\n)*?\s+X509v3 CRL Reason Code:\s*\n\s+(.+)",
+                      text)
+        return m.group(1).strip() if m else None
+
+    try:
+        ids, serials = [], []
+        for name in ("h", "k"):
+            req = new_request(certreq, server, work, name=name)
+            proc = run_cli(certreq, server, "-submit", "-config", server.certsrv, req,
+                           f"{name}.cer", cwd=work)
+            ids.append(proc.stdout.split()[1])
+            serials.append(format(x509.load_pem_x509_certificate(
+                (work / f"{name}.cer").read_bytes()).serial_number, "X"))
+        held, compromised = ids
+        assert server.cli("revoke", held, "--reason", "certificateHold").returncode == 0
+        assert server.cli("revoke", compromised, "--reason", "keyCompromise").returncode == 0
+        base = crl_text("base.crl")
+        assert entry(base, serials[0]) == "Certificate Hold", base
+        assert entry(base, serials[1]) == "Key Compromise", base
+        # released: valid again, listed as such
+        done = server.cli("unrevoke", held)
+        assert done.returncode == 0 and "released" in done.stdout, done.stderr
+        listed = dict(line.split("\t")[:2] for line in server.cli("list").stdout.splitlines())
+        assert listed[held] == "issued" and listed[compromised] == "revoked", listed
+        delta = crl_text("delta.crl", "-delta")
+        assert "Delta CRL Indicator" in delta, delta
+        assert entry(delta, serials[0]) == "Remove From CRL", delta
+        assert entry(delta, serials[1]) is None, delta
+        # a revocation that is not a hold stays; a certificate not revoked has nothing to release
+        for rid, why in ((compromised, "only a hold"), (held, "not revoked")):
+            proc = server.cli("unrevoke", rid)
+            assert proc.returncode != 0 and why in proc.stderr, proc.stderr
+        # the next base CRL lists the compromised certificate only
+        base = crl_text("base2.crl")
+        assert entry(base, serials[0]) is None and serials[0] not in base.replace(":", ""), base
+        assert entry(base, serials[1]) == "Key Compromise", base
+    finally:
+        server.stop()
+
+
 # --- bad answers: a clear message, nothing written ---------------------------------------------
 
 class Stub(http.server.BaseHTTPRequestHandler):
