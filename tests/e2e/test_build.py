@@ -214,8 +214,11 @@ ENROLL_BUDGET = 169.4 * KIB
 # 6.84 (7 009) once a request keeps the CA it went to, the status is said again in the form's
 # language and what the portal's INF says unedited stays in the list; 6.87 (7 030) once a `ca`
 # that is not http: or https: is refused before anything is made; 6.96 (7 131) once a SAN line
-# whose OID is a [Strings] name is read and edited and certreq-pending says the form's words
-ELEMENT_BUDGET = 7.0 * KIB
+# whose OID is a [Strings] name is read and edited and certreq-pending says the form's words;
+# 7.23 (7 405) once an .inf file is read in the encodings Windows writes, values are shown and
+# written as certreq reads them ([Strings], `%%`), [RequestAttributes] are shown and two forms
+# without ids keep their own pending requests
+ELEMENT_BUDGET = 7.3 * KIB
 
 
 def gzip9(path):

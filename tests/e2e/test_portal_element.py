@@ -662,6 +662,120 @@ def test_a_san_line_named_through_strings_is_read_and_edited(ca, browser, tmp_pa
     assert "%szOID_SUBJECT_ALT_NAME2% = " in inf, inf
 
 
+def locked_values(driver):
+    return shadow(driver, "return Object.fromEntries([...root.querySelectorAll("
+                          "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
+
+
+ENCODED_INF = """[NewRequest]\r
+Subject = "CN=host.corp.example.com, O=Société Générale"\r
+KeyAlgorithm = ECDSA_P256\r
+"""
+
+
+@pytest.mark.parametrize("encoding,bom", [("cp1252", b""), ("utf-16-le", b"\xff\xfe"),
+                                          ("utf-8", b"\xef\xbb\xbf")])
+def test_an_inf_file_is_read_in_the_encodings_windows_writes(ca, site, browser, tmp_path,
+                                                             encoding, bom):
+    """Notepad's "ANSI" (Windows-1252) and "Unicode" (UTF-16LE with its BOM) files, and UTF-8
+    with a BOM, read as certreq reads them: the subject sent is the one written."""
+    name = f"enc-{encoding}.inf"
+    (site / name).write_bytes(bom + ENCODED_INF.encode(encoding))
+    open_portal(browser, ca.origin)
+    redraw(browser, inf=name)
+    assert locked_values(browser).get("Subject") == "CN=…, O=Société Générale"
+    assert shadow(browser, "return root.querySelector('[part=diagnostics]').textContent") == ""
+    made = issued_entry(browser)
+    cert = x509.load_pem_x509_certificate(made["certificate"].encode())
+    assert cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)[0].value \
+        == "Société Générale"
+
+
+STRINGS_VALUES_INF = """[Strings]
+host = "str.corp.example.com"
+org = "Contoso"
+[NewRequest]
+Subject = "CN=%host%, O=%org%"
+KeyAlgorithm = ECDSA_P256
+[Extensions]
+2.5.29.17 = "{text}dns=%host%"
+[RequestAttributes]
+SAN = "dns=attr.corp.example.com&dns=www.attr.corp.example.com"
+"""
+
+
+def test_values_are_shown_and_written_as_certreq_reads_them(ca, browser, tmp_path):
+    """[Strings] names in the fields and the locked list as their values; what is typed is
+    sent as typed (a `%` in it names nothing); the request's SAN attribute is shown."""
+    open_portal(browser, ca.origin)
+    redraw(browser, inf=STRINGS_VALUES_INF)
+    assert shadow(browser, "return root.querySelector('[name=cn]').value") \
+        == "str.corp.example.com"
+    assert shadow(browser, "return root.querySelector('[name=dns]').value") \
+        == "str.corp.example.com"
+    assert shadow(browser, "return root.querySelector('#e-dns').textContent") == ""
+    locked = locked_values(browser)
+    assert locked.get("Subject") == "CN=…, O=Contoso", locked
+    assert locked.get("RequestAttributes SAN") \
+        == "dns=attr.corp.example.com&dns=www.attr.corp.example.com", locked
+    fill(browser, "cn", "%org% 100%")
+    click(browser, "submit")
+    made = event(browser, "certreq-issued")["detail"]
+    req = request_pem(made, tmp_path)
+    name = {a.oid: a.value for a in req.csr.subject}
+    assert name == {NameOID.COMMON_NAME: "%org% 100%", NameOID.ORGANIZATION_NAME: "Contoso"}
+    assert [n.value for n in req.extension("2.5.29.17").value] == ["str.corp.example.com"]
+
+
+TWO_FORMS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><script type="module" src="portal.js"></script></head>
+<body><main>
+<certreq-enroll ca="/certsrv" fields="CN"><template>[NewRequest]
+Subject = "CN=first.corp.example.com"
+KeyAlgorithm = ECDSA_P256
+</template></certreq-enroll>
+<certreq-enroll ca="/certsrv" fields="CN"><template>[NewRequest]
+Subject = "CN=second.corp.example.com"
+KeyAlgorithm = RSA
+KeyLength = 2048
+</template></certreq-enroll>
+<ol id="log"></ol></main></body></html>
+"""
+
+
+def test_two_forms_without_ids_keep_their_own_pending_requests(pending_ca, site, browser):
+    (site / "two.html").write_text(TWO_FORMS)
+
+    def form(n, body):
+        return browser.execute_script(
+            "const root = document.querySelectorAll('certreq-enroll')[arguments[0]].shadowRoot;"
+            "if (!root) return null;\n" + body, n)
+
+    def ready():
+        return all(form(n, "return !!root.querySelector('button[type=submit]')")
+                   for n in (0, 1))
+
+    browser.get(pending_ca.origin + "/two.html")
+    wait_for(ready, what="both forms")
+    form(1, "root.querySelector('[part~=submit]').click()")
+    pending = event(browser, "certreq-pending")["detail"]
+    browser.refresh()
+    wait_for(ready, what="both forms after the reload")
+    wait_for(lambda: form(1, "return root.querySelector('[part~=retrieve]').hidden === false"),
+             what="the second form's Check again")
+    # the first form sent nothing: it offers nothing
+    assert form(0, "return root.querySelector('[part~=retrieve]').hidden") is True
+    assert str(pending["requestId"]) not in form(0, "return root.querySelector("
+                                                    "'[part=status]').textContent")
+    # approved: the second form's own key (RSA) gets the certificate
+    assert pending_ca.cli("approve", str(pending["requestId"])).returncode == 0
+    form(1, "root.querySelector('[part~=retrieve]').click()")
+    issued = event(browser, "certreq-issued")["detail"]
+    cert = x509.load_pem_x509_certificate(issued["certificate"].encode())
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value \
+        == "second.corp.example.com"
+
+
 def test_the_api_resolves_a_page_relative_ca_and_reuses_a_named_pending_key(ca, browser):
     open_portal(browser, ca.origin)
     got = api(browser, """(async () => {

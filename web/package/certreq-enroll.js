@@ -171,10 +171,10 @@ function quote(value) {
 
 const KEYED = /^\s*([^;=\s][^=]*?)\s*=\s*(.*)$/;
 
-/** `Key = value` lines of [NewRequest] as [key, value, line index, the line's comment]. */
-function newRequestValues(text) {
+/** `Key = value` lines of a section as [key, value, line index, the line's comment]. */
+function sectionValues(text, name) {
   const ls = lines(text);
-  const range = sectionRange(ls, "NewRequest");
+  const range = sectionRange(ls, name);
   if (range === null) return [];
   const out = [];
   for (let i = range[0]; i < range[1]; i += 1) {
@@ -186,6 +186,22 @@ function newRequestValues(text) {
   }
   return out;
 }
+
+const newRequestValues = (text) => sectionValues(text, "NewRequest");
+
+/** A value as certreq reads it: `%name%` from [Strings] (its names, lowercase → values),
+ * `%%` → `%`; a name [Strings] does not define stays as written. */
+function expand(value, strings) {
+  return value.replace(/%([^%]*)%/g, (all, name) => (name ? strings.get(name.toLowerCase()) ?? all : "%"));
+}
+
+/** [Strings]' names, lowercase, → their values. */
+function stringsOf(text) {
+  return new Map(sectionValues(text, "Strings").map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/** What the user typed, as a value certreq reads back the same (`%` is `%%`). */
+const literal = (value) => value.replaceAll("%", "%%");
 
 /** The text with [NewRequest]'s `key` set to `value` (added when it is not there). */
 function setNewRequestValue(text, key, value) {
@@ -222,16 +238,10 @@ function sanEntries(text) {
   if (range === null) return { entries: [], at: null };
   // the line's OID may be a [Strings] name, as Microsoft's examples write it
   // (`%szOID_SUBJECT_ALT_NAME2% = …`)
-  const strings = new Map();
-  const table = sectionRange(ls, "Strings") ?? [0, 0];
-  for (let i = table[0]; i < table[1]; i += 1) {
-    const m = KEYED.exec(ls[i]);
-    if (m) strings.set(m[1].toLowerCase(), unquote(splitComment(m[2])[0]));
-  }
+  const strings = stringsOf(text);
   for (let i = range[0]; i < range[1]; i += 1) {
     const m = KEYED.exec(ls[i]);
-    const oid = m?.[1].replace(/^%(.+)%$/, (all, name) => strings.get(name.toLowerCase()) ?? all);
-    if (oid?.trim() !== "2.5.29.17") continue;
+    if (!m || expand(m[1], strings).trim() !== "2.5.29.17") continue;
     const [first, comment] = splitComment(m[2]);
     let body = unquote(first);
     let end = i + 1;
@@ -263,7 +273,7 @@ function fileName(preview) {
 function dnsNames(text) {
   return sanEntries(text).entries
     .filter((e) => /^\s*dns\s*=/i.test(e))
-    .map((e) => e.slice(e.indexOf("=") + 1).trim());
+    .map((e) => expand(e.slice(e.indexOf("=") + 1).trim(), stringsOf(text)));
 }
 
 /** The text with the SAN's DNS names replaced by `names` (its other names kept). */
@@ -281,6 +291,20 @@ function withDnsNames(text, names) {
     ls.push("", "[Extensions]", line);
   }
   return ls.join("\n");
+}
+
+/** An INF file's bytes as certreq reads them (the engine's own rule): UTF-16 or UTF-8 by its
+ * byte order mark, else UTF-8 when it is valid, else Windows-1252 (Notepad's "ANSI"). */
+function decodeInf(bytes) {
+  const [a, b, c] = bytes;
+  const bom = a === 0xff && b === 0xfe ? "utf-16le"
+    : a === 0xfe && b === 0xff ? "utf-16be" : a === 0xef && b === 0xbb && c === 0xbf ? "utf-8" : null;
+  if (bom) return new TextDecoder(bom).decode(bytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder("windows-1252").decode(bytes);
+  }
 }
 
 // ---- the element ---------------------------------------------------------------------------
@@ -346,9 +370,12 @@ class CertreqEnroll extends HTMLElement {
   }
 
   // where this form remembers the stored entry of a request the CA holds, across reloads: the
-  // page, the element's id, the CA and the template
+  // page, the element's id (else its place among the page's elements: two forms without ids
+  // must not take each other's request; the first keeps the key earlier versions wrote), the
+  // CA and the template
   get _pendingKey() {
-    return `certreq-enroll pending ${location.pathname} ${this.id} ${this._ca() ?? ""} `
+    const n = [...this.getRootNode().querySelectorAll("certreq-enroll")].indexOf(this);
+    return `certreq-enroll pending ${location.pathname} ${this.id || (n > 0 ? `#${n}` : "")} ${this._ca() ?? ""} `
       + `${this.getAttribute("template") ?? ""}`;
   }
 
@@ -391,7 +418,7 @@ class CertreqEnroll extends HTMLElement {
     if (attr !== null && attr.trim() !== "") {
       const answer = await fetch(new URL(attr, document.baseURI), { cache: "no-cache" });
       if (!answer.ok) throw new Error(`${attr} answered HTTP ${answer.status}`);
-      return answer.text();
+      return decodeInf(new Uint8Array(await answer.arrayBuffer()));
     }
     const template = this.querySelector("template");
     return template ? template.content.textContent : null;
@@ -433,12 +460,12 @@ class CertreqEnroll extends HTMLElement {
       const value = input.value.trim();
       if (name === "cn") {
         const subject = newRequestValues(text).find(([k]) => k.toLowerCase() === "subject")?.[1] ?? "";
-        text = setNewRequestValue(text, "Subject", withCn(subject, value));
+        text = setNewRequestValue(text, "Subject", withCn(subject, literal(value)));
       } else if (name === "dns") {
         // a name that is not one is said at the field (_check) and never written
         text = withDnsNames(text, splitList(value).filter((n) => DNS_NAME.test(n)));
       } else if (value !== "" || newRequestValues(text).some(([k]) => k.toLowerCase() === name.toLowerCase())) {
-        text = setNewRequestValue(text, name, value);
+        text = setNewRequestValue(text, name, literal(value));
       }
     }
     return text;
@@ -448,7 +475,9 @@ class CertreqEnroll extends HTMLElement {
     const t = this._text;
     const fields = this._fields;
     const lower = fields.map((f) => f.toLowerCase());
-    const values = newRequestValues(this._inf);
+    const strings = stringsOf(this._inf);
+    // the values as certreq reads them ([Strings] names replaced)
+    const values = newRequestValues(this._inf).map(([k, v]) => [k, expand(v, strings)]);
     // drawn again for the same INF (the language, another attribute): what was typed stays
     const typed = this._inputs && this._drawn === this._inf
       ? new Map([...this._inputs].map(([n, i]) => [n, i.value])) : new Map();
@@ -503,7 +532,11 @@ class CertreqEnroll extends HTMLElement {
       locked.append(h("dt", { text: key }), h("dd", { "data-key": key, text: shown }));
     }
     const kept = sanEntries(this._inf).entries.filter((e) => !(this._inputs.has("dns") && /^\s*dns\s*=/i.test(e)));
-    if (kept.length) locked.append(h("dt", { text: "SAN" }), h("dd", { "data-key": "SAN", text: kept.join(", ") }));
+    if (kept.length) locked.append(h("dt", { text: "SAN" }), h("dd", { "data-key": "SAN", text: expand(kept.join(", "), strings) }));
+    // the request's attributes go to the CA as written (a SAN attribute adds names there)
+    for (const [key, value] of sectionValues(this._inf, "RequestAttributes")) {
+      locked.append(h("dt", { text: key }), h("dd", { "data-key": `RequestAttributes ${key}`, text: expand(value, strings) }));
+    }
     if (this.getAttribute("template")) {
       locked.append(h("dt", { text: "Template" }), h("dd", { "data-key": "Template", text: this.getAttribute("template") }));
     }
