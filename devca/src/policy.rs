@@ -234,6 +234,25 @@ fn rsa_bits(spki: &x509_cert::spki::SubjectPublicKeyInfoOwned) -> Option<usize> 
     Some(key.size() * 8)
 }
 
+/// Whether each CN of `subject` has 1 to 64 characters (RFC 5280's `X520CommonName`, SIZE
+/// (1..ub-common-name)); AD CS refuses a longer one as a bad subject (0x80094001).
+fn common_names_fit(subject: &Name) -> bool {
+    const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+    subject
+        .iter_rdn()
+        .flat_map(|rdn| rdn.iter())
+        .filter(|atv| atv.oid == CN)
+        .all(|atv| {
+            let bytes = atv.value.value();
+            let chars = if der::Tagged::tag(&atv.value) == der::Tag::BmpString {
+                bytes.len() / 2
+            } else {
+                String::from_utf8_lossy(bytes).chars().count()
+            };
+            (1..=64).contains(&chars)
+        })
+}
+
 /// pkcs-9 emailAddress, the `E=` of a subject.
 pub const OID_EMAIL_ADDRESS: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
@@ -392,7 +411,7 @@ pub fn decide_for(
         return Err(policy_denial(STATUS_TEMPLATE_DENIED));
     }
     template_demands(template, req, &san)?;
-    if req.subject.is_empty() && san.is_empty() {
+    if req.subject.is_empty() && san.is_empty() || !common_names_fit(&req.subject) {
         return Err(Denial {
             message: "Denied by Policy Module  0x80094001, The request subject name is invalid or too long.".to_string(),
             status: STATUS_BAD_SUBJECT.to_string(),
@@ -477,6 +496,18 @@ mod tests {
         assert_eq!(decide(&req, &attrib, None, false).unwrap().san.len(), 1);
         let bad = parse_cert_attrib("SAN:bogus=1");
         assert!(decide(&req, &bad, None, true).is_err());
+    }
+
+    #[test]
+    fn a_common_name_empty_or_over_64_characters_is_denied() {
+        let san = ["a.example"];
+        for cn in ["CN=", &format!("CN={}", "é".repeat(65))] {
+            let req = parse_and_verify(&ec_csr(cn, &san)).unwrap();
+            let d = decide(&req, &[], None, true).unwrap_err();
+            assert!(d.message.contains("0x80094001"), "{cn}: {}", d.message);
+        }
+        let req = parse_and_verify(&ec_csr(&format!("CN={}", "é".repeat(64)), &san)).unwrap();
+        assert!(decide(&req, &[], None, true).is_ok());
     }
 
     #[test]
