@@ -487,15 +487,20 @@ fn read_certificates(path: &std::path::Path) -> Result<Vec<Vec<u8>>, String> {
     Ok(certs)
 }
 
+/// Now, in Unix seconds (what a record's times are written in).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 fn revoke(args: &Args) -> Result<(), String> {
     let dir = data_dir(args);
     let id = args.id.unwrap_or(0);
     let reason = args.reason.unwrap_or(0);
     let store = Store::open(&dir).map_err(|e| e.to_string())?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = unix_now();
     let res = store
         .update(id, |rec| {
             if rec.status != Status::Issued {
@@ -541,10 +546,7 @@ fn unrevoke(args: &Args) -> Result<(), String> {
     let dir = data_dir(args);
     let id = args.id.unwrap_or(0);
     let store = Store::open(&dir).map_err(|e| e.to_string())?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = unix_now();
     let res = store
         .update(id, |rec| match rec.revoked {
             None => Err(format!("the certificate of request {id} is not revoked")),

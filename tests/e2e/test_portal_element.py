@@ -153,6 +153,12 @@ def api(driver, call):
         "}).catch((e) => done({ error: String(e) }));")
 
 
+def locked_values(driver):
+    """What the form shows as set by the portal: data-key → text."""
+    return shadow(driver, "return Object.fromEntries([...root.querySelectorAll("
+                          "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
+
+
 def request_pem(detail, tmp_path):
     path = tmp_path / "portal.req"
     path.write_text(detail["pem"])
@@ -171,8 +177,7 @@ def test_only_the_opened_fields_are_editable(ca, browser):
                                "[contenteditable]')].map((e) => e.name)")
     assert editable == ["cn", "dns"], editable
     # the rest of the INF is shown as text the user cannot change
-    locked = shadow(browser, "return Object.fromEntries([...root.querySelectorAll("
-                             "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
+    locked = locked_values(browser)
     assert locked["Subject"] == "CN=…, OU=Web servers, O=Example, C=US", locked
     assert locked["KeyAlgorithm"] == "ECDSA_P256" and locked["Exportable"] == "TRUE", locked
     assert shadow(browser, "return root.querySelector('[name=cn]').value") \
@@ -613,8 +618,7 @@ def test_an_inf_with_comments_is_read_and_written_without_losing_them(ca, browse
         == "commented.corp.example.com"
     assert shadow(browser, "return root.querySelector('[name=dns]').value") \
         == "a.corp.example.com\nb.corp.example.com"
-    locked = shadow(browser, "return Object.fromEntries([...root.querySelectorAll("
-                             "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
+    locked = locked_values(browser)
     assert locked["KeyAlgorithm"] == "ECDSA_P256", locked
     assert locked["FriendlyName"] == "Commented; but quoted", locked
     fill(browser, "cn", "edited.corp.example.com")
@@ -648,8 +652,7 @@ def test_a_san_line_named_through_strings_is_read_and_edited(ca, browser, tmp_pa
     redraw(browser, inf=STRINGS_SAN_INF)
     assert shadow(browser, "return root.querySelector('[name=dns]').value") \
         == "www.contoso.com\ncontoso.com"
-    locked = shadow(browser, "return Object.fromEntries([...root.querySelectorAll("
-                             "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
+    locked = locked_values(browser)
     assert locked.get("SAN") == "email=admin@contoso.com", locked
     fill(browser, "dns", "www.contoso.com shop.contoso.com")
     assert shadow(browser, "return root.querySelector('#e-dns').textContent") == ""
@@ -660,11 +663,6 @@ def test_a_san_line_named_through_strings_is_read_and_edited(ca, browser, tmp_pa
                                             "admin@contoso.com"]
     inf = api(browser, f"m.get({json.dumps(made['entry'])})")["inf"]
     assert "%szOID_SUBJECT_ALT_NAME2% = " in inf, inf
-
-
-def locked_values(driver):
-    return shadow(driver, "return Object.fromEntries([...root.querySelectorAll("
-                          "'[part=locked] dd')].map((d) => [d.dataset.key, d.textContent]))")
 
 
 ENCODED_INF = """[NewRequest]\r
