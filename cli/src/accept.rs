@@ -213,21 +213,21 @@ fn accept(inv: &Invocation) -> Result<(), Failure> {
     store.attach(&entry, &cert_pem, &p7b, &meta)?;
 
     if !inv.has(Opt::Quiet) {
-        println!("Installed Certificate:");
-        println!(
+        outln!("Installed Certificate:");
+        outln!(
             "  Serial Number: {}",
             leaf.serial_hex().to_ascii_lowercase()
         );
-        println!("  Subject: {}", leaf.subject());
-        println!("  NotBefore: {}", date(leaf.not_before()));
-        println!("  NotAfter: {}", date(leaf.not_after()));
-        println!(
+        outln!("  Subject: {}", leaf.subject());
+        outln!("  NotBefore: {}", date(leaf.not_before()));
+        outln!("  NotAfter: {}", date(leaf.not_after()));
+        outln!(
             "  Thumbprint: {}",
             leaf.thumbprint_sha1().to_ascii_lowercase()
         );
-        println!("Key: {} in {}", entry.meta.algorithm, entry.dir.display());
+        outln!("Key: {} in {}", entry.meta.algorithm, entry.dir.display());
         if let Some(pfx) = &pfx_out {
-            println!(
+            outln!(
                 "PFX: {} ({})",
                 pfx.display(),
                 if inv.has(Opt::Legacy) {

@@ -208,32 +208,32 @@ fn import(inv: &Invocation) -> Result<(), Failure> {
     }
     if !inv.has(Opt::Quiet) {
         let leaf = &opened.leaf;
-        println!("Imported PFX: {}", path.display());
-        println!(
+        outln!("Imported PFX: {}", path.display());
+        outln!(
             "  Serial Number: {}",
             leaf.serial_hex().to_ascii_lowercase()
         );
-        println!("  Subject: {}", leaf.subject());
-        println!("  Issuer: {}", leaf.issuer());
-        println!("  NotBefore: {}", date(leaf.not_before()));
-        println!("  NotAfter: {}", date(leaf.not_after()));
-        println!(
+        outln!("  Subject: {}", leaf.subject());
+        outln!("  Issuer: {}", leaf.issuer());
+        outln!("  NotBefore: {}", date(leaf.not_before()));
+        outln!("  NotAfter: {}", date(leaf.not_after()));
+        outln!(
             "  Thumbprint: {}",
             leaf.thumbprint_sha1().to_ascii_lowercase()
         );
-        println!(
+        outln!(
             "  Chain: {} certificate{}",
             opened.chain.len(),
             if opened.chain.len() == 1 { "" } else { "s" }
         );
         if opened.others > 0 {
-            println!(
+            outln!(
                 "  ({} other certificate{} in the PFX, not in this chain, left out)",
                 opened.others,
                 if opened.others == 1 { "" } else { "s" }
             );
         }
-        println!(
+        outln!(
             "Key: {} {} in {} (container `{}`)",
             opened.key.describe(),
             if existing.is_some() {

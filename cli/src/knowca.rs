@@ -220,7 +220,7 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
     crate::fsio::write_atomic(&out, &bytes, crate::fsio::PUBLIC_FILE, force)
         .map_err(|e| crate::submit::write_error(&out, &e))?;
     if !quiet {
-        println!("{}: {what}", out.display());
+        outln!("{}: {what}", out.display());
     }
     Ok(())
 }
@@ -346,7 +346,7 @@ fn templates(client: &Client, endpoint: &Endpoint) -> Result<(), Failure> {
                 )));
             }
             for t in &list {
-                println!("{}\t{}", t.name, t.display);
+                outln!("{}\t{}", t.name, t.display);
             }
             Ok(())
         }
@@ -356,20 +356,20 @@ fn templates(client: &Client, endpoint: &Endpoint) -> Result<(), Failure> {
             let attrs = template::read_csrattrs(reply.status, &reply.content_type, &reply.body)
                 .map_err(|e| format!("{url}: {e}"))?;
             let k = attrs.requirements();
-            println!(
+            outln!(
                 "EST has no template list; the server names its profiles by CA label \
                  (https://host/.well-known/est/LABEL). What {url} asks of requests:"
             );
             if attrs.items.is_empty() {
-                println!("  nothing");
+                outln!("  nothing");
             }
             let label = certreq_pkix::oid::label;
             match &k.key {
-                Some(template::KeyRequirement::Rsa { bits }) => println!(
+                Some(template::KeyRequirement::Rsa { bits }) => outln!(
                     "  key: RSA{}",
                     bits.map(|b| format!(" {b} bits")).unwrap_or_default()
                 ),
-                Some(template::KeyRequirement::Ec { curve }) => println!(
+                Some(template::KeyRequirement::Ec { curve }) => outln!(
                     "  key: ECDSA{}",
                     curve
                         .map(|c| format!(" on {}", label(&c)))
@@ -378,22 +378,22 @@ fn templates(client: &Client, endpoint: &Endpoint) -> Result<(), Failure> {
                 None => {}
             }
             for o in &k.signature {
-                println!("  signature: {}", label(o));
+                outln!("  signature: {}", label(o));
             }
             for o in &k.subject {
-                println!(
+                outln!(
                     "  subject attribute: {}",
                     certreq_pkix::name::attribute_label(o)
                 );
             }
             for o in &k.extensions {
-                println!("  extension: {} ({o})", label(o));
+                outln!("  extension: {} ({o})", label(o));
             }
             if k.challenge_password {
-                println!("  challenge password (not sent by this program)");
+                outln!("  challenge password (not sent by this program)");
             }
             for o in &k.unknown {
-                println!("  {} (not known to this program)", label(o));
+                outln!("  {} (not known to this program)", label(o));
             }
             Ok(())
         }

@@ -7,6 +7,10 @@
 
 #![forbid(unsafe_code)]
 
+// first: its macros (`outln!`, `out!`) are for every module after it
+#[macro_use]
+mod out;
+
 mod accept;
 mod args;
 mod client;
@@ -33,7 +37,7 @@ use certreq_fsio as fsio;
 use help::{EXIT_OK, EXIT_USAGE};
 
 fn main() {
-    std::process::exit(run(std::env::args().skip(1)));
+    std::process::exit(out::status(run(std::env::args().skip(1))));
 }
 
 fn run(argv: impl Iterator<Item = String>) -> i32 {
@@ -76,16 +80,16 @@ fn run(argv: impl Iterator<Item = String>) -> i32 {
 fn show_help(inv: &Invocation) -> i32 {
     let verbose = inv.has(Opt::Verbose);
     match inv.verb {
-        None => print!("{}", help::general(verbose)),
+        None => out!("{}", help::general(verbose)),
         Some(Verb::New) if !inv.args.is_empty() => {
             let mut status = EXIT_OK;
             for (i, name) in inv.args.iter().enumerate() {
                 match help::key(name) {
                     Ok(text) => {
                         if i > 0 {
-                            println!();
+                            outln!();
                         }
-                        print!("{text}");
+                        out!("{text}");
                     }
                     Err(message) => {
                         eprintln!("certreq: error: {message}");
@@ -95,7 +99,7 @@ fn show_help(inv: &Invocation) -> i32 {
             }
             return status;
         }
-        Some(verb) => print!("{}", help::verb(verb, verbose)),
+        Some(verb) => out!("{}", help::verb(verb, verbose)),
     }
     EXIT_OK
 }

@@ -426,51 +426,51 @@ fn new_request(
     if !opts.quiet {
         match &certificate {
             Some((cert, _, _)) => {
-                println!("CertReq: Certificate Created");
-                println!("Certificate: {}", out_path.display());
-                println!("  Subject: {}", cert.subject());
-                println!(
+                outln!("CertReq: Certificate Created");
+                outln!("Certificate: {}", out_path.display());
+                outln!("  Subject: {}", cert.subject());
+                outln!(
                     "  Valid: {} to {}",
                     store::rfc3339(u64::try_from(cert.not_before()).unwrap_or(0)),
                     store::rfc3339(u64::try_from(cert.not_after()).unwrap_or(0))
                 );
-                println!(
+                outln!(
                     "  Thumbprint: {}",
                     cert.thumbprint_sha1().to_ascii_lowercase()
                 );
             }
             None => {
-                println!("CertReq: Request Created");
-                println!("Request: {}", out_path.display());
+                outln!("CertReq: Request Created");
+                outln!("Request: {}", out_path.display());
             }
         }
         if let Some(ca) = &life.signer
             && self_signed
         {
-            println!("  Issuer: {} (-cert)", ca.cert.subject());
+            outln!("  Issuer: {} (-cert)", ca.cert.subject());
         }
         if let Some(r) = &life.renewal {
-            println!(
+            outln!(
                 "  Renews: {} (thumbprint {}), signed with its key",
                 r.signing.cert.subject(),
                 r.signing.cert.thumbprint_sha1().to_ascii_lowercase()
             );
         }
         if let (Some(name), Some(agent)) = (&wrapping.requester_name, &life.signer) {
-            println!(
+            outln!(
                 "  On behalf of {name}, signed by the enrollment agent {}",
                 agent.cert.subject()
             );
         } else if let Some(signer) = life.signer.as_ref().filter(|_| !self_signed) {
-            println!("  Signed by {} (-cert)", signer.cert.subject());
+            outln!("  Signed by {} (-cert)", signer.cert.subject());
         }
         if let Some((plan, from)) = &life.archive_note {
-            println!(
+            outln!(
                 "  Key archived: {} to the CA exchange certificate {from}",
                 plan.cipher.name()
             );
         }
-        println!(
+        outln!(
             "Key: {} {} in {}",
             key.describe(),
             if reused.is_some() { "reused" } else { "stored" },

@@ -241,10 +241,10 @@ fn policy(inv: &Invocation) -> Result<(), Failure> {
     crate::fsio::write_all_atomic(&files, force)
         .map_err(|(path, e)| crate::submit::write_error(&path, &e))?;
     if !quiet {
-        println!("CertReq: Request Created");
-        println!("Request: {}", output.display());
+        outln!("CertReq: Request Created");
+        outln!("Request: {}", output.display());
         if let Some(p) = &p10_out {
-            println!("PKCS10: {}", p.display());
+            outln!("PKCS10: {}", p.display());
         }
         let from = match applied.source {
             Source::Certificate => "the CA certificate",
@@ -254,12 +254,12 @@ fn policy(inv: &Invocation) -> Result<(), Failure> {
             ids.iter().map(oid::label).collect::<Vec<_>>().join(", ")
         };
         if !applied.replaced.is_empty() {
-            println!("  Replaced in {from}: {}", names(&applied.replaced));
+            outln!("  Replaced in {from}: {}", names(&applied.replaced));
         }
         if !applied.added.is_empty() {
-            println!("  Added: {}", names(&applied.added));
+            outln!("  Added: {}", names(&applied.added));
         }
-        println!("  {}", capitalise(&how));
+        outln!("  {}", capitalise(&how));
     }
     Ok(())
 }

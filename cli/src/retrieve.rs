@@ -99,14 +99,14 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
                     eprintln!("certreq: warning: the key store entry was not updated: {e}");
                 }
             }
-            println!("Certificate retrieved(Issued) Issued");
+            outln!("Certificate retrieved(Issued) Issued");
             if !inv.has(Opt::Quiet) {
                 submit::print_written(&outputs, &issued.leaf);
             }
             Ok(())
         }
         Outcome::Pending { .. } => {
-            println!("Certificate request is pending: Taken Under Submission");
+            outln!("Certificate request is pending: Taken Under Submission");
             Ok(())
         }
         Outcome::Denied { message, code, .. } => {

@@ -113,9 +113,9 @@ fn sign(inv: &Invocation) -> Result<(), Failure> {
         );
     }
     if !inv.has(Opt::Quiet) {
-        println!("CertReq: Request Signed");
-        println!("Request: {}", output.display());
-        println!("  Signed by {}: {what}", signing.cert.subject());
+        outln!("CertReq: Request Signed");
+        outln!("Request: {}", output.display());
+        outln!("  Signed by {}: {what}", signing.cert.subject());
     }
     Ok(())
 }

@@ -458,7 +458,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             ))
         })?;
         if !inv.has(Opt::Quiet) {
-            println!(
+            outln!(
                 "RenewOnBehalfOf: renewing {renewed}; the renewed certificate's signature is the \
                  proof. Web Enrollment and EST carry no request flags (certreq's CR_IN_ROBO), so \
                  the CA decides from the request and the account you sign in with."
@@ -522,7 +522,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             outputs
                 .write(&issued.leaf, Some(&issued.chain_p7b))
                 .map_err(|e| issued_unwritten(e, &endpoint, request_id))?;
-            println!("Certificate retrieved(Issued) Issued");
+            outln!("Certificate retrieved(Issued) Issued");
             if !quiet {
                 print_written(&outputs, &issued.leaf);
             }
@@ -546,17 +546,17 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             let after = retry_after
                 .map(|r| format!(" (the server asks to wait {r})"))
                 .unwrap_or_default();
-            println!("Certificate request is pending: Taken Under Submission{after}");
+            outln!("Certificate request is pending: Taken Under Submission{after}");
             if quiet {
                 return Ok(());
             }
             match request_id {
-                Some(id) => println!(
+                Some(id) => outln!(
                     "When the CA has issued it: certreq -retrieve -config {} {id} CertOut, then \
                      certreq -accept CertOut",
                     endpoint.url()
                 ),
-                None if est => println!(
+                None if est => outln!(
                     "EST has no request id: run the same `certreq -submit` again later to \
                      collect the certificate"
                 ),
@@ -640,17 +640,17 @@ fn kept(entry: Option<&Entry>) -> String {
 
 /// certreq prints the id twice, the second time quoted.
 pub fn print_request_id(id: u64) {
-    println!("RequestId: {id}");
-    println!("RequestId: \"{id}\"");
+    outln!("RequestId: {id}");
+    outln!("RequestId: \"{id}\"");
 }
 
 pub fn print_written(outputs: &Outputs, cert: &Certificate) {
-    println!("Certificate: {}", outputs.cert.display());
+    outln!("Certificate: {}", outputs.cert.display());
     if let Some(chain) = &outputs.chain {
-        println!("Chain: {}", chain.display());
+        outln!("Chain: {}", chain.display());
     }
-    println!("  Subject: {}", cert.subject());
-    println!(
+    outln!("  Subject: {}", cert.subject());
+    outln!(
         "  Thumbprint: {}",
         cert.thumbprint_sha1().to_ascii_lowercase()
     );

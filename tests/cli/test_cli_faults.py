@@ -174,6 +174,43 @@ def test_submit_killed_at_random_points(certreq, store, env, tmp_path, ca):
     assert killed >= 10
 
 
+@pytest.mark.parametrize("stdout", ["closed pipe", "full"])
+def test_a_submit_whose_output_cannot_be_written_still_keeps_the_certificate(
+        certreq, store, env, tmp_path, ca, stdout):
+    """stdout whose reader quit (`| head -1`) or a full disk: the CA took the request, so its
+    certificate is still written and the store's entry keeps the CA's request id (for
+    -retrieve, and for -accept to find its key); a full disk is said on stderr and fails the
+    run, a quit reader is nobody's error. Never a panic."""
+    inf = write_inf(tmp_path / "o.inf", f"stdout-{stdout.split()[0]}.example", rsa=False)
+    run_certreq(certreq, "-new", inf, tmp_path / "o.req", check=True)
+    args = [str(certreq), "-submit", "-config", ca.certsrv, tmp_path / "o.req",
+            tmp_path / "o.cer"]
+    if stdout == "full":
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(args, stdout=full, stderr=subprocess.PIPE, text=True, env=env,
+                                  timeout=120)
+        assert proc.returncode == 1, proc.stderr
+        assert "standard output could not be written" in proc.stderr, proc.stderr
+    else:
+        read, write = os.pipe()
+        os.close(read)
+        try:
+            proc = subprocess.run(args, stdout=write, stderr=subprocess.PIPE, text=True, env=env,
+                                  timeout=120)
+        finally:
+            os.close(write)
+        assert proc.returncode == 0, proc.stderr
+    assert "panicked" not in proc.stderr, proc.stderr
+    cert = x509.load_pem_x509_certificate((tmp_path / "o.cer").read_bytes())
+    found = [e for e in entries(store).values()
+             if e["spki"] == spki_of_request(tmp_path / "o.req")]
+    newest = ca.cli("list").stdout.splitlines()[-1].split("\t")[0]
+    assert [e["meta"].get("request_id") for e in found] == [newest], found
+    assert cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) \
+        == found[0]["spki"]
+
+
 @pytest.mark.timeout(600)
 def test_accept_killed_at_random_points(certreq, store, env, tmp_path, ca):
     rng = random.Random(1507)
