@@ -98,6 +98,7 @@ fn retrieve(inv: &Invocation) -> Result<(), Failure> {
                 if let Err(e) = store.set_meta(&entry, &meta) {
                     eprintln!("certreq: warning: the key store entry was not updated: {e}");
                 }
+                submit::keep_ca_certificates(Some(&store), Some(&entry), &response);
             }
             outln!("Certificate retrieved(Issued) Issued");
             if !inv.has(Opt::Quiet) {

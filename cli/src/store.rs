@@ -17,6 +17,9 @@
 //!                                      start for a self-signed one (`RequestType = Cert`)
 //!                                      and for an imported one (`-importpfx`)
 //!     chain.p7b                        with cert.pem: certs-only PKCS#7 DER, leaf → root
+//!     ca.p7b                           the CA certificates the CA sent with the issued
+//!                                      certificate (`-submit`, `-retrieve`), certs-only
+//!                                      PKCS#7 DER: `-accept` of the bare .cer finds them
 //! ```
 //!
 //! `meta` lines added after format 1 (`request_id`, `ca`, `disposition`, `thumbprint`,
@@ -38,6 +41,7 @@ pub const KEY_FILE: &str = "key.pk8";
 pub const REQUEST_FILE: &str = "request.der";
 pub const INF_FILE: &str = "request.inf";
 pub const META_FILE: &str = "meta";
+pub const CA_FILE: &str = "ca.p7b";
 pub const CERT_FILE: &str = "cert.pem";
 pub const CHAIN_FILE: &str = "chain.p7b";
 
@@ -364,10 +368,12 @@ impl Store {
                     entry,
                 });
             }
-            if let Ok(p7b) = fs::read(entry.dir.join(CHAIN_FILE))
-                && let Ok(r) = certreq_read::response::parse(&p7b)
-            {
-                chains.extend(r.certificates().iter().cloned());
+            for name in [CHAIN_FILE, CA_FILE] {
+                if let Ok(p7b) = fs::read(entry.dir.join(name))
+                    && let Ok(r) = certreq_read::response::parse(&p7b)
+                {
+                    chains.extend(r.certificates().iter().cloned());
+                }
             }
         }
         for cert in chains {
@@ -417,6 +423,28 @@ impl Store {
         let path = entry.dir.join(META_FILE);
         fsio::write_atomic(&path, meta.to_text().as_bytes(), fsio::PRIVATE_FILE, true)
             .map_err(|e| format!("cannot update {}: {e}", path.display()))
+    }
+
+    /// Keeps the CA certificates among `certs` with an entry whose certificate the CA issued
+    /// ([`CA_FILE`]), so that accepting the bare certificate later still finds its issuers;
+    /// nothing is written when there are none.
+    pub fn keep_ca_certificates(
+        &self,
+        entry: &Entry,
+        certs: &[certreq_pkix::cert::Certificate],
+    ) -> Result<(), String> {
+        let cas: Vec<&[u8]> = certs
+            .iter()
+            .filter(|c| c.is_ca())
+            .map(|c| c.der())
+            .collect();
+        if cas.is_empty() {
+            return Ok(());
+        }
+        let p7b = certreq_pkix::cert::build_certs_only_pkcs7(cas);
+        let path = entry.dir.join(CA_FILE);
+        fsio::write_atomic(&path, &p7b, fsio::PRIVATE_FILE, true)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))
     }
 
     /// Attaches the issued certificate (PEM) and chain (PKCS#7 DER) to an entry, then writes

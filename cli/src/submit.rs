@@ -373,6 +373,22 @@ fn record(
     }
 }
 
+/// Keeps the CA certificates of an issuing answer with the entry of its key, so that
+/// `-accept` of the bare certificate (as the pending message says to run) still finds its
+/// chain, for the PFX and the stored chain.
+pub fn keep_ca_certificates(
+    store: Option<&Store>,
+    entry: Option<&Entry>,
+    response: &certreq_pkix::cert::Response,
+) {
+    let (Some(store), Some(entry)) = (store, entry) else {
+        return;
+    };
+    if let Err(e) = store.keep_ca_certificates(entry, response.certificates()) {
+        eprintln!("certreq: warning: the CA certificates were not kept with the key: {e}");
+    }
+}
+
 /// Runs `-submit`; returns the exit status.
 pub fn run(inv: &Invocation) -> i32 {
     report(submit(inv))
@@ -519,6 +535,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 request_id,
                 "issued",
             );
+            keep_ca_certificates(store.as_ref(), entry.as_ref(), &response);
             outputs
                 .write(&issued.leaf, Some(&issued.chain_p7b))
                 .map_err(|e| issued_unwritten(e, &endpoint, request_id))?;

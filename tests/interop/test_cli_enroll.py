@@ -221,6 +221,29 @@ def test_a_bare_certificate_accepted_after_its_p7b_keeps_the_chain(certreq, issu
     assert extra == [ca]
 
 
+@pytest.mark.parametrize("how", ["submit", "retrieve"])
+def test_the_bare_certificate_accepted_as_certreq_says_gets_its_chain(certreq, issuing, holding,
+                                                                      tmp_path, how):
+    # `-submit` (or `-retrieve`) writing the .cer alone, then `-accept` of that .cer, as the
+    # pending message says to run: the CA certificates the CA sent are kept with the key, so
+    # the stored chain and the PFX hold the issuer
+    ca_server = issuing if how == "submit" else holding
+    c = Client(certreq, ca_server, tmp_path)
+    c.new(f"bare-{how}.example")
+    proc = c.run("-submit", "-q", "-config", ca_server.certsrv, "web.req", "web.cer")
+    if how == "retrieve":
+        request_id = proc.stdout.split()[1]
+        ca_server.admin("approve", request_id)
+        c.run("-retrieve", "-q", "-config", ca_server.certsrv, request_id, "web.cer")
+    c.run("-accept", "-q", "-pfx", "bare.pfx", "-p", "pw", "web.cer")
+    (entry,) = c.entries()
+    ca = load_cert(ca_server.ca_pem)
+    chain = pkcs7_certs(entry / "chain.p7b")
+    assert len(chain) == 2 and set(chain) == {load_cert(tmp_path / "web.cer"), ca}, chain
+    _, leaf, extra = pkcs12.load_key_and_certificates((tmp_path / "bare.pfx").read_bytes(), b"pw")
+    assert leaf == load_cert(tmp_path / "web.cer") and extra == [ca]
+
+
 def test_denied_by_the_ca_keeps_the_key(certreq, issuing, tmp_path):
     c = Client(certreq, issuing, tmp_path)
     c.new("denied.example")
