@@ -524,6 +524,7 @@ fn resolve(
     if let Some(id) = &request.renewal_cert {
         match signers::find(store, id, CertIdKind::ThumbprintOrSerial) {
             Ok(signing) => {
+                signers::warn_unless_valid(&signing.cert, "RenewalCert");
                 let entry = store.find_spki(signing.cert.spki_der());
                 life.renewal = Some(Renewal { signing, entry });
             }
@@ -571,7 +572,10 @@ fn resolve(
             ));
         }
         match signers::find(store, id, CertIdKind::Any) {
-            Ok(signing) => life.signer = Some(signing),
+            Ok(signing) => {
+                signers::warn_unless_valid(&signing.cert, "the -cert certificate");
+                life.signer = Some(signing);
+            }
             Err(why) => return Err(Failure::Message(why.message("-cert", id, store))),
         }
     }

@@ -125,6 +125,19 @@ pub fn digest(hash: Hash, bytes: &[u8]) -> Vec<u8> {
     hash.digest(bytes)
 }
 
+/// Says on stderr that `cert`, about to sign as `role`, is not valid now (expired or not yet
+/// valid): the request is still made, as certreq makes it, but a CA refuses its signature
+/// (CERT_E_EXPIRED).
+pub fn warn_unless_valid(cert: &Certificate, role: &str) {
+    if !valid_at(cert, now()) {
+        eprintln!(
+            "certreq: warning: {role} {} is not valid now; a CA will refuse its signature \
+             (for an expired certificate, make a new request rather than a renewal)",
+            cert.subject()
+        );
+    }
+}
+
 /// Whether a certificate is valid at `now` (seconds since 1970).
 pub fn valid_at(cert: &Certificate, now: i64) -> bool {
     cert.not_before() <= now && now <= cert.not_after()

@@ -288,3 +288,35 @@ fn a_ca_certificate_under_an_issuer_of_path_length_0_is_warned_about() {
     run.ok();
     assert!(!run.stderr.contains(warning), "{}", run.stderr);
 }
+
+#[test]
+fn a_renewal_or_signing_certificate_that_has_expired_is_warned_about() {
+    let t = TempDir::new("renew-expired");
+    let validity = "NotBefore = \"1/1/2020 10:00 AM\"\nNotAfter = \"1/1/2021 10:00 AM\"\n";
+    let expired = stored_certificate(&t, "old", "CN=expired.example", validity);
+    let current = stored_certificate(&t, "new", "CN=current.example", "");
+    let warning = "is not valid now; a CA will refuse its signature";
+    let renew = |thumb: &str| {
+        t.write(
+            "renew.inf",
+            &format!(
+                "[NewRequest]\nRequestType = PKCS7\nRenewalCert = {thumb}\n\
+                 KeyAlgorithm = ECDSA_P256\nHashAlgorithm = SHA256\n"
+            ),
+        );
+        let run = t.certreq(&["-new", "-f", "renew.inf", "renew.req"]);
+        // made, as certreq makes it; the CA decides
+        run.ok();
+        run.stderr
+    };
+    let said = renew(&expired);
+    assert!(
+        said.contains(&format!("RenewalCert CN=expired.example {warning}")),
+        "{said}"
+    );
+    assert!(!renew(&current).contains(warning));
+    // -sign says the same of its signer
+    let run = t.certreq(&["-sign", "-f", "-cert", &expired, "renew.req", "signed.req"]);
+    run.ok();
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+}
