@@ -780,7 +780,18 @@ fn est(ctx: &Ctx, req: &Request, rest: &str, who: &Who<'_>) -> Response {
                     );
                 }
             }
-            est_enroll(ctx, label.unwrap_or(""), der, user)
+            // re-enrollment with a client certificate at the default label renews it under the
+            // template it was issued with, not the default one (a User certificate renewed
+            // as a WebServer one could no longer sign its holder in)
+            let kept = match (op, label, who.cert) {
+                ("simplereenroll", None, Some(cert)) => ctx
+                    .store
+                    .find_issued(cert)
+                    .and_then(|r| ctx.evaluate(&r).ok())
+                    .map(|(plan, _)| plan.template.name()),
+                _ => None,
+            };
+            est_enroll(ctx, label.or(kept).unwrap_or(""), der, user)
         }
         "fullcmc" => est_fullcmc(ctx, req, label.unwrap_or(""), user),
         "serverkeygen" => Response::text(501, "501 not implemented by devca"),

@@ -559,6 +559,13 @@ def test_client_certificate_sign_in(certreq, tmp_path, monkeypatch):
         r = requests.post(f"{server.est}/simplereenroll", data=body, headers=ct,
                           verify=str(server.ca_pem), cert=client_cert)
         assert r.status_code == 200, r.text
+        # at the default label, renewed under the template it was issued with (User: client
+        # authentication, so it still signs carol in), not the default WebServer
+        (renewed,) = pkcs7.load_der_pkcs7_certificates(base64.b64decode(r.content))
+        eku = renewed.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        assert list(eku) == list(leaf.extensions.get_extension_for_class(
+            x509.ExtendedKeyUsage).value), eku
+        assert x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH in eku
         # another subject may not re-enroll on carol's certificate
         other = (x509.CertificateSigningRequestBuilder()
                  .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mallory")]))
