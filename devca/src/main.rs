@@ -382,9 +382,11 @@ fn approve(args: &Args) -> Result<(), String> {
     let ca = ca::Ca::load_or_create(&dir)?;
     let res = store
         .update(id, |rec| {
-            if rec.status != Status::Pending {
+            // a denied request may be approved after all (AD CS resubmits one): the policy
+            // decides again, as for a pending one
+            if !matches!(rec.status, Status::Pending | Status::Denied) {
                 return Err(format!(
-                    "request {id} is not pending (it is {})",
+                    "request {id} is neither pending nor denied (it is {})",
                     rec.status.as_str()
                 ));
             }
@@ -431,9 +433,11 @@ fn deny(args: &Args) -> Result<(), String> {
         .unwrap_or_else(|| ADMIN_DENIED.to_string());
     let res = store
         .update(id, |rec| {
-            if rec.status != Status::Pending {
+            // a denied request may be approved after all (AD CS resubmits one): the policy
+            // decides again, as for a pending one
+            if !matches!(rec.status, Status::Pending | Status::Denied) {
                 return Err(format!(
-                    "request {id} is not pending (it is {})",
+                    "request {id} is neither pending nor denied (it is {})",
                     rec.status.as_str()
                 ));
             }

@@ -309,6 +309,12 @@ def test_pending_then_deny(pending_ca):
     r = pending_ca.session().post(f"{pending_ca.url}/certsrv/certfnsh.asp",
                                   data={"Mode": "chkpnd", "ReqID": e.value.req_id})
     assert 'The disposition message is "Not on the allow list".' in r.text
+    # the administrator changes their mind (AD CS resubmits a denied request): issued, and
+    # retrieved under the same request id
+    proc = pending_ca.cli("approve", e.value.req_id)
+    assert proc.returncode == 0 and "issued" in proc.stdout, proc.stderr
+    cert = x509.load_pem_x509_certificate(client.get_existing_cert(e.value.req_id))
+    assert cert.subject.rfc4514_string() == "CN=web.example"
 
 
 # --- EST (RFC 7030) ---------------------------------------------------------------------------
