@@ -87,8 +87,9 @@ def b64(text: str) -> str:
 sys.path.insert(0, str(ROOT / "scripts"))
 from csp import source_hash  # noqa: E402  (the build's own hash of an inline script)
 
-POLICY = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; "
-          "base-uri 'none'; object-src 'none'")
+# connect-src also allows a port where nothing listens, for a CA the browser cannot reach
+POLICY = ("default-src 'self'; connect-src 'self' https://127.0.0.1:9; "
+          "script-src 'self' 'wasm-unsafe-eval' {}; base-uri 'none'; object-src 'none'")
 
 
 def with_policy(page: str) -> str:
@@ -115,6 +116,21 @@ def portal_site(site, folder=EMBED, built_by="scripts/build-embed.sh dist/embed"
     (site / "index.html").write_text(with_policy(page))
 
 
+# A page that forgot where the decoding module is: the message names setToolsUrl.
+NO_TOOLS_PAGE = """<!doctype html><meta charset="utf-8"><title>no tools</title>
+<script type="module">
+const run = async () => {
+  const mod = await import("./embed/certreq_web_enroll.js");
+  await mod.default();
+  mod.setToolsUrl(new URL("./nowhere/certreq-tools.wasm", location.href));
+  try { await mod.accept(window.atob("%CERT%")); return { accepted: true }; }
+  catch (e) { return { message: e.message }; }
+};
+run().then((r) => { window.__result = r; }, (e) => { window.__result = { error: String(e) }; });
+</script>
+"""
+
+
 @pytest.fixture(scope="module", params=["embed", "package"])
 def portal(request, tmp_path_factory):
     folder, script = {"embed": (EMBED, "scripts/build-embed.sh dist/embed"),
@@ -124,6 +140,8 @@ def portal(request, tmp_path_factory):
     store = STORE_PAGE.replace("%INF%", b64(INF)).replace("%BAD%", b64(BAD_INF))
     store = store.replace("%CERT%", b64((DATA / "pfx-leaf.crt").read_text()))
     (site / "store.html").write_text(with_policy(store))
+    no_tools = NO_TOOLS_PAGE.replace("%CERT%", b64((DATA / "pfx-leaf.crt").read_text()))
+    (site / "no-tools.html").write_text(with_policy(no_tools))
     with serve(site) as url:
         driver = chromium()
         try:
@@ -211,13 +229,15 @@ const run = async () => {
   const noCa = await reject(mod.submit(made.pem, {}));
   const badProtocol = await reject(mod.submit(made.pem, { ca: "https://ca.example/certsrv", protocol: "scep" }));
   const nothing = await reject(mod.retrieve({ ca: "https://ca.example/certsrv" }));
+  const unreachable = await reject(mod.submit(made.pem, { ca: "https://127.0.0.1:9/certsrv", store: false }));
   const notIssued = await reject(mod.exportPfx(made.entry.id, "pw"));
   const badInf = await reject(mod.generate(window.atob("%BAD%")));
   await mod.remove(made.entry.id);
   return { pem: made.pem, entry: made.entry, listed, gotRequest: got.request,
            gotPair: got.keyPair.privateKey instanceof CryptoKey,
            extractable: got.keyPair.privateKey.extractable, foreign, noCa, badProtocol, nothing,
-           notIssued, badInf, after: await mod.list(), gone: await mod.get(made.entry.id) };
+           notIssued, badInf, unreachable, after: await mod.list(),
+           gone: await mod.get(made.entry.id) };
 };
 run().then((r) => { window.__result = r; }, (e) => { window.__result = { error: String(e) }; });
 </script>
@@ -244,4 +264,14 @@ def test_the_key_store_api_keeps_lists_and_removes_what_generate_made(portal, tm
     assert r["nothing"].startswith("retrieve needs options.entry"), r["nothing"]
     assert r["notIssued"] == "that entry has no certificate yet; accept one first", r["notIssued"]
     assert r["badInf"].startswith("the INF has errors: 3:"), r["badInf"]
+    # a CA the browser cannot reach: said in terms a portal has (no app's file buttons)
+    assert r["unreachable"].startswith("could not reach the CA at https://127.0.0.1:9/"), r
+    assert "IIS CORS module" in r["unreachable"] and ".req" not in r["unreachable"], r
     assert r["after"] == [] and r["gone"] is None
+
+
+def test_a_decoding_module_not_where_set_tools_url_says_is_named_so(portal):
+    r = page_result(portal, "no-tools.html")
+    assert r.get("message", "").startswith(
+        "the decoding module (certreq-tools.wasm) could not be loaded from where setToolsUrl "
+        "says"), r

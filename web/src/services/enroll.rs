@@ -15,6 +15,7 @@ use super::{ServiceError, get, set};
 use certreq_wire::enroll::{Answer, HttpRequest};
 
 /// Why `fetch` itself failed, in words a user can act on.
+#[cfg(not(certreq_embed))]
 fn unreachable(url: &str) -> ServiceError {
     ServiceError(format!(
         "could not reach the CA at {url}: the network failed, its TLS certificate is not trusted, \
@@ -22,6 +23,17 @@ fn unreachable(url: &str) -> ServiceError {
          origin (same-origin deployment), allow this origin with credentials in the IIS CORS \
          module, or exchange files: download the .req, submit it on the CA's own page and \
          accept the .cer here"
+    ))
+}
+
+/// The same for a portal: its form has none of the app's file buttons to exchange files with.
+#[cfg(certreq_embed)]
+fn unreachable(url: &str) -> ServiceError {
+    ServiceError(format!(
+        "could not reach the CA at {url}: the network failed, its TLS certificate is not trusted, \
+         or it does not let this page's origin ask (CORS). Serve this page from the CA's own \
+         origin (same-origin deployment) or allow this origin with credentials in the IIS CORS \
+         module"
     ))
 }
 

@@ -289,12 +289,22 @@ async fn instantiated() -> Result<JsValue, ServiceError> {
         Ok(result) => Ok(result),
         Err(e) => {
             LOADING.set(None);
-            Err(ServiceError::js(
-                "the app's decoding module (certreq-tools.wasm) could not be loaded",
-                e,
-            ))
+            Err(ServiceError::js(LOAD_FAILED, e))
         }
     }
+}
+
+/// Why nothing can be decoded: the app's module sits beside its page; a portal's is where
+/// `setToolsUrl` says, else beside the portal's page.
+#[cfg(not(certreq_embed))]
+const LOAD_FAILED: &str = "the app's decoding module (certreq-tools.wasm) could not be loaded";
+#[cfg(certreq_embed)]
+const LOAD_FAILED: &str = "the decoding module (certreq-tools.wasm) could not be loaded from \
+     where setToolsUrl says (without it: beside the page)";
+
+/// Whether `e` says the module could not be loaded (rather than what it read).
+pub fn unloaded(e: &ServiceError) -> bool {
+    e.0.starts_with(LOAD_FAILED)
 }
 
 /// Starts `WebAssembly.instantiate` on the inlined bytes, or on the fetched file.

@@ -272,7 +272,12 @@ async fn ended(id: Option<&str>, next: Next, unstored: bool) -> Result<Outcome, 
             // its words name
             let mut denied = explained(denied, None, code).await;
             if denied.entry.is_some() {
-                denied.message += " (the key is kept; delete it when it is no longer needed)";
+                // the app lists the entry with its Delete; a portal's users have no such button
+                #[cfg(not(certreq_embed))]
+                const KEPT: &str = " (the key is kept; delete it when it is no longer needed)";
+                #[cfg(certreq_embed)]
+                const KEPT: &str = " (the key is kept in this browser's store)";
+                denied.message += KEPT;
             }
             if let Some(why) = unkept {
                 denied.message = format!("{}; {why}", denied.message);

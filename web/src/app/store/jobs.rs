@@ -98,7 +98,10 @@ pub enum Accepting {
 pub async fn accept(bytes: Vec<u8>) -> Result<EntryMeta, String> {
     let response = tools::response(&bytes)
         .await
-        .map_err(|e| format!("this is not a certificate to accept: {e}"))?;
+        .map_err(|e| match tools::unloaded(&e) {
+            true => e.to_string(),
+            false => format!("this is not a certificate to accept: {e}"),
+        })?;
     match accept_parsed(&response, None).await? {
         Accepting::Stored(meta) => Ok(*meta),
         Accepting::NoKey(_, why) => Err(why),
