@@ -433,11 +433,9 @@ fn deny(args: &Args) -> Result<(), String> {
         .unwrap_or_else(|| ADMIN_DENIED.to_string());
     let res = store
         .update(id, |rec| {
-            // a denied request may be approved after all (AD CS resubmits one): the policy
-            // decides again, as for a pending one
-            if !matches!(rec.status, Status::Pending | Status::Denied) {
+            if rec.status != Status::Pending {
                 return Err(format!(
-                    "request {id} is neither pending nor denied (it is {})",
+                    "request {id} is not pending (it is {})",
                     rec.status.as_str()
                 ));
             }

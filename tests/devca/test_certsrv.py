@@ -309,6 +309,9 @@ def test_pending_then_deny(pending_ca):
     r = pending_ca.session().post(f"{pending_ca.url}/certsrv/certfnsh.asp",
                                   data={"Mode": "chkpnd", "ReqID": e.value.req_id})
     assert 'The disposition message is "Not on the allow list".' in r.text
+    # denying is for a request that waits: a denied one keeps its message
+    proc = pending_ca.cli("deny", e.value.req_id, "--message", "again")
+    assert proc.returncode == 1 and "is not pending" in proc.stderr, proc.stderr
     # the administrator changes their mind (AD CS resubmits a denied request): issued, and
     # retrieved under the same request id
     proc = pending_ca.cli("approve", e.value.req_id)
