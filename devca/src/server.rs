@@ -628,7 +628,10 @@ fn certcrl(ctx: &Ctx, q: &Params) -> Response {
 pub fn crl(ctx: &Ctx, renewal: u32, delta: bool) -> Result<Vec<u8>, String> {
     let io = |e: std::io::Error| e.to_string();
     let revoked = revoked_of(ctx, renewal);
-    let ids: Vec<u64> = revoked.iter().map(|(id, _)| *id).collect();
+    let now_listed: Vec<(u64, (u64, u32))> = revoked
+        .iter()
+        .map(|(id, e)| (*id, (e.at, e.reason)))
+        .collect();
     let base = if delta {
         match ctx.store.last_base_crl(renewal) {
             Some(b) => Some(b),
@@ -636,9 +639,10 @@ pub fn crl(ctx: &Ctx, renewal: u32, delta: bool) -> Result<Vec<u8>, String> {
                 // no base CRL yet: one is made (and kept) for the delta to complete
                 let number = ctx.store.next_crl_number().map_err(io)?;
                 ctx.store
-                    .set_last_base_crl(renewal, number, &ids)
+                    .set_last_base_crl(renewal, number, &now_listed)
                     .map_err(io)?;
-                Some((number, ids.clone()))
+                let listed = now_listed.iter().map(|&(id, r)| (id, Some(r))).collect();
+                Some((number, listed))
             }
         }
     } else {
@@ -646,17 +650,25 @@ pub fn crl(ctx: &Ctx, renewal: u32, delta: bool) -> Result<Vec<u8>, String> {
     };
     let number = ctx.store.next_crl_number().map_err(io)?;
     let entries: Vec<crate::ca::RevokedEntry> = match &base {
-        // those revoked since the base, and those the base listed on hold and since released
-        // (removeFromCRL: RFC 5280 §5.3.1, delta CRLs only)
-        Some((_, listed)) => revoked
-            .into_iter()
-            .filter(|(id, _)| !listed.contains(id))
-            .map(|(_, e)| e)
-            .chain(released_of(ctx, renewal, listed))
-            .collect(),
+        // the revocations the base did not list as they are now, and those the base listed
+        // on hold and since released (removeFromCRL: RFC 5280 §5.3.1, delta CRLs only)
+        Some((_, listed)) => {
+            let in_base = |id: u64, e: &crate::ca::RevokedEntry| {
+                listed
+                    .iter()
+                    .any(|&(l, was)| l == id && was.is_none_or(|w| w == (e.at, e.reason)))
+            };
+            let ids: Vec<u64> = listed.iter().map(|&(id, _)| id).collect();
+            revoked
+                .into_iter()
+                .filter(|(id, e)| !in_base(*id, e))
+                .map(|(_, e)| e)
+                .chain(released_of(ctx, renewal, &ids))
+                .collect()
+        }
         None => {
             ctx.store
-                .set_last_base_crl(renewal, number, &ids)
+                .set_last_base_crl(renewal, number, &now_listed)
                 .map_err(io)?;
             revoked.into_iter().map(|(_, e)| e).collect()
         }

@@ -312,22 +312,45 @@ impl Store {
         })
     }
 
-    /// The last base CRL published for a CA renewal: its number and the request ids it
-    /// listed (a delta CRL lists the revocations since, RFC 5280 §5.2.4).
-    pub fn last_base_crl(&self, renewal: u32) -> Option<(u64, Vec<u64>)> {
+    /// The last base CRL published for a CA renewal: its number and what it listed, each
+    /// request id with the revocation's time and reason (`None` in files written before they
+    /// were kept). A delta CRL lists what changed since (RFC 5280 §5.2.4): a revocation the
+    /// base did not list as it stands now (a hold released, then revoked for good, is new).
+    #[allow(clippy::type_complexity)] // read once, by `crl`
+    pub fn last_base_crl(&self, renewal: u32) -> Option<(u64, Vec<(u64, Option<(u64, u32)>)>)> {
         let text = fs::read_to_string(self.dir.join(format!("crl-base-{renewal}"))).ok()?;
         let mut words = text.split_whitespace();
         let n = words.next()?.parse().ok()?;
-        let ids = words.filter_map(|w| w.parse().ok()).collect();
-        Some((n, ids))
+        let listed = words
+            .filter_map(|w| {
+                let mut parts = w.split(':');
+                let id = parts.next()?.parse().ok()?;
+                match (parts.next(), parts.next()) {
+                    (Some(at), Some(reason)) => {
+                        Some((id, Some((at.parse().ok()?, reason.parse().ok()?))))
+                    }
+                    _ => Some((id, None)),
+                }
+            })
+            .collect();
+        Some((n, listed))
     }
 
-    /// Records the base CRL just published: its number and the request ids it lists.
-    pub fn set_last_base_crl(&self, renewal: u32, number: u64, ids: &[u64]) -> io::Result<()> {
-        let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+    /// Records the base CRL just published: its number and the request ids it lists with
+    /// their revocations' times and reasons (`id:time:reason`).
+    pub fn set_last_base_crl(
+        &self,
+        renewal: u32,
+        number: u64,
+        listed: &[(u64, (u64, u32))],
+    ) -> io::Result<()> {
+        let words: Vec<String> = listed
+            .iter()
+            .map(|(id, (at, reason))| format!("{id}:{at}:{reason}"))
+            .collect();
         write_atomic(
             &self.dir.join(format!("crl-base-{renewal}")),
-            format!("{number} {}\n", ids.join(" ")).as_bytes(),
+            format!("{number} {}\n", words.join(" ")).as_bytes(),
             false,
         )
     }

@@ -281,6 +281,14 @@ def test_a_hold_is_released_through_the_delta_crl(certreq, tmp_path):
         base = crl_text("base2.crl")
         assert entry(base, serials[0]) is None and serials[0] not in base.replace(":", ""), base
         assert entry(base, serials[1]) == "Key Compromise", base
+        # held again and listed so, released, then revoked for good before the next base CRL:
+        # the delta says so (base and delta together never leave the hold standing)
+        assert server.cli("revoke", held, "--reason", "certificateHold").returncode == 0
+        assert entry(crl_text("base3.crl"), serials[0]) == "Certificate Hold"
+        assert server.cli("unrevoke", held).returncode == 0
+        assert server.cli("revoke", held, "--reason", "keyCompromise").returncode == 0
+        delta = crl_text("delta2.crl", "-delta")
+        assert entry(delta, serials[0]) == "Key Compromise", delta
     finally:
         server.stop()
 
