@@ -400,6 +400,7 @@ fn approve(args: &Args) -> Result<(), String> {
                     // which CA certificate issued it: after `renew-ca`, not the one current
                     // when the request came (certnew.p7b's chain, the CRL it goes on)
                     rec.renewal = ca.renewals();
+                    rec.template = Some(plan.template.name().to_string());
                     rec.status = Status::Issued;
                     rec.message = server::DISPOSITION_ISSUED.into();
                     rec.last_status = store::STATUS_OK.into();

@@ -109,6 +109,7 @@ impl Ctx {
                         rec.message = DISPOSITION_ISSUED.into();
                         rec.cert = cert;
                         rec.renewal = self.ca.renewals();
+                        rec.template = Some(plan.template.name().to_string());
                         Ok(Outcome::Issued(self.store.insert(rec)?))
                     }
                     Err(e) => {
@@ -795,15 +796,20 @@ fn est(ctx: &Ctx, req: &Request, rest: &str, who: &Who<'_>) -> Response {
             // re-enrollment with a client certificate at the default label renews it under the
             // template it was issued with, not the default one (a User certificate renewed
             // as a WebServer one could no longer sign its holder in)
+            // (records written before the template was kept: decided again), unless the
+            // request names its own
             let kept = match (op, label, who.cert) {
-                ("simplereenroll", None, Some(cert)) => ctx
-                    .store
-                    .find_issued(cert)
-                    .and_then(|r| ctx.evaluate(&r).ok())
-                    .map(|(plan, _)| plan.template.name()),
+                ("simplereenroll", None, Some(cert)) if parsed.template_ext.is_none() => {
+                    ctx.store.find_issued(cert).and_then(|r| {
+                        r.template.clone().or_else(|| {
+                            let (plan, _) = ctx.evaluate(&r).ok()?;
+                            Some(plan.template.name().to_string())
+                        })
+                    })
+                }
                 _ => None,
             };
-            est_enroll(ctx, label.or(kept).unwrap_or(""), der, user)
+            est_enroll(ctx, label.or(kept.as_deref()).unwrap_or(""), der, user)
         }
         "fullcmc" => est_fullcmc(ctx, req, label.unwrap_or(""), user),
         "serverkeygen" => Response::text(501, "501 not implemented by devca"),

@@ -70,6 +70,9 @@ pub struct Record {
     /// When a hold on the certificate (revoked as certificateHold) was released (Unix
     /// seconds): a delta CRL over a base CRL that listed it names it removeFromCRL.
     pub released: Option<u64>,
+    /// The template the certificate was issued under (`None` unless issued, and in records
+    /// written before it was kept): an EST re-enrollment renews under it.
+    pub template: Option<String>,
     /// Whether the CA that took the request honoured its `SAN:` attribute (`serve` without
     /// `--no-san-attribute`), so that a later `devca approve` decides as it would have. `None`
     /// in records written before this was kept.
@@ -102,6 +105,7 @@ impl Record {
             renewal: 0,
             revoked: None,
             released: None,
+            template: None,
             san_attribute: None,
         }
     }
@@ -132,6 +136,9 @@ impl Record {
         }
         if let Some(at) = self.released {
             put("released", &at.to_string());
+        }
+        if let Some(t) = &self.template {
+            put("template", t);
         }
         if let Some(san) = self.san_attribute {
             put("san_attribute", if san { "1" } else { "0" });
@@ -171,6 +178,7 @@ impl Record {
                     r.revoked = Some((at.parse().ok()?, reason.parse().ok()?));
                 }
                 "released" => r.released = Some(v.parse().ok()?),
+                "template" => r.template = Some(v),
                 "san_attribute" => r.san_attribute = Some(v == "1"),
                 _ => {} // unknown keys from a newer devca are ignored
             }
@@ -424,6 +432,7 @@ mod tests {
         r.renewal = 2;
         r.revoked = Some((1_700_000_000, 1));
         r.released = Some(1_700_000_100);
+        r.template = Some("User".into());
         let back = Record::from_text(&r.to_text()).unwrap();
         assert_eq!(back, r);
         for san in [Some(false), Some(true)] {

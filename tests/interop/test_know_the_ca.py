@@ -574,6 +574,18 @@ def test_client_certificate_sign_in(certreq, tmp_path, monkeypatch):
         assert list(eku) == list(leaf.extensions.get_extension_for_class(
             x509.ExtendedKeyUsage).value), eku
         assert x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH in eku
+        # the template it was issued under, whatever the CA says of it now: when User is no
+        # longer its holder's to ask for, the re-enrollment is refused (0x80094012), never
+        # issued as a WebServer certificate instead
+        server.stop()
+        server.options["extra"] += ["--allow", "User=nobody"]
+        server.start()
+        r = requests.post(f"{server.est}/simplereenroll", data=body, headers=ct,
+                          verify=str(server.ca_pem), cert=client_cert)
+        assert r.status_code == 403 and "0x80094012" in r.text, r.text
+        server.stop()
+        server.options["extra"] = server.options["extra"][:-2]
+        server.start()
         # another subject may not re-enroll on carol's certificate
         other = (x509.CertificateSigningRequestBuilder()
                  .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mallory")]))
