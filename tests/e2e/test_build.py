@@ -217,8 +217,10 @@ ENROLL_BUDGET = 169.4 * KIB
 # whose OID is a [Strings] name is read and edited and certreq-pending says the form's words;
 # 7.23 (7 405) once an .inf file is read in the encodings Windows writes, values are shown and
 # written as certreq reads them ([Strings], `%%`), [RequestAttributes] are shown and two forms
-# without ids keep their own pending requests
-ELEMENT_BUDGET = 7.3 * KIB
+# without ids keep their own pending requests; 7.30 (7 479) once [Strings] are read as certreq
+# reads them, a CN inside a [Strings] name is replaced there and forms in shadow roots keep
+# their own pending requests
+ELEMENT_BUDGET = 7.4 * KIB
 
 
 def gzip9(path):
@@ -294,4 +296,4 @@ def test_the_enrollment_module_and_the_element_are_apart_from_the_first_module()
     element = gzip9(one("certreq-enroll.js", embed))
     assert element <= ELEMENT_BUDGET, (
         f"certreq-enroll.js is {element / KIB:.1f} KiB gzipped; the budget is "
-        f"{ELEMENT_BUDGET / KIB:.0f} KiB")
+        f"{ELEMENT_BUDGET / KIB:g} KiB")

@@ -725,6 +725,34 @@ def test_values_are_shown_and_written_as_certreq_reads_them(ca, browser, tmp_pat
     assert [n.value for n in req.extension("2.5.29.17").value] == ["str.corp.example.com"]
 
 
+STRINGS_SUBJECT_INF = """[Strings]
+subj = "CN=whole.corp.example.com, O=Contoso"
+fn = "Renewal 100%%"
+fn = "not this one"
+[NewRequest]
+Subject = "%subj%"
+FriendlyName = "%fn%"
+KeyAlgorithm = ECDSA_P256
+"""
+
+
+def test_a_subject_from_strings_sent_unedited_is_the_one_certreq_reads(ca, browser, tmp_path):
+    """[Strings] as certreq reads it (the first definition, `%%` a `%`), and a CN inside a
+    [Strings] name replaced there, not written beside it."""
+    open_portal(browser, ca.origin)
+    redraw(browser, inf=STRINGS_SUBJECT_INF, fields="CN FriendlyName")
+    assert shadow(browser, "return root.querySelector('[name=cn]').value") \
+        == "whole.corp.example.com"
+    assert shadow(browser, "return root.querySelector('[name=FriendlyName]').value") \
+        == "Renewal 100%"
+    click(browser, "submit")
+    made = event(browser, "certreq-issued")["detail"]
+    subject = request_pem(made, tmp_path).csr.subject
+    assert [a.value for a in subject.get_attributes_for_oid(NameOID.COMMON_NAME)] \
+        == ["whole.corp.example.com"], subject
+    assert api(browser, f"m.get({json.dumps(made['entry'])})")["name"] == "Renewal 100%"
+
+
 TWO_FORMS = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><script type="module" src="portal.js"></script></head>
 <body><main>
@@ -741,19 +769,48 @@ KeyLength = 2048
 """
 
 
-def test_two_forms_without_ids_keep_their_own_pending_requests(pending_ca, site, browser):
+# a portal's own component, holding the form in its shadow root (wrap.js, beside the page: the
+# page's policy runs no inline script)
+WRAP_JS = """customElements.define("portal-wrap", class extends HTMLElement {
+  connectedCallback() {
+    const root = this.attachShadow({ mode: "open" });
+    const form = document.createElement("certreq-enroll");
+    form.setAttribute("ca", "/certsrv");
+    form.setAttribute("fields", "CN");
+    form.setAttribute("inf", `[NewRequest]\\nSubject = "CN=${this.getAttribute("cn")}"\\n`
+      + "KeyAlgorithm = ECDSA_P256\\n");
+    root.append(form);
+  }
+});
+"""
+WRAPPED_FORMS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><script type="module" src="portal.js"></script>
+<script type="module" src="wrap.js"></script></head>
+<body><main><portal-wrap cn="first.corp.example.com"></portal-wrap>
+<portal-wrap cn="second.corp.example.com"></portal-wrap><ol id="log"></ol></main></body></html>
+"""
+
+
+@pytest.mark.parametrize("page", ["two.html", "wrapped.html"])
+def test_two_forms_without_ids_keep_their_own_pending_requests(pending_ca, site, browser, page):
+    # side by side on the page, or each in a portal component's shadow root
     (site / "two.html").write_text(TWO_FORMS)
+    (site / "wrap.js").write_text(WRAP_JS)
+    (site / "wrapped.html").write_text(WRAPPED_FORMS)
 
     def form(n, body):
         return browser.execute_script(
-            "const root = document.querySelectorAll('certreq-enroll')[arguments[0]].shadowRoot;"
+            "const forms = [...document.querySelectorAll('certreq-enroll')];"
+            "for (const w of document.querySelectorAll('portal-wrap'))"
+            "  if (w.shadowRoot) forms.push(w.shadowRoot.querySelector('certreq-enroll'));"
+            "const root = forms[arguments[0]]?.shadowRoot;"
             "if (!root) return null;\n" + body, n)
 
     def ready():
         return all(form(n, "return !!root.querySelector('button[type=submit]')")
                    for n in (0, 1))
 
-    browser.get(pending_ca.origin + "/two.html")
+    browser.get(f"{pending_ca.origin}/{page}")
     wait_for(ready, what="both forms")
     form(1, "root.querySelector('[part~=submit]').click()")
     pending = event(browser, "certreq-pending")["detail"]

@@ -195,9 +195,14 @@ function expand(value, strings) {
   return value.replace(/%([^%]*)%/g, (all, name) => (name ? strings.get(name.toLowerCase()) ?? all : "%"));
 }
 
-/** [Strings]' names, lowercase, → their values. */
+/** [Strings]' names, lowercase, → their values as certreq reads them: the first definition
+ * of a name, `%%` → `%`. */
 function stringsOf(text) {
-  return new Map(sectionValues(text, "Strings").map(([k, v]) => [k.toLowerCase(), v]));
+  const strings = new Map();
+  for (const [k, v] of sectionValues(text, "Strings")) {
+    if (!strings.has(k.toLowerCase())) strings.set(k.toLowerCase(), v.replaceAll("%%", "%"));
+  }
+  return strings;
 }
 
 /** What the user typed, as a value certreq reads back the same (`%` is `%%`). */
@@ -370,12 +375,16 @@ class CertreqEnroll extends HTMLElement {
   }
 
   // where this form remembers the stored entry of a request the CA holds, across reloads: the
-  // page, the element's id (else its place among the page's elements: two forms without ids
-  // must not take each other's request; the first keeps the key earlier versions wrote), the
-  // CA and the template
+  // page, the element's id (else its place on the page, through the shadow roots it is in:
+  // two forms without ids must not take each other's request; the first keeps the key
+  // earlier versions wrote), the CA and the template
   get _pendingKey() {
-    const n = [...this.getRootNode().querySelectorAll("certreq-enroll")].indexOf(this);
-    return `certreq-enroll pending ${location.pathname} ${this.id || (n > 0 ? `#${n}` : "")} ${this._ca() ?? ""} `
+    let at = "";
+    for (let el = this; el; el = el.getRootNode().host) {
+      const n = [...el.getRootNode().querySelectorAll(el.localName)].indexOf(el);
+      at = at ? `${n}.${at}` : `${n}`;
+    }
+    return `certreq-enroll pending ${location.pathname} ${this.id || (/^0(\.0)*$/.test(at) ? "" : `#${at}`)} ${this._ca() ?? ""} `
       + `${this.getAttribute("template") ?? ""}`;
   }
 
@@ -459,7 +468,10 @@ class CertreqEnroll extends HTMLElement {
     for (const [name, input] of this._inputs) {
       const value = input.value.trim();
       if (name === "cn") {
-        const subject = newRequestValues(text).find(([k]) => k.toLowerCase() === "subject")?.[1] ?? "";
+        const raw = newRequestValues(text).find(([k]) => k.toLowerCase() === "subject")?.[1] ?? "";
+        // a subject written with [Strings] names is written back as certreq reads it, so
+        // that the CN the field shows (perhaps inside a name) is the one replaced
+        const subject = raw.includes("%") ? literal(expand(raw, stringsOf(text))) : raw;
         text = setNewRequestValue(text, "Subject", withCn(subject, literal(value)));
       } else if (name === "dns") {
         // a name that is not one is said at the field (_check) and never written
