@@ -524,7 +524,11 @@ fn resolve(
     if let Some(id) = &request.renewal_cert {
         match signers::find(store, id, CertIdKind::ThumbprintOrSerial) {
             Ok(signing) => {
-                signers::warn_unless_valid(&signing.cert, "RenewalCert");
+                signers::warn_unless_valid(
+                    &signing.cert,
+                    "RenewalCert",
+                    " (for an expired certificate, make a new request rather than a renewal)",
+                );
                 let entry = store.find_spki(signing.cert.spki_der());
                 life.renewal = Some(Renewal { signing, entry });
             }
@@ -572,10 +576,7 @@ fn resolve(
             ));
         }
         match signers::find(store, id, CertIdKind::Any) {
-            Ok(signing) => {
-                signers::warn_unless_valid(&signing.cert, "the -cert certificate");
-                life.signer = Some(signing);
-            }
+            Ok(signing) => life.signer = Some(signing),
             Err(why) => return Err(Failure::Message(why.message("-cert", id, store))),
         }
     }

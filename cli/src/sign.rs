@@ -106,7 +106,7 @@ fn sign(inv: &Invocation) -> Result<(), Failure> {
     let out = signers::request_output(&signed, inv.has(Opt::Binary), inv.has(Opt::Rfc7468));
     crate::fsio::write_atomic(&output, &out, crate::fsio::PUBLIC_FILE, inv.has(Opt::Force))
         .map_err(|e| crate::submit::write_error(&output, &e))?;
-    signers::warn_unless_valid(&signing.cert, "the signing certificate");
+    signers::warn_unless_valid(&signing.cert, "the signing certificate", "");
     if !inv.has(Opt::Quiet) {
         outln!("CertReq: Request Signed");
         outln!("Request: {}", output.display());

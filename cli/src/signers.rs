@@ -126,13 +126,12 @@ pub fn digest(hash: Hash, bytes: &[u8]) -> Vec<u8> {
 }
 
 /// Says on stderr that `cert`, about to sign as `role`, is not valid now (expired or not yet
-/// valid): the request is still made, as certreq makes it, but a CA refuses its signature
-/// (CERT_E_EXPIRED).
-pub fn warn_unless_valid(cert: &Certificate, role: &str) {
+/// valid), followed by `advice`: the request is still made, as certreq makes it, but a CA
+/// refuses its signature (CERT_E_EXPIRED).
+pub fn warn_unless_valid(cert: &Certificate, role: &str, advice: &str) {
     if !valid_at(cert, now()) {
         eprintln!(
-            "certreq: warning: {role} {} is not valid now; a CA will refuse its signature \
-             (for an expired certificate, make a new request rather than a renewal)",
+            "certreq: warning: {role} {} is not valid now; a CA will refuse its signature{advice}",
             cert.subject()
         );
     }

@@ -311,7 +311,8 @@ fn a_renewal_or_signing_certificate_that_has_expired_is_warned_about() {
     };
     let said = renew(&expired);
     assert!(
-        said.contains(&format!("RenewalCert CN=expired.example {warning}")),
+        said.contains(&format!("RenewalCert CN=expired.example {warning}"))
+            && said.contains("make a new request rather than a renewal"),
         "{said}"
     );
     assert!(!renew(&current).contains(warning));
@@ -319,4 +320,6 @@ fn a_renewal_or_signing_certificate_that_has_expired_is_warned_about() {
     let run = t.certreq(&["-sign", "-f", "-cert", &expired, "renew.req", "signed.req"]);
     run.ok();
     assert!(run.stderr.contains(warning), "{}", run.stderr);
+    // it renews nothing: no renewal advice
+    assert!(!run.stderr.contains("renewal"), "{}", run.stderr);
 }
