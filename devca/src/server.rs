@@ -794,10 +794,9 @@ fn est(ctx: &Ctx, req: &Request, rest: &str, who: &Who<'_>) -> Response {
                 }
             }
             // re-enrollment with a client certificate at the default label renews it under the
-            // template it was issued with, not the default one (a User certificate renewed
-            // as a WebServer one could no longer sign its holder in)
-            // (records written before the template was kept: decided again), unless the
-            // request names its own
+            // template it was issued with (records written before it was kept: decided again),
+            // not the default one: a User certificate renewed as a WebServer one could no
+            // longer sign its holder in. A request that names its own template keeps it.
             let kept = match (op, label, who.cert) {
                 ("simplereenroll", None, Some(cert)) if parsed.template_ext.is_none() => {
                     ctx.store.find_issued(cert).and_then(|r| {
