@@ -7,9 +7,10 @@
 
 #![forbid(unsafe_code)]
 
-// first: its macros (`outln!`, `out!`) are for every module after it
+// `outln!` and `out!`: standard output that a closed pipe does not stop, for every module
 #[macro_use]
-mod out;
+extern crate certreq_fsio;
+use certreq_fsio::out;
 
 mod accept;
 mod args;
@@ -37,7 +38,7 @@ use certreq_fsio as fsio;
 use help::{EXIT_OK, EXIT_USAGE};
 
 fn main() {
-    std::process::exit(out::status(run(std::env::args().skip(1))));
+    std::process::exit(out::status("certreq", run(std::env::args().skip(1))));
 }
 
 fn run(argv: impl Iterator<Item = String>) -> i32 {

@@ -87,9 +87,7 @@ fn deny(code: (&str, &str, &str)) -> Denial {
 
 /// Seconds since 1970.
 pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    i64::try_from(crate::store::unix_now()).unwrap_or(i64::MAX)
 }
 
 /// The extensions a CA template takes from the request.

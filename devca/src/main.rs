@@ -28,6 +28,11 @@
 //! `requests/NNNNNNNN.req` (one text file per request), and with `--tls` `tls-cert.pem` and
 //! `tls-key.pem`.
 
+// `outln!`: standard output that a closed pipe does not stop
+#[macro_use]
+extern crate certreq_fsio;
+use certreq_fsio::out;
+
 mod archive;
 mod ca;
 mod csr;
@@ -204,23 +209,30 @@ fn wants_help(argv: &[String]) -> bool {
 }
 
 fn main() -> ExitCode {
+    // what devca says on stdout goes through `outln!`: `devca list | head -1` must not panic
+    let code = run();
+    ExitCode::from(u8::try_from(out::status("devca", i32::from(code))).unwrap_or(1))
+}
+
+/// The exit status: 0 done, 1 failed, 2 a wrong command line.
+fn run() -> u8 {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if wants_help(&argv) {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
+        outln!("{USAGE}");
+        return 0;
     }
     let args = match parse_args(&argv) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("devca: {e}\n{USAGE}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     if let Some(keytab) = &args.keytab
         && let Err(e) = use_keytab(keytab)
     {
         eprintln!("devca: {e}");
-        return ExitCode::FAILURE;
+        return 1;
     }
     let result = match args.command.as_str() {
         "serve" => serve(args),
@@ -232,10 +244,10 @@ fn main() -> ExitCode {
         _ => list(&args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => {
             eprintln!("devca: {e}");
-            ExitCode::FAILURE
+            1
         }
     }
 }
@@ -396,14 +408,15 @@ fn approve(args: &Args) -> Result<(), String> {
             let san = rec.san_attribute.unwrap_or(true) && !args.no_san_attribute;
             match server::evaluate(&ca, rec, san, &|der| store.is_revoked(der)) {
                 Ok((plan, req)) => {
-                    rec.cert = ca.issue(&plan, &req.public_key)?;
+                    let cert = ca.issue(&plan, &req.public_key)?;
                     // which CA certificate issued it: after `renew-ca`, not the one current
                     // when the request came (certnew.p7b's chain, the CRL it goes on)
-                    rec.renewal = ca.renewals();
-                    rec.template = Some(plan.template.name().to_string());
-                    rec.status = Status::Issued;
-                    rec.message = server::DISPOSITION_ISSUED.into();
-                    rec.last_status = store::STATUS_OK.into();
+                    rec.issued(
+                        cert,
+                        ca.renewals(),
+                        plan.template.name(),
+                        server::DISPOSITION_ISSUED,
+                    );
                 }
                 Err(d) => {
                     rec.status = Status::Denied;
@@ -418,7 +431,7 @@ fn approve(args: &Args) -> Result<(), String> {
         None => Err(format!("there is no request {id} in {}", dir.display())),
         Some(Err(e)) => Err(e),
         Some(Ok(rec)) => {
-            println!("request {id}: {} ({})", rec.status.as_str(), rec.message);
+            outln!("request {id}: {} ({})", rec.status.as_str(), rec.message);
             Ok(())
         }
     }
@@ -450,7 +463,7 @@ fn deny(args: &Args) -> Result<(), String> {
         None => Err(format!("there is no request {id} in {}", dir.display())),
         Some(Err(e)) => Err(e),
         Some(Ok(rec)) => {
-            println!("request {id}: denied ({})", rec.message);
+            outln!("request {id}: denied ({})", rec.message);
             Ok(())
         }
     }
@@ -490,20 +503,12 @@ fn read_certificates(path: &std::path::Path) -> Result<Vec<Vec<u8>>, String> {
     Ok(certs)
 }
 
-/// Now, in Unix seconds (what a record's times are written in).
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 fn revoke(args: &Args) -> Result<(), String> {
     let dir = data_dir(args);
     let id = args.id.unwrap_or(0);
     let reason = args.reason.unwrap_or(0);
     let store = Store::open(&dir).map_err(|e| e.to_string())?;
-    let now = unix_now();
+    let now = store::unix_now();
     let res = store
         .update(id, |rec| {
             if rec.status != Status::Issued {
@@ -536,7 +541,7 @@ fn revoke(args: &Args) -> Result<(), String> {
                         .collect::<String>()
                 })
                 .unwrap_or_default();
-            println!("request {id}: revoked (serial {serial}, reason {reason})");
+            outln!("request {id}: revoked (serial {serial}, reason {reason})");
             Ok(())
         }
     }
@@ -549,7 +554,7 @@ fn unrevoke(args: &Args) -> Result<(), String> {
     let dir = data_dir(args);
     let id = args.id.unwrap_or(0);
     let store = Store::open(&dir).map_err(|e| e.to_string())?;
-    let now = unix_now();
+    let now = store::unix_now();
     let res = store
         .update(id, |rec| match rec.revoked {
             None => Err(format!("the certificate of request {id} is not revoked")),
@@ -568,7 +573,7 @@ fn unrevoke(args: &Args) -> Result<(), String> {
         None => Err(format!("there is no request {id} in {}", dir.display())),
         Some(Err(e)) => Err(e),
         Some(Ok(_)) => {
-            println!("request {id}: hold released, the certificate is valid again");
+            outln!("request {id}: hold released, the certificate is valid again");
             Ok(())
         }
     }
@@ -577,7 +582,7 @@ fn unrevoke(args: &Args) -> Result<(), String> {
 fn renew_ca(args: &Args) -> Result<(), String> {
     let dir = data_dir(args);
     let n = ca::Ca::renew(&dir)?;
-    println!(
+    outln!(
         "devca: CA renewed: renewal {n} is current ({}); restart a running devca serve",
         dir.join(ca::CA_CERT_FILE).display()
     );
@@ -594,7 +599,7 @@ fn list(args: &Args) -> Result<(), String> {
                 Some(_) => "revoked",
                 None => r.status.as_str(),
             };
-            println!("{}\t{}\t{}\t{}", r.id, status, r.origin, r.message);
+            outln!("{}\t{}\t{}\t{}", r.id, status, r.origin, r.message);
         }
     }
     Ok(())

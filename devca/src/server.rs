@@ -105,11 +105,12 @@ impl Ctx {
                 }
                 match self.ca.issue(&plan, &req.public_key) {
                     Ok(cert) => {
-                        rec.status = Status::Issued;
-                        rec.message = DISPOSITION_ISSUED.into();
-                        rec.cert = cert;
-                        rec.renewal = self.ca.renewals();
-                        rec.template = Some(plan.template.name().to_string());
+                        rec.issued(
+                            cert,
+                            self.ca.renewals(),
+                            plan.template.name(),
+                            DISPOSITION_ISSUED,
+                        );
                         Ok(Outcome::Issued(self.store.insert(rec)?))
                     }
                     Err(e) => {

@@ -81,6 +81,13 @@ pub struct Record {
 
 pub const STATUS_OK: &str = "The operation completed successfully. 0x0 (WIN32: 0 ERROR_SUCCESS)";
 
+/// Now, in Unix seconds: what a record's times are written in.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 impl Record {
     pub fn new(origin: &str, attrib: &str, request: Vec<u8>) -> Record {
         use sha2::Digest;
@@ -90,10 +97,7 @@ impl Record {
             id: 0,
             status: Status::Failed,
             origin: origin.to_string(),
-            submitted: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0),
+            submitted: unix_now(),
             attrib: attrib.to_string(),
             message: String::new(),
             last_status: STATUS_OK.to_string(),
@@ -108,6 +112,17 @@ impl Record {
             template: None,
             san_attribute: None,
         }
+    }
+
+    /// Records the certificate issued for this request: by the CA's current certificate
+    /// (`renewal`), under `template`. One place for `serve` and `devca approve`.
+    pub fn issued(&mut self, cert: Vec<u8>, renewal: u32, template: &str, message: &str) {
+        self.status = Status::Issued;
+        self.cert = cert;
+        self.renewal = renewal;
+        self.template = Some(template.to_string());
+        self.message = message.to_string();
+        self.last_status = STATUS_OK.to_string();
     }
 
     pub fn to_text(&self) -> String {

@@ -307,3 +307,43 @@ def test_a_full_disk_gives_a_clear_error_and_a_readable_store(tmp_path):
         if server is not None:
             server.stop()
         subprocess.run(["umount", str(data)], capture_output=True)
+
+
+@pytest.mark.parametrize("stdout", ["closed pipe", "full"])
+def test_an_admin_command_whose_output_cannot_be_written_still_does_its_work(tmp_path, stdout):
+    """`devca revoke 1 | head -c0` (a reader that quit) or stdout on a full disk: the
+    revocation is recorded all the same and devca does not panic; a full disk is said on stderr
+    and fails the run, a quit reader is nobody's error. `devca list` the same."""
+    data = tmp_path / "ca"
+    server = DevcaServer(data)
+    server.start()
+    try:
+        req_id, state, _ = Client(server).web(make_csr("pipe.example"))
+        assert state == "issued"
+    finally:
+        server.stop()
+
+    def run(*args):
+        argv = [str(devca_bin()), *args, "--data", str(data)]
+        if stdout == "full":
+            with open("/dev/full", "w") as full:
+                return subprocess.run(argv, stdout=full, stderr=subprocess.PIPE, text=True,
+                                      timeout=60)
+        read, write = os.pipe()
+        os.close(read)
+        try:
+            return subprocess.run(argv, stdout=write, stderr=subprocess.PIPE, text=True,
+                                  timeout=60)
+        finally:
+            os.close(write)
+
+    for args in [("revoke", str(req_id), "--reason", "keyCompromise"), ("list",)]:
+        proc = run(*args)
+        assert "panicked" not in proc.stderr, proc.stderr
+        if stdout == "full":
+            assert proc.returncode == 1, (args, proc.stderr)
+            assert "devca: error: standard output could not be written" in proc.stderr, \
+                proc.stderr
+        else:
+            assert proc.returncode == 0, (args, proc.stderr)
+    assert records(data)[req_id]["revoked"].endswith(" 1"), records(data)[req_id]

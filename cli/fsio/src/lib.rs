@@ -5,7 +5,10 @@
 //! device such as `/dev/stdout` or `/dev/null`, a FIFO) is written into, having no content to
 //! keep whole.
 //! Shared by the CLI (its key store and outputs) and devca (its keys and request records),
-//! with the one-line escaping of their `key=value` record files.
+//! with the one-line escaping of their `key=value` record files, and standard output that a
+//! closed pipe does not stop ([`out`]).
+
+pub mod out;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};

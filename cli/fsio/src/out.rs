@@ -1,9 +1,9 @@
-//! Standard output that never stops the work. `println!` panics when stdout cannot be written
-//! (a pipe whose reader has quit, `| head -1`; a full disk), and a panic there, after the CA
-//! took a request, would lose the request id and the certificate before they are kept. Here a
-//! failed write is remembered instead, the verb finishes, and [`status`] says what happened:
-//! a reader that quit is nobody's error (as for `yes | head`), any other failure is reported
-//! on stderr and fails the run.
+//! Standard output that never stops the work, for the CLI and devca. `println!` panics when
+//! stdout cannot be written (a pipe whose reader has quit, `| head -1`; a full disk), and a
+//! panic there, after the CA took a request, would lose the request id and the certificate
+//! before they are kept. Here a failed write is remembered instead, the command finishes, and
+//! [`status`] says what happened: a reader that quit is nobody's error (as for `yes | head`),
+//! any other failure is reported on stderr and fails the run.
 
 use std::cell::RefCell;
 use std::io::{ErrorKind, Write};
@@ -25,8 +25,9 @@ pub fn write(args: std::fmt::Arguments<'_>) {
 }
 
 /// The exit status once stdout's failure, if any, is accounted for: a closed pipe leaves
-/// `code` as it was; another failure is said on stderr and turns success into 1.
-pub fn status(code: i32) -> i32 {
+/// `code` as it was; another failure is said on stderr, after `program`'s name, and turns
+/// success into 1.
+pub fn status(program: &str, code: i32) -> i32 {
     let flushed = std::io::stdout().lock().flush();
     FAILED.with_borrow_mut(|failed| {
         if let (None, Err(e)) = (&*failed, flushed) {
@@ -35,7 +36,7 @@ pub fn status(code: i32) -> i32 {
         match failed.take() {
             Some(e) if e.kind() != ErrorKind::BrokenPipe => {
                 eprintln!(
-                    "certreq: error: standard output could not be written ({e}); the rest was done"
+                    "{program}: error: standard output could not be written ({e}); the rest was done"
                 );
                 if code == 0 { 1 } else { code }
             }
@@ -45,12 +46,14 @@ pub fn status(code: i32) -> i32 {
 }
 
 /// `println!` through [`write`].
+#[macro_export]
 macro_rules! outln {
     () => { $crate::out::write(format_args!("\n")) };
     ($($arg:tt)*) => { $crate::out::write(format_args!("{}\n", format_args!($($arg)*))) };
 }
 
 /// `print!` through [`write`].
+#[macro_export]
 macro_rules! out {
     ($($arg:tt)*) => { $crate::out::write(format_args!($($arg)*)) };
 }
