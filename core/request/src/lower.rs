@@ -795,7 +795,6 @@ impl Lowering {
         exts: &mut Vec<Extension>,
         seen: &mut Vec<Seen>,
     ) {
-        use x509_cert::ext::pkix::{PolicyMapping, PolicyMappings};
         let mut list = Vec::new();
         let mut critical = false;
         let mut bad = false;
@@ -824,10 +823,7 @@ impl Lowering {
             };
             let t = e.value.text.trim();
             match ObjectIdentifier::new(t) {
-                Ok(subject) => list.push(PolicyMapping {
-                    issuer_domain_policy: issuer,
-                    subject_domain_policy: subject,
-                }),
+                Ok(subject) => list.push((issuer, subject)),
                 Err(_) => {
                     bad = true;
                     self.value_diag(
@@ -847,7 +843,8 @@ impl Lowering {
             self.empty_section(s, "issuerPolicyOid = subjectPolicyOid lines");
             return;
         }
-        self.add_encoded(exts, seen, s, ext_oid, critical, &PolicyMappings(list));
+        let der = crate::ext::write::policy_mappings(&list);
+        self.add_der(exts, seen, s, ext_oid, critical, der);
     }
 
     /// `[PolicyConstraintsExtension]` or `[ApplicationPolicyConstraintsExtension]`:
@@ -861,19 +858,16 @@ impl Lowering {
         exts: &mut Vec<Extension>,
         seen: &mut Vec<Seen>,
     ) {
-        use x509_cert::ext::pkix::PolicyConstraints;
-        let mut pc = PolicyConstraints {
-            require_explicit_policy: None,
-            inhibit_policy_mapping: None,
-        };
+        // requireExplicitPolicy, inhibitPolicyMapping
+        let (mut require, mut inhibit) = (None, None);
         let mut critical = true;
         let mut bad = false;
         for e in &s.entries {
             let k = e.key.trim();
             let slot = if k.eq_ignore_ascii_case("RequireExplicitPolicy") {
-                &mut pc.require_explicit_policy
+                &mut require
             } else if k.eq_ignore_ascii_case("InhibitPolicyMapping") {
-                &mut pc.inhibit_policy_mapping
+                &mut inhibit
             } else if k.eq_ignore_ascii_case("Critical") {
                 match self.bool_of(e) {
                     Some(b) => critical = b,
@@ -914,11 +908,12 @@ impl Lowering {
         if bad {
             return;
         }
-        if pc.require_explicit_policy.is_none() && pc.inhibit_policy_mapping.is_none() {
+        if require.is_none() && inhibit.is_none() {
             self.empty_section(s, "RequireExplicitPolicy = n or InhibitPolicyMapping = n");
             return;
         }
-        self.add_encoded(exts, seen, s, ext_oid, critical, &pc);
+        let der = crate::ext::write::policy_constraints(require, inhibit);
+        self.add_der(exts, seen, s, ext_oid, critical, der);
     }
 
     /// `[NameConstraintsExtension]`: `Include =` and `Exclude =` name sections of names
@@ -1098,7 +1093,27 @@ impl Lowering {
         critical: bool,
         value: &impl der::Encode,
     ) {
-        match der::Encode::to_der(value).and_then(der::asn1::OctetString::new) {
+        match der::Encode::to_der(value) {
+            Ok(der) => self.add_der(exts, seen, s, extn_id, critical, der),
+            Err(e) => self.push(Diagnostic::error(
+                codes::ENCODE,
+                header_span(s),
+                format!("[{}] could not be encoded: {e}", s.name),
+            )),
+        }
+    }
+
+    /// Adds the extension `[s]` makes, its value already encoded.
+    fn add_der(
+        &mut self,
+        exts: &mut Vec<Extension>,
+        seen: &mut Vec<Seen>,
+        s: &Section,
+        extn_id: ObjectIdentifier,
+        critical: bool,
+        der: Vec<u8>,
+    ) {
+        match der::asn1::OctetString::new(der) {
             Ok(extn_value) => self.add_extension(
                 exts,
                 seen,
@@ -2399,11 +2414,8 @@ impl Lowering {
             }
             None => None,
         };
-        let bc = x509_cert::ext::pkix::BasicConstraints {
-            ca: is_ca,
-            path_len_constraint: path_len,
-        };
-        match der::Encode::to_der(&bc).and_then(der::asn1::OctetString::new) {
+        let bc = crate::ext::write::basic_constraints(is_ca, path_len);
+        match der::asn1::OctetString::new(bc) {
             Ok(value) => self.add_extension(
                 exts,
                 seen,

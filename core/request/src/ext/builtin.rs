@@ -5,10 +5,11 @@ use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use certreq_pkix::spki::key_identifier;
-use der::asn1::{Any, BitString, OctetString};
-use der::{Encode, Sequence};
+use certreq_pkix::tlv::{push, tlv};
+use der::asn1::OctetString;
 use x509_cert::ext::Extension;
-use x509_cert::ext::pkix::ExtendedKeyUsage;
+
+use super::write::{oid_sequence, push_oid, push_uint};
 
 /// `CERT_*_KEY_USAGE` symbols and their bits (Windows layout: the first DER byte in the low
 /// byte, `CERT_DECIPHER_ONLY_KEY_USAGE` in the high byte).
@@ -136,11 +137,9 @@ pub fn key_usage_der(bits: u16) -> Vec<u8> {
     };
     let used = &bytes[..len];
     let unused = used.last().map_or(0, |b| b.trailing_zeros() as u8);
-    // Both cases are within BitString's limits (unused < 8, at most two bytes).
-    match BitString::new(unused, used).and_then(|b| b.to_der()) {
-        Ok(der) => der,
-        Err(_) => vec![0x03, 0x01, 0x00],
-    }
+    let mut content = vec![unused];
+    content.extend_from_slice(used);
+    tlv(0x03, &content)
 }
 
 /// The critical key usage extension (2.5.29.15) certreq makes from `KeyUsage` or KeySpec.
@@ -150,33 +149,29 @@ pub fn key_usage(bits: u16) -> Extension {
 
 /// The extended key usage extension (2.5.29.37): `SEQUENCE OF KeyPurposeId`.
 pub fn extended_key_usage(oids: &[ObjectIdentifier], critical: bool) -> Extension {
-    let der = ExtendedKeyUsage(oids.to_vec()).to_der().unwrap_or_default();
-    extension(oid::EXT_KEY_USAGE, critical, der)
-}
-
-/// `SMIMECapability ::= SEQUENCE { capabilityID OBJECT IDENTIFIER, parameters ANY OPTIONAL }`
-/// (RFC 8551 §2.5.2).
-#[derive(Clone, Debug, PartialEq, Eq, Sequence)]
-pub struct SmimeCapability {
-    pub capability_id: ObjectIdentifier,
-    pub parameters: Option<Any>,
+    extension(oid::EXT_KEY_USAGE, critical, oid_sequence(oids))
 }
 
 /// The S/MIME capabilities extension (non-critical) exactly as current certreq emits it
-/// (Windows 11 build 26200, corpus req/001): RC2-CBC 128, RC4 128, DES-CBC, 3DES-CBC.
+/// (Windows 11 build 26200, corpus req/001): RC2-CBC 128, RC4 128, DES-CBC, 3DES-CBC, each an
+/// `SMIMECapability ::= SEQUENCE { capabilityID OBJECT IDENTIFIER, parameters ANY OPTIONAL }`
+/// (RFC 8551 §2.5.2), the key sizes as INTEGER parameters.
 pub fn smime_capabilities() -> Extension {
-    let cap = |capability_id: ObjectIdentifier, bits: Option<u16>| SmimeCapability {
-        capability_id,
-        parameters: bits.and_then(|b| Any::encode_from(&b).ok()),
-    };
-    let caps = vec![
-        cap(oid::RC2_CBC, Some(128)),
-        cap(oid::RC4, Some(128)),
-        cap(oid::DES_CBC, None),
-        cap(oid::DES_EDE3_CBC, None),
-    ];
-    let der = caps.to_der().unwrap_or_default();
-    extension(oid::SMIME_CAPABILITIES, false, der)
+    let mut caps = Vec::new();
+    for (id, bits) in [
+        (oid::RC2_CBC, Some(128)),
+        (oid::RC4, Some(128)),
+        (oid::DES_CBC, None),
+        (oid::DES_EDE3_CBC, None),
+    ] {
+        let mut cap = Vec::new();
+        push_oid(&mut cap, &id);
+        if let Some(bits) = bits {
+            push_uint(&mut cap, 0x02, bits);
+        }
+        push(&mut caps, 0x30, &cap);
+    }
+    extension(oid::SMIME_CAPABILITIES, false, tlv(0x30, &caps))
 }
 
 /// The subject key identifier extension (2.5.29.14, non-critical): the SHA-1 of the
@@ -185,10 +180,7 @@ pub fn smime_capabilities() -> Extension {
 /// the public key itself.
 pub fn subject_key_identifier(spki_der: &[u8]) -> Extension {
     let key_id = key_identifier(spki_der);
-    let der = OctetString::new(key_id.to_vec())
-        .and_then(|o| o.to_der())
-        .unwrap_or_default();
-    extension(oid::SUBJECT_KEY_IDENTIFIER, false, der)
+    extension(oid::SUBJECT_KEY_IDENTIFIER, false, tlv(0x04, &key_id))
 }
 
 /// The certificate template name extension (1.3.6.1.4.1.311.20.2, not critical) certreq adds
@@ -207,7 +199,7 @@ pub fn template_name(name: &str) -> Option<Extension> {
     Some(extension(
         oid::CERTIFICATE_TEMPLATE_NAME,
         false,
-        certreq_pkix::tlv::tlv(0x1e, &units),
+        tlv(0x1e, &units),
     ))
 }
 
@@ -275,6 +267,25 @@ pub fn eku_by_name(name: &str) -> Option<(ObjectIdentifier, &'static str)> {
         (key == *short || key == *sz || long.as_deref() == Some(key.as_str()))
             .then(|| (*oid, friendly.unwrap_or("")))
     })
+}
+
+#[cfg(test)]
+mod key_usage_tests {
+    use super::key_usage_der;
+    use der::Encode;
+    use der::asn1::BitString;
+
+    /// Every key usage value is written as der writes the same named-bit BIT STRING.
+    #[test]
+    fn every_key_usage_is_ders_bit_string() {
+        for bits in 0..=u16::MAX {
+            let bytes = [(bits & 0xff) as u8, (bits >> 8) as u8];
+            let used = &bytes[..if bits > 0xff { 2 } else { usize::from(bits != 0) }];
+            let unused = used.last().map_or(0, |b| b.trailing_zeros() as u8);
+            let theirs = BitString::new(unused, used).unwrap().to_der().unwrap();
+            assert_eq!(key_usage_der(bits), theirs, "{bits:#06x}");
+        }
+    }
 }
 
 #[cfg(test)]

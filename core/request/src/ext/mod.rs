@@ -19,6 +19,7 @@
 
 pub mod builtin;
 pub mod text;
+pub mod write;
 pub(crate) use text::{NOTICE_LIMIT, cps_uri, user_notice};
 
 #[cfg(test)]

@@ -27,9 +27,7 @@ use x509_cert::ext::pkix::certpolicy::{
 };
 use x509_cert::ext::pkix::constraints::name::{GeneralSubtree, GeneralSubtrees};
 use x509_cert::ext::pkix::name::{GeneralName, OtherName};
-use x509_cert::ext::pkix::{
-    BasicConstraints, ExtendedKeyUsage, NameConstraints, PolicyMapping, PolicyMappings,
-};
+use x509_cert::ext::pkix::NameConstraints;
 
 /// otherName type for a user principal name.
 pub const UPN_OID: ObjectIdentifier = oid::UPN;
@@ -711,7 +709,7 @@ fn eku(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec<u8>>
         );
         return None;
     }
-    super::encode_or_diag(&Ok(ExtendedKeyUsage(oids)), start..value.len(), diags)
+    Some(super::write::oid_sequence(&oids))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -759,19 +757,10 @@ fn basic_constraints(
                  for a critical extension: `2.5.29.19 = \"{critical}{text}ca=true&pathlength=0\"`",
             ),
         );
-        return super::encode_or_diag(
-            &Ok(BasicConstraints {
-                ca: false,
-                path_len_constraint: None,
-            }),
-            start..value.len(),
-            diags,
-        );
+        return Some(super::write::basic_constraints(false, None));
     }
-    let mut bc = BasicConstraints {
-        ca: false,
-        path_len_constraint: None,
-    };
+    // cA, pathLenConstraint
+    let (mut ca, mut path_len) = (false, None);
     let mut ok = true;
     let mut path_range = None;
     for tok in tokens(value, start) {
@@ -780,7 +769,7 @@ fn basic_constraints(
         };
         match tok.key.as_str() {
             "ca" if tok.has_eq => match parse_bool(tok.value) {
-                Some(b) => bc.ca = b,
+                Some(b) => ca = b,
                 None => {
                     ok = false;
                     let help = if tok.value.contains('=') {
@@ -800,7 +789,7 @@ fn basic_constraints(
             "pathlength" if tok.has_eq => {
                 match super::builtin::parse_number(tok.value).map(u8::try_from) {
                     Some(Ok(n)) => {
-                        bc.path_len_constraint = Some(n);
+                        path_len = Some(n);
                         path_range = Some(tok.range.clone());
                     }
                     Some(Err(_)) => {
@@ -839,10 +828,10 @@ fn basic_constraints(
     if !ok {
         return None;
     }
-    if let (false, Some(r)) = (bc.ca, path_range) {
+    if let (false, Some(r)) = (ca, path_range) {
         // RFC 5280 §4.2.1.9: no pathLenConstraint unless cA is true; strict parsers (Python
         // `cryptography` among them) reject the extension otherwise, so it is left out.
-        bc.path_len_constraint = None;
+        path_len = None;
         diags.push(
             LocalDiag::warning(
                 codes::EXTENSION_SUSPICIOUS_VALUE,
@@ -852,7 +841,7 @@ fn basic_constraints(
             .with_help("it is left out of the request (RFC 5280 allows it only with `ca=true`)"),
         );
     }
-    super::encode_or_diag(&Ok(bc), start..value.len(), diags)
+    Some(super::write::basic_constraints(ca, path_len))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1006,10 +995,7 @@ fn mappings(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec
         let issuer = parse_oid(tok.name);
         let subject = parse_oid(tok.value);
         match (tok.has_eq, issuer, subject) {
-            (true, Some(i), Some(s)) => list.push(PolicyMapping {
-                issuer_domain_policy: i,
-                subject_domain_policy: s,
-            }),
+            (true, Some(i), Some(s)) => list.push((i, s)),
             (false, _, _) => {
                 ok = false;
                 diags.push(
@@ -1053,7 +1039,7 @@ fn mappings(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec
         );
         return None;
     }
-    super::encode_or_diag(&Ok(PolicyMappings(list)), start..value.len(), diags)
+    Some(super::write::policy_mappings(&list))
 }
 
 // ---------------------------------------------------------------------------------------------
