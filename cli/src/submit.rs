@@ -514,7 +514,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
         },
     };
     let outcome =
-        drive::run(&client, &start).map_err(|m| format!("{m}{}", kept(entry.as_ref())))?;
+        drive::run(&client, &start).map_err(|m| with_kept(&m, entry.as_ref()))?;
     let est = protocol == Protocol::Est;
     match outcome {
         Outcome::Issued {
@@ -597,8 +597,8 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 &format!("denied: {message}"),
             );
             Err(format!(
-                "the CA denied the request: {message}{}{}",
-                kept(entry.as_ref()),
+                "the CA denied the request: {}{}",
+                with_kept(&message, entry.as_ref()),
                 drive::explanation(&message, code)
             )
             .into())
@@ -648,11 +648,17 @@ fn renewal_of(der: &[u8]) -> Result<String, String> {
     Ok(cert.subject())
 }
 
-/// `; the key stays in the key store (DIR)` when there is an entry.
-fn kept(entry: Option<&Entry>) -> String {
-    entry
-        .map(|e| format!("; the key stays in the key store ({})", e.dir.display()))
-        .unwrap_or_default()
+/// `said`, then `; the key stays in the key store (DIR)` when there is an entry (a full stop
+/// ending `said`, as the CA's words often do, gives way to it).
+fn with_kept(said: &str, entry: Option<&Entry>) -> String {
+    match entry {
+        Some(e) => format!(
+            "{}; the key stays in the key store ({})",
+            said.trim_end().trim_end_matches('.'),
+            e.dir.display()
+        ),
+        None => said.to_owned(),
+    }
 }
 
 /// certreq prints the id twice, the second time quoted.

@@ -390,11 +390,13 @@ fn submit_denied_shows_the_ca_message_exits_1_and_keeps_the_key() {
     assert_eq!(
         run.stderr,
         format!(
-            "certreq: error: the CA denied the request: {DENIED_MESSAGE}; the key stays in the key store ({})\n  \
+            // the CA's full stop gives way to what follows
+            "certreq: error: the CA denied the request: {}; the key stays in the key store ({})\n  \
              0x80094800 (-2146875392 CERTSRV_E_UNSUPPORTED_CERT_TYPE): This CA does not issue the \
              template the request names (it is misspelt, or not published on this CA).\n  \
              what to do: Name a template the CA offers (certreq -templates lists them) with \
              -attrib CertificateTemplate:NAME.\n",
+            DENIED_MESSAGE.strip_suffix('.').unwrap(),
             entry.display()
         )
     );

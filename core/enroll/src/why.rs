@@ -176,6 +176,9 @@ hresults! {
     0x800B_0109 "CERT_E_UNTRUSTEDROOT" "A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider."
         => "A certificate in the request chains to a root the CA does not trust.",
            "Use a certificate issued under a root the CA trusts.";
+    0x8009_2010 "CRYPT_E_REVOKED" "The certificate is revoked."
+        => "A certificate the request depends on (the one being renewed, or an enrollment agent's) has been revoked by the CA.",
+           "A revoked certificate cannot be renewed or sign for others: make a new request without RenewalCert, or sign with a certificate that is still valid.";
     0x8009_310B "CRYPT_E_ASN1_BADTAG" "ASN1 bad tag value met."
         => "What was submitted is not a certificate request (an INF file or a certificate, for instance).",
            "Submit the .req file that certreq -new wrote.";
@@ -483,6 +486,12 @@ mod tests {
             "0x80070005 (WIN32: 5 ERROR_ACCESS_DENIED)"
         );
         assert_eq!(hresult(0x8009_4012).unwrap().decimal(), -2146877422);
+        // a renewal of a revoked certificate, as AD CS and devca deny it
+        let revoked = find_in("Denied by Policy Module  0x80092010, The certificate is revoked.");
+        assert_eq!(
+            revoked.map(Hresult::status_line).as_deref(),
+            Some("0x80092010 (-2146885616 CRYPT_E_REVOKED)")
+        );
     }
 
     #[test]
