@@ -483,13 +483,16 @@ impl Ca {
 
     /// A CRL signed by the key of renewal `renewal`, valid for 7 days: number `number`,
     /// listing `entries`; a delta CRL (with a critical delta CRL indicator naming the base
-    /// CRL `delta_of`) when given.
+    /// CRL `delta_of`) when given. A base CRL names where its delta CRLs are, `freshest`, in
+    /// a Freshest CRL extension (RFC 5280 §5.2.6), as AD CS's do once it publishes deltas:
+    /// without it OpenSSL (`-use_deltas`) and others never apply a delta to the base.
     pub fn crl_for(
         &self,
         renewal: u32,
         number: u64,
         entries: &[RevokedEntry],
         delta_of: Option<u64>,
+        freshest: Option<&str>,
     ) -> Result<Vec<u8>, String> {
         use rsa::signature::{SignatureEncoding, Signer as _};
         use x509_cert::crl::{RevokedCert, TbsCertList};
@@ -523,6 +526,19 @@ impl Ca {
                 true,
                 &BaseCrlNumber(uint(base)?),
             )?);
+        } else if let Some(url) = freshest {
+            use x509_cert::ext::pkix::FreshestCrl;
+            use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+            use x509_cert::ext::pkix::name::DistributionPointName;
+            let uri = Ia5String::new(url).map_err(|e| format!("the delta CRL's URL: {e}"))?;
+            let point = DistributionPoint {
+                distribution_point: Some(DistributionPointName::FullName(vec![
+                    GeneralName::UniformResourceIdentifier(uri),
+                ])),
+                reasons: None,
+                crl_issuer: None,
+            };
+            extensions.push(ext(oid::FRESHEST_CRL, false, &FreshestCrl(vec![point]))?);
         }
         let reason = |code: u32| -> Option<CrlReason> {
             Some(match code {
@@ -751,7 +767,7 @@ impl Ca {
     /// A fresh, empty base CRL of the current CA certificate.
     #[cfg(test)]
     pub fn crl(&self) -> Result<Vec<u8>, String> {
-        self.crl_for(self.renewals(), 1, &[], None)
+        self.crl_for(self.renewals(), 1, &[], None, None)
     }
 
     /// The TLS server certificate and PKCS#8 key for `--tls`: kept in `dir` and reused while it

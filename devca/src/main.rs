@@ -65,7 +65,7 @@ const USAGE: &str = "usage:
               [--auth negotiate [--keytab FILE]]
   devca approve --data DIR ID [--no-san-attribute]
   devca deny --data DIR ID [--message TEXT]
-  devca revoke --data DIR ID [--reason REASON]
+  devca revoke --data DIR ID [--reason REASON]   (a hold may be revoked again, for good)
   devca unrevoke --data DIR ID        (releases a hold: revoked as certificateHold)
   devca renew-ca --data DIR
   devca list --data DIR";
@@ -360,6 +360,7 @@ fn serve(args: Args) -> Result<(), String> {
             cors: args.cors.clone(),
             dist: args.dist.clone(),
             san_attribute: !args.no_san_attribute,
+            tls: args.tls,
         },
     });
     let mut out = std::io::stdout();
@@ -517,10 +518,20 @@ fn revoke(args: &Args) -> Result<(), String> {
                     rec.status.as_str()
                 ));
             }
-            if rec.revoked.is_some() {
-                return Err(format!(
-                    "the certificate of request {id} is already revoked"
-                ));
+            // a hold may be made final with another reason, as certutil -revoke allows; any
+            // other revocation stands
+            match rec.revoked {
+                Some((_, 6)) if reason == 6 => {
+                    return Err(format!(
+                        "the certificate of request {id} is already on hold"
+                    ));
+                }
+                Some((_, 6)) | None => {}
+                Some((_, was)) => {
+                    return Err(format!(
+                        "the certificate of request {id} is already revoked (reason {was})"
+                    ));
+                }
             }
             rec.revoked = Some((now, reason));
             rec.released = None;

@@ -43,6 +43,8 @@ pub struct Config {
     pub cors: Option<Cors>,
     pub dist: Option<PathBuf>,
     pub san_attribute: bool,
+    /// Served over HTTPS (`--tls`): the scheme of the URLs devca writes into what it signs.
+    pub tls: bool,
 }
 
 pub struct Ctx {
@@ -317,7 +319,7 @@ fn dispatch(
         "/certsrv/certnew.cer" if get => certnew(ctx, &Params::parse(&req.query), false, user),
         "/certsrv/certnew.p7b" if get => certnew(ctx, &Params::parse(&req.query), true, user),
         "/certsrv/certcarc.asp" if get => Response::html(pages::certcarc(ctx.ca.renewals())),
-        "/certsrv/certcrl.crl" if get => certcrl(ctx, &Params::parse(&req.query)),
+        "/certsrv/certcrl.crl" if get => certcrl(ctx, req, &Params::parse(&req.query)),
         "/certsrv/certrqxt.asp" | "/certsrv/certrqad.asp" if get => {
             let offered: Vec<policy::Template> = policy::Template::ALL
                 .into_iter()
@@ -594,7 +596,7 @@ fn certnew(ctx: &Ctx, q: &Params, p7b: bool, user: Option<&str>) -> Response {
     }
 }
 
-fn certcrl(ctx: &Ctx, q: &Params) -> Response {
+fn certcrl(ctx: &Ctx, req: &Request, q: &Params) -> Response {
     let kind = q.get("Type").map(str::trim).unwrap_or("base");
     let delta = if kind.eq_ignore_ascii_case("delta") {
         true
@@ -609,7 +611,19 @@ fn certcrl(ctx: &Ctx, q: &Params) -> Response {
     let Some(renewal) = renewal_of(ctx, q) else {
         return Response::html(pages::unknown_request());
     };
-    match crl(ctx, renewal, delta) {
+    // where this CA's delta CRLs are, as the client reached it (the base CRL names it)
+    let freshest = format!(
+        "{}://{}/certsrv/certcrl.crl?Type=delta&Renewal={renewal}&Enc=bin",
+        if ctx.config.tls { "https" } else { "http" },
+        req.header("host")
+            .filter(|h| {
+                !h.is_empty()
+                    && h.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+            })
+            .unwrap_or("localhost")
+    );
+    match crl(ctx, renewal, delta, &freshest) {
         Ok(der) => {
             let body = if wants_bin(q) {
                 der
@@ -626,8 +640,9 @@ fn certcrl(ctx: &Ctx, q: &Params) -> Response {
 }
 
 /// A CRL of renewal `renewal`'s key, freshly signed: the base CRL lists every certificate that
-/// key issued and that was revoked; the delta CRL those revoked since the last base CRL.
-pub fn crl(ctx: &Ctx, renewal: u32, delta: bool) -> Result<Vec<u8>, String> {
+/// key issued and that was revoked, and names `freshest`, the delta CRL's URL; the delta CRL
+/// those revoked since the last base CRL.
+pub fn crl(ctx: &Ctx, renewal: u32, delta: bool, freshest: &str) -> Result<Vec<u8>, String> {
     let io = |e: std::io::Error| e.to_string();
     let revoked = revoked_of(ctx, renewal);
     let now_listed: Vec<(u64, (u64, u32))> = revoked
@@ -675,8 +690,13 @@ pub fn crl(ctx: &Ctx, renewal: u32, delta: bool) -> Result<Vec<u8>, String> {
             revoked.into_iter().map(|(_, e)| e).collect()
         }
     };
-    ctx.ca
-        .crl_for(renewal, number, &entries, base.map(|(n, _)| n))
+    ctx.ca.crl_for(
+        renewal,
+        number,
+        &entries,
+        base.map(|(n, _)| n),
+        Some(freshest),
+    )
 }
 
 /// The revoked certificates renewal `renewal`'s key issued, with their request ids.
@@ -1030,6 +1050,7 @@ pub(crate) mod tests {
                 cors: Some(Cors::Any),
                 dist: None,
                 san_attribute: true,
+                tls: false,
             },
         }
     }

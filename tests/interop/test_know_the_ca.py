@@ -243,6 +243,15 @@ def test_a_hold_is_released_through_the_delta_crl(certreq, tmp_path):
         assert v.returncode == 0 and "verify OK" in v.stderr + v.stdout, v.stderr
         return v.stdout
 
+    def verify(cert, *crls, deltas=True):
+        """`openssl verify -crl_check` of `cert` against `crls` (with -use_deltas)."""
+        args = ["verify", "-crl_check", "-CAfile", server.ca_pem]
+        args += ["-use_deltas"] if deltas else []
+        for crl in crls:
+            args += ["-CRLfile", work / crl]
+        proc = openssl(*args, work / cert)
+        return proc.returncode, proc.stdout + proc.stderr
+
     def entry(text, serial):
         """The reason openssl shows for `serial` in a CRL's text, or None when not listed."""
         m = re.search(rf"Serial Number: 0*{serial}\n(?:.*\n)*?\s+X509v3 CRL Reason Code:\s*\n\s+(.+)",
@@ -273,6 +282,15 @@ def test_a_hold_is_released_through_the_delta_crl(certreq, tmp_path):
         assert "Delta CRL Indicator" in delta, delta
         assert entry(delta, serials[0]) == "Remove From CRL", delta
         assert entry(delta, serials[1]) is None, delta
+        # the base names where its deltas are (Freshest CRL), so OpenSSL applies the delta: the
+        # released hold verifies with the two, not with the base alone
+        assert "Freshest CRL" in base and "certcrl.crl?Type=delta&Renewal=0" in base, base
+        assert verify("h.cer", "base.crl", "delta.crl")[0] == 0, verify("h.cer", "base.crl",
+                                                                           "delta.crl")
+        code, said = verify("h.cer", "base.crl", "delta.crl", deltas=False)
+        assert code != 0 and "revoked" in said, said
+        code, said = verify("k.cer", "base.crl", "delta.crl")
+        assert code != 0 and "revoked" in said, said
         # a revocation that is not a hold stays; a certificate not revoked has nothing to release
         for rid, why in ((compromised, "only a hold"), (held, "not revoked")):
             proc = server.cli("unrevoke", rid)
@@ -289,6 +307,24 @@ def test_a_hold_is_released_through_the_delta_crl(certreq, tmp_path):
         assert server.cli("revoke", held, "--reason", "keyCompromise").returncode == 0
         delta = crl_text("delta2.crl", "-delta")
         assert entry(delta, serials[0]) == "Key Compromise", delta
+        # a hold made final with another reason, without a release, as certutil -revoke allows;
+        # the delta over the base that listed the hold gives the new reason
+        req = new_request(certreq, server, work, name="f")
+        proc = run_cli(certreq, server, "-submit", "-config", server.certsrv, req, "f.cer",
+                       cwd=work)
+        final = proc.stdout.split()[1]
+        serial = format(x509.load_pem_x509_certificate(
+            (work / "f.cer").read_bytes()).serial_number, "X")
+        assert server.cli("revoke", final, "--reason", "certificateHold").returncode == 0
+        proc = server.cli("revoke", final, "--reason", "certificateHold")
+        assert proc.returncode != 0 and "already on hold" in proc.stderr, proc.stderr
+        assert entry(crl_text("base4.crl"), serial) == "Certificate Hold"
+        assert server.cli("revoke", final, "--reason", "keyCompromise").returncode == 0
+        proc = server.cli("revoke", final, "--reason", "superseded")
+        assert proc.returncode != 0 and "already revoked (reason 1)" in proc.stderr, proc.stderr
+        assert entry(crl_text("delta3.crl", "-delta"), serial) == "Key Compromise"
+        code, said = verify("f.cer", "base4.crl", "delta3.crl")
+        assert code != 0 and "revoked" in said, said
     finally:
         server.stop()
 
