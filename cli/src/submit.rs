@@ -362,9 +362,31 @@ fn record(
     let (Some(store), Some(entry)) = (store, entry) else {
         return;
     };
+    if entry.meta.state == "issued" {
+        // the entry is its accepted certificate's: a request sent again leaves it as it was
+        eprintln!(
+            "certreq: note: the key store entry {} holds its certificate already ({}); this \
+             answer is not recorded in it",
+            entry.dir.display(),
+            entry.meta.thumbprint.as_deref().unwrap_or("accepted")
+        );
+        return;
+    }
     let mut meta = entry.meta.clone();
     if let Some(id) = id {
-        meta.request_id = Some(id.to_string());
+        let was = meta.request_id.replace(id.to_string());
+        if let Some(old) = was.filter(|old| *old != id.to_string())
+            && meta
+                .disposition
+                .as_deref()
+                .is_some_and(|d| d.ends_with("pending"))
+        {
+            eprintln!(
+                "certreq: note: this request was sent before as request {old}, still pending; \
+                 the key store entry now waits for request {id} (should the CA issue {old}, \
+                 certreq -retrieve {old} fetches it)"
+            );
+        }
     }
     meta.ca = Some(endpoint.url());
     meta.disposition = Some(disposition.to_string());
@@ -513,8 +535,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             request: der.clone(),
         },
     };
-    let outcome =
-        drive::run(&client, &start).map_err(|m| with_kept(&m, entry.as_ref()))?;
+    let outcome = drive::run(&client, &start).map_err(|m| with_kept(&m, entry.as_ref()))?;
     let est = protocol == Protocol::Est;
     match outcome {
         Outcome::Issued {

@@ -374,6 +374,49 @@ fn a_certificate_that_does_not_come_after_the_ca_took_the_request_keeps_its_id()
 }
 
 #[test]
+fn a_request_sent_again_leaves_an_issued_entry_as_it_was_and_names_a_replaced_pending_id() {
+    let t = TempDir::new("submit-again");
+    std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();
+    let entry = put_request_entry(&t);
+    let page = format!(
+        "<P>Your certificate request was denied.</P>\r\n<P>Your Request Id is 31. The \
+         disposition message is \"{DENIED_MESSAGE}\".</P>"
+    );
+    let ca = FakeCa::start(move |_| Answer::html(&page));
+    let config = format!("{}/certsrv", ca.url);
+    // an entry whose certificate was accepted: the denial of the same request sent again is
+    // said, and not written over what the entry holds
+    let accepted = format!(
+        "{}request_id=30\ndisposition=issued\nthumbprint=00aa\n",
+        meta(&entry).replace("state=pending", "state=issued")
+    );
+    std::fs::write(entry.join("meta"), &accepted).unwrap();
+    let run = certreq(&t, &["-submit", "-config", &config, "web.req"], &[]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.contains("holds its certificate already (00aa)"), "{}", run.stderr);
+    assert_eq!(meta(&entry), accepted);
+    // a pending entry sent again and taken as another request: the entry waits for the new
+    // id, and the old one is named
+    let pending = format!(
+        "{}request_id=13\ndisposition=pending\n",
+        accepted.split("request_id").next().unwrap().replace("state=issued", "state=pending")
+    );
+    std::fs::write(entry.join("meta"), &pending).unwrap();
+    let ca = FakeCa::start(move |_| Answer::html(&PENDING_PAGE.replace("13", "14")));
+    let config = format!("{}/certsrv", ca.url);
+    let run = certreq(&t, &["-submit", "-config", &config, "web.req"], &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("sent before as request 13, still pending")
+            && run.stderr.contains("certreq -retrieve 13"),
+        "{}",
+        run.stderr
+    );
+    let m = meta(&entry);
+    assert!(m.contains("request_id=14\n") && m.contains("state=pending\n"), "{m}");
+}
+
+#[test]
 fn submit_denied_shows_the_ca_message_exits_1_and_keeps_the_key() {
     let t = TempDir::new("submit-denied");
     std::fs::write(t.join("web.req"), REQUEST_DER).unwrap();
