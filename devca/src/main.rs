@@ -312,8 +312,18 @@ fn serve(args: Args) -> Result<(), String> {
         })
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // with the file's, every certificate devca's own key had: `renew-ca` replaces DIR/ca.pem,
+    // and what the earlier keys issued must still sign in (EST's simplereenroll renews them)
     let client_roots = match &args.client_ca {
-        Some(path) => Some(read_certificates(path)?),
+        Some(path) => {
+            let mut roots = read_certificates(path)?;
+            for own in ca.all_certs() {
+                if !roots.iter().any(|r| r.as_slice() == own) {
+                    roots.push(own.to_vec());
+                }
+            }
+            Some(roots)
+        }
         None => None,
     };
     if client_roots.is_some() && !args.tls {

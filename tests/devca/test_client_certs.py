@@ -150,3 +150,26 @@ def test_client_certificates_alone_are_refused_at_start(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode != 0
     assert "give --basic-auth or --auth negotiate too" in proc.stderr, proc.stderr
+
+
+def test_a_certificate_an_earlier_ca_key_issued_still_signs_in_after_renew_ca(server, tmp_path):
+    """`renew-ca` replaces DATA/ca.pem, the --client-ca file here: a certificate the earlier
+    key issued still signs in (EST's simplereenroll is how it gets renewed)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    bob_id = web_enroll(server, "bob-laptop", key, BOB)
+    bobs = requests.get(f"{server.certsrv}/certnew.cer", auth=BOB, verify=str(server.ca_pem),
+                        params={"ReqID": bob_id, "Enc": "bin"}).content
+    bob_cert = as_files(tmp_path, "bob", x509.load_der_x509_certificate(bobs), key)
+    old_root = server.ca_pem.read_bytes()
+    server.stop()
+    renewed = server.cli("renew-ca")
+    assert renewed.returncode == 0, renewed.stderr
+    assert server.ca_pem.read_bytes() != old_root
+    server.start()
+    r = fetch(server, bob_id, bob_cert)
+    assert r.status_code == 200 and r.content == bobs, r.text
+    # and re-enrolls over EST with it, under the new key
+    r = requests.post(f"{server.est}/simplereenroll", headers=EST_CT, cert=bob_cert,
+                      data=base64.encodebytes(csr_der("bob-laptop", key)),
+                      verify=str(server.ca_pem))
+    assert r.status_code == 200, r.text
