@@ -395,6 +395,58 @@ fn record(
     }
 }
 
+/// EST answers with the issued certificate alone (RFC 7030 §4.2.3), where AD CS sends its
+/// chain: the CA certificates from `/cacerts` complete it, for ChainOut and for a later
+/// `-accept`. A `/cacerts` that cannot be read leaves the answer as it came, and says so.
+fn with_est_ca_certificates(
+    client: &Client,
+    endpoint: &Endpoint,
+    response: certreq_pkix::cert::Response,
+    spki: Option<&[u8]>,
+) -> certreq_pkix::cert::Response {
+    let Endpoint::Est { base, label } = endpoint else {
+        return response;
+    };
+    let Some(leaf) = spki
+        .and_then(|s| response.leaf_for(s))
+        .or_else(|| response.leaf())
+    else {
+        return response;
+    };
+    if leaf.is_self_issued() || response.chain_for(leaf).len() > 1 {
+        return response;
+    }
+    let url = enroll::cadocs::cacerts_url(base, label.as_deref());
+    let fetched = client.get(&url).and_then(|reply| {
+        if !(200..=299).contains(&reply.status) {
+            return Err(format!("HTTP {}", reply.status));
+        }
+        response::parse(&reply.body).map_err(|e| e.to_string())
+    });
+    match fetched {
+        Ok(cas) => {
+            let mut certs = response.certificates().to_vec();
+            for c in cas.certificates() {
+                if !certs.iter().any(|k| k.der() == c.der()) {
+                    certs.push(c.clone());
+                }
+            }
+            certreq_pkix::cert::Response::from_parts(
+                response.kind,
+                certs,
+                response.cmc_status.clone(),
+            )
+        }
+        Err(e) => {
+            eprintln!(
+                "certreq: warning: the chain holds the certificate alone: the CA certificates \
+                 could not be read from {url}: {e}"
+            );
+            response
+        }
+    }
+}
+
 /// Keeps the CA certificates of an issuing answer with the entry of its key, so that
 /// `-accept` of the bare certificate (as the pending message says to run) still finds its
 /// chain, for the PFX and the stored chain.
@@ -546,6 +598,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 print_request_id(id);
             }
             let spki = enroll::request_spki(&der);
+            let response = with_est_ca_certificates(&client, &endpoint, response, spki.as_deref());
             let issued = enroll::issued(&response, &[], spki.as_deref())
                 .ok_or_else(|| "the CA's answer holds no certificate".to_string())?;
             // the CA's answer is recorded first: it stands though the files cannot be written

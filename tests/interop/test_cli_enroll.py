@@ -307,9 +307,15 @@ def test_est_enrollment(certreq, issuing, tmp_path):
     proc = c.run("-submit", "-config", issuing.est, "web.req", "web.cer", "web.p7b")
     assert proc.stdout.startswith("Certificate retrieved(Issued) Issued\n"), proc.stdout
     openssl_verify(issuing.ca_pem, tmp_path / "web.cer")
+    # EST's answer holds the certificate alone: the chain file has the CA's from /cacerts too
+    ca = x509.load_pem_x509_certificate(issuing.ca_pem.read_bytes())
+    leaf = x509.load_pem_x509_certificate((tmp_path / "web.cer").read_bytes())
+    assert sorted(c.serial_number for c in pkcs7_certs(tmp_path / "web.p7b")) == \
+        sorted([leaf.serial_number, ca.serial_number])
     c.run("-accept", "-q", "web.p7b")
     (entry,) = c.entries()
     assert c.meta(entry)["state"] == "issued"
+    assert ca in pkcs7_certs(entry / "chain.p7b")
 
 
 @pytest.mark.parametrize("via", ["certsrv", "est"])
