@@ -37,6 +37,8 @@ build() {
     -C llvm-args=-inlinehint-threshold=0 "$@"
   wasm-bindgen --target web --typescript --out-dir "$out" --out-name "$name" \
     "$target_dir/wasm32-unknown-unknown/wasm-release/certreq_web.wasm"
+  # each export, called before init, says so (by rejecting, for those that return promises)
+  node scripts/guard_glue.mjs "$out/$name.js" "$out/$name.d.ts"
   esbuild "$out/$name.js" --minify --format=esm --log-level=warning --allow-overwrite \
     --outfile="$out/$name.js"
   # as the tools module (scripts/build_tools_module.sh), but functions with one caller are

@@ -393,13 +393,21 @@ fn a_request_sent_again_leaves_an_issued_entry_as_it_was_and_names_a_replaced_pe
     std::fs::write(entry.join("meta"), &accepted).unwrap();
     let run = certreq(&t, &["-submit", "-config", &config, "web.req"], &[]);
     assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("holds its certificate already (00aa)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("holds its certificate already (00aa)"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(meta(&entry), accepted);
     // a pending entry sent again and taken as another request: the entry waits for the new
     // id, and the old one is named
     let pending = format!(
         "{}request_id=13\ndisposition=pending\n",
-        accepted.split("request_id").next().unwrap().replace("state=issued", "state=pending")
+        accepted
+            .split("request_id")
+            .next()
+            .unwrap()
+            .replace("state=issued", "state=pending")
     );
     std::fs::write(entry.join("meta"), &pending).unwrap();
     let ca = FakeCa::start(move |_| Answer::html(&PENDING_PAGE.replace("13", "14")));
@@ -407,13 +415,17 @@ fn a_request_sent_again_leaves_an_issued_entry_as_it_was_and_names_a_replaced_pe
     let run = certreq(&t, &["-submit", "-config", &config, "web.req"], &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
-        run.stderr.contains("sent before as request 13, still pending")
+        run.stderr
+            .contains("sent before as request 13, still pending")
             && run.stderr.contains("certreq -retrieve 13"),
         "{}",
         run.stderr
     );
     let m = meta(&entry);
-    assert!(m.contains("request_id=14\n") && m.contains("state=pending\n"), "{m}");
+    assert!(
+        m.contains("request_id=14\n") && m.contains("state=pending\n"),
+        "{m}"
+    );
 }
 
 #[test]

@@ -229,6 +229,7 @@ const run = async () => {
   const noCa = await reject(mod.submit(made.pem, {}));
   const badProtocol = await reject(mod.submit(made.pem, { ca: "https://ca.example/certsrv", protocol: "scep" }));
   const nothing = await reject(mod.retrieve({ ca: "https://ca.example/certsrv" }));
+  const textId = await reject(mod.retrieve({ ca: "https://ca.example/certsrv", requestId: "2" }));
   const unreachable = await reject(mod.submit(made.pem, { ca: "https://127.0.0.1:9/certsrv", store: false }));
   const notIssued = await reject(mod.exportPfx(made.entry.id, "pw"));
   const badInf = await reject(mod.generate(window.atob("%BAD%")));
@@ -236,7 +237,7 @@ const run = async () => {
   return { pem: made.pem, entry: made.entry, listed, gotRequest: got.request,
            gotPair: got.keyPair.privateKey instanceof CryptoKey,
            extractable: got.keyPair.privateKey.extractable, foreign, noCa, badProtocol, nothing,
-           notIssued, badInf, unreachable, after: await mod.list(),
+           textId, notIssued, badInf, unreachable, after: await mod.list(),
            gone: await mod.get(made.entry.id) };
 };
 run().then((r) => { window.__result = r; }, (e) => { window.__result = { error: String(e) }; });
@@ -262,6 +263,8 @@ def test_the_key_store_api_keeps_lists_and_removes_what_generate_made(portal, tm
     assert r["noCa"].startswith("options.ca must be the CA's URL"), r["noCa"]
     assert r["badProtocol"] == 'options.protocol is "adcs" or "est", not "scep"', r["badProtocol"]
     assert r["nothing"].startswith("retrieve needs options.entry"), r["nothing"]
+    # an id given as text is named as such, not taken for no id
+    assert r["textId"] == "options.requestId must be a whole number (the CA's request id)", r
     assert r["notIssued"] == "that entry has no certificate yet; accept one first", r["notIssued"]
     assert r["badInf"].startswith("the INF has errors: 3:"), r["badInf"]
     # a CA the browser cannot reach: said in terms a portal has (no app's file buttons)

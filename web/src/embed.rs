@@ -1071,11 +1071,17 @@ fn entry_option(options: &JsValue) -> Result<Option<String>, JsValue> {
 pub async fn retrieve(options: JsValue) -> Result<JsValue, JsValue> {
     let settings = ca_settings(&options)?;
     let entry = entry_option(&options)?;
-    let number = get(&options, "requestId").as_f64();
-    let number = match number {
+    let number = get(&options, "requestId");
+    let number = match number.as_f64() {
         Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u32::MAX as f64 => Some(n as u64),
-        Some(_) => return Err(js_error("options.requestId must be a whole number", &[])),
-        None => None,
+        None if number.is_undefined() || number.is_null() => None,
+        // a string ("2") too: the CA's id is a number
+        _ => {
+            return Err(js_error(
+                "options.requestId must be a whole number (the CA's request id)",
+                &[],
+            ));
+        }
     };
     if entry.is_none() && number.is_none() {
         return Err(js_error(

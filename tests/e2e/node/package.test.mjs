@@ -70,6 +70,26 @@ process.stdout.write(String(compile(${JSON.stringify(P256_INF)}).ok));`;
   }
 });
 
+test("before init, each function says to await init() first, by rejecting if it returns a promise", () => {
+  // in a process of its own, where init has not run
+  const script = `import { compile, createRequest } from "certreq-web";
+import { list, submit } from "certreq-web/enrollment";
+const said = [];
+try { compile("[NewRequest]"); said.push("compile returned"); } catch (e) { said.push(e.message); }
+for (const call of [() => createRequest("[NewRequest]"), () => list(), () => submit(null, {})]) {
+  const promise = call();
+  said.push(promise instanceof Promise ? await promise.then(() => "resolved", (e) => e.message)
+                                       : "no promise");
+}
+process.stdout.write(JSON.stringify(said));`;
+  const said = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script],
+    { encoding: "utf8" }));
+  const names = ["compile", "createRequest", "list", "submit"];
+  assert.equal(said.length, names.length, said.join("\n"));
+  names.forEach((name, i) => assert.equal(said[i],
+    `certreq-web: ${name}() was called before the module was loaded: await init() (the default export) first`));
+});
+
 test("compile reads an INF and describes the request", () => {
   const result = compile(P256_INF);
   assert.equal(result.ok, true, JSON.stringify(result.diagnostics));

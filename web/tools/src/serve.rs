@@ -494,7 +494,8 @@ fn browser_words(failure: &steps::Failure) -> String {
              the request id in “Retrieve request”"
             .into(),
         Failure::NoRequestToResend => {
-            "EST has no request ids; press Retrieve on the pending entry".into()
+            "EST has no request ids; retrieve the pending entry itself, whose request is sent again"
+                .into()
         }
         other => other.to_string(),
     }

@@ -710,7 +710,7 @@ fn enrollment_failures_are_worded_for_the_browser() {
         ),
         (
             Failure::NoRequestToResend,
-            "EST has no request ids; press Retrieve on the pending entry".into(),
+            "EST has no request ids; retrieve the pending entry itself, whose request is sent again".into(),
         ),
     ] {
         let certreq_wire::enroll::Next::Failed { message } =
