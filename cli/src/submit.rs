@@ -570,6 +570,25 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
     let protocol = match &endpoint {
         Endpoint::AdCs { .. } => Protocol::AdCs,
         Endpoint::Est { .. } => {
+            // EST's /simpleenroll takes the PKCS #10 alone: a renewal's or an agent's signature
+            // would stay behind, and the CA would deny the renewal (its renewal attribute
+            // unproven) or issue the agent a certificate in another's name. Said before
+            // anything is sent; /simplereenroll renews by the TLS sign-in instead
+            let url = steps_url(inv, &endpoint);
+            if !enroll::names_reenroll(&url)
+                && let Some(what) = certreq_pkix::cmc::beyond_pkcs10(&der)
+                && what != certreq_pkix::cmc::ARCHIVED_KEY
+            {
+                return Err(format!(
+                    "{} carries {what}, which EST does not take (it sends the PKCS #10 alone), \
+                     so nothing was sent: send it to the CA's Web Enrollment URL (…/certsrv), \
+                     or renew over EST with a PKCS #10 request at …/simplereenroll, signed in \
+                     with the certificate being renewed (-ClientCertificate){}",
+                    request_path.display(),
+                    with_kept("", entry.as_ref())
+                )
+                .into());
+            }
             if attrib.is_some() {
                 eprintln!(
                     "certreq: warning: EST has no request attributes; -attrib is not sent (name \
