@@ -928,8 +928,6 @@ impl Lowering {
         exts: &mut Vec<Extension>,
         seen: &mut Vec<Seen>,
     ) -> Vec<&'a str> {
-        use x509_cert::ext::pkix::NameConstraints;
-        use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
         let mut critical = true;
         let mut bad = false;
         let mut named: Vec<(bool, &Entry)> = Vec::new();
@@ -1014,15 +1012,10 @@ impl Lowering {
                             for d in local {
                                 self.local(e, d);
                             }
-                            let subtree = GeneralSubtree {
-                                base,
-                                minimum: 0,
-                                maximum: None,
-                            };
                             if include {
-                                permitted.push(subtree);
+                                permitted.push(base);
                             } else {
-                                excluded.push(subtree);
+                                excluded.push(base);
                             }
                         }
                         Some(None) => {
@@ -1056,17 +1049,14 @@ impl Lowering {
             self.empty_section(s, "Include = <section> or Exclude = <section> naming names");
             return used;
         }
-        let nc = NameConstraints {
-            permitted_subtrees: (!permitted.is_empty()).then_some(permitted),
-            excluded_subtrees: (!excluded.is_empty()).then_some(excluded),
-        };
-        self.add_encoded(
+        let nc = crate::ext::write::name_constraints(&permitted, &excluded);
+        self.add_der(
             exts,
             seen,
             s,
             certreq_pkix::oid::NAME_CONSTRAINTS,
             critical,
-            &nc,
+            nc,
         );
         used
     }
@@ -1081,26 +1071,6 @@ impl Lowering {
             )
             .with_help(format!("add {wants}, or remove the section")),
         );
-    }
-
-    /// Encodes a section's extension value and adds it.
-    fn add_encoded(
-        &mut self,
-        exts: &mut Vec<Extension>,
-        seen: &mut Vec<Seen>,
-        s: &Section,
-        extn_id: ObjectIdentifier,
-        critical: bool,
-        value: &impl der::Encode,
-    ) {
-        match der::Encode::to_der(value) {
-            Ok(der) => self.add_der(exts, seen, s, extn_id, critical, der),
-            Err(e) => self.push(Diagnostic::error(
-                codes::ENCODE,
-                header_span(s),
-                format!("[{}] could not be encoded: {e}", s.name),
-            )),
-        }
     }
 
     /// Adds the extension `[s]` makes, its value already encoded.
@@ -2644,7 +2614,6 @@ impl Lowering {
         exts: &mut Vec<Extension>,
         seen: &mut Vec<Seen>,
     ) -> Vec<&'a str> {
-        use x509_cert::ext::pkix::certpolicy::{CertificatePolicies, PolicyInformation};
         let mut critical = false;
         let mut names: Vec<(String, &Entry)> = Vec::new();
         let mut bad = false;
@@ -2676,7 +2645,8 @@ impl Lowering {
             }
         }
         let mut used = Vec::new();
-        let mut list: Vec<PolicyInformation> = Vec::new();
+        // each policy and its qualifiers, written
+        let mut list: Vec<(ObjectIdentifier, Vec<Vec<u8>>)> = Vec::new();
         for (name, at) in &names {
             let Some(p) = inf.section(name) else {
                 self.value_diag(
@@ -2733,32 +2703,10 @@ impl Lowering {
                             None,
                         );
                     }
-                    match crate::ext::user_notice(text) {
-                        Ok(q) => qualifiers.push(q),
-                        Err(err) => {
-                            self.value_diag(
-                                e,
-                                Severity::Error,
-                                codes::ENCODE,
-                                format!("the notice cannot be encoded: {err}"),
-                                None,
-                            );
-                            bad = true;
-                        }
-                    }
+                    qualifiers.push(crate::ext::user_notice(text));
                 } else if k.eq_ignore_ascii_case("URL") {
                     match crate::ext::cps_uri(text) {
-                        Some(Ok(q)) => qualifiers.push(q),
-                        Some(Err(err)) => {
-                            self.value_diag(
-                                e,
-                                Severity::Error,
-                                codes::ENCODE,
-                                format!("the URL cannot be encoded: {err}"),
-                                None,
-                            );
-                            bad = true;
-                        }
+                        Some(q) => qualifiers.push(q),
                         None => {
                             self.value_diag(
                                 e,
@@ -2785,10 +2733,7 @@ impl Lowering {
                 }
             }
             match oid {
-                Some(policy_identifier) => list.push(PolicyInformation {
-                    policy_identifier,
-                    policy_qualifiers: (!qualifiers.is_empty()).then_some(qualifiers),
-                }),
+                Some(policy_identifier) => list.push((policy_identifier, qualifiers)),
                 None => {
                     self.push(
                         Diagnostic::error(
@@ -2816,8 +2761,7 @@ impl Lowering {
             );
             return used;
         }
-        match der::Encode::to_der(&CertificatePolicies(list)).and_then(der::asn1::OctetString::new)
-        {
+        match der::asn1::OctetString::new(crate::ext::write::certificate_policies(&list)) {
             Ok(extn_value) => self.add_extension(
                 exts,
                 seen,

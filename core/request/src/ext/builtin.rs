@@ -280,7 +280,11 @@ mod key_usage_tests {
     fn every_key_usage_is_ders_bit_string() {
         for bits in 0..=u16::MAX {
             let bytes = [(bits & 0xff) as u8, (bits >> 8) as u8];
-            let used = &bytes[..if bits > 0xff { 2 } else { usize::from(bits != 0) }];
+            let used = &bytes[..if bits > 0xff {
+                2
+            } else {
+                usize::from(bits != 0)
+            }];
             let unused = used.last().map_or(0, |b| b.trailing_zeros() as u8);
             let theirs = BitString::new(unused, used).unwrap().to_der().unwrap();
             assert_eq!(key_usage_der(bits), theirs, "{bits:#06x}");

@@ -33,8 +33,8 @@ pub use builtin::{
 use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use core::ops::Range;
+use der::Decode;
 use der::asn1::{ObjectIdentifier, OctetString};
-use der::{Decode, Encode};
 use x509_cert::ext::Extension;
 
 /// An `[Extensions]` value, decoded.
@@ -129,11 +129,11 @@ fn parse_body(
     }
     if let Some(end) = prefix_at(value, pos, "{octet}") {
         let bytes = decode_bytes(value, end, diags)?;
-        return encode_or_diag(&OctetString::new(bytes), pos..value.len(), diags);
+        return Some(certreq_pkix::tlv::tlv(0x04, &bytes));
     }
     if let Some(end) = prefix_at(value, pos, "{utf8}") {
         let s = value.get(end..).unwrap_or("");
-        return encode_or_diag(&der::asn1::Utf8StringRef::new(s), pos..value.len(), diags);
+        return Some(certreq_pkix::tlv::tlv(0x0c, s.as_bytes()));
     }
     if rest.starts_with('{') {
         let close = rest.find('}').map_or(value.len(), |i| pos + i + 1);
@@ -162,29 +162,6 @@ fn decode_bytes(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option
     match prefix_at(value, start, "{hex}") {
         Some(end) => decode_hex(value, end, value.len(), diags),
         None => decode_base64(value, start, value.len(), diags),
-    }
-}
-
-/// Encodes a value built from input, turning an encoding failure into a diagnostic.
-pub(crate) fn encode_or_diag<T: Encode>(
-    value: &Result<T, der::Error>,
-    range: Range<usize>,
-    diags: &mut Vec<LocalDiag>,
-) -> Option<Vec<u8>> {
-    let encoded = match value {
-        Ok(v) => v.to_der(),
-        Err(e) => Err(*e),
-    };
-    match encoded {
-        Ok(der) => Some(der),
-        Err(e) => {
-            diags.push(LocalDiag::error(
-                codes::EXTENSION_NOT_DER,
-                range,
-                format!("cannot encode this value: {e}"),
-            ));
-            None
-        }
     }
 }
 

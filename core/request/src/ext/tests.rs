@@ -2,6 +2,7 @@
 
 use super::*;
 use certreq_inf::diag::Severity;
+use der::Encode;
 use der::asn1::ObjectIdentifier;
 
 fn h(hex: &str) -> Vec<u8> {

@@ -19,22 +19,13 @@ use super::is_blank;
 use certreq_inf::codes;
 use certreq_inf::diag::LocalDiag;
 use certreq_pkix::oid::{self, ObjectIdentifier};
+use certreq_pkix::tlv::tlv;
 use core::ops::Range;
-use der::Decode;
-use der::asn1::{Any, Ia5String, OctetString, Utf8StringRef};
-use x509_cert::ext::pkix::certpolicy::{
-    CertificatePolicies, DisplayText, PolicyInformation, PolicyQualifierInfo, UserNotice,
-};
-use x509_cert::ext::pkix::constraints::name::{GeneralSubtree, GeneralSubtrees};
-use x509_cert::ext::pkix::name::{GeneralName, OtherName};
-use x509_cert::ext::pkix::NameConstraints;
 
 /// otherName type for a user principal name.
 pub const UPN_OID: ObjectIdentifier = oid::UPN;
 /// otherName type for a directory-object GUID.
 pub const GUID_OID: ObjectIdentifier = oid::DIRECTORY_GUID;
-const ID_QT_CPS: ObjectIdentifier = oid::CPS;
-const ID_QT_UNOTICE: ObjectIdentifier = oid::USER_NOTICE;
 
 const SAN_TOKENS: &str = "`DNS=`, `Email=`, `UPN=`, `IPAddress=`, `URL=`, `DirectoryName=`, \
     `RegisteredID=`, `GUID=`, or a dotted OID (`1.2.3.4={utf8}text`) for an otherName";
@@ -231,24 +222,26 @@ enum NameUse {
     Constraint,
 }
 
-/// Parses one general-name token; `None` if it is not a general-name token at all (the caller
-/// reports it) — errors about a known token's value are pushed and also give `Some(None)`.
+/// Parses one general-name token into its DER; `None` if it is not a general-name token at
+/// all (the caller reports it) — errors about a known token's value are pushed and also give
+/// `Some(None)`.
 fn general_name(
     tok: &Token<'_>,
     value: &str,
     usage: NameUse,
     diags: &mut Vec<LocalDiag>,
-) -> Option<Option<GeneralName>> {
+) -> Option<Option<Vec<u8>>> {
+    use super::write::{self, Name};
     let v = tok.value;
     let vr = tok.value_range.clone();
-    let ia5 = |what: &str, diags: &mut Vec<LocalDiag>| -> Option<Ia5String> {
+    let ia5 = |what: &str, tag: u8, diags: &mut Vec<LocalDiag>| -> Option<Vec<u8>> {
         if v.is_empty() {
             diags.push(bad(tok.range.clone(), format!("empty {what}")));
             return None;
         }
-        match Ia5String::new(v) {
-            Ok(s) => Some(s),
-            Err(_) => {
+        match v.is_ascii() {
+            true => Some(write::general_name(&Name::Text(tag, v))),
+            false => {
                 diags.push(
                     bad(vr.clone(), format!("{what} `{v}` contains characters outside ASCII"))
                         .with_help("this field is an IA5String: use ASCII only (punycode `xn--…` for international domain names)"),
@@ -260,29 +253,26 @@ fn general_name(
     let name = match tok.key.as_str() {
         "dns" => {
             check_glue_and_dns(value, tok, usage, diags);
-            ia5("DNS name", diags).map(GeneralName::DnsName)
+            ia5("DNS name", write::DNS, diags)
         }
         "email" => {
             warn_glue(value, vr.clone(), diags);
-            ia5("email address", diags).map(GeneralName::Rfc822Name)
+            ia5("email address", write::EMAIL, diags)
         }
-        "url" => ia5("URL", diags).map(GeneralName::UniformResourceIdentifier),
+        "url" => ia5("URL", write::URI, diags),
         "upn" => {
             warn_glue(value, vr.clone(), diags);
             if v.is_empty() {
                 diags.push(bad(tok.range.clone(), "empty UPN"));
                 None
             } else {
-                Utf8StringRef::new(v)
-                    .and_then(|s| Any::encode_from(&s))
-                    .ok()
-                    .map(|a| other_name(UPN_OID, a))
+                Some(other_name(&UPN_OID, &tlv(0x0c, v.as_bytes())))
             }
         }
         "ipaddress" => ip_name(tok, value, usage, diags),
         "directoryname" | "dn" => directory_name(tok, diags),
         "registeredid" => match parse_oid(v) {
-            Some(oid) => Some(GeneralName::RegisteredId(oid)),
+            Some(oid) => Some(write::general_name(&Name::RegisteredId(&oid))),
             None => {
                 diags.push(
                     bad(vr.clone(), format!("`{v}` is not an object identifier"))
@@ -292,10 +282,7 @@ fn general_name(
             }
         },
         "guid" => match parse_guid(v) {
-            Some(bytes) => OctetString::new(bytes.to_vec())
-                .and_then(|o| Any::encode_from(&o))
-                .ok()
-                .map(|a| other_name(GUID_OID, a)),
+            Some(bytes) => Some(other_name(&GUID_OID, &tlv(0x04, &bytes))),
             None => {
                 diags.push(bad(vr.clone(), format!("`{v}` is not a GUID")).with_help(
                     "write a GUID as 32 hex digits, e.g. `{50cee385-3e34-4ced-b91a-d0e060ece574}`",
@@ -305,7 +292,7 @@ fn general_name(
         },
         _ => {
             let oid = parse_oid(tok.name)?;
-            other_value(tok, value, diags).map(|a| other_name(oid, a))
+            other_value(tok, value, diags).map(|a| other_name(&oid, &a))
         }
     };
     Some(name)
@@ -319,7 +306,7 @@ pub(crate) fn constraint_name(
     kind: &str,
     value: &str,
     diags: &mut Vec<LocalDiag>,
-) -> Option<Option<GeneralName>> {
+) -> Option<Option<Vec<u8>>> {
     let range = trim_range(value, 0..value.len());
     let tok = Token {
         key: kind
@@ -337,13 +324,14 @@ pub(crate) fn constraint_name(
     general_name(&tok, value, NameUse::Constraint, diags)
 }
 
-fn other_name(type_id: ObjectIdentifier, value: Any) -> GeneralName {
-    GeneralName::OtherName(OtherName { type_id, value })
+/// An otherName's DER: its type and its value's DER.
+fn other_name(type_id: &ObjectIdentifier, value: &[u8]) -> Vec<u8> {
+    super::write::general_name(&super::write::Name::Other(type_id, value))
 }
 
 /// The value of `<oid>=…` in a SAN: `{utf8}text` (the default), `{octet}` base64 or
-/// `{octet}{hex}`, `{asn}` base64 DER, `{hex}`/`{asn}{hex}` hex DER.
-fn other_value(tok: &Token<'_>, value: &str, diags: &mut Vec<LocalDiag>) -> Option<Any> {
+/// `{octet}{hex}`, `{asn}` base64 DER, `{hex}`/`{asn}{hex}` hex DER; its DER.
+fn other_value(tok: &Token<'_>, value: &str, diags: &mut Vec<LocalDiag>) -> Option<Vec<u8>> {
     use super::{check_der, decode_base64, decode_hex, prefix_at};
     let start = tok.value_range.start;
     let end = tok.value_range.end;
@@ -353,15 +341,13 @@ fn other_value(tok: &Token<'_>, value: &str, diags: &mut Vec<LocalDiag>) -> Opti
             None => decode_base64(value, from, end, diags),
         }
     };
-    let any_from_der = |der: Vec<u8>, diags: &mut Vec<LocalDiag>| -> Option<Any> {
-        let der = check_der(der, value, start..end, diags)?;
-        Any::from_der(&der).ok()
+    // one DER element, checked
+    let any_from_der = |der: Vec<u8>, diags: &mut Vec<LocalDiag>| -> Option<Vec<u8>> {
+        check_der(der, value, start..end, diags)
     };
     if let Some(p) = prefix_at(value, start, "{octet}") {
         let bytes = bytes_from(p, diags)?;
-        return OctetString::new(bytes)
-            .and_then(|o| Any::encode_from(&o))
-            .ok();
+        return Some(tlv(0x04, &bytes));
     }
     if let Some(p) = prefix_at(value, start, "{asn}") {
         let der = bytes_from(p, diags)?;
@@ -375,12 +361,10 @@ fn other_value(tok: &Token<'_>, value: &str, diags: &mut Vec<LocalDiag>) -> Opti
         Some(p) => value.get(p..end).unwrap_or(""),
         None => tok.value,
     };
-    Utf8StringRef::new(text)
-        .and_then(|s| Any::encode_from(&s))
-        .ok()
+    Some(tlv(0x0c, text.as_bytes()))
 }
 
-fn directory_name(tok: &Token<'_>, diags: &mut Vec<LocalDiag>) -> Option<GeneralName> {
+fn directory_name(tok: &Token<'_>, diags: &mut Vec<LocalDiag>) -> Option<Vec<u8>> {
     let (name, name_diags) = crate::subject::parse_subject(tok.value, 0);
     let offset = tok.value_range.start;
     let mut failed = false;
@@ -392,8 +376,10 @@ fn directory_name(tok: &Token<'_>, diags: &mut Vec<LocalDiag>) -> Option<General
     if failed {
         return None;
     }
-    match name {
-        Some(n) => Some(GeneralName::DirectoryName(n)),
+    match name.and_then(|n| der::Encode::to_der(&n).ok()) {
+        Some(n) => Some(super::write::general_name(&super::write::Name::Directory(
+            &n,
+        ))),
         None => {
             diags.push(bad(tok.range.clone(), "this directory name cannot be used"));
             None
@@ -406,7 +392,8 @@ fn ip_name(
     value: &str,
     usage: NameUse,
     diags: &mut Vec<LocalDiag>,
-) -> Option<GeneralName> {
+) -> Option<Vec<u8>> {
+    use super::write::{Name, general_name};
     let v = tok.value;
     let vr = tok.value_range.clone();
     let glue_help = |diags: &mut Vec<LocalDiag>, d: LocalDiag| {
@@ -421,9 +408,7 @@ fn ip_name(
     };
     match usage {
         NameUse::AltName => match certreq_pkix::ip::parse(v) {
-            Some(ip) => OctetString::new(ip.octets())
-                .ok()
-                .map(GeneralName::IpAddress),
+            Some(ip) => Some(general_name(&Name::Ip(&ip.octets()))),
             None => {
                 glue_help(
                     diags,
@@ -462,7 +447,7 @@ fn ip_name(
                     return None;
                 }
             };
-            OctetString::new(bytes).ok().map(GeneralName::IpAddress)
+            Some(general_name(&Name::Ip(&bytes)))
         }
     }
 }
@@ -659,7 +644,7 @@ fn alt_name(
         );
         return None;
     }
-    super::encode_or_diag(&Ok(names), start..value.len(), diags)
+    Some(tlv(0x30, &names.concat()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -847,26 +832,7 @@ fn basic_constraints(
 // ---------------------------------------------------------------------------------------------
 // Certificate policies and application policies
 
-/// A user-notice policy qualifier carrying `text` as its explicit text (UTF8String).
-pub(crate) fn user_notice(text: &str) -> der::Result<PolicyQualifierInfo> {
-    let notice = UserNotice {
-        notice_ref: None,
-        explicit_text: Some(DisplayText::Utf8String(text.to_string())),
-    };
-    Ok(PolicyQualifierInfo {
-        policy_qualifier_id: ID_QT_UNOTICE,
-        qualifier: Some(Any::encode_from(&notice)?),
-    })
-}
-
-/// A CPS-pointer policy qualifier for `url`; `None` when the URL is not ASCII (an IA5String).
-pub(crate) fn cps_uri(url: &str) -> Option<der::Result<PolicyQualifierInfo>> {
-    let ia5 = Ia5String::new(url).ok()?;
-    Some(Any::encode_from(&ia5).map(|any| PolicyQualifierInfo {
-        policy_qualifier_id: ID_QT_CPS,
-        qualifier: Some(any),
-    }))
-}
+pub(crate) use super::write::{cps_uri, user_notice};
 
 /// The most characters RFC 5280 lets a notice's explicit text have.
 pub(crate) const NOTICE_LIMIT: usize = 200;
@@ -879,7 +845,8 @@ fn policies(
     start: usize,
     diags: &mut Vec<LocalDiag>,
 ) -> Option<Vec<u8>> {
-    let mut list: Vec<PolicyInformation> = Vec::new();
+    // each policy and its qualifiers, written
+    let mut list: Vec<(ObjectIdentifier, Vec<Vec<u8>>)> = Vec::new();
     let mut ok = true;
     for tok in tokens(value, start) {
         if !tok.has_eq {
@@ -890,10 +857,7 @@ fn policies(
         let key = tok.key.as_str();
         if key == "oid" {
             match parse_oid(tok.value) {
-                Some(o) => list.push(PolicyInformation {
-                    policy_identifier: o,
-                    policy_qualifiers: None,
-                }),
+                Some(o) => list.push((o, Vec::new())),
                 None => {
                     ok = false;
                     diags.push(
@@ -957,19 +921,7 @@ fn policies(
             }
         };
         if let Some(q) = qualifier {
-            match q {
-                Ok(info) => current
-                    .policy_qualifiers
-                    .get_or_insert_with(Vec::new)
-                    .push(info),
-                Err(e) => {
-                    ok = false;
-                    diags.push(bad(
-                        tok.value_range.clone(),
-                        format!("cannot encode this value: {e}"),
-                    ));
-                }
-            }
+            current.1.push(q);
         }
     }
     if !ok {
@@ -982,7 +934,7 @@ fn policies(
         );
         return None;
     }
-    super::encode_or_diag(&Ok(CertificatePolicies(list)), start..value.len(), diags)
+    Some(super::write::certificate_policies(&list))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1049,8 +1001,9 @@ const NC_TOKENS: &str = "`subtree=include` or `subtree=exclude`, then `DNS=`, `E
     `IPAddress=address,mask`, `URL=`, `DirectoryName=`, `RegisteredID=`";
 
 fn name_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Option<Vec<u8>> {
-    let mut permitted: GeneralSubtrees = Vec::new();
-    let mut excluded: GeneralSubtrees = Vec::new();
+    // the GeneralNames' DER
+    let mut permitted: Vec<Vec<u8>> = Vec::new();
+    let mut excluded: Vec<Vec<u8>> = Vec::new();
     let mut current: Option<bool> = None; // Some(true) = include
     let mut ok = true;
     for tok in tokens(value, start) {
@@ -1088,14 +1041,9 @@ fn name_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Op
                 continue;
             }
         };
-        let subtree = GeneralSubtree {
-            base: name,
-            minimum: 0,
-            maximum: None,
-        };
         match current {
-            Some(true) => permitted.push(subtree),
-            Some(false) => excluded.push(subtree),
+            Some(true) => permitted.push(name),
+            Some(false) => excluded.push(name),
             None => {
                 ok = false;
                 diags.push(
@@ -1119,9 +1067,5 @@ fn name_constraints(value: &str, start: usize, diags: &mut Vec<LocalDiag>) -> Op
         );
         return None;
     }
-    let nc = NameConstraints {
-        permitted_subtrees: (!permitted.is_empty()).then_some(permitted),
-        excluded_subtrees: (!excluded.is_empty()).then_some(excluded),
-    };
-    super::encode_or_diag(&Ok(nc), start..value.len(), diags)
+    Some(super::write::name_constraints(&permitted, &excluded))
 }

@@ -4,7 +4,7 @@
 //! its type (about 1 KB of wasm apiece). Each function is held to what x509_cert writes for
 //! the same value by a test below.
 
-use certreq_pkix::oid::ObjectIdentifier;
+use certreq_pkix::oid::{self, ObjectIdentifier};
 use certreq_pkix::tlv::{push, push_header, tlv};
 
 const SEQUENCE: u8 = 0x30;
@@ -76,6 +76,99 @@ pub fn policy_constraints(require_explicit: Option<u32>, inhibit_mapping: Option
     tlv(SEQUENCE, &body)
 }
 
+/// A user-notice policy qualifier (`PolicyQualifierInfo` of id-qt-unotice) whose `UserNotice`
+/// carries `text` as its explicit text, a UTF8String (RFC 5280 §4.2.1.4).
+pub fn user_notice(text: &str) -> Vec<u8> {
+    let notice = tlv(SEQUENCE, &tlv(0x0c, text.as_bytes()));
+    qualifier(&oid::USER_NOTICE, &notice)
+}
+
+/// A CPS-pointer policy qualifier (id-qt-cps) for `url`, an IA5String; `None` when the URL is
+/// not ASCII.
+pub fn cps_uri(url: &str) -> Option<Vec<u8>> {
+    url.is_ascii()
+        .then(|| qualifier(&oid::CPS, &tlv(0x16, url.as_bytes())))
+}
+
+fn qualifier(id: &ObjectIdentifier, value: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    push_oid(&mut body, id);
+    body.extend_from_slice(value);
+    tlv(SEQUENCE, &body)
+}
+
+/// `CertificatePolicies ::= SEQUENCE OF PolicyInformation { policyIdentifier,
+/// policyQualifiers SEQUENCE OF PolicyQualifierInfo OPTIONAL }` (RFC 5280 §4.2.1.4): each
+/// policy with its qualifiers as [`user_notice`] and [`cps_uri`] write them, none left out.
+pub fn certificate_policies(policies: &[(ObjectIdentifier, Vec<Vec<u8>>)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (id, qualifiers) in policies {
+        let mut info = Vec::new();
+        push_oid(&mut info, id);
+        if !qualifiers.is_empty() {
+            push(&mut info, SEQUENCE, &qualifiers.concat());
+        }
+        push(&mut body, SEQUENCE, &info);
+    }
+    tlv(SEQUENCE, &body)
+}
+
+/// A GeneralName (RFC 5280 §4.2.1.6), each kind as its context tag makes it.
+pub enum Name<'a> {
+    /// rfc822Name [1], dNSName [2], uniformResourceIdentifier [6]: IA5String, implicitly
+    /// tagged; the caller has checked the text is ASCII.
+    Text(u8, &'a str),
+    /// iPAddress [7]: the address's octets (with a mask's, in a name constraint).
+    Ip(&'a [u8]),
+    /// registeredID [8].
+    RegisteredId(&'a ObjectIdentifier),
+    /// directoryName [4], explicitly tagged (a Name is a CHOICE): the Name's DER.
+    Directory(&'a [u8]),
+    /// otherName [0]: its type and its value's DER, which goes in an explicit [0].
+    Other(&'a ObjectIdentifier, &'a [u8]),
+}
+
+/// rfc822Name's tag number.
+pub const EMAIL: u8 = 1;
+/// dNSName's tag number.
+pub const DNS: u8 = 2;
+/// uniformResourceIdentifier's tag number.
+pub const URI: u8 = 6;
+
+/// The DER of one GeneralName.
+pub fn general_name(name: &Name<'_>) -> Vec<u8> {
+    match name {
+        Name::Text(n, text) => tlv(0x80 | n, text.as_bytes()),
+        Name::Ip(octets) => tlv(0x87, octets),
+        Name::RegisteredId(id) => tlv(0x88, id.as_bytes()),
+        Name::Directory(der) => tlv(0xa4, der),
+        Name::Other(id, value) => {
+            let mut body = Vec::new();
+            push_oid(&mut body, id);
+            push(&mut body, 0xa0, value);
+            tlv(0xa0, &body)
+        }
+    }
+}
+
+/// `NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL,
+/// excludedSubtrees [1] GeneralSubtrees OPTIONAL }` (RFC 5280 §4.2.1.10) of GeneralNames'
+/// DER, each a GeneralSubtree with the minimum and maximum left out (RFC 5280 wants neither).
+pub fn name_constraints(permitted: &[Vec<u8>], excluded: &[Vec<u8>]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (tag, names) in [(0xa0, permitted), (0xa1, excluded)] {
+        if names.is_empty() {
+            continue;
+        }
+        let mut subtrees = Vec::new();
+        for name in names {
+            push(&mut subtrees, SEQUENCE, name);
+        }
+        push(&mut body, tag, &subtrees);
+    }
+    tlv(SEQUENCE, &body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,8 +183,19 @@ mod tests {
 
     #[test]
     fn integers_are_ders() {
-        for n in [0u64, 1, 127, 128, 255, 256, 32_767, 32_768, 65_535, u32::MAX.into(), u64::MAX]
-        {
+        for n in [
+            0u64,
+            1,
+            127,
+            128,
+            255,
+            256,
+            32_767,
+            32_768,
+            65_535,
+            u32::MAX.into(),
+            u64::MAX,
+        ] {
             let mut ours = Vec::new();
             push_uint(&mut ours, 0x02, n);
             assert_eq!(ours, n.to_der().unwrap(), "{n}");
@@ -129,7 +233,10 @@ mod tests {
         }
         // long enough for a two-octet length
         let many = vec![oid("1.3.6.1.4.1.311.21.8.1234.5678"); 20];
-        assert_eq!(oid_sequence(&many), ExtendedKeyUsage(many.clone()).to_der().unwrap());
+        assert_eq!(
+            oid_sequence(&many),
+            ExtendedKeyUsage(many.clone()).to_der().unwrap()
+        );
     }
 
     #[test]
@@ -148,13 +255,24 @@ mod tests {
                     })
                     .collect(),
             );
-            assert_eq!(policy_mappings(&pairs[..n]), theirs.to_der().unwrap(), "{n}");
+            assert_eq!(
+                policy_mappings(&pairs[..n]),
+                theirs.to_der().unwrap(),
+                "{n}"
+            );
         }
     }
 
     #[test]
     fn policy_constraints_are_x509_certs() {
-        let values = [None, Some(0), Some(1), Some(128), Some(70_000), Some(u32::MAX)];
+        let values = [
+            None,
+            Some(0),
+            Some(1),
+            Some(128),
+            Some(70_000),
+            Some(u32::MAX),
+        ];
         for require in values {
             for inhibit in values {
                 let theirs = PolicyConstraints {
@@ -167,6 +285,188 @@ mod tests {
                     "{require:?} {inhibit:?}"
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+    use der::Encode;
+    use der::asn1::{Any, Ia5String};
+    use x509_cert::ext::pkix::certpolicy::{
+        CertificatePolicies, DisplayText, PolicyInformation, PolicyQualifierInfo, UserNotice,
+    };
+
+    fn theirs_notice(text: &str) -> PolicyQualifierInfo {
+        let notice = UserNotice {
+            notice_ref: None,
+            explicit_text: Some(DisplayText::Utf8String(text.to_string())),
+        };
+        PolicyQualifierInfo {
+            policy_qualifier_id: oid::USER_NOTICE,
+            qualifier: Some(Any::encode_from(&notice).unwrap()),
+        }
+    }
+
+    fn theirs_cps(url: &str) -> PolicyQualifierInfo {
+        PolicyQualifierInfo {
+            policy_qualifier_id: oid::CPS,
+            qualifier: Some(Any::encode_from(&Ia5String::new(url).unwrap()).unwrap()),
+        }
+    }
+
+    #[test]
+    fn certificate_policies_are_x509_certs() {
+        let long = "Légal ".repeat(40);
+        let notices = ["", "Legal text", "Ünïcødé 😀", long.as_str()];
+        let urls = ["http://pki.example.com/cps", ""];
+        let a = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.21.8.1");
+        let b = ObjectIdentifier::new_unwrap("2.5.29.32.0");
+        for notice in notices {
+            for url in urls {
+                let ours = certificate_policies(&[
+                    (a, vec![user_notice(notice), cps_uri(url).unwrap()]),
+                    (b, vec![]),
+                    (a, vec![cps_uri(url).unwrap()]),
+                ]);
+                let theirs = CertificatePolicies(vec![
+                    PolicyInformation {
+                        policy_identifier: a,
+                        policy_qualifiers: Some(vec![theirs_notice(notice), theirs_cps(url)]),
+                    },
+                    PolicyInformation {
+                        policy_identifier: b,
+                        policy_qualifiers: None,
+                    },
+                    PolicyInformation {
+                        policy_identifier: a,
+                        policy_qualifiers: Some(vec![theirs_cps(url)]),
+                    },
+                ]);
+                assert_eq!(ours, theirs.to_der().unwrap(), "{notice:?} {url:?}");
+            }
+        }
+        assert_eq!(cps_uri("http://ü.example/"), None);
+        assert!(
+            Ia5String::new("http://ü.example/").is_err(),
+            "der refuses it too"
+        );
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+    use der::asn1::{Any, Ia5String, OctetString, Utf8StringRef};
+    use der::{Decode, Encode};
+    use x509_cert::ext::pkix::NameConstraints;
+    use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
+    use x509_cert::ext::pkix::name::{GeneralName, OtherName};
+
+    /// Each kind of name, ours and x509_cert's.
+    fn names() -> Vec<(Vec<u8>, GeneralName)> {
+        let upn = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.20.2.3");
+        let rid = ObjectIdentifier::new_unwrap("1.2.3.4.5");
+        let long = "a".repeat(300);
+        let dn = x509_cert::name::Name::from_der(&[
+            0x30, 0x0f, 0x31, 0x0d, 0x30, 0x0b, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04, b'u',
+            b's', b'e', b'r',
+        ])
+        .unwrap();
+        let dn_der = dn.to_der().unwrap();
+        let utf8 = Utf8StringRef::new("Ünïcødé").unwrap().to_der().unwrap();
+        let octets = OctetString::new(vec![1u8; 16]).unwrap().to_der().unwrap();
+        let ia5 = |s: &str| Ia5String::new(s).unwrap();
+        vec![
+            (
+                general_name(&Name::Text(DNS, "www.example.com")),
+                GeneralName::DnsName(ia5("www.example.com")),
+            ),
+            (
+                general_name(&Name::Text(DNS, &long)),
+                GeneralName::DnsName(ia5(&long)),
+            ),
+            (
+                general_name(&Name::Text(EMAIL, "a@example.com")),
+                GeneralName::Rfc822Name(ia5("a@example.com")),
+            ),
+            (
+                general_name(&Name::Text(URI, "http://example.com/")),
+                GeneralName::UniformResourceIdentifier(ia5("http://example.com/")),
+            ),
+            (
+                general_name(&Name::Ip(&[10, 0, 0, 1])),
+                GeneralName::IpAddress(OctetString::new(vec![10, 0, 0, 1]).unwrap()),
+            ),
+            (
+                general_name(&Name::Ip(&[10, 0, 0, 0, 255, 0, 0, 0])),
+                GeneralName::IpAddress(OctetString::new(vec![10, 0, 0, 0, 255, 0, 0, 0]).unwrap()),
+            ),
+            (
+                general_name(&Name::RegisteredId(&rid)),
+                GeneralName::RegisteredId(rid),
+            ),
+            (
+                general_name(&Name::Directory(&dn_der)),
+                GeneralName::DirectoryName(dn),
+            ),
+            (
+                general_name(&Name::Other(&upn, &utf8)),
+                GeneralName::OtherName(OtherName {
+                    type_id: upn,
+                    value: Any::from_der(&utf8).unwrap(),
+                }),
+            ),
+            (
+                general_name(&Name::Other(&upn, &octets)),
+                GeneralName::OtherName(OtherName {
+                    type_id: upn,
+                    value: Any::from_der(&octets).unwrap(),
+                }),
+            ),
+        ]
+    }
+
+    #[test]
+    fn general_names_are_x509_certs() {
+        let all = names();
+        for (ours, theirs) in &all {
+            assert_eq!(ours, &theirs.to_der().unwrap(), "{theirs:?}");
+        }
+        let ours: Vec<u8> = all.iter().flat_map(|(o, _)| o.clone()).collect();
+        let theirs: Vec<GeneralName> = all.into_iter().map(|(_, t)| t).collect();
+        assert_eq!(
+            tlv(0x30, &ours),
+            theirs.to_der().unwrap(),
+            "the names together"
+        );
+    }
+
+    #[test]
+    fn name_constraints_are_x509_certs() {
+        let all = names();
+        let subtree = |n: &GeneralName| GeneralSubtree {
+            base: n.clone(),
+            minimum: 0,
+            maximum: None,
+        };
+        for (p, e) in [(3, 2), (0, 4), (5, 0), (1, 1), (all.len(), all.len())] {
+            let ours = name_constraints(
+                &all[..p].iter().map(|(o, _)| o.clone()).collect::<Vec<_>>(),
+                &all[..e].iter().map(|(o, _)| o.clone()).collect::<Vec<_>>(),
+            );
+            let theirs = NameConstraints {
+                permitted_subtrees: (p > 0)
+                    .then(|| all[..p].iter().map(|(_, t)| subtree(t)).collect()),
+                excluded_subtrees: (e > 0)
+                    .then(|| all[..e].iter().map(|(_, t)| subtree(t)).collect()),
+            };
+            assert_eq!(
+                ours,
+                theirs.to_der().unwrap(),
+                "{p} permitted, {e} excluded"
+            );
         }
     }
 }
