@@ -19,11 +19,10 @@
 
 use certreq_pkix::alg::{SignatureScheme, check_ecdsa_der};
 use certreq_pkix::msattr;
-use certreq_pkix::oid::{self, ObjectIdentifier};
+use certreq_pkix::oid;
 use certreq_pkix::spki::check_key;
 use certreq_pkix::tlv;
-use der::asn1::{BitString, BmpString, Ia5String, Utf8StringRef};
-use der::{Decode, Encode};
+use der::Decode;
 use x509_cert::ext::Extension;
 
 use crate::model::NewRequest;
@@ -72,15 +71,8 @@ pub struct Unsigned {
 pub use crate::error::EncodeError;
 pub(crate) use crate::error::der_err;
 
-/// The DER of `Attribute ::= SEQUENCE { type OBJECT IDENTIFIER, values SET OF { value } }`.
-fn attribute(oid: ObjectIdentifier, value: &impl Encode) -> Result<Vec<u8>, EncodeError> {
-    let mut body = oid.to_der().map_err(der_err("attribute type"))?;
-    let value = value.to_der().map_err(der_err("attribute value"))?;
-    tlv::push(&mut body, 0x31, &value);
-    let mut out = Vec::with_capacity(body.len() + 4);
-    tlv::push(&mut out, 0x30, &body);
-    Ok(out)
-}
+use crate::ext::write;
+use crate::signed::attribute;
 
 /// What a request carries that the INF alone does not say.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,42 +100,50 @@ pub fn prepare_with(
 ) -> Result<Unsigned, EncodeError> {
     check_key(spki_der, request.key.algorithm)?;
 
+    // certreq's attributes, as `msattr`'s types describe them (written here with the TLV
+    // writer, held to those types' encoding by the golden requests)
     let mut attrs: Vec<Vec<u8>> = Vec::new();
     if request.default_attributes {
-        let os = Ia5String::new(&client.os_version).map_err(|_| EncodeError::OsVersionNotAscii)?;
-        attrs.push(attribute(oid::OS_VERSION, &os)?);
-        fn utf8(s: &str) -> Result<Utf8StringRef<'_>, EncodeError> {
-            Utf8StringRef::new(s).map_err(der_err("client information"))
+        if !client.os_version.is_ascii() {
+            return Err(EncodeError::OsVersionNotAscii);
         }
-        let info = msattr::ClientInformation {
-            client_id: msattr::CLIENT_ID_CERTREQ,
-            machine_name: utf8(&client.machine)?,
-            user_name: utf8(&client.user)?,
-            process_name: utf8(&client.process)?,
-        };
-        attrs.push(attribute(oid::CLIENT_INFO, &info)?);
-        let csp = msattr::EnrollmentCsp {
-            key_spec: request.key.key_spec.number(),
-            csp_name: BmpString::from_utf8(&client.provider)
-                .map_err(|_| EncodeError::ProviderNotBmp)?,
-            signature: BitString::from_bytes(&[]).map_err(der_err("CSP attribute"))?,
-        };
-        attrs.push(attribute(oid::ENROLLMENT_CSP, &csp)?);
+        attrs.push(attribute(
+            oid::OS_VERSION,
+            &tlv::tlv(0x16, client.os_version.as_bytes()),
+        ));
+        // ClientInformation ::= SEQUENCE { clientId INTEGER, MachineName, UserName,
+        // ProcessName UTF8String }
+        let mut info = Vec::new();
+        write::push_uint(&mut info, 0x02, u64::from(msattr::CLIENT_ID_CERTREQ));
+        for text in [&client.machine, &client.user, &client.process] {
+            tlv::push(&mut info, 0x0c, text.as_bytes());
+        }
+        attrs.push(attribute(oid::CLIENT_INFO, &tlv::tlv(0x30, &info)));
+        // CSPProvider ::= SEQUENCE { keySpec INTEGER, cspName BMPString, signature BIT STRING }
+        let mut csp = Vec::new();
+        write::push_uint(&mut csp, 0x02, u64::from(request.key.key_spec.number()));
+        let provider = write::bmp(&client.provider).ok_or(EncodeError::ProviderNotBmp)?;
+        tlv::push(&mut csp, 0x1e, &provider);
+        csp.extend_from_slice(&[0x03, 0x01, 0x00]);
+        attrs.push(attribute(oid::ENROLLMENT_CSP, &tlv::tlv(0x30, &csp)));
     }
     for (name, value) in &request.name_value_pairs {
-        let bmp = |s: &str| {
-            BmpString::from_utf8(s).map_err(|_| EncodeError::AttributeNotBmp { name: name.clone() })
-        };
-        let pair = msattr::NameValuePair {
-            name: bmp(name)?,
-            value: bmp(value)?,
-        };
-        attrs.push(attribute(oid::NAME_VALUE_PAIR, &pair)?);
+        // EnrollmentNameValuePair ::= SEQUENCE { name BMPString, value BMPString }
+        let mut pair = Vec::new();
+        for text in [name, value] {
+            let bmp = write::bmp(text)
+                .ok_or_else(|| EncodeError::AttributeNotBmp { name: name.clone() })?;
+            tlv::push(&mut pair, 0x1e, &bmp);
+        }
+        attrs.push(attribute(oid::NAME_VALUE_PAIR, &tlv::tlv(0x30, &pair)));
     }
 
     let extensions = extensions_for(request, spki_der, None);
     if !extensions.is_empty() {
-        attrs.push(attribute(oid::EXTENSION_REQUEST, &extensions)?);
+        attrs.push(attribute(
+            oid::EXTENSION_REQUEST,
+            &write::extensions(&extensions),
+        ));
     }
     if let Some(cert) = additions.renewal_certificate {
         if certreq_pkix::cert::CertParts::read(cert).is_none() {
@@ -158,7 +158,7 @@ pub fn prepare_with(
     // SEQUENCE { version INTEGER 0, subject, subjectPKInfo, attributes [0] IMPLICIT SET OF }
     let mut body = Vec::new();
     tlv::push(&mut body, 0x02, &[0]);
-    body.extend(request.subject.to_der().map_err(der_err("subject"))?);
+    body.extend(write::name(&request.subject));
     body.extend_from_slice(spki_der);
     // attributes [0] IMPLICIT SET OF Attribute: DER sorts a SET by the members' encodings (as
     // octet strings; complete encodings are never prefixes of one another, so byte order is
@@ -235,22 +235,15 @@ impl Issuer {
         })
     }
 
+    /// `AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING }`
+    /// (RFC 5280 §4.2.1.1), the key identifier alone.
     fn authority_key_identifier(&self) -> Result<Extension, EncodeError> {
-        use x509_cert::ext::pkix::AuthorityKeyIdentifier;
-        let aki = AuthorityKeyIdentifier {
-            key_identifier: Some(
-                der::asn1::OctetString::new(self.key_id.clone()).map_err(der_err("key id"))?,
-            ),
-            authority_cert_issuer: None,
-            authority_cert_serial_number: None,
-        };
+        let aki = tlv::tlv(0x30, &tlv::tlv(0x80, &self.key_id));
         Ok(Extension {
             extn_id: oid::AUTHORITY_KEY_IDENTIFIER,
             critical: false,
-            extn_value: der::asn1::OctetString::new(
-                aki.to_der().map_err(der_err("authority key identifier"))?,
-            )
-            .map_err(der_err("authority key identifier"))?,
+            extn_value: der::asn1::OctetString::new(aki)
+                .map_err(der_err("authority key identifier"))?,
         })
     }
 }
@@ -315,7 +308,7 @@ pub fn prepare_certificate_by(
     if not_after <= not_before {
         return Err(EncodeError::EndsBeforeStart);
     }
-    let name = request.subject.to_der().map_err(der_err("subject"))?;
+    let name = write::name(&request.subject);
     let scheme = issuer.map_or(request.signature, |i| i.scheme);
     let issuer_name = issuer.map_or_else(|| name.clone(), |i| i.name.clone());
     let algorithm = scheme.algorithm_identifier_der();
@@ -334,8 +327,7 @@ pub fn prepare_certificate_by(
     let authority = issuer.map(Issuer::authority_key_identifier).transpose()?;
     let extensions = extensions_for(request, spki_der, authority);
     if !extensions.is_empty() {
-        let list = extensions.to_der().map_err(der_err("extensions"))?;
-        tlv::push(&mut body, 0xa3, &list);
+        tlv::push(&mut body, 0xa3, &write::extensions(&extensions));
     }
     let mut to_be_signed = Vec::with_capacity(body.len() + 4);
     tlv::push(&mut to_be_signed, 0x30, &body);
@@ -405,6 +397,8 @@ mod tests {
     use crate::model::{Curve, Hash, KeyAlgorithm};
     use certreq_pkix::alg::ecdsa_raw_to_der;
     use certreq_testsupport::{rsa_key, rsa_sign};
+    use der::Encode;
+    use der::asn1::BitString;
     use rsa::pkcs8::EncodePublicKey;
     use rsa::signature::Signer;
     use spki::AlgorithmIdentifierOwned;

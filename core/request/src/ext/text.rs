@@ -376,7 +376,7 @@ fn directory_name(tok: &Token<'_>, diags: &mut Vec<LocalDiag>) -> Option<Vec<u8>
     if failed {
         return None;
     }
-    match name.and_then(|n| der::Encode::to_der(&n).ok()) {
+    match name.map(|n| super::write::name(&n)) {
         Some(n) => Some(super::write::general_name(&super::write::Name::Directory(
             &n,
         ))),

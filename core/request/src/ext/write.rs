@@ -1,8 +1,9 @@
-//! Extension values whose structure is fixed and small, written with `certreq_pkix::tlv`
-//! rather than x509_cert's encoders: the lowering runs in the embedding module and the web
-//! app's first download, where each of x509_cert's encoders brings der's generic writer for
-//! its type (about 1 KB of wasm apiece). Each function is held to what x509_cert writes for
-//! the same value by a test below.
+//! The DER a request is made of, where its structure is fixed and small (extension values,
+//! the extension list, the subject name, certreq's attributes), written with
+//! `certreq_pkix::tlv` rather than x509_cert's and der's encoders: the lowering and the
+//! encoding run in the embedding module and the web app's first download, where each of those
+//! encoders brings der's generic writer for its type (about 1 KB of wasm apiece). Each
+//! function is held to what x509_cert or der writes for the same value by a test below.
 
 use certreq_pkix::oid::{self, ObjectIdentifier};
 use certreq_pkix::tlv::{push, push_header, tlv};
@@ -167,6 +168,69 @@ pub fn name_constraints(permitted: &[Vec<u8>], excluded: &[Vec<u8>]) -> Vec<u8> 
         push(&mut body, tag, &subtrees);
     }
     tlv(SEQUENCE, &body)
+}
+
+/// `Extensions ::= SEQUENCE OF Extension { extnID, critical BOOLEAN DEFAULT FALSE,
+/// extnValue OCTET STRING }` (RFC 5280 §4.1).
+pub fn extensions(list: &[x509_cert::ext::Extension]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for e in list {
+        let mut ext = Vec::new();
+        push_oid(&mut ext, &e.extn_id);
+        if e.critical {
+            ext.extend_from_slice(&[0x01, 0x01, 0xff]);
+        }
+        push(&mut ext, 0x04, e.extn_value.as_bytes());
+        push(&mut body, SEQUENCE, &ext);
+    }
+    tlv(SEQUENCE, &body)
+}
+
+/// A `Name` (RFC 5280 §4.1.2.4): a SEQUENCE of RDNs, each a SET OF AttributeTypeAndValue,
+/// its members in the order der's `SetOfVec` keeps them, which is DER's.
+pub fn name(name: &x509_cert::name::Name) -> Vec<u8> {
+    let mut body = Vec::new();
+    for rdn in name.iter_rdn() {
+        let mut members = Vec::new();
+        for atv in rdn.iter() {
+            let mut pair = Vec::new();
+            push_oid(&mut pair, &atv.oid);
+            any(&mut pair, &atv.value);
+            push(&mut members, SEQUENCE, &pair);
+        }
+        push(&mut body, 0x31, &members);
+    }
+    tlv(SEQUENCE, &body)
+}
+
+/// Appends an ANY: its tag in one octet where the number allows (every string type a name
+/// holds), else as der writes it.
+fn any(out: &mut Vec<u8>, value: &der::asn1::Any) {
+    use der::{Tagged, asn1::Any};
+    let tag = value.tag();
+    let number = tag.number().value();
+    if number < 31 {
+        let class = match tag.class() {
+            der::Class::Universal => 0x00,
+            der::Class::Application => 0x40,
+            der::Class::ContextSpecific => 0x80,
+            der::Class::Private => 0xc0,
+        };
+        let constructed = if tag.is_constructed() { 0x20 } else { 0 };
+        push(out, class | constructed | number as u8, value.value());
+    } else if let Ok(der) = der::Encode::to_der(value as &Any) {
+        out.extend_from_slice(&der);
+    }
+}
+
+/// A BMPString's content (UTF-16 big-endian); `None` for a character outside the Basic
+/// Multilingual Plane, which a BMPString cannot hold.
+pub fn bmp(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        out.extend_from_slice(&u16::try_from(u32::from(c)).ok()?.to_be_bytes());
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -468,5 +532,70 @@ mod name_tests {
                 "{p} permitted, {e} excluded"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod request_tests {
+    use super::*;
+    use der::Encode;
+    use der::asn1::{BmpString, OctetString};
+    use x509_cert::ext::Extension;
+
+    #[test]
+    fn extension_lists_are_x509_certs() {
+        let ext = |oid: &str, critical: bool, n: usize| Extension {
+            extn_id: ObjectIdentifier::new_unwrap(oid),
+            critical,
+            extn_value: OctetString::new(vec![0x30; n]).unwrap(),
+        };
+        let list = vec![
+            ext("2.5.29.15", true, 4),
+            ext("2.5.29.17", false, 200),
+            ext("1.3.6.1.4.1.311.20.2", false, 0),
+            ext("2.5.29.19", true, 70_000),
+        ];
+        for n in 0..=list.len() {
+            assert_eq!(
+                extensions(&list[..n]),
+                list[..n].to_vec().to_der().unwrap(),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_x509_certs_with_sets_in_ders_order() {
+        // as certreq's subject syntax makes them, with its string types (Printable, UTF-8,
+        // BMP, IA5), multi-valued RDNs among them
+        for text in [
+            "CN=a",
+            "CN=www.example.com,O=Example,C=US",
+            "CN=b+CN=a+O=z+C=US,OU=one+OU=two,DC=example,DC=com",
+            "E=a@example.com, CN=Ünïcødé + SERIALNUMBER=1, O=\"Comma, Inc\", C=US",
+            "",
+        ] {
+            let (n, _) = crate::subject::parse_subject(text, 0);
+            let n = n.unwrap_or_default();
+            assert_eq!(name(&n), n.to_der().unwrap(), "{text:?}");
+        }
+        // and a name read from a certificate
+        let n = <x509_cert::name::Name as der::Decode>::from_der(&[
+            0x30, 0x1c, 0x31, 0x1a, 0x30, 0x0b, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x04, b'u',
+            b's', b'e', b'r', 0x30, 0x0b, 0x06, 0x03, 0x55, 0x04, 0x0a, 0x13, 0x04, b'o', b'r',
+            b'g', b'x',
+        ])
+        .unwrap();
+        assert_eq!(name(&n), n.to_der().unwrap());
+    }
+
+    #[test]
+    fn bmp_strings_are_ders() {
+        for text in ["", "CertificateTemplate", "Ünïcødé テンプレート"] {
+            let ours = tlv(0x1e, &bmp(text).unwrap());
+            assert_eq!(ours, BmpString::from_utf8(text).unwrap().to_der().unwrap());
+        }
+        assert_eq!(bmp("a\u{1F600}"), None);
+        assert!(BmpString::from_utf8("a\u{1F600}").is_err());
     }
 }
