@@ -108,8 +108,11 @@ KIB = 1024
 # is read for Submit and a plain http CA the page's own policy blocks is said as that (+1.50);
 # 276.99 (283 638 bytes) with the review's fixes (a denial said when the store cannot keep it,
 # an issued entry's request sent again leaving it as it was, UseExistingKeySet finding a
-# denied key) and a non-web CA URL named (+0.50)
-APP_BUDGET = 277.0 * KIB
+# denied key) and a non-web CA URL named (+0.50); 263.12 (269 434 bytes) once a request's
+# DER (the subject, the extension list, every extension value certreq builds, its attributes)
+# is written with the TLV writer instead of x509-cert's and der's encoders (-13.87;
+# docs/performance.md, "A request's DER written with the TLV writer")
+APP_BUDGET = 263.2 * KIB
 # certreq-tools.wasm, fetched on first use: the decoder, the answer reader, PKCS #12 (pkcs5's
 # PBES2, written and read for import), CMC, the enrollment steps and the reference's prose.
 # 211.9 KiB measured (253.2 with wasm-opt -Oz once PKCS #12 moved onto RustCrypto's pkcs5;
@@ -148,8 +151,9 @@ APP_BUDGET = 277.0 * KIB
 # (313 744 bytes) once an error page with no disposition message is read as the CA's error
 # (+0.35; each built from a fresh clone); 306.98 (314 349 bytes) once a PKCS #7 request is never
 # taken for an answer, EST never sends a wrapped request stripped of what it carries and a
-# backup keeps a denied entry's state (+0.56)
-TOOLS_BUDGET = 307.0 * KIB
+# backup keeps a denied entry's state (+0.56); 302.19 (309 440 bytes) once a request's DER is
+# written with the TLV writer (-4.63)
+TOOLS_BUDGET = 302.2 * KIB
 # the embedding module (scripts/build-embed.sh): wasm and JS. 137.5 KiB (140 796 bytes) with
 # wasm-opt -Oz and wasm-bindgen's glue as written; 133.8 (137 013 bytes) with the glue minified
 # and wasm-opt as for the tools module; 134.3 (137 484 bytes) once createRequest keeps each
@@ -168,8 +172,9 @@ TOOLS_BUDGET = 307.0 * KIB
 # (123 773 bytes) once dates with English month names are read (+0.34); 120.95 (123 858 bytes)
 # once a section and two [Extensions] lines for one extension are an error again (+0.08);
 # 121.05 (123 951 bytes) once the armor reader takes DER files one after another and binary
-# BER (+0.09)
-EMBED_BUDGET = 121.1 * KIB
+# BER (+0.09); 109.37 (111 994 bytes) once a request's DER is written with the TLV writer
+# (-11.98 with +0.08 for the glue's check that init ran)
+EMBED_BUDGET = 109.4 * KIB
 # the enrollment module (certreq_web_enroll.js and its wasm: the embedding module plus
 # enrollment and the key store), loaded on demand by the portal element or a portal: 182.2 KiB
 # measured when it was split off (docs/performance.md, "The portal element"); 184.3 with the
@@ -203,8 +208,9 @@ EMBED_BUDGET = 121.1 * KIB
 # http(s) before the entry keeps it (+0.10); 168.83 (172 884 bytes) once a denied request's
 # entry is kept denied (with the request id, sent again as a new one) and a wrapped request is
 # never taken for an answer nor sent stripped over EST (+0.69); 169.31 (173 374 bytes) with the
-# review's fixes and an issued entry not retrieved again (+0.48)
-ENROLL_BUDGET = 169.4 * KIB
+# review's fixes and an issued entry not retrieved again (+0.48); 157.17 (160 945 bytes) once
+# a request's DER is written with the TLV writer (-12.35 with +0.16 for the glue's check)
+ENROLL_BUDGET = 157.2 * KIB
 # the <certreq-enroll> element's own file (web/package/certreq-enroll.js): 7.0 KiB measured;
 # 8.01 (8 202 bytes) once store="none" leaves the browser's store alone and a request the CA
 # holds is retrieved by Check again, never sent again; 9.79 (10 020) once the DNS field takes DNS

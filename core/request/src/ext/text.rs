@@ -408,7 +408,7 @@ fn ip_name(
     };
     match usage {
         NameUse::AltName => match certreq_pkix::ip::parse(v) {
-            Some(ip) => Some(general_name(&Name::Ip(&ip.octets()))),
+            Some(ip) => Some(general_name(&Name::Ip(ip.octets()))),
             None => {
                 glue_help(
                     diags,

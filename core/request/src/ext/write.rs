@@ -549,7 +549,7 @@ mod request_tests {
             critical,
             extn_value: OctetString::new(vec![0x30; n]).unwrap(),
         };
-        let list = vec![
+        let list = [
             ext("2.5.29.15", true, 4),
             ext("2.5.29.17", false, 200),
             ext("1.3.6.1.4.1.311.20.2", false, 0),
