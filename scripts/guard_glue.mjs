@@ -30,6 +30,10 @@ js = js.replace(/^export function (\w+)\(([^)]*)\) \{\n/gm, (whole, name) => {
   return `${whole}    if (wasm === undefined) ${guard}\n`;
 });
 if (names.length === 0) fail("no exported function found");
+// every function the declarations export is guarded (a shape the pattern above missed fails)
+for (const [, name] of declared.matchAll(/^export function (\w+)\(/gm)) {
+  if (name !== "initSync" && !names.includes(name)) fail(`${name} was not found to guard`);
+}
 js += `
 function notLoaded(name) {
     return new Error(\`certreq-web: \${name}() was called before the module was loaded: await init() (the default export) first\`);

@@ -397,25 +397,13 @@ fn record(
 
 /// EST answers with the issued certificate alone (RFC 7030 §4.2.3), where AD CS sends its
 /// chain: the CA certificates from `/cacerts` complete it, for ChainOut and for a later
-/// `-accept`. A `/cacerts` that cannot be read leaves the answer as it came, and says so.
-fn with_est_ca_certificates(
-    client: &Client,
-    endpoint: &Endpoint,
-    response: certreq_pkix::cert::Response,
-    spki: Option<&[u8]>,
-) -> certreq_pkix::cert::Response {
+/// `-accept`. Read before the request is sent, so that nothing stands between the CA issuing
+/// and the certificate being written; `/cacerts` that cannot be read is said, and the answer
+/// stays as it comes.
+fn est_ca_certificates(client: &Client, endpoint: &Endpoint) -> Vec<Certificate> {
     let Endpoint::Est { base, label } = endpoint else {
-        return response;
+        return Vec::new();
     };
-    let Some(leaf) = spki
-        .and_then(|s| response.leaf_for(s))
-        .or_else(|| response.leaf())
-    else {
-        return response;
-    };
-    if leaf.is_self_issued() || response.chain_for(leaf).len() > 1 {
-        return response;
-    }
     let url = enroll::cadocs::cacerts_url(base, label.as_deref());
     let fetched = client.get(&url).and_then(|reply| {
         if !(200..=299).contains(&reply.status) {
@@ -424,27 +412,40 @@ fn with_est_ca_certificates(
         response::parse(&reply.body).map_err(|e| e.to_string())
     });
     match fetched {
-        Ok(cas) => {
-            let mut certs = response.certificates().to_vec();
-            for c in cas.certificates() {
-                if !certs.iter().any(|k| k.der() == c.der()) {
-                    certs.push(c.clone());
-                }
-            }
-            certreq_pkix::cert::Response::from_parts(
-                response.kind,
-                certs,
-                response.cmc_status.clone(),
-            )
-        }
+        Ok(cas) => cas.certificates().to_vec(),
         Err(e) => {
             eprintln!(
-                "certreq: warning: the chain holds the certificate alone: the CA certificates \
-                 could not be read from {url}: {e}"
+                "certreq: warning: the chain will hold the certificate alone: the CA \
+                 certificates could not be read from {url}: {e}"
             );
-            response
+            Vec::new()
         }
     }
+}
+
+/// `response` with the CA certificates `cas` beside its own, unless they are not needed: a
+/// leaf whose chain the answer holds already, or a self-issued one.
+fn with_ca_certificates(
+    response: certreq_pkix::cert::Response,
+    cas: &[Certificate],
+    spki: Option<&[u8]>,
+) -> certreq_pkix::cert::Response {
+    let Some(leaf) = spki
+        .and_then(|s| response.leaf_for(s))
+        .or_else(|| response.leaf())
+    else {
+        return response;
+    };
+    if cas.is_empty() || leaf.is_self_issued() || response.chain_for(leaf).len() > 1 {
+        return response;
+    }
+    let mut certs = response.certificates().to_vec();
+    for c in cas {
+        if !certs.iter().any(|k| k.der() == c.der()) {
+            certs.push(c.clone());
+        }
+    }
+    certreq_pkix::cert::Response::from_parts(response.kind, certs, response.cmc_status.clone())
 }
 
 /// Keeps the CA certificates of an issuing answer with the entry of its key, so that
@@ -458,6 +459,10 @@ pub fn keep_ca_certificates(
     let (Some(store), Some(entry)) = (store, entry) else {
         return;
     };
+    // an entry whose certificate was accepted keeps the chain it has
+    if entry.meta.state == "issued" {
+        return;
+    }
     if let Err(e) = store.keep_ca_certificates(entry, response.certificates()) {
         eprintln!("certreq: warning: the CA certificates were not kept with the key: {e}");
     }
@@ -575,7 +580,8 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             // unproven) or issue the agent a certificate in another's name. Said before
             // anything is sent; /simplereenroll renews by the TLS sign-in instead
             let url = steps_url(inv, &endpoint);
-            if !enroll::names_reenroll(&url)
+            let renewal_reenrolled = enroll::names_reenroll(&url) && renewal_of(&der).is_ok();
+            if !renewal_reenrolled
                 && let Some(what) = certreq_pkix::cmc::beyond_pkcs10(&der)
                 && what != certreq_pkix::cmc::ARCHIVED_KEY
             {
@@ -606,6 +612,12 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
             request: der.clone(),
         },
     };
+    // an EST answer's chain is completed from /cacerts, read now (see est_ca_certificates)
+    let cas = if protocol == Protocol::Est && (outputs.chain.is_some() || entry.is_some()) {
+        est_ca_certificates(&client, &endpoint)
+    } else {
+        Vec::new()
+    };
     let outcome = drive::run(&client, &start).map_err(|m| with_kept(&m, entry.as_ref()))?;
     let est = protocol == Protocol::Est;
     match outcome {
@@ -617,7 +629,7 @@ fn submit(inv: &Invocation) -> Result<(), Failure> {
                 print_request_id(id);
             }
             let spki = enroll::request_spki(&der);
-            let response = with_est_ca_certificates(&client, &endpoint, response, spki.as_deref());
+            let response = with_ca_certificates(response, &cas, spki.as_deref());
             let issued = enroll::issued(&response, &[], spki.as_deref())
                 .ok_or_else(|| "the CA's answer holds no certificate".to_string())?;
             // the CA's answer is recorded first: it stands though the files cannot be written

@@ -649,6 +649,11 @@ fn est_enroll_issued_and_pending() {
             "application/pkcs7-mime; smime-type=certs-only",
             p7b_b64.as_bytes(),
         ),
+        t if t.ends_with("/cacerts") => Answer::with(
+            200,
+            "application/pkcs7-mime; smime-type=certs-only",
+            p7b_b64.as_bytes(),
+        ),
         _ => {
             let mut a = Answer::with(202, "text/plain", b"");
             a.extra_headers.push(("Retry-After", "10".into()));
@@ -665,7 +670,12 @@ fn est_enroll_issued_and_pending() {
     );
     run.ok();
     assert_eq!(run.stdout, "Certificate retrieved(Issued) Issued\n");
-    let seen = &ca.seen()[0];
+    // the CA certificates first, for the chain (an answer that holds it already keeps its own)
+    assert_eq!(
+        (ca.seen()[0].method.as_str(), ca.seen()[0].target.as_str()),
+        ("GET", "/.well-known/est/cacerts")
+    );
+    let seen = &ca.seen()[1];
     assert_eq!(seen.method, "POST");
     assert_eq!(seen.header("content-type"), Some("application/pkcs10"));
     {
@@ -696,7 +706,8 @@ fn est_enroll_issued_and_pending() {
         "Certificate request is pending: Taken Under Submission (the server asks to wait 10 seconds)\n\
          EST has no request id: run the same `certreq -submit` again later to collect the certificate\n"
     );
-    assert_eq!(ca.seen()[1].target, "/.well-known/est/User/simpleenroll");
+    assert_eq!(ca.seen()[2].target, "/.well-known/est/User/cacerts");
+    assert_eq!(ca.seen()[3].target, "/.well-known/est/User/simpleenroll");
     assert!(meta(&entry).contains("disposition=est-pending\n"));
     // -retrieve has nothing to ask EST
     let run = certreq(&t, &["-retrieve", "-config", &config, "1"], &[]);

@@ -619,7 +619,7 @@ fn certcrl(ctx: &Ctx, req: &Request, q: &Params) -> Response {
             .filter(|h| {
                 !h.is_empty()
                     && h.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+                        .all(|b| b.is_ascii_alphanumeric() || b"._-:[]".contains(&b))
             })
             .unwrap_or("localhost")
     );

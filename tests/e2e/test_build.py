@@ -173,7 +173,7 @@ TOOLS_BUDGET = 302.2 * KIB
 # once a section and two [Extensions] lines for one extension are an error again (+0.08);
 # 121.05 (123 951 bytes) once the armor reader takes DER files one after another and binary
 # BER (+0.09); 109.37 (111 994 bytes) once a request's DER is written with the TLV writer
-# (-11.98 with +0.08 for the glue's check that init ran)
+# (-11.77; +0.08 for the glue's check that init ran)
 EMBED_BUDGET = 109.4 * KIB
 # the enrollment module (certreq_web_enroll.js and its wasm: the embedding module plus
 # enrollment and the key store), loaded on demand by the portal element or a portal: 182.2 KiB
@@ -209,7 +209,7 @@ EMBED_BUDGET = 109.4 * KIB
 # entry is kept denied (with the request id, sent again as a new one) and a wrapped request is
 # never taken for an answer nor sent stripped over EST (+0.69); 169.31 (173 374 bytes) with the
 # review's fixes and an issued entry not retrieved again (+0.48); 157.17 (160 945 bytes) once
-# a request's DER is written with the TLV writer (-12.35 with +0.16 for the glue's check)
+# a request's DER is written with the TLV writer (-12.27; +0.16 for the glue's check)
 ENROLL_BUDGET = 157.2 * KIB
 # the <certreq-enroll> element's own file (web/package/certreq-enroll.js): 7.0 KiB measured;
 # 8.01 (8 202 bytes) once store="none" leaves the browser's store alone and a request the CA
