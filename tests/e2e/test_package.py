@@ -29,7 +29,7 @@ NODE_TEST = pathlib.Path(__file__).parent / "node" / "package.test.mjs"
 FILES = ["certreq_web.js", "certreq_web_bg.wasm", "certreq_web.d.ts", "certreq_web_node.js",
          "certreq_web_enroll.js", "certreq_web_enroll_bg.wasm", "certreq_web_enroll.d.ts",
          "certreq-tools.wasm", "certreq-enroll.js", "certreq-enroll.d.ts", "README.md",
-         "package.json"]
+         "diagnostic-codes.md", "package.json"]
 
 
 def tool(name):

@@ -57,7 +57,7 @@ const TYPES: &str = r#"
 /** One finding about the INF text, at a place in it. */
 export interface Diagnostic {
   severity: "error" | "warning" | "note";
-  /** A stable name, e.g. `unknown-key` (docs/diagnostic-codes.md lists them all). */
+  /** A stable name, e.g. `unknown-key` (diagnostic-codes.md, beside this file, lists them all). */
   code: string;
   message: string;
   /** What to do about it, when there is advice. */
