@@ -9,6 +9,29 @@ use certreq_pkix::cert::Response;
 
 use crate::http::{Client, Reply};
 
+/// Nothing when `reply` is a success; otherwise why not, in words (a 401 with the sign-in advice).
+pub fn http_ok(client: &Client, url: &str, reply: &Reply) -> Result<(), String> {
+    if (200..=299).contains(&reply.status) {
+        return Ok(());
+    }
+    if reply.status == 401 {
+        return Err(client.unauthorized(url, reply));
+    }
+    Err(words(&certreq_enroll::steps::Failure::Http {
+        url: url.to_owned(),
+        status: reply.status,
+        summary: certreq_enroll::body_summary(&reply.content_type, &reply.body),
+    }))
+}
+
+/// The certificates EST's `/cacerts` answers at `url`.
+pub fn est_cacerts(client: &Client, url: &str) -> Result<Response, String> {
+    let reply = client.get(url)?;
+    http_ok(client, url, &reply)?;
+    certreq_read::response::parse(&reply.body)
+        .map_err(|e| format!("{url} answered something that is not CA certificates: {e}"))
+}
+
 /// Where an enrollment ended, when it did not fail.
 pub enum Outcome {
     /// The CA issued: the certificates it sent.

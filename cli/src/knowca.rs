@@ -18,11 +18,10 @@ use certreq_enroll::template;
 use certreq_enroll::{self as enroll, Enc, Endpoint, Retrieval};
 use certreq_pkix::cert::Certificate;
 use certreq_pkix::pem::{self, Label};
-use certreq_read::response;
 
 use crate::args::{Invocation, Opt, Verb};
 use crate::drive;
-use crate::http::{Client, Reply};
+use crate::http::Client;
 use crate::submit::{self, Failure};
 
 const ACCEPTED: [Opt; 13] = [
@@ -129,11 +128,7 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
         }
         (Endpoint::Est { base, label }, v) => {
             let url = cadocs::cacerts_url(base, label.as_deref());
-            let reply = client.get(&url)?;
-            http_ok(&client, &url, &reply)?;
-            let parsed = response::parse(&reply.body).map_err(|e| {
-                format!("{url} answered something that is not CA certificates: {e}")
-            })?;
+            let parsed = drive::est_cacerts(&client, &url)?;
             let certs = parsed.certificates();
             // /cacerts holds the trust anchor, the issuing CA and any intermediates and
             // rollover certificates between them, in no order a reader keeps (a DER SET OF):
@@ -194,7 +189,7 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
                     let ca = ca_cert(&client, base, n, renewal)?;
                     let url = cadocs::crl_url(base, n, delta, Enc::Bin);
                     let reply = client.get(&url)?;
-                    http_ok(&client, &url, &reply)?;
+                    drive::http_ok(&client, &url, &reply)?;
                     if enroll::is_page(&reply.content_type) {
                         let page = enroll::classify_page(&String::from_utf8_lossy(&reply.body));
                         let code = match &page {
@@ -225,25 +220,11 @@ fn know(inv: &Invocation, verb: Verb) -> Result<(), Failure> {
     Ok(())
 }
 
-fn http_ok(client: &Client, url: &str, reply: &Reply) -> Result<(), String> {
-    if (200..=299).contains(&reply.status) {
-        return Ok(());
-    }
-    if reply.status == 401 {
-        return Err(client.unauthorized(url, reply));
-    }
-    Err(drive::words(&certreq_enroll::steps::Failure::Http {
-        url: url.to_owned(),
-        status: reply.status,
-        summary: enroll::body_summary(&reply.content_type, &reply.body),
-    }))
-}
-
 /// `nRenewals` from `certcarc.asp`: the current CA certificate's renewal index.
 fn current_renewal(client: &Client, base: &str) -> Result<u32, String> {
     let url = enroll::renewals_url(base);
     let reply = client.get(&url)?;
-    http_ok(client, &url, &reply)?;
+    drive::http_ok(client, &url, &reply)?;
     enroll::parse_renewals(&String::from_utf8_lossy(&reply.body)).ok_or_else(|| {
         format!(
             "{url} does not say how often the CA was renewed (no `var nRenewals=N;`); give \
@@ -260,7 +241,7 @@ fn object(
     asked: Option<u32>,
 ) -> Result<(certreq_pkix::cert::Response, Vec<u8>), String> {
     let reply = client.get(url)?;
-    http_ok(client, url, &reply)?;
+    drive::http_ok(client, url, &reply)?;
     match enroll::classify_retrieval(&reply.content_type, &reply.body) {
         Ok(Retrieval::Object { response, der }) => Ok((response, der)),
         Ok(Retrieval::Page(page)) => {
@@ -336,7 +317,7 @@ fn templates(client: &Client, endpoint: &Endpoint) -> Result<(), Failure> {
         Endpoint::AdCs { base } => {
             let url = template::templates_url(base);
             let reply = client.get(&url)?;
-            http_ok(client, &url, &reply)?;
+            drive::http_ok(client, &url, &reply)?;
             let list = template::read_template_page(&String::from_utf8_lossy(&reply.body))
                 .map_err(|e| format!("{url}: {e}"))?;
             if list.is_empty() {

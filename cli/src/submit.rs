@@ -405,18 +405,12 @@ fn est_ca_certificates(client: &Client, endpoint: &Endpoint) -> Vec<Certificate>
         return Vec::new();
     };
     let url = enroll::cadocs::cacerts_url(base, label.as_deref());
-    let fetched = client.get(&url).and_then(|reply| {
-        if !(200..=299).contains(&reply.status) {
-            return Err(format!("HTTP {}", reply.status));
-        }
-        response::parse(&reply.body).map_err(|e| e.to_string())
-    });
-    match fetched {
+    match drive::est_cacerts(client, &url) {
         Ok(cas) => cas.certificates().to_vec(),
         Err(e) => {
             eprintln!(
                 "certreq: warning: the chain will hold the certificate alone: the CA \
-                 certificates could not be read from {url}: {e}"
+                 certificates could not be read: {e}"
             );
             Vec::new()
         }
