@@ -441,6 +441,12 @@ fn approve(args: &Args) -> Result<(), String> {
     match res {
         None => Err(format!("there is no request {id} in {}", dir.display())),
         Some(Err(e)) => Err(e),
+        // the policy refused it again: recorded as denied, and the command fails, so that a
+        // script approving requests does not take it for issued
+        Some(Ok(rec)) if rec.status == Status::Denied => Err(format!(
+            "request {id} was denied again by the policy: {} (it is recorded as denied)",
+            rec.message
+        )),
         Some(Ok(rec)) => {
             outln!("request {id}: {} ({})", rec.status.as_str(), rec.message);
             Ok(())
@@ -487,19 +493,31 @@ fn reason_code(v: &str) -> Option<u32> {
         // released with it (RFC 5280 §5.3.1), which `unrevoke` does
         return ([0, 1, 2, 3, 4, 5, 6, 9, 10].contains(&n)).then_some(n);
     }
-    let names = [
-        ("unspecified", 0),
-        ("keycompromise", 1),
-        ("cacompromise", 2),
-        ("affiliationchanged", 3),
-        ("superseded", 4),
-        ("cessationofoperation", 5),
-        ("certificatehold", 6),
-        ("privilegewithdrawn", 9),
-        ("aacompromise", 10),
-    ];
-    let lower = v.to_ascii_lowercase();
-    names.iter().find(|(n, _)| *n == lower).map(|(_, c)| *c)
+    REASONS
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(v))
+        .map(|(_, c)| *c)
+}
+
+/// RFC 5280's reasons for revoking, as certutil and OpenSSL name them.
+const REASONS: [(&str, u32); 9] = [
+    ("unspecified", 0),
+    ("keyCompromise", 1),
+    ("cACompromise", 2),
+    ("affiliationChanged", 3),
+    ("superseded", 4),
+    ("cessationOfOperation", 5),
+    ("certificateHold", 6),
+    ("privilegeWithdrawn", 9),
+    ("aACompromise", 10),
+];
+
+/// The name of reason `code`, or the number when it has none.
+fn reason_name(code: u32) -> String {
+    REASONS
+        .iter()
+        .find(|(_, c)| *c == code)
+        .map_or_else(|| code.to_string(), |(n, _)| (*n).to_owned())
 }
 
 /// Every certificate in a PEM or DER file (`--client-ca`).
@@ -616,11 +634,22 @@ fn list(args: &Args) -> Result<(), String> {
     for id in store.ids() {
         if let Some(r) = store.get(id).map_err(|e| e.to_string())? {
             // an issued certificate since revoked is listed as such, as AD CS's console does
-            let status = match r.revoked {
-                Some(_) => "revoked",
-                None => r.status.as_str(),
-            };
-            outln!("{}\t{}\t{}\t{}", r.id, status, r.origin, r.message);
+            // (why, in the message's place: a certificate on hold can be released)
+            match r.revoked {
+                Some((_, reason)) => outln!(
+                    "{}\trevoked\t{}\trevoked: {}",
+                    r.id,
+                    r.origin,
+                    reason_name(reason)
+                ),
+                None => outln!(
+                    "{}\t{}\t{}\t{}",
+                    r.id,
+                    r.status.as_str(),
+                    r.origin,
+                    r.message
+                ),
+            }
         }
     }
     Ok(())
@@ -751,6 +780,24 @@ mod tests {
         let names = |needle: &[u8]| rec.cert.windows(needle.len()).any(|w| w == needle);
         assert!(names(b"asked.example"));
         assert!(!names(b"evil.example"), "the SAN: attribute serve ignored");
+    }
+
+    /// An approval the policy refuses is recorded as denied and fails the command: a script
+    /// running `devca approve N && …` must not carry on as if it were issued.
+    #[test]
+    fn approve_fails_when_the_policy_denies() {
+        let dir = ca::tests::tempdir::Dir::new("approve-denied");
+        let store = Store::open(dir.path()).unwrap();
+        ca::Ca::load_or_create(dir.path()).unwrap();
+        let mut held = store::Record::new("web", "", b"not a request".to_vec());
+        held.status = Status::Pending;
+        let id = store.insert(held).unwrap().id;
+        let err = approve(&args(&format!("approve --data {} {id}", dir.path().display())).unwrap())
+            .unwrap_err();
+        assert!(err.contains(&format!("request {id} was denied")), "{err}");
+        let rec = store.get(id).unwrap().unwrap();
+        assert_eq!(rec.status, Status::Denied);
+        assert!(err.contains(&rec.message), "{err} / {}", rec.message);
     }
 
     #[test]

@@ -157,9 +157,11 @@ def test_ca_certificates_renewals_and_crls(certreq, tmp_path):
         serial = format(x509.load_pem_x509_certificate((work / "a.cer").read_bytes())
                         .serial_number, "X")
         assert server.cli("revoke", first_id, "--reason", "keyCompromise").returncode == 0
-        listed = {line.split("\t")[0]: line.split("\t")[1]
+        listed = {line.split("\t")[0]: line.split("\t")[1:]
                   for line in server.cli("list").stdout.splitlines()}
-        assert listed[first_id] == "revoked", listed
+        # the list says why, as the CRL does
+        assert listed[first_id][0] == "revoked", listed
+        assert listed[first_id][2] == "revoked: keyCompromise", listed
         out = run_cli(certreq, server, "-crl", "-config", server.certsrv, "base.crl",
                       cwd=work).stdout
         assert serial in out and "keyCompromise" in out
