@@ -634,7 +634,7 @@ fn list(args: &Args) -> Result<(), String> {
     for id in store.ids() {
         if let Some(r) = store.get(id).map_err(|e| e.to_string())? {
             // an issued certificate since revoked is listed as such, as AD CS's console does
-            // (why, in the message's place: a certificate on hold can be released)
+            // with the reason in the message's column
             match r.revoked {
                 Some((_, reason)) => outln!(
                     "{}\trevoked\t{}\trevoked: {}",
