@@ -180,6 +180,8 @@ def test_only_the_opened_fields_are_editable(ca, browser):
     locked = locked_values(browser)
     assert locked["Subject"] == "CN=…, OU=Web servers, O=Example, C=US", locked
     assert locked["KeyAlgorithm"] == "ECDSA_P256" and locked["Exportable"] == "TRUE", locked
+    # the template the sample says the portal sets
+    assert locked["Template"] == "WebServer", locked
     assert shadow(browser, "return root.querySelector('[name=cn]').value") \
         == "host.corp.example.com"
 
@@ -751,6 +753,23 @@ def test_a_subject_from_strings_sent_unedited_is_the_one_certreq_reads(ca, brows
     assert [a.value for a in subject.get_attributes_for_oid(NameOID.COMMON_NAME)] \
         == ["whole.corp.example.com"], subject
     assert api(browser, f"m.get({json.dumps(made['entry'])})")["name"] == "Renewal 100%"
+
+
+def test_an_inf_with_lone_cr_line_ends_is_read_line_by_line(ca, browser, tmp_path):
+    """Lines ended by a lone CR (classic Mac OS files), which certreq and compile's line
+    numbers take as line ends: the form shows the INF's values and what is typed is sent."""
+    open_portal(browser, ca.origin)
+    redraw(browser, inf='[NewRequest]\rSubject = "CN=cr.corp.example.com, O=Contoso"\r'
+                        'KeyAlgorithm = ECDSA_P256\r', fields="CN")
+    assert shadow(browser, "return root.querySelector('[name=cn]').value") \
+        == "cr.corp.example.com"
+    fill(browser, "cn", "typed.corp.example.com")
+    click(browser, "submit")
+    made = event(browser, "certreq-issued")["detail"]
+    subject = request_pem(made, tmp_path).csr.subject
+    # (certreq encodes the written order reversed)
+    assert [(a.oid, a.value) for a in subject] == [
+        (NameOID.ORGANIZATION_NAME, "Contoso"), (NameOID.COMMON_NAME, "typed.corp.example.com")]
 
 
 TWO_FORMS = """<!doctype html>

@@ -133,7 +133,7 @@ const NEWREQUEST = /^\s*\[\s*NewRequest\s*\](\s*;.*)?\s*$/i;
 const SECTION = /^\s*\[([^\]]*)\](\s*;.*)?\s*$/;
 
 function lines(text) {
-  return text.split(/\r?\n/);
+  return text.split(/\r\n|\r|\n/); // as certreq (and compile's line numbers) read them
 }
 
 /** The lines of section `name`: [first line after the header, end) or null. */
