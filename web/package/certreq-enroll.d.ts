@@ -49,14 +49,20 @@ export interface CertreqErrorDetail {
 
 export declare class CertreqEnroll extends HTMLElement {}
 
+/** The element's events; they bubble and are composed, so a listener on an ancestor, the
+ * document or the window gets them typed too. */
+export interface CertreqEnrollEventMap {
+  "certreq-request": CustomEvent<CertreqRequestDetail>;
+  "certreq-issued": CustomEvent<CertreqIssuedDetail>;
+  "certreq-pending": CustomEvent<CertreqPendingDetail>;
+  "certreq-error": CustomEvent<CertreqErrorDetail>;
+}
+
 declare global {
   interface HTMLElementTagNameMap {
     "certreq-enroll": CertreqEnroll;
   }
-  interface HTMLElementEventMap {
-    "certreq-request": CustomEvent<CertreqRequestDetail>;
-    "certreq-issued": CustomEvent<CertreqIssuedDetail>;
-    "certreq-pending": CustomEvent<CertreqPendingDetail>;
-    "certreq-error": CustomEvent<CertreqErrorDetail>;
-  }
+  interface HTMLElementEventMap extends CertreqEnrollEventMap {}
+  interface DocumentEventMap extends CertreqEnrollEventMap {}
+  interface WindowEventMap extends CertreqEnrollEventMap {}
 }

@@ -23,4 +23,8 @@ export function watch(log: HTMLOListElement): void {
     const lines = detail.diagnostics.map((d) => `line ${d.line}: ${d.message}`);
     say([detail.message, ...lines, detail.explanation?.action ?? ""].filter((l) => l !== "").join("\n"));
   });
+  // the events bubble out of the element: typed on the document too
+  document.addEventListener("certreq-issued", (e) => {
+    if (e.detail.requestId !== null) document.title = `Issued: request ${e.detail.requestId}`;
+  });
 }

@@ -1,6 +1,7 @@
 // A portal page that checks an INF as it is typed and makes the request with a Web Crypto key
-// kept for the session. It uses every export of the certreq-web package, so that
-// `tsc --noEmit` checks the package's declarations against real use.
+// kept for the session. With enroll.ts and element.ts (type-checked, not loaded by the page) it
+// uses every export of the certreq-web package, so that `tsc --noEmit` checks the package's
+// declarations against real use.
 import init, {
   compile,
   createRequest,
