@@ -8,6 +8,7 @@
 #       which the enrollment module fetches on first use
 #   certreq-enroll.js (+ .d.ts): the <certreq-enroll> element (web/package/, minified), which loads the
 #       enrollment module on demand
+#   diagnostic-codes.md (docs/): every diagnostic's code, which the declarations point to
 # Built from the web *library* as a cdylib (`cargo rustc --crate-type cdylib`, so web/Cargo.toml
 # and Trunk's build of the app's bin are untouched), wasm-release profile, then wasm-opt -Oz
 # (below); wasm-bindgen's glue is minified by esbuild (names of exports and of the wasm's
@@ -56,4 +57,6 @@ TRUNK_STAGING_DIR="$out" bash scripts/build_tools_module.sh
 esbuild web/package/certreq-enroll.js --minify --format=esm --log-level=warning \
   --outfile="$out/certreq-enroll.js"
 cp web/package/certreq-enroll.d.ts "$out/"
+# every diagnostic's code, which certreq_web.d.ts says is beside it
+cp docs/diagnostic-codes.md "$out/"
 ls -l "$out"

@@ -4,14 +4,15 @@
 #   scripts/build-package.sh [dist/package]
 # → certreq_web.js, certreq_web_bg.wasm, certreq_web.d.ts, the enrollment module
 #   certreq_web_enroll.js, certreq_web_enroll_bg.wasm, certreq_web_enroll.d.ts, certreq-tools.wasm,
-#   certreq-enroll.js, certreq-enroll.d.ts (scripts/build-embed.sh),
-#   certreq_web_node.js and README.md (web/package/), diagnostic-codes.md (docs/, every
-#   diagnostic's code), package.json (version from the workspace).
+#   certreq-enroll.js, certreq-enroll.d.ts, diagnostic-codes.md (docs/, every diagnostic's code)
+#   (scripts/build-embed.sh), certreq_web_node.js and README.md (web/package/), package.json
+#   (version from the workspace).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-dist/package}"
 scripts/build-embed.sh "$out"
-cp web/package/certreq_web_node.js web/package/README.md docs/diagnostic-codes.md "$out/"
+# (diagnostic-codes.md is there already: build-embed.sh copies it)
+cp web/package/certreq_web_node.js web/package/README.md "$out/"
 version=$(cargo pkgid -p certreq-web | sed 's/.*[#@]//')
 license=$(sed -n 's/^license = "\(.*\)"$/\1/p' Cargo.toml)
 cat >"$out/package.json" <<JSON

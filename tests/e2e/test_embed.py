@@ -278,3 +278,13 @@ def test_a_decoding_module_not_where_set_tools_url_says_is_named_so(portal):
     assert r.get("message", "").startswith(
         "the decoding module (certreq-tools.wasm) could not be loaded from where setToolsUrl "
         "says"), r
+
+
+def test_every_file_the_declarations_point_to_is_beside_them():
+    """A static page copies dist/embed as it is: the diagnostics' codes that the declaration
+    file names (`diagnostic-codes.md`, beside this file) are there, listing every code."""
+    declarations = (EMBED / "certreq_web.d.ts").read_text()
+    assert "diagnostic-codes.md" in declarations
+    codes = EMBED / "diagnostic-codes.md"
+    assert codes.exists(), f"{codes} is missing: scripts/build-embed.sh copies it"
+    assert codes.read_bytes() == (ROOT / "docs" / "diagnostic-codes.md").read_bytes()
