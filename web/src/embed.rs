@@ -220,8 +220,10 @@ export interface EnrollResult {
   certificate: string | null;
   /** Its issuers as PEM, when the CA sent them and a stored key took the certificate. */
   chain: string[];
-  /** The store entry as it is now: issued with its certificate, or pending or denied with
-   * its request id; null when the request is not a stored entry's. */
+  /** The store entry as it is now: the request's own entry (issued with its certificate, or
+   * pending or denied with its request id), or, for a request that is no entry's own, the entry
+   * whose key took the issued certificate; else null (such a request pending or denied is not
+   * remembered: keep `requestId` to retrieve it). */
   entry: Entry | null;
   explanation: Explanation | null;
 }
