@@ -296,12 +296,17 @@ fn crl_summary(crl: &cadocs::CrlFacts) -> String {
         Some(base) => format!("delta CRL (of base CRL {base})"),
         None => "base CRL".to_owned(),
     };
+    // a delta's removeFromCRL entries (reason 8) are holds released: valid again, not revoked
+    let released = crl.revoked.iter().filter(|r| r.reason == Some(8)).count();
     let mut out = format!(
         "{kind} number {} of {}, {} revoked",
         crl.number.as_deref().unwrap_or("?"),
         crl.issuer,
-        crl.revoked.len()
+        crl.revoked.len() - released
     );
+    if released > 0 {
+        out.push_str(&format!(", {released} released (removeFromCRL)"));
+    }
     for r in &crl.revoked {
         out.push_str(&format!(
             "\n  {} {}",

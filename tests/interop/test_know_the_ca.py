@@ -280,6 +280,10 @@ def test_a_hold_is_released_through_the_delta_crl(certreq, tmp_path):
         assert done.returncode == 0 and "released" in done.stdout, done.stderr
         listed = dict(line.split("\t")[:2] for line in server.cli("list").stdout.splitlines())
         assert listed[held] == "issued" and listed[compromised] == "revoked", listed
+        said = run_cli(certreq, server, "-crl", "-delta", "-config", server.certsrv,
+                       "said.crl", cwd=work).stdout
+        # the released hold is counted as released, not as revoked
+        assert "0 revoked, 1 released (removeFromCRL)" in said, said
         delta = crl_text("delta.crl", "-delta")
         assert "Delta CRL Indicator" in delta, delta
         assert entry(delta, serials[0]) == "Remove From CRL", delta
