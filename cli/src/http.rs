@@ -371,6 +371,14 @@ impl Client {
                  -ClientCertificate, or sign in with -username and -p)"
             );
         }
+        // https:// to a server that answers plain HTTP: rustls reads its first bytes as a
+        // TLS record of no known type
+        if detail.contains("InvalidContentType") {
+            return format!(
+                "the server at {url} did not answer in TLS ({detail}): if it serves plain \
+                 HTTP, give the URL with http:// in -config"
+            );
+        }
         // rustls failures reach us as I/O errors carrying rustls' message
         let tls = matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
             || detail.contains("invalid peer certificate")
@@ -536,6 +544,21 @@ mod tests {
         assert!(
             said.contains("when the client certificate was offered")
                 && said.contains("Client Authentication"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn https_to_a_plain_http_server_is_said_as_such() {
+        let client = Client::new(None, None, None, Kerberos::Never).unwrap();
+        // what rustls says when the first bytes back are not a TLS record
+        let plain = ureq::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "received corrupt message of type InvalidContentType",
+        ));
+        let said = client.explain("https://ca:8080/certsrv", &plain);
+        assert!(
+            said.contains("did not answer in TLS") && said.contains("http://"),
             "{said}"
         );
     }
