@@ -177,7 +177,11 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
             }
             "--no-san-attribute" => a.no_san_attribute = true,
             "--message" => a.message = Some(value("--message")?),
-            s if !s.starts_with("--") && a.id.is_none() => {
+            // a request ID, for the commands that take one
+            s if !s.starts_with('-')
+                && a.id.is_none()
+                && TAKES_ID.contains(&a.command.as_str()) =>
+            {
                 a.id = Some(
                     s.parse()
                         .map_err(|_| format!("request ID {s:?} is not a number"))?,
@@ -192,7 +196,7 @@ fn parse_args(argv: &[String]) -> Result<Args, String> {
     if a.keytab.is_some() && !a.negotiate {
         return Err("--keytab is for --auth negotiate".into());
     }
-    if ["approve", "deny", "revoke", "unrevoke"].contains(&a.command.as_str()) && a.id.is_none() {
+    if TAKES_ID.contains(&a.command.as_str()) && a.id.is_none() {
         return Err(format!("{} needs a request ID", a.command));
     }
     Ok(a)
@@ -486,6 +490,9 @@ fn deny(args: &Args) -> Result<(), String> {
     }
 }
 
+/// The commands that take a request ID.
+const TAKES_ID: [&str; 4] = ["approve", "deny", "revoke", "unrevoke"];
+
 /// RFC 5280's reason codes by name (as certutil -revoke takes them) or number.
 fn reason_code(v: &str) -> Option<u32> {
     if let Ok(n) = v.parse::<u32>() {
@@ -642,12 +649,13 @@ fn list(args: &Args) -> Result<(), String> {
                     r.origin,
                     reason_name(reason)
                 ),
+                // (a message is one column: its tabs and line breaks written as spaces)
                 None => outln!(
                     "{}\t{}\t{}\t{}",
                     r.id,
                     r.status.as_str(),
                     r.origin,
-                    r.message
+                    r.message.replace(['\t', '\r', '\n'], " ")
                 ),
             }
         }
@@ -802,6 +810,11 @@ mod tests {
 
     #[test]
     fn approve_and_deny_need_an_id() {
+        // list takes none: an option it does not know is not taken for one
+        for extra in ["-v", "3"] {
+            let err = args(&format!("list --data d {extra}")).unwrap_err();
+            assert_eq!(err, format!("unexpected argument {extra:?}"));
+        }
         assert_eq!(args("approve --data d 12").unwrap().id, Some(12));
         assert!(args("approve --data d").is_err());
         assert!(args("deny --data d x").is_err());

@@ -320,6 +320,18 @@ def test_pending_then_deny(pending_ca):
     assert cert.subject.rfc4514_string() == "CN=web.example"
 
 
+def test_the_list_keeps_a_denial_message_in_its_column(pending_ca):
+    """`devca list` is tab-separated, one request a line: a message with tabs and line breaks
+    stays in its column."""
+    with pytest.raises(certsrv.CertificatePendingException) as e:
+        pending_ca.client().get_cert(make_csr(), "WebServer")
+    proc = pending_ca.cli("deny", e.value.req_id, "--message", "not\tthis\nhost")
+    assert proc.returncode == 0, proc.stderr
+    listed = pending_ca.cli("list").stdout.splitlines()
+    mine = [line.split("\t") for line in listed if line.split("\t")[0] == e.value.req_id]
+    assert mine == [[e.value.req_id, "denied", "web", "not this host"]], listed
+
+
 # --- EST (RFC 7030) ---------------------------------------------------------------------------
 
 def est_body(pem: str) -> bytes:
