@@ -11,7 +11,9 @@
 //!   (`CERTSRV_E_SIGNATURE_REJECTED` without it, `CERTSRV_E_SIGNATURE_COUNT` without any);
 //!   devca has no directory, so an empty subject becomes `CN=<user>`;
 //! * a null-signed request (certreq -policy from another CA's certificate) is taken only with
-//!   such a signature;
+//!   such a signature, and only for a CA template (a cross or subordinate CA certificate): its
+//!   key never signed, so an end-entity certificate for it (WebServer, User, …) would be one
+//!   for a key nobody showed they hold (`NTE_BAD_SIGNATURE`, as for a signature that fails);
 //! * an archived key is decrypted with the exchange certificate's key and must be the
 //!   request's (`CERTSRV_E_ARCHIVED_KEY_REQUIRED` otherwise, the request's own key not being
 //!   there); a CA template archives no key (`CERTSRV_E_ARCHIVED_KEY_UNEXPECTED`). It is kept
@@ -54,6 +56,11 @@ const BAD_RENEWAL: (&str, &str, &str) = (
     "0x8009400e",
     "-2146877426 CERTSRV_E_BAD_RENEWAL_CERT_ATTRIBUTE",
     "The request contains an invalid renewal certificate attribute.",
+);
+const BAD_SIGNATURE: (&str, &str, &str) = (
+    "0x80090006",
+    "-2146893818 NTE_BAD_SIGNATURE",
+    "Invalid Signature.",
 );
 const SIGNATURE_COUNT: (&str, &str, &str) = (
     "0x8009480a",
@@ -213,6 +220,9 @@ pub fn check(
     }
     if req.null_signed && signers.is_empty() {
         return Err(deny(SIGNATURE_COUNT));
+    }
+    if req.null_signed && !plan.template.is_ca() {
+        return Err(deny(BAD_SIGNATURE));
     }
     if plan.template.is_ca() {
         for ext in &req.extensions {

@@ -336,6 +336,14 @@ def test_policy_from_another_cas_certificate_null_signs_inside_cmc(certreq, ca, 
     assert cross.subject == partner.subject
     assert cross.public_key().public_numbers() == partner.public_key().public_numbers()
     openssl_verify(ca.ca_pem, tmp_path / "cross.cer")
+    # the partner's key never signed: an end-entity certificate for it is refused, whoever
+    # co-signs (a CA template only: a cross or subordinate CA certificate)
+    (tmp_path / "leaf.inf").write_text(POLICY.replace("CertificateTemplate = SubCA",
+                                                      "CertificateTemplate = WebServer"))
+    c.run("-policy", "-cert", thumb, "partner.pem", "leaf.inf", "leaf.req")
+    proc = submit(c, ca, "leaf.req", "leaf.cer", check=False)
+    assert proc.returncode != 0 and "NTE_BAD_SIGNATURE" in proc.stdout + proc.stderr, proc
+    assert not (tmp_path / "leaf.cer").exists()
 
 
 # --- key archival -----------------------------------------------------------------------------
