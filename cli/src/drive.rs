@@ -193,6 +193,12 @@ fn plain_words(failure: &Failure) -> String {
                 "nothing at {url} (HTTP 404): check that -config names the Web Enrollment \
                  (https://host/certsrv) or EST (https://host/.well-known/est) base URL"
             ),
+            // a server that is not the CA's Web Enrollment site (its root, a mistyped EST
+            // path taken for one) refuses the form's POST
+            405 => format!(
+                "{url} does not take a request (HTTP 405): check that -config names the Web \
+                 Enrollment (https://host/certsrv) or EST (https://host/.well-known/est) base URL"
+            ),
             413 => format!("the CA refused the request as too large (HTTP 413 at {url})"),
             415 => {
                 format!("the CA does not take this kind of request (HTTP 415 at {url}): {summary}")
@@ -227,6 +233,8 @@ mod tests {
             "the CA refused the request as too large (HTTP 413 at u)"
         );
         assert!(words(&http(503)).contains("try again later"));
+        // -config naming the server's root: the form's POST refused there
+        assert!(words(&http(405)).contains("check that -config names the Web Enrollment"));
         assert!(
             words(&Failure::NotAnAnswer {
                 url: "u".into(),
