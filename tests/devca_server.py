@@ -35,6 +35,10 @@ class DevcaServer:
         self.start()
 
     def start(self):
+        # a second process would be left running when this one's handle is replaced
+        if self.proc is not None and self.proc.poll() is None:
+            raise RuntimeError("devca is running already (the constructor starts it): stop() it "
+                               "before starting it again")
         binary = devca_bin()
         if not binary.exists():
             pytest.fail(f"{binary} is missing: build it with `cargo build --release -p devca`")

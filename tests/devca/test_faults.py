@@ -316,7 +316,6 @@ def test_an_admin_command_whose_output_cannot_be_written_still_does_its_work(tmp
     and fails the run, a quit reader is nobody's error. `devca list` the same."""
     data = tmp_path / "ca"
     server = DevcaServer(data)
-    server.start()
     try:
         req_id, state, _ = Client(server).web(make_csr("pipe.example"))
         assert state == "issued"
