@@ -296,8 +296,12 @@ fn crl_summary(crl: &cadocs::CrlFacts) -> String {
         Some(base) => format!("delta CRL (of base CRL {base})"),
         None => "base CRL".to_owned(),
     };
-    // a delta's removeFromCRL entries (reason 8) are holds released: valid again, not revoked
-    let released = crl.revoked.iter().filter(|r| r.reason == Some(8)).count();
+    // a delta's removeFromCRL entries are holds released: valid again, not revoked
+    let released = crl
+        .revoked
+        .iter()
+        .filter(|r| r.reason == Some(certreq_pkix::cert::REMOVE_FROM_CRL))
+        .count();
     let mut out = format!(
         "{kind} number {} of {}, {} revoked",
         crl.number.as_deref().unwrap_or("?"),
@@ -311,7 +315,9 @@ fn crl_summary(crl: &cadocs::CrlFacts) -> String {
         out.push_str(&format!(
             "\n  {} {}",
             r.serial,
-            r.reason.map(cadocs::reason_name).unwrap_or("")
+            r.reason
+                .map(|c| certreq_pkix::cert::crl_reason_name(c).unwrap_or("unknown"))
+                .unwrap_or("")
         ));
     }
     out

@@ -32,6 +32,7 @@
 #[macro_use]
 extern crate certreq_fsio;
 use certreq_fsio::out;
+use certreq_pkix::cert::{CRL_REASONS, REMOVE_FROM_CRL, crl_reason_name};
 
 mod archive;
 mod ca;
@@ -493,38 +494,15 @@ fn deny(args: &Args) -> Result<(), String> {
 /// The commands that take a request ID.
 const TAKES_ID: [&str; 4] = ["approve", "deny", "revoke", "unrevoke"];
 
-/// RFC 5280's reason codes by name (as certutil -revoke takes them) or number.
+/// RFC 5280's reason codes by name (as certutil -revoke takes them) or number. 8,
+/// removeFromCRL, is no reason to revoke: a delta CRL lists a held certificate released with it
+/// (RFC 5280 §5.3.1), which `unrevoke` does.
 fn reason_code(v: &str) -> Option<u32> {
-    if let Ok(n) = v.parse::<u32>() {
-        // 8, removeFromCRL, is no reason to revoke: a delta CRL lists a held certificate
-        // released with it (RFC 5280 §5.3.1), which `unrevoke` does
-        return ([0, 1, 2, 3, 4, 5, 6, 9, 10].contains(&n)).then_some(n);
-    }
-    REASONS
+    CRL_REASONS
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(v))
+        .filter(|(_, c)| *c != REMOVE_FROM_CRL)
+        .find(|(n, c)| n.eq_ignore_ascii_case(v) || v.parse() == Ok(*c))
         .map(|(_, c)| *c)
-}
-
-/// RFC 5280's reasons for revoking, as certutil and OpenSSL name them.
-const REASONS: [(&str, u32); 9] = [
-    ("unspecified", 0),
-    ("keyCompromise", 1),
-    ("cACompromise", 2),
-    ("affiliationChanged", 3),
-    ("superseded", 4),
-    ("cessationOfOperation", 5),
-    ("certificateHold", 6),
-    ("privilegeWithdrawn", 9),
-    ("aACompromise", 10),
-];
-
-/// The name of reason `code`, or the number when it has none.
-fn reason_name(code: u32) -> String {
-    REASONS
-        .iter()
-        .find(|(_, c)| *c == code)
-        .map_or_else(|| code.to_string(), |(n, _)| (*n).to_owned())
 }
 
 /// Every certificate in a PEM or DER file (`--client-ca`).
@@ -647,7 +625,7 @@ fn list(args: &Args) -> Result<(), String> {
                     "{}\trevoked\t{}\trevoked: {}",
                     r.id,
                     r.origin,
-                    reason_name(reason)
+                    crl_reason_name(reason).map_or_else(|| reason.to_string(), str::to_owned)
                 ),
                 // (a message is one column: its tabs and line breaks written as spaces)
                 None => outln!(

@@ -194,23 +194,6 @@ pub fn read_crl(
     })
 }
 
-/// The reason code's name (RFC 5280 §5.3.1), as `devca revoke --reason` and certutil take it.
-pub fn reason_name(code: u32) -> &'static str {
-    match code {
-        0 => "unspecified",
-        1 => "keyCompromise",
-        2 => "cACompromise",
-        3 => "affiliationChanged",
-        4 => "superseded",
-        5 => "cessationOfOperation",
-        6 => "certificateHold",
-        8 => "removeFromCRL",
-        9 => "privilegeWithdrawn",
-        10 => "aACompromise",
-        _ => "unknown",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -533,3 +533,58 @@ pub fn basic_constraints(value: &[u8]) -> Option<(bool, Option<u64>)> {
     }
     Some((ca, path_len))
 }
+
+/// RFC 5280 §5.3.1's CRL entry reason codes by the names certutil and OpenSSL give them (7 is
+/// unused). One table for the command line's CRL summary and devca's `--reason` and `list`.
+pub const CRL_REASONS: [(&str, u32); 10] = [
+    ("unspecified", 0),
+    ("keyCompromise", 1),
+    ("cACompromise", 2),
+    ("affiliationChanged", 3),
+    ("superseded", 4),
+    ("cessationOfOperation", 5),
+    ("certificateHold", 6),
+    ("removeFromCRL", REMOVE_FROM_CRL),
+    ("privilegeWithdrawn", 9),
+    ("aACompromise", 10),
+];
+
+/// removeFromCRL: a delta CRL's entry for a hold released (valid again, not a revocation).
+pub const REMOVE_FROM_CRL: u32 = 8;
+
+/// The name of CRL reason `code`, when RFC 5280 has one.
+pub fn crl_reason_name(code: u32) -> Option<&'static str> {
+    CRL_REASONS
+        .iter()
+        .find(|(_, c)| *c == code)
+        .map(|(name, _)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::{Decode, Encode};
+    use x509_cert::ext::pkix::CrlReason;
+
+    /// The table is x509-cert's `CrlReason`: every code it names, each under its name.
+    #[test]
+    fn crl_reasons_are_rfc_5280s() {
+        for code in 0..=11u8 {
+            // a reason as a CRL entry holds it: ENUMERATED
+            let known = CrlReason::from_der(&[0x0a, 1, code]).ok();
+            let ours = crl_reason_name(u32::from(code));
+            match known {
+                Some(reason) => {
+                    assert_eq!(reason.to_der().unwrap(), [0x0a, 1, code]);
+                    let name = ours.unwrap_or_else(|| panic!("no name for {code}"));
+                    assert!(
+                        format!("{reason:?}").eq_ignore_ascii_case(name),
+                        "{code}: {name}"
+                    );
+                }
+                None => assert_eq!(ours, None, "{code}"),
+            }
+        }
+        assert_eq!(crl_reason_name(REMOVE_FROM_CRL), Some("removeFromCRL"));
+    }
+}
